@@ -1,0 +1,4 @@
+"""mediadigest: monitor what the world's media write about one country, write a weekly digest."""
+
+__version__ = "0.1.0"
+USER_AGENT = f"mediadigest/{__version__} (+https://github.com/mediadigest/mediadigest)"

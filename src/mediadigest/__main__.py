@@ -1,0 +1,5 @@
+"""`python -m mediadigest` runs the CLI."""
+
+from mediadigest.cli import main
+
+main()

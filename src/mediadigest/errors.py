@@ -1,0 +1,45 @@
+"""The one exception hierarchy of mediadigest; library errors are translated at stage boundaries.
+
+MediadigestError
+ ├── InputError          bad input: a feed, page, file or line we cannot use (names it)
+ │    ├── FetchError     the network said no: timeout, refused, 4xx/5xx, too large
+ │    └── FormatError    the bytes are not what they claim: not XML, not JSON, unknown type
+ ├── ProfileError        a country profile file is missing or invalid
+ ├── StoreError          the database cannot be opened or migrated
+ └── ConfigError         settings that cannot work together
+"""
+
+from __future__ import annotations
+
+
+class MediadigestError(Exception):
+    """Base of every error mediadigest raises on purpose."""
+
+
+class InputError(MediadigestError):
+    """One input (URL, file, line) cannot be used; the message names it and says why."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        self.source = source
+        self.reason = reason
+        super().__init__(f"{source}: {reason}")
+
+
+class FetchError(InputError):
+    """A network fetch failed (timeout, connection refused, HTTP error status, oversized body)."""
+
+
+class FormatError(InputError):
+    """Content is not in the expected format (not XML, not JSON, binary, unknown file type)."""
+
+
+class ProfileError(MediadigestError):
+    """A country profile cannot be found or does not validate."""
+
+
+class StoreError(MediadigestError):
+    """The store cannot be opened, migrated or written."""
+
+
+class ConfigError(MediadigestError):
+    """Settings are missing or contradict each other."""

@@ -1,0 +1,241 @@
+"""Reading and writing records: every write is an idempotent upsert on the record's natural key."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from mediadigest.model import Article, Document, Quote, Relevance, Source
+from mediadigest.store import schema as t
+
+
+def utcnow() -> datetime:
+    """Naive UTC now: the store keeps every timestamp as naive UTC, on both backends."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def to_utc_naive(value: datetime | None) -> datetime | None:
+    if value is None or value.tzinfo is None:
+        return value
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+def _insert_ignore(conn: sa.Connection, table: sa.Table) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING for the connection's dialect (no check-then-insert)."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing()
+
+
+# -- sources ---------------------------------------------------------------------------------
+
+
+def add_source(conn: sa.Connection, source: Source) -> tuple[int, bool]:
+    """Add a source; returns (id, added). Adding an existing URL changes nothing."""
+    stmt = _insert_ignore(conn, t.sources).values(
+        url=source.url, kind=source.kind, title=source.title, added_at=utcnow()
+    )
+    added = conn.execute(stmt).rowcount == 1
+    row_id = conn.execute(sa.select(t.sources.c.id).where(t.sources.c.url == source.url)).scalar()
+    return int(row_id), added
+
+
+def list_sources(conn: sa.Connection) -> list[dict[str, Any]]:
+    rows = conn.execute(sa.select(t.sources).order_by(t.sources.c.id)).mappings()
+    return [dict(r) for r in rows]
+
+
+def remove_source(conn: sa.Connection, url: str) -> bool:
+    return conn.execute(sa.delete(t.sources).where(t.sources.c.url == url)).rowcount > 0
+
+
+def record_fetch(
+    conn: sa.Connection, source_id: int | None, url: str, *, error: str | None, items: int = 0
+) -> None:
+    """Log one fetch of a source and update its health columns."""
+    now = utcnow()
+    conn.execute(
+        sa.insert(t.fetch_log).values(
+            source_id=source_id, url=url, at=now, ok=error is None, items=items, error=error
+        )
+    )
+    if source_id is not None:
+        values: dict[str, Any] = {"last_fetched_at": now, "last_error": error}
+        if error is None:
+            values["last_ok_at"] = now
+        conn.execute(sa.update(t.sources).where(t.sources.c.id == source_id).values(**values))
+
+
+def seen_keys(conn: sa.Connection, source_id: int) -> set[str]:
+    rows = conn.execute(
+        sa.select(t.seen_items.c.item_key).where(t.seen_items.c.source_id == source_id)
+    )
+    return {r[0] for r in rows}
+
+
+def mark_seen(conn: sa.Connection, source_id: int, keys: Iterable[str]) -> None:
+    now = utcnow()
+    values = [{"source_id": source_id, "item_key": k, "seen_at": now} for k in keys]
+    if values:
+        conn.execute(_insert_ignore(conn, t.seen_items), values)
+
+
+# -- documents and articles ------------------------------------------------------------------
+
+
+def save_document(conn: sa.Connection, doc: Document) -> int:
+    """Store a document's raw bytes once per (url, body hash); returns its id."""
+    digest = hashlib.sha1(doc.body).hexdigest()
+    conn.execute(
+        _insert_ignore(conn, t.documents).values(
+            url=doc.url,
+            content_hash=digest,
+            content_type=doc.content_type,
+            fetched_at=to_utc_naive(doc.fetched_at),
+            source=doc.hints.get("source"),
+            hints=dict(doc.hints),
+            body=doc.body,
+        )
+    )
+    key = (t.documents.c.url == doc.url) & (t.documents.c.content_hash == digest)
+    return int(conn.execute(sa.select(t.documents.c.id).where(key)).scalar_one())
+
+
+def save_articles(
+    conn: sa.Connection, articles: Sequence[Article], document_id: int | None = None
+) -> int:
+    """Insert articles that are not stored yet (key: canonical URL + content hash).
+
+    Returns how many were new. Sets ``article.id`` on every article, new or already stored.
+    """
+    added = 0
+    now = utcnow()
+    for art in articles:
+        published = to_utc_naive(art.published)
+        row = _article_row(art, document_id, now, published)
+        new_id = conn.execute(
+            _insert_ignore(conn, t.articles).values(**row).returning(t.articles.c.id)
+        ).scalar()
+        if new_id is None:
+            key = (t.articles.c.canonical_url == art.canonical_url) & (
+                t.articles.c.content_hash == art.content_hash
+            )
+            art.id = int(conn.execute(sa.select(t.articles.c.id).where(key)).scalar_one())
+            continue
+        art.id = int(new_id)
+        added += 1
+        matches = [
+            {"article_id": art.id, **{k: v for k, v in asdict(h).items()}}
+            for h in art.relevance.hits
+        ]
+        if matches:
+            conn.execute(sa.insert(t.article_matches), matches)
+    return added
+
+
+def _article_row(
+    art: Article, document_id: int | None, now: datetime, published: datetime | None
+) -> dict[str, Any]:
+    return {
+        "document_id": document_id,
+        "url": art.url,
+        "canonical_url": art.canonical_url,
+        "content_hash": art.content_hash,
+        "title": art.title,
+        "text": art.text,
+        "outlet": art.outlet,
+        "outlet_country": art.outlet_country,
+        "author": art.author,
+        "published": published,
+        "language": art.language,
+        "score": art.relevance.score,
+        "grade": str(art.relevance.grade),
+        "relevant": art.relevance.relevant,
+        "relevance": art.relevance.to_dict(),
+        "quotes": [asdict(q) for q in art.quotes],
+        "warnings": list(art.warnings),
+        "source": art.source,
+        "created_at": now,
+        "dated": published or now,
+    }
+
+
+def _article_from_row(row: sa.RowMapping) -> Article:
+    return Article(
+        id=row["id"],
+        url=row["url"],
+        canonical_url=row["canonical_url"],
+        content_hash=row["content_hash"],
+        title=row["title"],
+        text=row["text"],
+        outlet=row["outlet"],
+        outlet_country=row["outlet_country"],
+        author=row["author"],
+        published=row["published"],
+        language=row["language"],
+        relevance=Relevance.from_dict(row["relevance"]),
+        quotes=[Quote(**q) for q in row["quotes"]],
+        source=row["source"],
+        warnings=list(row["warnings"]),
+    )
+
+
+def list_articles(
+    conn: sa.Connection,
+    *,
+    relevant_only: bool = True,
+    since: date | None = None,
+    until: date | None = None,
+    limit: int | None = None,
+    order: str = "dated",
+) -> list[Article]:
+    """Stored articles, newest first (``order='score'``: most relevant first).
+
+    ``since``/``until`` are inclusive calendar days (UTC) on the article's date.
+    """
+    a = t.articles
+    stmt = sa.select(a)
+    if relevant_only:
+        stmt = stmt.where(a.c.relevant.is_(True))
+    if since is not None:
+        stmt = stmt.where(a.c.dated >= datetime.combine(since, time.min))
+    if until is not None:
+        stmt = stmt.where(a.c.dated < datetime.combine(until + timedelta(days=1), time.min))
+    if order == "score":
+        stmt = stmt.order_by(a.c.score.desc(), a.c.dated.desc(), a.c.id)
+    else:
+        stmt = stmt.order_by(a.c.dated.desc(), a.c.id.desc())
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [_article_from_row(r) for r in conn.execute(stmt).mappings()]
+
+
+def count_rows(conn: sa.Connection, table: str) -> int:
+    return int(
+        conn.execute(sa.select(sa.func.count()).select_from(t.metadata.tables[table])).scalar()
+    )
+
+
+# -- digests ---------------------------------------------------------------------------------
+
+
+def save_digest(
+    conn: sa.Connection, period_from: date, period_to: date, profile: str, content: dict[str, Any]
+) -> int:
+    result = conn.execute(
+        sa.insert(t.digests)
+        .values(
+            period_from=period_from,
+            period_to=period_to,
+            profile=profile,
+            created_at=utcnow(),
+            content=content,
+        )
+        .returning(t.digests.c.id)
+    )
+    return int(result.scalar_one())

@@ -1,0 +1,124 @@
+"""The store's tables (SQLAlchemy Core), shared by SQLite and PostgreSQL.
+
+Alembic migrations under ``migrations/versions`` create and change these tables; this module is
+the schema the code queries against, and ``test_store`` checks the two agree.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+sources = sa.Table(
+    "sources",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("url", sa.Text, nullable=False, unique=True),
+    sa.Column("kind", sa.String(16), nullable=False, server_default="feed"),
+    sa.Column("title", sa.Text),
+    sa.Column("added_at", sa.DateTime, nullable=False),
+    sa.Column("last_fetched_at", sa.DateTime),
+    sa.Column("last_ok_at", sa.DateTime),
+    sa.Column("last_error", sa.Text),
+    sa.Column("etag", sa.Text),
+    sa.Column("last_modified", sa.Text),
+)
+
+# Feed items already handed to analyse, per source: what makes collection incremental.
+seen_items = sa.Table(
+    "seen_items",
+    metadata,
+    sa.Column(
+        "source_id", sa.Integer, sa.ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("item_key", sa.Text, primary_key=True),
+    sa.Column("seen_at", sa.DateTime, nullable=False),
+)
+
+fetch_log = sa.Table(
+    "fetch_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id", ondelete="SET NULL")),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Column("ok", sa.Boolean, nullable=False),
+    sa.Column("items", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("error", sa.Text),
+)
+
+documents = sa.Table(
+    "documents",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("content_hash", sa.String(40), nullable=False),
+    sa.Column("content_type", sa.Text),
+    sa.Column("fetched_at", sa.DateTime, nullable=False),
+    sa.Column("source", sa.Text),
+    sa.Column("hints", sa.JSON, nullable=False),
+    sa.Column("body", sa.LargeBinary, nullable=False),
+    sa.UniqueConstraint("url", "content_hash", name="uq_documents_url_hash"),
+)
+
+articles = sa.Table(
+    "articles",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("document_id", sa.Integer, sa.ForeignKey("documents.id", ondelete="SET NULL")),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("canonical_url", sa.Text, nullable=False),
+    sa.Column("content_hash", sa.String(40), nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("outlet", sa.Text),
+    sa.Column("outlet_country", sa.String(8)),
+    sa.Column("author", sa.Text),
+    sa.Column("published", sa.DateTime),
+    sa.Column("language", sa.String(16)),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("grade", sa.String(16), nullable=False),
+    sa.Column("relevant", sa.Boolean, nullable=False),
+    sa.Column("relevance", sa.JSON, nullable=False),
+    sa.Column("quotes", sa.JSON, nullable=False),
+    sa.Column("warnings", sa.JSON, nullable=False),
+    sa.Column("source", sa.Text),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    # Sort key for periods: the published date, or when we stored it if the source gave none.
+    sa.Column("dated", sa.DateTime, nullable=False),
+    sa.UniqueConstraint("canonical_url", "content_hash", name="uq_articles_url_hash"),
+    sa.Index("ix_articles_relevant_dated", "relevant", "dated"),
+)
+
+article_matches = sa.Table(
+    "article_matches",
+    metadata,
+    sa.Column(
+        "article_id", sa.Integer, sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("alias", sa.Text, nullable=False),
+    sa.Column("canonical", sa.Text, nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("field", sa.String(8), nullable=False),
+    sa.Column("count", sa.Integer, nullable=False),
+    sa.Index("ix_article_matches_article", "article_id"),
+)
+
+digests = sa.Table(
+    "digests",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("period_from", sa.Date, nullable=False),
+    sa.Column("period_to", sa.Date, nullable=False),
+    sa.Column("profile", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("content", sa.JSON, nullable=False),
+)
