@@ -1,0 +1,274 @@
+"""Collect stage: parse RSS/Atom feeds and turn their new entries into Documents."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import re
+import xml.sax
+from collections.abc import Container, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import feedparser
+
+from mediadigest.collect.fetch import Fetcher
+from mediadigest.errors import FetchError, FormatError, InputError
+from mediadigest.model import Document
+
+log = logging.getLogger(__name__)
+
+# Content types we hand to analysis as pages; anything else (PDF, images, octet-stream)
+# linked from a feed is reported instead of stored.
+_PAGE_TYPES = ("text/", "application/xhtml+xml", "application/xml")
+
+# Internal errors feedparser is known to raise on malformed input, instead of setting bozo.
+_FEEDPARSER_CRASHES = (LookupError, AttributeError, TypeError, ValueError, AssertionError)
+
+# Entry ids that are URIs in their own right and can stand as a Document URL.
+_ID_SCHEMES = ("http", "https", "tag", "urn")
+
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+_ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class FeedEntry:
+    """One item of a feed, as far as the feed describes it."""
+
+    key: str  # guid/id, else link, else a hash of title and summary: stable across runs
+    link: str | None
+    title: str | None
+    published: str | None  # ISO 8601, UTC
+    author: str | None
+    summary: str | None  # plain text
+
+
+@dataclass(slots=True)
+class Feed:
+    """A parsed feed; ``warning`` is set when the feed was malformed but still usable."""
+
+    title: str | None
+    link: str | None
+    entries: list[FeedEntry]
+    warning: str | None = None
+
+
+def refuse_entity_declarations(body: bytes, source: str) -> None:
+    """Raise FormatError if the XML has a DOCTYPE declaring entities (billion laughs, XXE).
+
+    No legitimate feed or OPML file needs its own entities, so refusing them outright is
+    simpler and safer than trusting each XML parser's own limits.
+    """
+    # UTF-16/32 documents interleave NUL bytes; drop them so the ASCII patterns still match.
+    # The whole body is searched, not just the prolog: a comment inside the DOCTYPE may hold
+    # text that looks like the first element. Outside a DOCTYPE "<!ENTITY" is only text.
+    text = body.replace(b"\x00", b"")
+    if _DOCTYPE.search(text) and _ENTITY_DECL.search(text):
+        raise FormatError(source, "refusing XML that declares entities (<!ENTITY> in DOCTYPE)")
+
+
+def parse_feed(body: bytes, url: str) -> Feed:
+    """Parse RSS 0.9x/1.0/2.0 or Atom; raise FormatError when ``body`` is not a feed.
+
+    A malformed feed that still has items (e.g. truncated) gives those items and a warning,
+    in the manner of feedparser's ``bozo`` flag.
+    """
+    refuse_entity_declarations(body, url)
+    # feedparser treats a bytes argument as a file name first (it would read a local file
+    # whose path a hostile server sent as the body); a stream is always parsed as data.
+    # content-location makes relative links resolve against the feed's own URL.
+    try:
+        result = feedparser.parse(io.BytesIO(body), response_headers={"content-location": url})
+    except _FEEDPARSER_CRASHES as exc:
+        # feedparser's lenient fallback parser trips over some tag soup (found by hypothesis:
+        # b"<channel><item><link></item></link>" raises KeyError). Such input is no feed.
+        raise FormatError(url, f"not a feed (parser failed: {type(exc).__name__} {exc})") from exc
+    problem = _problem(result)
+    if not result.get("version") and not result.entries:
+        raise FormatError(url, f"not a feed ({problem or 'no RSS or Atom elements'})")
+    # An item cut off before its first field (truncated feeds) leaves an empty shell.
+    entries = [e for e in map(_entry, result.entries) if e.link or e.title or e.summary]
+    feed = result.feed
+    return Feed(
+        title=_text(feed, "title"),
+        link=feed.get("link") or None,
+        entries=entries,
+        warning=f"malformed feed ({problem})" if problem else None,
+    )
+
+
+def iter_feed(
+    fetcher: Fetcher, source_url: str, seen: Container[str]
+) -> Iterator[Document | InputError]:
+    """Fetch a feed and yield a Document per new entry (or the error that stopped it).
+
+    A feed that cannot be fetched or parsed yields one error and stops. A page that fails
+    yields its error and the next entry is tried; the driver does not mark it seen, so it
+    is retried next run.
+    """
+    try:
+        feed = parse_feed(fetcher.get(source_url).content, source_url)
+    except InputError as exc:
+        yield exc
+        return
+    if feed.warning:
+        log.warning("feed %s: %s", source_url, feed.warning)
+    for entry in feed.entries:
+        if entry.key in seen:
+            continue
+        hints = _hints(entry, feed, source_url)
+        if entry.link:
+            yield _fetch_page(fetcher, entry.link, hints)
+        elif entry.summary:
+            yield Document(
+                url=_entry_url(entry.key, source_url),
+                body=entry.summary.encode("utf-8"),
+                fetched_at=datetime.now(UTC),
+                content_type="text/plain; charset=utf-8",
+                hints=hints,
+            )
+        else:
+            log.warning("feed %s: entry %s has neither link nor summary", source_url, entry.key)
+
+
+def _fetch_page(fetcher: Fetcher, link: str, hints: dict[str, str]) -> Document | InputError:
+    try:
+        resp = fetcher.get(link)
+    except FetchError as exc:
+        return exc
+    ctype = (resp.content_type or "").split(";")[0].strip().lower()
+    if ctype and not ctype.startswith(_PAGE_TYPES):
+        return FormatError(resp.url, f"not a web page (content type {ctype})")
+    return Document(
+        url=resp.url,
+        body=resp.content,
+        fetched_at=datetime.now(UTC),
+        content_type=resp.content_type,
+        hints=hints,
+    )
+
+
+def _hints(entry: FeedEntry, feed: Feed, source_url: str) -> dict[str, str]:
+    values = {
+        "title": entry.title,
+        "published": entry.published,
+        "author": entry.author,
+        "outlet": feed.title,
+        "source": source_url,
+        "item_key": entry.key,
+    }
+    return {k: v for k, v in values.items() if v}
+
+
+def _entry_url(key: str, source_url: str) -> str:
+    # A summary-only entry still needs a stable URL: its id if that is a URI, else a
+    # fragment of the feed URL.
+    if urlsplit(key).scheme in _ID_SCHEMES:
+        return key
+    return f"{source_url}#{quote(key, safe='')}"
+
+
+def _entry(raw: Any) -> FeedEntry:
+    link = raw.get("link") or None
+    if link and urlsplit(link).scheme not in ("http", "https"):
+        # feedparser copies an entry's id into ``link`` when there is no link element, even
+        # when the id is a tag: or urn: URI that no one can fetch.
+        link = None
+    title = _text(raw, "title")
+    summary = _text(raw, "summary", multiline=True)
+    key = raw.get("id") or link or _hash_key(title, summary)
+    return FeedEntry(
+        key=key,
+        link=link,
+        title=title,
+        published=_iso(raw.get("published_parsed") or raw.get("updated_parsed")),
+        author=_text(raw, "author"),
+        summary=summary,
+    )
+
+
+def _hash_key(title: str | None, summary: str | None) -> str:
+    digest = hashlib.sha1(f"{title}\n{summary}".encode(), usedforsecurity=False)
+    return f"sha1:{digest.hexdigest()}"
+
+
+def _iso(parsed: Any) -> str | None:
+    # feedparser normalises every date format it knows to a UTC struct_time.
+    if not parsed:
+        return None
+    try:
+        return datetime(*parsed[:6], tzinfo=UTC).isoformat()
+    except (TypeError, ValueError):
+        return None
+
+
+def _text(item: Any, name: str, *, multiline: bool = False) -> str | None:
+    """A field as plain text: markup stripped only where the feed declared it HTML.
+
+    A plain-text title may well contain "<" (e.g. "Inflation < 5%"); it is not parsed.
+    """
+    value = item.get(name)
+    if not isinstance(value, str):
+        return None
+    detail = item.get(f"{name}_detail") or {}
+    if detail.get("type") in ("text/html", "application/xhtml+xml"):
+        value = _strip_tags(value)
+    return _tidy(value, multiline)
+
+
+def _tidy(text: str, multiline: bool) -> str | None:
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return ("\n" if multiline else " ").join(line for line in lines if line) or None
+
+
+def _problem(result: Any) -> str | None:
+    """What was wrong with the feed, or None; a missing Content-Type is not our feed's fault."""
+    exc = result.get("bozo_exception") if result.get("bozo") else None
+    # We parse bytes without HTTP headers, so feedparser always misses a Content-Type.
+    if exc is None or isinstance(exc, feedparser.NonXMLContentType):
+        return None
+    return _describe(exc)
+
+
+def _describe(exc: Any) -> str:
+    if isinstance(exc, xml.sax.SAXParseException):
+        return f"line {exc.getLineNumber()}: {exc.getMessage()}"
+    return str(exc) or type(exc).__name__
+
+
+class _TextCollector(HTMLParser):
+    """Collects the text of an HTML fragment; block elements become line breaks."""
+
+    _BLOCKS = frozenset({"p", "br", "div", "li", "h1", "h2", "h3", "h4", "blockquote", "tr"})
+    _HIDDEN = frozenset({"script", "style"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._BLOCKS:
+            self.parts.append("\n")
+        elif tag in self._HIDDEN:
+            self._hidden += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._HIDDEN and self._hidden:
+            self._hidden -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def _strip_tags(html: str) -> str:
+    collector = _TextCollector()
+    collector.feed(html)
+    collector.close()
+    return "".join(collector.parts)

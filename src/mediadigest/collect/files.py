@@ -1,0 +1,159 @@
+"""Collect stage: turn local files and folders (HTML, text, JSONL, gzipped) into Documents."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import os
+import zlib
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import charset_normalizer
+
+from mediadigest.errors import FormatError, InputError
+from mediadigest.model import Document
+
+log = logging.getLogger(__name__)
+
+_HTML = "text/html"  # raw bytes from disk: the page itself says its charset
+_HTML_UTF8 = "text/html; charset=utf-8"  # HTML from JSONL, re-encoded by us
+_TEXT = "text/plain; charset=utf-8"
+_KINDS = {".html": "html", ".htm": "html", ".txt": "text", ".jsonl": "jsonl"}
+_EXPECTED = "expected .html, .htm, .txt, .jsonl, or .gz of those"
+# JSONL fields copied into hints when they are present and scalar.
+_JSONL_HINTS = ("title", "published", "outlet", "author", "lang")
+
+
+def iter_paths(paths: Iterable[Path]) -> Iterator[Document | InputError]:
+    """Yield a Document per usable file (one per line for JSONL) or the error for each bad one.
+
+    Folders are walked recursively in sorted order; hidden files and folders are skipped.
+    """
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            for file in _walk(path):
+                yield from _iter_file(file)
+        elif path.exists():
+            yield from _iter_file(path)
+        else:
+            yield InputError(str(path), "no such file or directory")
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    for root, dirs, files in os.walk(folder):
+        # Sorting in place makes os.walk descend in a stable order.
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield Path(root, name)
+
+
+def _kind(path: Path) -> tuple[str | None, bool]:
+    """(kind, gzipped) from the file name: ``a.html.gz`` -> ("html", True)."""
+    name = path.name.lower()
+    gzipped = name.endswith(".gz")
+    if gzipped:
+        name = name[:-3]
+    return _KINDS.get(os.path.splitext(name)[1]), gzipped
+
+
+def _iter_file(path: Path) -> Iterator[Document | InputError]:
+    kind, gzipped = _kind(path)
+    if kind is None:
+        suffix = "".join(path.suffixes[-2:]) if gzipped else path.suffix
+        yield FormatError(str(path), f"unknown file type '{suffix}' ({_EXPECTED})")
+        return
+    try:
+        if path.stat().st_size == 0:
+            yield InputError(str(path), "empty file")
+        elif kind == "jsonl":
+            yield from _iter_jsonl(path, gzipped)
+        else:
+            yield _read_document(path, kind, gzipped)
+    except (gzip.BadGzipFile, zlib.error, EOFError) as exc:
+        yield FormatError(str(path), f"not gzip ({exc})")
+    except OSError as exc:
+        yield InputError(str(path), f"cannot read ({exc.strerror or exc})")
+
+
+def _read_document(path: Path, kind: str, gzipped: bool) -> Document | InputError:
+    raw = gzip.decompress(path.read_bytes()) if gzipped else path.read_bytes()
+    if not raw.strip():
+        return InputError(str(path), "empty file")
+    url = path.resolve().as_uri()
+    hints = {"source": str(path)}
+    if kind == "html":
+        return _document(url, raw, _HTML, hints)
+    text, warning = _decode(raw)
+    if text is None:
+        return FormatError(str(path), "not text (cannot detect the character encoding)")
+    if warning:
+        hints["warning"] = warning
+    title, _, rest = text.strip().partition("\n")
+    hints["title"] = title.strip()
+    return _document(url, rest.strip().encode("utf-8"), _TEXT, hints)
+
+
+def _decode(raw: bytes) -> tuple[str | None, str | None]:
+    """Text and a warning: UTF-8 (BOM allowed) silently, else the best guess, said aloud."""
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(raw).best()
+    if best is None:
+        return None, None
+    return str(best), f"not UTF-8; decoded as {best.encoding}"
+
+
+def _iter_jsonl(path: Path, gzipped: bool) -> Iterator[Document | InputError]:
+    opener = gzip.open if gzipped else open
+    # Binary lines, decoded one at a time: a bad byte spoils one line, not the file,
+    # and the file is never held in memory whole.
+    with opener(path, "rb") as lines:
+        for lineno, line in enumerate(lines, start=1):
+            if line.strip():
+                yield _jsonl_document(path, lineno, line)
+
+
+def _jsonl_document(path: Path, lineno: int, line: bytes) -> Document | InputError:
+    where = f"{path}:{lineno}"
+    try:
+        obj = json.loads(line.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        return FormatError(where, f"not UTF-8 (byte {exc.start})")
+    except json.JSONDecodeError as exc:
+        return FormatError(where, f"not JSON ({exc.msg} at column {exc.colno})")
+    if not isinstance(obj, dict):
+        return FormatError(where, f"not a JSON object (a {type(obj).__name__})")
+    url = obj.get("url")
+    if not isinstance(url, str) or not url.strip():
+        return InputError(where, "missing 'url'")
+    if isinstance(obj.get("html"), str):
+        body, ctype = obj["html"], _HTML_UTF8
+    elif isinstance(obj.get("text"), str):
+        body, ctype = obj["text"], _TEXT
+    else:
+        return InputError(where, "missing 'text' or 'html'")
+    hints = {"source": str(path)}
+    hints.update({k: _scalar(obj[k]) for k in _JSONL_HINTS if obj.get(k) not in (None, "")})
+    return _document(url.strip(), body.encode("utf-8"), ctype, hints)
+
+
+def _scalar(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _document(url: str, body: bytes, content_type: str, hints: dict[str, str]) -> Document:
+    return Document(
+        url=url,
+        body=body,
+        fetched_at=datetime.now(UTC),
+        content_type=content_type,
+        hints=hints,
+    )

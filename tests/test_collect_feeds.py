@@ -1,0 +1,355 @@
+"""Feeds: parse every feed flavour, survive broken ones, refuse hostile XML, iterate new items."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mediadigest.collect.feeds import Feed, iter_feed, parse_feed
+from mediadigest.collect.fetch import Fetcher
+from mediadigest.errors import FetchError, FormatError
+from mediadigest.model import Document
+
+
+@pytest.fixture(scope="module")
+def fetcher():
+    with Fetcher(timeout=1.0) as f:
+        yield f
+
+
+def feed_at(site, fetcher, path: str) -> Feed:
+    url = site.url(path)
+    return parse_feed(fetcher.get(url).content, url)
+
+
+# --- parse_feed: the four flavours ---------------------------------------------------------
+
+
+def test_rss20_feed_has_title_link_and_four_entries(site, fetcher):
+    feed = feed_at(site, fetcher, "/feeds/central-asia.xml")
+    assert feed.title == "Steppe Wire"
+    assert feed.link == site.url("/")
+    assert feed.warning is None
+    assert len(feed.entries) == 4
+
+
+def test_rss20_entry_has_guid_key_link_title_author_and_utc_date(site, fetcher):
+    first = feed_at(site, fetcher, "/feeds/central-asia.xml").entries[0]
+    assert first.key == "steppe-wire-20251216-wind"
+    assert first.link == site.url("/pages/steppe-wire/kazakhstan-wind.html")
+    assert first.title == "Kazakhstan signs deal for 1 GW wind farm in Zhambyl region"
+    assert first.author == "Aigerim Nurlanova"
+    assert first.published == "2025-12-16T09:30:00+00:00"
+
+
+def test_rss20_date_with_offset_is_normalised_to_utc(site, fetcher):
+    football = feed_at(site, fetcher, "/feeds/central-asia.xml").entries[2]
+    assert football.published == "2025-12-18T22:40:00+00:00"
+
+
+def test_rss20_permalink_guid_is_the_key(site, fetcher):
+    football = feed_at(site, fetcher, "/feeds/central-asia.xml").entries[2]
+    assert football.key == site.url("/pages/steppe-wire/brazil-football.html")
+
+
+def test_rss20_cyrillic_title_and_author_survive(site, fetcher):
+    water = feed_at(site, fetcher, "/feeds/central-asia.xml").entries[1]
+    assert water.title.startswith("Казахстан и Узбекистан договорились")
+    assert water.author == "Марат Ержанов"
+
+
+def test_html_summary_becomes_plain_text(site, fetcher):
+    first = feed_at(site, fetcher, "/feeds/central-asia.xml").entries[0]
+    assert first.summary == "The largest renewable project Kazakhstan has approved so far."
+
+
+def test_atom_feed_has_title_link_and_entries(site, fetcher):
+    feed = feed_at(site, fetcher, "/feeds/atom.xml")
+    assert feed.title == "Caspian Ledger"
+    assert feed.link == site.url("/caspian-ledger/")
+    assert [e.key for e in feed.entries] == [
+        "tag:caspian-ledger.example,2025:grain-record",
+        "tag:caspian-ledger.example,2025:brief-aktau-ferry",
+    ]
+
+
+def test_atom_entry_has_author_and_published_in_utc(site, fetcher):
+    grain = feed_at(site, fetcher, "/feeds/atom.xml").entries[0]
+    assert grain.author == "Farid Mammadli"
+    assert grain.published == "2025-12-19T11:00:00+00:00"
+    assert grain.link == site.url("/pages/caspian-ledger/kazakhstan-grain.html")
+
+
+def test_atom_entry_without_link_has_no_link_even_though_its_id_is_a_uri(site, fetcher):
+    brief = feed_at(site, fetcher, "/feeds/atom.xml").entries[1]
+    assert brief.link is None
+    assert brief.summary.startswith("A second ro-ro ferry line between Aktau in Kazakhstan")
+
+
+def test_rss10_rdf_feed_parses_with_dc_creator_and_date(site, fetcher):
+    feed = feed_at(site, fetcher, "/feeds/rdf.xml")
+    assert feed.title == "Tien Shan Review"
+    assert [(e.author, e.published) for e in feed.entries] == [
+        ("Aigerim Nurlanova", "2025-12-16T10:00:00+00:00"),
+        ("Farid Mammadli", "2025-12-19T12:00:00+00:00"),
+    ]
+
+
+def test_rss10_entry_key_falls_back_to_the_link(site, fetcher):
+    first = feed_at(site, fetcher, "/feeds/rdf.xml").entries[0]
+    assert first.key == first.link == site.url("/pages/steppe-wire/kazakhstan-wind.html")
+
+
+def test_rss091_feed_with_netscape_doctype_parses(site, fetcher):
+    feed = feed_at(site, fetcher, "/feeds/rss091.xml")
+    assert feed.title == "Steppe Wire Briefs"
+    assert feed.warning is None
+    assert [e.title for e in feed.entries] == [
+        "Water deal for the Syr Darya",
+        "Café stop, then a sprint: Great Ocean Classic",
+    ]
+
+
+def test_rss091_entry_has_no_date_or_author(site, fetcher):
+    first = feed_at(site, fetcher, "/feeds/rss091.xml").entries[0]
+    assert first.published is None
+    assert first.author is None
+
+
+def test_relative_links_resolve_against_the_feed_url():
+    body = b"""<rss version="2.0"><channel><title>T</title>
+        <item><title>A</title><link>/pages/a.html</link></item></channel></rss>"""
+    feed = parse_feed(body, "http://example.org/feeds/rss.xml")
+    assert feed.entries[0].link == "http://example.org/pages/a.html"
+
+
+def test_entry_without_guid_or_link_gets_a_stable_hash_key():
+    body = b"""<rss version="2.0"><channel><title>T</title>
+        <item><title>A</title><description>Only text.</description></item></channel></rss>"""
+    first = parse_feed(body, "http://example.org/rss").entries[0]
+    again = parse_feed(body, "http://example.org/rss").entries[0]
+    assert first.key.startswith("sha1:")
+    assert first.key == again.key
+
+
+def test_empty_but_valid_feed_has_no_entries_and_no_warning():
+    feed = parse_feed(b'<rss version="2.0"><channel><title>Quiet</title></channel></rss>', "u")
+    assert feed.title == "Quiet"
+    assert feed.entries == []
+    assert feed.warning is None
+
+
+# --- parse_feed: broken and hostile input -------------------------------------------------
+
+
+def test_html_page_served_as_feed_is_a_format_error(site, fetcher):
+    url = site.url("/feeds/not-xml.xml")
+    with pytest.raises(FormatError, match=r"not a feed \(line 9: mismatched tag\)") as info:
+        parse_feed(fetcher.get(url).content, url)
+    assert info.value.source == url
+
+
+@pytest.mark.parametrize("body", [b"\x89PNG\r\n\x1a\n\x00\x00garbage", b"just some words", b"{}"])
+def test_garbage_is_a_format_error(body):
+    with pytest.raises(FormatError, match="not a feed"):
+        parse_feed(body, "http://example.org/rss")
+
+
+def test_truncated_feed_gives_complete_items_and_a_warning(site, fetcher):
+    feed = feed_at(site, fetcher, "/feeds/truncated.xml")
+    assert feed.warning is not None
+    assert feed.warning.startswith("malformed feed (line ")
+    keys = [e.key for e in feed.entries]
+    assert keys[:2] == ["steppe-wire-20251216-wind", "steppe-wire-20251217-water"]
+    assert feed.entries[1].published == "2025-12-17T06:15:00+00:00"
+
+
+def test_truncated_feed_drops_the_empty_shell_of_the_cut_item(site, fetcher):
+    feed = feed_at(site, fetcher, "/feeds/truncated.xml")
+    assert all(e.link or e.title or e.summary for e in feed.entries)
+
+
+def test_billion_laughs_is_refused_quickly(site, fetcher):
+    url = site.url("/feeds/billion-laughs.xml")
+    body = fetcher.get(url).content
+    start = time.perf_counter()
+    with pytest.raises(FormatError, match="declares entities"):
+        parse_feed(body, url)
+    assert time.perf_counter() - start < 0.5
+
+
+def test_external_entity_is_refused():
+    body = b"""<?xml version="1.0"?>
+<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<rss version="2.0"><channel><title>&xxe;</title></channel></rss>"""
+    with pytest.raises(FormatError, match="declares entities"):
+        parse_feed(body, "http://example.org/rss")
+
+
+def test_entities_hidden_behind_a_comment_in_the_doctype_are_refused():
+    body = b"""<!DOCTYPE rss [<!-- <rss> --><!ENTITY a "aaaaaaaaaa">]>
+<rss version="2.0"><channel><title>&a;&a;&a;</title></channel></rss>"""
+    with pytest.raises(FormatError, match="declares entities"):
+        parse_feed(body, "http://example.org/rss")
+
+
+def test_utf16_feed_with_entities_is_refused():
+    text = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE r [<!ENTITY a "b">]><rss/>'
+    with pytest.raises(FormatError, match="declares entities"):
+        parse_feed(text.encode("utf-16"), "http://example.org/rss")
+
+
+def test_body_naming_a_local_file_is_parsed_as_data_not_opened(tmp_path):
+    # feedparser.parse(bytes) would open a file of that name; a server must not make us read one.
+    secret = tmp_path / "secret.xml"
+    secret.write_text('<rss version="2.0"><channel><title>SECRET</title></channel></rss>')
+    with pytest.raises(FormatError):
+        parse_feed(str(secret).encode(), "http://example.org/rss")
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=2000))
+def test_parse_feed_raises_nothing_but_format_error_on_arbitrary_bytes(body):
+    try:
+        feed = parse_feed(body, "http://example.org/rss")
+    except FormatError:
+        return
+    assert isinstance(feed, Feed)
+
+
+_TAGS = ["rss version='2.0'", "channel", "item", "title", "link", "entry", "guid", "pubDate"]
+_TAGS += ["feed xmlns='http://www.w3.org/2005/Atom'"]
+_TOKENS = [f"<{t}>" for t in _TAGS] + [f"</{t.split()[0]}>" for t in _TAGS]
+_TOKENS += ["http://a/b", "&amp;", "&", "<![CDATA[", "]]>", "<!--", "-->", "<", ">", "\x00", "é"]
+_TOKENS += ["Kazakhstan", "<?xml version='1.0'?>", "&#x110000;", "Tue, 16 Dec 2025 09:30:00 GMT"]
+_XMLISH = st.lists(st.sampled_from(_TOKENS), max_size=40).map(lambda parts: "".join(parts).encode())
+
+
+@settings(max_examples=150, deadline=None)
+@given(_XMLISH)
+def test_parse_feed_raises_nothing_but_format_error_on_feed_like_fragments(body):
+    try:
+        feed = parse_feed(body, "http://example.org/rss")
+    except FormatError:
+        return
+    for entry in feed.entries:
+        assert entry.key
+
+
+# --- iter_feed ------------------------------------------------------------------------------
+
+
+def test_iter_feed_yields_a_document_per_item_with_hints(site, fetcher):
+    source = site.url("/feeds/central-asia.xml")
+    docs = list(iter_feed(fetcher, source, seen=set()))
+    assert all(isinstance(d, Document) for d in docs)
+    assert [d.url for d in docs] == [
+        site.url("/pages/steppe-wire/kazakhstan-wind.html"),
+        site.url("/pages/steppe-wire/kazakhstan-water-ru.html"),
+        site.url("/pages/steppe-wire/brazil-football.html"),
+        site.url("/pages/steppe-wire/astana-cycling.html"),
+    ]
+    assert docs[0].hints == {
+        "title": "Kazakhstan signs deal for 1 GW wind farm in Zhambyl region",
+        "published": "2025-12-16T09:30:00+00:00",
+        "author": "Aigerim Nurlanova",
+        "outlet": "Steppe Wire",
+        "source": source,
+        "item_key": "steppe-wire-20251216-wind",
+    }
+
+
+def test_iter_feed_document_carries_page_bytes_type_and_fetch_time(site, fetcher):
+    before = datetime.now(UTC)
+    doc = next(iter(iter_feed(fetcher, site.url("/feeds/atom.xml"), seen=set())))
+    assert isinstance(doc, Document)
+    assert b"Kazakhstan's grain exports across the Caspian" in doc.body
+    assert doc.content_type == "text/html; charset=utf-8"
+    assert before <= doc.fetched_at <= datetime.now(UTC)
+
+
+def test_iter_feed_skips_seen_keys_without_fetching_them(site, fetcher):
+    source = site.url("/feeds/central-asia.xml")
+    cycling = "/pages/steppe-wire/astana-cycling.html"
+    before = site.fetched(cycling)
+    seen = {"steppe-wire-20251216-wind", "steppe-wire-20251220-cycling"}
+    docs = list(iter_feed(fetcher, source, seen))
+    assert [d.hints["item_key"] for d in docs] == [
+        "steppe-wire-20251217-water",
+        site.url("/pages/steppe-wire/brazil-football.html"),
+    ]
+    assert site.fetched(cycling) == before
+
+
+def test_iter_feed_entry_without_link_becomes_a_text_document(site, fetcher):
+    docs = list(iter_feed(fetcher, site.url("/feeds/atom.xml"), seen=set()))
+    brief = docs[1]
+    assert isinstance(brief, Document)
+    assert brief.url == "tag:caspian-ledger.example,2025:brief-aktau-ferry"
+    assert brief.content_type == "text/plain; charset=utf-8"
+    assert brief.body.decode().startswith("A second ro-ro ferry line between Aktau")
+    assert brief.hints["title"] == "Brief: new ferry line links Aktau and Baku"
+
+
+def test_iter_feed_reports_broken_pages_and_continues(site):
+    with Fetcher(timeout=0.3) as fetcher:
+        results = list(iter_feed(fetcher, site.url("/feeds/broken-links.xml"), seen=set()))
+    assert [type(r) for r in results] == [FetchError, FetchError, FetchError, FormatError, Document]
+    assert [r.reason for r in results[:4]] == [
+        "HTTP 404 Not Found",
+        "HTTP 500 Internal Server Error",
+        "timed out after 0.3 s",
+        "not a web page (content type application/octet-stream)",
+    ]
+    assert results[0].source == site.url("/status/404")
+    assert results[4].hints["item_key"] == "broken-5-good"
+
+
+def test_iter_feed_yields_one_error_when_the_feed_cannot_be_fetched(site, fetcher):
+    results = list(iter_feed(fetcher, site.url("/status/503"), seen=set()))
+    assert len(results) == 1
+    assert isinstance(results[0], FetchError)
+    assert results[0].reason == "HTTP 503 Service Unavailable"
+
+
+def test_iter_feed_yields_one_error_when_the_feed_is_not_a_feed(site, fetcher):
+    url = site.url("/feeds/not-xml.xml")
+    results = list(iter_feed(fetcher, url, seen=set()))
+    assert len(results) == 1
+    assert isinstance(results[0], FormatError)
+    assert results[0].source == url
+
+
+def test_iter_feed_refuses_hostile_feed_with_one_error(site, fetcher):
+    results = list(iter_feed(fetcher, site.url("/feeds/billion-laughs.xml"), seen=set()))
+    assert len(results) == 1
+    assert isinstance(results[0], FormatError)
+
+
+def test_iter_feed_reads_a_gzip_encoded_feed(site, fetcher):
+    docs = list(iter_feed(fetcher, site.url("/gzip/feeds/rdf.xml"), seen=set()))
+    assert [d.hints["outlet"] for d in docs] == ["Tien Shan Review", "Tien Shan Review"]
+
+
+def test_iter_feed_on_truncated_feed_yields_its_complete_items(site, fetcher):
+    docs = list(iter_feed(fetcher, site.url("/feeds/truncated.xml"), seen=set()))
+    keys = [d.hints["item_key"] for d in docs if isinstance(d, Document)]
+    assert keys[:2] == ["steppe-wire-20251216-wind", "steppe-wire-20251217-water"]
+
+
+def test_plain_text_title_with_angle_brackets_is_kept_verbatim():
+    body = b"""<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>
+        <entry><id>urn:x:1</id><title type="text">Inflation &lt;b&gt; 5%</title>
+        <link href="http://example.org/a"/></entry></feed>"""
+    assert parse_feed(body, "http://example.org/atom").entries[0].title == "Inflation <b> 5%"
+
+
+def test_html_summary_paragraphs_become_lines():
+    body = b"""<rss version="2.0"><channel><title>T</title><item><link>http://example.org/a</link>
+        <description>&lt;p&gt;One.&lt;/p&gt;&lt;p&gt;Two &lt;i&gt;words&lt;/i&gt;.&lt;/p&gt;
+        </description></item></channel></rss>"""
+    assert parse_feed(body, "http://example.org/rss").entries[0].summary == "One.\nTwo words."

@@ -1,0 +1,311 @@
+"""Offline ingest: HTML (plain and gzipped), text, JSONL, folders, and every bad input's message.
+
+Fixtures in tests/fixtures/files/ and what iter_paths yields for each (sorted walk order):
+
+    cp1251.txt            Document, text/plain; title "Казахстан увеличит экспорт пшеницы в Китай";
+                          hints["warning"] == "not UTF-8; decoded as cp1251"
+    empty.txt             InputError "empty file"
+    export.jsonl          line 1: Document text/plain (Kazakhstan drought aid, all hints)
+                          line 2: Document text/html (Aktau dock strike)
+                          line 3: Document text/plain (Peru coffee, not relevant)
+                          line 4: FormatError "<path>:4: not JSON (Expecting value at column 1)"
+                          line 5: InputError  "<path>:5: missing 'url'"
+    notes.txt             Document text/plain; title "Kazakhstan to raise minimum wage in 2026"
+    unknown.pdf           FormatError "unknown file type '.pdf' (expected .html, .htm, .txt, .jsonl,
+                          or .gz of those)"
+    pages/chile-wine.html              Document text/html (not about Kazakhstan)
+    pages/kazakhstan-archive.html.gz   Document text/html, body decompressed (Kazakhstan)
+    pages/kazakhstan-rail.html         Document text/html (Kazakhstan)
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from mediadigest.collect.files import iter_paths
+from mediadigest.errors import FormatError, InputError
+from mediadigest.model import Document
+
+FILES = Path(__file__).parent / "fixtures" / "files"
+
+
+def only(path: Path) -> Document | InputError:
+    results = list(iter_paths([path]))
+    assert len(results) == 1
+    return results[0]
+
+
+# --- HTML ------------------------------------------------------------------------------------
+
+
+def test_html_file_becomes_a_document_with_a_file_url_and_raw_bytes():
+    path = FILES / "pages" / "kazakhstan-rail.html"
+    doc = only(path)
+    assert isinstance(doc, Document)
+    assert doc.url == path.resolve().as_uri()
+    assert doc.content_type == "text/html"
+    assert doc.body == path.read_bytes()
+    assert doc.hints == {"source": str(path)}
+
+
+def test_gzipped_html_is_decompressed():
+    doc = only(FILES / "pages" / "kazakhstan-archive.html.gz")
+    assert isinstance(doc, Document)
+    assert doc.content_type == "text/html"
+    assert doc.body.startswith(b"<!DOCTYPE html>")
+    assert b"Kazakhstan's parliament passes law on mountain tourism" in doc.body
+
+
+def test_htm_extension_is_html_whatever_its_case(tmp_path):
+    path = tmp_path / "PAGE.HTM"
+    path.write_bytes(b"<html><body><p>Hello</p></body></html>")
+    assert only(path).content_type == "text/html"
+
+
+def test_corrupt_gzip_is_a_format_error(tmp_path):
+    path = tmp_path / "broken.html.gz"
+    path.write_bytes(gzip.compress(b"<html>" * 100)[:30])
+    err = only(path)
+    assert isinstance(err, FormatError)
+    assert err.reason.startswith("not gzip")
+
+
+def test_gz_file_not_gzip_at_all_is_a_format_error(tmp_path):
+    path = tmp_path / "plain.html.gz"
+    path.write_bytes(b"<html>not compressed</html>")
+    assert isinstance(only(path), FormatError)
+
+
+# --- text ------------------------------------------------------------------------------------
+
+
+def test_text_file_first_line_is_the_title_and_the_rest_the_body():
+    doc = only(FILES / "notes.txt")
+    assert isinstance(doc, Document)
+    assert doc.content_type == "text/plain; charset=utf-8"
+    assert doc.hints["title"] == "Kazakhstan to raise minimum wage in 2026"
+    assert doc.body.decode("utf-8").startswith("The government of Kazakhstan said on Friday")
+    assert "warning" not in doc.hints
+
+
+def test_text_title_is_the_first_non_empty_line(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("\n\n  Title here  \nBody line.\n", encoding="utf-8")
+    doc = only(path)
+    assert doc.hints["title"] == "Title here"
+    assert doc.body == b"Body line."
+
+
+def test_cp1251_text_is_decoded_with_a_warning():
+    doc = only(FILES / "cp1251.txt")
+    assert isinstance(doc, Document)
+    assert doc.hints["warning"] == "not UTF-8; decoded as cp1251"
+    assert doc.hints["title"] == "Казахстан увеличит экспорт пшеницы в Китай"
+    assert "Министерство сельского хозяйства Казахстана" in doc.body.decode("utf-8")
+
+
+def test_utf8_bom_is_not_part_of_the_title(tmp_path):
+    path = tmp_path / "bom.txt"
+    path.write_bytes("Заголовок\nТекст.".encode("utf-8-sig"))
+    assert only(path).hints["title"] == "Заголовок"
+
+
+def test_gzipped_text_is_read(tmp_path):
+    path = tmp_path / "notes.txt.gz"
+    path.write_bytes(gzip.compress(b"Title\nBody."))
+    doc = only(path)
+    assert doc.hints["title"] == "Title"
+    assert doc.body == b"Body."
+
+
+# --- JSONL -----------------------------------------------------------------------------------
+
+
+def jsonl_results() -> list[Document | InputError]:
+    return list(iter_paths([FILES / "export.jsonl"]))
+
+
+def test_jsonl_yields_one_result_per_non_blank_line():
+    kinds = [type(r) for r in jsonl_results()]
+    assert kinds == [Document, Document, Document, FormatError, InputError]
+
+
+def test_jsonl_text_line_is_a_plain_text_document_with_hints():
+    doc = jsonl_results()[0]
+    assert doc.url == "https://archive.example/steppe-wire/2025/12/19/kazakhstan-drought-aid"
+    assert doc.content_type == "text/plain; charset=utf-8"
+    assert doc.body.decode().startswith("Kazakhstan's agriculture ministry will send fodder")
+    assert doc.hints == {
+        "source": str(FILES / "export.jsonl"),
+        "title": "Kazakhstan sends drought aid to western farms",
+        "published": "2025-12-19T10:00:00+00:00",
+        "outlet": "Steppe Wire",
+        "author": "Aigerim Nurlanova",
+    }
+
+
+def test_jsonl_html_line_is_an_html_document():
+    doc = jsonl_results()[1]
+    assert doc.content_type == "text/html; charset=utf-8"
+    assert doc.body.startswith(b"<html><head><title>Dock workers in Aktau end strike")
+    assert "author" not in doc.hints
+
+
+def test_jsonl_line_that_is_not_json_names_file_and_line():
+    err = jsonl_results()[3]
+    assert err.source == f"{FILES / 'export.jsonl'}:4"
+    assert err.reason == "not JSON (Expecting value at column 1)"
+
+
+def test_jsonl_object_without_url_names_the_missing_key():
+    err = jsonl_results()[4]
+    assert err.source == f"{FILES / 'export.jsonl'}:5"
+    assert err.reason == "missing 'url'"
+
+
+def test_jsonl_object_without_text_or_html_names_the_missing_keys(tmp_path):
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps({"url": "https://x.example/a", "title": "T"}) + "\n")
+    err = only(path)
+    assert isinstance(err, InputError)
+    assert str(err) == f"{path}:1: missing 'text' or 'html'"
+
+
+def test_jsonl_line_that_is_not_an_object_is_a_format_error(tmp_path):
+    path = tmp_path / "a.jsonl"
+    path.write_text('["https://x.example/a"]\n')
+    err = only(path)
+    assert isinstance(err, FormatError)
+    assert err.reason == "not a JSON object (a list)"
+
+
+def test_jsonl_line_with_bad_utf8_spoils_only_that_line(tmp_path):
+    good = json.dumps({"url": "https://x.example/a", "text": "ok"}).encode()
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(good + b"\n" + b'{"url": "\xff"}\n' + good + b"\n")
+    kinds = [type(r) for r in iter_paths([path])]
+    assert kinds == [Document, FormatError, Document]
+
+
+def test_jsonl_blank_lines_are_skipped_but_counted(tmp_path):
+    path = tmp_path / "a.jsonl"
+    path.write_text('\n\n{"title": "no url", "text": "x"}\n')
+    assert only(path).source == f"{path}:3"
+
+
+def test_jsonl_is_streamed_not_read_whole(tmp_path):
+    path = tmp_path / "big.jsonl"
+    line = json.dumps({"url": "https://x.example/a", "text": "x"}) + "\n"
+    path.write_text(line * 3)
+    results = iter_paths([path])
+    first = next(results)
+    # Growing the file after the first line is read shows lines are read lazily.
+    with path.open("a") as f:
+        f.write(line)
+    assert isinstance(first, Document)
+    assert len(list(results)) == 3
+
+
+def test_gzipped_jsonl_is_read(tmp_path):
+    path = tmp_path / "export.jsonl.gz"
+    path.write_bytes(gzip.compress((FILES / "export.jsonl").read_bytes()))
+    assert [type(r) for r in iter_paths([path])] == [
+        Document,
+        Document,
+        Document,
+        FormatError,
+        InputError,
+    ]
+
+
+# --- bad inputs ------------------------------------------------------------------------------
+
+
+def test_unknown_extension_is_a_format_error_listing_the_known_ones():
+    err = only(FILES / "unknown.pdf")
+    assert isinstance(err, FormatError)
+    assert err.reason == (
+        "unknown file type '.pdf' (expected .html, .htm, .txt, .jsonl, or .gz of those)"
+    )
+
+
+def test_unknown_gzipped_extension_names_both_suffixes(tmp_path):
+    path = tmp_path / "data.csv.gz"
+    path.write_bytes(gzip.compress(b"a,b"))
+    assert "'.csv.gz'" in only(path).reason
+
+
+def test_empty_file_is_an_input_error():
+    err = only(FILES / "empty.txt")
+    assert type(err) is InputError
+    assert err.source == str(FILES / "empty.txt")
+    assert err.reason == "empty file"
+
+
+def test_whitespace_only_file_is_empty(tmp_path):
+    path = tmp_path / "blank.html"
+    path.write_text("  \n\n ")
+    assert only(path).reason == "empty file"
+
+
+def test_missing_path_is_an_input_error(tmp_path):
+    err = only(tmp_path / "nope.html")
+    assert type(err) is InputError
+    assert err.reason == "no such file or directory"
+
+
+def test_undecodable_text_file_is_a_format_error(tmp_path):
+    path = tmp_path / "noise.txt"
+    path.write_bytes(bytes(range(256)) * 4)
+    result = only(path)
+    # charset_normalizer may still find a single-byte reading; either way nothing escapes.
+    assert isinstance(result, Document | FormatError)
+
+
+# --- folders ---------------------------------------------------------------------------------
+
+
+def test_folder_is_walked_recursively_in_sorted_order():
+    results = list(iter_paths([FILES]))
+    sources = [r.hints["source"] if isinstance(r, Document) else r.source for r in results]
+    names = [Path(s).name.split(":")[0] for s in sources]  # JSONL errors name "file:line"
+    assert names == [
+        "cp1251.txt",
+        "empty.txt",
+        "export.jsonl",
+        "export.jsonl",
+        "export.jsonl",
+        "export.jsonl",
+        "export.jsonl",
+        "notes.txt",
+        "unknown.pdf",
+        "chile-wine.html",
+        "kazakhstan-archive.html.gz",
+        "kazakhstan-rail.html",
+    ]
+
+
+def test_folder_walk_counts_documents_and_errors():
+    results = list(iter_paths([FILES]))
+    assert sum(isinstance(r, Document) for r in results) == 8
+    assert sum(isinstance(r, InputError) for r in results) == 4
+
+
+def test_hidden_files_in_a_folder_are_skipped(tmp_path):
+    (tmp_path / ".DS_Store").write_bytes(b"\x00\x01")
+    (tmp_path / "a.txt").write_text("Title\nBody")
+    assert [type(r) for r in iter_paths([tmp_path])] == [Document]
+
+
+def test_several_paths_are_read_in_the_order_given(tmp_path):
+    results = list(iter_paths([FILES / "notes.txt", tmp_path / "missing.txt", FILES / "empty.txt"]))
+    assert [type(r) for r in results] == [Document, InputError, InputError]
+
+
+@pytest.mark.parametrize("name", ["notes.txt", "pages/kazakhstan-rail.html"])
+def test_string_paths_are_accepted(name):
+    assert isinstance(only(str(FILES / name)), Document)
