@@ -1,0 +1,452 @@
+"""Country profiles: load and validate the YAML that names a country, its outlets and themes."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import ahocorasick
+import yaml
+
+from mediadigest.errors import ProfileError
+
+__all__ = ["Outlet", "Profile", "Term", "available_profiles", "load_profile"]
+__all__ += ["matchable", "normalise"]
+
+# Section of the YAML -> kind of the hits its aliases give.
+SECTIONS = {"names": "country", "places": "place", "people": "person", "organisations": "org"}
+REQUIRED = ("name", "country", "country_code", "adjective", "threshold", "names")
+OPTIONAL = ("description", *SECTIONS, "exclude", "peers", "outlets", "themes")
+DEFAULT_ALONE = 0.1  # an ambiguous alias with nothing unambiguous beside it counts 10%
+
+# What NFKC would do to the compatibility characters common in news (no-break and thin
+# spaces, ellipsis, CJK full-width punctuation), done first so that NFKC's quick check
+# passes: a full NFKC pass costs 10-100x the check (2 ms for 10,000 Chinese characters).
+_BEFORE_NFKC = (
+    *((c, " ") for c in "\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u3000"),
+    *((c, chr(ord(c) - 0xFEE0)) for c in "，：；！？（）％"),
+    ("\u2026", "..."),
+    ("\u2122", "TM"),
+)
+# Character unification applied after NFKC. İ/ı go before casefold, which would turn
+# "İ" into "i" + combining dot and break Turkish matches ("KAZAKİSTAN").
+_BEFORE_FOLD = (("İ", "i"), ("ı", "i"))
+_AFTER_FOLD = (
+    *((c, "'") for c in "\u2019\u2018\u02bc\u02bb\u02bd`\u00b4\u2032"),
+    *((c, "-") for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"),
+    *((c, "") for c in "\u00ad\u200b\u200d\u2060\ufeff"),  # soft hyphen, zero-width marks
+    *((c, " ") for c in "\n\t\r\f\v\x1c\x1d\x1e\x85\u2028\u2029"),
+    ("ё", "е"),
+    ("ك", "ک"),  # Arabic and Persian spell kaf and yeh with different code points
+    ("ي", "ی"),
+    ("ى", "ی"),
+)
+_SPACES = re.compile("  +")
+# Word gaps for matching: these only ever sit between words, so they become spaces; a word
+# may also start right after a hyphen or apostrophe ("Russia-Kazakhstan", "d'Ouzbékistan").
+_GAPS = (*((c, " ") for c in '()[]{}"«»“”„‹›/\\|#@*_~+=<>'), ("-", "- "), ("'", "' "))
+
+
+def _replace(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
+    # The ``in`` test is nearly free when a character cannot occur (Cyrillic in an ASCII
+    # string), so a few dozen guarded replaces beat one ``str.translate`` over the text.
+    for old, new in pairs:
+        if old in text:
+            text = text.replace(old, new)
+    return text
+
+
+def _nfkc(text: str) -> str:
+    text = _replace(text, _BEFORE_NFKC)
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    # Pay for a full NFKC pass only in the paragraphs that need it.
+    return "\n".join(unicodedata.normalize("NFKC", p) for p in text.split("\n"))
+
+
+def _fold(text: str) -> str:
+    text = _replace(_nfkc(text), _BEFORE_FOLD)
+    return _replace(text.casefold(), _AFTER_FOLD)
+
+
+def _gapped(folded: str) -> str:
+    return _replace(folded, _GAPS)
+
+
+def normalise(text: str) -> str:
+    """Fold text for matching: NFKC, casefold, one apostrophe, one hyphen, single spaces, ё→е.
+
+    Only counts are needed downstream, so offsets into the original text are not kept.
+    """
+    return _SPACES.sub(" ", _fold(text)).strip()
+
+
+def matchable(text: str) -> str:
+    """The form ``Profile.scan`` reads: normalised, word gaps spaced, one leading space.
+
+    Word-bounded aliases are stored as " alias", so the automaton itself enforces the word
+    boundary at the start and its root has one child for all alphabetic scripts; that keeps
+    pyahocorasick (which searches a node's children linearly) fast on long texts.
+    """
+    # Runs of spaces are left alone (collapsing costs a regex pass over the text): they come
+    # from line breaks and punctuation, across which no multi-word alias runs.
+    return " " + _gapped(_fold(text))
+
+
+# Scripts written without spaces between words (CJK, kana, Hangul): no boundary checks.
+_CJK = ((0x2E80, 0x9FFF), (0x1100, 0x11FF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF))
+
+
+def _is_cjk(char: str) -> bool:
+    return any(lo <= ord(char) <= hi for lo, hi in _CJK)
+
+
+@dataclass(slots=True)
+class Outlet:
+    """A news outlet the profile knows: display name, home country (ISO 3166-1), weight."""
+
+    name: str
+    country: str | None
+    weight: float = 1.0
+
+
+@dataclass(slots=True, frozen=True, eq=False)  # identity hash: terms key per-article tallies
+class Term:
+    """One normalised alias in the automaton and what a match on it means."""
+
+    alias: str  # as written in the profile, without the * markers
+    key: str  # normalised form the automaton matches
+    canonical: str  # what it stands for ("Kazakhstan"); the label for exclusions
+    kind: str  # country | place | person | org | ambiguous | exclude | peer
+    weight: float = 1.0
+    alone: float = 1.0  # factor applied when an ambiguous alias has no unambiguous company
+    note: str | None = None  # a person's role, or why an alias is ambiguous
+    stem: bool = False  # "Kazakhstan*": any trailing letters (inflection, suffixes)
+    infix: bool = False  # "*كازاخستان": any leading letters (clitics like Arabic و، ب)
+    cjk: bool = False  # no word boundaries in scripts without spaces
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.kind == "ambiguous"
+
+
+@dataclass(eq=False)
+class Profile:
+    """A watched country: its names in many scripts, outlets, themes and relevance threshold.
+
+    Picklable: the Aho-Corasick automata are built on first use and left out of the pickle,
+    so process-pool and Dask workers receive a small object and build their own.
+    """
+
+    name: str
+    country: str
+    country_code: str
+    adjective: str
+    threshold: float
+    terms: list[Term] = field(default_factory=list)
+    outlets: dict[str, Outlet] = field(default_factory=dict)
+    themes: dict[str, list[str]] = field(default_factory=dict)
+    description: str = ""
+    source: str = ""
+    _automata: Any = field(default=None, init=False, repr=False)
+
+    @property
+    def automaton(self) -> ahocorasick.Automaton:
+        """The automaton over word-bounded aliases (keys " alias"; values ``Term``)."""
+        return self._build_automata()[0]
+
+    def _build_automata(self) -> tuple[ahocorasick.Automaton, ahocorasick.Automaton | None, str]:
+        # Two automata: CJK and "*" infix aliases have no leading space, so in the main
+        # automaton they would widen the root and slow every character of every text.
+        if self._automata is None:
+            bounded, free = ahocorasick.Automaton(), ahocorasick.Automaton()
+            # Latin first: pyahocorasick scans a node's children in insertion order, and
+            # most text the pipeline sees is in Latin script.
+            for term in sorted(self.terms, key=lambda t: not t.key.isascii()):
+                (free if term.cjk or term.infix else bounded).add_word(term.key, term)
+            bounded.make_automaton()
+            starts = "".join(sorted({t.key[0] for t in self.terms if t.cjk or t.infix}))
+            if starts:
+                free.make_automaton()
+            self._automata = (bounded, free if starts else None, starts)
+        return self._automata
+
+    def scan(self, text: str) -> list[tuple[int, int, Term]]:
+        """Matches in ``matchable(text)``: (start, end, term), leftmost-longest, no overlaps.
+
+        A "*" stem may run on into more letters; any other alias must end at a word end.
+        Longest-first means "Astana Qazaqstan Team" (an exclusion) hides the "Qazaqstan"
+        inside it and "Nazarbayev University" is the university, not the ex-president.
+        """
+        bounded, free, starts = self._build_automata()
+        size = len(text)
+        found: list[tuple[int, int, Term]] = []
+        for end, term in bounded.iter(text):
+            if term.stem or end + 1 >= size or not text[end + 1].isalnum():
+                found.append((end - len(term.key) + 1, end, term))
+        if free is not None and not text.isascii() and any(c in text for c in starts):
+            for end, term in free.iter(text):
+                if term.stem or term.cjk or end + 1 >= size or not text[end + 1].isalnum():
+                    found.append((end - len(term.key) + 1, end, term))
+        found.sort(key=lambda m: (m[0], -m[1]))
+        kept: list[tuple[int, int, Term]] = []
+        for match in found:
+            if not kept or match[0] > kept[-1][1]:
+                kept.append(match)
+        return kept
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_automata": None}  # workers build their own
+
+    def outlet_for(self, url_or_domain: str) -> Outlet | None:
+        """The outlet for a URL or host, matching domain suffixes ("news.bbc.co.uk" → BBC)."""
+        host = _host(url_or_domain)
+        parts = host.split(".")
+        for i in range(len(parts) - 1):  # stop before the bare TLD
+            outlet = self.outlets.get(".".join(parts[i:]))
+            if outlet is not None:
+                return outlet
+        return None
+
+
+def _host(url_or_domain: str) -> str:
+    value = url_or_domain.strip().lower()
+    if "://" in value:
+        value = urlsplit(value).hostname or ""
+    else:
+        value = value.split("/", 1)[0].split(":", 1)[0]
+    value = value.rstrip(".")
+    for prefix in ("www.", "m."):
+        value = value.removeprefix(prefix)
+    return value
+
+
+def available_profiles() -> list[str]:
+    """Names of the profiles shipped with mediadigest (``load_profile`` accepts each)."""
+    folder = resources.files("mediadigest").joinpath("profiles")
+    return sorted(p.name[: -len(".yaml")] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster
+
+
+def load_profile(name_or_path: str | Path) -> Profile:
+    """Load a shipped profile by name ("kazakhstan") or any profile YAML file by path."""
+    source, text = _read(name_or_path)
+    try:
+        data = yaml.load(text, Loader=_LOADER)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ProfileError(f"profile {source}: invalid YAML{where}: {exc.problem}") from exc
+    except yaml.YAMLError as exc:
+        raise ProfileError(f"profile {source}: invalid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ProfileError(f"profile {source}: expected a mapping of keys at the top level")
+    return _build(data, source)
+
+
+def _read(name_or_path: str | Path) -> tuple[str, str]:
+    name = str(name_or_path)
+    if isinstance(name_or_path, Path) or any(s in name for s in ("/", "\\", ".yaml", ".yml")):
+        try:
+            return name, Path(name).read_text(encoding="utf-8")
+        except FileNotFoundError as exc:
+            raise ProfileError(f"profile {name}: file not found") from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ProfileError(f"profile {name}: cannot read ({exc})") from exc
+    resource = resources.files("mediadigest").joinpath("profiles", f"{name}.yaml")
+    if not resource.is_file():
+        known = ", ".join(available_profiles())
+        raise ProfileError(f"unknown profile {name!r}: shipped are {known}; or give a YAML path")
+    return name, resource.read_text(encoding="utf-8")
+
+
+def _build(data: dict[str, Any], source: str) -> Profile:
+    check = _Checker(source)
+    check.keys(data, (*REQUIRED, *OPTIONAL), "top level")
+    if missing := [key for key in REQUIRED if key not in data]:
+        raise ProfileError(f"profile {source}: missing required key {missing[0]!r}")
+    return Profile(
+        name=check.text(data["name"], "name"),
+        country=check.text(data["country"], "country"),
+        country_code=check.text(data["country_code"], "country_code").upper(),
+        adjective=check.text(data["adjective"], "adjective"),
+        threshold=check.number(data["threshold"], "threshold"),
+        terms=_TermBuilder(check).build(data),
+        outlets=_outlets(data.get("outlets") or {}, check),
+        themes=_themes(data.get("themes") or {}, check),
+        description=check.text(data.get("description") or "", "description"),
+        source=source,
+    )
+
+
+class _Checker:
+    """Type checks that raise ProfileError naming the file and the dotted key."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, where: str, problem: str) -> ProfileError:
+        return ProfileError(f"profile {self.source}: {where}: {problem}")
+
+    def keys(self, value: dict[Any, Any], allowed: tuple[str, ...], where: str) -> None:
+        if unknown := sorted(set(value) - set(allowed), key=str):
+            expected = ", ".join(allowed)
+            raise self.fail(where, f"unknown key {unknown[0]!r} (expected: {expected})")
+
+    def text(self, value: Any, where: str) -> str:
+        if not isinstance(value, str):
+            raise self.fail(where, f"expected text, got {type(value).__name__} {value!r}")
+        return value
+
+    def number(self, value: Any, where: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.fail(where, f"expected a number, got {type(value).__name__} {value!r}")
+        return float(value)
+
+    def mapping(self, value: Any, where: str) -> dict[Any, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(where, f"expected a mapping, got {type(value).__name__}")
+        return value
+
+    def strings(self, value: Any, where: str) -> list[str]:
+        """A list of strings, or a mapping of language -> list of strings (flattened)."""
+        if isinstance(value, dict):
+            return [
+                s for lang, items in value.items() for s in self.strings(items, f"{where}.{lang}")
+            ]
+        if isinstance(value, str) or not isinstance(value, list):
+            raise self.fail(where, f"expected a list of strings, got {type(value).__name__}")
+        for item in value:
+            if not isinstance(item, str):
+                kind = type(item).__name__
+                raise self.fail(where, f"expected text, got {kind} {item!r} (quote it in YAML)")
+        return value
+
+
+def _outlets(raw: Any, check: _Checker) -> dict[str, Outlet]:
+    outlets: dict[str, Outlet] = {}
+    for domain, spec in check.mapping(raw, "outlets").items():
+        where = f"outlets.{domain}"
+        spec = check.mapping(spec, where)
+        country = spec.get("country")
+        if country is not None:
+            country = check.text(country, f"{where}.country").upper()
+        outlets[_host(check.text(domain, where))] = Outlet(
+            name=check.text(spec.get("name"), f"{where}.name"),
+            country=country,
+            weight=check.number(spec.get("weight", 1.0), f"{where}.weight"),
+        )
+    return outlets
+
+
+def _themes(raw: Any, check: _Checker) -> dict[str, list[str]]:
+    return {
+        check.text(name, "themes"): list(check.strings(words, f"themes.{name}"))
+        for name, words in check.mapping(raw, "themes").items()
+    }
+
+
+class _TermBuilder:
+    """Turns the name sections, ``exclude`` and ``peers`` into automaton terms."""
+
+    def __init__(self, check: _Checker) -> None:
+        self.check = check
+        self.terms: dict[str, Term] = {}
+        self.origin: dict[str, str] = {}  # key -> where it was declared, for conflict messages
+
+    def build(self, data: dict[str, Any]) -> list[Term]:
+        for section, kind in SECTIONS.items():
+            entries = self.check.mapping(data.get(section) or {}, section)
+            for canonical, entry in entries.items():
+                self._entry(str(canonical), kind, entry, f"{section}.{canonical}")
+        if not any(t.kind == "country" for t in self.terms.values()):
+            raise self.check.fail("names", "at least one unambiguous name of the country is needed")
+        for label, aliases in self.check.mapping(data.get("exclude") or {}, "exclude").items():
+            for alias in self.check.strings(aliases, f"exclude.{label}"):
+                self._add(alias, Term("", "", str(label), "exclude"), f"exclude.{label}")
+        for alias in self.check.strings(data.get("peers") or [], "peers"):
+            self._add(alias, Term("", "", alias.strip("*"), "peer"), "peers", weak=True)
+        return list(self.terms.values())
+
+    def _entry(self, canonical: str, kind: str, entry: Any, where: str) -> None:
+        if isinstance(entry, list):
+            entry = {"aliases": entry}
+        entry = self.check.mapping(entry, where)
+        self.check.keys(entry, ("aliases", "ambiguous", "role", "weight"), where)
+        weight = self.check.number(entry.get("weight", 1.0), f"{where}.weight")
+        role = entry.get("role")
+        note = self.check.text(role, f"{where}.role") if role is not None else None
+        base = Term("", "", canonical, kind, weight=weight, note=note)
+        for alias in self.check.strings(entry.get("aliases") or [], f"{where}.aliases"):
+            self._add(alias, base, where)
+        if "ambiguous" in entry:
+            self._ambiguous(base, entry["ambiguous"], f"{where}.ambiguous")
+
+    def _ambiguous(self, base: Term, raw: Any, where: str) -> None:
+        spec = self.check.mapping(raw, where)
+        self.check.keys(spec, ("why", "aliases", "alone"), where)
+        why = self.check.text(spec.get("why"), f"{where}.why")
+        alone = self.check.number(spec.get("alone", DEFAULT_ALONE), f"{where}.alone")
+        term = Term("", "", base.canonical, "ambiguous", weight=base.weight, alone=alone, note=why)
+        for alias in self.check.strings(spec.get("aliases") or [], f"{where}.aliases"):
+            self._add(alias, term, where)
+
+    def _add(self, alias: str, base: Term, where: str, *, weak: bool = False) -> None:
+        text = alias.strip()
+        stem, infix = text.endswith("*"), text.startswith("*")
+        text = text.strip("*").strip()
+        folded = normalise(text)
+        if not folded:
+            raise self.check.fail(where, f"alias {alias!r} is empty once normalised")
+        cjk = _is_cjk(folded[0])
+        lead = "" if cjk or infix else " "  # the space is the word boundary; see matchable()
+        key = lead + _key_form(folded)
+        term = Term(text, key, base.canonical, base.kind, base.weight, base.alone, base.note,
+                    stem=stem, infix=infix, cjk=cjk)  # fmt: skip
+        self._register(key, term, where, weak=weak)
+        for variant in _variants(folded, cjk):
+            vkey = lead + _key_form(variant)
+            self._register(vkey, _rekey(term, vkey), where, weak=True)
+
+    def _register(self, key: str, term: Term, where: str, *, weak: bool) -> None:
+        old = self.terms.get(key)
+        if old is None:
+            self.terms[key], self.origin[key] = term, where
+        elif old.canonical == term.canonical and old.kind == term.kind:
+            # The same alias twice (e.g. English and French "Kazakhstan"): keep the laxest match.
+            self.terms[key] = _rekey(
+                old, key, stem=old.stem or term.stem, infix=old.infix or term.infix
+            )
+        elif not weak and old.kind != "peer":
+            first = self.origin[key]
+            raise self.check.fail(
+                where, f"alias {term.alias!r} is already {old.canonical!r} in {first}"
+            )
+        elif not weak:
+            self.terms[key], self.origin[key] = term, where  # a profile term beats a peer
+
+
+def _key_form(folded: str) -> str:
+    return _SPACES.sub(" ", _gapped(folded)).strip()
+
+
+def _rekey(term: Term, key: str, **changes: Any) -> Term:
+    return dataclasses.replace(term, key=key, **changes)
+
+
+def _variants(key: str, cjk: bool) -> list[str]:
+    """Spellings people use for the same alias: "Nur Sultan", "Ozbekiston", "Kazajistan"."""
+    out = {key.replace("-", " "), key.replace("'", "")}
+    if not cjk:  # stripping marks would break kana (ズ → ス)
+        bare = "".join(c for c in unicodedata.normalize("NFD", key) if not unicodedata.combining(c))
+        out.add(unicodedata.normalize("NFC", bare))
+    out.discard(key)
+    return sorted(out)

@@ -1,0 +1,233 @@
+"""Profiles: loading, validation errors, outlets, pickling and the text normaliser."""
+
+from __future__ import annotations
+
+import pickle
+import textwrap
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mediadigest.errors import ProfileError
+from mediadigest.profile import (
+    Outlet,
+    Profile,
+    _nfkc,  # the fast path must not change NFKC's result
+    available_profiles,
+    load_profile,
+    matchable,
+    normalise,
+)
+
+MINIMAL = """\
+name: testland
+country: Testland
+country_code: tl
+adjective: Testish
+threshold: 2
+names:
+  Testland: [Testland*]
+"""
+
+
+@pytest.fixture(scope="module")
+def profile() -> Profile:
+    return load_profile("kazakhstan")
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "profile.yaml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def error_for(tmp_path: Path, text: str) -> str:
+    with pytest.raises(ProfileError) as info:
+        load_profile(write(tmp_path, text))
+    return str(info.value)
+
+
+def test_shipped_profiles_are_listed():
+    assert {"kazakhstan", "uzbekistan"} <= set(available_profiles())
+
+
+@pytest.mark.parametrize("name", ["kazakhstan", "uzbekistan"])
+def test_every_shipped_profile_loads(name):
+    loaded = load_profile(name)
+    assert loaded.name == name
+    assert loaded.threshold > 0
+    assert loaded.automaton is not None
+
+
+def test_kazakhstan_profile_header(profile):
+    assert (profile.country, profile.country_code, profile.adjective) == (
+        "Kazakhstan",
+        "KZ",
+        "Kazakh",
+    )
+
+
+def test_kazakhstan_profile_has_the_starter_themes(profile):
+    expected = {"energy", "diplomacy", "economy", "ai_digital", "transport", "education"}
+    expected |= {"security", "culture", "environment", "politics", "health", "sport"}
+    assert expected <= set(profile.themes)
+    assert all(profile.themes[name] for name in expected)
+
+
+def test_every_person_has_a_role(profile):
+    people = [t for t in profile.terms if t.kind == "person"]
+    assert people
+    assert all(t.note for t in people)
+
+
+def test_every_outlet_has_a_two_letter_country(profile):
+    assert len(profile.outlets) >= 30
+    assert all(o.country and len(o.country) == 2 for o in profile.outlets.values())
+
+
+def test_profile_loads_from_a_path(tmp_path):
+    loaded = load_profile(write(tmp_path, MINIMAL))
+    assert (loaded.name, loaded.country_code, loaded.threshold) == ("testland", "TL", 2.0)
+
+
+def test_profile_loads_from_a_path_given_as_text(tmp_path):
+    assert load_profile(str(write(tmp_path, MINIMAL))).country == "Testland"
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("https://www.reuters.com/world/asia-pacific/story", "Reuters"),
+        ("http://m.bbc.co.uk/news/world-asia-123", "BBC"),
+        ("https://news.bbc.co.uk/2/hi/asia/1.stm", "BBC"),
+        ("asia.nikkei.com", "Nikkei Asia"),
+        ("www.nikkei.com/article/x", "Nikkei"),
+        ("https://english.news.cn/20250101/abc.html", "Xinhua"),
+        ("HTTPS://WWW.TIMESCA.COM:443/a", "The Times of Central Asia"),
+    ],
+)
+def test_outlet_for_matches_domain_suffixes(profile, given, expected):
+    outlet = profile.outlet_for(given)
+    assert outlet is not None
+    assert outlet.name == expected
+
+
+def test_outlet_for_does_not_match_a_lookalike_domain(profile):
+    assert profile.outlet_for("https://notreuters.com/x") is None
+    assert profile.outlet_for("https://example.org/") is None
+
+
+def test_outlet_carries_country_and_weight(profile):
+    assert profile.outlet_for("jiji.com") == Outlet("Jiji Press", "JP", 1.2)
+
+
+def test_unknown_profile_name_lists_the_shipped_ones():
+    with pytest.raises(ProfileError, match=r"unknown profile 'atlantis'.*kazakhstan"):
+        load_profile("atlantis")
+
+
+def test_missing_file_is_reported_with_its_path(tmp_path):
+    with pytest.raises(ProfileError, match=r"nope\.yaml: file not found"):
+        load_profile(tmp_path / "nope.yaml")
+
+
+def test_invalid_yaml_is_reported_with_its_line(tmp_path):
+    message = error_for(tmp_path, MINIMAL + "themes: [energy\n  - oops: :\n")
+    assert "invalid YAML at line 9, column 9" in message
+
+
+def test_missing_key_is_named(tmp_path):
+    text = MINIMAL.replace("threshold: 2\n", "")
+    assert "missing required key 'threshold'" in error_for(tmp_path, text)
+
+
+def test_non_numeric_threshold_is_rejected(tmp_path):
+    text = MINIMAL.replace("threshold: 2", "threshold: high")
+    assert "threshold: expected a number, got str 'high'" in error_for(tmp_path, text)
+
+
+def test_unknown_top_level_key_is_rejected(tmp_path):
+    assert "unknown key 'plcaes'" in error_for(tmp_path, MINIMAL + "plcaes: {}\n")
+
+
+def test_non_string_alias_is_rejected_with_its_location(tmp_path):
+    message = error_for(tmp_path, MINIMAL + "places:\n  Capital: [Capitol, 1999]\n")
+    assert "places.Capital.aliases" in message
+    assert "quote it" in message
+
+
+def test_top_level_must_be_a_mapping(tmp_path):
+    assert "mapping" in error_for(tmp_path, "- just\n- a list\n")
+
+
+def test_one_alias_for_two_things_is_rejected(tmp_path):
+    text = MINIMAL + "places:\n  Testville: [Testland]\n"
+    message = error_for(tmp_path, text)
+    assert "'Testland'" in message
+    assert "names.Testland" in message
+
+
+def test_ambiguous_alias_needs_a_reason(tmp_path):
+    text = MINIMAL + "places:\n  Capital:\n    ambiguous:\n      aliases: [Cap]\n"
+    assert "places.Capital.ambiguous.why" in error_for(tmp_path, text)
+
+
+def test_profile_without_a_country_name_is_rejected(tmp_path):
+    text = MINIMAL.replace("  Testland: [Testland*]\n", "  Testland: []\n")
+    assert "at least one unambiguous name" in error_for(tmp_path, text)
+
+
+def test_pickled_profile_drops_its_automaton_and_rebuilds_it(profile):
+    assert profile.automaton is not None  # built and cached
+    data = pickle.dumps(profile)
+    assert len(data) < 200_000  # the terms only, not the automaton
+    copy = pickle.loads(data)
+    assert copy.__getstate__()["_automata"] is None
+    text = matchable("Talks in Kazakhstan")
+    assert [t.canonical for _, _, t in copy.scan(text)] == ["Kazakhstan"]
+
+
+def test_normalise_unifies_apostrophes_dashes_and_yo():
+    assert normalise("Qozog‘iston’s  Nur–Sultan\nЁлка") == "qozog'iston's nur-sultan елка"
+
+
+def test_normalise_folds_turkish_dotted_capital_i():
+    assert normalise("KAZAKİSTAN") == normalise("Kazakistan") == "kazakistan"
+
+
+def test_normalise_applies_nfkc_to_fullwidth_letters():
+    assert normalise("ＫＡＺＡＫＨＳＴＡＮ") == "kazakhstan"
+
+
+def test_normalise_turns_no_break_spaces_into_spaces():
+    assert normalise("Air\u00a0Astana\u202fflight") == "air astana flight"
+
+
+def test_normalise_drops_soft_hyphens():
+    assert normalise("Kazakh\u00adstan") == "kazakhstan"
+
+
+@given(st.text())
+def test_fast_nfkc_path_equals_full_nfkc(text):
+    assert _nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+@given(st.text())
+def test_normalise_is_idempotent(text):
+    once = normalise(text)
+    assert normalise(once) == once
+
+
+@given(st.text())
+def test_normalise_leaves_single_spaces_only(text):
+    result = normalise(text)
+    assert "  " not in result
+    assert result == result.strip()
+
+
+@given(st.text(alphabet=st.sampled_from("'’ʼʻ`‘")))
+def test_every_apostrophe_becomes_ascii(text):
+    assert set(normalise(text)) <= {"'", " "}
