@@ -7,7 +7,7 @@ def test_curly_quote_with_said_and_speaker_after():
     text = "“We will double uranium output by 2030,” said Energy Minister Almas Satkaliyev."
     (q,) = find_quotes(text)
     assert q.text == "We will double uranium output by 2030"
-    assert q.speaker == "Energy Minister Almas Satkaliyev"
+    assert q.speaker == "Almas Satkaliyev"
     assert text[q.start : q.end] == q.text
 
 
@@ -48,3 +48,19 @@ def test_unbalanced_quote_gives_nothing_and_no_error():
 def test_pronoun_speaker_is_left_unresolved():
     (q,) = find_quotes("“The region needs more investment now,” he said.")
     assert q.speaker is None
+
+
+def test_role_phrase_between_verb_and_name_russian():
+    text = (
+        "«Вода не может быть предметом торга», — заявил министр водных ресурсов Казахстана "
+        "Нурлан Абдрахманов."
+    )
+    (q,) = find_quotes(text)
+    assert q.speaker == "Нурлан Абдрахманов"
+
+
+def test_role_phrase_between_verb_and_name_english():
+    (q,) = find_quotes(
+        "“We will build it in three phases,” said the country's energy minister, Daniyar Seitkali."
+    )
+    assert q.speaker == "Daniyar Seitkali"

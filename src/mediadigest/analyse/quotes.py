@@ -21,12 +21,15 @@ _VERBS = (
     r"(?:said|says|stated|noted|added|told|wrote|writes|concluded|concludes|stressed|emphasized"
     r"|explained|argued|argues|сказал|сказала|заявил|заявила|отметил|отметила)"
 )
+_ROLE_WORD = r"[a-zа-яёәғқңөұүһі][\w'’-]*"
 # Each pattern names its speaker group once; tried in order.
 _AFTER = [
     re.compile(rf"^\s*[,.]?\s*{_SPEAKER}\s+{_VERBS}\b"),  # "...," he said / Tokayev said
     re.compile(rf"^\s*[,.]?\s*{_VERBS}\s+{_SPEAKER}"),  # "...," said Tokayev
     re.compile(rf"^\s*[,.]?\s*according to\s+{_SPEAKER}"),  # "...," according to the author
     re.compile(rf"^\s*[,.]?\s*[-—–]\s*(?:{_VERBS}\s+)?{_SPEAKER}"),  # «...», — заявил Токаев
+    # "...," said the country's energy minister, Daniyar Seitkali / — заявил министр ... Абдрахманов
+    re.compile(rf"^\s*[,.]?\s*[-—–]?\s*{_VERBS}\s+(?:{_ROLE_WORD},?\s+){{1,6}}{_SPEAKER}"),
 ]
 _BEFORE = [
     re.compile(rf"{_SPEAKER}\s+{_VERBS}(?:\s+that)?\s*[:,]?\s*$"),  # Tokayev said: "..."
@@ -80,4 +83,9 @@ def _clean(speaker: str) -> str | None:
     speaker = speaker.strip(" ,.")
     if speaker.lower() in {"he", "she"}:
         return None  # pronoun resolution belongs to the entity stage; a bare "he" is no speaker
+    words = speaker.split()
+    if len(words) >= 3 and words[0].lower() not in {"the", "a"}:
+        # "Energy Minister Almas Satkaliyev", "Казахстана Нурлан Абдрахманов": titles and
+        # genitives run into the name; the person is the last two capitalised words.
+        return " ".join(words[-2:])
     return speaker
