@@ -1,0 +1,214 @@
+"""End to end through the CLI: feeds on a real local server -> store -> digest."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mediadigest.cli import app
+
+FIXTURE_FILES = Path(__file__).parent / "fixtures" / "files"
+WEEK = ["--since", "2025-12-15", "--until", "2025-12-21"]
+RELEVANT_TITLES = {
+    "Kazakhstan signs deal for 1 GW wind farm in Zhambyl region",
+    "Казахстан и Узбекистан договорились о совместном управлении водами Сырдарьи",
+    "Kazakhstan's grain exports across the Caspian hit a record",
+    "Brief: new ferry line links Aktau and Baku",
+}
+
+
+class Cli:
+    """Runs `mediadigest --db <tmp store> ...` in-process, as a user would type it."""
+
+    def __init__(self, db: Path) -> None:
+        self.db = f"sqlite:///{db}"
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, code: int = 0):
+        result = self.runner.invoke(app, ["--db", self.db, *args])
+        assert result.exit_code == code, (result.stdout, result.stderr, result.exception)
+        return result
+
+    def json(self, *args: str) -> list | dict:
+        return json.loads(self(*args).stdout)
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    return Cli(tmp_path / "store.db")
+
+
+@pytest.fixture
+def two_feeds(cli: Cli, site) -> Cli:
+    cli("sources", "add", site.url("/feeds/central-asia.xml"), site.url("/feeds/atom.xml"))
+    return cli
+
+
+def _relevant_paths(cli: Cli) -> set[str]:
+    return {"/" + a["url"].split("/", 3)[3] for a in cli.json("articles", "--json")}
+
+
+def test_run_prints_a_digest_of_exactly_the_relevant_items(two_feeds: Cli):
+    result = two_feeds("run", *WEEK, "--timeout", "3")
+    md = result.stdout
+    assert md.startswith("# Foreign media digest: Dec. 15–21, 2025")
+    headlines = {line[3:] for line in md.splitlines() if line.startswith("## ")}
+    assert headlines == RELEVANT_TITLES
+    assert "relevant" in result.stderr  # the summary line
+
+
+def test_digest_items_carry_outlet_date_and_author(two_feeds: Cli):
+    two_feeds("run", *WEEK, "--timeout", "3")
+    digest = two_feeds.json("digest", *WEEK, "--format", "json")
+    by_headline = {i["headline"]: i for i in digest["items"]}
+    wind = by_headline["Kazakhstan signs deal for 1 GW wind farm in Zhambyl region"]
+    assert (wind["outlet"], wind["published"], wind["author"]) == (
+        "Steppe Wire",
+        "2025-12-16",
+        "Aigerim Nurlanova",
+    )
+    assert (
+        wind["attribution"] == "Steppe Wire published an article on Dec. 16 by Aigerim Nurlanova."
+    )
+    assert wind["quote"]["speaker"].endswith("Daniyar Seitkali")
+    grain = next(i for i in digest["items"] if i["outlet"] == "Caspian Ledger")
+    assert (grain["published"], grain["author"]) == ("2025-12-19", "Farid Mammadli")
+
+
+def test_relevant_articles_are_exactly_the_kazakhstan_items(two_feeds: Cli):
+    two_feeds("run", *WEEK, "--timeout", "3")
+    relevant = {a["title"] for a in two_feeds.json("articles", "--json")}
+    assert relevant == RELEVANT_TITLES
+    every = {a["title"] for a in two_feeds.json("articles", "--json", "--all")}
+    assert every - relevant == {
+        "Atlético Cerrado snatch late title in Brazil's final round",
+        "Kessler wins Great Ocean Classic as Astana's Moretti takes second",
+    }
+
+
+def test_articles_json_explains_each_match(two_feeds: Cli):
+    two_feeds("run", *WEEK, "--timeout", "3")
+    for art in two_feeds.json("articles", "--json"):
+        for key in (
+            "url",
+            "title",
+            "outlet",
+            "author",
+            "published",
+            "language",
+            "relevance",
+            "text",
+        ):
+            assert key in art
+        assert art["relevance"]["relevant"] is True
+        assert art["relevance"]["hits"], art["url"]
+        assert {"alias", "field", "count"} <= set(art["relevance"]["hits"][0])
+    langs = {a["language"] for a in two_feeds.json("articles", "--json")}
+    assert {"en", "ru"} <= langs
+
+
+def test_running_again_adds_nothing_and_fetches_no_seen_page(two_feeds: Cli, site):
+    two_feeds("run", *WEEK, "--timeout", "3")
+    first = two_feeds.json("articles", "--json", "--all")
+    fetched = site.fetched("/pages/steppe-wire/kazakhstan-wind.html")
+    second_run = two_feeds("run", *WEEK, "--timeout", "3")
+    assert two_feeds.json("articles", "--json", "--all") == first
+    assert site.fetched("/pages/steppe-wire/kazakhstan-wind.html") == fetched
+    assert "0 new articles" in second_run.stderr
+
+
+def test_broken_links_are_reported_one_line_each_and_the_rest_is_kept(cli: Cli, site):
+    cli("sources", "add", site.url("/feeds/broken-links.xml"), site.url("/feeds/not-xml.xml"))
+    result = cli("collect", "--timeout", "2", code=1)
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert any("/status/404" in e and "HTTP 404" in e for e in errors)
+    assert any("/status/500" in e and "HTTP 500" in e for e in errors)
+    assert any("/slow" in e and "timed out" in e for e in errors)
+    assert any("/binary" in e and "not a web page" in e for e in errors)
+    assert any("not-xml.xml" in e and "not a feed" in e for e in errors)
+    assert "/pages/steppe-wire/kazakhstan-wind.html" in _relevant_paths(cli)
+
+
+def test_a_failed_run_loses_nothing_already_stored(two_feeds: Cli, site):
+    two_feeds("run", *WEEK, "--timeout", "3")
+    before = two_feeds.json("articles", "--json", "--all")
+    two_feeds("sources", "add", site.url("/feeds/not-xml.xml"))
+    two_feeds("collect", "--timeout", "3", code=1)
+    assert two_feeds.json("articles", "--json", "--all") == before
+
+
+def test_sources_list_shows_health_after_collect(cli: Cli, site):
+    cli("sources", "add", site.url("/feeds/atom.xml"), site.url("/status/500"))
+    cli("collect", "--timeout", "3", code=1)
+    rows = {r["url"]: r for r in cli.json("sources", "list", "--json")}
+    assert rows[site.url("/feeds/atom.xml")]["last_error"] is None
+    assert "HTTP 500" in rows[site.url("/status/500")]["last_error"]
+
+
+def test_ingest_files_reports_bad_inputs_and_stores_the_rest(cli: Cli):
+    result = cli("ingest", str(FIXTURE_FILES), code=1)
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert any("export.jsonl:4" in e and "not JSON" in e for e in errors)
+    assert any("export.jsonl:5" in e and "url" in e for e in errors)
+    assert any("unknown.pdf" in e and "unknown file type" in e for e in errors)
+    assert any("empty.txt" in e and "empty file" in e for e in errors)
+    assert any("cp1251.txt" in w and "cp1251" in w for w in result.stderr.splitlines())
+    titles = {a["title"] for a in cli.json("articles", "--json", "--all")}
+    assert len(titles) == 8
+    relevant = cli.json("articles", "--json")
+    assert all("Peru" not in a["title"] and "Chile" not in a["title"] for a in relevant)
+
+
+def test_ingesting_twice_stores_nothing_twice(cli: Cli):
+    cli("ingest", str(FIXTURE_FILES), code=1)
+    first = cli.json("articles", "--json", "--all")
+    again = cli("ingest", str(FIXTURE_FILES), code=1)
+    assert cli.json("articles", "--json", "--all") == first
+    assert "0 new articles" in again.stderr
+
+
+def test_ingest_with_worker_processes_stores_the_same(cli: Cli, tmp_path: Path):
+    cli("ingest", str(FIXTURE_FILES), code=1)
+    other = Cli(tmp_path / "other.db")
+    other("ingest", "--workers", "2", str(FIXTURE_FILES), code=1)
+    strip = lambda rows: sorted((a["url"], a["title"], a["relevance"]["score"]) for a in rows)  # noqa: E731
+    assert strip(other.json("articles", "--json", "--all")) == strip(
+        cli.json("articles", "--json", "--all")
+    )
+
+
+def test_digest_written_to_a_file(cli: Cli, tmp_path: Path):
+    cli("ingest", str(FIXTURE_FILES / "export.jsonl"), code=1)
+    target = tmp_path / "digest.md"
+    cli("digest", *WEEK, "-o", str(target))
+    assert target.read_text(encoding="utf-8").startswith("# Foreign media digest")
+
+
+def test_empty_week_says_so(cli: Cli):
+    md = cli("digest", "--week", "2020-W01").stdout
+    assert "No articles about Kazakhstan were found" in md
+
+
+def test_bad_week_is_a_usage_error(cli: Cli):
+    cli("digest", "--week", "last-week", code=2)
+
+
+def test_other_profile_by_name(cli: Cli):
+    cli("--profile", "uzbekistan", "ingest", str(FIXTURE_FILES), code=1)
+    titles = {a["title"] for a in cli.json("--profile", "uzbekistan", "articles", "--json")}
+    assert all("Peru" not in t for t in titles)
+
+
+def test_python_dash_m_runs_the_cli_and_maps_our_errors_to_exit_1(tmp_path: Path):
+    cmd = [sys.executable, "-m", "mediadigest", "--db", f"sqlite:///{tmp_path}/s.db"]
+    ok = subprocess.run([*cmd, "version"], capture_output=True, text=True, check=False)
+    assert ok.returncode == 0 and "mediadigest" in ok.stdout
+    bad = subprocess.run([*cmd, "--profile", str(tmp_path / "nope.yaml"), "articles"],
+                         capture_output=True, text=True, check=False)  # fmt: skip
+    assert bad.returncode == 1
+    assert "nope.yaml" in bad.stderr and "Traceback" not in bad.stderr
