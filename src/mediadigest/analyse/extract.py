@@ -1,0 +1,375 @@
+"""Extract stage: raw page bytes -> article text and metadata, in one trafilatura pass.
+
+Dates: every ``datetime`` this module returns is timezone-aware UTC. A bare date
+("2025-12-18") becomes midnight UTC; a time without an offset is taken as UTC.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from types import MappingProxyType
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import charset_normalizer
+import lxml.html
+import trafilatura
+from courlan import normalize_url
+from htmldate import find_date
+from lxml.etree import ParserError
+
+from mediadigest.errors import FormatError
+
+log = logging.getLogger(__name__)
+
+__all__ = ["Extracted", "canonicalise_url", "extract_html", "parse_date"]
+
+# Past these sizes only the head of a page is parsed, rather than stall a worker: trafilatura
+# needs about 1 s per MB of running text and up to half a millisecond per element. The benchmark's
+# largest page has 1.4 MiB and its busiest 1,600 elements.
+MAX_PARSE_CHARS = 3_000_000
+MAX_ELEMENTS = 10_000
+# htmldate's extensive search runs its regexes over the whole serialised page (3 s for 3 MB),
+# and hands odd date strings to dateparser (seconds on first use in a process, then ~50 ms).
+MAX_DATE_SEARCH_CHARS = 1_000_000
+_SNIFF_BYTES = 16_384  # where <meta charset> and binary signatures are looked for
+_GUESS_BYTES = 65_536  # charset_normalizer is slow; a sample is enough to guess
+_MARKUP_CHARS = 65_536  # an HTML page shows a tag long before this
+
+# Chosen on bench/ingest.py (see docs/benchmarks.md): favor_precision gives the best F1 and
+# keeps sidebars ("most read: ...") out of the text, which relevance would otherwise count.
+# Inside the pass htmldate does only its cheap search (meta tags, JSON-LD, URL); its extensive
+# search is our fallback, for the pages (1% here) where that found nothing.
+_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+_TRAFILATURA = MappingProxyType(
+    {
+        "favor_precision": True,
+        "include_comments": False,
+        "include_tables": True,
+        "with_metadata": True,
+        "date_extraction_params": {
+            "original_date": True,
+            "extensive_search": False,
+            "outputformat": _DATE_FORMAT,
+        },
+    }
+)
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE, whose BOM is its prefix
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_BINARY_MAGIC = (b"%PDF-", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b")
+# ESC is left out: ISO-2022-JP text is full of escape sequences.
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\x0c\x1b") + b"\x7f"
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
+_META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
+_MARKUP = re.compile(r"<\s*(?:[a-zA-Z][\w:-]*|!|/[a-zA-Z])")
+_TOKEN = re.compile(r"\w+")
+_TRACKING_EXTRA = re.compile(r"^(?:utm_\w+|fbclid|gclid|dclid|msclkid|yclid|mc_[ce]id|_ga|_hs\w+)$")
+_INDEX_PAGE = re.compile(r"/index\.html?$", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class Extracted:
+    """What one HTML page yields: the article text (paragraphs joined by "\\n") and metadata.
+
+    ``published`` is timezone-aware UTC (see the module docstring); ``html_lang`` is the
+    page's declared language tag, lower-cased ("en-us"); ``warnings`` say what was odd.
+    """
+
+    title: str | None
+    text: str
+    author: str | None = None
+    published: datetime | None = None
+    sitename: str | None = None
+    description: str | None = None
+    canonical_url: str | None = None
+    html_lang: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def extract_html(body: bytes, url: str, content_type: str | None = None) -> Extracted:
+    """Decode, parse once and extract the article text and metadata of an HTML page.
+
+    Raises ``FormatError`` for empty and binary bodies only; anything odd but usable
+    (wrong charset, no markup, a huge page, an extractor failure) gives a result with
+    ``warnings``.
+    """
+    if not body.strip():
+        raise FormatError(url, "empty page")
+    html, warnings = _decode(body, url, content_type)
+    if not html.strip():
+        raise FormatError(url, "empty page")
+    if len(html) > MAX_PARSE_CHARS:
+        warnings.append(
+            f"page has {len(html):,} characters; only the first {MAX_PARSE_CHARS:,} parsed"
+        )
+        html = html[:MAX_PARSE_CHARS]
+    if not _MARKUP.search(html, 0, _MARKUP_CHARS):
+        warnings.append("no HTML markup found; read as plain text")
+        return Extracted(title=None, text=_plain_paragraphs(html), warnings=warnings)
+    tree = _parse_bounded(html, warnings)
+    if tree is None:
+        warnings.append("HTML could not be parsed")
+        return Extracted(title=None, text="", warnings=warnings)
+    result = Extracted(
+        title=None,
+        text="",
+        canonical_url=_canonical_link(tree, url),
+        html_lang=_declared_language(tree),
+        warnings=warnings,
+    )
+    _run_trafilatura(tree, url, result)
+    if result.published is None and len(html) <= MAX_DATE_SEARCH_CHARS:
+        result.published = _fallback_date(tree, url)
+    return result
+
+
+def _run_trafilatura(tree: lxml.html.HtmlElement, url: str, result: Extracted) -> None:
+    """Fill ``result`` from one bare_extraction pass (it copies the tree, ours stays intact)."""
+    try:
+        doc = trafilatura.bare_extraction(tree, url=url, **_TRAFILATURA)
+    except Exception as err:  # trafilatura and lxml raise many types; none may escape a stage
+        log.debug("trafilatura failed on %s", url, exc_info=True)
+        result.warnings.append(f"extraction failed: {type(err).__name__}: {err}")
+        return
+    if doc is None:
+        result.warnings.append("no article text found")
+        return
+    result.title = _clean(doc.title)
+    result.author = _clean(doc.author)
+    result.sitename = _clean(doc.sitename)
+    result.description = _clean(doc.description)
+    result.published = parse_date(doc.date) if doc.date else None
+    result.text = _drop_repeated_title(doc.text or "", result.title)
+    if not result.text:
+        result.warnings.append("no article text found")
+
+
+def _fallback_date(tree: lxml.html.HtmlElement, url: str) -> datetime | None:
+    """htmldate's extensive search (visible text, URL): only for pages without date metadata."""
+    try:
+        found = find_date(
+            tree, extensive_search=True, original_date=True, outputformat=_DATE_FORMAT, url=url
+        )
+    except Exception:  # a date is optional: a htmldate bug must not cost us the article
+        log.debug("htmldate failed on %s", url, exc_info=True)
+        return None
+    return parse_date(found) if found else None
+
+
+# --- decoding ---------------------------------------------------------------------------
+
+
+def _decode(body: bytes, url: str, content_type: str | None) -> tuple[str, list[str]]:
+    """Bytes -> text: BOM, then the declared charset, then UTF-8, then a guess (warned)."""
+    for bom, encoding in _BOMS:
+        if body.startswith(bom):
+            return body.decode(encoding, errors="replace"), []
+    _reject_binary(body, url)
+    warnings: list[str] = []
+    declared = _declared_charsets(body, content_type, warnings)
+    utf8 = _try_decode(body, "utf-8")
+    for charset in declared:
+        if charset == "utf-8":
+            if utf8 is not None:
+                return utf8, warnings
+        elif utf8 is not None and not body.isascii():
+            # Valid non-ASCII UTF-8 is all but impossible in a legacy encoding's text, while
+            # servers that label UTF-8 pages ISO-8859-1 by default are common.
+            warnings.append(f"declared charset {charset} but the bytes are UTF-8; read as UTF-8")
+            return utf8, warnings
+        else:
+            text = _try_decode(body, charset)
+            if text is not None:
+                return text, warnings
+        warnings.append(f"declared charset {charset} does not fit the bytes")
+    if utf8 is not None:
+        return utf8, warnings
+    return _guess(body, warnings)
+
+
+def _reject_binary(body: bytes, url: str) -> None:
+    head = body[:_SNIFF_BYTES]
+    if head.startswith(_BINARY_MAGIC) or b"\x00" in head:
+        raise FormatError(url, "binary content, not HTML")
+    # Text has almost no C0 control bytes; images, archives and the like are full of them.
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    if controls > len(head) * 0.05:
+        raise FormatError(url, "binary content, not HTML")
+
+
+def _declared_charsets(body: bytes, content_type: str | None, warnings: list[str]) -> list[str]:
+    """The HTTP header's charset, then the page's <meta> one: normalised, known, distinct."""
+    found: list[str] = []
+    header = _HEADER_CHARSET.search(content_type or "")
+    if header:
+        found.append(header.group(1))
+    meta = _META_CHARSET.search(body, 0, _SNIFF_BYTES)
+    if meta:
+        found.append(meta.group(1).decode("ascii", errors="replace"))
+    charsets: list[str] = []
+    for name in found:
+        try:
+            charset = codecs.lookup(name).name
+        except LookupError:
+            warnings.append(f"unknown charset {name!r} ignored")
+            continue
+        # WHATWG: pages labelled latin-1 or ascii are really windows-1252.
+        if charset in ("latin-1", "iso8859-1", "ascii"):
+            charset = "cp1252"
+        if charset not in charsets:
+            charsets.append(charset)
+    return charsets
+
+
+def _try_decode(body: bytes, encoding: str) -> str | None:
+    try:
+        return body.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _guess(body: bytes, warnings: list[str]) -> tuple[str, list[str]]:
+    best = charset_normalizer.from_bytes(body[:_GUESS_BYTES]).best()
+    encoding = best.encoding if best is not None else "utf-8"
+    warnings.append(f"charset guessed as {encoding}")
+    try:
+        return body.decode(encoding, errors="replace"), warnings
+    except LookupError:
+        return body.decode("utf-8", errors="replace"), warnings
+
+
+# --- parsing and page facts -------------------------------------------------------------
+
+
+def _parse(html: str) -> lxml.html.HtmlElement | None:
+    """One lxml parse, with trafilatura's repairs; a fragment gets lxml's own wrapping."""
+    try:
+        tree = trafilatura.load_html(html)
+        if tree is None:
+            tree = lxml.html.document_fromstring(html)
+    except (ParserError, ValueError, TypeError):
+        return None
+    return tree
+
+
+def _parse_bounded(html: str, warnings: list[str]) -> lxml.html.HtmlElement | None:
+    """Parse; a page with too many elements is re-parsed from a proportional prefix."""
+    tree = _parse(html)
+    count = sum(1 for _ in tree.iter()) if tree is not None else 0
+    if count > MAX_ELEMENTS:
+        keep = len(html) * MAX_ELEMENTS // count
+        warnings.append(f"page has {count:,} elements; only the first {keep:,} characters parsed")
+        tree = _parse(html[:keep])
+    return tree
+
+
+def _canonical_link(tree: lxml.html.HtmlElement, url: str) -> str | None:
+    for element in tree.iterfind(".//link[@rel][@href]"):
+        if "canonical" in element.get("rel", "").lower().split():
+            href = element.get("href", "").strip()
+            if href:
+                return urljoin(url, href)
+    return None
+
+
+def _declared_language(tree: lxml.html.HtmlElement) -> str | None:
+    lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
+    if not lang:
+        for meta in tree.iterfind(".//meta[@http-equiv][@content]"):
+            if meta.get("http-equiv", "").lower() == "content-language":
+                lang = meta.get("content")
+                break
+    lang = (lang or "").strip().replace("_", "-").lower()
+    return lang or None
+
+
+# --- text ---------------------------------------------------------------------------------
+
+
+def _plain_paragraphs(text: str) -> str:
+    """Plain text: blank lines separate paragraphs if there are any, else every line does."""
+    blocks = re.split(r"\n\s*\n", text) if re.search(r"\n\s*\n", text) else text.splitlines()
+    paragraphs = (" ".join(block.split()) for block in blocks)
+    return "\n".join(p for p in paragraphs if p)
+
+
+def _drop_repeated_title(text: str, title: str | None) -> str:
+    """Drop a first paragraph that only repeats the headline (the lead must be the lead)."""
+    first, _, rest = text.partition("\n")
+    if title and _TOKEN.findall(first.lower()) == _TOKEN.findall(title.lower()):
+        return rest.lstrip("\n")
+    return text
+
+
+def _clean(value: str | None) -> str | None:
+    value = " ".join(value.split()) if value else ""
+    return value or None
+
+
+# --- URLs and dates -----------------------------------------------------------------------
+
+
+def canonicalise_url(url: str) -> str:
+    """The key form of a URL: lower-case scheme and host, no default port, no fragment,
+    no tracking parameters (utm_*, fbclid, gclid, ...), sorted query, no trailing
+    ``index.html``. Non-web URIs (file://, mailto:) come back as given.
+    """
+    url = url.strip()
+    if not url.lower().startswith(("http://", "https://")):
+        return url
+    try:
+        # courlan drops default ports and the usual tracking parameters and sorts the query
+        parts = urlsplit(normalize_url(url))
+    except ValueError:
+        return url
+    query = "&".join(
+        pair
+        for pair in parts.query.split("&")
+        if pair and not _TRACKING_EXTRA.match(pair.partition("=")[0].lower())
+    )
+    path = _INDEX_PAGE.sub("/", parts.path) or "/"
+    return urlunsplit((parts.scheme.lower(), _ascii_host(parts.netloc), path, query, ""))
+
+
+def _ascii_host(netloc: str) -> str:
+    """Punycode for internationalised hosts: courlan decodes some labels, not all."""
+    netloc = netloc.lower()
+    if netloc.isascii():
+        return netloc
+    userinfo, at, hostport = netloc.rpartition("@")
+    host, colon, port = hostport.partition(":")  # an IPv6 literal is ASCII: never here
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return netloc
+    return f"{userinfo}{at}{host}{colon}{port}"
+
+
+def parse_date(value: str) -> datetime | None:
+    """An ISO 8601 or RFC 2822 date string as aware UTC; None when it is neither."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00+01:00 falls before year 1 in UTC
+        return None

@@ -1,0 +1,65 @@
+"""Specification of analyse/language.py: which language an article is written in."""
+
+from __future__ import annotations
+
+import pytest
+
+from mediadigest.analyse.language import detect
+
+# One news sentence per language the monitor must tell apart; each is about Kazakhstan,
+# so the country's name in many scripts does not decide the answer by itself.
+SENTENCES = {
+    "en": "The president of Kazakhstan held talks with the Japanese prime minister in Astana.",
+    "ru": "Президент Казахстана провёл переговоры с премьер-министром Японии в Астане.",
+    "kk": "Қазақстан Президенті Астанада Жапония премьер-министрімен келіссөздер жүргізді.",
+    "zh": "哈萨克斯坦总统在阿斯塔纳与日本首相举行了会谈，双方讨论了能源合作。",
+    "ja": "カザフスタンの大統領はアスタナで日本の首相と会談し、エネルギー協力について話し合った。",
+    "ko": "카자흐스탄 대통령은 아스타나에서 일본 총리와 회담을 갖고 에너지 협력을 논의했다.",
+    "tr": "Kazakistan Cumhurbaşkanı Astana'da Japonya Başbakanı ile görüştü.",
+    "de": "Der Präsident Kasachstans hat in Astana mit dem japanischen Premierminister verhandelt.",
+    "fr": "Le président du Kazakhstan a rencontré le Premier ministre japonais à Astana.",
+    "es": "El presidente de Kazajistán se reunió con el primer ministro de Japón en Astaná.",
+    "ar": "أجرى رئيس كازاخستان محادثات مع رئيس وزراء اليابان في أستانا حول التعاون في مجال الطاقة.",
+    "fa": "رئیس جمهور قزاقستان در آستانه با نخست وزیر ژاپن درباره همکاری انرژی گفتگو کرد.",
+    "uz": "Qozogʻiston Prezidenti Astanada Yaponiya Bosh vaziri bilan muzokaralar oʻtkazdi.",
+}
+
+
+@pytest.mark.parametrize(("code", "sentence"), SENTENCES.items(), ids=SENTENCES.keys())
+def test_language_of_a_news_sentence(code, sentence):
+    assert detect(sentence) == code
+
+
+def test_uzbek_in_cyrillic_script_is_uzbek():
+    assert (
+        detect("Қозоғистон Президенти Остонада Япония Бош вазири билан музокаралар ўтказди.")
+        == "uz"
+    )
+
+
+def test_chinese_varieties_are_reported_as_chinese():
+    # py3langid scores this between Mandarin and Wu; both are "zh" to a reader
+    assert detect("哈萨克斯坦总统在阿斯塔纳与日本首相举行了会谈。") == "zh"
+
+
+@pytest.mark.parametrize("text", ["", "Astana today", "2025-12-18 10:00", "   \n  ", "BREAKING"])
+def test_too_short_text_has_no_language(text):
+    assert detect(text) is None
+
+
+def test_text_without_letters_has_no_language():
+    assert detect("1234567890 " * 20 + "!!! ??? ... ---") is None
+
+
+def test_only_the_opening_of_a_long_text_is_read():
+    text = SENTENCES["de"] + " " + SENTENCES["en"] * 500
+    assert detect(text) == "en"
+    assert detect(SENTENCES["de"] * 30 + SENTENCES["en"] * 500) == "de"
+
+
+def test_upper_case_headline_is_detected():
+    assert detect("PRESIDENT OF KAZAKHSTAN MEETS JAPANESE PRIME MINISTER IN ASTANA") == "en"
+
+
+def test_list_of_names_has_no_language():
+    assert detect("Kazakhstan Astana Almaty Tokayev Nazarbayev") is None
