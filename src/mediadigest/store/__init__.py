@@ -1,11 +1,20 @@
 """The store: one schema on SQLite (embedded default) or PostgreSQL, written by one writer."""
 
-from mediadigest.store.engine import check, create_engine, migrate, normalise_url, open_store
+from mediadigest.store.engine import (
+    check,
+    create_engine,
+    migrate,
+    normalise_url,
+    open_store,
+    optimize,
+)
 from mediadigest.store.repository import (
     add_source,
     count_rows,
+    insert_new,
     list_articles,
     list_sources,
+    lock_for_writing,
     mark_seen,
     record_fetch,
     remove_source,
@@ -16,23 +25,32 @@ from mediadigest.store.repository import (
     to_utc_naive,
     utcnow,
 )
+from mediadigest.store.search import SearchHit, search
+from mediadigest.store.transfer import export_jsonl, import_jsonl
 
 __all__ = [
+    "SearchHit",
     "add_source",
     "check",
     "count_rows",
     "create_engine",
+    "export_jsonl",
+    "import_jsonl",
+    "insert_new",
     "list_articles",
     "list_sources",
+    "lock_for_writing",
     "mark_seen",
     "migrate",
     "normalise_url",
     "open_store",
+    "optimize",
     "record_fetch",
     "remove_source",
     "save_articles",
     "save_digest",
     "save_document",
+    "search",
     "seen_keys",
     "to_utc_naive",
     "utcnow",

@@ -44,6 +44,11 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; a crash loses no committed data
+    # 64 MiB of page cache instead of 2: the full-text index and the article indexes of a large
+    # store are written all over on each batch, and searches read them back.
+    cur.execute("PRAGMA cache_size=-65536")
+    # Checkpoint (and fsync) every 40 MB of WAL, not every 4 MB: an ingest batch writes more.
+    cur.execute("PRAGMA wal_autocheckpoint=10000")
     cur.close()
 
 
@@ -69,6 +74,18 @@ def check(engine: sa.Engine) -> tuple[str | None, str]:
         current = MigrationContext.configure(conn).get_current_revision()
         head = ScriptDirectory.from_config(_alembic_config(conn)).get_current_head()
     return current, head or ""
+
+
+def optimize(engine: sa.Engine) -> None:
+    """Tidy up after a bulk load: merge SQLite's full-text index into one segment (searches
+    then seek once per word, not once per segment) and refresh the query planner's statistics.
+    """
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("ANALYZE")
+        else:
+            conn.exec_driver_sql("INSERT INTO articles_fts (articles_fts) VALUES ('optimize')")
+            conn.exec_driver_sql("PRAGMA optimize")
 
 
 def open_store(url: str) -> sa.Engine:

@@ -11,7 +11,16 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from mediadigest.model import Article, Document, Quote, Relevance, Source
+from mediadigest.model import (
+    Article,
+    Attribution,
+    Document,
+    Entity,
+    Quote,
+    Relevance,
+    Source,
+    Theme,
+)
 from mediadigest.store import schema as t
 
 
@@ -32,17 +41,37 @@ def _insert_ignore(conn: sa.Connection, table: sa.Table) -> Any:
     return dialect.insert(table).on_conflict_do_nothing()
 
 
+# Any 64-bit number that no other application on the same database is likely to pick.
+WRITER_LOCK = 0x6D65_6469_6167_6573  # "mediages"
+
+
+def lock_for_writing(conn: sa.Connection) -> None:
+    """Make this transaction the store's one writer until it ends (PostgreSQL; a no-op on SQLite).
+
+    Writers in several processes (ingest, collect, the web app) insert overlapping keys in
+    different orders; row locks taken in different orders deadlock. One advisory lock per
+    write transaction orders them instead, as SQLite's database lock does. Every write function
+    here calls it before its first write; it is re-entrant and released at commit or rollback.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(WRITER_LOCK)))
+
+
 # -- sources ---------------------------------------------------------------------------------
 
 
 def add_source(conn: sa.Connection, source: Source) -> tuple[int, bool]:
     """Add a source; returns (id, added). Adding an existing URL changes nothing."""
+    lock_for_writing(conn)
     stmt = _insert_ignore(conn, t.sources).values(
         url=source.url, kind=source.kind, title=source.title, added_at=utcnow()
     )
-    added = conn.execute(stmt).rowcount == 1
+    # RETURNING, not rowcount: psycopg reports -1 for INSERT ... ON CONFLICT DO NOTHING.
+    new_id = conn.execute(stmt.returning(t.sources.c.id)).scalar()
+    if new_id is not None:
+        return int(new_id), True
     row_id = conn.execute(sa.select(t.sources.c.id).where(t.sources.c.url == source.url)).scalar()
-    return int(row_id), added
+    return int(row_id), False
 
 
 def list_sources(conn: sa.Connection) -> list[dict[str, Any]]:
@@ -51,13 +80,18 @@ def list_sources(conn: sa.Connection) -> list[dict[str, Any]]:
 
 
 def remove_source(conn: sa.Connection, url: str) -> bool:
-    return conn.execute(sa.delete(t.sources).where(t.sources.c.url == url)).rowcount > 0
+    lock_for_writing(conn)
+    deleted = conn.execute(
+        sa.delete(t.sources).where(t.sources.c.url == url).returning(t.sources.c.id)
+    )
+    return deleted.first() is not None
 
 
 def record_fetch(
     conn: sa.Connection, source_id: int | None, url: str, *, error: str | None, items: int = 0
 ) -> None:
     """Log one fetch of a source and update its health columns."""
+    lock_for_writing(conn)
     now = utcnow()
     conn.execute(
         sa.insert(t.fetch_log).values(
@@ -82,6 +116,7 @@ def mark_seen(conn: sa.Connection, source_id: int, keys: Iterable[str]) -> None:
     now = utcnow()
     values = [{"source_id": source_id, "item_key": k, "seen_at": now} for k in keys]
     if values:
+        lock_for_writing(conn)
         conn.execute(_insert_ignore(conn, t.seen_items), values)
 
 
@@ -91,6 +126,7 @@ def mark_seen(conn: sa.Connection, source_id: int, keys: Iterable[str]) -> None:
 def save_document(conn: sa.Connection, doc: Document) -> int:
     """Store a document's raw bytes once per (url, body hash); returns its id."""
     digest = hashlib.sha1(doc.body).hexdigest()
+    lock_for_writing(conn)
     conn.execute(
         _insert_ignore(conn, t.documents).values(
             url=doc.url,
@@ -113,29 +149,64 @@ def save_articles(
 
     Returns how many were new. Sets ``article.id`` on every article, new or already stored.
     """
-    added = 0
+    if not articles:
+        return 0
+    lock_for_writing(conn)
     now = utcnow()
+    rows = [_article_row(art, document_id, now, to_utc_naive(art.published)) for art in articles]
+    ids, new = insert_new(conn, t.articles, rows, ("canonical_url", "content_hash"))
+    added = len(new)
+    matches: list[dict[str, Any]] = []
+    themes: list[dict[str, Any]] = []
     for art in articles:
-        published = to_utc_naive(art.published)
-        row = _article_row(art, document_id, now, published)
-        new_id = conn.execute(
-            _insert_ignore(conn, t.articles).values(**row).returning(t.articles.c.id)
-        ).scalar()
-        if new_id is None:
-            key = (t.articles.c.canonical_url == art.canonical_url) & (
-                t.articles.c.content_hash == art.content_hash
-            )
-            art.id = int(conn.execute(sa.select(t.articles.c.id).where(key)).scalar_one())
-            continue
-        art.id = int(new_id)
-        added += 1
-        matches = [
-            {"article_id": art.id, **{k: v for k, v in asdict(h).items()}}
-            for h in art.relevance.hits
-        ]
-        if matches:
-            conn.execute(sa.insert(t.article_matches), matches)
+        key = (art.canonical_url, art.content_hash)
+        art.id = int(ids[key])
+        if key in new:
+            new.discard(key)  # an article given twice in one batch gets its matches once
+            matches += [{"article_id": art.id, **asdict(h)} for h in art.relevance.hits]
+            themes += [{"article_id": art.id, "theme": th.name, "score": th.score}
+                       for th in art.themes]  # fmt: skip
+    if matches:
+        conn.execute(sa.insert(t.article_matches), matches)
+    if themes:
+        conn.execute(_insert_ignore(conn, t.article_themes), themes)
     return added
+
+
+def insert_new(
+    conn: sa.Connection,
+    table: sa.Table,
+    rows: Sequence[dict[str, Any]],
+    key: tuple[str, ...],
+    *,
+    returning: bool = True,
+) -> tuple[dict[tuple[Any, ...], int], set[tuple[Any, ...]]]:
+    """Insert the rows whose ``key`` columns are not stored yet: ({key: id} of all, new keys).
+
+    One multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING per thousand rows, so a batch
+    costs a few statements, not one per row, and concurrent writers never store a key twice.
+    Then one SELECT for the keys that were already there. ``returning=False``: insert only
+    (tables without an ``id``), and return nothing.
+    """
+    lock_for_writing(conn)
+    insert = _insert_ignore(conn, table)
+    if not returning:
+        conn.execute(insert, list(rows))
+        return {}, set()
+    key_columns = [table.c[name] for name in key]
+    found = conn.execute(insert.returning(table.c.id, *key_columns), list(rows))
+    ids = {tuple(r[1:]): r[0] for r in found}
+    new = set(ids)
+    missing = sorted({tuple(row[name] for name in key) for row in rows} - new)
+    for chunk in _chunks(missing, 400):
+        stored = sa.select(table.c.id, *key_columns).where(sa.tuple_(*key_columns).in_(chunk))
+        ids.update({tuple(r[1:]): r[0] for r in conn.execute(stored)})
+    return ids, new
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _article_row(
@@ -162,6 +233,17 @@ def _article_row(
         "source": art.source,
         "created_at": now,
         "dated": published or now,
+        "kind": art.kind,
+        "origin": art.origin,
+        "reported_by": art.reported_by,
+        "reported_on": art.reported_on,
+        "original_title": art.original_title,
+        "parent_url": art.parent_url,
+        "tone": art.tone,
+        "attribution": art.attribution.to_dict() if art.attribution else None,
+        "entities": [e.to_dict() for e in art.entities],
+        "themes": [th.to_dict() for th in art.themes],
+        "explanations": dict(art.explanations),
     }
 
 
@@ -182,6 +264,17 @@ def _article_from_row(row: sa.RowMapping) -> Article:
         quotes=[Quote(**q) for q in row["quotes"]],
         source=row["source"],
         warnings=list(row["warnings"]),
+        kind=row["kind"] or "news",
+        origin=row["origin"],
+        reported_by=row["reported_by"],
+        reported_on=row["reported_on"],
+        attribution=Attribution.from_dict(row["attribution"]) if row["attribution"] else None,
+        original_title=row["original_title"],
+        parent_url=row["parent_url"],
+        entities=[Entity.from_dict(e) for e in row["entities"] or []],
+        themes=[Theme.from_dict(th) for th in row["themes"] or []],
+        tone=row["tone"],
+        explanations=dict(row["explanations"] or {}),
     )
 
 
@@ -227,6 +320,7 @@ def count_rows(conn: sa.Connection, table: str) -> int:
 def save_digest(
     conn: sa.Connection, period_from: date, period_to: date, profile: str, content: dict[str, Any]
 ) -> int:
+    lock_for_writing(conn)
     result = conn.execute(
         sa.insert(t.digests)
         .values(

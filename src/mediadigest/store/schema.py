@@ -94,9 +94,41 @@ articles = sa.Table(
     sa.Column("created_at", sa.DateTime, nullable=False),
     # Sort key for periods: the published date, or when we stored it if the source gave none.
     sa.Column("dated", sa.DateTime, nullable=False),
+    # What the understanding steps found (migration 0006); JSON holds the to_dict() forms.
+    sa.Column("kind", sa.String(16), nullable=False, server_default="news"),
+    sa.Column("origin", sa.Text),
+    sa.Column("reported_by", sa.Text),
+    sa.Column("reported_on", sa.Date),
+    sa.Column("original_title", sa.Text),
+    sa.Column("parent_url", sa.Text),
+    sa.Column("tone", sa.Float),
+    sa.Column("attribution", sa.JSON),
+    sa.Column("entities", sa.JSON),
+    sa.Column("themes", sa.JSON),
+    sa.Column("explanations", sa.JSON),
     sa.UniqueConstraint("canonical_url", "content_hash", name="uq_articles_url_hash"),
     sa.Index("ix_articles_relevant_dated", "relevant", "dated"),
+    # Filters of search and listings, newest first (migration 0002).
+    sa.Index("ix_articles_dated", "dated"),
+    sa.Index("ix_articles_outlet_dated", "outlet", "dated"),
+    sa.Index("ix_articles_outlet_country_dated", "outlet_country", "dated"),
+    sa.Index("ix_articles_parent_url", "parent_url"),
 )
+
+# One row per theme label of an article, so listings and search can filter by theme.
+article_themes = sa.Table(
+    "article_themes",
+    metadata,
+    sa.Column(
+        "article_id", sa.Integer, sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("theme", sa.String(32), primary_key=True),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Index("ix_article_themes_theme", "theme"),
+)
+# Full-text search lives outside this metadata because it differs per backend (migration 0002):
+# SQLite has the FTS5 table ``articles_fts`` over the view ``articles_fts_source``, kept in step
+# by triggers; PostgreSQL has the generated tsvector column ``articles.search`` with a GIN index.
 
 article_matches = sa.Table(
     "article_matches",

@@ -1,0 +1,273 @@
+"""Full-text search over stored articles: FTS5 on SQLite, tsvector on PostgreSQL, one result shape.
+
+Queries use web-search syntax on both backends: words (all must match), ``"a phrase"``,
+``OR`` between alternatives, ``-word`` to exclude. Words are stemmed as English and common
+English stop words are ignored, so ``elections`` finds ``election``.
+
+Ranking weighs title over lead over body (see migration 0002). To keep every query fast at a
+million articles, only the ``WINDOW`` most recently stored matches that pass the filters are
+ranked: a word found in a third of the store answers as fast as a rare one, and a query with
+fewer matches than that ranks them all.
+
+On SQLite, filters that keep a small share of the store (``SELECTIVE``) drive the search: the
+ids passing them are collected from an index and FTS keeps its matches among them. Broader
+filters are checked on each match, newest first, until the window is full. PostgreSQL's
+planner makes the same choice itself from its statistics.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from mediadigest.store import schema as t
+
+WINDOW = 200  # newest matches ranked per query (see module docstring)
+SELECTIVE = 0.02  # share of the store below which filters drive a search on SQLite
+MARK = ("**", "**")  # around matched words in snippets, as in Markdown bold
+_SNIPPET_WORDS = 24
+# PostgreSQL's english stop words (snowball), so that SQLite ignores the same words.
+STOP_WORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before
+    being below between both but by can did do does doing don down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is it
+    its itself just me more most my myself no nor not now of off on once only or other our ours
+    ourselves out over own s same she should so some such t than that the their theirs them
+    themselves then there these they this those through to too under until up very was we were
+    what when where which while who whom why will with you your yours yourself
+    yourselves""".split()  # noqa: SIM905 (a word list reads better as text)
+)
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(slots=True)
+class SearchHit:
+    """One article found by `search`; ``score`` is higher for better matches (per backend)."""
+
+    id: int
+    url: str
+    title: str
+    outlet: str | None
+    outlet_country: str | None
+    published: datetime | None
+    language: str | None
+    score: float
+    snippet: str
+
+
+@dataclass(slots=True)
+class Query:
+    """A parsed query: every group must match (one of its phrases), no excluded phrase may."""
+
+    groups: list[list[tuple[str, ...]]]
+    excluded: list[tuple[str, ...]]
+
+    def fts5(self) -> str:
+        """The query in FTS5 syntax, every phrase quoted so user input cannot break it."""
+        groups = [
+            " OR ".join(_quote(p) for p in g) if len(g) == 1 else f"({' OR '.join(map(_quote, g))})"
+            for g in self.groups
+        ]
+        text = " AND ".join(groups)
+        return "".join([text, *(f" NOT {_quote(p)}" for p in self.excluded)])
+
+    def websearch(self) -> str:
+        """The same query for PostgreSQL's ``websearch_to_tsquery``."""
+        groups = [" or ".join(_quote(p) for p in g) for g in self.groups]
+        return " ".join([*groups, *(f"-{_quote(p)}" for p in self.excluded)])
+
+
+def _quote(phrase: tuple[str, ...]) -> str:
+    return '"' + " ".join(phrase) + '"'
+
+
+def parse_query(text: str) -> Query:
+    """Parse web-search syntax into groups of alternatives and excluded phrases."""
+    groups: list[list[tuple[str, ...]]] = []
+    excluded: list[tuple[str, ...]] = []
+    join_next = False
+    for match in _TOKEN.finditer(text):
+        negated, quoted, bare = match.groups()
+        if bare is not None and bare.upper() == "OR":
+            join_next = bool(groups)
+            continue
+        if bare is not None and bare.startswith("-") and len(bare) > 1:
+            negated, bare = "-", bare[1:]
+        words = tuple(w.lower() for w in _WORD.findall(quoted if quoted is not None else bare))
+        if bare is not None:  # "Kazakhstan's" is the word kazakhstan, as PostgreSQL reads it
+            words = tuple(w for w in words if w not in STOP_WORDS)
+        if not words:
+            continue
+        if negated:
+            excluded.append(words)
+        elif join_next:
+            groups[-1].append(words)
+        else:
+            groups.append([words])
+        join_next = False
+    return Query(groups, excluded)
+
+
+def search(
+    conn: sa.Connection,
+    query: str,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    language: str | None = None,
+    outlet: str | None = None,
+    outlet_country: str | None = None,
+    relevant_only: bool = False,
+    limit: int = 20,
+) -> list[SearchHit]:
+    """Articles matching ``query``, best first; ``since``/``until`` are inclusive days (UTC)."""
+    parsed = parse_query(query)
+    if not parsed.groups:
+        return []  # nothing to look for (empty, only stop words, or only exclusions)
+    driving, residual = _filters(since, until, language, outlet, outlet_country, relevant_only)
+    if conn.dialect.name == "postgresql":
+        rows = _search_postgresql(conn, parsed, driving + residual, limit)
+    else:
+        rows = _search_sqlite(conn, parsed, driving, residual, limit)
+    # One line of text whatever the backend kept of the paragraph breaks.
+    return [SearchHit(**{**row, "snippet": " ".join(row["snippet"].split())}) for row in rows]
+
+
+Filters = list[sa.ColumnElement[bool]]
+
+
+def _filters(
+    since: date | None,
+    until: date | None,
+    language: str | None,
+    outlet: str | None,
+    outlet_country: str | None,
+    relevant_only: bool,
+) -> tuple[Filters, Filters]:
+    """(driving, residual): the driving filters are answered by one index alone (see _selective).
+
+    That is the period with at most one of outlet, outlet country or relevance (in that order:
+    the one likely to keep fewest articles); the rest is checked on the articles themselves.
+    """
+    a = t.articles
+    driving: Filters = []
+    if since is not None:
+        driving.append(a.c.dated >= datetime.combine(since, time.min))
+    if until is not None:
+        driving.append(a.c.dated < datetime.combine(until + timedelta(days=1), time.min))
+    indexed = [
+        a.c.outlet == outlet if outlet is not None else None,
+        a.c.outlet_country == outlet_country if outlet_country is not None else None,
+        a.c.relevant.is_(True) if relevant_only else None,
+    ]
+    residual = [f for f in indexed if f is not None]
+    if residual:
+        driving.append(residual.pop(0))
+    if language is not None:  # no index: most articles share a few languages
+        residual.append(a.c.language == language)
+    return driving, residual
+
+
+_HIT_COLUMNS = [
+    t.articles.c[n]
+    for n in ("id", "url", "title", "outlet", "outlet_country", "published", "language")
+]
+
+
+def _search_sqlite(
+    conn: sa.Connection, query: Query, driving: Filters, residual: Filters, limit: int
+) -> list[dict[str, Any]]:
+    a = t.articles
+    fts = sa.table("articles_fts", sa.column("rowid"))
+    match = sa.text("articles_fts MATCH :q").bindparams(q=query.fts5())
+    # bm25 is lower for better matches; weights mirror PostgreSQL's A, B, C (1.0, 0.4, 0.2).
+    bm25 = sa.func.bm25(sa.literal_column("articles_fts"), 5.0, 2.0, 1.0)
+    stmt = sa.select(fts.c.rowid.label("id"), bm25.label("bm25")).where(match)
+    if driving and _selective(conn, driving):
+        # Few articles pass: FTS reads its matches once and keeps those in the set. The unary
+        # + stops SQLite handing the ids to FTS5, which would rescan its index once per id.
+        ids = sa.select(a.c.id).where(*driving)
+        stmt = stmt.where(sa.literal_column("+articles_fts.rowid").in_(ids))
+        driving = []
+    if driving or residual:
+        # Walk the matches newest first, check each article, stop when the window is full.
+        stmt = stmt.join_from(fts, a, a.c.id == fts.c.rowid).where(*driving, *residual)
+    newest = stmt.order_by(fts.c.rowid.desc()).limit(WINDOW).subquery()
+    best = conn.execute(
+        sa.select(newest.c.id, newest.c.bm25)
+        .order_by(newest.c.bm25, newest.c.id.desc())
+        .limit(limit)
+    ).all()
+    return [_sqlite_hit(conn, query.fts5(), row.id, -row.bm25) for row in best]
+
+
+def _selective(conn: sa.Connection, driving: Filters) -> bool:
+    """Do fewer than a SELECTIVE share of the articles pass? One index counts, stopping there.
+
+    Below that share a set of the passing ids is cheap to build; above it, walking the matches
+    newest first meets a passing one often enough to fill the window soon.
+    """
+    a = t.articles
+    cap = max(1, int(SELECTIVE * (conn.execute(sa.select(sa.func.max(a.c.id))).scalar() or 0)))
+    capped = sa.select(a.c.id).where(*driving).limit(cap)
+    count = conn.execute(sa.select(sa.func.count()).select_from(capped.subquery())).scalar_one()
+    return count < cap
+
+
+# One statement per hit, prepared once: snippet() needs the FTS cursor of a MATCH, and
+# "rowid = ?" is a cheap seek, where "rowid IN (...)" makes FTS5 rescan its index per id.
+_SQLITE_HIT = sa.text(
+    "SELECT a.id, a.url, a.title, a.outlet, a.outlet_country, a.published, a.language, "
+    "snippet(articles_fts, 1, :start, :stop, '…', :words) AS lead, "
+    "snippet(articles_fts, 2, :start, :stop, '…', :words) AS body "
+    "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
+    "WHERE articles_fts MATCH :q AND articles_fts.rowid = :id"
+).columns(published=sa.DateTime)
+
+
+def _sqlite_hit(conn: sa.Connection, fts_query: str, id_: int, score: float) -> dict:
+    params = {"start": MARK[0], "stop": MARK[1], "words": _SNIPPET_WORDS}
+    row = conn.execute(_SQLITE_HIT, {**params, "q": fts_query, "id": id_}).one()._asdict()
+    # The lead if the query matched there, else the body if it matched there, else the lead.
+    lead, body = row.pop("lead"), row.pop("body")
+    marked = MARK[0] in body and MARK[0] not in lead
+    return {**row, "snippet": body if marked else lead, "score": score}
+
+
+_ENGLISH = sa.literal_column("'english'::regconfig")
+_HEADLINE = f"StartSel={MARK[0]}, StopSel={MARK[1]}, MaxWords={_SNIPPET_WORDS}, MinWords=12"
+
+
+def _search_postgresql(
+    conn: sa.Connection, query: Query, filters: Filters, limit: int
+) -> list[dict[str, Any]]:
+    a = t.articles
+    # The tsvector column exists on PostgreSQL only, so schema.py does not declare it.
+    vector = sa.literal_column("articles.search")
+    tsquery = sa.func.websearch_to_tsquery(_ENGLISH, query.websearch())
+    newest = (
+        sa.select(a.c.id, vector.label("search"))
+        .where(vector.op("@@")(tsquery), *filters)
+        .order_by(a.c.id.desc())
+        .limit(WINDOW)
+        .subquery("newest")
+    )
+    rank = sa.func.ts_rank(newest.c.search, tsquery)
+    best = (
+        sa.select(newest.c.id, rank.label("score"))
+        .order_by(rank.desc(), newest.c.id.desc())
+        .limit(limit)
+        .subquery("best")
+    )
+    headline = sa.func.ts_headline(_ENGLISH, a.c.text, tsquery, _HEADLINE)
+    stmt = (
+        sa.select(*_HIT_COLUMNS, best.c.score, headline.label("snippet"))
+        .select_from(best.join(a, a.c.id == best.c.id))
+        .order_by(best.c.score.desc(), a.c.id.desc())
+    )
+    return [dict(row) for row in conn.execute(stmt).mappings()]

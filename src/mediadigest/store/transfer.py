@@ -1,0 +1,234 @@
+"""Moving a whole store between databases (SQLite to PostgreSQL and back) as JSON Lines.
+
+The file starts with a header line, then one record per line, parents before children::
+
+    {"mediadigest": "store-export", "format": 1, "revision": "0004"}
+    {"type": "source", "url": "...", ..., "seen": [{"item_key": "...", "seen_at": "..."}]}
+    {"type": "document", "url": "...", "content_hash": "...", ..., "body": "<base64>"}
+    {"type": "article", "canonical_url": "...", ..., "document": ["url", "hash"], "matches": [...]}
+    {"type": "digest", "period_from": "2025-12-15", ...}
+
+Row ids are not carried: references use natural keys (a source's URL, a document's URL and
+hash), so importing into a store that already has rows merges, and importing twice adds
+nothing. The fetch log (operational history) is not exported.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import IO, Any
+
+import sqlalchemy as sa
+
+from mediadigest.errors import FormatError
+from mediadigest.store import schema as t
+from mediadigest.store.engine import check
+from mediadigest.store.repository import insert_new, lock_for_writing
+
+FORMAT = 1
+_BATCH = 1000  # records per statement on import
+
+
+def export_jsonl(conn: sa.Connection, fp: IO[str]) -> dict[str, int]:
+    """Write the whole store to ``fp``; returns how many records of each type were written."""
+    revision = check(conn.engine)[0]
+    fp.write(json.dumps({"mediadigest": "store-export", "format": FORMAT, "revision": revision}))
+    fp.write("\n")
+    counts = {"source": 0, "document": 0, "article": 0, "digest": 0}
+    for record in _records(conn):
+        fp.write(json.dumps(record, ensure_ascii=False, default=_encode))
+        fp.write("\n")
+        counts[record["type"]] += 1
+    return counts
+
+
+def _records(conn: sa.Connection) -> Iterator[dict[str, Any]]:
+    seen: dict[int, list[dict[str, Any]]] = {}
+    for row in _rows(conn, sa.select(t.seen_items)):
+        seen.setdefault(row.pop("source_id"), []).append(row)
+    for row in _rows(conn, sa.select(t.sources).order_by(t.sources.c.id)):
+        yield {"type": "source", **_without(row, "id"), "seen": seen.get(row["id"], [])}
+    d = t.documents
+    for row in _rows(conn, sa.select(d).order_by(d.c.id)):
+        yield {"type": "document", **_without(row, "id")}
+    yield from _article_records(conn)
+    for row in _rows(conn, sa.select(t.digests).order_by(t.digests.c.id)):
+        yield {"type": "digest", **_without(row, "id")}
+
+
+def _article_records(conn: sa.Connection) -> Iterator[dict[str, Any]]:
+    a, d, m = t.articles, t.documents, t.article_matches
+    columns = [c for c in a.columns if c.name not in {"id", "document_id"}]
+    stmt = (
+        sa.select(a.c.id, *columns, d.c.url.label("doc_url"), d.c.content_hash.label("doc_hash"))
+        .join_from(a, d, a.c.document_id == d.c.id, isouter=True)
+        .order_by(a.c.id)
+    )
+    match_columns = [c for c in m.columns if c.name != "article_id"]
+    for page in _pages(conn, stmt):
+        ids = [row["id"] for row in page]
+        matches: dict[int, list[dict[str, Any]]] = {}
+        found = sa.select(m.c.article_id, *match_columns).where(m.c.article_id.in_(ids))
+        for match in conn.execute(found).mappings():
+            matches.setdefault(match["article_id"], []).append(_without(dict(match), "article_id"))
+        for row in page:
+            doc_url, doc_hash = row.pop("doc_url"), row.pop("doc_hash")
+            yield {
+                "type": "article",
+                **_without(row, "id"),
+                "document": [doc_url, doc_hash] if doc_url is not None else None,
+                "matches": matches.get(row["id"], []),
+            }
+
+
+def _pages(conn: sa.Connection, stmt: sa.Select) -> Iterator[list[dict[str, Any]]]:
+    """Rows in pages, streamed: a large store never sits in memory at once."""
+    result = conn.execution_options(yield_per=_BATCH).execute(stmt).mappings()
+    for page in result.partitions():
+        yield [dict(row) for row in page]
+
+
+def _rows(conn: sa.Connection, stmt: sa.Select) -> Iterator[dict[str, Any]]:
+    for page in _pages(conn, stmt):
+        yield from page
+
+
+def _without(row: dict[str, Any], *names: str) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k not in names}
+
+
+def _encode(value: object) -> str:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    raise TypeError(f"cannot export {type(value).__name__}")
+
+
+def import_jsonl(conn: sa.Connection, fp: IO[str]) -> dict[str, int]:
+    """Add every record of an export to the store; returns how many of each type were new.
+
+    Records already in the store (same natural key) are left as they are. Raises FormatError,
+    naming the line, for a file that is not an export or a line that cannot be read.
+    """
+    name = getattr(fp, "name", "import")
+    _check_header(name, fp.readline())
+    lock_for_writing(conn)
+    added = {"source": 0, "document": 0, "article": 0, "digest": 0}
+    batch: list[dict[str, Any]] = []
+    for number, line in enumerate(fp, start=2):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            kind = record.pop("type")
+        except (json.JSONDecodeError, KeyError, AttributeError, TypeError):
+            raise FormatError(f"{name}:{number}", "not a record of a mediadigest export") from None
+        if kind not in added:
+            raise FormatError(f"{name}:{number}", f"unknown record type {kind!r}")
+        if batch and (batch[-1]["type"] != kind or len(batch) >= _BATCH):
+            added[batch[0]["type"]] += _import_batch(conn, batch)
+            batch = []
+        batch.append({"type": kind, **record})
+    if batch:
+        added[batch[0]["type"]] += _import_batch(conn, batch)
+    return added
+
+
+def _check_header(name: str, line: str) -> None:
+    try:
+        header = json.loads(line)
+    except json.JSONDecodeError:
+        header = None
+    if not isinstance(header, dict) or header.get("mediadigest") != "store-export":
+        raise FormatError(f"{name}:1", "not a mediadigest store export (no header line)")
+    if header.get("format") != FORMAT:
+        raise FormatError(f"{name}:1", f"export format {header.get('format')}, expected {FORMAT}")
+
+
+def _import_batch(conn: sa.Connection, batch: list[dict[str, Any]]) -> int:
+    kind = batch[0]["type"]
+    if kind == "source":
+        return _import_sources(conn, batch)
+    if kind == "document":
+        rows = [_decode(t.documents, r) for r in batch]
+        return len(insert_new(conn, t.documents, rows, ("url", "content_hash"))[1])
+    if kind == "article":
+        return _import_articles(conn, batch)
+    return _import_digests(conn, [_decode(t.digests, r) for r in batch])
+
+
+def _decode(table: sa.Table, record: dict[str, Any]) -> dict[str, Any]:
+    """A record back to a row of ``table``: ISO dates to dates, base64 to bytes."""
+    row = {}
+    for column in table.columns:
+        if column.name not in record:
+            continue
+        value = record[column.name]
+        if value is not None and isinstance(column.type, sa.DateTime):
+            value = datetime.fromisoformat(value)
+        elif value is not None and isinstance(column.type, sa.Date):
+            value = date.fromisoformat(value)
+        elif value is not None and isinstance(column.type, sa.LargeBinary):
+            value = base64.b64decode(value)
+        row[column.name] = value
+    return row
+
+
+def _import_sources(conn: sa.Connection, batch: list[dict[str, Any]]) -> int:
+    rows = [_decode(t.sources, r) for r in batch]
+    ids, new = insert_new(conn, t.sources, rows, ("url",))
+    seen = [
+        {"source_id": ids[(r["url"],)], **_decode(t.seen_items, s)}
+        for r in batch
+        for s in r.get("seen", [])
+    ]
+    if seen:
+        insert_new(conn, t.seen_items, seen, ("source_id", "item_key"), returning=False)
+    return len(new)
+
+
+def _import_articles(conn: sa.Connection, batch: list[dict[str, Any]]) -> int:
+    d = t.documents
+    doc_keys = {tuple(r["document"]) for r in batch if r.get("document")}
+    doc_ids: dict[tuple[str, str], int] = {}
+    if doc_keys:
+        key = sa.tuple_(d.c.url, d.c.content_hash)
+        found = conn.execute(sa.select(d.c.id, d.c.url, d.c.content_hash).where(key.in_(doc_keys)))
+        doc_ids = {(r.url, r.content_hash): r.id for r in found}
+    rows = []
+    for record in batch:
+        row = _decode(t.articles, record)
+        row["document_id"] = doc_ids.get(tuple(record["document"] or ()))
+        rows.append(row)
+    ids, new = insert_new(conn, t.articles, rows, ("canonical_url", "content_hash"))
+    matches = [
+        {"article_id": ids[key], **m}
+        for r in batch
+        if (key := (r["canonical_url"], r["content_hash"])) in new
+        for m in r.get("matches", [])
+    ]
+    if matches:
+        conn.execute(sa.insert(t.article_matches), matches)
+    return len(new)
+
+
+def _import_digests(conn: sa.Connection, rows: list[dict[str, Any]]) -> int:
+    # Digests have no unique key in the schema; (period, profile, created_at) identifies one.
+    # Checking first is safe here: the import holds the store's writer lock.
+    g = t.digests
+    added = 0
+    for row in rows:
+        same = sa.select(g.c.id).where(
+            g.c.period_from == row["period_from"],
+            g.c.period_to == row["period_to"],
+            g.c.profile == row["profile"],
+            g.c.created_at == row["created_at"],
+        )
+        if conn.execute(same).first() is None:
+            conn.execute(sa.insert(g).values(**row))
+            added += 1
+    return added

@@ -1,0 +1,131 @@
+"""Several processes writing one store at once lose nothing and store nothing twice.
+
+Real processes, as a newsroom deployment runs them: two ``mediadigest ingest`` commands over
+overlapping files (one analysing with ``--workers 2``), and two writers calling the store's
+functions directly, in opposite orders, over overlapping keys: the pattern that deadlocks
+row locks on PostgreSQL unless writers are ordered (``store.lock_for_writing``).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from typer.testing import CliRunner
+
+from mediadigest import store
+from mediadigest.cli import app
+from mediadigest.store import schema
+
+# One process of direct writes: batches of articles (each with one match), a source, seen items.
+WRITER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from mediadigest import store
+    from mediadigest.model import Article, Grade, Hit, Relevance, Source
+
+    url, first, last, step = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+    stop, deadline = Path(sys.argv[5]), time.monotonic() + 240
+    engine = store.open_store(url)
+    keys = list(range(first, last, step))
+    hit = Hit("Kazakhstan", "Kazakhstan", "country", "title", 1)
+    # Rewrite the same keys until the ingests are done, so every write overlaps theirs.
+    while not stop.exists() and time.monotonic() < deadline:
+        for start in range(0, len(keys), 20):
+            batch = [Article(f"https://writer.test/{k}", f"https://writer.test/{k}", f"h{k}",
+                             f"Kazakhstan item {k}", f"Text {k}.",
+                             relevance=Relevance(2.0, Grade.MAJOR, True, [hit]))
+                     for k in keys[start:start + 20]]
+            with engine.begin() as conn:
+                store.save_articles(conn, batch)
+                sid, _ = store.add_source(conn, Source("https://writer.test/feed"))
+                store.mark_seen(conn, sid, [a.canonical_url for a in batch])
+        time.sleep(0.2)  # leave the ingests some CPU
+    """
+)
+ARTICLES = 240  # keys 0..239; the two writers overlap on 60..179
+
+
+def _write_inputs(folder: Path, numbers: range) -> Path:
+    """Text files and one JSONL file of Kazakhstan news, numbered so that sets can overlap."""
+    folder.mkdir(parents=True)
+    for n in numbers:
+        (folder / f"story-{n:03}.txt").write_text(
+            f"Kazakhstan wind farm {n} opens\n\nAstana said farm {n} near Almaty opened.\n"
+        )
+    lines = [
+        {"url": f"https://wire.test/{n}", "title": f"Tokayev visit {n}",
+         "text": f"President Tokayev of Kazakhstan visited plant {n}.", "outlet": "Wire"}
+        for n in numbers
+    ]  # fmt: skip
+    (folder / "wire.jsonl").write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    return folder
+
+
+def _start(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+
+
+def _keys(engine: sa.Engine, table: sa.Table, *columns: str) -> list[tuple]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(sa.select(*(table.c[c] for c in columns)))]
+
+
+@pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
+def test_ingests_and_writers_at_once_lose_nothing_and_duplicate_nothing(store_url, tmp_path):
+    first = _write_inputs(tmp_path / "first", range(0, 40))
+    second = _write_inputs(tmp_path / "second", range(20, 60))
+    db = ["-m", "mediadigest", "--db", store_url]
+    stop = tmp_path / "stop"
+    writers = [
+        _start("-c", WRITER, store_url, "0", "180", "1", str(stop)),
+        _start("-c", WRITER, store_url, str(ARTICLES - 1), "59", "-1", str(stop)),
+    ]
+    ingests = [
+        _start(*db, "ingest", str(first), "--workers", "2"),
+        _start(*db, "ingest", str(second)),
+    ]
+    outputs = [p.communicate(timeout=300)[0] for p in ingests]
+    stop.touch()
+    outputs += [p.communicate(timeout=300)[0] for p in writers]
+    assert [p.returncode for p in ingests + writers] == [0, 0, 0, 0], outputs
+
+    # The same inputs ingested one after the other, in-process, are what to expect.
+    expected_url = f"sqlite:///{tmp_path}/expected.db"
+    for folder in (first, second):
+        result = CliRunner().invoke(app, ["--db", expected_url, "ingest", str(folder)])
+        assert result.exit_code == 0, result.output
+    engine, expected = store.open_store(store_url), store.open_store(expected_url)
+    a, d = schema.articles, schema.documents
+    got = _keys(engine, a, "canonical_url", "content_hash")
+    assert len(got) == len(set(got))
+    from_files = [k for k in got if not k[0].startswith("https://writer.test/")]
+    assert sorted(from_files) == sorted(_keys(expected, a, "canonical_url", "content_hash"))
+    assert sorted(_keys(engine, d, "url", "content_hash")) == sorted(
+        _keys(expected, d, "url", "content_hash")
+    )
+    m = schema.article_matches
+    by_writer = a.c.canonical_url.like("https://writer.test/%")
+    with engine.connect() as conn:
+        per_article = conn.execute(
+            sa.select(sa.func.count()).join_from(m, a, m.c.article_id == a.c.id)
+            .where(by_writer).group_by(m.c.article_id)
+        ).scalars().all()  # fmt: skip
+        from_files_matches = conn.execute(
+            sa.select(sa.func.count()).join_from(m, a, m.c.article_id == a.c.id).where(~by_writer)
+        ).scalar_one()
+        assert len(per_article) == ARTICLES and set(per_article) == {1}
+        assert store.count_rows(conn, "sources") == 1
+        assert store.count_rows(conn, "seen_items") == ARTICLES
+    with expected.connect() as conn:
+        assert from_files_matches == store.count_rows(conn, "article_matches")
+    engine.dispose()
+    expected.dispose()

@@ -1,0 +1,205 @@
+"""Full-text search: the same queries find the same articles on SQLite (FTS5) and PostgreSQL."""
+
+from __future__ import annotations
+
+import importlib
+from datetime import UTC, date, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from mediadigest import store
+from mediadigest.model import Article, Grade, Relevance
+from mediadigest.store import schema
+from mediadigest.store.search import SearchHit, parse_query, search
+
+# The package exports the function `search`, which hides the module of the same name.
+search_module = importlib.import_module("mediadigest.store.search")
+
+
+def _article(n: int, title: str, text: str, **kw) -> Article:
+    url = f"https://news.example/{n}"
+    fields = {
+        "published": datetime(2025, 12, 10 + n % 10, 9, tzinfo=UTC),
+        "language": "en",
+        "outlet": "Steppe Wire",
+        "outlet_country": "GB",
+    }
+    fields.update(kw)
+    return Article(
+        url=url, canonical_url=url, content_hash=f"h{n}", title=title, text=text, **fields
+    )
+
+
+def _save(engine: sa.Engine, *articles: Article) -> None:
+    with engine.begin() as conn:
+        store.save_articles(conn, list(articles))
+
+
+def _titles(engine: sa.Engine, query: str, **filters) -> list[str]:
+    with engine.connect() as conn:
+        return [hit.title for hit in search(conn, query, **filters)]
+
+
+def test_a_word_in_the_title_ranks_above_the_same_word_in_the_lead_and_body(engine):
+    _save(
+        engine,
+        _article(1, "Markets", "Traders were calm.\n\nLater, uranium prices rose."),
+        _article(2, "Uranium output rises", "Traders were calm.\n\nPrices rose."),
+        _article(3, "Markets", "Uranium prices rose.\n\nTraders were calm."),
+    )
+    titles = _titles(engine, "uranium")
+    assert titles[0] == "Uranium output rises"
+    assert len(titles) == 3
+
+
+def test_a_word_in_the_lead_ranks_above_the_same_word_deeper_in_the_body(engine):
+    body = "Nothing happened today in the capital.\n\nThe " + "long report. " * 20
+    _save(
+        engine,
+        _article(1, "Report one", body + "A pipeline was mentioned."),
+        _article(2, "Report two", "A pipeline opened today in the capital.\n\n" + body[40:]),
+    )
+    assert _titles(engine, "pipeline") == ["Report two", "Report one"]
+
+
+def test_inflected_english_words_find_each_other(engine):
+    _save(engine, _article(1, "Parliament", "The elections were held on Sunday."))
+    assert _titles(engine, "election") == ["Parliament"]
+    assert _titles(engine, "ELECTIONS held") == ["Parliament"]
+
+
+def test_every_word_must_match_unless_joined_by_or(engine):
+    _save(
+        engine,
+        _article(1, "Oil", "Oil exports grew."),
+        _article(2, "Gas", "Gas exports grew."),
+    )
+    assert _titles(engine, "oil gas") == []
+    assert sorted(_titles(engine, "oil OR gas")) == ["Gas", "Oil"]
+
+
+def test_a_minus_word_excludes_the_articles_that_have_it(engine):
+    _save(
+        engine,
+        _article(1, "Oil", "Oil exports to Russia grew."),
+        _article(2, "More oil", "Oil exports to China grew."),
+    )
+    assert _titles(engine, "oil -russia") == ["More oil"]
+
+
+def test_a_quoted_phrase_needs_its_words_together_and_in_order(engine):
+    _save(
+        engine,
+        _article(1, "Summit", "Leaders of Central Asia met."),
+        _article(2, "Trip", "He flew to Asia, then central Europe."),
+    )
+    assert _titles(engine, '"central asia"') == ["Summit"]
+
+
+def test_stop_words_are_ignored_and_alone_find_nothing(engine):
+    _save(engine, _article(1, "Summit", "The leaders of the region met."))
+    assert _titles(engine, "the leaders") == ["Summit"]
+    assert _titles(engine, "the of") == []
+
+
+def test_cyrillic_words_are_found(engine):
+    _save(engine, _article(1, "Астана", "Выборы в Казахстане прошли спокойно.", language="ru"))
+    assert _titles(engine, "выборы") == ["Астана"]
+
+
+@pytest.mark.parametrize("query", ['"unbalanced', "AND OR NOT (", "-", "*", "col:umn", "'; --"])
+def test_odd_punctuation_in_a_query_is_never_an_error(engine, query):
+    _save(engine, _article(1, "Summit", "Leaders met."))
+    with engine.connect() as conn:
+        assert isinstance(search(conn, query), list)
+
+
+def test_hits_have_the_same_shape_on_both_backends(engine):
+    _save(engine, _article(1, "Steppe wind farm opens", "Kazakhstan opened a wind farm.\n\nMore."))
+    with engine.connect() as conn:
+        (hit,) = search(conn, "wind farm")
+    assert isinstance(hit, SearchHit)
+    assert (hit.url, hit.title, hit.outlet, hit.outlet_country, hit.language) == (
+        "https://news.example/1",
+        "Steppe wind farm opens",
+        "Steppe Wire",
+        "GB",
+        "en",
+    )
+    assert hit.published == datetime(2025, 12, 11, 9) and isinstance(hit.id, int)
+    assert hit.score > 0
+    assert "**wind**" in hit.snippet and "\n" not in hit.snippet
+
+
+def test_the_snippet_comes_from_where_the_query_matched(engine):
+    lead = "A quiet lead. " + "Nothing much happened. " * 10
+    _save(
+        engine, _article(1, "Report", lead + "\n\n" + "Filler text. " * 10 + "A pipeline appears.")
+    )
+    with engine.connect() as conn:
+        (hit,) = search(conn, "pipeline")
+    assert "**pipeline**" in hit.snippet and "quiet lead" not in hit.snippet
+
+
+@pytest.fixture(params=["walk matches", "filter first"])
+def plan(request, monkeypatch) -> None:
+    """Run a test under both SQLite plans (PostgreSQL plans for itself)."""
+    monkeypatch.setattr(search_module, "SELECTIVE", 0 if request.param == "walk matches" else 10**9)
+
+
+def test_filters_narrow_the_results(engine, plan):
+    rel = Relevance(3.0, Grade.SUBJECT, True)
+    later = datetime(2025, 12, 16, tzinfo=UTC)
+    _save(
+        engine,
+        _article(1, "Wind one", "Wind.", published=datetime(2025, 12, 14, 23, 30, tzinfo=UTC)),
+        _article(2, "Wind two", "Wind.", published=datetime(2025, 12, 15, 0, 30, tzinfo=UTC)),
+        _article(
+            3, "Wind three", "Wind.", published=later, outlet="Jiji Press", outlet_country="JP"
+        ),
+        _article(4, "Wind four", "Wind.", published=later, language="ru", relevance=rel),
+    )
+    assert sorted(_titles(engine, "wind", since=date(2025, 12, 15))) == [
+        "Wind four",
+        "Wind three",
+        "Wind two",
+    ]
+    assert _titles(engine, "wind", until=date(2025, 12, 14)) == ["Wind one"]
+    assert _titles(engine, "wind", outlet="Jiji Press") == ["Wind three"]
+    assert _titles(engine, "wind", outlet_country="JP") == ["Wind three"]
+    assert _titles(engine, "wind", language="ru") == ["Wind four"]
+    assert _titles(engine, "wind", relevant_only=True) == ["Wind four"]
+    assert _titles(engine, "wind", outlet="Jiji Press", language="ru") == []
+
+
+def test_limit_caps_the_results(engine):
+    _save(engine, *[_article(n, f"Wind {n}", "Wind.") for n in range(5)])
+    with engine.connect() as conn:
+        assert len(search(conn, "wind", limit=2)) == 2
+
+
+def test_only_the_newest_matches_are_ranked(engine, monkeypatch):
+    monkeypatch.setattr(search_module, "WINDOW", 2)
+    _save(
+        engine,
+        _article(1, "Wind wind wind", "Wind power, wind farms, wind."),
+        _article(2, "Calm", "Some wind."),
+        _article(3, "Calm too", "Some wind."),
+    )
+    assert sorted(_titles(engine, "wind")) == ["Calm", "Calm too"]
+
+
+def test_an_edited_article_is_found_by_its_new_words(engine):
+    _save(engine, _article(1, "Wind farm opens", "Turbines turned."))
+    with engine.begin() as conn:
+        conn.execute(sa.update(schema.articles).values(title="Solar park opens", text="Panels."))
+    assert _titles(engine, "wind") == []
+    assert _titles(engine, "solar panels") == ["Solar park opens"]
+
+
+def test_queries_parse_into_groups_and_exclusions():
+    parsed = parse_query('"Central Asia" OR Kazakhstan\'s -Russia the')
+    assert parsed.groups == [[("central", "asia"), ("kazakhstan",)]]
+    assert parsed.excluded == [("russia",)]
+    assert parsed.fts5() == '("central asia" OR "kazakhstan") NOT "russia"'
