@@ -3,7 +3,7 @@
 Routes (all GET):
 
 =========================  ============================================================
-``/<path>``                a file under tests/fixtures/site/; in .xml/.html/.opml files
+``/<path>``                a file under tests/fixtures/site/; in .xml/.html/.opml/.txt files
                            ``{{BASE}}`` is replaced by the server's base URL
                            (``http://127.0.0.1:PORT``) so feeds link back to this server
 ``/status/<code>``         answers with that status and a one-line text body
@@ -16,7 +16,19 @@ Routes (all GET):
                            stream them without one, ``&gzip=1`` to send them gzip-encoded
                            (a small download that inflates to N bytes)
 ``/headers``               the request's headers as a JSON object
+``/flaky/<key>?fail=N``    answers ``status`` (default 503, ``&status=429``) N times per key,
+                           with ``&retry_after=S`` a Retry-After header, then 200 text
+``/reset/<key>?n=N``       resets the connection (TCP RST, no response) N times per key,
+                           then 200 text
+``/trickle?s=N``           sends headers at once, then one byte every 0.1 s for N seconds
+``/redirect-to?url=U``     one 302 to the absolute URL ``U`` (another host, a private address)
+``/robots.txt``            the server's ``robots`` text (404 on ``site``; see ``strict_site``)
 =========================  ============================================================
+
+Every file is served with an ETag and a Last-Modified header and answers a matching
+``If-None-Match`` or ``If-Modified-Since`` with 304 Not Modified, as real servers do.
+``strict_site`` is a second server (its own host:port) whose robots.txt disallows
+``/pages/steppe-wire/`` and asks for a 0.2 s Crawl-delay.
 
 Every request is recorded in ``site.requests`` (method, path with query, headers), so a test
 can check what was fetched, e.g. that an already-seen feed item was not fetched again::
@@ -31,9 +43,12 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import hashlib
 import json
 import mimetypes
 import random
+import socket
+import struct
 import sys
 import threading
 import time
@@ -46,7 +61,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 SITE_ROOT = Path(__file__).parent / "fixtures" / "site"
-_TEMPLATED = {".xml", ".html", ".opml"}
+_TEMPLATED = {".xml", ".html", ".opml", ".txt"}
 _TYPES = {
     ".xml": "application/xml",
     ".html": "text/html; charset=utf-8",
@@ -71,6 +86,14 @@ class Site:
     base: str
     requests: list[Request] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    counters: dict[str, int] = field(default_factory=dict)
+
+    def count(self, key: str) -> int:
+        """How many times ``key`` was counted before this call (then count this one)."""
+        with self.lock:
+            seen = self.counters.get(key, 0)
+            self.counters[key] = seen + 1
+            return seen
 
     def url(self, path: str) -> str:
         """Absolute URL for ``path`` (with or without a leading slash)."""
@@ -126,8 +149,54 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, body, "application/json")
         elif path.startswith("/gzip/"):
             self._file(path.removeprefix("/gzip"), gzipped=True)
+        elif path.startswith(("/flaky/", "/reset/", "/trickle", "/redirect-to", "/robots.txt")):
+            self._misbehave(path, query)
         else:
             self._file(path, gzipped=False)
+
+    def _misbehave(self, path: str, query: dict[str, list[str]]) -> None:
+        site = self.server.site
+        arg = lambda name, default: query.get(name, [default])[0]  # noqa: E731
+        if path.startswith("/flaky/"):
+            if site.count(path) < int(arg("fail", "1")):
+                status = int(arg("status", "503"))
+                extra = {"Retry-After": arg("retry_after", "")} if "retry_after" in query else {}
+                self._send(status, b"try later\n", "text/plain; charset=utf-8", headers=extra)
+            else:
+                self._send(200, b"recovered\n", "text/plain; charset=utf-8")
+        elif path.startswith("/reset/"):
+            if site.count(path) < int(arg("n", "1")):
+                # SO_LINGER 0: close() sends RST, the client sees the connection reset.
+                self.connection.setsockopt(
+                    socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                )
+                self.close_connection = True
+                self.connection.close()
+            else:
+                self._send(200, b"after the reset\n", "text/plain; charset=utf-8")
+        elif path == "/trickle":
+            self._trickle(float(arg("s", "2")))
+        elif path == "/redirect-to":
+            self.send_response(302)
+            self.send_header("Location", arg("url", "/"))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif self.server.robots is None:
+            self._send(404, b"not found\n", "text/plain; charset=utf-8")
+        else:
+            self._send(200, self.server.robots, "text/plain; charset=utf-8")
+
+    def _trickle(self, seconds: float) -> None:
+        steps = int(seconds * 10)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(steps))
+        self.end_headers()
+        with contextlib.suppress(ConnectionError):
+            for _ in range(steps):
+                self.wfile.write(b"x")
+                self.wfile.flush()
+                time.sleep(0.1)
 
     def _status(self, code: str) -> None:
         status = int(code) if code.isdigit() else 400
@@ -151,12 +220,34 @@ class _Handler(BaseHTTPRequestHandler):
         if file.suffix in _TEMPLATED:
             body = body.replace(b"{{BASE}}", self.server.site.base.encode())
         ctype = _TYPES.get(file.suffix) or mimetypes.guess_type(file.name)[0]
-        self._send(200, body, ctype or "application/octet-stream", gzipped=gzipped)
+        etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+        validators = {"ETag": etag, "Last-Modified": _LAST_MODIFIED}
+        if self.headers.get("If-None-Match") == etag or (
+            "If-None-Match" not in self.headers
+            and self.headers.get("If-Modified-Since") == _LAST_MODIFIED
+        ):
+            self.send_response(304)
+            for name, value in validators.items():
+                self.send_header(name, value)
+            self.end_headers()
+            return
+        ctype = ctype or "application/octet-stream"
+        self._send(200, body, ctype, gzipped=gzipped, headers=validators)
 
-    def _send(self, status: int, body: bytes, ctype: str, *, gzipped: bool = False) -> None:
+    def _send(
+        self,
+        status: int,
+        body: bytes,
+        ctype: str,
+        *,
+        gzipped: bool = False,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         if gzipped:
             body = gzip.compress(body)
         self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         if gzipped:
@@ -181,10 +272,15 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"0\r\n\r\n")
 
 
+_LAST_MODIFIED = "Mon, 15 Dec 2025 08:00:00 GMT"
+STRICT_ROBOTS = b"User-agent: *\nDisallow: /pages/steppe-wire/\nCrawl-delay: 0.2\n"
+
+
 class _SiteServer(ThreadingHTTPServer):
     daemon_threads = True  # a /slow request must not hold up the end of the test session
 
-    def __init__(self) -> None:
+    def __init__(self, robots: bytes | None = None) -> None:
+        self.robots = robots
         super().__init__(("127.0.0.1", 0), _Handler)
         host, port = self.server_address[:2]
         self.site = Site(base=f"http://{host}:{port}")
@@ -198,7 +294,27 @@ class _SiteServer(ThreadingHTTPServer):
 @pytest.fixture(scope="session")
 def site() -> Iterator[Site]:
     """A real HTTP server on 127.0.0.1 (random free port) serving tests/fixtures/site/."""
-    server = _SiteServer()
+    yield from _serve(_SiteServer())
+
+
+@pytest.fixture(scope="session")
+def strict_site() -> Iterator[Site]:
+    """The same site on another port, with a robots.txt that keeps us out of steppe-wire."""
+    yield from _serve(_SiteServer(robots=STRICT_ROBOTS))
+
+
+@pytest.fixture(autouse=True)
+def allow_private(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI refuses private addresses by default; every test server is on 127.0.0.1.
+
+    No delay between requests either: the test site is one host, and politeness to it
+    would only make the suite slow. Tests of those defaults build their own settings.
+    """
+    monkeypatch.setenv("MEDIADIGEST_ALLOW_PRIVATE", "1")
+    monkeypatch.setenv("MEDIADIGEST_HOST_DELAY", "0")
+
+
+def _serve(server: _SiteServer) -> Iterator[Site]:
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="test-site", daemon=True
     )
@@ -209,3 +325,8 @@ def site() -> Iterator[Site]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+# Database fixtures (store_url, engine, empty_url, pg_admin): every store test runs on SQLite
+# and on PostgreSQL; see tests/dbs.py.
+pytest_plugins = ["dbs"]

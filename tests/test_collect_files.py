@@ -229,7 +229,7 @@ def test_unknown_extension_is_a_format_error_listing_the_known_ones():
     err = only(FILES / "unknown.pdf")
     assert isinstance(err, FormatError)
     assert err.reason == (
-        "unknown file type '.pdf' (expected .html, .htm, .txt, .jsonl, or .gz of those)"
+        "unknown file type '.pdf' (expected .html, .htm, .txt, .jsonl, .warc, or .gz of those)"
     )
 
 

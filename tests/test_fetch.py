@@ -12,11 +12,14 @@ from mediadigest import USER_AGENT
 from mediadigest.collect.fetch import Fetcher, Response
 from mediadigest.errors import FetchError
 
+# The test site is on 127.0.0.1, one host: allow it, and do not space requests out.
+LOCAL = {"allow_private": True, "delay": 0, "retries": 0}
+
 
 @pytest.fixture(scope="module")
 def fetcher():
     # One client for the module, as the collector uses one per run (creating one costs ~0.1 s).
-    with Fetcher(timeout=2.0) as f:
+    with Fetcher(timeout=2.0, **LOCAL) as f:
         yield f
 
 
@@ -66,7 +69,7 @@ def test_error_status_is_a_fetch_error_naming_url_and_status(site, fetcher, code
 
 
 def test_slow_server_times_out_with_the_configured_limit(site):
-    with Fetcher(timeout=0.3) as fetcher, pytest.raises(FetchError) as info:
+    with Fetcher(timeout=0.3, **LOCAL) as fetcher, pytest.raises(FetchError) as info:
         fetcher.get(site.url("/slow?s=2"))
     assert info.value.reason == "timed out after 0.3 s"
 
@@ -99,23 +102,32 @@ def test_malformed_url_is_a_fetch_error(fetcher):
 
 
 def test_body_declared_over_the_limit_is_refused(site):
-    with Fetcher(max_bytes=1000) as fetcher, pytest.raises(FetchError, match="over 1000 bytes"):
+    with (
+        Fetcher(max_bytes=1000, **LOCAL) as fetcher,
+        pytest.raises(FetchError, match="over 1000 bytes"),
+    ):
         fetcher.get(site.url("/big?n=5000"))
 
 
 def test_streamed_body_over_the_limit_is_cut_off(site):
-    with Fetcher(max_bytes=100_000) as fetcher, pytest.raises(FetchError, match="over 100000"):
+    with (
+        Fetcher(max_bytes=100_000, **LOCAL) as fetcher,
+        pytest.raises(FetchError, match="over 100000"),
+    ):
         fetcher.get(site.url("/big?n=1000000&chunked=1"))
 
 
 def test_body_at_the_limit_is_accepted(site):
-    with Fetcher(max_bytes=5000) as fetcher:
+    with Fetcher(max_bytes=5000, **LOCAL) as fetcher:
         assert len(fetcher.get(site.url("/big?n=5000&chunked=1")).content) == 5000
 
 
 def test_gzip_bomb_is_cut_off_after_decompression(site):
     # 2 MB of one byte compresses to about 2 KB: the Content-Length is small, the body is not.
-    with Fetcher(max_bytes=100_000) as fetcher, pytest.raises(FetchError, match="over 100000"):
+    with (
+        Fetcher(max_bytes=100_000, **LOCAL) as fetcher,
+        pytest.raises(FetchError, match="over 100000"),
+    ):
         fetcher.get(site.url("/big?n=2000000&gzip=1"))
 
 
@@ -145,7 +157,7 @@ def test_user_agent_is_sent(site, fetcher):
 
 
 def test_user_agent_can_be_overridden(site):
-    with Fetcher(user_agent="digest-test/1.0") as fetcher:
+    with Fetcher(user_agent="digest-test/1.0", **LOCAL) as fetcher:
         echoed = json.loads(fetcher.get(site.url("/headers")).content)
     assert echoed["User-Agent"] == "digest-test/1.0"
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from mediadigest.errors import ConfigError
 from mediadigest.profile import Profile, load_profile
@@ -19,6 +20,12 @@ CONFIG_FILE = "mediadigest.toml"
 class Settings:
     db: str = DEFAULT_DB
     profile_name: str = DEFAULT_PROFILE
+    # Fetching (collect): see collect.fetch.FetchPolicy for what each one limits.
+    allow_private: bool = False  # fetch from private/loopback/link-local addresses too
+    host_delay: float = 1.0  # seconds between two requests to one host
+    concurrency: int = 16  # requests in flight, all hosts together
+    per_host: int = 2  # requests in flight to one host
+    retries: int = 2  # on 429, 5xx and dropped connections
     _profile: Profile | None = field(default=None, repr=False)
 
     @property
@@ -29,18 +36,53 @@ class Settings:
         return self._profile
 
 
+# Fetch settings: name -> parser; env MEDIADIGEST_<NAME>, config file key <name>.
+_FETCH_SETTINGS: dict[str, Callable[[str], Any]] = {
+    "allow_private": lambda v: _flag(v),
+    "host_delay": float,
+    "concurrency": int,
+    "per_host": int,
+    "retries": int,
+}
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
+
+
 def load_settings(
-    *, db: str | None, profile: str | None, env: Mapping[str, str], cwd: Path
+    *,
+    db: str | None,
+    profile: str | None,
+    env: Mapping[str, str],
+    cwd: Path,
+    allow_private: bool | None = None,
 ) -> Settings:
     """Merge flags, environment and the optional ``mediadigest.toml`` (or MEDIADIGEST_CONFIG)."""
     file_values = _read_config_file(Path(env.get("MEDIADIGEST_CONFIG", cwd / CONFIG_FILE)))
-    return Settings(
+    settings = Settings(
         db=db or env.get("MEDIADIGEST_DB") or file_values.get("db") or DEFAULT_DB,
         profile_name=profile
         or env.get("MEDIADIGEST_PROFILE")
         or file_values.get("profile")
         or DEFAULT_PROFILE,
     )
+    for name, parse in _FETCH_SETTINGS.items():
+        where, raw = f"MEDIADIGEST_{name.upper()}", env.get(f"MEDIADIGEST_{name.upper()}")
+        if raw is None:
+            where, raw = f"{name} in the config file", file_values.get(name)
+        if raw is not None:
+            try:
+                setattr(settings, name, parse(raw))
+            except ValueError as exc:
+                raise ConfigError(f"{where}: cannot use {raw!r} ({exc})") from exc
+    if allow_private is not None:
+        settings.allow_private = allow_private
+    return settings
+
+
+def _flag(value: str) -> bool:
+    value = value.strip().lower()
+    if value in _TRUE | _FALSE:
+        return value in _TRUE
+    raise ValueError("expected 1/0, true/false, yes/no or on/off")
 
 
 def _read_config_file(path: Path) -> dict[str, str]:
@@ -51,4 +93,6 @@ def _read_config_file(path: Path) -> dict[str, str]:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"config file {path}: {exc}") from exc
     section = data.get("mediadigest", data)
-    return {k: str(v) for k, v in section.items() if k in {"db", "profile"}}
+    known = {"db", "profile", *_FETCH_SETTINGS}
+    return {k: str(v).lower() if isinstance(v, bool) else str(v)
+            for k, v in section.items() if k in known}  # fmt: skip

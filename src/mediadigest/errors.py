@@ -24,6 +24,10 @@ class InputError(MediadigestError):
         self.reason = reason
         super().__init__(f"{source}: {reason}")
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
+        # Pickle with both arguments: results cross process boundaries (pools, Dask).
+        return type(self), (self.source, self.reason)
+
 
 class FetchError(InputError):
     """A network fetch failed (timeout, connection refused, HTTP error status, oversized body)."""

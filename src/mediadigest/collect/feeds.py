@@ -121,12 +121,12 @@ def iter_feed(
     for entry in feed.entries:
         if entry.key in seen:
             continue
-        hints = _hints(entry, feed, source_url)
+        hints = entry_hints(entry, feed, source_url)
         if entry.link:
             yield _fetch_page(fetcher, entry.link, hints)
         elif entry.summary:
             yield Document(
-                url=_entry_url(entry.key, source_url),
+                url=entry_url(entry.key, source_url),
                 body=entry.summary.encode("utf-8"),
                 fetched_at=datetime.now(UTC),
                 content_type="text/plain; charset=utf-8",
@@ -153,7 +153,8 @@ def _fetch_page(fetcher: Fetcher, link: str, hints: dict[str, str]) -> Document 
     )
 
 
-def _hints(entry: FeedEntry, feed: Feed, source_url: str) -> dict[str, str]:
+def entry_hints(entry: FeedEntry, feed: Feed, source_url: str) -> dict[str, str]:
+    """What the feed says about an entry, as Document hints (``item_key`` marks it seen)."""
     values = {
         "title": entry.title,
         "published": entry.published,
@@ -165,7 +166,8 @@ def _hints(entry: FeedEntry, feed: Feed, source_url: str) -> dict[str, str]:
     return {k: v for k, v in values.items() if v}
 
 
-def _entry_url(key: str, source_url: str) -> str:
+def entry_url(key: str, source_url: str) -> str:
+    """A stable URL for an entry that has no link of its own."""
     # A summary-only entry still needs a stable URL: its id if that is a URI, else a
     # fragment of the feed URL.
     if urlsplit(key).scheme in _ID_SCHEMES:

@@ -14,6 +14,7 @@ from typing import Any
 
 import charset_normalizer
 
+from mediadigest.collect import warc
 from mediadigest.errors import FormatError, InputError
 from mediadigest.model import Document
 
@@ -22,26 +23,78 @@ log = logging.getLogger(__name__)
 _HTML = "text/html"  # raw bytes from disk: the page itself says its charset
 _HTML_UTF8 = "text/html; charset=utf-8"  # HTML from JSONL, re-encoded by us
 _TEXT = "text/plain; charset=utf-8"
-_KINDS = {".html": "html", ".htm": "html", ".txt": "text", ".jsonl": "jsonl"}
-_EXPECTED = "expected .html, .htm, .txt, .jsonl, or .gz of those"
+_KINDS = {".html": "html", ".htm": "html", ".txt": "text", ".jsonl": "jsonl", ".warc": "warc"}
+_EXPECTED = "expected .html, .htm, .txt, .jsonl, .warc, or .gz of those"
 # JSONL fields copied into hints when they are present and scalar.
 _JSONL_HINTS = ("title", "published", "outlet", "author", "lang")
 
 
 def iter_paths(paths: Iterable[Path]) -> Iterator[Document | InputError]:
-    """Yield a Document per usable file (one per line for JSONL) or the error for each bad one.
+    """Yield a Document per usable file (one per line for JSONL, per response for WARC) or the
+    error for each bad one.
 
     Folders are walked recursively in sorted order; hidden files and folders are skipped.
     """
+    for file in walk(paths):
+        if isinstance(file, InputError):
+            yield file
+        else:
+            yield from iter_file(file)
+
+
+def walk(paths: Iterable[Path]) -> Iterator[Path | InputError]:
+    """Every file under ``paths`` (folders recursively, sorted, hidden ones skipped)."""
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            for file in _walk(path):
-                yield from _iter_file(file)
+            yield from _walk(path)
         elif path.exists():
-            yield from _iter_file(path)
+            yield path
         else:
             yield InputError(str(path), "no such file or directory")
+
+
+def kind_of(path: Path) -> str | None:
+    """html | text | jsonl | warc, or None for a file type we do not read."""
+    return _kind(path)[0]
+
+
+def unknown_type(path: Path) -> FormatError:
+    gzipped = path.name.lower().endswith(".gz")
+    suffix = "".join(path.suffixes[-2:]) if gzipped else path.suffix
+    return FormatError(str(path), f"unknown file type '{suffix}' ({_EXPECTED})")
+
+
+def jsonl_ranges(path: Path, size: int, start: int = 0) -> list[tuple[int, int, int]]:
+    """(start, end, first line number) ranges of about ``size`` bytes, on line boundaries.
+
+    One pass counts lines (for error messages that name the line); a gzipped file is one range.
+    """
+    total = path.stat().st_size
+    if _kind(path)[1] or total - start <= size:
+        return [(start, total, 1 + _lines_before(path, start))] if start < total else []
+    ranges: list[tuple[int, int, int]] = []
+    line = 1 + _lines_before(path, start)
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        while start < total:
+            fh.seek(min(start + size, total))
+            fh.readline()  # finish the line the cut fell in
+            end = min(fh.tell(), total)
+            fh.seek(start)
+            line_count = fh.read(end - start).count(b"\n")
+            ranges.append((start, end, line))
+            start, line = end, line + line_count
+    return ranges
+
+
+def _lines_before(path: Path, offset: int) -> int:
+    count = 0
+    with open(path, "rb") as fh:
+        while offset > 0 and (chunk := fh.read(min(offset, 1 << 24))):
+            count += chunk.count(b"\n")
+            offset -= len(chunk)
+    return count
 
 
 def _walk(folder: Path) -> Iterator[Path]:
@@ -62,17 +115,21 @@ def _kind(path: Path) -> tuple[str | None, bool]:
     return _KINDS.get(os.path.splitext(name)[1]), gzipped
 
 
-def _iter_file(path: Path) -> Iterator[Document | InputError]:
+def iter_file(
+    path: Path, start: int = 0, end: int | None = None, first_line: int = 1
+) -> Iterator[Document | InputError]:
+    """Documents of one file, or of bytes [start, end) of a JSONL or WARC file."""
     kind, gzipped = _kind(path)
     if kind is None:
-        suffix = "".join(path.suffixes[-2:]) if gzipped else path.suffix
-        yield FormatError(str(path), f"unknown file type '{suffix}' ({_EXPECTED})")
+        yield unknown_type(path)
         return
     try:
         if path.stat().st_size == 0:
             yield InputError(str(path), "empty file")
         elif kind == "jsonl":
-            yield from _iter_jsonl(path, gzipped)
+            yield from _iter_jsonl(path, gzipped, start, end, first_line)
+        elif kind == "warc":
+            yield from warc.iter_documents(path, start, end)
         else:
             yield _read_document(path, kind, gzipped)
     except (gzip.BadGzipFile, zlib.error, EOFError) as exc:
@@ -111,12 +168,20 @@ def _decode(raw: bytes) -> tuple[str | None, str | None]:
     return str(best), f"not UTF-8; decoded as {best.encoding}"
 
 
-def _iter_jsonl(path: Path, gzipped: bool) -> Iterator[Document | InputError]:
+def _iter_jsonl(
+    path: Path, gzipped: bool, start: int = 0, end: int | None = None, first_line: int = 1
+) -> Iterator[Document | InputError]:
     opener = gzip.open if gzipped else open
     # Binary lines, decoded one at a time: a bad byte spoils one line, not the file,
     # and the file is never held in memory whole.
     with opener(path, "rb") as lines:
-        for lineno, line in enumerate(lines, start=1):
+        if start:
+            lines.seek(start)
+        pos = start
+        for lineno, line in enumerate(lines, start=first_line):
+            if end is not None and pos >= end:
+                break
+            pos += len(line)
             if line.strip():
                 yield _jsonl_document(path, lineno, line)
 

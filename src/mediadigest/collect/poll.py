@@ -1,0 +1,227 @@
+"""Collect stage, one round: fetch every source concurrently and stream out what is new.
+
+Each source (feed, sitemap, URL list or page) is fetched with its stored validators, so an
+unchanged one costs a 304. New items are fetched as pages, all sources at once within the
+fetcher's global and per-host limits. Events come out as they happen: ``(source id, item)``
+where the item is a Document, an InputError, or the source's ``Outcome`` (always last).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from mediadigest.collect import feeds, sitemaps
+from mediadigest.collect.fetch import AsyncFetcher, Response
+from mediadigest.errors import FetchError, FormatError, InputError
+from mediadigest.model import Document
+
+log = logging.getLogger(__name__)
+
+PAGE_TYPES = ("text/", "application/xhtml+xml", "application/xml")
+MAX_ITEMS = 500  # new pages fetched per source per round; the rest wait for the next round
+MAX_CHILD_SITEMAPS = 50  # child sitemaps of an index read per round, newest first
+PAGES_IN_FLIGHT = 8  # per source; the fetcher's own limits apply on top
+
+
+@dataclass(slots=True)
+class SourcePlan:
+    """What the store knows about a source before a round."""
+
+    id: int
+    url: str
+    kind: str = "feed"  # feed | sitemap | urllist | page
+    etag: str | None = None
+    last_modified: str | None = None
+    seen: set[str] = field(default_factory=set)  # item keys already handed to analysis
+    validators: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Outcome:
+    """How a source's round went; the driver updates its health and validators from it."""
+
+    error: str | None = None
+    items: int = 0
+    not_modified: bool = False
+    etag: str | None = None
+    last_modified: str | None = None
+    validators: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+
+
+Item = Document | InputError | Outcome
+Emit = Callable[[Item], Awaitable[None]]
+
+
+async def poll(
+    fetcher: AsyncFetcher, plans: Iterable[SourcePlan], max_items: int = MAX_ITEMS
+) -> AsyncIterator[tuple[int, Item]]:
+    """Run every source's round concurrently; yield events in the order they happen."""
+    queue: asyncio.Queue[tuple[int, Item] | None] = asyncio.Queue(256)
+    plans = list(plans)
+
+    async def run(plan: SourcePlan) -> None:
+        async def emit(item: Item) -> None:
+            await queue.put((plan.id, item))
+
+        outcome = Outcome()
+        try:
+            await _SOURCES.get(plan.kind, _feed)(fetcher, plan, emit, outcome, max_items)
+        except InputError as exc:
+            outcome.error = exc.reason if exc.source == plan.url else str(exc)
+            await emit(exc)
+        await emit(outcome)
+
+    async def run_all() -> None:
+        await asyncio.gather(*(run(p) for p in plans))
+        await queue.put(None)
+
+    runner = asyncio.create_task(run_all())
+    try:
+        while (event := await queue.get()) is not None:
+            yield event
+    finally:
+        runner.cancel()
+
+
+async def _feed(
+    fetcher: AsyncFetcher, plan: SourcePlan, emit: Emit, outcome: Outcome, max_items: int
+) -> None:
+    resp = await _source(fetcher, plan, outcome, what="a feed")
+    if resp is None:
+        return
+    feed = feeds.parse_feed(resp.content, plan.url)
+    if feed.warning:
+        log.warning("feed %s: %s", plan.url, feed.warning)
+    new = [e for e in feed.entries if e.key not in plan.seen][:max_items]
+    jobs = []
+    for entry in new:
+        hints = feeds.entry_hints(entry, feed, plan.url)
+        if entry.link:
+            jobs.append((entry.link, hints))
+        elif entry.summary:
+            await emit(_text_document(feeds.entry_url(entry.key, plan.url), entry.summary, hints))
+            outcome.items += 1
+    outcome.items += await _pages(fetcher, jobs, emit)
+
+
+async def _sitemap(
+    fetcher: AsyncFetcher, plan: SourcePlan, emit: Emit, outcome: Outcome, max_items: int
+) -> None:
+    resp = await _source(fetcher, plan, outcome, what="a sitemap")
+    if resp is None:
+        return
+    found = sitemaps.parse_sitemap(resp.content, plan.url)
+    entries = list(found.entries)
+    children = sorted(found.children, key=lambda c: c.newest, reverse=True)
+    for child in children[:MAX_CHILD_SITEMAPS]:
+        entries += await _child_sitemap(fetcher, plan, child.loc, emit, outcome)
+    new = [e for e in entries if e.loc not in plan.seen]
+    new.sort(key=lambda e: e.newest, reverse=True)  # newest news first
+    jobs = [(e.loc, e.hints(plan.url)) for e in new[:max_items]]
+    outcome.items += await _pages(fetcher, jobs, emit)
+
+
+async def _child_sitemap(
+    fetcher: AsyncFetcher, plan: SourcePlan, url: str, emit: Emit, outcome: Outcome
+) -> list[sitemaps.SitemapEntry]:
+    etag, modified = plan.validators.get(url, (None, None))
+    try:
+        resp = await fetcher.get(url, etag=etag, last_modified=modified)
+        if resp.not_modified:
+            return []  # its pages were seen when it last changed
+        child = sitemaps.parse_sitemap(resp.content, url)
+    except InputError as exc:
+        await emit(exc)
+        return []
+    outcome.validators[url] = (resp.etag, resp.last_modified)
+    return child.entries  # one level of index only, as the protocol allows
+
+
+async def _urllist(
+    fetcher: AsyncFetcher, plan: SourcePlan, emit: Emit, outcome: Outcome, max_items: int
+) -> None:
+    resp = await _source(fetcher, plan, outcome, what="a URL list")
+    if resp is None:
+        return
+    urls = [u for u in sitemaps.parse_url_list(resp.content, plan.url) if u not in plan.seen]
+    jobs = [(u, {"source": plan.url, "item_key": u}) for u in urls[:max_items]]
+    outcome.items += await _pages(fetcher, jobs, emit)
+
+
+async def _page_source(
+    fetcher: AsyncFetcher, plan: SourcePlan, emit: Emit, outcome: Outcome, max_items: int
+) -> None:
+    resp = await _source(fetcher, plan, outcome, what="a web page", accept=PAGE_TYPES)
+    if resp is None:
+        return
+    # A watched page is new whenever its content is: the key is its hash.
+    key = "sha1:" + hashlib.sha1(resp.content, usedforsecurity=False).hexdigest()
+    if key not in plan.seen:
+        await emit(_document(resp, {"source": plan.url, "item_key": key}))
+        outcome.items += 1
+
+
+async def _source(
+    fetcher: AsyncFetcher,
+    plan: SourcePlan,
+    outcome: Outcome,
+    *,
+    what: str,
+    accept: tuple[str, ...] | None = None,
+) -> Response | None:
+    """GET the source itself, conditionally; None when it has not changed (304)."""
+    resp = await fetcher.get(
+        plan.url, etag=plan.etag, last_modified=plan.last_modified, accept=accept, what=what
+    )
+    if resp.not_modified:
+        outcome.not_modified = True
+        outcome.etag, outcome.last_modified = plan.etag, plan.last_modified
+        return None
+    outcome.etag, outcome.last_modified = resp.etag, resp.last_modified
+    return resp
+
+
+async def _pages(fetcher: AsyncFetcher, jobs: list[tuple[str, dict[str, str]]], emit: Emit) -> int:
+    """Fetch pages concurrently; emit each Document or error; return how many came."""
+    slots = asyncio.Semaphore(PAGES_IN_FLIGHT)
+
+    async def one(link: str, hints: dict[str, str]) -> int:
+        async with slots:
+            try:
+                resp = await fetcher.get(link, accept=PAGE_TYPES)
+            except (FetchError, FormatError) as exc:
+                await emit(exc)
+                return 0
+        await emit(_document(resp, hints))
+        return 1
+
+    return sum(await asyncio.gather(*(one(link, hints) for link, hints in jobs)))
+
+
+def _document(resp: Response, hints: dict[str, str]) -> Document:
+    return Document(
+        url=resp.url,
+        body=resp.content,
+        fetched_at=datetime.now(UTC),
+        content_type=resp.content_type,
+        hints=hints,
+    )
+
+
+def _text_document(url: str, text: str, hints: dict[str, str]) -> Document:
+    return Document(
+        url=url,
+        body=text.encode("utf-8"),
+        fetched_at=datetime.now(UTC),
+        content_type="text/plain; charset=utf-8",
+        hints=hints,
+    )
+
+
+_SOURCES = {"feed": _feed, "sitemap": _sitemap, "urllist": _urllist, "page": _page_source}
+KINDS = tuple(_SOURCES)

@@ -1,0 +1,183 @@
+"""Drivers, collect: fetch all sources once (``collect``) or on a schedule (``watch``).
+
+Sources are fetched concurrently by the async fetcher on its own loop; this thread analyses
+what arrives and writes it, one transaction per document, then each source's health,
+validators and backoff. A source that keeps failing is left alone for longer and longer
+(``collect_state.backoff_delay``) and is tried again once it is due.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from mediadigest import store
+from mediadigest.collect.fetch import Fetcher
+from mediadigest.collect.poll import Outcome, SourcePlan, poll
+from mediadigest.errors import InputError
+from mediadigest.model import Document, Source
+from mediadigest.profile import Profile
+from mediadigest.run.writer import RunReport, analyse_batch, store_analysed
+from mediadigest.store import collect_state
+from mediadigest.store import schema as t
+
+log = logging.getLogger(__name__)
+
+DEFAULT_INTERVAL = timedelta(hours=1)  # how often a plain `collect` is assumed to run (cron)
+Progress = Callable[[int], None]
+
+
+@dataclass(slots=True)
+class Round:
+    """One round of ``watch``: its report and the sources it left out (backing off)."""
+
+    number: int
+    report: RunReport
+    backing_off: int
+
+
+def collect(
+    engine: sa.Engine,
+    profile: Profile,
+    sources: list[Source],
+    fetcher: Fetcher,
+    *,
+    interval: timedelta = DEFAULT_INTERVAL,
+    progress: Progress | None = None,
+) -> RunReport:
+    """Fetch every due source once: new items are fetched, analysed and stored as they come.
+
+    Sources in backoff (failed repeatedly, not yet due) are skipped; ``interval`` is how
+    often this runs, the unit of backoff.
+    """
+    report = RunReport()
+    with engine.begin() as conn:
+        waiting = collect_state.not_due(conn)
+        plans = [_plan(conn, src) for src in sources if src.id not in waiting]
+    for src in sources:
+        if src.id in waiting:
+            log.info("%s: backing off after failures, due %s", src.url, waiting[src.id])
+    for source_id, item in fetcher.stream(poll(fetcher.aio, plans)):
+        if isinstance(item, Outcome):
+            _finish_source(engine, source_id, plans, item, report, interval)
+            if progress:
+                progress(1)
+        elif isinstance(item, InputError):
+            report.error(item)
+        else:
+            _store(engine, profile, source_id, item, report)
+    return report
+
+
+def _plan(conn: sa.Connection, src: Source) -> SourcePlan:
+    assert src.id is not None, "sources come from the store"
+    row = conn.execute(
+        sa.select(t.sources.c.etag, t.sources.c.last_modified).where(t.sources.c.id == src.id)
+    ).first()
+    seen = store.seen_keys(conn, src.id)
+    plan = SourcePlan(src.id, src.url, src.kind, row.etag if row else None,
+                      row.last_modified if row else None, seen)  # fmt: skip
+    if src.kind == "sitemap":
+        # Child sitemaps are not known before the index is read: load what we have for them.
+        stmt = sa.select(collect_state.http_validators.c.url).where(
+            collect_state.http_validators.c.url.startswith(_origin(src.url))
+        )
+        urls = [r.url for r in conn.execute(stmt)]
+        plan.validators = collect_state.validators(conn, urls)
+    return plan
+
+
+def _origin(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}/"
+
+
+def _store(
+    engine: sa.Engine, profile: Profile, source_id: int, doc: Document, report: RunReport
+) -> None:
+    result = analyse_batch([doc], profile)[0]
+    with engine.begin() as conn:
+        store_analysed(conn, result, report, source_id=source_id)
+
+
+def _finish_source(
+    engine: sa.Engine,
+    source_id: int,
+    plans: list[SourcePlan],
+    outcome: Outcome,
+    report: RunReport,
+    interval: timedelta,
+) -> None:
+    url = next(p.url for p in plans if p.id == source_id)
+    report.not_modified += outcome.not_modified
+    with engine.begin() as conn:
+        store.record_fetch(conn, source_id, url, error=outcome.error, items=outcome.items)
+        collect_state.record_outcome(conn, source_id, ok=outcome.error is None, interval=interval)
+        if outcome.error is None:
+            collect_state.save_source_validators(
+                conn, source_id, outcome.etag, outcome.last_modified
+            )
+        for child, (etag, modified) in outcome.validators.items():
+            collect_state.save_validators(conn, child, etag, modified)
+
+
+def watch(
+    engine: sa.Engine,
+    profile: Profile,
+    load_sources: Callable[[], list[Source]],
+    fetcher: Fetcher,
+    *,
+    interval: timedelta,
+    rounds: int | None = None,
+    stop: threading.Event | None = None,
+    on_round: Callable[[Round], None] | None = None,
+) -> int:
+    """Collect every ``interval`` until ``stop`` is set (or after ``rounds``); returns rounds.
+
+    Sources are re-read each round, so `sources add` takes effect without a restart.
+    """
+    stop = stop or threading.Event()
+    number = 0
+    while not stop.is_set() and (rounds is None or number < rounds):
+        number += 1
+        started = time.monotonic()
+        sources = load_sources()
+        with engine.begin() as conn:
+            backing_off = len(set(collect_state.not_due(conn)) & {s.id for s in sources})
+        report = collect(engine, profile, sources, fetcher, interval=interval)
+        if on_round:
+            on_round(Round(number, report, backing_off))
+        if rounds is not None and number >= rounds:
+            break
+        stop.wait(max(0.0, interval.total_seconds() - (time.monotonic() - started)))
+    return number
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_interval(text: str) -> timedelta:
+    """ "1h", "30m", "1h30m", "90s", "0.5s" or a bare number of seconds -> timedelta."""
+    value = text.strip().lower()
+    try:
+        return timedelta(seconds=float(value))
+    except ValueError:
+        pass
+    total, number = 0.0, ""
+    for char in value:
+        if char.isdigit() or char == ".":
+            number += char
+        elif char in _UNITS and number:
+            total += float(number) * _UNITS[char]
+            number = ""
+        else:
+            raise ValueError(f"{text!r} is not a duration like 1h, 30m, 1h30m or 90s")
+    if number or total <= 0:
+        raise ValueError(f"{text!r} is not a duration like 1h, 30m, 1h30m or 90s")
+    return timedelta(seconds=total)

@@ -1,0 +1,124 @@
+"""Drivers, executors: in-process, a process pool or Dask, all behind concurrent.futures.
+
+``--workers`` and ``--scheduler`` choose:
+
+========================  ============================================================
+neither                   a process pool on the local cores (in-process on one core)
+``--workers 0``           in-process, no pool (debugging, profiling)
+``--workers N``           a local Dask cluster of N single-threaded worker processes
+                          (``pip install 'mediadigest[dask]'``); without Dask installed,
+                          a process pool of N
+``--scheduler ADDR``      an existing Dask cluster (``tcp://host:8786``); its workers
+                          need mediadigest installed and read the input paths themselves
+========================  ============================================================
+
+Whatever the executor, tasks are pure (inputs in, results out) and results come back in
+submission order to the single writer, with a bounded number of tasks in flight.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from typing import Any, TypeVar
+
+from mediadigest.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Share = Callable[[Any], Any]  # puts an object (the profile) where every worker can read it
+DASK_MISSING = "--workers/--scheduler need Dask: pip install 'mediadigest[dask]'"
+
+
+class InlineExecutor(Executor):
+    """Runs each task at submit time, in this process: the serial executor."""
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        future: Future[T] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # handed to the caller through the future, as pools do
+            future.set_exception(exc)
+        return future
+
+
+def _keep(obj: Any) -> Any:
+    return obj
+
+
+@contextlib.contextmanager
+def executor_for(
+    workers: int | None = None, scheduler: str | None = None, *, tasks: int | None = None
+) -> Iterator[tuple[Executor, Share, int]]:
+    """(executor, share, slots) for the flags; see the module docstring for the rules.
+
+    ``tasks``, when known, keeps a pool from starting for a single task.
+    """
+    if scheduler or (workers is not None and workers > 0 and _have_dask()):
+        with _dask(workers, scheduler) as found:
+            yield found
+        return
+    count = (os.cpu_count() or 1) if workers is None else workers
+    if tasks is not None:
+        count = min(count, tasks)
+    if count <= 1:
+        yield InlineExecutor(), _keep, 1
+        return
+    if workers is not None:
+        log.info("Dask is not installed: analysing in a process pool of %d", count)
+    with ProcessPoolExecutor(count) as pool:
+        yield pool, _keep, count
+
+
+def _have_dask() -> bool:
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def _dask(workers: int | None, scheduler: str | None) -> Iterator[tuple[Executor, Share, int]]:
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise ConfigError(DASK_MISSING) from exc
+    with contextlib.ExitStack() as stack:
+        if scheduler:
+            client = stack.enter_context(Client(scheduler, timeout="10s"))
+        else:
+            cluster = stack.enter_context(LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True,
+                dashboard_address=None, silence_logs=logging.ERROR,
+            ))  # fmt: skip
+            client = stack.enter_context(Client(cluster))
+        slots = sum(client.nthreads().values()) or 1
+
+        def share(obj: Any) -> Any:
+            # Sent once to every worker, not once per task.
+            return client.scatter(obj, broadcast=True, hash=False)
+
+        yield client.get_executor(), share, slots
+
+
+def ordered_map(
+    executor: Executor, fn: Callable[..., T], items: Iterable[Any], *args: Any, window: int
+) -> Iterator[T]:
+    """``fn(item, *args)`` for each item, in order, with at most ``window`` tasks in flight."""
+    pending: deque[Future[T]] = deque()
+    try:
+        for item in items:
+            pending.append(executor.submit(fn, item, *args))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()

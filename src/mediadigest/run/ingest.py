@@ -1,0 +1,234 @@
+"""Drivers, ingest: files and archives in byte ranges, analysed on any executor, resumable.
+
+The plan walks the inputs and cuts each into pieces (a WARC or JSONL file into ranges on
+record or line boundaries, any other file whole), skipping what a checkpoint says is done.
+Workers read their pieces, rule out archive records that cannot mention the profile (the
+prefilter), analyse the rest, and send results back; the writer stores each piece's results
+and moves that input's checkpoint in one transaction. Kill it at any moment and the same
+command resumes after the last piece stored, with the same end result.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from mediadigest.collect import files, prefilter, warc
+from mediadigest.errors import FormatError, InputError
+from mediadigest.model import Document
+from mediadigest.profile import Profile
+from mediadigest.run.executors import executor_for, ordered_map
+from mediadigest.run.writer import Analysed, RunReport, analyse_batch, store_analysed
+from mediadigest.store import collect_state
+from mediadigest.store.collect_state import Checkpoint
+
+log = logging.getLogger(__name__)
+
+SHARD_SIZE = 64 * 1024 * 1024  # bytes of input per task
+MAX_PIECES = 256  # small files grouped into one task, at most this many
+
+
+@dataclass(slots=True, frozen=True)
+class Piece:
+    """Bytes [start, end) of one input; ``last`` when it ends the file."""
+
+    path: str
+    kind: str
+    start: int
+    end: int
+    last: bool
+    size: int
+    mtime_ns: int
+    first_line: int = 1
+
+
+@dataclass(slots=True, frozen=True)
+class Options:
+    """How workers treat archive records (picklable: it travels with each task)."""
+
+    prefilter: bool = True
+    backend: str | None = None  # prefilter backend; None: the fastest installed
+
+
+@dataclass(slots=True)
+class PieceResult:
+    piece: Piece
+    analysed: list[Analysed] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    records: int = 0
+    prefiltered: int = 0
+
+
+# -- workers ------------------------------------------------------------------------------------
+
+
+def process_task(pieces: list[Piece], profile: Profile, options: Options) -> list[PieceResult]:
+    """Read, prefilter and analyse pieces. Pure apart from reading them: runs anywhere."""
+    return [_process_piece(piece, profile, options) for piece in pieces]
+
+
+def _process_piece(piece: Piece, profile: Profile, options: Options) -> PieceResult:
+    result = PieceResult(piece)
+    path = Path(piece.path)
+    if piece.kind == "warc":
+        _process_archive(path, piece, profile, options, result)
+        return result
+    docs: list[Document] = []
+    for item in files.iter_file(path, piece.start, piece.end, piece.first_line):
+        if isinstance(item, InputError):
+            result.errors.append(item)
+        else:
+            docs.append(item)
+    result.analysed = analyse_batch(docs, profile)
+    return result
+
+
+def _process_archive(
+    path: Path, piece: Piece, profile: Profile, options: Options, result: PieceResult
+) -> None:
+    """Archives keep only relevant articles: a crawl is searched, not copied."""
+    scan = prefilter.for_profile(profile, options.backend) if options.prefilter else None
+    stats = warc.Stats()
+    for record in warc.iter_records(path, piece.start, piece.end, stats):
+        if isinstance(record, FormatError):
+            result.errors.append(record)
+            continue
+        if scan is not None and not scan.maybe(record.payload):
+            result.prefiltered += 1
+            continue
+        (done,) = analyse_batch([warc.to_document(record, path)], profile)
+        if done.error is not None:  # unreadable pages are normal in a crawl: say so, go on
+            result.warnings.append(f"{record.uri} ({path}): {done.error.reason}")
+            continue
+        relevant = [a for a in done.articles if a.relevance.relevant]
+        if relevant:
+            result.analysed.append(Analysed(done.doc, relevant))
+    result.records = stats.records
+
+
+# -- plan ---------------------------------------------------------------------------------------
+
+
+def plan(
+    paths: Iterable[Path],
+    known: dict[str, Checkpoint],
+    report: RunReport,
+    shard_size: int = SHARD_SIZE,
+) -> Iterator[list[Piece]]:
+    """Tasks of pieces, in input order; inputs a checkpoint says are done are skipped."""
+    batch: list[Piece] = []
+    batch_bytes = 0
+    for item in files.walk(paths):
+        if isinstance(item, InputError):
+            report.error(item)
+            continue
+        for piece in _pieces(item, known, report, shard_size):
+            if batch and (batch_bytes + piece.end - piece.start > shard_size
+                          or len(batch) >= MAX_PIECES):  # fmt: skip
+                yield batch
+                batch, batch_bytes = [], 0
+            batch.append(piece)
+            batch_bytes += piece.end - piece.start
+    if batch:
+        yield batch
+
+
+def _pieces(
+    path: Path, known: dict[str, Checkpoint], report: RunReport, shard_size: int
+) -> list[Piece]:
+    kind = files.kind_of(path)
+    if kind is None:
+        report.error(files.unknown_type(path))
+        return []
+    stat = path.stat()
+    key = str(path.resolve())
+    cp = known.get(key)
+    start = 0
+    if cp is not None and cp.matches(stat.st_size, stat.st_mtime_ns):
+        if cp.done:
+            report.skipped_inputs += 1
+            return []
+        start = cp.position
+    try:
+        if kind == "warc":
+            ranges = [(s, e, 1) for s, e in warc.split(path, shard_size, start)]
+        elif kind == "jsonl":
+            ranges = files.jsonl_ranges(path, shard_size, start)
+        else:
+            ranges = [(0, stat.st_size, 1)]
+    except OSError as exc:
+        report.error(InputError(str(path), f"cannot read ({exc.strerror or exc})"))
+        return []
+    if not ranges:  # an empty file: let the reader say so
+        ranges = [(0, 0, 1)]
+    return [
+        Piece(str(path), kind, s, e, i == len(ranges) - 1, stat.st_size, stat.st_mtime_ns, line)
+        for i, (s, e, line) in enumerate(ranges)
+    ]
+
+
+# -- the writer ---------------------------------------------------------------------------------
+
+
+def ingest(
+    engine: sa.Engine,
+    profile: Profile,
+    paths: Iterable[Path],
+    *,
+    workers: int | None = 0,
+    scheduler: str | None = None,
+    shard_size: int = SHARD_SIZE,
+    fresh: bool = False,
+    options: Options = Options(),
+    progress: Progress | None = None,
+) -> RunReport:
+    """Ingest files, folders and archives; resume where a previous run of them stopped.
+
+    ``workers``/``scheduler`` choose the executor (see ``run.executors``); ``fresh`` forgets
+    the checkpoints first. Results are stored piece by piece, each with its checkpoint.
+    """
+    report = RunReport()
+    with engine.begin() as conn:
+        if fresh:
+            collect_state.clear_checkpoints(conn, profile.name)
+        known = collect_state.checkpoints(conn, profile.name)
+    tasks = list(plan(paths, known, report, shard_size))
+    failed: set[str] = set()  # inputs with an error this run: their checkpoint stops moving
+    with executor_for(workers, scheduler, tasks=len(tasks)) as (executor, share, slots):
+        shared = share(profile)
+        results = ordered_map(executor, process_task, tasks, shared, options, window=2 * slots)
+        for task_results in results:
+            for result in task_results:
+                _write(engine, profile.name, result, report, failed)
+            if progress:
+                progress(len(task_results))
+    return report
+
+
+Progress = Callable[[int], None]
+
+
+def _write(
+    engine: sa.Engine, profile: str, result: PieceResult, report: RunReport, failed: set[str]
+) -> None:
+    piece = result.piece
+    key = str(Path(piece.path).resolve())
+    report.records += result.records
+    report.prefiltered += result.prefiltered
+    report.warnings.extend(result.warnings)
+    for error in result.errors:
+        report.error(error)
+    if result.errors or any(a.error for a in result.analysed):
+        failed.add(key)
+    with engine.begin() as conn:
+        for analysed in result.analysed:
+            store_analysed(conn, analysed, report)
+        if key not in failed and piece.size > 0:
+            # Same transaction as the results: a checkpoint never runs ahead of the store.
+            cp = Checkpoint(key, profile, piece.size, piece.mtime_ns, piece.end, piece.last)
+            collect_state.save_checkpoint(conn, cp)

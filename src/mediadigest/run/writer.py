@@ -1,0 +1,93 @@
+"""Drivers, the single writer: what a run did, and storing analysed documents in transactions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from mediadigest import store
+from mediadigest.analyse import analyse
+from mediadigest.errors import InputError
+from mediadigest.model import Article, Document
+from mediadigest.profile import Profile
+
+
+@dataclass(slots=True)
+class RunReport:
+    """What a command did; ``errors`` are one line each, naming the input and the problem."""
+
+    documents: int = 0
+    failed: int = 0
+    articles: int = 0
+    relevant: int = 0
+    already_stored: int = 0
+    records: int = 0  # archive records read
+    prefiltered: int = 0  # archive records the prefilter ruled out before parsing
+    skipped_inputs: int = 0  # inputs a checkpoint says are done
+    not_modified: int = 0  # sources that answered 304
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def error(self, exc: InputError) -> None:
+        self.failed += 1
+        self.errors.append(str(exc))
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        parts = [
+            f"collected {self.documents} documents ({self.failed} failed), "
+            f"{self.articles} new articles ({self.already_stored} already stored), "
+            f"{self.relevant} relevant"
+        ]
+        if self.records:
+            parts.append(f"{self.records} archive records ({self.prefiltered} ruled out unread)")
+        if self.skipped_inputs:
+            parts.append(f"{self.skipped_inputs} inputs already ingested")
+        if self.not_modified:
+            parts.append(f"{self.not_modified} sources unchanged")
+        return "; ".join(parts)
+
+
+@dataclass(slots=True)
+class Analysed:
+    doc: Document
+    articles: list[Article]
+    error: InputError | None = None
+
+
+def analyse_batch(docs: list[Document], profile: Profile) -> list[Analysed]:
+    """Analyse a batch; errors stay per document. Module-level so process pools can pickle it."""
+    out = []
+    for doc in docs:
+        try:
+            out.append(Analysed(doc, analyse(doc, profile)))
+        except InputError as exc:
+            out.append(Analysed(doc, [], exc))
+    return out
+
+
+def store_analysed(
+    conn: sa.Connection, result: Analysed, report: RunReport, source_id: int | None = None
+) -> None:
+    """The one writer: document, articles and the seen mark go in one transaction."""
+    report.documents += 1
+    if warning := result.doc.hints.get("warning"):
+        report.warnings.append(f"{result.doc.hints.get('source', result.doc.url)}: {warning}")
+    for art in result.articles:
+        report.warnings.extend(f"{art.url}: {w}" for w in art.warnings)
+    if result.error is not None:
+        report.error(result.error)
+    else:
+        doc_id = store.save_document(conn, result.doc)
+        added = store.save_articles(conn, result.articles, document_id=doc_id)
+        report.articles += added
+        report.already_stored += len(result.articles) - added
+        if added:
+            report.relevant += sum(a.relevance.relevant for a in result.articles)
+    key = result.doc.hints.get("item_key")
+    if source_id is not None and key:
+        store.mark_seen(conn, source_id, [key])

@@ -1,0 +1,126 @@
+"""One round of collection: feeds, sitemaps, URL lists and pages, conditional GETs, health."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from mediadigest import run, store
+from mediadigest.collect.fetch import Fetcher
+from mediadigest.model import Source
+from mediadigest.profile import load_profile
+from mediadigest.store import collect_state
+
+WIND = "/pages/steppe-wire/kazakhstan-wind.html"
+
+
+@pytest.fixture(scope="module")
+def profile():
+    return load_profile("kazakhstan")
+
+
+@pytest.fixture
+def engine(tmp_path):
+    return store.open_store(f"sqlite:///{tmp_path / 's.db'}")
+
+
+@pytest.fixture(scope="module")
+def fetcher():
+    with Fetcher(timeout=2.0, allow_private=True, delay=0, retries=0) as f:
+        yield f
+
+
+def _sources(engine, *pairs: tuple[str, str]) -> list[Source]:
+    with engine.begin() as conn:
+        for url, kind in pairs:
+            store.add_source(conn, Source(url, kind))
+        return [Source(r["url"], r["kind"], r["title"], r["id"]) for r in store.list_sources(conn)]
+
+
+def _titles(engine) -> set[str]:
+    with engine.connect() as conn:
+        return {a.title for a in store.list_articles(conn, relevant_only=False)}
+
+
+def test_news_sitemap_pages_are_stored_with_the_sitemap_hints(site, engine, profile, fetcher):
+    sources = _sources(engine, (site.url("/sitemaps/news.xml"), "sitemap"))
+    report = run.collect(engine, profile, sources, fetcher)
+    assert report.ok and report.documents == 2
+    with engine.connect() as conn:
+        arts = {a.title: a for a in store.list_articles(conn, relevant_only=False)}
+    wind = arts["Kazakhstan signs deal for 1 GW wind farm in Zhambyl region"]
+    assert wind.outlet == "Steppe Wire" and wind.language == "en"
+
+
+def test_sitemap_index_collects_the_pages_of_every_child(site, engine, profile, fetcher):
+    sources = _sources(engine, (site.url("/sitemaps/index.xml"), "sitemap"))
+    assert run.collect(engine, profile, sources, fetcher).documents == 3
+
+
+def test_url_list_pages_are_collected(site, engine, profile, fetcher):
+    sources = _sources(engine, (site.url("/sitemaps/urls.txt"), "urllist"))
+    run.collect(engine, profile, sources, fetcher)
+    assert "Kessler wins Great Ocean Classic as Astana's Moretti takes second" in _titles(engine)
+
+
+def test_page_source_is_stored_once_while_it_does_not_change(site, engine, profile, fetcher):
+    sources = _sources(engine, (site.url(WIND), "page"))
+    assert run.collect(engine, profile, sources, fetcher).documents == 1
+    assert run.collect(engine, profile, sources, fetcher).documents == 0
+
+
+def test_unchanged_feed_costs_a_304_on_the_next_round(site, engine, profile, fetcher):
+    url = site.url("/feeds/atom.xml")
+    sources = _sources(engine, (url, "feed"))
+    run.collect(engine, profile, sources, fetcher)
+    before = sum(1 for r in site.requests if r.path == "/feeds/atom.xml")
+    second = run.collect(engine, profile, sources, fetcher)
+    assert second.not_modified == 1 and second.documents == 0
+    last = [r for r in site.requests if r.path == "/feeds/atom.xml"][before:]
+    assert last and "if-none-match" in last[-1].headers
+
+
+def test_unchanged_child_sitemaps_are_not_parsed_again(site, engine, profile, fetcher):
+    sources = _sources(engine, (site.url("/sitemaps/index.xml"), "sitemap"))
+    run.collect(engine, profile, sources, fetcher)
+    with engine.connect() as conn:
+        stored = collect_state.validators(conn, [site.url("/sitemaps/news.xml")])
+    assert stored[site.url("/sitemaps/news.xml")][0]  # its ETag
+    assert run.collect(engine, profile, sources, fetcher).not_modified == 1
+
+
+def test_failing_source_backs_off_after_its_second_failure(site, engine, profile, fetcher):
+    sources = _sources(
+        engine, (site.url("/status/503"), "feed"), (site.url("/feeds/rdf.xml"), "feed")
+    )
+    hour = timedelta(hours=1)
+    run.collect(engine, profile, sources, fetcher, interval=hour)
+    with engine.connect() as conn:
+        assert not collect_state.not_due(conn)  # one failure: tried again next round
+    run.collect(engine, profile, sources, fetcher, interval=hour)
+    with engine.connect() as conn:
+        waiting = collect_state.not_due(conn)
+    assert list(waiting) == [sources[0].id]
+    third = run.collect(engine, profile, sources, fetcher, interval=hour)
+    assert not third.errors  # the failing source was left alone
+
+
+def test_health_shows_failures_and_items_per_day(site, engine, profile, fetcher):
+    sources = _sources(
+        engine, (site.url("/status/404"), "feed"), (site.url("/feeds/atom.xml"), "feed")
+    )
+    run.collect(engine, profile, sources, fetcher)
+    run.collect(engine, profile, sources, fetcher)
+    with engine.connect() as conn:
+        rows = {r["url"]: r for r in collect_state.source_health(conn)}
+    bad, good = rows[site.url("/status/404")], rows[site.url("/feeds/atom.xml")]
+    assert bad["failures"] == 2 and "HTTP 404" in bad["last_error"] and bad["next_due_at"]
+    assert good["failures"] == 0 and good["last_ok_at"] and good["items_per_day"] == 2.0
+
+
+def test_backoff_grows_and_is_capped():
+    hour = timedelta(hours=1)
+    delays = [collect_state.backoff_delay(n, hour, timedelta(days=1)) for n in range(1, 8)]
+    assert delays[:4] == [timedelta(0), hour, 3 * hour, 7 * hour]
+    assert delays[-1] == timedelta(days=1)

@@ -1,0 +1,47 @@
+"""Executors: a local Dask cluster of 2 workers stores exactly what the in-process run stores."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from mediadigest import run, store
+from mediadigest.errors import ConfigError
+from mediadigest.profile import load_profile
+from mediadigest.run.executors import InlineExecutor, executor_for
+from test_ingest_archives import snapshot
+from warc_files import FIXTURES, mixed_pages, write_warc
+
+
+def test_dask_cluster_with_two_workers_gives_the_same_store_as_one_process(tmp_path):
+    profile = load_profile("kazakhstan")
+    archive = write_warc(tmp_path / "crawl.warc.gz", mixed_pages(filler=40, every=3))
+    inputs = [archive, FIXTURES / "files"]
+    alone = store.open_store(f"sqlite:///{tmp_path / 'alone.db'}")
+    cluster = store.open_store(f"sqlite:///{tmp_path / 'cluster.db'}")
+    first = run.ingest(alone, profile, inputs, workers=0, shard_size=8_000)
+    second = run.ingest(cluster, profile, inputs, workers=2, shard_size=8_000)
+    assert snapshot(cluster) == snapshot(alone)
+    assert (second.records, second.prefiltered, second.errors) == (
+        first.records, first.prefiltered, first.errors)  # fmt: skip
+
+
+def test_zero_workers_runs_in_this_process():
+    with executor_for(0) as (executor, share, slots):
+        assert isinstance(executor, InlineExecutor) and slots == 1
+        assert share("x") == "x"
+
+
+def test_one_task_needs_no_pool():
+    with executor_for(None, tasks=1) as (executor, _, _):
+        assert isinstance(executor, InlineExecutor)
+
+
+def test_a_scheduler_without_dask_installed_says_how_to_install_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if the extra were missing
+    with (
+        pytest.raises(ConfigError, match=r"pip install 'mediadigest\[dask\]'"),
+        executor_for(None, "tcp://127.0.0.1:8786"),
+    ):
+        pass

@@ -1,0 +1,182 @@
+"""Fetcher politeness and robustness against real misbehaving servers on 127.0.0.1.
+
+Conditional GET (304), retries with backoff on 429/5xx and resets, Retry-After, slow bodies,
+robots.txt (disallow and Crawl-delay), per-host spacing, the global concurrency limit and
+content-type checks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+
+import pytest
+
+from mediadigest.collect.fetch import AsyncFetcher, Fetcher, FetchPolicy
+from mediadigest.errors import FetchError, FormatError
+
+LOCAL = {"allow_private": True, "delay": 0, "backoff": 0.01}
+PAGE = "/pages/steppe-wire/kazakhstan-wind.html"
+
+
+def _key() -> str:
+    return uuid.uuid4().hex  # the flaky routes count per key: one key per test
+
+
+@pytest.fixture(scope="module")
+def fetcher():
+    with Fetcher(timeout=2.0, **LOCAL) as f:
+        yield f
+
+
+def test_response_carries_the_validators_the_server_sent(site, fetcher):
+    resp = fetcher.get(site.url(PAGE))
+    assert resp.etag and resp.etag.startswith('"')
+    assert resp.last_modified == "Mon, 15 Dec 2025 08:00:00 GMT"
+
+
+def test_matching_etag_gets_a_304_with_an_empty_body(site, fetcher):
+    first = fetcher.get(site.url(PAGE))
+    again = fetcher.get(site.url(PAGE), etag=first.etag)
+    assert again.not_modified and again.status == 304 and again.content == b""
+
+
+def test_matching_last_modified_gets_a_304(site, fetcher):
+    first = fetcher.get(site.url(PAGE))
+    assert fetcher.get(site.url(PAGE), last_modified=first.last_modified).not_modified
+
+
+def test_stale_etag_gets_the_full_page(site, fetcher):
+    resp = fetcher.get(site.url(PAGE), etag='"stale"')
+    assert resp.status == 200 and b"Kazakhstan" in resp.content
+
+
+def test_503_is_retried_until_the_server_recovers(site, fetcher):
+    path = f"/flaky/{_key()}?fail=2"
+    assert fetcher.get(site.url(path)).content == b"recovered\n"
+    assert site.fetched(path) == 3
+
+
+def test_retries_give_up_with_the_last_status(site):
+    path = f"/flaky/{_key()}?fail=9&status=502"
+    with Fetcher(retries=2, **LOCAL) as f, pytest.raises(FetchError, match="HTTP 502"):
+        f.get(site.url(path))
+    assert site.fetched(path) == 3
+
+
+def test_404_is_not_retried(site, fetcher):
+    with pytest.raises(FetchError, match="HTTP 404"):
+        fetcher.get(site.url("/status/404"))
+    assert site.fetched("/status/404") >= 1
+    before = site.fetched("/status/404")
+    with pytest.raises(FetchError):
+        fetcher.get(site.url("/status/404"))
+    assert site.fetched("/status/404") == before + 1
+
+
+def test_429_retry_after_is_honoured(site, fetcher):
+    path = f"/flaky/{_key()}?fail=1&status=429&retry_after=1"
+    start = time.monotonic()
+    assert fetcher.get(site.url(path)).status == 200
+    # The backoff alone would wait at most 0.01 s: the second second is the server's.
+    assert time.monotonic() - start >= 0.95
+
+
+def test_retry_after_beyond_the_limit_gives_up_at_once(site):
+    path = f"/flaky/{_key()}?fail=1&status=429&retry_after=3600"
+    start = time.monotonic()
+    with Fetcher(max_retry_after=5, **LOCAL) as f, pytest.raises(FetchError) as info:
+        f.get(site.url(path))
+    assert "HTTP 429" in info.value.reason and "retry after 3600 s" in info.value.reason
+    assert time.monotonic() - start < 1
+
+
+def test_connection_reset_is_retried(site, fetcher):
+    path = f"/reset/{_key()}?n=1"
+    assert fetcher.get(site.url(path)).content == b"after the reset\n"
+    assert site.fetched(path) == 2
+
+
+def test_connection_reset_every_time_is_a_fetch_error(site):
+    path = f"/reset/{_key()}?n=99"
+    with Fetcher(retries=1, **LOCAL) as f, pytest.raises(FetchError) as info:
+        f.get(site.url(path))
+    assert info.value.source == site.url(path)
+
+
+def test_trickling_body_hits_the_total_timeout(site):
+    # Each byte arrives well within the read timeout; only a total limit stops this.
+    start = time.monotonic()
+    with Fetcher(timeout=0.5, **LOCAL) as f, pytest.raises(FetchError, match="timed out"):
+        f.get(site.url("/trickle?s=3"))
+    assert time.monotonic() - start < 2
+
+
+def test_unwanted_content_type_is_refused_before_the_body(site, fetcher):
+    with pytest.raises(FormatError, match=r"not a web page \(content type application/octet"):
+        fetcher.get(site.url("/binary"), accept=("text/",))
+
+
+def test_robots_disallow_is_honoured(strict_site):
+    with Fetcher(**LOCAL) as f, pytest.raises(FetchError, match=r"disallowed by robots\.txt"):
+        f.get(strict_site.url(PAGE))
+    assert strict_site.fetched(PAGE) == 0
+
+
+def test_robots_is_fetched_once_per_host(strict_site):
+    with Fetcher(**LOCAL) as f:
+        before = strict_site.fetched("/robots.txt")
+        f.get(strict_site.url("/pages/caspian-ledger/kazakhstan-grain.html"))
+        f.get(strict_site.url("/feeds/atom.xml"))
+    assert strict_site.fetched("/robots.txt") == before + 1
+
+
+def test_redirect_into_a_disallowed_path_is_refused(strict_site):
+    url = strict_site.url(f"/redirect/1{PAGE}")
+    with Fetcher(**LOCAL) as f, pytest.raises(FetchError, match="redirected to"):
+        f.get(url)
+
+
+def test_ignoring_robots_is_possible_when_asked(strict_site):
+    with Fetcher(robots=False, **LOCAL) as f:
+        assert f.get(strict_site.url(PAGE)).status == 200
+
+
+def test_crawl_delay_spaces_requests_to_one_host(strict_site):
+    urls = [strict_site.url(f"/feeds/atom.xml?n={i}") for i in range(3)]
+    with Fetcher(**LOCAL) as f:
+        f.get(urls[0])  # robots.txt now cached
+        start = time.monotonic()
+        for url in urls[1:]:
+            f.get(url)
+    assert time.monotonic() - start >= 0.35  # two gaps of 0.2 s
+
+
+def test_host_delay_spaces_concurrent_requests(site):
+    async def fetch_three() -> float:
+        aio = AsyncFetcher(FetchPolicy(allow_private=True, delay=0.15, per_host=4))
+        try:
+            await aio.get(site.url("/feeds/atom.xml"))
+            start = time.monotonic()
+            await asyncio.gather(*(aio.get(site.url(f"/feeds/atom.xml?c={i}")) for i in range(3)))
+            return time.monotonic() - start
+        finally:
+            await aio.aclose()
+
+    assert asyncio.run(fetch_three()) >= 0.25
+
+
+def test_global_concurrency_limit_serialises_slow_requests(site):
+    async def fetch(concurrency: int) -> float:
+        policy = FetchPolicy(allow_private=True, delay=0, per_host=8, concurrency=concurrency)
+        aio = AsyncFetcher(policy)
+        try:
+            start = time.monotonic()
+            await asyncio.gather(*(aio.get(site.url(f"/slow?s=0.3&k={i}")) for i in range(4)))
+            return time.monotonic() - start
+        finally:
+            await aio.aclose()
+
+    assert asyncio.run(fetch(4)) < 0.9
+    assert asyncio.run(fetch(1)) >= 1.1

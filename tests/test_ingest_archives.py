@@ -1,0 +1,126 @@
+"""Ingesting WARC archives: relevant articles only, prefilter-safe, checkpointed per input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from mediadigest import run, store
+from mediadigest.profile import load_profile
+from mediadigest.store import collect_state
+from warc_files import mixed_pages, write_warc
+
+SMALL = 16_000  # bytes per task: many ranges out of a small archive
+
+
+@pytest.fixture(scope="module")
+def profile():
+    return load_profile("kazakhstan")
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory) -> Path:
+    return write_warc(tmp_path_factory.mktemp("a") / "crawl.warc.gz", mixed_pages(filler=80))
+
+
+def snapshot(engine: sa.Engine) -> dict[str, list]:
+    """The store's content, without ids and the times rows were written."""
+    with engine.connect() as conn:
+        docs = conn.execute(
+            sa.text(
+                "SELECT url, content_hash, fetched_at, source, hints FROM documents ORDER BY url"
+            )
+        )
+        arts = conn.execute(sa.text(
+            "SELECT url, canonical_url, content_hash, title, text, score, grade, relevant, "
+            "published, language FROM articles ORDER BY url, content_hash"))  # fmt: skip
+        # A file's fetch time is when it was read; an archive record's is its WARC-Date.
+        documents = [(u, h, at if "warc_record_id" in hints else None, src, hints)
+                     for u, h, at, src, hints in docs]  # fmt: skip
+        return {"documents": documents, "articles": [tuple(r) for r in arts]}
+
+
+def _ingest(tmp_path: Path, name: str, profile, paths, **kw) -> tuple[sa.Engine, run.RunReport]:
+    engine = store.open_store(f"sqlite:///{tmp_path / name}")
+    return engine, run.ingest(engine, profile, paths, **kw)
+
+
+def test_archive_ingest_stores_only_relevant_articles(tmp_path, profile, archive):
+    engine, report = _ingest(tmp_path, "s.db", profile, [archive])
+    arts = snapshot(engine)["articles"]
+    assert arts and all(row[7] for row in arts)  # relevant
+    assert report.relevant == len(arts) and report.ok
+
+
+def test_prefilter_rules_out_most_records_unread(tmp_path, profile, archive):
+    _, report = _ingest(tmp_path, "s.db", profile, [archive])
+    assert report.records > 80
+    assert report.prefiltered >= 80  # every filler page
+
+
+def test_store_is_the_same_with_and_without_the_prefilter(tmp_path, profile, archive):
+    fast, _ = _ingest(tmp_path, "a.db", profile, [archive], shard_size=SMALL)
+    slow, _ = _ingest(tmp_path, "b.db", profile, [archive],
+                      options=run.Options(prefilter=False))  # fmt: skip
+    assert snapshot(fast) == snapshot(slow)
+
+
+def test_every_prefilter_backend_gives_the_same_store(tmp_path, profile, archive):
+    stores = [
+        snapshot(
+            _ingest(tmp_path, f"{b}.db", profile, [archive], options=run.Options(backend=b))[0]
+        )
+        for b in ("hyperscan", "pyahocorasick")
+    ]
+    assert stores[0] == stores[1]
+
+
+def test_ranges_give_the_same_store_as_one_pass(tmp_path, profile, archive):
+    whole, _ = _ingest(tmp_path, "a.db", profile, [archive])
+    pieces, _ = _ingest(tmp_path, "b.db", profile, [archive], shard_size=SMALL)
+    assert snapshot(whole) == snapshot(pieces)
+
+
+def test_a_finished_input_is_skipped_next_time(tmp_path, profile, archive):
+    engine, _ = _ingest(tmp_path, "s.db", profile, [archive])
+    again = run.ingest(engine, profile, [archive])
+    assert again.skipped_inputs == 1 and again.records == 0
+    assert "1 inputs already ingested" in again.summary()
+
+
+def test_fresh_reads_a_finished_input_again(tmp_path, profile, archive):
+    engine, first = _ingest(tmp_path, "s.db", profile, [archive])
+    again = run.ingest(engine, profile, [archive], fresh=True)
+    assert again.records == first.records and again.articles == 0
+
+
+def test_a_changed_file_starts_over(tmp_path, profile):
+    path = write_warc(tmp_path / "c.warc.gz", mixed_pages(filler=5))
+    engine, _ = _ingest(tmp_path, "s.db", profile, [path])
+    write_warc(path, mixed_pages(filler=9))
+    again = run.ingest(engine, profile, [path])
+    assert again.skipped_inputs == 0 and again.records > 9
+
+
+def test_truncated_archive_is_reported_kept_and_retried(tmp_path, profile, archive):
+    cut = tmp_path / "cut.warc.gz"
+    data = archive.read_bytes()
+    cut.write_bytes(data[: len(data) * 3 // 4])
+    engine, report = _ingest(tmp_path, "s.db", profile, [cut], shard_size=SMALL)
+    assert len(report.errors) == 1 and "truncated" in report.errors[0]
+    assert report.relevant > 0  # what came before the damage is stored
+    with engine.connect() as conn:
+        (cp,) = collect_state.checkpoints(conn, profile.name).values()
+    assert not cp.done and 0 < cp.position < cut.stat().st_size
+    again = run.ingest(engine, profile, [cut], shard_size=SMALL)
+    assert len(again.errors) == 1 and again.records < report.records  # resumed, not redone
+
+
+def test_plain_files_beside_an_archive_keep_every_article(tmp_path, profile, archive):
+    page = tmp_path / "chile.html"
+    page.write_text("<html><title>Chile wine</title><body><p>Wine from Chile.</p></body></html>")
+    engine, _ = _ingest(tmp_path, "s.db", profile, [archive, page])
+    titles = {row[3] for row in snapshot(engine)["articles"]}
+    assert "Chile wine" in titles

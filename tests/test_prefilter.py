@@ -1,0 +1,147 @@
+"""The archive prefilter: cheap byte scan before parsing; it never rules out what analyse keeps."""
+
+from __future__ import annotations
+
+import html
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from mediadigest.analyse import analyse
+from mediadigest.collect import files, prefilter
+from mediadigest.model import Document
+from mediadigest.profile import load_profile
+from warc_files import FIXTURES, filler_page, fixture_pages
+
+BACKENDS = list(prefilter.BACKENDS)
+
+
+@pytest.fixture(scope="module")
+def profile():
+    return load_profile("kazakhstan")
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def scan(request, profile):
+    return prefilter.for_profile(profile, request.param)
+
+
+def _documents() -> list[Document]:
+    """Every fixture document the project has: site pages, files, JSONL lines, WARC pages."""
+    docs = [d for d in files.iter_paths([FIXTURES / "files"]) if isinstance(d, Document)]
+    now = datetime.now(UTC)
+    docs += [Document(p.url, p.body, now, p.content_type) for p in fixture_pages()]
+    for feed in sorted((FIXTURES / "site" / "feeds").glob("*.xml")):
+        docs.append(
+            Document(f"https://example.org/{feed.name}", feed.read_bytes(), now, "text/xml")
+        )
+    return docs
+
+
+def _text(doc: Document) -> str:
+    charset = (doc.content_type or "").partition("charset=")[2] or "utf-8"
+    return doc.body.decode(charset, errors="ignore")
+
+
+def _relevant(doc: Document, profile) -> bool:
+    try:
+        return any(a.relevance.relevant for a in analyse(doc, profile))
+    except Exception:
+        return False
+
+
+def test_every_fixture_analyse_keeps_passes_the_prefilter(scan, profile):
+    kept = [d for d in _documents() if _relevant(d, profile)]
+    assert len(kept) >= 8
+    missed = [d.url for d in kept if not scan.maybe(d.body)]
+    assert not missed
+
+
+def test_relevant_fixtures_pass_in_every_legacy_encoding_of_their_script(scan, profile):
+    for doc in _documents():
+        if not _relevant(doc, profile) or not doc.content_type.startswith("text/html"):
+            continue
+        text = _text(doc)
+        for encoding in ("cp1251", "koi8-r", "iso-8859-5", "cp1252", "utf-16"):
+            try:
+                raw = text.encode(encoding)
+            except UnicodeEncodeError:
+                continue
+            assert scan.maybe(raw), (doc.url, encoding)
+
+
+def test_relevant_fixtures_pass_with_every_letter_as_a_character_reference(scan, profile):
+    for doc in _documents():
+        if _relevant(doc, profile) and doc.content_type.startswith("text/html"):
+            escaped = _text(doc).encode("ascii", errors="xmlcharrefreplace")
+            assert scan.maybe(escaped), doc.url
+
+
+def test_filler_pages_are_ruled_out(scan):
+    assert not any(scan.maybe(filler_page(i).body) for i in range(50))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"<p>KAZAKHSTAN signs</p>",
+        "<p>Визит в Казахстан</p>".encode("koi8-r"),
+        "<p>ВИЗИТ В КАЗАХСТАН</p>".encode("cp1251"),
+        "<p>Визит в Казахстан</p>".encode("utf-16"),
+        html.escape("Визит в Казахстан").encode("ascii", "xmlcharrefreplace"),
+        b"<p>Kazajist&aacute;n firma</p>",
+        json.dumps({"headline": "Визит в Казахстан"}).encode(),
+        "<p>KAZAKİSTAN ile anlaşma</p>".encode("cp1254"),
+        "<p>وقعت كازاخستان اتفاقا</p>".encode("cp1256"),
+        "<p>哈萨克斯坦总统</p>".encode("gb18030"),
+        "<p>カザフスタン大統領</p>".encode("shift_jis"),
+        "<p>Визит в Казахстан</p>".encode(),
+    ],
+    ids=["upper", "koi8r", "cp1251-upper", "utf16", "ncr", "named-entity", "json", "turkish",
+         "arabic-kaf", "gb18030", "shift-jis", "utf8"],
+)  # fmt: skip
+def test_country_name_in_any_common_form_passes(scan, raw):
+    assert scan.maybe(raw)
+
+
+def test_short_alias_inside_a_longer_token_is_ruled_out(scan):
+    assert scan.maybe(b"<p>Shares of KTZ rose</p>")
+    assert not scan.maybe(b"<script>var a='xKtzQ9';</script>")
+
+
+def test_multi_word_alias_needs_its_words_in_order(scan):
+    assert scan.maybe(b"<p>flights to Alma-Ata resumed</p>")
+    assert scan.maybe(b"<p>flights to Alma&nbsp;<b>Ata</b> resumed</p>")
+    assert not scan.maybe(b"<p>my alma mater taught data science</p>")
+
+
+def test_backends_agree_on_every_fixture(profile):
+    scans = [prefilter.for_profile(profile, b) for b in BACKENDS]
+    for doc in _documents():
+        assert len({s.maybe(doc.body) for s in scans}) == 1, doc.url
+
+
+def test_why_names_the_word_that_let_a_record_through(profile):
+    scan = prefilter.for_profile(profile)
+    assert scan.why(b"<h1>Tokayev visits Paris</h1>") == "tokayev"
+    assert scan.why(b"<h1>nothing</h1>") is None
+
+
+def test_prefilter_is_compiled_once_per_process(profile):
+    assert prefilter.for_profile(profile) is prefilter.for_profile(load_profile("kazakhstan"))
+
+
+def test_exclusions_and_peers_add_no_patterns(profile):
+    words = {w.text for w in prefilter.alias_words(profile)}
+    assert "uzbekistan" not in words  # a peer: it never makes an article relevant
+
+
+def test_no_file_fixture_is_missed_in_the_site_folder(scan, profile):
+    # Pages written for the collector tests too: any relevant one must pass.
+    for path in sorted((FIXTURES / "site" / "pages").rglob("*.html")):
+        doc = Document(f"https://x.example/{path.name}", path.read_bytes(),
+                       datetime.now(UTC), "text/html")  # fmt: skip
+        if _relevant(doc, profile):
+            assert scan.maybe(doc.body), Path(path).name

@@ -1,0 +1,137 @@
+"""WARC reading: response records only, streamed, in ranges; damage reported with the offset."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from mediadigest.collect import files, warc
+from mediadigest.errors import FormatError
+from mediadigest.model import Document
+from warc_files import fixture_pages, mixed_pages, write_warc
+
+
+@pytest.fixture(scope="module")
+def warcs(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("warcs")
+    pages = mixed_pages(filler=60)
+    return {
+        "gz": write_warc(folder / "crawl.warc.gz", pages),
+        "plain": write_warc(folder / "crawl.warc", pages, gzip_members=False),
+        "mixed": write_warc(folder / "mixed.warc.gz", fixture_pages(), extra_types=True),
+    }
+
+
+def _records(path: Path, start: int = 0, end: int | None = None) -> list:
+    return list(warc.iter_records(path, start, end))
+
+
+def test_every_response_record_is_read_with_its_uri(warcs):
+    records = _records(warcs["gz"])
+    with open(warcs["gz"], "rb") as fh:
+        expected = [r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(fh)
+                    if r.rec_type == "response"]  # fmt: skip
+    assert [r.uri for r in records] == expected
+
+
+def test_payload_is_the_page_without_http_headers(warcs):
+    first = next(r for r in _records(warcs["gz"]) if "kazakhstan-wind" in r.uri)
+    assert first.payload.lstrip().startswith(b"<!DOCTYPE html") or first.payload.startswith(b"<")
+    assert b"HTTP/1.1 200" not in first.payload
+    assert first.status == 200 and first.content_type == "text/html; charset=utf-8"
+
+
+def test_warc_date_is_kept_as_a_utc_datetime(warcs):
+    record = _records(warcs["gz"])[0]
+    assert record.date == datetime(2025, 12, 18, 10, 0, tzinfo=UTC)
+
+
+def test_other_record_types_are_skipped(warcs):
+    stats = warc.Stats()
+    records = list(warc.iter_records(warcs["mixed"], stats=stats))
+    assert len(records) == len(fixture_pages())
+    # warcinfo + request, response and metadata per page
+    assert stats.records == 1 + 3 * len(fixture_pages())
+
+
+def test_plain_and_gzipped_archives_give_the_same_records(warcs):
+    gz = [(r.uri, r.payload) for r in _records(warcs["gz"])]
+    plain = [(r.uri, r.payload) for r in _records(warcs["plain"])]
+    assert gz == plain
+
+
+def test_non_utf8_page_is_passed_on_as_its_bytes(warcs):
+    page = next(r for r in _records(warcs["gz"]) if r.uri.endswith("cp1251.html"))
+    assert "Казахстан".encode("cp1251") in page.payload
+    assert page.content_type == "text/html; charset=windows-1251"
+
+
+@pytest.mark.parametrize("kind", ["gz", "plain"])
+def test_ranges_cover_every_record_exactly_once(warcs, kind):
+    path = warcs[kind]
+    ranges = warc.split(path, 20_000)
+    assert len(ranges) > 3
+    assert ranges[0][0] == 0 and ranges[-1][1] == path.stat().st_size
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(ranges))
+    pieces = [r.uri for start, end in ranges for r in _records(path, start, end)]
+    assert pieces == [r.uri for r in _records(path)]
+
+
+def test_a_range_can_start_where_a_previous_split_ended(warcs):
+    path = warcs["gz"]
+    first = warc.split(path, 20_000)
+    resumed = warc.split(path, 20_000, start=first[2][0])
+    assert resumed[0][0] == first[2][0] and resumed[-1][1] == path.stat().st_size
+
+
+def test_truncated_gzip_archive_keeps_what_came_before_and_says_where(warcs, tmp_path):
+    data = warcs["gz"].read_bytes()
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(data[: len(data) // 2])
+    items = _records(cut)
+    error = items[-1]
+    assert isinstance(error, FormatError) and "truncated" in error.reason
+    assert error.source == str(cut)
+    assert "records before it were read" in error.reason
+    kept = items[:-1]
+    assert kept and all(not isinstance(r, FormatError) for r in kept)
+    assert [r.uri for r in kept] == [r.uri for r in _records(warcs["gz"])][: len(kept)]
+
+
+def test_truncated_plain_archive_names_the_offset_of_the_cut_record(warcs, tmp_path):
+    data = warcs["plain"].read_bytes()
+    cut = tmp_path / "cut.warc"
+    cut.write_bytes(data[: len(data) // 2])
+    error = _records(cut)[-1]
+    assert isinstance(error, FormatError)
+    assert "truncated: the record at offset" in error.reason
+
+
+def test_garbage_in_the_middle_is_reported_with_its_offset(warcs, tmp_path):
+    data = warcs["plain"].read_bytes()
+    offset = warc.split(warcs["plain"], 20_000)[1][0]  # a record boundary
+    bad = tmp_path / "bad.warc"
+    bad.write_bytes(data[:offset] + b"this is not a record\r\n" + data[offset:])
+    items = _records(bad)
+    assert isinstance(items[-1], FormatError)
+    assert f"not a WARC record at offset {offset}" in items[-1].reason
+    assert len(items) > 1
+
+
+def test_files_dispatch_warc_archives_to_documents(warcs):
+    docs = list(files.iter_paths([warcs["gz"]]))
+    assert docs and all(isinstance(d, Document) for d in docs)
+    assert docs[0].fetched_at == datetime(2025, 12, 18, 10, 0, tzinfo=UTC)
+    assert docs[0].hints["source"] == str(warcs["gz"])
+    assert docs[0].hints["warc_record_id"].startswith("<urn:uuid:")
+
+
+def test_not_a_warc_at_all_is_one_format_error(tmp_path):
+    path = tmp_path / "x.warc"
+    path.write_bytes(b"<html>hello</html>\n")
+    (error,) = _records(path)
+    assert isinstance(error, FormatError) and "not a WARC record at offset 0" in error.reason

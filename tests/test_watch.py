@@ -1,0 +1,86 @@
+"""`collect --watch`: rounds at an interval, backing off sources that keep failing."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from mediadigest.run.collect import parse_interval
+from test_end_to_end import Cli
+
+
+def test_watch_polls_every_round_and_backs_off_a_failing_source(tmp_path, site):
+    cli = Cli(tmp_path / "s.db")
+    failing = f"/status/503?watch={uuid.uuid4().hex}"
+    cli("sources", "add", site.url("/feeds/atom.xml"), site.url(failing))
+    result = cli("collect", "--watch", "0.2s", "--rounds", "3", "--timeout", "2")
+    rounds = [line for line in result.stderr.splitlines() if line.startswith("round ")]
+    assert [r.split(":")[0] for r in rounds] == ["round 1", "round 2", "round 3"]
+    assert "1 sources backing off" in rounds[2]
+    # Tried in rounds 1 and 2 (with retries), left alone in round 3.
+    assert 0 < site.fetched(failing) <= 2 * 3
+    assert "backing off" not in rounds[1]
+
+
+def test_unchanged_sources_cost_304s_in_later_rounds(tmp_path, site):
+    cli = Cli(tmp_path / "s.db")
+    cli("sources", "add", site.url("/feeds/rdf.xml"))
+    result = cli("collect", "--watch", "0.1s", "--rounds", "2", "--timeout", "2")
+    assert "1 sources unchanged" in result.stderr.splitlines()[-1]
+
+
+def test_sources_list_shows_items_per_day_and_next_try(tmp_path, site):
+    cli = Cli(tmp_path / "s.db")
+    cli("sources", "add", site.url("/feeds/atom.xml"), site.url("/status/404"))
+    cli("collect", "--watch", "0.1s", "--rounds", "2", "--timeout", "2")
+    rows = {r["url"]: r for r in cli.json("sources", "list", "--json")}
+    assert rows[site.url("/feeds/atom.xml")]["items_per_day"] == 2.0
+    assert rows[site.url("/status/404")]["failures"] == 2
+    table = cli("sources", "list").stdout
+    assert "items/day" in table and "next try" in table
+
+
+def test_bad_watch_interval_is_a_usage_error(tmp_path):
+    Cli(tmp_path / "s.db")("collect", "--watch", "soon", code=2)
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("1h", 3600), ("30m", 1800), ("1h30m", 5400), ("90s", 90), ("0.5s", 0.5), ("45", 45),
+     ("1d", 86400)],
+)  # fmt: skip
+def test_intervals_are_read_as_people_write_them(text, seconds):
+    assert parse_interval(text) == timedelta(seconds=seconds)
+
+
+@pytest.mark.parametrize("text", ["", "h", "1x", "-5m", "0s"])
+def test_nonsense_intervals_are_refused(text):
+    with pytest.raises(ValueError, match="duration"):
+        parse_interval(text)
+
+
+def test_sources_can_be_added_by_kind_and_unknown_kinds_are_refused(tmp_path, site):
+    cli = Cli(tmp_path / "s.db")
+    cli("sources", "add", "--kind", "sitemap", site.url("/sitemaps/news.xml"))
+    cli("sources", "add", "--kind", "podcast", site.url("/x"), code=2)
+    assert [r["kind"] for r in cli.json("sources", "list", "--json")] == ["sitemap"]
+
+
+def test_a_url_list_file_imports_one_source_per_line(tmp_path):
+    listing = tmp_path / "feeds.txt"
+    listing.write_text("# my feeds\nhttps://a.example/rss\n\nhttps://b.example/atom.xml\n")
+    cli = Cli(tmp_path / "s.db")
+    cli("sources", "import", str(listing))
+    assert [r["url"] for r in cli.json("sources", "list", "--json")] == [
+        "https://a.example/rss", "https://b.example/atom.xml"]  # fmt: skip
+
+
+def test_private_addresses_are_refused_unless_allowed(tmp_path, site, monkeypatch):
+    monkeypatch.delenv("MEDIADIGEST_ALLOW_PRIVATE")
+    cli = Cli(tmp_path / "s.db")
+    cli("sources", "add", site.url("/feeds/rdf.xml"))
+    refused = cli("collect", "--timeout", "2", code=1)
+    assert "private address 127.0.0.1" in refused.stderr and "--allow-private" in refused.stderr
+    cli("--allow-private", "collect", "--timeout", "2")
