@@ -12,10 +12,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mediadigest.errors import ProfileError
+from mediadigest.matching import _nfkc  # the fast path must not change NFKC's result
 from mediadigest.profile import (
     Outlet,
     Profile,
-    _nfkc,  # the fast path must not change NFKC's result
     available_profiles,
     load_profile,
     matchable,
@@ -231,3 +231,50 @@ def test_normalise_leaves_single_spaces_only(text):
 @given(st.text(alphabet=st.sampled_from("'’ʼʻ`‘")))
 def test_every_apostrophe_becomes_ascii(text):
     assert set(normalise(text)) <= {"'", " "}
+
+
+# -- names over time, roles and the theme taxonomy --------------------------------------------
+
+
+def test_capital_registry_knows_each_former_name_and_its_years(profile):
+    astana = profile.entries["Astana"]
+    assert str(astana.period_of("Nur-Sultan")) == "Nur-Sultan (2019–2022)"
+    assert str(astana.period_of("Tselinograd")) == "Tselinograd (1961–1992)"
+    assert astana.period_of("Almaty") is None
+
+
+def test_people_carry_their_roles(profile):
+    assert profile.entries["Kassym-Jomart Tokayev"].role == "President of Kazakhstan (since 2019)"
+    assert profile.entries["Kassym-Jomart Tokayev"].kind == "person"
+
+
+def test_history_with_a_year_that_is_not_a_number_is_an_error(tmp_path):
+    text = MINIMAL + "places:\n  Capital:\n    aliases: [Capitalia]\n"
+    text += "    history: [{name: Oldtown, until: soon}]\n"
+    assert "places.Capital.history[0].until: expected a year" in error_for(tmp_path, text)
+
+
+def test_star_inside_an_alias_is_an_error(tmp_path):
+    message = error_for(tmp_path, MINIMAL.replace("[Testland*]", "[Test* land]"))
+    assert "'*' may only start or end an alias" in message
+
+
+def test_theme_with_strong_and_weak_terms_per_language(tmp_path):
+    text = MINIMAL + "theme_threshold: 3\nthemes:\n  energy:\n    label: Energy\n"
+    text += "    strong: {en: [uranium], ru: [уран*]}\n    weak: [energy]\n"
+    loaded = load_profile(write(tmp_path, text))
+    spec = loaded.themes["energy"]
+    assert (spec.label, spec.strong, spec.weak) == ("Energy", ["uranium", "уран*"], ["energy"])
+    assert loaded.theme_threshold == 3.0
+
+
+def test_theme_with_an_unknown_key_is_an_error(tmp_path):
+    text = MINIMAL + "themes:\n  energy:\n    strnog: [uranium]\n"
+    assert "themes.energy: unknown key 'strnog'" in error_for(tmp_path, text)
+
+
+def test_the_default_taxonomy_has_every_theme_of_the_digest(profile):
+    expected = {"energy", "diplomacy", "economy", "ai_digital", "transport", "education",
+                "security", "culture", "environment", "politics", "health", "sport"}  # fmt: skip
+    assert set(profile.themes) == expected
+    assert all(spec.strong and spec.weak for spec in profile.themes.values())

@@ -1,6 +1,7 @@
-"""Direct quotes and their speakers (v0 patterns)."""
+"""Direct quotes: marks, offsets, paragraphs, broken quotes, and speakers resolved to people."""
 
-from mediadigest.analyse.quotes import find_quotes
+from mediadigest.analyse.quotes import find_quotes, resolve_speakers
+from mediadigest.model import Entity
 
 
 def test_curly_quote_with_said_and_speaker_after():
@@ -23,11 +24,11 @@ def test_guillemets_with_russian_verb_after_dash():
     assert q.speaker == "Токаев"
 
 
-def test_according_to_the_author():
+def test_according_to_the_author_is_a_cue_for_the_author():
     (q,) = find_quotes(
         "“Kazakhstan provides a stable place for planning,” according to the author."
     )
-    assert q.speaker == "the author"
+    assert (q.speaker, q.cue) == (None, "the author")
 
 
 def test_name_then_verb_after_the_quote():
@@ -45,9 +46,9 @@ def test_unbalanced_quote_gives_nothing_and_no_error():
     assert find_quotes("He said “this never closes and goes on and on") == []
 
 
-def test_pronoun_speaker_is_left_unresolved():
+def test_pronoun_speaker_is_left_for_resolution():
     (q,) = find_quotes("“The region needs more investment now,” he said.")
-    assert q.speaker is None
+    assert (q.speaker, q.cue) == (None, "he")
 
 
 def test_role_phrase_between_verb_and_name_russian():
@@ -64,3 +65,94 @@ def test_role_phrase_between_verb_and_name_english():
         "“We will build it in three phases,” said the country's energy minister, Daniyar Seitkali."
     )
     assert q.speaker == "Daniyar Seitkali"
+
+
+def person(name: str, start: int, role: str | None = None) -> Entity:
+    return Entity(name, "person", [(start, start + len(name))], role, [name], "pattern")
+
+
+def test_quote_over_two_paragraphs_in_straight_quotes_is_one_quote():
+    text = (
+        '"The audience this year was younger and more curious than before.\n'
+        '"We saw queues at midnight screenings," said director Dana Omarova.'
+    )
+    (q,) = find_quotes(text)
+    assert q.text.startswith("The audience") and q.text.endswith("midnight screenings")
+    assert text[q.start : q.end] == q.text
+    assert q.speaker == "Dana Omarova"
+
+
+def test_quote_over_two_paragraphs_in_curly_quotes_is_one_quote():
+    text = "“First paragraph of the long quote here.\n“Second paragraph of it,” she said."
+    (q,) = find_quotes(text)
+    assert "\n“Second paragraph" in q.text
+
+
+def test_quote_broken_by_its_attribution_gives_both_halves_the_speaker():
+    text = (
+        "“The new crossing doubles our capacity,” said Bolat Zhunusov, the deputy head, "
+        "“and it will carry its first freight trains before the spring.”"
+    )
+    first, second = find_quotes(text)
+    assert first.speaker == second.speaker == "Bolat Zhunusov"
+    assert second.text.startswith("and it will carry")
+
+
+def test_unclosed_mark_before_a_real_quote_does_not_swallow_it():
+    (q,) = find_quotes("He wrote “this never closes. Then “a real quote is here now,” she said.")
+    assert q.text == "a real quote is here now"
+
+
+def test_corner_brackets_are_quotes():
+    (q,) = find_quotes("大臣は「協力を さらに 深め たい と 考え ている」と述べた。")
+    assert q.text.startswith("協力を")
+
+
+def test_page_of_only_quotes_gives_every_quote():
+    text = "\n".join(f"“Quote number {n} has enough words in it.”" for n in range(5))
+    assert len(find_quotes(text)) == 5
+
+
+def test_he_resolves_to_the_person_mentioned_last_before_the_quote():
+    text = "Anna Berg met Nurlan Abenov. “We will publish the data weekly,” he said."
+    (q,) = find_quotes(text)
+    resolve_speakers(text, [q], [person("Anna Berg", 0), person("Nurlan Abenov", 14)])
+    assert (q.speaker, q.cue) == ("Nurlan Abenov", "he")
+
+
+def test_the_ambassador_resolves_to_the_person_with_that_role():
+    text = (
+        "Ambassador Aidos Karimov met Ann Lee. “Ties are strong and growing,” the ambassador said."
+    )
+    (q,) = find_quotes(text)
+    people = [person("Aidos Karimov", 11, "Ambassador"), person("Ann Lee", 29)]
+    resolve_speakers(text, [q], people)
+    assert q.speaker == "Aidos Karimov"
+
+
+def test_the_author_resolves_to_the_article_author():
+    text = "“Kazakhstan provides a stable place for planning,” according to the author."
+    (q,) = find_quotes(text)
+    resolve_speakers(text, [q], [], author="Aliya Serikbayeva")
+    assert q.speaker == "Aliya Serikbayeva"
+
+
+def test_the_article_resolves_to_the_outlet_reported():
+    text = "“It is a true home for all its citizens and communities,” the article reads."
+    (q,) = find_quotes(text)
+    resolve_speakers(text, [q], [], reported_by="Harbour Review")
+    assert q.speaker == "Harbour Review"
+
+
+def test_surname_resolves_to_the_full_name():
+    text = "Nurlan Abenov spoke. “Water cannot be a bargaining chip,” Abenov said."
+    (q,) = find_quotes(text)
+    resolve_speakers(text, [q], [person("Nurlan Abenov", 0)])
+    assert q.speaker == "Nurlan Abenov"
+
+
+def test_pronoun_with_no_person_before_stays_unresolved():
+    text = "“The region needs more investment now,” he said."
+    (q,) = find_quotes(text)
+    resolve_speakers(text, [q], [person("Ann Lee", 60)])
+    assert q.speaker is None

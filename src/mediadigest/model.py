@@ -65,6 +65,7 @@ class Relevance:
     relevant: bool = False
     hits: list[Hit] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    via_story: int | None = None  # below the threshold, relevant as part of this story
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -73,6 +74,7 @@ class Relevance:
             "relevant": self.relevant,
             "hits": [asdict(h) for h in self.hits],
             "reasons": list(self.reasons),
+            **({"via_story": self.via_story} if self.via_story is not None else {}),
         }
 
     @classmethod
@@ -83,17 +85,124 @@ class Relevance:
             relevant=bool(data.get("relevant", False)),
             hits=[Hit(**h) for h in data.get("hits", [])],
             reasons=list(data.get("reasons", [])),
+            via_story=data.get("via_story"),
         )
 
 
 @dataclass(slots=True)
 class Quote:
-    """A direct quote with its character offsets in the article text."""
+    """A direct quote with its character offsets in the article text.
+
+    ``speaker`` is the person's canonical name where it could be resolved; ``cue`` is how the
+    text named the speaker when that differs ("he", "the ambassador", "the author").
+    """
 
     text: str
     speaker: str | None
     start: int
     end: int
+    cue: str | None = None
+
+
+@dataclass(slots=True)
+class Entity:
+    """A person, organisation, place or country named in an article, variants merged.
+
+    ``mentions`` are (start, end) offsets into the article text; ``variants`` the spellings
+    found ("President Tokayev", "Токаев"); ``role`` what the text or the profile says the
+    person is; ``source`` what found it: gazetteer | pattern | ner.
+    """
+
+    name: str
+    kind: str  # person | org | place | country
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    role: str | None = None
+    variants: list[str] = field(default_factory=list)
+    source: str = "gazetteer"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "mentions": [list(m) for m in self.mentions],
+            "role": self.role,
+            "variants": list(self.variants),
+            "source": self.source,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Entity:
+        return cls(
+            name=data["name"],
+            kind=data["kind"],
+            mentions=[(int(a), int(b)) for a, b in data.get("mentions", [])],
+            role=data.get("role"),
+            variants=list(data.get("variants", [])),
+            source=data.get("source", "gazetteer"),
+        )
+
+
+@dataclass(slots=True)
+class Theme:
+    """One theme of the profile's taxonomy, with its score and the terms that drove it."""
+
+    name: str
+    score: float
+    terms: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "score": round(self.score, 3), "terms": list(self.terms)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Theme:
+        return cls(data["name"], float(data.get("score", 0.0)), list(data.get("terms", [])))
+
+
+@dataclass(slots=True)
+class Attribution:
+    """Who an article (or a roundup item) reports: another outlet or office, when and by whom.
+
+    Kept apart from the page's own outlet and date. ``start``/``end`` span the phrase that
+    says it ("Japan's Jiji Press reported on Dec. 18 that").
+    """
+
+    reported_by: str | None = None
+    reported_on: date | None = None
+    author: str | None = None
+    author_role: str | None = None  # "the CEO of Kazatomprom": a guest author
+    interviewee: str | None = None
+    cites: str | None = None  # the source an agency cites ("..., Kazinform cites the ministry")
+    form: str | None = None  # what was published: article | interview | op-ed | column | ...
+    start: int = 0
+    end: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "reported_by": self.reported_by,
+            "reported_on": self.reported_on.isoformat() if self.reported_on else None,
+            "author": self.author,
+            "author_role": self.author_role,
+            "interviewee": self.interviewee,
+            "cites": self.cites,
+            "form": self.form,
+            "start": self.start,
+            "end": self.end,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Attribution:
+        day = data.get("reported_on")
+        return cls(
+            reported_by=data.get("reported_by"),
+            reported_on=date.fromisoformat(day) if day else None,
+            author=data.get("author"),
+            author_role=data.get("author_role"),
+            interviewee=data.get("interviewee"),
+            cites=data.get("cites"),
+            form=data.get("form"),
+            start=int(data.get("start", 0)),
+            end=int(data.get("end", 0)),
+        )
 
 
 @dataclass(slots=True)
@@ -115,6 +224,18 @@ class Article:
     source: str | None = None  # feed URL or file path the document came from
     warnings: list[str] = field(default_factory=list)
     id: int | None = None
+    # What the understanding steps found (analyse/): see docs/profiles.md and the modules.
+    kind: str = "news"  # news | analysis | opinion | interview | press_release | wire | sponsored
+    origin: str | None = None  # the wire agency credited ("Reuters", "Kazinform")
+    reported_by: str | None = None  # outlet or office the article reports (attribution)
+    reported_on: date | None = None  # when that outlet or office said it
+    attribution: Attribution | None = None
+    original_title: str | None = None  # the title as published, when not in English
+    parent_url: str | None = None  # the roundup page a roundup item came from
+    entities: list[Entity] = field(default_factory=list)
+    themes: list[Theme] = field(default_factory=list)
+    tone: float | None = None  # -1 (negative) .. +1 (positive), lexicon-based
+    explanations: dict[str, list[str]] = field(default_factory=dict)  # step -> reasons
 
     @property
     def lead(self) -> str:
@@ -145,6 +266,16 @@ class DigestItem:
     sources: list[dict[str, str]] = field(default_factory=list)
     evidence: list[dict[str, int]] = field(default_factory=list)
     article_id: int | None = None
+    # Story-level facts (stories/ and write/compose.py).
+    story_id: int | None = None
+    kind: str = "news"  # the lead article's kind: news | opinion | interview | ...
+    written_from: str = "text"  # text | lead | headline: how much of the source we had
+    note: str | None = None  # e.g. "Only the headline was available."
+    also: str | None = None  # "The story was also covered by ..."
+    framing: str | None = None  # how coverage differs by outlet country
+    reasons: list[str] = field(default_factory=list)  # why the story was chosen
+    status: str = "new"  # new | continuing (against the previous weeks)
+    score: float = 0.0
 
 
 @dataclass(slots=True)
@@ -154,3 +285,39 @@ class Digest:
     intro: str
     items: list[DigestItem] = field(default_factory=list)
     profile: str = "kazakhstan"
+    trend: str = ""  # the week-over-week line, computed from the numbers
+    writer: str = "extractive"  # extractive | llm (items the LLM wrote say so in ``notes``)
+    notes: list[str] = field(default_factory=list)  # e.g. LLM fallbacks, with the reason
+
+
+@dataclass(slots=True)
+class Story:
+    """Reports of one event across outlets and days; copies of one report collapsed.
+
+    ``duplicates`` maps a copy's article id to the article it copies; ``via_story`` holds the
+    ids of articles below the relevance threshold that are relevant as part of this story.
+    """
+
+    id: int | None
+    title: str
+    articles: list[Article] = field(default_factory=list)
+    duplicates: dict[int, int] = field(default_factory=dict)
+    via_story: set[int] = field(default_factory=set)
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    pinned: bool = False
+    hidden: bool = False
+    score: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)
+    article_themes: dict[int, list[str]] = field(default_factory=dict)  # worked out at update
+
+    @property
+    def reports(self) -> list[Article]:
+        """The articles that are not copies of another (one per distinct report)."""
+        return [a for a in self.articles if a.id not in self.duplicates]
+
+    @property
+    def outlets(self) -> list[str]:
+        """Every outlet that ran the story, copies included, in order of first appearance."""
+        return list(dict.fromkeys(a.outlet for a in self.articles if a.outlet))

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -15,96 +13,18 @@ import ahocorasick
 import yaml
 
 from mediadigest.errors import ProfileError
+from mediadigest.matching import is_cjk, key_form, matchable, normalise, spelling_variants
 
-__all__ = ["Outlet", "Profile", "Term", "available_profiles", "load_profile"]
+__all__ = ["NameEntry", "NamePeriod", "Outlet", "Profile", "Term", "ThemeSpec"]
+__all__ += ["available_profiles", "load_profile"]
 __all__ += ["matchable", "normalise"]
 
 # Section of the YAML -> kind of the hits its aliases give.
 SECTIONS = {"names": "country", "places": "place", "people": "person", "organisations": "org"}
 REQUIRED = ("name", "country", "country_code", "adjective", "threshold", "names")
-OPTIONAL = ("description", *SECTIONS, "exclude", "peers", "outlets", "themes")
+OPTIONAL = ("description", *SECTIONS, "exclude", "peers", "outlets", "themes", "theme_threshold")
+DEFAULT_THEME_THRESHOLD = 1.5  # see analyse/themes.py: about two specific terms in a short text
 DEFAULT_ALONE = 0.1  # an ambiguous alias with nothing unambiguous beside it counts 10%
-
-# What NFKC would do to the compatibility characters common in news (no-break and thin
-# spaces, ellipsis, CJK full-width punctuation), done first so that NFKC's quick check
-# passes: a full NFKC pass costs 10-100x the check (2 ms for 10,000 Chinese characters).
-_BEFORE_NFKC = (
-    *((c, " ") for c in "\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u3000"),
-    *((c, chr(ord(c) - 0xFEE0)) for c in "，：；！？（）％"),
-    ("\u2026", "..."),
-    ("\u2122", "TM"),
-)
-# Character unification applied after NFKC. İ/ı go before casefold, which would turn
-# "İ" into "i" + combining dot and break Turkish matches ("KAZAKİSTAN").
-_BEFORE_FOLD = (("İ", "i"), ("ı", "i"))
-_AFTER_FOLD = (
-    *((c, "'") for c in "\u2019\u2018\u02bc\u02bb\u02bd`\u00b4\u2032"),
-    *((c, "-") for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"),
-    *((c, "") for c in "\u00ad\u200b\u200d\u2060\ufeff"),  # soft hyphen, zero-width marks
-    *((c, " ") for c in "\n\t\r\f\v\x1c\x1d\x1e\x85\u2028\u2029"),
-    ("ё", "е"),
-    ("ك", "ک"),  # Arabic and Persian spell kaf and yeh with different code points
-    ("ي", "ی"),
-    ("ى", "ی"),
-)
-_SPACES = re.compile("  +")
-# Word gaps for matching: these only ever sit between words, so they become spaces; a word
-# may also start right after a hyphen or apostrophe ("Russia-Kazakhstan", "d'Ouzbékistan").
-_GAPS = (*((c, " ") for c in '()[]{}"«»“”„‹›/\\|#@*_~+=<>'), ("-", "- "), ("'", "' "))
-
-
-def _replace(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
-    # The ``in`` test is nearly free when a character cannot occur (Cyrillic in an ASCII
-    # string), so a few dozen guarded replaces beat one ``str.translate`` over the text.
-    for old, new in pairs:
-        if old in text:
-            text = text.replace(old, new)
-    return text
-
-
-def _nfkc(text: str) -> str:
-    text = _replace(text, _BEFORE_NFKC)
-    if unicodedata.is_normalized("NFKC", text):
-        return text
-    # Pay for a full NFKC pass only in the paragraphs that need it.
-    return "\n".join(unicodedata.normalize("NFKC", p) for p in text.split("\n"))
-
-
-def _fold(text: str) -> str:
-    text = _replace(_nfkc(text), _BEFORE_FOLD)
-    return _replace(text.casefold(), _AFTER_FOLD)
-
-
-def _gapped(folded: str) -> str:
-    return _replace(folded, _GAPS)
-
-
-def normalise(text: str) -> str:
-    """Fold text for matching: NFKC, casefold, one apostrophe, one hyphen, single spaces, ё→е.
-
-    Only counts are needed downstream, so offsets into the original text are not kept.
-    """
-    return _SPACES.sub(" ", _fold(text)).strip()
-
-
-def matchable(text: str) -> str:
-    """The form ``Profile.scan`` reads: normalised, word gaps spaced, one leading space.
-
-    Word-bounded aliases are stored as " alias", so the automaton itself enforces the word
-    boundary at the start and its root has one child for all alphabetic scripts; that keeps
-    pyahocorasick (which searches a node's children linearly) fast on long texts.
-    """
-    # Runs of spaces are left alone (collapsing costs a regex pass over the text): they come
-    # from line breaks and punctuation, across which no multi-word alias runs.
-    return " " + _gapped(_fold(text))
-
-
-# Scripts written without spaces between words (CJK, kana, Hangul): no boundary checks.
-_CJK = ((0x2E80, 0x9FFF), (0x1100, 0x11FF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF))
-
-
-def _is_cjk(char: str) -> bool:
-    return any(lo <= ord(char) <= hi for lo, hi in _CJK)
 
 
 @dataclass(slots=True)
@@ -136,6 +56,47 @@ class Term:
         return self.kind == "ambiguous"
 
 
+@dataclass(slots=True, frozen=True)
+class NamePeriod:
+    """One name a place, person or organisation bore, with the years it was in use."""
+
+    name: str
+    since: int | None = None
+    until: int | None = None
+
+    def __str__(self) -> str:
+        years = f"{self.since or ''}–{self.until or ''}" if self.since or self.until else ""
+        return f"{self.name} ({years})" if years else self.name
+
+
+@dataclass(slots=True)
+class NameEntry:
+    """A named thing of the profile: its canonical name, kind, role and names over time."""
+
+    canonical: str
+    kind: str  # country | place | person | org
+    role: str | None = None
+    history: list[NamePeriod] = field(default_factory=list)
+
+    def period_of(self, name: str) -> NamePeriod | None:
+        """The period in which ``name`` was this thing's name (None if it never was one)."""
+        folded = normalise(name)
+        for period in self.history:
+            if normalise(period.name) == folded:
+                return period
+        return None
+
+
+@dataclass(slots=True)
+class ThemeSpec:
+    """One theme of the taxonomy: ``strong`` terms are specific, ``weak`` ones count beside them."""
+
+    name: str
+    label: str
+    strong: list[str] = field(default_factory=list)
+    weak: list[str] = field(default_factory=list)
+
+
 @dataclass(eq=False)
 class Profile:
     """A watched country: its names in many scripts, outlets, themes and relevance threshold.
@@ -151,10 +112,15 @@ class Profile:
     threshold: float
     terms: list[Term] = field(default_factory=list)
     outlets: dict[str, Outlet] = field(default_factory=dict)
-    themes: dict[str, list[str]] = field(default_factory=dict)
+    themes: dict[str, ThemeSpec] = field(default_factory=dict)
     description: str = ""
     source: str = ""
+    entries: dict[str, NameEntry] = field(default_factory=dict)  # canonical name -> entry
+    theme_threshold: float = DEFAULT_THEME_THRESHOLD
     _automata: Any = field(default=None, init=False, repr=False)
+    # Indexes other stages build from the profile on first use (themes, entity patterns);
+    # like the automata, left out of the pickle.
+    cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def automaton(self) -> ahocorasick.Automaton:
@@ -202,7 +168,7 @@ class Profile:
         return kept
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_automata": None}  # workers build their own
+        return {**self.__dict__, "_automata": None, "cache": {}}  # workers build their own
 
     def outlet_for(self, url_or_domain: str) -> Outlet | None:
         """The outlet for a URL or host, matching domain suffixes ("news.bbc.co.uk" → BBC)."""
@@ -273,13 +239,19 @@ def _build(data: dict[str, Any], source: str) -> Profile:
     check.keys(data, (*REQUIRED, *OPTIONAL), "top level")
     if missing := [key for key in REQUIRED if key not in data]:
         raise ProfileError(f"profile {source}: missing required key {missing[0]!r}")
+    builder = _TermBuilder(check)
+    terms = builder.build(data)
     return Profile(
         name=check.text(data["name"], "name"),
         country=check.text(data["country"], "country"),
         country_code=check.text(data["country_code"], "country_code").upper(),
         adjective=check.text(data["adjective"], "adjective"),
         threshold=check.number(data["threshold"], "threshold"),
-        terms=_TermBuilder(check).build(data),
+        terms=terms,
+        entries=builder.entries,
+        theme_threshold=check.number(
+            data.get("theme_threshold", DEFAULT_THEME_THRESHOLD), "theme_threshold"
+        ),
         outlets=_outlets(data.get("outlets") or {}, check),
         themes=_themes(data.get("themes") or {}, check),
         description=check.text(data.get("description") or "", "description"),
@@ -328,6 +300,8 @@ class _Checker:
             if not isinstance(item, str):
                 kind = type(item).__name__
                 raise self.fail(where, f"expected text, got {kind} {item!r} (quote it in YAML)")
+            if "*" in item.strip().strip("*"):
+                raise self.fail(where, f"{item!r}: '*' may only start or end an alias")
         return value
 
 
@@ -347,11 +321,39 @@ def _outlets(raw: Any, check: _Checker) -> dict[str, Outlet]:
     return outlets
 
 
-def _themes(raw: Any, check: _Checker) -> dict[str, list[str]]:
-    return {
-        check.text(name, "themes"): list(check.strings(words, f"themes.{name}"))
-        for name, words in check.mapping(raw, "themes").items()
-    }
+def _themes(raw: Any, check: _Checker) -> dict[str, ThemeSpec]:
+    """``name: [terms]`` (all strong) or ``name: {label, strong, weak}``, terms per language."""
+    themes: dict[str, ThemeSpec] = {}
+    for name, spec in check.mapping(raw, "themes").items():
+        name = check.text(name, "themes")
+        where = f"themes.{name}"
+        if not isinstance(spec, dict):
+            themes[name] = ThemeSpec(name, name, strong=list(check.strings(spec, where)))
+            continue
+        check.keys(spec, ("label", "strong", "weak"), where)
+        themes[name] = ThemeSpec(
+            name,
+            check.text(spec.get("label", name), f"{where}.label"),
+            strong=list(check.strings(spec.get("strong") or [], f"{where}.strong")),
+            weak=list(check.strings(spec.get("weak") or [], f"{where}.weak")),
+        )
+    return themes
+
+
+def _history(raw: Any, check: _Checker, where: str) -> list[NamePeriod]:
+    """``[{name: Tselinograd, since: 1961, until: 1992}, ...]``: the names over time."""
+    if not isinstance(raw, list):
+        raise check.fail(where, f"expected a list of names with years, got {type(raw).__name__}")
+    periods = []
+    for i, item in enumerate(raw):
+        spec = check.mapping(item, f"{where}[{i}]")
+        check.keys(spec, ("name", "since", "until"), f"{where}[{i}]")
+        years = [spec.get(k) for k in ("since", "until")]
+        for key, year in zip(("since", "until"), years, strict=True):
+            if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+                raise check.fail(f"{where}[{i}].{key}", f"expected a year, got {year!r}")
+        periods.append(NamePeriod(check.text(spec.get("name"), f"{where}[{i}].name"), *years))
+    return periods
 
 
 class _TermBuilder:
@@ -361,6 +363,7 @@ class _TermBuilder:
         self.check = check
         self.terms: dict[str, Term] = {}
         self.origin: dict[str, str] = {}  # key -> where it was declared, for conflict messages
+        self.entries: dict[str, NameEntry] = {}
 
     def build(self, data: dict[str, Any]) -> list[Term]:
         for section, kind in SECTIONS.items():
@@ -380,10 +383,14 @@ class _TermBuilder:
         if isinstance(entry, list):
             entry = {"aliases": entry}
         entry = self.check.mapping(entry, where)
-        self.check.keys(entry, ("aliases", "ambiguous", "role", "weight"), where)
+        self.check.keys(entry, ("aliases", "ambiguous", "role", "weight", "history"), where)
         weight = self.check.number(entry.get("weight", 1.0), f"{where}.weight")
         role = entry.get("role")
         note = self.check.text(role, f"{where}.role") if role is not None else None
+        history = (
+            _history(entry["history"], self.check, f"{where}.history") if "history" in entry else []
+        )
+        self.entries[canonical] = NameEntry(canonical, kind, note, history)
         base = Term("", "", canonical, kind, weight=weight, note=note)
         for alias in self.check.strings(entry.get("aliases") or [], f"{where}.aliases"):
             self._add(alias, base, where)
@@ -406,14 +413,14 @@ class _TermBuilder:
         folded = normalise(text)
         if not folded:
             raise self.check.fail(where, f"alias {alias!r} is empty once normalised")
-        cjk = _is_cjk(folded[0])
+        cjk = is_cjk(folded[0])
         lead = "" if cjk or infix else " "  # the space is the word boundary; see matchable()
-        key = lead + _key_form(folded)
+        key = lead + key_form(folded)
         term = Term(text, key, base.canonical, base.kind, base.weight, base.alone, base.note,
                     stem=stem, infix=infix, cjk=cjk)  # fmt: skip
         self._register(key, term, where, weak=weak)
-        for variant in _variants(folded, cjk):
-            vkey = lead + _key_form(variant)
+        for variant in spelling_variants(folded, cjk):
+            vkey = lead + key_form(variant)
             self._register(vkey, _rekey(term, vkey), where, weak=True)
 
     def _register(self, key: str, term: Term, where: str, *, weak: bool) -> None:
@@ -434,19 +441,5 @@ class _TermBuilder:
             self.terms[key], self.origin[key] = term, where  # a profile term beats a peer
 
 
-def _key_form(folded: str) -> str:
-    return _SPACES.sub(" ", _gapped(folded)).strip()
-
-
 def _rekey(term: Term, key: str, **changes: Any) -> Term:
     return dataclasses.replace(term, key=key, **changes)
-
-
-def _variants(key: str, cjk: bool) -> list[str]:
-    """Spellings people use for the same alias: "Nur Sultan", "Ozbekiston", "Kazajistan"."""
-    out = {key.replace("-", " "), key.replace("'", "")}
-    if not cjk:  # stripping marks would break kana (ズ → ス)
-        bare = "".join(c for c in unicodedata.normalize("NFD", key) if not unicodedata.combining(c))
-        out.add(unicodedata.normalize("NFC", bare))
-    out.discard(key)
-    return sorted(out)

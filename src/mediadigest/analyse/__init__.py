@@ -1,18 +1,45 @@
-"""The pure analyse stage: a Document in, Articles out (no I/O, safe on any executor)."""
+"""The pure analyse stage: a Document in, Articles out (no I/O, safe on any executor).
+
+Cheap first, expensive last: every page is extracted, its language identified and its
+relevance judged; only a page that names the country at all is split into roundup items and
+understood (attribution, entities, quotes with speakers, themes, tone). Article type is read
+from every page (a few regexes on its edges). Each understanding step is guarded: a failure
+becomes a warning on the article, never an exception out of the stage.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TypeVar
 
-from mediadigest.analyse import extract, language, quotes, relevance
+from mediadigest.analyse import (
+    attribution,
+    entities,
+    extract,
+    kind,
+    language,
+    quotes,
+    relevance,
+    roundup,
+    themes,
+    tone,
+)
 from mediadigest.errors import InputError
-from mediadigest.model import Article, Document
+from mediadigest.model import Article, Document, Grade
 from mediadigest.profile import Profile
 
 log = logging.getLogger(__name__)
 
 __all__ = ["analyse", "content_hash"]
+
+PAGE_MIN_WORDS = 120  # a roundup page is kept beside its items only with this much of its own
+_SLUG = re.compile(r"[^\w]+")
+T = TypeVar("T")
 
 
 def content_hash(text: str) -> str:
@@ -20,58 +47,181 @@ def content_hash(text: str) -> str:
     return hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()
 
 
-def analyse(doc: Document, profile: Profile) -> list[Article]:
-    """Extract text and metadata, identify the language and judge relevance.
+@dataclass(slots=True)
+class _Page:
+    """What extraction gave for one document, before it becomes one or more articles."""
 
-    Raises ``InputError`` when nothing usable can be got out of the document (binary body,
-    no text at all); a usable-but-odd document gives an Article with ``warnings``.
+    url: str
+    canonical: str
+    title: str
+    text: str
+    author: str | None
+    published: datetime | None
+    outlet: str | None
+    outlet_country: str | None
+    language: str | None
+    html: bytes | None = None  # the raw page, parsed again only to split a roundup
+    warnings: list[str] = field(default_factory=list)
+
+
+def analyse(doc: Document, profile: Profile) -> list[Article]:
+    """Extract, judge relevance, split roundups and understand each article.
+
+    Raises ``InputError`` only when the document has neither text nor title (binary body,
+    empty page); a usable-but-odd document gives Articles with ``warnings``. A roundup page
+    gives one Article per item (``parent_url`` names the page), and the page itself only
+    when it has text of its own beyond the items.
     """
+    page = _extract(doc, profile)
+    day = page.published or doc.fetched_at
+    rel = relevance.score(page.text, profile, title=page.title)
+    if rel.grade is not Grade.NONE:
+        split = _guard("roundup", lambda: _split(page), page.warnings)
+        if split is not None and len(split.items) >= 2:
+            return _from_roundup(doc, page, split, profile, day)
+        if split is not None:
+            page.warnings.append("roundup of a single item: kept as one article")
+    article = _article(doc, page, page.title, page.text)
+    article.relevance = rel
+    _understand(article, profile, day)
+    return [article]
+
+
+def _extract(doc: Document, profile: Profile) -> _Page:
     hints = doc.hints
-    warnings: list[str] = []
+    html: bytes | None = None
     if (doc.content_type or "").startswith("text/plain"):
-        text = _decode_plain(doc)
+        text, warnings = _decode_plain(doc)
         title = hints.get("title") or ""
         author, published, outlet = hints.get("author"), None, hints.get("outlet")
         canonical = extract.canonicalise_url(doc.url)
     else:
         ex = extract.extract_html(doc.body, doc.url, doc.content_type)
-        warnings.extend(ex.warnings)
+        warnings = list(ex.warnings)
         text, title = ex.text, ex.title or hints.get("title") or ""
-        author = ex.author or hints.get("author")
-        published = ex.published
+        author, published = ex.author or hints.get("author"), ex.published
         outlet = hints.get("outlet") or ex.sitename
         canonical = extract.canonicalise_url(ex.canonical_url or doc.url)
+        html = doc.body
     if not text.strip() and not title.strip():
         raise InputError(doc.url, "no text found")
+    if not text.strip():
+        warnings.append("no text found: only the title is kept")
     if published is None and hints.get("published"):
         published = extract.parse_date(hints["published"])
     known = profile.outlet_for(doc.url)
-    if known is not None:
-        outlet = known.name
     lang = hints.get("lang") or language.detect(f"{title}\n{text}")
-    rel = relevance.score(text, profile, title=title)
-    return [
-        Article(
-            url=doc.url,
-            canonical_url=canonical,
-            content_hash=content_hash(f"{title}\n{text}"),
-            title=title.strip(),
-            text=text,
-            outlet=outlet,
-            outlet_country=known.country if known else None,
-            author=author,
-            published=published,
-            language=lang,
-            relevance=rel,
-            quotes=quotes.find_quotes(text),
-            source=hints.get("source"),
-            warnings=warnings,
-        )
-    ]
+    return _Page(doc.url, canonical, title.strip(), text, author, published,
+                 known.name if known else outlet, known.country if known else None,
+                 lang, html, warnings)  # fmt: skip
 
 
-def _decode_plain(doc: Document) -> str:
+def _split(page: _Page) -> roundup.Roundup | None:
+    if page.html is not None:
+        found = roundup.split_html(page.html, page.url, page.text, page.title)
+        if found is not None:
+            return found
+    return roundup.split_text(page.text, page.title)
+
+
+def _from_roundup(
+    doc: Document, page: _Page, split: roundup.Roundup, profile: Profile, day: date | datetime
+) -> list[Article]:
+    out: list[Article] = []
+    slugs: set[str] = set()
+    for n, item in enumerate(split.items, 1):
+        slug = _slug(item.title, slugs)
+        art = _article(doc, page, item.title, item.text)
+        if item.link:
+            art.url, art.canonical_url = item.link, extract.canonicalise_url(item.link)
+        else:
+            art.url, art.canonical_url = f"{doc.url}#{slug}", f"{page.canonical}#{slug}"
+        art.parent_url = page.canonical
+        art.author = None  # the page's byline is the digest's, not the reported article's
+        art.explanations["roundup"] = [f"item {n} of {len(split.items)}", *split.reasons]
+        art.relevance = relevance.score(item.text, profile, title=item.title)
+        _understand(art, profile, day)
+        out.append(art)
+    if len(split.rest.split()) >= PAGE_MIN_WORDS:
+        rest = _article(doc, page, page.title, split.rest)
+        rest.relevance = relevance.score(split.rest, profile, title=page.title)
+        rest.explanations["roundup"] = [f"roundup page of {len(split.items)} items", *split.reasons]
+        _understand(rest, profile, day)
+        out.insert(0, rest)
+    return out
+
+
+def _slug(title: str, taken: set[str]) -> str:
+    base = _SLUG.sub("-", title.casefold()).strip("-")[:60] or "item"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    taken.add(slug)
+    return slug
+
+
+def _article(doc: Document, page: _Page, title: str, text: str) -> Article:
+    return Article(
+        url=doc.url,
+        canonical_url=page.canonical,
+        content_hash=content_hash(f"{title}\n{text}"),
+        title=title.strip(),
+        text=text,
+        outlet=page.outlet,
+        outlet_country=page.outlet_country,
+        author=page.author,
+        published=page.published,
+        language=page.language,
+        source=doc.hints.get("source"),
+        warnings=list(page.warnings),
+        original_title=title.strip() if page.language not in (None, "en") and title else None,
+    )
+
+
+def _understand(art: Article, profile: Profile, day: date | datetime) -> None:
+    """Attribution and type for every article; the rest only where the country is named."""
+    w = art.warnings
+    att = _guard("attribution", lambda: attribution.find_attribution(art.text, day), w)
+    if att is not None:
+        art.attribution, art.reported_by, art.reported_on = att, att.reported_by, att.reported_on
+        art.author = art.author or att.author
+        art.explanations["attribution"] = [art.text[att.start : att.end]]
+    label = _guard("kind", lambda: kind.classify(art.title, art.text, art.url, att), w)
+    if label is not None:
+        art.kind, art.origin, art.explanations["kind"] = label.label, label.origin, label.reasons
+    if art.relevance.grade is Grade.NONE:
+        return  # expensive last: nothing below is needed for an article not about the country
+    art.quotes = _guard("quotes", lambda: quotes.find_quotes(art.text), w) or []
+    found = _guard(
+        "entities", lambda: entities.find_entities(art.text, profile, art.relevance.hits), w
+    )
+    art.entities = found or []
+    by, outlet = art.author, art.reported_by
+    resolve = lambda: quotes.resolve_speakers(  # noqa: E731
+        art.text, art.quotes, art.entities, author=by, reported_by=outlet
+    )
+    _guard("speakers", resolve, w)
+    art.themes = (
+        _guard("themes", lambda: themes.classify(art.text, profile, title=art.title), w) or []
+    )
+    result = _guard("tone", lambda: tone.score(art.text, title=art.title), w)
+    if result is not None and result[0] is not None:
+        art.tone, art.explanations["tone"] = result
+
+
+def _guard(step: str, run: Callable[[], T], warnings: list[str]) -> T | None:
+    """Run one understanding step; a failure is a warning on the article, not an exception."""
     try:
-        return doc.body.decode("utf-8")
+        return run()
+    except Exception as err:  # any bug or odd input in one step must not lose the article
+        log.debug("analyse step %s failed", step, exc_info=True)
+        warnings.append(f"{step} failed: {type(err).__name__}: {err}")
+        return None
+
+
+def _decode_plain(doc: Document) -> tuple[str, list[str]]:
+    try:
+        return doc.body.decode("utf-8"), []
     except UnicodeDecodeError:
-        return doc.body.decode("utf-8", errors="replace")
+        text = doc.body.decode("utf-8", errors="replace")
+        return text, ["text is not valid UTF-8: undecodable bytes replaced"]

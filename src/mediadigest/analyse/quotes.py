@@ -1,25 +1,46 @@
-"""Direct quotes and their speakers, with character offsets into the article text."""
+"""Direct quotes and their speakers, with character offsets into the article text.
+
+Finds quotes in straight and curly double quotes, guillemets and CJK corner brackets, also
+quotes that run over several paragraphs (each paragraph reopens the quote) and quotes broken
+by their attribution ("…," he said, "…"). ``find_quotes`` reads the speaker as the text
+names it; ``resolve_speakers`` then turns "he", "the ambassador" or "the author" into the
+nearest fitting person among the article's entities.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from itertools import pairwise
 
-from mediadigest.model import Quote
+from mediadigest.model import Entity, Quote
+
+__all__ = ["find_quotes", "resolve_speakers"]
 
 # Opening mark -> closing mark. Straight quotes close themselves.
-_PAIRS = {'"': '"', "“": "”", "«": "»", "„": "“"}
-_OPEN = re.compile(r'["“«„]')
+_PAIRS = {'"': '"', "“": "”", "«": "»", "„": "“", "「": "」"}
+_OPEN = re.compile(r'["“«„「]')
 _MIN_WORDS = 4
-_MAX_CHARS = 1500
+_MAX_CHARS = 3000  # a quote over several paragraphs is long; an unclosed mark must not run on
+_GAP_CHARS = 80  # "…," he said, "…": the attribution between two halves of one quote
 
-_NAME = r"(?:[A-Z][\w'’.-]+|[А-ЯЁҚҒҮҰӘӨҺІ][\w'’.-]+)"
+_UP = "A-ZА-ЯЁҚҒҮҰӘӨҺІ"
+_NAME = rf"(?:[{_UP}][\w'’-]*(?:\.(?=\w)[\w'’-]*)*\.?(?![\w.]))"
+_ROLE = (
+    r"author|minister|ambassador|president|ceo|chairman|chairwoman|official|spokesman"
+    r"|spokeswoman|spokesperson|expert|analyst|diplomat|envoy|governor|mayor|professor"
+    r"|researcher|leader|head|director|chief|emperor|article|report|statement|interview"
+)
 _SPEAKER = (
-    rf"(?P<speaker>(?:the\s+|a\s+)?{_NAME}(?:\s+{_NAME}){{0,3}}"
-    r"|the author|the minister|the ambassador|he|she)"
+    rf"(?P<speaker>(?:the\s+|a\s+)?{_NAME}(?:[ \t]+{_NAME}){{0,3}}"
+    rf"|the\s+(?:[a-z]+\s+){{0,2}}?(?:{_ROLE})|he|she|they|он|она)"
 )
 _VERBS = (
-    r"(?:said|says|stated|noted|added|told|wrote|writes|concluded|concludes|stressed|emphasized"
-    r"|explained|argued|argues|сказал|сказала|заявил|заявила|отметил|отметила)"
+    r"(?:said|says|stated|states|noted|notes|added|adds|told|wrote|writes|concluded|concludes"
+    r"|stressed|stresses|emphasi[sz]ed|emphasi[sz]es|explained|explains|argued|argues"
+    r"|underscored|pointed out|highlighted|warned|insisted|believes|recalled|reads|continued"
+    r"|asked|replied|announced|declared|commented|observed|сказал|сказала|заявил|заявила"
+    r"|отметил|отметила|подчеркнул|подчеркнула|добавил|добавила)"
 )
 _ROLE_WORD = r"[a-zа-яёәғқңөұүһі][\w'’-]*"
 # Each pattern names its speaker group once; tried in order.
@@ -35,34 +56,63 @@ _BEFORE = [
     re.compile(rf"{_SPEAKER}\s+{_VERBS}(?:\s+that)?\s*[:,]?\s*$"),  # Tokayev said: "..."
     re.compile(rf"according to\s+{_SPEAKER}\s*[:,]?\s*$"),  # According to X, "..."
 ]
+_GAP_VERB = re.compile(rf"\b{_VERBS}\b")
+_GAP_END = re.compile(r"[,:]\s*[\"“«„「]$")  # the attribution ends with a comma, then reopens
+_PRONOUNS = {"he", "she", "they", "он", "она"}
 
 
 def find_quotes(text: str) -> list[Quote]:
-    """Every direct quote of at least a few words, with the speaker where the text names one."""
+    """Every direct quote of at least a few words, with the speaker where the text names one.
+
+    ``text[q.start:q.end] == q.text`` always holds; an unclosed mark gives no quote.
+    """
     found: list[Quote] = []
     pos = 0
-    while True:
-        m = _OPEN.search(text, pos)
-        if m is None:
-            break
-        close = _PAIRS[m.group()]
-        end = text.find(close, m.end())
-        if end == -1 or end - m.end() > _MAX_CHARS:
+    while (m := _OPEN.search(text, pos)) is not None:
+        end = _closing(text, m.start(), _PAIRS[m.group()])
+        if end is None:
             pos = m.end()
             continue
         pos = end + 1
-        # Offsets cover the quoted words only, so text[start:end] == quote.text holds.
-        start = m.end()
-        stop = end
-        while start < stop and text[start].isspace():
-            start += 1
-        while stop > start and (text[stop - 1].isspace() or text[stop - 1] == ","):
-            stop -= 1
-        inner = text[start:stop]
-        if len(inner.split()) < _MIN_WORDS:
+        start, stop = _trim(text, m.end(), end)
+        if len(text[start:stop].split()) < _MIN_WORDS:
             continue
-        found.append(Quote(inner, _speaker(text, m.start(), end + 1), start, stop))
+        raw = _speaker(text, m.start(), end + 1)
+        found.append(Quote(text[start:stop], _clean(raw), start, stop, cue=raw))
+    _join_broken(text, found)
     return found
+
+
+def _closing(text: str, opened: int, close: str) -> int | None:
+    """Where the quote opened at ``opened`` closes; None when it never does."""
+    mark = text[opened]
+    limit = min(len(text), opened + _MAX_CHARS)
+    pos = opened + 1
+    while True:
+        end = text.find(close, pos, limit)
+        if end == -1:
+            return None
+        if mark == close and _opens_paragraph(text, end):
+            pos = end + 1  # a straight quote reopening the next paragraph: the quote goes on
+            continue
+        inner_open = text.find(mark, opened + 1, end) if mark != close else -1
+        if inner_open != -1 and not _opens_paragraph(text, inner_open):
+            return None  # another opening before the close: this mark was never closed
+        return end
+
+
+def _opens_paragraph(text: str, index: int) -> bool:
+    before = text[max(0, index - 3) : index]
+    return "\n" in before and not before.split("\n")[-1].strip()
+
+
+def _trim(text: str, start: int, stop: int) -> tuple[int, int]:
+    # Offsets cover the quoted words only, so text[start:end] == quote.text holds.
+    while start < stop and text[start].isspace():
+        start += 1
+    while stop > start and (text[stop - 1].isspace() or text[stop - 1] == ","):
+        stop -= 1
+    return start, stop
 
 
 def _speaker(text: str, start: int, end: int) -> str | None:
@@ -70,22 +120,97 @@ def _speaker(text: str, start: int, end: int) -> str | None:
     for pattern in _AFTER:
         m = pattern.match(following)
         if m:
-            return _clean(m.group("speaker"))
+            return m.group("speaker").strip(" ,.")
     preceding = text[max(0, start - 120) : start]
     for pattern in _BEFORE:
         m = pattern.search(preceding)
         if m:
-            return _clean(m.group("speaker"))
+            return m.group("speaker").strip(" ,.")
     return None
 
 
-def _clean(speaker: str) -> str | None:
-    speaker = speaker.strip(" ,.")
-    if speaker.lower() in {"he", "she"}:
-        return None  # pronoun resolution belongs to the entity stage; a bare "he" is no speaker
+def _clean(speaker: str | None) -> str | None:
+    if speaker is None:
+        return None
+    lower = speaker.lower()
+    if lower in _PRONOUNS or lower.startswith("the "):
+        return None  # "he", "the ambassador": resolve_speakers finds who
     words = speaker.split()
     if len(words) >= 3 and words[0].lower() not in {"the", "a"}:
         # "Energy Minister Almas Satkaliyev", "Казахстана Нурлан Абдрахманов": titles and
         # genitives run into the name; the person is the last two capitalised words.
         return " ".join(words[-2:])
     return speaker
+
+
+def _join_broken(text: str, found: list[Quote]) -> None:
+    """A quote broken by its attribution ("…," he said, "…"): both halves get its speaker."""
+    for first, second in pairwise(found):
+        gap = text[first.end : second.start]
+        inner = gap.strip(' \t,"“”«»„「」')
+        if len(inner) > _GAP_CHARS or "\n" in gap or re.search(r"[.!?]", inner):
+            continue
+        if not (_GAP_VERB.search(inner) and _GAP_END.search(gap)):
+            continue
+        cue = first.cue or second.cue
+        speaker = first.speaker or second.speaker
+        for q in (first, second):
+            q.cue, q.speaker = q.cue or cue, q.speaker or speaker
+
+
+def resolve_speakers(
+    text: str,
+    quotes: Sequence[Quote],
+    entities: Sequence[Entity],
+    *,
+    author: str | None = None,
+    reported_by: str | None = None,
+) -> None:
+    """Name each quote's speaker after the entity the text means (in place).
+
+    A name resolves to the person entity it is a variant or surname of; "he"/"she" to the
+    person mentioned last before the quote; "the ambassador" to the last person whose role
+    says so; "the author" to the article's author; "the article" to the outlet reported.
+    """
+    people = [e for e in entities if e.kind == "person"]
+    for q in quotes:
+        cue = (q.cue or "").strip()
+        if not cue:
+            continue
+        lower = cue.lower()
+        if lower in ("the author",) and author:
+            q.speaker = author
+        elif lower in ("the article", "the report", "the interview") and reported_by:
+            q.speaker = reported_by
+        elif lower in _PRONOUNS or lower.startswith("the "):
+            role = None if lower in _PRONOUNS else lower.split()[-1]
+            person = _nearest(people, q.start, role)
+            q.speaker = person.name if person else q.speaker
+        else:
+            person = _named(people, cue)
+            q.speaker = person.name if person else q.speaker
+
+
+def _named(people: Sequence[Entity], cue: str) -> Entity | None:
+    folded = cue.casefold()
+    for person in people:
+        names = [person.name, *person.variants]
+        if any(n.casefold() == folded or n.casefold().endswith(" " + folded) for n in names):
+            return person
+        if folded.split()[-1] == person.name.casefold().split()[-1]:
+            return person  # "Minister Almas Satkaliyev" -> the entity "Almas Satkaliyev"
+    return None
+
+
+def _nearest(people: Sequence[Entity], before: int, role: str | None) -> Entity | None:
+    """The person mentioned last before ``before`` (whose role names ``role``, if given)."""
+    best: tuple[int, Entity] | None = None
+    for person in people:
+        if role and role not in (person.role or "").casefold():
+            continue
+        starts = [s for s, _ in person.mentions if s < before]
+        if starts and (best is None or max(starts) > best[0]):
+            best = (max(starts), person)
+    if best is None and role:
+        return _nearest(people, before, None)  # no role fits: the nearest person at all
+    return best[1] if best else None

@@ -1,0 +1,147 @@
+"""Article type and origin: news report, analysis, opinion, interview, press release, wire copy
+or sponsored content, and the wire agency credited, each with the clue that decided it.
+
+Only the opening and the close of a text are read (labels, datelines, disclaimers live
+there), plus the URL and the attribution. The most specific label wins: sponsored, then
+press release, wire, interview, opinion, analysis; anything else is a news report. Only an
+opinion piece may later be described as "arguing".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from mediadigest.model import Attribution
+
+__all__ = ["KINDS", "Kind", "classify"]
+
+KINDS = ("news", "analysis", "opinion", "interview", "press_release", "wire", "sponsored")
+HEAD_CHARS, TAIL_CHARS = 600, 400
+
+_AGENCIES = {
+    "reuters": "Reuters", "afp": "AFP", "agence france-presse": "AFP", "ap": "AP",
+    "associated press": "AP", "bloomberg": "Bloomberg", "xinhua": "Xinhua", "tass": "TASS",
+    "ria novosti": "RIA Novosti", "interfax": "Interfax", "kazinform": "Kazinform",
+    "kaztag": "KazTAG", "anadolu": "Anadolu Agency", "anadolu agency": "Anadolu Agency",
+    "trend": "Trend", "akipress": "AKIpress", "kyodo": "Kyodo News", "jiji": "Jiji Press",
+    "jiji press": "Jiji Press", "yonhap": "Yonhap", "dpa": "dpa", "efe": "EFE", "ansa": "ANSA",
+}  # fmt: skip
+_AGENCY = r"Reuters|AFP|AP|Associated Press|Bloomberg|Xinhua|TASS|RIA Novosti|Interfax|Kazinform"
+_AGENCY += r"|KazTAG|Anadolu(?: Agency)?|Trend|AKIpress|Kyodo|Jiji(?: Press)?|Yonhap|dpa|EFE|ANSA"
+_DATELINE = re.compile(rf"^[^\n]{{0,60}}?\((?P<agency>{_AGENCY})\)\s*[-—–]")
+_CREDIT = re.compile(
+    rf"(?:,\s+|\s[-—–]\s|^)(?P<agency>{_AGENCY})\s+(?:reports?|reported|cites?|said)\.?\s*$"
+    rf"|\((?P<paren>{_AGENCY})\)\s*$|(?:Source|Источник):\s*(?P<source>{_AGENCY})",
+    re.MULTILINE,
+)
+_RU_CREDIT = re.compile(rf"(?:сообщает|передает|передаёт)\s+(?P<agency>{_AGENCY}|Казинформ)")
+_SPONSORED = re.compile(
+    r"\b(?:sponsored(?: content| post| by)?|partner content|paid (?:post|content|partnership)"
+    r"|advertorial|promoted content|brought to you by|in partnership with|branded content)\b"
+    r"|на правах рекламы|партн[её]рский материал|реклама\b",
+    re.IGNORECASE,
+)
+_PRESS = re.compile(
+    r"\b(?:press release|for immediate release|PRNewswire|PR Newswire|Business Wire"
+    r"|GlobeNewswire|media contact|press office)\b|пресс-релиз",
+    re.IGNORECASE,
+)
+# An item relaying an office ("..., the ministry's press service reports.") is an official
+# statement; a news story merely quoting a press service is not, so only the attribution counts.
+_OFFICE = re.compile(
+    r"press service|ministry|government|akimat|embassy|office of|министерств|пресс-служб"
+    r"|правительств|акимат|баспасөз",
+    re.IGNORECASE,
+)
+_INTERVIEW = re.compile(r"\b(?:interview|Q&A|in conversation with)\b|интервью|сұхбат", re.I)
+_QA_LINE = re.compile(r"^(?:Q|Question|Вопрос)\s*[:.—-]", re.MULTILINE)
+_OPINION = re.compile(
+    r"^(?:opinion|op-ed|commentary|column|viewpoint|perspective|мнение|колонка)\s*[:|—-]"
+    r"|the views expressed|the author(?:'s|’s)? (?:is|own views)|is a columnist"
+    r"|this (?:article|piece) reflects the (?:author|writer)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_ANALYSIS = re.compile(r"^(?:analysis|explainer|insight|аналитика)\s*[:|—-]|\bexplainer\b", re.I)
+_URL_KINDS = (
+    ("sponsored", re.compile(r"/(?:sponsored|partner-content|brandstudio|promoted|paid-post)/")),
+    ("press_release", re.compile(r"/press[-_]?releases?/|/pressroom/|/press/")),
+    ("opinion", re.compile(r"/(?:opinion|op-?ed|commentary|columns?|blogs?|views)/")),
+    ("analysis", re.compile(r"/(?:analysis|explainers?|insight|in-depth)/")),
+)
+_OPINION_FORMS = {"op-ed", "opinion piece", "column", "commentary", "editorial"}
+
+
+@dataclass(slots=True)
+class Kind:
+    """The label, the agency credited for wire copy, and why."""
+
+    label: str = "news"
+    origin: str | None = None
+    reasons: list[str] = field(default_factory=list)
+
+
+def classify(title: str, text: str, url: str = "", attribution: Attribution | None = None) -> Kind:
+    """The article's type and origin. Pure; reads the opening, the close and the URL."""
+    head, tail = text[:HEAD_CHARS], text[-TAIL_CHARS:]
+    edges = f"{title}\n{head}\n{tail}"
+    path = url.lower()
+    for label, pattern in _URL_KINDS[:2]:
+        if pattern.search(path):
+            return Kind(label, None, [f"URL path {pattern.pattern!r}"])
+    if m := _SPONSORED.search(edges):
+        return Kind("sponsored", None, [f"says {m.group()!r}"])
+    if m := _PRESS.search(edges):
+        return Kind("press_release", _office(attribution), [f"says {m.group()!r}"])
+    office = _office(attribution)
+    if attribution and office and not attribution.form and _OFFICE.search(office):
+        return Kind("press_release", office, [f"relays an official source: {office}"])
+    if wire := _wire(head, tail, attribution):
+        return wire
+    return _form(title, head, path, attribution)
+
+
+def _wire(head: str, tail: str, attribution: Attribution | None) -> Kind | None:
+    if m := _DATELINE.search(head):
+        agency = _canonical(m.group("agency"))
+        return Kind("wire", agency, [f"dateline credits {agency}"])
+    for pattern in (_CREDIT, _RU_CREDIT):
+        for m in pattern.finditer(f"{head}\n{tail}"):
+            found = next(g for g in m.groups() if g)
+            agency = _canonical(found)
+            return Kind("wire", agency, [f"credits {agency} ({m.group().strip()!r})"])
+    # "<Agency> cites <source>": agency copy. "Jiji Press reported on <date> that" in a
+    # roundup is only the item's attribution (reported_by), not wire copy.
+    if attribution and attribution.reported_by and attribution.cites:
+        agency = _AGENCIES.get(attribution.reported_by.casefold())
+        if agency:
+            return Kind("wire", agency, [f"{agency} cites {attribution.cites}"])
+    return None
+
+
+def _form(title: str, head: str, path: str, attribution: Attribution | None) -> Kind:
+    form = attribution.form if attribution else None
+    if form == "interview" or (attribution and attribution.interviewee):
+        return Kind("interview", None, ["attribution says it is an interview"])
+    if _INTERVIEW.search(title) or len(_QA_LINE.findall(head)) >= 2:
+        return Kind("interview", None, ["headline or Q&A lines say interview"])
+    if form in _OPINION_FORMS:
+        return Kind("opinion", None, [f"attribution says {form}"])
+    if attribution and attribution.author and attribution.author_role:
+        why = f"by a guest author: {attribution.author}, {attribution.author_role}"
+        return Kind("opinion", None, [why])
+    if _URL_KINDS[2][1].search(path):
+        return Kind("opinion", None, ["URL path says opinion"])
+    if m := _OPINION.search(f"{title}\n{head}"):
+        return Kind("opinion", None, [f"says {m.group()!r}"])
+    if form == "analysis" or _URL_KINDS[3][1].search(path) or _ANALYSIS.search(title):
+        return Kind("analysis", None, ["labelled analysis"])
+    return Kind("news", None, ["no other label applies"])
+
+
+def _office(attribution: Attribution | None) -> str | None:
+    return attribution.reported_by if attribution else None
+
+
+def _canonical(agency: str) -> str:
+    return _AGENCIES.get(agency.casefold(), agency)

@@ -1,0 +1,233 @@
+"""Roundup pages: a press digest, a ministry's news page or a newsletter, split into items.
+
+Plain text: a headline is a short line without final punctuation followed by a paragraph.
+HTML: repeated blocks (same tag and class, each with a heading and text) or a run of
+same-level headings with text between them. A split is accepted only with evidence that the
+page is a roundup: its items open with attributions ("<Outlet> reported on <date> that"), the
+page calls itself a digest, or (HTML) the blocks carry the page's main text; an article with
+a few sub-headings or a sidebar of teasers stays whole.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+import lxml.html
+from lxml.etree import ParserError, XMLSyntaxError
+
+from mediadigest.analyse.attribution import find_attribution
+
+__all__ = ["Item", "Roundup", "split_html", "split_text"]
+
+MAX_HEADLINE_WORDS, MAX_HEADLINE_CHARS = 20, 160
+MIN_PARAGRAPH_WORDS = 12
+MIN_ITEM_CHARS = 40  # an HTML block with less text than this beyond its heading is a link
+HTML_MAX_CHARS = 2_000_000
+COVERAGE = 0.6  # share of the extracted main text the HTML items must hold
+_END_PUNCT = tuple('.!?:;,…"”»)')
+_BOILERPLATE = re.compile(
+    r"^(?:photo|image|picture|source|credit|read more|advertisement|subscribe|share|tags?)\b",
+    re.IGNORECASE,
+)
+_SELF_NAMED = re.compile(
+    r"\b(?:digest|round-?up|press review|media review|news in brief|briefing|weekly review"
+    r"|selected (?:key )?articles|newsletter)\b|обзор|дайджест|шолу",
+    re.IGNORECASE,
+)
+_DROP_TAGS = ("script", "style", "nav", "header", "footer", "aside", "form", "noscript", "iframe")
+_HEADINGS = ("h1", "h2", "h3", "h4")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(slots=True)
+class Item:
+    """One item of a roundup: its own headline and text (and link, when HTML gives one)."""
+
+    title: str
+    text: str
+    link: str | None = None
+
+
+@dataclass(slots=True)
+class Roundup:
+    """The items of a page, the page's text outside them (intro, closing), and why."""
+
+    items: list[Item]
+    rest: str = ""
+    reasons: list[str] = field(default_factory=list)
+
+
+# -- plain text --------------------------------------------------------------------------------
+
+
+def split_text(text: str, title: str = "") -> Roundup | None:
+    """Items of a plain-text roundup, or None when the text is not one.
+
+    A roundup of a single item comes back with one item: the caller keeps the page whole.
+    """
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if m.group().strip()]
+    heads = [i for i in range(len(lines) - 1) if _headline_at(text, lines, i)]
+    if not heads:
+        return None
+    items = []
+    for n, i in enumerate(heads):
+        stop = heads[n + 1] if n + 1 < len(heads) else len(lines)
+        body = lines[i + 1 : stop]
+        head = text[lines[i][0] : lines[i][1]].strip()
+        items.append(Item(head, text[body[0][0] : body[-1][1]].strip()))
+    rest = "\n".join(
+        text[a:b].strip() for a, b in lines[: heads[0]] if not _BOILERPLATE.match(text[a:b].strip())
+    )
+    reasons = _evidence(items, f"{title}\n{rest}")
+    if not reasons:
+        return None
+    return Roundup(items, rest, reasons)
+
+
+def _headline_at(text: str, lines: list[tuple[int, int]], i: int) -> bool:
+    line = text[lines[i][0] : lines[i][1]].strip()
+    words = line.split()
+    if not (2 <= len(words) <= MAX_HEADLINE_WORDS) or len(line) > MAX_HEADLINE_CHARS:
+        return False
+    if line.endswith(_END_PUNCT) or not (line[0].isupper() or line[0].isdigit()):
+        return False
+    if _BOILERPLATE.match(line):
+        return False
+    following = text[lines[i + 1][0] : lines[i + 1][1]].strip()
+    return _paragraph(following) and len(following) > len(line)
+
+
+def _paragraph(line: str) -> bool:
+    words = len(line.split())
+    ends = line.endswith((".", "!", "?", '"', "”", "»", "…"))
+    return words >= 2 * MIN_PARAGRAPH_WORDS or (words >= MIN_PARAGRAPH_WORDS and ends)
+
+
+def _evidence(items: list[Item], page_words: str) -> list[str]:
+    """Why these items are a roundup's; empty when nothing says so."""
+    reasons = []
+    attributed = sum(1 for item in items if find_attribution(item.text[:400], None))
+    if len(items) >= 2 and attributed >= max(2, (len(items) + 1) // 2):
+        reasons.append(f"{attributed} of {len(items)} items open with an attribution")
+    if m := _SELF_NAMED.search(page_words):
+        reasons.append(f"the page calls itself a roundup ({m.group()!r})")
+    if reasons:
+        reasons.insert(0, f"{len(items)} items, each a headline followed by text")
+    return reasons
+
+
+# -- HTML --------------------------------------------------------------------------------------
+
+
+def split_html(html: str | bytes, url: str, main_text: str = "", title: str = "") -> Roundup | None:
+    """Items of an HTML roundup (repeated blocks or headings), or None when it is not one.
+
+    ``main_text`` is what extraction found; blocks that do not hold most of it are teasers
+    beside an article, not the page's content. Bytes are decoded by lxml (meta charset).
+    """
+    tree = _parse(html[:HTML_MAX_CHARS])
+    if tree is None:
+        return None
+    for tag in _DROP_TAGS:
+        for el in tree.iter(tag):
+            el.drop_tree()
+    for finder, why in ((_blocks, "repeated blocks"), (_heading_runs, "headings with text")):
+        items = finder(tree, url)
+        if len(items) < 2:
+            continue
+        reasons = _evidence(items, f"{title}\n{main_text[:300]}")
+        share = _coverage(items, main_text)
+        if share >= COVERAGE:
+            reasons.append(f"{why} hold {share:.0%} of the page's main text")
+        if reasons:
+            return Roundup(items, "", [f"HTML {why}", *reasons])
+    return None
+
+
+def _parse(html: str | bytes) -> lxml.html.HtmlElement | None:
+    try:
+        return lxml.html.document_fromstring(html)
+    except (ParserError, XMLSyntaxError, ValueError):
+        return None
+
+
+def _blocks(tree: lxml.html.HtmlElement, url: str) -> list[Item]:
+    groups: dict[tuple[str, str], list[lxml.html.HtmlElement]] = {}
+    for el in tree.iter("article", "li", "div", "section"):
+        cls = el.get("class") or ""
+        if el.tag == "article" or cls:
+            groups.setdefault((el.tag, cls), []).append(el)
+    best: list[Item] = []
+    for members in groups.values():
+        if len(members) < 2 or _nested(members):
+            continue
+        items = [item for el in members if (item := _block_item(el, url)) is not None]
+        if len(items) >= 2 and sum(len(i.text) for i in items) > sum(len(i.text) for i in best):
+            best = items
+    return best
+
+
+def _nested(members: list[lxml.html.HtmlElement]) -> bool:
+    ids = {id(m) for m in members}
+    return any(id(a) in ids for m in members for a in m.iterancestors())
+
+
+def _block_item(el: lxml.html.HtmlElement, url: str) -> Item | None:
+    heading = next((h for h in el.iter(*_HEADINGS)), None)
+    if heading is None:
+        return None
+    title = " ".join(heading.text_content().split())
+    if not 2 <= len(title.split()) <= MAX_HEADLINE_WORDS + 10:
+        return None
+    paras = [
+        " ".join(p.text_content().split())
+        for p in el.iter("p")
+        if not any(a is heading for a in p.iterancestors())
+    ]
+    text = "\n".join(p for p in paras if p)
+    if len(text) < MIN_ITEM_CHARS:
+        return None
+    link = heading.find(".//a[@href]")
+    if link is None and heading.getparent() is not None and heading.getparent().tag == "a":
+        link = heading.getparent()
+    href = urljoin(url, link.get("href")) if link is not None else None
+    return Item(title, text, href)
+
+
+def _heading_runs(tree: lxml.html.HtmlElement, url: str) -> list[Item]:
+    body = tree.find("body") if tree.find("body") is not None else tree
+    for level in ("h2", "h3"):
+        heads = list(body.iter(level))
+        if len(heads) < 2:
+            continue
+        items = []
+        for head in heads:
+            parts = []
+            for sib in head.itersiblings():
+                if not isinstance(sib.tag, str):
+                    continue  # comments and processing instructions carry no text
+                if sib.tag in _HEADINGS or any(True for _ in sib.iter(*_HEADINGS)):
+                    break
+                if chunk := " ".join(sib.text_content().split()):
+                    parts.append(chunk)
+            text = "\n".join(parts)
+            title = " ".join(head.text_content().split())
+            if title and len(text) >= MIN_ITEM_CHARS:
+                link = head.find(".//a[@href]")
+                items.append(
+                    Item(title, text, urljoin(url, link.get("href")) if link is not None else None)
+                )
+        if len(items) >= 2:
+            return items
+    return []
+
+
+def _coverage(items: list[Item], main_text: str) -> float:
+    """Share of the extracted main text's words that the items hold."""
+    main = _WORD.findall(main_text.casefold())
+    if not main:
+        return 1.0  # extraction found nothing: the blocks are all the page has
+    held = set(_WORD.findall(" ".join(f"{i.title} {i.text}" for i in items).casefold()))
+    return sum(1 for w in main if w in held) / len(main)

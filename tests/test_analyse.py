@@ -1,0 +1,230 @@
+"""The whole analyse stage on fixtures: roundups become linked items, every article is
+understood, and no bad input lets an exception out."""
+
+from __future__ import annotations
+
+import pickle
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from mediadigest import analyse as analyse_module
+from mediadigest.analyse import analyse
+from mediadigest.errors import InputError
+from mediadigest.model import Document, Grade
+from mediadigest.profile import Profile, load_profile
+
+FIXTURES = Path(__file__).parent / "fixtures" / "understand"
+FETCHED = datetime(2025, 12, 21, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def profile() -> Profile:
+    return load_profile("kazakhstan")
+
+
+def fixture_text(name: str) -> str:
+    """A fixture without its header (everything up to the line ``---``)."""
+    return (FIXTURES / name).read_text(encoding="utf-8").split("\n---\n", 1)[1]
+
+
+def text_doc(text: str, **hints: str) -> Document:
+    return Document(
+        url="https://digest.example.kz/weekly",
+        body=text.encode("utf-8"),
+        fetched_at=FETCHED,
+        content_type="text/plain; charset=utf-8",
+        hints={"published": "2025-12-20", "outlet": "Example Times", **hints},
+    )
+
+
+@pytest.fixture(scope="module")
+def items(profile: Profile):
+    return analyse(text_doc(fixture_text("weekly-roundup.txt")), profile)
+
+
+def test_roundup_gives_one_article_per_item_linked_to_the_page(items):
+    assert len(items) == 4
+    assert {a.parent_url for a in items} == {"https://digest.example.kz/weekly"}
+    assert len({a.canonical_url for a in items}) == 4
+    assert items[0].url == "https://digest.example.kz/weekly#caspian-grain-corridor-gains-momentum"
+
+
+def test_item_keeps_the_page_outlet_and_date_apart_from_what_it_reports(items):
+    grain = items[0]
+    assert (grain.outlet, grain.published.date()) == ("Example Times", date(2025, 12, 20))
+    assert (grain.reported_by, grain.reported_on) == ("The Nordic Ledger", date(2025, 12, 15))
+    assert grain.author == "Aliya Serikbayeva"
+
+
+def test_each_item_gets_its_own_kind(items):
+    assert [a.kind for a in items] == ["opinion", "news", "interview", "news"]
+
+
+def test_quote_attributed_to_the_author_names_the_guest_author(items):
+    (quote,) = items[0].quotes
+    assert (quote.speaker, quote.cue) == ("Aliya Serikbayeva", "the author")
+
+
+def test_broken_quote_halves_share_their_speaker(items):
+    assert [q.speaker for q in items[1].quotes] == ["Bolat Zhunusov", "Bolat Zhunusov"]
+
+
+def test_the_minister_resolves_to_the_interviewed_minister(items):
+    water = items[2]
+    assert water.attribution.interviewee == "Nurlan Abenov"
+    assert [q.speaker for q in water.quotes] == ["Nurlan Abenov"]
+
+
+def test_quote_over_two_paragraphs_is_one_quote_with_its_speaker(items):
+    (quote,) = items[3].quotes
+    assert "\n" in quote.text and quote.speaker == "Dana Omarova"
+
+
+def test_items_carry_people_with_roles(items):
+    people = {e.name: e.role for e in items[2].entities if e.kind == "person"}
+    assert people == {"Nurlan Abenov": "Kazakhstan's Minister of Water Resources"}
+
+
+def test_items_carry_their_themes(items):
+    assert [{t.name for t in a.themes} for a in items] == [
+        {"economy"},
+        {"transport"},
+        {"environment", "diplomacy"},
+        {"culture"},
+    ]
+
+
+def test_items_carry_tone_and_its_terms(items):
+    assert all(a.tone is not None for a in items)
+    assert items[0].explanations["tone"]
+
+
+def test_items_explain_the_split(items):
+    assert items[1].explanations["roundup"][0] == "item 2 of 4"
+
+
+def test_short_intro_is_not_kept_as_an_article_of_its_own(items):
+    assert all(a.parent_url for a in items)
+
+
+def test_page_with_a_long_intro_is_kept_beside_its_items(profile):
+    intro = "Kazakhstan's foreign coverage this week was broad and varied in tone. " * 12
+    text = fixture_text("weekly-roundup.txt").replace("ASTANA – ", intro + "\nASTANA – ", 1)
+    articles = analyse(text_doc(text), profile)
+    assert len(articles) == 5
+    assert articles[0].parent_url is None and articles[0].text.startswith("Kazakhstan's foreign")
+
+
+def test_ministry_news_page_gives_one_article_per_block_with_its_link(profile):
+    doc = Document(
+        url="https://energy.example.kz/news",
+        fetched_at=FETCHED,
+        body=(FIXTURES / "ministry-news.html").read_bytes(),
+        content_type="text/html",
+    )
+    articles = analyse(doc, profile)
+    assert [a.url for a in articles] == [
+        "https://energy.example.kz/news/kashagan-output",
+        "https://energy.example.kz/news/uranium-talks",
+        "https://energy.example.kz/news/wind-tender",
+    ]
+    assert all(a.parent_url == "https://energy.example.kz/news" for a in articles)
+    assert [t.name for t in articles[1].themes] == ["energy"]
+
+
+def test_article_with_subheadings_stays_one_article(profile):
+    (art,) = analyse(text_doc(fixture_text("article-with-subheads.txt")), profile)
+    assert art.parent_url is None and "What comes next" in art.text
+
+
+def test_article_not_about_the_country_skips_the_expensive_steps(profile):
+    text = "Chile's winemakers picked grapes early after a hot spring, the growers said."
+    (art,) = analyse(text_doc(text), profile)
+    assert art.relevance.grade is Grade.NONE
+    assert (art.entities, art.themes, art.quotes, art.tone) == ([], [], [], None)
+    assert art.kind == "news"
+
+
+def test_article_in_russian_keeps_its_original_title(profile):
+    doc = text_doc(
+        "Казахстан увеличил добычу нефти и урана в этом году на десятую часть.",
+        title="Казахстан наращивает добычу",
+    )
+    (art,) = analyse(doc, profile)
+    assert (art.language, art.original_title) == ("ru", "Казахстан наращивает добычу")
+    assert [t.name for t in art.themes] == ["energy"]
+
+
+def test_article_in_english_has_no_original_title(profile):
+    (art,) = analyse(text_doc("Kazakhstan raised oil output.", title="Output up"), profile)
+    assert art.original_title is None
+
+
+# -- bad input: never an exception, always an article with what could be found ---------------
+
+
+def test_empty_text_with_a_title_is_an_article_with_a_warning(profile):
+    (art,) = analyse(text_doc("", title="Kazakhstan signs a treaty"), profile)
+    assert art.title == "Kazakhstan signs a treaty"
+    assert any("no text" in w for w in art.warnings)
+
+
+def test_no_text_and_no_title_is_an_input_error(profile):
+    with pytest.raises(InputError):
+        analyse(text_doc("   \n "), profile)
+
+
+def test_roundup_with_one_item_stays_one_article_with_a_warning(profile):
+    text = (
+        "Weekly digest of the foreign press about Kazakhstan.\n"
+        "Grain exports rise again\n"
+        "The Example Gazette reported on Dec. 18 that wheat shipments from Kazakhstan grew.\n"
+    )
+    (art,) = analyse(text_doc(text), profile)
+    assert any("single item" in w for w in art.warnings)
+
+
+def test_unbalanced_quotes_give_no_error(profile):
+    text = "Kazakhstan's minister said “this never ends and goes on. And “another one too."
+    (art,) = analyse(text_doc(text), profile)
+    assert art.quotes == []
+
+
+def test_page_of_only_quotes(profile):
+    text = "\n".join(f"“Kazakhstan will grow its exports number {n} soon.”" for n in range(6))
+    (art,) = analyse(text_doc(text), profile)
+    assert len(art.quotes) == 6
+
+
+def test_text_without_sentence_punctuation(profile):
+    text = " ".join(["Kazakhstan grain exports rise in the north and the west"] * 40)
+    (art,) = analyse(text_doc(text), profile)
+    assert art.relevance.relevant
+
+
+def test_one_megabyte_on_one_line_is_analysed_quickly(profile):
+    text = "Kazakhstan exports oil and uranium via the Caspian “with partners in Baku” " * 13_000
+    start = time.perf_counter()
+    (art,) = analyse(text_doc(text), profile)
+    assert time.perf_counter() - start < 5
+    assert art.relevance.grade is Grade.SUBJECT and art.themes
+
+
+def test_a_failing_step_becomes_a_warning_not_an_exception(profile, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(analyse_module.themes, "classify", broken)
+    (art,) = analyse(text_doc("Kazakhstan raised oil output and uranium output."), profile)
+    assert art.themes == []
+    assert "themes failed: RuntimeError: boom" in art.warnings
+
+
+def test_analyse_is_pure_and_its_results_pickle(profile):
+    doc = text_doc(fixture_text("weekly-roundup.txt"))
+    first = analyse(doc, profile)
+    assert analyse(doc, pickle.loads(pickle.dumps(profile))) == first
+    assert pickle.loads(pickle.dumps(first)) == first

@@ -1,0 +1,135 @@
+"""Entities: gazetteer names in any spelling or period, people by titles and roles, offsets."""
+
+from __future__ import annotations
+
+import pytest
+
+from mediadigest.analyse import entities, relevance
+from mediadigest.model import Entity
+from mediadigest.profile import Profile, load_profile
+
+
+@pytest.fixture(scope="module")
+def profile() -> Profile:
+    return load_profile("kazakhstan")
+
+
+def find(text: str, profile: Profile) -> dict[str, Entity]:
+    hits = relevance.score(text, profile).hits
+    return {e.name: e for e in entities.find_entities(text, profile, hits, use_ner=False)}
+
+
+def test_variants_of_the_president_are_one_entity(profile):
+    text = (
+        "Kassym-Jomart Tokayev opened the forum. President Tokayev then met investors. "
+        "Later K. K. Tokayev signed the decree, and Tokayev left for Almaty."
+    )
+    tokayev = find(text, profile)["Kassym-Jomart Tokayev"]
+    assert [text[a:b] for a, b in tokayev.mentions] == [
+        "Kassym-Jomart Tokayev",
+        "President Tokayev",
+        "K. K. Tokayev",
+        "Tokayev",
+    ]
+
+
+def test_cyrillic_russian_and_kazakh_spellings_are_the_same_person(profile):
+    text = "Токаев провёл совещание. Тоқаев сөз сөйледі. Tokaev spoke in English."
+    tokayev = find(text, profile)["Kassym-Jomart Tokayev"]
+    assert {"Токаев", "Тоқаев", "Tokaev"} <= set(tokayev.variants)
+
+
+def test_former_names_of_the_capital_resolve_to_astana(profile):
+    text = "Kazakhstan moved its capital to Akmola; later Nur-Sultan, once Tselinograd, grew."
+    astana = find(text, profile)["Astana"]
+    assert astana.kind == "place"
+    assert {"Akmola", "Nur-Sultan", "Tselinograd"} <= set(astana.variants)
+
+
+def test_mention_offsets_slice_the_text(profile):
+    text = "Officials in Nur Sultan and in Алматы met."
+    found = find(text, profile)
+    assert [text[a:b] for a, b in found["Astana"].mentions] == ["Nur Sultan"]
+    assert [text[a:b] for a, b in found["Almaty"].mentions] == ["Алматы"]
+
+
+def test_profile_role_is_kept_when_the_text_gives_none(profile):
+    found = find("Tokayev signed the law in Kazakhstan.", profile)
+    assert found["Kassym-Jomart Tokayev"].role == "President of Kazakhstan (since 2019)"
+
+
+def test_role_given_after_an_unknown_person(profile):
+    text = "Aliya Serikbayeva, the director of the Steppe Grain Institute, wrote on Kazakhstan."
+    person = find(text, profile)["Aliya Serikbayeva"]
+    assert (person.kind, person.role, person.source) == (
+        "person",
+        "director of the Steppe Grain Institute",
+        "pattern",
+    )
+
+
+def test_role_given_before_an_unknown_person(profile):
+    text = "Kazakhstan's Minister of Water Resources, Nurlan Abenov, described the talks."
+    assert find(text, profile)["Nurlan Abenov"].role == "Kazakhstan's Minister of Water Resources"
+
+
+def test_title_before_an_unknown_name(profile):
+    person = find("In Kazakhstan, Governor Marat Iskakov opened a school.", profile)[
+        "Marat Iskakov"
+    ]
+    assert person.role == "Governor"
+
+
+def test_speech_verb_after_an_unknown_name(profile):
+    assert "Bolat Zhunusov" in find("In Kazakhstan, Bolat Zhunusov said the line is open.", profile)
+
+
+def test_surname_alone_joins_the_full_name(profile):
+    text = "Nurlan Abenov said Kazakhstan agreed. Abenov added that data would be weekly."
+    person = find(text, profile)["Nurlan Abenov"]
+    assert len(person.mentions) == 2
+    assert "Abenov" not in find(text, profile)
+
+
+def test_russian_title_and_role_words_before_the_name(profile):
+    text = "— заявил министр водных ресурсов Казахстана Нурлан Абенов после встречи."
+    assert find(text, profile)["Нурлан Абенов"].role == "министр"
+
+
+def test_organisation_by_its_head_word_may_contain_the_country(profile):
+    text = "The Assembly of the People of Kazakhstan met in Astana."
+    assert find(text, profile)["Assembly of the People of Kazakhstan"].kind == "org"
+
+
+def test_lowercase_words_are_never_people(profile):
+    text = "An article by Ann Lee, the CEO of Example Corp, arguing for closer ties, on Kazakhstan."
+    assert [e.name for e in find(text, profile).values() if e.kind == "person"] == ["Ann Lee"]
+
+
+def test_sentence_openers_and_months_are_not_people(profile):
+    found = find("On Monday Kazakhstan said it would act. In December Astana said more.", profile)
+    assert not [e for e in found.values() if e.kind == "person"]
+
+
+def test_entity_round_trips_through_dict(profile):
+    tokayev = find("President Tokayev met Kazakhstan's investors.", profile)[
+        "Kassym-Jomart Tokayev"
+    ]
+    assert Entity.from_dict(tokayev.to_dict()) == tokayev
+
+
+def test_without_ner_installed_or_used_the_gazetteer_and_patterns_still_work(profile):
+    text = "Governor Marat Iskakov met President Tokayev in Kazakhstan."
+    hits = relevance.score(text, profile).hits
+    names = {e.name for e in entities.find_entities(text, profile, hits, use_ner=False)}
+    assert {"Marat Iskakov", "Kassym-Jomart Tokayev", "Kazakhstan"} <= names
+
+
+def test_statistical_ner_adds_names_when_its_model_is_installed(profile):
+    pytest.importorskip("spacy")
+    if not entities.ner_available():
+        pytest.skip("spaCy is installed without its model en_core_web_sm")
+    text = "Kazakhstan hosted Angela Merkel in Astana."
+    hits = relevance.score(text, profile).hits
+    found = entities.find_entities(text, profile, hits)
+    assert any(e.name == "Angela Merkel" and e.source == "ner" for e in found)

@@ -1,0 +1,100 @@
+"""Themes: multi-label, precision first, scored with the terms that drove each label."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from mediadigest.analyse import themes
+from mediadigest.model import Theme
+from mediadigest.profile import Profile, load_profile
+
+
+@pytest.fixture(scope="module")
+def profile() -> Profile:
+    return load_profile("kazakhstan")
+
+
+def names(text: str, profile: Profile, title: str = "") -> list[str]:
+    return [t.name for t in themes.classify(text, profile, title=title)]
+
+
+ENERGY = (
+    "Kazakhstan raised uranium output at three mines this year. The new nuclear power plant "
+    "on Lake Balkhash will need fuel from 2035, and oil exports through the pipeline to the "
+    "Black Sea also grew."
+)
+
+
+def test_energy_article_is_labelled_energy_with_its_terms(profile):
+    (theme,) = themes.classify(ENERGY, profile)
+    assert theme.name == "energy"
+    assert {"uranium", "nuclear power plant", "oil", "pipeline"} <= set(theme.terms)
+
+
+def test_one_strong_word_in_the_body_is_not_a_theme(profile):
+    assert (
+        names("The minister mentioned oil once in a long speech about many things.", profile) == []
+    )
+
+
+def test_weak_words_alone_never_give_a_theme(profile):
+    text = "Energy, gas, electricity and fuel were discussed, along with energy again."
+    assert names(text, profile) == []
+
+
+def test_one_strong_word_in_the_headline_is_a_theme(profile):
+    assert names("", profile, title="Kazakhstan completely abolishes death penalty") == ["politics"]
+
+
+def test_article_about_two_things_gets_both_themes(profile):
+    text = ENERGY + (
+        " The foreign minister discussed the pipeline at a summit with the ambassador of Japan, "
+        "and a bilateral treaty on nuclear fuel is due next year."
+    )
+    assert set(names(text, profile)) == {"energy", "diplomacy"}
+
+
+def test_themes_are_sorted_by_score(profile):
+    text = ENERGY + " A summit with the ambassador followed."
+    scores = [t.score for t in themes.classify(text, profile)]
+    assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "theme"),
+    [
+        (
+            "russian",
+            "Добыча нефти и урана в Казахстане выросла; новый трубопровод построен.",
+            "energy",
+        ),
+        ("kazakh", "Қазақстанда мұнай өндірісі өсті, уран экспорты да артты.", "energy"),
+        ("turkish", "Kazakistan'ın petrolü ve uranyumu Avrupa'ya ihraç ediliyor.", "energy"),
+        ("chinese", "哈萨克斯坦的石油和天然气出口大幅增长", "energy"),
+        ("japanese", "カザフスタンのウランと石油の輸出が増えた", "energy"),
+        ("russian sport", "Сборная Казахстана по футболу выиграла чемпионат.", "sport"),
+    ],
+)
+def test_themes_work_beyond_english(profile, language, text, theme):
+    assert names(text, profile) == [theme], language
+
+
+def test_higher_profile_threshold_drops_weak_themes(profile):
+    strict = dataclasses.replace(profile, theme_threshold=100.0)
+    assert themes.classify(ENERGY, strict) == []
+
+
+def test_profile_with_themes_as_flat_lists_still_classifies():
+    uzbekistan = load_profile("uzbekistan")
+    assert "energy" in names("Uzbekistan sells gas, uranium and gold abroad.", uzbekistan)
+
+
+def test_theme_round_trips_through_dict(profile):
+    (theme,) = themes.classify(ENERGY, profile)
+    assert Theme.from_dict(theme.to_dict()).terms == theme.terms
+
+
+def test_one_megabyte_text_is_classified_on_its_opening(profile):
+    assert names((ENERGY + " ") * 5_000, profile) == ["energy"]
