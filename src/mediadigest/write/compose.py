@@ -1,96 +1,188 @@
-"""Compose a period's digest from stored articles: pick, attribute, summarise, introduce."""
+"""Compose a period's digest: stories ranked and selected, each written up with its evidence.
+
+``build_digest`` is what the CLI and the web app call: it brings the stories up to date, ranks
+them against the last published digest, selects with diversity and the editors' pins and
+hides, and writes each item (attribution, 2-4 extracted sentences, a verified quote, the other
+outlets, framing by country), then the intro and the week-over-week line.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+import logging
+from collections.abc import Sequence
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from mediadigest import store
-from mediadigest.model import Article, Digest, DigestItem, Quote
+from mediadigest.model import Article, Digest, DigestItem, Story
 from mediadigest.profile import Profile
-from mediadigest.write import style
-from mediadigest.write.summarise import lead_sentences
+from mediadigest.stories import grouping, persist, rank, select
+from mediadigest.write import attribute, framing, style, trend
+from mediadigest.write.llm import LLMConfig, rewrite
+from mediadigest.write.summarise import Evidence, summarise_story
 
-DEFAULT_SIZE = 10
+log = logging.getLogger(__name__)
+
+DEFAULT_SIZE = select.MAX_ITEMS
+MAX_NAMED = 6  # outlets named in an item's "also covered by" line
+MAX_REPORTS = 8  # reports an item is summarised from
 
 
 def build_digest(
-    conn: sa.Connection, profile: Profile, since: date, until: date, *, size: int = DEFAULT_SIZE
+    conn: sa.Connection,
+    profile: Profile,
+    since: date,
+    until: date,
+    *,
+    size: int = DEFAULT_SIZE,
+    update: bool = True,
+    llm: LLMConfig | None = None,
 ) -> Digest:
-    """The digest for ``since``..``until`` (inclusive): the most relevant article per story."""
-    candidates = store.list_articles(
-        conn, relevant_only=True, since=since, until=until, order="score"
-    )
-    picked = _one_per_story(candidates)[:size]
-    items = [compose_item(a, profile) for a in picked]
-    return Digest(since, until, intro(items, profile, since, until), items, profile.name)
+    """The digest for ``since``..``until`` (inclusive), from what is stored.
 
-
-def _one_per_story(articles: list[Article]) -> list[Article]:
-    """v0 grouping: the same URL or the same headline is one story (the first, most relevant)."""
-    seen: set[str] = set()
-    out: list[Article] = []
-    for art in articles:
-        keys = {art.canonical_url, " ".join(art.title.casefold().split())}
-        if keys & seen:
-            continue
-        seen |= keys
-        out.append(art)
-    return out
+    With ``llm``, items and intro are rewritten by the chat endpoint where the rewrite is
+    grounded in the sources (see ``write.llm``); the extractive text stays otherwise.
+    """
+    if update:
+        grouping.update(conn, profile, until=until, window_days=max((until - since).days + 1, 7))
+    stories = grouping.for_period(conn, profile, since, until)
+    previous = persist.published(conn, profile.name, before=since, limit=1)
+    last_items = previous[0]["content"].get("items", []) if previous else []
+    ranked = rank.rank(stories, profile, until=until, previous=last_items)
+    picked = select.select(ranked, select.Selection(size=size, minimum=min(select.MIN_ITEMS, size)))
+    items = [compose_story(s, profile, since=since) for s in picked]
+    digest = Digest(since, until, intro(items, profile, since, until), items, profile.name)
+    digest.trend = trend.week_over_week(conn, profile, since, until, stories, last_items)
+    if llm is not None:
+        digest = rewrite(digest, {a.id: a for s in picked for a in s.articles if a.id}, llm)
+    return digest
 
 
 def compose_item(art: Article, profile: Profile) -> DigestItem:
-    """One digest item: headline, attribution line, lead sentences, a verified quote."""
-    summary = lead_sentences(art.text)
-    quote = pick_quote(art)
+    """One article as an item of its own (the web app regenerates items this way)."""
+    story = Story(None, art.title, [art])
+    story.themes = rank.story_themes(story, profile)
+    return compose_story(story, profile)
+
+
+def compose_story(story: Story, profile: Profile, *, since: date | None = None) -> DigestItem:
+    """The item for one story: every sentence from a stored article, with its span."""
+    lead = rank.lead_article(story.reports or story.articles)
+    written_from = rank.coverage(lead)
+    # The most relevant reports beside the lead: a story in 200 outlets needs no 200 to summarise.
+    others = sorted((a for a in story.reports if a is not lead), key=lambda a: -a.relevance.score)[
+        : MAX_REPORTS - 1
+    ]
+    # Items from a headline or a lead go no further than that one source.
+    sources = [lead] if written_from != "text" else [lead, *others]
+    picked = attribute.pick_quote(sources, profile) if written_from == "text" else None
+    avoid = [(art.id or 0, q.start, q.end) for q, art in [picked]] if picked else []
+    evidence = _summary(sources, profile, written_from, avoid)
+    lede = attribute.attribution(
+        lead, profile, first=evidence[0].text if evidence else None, written_from=written_from
+    )
     return DigestItem(
-        headline=art.title,
-        outlet=art.outlet,
-        outlet_country=art.outlet_country,
-        published=art.published.date() if art.published else None,
-        author=art.author,
-        summary=[s.text for s in summary],
-        quote=quote,
-        attribution=attribution(art, profile),
-        sources=[{"url": art.url, "outlet": art.outlet or ""}],
-        evidence=[
-            {"sentence": i, "article_id": art.id or 0, "start": s.start, "end": s.end}
-            for i, s in enumerate(summary)
-        ],
-        article_id=art.id,
+        headline=lead.title or story.title,
+        outlet=lead.outlet,
+        outlet_country=lead.outlet_country,
+        published=lead.published.date() if lead.published else None,
+        author=lead.author,
+        summary=[e.text for e in evidence[1:]] if lede.absorbs else [e.text for e in evidence],
+        quote=picked[0] if picked else None,
+        attribution=lede.text,
+        themes=list(story.themes),
+        sources=_sources(lead, story),
+        evidence=_evidence(evidence, lede.absorbs, picked),
+        article_id=lead.id,
+        story_id=story.id,
+        kind=getattr(lead, "kind", "news") or "news",
+        written_from=written_from,
+        note=attribute.source_note(written_from),
+        also=also_line(lead, story, profile),
+        framing=framing.describe(story, profile) if written_from == "text" else None,
+        reasons=list(story.reasons),
+        status=_status(story, since),
+        score=round(story.score, 3),
     )
 
 
-def attribution(art: Article, profile: Profile) -> str:
-    """``China's Global Times published an article on Dec. 4 by Jane Doe.``"""
-    outlet = style.outlet_name(art.outlet, art.outlet_country, profile.country_code)
-    when = f" on {style.day(art.published.date())}" if art.published else ""
-    if art.author:
-        return f"{outlet} published an article{when} by {art.author}."
-    return f"{outlet} reported{when}."
+def _summary(
+    sources: Sequence[Article], profile: Profile, written_from: str, avoid: list
+) -> list[Evidence]:
+    if written_from == "headline":
+        return []
+    count = 2 if written_from == "lead" else 3
+    return summarise_story(sources, profile, count=count, avoid=avoid)
 
 
-def pick_quote(art: Article) -> Quote | None:
-    """The longest quote with a named speaker that is, word for word, in the article's text."""
-    for q in sorted(art.quotes, key=lambda q: -len(q.text)):
-        if q.speaker and art.text[q.start : q.end] == q.text:
-            return q
-    return None
+def _evidence(
+    evidence: list[Evidence], absorbed: bool, picked: tuple | None
+) -> list[dict[str, int | str]]:
+    """Spans per summary sentence; ``sentence: -1`` is the one the attribution line ends with."""
+    out: list[dict[str, int | str]] = []
+    for i, e in enumerate(evidence):
+        index = i - 1 if absorbed else i
+        out.append({"sentence": index, "article_id": e.article_id, "start": e.start, "end": e.end})
+    if picked:
+        quote, art = picked
+        out.append(
+            {"sentence": "quote", "article_id": art.id or 0, "start": quote.start, "end": quote.end}
+        )
+    return out
+
+
+def _sources(lead: Article, story: Story) -> list[dict[str, str]]:
+    arts = [lead, *(a for a in story.articles if a is not lead)]
+    return [
+        {
+            "url": a.url,
+            "outlet": a.outlet or "",
+            "published": a.published.date().isoformat() if a.published else "",
+            "copy_of": str(story.duplicates.get(a.id or 0, "")),
+            "via_story": "yes" if a.id in story.via_story else "",
+        }
+        for a in arts
+    ]
+
+
+def also_line(lead: Article, story: Story, profile: Profile) -> str | None:
+    """``The story was also covered by Reuters (Dec. 17) and TASS (Dec. 18).``"""
+    seen = {lead.outlet}
+    named = []
+    for art in sorted(story.articles, key=lambda a: a.published.timestamp() if a.published else 0):
+        if art.outlet in seen or not art.outlet:
+            continue
+        seen.add(art.outlet)
+        name = style.outlet_name(art.outlet, art.outlet_country, profile.country_code)
+        when = f" ({style.day(art.published.date())})" if art.published else ""
+        copy = " in the same wire report" if art.id in story.duplicates else ""
+        named.append(f"{name}{when}{copy}")
+    if not named:
+        return None
+    if len(named) > MAX_NAMED:  # a story in forty outlets: name the first few, count the rest
+        named = [*named[: MAX_NAMED - 1], f"{len(named) - MAX_NAMED + 1} other outlets"]
+    listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+    return f"The story was also covered by {listed}."
+
+
+def _status(story: Story, since: date | None) -> str:
+    if since is None or story.first_seen is None:
+        return "new"
+    return "continuing" if story.first_seen.date() < since else "new"
 
 
 def intro(items: list[DigestItem], profile: Profile, since: date, until: date) -> str:
-    """The opening paragraph naming the period, the outlets and the stories."""
+    """The opening paragraph: what was selected, and the week's main stories in one sentence."""
     if not items:
         return f"No articles about {profile.country} were found for {style.period(since, until)}."
-    outlets = {i.outlet for i in items if i.outlet}
+    outlets = {o for i in items for o in [i.outlet, *(s["outlet"] for s in i.sources)] if o}
+    n, m = len(items), len(outlets)
     head = (
-        f"mediadigest has selected {len(items)} key article{'s' if len(items) != 1 else ''} "
-        f"from {len(outlets) or 'several'} international media outlet"
-        f"{'s' if len(outlets) != 1 else ''} covering {profile.country} "
+        f"mediadigest has selected {n} key stor{'ies' if n != 1 else 'y'} from {m or 'several'} "
+        f"international media outlet{'s' if m != 1 else ''} covering {profile.country} "
         f"for {style.period(since, until)}."
     )
     named = [f"“{i.headline}”" for i in items[:4]]
-    if len(named) == 1:
-        return f"{head} This week’s digest features {named[0]}."
-    return f"{head} This week’s digest features {', '.join(named[:-1])} and {named[-1]}."
+    listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+    span = "week’s" if (until - since) <= timedelta(days=7) else "period’s"
+    return f"{head} This {span} foreign media digest features {listed}."

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
-from mediadigest.model import Digest, DigestItem
+from mediadigest.model import Digest, DigestItem, Quote
 
 
 def item_to_dict(item: DigestItem) -> dict[str, Any]:
@@ -22,6 +23,15 @@ def item_to_dict(item: DigestItem) -> dict[str, Any]:
         "sources": list(item.sources),
         "evidence": list(item.evidence),
         "article_id": item.article_id,
+        "story_id": item.story_id,
+        "kind": item.kind,
+        "written_from": item.written_from,
+        "note": item.note,
+        "also": item.also,
+        "framing": item.framing,
+        "status": item.status,
+        "score": item.score,
+        "why": list(item.reasons),
     }
 
 
@@ -30,9 +40,55 @@ def to_dict(digest: Digest) -> dict[str, Any]:
         "period": {"from": digest.period_from.isoformat(), "to": digest.period_to.isoformat()},
         "profile": digest.profile,
         "intro": digest.intro,
+        "trend": digest.trend,
+        "writer": digest.writer,
+        "notes": list(digest.notes),
         "items": [item_to_dict(i) for i in digest.items],
     }
 
 
 def to_json(digest: Digest) -> str:
     return json.dumps(to_dict(digest), ensure_ascii=False, indent=2) + "\n"
+
+
+def item_from_dict(data: dict[str, Any]) -> DigestItem:
+    """The item a JSON item stands for (quote offsets are not in the JSON: they read 0, 0)."""
+    quote = data.get("quote")
+    published = data.get("published")
+    return DigestItem(
+        headline=data.get("headline", ""),
+        outlet=data.get("outlet"),
+        outlet_country=data.get("outlet_country"),
+        published=date.fromisoformat(published) if published else None,
+        author=data.get("author"),
+        summary=list(data.get("summary", [])),
+        quote=Quote(quote["text"], quote.get("speaker"), 0, 0) if quote else None,
+        attribution=data.get("attribution", ""),
+        themes=list(data.get("themes", [])),
+        sources=list(data.get("sources", [])),
+        evidence=list(data.get("evidence", [])),
+        article_id=data.get("article_id"),
+        story_id=data.get("story_id"),
+        kind=data.get("kind", "news"),
+        written_from=data.get("written_from", "text"),
+        note=data.get("note"),
+        also=data.get("also"),
+        framing=data.get("framing"),
+        reasons=list(data.get("why", [])),
+        status=data.get("status", "new"),
+        score=float(data.get("score", 0.0)),
+    )
+
+
+def from_dict(data: dict[str, Any]) -> Digest:
+    """The Digest a stored JSON digest (a published version, a draft) stands for."""
+    return Digest(
+        period_from=date.fromisoformat(data["period"]["from"]),
+        period_to=date.fromisoformat(data["period"]["to"]),
+        intro=data.get("intro", ""),
+        items=[item_from_dict(i) for i in data.get("items", [])],
+        profile=data.get("profile", "kazakhstan"),
+        trend=data.get("trend", ""),
+        writer=data.get("writer", "extractive"),
+        notes=list(data.get("notes", [])),
+    )

@@ -1,0 +1,272 @@
+"""Group reports of one event into stories: TF-IDF over title and lead, names, time distance.
+
+Headlines are short, so each document's vector is smoothed with its nearest neighbours' (a
+headline that shares one word with its story still shares many with the story's other
+reports); then average-link agglomerative clustering. Existing stories enter as seeds that
+new articles may join but that never merge with each other, so running it over a window with
+new articles is incremental: stories keep their members.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+__all__ = ["ClusterDoc", "ClusterParams", "cluster", "similarity"]
+
+PREFIX = 5
+_SLUG_WORD = re.compile(r"[a-z]{3,}")
+_WORDS = re.compile(r"(?u)\b\w\w+\b")  # TfidfVectorizer's own token pattern
+
+
+@dataclass(slots=True)
+class ClusterDoc:
+    """What clustering reads of an article: title, lead, names and when it appeared."""
+
+    key: int
+    title: str
+    lead: str = ""
+    entities: Sequence[str] = ()
+    when: datetime | None = None
+    url: str = ""
+    outlet: str | None = None
+
+
+@dataclass(slots=True)
+class ClusterParams:
+    """Chosen on one half of the UCI prefix by bench/cluster.py; see docs/benchmarks.md."""
+
+    threshold: float = 0.12  # average-link similarity at which two groups are one story
+    neighbours: int = 10  # smoothing: each vector gets the mean of its k most similar
+    smoothing: float = 2.0  # ... weighted by this
+    neighbour_floor: float = 0.1  # ... of those at least this similar
+    direct_floor: float = 0.06  # ... and only between documents at least this alike directly
+    char_weight: float = 1.0  # character 3-5-grams: "taper"/"tapering", "Tokayev"/"Tokaev"
+    char_min_docs: int = 100  # ... with fewer documents, 5-letter word prefixes instead
+    entity_weight: float = 0.5  # shared entities (from the analyse stage), beside the words
+    lead_weight: float = 0.5  # the lead says more than the title, but less sharply
+    slug_weight: float = 1.0  # words of the URL path (often the outlet's own headline)
+    same_day_hours: float = 36.0  # within this, time distance costs nothing
+    same_outlet: float = 0.5  # factor on the similarity of two reports by the same outlet
+    half_life_days: float = 2.0  # beyond it, similarity halves every this many days
+    stop_words: frozenset[str] = field(default_factory=frozenset)  # e.g. the country's names
+
+
+def _names(doc: ClusterDoc) -> list[str]:
+    # Only the entity stage's canonical names ("Tokayev" for "Токаев" too): capitalised words
+    # would repeat the word features, and on UCI headlines they made clustering worse.
+    return [e.casefold() for e in doc.entities]
+
+
+def _slug(url: str) -> str:
+    """The words of the URL's last path segment when it reads like a headline (3+ words).
+
+    Directory names and extensions ("/pages/steppe-wire/...html") are the outlet's, not the
+    story's: they would make every article of one site look alike.
+    """
+    path = url.split("://", 1)[-1].partition("/")[2].split("?", 1)[0]
+    segments = [s for s in path.split("/") if s]
+    last = max(segments, key=lambda s: s.count("-") + s.count("_"), default="")
+    words = _SLUG_WORD.findall(last.casefold().rsplit(".", 1)[0])
+    return " ".join(words) if len(words) >= 3 else ""
+
+
+def _tfidf(texts: list[str], **options: Any) -> sparse.csr_matrix:
+    try:
+        return TfidfVectorizer(sublinear_tf=True, dtype=np.float32, **options).fit_transform(texts)
+    except ValueError:  # every text empty, or stop words only
+        return sparse.csr_matrix((len(texts), 1), dtype=np.float32)
+
+
+def _normalise(x: sparse.csr_matrix) -> sparse.csr_matrix:
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ x)
+
+
+def _features(docs: Sequence[ClusterDoc], params: ClusterParams) -> sparse.csr_matrix:
+    own = {w for word in params.stop_words for w in _WORDS.findall(word.casefold())}
+    stop_set = ENGLISH_STOP_WORDS | own
+    stop = sorted(stop_set)
+    heads = [d.title + (" " + _slug(d.url) if params.slug_weight else "") for d in docs]
+    blocks = [_tfidf(heads, stop_words=stop)]
+    if params.char_weight:
+        # Without stop words: every report names the country, and the n-grams of "kazakhstan"
+        # (or of "the") would make every pair of reports look alike.
+        bare = [
+            " ".join(w for w in _WORDS.findall(h.casefold()) if w not in stop_set) for h in heads
+        ]
+        if len(docs) >= params.char_min_docs:
+            grams = _tfidf(bare, analyzer="char_wb", ngram_range=(3, 5), min_df=2)
+        else:
+            # N-gram weights need a corpus: in a window of a few dozen reports "hosts" and
+            # "ocean" share rare-looking n-grams. Word prefixes catch "taper"/"tapering" too.
+            grams = _tfidf([" ".join(w[:PREFIX] for w in b.split()) for b in bare])
+        blocks.append(params.char_weight * grams)
+    if params.lead_weight and any(d.lead for d in docs):
+        blocks.append(params.lead_weight * _tfidf([d.lead for d in docs], stop_words=stop))
+    if params.entity_weight:
+        names = [_names(d) for d in docs]
+        if any(names):
+            blocks.append(params.entity_weight * _tfidf(names, analyzer=_identity))
+    return _normalise(sparse.hstack([_normalise(b) for b in blocks]).tocsr())
+
+
+def _identity(tokens: list[str]) -> list[str]:
+    return tokens
+
+
+def similarity(docs: Sequence[ClusterDoc], params: ClusterParams) -> np.ndarray:
+    """Dense (n x n, float32) similarity: smoothed cosine, discounted by time apart."""
+    x = _features(docs, params)
+    sim = (x @ x.T).toarray()
+    if params.neighbours and params.smoothing and len(docs) > 2:
+        k = min(params.neighbours, len(docs) - 1)
+        smooth = _smooth(sim, k, params.smoothing, params.neighbour_floor)
+        # Shared neighbours alone do not make two reports one story: pairs with no direct
+        # likeness keep their own similarity (two mutual sole neighbours would become equal).
+        sim = np.where(sim >= params.direct_floor, smooth, sim)
+    sim *= _time_factor(docs, params)
+    if params.same_outlet < 1.0:
+        # One outlet seldom reports one event twice in a few days; its two reports on one
+        # topic (a port's grain record, then a new ferry from that port) are two stories.
+        outlets = [d.outlet for d in docs]
+        for name in {o for o in outlets if o}:
+            idx = np.array([i for i, o in enumerate(outlets) if o == name])
+            if len(idx) > 1:
+                sim[np.ix_(idx, idx)] *= params.same_outlet
+    np.fill_diagonal(sim, 0.0)
+    return sim
+
+
+def _smooth(sim: np.ndarray, k: int, weight: float, floor: float) -> np.ndarray:
+    """Add neighbour evidence: how alike each document is to the other's nearest neighbours.
+
+    ``sim + weight * (WS + (WS)ᵀ) / 2`` with W the mean over each document's k nearest (those
+    at least ``floor`` alike) and S without its diagonal, so a pair that are each other's only
+    neighbours gain nothing: only third documents vouch for a pair.
+    """
+    n = sim.shape[0]
+    ranked = sim.copy()
+    np.fill_diagonal(ranked, 0.0)
+    nearest = np.argpartition(-ranked, k - 1, axis=1)[:, :k]
+    rows = np.repeat(np.arange(n), k)
+    # Uniform weights over the real neighbours (similarity weights did worse on UCI half A).
+    values = (ranked[rows, nearest.ravel()] >= floor).astype(np.float32)
+    w = sparse.csr_matrix((values, (rows, nearest.ravel())), shape=(n, n))
+    totals = np.asarray(w.sum(axis=1)).ravel()
+    totals[totals == 0] = 1.0
+    w = sparse.csr_matrix(sparse.diags(1.0 / totals) @ w)
+    ws = np.asarray(w @ ranked)
+    return (sim + weight * (ws + ws.T) / 2).astype(np.float32)
+
+
+def _time_factor(docs: Sequence[ClusterDoc], params: ClusterParams) -> np.ndarray | np.float32:
+    # An undated article is placed at the window's mean date: weak, not zero, time evidence.
+    stamps = np.array([d.when.timestamp() / 86400.0 if d.when else np.nan for d in docs])
+    if np.isnan(stamps).all():
+        return np.float32(1.0)
+    stamps = np.where(np.isnan(stamps), np.nanmean(stamps), stamps).astype(np.float32)
+    late = np.abs(stamps[:, None] - stamps[None, :]) - np.float32(params.same_day_hours / 24.0)
+    np.maximum(late, 0.0, out=late)
+    return np.exp2(late * np.float32(-1.0 / params.half_life_days))
+
+
+def cluster(
+    docs: Sequence[ClusterDoc],
+    params: ClusterParams | None = None,
+    seeds: Sequence[Sequence[int]] = (),
+) -> list[list[int]]:
+    """Groups of ``docs`` indexes, one per story, largest first.
+
+    ``seeds`` are groups that already exist (indexes into ``docs``); each stays one group,
+    new documents may join it, and no two seeds merge.
+    """
+    if not docs:
+        return []
+    params = params or ClusterParams()
+    sim = similarity(docs, params) if len(docs) > 1 else np.zeros((1, 1), np.float32)
+    return _AverageLink(sim, seeds).run(params.threshold)
+
+
+class _AverageLink:
+    """Average-link agglomeration on a dense matrix of linkage sums, one merge at a time.
+
+    Sums add when groups merge, so the average between any two groups is one division away;
+    each row keeps its best partner, and only rows whose partner changed are searched again.
+    """
+
+    def __init__(self, sim: np.ndarray, seeds: Sequence[Sequence[int]]) -> None:
+        n = sim.shape[0]
+        self.sums = sim.astype(np.float32, copy=True)
+        self.size = np.ones(n, np.float32)
+        self.active = np.ones(n, bool)
+        self.seeded = np.zeros(n, bool)
+        self.members: dict[int, list[int]] = {i: [i] for i in range(n)}
+        for group in seeds:
+            head = group[0]
+            self.seeded[head] = True
+            for other in group[1:]:
+                self._merge(head, other)
+        self.best = np.full(n, -1.0, np.float32)
+        self.partner = np.zeros(n, np.int64)
+        for i in np.flatnonzero(self.active):
+            self._search(int(i))
+
+    def _merge(self, a: int, b: int) -> None:
+        self.sums[a] += self.sums[b]
+        self.sums[:, a] = self.sums[a]
+        self.sums[a, a] = 0.0
+        self.sums[b] = 0.0
+        self.sums[:, b] = 0.0
+        self.size[a] += self.size[b]
+        self.active[b] = False
+        self.seeded[a] |= self.seeded[b]
+        self.members[a].extend(self.members.pop(b))
+
+    def _row(self, i: int) -> np.ndarray:
+        row = self.sums[i] / (self.size[i] * self.size)
+        row[~self.active] = -1.0
+        row[i] = -1.0
+        if self.seeded[i]:
+            row[self.seeded] = -1.0  # two existing stories never merge here
+        return row
+
+    def _search(self, i: int) -> None:
+        row = self._row(i)
+        j = int(np.argmax(row))
+        self.best[i], self.partner[i] = row[j], j
+
+    def run(self, threshold: float) -> list[list[int]]:
+        best = np.where(self.active, self.best, -1.0)
+        # ``best`` is exact for clean rows and an upper bound for dirty ones (their partner
+        # grew or went): a dirty row is searched again only when it comes out on top.
+        dirty = np.zeros_like(self.active)
+        while True:
+            i = int(np.argmax(best))
+            if best[i] < threshold:
+                break
+            if dirty[i]:
+                self._search(i)
+                best[i], dirty[i] = self.best[i], False
+                continue
+            j = int(self.partner[i])
+            a, b = (i, j) if self.seeded[i] or not self.seeded[j] else (j, i)
+            self._merge(a, b)
+            best[b] = -1.0
+            dirty |= self.active & ((self.partner == a) | (self.partner == b))
+            self._search(a)
+            best[a], dirty[a] = self.best[a], False
+            row = self._row(a)  # others may now prefer the grown group
+            better = self.active & (row > best)
+            self.partner[better] = a
+            best[better] = row[better]
+        groups = (sorted(m) for m in self.members.values())
+        return sorted(groups, key=lambda m: (-len(m), m[0]))

@@ -1,0 +1,230 @@
+"""Keep stories up to date as articles arrive, and read a period's stories back from the store.
+
+``update`` runs after new articles are stored: copies collapse into the report they copy, and
+the rest cluster with the stories of the last N days (which new articles may join, but which
+never merge with each other). An article below the relevance threshold that joins a story
+about the country becomes relevant through it (``via_story``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from mediadigest import store
+from mediadigest.model import Article, Story
+from mediadigest.profile import Profile
+from mediadigest.stories import persist
+from mediadigest.stories.cluster import ClusterDoc, ClusterParams, cluster
+from mediadigest.stories.dedup import find_duplicates
+from mediadigest.stories.rank import article_themes, lead_article
+
+log = logging.getLogger(__name__)
+
+WINDOW_DAYS = 7
+
+
+@dataclass(slots=True)
+class UpdateReport:
+    """What one update did, for the summary line."""
+
+    articles: int = 0  # new articles placed in stories
+    copies: int = 0  # of which copies of another report
+    via_story: int = 0  # of which relevant only through their story
+    new_stories: int = 0
+    joined: int = 0  # stories that grew
+
+    def summary(self) -> str:
+        return (
+            f"{self.articles} articles into stories ({self.copies} copies, "
+            f"{self.via_story} relevant via their story): {self.new_stories} new stories, "
+            f"{self.joined} grew"
+        )
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min)
+
+
+def _when(art: Article) -> datetime | None:
+    return store.to_utc_naive(art.published) if art.published else None
+
+
+def candidates(conn: sa.Connection, since: date, until: date) -> list[Article]:
+    """Articles of the window that could belong to a story about the country: any hit at all."""
+    found = store.list_articles(conn, relevant_only=False, since=since, until=until)
+    return [a for a in found if a.relevance.relevant or a.relevance.score > 0]
+
+
+def cluster_doc(art: Article, key: int) -> ClusterDoc:
+    """Title, lead, time, and names: the entity stage's, and the profile's people, places and
+    organisations that relevance found (so "Tokaev" and "Tokayev" are one name)."""
+    names = [e.name for e in getattr(art, "entities", []) if getattr(e, "kind", "") != "country"]
+    names += [h.canonical for h in art.relevance.hits if h.kind in {"person", "place", "org"}]
+    return ClusterDoc(key, art.title, art.lead, names, _when(art), art.url, art.outlet)
+
+
+def stop_words(profile: Profile) -> frozenset[str]:
+    """The country's own names: every story mentions them, so they tell stories apart least."""
+    return frozenset(w for t in profile.terms if t.kind == "country" for w in t.key.split())
+
+
+def update(
+    conn: sa.Connection,
+    profile: Profile,
+    *,
+    until: date | None = None,
+    window_days: int = WINDOW_DAYS,
+    params: ClusterParams | None = None,
+) -> UpdateReport:
+    """Place the window's unplaced articles into stories (idempotent; safe to run often)."""
+    until = until or datetime.now(UTC).date()
+    since = until - timedelta(days=window_days - 1)
+    report = UpdateReport()
+    arts = sorted(candidates(conn, since, until), key=lambda a: (_when(a) or datetime.max, a.id))
+    rows = persist.load(conn, profile.name, since=_day_start(since))
+    owner = {aid: row.id for row in rows for aid in row.members}
+    if all(a.id in owner for a in arts):
+        return report
+    groups = find_duplicates([f"{a.title}\n{a.text}" for a in arts])
+    primaries = [g.primary for g in groups]
+    seeds: dict[int, list[int]] = {}
+    for k, g in enumerate(groups):
+        story = next((owner[arts[i].id] for i in g.members if arts[i].id in owner), None)
+        if story is not None:
+            seeds.setdefault(story, []).append(k)
+    base = params or ClusterParams()
+    params = replace(base, stop_words=base.stop_words | stop_words(profile))
+    docs = [cluster_doc(arts[i], k) for k, i in enumerate(primaries)]
+    seed_of = {k: sid for sid, ks in seeds.items() for k in ks}
+    for found in cluster(docs, params, seeds=list(seeds.values())):
+        story_id = next((seed_of[k] for k in found if k in seed_of), None)
+        members = [m for k in found for m in groups[k].members]
+        dup_of = {
+            arts[c].id: arts[g.primary].id for k in found for g in [groups[k]] for c in g.copies
+        }
+        _place(conn, profile, story_id, [arts[m] for m in members], dup_of, owner, report)
+    log.info("stories: %s", report.summary())
+    return report
+
+
+def _place(
+    conn: sa.Connection,
+    profile: Profile,
+    story_id: int | None,
+    members: Sequence[Article],
+    dup_of: dict[int, int],
+    owner: dict[int, int],
+    report: UpdateReport,
+) -> None:
+    """Write one cluster: a new story if it has no stored one and is about the country."""
+    relevant = any(a.relevance.relevant for a in members)
+    if story_id is None and not relevant:
+        return  # a story of passing mentions only is not a story about the country
+    fresh = [a for a in members if a.id not in owner]
+    if not fresh:
+        return
+    dated = [d for d in (_when(a) for a in members) if d is not None]
+    first, last = (min(dated), max(dated)) if dated else (None, None)
+    if story_id is None:
+        story_id = persist.create(conn, profile.name, headline(members), first, last)
+        report.new_stories += 1
+    else:
+        row = persist.load(conn, profile.name, ids=[story_id])[0]
+        first = min(d for d in (first, row.first_seen) if d) if first or row.first_seen else None
+        last = max(d for d in (last, row.last_seen) if d) if last or row.last_seen else None
+        persist.touch(conn, story_id, row.title, first, last)
+        report.joined += 1
+    placed = {
+        a.id: (dup_of.get(a.id), not a.relevance.relevant, article_themes(a, profile)[:3])
+        for a in fresh
+    }
+    persist.add_members(conn, profile.name, story_id, placed)
+    for aid in placed:
+        owner[aid] = story_id
+    report.articles += len(placed)
+    report.copies += sum(1 for dup, _, _ in placed.values() if dup is not None)
+    report.via_story += sum(1 for _, via, _ in placed.values() if via)
+
+
+def headline(members: Sequence[Article]) -> str:
+    """The story's working title: the headline of the report it is told from."""
+    return lead_article(members).title or "(untitled)"
+
+
+def for_period(conn: sa.Connection, profile: Profile, since: date, until: date) -> list[Story]:
+    """The stories with at least one article in ``since``..``until``, articles of the period.
+
+    Relevant articles that no stored story holds (``update`` has not run over them) come back
+    as stories of their own with ``id=None``.
+    """
+    arts = {a.id: a for a in candidates(conn, since, until)}
+    rows = persist.load(conn, profile.name, since=_day_start(since))
+    out: list[Story] = []
+    placed: set[int] = set()
+    for row in rows:
+        members = [arts[aid] for aid in row.members if aid in arts]
+        if not members:
+            continue
+        story = Story(
+            row.id,
+            row.title,
+            sorted(members, key=_order),
+            first_seen=row.first_seen,
+            last_seen=row.last_seen,
+            pinned=row.pinned,
+            hidden=row.hidden,
+        )
+        for art in members:
+            dup, via, themes = row.members[art.id]
+            story.article_themes[art.id] = list(themes)
+            if dup is not None and dup in arts:
+                story.duplicates[art.id] = dup
+            if via and not art.relevance.relevant:
+                art.relevance.relevant, art.relevance.via_story = True, row.id
+                story.via_story.add(art.id)
+            placed.add(art.id)
+        out.append(story)
+    for art in arts.values():
+        if art.id not in placed and art.relevance.relevant:
+            out.append(Story(None, art.title, [art], first_seen=_when(art), last_seen=_when(art)))
+    return out
+
+
+def _order(art: Article) -> tuple:
+    return (-art.relevance.score, _when(art) or datetime.max, art.id or 0)
+
+
+def story_to_dict(story: Story) -> dict[str, Any]:
+    """The JSON shape of `stories --json`: the story, why it ranks, and its articles."""
+    return {
+        "id": story.id,
+        "title": story.title,
+        "first_seen": story.first_seen.isoformat() if story.first_seen else None,
+        "last_seen": story.last_seen.isoformat() if story.last_seen else None,
+        "pinned": story.pinned,
+        "hidden": story.hidden,
+        "score": round(story.score, 3),
+        "why": list(story.reasons),
+        "themes": list(story.themes),
+        "outlets": story.outlets,
+        "articles": [
+            {
+                "id": a.id,
+                "title": a.title,
+                "outlet": a.outlet,
+                "outlet_country": a.outlet_country,
+                "published": a.published.isoformat() if a.published else None,
+                "url": a.url,
+                "relevant": a.relevance.relevant,
+                "via_story": a.id in story.via_story,
+                "copy_of": story.duplicates.get(a.id or 0),
+            }
+            for a in story.articles
+        ],
+    }

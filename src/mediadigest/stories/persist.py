@@ -1,0 +1,390 @@
+"""Stories in the store: their articles, editors' decisions (pin, hide, merge, split), publishing.
+
+Tables sit on the store's ``metadata``; migration 0004 creates them. Merge and split change the
+stored grouping itself (and are logged in ``story_overrides``), so clustering, which never
+merges two existing stories, keeps the editors' grouping on every later run.
+Published digests go to ``digest_versions`` (created by migration 0005 with the web app), which
+the web app's editions share.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from mediadigest.errors import InputError
+from mediadigest.store.repository import _insert_ignore, lock_for_writing, utcnow
+from mediadigest.store.schema import articles, metadata
+
+stories = sa.Table(
+    "stories",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("profile", sa.Text, nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("first_seen", sa.DateTime),
+    sa.Column("last_seen", sa.DateTime),
+    sa.Column("pinned", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("hidden", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("merged_into", sa.Integer, sa.ForeignKey("stories.id", ondelete="SET NULL")),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Index("ix_stories_profile_last_seen", "profile", "last_seen"),
+)
+
+story_articles = sa.Table(
+    "story_articles",
+    metadata,
+    sa.Column(
+        "story_id", sa.Integer, sa.ForeignKey("stories.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column(
+        "article_id", sa.Integer, sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("profile", sa.Text, nullable=False),
+    sa.Column("duplicate_of", sa.Integer),  # the article this one copies (same or near text)
+    sa.Column("via_story", sa.Boolean, nullable=False, server_default=sa.false()),
+    # The article's theme names, worked out once when it joined (ranking and trends read them).
+    sa.Column("themes", sa.JSON, nullable=False),
+    sa.Column("added_at", sa.DateTime, nullable=False),
+    # One story per article and profile: the key that makes re-running update idempotent.
+    sa.PrimaryKeyConstraint("profile", "article_id", name="pk_story_articles"),
+    sa.Index("ix_story_articles_story", "story_id"),
+)
+
+story_overrides = sa.Table(
+    "story_overrides",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("profile", sa.Text, nullable=False),
+    sa.Column(
+        "action", sa.String(8), nullable=False
+    ),  # pin | unpin | hide | unhide | merge | split
+    sa.Column("story_id", sa.Integer, nullable=False),
+    sa.Column("other_id", sa.Integer),  # merge: the story merged in; split: the new story
+    sa.Column("article_ids", sa.JSON, nullable=False),  # split: the articles moved out
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Column("by", sa.Text, nullable=False),
+)
+
+# Created by migration 0005 (web app editions); published digests are read and written here.
+digest_versions = sa.table(
+    "digest_versions",
+    sa.column("id", sa.Integer),
+    sa.column("profile", sa.Text),
+    sa.column("period_from", sa.Date),
+    sa.column("period_to", sa.Date),
+    sa.column("version", sa.Integer),
+    sa.column("content", sa.JSON),
+    sa.column("published_at", sa.DateTime),
+    sa.column("published_by", sa.String),
+)
+
+
+@dataclass(slots=True)
+class StoryRow:
+    """A stored story and its members: article id -> (duplicate_of, via_story, themes)."""
+
+    id: int
+    title: str
+    first_seen: datetime | None
+    last_seen: datetime | None
+    pinned: bool
+    hidden: bool
+    members: dict[int, tuple[int | None, bool, list[str]]]
+
+
+def load(
+    conn: sa.Connection, profile: str, *, since: datetime | None = None, ids: Iterable[int] = ()
+) -> list[StoryRow]:
+    """Live (not merged away) stories seen since ``since``, or those with the given ``ids``."""
+    s, sa_ = stories, story_articles
+    stmt = sa.select(s).where(s.c.profile == profile, s.c.merged_into.is_(None))
+    wanted = list(ids)
+    if wanted:
+        stmt = stmt.where(s.c.id.in_(wanted))
+    elif since is not None:
+        stmt = stmt.where(s.c.last_seen >= since)
+    rows = {r.id: r for r in conn.execute(stmt)}
+    found = {
+        i: StoryRow(i, r.title, r.first_seen, r.last_seen, r.pinned, r.hidden, {})
+        for i, r in rows.items()
+    }
+    if found:
+        members = sa.select(sa_).where(sa_.c.profile == profile, sa_.c.story_id.in_(list(found)))
+        for m in conn.execute(members):
+            found[m.story_id].members[m.article_id] = (m.duplicate_of, m.via_story, m.themes)
+    return sorted(found.values(), key=lambda r: r.id)
+
+
+def create(
+    conn: sa.Connection, profile: str, title: str, first: datetime | None, last: datetime | None
+) -> int:
+    lock_for_writing(conn)
+    now = utcnow()
+    stmt = sa.insert(stories).values(
+        profile=profile,
+        title=title,
+        first_seen=first,
+        last_seen=last,
+        created_at=now,
+        updated_at=now,
+    )
+    return int(conn.execute(stmt.returning(stories.c.id)).scalar_one())
+
+
+def add_members(
+    conn: sa.Connection,
+    profile: str,
+    story_id: int,
+    members: dict[int, tuple[int | None, bool] | tuple[int | None, bool, list[str]]],
+) -> None:
+    """Attach articles: id -> (duplicate_of, via_story[, theme names]).
+
+    An article already in a story stays where it is (ON CONFLICT DO NOTHING).
+    """
+    if not members:
+        return
+    lock_for_writing(conn)
+    now = utcnow()
+    rows = [
+        {
+            "story_id": story_id,
+            "article_id": a,
+            "profile": profile,
+            "duplicate_of": value[0],
+            "via_story": value[1],
+            "themes": list(value[2]) if len(value) > 2 else [],
+            "added_at": now,
+        }
+        for a, value in members.items()
+    ]
+    conn.execute(_insert_ignore(conn, story_articles), rows)
+
+
+def touch(
+    conn: sa.Connection, story_id: int, title: str, first: datetime | None, last: datetime | None
+) -> None:
+    lock_for_writing(conn)
+    conn.execute(
+        sa.update(stories)
+        .where(stories.c.id == story_id)
+        .values(title=title, first_seen=first, last_seen=last, updated_at=utcnow())
+    )
+
+
+def set_via_story(conn: sa.Connection, profile: str, article_ids: Sequence[int], via: bool) -> None:
+    if article_ids:
+        lock_for_writing(conn)
+        sa_ = story_articles
+        conn.execute(
+            sa.update(sa_)
+            .where(sa_.c.profile == profile, sa_.c.article_id.in_(list(article_ids)))
+            .values(via_story=via)
+        )
+
+
+def theme_counts(conn: sa.Connection, profile: str, since: datetime, before: datetime) -> Counter:
+    """Articles in stories dated ``since`` <= d < ``before``, per first theme."""
+    sa_, a = story_articles, articles
+    rows = conn.execute(
+        sa.select(sa_.c.themes)
+        .select_from(sa_.join(a, a.c.id == sa_.c.article_id))
+        .where(sa_.c.profile == profile, a.c.dated >= since, a.c.dated < before)
+    )
+    return Counter(r.themes[0] for r in rows if r.themes)
+
+
+# -- editors' decisions ----------------------------------------------------------------------
+
+
+def _log(
+    conn: sa.Connection,
+    profile: str,
+    action: str,
+    story_id: int,
+    *,
+    other: int | None = None,
+    articles: Sequence[int] = (),
+    by: str = "cli",
+) -> None:
+    conn.execute(
+        sa.insert(story_overrides).values(
+            profile=profile,
+            action=action,
+            story_id=story_id,
+            other_id=other,
+            article_ids=list(articles),
+            at=utcnow(),
+            by=by,
+        )
+    )
+
+
+def _require(conn: sa.Connection, profile: str, story_id: int) -> None:
+    s = stories
+    found = conn.execute(
+        sa.select(s.c.merged_into).where(s.c.id == story_id, s.c.profile == profile)
+    ).first()
+    if found is None:
+        raise InputError(f"story {story_id}", f"no such story for profile {profile}")
+    if found.merged_into is not None:
+        raise InputError(f"story {story_id}", f"merged into story {found.merged_into}")
+
+
+def set_flag(
+    conn: sa.Connection,
+    profile: str,
+    story_id: int,
+    flag: str,
+    value: bool = True,
+    *,
+    by: str = "cli",
+) -> None:
+    """Pin (always in the digest) or hide (never in it); ``value=False`` undoes it."""
+    if flag not in {"pinned", "hidden"}:
+        raise ValueError(flag)
+    lock_for_writing(conn)
+    _require(conn, profile, story_id)
+    values: dict[str, Any] = {flag: value, "updated_at": utcnow()}
+    if value:  # pinned and hidden exclude each other: the latest decision wins
+        values["hidden" if flag == "pinned" else "pinned"] = False
+    conn.execute(sa.update(stories).where(stories.c.id == story_id).values(**values))
+    action = {"pinned": "pin", "hidden": "hide"}[flag]
+    _log(conn, profile, action if value else f"un{action}", story_id, by=by)
+
+
+def merge(
+    conn: sa.Connection, profile: str, into: int, others: Sequence[int], *, by: str = "cli"
+) -> None:
+    """Fold ``others`` into story ``into``: their articles move, they are marked merged."""
+    lock_for_writing(conn)
+    for sid in (into, *others):
+        _require(conn, profile, sid)
+    for other in others:
+        if other == into:
+            continue
+        conn.execute(
+            sa.update(story_articles)
+            .where(story_articles.c.story_id == other)
+            .values(story_id=into)
+        )
+        conn.execute(
+            sa.update(stories)
+            .where(stories.c.id == other)
+            .values(merged_into=into, updated_at=utcnow())
+        )
+        _log(conn, profile, "merge", into, other=other, by=by)
+    _refresh_dates(conn, into)
+
+
+def split(
+    conn: sa.Connection, profile: str, story_id: int, article_ids: Sequence[int], *, by: str = "cli"
+) -> int:
+    """Move ``article_ids`` out of a story into a new one; returns the new story's id."""
+    lock_for_writing(conn)
+    _require(conn, profile, story_id)
+    sa_ = story_articles
+    moving = [
+        r.article_id
+        for r in conn.execute(
+            sa.select(sa_.c.article_id).where(
+                sa_.c.story_id == story_id, sa_.c.article_id.in_(list(article_ids))
+            )
+        )
+    ]
+    if not moving or len(moving) != len(set(article_ids)):
+        missing = sorted(set(article_ids) - set(moving))
+        raise InputError(f"story {story_id}", f"articles {missing} are not in this story")
+    title = conn.execute(sa.select(articles.c.title).where(articles.c.id == moving[0])).scalar()
+    new_id = create(conn, profile, title or f"Split from story {story_id}", None, None)
+    conn.execute(
+        sa.update(sa_)
+        .where(sa_.c.article_id.in_(moving), sa_.c.profile == profile)
+        .values(story_id=new_id, duplicate_of=None)
+    )
+    for sid in (story_id, new_id):
+        _refresh_dates(conn, sid)
+    _log(conn, profile, "split", story_id, other=new_id, articles=moving, by=by)
+    return new_id
+
+
+def _refresh_dates(conn: sa.Connection, story_id: int) -> None:
+    a = articles
+    span = conn.execute(
+        sa.select(sa.func.min(a.c.dated), sa.func.max(a.c.dated))
+        .select_from(a.join(story_articles, story_articles.c.article_id == a.c.id))
+        .where(story_articles.c.story_id == story_id)
+    ).one()
+    conn.execute(
+        sa.update(stories)
+        .where(stories.c.id == story_id)
+        .values(first_seen=span[0], last_seen=span[1], updated_at=utcnow())
+    )
+
+
+def overrides(conn: sa.Connection, profile: str) -> list[dict[str, Any]]:
+    """The log of editors' decisions, oldest first."""
+    o = story_overrides
+    rows = conn.execute(sa.select(o).where(o.c.profile == profile).order_by(o.c.id)).mappings()
+    return [dict(r) for r in rows]
+
+
+# -- published digests -----------------------------------------------------------------------
+
+
+def publish(
+    conn: sa.Connection,
+    profile: str,
+    period_from: date,
+    period_to: date,
+    content: dict[str, Any],
+    *,
+    by: str = "cli",
+) -> int:
+    """Store a digest as the next published version of its period; returns the version."""
+    lock_for_writing(conn)
+    v = digest_versions
+    latest = conn.execute(
+        sa.select(sa.func.max(v.c.version)).where(
+            v.c.profile == profile, v.c.period_from == period_from, v.c.period_to == period_to
+        )
+    ).scalar()
+    version = (latest or 0) + 1
+    conn.execute(
+        sa.insert(v).values(
+            profile=profile,
+            period_from=period_from,
+            period_to=period_to,
+            version=version,
+            content=content,
+            published_at=utcnow(),
+            published_by=by,
+        )
+    )
+    return version
+
+
+def published(
+    conn: sa.Connection, profile: str, *, before: date | None = None, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Published digests, newest period first, the latest version of each period only."""
+    v = digest_versions
+    stmt = sa.select(v).where(v.c.profile == profile)
+    if before is not None:
+        stmt = stmt.where(v.c.period_to < before)
+    rows = conn.execute(stmt.order_by(v.c.period_to.desc(), v.c.version.desc())).mappings()
+    seen: set[tuple[date, date]] = set()
+    out: list[dict[str, Any]] = []
+    for r in rows:
+        if (r["period_from"], r["period_to"]) not in seen:
+            seen.add((r["period_from"], r["period_to"]))
+            out.append(dict(r))
+        if limit is not None and len(out) >= limit:
+            break
+    return out

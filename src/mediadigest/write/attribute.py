@@ -1,0 +1,165 @@
+"""Locked attribution: who published what and when, from metadata; quotes checked word for word.
+
+The attribution line says only what the article's metadata says (outlet, date, author, kind).
+A quote reaches the digest only if its words are, after normalising quote marks and white
+space, exactly in the source text, with the speaker the analyse stage found. "Arguing" is for
+opinion pieces only; an item written from a headline or a lead says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from mediadigest.model import Article, Quote
+from mediadigest.profile import Profile, matchable
+from mediadigest.write import style
+
+__all__ = ["Lede", "attribution", "normalise_quote", "pick_quote", "source_note", "verified"]
+
+_QUOTE_MARKS = str.maketrans({c: '"' for c in "“”„‟«»‹›"} | {c: "'" for c in "‘’‚‛`´"})
+_SPACE = re.compile(r"\s+")
+# A first word that may be lower-cased after "that": function words, not names.
+_COMMON_START = {
+    "a",
+    "an",
+    "the",
+    "its",
+    "their",
+    "there",
+    "in",
+    "on",
+    "at",
+    "as",
+    "after",
+    "before",
+    "during",
+    "with",
+    "while",
+    "for",
+    "by",
+    "from",
+    "according",
+    "some",
+    "many",
+    "most",
+    "several",
+    "both",
+    "under",
+    "over",
+    "since",
+    "despite",
+    "amid",
+}
+# A first sentence that opens with a pronoun needs what came before it: never absorbed.
+_PRONOUNS = {"he", "she", "they", "we", "i", "it", "this", "these", "those", "that"}
+
+
+def normalise_quote(text: str) -> str:
+    """Quote marks unified, white space collapsed: the form quotes are compared in."""
+    return _SPACE.sub(" ", text.translate(_QUOTE_MARKS)).strip()
+
+
+def verified(quote: Quote, source: str) -> bool:
+    """The quote's words are, word for word, in the source (at its span or anywhere)."""
+    want = normalise_quote(quote.text)
+    if not want:
+        return False
+    if normalise_quote(source[quote.start : quote.end]) == want:
+        return True
+    return want in normalise_quote(source)
+
+
+def pick_quote(
+    articles: Sequence[Article], profile: Profile | None = None
+) -> tuple[Quote, Article] | None:
+    """The most salient verified quote with a named speaker: a known person, on the country."""
+    best: tuple[float, Quote, Article] | None = None
+    for rank, art in enumerate(articles):
+        for q in art.quotes:
+            if not q.speaker or not verified(q, art.text):
+                continue
+            words = len(q.text.split())
+            score = 1.0 - 0.1 * rank + min(words, 40) / 40 - (0.5 if words > 80 else 0.0)
+            if profile is not None:
+                kinds = {t.kind for _, _, t in profile.scan(matchable(f"{q.speaker}. {q.text}"))}
+                score += 0.5 * ("person" in kinds) + 0.3 * ("country" in kinds)
+            if best is None or score > best[0]:
+                best = (score, q, art)
+    return (best[1], best[2]) if best else None
+
+
+@dataclass(slots=True)
+class Lede:
+    """The attribution sentence; ``absorbs`` says it ends with the first summary sentence."""
+
+    text: str
+    absorbs: bool = False
+
+
+def _absorbable(sentence: str) -> str | None:
+    """The sentence as it reads after "that", or None if it cannot follow it verbatim."""
+    first = sentence.split(maxsplit=1)[0] if sentence.split() else ""
+    if not first or not first[0].isalpha() or sentence.rstrip().endswith("?"):
+        return None
+    word = first.strip(",;:").casefold()
+    if word in _PRONOUNS or (first.isupper() and len(first) > 1):  # pronoun, or a DATELINE
+        return None
+    if first[0].islower():
+        return sentence
+    if word in _COMMON_START:
+        return first[0].lower() + sentence[1:]
+    # A capitalised first word that is not a common word is a name: it stays as it is.
+    return sentence
+
+
+def attribution(
+    art: Article, profile: Profile, *, first: str | None = None, written_from: str = "text"
+) -> Lede:
+    """``Japan’s Jiji Press reported on Dec. 18 that …``, from the article's metadata only."""
+    outlet = style.outlet_name(art.outlet, art.outlet_country, profile.country_code)
+    when = f" on {style.day(art.published.date())}" if art.published else ""
+    kind = getattr(art, "kind", "news") or "news"
+    author = art.author
+    att = getattr(art, "attribution", None)
+    role = f", {att.author_role}," if att is not None and att.author_role else ""
+    clause = _absorbable(first) if first and written_from == "text" else None
+    if kind == "opinion" and author:
+        head = f"{outlet} published an opinion piece{when} by {author}{role.rstrip(',')}"
+        return Lede(f"{head}, arguing that {clause}", True) if clause else Lede(f"{head}.")
+    if kind == "interview":
+        who = (att.interviewee if att is not None else None) or _main_speaker(art)
+        return Lede(f"{outlet} published an interview{when}{f' with {who}' if who else ''}.")
+    if kind == "press_release":
+        return Lede(f"{outlet} published a press release{when}.")
+    if kind == "sponsored":
+        return Lede(f"{outlet} published sponsored content{when}.")
+    if author:
+        noun = "an analysis" if kind == "analysis" else "an article"
+        return Lede(f"{outlet} published {noun}{when} by {author}{role.rstrip(',')}.")
+    citing = _citing(art, outlet)
+    if clause:
+        return Lede(f"{outlet} reported{when}{citing} that {clause}", True)
+    return Lede(f"{outlet} reported{when}{citing.rstrip(',')}.")
+
+
+def _citing(art: Article, outlet: str) -> str:
+    source = getattr(art, "reported_by", None) or getattr(art, "origin", None)
+    if source and source.casefold() not in outlet.casefold():
+        return f", citing {source},"
+    return ""
+
+
+def _main_speaker(art: Article) -> str | None:
+    speakers = [q.speaker for q in art.quotes if q.speaker]
+    return max(set(speakers), key=speakers.count) if speakers else None
+
+
+def source_note(written_from: str) -> str | None:
+    """What an item written from less than the article tells the reader."""
+    if written_from == "headline":
+        return "Only the headline was available; this item goes no further than it."
+    if written_from == "lead":
+        return "Written from the lead only; the full article was not available."
+    return None

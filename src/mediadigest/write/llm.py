@@ -1,0 +1,211 @@
+"""Optional abstractive writer: an OpenAI-compatible chat endpoint rewrites items from evidence.
+
+The model sees only the extracted evidence of an item (its sentences and quote) and rewrites
+the summary as prose; the attribution line and the quote stay locked. Every sentence it writes
+must be grounded: its names, numbers and dates must occur in the item's source articles. An
+item whose rewrite fails the check, times out or errs keeps its extractive text, and the
+digest's ``notes`` say why.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import httpx
+
+from mediadigest.errors import ConfigError
+from mediadigest.model import Article, Digest, DigestItem
+from mediadigest.write.summarise import sentences
+
+log = logging.getLogger(__name__)
+
+__all__ = ["LLMConfig", "grounding_problems", "rewrite"]
+
+_NAME = re.compile(r"\b[A-ZА-ЯЁ][\w'’-]*(?:\s+[A-ZА-ЯЁ][\w'’-]*)*")
+_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+_OPENERS = {
+    "The",
+    "A",
+    "An",
+    "In",
+    "On",
+    "At",
+    "As",
+    "It",
+    "Its",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "He",
+    "She",
+    "They",
+    "We",
+    "According",
+    "After",
+    "While",
+    "But",
+    "And",
+    "Meanwhile",
+    "However",
+    "Also",
+    "Both",
+    "Such",
+    "For",
+    "With",
+    "By",
+    "From",
+}
+SYSTEM = (
+    "You edit a weekly digest of foreign media coverage. Rewrite the evidence as 2 to 4 plain, "
+    "neutral sentences of prose for one digest item. Use only facts stated in the evidence: no "
+    "new names, numbers or dates, no opinions. Do not repeat the attribution or the quote. "
+    "Answer with the sentences only."
+)
+
+
+@dataclass(slots=True, frozen=True)
+class LLMConfig:
+    """Where the chat endpoint is: ``url`` is the API base (``…/v1``), ``model`` its name."""
+
+    url: str
+    model: str
+    key: str | None = None
+    timeout: float = 30.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> LLMConfig:
+        """From ``MEDIADIGEST_LLM_URL``, ``_MODEL``, ``_KEY``, ``_TIMEOUT`` (the CLI passes env)."""
+        url, model = env.get("MEDIADIGEST_LLM_URL"), env.get("MEDIADIGEST_LLM_MODEL")
+        if not url or not model:
+            raise ConfigError("--writer llm needs MEDIADIGEST_LLM_URL and MEDIADIGEST_LLM_MODEL")
+        try:
+            timeout = float(env.get("MEDIADIGEST_LLM_TIMEOUT", "30"))
+        except ValueError as exc:
+            raise ConfigError(f"MEDIADIGEST_LLM_TIMEOUT: not a number ({exc})") from exc
+        return cls(url.rstrip("/"), model, env.get("MEDIADIGEST_LLM_KEY"), timeout)
+
+
+def _tokens(sentence: str) -> set[str]:
+    """The names, numbers and dates a sentence asserts (sentence-initial openers aside)."""
+    found = {m.group() for m in _NUMBER.finditer(sentence)}
+    for m in _NAME.finditer(sentence):
+        words = m.group().split()
+        if m.start() == 0 and words[0] in _OPENERS:
+            words = words[1:]
+        found.update(w.strip("’'") for w in words if w.strip("’'"))
+    return found
+
+
+def grounding_problems(text: str, sources: Sequence[str]) -> list[str]:
+    """Names, numbers and dates in ``text`` that no source contains (empty: grounded)."""
+    corpus = " ".join(" ".join(s.split()) for s in sources)
+    bare = corpus.replace(",", "")
+    missing = []
+    asserted = {t for s in sentences(text) for t in _tokens(s.text)}
+    for token in sorted(asserted):
+        plain = token.replace(",", "")
+        if token not in corpus and plain not in bare:
+            missing.append(token)
+    return missing
+
+
+def _ask(client: httpx.Client, config: LLMConfig, prompt: str) -> str:
+    headers = {"Authorization": f"Bearer {config.key}"} if config.key else {}
+    body = {
+        "model": config.model,
+        "temperature": 0,
+        "messages": [{"role": "system", "content": SYSTEM}, {"role": "user", "content": prompt}],
+    }
+    response = client.post(f"{config.url}/chat/completions", json=body, headers=headers)
+    response.raise_for_status()
+    return str(response.json()["choices"][0]["message"]["content"]).strip()
+
+
+def _prompt(item: DigestItem) -> str:
+    quote = f"\nQuote (locked, do not repeat): {item.quote.text}" if item.quote else ""
+    evidence = "\n".join(f"- {s}" for s in item.summary)
+    return (
+        f"Headline: {item.headline}\nAttribution (locked): {item.attribution}{quote}\n"
+        f"Evidence:\n{evidence}"
+    )
+
+
+def _rewrite_item(
+    client: httpx.Client, config: LLMConfig, item: DigestItem, sources: Sequence[str]
+) -> tuple[DigestItem, str | None]:
+    """The item with the model's prose, or unchanged with the reason it was kept."""
+    if not item.summary:
+        return item, None  # a headline-only item has nothing to rewrite from
+    try:
+        text = _ask(client, config, _prompt(item))
+    except (httpx.HTTPError, KeyError, IndexError, TypeError, ValueError) as exc:
+        return item, f"{type(exc).__name__}: {exc}"
+    prose = [s.text for s in sentences(" ".join(text.split()))]
+    if not prose:
+        return item, "empty answer"
+    if missing := grounding_problems(" ".join(prose), sources):
+        return item, "not in the sources: " + ", ".join(missing[:5])
+    return replace(item, summary=prose), None
+
+
+def rewrite(
+    digest: Digest,
+    articles: Mapping[int, Article],
+    config: LLMConfig,
+    *,
+    transport: httpx.BaseTransport | None = None,
+) -> Digest:
+    """The digest with each item's summary rewritten where the rewrite is grounded."""
+    items, notes, written = [], list(digest.notes), 0
+    with httpx.Client(timeout=config.timeout, transport=transport) as client:
+        for n, item in enumerate(digest.items, 1):
+            ids = {int(e["article_id"]) for e in item.evidence if e.get("article_id")}
+            sources = [f"{a.title}\n{a.text}" for i in ids if (a := articles.get(i))]
+            new, problem = _rewrite_item(client, config, item, sources)
+            if problem:
+                notes.append(f"item {n}: kept the extractive text ({problem})")
+                log.warning("llm writer, item %d: %s", n, problem)
+            elif new is not item:
+                written += 1
+            items.append(new)
+        intro, problem = _rewrite_intro(client, config, digest, items, articles)
+    if problem:
+        notes.append(f"intro: kept the extractive text ({problem})")
+    if written:
+        notes.append(
+            f"{written} item(s) rewritten by {config.model}; their evidence lists "
+            "the extracted sentences they were written from"
+        )
+    writer = "llm" if written or intro != digest.intro else digest.writer
+    return replace(digest, intro=intro, items=items, notes=notes, writer=writer)
+
+
+def _rewrite_intro(
+    client: httpx.Client,
+    config: LLMConfig,
+    digest: Digest,
+    items: Sequence[DigestItem],
+    articles: Mapping[int, Article],
+) -> tuple[str, str | None]:
+    if not items:
+        return digest.intro, None
+    listed = "\n".join(f"- {i.headline}: {' '.join(i.summary[:1])}" for i in items)
+    prompt = (
+        f"Write the digest's opening paragraph (two sentences): what was selected and, in "
+        f"one sentence, the week's main stories.\nCurrent intro: {digest.intro}\n"
+        f"Stories:\n{listed}"
+    )
+    try:
+        text = " ".join(_ask(client, config, prompt).split())
+    except (httpx.HTTPError, KeyError, IndexError, TypeError, ValueError) as exc:
+        return digest.intro, f"{type(exc).__name__}: {exc}"
+    sources = [digest.intro, *(f"{a.title}\n{a.text}" for a in articles.values())]
+    if not text:
+        return digest.intro, "empty answer"
+    if missing := grounding_problems(text, sources):
+        return digest.intro, "not in the sources: " + ", ".join(missing[:5])
+    return text, None

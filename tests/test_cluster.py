@@ -1,0 +1,108 @@
+"""Clustering: reports of one event group together, other events apart; seeds stay seeds."""
+
+from datetime import UTC, datetime, timedelta
+
+from mediadigest.stories.cluster import ClusterDoc, ClusterParams, cluster
+
+DAY = datetime(2025, 12, 18, 9, tzinfo=UTC)
+
+
+def _doc(
+    key: int,
+    title: str,
+    lead: str = "",
+    *,
+    days: float = 0,
+    outlet: str | None = None,
+    entities: tuple[str, ...] = (),
+) -> ClusterDoc:
+    return ClusterDoc(key, title, lead, entities, DAY + timedelta(days=days), outlet=outlet)
+
+
+EMPEROR = [
+    _doc(
+        0,
+        "Emperor Naruhito receives Kazakh President Tokayev in Tokyo",
+        "The Emperor and Tokayev talked about the Caspian Sea and water.",
+        outlet="Jiji",
+    ),
+    _doc(
+        1,
+        "Tokayev raises Caspian Sea shallowing with Japan's emperor",
+        "Tokayev discussed the Caspian Sea with Emperor Naruhito in Tokyo.",
+        outlet="TASS",
+    ),
+    _doc(
+        2,
+        "Tokayev seeks Japanese help as the Caspian Sea shrinks",
+        "Tokayev met Emperor Naruhito and asked for help with water.",
+        outlet="Reuters",
+        days=1,
+    ),
+]
+URANIUM = _doc(
+    3,
+    "Kazatomprom cuts its uranium output forecast for 2026",
+    "The state miner blamed sulphuric acid shortages.",
+    outlet="TCA",
+)
+
+
+def test_three_reports_of_one_event_form_one_story_and_another_event_its_own():
+    assert cluster([*EMPEROR, URANIUM]) == [[0, 1, 2], [3]]
+
+
+def test_a_single_document_is_a_story_of_its_own():
+    assert cluster([URANIUM]) == [[0]]
+    assert cluster([]) == []
+
+
+def test_the_same_words_weeks_apart_are_two_stories():
+    later = _doc(4, URANIUM.title, URANIUM.lead, days=30, outlet="Other")
+    assert cluster([URANIUM, later]) == [[0], [1]]
+
+
+def test_one_outlets_two_reports_on_a_topic_stay_apart_without_third_party_support():
+    grain = _doc(
+        0,
+        "Grain exports across the Caspian from Aktau hit a record",
+        "Aktau port shipped a record amount of wheat.",
+        outlet="Ledger",
+    )
+    ferry = _doc(
+        1,
+        "New ferry line links Aktau and Baku across the Caspian",
+        "A ferry from Aktau port will carry lorries.",
+        outlet="Ledger",
+        days=2,
+    )
+    assert cluster([grain, ferry]) == [[0], [1]]
+
+
+def test_shared_entities_join_reports_that_share_few_words():
+    params = ClusterParams(entity_weight=2.0)
+    a = _doc(
+        0,
+        "Leaders dine in Tokyo",
+        "A dinner for visiting presidents.",
+        entities=("Kassym-Jomart Tokayev", "Sanae Takaichi"),
+    )
+    b = _doc(
+        1,
+        "Summit guests arrive",
+        "Presidents landed for the summit.",
+        entities=("Kassym-Jomart Tokayev", "Sanae Takaichi"),
+    )
+    assert cluster([a, b], params) == [[0, 1]]
+
+
+def test_a_new_report_joins_an_existing_story():
+    docs = [*EMPEROR[:2], URANIUM, EMPEROR[2]]
+    groups = cluster(docs, seeds=[[0, 1], [2]])
+    assert [0, 1, 3] in groups and [2] in groups
+
+
+def test_two_existing_stories_never_merge_however_alike():
+    twin = _doc(4, EMPEROR[0].title, EMPEROR[0].lead, outlet="Other")
+    groups = cluster([EMPEROR[0], twin], seeds=[[0], [1]])
+    assert groups == [[0], [1]]

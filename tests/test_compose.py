@@ -1,0 +1,157 @@
+"""Items from stories: locked attribution, verified quotes, honest sources, framing, intro."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from mediadigest.model import Article, DigestItem, Grade, Hit, Quote, Relevance, Story
+from mediadigest.profile import load_profile
+from mediadigest.write import attribute
+from mediadigest.write.compose import compose_story, intro
+
+BODY = (
+    "Kazakhstan will build its first nuclear power plant near Lake Balkhash, the government "
+    "said on Monday, after years of debate about the project.\n\n"
+    "The plant will have two reactors and should start work in the middle of the next decade, "
+    "officials said at a briefing in Astana.\n\n"
+    '"This plant will give our industry the stable power it needs for decades," said '
+    "Almasadam Satkaliyev, the energy minister of Kazakhstan.\n\n"
+    "Critics say the region's water supply is already under strain."
+)
+
+
+@pytest.fixture(scope="module")
+def profile():
+    return load_profile("kazakhstan")
+
+
+def _art(
+    aid: int = 1,
+    *,
+    text: str = BODY,
+    outlet: str = "Jiji Press",
+    country: str = "JP",
+    author: str | None = None,
+    kind: str = "news",
+    quotes: list[Quote] | None = None,
+    title: str = "Kazakhstan picks a site for its first nuclear plant",
+) -> Article:
+    rel = Relevance(6.0, Grade.SUBJECT, True, [Hit("Kazakhstan", "Kazakhstan", "country", "title")])
+    start = text.find("This plant")
+    found = (
+        [
+            Quote(
+                text[start : text.find(',"', start)],
+                "Almasadam Satkaliyev",
+                start,
+                text.find(',"', start),
+            )
+        ]
+        if start >= 0
+        else []
+    )
+    art = Article(
+        url=f"https://x.example/{aid}",
+        canonical_url=f"u{aid}",
+        content_hash=f"h{aid}",
+        title=title,
+        text=text,
+        outlet=outlet,
+        outlet_country=country,
+        author=author,
+        published=datetime(2025, 12, 16, 9, tzinfo=UTC),
+        relevance=rel,
+        quotes=found if quotes is None else quotes,
+        id=aid,
+    )
+    art.kind = kind
+    return art
+
+
+def test_a_news_report_without_author_reads_reported_on_date_that(profile):
+    item = compose_story(Story(1, "t", [_art()]), profile)
+    assert item.attribution.startswith(
+        "Japan’s Jiji Press reported on Dec. 16 that Kazakhstan will"
+    )
+    assert item.evidence[0]["sentence"] == -1  # the sentence the attribution line ends with
+
+
+def test_arguing_is_said_of_opinion_pieces_only(profile):
+    opinion = compose_story(Story(1, "t", [_art(author="Aliya Omar", kind="opinion")]), profile)
+    news = compose_story(Story(1, "t", [_art(author="Aliya Omar")]), profile)
+    assert "by Aliya Omar, arguing that Kazakhstan will build" in opinion.attribution
+    assert news.attribution == "Japan’s Jiji Press published an article on Dec. 16 by Aliya Omar."
+    assert "arguing" not in " ".join([news.attribution, *news.summary])
+
+
+def test_a_verified_quote_keeps_the_speaker_analyse_found(profile):
+    item = compose_story(Story(1, "t", [_art()]), profile)
+    assert item.quote is not None and item.quote.speaker == "Almasadam Satkaliyev"
+    assert item.quote.text.startswith("This plant will give our industry")
+
+
+def test_a_quote_not_in_the_source_word_for_word_is_dropped(profile):
+    forged = Quote("This plant will give us cheap power for ever", "Almasadam Satkaliyev", 0, 10)
+    item = compose_story(Story(1, "t", [_art(quotes=[forged])]), profile)
+    assert item.quote is None
+
+
+def test_quote_marks_and_spacing_do_not_fail_verification():
+    quote = Quote("“We are  ready,” he said", "Tokayev", 0, 5)
+    assert attribute.verified(quote, 'He told us: "We are ready," he said.')
+
+
+def test_a_headline_only_item_says_so_and_adds_nothing(profile):
+    art = _art(text="Kazakhstan picks a site for its first nuclear plant")
+    item = compose_story(Story(1, "t", [art]), profile)
+    assert item.summary == [] and item.quote is None and item.written_from == "headline"
+    assert item.note == "Only the headline was available; this item goes no further than it."
+
+
+def test_a_lead_only_item_uses_that_lead_alone(profile):
+    lead = "Kazakhstan will build its first nuclear plant near Lake Balkhash, the government said."
+    item = compose_story(Story(1, "t", [_art(text=lead)]), profile)
+    assert item.written_from == "lead" and "lead only" in (item.note or "")
+    assert " ".join([item.attribution, *item.summary]).endswith(lead[1:])
+
+
+def test_the_other_outlets_are_named_with_their_dates(profile):
+    story = Story(1, "t", [_art(1), _art(2, outlet="TASS", country="RU", text=BODY + " More.")])
+    item = compose_story(story, profile)
+    assert item.also == "The story was also covered by Russia’s TASS (Dec. 16)."
+
+
+def test_framing_compares_outlet_countries(profile):
+    energy = BODY + "\n\nThe reactors will burn uranium from Kazatomprom, an energy official said."
+    water = (
+        "Kazakhstan's nuclear plant plan worries ecologists at Lake Balkhash, whose water "
+        "level keeps falling, and farmers who depend on the lake.\n\n" + BODY
+    )
+    story = Story(
+        1,
+        "t",
+        [
+            _art(1, text=energy),
+            _art(
+                2,
+                outlet="TASS",
+                country="RU",
+                text=water,
+                title="Ecologists fear for Lake Balkhash water",
+            ),
+        ],
+    )
+    item = compose_story(story, profile)
+    assert item.framing is not None and item.framing.startswith(
+        "Coverage differed by outlet country"
+    )
+    assert "in Japan, Jiji Press" in item.framing and "in Russia, TASS" in item.framing
+
+
+def test_the_intro_names_the_main_stories_in_one_sentence(profile):
+    items = [
+        DigestItem(f"Headline {i}", "Jiji Press", "JP", None, None, [], None, "") for i in range(3)
+    ]
+    text = intro(items, profile, date(2025, 12, 15), date(2025, 12, 21))
+    assert text.endswith("features “Headline 0”, “Headline 1” and “Headline 2”.")
+    assert "for Dec. 15–21, 2025" in text

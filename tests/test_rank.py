@@ -1,0 +1,112 @@
+"""Ranking explains itself; selection keeps pins, drops hidden stories, and diversifies."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from mediadigest.model import Article, Grade, Hit, Relevance, Story
+from mediadigest.profile import load_profile
+from mediadigest.stories.rank import coverage, rank
+from mediadigest.stories.select import Selection, select
+
+UNTIL = date(2025, 12, 21)
+TEXT = "Kazakhstan signed the deal on Tuesday. " * 40
+
+
+@pytest.fixture(scope="module")
+def profile():
+    return load_profile("kazakhstan")
+
+
+def _art(
+    aid: int,
+    outlet: str,
+    country: str | None = None,
+    *,
+    field: str = "title",
+    title: str = "Kazakhstan signs a deal",
+    text: str = TEXT,
+    day: int = 18,
+) -> Article:
+    rel = Relevance(6.0, Grade.SUBJECT, True, [Hit("Kazakhstan", "Kazakhstan", "country", field)])
+    return Article(
+        url=f"https://{outlet.lower()}.example/{aid}",
+        canonical_url=f"u{aid}",
+        content_hash=f"h{aid}",
+        title=title,
+        text=text,
+        outlet=outlet,
+        outlet_country=country,
+        published=datetime(2025, 12, day, tzinfo=UTC),
+        relevance=rel,
+        id=aid,
+    )
+
+
+def _story(sid: int, *arts: Article, title: str = "A story") -> Story:
+    return Story(sid, title, list(arts))
+
+
+def test_a_story_in_three_outlets_and_countries_outranks_one_outlet(profile):
+    broad = _story(1, _art(1, "Jiji Press", "JP"), _art(2, "TASS", "RU"), _art(3, "Reuters", "GB"))
+    narrow = _story(2, _art(4, "Steppe Wire", "KZ"))
+    assert [s.id for s in rank([narrow, broad], profile, until=UNTIL)] == [1, 2]
+    assert "3 outlets in 3 countries" in broad.reasons
+
+
+def test_the_country_in_the_headline_outranks_a_passing_mention(profile):
+    headline = _story(1, _art(1, "Reuters", "GB", field="title"))
+    passing = _story(2, _art(2, "Reuters", "GB", field="body"))
+    assert [s.id for s in rank([passing, headline], profile, until=UNTIL)] == [1, 2]
+    assert "Kazakhstan in the headline" in headline.reasons
+
+
+def test_a_story_already_in_the_last_digest_loses_novelty(profile):
+    old = _story(1, _art(1, "Reuters", "GB"))
+    new = _story(2, _art(2, "Reuters", "GB"))
+    previous = [{"story_id": 1, "headline": "Kazakhstan signs a deal", "summary": []}]
+    assert [s.id for s in rank([old, new], profile, until=UNTIL, previous=previous)] == [2, 1]
+    assert any("from the last digest" in r for r in old.reasons)
+
+
+def test_a_feed_summary_is_a_lead_and_a_bare_title_a_headline():
+    summary = "Kazakhstan signed a deal for a wind farm with Gulf investors, the ministry said."
+    assert coverage(_art(1, "A", text=TEXT)) == "text"
+    assert coverage(_art(1, "A", text=summary)) == "lead"
+    assert coverage(_art(1, "A", title="Kazakhstan signs", text="Kazakhstan signs")) == "headline"
+
+
+def _scored(sid: int, score: float, themes: list[str], title: str) -> Story:
+    story = Story(sid, title, [], score=score)
+    story.themes = themes
+    return story
+
+
+def test_a_pinned_story_is_selected_whatever_its_score():
+    stories = [_scored(i, 1.0 - i / 10, ["energy"], f"Story {i}") for i in range(5)]
+    stories[4].pinned = True
+    picked = select(stories, Selection(size=2, minimum=1))
+    assert stories[4] in picked and len(picked) == 2
+    assert picked[0].reasons[0] == "pinned by an editor"
+
+
+def test_a_hidden_story_is_never_selected():
+    stories = [_scored(1, 0.9, ["energy"], "Top"), _scored(2, 0.5, ["sport"], "Other")]
+    stories[0].hidden = True
+    assert [s.id for s in select(stories)] == [2]
+
+
+def test_diversity_prefers_another_theme_over_a_near_twin():
+    stories = [
+        _scored(1, 0.90, ["energy"], "Uranium output cut"),
+        _scored(2, 0.85, ["energy"], "Uranium output cut again"),
+        _scored(3, 0.80, ["education"], "New university campus"),
+    ]
+    assert [s.id for s in select(stories, Selection(size=2, minimum=1))] == [1, 3]
+
+
+def test_selection_stops_at_the_size_and_every_pick_says_why():
+    stories = [_scored(i, 0.9, [f"t{i}"], f"Story number {i}") for i in range(12)]
+    picked = select(stories, Selection(size=10))
+    assert len(picked) == 10
+    assert all(s.reasons[0].startswith("chosen ") for s in picked)

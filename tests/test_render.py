@@ -1,0 +1,98 @@
+"""Renderers: e-mail HTML, Atom, DOCX, JSON round trip, files written whole."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import docx
+
+from mediadigest.model import Digest, DigestItem, Quote
+from mediadigest.write.render import Format, from_dict, render, to_atom, to_dict, write_file
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _digest() -> Digest:
+    item = DigestItem(
+        headline="Kazakhstan & Japan <sign> a deal",
+        outlet="Jiji Press",
+        outlet_country="JP",
+        published=date(2025, 12, 18),
+        author=None,
+        summary=["One sentence.", "Two."],
+        quote=Quote("We are ready.", "Tokayev", 0, 13),
+        attribution="Japan’s Jiji Press reported on Dec. 18.",
+        sources=[{"url": "https://jiji.example/a?x=1&y=2", "outlet": "Jiji Press"}],
+        evidence=[{"sentence": 0, "article_id": 1, "start": 0, "end": 4}],
+        article_id=1,
+        story_id=5,
+        also="The story was also covered by TASS (Dec. 18).",
+        note="Written from the lead only; the full article was not available.",
+    )
+    return Digest(
+        date(2025, 12, 15),
+        date(2025, 12, 21),
+        "Intro.",
+        [item],
+        trend="Of 1 story this week, 1 is new and 0 continue from before.",
+    )
+
+
+def test_html_is_email_safe_inline_css_and_no_scripts():
+    html = render(_digest(), Format.html)
+    assert "<script" not in html and "<style" not in html and "<link" not in html
+    assert 'style="' in html and "<table" in html
+    assert "Kazakhstan &amp; Japan &lt;sign&gt; a deal" in html
+    assert 'href="https://jiji.example/a?x=1&amp;y=2"' in html
+
+
+def test_html_carries_attribution_quote_also_and_note():
+    html = render(_digest(), Format.html)
+    for text in (
+        "Japan’s Jiji Press reported on Dec. 18.",
+        "“We are ready,” Tokayev said.",
+        "also covered by TASS",
+        "Written from the lead only",
+    ):
+        assert text in html
+
+
+def test_atom_feed_has_one_entry_per_published_digest():
+    at = datetime(2025, 12, 22, 8, tzinfo=UTC)
+    older = Digest(date(2025, 12, 8), date(2025, 12, 14), "Earlier.", [])
+    feed = ET.fromstring(to_atom([(_digest(), 2, at), (older, 1, at)]))
+    entries = feed.findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}title") for e in entries] == [
+        "Foreign media digest: Dec. 15–21, 2025",
+        "Foreign media digest: Dec. 8–14, 2025",
+    ]
+    assert entries[0].findtext(f"{ATOM}id").endswith("/2025-12-15/2025-12-21/v2")
+    assert "Kazakhstan &amp; Japan" in entries[0].findtext(f"{ATOM}content")
+    assert feed.findtext(f"{ATOM}updated") == "2025-12-22T08:00:00Z"
+
+
+def test_docx_opens_in_word_with_headings_and_the_quote():
+    body = render(_digest(), Format.docx)
+    assert isinstance(body, bytes)
+    doc = docx.Document(io.BytesIO(body))
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[0] == "Foreign media digest: Dec. 15–21, 2025"
+    assert "Kazakhstan & Japan <sign> a deal" in texts
+    assert "“We are ready,” Tokayev said." in texts
+
+
+def test_json_round_trips_through_from_dict():
+    digest = _digest()
+    assert to_dict(from_dict(to_dict(digest))) == to_dict(digest)
+
+
+def test_write_file_writes_binary_and_text_formats_whole(tmp_path: Path):
+    for fmt in Format:
+        target = tmp_path / f"digest.{fmt.value}"
+        write_file(_digest(), fmt, target)
+        assert target.stat().st_size > 0
+        assert not target.with_name(target.name + ".tmp").exists()
+    assert (tmp_path / "digest.docx").read_bytes()[:2] == b"PK"  # a zip, as .docx is

@@ -1,0 +1,189 @@
+"""Stories end to end: JSONL fixtures -> ingest -> stories -> ranked digest (real SQLite)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from mediadigest import run, store
+from mediadigest.profile import load_profile
+from mediadigest.stories import for_period, persist, story_to_dict, update
+from mediadigest.write.compose import build_digest
+from mediadigest.write.render import to_dict
+
+WEEK = Path(__file__).parent / "fixtures" / "stories" / "week.jsonl"
+SINCE, UNTIL = date(2025, 12, 15), date(2025, 12, 21)
+
+
+@pytest.fixture(scope="module")
+def profile():
+    return load_profile("kazakhstan")
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory, profile) -> Path:
+    """The fixture week ingested once; each test gets its own copy of the file."""
+    path = tmp_path_factory.mktemp("stories") / "week.db"
+    engine = store.open_store(f"sqlite:///{path}")
+    report = run.ingest(engine, profile, [WEEK])
+    assert report.ok, report.errors
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def engine(template: Path, tmp_path: Path) -> sa.Engine:
+    copy = tmp_path / "s.db"
+    shutil.copy(template, copy)
+    return store.open_store(f"sqlite:///{copy}")
+
+
+def _stories(engine: sa.Engine, profile):
+    with engine.begin() as conn:
+        update(conn, profile, until=UNTIL)
+        return sorted(for_period(conn, profile, SINCE, UNTIL), key=lambda s: -len(s.articles))
+
+
+def _digest(engine: sa.Engine, profile, **kw):
+    with engine.begin() as conn:
+        return build_digest(conn, profile, SINCE, UNTIL, **kw)
+
+
+def test_three_outlets_on_one_event_and_one_on_another_make_two_stories(engine, profile):
+    stories = _stories(engine, profile)
+    assert len(stories) == 2
+    assert {"Jiji Press", "TASS", "Reuters"} <= set(stories[0].outlets)
+    assert stories[1].outlets == ["The Times of Central Asia"]
+
+
+def test_the_story_in_more_outlets_ranks_first(engine, profile):
+    items = _digest(engine, profile).items
+    assert [i.outlet for i in items] == ["Jiji Press", "The Times of Central Asia"]
+    assert items[0].score > items[1].score
+
+
+def test_a_syndicated_copy_collapses_into_the_report_it_copies(engine, profile):
+    big = _stories(engine, profile)[0]
+    by_outlet = {a.outlet: a for a in big.articles}
+    assert big.duplicates == {by_outlet["Japan Today"].id: by_outlet["Jiji Press"].id}
+    assert "Japan Today" in big.outlets and by_outlet["Japan Today"] not in big.reports
+
+
+def test_a_report_below_the_threshold_becomes_relevant_through_its_story(engine, profile):
+    big = _stories(engine, profile)[0]
+    mainichi = next(a for a in big.articles if a.outlet == "Mainichi")
+    assert mainichi.relevance.relevant and mainichi.relevance.via_story == big.id
+    assert mainichi.relevance.to_dict()["via_story"] == big.id
+
+
+def test_an_ambiguous_mention_joins_no_story(engine, profile):
+    titles = {a.title for s in _stories(engine, profile) for a in s.articles}
+    assert not any("Great Ocean Classic" in t for t in titles)
+
+
+def test_updating_again_changes_nothing(engine, profile):
+    first = [(s.id, sorted(a.id for a in s.articles)) for s in _stories(engine, profile)]
+    with engine.begin() as conn:
+        report = update(conn, profile, until=UNTIL)
+    assert report.articles == 0
+    assert [(s.id, sorted(a.id for a in s.articles)) for s in _stories(engine, profile)] == first
+
+
+def test_a_pinned_story_is_always_in_the_digest(engine, profile):
+    small = _stories(engine, profile)[1]
+    with engine.begin() as conn:
+        persist.set_flag(conn, profile.name, small.id, "pinned")
+    items = _digest(engine, profile, size=1).items
+    assert [i.story_id for i in items] == [small.id]
+
+
+def test_a_hidden_story_is_never_in_the_digest(engine, profile):
+    big = _stories(engine, profile)[0]
+    with engine.begin() as conn:
+        persist.set_flag(conn, profile.name, big.id, "hidden")
+    assert big.id not in {i.story_id for i in _digest(engine, profile).items}
+
+
+def test_evidence_spans_point_at_text_that_contains_the_sentence(engine, profile):
+    data = to_dict(_digest(engine, profile))
+    with engine.connect() as conn:
+        texts = {a.id: a.text for a in store.list_articles(conn, relevant_only=False)}
+    for item in data["items"]:
+        told = " ".join([item["attribution"], *item["summary"]])
+        for ev in item["evidence"]:
+            span = texts[ev["article_id"]][ev["start"] : ev["end"]]
+            if ev["sentence"] == "quote":
+                assert span == item["quote"]["text"]
+            elif ev["sentence"] == -1:  # the sentence the attribution line ends with
+                assert item["attribution"].endswith(span[1:])
+            else:
+                assert item["summary"][ev["sentence"]] == span and span in told
+
+
+def test_the_digest_json_keeps_the_design_shape(engine, profile):
+    data = json.loads(json.dumps(to_dict(_digest(engine, profile))))
+    assert data["period"] == {"from": "2025-12-15", "to": "2025-12-21"}
+    item = data["items"][0]
+    for key in (
+        "headline",
+        "outlet",
+        "outlet_country",
+        "published",
+        "author",
+        "summary",
+        "quote",
+        "themes",
+        "sources",
+        "evidence",
+        "why",
+    ):
+        assert key in item
+    assert item["quote"]["speaker"] == "Kassym-Jomart Tokayev"
+
+
+def test_merging_two_stories_keeps_them_merged_on_the_next_update(engine, profile):
+    big, small = _stories(engine, profile)
+    with engine.begin() as conn:
+        persist.merge(conn, profile.name, big.id, [small.id])
+    stories = _stories(engine, profile)
+    assert len(stories) == 1 and stories[0].id == big.id
+    assert "The Times of Central Asia" in stories[0].outlets
+
+
+def test_splitting_an_article_out_makes_a_story_that_stays_apart(engine, profile):
+    big = _stories(engine, profile)[0]
+    reuters = next(a for a in big.articles if a.outlet == "Reuters")
+    with engine.begin() as conn:
+        new_id = persist.split(conn, profile.name, big.id, [reuters.id])
+        log = persist.overrides(conn, profile.name)
+    stories = {s.id: s for s in _stories(engine, profile)}
+    assert [a.outlet for a in stories[new_id].articles] == ["Reuters"]
+    assert "Reuters" not in stories[big.id].outlets
+    assert log[-1]["action"] == "split" and log[-1]["article_ids"] == [reuters.id]
+
+
+def test_publishing_again_adds_a_version_and_the_latest_is_listed(engine, profile):
+    content = to_dict(_digest(engine, profile))
+    with engine.begin() as conn:
+        assert persist.publish(conn, profile.name, SINCE, UNTIL, content) == 1
+        assert persist.publish(conn, profile.name, SINCE, UNTIL, content) == 2
+        published = persist.published(conn, profile.name)
+    assert [(p["version"], p["content"]["intro"]) for p in published] == [(2, content["intro"])]
+
+
+def test_the_week_over_week_line_counts_new_and_continuing_stories(engine, profile):
+    trend = _digest(engine, profile).trend
+    assert trend == "Of 2 stories this week, 2 are new and 0 continue from before."
+
+
+def test_stories_json_lists_each_story_with_its_articles(engine, profile):
+    stories = _stories(engine, profile)
+    data = json.loads(json.dumps([story_to_dict(s) for s in stories]))
+    assert len(data[0]["articles"]) == 5 and len(data[1]["articles"]) == 1
+    copies = [a for a in data[0]["articles"] if a["copy_of"] is not None]
+    assert [a["outlet"] for a in copies] == ["Japan Today"]

@@ -1,0 +1,97 @@
+"""Extractive summaries: salient sentences, verbatim spans, the country first, no repeats."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from mediadigest.model import Article, Relevance
+from mediadigest.profile import load_profile
+from mediadigest.write.summarise import (
+    Sentence,
+    salience,
+    summarise_story,
+    summarise_text,
+    trim_dateline,
+)
+
+
+@pytest.fixture(scope="module")
+def profile():
+    return load_profile("kazakhstan")
+
+
+def _art(aid: int, text: str) -> Article:
+    return Article(
+        url=f"u{aid}",
+        canonical_url=f"u{aid}",
+        content_hash=f"h{aid}",
+        title="T",
+        text=text,
+        published=datetime(2025, 12, 18, tzinfo=UTC),
+        id=aid,
+        relevance=Relevance(),
+    )
+
+
+REPORT = (
+    "The uranium miner cut its output forecast for next year by ten percent.\n\n"
+    "Shortages of sulphuric acid slowed the leaching of uranium at the southern mines.\n\n"
+    "The weather in the capital was cold and grey all week, residents said.\n\n"
+    "Uranium prices rose after the miner cut its forecast for uranium output."
+)
+
+
+def test_salience_is_the_mean_frequency_of_a_sentences_words():
+    assert salience([["uranium", "output"], ["uranium"], ["weather"]]) == [0.75, 1.0, 0.5]
+
+
+def test_the_most_salient_sentences_come_back_in_text_order():
+    got = summarise_text(REPORT, 2)
+    assert [s.text for s in got] == [
+        "The uranium miner cut its output forecast for next year by ten percent.",
+        "Uranium prices rose after the miner cut its forecast for uranium output.",
+    ]
+
+
+def test_story_sentences_are_verbatim_spans_of_their_articles(profile):
+    arts = [
+        _art(1, REPORT),
+        _art(2, "Kazakhstan's uranium miner said output would fall by a tenth."),
+    ]
+    for ev in summarise_story(arts, profile, count=3):
+        source = next(a for a in arts if a.id == ev.article_id)
+        assert source.text[ev.start : ev.end] == ev.text
+
+
+def test_a_sentence_naming_the_country_is_preferred(profile):
+    text = (
+        "The miner cut its output forecast for next year by ten percent in total.\n\n"
+        "Kazakhstan's miner cut its output forecast for next year by ten percent."
+    )
+    got = summarise_story([_art(1, text)], profile, count=1)
+    assert got[0].text.startswith("Kazakhstan's")
+
+
+def test_the_same_fact_from_two_outlets_is_told_once(profile):
+    one = _art(
+        1, "Kazakhstan's uranium miner cut its output forecast for next year by ten percent."
+    )
+    two = _art(2, "Kazakhstan's uranium miner cut its output forecast for next year by a tenth.")
+    assert len(summarise_story([one, two], profile, count=3)) == 1
+
+
+def test_a_dateline_is_trimmed_and_the_span_still_matches():
+    text = "TOKYO, Dec 19 (Reuters) - Tokayev asked Japan for help with water technology."
+    got = trim_dateline(Sentence(text, 0, len(text)))
+    assert (
+        got.text
+        == text[got.start : got.end]
+        == "Tokayev asked Japan for help with water technology."
+    )
+
+
+def test_the_quote_span_is_not_repeated_in_the_summary(profile):
+    art = _art(1, REPORT)
+    avoid = [(1, 0, len("The uranium miner cut its output forecast for next year by ten percent."))]
+    got = summarise_story([art], profile, count=3, avoid=avoid)
+    assert all(ev.start >= avoid[0][2] for ev in got)
