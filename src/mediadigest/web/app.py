@@ -1,0 +1,213 @@
+"""The web app factory: pages, the JSON API, static files, security headers, the collector."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from importlib import resources
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+import sqlalchemy as sa
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+
+from mediadigest import __version__, store
+from mediadigest.config import Settings
+from mediadigest.run import RunReport
+from mediadigest.web import persist
+from mediadigest.web.articles import Choices
+from mediadigest.web.auth import Forbidden, LoginLimiter, NotAuthenticated
+from mediadigest.web.csrf import CsrfRefused
+from mediadigest.web.schedule import Collector, collect_once
+from mediadigest.web.stories import StoryCache
+from mediadigest.web.templating import environment, page
+
+log = logging.getLogger(__name__)
+
+# Routes anyone may reach: signing in, the health check, and the API's description.
+PUBLIC = {("GET", "/login"), ("POST", "/login"), ("GET", "/healthz")}
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+@dataclass(slots=True)
+class WebState:
+    """What every request handler may use, kept on ``app.state.web``."""
+
+    settings: Settings
+    engine: sa.Engine
+    secret: str
+    templates: jinja2.Environment
+    collector: Collector
+    login_limits: tuple[LoginLimiter, LoginLimiter]  # per user name, per client address
+    choices: Choices = field(default_factory=Choices)
+    stories: StoryCache = field(default_factory=StoryCache)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    engine: sa.Engine | None = None,
+    collect_every: timedelta | None = None,
+    login_limits: tuple[int, int, float] = (5, 30, 900.0),
+) -> FastAPI:
+    """The app for ``settings``; collects every ``collect_every`` while it runs, if given.
+
+    ``login_limits``: failed logins allowed per user name and per client address within
+    a window of so many seconds.
+    """
+    engine = engine or store.open_store(settings.db)
+    with engine.begin() as conn:
+        secret = persist.secret_key(conn)
+
+    def job() -> RunReport:
+        return collect_once(engine, settings, collect_every)
+
+    per_name, per_address, window = login_limits
+    state = WebState(
+        settings,
+        engine,
+        secret,
+        environment(),
+        Collector(job, collect_every),
+        (LoginLimiter(per_name, window), LoginLimiter(per_address, window)),
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if collect_every is not None:
+            state.collector.start()
+        yield
+        state.collector.stop()
+
+    app = FastAPI(
+        title="mediadigest",
+        version=__version__,
+        lifespan=lifespan,
+        openapi_url="/api/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        description="Articles, stories and published digests of mediadigest. "
+        "Authenticate with `Authorization: Bearer <token>` (tokens are made on the "
+        "account page).",
+    )
+    app.state.web = state
+    static = resources.files("mediadigest.web") / "static"
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    _include_routers(app)
+    _handle_errors(app)
+    app.middleware("http")(_security_headers)
+    return app
+
+
+def routers() -> list[APIRouter]:
+    """Every router of the app: the pages, then the API."""
+    from mediadigest.web.routes import account, api, archive, editor, review, sources, users, week
+
+    return [m.router for m in (account, week, review, editor, archive, sources, users, api)]
+
+
+def route_table() -> list[tuple[str, str, persist.Role | None]]:
+    """(method, path, least role) of every route; None for the ``PUBLIC`` ones."""
+    table = []
+    for router in routers():
+        for route in router.routes:
+            if isinstance(route, APIRoute):
+                table += [(m, route.path, needed_role(route)) for m in sorted(route.methods)]
+    return table
+
+
+def _include_routers(app: FastAPI) -> None:
+    """Mount every router, refusing to start if a route neither declares a role nor is public."""
+    for method, path, role in route_table():
+        if role is None and (method, path) not in PUBLIC:
+            raise RuntimeError(f"{method} {path} declares no role")
+    for router in routers():
+        app.include_router(router)
+
+
+def needed_role(route: APIRoute) -> persist.Role | None:
+    """The role a route asks for (None: it declares none)."""
+    for dep in route.dependant.dependencies:
+        if hasattr(dep.call, "needed_role"):
+            return dep.call.needed_role
+    return None
+
+
+async def _security_headers(request: Request, call_next: Callable[[Request], Any]) -> Response:
+    response = await call_next(request)
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["X-Frame-Options"] = "DENY"
+    if not request.url.path.startswith("/static/"):
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _handle_errors(app: FastAPI) -> None:
+    @app.exception_handler(NotAuthenticated)
+    async def not_authenticated(request: Request, exc: NotAuthenticated) -> Response:
+        if exc.api or _is_api(request):
+            return JSONResponse(
+                {"detail": "a valid API token is required"},
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        if request.method != "GET":
+            target = "/"
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden) -> Response:
+        message = f"{exc.user.name} is a {exc.user.role}; this needs an {exc.needed}."
+        if _is_api(request):
+            return JSONResponse({"detail": message}, status_code=403)
+        return page(request, "error.html", 403, title="Not allowed", message=message)
+
+    @app.exception_handler(CsrfRefused)
+    async def csrf_refused(request: Request, exc: CsrfRefused) -> Response:
+        message = f"This form has expired or did not come from this site ({exc}). Reload the page."
+        return page(request, "error.html", 403, title="Form refused", message=message)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if _is_api(request):
+            return JSONResponse(
+                {"detail": exc.detail},
+                status_code=exc.status_code,
+                headers=getattr(exc, "headers", None),
+            )
+        return page(
+            request,
+            "error.html",
+            exc.status_code,
+            title=f"Error {exc.status_code}",
+            message=str(exc.detail),
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        if _is_api(request):
+            return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
+        fields = ", ".join(".".join(map(str, e["loc"][1:])) for e in exc.errors())
+        return page(
+            request, "error.html", 400, title="Bad request", message=f"Check these fields: {fields}"
+        )

@@ -1,0 +1,170 @@
+"""Reading articles for the pages: one by id, the archive's filters and its search.
+
+Search itself is ``store.search``; this module adds what the archive page needs around it
+(filter choices, browsing without a query, the theme filter while the store has none).
+"""
+
+from __future__ import annotations
+
+import inspect
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
+from typing import Any
+
+import sqlalchemy as sa
+
+from mediadigest.model import Article
+from mediadigest.store import repository
+from mediadigest.store import schema as t
+from mediadigest.store.search import SearchHit, search
+
+
+def get_article(conn: sa.Connection, article_id: int) -> Article | None:
+    row = conn.execute(sa.select(t.articles).where(t.articles.c.id == article_id))
+    found = row.mappings().first()
+    return repository._article_from_row(found) if found else None
+
+
+def theme_names(themes: object) -> list[str]:
+    """Names of themes however they come: ``Theme`` records, their dicts, or plain names."""
+    names = []
+    for theme in themes or []:  # type: ignore[attr-defined]
+        if isinstance(theme, str):
+            names.append(theme)
+        elif isinstance(theme, dict):
+            names.append(str(theme.get("name", "")))
+        else:
+            names.append(str(getattr(theme, "name", theme)))
+    return [n for n in names if n]
+
+
+def themes_of(article: Article) -> list[str]:
+    """The article's themes, once the analyse stage records them (empty before)."""
+    return theme_names(getattr(article, "themes", None))
+
+
+@dataclass(slots=True)
+class Filters:
+    """The archive's filters; empty strings from a form mean "any"."""
+
+    since: date | None = None
+    until: date | None = None
+    theme: str | None = None
+    outlet: str | None = None
+    country: str | None = None
+    language: str | None = None
+    relevant_only: bool = False
+
+
+_SEARCH_PARAMS = set(inspect.signature(search).parameters)
+
+
+def find(conn: sa.Connection, query: str, filters: Filters, limit: int = 50) -> list[SearchHit]:
+    """Full-text search with the filters; without a query, the newest articles that pass them."""
+    if not query.strip():
+        return _newest(conn, filters, limit)
+    extra: dict[str, Any] = {}
+    if filters.theme and "theme" in _SEARCH_PARAMS:
+        extra["theme"] = filters.theme
+    hits = search(
+        conn,
+        query,
+        since=filters.since,
+        until=filters.until,
+        language=filters.language,
+        outlet=filters.outlet,
+        outlet_country=filters.country,
+        relevant_only=filters.relevant_only,
+        limit=limit,
+        **extra,
+    )
+    if filters.theme and "theme" not in extra:
+        hits = [h for h in hits if filters.theme in _themes_by_id(conn, [h.id]).get(h.id, [])]
+    return hits
+
+
+def _themes_by_id(conn: sa.Connection, ids: list[int]) -> dict[int, list[str]]:
+    if "themes" not in t.articles.c:
+        return {}
+    rows = conn.execute(
+        sa.select(t.articles.c.id, t.articles.c.themes).where(t.articles.c.id.in_(ids))
+    )
+    return {r.id: theme_names(r.themes) for r in rows}
+
+
+def _newest(conn: sa.Connection, filters: Filters, limit: int) -> list[SearchHit]:
+    a = t.articles
+    cols = [
+        a.c[n] for n in ("id", "url", "title", "outlet", "outlet_country", "published", "language")
+    ]
+    lead = sa.func.substr(a.c.text, 1, 240).label("snippet")
+    query = sa.select(*cols, lead).order_by(a.c.dated.desc(), a.c.id.desc()).limit(limit)
+    for clause in _clauses(filters):
+        query = query.where(clause)
+    hits = [
+        SearchHit(**{**r, "score": 0.0, "snippet": " ".join(r["snippet"].split())})
+        for r in conn.execute(query).mappings()
+    ]
+    if filters.theme:
+        themes = _themes_by_id(conn, [h.id for h in hits])
+        hits = [h for h in hits if filters.theme in themes.get(h.id, [])]
+    return hits
+
+
+def _clauses(f: Filters) -> list[sa.ColumnElement[bool]]:
+    a = t.articles
+    out: list[sa.ColumnElement[bool]] = []
+    if f.since:
+        out.append(a.c.dated >= datetime.combine(f.since, dtime.min))
+    if f.until:
+        out.append(a.c.dated < datetime.combine(f.until + timedelta(days=1), dtime.min))
+    for column, value in (
+        ("outlet", f.outlet),
+        ("outlet_country", f.country),
+        ("language", f.language),
+    ):
+        if value:
+            out.append(a.c[column] == value)
+    if f.relevant_only:
+        out.append(a.c.relevant.is_(True))
+    return out
+
+
+class Choices:
+    """Distinct outlets, countries and languages for the filter menus, refreshed now and then.
+
+    A DISTINCT over a million rows walks a whole index; the menus can be minutes old.
+    """
+
+    def __init__(self, ttl: float = 300.0) -> None:
+        self.ttl = ttl
+        self._at = -ttl
+        self._value: dict[str, list[str]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, conn: sa.Connection) -> dict[str, list[str]]:
+        with self._lock:
+            if time.monotonic() - self._at > self.ttl:
+                self._value = _distinct_values(conn)
+                self._at = time.monotonic()
+            return self._value
+
+    def forget(self) -> None:
+        with self._lock:
+            self._at = -self.ttl
+
+
+def _distinct_values(conn: sa.Connection) -> dict[str, list[str]]:
+    a = t.articles
+    out = {}
+    for key, column in (
+        ("outlets", a.c.outlet),
+        ("countries", a.c.outlet_country),
+        ("languages", a.c.language),
+    ):
+        query = sa.select(column).where(column.is_not(None)).distinct().order_by(column)
+        out[key] = [str(v) for v in conn.execute(query.limit(500)).scalars()]
+    return out

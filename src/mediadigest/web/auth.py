@@ -1,0 +1,172 @@
+"""Who is asking: password hashing, login sessions, API tokens, role checks, login throttling.
+
+Every route declares the least role it needs with ``Depends(need(Role.x))`` (pages, session
+cookie) or ``Depends(need_token(Role.x))`` (``/api``, bearer token only, so no cookie ever
+authorises an API call and the API needs no CSRF token). ``app.create_app`` refuses to start
+if a route declares neither, so no route is open by accident.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Annotated
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from mediadigest.web import persist
+from mediadigest.web.persist import Role, User
+
+SESSION_COOKIE = "md_session"
+SESSION_TTL = timedelta(hours=12)
+_hasher = PasswordHasher()
+# Verified against when the name is unknown, so a wrong name costs as long as a wrong password.
+_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+class NotAuthenticated(Exception):
+    """No valid session (pages: redirect to the login form) or token (API: 401)."""
+
+    def __init__(self, api: bool) -> None:
+        self.api = api
+
+
+class Forbidden(Exception):
+    """Signed in, but the role does not allow this."""
+
+    def __init__(self, user: User, needed: Role) -> None:
+        self.user = user
+        self.needed = needed
+
+
+def hash_password(password: str, hasher: PasswordHasher = _hasher) -> str:
+    return hasher.hash(password)
+
+
+def check_password(conn: sa.Connection, name: str, password: str) -> User | None:
+    """The user if ``password`` is theirs; None otherwise, in about the same time either way."""
+    found = persist.password_hash_of(conn, name)
+    try:
+        _hasher.verify(found[1] if found else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    return found[0] if found else None
+
+
+def add_user(engine: sa.Engine, name: str, role: Role, password: str) -> bool:
+    """Create an account (the CLI's `users add`); False if the name is taken."""
+    if not name.strip() or len(name) > 64:
+        raise ValueError("a user name is 1 to 64 characters")
+    if len(password) < 8:
+        raise ValueError("a password has at least 8 characters")
+    with engine.begin() as conn:
+        _, added = persist.add_user(conn, name, role, hash_password(password))
+        if added:
+            persist.audit(conn, "cli", "user.add", name, role=str(role))
+    return added
+
+
+# -- login throttling ------------------------------------------------------------------------
+
+
+class LoginLimiter:
+    """Sliding-window count of failed logins per key (a user name, a client address).
+
+    In memory, per process: enough to make guessing slow; a restart forgets, which only
+    ever lets a locked-out editor in sooner.
+    """
+
+    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic):
+        self.limit = limit
+        self.window = window
+        self.clock = clock
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def retry_after(self, key: str) -> int:
+        """Seconds until ``key`` may try again; 0 if it may now."""
+        with self._lock:
+            recent = self._prune(key)
+            if len(recent) < self.limit:
+                return 0
+            return max(1, int(recent[0] + self.window - self.clock()) + 1)
+
+    def fail(self, key: str) -> None:
+        with self._lock:
+            self._prune(key).append(self.clock())
+
+    def reset(self, key: str) -> None:
+        with self._lock:
+            self._failures.pop(key, None)
+
+    def _prune(self, key: str) -> deque[float]:
+        recent = self._failures.setdefault(key, deque())
+        while recent and recent[0] <= self.clock() - self.window:
+            recent.popleft()
+        return recent
+
+
+# -- request dependencies --------------------------------------------------------------------
+
+
+def session_user(request: Request) -> User | None:
+    """The signed-in user of this request (cached on the request), or None."""
+    if "user" in request.scope.get("state", {}):
+        return request.state.user
+    token = request.cookies.get(SESSION_COOKIE)
+    user = None
+    if token:
+        with request.app.state.web.engine.connect() as conn:
+            user = persist.session_user(conn, token)
+    request.state.user = user
+    return user
+
+
+def need(role: Role) -> Callable[[Request], User]:
+    """Dependency: a signed-in user whose role allows ``role`` (pages and forms)."""
+
+    def check(request: Request) -> User:
+        user = session_user(request)
+        if user is None:
+            raise NotAuthenticated(api=False)
+        if not user.role.allows(role):
+            raise Forbidden(user, role)
+        return user
+
+    check.needed_role = role  # type: ignore[attr-defined]  # read by create_app's route audit
+    return check
+
+
+_bearer = HTTPBearer(auto_error=False, description="An API token from your account page.")
+
+
+def need_token(role: Role) -> Callable[..., User]:
+    """Dependency: an API token (``Authorization: Bearer mdt_…``) whose user allows ``role``."""
+
+    def check(
+        request: Request, creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+    ) -> User:
+        user = None
+        if creds is not None and creds.scheme.lower() == "bearer":
+            with request.app.state.web.engine.begin() as conn:
+                user = persist.token_user(conn, creds.credentials)
+        if user is None:
+            raise NotAuthenticated(api=True)
+        if not user.role.allows(role):
+            raise Forbidden(user, role)
+        request.state.user = user
+        return user
+
+    check.needed_role = role  # type: ignore[attr-defined]
+    return check
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"

@@ -1,0 +1,233 @@
+"""The digest editor's operations on a draft (the digest JSON of DESIGN.md) and its exports.
+
+A draft starts as ``to_dict(build_digest(...))`` with the editors' pins and hides applied;
+edits change the JSON; publishing stores it as the next immutable version. Each summary
+sentence keeps its evidence (article id and character span), so the editor can show where
+it came from even after it was reworded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import nh3
+import sqlalchemy as sa
+from markupsafe import Markup
+
+from mediadigest.profile import Profile
+from mediadigest.web import persist, stories, versions
+from mediadigest.web.articles import get_article
+from mediadigest.write import compose
+from mediadigest.write import render as rendering
+from mediadigest.write.render.json import item_to_dict
+
+MEDIA_TYPES = {
+    "md": ("text/markdown; charset=utf-8", "md"),
+    "json": ("application/json", "json"),
+    "html": ("text/html; charset=utf-8", "html"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+    "atom": ("application/atom+xml", "xml"),
+}
+EXPORTS = ("md", "html", "docx", "json")
+
+
+class EditConflict(Exception):
+    """Someone else saved the draft since this editor loaded it."""
+
+
+class NoSuchItem(LookupError):
+    """The draft has no item at that position (or the item has no source article)."""
+
+
+def week_of(value: str | None, today: date | None = None) -> tuple[date, date]:
+    """Monday..Sunday of an ISO week like ``2025-W51``; the current week if None or invalid."""
+    if value:
+        try:
+            start = datetime.strptime(value + "-1", "%G-W%V-%u").date()
+            return start, start + timedelta(days=6)
+        except ValueError:
+            pass
+    today = today or datetime.now(UTC).date()
+    start = today - timedelta(days=today.weekday())
+    return start, start + timedelta(days=6)
+
+
+def week_name(since: date) -> str:
+    year, week, _ = since.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def build_draft(
+    conn: sa.Connection,
+    profile: Profile,
+    since: date,
+    until: date,
+    size: int = compose.DEFAULT_SIZE,
+) -> dict[str, Any]:
+    """A fresh draft: the digest ``compose`` writes (stories ranked, pins in, hides out)."""
+    return rendering.to_dict(compose.build_digest(conn, profile, since, until, size=size))
+
+
+def open_draft(
+    conn: sa.Connection, profile: Profile, since: date, until: date, user: str
+) -> tuple[dict[str, Any], int]:
+    """The period's draft, made from the stored articles the first time anyone opens it."""
+    found = versions.get_draft(conn, profile.name, since, until)
+    if found is not None:
+        return found
+    content = build_draft(conn, profile, since, until)
+    revision = versions.save_draft(
+        conn, profile.name, since, until, content, user=user, revision=None
+    )
+    if revision is None:  # another editor made it in the meantime: theirs stands
+        found = versions.get_draft(conn, profile.name, since, until)
+        assert found is not None
+        return found
+    persist.audit(conn, user, "draft.create", f"{profile.name} {since}..{until}")
+    return content, revision
+
+
+def save(
+    conn: sa.Connection,
+    profile: Profile,
+    since: date,
+    until: date,
+    content: dict[str, Any],
+    *,
+    user: str,
+    revision: int,
+) -> int:
+    new = versions.save_draft(
+        conn, profile.name, since, until, content, user=user, revision=revision
+    )
+    if new is None:
+        raise EditConflict("the draft was changed by someone else; reload to see their edits")
+    return new
+
+
+# -- edits on the JSON -----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ItemEdit:
+    """What the editor's form sends for one item; summary is one sentence per line."""
+
+    headline: str
+    attribution: str
+    summary: str
+    quote_text: str = ""
+    quote_speaker: str = ""
+
+
+def _item(content: dict[str, Any], index: int) -> dict[str, Any]:
+    if not 0 <= index < len(content["items"]):
+        raise NoSuchItem(index)
+    return content["items"][index]
+
+
+def move(content: dict[str, Any], index: int, delta: int) -> dict[str, Any]:
+    """Move item ``index`` by ``delta`` places (clamped to the list)."""
+    items = content["items"]
+    item = _item(content, index)
+    target = min(max(index + delta, 0), len(items) - 1)
+    items.insert(target, items.pop(index))
+    assert items[target] is item
+    return content
+
+
+def edit(content: dict[str, Any], index: int, change: ItemEdit) -> dict[str, Any]:
+    """Apply an edit; sentence i keeps evidence i, sentences beyond the evidence have none."""
+    item = _item(content, index)
+    sentences = [s.strip() for s in change.summary.splitlines() if s.strip()]
+    item["headline"] = change.headline.strip() or item["headline"]
+    item["attribution"] = change.attribution.strip()
+    item["summary"] = sentences
+    item["evidence"] = [e for e in item.get("evidence", []) if _kept(e, len(sentences))]
+    text = change.quote_text.strip()
+    item["quote"] = (
+        {"text": text, "speaker": change.quote_speaker.strip() or None} if text else None
+    )
+    item["edited"] = True
+    return content
+
+
+def _kept(evidence: dict[str, Any], sentences: int) -> bool:
+    """Evidence of a sentence still there; the attribution's (-1) and the quote's always."""
+    which = evidence.get("sentence")
+    return not isinstance(which, int) or which < sentences
+
+
+def remove(content: dict[str, Any], index: int) -> dict[str, Any]:
+    _item(content, index)
+    content["items"].pop(index)
+    return content
+
+
+def set_intro(content: dict[str, Any], intro: str) -> dict[str, Any]:
+    content["intro"] = intro.strip()
+    return content
+
+
+def regenerate(
+    conn: sa.Connection, profile: Profile, content: dict[str, Any], index: int
+) -> dict[str, Any]:
+    """Write item ``index`` again from its story (or article), dropping the edits made to it."""
+    item = _item(content, index)
+    since = date.fromisoformat(content["period"]["from"])
+    until = date.fromisoformat(content["period"]["to"])
+    story = stories.story_of(conn, profile, since, until, item.get("story_id"))
+    if story is not None:
+        fresh = compose.compose_story(story, profile, since=since)
+    else:
+        art = get_article(conn, int(item.get("article_id") or 0))
+        if art is None:
+            raise NoSuchItem(index)
+        fresh = compose.compose_item(art, profile)
+    content["items"][index] = item_to_dict(fresh)
+    return content
+
+
+# -- reading the JSON back -------------------------------------------------------------------
+
+# What the preview keeps of the writer's e-mail HTML: text structure and http(s) links only.
+_HOUSE_TAGS = {"h1", "h2", "p", "a", "em", "strong", "blockquote", "ul", "ol", "li", "br"}
+
+
+def house_html(content: dict[str, Any]) -> Markup:
+    """The digest as ``write.render`` writes it for e-mail, through nh3 for the page.
+
+    The renderer escapes what it writes; nh3 makes sure anyway (and drops layout tables, inline
+    styles and any link that is not http or https, such as a ``javascript:`` source URL).
+    """
+    html = rendering.to_html(rendering.from_dict(content))
+    clean = nh3.clean(
+        html,
+        tags=_HOUSE_TAGS,
+        attributes={"a": {"href"}},
+        url_schemes={"http", "https"},
+        link_rel="noopener noreferrer nofollow",
+        clean_content_tags={"head", "title", "script", "style"},  # gone with their text
+    )
+    return Markup(clean)
+
+
+def feed(conn: sa.Connection, profile: str, link: str | None = None) -> str:
+    """The Atom feed of published digests: the latest version of each period."""
+    rows = versions.latest_per_period(conn, profile)
+    entries = [(rendering.from_dict(r["content"]), r["version"], r["published_at"]) for r in rows]
+    return rendering.to_atom(entries, link=link)
+
+
+def formats() -> list[str]:
+    """Export formats the renderers offer now (others appear when ``write.render`` has them)."""
+    return [f for f in EXPORTS if f in rendering.Format.__members__]
+
+
+def export(content: dict[str, Any], fmt: str) -> tuple[bytes, str, str]:
+    """(body, media type, file extension) of a digest in one of ``formats()``."""
+    format_ = rendering.Format(fmt)
+    body = rendering.render(rendering.from_dict(content), format_)
+    media_type, ext = MEDIA_TYPES[fmt]
+    return (body if isinstance(body, bytes) else body.encode("utf-8")), media_type, ext

@@ -1,0 +1,280 @@
+"""The web app's tables and their reads and writes: users, sessions, tokens, audit, editions.
+
+Tables sit on the store's ``metadata`` (migration 0005 creates them). Secrets never reach the
+database in the clear: sessions and API tokens are stored as SHA-256 digests of the random
+values handed to the browser or the integration, passwords as argon2 hashes (see ``auth``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+
+from mediadigest.store.repository import _insert_ignore, lock_for_writing, utcnow
+from mediadigest.store.schema import metadata
+
+
+class Role(StrEnum):
+    """What a user may do; each role may do everything the ones before it may."""
+
+    viewer = "viewer"  # read every page, export published digests
+    editor = "editor"  # + review stories, edit and publish digests, manage sources
+    admin = "admin"  # + manage users, read the audit log
+
+    @property
+    def rank(self) -> int:
+        return list(Role).index(self)
+
+    def allows(self, needed: Role) -> bool:
+        return self.rank >= needed.rank
+
+
+web_settings = sa.Table(
+    "web_settings",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(64), nullable=False, unique=True),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+web_sessions = sa.Table(
+    "web_sessions",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("expires_at", sa.DateTime, nullable=False),
+)
+
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("last_used_at", sa.DateTime),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", sa.DateTime, nullable=False),
+    # The name, not a key: the record outlives the account.
+    sa.Column("user_name", sa.String(64), nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("target", sa.Text, nullable=False),
+    sa.Column("detail", sa.JSON, nullable=False),
+    sa.Index("ix_audit_log_at", "at"),
+)
+
+# One working draft per profile and period; ``revision`` guards against two editors saving
+# over each other (compare-and-swap on every write).
+digest_drafts = sa.Table(
+    "digest_drafts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("profile", sa.Text, nullable=False),
+    sa.Column("period_from", sa.Date, nullable=False),
+    sa.Column("period_to", sa.Date, nullable=False),
+    sa.Column("content", sa.JSON, nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Column("updated_by", sa.String(64), nullable=False),
+    sa.UniqueConstraint("profile", "period_from", "period_to", name="uq_digest_drafts_period"),
+)
+
+# Published editions are immutable: rows are inserted, never updated.
+digest_versions = sa.Table(
+    "digest_versions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("profile", sa.Text, nullable=False),
+    sa.Column("period_from", sa.Date, nullable=False),
+    sa.Column("period_to", sa.Date, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("content", sa.JSON, nullable=False),
+    sa.Column("published_at", sa.DateTime, nullable=False),
+    sa.Column("published_by", sa.String(64), nullable=False),
+    sa.UniqueConstraint(
+        "profile", "period_from", "period_to", "version", name="uq_digest_versions_period"
+    ),
+    sa.Index("ix_digest_versions_published_at", "published_at"),
+)
+
+
+def digest(secret: str) -> str:
+    """What the store keeps of a session or API token: its SHA-256, never the value."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+# -- settings --------------------------------------------------------------------------------
+
+
+def secret_key(conn: sa.Connection) -> str:
+    """The app's signing key, made once and shared by every process serving the same store."""
+    lock_for_writing(conn)
+    conn.execute(
+        _insert_ignore(conn, web_settings).values(name="secret_key", value=secrets.token_hex(32))
+    )
+    query = sa.select(web_settings.c.value).where(web_settings.c.name == "secret_key")
+    return str(conn.execute(query).scalar_one())
+
+
+# -- users -----------------------------------------------------------------------------------
+
+
+@dataclass(slots=True, frozen=True)
+class User:
+    id: int
+    name: str
+    role: Role
+
+
+def _user(row: Any) -> User:
+    return User(int(row.id), str(row.name), Role(row.role))
+
+
+def add_user(conn: sa.Connection, name: str, role: Role, password_hash: str) -> tuple[int, bool]:
+    """Add an account; returns (id, added). An existing name is left as it is."""
+    lock_for_writing(conn)
+    values = dict(name=name, role=str(role), password_hash=password_hash, created_at=utcnow())
+    added = conn.execute(_insert_ignore(conn, users).values(**values)).rowcount == 1
+    row_id = conn.execute(sa.select(users.c.id).where(users.c.name == name)).scalar_one()
+    return int(row_id), added
+
+
+def password_hash_of(conn: sa.Connection, name: str) -> tuple[User, str] | None:
+    row = conn.execute(sa.select(users).where(users.c.name == name)).first()
+    return (_user(row), str(row.password_hash)) if row else None
+
+
+def list_users(conn: sa.Connection) -> list[User]:
+    return [_user(r) for r in conn.execute(sa.select(users).order_by(users.c.name))]
+
+
+def set_role(conn: sa.Connection, name: str, role: Role) -> bool:
+    lock_for_writing(conn)
+    stmt = sa.update(users).where(users.c.name == name).values(role=str(role))
+    return conn.execute(stmt).rowcount > 0
+
+
+def remove_user(conn: sa.Connection, name: str) -> bool:
+    """Remove an account with its sessions and tokens (the audit log keeps its name)."""
+    lock_for_writing(conn)
+    user_id = conn.execute(sa.select(users.c.id).where(users.c.name == name)).scalar()
+    if user_id is None:
+        return False
+    # Explicit deletes: SQLite enforces ON DELETE CASCADE only with foreign_keys=ON.
+    conn.execute(sa.delete(web_sessions).where(web_sessions.c.user_id == user_id))
+    conn.execute(sa.delete(api_tokens).where(api_tokens.c.user_id == user_id))
+    conn.execute(sa.delete(users).where(users.c.id == user_id))
+    return True
+
+
+def count_admins(conn: sa.Connection) -> int:
+    query = sa.select(sa.func.count()).where(users.c.role == str(Role.admin))
+    return int(conn.execute(query).scalar_one())
+
+
+# -- sessions and API tokens -----------------------------------------------------------------
+
+
+def create_session(conn: sa.Connection, user_id: int, ttl: timedelta) -> str:
+    """A new session for ``user_id``; returns the token for the cookie (stored hashed)."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    lock_for_writing(conn)
+    conn.execute(sa.delete(web_sessions).where(web_sessions.c.expires_at < now))
+    conn.execute(
+        sa.insert(web_sessions).values(
+            token_hash=digest(token), user_id=user_id, created_at=now, expires_at=now + ttl
+        )
+    )
+    return token
+
+
+def session_user(conn: sa.Connection, token: str) -> User | None:
+    """The user of a live session, or None for an unknown or expired token."""
+    query = (
+        sa.select(users)
+        .join(web_sessions, web_sessions.c.user_id == users.c.id)
+        .where(web_sessions.c.token_hash == digest(token), web_sessions.c.expires_at > utcnow())
+    )
+    row = conn.execute(query).first()
+    return _user(row) if row else None
+
+
+def end_session(conn: sa.Connection, token: str) -> None:
+    lock_for_writing(conn)
+    conn.execute(sa.delete(web_sessions).where(web_sessions.c.token_hash == digest(token)))
+
+
+def create_token(conn: sa.Connection, user_id: int, name: str) -> tuple[int, str]:
+    """A new API token acting as ``user_id``; the value is shown once and stored hashed."""
+    token = "mdt_" + secrets.token_urlsafe(32)
+    lock_for_writing(conn)
+    row_id = conn.execute(
+        sa.insert(api_tokens)
+        .values(user_id=user_id, name=name, token_hash=digest(token), created_at=utcnow())
+        .returning(api_tokens.c.id)
+    ).scalar_one()
+    return int(row_id), token
+
+
+def token_user(conn: sa.Connection, token: str) -> User | None:
+    query = (
+        sa.select(users, api_tokens.c.id.label("token_id"))
+        .join(api_tokens, api_tokens.c.user_id == users.c.id)
+        .where(api_tokens.c.token_hash == digest(token))
+    )
+    row = conn.execute(query).first()
+    if row is None:
+        return None
+    stamp = sa.update(api_tokens).where(api_tokens.c.id == row.token_id)
+    conn.execute(stamp.values(last_used_at=utcnow()))
+    return _user(row)
+
+
+def list_tokens(conn: sa.Connection, user_id: int) -> list[dict[str, Any]]:
+    cols = [api_tokens.c[n] for n in ("id", "name", "created_at", "last_used_at")]
+    query = sa.select(*cols).where(api_tokens.c.user_id == user_id).order_by(api_tokens.c.id)
+    return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def revoke_token(conn: sa.Connection, token_id: int, user_id: int) -> bool:
+    lock_for_writing(conn)
+    mine = (api_tokens.c.id == token_id) & (api_tokens.c.user_id == user_id)
+    return conn.execute(sa.delete(api_tokens).where(mine)).rowcount > 0
+
+
+# -- audit log -------------------------------------------------------------------------------
+
+
+def audit(conn: sa.Connection, user: str, action: str, target: str, **detail: Any) -> None:
+    """Record who did what to which thing, in the same transaction as the change itself."""
+    lock_for_writing(conn)
+    row = dict(at=utcnow(), user_name=user, action=action, target=target, detail=detail)
+    conn.execute(sa.insert(audit_log).values(**row))
+
+
+def list_audit(conn: sa.Connection, limit: int = 200) -> list[dict[str, Any]]:
+    query = sa.select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
+    return [dict(r) for r in conn.execute(query).mappings()]

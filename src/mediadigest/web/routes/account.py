@@ -1,0 +1,129 @@
+"""Signing in and out, the account page and its API tokens, and the health check."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+
+from mediadigest.web import auth, csrf, persist
+from mediadigest.web.auth import SESSION_COOKIE, SESSION_TTL, need
+from mediadigest.web.persist import Role, User
+from mediadigest.web.routes import PathId
+from mediadigest.web.templating import local_path, page, redirect
+
+router = APIRouter(dependencies=[Depends(csrf.protect)], include_in_schema=False)
+
+
+@router.get("/healthz")
+def healthz() -> PlainTextResponse:
+    return PlainTextResponse("ok\n")
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = "/") -> HTMLResponse:
+    return page(request, "login.html", title="Sign in", next=local_path(next))
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    name: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=1024)],
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    """Check the password; throttle guessing per name and per client address."""
+    web = request.app.state.web
+    by_name, by_address = web.login_limits
+    keys = ((by_name, name.casefold()), (by_address, auth.client_address(request)))
+    wait = max(limiter.retry_after(key) for limiter, key in keys)
+    if wait:
+        refused = page(
+            request,
+            "login.html",
+            429,
+            title="Sign in",
+            next=local_path(next),
+            error=f"Too many failed attempts. Try again in {wait} seconds.",
+        )
+        refused.headers["Retry-After"] = str(wait)
+        return refused
+    with web.engine.begin() as conn:
+        user = auth.check_password(conn, name, password)
+        if user is None:
+            persist.audit(conn, name[:64] or "?", "login.failed", auth.client_address(request))
+        else:
+            token = persist.create_session(conn, user.id, SESSION_TTL)
+            persist.audit(conn, user.name, "login", auth.client_address(request))
+    if user is None:
+        for limiter, key in keys:
+            limiter.fail(key)
+        return page(
+            request,
+            "login.html",
+            400,
+            title="Sign in",
+            next=local_path(next),
+            error="Wrong name or password.",
+        )
+    by_name.reset(name.casefold())
+    response = redirect(request, local_path(next))
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=int(SESSION_TTL.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, user: Annotated[User, Depends(need(Role.viewer))]) -> Response:
+    with request.app.state.web.engine.begin() as conn:
+        persist.end_session(conn, request.cookies.get(SESSION_COOKIE, ""))
+    response = redirect(request, "/login", "Signed out.")
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/account")
+def account(request: Request, user: Annotated[User, Depends(need(Role.viewer))]) -> HTMLResponse:
+    return _account_page(request, user)
+
+
+def _account_page(request: Request, user: User, new_token: str | None = None) -> HTMLResponse:
+    with request.app.state.web.engine.connect() as conn:
+        tokens = persist.list_tokens(conn, user.id)
+    return page(request, "account.html", title="Account", tokens=tokens, new_token=new_token)
+
+
+@router.post("/account/tokens")
+def create_token(
+    request: Request,
+    user: Annotated[User, Depends(need(Role.viewer))],
+    name: Annotated[str, Form(min_length=1, max_length=100)],
+) -> HTMLResponse:
+    """Make an API token; the page shows it once (it is stored hashed)."""
+    with request.app.state.web.engine.begin() as conn:
+        token_id, token = persist.create_token(conn, user.id, name.strip())
+        persist.audit(conn, user.name, "token.create", f"token {token_id}", name=name.strip())
+    return _account_page(request, user, new_token=token)
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+def revoke_token(
+    request: Request, token_id: PathId, user: Annotated[User, Depends(need(Role.viewer))]
+) -> Response:
+    with request.app.state.web.engine.begin() as conn:
+        done = persist.revoke_token(conn, token_id, user.id)
+        if done:
+            persist.audit(conn, user.name, "token.revoke", f"token {token_id}")
+    return redirect(
+        request,
+        "/account",
+        "Token revoked." if done else "No such token.",
+        "ok" if done else "error",
+    )

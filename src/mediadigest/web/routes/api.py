@@ -1,0 +1,345 @@
+"""The JSON API under /api for integrations: bearer tokens, the same core functions as pages."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from pydantic import BaseModel, Field
+
+from mediadigest import store
+from mediadigest.model import Source
+from mediadigest.web import editions, persist, stories, versions
+from mediadigest.web.articles import Filters, find, get_article, themes_of
+from mediadigest.web.auth import need_token
+from mediadigest.web.persist import Role, User
+from mediadigest.web.routes import PathId
+from mediadigest.web.routes.sources import _valid_url
+
+router = APIRouter(prefix="/api", tags=["api"])
+Viewer = Annotated[User, Depends(need_token(Role.viewer))]
+Editor = Annotated[User, Depends(need_token(Role.editor))]
+Week = Annotated[str | None, Query(max_length=10, description="ISO week, e.g. 2025-W51")]
+
+
+class UserOut(BaseModel):
+    name: str
+    role: Role
+
+
+class ArticleOut(BaseModel):
+    id: int
+    url: str
+    title: str
+    outlet: str | None
+    outlet_country: str | None
+    author: str | None
+    published: datetime | None
+    language: str | None
+    score: float
+    grade: str
+    relevant: bool
+    themes: list[str] = []
+
+
+class ArticleDetail(ArticleOut):
+    text: str
+    relevance: dict[str, Any]
+
+
+class HitOut(BaseModel):
+    id: int
+    url: str
+    title: str
+    outlet: str | None
+    outlet_country: str | None
+    published: datetime | None
+    language: str | None
+    score: float
+    snippet: str
+
+
+class StoryOut(BaseModel):
+    id: int
+    title: str
+    score: float
+    pinned: bool
+    hidden: bool
+    article_ids: list[int]
+    outlets: list[str]
+    matched: list[str]
+    ranked: list[str]
+
+
+class Decision(BaseModel):
+    on: bool = True
+
+
+class VersionOut(BaseModel):
+    id: int
+    profile: str
+    period_from: date
+    period_to: date
+    version: int
+    published_at: datetime
+    published_by: str
+
+
+class VersionDetail(VersionOut):
+    content: dict[str, Any]
+
+
+class PublishIn(BaseModel):
+    week: str = Field(pattern=r"^\d{4}-W\d{2}$", examples=["2025-W51"])
+
+
+class Kind(StrEnum):
+    feed = "feed"
+    sitemap = "sitemap"
+    page = "page"
+
+
+class SourceIn(BaseModel):
+    url: str = Field(max_length=2000, examples=["https://example.org/rss.xml"])
+    kind: Kind = Kind.feed
+
+
+class SourceOut(BaseModel):
+    id: int
+    url: str
+    kind: str
+    title: str | None
+    last_ok_at: datetime | None
+    last_error: str | None
+
+
+def _article(art) -> dict[str, Any]:
+    rel = art.relevance
+    return dict(
+        id=art.id,
+        url=art.url,
+        title=art.title,
+        outlet=art.outlet,
+        outlet_country=art.outlet_country,
+        author=art.author,
+        published=art.published,
+        language=art.language,
+        score=rel.score,
+        grade=str(rel.grade),
+        relevant=rel.relevant,
+        themes=themes_of(art),
+    )
+
+
+@router.get("/me")
+def me(user: Viewer) -> UserOut:
+    """Who this token acts as."""
+    return UserOut(name=user.name, role=user.role)
+
+
+@router.get("/articles")
+def articles(
+    request: Request,
+    user: Viewer,
+    since: date | None = None,
+    until: date | None = None,
+    relevant_only: bool = True,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> list[ArticleOut]:
+    """Stored articles, newest first."""
+    with request.app.state.web.engine.connect() as conn:
+        found = store.list_articles(
+            conn, relevant_only=relevant_only, since=since, until=until, limit=limit
+        )
+    return [ArticleOut(**_article(a)) for a in found]
+
+
+@router.get("/articles/{article_id}")
+def article(request: Request, article_id: PathId, user: Viewer) -> ArticleDetail:
+    """One article with its text and why it matched."""
+    with request.app.state.web.engine.connect() as conn:
+        art = get_article(conn, article_id)
+    if art is None:
+        raise HTTPException(404, f"no article {article_id}")
+    return ArticleDetail(**_article(art), text=art.text, relevance=art.relevance.to_dict())
+
+
+@router.get("/search")
+def search(
+    request: Request,
+    user: Viewer,
+    q: Annotated[str, Query(max_length=500)],
+    since: date | None = None,
+    until: date | None = None,
+    theme: Annotated[str | None, Query(max_length=100)] = None,
+    outlet: Annotated[str | None, Query(max_length=200)] = None,
+    outlet_country: Annotated[str | None, Query(max_length=8)] = None,
+    language: Annotated[str | None, Query(max_length=16)] = None,
+    relevant_only: bool = False,
+    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+) -> list[HitOut]:
+    """Full-text search (words, "phrases", OR, -excluded), best first."""
+    filters = Filters(since, until, theme, outlet, outlet_country, language, relevant_only)
+    with request.app.state.web.engine.connect() as conn:
+        hits = find(conn, q, filters, limit=limit)
+    return [
+        HitOut(
+            id=h.id,
+            url=h.url,
+            title=h.title,
+            outlet=h.outlet,
+            outlet_country=h.outlet_country,
+            published=h.published,
+            language=h.language,
+            score=h.score,
+            snippet=h.snippet,
+        )
+        for h in hits
+    ]
+
+
+def _story(s: stories.StoryView) -> StoryOut:
+    return StoryOut(
+        id=s.id,
+        title=s.title,
+        score=s.score,
+        pinned=s.pinned,
+        hidden=s.hidden,
+        article_ids=[a.id for a in s.articles],
+        outlets=s.outlets,
+        matched=s.matched,
+        ranked=s.ranked,
+    )
+
+
+@router.get("/stories")
+def list_stories(request: Request, user: Viewer, week: Week = None) -> list[StoryOut]:
+    """The week's stories, ranked (pinned first, hidden last)."""
+    since, until = editions.week_of(week)
+    with request.app.state.web.engine.connect() as conn:
+        profile = request.app.state.web.settings.profile
+        return [_story(s) for s in request.app.state.web.stories.get(conn, profile, since, until)]
+
+
+def _decide(request: Request, user: User, action: str, story_id: int, change) -> None:
+    with request.app.state.web.engine.begin() as conn:
+        try:
+            change(conn, request.app.state.web.settings.profile)
+        except stories.UnknownStory as exc:
+            raise HTTPException(404, f"no story {story_id}") from exc
+        persist.audit(conn, user.name, action, f"story {story_id}", via="api")
+
+
+@router.post("/stories/{story_id}/pin", status_code=204)
+def pin(request: Request, story_id: PathId, body: Decision, user: Editor) -> Response:
+    """Pin (or with ``on: false`` unpin) a story."""
+    _decide(
+        request,
+        user,
+        "story.pin" if body.on else "story.unpin",
+        story_id,
+        lambda conn, profile: stories.set_flag(
+            conn, profile, story_id, "pinned", body.on, by=user.name
+        ),
+    )
+    return Response(status_code=204)
+
+
+@router.post("/stories/{story_id}/hide", status_code=204)
+def hide(request: Request, story_id: PathId, body: Decision, user: Editor) -> Response:
+    """Hide (or with ``on: false`` show again) a story."""
+    _decide(
+        request,
+        user,
+        "story.hide" if body.on else "story.unhide",
+        story_id,
+        lambda conn, profile: stories.set_flag(
+            conn, profile, story_id, "hidden", body.on, by=user.name
+        ),
+    )
+    return Response(status_code=204)
+
+
+@router.get("/digests")
+def digests(request: Request, user: Viewer) -> list[VersionOut]:
+    """Published digest versions, newest first."""
+    with request.app.state.web.engine.connect() as conn:
+        return [VersionOut(**v) for v in versions.list_versions(conn)]
+
+
+@router.get("/digests/{version_id}")
+def digest(request: Request, version_id: PathId, user: Viewer) -> VersionDetail:
+    """One published version with its content (the digest JSON of DESIGN.md)."""
+    with request.app.state.web.engine.connect() as conn:
+        found = versions.get_version(conn, version_id)
+    if found is None:
+        raise HTTPException(404, f"no published digest {version_id}")
+    return VersionDetail(**found)
+
+
+@router.post("/digests/publish", status_code=201)
+def publish(request: Request, body: PublishIn, user: Editor) -> VersionOut:
+    """Publish the week's draft as its next version."""
+    web = request.app.state.web
+    since, until = editions.week_of(body.week)
+    name = web.settings.profile.name
+    with web.engine.begin() as conn:
+        found = versions.get_draft(conn, name, since, until)
+        if found is None:
+            raise HTTPException(404, f"no draft for {body.week}")
+        version = versions.publish(conn, name, since, until, found[0], user.name)
+        persist.audit(
+            conn,
+            user.name,
+            "digest.publish",
+            f"{name} {since}..{until}",
+            version=version,
+            via="api",
+        )
+        latest = versions.latest_version(conn, name, since, until)
+    assert latest is not None
+    return VersionOut(**{k: v for k, v in latest.items() if k != "content"})
+
+
+@router.get(
+    "/feed.atom",
+    response_class=Response,
+    responses={200: {"content": {"application/atom+xml": {}}, "description": "Atom feed"}},
+)
+def atom_feed(request: Request, user: Viewer) -> Response:
+    """The Atom feed of published digests (the latest version of each period)."""
+    web = request.app.state.web
+    with web.engine.connect() as conn:
+        body = editions.feed(conn, web.settings.profile.name, link=str(request.url))
+    return Response(body, media_type="application/atom+xml")
+
+
+@router.get("/sources")
+def sources(request: Request, user: Viewer) -> list[SourceOut]:
+    with request.app.state.web.engine.connect() as conn:
+        return [SourceOut(**r) for r in store.list_sources(conn)]
+
+
+@router.post("/sources", status_code=201)
+def add_source(request: Request, body: SourceIn, user: Editor) -> SourceOut:
+    if not _valid_url(body.url.strip()):
+        raise HTTPException(422, "url must be an http(s) URL")
+    with request.app.state.web.engine.begin() as conn:
+        source_id, added = store.add_source(conn, Source(body.url.strip(), str(body.kind)))
+        if added:
+            persist.audit(conn, user.name, "source.add", body.url.strip(), via="api")
+        row = next(r for r in store.list_sources(conn) if r["id"] == source_id)
+    return SourceOut(**row)
+
+
+@router.delete("/sources", status_code=204)
+def remove_source(
+    request: Request, user: Editor, url: Annotated[str, Query(max_length=2000)]
+) -> Response:
+    with request.app.state.web.engine.begin() as conn:
+        if not store.remove_source(conn, url):
+            raise HTTPException(404, f"no source {url}")
+        persist.audit(conn, user.name, "source.remove", url, via="api")
+    return Response(status_code=204)

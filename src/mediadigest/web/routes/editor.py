@@ -1,0 +1,331 @@
+"""The digest editor: edit the week's draft item by item, preview, publish, export versions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+
+from mediadigest.web import csrf, editions, highlight, persist, versions
+from mediadigest.web.articles import get_article
+from mediadigest.web.auth import need
+from mediadigest.web.persist import Role, User
+from mediadigest.web.routes import Index, PathId, Revision
+from mediadigest.web.routes.week import week_links
+from mediadigest.web.templating import page, redirect
+
+router = APIRouter(dependencies=[Depends(csrf.protect)], include_in_schema=False)
+Viewer = Annotated[User, Depends(need(Role.viewer))]
+Editor = Annotated[User, Depends(need(Role.editor))]
+Week = Annotated[str, Form(max_length=10)]
+Text = Annotated[str, Form(max_length=5000)]
+
+
+@router.get("/editor")
+def editor(request: Request, user: Editor, week: str | None = None) -> HTMLResponse:
+    web = request.app.state.web
+    since, until = editions.week_of(week)
+    with web.engine.connect() as conn:
+        found = versions.get_draft(conn, web.settings.profile.name, since, until)
+        published = versions.latest_version(conn, web.settings.profile.name, since, until)
+        sources = _evidence(conn, found[0]) if found else {}
+    content, revision = found if found else (None, None)
+    return page(
+        request,
+        "editor.html",
+        title="Digest editor",
+        since=since,
+        until=until,
+        weeks=week_links(since),
+        content=content,
+        revision=revision,
+        published=published,
+        sources=sources,
+    )
+
+
+def _evidence(conn: sa.Connection, content: dict[str, Any]) -> dict[tuple[int, Any], Any]:
+    """Each sentence's source excerpt with the span marked, by (item, sentence).
+
+    A sentence is a summary index, ``-1`` (the sentence the attribution line ends with) or
+    ``"quote"``; "reworded" says the text no longer reads as its source does.
+    """
+    texts: dict[int, str] = {}
+    out: dict[tuple[int, Any], Any] = {}
+    for index, item in enumerate(content["items"]):
+        for ev in item.get("evidence", []):
+            aid = int(ev.get("article_id") or 0)
+            if aid not in texts:
+                art = get_article(conn, aid)
+                texts[aid] = art.text if art else ""
+            source = " ".join(texts[aid][ev["start"] : ev["end"]].split())
+            out[index, ev["sentence"]] = {
+                "markup": highlight.excerpt(texts[aid], ev["start"], ev["end"]),
+                "href": f"/articles/{aid}?hl={ev['start']}-{ev['end']}#evidence",
+                "reworded": source not in " ".join(_said(item, ev["sentence"]).split()),
+            }
+    return out
+
+
+def _said(item: dict[str, Any], which: Any) -> str:
+    """What the item now says where the evidence points."""
+    if which == "quote":
+        return (item.get("quote") or {}).get("text", "")
+    if which == -1:
+        return item.get("attribution", "")
+    summary = item.get("summary", [])
+    return summary[which] if isinstance(which, int) and 0 <= which < len(summary) else ""
+
+
+def _change(
+    request: Request,
+    user: User,
+    week: str,
+    revision: int,
+    action: str,
+    change: Callable[[sa.Connection, dict[str, Any]], Any],
+    anchor: str = "",
+    **detail: Any,
+) -> Response:
+    """Load the draft, apply ``change``, save it if nobody else did meanwhile, audit, go back."""
+    web = request.app.state.web
+    since, until = editions.week_of(week)
+    back = f"/editor?week={editions.week_name(since)}{anchor}"
+    profile = web.settings.profile
+    with web.engine.begin() as conn:
+        found = versions.get_draft(conn, profile.name, since, until)
+        if found is None:
+            raise HTTPException(404, "this week has no draft yet")
+        try:
+            change(conn, found[0])
+            editions.save(conn, profile, since, until, found[0], user=user.name, revision=revision)
+        except editions.EditConflict as exc:
+            return redirect(request, back, str(exc), "error")
+        except editions.NoSuchItem as exc:
+            raise HTTPException(404, f"the draft has no item {exc}") from exc
+        persist.audit(conn, user.name, action, f"{profile.name} {since}..{until}", **detail)
+    return redirect(request, back, "Saved.")
+
+
+@router.post("/editor/start")
+def start(request: Request, user: Editor, week: Week) -> Response:
+    web = request.app.state.web
+    since, until = editions.week_of(week)
+    with web.engine.begin() as conn:
+        editions.open_draft(conn, web.settings.profile, since, until, user.name)
+    return redirect(request, f"/editor?week={editions.week_name(since)}", "Draft started.")
+
+
+@router.post("/editor/rebuild")
+def rebuild(request: Request, user: Editor, week: Week, revision: Revision) -> Response:
+    profile = request.app.state.web.settings.profile
+    since, until = editions.week_of(week)
+
+    def fresh(conn: sa.Connection, content: dict[str, Any]) -> None:
+        content.clear()
+        content.update(editions.build_draft(conn, profile, since, until))
+
+    return _change(request, user, week, revision, "draft.rebuild", fresh)
+
+
+@router.post("/editor/intro")
+def intro(
+    request: Request, user: Editor, week: Week, revision: Revision, text: Text = ""
+) -> Response:
+    return _change(
+        request,
+        user,
+        week,
+        revision,
+        "draft.intro",
+        lambda _c, content: editions.set_intro(content, text),
+    )
+
+
+@router.post("/editor/items/{index}/move")
+def move(
+    request: Request,
+    index: Index,
+    user: Editor,
+    week: Week,
+    revision: Revision,
+    delta: Annotated[int, Form(ge=-50, le=50)],
+) -> Response:
+    return _change(
+        request,
+        user,
+        week,
+        revision,
+        "item.move",
+        lambda _c, content: editions.move(content, index, delta),
+        item=index,
+        delta=delta,
+    )
+
+
+@router.post("/editor/items/{index}/edit")
+def edit(
+    request: Request,
+    index: Index,
+    user: Editor,
+    week: Week,
+    revision: Revision,
+    headline: Text,
+    attribution: Text = "",
+    summary: Text = "",
+    quote_text: Text = "",
+    quote_speaker: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    change = editions.ItemEdit(headline, attribution, summary, quote_text, quote_speaker)
+    return _change(
+        request,
+        user,
+        week,
+        revision,
+        "item.edit",
+        lambda _c, content: editions.edit(content, index, change),
+        anchor=f"#item-{index}",
+        item=index,
+        headline=headline,
+    )
+
+
+@router.post("/editor/items/{index}/regenerate")
+def regenerate(
+    request: Request, index: Index, user: Editor, week: Week, revision: Revision
+) -> Response:
+    profile = request.app.state.web.settings.profile
+    return _change(
+        request,
+        user,
+        week,
+        revision,
+        "item.regenerate",
+        lambda conn, content: editions.regenerate(conn, profile, content, index),
+        anchor=f"#item-{index}",
+        item=index,
+    )
+
+
+@router.post("/editor/items/{index}/remove")
+def remove(
+    request: Request, index: Index, user: Editor, week: Week, revision: Revision
+) -> Response:
+    return _change(
+        request,
+        user,
+        week,
+        revision,
+        "item.remove",
+        lambda _c, content: editions.remove(content, index),
+        item=index,
+    )
+
+
+@router.post("/editor/publish")
+def publish(request: Request, user: Editor, week: Week, revision: Revision) -> Response:
+    """Publish the draft as it was when the editor pressed the button (its revision)."""
+    web = request.app.state.web
+    since, until = editions.week_of(week)
+    name = web.settings.profile.name
+    with web.engine.begin() as conn:
+        found = versions.get_draft(conn, name, since, until)
+        if found is None:
+            raise HTTPException(404, "this week has no draft yet")
+        if found[1] != revision:
+            return redirect(
+                request,
+                f"/editor?week={editions.week_name(since)}",
+                "The draft changed since you loaded it; check it and publish again.",
+                "error",
+            )
+        version = versions.publish(conn, name, since, until, found[0], user.name)
+        persist.audit(
+            conn, user.name, "digest.publish", f"{name} {since}..{until}", version=version
+        )
+    return redirect(
+        request, f"/digests?week={editions.week_name(since)}", f"Published version {version}."
+    )
+
+
+@router.get("/preview")
+def preview(request: Request, user: Viewer, week: str | None = None) -> HTMLResponse:
+    web = request.app.state.web
+    since, until = editions.week_of(week)
+    with web.engine.connect() as conn:
+        found = versions.get_draft(conn, web.settings.profile.name, since, until)
+    return page(
+        request,
+        "preview.html",
+        title="Preview",
+        since=since,
+        until=until,
+        weeks=week_links(since),
+        house=editions.house_html(found[0]) if found else None,
+        version=None,
+        formats=[],
+    )
+
+
+@router.get("/digests")
+def digests(request: Request, user: Viewer) -> HTMLResponse:
+    with request.app.state.web.engine.connect() as conn:
+        published = versions.list_versions(conn)
+    return page(
+        request,
+        "digests.html",
+        title="Published digests",
+        versions=published,
+        formats=editions.formats(),
+    )
+
+
+def _version(request: Request, version_id: int) -> dict[str, Any]:
+    with request.app.state.web.engine.connect() as conn:
+        found = versions.get_version(conn, version_id)
+    if found is None:
+        raise HTTPException(404, f"no published digest {version_id}")
+    return found
+
+
+@router.get("/digests/{version_id}")
+def digest(request: Request, version_id: PathId, user: Viewer) -> HTMLResponse:
+    found = _version(request, version_id)
+    since, until = found["period_from"], found["period_to"]
+    return page(
+        request,
+        "preview.html",
+        title="Published digest",
+        since=since,
+        until=until,
+        weeks=week_links(since),
+        house=editions.house_html(found["content"]),
+        version=found,
+        formats=editions.formats(),
+    )
+
+
+@router.get("/digests/{version_id}/export.{fmt}")
+def export(request: Request, version_id: PathId, fmt: str, user: Viewer) -> Response:
+    if fmt not in editions.formats():
+        raise HTTPException(404, f"no export as {fmt!r}")
+    found = _version(request, version_id)
+    body, media_type, ext = editions.export(found["content"], fmt)
+    name = f"digest-{found['period_from']}-v{found['version']}.{ext}"
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/feed.atom")
+def atom_feed(request: Request, user: Viewer) -> Response:
+    """The Atom feed of published digests, for a signed-in reader (integrations: /api)."""
+    web = request.app.state.web
+    with web.engine.connect() as conn:
+        body = editions.feed(conn, web.settings.profile.name, link=str(request.url))
+    return Response(body, media_type="application/atom+xml")

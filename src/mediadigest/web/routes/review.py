@@ -1,0 +1,144 @@
+"""Review: pin, hide, merge and split stories; read an article with its match explained."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+
+from mediadigest.web import csrf, editions, highlight, persist, stories
+from mediadigest.web.articles import get_article, themes_of
+from mediadigest.web.auth import need
+from mediadigest.web.persist import Role, User
+from mediadigest.web.routes import MAX_ID, FormId, PathId
+from mediadigest.web.routes.week import week_links
+from mediadigest.web.templating import page, redirect
+
+router = APIRouter(dependencies=[Depends(csrf.protect)], include_in_schema=False)
+Viewer = Annotated[User, Depends(need(Role.viewer))]
+Editor = Annotated[User, Depends(need(Role.editor))]
+Week = Annotated[str, Form(max_length=10)]
+_SPAN = re.compile(r"^(\d{1,9})-(\d{1,9})$")
+
+
+@router.get("/review")
+def review(request: Request, user: Viewer, week: str | None = None) -> HTMLResponse:
+    since, until = editions.week_of(week)
+    with request.app.state.web.engine.connect() as conn:
+        web = request.app.state.web
+        found = web.stories.get(conn, web.settings.profile, since, until)
+    return page(
+        request,
+        "review.html",
+        title="Review",
+        since=since,
+        until=until,
+        weeks=week_links(since),
+        stories=found,
+    )
+
+
+def _back(request: Request, week: str, message: str, story_id: int | None = None) -> Response:
+    anchor = f"#story-{story_id}" if story_id else ""
+    return redirect(
+        request, f"/review?week={editions.week_name(editions.week_of(week)[0])}{anchor}", message
+    )
+
+
+def _decide(request: Request, user: User, action: str, target: str, change, **detail) -> None:
+    """Apply one decision and record it, in one transaction; unknown stories are a 404."""
+    with request.app.state.web.engine.begin() as conn:
+        try:
+            change(conn, request.app.state.web.settings.profile)
+        except stories.UnknownStory as exc:
+            raise HTTPException(404, f"no story {exc}") from exc
+        except ValueError as exc:
+            raise HTTPException(400, str(exc)) from exc
+        persist.audit(conn, user.name, action, target, **detail)
+
+
+@router.post("/review/{story_id}/pin")
+def pin(
+    request: Request, story_id: PathId, user: Editor, week: Week, on: Annotated[bool, Form()] = True
+) -> Response:
+    _decide(
+        request,
+        user,
+        "story.pin" if on else "story.unpin",
+        f"story {story_id}",
+        lambda conn, profile: stories.set_flag(conn, profile, story_id, "pinned", on, by=user.name),
+    )
+    return _back(request, week, "Pinned." if on else "Unpinned.", story_id)
+
+
+@router.post("/review/{story_id}/hide")
+def hide(
+    request: Request, story_id: PathId, user: Editor, week: Week, on: Annotated[bool, Form()] = True
+) -> Response:
+    _decide(
+        request,
+        user,
+        "story.hide" if on else "story.unhide",
+        f"story {story_id}",
+        lambda conn, profile: stories.set_flag(conn, profile, story_id, "hidden", on, by=user.name),
+    )
+    return _back(request, week, "Hidden." if on else "Shown again.", story_id)
+
+
+@router.post("/review/merge")
+def merge(
+    request: Request, user: Editor, week: Week, story: Annotated[list[int], Form()]
+) -> Response:
+    ids = [i for i in dict.fromkeys(story) if abs(i) <= MAX_ID]
+    if len(ids) < 2:
+        return redirect(
+            request, f"/review?week={week}", "Tick two stories or more to merge.", "error"
+        )
+    _decide(
+        request,
+        user,
+        "story.merge",
+        f"story {ids[0]}",
+        lambda conn, profile: stories.merge(conn, profile, ids, by=user.name),
+        merged=ids[1:],
+    )
+    return _back(request, week, f"Merged {len(ids)} stories.", ids[0])
+
+
+@router.post("/review/{story_id}/split")
+def split(
+    request: Request, story_id: PathId, user: Editor, week: Week, article_id: FormId
+) -> Response:
+    _decide(
+        request,
+        user,
+        "story.split",
+        f"story {story_id}",
+        lambda conn, profile: stories.split(conn, profile, story_id, article_id, by=user.name),
+        article=article_id,
+    )
+    return _back(request, week, "Split off into a story of its own.", article_id)
+
+
+@router.get("/articles/{article_id}")
+def article(
+    request: Request, article_id: PathId, user: Viewer, hl: str | None = None
+) -> HTMLResponse:
+    """An article with its match explained; ``hl=start-end`` marks a digest sentence's source."""
+    with request.app.state.web.engine.connect() as conn:
+        art = get_article(conn, article_id)
+    if art is None:
+        raise HTTPException(404, f"no article {article_id}")
+    span = _SPAN.match(hl or "")
+    evidence = (int(span[1]), int(span[2])) if span else None
+    return page(
+        request,
+        "article.html",
+        title=art.title,
+        art=art,
+        themes=themes_of(art),
+        text=highlight.article_markup(art, evidence),
+        evidence=evidence,
+    )

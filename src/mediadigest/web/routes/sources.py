@@ -1,0 +1,146 @@
+"""Sources: add and remove feeds and sitemaps, import OPML, see each source's health."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
+
+from mediadigest import store
+from mediadigest.collect import opml
+from mediadigest.errors import InputError
+from mediadigest.model import Source
+from mediadigest.store import schema as t
+from mediadigest.web import csrf, persist
+from mediadigest.web.auth import need
+from mediadigest.web.persist import Role, User
+from mediadigest.web.templating import page, redirect
+
+router = APIRouter(dependencies=[Depends(csrf.protect)], include_in_schema=False)
+Viewer = Annotated[User, Depends(need(Role.viewer))]
+Editor = Annotated[User, Depends(need(Role.editor))]
+KINDS = ("feed", "sitemap", "page")
+MAX_OPML = 2 * 1024 * 1024
+
+
+def _failures(conn: sa.Connection) -> dict[int, tuple[int, int]]:
+    """(failed, all) of each source's last 10 fetches."""
+    f = t.fetch_log
+    ranked = sa.select(
+        f.c.source_id,
+        f.c.ok,
+        sa.func.row_number().over(partition_by=f.c.source_id, order_by=f.c.id.desc()).label("n"),
+    ).subquery()
+    query = sa.select(ranked.c.source_id, ranked.c.ok).where(ranked.c.n <= 10)
+    out: dict[int, tuple[int, int]] = {}
+    for row in conn.execute(query):
+        failed, total = out.get(row.source_id, (0, 0))
+        out[row.source_id] = (failed + (not row.ok), total + 1)
+    return out
+
+
+def health(row: dict, failures: tuple[int, int]) -> str:
+    """ok, failing, unreachable (every recent fetch failed) or new (never fetched)."""
+    if row["last_fetched_at"] is None:
+        return "new"
+    if row["last_error"] is None:
+        return "ok"
+    failed, total = failures
+    return "unreachable" if total and failed == total else "failing"
+
+
+@router.get("/sources")
+def sources(request: Request, user: Viewer) -> HTMLResponse:
+    web = request.app.state.web
+    with web.engine.connect() as conn:
+        rows = store.list_sources(conn)
+        recent = _failures(conn)
+    listed = [
+        {
+            **r,
+            "health": health(r, recent.get(r["id"], (0, 0))),
+            "recent": recent.get(r["id"], (0, 0)),
+        }
+        for r in rows
+    ]
+    return page(
+        request,
+        "sources.html",
+        title="Sources",
+        sources=listed,
+        kinds=KINDS,
+        collector=web.collector,
+    )
+
+
+def _valid_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in {"http", "https"} and bool(parts.netloc)
+
+
+@router.post("/sources/add")
+def add(
+    request: Request,
+    user: Editor,
+    url: Annotated[str, Form(max_length=2000)],
+    kind: Annotated[str, Form()] = "feed",
+) -> Response:
+    url = url.strip()
+    if not _valid_url(url) or kind not in KINDS:
+        return redirect(request, "/sources", f"Not an http(s) URL: {url}", "error")
+    with request.app.state.web.engine.begin() as conn:
+        _, added = store.add_source(conn, Source(url=url, kind=kind))
+        if added:
+            persist.audit(conn, user.name, "source.add", url, kind=kind)
+    return redirect(request, "/sources", f"Added {url}." if added else f"Already there: {url}.")
+
+
+@router.post("/sources/remove")
+def remove(request: Request, user: Editor, url: Annotated[str, Form(max_length=2000)]) -> Response:
+    with request.app.state.web.engine.begin() as conn:
+        removed = store.remove_source(conn, url)
+        if removed:
+            persist.audit(conn, user.name, "source.remove", url)
+    if not removed:
+        return redirect(request, "/sources", f"No such source: {url}", "error")
+    return redirect(request, "/sources", f"Removed {url} (its articles stay).")
+
+
+@router.post("/sources/import")
+async def import_opml(request: Request, user: Editor, file: UploadFile) -> Response:
+    data = await file.read(MAX_OPML + 1)
+    if len(data) > MAX_OPML:
+        return redirect(request, "/sources", "That OPML file is over 2 MB.", "error")
+    try:
+        found = [s for s in opml.parse_opml(data, file.filename or "upload") if _valid_url(s.url)]
+    except InputError as exc:
+        return redirect(request, "/sources", str(exc), "error")
+    with request.app.state.web.engine.begin() as conn:
+        added = sum(store.add_source(conn, s)[1] for s in found)
+        persist.audit(conn, user.name, "source.import", file.filename or "upload", added=added)
+    return redirect(
+        request, "/sources", f"Imported {added} new sources ({len(found) - added} already there)."
+    )
+
+
+@router.post("/sources/collect")
+def collect_now(request: Request, user: Editor) -> Response:
+    request.app.state.web.collector.wake()
+    with request.app.state.web.engine.begin() as conn:
+        persist.audit(conn, user.name, "collect.start", "all sources")
+    return redirect(request, "/sources", "Collection started; refresh in a minute.")
+
+
+@router.get("/sources/export.opml")
+def export_opml(request: Request, user: Viewer) -> Response:
+    with request.app.state.web.engine.connect() as conn:
+        rows = store.list_sources(conn)
+    body = opml.to_opml(Source(r["url"], r["kind"], r["title"]) for r in rows)
+    return Response(
+        body,
+        media_type="text/x-opml; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="sources.opml"'},
+    )

@@ -1,0 +1,86 @@
+"""Users and roles (admins only), and the audit log of edits and publishes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from mediadigest.web import auth, csrf, persist
+from mediadigest.web.auth import need
+from mediadigest.web.persist import Role, User
+from mediadigest.web.templating import page, redirect
+
+router = APIRouter(dependencies=[Depends(csrf.protect)], include_in_schema=False)
+Admin = Annotated[User, Depends(need(Role.admin))]
+Name = Annotated[str, Form(min_length=1, max_length=64)]
+
+
+@router.get("/users")
+def users(request: Request, user: Admin) -> HTMLResponse:
+    with request.app.state.web.engine.connect() as conn:
+        found = persist.list_users(conn)
+    return page(request, "users.html", title="Users", users=found, roles=list(Role))
+
+
+@router.post("/users/add")
+def add(
+    request: Request,
+    user: Admin,
+    name: Name,
+    role: Annotated[Role, Form()],
+    password: Annotated[str, Form(min_length=8, max_length=1024)],
+) -> Response:
+    name = name.strip()
+    with request.app.state.web.engine.begin() as conn:
+        _, added = persist.add_user(conn, name, role, auth.hash_password(password))
+        if added:
+            persist.audit(conn, user.name, "user.add", name, role=str(role))
+    if not added:
+        return redirect(request, "/users", f"There is already a user {name}.", "error")
+    return redirect(request, "/users", f"Added {name} as {role}.")
+
+
+@router.post("/users/role")
+def set_role(request: Request, user: Admin, name: Name, role: Annotated[Role, Form()]) -> Response:
+    with request.app.state.web.engine.begin() as conn:
+        if _last_admin(conn, name) and role is not Role.admin:
+            return redirect(request, "/users", "The last admin must stay an admin.", "error")
+        changed = persist.set_role(conn, name, role)
+        if changed:
+            persist.audit(conn, user.name, "user.role", name, role=str(role))
+    return redirect(
+        request,
+        "/users",
+        f"{name} is now {role}." if changed else f"No user {name}.",
+        "ok" if changed else "error",
+    )
+
+
+@router.post("/users/remove")
+def remove(request: Request, user: Admin, name: Name) -> Response:
+    with request.app.state.web.engine.begin() as conn:
+        if _last_admin(conn, name):
+            return redirect(request, "/users", "The last admin cannot be removed.", "error")
+        removed = persist.remove_user(conn, name)
+        if removed:
+            persist.audit(conn, user.name, "user.remove", name)
+    return redirect(
+        request,
+        "/users",
+        f"Removed {name}." if removed else f"No user {name}.",
+        "ok" if removed else "error",
+    )
+
+
+def _last_admin(conn, name: str) -> bool:
+    found = persist.password_hash_of(conn, name)
+    return bool(found and found[0].role is Role.admin and persist.count_admins(conn) == 1)
+
+
+@router.get("/audit")
+def audit_log(request: Request, user: Admin) -> HTMLResponse:
+    with request.app.state.web.engine.connect() as conn:
+        entries = persist.list_audit(conn, limit=300)
+    return page(request, "audit.html", title="Audit log", entries=entries)

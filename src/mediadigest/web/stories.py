@@ -1,0 +1,225 @@
+"""The stories the review page shows and the editors' decisions on them: pin, hide, merge, split.
+
+A small interface for the pages and the API over ``mediadigest.stories`` (stories grouped,
+ranked and kept in the store). A story id is the stored story's id; an article that no stored
+story holds yet (grouping has not run over it) is shown as the story ``-article_id`` and is
+grouped into a story when an editor acts on it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+from mediadigest.analyse import tone
+from mediadigest.errors import InputError
+from mediadigest.model import Article, Story
+from mediadigest.profile import Profile
+from mediadigest.store import schema as store_schema
+from mediadigest.stories import grouping, persist, rank
+from mediadigest.web.articles import get_article, themes_of
+from mediadigest.web.persist import digest_versions as versions_table
+
+
+class UnknownStory(LookupError):
+    """No story (or no such member) with that id."""
+
+
+@dataclass(slots=True)
+class StoryArticle:
+    id: int
+    title: str
+    outlet: str | None
+    outlet_country: str | None
+    published: datetime | None
+    url: str
+    score: float
+    grade: str
+    tone: float | None = None
+
+
+@dataclass(slots=True)
+class StoryView:
+    """One story as the review page shows it, with why it matched and why it ranks where."""
+
+    id: int
+    title: str
+    articles: list[StoryArticle]
+    score: float
+    pinned: bool = False
+    hidden: bool = False
+    themes: list[str] = field(default_factory=list)
+    matched: list[str] = field(default_factory=list)
+    ranked: list[str] = field(default_factory=list)
+
+    @property
+    def outlets(self) -> list[str]:
+        return sorted({a.outlet for a in self.articles if a.outlet})
+
+
+def period_stories(conn: sa.Connection, profile: Profile, since: date, until: date) -> list[Story]:
+    """The period's stories, best first (as ranked by ``stories.rank`` where it is stored)."""
+    found = grouping.for_period(conn, profile, since, until)
+    last = persist.published(conn, profile.name, before=since, limit=1)
+    previous = last[0]["content"].get("items", []) if last else []
+    return rank.rank(found, profile, until=until, previous=previous)
+
+
+def story_of(
+    conn: sa.Connection, profile: Profile, since: date, until: date, story_id: int | None
+) -> Story | None:
+    """One stored story of the period, ranked (so it has its themes and reasons), or None."""
+    if story_id is None:
+        return None
+    return next((s for s in period_stories(conn, profile, since, until) if s.id == story_id), None)
+
+
+def list_stories(
+    conn: sa.Connection, profile: Profile, since: date, until: date
+) -> list[StoryView]:
+    """Pinned stories first, hidden ones last, the rest in rank order."""
+    views = [_view(s) for s in period_stories(conn, profile, since, until) if s.articles]
+    return sorted(views, key=lambda v: (v.hidden, not v.pinned))
+
+
+class StoryCache:
+    """Ranked stories per period, kept until the store's articles, stories or digests change.
+
+    Ranking reads every article of the period (and classifies themes the store lacks), which
+    takes seconds for a busy week; the pages ask for the same week again and again.
+    """
+
+    def __init__(self, size: int = 16) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple, list[StoryView]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(
+        self, conn: sa.Connection, profile: Profile, since: date, until: date
+    ) -> list[StoryView]:
+        key = (profile.name, since, until, *conn.execute(_STATE).one())
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        views = list_stories(conn, profile, since, until)
+        with self._lock:
+            self._entries[key] = views
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return views
+
+
+# Changes whenever an article arrives, a story is grouped, pinned, hidden, merged or split
+# (each stamps ``updated_at``), or a digest is published (novelty ranks against it).
+_STATE = sa.select(
+    sa.select(sa.func.max(store_schema.articles.c.id)).scalar_subquery(),
+    sa.select(sa.func.max(persist.stories.c.updated_at)).scalar_subquery(),
+    sa.select(sa.func.count()).select_from(persist.stories).scalar_subquery(),
+    sa.select(sa.func.max(versions_table.c.id)).scalar_subquery(),
+)
+
+
+def _member(art: Article) -> StoryArticle:
+    rel = art.relevance
+    # The analyse stage's tone where the store kept it; the lexicon is one cheap pass.
+    found = (
+        art.tone
+        if getattr(art, "tone", None) is not None
+        else tone.score(art.text, title=art.title)[0]
+    )
+    return StoryArticle(
+        art.id or 0,
+        art.title,
+        art.outlet,
+        art.outlet_country,
+        art.published,
+        art.url,
+        rel.score,
+        str(rel.grade),
+        found,
+    )
+
+
+def _view(story: Story) -> StoryView:
+    lead = story.articles[0]
+    ranked = [r for r in story.reasons if r]
+    if story.pinned:
+        ranked.insert(0, "pinned by an editor")
+    if story.hidden:
+        ranked.insert(0, "hidden by an editor")
+    return StoryView(
+        id=story.id if story.id is not None else -(lead.id or 0),
+        title=story.title,
+        articles=[_member(a) for a in story.articles],
+        score=story.score,
+        pinned=story.pinned,
+        hidden=story.hidden,
+        themes=story.themes or themes_of(lead),
+        matched=_why_matched(lead),
+        ranked=ranked,
+    )
+
+
+def _why_matched(art: Article) -> list[str]:
+    if art.relevance.reasons:
+        return list(art.relevance.reasons)
+    return [
+        f"“{h.alias}” ({h.canonical}) in the {h.field} ×{h.count}" for h in art.relevance.hits[:6]
+    ]
+
+
+# -- decisions -------------------------------------------------------------------------------
+
+
+def _placed(conn: sa.Connection, profile: Profile, story_id: int) -> int:
+    """The stored id of ``story_id``; an unplaced article (negative id) is grouped first."""
+    if story_id > 0:
+        return story_id
+    art = get_article(conn, -story_id)
+    if art is None:
+        raise UnknownStory(story_id)
+    when = art.published or datetime.now()
+    grouping.update(conn, profile, until=when.date())
+    sa_ = persist.story_articles
+    query = sa.select(sa_.c.story_id).where(
+        sa_.c.article_id == art.id, sa_.c.profile == profile.name
+    )
+    found = conn.execute(query).scalar()
+    if found is None:
+        raise UnknownStory(story_id)
+    return int(found)
+
+
+def set_flag(
+    conn: sa.Connection, profile: Profile, story_id: int, flag: str, on: bool, *, by: str
+) -> None:
+    """Pin (``flag="pinned"``) or hide (``"hidden"``) a story; ``on=False`` undoes it."""
+    try:
+        persist.set_flag(conn, profile.name, _placed(conn, profile, story_id), flag, on, by=by)
+    except InputError as exc:
+        raise UnknownStory(str(exc)) from exc
+
+
+def merge(conn: sa.Connection, profile: Profile, story_ids: list[int], *, by: str) -> int:
+    """Merge stories into the first; returns its id."""
+    if len(story_ids) < 2:
+        raise ValueError("merging takes at least two stories")
+    try:
+        into, *others = [_placed(conn, profile, s) for s in story_ids]
+        persist.merge(conn, profile.name, into, [o for o in others if o != into], by=by)
+    except InputError as exc:
+        raise UnknownStory(str(exc)) from exc
+    return into
+
+
+def split(conn: sa.Connection, profile: Profile, story_id: int, article_id: int, *, by: str) -> int:
+    """Take ``article_id`` out of ``story_id`` as a story of its own; returns the new id."""
+    try:
+        return persist.split(conn, profile.name, story_id, [article_id], by=by)
+    except InputError as exc:
+        raise UnknownStory(str(exc)) from exc

@@ -1,0 +1,148 @@
+"""Server-rendered pages: the Jinja environment (autoescaped), page context, flash messages.
+
+Everything from the web (titles, article text, outlet names, feed titles) reaches a template
+as a plain string and is escaped there; the only ``Markup`` made in Python comes from
+``highlight``, which escapes every piece of text it wraps.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from itsdangerous import BadSignature, URLSafeSerializer
+from markupsafe import Markup, escape
+
+from mediadigest.web import csrf
+from mediadigest.web.auth import session_user
+from mediadigest.web.persist import Role
+from mediadigest.write import style
+
+FLASH_COOKIE = "md_flash"
+
+NAV = [
+    ("/", "This week", "viewer"),
+    ("/review", "Review", "viewer"),
+    ("/editor", "Digest", "editor"),
+    ("/digests", "Published", "viewer"),
+    ("/archive", "Archive", "viewer"),
+    ("/sources", "Sources", "viewer"),
+    ("/users", "Users", "admin"),
+]
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("mediadigest.web", "templates"),
+        autoescape=True,  # every template, whatever its extension
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["day"] = _day
+    env.filters["when"] = _when
+    env.filters["ago"] = _ago
+    env.filters["http_url"] = http_url
+    return env
+
+
+def http_url(value: str | None) -> str:
+    """``value`` if it is an http(s) URL, else "#": hrefs from the web never run script."""
+    if value and urlsplit(value.strip()).scheme.lower() in {"http", "https"}:
+        return value.strip()
+    return "#"
+
+
+def _day(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    return style.day(value.date() if isinstance(value, datetime) else value)
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else "never"
+
+
+def _ago(value: datetime | None) -> str:
+    if value is None:
+        return "never"
+    from mediadigest.store import utcnow  # the store's clock: naive UTC
+
+    seconds = int((utcnow() - value).total_seconds())
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{seconds // size} {unit} ago"
+    return "just now"
+
+
+def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """Render a page with the signed-in user, navigation, CSRF field and flash messages."""
+    user = session_user(request)
+    token = csrf.token_for(request)
+    flashes = _read_flash(request)
+    env: jinja2.Environment = request.app.state.web.templates
+    html = env.get_template(template).render(
+        request=request,
+        path=request.url.path,
+        user=user,
+        nav=[n for n in NAV if user and user.role.allows(Role(n[2]))],
+        can_edit=bool(user and user.role.allows(Role.editor)),
+        csrf_token=token,
+        csrf_field=Markup('<input type="hidden" name="csrf_token" value="{}">').format(token),
+        flashes=flashes,
+        profile=request.app.state.web.settings.profile,
+        **context,
+    )
+    response = HTMLResponse(html, status_code=status_code)
+    csrf.set_anon_cookie(request, response)
+    if flashes:
+        response.delete_cookie(FLASH_COOKIE)
+    return response
+
+
+def redirect(
+    request: Request, to: str, message: str | None = None, kind: str = "ok"
+) -> RedirectResponse:
+    """303 to a local path (the POST/redirect/GET pattern) with an optional flash message."""
+    response = RedirectResponse(to, status_code=303)
+    if message:
+        value = _serializer(request).dumps([kind, message])
+        response.set_cookie(
+            FLASH_COOKIE, value, httponly=True, samesite="lax", secure=request.url.scheme == "https"
+        )
+    return response
+
+
+def _serializer(request: Request) -> URLSafeSerializer:
+    return URLSafeSerializer(request.app.state.web.secret, salt="flash")
+
+
+def _read_flash(request: Request) -> list[tuple[str, str]]:
+    raw = request.cookies.get(FLASH_COOKIE)
+    if not raw:
+        return []
+    try:
+        kind, message = _serializer(request).loads(raw)
+    except (BadSignature, ValueError, TypeError):
+        return []
+    return [(str(kind), str(message))]
+
+
+def local_path(target: str | None, default: str = "/") -> str:
+    """``target`` if it is a path on this site, else ``default`` (no open redirects)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target
+
+
+def snippet_markup(snippet: str, marks: tuple[str, str] = ("**", "**")) -> Markup:
+    """A search snippet with its ``**word**`` marks as <mark>, every other character escaped."""
+    parts = snippet.split(marks[0]) if marks[0] == marks[1] else [snippet]
+    out = [
+        escape(p) if i % 2 == 0 else Markup("<mark>{}</mark>").format(p)
+        for i, p in enumerate(parts)
+    ]
+    return Markup("").join(out)

@@ -1,0 +1,101 @@
+"""The JSON API: bearer tokens only, roles as on the pages, and no input that makes it fail.
+
+Schemathesis reads the app's OpenAPI schema and sends every operation generated requests
+(valid and not) with an admin token; whatever it sends, the answer is never a 5xx.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import schemathesis
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+
+from mediadigest.web.app import create_app
+from web_support import WEEK, csrf_of, login, seed
+
+
+def _token(client: TestClient) -> str:
+    html = client.post(
+        "/account/tokens",
+        data={"name": "integration", "csrf_token": csrf_of(client.get("/account").text)},
+    ).text
+    return re.search(r'class="token">([^<]+)<', html)[1]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """An app, and a bearer header per role."""
+    seeded = seed(tmp_path_factory.mktemp("api"))
+    app = create_app(seeded.settings, engine=seeded.engine)
+    headers = {
+        name: {"Authorization": f"Bearer {_token(login(TestClient(app), name))}"}
+        for name in ("viewer", "editor", "admin")
+    }
+    return app, headers
+
+
+@pytest.fixture
+def api(served):
+    return TestClient(served[0])
+
+
+def test_api_refuses_requests_without_a_token(api):
+    response = api.get("/api/articles")
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+def test_api_refuses_an_unknown_token(api):
+    assert api.get("/api/me", headers={"Authorization": "Bearer mdt_nope"}).status_code == 401
+
+
+def test_viewer_token_reads_articles_with_why_they_matched(api, served):
+    found = api.get("/api/articles", headers=served[1]["viewer"]).json()
+    assert len(found) == 4
+    detail = api.get(f"/api/articles/{found[0]['id']}", headers=served[1]["viewer"]).json()
+    assert detail["relevance"]["hits"][0]["alias"] == "Kazakhstan"
+
+
+def test_viewer_token_searches_the_archive(api, served):
+    hits = api.get("/api/search", params={"q": "grain"}, headers=served[1]["viewer"]).json()
+    assert [h["outlet"] for h in hits] == ["Caspian Ledger"]
+
+
+def test_viewer_token_cannot_pin_a_story(api, served):
+    response = api.post("/api/stories/2/pin", json={"on": True}, headers=served[1]["viewer"])
+    assert response.status_code == 403
+
+
+def test_editor_token_pins_a_story(api, served):
+    assert (
+        api.post("/api/stories/3/pin", json={"on": True}, headers=served[1]["editor"]).status_code
+        == 204
+    )
+    ranked = api.get("/api/stories", params={"week": WEEK}, headers=served[1]["viewer"]).json()
+    assert ranked[0]["id"] == 3 and ranked[0]["pinned"]
+
+
+def test_openapi_schema_describes_the_api_and_its_token_scheme(api):
+    schema = api.get("/api/openapi.json").json()
+    assert {"/api/articles", "/api/search", "/api/digests", "/api/sources"} <= set(schema["paths"])
+    assert all(p.startswith("/api/") for p in schema["paths"])  # pages stay out of it
+    assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@pytest.fixture(scope="module")
+def api_schema(served):
+    return schemathesis.openapi.from_asgi("/api/openapi.json", served[0])
+
+
+@schema.parametrize()
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api_never_answers_with_a_server_error(case, served):
+    response = case.call(headers=served[1]["admin"])
+    case.validate_response(response, checks=[not_a_server_error])

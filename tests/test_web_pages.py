@@ -1,0 +1,385 @@
+"""The editors' pages: this week, review, the digest editor, publishing, archive, sources, users."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from mediadigest import store
+from mediadigest.web import persist, versions
+from mediadigest.web.app import create_app
+from web_support import WEEK, login, seed, token_of
+
+
+@pytest.fixture
+def seeded(tmp_path):
+    return seed(tmp_path)
+
+
+@pytest.fixture
+def app(seeded):
+    return create_app(seeded.settings, engine=seeded.engine)
+
+
+@pytest.fixture
+def editor(app):
+    return login(TestClient(app, follow_redirects=False), "editor")
+
+
+def post(client: TestClient, path: str, **data):
+    return client.post(path, data={**data, "csrf_token": token_of(client)})
+
+
+def story_id(client: TestClient, title_start: str) -> int:
+    """The id the review page gives the story whose title starts so."""
+    html = client.get(f"/review?week={WEEK}").text
+    found = re.search(
+        rf'id="story-(-?\d+)">(?:(?!</li>).)*?class="title"[^>]*>{re.escape(title_start)}',
+        html,
+        re.S,
+    )
+    assert found, title_start
+    return int(found[1])
+
+
+def _titles(html: str) -> list[str]:
+    return re.findall(r'class="title" href="/articles/\d+">([^<]+)<', html)
+
+
+def _draft(seeded) -> dict:
+    with seeded.engine.connect() as conn:
+        found = versions.get_draft(conn, "kazakhstan", *_week())
+    assert found is not None
+    return found[0]
+
+
+def _week():
+    from mediadigest.web.editions import week_of
+
+    return week_of(WEEK)
+
+
+def _start(editor) -> None:
+    assert post(editor, "/editor/start", week=WEEK).status_code == 303
+
+
+# -- this week and review --------------------------------------------------------------------
+
+
+def test_this_week_counts_articles_and_relevant_ones(editor):
+    html = editor.get(f"/?week={WEEK}").text
+    assert "<b>5</b> articles collected" in html
+    assert "<b>4</b> about Kazakhstan" in html
+
+
+def test_this_week_ranks_stories_and_says_why(editor):
+    html = editor.get(f"/?week={WEEK}").text
+    assert "Kazakhstan and China sign university exchange deal" in _titles(html)
+    assert len(_titles(html)) == 3  # the wind farm is one story of two reports
+    assert "Matched:</span> “Kazakhstan” in the title" in html
+    assert re.search(r"Ranked:</span> [^<]*relevance 7.0 \(subject\)", html)
+
+
+def test_pinned_story_ranks_first(editor):
+    post(editor, f"/review/{story_id(editor, 'Caspian grain')}/pin", week=WEEK, on="true")
+    assert _titles(editor.get(f"/review?week={WEEK}").text)[0] == (
+        "Caspian grain exports from Kazakhstan hit a record"
+    )
+
+
+def test_hidden_story_ranks_last_and_leaves_the_draft(editor, seeded):
+    post(editor, f"/review/{story_id(editor, 'Kazakhstan and China')}/hide", week=WEEK, on="true")
+    assert _titles(editor.get(f"/review?week={WEEK}").text)[-1] == (
+        "Kazakhstan and China sign university exchange deal"
+    )
+    _start(editor)
+    assert seeded.ids[1] not in [i["article_id"] for i in _draft(seeded)["items"]]
+
+
+def test_merged_stories_become_one_and_split_apart_again(editor, seeded):
+    first, second = story_id(editor, "Kazakhstan and China"), story_id(editor, "Caspian grain")
+    post(editor, "/review/merge", week=WEEK, story=[str(first), str(second)])
+    html = editor.get(f"/review?week={WEEK}").text
+    assert html.count('<li class="story') == 2
+    merged = story_id(editor, "Kazakhstan and China")
+    assert f'<form method="post" action="/review/{merged}/split"' in html
+    post(editor, f"/review/{merged}/split", week=WEEK, article_id=str(seeded.ids[2]))
+    assert editor.get(f"/review?week={WEEK}").text.count('<li class="story') == 3
+
+
+def test_story_decisions_are_in_the_audit_log(editor, seeded):
+    post(editor, f"/review/{story_id(editor, 'Caspian grain')}/pin", week=WEEK, on="true")
+    with seeded.engine.connect() as conn:
+        entry = persist.list_audit(conn)[0]
+    assert (entry["user_name"], entry["action"]) == ("editor", "story.pin")
+
+
+def test_article_page_explains_the_match_and_marks_names_and_evidence(editor, seeded):
+    html = editor.get(f"/articles/{seeded.ids[1]}?hl=0-40").text
+    assert "<td>Astana</td><td>Astana</td><td>place</td><td>body</td>" in html
+    assert '<mark class="country" title="Kazakhstan">Kazakhstan</mark>' in html
+    assert '<mark class="evidence" id="evidence">' in html
+
+
+# -- digest editor ---------------------------------------------------------------------------
+
+
+def test_starting_a_draft_composes_the_week(editor, seeded):
+    _start(editor)
+    items = _draft(seeded)["items"]
+    assert len(items) == 3  # one per story: the wind farm's second report is left out
+    assert all(i["evidence"] for i in items)
+
+
+def test_editing_an_item_changes_headline_summary_and_quote(editor, seeded):
+    _start(editor)
+    post(
+        editor,
+        "/editor/items/1/edit",
+        week=WEEK,
+        revision="1",
+        headline="Universities team up",
+        attribution="China’s Global Courier reported on Dec. 16.",
+        summary="First sentence.\nSecond sentence.",
+        quote_text="We are ready",
+        quote_speaker="The rector",
+    )
+    item = _draft(seeded)["items"][1]
+    assert item["headline"] == "Universities team up"
+    assert item["summary"] == ["First sentence.", "Second sentence."]
+    assert item["quote"] == {"text": "We are ready", "speaker": "The rector"}
+    assert [e["sentence"] for e in item["evidence"]] == [0, 1]
+
+
+def test_reworded_sentence_keeps_its_evidence_and_says_so(editor, seeded):
+    _start(editor)
+    post(
+        editor,
+        "/editor/items/2/edit",
+        week=WEEK,
+        revision="1",
+        headline="Grain",
+        attribution="",
+        summary="Grain went over the sea in record amounts.",
+    )
+    html = editor.get(f"/editor?week={WEEK}").text
+    assert '<span class="badge warn">reworded</span>' in html
+    assert f'href="/articles/{seeded.ids[2]}?hl=0-' in html
+
+
+def test_moving_an_item_reorders_the_draft(editor, seeded):
+    _start(editor)
+    before = [i["article_id"] for i in _draft(seeded)["items"]]
+    post(editor, "/editor/items/0/move", week=WEEK, revision="1", delta="1")
+    after = [i["article_id"] for i in _draft(seeded)["items"]]
+    assert after == [before[1], before[0], *before[2:]]
+
+
+def test_regenerating_an_item_undoes_its_edits(editor, seeded):
+    _start(editor)
+    original = _draft(seeded)["items"][1]
+    post(editor, "/editor/items/1/edit", week=WEEK, revision="1", headline="Changed",
+         attribution="x", summary="y")  # fmt: skip
+    post(editor, "/editor/items/1/regenerate", week=WEEK, revision="2")
+    again = _draft(seeded)["items"][1]
+    assert (again["headline"], again["summary"]) == (original["headline"], original["summary"])
+    assert "edited" not in again
+
+
+def test_saving_over_someone_elses_edit_is_refused(editor, seeded):
+    _start(editor)
+    post(editor, "/editor/items/0/move", week=WEEK, revision="1", delta="1")
+    stale = post(editor, "/editor/items/0/remove", week=WEEK, revision="1")
+    assert stale.status_code == 303
+    assert len(_draft(seeded)["items"]) == 3
+
+
+def test_publishing_makes_numbered_versions_that_later_edits_leave_alone(editor, seeded):
+    _start(editor)
+    post(editor, "/editor/publish", week=WEEK, revision="1")
+    post(editor, "/editor/items/0/remove", week=WEEK, revision="1")
+    post(editor, "/editor/publish", week=WEEK, revision="2")
+    with seeded.engine.connect() as conn:
+        first, second = (
+            versions.get_version(conn, v["id"])
+            for v in sorted(versions.list_versions(conn), key=lambda v: v["version"])
+        )
+    assert (first["version"], second["version"]) == (1, 2)
+    assert (len(first["content"]["items"]), len(second["content"]["items"])) == (3, 2)
+
+
+def test_publishing_a_stale_draft_is_refused(editor, seeded):
+    _start(editor)
+    post(editor, "/editor/items/0/move", week=WEEK, revision="1", delta="1")
+    post(editor, "/editor/publish", week=WEEK, revision="1")
+    with seeded.engine.connect() as conn:
+        assert versions.list_versions(conn) == []
+
+
+def test_preview_shows_the_house_style(editor):
+    _start(editor)
+    html = editor.get(f"/preview?week={WEEK}").text
+    assert "<h2>Kazakhstan and China sign university exchange deal</h2>" in html
+    assert "<p>China’s Global Courier reported on Dec. 16" in html
+
+
+def test_published_version_exports_as_markdown(editor):
+    _start(editor)
+    post(editor, "/editor/publish", week=WEEK, revision="1")
+    response = editor.get("/digests/1/export.md")
+    assert response.headers["content-disposition"] == (
+        'attachment; filename="digest-2025-12-15-v1.md"'
+    )
+    assert response.text.startswith("# Foreign media digest: Dec. 15–21, 2025")
+
+
+@pytest.mark.parametrize(
+    ("fmt", "starts"), [("html", b"<!DOCTYPE html>"), ("docx", b"PK"), ("json", b"{")]
+)
+def test_published_version_exports_in_every_format(editor, fmt, starts):
+    _start(editor)
+    post(editor, "/editor/publish", week=WEEK, revision="1")
+    response = editor.get(f"/digests/1/export.{fmt}")
+    assert response.status_code == 200
+    assert response.content.startswith(starts)
+
+
+def test_published_digests_are_in_the_atom_feed(editor):
+    _start(editor)
+    post(editor, "/editor/items/0/remove", week=WEEK, revision="1")
+    post(editor, "/editor/publish", week=WEEK, revision="2")
+    feed = editor.get("/feed.atom")
+    assert feed.headers["content-type"].startswith("application/atom+xml")
+    assert feed.text.count("<entry>") == 1
+    assert "v1</id>" in feed.text
+
+
+def test_unknown_export_format_is_not_found(editor):
+    _start(editor)
+    post(editor, "/editor/publish", week=WEEK, revision="1")
+    assert editor.get("/digests/1/export.pdf").status_code == 404
+
+
+# -- archive ---------------------------------------------------------------------------------
+
+
+def test_archive_search_finds_and_marks_words(editor):
+    html = editor.get("/archive", params={"q": '"turning point"'}).text
+    assert _titles(html) == [
+        "Kazakhstan opens wind farm <script>window.__xss=1</script>".replace("<", "&lt;").replace(
+            ">", "&gt;"
+        )
+    ]
+    assert "<mark>turning" in html
+
+
+def test_archive_filters_by_outlet_country_and_date(editor):
+    html = editor.get("/archive", params={"q": "Kazakhstan", "country": "AZ"}).text
+    assert _titles(html) == ["Caspian grain exports from Kazakhstan hit a record"]
+    html = editor.get("/archive", params={"q": "", "since": "2025-12-18", "until": "2025-12-19"})
+    assert _titles(html.text) == [
+        "Caspian grain exports from Kazakhstan hit a record",
+        "Brazil wins the football final",
+    ]
+
+
+def test_archive_reports_a_bad_date_instead_of_failing(editor):
+    html = editor.get("/archive", params={"q": "wind", "since": "yesterday"}).text
+    assert "from is not a date like 2025-12-15" in html
+
+
+# -- sources ---------------------------------------------------------------------------------
+
+
+def test_sources_are_added_and_removed(editor, seeded):
+    post(editor, "/sources/add", url="https://news.example/rss.xml", kind="feed")
+    post(editor, "/sources/remove", url="https://news.example/rss.xml")
+    with seeded.engine.connect() as conn:
+        assert len(store.list_sources(conn)) == 1
+
+
+def test_source_that_is_not_a_web_url_is_refused(editor, seeded):
+    post(editor, "/sources/add", url="javascript:alert(1)", kind="feed")
+    with seeded.engine.connect() as conn:
+        assert len(store.list_sources(conn)) == 1
+
+
+def test_opml_import_adds_its_feeds(editor, seeded):
+    opml = (
+        b'<?xml version="1.0"?><opml version="2.0"><body>'
+        b'<outline text="A" xmlUrl="https://a.example/rss"/>'
+        b'<outline text="B" xmlUrl="https://b.example/rss"/></body></opml>'
+    )
+    response = editor.post(
+        "/sources/import",
+        data={"csrf_token": token_of(editor)},
+        files={"file": ("feeds.opml", opml, "text/xml")},
+    )
+    assert response.status_code == 303
+    with seeded.engine.connect() as conn:
+        assert {s["url"] for s in store.list_sources(conn)} >= {
+            "https://a.example/rss",
+            "https://b.example/rss",
+        }
+
+
+def test_source_health_follows_its_fetches(editor, seeded):
+    with seeded.engine.begin() as conn:
+        source_id = store.list_sources(conn)[0]["id"]
+        store.record_fetch(conn, source_id, "https://feeds.example/rss", error="HTTP 500")
+    html = editor.get("/sources").text
+    assert '<span class="health health-unreachable">unreachable</span>' in html
+    assert "HTTP 500" in html
+
+
+# -- users and tokens ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def admin(app):
+    return login(TestClient(app, follow_redirects=False), "admin")
+
+
+def test_admin_adds_a_user_who_can_then_sign_in(admin, app):
+    post(admin, "/users/add", name="reporter", role="viewer", password="a fine password")
+    newcomer = login(TestClient(app, follow_redirects=False), "reporter", "a fine password")
+    assert newcomer.get("/").status_code == 200
+    assert newcomer.get("/editor").status_code == 403
+
+
+def test_last_admin_cannot_be_demoted_or_removed(admin, seeded):
+    post(admin, "/users/role", name="admin", role="viewer")
+    post(admin, "/users/remove", name="admin")
+    with seeded.engine.connect() as conn:
+        assert {u.name: u.role for u in persist.list_users(conn)}["admin"] == "admin"
+
+
+def test_audit_log_page_lists_publishes(admin):
+    _start(admin)
+    post(admin, "/editor/publish", week=WEEK, revision="1")
+    assert "<code>digest.publish</code>" in admin.get("/audit").text
+
+
+def test_revoked_token_no_longer_opens_the_api(editor):
+    html = post(editor, "/account/tokens", name="cms").text
+    token = re.search(r'class="token">([^<]+)<', html)[1]
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert editor.get("/api/me", headers=bearer).json() == {"name": "editor", "role": "editor"}
+    post(editor, "/account/tokens/1/revoke")
+    assert editor.get("/api/me", headers=bearer).status_code == 401
+
+
+def test_ranked_stories_are_computed_once_until_something_changes(editor, seeded, monkeypatch):
+    from mediadigest.web import stories
+
+    calls = []
+    real = stories.list_stories
+    monkeypatch.setattr(stories, "list_stories", lambda *a: calls.append(1) or real(*a))
+    editor.get(f"/review?week={WEEK}")
+    editor.get(f"/?week={WEEK}")
+    assert len(calls) == 1
+    post(editor, f"/review/{story_id(editor, 'Caspian grain')}/pin", week=WEEK, on="true")
+    editor.get(f"/?week={WEEK}")
+    assert len(calls) == 2
