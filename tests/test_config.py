@@ -27,3 +27,24 @@ def test_broken_config_file_is_named_in_the_error(tmp_path):
     (tmp_path / "mediadigest.toml").write_text("db = \n")
     with pytest.raises(ConfigError, match=r"mediadigest\.toml"):
         load_settings(db=None, profile=None, env={}, cwd=tmp_path)
+
+
+def test_fetch_settings_default_to_polite_and_private_addresses_refused(tmp_path):
+    s = load_settings(db=None, profile=None, env={}, cwd=tmp_path)
+    assert (s.allow_private, s.host_delay, s.concurrency, s.per_host, s.retries) == (
+        False, 1.0, 16, 2, 2)  # fmt: skip
+
+
+def test_allow_private_flag_beats_env_beats_file(tmp_path):
+    (tmp_path / "mediadigest.toml").write_text("allow_private = true\nhost_delay = 0.5\n")
+    from_file = load_settings(db=None, profile=None, env={}, cwd=tmp_path)
+    assert from_file.allow_private is True and from_file.host_delay == 0.5
+    env = {"MEDIADIGEST_ALLOW_PRIVATE": "0"}
+    assert load_settings(db=None, profile=None, env=env, cwd=tmp_path).allow_private is False
+    flag = load_settings(db=None, profile=None, env=env, cwd=tmp_path, allow_private=True)
+    assert flag.allow_private is True
+
+
+def test_unreadable_fetch_setting_names_where_it_came_from(tmp_path):
+    with pytest.raises(ConfigError, match="MEDIADIGEST_CONCURRENCY"):
+        load_settings(db=None, profile=None, env={"MEDIADIGEST_CONCURRENCY": "many"}, cwd=tmp_path)

@@ -2,7 +2,10 @@
 
 from alembic import context
 
+from mediadigest.store import collect_state  # noqa: F401  (registers its tables on metadata)
 from mediadigest.store.schema import metadata
+from mediadigest.stories import persist as stories_persist  # noqa: F401  (likewise)
+from mediadigest.web import persist as web_persist  # noqa: F401  (likewise)
 
 connection = context.config.attributes["connection"]
 context.configure(
