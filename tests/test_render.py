@@ -96,3 +96,15 @@ def test_write_file_writes_binary_and_text_formats_whole(tmp_path: Path):
         assert target.stat().st_size > 0
         assert not target.with_name(target.name + ".tmp").exists()
     assert (tmp_path / "digest.docx").read_bytes()[:2] == b"PK"  # a zip, as .docx is
+
+
+def test_html_links_only_web_addresses_never_javascript():
+    digest = _digest()
+    digest.items[0].sources = [
+        {"url": "javascript:alert(1)", "outlet": "Evil"},
+        {"url": "https://example.org/a", "outlet": "Good"},
+    ]
+    html = render(digest, Format.html)
+    assert "javascript:" not in html
+    assert "Evil" in html
+    assert 'href="https://example.org/a"' in html

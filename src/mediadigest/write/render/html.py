@@ -28,13 +28,18 @@ def _item(item: DigestItem) -> str:
         quoted = item.quote is not None and text.startswith("“")
         out.append(f'<p style="{_QUOTE if quoted else _BODY}">{escape(text)}</p>')
     if item.sources:
-        links = ", ".join(
-            f'<a href="{escape(s["url"], quote=True)}" style="{_LINK}">'
-            f"{escape(s.get('outlet') or 'source')}</a>"
-            for s in item.sources[:MAX_SOURCES]
-        )
+        links = ", ".join(_source_link(s) for s in item.sources[:MAX_SOURCES])
         out.append(f'<p style="{_SMALL}">Sources: {links}{more(item.sources)}</p>')
     return "\n".join(out)
+
+
+def _source_link(source: dict[str, str]) -> str:
+    """A link only for web addresses: a source URL is untrusted (``javascript:``, ``data:``)."""
+    name = escape(source.get("outlet") or "source")
+    url = source.get("url") or ""
+    if not url.lower().startswith(("http://", "https://")):
+        return name
+    return f'<a href="{escape(url, quote=True)}" style="{_LINK}">{name}</a>'
 
 
 def to_html(digest: Digest) -> str:
