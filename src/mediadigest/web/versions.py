@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from mediadigest.store.repository import _insert_ignore, lock_for_writing, utcnow
+from mediadigest.stories import persist as stories_persist
 from mediadigest.web.persist import digest_drafts, digest_versions
 
 
@@ -68,23 +69,7 @@ def publish(
     conn: sa.Connection, profile: str, since: date, until: date, content: dict[str, Any], user: str
 ) -> int:
     """Publish ``content`` as the period's next version; returns the version number."""
-    lock_for_writing(conn)
-    latest = sa.select(sa.func.max(digest_versions.c.version))
-    version = (
-        conn.execute(latest.where(_period(profile, since, until, digest_versions))).scalar() or 0
-    ) + 1
-    conn.execute(
-        sa.insert(digest_versions).values(
-            profile=profile,
-            period_from=since,
-            period_to=until,
-            version=version,
-            content=content,
-            published_at=utcnow(),
-            published_by=user,
-        )
-    )
-    return version
+    return stories_persist.publish(conn, profile, since, until, content, by=user)
 
 
 _VERSION_COLS = [
