@@ -16,7 +16,7 @@ from urllib.parse import quote, urlsplit
 
 import feedparser
 
-from mediadigest.collect.fetch import Fetcher
+from mediadigest.collect.fetch import Fetcher, Response
 from mediadigest.errors import FetchError, FormatError, InputError
 from mediadigest.model import Document
 
@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 # Content types we hand to analysis as pages; anything else (PDF, images, octet-stream)
 # linked from a feed is reported instead of stored.
-_PAGE_TYPES = ("text/", "application/xhtml+xml", "application/xml")
+PAGE_TYPES = ("text/", "application/xhtml+xml", "application/xml")
 
 # Internal errors feedparser is known to raise on malformed input, instead of setting bozo.
 _FEEDPARSER_CRASHES = (LookupError, AttributeError, TypeError, ValueError, AssertionError)
@@ -142,8 +142,13 @@ def _fetch_page(fetcher: Fetcher, link: str, hints: dict[str, str]) -> Document 
     except FetchError as exc:
         return exc
     ctype = (resp.content_type or "").split(";")[0].strip().lower()
-    if ctype and not ctype.startswith(_PAGE_TYPES):
+    if ctype and not ctype.startswith(PAGE_TYPES):
         return FormatError(resp.url, f"not a web page (content type {ctype})")
+    return page_document(resp, hints)
+
+
+def page_document(resp: Response, hints: dict[str, str]) -> Document:
+    """The Document for a fetched page, with the hints its source knew."""
     return Document(
         url=resp.url,
         body=resp.content,

@@ -22,7 +22,7 @@ from mediadigest.model import Document
 
 log = logging.getLogger(__name__)
 
-PAGE_TYPES = ("text/", "application/xhtml+xml", "application/xml")
+PAGE_TYPES = feeds.PAGE_TYPES
 MAX_ITEMS = 500  # new pages fetched per source per round; the rest wait for the next round
 MAX_CHILD_SITEMAPS = 50  # child sitemaps of an index read per round, newest first
 PAGES_IN_FLIGHT = 8  # per source; the fetcher's own limits apply on top
@@ -162,7 +162,7 @@ async def _page_source(
     # A watched page is new whenever its content is: the key is its hash.
     key = "sha1:" + hashlib.sha1(resp.content, usedforsecurity=False).hexdigest()
     if key not in plan.seen:
-        await emit(_document(resp, {"source": plan.url, "item_key": key}))
+        await emit(feeds.page_document(resp, {"source": plan.url, "item_key": key}))
         outcome.items += 1
 
 
@@ -197,20 +197,10 @@ async def _pages(fetcher: AsyncFetcher, jobs: list[tuple[str, dict[str, str]]], 
             except (FetchError, FormatError) as exc:
                 await emit(exc)
                 return 0
-        await emit(_document(resp, hints))
+        await emit(feeds.page_document(resp, hints))
         return 1
 
     return sum(await asyncio.gather(*(one(link, hints) for link, hints in jobs)))
-
-
-def _document(resp: Response, hints: dict[str, str]) -> Document:
-    return Document(
-        url=resp.url,
-        body=resp.content,
-        fetched_at=datetime.now(UTC),
-        content_type=resp.content_type,
-        hints=hints,
-    )
 
 
 def _text_document(url: str, text: str, hints: dict[str, str]) -> Document:
