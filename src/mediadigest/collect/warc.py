@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from mediadigest.analyse.extract import parse_date
 from mediadigest.collect.http import decode_payload, parse_head
 from mediadigest.errors import FormatError
 from mediadigest.model import Document
@@ -233,7 +234,7 @@ class _Reader:
         return WarcRecord(
             offset=offset,
             uri=headers.get("warc-target-uri", "").strip("<>"),
-            date=_warc_date(headers.get("warc-date")),
+            date=parse_date(headers.get("warc-date") or ""),
             record_id=headers.get("warc-record-id"),
             status=head.status,
             content_type=head.content_type,
@@ -265,16 +266,6 @@ def iter_documents(
 
 def _is_page(content_type: str | None) -> bool:
     return content_type is None or content_type.split(";")[0].strip().lower().startswith(PAGE_TYPES)
-
-
-def _warc_date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 # -- ranges ------------------------------------------------------------------------------------
