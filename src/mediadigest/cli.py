@@ -668,14 +668,14 @@ def search_cmd(
 def export_cmd(
     ctx: typer.Context, file: Annotated[Path, typer.Argument(help="JSON Lines file to write.")]
 ) -> None:
-    """Write the whole store (sources, documents, articles, digests) to a JSON Lines file."""
+    """Write the whole store to a JSON Lines file: articles, stories, editions, users, state."""
     engine = store.open_store(_settings(ctx).db)
     try:
         with engine.connect() as conn, file.open("w", encoding="utf-8") as fp:
             counts = store.export_jsonl(conn, fp)
     except OSError as exc:
         raise MediadigestError(f"{file}: {exc.strerror}") from exc
-    err.print(f"exported {', '.join(f'{n} {kind}s' for kind, n in counts.items())} to {file}")
+    err.print(f"exported to {file}: {_counts(counts)}")
 
 
 @app.command("import")
@@ -689,7 +689,11 @@ def import_cmd(
             added = store.import_jsonl(conn, fp)
     except OSError as exc:
         raise MediadigestError(f"{file}: {exc.strerror}") from exc
-    err.print(f"imported {', '.join(f'{n} new {kind}s' for kind, n in added.items())} from {file}")
+    err.print(f"imported from {file}, new records: {_counts(added) or 'none'}")
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{kind} {n}" for kind, n in counts.items() if n)
 
 
 # -- db --------------------------------------------------------------------------------------

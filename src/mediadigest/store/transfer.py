@@ -2,15 +2,19 @@
 
 The file starts with a header line, then one record per line, parents before children::
 
-    {"mediadigest": "store-export", "format": 1, "revision": "0004"}
+    {"mediadigest": "store-export", "format": 2, "revision": "0006"}
     {"type": "source", "url": "...", ..., "seen": [{"item_key": "...", "seen_at": "..."}]}
     {"type": "document", "url": "...", "content_hash": "...", ..., "body": "<base64>"}
     {"type": "article", "canonical_url": "...", ..., "document": ["url", "hash"], "matches": [...]}
     {"type": "digest", "period_from": "2025-12-15", ...}
 
+After them come the rest of the store, one record per row (``transfer_tables``): the fetch
+log, collection state, article themes, users and their API tokens, web settings, drafts,
+published editions, the audit log, stories with their members and the editors' overrides.
+
 Row ids are not carried: references use natural keys (a source's URL, a document's URL and
-hash), so importing into a store that already has rows merges, and importing twice adds
-nothing. The fetch log (operational history) is not exported.
+hash, a user's name), so importing into a store that already has rows merges, and importing
+twice adds nothing. Format 1 files (core records only) still import.
 """
 
 from __future__ import annotations
@@ -27,8 +31,11 @@ from mediadigest.errors import FormatError
 from mediadigest.store import schema as t
 from mediadigest.store.engine import check
 from mediadigest.store.repository import insert_new, lock_for_writing
+from mediadigest.store.transfer_tables import KINDS, Importer, export_records
 
-FORMAT = 1
+FORMAT = 2
+READABLE = (1, 2)
+CORE = ("source", "document", "article", "digest")
 _BATCH = 1000  # records per statement on import
 
 
@@ -37,7 +44,7 @@ def export_jsonl(conn: sa.Connection, fp: IO[str]) -> dict[str, int]:
     revision = check(conn.engine)[0]
     fp.write(json.dumps({"mediadigest": "store-export", "format": FORMAT, "revision": revision}))
     fp.write("\n")
-    counts = {"source": 0, "document": 0, "article": 0, "digest": 0}
+    counts = dict.fromkeys((*CORE, *KINDS), 0)
     for record in _records(conn):
         fp.write(json.dumps(record, ensure_ascii=False, default=_encode))
         fp.write("\n")
@@ -57,6 +64,7 @@ def _records(conn: sa.Connection) -> Iterator[dict[str, Any]]:
     yield from _article_records(conn)
     for row in _rows(conn, sa.select(t.digests).order_by(t.digests.c.id)):
         yield {"type": "digest", **_without(row, "id")}
+    yield from export_records(conn, _pages)
 
 
 def _article_records(conn: sa.Connection) -> Iterator[dict[str, Any]]:
@@ -117,8 +125,10 @@ def import_jsonl(conn: sa.Connection, fp: IO[str]) -> dict[str, int]:
     name = getattr(fp, "name", "import")
     _check_header(name, fp.readline())
     lock_for_writing(conn)
-    added = {"source": 0, "document": 0, "article": 0, "digest": 0}
+    added = dict.fromkeys((*CORE, *KINDS), 0)
+    importer = Importer()
     batch: list[dict[str, Any]] = []
+    where = name
     for number, line in enumerate(fp, start=2):
         if not line.strip():
             continue
@@ -130,11 +140,14 @@ def import_jsonl(conn: sa.Connection, fp: IO[str]) -> dict[str, int]:
         if kind not in added:
             raise FormatError(f"{name}:{number}", f"unknown record type {kind!r}")
         if batch and (batch[-1]["type"] != kind or len(batch) >= _BATCH):
-            added[batch[0]["type"]] += _import_batch(conn, batch)
+            added[batch[0]["type"]] += _import_batch(conn, batch, importer, where)
             batch = []
+        if not batch:
+            where = f"{name}:{number}"
         batch.append({"type": kind, **record})
     if batch:
-        added[batch[0]["type"]] += _import_batch(conn, batch)
+        added[batch[0]["type"]] += _import_batch(conn, batch, importer, where)
+    importer.finish(conn)
     return added
 
 
@@ -145,12 +158,21 @@ def _check_header(name: str, line: str) -> None:
         header = None
     if not isinstance(header, dict) or header.get("mediadigest") != "store-export":
         raise FormatError(f"{name}:1", "not a mediadigest store export (no header line)")
-    if header.get("format") != FORMAT:
-        raise FormatError(f"{name}:1", f"export format {header.get('format')}, expected {FORMAT}")
+    if header.get("format") not in READABLE:
+        raise FormatError(
+            f"{name}:1", f"export format {header.get('format')}, expected one of {READABLE}"
+        )
 
 
-def _import_batch(conn: sa.Connection, batch: list[dict[str, Any]]) -> int:
+def _import_batch(
+    conn: sa.Connection, batch: list[dict[str, Any]], importer: Importer, where: str
+) -> int:
     kind = batch[0]["type"]
+    if kind in KINDS:
+        try:
+            return importer.add(conn, KINDS[kind], batch, where)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise FormatError(where, f"a {kind} record cannot be read: {exc}") from None
     if kind == "source":
         return _import_sources(conn, batch)
     if kind == "document":
@@ -163,19 +185,20 @@ def _import_batch(conn: sa.Connection, batch: list[dict[str, Any]]) -> int:
 
 def _decode(table: sa.Table, record: dict[str, Any]) -> dict[str, Any]:
     """A record back to a row of ``table``: ISO dates to dates, base64 to bytes."""
-    row = {}
-    for column in table.columns:
-        if column.name not in record:
-            continue
-        value = record[column.name]
-        if value is not None and isinstance(column.type, sa.DateTime):
-            value = datetime.fromisoformat(value)
-        elif value is not None and isinstance(column.type, sa.Date):
-            value = date.fromisoformat(value)
-        elif value is not None and isinstance(column.type, sa.LargeBinary):
-            value = base64.b64decode(value)
-        row[column.name] = value
-    return row
+    return {c.name: decode_value(c, record[c.name]) for c in table.columns if c.name in record}
+
+
+def decode_value(column: sa.Column, value: Any) -> Any:
+    """One exported value back to what ``column`` holds."""
+    if value is None:
+        return None
+    if isinstance(column.type, sa.DateTime):
+        return datetime.fromisoformat(value)
+    if isinstance(column.type, sa.Date):
+        return date.fromisoformat(value)
+    if isinstance(column.type, sa.LargeBinary):
+        return base64.b64decode(value)
+    return value
 
 
 def _import_sources(conn: sa.Connection, batch: list[dict[str, Any]]) -> int:
