@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from mediadigest.stories.cluster import ClusterDoc, ClusterParams, cluster
+from mediadigest.stories.cluster import ClusterDoc, ClusterParams, cluster, similarity
 
 DAY = datetime(2025, 12, 18, 9, tzinfo=UTC)
 
@@ -94,6 +94,18 @@ def test_shared_entities_join_reports_that_share_few_words():
         entities=("Kassym-Jomart Tokayev", "Sanae Takaichi"),
     )
     assert cluster([a, b], params) == [[0, 1]]
+
+
+def test_block_weights_count_after_each_block_is_normalised():
+    # A weight applied before the per-block normalisation would be normalised away.
+    names = ("Kassym-Jomart Tokayev",)
+    docs = [
+        _doc(0, "Leaders dine in Tokyo", entities=names),
+        _doc(1, "Summit guests arrive", entities=names),
+    ]
+    low = similarity(docs, ClusterParams(entity_weight=0.5, neighbours=0))[0, 1]
+    high = similarity(docs, ClusterParams(entity_weight=2.0, neighbours=0))[0, 1]
+    assert high > low > 0
 
 
 def test_a_new_report_joins_an_existing_story():
