@@ -12,7 +12,7 @@ import pytest
 from mediadigest.analyse import analyse
 from mediadigest.collect import files, prefilter
 from mediadigest.model import Document
-from mediadigest.profile import load_profile
+from mediadigest.profile import load_profile, matchable
 from warc_files import FIXTURES, filler_page, fixture_pages
 
 BACKENDS = list(prefilter.BACKENDS)
@@ -145,3 +145,30 @@ def test_no_file_fixture_is_missed_in_the_site_folder(scan, profile):
                        datetime.now(UTC), "text/html")  # fmt: skip
         if _relevant(doc, profile):
             assert scan.maybe(doc.body), Path(path).name
+
+
+def test_exact_alias_inside_a_longer_word_is_ruled_out(scan):
+    # "Семей" (the city Semey) is an exact alias; "семейный" (family) is an ordinary word.
+    for encoding in ("utf-8", "cp1251", "koi8-r"):
+        assert scan.maybe("<p>в городе Семей прошёл</p>".encode(encoding)), encoding
+        assert not scan.maybe("<p>рецепт семейного ужина</p>".encode(encoding)), encoding
+    assert not scan.maybe(b"<p>Kazakov scored twice</p>")
+    assert scan.maybe(b"<p>Kazak'in ihracati</p>")
+
+
+@pytest.mark.parametrize("after", [" ", ".", "-", "'", "\u00a0", "\u00ad", "\u0301", "»", "н",
+                                   "x", "7", "é", "\u2014", "&nbsp;", "<b>"])  # fmt: skip
+def test_exact_alias_passes_whenever_relevance_would_match_it(scan, profile, after):
+    """Whatever follows an exact alias, the prefilter lets through what the matcher finds."""
+    for alias in ("Семей", "семей", "Kazak", "KTZ"):
+        text = f"<p>жители {alias}{after} сказали</p>"
+        found = any(t.alias == alias.capitalize() or t.alias == alias.upper() or
+                    t.key.strip() == alias.lower()
+                    for _, _, t in profile.scan(matchable(html.unescape(text))))  # fmt: skip
+        for encoding in ("utf-8", "cp1251", "koi8-r", "cp1252"):
+            try:
+                raw = text.encode(encoding)
+            except UnicodeEncodeError:
+                continue
+            if found:
+                assert scan.maybe(raw), (alias, after, encoding)

@@ -33,17 +33,18 @@ import html.entities
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
 import ahocorasick
 
-from mediadigest.profile import Profile
+from mediadigest.profile import Profile, Term
 
 log = logging.getLogger(__name__)
 
 __all__ = ["BACKENDS", "Prefilter", "Word", "alias_words", "byte_patterns", "for_profile"]
+__all__ += ["pattern_encodings"]
 
 # Hits of these kinds only lower a score (exclusions, peers): they never make a record relevant.
 _NEUTRAL_KINDS = frozenset({"exclude", "peer"})
@@ -80,26 +81,29 @@ class Word:
 
     A hit on a plain word passes the record at once. ``keys`` (multi-word aliases this word
     stands for) need one of them in full, words in order with gaps between; a ``bounded``
-    word (short, ASCII) must start a word, as the analyse stage's word boundary requires.
+    word (short, ASCII) must start a word, as the analyse stage's word boundary requires;
+    a ``tail`` word (only exact aliases, no "*") must end one: "семей" (Semey) is no hit in
+    "семейный", "kazak" none in "Kazakov".
     """
 
     text: str
     keys: tuple[tuple[str, ...], ...] = ()
     bounded: bool = False
+    tail: bool = False
 
     @property
     def direct(self) -> bool:
-        return not self.keys and not self.bounded
+        return not self.keys and not self.bounded and not self.tail
 
 
 def alias_words(profile: Profile) -> list[Word]:
     """The words scanned for: one per alias key, none for a key another word already covers.
 
     A single-word key is its own word. A multi-word key needs none when one of its words
-    contains a single-word key ("kazakh authorities" has "kazakh"); otherwise its longest
-    word that is not a generic one ("bank", "city") stands for it.
+    contains a single-word key ("kazakh authorities" has "kazakh") where that word's hits
+    count; otherwise its longest word that is not a generic one ("bank", "city") stands for it.
     """
-    singles: dict[str, bool] = {}  # word -> bounded
+    singles: dict[str, tuple[bool, bool]] = {}  # word -> (bounded, tail)
     multi: dict[str, set[tuple[str, ...]]] = {}
     keys = [(term, [p for p in _WORD_GAPS.split(term.key.strip()) if p])
             for term in profile.terms if term.kind not in _NEUTRAL_KINDS]  # fmt: skip
@@ -107,15 +111,31 @@ def alias_words(profile: Profile) -> list[Word]:
         if len(parts) == 1:
             word = parts[0]
             bounded = word.isascii() and len(word) <= SHORT and term.key.startswith(" ")
-            singles[word] = singles.get(word, True) and bounded
-    for _term, parts in keys:
-        if len(parts) < 2 or any(w in part for part in parts for w in singles):
+            tail = not term.stem and not term.cjk
+            old = singles.get(word, (True, True))
+            singles[word] = (old[0] and bounded, old[1] and tail)  # the laxest key rules
+    for term, parts in keys:
+        if len(parts) < 2 or _covered(term, parts, singles):
             continue
         specific = [p for p in parts if p not in _GENERIC] or parts
         multi.setdefault(max(specific, key=len), set()).add(tuple(parts))
-    words = [Word(w, (), bounded) for w, bounded in singles.items()]
+    words = [Word(w, (), bounded, tail) for w, (bounded, tail) in singles.items()]
     words += [Word(w, tuple(sorted(k))) for w, k in multi.items() if w not in singles]
     return sorted(words, key=lambda w: w.text)
+
+
+def _covered(term: Term, parts: list[str], singles: dict[str, tuple[bool, bool]]) -> bool:
+    """True when every mention of ``term`` holds a hit that a single word's check accepts."""
+    for i, part in enumerate(parts):
+        for word, (bounded, tail) in singles.items():
+            at = part.find(word)
+            while at >= 0:
+                starts = at == 0 and (i > 0 or not term.infix)
+                ends = at + len(word) == len(part) and (i < len(parts) - 1 or not term.stem)
+                if (starts or not bounded) and (ends or not tail):
+                    return True
+                at = part.find(word, at + 1)
+    return False
 
 
 def _case_forms(word: str) -> set[str]:
@@ -146,7 +166,7 @@ def _escaped_forms(form: str) -> set[str]:
     return out
 
 
-def _encoded(text: str) -> Iterable[bytes]:
+def _encoded(text: str) -> Iterable[tuple[str, bytes]]:
     for encoding in ENCODINGS:
         try:
             raw = text.encode(encoding)
@@ -155,16 +175,24 @@ def _encoded(text: str) -> Iterable[bytes]:
         if encoding == "iso-2022-jp":
             # Mid-text the decoder is usually already in JIS mode: drop the mode switches.
             raw = raw.replace(b"\x1b$B", b"").replace(b"\x1b(B", b"")
-        yield raw
+        yield encoding, raw
+
+
+def pattern_encodings(word: str) -> dict[bytes, frozenset[str]]:
+    """Every byte form of ``word`` (ASCII lower-cased: the scan is ASCII-caseless), each with
+    the encodings that write it so: the ones a page holding it can be in."""
+    found: dict[bytes, set[str]] = {}
+    for form in _case_forms(word):
+        for text in (form, *_escaped_forms(form)):
+            for encoding, raw in _encoded(text):
+                if raw:
+                    found.setdefault(raw.lower(), set()).add(encoding)
+    return {raw: frozenset(encodings) for raw, encodings in found.items()}
 
 
 def byte_patterns(word: str) -> list[bytes]:
     """Every byte form of ``word``, ASCII lower-cased (the scan is ASCII-caseless)."""
-    patterns: set[bytes] = set()
-    for form in _case_forms(word):
-        for text in (form, *_escaped_forms(form)):
-            patterns.update(raw.lower() for raw in _encoded(text) if raw)
-    return sorted(patterns)
+    return sorted(pattern_encodings(word))
 
 
 def _alternation(word: str) -> bytes:
@@ -181,74 +209,109 @@ def _verifier(word: Word) -> re.Pattern[bytes] | None:
     return None
 
 
+Check = Callable[[int, bytes, int], bool]  # (pattern id, data, start) -> the hit counts
+
+
 class _Backend(Protocol):
     name: str
 
-    def hits(self, data: bytes, direct: list[bool]) -> tuple[bool, set[int]]:
-        """(a direct pattern hit, ids of the other patterns hit); stops at a direct hit."""
+    def first(self, data: bytes, direct: list[bool], check: Check) -> int | None:
+        """The id of the first pattern hit that counts (direct, or ``check`` accepts it)."""
         ...
 
 
+def _first_checked(
+    data: bytes, found: Iterable[int], patterns: list[bytes], check: Check
+) -> int | None:
+    """Check each hit pattern where it occurs, up to MAX_CHECKS places (for the backends
+    that give no positions)."""
+    lowered = data.lower()
+    for pattern_id in sorted(found):
+        pattern = patterns[pattern_id]
+        pos = lowered.find(pattern)
+        for _ in range(MAX_CHECKS):
+            if pos < 0:
+                break
+            if check(pattern_id, data, pos):
+                return pattern_id
+            pos = lowered.find(pattern, pos + 1)
+        else:
+            return pattern_id  # a word this frequent: let analyse judge rather than check on
+    return None
+
+
 class _Hyperscan:
+    """Direct patterns report once and stop the scan; the others report every place, which
+    is checked there and then (no second search of the page, no lower-cased copy of it)."""
+
     name = "hyperscan"
 
-    def __init__(self, patterns: list[bytes]) -> None:
+    def __init__(self, patterns: list[bytes], direct: list[bool]) -> None:
         import hyperscan  # optional extra "fast"
 
         self._stop = hyperscan.ScanTerminated
+        self._sizes = [len(p) for p in patterns]
         self.db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-        flags = hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_SINGLEMATCH
+        caseless = hyperscan.HS_FLAG_CASELESS
+        flags = [caseless | (hyperscan.HS_FLAG_SINGLEMATCH if d else 0) for d in direct]
         self.db.compile(expressions=patterns, ids=list(range(len(patterns))),
                         elements=len(patterns), flags=flags, literal=True)  # fmt: skip
         self.scratch = hyperscan.Scratch(self.db)
 
-    def hits(self, data: bytes, direct: list[bool]) -> tuple[bool, set[int]]:
-        found: set[int] = set()
-        stopped = False
+    def first(self, data: bytes, direct: list[bool], check: Check) -> int | None:
+        passed: int | None = None
+        checks: dict[int, int] = {}
+        sizes = self._sizes
 
         def on_match(pattern_id: int, start: int, end: int, flags: int, ctx: object) -> bool:
-            nonlocal stopped
-            stopped = direct[pattern_id]
-            found.add(pattern_id)
-            return stopped  # True stops the scan: one direct hit is enough
+            nonlocal passed
+            if not direct[pattern_id]:
+                checks[pattern_id] = seen = checks.get(pattern_id, 0) + 1
+                if seen <= MAX_CHECKS and not check(pattern_id, data, end - sizes[pattern_id]):
+                    return False
+            passed = pattern_id
+            return True  # True stops the scan: one hit that counts is enough
 
         with contextlib.suppress(self._stop):  # raised when on_match asks to stop
             self.db.scan(data, match_event_handler=on_match, scratch=self.scratch)
-        return stopped, found
+        return passed
 
 
 class _AhoCorasickRs:
     name = "ahocorasick-rs"
 
-    def __init__(self, patterns: list[bytes]) -> None:
+    def __init__(self, patterns: list[bytes], direct: list[bool]) -> None:
         import ahocorasick_rs  # optional
 
+        self.patterns = patterns
         self.ac = ahocorasick_rs.BytesAhoCorasick(patterns)
 
-    def hits(self, data: bytes, direct: list[bool]) -> tuple[bool, set[int]]:
+    def first(self, data: bytes, direct: list[bool], check: Check) -> int | None:
         found = {
             i for i, _start, _end in self.ac.find_matches_as_indexes(data.lower(), overlapping=True)
         }
-        return any(direct[i] for i in found), found
+        hit = next((i for i in sorted(found) if direct[i]), None)
+        return hit if hit is not None else _first_checked(data, found, self.patterns, check)
 
 
 class _PyAhoCorasick:
     name = "pyahocorasick"
 
-    def __init__(self, patterns: list[bytes]) -> None:
+    def __init__(self, patterns: list[bytes], direct: list[bool]) -> None:
+        self.patterns = patterns
         self.ac = ahocorasick.Automaton()
         for i, pattern in enumerate(patterns):
             self.ac.add_word(pattern.decode("latin-1"), i)
         self.ac.make_automaton()
 
-    def hits(self, data: bytes, direct: list[bool]) -> tuple[bool, set[int]]:
+    def first(self, data: bytes, direct: list[bool], check: Check) -> int | None:
         found: set[int] = set()
         # Latin-1 maps each byte to one character, so byte patterns match as text.
         for _end, i in self.ac.iter(data.lower().decode("latin-1")):
             if direct[i]:
-                return True, {i}
+                return i
             found.add(i)
-        return False, found
+        return _first_checked(data, found, self.patterns, check)
 
 
 BACKENDS = {
@@ -263,12 +326,17 @@ class Prefilter:
 
     def __init__(self, words: list[Word], backend: str | None = None) -> None:
         self.words = words
-        owned = {p: i for i, w in enumerate(words) for p in byte_patterns(w.text)}
+        owned: dict[bytes, int] = {}
+        writers: dict[bytes, frozenset[str]] = {}
+        for i, word in enumerate(words):
+            for pattern, encodings in pattern_encodings(word.text).items():
+                owned[pattern], writers[pattern] = i, encodings
         self.patterns = sorted(owned)
         self._owner = [owned[p] for p in self.patterns]
+        self._encodings = [writers[p] for p in self.patterns]
         self._direct = [words[i].direct for i in self._owner]
         self._verifiers: dict[int, re.Pattern[bytes] | None] = {}
-        self._backend = _build(self.patterns, backend)
+        self._backend = _build(self.patterns, self._direct, backend)
         self.backend = self._backend.name
 
     def maybe(self, data: bytes) -> bool:
@@ -278,36 +346,57 @@ class Prefilter:
     def why(self, data: bytes) -> str | None:
         """The word that let ``data`` through, or None."""
         data = _utf16_as_utf8(data)
-        direct, found = self._backend.hits(data, self._direct)
-        if direct:
-            return self.words[self._owner[next(i for i in found if self._direct[i])]].text
-        lowered = data.lower() if found else b""
-        for pattern_id in sorted(found):
-            if self._verified(pattern_id, data, lowered):
-                return self.words[self._owner[pattern_id]].text
-        return None
+        hit = self._backend.first(data, self._direct, self._check)
+        return None if hit is None else self.words[self._owner[hit]].text
 
-    def _verified(self, pattern_id: int, data: bytes, lowered: bytes) -> bool:
-        """Check a hit where it occurs: one regex over the whole page costs more than the scan."""
-        word = self.words[self._owner[pattern_id]]
-        pattern = self.patterns[pattern_id]
-        verifier = self._verifier(self._owner[pattern_id])
-        pos = lowered.find(pattern)
-        for _ in range(MAX_CHECKS):
-            if pos < 0:
-                return False
-            if word.bounded:
-                if pos == 0 or lowered[pos - 1 : pos] not in _ALNUM:
-                    return True
-            elif verifier is not None and verifier.search(data, max(0, pos - _REACH), pos + _REACH):
+    def _check(self, pattern_id: int, data: bytes, pos: int) -> bool:
+        """Does the hit at ``pos`` count? Checked where it occurs: one regex over the whole
+        page costs more than the scan."""
+        index = self._owner[pattern_id]
+        word = self.words[index]
+        if word.bounded and pos > 0 and data[pos - 1 : pos].lower() in _ALNUM:
+            return False
+        end = pos + len(self.patterns[pattern_id])
+        if word.tail and not self._ends_word(pattern_id, data, end):
+            return False
+        verifier = self._verifier(index)
+        if verifier is None:
+            return True
+        return verifier.search(data, max(0, pos - _REACH), pos + _REACH) is not None
+
+    def _ends_word(self, pattern_id: int, data: bytes, end: int) -> bool:
+        """False only when the character after ``end`` is a letter or digit in every encoding
+        the pattern can be written in: then analyse's word boundary fails there too."""
+        following = data[end : end + 1]
+        if not following:
+            return True
+        if following[0] < 0x80:
+            return following.lower() not in _ALNUM
+        chunk = data[end : end + 4]
+        for encoding in self._encodings[pattern_id]:
+            if encoding == "iso-2022-jp":
+                continue  # seven-bit: a page in it cannot hold this byte
+            char = _first_char(chunk, encoding)
+            if char is None or not char.isalnum():  # undecodable: analyse may read U+FFFD
                 return True
-            pos = lowered.find(pattern, pos + 1)
-        return True  # a word this frequent: let analyse judge rather than check on and on
+        return False
 
     def _verifier(self, index: int) -> re.Pattern[bytes] | None:
         if index not in self._verifiers:  # compiled on first need: most words never need it
             self._verifiers[index] = _verifier(self.words[index])
         return self._verifiers[index]
+
+
+def _first_char(chunk: bytes, encoding: str) -> str | None:
+    """The first character of ``chunk`` in ``encoding``, or None if it does not decode."""
+    for size in range(1, len(chunk) + 1):
+        try:
+            text = chunk[:size].decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if text:
+            return text[0]
+    return None
 
 
 def _utf16_as_utf8(data: bytes) -> bytes:
@@ -325,11 +414,11 @@ def _utf16_as_utf8(data: bytes) -> bytes:
     return data
 
 
-def _build(patterns: list[bytes], backend: str | None) -> _Backend:
+def _build(patterns: list[bytes], direct: list[bool], backend: str | None) -> _Backend:
     names = [backend] if backend else list(BACKENDS)
     for name in names:
         try:
-            return BACKENDS[name](patterns)
+            return BACKENDS[name](patterns, direct)
         except ImportError:
             log.debug("prefilter backend %s not installed", name)
     raise ImportError(f"prefilter backend {backend!r} is not installed")
