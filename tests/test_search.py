@@ -203,3 +203,44 @@ def test_queries_parse_into_groups_and_exclusions():
     assert parsed.groups == [[("central", "asia"), ("kazakhstan",)]]
     assert parsed.excluded == [("russia",)]
     assert parsed.fts5() == '("central asia" OR "kazakhstan") NOT "russia"'
+
+
+@pytest.fixture(params=["walk only", "walk then index"])
+def pg_plan(request, monkeypatch) -> None:
+    """Run a test with PostgreSQL finding every match by walking, and with it falling back to
+    the GIN index after two articles (SQLite ignores WALK)."""
+    monkeypatch.setattr(search_module, "WALK", 10**6 if request.param == "walk only" else 2)
+
+
+def _newest_first_store(engine: sa.Engine) -> None:
+    """Twelve articles that all say "wind"; two of them say "Central Asia", the others have
+    both words apart and never "asia central"; three are from Jiji Press. The same words in
+    every text give every match the same score, so ties go to the newest."""
+    articles = []
+    for n in range(12):
+        text = (
+            "Wind over Central Asia markets, bank."
+            if n in (1, 4)
+            else "Wind over Asia markets, central bank."
+        )
+        outlet = "Jiji Press" if n in (0, 1, 6) else "Steppe Wire"
+        articles.append(_article(n, f"Report {n}", text, outlet=outlet))
+    _save(engine, *articles)
+
+
+@pytest.mark.parametrize(
+    ("query", "filters", "expected"),
+    [
+        ('"central asia"', {}, ["Report 4", "Report 1"]),  # a rare phrase of common words
+        ('"asia central"', {}, []),  # both words everywhere, the phrase nowhere
+        ("wind", {"outlet": "Jiji Press"}, ["Report 6", "Report 1", "Report 0"]),
+        ("wind", {}, ["Report 11", "Report 10", "Report 9"]),  # only the newest WINDOW
+        ('"central asia"', {"outlet": "Jiji Press"}, ["Report 1"]),
+    ],
+)
+def test_the_newest_matches_are_found_however_rare(
+    engine, pg_plan, monkeypatch, query, filters, expected
+):
+    monkeypatch.setattr(search_module, "WINDOW", 3)
+    _newest_first_store(engine)
+    assert _titles(engine, query, **filters) == expected
