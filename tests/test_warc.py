@@ -135,3 +135,17 @@ def test_not_a_warc_at_all_is_one_format_error(tmp_path):
     path.write_bytes(b"<html>hello</html>\n")
     (error,) = _records(path)
     assert isinstance(error, FormatError) and "not a WARC record at offset 0" in error.reason
+
+
+def test_inflating_in_a_thread_or_not_keeps_the_same_records_before_damage(
+    warcs, tmp_path, monkeypatch
+):
+    data = warcs["gz"].read_bytes()
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(data[: len(data) * 2 // 3])
+    threaded = _records(cut)
+    monkeypatch.setattr(warc, "_threaded", None)
+    plain = _records(cut)
+    assert isinstance(threaded[-1], FormatError) and isinstance(plain[-1], FormatError)
+    assert [r.uri for r in threaded[:-1]] == [r.uri for r in plain[:-1]]
+    assert len(plain) > 1

@@ -30,9 +30,10 @@ from mediadigest.model import Document
 
 try:  # optional extra "fast"
     from isal import igzip as _gzip
+    from isal import igzip_threaded as _threaded
     from isal import isal_zlib as _zlib
 except ImportError:  # pragma: no cover - the pure-Python fallback
-    _gzip, _zlib = gzip, zlib  # type: ignore[assignment]
+    _gzip, _zlib, _threaded = gzip, zlib, None  # type: ignore[assignment]
 
 log = logging.getLogger(__name__)
 
@@ -115,19 +116,57 @@ def iter_records(
     the damage has been yielded by then.
     """
     stats = stats if stats is not None else Stats()
-    raw = _Range(path, start, end)
     gz = is_gzip(path)
-    stream: BinaryIO = _gzip.open(raw, "rb") if gz else io.BufferedReader(raw, 1 << 20)  # type: ignore[assignment]
+    try:
+        yield from _read_range(path, start, end, stats, gz, threaded=gz and _threaded is not None)
+    except _Damaged as damaged:
+        # The inflating thread reads ahead and drops the block it was inflating when the
+        # damage came: read from the record it hit on again, in this thread, to keep every
+        # record before the damage.
+        yield from _read_range(path, start, end, stats, gz, threaded=False, resume=damaged.at)
+
+
+class _Damaged(Exception):
+    def __init__(self, at: int) -> None:
+        self.at = at  # decompressed offset of the record being read
+
+
+def _read_range(
+    path: Path,
+    start: int,
+    end: int | None,
+    stats: Stats,
+    gz: bool,
+    *,
+    threaded: bool,
+    resume: int = 0,
+) -> Iterator[WarcRecord | FormatError]:
+    raw = _Range(path, start, end)
+    stream = _open(raw, gz, threaded)
     reader = _Reader(stream, start=0 if gz else start, stats=stats)
     try:
+        if resume:
+            reader.pos = reader.record_start = reader.skip_to(resume)
         yield from reader.records()
     except FormatError as exc:
         yield FormatError(str(path), exc.reason)
     except (EOFError, gzip.BadGzipFile, zlib.error, _zlib.error, OSError) as exc:
+        if threaded:
+            raise _Damaged(reader.record_start) from exc
         yield FormatError(str(path), _damage(exc, raw.tell(), reader))
     finally:
         stream.close()
         raw.close()
+
+
+def _open(raw: _Range, gz: bool, threaded: bool) -> BinaryIO:
+    if not gz:
+        return io.BufferedReader(raw, 1 << 20)
+    if threaded and _threaded is not None:
+        # Inflating in a thread of its own (isal releases the GIL) overlaps it with parsing
+        # and scanning here: on two cores the pass costs little more than inflating alone.
+        return _threaded.open(raw, "rb", threads=1)  # type: ignore[no-any-return]
+    return _gzip.open(raw, "rb")  # type: ignore[return-value]
 
 
 def _damage(exc: BaseException, compressed_at: int, reader: _Reader) -> str:
@@ -158,6 +197,13 @@ class _Reader:
         self.pos += len(data)
         self.stats.bytes += len(data)
         return data
+
+    def skip_to(self, pos: int) -> int:
+        """Read on to decompressed offset ``pos`` (uncounted: it was read before)."""
+        left = pos - self.pos
+        while left > 0 and (got := len(self.stream.read(min(left, _SKIP_CHUNK)))):
+            left -= got
+        return pos - left
 
     def _skip(self, size: int) -> int:
         left = size
