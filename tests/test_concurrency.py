@@ -12,14 +12,17 @@ import json
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from mediadigest import store
 from mediadigest.cli import app
+from mediadigest.model import Source
 from mediadigest.store import schema
 
 # One process of direct writes: batches of articles (each with one match), a source, seen items.
@@ -127,5 +130,75 @@ def test_ingests_and_writers_at_once_lose_nothing_and_duplicate_nothing(store_ur
         assert store.count_rows(conn, "seen_items") == ARTICLES
     with expected.connect() as conn:
         assert from_files_matches == store.count_rows(conn, "article_matches")
+    engine.dispose()
+    expected.dispose()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
+def test_serve_watch_and_ingest_at_once_lose_nothing_and_duplicate_nothing(
+    store_url, tmp_path, site
+):
+    """The newsroom deployment: the web app (taking editors' writes through its API),
+    ``collect --watch`` and ``ingest --workers 2``, three processes on one PostgreSQL store."""
+
+    from mediadigest.web import persist as web
+
+    inputs = _write_inputs(tmp_path / "inputs", range(0, 40))
+    feeds = [site.url("/feeds/central-asia.xml"), site.url("/feeds/atom.xml")]
+    db = ["-m", "mediadigest", "--db", store_url]
+    engine = store.open_store(store_url)
+    with engine.begin() as conn:
+        for url in feeds:
+            store.add_source(conn, Source(url))
+        uid, _ = web.add_user(conn, "desk", web.Role.editor, "unused-hash")
+        _, token = web.create_token(conn, uid, "test")
+    port = _free_port()
+    server = _start(*db, "serve", "--port", str(port), "--collect-every", "off")
+    watch = _start(*db, "collect", "--watch", "0.5s", "--rounds", "4", "--timeout", "5")
+    ingest = _start(*db, "ingest", str(inputs), "--workers", "2")
+    try:
+        client = httpx.Client(base_url=f"http://127.0.0.1:{port}",
+                              headers={"Authorization": f"Bearer {token}"}, timeout=10)  # fmt: skip
+        for _ in range(200):  # the app is up when it answers
+            try:
+                client.get("/api/sources")
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        # Editors add sources while the others write: 30 URLs, each sent twice. They are the
+        # first feed under other names, so whichever round collects them, the articles agree.
+        added = [f"{feeds[0]}?desk={n % 30}" for n in range(60)]
+        codes = [client.post("/api/sources", json={"url": url}).status_code for url in added]
+        outputs = [p.communicate(timeout=300)[0] for p in (watch, ingest)]
+        assert [watch.returncode, ingest.returncode] == [0, 0], outputs
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
+    assert codes == [201] * 60
+
+    # Expected: the same collect and ingest run alone, one after the other, on SQLite.
+    expected_url = f"sqlite:///{tmp_path}/expected.db"
+    for args in (["sources", "add", *feeds], ["collect"], ["ingest", str(inputs)]):
+        result = CliRunner().invoke(app, ["--db", expected_url, *args])
+        assert result.exit_code == 0, result.output
+    expected = store.open_store(expected_url)
+    a, s = schema.articles, schema.sources
+    got = _keys(engine, a, "canonical_url", "content_hash")
+    assert len(got) == len(set(got)) and sorted(got) == sorted(
+        _keys(expected, a, "canonical_url", "content_hash")
+    )
+    urls = [u for (u,) in _keys(engine, s, "url")]
+    assert sorted(urls) == sorted({*feeds, *added})
+    with engine.connect() as conn:
+        audit = conn.execute(sa.text("SELECT count(*) FROM audit_log")).scalar_one()
+    assert audit == 30  # one per source actually added
     engine.dispose()
     expected.dispose()
