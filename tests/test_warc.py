@@ -149,3 +149,10 @@ def test_inflating_in_a_thread_or_not_keeps_the_same_records_before_damage(
     assert isinstance(threaded[-1], FormatError) and isinstance(plain[-1], FormatError)
     assert [r.uri for r in threaded[:-1]] == [r.uri for r in plain[:-1]]
     assert len(plain) > 1
+
+
+def test_archive_pages_are_not_searched_for_a_date_their_crawl_date_stands_in(warcs):
+    record = next(r for r in _records(warcs["gz"]) if not isinstance(r, FormatError))
+    doc = warc.to_document(record, warcs["gz"])
+    assert doc.hints["date_search"] == "off"
+    assert doc.fetched_at == record.date

@@ -25,7 +25,9 @@ class Document:
     ``body`` is raw bytes: HTML for pages, UTF-8 text for ``content_type='text/plain'``
     (txt files, JSONL ``text`` lines, feed entries without a page).
     ``hints`` carry metadata the source knew: ``title``, ``published`` (ISO 8601),
-    ``outlet``, ``author``, ``lang``, ``source`` (feed URL or file path).
+    ``outlet``, ``author``, ``lang``, ``source`` (feed URL or file path), ``date_search``
+    ("off": no search of the page text for a date, as for archive records: ``fetched_at``
+    is their crawl date).
     """
 
     url: str

@@ -96,7 +96,8 @@ def _extract(doc: Document, profile: Profile) -> _Page:
         author, published, outlet = hints.get("author"), None, hints.get("outlet")
         canonical = extract.canonicalise_url(doc.url)
     else:
-        ex = extract.extract_html(doc.body, doc.url, doc.content_type)
+        search = hints.get("date_search") != "off"
+        ex = extract.extract_html(doc.body, doc.url, doc.content_type, date_search=search)
         warnings = list(ex.warnings)
         text, title = ex.text, ex.title or hints.get("title") or ""
         author, published = ex.author or hints.get("author"), ex.published

@@ -96,9 +96,14 @@ class Extracted:
     warnings: list[str] = field(default_factory=list)
 
 
-def extract_html(body: bytes, url: str, content_type: str | None = None) -> Extracted:
+def extract_html(
+    body: bytes, url: str, content_type: str | None = None, *, date_search: bool = True
+) -> Extracted:
     """Decode, parse once and extract the article text and metadata of an HTML page.
 
+    ``date_search=False`` skips the search of the page text for a date when its metadata
+    has none (``published`` stays None): for archive records, whose crawl date is known,
+    the search costs more than the rest of the page (dateparser: seconds per process).
     Raises ``FormatError`` for empty and binary bodies only; anything odd but usable
     (wrong charset, no markup, a huge page, an extractor failure) gives a result with
     ``warnings``.
@@ -128,7 +133,7 @@ def extract_html(body: bytes, url: str, content_type: str | None = None) -> Extr
         warnings=warnings,
     )
     _run_trafilatura(tree, url, result)
-    if result.published is None and len(html) <= MAX_DATE_SEARCH_CHARS:
+    if result.published is None and date_search and len(html) <= MAX_DATE_SEARCH_CHARS:
         result.published = _fallback_date(tree, url)
     return result
 
