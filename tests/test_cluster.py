@@ -2,6 +2,9 @@
 
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
+
+from mediadigest.stories import cluster as module
 from mediadigest.stories.cluster import ClusterDoc, ClusterParams, cluster, similarity
 
 DAY = datetime(2025, 12, 18, 9, tzinfo=UTC)
@@ -118,3 +121,10 @@ def test_two_existing_stories_never_merge_however_alike():
     twin = _doc(4, EMPEROR[0].title, EMPEROR[0].lead, outlet="Other")
     groups = cluster([EMPEROR[0], twin], seeds=[[0], [1]])
     assert groups == [[0], [1]]
+
+
+def test_similarity_in_row_blocks_equals_one_block(monkeypatch):
+    docs = [*EMPEROR, URANIUM, _doc(4, URANIUM.title, days=3, outlet="Other")]
+    whole = similarity(docs, ClusterParams(neighbours=2))
+    monkeypatch.setattr(module, "_BLOCK", 2)
+    assert np.allclose(similarity(docs, ClusterParams(neighbours=2)), whole)
