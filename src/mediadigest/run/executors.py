@@ -53,25 +53,33 @@ def _keep(obj: Any) -> Any:
 
 @contextlib.contextmanager
 def executor_for(
-    workers: int | None = None, scheduler: str | None = None, *, tasks: int | None = None
+    workers: int | None = None,
+    scheduler: str | None = None,
+    *,
+    tasks: int | None = None,
+    setup: Callable[[], Any] | None = None,
 ) -> Iterator[tuple[Executor, Share, int]]:
     """(executor, share, slots) for the flags; see the module docstring for the rules.
 
-    ``tasks``, when known, keeps a pool from starting for a single task.
+    ``tasks``, when known, keeps a pool from starting for a single task. ``setup`` runs
+    once in every worker before the first task (imports, compiled patterns), so the tasks
+    do work rather than wait on one worker's first-use costs.
     """
     if scheduler or (workers is not None and workers > 0 and _have_dask()):
-        with _dask(workers, scheduler) as found:
+        with _dask(workers, scheduler, setup) as found:
             yield found
         return
     count = (os.cpu_count() or 1) if workers is None else workers
     if tasks is not None:
         count = min(count, tasks)
     if count <= 1:
+        if setup is not None:
+            setup()
         yield InlineExecutor(), _keep, 1
         return
     if workers is not None:
         log.info("Dask is not installed: analysing in a process pool of %d", count)
-    with ProcessPoolExecutor(count) as pool:
+    with ProcessPoolExecutor(count, initializer=setup) as pool:
         yield pool, _keep, count
 
 
@@ -84,7 +92,9 @@ def _have_dask() -> bool:
 
 
 @contextlib.contextmanager
-def _dask(workers: int | None, scheduler: str | None) -> Iterator[tuple[Executor, Share, int]]:
+def _dask(
+    workers: int | None, scheduler: str | None, setup: Callable[[], Any] | None
+) -> Iterator[tuple[Executor, Share, int]]:
     try:
         from distributed import Client, LocalCluster
     except ImportError as exc:
@@ -99,6 +109,8 @@ def _dask(workers: int | None, scheduler: str | None) -> Iterator[tuple[Executor
             ))  # fmt: skip
             client = stack.enter_context(Client(cluster))
         slots = sum(client.nthreads().values()) or 1
+        if setup is not None:
+            client.run(setup)  # on every worker, all at once; returns when all are done
 
         def share(obj: Any) -> Any:
             # Sent once to every worker, not once per task.

@@ -10,9 +10,12 @@ command resumes after the last piece stored, with the same end result.
 
 from __future__ import annotations
 
+import functools
 import logging
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -65,6 +68,27 @@ class PieceResult:
 
 
 # -- workers ------------------------------------------------------------------------------------
+
+# A small page about the country: analysing it once loads what every later page needs
+# (extraction, language models, the profile's indexes), before the clock of real work runs.
+_WARM_PAGE = (
+    b"<html><head><title>Kazakhstan signs a wind power deal</title></head><body><article>"
+    b"<h1>Kazakhstan signs a wind power deal</h1><p>ASTANA, Kazakhstan - The government of "
+    b"Kazakhstan signed an agreement on Monday to build a wind farm, the energy minister "
+    b'said. "We will build it by 2027," he told reporters in Astana.</p>'
+    + b"<p>The project is part of a plan to cut the use of coal in power generation.</p>" * 8
+    + b"</article></body></html>"
+)
+
+
+def warm(profile: Profile, options: Options) -> None:
+    """Pay a worker's first-use costs up front: the prefilter's compile, one analysis."""
+    if options.prefilter:
+        prefilter.for_profile(profile, options.backend)
+    doc = Document("https://warm.invalid/", _WARM_PAGE, datetime.now(UTC), "text/html",
+                   {"date_search": "off"})  # fmt: skip
+    analyse_batch([doc], profile)
+
 
 
 def process_task(pieces: list[Piece], profile: Profile, options: Options) -> list[PieceResult]:
@@ -199,14 +223,22 @@ def ingest(
         known = collect_state.checkpoints(conn, profile.name)
     tasks = list(plan(paths, known, report, shard_size))
     failed: set[str] = set()  # inputs with an error this run: their checkpoint stops moving
-    with executor_for(workers, scheduler, tasks=len(tasks)) as (executor, share, slots):
+    setup = functools.partial(warm, profile, options)
+    clock = time.perf_counter()
+    with executor_for(workers, scheduler, tasks=len(tasks), setup=setup) as found:
+        executor, share, slots = found
         shared = share(profile)
+        report.seconds["start"] = time.perf_counter() - clock  # executor up, workers warm
+        clock = time.perf_counter()
         results = ordered_map(executor, process_task, tasks, shared, options, window=2 * slots)
         for task_results in results:
             for result in task_results:
                 _write(engine, profile.name, result, report, failed)
             if progress:
                 progress(len(task_results))
+        report.seconds["work"] = time.perf_counter() - clock  # read, analyse and store
+        clock = time.perf_counter()
+    report.seconds["stop"] = time.perf_counter() - clock
     return report
 
 

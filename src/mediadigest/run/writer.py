@@ -28,6 +28,7 @@ class RunReport:
     not_modified: int = 0  # sources that answered 304
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # by phase: start, work, stop
 
     def error(self, exc: InputError) -> None:
         self.failed += 1
