@@ -124,3 +124,29 @@ def test_plain_files_beside_an_archive_keep_every_article(tmp_path, profile, arc
     engine, _ = _ingest(tmp_path, "s.db", profile, [archive, page])
     titles = {row[3] for row in snapshot(engine)["articles"]}
     assert "Chile wine" in titles
+
+
+def test_ingest_report_times_start_work_and_stop(tmp_path, profile, archive):
+    _, report = _ingest(tmp_path, "s.db", profile, [archive])
+    assert set(report.seconds) == {"start", "work", "stop"}
+    assert all(s >= 0 for s in report.seconds.values())
+
+
+_WARMED: list[str] = []
+
+
+def _warm_up() -> None:
+    _WARMED.append("warm")
+
+
+def _warmed(_item: int) -> int:
+    return len(_WARMED)
+
+
+@pytest.mark.parametrize("workers", [0, None], ids=["in-process", "process-pool"])
+def test_every_worker_is_warmed_once_before_its_first_task(workers):
+    _WARMED.clear()
+    with run.executor_for(workers, tasks=2, setup=_warm_up) as (executor, _, _):
+        seen = [executor.submit(_warmed, i).result() for i in range(4)]
+    assert seen == [1, 1, 1, 1]
+
