@@ -11,8 +11,10 @@ fewer matches than that ranks them all.
 
 On SQLite, filters that keep a small share of the store (``SELECTIVE``) drive the search: the
 ids passing them are collected from an index and FTS keeps its matches among them. Broader
-filters are checked on each match, newest first, until the window is full. PostgreSQL's
-planner makes the same choice itself from its statistics.
+filters are checked on each match, newest first, until the window is full. On PostgreSQL the
+newest ``WALK`` articles are tested first, and what they hold decides between walking on and
+asking the indexes (see `_newest_postgresql`): the planner's own guess of how many articles a
+query matches can be wrong by the whole table.
 """
 
 from __future__ import annotations
@@ -23,10 +25,12 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.sql import util as sql_util
 
 from mediadigest.store import schema as t
 
 WINDOW = 200  # newest matches ranked per query (see module docstring)
+WALK = 1500  # PostgreSQL: newest articles tested one by one before the indexes
 SELECTIVE = 0.02  # share of the store below which filters drive a search on SQLite
 MARK = ("**", "**")  # around matched words in snippets, as in Markdown bold
 _SNIPPET_WORDS = 24
@@ -131,7 +135,7 @@ def search(
         return []  # nothing to look for (empty, only stop words, or only exclusions)
     driving, residual = _filters(since, until, language, outlet, outlet_country, relevant_only)
     if conn.dialect.name == "postgresql":
-        rows = _search_postgresql(conn, parsed, driving + residual, limit)
+        rows = _search_postgresql(conn, parsed, driving, residual, limit)
     else:
         rows = _search_sqlite(conn, parsed, driving, residual, limit)
     # One line of text whatever the backend kept of the paragraph breaks.
@@ -173,6 +177,10 @@ def _filters(
     return driving, residual
 
 
+# What the filters of `_filters` read, for testing them on the newest articles (PostgreSQL).
+_FILTER_COLUMNS = [
+    t.articles.c[n] for n in ("dated", "outlet", "outlet_country", "relevant", "language")
+]
 _HIT_COLUMNS = [
     t.articles.c[n]
     for n in ("id", "url", "title", "outlet", "outlet_country", "published", "language")
@@ -244,23 +252,20 @@ _HEADLINE = f"StartSel={MARK[0]}, StopSel={MARK[1]}, MaxWords={_SNIPPET_WORDS}, 
 
 
 def _search_postgresql(
-    conn: sa.Connection, query: Query, filters: Filters, limit: int
+    conn: sa.Connection, query: Query, driving: Filters, residual: Filters, limit: int
 ) -> list[dict[str, Any]]:
     a = t.articles
     # The tsvector column exists on PostgreSQL only, so schema.py does not declare it.
     vector = sa.literal_column("articles.search")
     tsquery = sa.func.websearch_to_tsquery(_ENGLISH, query.websearch())
-    newest = (
-        sa.select(a.c.id, vector.label("search"))
-        .where(vector.op("@@")(tsquery), *filters)
-        .order_by(a.c.id.desc())
-        .limit(WINDOW)
-        .subquery("newest")
-    )
-    rank = sa.func.ts_rank(newest.c.search, tsquery)
+    ids = _newest_postgresql(conn, vector.op("@@")(tsquery), driving, residual)
+    if isinstance(ids, list) and not ids:
+        return []
+    rank = sa.func.ts_rank(vector, tsquery)
     best = (
-        sa.select(newest.c.id, rank.label("score"))
-        .order_by(rank.desc(), newest.c.id.desc())
+        sa.select(a.c.id, rank.label("score"))
+        .where(a.c.id.in_(ids))
+        .order_by(rank.desc(), a.c.id.desc())
         .limit(limit)
         .subquery("best")
     )
@@ -271,3 +276,74 @@ def _search_postgresql(
         .order_by(best.c.score.desc(), a.c.id.desc())
     )
     return [dict(row) for row in conn.execute(stmt).mappings()]
+
+
+def _newest_postgresql(
+    conn: sa.Connection, match: sa.ColumnElement[bool], driving: Filters, residual: Filters
+) -> list[int] | sa.Select:
+    """The WINDOW newest articles that match and pass the filters: their ids, or a statement
+    that selects them (left for the caller's statement, saving a round trip).
+
+    The planner cannot see how many articles a query matches (a phrase of two common words
+    may match none), and a wrong guess either walks the whole table newest first or builds
+    bitmaps of hundreds of thousands of ids. So we look before choosing: test the WALK newest
+    articles (a bounded read); if they hold too few hits, estimate from them the cost of
+    walking on (rows until the window is full) and of the indexes (the ids the GIN index and
+    the driving filters' index would return, as a share of the store), and take the cheaper.
+    """
+    a = t.articles
+    filters = [*driving, *residual]
+    recent = _newest_rows(match, sa.true(), WALK)
+    on_recent = sql_util.ClauseAdapter(recent).traverse
+    passing = sa.and_(sa.true(), *map(on_recent, filters))
+    seen = conn.execute(
+        sa.select(
+            sa.func.array_agg(recent.c.id).filter(passing, recent.c.match).label("hits"),
+            sa.func.count().filter(sa.and_(sa.true(), *map(on_recent, driving))).label("driven"),
+            sa.func.count().filter(recent.c.match).label("matching"),
+            sa.func.count().label("walked"),
+            sa.func.min(recent.c.id).label("oldest"),
+        )
+    ).one()
+    found = sorted(seen.hits or [], reverse=True)[:WINDOW]
+    if len(found) == WINDOW or seen.walked < WALK:
+        return found  # the window is full, or that was the whole store
+    need = WINDOW - len(found)
+    walk = need * seen.walked / len(found) if found else float("inf")  # rows, at the rate seen
+    share = seen.matching / seen.walked  # of the store, from the GIN index
+    if driving:  # GIN ANDed with the filter's index, or that index alone testing each row
+        driven = seen.driven / seen.walked
+        share = min(share + driven, 3 * driven)
+    if walk < share * seen.oldest:
+        older = _newest_rows(match, a.c.id < seen.oldest, int(walk * 1.5) + 1)  # some slack
+        found += (
+            conn.execute(
+                sa.select(older.c.id)
+                .where(*map(sql_util.ClauseAdapter(older).traverse, filters), older.c.match)
+                .order_by(older.c.id.desc())
+                .limit(need)
+            )
+            .scalars()
+            .all()
+        )
+        if len(found) == WINDOW:
+            return found
+    # MATERIALIZED keeps the LIMIT out, so the planner gathers every match by its indexes
+    # (GIN, ANDed with the filters') instead of walking the table newest first on a guess.
+    matches = sa.select(a.c.id).where(*filters, match).cte("matches").prefix_with("MATERIALIZED")
+    return sa.select(matches.c.id).order_by(matches.c.id.desc()).limit(WINDOW)
+
+
+def _newest_rows(
+    match: sa.ColumnElement[bool], where: sa.ColumnElement[bool], count: int
+) -> sa.Subquery:
+    """The ``count`` newest articles by the primary key, with what the filters read and whether
+    each matches; a bounded read whatever the query."""
+    a = t.articles
+    return (
+        sa.select(a.c.id, *_FILTER_COLUMNS, match.label("match"))
+        .where(where)
+        .order_by(a.c.id.desc())
+        .limit(count)
+        .subquery()
+    )
