@@ -128,7 +128,7 @@ def test_plain_files_beside_an_archive_keep_every_article(tmp_path, profile, arc
 
 def test_ingest_report_times_start_work_and_stop(tmp_path, profile, archive):
     _, report = _ingest(tmp_path, "s.db", profile, [archive])
-    assert set(report.seconds) == {"start", "work", "stop"}
+    assert set(report.seconds) == {"start", "work", "stop", "task_cpu"}
     assert all(s >= 0 for s in report.seconds.values())
 
 

@@ -65,6 +65,7 @@ class PieceResult:
     warnings: list[str] = field(default_factory=list)
     records: int = 0
     prefiltered: int = 0
+    cpu: float = 0.0  # CPU seconds of the worker process on this piece
 
 
 # -- workers ------------------------------------------------------------------------------------
@@ -97,10 +98,12 @@ def process_task(pieces: list[Piece], profile: Profile, options: Options) -> lis
 
 
 def _process_piece(piece: Piece, profile: Profile, options: Options) -> PieceResult:
+    cpu = time.process_time()
     result = PieceResult(piece)
     path = Path(piece.path)
     if piece.kind == "warc":
         _process_archive(path, piece, profile, options, result)
+        result.cpu = time.process_time() - cpu
         return result
     docs: list[Document] = []
     for item in files.iter_file(path, piece.start, piece.end, piece.first_line):
@@ -109,6 +112,7 @@ def _process_piece(piece: Piece, profile: Profile, options: Options) -> PieceRes
         else:
             docs.append(item)
     result.analysed = analyse_batch(docs, profile)
+    result.cpu = time.process_time() - cpu
     return result
 
 
@@ -252,6 +256,7 @@ def _write(
     key = str(Path(piece.path).resolve())
     report.records += result.records
     report.prefiltered += result.prefiltered
+    report.seconds["task_cpu"] = report.seconds.get("task_cpu", 0.0) + result.cpu
     report.warnings.extend(result.warnings)
     for error in result.errors:
         report.error(error)

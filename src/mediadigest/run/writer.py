@@ -28,7 +28,8 @@ class RunReport:
     not_modified: int = 0  # sources that answered 304
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    seconds: dict[str, float] = field(default_factory=dict)  # by phase: start, work, stop
+    # by phase (start, work, stop: wall clock) and task_cpu: CPU seconds in the workers
+    seconds: dict[str, float] = field(default_factory=dict)
 
     def error(self, exc: InputError) -> None:
         self.failed += 1
