@@ -11,7 +11,7 @@ from alembic import command
 from mediadigest import store
 from mediadigest.model import Article, Document, Grade, Hit, Quote, Relevance, Source
 from mediadigest.store import engine as store_engine
-from mediadigest.store import schema
+from mediadigest.store import repository, schema
 from mediadigest.store.search import search
 
 # Backend-specific full-text columns that schema.py leaves out on purpose (migration 0002).
@@ -215,3 +215,81 @@ def test_deleting_an_article_removes_it_from_search(engine):
         store.save_articles(conn, [_article(title="Steppe wind farm opens")])
         conn.execute(sa.delete(schema.articles))
         assert search(conn, "wind") == []
+
+
+def _full_article() -> Article:
+    """An article with every field the store keeps set, to compare stored values exactly."""
+    art = _article("https://e.org/full", "Lead line.\n\nBody of it.", author="A. Writer")
+    art.outlet, art.outlet_country, art.language = "Example Times", "GB", "en"
+    art.warnings = ["short"]
+    art.kind, art.origin, art.reported_by = "report", "Reuters", "Reuters"
+    art.reported_on, art.original_title = date(2025, 12, 17), "Original"
+    art.parent_url, art.tone = "https://e.org/roundup", -0.25
+    art.explanations = {"relevance": "named in the title"}
+    return art
+
+
+def test_sqlite_bulk_insert_stores_what_sqlalchemy_would(tmp_path):
+    """save_articles writes SQLite rows as driver SQL (repository._insert_new_sqlite); the
+    values must be exactly those SQLAlchemy's own INSERT stores (dates, JSON, booleans)."""
+    engine = store.open_store(f"sqlite:///{tmp_path}/s.db")
+    article = _full_article()
+    now = repository.utcnow()
+    row = repository._article_row(article, None, now, repository.to_utc_naive(article.published))
+    with engine.begin() as conn:
+        store.save_articles(conn, [article, _article("https://e.org/empty")])
+        conn.execute(sa.insert(schema.articles), [{**row, "canonical_url": "https://e.org/sa"}])
+        raw = conn.exec_driver_sql("SELECT * FROM articles ORDER BY id").mappings().all()
+    skip = {"id", "canonical_url", "created_at"}
+    fast, empty, reference = ({k: v for k, v in r.items() if k not in skip} for r in raw)
+    assert fast == reference
+    assert (empty["attribution"], empty["warnings"]) == ("null", "[]")  # JSON, as SQLAlchemy's
+    engine.dispose()
+
+
+def test_sqlite_keeps_rare_filter_values_in_partial_indexes_that_queries_use(tmp_path):
+    engine = store.open_store(f"sqlite:///{tmp_path}/s.db")
+    a = schema.articles
+    since = datetime(2025, 1, 1)
+    queries = {
+        "ix_articles_relevant_dated": sa.select(a.c.id).where(
+            a.c.relevant.is_(True), a.c.dated >= since
+        ),
+        "ix_articles_outlet_country_dated": sa.select(a.c.id).where(
+            a.c.outlet_country == "GB", a.c.dated >= since
+        ),
+        "ix_articles_parent_url": sa.select(a.c.id).where(a.c.parent_url == "https://e.org/r"),
+    }
+    with engine.connect() as conn:
+        for name, query in queries.items():
+            sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
+            plan = " ".join(r[-1] for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
+            assert name in plan, (name, plan)
+            ddl = conn.exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE name = ?", (name,)
+            ).scalar_one()
+            assert " WHERE " in ddl
+    engine.dispose()
+
+
+def test_upgrading_a_sqlite_store_to_partial_indexes_keeps_its_articles_findable(tmp_path):
+    engine = store.create_engine(f"sqlite:///{tmp_path}/s.db")
+    with engine.begin() as conn:
+        command.upgrade(store_engine._alembic_config(conn), "0007")
+        store.save_articles(conn, [_full_article(), _article("https://e.org/b", title="Steppe")])
+    store.migrate(engine)
+    with engine.connect() as conn:
+        assert store.check(engine)[0] == store.check(engine)[1]
+        assert [h.url for h in search(conn, "kazakhstan", outlet_country="GB")] == [
+            "https://e.org/full"
+        ]
+        found = search(conn, "steppe", relevant_only=True, since=date(2025, 1, 1))
+        assert [h.url for h in found] == ["https://e.org/b"]
+        automerge = conn.exec_driver_sql(
+            "SELECT v FROM articles_fts_config WHERE k = 'automerge'"
+        ).scalar()
+        assert automerge == 16
+    with engine.begin() as conn:
+        command.downgrade(store_engine._alembic_config(conn), "0007")
+    store.migrate(engine)
+    engine.dispose()

@@ -107,12 +107,22 @@ articles = sa.Table(
     sa.Column("themes", sa.JSON),
     sa.Column("explanations", sa.JSON),
     sa.UniqueConstraint("canonical_url", "content_hash", name="uq_articles_url_hash"),
-    sa.Index("ix_articles_relevant_dated", "relevant", "dated"),
-    # Filters of search and listings, newest first (migration 0002).
+    # Filters of search and listings, newest first (migration 0002). On SQLite the indexes of
+    # values most articles lack hold only the articles that have them (migration 0008).
+    sa.Index(
+        "ix_articles_relevant_dated", "relevant", "dated", sqlite_where=sa.text("relevant IS 1")
+    ),
     sa.Index("ix_articles_dated", "dated"),
     sa.Index("ix_articles_outlet_dated", "outlet", "dated"),
-    sa.Index("ix_articles_outlet_country_dated", "outlet_country", "dated"),
-    sa.Index("ix_articles_parent_url", "parent_url"),
+    sa.Index(
+        "ix_articles_outlet_country_dated",
+        "outlet_country",
+        "dated",
+        sqlite_where=sa.text("outlet_country IS NOT NULL"),
+    ),
+    sa.Index(
+        "ix_articles_parent_url", "parent_url", sqlite_where=sa.text("parent_url IS NOT NULL")
+    ),
 )
 
 # One row per theme label of an article, so listings and search can filter by theme.
