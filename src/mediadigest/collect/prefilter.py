@@ -431,4 +431,7 @@ def _cached(words: tuple[Word, ...], backend: str | None) -> Prefilter:
 
 def for_profile(profile: Profile, backend: str | None = None) -> Prefilter:
     """The prefilter of ``profile``, compiled once per process (workers reuse it across tasks)."""
-    return _cached(tuple(alias_words(profile)), backend)
+    key = f"prefilter:{backend}"
+    if key not in profile.cache:  # working out the words costs ~10 ms: once per profile object
+        profile.cache[key] = _cached(tuple(alias_words(profile)), backend)
+    return profile.cache[key]  # type: ignore[no-any-return]
