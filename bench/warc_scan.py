@@ -7,7 +7,8 @@ of the records about Kazakhstan: real articles from the same data folder that me
 
 (a) decompression alone: isal's igzip reading the file to the end (Python's gzip for reference);
 (b) our prefilter pass: every record read, parsed and scanned, nothing analysed; one
-    process, with isal inflating in a thread of its own (as the ingest reads archives);
+    process, with isal inflating in a thread of its own (as the ingest reads archives),
+    and for reference all in one thread;
 (c) full ingest into SQLite, one worker (in this process);
 (d) full ingest with ``--workers 2`` (a local Dask cluster of two worker processes).
 
@@ -120,12 +121,12 @@ def decompress(path: Path, opener) -> tuple[float, int]:
     return time.perf_counter() - start, size
 
 
-def scan(path: Path, profile) -> tuple[float, int, int, float]:
+def scan(path: Path, profile, thread: bool = True) -> tuple[float, int, int, float]:
     """(seconds, records, passed, CPU seconds of this thread) of read + parse + prefilter."""
     check = prefilter.for_profile(profile)  # compiled before the clock starts, as workers do
     stats, passed = warc.Stats(), 0
     start, cpu = time.perf_counter(), time.thread_time()
-    for record in warc.iter_records(path, stats=stats):
+    for record in warc.iter_records(path, stats=stats, inflate_thread=thread):
         if not isinstance(record, Exception) and check.maybe(record.payload):
             passed += 1
     return time.perf_counter() - start, stats.responses, passed, time.thread_time() - cpu
@@ -164,6 +165,7 @@ def main() -> None:
     t_isal, raw = min(decompress(path, igzip.open) for _ in range(2))
     t_gzip, _ = decompress(path, gzip.open)
     t_scan, records, passed, cpu_scan = min(scan(path, profile) for _ in range(2))
+    t_scan1 = min(scan(path, profile, thread=False)[0] for _ in range(2))
     # Untimed warm-up of this process (the ingest warms Dask workers itself, in "start").
     analyse(Document("https://warm.example/", _country_articles(args.data)[0],
                      datetime.now(UTC), "text/html"), profile)  # fmt: skip
@@ -179,6 +181,7 @@ def main() -> None:
         Timing("    decompress, Python gzip", t_gzip, mb_in, mb_out, records),
         Timing(f"(b) prefilter scan ({backend})", t_scan, mb_in, mb_out, records),
         Timing("    (b) CPU of the parsing thread", cpu_scan, mb_in, mb_out, records),
+        Timing("    (b) all in one thread", t_scan1, mb_in, mb_out, records),
         Timing("(c) ingest into SQLite, 1 worker", t_one, mb_in, mb_out, records),
         Timing("(d) ingest, --workers 2 (Dask)", t_two, mb_in, mb_out, records),
     ]
@@ -204,6 +207,7 @@ def main() -> None:
         "ingest_workers2_records_s": round(records / t_two),
         "scan_over_decompress": round(t_scan / t_isal, 2),
         "scan_parse_cpu_s": round(cpu_scan, 2),
+        "scan_one_thread_over_decompress": round(t_scan1 / t_isal, 2),
         "ingest_over_decompress": round(t_one / t_isal, 2),
         "workers2_speedup": round(t_one / t_two, 2),
         "workers2_work_speedup": round(one.seconds["work"] / two.seconds["work"], 2),

@@ -108,17 +108,24 @@ class _Range(io.RawIOBase):
 
 
 def iter_records(
-    path: Path, start: int = 0, end: int | None = None, stats: Stats | None = None
+    path: Path,
+    start: int = 0,
+    end: int | None = None,
+    stats: Stats | None = None,
+    *,
+    inflate_thread: bool = True,
 ) -> Iterator[WarcRecord | FormatError]:
     """Response records in bytes [start, end) of ``path`` (both on record boundaries).
 
     Ends with one FormatError if the archive is truncated or corrupt; every record before
-    the damage has been yielded by then.
+    the damage has been yielded by then. ``inflate_thread``: a .warc.gz is inflated in a
+    thread of its own when isal is installed (``False``: in this one, as on a single core).
     """
     stats = stats if stats is not None else Stats()
     gz = is_gzip(path)
+    threaded = inflate_thread and gz and _threaded is not None
     try:
-        yield from _read_range(path, start, end, stats, gz, threaded=gz and _threaded is not None)
+        yield from _read_range(path, start, end, stats, gz, threaded=threaded)
     except _Damaged as damaged:
         # The inflating thread reads ahead and drops the block it was inflating when the
         # damage came: read from the record it hit on again, in this thread, to keep every
