@@ -10,6 +10,7 @@ command resumes after the last piece stored, with the same end result.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import time
@@ -55,6 +56,9 @@ class Options:
 
     prefilter: bool = True
     backend: str | None = None  # prefilter backend; None: the fastest installed
+    # Inflate .warc.gz in a thread beside the parsing one. None: only when ingesting in
+    # process, where the thread has a core to itself; parallel workers already fill them.
+    inflate_thread: bool | None = None
 
 
 @dataclass(slots=True)
@@ -122,7 +126,8 @@ def _process_archive(
     """Archives keep only relevant articles: a crawl is searched, not copied."""
     scan = prefilter.for_profile(profile, options.backend) if options.prefilter else None
     stats = warc.Stats()
-    for record in warc.iter_records(path, piece.start, piece.end, stats):
+    thread = options.inflate_thread is not False
+    for record in warc.iter_records(path, piece.start, piece.end, stats, inflate_thread=thread):
         if isinstance(record, FormatError):
             result.errors.append(record)
             continue
@@ -232,6 +237,8 @@ def ingest(
     with executor_for(workers, scheduler, tasks=len(tasks), setup=setup) as found:
         executor, share, slots = found
         shared = share(profile)
+        if options.inflate_thread is None:
+            options = dataclasses.replace(options, inflate_thread=slots == 1)
         report.seconds["start"] = time.perf_counter() - clock  # executor up, workers warm
         clock = time.perf_counter()
         results = ordered_map(executor, process_task, tasks, shared, options, window=2 * slots)
