@@ -149,4 +149,3 @@ def test_every_worker_is_warmed_once_before_its_first_task(workers):
     with run.executor_for(workers, tasks=2, setup=_warm_up) as (executor, _, _):
         seen = [executor.submit(_warmed, i).result() for i in range(4)]
     assert seen == [1, 1, 1, 1]
-

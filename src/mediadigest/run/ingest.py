@@ -95,7 +95,6 @@ def warm(profile: Profile, options: Options) -> None:
     analyse_batch([doc], profile)
 
 
-
 def process_task(pieces: list[Piece], profile: Profile, options: Options) -> list[PieceResult]:
     """Read, prefilter and analyse pieces. Pure apart from reading them: runs anywhere."""
     return [_process_piece(piece, profile, options) for piece in pieces]
