@@ -261,14 +261,15 @@ def _search_postgresql(
     # The tsvector column exists on PostgreSQL only, so schema.py does not declare it.
     vector = sa.literal_column("articles.search")
     tsquery = sa.func.websearch_to_tsquery(_ENGLISH, query.websearch())
-    ids = _newest_postgresql(conn, vector, tsquery, driving, residual)
-    if isinstance(ids, list) and not ids:
-        return []
-    rank = sa.func.ts_rank(vector, tsquery)
+    newest = _newest_postgresql(conn, vector, tsquery, driving, residual)
+    if isinstance(newest, list):
+        if not newest:
+            return []
+        newest = sa.select(a.c.id, vector.label("search")).where(a.c.id.in_(newest)).subquery()
+    rank = sa.func.ts_rank(newest.c.search, tsquery)
     best = (
-        sa.select(a.c.id, rank.label("score"))
-        .where(a.c.id.in_(ids))
-        .order_by(rank.desc(), a.c.id.desc())
+        sa.select(newest.c.id, rank.label("score"))
+        .order_by(rank.desc(), newest.c.id.desc())
         .limit(limit)
         .subquery("best")
     )
@@ -287,9 +288,9 @@ def _newest_postgresql(
     tsquery: sa.ColumnElement[Any],
     driving: Filters,
     residual: Filters,
-) -> list[int] | sa.Select:
-    """The WINDOW newest articles that match and pass the filters: their ids, or a statement
-    that selects them (left for the caller's statement, saving a round trip).
+) -> list[int] | sa.Subquery:
+    """The WINDOW newest articles that match and pass the filters: their ids, or a subquery of
+    their ids and vectors (left for the caller's statement, saving a round trip).
 
     The planner cannot see how many articles a query matches (a phrase of two common words
     may match none), and a wrong guess either walks the whole table newest first or builds
@@ -336,8 +337,14 @@ def _newest_postgresql(
             return found
     # MATERIALIZED keeps the LIMIT out, so the planner gathers every match by its indexes
     # (GIN, ANDed with the filters') instead of walking the table newest first on a guess.
-    matches = sa.select(a.c.id).where(*filters, match).cte("matches").prefix_with("MATERIALIZED")
-    return sa.select(matches.c.id).order_by(matches.c.id.desc()).limit(WINDOW)
+    # The vectors come along for ranking, saving a second fetch of each article.
+    matches = (
+        sa.select(a.c.id, vector.label("search"))
+        .where(*filters, match)
+        .cte("matches")
+        .prefix_with("MATERIALIZED")
+    )
+    return sa.select(matches).order_by(matches.c.id.desc()).limit(WINDOW).subquery("newest")
 
 
 def _index_cost(seen: sa.Row, driven: bool) -> float:
