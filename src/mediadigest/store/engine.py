@@ -52,10 +52,10 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA cache_size=-262144")
     cur.execute(f"PRAGMA mmap_size={MMAP_SIZE}")
     # Checkpoint (and fsync) every 400 MB of WAL, not every 4 MB: one batch of a bulk load
-    # writes some 30 MB, mostly the same index pages as the batch before, which a checkpoint
-    # then copies once; the WAL file is cut back to 64 MB after each checkpoint.
+    # writes some 30 MB, mostly the same index pages as the batches before, which a checkpoint
+    # then copies once. The WAL file is reused as it is (cutting it back costs the kernel more
+    # than the disk space is worth) and removed when the last connection closes.
     cur.execute("PRAGMA wal_autocheckpoint=100000")
-    cur.execute(f"PRAGMA journal_size_limit={64 * 1024 * 1024}")
     cur.close()
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
 from datetime import UTC, date, datetime, time, timedelta
@@ -224,12 +223,12 @@ def _insert_new_sqlite(
     """
     names = tuple(rows[0])
     binds = _bind_processors(conn.dialect, table, names)
-    values = [[row[n] if b is None else b(row[n]) for n, b in binds] for row in rows]
     per = max(1, min(1000, conn.dialect.insertmanyvalues_max_parameters // len(names)))
     ids: dict[tuple[Any, ...], int] = {}
-    for chunk in _chunks(values, per):
+    for chunk in _chunks(rows, per):
         sql = _insert_sql(conn.dialect, table.name, names, key if returning else (), len(chunk))
-        result = conn.exec_driver_sql(sql, tuple(itertools.chain.from_iterable(chunk)))
+        values = [row[n] if b is None else b(row[n]) for row in chunk for n, b in binds]
+        result = conn.exec_driver_sql(sql, tuple(values))
         if returning:
             ids.update({tuple(r[1:]): r[0] for r in result})
     if not returning:
