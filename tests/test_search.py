@@ -244,3 +244,17 @@ def test_the_newest_matches_are_found_however_rare(
     monkeypatch.setattr(search_module, "WINDOW", 3)
     _newest_first_store(engine)
     assert _titles(engine, query, **filters) == expected
+
+
+def test_matches_thinning_out_with_age_are_still_found(engine, pg_plan, monkeypatch):
+    # The two newest match and the next eight do not: walking on at the rate of the first two
+    # finds nothing more, and the index must still find the oldest.
+    monkeypatch.setattr(search_module, "WINDOW", 3)
+    _save(
+        engine,
+        *[
+            _article(n, f"Storm {n}" if n in (0, 10, 11) else f"Calm {n}", "Wind over Asia.")
+            for n in range(12)
+        ],
+    )
+    assert _titles(engine, "storm") == ["Storm 11", "Storm 10", "Storm 0"]
