@@ -34,7 +34,7 @@ from mediadigest.store.search import STOP_WORDS, search
 REPO = Path(__file__).resolve().parent.parent
 START = datetime(2024, 1, 1, tzinfo=UTC)
 DAYS = 731  # two years of coverage
-BATCH = 2000  # articles per save_articles call and transaction, as a bulk ingest would write
+BATCH = 2000  # articles per save_articles call and transaction (--batch), as an ingest writes
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
 _WORD = re.compile(r"[A-Za-z][a-z]{3,}")
 # Settings for the throwaway PostgreSQL cluster: a modest dedicated server, durable commits.
@@ -193,14 +193,15 @@ def _filters(rng: random.Random, today: date, outlets: list[str], countries: lis
     return filters
 
 
-def load(url: str, corpus: Corpus, n: int, seed: int) -> tuple[int, float]:
-    """Store ``n`` generated articles in a fresh store; (articles added, seconds writing)."""
+def load(url: str, corpus: Corpus, n: int, seed: int, size: int = BATCH) -> tuple[int, float]:
+    """Store ``n`` generated articles in a fresh store, ``size`` per transaction;
+    (articles added, seconds writing)."""
     engine = store.open_store(url)
     added, spent = 0, 0.0
     batch: list[Article] = []
     for article in generate(corpus, n, seed):
         batch.append(article)
-        if len(batch) == BATCH:
+        if len(batch) == size:
             added, spent = _write(engine, batch, added, spent)
             batch = []
             print(f"\r  {added:,} articles, {added / spent:,.0f}/s", end="", file=sys.stderr)
@@ -261,7 +262,7 @@ def run_backend(name: str, url: str, corpus: Corpus, args: argparse.Namespace) -
         loaded = json.loads(saved.read_text())
     else:
         print(f"{name}: loading {args.n:,} articles", file=sys.stderr)
-        added, seconds = load(url, corpus, args.n, args.seed)
+        added, seconds = load(url, corpus, args.n, args.seed, args.batch)
         loaded = {
             "articles": added,
             "load_s": seconds,
@@ -286,6 +287,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=20251215)
+    parser.add_argument("--batch", type=int, default=BATCH, help="articles per transaction")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=3, help="runs per query; the best counts")
     parser.add_argument("--backends", default="sqlite,postgresql")
@@ -324,7 +326,10 @@ def _run_throwaway_pg(corpus: Corpus, args: argparse.Namespace) -> dict:
 
 
 def report(results: list[dict], args: argparse.Namespace) -> None:
-    print(f"\n{args.n:,} articles, seed {args.seed}, {args.queries} queries, best of {args.repeat}")
+    print(
+        f"\n{args.n:,} articles, seed {args.seed}, {args.batch:,} per transaction, "
+        f"{args.queries} queries, best of {args.repeat}"
+    )
     print(
         "| backend | articles | load s | articles/s | optimise s | p50 ms | p95 ms | max ms "
         "| no hits |"
