@@ -8,8 +8,8 @@ The file starts with a header line, then one record per line, parents before chi
     {"type": "article", "canonical_url": "...", ..., "document": ["url", "hash"], "matches": [...]}
     {"type": "digest", "period_from": "2025-12-15", ...}
 
-After them come the rest of the store, one record per row (``transfer_tables``): the fetch
-log, collection state, article themes, users and their API tokens, web settings, drafts,
+After them come the rest of the store, one record per row (``transfer_tables``): digests, the
+fetch log, collection state, article themes, users and their API tokens, web settings, drafts,
 published editions, the audit log, stories with their members and the editors' overrides.
 
 Row ids are not carried: references use natural keys (a source's URL, a document's URL and
@@ -35,7 +35,7 @@ from mediadigest.store.transfer_tables import KINDS, Importer, export_records
 
 FORMAT = 2
 READABLE = (1, 2)
-CORE = ("source", "document", "article", "digest")
+CORE = ("source", "document", "article")  # nested records; the rest are KINDS
 _BATCH = 1000  # records per statement on import
 
 
@@ -62,8 +62,6 @@ def _records(conn: sa.Connection) -> Iterator[dict[str, Any]]:
     for row in _rows(conn, sa.select(d).order_by(d.c.id)):
         yield {"type": "document", **_without(row, "id")}
     yield from _article_records(conn)
-    for row in _rows(conn, sa.select(t.digests).order_by(t.digests.c.id)):
-        yield {"type": "digest", **_without(row, "id")}
     yield from export_records(conn, _pages)
 
 
@@ -178,9 +176,7 @@ def _import_batch(
     if kind == "document":
         rows = [_decode(t.documents, r) for r in batch]
         return len(insert_new(conn, t.documents, rows, ("url", "content_hash"))[1])
-    if kind == "article":
-        return _import_articles(conn, batch)
-    return _import_digests(conn, [_decode(t.digests, r) for r in batch])
+    return _import_articles(conn, batch)
 
 
 def _decode(table: sa.Table, record: dict[str, Any]) -> dict[str, Any]:
@@ -237,21 +233,3 @@ def _import_articles(conn: sa.Connection, batch: list[dict[str, Any]]) -> int:
     if matches:
         conn.execute(sa.insert(t.article_matches), matches)
     return len(new)
-
-
-def _import_digests(conn: sa.Connection, rows: list[dict[str, Any]]) -> int:
-    # Digests have no unique key in the schema; (period, profile, created_at) identifies one.
-    # Checking first is safe here: the import holds the store's writer lock.
-    g = t.digests
-    added = 0
-    for row in rows:
-        same = sa.select(g.c.id).where(
-            g.c.period_from == row["period_from"],
-            g.c.period_to == row["period_to"],
-            g.c.profile == row["profile"],
-            g.c.created_at == row["created_at"],
-        )
-        if conn.execute(same).first() is None:
-            conn.execute(sa.insert(g).values(**row))
-            added += 1
-    return added

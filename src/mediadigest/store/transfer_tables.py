@@ -1,6 +1,6 @@
 """The rest of a store export: operational state, editors' work and the web app's accounts.
 
-``transfer`` carries the core records (sources, documents, articles, digests); this module
+``transfer`` carries the records with nested rows (sources, documents, articles); this module
 carries every other table, one record per row, described by a ``Spec``: the record type, the
 table, the columns that identify a row, and the columns that point at other rows. Pointers
 travel as natural keys, never as row ids: a source by its URL, an article by its canonical URL
@@ -40,6 +40,8 @@ class Spec:
 
 # In export order: a record's pointers name rows exported before it.
 SPECS: tuple[Spec, ...] = (
+    # Digests have no unique key in the schema; (period, profile, created_at) identifies one.
+    Spec("digest", "digests", ("period_from", "period_to", "profile", "created_at"), unique=False),
     Spec("fetch", "fetch_log", ("url", "at"), {"source_id": SOURCE}, unique=False),
     Spec("schedule", "source_schedule", ("source_id",), {"source_id": SOURCE}),
     Spec("validator", "http_validators", ("url",)),
