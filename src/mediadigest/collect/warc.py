@@ -153,7 +153,7 @@ def _read_range(
     reader = _Reader(stream, start=0 if gz else start, stats=stats)
     try:
         if resume:
-            reader.pos = reader.record_start = reader.skip_to(resume)
+            reader.skip_to(resume)
         yield from reader.records()
     except FormatError as exc:
         yield FormatError(str(path), exc.reason)
@@ -205,12 +205,12 @@ class _Reader:
         self.stats.bytes += len(data)
         return data
 
-    def skip_to(self, pos: int) -> int:
+    def skip_to(self, pos: int) -> None:
         """Read on to decompressed offset ``pos`` (uncounted: it was read before)."""
-        left = pos - self.pos
-        while left > 0 and (got := len(self.stream.read(min(left, _SKIP_CHUNK)))):
-            left -= got
-        return pos - left
+        counted = self.stats.bytes
+        self._skip(pos - self.pos)
+        self.stats.bytes = counted
+        self.record_start = self.pos
 
     def _skip(self, size: int) -> int:
         left = size
