@@ -148,6 +148,28 @@ def test_article_not_about_the_country_skips_the_expensive_steps(profile):
     assert art.kind == "news"
 
 
+def test_a_caller_keeping_only_relevant_articles_gets_the_same_ones_for_less(profile):
+    """``keep: relevant`` (an archive ingest) stops early only on what the caller drops."""
+    about = fixture_text("weekly-roundup.txt")
+    other = "Chile's winemakers picked grapes early after a hot spring, the growers said."
+    passing = f"{other}\nTheir ministers met colleagues from Peru and Kazakhstan in Geneva."
+    for text in (about, passing, other):
+        full = analyse(text_doc(text), profile)
+        lean = analyse(text_doc(text, keep="relevant"), profile)
+        kept = [a for a in full if a.relevance.relevant]
+        assert [a for a in lean if a.relevance.relevant] == kept and (kept or text != about)
+    (art,) = analyse(text_doc(other, keep="relevant"), profile)
+    assert art.relevance.grade is Grade.NONE and art.language is None  # never detected
+    (art,) = analyse(text_doc(passing, keep="relevant"), profile)
+    assert art.relevance.grade is not Grade.NONE and not art.relevance.relevant
+    assert art.attribution is None and art.explanations == {}  # not understood
+    html = (FIXTURES / "ministry-news.html").read_bytes()  # a roundup: items kept, in full
+    page = Document("https://energy.example.kz/news", html, FETCHED, "text/html")
+    lean = Document(page.url, html, FETCHED, "text/html", {"keep": "relevant"})
+    kept = [a for a in analyse(page, profile) if a.relevance.relevant]
+    assert kept and [a for a in analyse(lean, profile) if a.relevance.relevant] == kept
+
+
 def test_article_in_russian_keeps_its_original_title(profile):
     doc = text_doc(
         "Казахстан увеличил добычу нефти и урана в этом году на десятую часть.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import time
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -112,6 +113,28 @@ def test_clean_page_has_no_warnings(article):
 
 
 # --- dates -------------------------------------------------------------------------------------
+
+
+SITE_PAGES = sorted((Path(__file__).parent / "fixtures" / "site" / "pages").rglob("*.html"))
+
+
+@pytest.mark.parametrize("fast", [False, True])
+@pytest.mark.parametrize("body", [ARTICLE_PAGE, *(p.read_bytes() for p in SITE_PAGES)])
+def test_text_and_title_without_metadata_are_those_of_the_full_pass(body, fast):
+    """Relevance is judged on the lean pass (archives): it must see what the full pass sees."""
+    full = extract_html(body, URL, "text/html", fast=fast)
+    lean = extract_html(body, URL, "text/html", fast=fast, metadata=False)
+    assert (lean.text, lean.title) == (full.text, full.title) and full.text and full.title
+    assert (lean.author, lean.published, lean.sitename) == (None, None, None)
+
+
+def test_fast_extraction_keeps_the_article_and_drops_the_chrome():
+    fast = extract_html(ARTICLE_PAGE, URL, "text/html", fast=True)
+    assert fast.text == "\n".join(PARAGRAPHS)
+    assert (fast.title, fast.author) == (
+        "Kazakhstan opens its largest wind farm",
+        "Aigerim Sadykova",
+    )
 
 
 def test_visible_date_is_found_when_there_are_no_date_meta_tags():

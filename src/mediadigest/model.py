@@ -27,7 +27,9 @@ class Document:
     ``hints`` carry metadata the source knew: ``title``, ``published`` (ISO 8601),
     ``outlet``, ``author``, ``lang``, ``source`` (feed URL or file path), ``date_search``
     ("off": no search of the page text for a date, as for archive records: ``fetched_at``
-    is their crawl date).
+    is their crawl date), ``extraction`` ("fast": trafilatura without its fallback
+    extractors, for archive records) and ``keep`` ("relevant": the caller keeps only
+    relevant articles, so a page that is not gets no further analysis).
     """
 
     url: str

@@ -1,10 +1,13 @@
 """The pure analyse stage: a Document in, Articles out (no I/O, safe on any executor).
 
-Cheap first, expensive last: every page is extracted, its language identified and its
-relevance judged; only a page that names the country at all is split into roundup items and
-understood (attribution, entities, quotes with speakers, themes, tone). Article type is read
-from every page (a few regexes on its edges). Each understanding step is guarded: a failure
-becomes a warning on the article, never an exception out of the stage.
+Cheap first, expensive last: every page is extracted and its relevance judged; only a page
+that names the country at all is split into roundup items and understood (entities, quotes
+with speakers, themes, tone). Language, attribution and article type are read from every
+page, except when the caller keeps only relevant articles (``keep: relevant``, an archive
+ingest): there the first pass reads only text and title, and a page that is not relevant
+(nor a roundup with an item that is) stops there; one that is gets the full pass. Each
+understanding step is guarded: a failure becomes a warning on the article, never an
+exception out of the stage.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from mediadigest.analyse import (
     tone,
 )
 from mediadigest.errors import InputError
-from mediadigest.model import Article, Document, Grade
+from mediadigest.model import Article, Document, Grade, Relevance
 from mediadigest.profile import Profile
 
 log = logging.getLogger(__name__)
@@ -72,9 +75,19 @@ def analyse(doc: Document, profile: Profile) -> list[Article]:
     gives one Article per item (``parent_url`` names the page), and the page itself only
     when it has text of its own beyond the items.
     """
-    page = _extract(doc, profile)
-    day = page.published or doc.fetched_at
+    lean = doc.hints.get("keep") == "relevant"
+    page = _extract(doc, profile, metadata=not lean)
     rel = relevance.score(page.text, profile, title=page.title)
+    if lean:
+        if not rel.relevant and not _relevant_items(page, rel, profile):
+            article = _article(doc, page, page.title, page.text)  # the caller drops it
+            article.relevance = rel
+            return [article]
+        if page.html is not None:  # worth keeping after all: read its metadata too
+            page = _extract(doc, profile)
+    day = page.published or doc.fetched_at
+    if page.language is None:
+        page.language = language.detect(f"{page.title}\n{page.text}")
     if rel.grade is not Grade.NONE:
         split = _guard("roundup", lambda: _split(page), page.warnings)
         if split is not None and len(split.items) >= 2:
@@ -87,7 +100,17 @@ def analyse(doc: Document, profile: Profile) -> list[Article]:
     return [article]
 
 
-def _extract(doc: Document, profile: Profile) -> _Page:
+def _relevant_items(page: _Page, rel: Relevance, profile: Profile) -> bool:
+    """Whether a page that is not relevant is a roundup with an item that is."""
+    if rel.grade is Grade.NONE:
+        return False
+    split = _guard("roundup", lambda: _split(page), page.warnings)
+    if split is None or len(split.items) < 2:
+        return False
+    return any(relevance.score(i.text, profile, title=i.title).relevant for i in split.items)
+
+
+def _extract(doc: Document, profile: Profile, *, metadata: bool = True) -> _Page:
     hints = doc.hints
     html: bytes | None = None
     if (doc.content_type or "").startswith("text/plain"):
@@ -96,8 +119,11 @@ def _extract(doc: Document, profile: Profile) -> _Page:
         author, published, outlet = hints.get("author"), None, hints.get("outlet")
         canonical = extract.canonicalise_url(doc.url)
     else:
-        search = hints.get("date_search") != "off"
-        ex = extract.extract_html(doc.body, doc.url, doc.content_type, date_search=search)
+        ex = extract.extract_html(
+            doc.body, doc.url, doc.content_type,
+            date_search=hints.get("date_search") != "off", fast=hints.get("extraction") == "fast",
+            metadata=metadata,
+        )  # fmt: skip
         warnings = list(ex.warnings)
         text, title = ex.text, ex.title or hints.get("title") or ""
         author, published = ex.author or hints.get("author"), ex.published
@@ -111,10 +137,9 @@ def _extract(doc: Document, profile: Profile) -> _Page:
     if published is None and hints.get("published"):
         published = extract.parse_date(hints["published"])
     known = profile.outlet_for(doc.url)
-    lang = hints.get("lang") or language.detect(f"{title}\n{text}")
     return _Page(doc.url, canonical, title.strip(), text, author, published,
                  known.name if known else outlet, known.country if known else None,
-                 lang, html, warnings)  # fmt: skip
+                 hints.get("lang"), html, warnings)  # fmt: skip
 
 
 def _split(page: _Page) -> roundup.Roundup | None:
