@@ -133,7 +133,9 @@ def _process_archive(
         if scan is not None and not scan.maybe(record.payload):
             result.prefiltered += 1
             continue
-        (done,) = analyse_batch([warc.to_document(record, path)], profile)
+        doc = warc.to_document(record, path)
+        doc.hints["keep"] = "relevant"  # analyse may stop early on a page we would drop
+        (done,) = analyse_batch([doc], profile)
         if done.error is not None:  # unreadable pages are normal in a crawl: say so, go on
             result.warnings.append(f"{record.uri} ({path}): {done.error.reason}")
             continue
