@@ -9,18 +9,19 @@ of the records about Kazakhstan: real articles from the same data folder that me
 (b) our prefilter pass: every record read, parsed and scanned, nothing analysed; one
     process, with isal inflating in a thread of its own (as the ingest reads archives),
     and for reference all in one thread;
-(c) full ingest into SQLite, one worker (in this process);
+(c) full ingest into SQLite as ``mediadigest ingest FILE`` runs it with no flags (a process
+    pool on the local cores), and for reference in this process (``--workers 0``);
 (d) full ingest with ``--workers 2`` (a local Dask cluster of two worker processes), and for
     the like-for-like comparison ``--workers 1`` (the same cluster with one worker).
 
 Prints MB/s and records/s for each, peak RSS, and ``metric=name=value`` lines, among them
 ``scan_over_decompress`` and ``ingest_over_decompress`` (time over (a)),
-``workers2_speedup`` ((c) time over (d) time, start and stop of the cluster included) and
-``workers2_work_speedup`` (the same for the work phase alone: reading, prefiltering,
+``workers2_speedup`` (in-process time over (d) time, start and stop of the cluster included)
+and ``workers2_work_speedup`` (the same for the work phase alone: reading, prefiltering,
 analysing and storing, once the workers are up and warm; see ``RunReport.seconds``) and
 ``workers2_over_workers1_work_speedup`` (``--workers 1`` work phase over ``--workers 2``'s:
-the same executor, so the same per-task costs; (c) is not that baseline, as in process isal
-inflates in a second thread and so already uses part of the second core).
+the same executor, so the same per-task costs; the in-process run is not that baseline, as
+there isal inflates in a second thread and so already uses part of the second core).
 
     python bench/warc_scan.py [--data ../shared/data] [--size-mb 200] [--out bench/out]
 """
@@ -136,7 +137,9 @@ def scan(path: Path, profile, thread: bool = True) -> tuple[float, int, int, flo
     return time.perf_counter() - start, stats.responses, passed, time.thread_time() - cpu
 
 
-def ingest(path: Path, db: Path, profile, workers: int) -> tuple[float, run.RunReport]:
+def ingest(path: Path, db: Path, profile, workers: int | None) -> tuple[float, run.RunReport]:
+    """One ingest into a fresh store; ``workers=None`` is the default (no flags): a process
+    pool on the local cores."""
     db.unlink(missing_ok=True)
     engine = store.open_store(f"sqlite:///{db}")
     start = time.perf_counter()
@@ -175,7 +178,8 @@ def main() -> None:
                      datetime.now(UTC), "text/html"), profile)  # fmt: skip
     # Best of two each, alternating: the machine is shared.
     runs = [(ingest(path, args.out / f"warc-scan-{w}.db", profile, workers=w), w)
-            for _ in range(2) for w in (0, 1, 2)]  # fmt: skip
+            for _ in range(2) for w in (None, 0, 1, 2)]  # fmt: skip
+    t_default, default = min((r for r, w in runs if w is None), key=lambda r: r[0])
     t_one, one = min((r for r, w in runs if w == 0), key=lambda r: r[0])
     t_dask1, dask1 = min((r for r, w in runs if w == 1), key=lambda r: r[0])
     t_two, two = min((r for r, w in runs if w == 2), key=lambda r: r[0])
@@ -187,7 +191,10 @@ def main() -> None:
         Timing(f"(b) prefilter scan ({backend})", t_scan, mb_in, mb_out, records),
         Timing("    (b) CPU of the parsing thread", cpu_scan, mb_in, mb_out, records),
         Timing("    (b) all in one thread", t_scan1, mb_in, mb_out, records),
-        Timing("(c) ingest into SQLite, 1 worker", t_one, mb_in, mb_out, records),
+        Timing(
+            f"(c) ingest into SQLite (pool of {os.cpu_count()})", t_default, mb_in, mb_out, records
+        ),  # fmt: skip
+        Timing("    ingest, in process (--workers 0)", t_one, mb_in, mb_out, records),
         Timing("(d) ingest, --workers 2 (Dask)", t_two, mb_in, mb_out, records),
         Timing("    ingest, --workers 1 (Dask)", t_dask1, mb_in, mb_out, records),
     ]
@@ -197,8 +204,11 @@ def main() -> None:
     for t in timings:
         print(t.row())
     print(f"passed the prefilter: {passed} of {records}; stored relevant articles: "
-          f"1 worker {one.relevant}, 2 workers {two.relevant}")  # fmt: skip
-    for name, report in (("1 worker", one), ("--workers 1", dask1), ("--workers 2", two)):
+          f"default {default.relevant}, in process {one.relevant}, "
+          f"2 workers {two.relevant}")  # fmt: skip
+    reports = (("default", default), ("in process", one), ("--workers 1", dask1),
+               ("--workers 2", two))  # fmt: skip
+    for name, report in reports:
         phases = ", ".join(f"{k} {v:.2f} s" for k, v in report.seconds.items())
         print(f"ingest phases, {name}: {phases}")
     print(f"1-minute load average at the end: {os.getloadavg()[0]:.1f} (2 cores; other jobs count)")
@@ -209,12 +219,14 @@ def main() -> None:
         "decompress_gzip_mb_s": round(mb_out / t_gzip, 1),
         "scan_mb_s": round(mb_out / t_scan, 1),
         "scan_records_s": round(records / t_scan),
-        "ingest_records_s": round(records / t_one),
+        "ingest_records_s": round(records / t_default),
+        "ingest_in_process_records_s": round(records / t_one),
         "ingest_workers2_records_s": round(records / t_two),
         "scan_over_decompress": round(t_scan / t_isal, 2),
         "scan_parse_cpu_s": round(cpu_scan, 2),
         "scan_one_thread_over_decompress": round(t_scan1 / t_isal, 2),
-        "ingest_over_decompress": round(t_one / t_isal, 2),
+        "ingest_over_decompress": round(t_default / t_isal, 2),
+        "ingest_in_process_over_decompress": round(t_one / t_isal, 2),
         "workers2_speedup": round(t_one / t_two, 2),
         "workers2_work_speedup": round(one.seconds["work"] / two.seconds["work"], 2),
         "workers2_over_workers1_work_speedup": round(
