@@ -193,7 +193,7 @@ def main() -> None:
         Timing("    (b) all in one thread", t_scan1, mb_in, mb_out, records),
         Timing(
             f"(c) ingest into SQLite (pool of {os.cpu_count()})", t_default, mb_in, mb_out, records
-        ),  # fmt: skip
+        ),
         Timing("    ingest, in process (--workers 0)", t_one, mb_in, mb_out, records),
         Timing("(d) ingest, --workers 2 (Dask)", t_two, mb_in, mb_out, records),
         Timing("    ingest, --workers 1 (Dask)", t_dask1, mb_in, mb_out, records),
