@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
+import operator
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
 from datetime import UTC, date, datetime, time, timedelta
@@ -227,8 +229,7 @@ def _insert_new_sqlite(
     ids: dict[tuple[Any, ...], int] = {}
     for chunk in _chunks(rows, per):
         sql = _insert_sql(conn.dialect, table.name, names, key if returning else (), len(chunk))
-        values = [row[n] if b is None else b(row[n]) for row in chunk for n, b in binds]
-        result = conn.exec_driver_sql(sql, tuple(values))
+        result = conn.exec_driver_sql(sql, _flat_values(chunk, binds))
         if returning:
             ids.update({tuple(r[1:]): r[0] for r in result})
     if not returning:
@@ -240,6 +241,18 @@ def _insert_new_sqlite(
         stored = sa.select(table.c.id, *key_columns).where(sa.tuple_(*key_columns).in_(part))
         ids.update({tuple(r[1:]): r[0] for r in conn.execute(stored)})
     return ids, new
+
+
+def _flat_values(
+    rows: Sequence[dict[str, Any]], binds: list[tuple[str, Callable[[Any], Any] | None]]
+) -> tuple[Any, ...]:
+    """The rows' values, row by row, converted by the binds: built column by column, so only
+    the columns that have a processor cost a Python call per value (a bulk load's hot loop)."""
+    columns = []
+    for name, bind in binds:
+        values = map(operator.itemgetter(name), rows)
+        columns.append(list(values if bind is None else map(bind, values)))
+    return tuple(itertools.chain.from_iterable(zip(*columns, strict=True)))
 
 
 @functools.cache
@@ -261,7 +274,12 @@ def _bind_processors(
     for name in names:
         column_type = table.c[name].type
         bind = column_type.dialect_impl(dialect).bind_processor(dialect)
-        binds.append((name, _json_bind(bind) if isinstance(column_type, sa.JSON) else bind))
+        if isinstance(column_type, sa.JSON):
+            bind = _json_bind(bind)
+        elif isinstance(column_type, sa.DateTime | sa.Date) and bind is not None:
+            # Pure formatters; a batch repeats its timestamps (created_at, dated) row after row.
+            bind = functools.lru_cache(maxsize=1024)(bind)
+        binds.append((name, bind))
     return binds
 
 
