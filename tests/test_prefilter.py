@@ -172,3 +172,15 @@ def test_exact_alias_passes_whenever_relevance_would_match_it(scan, profile, aft
                 continue
             if found:
                 assert scan.maybe(raw), (alias, after, encoding)
+
+
+def test_each_byte_form_names_the_encodings_that_write_it():
+    latin = prefilter.pattern_encodings("Astana")
+    assert latin[b"astana"] == frozenset(prefilter.ENCODINGS)  # ASCII reads the same in all
+    cyrillic = prefilter.pattern_encodings("Астана")
+    assert "cp1251" in cyrillic["Астана".encode("cp1251")]
+    assert "koi8-r" in cyrillic["Астана".encode("koi8-r")]
+    assert "cp1252" not in cyrillic["Астана".encode("cp1251")]
+    assert cyrillic["Астана".encode()] == {"utf-8"}
+    escaped = "".join(f"&#{ord(c)};" for c in "Астана").encode()
+    assert cyrillic[escaped] == frozenset(prefilter.ENCODINGS)  # a character reference

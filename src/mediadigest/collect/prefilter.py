@@ -166,8 +166,15 @@ def _escaped_forms(form: str) -> set[str]:
     return out
 
 
-def _encoded(text: str) -> Iterable[tuple[str, bytes]]:
-    for encoding in ENCODINGS:
+_ALL_ASCII = "".join(map(chr, range(128)))
+# The encodings that write ASCII as ASCII (all of ENCODINGS today): an ASCII form is the same
+# bytes in each, so the compile (once per worker) need not encode it 27 times.
+_ASCII_SAME = frozenset(e for e in ENCODINGS if _ALL_ASCII.encode(e) == _ALL_ASCII.encode())
+_ASCII_OTHER = tuple(e for e in ENCODINGS if e not in _ASCII_SAME)
+
+
+def _encoded(text: str, encodings: Iterable[str] = ENCODINGS) -> Iterable[tuple[str, bytes]]:
+    for encoding in encodings:
         try:
             raw = text.encode(encoding)
         except UnicodeEncodeError:
@@ -184,7 +191,11 @@ def pattern_encodings(word: str) -> dict[bytes, frozenset[str]]:
     found: dict[bytes, set[str]] = {}
     for form in _case_forms(word):
         for text in (form, *_escaped_forms(form)):
-            for encoding, raw in _encoded(text):
+            encodings = ENCODINGS
+            if text.isascii() and text:  # most forms (escapes, Latin names): one encode
+                found.setdefault(text.encode("ascii").lower(), set()).update(_ASCII_SAME)
+                encodings = _ASCII_OTHER
+            for encoding, raw in _encoded(text, encodings):
                 if raw:
                     found.setdefault(raw.lower(), set()).add(encoding)
     return {raw: frozenset(encodings) for raw, encodings in found.items()}
