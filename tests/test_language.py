@@ -63,3 +63,50 @@ def test_upper_case_headline_is_detected():
 
 def test_list_of_names_has_no_language():
     assert detect("Kazakhstan Astana Almaty Tokayev Nazarbayev") is None
+
+
+# -- the unpacked model in the cache folder ----------------------------------------------------
+
+
+def _packed_identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def test_unpacked_model_ranks_exactly_as_the_packed_one(tmp_path, monkeypatch):
+    from py3langid.langid import LanguageIdentifier
+
+    from mediadigest.analyse import language
+
+    monkeypatch.setenv("MEDIADIGEST_CACHE", str(tmp_path))
+    ptc, pc, classes, nextmove, row, output = language._unpacked_model()
+    unpacked = LanguageIdentifier(ptc, pc, classes, nextmove, output, norm_probs=True, tk_row=row)
+    assert [p.name[:16] for p in tmp_path.iterdir()] == ["py3langid-model-"]
+    packed = _packed_identifier()
+    for sentence in SENTENCES.values():
+        assert unpacked.rank(sentence) == packed.rank(sentence)
+    assert language._unpacked_model() is not None  # read again from the file it made
+
+
+def test_a_damaged_unpacked_model_falls_back_to_the_packed_one(tmp_path, monkeypatch, caplog):
+    from mediadigest.analyse import language
+
+    monkeypatch.setenv("MEDIADIGEST_CACHE", str(tmp_path))
+    language._unpacked_model()
+    (cached,) = tmp_path.iterdir()
+    cached.write_bytes(cached.read_bytes()[:1000])  # a copy cut short (disk full, killed)
+    assert language._unpacked_model() is None
+    assert "unusable" in caplog.text
+    assert language._unpacked_model() is not None  # the damaged copy was replaced
+    assert cached.stat().st_size > 1000
+
+
+def test_cache_off_writes_nothing(tmp_path, monkeypatch):
+    from mediadigest.analyse import language
+
+    monkeypatch.setenv("MEDIADIGEST_CACHE", "off")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert language._unpacked_model() is None
+    assert not any(tmp_path.iterdir())

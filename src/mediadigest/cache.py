@@ -1,0 +1,46 @@
+"""The user's cache folder: files derived from installed packages that are costly to rebuild
+in every process (an unpacked model). Anything in it can be deleted at any time."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+__all__ = ["cache_dir", "write_atomic"]
+
+ENV = "MEDIADIGEST_CACHE"  # a folder, or "off"
+
+
+def cache_dir() -> Path | None:
+    """``$MEDIADIGEST_CACHE``, else ``$XDG_CACHE_HOME/mediadigest``, else
+    ``~/.cache/mediadigest``; created on first use. None when it is "off" or cannot be made."""
+    chosen = os.environ.get(ENV, "").strip()
+    if chosen.lower() in {"off", "0", "false", "no"}:
+        return None
+    if chosen:
+        folder = Path(chosen).expanduser()
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+        folder = Path(base) / "mediadigest"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder
+
+
+def write_atomic(path: Path, fill: Callable[[BinaryIO], None]) -> None:
+    """Write ``path`` through ``fill`` so that readers see the whole file or none: processes
+    that fill the same path at once each write their own temporary file, and the last
+    rename wins."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fill(fh)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
