@@ -143,8 +143,7 @@ def ingest(path: Path, db: Path, profile, workers: int | None) -> tuple[float, r
     db.unlink(missing_ok=True)
     engine = store.open_store(f"sqlite:///{db}")
     start = time.perf_counter()
-    # 8 MB ranges: 25 tasks, so two workers finish within one task of each other.
-    report = run.ingest(engine, profile, [path], workers=workers, shard_size=8 << 20, fresh=True)
+    report = run.ingest(engine, profile, [path], workers=workers, fresh=True)
     return time.perf_counter() - start, report
 
 

@@ -149,3 +149,23 @@ def test_every_worker_is_warmed_once_before_its_first_task(workers):
     with run.executor_for(workers, tasks=2, setup=_warm_up) as (executor, _, _):
         seen = [executor.submit(_warmed, i).result() for i in range(4)]
     assert seen == [1, 1, 1, 1]
+
+
+def test_default_task_size_gives_each_local_worker_about_four_tasks(tmp_path):
+    from mediadigest.run.ingest import MIN_SHARD_SIZE, SHARD_SIZE, auto_shard_size
+
+    def sparse(name: str, size: int) -> Path:
+        path = tmp_path / name
+        with path.open("wb") as fh:
+            fh.truncate(size)  # the size on record, no blocks on disk
+        return path
+
+    archive = sparse("crawl.warc.gz", 200 << 20)
+    assert auto_shard_size([archive], 2, None) == 25 << 20  # 8 tasks: neither worker waits
+    assert auto_shard_size([archive], 0, None) == 50 << 20  # in process: one slot
+    assert auto_shard_size([tmp_path], 2, None) == 25 << 20  # a folder counts its files
+    assert auto_shard_size([sparse("small.jsonl", 1 << 20)], 2, None) == MIN_SHARD_SIZE
+    month = sparse("month.warc.gz", 40 << 30)
+    assert auto_shard_size([month], 2, None) == SHARD_SIZE  # a result batch stays bounded
+    assert auto_shard_size([archive], 2, "tcp://host:8786") == SHARD_SIZE
+    assert auto_shard_size([tmp_path / "missing"], 2, None) == MIN_SHARD_SIZE

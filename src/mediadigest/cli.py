@@ -324,8 +324,12 @@ def ingest(
         typer.Option(help="Analyse on an existing Dask cluster, e.g. tcp://host:8786."),
     ] = None,
     shard_size: Annotated[
-        str, typer.Option(help="Bytes of input per task: large WARC and JSONL files are split.")
-    ] = "64M",
+        str | None,
+        typer.Option(
+            help="Bytes of input per task (large WARC and JSONL files are split), e.g. 64M. "
+            "Default: about four tasks per worker, 4M to 64M."
+        ),
+    ] = None,
     fresh: Annotated[
         bool, typer.Option(help="Ignore checkpoints: read every input from its start.")
     ] = False,
@@ -348,7 +352,7 @@ def ingest(
             paths,
             workers=workers,
             scheduler=scheduler,
-            shard_size=_size(shard_size),
+            shard_size=None if shard_size is None else _size(shard_size),
             fresh=fresh,
             options=run.Options(prefilter=prefilter),
             progress=lambda n: bar.advance(task, n),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -32,7 +33,9 @@ from mediadigest.store.collect_state import Checkpoint
 
 log = logging.getLogger(__name__)
 
-SHARD_SIZE = 64 * 1024 * 1024  # bytes of input per task
+SHARD_SIZE = 64 * 1024 * 1024  # bytes of input per task, at most
+MIN_SHARD_SIZE = 4 * 1024 * 1024  # below this a task's overhead starts to count
+TASKS_PER_SLOT = 4
 MAX_PIECES = 256  # small files grouped into one task, at most this many
 
 
@@ -172,6 +175,25 @@ def plan(
         yield batch
 
 
+def auto_shard_size(paths: list[Path], workers: int | None, scheduler: str | None) -> int:
+    """Bytes of input per task: about TASKS_PER_SLOT tasks for each local worker, so that
+    they finish together (a 200 MB archive cut at 64 MB leaves one of two workers idle for
+    the last third), within MIN_SHARD_SIZE..SHARD_SIZE. SHARD_SIZE on a remote cluster,
+    whose size is not known here: its inputs are large anyway."""
+    if scheduler:
+        return SHARD_SIZE
+    slots = (os.cpu_count() or 1) if workers is None else max(1, workers)
+    total = sum(_size_of(p) for p in files.walk(paths) if isinstance(p, Path))
+    return max(MIN_SHARD_SIZE, min(SHARD_SIZE, total // (slots * TASKS_PER_SLOT)))
+
+
+def _size_of(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # the plan reports it
+
+
 def _pieces(
     path: Path, known: dict[str, Checkpoint], report: RunReport, shard_size: int
 ) -> list[Piece]:
@@ -216,7 +238,7 @@ def ingest(
     *,
     workers: int | None = 0,
     scheduler: str | None = None,
-    shard_size: int = SHARD_SIZE,
+    shard_size: int | None = None,
     fresh: bool = False,
     options: Options = Options(),
     progress: Progress | None = None,
@@ -224,13 +246,17 @@ def ingest(
     """Ingest files, folders and archives; resume where a previous run of them stopped.
 
     ``workers``/``scheduler`` choose the executor (see ``run.executors``); ``fresh`` forgets
-    the checkpoints first. Results are stored piece by piece, each with its checkpoint.
+    the checkpoints first; ``shard_size`` None: `auto_shard_size`. Results are stored piece
+    by piece, each with its checkpoint.
     """
     report = RunReport()
     with engine.begin() as conn:
         if fresh:
             collect_state.clear_checkpoints(conn, profile.name)
         known = collect_state.checkpoints(conn, profile.name)
+    paths = list(paths)
+    if shard_size is None:
+        shard_size = auto_shard_size(paths, workers, scheduler)
     tasks = list(plan(paths, known, report, shard_size))
     failed: set[str] = set()  # inputs with an error this run: their checkpoint stops moving
     setup = functools.partial(warm, profile, options)
