@@ -54,3 +54,25 @@ def test_a_scheduler_without_dask_installed_says_how_to_install_it(monkeypatch):
         executor_for(None, "tcp://127.0.0.1:8786"),
     ):
         pass
+
+
+def _count_uses(profile):
+    profile.cache["uses"] = profile.cache.get("uses", 0) + 1
+    return os.getpid(), profile.cache["uses"]
+
+
+def test_pool_workers_unpickle_the_shared_profile_once(monkeypatch):
+    """A pool pickles a task's arguments per task; the profile's caches must survive that."""
+    monkeypatch.setitem(sys.modules, "distributed", None)  # the process pool, not Dask
+    profile = load_profile("kazakhstan")
+    with executor_for(2, tasks=8) as (executor, share, slots):
+        assert slots == 2
+        shared = share(profile)
+        results = [executor.submit(_count_uses, shared).result() for _ in range(8)]
+    per_worker: dict[int, list[int]] = {}
+    for pid, uses in results:
+        per_worker.setdefault(pid, []).append(uses)
+    assert pid != os.getpid()
+    assert all(uses == list(range(1, len(uses) + 1)) for uses in per_worker.values())
+    assert max(len(uses) for uses in per_worker.values()) > 1
+    assert "uses" not in profile.cache  # the writer's own copy is not the workers'
