@@ -184,3 +184,60 @@ def test_each_byte_form_names_the_encodings_that_write_it():
     assert cyrillic["Астана".encode()] == {"utf-8"}
     escaped = "".join(f"&#{ord(c)};" for c in "Астана").encode()
     assert cyrillic[escaped] == frozenset(prefilter.ENCODINGS)  # a character reference
+
+
+# -- the compiled form kept in the cache folder --------------------------------------------------
+
+
+def _fresh_prefilter(profile, backend=None):
+    return prefilter.Prefilter(prefilter.alias_words(profile), backend)
+
+
+def test_a_stored_prefilter_scans_exactly_as_a_compiled_one(tmp_path, monkeypatch, profile):
+    monkeypatch.setenv("MEDIADIGEST_CACHE", "off")
+    compiled_here = _fresh_prefilter(profile)
+    monkeypatch.setenv("MEDIADIGEST_CACHE", str(tmp_path))
+    first = _fresh_prefilter(profile)  # compiles and stores
+    (stored,) = tmp_path.glob("prefilter-*.bin")
+    again = _fresh_prefilter(profile)  # reads what was stored
+    for one in (first, again):
+        assert (one.patterns, one._owner, one._encodings, one.backend) == (
+            compiled_here.patterns, compiled_here._owner, compiled_here._encodings,
+            compiled_here.backend)  # fmt: skip
+    for doc in _documents():
+        assert again.why(doc.body) == compiled_here.why(doc.body), doc.url
+    assert list(tmp_path.glob("prefilter-*.bin")) == [stored]
+
+
+def test_a_damaged_stored_prefilter_is_compiled_again(tmp_path, monkeypatch, profile, caplog):
+    monkeypatch.setenv("MEDIADIGEST_CACHE", str(tmp_path))
+    reference = _fresh_prefilter(profile)
+    (stored,) = tmp_path.glob("prefilter-*.bin")
+    stored.write_bytes(stored.read_bytes()[:5000])  # cut short: the JSON part is broken
+    again = _fresh_prefilter(profile)
+    assert "unusable" in caplog.text
+    assert again.patterns == reference.patterns
+    assert again.why("Астана".encode()) == reference.why("Астана".encode()) == "астан"
+    assert stored.stat().st_size > 5000  # stored again, whole
+
+
+def test_other_words_get_their_own_stored_prefilter(tmp_path, monkeypatch, profile):
+    monkeypatch.setenv("MEDIADIGEST_CACHE", str(tmp_path))
+    _fresh_prefilter(profile)
+    other = prefilter.Prefilter([prefilter.Word("tashkent")], "pyahocorasick")
+    assert len(list(tmp_path.glob("prefilter-*.bin"))) == 2
+    assert other.maybe(b"in Tashkent today") and not other.maybe(b"in Astana today")
+
+
+def test_a_stored_hyperscan_database_that_will_not_load_is_compiled_again(
+    tmp_path, monkeypatch, profile
+):
+    pytest.importorskip("hyperscan")
+    monkeypatch.setenv("MEDIADIGEST_CACHE", str(tmp_path))
+    reference = _fresh_prefilter(profile, "hyperscan")
+    (stored,) = tmp_path.glob("prefilter-*.bin")
+    raw = stored.read_bytes()
+    stored.write_bytes(raw[:-1000] + b"\0" * 1000)  # the patterns intact, the database not
+    again = _fresh_prefilter(profile, "hyperscan")
+    for doc in _documents():
+        assert again.why(doc.body) == reference.why(doc.body), doc.url

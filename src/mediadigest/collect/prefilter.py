@@ -35,10 +35,12 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 import ahocorasick
 
+from mediadigest.collect import compiled
 from mediadigest.profile import Profile, Term
 
 log = logging.getLogger(__name__)
@@ -257,17 +259,29 @@ class _Hyperscan:
 
     name = "hyperscan"
 
-    def __init__(self, patterns: list[bytes], direct: list[bool]) -> None:
+    def __init__(self, patterns: list[bytes], direct: list[bool], blob: bytes | None = None):
         import hyperscan  # optional extra "fast"
 
         self._stop = hyperscan.ScanTerminated
         self._sizes = [len(p) for p in patterns]
-        self.db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-        caseless = hyperscan.HS_FLAG_CASELESS
-        flags = [caseless | (hyperscan.HS_FLAG_SINGLEMATCH if d else 0) for d in direct]
-        self.db.compile(expressions=patterns, ids=list(range(len(patterns))),
-                        elements=len(patterns), flags=flags, literal=True)  # fmt: skip
+        self.db = None
+        if blob is not None:
+            try:  # a database compiled earlier (compiled.py), for the same patterns
+                self.db = hyperscan.loadb(blob, mode=hyperscan.HS_MODE_BLOCK)
+            except hyperscan.error as exc:  # e.g. made on a CPU with other features
+                log.debug("stored Hyperscan database unusable (%s): compiling", exc)
+        if self.db is None:
+            self.db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+            caseless = hyperscan.HS_FLAG_CASELESS
+            flags = [caseless | (hyperscan.HS_FLAG_SINGLEMATCH if d else 0) for d in direct]
+            self.db.compile(expressions=patterns, ids=list(range(len(patterns))),
+                            elements=len(patterns), flags=flags, literal=True)  # fmt: skip
         self.scratch = hyperscan.Scratch(self.db)
+
+    def dump(self) -> bytes:
+        import hyperscan
+
+        return bytes(hyperscan.dumpb(self.db))
 
     def first(self, data: bytes, direct: list[bool], check: Check) -> int | None:
         passed: int | None = None
@@ -337,18 +351,20 @@ class Prefilter:
 
     def __init__(self, words: list[Word], backend: str | None = None) -> None:
         self.words = words
-        owned: dict[bytes, int] = {}
-        writers: dict[bytes, frozenset[str]] = {}
-        for i, word in enumerate(words):
-            for pattern, encodings in pattern_encodings(word.text).items():
-                owned[pattern], writers[pattern] = i, encodings
-        self.patterns = sorted(owned)
-        self._owner = [owned[p] for p in self.patterns]
-        self._encodings = [writers[p] for p in self.patterns]
+        key = compiled.make_key([backend, _hyperscan_version(), *words], [Path(__file__)])
+        stored = compiled.load(key)
+        if stored is None:
+            self.patterns, self._owner, self._encodings = _patterns(words)
+            blob = None
+        else:
+            self.patterns, self._owner, self._encodings, blob = stored
         self._direct = [words[i].direct for i in self._owner]
         self._verifiers: dict[int, re.Pattern[bytes] | None] = {}
-        self._backend = _build(self.patterns, self._direct, backend)
+        self._backend = _build(self.patterns, self._direct, backend, blob)
         self.backend = self._backend.name
+        if stored is None or (blob is None and isinstance(self._backend, _Hyperscan)):
+            serialised = self._backend.dump() if isinstance(self._backend, _Hyperscan) else None
+            compiled.save(key, (self.patterns, self._owner, self._encodings, serialised))
 
     def maybe(self, data: bytes) -> bool:
         """True when ``data`` can mention the profile: the record must go on to analysis."""
@@ -425,10 +441,33 @@ def _utf16_as_utf8(data: bytes) -> bytes:
     return data
 
 
-def _build(patterns: list[bytes], direct: list[bool], backend: str | None) -> _Backend:
+def _patterns(words: list[Word]) -> tuple[list[bytes], list[int], list[frozenset[str]]]:
+    """Every byte form of the words, sorted; the word owning each and its encodings."""
+    owned: dict[bytes, int] = {}
+    writers: dict[bytes, frozenset[str]] = {}
+    for i, word in enumerate(words):
+        for pattern, encodings in pattern_encodings(word.text).items():
+            owned[pattern], writers[pattern] = i, encodings
+    patterns = sorted(owned)
+    return patterns, [owned[p] for p in patterns], [writers[p] for p in patterns]
+
+
+def _hyperscan_version() -> str | None:
+    try:
+        import hyperscan
+    except ImportError:
+        return None
+    return str(getattr(hyperscan, "__version__", "?"))
+
+
+def _build(
+    patterns: list[bytes], direct: list[bool], backend: str | None, blob: bytes | None = None
+) -> _Backend:
     names = [backend] if backend else list(BACKENDS)
     for name in names:
         try:
+            if name == "hyperscan":
+                return _Hyperscan(patterns, direct, blob)
             return BACKENDS[name](patterns, direct)
         except ImportError:
             log.debug("prefilter backend %s not installed", name)
