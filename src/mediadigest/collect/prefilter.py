@@ -22,25 +22,23 @@ Latin letters, and the German ß folded to "ss".
 
 Backends, fastest first: Hyperscan (literal mode, caseless, stops at the first hit),
 ahocorasick-rs over bytes, and pyahocorasick (a core dependency) over the bytes read as
-Latin-1 after ASCII lower-casing. All three get the same patterns and decide the same.
+Latin-1 after ASCII lower-casing (``collect/scanners.py``). All three get the same patterns
+and decide the same.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import html.entities
 import logging
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
-import ahocorasick
-
-from mediadigest.collect import compiled
+from mediadigest.collect import compiled, scanners
+from mediadigest.collect.scanners import BACKENDS
 from mediadigest.profile import Profile, Term
 
 log = logging.getLogger(__name__)
@@ -68,7 +66,6 @@ _GENERIC_WORDS = """bank savings city group company national university airlines
     банк город группа компания национальный университет трубопроводный консорциум
     республика правительство"""
 _GENERIC = frozenset(_GENERIC_WORDS.split())
-MAX_CHECKS = 200  # occurrences of one word checked per record before giving up (and passing)
 _REACH = 800  # bytes either side of a hit in which the rest of a multi-word alias must be
 _ALNUM = frozenset(bytes([c]) for c in b"0123456789abcdefghijklmnopqrstuvwxyz")
 SHORT = 4  # ASCII words this short occur inside other words and in scripts: check the start
@@ -222,136 +219,13 @@ def _verifier(word: Word) -> re.Pattern[bytes] | None:
     return None
 
 
-Check = Callable[[int, bytes, int], bool]  # (pattern id, data, start) -> the hit counts
-
-
-class _Backend(Protocol):
-    name: str
-
-    def first(self, data: bytes, direct: list[bool], check: Check) -> int | None:
-        """The id of the first pattern hit that counts (direct, or ``check`` accepts it)."""
-        ...
-
-
-def _first_checked(
-    data: bytes, found: Iterable[int], patterns: list[bytes], check: Check
-) -> int | None:
-    """Check each hit pattern where it occurs, up to MAX_CHECKS places (for the backends
-    that give no positions)."""
-    lowered = data.lower()
-    for pattern_id in sorted(found):
-        pattern = patterns[pattern_id]
-        pos = lowered.find(pattern)
-        for _ in range(MAX_CHECKS):
-            if pos < 0:
-                break
-            if check(pattern_id, data, pos):
-                return pattern_id
-            pos = lowered.find(pattern, pos + 1)
-        else:
-            return pattern_id  # a word this frequent: let analyse judge rather than check on
-    return None
-
-
-class _Hyperscan:
-    """Direct patterns report once and stop the scan; the others report every place, which
-    is checked there and then (no second search of the page, no lower-cased copy of it)."""
-
-    name = "hyperscan"
-
-    def __init__(self, patterns: list[bytes], direct: list[bool], blob: bytes | None = None):
-        import hyperscan  # optional extra "fast"
-
-        self._stop = hyperscan.ScanTerminated
-        self._sizes = [len(p) for p in patterns]
-        self.db = None
-        if blob is not None:
-            try:  # a database compiled earlier (compiled.py), for the same patterns
-                self.db = hyperscan.loadb(blob, mode=hyperscan.HS_MODE_BLOCK)
-            except hyperscan.error as exc:  # e.g. made on a CPU with other features
-                log.debug("stored Hyperscan database unusable (%s): compiling", exc)
-        if self.db is None:
-            self.db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-            caseless = hyperscan.HS_FLAG_CASELESS
-            flags = [caseless | (hyperscan.HS_FLAG_SINGLEMATCH if d else 0) for d in direct]
-            self.db.compile(expressions=patterns, ids=list(range(len(patterns))),
-                            elements=len(patterns), flags=flags, literal=True)  # fmt: skip
-        self.scratch = hyperscan.Scratch(self.db)
-
-    def dump(self) -> bytes:
-        import hyperscan
-
-        return bytes(hyperscan.dumpb(self.db))
-
-    def first(self, data: bytes, direct: list[bool], check: Check) -> int | None:
-        passed: int | None = None
-        checks: dict[int, int] = {}
-        sizes = self._sizes
-
-        def on_match(pattern_id: int, start: int, end: int, flags: int, ctx: object) -> bool:
-            nonlocal passed
-            if not direct[pattern_id]:
-                checks[pattern_id] = seen = checks.get(pattern_id, 0) + 1
-                if seen <= MAX_CHECKS and not check(pattern_id, data, end - sizes[pattern_id]):
-                    return False
-            passed = pattern_id
-            return True  # True stops the scan: one hit that counts is enough
-
-        with contextlib.suppress(self._stop):  # raised when on_match asks to stop
-            self.db.scan(data, match_event_handler=on_match, scratch=self.scratch)
-        return passed
-
-
-class _AhoCorasickRs:
-    name = "ahocorasick-rs"
-
-    def __init__(self, patterns: list[bytes], direct: list[bool]) -> None:
-        import ahocorasick_rs  # optional
-
-        self.patterns = patterns
-        self.ac = ahocorasick_rs.BytesAhoCorasick(patterns)
-
-    def first(self, data: bytes, direct: list[bool], check: Check) -> int | None:
-        found = {
-            i for i, _start, _end in self.ac.find_matches_as_indexes(data.lower(), overlapping=True)
-        }
-        hit = next((i for i in sorted(found) if direct[i]), None)
-        return hit if hit is not None else _first_checked(data, found, self.patterns, check)
-
-
-class _PyAhoCorasick:
-    name = "pyahocorasick"
-
-    def __init__(self, patterns: list[bytes], direct: list[bool]) -> None:
-        self.patterns = patterns
-        self.ac = ahocorasick.Automaton()
-        for i, pattern in enumerate(patterns):
-            self.ac.add_word(pattern.decode("latin-1"), i)
-        self.ac.make_automaton()
-
-    def first(self, data: bytes, direct: list[bool], check: Check) -> int | None:
-        found: set[int] = set()
-        # Latin-1 maps each byte to one character, so byte patterns match as text.
-        for _end, i in self.ac.iter(data.lower().decode("latin-1")):
-            if direct[i]:
-                return i
-            found.add(i)
-        return _first_checked(data, found, self.patterns, check)
-
-
-BACKENDS = {
-    "hyperscan": _Hyperscan,
-    "ahocorasick-rs": _AhoCorasickRs,
-    "pyahocorasick": _PyAhoCorasick,
-}
-
-
 class Prefilter:
     """A compiled multi-pattern scan for one profile; ``maybe(raw)`` is True if it can match."""
 
     def __init__(self, words: list[Word], backend: str | None = None) -> None:
         self.words = words
-        key = compiled.make_key([backend, _hyperscan_version(), *words], [Path(__file__)])
+        sources = [Path(__file__), Path(scanners.__file__)]  # a change to either: compile anew
+        key = compiled.make_key([backend, scanners.hyperscan_version(), *words], sources)
         stored = compiled.load(key)
         if stored is None:
             self.patterns, self._owner, self._encodings = _patterns(words)
@@ -360,10 +234,12 @@ class Prefilter:
             self.patterns, self._owner, self._encodings, blob = stored
         self._direct = [words[i].direct for i in self._owner]
         self._verifiers: dict[int, re.Pattern[bytes] | None] = {}
-        self._backend = _build(self.patterns, self._direct, backend, blob)
+        self._backend = scanners.build(self.patterns, self._direct, backend, blob)
         self.backend = self._backend.name
-        if stored is None or (blob is None and isinstance(self._backend, _Hyperscan)):
-            serialised = self._backend.dump() if isinstance(self._backend, _Hyperscan) else None
+        if stored is None or (blob is None and isinstance(self._backend, scanners.Hyperscan)):
+            serialised = (
+                self._backend.dump() if isinstance(self._backend, scanners.Hyperscan) else None
+            )
             compiled.save(key, (self.patterns, self._owner, self._encodings, serialised))
 
     def maybe(self, data: bytes) -> bool:
@@ -450,28 +326,6 @@ def _patterns(words: list[Word]) -> tuple[list[bytes], list[int], list[frozenset
             owned[pattern], writers[pattern] = i, encodings
     patterns = sorted(owned)
     return patterns, [owned[p] for p in patterns], [writers[p] for p in patterns]
-
-
-def _hyperscan_version() -> str | None:
-    try:
-        import hyperscan
-    except ImportError:
-        return None
-    return str(getattr(hyperscan, "__version__", "?"))
-
-
-def _build(
-    patterns: list[bytes], direct: list[bool], backend: str | None, blob: bytes | None = None
-) -> _Backend:
-    names = [backend] if backend else list(BACKENDS)
-    for name in names:
-        try:
-            if name == "hyperscan":
-                return _Hyperscan(patterns, direct, blob)
-            return BACKENDS[name](patterns, direct)
-        except ImportError:
-            log.debug("prefilter backend %s not installed", name)
-    raise ImportError(f"prefilter backend {backend!r} is not installed")
 
 
 @functools.lru_cache(maxsize=8)
