@@ -200,13 +200,7 @@ def insert_new(
         return {}, set()
     key_columns = [table.c[name] for name in key]
     found = conn.execute(insert.returning(table.c.id, *key_columns), list(rows))
-    ids = {tuple(r[1:]): r[0] for r in found}
-    new = set(ids)
-    missing = sorted({tuple(row[name] for name in key) for row in rows} - new)
-    for chunk in _chunks(missing, 400):
-        stored = sa.select(table.c.id, *key_columns).where(sa.tuple_(*key_columns).in_(chunk))
-        ids.update({tuple(r[1:]): r[0] for r in conn.execute(stored)})
-    return ids, new
+    return _with_stored_ids(conn, table, rows, key, {tuple(r[1:]): r[0] for r in found})
 
 
 def _insert_new_sqlite(
@@ -234,7 +228,20 @@ def _insert_new_sqlite(
             ids.update({tuple(r[1:]): r[0] for r in result})
     if not returning:
         return {}, set()
-    new = set(ids)
+    return _with_stored_ids(conn, table, rows, key, ids)
+
+
+def _with_stored_ids(
+    conn: sa.Connection,
+    table: sa.Table,
+    rows: Sequence[dict[str, Any]],
+    key: tuple[str, ...],
+    inserted: dict[tuple[Any, ...], int],
+) -> tuple[dict[tuple[Any, ...], int], set[tuple[Any, ...]]]:
+    """`insert_new`'s answer: the ``inserted`` ids plus those of the rows' keys that were
+    already stored (one SELECT per 400 keys), and the set of new keys."""
+    new = set(inserted)
+    ids = dict(inserted)
     key_columns = [table.c[name] for name in key]
     missing = sorted({tuple(row[name] for name in key) for row in rows} - new)
     for part in _chunks(missing, 400):
