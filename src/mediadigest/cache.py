@@ -32,7 +32,7 @@ def cache_dir() -> Path | None:
     return folder
 
 
-def write_atomic(path: Path, fill: Callable[[BinaryIO], None]) -> None:
+def write_atomic(path: Path, fill: Callable[[BinaryIO], object]) -> None:
     """Write ``path`` through ``fill`` so that readers see the whole file or none: processes
     that fill the same path at once each write their own temporary file, and the last
     rename wins."""
