@@ -20,14 +20,14 @@ def cache_dir() -> Path | None:
     chosen = os.environ.get(ENV, "").strip()
     if chosen.lower() in {"off", "0", "false", "no"}:
         return None
-    if chosen:
-        folder = Path(chosen).expanduser()
-    else:
-        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-        folder = Path(base) / "mediadigest"
     try:
+        if chosen:
+            folder = Path(chosen).expanduser()
+        else:
+            base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+            folder = Path(base) / "mediadigest"
         folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a service user without a home folder
         return None
     return folder
 
