@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mediadigest.cache import cache_dir, write_atomic
+from mediadigest.cache import cache_dir, keep_newest, write_atomic
 
 
 def test_cache_folder_follows_the_environment(tmp_path, monkeypatch):
@@ -41,3 +41,13 @@ def test_write_atomic_leaves_no_partial_file(tmp_path):
     assert list(tmp_path.iterdir()) == []
     write_atomic(target, lambda fh: fh.write(b"whole"))
     assert target.read_bytes() == b"whole" and list(tmp_path.iterdir()) == [target]
+
+
+def test_keep_newest_deletes_only_older_matching_files(tmp_path):
+    import os
+
+    for age, name in enumerate(["c.bin", "b.bin", "a.bin", "other.txt"]):
+        (tmp_path / name).write_bytes(b"x")
+        os.utime(tmp_path / name, (1_000_000 - age * 10, 1_000_000 - age * 10))
+    keep_newest(tmp_path, "*.bin", 2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.bin", "c.bin", "other.txt"]

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-__all__ = ["cache_dir", "write_atomic"]
+__all__ = ["cache_dir", "keep_newest", "write_atomic"]
 
 ENV = "MEDIADIGEST_CACHE"  # a folder, or "off"
 
@@ -44,3 +44,11 @@ def write_atomic(path: Path, fill: Callable[[BinaryIO], object]) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def keep_newest(folder: Path, pattern: str, count: int) -> None:
+    """Delete the files matching ``pattern`` in ``folder`` beyond the ``count`` newest (what
+    older versions of the code or of a library left behind)."""
+    found = sorted(folder.glob(pattern), key=lambda f: f.stat().st_mtime, reverse=True)
+    for old in found[count:]:
+        old.unlink(missing_ok=True)

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
-from mediadigest.cache import cache_dir, write_atomic
+from mediadigest.cache import cache_dir, keep_newest, write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -98,9 +98,7 @@ def _unpack(source: Path, path: Path) -> None:
             shutil.copyfileobj(packed, out, length=1 << 20)
 
     write_atomic(path, fill)
-    for old in path.parent.glob(f"{_CACHED_PREFIX}*.npz"):  # an earlier py3langid's
-        if old != path:
-            old.unlink(missing_ok=True)
+    keep_newest(path.parent, f"{_CACHED_PREFIX}*.npz", 1)  # not an earlier py3langid's
 
 
 def _as_array(values: np.ndarray) -> array:

@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
-from mediadigest.cache import cache_dir, write_atomic
+from mediadigest.cache import cache_dir, keep_newest, write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +81,6 @@ def save(key: str, compiled: Compiled) -> None:
     }).encode()  # fmt: skip
     try:
         write_atomic(path, lambda fh: fh.write(_HEADER.pack(len(head)) + head + (blob or b"")))
-        kept = sorted(path.parent.glob("prefilter-*.bin"), key=lambda f: f.stat().st_mtime)
-        for old in kept[:-KEEP]:  # other profiles' and older code's, beyond the newest few
-            old.unlink(missing_ok=True)
+        keep_newest(path.parent, "prefilter-*.bin", KEEP)  # other profiles', older code's
     except OSError as exc:  # a full or read-only disk costs the next process a compile
         log.debug("cannot keep the compiled prefilter in %s: %s", path, exc)
