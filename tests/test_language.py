@@ -89,6 +89,36 @@ def test_unpacked_model_ranks_exactly_as_the_packed_one(tmp_path, monkeypatch):
     assert language._unpacked_model() is not None  # read again from the file it made
 
 
+def test_unpacked_model_is_mapped_not_read(tmp_path, monkeypatch):
+    from mediadigest.analyse import language
+
+    monkeypatch.setenv("MEDIADIGEST_CACHE", str(tmp_path))
+    ptc, _pc, _classes, nextmove, _row, _output = language._unpacked_model()
+    assert not ptc.flags.owndata and not ptc.flags.writeable  # a view of the map, shared
+    assert isinstance(nextmove, memoryview) and nextmove.format == "I"
+    assert nextmove.readonly and len(nextmove) > 1_000_000
+
+
+def test_a_copy_whose_arrays_do_not_fit_their_sizes_falls_back(tmp_path, monkeypatch, caplog):
+    import zipfile
+
+    import numpy as np
+
+    from mediadigest.analyse import language
+
+    monkeypatch.setenv("MEDIADIGEST_CACHE", str(tmp_path))
+    language._unpacked_model()
+    (cached,) = tmp_path.iterdir()
+    # A well-formed zip whose array header promises more than the member holds.
+    with zipfile.ZipFile(cached, "w") as archive, archive.open("ptc.npy", "w") as member:
+        header = {"descr": "<f2", "fortran_order": False, "shape": (100_053, 142)}
+        np.lib.format.write_array_header_1_0(member, header)
+        member.write(b"\0" * 64)
+    assert language._unpacked_model() is None
+    assert "size does not match" in caplog.text
+    assert not cached.exists()  # made again by the next process
+
+
 def test_a_damaged_unpacked_model_falls_back_to_the_packed_one(tmp_path, monkeypatch, caplog):
     from mediadigest.analyse import language
 

@@ -3,6 +3,7 @@ in every process (an unpacked model). Anything in it can be deleted at any time.
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from collections.abc import Callable
@@ -10,6 +11,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 __all__ = ["cache_dir", "keep_newest", "write_atomic"]
+
+log = logging.getLogger(__name__)
 
 ENV = "MEDIADIGEST_CACHE"  # a folder, or "off"
 
@@ -49,6 +52,16 @@ def write_atomic(path: Path, fill: Callable[[BinaryIO], object]) -> None:
 def keep_newest(folder: Path, pattern: str, count: int) -> None:
     """Delete the files matching ``pattern`` in ``folder`` beyond the ``count`` newest (what
     older versions of the code or of a library left behind)."""
-    found = sorted(folder.glob(pattern), key=lambda f: f.stat().st_mtime, reverse=True)
+    found = sorted(folder.glob(pattern), key=_mtime, reverse=True)
     for old in found[count:]:
-        old.unlink(missing_ok=True)
+        try:
+            old.unlink(missing_ok=True)
+        except OSError:  # in use elsewhere (a mapped file on Windows): the next run retries
+            log.debug("cannot delete %s from the cache", old, exc_info=True)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # deleted by another process meanwhile
+        return 0.0
