@@ -135,6 +135,34 @@ def test_ministry_news_page_gives_one_article_per_block_with_its_link(profile):
     assert [t.name for t in articles[1].themes] == ["energy"]
 
 
+_RU_BLOCK = '<div class="news-item"><h3><a href="/news/{slug}">{title}</a></h3><p>{text}</p></div>'
+_RU_ITEMS = (
+    ("kashagan", "Добыча на Кашагане достигла нового рекорда",
+     "Добыча нефти на месторождении Кашаган в Казахстане достигла нового суточного рекорда "
+     "на этой неделе, сообщило министерство энергетики после завершения ремонта платформ."),
+    ("uranium", "Казахстан и Япония обсудили поставки урана",
+     "Представители Казахстана и Японии обсудили долгосрочные поставки урана для японских "
+     "реакторов на встрече в Астане и договорились подготовить меморандум о сотрудничестве."),
+)  # fmt: skip
+
+
+def test_roundup_items_are_decoded_as_the_page_text_was(profile):
+    # No <meta charset>: only the HTTP header says UTF-8. The items are read from the page as
+    # extraction decoded it, so their Cyrillic is intact (and the country found in them).
+    blocks = "".join(_RU_BLOCK.format(slug=s, title=h, text=p) for s, h, p in _RU_ITEMS)
+    head = "<head><title>Новости министерства</title></head>"
+    html = f"<html>{head}<body><main>{blocks}</main></body></html>"
+    doc = Document(
+        url="https://energy.example.kz/ru/news",
+        fetched_at=FETCHED,
+        body=html.encode("utf-8"),
+        content_type="text/html; charset=utf-8",
+    )
+    articles = analyse(doc, profile)
+    assert [a.title for a in articles] == [title for _, title, _ in _RU_ITEMS]
+    assert all(a.relevance.relevant for a in articles)
+
+
 def test_article_with_subheadings_stays_one_article(profile):
     (art,) = analyse(text_doc(fixture_text("article-with-subheads.txt")), profile)
     assert art.parent_url is None and "What comes next" in art.text

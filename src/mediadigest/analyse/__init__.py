@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TypeVar
 
+import lxml.html
+
 from mediadigest.analyse import (
     attribution,
     entities,
@@ -63,7 +65,8 @@ class _Page:
     outlet: str | None
     outlet_country: str | None
     language: str | None
-    html: bytes | None = None  # the raw page, parsed again only to split a roundup
+    html: bytes | None = None  # the raw page
+    tree: lxml.html.HtmlElement | None = None  # html parsed, for a roundup split (once)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -113,6 +116,7 @@ def _relevant_items(page: _Page, rel: Relevance, profile: Profile) -> bool:
 def _extract(doc: Document, profile: Profile, *, metadata: bool = True) -> _Page:
     hints = doc.hints
     html: bytes | None = None
+    tree: lxml.html.HtmlElement | None = None
     if (doc.content_type or "").startswith("text/plain"):
         text, warnings = _decode_plain(doc)
         title = hints.get("title") or ""
@@ -129,7 +133,7 @@ def _extract(doc: Document, profile: Profile, *, metadata: bool = True) -> _Page
         author, published = ex.author or hints.get("author"), ex.published
         outlet = hints.get("outlet") or ex.sitename
         canonical = extract.canonicalise_url(ex.canonical_url or doc.url)
-        html = doc.body
+        html, tree = doc.body, ex.tree
     if not text.strip() and not title.strip():
         raise InputError(doc.url, "no text found")
     if not text.strip():
@@ -139,12 +143,15 @@ def _extract(doc: Document, profile: Profile, *, metadata: bool = True) -> _Page
     known = profile.outlet_for(doc.url)
     return _Page(doc.url, canonical, title.strip(), text, author, published,
                  known.name if known else outlet, known.country if known else None,
-                 hints.get("lang"), html, warnings)  # fmt: skip
+                 hints.get("lang"), html, tree, warnings)  # fmt: skip
 
 
 def _split(page: _Page) -> roundup.Roundup | None:
-    if page.html is not None:
-        found = roundup.split_html(page.html, page.url, page.text, page.title)
+    # The split prunes the tree it is given: the page's own goes to the first split only.
+    tree, page.tree = page.tree, None
+    source = tree if tree is not None else page.html
+    if source is not None:
+        found = roundup.split_html(source, page.url, page.text, page.title)
         if found is not None:
             return found
     return roundup.split_text(page.text, page.title)

@@ -121,13 +121,20 @@ def _evidence(items: list[Item], page_words: str) -> list[str]:
 # -- HTML --------------------------------------------------------------------------------------
 
 
-def split_html(html: str | bytes, url: str, main_text: str = "", title: str = "") -> Roundup | None:
+def split_html(
+    html: str | bytes | lxml.html.HtmlElement, url: str, main_text: str = "", title: str = ""
+) -> Roundup | None:
     """Items of an HTML roundup (repeated blocks or headings), or None when it is not one.
 
     ``main_text`` is what extraction found; blocks that do not hold most of it are teasers
-    beside an article, not the page's content. Bytes are decoded by lxml (meta charset).
+    beside an article, not the page's content. Bytes are decoded by lxml (meta charset). A
+    parsed page (extraction's, decoded as it decoded the text) is used as it is, and pruned
+    of scripts, navigation and the like: pass a copy to keep it whole.
     """
-    tree = _parse(html[:HTML_MAX_CHARS])
+    if isinstance(html, lxml.html.HtmlElement):
+        tree: lxml.html.HtmlElement | None = html
+    else:
+        tree = _parse(html[:HTML_MAX_CHARS])
     if tree is None:
         return None
     for tag in _DROP_TAGS:
