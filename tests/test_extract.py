@@ -419,3 +419,41 @@ def test_canonicalise_url_is_idempotent(url):
     assert canonicalise_url(once) == once
     assert "#" not in once
     assert "utm_" not in once and "fbclid" not in once
+
+
+_ODD_PAGES = [
+    ARTICLE_PAGE.decode(),
+    '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/'
+    'DTD/xhtml1-strict.dtd">\n<html><body><p>Astana</p></body></html>',
+    "<html/>\n<body><p>self-closing html</p></body>",
+    "<?xml version='1.0' encoding='utf-8'?><html><body><p>declared</p></body></html>",
+    "<p>a fragment</p>",
+    "just text, no markup at all",
+    "<html><body><p>a control \x0b character</p></body></html>",
+    "   ",
+]
+
+
+@pytest.mark.parametrize("html", _ODD_PAGES)
+def test_our_load_parses_as_trafilatura_load_html(html):
+    _assert_same_load(html)
+
+
+@given(st.lists(_HTML_BITS, max_size=40).map("".join))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_our_load_parses_as_trafilatura_load_html_on_any_markup(html):
+    _assert_same_load(html)
+
+
+def _assert_same_load(html: str) -> None:
+    import lxml.html
+    import trafilatura
+
+    def load(fn):
+        try:
+            tree = fn(html)
+        except Exception as err:  # both must fail alike
+            return type(err)
+        return None if tree is None else lxml.html.tostring(tree)
+
+    assert load(extract._load_html) == load(trafilatura.load_html)
