@@ -12,7 +12,10 @@ of the records about Kazakhstan: real articles from the same data folder that me
 (c) full ingest into SQLite as ``mediadigest ingest FILE`` runs it with no flags (a process
     pool on the local cores), and for reference in this process (``--workers 0``);
 (d) full ingest with ``--workers 2`` (a local Dask cluster of two worker processes), and for
-    the like-for-like comparison ``--workers 1`` (the same cluster with one worker).
+    the like-for-like comparison ``--workers 1`` (the same cluster with one worker);
+(e) the same two on the archive stored uncompressed (``.warc``): the analysis part alone
+    scaling with the workers. On the ``.warc.gz`` a single worker inflates in a second
+    thread, so it already uses part of a second core and (d) cannot reach 2x on two cores.
 
 Prints MB/s and records/s for each, peak RSS, and ``metric=name=value`` lines, among them
 ``scan_over_decompress`` and ``ingest_over_decompress`` (time over (a)),
@@ -21,7 +24,8 @@ and ``workers2_work_speedup`` (the same for the work phase alone: reading, prefi
 analysing and storing, once the workers are up and warm; see ``RunReport.seconds``) and
 ``workers2_over_workers1_work_speedup`` (``--workers 1`` work phase over ``--workers 2``'s:
 the same executor, so the same per-task costs; the in-process run is not that baseline, as
-there isal inflates in a second thread and so already uses part of the second core).
+there isal inflates in a second thread and so already uses part of the second core), and
+``workers2_over_workers1_analysis_speedup``, the same ratio for (e).
 
     python bench/warc_scan.py [--data ../shared/data] [--size-mb 200] [--out bench/out]
 """
@@ -137,17 +141,31 @@ def scan(path: Path, profile, thread: bool = True) -> tuple[float, int, int, flo
     return time.perf_counter() - start, stats.responses, passed, time.thread_time() - cpu
 
 
+def uncompressed(path: Path) -> Path:
+    """The archive as a plain .warc beside it (made once), for (e)."""
+    plain = path.with_suffix("")
+    if not plain.exists() or plain.stat().st_mtime < path.stat().st_mtime:
+        tmp = plain.with_suffix(".tmp")
+        with gzip.open(path, "rb") as src, open(tmp, "wb") as out:
+            while chunk := src.read(1 << 20):
+                out.write(chunk)
+        tmp.replace(plain)
+    return plain
+
+
 # The Dask rows compare worker counts on the same 25 tasks: the default task size depends on
 # the worker count (4 tasks each), which would change the tasks as well as the workers.
 DASK_SHARD = 8 << 20
 
 
-def ingest(path: Path, db: Path, profile, workers: int | None) -> tuple[float, run.RunReport]:
+def ingest(
+    path: Path, db: Path, profile, workers: int | None, shard: int | None = None
+) -> tuple[float, run.RunReport]:
     """One ingest into a fresh store; ``workers=None`` is the default (no flags): a process
     pool on the local cores, with the default task size; 0: in process."""
     db.unlink(missing_ok=True)
     engine = store.open_store(f"sqlite:///{db}")
-    shard = DASK_SHARD if workers else None
+    shard = shard or (DASK_SHARD if workers else None)
     start = time.perf_counter()
     report = run.ingest(engine, profile, [path], workers=workers, shard_size=shard, fresh=True)
     return time.perf_counter() - start, report
@@ -188,6 +206,13 @@ def main() -> None:
     t_one, one = min((r for r, w in runs if w == 0), key=lambda r: r[0])
     t_dask1, dask1 = min((r for r, w in runs if w == 1), key=lambda r: r[0])
     t_two, two = min((r for r, w in runs if w == 2), key=lambda r: r[0])
+    plain = uncompressed(path)
+    # The same 25 tasks as (d): task size is counted in input bytes, five times more here.
+    shard = DASK_SHARD * plain.stat().st_size // path.stat().st_size
+    plain_runs = [(ingest(plain, args.out / f"warc-scan-plain-{w}.db", profile, w, shard), w)
+                  for _ in range(2) for w in (1, 2)]  # fmt: skip
+    t_plain1, plain1 = min((r for r, w in plain_runs if w == 1), key=lambda r: r[0])
+    t_plain2, plain2 = min((r for r, w in plain_runs if w == 2), key=lambda r: r[0])
     mb_out = raw / 1e6
     backend = prefilter.for_profile(profile).backend
     timings = [
@@ -202,6 +227,8 @@ def main() -> None:
         Timing("    ingest, in process (--workers 0)", t_one, mb_in, mb_out, records),
         Timing("(d) ingest, --workers 2 (Dask)", t_two, mb_in, mb_out, records),
         Timing("    ingest, --workers 1 (Dask)", t_dask1, mb_in, mb_out, records),
+        Timing("(e) .warc, --workers 2 (Dask)", t_plain2, mb_out, mb_out, records),
+        Timing("    .warc, --workers 1 (Dask)", t_plain1, mb_out, mb_out, records),
     ]
     print(f"archive: {path.name}, {mb_in:.0f} MB compressed, {mb_out:.0f} MB of WARC, "
           f"{records} response records")  # fmt: skip
@@ -212,7 +239,8 @@ def main() -> None:
           f"default {default.relevant}, in process {one.relevant}, "
           f"2 workers {two.relevant}")  # fmt: skip
     reports = (("default", default), ("in process", one), ("--workers 1", dask1),
-               ("--workers 2", two))  # fmt: skip
+               ("--workers 2", two), (".warc, --workers 1", plain1),
+               (".warc, --workers 2", plain2))  # fmt: skip
     for name, report in reports:
         phases = ", ".join(f"{k} {v:.2f} s" for k, v in report.seconds.items())
         print(f"ingest phases, {name}: {phases}")
@@ -236,6 +264,9 @@ def main() -> None:
         "workers2_work_speedup": round(one.seconds["work"] / two.seconds["work"], 2),
         "workers2_over_workers1_work_speedup": round(
             dask1.seconds["work"] / two.seconds["work"], 2
+        ),
+        "workers2_over_workers1_analysis_speedup": round(
+            plain1.seconds["work"] / plain2.seconds["work"], 2
         ),
         "ingest_work_over_decompress": round(one.seconds["work"] / t_isal, 2),
         # CPU the two workers spent over what one spent: 1.0 means no parallel overhead, so
