@@ -6,7 +6,6 @@ Dates: every ``datetime`` this module returns is timezone-aware UTC. A bare date
 
 from __future__ import annotations
 
-import codecs
 import logging
 import re
 from collections.abc import Mapping
@@ -17,7 +16,6 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-import charset_normalizer
 import lxml.html
 import trafilatura
 from courlan import normalize_url
@@ -25,6 +23,7 @@ from htmldate import find_date
 from lxml.etree import ParserError, XPath
 from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
 
+from mediadigest.analyse import decoding
 from mediadigest.errors import FormatError
 
 log = logging.getLogger(__name__)
@@ -39,8 +38,6 @@ MAX_ELEMENTS = 10_000
 # htmldate's extensive search runs its regexes over the whole serialised page (3 s for 3 MB),
 # and hands odd date strings to dateparser (seconds on first use in a process, then ~50 ms).
 MAX_DATE_SEARCH_CHARS = 1_000_000
-_SNIFF_BYTES = 16_384  # where <meta charset> and binary signatures are looked for
-_GUESS_BYTES = 65_536  # charset_normalizer is slow; a sample is enough to guess
 _MARKUP_CHARS = 65_536  # an HTML page shows a tag long before this
 
 # Chosen on bench/ingest.py (see docs/benchmarks.md): favor_precision gives the best F1 and
@@ -72,18 +69,6 @@ _SETTINGS = {
     for metadata in (False, True)
 }
 
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE, whose BOM is its prefix
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-_BINARY_MAGIC = (b"%PDF-", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b")
-# ESC is left out: ISO-2022-JP text is full of escape sequences.
-_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\x0c\x1b") + b"\x7f"
-_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
-_META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
 _MARKUP = re.compile(r"<\s*(?:[a-zA-Z][\w:-]*|!|/[a-zA-Z])")
 _TOKEN = re.compile(r"\w+")
 # What tree.iter() walks (elements, comments, processing instructions), counted in C: a walk
@@ -147,7 +132,7 @@ def extract_html(
     """
     if not body.strip():
         raise FormatError(url, "empty page")
-    html, warnings = _decode(body, url, content_type)
+    html, warnings = decoding.decode_page(body, url, content_type)
     if not html.strip():
         raise FormatError(url, "empty page")
     if len(html) > MAX_PARSE_CHARS:
@@ -219,88 +204,6 @@ def _fallback_date(tree: lxml.html.HtmlElement, url: str) -> datetime | None:
         log.debug("htmldate failed on %s", url, exc_info=True)
         return None
     return parse_date(found) if found else None
-
-
-# --- decoding ---------------------------------------------------------------------------
-
-
-def _decode(body: bytes, url: str, content_type: str | None) -> tuple[str, list[str]]:
-    """Bytes -> text: BOM, then the declared charset, then UTF-8, then a guess (warned)."""
-    for bom, encoding in _BOMS:
-        if body.startswith(bom):
-            return body.decode(encoding, errors="replace"), []
-    _reject_binary(body, url)
-    warnings: list[str] = []
-    declared = _declared_charsets(body, content_type, warnings)
-    utf8 = _try_decode(body, "utf-8")
-    for charset in declared:
-        if charset == "utf-8":
-            if utf8 is not None:
-                return utf8, warnings
-        elif utf8 is not None and not body.isascii():
-            # Valid non-ASCII UTF-8 is all but impossible in a legacy encoding's text, while
-            # servers that label UTF-8 pages ISO-8859-1 by default are common.
-            warnings.append(f"declared charset {charset} but the bytes are UTF-8; read as UTF-8")
-            return utf8, warnings
-        else:
-            text = _try_decode(body, charset)
-            if text is not None:
-                return text, warnings
-        warnings.append(f"declared charset {charset} does not fit the bytes")
-    if utf8 is not None:
-        return utf8, warnings
-    return _guess(body, warnings)
-
-
-def _reject_binary(body: bytes, url: str) -> None:
-    head = body[:_SNIFF_BYTES]
-    if head.startswith(_BINARY_MAGIC) or b"\x00" in head:
-        raise FormatError(url, "binary content, not HTML")
-    # Text has almost no C0 control bytes; images, archives and the like are full of them.
-    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
-    if controls > len(head) * 0.05:
-        raise FormatError(url, "binary content, not HTML")
-
-
-def _declared_charsets(body: bytes, content_type: str | None, warnings: list[str]) -> list[str]:
-    """The HTTP header's charset, then the page's <meta> one: normalised, known, distinct."""
-    found: list[str] = []
-    header = _HEADER_CHARSET.search(content_type or "")
-    if header:
-        found.append(header.group(1))
-    meta = _META_CHARSET.search(body, 0, _SNIFF_BYTES)
-    if meta:
-        found.append(meta.group(1).decode("ascii", errors="replace"))
-    charsets: list[str] = []
-    for name in found:
-        try:
-            charset = codecs.lookup(name).name
-        except LookupError:
-            warnings.append(f"unknown charset {name!r} ignored")
-            continue
-        # WHATWG: pages labelled latin-1 or ascii are really windows-1252.
-        if charset in ("latin-1", "iso8859-1", "ascii"):
-            charset = "cp1252"
-        if charset not in charsets:
-            charsets.append(charset)
-    return charsets
-
-
-def _try_decode(body: bytes, encoding: str) -> str | None:
-    try:
-        return body.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
-        return None
-
-
-def _guess(body: bytes, warnings: list[str]) -> tuple[str, list[str]]:
-    best = charset_normalizer.from_bytes(body[:_GUESS_BYTES]).best()
-    encoding = best.encoding if best is not None else "utf-8"
-    warnings.append(f"charset guessed as {encoding}")
-    try:
-        return body.decode(encoding, errors="replace"), warnings
-    except LookupError:
-        return body.decode("utf-8", errors="replace"), warnings
 
 
 # --- parsing and page facts -------------------------------------------------------------
