@@ -19,6 +19,8 @@ of the records about Kazakhstan: real articles from the same data folder that me
 
 Prints MB/s and records/s for each, peak RSS, and ``metric=name=value`` lines, among them
 ``scan_over_decompress`` and ``ingest_over_decompress`` (time over (a)),
+``ingest_over_decompress_paired`` (the median of three (c)/(a) ratios, each ingest timed
+right after its own decompression: the host's speed drifts over a run),
 ``workers2_speedup`` (in-process time over (d) time, start and stop of the cluster included)
 and ``workers2_work_speedup`` (the same for the work phase alone: reading, prefiltering,
 analysing and storing, once the workers are up and warm; see ``RunReport.seconds``) and
@@ -40,6 +42,7 @@ import io
 import logging
 import os
 import resource
+import statistics
 import sys
 import time
 from dataclasses import dataclass
@@ -203,6 +206,13 @@ def main() -> None:
     runs = [(ingest(path, args.out / f"warc-scan-{w}.db", profile, workers=w), w)
             for _ in range(2) for w in (None, 0, 1, 2)]  # fmt: skip
     t_default, default = min((r for r, w in runs if w is None), key=lambda r: r[0])
+    # The host's speed drifts within a run, and (a) is timed a minute before (c): also time
+    # each default ingest right after a decompression, and take the median of those ratios.
+    paired = []
+    for _ in range(3):
+        t_a = decompress(path, igzip.open)[0]
+        t_c = ingest(path, args.out / "warc-scan-None.db", profile, workers=None)[0]
+        paired.append(t_c / t_a)
     t_one, one = min((r for r, w in runs if w == 0), key=lambda r: r[0])
     t_dask1, dask1 = min((r for r, w in runs if w == 1), key=lambda r: r[0])
     t_two, two = min((r for r, w in runs if w == 2), key=lambda r: r[0])
@@ -244,6 +254,10 @@ def main() -> None:
     for name, report in reports:
         phases = ", ".join(f"{k} {v:.2f} s" for k, v in report.seconds.items())
         print(f"ingest phases, {name}: {phases}")
+    print(
+        "(c) over (a), each ingest right after a decompression: "
+        + ", ".join(f"{r:.2f}" for r in paired)
+    )
     print(f"1-minute load average at the end: {os.getloadavg()[0]:.1f} (2 cores; other jobs count)")
     self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -259,6 +273,7 @@ def main() -> None:
         "scan_parse_cpu_s": round(cpu_scan, 2),
         "scan_one_thread_over_decompress": round(t_scan1 / t_isal, 2),
         "ingest_over_decompress": round(t_default / t_isal, 2),
+        "ingest_over_decompress_paired": round(statistics.median(paired), 2),
         "ingest_in_process_over_decompress": round(t_one / t_isal, 2),
         "workers2_speedup": round(t_one / t_two, 2),
         "workers2_work_speedup": round(one.seconds["work"] / two.seconds["work"], 2),
