@@ -230,7 +230,7 @@ def _full_article() -> Article:
 
 
 def test_sqlite_bulk_insert_stores_what_sqlalchemy_would(tmp_path):
-    """save_articles writes SQLite rows as driver SQL (repository._insert_new_sqlite); the
+    """save_articles writes SQLite rows as driver SQL (writes._insert_new_sqlite); the
     values must be exactly those SQLAlchemy's own INSERT stores (dates, JSON, booleans)."""
     engine = store.open_store(f"sqlite:///{tmp_path}/s.db")
     article = _full_article()

@@ -11,10 +11,8 @@ from mediadigest.store.engine import (
 from mediadigest.store.repository import (
     add_source,
     count_rows,
-    insert_new,
     list_articles,
     list_sources,
-    lock_for_writing,
     mark_seen,
     record_fetch,
     remove_source,
@@ -22,11 +20,10 @@ from mediadigest.store.repository import (
     save_digest,
     save_document,
     seen_keys,
-    to_utc_naive,
-    utcnow,
 )
 from mediadigest.store.search import SearchHit, search
 from mediadigest.store.transfer import export_jsonl, import_jsonl
+from mediadigest.store.writes import insert_new, lock_for_writing, to_utc_naive, utcnow
 
 __all__ = [
     "SearchHit",

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from mediadigest.store import schema as t
-from mediadigest.store.repository import lock_for_writing, utcnow
+from mediadigest.store.writes import lock_for_writing, utcnow
 
 ingest_checkpoints = sa.Table(
     "ingest_checkpoints",

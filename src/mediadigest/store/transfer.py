@@ -30,8 +30,8 @@ import sqlalchemy as sa
 from mediadigest.errors import FormatError
 from mediadigest.store import schema as t
 from mediadigest.store.engine import check
-from mediadigest.store.repository import insert_new, lock_for_writing
 from mediadigest.store.transfer_tables import KINDS, Importer, export_records
+from mediadigest.store.writes import insert_new, lock_for_writing
 
 FORMAT = 2
 READABLE = (1, 2)

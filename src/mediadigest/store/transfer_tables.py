@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from mediadigest.errors import FormatError
 from mediadigest.store import schema as t
-from mediadigest.store.repository import _insert_ignore
+from mediadigest.store.writes import insert_ignore
 
 # What a pointer column refers to, and how it travels.
 SOURCE, ARTICLE, STORY, USER = "source", "article", "story", "user"
@@ -259,7 +259,7 @@ def _insert_new(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]
         return 0
     # One multi-row statement; RETURNING lists only the rows that were new, on both backends.
     pk = next(iter(table.primary_key.columns))
-    return len(conn.execute(_insert_ignore(conn, table).returning(pk), rows).all())
+    return len(conn.execute(insert_ignore(conn, table).returning(pk), rows).all())
 
 
 def _insert_unless_there(

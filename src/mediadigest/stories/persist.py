@@ -18,8 +18,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from mediadigest.errors import InputError
-from mediadigest.store.repository import _insert_ignore, lock_for_writing, utcnow
 from mediadigest.store.schema import articles, metadata
+from mediadigest.store.writes import insert_ignore, lock_for_writing, utcnow
 
 stories = sa.Table(
     "stories",
@@ -164,7 +164,7 @@ def add_members(
         }
         for a, value in members.items()
     ]
-    conn.execute(_insert_ignore(conn, story_articles), rows)
+    conn.execute(insert_ignore(conn, story_articles), rows)
 
 
 def touch(

@@ -16,8 +16,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from mediadigest.store.repository import _insert_ignore, lock_for_writing, utcnow
 from mediadigest.store.schema import metadata
+from mediadigest.store.writes import insert_ignore, lock_for_writing, utcnow
 
 
 class Role(StrEnum):
@@ -132,7 +132,7 @@ def secret_key(conn: sa.Connection) -> str:
     """The app's signing key, made once and shared by every process serving the same store."""
     lock_for_writing(conn)
     conn.execute(
-        _insert_ignore(conn, web_settings).values(name="secret_key", value=secrets.token_hex(32))
+        insert_ignore(conn, web_settings).values(name="secret_key", value=secrets.token_hex(32))
     )
     query = sa.select(web_settings.c.value).where(web_settings.c.name == "secret_key")
     return str(conn.execute(query).scalar_one())
@@ -156,7 +156,7 @@ def add_user(conn: sa.Connection, name: str, role: Role, password_hash: str) -> 
     """Add an account; returns (id, added). An existing name is left as it is."""
     lock_for_writing(conn)
     values = dict(name=name, role=str(role), password_hash=password_hash, created_at=utcnow())
-    added = conn.execute(_insert_ignore(conn, users).values(**values)).rowcount == 1
+    added = conn.execute(insert_ignore(conn, users).values(**values)).rowcount == 1
     row_id = conn.execute(sa.select(users.c.id).where(users.c.name == name)).scalar_one()
     return int(row_id), added
 

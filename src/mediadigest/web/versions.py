@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from mediadigest.store.repository import _insert_ignore, lock_for_writing, utcnow
+from mediadigest.store.writes import insert_ignore, lock_for_writing, utcnow
 from mediadigest.stories import persist as stories_persist
 from mediadigest.web.persist import digest_drafts, digest_versions
 
@@ -54,7 +54,7 @@ def save_draft(
             updated_at=now,
             updated_by=user,
         )
-        added = conn.execute(_insert_ignore(conn, digest_drafts).values(**row)).rowcount
+        added = conn.execute(insert_ignore(conn, digest_drafts).values(**row)).rowcount
         return 1 if added else None
     stmt = (
         sa.update(digest_drafts)
