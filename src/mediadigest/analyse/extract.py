@@ -71,8 +71,6 @@ _SETTINGS = {
 
 _MARKUP = re.compile(r"<\s*(?:[a-zA-Z][\w:-]*|!|/[a-zA-Z])")
 _TOKEN = re.compile(r"\w+")
-# What tree.iter() walks (elements, comments, processing instructions), counted in C: a walk
-# in Python makes an object of each element (2 ms on a page of 10,000).
 # Characters trafilatura.load_html deletes before parsing (its INVALID_XML_CHARS).
 _XML_INVALID = tuple(map(chr, (*range(0x9), 0xB, 0xC, *range(0xE, 0x20), 0xFFFE, 0xFFFF)))
 try:  # what _load_html borrows from trafilatura; without it, trafilatura.load_html
@@ -81,6 +79,8 @@ try:  # what _load_html borrows from trafilatura; without it, trafilatura.load_h
     _load_parts: tuple[Any, ...] | None = (HTML_PARSER, DOCTYPE_TAG, FAULTY_HTML, fromstring_bytes)
 except ImportError:  # pragma: no cover - a trafilatura that moved them
     _load_parts = None
+# What tree.iter() walks (elements, comments, processing instructions), counted in C: a walk
+# in Python makes an object of each element (2 ms on a page of 10,000).
 _COUNT_NODES = XPath("count(descendant-or-self::node()[not(self::text())])")
 _TRACKING_EXTRA = re.compile(r"^(?:utm_\w+|fbclid|gclid|dclid|msclkid|yclid|mc_[ce]id|_ga|_hs\w+)$")
 _INDEX_PAGE = re.compile(r"/index\.html?$", re.IGNORECASE)
