@@ -99,6 +99,23 @@ def test_unpacked_model_is_mapped_not_read(tmp_path, monkeypatch):
     assert nextmove.readonly and len(nextmove) > 1_000_000
 
 
+def test_an_npz_of_compressed_arrays_is_read_instead_of_mapped(tmp_path):
+    import numpy as np
+
+    from mediadigest.analyse import language
+
+    arrays = {
+        "ptc": np.arange(12, dtype=np.float16).reshape(3, 4),
+        "row": np.arange(5, dtype=np.uint16),
+    }
+    path = tmp_path / "model.npz"
+    np.savez_compressed(path, **arrays)
+    read = language._mapped_npz(path)
+    assert read.keys() == arrays.keys()
+    assert all(np.array_equal(read[name], value) for name, value in arrays.items())
+    assert list(language._as_sequence(read["row"])) == [0, 1, 2, 3, 4]
+
+
 def test_a_copy_whose_arrays_do_not_fit_their_sizes_falls_back(tmp_path, monkeypatch, caplog):
     import zipfile
 

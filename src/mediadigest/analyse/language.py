@@ -117,14 +117,18 @@ def _mapped_npz(path: Path) -> dict[str, np.ndarray]:
 
     The copy is only ever replaced whole (``write_atomic``), never rewritten in place, so a
     map stays valid for the life of the process. Each member's size must be its header and
-    data exactly: a copy cut short or garbled in its structure raises ValueError.
+    data exactly: a copy cut short or garbled in its structure raises ValueError. An npz of
+    compressed members (a py3langid that ships one) cannot be mapped: it is read.
     """
     with path.open("rb") as file, zipfile.ZipFile(file) as archive:
+        if any(info.compress_type != zipfile.ZIP_STORED for info in archive.infolist()):
+            with np.load(file, allow_pickle=False) as data:
+                return {name: data[name] for name in data.files}
         mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
         arrays: dict[str, np.ndarray] = {}
         for info in archive.infolist():
-            if info.compress_type != zipfile.ZIP_STORED or not info.filename.endswith(".npy"):
-                raise ValueError(f"{info.filename}: not a stored array")
+            if not info.filename.endswith(".npy"):
+                raise ValueError(f"{info.filename}: not an array")
             name_len, extra_len = struct.unpack_from("<HH", mapped, info.header_offset + 26)
             start = info.header_offset + 30 + name_len + extra_len
             head = io.BytesIO(mapped[start : start + _NPY_HEAD])
