@@ -149,7 +149,9 @@ def uncompressed(path: Path) -> Path:
     plain = path.with_suffix("")
     if not plain.exists() or plain.stat().st_mtime < path.stat().st_mtime:
         tmp = plain.with_suffix(".tmp")
-        with gzip.open(path, "rb") as src, open(tmp, "wb") as out:
+        from isal import igzip
+
+        with igzip.open(path, "rb") as src, open(tmp, "wb") as out:
             while chunk := src.read(1 << 20):
                 out.write(chunk)
         tmp.replace(plain)
@@ -247,7 +249,7 @@ def main() -> None:
         print(t.row())
     print(f"passed the prefilter: {passed} of {records}; stored relevant articles: "
           f"default {default.relevant}, in process {one.relevant}, "
-          f"2 workers {two.relevant}")  # fmt: skip
+          f"2 workers {two.relevant}, .warc 2 workers {plain2.relevant}")  # fmt: skip
     reports = (("default", default), ("in process", one), ("--workers 1", dask1),
                ("--workers 2", two), (".warc, --workers 1", plain1),
                (".warc, --workers 2", plain2))  # fmt: skip
