@@ -10,12 +10,12 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import ahocorasick
 
 __all__ = ["Keyword", "KeywordIndex", "is_cjk", "key_form", "matchable", "normalise"]
-__all__ += ["spelling_variants"]
+__all__ += ["build_automata", "scan_automata", "spelling_variants"]
 
 # What NFKC would do to the compatibility characters common in news (no-break and thin
 # spaces, ellipsis, CJK full-width punctuation), done first so that NFKC's quick check
@@ -113,6 +113,59 @@ def spelling_variants(key: str, cjk: bool) -> list[str]:
     return sorted(out)
 
 
+class Matchable(Protocol):
+    """What the automata hold: a folded key and how it may match (Keyword, profile Term)."""
+
+    key: str
+    stem: bool
+    infix: bool
+    cjk: bool
+
+
+M = TypeVar("M", bound=Matchable)
+# (word-bounded automaton or None, free automaton or None, first characters of the free keys)
+Automata = tuple[Any, Any, str]
+
+
+def build_automata(items: Iterable[Matchable]) -> Automata:
+    """Two automata over the items' keys: CJK and "*" infix keys have no leading space, so in
+    the word-bounded automaton they would widen the root and slow every character of every
+    text. Latin keys go in first: pyahocorasick scans a node's children in insertion order,
+    and most text the pipeline sees is in Latin script."""
+    ordered = sorted(items, key=lambda item: not item.key.isascii())
+    bounded, free = ahocorasick.Automaton(), ahocorasick.Automaton()
+    for item in ordered:
+        (free if item.cjk or item.infix else bounded).add_word(item.key, item)
+    if len(bounded):
+        bounded.make_automaton()
+    starts = "".join(sorted({item.key[0] for item in ordered if item.cjk or item.infix}))
+    if starts:
+        free.make_automaton()
+    return (bounded if len(bounded) else None, free if starts else None, starts)
+
+
+def scan_automata(automata: Automata, norm: str) -> list[tuple[int, int, M]]:
+    """Matches in ``matchable`` text: (start, end inclusive, item), leftmost-longest, no
+    overlaps. A "*" stem may run on into more letters; any other key must end at a word end."""
+    bounded, free, starts = automata
+    size = len(norm)
+    found: list[tuple[int, int, M]] = []
+    if bounded is not None:
+        for end, item in bounded.iter(norm):
+            if item.stem or end + 1 >= size or not norm[end + 1].isalnum():
+                found.append((end - len(item.key) + 1, end, item))
+    if free is not None and not norm.isascii() and any(c in norm for c in starts):
+        for end, item in free.iter(norm):
+            if item.stem or item.cjk or end + 1 >= size or not norm[end + 1].isalnum():
+                found.append((end - len(item.key) + 1, end, item))
+    found.sort(key=lambda m: (m[0], -m[1]))
+    kept: list[tuple[int, int, M]] = []
+    for match in found:
+        if not kept or match[0] > kept[-1][1]:
+            kept.append(match)
+    return kept
+
+
 @dataclass(slots=True, frozen=True, eq=False)
 class Keyword:
     """One folded keyword and how it may match; ``payloads`` say what a match means."""
@@ -149,7 +202,7 @@ class KeywordIndex:
 
     def __init__(self, entries: Iterable[tuple[str, Any]] = ()) -> None:
         self._keys: dict[str, Keyword] = {}
-        self._automata: tuple[Any, Any, str] | None = None
+        self._automata: Automata | None = None
         for alias, payload in entries:
             self.add(alias, payload)
 
@@ -168,38 +221,14 @@ class KeywordIndex:
             self._keys[k] = Keyword(text, k, stem or bool(old and old.stem), infix, cjk, payloads)
         self._automata = None
 
-    def _build(self) -> tuple[Any, Any, str]:
+    def _build(self) -> Automata:
         if self._automata is None:
-            bounded, free = ahocorasick.Automaton(), ahocorasick.Automaton()
-            for kw in sorted(self._keys.values(), key=lambda k: not k.key.isascii()):
-                (free if kw.cjk or kw.infix else bounded).add_word(kw.key, kw)
-            if len(bounded):
-                bounded.make_automaton()
-            starts = "".join(sorted({k.key[0] for k in self._keys.values() if k.cjk or k.infix}))
-            if starts:
-                free.make_automaton()
-            self._automata = (bounded if len(bounded) else None, free if starts else None, starts)
+            self._automata = build_automata(self._keys.values())
         return self._automata
 
     def scan(self, norm: str) -> list[tuple[int, int, Keyword]]:
         """Matches in ``matchable`` text: (start, end inclusive, keyword), leftmost-longest."""
-        bounded, free, starts = self._build()
-        size = len(norm)
-        found: list[tuple[int, int, Keyword]] = []
-        if bounded is not None:
-            for end, kw in bounded.iter(norm):
-                if kw.stem or end + 1 >= size or not norm[end + 1].isalnum():
-                    found.append((end - len(kw.key) + 1, end, kw))
-        if free is not None and not norm.isascii() and any(c in norm for c in starts):
-            for end, kw in free.iter(norm):
-                if kw.stem or kw.cjk or end + 1 >= size or not norm[end + 1].isalnum():
-                    found.append((end - len(kw.key) + 1, end, kw))
-        found.sort(key=lambda m: (m[0], -m[1]))
-        kept: list[tuple[int, int, Keyword]] = []
-        for match in found:
-            if not kept or match[0] > kept[-1][1]:
-                kept.append(match)
-        return kept
+        return scan_automata(self._build(), norm)
 
     def __getstate__(self) -> dict[str, Any]:
         return {"_keys": self._keys, "_automata": None}

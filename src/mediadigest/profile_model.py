@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import ahocorasick
 
-from mediadigest.matching import normalise
+from mediadigest.matching import Automata, build_automata, normalise, scan_automata
 
 __all__ = ["NameEntry", "NamePeriod", "Outlet", "Profile", "Term", "ThemeSpec", "host_of"]
 
@@ -112,24 +112,14 @@ class Profile:
     cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
-    def automaton(self) -> ahocorasick.Automaton:
-        """The automaton over word-bounded aliases (keys " alias"; values ``Term``)."""
+    def automaton(self) -> ahocorasick.Automaton | None:
+        """The automaton over word-bounded aliases (keys " alias"; values ``Term``); None
+        when every alias is CJK or "*" infix."""
         return self._build_automata()[0]
 
-    def _build_automata(self) -> tuple[ahocorasick.Automaton, ahocorasick.Automaton | None, str]:
-        # Two automata: CJK and "*" infix aliases have no leading space, so in the main
-        # automaton they would widen the root and slow every character of every text.
+    def _build_automata(self) -> Automata:
         if self._automata is None:
-            bounded, free = ahocorasick.Automaton(), ahocorasick.Automaton()
-            # Latin first: pyahocorasick scans a node's children in insertion order, and
-            # most text the pipeline sees is in Latin script.
-            for term in sorted(self.terms, key=lambda t: not t.key.isascii()):
-                (free if term.cjk or term.infix else bounded).add_word(term.key, term)
-            bounded.make_automaton()
-            starts = "".join(sorted({t.key[0] for t in self.terms if t.cjk or t.infix}))
-            if starts:
-                free.make_automaton()
-            self._automata = (bounded, free if starts else None, starts)
+            self._automata = build_automata(self.terms)
         return self._automata
 
     def scan(self, text: str) -> list[tuple[int, int, Term]]:
@@ -139,22 +129,7 @@ class Profile:
         Longest-first means "Astana Qazaqstan Team" (an exclusion) hides the "Qazaqstan"
         inside it and "Nazarbayev University" is the university, not the ex-president.
         """
-        bounded, free, starts = self._build_automata()
-        size = len(text)
-        found: list[tuple[int, int, Term]] = []
-        for end, term in bounded.iter(text):
-            if term.stem or end + 1 >= size or not text[end + 1].isalnum():
-                found.append((end - len(term.key) + 1, end, term))
-        if free is not None and not text.isascii() and any(c in text for c in starts):
-            for end, term in free.iter(text):
-                if term.stem or term.cjk or end + 1 >= size or not text[end + 1].isalnum():
-                    found.append((end - len(term.key) + 1, end, term))
-        found.sort(key=lambda m: (m[0], -m[1]))
-        kept: list[tuple[int, int, Term]] = []
-        for match in found:
-            if not kept or match[0] > kept[-1][1]:
-                kept.append(match)
-        return kept
+        return scan_automata(self._build_automata(), text)
 
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "_automata": None, "cache": {}}  # workers build their own
