@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 import ahocorasick
 
@@ -116,13 +116,16 @@ def spelling_variants(key: str, cjk: bool) -> list[str]:
 class Matchable(Protocol):
     """What the automata hold: a folded key and how it may match (Keyword, profile Term)."""
 
-    key: str
-    stem: bool
-    infix: bool
-    cjk: bool
+    @property
+    def key(self) -> str: ...
+    @property
+    def stem(self) -> bool: ...
+    @property
+    def infix(self) -> bool: ...
+    @property
+    def cjk(self) -> bool: ...
 
 
-M = TypeVar("M", bound=Matchable)
 # (word-bounded automaton or None, free automaton or None, first characters of the free keys)
 Automata = tuple[Any, Any, str]
 
@@ -144,12 +147,12 @@ def build_automata(items: Iterable[Matchable]) -> Automata:
     return (bounded if len(bounded) else None, free if starts else None, starts)
 
 
-def scan_automata(automata: Automata, norm: str) -> list[tuple[int, int, M]]:
+def scan_automata(automata: Automata, norm: str) -> list[tuple[int, int, Any]]:
     """Matches in ``matchable`` text: (start, end inclusive, item), leftmost-longest, no
     overlaps. A "*" stem may run on into more letters; any other key must end at a word end."""
     bounded, free, starts = automata
     size = len(norm)
-    found: list[tuple[int, int, M]] = []
+    found: list[tuple[int, int, Any]] = []
     if bounded is not None:
         for end, item in bounded.iter(norm):
             if item.stem or end + 1 >= size or not norm[end + 1].isalnum():
@@ -159,7 +162,7 @@ def scan_automata(automata: Automata, norm: str) -> list[tuple[int, int, M]]:
             if item.stem or item.cjk or end + 1 >= size or not norm[end + 1].isalnum():
                 found.append((end - len(item.key) + 1, end, item))
     found.sort(key=lambda m: (m[0], -m[1]))
-    kept: list[tuple[int, int, M]] = []
+    kept: list[tuple[int, int, Any]] = []
     for match in found:
         if not kept or match[0] > kept[-1][1]:
             kept.append(match)
