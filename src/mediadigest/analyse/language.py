@@ -122,7 +122,7 @@ def _mapped_npz(path: Path) -> dict[str, np.ndarray]:
     """
     with path.open("rb") as file, zipfile.ZipFile(file) as archive:
         if any(info.compress_type != zipfile.ZIP_STORED for info in archive.infolist()):
-            with np.load(file, allow_pickle=False) as data:
+            with np.load(path, allow_pickle=False) as data:  # by path: it sniffs from the start
                 return {name: data[name] for name in data.files}
         mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
         arrays: dict[str, np.ndarray] = {}
