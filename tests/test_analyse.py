@@ -198,6 +198,24 @@ def test_a_caller_keeping_only_relevant_articles_gets_the_same_ones_for_less(pro
     assert kept and [a for a in analyse(lean, profile) if a.relevance.relevant] == kept
 
 
+def test_a_kept_archive_page_is_extracted_once_and_read_in_full(profile, monkeypatch):
+    """The lean pass's parse gives the kept page its metadata: the text is not extracted twice."""
+    site = Path(__file__).parent / "fixtures" / "site" / "pages" / "steppe-wire"
+    html = (site / "kazakhstan-wind.html").read_bytes()
+    url = "https://steppe-wire.example/news/kazakhstan-wind"
+    (full,) = analyse(Document(url, html, FETCHED, "text/html"), profile)
+    calls = []
+    extract_html = analyse_module.extract.extract_html
+    monkeypatch.setattr(
+        analyse_module.extract,
+        "extract_html",
+        lambda *args, **kwargs: calls.append(kwargs) or extract_html(*args, **kwargs),
+    )
+    (lean,) = analyse(Document(url, html, FETCHED, "text/html", {"keep": "relevant"}), profile)
+    assert lean == full and full.relevance.relevant and full.author and full.published
+    assert [c["metadata"] for c in calls] == [False]
+
+
 def test_article_in_russian_keeps_its_original_title(profile):
     doc = text_doc(
         "Казахстан увеличил добычу нефти и урана в этом году на десятую часть.",

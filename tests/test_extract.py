@@ -128,6 +128,64 @@ def test_text_and_title_without_metadata_are_those_of_the_full_pass(body, fast):
     assert (lean.author, lean.published, lean.sitename) == (None, None, None)
 
 
+_DATELINE_PAGE = page(
+    "<p class='dateline'>Astana, 5 March 2024</p>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+).encode()
+_NO_TEXT_PAGE = page("<nav><a href='/'>Home</a></nav>", "<title>Wind farm</title>").encode()
+
+
+@pytest.mark.parametrize("date_search", [True, False])
+@pytest.mark.parametrize("fast", [False, True])
+@pytest.mark.parametrize(
+    "body", [ARTICLE_PAGE, _DATELINE_PAGE, _NO_TEXT_PAGE, *(p.read_bytes() for p in SITE_PAGES)]
+)
+def test_metadata_added_to_a_lean_pass_is_that_of_the_full_pass(body, fast, date_search):
+    """An archive's kept page gets its metadata from the parse its relevance was read from."""
+    options = {"fast": fast, "date_search": date_search}
+    full = extract_html(body, URL, "text/html", **options)
+    lean = extract_html(body, URL, "text/html", metadata=False, **options)
+    extract.add_metadata(lean, URL, **options)
+    assert lean == full
+    if body is ARTICLE_PAGE:
+        assert (full.author, full.sitename) == ("Aigerim Sadykova", "Steppe Wire")
+    if body is _DATELINE_PAGE and date_search:
+        assert full.published == datetime(2024, 3, 5, tzinfo=UTC)
+
+
+def test_metadata_is_added_without_extracting_the_text_again(monkeypatch):
+    lean = extract_html(ARTICLE_PAGE, URL, "text/html", metadata=False)
+
+    def extracted_again(*args, **kwargs):
+        raise AssertionError("the text was extracted again")
+
+    monkeypatch.setattr(extract.trafilatura, "bare_extraction", extracted_again)
+    extract.add_metadata(lean, URL)
+    assert lean.text == "\n".join(PARAGRAPHS) and lean.author == "Aigerim Sadykova"
+    assert lean.published == datetime(2025, 12, 18, 4, 30, tzinfo=UTC)
+
+
+def test_metadata_added_to_a_lean_pass_includes_the_page_date_search(monkeypatch):
+    # The page has no date metadata: only the search of its text (stubbed here) dates it.
+    monkeypatch.setattr(extract, "find_date", lambda *args, **kwargs: "2024-03-05T08:00:00+0500")
+    body = page("".join(f"<p>{p}</p>" for p in PARAGRAPHS)).encode()
+    lean = extract_html(body, URL, "text/html", metadata=False)
+    assert lean.published is None
+    extract.add_metadata(lean, URL)
+    assert lean.published == datetime(2024, 3, 5, 3, 0, tzinfo=UTC)
+
+
+def test_a_failing_metadata_pass_keeps_the_text_with_a_warning(monkeypatch):
+    lean = extract_html(ARTICLE_PAGE, URL, "text/html", metadata=False)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("metadata bug")
+
+    monkeypatch.setattr(extract, "extract_metadata", broken)
+    extract.add_metadata(lean, URL)
+    assert lean.text == "\n".join(PARAGRAPHS) and lean.author is None
+    assert lean.warnings == ["metadata extraction failed: RuntimeError: metadata bug"]
+
+
 def test_fast_extraction_keeps_the_article_and_drops_the_chrome():
     fast = extract_html(ARTICLE_PAGE, URL, "text/html", fast=True)
     assert fast.text == "\n".join(PARAGRAPHS)

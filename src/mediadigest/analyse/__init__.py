@@ -5,7 +5,8 @@ that names the country at all is split into roundup items and understood (entiti
 with speakers, themes, tone). Language, attribution and article type are read from every
 page, except when the caller keeps only relevant articles (``keep: relevant``, an archive
 ingest): there the first pass reads only text and title, and a page that is not relevant
-(nor a roundup with an item that is) stops there; one that is gets the full pass. Each
+(nor a roundup with an item that is) stops there; one that is has its metadata read from
+the same parse and goes on. Each
 understanding step is guarded: a failure becomes a warning on the article, never an
 exception out of the stage.
 """
@@ -68,6 +69,7 @@ class _Page:
     html: bytes | None = None  # the raw page
     tree: lxml.html.HtmlElement | None = None  # html parsed, for a roundup split (once)
     warnings: list[str] = field(default_factory=list)
+    extracted: extract.Extracted | None = None  # what extraction gave, for HTML
 
 
 def analyse(doc: Document, profile: Profile) -> list[Article]:
@@ -87,7 +89,7 @@ def analyse(doc: Document, profile: Profile) -> list[Article]:
             article.relevance = rel
             return [article]
         if page.html is not None:  # worth keeping after all: read its metadata too
-            page = _extract(doc, profile)
+            page = _with_metadata(doc, page, profile)
     day = page.published or doc.fetched_at
     if page.language is None:
         page.language = language.detect(f"{page.title}\n{page.text}")
@@ -113,21 +115,45 @@ def _relevant_items(page: _Page, rel: Relevance, profile: Profile) -> bool:
     return any(relevance.score(i.text, profile, title=i.title).relevant for i in split.items)
 
 
-def _extract(doc: Document, profile: Profile, *, metadata: bool = True) -> _Page:
+def _with_metadata(doc: Document, page: _Page, profile: Profile) -> _Page:
+    """A lean first pass's page with its metadata, read from the same parse while the tree
+    is as extraction left it (the text is not extracted again); after a roundup split has
+    pruned the tree, the page is extracted again."""
+    if page.extracted is None or page.tree is None:
+        return _extract(doc, profile)
+    extract.add_metadata(page.extracted, doc.url, **_extract_options(doc))
+    return _extract(doc, profile, extracted=page.extracted)
+
+
+def _extract_options(doc: Document) -> dict[str, bool]:
+    hints = doc.hints
+    return {
+        "date_search": hints.get("date_search") != "off",
+        "fast": hints.get("extraction") == "fast",
+    }
+
+
+def _extract(
+    doc: Document,
+    profile: Profile,
+    *,
+    metadata: bool = True,
+    extracted: extract.Extracted | None = None,
+) -> _Page:
+    """The page of a document; ``extracted`` is an HTML page's extraction, when done already."""
     hints = doc.hints
     html: bytes | None = None
     tree: lxml.html.HtmlElement | None = None
+    ex: extract.Extracted | None = None
     if (doc.content_type or "").startswith("text/plain"):
         text, warnings = _decode_plain(doc)
         title = hints.get("title") or ""
         author, published, outlet = hints.get("author"), None, hints.get("outlet")
         canonical = extract.canonicalise_url(doc.url)
     else:
-        ex = extract.extract_html(
-            doc.body, doc.url, doc.content_type,
-            date_search=hints.get("date_search") != "off", fast=hints.get("extraction") == "fast",
-            metadata=metadata,
-        )  # fmt: skip
+        ex = extracted or extract.extract_html(
+            doc.body, doc.url, doc.content_type, metadata=metadata, **_extract_options(doc)
+        )
         warnings = list(ex.warnings)
         text, title = ex.text, ex.title or hints.get("title") or ""
         author, published = ex.author or hints.get("author"), ex.published
@@ -143,7 +169,7 @@ def _extract(doc: Document, profile: Profile, *, metadata: bool = True) -> _Page
     known = profile.outlet_for(doc.url)
     return _Page(doc.url, canonical, title.strip(), text, author, published,
                  known.name if known else outlet, known.country if known else None,
-                 hints.get("lang"), html, tree, warnings)  # fmt: skip
+                 hints.get("lang"), html, tree, warnings, ex)  # fmt: skip
 
 
 def _split(page: _Page) -> roundup.Roundup | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -21,14 +22,19 @@ import trafilatura
 from courlan import normalize_url
 from htmldate import find_date
 from lxml.etree import ParserError, XPath
-from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
+from trafilatura.metadata import (
+    examine_meta,
+    extract_meta_json,
+    extract_metadata,
+    extract_title,
+)
 
 from mediadigest.analyse import decoding
 from mediadigest.errors import FormatError
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Extracted", "canonicalise_url", "extract_html", "parse_date"]
+__all__ = ["Extracted", "add_metadata", "canonicalise_url", "extract_html", "parse_date"]
 
 # Past these sizes only the head of a page is parsed, rather than stall a worker: trafilatura
 # needs about 1 s per MB of running text and up to half a millisecond per element. The benchmark's
@@ -105,6 +111,10 @@ class Extracted:
     warnings: list[str] = field(default_factory=list)
     # The parsed page (trafilatura works on copies): a roundup split reuses it.
     tree: lxml.html.HtmlElement | None = field(default=None, repr=False, compare=False)
+    # What add_metadata needs of a pass without metadata: trafilatura's text before the
+    # title is dropped from it (None: trafilatura found none) and the decoded page's length.
+    raw_text: str | None = field(default=None, repr=False, compare=False)
+    html_chars: int = field(default=0, repr=False, compare=False)
 
 
 def extract_html(
@@ -154,11 +164,46 @@ def extract_html(
         html_lang=_declared_language(tree),
         warnings=warnings,
         tree=tree,
+        html_chars=len(html),
     )
     _run_trafilatura(tree, url, result, _SETTINGS[fast, metadata])
-    if metadata and result.published is None and date_search and len(html) <= MAX_DATE_SEARCH_CHARS:
-        result.published = _fallback_date(tree, url)
+    if metadata:
+        _search_date(result, url, date_search)
     return result
+
+
+def add_metadata(
+    result: Extracted, url: str, *, fast: bool = False, date_search: bool = True
+) -> None:
+    """Read the metadata a ``metadata=False`` pass left out, from the page it parsed.
+
+    The result is the one ``extract_html(..., metadata=True)`` gives (the same trafilatura
+    metadata pass, and the title dropped from the text by the same rule), without decoding,
+    parsing and extracting the text again: an archive ingest reads text and title of every
+    page, and metadata only of those worth keeping. ``result.tree`` must be as
+    ``extract_html`` left it (not given to a roundup split, which prunes it). A page without
+    markup has none; where trafilatura found no text, only the date search runs, as there.
+    """
+    tree, text = result.tree, result.raw_text
+    if tree is None:
+        return
+    if text is not None:
+        params = _SETTINGS[fast, True]["date_extraction_params"]
+        try:  # as bare_extraction calls it, and on a copy as there: our tree stays as parsed
+            doc = extract_metadata(copy(tree), url, params, fast, set())
+        except Exception as err:  # as in _run_trafilatura; here the text survives it
+            log.debug("metadata extraction failed on %s", url, exc_info=True)
+            result.warnings.append(f"metadata extraction failed: {type(err).__name__}: {err}")
+        else:
+            _set_metadata(result, doc)
+            _set_text(result, text)
+    _search_date(result, url, date_search)
+
+
+def _search_date(result: Extracted, url: str, date_search: bool) -> None:
+    if result.published is None and date_search and result.html_chars <= MAX_DATE_SEARCH_CHARS:
+        assert result.tree is not None
+        result.published = _fallback_date(result.tree, url)
 
 
 def _run_trafilatura(
@@ -174,14 +219,30 @@ def _run_trafilatura(
     if doc is None:
         result.warnings.append("no article text found")
         return
-    result.title = _clean(doc.title if settings["with_metadata"] else _title(tree))
+    if settings["with_metadata"]:
+        _set_metadata(result, doc)
+    else:
+        result.title = _clean(_title(tree))
+    _set_text(result, doc.text or "")
+
+
+def _set_metadata(result: Extracted, doc: Any) -> None:
+    """Title, author, site name, description and date of a trafilatura Document."""
+    result.title = _clean(doc.title)
     result.author = _clean(doc.author)
     result.sitename = _clean(doc.sitename)
     result.description = _clean(doc.description)
     result.published = parse_date(doc.date) if doc.date else None
-    result.text = _drop_repeated_title(doc.text or "", result.title)
-    if not result.text:
-        result.warnings.append("no article text found")
+
+
+def _set_text(result: Extracted, raw_text: str) -> None:
+    result.raw_text = raw_text
+    result.text = _drop_repeated_title(raw_text, result.title)
+    empty = "no article text found"
+    if not result.text and empty not in result.warnings:
+        result.warnings.append(empty)
+    elif result.text and empty in result.warnings:  # a title read since then left some text
+        result.warnings.remove(empty)
 
 
 def _title(tree: lxml.html.HtmlElement) -> str | None:
