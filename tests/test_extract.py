@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mediadigest.analyse import extract
-from mediadigest.analyse.extract import Extracted, canonicalise_url, extract_html, parse_date
+from mediadigest.analyse.extract import Extracted, extract_html
+from mediadigest.analyse.normalise import canonicalise_url, parse_date
 from mediadigest.errors import FormatError
 
 URL = "https://steppewire.example/news/2025/12/wind-farm?utm_source=rss"

@@ -29,6 +29,7 @@ from mediadigest.analyse import (
     extract,
     kind,
     language,
+    normalise,
     quotes,
     relevance,
     roundup,
@@ -149,7 +150,7 @@ def _extract(
         text, warnings = _decode_plain(doc)
         title = hints.get("title") or ""
         author, published, outlet = hints.get("author"), None, hints.get("outlet")
-        canonical = extract.canonicalise_url(doc.url)
+        canonical = normalise.canonicalise_url(doc.url)
     else:
         ex = extracted or extract.extract_html(
             doc.body, doc.url, doc.content_type, metadata=metadata, **_extract_options(doc)
@@ -158,14 +159,14 @@ def _extract(
         text, title = ex.text, ex.title or hints.get("title") or ""
         author, published = ex.author or hints.get("author"), ex.published
         outlet = hints.get("outlet") or ex.sitename
-        canonical = extract.canonicalise_url(ex.canonical_url or doc.url)
+        canonical = normalise.canonicalise_url(ex.canonical_url or doc.url)
         html, tree = doc.body, ex.tree
     if not text.strip() and not title.strip():
         raise InputError(doc.url, "no text found")
     if not text.strip():
         warnings.append("no text found: only the title is kept")
     if published is None and hints.get("published"):
-        published = extract.parse_date(hints["published"])
+        published = normalise.parse_date(hints["published"])
     known = profile.outlet_for(doc.url)
     return _Page(doc.url, canonical, title.strip(), text, author, published,
                  known.name if known else outlet, known.country if known else None,
@@ -192,7 +193,7 @@ def _from_roundup(
         slug = _slug(item.title, slugs)
         art = _article(doc, page, item.title, item.text)
         if item.link:
-            art.url, art.canonical_url = item.link, extract.canonicalise_url(item.link)
+            art.url, art.canonical_url = item.link, normalise.canonicalise_url(item.link)
         else:
             art.url, art.canonical_url = f"{doc.url}#{slug}", f"{page.canonical}#{slug}"
         art.parent_url = page.canonical

@@ -11,15 +11,13 @@ import re
 from collections.abc import Mapping
 from copy import copy
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin
 
 import lxml.html
 import trafilatura
-from courlan import normalize_url
 from htmldate import find_date
 from lxml.etree import ParserError, XPath
 from trafilatura.metadata import (
@@ -30,11 +28,12 @@ from trafilatura.metadata import (
 )
 
 from mediadigest.analyse import decoding
+from mediadigest.analyse.normalise import parse_date
 from mediadigest.errors import FormatError
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Extracted", "add_metadata", "canonicalise_url", "extract_html", "parse_date"]
+__all__ = ["Extracted", "add_metadata", "extract_html"]
 
 # Past these sizes only the head of a page is parsed, rather than stall a worker: trafilatura
 # needs about 1 s per MB of running text and up to half a millisecond per element. The benchmark's
@@ -88,8 +87,6 @@ except ImportError:  # pragma: no cover - a trafilatura that moved them
 # What tree.iter() walks (elements, comments, processing instructions), counted in C: a walk
 # in Python makes an object of each element (2 ms on a page of 10,000).
 _COUNT_NODES = XPath("count(descendant-or-self::node()[not(self::text())])")
-_TRACKING_EXTRA = re.compile(r"^(?:utm_\w+|fbclid|gclid|dclid|msclkid|yclid|mc_[ce]id|_ga|_hs\w+)$")
-_INDEX_PAGE = re.compile(r"/index\.html?$", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -364,62 +361,3 @@ def _drop_repeated_title(text: str, title: str | None) -> str:
 def _clean(value: str | None) -> str | None:
     value = " ".join(value.split()) if value else ""
     return value or None
-
-
-# --- URLs and dates -----------------------------------------------------------------------
-
-
-def canonicalise_url(url: str) -> str:
-    """The key form of a URL: lower-case scheme and host, no default port, no fragment,
-    no tracking parameters (utm_*, fbclid, gclid, ...), sorted query, no trailing
-    ``index.html``. Non-web URIs (file://, mailto:) come back as given.
-    """
-    url = url.strip()
-    if not url.lower().startswith(("http://", "https://")):
-        return url
-    try:
-        # courlan drops default ports and the usual tracking parameters and sorts the query
-        parts = urlsplit(normalize_url(url))
-    except ValueError:
-        return url
-    query = "&".join(
-        pair
-        for pair in parts.query.split("&")
-        if pair and not _TRACKING_EXTRA.match(pair.partition("=")[0].lower())
-    )
-    path = _INDEX_PAGE.sub("/", parts.path) or "/"
-    return urlunsplit((parts.scheme.lower(), _ascii_host(parts.netloc), path, query, ""))
-
-
-def _ascii_host(netloc: str) -> str:
-    """Punycode for internationalised hosts: courlan decodes some labels, not all."""
-    netloc = netloc.lower()
-    if netloc.isascii():
-        return netloc
-    userinfo, at, hostport = netloc.rpartition("@")
-    host, colon, port = hostport.partition(":")  # an IPv6 literal is ASCII: never here
-    try:
-        host = host.encode("idna").decode("ascii")
-    except UnicodeError:
-        return netloc
-    return f"{userinfo}{at}{host}{colon}{port}"
-
-
-def parse_date(value: str) -> datetime | None:
-    """An ISO 8601 or RFC 2822 date string as aware UTC; None when it is neither."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError, OverflowError):
-            return None
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
-    try:
-        return parsed.astimezone(UTC)
-    except OverflowError:  # e.g. 0001-01-01T00:00+01:00 falls before year 1 in UTC
-        return None

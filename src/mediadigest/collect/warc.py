@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from mediadigest.analyse.extract import parse_date
+from mediadigest.analyse.normalise import parse_date
 from mediadigest.collect.http import decode_payload, parse_head
 from mediadigest.errors import FormatError
 from mediadigest.model import Document

@@ -1,0 +1,71 @@
+"""Normal forms that records are keyed and compared on: a page's URL and a date string."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit, urlunsplit
+
+from courlan import normalize_url
+
+__all__ = ["canonicalise_url", "parse_date"]
+
+_TRACKING_EXTRA = re.compile(r"^(?:utm_\w+|fbclid|gclid|dclid|msclkid|yclid|mc_[ce]id|_ga|_hs\w+)$")
+_INDEX_PAGE = re.compile(r"/index\.html?$", re.IGNORECASE)
+
+
+def canonicalise_url(url: str) -> str:
+    """The key form of a URL: lower-case scheme and host, no default port, no fragment,
+    no tracking parameters (utm_*, fbclid, gclid, ...), sorted query, no trailing
+    ``index.html``. Non-web URIs (file://, mailto:) come back as given.
+    """
+    url = url.strip()
+    if not url.lower().startswith(("http://", "https://")):
+        return url
+    try:
+        # courlan drops default ports and the usual tracking parameters and sorts the query
+        parts = urlsplit(normalize_url(url))
+    except ValueError:
+        return url
+    query = "&".join(
+        pair
+        for pair in parts.query.split("&")
+        if pair and not _TRACKING_EXTRA.match(pair.partition("=")[0].lower())
+    )
+    path = _INDEX_PAGE.sub("/", parts.path) or "/"
+    return urlunsplit((parts.scheme.lower(), _ascii_host(parts.netloc), path, query, ""))
+
+
+def _ascii_host(netloc: str) -> str:
+    """Punycode for internationalised hosts: courlan decodes some labels, not all."""
+    netloc = netloc.lower()
+    if netloc.isascii():
+        return netloc
+    userinfo, at, hostport = netloc.rpartition("@")
+    host, colon, port = hostport.partition(":")  # an IPv6 literal is ASCII: never here
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return netloc
+    return f"{userinfo}{at}{host}{colon}{port}"
+
+
+def parse_date(value: str) -> datetime | None:
+    """An ISO 8601 or RFC 2822 date string as aware UTC; None when it is neither."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00+01:00 falls before year 1 in UTC
+        return None
