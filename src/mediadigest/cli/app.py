@@ -1,0 +1,126 @@
+"""The Typer app: its global options, its command groups, and what every command shares."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from mediadigest import run
+from mediadigest.config import Settings, load_settings
+
+app = typer.Typer(
+    help="Monitor what the world's media write about one country; write a weekly digest.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+# Groups, listed in --help after the commands, in this order.
+sources_app = typer.Typer(help="Manage feeds: add, import OPML, list, remove, export.")
+db_app = typer.Typer(help="The store's schema: upgrade and check migrations.")
+stories_app = typer.Typer(
+    help="Stories: list them, and editors' decisions (pin, hide, merge, split)."
+)
+users_app = typer.Typer(help="Web app accounts: add, list, remove (admin, editor, viewer).")
+app.add_typer(sources_app, name="sources")
+app.add_typer(db_app, name="db")
+app.add_typer(stories_app, name="stories")
+app.add_typer(users_app, name="users")
+
+out = Console()
+err = Console(stderr=True)
+log = logging.getLogger("mediadigest")
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(help="Store URL (sqlite:///file.db or postgresql://...). Env MEDIADIGEST_DB."),
+    ] = None,
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            help="Country profile: a shipped name or a YAML file. Env MEDIADIGEST_PROFILE."
+        ),
+    ] = None,
+    verbose: Annotated[
+        int, typer.Option("-v", "--verbose", count=True, help="-v info, -vv debug.")
+    ] = 0,
+    allow_private: Annotated[
+        bool | None,
+        typer.Option(
+            "--allow-private/--no-allow-private",
+            help="Fetch from private, loopback and link-local addresses too (refused by "
+            "default). Env MEDIADIGEST_ALLOW_PRIVATE=1.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Global options, shared by every command."""
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(
+        level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
+    )
+    ctx.obj = load_settings(
+        db=db, profile=profile, env=os.environ, cwd=Path.cwd(), allow_private=allow_private
+    )
+    if ctx.invoked_subcommand not in {"version", "sources", "db", "users"}:
+        ctx.obj.profile  # noqa: B018 (fail fast on a bad --profile, before any work)
+
+
+def settings_of(ctx: typer.Context) -> Settings:
+    return ctx.obj
+
+
+def progress_bar() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+
+
+def finish(report: run.RunReport) -> None:
+    """Print each problem on one line, the summary, and exit 1 if anything failed."""
+    for line in report.warnings:
+        err.print(f"[yellow]warning:[/] {line}", highlight=False, soft_wrap=True)
+    for line in report.errors:
+        err.print(f"[red]error:[/] {line}", highlight=False, soft_wrap=True)
+    err.print(report.summary(), highlight=False)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+Since = Annotated[
+    datetime | None, typer.Option(formats=["%Y-%m-%d"], help="First day (default: 6 days ago).")
+]
+Until = Annotated[
+    datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Last day (default: today).")
+]
+Week = Annotated[str | None, typer.Option(help="An ISO week, e.g. 2025-W51 (instead of dates).")]
+
+
+def period(since: datetime | None, until: datetime | None, week: str | None) -> tuple[date, date]:
+    if week:
+        try:
+            start = datetime.strptime(week + "-1", "%G-W%V-%u").date()
+        except ValueError as exc:
+            raise typer.BadParameter(f"{week!r} is not an ISO week like 2025-W51") from exc
+        return start, start + timedelta(days=6)
+    last = until.date() if until else datetime.now(UTC).date()
+    first = since.date() if since else last - timedelta(days=6)
+    if first > last:
+        raise typer.BadParameter(f"--since {first} is after --until {last}")
+    return first, last

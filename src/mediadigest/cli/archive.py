@@ -1,0 +1,167 @@
+"""`mediadigest articles`, `search`, `export`, `import` and `db`: the store, read and moved."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from mediadigest import store
+from mediadigest.cli.app import db_app, err, out, settings_of
+from mediadigest.errors import MediadigestError
+from mediadigest.model import Article
+
+
+def article_to_dict(art: Article) -> dict[str, Any]:
+    """The JSON shape of `articles --json`."""
+    return {
+        "id": art.id,
+        "url": art.url,
+        "canonical_url": art.canonical_url,
+        "title": art.title,
+        "outlet": art.outlet,
+        "outlet_country": art.outlet_country,
+        "author": art.author,
+        "published": art.published.isoformat() if art.published else None,
+        "language": art.language,
+        "relevance": art.relevance.to_dict(),
+        "quotes": [asdict(q) for q in art.quotes],
+        "source": art.source,
+        "warnings": art.warnings,
+        "text": art.text,
+    }
+
+
+def articles(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON list for machines.")] = False,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Include articles below the threshold.")
+    ] = False,
+    since: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
+    until: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
+    limit: Annotated[int | None, typer.Option(help="At most this many.")] = None,
+) -> None:
+    """List stored articles (relevant ones unless --all), with why each matched."""
+    engine = store.open_store(settings_of(ctx).db)
+    with engine.connect() as conn:
+        found = store.list_articles(
+            conn,
+            relevant_only=not all_,
+            since=since.date() if since else None,
+            until=until.date() if until else None,
+            limit=limit,
+        )
+    if as_json:
+        sys.stdout.write(
+            json.dumps([article_to_dict(a) for a in found], ensure_ascii=False, indent=2)
+        )
+        sys.stdout.write("\n")
+        return
+    table = Table("date", "outlet", "grade", "score", "title", "why")
+    for a in found:
+        why = ", ".join(f"{h.alias} ({h.field} ×{h.count})" for h in a.relevance.hits[:3])
+        day = a.published.date().isoformat() if a.published else ""
+        table.add_row(
+            day, a.outlet or "", str(a.relevance.grade), f"{a.relevance.score:.1f}", a.title, why
+        )
+    out.print(table)
+
+
+def search_hit_to_dict(hit: store.SearchHit) -> dict[str, Any]:
+    """The JSON shape of `search --json`."""
+    data = asdict(hit)
+    data["published"] = hit.published.isoformat() if hit.published else None
+    return data
+
+
+def search_cmd(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help='Words (all must match), "a phrase", OR, -word.')],
+    as_json: Annotated[bool, typer.Option("--json", help="JSON list for machines.")] = False,
+    since: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
+    until: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
+    language: Annotated[str | None, typer.Option(help="Language code, e.g. en.")] = None,
+    outlet: Annotated[str | None, typer.Option(help="Outlet, as stored.")] = None,
+    country: Annotated[str | None, typer.Option(help="Outlet's country code, e.g. GB.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many.")] = 20,
+) -> None:
+    """Search the stored articles' text, best matches first (title over lead over body)."""
+    engine = store.open_store(settings_of(ctx).db)
+    with engine.connect() as conn:
+        hits = store.search(
+            conn, query, since=since.date() if since else None,
+            until=until.date() if until else None, language=language, outlet=outlet,
+            outlet_country=country, limit=limit,
+        )  # fmt: skip
+    if as_json:
+        sys.stdout.write(json.dumps([search_hit_to_dict(h) for h in hits], ensure_ascii=False))
+        sys.stdout.write("\n")
+        return
+    table = Table("date", "outlet", "title", "snippet")
+    for h in hits:
+        day = h.published.date().isoformat() if h.published else ""
+        # Snippets mark matched words **like this**; show them bold.
+        snippet = re.sub(r"\*\*(.+?)\*\*", r"[bold]\1[/bold]", escape(h.snippet))
+        table.add_row(day, escape(h.outlet or ""), escape(h.title), snippet)
+    out.print(table)
+
+
+def export_cmd(
+    ctx: typer.Context, file: Annotated[Path, typer.Argument(help="JSON Lines file to write.")]
+) -> None:
+    """Write the whole store to a JSON Lines file: articles, stories, editions, users, state."""
+    engine = store.open_store(settings_of(ctx).db)
+    try:
+        with engine.connect() as conn, file.open("w", encoding="utf-8") as fp:
+            counts = store.export_jsonl(conn, fp)
+    except OSError as exc:
+        raise MediadigestError(f"{file}: {exc.strerror}") from exc
+    err.print(f"exported to {file}: {_counts(counts)}")
+
+
+def import_cmd(
+    ctx: typer.Context, file: Annotated[Path, typer.Argument(help="A file written by export.")]
+) -> None:
+    """Add everything in an export to this store; records it already has are left as they are."""
+    engine = store.open_store(settings_of(ctx).db)
+    try:
+        with engine.begin() as conn, file.open(encoding="utf-8") as fp:
+            added = store.import_jsonl(conn, fp)
+    except OSError as exc:
+        raise MediadigestError(f"{file}: {exc.strerror}") from exc
+    err.print(f"imported from {file}, new records: {_counts(added) or 'none'}")
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{kind} {n}" for kind, n in counts.items() if n)
+
+
+# -- db --------------------------------------------------------------------------------------
+
+
+@db_app.command("upgrade")
+def db_upgrade(ctx: typer.Context) -> None:
+    """Create the store or bring its schema to the newest revision."""
+    engine = store.create_engine(settings_of(ctx).db)
+    store.migrate(engine)
+    current, head = store.check(engine)
+    err.print(f"store at revision {current} (newest {head})")
+
+
+@db_app.command("check")
+def db_check(ctx: typer.Context) -> None:
+    """Exit 1 if the store's schema is not at the newest revision."""
+    engine = store.create_engine(settings_of(ctx).db)
+    current, head = store.check(engine)
+    err.print(f"store at revision {current or 'none'} (newest {head})")
+    if current != head:
+        raise typer.Exit(1)

@@ -1,0 +1,204 @@
+"""`mediadigest collect`, `ingest` and `run`: getting articles into the store."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+
+import sqlalchemy as sa
+import typer
+
+from mediadigest import run, store
+from mediadigest.cli.app import (
+    Since,
+    Until,
+    Week,
+    err,
+    finish,
+    out,
+    period,
+    progress_bar,
+    settings_of,
+)
+from mediadigest.collect import opml
+from mediadigest.collect.fetch import Fetcher, FetchPolicy
+from mediadigest.config import Settings
+from mediadigest.model import Source
+from mediadigest.run.collect import Round, parse_interval
+from mediadigest.write import compose
+from mediadigest.write.render import Format, render, to_dict
+
+
+def _fetcher(settings: Settings, timeout: float) -> Fetcher:
+    return Fetcher(
+        FetchPolicy(
+            timeout=timeout,
+            allow_private=settings.allow_private,
+            delay=settings.host_delay,
+            concurrency=settings.concurrency,
+            per_host=settings.per_host,
+            retries=settings.retries,
+        )
+    )
+
+
+def _sources(settings: Settings) -> tuple[sa.Engine, list[Source]]:
+    """The store and its sources; an empty store gets the default sources first."""
+    engine = store.open_store(settings.db)
+    with engine.begin() as conn:
+        rows = store.list_sources(conn)
+        if not rows:
+            defaults = opml.default_sources()
+            for src in defaults:
+                store.add_source(conn, src)
+            err.print(
+                f"no sources configured: using the {len(defaults)} default feeds shipped with "
+                "mediadigest (see `mediadigest sources list`; add your own with `sources add`)"
+            )
+            rows = store.list_sources(conn)
+    return engine, [Source(r["url"], r["kind"], r["title"], r["id"]) for r in rows]
+
+
+def _collect(settings: Settings, *, timeout: float) -> run.RunReport:
+    engine, sources = _sources(settings)
+    with progress_bar() as bar, _fetcher(settings, timeout) as fetcher:
+        task = bar.add_task("collecting", total=len(sources))
+        return run.collect(
+            engine, settings.profile, sources, fetcher, progress=lambda n: bar.advance(task, n)
+        )
+
+
+def _interval(value: str | None) -> timedelta | None:
+    if value is None:
+        return None
+    try:
+        return parse_interval(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--watch") from exc
+
+
+def collect(
+    ctx: typer.Context,
+    timeout: Annotated[float, typer.Option(help="Seconds before a fetch gives up.")] = 20.0,
+    watch: Annotated[
+        str | None,
+        typer.Option(
+            help="Keep collecting every INTERVAL (1h, 30m, 90s) until stopped (Ctrl-C). "
+            "Sources that keep failing are tried less and less often."
+        ),
+    ] = None,
+    rounds: Annotated[
+        int | None, typer.Option(help="With --watch: stop after this many rounds.")
+    ] = None,
+) -> None:
+    """Fetch new items from every source once (or every --watch interval), analyse, store."""
+    settings = settings_of(ctx)
+    interval = _interval(watch)
+    if interval is None:
+        finish(_collect(settings, timeout=timeout))
+        return
+    engine, _ = _sources(settings)
+
+    def load() -> list[Source]:
+        return _sources(settings)[1]
+
+    def show(done: Round) -> None:
+        for line in done.report.errors:
+            err.print(f"[red]error:[/] {line}", highlight=False, soft_wrap=True)
+        off = f"; {done.backing_off} sources backing off" if done.backing_off else ""
+        err.print(
+            f"round {done.number}: {done.report.summary()}{off}", highlight=False, soft_wrap=True
+        )
+
+    with _fetcher(settings, timeout) as fetcher:
+        try:
+            run.watch(engine, settings.profile, load, fetcher, interval=interval,
+                      rounds=rounds, on_round=show)  # fmt: skip
+        except KeyboardInterrupt:
+            err.print("stopped")
+
+
+def ingest(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Files or folders: .html(.gz), .txt, .jsonl(.gz), .warc(.gz)."),
+    ],
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="Analyse on a local Dask cluster of N worker processes (a process pool of N "
+            "without the dask extra); 0: in this process. Default: a process pool on all cores."
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Analyse on an existing Dask cluster, e.g. tcp://host:8786."),
+    ] = None,
+    shard_size: Annotated[
+        str | None,
+        typer.Option(
+            help="Bytes of input per task (large WARC and JSONL files are split), e.g. 64M. "
+            "Default: about four tasks per worker, 4M to 64M."
+        ),
+    ] = None,
+    fresh: Annotated[
+        bool, typer.Option(help="Ignore checkpoints: read every input from its start.")
+    ] = False,
+    prefilter: Annotated[
+        bool,
+        typer.Option(help="Rule out archive records that cannot mention the country unread."),
+    ] = True,
+) -> None:
+    """Ingest local files and web archives instead of the web; resumes an interrupted run.
+
+    WARC archives keep only relevant articles; other files keep every article.
+    """
+    settings = settings_of(ctx)
+    engine = store.open_store(settings.db)
+    with progress_bar() as bar:
+        task = bar.add_task("ingesting", total=None)
+        report = run.ingest(
+            engine,
+            settings.profile,
+            paths,
+            workers=workers,
+            scheduler=scheduler,
+            shard_size=None if shard_size is None else _size(shard_size),
+            fresh=fresh,
+            options=run.Options(prefilter=prefilter),
+            progress=lambda n: bar.advance(task, n),
+        )
+    finish(report)
+
+
+def _size(text: str) -> int:
+    """ "64M", "512K", "1G" or a number of bytes."""
+    units = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+    value = text.strip().lower().removesuffix("b")
+    try:
+        if value[-1:] in units:
+            return max(1, int(float(value[:-1]) * units[value[-1]]))
+        return max(1, int(value))
+    except ValueError as exc:
+        raise typer.BadParameter(f"{text!r} is not a size like 64M", "--shard-size") from exc
+
+
+def run_cmd(
+    ctx: typer.Context,
+    since: Since = None,
+    until: Until = None,
+    week: Week = None,
+    timeout: Annotated[float, typer.Option(help="Seconds before a fetch gives up.")] = 20.0,
+) -> None:
+    """The main job: collect from the sources, analyse, and print this week's digest."""
+    settings = settings_of(ctx)
+    report = _collect(settings, timeout=timeout)
+    first, last = period(since, until, week)
+    engine = store.open_store(settings.db)
+    with engine.begin() as conn:
+        result = compose.build_digest(conn, settings.profile, first, last)
+        store.save_digest(conn, first, last, settings.profile.name, to_dict(result))
+    out.print(render(result, Format.md), end="", markup=False, highlight=False, soft_wrap=True)
+    finish(report)

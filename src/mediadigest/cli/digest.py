@@ -1,0 +1,168 @@
+"""`mediadigest digest`, `publish`, `feed` and `stories`: from stored articles to a digest."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import sqlalchemy as sa
+import typer
+from rich.table import Table
+
+from mediadigest import store, stories
+from mediadigest.cli.app import Since, Until, Week, err, out, period, settings_of, stories_app
+from mediadigest.stories import persist as story_store
+from mediadigest.stories import rank as story_rank
+from mediadigest.write import compose
+from mediadigest.write.llm import LLMConfig
+from mediadigest.write.render import Format, from_dict, render, to_atom, to_dict, write_file
+
+
+class Writer(StrEnum):
+    extractive = "extractive"
+    llm = "llm"
+
+
+def digest(
+    ctx: typer.Context,
+    since: Since = None,
+    until: Until = None,
+    week: Week = None,
+    fmt: Annotated[
+        Format, typer.Option("--format", help="md, html, json, atom or docx.")
+    ] = Format.md,
+    writer: Annotated[
+        Writer, typer.Option(help="extractive, or llm (MEDIADIGEST_LLM_URL, _MODEL, _KEY).")
+    ] = Writer.extractive,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to a file.")] = None,
+    size: Annotated[int, typer.Option(help="At most this many items.")] = compose.DEFAULT_SIZE,
+) -> None:
+    """Write the digest for a period from what is stored."""
+    settings = settings_of(ctx)
+    first, last = period(since, until, week)
+    if fmt.binary and output is None:
+        raise typer.BadParameter("DOCX is binary: give -o FILE", param_hint="--format")
+    llm = LLMConfig.from_env(os.environ) if writer is Writer.llm else None
+    engine = store.open_store(settings.db)
+    with engine.begin() as conn:
+        result = compose.build_digest(conn, settings.profile, first, last, size=size, llm=llm)
+        store.save_digest(conn, first, last, settings.profile.name, to_dict(result))
+    for note in result.notes:
+        err.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
+    if output is None:
+        out.print(render(result, fmt), end="", markup=False, highlight=False, soft_wrap=True)
+    else:
+        write_file(result, fmt, output)
+        err.print(f"wrote {len(result.items)} items to {output}")
+
+
+def publish(
+    ctx: typer.Context,
+    since: Since = None,
+    until: Until = None,
+    week: Week = None,
+    size: Annotated[int, typer.Option(help="At most this many items.")] = compose.DEFAULT_SIZE,
+) -> None:
+    """Publish the period's digest as its next version (the Atom feed lists published digests)."""
+    settings = settings_of(ctx)
+    first, last = period(since, until, week)
+    with store.open_store(settings.db).begin() as conn:
+        result = compose.build_digest(conn, settings.profile, first, last, size=size)
+        version = story_store.publish(conn, settings.profile.name, first, last, to_dict(result))
+    err.print(f"published version {version} of {first}..{last} ({len(result.items)} items)")
+
+
+def feed(
+    ctx: typer.Context, limit: Annotated[int, typer.Option(help="Newest N published digests.")] = 20
+) -> None:
+    """Print the Atom feed of published digests."""
+    settings = settings_of(ctx)
+    with store.open_store(settings.db).connect() as conn:
+        rows = story_store.published(conn, settings.profile.name, limit=limit)
+    entries = [(from_dict(r["content"]), r["version"], r["published_at"]) for r in rows]
+    out.print(to_atom(entries), end="", markup=False, highlight=False, soft_wrap=True)
+
+
+# -- stories ---------------------------------------------------------------------------------
+
+
+@stories_app.callback(invoke_without_command=True)
+def stories_list(
+    ctx: typer.Context,
+    since: Since = None,
+    until: Until = None,
+    week: Week = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON list for machines.")] = False,
+) -> None:
+    """List the period's stories, best first, with their articles and why each ranks there."""
+    if ctx.invoked_subcommand is not None:
+        return
+    settings = settings_of(ctx)
+    first, last = period(since, until, week)
+    engine = store.open_store(settings.db)
+    with engine.begin() as conn:
+        stories.update(conn, settings.profile, until=last)
+        found = stories.for_period(conn, settings.profile, first, last)
+    ranked = story_rank.rank(found, settings.profile, until=last)
+    if as_json:
+        sys.stdout.write(
+            json.dumps([stories.story_to_dict(s) for s in ranked], ensure_ascii=False, indent=2)
+            + "\n"
+        )
+        return
+    table = Table("id", "score", "outlets", "title", "flags")
+    for s in ranked:
+        flags = " ".join(f for f, on in (("pinned", s.pinned), ("hidden", s.hidden)) if on)
+        table.add_row(str(s.id or ""), f"{s.score:.2f}", str(len(s.outlets)), s.title, flags)
+    out.print(table)
+
+
+def _decide(ctx: typer.Context, action: Callable[[sa.Connection, str], object]) -> None:
+    settings = settings_of(ctx)
+    with store.open_store(settings.db).begin() as conn:
+        action(conn, settings.profile.name)
+
+
+@stories_app.command("pin")
+def stories_pin(
+    ctx: typer.Context,
+    story_id: int,
+    undo: Annotated[bool, typer.Option("--undo", help="Unpin.")] = False,
+) -> None:
+    """Always put a story in the digest."""
+    _decide(ctx, lambda conn, p: story_store.set_flag(conn, p, story_id, "pinned", not undo))
+
+
+@stories_app.command("hide")
+def stories_hide(
+    ctx: typer.Context,
+    story_id: int,
+    undo: Annotated[bool, typer.Option("--undo", help="Unhide.")] = False,
+) -> None:
+    """Never put a story in the digest."""
+    _decide(ctx, lambda conn, p: story_store.set_flag(conn, p, story_id, "hidden", not undo))
+
+
+@stories_app.command("merge")
+def stories_merge(
+    ctx: typer.Context,
+    into: int,
+    others: Annotated[list[int], typer.Argument(help="Stories to fold in.")],
+) -> None:
+    """Fold stories into one (their articles move; the others disappear)."""
+    _decide(ctx, lambda conn, p: story_store.merge(conn, p, into, others))
+
+
+@stories_app.command("split")
+def stories_split(
+    ctx: typer.Context,
+    story_id: int,
+    articles: Annotated[list[int], typer.Argument(help="Article ids to move out.")],
+) -> None:
+    """Move articles out of a story into a new one; prints the new story's id."""
+    _decide(ctx, lambda conn, p: out.print(story_store.split(conn, p, story_id, articles)))

@@ -1,0 +1,111 @@
+"""`mediadigest sources`: the feeds, sitemaps, URL lists and pages to collect from."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from mediadigest import store
+from mediadigest.cli.app import err, out, settings_of, sources_app
+from mediadigest.collect import opml, sitemaps
+from mediadigest.collect.poll import KINDS
+from mediadigest.errors import MediadigestError
+from mediadigest.model import Source
+from mediadigest.store import collect_state
+
+
+@sources_app.command("add")
+def sources_add(
+    ctx: typer.Context,
+    urls: Annotated[list[str], typer.Argument(help="Source URLs.")],
+    kind: Annotated[
+        str,
+        typer.Option(
+            help="feed (RSS/Atom), sitemap (sitemap, sitemap index or news sitemap), "
+            "urllist (a text file of page URLs) or page (one page, stored when it changes)."
+        ),
+    ] = "feed",
+) -> None:
+    """Add feeds, sitemaps, URL lists or pages to collect from."""
+    if kind not in KINDS:
+        raise typer.BadParameter(f"{kind!r} is not one of {', '.join(KINDS)}", param_hint="--kind")
+    engine = store.open_store(settings_of(ctx).db)
+    with engine.begin() as conn:
+        for url in urls:
+            _, added = store.add_source(conn, Source(url=url, kind=kind))
+            err.print(f"{'added' if added else 'already present'}: {url}", highlight=False)
+
+
+@sources_app.command("import")
+def sources_import(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="An OPML file, or a text file of URLs.")],
+    kind: Annotated[str, typer.Option(help="Kind of the sources of a URL list.")] = "feed",
+) -> None:
+    """Add every source of an OPML file, or every URL of a URL list (one a line)."""
+    if kind not in KINDS:
+        raise typer.BadParameter(f"{kind!r} is not one of {', '.join(KINDS)}", param_hint="--kind")
+    try:
+        body = path.read_bytes()
+    except OSError as exc:
+        raise MediadigestError(f"{path}: {exc.strerror}") from exc
+    if body.lstrip().startswith(b"<") or path.suffix.lower() in (".opml", ".xml"):
+        found = opml.parse_opml(body, str(path))
+    else:
+        found = [Source(url, kind) for url in sitemaps.parse_url_list(body, str(path))]
+    engine = store.open_store(settings_of(ctx).db)
+    with engine.begin() as conn:
+        added = sum(store.add_source(conn, s)[1] for s in found)
+    err.print(f"imported {added} new sources ({len(found) - added} already present) from {path}")
+
+
+@sources_app.command("export")
+def sources_export(ctx: typer.Context) -> None:
+    """Print the sources as OPML."""
+    engine = store.open_store(settings_of(ctx).db)
+    with engine.connect() as conn:
+        rows = store.list_sources(conn)
+    out.print(opml.to_opml(Source(r["url"], r["kind"], r["title"]) for r in rows), end="")
+
+
+@sources_app.command("list")
+def sources_list(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+) -> None:
+    """List sources with their health: last success, last error, failures, items per day."""
+    engine = store.open_store(settings_of(ctx).db)
+    with engine.connect() as conn:
+        rows = collect_state.source_health(conn)
+    if as_json:
+        out.print_json(data=rows, default=str)
+        return
+    table = Table("url", "kind", "last ok", "last error", "items/day", "next try")
+    for r in rows:
+        error = r["last_error"] or ""
+        if r["failures"] > 1:
+            error = f"{error} ({r['failures']} times in a row)"
+        due = _when(r["next_due_at"]) if r["next_due_at"] else "next run"
+        table.add_row(r["url"], r["kind"], _when(r["last_ok_at"]), error,
+                      f"{r['items_per_day']:g}", due)  # fmt: skip
+    out.print(table)
+
+
+@sources_app.command("remove")
+def sources_remove(ctx: typer.Context, urls: list[str]) -> None:
+    """Remove sources (their stored articles stay)."""
+    engine = store.open_store(settings_of(ctx).db)
+    with engine.begin() as conn:
+        missing = [u for u in urls if not store.remove_source(conn, u)]
+    for url in missing:
+        err.print(f"[red]error:[/] {url}: no such source", highlight=False)
+    if missing:
+        raise typer.Exit(1)
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else "never"

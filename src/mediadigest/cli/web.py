@@ -1,0 +1,78 @@
+"""`mediadigest serve` and `users`: the editors' web app and its accounts."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from mediadigest.cli.app import err, out, settings_of, users_app
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    collect_every: Annotated[
+        str, typer.Option(help="Collect from the sources every INTERVAL (30m, 1h; 'off': never).")
+    ] = "1h",
+) -> None:
+    """Run the editors' web app, collecting on a schedule (create an admin with `users add`)."""
+    from mediadigest.web import service
+
+    try:
+        every = service.parse_every(collect_every)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--collect-every") from exc
+    service.serve(settings_of(ctx), host=host, port=port, collect_every=every)
+
+
+@users_app.command("add")
+def users_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="User name (sign-in name).")],
+    role: Annotated[str, typer.Option(help="admin, editor or viewer.")] = "editor",
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Add a web app account; the password is prompted for (or read with --password-stdin)."""
+    from mediadigest.web import service
+    from mediadigest.web.persist import Role
+
+    if role not in Role.__members__:
+        raise typer.BadParameter("admin, editor or viewer", param_hint="--role")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        added = service.add_user(settings_of(ctx), name, Role(role), password)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    if not added:
+        err.print(f"[red]error:[/] there is already a user {name}", highlight=False)
+        raise typer.Exit(1)
+    err.print(f"added {name} ({role})", highlight=False)
+
+
+@users_app.command("list")
+def users_list(ctx: typer.Context) -> None:
+    """List web app accounts and their roles."""
+    from mediadigest.web import service
+
+    for user in service.list_users(settings_of(ctx)):
+        out.print(f"{user.name}\t{user.role}", highlight=False)
+
+
+@users_app.command("remove")
+def users_remove(ctx: typer.Context, names: list[str]) -> None:
+    """Remove web app accounts (their sessions and API tokens end; the audit log keeps them)."""
+    from mediadigest.web import service
+
+    missing = [n for n in names if not service.remove_user(settings_of(ctx), n)]
+    for name in missing:
+        err.print(f"[red]error:[/] {name}: no such user", highlight=False)
+    if missing:
+        raise typer.Exit(1)
