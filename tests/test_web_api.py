@@ -7,6 +7,7 @@ Schemathesis reads the app's OpenAPI schema and sends every operation generated 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import pytest
 import schemathesis
@@ -63,6 +64,11 @@ def test_viewer_token_reads_articles_with_why_they_matched(api, served):
 def test_viewer_token_searches_the_archive(api, served):
     hits = api.get("/api/search", params={"q": "grain"}, headers=served[1]["viewer"]).json()
     assert [h["outlet"] for h in hits] == ["Caspian Ledger"]
+    fields = {"id", "url", "title", "outlet", "outlet_country", "published", "language"}
+    assert set(hits[0]) == fields | {"score", "snippet"} and "**" in hits[0]["snippet"]
+    assert datetime.fromisoformat(hits[0]["published"]).year == 2025
+    schema = api.get("/api/openapi.json").json()["components"]["schemas"]["SearchHit"]
+    assert set(schema["properties"]) == set(hits[0])  # the response is documented
 
 
 def test_viewer_token_cannot_pin_a_story(api, served):

@@ -49,18 +49,6 @@ class ArticleDetail(ArticleOut):
     relevance: dict[str, Any]
 
 
-class HitOut(BaseModel):
-    id: int
-    url: str
-    title: str
-    outlet: str | None
-    outlet_country: str | None
-    published: datetime | None
-    language: str | None
-    score: float
-    snippet: str
-
-
 class StoryOut(BaseModel):
     id: int
     title: str
@@ -179,25 +167,11 @@ def search(
     language: Annotated[str | None, Query(max_length=16)] = None,
     relevant_only: bool = False,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
-) -> list[HitOut]:
+) -> list[store.SearchHit]:
     """Full-text search (words, "phrases", OR, -excluded), best first."""
     filters = Filters(since, until, theme, outlet, outlet_country, language, relevant_only)
     with request.app.state.web.engine.connect() as conn:
-        hits = find(conn, q, filters, limit=limit)
-    return [
-        HitOut(
-            id=h.id,
-            url=h.url,
-            title=h.title,
-            outlet=h.outlet,
-            outlet_country=h.outlet_country,
-            published=h.published,
-            language=h.language,
-            score=h.score,
-            snippet=h.snippet,
-        )
-        for h in hits
-    ]
+        return find(conn, q, filters, limit=limit)
 
 
 def _story(s: stories.StoryView) -> StoryOut:
