@@ -27,7 +27,9 @@ analysing and storing, once the workers are up and warm; see ``RunReport.seconds
 ``workers2_over_workers1_work_speedup`` (``--workers 1`` work phase over ``--workers 2``'s:
 the same executor, so the same per-task costs; the in-process run is not that baseline, as
 there isal inflates in a second thread and so already uses part of the second core), and
-``workers2_over_workers1_analysis_speedup``, the same ratio for (e).
+``workers2_over_workers1_analysis_speedup``, the same ratio for (e). Each configuration runs
+three times, alternating; times are the best of three, and the ``_paired`` variants of the two
+``workers2_over_workers1`` ratios are the median of the three ratios within a round.
 
     python bench/warc_scan.py [--data ../shared/data] [--size-mb 200] [--out bench/out]
 """
@@ -176,6 +178,27 @@ def ingest(
     return time.perf_counter() - start, report
 
 
+Run = tuple[tuple[float, run.RunReport], int | None, int]  # (time, report), workers, round
+
+
+def _order(workers: tuple[int | None, ...], round_: int) -> tuple[int | None, ...]:
+    """Every other round backwards (ABBA): a drift in the host's speed favours neither."""
+    return workers if round_ % 2 == 0 else workers[::-1]
+
+
+def _best(runs: list[Run], workers: int | None) -> tuple[float, run.RunReport]:
+    return min((r for r, w, _ in runs if w == workers), key=lambda r: r[0])
+
+
+def _paired(runs: list[Run]) -> float:
+    """Median over rounds of ``--workers 1``'s work phase over ``--workers 2``'s in the same
+    round: the two runs a few seconds apart, where best-of-three may pair a fast minute of
+    the host with a slow one (the same work phase has taken 3.2 s and 5.3 s minutes apart)."""
+    work = {(w, i): r[1].seconds["work"] for r, w, i in runs}
+    rounds = sorted({i for _, _, i in runs})
+    return round(statistics.median(work[1, i] / work[2, i] for i in rounds), 2)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -204,10 +227,11 @@ def main() -> None:
     # Untimed warm-up of this process (the ingest warms Dask workers itself, in "start").
     analyse(Document("https://warm.example/", _country_articles(args.data)[0],
                      datetime.now(UTC), "text/html"), profile)  # fmt: skip
-    # Best of two each, alternating: the machine is shared.
-    runs = [(ingest(path, args.out / f"warc-scan-{w}.db", profile, workers=w), w)
-            for _ in range(2) for w in (None, 0, 1, 2)]  # fmt: skip
-    t_default, default = min((r for r, w in runs if w is None), key=lambda r: r[0])
+    # Best of three each, alternating, every other round backwards: the machine is shared and
+    # its speed drifts, so ratios are also taken within a round (see _paired).
+    runs = [(ingest(path, args.out / f"warc-scan-{w}.db", profile, workers=w), w, i)
+            for i in range(3) for w in _order((None, 0, 1, 2), i)]  # fmt: skip
+    t_default, default = _best(runs, None)
     # The host's speed drifts within a run, and (a) is timed a minute before (c): also time
     # each default ingest right after a decompression, and take the median of those ratios.
     paired = []
@@ -215,16 +239,16 @@ def main() -> None:
         t_a = decompress(path, igzip.open)[0]
         t_c = ingest(path, args.out / "warc-scan-None.db", profile, workers=None)[0]
         paired.append(t_c / t_a)
-    t_one, one = min((r for r, w in runs if w == 0), key=lambda r: r[0])
-    t_dask1, dask1 = min((r for r, w in runs if w == 1), key=lambda r: r[0])
-    t_two, two = min((r for r, w in runs if w == 2), key=lambda r: r[0])
+    t_one, one = _best(runs, 0)
+    t_dask1, dask1 = _best(runs, 1)
+    t_two, two = _best(runs, 2)
     plain = uncompressed(path)
     # The same 25 tasks as (d): task size is counted in input bytes, five times more here.
     shard = DASK_SHARD * plain.stat().st_size // path.stat().st_size
-    plain_runs = [(ingest(plain, args.out / f"warc-scan-plain-{w}.db", profile, w, shard), w)
-                  for _ in range(2) for w in (1, 2)]  # fmt: skip
-    t_plain1, plain1 = min((r for r, w in plain_runs if w == 1), key=lambda r: r[0])
-    t_plain2, plain2 = min((r for r, w in plain_runs if w == 2), key=lambda r: r[0])
+    plain_runs = [(ingest(plain, args.out / f"warc-scan-plain-{w}.db", profile, w, shard), w, i)
+                  for i in range(3) for w in _order((1, 2), i)]  # fmt: skip
+    t_plain1, plain1 = _best(plain_runs, 1)
+    t_plain2, plain2 = _best(plain_runs, 2)
     mb_out = raw / 1e6
     backend = prefilter.for_profile(profile).backend
     timings = [
@@ -285,6 +309,8 @@ def main() -> None:
         "workers2_over_workers1_analysis_speedup": round(
             plain1.seconds["work"] / plain2.seconds["work"], 2
         ),
+        "workers2_over_workers1_work_speedup_paired": _paired(runs),
+        "workers2_over_workers1_analysis_speedup_paired": _paired(plain_runs),
         "ingest_work_over_decompress": round(one.seconds["work"] / t_isal, 2),
         # CPU the two workers spent over what one spent: 1.0 means no parallel overhead, so
         # on two free cores the work phase would take half as long.
