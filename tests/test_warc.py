@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from mediadigest.collect import files, warc
+from mediadigest.collect import files, warc, warc_ranges
 from mediadigest.errors import FormatError
 from mediadigest.model import Document
 from warc_files import fixture_pages, mixed_pages, write_warc
@@ -73,7 +73,7 @@ def test_non_utf8_page_is_passed_on_as_its_bytes(warcs):
 @pytest.mark.parametrize("kind", ["gz", "plain"])
 def test_ranges_cover_every_record_exactly_once(warcs, kind):
     path = warcs[kind]
-    ranges = warc.split(path, 20_000)
+    ranges = warc_ranges.split(path, 20_000)
     assert len(ranges) > 3
     assert ranges[0][0] == 0 and ranges[-1][1] == path.stat().st_size
     assert all(a[1] == b[0] for a, b in itertools.pairwise(ranges))
@@ -83,8 +83,8 @@ def test_ranges_cover_every_record_exactly_once(warcs, kind):
 
 def test_a_range_can_start_where_a_previous_split_ended(warcs):
     path = warcs["gz"]
-    first = warc.split(path, 20_000)
-    resumed = warc.split(path, 20_000, start=first[2][0])
+    first = warc_ranges.split(path, 20_000)
+    resumed = warc_ranges.split(path, 20_000, start=first[2][0])
     assert resumed[0][0] == first[2][0] and resumed[-1][1] == path.stat().st_size
 
 
@@ -113,7 +113,7 @@ def test_truncated_plain_archive_names_the_offset_of_the_cut_record(warcs, tmp_p
 
 def test_garbage_in_the_middle_is_reported_with_its_offset(warcs, tmp_path):
     data = warcs["plain"].read_bytes()
-    offset = warc.split(warcs["plain"], 20_000)[1][0]  # a record boundary
+    offset = warc_ranges.split(warcs["plain"], 20_000)[1][0]  # a record boundary
     bad = tmp_path / "bad.warc"
     bad.write_bytes(data[:offset] + b"this is not a record\r\n" + data[offset:])
     items = _records(bad)

@@ -1,11 +1,11 @@
 """Collect stage, archives: stream response records out of WARC and WARC.gz files, in byte ranges.
 
 One record is in memory at a time; other record types and non-page responses are skipped
-without being held. Large archives split into byte ranges that start and end on record
-boundaries (for .warc.gz: on gzip members, one record each as Common Crawl writes them), so
-ranges can be read by different workers and an interrupted ingest can resume at the end of
-the last range it stored. A truncated or corrupt archive yields everything before the damage,
-then a FormatError saying where it stopped.
+without being held. A byte range of an archive (``warc_ranges.split`` finds ranges that start
+and end on record boundaries) can be read on its own, so ranges can be read by different
+workers and an interrupted ingest can resume at the end of the last range it stored. A
+truncated or corrupt archive yields everything before the damage, then a FormatError saying
+where it stopped.
 
 Decompression uses isal's igzip when installed (about 3x faster than zlib), else gzip.
 """
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import gzip
 import io
-import itertools
 import logging
 import zlib
 from collections.abc import Iterator
@@ -325,94 +324,3 @@ def iter_documents(
 
 def _is_page(content_type: str | None) -> bool:
     return content_type is None or content_type.split(";")[0].strip().lower().startswith(PAGE_TYPES)
-
-
-# -- ranges ------------------------------------------------------------------------------------
-
-
-def split(path: Path, size: int, start: int = 0) -> list[tuple[int, int]]:
-    """Byte ranges of about ``size`` bytes covering [start, end of file), on record boundaries.
-
-    ``start`` must be a record boundary (0, or the end of a range this function gave).
-    A .warc.gz that is one gzip stream rather than one member per record cannot be split
-    and comes back as one range.
-    """
-    total = path.stat().st_size
-    if total - start <= size:
-        return [(start, total)] if start < total else []
-    with open(path, "rb") as fh:
-        if is_gzip(path):
-            bounds = [start]
-            while (found := _next_member(fh, bounds[-1] + size, total)) is not None:
-                bounds.append(found)
-        else:
-            bounds = _record_bounds(fh, start, size, total)
-    bounds.append(total)
-    return list(itertools.pairwise(bounds))
-
-
-def _record_bounds(fh: BinaryIO, start: int, size: int, total: int) -> list[int]:
-    """Record boundaries of an uncompressed WARC, about ``size`` bytes apart.
-
-    Walks the records via their Content-Length, seeking over the bodies, so boundaries are
-    exact: a payload that contains "WARC/1.0" cannot fool it. Stops at anything unparsable
-    (the reader will report it).
-    """
-    bounds, at = [start], start
-    fh.seek(at)
-    while at < total:
-        if at - bounds[-1] >= size:
-            bounds.append(at)
-        line = fh.readline()
-        if line in (b"\r\n", b"\n"):
-            at += len(line)
-            continue
-        length = None
-        if line.startswith(b"WARC/"):
-            while (line := fh.readline()) not in (b"\r\n", b"\n", b""):
-                name, _, value = line.partition(b":")
-                if name.strip().lower() == b"content-length" and value.strip().isdigit():
-                    length = int(value.strip())
-        if length is None:
-            break
-        fh.seek(length, io.SEEK_CUR)
-        at = fh.tell()
-    return bounds
-
-
-def _next_member(fh: BinaryIO, pos: int, total: int) -> int | None:
-    """The first gzip member at or after ``pos`` that holds whole WARC records.
-
-    Candidates are found by the gzip magic bytes and confirmed by inflating the member:
-    it must decompress cleanly, start with "WARC/" and end where a record ends.
-    """
-    window = 1 << 20
-    while pos < total:
-        fh.seek(pos)
-        chunk = fh.read(window + 2)
-        hit = chunk.find(GZIP_MAGIC)
-        while hit >= 0:
-            if _is_record_member(fh, pos + hit):
-                return pos + hit
-            hit = chunk.find(GZIP_MAGIC, hit + 1)
-        pos += window
-    return None
-
-
-def _is_record_member(fh: BinaryIO, at: int) -> bool:
-    fh.seek(at)
-    inflater = _zlib.decompressobj(31)
-    out = b""
-    try:
-        while not inflater.eof:
-            data = fh.read(1 << 16)
-            if not data:
-                return False
-            out += inflater.decompress(data)
-            if not out.startswith(b"WARC/"[: len(out)]):
-                return False
-            if len(out) > MAX_PAYLOAD + MAX_HTTP_HEAD:
-                return False
-    except (zlib.error, _zlib.error):
-        return False
-    return out.startswith(b"WARC/") and out.endswith(b"\r\n\r\n")

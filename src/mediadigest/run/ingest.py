@@ -22,7 +22,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from mediadigest.collect import files, prefilter, warc
+from mediadigest.collect import files, prefilter, warc, warc_ranges
 from mediadigest.errors import FormatError, InputError
 from mediadigest.model import Document
 from mediadigest.profile import Profile
@@ -212,7 +212,7 @@ def _pieces(
         start = cp.position
     try:
         if kind == "warc":
-            ranges = [(s, e, 1) for s, e in warc.split(path, shard_size, start)]
+            ranges = [(s, e, 1) for s, e in warc_ranges.split(path, shard_size, start)]
         elif kind == "jsonl":
             ranges = files.jsonl_ranges(path, shard_size, start)
         else:

@@ -1,0 +1,112 @@
+"""Collect stage, archives: cut a WARC or WARC.gz file into byte ranges on record boundaries.
+
+Ranges of about a given size let different workers read one large archive, and an
+interrupted ingest resume at the end of the last range it stored. In a .warc.gz a boundary
+is a gzip member holding whole records (Common Crawl writes one record per member); in a
+.warc it is where a record ends, by its Content-Length.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import zlib
+from pathlib import Path
+from typing import BinaryIO
+
+from mediadigest.collect.warc import GZIP_MAGIC, MAX_HTTP_HEAD, MAX_PAYLOAD, is_gzip
+
+try:  # optional extra "fast"
+    from isal import isal_zlib as _zlib
+except ImportError:  # pragma: no cover - the pure-Python fallback
+    _zlib = zlib  # type: ignore[assignment]
+
+__all__ = ["split"]
+
+
+def split(path: Path, size: int, start: int = 0) -> list[tuple[int, int]]:
+    """Byte ranges of about ``size`` bytes covering [start, end of file), on record boundaries.
+
+    ``start`` must be a record boundary (0, or the end of a range this function gave).
+    A .warc.gz that is one gzip stream rather than one member per record cannot be split
+    and comes back as one range.
+    """
+    total = path.stat().st_size
+    if total - start <= size:
+        return [(start, total)] if start < total else []
+    with open(path, "rb") as fh:
+        if is_gzip(path):
+            bounds = [start]
+            while (found := _next_member(fh, bounds[-1] + size, total)) is not None:
+                bounds.append(found)
+        else:
+            bounds = _record_bounds(fh, start, size, total)
+    bounds.append(total)
+    return list(itertools.pairwise(bounds))
+
+
+def _record_bounds(fh: BinaryIO, start: int, size: int, total: int) -> list[int]:
+    """Record boundaries of an uncompressed WARC, about ``size`` bytes apart.
+
+    Walks the records via their Content-Length, seeking over the bodies, so boundaries are
+    exact: a payload that contains "WARC/1.0" cannot fool it. Stops at anything unparsable
+    (the reader will report it).
+    """
+    bounds, at = [start], start
+    fh.seek(at)
+    while at < total:
+        if at - bounds[-1] >= size:
+            bounds.append(at)
+        line = fh.readline()
+        if line in (b"\r\n", b"\n"):
+            at += len(line)
+            continue
+        length = None
+        if line.startswith(b"WARC/"):
+            while (line := fh.readline()) not in (b"\r\n", b"\n", b""):
+                name, _, value = line.partition(b":")
+                if name.strip().lower() == b"content-length" and value.strip().isdigit():
+                    length = int(value.strip())
+        if length is None:
+            break
+        fh.seek(length, io.SEEK_CUR)
+        at = fh.tell()
+    return bounds
+
+
+def _next_member(fh: BinaryIO, pos: int, total: int) -> int | None:
+    """The first gzip member at or after ``pos`` that holds whole WARC records.
+
+    Candidates are found by the gzip magic bytes and confirmed by inflating the member:
+    it must decompress cleanly, start with "WARC/" and end where a record ends.
+    """
+    window = 1 << 20
+    while pos < total:
+        fh.seek(pos)
+        chunk = fh.read(window + 2)
+        hit = chunk.find(GZIP_MAGIC)
+        while hit >= 0:
+            if _is_record_member(fh, pos + hit):
+                return pos + hit
+            hit = chunk.find(GZIP_MAGIC, hit + 1)
+        pos += window
+    return None
+
+
+def _is_record_member(fh: BinaryIO, at: int) -> bool:
+    fh.seek(at)
+    inflater = _zlib.decompressobj(31)
+    out = b""
+    try:
+        while not inflater.eof:
+            data = fh.read(1 << 16)
+            if not data:
+                return False
+            out += inflater.decompress(data)
+            if not out.startswith(b"WARC/"[: len(out)]):
+                return False
+            if len(out) > MAX_PAYLOAD + MAX_HTTP_HEAD:
+                return False
+    except (zlib.error, _zlib.error):
+        return False
+    return out.startswith(b"WARC/") and out.endswith(b"\r\n\r\n")
