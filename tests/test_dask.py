@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
+import dask
 import pytest
 
 from mediadigest import run, store
@@ -28,12 +29,24 @@ def test_dask_cluster_with_two_workers_gives_the_same_store_as_one_process(tmp_p
         first.records, first.prefiltered, first.errors)  # fmt: skip
 
 
-def test_local_workers_keep_the_adaptive_malloc_thresholds():
+def test_local_workers_keep_malloc_thresholds_and_run_no_profiler():
     """Dask's MALLOC_TRIM_THRESHOLD_ made every large buffer an mmap: 40% more CPU a task."""
     with executor_for(1) as (executor, _, slots):
         assert slots == 1
         assert executor.submit(os.environ.get, "MALLOC_TRIM_THRESHOLD_").result() is None
         assert executor.submit(os.environ.get, "OMP_NUM_THREADS").result() == "1"  # the rest stays
+        # No sampling profiler taking the GIL from the tasks every 10 ms (there is no dashboard).
+        assert executor.submit(_worker_profiler_on).result() is False
+    assert dask.config.get("distributed.worker.profile.enabled") is True  # set for the cluster only
+
+
+def _worker_profiler_on() -> bool:
+    from distributed import get_worker
+
+    worker = get_worker()
+    return bool(dask.config.get("distributed.worker.profile.enabled")) or bool(
+        worker.periodic_callbacks.get("profile")
+    )
 
 
 def test_zero_workers_runs_in_this_process():
