@@ -27,7 +27,10 @@ analysing and storing, once the workers are up and warm; see ``RunReport.seconds
 ``workers2_over_workers1_work_speedup`` (``--workers 1`` work phase over ``--workers 2``'s:
 the same executor, so the same per-task costs; the in-process run is not that baseline, as
 there isal inflates in a second thread and so already uses part of the second core), and
-``workers2_over_workers1_analysis_speedup``, the same ratio for (e). Each configuration runs
+``workers2_over_workers1_analysis_speedup``, the same ratio for (e); and (f)
+``host_two_process_speedup``, what two processes get from the machine at all (the median of
+five runs of a pure-Python loop, twice at once against twice in a row: the ceiling of any
+two-worker speedup here). Each configuration runs
 three times, alternating; times are the best of three, and the ``_paired`` variants of the two
 ``workers2_over_workers1`` ratios are the median of the three ratios within a round.
 
@@ -47,6 +50,7 @@ import resource
 import statistics
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -181,6 +185,32 @@ def ingest(
 Run = tuple[tuple[float, run.RunReport], int | None, int]  # (time, report), workers, round
 
 
+def _spin(n: int) -> float:
+    start = time.perf_counter()
+    x = 0
+    for i in range(n):
+        x += i * i % 7
+    return time.perf_counter() - start
+
+
+def host_scaling(rounds: int = 5, n: int = 10_000_000) -> list[float]:
+    """(f) What two processes get from this machine's two cores on work that shares nothing:
+    a pure-Python loop run twice one after the other, over twice at once, ``rounds`` times.
+    On a machine whose two vCPUs share a physical core (or a busy host) this is under 2."""
+    with ProcessPoolExecutor(2) as pool:
+        list(pool.map(_spin, [1000, 1000]))
+        ratios = []
+        for _ in range(rounds):
+            start = time.perf_counter()
+            pool.submit(_spin, n).result()
+            pool.submit(_spin, n).result()
+            one_after_other = time.perf_counter() - start
+            start = time.perf_counter()
+            list(pool.map(_spin, [n, n]))
+            ratios.append(one_after_other / (time.perf_counter() - start))
+    return ratios
+
+
 def _order(workers: tuple[int | None, ...], round_: int) -> tuple[int | None, ...]:
     """Every other round backwards (ABBA): a drift in the host's speed favours neither."""
     return workers if round_ % 2 == 0 else workers[::-1]
@@ -249,6 +279,7 @@ def main() -> None:
                   for i in range(3) for w in _order((1, 2), i)]  # fmt: skip
     t_plain1, plain1 = _best(plain_runs, 1)
     t_plain2, plain2 = _best(plain_runs, 2)
+    host = host_scaling()
     mb_out = raw / 1e6
     backend = prefilter.for_profile(profile).backend
     timings = [
@@ -284,6 +315,8 @@ def main() -> None:
         "(c) over (a), each ingest right after a decompression: "
         + ", ".join(f"{r:.2f}" for r in paired)
     )
+    print("(f) the host: two pure-Python loops at once over one after the other: "
+          + ", ".join(f"{r:.2f}" for r in host))  # fmt: skip
     print(f"1-minute load average at the end: {os.getloadavg()[0]:.1f} (2 cores; other jobs count)")
     self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -311,6 +344,7 @@ def main() -> None:
         ),
         "workers2_over_workers1_work_speedup_paired": _paired(runs),
         "workers2_over_workers1_analysis_speedup_paired": _paired(plain_runs),
+        "host_two_process_speedup": round(statistics.median(host), 2),
         "ingest_work_over_decompress": round(one.seconds["work"] / t_isal, 2),
         # CPU the two workers spent over what one spent: 1.0 means no parallel overhead, so
         # on two free cores the work phase would take half as long.
