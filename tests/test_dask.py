@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
+import warnings
 
 import dask
 import pytest
@@ -27,6 +29,25 @@ def test_dask_cluster_with_two_workers_gives_the_same_store_as_one_process(tmp_p
     assert snapshot(cluster) == snapshot(alone)
     assert (second.records, second.prefiltered, second.errors) == (
         first.records, first.prefiltered, first.errors)  # fmt: skip
+
+
+def test_ingest_on_a_local_cluster_prints_its_summary_not_the_clusters_log(tmp_path):
+    archive = write_warc(tmp_path / "crawl.warc.gz", mixed_pages(filler=4, every=2))
+    command = [sys.executable, "-m", "mediadigest", "--db", f"sqlite:///{tmp_path / 's.db'}",
+               "ingest", "--workers", "1", str(archive)]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "archive records" in done.stderr  # the summary
+    assert "distributed" not in done.stderr  # Dask logged thirty INFO lines here
+
+
+def test_two_local_clusters_at_once_do_not_compete_for_a_port():
+    # e.g. two ingests with --workers; Dask warned that port 8787 was taken.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with executor_for(1) as (first, _, _), executor_for(1) as (second, _, _):
+            assert first.submit(os.getpid).result() != second.submit(os.getpid).result()
+    assert [str(w.message) for w in caught if "in use" in str(w.message)] == []
 
 
 def test_local_workers_keep_malloc_thresholds_and_run_no_profiler():

@@ -144,6 +144,11 @@ def _dask(
         from distributed import Client, LocalCluster
     except ImportError as exc:
         raise ConfigError(DASK_MISSING) from exc
+    # distributed logs every step of a cluster's life at INFO on its own handler (set up on
+    # import, whatever the root logger says): thirty lines around one ingest. Its warnings
+    # and errors stay; the rest shows with -vv.
+    chatty = log.isEnabledFor(logging.DEBUG)
+    logging.getLogger("distributed").setLevel(logging.INFO if chatty else logging.WARNING)
     with contextlib.ExitStack() as stack:
         if scheduler:
             client = stack.enter_context(Client(scheduler, timeout="10s"))
@@ -155,9 +160,13 @@ def _dask(
             environ.pop("MALLOC_TRIM_THRESHOLD_", None)
             config = {**LOCAL_CLUSTER_CONFIG, "distributed.nanny.pre-spawn-environ": environ}
             stack.enter_context(dask.config.set(config))
+            # Without a dashboard the scheduler still serves HTTP (health, metrics), on port
+            # 8787 by default: a second ingest at the same time warned "Port 8787 is already
+            # in use". Any free local port will do.
             cluster = stack.enter_context(LocalCluster(
                 n_workers=workers, threads_per_worker=1, processes=True,
                 dashboard_address=None, silence_logs=logging.ERROR,
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
             ))  # fmt: skip
             client = stack.enter_context(Client(cluster))
         slots = sum(client.nthreads().values()) or 1
