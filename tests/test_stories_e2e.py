@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -187,3 +187,22 @@ def test_stories_json_lists_each_story_with_its_articles(engine, profile):
     assert len(data[0]["articles"]) == 5 and len(data[1]["articles"]) == 1
     copies = [a for a in data[0]["articles"] if a["copy_of"] is not None]
     assert [a["outlet"] for a in copies] == ["Japan Today"]
+
+
+def test_reports_without_a_date_make_one_lasting_story(tmp_path, profile):
+    """Archive pages often carry no date: their story is dated by when they were stored, so
+    the next update finds it (it used to make the story again, and list each copy alone)."""
+    first = json.loads(WEEK.read_text(encoding="utf-8").splitlines()[0])
+    undated = [{**first, "published": None, "url": f"https://{host}/kazakh-president-tokyo",
+                "outlet": host} for host in ("a.example", "b.example")]  # fmt: skip
+    path = tmp_path / "undated.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in undated), encoding="utf-8")
+    engine = store.open_store(f"sqlite:///{tmp_path / 'u.db'}")
+    assert run.ingest(engine, profile, [path]).ok
+    today = datetime.now(UTC).date()  # the store's dates are UTC
+    with engine.begin() as conn:
+        assert update(conn, profile, until=today).new_stories == 1
+        assert update(conn, profile, until=today).new_stories == 0
+        (story,) = for_period(conn, profile, today - timedelta(days=1), today)
+    assert story.id is not None and story.last_seen is not None
+    assert sorted(story.outlets) == ["a.example", "b.example"]

@@ -195,6 +195,7 @@ def _article_from_row(row: sa.RowMapping) -> Article:
         outlet_country=row["outlet_country"],
         author=row["author"],
         published=row["published"],
+        dated=row["dated"],
         language=row["language"],
         relevance=Relevance.from_dict(row["relevance"]),
         quotes=[Quote(**q) for q in row["quotes"]],
