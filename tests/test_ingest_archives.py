@@ -54,6 +54,15 @@ def test_archive_ingest_stores_only_relevant_articles(tmp_path, profile, archive
     assert report.relevant == len(arts) and report.ok
 
 
+def test_an_archive_page_without_a_date_is_dated_when_it_was_crawled(tmp_path, profile, archive):
+    # write_warc's records are all of 2025-12-18 10:00 (WARC-Date); ingested "now".
+    engine, _ = _ingest(tmp_path, "s.db", profile, [archive])
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT published, dated FROM articles")).all()
+    undated = [dated for published, dated in rows if published is None]
+    assert undated and {str(d) for d in undated} == {"2025-12-18 10:00:00.000000"}
+
+
 def test_prefilter_rules_out_most_records_unread(tmp_path, profile, archive):
     _, report = _ingest(tmp_path, "s.db", profile, [archive])
     assert report.records > 80

@@ -235,7 +235,8 @@ def test_sqlite_bulk_insert_stores_what_sqlalchemy_would(tmp_path):
     engine = store.open_store(f"sqlite:///{tmp_path}/s.db")
     article = _full_article()
     now = repository.utcnow()
-    row = repository._article_row(article, None, now, repository.to_utc_naive(article.published))
+    published = repository.to_utc_naive(article.published)
+    row = repository._article_row(article, None, now, published, now)
     with engine.begin() as conn:
         store.save_articles(conn, [article, _article("https://e.org/empty")])
         conn.execute(sa.insert(schema.articles), [{**row, "canonical_url": "https://e.org/sa"}])
@@ -292,4 +293,26 @@ def test_upgrading_a_sqlite_store_to_partial_indexes_keeps_its_articles_findable
     with engine.begin() as conn:
         command.downgrade(store_engine._alembic_config(conn), "0007")
     store.migrate(engine)
+    engine.dispose()
+
+
+def test_an_article_without_a_date_is_dated_by_its_fetch_then_by_now(tmp_path):
+    """An archive page without date metadata belongs to the week it was crawled in."""
+    engine = store.open_store(f"sqlite:///{tmp_path}/s.db")
+    crawled = datetime(2024, 3, 5, 12, 0, tzinfo=UTC)
+    undated = [_article(f"https://e.org/{i}") for i in range(3)]
+    for art in undated:
+        art.published = None
+    dated = _article("https://e.org/dated")
+    with engine.begin() as conn:
+        store.save_articles(conn, [undated[0], dated], fetched_at=crawled)
+        store.save_articles(conn, undated[1:2])
+        found = {a.url: a for a in store.list_articles(conn, relevant_only=False)}
+        week = store.list_articles(
+            conn, relevant_only=False, since=date(2024, 3, 4), until=date(2024, 3, 10)
+        )
+    assert found["https://e.org/0"].dated == datetime(2024, 3, 5, 12, 0)  # naive UTC, stored
+    assert found["https://e.org/dated"].dated == repository.to_utc_naive(dated.published)
+    assert found["https://e.org/1"].dated.date() == datetime.now(UTC).date()
+    assert [a.url for a in week] == ["https://e.org/0"]
     engine.dispose()

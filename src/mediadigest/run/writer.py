@@ -85,7 +85,9 @@ def store_analysed(
         report.error(result.error)
     else:
         doc_id = store.save_document(conn, result.doc)
-        added = store.save_articles(conn, result.articles, document_id=doc_id)
+        added = store.save_articles(
+            conn, result.articles, document_id=doc_id, fetched_at=result.doc.fetched_at
+        )
         report.articles += added
         report.already_stored += len(result.articles) - added
         if added:

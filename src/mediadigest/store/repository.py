@@ -115,17 +115,26 @@ def save_document(conn: sa.Connection, doc: Document) -> int:
 
 
 def save_articles(
-    conn: sa.Connection, articles: Sequence[Article], document_id: int | None = None
+    conn: sa.Connection,
+    articles: Sequence[Article],
+    document_id: int | None = None,
+    fetched_at: datetime | None = None,
 ) -> int:
     """Insert articles that are not stored yet (key: canonical URL + content hash).
 
+    An article is dated by its publication date, else by when its page was fetched
+    (``fetched_at``: for an archive record, when it was crawled), else now.
     Returns how many were new. Sets ``article.id`` on every article, new or already stored.
     """
     if not articles:
         return 0
     lock_for_writing(conn)
     now = utcnow()
-    rows = [_article_row(art, document_id, now, to_utc_naive(art.published)) for art in articles]
+    undated = to_utc_naive(fetched_at) if fetched_at else now
+    rows = [
+        _article_row(art, document_id, now, to_utc_naive(art.published), undated)
+        for art in articles
+    ]
     ids, new = insert_new(conn, t.articles, rows, ("canonical_url", "content_hash"))
     added = len(new)
     matches: list[dict[str, Any]] = []
@@ -146,7 +155,11 @@ def save_articles(
 
 
 def _article_row(
-    art: Article, document_id: int | None, now: datetime, published: datetime | None
+    art: Article,
+    document_id: int | None,
+    now: datetime,
+    published: datetime | None,
+    undated: datetime,
 ) -> dict[str, Any]:
     return {
         "document_id": document_id,
@@ -168,7 +181,7 @@ def _article_row(
         "warnings": list(art.warnings),
         "source": art.source,
         "created_at": now,
-        "dated": published or now,
+        "dated": published or undated,
         "kind": art.kind,
         "origin": art.origin,
         "reported_by": art.reported_by,
