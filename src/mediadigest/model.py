@@ -240,8 +240,9 @@ class Article:
     themes: list[Theme] = field(default_factory=list)
     tone: float | None = None  # -1 (negative) .. +1 (positive), lexicon-based
     explanations: dict[str, list[str]] = field(default_factory=dict)  # step -> reasons
-    # The store's time axis, read back with the article: ``published``, else when it was
-    # stored. Not a property of the text: equal articles may differ in it.
+    # The store's time axis, read back with the article: ``published``, else when its page
+    # was fetched (crawled, for an archive record). Not a property of the text: equal
+    # articles may differ in it.
     dated: datetime | None = field(default=None, compare=False)
 
     @property

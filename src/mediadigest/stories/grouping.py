@@ -53,8 +53,8 @@ def _day_start(day: date) -> datetime:
 
 def _when(art: Article) -> datetime | None:
     """When an article was published; for one that does not say (an archive page without
-    date metadata), when it was stored. A story of undated reports needs dates all the
-    same: the window of stories to extend is chosen by them."""
+    date metadata), when its page was fetched or crawled (``dated``). A story of undated
+    reports needs dates all the same: the window of stories to extend is chosen by them."""
     when = art.published or art.dated
     return store.to_utc_naive(when) if when else None
 
