@@ -61,6 +61,15 @@ def test_the_country_in_the_headline_outranks_a_passing_mention(profile):
     assert "Kazakhstan in the headline" in headline.reasons
 
 
+def test_an_undated_story_is_as_recent_as_its_crawl(profile):
+    """Archive pages without a date of their own count from when they were crawled."""
+    fresh, stale = _art(1, "Reuters", "GB", day=20), _art(2, "Reuters", "GB", day=20)
+    fresh.published, fresh.dated = None, datetime(2025, 12, 20, 9)  # as read from the store
+    stale.published, stale.dated = None, datetime(2025, 12, 10, 9)
+    ranked = rank([_story(2, stale), _story(1, fresh)], profile, until=UNTIL)
+    assert [s.id for s in ranked] == [1, 2] and ranked[0].score > ranked[1].score
+
+
 def test_a_story_already_in_the_last_digest_loses_novelty(profile):
     old = _story(1, _art(1, "Reuters", "GB"))
     new = _story(2, _art(2, "Reuters", "GB"))
