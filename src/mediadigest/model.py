@@ -246,6 +246,11 @@ class Article:
     dated: datetime | None = field(default=None, compare=False)
 
     @property
+    def when(self) -> datetime | None:
+        """Its time: ``published``, else ``dated`` (when its page was fetched or crawled)."""
+        return self.published or self.dated
+
+    @property
     def lead(self) -> str:
         """First paragraph of the text (what relevance weighs as the lead)."""
         return lead_of(self.text)

@@ -55,7 +55,7 @@ def _when(art: Article) -> datetime | None:
     """When an article was published; for one that does not say (an archive page without
     date metadata), when its page was fetched or crawled (``dated``). A story of undated
     reports needs dates all the same: the window of stories to extend is chosen by them."""
-    when = art.published or art.dated
+    when = art.when
     return store.to_utc_naive(when) if when else None
 
 

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from mediadigest.analyse import themes as theme_classifier
 from mediadigest.model import Article, Story
@@ -139,13 +139,8 @@ def _relevance(story: Story, profile: Profile) -> tuple[float, str]:
     return min(top / (3 * profile.threshold), 1.0), f"relevance {top:.1f} ({grade})"
 
 
-def _when(art: Article) -> datetime | None:
-    """Publication date, else when the page was fetched or crawled (the store's ``dated``)."""
-    return art.published or art.dated
-
-
 def _recency(story: Story, until: date, weights: RankWeights) -> float:
-    dates = [when.date() for a in story.articles if (when := _when(a))]
+    dates = [when.date() for a in story.articles if (when := a.when)]
     if not dates:
         return 0.5
     return 0.5 ** (max((until - max(dates)).days, 0) / weights.half_life_days)
@@ -211,5 +206,5 @@ def rank(
 
 
 def _latest(story: Story) -> float:
-    stamps = [when.timestamp() for a in story.articles if (when := _when(a))]
+    stamps = [when.timestamp() for a in story.articles if (when := a.when)]
     return -max(stamps) if stamps else 0.0
