@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -124,3 +125,31 @@ def test_backoff_grows_and_is_capped():
     delays = [collect_state.backoff_delay(n, hour, timedelta(days=1)) for n in range(1, 8)]
     assert delays[:4] == [timedelta(0), hour, 3 * hour, 7 * hour]
     assert delays[-1] == timedelta(days=1)
+
+
+def test_a_source_failing_unexpectedly_fails_alone_and_the_round_ends(site, engine, profile):
+    """An exception no one expected (here from the resolver) ends that source, not the run:
+    before, the round waited for it for ever."""
+
+    async def broken(host: str, port: int) -> list[str]:
+        raise RuntimeError("resolver bug")
+
+    port = site.url("/").split(":")[2].split("/")[0]
+    sources = _sources(
+        engine, (f"http://broken.test:{port}/feeds/central-asia.xml", "feed"),
+        (site.url("/sitemaps/news.xml"), "sitemap"),
+    )  # fmt: skip
+    done: list[run.RunReport] = []
+    with Fetcher(timeout=2.0, allow_private=True, delay=0, retries=0, resolver=broken) as f:
+        worker = threading.Thread(
+            target=lambda: done.append(run.collect(engine, profile, sources, f)), daemon=True
+        )
+        worker.start()
+        worker.join(60)
+    assert done, "the round never ended"
+    (report,) = done
+    assert report.documents == 2  # the other source's pages
+    assert report.errors == [
+        f"http://broken.test:{port}/feeds/central-asia.xml: unexpected error: RuntimeError: "
+        "resolver bug"
+    ]

@@ -6,6 +6,7 @@ are real, to the test site on 127.0.0.1.
 
 from __future__ import annotations
 
+import socket
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -97,6 +98,17 @@ def test_allowed_network_lets_an_intranet_host_through(site):
     resolver = _resolver({"intranet.test": ["127.0.0.1"]})
     with Fetcher(delay=0, allowed_networks=("127.0.0.0/8",), resolver=resolver) as f:
         assert f.get(f"http://intranet.test:{port}{PAGE}").status == 200
+
+
+def test_a_name_the_system_cannot_resolve_is_a_fetch_error_naming_it():
+    # getaddrinfo raises gaierror (an OSError), which used to escape the fetcher untranslated.
+    async def offline(host: str, port: int) -> list[str]:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    with Fetcher(delay=0, resolver=offline, retries=0) as f, pytest.raises(FetchError) as info:
+        f.get("https://news.example/feed.xml")
+    assert info.value.source == "https://news.example/feed.xml"
+    assert "cannot resolve news.example: Name or service not known" in info.value.reason
 
 
 def test_unresolvable_name_is_a_fetch_error():

@@ -85,8 +85,12 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         try:
             addresses = [str(ipaddress.ip_address(host))]
         except ValueError:
-            with anyio.fail_after(timeout):
-                addresses = await self.resolver(host, port)
+            try:
+                with anyio.fail_after(timeout):
+                    addresses = await self.resolver(host, port)
+            except OSError as exc:  # getaddrinfo's gaierror: httpx knows only its own errors
+                reason = exc.strerror or str(exc) or type(exc).__name__
+                raise httpcore.ConnectError(f"cannot resolve {host}: {reason}") from exc
         if not addresses:
             raise httpcore.ConnectError(f"{host} did not resolve to any address")
         # Any refused address refuses the host: round-robin DNS could hand out the bad one later.

@@ -74,6 +74,10 @@ async def poll(
         except InputError as exc:
             outcome.error = exc.reason if exc.source == plan.url else str(exc)
             await emit(exc)
+        except Exception as exc:  # a bug, ours or a library's: this source fails, not the round
+            log.debug("%s failed unexpectedly", plan.url, exc_info=True)  # reported below
+            outcome.error = f"unexpected error: {type(exc).__name__}: {exc}"
+            await emit(InputError(plan.url, outcome.error))
         await emit(outcome)
 
     async def run_all() -> None:
