@@ -22,25 +22,11 @@ from mediadigest.cli.app import (
     settings_of,
 )
 from mediadigest.collect import opml
-from mediadigest.collect.fetch import Fetcher, FetchPolicy
 from mediadigest.config import Settings
 from mediadigest.model import Source
-from mediadigest.run.collect import Round, parse_interval
+from mediadigest.run.collect import Round, fetcher_for, parse_interval
 from mediadigest.write import compose
 from mediadigest.write.render import Format, render, to_dict
-
-
-def _fetcher(settings: Settings, timeout: float) -> Fetcher:
-    return Fetcher(
-        FetchPolicy(
-            timeout=timeout,
-            allow_private=settings.allow_private,
-            delay=settings.host_delay,
-            concurrency=settings.concurrency,
-            per_host=settings.per_host,
-            retries=settings.retries,
-        )
-    )
 
 
 def _sources(settings: Settings) -> tuple[sa.Engine, list[Source]]:
@@ -62,7 +48,7 @@ def _sources(settings: Settings) -> tuple[sa.Engine, list[Source]]:
 
 def _collect(settings: Settings, *, timeout: float) -> run.RunReport:
     engine, sources = _sources(settings)
-    with progress_bar() as bar, _fetcher(settings, timeout) as fetcher:
+    with progress_bar() as bar, fetcher_for(settings, timeout) as fetcher:
         task = bar.add_task("collecting", total=len(sources))
         return run.collect(
             engine, settings.profile, sources, fetcher, progress=lambda n: bar.advance(task, n)
@@ -111,7 +97,7 @@ def collect(
             f"round {done.number}: {done.report.summary()}{off}", highlight=False, soft_wrap=True
         )
 
-    with _fetcher(settings, timeout) as fetcher:
+    with fetcher_for(settings, timeout) as fetcher:
         try:
             run.watch(engine, settings.profile, load, fetcher, interval=interval,
                       rounds=rounds, on_round=show)  # fmt: skip

@@ -5,7 +5,7 @@ sources once and ``watch`` keeps doing so. See ``run.executors`` for in-process,
 and Dask execution.
 """
 
-from mediadigest.run.collect import collect, watch
+from mediadigest.run.collect import collect, fetcher_for, watch
 from mediadigest.run.executors import executor_for
 from mediadigest.run.ingest import SHARD_SIZE, Options, ingest
 from mediadigest.run.writer import Analysed, RunReport, analyse_batch, store_analysed
@@ -18,6 +18,7 @@ __all__ = [
     "analyse_batch",
     "collect",
     "executor_for",
+    "fetcher_for",
     "ingest",
     "store_analysed",
     "watch",

@@ -8,6 +8,7 @@ validators and backoff. A source that keeps failing is left alone for longer and
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -18,8 +19,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from mediadigest import store
-from mediadigest.collect.fetch import Fetcher
+from mediadigest.collect.fetch import Fetcher, FetchPolicy
 from mediadigest.collect.poll import Outcome, SourcePlan, poll
+from mediadigest.config import Settings
 from mediadigest.errors import InputError
 from mediadigest.model import Document, Source
 from mediadigest.profile import Profile
@@ -31,6 +33,19 @@ log = logging.getLogger(__name__)
 
 DEFAULT_INTERVAL = timedelta(hours=1)  # how often a plain `collect` is assumed to run (cron)
 Progress = Callable[[int], None]
+
+
+def fetcher_for(settings: Settings, timeout: float | None = None) -> Fetcher:
+    """A fetcher with the settings' politeness limits (the CLI's and the web app's);
+    ``timeout`` None keeps the policy's default."""
+    policy = FetchPolicy(
+        allow_private=settings.allow_private,
+        delay=settings.host_delay,
+        concurrency=settings.concurrency,
+        per_host=settings.per_host,
+        retries=settings.retries,
+    )
+    return Fetcher(policy if timeout is None else dataclasses.replace(policy, timeout=timeout))
 
 
 @dataclass(slots=True)

@@ -6,7 +6,6 @@ its last report. "Collect now" on the sources page wakes it early.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import threading
 from collections.abc import Callable
@@ -16,7 +15,6 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from mediadigest import run, store
-from mediadigest.collect.fetch import Fetcher, FetchPolicy
 from mediadigest.config import Settings
 from mediadigest.model import Source
 
@@ -31,29 +29,13 @@ class LastRun:
     errors: int = 0
 
 
-def fetcher_for(settings: Settings) -> Fetcher:
-    """A fetcher with the settings' politeness limits, as the CLI's `collect` makes one."""
-    fields = {f.name for f in dataclasses.fields(FetchPolicy)}
-    wanted = {
-        "allow_private": "allow_private",
-        "delay": "host_delay",
-        "concurrency": "concurrency",
-        "per_host": "per_host",
-        "retries": "retries",
-    }
-    changes = {
-        k: getattr(settings, v) for k, v in wanted.items() if k in fields and hasattr(settings, v)
-    }
-    return Fetcher(FetchPolicy(**changes))
-
-
 def collect_once(engine: sa.Engine, settings: Settings, every: timedelta | None) -> run.RunReport:
     """Fetch every stored source once (the scheduled job); sources are re-read each time."""
     with engine.connect() as conn:
         rows = store.list_sources(conn)
     sources = [Source(r["url"], r["kind"], r["title"], r["id"]) for r in rows]
     options = {"interval": every} if every is not None else {}
-    with fetcher_for(settings) as fetcher:
+    with run.fetcher_for(settings) as fetcher:
         return run.collect(engine, settings.profile, sources, fetcher, **options)
 
 
