@@ -212,3 +212,29 @@ def test_python_dash_m_runs_the_cli_and_maps_our_errors_to_exit_1(tmp_path: Path
                          capture_output=True, text=True, check=False)  # fmt: skip
     assert bad.returncode == 1
     assert "nope.yaml" in bad.stderr and "Traceback" not in bad.stderr
+
+
+# Modules of seconds' import between them that the quick commands need none of.
+_PIPELINE_MODULES = {"sklearn", "scipy", "trafilatura", "numpy", "alembic", "httpx", "docx"}
+
+
+def _imported(*args: str) -> set[str]:
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "mediadigest", *args],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    return {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines() if "|" in line}
+
+
+def test_help_and_the_quick_commands_do_not_import_the_pipeline(tmp_path: Path):
+    db = f"sqlite:///{tmp_path}/s.db"
+    assert _imported("--help") & _PIPELINE_MODULES == set()
+    _imported("--db", db, "sources", "add", "https://example.org/feed.xml")  # creates the store
+    for command in (["sources", "list"], ["articles"], ["search", "wind"], ["feed"]):
+        assert _imported("--db", db, *command) & _PIPELINE_MODULES == set(), command
+    assert "sklearn" in _imported("--db", db, "stories")  # and the others still work
+
+
+def test_the_cli_default_digest_size_is_the_writers():
+    from mediadigest.cli import digest as digest_cmd
+    from mediadigest.write import compose
+
+    assert digest_cmd.DIGEST_SIZE == compose.DEFAULT_SIZE

@@ -55,6 +55,22 @@ def test_migrations_create_exactly_the_schema_the_code_queries(engine):
         assert {i.name for i in table.indexes} <= indexes, name
 
 
+def test_the_head_the_store_opens_without_alembic_is_alembics_head(empty_url):
+    engine = store.open_store(empty_url)
+    assert store.check(engine)[1] == store_engine.HEAD
+    engine.dispose()
+
+
+def test_a_store_behind_the_newest_revision_is_upgraded_when_opened(empty_url):
+    engine = store.create_engine(empty_url)
+    with engine.begin() as conn:
+        command.upgrade(store_engine._alembic_config(conn), "0007")
+    engine.dispose()
+    engine = store.open_store(empty_url)
+    assert store.check(engine) == (store_engine.HEAD, store_engine.HEAD)
+    engine.dispose()
+
+
 def test_a_store_behind_the_newest_revision_fails_the_check(empty_url):
     engine = store.create_engine(empty_url)
     with engine.begin() as conn:

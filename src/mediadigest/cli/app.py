@@ -7,14 +7,16 @@ import os
 import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from mediadigest import run
 from mediadigest.config import Settings, load_settings
+
+if TYPE_CHECKING:
+    from mediadigest import run
 
 app = typer.Typer(
     help="Monitor what the world's media write about one country; write a weekly digest.",

@@ -1,15 +1,19 @@
-"""`mediadigest collect`, `ingest` and `run`: getting articles into the store."""
+"""`mediadigest collect`, `ingest` and `run`: getting articles into the store.
+
+The commands import the pipeline when they run, not when the CLI starts: its modules (numpy,
+trafilatura, scikit-learn) take seconds to import, which ``--help`` and the quick commands
+should not pay.
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import sqlalchemy as sa
 import typer
 
-from mediadigest import run, store
+from mediadigest import store
 from mediadigest.cli.app import (
     Since,
     Until,
@@ -21,16 +25,20 @@ from mediadigest.cli.app import (
     progress_bar,
     settings_of,
 )
-from mediadigest.collect import opml
 from mediadigest.config import Settings
 from mediadigest.model import Source
-from mediadigest.run.collect import Round, fetcher_for, parse_interval
-from mediadigest.write import compose
-from mediadigest.write.render import Format, render, to_dict
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
+    from mediadigest import run
+    from mediadigest.run.collect import Round
 
 
 def _sources(settings: Settings) -> tuple[sa.Engine, list[Source]]:
     """The store and its sources; an empty store gets the default sources first."""
+    from mediadigest.collect import opml
+
     engine = store.open_store(settings.db)
     with engine.begin() as conn:
         rows = store.list_sources(conn)
@@ -47,6 +55,9 @@ def _sources(settings: Settings) -> tuple[sa.Engine, list[Source]]:
 
 
 def _collect(settings: Settings, *, timeout: float) -> run.RunReport:
+    from mediadigest import run
+    from mediadigest.run.collect import fetcher_for
+
     engine, sources = _sources(settings)
     with progress_bar() as bar, fetcher_for(settings, timeout) as fetcher:
         task = bar.add_task("collecting", total=len(sources))
@@ -56,6 +67,8 @@ def _collect(settings: Settings, *, timeout: float) -> run.RunReport:
 
 
 def _interval(value: str | None) -> timedelta | None:
+    from mediadigest.run.collect import parse_interval
+
     if value is None:
         return None
     try:
@@ -96,6 +109,9 @@ def collect(
         err.print(
             f"round {done.number}: {done.report.summary()}{off}", highlight=False, soft_wrap=True
         )
+
+    from mediadigest import run
+    from mediadigest.run.collect import fetcher_for
 
     with fetcher_for(settings, timeout) as fetcher:
         try:
@@ -141,6 +157,8 @@ def ingest(
 
     WARC archives keep only relevant articles; other files keep every article.
     """
+    from mediadigest import run
+
     settings = settings_of(ctx)
     engine = store.open_store(settings.db)
     with progress_bar() as bar:
@@ -179,6 +197,9 @@ def run_cmd(
     timeout: Annotated[float, typer.Option(help="Seconds before a fetch gives up.")] = 20.0,
 ) -> None:
     """The main job: collect from the sources, analyse, and print this week's digest."""
+    from mediadigest.write import compose
+    from mediadigest.write.render import Format, render, to_dict
+
     settings = settings_of(ctx)
     report = _collect(settings, timeout=timeout)
     first, last = period(since, until, week)

@@ -1,4 +1,7 @@
-"""`mediadigest digest`, `publish`, `feed` and `stories`: from stored articles to a digest."""
+"""`mediadigest digest`, `publish`, `feed` and `stories`: from stored articles to a digest.
+
+Like ``cli.collect``, the commands import the pipeline when they run.
+"""
 
 from __future__ import annotations
 
@@ -8,19 +11,21 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import sqlalchemy as sa
 import typer
 from rich.table import Table
 
-from mediadigest import store, stories
+from mediadigest import store
 from mediadigest.cli.app import Since, Until, Week, err, out, period, settings_of, stories_app
 from mediadigest.stories import persist as story_store
-from mediadigest.stories import rank as story_rank
-from mediadigest.write import compose
-from mediadigest.write.llm import LLMConfig
-from mediadigest.write.render import Format, from_dict, render, to_atom, to_dict, write_file
+from mediadigest.write.render import Format
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
+# compose.DEFAULT_SIZE, which a test holds this to (compose imports the whole pipeline).
+DIGEST_SIZE = 10
 
 
 class Writer(StrEnum):
@@ -40,9 +45,13 @@ def digest(
         Writer, typer.Option(help="extractive, or llm (MEDIADIGEST_LLM_URL, _MODEL, _KEY).")
     ] = Writer.extractive,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to a file.")] = None,
-    size: Annotated[int, typer.Option(help="At most this many items.")] = compose.DEFAULT_SIZE,
+    size: Annotated[int, typer.Option(help="At most this many items.")] = DIGEST_SIZE,
 ) -> None:
     """Write the digest for a period from what is stored."""
+    from mediadigest.write import compose
+    from mediadigest.write.llm import LLMConfig
+    from mediadigest.write.render import render, to_dict, write_file
+
     settings = settings_of(ctx)
     first, last = period(since, until, week)
     if fmt.binary and output is None:
@@ -66,9 +75,12 @@ def publish(
     since: Since = None,
     until: Until = None,
     week: Week = None,
-    size: Annotated[int, typer.Option(help="At most this many items.")] = compose.DEFAULT_SIZE,
+    size: Annotated[int, typer.Option(help="At most this many items.")] = DIGEST_SIZE,
 ) -> None:
     """Publish the period's digest as its next version (the Atom feed lists published digests)."""
+    from mediadigest.write import compose
+    from mediadigest.write.render import to_dict
+
     settings = settings_of(ctx)
     first, last = period(since, until, week)
     with store.open_store(settings.db).begin() as conn:
@@ -81,6 +93,8 @@ def feed(
     ctx: typer.Context, limit: Annotated[int, typer.Option(help="Newest N published digests.")] = 20
 ) -> None:
     """Print the Atom feed of published digests."""
+    from mediadigest.write.render import from_dict, to_atom
+
     settings = settings_of(ctx)
     with store.open_store(settings.db).connect() as conn:
         rows = story_store.published(conn, settings.profile.name, limit=limit)
@@ -102,6 +116,9 @@ def stories_list(
     """List the period's stories, best first, with their articles and why each ranks there."""
     if ctx.invoked_subcommand is not None:
         return
+    from mediadigest import stories
+    from mediadigest.stories import rank as story_rank
+
     settings = settings_of(ctx)
     first, last = period(since, until, week)
     engine = store.open_store(settings.db)

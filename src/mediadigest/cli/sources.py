@@ -11,8 +11,6 @@ from rich.table import Table
 
 from mediadigest import store
 from mediadigest.cli.app import err, out, settings_of, sources_app
-from mediadigest.collect import opml, sitemaps
-from mediadigest.collect.poll import KINDS
 from mediadigest.errors import MediadigestError
 from mediadigest.model import Source
 from mediadigest.store import collect_state
@@ -31,8 +29,7 @@ def sources_add(
     ] = "feed",
 ) -> None:
     """Add feeds, sitemaps, URL lists or pages to collect from."""
-    if kind not in KINDS:
-        raise typer.BadParameter(f"{kind!r} is not one of {', '.join(KINDS)}", param_hint="--kind")
+    _check_kind(kind)
     engine = store.open_store(settings_of(ctx).db)
     with engine.begin() as conn:
         for url in urls:
@@ -47,15 +44,18 @@ def sources_import(
     kind: Annotated[str, typer.Option(help="Kind of the sources of a URL list.")] = "feed",
 ) -> None:
     """Add every source of an OPML file, or every URL of a URL list (one a line)."""
-    if kind not in KINDS:
-        raise typer.BadParameter(f"{kind!r} is not one of {', '.join(KINDS)}", param_hint="--kind")
+    _check_kind(kind)
     try:
         body = path.read_bytes()
     except OSError as exc:
         raise MediadigestError(f"{path}: {exc.strerror}") from exc
     if body.lstrip().startswith(b"<") or path.suffix.lower() in (".opml", ".xml"):
+        from mediadigest.collect import opml
+
         found = opml.parse_opml(body, str(path))
     else:
+        from mediadigest.collect import sitemaps
+
         found = [Source(url, kind) for url in sitemaps.parse_url_list(body, str(path))]
     engine = store.open_store(settings_of(ctx).db)
     with engine.begin() as conn:
@@ -69,6 +69,8 @@ def sources_export(ctx: typer.Context) -> None:
     engine = store.open_store(settings_of(ctx).db)
     with engine.connect() as conn:
         rows = store.list_sources(conn)
+    from mediadigest.collect import opml
+
     out.print(opml.to_opml(Source(r["url"], r["kind"], r["title"]) for r in rows), end="")
 
 
@@ -105,6 +107,13 @@ def sources_remove(ctx: typer.Context, urls: list[str]) -> None:
         err.print(f"[red]error:[/] {url}: no such source", highlight=False)
     if missing:
         raise typer.Exit(1)
+
+
+def _check_kind(kind: str) -> None:
+    from mediadigest.collect.poll import KINDS  # the fetcher and its HTTP stack: imported late
+
+    if kind not in KINDS:
+        raise typer.BadParameter(f"{kind!r} is not one of {', '.join(KINDS)}", param_hint="--kind")
 
 
 def _when(value: datetime | None) -> str:

@@ -5,16 +5,21 @@ from __future__ import annotations
 import logging
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 
 from mediadigest.errors import StoreError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 log = logging.getLogger(__name__)
+
+# The newest migration. A store already there opens without Alembic, whose migration
+# environment imports every module that owns tables (the stories' pull in scikit-learn): a
+# second or more of start-up for every command. A test holds this to Alembic's own head.
+HEAD = "0008"
 
 MMAP_SIZE = 4 * 1024**3  # address space, not memory: the OS keeps what is read in its cache
 
@@ -60,6 +65,8 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
 
 
 def _alembic_config(connection: sa.Connection) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(resources.files("mediadigest.store") / "migrations"))
     cfg.attributes["connection"] = connection
@@ -68,6 +75,8 @@ def _alembic_config(connection: sa.Connection) -> Config:
 
 def migrate(engine: sa.Engine) -> None:
     """Bring the schema to the newest revision (creates it on an empty database)."""
+    from alembic import command
+
     try:
         with engine.begin() as conn:
             command.upgrade(_alembic_config(conn), "head")
@@ -77,6 +86,9 @@ def migrate(engine: sa.Engine) -> None:
 
 def check(engine: sa.Engine) -> tuple[str | None, str]:
     """(current revision, newest revision) of the store's schema."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     with engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_revision()
         head = ScriptDirectory.from_config(_alembic_config(conn)).get_current_head()
@@ -98,5 +110,16 @@ def optimize(engine: sa.Engine) -> None:
 def open_store(url: str) -> sa.Engine:
     """Open (and create or upgrade) the store at ``url``."""
     engine = create_engine(url)
-    migrate(engine)
+    if _revision(engine) != HEAD:
+        migrate(engine)
     return engine
+
+
+def _revision(engine: sa.Engine) -> str | None:
+    """The store's schema revision as recorded, or None where there is none (yet) to read:
+    a new store, or one that cannot be opened (``migrate`` then says why)."""
+    try:
+        with engine.connect() as conn:
+            return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    except sa.exc.DBAPIError:
+        return None

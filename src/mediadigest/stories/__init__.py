@@ -1,5 +1,20 @@
 """Stories: copies collapsed, reports of one event grouped, ranked and selected for the digest."""
 
-from mediadigest.stories.grouping import UpdateReport, for_period, story_to_dict, update
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mediadigest.stories.grouping import UpdateReport, for_period, story_to_dict, update
 
 __all__ = ["UpdateReport", "for_period", "story_to_dict", "update"]
+
+
+def __getattr__(name: str) -> Any:
+    # Grouping imports scikit-learn (about a second); the store's story tables and the
+    # editors' decisions (``stories.persist``) do not need it.
+    if name in __all__:
+        from mediadigest.stories import grouping
+
+        return getattr(grouping, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

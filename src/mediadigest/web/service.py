@@ -8,13 +8,14 @@ import sqlalchemy as sa
 
 from mediadigest import store
 from mediadigest.config import Settings
-from mediadigest.run.collect import parse_interval
 from mediadigest.web import auth, persist
 from mediadigest.web.persist import Role, User
 
 
 def parse_every(text: str) -> timedelta | None:
     """``serve --collect-every``: ``30m``, ``1h``, ``1h30m``; ``0`` or ``off``: no schedule."""
+    from mediadigest.run.collect import parse_interval  # the pipeline: `users` need none of it
+
     if text.strip().lower() in {"0", "off", "never", "none"}:
         return None
     every = parse_interval(text)

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import io
 
-from docx import Document as WordDocument
-from docx.shared import Pt, RGBColor
-
 from mediadigest.model import Digest
 from mediadigest.write.render.markdown import item_paragraphs, title
 
 
 def to_docx(digest: Digest) -> bytes:
     """The digest as a .docx file's bytes (Word's built-in styles, so it restyles cleanly)."""
+    from docx import Document as WordDocument  # python-docx: a fifth of a second to import
+    from docx.shared import Pt, RGBColor
+
     doc = WordDocument()
     doc.core_properties.title = title(digest)
     doc.core_properties.author = "mediadigest"
