@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import warnings
 
 import dask
 import pytest
+from distributed import LocalCluster
 
 from mediadigest import run, store
 from mediadigest.errors import ConfigError
 from mediadigest.profile import load_profile
+from mediadigest.run import executors
 from mediadigest.run.executors import InlineExecutor, executor_for
 from test_ingest_archives import snapshot
 from warc_files import FIXTURES, mixed_pages, write_warc
@@ -88,6 +91,40 @@ def test_a_scheduler_without_dask_installed_says_how_to_install_it(monkeypatch):
         executor_for(None, "tcp://127.0.0.1:8786"),
     ):
         pass
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.parametrize("address", ["nonsense", "tcp://127.0.0.1:{port}"])
+def test_a_scheduler_that_cannot_be_reached_is_an_error_naming_it(monkeypatch, address):
+    monkeypatch.setattr(executors, "SCHEDULER_TIMEOUT_S", 1.0)
+    address = address.format(port=_free_port())  # nobody listens there
+    with (
+        pytest.raises(ConfigError, match=f"--scheduler {address}: cannot reach it"),
+        executor_for(None, address),
+    ):
+        pass
+
+
+def test_a_cluster_without_workers_is_an_error_saying_so(monkeypatch):
+    monkeypatch.setattr(executors, "SCHEDULER_TIMEOUT_S", 1.0)
+    with LocalCluster(
+        n_workers=0, threads_per_worker=1, processes=False, dashboard_address=None,
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+    ) as cluster:  # fmt: skip
+        with (
+            pytest.raises(ConfigError, match="no worker joined in 1 s"),
+            executor_for(None, cluster.scheduler_address),
+        ):
+            pass
+        cluster.scale(1)  # and once one is there, the cluster is used
+        cluster.wait_for_workers(1)
+        with executor_for(None, cluster.scheduler_address) as (executor, _, slots):
+            assert slots == 1 and executor.submit(sum, [1, 2]).result() == 3
 
 
 def _count_uses(profile):

@@ -19,6 +19,7 @@ submission order to the single writer, with a bounded number of tasks in flight.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import pickle
@@ -44,6 +45,8 @@ LOCAL_CLUSTER_CONFIG = {
     "distributed.admin.tick.interval": "1s",
     "distributed.admin.system-monitor.interval": "5s",
 }
+# How long ``--scheduler`` waits to reach its scheduler, then for a worker to be there.
+SCHEDULER_TIMEOUT_S = 10.0
 
 
 class InlineExecutor(Executor):
@@ -151,7 +154,7 @@ def _dask(
     logging.getLogger("distributed").setLevel(logging.INFO if chatty else logging.WARNING)
     with contextlib.ExitStack() as stack:
         if scheduler:
-            client = stack.enter_context(Client(scheduler, timeout="10s"))
+            client = stack.enter_context(_client(Client, scheduler))
         else:
             # Dask starts workers with MALLOC_TRIM_THRESHOLD_ set, which turns off glibc's
             # adaptive mmap threshold: every buffer over 128 KiB (a page, an inflated record)
@@ -178,6 +181,35 @@ def _dask(
             return client.scatter(obj, broadcast=True, hash=False)
 
         yield client.get_executor(), share, slots
+
+
+def _client(client_class: Any, scheduler: str) -> Any:
+    """A client of an existing cluster with a worker to run on, or a ConfigError saying why not
+    (Dask's own errors came out as a traceback; a cluster with no workers failed later)."""
+    from distributed.comm import resolve_address
+
+    try:
+        resolve_address(scheduler)  # a typo fails here, before a client starts its threads
+        client = client_class(scheduler, timeout=f"{SCHEDULER_TIMEOUT_S}s")
+    except (OSError, ValueError) as exc:  # no such address, or nobody there
+        reason = str(exc)
+    else:
+        reason = ""
+    if reason:
+        # A client that failed to start keeps its event loop until the garbage collector
+        # finalises it, at any later allocation: inside another client's start (both take one
+        # lock) that deadlocked the new client (seen in the tests, after a bad address).
+        gc.collect()
+        raise ConfigError(f"--scheduler {scheduler}: cannot reach it ({reason})")
+    try:
+        client.wait_for_workers(1, timeout=SCHEDULER_TIMEOUT_S)
+    except TimeoutError as exc:
+        client.close()
+        raise ConfigError(
+            f"--scheduler {scheduler}: no worker joined in {SCHEDULER_TIMEOUT_S:g} s "
+            f"(start some with `dask worker {scheduler}`)"
+        ) from exc
+    return client
 
 
 def ordered_map(
