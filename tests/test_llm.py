@@ -7,6 +7,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -33,11 +34,14 @@ class _Chat(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         self.server.requests.append((self.path, dict(self.headers), body))
-        mode = self.server.mode
+        mode = self.server.after.get(len(self.server.requests), self.server.mode)
         if mode == "slow":
             time.sleep(1.0)
         if mode == "error":
             self._send(500, b'{"error": "overloaded"}')
+            return
+        if mode == "unauthorised":
+            self._send(401, b'{"error": "invalid api key"}')
             return
         answers = {
             "grounded": "Kazatomprom expects to produce about 10 percent less uranium in 2026. "
@@ -67,6 +71,7 @@ class _Server(ThreadingHTTPServer):
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Chat)
         self.mode = "grounded"
+        self.after: dict[int, str] = {}  # the mode of the nth request, where not ``mode``
         self.requests: list = []
 
 
@@ -155,6 +160,36 @@ def test_a_timeout_falls_back_to_the_extractive_text(chat: _Server):
     out = rewrite(digest, arts, _config(chat, timeout=0.2))
     assert out.items[0].summary == [SOURCE]
     assert "Timeout" in out.notes[0]
+
+
+def _week(items: int) -> tuple[Digest, dict[int, Article]]:
+    digest, arts = _digest()
+    return replace(digest, items=digest.items * items), arts
+
+
+def test_an_endpoint_that_does_not_answer_is_asked_once_not_once_per_item(chat: _Server):
+    chat.mode = "slow"
+    digest, arts = _week(10)
+    started = time.monotonic()
+    out = rewrite(digest, arts, _config(chat, timeout=0.2))
+    assert time.monotonic() - started < 1.5  # one timeout, not eleven
+    assert len(chat.requests) == 1
+    assert [i.summary for i in out.items] == [[SOURCE]] * 10 and out.writer == "extractive"
+    assert out.notes == [
+        f"the LLM endpoint {_config(chat).url} failed (ReadTimeout: timed out); "
+        "every item and the intro keep the extractive text"
+    ]
+
+
+def test_a_refused_key_stops_the_rewrite_where_it_happened(chat: _Server):
+    digest, arts = _week(3)
+    chat.after = {2: "unauthorised"}  # the second request is refused, as a revoked key would be
+    out = rewrite(digest, arts, _config(chat))
+    assert len(chat.requests) == 2
+    assert out.items[0].summary[0].startswith("Kazatomprom expects")
+    assert out.items[1].summary == out.items[2].summary == [SOURCE]
+    assert "items 2 to 3 and the intro keep the extractive text" in out.notes[0]
+    assert "401" in out.notes[0]
 
 
 def test_grounding_names_what_the_sources_lack():

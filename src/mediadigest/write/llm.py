@@ -125,6 +125,15 @@ def _ask(client: httpx.Client, config: LLMConfig, prompt: str) -> str:
     return str(response.json()["choices"][0]["message"]["content"]).strip()
 
 
+def _endpoint_down(exc: Exception) -> bool:
+    """Errors every further request would meet too: no connection, no answer in time, a
+    refused key, a wrong URL or model. Asking again for each item multiplied the wait (ten
+    items of a hung endpoint: eleven timeouts) and the identical notes."""
+    if isinstance(exc, httpx.TransportError):
+        return True
+    return isinstance(exc, httpx.HTTPStatusError) and exc.response.status_code in {401, 403, 404}
+
+
 def _prompt(item: DigestItem) -> str:
     quote = f"\nQuote (locked, do not repeat): {item.quote.text}" if item.quote else ""
     evidence = "\n".join(f"- {s}" for s in item.summary)
@@ -143,6 +152,8 @@ def _rewrite_item(
     try:
         text = _ask(client, config, _prompt(item))
     except (httpx.HTTPError, KeyError, IndexError, TypeError, ValueError) as exc:
+        if _endpoint_down(exc):
+            raise
         return item, f"{type(exc).__name__}: {exc}"
     prose = [s.text for s in sentences(" ".join(text.split()))]
     if not prose:
@@ -161,20 +172,35 @@ def rewrite(
 ) -> Digest:
     """The digest with each item's summary rewritten where the rewrite is grounded."""
     items, notes, written = [], list(digest.notes), 0
+    intro, problem = digest.intro, None
     with httpx.Client(timeout=config.timeout, transport=transport) as client:
-        for n, item in enumerate(digest.items, 1):
-            ids = {int(e["article_id"]) for e in item.evidence if e.get("article_id")}
-            sources = [f"{a.title}\n{a.text}" for i in ids if (a := articles.get(i))]
-            new, problem = _rewrite_item(client, config, item, sources)
+        try:
+            for n, item in enumerate(digest.items, 1):
+                ids = {int(e["article_id"]) for e in item.evidence if e.get("article_id")}
+                sources = [f"{a.title}\n{a.text}" for i in ids if (a := articles.get(i))]
+                new, problem = _rewrite_item(client, config, item, sources)
+                if problem:
+                    notes.append(f"item {n}: kept the extractive text ({problem})")
+                    log.debug("llm writer, item %d: %s", n, problem)
+                elif new is not item:
+                    written += 1
+                items.append(new)
+            intro, problem = _rewrite_intro(client, config, digest, items, articles)
             if problem:
-                notes.append(f"item {n}: kept the extractive text ({problem})")
-                log.warning("llm writer, item %d: %s", n, problem)
-            elif new is not item:
-                written += 1
-            items.append(new)
-        intro, problem = _rewrite_intro(client, config, digest, items, articles)
-    if problem:
-        notes.append(f"intro: kept the extractive text ({problem})")
+                notes.append(f"intro: kept the extractive text ({problem})")
+        except httpx.HTTPError as exc:
+            done = len(items)
+            items.extend(digest.items[done:])
+            if done == len(items):
+                what = "the intro keeps"
+            elif done == 0:
+                what = "every item and the intro keep"
+            else:
+                what = f"items {done + 1} to {len(items)} and the intro keep"
+            notes.append(
+                f"the LLM endpoint {config.url} failed ({type(exc).__name__}: {exc}); "
+                f"{what} the extractive text"
+            )
     if written:
         notes.append(
             f"{written} item(s) rewritten by {config.model}; their evidence lists "
@@ -202,6 +228,8 @@ def _rewrite_intro(
     try:
         text = " ".join(_ask(client, config, prompt).split())
     except (httpx.HTTPError, KeyError, IndexError, TypeError, ValueError) as exc:
+        if _endpoint_down(exc):
+            raise
         return digest.intro, f"{type(exc).__name__}: {exc}"
     sources = [digest.intro, *(f"{a.title}\n{a.text}" for a in articles.values())]
     if not text:
