@@ -238,3 +238,26 @@ def test_the_cli_default_digest_size_is_the_writers():
     from mediadigest.write import compose
 
     assert digest_cmd.DIGEST_SIZE == compose.DEFAULT_SIZE
+
+
+def test_sources_add_refuses_what_is_not_a_web_address_and_adds_the_rest(cli: Cli):
+    bad = ["notaurl", "ftp://example.org/feed", "http://", "https://exa mple.org/"]
+    done = cli("sources", "add", *bad, "https://example.org/feed.xml", code=1)
+    for url in bad:
+        assert f"error: {url}: not an http(s) URL" in done.stderr
+    assert [s["url"] for s in cli.json("sources", "list", "--json")] == [
+        "https://example.org/feed.xml"
+    ]
+
+
+def test_sources_import_skips_opml_outlines_that_are_not_web_addresses(cli: Cli, tmp_path: Path):
+    opml = tmp_path / "feeds.opml"
+    opml.write_text(
+        '<opml version="2.0"><body>'
+        '<outline text="ok" xmlUrl="https://example.org/rss"/>'
+        '<outline text="bad" xmlUrl="javascript:alert(1)"/>'
+        "</body></opml>"
+    )
+    done = cli("sources", "import", str(opml), code=1)
+    assert "error: javascript:alert(1): not an http(s) URL" in done.stderr
+    assert [s["url"] for s in cli.json("sources", "list", "--json")] == ["https://example.org/rss"]

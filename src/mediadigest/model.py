@@ -6,6 +6,16 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
+from urllib.parse import urlsplit
+
+
+def is_web_url(url: str) -> bool:
+    """An http(s) URL with a host and no spaces: what a source's address must be."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return False
+    return parts.scheme in {"http", "https"} and bool(parts.hostname) and url.split() == [url]
 
 
 @dataclass(slots=True)

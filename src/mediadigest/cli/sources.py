@@ -7,12 +7,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from mediadigest import store
 from mediadigest.cli.app import err, out, settings_of, sources_app
 from mediadigest.errors import MediadigestError
-from mediadigest.model import Source
+from mediadigest.model import Source, is_web_url
 from mediadigest.store import collect_state
 
 
@@ -30,11 +31,14 @@ def sources_add(
 ) -> None:
     """Add feeds, sitemaps, URL lists or pages to collect from."""
     _check_kind(kind)
+    good = _web_urls(urls)
     engine = store.open_store(settings_of(ctx).db)
     with engine.begin() as conn:
-        for url in urls:
+        for url in good:
             _, added = store.add_source(conn, Source(url=url, kind=kind))
             err.print(f"{'added' if added else 'already present'}: {url}", highlight=False)
+    if len(good) < len(urls):
+        raise typer.Exit(1)
 
 
 @sources_app.command("import")
@@ -52,15 +56,19 @@ def sources_import(
     if body.lstrip().startswith(b"<") or path.suffix.lower() in (".opml", ".xml"):
         from mediadigest.collect import opml
 
-        found = opml.parse_opml(body, str(path))
+        listed = opml.parse_opml(body, str(path))
+        good = set(_web_urls([s.url for s in listed]))
+        found = [s for s in listed if s.url in good]
     else:
         from mediadigest.collect import sitemaps
 
-        found = [Source(url, kind) for url in sitemaps.parse_url_list(body, str(path))]
+        listed = found = [Source(url, kind) for url in sitemaps.parse_url_list(body, str(path))]
     engine = store.open_store(settings_of(ctx).db)
     with engine.begin() as conn:
         added = sum(store.add_source(conn, s)[1] for s in found)
     err.print(f"imported {added} new sources ({len(found) - added} already present) from {path}")
+    if len(found) < len(listed):
+        raise typer.Exit(1)
 
 
 @sources_app.command("export")
@@ -107,6 +115,14 @@ def sources_remove(ctx: typer.Context, urls: list[str]) -> None:
         err.print(f"[red]error:[/] {url}: no such source", highlight=False)
     if missing:
         raise typer.Exit(1)
+
+
+def _web_urls(urls: list[str]) -> list[str]:
+    """The http(s) URLs of ``urls``; each other one is reported on a line of its own."""
+    for url in urls:
+        if not is_web_url(url):
+            err.print(f"[red]error:[/] {escape(url)}: not an http(s) URL", highlight=False)
+    return [url for url in urls if is_web_url(url)]
 
 
 def _check_kind(kind: str) -> None:

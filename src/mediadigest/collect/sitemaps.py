@@ -14,10 +14,11 @@ import xml.etree.ElementTree as ET
 import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from mediadigest.collect.feeds import refuse_entity_declarations
 from mediadigest.errors import FormatError
+from mediadigest.model import is_web_url
 
 MAX_SITEMAP_BYTES = 50_000_000  # the sitemaps.org limit for one (uncompressed) sitemap
 _NS = {
@@ -154,8 +155,7 @@ def parse_url_list(body: bytes, source: str) -> list[str]:
         line = line.strip()
         if not line or line.startswith("#"):
             continue
-        parts = urlsplit(line)
-        if parts.scheme not in ("http", "https") or not parts.netloc or " " in line:
+        if not is_web_url(line):
             raise FormatError(f"{source}:{lineno}", f"not an http(s) URL: {line[:80]!r}")
         urls.append(line)
     return list(dict.fromkeys(urls))

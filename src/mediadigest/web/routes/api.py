@@ -10,13 +10,12 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from mediadigest import store
-from mediadigest.model import Source
+from mediadigest.model import Source, is_web_url
 from mediadigest.web import editions, persist, stories, versions
 from mediadigest.web.articles import Filters, find, get_article, themes_of
 from mediadigest.web.auth import need_token
 from mediadigest.web.persist import Role, User
 from mediadigest.web.routes import PathId
-from mediadigest.web.routes.sources import _valid_url
 
 router = APIRouter(prefix="/api", tags=["api"])
 Viewer = Annotated[User, Depends(need_token(Role.viewer))]
@@ -298,7 +297,7 @@ def sources(request: Request, user: Viewer) -> list[SourceOut]:
 
 @router.post("/sources", status_code=201)
 def add_source(request: Request, body: SourceIn, user: Editor) -> SourceOut:
-    if not _valid_url(body.url.strip()):
+    if not is_web_url(body.url.strip()):
         raise HTTPException(422, "url must be an http(s) URL")
     with request.app.state.web.engine.begin() as conn:
         source_id, added = store.add_source(conn, Source(body.url.strip(), str(body.kind)))

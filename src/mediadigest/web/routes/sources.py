@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
@@ -12,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from mediadigest import store
 from mediadigest.collect import opml
 from mediadigest.errors import InputError
-from mediadigest.model import Source
+from mediadigest.model import Source, is_web_url
 from mediadigest.store import schema as t
 from mediadigest.web import csrf, persist
 from mediadigest.web.auth import need
@@ -76,11 +75,6 @@ def sources(request: Request, user: Viewer) -> HTMLResponse:
     )
 
 
-def _valid_url(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in {"http", "https"} and bool(parts.netloc)
-
-
 @router.post("/sources/add")
 def add(
     request: Request,
@@ -89,7 +83,7 @@ def add(
     kind: Annotated[str, Form()] = "feed",
 ) -> Response:
     url = url.strip()
-    if not _valid_url(url) or kind not in KINDS:
+    if not is_web_url(url) or kind not in KINDS:
         return redirect(request, "/sources", f"Not an http(s) URL: {url}", "error")
     with request.app.state.web.engine.begin() as conn:
         _, added = store.add_source(conn, Source(url=url, kind=kind))
@@ -115,7 +109,7 @@ async def import_opml(request: Request, user: Editor, file: UploadFile) -> Respo
     if len(data) > MAX_OPML:
         return redirect(request, "/sources", "That OPML file is over 2 MB.", "error")
     try:
-        found = [s for s in opml.parse_opml(data, file.filename or "upload") if _valid_url(s.url)]
+        found = [s for s in opml.parse_opml(data, file.filename or "upload") if is_web_url(s.url)]
     except InputError as exc:
         return redirect(request, "/sources", str(exc), "error")
     with request.app.state.web.engine.begin() as conn:
