@@ -7,7 +7,8 @@ Routes (all GET):
                            ``{{BASE}}`` is replaced by the server's base URL
                            (``http://127.0.0.1:PORT``) so feeds link back to this server
 ``/status/<code>``         answers with that status and a one-line text body
-``/redirect/<n>/<path>``   a chain of ``n`` 302 redirects ending at ``/<path>``
+``/redirect/<n>/<path>``   a chain of ``n`` 302 redirects ending at ``/<path>`` (its query kept;
+                           ``?wait=S``: each redirect answers after S seconds)
 ``/slow?s=N``              sleeps N seconds (float), then answers 200 text
 ``/binary``                4 KiB of (seeded) random bytes, application/octet-stream
 ``/empty``                 200 with an empty body
@@ -129,7 +130,7 @@ class _Handler(BaseHTTPRequestHandler):
         if path.startswith("/status/"):
             self._status(path.removeprefix("/status/"))
         elif path.startswith("/redirect/"):
-            self._redirect(path.removeprefix("/redirect/"))
+            self._redirect(path.removeprefix("/redirect/"), parts.query)
         elif path == "/slow":
             time.sleep(float(query.get("s", ["1"])[0]))
             self._send(200, b"slow but here\n", "text/plain; charset=utf-8")
@@ -202,10 +203,13 @@ class _Handler(BaseHTTPRequestHandler):
         status = int(code) if code.isdigit() else 400
         self._send(status, f"status {status}\n".encode(), "text/plain; charset=utf-8")
 
-    def _redirect(self, rest: str) -> None:
+    def _redirect(self, rest: str, query: str) -> None:
         count, _, target = rest.partition("/")
         hops = int(count) if count.isdigit() else 0
         location = f"/redirect/{hops - 1}/{target}" if hops > 1 else f"/{target}"
+        if query:  # kept along the chain; ``wait=S`` holds each redirect S seconds
+            location += "?" + query
+            time.sleep(float(parse_qs(query).get("wait", ["0"])[0]))
         self.send_response(302)
         self.send_header("Location", location)
         self.send_header("Content-Length", "0")

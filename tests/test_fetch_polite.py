@@ -167,6 +167,33 @@ def test_host_delay_spaces_concurrent_requests(site):
     assert asyncio.run(fetch_three()) >= 0.25
 
 
+def test_waiting_for_the_host_does_not_count_against_the_timeout(site):
+    # Eight feeds of one host, 0.3 s apart: the last is sent after 2.1 s, beyond the 1 s
+    # timeout of each request; only the server's time counts against it.
+    async def fetch_eight() -> tuple[list[int], float]:
+        policy = FetchPolicy(allow_private=True, delay=0.3, per_host=1, timeout=1.0)
+        aio = AsyncFetcher(policy)
+        try:
+            start = time.monotonic()
+            got = await asyncio.gather(
+                *(aio.get(site.url(f"/feeds/atom.xml?w={i}")) for i in range(8))
+            )
+            return [r.status for r in got], time.monotonic() - start
+        finally:
+            await aio.aclose()
+
+    statuses, took = asyncio.run(fetch_eight())
+    assert statuses == [200] * 8 and took >= 2.0
+
+
+def test_a_redirect_chain_shares_one_timeout(site):
+    # Three hops of 0.3 s each: every one within the timeout of 0.7 s, the chain not.
+    with Fetcher(timeout=0.7, **LOCAL) as f:
+        assert f.get(site.url("/redirect/1/feeds/atom.xml?wait=0.3")).status == 200
+        with pytest.raises(FetchError, match="timed out"):
+            f.get(site.url("/redirect/3/feeds/atom.xml?wait=0.3"))
+
+
 def test_global_concurrency_limit_serialises_slow_requests(site):
     async def fetch(concurrency: int) -> float:
         policy = FetchPolicy(allow_private=True, delay=0, per_host=8, concurrency=concurrency)
