@@ -9,9 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mediadigest.collect.feeds import Feed, iter_feed, parse_feed
+from mediadigest.collect.feeds import Feed, parse_feed
 from mediadigest.collect.fetch import Fetcher
-from mediadigest.errors import FetchError, FormatError
+from mediadigest.collect.poll import Outcome, SourcePlan, poll
+from mediadigest.errors import FetchError, FormatError, InputError, RefusedError
 from mediadigest.model import Document
 
 
@@ -240,20 +241,30 @@ def test_parse_feed_raises_nothing_but_format_error_on_feed_like_fragments(body)
         assert entry.key
 
 
-# --- iter_feed ------------------------------------------------------------------------------
+# --- a feed's round (collect.poll, what `collect` runs) ---------------------------------------
+
+
+def iter_feed(fetcher: Fetcher, source_url: str, seen: set[str]) -> list[Document | InputError]:
+    """What one round of a feed source hands the driver, in the order it came."""
+    plan = SourcePlan(1, source_url, "feed", seen=set(seen))
+    events = fetcher.stream(poll(fetcher.aio, [plan]))
+    return [item for _, item in events if not isinstance(item, Outcome)]
+
+
+def _by_url(results: list) -> dict[str, Document]:
+    return {d.url: d for d in results if isinstance(d, Document)}
 
 
 def test_iter_feed_yields_a_document_per_item_with_hints(site, fetcher):
     source = site.url("/feeds/central-asia.xml")
-    docs = list(iter_feed(fetcher, source, seen=set()))
-    assert all(isinstance(d, Document) for d in docs)
-    assert [d.url for d in docs] == [
+    docs = _by_url(iter_feed(fetcher, source, seen=set()))
+    assert set(docs) == {
         site.url("/pages/steppe-wire/kazakhstan-wind.html"),
         site.url("/pages/steppe-wire/kazakhstan-water-ru.html"),
         site.url("/pages/steppe-wire/brazil-football.html"),
         site.url("/pages/steppe-wire/astana-cycling.html"),
-    ]
-    assert docs[0].hints == {
+    }
+    assert docs[site.url("/pages/steppe-wire/kazakhstan-wind.html")].hints == {
         "title": "Kazakhstan signs deal for 1 GW wind farm in Zhambyl region",
         "published": "2025-12-16T09:30:00+00:00",
         "author": "Aigerim Nurlanova",
@@ -265,8 +276,8 @@ def test_iter_feed_yields_a_document_per_item_with_hints(site, fetcher):
 
 def test_iter_feed_document_carries_page_bytes_type_and_fetch_time(site, fetcher):
     before = datetime.now(UTC)
-    doc = next(iter(iter_feed(fetcher, site.url("/feeds/atom.xml"), seen=set())))
-    assert isinstance(doc, Document)
+    docs = _by_url(iter_feed(fetcher, site.url("/feeds/atom.xml"), seen=set()))
+    doc = docs[site.url("/pages/caspian-ledger/kazakhstan-grain.html")]
     assert b"Kazakhstan's grain exports across the Caspian" in doc.body
     assert doc.content_type == "text/html; charset=utf-8"
     assert before <= doc.fetched_at <= datetime.now(UTC)
@@ -277,36 +288,36 @@ def test_iter_feed_skips_seen_keys_without_fetching_them(site, fetcher):
     cycling = "/pages/steppe-wire/astana-cycling.html"
     before = site.fetched(cycling)
     seen = {"steppe-wire-20251216-wind", "steppe-wire-20251220-cycling"}
-    docs = list(iter_feed(fetcher, source, seen))
-    assert [d.hints["item_key"] for d in docs] == [
-        "steppe-wire-20251217-water",
+    docs = iter_feed(fetcher, source, seen)
+    assert sorted(d.hints["item_key"] for d in docs) == [
         site.url("/pages/steppe-wire/brazil-football.html"),
+        "steppe-wire-20251217-water",
     ]
     assert site.fetched(cycling) == before
 
 
 def test_iter_feed_entry_without_link_becomes_a_text_document(site, fetcher):
-    docs = list(iter_feed(fetcher, site.url("/feeds/atom.xml"), seen=set()))
-    brief = docs[1]
-    assert isinstance(brief, Document)
-    assert brief.url == "tag:caspian-ledger.example,2025:brief-aktau-ferry"
+    docs = _by_url(iter_feed(fetcher, site.url("/feeds/atom.xml"), seen=set()))
+    brief = docs["tag:caspian-ledger.example,2025:brief-aktau-ferry"]
     assert brief.content_type == "text/plain; charset=utf-8"
     assert brief.body.decode().startswith("A second ro-ro ferry line between Aktau")
     assert brief.hints["title"] == "Brief: new ferry line links Aktau and Baku"
 
 
+BINARY = "application/octet-stream"
+
+
 def test_iter_feed_reports_broken_pages_and_continues(site):
     with Fetcher(timeout=0.3, allow_private=True, delay=0, retries=0) as fetcher:
-        results = list(iter_feed(fetcher, site.url("/feeds/broken-links.xml"), seen=set()))
-    assert [type(r) for r in results] == [FetchError, FetchError, FetchError, FormatError, Document]
-    assert [r.reason for r in results[:4]] == [
-        "HTTP 404 Not Found",
-        "HTTP 500 Internal Server Error",
-        "timed out after 0.3 s",
-        "not a web page (content type application/octet-stream)",
-    ]
-    assert results[0].source == site.url("/status/404")
-    assert results[4].hints["item_key"] == "broken-5-good"
+        results = iter_feed(fetcher, site.url("/feeds/broken-links.xml"), seen=set())
+    errors = {r.source: r for r in results if isinstance(r, InputError)}
+    assert {source: (type(e), e.reason) for source, e in errors.items()} == {
+        site.url("/status/404"): (RefusedError, "HTTP 404 Not Found"),
+        site.url("/status/500"): (FetchError, "HTTP 500 Internal Server Error"),
+        site.url("/slow?s=5"): (FetchError, "timed out after 0.3 s"),
+        site.url("/binary"): (FormatError, f"not a web page (content type {BINARY})"),
+    }
+    assert [d.hints["item_key"] for d in _by_url(results).values()] == ["broken-5-good"]
 
 
 def test_iter_feed_yields_one_error_when_the_feed_cannot_be_fetched(site, fetcher):

@@ -6,12 +6,13 @@ import threading
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from mediadigest import run, store
 from mediadigest.collect.fetch import Fetcher
 from mediadigest.model import Source
 from mediadigest.profile import load_profile
-from mediadigest.store import collect_state
+from mediadigest.store import collect_state, schema
 
 WIND = "/pages/steppe-wire/kazakhstan-wind.html"
 
@@ -153,3 +154,35 @@ def test_a_source_failing_unexpectedly_fails_alone_and_the_round_ends(site, engi
         f"http://broken.test:{port}/feeds/central-asia.xml: unexpected error: RuntimeError: "
         "resolver bug"
     ]
+
+
+def test_a_page_the_site_refuses_keeps_its_feed_summary_and_is_not_asked_again(
+    site, engine, profile, fetcher
+):
+    sources = _sources(engine, (site.url("/feeds/refused.xml"), "feed"))
+    report = run.collect(engine, profile, sources, fetcher)
+    assert sorted(report.errors) == [
+        f"{site.url('/status/410')}: HTTP 410 Gone",
+        f"{site.url('/status/500')}: HTTP 500 Internal Server Error",
+    ]
+    assert sorted(report.warnings) == [
+        f"{site.url('/binary')}: not a web page (content type application/octet-stream); "
+        "kept the feed's summary instead",
+        f"{site.url('/status/403')}: HTTP 403 Forbidden; kept the feed's summary instead",
+    ]
+    with engine.connect() as conn:
+        kept = {a.url: a for a in store.list_articles(conn, relevant_only=False)}
+    assert set(kept) == {site.url("/status/403"), site.url("/binary")}
+    paywalled = kept[site.url("/status/403")]
+    assert paywalled.title == "Kazakhstan holds its base rate at 16.5 percent"
+    assert paywalled.text.startswith("The National Bank of Kazakhstan kept its base rate")
+    assert paywalled.outlet == "Steppe Wire: refused" and paywalled.relevance.relevant
+    # Next round, the feed changed (no 304): what the site refused is not asked for again.
+    with engine.begin() as conn:
+        conn.execute(sa.update(schema.sources).values(etag=None, last_modified=None))
+    asked = {p: site.fetched(p) for p in ("/status/403", "/binary", "/status/410", "/status/500")}
+    again = run.collect(engine, profile, sources, fetcher)
+    assert again.warnings == [] and len(again.errors) == 2
+    assert {p: site.fetched(p) - n for p, n in asked.items()} == {
+        "/status/403": 0, "/binary": 0, "/status/410": 1, "/status/500": 1
+    }  # fmt: skip

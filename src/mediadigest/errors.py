@@ -3,6 +3,7 @@
 MediadigestError
  ├── InputError          bad input: a feed, page, file or line we cannot use (names it)
  │    ├── FetchError     the network said no: timeout, refused, 4xx/5xx, too large
+ │    │    └── RefusedError   the site will not give us this page: 4xx, robots.txt
  │    └── FormatError    the bytes are not what they claim: not XML, not JSON, unknown type
  ├── ProfileError        a country profile file is missing or invalid
  ├── StoreError          the database cannot be opened or migrated
@@ -31,6 +32,11 @@ class InputError(MediadigestError):
 
 class FetchError(InputError):
     """A network fetch failed (timeout, connection refused, HTTP error status, oversized body)."""
+
+
+class RefusedError(FetchError):
+    """The site answered, and will not give us the page: a 4xx status or robots.txt. Asking
+    again changes nothing; a feed entry keeps its own text instead (see ``collect.poll``)."""
 
 
 class FormatError(InputError):

@@ -7,7 +7,6 @@ import io
 import logging
 import re
 import xml.sax
-from collections.abc import Container, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -16,8 +15,8 @@ from urllib.parse import quote, urlsplit
 
 import feedparser
 
-from mediadigest.collect.fetch import Fetcher, Response
-from mediadigest.errors import FetchError, FormatError, InputError
+from mediadigest.collect.fetch import Response
+from mediadigest.errors import FormatError
 from mediadigest.model import Document
 
 log = logging.getLogger(__name__)
@@ -100,51 +99,6 @@ def parse_feed(body: bytes, url: str) -> Feed:
         entries=entries,
         warning=f"malformed feed ({problem})" if problem else None,
     )
-
-
-def iter_feed(
-    fetcher: Fetcher, source_url: str, seen: Container[str]
-) -> Iterator[Document | InputError]:
-    """Fetch a feed and yield a Document per new entry (or the error that stopped it).
-
-    A feed that cannot be fetched or parsed yields one error and stops. A page that fails
-    yields its error and the next entry is tried; the driver does not mark it seen, so it
-    is retried next run.
-    """
-    try:
-        feed = parse_feed(fetcher.get(source_url).content, source_url)
-    except InputError as exc:
-        yield exc
-        return
-    if feed.warning:
-        log.warning("feed %s: %s", source_url, feed.warning)
-    for entry in feed.entries:
-        if entry.key in seen:
-            continue
-        hints = entry_hints(entry, feed, source_url)
-        if entry.link:
-            yield _fetch_page(fetcher, entry.link, hints)
-        elif entry.summary:
-            yield Document(
-                url=entry_url(entry.key, source_url),
-                body=entry.summary.encode("utf-8"),
-                fetched_at=datetime.now(UTC),
-                content_type="text/plain; charset=utf-8",
-                hints=hints,
-            )
-        else:
-            log.warning("feed %s: entry %s has neither link nor summary", source_url, entry.key)
-
-
-def _fetch_page(fetcher: Fetcher, link: str, hints: dict[str, str]) -> Document | InputError:
-    try:
-        resp = fetcher.get(link)
-    except FetchError as exc:
-        return exc
-    ctype = (resp.content_type or "").split(";")[0].strip().lower()
-    if ctype and not ctype.startswith(PAGE_TYPES):
-        return FormatError(resp.url, f"not a web page (content type {ctype})")
-    return page_document(resp, hints)
 
 
 def page_document(resp: Response, hints: dict[str, str]) -> Document:

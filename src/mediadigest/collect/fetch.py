@@ -28,7 +28,7 @@ from mediadigest import USER_AGENT
 from mediadigest.collect.guard import GuardedBackend, PrivateAddressError, Resolver, networks
 from mediadigest.collect.loop import LoopThread
 from mediadigest.collect.robots import MAX_ROBOTS_BYTES, RobotsCache
-from mediadigest.errors import FetchError, FormatError
+from mediadigest.errors import FetchError, FormatError, RefusedError
 
 log = logging.getLogger(__name__)
 
@@ -240,7 +240,7 @@ class AsyncFetcher:
             raise FetchError(url, exc.reason) from exc
         if not allowed:
             where = "" if current == url else f" (redirected to {current})"
-            raise FetchError(url, f"disallowed by robots.txt{where}")
+            raise RefusedError(url, f"disallowed by robots.txt{where}")
 
     def _turn(self, url: str) -> _Turn:
         host = urlsplit(url).netloc.lower()
@@ -264,7 +264,7 @@ class AsyncFetcher:
         if status in RETRY_STATUSES:
             raise _Retry(FetchError(url, status_reason(resp)), retry_after(resp))
         if status >= 400:
-            raise FetchError(url, status_reason(resp))
+            raise (RefusedError if status < 500 else FetchError)(url, status_reason(resp))
         headers = dict(resp.headers.items())
         ctype = resp.headers.get("content-type")
         if status == 304:

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 from mediadigest.collect import feeds, sitemaps
 from mediadigest.collect.fetch import AsyncFetcher, Response
-from mediadigest.errors import FetchError, FormatError, InputError
+from mediadigest.errors import FetchError, FormatError, InputError, RefusedError
 from mediadigest.model import Document
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,27 @@ class Outcome:
     validators: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
 
-Item = Document | InputError | Outcome
+@dataclass(slots=True, frozen=True)
+class Notice:
+    """Something to tell the user that is not a failure: the item was kept."""
+
+    source: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.message}"
+
+
+@dataclass(slots=True, frozen=True)
+class PageJob:
+    """A page to fetch for a source, with what its source said of it."""
+
+    link: str
+    hints: dict[str, str]
+    fallback: str | None = None  # the feed entry's own text, kept if the site refuses the page
+
+
+Item = Document | InputError | Notice | Outcome
 Emit = Callable[[Item], Awaitable[None]]
 
 
@@ -106,7 +126,7 @@ async def _feed(
     for entry in new:
         hints = feeds.entry_hints(entry, feed, plan.url)
         if entry.link:
-            jobs.append((entry.link, hints))
+            jobs.append(PageJob(entry.link, hints, entry.summary))
         elif entry.summary:
             await emit(_text_document(feeds.entry_url(entry.key, plan.url), entry.summary, hints))
             outcome.items += 1
@@ -126,7 +146,7 @@ async def _sitemap(
         entries += await _child_sitemap(fetcher, plan, child.loc, emit, outcome)
     new = [e for e in entries if e.loc not in plan.seen]
     new.sort(key=lambda e: e.newest, reverse=True)  # newest news first
-    jobs = [(e.loc, e.hints(plan.url)) for e in new[:max_items]]
+    jobs = [PageJob(e.loc, e.hints(plan.url)) for e in new[:max_items]]
     outcome.items += await _pages(fetcher, jobs, emit)
 
 
@@ -153,7 +173,7 @@ async def _urllist(
     if resp is None:
         return
     urls = [u for u in sitemaps.parse_url_list(resp.content, plan.url) if u not in plan.seen]
-    jobs = [(u, {"source": plan.url, "item_key": u}) for u in urls[:max_items]]
+    jobs = [PageJob(u, {"source": plan.url, "item_key": u}) for u in urls[:max_items]]
     outcome.items += await _pages(fetcher, jobs, emit)
 
 
@@ -190,21 +210,34 @@ async def _source(
     return resp
 
 
-async def _pages(fetcher: AsyncFetcher, jobs: list[tuple[str, dict[str, str]]], emit: Emit) -> int:
-    """Fetch pages concurrently; emit each Document or error; return how many came."""
+async def _pages(fetcher: AsyncFetcher, jobs: list[PageJob], emit: Emit) -> int:
+    """Fetch pages concurrently; emit each Document or error; return how many came.
+
+    A page the site refuses (401, 403, 404, robots.txt) or that is no web page (a podcast's
+    audio) is not worth asking for again; a feed entry then keeps its own summary, which
+    the digest treats as a lead (paywalled outlets block robots but publish feeds). Before,
+    the entry was lost, and its page requested again every round.
+    """
     slots = asyncio.Semaphore(PAGES_IN_FLIGHT)
 
-    async def one(link: str, hints: dict[str, str]) -> int:
+    async def one(job: PageJob) -> int:
         async with slots:
             try:
-                resp = await fetcher.get(link, accept=PAGE_TYPES)
-            except (FetchError, FormatError) as exc:
+                resp = await fetcher.get(job.link, accept=PAGE_TYPES)
+            except (RefusedError, FormatError) as exc:
+                if not job.fallback:
+                    await emit(exc)
+                    return 0
+                await emit(Notice(job.link, f"{exc.reason}; kept the feed's summary instead"))
+                await emit(_text_document(job.link, job.fallback, job.hints))
+                return 1
+            except FetchError as exc:  # may work next round: the entry stays unseen till then
                 await emit(exc)
                 return 0
-        await emit(feeds.page_document(resp, hints))
+        await emit(feeds.page_document(resp, job.hints))
         return 1
 
-    return sum(await asyncio.gather(*(one(link, hints) for link, hints in jobs)))
+    return sum(await asyncio.gather(*(one(job) for job in jobs)))
 
 
 def _text_document(url: str, text: str, hints: dict[str, str]) -> Document:

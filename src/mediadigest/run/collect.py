@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from mediadigest import store
 from mediadigest.collect.fetch import Fetcher, FetchPolicy
-from mediadigest.collect.poll import Outcome, SourcePlan, poll
+from mediadigest.collect.poll import Notice, Outcome, SourcePlan, poll
 from mediadigest.config import Settings
 from mediadigest.errors import InputError
 from mediadigest.model import Document, Source
@@ -85,6 +85,8 @@ def collect(
                 progress(1)
         elif isinstance(item, InputError):
             report.error(item)
+        elif isinstance(item, Notice):
+            report.warnings.append(str(item))
         else:
             _store(engine, profile, source_id, item, report)
     return report
