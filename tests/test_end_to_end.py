@@ -164,6 +164,12 @@ def test_ingest_files_reports_bad_inputs_and_stores_the_rest(cli: Cli):
     assert all("Peru" not in a["title"] and "Chile" not in a["title"] for a in relevant)
 
 
+def test_ingesting_an_empty_folder_warns_that_it_is_empty(cli: Cli, tmp_path: Path):
+    (tmp_path / "drop").mkdir()
+    result = cli("ingest", str(tmp_path / "drop"))  # not a failure: a drop folder may be empty
+    assert f"warning: {tmp_path / 'drop'}: no files in this folder" in result.stderr
+
+
 def test_ingesting_twice_stores_nothing_twice(cli: Cli):
     cli("ingest", str(FIXTURE_FILES), code=1)
     first = cli.json("articles", "--json", "--all")

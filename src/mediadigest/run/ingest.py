@@ -160,17 +160,22 @@ def plan(
     """Tasks of pieces, in input order; inputs a checkpoint says are done are skipped."""
     batch: list[Piece] = []
     batch_bytes = 0
-    for item in files.walk(paths):
-        if isinstance(item, InputError):
-            report.error(item)
-            continue
-        for piece in _pieces(item, known, report, shard_size):
-            if batch and (batch_bytes + piece.end - piece.start > shard_size
-                          or len(batch) >= MAX_PIECES):  # fmt: skip
-                yield batch
-                batch, batch_bytes = [], 0
-            batch.append(piece)
-            batch_bytes += piece.end - piece.start
+    for path in paths:
+        empty = True
+        for item in files.walk([path]):
+            empty = False
+            if isinstance(item, InputError):
+                report.error(item)
+                continue
+            for piece in _pieces(item, known, report, shard_size):
+                if batch and (batch_bytes + piece.end - piece.start > shard_size
+                              or len(batch) >= MAX_PIECES):  # fmt: skip
+                    yield batch
+                    batch, batch_bytes = [], 0
+                batch.append(piece)
+                batch_bytes += piece.end - piece.start
+        if empty:  # a folder with no (visible) files: most likely not the one meant
+            report.warnings.append(f"{path}: no files in this folder")
     if batch:
         yield batch
 
