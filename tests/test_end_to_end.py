@@ -170,6 +170,12 @@ def test_ingesting_an_empty_folder_warns_that_it_is_empty(cli: Cli, tmp_path: Pa
     assert f"warning: {tmp_path / 'drop'}: no files in this folder" in result.stderr
 
 
+@pytest.mark.parametrize("query", ["", "the", "-", "  "])
+def test_a_search_with_no_words_to_search_for_is_a_usage_error(cli: Cli, query: str):
+    result = cli("search", query, code=2)
+    assert "has no words to search for" in result.stderr
+
+
 def test_ingesting_twice_stores_nothing_twice(cli: Cli):
     cli("ingest", str(FIXTURE_FILES), code=1)
     first = cli.json("articles", "--json", "--all")

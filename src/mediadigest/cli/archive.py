@@ -18,6 +18,7 @@ from mediadigest import store
 from mediadigest.cli.app import db_app, err, out, settings_of
 from mediadigest.errors import MediadigestError
 from mediadigest.model import Article
+from mediadigest.store.search import parse_query
 
 
 def article_to_dict(art: Article) -> dict[str, Any]:
@@ -95,6 +96,11 @@ def search_cmd(
     limit: Annotated[int, typer.Option(help="At most this many.")] = 20,
 ) -> None:
     """Search the stored articles' text, best matches first (title over lead over body)."""
+    if not parse_query(query).groups:  # "", "the", "-": an empty table said nothing of why
+        raise typer.BadParameter(
+            f"{query!r} has no words to search for (common words like 'the' are left out)",
+            param_hint="QUERY",
+        )
     engine = store.open_store(settings_of(ctx).db)
     with engine.connect() as conn:
         hits = store.search(
