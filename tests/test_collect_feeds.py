@@ -364,3 +364,21 @@ def test_html_summary_paragraphs_become_lines():
         <description>&lt;p&gt;One.&lt;/p&gt;&lt;p&gt;Two &lt;i&gt;words&lt;/i&gt;.&lt;/p&gt;
         </description></item></channel></rss>"""
     assert parse_feed(body, "http://example.org/rss").entries[0].summary == "One.\nTwo words."
+
+
+def test_an_entry_carries_its_full_text_where_the_feed_has_one():
+    atom = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><id>urn:t</id>
+  <updated>2025-12-15T10:00:00Z</updated>
+  <entry><title>Full</title><id>urn:1</id><updated>2025-12-15T10:00:00Z</updated>
+    <link href="https://example.org/full"/>
+    <summary>Short.</summary>
+    <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">
+      <p>First paragraph.</p><p>Second <b>one</b>.</p></div></content>
+  </entry>
+  <entry><title>Brief</title><id>urn:2</id><updated>2025-12-15T10:00:00Z</updated>
+    <link href="https://example.org/brief"/><summary>Only a summary.</summary></entry>
+</feed>"""
+    full, brief = parse_feed(atom, "https://example.org/atom").entries
+    assert full.content == "First paragraph.\nSecond one." and full.text == full.content
+    assert brief.content is None and brief.text == "Only a summary."

@@ -167,12 +167,18 @@ def test_a_page_the_site_refuses_keeps_its_feed_summary_and_is_not_asked_again(
     ]
     assert sorted(report.warnings) == [
         f"{site.url('/binary')}: not a web page (content type application/octet-stream); "
-        "kept the feed's summary instead",
-        f"{site.url('/status/403')}: HTTP 403 Forbidden; kept the feed's summary instead",
+        "kept the feed's text instead",
+        f"{site.url('/status/401')}: HTTP 401 Unauthorized; kept the feed's text instead",
+        f"{site.url('/status/403')}: HTTP 403 Forbidden; kept the feed's text instead",
     ]
     with engine.connect() as conn:
         kept = {a.url: a for a in store.list_articles(conn, relevant_only=False)}
-    assert set(kept) == {site.url("/status/403"), site.url("/binary")}
+    assert set(kept) == {site.url(p) for p in ("/status/403", "/binary", "/status/401")}
+    assert kept[site.url("/status/401")].text == (  # the full text, not the summary
+        "Kazakhstan opened a second rail crossing to China at Bakhty on Monday.\n"
+        "The line is expected to carry up to 20 million tonnes of freight a year.\n"
+        "“Every new crossing takes pressure off the old ones,” a railway official said."
+    )
     paywalled = kept[site.url("/status/403")]
     assert paywalled.title == "Kazakhstan holds its base rate at 16.5 percent"
     assert paywalled.text.startswith("The National Bank of Kazakhstan kept its base rate")
@@ -180,9 +186,10 @@ def test_a_page_the_site_refuses_keeps_its_feed_summary_and_is_not_asked_again(
     # Next round, the feed changed (no 304): what the site refused is not asked for again.
     with engine.begin() as conn:
         conn.execute(sa.update(schema.sources).values(etag=None, last_modified=None))
-    asked = {p: site.fetched(p) for p in ("/status/403", "/binary", "/status/410", "/status/500")}
+    paths = ("/status/403", "/status/401", "/binary", "/status/410", "/status/500")
+    asked = {p: site.fetched(p) for p in paths}
     again = run.collect(engine, profile, sources, fetcher)
     assert again.warnings == [] and len(again.errors) == 2
     assert {p: site.fetched(p) - n for p, n in asked.items()} == {
-        "/status/403": 0, "/binary": 0, "/status/410": 1, "/status/500": 1
+        "/status/403": 0, "/status/401": 0, "/binary": 0, "/status/410": 1, "/status/500": 1
     }  # fmt: skip

@@ -45,6 +45,12 @@ class FeedEntry:
     published: str | None  # ISO 8601, UTC
     author: str | None
     summary: str | None  # plain text
+    content: str | None = None  # the full text, where the feed carries it (content:encoded)
+
+    @property
+    def text(self) -> str | None:
+        """The most the feed says of the entry: its full text, else its summary."""
+        return max((t for t in (self.content, self.summary) if t), key=len, default=None)
 
 
 @dataclass(slots=True)
@@ -150,7 +156,20 @@ def _entry(raw: Any) -> FeedEntry:
         published=_iso(raw.get("published_parsed") or raw.get("updated_parsed")),
         author=_text(raw, "author"),
         summary=summary,
+        content=_content(raw),
     )
+
+
+def _content(raw: Any) -> str | None:
+    """The longest of an entry's content elements as plain text (paragraphs kept)."""
+    found = []
+    for part in raw.get("content") or []:
+        value = part.get("value") if isinstance(part, dict) else None
+        if isinstance(value, str):
+            if part.get("type") in ("text/html", "application/xhtml+xml"):
+                value = _strip_tags(value)
+            found.append(_tidy(value, multiline=True) or "")
+    return max(found, key=len, default="") or None
 
 
 def _hash_key(title: str | None, summary: str | None) -> str:

@@ -126,9 +126,9 @@ async def _feed(
     for entry in new:
         hints = feeds.entry_hints(entry, feed, plan.url)
         if entry.link:
-            jobs.append(PageJob(entry.link, hints, entry.summary))
-        elif entry.summary:
-            await emit(_text_document(feeds.entry_url(entry.key, plan.url), entry.summary, hints))
+            jobs.append(PageJob(entry.link, hints, entry.text))
+        elif entry.text:
+            await emit(_text_document(feeds.entry_url(entry.key, plan.url), entry.text, hints))
             outcome.items += 1
     outcome.items += await _pages(fetcher, jobs, emit)
 
@@ -214,9 +214,10 @@ async def _pages(fetcher: AsyncFetcher, jobs: list[PageJob], emit: Emit) -> int:
     """Fetch pages concurrently; emit each Document or error; return how many came.
 
     A page the site refuses (401, 403, 404, robots.txt) or that is no web page (a podcast's
-    audio) is not worth asking for again; a feed entry then keeps its own summary, which
-    the digest treats as a lead (paywalled outlets block robots but publish feeds). Before,
-    the entry was lost, and its page requested again every round.
+    audio) is not worth asking for again. A feed entry then keeps the text the feed gives:
+    its full text where the feed carries it, else its summary (which the digest treats as a
+    lead); paywalled outlets block robots but publish feeds. Before, the entry was lost, and
+    its page asked for again every round.
     """
     slots = asyncio.Semaphore(PAGES_IN_FLIGHT)
 
@@ -228,7 +229,7 @@ async def _pages(fetcher: AsyncFetcher, jobs: list[PageJob], emit: Emit) -> int:
                 if not job.fallback:
                     await emit(exc)
                     return 0
-                await emit(Notice(job.link, f"{exc.reason}; kept the feed's summary instead"))
+                await emit(Notice(job.link, f"{exc.reason}; kept the feed's text instead"))
                 await emit(_text_document(job.link, job.fallback, job.hints))
                 return 1
             except FetchError as exc:  # may work next round: the entry stays unseen till then
