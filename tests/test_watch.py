@@ -24,6 +24,13 @@ def test_watch_polls_every_round_and_backs_off_a_failing_source(tmp_path, site):
     assert "backing off" not in rounds[1]
 
 
+def test_watch_prints_each_rounds_warnings(tmp_path, site):
+    cli = Cli(tmp_path / "s.db")
+    cli("sources", "add", site.url("/feeds/refused.xml"))
+    result = cli("collect", "--watch", "0.1s", "--rounds", "1")
+    assert f"warning: {site.url('/status/403')}: HTTP 403 Forbidden" in result.stderr
+
+
 def test_unchanged_sources_cost_304s_in_later_rounds(tmp_path, site):
     cli = Cli(tmp_path / "s.db")
     cli("sources", "add", site.url("/feeds/rdf.xml"))

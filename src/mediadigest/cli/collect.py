@@ -103,6 +103,8 @@ def collect(
         return _sources(settings)[1]
 
     def show(done: Round) -> None:
+        for line in done.report.warnings:
+            err.print(f"[yellow]warning:[/] {line}", highlight=False, soft_wrap=True)
         for line in done.report.errors:
             err.print(f"[red]error:[/] {line}", highlight=False, soft_wrap=True)
         off = f"; {done.backing_off} sources backing off" if done.backing_off else ""
