@@ -119,10 +119,13 @@ def sources_remove(ctx: typer.Context, urls: list[str]) -> None:
 
 def _web_urls(urls: list[str]) -> list[str]:
     """The http(s) URLs of ``urls``; each other one is reported on a line of its own."""
+    good = []
     for url in urls:
-        if not is_web_url(url):
+        if is_web_url(url):
+            good.append(url)
+        else:
             err.print(f"[red]error:[/] {escape(url)}: not an http(s) URL", highlight=False)
-    return [url for url in urls if is_web_url(url)]
+    return good
 
 
 def _check_kind(kind: str) -> None:

@@ -162,13 +162,8 @@ def _entry(raw: Any) -> FeedEntry:
 
 def _content(raw: Any) -> str | None:
     """The longest of an entry's content elements as plain text (paragraphs kept)."""
-    found = []
-    for part in raw.get("content") or []:
-        value = part.get("value") if isinstance(part, dict) else None
-        if isinstance(value, str):
-            if part.get("type") in ("text/html", "application/xhtml+xml"):
-                value = _strip_tags(value)
-            found.append(_tidy(value, multiline=True) or "")
+    parts = [p for p in raw.get("content") or [] if isinstance(p, dict)]
+    found = [_plain(p.get("value"), p.get("type"), multiline=True) or "" for p in parts]
     return max(found, key=len, default="") or None
 
 
@@ -192,11 +187,14 @@ def _text(item: Any, name: str, *, multiline: bool = False) -> str | None:
 
     A plain-text title may well contain "<" (e.g. "Inflation < 5%"); it is not parsed.
     """
-    value = item.get(name)
+    detail = item.get(f"{name}_detail") or {}
+    return _plain(item.get(name), detail.get("type"), multiline=multiline)
+
+
+def _plain(value: Any, media_type: str | None, *, multiline: bool) -> str | None:
     if not isinstance(value, str):
         return None
-    detail = item.get(f"{name}_detail") or {}
-    if detail.get("type") in ("text/html", "application/xhtml+xml"):
+    if media_type in ("text/html", "application/xhtml+xml"):
         value = _strip_tags(value)
     return _tidy(value, multiline)
 
