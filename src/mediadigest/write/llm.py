@@ -113,16 +113,27 @@ def grounding_problems(text: str, sources: Sequence[str]) -> list[str]:
     return missing
 
 
+class _NoAnswer(Exception):
+    """This request got no usable answer (the endpoint may answer the next one)."""
+
+
 def _ask(client: httpx.Client, config: LLMConfig, prompt: str) -> str:
+    """The model's answer; ``_NoAnswer`` with the reason, or the httpx error itself where the
+    endpoint is down (see ``_endpoint_down``)."""
     headers = {"Authorization": f"Bearer {config.key}"} if config.key else {}
     body = {
         "model": config.model,
         "temperature": 0,
         "messages": [{"role": "system", "content": SYSTEM}, {"role": "user", "content": prompt}],
     }
-    response = client.post(f"{config.url}/chat/completions", json=body, headers=headers)
-    response.raise_for_status()
-    return str(response.json()["choices"][0]["message"]["content"]).strip()
+    try:
+        response = client.post(f"{config.url}/chat/completions", json=body, headers=headers)
+        response.raise_for_status()
+        return str(response.json()["choices"][0]["message"]["content"]).strip()
+    except (httpx.HTTPError, KeyError, IndexError, TypeError, ValueError) as exc:
+        if _endpoint_down(exc):
+            raise
+        raise _NoAnswer(f"{type(exc).__name__}: {exc}") from exc
 
 
 def _endpoint_down(exc: Exception) -> bool:
@@ -151,10 +162,8 @@ def _rewrite_item(
         return item, None  # a headline-only item has nothing to rewrite from
     try:
         text = _ask(client, config, _prompt(item))
-    except (httpx.HTTPError, KeyError, IndexError, TypeError, ValueError) as exc:
-        if _endpoint_down(exc):
-            raise
-        return item, f"{type(exc).__name__}: {exc}"
+    except _NoAnswer as exc:
+        return item, str(exc)
     prose = [s.text for s in sentences(" ".join(text.split()))]
     if not prose:
         return item, "empty answer"
@@ -227,10 +236,8 @@ def _rewrite_intro(
     )
     try:
         text = " ".join(_ask(client, config, prompt).split())
-    except (httpx.HTTPError, KeyError, IndexError, TypeError, ValueError) as exc:
-        if _endpoint_down(exc):
-            raise
-        return digest.intro, f"{type(exc).__name__}: {exc}"
+    except _NoAnswer as exc:
+        return digest.intro, str(exc)
     sources = [digest.intro, *(f"{a.title}\n{a.text}" for a in articles.values())]
     if not text:
         return digest.intro, "empty answer"
