@@ -257,6 +257,8 @@ def main() -> None:
     # Untimed warm-up of this process (the ingest warms Dask workers itself, in "start").
     analyse(Document("https://warm.example/", _country_articles(args.data)[0],
                      datetime.now(UTC), "text/html"), profile)  # fmt: skip
+    import mediadigest.stories.grouping  # noqa: F401 (the group stage's imports, once a process)
+
     # Best of three each, alternating, every other round backwards: the machine is shared and
     # its speed drifts, so ratios are also taken within a round (see _paired).
     runs = [(ingest(path, args.out / f"warc-scan-{w}.db", profile, workers=w), w, i)

@@ -13,6 +13,7 @@ from mediadigest.collect.fetch import Fetcher
 from mediadigest.model import Source
 from mediadigest.profile import load_profile
 from mediadigest.store import collect_state, schema
+from mediadigest.stories import persist
 
 WIND = "/pages/steppe-wire/kazakhstan-wind.html"
 
@@ -53,6 +54,16 @@ def test_news_sitemap_pages_are_stored_with_the_sitemap_hints(site, engine, prof
         arts = {a.title: a for a in store.list_articles(conn, relevant_only=False)}
     wind = arts["Kazakhstan signs deal for 1 GW wind farm in Zhambyl region"]
     assert wind.outlet == "Steppe Wire" and wind.language == "en"
+
+
+def test_a_collect_groups_its_articles_into_stories(site, engine, profile, fetcher):
+    sources = _sources(engine, (site.url("/sitemaps/news.xml"), "sitemap"))
+    report = run.collect(engine, profile, sources, fetcher)
+    assert "new stories" in report.summary()
+    with engine.connect() as conn:
+        held = conn.execute(sa.select(persist.story_articles.c.article_id)).scalars().all()
+        relevant = [a.id for a in store.list_articles(conn)]
+    assert relevant and set(relevant) <= set(held)
 
 
 def test_sitemap_index_collects_the_pages_of_every_child(site, engine, profile, fetcher):

@@ -135,9 +135,9 @@ def test_plain_files_beside_an_archive_keep_every_article(tmp_path, profile, arc
     assert "Chile wine" in titles
 
 
-def test_ingest_report_times_start_work_and_stop(tmp_path, profile, archive):
+def test_ingest_report_times_start_work_stop_and_group(tmp_path, profile, archive):
     _, report = _ingest(tmp_path, "s.db", profile, [archive])
-    assert set(report.seconds) == {"start", "work", "stop", "task_cpu"}
+    assert set(report.seconds) == {"start", "work", "stop", "group", "task_cpu"}
     assert all(s >= 0 for s in report.seconds.values())
 
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from mediadigest import run, store
 from mediadigest.profile import load_profile
-from mediadigest.stories import for_period, persist, story_to_dict, update
+from mediadigest.stories import for_period, persist, story_to_dict, update, update_period
 from mediadigest.write.compose import build_digest
 from mediadigest.write.render import to_dict
 
@@ -201,8 +201,47 @@ def test_reports_without_a_date_make_one_lasting_story(tmp_path, profile):
     assert run.ingest(engine, profile, [path]).ok
     today = datetime.now(UTC).date()  # the store's dates are UTC
     with engine.begin() as conn:
-        assert update(conn, profile, until=today).new_stories == 1
-        assert update(conn, profile, until=today).new_stories == 0
+        assert update(conn, profile, until=today).new_stories == 0  # the ingest grouped them
         (story,) = for_period(conn, profile, today - timedelta(days=1), today)
     assert story.id is not None and story.last_seen is not None
     assert sorted(story.outlets) == ["a.example", "b.example"]
+
+
+def _forget_stories(engine: sa.Engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(sa.delete(persist.story_articles))
+        conn.execute(sa.delete(persist.stories))
+
+
+def test_an_ingest_groups_what_it_stored_into_stories(tmp_path, profile):
+    """The review page and the API read stored stories: an ingest (or collect) must leave its
+    articles grouped, not listed one story each until somebody writes a digest."""
+    engine = store.open_store(f"sqlite:///{tmp_path / 'g.db'}")
+    report = run.ingest(engine, profile, [WEEK])
+    assert "2 new stories" in report.summary()
+    with engine.connect() as conn:
+        found = for_period(conn, profile, SINCE, UNTIL)
+    assert sorted(len(s.articles) for s in found) == [1, 5]
+    assert all(s.id is not None for s in found)
+
+
+def test_a_run_groups_what_an_earlier_run_left_ungrouped(engine, profile, tmp_path):
+    _forget_stories(engine)  # as if the run that stored the week was stopped before grouping
+    later = tmp_path / "later.jsonl"
+    later.write_text(json.dumps({"url": "https://x.example/a", "title": "Astana opera tour",
+        "text": "Kazakhstan's Astana Opera begins a tour of Italy.",
+        "published": "2026-03-02T10:00:00"}) + "\n", encoding="utf-8")  # fmt: skip
+    assert run.ingest(engine, profile, [later]).ok
+    with engine.connect() as conn:
+        week = for_period(conn, profile, SINCE, UNTIL)
+    assert sorted(len(s.articles) for s in week) == [1, 5] and all(s.id for s in week)
+
+
+def test_a_period_longer_than_the_window_is_grouped_whole(engine, profile):
+    """`stories --since 2025-12-01 --until 2025-12-31` grouped only the last 7 days."""
+    _forget_stories(engine)
+    with engine.begin() as conn:
+        report = update_period(conn, profile, date(2025, 12, 1), date(2025, 12, 31))
+        found = for_period(conn, profile, date(2025, 12, 1), date(2025, 12, 31))
+    assert report.new_stories == 2
+    assert sorted(len(s.articles) for s in found) == [1, 5] and all(s.id for s in found)

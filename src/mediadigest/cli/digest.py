@@ -123,7 +123,7 @@ def stories_list(
     first, last = period(since, until, week)
     engine = store.open_store(settings.db)
     with engine.begin() as conn:
-        stories.update(conn, settings.profile, until=last)
+        stories.update_period(conn, settings.profile, first, last)
         found = stories.for_period(conn, settings.profile, first, last)
     ranked = story_rank.rank(found, settings.profile, until=last)
     if as_json:

@@ -8,7 +8,7 @@ and Dask execution.
 from mediadigest.run.collect import collect, fetcher_for, watch
 from mediadigest.run.executors import executor_for
 from mediadigest.run.ingest import SHARD_SIZE, Options, ingest
-from mediadigest.run.writer import Analysed, RunReport, analyse_batch, store_analysed
+from mediadigest.run.writer import Analysed, RunReport, analyse_batch, group, store_analysed
 
 __all__ = [
     "SHARD_SIZE",
@@ -19,6 +19,7 @@ __all__ = [
     "collect",
     "executor_for",
     "fetcher_for",
+    "group",
     "ingest",
     "store_analysed",
     "watch",

@@ -25,7 +25,7 @@ from mediadigest.config import Settings
 from mediadigest.errors import InputError
 from mediadigest.model import Document, Source
 from mediadigest.profile import Profile
-from mediadigest.run.writer import RunReport, analyse_batch, store_analysed
+from mediadigest.run.writer import RunReport, analyse_batch, group, store_analysed
 from mediadigest.store import collect_state
 from mediadigest.store import schema as t
 
@@ -89,6 +89,7 @@ def collect(
             report.warnings.append(str(item))
         else:
             _store(engine, profile, source_id, item, report)
+    group(engine, profile, report)
     return report
 
 

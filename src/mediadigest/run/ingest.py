@@ -27,7 +27,7 @@ from mediadigest.errors import FormatError, InputError
 from mediadigest.model import Document
 from mediadigest.profile import Profile
 from mediadigest.run.executors import executor_for, ordered_map
-from mediadigest.run.writer import Analysed, RunReport, analyse_batch, store_analysed
+from mediadigest.run.writer import Analysed, RunReport, analyse_batch, group, store_analysed
 from mediadigest.store import collect_state
 from mediadigest.store.collect_state import Checkpoint
 
@@ -282,6 +282,9 @@ def ingest(
         report.seconds["work"] = time.perf_counter() - clock  # read, analyse and store
         clock = time.perf_counter()
     report.seconds["stop"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    group(engine, profile, report)
+    report.seconds["group"] = time.perf_counter() - clock
     return report
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 
@@ -26,6 +27,8 @@ class RunReport:
     prefiltered: int = 0  # archive records the prefilter ruled out before parsing
     skipped_inputs: int = 0  # inputs a checkpoint says are done
     not_modified: int = 0  # sources that answered 304
+    days: set[date] = field(default_factory=set)  # of the articles about the country stored
+    stories: str = ""  # what grouping them into stories did
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     # by phase (start, work, stop: wall clock) and task_cpu: CPU seconds in the workers
@@ -51,6 +54,8 @@ class RunReport:
             parts.append(f"{self.skipped_inputs} inputs already ingested")
         if self.not_modified:
             parts.append(f"{self.not_modified} sources unchanged")
+        if self.stories:
+            parts.append(self.stories)
         return "; ".join(parts)
 
 
@@ -70,6 +75,24 @@ def analyse_batch(docs: list[Document], profile: Profile) -> list[Analysed]:
         except InputError as exc:
             out.append(Analysed(doc, [], exc))
     return out
+
+
+def _day(art: Article, doc: Document) -> date:
+    """The day the store dates an article by (``dated``): published, else fetched, else now."""
+    when = store.to_utc_naive(art.published or doc.fetched_at)
+    return (when or datetime.now(UTC)).date()
+
+
+def group(engine: sa.Engine, profile: Profile, report: RunReport) -> None:
+    """The group stage after a run: its articles join or start stories (``stories.update``)."""
+    from mediadigest.stories import grouping  # scikit-learn: only runs that stored something
+
+    if not report.days:
+        return
+    with engine.begin() as conn:
+        done = grouping.update_days(conn, profile, report.days)
+    if done.articles:
+        report.stories = done.summary()
 
 
 def store_analysed(
@@ -92,6 +115,8 @@ def store_analysed(
         report.already_stored += len(result.articles) - added
         if added:
             report.relevant += sum(a.relevance.relevant for a in result.articles)
+        # Also for articles stored before: a run stopped before grouping them is made good.
+        report.days.update(_day(a, result.doc) for a in result.articles if a.relevance.score > 0)
     key = result.doc.hints.get("item_key")
     if source_id is not None and key:
         store.mark_seen(conn, source_id, [key])

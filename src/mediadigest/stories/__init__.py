@@ -5,9 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from mediadigest.stories.grouping import UpdateReport, for_period, story_to_dict, update
+    from mediadigest.stories.grouping import (
+        UpdateReport,
+        for_period,
+        story_to_dict,
+        update,
+        update_period,
+    )
 
-__all__ = ["UpdateReport", "for_period", "story_to_dict", "update"]
+__all__ = ["UpdateReport", "for_period", "story_to_dict", "update", "update_period"]
 
 
 def __getattr__(name: str) -> Any:

@@ -9,7 +9,7 @@ about the country becomes relevant through it (``via_story``).
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from mediadigest import store
 from mediadigest.model import Article, Story
 from mediadigest.profile import Profile
+from mediadigest.store import schema as store_schema
 from mediadigest.stories import persist
 from mediadigest.stories.cluster import ClusterDoc, ClusterParams, cluster
 from mediadigest.stories.dedup import find_duplicates
@@ -39,11 +40,18 @@ class UpdateReport:
     new_stories: int = 0
     joined: int = 0  # stories that grew
 
+    def add(self, other: UpdateReport) -> None:
+        self.articles += other.articles
+        self.copies += other.copies
+        self.via_story += other.via_story
+        self.new_stories += other.new_stories
+        self.joined += other.joined
+
     def summary(self) -> str:
         return (
-            f"{self.articles} articles into stories ({self.copies} copies, "
-            f"{self.via_story} relevant via their story): {self.new_stories} new stories, "
-            f"{self.joined} grew"
+            f"{self.articles} articles into stories ({self.copies} copied from another "
+            f"report, {self.via_story} relevant through their story): "
+            f"{self.new_stories} new stories, {self.joined} grown"
         )
 
 
@@ -115,6 +123,64 @@ def update(
         _place(conn, profile, story_id, [arts[m] for m in members], dup_of, owner, report)
     log.info("stories: %s", report.summary())
     return report
+
+
+def update_period(
+    conn: sa.Connection,
+    profile: Profile,
+    since: date,
+    until: date,
+    *,
+    window_days: int = WINDOW_DAYS,
+    params: ClusterParams | None = None,
+) -> UpdateReport:
+    """Place the unplaced articles of ``since``..``until`` into stories, a window at a time.
+
+    A period longer than the window is walked in windows that overlap by half, so an article
+    joins the stories of the days just before it (as it would have had it arrived then) and
+    a month of articles is never one cluster problem.
+    """
+    report = UpdateReport()
+    step = timedelta(days=max(1, (window_days + 1) // 2))
+    end = min(since + timedelta(days=window_days - 1), until)
+    while True:
+        report.add(update(conn, profile, until=end, window_days=window_days, params=params))
+        if end >= until:
+            return report
+        end = min(end + step, until)
+
+
+def update_days(
+    conn: sa.Connection,
+    profile: Profile,
+    days: Iterable[date],
+    *,
+    window_days: int = WINDOW_DAYS,
+) -> UpdateReport:
+    """Group after a run: the days of the articles it stored, and any day with a relevant
+    article that no story holds yet (a run stopped before it grouped), in stretches of days
+    less than a window apart."""
+    wanted = sorted(set(days) | unplaced_days(conn, profile))
+    report = UpdateReport()
+    start = 0
+    for i in range(1, len(wanted) + 1):
+        if i == len(wanted) or (wanted[i] - wanted[i - 1]).days >= window_days:
+            stretch = update_period(
+                conn, profile, wanted[start], wanted[i - 1], window_days=window_days
+            )
+            report.add(stretch)
+            start = i
+    return report
+
+
+def unplaced_days(conn: sa.Connection, profile: Profile) -> set[date]:
+    """The days of relevant articles that no story of ``profile`` holds."""
+    a, sa_ = store_schema.articles, persist.story_articles
+    placed = sa.select(sa_.c.article_id).where(
+        sa_.c.article_id == a.c.id, sa_.c.profile == profile.name
+    )
+    query = sa.select(a.c.dated).where(a.c.relevant.is_(True), ~placed.exists())
+    return {when.date() for (when,) in conn.execute(query)}
 
 
 def _place(

@@ -44,7 +44,7 @@ def build_digest(
     grounded in the sources (see ``write.llm``); the extractive text stays otherwise.
     """
     if update:
-        grouping.update(conn, profile, until=until, window_days=max((until - since).days + 1, 7))
+        grouping.update_period(conn, profile, since, until)
     stories = grouping.for_period(conn, profile, since, until)
     previous = persist.published(conn, profile.name, before=since, limit=1)
     last_items = previous[0]["content"].get("items", []) if previous else []
