@@ -245,3 +245,27 @@ def test_a_period_longer_than_the_window_is_grouped_whole(engine, profile):
         found = for_period(conn, profile, date(2025, 12, 1), date(2025, 12, 31))
     assert report.new_stories == 2
     assert sorted(len(s.articles) for s in found) == [1, 5] and all(s.id for s in found)
+
+
+def test_a_report_from_the_same_port_on_another_subject_is_not_drawn_into_a_story(
+    tmp_path, profile
+):
+    """The grain record in Aktau shares "Aktau", "Astana" and "Caspian" with the reports of
+    Tokayev's Tokyo visit (he spoke of the Caspian's shallowing ports): places say where, not
+    what, and it joined that story until they stopped counting as names."""
+    grain = WEEK.parent.parent / "site" / "pages" / "caspian-ledger" / "kazakhstan-grain.html"
+    engine = store.open_store(f"sqlite:///{tmp_path / 'g.db'}")
+    assert run.ingest(engine, profile, [WEEK, grain]).ok
+    with engine.connect() as conn:
+        found = for_period(conn, profile, SINCE, UNTIL)
+    by_title = {a.title: s for s in found for a in s.articles}
+    story = by_title["Kazakhstan's grain exports across the Caspian hit a record"]
+    assert [a.outlet for a in story.articles] == ["Caspian Ledger"]
+    assert (
+        len(
+            by_title[
+                "Emperor Naruhito receives Kazakh President Tokayev at the Imperial Palace"
+            ].articles
+        )
+        == 5
+    )

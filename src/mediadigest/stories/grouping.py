@@ -73,11 +73,19 @@ def candidates(conn: sa.Connection, since: date, until: date) -> list[Article]:
     return [a for a in found if a.relevance.relevant or a.relevance.score > 0]
 
 
+_NAME_KINDS = frozenset({"person", "org"})
+
+
 def cluster_doc(art: Article, key: int) -> ClusterDoc:
-    """Title, lead, time, and names: the entity stage's, and the profile's people, places and
-    organisations that relevance found (so "Tokaev" and "Tokayev" are one name)."""
-    names = [e.name for e in getattr(art, "entities", []) if getattr(e, "kind", "") != "country"]
-    names += [h.canonical for h in art.relevance.hits if h.kind in {"person", "place", "org"}]
+    """Title, lead, time, and names: the entity stage's, and the profile's people and
+    organisations that relevance found (so "Tokaev" and "Tokayev" are one name).
+
+    Not places: they say where, not what, and a country's reports share a few cities (a grain
+    record in Aktau joined the president's Tokyo visit through "Aktau" and "Astana"). A place
+    that matters to the story is in its headline or lead, which count as words.
+    """
+    names = [e.name for e in getattr(art, "entities", []) if getattr(e, "kind", "") in _NAME_KINDS]
+    names += [h.canonical for h in art.relevance.hits if h.kind in _NAME_KINDS]
     return ClusterDoc(key, art.title, art.lead, names, _when(art), art.url, art.outlet)
 
 
