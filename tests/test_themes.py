@@ -81,6 +81,22 @@ def test_themes_work_beyond_english(profile, language, text, theme):
     assert names(text, profile) == [theme], language
 
 
+def test_a_stem_of_another_language_does_not_read_english_words(profile):
+    """Folded, Turkish "tıp*" (medicine) and "aşı*" (vaccine) are English "tipped", "tips"
+    and "Asian": an English article is read with the English terms (and the unmarked)."""
+    title = "Astana Opera tipped to tour Asian capitals"
+    text = "The company is tipped for a tour of Asian capitals; critics' tips follow."
+    assert "health" in names(text, profile, title)  # every language's terms: the old reading
+    found = themes.classify(text, profile, title=title, language="en")
+    assert "health" not in [t.name for t in found]
+    turkish = "Kazakistan'da yeni hastane açıldı; aşı kampanyası başladı."
+    assert [t.name for t in themes.classify(turkish, profile, language="tr")] == ["health"]
+
+
+def test_a_language_the_taxonomy_does_not_list_reads_every_term(profile):
+    assert themes.classify(ENERGY, profile, language="de") == themes.classify(ENERGY, profile)
+
+
 def test_higher_profile_threshold_drops_weak_themes(profile):
     strict = dataclasses.replace(profile, theme_threshold=100.0)
     assert themes.classify(ENERGY, strict) == []

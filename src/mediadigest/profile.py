@@ -171,11 +171,18 @@ def _themes(raw: Any, check: _Checker) -> dict[str, ThemeSpec]:
             themes[name] = ThemeSpec(name, name, strong=list(check.strings(spec, where)))
             continue
         check.keys(spec, ("label", "strong", "weak"), where)
+        languages: dict[str, set[str]] = {}
+        for tier in ("strong", "weak"):
+            value = spec.get(tier) or []
+            for lang, items in value.items() if isinstance(value, dict) else ():
+                for term in check.strings(items, f"{where}.{tier}.{lang}"):
+                    languages.setdefault(term, set()).add(str(lang))
         themes[name] = ThemeSpec(
             name,
             check.text(spec.get("label", name), f"{where}.label"),
             strong=list(check.strings(spec.get("strong") or [], f"{where}.strong")),
             weak=list(check.strings(spec.get("weak") or [], f"{where}.weak")),
+            languages={term: frozenset(langs) for term, langs in languages.items()},
         )
     return themes
 

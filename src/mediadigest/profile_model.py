@@ -84,6 +84,8 @@ class ThemeSpec:
     label: str
     strong: list[str] = field(default_factory=list)
     weak: list[str] = field(default_factory=list)
+    # The languages a term is listed under (``strong: {tr: [aşı*]}``); none: every language.
+    languages: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass(eq=False)

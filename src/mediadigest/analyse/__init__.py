@@ -261,9 +261,10 @@ def _understand(art: Article, profile: Profile, day: date | datetime) -> None:
         art.text, art.quotes, art.entities, author=by, reported_by=outlet
     )
     _guard("speakers", resolve, w)
-    art.themes = (
-        _guard("themes", lambda: themes.classify(art.text, profile, title=art.title), w) or []
+    classify = lambda: themes.classify(  # noqa: E731
+        art.text, profile, title=art.title, language=art.language
     )
+    art.themes = _guard("themes", classify, w) or []
     result = _guard("tone", lambda: tone.score(art.text, title=art.title), w)
     if result is not None and result[0] is not None:
         art.tone, art.explanations["tone"] = result

@@ -16,7 +16,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from mediadigest.matching import Keyword, KeywordIndex, matchable
+from mediadigest.matching import KeywordIndex, matchable
 from mediadigest.model import Theme
 from mediadigest.profile import Profile
 
@@ -41,15 +41,24 @@ class _Tally:
     in_title: set[str] = field(default_factory=set)
 
 
-def classify(text: str, profile: Profile, *, title: str = "") -> list[Theme]:
-    """The themes ``text`` (with its ``title``) is really about, best first. Pure."""
+def classify(
+    text: str, profile: Profile, *, title: str = "", language: str | None = None
+) -> list[Theme]:
+    """The themes ``text`` (with its ``title``) is really about, best first. Pure.
+
+    A ``language`` the taxonomy lists terms for reads only those terms (and the ones listed
+    without a language): folded, a stem of one language is a word of another (Turkish "tıp*",
+    medicine, is English "tipped"; "aşı*", vaccine, is "Asian").
+    """
     index = _index(profile)
     if not len(index):
         return []
+    if language not in profile.cache.get("theme_languages", ()):
+        language = None
     text = text[:MAX_CHARS]
     tallies: dict[str, _Tally] = defaultdict(_Tally)
-    _collect(index, title, tallies, in_title=True)
-    _collect(index, text, tallies, in_title=False)
+    _collect(index, title, tallies, in_title=True, language=language)
+    _collect(index, text, tallies, in_title=False, language=language)
     words = max(len(text.split()) + len(title.split()), 1)
     damping = 1.0 + math.log(max(words, LENGTH_UNIT) / LENGTH_UNIT)
     scored = []
@@ -70,27 +79,45 @@ def _index(profile: Profile) -> KeywordIndex:
     index = profile.cache.get("themes")
     if index is None:
         pairs = [
-            (term, (name, tier))
+            (term, (name, tier, spec.languages.get(term, frozenset())))
             for name, spec in profile.themes.items()
             for tier, terms in (("strong", spec.strong), ("weak", spec.weak))
             for term in terms
         ]
         index = profile.cache["themes"] = KeywordIndex(pairs)
+        profile.cache["theme_languages"] = frozenset(
+            lang for spec in profile.themes.values() for langs in spec.languages.values()
+            for lang in langs
+        )  # fmt: skip
     return index
 
 
-def _collect(index: KeywordIndex, text: str, tallies: dict[str, _Tally], *, in_title: bool) -> None:
+def _collect(
+    index: KeywordIndex,
+    text: str,
+    tallies: dict[str, _Tally],
+    *,
+    in_title: bool,
+    language: str | None,
+) -> None:
     if not text:
         return
     for _, _, keyword in index.scan(matchable(text)):
-        _add(keyword, tallies, in_title)
+        payloads = [
+            (name, tier)
+            for name, tier, langs in keyword.payloads
+            if language is None or not langs or language in langs
+        ]
+        if payloads:
+            _add(keyword.text, payloads, tallies, in_title)
 
 
-def _add(keyword: Keyword, tallies: dict[str, _Tally], in_title: bool) -> None:
-    share = 1.0 / len({name for name, _ in keyword.payloads})  # inverse theme frequency
-    for name, tier in keyword.payloads:
+def _add(
+    term: str, payloads: list[tuple[str, str]], tallies: dict[str, _Tally], in_title: bool
+) -> None:
+    share = 1.0 / len({name for name, _ in payloads})  # inverse theme frequency
+    for name, tier in payloads:
         tally = tallies[name]
-        term = keyword.text
         tally.counts[term] += 1
         weight = (STRONG if tier == "strong" else WEAK) * share
         tally.weight[term] = max(tally.weight.get(term, 0.0), weight)

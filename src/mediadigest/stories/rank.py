@@ -71,7 +71,7 @@ class RankWeights:
 def article_themes(art: Article, profile: Profile) -> list[str]:
     """The analyse stage's themes, or the profile's taxonomy applied here when none are stored."""
     found = getattr(art, "themes", None) or theme_classifier.classify(
-        art.text, profile, title=art.title
+        art.text, profile, title=art.title, language=art.language
     )
     return [t.name for t in found]
 
