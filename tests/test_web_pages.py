@@ -177,6 +177,30 @@ def test_moving_an_item_reorders_the_draft(editor, seeded):
     assert after == [before[1], before[0], *before[2:]]
 
 
+def test_the_writers_intro_follows_the_items_as_the_editor_changes_them(editor, seeded):
+    """It counted and named the stories as first drafted: after a removal it still said "4 key
+    stories" above 3, and it named headlines the editor had rewritten, in the old order."""
+    _start(editor)
+    items = _draft(seeded)["items"]
+    post(editor, "/editor/items/1/edit", week=WEEK, revision="1", headline="A new headline",
+         attribution=items[1]["attribution"], summary="\n".join(items[1]["summary"]))  # fmt: skip
+    post(editor, "/editor/items/0/remove", week=WEEK, revision="2")
+    intro = _draft(seeded)["intro"]
+    n = len(items) - 1
+    assert f"selected {n} key stories" in intro
+    assert intro.index("“A new headline”") < intro.index(f"“{items[2]['headline']}”")
+    assert items[0]["headline"] not in intro
+
+
+def test_an_intro_the_editor_wrote_stays_as_written(editor, seeded):
+    _start(editor)
+    post(editor, "/editor/intro", week=WEEK, revision="1", text="Our own words.")
+    post(editor, "/editor/items/0/remove", week=WEEK, revision="2")
+    assert _draft(seeded)["intro"] == "Our own words."
+    post(editor, "/editor/intro", week=WEEK, revision="3", text="")  # back to the writer's
+    assert _draft(seeded)["intro"].startswith("mediadigest has selected")
+
+
 def test_regenerating_an_item_undoes_its_edits(editor, seeded):
     _start(editor)
     original = _draft(seeded)["items"][1]

@@ -200,7 +200,8 @@ def rank(
         story.themes = story_themes(story, profile)
         story.reasons = [f"score {story.score:.2f}", b_why, p_why, r_why, n_why]
         if story.via_story:
-            story.reasons.append(f"{len(story.via_story)} report(s) relevant via the story")
+            n = len(story.via_story)
+            story.reasons.append(f"{n} report{'s' if n != 1 else ''} relevant via the story")
         out.append(story)
     return sorted(out, key=lambda s: (-s.score, _latest(s)))
 

@@ -166,7 +166,21 @@ def remove(content: dict[str, Any], index: int) -> dict[str, Any]:
 
 
 def set_intro(content: dict[str, Any], intro: str) -> dict[str, Any]:
+    """The editor's own introduction; an empty one hands it back to the writer."""
     content["intro"] = intro.strip()
+    content["intro_edited"] = bool(content["intro"])
+    return content
+
+
+def refresh_intro(content: dict[str, Any], profile: Profile) -> dict[str, Any]:
+    """Write the introduction again from the items as they now are (their number, outlets and
+    headlines, in their order), unless the editor wrote it: after a move, an edited headline or
+    a removed item the writer's intro would name stories the digest no longer has."""
+    if not content.get("intro_edited"):
+        digest = rendering.from_dict(content)
+        content["intro"] = compose.intro(
+            digest.items, profile, digest.period_from, digest.period_to
+        )
     return content
 
 

@@ -101,6 +101,7 @@ def _change(
             raise HTTPException(404, "this week has no draft yet")
         try:
             change(conn, found[0])
+            editions.refresh_intro(found[0], profile)  # unless the editor wrote it
             editions.save(conn, profile, since, until, found[0], user=user.name, revision=revision)
         except editions.EditConflict as exc:
             return redirect(request, back, str(exc), "error")
