@@ -79,6 +79,21 @@ def test_every_word_must_match_unless_joined_by_or(engine):
     assert sorted(_titles(engine, "oil OR gas")) == ["Gas", "Oil"]
 
 
+def test_or_joins_two_words_and_the_next_word_must_match_as_well(engine):
+    """PostgreSQL's websearch syntax reads "oil or gas russia" as oil OR (gas AND russia)."""
+    _save(
+        engine,
+        _article(1, "Oil to Russia", "Oil exports to Russia grew."),
+        _article(2, "Oil to China", "Oil exports to China grew."),
+        _article(3, "Gas to Russia", "Gas exports to Russia grew."),
+        _article(4, "Gas to China", "Gas exports to China grew."),
+    )
+    assert sorted(_titles(engine, "oil OR gas russia")) == ["Gas to Russia", "Oil to Russia"]
+    assert sorted(_titles(engine, "russia oil OR gas")) == ["Gas to Russia", "Oil to Russia"]
+    found = sorted(_titles(engine, '"oil exports" OR gas -russia'))
+    assert found == ["Gas to China", "Oil to China"]
+
+
 def test_a_minus_word_excludes_the_articles_that_have_it(engine):
     _save(
         engine,
@@ -106,6 +121,34 @@ def test_stop_words_are_ignored_and_alone_find_nothing(engine):
 def test_cyrillic_words_are_found(engine):
     _save(engine, _article(1, "Астана", "Выборы в Казахстане прошли спокойно.", language="ru"))
     assert _titles(engine, "выборы") == ["Астана"]
+
+
+def test_a_name_is_found_in_every_spelling_the_profile_lists(engine):
+    _save(
+        engine,
+        _article(1, "Tokayev in Tokyo", "Kassym-Jomart Tokayev met the Emperor."),
+        _article(2, "Guests", "Guests included President Tokaev."),
+        _article(3, "Визит", "Касым-Жомарт Токаев прибыл в Токио."),
+        _article(4, "Aqtau port", "The port of Aqtau ships grain."),
+    )
+    names = search_module.spellings(
+        [["Kassym-Jomart Tokayev", "Tokayev", "Tokaev", "Токаев", "托卡耶夫"], ["Aktau", "Aqtau"]]
+    )
+    assert _titles(engine, "tokaev") == ["Guests"]
+    assert sorted(_titles(engine, "tokaev", names=names)) == ["Guests", "Tokayev in Tokyo", "Визит"]
+    assert _titles(engine, "tokaev tokyo", names=names) == ["Tokayev in Tokyo"]
+    assert _titles(engine, "aktau grain", names=names) == ["Aqtau port"]
+    assert sorted(_titles(engine, "tokaev -emperor", names=names)) == ["Guests", "Визит"]
+    _, added = parse_query("Tokaev").with_spellings(names)
+    assert added == ["kassym jomart tokayev", "tokayev", "токаев"]  # no CJK run: not a word here
+
+
+def test_the_profile_spells_its_people_places_and_organisations_not_the_country():
+    from mediadigest.profile import load_profile
+
+    names = search_module.profile_spellings(load_profile("kazakhstan"))
+    assert ("токаев",) in names[("tokaev",)] and ("aqtau",) in names[("aktau",)]
+    assert ("kazakhstan",) not in names
 
 
 @pytest.mark.parametrize("query", ['"unbalanced', "AND OR NOT (", "-", "*", "col:umn", "'; --"])

@@ -309,6 +309,12 @@ def test_archive_filters_by_outlet_country_and_date(editor):
     ]
 
 
+def test_archive_finds_a_place_by_another_spelling_and_says_so(editor):
+    html = editor.get("/archive", params={"q": "aqtau"}).text  # the fixture writes "Aktau"
+    assert _titles(html) == ["Caspian grain exports from Kazakhstan hit a record"]
+    assert "also searched for aktau" in html
+
+
 def test_archive_reports_a_bad_date_instead_of_failing(editor):
     html = editor.get("/archive", params={"q": "wind", "since": "yesterday"}).text
     assert "from is not a date like 2025-12-15" in html

@@ -18,7 +18,7 @@ from mediadigest import store
 from mediadigest.cli.app import db_app, err, out, settings_of
 from mediadigest.errors import MediadigestError
 from mediadigest.model import Article
-from mediadigest.store.search import parse_query
+from mediadigest.store.search import parse_query, profile_spellings
 
 
 def article_to_dict(art: Article) -> dict[str, Any]:
@@ -94,6 +94,14 @@ def search_cmd(
     outlet: Annotated[str | None, typer.Option(help="Outlet, as stored.")] = None,
     country: Annotated[str | None, typer.Option(help="Outlet's country code, e.g. GB.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many.")] = 20,
+    spellings: Annotated[
+        bool,
+        typer.Option(
+            "--spellings/--exact",
+            help="A name of the profile matches in every spelling it lists (Tokaev, Tokayev, "
+            "Токаев), or only as written.",
+        ),
+    ] = True,
 ) -> None:
     """Search the stored articles' text, best matches first (title over lead over body)."""
     if not parse_query(query).groups:  # "", "the", "-": an empty table said nothing of why
@@ -101,13 +109,17 @@ def search_cmd(
             f"{query!r} has no words to search for (common words like 'the' are left out)",
             param_hint="QUERY",
         )
-    engine = store.open_store(settings_of(ctx).db)
+    settings = settings_of(ctx)
+    names = profile_spellings(settings.profile) if spellings else None
+    engine = store.open_store(settings.db)
     with engine.connect() as conn:
         hits = store.search(
             conn, query, since=since.date() if since else None,
             until=until.date() if until else None, language=language, outlet=outlet,
-            outlet_country=country, limit=limit,
+            outlet_country=country, limit=limit, names=names,
         )  # fmt: skip
+    if names and not as_json and (also := parse_query(query).with_spellings(names)[1]):
+        err.print(f"also searched for other spellings: {', '.join(also)}", highlight=False)
     if as_json:
         sys.stdout.write(json.dumps([search_hit_to_dict(h) for h in hits], ensure_ascii=False))
         sys.stdout.write("\n")

@@ -20,14 +20,19 @@ query matches can be wrong by the whole table.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.sql import util as sql_util
 
+from mediadigest.matching import is_cjk
 from mediadigest.store import schema as t
+
+if TYPE_CHECKING:
+    from mediadigest.profile import Profile
 
 WINDOW = 200  # newest matches ranked per query (see module docstring)
 WALK = 1500  # PostgreSQL: newest articles tested one by one before the indexes
@@ -83,10 +88,72 @@ class Query:
         text = " AND ".join(groups)
         return "".join([text, *(f" NOT {_quote(p)}" for p in self.excluded)])
 
-    def websearch(self) -> str:
-        """The same query for PostgreSQL's ``websearch_to_tsquery``."""
-        groups = [" or ".join(_quote(p) for p in g) for g in self.groups]
-        return " ".join([*groups, *(f"-{_quote(p)}" for p in self.excluded)])
+    def tsquery(self) -> str:
+        """The same query for PostgreSQL's ``to_tsquery`` (words are ``\\w+``: no operators).
+
+        Not ``websearch_to_tsquery``: it reads "oil or gas russia" as oil OR (gas AND russia)
+        and has no parentheses to say otherwise.
+        """
+
+        def phrase(words: tuple[str, ...]) -> str:
+            return "(" + " <-> ".join(words) + ")"
+
+        groups = ["(" + " | ".join(map(phrase, g)) + ")" for g in self.groups]
+        return " & ".join([*groups, *(f"!{phrase(p)}" for p in self.excluded)])
+
+    def with_spellings(self, spellings: Spellings) -> tuple[Query, list[str]]:
+        """The query with every other spelling of a name it asks for as an alternative
+        ("tokaev" also finds Tokayev, Токаев and Тоқаев), and the spellings added."""
+        added: list[str] = []
+        groups = []
+        for group in self.groups:
+            wider = list(group)
+            for phrase in group:
+                for other in spellings.get(phrase, ()):
+                    if other not in wider:
+                        wider.append(other)
+                        added.append(" ".join(other))
+            groups.append(wider)
+        return Query(groups, self.excluded), added
+
+
+Spellings = Mapping[tuple[str, ...], Sequence[tuple[str, ...]]]
+
+
+def spellings(names: Iterable[Iterable[str]]) -> dict[tuple[str, ...], list[tuple[str, ...]]]:
+    """Each spelling of a name -> the name's other spellings, as search phrases.
+
+    ``names``: for each named thing, its spellings (a profile's aliases). Spellings that are
+    no words here (CJK, which the index keeps as runs) or only stop words are left out.
+    """
+    out: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    for group in names:
+        phrases: list[tuple[str, ...]] = []
+        for name in group:
+            if any(is_cjk(c) for c in name):
+                continue
+            words = tuple(w.lower() for w in _WORD.findall(name))
+            if words and words not in phrases and not set(words) <= STOP_WORDS:
+                phrases.append(words)
+        for phrase in phrases:
+            out.setdefault(phrase, []).extend(p for p in phrases if p != phrase)
+    return out
+
+
+# Not the country's own names: in its archive they match nearly everything already.
+_NAMED = frozenset({"person", "place", "org"})
+
+
+def profile_spellings(profile: Profile) -> Spellings:
+    """`spellings` of the profile's people, places and organisations (cached on it)."""
+    found = profile.cache.get("search_spellings")
+    if found is None:
+        by_name: dict[str, list[str]] = {}
+        for term in profile.terms:
+            if term.kind in _NAMED:
+                by_name.setdefault(term.canonical, []).append(term.alias)
+        found = profile.cache["search_spellings"] = spellings(by_name.values())
+    return found
 
 
 def _quote(phrase: tuple[str, ...]) -> str:
@@ -131,9 +198,15 @@ def search(
     outlet_country: str | None = None,
     relevant_only: bool = False,
     limit: int = 20,
+    names: Spellings | None = None,
 ) -> list[SearchHit]:
-    """Articles matching ``query``, best first; ``since``/``until`` are inclusive days (UTC)."""
+    """Articles matching ``query``, best first; ``since``/``until`` are inclusive days (UTC).
+
+    ``names`` (see `spellings`): a name in the query matches in any of its spellings.
+    """
     parsed = parse_query(query)
+    if names:
+        parsed = parsed.with_spellings(names)[0]
     if not parsed.groups:
         return []  # nothing to look for (empty, only stop words, or only exclusions)
     driving, residual = _filters(since, until, language, outlet, outlet_country, relevant_only)
@@ -260,7 +333,7 @@ def _search_postgresql(
     a = t.articles
     # The tsvector column exists on PostgreSQL only, so schema.py does not declare it.
     vector = sa.literal_column("articles.search")
-    tsquery = sa.func.websearch_to_tsquery(_ENGLISH, query.websearch())
+    tsquery = sa.func.to_tsquery(_ENGLISH, query.tsquery())
     newest = _newest_postgresql(conn, vector, tsquery, driving, residual)
     if isinstance(newest, list):
         if not newest:

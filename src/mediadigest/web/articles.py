@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from mediadigest.model import Article
 from mediadigest.store import repository
 from mediadigest.store import schema as t
-from mediadigest.store.search import SearchHit, search
+from mediadigest.store.search import SearchHit, Spellings, search
 
 
 def get_article(conn: sa.Connection, article_id: int) -> Article | None:
@@ -62,8 +62,17 @@ class Filters:
 _SEARCH_PARAMS = set(inspect.signature(search).parameters)
 
 
-def find(conn: sa.Connection, query: str, filters: Filters, limit: int = 50) -> list[SearchHit]:
-    """Full-text search with the filters; without a query, the newest articles that pass them."""
+def find(
+    conn: sa.Connection,
+    query: str,
+    filters: Filters,
+    limit: int = 50,
+    names: Spellings | None = None,
+) -> list[SearchHit]:
+    """Full-text search with the filters; without a query, the newest articles that pass them.
+
+    ``names``: a name in the query matches in every spelling listed there.
+    """
     if not query.strip():
         return _newest(conn, filters, limit)
     extra: dict[str, Any] = {}
@@ -79,6 +88,7 @@ def find(conn: sa.Connection, query: str, filters: Filters, limit: int = 50) -> 
         outlet_country=filters.country,
         relevant_only=filters.relevant_only,
         limit=limit,
+        names=names,
         **extra,
     )
     if filters.theme and "theme" not in extra:

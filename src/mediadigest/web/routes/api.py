@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from mediadigest import store
 from mediadigest.model import Source, is_web_url
+from mediadigest.store.search import profile_spellings
 from mediadigest.web import editions, persist, stories, versions
 from mediadigest.web.articles import Filters, find, get_article, themes_of
 from mediadigest.web.auth import need_token
@@ -167,10 +168,12 @@ def search(
     relevant_only: bool = False,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> list[store.SearchHit]:
-    """Full-text search (words, "phrases", OR, -excluded), best first."""
+    """Full-text search (words, "phrases", OR, -excluded), best first; a name of the profile
+    matches in every spelling it lists (Tokaev, Tokayev, Токаев)."""
     filters = Filters(since, until, theme, outlet, outlet_country, language, relevant_only)
-    with request.app.state.web.engine.connect() as conn:
-        return find(conn, q, filters, limit=limit)
+    web = request.app.state.web
+    with web.engine.connect() as conn:
+        return find(conn, q, filters, limit=limit, names=profile_spellings(web.settings.profile))
 
 
 def _story(s: stories.StoryView) -> StoryOut:

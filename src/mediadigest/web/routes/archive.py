@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
+from mediadigest.store.search import parse_query, profile_spellings
 from mediadigest.web import csrf
 from mediadigest.web.articles import Filters, find
 from mediadigest.web.auth import need
@@ -55,9 +56,11 @@ def archive(
         relevant,
     )
     searched = bool(q.strip()) or any([since, until, theme, outlet, country, language, relevant])
+    names = profile_spellings(web.settings.profile)
+    also = parse_query(q).with_spellings(names)[1]
     started = time.perf_counter()
     with web.engine.connect() as conn:
-        hits = find(conn, q, filters) if searched else []
+        hits = find(conn, q, filters, names=names) if searched else []
         choices = web.choices.get(conn)
     took = time.perf_counter() - started
     return page(
@@ -68,6 +71,7 @@ def archive(
         form=request.query_params,
         hits=[(h, snippet_markup(h.snippet)) for h in hits],
         searched=searched,
+        also=also,
         problems=problems,
         took=took,
         choices=choices,
