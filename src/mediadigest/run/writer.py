@@ -85,10 +85,10 @@ def _day(art: Article, doc: Document) -> date:
 
 def group(engine: sa.Engine, profile: Profile, report: RunReport) -> None:
     """The group stage after a run: its articles join or start stories (``stories.update``)."""
-    from mediadigest.stories import grouping  # scikit-learn: only runs that stored something
-
     if not report.days:
         return
+    from mediadigest.stories import grouping  # scikit-learn: only runs that stored something
+
     with engine.begin() as conn:
         done = grouping.update_days(conn, profile, report.days)
     if done.articles:
