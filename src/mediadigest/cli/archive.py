@@ -104,7 +104,8 @@ def search_cmd(
     ] = True,
 ) -> None:
     """Search the stored articles' text, best matches first (title over lead over body)."""
-    if not parse_query(query).groups:  # "", "the", "-": an empty table said nothing of why
+    parsed = parse_query(query)
+    if not parsed.groups:  # "", "the", "-": an empty table said nothing of why
         raise typer.BadParameter(
             f"{query!r} has no words to search for (common words like 'the' are left out)",
             param_hint="QUERY",
@@ -118,7 +119,7 @@ def search_cmd(
             until=until.date() if until else None, language=language, outlet=outlet,
             outlet_country=country, limit=limit, names=names,
         )  # fmt: skip
-    if names and not as_json and (also := parse_query(query).with_spellings(names)[1]):
+    if names and not as_json and (also := parsed.with_spellings(names)[1]):
         err.print(f"also searched for other spellings: {', '.join(also)}", highlight=False)
     if as_json:
         sys.stdout.write(json.dumps([search_hit_to_dict(h) for h in hits], ensure_ascii=False))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 
@@ -77,12 +77,6 @@ def analyse_batch(docs: list[Document], profile: Profile) -> list[Analysed]:
     return out
 
 
-def _day(art: Article, doc: Document) -> date:
-    """The day the store dates an article by (``dated``): published, else fetched, else now."""
-    when = store.to_utc_naive(art.published or doc.fetched_at)
-    return (when or datetime.now(UTC)).date()
-
-
 def group(engine: sa.Engine, profile: Profile, report: RunReport) -> None:
     """The group stage after a run: its articles join or start stories (``stories.update``)."""
     if not report.days:
@@ -116,7 +110,9 @@ def store_analysed(
         if added:
             report.relevant += sum(a.relevance.relevant for a in result.articles)
         # Also for articles stored before: a run stopped before grouping them is made good.
-        report.days.update(_day(a, result.doc) for a in result.articles if a.relevance.score > 0)
+        report.days.update(
+            a.dated.date() for a in result.articles if a.dated and a.relevance.score > 0
+        )
     key = result.doc.hints.get("item_key")
     if source_id is not None and key:
         store.mark_seen(conn, source_id, [key])

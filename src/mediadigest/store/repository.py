@@ -124,7 +124,8 @@ def save_articles(
 
     An article is dated by its publication date, else by when its page was fetched
     (``fetched_at``: for an archive record, when it was crawled), else now.
-    Returns how many were new. Sets ``article.id`` on every article, new or already stored.
+    Returns how many were new. Sets ``article.id`` and ``article.dated`` (the day it is listed
+    under) on every article, new or already stored.
     """
     if not articles:
         return 0
@@ -139,9 +140,9 @@ def save_articles(
     added = len(new)
     matches: list[dict[str, Any]] = []
     themes: list[dict[str, Any]] = []
-    for art in articles:
+    for art, row in zip(articles, rows, strict=True):
         key = (art.canonical_url, art.content_hash)
-        art.id = int(ids[key])
+        art.id, art.dated = int(ids[key]), row["dated"]
         if key in new:
             new.discard(key)  # an article given twice in one batch gets its matches once
             matches += [{"article_id": art.id, **asdict(h)} for h in art.relevance.hits]
