@@ -6,7 +6,7 @@ import pytest
 
 from mediadigest.model import Article, Grade, Hit, Relevance, Story
 from mediadigest.profile import load_profile
-from mediadigest.stories.rank import coverage, rank
+from mediadigest.stories.rank import coverage, lead_article, rank, strays
 from mediadigest.stories.select import Selection, select
 
 UNTIL = date(2025, 12, 21)
@@ -83,6 +83,24 @@ def test_a_feed_summary_is_a_lead_and_a_bare_title_a_headline():
     assert coverage(_art(1, "A", text=TEXT)) == "text"
     assert coverage(_art(1, "A", text=summary)) == "lead"
     assert coverage(_art(1, "A", title="Kazakhstan signs", text="Kazakhstan signs")) == "headline"
+
+
+def test_a_story_is_not_told_from_a_report_that_strayed_into_it():
+    # Headline-only entries (as an aggregator gives them): the earliest is a generic headline
+    # that clustering let in; the story must take its headline from a report about it.
+    heads = [
+        (15, "Watch this if you liked:"),
+        (16, "Tokayev meets Emperor Naruhito at the Imperial Palace in Tokyo"),
+        (16, "Emperor Naruhito receives Kazakh President Tokayev in Tokyo"),
+        (17, "Tokayev and the Emperor discuss the Caspian Sea in Tokyo"),
+        (17, "Emperor Naruhito and President Tokayev meet at the palace"),
+    ]
+    arts = [_art(i, f"O{i}", title=t, text=t, day=d) for i, (d, t) in enumerate(heads)]
+    assert strays(arts) == {0}
+    assert lead_article(arts).title == heads[1][1]  # the earliest of the others
+    # Three reports are too few to call one a stray: the earliest leads, as before.
+    assert strays(arts[:3]) == set()
+    assert lead_article(arts[:3]) is arts[0]
 
 
 def _scored(sid: int, score: float, themes: list[str], title: str) -> Story:

@@ -44,17 +44,65 @@ def coverage(art: Article) -> str:
 _DEPTH = {"text": 1.0, "lead": 0.5, "headline": 0.2}
 
 
-def lead_article(articles: Sequence[Article]) -> Article:
-    """The report a story is told from: the fullest, then the most relevant, then the earliest."""
-    return max(
-        articles,
-        key=lambda a: (
-            _DEPTH[coverage(a)],
-            a.relevance.relevant,
-            a.relevance.score,
-            -(a.published.timestamp() if a.published else 0),
-        ),
+# Words too common to say what a report is about (the centrality below compares the rest).
+_FUNCTION = (
+    "the and for with from that this these those are was were has have had will would its "
+    "their his her they them been but not you your our who what when which about into over "
+    "after more than said says also new one two how why all can may could out"
+)
+_FUNCTION_WORDS = frozenset(_FUNCTION.split())
+
+
+def _gist(art: Article) -> Counter[str]:
+    return Counter(
+        w
+        for w in _WORD.findall(f"{art.title} {art.text[:400]}".casefold())
+        if w not in _FUNCTION_WORDS
     )
+
+
+def strays(articles: Sequence[Article]) -> set[int]:
+    """Positions of the reports that share far less of their words with the rest of the story
+    than its reports typically do: a report clustered in by mistake, or a generic headline
+    ("Watch this if you liked:"), which should not give the story its headline.
+
+    Each report's headline and opening are compared (cosine) with the sum of all the others';
+    a report under half the median is a stray. Stories of fewer than four reports have none:
+    with three, two wire copies would outvote the one full article.
+    """
+    if len(articles) < 4:
+        return set()
+    gists = [_gist(a) for a in articles]
+    total: Counter[str] = Counter()
+    for g in gists:
+        total.update(g)
+    total_sq = sum(c * c for c in total.values())
+    closeness = []
+    for g in gists:
+        own_sq = sum(c * c for c in g.values())
+        dot = sum(c * total[w] for w, c in g.items())
+        rest_sq = total_sq - 2 * dot + own_sq  # |total - g|^2
+        closeness.append(
+            (dot - own_sq) / math.sqrt(own_sq * rest_sq) if own_sq and rest_sq > 0 else 0.0
+        )
+    typical = sorted(closeness)[len(closeness) // 2]
+    return {i for i, c in enumerate(closeness) if c < 0.5 * typical}
+
+
+def lead_article(articles: Sequence[Article]) -> Article:
+    """The report a story is told from: the fullest, then one that is not a stray (see
+    ``strays``), then the most relevant, then the earliest."""
+    off = strays(articles)
+    return max(
+        enumerate(articles),
+        key=lambda ia: (
+            _DEPTH[coverage(ia[1])],
+            ia[0] not in off,
+            ia[1].relevance.relevant,
+            ia[1].relevance.score,
+            -(ia[1].published.timestamp() if ia[1].published else 0),
+        ),
+    )[1]
 
 
 @dataclass(slots=True, frozen=True)
