@@ -6,7 +6,7 @@ import pytest
 
 from mediadigest.model import Article, DigestItem, Grade, Hit, Quote, Relevance, Story
 from mediadigest.profile import load_profile
-from mediadigest.write import attribute
+from mediadigest.write import attribute, framing
 from mediadigest.write.compose import compose_story, intro
 
 BODY = (
@@ -146,6 +146,33 @@ def test_framing_compares_outlet_countries(profile):
         "Coverage differed by outlet country"
     )
     assert "in Japan, Jiji Press" in item.framing and "in Russia, TASS" in item.framing
+
+
+def test_framing_words_say_what_was_stressed_in_the_order_they_were_used(profile):
+    story = Story(
+        1,
+        "t",
+        [
+            _art(
+                1,
+                title="December visit: Emperor receives Tokayev at the Imperial Palace",
+                text="The emperor asked about water in Kazakhstan.",
+            ),
+            _art(
+                2,
+                outlet="TASS",
+                country="RU",
+                title="Japan's hosts welcome Tokayev as he raises Caspian shallowing",
+                text="Tokayev held talks on Monday about water in Kazakhstan.",
+            ),
+        ],
+    )
+    text = framing.describe(story, profile) or ""
+    # Not the month, the weekday or a country's name; the same words on every run (they
+    # came from a set, so their order changed with Python's string hashing).
+    assert "Jiji Press stressed" in text or "in Japan, Jiji Press wrote" in text
+    assert "wrote of “visit”, “emperor”, “receives”" in text
+    assert "wrote of “hosts”, “welcome”, “raises”" in text
 
 
 def test_the_intro_names_the_main_stories_in_one_sentence(profile):

@@ -20,6 +20,14 @@ from mediadigest.write.summarise import content_words
 __all__ = ["describe"]
 
 TONE_GAP = 0.3  # tones this far apart (on -1..1) are worth a word
+# Dates and the countries of the outlets say when and where, not what a report stressed.
+_WHEN = (
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday today yesterday week"
+)
+_NOT_FRAMING = frozenset(_WHEN.split()) | {
+    w.casefold() for name in style.COUNTRY_NAMES.values() for w in name.split() if w != "the"
+}
 
 
 def _tone(art: Article) -> float | None:
@@ -31,7 +39,9 @@ def _tone(art: Article) -> float | None:
 
 def _distinctive(groups: dict[str, list[Article]], country: str, profile: Profile) -> list[str]:
     """Words this country's reports use at least twice and the others' reports never."""
-    own = Counter(w for a in groups[country] for w in set(content_words(f"{a.title} {a.lead}")))
+    own = Counter(
+        w for a in groups[country] for w in dict.fromkeys(content_words(f"{a.title} {a.lead}"))
+    )
     others = {
         w
         for c, arts in groups.items()
@@ -42,9 +52,19 @@ def _distinctive(groups: dict[str, list[Article]], country: str, profile: Profil
     names = {w for t in profile.terms if t.kind == "country" for w in t.key.split()}
     # Outlet names in datelines ("(Jiji Press)") say who wrote, not what they stressed.
     names |= {w for arts in groups.values() for a in arts for w in content_words(a.outlet or "")}
-    picked = [w for w, n in own.most_common() if w not in others and w not in names]
+    names |= _NOT_FRAMING
+    picked = [
+        w
+        for w, n in own.most_common()
+        if w not in others and w not in names and _base(w) not in names
+    ]
     needed = 2 if len(groups[country]) > 1 else 1
     return [w for w in picked if own[w] >= needed][:3]
+
+
+def _base(word: str) -> str:
+    """``japan's`` -> ``japan``."""
+    return word[:-2] if word.endswith(("'s", "’s")) else word
 
 
 def _country_phrase(code: str, arts: Sequence[Article]) -> str:
