@@ -273,3 +273,30 @@ def test_sources_import_skips_opml_outlines_that_are_not_web_addresses(cli: Cli,
     done = cli("sources", "import", str(opml), code=1)
     assert "error: javascript:alert(1): not an http(s) URL" in done.stderr
     assert [s["url"] for s in cli.json("sources", "list", "--json")] == ["https://example.org/rss"]
+
+
+def test_messages_show_paths_as_they_are_on_one_line(cli: Cli, tmp_path: Path):
+    # Rich reads "[...]" as markup: a folder "[draft]" vanished from messages and "[/b]" in a
+    # path raised instead of reporting it. Long lines were wrapped at 80 columns.
+    drop = tmp_path / "[draft]"
+    drop.mkdir()
+    assert f"warning: {drop}: no files in this folder" in cli("ingest", str(drop)).stderr
+    done = cli("ingest", str(FIXTURE_FILES / "export.jsonl"), code=1)
+    summary = [line for line in done.stderr.splitlines() if line.startswith("collected ")]
+    assert len(summary) == 1 and summary[0].endswith(" grown"), done.stderr
+    cmd = [sys.executable, "-m", "mediadigest", "--db", f"sqlite:///{tmp_path}/s.db"]
+    missing = str(tmp_path / "notes[/b].txt")
+    bad = subprocess.run([*cmd, "ingest", missing], capture_output=True, text=True, check=False)
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr
+    assert f"error: {missing}: no such file or directory" in bad.stderr
+
+
+def test_sources_export_keeps_a_long_address_whole_and_imports_back(cli: Cli, tmp_path: Path):
+    url = "https://example.org/" + "/".join(f"section-{i}" for i in range(12)) + "/rss.xml?a=[1]"
+    cli("sources", "add", url)
+    exported = cli("sources", "export").stdout
+    assert url.replace("&", "&amp;") in exported and exported.endswith("</opml>\n")
+    (tmp_path / "out.opml").write_text(exported, encoding="utf-8")
+    other = Cli(tmp_path / "other.db")
+    other("sources", "import", str(tmp_path / "out.opml"))
+    assert [s["url"] for s in other.json("sources", "list", "--json")] == [url]

@@ -11,7 +11,7 @@ import sys
 
 from mediadigest import __version__
 from mediadigest.cli import archive, collect, digest, sources, web  # noqa: F401 (sources: its group)
-from mediadigest.cli.app import app, err, out
+from mediadigest.cli.app import app, out, say
 from mediadigest.cli.archive import article_to_dict, search_hit_to_dict
 from mediadigest.errors import MediadigestError
 
@@ -44,5 +44,5 @@ def main() -> None:
     try:
         app()
     except MediadigestError as exc:
-        err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        say(str(exc), "error")
         sys.exit(1)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from mediadigest.config import Settings, load_settings
 
@@ -38,6 +39,18 @@ app.add_typer(users_app, name="users")
 out = Console()
 err = Console(stderr=True)
 log = logging.getLogger("mediadigest")
+_LEVELS = {"error": "red", "warning": "yellow", "note": "yellow"}
+
+
+def say(text: str, level: str | None = None) -> None:
+    """One line to stderr exactly as given, never wrapped.
+
+    Paths, URLs and error messages may hold ``[...]``, which rich would read as markup (a
+    folder ``[draft]`` vanished, ``[/b]`` raised); logs of ``collect --watch`` are grepped,
+    so a long line stays one line.
+    """
+    line = Text(text) if level is None else Text.assemble((f"{level}:", _LEVELS[level]), " ", text)
+    err.print(line, soft_wrap=True, highlight=False)
 
 
 @app.callback()
@@ -97,10 +110,10 @@ def progress_bar() -> Progress:
 def finish(report: run.RunReport) -> None:
     """Print each problem on one line, the summary, and exit 1 if anything failed."""
     for line in report.warnings:
-        err.print(f"[yellow]warning:[/] {line}", highlight=False, soft_wrap=True)
+        say(line, "warning")
     for line in report.errors:
-        err.print(f"[red]error:[/] {line}", highlight=False, soft_wrap=True)
-    err.print(report.summary(), highlight=False)
+        say(line, "error")
+    say(report.summary())
     if not report.ok:
         raise typer.Exit(1)
 

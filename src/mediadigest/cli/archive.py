@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from mediadigest import store
-from mediadigest.cli.app import db_app, err, out, settings_of
+from mediadigest.cli.app import db_app, out, say, settings_of
 from mediadigest.errors import MediadigestError
 from mediadigest.model import Article
 from mediadigest.store.search import parse_query, profile_spellings
@@ -72,7 +72,12 @@ def articles(
         why = ", ".join(f"{h.alias} ({h.field} ×{h.count})" for h in a.relevance.hits[:3])
         day = a.published.date().isoformat() if a.published else ""
         table.add_row(
-            day, a.outlet or "", str(a.relevance.grade), f"{a.relevance.score:.1f}", a.title, why
+            day,
+            escape(a.outlet or ""),
+            str(a.relevance.grade),
+            f"{a.relevance.score:.1f}",
+            escape(a.title),
+            escape(why),
         )
     out.print(table)
 
@@ -120,7 +125,7 @@ def search_cmd(
             outlet_country=country, limit=limit, names=names,
         )  # fmt: skip
     if names and not as_json and (also := parsed.with_spellings(names)[1]):
-        err.print(f"also searched for other spellings: {', '.join(also)}", highlight=False)
+        say(f"also searched for other spellings: {', '.join(also)}")
     if as_json:
         sys.stdout.write(json.dumps([search_hit_to_dict(h) for h in hits], ensure_ascii=False))
         sys.stdout.write("\n")
@@ -144,7 +149,7 @@ def export_cmd(
             counts = store.export_jsonl(conn, fp)
     except OSError as exc:
         raise MediadigestError(f"{file}: {exc.strerror}") from exc
-    err.print(f"exported to {file}: {_counts(counts)}")
+    say(f"exported to {file}: {_counts(counts)}")
 
 
 def import_cmd(
@@ -157,7 +162,7 @@ def import_cmd(
             added = store.import_jsonl(conn, fp)
     except OSError as exc:
         raise MediadigestError(f"{file}: {exc.strerror}") from exc
-    err.print(f"imported from {file}, new records: {_counts(added) or 'none'}")
+    say(f"imported from {file}, new records: {_counts(added) or 'none'}")
 
 
 def _counts(counts: dict[str, int]) -> str:
@@ -173,7 +178,7 @@ def db_upgrade(ctx: typer.Context) -> None:
     engine = store.create_engine(settings_of(ctx).db)
     store.migrate(engine)
     current, head = store.check(engine)
-    err.print(f"store at revision {current} (newest {head})")
+    say(f"store at revision {current} (newest {head})")
 
 
 @db_app.command("check")
@@ -181,6 +186,6 @@ def db_check(ctx: typer.Context) -> None:
     """Exit 1 if the store's schema is not at the newest revision."""
     engine = store.create_engine(settings_of(ctx).db)
     current, head = store.check(engine)
-    err.print(f"store at revision {current or 'none'} (newest {head})")
+    say(f"store at revision {current or 'none'} (newest {head})")
     if current != head:
         raise typer.Exit(1)

@@ -18,11 +18,11 @@ from mediadigest.cli.app import (
     Since,
     Until,
     Week,
-    err,
     finish,
     out,
     period,
     progress_bar,
+    say,
     settings_of,
 )
 from mediadigest.config import Settings
@@ -46,7 +46,7 @@ def _sources(settings: Settings) -> tuple[sa.Engine, list[Source]]:
             defaults = opml.default_sources()
             for src in defaults:
                 store.add_source(conn, src)
-            err.print(
+            say(
                 f"no sources configured: using the {len(defaults)} default feeds shipped with "
                 "mediadigest (see `mediadigest sources list`; add your own with `sources add`)"
             )
@@ -104,13 +104,11 @@ def collect(
 
     def show(done: Round) -> None:
         for line in done.report.warnings:
-            err.print(f"[yellow]warning:[/] {line}", highlight=False, soft_wrap=True)
+            say(line, "warning")
         for line in done.report.errors:
-            err.print(f"[red]error:[/] {line}", highlight=False, soft_wrap=True)
+            say(line, "error")
         off = f"; {done.backing_off} sources backing off" if done.backing_off else ""
-        err.print(
-            f"round {done.number}: {done.report.summary()}{off}", highlight=False, soft_wrap=True
-        )
+        say(f"round {done.number}: {done.report.summary()}{off}")
 
     from mediadigest import run
     from mediadigest.run.collect import fetcher_for
@@ -120,7 +118,7 @@ def collect(
             run.watch(engine, settings.profile, load, fetcher, interval=interval,
                       rounds=rounds, on_round=show)  # fmt: skip
         except KeyboardInterrupt:
-            err.print("stopped")
+            say("stopped")
 
 
 def ingest(

@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from mediadigest import store
-from mediadigest.cli.app import Since, Until, Week, err, out, period, settings_of, stories_app
+from mediadigest.cli.app import Since, Until, Week, out, period, say, settings_of, stories_app
 from mediadigest.stories import persist as story_store
 from mediadigest.write.render import Format
 
@@ -62,12 +63,12 @@ def digest(
         result = compose.build_digest(conn, settings.profile, first, last, size=size, llm=llm)
         store.save_digest(conn, first, last, settings.profile.name, to_dict(result))
     for note in result.notes:
-        err.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
+        say(note, "note")
     if output is None:
         out.print(render(result, fmt), end="", markup=False, highlight=False, soft_wrap=True)
     else:
         write_file(result, fmt, output)
-        err.print(f"wrote {len(result.items)} items to {output}")
+        say(f"wrote {len(result.items)} items to {output}")
 
 
 def publish(
@@ -86,7 +87,7 @@ def publish(
     with store.open_store(settings.db).begin() as conn:
         result = compose.build_digest(conn, settings.profile, first, last, size=size)
         version = story_store.publish(conn, settings.profile.name, first, last, to_dict(result))
-    err.print(f"published version {version} of {first}..{last} ({len(result.items)} items)")
+    say(f"published version {version} of {first}..{last} ({len(result.items)} items)")
 
 
 def feed(
@@ -135,7 +136,9 @@ def stories_list(
     table = Table("id", "score", "outlets", "title", "flags")
     for s in ranked:
         flags = " ".join(f for f, on in (("pinned", s.pinned), ("hidden", s.hidden)) if on)
-        table.add_row(str(s.id or ""), f"{s.score:.2f}", str(len(s.outlets)), s.title, flags)
+        table.add_row(
+            str(s.id or ""), f"{s.score:.2f}", str(len(s.outlets)), escape(s.title), flags
+        )
     out.print(table)
 
 
@@ -182,4 +185,4 @@ def stories_split(
     articles: Annotated[list[int], typer.Argument(help="Article ids to move out.")],
 ) -> None:
     """Move articles out of a story into a new one; prints the new story's id."""
-    _decide(ctx, lambda conn, p: out.print(story_store.split(conn, p, story_id, articles)))
+    _decide(ctx, lambda conn, p: typer.echo(story_store.split(conn, p, story_id, articles)))

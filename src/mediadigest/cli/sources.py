@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from mediadigest import store
-from mediadigest.cli.app import err, out, settings_of, sources_app
+from mediadigest.cli.app import out, say, settings_of, sources_app
 from mediadigest.errors import MediadigestError
 from mediadigest.model import Source, is_web_url
 from mediadigest.store import collect_state
@@ -36,7 +37,7 @@ def sources_add(
     with engine.begin() as conn:
         for url in good:
             _, added = store.add_source(conn, Source(url=url, kind=kind))
-            err.print(f"{'added' if added else 'already present'}: {url}", highlight=False)
+            say(f"{'added' if added else 'already present'}: {url}")
     if len(good) < len(urls):
         raise typer.Exit(1)
 
@@ -66,7 +67,7 @@ def sources_import(
     engine = store.open_store(settings_of(ctx).db)
     with engine.begin() as conn:
         added = sum(store.add_source(conn, s)[1] for s in found)
-    err.print(f"imported {added} new sources ({len(found) - added} already present) from {path}")
+    say(f"imported {added} new sources ({len(found) - added} already present) from {path}")
     if len(found) < len(listed):
         raise typer.Exit(1)
 
@@ -79,7 +80,9 @@ def sources_export(ctx: typer.Context) -> None:
         rows = store.list_sources(conn)
     from mediadigest.collect import opml
 
-    out.print(opml.to_opml(Source(r["url"], r["kind"], r["title"]) for r in rows), end="")
+    # As written: rich would wrap a long URL into two at the terminal's width.
+    text = opml.to_opml(Source(r["url"], r["kind"], r["title"]) for r in rows)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
 @sources_app.command("list")
@@ -100,7 +103,7 @@ def sources_list(
         if r["failures"] > 1:
             error = f"{error} ({r['failures']} times in a row)"
         due = _when(r["next_due_at"]) if r["next_due_at"] else "next run"
-        table.add_row(r["url"], r["kind"], _when(r["last_ok_at"]), error,
+        table.add_row(escape(r["url"]), r["kind"], _when(r["last_ok_at"]), escape(error),
                       f"{r['items_per_day']:g}", due)  # fmt: skip
     out.print(table)
 
@@ -112,7 +115,7 @@ def sources_remove(ctx: typer.Context, urls: list[str]) -> None:
     with engine.begin() as conn:
         missing = [u for u in urls if not store.remove_source(conn, u)]
     for url in missing:
-        err.print(f"[red]error:[/] {url}: no such source", highlight=False)
+        say(f"{url}: no such source", "error")
     if missing:
         raise typer.Exit(1)
 
@@ -124,7 +127,7 @@ def _web_urls(urls: list[str]) -> list[str]:
         if is_web_url(url):
             good.append(url)
         else:
-            err.print(f"[red]error:[/] {escape(url)}: not an http(s) URL", highlight=False)
+            say(f"{url}: not an http(s) URL", "error")
     return good
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from mediadigest.cli.app import err, out, settings_of, users_app
+from mediadigest.cli.app import say, settings_of, users_app
 
 
 def serve(
@@ -52,9 +52,9 @@ def users_add(
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
     if not added:
-        err.print(f"[red]error:[/] there is already a user {name}", highlight=False)
+        say(f"there is already a user {name}", "error")
         raise typer.Exit(1)
-    err.print(f"added {name} ({role})", highlight=False)
+    say(f"added {name} ({role})")
 
 
 @users_app.command("list")
@@ -63,7 +63,7 @@ def users_list(ctx: typer.Context) -> None:
     from mediadigest.web import service
 
     for user in service.list_users(settings_of(ctx)):
-        out.print(f"{user.name}\t{user.role}", highlight=False)
+        typer.echo(f"{user.name}\t{user.role}")
 
 
 @users_app.command("remove")
@@ -73,6 +73,6 @@ def users_remove(ctx: typer.Context, names: list[str]) -> None:
 
     missing = [n for n in names if not service.remove_user(settings_of(ctx), n)]
     for name in missing:
-        err.print(f"[red]error:[/] {name}: no such user", highlight=False)
+        say(f"{name}: no such user", "error")
     if missing:
         raise typer.Exit(1)
