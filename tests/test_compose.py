@@ -6,7 +6,7 @@ import pytest
 
 from mediadigest.model import Article, DigestItem, Grade, Hit, Quote, Relevance, Story
 from mediadigest.profile import load_profile
-from mediadigest.write import attribute, framing
+from mediadigest.write import attribute, framing, style
 from mediadigest.write.compose import compose_story, intro
 
 BODY = (
@@ -182,3 +182,43 @@ def test_the_intro_names_the_main_stories_in_one_sentence(profile):
     text = intro(items, profile, date(2025, 12, 15), date(2025, 12, 21))
     assert text.endswith("features “Headline 0”, “Headline 1” and “Headline 2”.")
     assert "for Dec. 15–21, 2025" in text
+
+
+RU_BODY = (
+    "Казахстан и Узбекистан подписали в Ташкенте соглашение о совместном управлении водами "
+    "Сырдарьи, которое определяет, сколько воды каждая страна сможет забирать из реки.\n\n"
+    "Спорные вопросы рассмотрит совместная комиссия, которая будет собираться поочерёдно в "
+    "Казахстане и в Узбекистане, сообщили в министерстве."
+)
+
+
+def test_an_item_from_another_language_says_which_and_spells_names_in_latin(profile):
+    art = _art(1, text=RU_BODY, author="Марат Ержанов", title="Казахстан и Узбекистан")
+    art.language = "ru"
+    item = compose_story(Story(1, "t", [art]), profile)
+    assert (
+        item.attribution
+        == "Japan’s Jiji Press published an article in Russian on Dec. 16 by Marat Yerzhanov."
+    )
+    # With no author the line would run on with "that" into a Russian sentence: it does not.
+    art.author = None
+    item = compose_story(Story(1, "t", [art]), profile)
+    assert item.attribution == "Japan’s Jiji Press reported in Russian on Dec. 16."
+    assert item.summary[0].startswith("Казахстан и Узбекистан подписали")
+
+
+def test_a_short_text_does_not_name_a_guessed_language(profile):
+    art = _art(1, text="Kazakhstan signs a wind deal", title="Kazakhstan signs a wind deal")
+    art.language = "nl"  # what a detector may make of four words
+    assert "Dutch" not in compose_story(Story(1, "t", [art]), profile).attribution
+    assert compose_story(Story(1, "t", [art]), profile).attribution.startswith(
+        "Japan’s Jiji Press reported on Dec. 16"
+    )
+
+
+def test_names_in_cyrillic_are_spelled_as_english_papers_spell_them():
+    assert style.latin_name("Касым-Жомарт Токаев") == "Kasym-Zhomart Tokayev"
+    assert style.latin_name("Серік Жақсыбеков") == "Serik Zhaksybekov"
+    assert style.latin_name("Н. Ержанов") == "N. Yerzhanov"
+    assert style.latin_name("Jiji Press") == "Jiji Press"
+    assert style.latin_name("习近平") == "习近平"

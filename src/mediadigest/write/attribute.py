@@ -119,17 +119,23 @@ def attribution(
 ) -> Lede:
     """``Japan’s Jiji Press reported on Dec. 18 that …``, from the article's metadata only."""
     outlet = style.outlet_name(art.outlet, art.outlet_country, profile.country_code)
+    foreign = _written_in(art)
     when = f" on {style.day(art.published.date())}" if art.published else ""
+    # "published an article in Russian on Dec. 17": the editor sees what needs translating.
+    when = f" in {foreign}{when}" if foreign else when
     kind = getattr(art, "kind", "news") or "news"
-    author = art.author
+    author = style.latin_name(art.author) if art.author else None
     att = getattr(art, "attribution", None)
     role = f", {att.author_role}," if att is not None and att.author_role else ""
-    clause = _absorbable(first) if first and written_from == "text" else None
+    # "reported that" runs on into the article's first sentence, so only an English one.
+    english = foreign is None and (art.language or "en").startswith("en")
+    clause = _absorbable(first) if first and written_from == "text" and english else None
     if kind == "opinion" and author:
         head = f"{outlet} published an opinion piece{when} by {author}{role.rstrip(',')}"
         return Lede(f"{head}, arguing that {clause}", True) if clause else Lede(f"{head}.")
     if kind == "interview":
         who = (att.interviewee if att is not None else None) or _main_speaker(art)
+        who = style.latin_name(who) if who else None
         return Lede(f"{outlet} published an interview{when}{f' with {who}' if who else ''}.")
     if kind == "press_release":
         return Lede(f"{outlet} published a press release{when}.")
@@ -151,9 +157,21 @@ def _citing(art: Article, outlet: str) -> str:
     return ""
 
 
+# Under this many characters the detected language is a guess; the line does not name it.
+_LANGUAGE_EVIDENCE = 200
+
+
+def _written_in(art: Article) -> str | None:
+    """The name of the article's language when it is not English and the text says so."""
+    if len(art.text) < _LANGUAGE_EVIDENCE:
+        return None
+    return style.language_name(art.language)
+
+
 def _main_speaker(art: Article) -> str | None:
     speakers = [q.speaker for q in art.quotes if q.speaker]
-    return max(set(speakers), key=speakers.count) if speakers else None
+    # The first of the most quoted: a set's order changes from run to run.
+    return max(dict.fromkeys(speakers), key=speakers.count) if speakers else None
 
 
 def source_note(written_from: str) -> str | None:

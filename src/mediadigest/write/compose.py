@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -88,7 +89,9 @@ def compose_story(story: Story, profile: Profile, *, since: date | None = None) 
         published=lead.published.date() if lead.published else None,
         author=lead.author,
         summary=[e.text for e in evidence[1:]] if lede.absorbs else [e.text for e in evidence],
-        quote=picked[0] if picked else None,
+        quote=replace(picked[0], speaker=style.latin_name(picked[0].speaker or "") or None)
+        if picked
+        else None,
         attribution=lede.text,
         themes=list(story.themes),
         sources=_sources(lead, story),

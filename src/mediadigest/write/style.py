@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 # AP style month abbreviations, as the example digest uses them.
@@ -39,3 +40,53 @@ def outlet_name(outlet: str | None, country: str | None, home: str | None) -> st
     if name is None or country == home or name.startswith("the ") or outlet.startswith(name):
         return outlet
     return f"{name}’s {outlet}"
+
+
+# Languages an item may be written from, named in its attribution line ("in Russian").
+LANGUAGE_NAMES = {
+    "ar": "Arabic", "az": "Azerbaijani", "de": "German", "es": "Spanish", "fa": "Persian",
+    "fr": "French", "hi": "Hindi", "it": "Italian", "ja": "Japanese", "kk": "Kazakh",
+    "ko": "Korean", "ky": "Kyrgyz", "pl": "Polish", "pt": "Portuguese", "ru": "Russian",
+    "tr": "Turkish", "uk": "Ukrainian", "uz": "Uzbek", "zh": "Chinese",
+}  # fmt: skip
+
+# BGN/PCGN romanisation of Russian, with the letters of Kazakh and Ukrainian: the spelling
+# English-language papers use for names from the region (Yerzhanov, Tokayev, Zhaksybekov).
+_LATIN = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh", "з": "z",
+    "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
+    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya", "ә": "a", "ғ": "g",
+    "қ": "k", "ң": "n", "ө": "o", "ұ": "u", "ү": "u", "һ": "h", "і": "i", "є": "ye", "ї": "yi",
+    "ґ": "g",
+}  # fmt: skip
+_VOWELS = frozenset("аеёиоуыэюяәөұүієїъь")
+
+
+def latin_name(name: str) -> str:
+    """A name in Cyrillic as an English text spells it (``Марат Ержанов`` -> ``Marat
+    Yerzhanov``); a name in any other script comes back as it is."""
+    if not any(ch.casefold() in _LATIN for ch in name):
+        return name
+    return "".join(_latin_word(w) for w in re.split(r"(\W+)", name))
+
+
+def _latin_word(word: str) -> str:
+    out = []
+    prev = ""
+    for ch in word:
+        low = ch.casefold()
+        if low not in _LATIN:
+            out.append(ch)
+        else:
+            # е is "ye" where it starts a syllable: word-initially and after a vowel.
+            latin = "ye" if low == "е" and (not prev or prev in _VOWELS) else _LATIN[low]
+            out.append(latin.capitalize() if ch != low else latin)
+        prev = low
+    text = "".join(out)
+    return text.upper() if len(word) > 1 and word.isupper() else text
+
+
+def language_name(code: str | None) -> str | None:
+    """``Russian`` for ``ru``; None for English and for languages not listed."""
+    return LANGUAGE_NAMES.get((code or "").split("-")[0].casefold())
