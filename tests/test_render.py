@@ -70,7 +70,10 @@ def test_atom_feed_has_one_entry_per_published_digest():
         "Foreign media digest: Dec. 8–14, 2025",
     ]
     assert entries[0].findtext(f"{ATOM}id").endswith("/2025-12-15/2025-12-21/v2")
-    assert "Kazakhstan &amp; Japan" in entries[0].findtext(f"{ATOM}content")
+    content = entries[0].findtext(f"{ATOM}content")
+    assert "Kazakhstan &amp; Japan" in content
+    # The body only: a feed reader shows it inside its own page, under the entry's title.
+    assert content.startswith("<p") and "<html" not in content and "<title>" not in content
     assert feed.findtext(f"{ATOM}updated") == "2025-12-22T08:00:00Z"
 
 

@@ -1,4 +1,4 @@
-"""Atom feed of published digests (RFC 4287): one entry per digest, its HTML as the content."""
+"""Atom feed of published digests (RFC 4287): one entry per digest, its HTML body as content."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time
 from xml.etree import ElementTree as ET
 
 from mediadigest.model import Digest
-from mediadigest.write.render.html import to_html
+from mediadigest.write.render.html import fragment
 from mediadigest.write.render.markdown import title
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -51,7 +51,7 @@ def to_atom(
         ET.SubElement(entry, f"{{{ATOM}}}title").text = title(digest)
         ET.SubElement(entry, f"{{{ATOM}}}updated").text = _stamp(at)
         ET.SubElement(entry, f"{{{ATOM}}}summary").text = digest.intro
-        ET.SubElement(entry, f"{{{ATOM}}}content", type="html").text = to_html(digest)
+        ET.SubElement(entry, f"{{{ATOM}}}content", type="html").text = fragment(digest)
     body = ET.tostring(feed, encoding="unicode")
     return f'<?xml version="1.0" encoding="utf-8"?>\n{body}\n'
 

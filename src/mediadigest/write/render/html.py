@@ -42,11 +42,17 @@ def _source_link(source: dict[str, str]) -> str:
     return f'<a href="{escape(url, quote=True)}" style="{_LINK}">{name}</a>'
 
 
+def fragment(digest: Digest) -> str:
+    """The digest's intro and items without the document around them: an Atom entry's content,
+    which a feed reader shows inside its own page under the entry's title."""
+    trend = f'<p style="{_SMALL}">{escape(digest.trend)}</p>' if digest.trend else ""
+    items = "\n".join(_item(i) for i in digest.items)
+    return f'<p style="{_BODY}">{escape(digest.intro)}</p>\n{trend}\n{items}'
+
+
 def to_html(digest: Digest) -> str:
     """A complete HTML document that renders the same in Gmail, Outlook and Apple Mail."""
     heading = escape(title(digest))
-    trend = f'<p style="{_SMALL}">{escape(digest.trend)}</p>' if digest.trend else ""
-    items = "\n".join(_item(i) for i in digest.items)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -60,9 +66,7 @@ def to_html(digest: Digest) -> str:
 <table {_TABLE} width="640" style="max-width:640px;width:100%;background:#ffffff;">
 <tr><td style="padding:32px 36px;">
 <h1 style="{_TITLE}">{heading}</h1>
-<p style="{_BODY}">{escape(digest.intro)}</p>
-{trend}
-{items}
+{fragment(digest)}
 </td></tr>
 </table>
 </td></tr>
