@@ -222,3 +222,19 @@ def test_names_in_cyrillic_are_spelled_as_english_papers_spell_them():
     assert style.latin_name("Н. Ержанов") == "N. Yerzhanov"
     assert style.latin_name("Jiji Press") == "Jiji Press"
     assert style.latin_name("习近平") == "习近平"
+
+
+@pytest.mark.parametrize(
+    "byline", ["Caspian Ledger desk", "Staff Reporter", "Jiji Press", "Reuters Staff", "Agencies"]
+)
+def test_a_byline_of_the_outlet_itself_names_no_author(profile, byline):
+    item = compose_story(Story(1, "t", [_art(1, author=byline)]), profile)
+    assert item.attribution.startswith("Japan’s Jiji Press reported on Dec. 16 that Kazakhstan")
+
+
+def test_a_correspondent_with_a_name_is_an_author(profile):
+    art = _art(1, author="Dana Omarova, Moscow correspondent")
+    item = compose_story(Story(1, "t", [art]), profile)
+    assert item.attribution == (
+        "Japan’s Jiji Press published an article on Dec. 16 by Dana Omarova, Moscow correspondent."
+    )

@@ -124,7 +124,7 @@ def attribution(
     # "published an article in Russian on Dec. 17": the editor sees what needs translating.
     when = f" in {foreign}{when}" if foreign else when
     kind = getattr(art, "kind", "news") or "news"
-    author = style.latin_name(art.author) if art.author else None
+    author = _byline(art)
     att = getattr(art, "attribution", None)
     role = f", {att.author_role}," if att is not None and att.author_role else ""
     # "reported that" runs on into the article's first sentence, so only an English one.
@@ -155,6 +155,25 @@ def _citing(art: Article, outlet: str) -> str:
     if source and source.casefold() not in outlet.casefold():
         return f", citing {source},"
     return ""
+
+
+# Bylines that name no person: "by Caspian Ledger desk" says no more than the outlet does.
+_DESK = re.compile(
+    r"\b(?:staff|desk|newsroom|editorial team|reporters|correspondents|our correspondent|"
+    r"agencies|wires|news service|web team|online team)\b",
+    re.IGNORECASE,
+)
+
+
+def _byline(art: Article) -> str | None:
+    """The author as the attribution line names them, or None for a byline of the outlet."""
+    author = (art.author or "").strip()
+    if not author or _DESK.search(author):
+        return None
+    outlet = (art.outlet or "").casefold()
+    if outlet and (outlet in author.casefold() or author.casefold() in outlet):
+        return None
+    return style.latin_name(author)
 
 
 # Under this many characters the detected language is a guess; the line does not name it.
