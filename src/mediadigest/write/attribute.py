@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from mediadigest.model import Article, Quote
 from mediadigest.profile import Profile, matchable
-from mediadigest.write import style
+from mediadigest.write import byline, style
 
 __all__ = ["Lede", "attribution", "normalise_quote", "pick_quote", "source_note", "verified"]
 
@@ -157,23 +157,8 @@ def _citing(art: Article, outlet: str) -> str:
     return ""
 
 
-# Bylines that name no person: "by Caspian Ledger desk" says no more than the outlet does.
-_DESK = re.compile(
-    r"\b(?:staff|desk|newsroom|editorial team|reporters|correspondents|our correspondent|"
-    r"agencies|wires|news service|web team|online team)\b",
-    re.IGNORECASE,
-)
-
-
 def _byline(art: Article) -> str | None:
-    """The author as the attribution line names them, or None for a byline of the outlet."""
-    author = (art.author or "").strip()
-    if not author or _DESK.search(author):
-        return None
-    outlet = (art.outlet or "").casefold()
-    if outlet and (outlet in author.casefold() or author.casefold() in outlet):
-        return None
-    return style.latin_name(author)
+    return byline.clean(art.author, art.outlet)
 
 
 # Under this many characters the detected language is a guess; the line does not name it.

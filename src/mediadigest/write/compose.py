@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from mediadigest.model import Article, Digest, DigestItem, Story
 from mediadigest.profile import Profile
 from mediadigest.stories import grouping, persist, rank, select
-from mediadigest.write import attribute, framing, style, trend
+from mediadigest.write import attribute, byline, framing, style, trend
 from mediadigest.write.llm import LLMConfig, rewrite
 from mediadigest.write.summarise import Evidence, summarise_story
 
@@ -87,7 +87,7 @@ def compose_story(story: Story, profile: Profile, *, since: date | None = None) 
         outlet=lead.outlet,
         outlet_country=lead.outlet_country,
         published=lead.published.date() if lead.published else None,
-        author=lead.author,
+        author=byline.clean(lead.author, lead.outlet),
         summary=[e.text for e in evidence[1:]] if lede.absorbs else [e.text for e in evidence],
         quote=replace(picked[0], speaker=style.latin_name(picked[0].speaker or "") or None)
         if picked
