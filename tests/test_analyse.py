@@ -296,3 +296,27 @@ def test_analyse_is_pure_and_its_results_pickle(profile):
     first = analyse(doc, profile)
     assert analyse(doc, pickle.loads(pickle.dumps(profile))) == first
     assert pickle.loads(pickle.dumps(first)) == first
+
+
+def _page(url: str, site: str | None) -> Document:
+    meta = f'<meta property="og:site_name" content="{site}">' if site else ""
+    body = "<p>Kazakhstan opened a new wind farm in the Zhambyl region on Tuesday.</p>" * 8
+    html = f"<html><head><title>Wind farm</title>{meta}</head><body><article><h1>Wind farm</h1>"
+    return Document(url, f"{html}{body}</article></body></html>".encode(), FETCHED, "text/html")
+
+
+@pytest.mark.parametrize(
+    ("url", "site", "outlet"),
+    [
+        ("https://steppe.example/a", "Steppe Wire | News from Central Asia", "Steppe Wire"),
+        ("https://steppe.example/a", "Steppe Wire - World", "Steppe Wire"),
+        ("https://www.steppe.example/a", "https://www.steppe.example", "steppe.example"),
+        ("https://www.steppe.example/a", "Copyright 2024", "steppe.example"),
+        ("https://www.steppe.example/a", None, "steppe.example"),
+        ("https://al-monitor.example/a", "Al-Monitor", "Al-Monitor"),
+    ],
+)
+def test_the_outlet_is_named_as_a_digest_names_it(profile, url, site, outlet):
+    # The attribution line says "<outlet> reported on …": not a slogan, a URL, a copyright
+    # line or "An unnamed outlet" when the address says who published it.
+    assert analyse(_page(url, site), profile)[0].outlet == outlet

@@ -150,6 +150,7 @@ def _extract(
         text, warnings = _decode_plain(doc)
         title = hints.get("title") or ""
         author, published, outlet = hints.get("author"), None, hints.get("outlet")
+        outlet = normalise.outlet_name(outlet, doc.url) if outlet else None
         canonical = normalise.canonicalise_url(doc.url)
     else:
         ex = extracted or extract.extract_html(
@@ -158,7 +159,7 @@ def _extract(
         warnings = list(ex.warnings)
         text, title = ex.text, ex.title or hints.get("title") or ""
         author, published = ex.author or hints.get("author"), ex.published
-        outlet = hints.get("outlet") or ex.sitename
+        outlet = normalise.outlet_name(hints.get("outlet") or ex.sitename, doc.url)
         canonical = normalise.canonicalise_url(ex.canonical_url or doc.url)
         html, tree = doc.body, ex.tree
     if not text.strip() and not title.strip():

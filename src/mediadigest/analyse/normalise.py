@@ -69,3 +69,27 @@ def parse_date(value: str) -> datetime | None:
         return parsed.astimezone(UTC)
     except OverflowError:  # e.g. 0001-01-01T00:00+01:00 falls before year 1 in UTC
         return None
+
+
+# "LinkNaija | Nigeria's news platform", "BBC News - World": the outlet is the first part.
+_SITE_PARTS = re.compile(r"\s+[|–—:-]+\s+|\s*::\s*")
+_NOT_A_NAME = re.compile(r"^(?:copyright\b|©|\(c\)|all rights reserved|home(?:page)?$)", re.I)
+
+
+def outlet_name(site: str | None, url: str) -> str | None:
+    """The outlet as a digest names it, from a page's site name or a feed's title.
+
+    The first part of a titled name, a bare domain for a URL, and the web address's domain
+    when the page names no site or names it as a copyright line ("Copyright 2014").
+    """
+    name = _SITE_PARTS.split(" ".join((site or "").split()), maxsplit=1)[0].strip(" _-|")
+    if name.casefold().startswith(("http://", "https://", "www.")):
+        name = _domain(name)
+    if len(name) < 2 or _NOT_A_NAME.match(name):
+        name = _domain(url)
+    return name or None
+
+
+def _domain(url: str) -> str:
+    host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
+    return host.removeprefix("www.")
