@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from mediadigest import analyse as analyse_module
-from mediadigest.analyse import analyse
+from mediadigest.analyse import analyse, normalise
 from mediadigest.errors import InputError
 from mediadigest.model import Document, Grade
 from mediadigest.profile import Profile, load_profile
@@ -320,3 +320,28 @@ def test_the_outlet_is_named_as_a_digest_names_it(profile, url, site, outlet):
     # The attribution line says "<outlet> reported on …": not a slogan, a URL, a copyright
     # line or "An unnamed outlet" when the address says who published it.
     assert analyse(_page(url, site), profile)[0].outlet == outlet
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "url", "headline"),
+    [
+        ("Best wind farms of 2025 | Steppe Wire", "Steppe Wire", "https://sw.example/a",
+         "Best wind farms of 2025"),
+        ("Kazakhstan adds a lunar lander - SpaceNews.example", "SpaceNews.example",
+         "https://spacenews.example/a", "Kazakhstan adds a lunar lander"),
+        ("Grain record – Ledger", "Ledger magazine", "https://ledger.example/a", "Grain record"),
+        ("Steppe Wire | News from Asia: Grain record", "Steppe Wire | News from Asia",
+         "https://sw.example/a", "Grain record"),
+        ("Wind farm opens | ledger", None, "https://www.ledger.example/a", "Wind farm opens"),
+        # Not the site's name: the title stays whole.
+        ("Opinion | Is the steppe the new Gulf?", "Ledger", "https://ledger.example/a",
+         "Opinion | Is the steppe the new Gulf?"),
+        ("Review - shoots for the moon, lands among the stars", "Ledger",
+         "https://ledger.example/a", "Review - shoots for the moon, lands among the stars"),
+        ("Apple news - AP", "AP", "https://ap.example/a", "Apple news"),
+        ("AP | Apple news", "Apple", "https://apple.example/a", "AP | Apple news"),
+    ],
+)  # fmt: skip
+def test_a_headline_loses_the_site_name_the_page_added(title, site, url, headline):
+    outlet = normalise.outlet_name(site, url)
+    assert normalise.headline(title, site, outlet, url) == headline

@@ -160,6 +160,8 @@ def _extract(
         text, title = ex.text, ex.title or hints.get("title") or ""
         author, published = ex.author or hints.get("author"), ex.published
         outlet = normalise.outlet_name(hints.get("outlet") or ex.sitename, doc.url)
+        if ex.title:
+            title = normalise.headline(title, ex.sitename, outlet, doc.url)
         canonical = normalise.canonicalise_url(ex.canonical_url or doc.url)
         html, tree = doc.body, ex.tree
     if not text.strip() and not title.strip():

@@ -93,3 +93,39 @@ def outlet_name(site: str | None, url: str) -> str | None:
 def _domain(url: str) -> str:
     host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
     return host.removeprefix("www.")
+
+
+_TITLE_PARTS = re.compile(r"\s+[|–—-]\s+")
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", "", text.casefold())
+
+
+def _is_site(part: str, names: list[str]) -> bool:
+    key = _key(part)
+    if len(key) < 2:
+        return False
+    for name in names:
+        other = _key(name)
+        if key == other or (min(len(key), len(other)) >= 5 and other.startswith(key)):
+            return True  # "Inexhibit" of "Inexhibit magazine"
+    return False
+
+
+def headline(title: str, site: str | None, outlet: str | None, url: str) -> str:
+    """The title without the site's name that pages add to it ("Best gadgets | ZDNet",
+    "Lunar landers - SpaceNews.com", "LinkNaija | Nigeria's news platform: …")."""
+    text = " ".join(title.split())
+    names = [n for n in (site, outlet, _domain(url), _domain(url).rsplit(".", 1)[0]) if n]
+    if site and len(site) > 4:
+        for sep in (" | ", " - ", " – ", " — "):
+            text = text.removesuffix(f"{sep}{site}")
+            if text.startswith(f"{site}: "):
+                text = text[len(site) + 2 :]
+    parts = _TITLE_PARTS.split(text)
+    if len(parts) > 1 and _is_site(parts[-1], names):
+        text = text[: text.rfind(parts[-1])].rstrip(" |–—-")
+    elif len(parts) > 1 and _is_site(parts[0], names):
+        text = text[len(parts[0]) :].lstrip(" |–—-")
+    return text or " ".join(title.split())
