@@ -345,3 +345,9 @@ def test_the_outlet_is_named_as_a_digest_names_it(profile, url, site, outlet):
 def test_a_headline_loses_the_site_name_the_page_added(title, site, url, headline):
     outlet = normalise.outlet_name(site, url)
     assert normalise.headline(title, site, outlet, url) == headline
+
+
+def test_an_address_that_is_not_a_web_address_names_no_outlet():
+    assert normalise.outlet_name(None, "tag:ledger.example,2025:brief") is None
+    assert normalise.outlet_name(None, "file:///tmp/ledger.html") is None
+    assert normalise.outlet_name("www.ledger.example", "file:///tmp/a.html") == "ledger.example"

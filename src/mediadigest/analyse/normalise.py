@@ -91,8 +91,10 @@ def outlet_name(site: str | None, url: str) -> str | None:
 
 
 def _domain(url: str) -> str:
-    host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
-    return host.removeprefix("www.")
+    """``www.example.com`` of a web address (or of a bare ``www.`` name); else empty."""
+    if not url.casefold().startswith(("http://", "https://")):
+        url = f"//{url}" if url.casefold().startswith("www.") else ""
+    return (urlsplit(url).hostname or "").removeprefix("www.")
 
 
 _TITLE_PARTS = re.compile(r"\s+[|–—-]\s+")

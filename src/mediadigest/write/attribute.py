@@ -124,7 +124,7 @@ def attribution(
     # "published an article in Russian on Dec. 17": the editor sees what needs translating.
     when = f" in {foreign}{when}" if foreign else when
     kind = getattr(art, "kind", "news") or "news"
-    author = _byline(art)
+    author = byline.clean(art.author, art.outlet)
     att = getattr(art, "attribution", None)
     role = f", {att.author_role}," if att is not None and att.author_role else ""
     # "reported that" runs on into the article's first sentence, so only an English one.
@@ -155,10 +155,6 @@ def _citing(art: Article, outlet: str) -> str:
     if source and source.casefold() not in outlet.casefold():
         return f", citing {source},"
     return ""
-
-
-def _byline(art: Article) -> str | None:
-    return byline.clean(art.author, art.outlet)
 
 
 # Under this many characters the detected language is a guess; the line does not name it.
