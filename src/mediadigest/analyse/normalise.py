@@ -100,16 +100,17 @@ def _domain(url: str) -> str:
 _TITLE_PARTS = re.compile(r"\s+[|–—-]\s+")
 
 
-def _key(text: str) -> str:
+def compact(text: str) -> str:
+    """Casefolded letters and digits only: ``Inexhibit magazine`` -> ``inexhibitmagazine``."""
     return re.sub(r"\W+", "", text.casefold())
 
 
 def _is_site(part: str, names: list[str]) -> bool:
-    key = _key(part)
+    key = compact(part)
     if len(key) < 2:
         return False
     for name in names:
-        other = _key(name)
+        other = compact(name)
         if key == other or (min(len(key), len(other)) >= 5 and other.startswith(key)):
             return True  # "Inexhibit" of "Inexhibit magazine"
     return False
@@ -119,7 +120,8 @@ def headline(title: str, site: str | None, outlet: str | None, url: str) -> str:
     """The title without the site's name that pages add to it ("Best gadgets | ZDNet",
     "Lunar landers - SpaceNews.com", "LinkNaija | Nigeria's news platform: …")."""
     text = " ".join(title.split())
-    names = [n for n in (site, outlet, _domain(url), _domain(url).rsplit(".", 1)[0]) if n]
+    domain = _domain(url)
+    names = [n for n in (site, outlet, domain, domain.rsplit(".", 1)[0]) if n]
     if site and len(site) > 4:
         for sep in (" | ", " - ", " – ", " — "):
             text = text.removesuffix(f"{sep}{site}")

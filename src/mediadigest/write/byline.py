@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from mediadigest.analyse import normalise
 from mediadigest.write import style
 
 __all__ = ["clean"]
@@ -30,11 +31,7 @@ _NOT_NAME_WORDS = (
 )
 _NOT_NAME = frozenset(_NOT_NAME_WORDS.split())
 # A date stamp run on after a full name ("Carrie Arnold November"); "Theresa May" is a name.
-_DATE_WORDS = (
-    "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday"
-)
-_DATE = frozenset(_DATE_WORDS.split())
+_DATE = frozenset(style.DATE_WORDS.split())
 # Written before the name: "By Jane Doe", "Analysis by …", "Текст Лида …" (Russian: "text").
 _LEAD_IN = re.compile(r"^(?:analysis\s+by|opinion\s+by|by|von|por|par|текст|автор)[:\s]+", re.I)
 _PARTICLE_WORDS = "de da das do dos du van von der den del della di la le bin al ibn"
@@ -94,7 +91,7 @@ def clean(author: str | None, outlet: str | None = None) -> str | None:
     """``Robert Burns``, ``Lisa Kaczke and Trevor J Mitchell``; None when no person is named."""
     if not author:
         return None
-    collapsed = re.sub(r"\W+", "", (outlet or "").casefold())
+    collapsed = normalise.compact(outlet or "")
     people: list[str] = []
     for part in re.split(r"\s*[;|]\s*|\s+(?:and|&)\s+", author):
         person = _person(part, collapsed)

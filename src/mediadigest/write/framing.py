@@ -21,11 +21,7 @@ __all__ = ["describe"]
 
 TONE_GAP = 0.3  # tones this far apart (on -1..1) are worth a word
 # Dates and the countries of the outlets say when and where, not what a report stressed.
-_WHEN = (
-    "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday today yesterday week"
-)
-_NOT_FRAMING = frozenset(_WHEN.split()) | {
+_NOT_FRAMING = frozenset(f"{style.DATE_WORDS} today yesterday week".split()) | {
     w.casefold() for name in style.COUNTRY_NAMES.values() for w in name.split() if w != "the"
 }
 
