@@ -347,6 +347,18 @@ def test_a_headline_loses_the_site_name_the_page_added(title, site, url, headlin
     assert normalise.headline(title, site, outlet, url) == headline
 
 
+def test_a_text_record_with_a_web_address_is_named_like_a_page():
+    # A JSON Lines record without an outlet was "An unnamed outlet" where the same article
+    # as HTML was named by its domain.
+    text = "Wind farm\n\nKazakhstan opened a new wind farm in the Zhambyl region on Tuesday."
+    doc = Document("https://www.steppe.example/a", text.encode(), FETCHED, "text/plain")
+    assert analyse(doc, load_profile("kazakhstan"))[0].outlet == "steppe.example"
+    site = "Steppe Wire | News from Central Asia"
+    hinted = text_doc(text, outlet=site, title="Wind  farm\topens")
+    (art,) = analyse(hinted, load_profile("kazakhstan"))
+    assert (art.outlet, art.title) == ("Steppe Wire", "Wind farm opens")
+
+
 def test_an_address_that_is_not_a_web_address_names_no_outlet():
     assert normalise.outlet_name(None, "tag:ledger.example,2025:brief") is None
     assert normalise.outlet_name(None, "file:///tmp/ledger.html") is None

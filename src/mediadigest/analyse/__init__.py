@@ -149,8 +149,8 @@ def _extract(
     if (doc.content_type or "").startswith("text/plain"):
         text, warnings = _decode_plain(doc)
         title = hints.get("title") or ""
-        author, published, outlet = hints.get("author"), None, hints.get("outlet")
-        outlet = normalise.outlet_name(outlet, doc.url) if outlet else None
+        author, published = hints.get("author"), None
+        outlet = normalise.outlet_name(hints.get("outlet"), doc.url)
         canonical = normalise.canonicalise_url(doc.url)
     else:
         ex = extracted or extract.extract_html(
@@ -171,7 +171,7 @@ def _extract(
     if published is None and hints.get("published"):
         published = normalise.parse_date(hints["published"])
     known = profile.outlet_for(doc.url)
-    return _Page(doc.url, canonical, title.strip(), text, author, published,
+    return _Page(doc.url, canonical, " ".join(title.split()), text, author, published,
                  known.name if known else outlet, known.country if known else None,
                  hints.get("lang"), html, tree, warnings, ex)  # fmt: skip
 
