@@ -80,14 +80,37 @@ def test_the_same_fact_from_two_outlets_is_told_once(profile):
     assert len(summarise_story([one, two], profile, count=3)) == 1
 
 
-def test_a_dateline_is_trimmed_and_the_span_still_matches():
-    text = "TOKYO, Dec 19 (Reuters) - Tokayev asked Japan for help with water technology."
+@pytest.mark.parametrize(
+    "dateline",
+    [
+        "TOKYO, Dec 19 (Reuters) - ",
+        "ASTANA, December 18. /TASS/. - ",
+        "ALMATY – ",
+        "ATHENS, Ga. (AP) — ",
+        "TBILISI, Georgia, Aug. 18 (AFP) -- ",
+        "NEW YORK, New York (Sports Network) - ",
+        "AP - ",
+    ],
+)
+def test_a_dateline_is_trimmed_and_the_span_still_matches(dateline):
+    text = f"{dateline}Tokayev asked Japan for help with water technology."
     got = trim_dateline(Sentence(text, 0, len(text)))
     assert (
         got.text
         == text[got.start : got.end]
         == "Tokayev asked Japan for help with water technology."
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NATO, Russia and China - three powers - met in Astana on Monday for talks.",
+        "Kazakhstan, Uzbekistan - and Kyrgyzstan too - signed the water deal on Friday.",
+    ],
+)
+def test_a_sentence_that_only_looks_like_a_dateline_is_kept_whole(text):
+    assert trim_dateline(Sentence(text, 0, len(text))).text == text
 
 
 def test_the_quote_span_is_not_repeated_in_the_summary(profile):

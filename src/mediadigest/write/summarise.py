@@ -79,10 +79,13 @@ _BOILERPLATE = re.compile(
     r"(?i)\b(read more|subscribe|sign up|newsletter|all rights reserved|click here|"
     r"follow us|photo:|image:|credit:|copyright|cookies?)\b"
 )
-# "TOKYO, Dec 19 (Reuters) - ", "ALMATY – ", "ASTANA, December 18. /TASS/. ": the place and
-# the agency belong to the attribution line, not to the summary sentence.
+# "TOKYO, Dec 19 (Reuters) - ", "ALMATY – ", "ASTANA, December 18. /TASS/. ", "ATHENS, Ga.
+# (AP) — ", "TBILISI, Georgia, Aug. 18 (AFP) -": the place and the agency belong to the
+# attribution line, not to the summary sentence.
 _DATELINE = re.compile(
-    r"^(?:[A-ZА-ЯЁ][A-ZА-ЯЁ .'-]{2,}(?:,\s*[A-Z][a-z]+\.?\s+\d{1,2}\.?)?\s*"
+    r"^(?:[A-ZА-ЯЁ][A-ZА-ЯЁ .'-]{2,}"
+    r"(?:,\s*[A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)?)?"  # the state or country
+    r"(?:,?\s*[A-Z][a-z]+\.?\s+\d{1,2}\.?)?\s*"  # the date
     r"(?:\([^)]{1,40}\)|/[^/]{1,20}/\.?)?\s*(?:--|[-–—:])\s+)"
 )
 MIN_WORDS, MAX_WORDS = 6, 70  # shorter: datelines and captions; longer: run-on paragraphs
