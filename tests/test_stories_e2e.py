@@ -181,6 +181,13 @@ def test_the_week_over_week_line_counts_new_and_continuing_stories(engine, profi
     assert trend == "Of 2 stories this week, 2 are new and 0 continue from before."
 
 
+def test_a_digest_of_a_month_does_not_speak_of_this_week(engine, profile):
+    with engine.begin() as conn:
+        digest = build_digest(conn, profile, date(2025, 12, 1), date(2025, 12, 31))
+    assert digest.trend.startswith("Of 2 stories in this period, 2 are new")
+    assert "period’s foreign media digest" in digest.intro and "week" not in digest.intro
+
+
 def test_stories_json_lists_each_story_with_its_articles(engine, profile):
     stories = _stories(engine, profile)
     data = json.loads(json.dumps([story_to_dict(s) for s in stories]))

@@ -56,12 +56,14 @@ def week_over_week(
         1 for s in stories if (s.first_seen and s.first_seen.date() < since) or s.id in earlier
     )
     n = len(stories)
+    days = (until - since).days + 1
+    # As the intro: a digest of a month is not "this week's" (compose.intro).
+    weekly = days <= 7
     line = (
-        f"Of {n} stor{'ies' if n != 1 else 'y'} this week, {n - going_on} "
-        f"{'are' if n - going_on != 1 else 'is'} new and {going_on} "
+        f"Of {n} stor{'ies' if n != 1 else 'y'} {'this week' if weekly else 'in this period'}, "
+        f"{n - going_on} {'are' if n - going_on != 1 else 'is'} new and {going_on} "
         f"continue{'s' if going_on == 1 else ''} from before"
     )
-    days = (until - since).days + 1
     now = theme_counts(stories, profile)
     start = datetime.combine(since, time.min)
     before = persist.theme_counts(conn, profile.name, start - timedelta(days=days * WEEKS), start)
@@ -77,6 +79,7 @@ def week_over_week(
         way = "rose" if now[name] > mean else "fell"
         moves.append(
             f"coverage of {_label(profile, name)} {way} ({now[name]} articles against "
-            f"a four-week average of {mean:.0f})"
+            f"{'a four-week average' if weekly else 'an average over the four periods before'}"
+            f" of {mean:.0f})"
         )
     return f"{line}; {' and '.join(moves[:2])}." if moves else f"{line}."
