@@ -4,10 +4,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from mediadigest.model import Article, DigestItem, Grade, Hit, Quote, Relevance, Story
+from mediadigest.model import Article, Digest, DigestItem, Grade, Hit, Quote, Relevance, Story
 from mediadigest.profile import load_profile
 from mediadigest.write import attribute, framing, style
 from mediadigest.write.compose import compose_story, intro
+from mediadigest.write.render.markdown import to_markdown
 
 BODY = (
     "Kazakhstan will build its first nuclear power plant near Lake Balkhash, the government "
@@ -230,6 +231,22 @@ def test_names_in_cyrillic_are_spelled_as_english_papers_spell_them():
 def test_a_byline_of_the_outlet_itself_names_no_author(profile, byline):
     item = compose_story(Story(1, "t", [_art(1, author=byline)]), profile)
     assert item.attribution.startswith("Japan’s Jiji Press reported on Dec. 16 that Kazakhstan")
+
+
+def test_an_outlet_known_by_its_domain_starts_the_line_with_a_capital(profile):
+    art = _art(1, outlet="steppe.example", country="")
+    item = compose_story(Story(1, "t", [art]), profile)
+    assert item.attribution.startswith("Steppe.example reported on Dec. 16 that Kazakhstan")
+    day = date(2025, 12, 16)
+    assert "[steppe.example](" in to_markdown(Digest(day, day, "", [item]))
+
+
+def test_an_aggregated_wire_report_cites_the_agency_not_in_its_headline(profile):
+    art = _art(1, outlet="Yahoo News", country="GB", title="Kazakhstan picks a nuclear site (AP)")
+    art.kind, art.origin = "wire", "AP"
+    item = compose_story(Story(1, "t", [art]), profile)
+    assert item.headline == "Kazakhstan picks a nuclear site"
+    assert item.attribution.startswith("Britain’s Yahoo News reported on Dec. 16, citing AP, that")
 
 
 def test_a_correspondent_with_a_name_is_an_author(profile):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mediadigest.analyse.kind import classify
+from mediadigest.analyse.kind import classify, without_credit
 from mediadigest.model import Attribution
 
 
@@ -19,6 +19,16 @@ def test_closing_agency_credit_is_wire_copy():
 def test_russian_agency_credit_is_wire_copy():
     k = classify("Встреча", "Министр встретился с инвесторами, сообщает Kazinform.")
     assert (k.label, k.origin) == ("wire", "Kazinform")
+
+
+def test_a_headline_crediting_an_agency_is_wire_copy_and_loses_the_credit():
+    title = "Shelling resumes in breakaway Georgian region (AFP)"
+    k = classify(title, "Georgian and South Ossetian forces accused each other overnight.")
+    assert (k.label, k.origin) == ("wire", "AFP")
+    assert without_credit(title) == "Shelling resumes in breakaway Georgian region"
+    # Other brackets are the headline's own.
+    assert without_credit("Tokayev visits Tokyo (video)") == "Tokayev visits Tokyo (video)"
+    assert classify("Tokayev visits Tokyo (video)", "He met Kishida.").label == "news"
 
 
 def test_sponsored_disclaimer():

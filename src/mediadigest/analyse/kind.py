@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from mediadigest.model import Attribution
 
-__all__ = ["KINDS", "Kind", "classify"]
+__all__ = ["KINDS", "Kind", "classify", "without_credit"]
 
 KINDS = ("news", "analysis", "opinion", "interview", "press_release", "wire", "sponsored")
 HEAD_CHARS, TAIL_CHARS = 600, 400
@@ -35,6 +35,8 @@ _CREDIT = re.compile(
     rf"|\((?P<paren>{_AGENCY})\)\s*$|(?:Source|Источник):\s*(?P<source>{_AGENCY})",
     re.MULTILINE,
 )
+# "Shelling resumes in breakaway region (AFP)": aggregators' headlines end with the wire's name.
+_TITLE_CREDIT = re.compile(rf"\s*\((?P<agency>{_AGENCY})\)\s*$")
 _RU_CREDIT = re.compile(rf"(?:сообщает|передает|передаёт)\s+(?P<agency>{_AGENCY}|Казинформ)")
 _SPONSORED = re.compile(
     r"\b(?:sponsored(?: content| post| by)?|partner content|paid (?:post|content|partnership)"
@@ -96,12 +98,20 @@ def classify(title: str, text: str, url: str = "", attribution: Attribution | No
     office = _office(attribution)
     if attribution and office and not attribution.form and _OFFICE.search(office):
         return Kind("press_release", office, [f"relays an official source: {office}"])
-    if wire := _wire(head, tail, attribution):
+    if wire := _wire(title, head, tail, attribution):
         return wire
     return _form(title, head, path, attribution)
 
 
-def _wire(head: str, tail: str, attribution: Attribution | None) -> Kind | None:
+def without_credit(title: str) -> str:
+    """The headline without the wire credit an aggregator added ("… region (AFP)")."""
+    return _TITLE_CREDIT.sub("", title) or title
+
+
+def _wire(title: str, head: str, tail: str, attribution: Attribution | None) -> Kind | None:
+    if m := _TITLE_CREDIT.search(title):
+        agency = _canonical(m.group("agency"))
+        return Kind("wire", agency, [f"headline credits {agency}"])
     if m := _DATELINE.search(head):
         agency = _canonical(m.group("agency"))
         return Kind("wire", agency, [f"dateline credits {agency}"])

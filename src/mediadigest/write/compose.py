@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from mediadigest.analyse import kind
 from mediadigest.model import Article, Digest, DigestItem, Story
 from mediadigest.profile import Profile
 from mediadigest.stories import grouping, persist, rank, select
@@ -83,7 +84,7 @@ def compose_story(story: Story, profile: Profile, *, since: date | None = None) 
         lead, profile, first=evidence[0].text if evidence else None, written_from=written_from
     )
     return DigestItem(
-        headline=lead.title or story.title,
+        headline=kind.without_credit(lead.title or story.title),
         outlet=lead.outlet,
         outlet_country=lead.outlet_country,
         published=lead.published.date() if lead.published else None,
