@@ -155,13 +155,47 @@ def test_ingest_files_reports_bad_inputs_and_stores_the_rest(cli: Cli):
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert any("export.jsonl:4" in e and "not JSON" in e for e in errors)
     assert any("export.jsonl:5" in e and "url" in e for e in errors)
-    assert any("unknown.pdf" in e and "unknown file type" in e for e in errors)
     assert any("empty.txt" in e and "empty file" in e for e in errors)
+    # In a folder, a file of another type is passed over and named, not an error.
+    assert not any("unknown.pdf" in e for e in errors)
+    assert f"warning: {FIXTURE_FILES}: skipped files of types not read here (1 .pdf)" in (
+        result.stderr.splitlines()
+    )
     assert any("cp1251.txt" in w and "cp1251" in w for w in result.stderr.splitlines())
     titles = {a["title"] for a in cli.json("articles", "--json", "--all")}
     assert len(titles) == 8
     relevant = cli.json("articles", "--json")
     assert all("Peru" not in a["title"] and "Chile" not in a["title"] for a in relevant)
+
+
+def test_a_file_of_another_type_named_on_the_command_line_is_an_error(cli: Cli):
+    result = cli("ingest", str(FIXTURE_FILES / "unknown.pdf"), code=1)
+    assert "unknown file type '.pdf'" in result.stderr
+
+
+def test_a_folder_holding_the_store_passes_over_its_files(tmp_path: Path):
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    (folder / "page.txt").write_text("Kazakhstan wheat\n\nKazakhstan sold wheat to Iran.")
+    (folder / "notes.csv.gz").write_bytes(b"")
+    cli = Cli(folder / "store.db")
+    result = cli("ingest", str(folder))
+    # The store's own files too (.db and its WAL's while it is open).
+    assert "skipped files of types not read here (1 .csv.gz, 1 .db" in result.stderr
+    assert "1 new articles" in result.stderr
+
+
+def test_a_store_that_is_not_a_database_is_an_error_and_is_left_alone(tmp_path: Path):
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"my notes, not a database")
+    # As a user runs it: the console entry point turns our errors into one line.
+    result = subprocess.run(
+        [sys.executable, "-m", "mediadigest", "--db", f"sqlite:///{path}", "articles"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr == f"error: cannot open store sqlite:///{path}: file is not a database\n"
+    assert path.read_bytes() == b"my notes, not a database"
 
 
 def test_ingesting_an_empty_folder_warns_that_it_is_empty(cli: Cli, tmp_path: Path):

@@ -59,10 +59,14 @@ def kind_of(path: Path) -> str | None:
     return _kind(path)[0]
 
 
-def unknown_type(path: Path) -> FormatError:
+def type_suffix(path: Path) -> str:
+    """What names the file's type: ``.pdf``, ``.csv.gz``."""
     gzipped = path.name.lower().endswith(".gz")
-    suffix = "".join(path.suffixes[-2:]) if gzipped else path.suffix
-    return FormatError(str(path), f"unknown file type '{suffix}' ({_EXPECTED})")
+    return "".join(path.suffixes[-2:]) if gzipped else path.suffix
+
+
+def unknown_type(path: Path) -> FormatError:
+    return FormatError(str(path), f"unknown file type '{type_suffix(path)}' ({_EXPECTED})")
 
 
 def jsonl_ranges(path: Path, size: int, start: int = 0) -> list[tuple[int, int, int]]:

@@ -15,6 +15,7 @@ import functools
 import logging
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -162,10 +163,16 @@ def plan(
     batch_bytes = 0
     for path in paths:
         empty = True
+        other: Counter[str] = Counter()  # files of types we do not read, found in a folder
         for item in files.walk([path]):
             empty = False
             if isinstance(item, InputError):
                 report.error(item)
+                continue
+            if item != path and files.kind_of(item) is None:
+                # A folder of pages also holds images, stylesheets, the store itself: not
+                # errors, but the user hears what was passed over.
+                other[files.type_suffix(item).lower() or "no extension"] += 1
                 continue
             for piece in _pieces(item, known, report, shard_size):
                 if batch and (batch_bytes + piece.end - piece.start > shard_size
@@ -176,6 +183,9 @@ def plan(
                 batch_bytes += piece.end - piece.start
         if empty:  # a folder with no (visible) files: most likely not the one meant
             report.warnings.append(f"{path}: no files in this folder")
+        if other:
+            kinds = ", ".join(f"{n} {suffix}" for suffix, n in sorted(other.items()))
+            report.warnings.append(f"{path}: skipped files of types not read here ({kinds})")
     if batch:
         yield batch
 

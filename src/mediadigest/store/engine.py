@@ -80,7 +80,11 @@ def migrate(engine: sa.Engine) -> None:
     try:
         with engine.begin() as conn:
             command.upgrade(_alembic_config(conn), "head")
-    except sa.exc.OperationalError as exc:
+    except sa.exc.DatabaseError as exc:
+        # Cannot connect, or not a database at all ("file is not a database": --db names some
+        # other file); an error in a migration itself stays a traceback.
+        if type(exc) not in (sa.exc.OperationalError, sa.exc.DatabaseError):
+            raise
         raise StoreError(f"cannot open store {engine.url!r}: {exc.orig}") from exc
 
 
