@@ -108,6 +108,22 @@ def test_cp1251_text_is_decoded_with_a_warning():
     assert "Министерство сельского хозяйства Казахстана" in doc.body.decode("utf-8")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kazakhstan café exports\n\nKazakhstan’s cafés exported crème brûlée to Astana.",
+        "Kazakhstan\n\nLe président est arrivé mardi à Paris pour parler d’énergie.",
+    ],
+)
+def test_short_western_text_not_in_utf8_is_read_as_windows_1252(tmp_path, text):
+    # charset_normalizer scores cp1250 the same and, by name, put it first: "crčme", "ŕ Paris".
+    path = tmp_path / "note.txt"
+    path.write_bytes(text.encode("cp1252"))
+    doc = only(path)
+    assert doc.hints["warning"] == "not UTF-8; decoded as cp1252"
+    assert doc.body.decode() == text.split("\n\n")[1]
+
+
 def test_utf8_bom_is_not_part_of_the_title(tmp_path):
     path = tmp_path / "bom.txt"
     path.write_bytes("Заголовок\nТекст.".encode("utf-8-sig"))

@@ -12,7 +12,7 @@ import charset_normalizer
 
 from mediadigest.errors import FormatError
 
-__all__ = ["decode_page"]
+__all__ = ["decode_page", "guess_encoding"]
 
 _SNIFF_BYTES = 16_384  # where <meta charset> and binary signatures are looked for
 _GUESS_BYTES = 65_536  # charset_normalizer is slow; a sample is enough to guess
@@ -100,9 +100,29 @@ def _try_decode(body: bytes, encoding: str) -> str | None:
         return None
 
 
+# Legacy encodings by how common they are on the web. charset_normalizer ranks by chaos, then
+# coherence, then name; on a short text coherence is noise: French in cp1252 came out as
+# mac_latin2 ("prťsident") or cp1250 ("ŕ Paris", "crčme").
+_COMMON = ("cp1252", "cp1251", "cp1250", "shift_jis", "gb18030", "euc_kr", "cp1256", "cp1254",
+           "koi8_r", "big5", "iso8859_15", "cp1253", "cp1255", "cp1257")  # fmt: skip
+_COHERENCE_NOISE = 0.1
+
+
+def guess_encoding(raw: bytes) -> str | None:
+    """The likeliest encoding of bytes that are not UTF-8: the least garbled, and of those
+    about as coherent as the best, the commonest on the web."""
+    matches = list(charset_normalizer.from_bytes(raw))
+    if not matches:
+        return None
+    chaos = min(m.chaos for m in matches)
+    clean = [m for m in matches if m.chaos == chaos]
+    top = max(m.coherence for m in clean)
+    near = [m.encoding for m in clean if m.coherence >= top - _COHERENCE_NOISE]
+    return min(near, key=lambda e: _COMMON.index(e) if e in _COMMON else len(_COMMON))
+
+
 def _guess(body: bytes, warnings: list[str]) -> tuple[str, list[str]]:
-    best = charset_normalizer.from_bytes(body[:_GUESS_BYTES]).best()
-    encoding = best.encoding if best is not None else "utf-8"
+    encoding = guess_encoding(body[:_GUESS_BYTES]) or "utf-8"
     warnings.append(f"charset guessed as {encoding}")
     try:
         return body.decode(encoding, errors="replace"), warnings

@@ -12,8 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import charset_normalizer
-
+from mediadigest.analyse.decoding import guess_encoding
 from mediadigest.collect import warc
 from mediadigest.errors import FormatError, InputError
 from mediadigest.model import Document
@@ -166,10 +165,10 @@ def _decode(raw: bytes) -> tuple[str | None, str | None]:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError:
         pass
-    best = charset_normalizer.from_bytes(raw).best()
-    if best is None:
+    encoding = guess_encoding(raw)
+    if encoding is None:
         return None, None
-    return str(best), f"not UTF-8; decoded as {best.encoding}"
+    return raw.decode(encoding, errors="replace"), f"not UTF-8; decoded as {encoding}"
 
 
 def _iter_jsonl(
