@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -378,7 +379,12 @@ def test_page_with_too_many_elements_is_cut_and_warned(monkeypatch):
     filler = '<div class="ad"><span>sponsored</span></div>\n' * 2_000
     html = page("".join(f"<p>{p}</p>" for p in PARAGRAPHS) + filler)
     result = extract_html(html.encode(), "https://example.org/busy")
-    assert any("elements; only the first" in w for w in result.warnings)
+    (warning,) = [w for w in result.warnings if "elements" in w]
+    assert re.fullmatch(
+        r"[\d,]+ elements in [\d,]+ characters; only the first [\d,]+ characters parsed "
+        r"\(at most 500 elements\)",
+        warning,
+    )
     assert PARAGRAPHS[0] in result.text
 
 

@@ -315,7 +315,11 @@ def _parse_bounded(html: str, warnings: list[str]) -> lxml.html.HtmlElement | No
     count = int(_COUNT_NODES(tree)) if tree is not None else 0
     if count > MAX_ELEMENTS:
         keep = len(html) * MAX_ELEMENTS // count
-        warnings.append(f"page has {count:,} elements; only the first {keep:,} characters parsed")
+        # Said of what was read: a huge page was already cut to MAX_PARSE_CHARS.
+        warnings.append(
+            f"{count:,} elements in {len(html):,} characters; only the first {keep:,} "
+            f"characters parsed (at most {MAX_ELEMENTS:,} elements)"
+        )
         tree = _parse(html[:keep])
     return tree
 
