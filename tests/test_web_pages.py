@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from mediadigest import store
 from mediadigest.web import persist, versions
 from mediadigest.web.app import create_app
+from mediadigest.web.templating import counted
 from web_support import WEEK, login, seed, token_of
 
 
@@ -72,6 +73,14 @@ def test_this_week_counts_articles_and_relevant_ones(editor):
     html = editor.get(f"/?week={WEEK}").text
     assert "<b>5</b> articles collected" in html
     assert "<b>4</b> about Kazakhstan" in html
+    assert "<b>3</b> stories" in html
+
+
+def test_counts_agree_with_their_nouns_and_group_thousands():
+    assert counted(1, "outlet") == "<b>1</b> outlet"
+    assert counted(1, "country", "countries") == "<b>1</b> country"
+    assert counted(1897, "article") == "<b>1,897</b> articles"
+    assert counted(0, "language") == "<b>0</b> languages"
 
 
 def test_this_week_ranks_stories_and_says_why(editor):

@@ -46,7 +46,14 @@ def environment() -> jinja2.Environment:
     env.filters["when"] = _when
     env.filters["ago"] = _ago
     env.filters["http_url"] = http_url
+    env.globals["counted"] = counted
     return env
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> Markup:
+    """``<b>1,897</b> articles``, ``<b>1</b> outlet``: the number grouped, the noun agreeing."""
+    word = noun if n == 1 else (plural or f"{noun}s")
+    return Markup("<b>{:,}</b> {}").format(n, word)
 
 
 def http_url(value: str | None) -> str:
