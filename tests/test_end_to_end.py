@@ -198,6 +198,27 @@ def test_a_store_that_is_not_a_database_is_an_error_and_is_left_alone(tmp_path: 
     assert path.read_bytes() == b"my notes, not a database"
 
 
+def test_a_store_without_sources_starts_from_the_profiles_own(tmp_path: Path, capsys):
+    """A Georgia profile used to collect Kazakhstan's 17 feeds (they shipped as one OPML)."""
+    from mediadigest.cli.collect import _sources
+    from mediadigest.config import Settings
+
+    path = tmp_path / "georgia.yaml"
+    path.write_text(
+        "name: georgia\ncountry: Georgia\ncountry_code: GE\nadjective: Georgian\n"
+        "threshold: 2\nnames:\n  Georgia: [Tbilisi]\n",
+        encoding="utf-8",
+    )
+    _, sources = _sources(Settings(db=f"sqlite:///{tmp_path / 'g.db'}", profile_name=str(path)))
+    assert [s.title for s in sources] == ["Google News: Georgia (English)"]
+    assert "using a news search for Georgia (the georgia profile lists no sources)" in (
+        capsys.readouterr().err
+    )
+    _, sources = _sources(Settings(db=f"sqlite:///{tmp_path / 'k.db'}"))
+    assert "The Astana Times" in {s.title for s in sources}
+    assert "using the 17 default feeds of the kazakhstan profile" in capsys.readouterr().err
+
+
 def test_ingesting_an_empty_folder_warns_that_it_is_empty(cli: Cli, tmp_path: Path):
     (tmp_path / "drop").mkdir()
     result = cli("ingest", str(tmp_path / "drop"))  # not a failure: a drop folder may be empty

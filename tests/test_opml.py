@@ -1,4 +1,4 @@
-"""OPML: read subscription lists (safely), write them back, load the shipped default sources."""
+"""OPML: read subscription lists (safely), write them back; the default sources."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from mediadigest.collect.fetch import Fetcher
 from mediadigest.collect.opml import default_sources, parse_opml, to_opml
 from mediadigest.errors import FormatError
 from mediadigest.model import Source
+from mediadigest.profile import load_profile
 
 SIMPLE = b"""<?xml version="1.0"?>
 <opml version="1.0">
@@ -137,18 +138,23 @@ def test_to_opml_drops_characters_xml_cannot_carry():
     ]
 
 
-def test_default_sources_load_from_package_data():
-    sources = default_sources()
+def test_the_kazakhstan_profile_ships_its_sources():
+    sources = default_sources(load_profile("kazakhstan"))
     assert 10 <= len(sources) <= 25
     assert all(s.kind == "feed" and s.url.startswith("https://") for s in sources)
     assert all(s.title for s in sources)
+    assert {"Eurasianet", "The Astana Times", "The Times of Central Asia"} <= {
+        s.title for s in sources
+    }
 
 
-def test_default_sources_have_no_duplicate_urls():
-    urls = [s.url for s in default_sources()]
-    assert len(urls) == len(set(urls))
-
-
-def test_default_sources_include_regional_outlets():
-    titles = {s.title for s in default_sources()}
-    assert {"Eurasianet", "The Astana Times", "The Times of Central Asia"} <= titles
+def test_a_profile_without_sources_starts_from_a_news_search_for_its_country(tmp_path):
+    path = tmp_path / "georgia.yaml"
+    path.write_text(
+        "name: georgia\ncountry: Georgia\ncountry_code: GE\nadjective: Georgian\n"
+        "threshold: 2\nnames:\n  Georgia: [Tbilisi]\n",
+        encoding="utf-8",
+    )
+    (only,) = default_sources(load_profile(path))
+    assert only.url == ("https://news.google.com/rss/search?q=Georgia&hl=en-US&gl=US&ceid=US:en")
+    assert only.title == "Google News: Georgia (English)"

@@ -150,7 +150,9 @@ def test_non_numeric_threshold_is_rejected(tmp_path):
 
 
 def test_unknown_top_level_key_is_rejected(tmp_path):
-    assert "unknown key 'plcaes'" in error_for(tmp_path, MINIMAL + "plcaes: {}\n")
+    message = error_for(tmp_path, MINIMAL + "plcaes: {}\n")
+    assert "unknown key 'plcaes'" in message
+    assert message.count("names") == 1  # each allowed key listed once
 
 
 def test_non_string_alias_is_rejected_with_its_location(tmp_path):
@@ -257,6 +259,30 @@ def test_history_with_a_year_that_is_not_a_number_is_an_error(tmp_path):
 def test_star_inside_an_alias_is_an_error(tmp_path):
     message = error_for(tmp_path, MINIMAL.replace("[Testland*]", "[Test* land]"))
     assert "'*' may only start or end an alias" in message
+
+
+def test_sources_are_addresses_or_mappings_and_feeds_by_default(tmp_path):
+    text = MINIMAL + "sources:\n  - https://news.testland.example/rss\n"
+    text += "  - {url: https://paper.example/sitemap.xml, title: Paper, kind: sitemap}\n"
+    loaded = load_profile(write(tmp_path, text))
+    assert [(s.url, s.kind, s.title) for s in loaded.sources] == [
+        ("https://news.testland.example/rss", "feed", None),
+        ("https://paper.example/sitemap.xml", "sitemap", "Paper"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sources", "message"),
+    [
+        ("https://a.example/rss", "sources: expected a list, got str"),
+        ("[ftp://a.example/rss]", "sources[0].url: 'ftp://a.example/rss' is not an http(s)"),
+        ("[{url: https://a.example/, kind: blog}]", "sources[0].kind: 'blog' is not one of feed,"),
+        ("[{url: https://a.example/, titel: A}]", "sources[0]: unknown key 'titel'"),
+        ("[https://a.example/, https://a.example/]", "sources[1]: https://a.example/ is listed"),
+    ],
+)  # fmt: skip
+def test_a_source_that_cannot_be_collected_is_an_error(tmp_path, sources, message):
+    assert message in error_for(tmp_path, MINIMAL + f"sources: {sources}\n")
 
 
 def test_theme_with_strong_and_weak_terms_per_language(tmp_path):

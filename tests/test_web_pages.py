@@ -311,6 +311,7 @@ def test_archive_search_finds_and_marks_words(editor):
 def test_archive_filters_by_outlet_country_and_date(editor):
     html = editor.get("/archive", params={"q": "Kazakhstan", "country": "AZ"}).text
     assert _titles(html) == ["Caspian grain exports from Kazakhstan hit a record"]
+    assert "Caspian Ledger (AZ) · Dec. 19, 2025 · en" in html
     html = editor.get("/archive", params={"q": "", "since": "2025-12-18", "until": "2025-12-19"})
     assert _titles(html.text) == [
         "Caspian grain exports from Kazakhstan hit a record",

@@ -11,6 +11,7 @@ import yaml
 
 from mediadigest.errors import ProfileError
 from mediadigest.matching import is_cjk, key_form, matchable, normalise, spelling_variants
+from mediadigest.model import Source
 from mediadigest.profile_model import (
     DEFAULT_THEME_THRESHOLD,
     NameEntry,
@@ -30,6 +31,8 @@ __all__ += ["matchable", "normalise"]
 SECTIONS = {"names": "country", "places": "place", "people": "person", "organisations": "org"}
 REQUIRED = ("name", "country", "country_code", "adjective", "threshold", "names")
 OPTIONAL = ("description", *SECTIONS, "exclude", "peers", "outlets", "themes", "theme_threshold")
+OPTIONAL += ("sources",)
+SOURCE_KINDS = ("feed", "sitemap", "urllist", "page")
 DEFAULT_ALONE = 0.1  # an ambiguous alias with nothing unambiguous beside it counts 10%
 
 
@@ -96,6 +99,7 @@ def _build(data: dict[str, Any], source: str) -> Profile:
         themes=_themes(data.get("themes") or {}, check),
         description=check.text(data.get("description") or "", "description"),
         source=source,
+        sources=_sources(data.get("sources") or [], check),
     )
 
 
@@ -110,7 +114,7 @@ class _Checker:
 
     def keys(self, value: dict[Any, Any], allowed: tuple[str, ...], where: str) -> None:
         if unknown := sorted(set(value) - set(allowed), key=str):
-            expected = ", ".join(allowed)
+            expected = ", ".join(dict.fromkeys(allowed))  # "names" is required and a section
             raise self.fail(where, f"unknown key {unknown[0]!r} (expected: {expected})")
 
     def text(self, value: Any, where: str) -> str:
@@ -159,6 +163,29 @@ def _outlets(raw: Any, check: _Checker) -> dict[str, Outlet]:
             weight=check.number(spec.get("weight", 1.0), f"{where}.weight"),
         )
     return outlets
+
+
+def _sources(raw: Any, check: _Checker) -> list[Source]:
+    """``- https://…/feed`` or ``- {url, title, kind}`` (kind: feed by default)."""
+    if not isinstance(raw, list):
+        raise check.fail("sources", f"expected a list, got {type(raw).__name__}")
+    found: list[Source] = []
+    for i, item in enumerate(raw):
+        where = f"sources[{i}]"
+        spec = {"url": item} if isinstance(item, str) else check.mapping(item, where)
+        check.keys(spec, ("url", "title", "kind"), where)
+        url = check.text(spec.get("url"), f"{where}.url").strip()
+        if not url.lower().startswith(("http://", "https://")):
+            raise check.fail(f"{where}.url", f"{url!r} is not an http(s) address")
+        kind = check.text(spec.get("kind", "feed"), f"{where}.kind")
+        if kind not in SOURCE_KINDS:
+            raise check.fail(f"{where}.kind", f"{kind!r} is not one of {', '.join(SOURCE_KINDS)}")
+        title = spec.get("title")
+        title = check.text(title, f"{where}.title") if title is not None else None
+        if any(s.url == url for s in found):
+            raise check.fail(where, f"{url} is listed twice")
+        found.append(Source(url=url, kind=kind, title=title))
+    return found
 
 
 def _themes(raw: Any, check: _Checker) -> dict[str, ThemeSpec]:

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import ahocorasick
 
 from mediadigest.matching import Automata, build_automata, normalise, scan_automata
+from mediadigest.model import Source
 
 __all__ = ["NameEntry", "NamePeriod", "Outlet", "Profile", "Term", "ThemeSpec", "host_of"]
 
@@ -108,6 +109,8 @@ class Profile:
     source: str = ""
     entries: dict[str, NameEntry] = field(default_factory=dict)  # canonical name -> entry
     theme_threshold: float = DEFAULT_THEME_THRESHOLD
+    # What `run` and `collect` start from in a store with no sources of its own.
+    sources: list[Source] = field(default_factory=list)
     _automata: Any = field(default=None, init=False, repr=False)
     # Indexes other stages build from the profile on first use (themes, entity patterns);
     # like the automata, left out of the pickle.

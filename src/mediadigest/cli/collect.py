@@ -43,12 +43,19 @@ def _sources(settings: Settings) -> tuple[sa.Engine, list[Source]]:
     with engine.begin() as conn:
         rows = store.list_sources(conn)
         if not rows:
-            defaults = opml.default_sources()
+            profile = settings.profile
+            defaults = opml.default_sources(profile)
             for src in defaults:
                 store.add_source(conn, src)
+            what = (
+                f"the {len(defaults)} default feeds of the {profile.name} profile"
+                if profile.sources
+                else f"a news search for {profile.country} (the {profile.name} profile lists no "
+                "sources)"
+            )
             say(
-                f"no sources configured: using the {len(defaults)} default feeds shipped with "
-                "mediadigest (see `mediadigest sources list`; add your own with `sources add`)"
+                f"no sources configured: using {what} (see `mediadigest sources list`; add your "
+                "own with `sources add`)"
             )
             rows = store.list_sources(conn)
     return engine, [Source(r["url"], r["kind"], r["title"], r["id"]) for r in rows]

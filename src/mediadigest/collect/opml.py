@@ -1,17 +1,19 @@
-"""Collect stage, sources: read and write OPML subscription lists; ship the default sources."""
+"""Collect stage, sources: read and write OPML subscription lists; the default sources."""
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from importlib import resources
+from typing import TYPE_CHECKING
+from urllib.parse import quote_plus
 
 from mediadigest.collect.feeds import refuse_entity_declarations
 from mediadigest.errors import FormatError
 from mediadigest.model import Source
 
-DEFAULT_SOURCES = "data/default-sources.opml"
+if TYPE_CHECKING:
+    from mediadigest.profile_model import Profile
 
 # Characters XML 1.0 cannot carry at all, not even escaped (C0 controls but tab/LF/CR,
 # lone surrogates, U+FFFE/U+FFFF). ElementTree would write them and produce broken XML.
@@ -55,10 +57,16 @@ def _source(attrs: dict[str, str]) -> Source | None:
     return Source(url=url, kind=kind, title=title if title and title != url else None)
 
 
-def default_sources() -> list[Source]:
-    """The sources that ship with mediadigest (package data ``data/default-sources.opml``)."""
-    body = resources.files("mediadigest").joinpath(DEFAULT_SOURCES).read_bytes()
-    return parse_opml(body, DEFAULT_SOURCES)
+def default_sources(profile: Profile) -> list[Source]:
+    """What a store without sources starts from: the profile's ``sources``, or else a news
+    search for the country (a Georgia profile must not collect Kazakhstan's feeds)."""
+    if profile.sources:
+        return [Source(s.url, s.kind, s.title) for s in profile.sources]
+    url = (
+        f"https://news.google.com/rss/search?q={quote_plus(profile.country)}"
+        "&hl=en-US&gl=US&ceid=US:en"
+    )
+    return [Source(url, "feed", f"Google News: {profile.country} (English)")]
 
 
 def to_opml(sources: Iterable[Source], title: str = "mediadigest sources") -> str:
