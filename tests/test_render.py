@@ -85,6 +85,22 @@ def test_docx_opens_in_word_with_headings_and_the_quote():
     assert texts[0] == "Foreign media digest: Dec. 15–21, 2025"
     assert "Kazakhstan & Japan <sign> a deal" in texts
     assert "“We are ready,” Tokayev said." in texts
+    # Sources are links Word opens, to the address as given (not escaped twice).
+    (sources,) = [p for p in doc.paragraphs if p.text.startswith("Sources:")]
+    (link,) = sources._p.xpath(".//w:hyperlink")
+    target = doc.part.rels[link.get(docx.oxml.ns.qn("r:id"))].target_ref
+    assert (link.xpath("string(.)"), target) == ("Jiji Press", "https://jiji.example/a?x=1&y=2")
+
+
+def test_docx_links_as_many_sources_as_the_e_mail_and_counts_the_rest():
+    digest = _digest()
+    digest.items[0].sources = [
+        {"url": f"https://o{i}.example/a", "outlet": f"Outlet {i}"} for i in range(9)
+    ]
+    doc = docx.Document(io.BytesIO(render(digest, Format.docx)))
+    (sources,) = [p for p in doc.paragraphs if p.text.startswith("Sources:")]
+    assert len(sources._p.xpath(".//w:hyperlink")) == 6
+    assert sources.text.endswith("Outlet 4, Outlet 5 and 3 more")
 
 
 def test_json_round_trips_through_from_dict():
