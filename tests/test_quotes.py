@@ -103,6 +103,30 @@ def test_unclosed_mark_before_a_real_quote_does_not_swallow_it():
     assert q.text == "a real quote is here now"
 
 
+def test_a_straight_mark_closing_a_curly_quote_does_not_pair_the_later_quotes_wrongly():
+    # As on NBC News: the mixed marks made one "quote" of the text between two quotes, and the
+    # next quote ran over three paragraphs to the wrong speaker.
+    text = (
+        'He called her a “terrorist” and said, “somebody ought to put a bullet in her skull," '
+        "the prosecutor’s office said. Omar is one of the first two Muslim women in Congress.\n"
+        'The staff member recalled that he said, "I will put a bullet in her skull," the '
+        "attorney's office said.\n"
+        "His attorney said in an email that he never intended to harm Omar.\n"
+        '"He has taken responsibility for using threatening language," Zoghlin said.'
+    )
+    got = [(q.text, q.speaker) for q in find_quotes(text)]
+    assert got == [
+        ("I will put a bullet in her skull", None),
+        ("He has taken responsibility for using threatening language", "Zoghlin"),
+    ]
+
+
+def test_a_month_after_the_verb_is_not_the_speaker():
+    text = '"We want a bigger deal than the small one" announced in October, said Derek Scissors.'
+    (q,) = find_quotes(text)
+    assert q.speaker != "October"
+
+
 def test_corner_brackets_are_quotes():
     (q,) = find_quotes("大臣は「協力を さらに 深め たい と 考え ている」と述べた。")
     assert q.text.startswith("協力を")

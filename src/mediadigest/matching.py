@@ -14,8 +14,14 @@ from typing import Any, Protocol
 
 import ahocorasick
 
+# Month and weekday names: capitalised like names, never a person, a speaker or a framing word.
+DATE_WORDS = (
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday"
+)
+
 __all__ = ["Keyword", "KeywordIndex", "is_cjk", "key_form", "matchable", "normalise"]
-__all__ += ["build_automata", "scan_automata", "spelling_variants"]
+__all__ += ["DATE_WORDS", "build_automata", "scan_automata", "spelling_variants"]
 
 # What NFKC would do to the compatibility characters common in news (no-break and thin
 # spaces, ellipsis, CJK full-width punctuation), done first so that NFKC's quick check

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from itertools import pairwise
 
+from mediadigest.matching import DATE_WORDS
 from mediadigest.model import Entity, Quote
 
 __all__ = ["find_quotes", "resolve_speakers"]
@@ -59,6 +60,7 @@ _BEFORE = [
 _GAP_VERB = re.compile(rf"\b{_VERBS}\b")
 _GAP_END = re.compile(r"[,:]\s*[\"“«„「]$")  # the attribution ends with a comma, then reopens
 _PRONOUNS = {"he", "she", "they", "он", "она"}
+_DATES = frozenset(DATE_WORDS.split())
 
 
 def find_quotes(text: str) -> list[Quote]:
@@ -69,6 +71,11 @@ def find_quotes(text: str) -> list[Quote]:
     found: list[Quote] = []
     pos = 0
     while (m := _OPEN.search(text, pos)) is not None:
+        if m.group() == '"' and _closes(text, m.start()):
+            # 'said, “somebody …," the office said.': a straight mark after a word closes a
+            # curly quote; read as an opening it paired every later quote the wrong way round.
+            pos = m.end()
+            continue
         end = _closing(text, m.start(), _PAIRS[m.group()])
         if end is None:
             pos = m.end()
@@ -101,6 +108,13 @@ def _closing(text: str, opened: int, close: str) -> int | None:
         return end
 
 
+def _closes(text: str, index: int) -> bool:
+    """A straight mark right after a word or punctuation and before a space or the end."""
+    before = text[index - 1] if index else " "
+    after = text[index + 1] if index + 1 < len(text) else " "
+    return not before.isspace() and before not in "([{—–-" and (after.isspace() or after in ".,;:)")
+
+
 def _opens_paragraph(text: str, index: int) -> bool:
     before = text[max(0, index - 3) : index]
     return "\n" in before and not before.split("\n")[-1].strip()
@@ -119,14 +133,19 @@ def _speaker(text: str, start: int, end: int) -> str | None:
     following = text[end : end + 120]
     for pattern in _AFTER:
         m = pattern.match(following)
-        if m:
+        if m and not _is_date(m.group("speaker")):
             return m.group("speaker").strip(" ,.")
     preceding = text[max(0, start - 120) : start]
     for pattern in _BEFORE:
         m = pattern.search(preceding)
-        if m:
+        if m and not _is_date(m.group("speaker")):
             return m.group("speaker").strip(" ,.")
     return None
+
+
+def _is_date(speaker: str) -> bool:
+    # '"…" announced in October, said Derek Scissors': a month is capitalised, not a speaker.
+    return speaker.strip(" ,.").casefold() in _DATES
 
 
 def _clean(speaker: str | None) -> str | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from mediadigest.analyse import normalise
+from mediadigest.matching import DATE_WORDS
 from mediadigest.write import style
 
 __all__ = ["clean"]
@@ -31,7 +32,7 @@ _NOT_NAME_WORDS = (
 )
 _NOT_NAME = frozenset(_NOT_NAME_WORDS.split())
 # A date stamp run on after a full name ("Carrie Arnold November"); "Theresa May" is a name.
-_DATE = frozenset(style.DATE_WORDS.split())
+_DATE = frozenset(DATE_WORDS.split())
 # Written before the name: "By Jane Doe", "Analysis by …", "Текст Лида …" (Russian: "text").
 _LEAD_IN = re.compile(r"^(?:analysis\s+by|opinion\s+by|by|von|por|par|текст|автор)[:\s]+", re.I)
 _PARTICLE_WORDS = "de da das do dos du van von der den del della di la le bin al ibn"

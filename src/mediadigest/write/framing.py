@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from mediadigest.analyse import tone as tone_lexicon
+from mediadigest.matching import DATE_WORDS
 from mediadigest.model import Article, Story
 from mediadigest.profile import Profile
 from mediadigest.stories.rank import themes_in_story
@@ -21,7 +22,7 @@ __all__ = ["describe"]
 
 TONE_GAP = 0.3  # tones this far apart (on -1..1) are worth a word
 # Dates and the countries of the outlets say when and where, not what a report stressed.
-_NOT_FRAMING = frozenset(f"{style.DATE_WORDS} today yesterday week".split()) | {
+_NOT_FRAMING = frozenset(f"{DATE_WORDS} today yesterday week".split()) | {
     w.casefold() for name in style.COUNTRY_NAMES.values() for w in name.split() if w != "the"
 }
 

@@ -5,11 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-# Months and weekdays in full, lower case: words that date a text rather than say what it is.
-DATE_WORDS = (
-    "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday"
-)
 # AP style month abbreviations, as the example digest uses them.
 _MONTHS = ["Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.",
            "Nov.", "Dec."]  # fmt: skip
