@@ -55,6 +55,22 @@ def test_three_reports_of_one_event_form_one_story_and_another_event_its_own():
     assert cluster([*EMPEROR, URANIUM]) == [[0, 1, 2], [3]]
 
 
+def test_the_items_of_one_roundup_page_are_not_alike_by_its_address():
+    page = "https://news.example/news/impeachment-hearings-key-moments-from-the-testimony/"
+    titles = [
+        "Two troops killed in helicopter crash",
+        "Cities urge boycott of meat companies",
+        "New trial could change stent procedures",
+        "Teen smuggled meth with toy car",
+    ]
+    docs = [
+        ClusterDoc(i, t, "", (), DAY, url=f"{page}#{t.lower().replace(' ', '-')}", outlet="CBS")
+        for i, t in enumerate(titles)
+    ]
+    assert module._slug(docs[0].url) == "two troops killed helicopter crash"
+    assert cluster([*docs, URANIUM]) == [[0], [1], [2], [3], [4]]
+
+
 def test_a_single_document_is_a_story_of_its_own():
     assert cluster([URANIUM]) == [[0]]
     assert cluster([]) == []

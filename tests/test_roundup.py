@@ -96,6 +96,32 @@ def test_html_teasers_beside_a_long_article_are_not_items():
     assert split_html(html, "https://example.com/a", main_text=article) is None
 
 
+def test_many_teasers_sharing_the_articles_words_but_not_its_sentences_are_not_items():
+    # CBS's impeachment report beside 59 teasers: they held 63% of its words, none of its
+    # sentences, and the report became nine stories of teasers.
+    article = (
+        "Two former officials testified side by side before the committee on Tuesday about "
+        "the events at the centre of the inquiry, and the chairman said the testimony was clear."
+    )
+    words = article.replace(",", "").replace(".", "").split()
+    teaser = '<div class="teaser"><h3><a href="/t{n}">Story {n}</a></h3><p>{text}</p></div>'
+    teasers = "".join(
+        teaser.format(n=n, text=" ".join(words[n % 7 :: 3] + words[: n % 7 : 2])) for n in range(12)
+    )
+    html = f"<html><body><article><p>{article}</p></article>{teasers}</body></html>"
+    assert split_html(html, "https://example.com/a", main_text=article) is None
+
+
+def test_an_article_with_sub_headings_is_one_article():
+    sections = "".join(
+        f"<h2>Part {n} of the story</h2><p>{'The inquiry heard more evidence today. ' * 5}</p>"
+        for n in range(4)
+    )
+    html = f"<html><body><h1>Prison guards charged</h1>{sections}</body></html>"
+    main = "The inquiry heard more evidence today. " * 20
+    assert split_html(html, "https://example.com/a", main_text=main) is None
+
+
 def test_html_headings_split_when_items_open_with_attributions():
     body = "".join(
         f"<h2>Headline number {n} about Kazakhstan</h2>"

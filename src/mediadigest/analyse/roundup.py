@@ -145,7 +145,10 @@ def split_html(
         if len(items) < 2:
             continue
         reasons = _evidence(items, f"{title}\n{main_text[:300]}")
-        share = _coverage(items, main_text)
+        # Holding the main text says "listing page" of repeated blocks only: an article's own
+        # sub-headings hold its text too (USA Today's "Indictments unsealed as…" became an item).
+        # Two blocks holding it are an article cut in two (Quanta's, The Real Deal's).
+        share = _coverage(items, main_text) if finder is _blocks and len(items) >= 3 else 0.0
         if share >= COVERAGE:
             reasons.append(f"{why} hold {share:.0%} of the page's main text")
         if reasons:
@@ -232,9 +235,17 @@ def _heading_runs(tree: lxml.html.HtmlElement, url: str) -> list[Item]:
 
 
 def _coverage(items: list[Item], main_text: str) -> float:
-    """Share of the extracted main text's words that the items hold."""
-    main = _WORD.findall(main_text.casefold())
+    """Share of the extracted main text's runs of three words that the items hold.
+
+    Runs, not words: 59 teasers beside CBS's impeachment report held 63% of its words ("the",
+    "Trump", "House") and none of its sentences."""
+    main = _trigrams(main_text)
     if not main:
         return 1.0  # extraction found nothing: the blocks are all the page has
-    held = set(_WORD.findall(" ".join(f"{i.title} {i.text}" for i in items).casefold()))
-    return sum(1 for w in main if w in held) / len(main)
+    held = set(_trigrams(" ".join(f"{i.title}\n{i.text}" for i in items)))
+    return sum(1 for g in main if g in held) / len(main)
+
+
+def _trigrams(text: str) -> list[tuple[str, ...]]:
+    words = _WORD.findall(text.casefold())
+    return list(zip(words, words[1:], words[2:], strict=False))

@@ -72,7 +72,13 @@ def _slug(url: str) -> str:
     Directory names and extensions ("/pages/steppe-wire/...html") are the outlet's, not the
     story's: they would make every article of one site look alike.
     """
-    path = url.split("://", 1)[-1].partition("/")[2].split("?", 1)[0]
+    rest = url.split("://", 1)[-1]
+    if "#" in rest:
+        # A roundup's item: its anchor names it; the path names the page, the same for every
+        # item of it, and would join CBS's nine teasers into one story.
+        words = _SLUG_WORD.findall(rest.split("#", 1)[1].casefold())
+        return " ".join(words) if len(words) >= 3 else ""
+    path = rest.partition("/")[2].split("?", 1)[0]
     segments = [s for s in path.split("/") if s]
     last = max(segments, key=lambda s: s.count("-") + s.count("_"), default="")
     words = _SLUG_WORD.findall(last.casefold().rsplit(".", 1)[0])
