@@ -9,6 +9,7 @@ from mediadigest.profile import load_profile
 from mediadigest.write.summarise import (
     Sentence,
     salience,
+    sentences,
     summarise_story,
     summarise_text,
     trim_dateline,
@@ -99,6 +100,48 @@ def test_a_dateline_is_trimmed_and_the_span_still_matches(dateline):
         got.text
         == text[got.start : got.end]
         == "Tokayev asked Japan for help with water technology."
+    )
+
+
+def test_a_closing_quote_stays_with_its_sentence():
+    text = "Trump called the hearings a “disgrace.” Over the weekend he assailed a witness."
+    assert [s.text for s in sentences(text)] == [
+        "Trump called the hearings a “disgrace.”",
+        "Over the weekend he assailed a witness.",
+    ]
+
+
+def test_headings_list_lines_and_sentences_that_need_the_one_before_come_last(profile):
+    text = (
+        "15 Fun Facts About the 2019 American Music Awards Nominations\n\n"
+        "He testified about a meeting at the uranium miner where output was discussed.\n\n"
+        "I was not on the call between the two presidents about the uranium output.\n\n"
+        "June 19 -- PNC Music Pavilion, Charlotte, NC June 26 -- PPL Center, Allentown, PA\n\n"
+        "The uranium miner cut its output forecast for next year by ten percent.\n\n"
+        "Shortages of sulphuric acid slowed the leaching of uranium at the mines."
+    )
+    got = [e.text for e in summarise_story([_art(1, text)], profile, count=2)]
+    assert got == [
+        "The uranium miner cut its output forecast for next year by ten percent.",
+        "Shortages of sulphuric acid slowed the leaching of uranium at the mines.",
+    ]
+
+
+def test_an_excerpt_without_full_stops_still_gives_its_lines(profile):
+    text = (
+        "Kazakhstan raises its uranium output forecast for the coming year\n\nMore to follow soon"
+    )
+    (only,) = summarise_story([_art(1, text)], profile, count=2)
+    assert only.text.startswith("Kazakhstan raises")
+
+
+def test_an_outlets_tag_glued_to_the_first_word_is_trimmed():
+    text = "(CNN)President Tokayev made an unscheduled trip to Tokyo on Saturday."
+    got = trim_dateline(Sentence(text, 0, len(text)))
+    assert (
+        got.text
+        == text[got.start : got.end]
+        == "President Tokayev made an unscheduled trip to Tokyo on Saturday."
     )
 
 

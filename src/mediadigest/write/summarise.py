@@ -23,7 +23,7 @@ _ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|Gen|Col|Lt|Sen|Rep|Gov|Inc|Ltd|Co|Corp|No|vs|etc|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.K|e\.g|i\.e)|\b[A-Z])\.$"
 )
-_BOUNDARY = re.compile(r"(?<=[.!?…])[\"”»’]?\s+(?=[\"“«‘(]?[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ0-9])")
+_BOUNDARY = re.compile(r"(?<=[.!?…])(?P<close>[\"”»’]?)\s+(?=[\"“«‘(]?[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ0-9])")
 
 
 @dataclass(slots=True)
@@ -42,7 +42,8 @@ def sentences(text: str) -> list[Sentence]:
         for m in _BOUNDARY.finditer(chunk):
             if _ABBREV.search(chunk[start : m.start()].rstrip('"”»’')):
                 continue
-            _append(out, chunk, base, start, m.start())
+            # The closing mark after the stop ends this sentence: '… as a “disgrace.”'
+            _append(out, chunk, base, start, m.start() + len(m.group("close")))
             start = m.end()
         _append(out, chunk, base, start, len(chunk))
     return out
@@ -88,6 +89,8 @@ _DATELINE = re.compile(
     r"(?:,?\s*[A-Z][a-z]+\.?\s+\d{1,2}\.?)?\s*"  # the date
     r"(?:\([^)]{1,40}\)|/[^/]{1,20}/\.?)?\s*(?:--|[-–—:])\s+)"
 )
+# "(CNN)President Donald Trump …": the outlet's tag glued to the first word.
+_SOURCE_TAG = re.compile(r"^\([A-Z][\w.&' ]{0,24}\)\s*(?:(?:--|[-–—:])\s+)?(?=[\"“A-Z])")
 MIN_WORDS, MAX_WORDS = 6, 70  # shorter: datelines and captions; longer: run-on paragraphs
 MAX_SENTENCES = 40  # per article: the salient part of a news report is near its top
 
@@ -131,15 +134,25 @@ class Evidence:
 
 def trim_dateline(sent: Sentence) -> Sentence:
     """The sentence without a leading dateline; still a verbatim span of the source."""
-    m = _DATELINE.match(sent.text)
+    m = _DATELINE.match(sent.text) or _SOURCE_TAG.match(sent.text)
     if m is None or len(sent.text) - m.end() < 20:
         return sent
     return Sentence(sent.text[m.end() :], sent.start + m.end(), sent.end)
 
 
-def _usable(sent: Sentence) -> bool:
+def _usable(sent: Sentence, *, strict: bool = True) -> bool:
     n = len(sent.text.split())
-    return MIN_WORDS <= n <= MAX_WORDS and not _BOILERPLATE.search(sent.text)
+    if not MIN_WORDS <= n <= MAX_WORDS or _BOILERPLATE.search(sent.text):
+        return False
+    # A line without a full stop is a heading, a caption or a list line ("15 Fun Facts About
+    # the 2019 American Music Awards", "June 19 -- PNC Music Pavilion, Charlotte, NC").
+    return not strict or _ENDS.search(sent.text) is not None
+
+
+_ENDS = re.compile(r"[.!?…][\"”’»)]*$")
+# A sentence that opens with a pronoun or speaks in the first person needs the one before it
+# ("He testified about…", "I was not on the July 25 call…"): last resort in a summary.
+_NEEDS_CONTEXT = re.compile(r"^[\"“‘]?(?:I|We|He|She|They|His|Her|Their|My|Our)\b")
 
 
 def _mentions(sent: str, profile: Profile | None) -> float:
@@ -168,7 +181,12 @@ def summarise_story(
     pool: list[tuple[int, Article, Sentence]] = []
     order: list[int] = []  # position of the sentence among its article's usable ones
     for rank, art in enumerate(articles):
-        usable = [trim_dateline(s) for s in sentences(art.text)[:MAX_SENTENCES] if _usable(s)]
+        found = sentences(art.text)[:MAX_SENTENCES]
+        strict = [s for s in found if _usable(s)]
+        # Text with no full stops at all (a feed's excerpt): its lines are all there is.
+        usable = [
+            trim_dateline(s) for s in (strict or [s for s in found if _usable(s, strict=False)])
+        ]
         for k, sent in enumerate(usable):
             if not any(a == art.id and sent.start < e and s < sent.end for a, s, e in avoid):
                 pool.append((rank, art, sent))
@@ -178,6 +196,8 @@ def summarise_story(
     for i, (rank, _, sent) in enumerate(pool):
         # Names of the country and its people first; then the lead article, and its top.
         scores[i] += 0.15 * _mentions(sent.text, profile) + 0.1 / (1 + order[i]) - 0.02 * rank
+        if _NEEDS_CONTEXT.match(sent.text):
+            scores[i] -= 1.0
     picked: list[int] = []
     total = 0
     for i in sorted(range(len(pool)), key=lambda i: -scores[i]):
