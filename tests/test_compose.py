@@ -1,5 +1,6 @@
 """Items from stories: locked attribution, verified quotes, honest sources, framing, intro."""
 
+import dataclasses
 from datetime import UTC, date, datetime
 
 import pytest
@@ -185,6 +186,22 @@ def test_the_intro_names_the_main_stories_in_one_sentence(profile):
     assert "for Dec. 15–21, 2025" in text
 
 
+@pytest.mark.parametrize(
+    ("country", "written"),
+    [("United States", "the United States"), ("Philippines", "the Philippines"),
+     ("Solomon Islands", "the Solomon Islands"), ("Georgia", "Georgia"),
+     ("Kazakhstan", "Kazakhstan")],
+)  # fmt: skip
+def test_a_country_is_named_as_a_sentence_names_it(country, written):
+    watched = dataclasses.replace(load_profile("kazakhstan"), country=country)
+    items = [DigestItem("Headline", "Jiji Press", "JP", None, None, [], None, "")]
+    assert f"outlet covering {written} for" in intro(items, watched, date(2025, 12, 15),
+                                                      date(2025, 12, 21))  # fmt: skip
+    assert intro([], watched, date(2025, 12, 15), date(2025, 12, 21)).startswith(
+        f"No articles about {written} were found"
+    )
+
+
 RU_BODY = (
     "Казахстан и Узбекистан подписали в Ташкенте соглашение о совместном управлении водами "
     "Сырдарьи, которое определяет, сколько воды каждая страна сможет забирать из реки.\n\n"
@@ -247,6 +264,20 @@ def test_an_aggregated_wire_report_cites_the_agency_not_in_its_headline(profile)
     item = compose_story(Story(1, "t", [art]), profile)
     assert item.headline == "Kazakhstan picks a nuclear site"
     assert item.attribution.startswith("Britain’s Yahoo News reported on Dec. 16, citing AP, that")
+
+
+def test_a_report_grouped_in_by_a_shared_name_lends_the_item_no_sentence(profile):
+    lead = _art(1)
+    other = _art(
+        2,
+        outlet="Trade Daily",
+        title="Kazakhstan's wheat farmers brace for a cold winter",
+        text="Wheat farmers in the north of Kazakhstan expect a cold winter and a poor harvest, "
+        "and they want the government to pay for grain storage before the snow comes.",
+    )
+    item = compose_story(Story(1, "t", [lead, other]), profile)
+    assert {e["article_id"] for e in item.evidence} == {1}
+    assert "Trade Daily" in item.attribution + " ".join(s["outlet"] for s in item.sources)
 
 
 def test_a_correspondent_with_a_name_is_an_author(profile):

@@ -61,6 +61,14 @@ def _gist(art: Article) -> Counter[str]:
     )
 
 
+def kinship(a: Article, b: Article) -> float:
+    """Cosine of two reports' headlines and openings (function words left out)."""
+    ga, gb = _gist(a), _gist(b)
+    dot = sum(c * gb[w] for w, c in ga.items())
+    norm = math.sqrt(sum(c * c for c in ga.values()) * sum(c * c for c in gb.values()))
+    return dot / norm if norm else 0.0
+
+
 def strays(articles: Sequence[Article]) -> set[int]:
     """Positions of the reports that share far less of their words with the rest of the story
     than its reports typically do: a report clustered in by mistake, or a generic headline

@@ -18,6 +18,19 @@ COUNTRY_NAMES = {
 }  # fmt: skip
 
 
+# Country names that take "the" inside a sentence ("covering the United States").
+_WITH_THE = re.compile(
+    r"^(?:United\b|Netherlands$|Philippines$|Bahamas$|Gambia$|Maldives$|Comoros$|Seychelles$"
+    r"|Czech Republic$|Dominican Republic$|Central African Republic$|Democratic Republic\b"
+    r"|Republic of\b|UAE$|.* Islands$)"
+)
+
+
+def country_in_sentence(name: str) -> str:
+    """``United States`` -> ``the United States``; most names stand alone."""
+    return f"the {name}" if _WITH_THE.match(name) else name
+
+
 def day(value: date) -> str:
     """``Dec. 18``: the house style for a date within the digest's week."""
     return f"{_MONTHS[value.month - 1]} {value.day}"
