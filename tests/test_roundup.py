@@ -112,6 +112,15 @@ def test_many_teasers_sharing_the_articles_words_but_not_its_sentences_are_not_i
     assert split_html(html, "https://example.com/a", main_text=article) is None
 
 
+def test_an_article_in_two_blocks_without_links_of_their_own_is_one_article():
+    part = '<div class="section"><h2>{h}</h2><p>{p}</p></div>'
+    one = "Tuft cells in the gut taste danger and set off the immune response, researchers found."
+    two = "The cells were long overlooked, but they now appear in the lungs and the nose as well."
+    html = "<html><body>" + part.format(h="Not merely taste", p=one)
+    html += part.format(h="A job for tuft cells", p=two) + "</body></html>"
+    assert split_html(html, "https://example.com/a", main_text=f"{one}\n{two}") is None
+
+
 def test_an_article_with_sub_headings_is_one_article():
     sections = "".join(
         f"<h2>Part {n} of the story</h2><p>{'The inquiry heard more evidence today. ' * 5}</p>"

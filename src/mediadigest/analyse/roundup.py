@@ -147,8 +147,10 @@ def split_html(
         reasons = _evidence(items, f"{title}\n{main_text[:300]}")
         # Holding the main text says "listing page" of repeated blocks only: an article's own
         # sub-headings hold its text too (USA Today's "Indictments unsealed as…" became an item).
-        # Two blocks holding it are an article cut in two (Quanta's, The Real Deal's).
-        share = _coverage(items, main_text) if finder is _blocks and len(items) >= 3 else 0.0
+        # Two blocks are a listing when each links to a page of its own; otherwise they are an
+        # article cut in two (Quanta's, The Real Deal's: a section and "Related Articles").
+        listing = finder is _blocks and (len(items) >= 3 or _linked(items, url))
+        share = _coverage(items, main_text) if listing else 0.0
         if share >= COVERAGE:
             reasons.append(f"{why} hold {share:.0%} of the page's main text")
         if reasons:
@@ -232,6 +234,11 @@ def _heading_runs(tree: lxml.html.HtmlElement, url: str) -> list[Item]:
         if len(items) >= 2:
             return items
     return []
+
+
+def _linked(items: list[Item], url: str) -> bool:
+    page = url.split("#", 1)[0].rstrip("/")
+    return all(i.link and i.link.split("#", 1)[0].rstrip("/") != page for i in items)
 
 
 def _coverage(items: list[Item], main_text: str) -> float:
