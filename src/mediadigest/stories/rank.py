@@ -61,12 +61,18 @@ def _gist(art: Article) -> Counter[str]:
     )
 
 
-def kinship(a: Article, b: Article) -> float:
-    """Cosine of two reports' headlines and openings (function words left out)."""
-    ga, gb = _gist(a), _gist(b)
-    dot = sum(c * gb[w] for w, c in ga.items())
-    norm = math.sqrt(sum(c * c for c in ga.values()) * sum(c * c for c in gb.values()))
-    return dot / norm if norm else 0.0
+def akin(lead: Article, reports: Iterable[Article], least: float) -> list[Article]:
+    """The reports whose headline and opening resemble the lead's (cosine of word counts,
+    function words left out) at least ``least``; the lead's words are counted once."""
+    ga = _gist(lead)
+    na = sum(c * c for c in ga.values())
+    kin = []
+    for art in reports:
+        gb = _gist(art)
+        norm = math.sqrt(na * sum(c * c for c in gb.values()))
+        if norm and sum(c * gb[w] for w, c in ga.items()) / norm >= least:
+            kin.append(art)
+    return kin
 
 
 def strays(articles: Sequence[Article]) -> set[int]:

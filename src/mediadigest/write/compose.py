@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 
 import sqlalchemy as sa
 
@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 DEFAULT_SIZE = select.MAX_ITEMS
 MAX_NAMED = 6  # outlets named in an item's "also covered by" line
 MAX_REPORTS = 8  # reports an item is summarised from
-# Least kinship (rank.kinship) of a report to the lead for the item to quote it: reports of one
+# Least likeness (rank.akin) of a report to the lead for the item to quote it: reports of one
 # event scored 0.25-0.48 on real pages, reports grouped by a shared name only 0.00-0.17.
 KIN = 0.2
 
@@ -78,7 +78,7 @@ def compose_story(story: Story, profile: Profile, *, since: date | None = None) 
     # Only reports that tell what the lead tells lend it sentences and quotes: one grouped in
     # by a shared name (CNN on Trump's health, NYT on his trade war) would mix two stories.
     others = sorted(
-        (a for a in story.reports if a is not lead and rank.kinship(lead, a) >= KIN),
+        rank.akin(lead, (a for a in story.reports if a is not lead), KIN),
         key=lambda a: -a.relevance.score,
     )[: MAX_REPORTS - 1]
     # Items from a headline or a lead go no further than that one source.
@@ -195,5 +195,5 @@ def intro(items: list[DigestItem], profile: Profile, since: date, until: date) -
     )
     named = [f"“{i.headline}”" for i in items[:4]]
     listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
-    span = "week’s" if (until - since) <= timedelta(days=7) else "period’s"
+    span = "week’s" if style.weekly(since, until) else "period’s"
     return f"{head} This {span} foreign media digest features {listed}."

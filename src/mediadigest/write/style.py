@@ -31,6 +31,11 @@ def country_in_sentence(name: str) -> str:
     return f"the {name}" if _WITH_THE.match(name) else name
 
 
+def weekly(since: date, until: date) -> bool:
+    """Whether a digest of ``since``..``until`` speaks of "this week" (else "this period")."""
+    return (until - since).days <= 7
+
+
 def day(value: date) -> str:
     """``Dec. 18``: the house style for a date within the digest's week."""
     return f"{_MONTHS[value.month - 1]} {value.day}"

@@ -17,6 +17,7 @@ from mediadigest.model import Story
 from mediadigest.profile import Profile
 from mediadigest.stories import persist
 from mediadigest.stories.rank import themes_in_story
+from mediadigest.write import style
 
 __all__ = ["theme_counts", "week_over_week"]
 
@@ -57,8 +58,7 @@ def week_over_week(
     )
     n = len(stories)
     days = (until - since).days + 1
-    # As the intro: a digest of a month is not "this week's" (compose.intro).
-    weekly = days <= 7
+    weekly = style.weekly(since, until)  # as the intro says it
     line = (
         f"Of {n} stor{'ies' if n != 1 else 'y'} {'this week' if weekly else 'in this period'}, "
         f"{n - going_on} {'are' if n - going_on != 1 else 'is'} new and {going_on} "
