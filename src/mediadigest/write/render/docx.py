@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import io
-import re
 from typing import Any
 
 from mediadigest.model import Digest
-from mediadigest.write.render.markdown import MAX_SOURCES, item_paragraphs, more, title
-
-_WEB = re.compile(r"https?://", re.IGNORECASE)  # only web addresses become links
+from mediadigest.write.render.markdown import MAX_SOURCES, is_web, item_paragraphs, more, title
 
 
 def to_docx(digest: Digest) -> bytes:
     """The digest as a .docx file's bytes (Word's built-in styles, so it restyles cleanly)."""
     from docx import Document as WordDocument  # python-docx: a fifth of a second to import
-    from docx.shared import Pt, RGBColor
 
     doc = WordDocument()
     doc.core_properties.title = title(digest)
@@ -34,25 +30,27 @@ def to_docx(digest: Digest) -> bytes:
         if item.sources:
             # Each outlet a link, as in the e-mail: an editor clicks through to check a source.
             para = doc.add_paragraph()
-            _small(para.add_run("Sources: "), Pt, RGBColor)
+            _small(para.add_run("Sources: "))
             for i, src in enumerate(item.sources[:MAX_SOURCES]):
                 if i:
-                    _small(para.add_run(", "), Pt, RGBColor)
+                    _small(para.add_run(", "))
                 name = src.get("outlet") or "source"
-                if _WEB.match(src.get("url") or ""):
+                if is_web(src.get("url")):
                     _hyperlink(para, name, src["url"])
                 else:
-                    _small(para.add_run(f"{name} <{src.get('url')}>"), Pt, RGBColor)
+                    _small(para.add_run(f"{name} <{src.get('url')}>"))
             if rest := more(item.sources):
-                _small(para.add_run(rest), Pt, RGBColor)
+                _small(para.add_run(rest))
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
 
 
-def _small(run: Any, pt: Any, rgb: Any) -> None:
-    run.font.size = pt(9)
-    run.font.color.rgb = rgb(0x55, 0x55, 0x55)
+def _small(run: Any) -> None:
+    from docx.shared import Pt, RGBColor
+
+    run.font.size = Pt(9)
+    run.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
 
 
 def _hyperlink(para: Any, text: str, url: str) -> None:

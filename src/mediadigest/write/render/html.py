@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from mediadigest.model import Digest, DigestItem
-from mediadigest.write.render.markdown import MAX_SOURCES, item_paragraphs, more, title
+from mediadigest.write.render.markdown import MAX_SOURCES, is_web, item_paragraphs, more, title
 
 _FONT = "font-family:Georgia,'Times New Roman',serif;color:#1a1a1a;"
 _BODY = f"{_FONT}font-size:16px;line-height:1.55;margin:0 0 12px 0;"
@@ -34,10 +34,10 @@ def _item(item: DigestItem) -> str:
 
 
 def _source_link(source: dict[str, str]) -> str:
-    """A link only for web addresses: a source URL is untrusted (``javascript:``, ``data:``)."""
+    """A link only for web addresses (``is_web``)."""
     name = escape(source.get("outlet") or "source")
     url = source.get("url") or ""
-    if not url.lower().startswith(("http://", "https://")):
+    if not is_web(url):
         return name
     return f'<a href="{escape(url, quote=True)}" style="{_LINK}">{name}</a>'
 

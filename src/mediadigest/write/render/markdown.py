@@ -41,6 +41,11 @@ def item_paragraphs(item: DigestItem) -> list[str]:
 MAX_SOURCES = 6  # links shown per item; the JSON keeps every source
 
 
+def is_web(url: str | None) -> bool:
+    """Only web addresses become links: a source URL is untrusted (``javascript:``, ``data:``)."""
+    return bool(url) and url.lower().startswith(("http://", "https://"))
+
+
 def more(sources: list[dict[str, str]]) -> str:
     """`` and 12 more`` after the links shown, or nothing."""
     rest = len(sources) - MAX_SOURCES
