@@ -200,6 +200,17 @@ def test_grounding_names_what_the_sources_lack():
     assert sorted(got) == ["12", "Aktau"]
 
 
+def test_grounding_matches_whole_words_and_numbers_not_pieces_of_them():
+    source = [SOURCE + " Iran's utility and Tokayev’s office bought 1,200 tonnes, officials said."]
+    # "4" is in "2026" and "Ira" in "Iran", but neither is what the source says.
+    got = grounding_problems("Kazatomprom will produce 4 percent less for Ira.", source)
+    assert got == ["4", "Ira"]
+    # A sentence may open with a common word the source has in lower case; a possessive
+    # and a number written without its comma are the source's words too.
+    grounded = "Officials said Tokayev's office bought 1200 tonnes. Iran’s utility paid."
+    assert grounding_problems(grounded, source) == []
+
+
 def test_the_config_comes_from_the_environment_the_cli_passes():
     env = {"MEDIADIGEST_LLM_URL": "http://127.0.0.1:9/v1/", "MEDIADIGEST_LLM_MODEL": "m"}
     assert LLMConfig.from_env(env) == LLMConfig("http://127.0.0.1:9/v1", "m", None, 30.0)

@@ -89,28 +89,49 @@ class LLMConfig:
         return cls(url.rstrip("/"), model, env.get("MEDIADIGEST_LLM_KEY"), timeout)
 
 
-def _tokens(sentence: str) -> set[str]:
-    """The names, numbers and dates a sentence asserts (sentence-initial openers aside)."""
-    found = {m.group() for m in _NUMBER.finditer(sentence)}
+_WORD = re.compile(r"[\w’'-]+")
+_POSSESSIVE = re.compile(r"[’']s?$")
+
+
+def _bare(word: str) -> str:
+    """``Tokayev's`` and ``Tokayev’`` as ``Tokayev``; quote marks off the ends."""
+    return _POSSESSIVE.sub("", word.strip("’'-")).strip("’'-")
+
+
+def _tokens(sentence: str) -> list[tuple[str, bool]]:
+    """The names, numbers and dates a sentence asserts, each with whether it opens the
+    sentence (where any word has a capital, so it may be a common word)."""
+    found = [(m.group().replace(",", ""), False) for m in _NUMBER.finditer(sentence)]
     for m in _NAME.finditer(sentence):
         words = m.group().split()
-        if m.start() == 0 and words[0] in _OPENERS:
-            words = words[1:]
-        found.update(w.strip("’'") for w in words if w.strip("’'"))
+        first = m.start() == 0
+        if first and words[0] in _OPENERS:
+            words, first = words[1:], False
+        found.extend((w, first and n == 0) for n, w in enumerate(map(_bare, words)) if w)
     return found
 
 
 def grounding_problems(text: str, sources: Sequence[str]) -> list[str]:
-    """Names, numbers and dates in ``text`` that no source contains (empty: grounded)."""
-    corpus = " ".join(" ".join(s.split()) for s in sources)
-    bare = corpus.replace(",", "")
-    missing = []
-    asserted = {t for s in sentences(text) for t in _tokens(s.text)}
-    for token in sorted(asserted):
-        plain = token.replace(",", "")
-        if token not in corpus and plain not in bare:
-            missing.append(token)
-    return missing
+    """Names, numbers and dates in ``text`` that no source contains (empty: grounded).
+
+    Whole words and whole numbers: a model's "4 million" is not grounded by a source's
+    "2024", nor "Ira" by "Iran" (a substring test let both through). A sentence's first word
+    may be a common word ("Officials said"), so it is grounded by the word in any case.
+    """
+    corpus = " ".join(sources)
+    numbers = {m.group().replace(",", "") for m in _NUMBER.finditer(corpus)}
+    words = {_bare(w) for w in _WORD.findall(corpus)}
+    lowered = {w.lower() for w in words}
+    missing = set()
+    for s in sentences(text):
+        for token, opens in _tokens(s.text):
+            if token[0].isdigit():
+                grounded = token in numbers
+            else:
+                grounded = token in words or (opens and token.lower() in lowered)
+            if not grounded:
+                missing.add(token)
+    return sorted(missing)
 
 
 class _NoAnswer(Exception):
