@@ -115,6 +115,41 @@ def test_shared_entities_join_reports_that_share_few_words():
     assert cluster([a, b], params) == [[0, 1]]
 
 
+def test_reports_on_different_events_sharing_only_the_presidents_name_stay_apart():
+    # Four languages, four events; the entity stage names Tokayev in each, and nothing else.
+    tokayev = ("Kassym-Jomart Tokayev",)
+    docs = [
+        _doc(
+            0, "Kasachstan baut Atomkraftwerk", "Rosatom soll das Projekt leiten.", entities=tokayev
+        ),
+        _doc(
+            1,
+            "Kazakistan ile yeni anlaşma",
+            "Yeni bir ticaret anlaşması imzalandı.",
+            entities=tokayev,
+        ),
+        _doc(
+            2,
+            "Kazachstan zwiększa eksport ropy",
+            "Eksport ropy przez rurociąg CPC.",
+            entities=tokayev,
+        ),
+        _doc(
+            3, "Kazajistán firma acuerdo con España", "Un acuerdo sobre energía.", entities=tokayev
+        ),
+        _doc(4, "Le Kazakhstan mise sur l'hydrogène", "Un projet près d'Almaty.", entities=tokayev),
+    ]
+    params = ClusterParams(stop_words=frozenset({"Kasachstan", "Kazakistan", "Kazachstan"}))
+    assert sorted(cluster(docs, params)) == [[0], [1], [2], [3], [4]]
+    # A name few reports share still joins two reports that share no word.
+    rare = ("Kassym-Jomart Tokayev", "Sanae Takaichi")
+    pair = [
+        _doc(5, "Leaders dine in Tokyo", "A dinner for visiting presidents.", entities=rare),
+        _doc(6, "Summit guests arrive", "Presidents landed for the summit.", entities=rare),
+    ]
+    assert [5, 6] in cluster(docs + pair, params)
+
+
 def test_block_weights_count_after_each_block_is_normalised():
     # A weight applied before the per-block normalisation would be normalised away.
     names = ("Kassym-Jomart Tokayev",)
