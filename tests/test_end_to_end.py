@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -217,6 +218,16 @@ def test_a_store_without_sources_starts_from_the_profiles_own(tmp_path: Path, ca
     _, sources = _sources(Settings(db=f"sqlite:///{tmp_path / 'k.db'}"))
     assert "The Astana Times" in {s.title for s in sources}
     assert "using the 17 default feeds of the kazakhstan profile" in capsys.readouterr().err
+
+
+def test_a_run_that_reaches_no_source_says_what_to_do_offline(cli: Cli):
+    with socket.socket() as sock:  # a free port that nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    cli("sources", "add", f"http://127.0.0.1:{port}/feed.xml")
+    result = cli("run", code=1)
+    assert "cannot connect" in result.stderr
+    assert "is this machine offline? `mediadigest ingest PATHS`" in result.stderr
 
 
 def test_ingesting_an_empty_folder_warns_that_it_is_empty(cli: Cli, tmp_path: Path):

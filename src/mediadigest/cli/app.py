@@ -39,7 +39,7 @@ app.add_typer(users_app, name="users")
 out = Console()
 err = Console(stderr=True)
 log = logging.getLogger("mediadigest")
-_LEVELS = {"error": "red", "warning": "yellow", "note": "yellow"}
+_LEVELS = {"error": "red", "warning": "yellow", "note": "yellow", "hint": "cyan"}
 
 
 def say(text: str, level: str | None = None) -> None:
@@ -114,6 +114,14 @@ def finish(report: run.RunReport) -> None:
     for line in report.errors:
         say(line, "error")
     say(report.summary())
+    if report.failed and not report.documents and all(": cannot connect" in e for e in report.errors):
+        # The README's first command on a machine without internet: seventeen identical
+        # errors and an empty digest said what failed, not what to do instead.
+        say(
+            "no source could be reached: is this machine offline? "
+            "`mediadigest ingest PATHS` reads pages, text, JSON Lines and web archives from disk",
+            "hint",
+        )
     if not report.ok:
         raise typer.Exit(1)
 
