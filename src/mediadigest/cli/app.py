@@ -114,7 +114,8 @@ def finish(report: run.RunReport) -> None:
     for line in report.errors:
         say(line, "error")
     say(report.summary())
-    if report.failed and not report.documents and all(": cannot connect" in e for e in report.errors):
+    unreachable = all(": cannot connect" in e for e in report.errors)
+    if report.failed and not report.documents and unreachable:
         # The README's first command on a machine without internet: seventeen identical
         # errors and an empty digest said what failed, not what to do instead.
         say(
