@@ -286,3 +286,26 @@ def test_a_correspondent_with_a_name_is_an_author(profile):
     assert item.attribution == (
         "Japan’s Jiji Press published an article on Dec. 16 by Dana Omarova, Moscow correspondent."
     )
+
+
+@pytest.mark.parametrize(
+    ("first", "reads"),
+    [
+        # A common word, capitalised only because it opens the sentence: the sentence stands
+        # alone rather than read "reported on Dec. 16 that Terrorists are likely…".
+        ("Terrorists are likely to strike again, a panel said.", "reported on Dec. 16."),
+        ("Take a look at a map, and you’re likely to see Kazakhstan.", "reported on Dec. 16."),
+        ("Returning home from Astana, I discovered the steppe.", "reported on Dec. 16."),
+        ("Two lawyers filed a suit in Astana.", "that two lawyers filed a suit in Astana."),
+        # A title before a name, and a name, stay as they are.
+        ("Emperor Naruhito received Tokayev.", "that Emperor Naruhito received Tokayev."),
+        ("Kazatomprom cut its forecast.", "that Kazatomprom cut its forecast."),
+    ],
+)
+def test_the_first_sentence_runs_on_after_that_only_where_it_reads_as_reported(
+    profile, first, reads
+):
+    text = f"{first}\n\nThe emperor and the terrorists took a look; a panel met two lawyers."
+    lede = attribute.attribution(_art(text=text), profile, first=first)
+    assert lede.text.endswith(reads)
+    assert lede.absorbs == reads.startswith("that")

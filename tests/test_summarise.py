@@ -91,6 +91,9 @@ def test_the_same_fact_from_two_outlets_is_told_once(profile):
         "TBILISI, Georgia, Aug. 18 (AFP) -- ",
         "NEW YORK, New York (Sports Network) - ",
         "AP - ",
+        "Washington (CNN) -- ",
+        "Atlanta, Georgia (CNN) -- ",
+        "London (CNN)",
     ],
 )
 def test_a_dateline_is_trimmed_and_the_span_still_matches(dateline):
@@ -150,6 +153,7 @@ def test_an_outlets_tag_glued_to_the_first_word_is_trimmed():
     [
         "NATO, Russia and China - three powers - met in Astana on Monday for talks.",
         "Kazakhstan, Uzbekistan - and Kyrgyzstan too - signed the water deal on Friday.",
+        "Apple (AAPL) Chief Executive Tim Cook met Tokayev in Astana on Monday.",
     ],
 )
 def test_a_sentence_that_only_looks_like_a_dateline_is_kept_whole(text):

@@ -51,9 +51,13 @@ _COMMON_START = {
     "since",
     "despite",
     "amid",
+    *"one two three four five six seven eight nine ten dozens hundreds thousands".split(),
 }
 # A first sentence that opens with a pronoun needs what came before it: never absorbed.
 _PRONOUNS = {"he", "she", "they", "we", "i", "it", "this", "these", "those", "that"}
+# The writer speaking, or to the reader: "Returning home, I discovered…", "Take a look at a
+# map, and you're likely to see…" cannot follow "reported that".
+_FIRST_PERSON = re.compile(r"\b(?:I|my|we|our|us|you|your)\b")
 
 
 def normalise_quote(text: str) -> str:
@@ -98,18 +102,30 @@ class Lede:
     absorbs: bool = False
 
 
-def _absorbable(sentence: str) -> str | None:
-    """The sentence as it reads after "that", or None if it cannot follow it verbatim."""
+def _absorbable(sentence: str, text: str = "") -> str | None:
+    """The sentence as it reads after "that", or None if it cannot follow it verbatim.
+
+    ``text`` is the article's: a capitalised first word it also uses in lower case is a
+    common word, and the sentence stands alone ("reported that Terrorists are likely…",
+    "that Take a look at a map…" read as nonsense); a name it never lower-cases, and a title
+    before a name ("Emperor Naruhito") stay as they are.
+    """
     first = sentence.split(maxsplit=1)[0] if sentence.split() else ""
     if not first or not first[0].isalpha() or sentence.rstrip().endswith("?"):
         return None
     word = first.strip(",;:").casefold()
     if word in _PRONOUNS or (first.isupper() and len(first) > 1):  # pronoun, or a DATELINE
         return None
+    if _FIRST_PERSON.search(sentence):
+        return None
     if first[0].islower():
         return sentence
     if word in _COMMON_START:
         return first[0].lower() + sentence[1:]
+    second = sentence.split(maxsplit=2)[1:2]
+    titled = bool(second) and second[0][:1].isupper()  # "Emperor Naruhito", "Prime Minister"
+    if not titled and re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text):
+        return None
     # A capitalised first word that is not a common word is a name: it stays as it is.
     return sentence
 
@@ -132,7 +148,8 @@ def attribution(
     role = f", {att.author_role}," if att is not None and att.author_role else ""
     # "reported that" runs on into the article's first sentence, so only an English one.
     english = foreign is None and (art.language or "en").startswith("en")
-    clause = _absorbable(first) if first and written_from == "text" and english else None
+    absorb = first and written_from == "text" and english
+    clause = _absorbable(first, art.text) if absorb else None
     if kind == "opinion" and author:
         head = f"{outlet} published an opinion piece{when} by {author}{role.rstrip(',')}"
         return Lede(f"{head}, arguing that {clause}", True) if clause else Lede(f"{head}.")

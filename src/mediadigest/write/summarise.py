@@ -89,8 +89,14 @@ _DATELINE = re.compile(
     r"(?:,?\s*[A-Z][a-z]+\.?\s+\d{1,2}\.?)?\s*"  # the date
     r"(?:\([^)]{1,40}\)|/[^/]{1,20}/\.?)?\s*(?:--|[-–—:])\s+)"
 )
-# "(CNN)President Donald Trump …": the outlet's tag glued to the first word.
-_SOURCE_TAG = re.compile(r"^\([A-Z][\w.&' ]{0,24}\)\s*(?:(?:--|[-–—:])\s+)?(?=[\"“A-Z])")
+# "(CNN)President Donald Trump …": the outlet's tag glued to the first word; also after a
+# place in title case, "Washington (CNN) -- The pilots …", "Atlanta, Georgia (CNN) -- …".
+# After a place, only with a dash or glued on: "Apple (AAPL) Chief Executive …" keeps it all.
+_SOURCE_TAG = re.compile(
+    r"^(?:\([A-Z][\w.&' ]{0,24}\)\s*(?:(?:--|[-–—:])\s+)?"
+    r"|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}(?:, [A-Z][a-z.]+(?: [A-Z][a-z]+)?)? "
+    r"\([A-Z][\w.&' ]{0,24}\)(?:\s*(?:--|[-–—])\s+)?)(?=[\"“A-Z])"
+)
 MIN_WORDS, MAX_WORDS = 6, 70  # shorter: datelines and captions; longer: run-on paragraphs
 MAX_SENTENCES = 40  # per article: the salient part of a news report is near its top
 
