@@ -20,6 +20,7 @@ __all__ = ["Lede", "attribution", "normalise_quote", "pick_quote", "source_note"
 
 _QUOTE_MARKS = str.maketrans({c: '"' for c in "“”„‟«»‹›"} | {c: "'" for c in "‘’‚‛`´"})
 _SPACE = re.compile(r"\s+")
+_NUMBER_WORDS = "one two three four five six seven eight nine ten dozens hundreds thousands"
 # A first word that may be lower-cased after "that": function words, not names.
 _COMMON_START = {
     "a",
@@ -51,7 +52,7 @@ _COMMON_START = {
     "since",
     "despite",
     "amid",
-    *"one two three four five six seven eight nine ten dozens hundreds thousands".split(),
+    *_NUMBER_WORDS.split(),
 }
 # A first sentence that opens with a pronoun needs what came before it: never absorbed.
 _PRONOUNS = {"he", "she", "they", "we", "i", "it", "this", "these", "those", "that"}
