@@ -309,3 +309,17 @@ def test_the_first_sentence_runs_on_after_that_only_where_it_reads_as_reported(
     lede = attribute.attribution(_art(text=text), profile, first=first)
     assert lede.text.endswith(reads)
     assert lede.absorbs == reads.startswith("that")
+
+
+def test_a_whole_sentence_is_quoted_before_a_fragment_of_one(profile):
+    text = (
+        'The board said it is "likely the first officer began to dial in the new frequency but '
+        'never completed it." "These events may have distracted the first officer," it said.'
+    )
+    quotes = []
+    for words in ("likely the first officer", "These events may"):
+        start = text.find(words)
+        end = text.find('"', start)
+        quotes.append(Quote(text[start:end], "NTSB", start, end))
+    picked = attribute.pick_quote([_art(text=text, quotes=quotes)], profile)
+    assert picked is not None and picked[0].text.startswith("These events")

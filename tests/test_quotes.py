@@ -180,3 +180,22 @@ def test_pronoun_with_no_person_before_stays_unresolved():
     (q,) = find_quotes(text)
     resolve_speakers(text, [q], [person("Ann Lee", 60)])
     assert q.speaker is None
+
+
+def test_an_organisation_is_no_person_and_no_person_speaks_for_it():
+    from mediadigest.analyse.names import find_people
+
+    text = (
+        "Pilot Ann Lee landed. The National Transportation Safety Board said on Thursday the "
+        "crew was distracted. “These events may have distracted the first officer,” the NTSB "
+        "said. “The pilots lost track of time over the lake,” the board said."
+    )
+    assert [e.name for e in find_people(text, [])] == []
+    first, second = find_quotes(text)
+    resolve_speakers(text, [first, second], [person("Ann Lee", 6)])
+    # "the NTSB" is the organisation; "the board" no one's role: not the pilot named before.
+    assert (first.speaker, second.speaker) == ("NTSB", None)
+    (named,) = find_quotes(
+        "“Pilots must report each change,” National Transportation Safety Board said."
+    )
+    assert named.speaker == "National Transportation Safety Board"

@@ -9,7 +9,14 @@ from collections.abc import Iterator
 
 from mediadigest.model import Entity
 
-__all__ = ["extend_left", "find_orgs", "find_people", "join_surnames", "role_near"]
+__all__ = [
+    "ORG_HEAD_WORDS",
+    "extend_left",
+    "find_orgs",
+    "find_people",
+    "join_surnames",
+    "role_near",
+]
 
 _UP = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
 _LOW = "a-zа-яёәғқңөұүһі"
@@ -36,6 +43,13 @@ _VERBS = (
     r"|writes|concluded|concludes|believes|warned|pointed out|highlighted|underscored|announced"
     r"|заявил|заявила|сказал|сказала|отметил|отметила|подчеркнул|подчеркнула"
 )
+_ORG_HEADS = (
+    r"Ministry|Agency|Bank|Center|Centre|University|Council|Assembly|Committee|Commission"
+    r"|Group|Company|Corporation|Fund|Foundation|Institute|Organization|Organisation"
+    r"|Association|Union|Party|Forum|Exchange|Airways|Airlines|Holding|Service|Board"
+    r"|Administration|Department|Office|Authority|Court|Police|Navy|Army"
+)
+ORG_HEAD_WORDS = frozenset(_ORG_HEADS.split("|"))
 _STOP_WORDS = (
     "The A An In On At And But For Of This That These Those It He She They We Our His Her "
     "Their Its Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March "
@@ -45,7 +59,9 @@ _STOP_WORDS = (
     "According However Meanwhile After Before While When Photo Credit President Minister "
     "Ambassador Chairman Emperor Prime Foreign Deputy Senate Parliament Government"
 )
-_STOP = frozenset(_STOP_WORDS.split())
+# An organisation's head word is no part of a person's name: "National Transportation Safety
+# Board said" named a person "Transportation Safety Board".
+_STOP = frozenset(_STOP_WORDS.split()) | ORG_HEAD_WORDS
 _TITLE_NAME = re.compile(rf"\b(?P<title>{TITLES})\.?\s+(?P<name>(?:{_INITIALS})?{TOKEN}"
                          rf"(?:\s+{TOKEN}){{0,2}}){_NAME_END}")  # fmt: skip
 _NAME_ROLE = re.compile(
@@ -64,11 +80,6 @@ _BY_WITH = re.compile(rf"\b(?:by|with)\s+(?P<name>{NAME}){_NAME_END}")
 _RU_TITLE = re.compile(
     r"(?P<title>президент|министр|посол|глава|председатель|премьер-министр|аким)\s+"
     rf"(?:[^\W\d]+\s+){{0,5}}?(?P<name>[{_UP}][{_LOW}]+\s+[{_UP}][{_LOW}]+){_NAME_END}"
-)
-_ORG_HEADS = (
-    r"Ministry|Agency|Bank|Center|Centre|University|Council|Assembly|Committee|Commission"
-    r"|Group|Company|Corporation|Fund|Foundation|Institute|Organization|Organisation"
-    r"|Association|Union|Party|Forum|Exchange|Airways|Airlines|Holding|Service"
 )
 _ORG = re.compile(
     rf"(?P<org>(?:{TOKEN}\s+|[A-Z]{{2,}}\s+){{0,4}}(?:{_ORG_HEADS})"

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from itertools import pairwise
 
+from mediadigest.analyse.names import ORG_HEAD_WORDS
 from mediadigest.matching import DATE_WORDS
 from mediadigest.model import Entity, Quote
 
@@ -60,6 +61,8 @@ _BEFORE = [
 _GAP_VERB = re.compile(rf"\b{_VERBS}\b")
 _GAP_END = re.compile(r"[,:]\s*[\"“«„「]$")  # the attribution ends with a comma, then reopens
 _PRONOUNS = {"he", "she", "they", "он", "она"}
+_ACRONYM = re.compile(rf"[{_UP}]{{2,6}}")
+_PERSON_ROLE = re.compile(rf"(?:{_ROLE})(?<!article)(?<!report)(?<!statement)(?<!interview)")
 _DATES = frozenset(DATE_WORDS.split())
 
 
@@ -155,6 +158,8 @@ def _clean(speaker: str | None) -> str | None:
     if lower in _PRONOUNS or lower.startswith("the "):
         return None  # "he", "the ambassador": resolve_speakers finds who
     words = speaker.split()
+    if words[-1] in ORG_HEAD_WORDS:
+        return speaker  # "National Transportation Safety Board": an organisation, whole
     if len(words) >= 3 and words[0].lower() not in {"the", "a"}:
         # "Energy Minister Almas Satkaliyev", "Казахстана Нурлан Абдрахманов": titles and
         # genitives run into the name; the person is the last two capitalised words.
@@ -201,6 +206,8 @@ def resolve_speakers(
             q.speaker = author
         elif lower in ("the article", "the report", "the interview") and reported_by:
             q.speaker = reported_by
+        elif lower.startswith("the ") and _ACRONYM.fullmatch(cue.split()[-1]):
+            q.speaker = cue.split()[-1]  # "the NTSB said": the organisation, not a person
         elif lower in _PRONOUNS or lower.startswith("the "):
             role = None if lower in _PRONOUNS else lower.split()[-1]
             person = _nearest(people, q.start, role)
@@ -230,6 +237,8 @@ def _nearest(people: Sequence[Entity], before: int, role: str | None) -> Entity 
         starts = [s for s, _ in person.mentions if s < before]
         if starts and (best is None or max(starts) > best[0]):
             best = (max(starts), person)
-    if best is None and role:
-        return _nearest(people, before, None)  # no role fits: the nearest person at all
+    if best is None and role and _PERSON_ROLE.fullmatch(role):
+        # No one's role says "minister": the nearest person at all. Not for "the board" or
+        # "the company", which are no person.
+        return _nearest(people, before, None)
     return best[1] if best else None

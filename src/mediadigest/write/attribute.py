@@ -87,6 +87,8 @@ def pick_quote(
                 continue
             words = len(q.text.split())
             score = 1.0 - 0.1 * rank + min(words, 40) / 40 - (0.5 if words > 80 else 0.0)
+            # A fragment ("it is “likely the first officer began…”") reads badly on its own.
+            score -= 0.5 if q.text[:1].islower() else 0.0
             if profile is not None:
                 kinds = {t.kind for _, _, t in profile.scan(matchable(f"{q.speaker}. {q.text}"))}
                 score += 0.5 * ("person" in kinds) + 0.3 * ("country" in kinds)
