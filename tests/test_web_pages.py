@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from mediadigest import store
+from mediadigest.store import schema
 from mediadigest.web import persist, versions
 from mediadigest.web.app import create_app
+from mediadigest.web.articles import Filters, find
 from mediadigest.web.templating import counted
 from web_support import WEEK, login, seed, token_of
 
@@ -328,6 +331,36 @@ def test_archive_finds_a_place_by_another_spelling_and_says_so(editor):
 def test_archive_reports_a_bad_date_instead_of_failing(editor):
     html = editor.get("/archive", params={"q": "wind", "since": "yesterday"}).text
     assert "from is not a date like 2025-12-15" in html
+
+
+def _label(seeded, article_id: int, theme: str) -> None:
+    """Label an article with a theme as the analyse stage stores it (both places)."""
+    with seeded.engine.begin() as conn:
+        conn.execute(
+            sa.insert(schema.article_themes).values(article_id=article_id, theme=theme, score=1.0)
+        )
+        conn.execute(
+            sa.update(schema.articles)
+            .where(schema.articles.c.id == article_id)
+            .values(themes=[{"name": theme, "score": 1.0, "terms": []}])
+        )
+
+
+@pytest.mark.parametrize("query", ["Kazakhstan", ""])
+def test_archive_theme_filter_holds_before_the_result_cap(seeded, query):
+    with seeded.engine.connect() as conn:
+        unfiltered = find(conn, query, Filters(), limit=10)
+    last = unfiltered[-1].id  # the hit a cap of one would leave out
+    _label(seeded, last, "energy")
+    with seeded.engine.connect() as conn:
+        hits = find(conn, query, Filters(theme="energy"), limit=1)
+    assert [h.id for h in hits] == [last]
+
+
+def test_archive_page_filters_by_theme(editor, seeded):
+    _label(seeded, seeded.ids[2], "economy")
+    html = editor.get("/archive", params={"q": "", "theme": "economy"}).text
+    assert _titles(html) == ["Caspian grain exports from Kazakhstan hit a record"]
 
 
 # -- sources ---------------------------------------------------------------------------------

@@ -199,17 +199,21 @@ def search(
     relevant_only: bool = False,
     limit: int = 20,
     names: Spellings | None = None,
+    theme: str | None = None,
 ) -> list[SearchHit]:
     """Articles matching ``query``, best first; ``since``/``until`` are inclusive days (UTC).
 
     ``names`` (see `spellings`): a name in the query matches in any of its spellings.
+    ``theme``: only articles labelled with that theme.
     """
     parsed = parse_query(query)
     if names:
         parsed = parsed.with_spellings(names)[0]
     if not parsed.groups:
         return []  # nothing to look for (empty, only stop words, or only exclusions)
-    driving, residual = _filters(since, until, language, outlet, outlet_country, relevant_only)
+    driving, residual = _filters(
+        since, until, language, outlet, outlet_country, relevant_only, theme
+    )
     if conn.dialect.name == "postgresql":
         rows = _search_postgresql(conn, parsed, driving, residual, limit)
     else:
@@ -228,11 +232,13 @@ def _filters(
     outlet: str | None,
     outlet_country: str | None,
     relevant_only: bool,
+    theme: str | None = None,
 ) -> tuple[Filters, Filters]:
     """(driving, residual): the driving filters are answered by one index alone (see _selective).
 
-    That is the period with at most one of outlet, outlet country or relevance (in that order:
-    the one likely to keep fewest articles); the rest is checked on the articles themselves.
+    That is the period with at most one of outlet, outlet country, relevance or theme (in that
+    order: the one likely to keep fewest articles); the rest is checked on the articles
+    themselves.
     """
     a = t.articles
     driving: Filters = []
@@ -244,6 +250,7 @@ def _filters(
         a.c.outlet == outlet if outlet is not None else None,
         a.c.outlet_country == outlet_country if outlet_country is not None else None,
         a.c.relevant.is_(True) if relevant_only else None,
+        themed(theme) if theme is not None else None,
     ]
     residual = [f for f in indexed if f is not None]
     if residual:
@@ -251,6 +258,13 @@ def _filters(
     if language is not None:  # no index: most articles share a few languages
         residual.append(a.c.language == language)
     return driving, residual
+
+
+def themed(theme: str) -> sa.ColumnElement[bool]:
+    """Articles labelled ``theme``, as a filter: answered by the theme index of article_themes,
+    so it holds before any limit (a theme tested on the hits afterwards lost most of them)."""
+    labelled = sa.select(t.article_themes.c.article_id).where(t.article_themes.c.theme == theme)
+    return t.articles.c.id.in_(labelled)
 
 
 # What the filters of `_filters` read, for testing them on the newest articles (PostgreSQL).

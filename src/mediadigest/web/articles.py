@@ -1,25 +1,24 @@
 """Reading articles for the pages: one by id, the archive's filters and its search.
 
 Search itself is ``store.search``; this module adds what the archive page needs around it
-(filter choices, browsing without a query, the theme filter while the store has none).
+(filter choices, browsing without a query). Every filter is part of the query, before its
+limit: a filter tested on the hits afterwards would lose matches beyond the first ``limit``.
 """
 
 from __future__ import annotations
 
-import inspect
 import threading
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
-from typing import Any
 
 import sqlalchemy as sa
 
 from mediadigest.model import Article
 from mediadigest.store import repository
 from mediadigest.store import schema as t
-from mediadigest.store.search import SearchHit, Spellings, search
+from mediadigest.store.search import SearchHit, Spellings, search, themed
 
 
 def get_article(conn: sa.Connection, article_id: int) -> Article | None:
@@ -59,9 +58,6 @@ class Filters:
     relevant_only: bool = False
 
 
-_SEARCH_PARAMS = set(inspect.signature(search).parameters)
-
-
 def find(
     conn: sa.Connection,
     query: str,
@@ -75,10 +71,7 @@ def find(
     """
     if not query.strip():
         return _newest(conn, filters, limit)
-    extra: dict[str, Any] = {}
-    if filters.theme and "theme" in _SEARCH_PARAMS:
-        extra["theme"] = filters.theme
-    hits = search(
+    return search(
         conn,
         query,
         since=filters.since,
@@ -89,20 +82,8 @@ def find(
         relevant_only=filters.relevant_only,
         limit=limit,
         names=names,
-        **extra,
+        theme=filters.theme,
     )
-    if filters.theme and "theme" not in extra:
-        hits = [h for h in hits if filters.theme in _themes_by_id(conn, [h.id]).get(h.id, [])]
-    return hits
-
-
-def _themes_by_id(conn: sa.Connection, ids: list[int]) -> dict[int, list[str]]:
-    if "themes" not in t.articles.c:
-        return {}
-    rows = conn.execute(
-        sa.select(t.articles.c.id, t.articles.c.themes).where(t.articles.c.id.in_(ids))
-    )
-    return {r.id: theme_names(r.themes) for r in rows}
 
 
 def _newest(conn: sa.Connection, filters: Filters, limit: int) -> list[SearchHit]:
@@ -114,14 +95,10 @@ def _newest(conn: sa.Connection, filters: Filters, limit: int) -> list[SearchHit
     query = sa.select(*cols, lead).order_by(a.c.dated.desc(), a.c.id.desc()).limit(limit)
     for clause in _clauses(filters):
         query = query.where(clause)
-    hits = [
+    return [
         SearchHit(**{**r, "score": 0.0, "snippet": " ".join(r["snippet"].split())})
         for r in conn.execute(query).mappings()
     ]
-    if filters.theme:
-        themes = _themes_by_id(conn, [h.id for h in hits])
-        hits = [h for h in hits if filters.theme in themes.get(h.id, [])]
-    return hits
 
 
 def _clauses(f: Filters) -> list[sa.ColumnElement[bool]]:
@@ -140,6 +117,8 @@ def _clauses(f: Filters) -> list[sa.ColumnElement[bool]]:
             out.append(a.c[column] == value)
     if f.relevant_only:
         out.append(a.c.relevant.is_(True))
+    if f.theme:
+        out.append(themed(f.theme))
     return out
 
 
