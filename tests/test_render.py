@@ -127,3 +127,35 @@ def test_html_links_only_web_addresses_never_javascript():
     assert "javascript:" not in html
     assert "Evil" in html
     assert 'href="https://example.org/a"' in html
+
+
+def test_markdown_escapes_text_from_the_web_and_links_only_web_addresses():
+    digest = _digest()
+    item = digest.items[0]
+    item.summary = ["A *starred* word, a [link](https://x.example) and <script>x</script>.", "Two."]
+    item.sources = [
+        {"url": "javascript:alert(1)", "outlet": "Evil"},
+        {"url": "https://example.org/a", "outlet": "Good_Site"},
+    ]
+    md = render(digest, Format.md)
+    assert "## Kazakhstan & Japan \\<sign\\> a deal" in md
+    assert (
+        "A \\*starred\\* word, a \\[link\\](https://x.example) and \\<script\\>x\\</script\\>" in md
+    )
+    assert "<script>" not in md and "javascript:" not in md
+    assert "Sources: Evil, [Good\\_Site](<https://example.org/a>)" in md
+
+
+def test_an_outlets_second_report_is_numbered_in_every_format():
+    digest = _digest()
+    digest.items[0].sources = [
+        {"url": f"https://{name.lower()}.example/{n}", "outlet": name}
+        for n, name in enumerate(["Xinhua", "AP", "Xinhua", "Xinhua"])
+    ]
+    md = render(digest, Format.md)
+    assert "[Xinhua](<https://xinhua.example/0>), [AP](" in md
+    assert "[Xinhua (2)](<https://xinhua.example/2>), [Xinhua (3)](" in md
+    assert ">Xinhua (3)</a>" in render(digest, Format.html)
+    doc = docx.Document(io.BytesIO(render(digest, Format.docx)))
+    (sources,) = [p for p in doc.paragraphs if p.text.startswith("Sources:")]
+    assert sources.text == "Sources: Xinhua, AP, Xinhua (2), Xinhua (3)"

@@ -6,7 +6,7 @@ import io
 from typing import Any
 
 from mediadigest.model import Digest
-from mediadigest.write.render.markdown import MAX_SOURCES, is_web, item_paragraphs, more, title
+from mediadigest.write.render.markdown import item_paragraphs, more, shown_sources, title
 
 
 def to_docx(digest: Digest) -> bytes:
@@ -31,14 +31,13 @@ def to_docx(digest: Digest) -> bytes:
             # Each outlet a link, as in the e-mail: an editor clicks through to check a source.
             para = doc.add_paragraph()
             _small(para.add_run("Sources: "))
-            for i, src in enumerate(item.sources[:MAX_SOURCES]):
+            for i, (label, url) in enumerate(shown_sources(item.sources)):
                 if i:
                     _small(para.add_run(", "))
-                name = src.get("outlet") or "source"
-                if is_web(src.get("url")):
-                    _hyperlink(para, name, src["url"])
+                if url is not None:
+                    _hyperlink(para, label, url)
                 else:
-                    _small(para.add_run(f"{name} <{src.get('url')}>"))
+                    _small(para.add_run(label))
             if rest := more(item.sources):
                 _small(para.add_run(rest))
     out = io.BytesIO()

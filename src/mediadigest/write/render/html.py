@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from mediadigest.model import Digest, DigestItem
-from mediadigest.write.render.markdown import MAX_SOURCES, is_web, item_paragraphs, more, title
+from mediadigest.write.render.markdown import item_paragraphs, more, shown_sources, title
 
 _FONT = "font-family:Georgia,'Times New Roman',serif;color:#1a1a1a;"
 _BODY = f"{_FONT}font-size:16px;line-height:1.55;margin:0 0 12px 0;"
@@ -28,18 +28,16 @@ def _item(item: DigestItem) -> str:
         quoted = item.quote is not None and text.startswith("“")
         out.append(f'<p style="{_QUOTE if quoted else _BODY}">{escape(text)}</p>')
     if item.sources:
-        links = ", ".join(_source_link(s) for s in item.sources[:MAX_SOURCES])
+        links = ", ".join(_source_link(*s) for s in shown_sources(item.sources))
         out.append(f'<p style="{_SMALL}">Sources: {links}{more(item.sources)}</p>')
     return "\n".join(out)
 
 
-def _source_link(source: dict[str, str]) -> str:
-    """A link only for web addresses (``is_web``)."""
-    name = escape(source.get("outlet") or "source")
-    url = source.get("url") or ""
-    if not is_web(url):
-        return name
-    return f'<a href="{escape(url, quote=True)}" style="{_LINK}">{name}</a>'
+def _source_link(label: str, url: str | None) -> str:
+    """A link only for web addresses (``shown_sources``)."""
+    if url is None:
+        return escape(label)
+    return f'<a href="{escape(url, quote=True)}" style="{_LINK}">{escape(label)}</a>'
 
 
 def fragment(digest: Digest) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from mediadigest.model import Digest, DigestItem, Quote
+import re
+
+from mediadigest.model import Digest, DigestItem, Quote, is_web_url
 from mediadigest.write import style
 
 
@@ -41,29 +43,55 @@ def item_paragraphs(item: DigestItem) -> list[str]:
 MAX_SOURCES = 6  # links shown per item; the JSON keeps every source
 
 
-def is_web(url: str | None) -> bool:
-    """Only web addresses become links: a source URL is untrusted (``javascript:``, ``data:``)."""
-    return bool(url) and url.lower().startswith(("http://", "https://"))
-
-
 def more(sources: list[dict[str, str]]) -> str:
     """`` and 12 more`` after the links shown, or nothing."""
     rest = len(sources) - MAX_SOURCES
     return f" and {rest} more" if rest > 0 else ""
 
 
+def shown_sources(sources: list[dict[str, str]]) -> list[tuple[str, str | None]]:
+    """(label, web address or None) of the sources shown; an outlet's second report is
+    "Xinhua (2)": "Sources: Xinhua, AP, Xinhua, Xinhua" read as one source listed thrice."""
+    seen: dict[str, int] = {}
+    out = []
+    for src in sources[:MAX_SOURCES]:
+        name = src.get("outlet") or "source"
+        seen[name] = seen.get(name, 0) + 1
+        label = name if seen[name] == 1 else f"{name} ({seen[name]})"
+        url = src.get("url")
+        out.append((label, url if url and is_web_url(url) else None))
+    return out
+
+
+# Text from the web is not Markdown: "<script>" in a headline would pass into the HTML of
+# whatever renders the file, "*" and "_" would turn into emphasis, "[x](y)" into a link.
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>])")
+_MD_LINE_START = re.compile(r"(?m)^(\s*)([#+-])")  # a heading or a list item
+_MD_NUMBERED = re.compile(r"(?m)^(\s*\d+)([.)])(?=\s)")  # "1. " a numbered one
+_URL_UNSAFE = str.maketrans({" ": "%20", "<": "%3C", ">": "%3E", "\n": "%0A"})
+
+
+def md_text(text: str) -> str:
+    """``text`` with what Markdown would read as markup escaped by backslashes."""
+    text = _MD_INLINE.sub(r"\\\1", text)
+    return _MD_NUMBERED.sub(r"\1\\\2", _MD_LINE_START.sub(r"\1\\\2", text))
+
+
 def _item(item: DigestItem) -> str:
-    parts = [f"## {item.headline}", "", *"\n\n".join(item_paragraphs(item)).split("\n")]
+    body = "\n\n".join(md_text(p) for p in item_paragraphs(item))
+    parts = [f"## {md_text(item.headline)}", "", *body.split("\n")]
     if item.sources:
-        shown = item.sources[:MAX_SOURCES]
-        links = ", ".join(f"[{s.get('outlet') or 'source'}](<{s['url']}>)" for s in shown)
+        links = ", ".join(
+            f"[{md_text(label)}](<{url.translate(_URL_UNSAFE)}>)" if url else md_text(label)
+            for label, url in shown_sources(item.sources)
+        )
         parts += ["", f"Sources: {links}{more(item.sources)}"]
     return "\n".join(parts)
 
 
 def to_markdown(digest: Digest) -> str:
-    blocks = [f"# {title(digest)}", digest.intro]
+    blocks = [f"# {title(digest)}", md_text(digest.intro)]
     if digest.trend:
-        blocks.append(f"*{digest.trend}*")
+        blocks.append(f"*{md_text(digest.trend)}*")
     blocks += [_item(i) for i in digest.items]
     return "\n\n".join(blocks) + "\n"
