@@ -254,6 +254,31 @@ def test_publishing_a_stale_draft_is_refused(editor, seeded):
         assert versions.list_versions(conn) == []
 
 
+def _followed(client: TestClient, response) -> str:
+    """The page a POST redirected to, with the flash message it set."""
+    assert response.status_code == 303, response.text
+    return client.get(response.headers["location"]).text
+
+
+def test_publishing_a_digest_without_items_is_refused(editor, seeded):
+    _start(editor)
+    for revision in (1, 2, 3):
+        post(editor, "/editor/items/0/remove", week=WEEK, revision=str(revision))
+    html = _followed(editor, post(editor, "/editor/publish", week=WEEK, revision="4"))
+    assert "The digest has no items, so there is nothing to publish" in html
+    with seeded.engine.connect() as conn:
+        assert versions.list_versions(conn) == []
+
+
+def test_publishing_an_unchanged_draft_again_makes_no_new_version(editor, seeded):
+    _start(editor)
+    post(editor, "/editor/publish", week=WEEK, revision="1")
+    html = _followed(editor, post(editor, "/editor/publish", week=WEEK, revision="1"))
+    assert "Already published as version 1; nothing changed since." in html
+    with seeded.engine.connect() as conn:
+        assert [v["version"] for v in versions.list_versions(conn)] == [1]
+
+
 def test_preview_shows_the_house_style(editor):
     _start(editor)
     html = editor.get(f"/preview?week={WEEK}").text

@@ -37,6 +37,10 @@ class EditConflict(Exception):
     """Someone else saved the draft since this editor loaded it."""
 
 
+class NotPublishable(Exception):
+    """The draft cannot be published as it is: it has no items, or nothing changed."""
+
+
 class NoSuchItem(LookupError):
     """The draft has no item at that position (or the item has no source article)."""
 
@@ -105,6 +109,26 @@ def save(
     if new is None:
         raise EditConflict("the draft was changed by someone else; reload to see their edits")
     return new
+
+
+def check_publishable(
+    conn: sa.Connection, profile: str, since: date, until: date, content: dict[str, Any]
+) -> None:
+    """Raise `NotPublishable` for a digest that would mislead or repeat itself.
+
+    Without items the writer's intro says no articles were found, which is rarely true; a
+    draft identical to the latest version would only add a copy under a new number.
+    """
+    if not content.get("items"):
+        raise NotPublishable(
+            "The digest has no items, so there is nothing to publish; "
+            "rebuild the draft or pin stories first."
+        )
+    latest = versions.latest_version(conn, profile, since, until)
+    if latest is not None and latest["content"] == content:
+        raise NotPublishable(
+            f"Already published as version {latest['version']}; nothing changed since."
+        )
 
 
 # -- edits on the JSON -----------------------------------------------------------------------

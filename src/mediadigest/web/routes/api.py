@@ -265,6 +265,10 @@ def publish(request: Request, body: PublishIn, user: Editor) -> VersionOut:
         found = versions.get_draft(conn, name, since, until)
         if found is None:
             raise HTTPException(404, f"no draft for {body.week}")
+        try:
+            editions.check_publishable(conn, name, since, until, found[0])
+        except editions.NotPublishable as exc:
+            raise HTTPException(409, str(exc)) from exc
         version = versions.publish(conn, name, since, until, found[0], user.name)
         persist.audit(
             conn,

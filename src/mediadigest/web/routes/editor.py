@@ -243,6 +243,10 @@ def publish(request: Request, user: Editor, week: Week, revision: Revision) -> R
                 "The draft changed since you loaded it; check it and publish again.",
                 "error",
             )
+        try:
+            editions.check_publishable(conn, name, since, until, found[0])
+        except editions.NotPublishable as exc:
+            return redirect(request, f"/editor?week={editions.week_name(since)}", str(exc), "error")
         version = versions.publish(conn, name, since, until, found[0], user.name)
         persist.audit(
             conn, user.name, "digest.publish", f"{name} {since}..{until}", version=version
