@@ -13,6 +13,7 @@ from mediadigest.store import schema
 from mediadigest.web import persist, versions
 from mediadigest.web.app import create_app
 from mediadigest.web.articles import Filters, find
+from mediadigest.web.persist import Role
 from mediadigest.web.templating import counted
 from web_support import WEEK, login, seed, token_of
 
@@ -445,6 +446,32 @@ def test_admin_adds_a_user_who_can_then_sign_in(admin, app):
     newcomer = login(TestClient(app, follow_redirects=False), "reporter", "a fine password")
     assert newcomer.get("/").status_code == 200
     assert newcomer.get("/editor").status_code == 403
+
+
+def _user_names(seeded) -> list[str]:
+    with seeded.engine.connect() as conn:
+        return [u.name for u in persist.list_users(conn)]
+
+
+def test_a_blank_user_name_is_refused(admin, seeded):
+    before = _user_names(seeded)
+    response = post(admin, "/users/add", name="   ", role="viewer", password="a fine password")
+    assert "A user needs a name that is not blank." in _followed(admin, response)
+    assert _user_names(seeded) == before
+
+
+def test_a_user_name_differing_only_in_case_is_refused(admin, seeded):
+    post(admin, "/users/add", name="Ed", role="editor", password="a fine password")
+    response = post(admin, "/users/add", name="ed", role="viewer", password="a fine password")
+    assert "There is already a user Ed." in _followed(admin, response)
+    assert [n for n in _user_names(seeded) if n.lower() == "ed"] == ["Ed"]
+
+
+def test_a_blank_user_stored_earlier_can_be_removed(admin, seeded):
+    with seeded.engine.begin() as conn:
+        persist.add_user(conn, "", Role.viewer, "not a hash")
+    post(admin, "/users/remove", name="")
+    assert "" not in _user_names(seeded)
 
 
 def test_last_admin_cannot_be_demoted_or_removed(admin, seeded):

@@ -15,6 +15,10 @@ from mediadigest.web.templating import page, redirect
 router = APIRouter(dependencies=[Depends(csrf.protect)], include_in_schema=False)
 Admin = Annotated[User, Depends(need(Role.admin))]
 Name = Annotated[str, Form(min_length=1, max_length=64)]
+# An existing name, as the users page sends it back: may be blank if stored before names
+# were checked, and such an account must still be removable (FastAPI reads an empty form
+# field as missing, hence the default).
+Existing = Annotated[str, Form(max_length=64)]
 
 
 @router.get("/users")
@@ -32,8 +36,14 @@ def add(
     role: Annotated[Role, Form()],
     password: Annotated[str, Form(min_length=8, max_length=1024)],
 ) -> Response:
-    name = name.strip()
+    name = name.strip()  # before the checks: "   " is no name
+    if not name:
+        return redirect(request, "/users", "A user needs a name that is not blank.", "error")
     with request.app.state.web.engine.begin() as conn:
+        # Names differing in case only ("Ed", "ed") would be two people nobody can tell apart.
+        taken = [u.name for u in persist.list_users(conn) if u.name.casefold() == name.casefold()]
+        if taken:
+            return redirect(request, "/users", f"There is already a user {taken[0]}.", "error")
         _, added = persist.add_user(conn, name, role, auth.hash_password(password))
         if added:
             persist.audit(conn, user.name, "user.add", name, role=str(role))
@@ -43,7 +53,9 @@ def add(
 
 
 @router.post("/users/role")
-def set_role(request: Request, user: Admin, name: Name, role: Annotated[Role, Form()]) -> Response:
+def set_role(
+    request: Request, user: Admin, role: Annotated[Role, Form()], name: Existing = ""
+) -> Response:
     with request.app.state.web.engine.begin() as conn:
         if _last_admin(conn, name) and role is not Role.admin:
             return redirect(request, "/users", "The last admin must stay an admin.", "error")
@@ -59,7 +71,7 @@ def set_role(request: Request, user: Admin, name: Name, role: Annotated[Role, Fo
 
 
 @router.post("/users/remove")
-def remove(request: Request, user: Admin, name: Name) -> Response:
+def remove(request: Request, user: Admin, name: Existing = "") -> Response:
     with request.app.state.web.engine.begin() as conn:
         if _last_admin(conn, name):
             return redirect(request, "/users", "The last admin cannot be removed.", "error")
