@@ -323,6 +323,23 @@ def test_the_outlet_is_named_as_a_digest_names_it(profile, url, site, outlet):
 
 
 @pytest.mark.parametrize(
+    ("site", "hints", "outlet"),
+    [
+        # A feed's title is a guess: the page's own site name is the outlet.
+        ("Steppe Wire", {"feed_title": "World news | The Guardian"}, "Steppe Wire"),
+        (None, {"feed_title": "Steppe Wire - World"}, "Steppe Wire"),
+        # What an aggregator's item or a news sitemap names as the publisher is not a guess.
+        ("Google News", {"outlet": "Caspian Ledger", "feed_title": '"Kazakhstan" - Google News'},
+         "Caspian Ledger"),
+    ],
+)  # fmt: skip
+def test_a_page_names_its_outlet_before_the_feed_that_listed_it(profile, site, hints, outlet):
+    page = _page("https://steppe.example/a", site)
+    page.hints.update(hints)
+    assert analyse(page, profile)[0].outlet == outlet
+
+
+@pytest.mark.parametrize(
     ("title", "site", "url", "headline"),
     [
         ("Best wind farms of 2025 | Steppe Wire", "Steppe Wire", "https://sw.example/a",

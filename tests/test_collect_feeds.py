@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mediadigest.collect.feeds import Feed, parse_feed
+from mediadigest.collect.feeds import Feed, entry_hints, parse_feed
 from mediadigest.collect.fetch import Fetcher
 from mediadigest.collect.poll import Outcome, SourcePlan, poll
 from mediadigest.errors import FetchError, FormatError, InputError, RefusedError
@@ -144,6 +144,22 @@ def test_empty_but_valid_feed_has_no_entries_and_no_warning():
     assert feed.warning is None
 
 
+def test_an_aggregators_item_names_its_publisher():
+    body = (
+        b'<rss version="2.0"><channel><title>"Kazakhstan" - Google News</title><item>'
+        b"<title>Grain record - Caspian Ledger</title><link>https://ledger.example/a</link>"
+        b'<source url="https://ledger.example">Caspian  Ledger</source></item></channel></rss>'
+    )
+    feed = parse_feed(body, "https://news.example/rss")
+    (entry,) = feed.entries
+    assert entry.source == "Caspian Ledger"
+    hints = entry_hints(entry, feed, "https://news.example/rss")
+    assert (hints["outlet"], hints["feed_title"]) == (
+        "Caspian Ledger",
+        '"Kazakhstan" - Google News',
+    )
+
+
 # --- parse_feed: broken and hostile input -------------------------------------------------
 
 
@@ -268,7 +284,7 @@ def test_iter_feed_yields_a_document_per_item_with_hints(site, fetcher):
         "title": "Kazakhstan signs deal for 1 GW wind farm in Zhambyl region",
         "published": "2025-12-16T09:30:00+00:00",
         "author": "Aigerim Nurlanova",
-        "outlet": "Steppe Wire",
+        "feed_title": "Steppe Wire",
         "source": source,
         "item_key": "steppe-wire-20251216-wind",
     }
@@ -343,7 +359,7 @@ def test_iter_feed_refuses_hostile_feed_with_one_error(site, fetcher):
 
 def test_iter_feed_reads_a_gzip_encoded_feed(site, fetcher):
     docs = list(iter_feed(fetcher, site.url("/gzip/feeds/rdf.xml"), seen=set()))
-    assert [d.hints["outlet"] for d in docs] == ["Tien Shan Review", "Tien Shan Review"]
+    assert [d.hints["feed_title"] for d in docs] == ["Tien Shan Review", "Tien Shan Review"]
 
 
 def test_iter_feed_on_truncated_feed_yields_its_complete_items(site, fetcher):

@@ -150,7 +150,7 @@ def _extract(
         text, warnings = _decode_plain(doc)
         title = hints.get("title") or ""
         author, published = hints.get("author"), None
-        outlet = normalise.outlet_name(hints.get("outlet"), doc.url)
+        outlet = normalise.page_outlet(None, hints, doc.url)
         canonical = normalise.canonicalise_url(doc.url)
     else:
         ex = extracted or extract.extract_html(
@@ -159,7 +159,7 @@ def _extract(
         warnings = list(ex.warnings)
         text, title = ex.text, ex.title or hints.get("title") or ""
         author, published = ex.author or hints.get("author"), ex.published
-        outlet = normalise.outlet_name(hints.get("outlet") or ex.sitename, doc.url)
+        outlet = normalise.page_outlet(ex.sitename, hints, doc.url)
         if ex.title:
             title = normalise.headline(title, ex.sitename, outlet, doc.url)
         canonical = normalise.canonicalise_url(ex.canonical_url or doc.url)

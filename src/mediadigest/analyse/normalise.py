@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit, urlunsplit
@@ -88,6 +89,18 @@ def outlet_name(site: str | None, url: str) -> str | None:
     if len(name) < 2 or _NOT_A_NAME.match(name):
         name = _domain(url)
     return name or None
+
+
+def page_outlet(sitename: str | None, hints: Mapping[str, str], url: str) -> str | None:
+    """The outlet of a page: the publisher its source names (an aggregator's item, a news
+    sitemap, a JSON Lines record), else the page's own site name, else the title of the feed
+    that listed it, else the web address's domain (which extraction gives as a site name when
+    the page names none: a feed's "Steppe Wire - World" says more than "steppe.example")."""
+    if hints.get("outlet"):
+        return outlet_name(hints["outlet"], url)
+    if sitename and sitename.casefold().removeprefix("www.") != _domain(url):
+        return outlet_name(sitename, url)
+    return outlet_name(hints.get("feed_title") or sitename, url)
 
 
 def _domain(url: str) -> str:

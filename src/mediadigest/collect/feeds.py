@@ -46,6 +46,7 @@ class FeedEntry:
     author: str | None
     summary: str | None  # plain text
     content: str | None = None  # the full text, where the feed carries it (content:encoded)
+    source: str | None = None  # the publisher an aggregator names (RSS <source>, Atom source)
 
     @property
     def text(self) -> str | None:
@@ -124,7 +125,10 @@ def entry_hints(entry: FeedEntry, feed: Feed, source_url: str) -> dict[str, str]
         "title": entry.title,
         "published": entry.published,
         "author": entry.author,
-        "outlet": feed.title,
+        # The feed's title is a guess at the outlet ("World news | The Guardian", a news
+        # search's '"Kazakhstan" - Google News'): the page's own site name comes first.
+        "outlet": entry.source,
+        "feed_title": feed.title,
         "source": source_url,
         "item_key": entry.key,
     }
@@ -157,7 +161,14 @@ def _entry(raw: Any) -> FeedEntry:
         author=_text(raw, "author"),
         summary=summary,
         content=_content(raw),
+        source=_source_title(raw),
     )
+
+
+def _source_title(raw: Any) -> str | None:
+    source = raw.get("source")
+    title = source.get("title") if isinstance(source, dict) else None
+    return " ".join(title.split()) if isinstance(title, str) and title.strip() else None
 
 
 def _content(raw: Any) -> str | None:
