@@ -87,6 +87,23 @@ def test_counts_agree_with_their_nouns_and_group_thousands():
     assert counted(0, "language") == "<b>0</b> languages"
 
 
+@pytest.mark.parametrize(
+    ("week", "says"),
+    [
+        ("0001-W01", "0001-W01 is out of range"),
+        ("9999-W52", "9999-W52 is out of range"),
+        ("2026-W99", "2026 has no week 99."),
+        ("2025-W53", "2025 has no week 53."),
+        ("garbage", "&#39;garbage&#39; is not a week like 2025-W51."),
+    ],
+)
+@pytest.mark.parametrize("path", ["/", "/review", "/editor"])
+def test_a_week_that_does_not_exist_is_refused_with_a_reason(editor, path, week, says):
+    response = editor.get(path, params={"week": week})
+    assert response.status_code == 400
+    assert says in response.text
+
+
 def test_this_week_ranks_stories_and_says_why(editor):
     html = editor.get(f"/?week={WEEK}").text
     assert "Kazakhstan and China sign university exchange deal" in _titles(html)

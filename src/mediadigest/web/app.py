@@ -28,6 +28,7 @@ from mediadigest.web import persist
 from mediadigest.web.articles import Choices
 from mediadigest.web.auth import Forbidden, LoginLimiter, NotAuthenticated
 from mediadigest.web.csrf import CsrfRefused
+from mediadigest.web.editions import BadWeek
 from mediadigest.web.schedule import Collector, collect_once
 from mediadigest.web.stories import StoryCache
 from mediadigest.web.templating import environment, page
@@ -186,6 +187,12 @@ def _handle_errors(app: FastAPI) -> None:
     async def csrf_refused(request: Request, exc: CsrfRefused) -> Response:
         message = f"This form has expired or did not come from this site ({exc}). Reload the page."
         return page(request, "error.html", 403, title="Form refused", message=message)
+
+    @app.exception_handler(BadWeek)
+    async def bad_week(request: Request, exc: BadWeek) -> Response:
+        if _is_api(request):
+            return JSONResponse({"detail": str(exc)}, status_code=400)
+        return page(request, "error.html", 400, title="No such week", message=str(exc))
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:

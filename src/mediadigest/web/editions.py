@@ -8,6 +8,7 @@ it came from even after it was reworded.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -45,14 +46,32 @@ class NoSuchItem(LookupError):
     """The draft has no item at that position (or the item has no source article)."""
 
 
+class BadWeek(ValueError):
+    """A week that is no ISO week like ``2025-W51``, or one too far out to page around."""
+
+
+_WEEK = re.compile(r"(\d{4})-W(\d{1,2})", re.IGNORECASE)
+# Years whose weeks and neighbours ``date`` can hold (it ends at 1 and 9999).
+FIRST_YEAR, LAST_YEAR = 1000, 9998
+
+
 def week_of(value: str | None, today: date | None = None) -> tuple[date, date]:
-    """Monday..Sunday of an ISO week like ``2025-W51``; the current week if None or invalid."""
+    """Monday..Sunday of an ISO week like ``2025-W51``; the current week if None or empty.
+
+    Raises `BadWeek` for anything else: showing the current week instead hid the mistake.
+    """
     if value:
+        found = _WEEK.fullmatch(value.strip())
+        if not found:
+            raise BadWeek(f"{value!r} is not a week like 2025-W51.")
+        year, week = int(found[1]), int(found[2])
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise BadWeek(f"{value} is out of range: weeks of {FIRST_YEAR}–{LAST_YEAR} only.")
         try:
-            start = datetime.strptime(value + "-1", "%G-W%V-%u").date()
-            return start, start + timedelta(days=6)
+            start = date.fromisocalendar(year, week, 1)
         except ValueError:
-            pass
+            raise BadWeek(f"{year} has no week {week}.") from None
+        return start, start + timedelta(days=6)
     today = today or datetime.now(UTC).date()
     start = today - timedelta(days=today.weekday())
     return start, start + timedelta(days=6)
