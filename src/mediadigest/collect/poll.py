@@ -51,6 +51,7 @@ class Outcome:
     etag: str | None = None
     last_modified: str | None = None
     validators: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    retry: bool = False  # a page failed for now: the source must be read in full next round
 
 
 @dataclass(slots=True, frozen=True)
@@ -98,6 +99,11 @@ async def poll(
             log.debug("%s failed unexpectedly", plan.url, exc_info=True)  # reported below
             outcome.error = f"unexpected error: {type(exc).__name__}: {exc}"
             await emit(InputError(plan.url, outcome.error))
+        if outcome.retry:
+            # Its failed items stay unseen, but a 304 next round would never list them again:
+            # the source forgets its validators, and the one child sitemaps' it has.
+            outcome.etag = outcome.last_modified = None
+            outcome.validators.clear()
         await emit(outcome)
 
     async def run_all() -> None:
@@ -119,8 +125,12 @@ async def _feed(
     if resp is None:
         return
     feed = feeds.parse_feed(resp.content, plan.url)
+    if feed.warning and not feed.entries:
+        # Recorded as a success, its validators kept, a feed broken at the top said nothing
+        # then, and nothing ever after (304s).
+        raise FormatError(plan.url, feed.warning)
     if feed.warning:
-        log.warning("feed %s: %s", plan.url, feed.warning)
+        await emit(Notice(plan.url, f"{feed.warning}; read the {len(feed.entries)} items before"))
     new = [e for e in feed.entries if e.key not in plan.seen][:max_items]
     jobs = []
     for entry in new:
@@ -130,7 +140,7 @@ async def _feed(
         elif entry.text:
             await emit(_text_document(feeds.entry_url(entry.key, plan.url), entry.text, hints))
             outcome.items += 1
-    outcome.items += await _pages(fetcher, jobs, emit)
+    outcome.items += await _pages(fetcher, jobs, emit, outcome)
 
 
 async def _sitemap(
@@ -142,22 +152,32 @@ async def _sitemap(
     found = sitemaps.parse_sitemap(resp.content, plan.url)
     entries = list(found.entries)
     children = sorted(found.children, key=lambda c: c.newest, reverse=True)
+    if children:
+        # Publishers add to a child and leave the index as it was: an index answering 304
+        # hid every new page. The index is read in full (it is short); its children by
+        # their own validators.
+        outcome.etag = outcome.last_modified = None
+    unchanged = 0
     for child in children[:MAX_CHILD_SITEMAPS]:
-        entries += await _child_sitemap(fetcher, plan, child.loc, emit, outcome)
+        found_in_child = await _child_sitemap(fetcher, plan, child.loc, emit, outcome)
+        unchanged += found_in_child is None
+        entries += found_in_child or []
+    outcome.not_modified = bool(children) and unchanged == len(children[:MAX_CHILD_SITEMAPS])
     new = [e for e in entries if e.loc not in plan.seen]
     new.sort(key=lambda e: e.newest, reverse=True)  # newest news first
     jobs = [PageJob(e.loc, e.hints(plan.url)) for e in new[:max_items]]
-    outcome.items += await _pages(fetcher, jobs, emit)
+    outcome.items += await _pages(fetcher, jobs, emit, outcome)
 
 
 async def _child_sitemap(
     fetcher: AsyncFetcher, plan: SourcePlan, url: str, emit: Emit, outcome: Outcome
-) -> list[sitemaps.SitemapEntry]:
+) -> list[sitemaps.SitemapEntry] | None:
+    """The child's entries; None when it has not changed (its pages were seen then)."""
     etag, modified = plan.validators.get(url, (None, None))
     try:
         resp = await fetcher.get(url, etag=etag, last_modified=modified)
         if resp.not_modified:
-            return []  # its pages were seen when it last changed
+            return None
         child = sitemaps.parse_sitemap(resp.content, url)
     except InputError as exc:
         await emit(exc)
@@ -174,7 +194,7 @@ async def _urllist(
         return
     urls = [u for u in sitemaps.parse_url_list(resp.content, plan.url) if u not in plan.seen]
     jobs = [PageJob(u, {"source": plan.url, "item_key": u}) for u in urls[:max_items]]
-    outcome.items += await _pages(fetcher, jobs, emit)
+    outcome.items += await _pages(fetcher, jobs, emit, outcome)
 
 
 async def _page_source(
@@ -210,7 +230,7 @@ async def _source(
     return resp
 
 
-async def _pages(fetcher: AsyncFetcher, jobs: list[PageJob], emit: Emit) -> int:
+async def _pages(fetcher: AsyncFetcher, jobs: list[PageJob], emit: Emit, outcome: Outcome) -> int:
     """Fetch pages concurrently; emit each Document or error; return how many came.
 
     A page the site refuses (401, 403, 404, robots.txt) or that is no web page (a podcast's
@@ -233,6 +253,7 @@ async def _pages(fetcher: AsyncFetcher, jobs: list[PageJob], emit: Emit) -> int:
                 await emit(_text_document(job.link, job.fallback, job.hints))
                 return 1
             except FetchError as exc:  # may work next round: the entry stays unseen till then
+                outcome.retry = True
                 await emit(exc)
                 return 0
         await emit(feeds.page_document(resp, job.hints))

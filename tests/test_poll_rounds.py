@@ -1,0 +1,159 @@
+"""A source's round against a scripted server: what a round remembers decides what the next
+one sees (validators after failed pages, sitemap indexes, feeds broken at the top)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from mediadigest.collect.fetch import Fetcher
+from mediadigest.collect.poll import Notice, Outcome, SourcePlan, poll
+from mediadigest.errors import InputError
+from mediadigest.model import Document
+
+PAGE = b"<html><body><article><p>" + b"Kazakhstan opened a wind farm. " * 20 + b"</p></article>"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self.server.asked.append(self.path)
+        status, body, ctype = self.server.routes.get(self.path, (404, b"", "text/plain"))
+        etag = f'"{hash(body) & 0xFFFFFF:x}"'
+        if status == 200 and self.headers.get("If-None-Match") == etag:
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        if status == 200:
+            self.send_header("ETag", etag)
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.routes: dict[str, tuple[int, bytes, str]] = {}
+        self.asked: list[str] = []
+
+    def url(self, path: str) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}{path}"
+
+
+@pytest.fixture
+def server() -> Iterator[_Server]:
+    srv = _Server()
+    threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    try:
+        yield srv
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
+@pytest.fixture
+def fetcher() -> Iterator[Fetcher]:
+    with Fetcher(timeout=2.0, allow_private=True, delay=0, retries=0) as f:
+        yield f
+
+
+def _round(fetcher: Fetcher, plan: SourcePlan) -> tuple[list, Outcome]:
+    events = [item for _, item in fetcher.stream(poll(fetcher.aio, [plan]))]
+    outcome = events.pop()
+    assert isinstance(outcome, Outcome)
+    return events, outcome
+
+
+def _next(plan: SourcePlan, outcome: Outcome, events: list) -> SourcePlan:
+    """The plan of the next round, as the driver stores it from this one."""
+    seen = plan.seen | {e.hints["item_key"] for e in events if isinstance(e, Document)}
+    validators = {**plan.validators, **outcome.validators}
+    return SourcePlan(
+        plan.id, plan.url, plan.kind, outcome.etag, outcome.last_modified, seen, validators
+    )
+
+
+def _rss(server: _Server, *paths: str) -> bytes:
+    items = "".join(
+        f"<item><title>Item {p}</title><link>{server.url(p)}</link><guid>{p}</guid></item>"
+        for p in paths
+    )
+    return f'<rss version="2.0"><channel><title>Wire</title>{items}</channel></rss>'.encode()
+
+
+def test_an_item_whose_page_failed_is_asked_for_again_though_the_feed_is_unchanged(server, fetcher):
+    server.routes["/feed.xml"] = (200, _rss(server, "/a.html", "/b.html"), "application/rss+xml")
+    server.routes["/a.html"] = (200, PAGE, "text/html")
+    server.routes["/b.html"] = (503, b"down for now", "text/plain")
+    plan = SourcePlan(1, server.url("/feed.xml"), "feed")
+    events, outcome = _round(fetcher, plan)
+    assert [e.url for e in events if isinstance(e, Document)] == [server.url("/a.html")]
+    assert any(isinstance(e, InputError) and "/b.html" in str(e) for e in events)
+    # Its ETag kept, the feed would answer 304 next round and /b.html be lost for good.
+    assert outcome.etag is None
+    server.routes["/b.html"] = (200, PAGE, "text/html")
+    events, outcome = _round(fetcher, _next(plan, outcome, events))
+    assert [e.url for e in events if isinstance(e, Document)] == [server.url("/b.html")]
+    assert outcome.etag is not None  # all well: the next round may cost a 304
+    events, outcome = _round(fetcher, _next(plan, outcome, events))
+    assert outcome.not_modified and events == []
+
+
+def test_a_sitemap_index_is_read_in_full_and_its_children_by_their_validators(server, fetcher):
+    child = (
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<url><loc>{server.url('/a.html')}</loc></url></urlset>"
+    )
+    index = (
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<sitemap><loc>{server.url('/child.xml')}</loc></sitemap></sitemapindex>"
+    )
+    server.routes["/index.xml"] = (200, index.encode(), "application/xml")
+    server.routes["/child.xml"] = (200, child.encode(), "application/xml")
+    server.routes["/a.html"] = server.routes["/b.html"] = (200, PAGE, "text/html")
+    plan = SourcePlan(1, server.url("/index.xml"), "sitemap")
+    events, outcome = _round(fetcher, plan)
+    assert [e.url for e in events if isinstance(e, Document)] == [server.url("/a.html")]
+    # The publisher adds a page to the child and leaves the index as it was.
+    grown = child.replace("</urlset>", f"<url><loc>{server.url('/b.html')}</loc></url></urlset>")
+    server.routes["/child.xml"] = (200, grown.encode(), "application/xml")
+    events, outcome = _round(fetcher, _next(plan, outcome, events))
+    assert [e.url for e in events if isinstance(e, Document)] == [server.url("/b.html")]
+    server.asked.clear()
+    events, outcome = _round(fetcher, _next(plan, outcome, events))
+    assert events == [] and server.asked == ["/index.xml", "/child.xml"]  # the child a 304
+
+
+def test_a_feed_broken_before_its_first_item_is_a_failed_round(server, fetcher):
+    server.routes["/feed.xml"] = (
+        200,
+        b'<rss version="2.0"><channel><title>Wire</title><item><title>A</ti',
+        "application/rss+xml",
+    )
+    events, outcome = _round(fetcher, SourcePlan(1, server.url("/feed.xml"), "feed"))
+    assert outcome.error is not None and "malformed feed" in outcome.error
+    assert len(events) == 1 and isinstance(events[0], InputError)
+
+
+def test_a_feed_broken_after_some_items_keeps_them_and_says_so(server, fetcher):
+    whole = _rss(server, "/a.html")
+    server.routes["/feed.xml"] = (200, whole[: whole.index(b"</item>") + 7], "application/rss+xml")
+    server.routes["/a.html"] = (200, PAGE, "text/html")
+    events, outcome = _round(fetcher, SourcePlan(1, server.url("/feed.xml"), "feed"))
+    assert outcome.error is None and outcome.items == 1
+    (notice,) = [e for e in events if isinstance(e, Notice)]
+    assert "malformed feed" in str(notice) and "1 items" in str(notice)
