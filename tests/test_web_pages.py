@@ -250,6 +250,54 @@ def test_saving_over_someone_elses_edit_is_refused(editor, seeded):
     assert len(_draft(seeded)["items"]) == 3
 
 
+def test_a_refused_stale_change_goes_back_to_the_top_where_its_message_is(editor):
+    _start(editor)
+    post(editor, "/editor/items/0/move", week=WEEK, revision="1", delta="1")
+    stale = post(editor, "/editor/items/1/regenerate", week=WEEK, revision="1")
+    assert stale.headers["location"] == f"/editor?week={WEEK}"
+    assert "The draft was changed by someone else meanwhile" in _followed(editor, stale)
+
+
+def _seen_tokens(client: TestClient) -> list[str]:
+    """What the editor page says it showed of each item (sent back with an item's edit)."""
+    return re.findall(r'name="item_seen" value="([^"]+)"', client.get(f"/editor?week={WEEK}").text)
+
+
+def _save_item(client: TestClient, index: int, revision: int, seen: str, **fields):
+    return post(
+        client,
+        f"/editor/items/{index}/edit",
+        week=WEEK,
+        revision=str(revision),
+        item_seen=seen,
+        **{"headline": "", "attribution": "", "summary": "", **fields},
+    )
+
+
+def test_edits_of_different_items_from_pages_loaded_at_once_both_stick(editor, seeded):
+    _start(editor)
+    seen = _seen_tokens(editor)  # both editors load the page at revision 1
+    _save_item(editor, 1, 1, seen[1], headline="Ed's headline")
+    saved = _save_item(editor, 2, 1, seen[2], headline="Eve's headline", summary="Eve wrote.")
+    assert "your edit went onto the newer draft" in _followed(editor, saved)
+    items = _draft(seeded)["items"]
+    assert [items[1]["headline"], items[2]["headline"]] == ["Ed's headline", "Eve's headline"]
+    assert items[2]["summary"] == ["Eve wrote."]
+
+
+def test_a_stale_edit_of_an_item_changed_since_is_refused_and_keeps_the_typed_text(editor, seeded):
+    _start(editor)
+    seen = _seen_tokens(editor)
+    _save_item(editor, 1, 1, seen[1], headline="Ed's headline")
+    refused = _save_item(editor, 1, 1, seen[1], headline="Eve's <b>", summary="Eve wrote.")
+    assert refused.status_code == 409
+    assert "Someone else changed this item after you loaded the page" in refused.text
+    kept = refused.text.split('id="kept"')[1].split("</section>")[0]
+    assert 'value="Eve&#39;s &lt;b&gt;"' in kept
+    assert ">Eve wrote.</textarea>" in kept
+    assert _draft(seeded)["items"][1]["headline"] == "Ed's headline"
+
+
 def test_publishing_makes_numbered_versions_that_later_edits_leave_alone(editor, seeded):
     _start(editor)
     post(editor, "/editor/publish", week=WEEK, revision="1")

@@ -8,6 +8,8 @@ it came from even after it was reworded.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -126,8 +128,35 @@ def save(
         conn, profile.name, since, until, content, user=user, revision=revision
     )
     if new is None:
-        raise EditConflict("the draft was changed by someone else; reload to see their edits")
+        raise EditConflict(CONFLICT)
     return new
+
+
+CONFLICT = "The draft was changed by someone else meanwhile; here it is with their edits."
+
+
+# -- one item across revisions: what a page showed, and where it is now -----------------------
+
+
+def seen(item: dict[str, Any]) -> str:
+    """A token of the item as a page shows it: which story (or article) and its content.
+
+    An edit sent from a page loaded before someone else saved the draft carries it, so the
+    edit can go onto the newer draft when that item itself did not change.
+    """
+    key = f"{item.get('story_id') or ''}/{item.get('article_id') or ''}"
+    digest = hashlib.sha256(json.dumps(item, sort_keys=True, default=str).encode()).hexdigest()
+    return f"{key}:{digest[:20]}"
+
+
+def locate(content: dict[str, Any], token: str) -> tuple[int | None, bool]:
+    """(where the item of ``token`` is now, whether it is unchanged); (None, False) if gone."""
+    key = token.rpartition(":")[0]
+    now = [seen(item) for item in content["items"]]
+    if token in now:
+        return now.index(token), True
+    same = [i for i, t in enumerate(now) if key.strip("/") and t.rpartition(":")[0] == key]
+    return (same[0] if same else None), False
 
 
 def check_publishable(

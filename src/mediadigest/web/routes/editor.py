@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -26,8 +27,22 @@ Text = Annotated[str, Form(max_length=5000)]
 
 @router.get("/editor")
 def editor(request: Request, user: Editor, week: str | None = None) -> HTMLResponse:
-    web = request.app.state.web
     since, until = editions.week_of(week)
+    return _editor_page(request, since, until)
+
+
+def _editor_page(
+    request: Request,
+    since: date,
+    until: date,
+    *,
+    status: int = 200,
+    notice: str | None = None,
+    kept: dict[str, Any] | None = None,
+) -> HTMLResponse:
+    """The editor on the period's draft as stored now; ``notice`` and ``kept`` (an edit that
+    could not be saved, with where its item is now) say what happened to the editor's work."""
+    web = request.app.state.web
     with web.engine.connect() as conn:
         found = versions.get_draft(conn, web.settings.profile.name, since, until)
         published = versions.latest_version(conn, web.settings.profile.name, since, until)
@@ -36,6 +51,7 @@ def editor(request: Request, user: Editor, week: str | None = None) -> HTMLRespo
     return page(
         request,
         "editor.html",
+        status,
         title="Digest editor",
         since=since,
         until=until,
@@ -44,6 +60,9 @@ def editor(request: Request, user: Editor, week: str | None = None) -> HTMLRespo
         revision=revision,
         published=published,
         sources=sources,
+        notice=notice,
+        kept=kept,
+        seen=editions.seen,
     )
 
 
@@ -104,7 +123,9 @@ def _change(
             editions.refresh_intro(found[0], profile)  # unless the editor wrote it
             editions.save(conn, profile, since, until, found[0], user=user.name, revision=revision)
         except editions.EditConflict as exc:
-            return redirect(request, back, str(exc), "error")
+            # Not to the item's anchor: the message is at the top of the page.
+            top = f"/editor?week={editions.week_name(since)}"
+            return redirect(request, top, f"{exc} Make your change again.", "error")
         except editions.NoSuchItem as exc:
             raise HTTPException(404, f"the draft has no item {exc}") from exc
         persist.audit(conn, user.name, action, f"{profile.name} {since}..{until}", **detail)
@@ -179,19 +200,73 @@ def edit(
     summary: Text = "",
     quote_text: Text = "",
     quote_speaker: Annotated[str, Form(max_length=200)] = "",
+    item_seen: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
+    """Save one item. From a page older than the draft, the edit still goes onto the newer
+    draft when its item is unchanged there (editors work on different items at once); when
+    the item itself changed, the editor gets the page back with the text they typed."""
+    web = request.app.state.web
+    profile = web.settings.profile
+    since, until = editions.week_of(week)
     change = editions.ItemEdit(headline, attribution, summary, quote_text, quote_speaker)
-    return _change(
-        request,
-        user,
-        week,
-        revision,
-        "item.edit",
-        lambda _c, content: editions.edit(content, index, change),
-        anchor=f"#item-{index}",
-        item=index,
-        headline=headline,
+    merged = False
+    with web.engine.begin() as conn:
+        found = versions.get_draft(conn, profile.name, since, until)
+        if found is None:
+            raise HTTPException(404, "this week has no draft yet")
+        content, current = found
+        at: int | None = index
+        if current != revision:
+            at, unchanged = editions.locate(content, item_seen) if item_seen else (None, False)
+            if at is None or not unchanged:
+                return _refused_edit(request, since, until, change, at)
+            merged = True
+        try:
+            editions.edit(content, at, change)
+            editions.refresh_intro(content, profile)
+            editions.save(conn, profile, since, until, content, user=user.name, revision=current)
+        except editions.NoSuchItem as exc:
+            raise HTTPException(404, f"the draft has no item {exc}") from exc
+        except editions.EditConflict:  # saved by someone else this very moment
+            return _refused_edit(request, since, until, change, at)
+        persist.audit(
+            conn,
+            user.name,
+            "item.edit",
+            f"{profile.name} {since}..{until}",
+            item=at,
+            headline=headline,
+        )
+    message = (
+        "Saved. The draft had changed since you loaded it; your edit went onto the newer draft."
+        if merged
+        else "Saved."
     )
+    return redirect(request, f"/editor?week={editions.week_name(since)}#item-{at}", message)
+
+
+def _refused_edit(
+    request: Request, since: date, until: date, change: editions.ItemEdit, at: int | None
+) -> HTMLResponse:
+    """The editor page with the edit that could not be saved kept at the top, unsaved."""
+    where = (
+        f"item {at + 1} as it is now, to save yours over it"
+        if at is not None
+        else "nothing: that item has since been removed from the draft"
+    )
+    notice = (
+        "Someone else changed this item after you loaded the page, so your edit was not saved. "
+        f"Your text is kept below; compare it with {where}."
+    )
+    kept = {
+        "index": at,
+        "headline": change.headline,
+        "attribution": change.attribution,
+        "summary": change.summary,
+        "quote_text": change.quote_text,
+        "quote_speaker": change.quote_speaker,
+    }
+    return _editor_page(request, since, until, status=409, notice=notice, kept=kept)
 
 
 @router.post("/editor/items/{index}/regenerate")
