@@ -157,3 +157,11 @@ def test_a_feed_broken_after_some_items_keeps_them_and_says_so(server, fetcher):
     assert outcome.error is None and outcome.items == 1
     (notice,) = [e for e in events if isinstance(e, Notice)]
     assert "malformed feed" in str(notice) and "1 items" in str(notice)
+
+
+def test_a_feed_none_of_whose_pages_came_is_a_failed_round(server, fetcher):
+    server.routes["/feed.xml"] = (200, _rss(server, "/a.html", "/b.html"), "application/rss+xml")
+    server.routes["/a.html"] = server.routes["/b.html"] = (503, b"down", "text/plain")
+    events, outcome = _round(fetcher, SourcePlan(1, server.url("/feed.xml"), "feed"))
+    assert outcome.error is not None and outcome.error.startswith("none of its 2 new pages came")
+    assert sum(isinstance(e, InputError) for e in events) == 2

@@ -52,6 +52,7 @@ class Outcome:
     last_modified: str | None = None
     validators: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
     retry: bool = False  # a page failed for now: the source must be read in full next round
+    failed_pages: list[str] = field(default_factory=list)  # why its pages failed, one each
 
 
 @dataclass(slots=True, frozen=True)
@@ -99,6 +100,10 @@ async def poll(
             log.debug("%s failed unexpectedly", plan.url, exc_info=True)  # reported below
             outcome.error = f"unexpected error: {type(exc).__name__}: {exc}"
             await emit(InputError(plan.url, outcome.error))
+        if outcome.failed_pages and not outcome.items and not outcome.error:
+            # The feed answered, but not one of its pages did: its health must not read "ok".
+            n = len(outcome.failed_pages)
+            outcome.error = f"none of its {n} new pages came: {outcome.failed_pages[0]}"
         if outcome.retry:
             # Its failed items stay unseen, but a 304 next round would never list them again:
             # the source forgets its validators, and the one child sitemaps' it has.
@@ -247,6 +252,7 @@ async def _pages(fetcher: AsyncFetcher, jobs: list[PageJob], emit: Emit, outcome
                 resp = await fetcher.get(job.link, accept=PAGE_TYPES)
             except (RefusedError, FormatError) as exc:
                 if not job.fallback:
+                    outcome.failed_pages.append(str(exc))
                     await emit(exc)
                     return 0
                 await emit(Notice(job.link, f"{exc.reason}; kept the feed's text instead"))
@@ -254,6 +260,7 @@ async def _pages(fetcher: AsyncFetcher, jobs: list[PageJob], emit: Emit, outcome
                 return 1
             except FetchError as exc:  # may work next round: the entry stays unseen till then
                 outcome.retry = True
+                outcome.failed_pages.append(str(exc))
                 await emit(exc)
                 return 0
         await emit(feeds.page_document(resp, job.hints))
