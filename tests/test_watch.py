@@ -68,6 +68,12 @@ def test_nonsense_intervals_are_refused(text):
         parse_interval(text)
 
 
+@pytest.mark.parametrize("text", ["0", "-5", "nan", "inf"])
+def test_a_bare_number_of_seconds_must_be_more_than_zero(text):
+    with pytest.raises(ValueError, match="more than 0 seconds"):
+        parse_interval(text)
+
+
 def test_sources_can_be_added_by_kind_and_unknown_kinds_are_refused(tmp_path, site):
     cli = Cli(tmp_path / "s.db")
     cli("sources", "add", "--kind", "sitemap", site.url("/sitemaps/news.xml"))

@@ -184,9 +184,13 @@ def parse_interval(text: str) -> timedelta:
     """ "1h", "30m", "1h30m", "90s", "0.5s" or a bare number of seconds -> timedelta."""
     value = text.strip().lower()
     try:
-        return timedelta(seconds=float(value))
+        seconds = float(value)
     except ValueError:
         pass
+    else:  # "0" or "-5" polled every source back to back, without a pause
+        if not 0 < seconds < float("inf"):
+            raise ValueError(f"{text!r}: the interval must be more than 0 seconds")
+        return timedelta(seconds=seconds)
     total, number = 0.0, ""
     for char in value:
         if char.isdigit() or char == ".":
