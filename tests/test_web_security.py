@@ -81,6 +81,53 @@ def test_login_form_needs_its_csrf_token(seeded):
     assert response.status_code == 403
 
 
+_EDITOR_PAGE = f"http://testserver/editor?week={WEEK}"
+_TYPED = {"headline": "My <b>careful</b> headline", "summary": "A long edit.\nTwo lines."}
+
+
+def _save_typed(client: TestClient, token: str):
+    return client.post(
+        "/editor/items/0/edit",
+        headers={"Referer": _EDITOR_PAGE},
+        data={"week": WEEK, "revision": "1", "csrf_token": token, **_TYPED},
+    )
+
+
+def _shows_typed_text(html: str) -> bool:
+    return (
+        ">My &lt;b&gt;careful&lt;/b&gt; headline</textarea>" in html
+        and ">A long edit.\nTwo lines.</textarea>" in html
+    )
+
+
+def test_a_form_sent_after_signing_out_elsewhere_says_so_and_keeps_the_text(editor):
+    token = token_of(editor)  # the editor page stays open in one tab...
+    editor.post("/logout", data={"csrf_token": token})  # ...while another signs out
+    response = _save_typed(editor, token)
+    assert response.status_code == 403
+    assert "Your session ended; sign in again." in response.text
+    assert _shows_typed_text(response.text)
+    assert 'href="/login?next=%2Feditor%3Fweek%3D2025-W51"' in response.text
+
+
+def test_a_form_sent_after_the_session_expired_says_so_and_keeps_the_text(editor, seeded):
+    token = token_of(editor)
+    with seeded.engine.begin() as conn:
+        conn.execute(sa.delete(sa.table("web_sessions")))
+    response = _save_typed(editor, token)
+    assert response.status_code == 401
+    assert "Your session ended; sign in again." in response.text
+    assert _shows_typed_text(response.text)
+
+
+def test_a_refused_form_shows_what_was_typed_but_never_a_password(editor):
+    response = _save_typed(editor, "0" * 64)
+    assert "Form refused" in response.text
+    assert _shows_typed_text(response.text)
+    refused = editor.post("/login", data={"name": "editor", "password": "secret words"})
+    assert "secret words" not in refused.text
+
+
 def test_session_cookie_alone_does_not_authorise_the_api(editor):
     response = editor.post("/api/stories/1/pin", json={"on": True})
     assert response.status_code == 401

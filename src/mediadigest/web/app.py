@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from importlib import resources
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import jinja2
 import sqlalchemy as sa
@@ -26,12 +26,18 @@ from mediadigest.config import Settings
 from mediadigest.run import RunReport
 from mediadigest.web import persist
 from mediadigest.web.articles import Choices
-from mediadigest.web.auth import Forbidden, LoginLimiter, NotAuthenticated
+from mediadigest.web.auth import (
+    SESSION_COOKIE,
+    Forbidden,
+    LoginLimiter,
+    NotAuthenticated,
+    session_user,
+)
 from mediadigest.web.csrf import CsrfRefused
 from mediadigest.web.editions import BadWeek
 from mediadigest.web.schedule import Collector, collect_once
 from mediadigest.web.stories import StoryCache
-from mediadigest.web.templating import environment, page
+from mediadigest.web.templating import environment, local_path, page
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +164,46 @@ async def _security_headers(request: Request, call_next: Callable[[Request], Any
     return response
 
 
+async def _session_ended(request: Request, status: int) -> Response:
+    """A form sent after its session ended: what was typed, and a way to sign in again."""
+    back = _back(request)
+    return page(
+        request,
+        "refused.html",
+        status,
+        title="Signed out",
+        message="Your session ended; sign in again. Nothing was saved.",
+        fields=await _typed(request),
+        back=back,
+        login=f"/login?next={quote(back, safe='')}",
+    )
+
+
+# Form fields that are no one's typing (or must never be shown again).
+_UNTYPED = {"csrf_token", "revision", "item_seen", "week", "delta", "password"}
+
+
+async def _typed(request: Request) -> list[tuple[str, str]]:
+    """(name, value) of the text fields a refused form sent, so the editor can copy them."""
+    try:
+        form = await request.form()
+    except (AssertionError, ValueError, RuntimeError):  # not a form, or its body is gone
+        return []
+    return [
+        (name, value)
+        for name, value in form.multi_items()
+        if isinstance(value, str) and value.strip() and name not in _UNTYPED
+    ]
+
+
+def _back(request: Request) -> str:
+    """The page the form was on (from Referer, this site only), else the home page."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc != request.url.netloc:
+        return "/"
+    return local_path(referer.path + (f"?{referer.query}" if referer.query else ""))
+
+
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
@@ -173,6 +219,8 @@ def _handle_errors(app: FastAPI) -> None:
             )
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         if request.method != "GET":
+            if request.cookies.get(SESSION_COOKIE):  # it ended while a form was open
+                return await _session_ended(request, 401)
             target = "/"
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
 
@@ -185,8 +233,24 @@ def _handle_errors(app: FastAPI) -> None:
 
     @app.exception_handler(CsrfRefused)
     async def csrf_refused(request: Request, exc: CsrfRefused) -> Response:
-        message = f"This form has expired or did not come from this site ({exc}). Reload the page."
-        return page(request, "error.html", 403, title="Form refused", message=message)
+        if exc.foreign:
+            message = "This form did not come from this site, so nothing was changed."
+            return page(request, "error.html", 403, title="Form refused", message=message)
+        if request.url.path != "/login" and session_user(request) is None:
+            # The token was bound to a session that has since ended (signed out elsewhere,
+            # expired): say so, not "invalid token", and keep what was typed.
+            return await _session_ended(request, 403)
+        message = f"This form has expired ({exc}). Reload the page and send it again."
+        return page(
+            request,
+            "refused.html",
+            403,
+            title="Form refused",
+            message=message,
+            fields=await _typed(request),
+            back=_back(request),
+            login=None,
+        )
 
     @app.exception_handler(BadWeek)
     async def bad_week(request: Request, exc: BadWeek) -> Response:

@@ -23,7 +23,11 @@ _SAFE = {"GET", "HEAD", "OPTIONS"}
 
 
 class CsrfRefused(Exception):
-    """A state-changing request without a valid token (or from another origin)."""
+    """A state-changing request without a valid token (or, ``foreign``, from another origin)."""
+
+    def __init__(self, reason: str, *, foreign: bool = False) -> None:
+        super().__init__(reason)
+        self.foreign = foreign
 
 
 def _sign(secret: str, value: str) -> str:
@@ -66,7 +70,7 @@ async def protect(request: Request) -> None:
     if request.method in _SAFE:
         return
     if not _same_origin(request):
-        raise CsrfRefused("request from another origin")
+        raise CsrfRefused("request from another origin", foreign=True)
     sent = request.headers.get(HEADER)
     if sent is None:
         form = await request.form()
