@@ -183,7 +183,7 @@ def test_a_folder_holding_the_store_passes_over_its_files(tmp_path: Path):
     result = cli("ingest", str(folder))
     # The store's own files too (.db and its WAL's while it is open).
     assert "skipped files of types not read here (1 .csv.gz, 1 .db" in result.stderr
-    assert "1 new articles" in result.stderr
+    assert "1 new article " in result.stderr
 
 
 def test_a_store_that_is_not_a_database_is_an_error_and_is_left_alone(tmp_path: Path):

@@ -96,7 +96,7 @@ def test_a_finished_input_is_skipped_next_time(tmp_path, profile, archive):
     engine, _ = _ingest(tmp_path, "s.db", profile, [archive])
     again = run.ingest(engine, profile, [archive])
     assert again.skipped_inputs == 1 and again.records == 0
-    assert "1 inputs already ingested" in again.summary()
+    assert "1 input already ingested" in again.summary()
 
 
 def test_fresh_reads_a_finished_input_again(tmp_path, profile, archive):

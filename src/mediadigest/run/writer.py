@@ -12,6 +12,7 @@ from mediadigest.analyse import analyse
 from mediadigest.errors import InputError
 from mediadigest.model import Article, Document
 from mediadigest.profile import Profile
+from mediadigest.write.style import counted
 
 
 @dataclass(slots=True)
@@ -44,16 +45,17 @@ class RunReport:
 
     def summary(self) -> str:
         parts = [
-            f"collected {self.documents} documents ({self.failed} failed), "
-            f"{self.articles} new articles ({self.already_stored} already stored), "
+            f"collected {counted(self.documents, 'document')} ({self.failed} failed), "
+            f"{counted(self.articles, 'new article')} ({self.already_stored} already stored), "
             f"{self.relevant} relevant"
         ]
         if self.records:
-            parts.append(f"{self.records} archive records ({self.prefiltered} ruled out unread)")
+            records = counted(self.records, "archive record")
+            parts.append(f"{records} ({self.prefiltered} ruled out unread)")
         if self.skipped_inputs:
-            parts.append(f"{self.skipped_inputs} inputs already ingested")
+            parts.append(f"{counted(self.skipped_inputs, 'input')} already ingested")
         if self.not_modified:
-            parts.append(f"{self.not_modified} sources unchanged")
+            parts.append(f"{counted(self.not_modified, 'source')} unchanged")
         if self.stories:
             parts.append(self.stories)
         return "; ".join(parts)

@@ -24,6 +24,7 @@ from mediadigest.stories import persist
 from mediadigest.stories.cluster import ClusterDoc, ClusterParams, cluster
 from mediadigest.stories.dedup import find_duplicates
 from mediadigest.stories.rank import article_themes, lead_article
+from mediadigest.write.style import counted
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +50,9 @@ class UpdateReport:
 
     def summary(self) -> str:
         return (
-            f"{self.articles} articles into stories ({self.copies} copied from another "
-            f"report, {self.via_story} relevant through their story): "
-            f"{self.new_stories} new stories, {self.joined} grown"
+            f"{counted(self.articles, 'article')} into stories ({self.copies} copied from "
+            f"another report, {self.via_story} relevant through their story): "
+            f"{counted(self.new_stories, 'new story', 'new stories')}, {self.joined} grown"
         )
 
 

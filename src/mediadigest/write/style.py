@@ -18,6 +18,11 @@ COUNTRY_NAMES = {
 }  # fmt: skip
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``1 document``, ``2 documents``: the noun agreeing with its number."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
 # Country names that take "the" inside a sentence ("covering the United States").
 _WITH_THE = re.compile(
     r"^(?:United\b|Netherlands$|Philippines$|Bahamas$|Gambia$|Maldives$|Comoros$|Seychelles$"
