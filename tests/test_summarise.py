@@ -165,3 +165,17 @@ def test_the_quote_span_is_not_repeated_in_the_summary(profile):
     avoid = [(1, 0, len("The uranium miner cut its output forecast for next year by ten percent."))]
     got = summarise_story([art], profile, count=3, avoid=avoid)
     assert all(ev.start >= avoid[0][2] for ev in got)
+
+
+def test_the_halves_of_a_quote_of_two_sentences_are_not_summary_sentences(profile):
+    text = (
+        "Kazakhstan shipped a record amount of grain across the Caspian Sea this year.\n\n"
+        "“Three years ago a grain ship in Aktau was news. Now we have a queue of ships,” "
+        "Serik Zhaksybekov said on Friday at the port.\n\n"
+        "Wheat exports through the port of Aktau rose by a third from last year."
+    )
+    got = [e.text for e in summarise_story([_art(1, text)], profile, count=4)]
+    assert got == [
+        "Kazakhstan shipped a record amount of grain across the Caspian Sea this year.",
+        "Wheat exports through the port of Aktau rose by a third from last year.",
+    ]

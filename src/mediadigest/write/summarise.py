@@ -150,12 +150,24 @@ def _usable(sent: Sentence, *, strict: bool = True) -> bool:
     n = len(sent.text.split())
     if not MIN_WORDS <= n <= MAX_WORDS or _BOILERPLATE.search(sent.text):
         return False
+    if not _quotes_closed(sent.text):
+        return False
     # A line without a full stop is a heading, a caption or a list line ("15 Fun Facts About
     # the 2019 American Music Awards", "June 19 -- PNC Music Pavilion, Charlotte, NC").
     return not strict or _ENDS.search(sent.text) is not None
 
 
 _ENDS = re.compile(r"[.!?…][\"”’»)]*$")
+
+
+def _quotes_closed(text: str) -> bool:
+    """Whether every quote the sentence opens it closes, and the other way round: a quote of
+    two sentences splits into halves that read "“Three years ago a grain ship was news." and
+    "Now we have a queue,” he said." — neither can stand in a summary."""
+    curly = text.count("“") + text.count("«") == text.count("”") + text.count("»")
+    return curly and text.count('"') % 2 == 0
+
+
 # A sentence that opens with a pronoun or speaks in the first person needs the one before it
 # ("He testified about…", "I was not on the July 25 call…"): last resort in a summary.
 _NEEDS_CONTEXT = re.compile(r"^[\"“‘]?(?:I|We|He|She|They|His|Her|Their|My|Our)\b")
