@@ -7,12 +7,14 @@ import re
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from mediadigest import store
 from mediadigest.store import schema
+from mediadigest.stories import persist as stories_schema
 from mediadigest.web import persist, versions
 from mediadigest.web.app import create_app
-from mediadigest.web.articles import Filters, find
+from mediadigest.web.articles import Filters, find, get_article
 from mediadigest.web.persist import Role
 from mediadigest.web.templating import counted
 from web_support import WEEK, login, seed, token_of
@@ -110,6 +112,18 @@ def test_this_week_ranks_stories_and_says_why(editor):
     assert len(_titles(html)) == 3  # the wind farm is one story of two reports
     assert "Matched:</span> “Kazakhstan” in the title" in html
     assert re.search(r"Ranked:</span> [^<]*relevance 7.0 \(subject\)", html)
+
+
+@pytest.mark.parametrize("path", ["/", "/review"])
+def test_a_story_shows_the_title_of_the_article_it_links_to(editor, seeded, path):
+    with seeded.engine.begin() as conn:  # as if each story began with an article weeks before
+        conn.execute(sa.update(stories_schema.stories).values(title="An older report"))
+    html = editor.get(path, params={"week": WEEK}).text
+    shown = re.findall(r'class="title" href="/articles/(\d+)">([^<]+)<', html)
+    with seeded.engine.connect() as conn:
+        titles = {str(i): get_article(conn, i).title for i in seeded.ids}
+    assert len(shown) == 3
+    assert all(title == escape(titles[aid]) for aid, title in shown)
 
 
 def test_pinned_story_ranks_first(editor):

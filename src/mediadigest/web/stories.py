@@ -154,7 +154,9 @@ def _view(story: Story) -> StoryView:
         ranked.insert(0, "hidden by an editor")
     return StoryView(
         id=story.id if story.id is not None else -(lead.id or 0),
-        title=story.title,
+        # The lead's own title, not the story's (its first article ever, perhaps weeks
+        # before): the pages link the title to the lead, so the two must agree.
+        title=lead.title or story.title,
         articles=[_member(a) for a in story.articles],
         score=story.score,
         pinned=story.pinned,
