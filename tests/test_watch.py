@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import uuid
 from datetime import timedelta
 
@@ -18,7 +22,7 @@ def test_watch_polls_every_round_and_backs_off_a_failing_source(tmp_path, site):
     result = cli("collect", "--watch", "0.2s", "--rounds", "3", "--timeout", "2")
     rounds = [line for line in result.stderr.splitlines() if line.startswith("round ")]
     assert [r.split(":")[0] for r in rounds] == ["round 1", "round 2", "round 3"]
-    assert "1 sources backing off" in rounds[2]
+    assert "1 source backing off" in rounds[2]
     # Tried in rounds 1 and 2 (with retries), left alone in round 3.
     assert 0 < site.fetched(failing) <= 2 * 3
     assert "backing off" not in rounds[1]
@@ -97,3 +101,25 @@ def test_private_addresses_are_refused_unless_allowed(tmp_path, site, monkeypatc
     refused = cli("collect", "--timeout", "2", code=1)
     assert "private address 127.0.0.1" in refused.stderr and "--allow-private" in refused.stderr
     cli("--allow-private", "collect", "--timeout", "2")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_watch_stops_cleanly_on_sigterm_as_on_ctrl_c(tmp_path, site, sig):
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    Cli(tmp_path / "s.db")("sources", "add", site.url("/feeds/rdf.xml"))
+    env = {**os.environ, "MEDIADIGEST_ALLOW_PRIVATE": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mediadigest", "--db", db, "collect", "--watch", "1h"],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert proc.stderr is not None
+    line = proc.stderr.readline()
+    while line and not line.startswith("round 1"):
+        line = proc.stderr.readline()
+    proc.send_signal(sig)  # while it waits for the next round
+    rest = proc.stderr.read()
+    # A service manager's SIGTERM killed it without a word (exit 143).
+    assert proc.wait(timeout=20) == 130
+    assert "stopped" in rest

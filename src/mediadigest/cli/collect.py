@@ -7,6 +7,7 @@ should not pay.
 
 from __future__ import annotations
 
+import signal
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -27,6 +28,7 @@ from mediadigest.cli.app import (
 )
 from mediadigest.config import Settings
 from mediadigest.model import Source
+from mediadigest.write.style import counted
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -114,18 +116,27 @@ def collect(
             say(line, "warning")
         for line in done.report.errors:
             say(line, "error")
-        off = f"; {done.backing_off} sources backing off" if done.backing_off else ""
+        off = f"; {counted(done.backing_off, 'source')} backing off" if done.backing_off else ""
         say(f"round {done.number}: {done.report.summary()}{off}")
 
     from mediadigest import run
     from mediadigest.run.collect import fetcher_for
 
+    # A service manager stops with SIGTERM: the same clean stop as Ctrl-C, not a kill.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     with fetcher_for(settings, timeout) as fetcher:
         try:
             run.watch(engine, settings.profile, load, fetcher, interval=interval,
                       rounds=rounds, on_round=show)  # fmt: skip
         except KeyboardInterrupt:
             say("stopped")
+            raise typer.Exit(130) from None
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def ingest(
