@@ -59,7 +59,7 @@ def test_news_sitemap_pages_are_stored_with_the_sitemap_hints(site, engine, prof
 def test_a_collect_groups_its_articles_into_stories(site, engine, profile, fetcher):
     sources = _sources(engine, (site.url("/sitemaps/news.xml"), "sitemap"))
     report = run.collect(engine, profile, sources, fetcher)
-    assert "new stories" in report.summary()
+    assert "1 new story," in report.summary()
     with engine.connect() as conn:
         held = conn.execute(sa.select(persist.story_articles.c.article_id)).scalars().all()
         relevant = [a.id for a in store.list_articles(conn)]
