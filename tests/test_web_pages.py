@@ -221,6 +221,30 @@ def test_moving_an_item_reorders_the_draft(editor, seeded):
     assert after == [before[1], before[0], *before[2:]]
 
 
+def test_moving_or_removing_an_item_goes_back_to_where_it_now_is(editor):
+    _start(editor)
+    moved = post(editor, "/editor/items/0/move", week=WEEK, revision="1", delta="1")
+    assert moved.headers["location"] == f"/editor?week={WEEK}#item-1"
+    removed = post(editor, "/editor/items/2/remove", week=WEEK, revision="2")
+    assert removed.headers["location"] == f"/editor?week={WEEK}#item-1"  # the last one left
+
+
+def test_rebuilding_the_draft_says_so(editor):
+    _start(editor)
+    rebuilt = post(editor, "/editor/rebuild", week=WEEK, revision="1")
+    assert "Rebuilt the draft." in _followed(editor, rebuilt)
+
+
+def test_item_buttons_and_merge_boxes_name_what_they_act_on(editor):
+    _start(editor)
+    html = editor.get(f"/editor?week={WEEK}").text
+    assert 'aria-label="Remove item 2"' in html
+    assert 'aria-label="Move item 3 up"' in html
+    review = editor.get(f"/review?week={WEEK}").text
+    grain = "Caspian grain exports from Kazakhstan hit a record"
+    assert f'aria-label="Select “{grain}” for merging"' in review
+
+
 def test_the_writers_intro_follows_the_items_as_the_editor_changes_them(editor, seeded):
     """It counted and named the stories as first drafted: after a removal it still said "4 key
     stories" above 3, and it named headlines the editor had rewritten, in the old order."""

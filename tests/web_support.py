@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import re
 import shutil
+import socket
 import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -226,3 +231,25 @@ def login(client: TestClient, name: str, password: str = PASSWORD) -> TestClient
 def token_of(client: TestClient) -> str:
     """A CSRF token valid for ``client``'s current session (from any page it may read)."""
     return csrf_of(client.get("/account").text)
+
+
+@contextmanager
+def served(app) -> Iterator[str]:
+    """``app`` on a real server (uvicorn, 127.0.0.1, a free port) for a real browser; its URL."""
+    import uvicorn
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, name="web-under-test", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)

@@ -106,13 +106,17 @@ def _change(
     revision: int,
     action: str,
     change: Callable[[sa.Connection, dict[str, Any]], Any],
-    anchor: str = "",
+    anchor: str | Callable[[dict[str, Any]], str] = "",
+    done: str = "Saved.",
     **detail: Any,
 ) -> Response:
-    """Load the draft, apply ``change``, save it if nobody else did meanwhile, audit, go back."""
+    """Load the draft, apply ``change``, save it if nobody else did meanwhile, audit, go back.
+
+    ``anchor``: where on the page to go back to, or a function of the changed draft giving it
+    (so the editor lands where the item went, not at the top).
+    """
     web = request.app.state.web
     since, until = editions.week_of(week)
-    back = f"/editor?week={editions.week_name(since)}{anchor}"
     profile = web.settings.profile
     with web.engine.begin() as conn:
         found = versions.get_draft(conn, profile.name, since, until)
@@ -129,7 +133,8 @@ def _change(
         except editions.NoSuchItem as exc:
             raise HTTPException(404, f"the draft has no item {exc}") from exc
         persist.audit(conn, user.name, action, f"{profile.name} {since}..{until}", **detail)
-    return redirect(request, back, "Saved.")
+        where = anchor(found[0]) if callable(anchor) else anchor
+    return redirect(request, f"/editor?week={editions.week_name(since)}{where}", done)
 
 
 @router.post("/editor/start")
@@ -150,7 +155,7 @@ def rebuild(request: Request, user: Editor, week: Week, revision: Revision) -> R
         content.clear()
         content.update(editions.build_draft(conn, profile, since, until))
 
-    return _change(request, user, week, revision, "draft.rebuild", fresh)
+    return _change(request, user, week, revision, "draft.rebuild", fresh, done="Rebuilt the draft.")
 
 
 @router.post("/editor/intro")
@@ -165,6 +170,12 @@ def intro(
         "draft.intro",
         lambda _c, content: editions.set_intro(content, text),
     )
+
+
+def _item_anchor(content: dict[str, Any], index: int) -> str:
+    """The anchor of the item at ``index``, kept within the items (none if there are none)."""
+    count = len(content["items"])
+    return f"#item-{min(max(index, 0), count - 1)}" if count else ""
 
 
 @router.post("/editor/items/{index}/move")
@@ -183,6 +194,7 @@ def move(
         revision,
         "item.move",
         lambda _c, content: editions.move(content, index, delta),
+        anchor=lambda content: _item_anchor(content, index + delta),
         item=index,
         delta=delta,
     )
@@ -297,6 +309,8 @@ def remove(
         revision,
         "item.remove",
         lambda _c, content: editions.remove(content, index),
+        anchor=lambda content: _item_anchor(content, index),  # the item after it, now there
+        done="Removed the item.",
         item=index,
     )
 

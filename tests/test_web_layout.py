@@ -1,0 +1,81 @@
+"""Pages at a phone's width (390px) and from the keyboard, in a real browser (headless chromium).
+
+Skipped where chromium or playwright is missing, as tests/test_browser.py is.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from web_support import PASSWORD, WEEK, seed, served
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+if not Path(CHROMIUM).exists():
+    pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+from mediadigest.web.app import create_app  # noqa: E402
+
+PHONE = {"width": 390, "height": 844}
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory) -> Iterator[str]:
+    seeded = seed(tmp_path_factory.mktemp("layout"))
+    with served(create_app(seeded.settings, engine=seeded.engine)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def phone(base_url) -> Iterator[object]:
+    """An admin's tab at a phone's width (admin: the audit log is among the pages)."""
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        tab = browser.new_context(viewport=PHONE).new_page()
+        tab.set_default_timeout(20_000)
+        tab.on("dialog", lambda dialog: dialog.accept())
+        tab.goto(f"{base_url}/login")
+        tab.fill("input[name=name]", "admin")
+        tab.fill("input[name=password]", PASSWORD)
+        tab.click("button:has-text('Sign in')")
+        tab.wait_for_url(f"{base_url}/")
+        yield tab
+        browser.close()
+
+
+@pytest.mark.parametrize("path", [f"/?week={WEEK}", "/sources", "/audit", "/users", "/digests"])
+def test_page_fits_a_phone_without_scrolling_sideways(phone, base_url, path):
+    phone.goto(base_url + path)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_editor_item_buttons_fit_a_phone(phone, base_url):
+    phone.goto(f"{base_url}/editor?week={WEEK}")
+    phone.click("button:has-text('Start the draft')")
+    remove = phone.locator("li.item").first.locator("button:has-text('Remove')")
+    box = remove.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= PHONE["width"]
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_after_moving_an_item_the_editor_shows_it_below_the_toolbar(phone, base_url):
+    phone.goto(f"{base_url}/editor?week={WEEK}")
+    phone.locator("li.item").nth(1).locator("button:has-text('Down')").click()
+    phone.wait_for_url("**#item-2")
+    toolbar = phone.locator(".toolbar.sticky").bounding_box()
+    moved = phone.locator("#item-2").bounding_box()
+    assert toolbar is not None and moved is not None
+    assert moved["y"] >= toolbar["y"] + toolbar["height"] - 1  # not hidden under the toolbar
+
+
+def test_a_skip_link_leads_past_the_navigation(phone, base_url):
+    phone.goto(f"{base_url}/sources")
+    phone.keyboard.press("Tab")
+    assert phone.evaluate("document.activeElement.textContent") == "Skip to content"
+    phone.keyboard.press("Enter")
+    assert phone.evaluate("document.activeElement.id") == "main"
