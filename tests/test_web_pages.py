@@ -16,6 +16,7 @@ from mediadigest.web import persist, versions
 from mediadigest.web.app import create_app
 from mediadigest.web.articles import Filters, find, get_article
 from mediadigest.web.persist import Role
+from mediadigest.web.schedule import LastRun
 from mediadigest.web.templating import counted
 from web_support import WEEK, login, seed, token_of
 
@@ -525,6 +526,28 @@ def test_opml_import_adds_its_feeds(editor, seeded):
             "https://a.example/rss",
             "https://b.example/rss",
         }
+
+
+def test_importing_one_new_source_says_source(editor):
+    opml = b'<opml version="2.0"><body><outline text="A" xmlUrl="https://one.example/rss"/></body></opml>'
+    response = editor.post(
+        "/sources/import",
+        data={"csrf_token": token_of(editor)},
+        files={"file": ("feeds.opml", opml, "text/xml")},
+    )
+    assert "Imported 1 new source (0 already there)." in _followed(editor, response)
+
+
+def test_sources_page_spaces_its_sentences(editor, app):
+    app.state.web.collector.last = LastRun(started=store.utcnow(), summary="collected 3 pages")
+    html = editor.get("/sources").text
+    assert "--collect-every 1h</code>). Last run started just now" in html
+
+
+def test_refused_role_reads_with_the_right_article(editor, app):
+    assert "editor is an editor; this needs an admin." in editor.get("/users").text
+    viewer = login(TestClient(app, follow_redirects=False), "viewer")
+    assert "viewer is a viewer; this needs an editor." in viewer.get("/editor").text
 
 
 def test_source_health_follows_its_fetches(editor, seeded):

@@ -204,6 +204,11 @@ def _back(request: Request) -> str:
     return local_path(referer.path + (f"?{referer.query}" if referer.query else ""))
 
 
+def _a(noun: str) -> str:
+    """``an editor``, ``a viewer``: the article agreeing with the noun's first sound."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
@@ -226,7 +231,7 @@ def _handle_errors(app: FastAPI) -> None:
 
     @app.exception_handler(Forbidden)
     async def forbidden(request: Request, exc: Forbidden) -> Response:
-        message = f"{exc.user.name} is a {exc.user.role}; this needs an {exc.needed}."
+        message = f"{exc.user.name} is {_a(exc.user.role)}; this needs {_a(exc.needed)}."
         if _is_api(request):
             return JSONResponse({"detail": message}, status_code=403)
         return page(request, "error.html", 403, title="Not allowed", message=message)

@@ -115,9 +115,9 @@ async def import_opml(request: Request, user: Editor, file: UploadFile) -> Respo
     with request.app.state.web.engine.begin() as conn:
         added = sum(store.add_source(conn, s)[1] for s in found)
         persist.audit(conn, user.name, "source.import", file.filename or "upload", added=added)
-    return redirect(
-        request, "/sources", f"Imported {added} new sources ({len(found) - added} already there)."
-    )
+    sources = "source" if added == 1 else "sources"
+    message = f"Imported {added} new {sources} ({len(found) - added} already there)."
+    return redirect(request, "/sources", message)
 
 
 @router.post("/sources/collect")
