@@ -131,6 +131,12 @@ def test_short_passwords_and_taken_names_are_refused(seeded):
     with pytest.raises(ValueError, match="at least 8"):
         service.add_user(seeded.settings, "shorty", Role.viewer, "short")
     assert service.add_user(seeded.settings, "editor", Role.viewer, "long enough!") is False
+    # From the CLI as from the web form: a name in another case is taken, spaces are no name.
+    assert service.add_user(seeded.settings, " EDITOR ", Role.viewer, "long enough!") is False
+    with pytest.raises(ValueError, match="1 to 64"):
+        service.add_user(seeded.settings, "   ", Role.viewer, "long enough!")
+    assert service.add_user(seeded.settings, " desk ", Role.viewer, "long enough!")
+    assert "desk" in [u.name for u in service.list_users(seeded.settings)]
 
 
 def test_removing_a_user_ends_their_sessions(client, seeded):

@@ -61,12 +61,18 @@ def check_password(conn: sa.Connection, name: str, password: str) -> User | None
 
 
 def add_user(engine: sa.Engine, name: str, role: Role, password: str) -> bool:
-    """Create an account (the CLI's `users add`); False if the name is taken."""
-    if not name.strip() or len(name) > 64:
+    """Create an account (the CLI's `users add`); False if the name is taken, in any case.
+
+    As the web form does: " ed " is "ed", and "ED" beside "ed" would sign in as neither.
+    """
+    name = name.strip()
+    if not name or len(name) > 64:
         raise ValueError("a user name is 1 to 64 characters")
     if len(password) < 8:
         raise ValueError("a password has at least 8 characters")
     with engine.begin() as conn:
+        if any(u.name.casefold() == name.casefold() for u in persist.list_users(conn)):
+            return False
         _, added = persist.add_user(conn, name, role, hash_password(password))
         if added:
             persist.audit(conn, "cli", "user.add", name, role=str(role))
