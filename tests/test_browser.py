@@ -7,22 +7,17 @@ page go to test-artifacts/. Skipped where chromium or playwright is missing (CI 
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from web_support import PASSWORD, WEEK, seed
+from web_support import PASSWORD, WEEK, seed, served
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 if not Path(CHROMIUM).exists():
     pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
-
-import uvicorn  # noqa: E402
 
 from mediadigest.web.app import create_app  # noqa: E402
 
@@ -40,20 +35,8 @@ ARGS = [
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory) -> Iterator[str]:
     seeded = seed(tmp_path_factory.mktemp("browser"))
-    app = create_app(seeded.settings, engine=seeded.engine)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, name="web-under-test", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with served(create_app(seeded.settings, engine=seeded.engine)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
