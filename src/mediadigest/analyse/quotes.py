@@ -28,11 +28,12 @@ _GAP_CHARS = 80  # "…," he said, "…": the attribution between two halves of 
 
 _UP = "A-ZА-ЯЁҚҒҮҰӘӨҺІ"
 _NAME = rf"(?:[{_UP}][\w'’-]*(?:\.(?=\w)[\w'’-]*)*\.?(?![\w.]))"
-_ROLE = (
+_PERSON_ROLES = (
     r"author|minister|ambassador|president|ceo|chairman|chairwoman|official|spokesman"
     r"|spokeswoman|spokesperson|expert|analyst|diplomat|envoy|governor|mayor|professor"
-    r"|researcher|leader|head|director|chief|emperor|article|report|statement|interview"
+    r"|researcher|leader|head|director|chief|emperor"
 )
+_ROLE = rf"{_PERSON_ROLES}|article|report|statement|interview"
 _SPEAKER = (
     rf"(?P<speaker>(?:the\s+|a\s+)?{_NAME}(?:[ \t]+{_NAME}){{0,3}}"
     rf"|the\s+(?:[a-z]+\s+){{0,2}}?(?:{_ROLE})|he|she|they|он|она)"
@@ -62,7 +63,7 @@ _GAP_VERB = re.compile(rf"\b{_VERBS}\b")
 _GAP_END = re.compile(r"[,:]\s*[\"“«„「]$")  # the attribution ends with a comma, then reopens
 _PRONOUNS = {"he", "she", "they", "он", "она"}
 _ACRONYM = re.compile(rf"[{_UP}]{{2,6}}")
-_PERSON_ROLE = re.compile(rf"(?:{_ROLE})(?<!article)(?<!report)(?<!statement)(?<!interview)")
+_PERSON_ROLE = re.compile(_PERSON_ROLES)
 _DATES = frozenset(DATE_WORDS.split())
 
 

@@ -145,7 +145,7 @@ async def _feed(
         elif entry.text:
             await emit(_text_document(feeds.entry_url(entry.key, plan.url), entry.text, hints))
             outcome.items += 1
-    outcome.items += await _pages(fetcher, jobs, emit, outcome)
+    await _pages(fetcher, jobs, emit, outcome)
 
 
 async def _sitemap(
@@ -162,16 +162,17 @@ async def _sitemap(
         # hid every new page. The index is read in full (it is short); its children by
         # their own validators.
         outcome.etag = outcome.last_modified = None
+    read = children[:MAX_CHILD_SITEMAPS]
     unchanged = 0
-    for child in children[:MAX_CHILD_SITEMAPS]:
+    for child in read:
         found_in_child = await _child_sitemap(fetcher, plan, child.loc, emit, outcome)
         unchanged += found_in_child is None
         entries += found_in_child or []
-    outcome.not_modified = bool(children) and unchanged == len(children[:MAX_CHILD_SITEMAPS])
+    outcome.not_modified = bool(read) and unchanged == len(read)
     new = [e for e in entries if e.loc not in plan.seen]
     new.sort(key=lambda e: e.newest, reverse=True)  # newest news first
     jobs = [PageJob(e.loc, e.hints(plan.url)) for e in new[:max_items]]
-    outcome.items += await _pages(fetcher, jobs, emit, outcome)
+    await _pages(fetcher, jobs, emit, outcome)
 
 
 async def _child_sitemap(
@@ -199,7 +200,7 @@ async def _urllist(
         return
     urls = [u for u in sitemaps.parse_url_list(resp.content, plan.url) if u not in plan.seen]
     jobs = [PageJob(u, {"source": plan.url, "item_key": u}) for u in urls[:max_items]]
-    outcome.items += await _pages(fetcher, jobs, emit, outcome)
+    await _pages(fetcher, jobs, emit, outcome)
 
 
 async def _page_source(
@@ -235,8 +236,8 @@ async def _source(
     return resp
 
 
-async def _pages(fetcher: AsyncFetcher, jobs: list[PageJob], emit: Emit, outcome: Outcome) -> int:
-    """Fetch pages concurrently; emit each Document or error; return how many came.
+async def _pages(fetcher: AsyncFetcher, jobs: list[PageJob], emit: Emit, outcome: Outcome) -> None:
+    """Fetch pages concurrently; emit each Document or error; count them in ``outcome``.
 
     A page the site refuses (401, 403, 404, robots.txt) or that is no web page (a podcast's
     audio) is not worth asking for again. A feed entry then keeps the text the feed gives:
@@ -266,7 +267,7 @@ async def _pages(fetcher: AsyncFetcher, jobs: list[PageJob], emit: Emit, outcome
         await emit(feeds.page_document(resp, job.hints))
         return 1
 
-    return sum(await asyncio.gather(*(one(job) for job in jobs)))
+    outcome.items += sum(await asyncio.gather(*(one(job) for job in jobs)))
 
 
 def _text_document(url: str, text: str, hints: dict[str, str]) -> Document:
