@@ -52,8 +52,7 @@ def environment() -> jinja2.Environment:
 
 def counted(n: int, noun: str, plural: str | None = None) -> Markup:
     """``<b>1,897</b> articles``, ``<b>1</b> outlet``: the number grouped, the noun agreeing."""
-    word = noun if n == 1 else (plural or f"{noun}s")
-    return Markup("<b>{:,}</b> {}").format(n, word)
+    return Markup("<b>{:,}</b> {}").format(n, style.agreeing(n, noun, plural))
 
 
 def http_url(value: str | None) -> str:

@@ -18,9 +18,14 @@ COUNTRY_NAMES = {
 }  # fmt: skip
 
 
+def agreeing(n: int, noun: str, plural: str | None = None) -> str:
+    """``noun`` as it agrees with ``n``: ``document``, ``documents``, ``stories``."""
+    return noun if n == 1 else plural or noun + "s"
+
+
 def counted(n: int, noun: str, plural: str | None = None) -> str:
     """``1 document``, ``2 documents``: the noun agreeing with its number."""
-    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+    return f"{n} {agreeing(n, noun, plural)}"
 
 
 # Country names that take "the" inside a sentence ("covering the United States").
