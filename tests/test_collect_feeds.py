@@ -398,3 +398,47 @@ def test_an_entry_carries_its_full_text_where_the_feed_has_one():
     full, brief = parse_feed(atom, "https://example.org/atom").entries
     assert full.content == "First paragraph.\nSecond one." and full.text == full.content
     assert brief.content is None and brief.text == "Only a summary."
+
+
+# --- JSON Feed (jsonfeed.org), which feedparser does not read -------------------------------
+
+
+def test_json_feed_entries_have_links_keys_authors_and_utc_dates(site, fetcher):
+    feed = feed_at(site, fetcher, "/feeds/json-feed.json")
+    assert feed.title == "Steppe Wire (JSON)"
+    assert feed.warning == "malformed feed (2 items without a link, title or text)"
+    wind, cycling = feed.entries
+    assert wind.key == "steppe-wire-20251216-wind"
+    assert wind.link == site.url("/pages/steppe-wire/kazakhstan-wind.html")  # was relative
+    assert (wind.author, wind.published) == ("Aigerim Nurlanova", "2025-12-16T09:30:00+00:00")
+    assert cycling.key == "20251217"  # JSON Feed 1.0 feeds in the wild number their items
+    assert cycling.link is None
+    assert cycling.author == "Dana Seitkali"  # 1.0's single author
+    assert cycling.text == "Astana hosts the cycling tour.\nSecond paragraph."
+
+
+def test_a_json_feed_round_fetches_its_pages_and_keeps_text_only_items(site, fetcher):
+    source = site.url("/feeds/json-feed.json")
+    docs = _by_url(iter_feed(fetcher, source, seen=set()))
+    page = docs[site.url("/pages/steppe-wire/kazakhstan-wind.html")]
+    assert page.hints["feed_title"] == "Steppe Wire (JSON)"
+    assert b"Zhambyl" in page.body
+    (text_only,) = [d for url, d in docs.items() if url.startswith(source)]
+    assert text_only.body.startswith(b"Astana hosts the cycling tour.")
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b'{"version": "https://jsonfeed.org/version/1.1", "items": [', "malformed JSON"),
+        (b'{"title": "no version", "items": []}', 'JSON without a "version"'),
+        (b'{"version": "https://jsonfeed.org/version/1", "items": {}}', '"items" list'),
+        (b'{"version": "https://jsonfeed.org/version/1", "x": ' + b"[" * 100_000, "JSON"),
+        (b'{"version": "\xff\xfe"}', "not UTF-8"),
+    ],
+    ids=["cut-off", "no-version", "items-not-a-list", "nested-deep", "not-utf8"],
+)
+def test_a_broken_json_feed_is_a_format_error_saying_what_is_wrong(body, message):
+    with pytest.raises(FormatError, match="not a feed") as info:
+        parse_feed(body, "http://example.org/feed.json")
+    assert message in info.value.reason

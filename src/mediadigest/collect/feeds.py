@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import logging
 import re
 import xml.sax
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import feedparser
 
@@ -31,6 +32,7 @@ _FEEDPARSER_CRASHES = (LookupError, AttributeError, TypeError, ValueError, Asser
 # Entry ids that are URIs in their own right and can stand as a Document URL.
 _ID_SCHEMES = ("http", "https", "tag", "urn")
 
+_JSON_FEED = "https://jsonfeed.org/version/"  # the version URL every JSON Feed starts with
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
 
@@ -79,11 +81,13 @@ def refuse_entity_declarations(body: bytes, source: str) -> None:
 
 
 def parse_feed(body: bytes, url: str) -> Feed:
-    """Parse RSS 0.9x/1.0/2.0 or Atom; raise FormatError when ``body`` is not a feed.
+    """Parse RSS 0.9x/1.0/2.0, Atom or JSON Feed; raise FormatError when ``body`` is not a feed.
 
     A malformed feed that still has items (e.g. truncated) gives those items and a warning,
     in the manner of feedparser's ``bozo`` flag.
     """
+    if body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        return _json_feed(body, url)
     refuse_entity_declarations(body, url)
     # feedparser treats a bytes argument as a file name first (it would read a local file
     # whose path a hostile server sent as the body); a stream is always parsed as data.
@@ -106,6 +110,78 @@ def parse_feed(body: bytes, url: str) -> Feed:
         entries=entries,
         warning=f"malformed feed ({problem})" if problem else None,
     )
+
+
+def _json_feed(body: bytes, url: str) -> Feed:
+    """A JSON Feed (jsonfeed.org, 1.0 and 1.1), which feedparser 6.0 does not read."""
+    try:
+        data = json.loads(body.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise FormatError(url, f"not a feed (JSON that is not UTF-8: {exc.reason})") from exc
+    except RecursionError as exc:
+        raise FormatError(url, "not a feed (JSON nested too deeply)") from exc
+    except ValueError as exc:
+        raise FormatError(url, f"not a feed (malformed JSON: {exc})") from exc
+    version = data.get("version") if isinstance(data, dict) else None
+    if not isinstance(version, str) or not version.startswith(_JSON_FEED):
+        raise FormatError(url, f'not a feed (JSON without a "version" of {_JSON_FEED}…)')
+    items = data.get("items")
+    if not isinstance(items, list):
+        raise FormatError(url, 'not a feed (a JSON Feed needs an "items" list)')
+    entries = [e for e in (_json_entry(i, url) for i in items) if e]
+    skipped = len(items) - len(entries)
+    home = data.get("home_page_url")
+    return Feed(
+        title=_plain(data.get("title"), None, multiline=False),
+        link=home if isinstance(home, str) and home else None,
+        entries=entries,
+        warning=f"malformed feed ({skipped} items without a link, title or text)"
+        if skipped
+        else None,
+    )
+
+
+def _json_entry(item: Any, feed_url: str) -> FeedEntry | None:
+    if not isinstance(item, dict):
+        return None
+    link = item.get("url") or item.get("external_url")
+    link = urljoin(feed_url, link) if isinstance(link, str) else None  # relative is allowed
+    if link and urlsplit(link).scheme not in ("http", "https"):
+        link = None
+    title = _plain(item.get("title"), None, multiline=False)
+    summary = _plain(item.get("summary"), None, multiline=True)
+    content = _plain(item.get("content_html"), "text/html", multiline=True) or _plain(
+        item.get("content_text"), None, multiline=True
+    )
+    if not (link or title or summary or content):
+        return None
+    raw_id = item.get("id")  # a string by the spec; 1.0 feeds in the wild also use numbers
+    key = str(raw_id) if isinstance(raw_id, str | int) and str(raw_id) else None
+    authors = item.get("authors") or ([item["author"]] if item.get("author") else [])
+    names = (
+        [a.get("name") for a in authors if isinstance(a, dict)] if isinstance(authors, list) else []
+    )
+    return FeedEntry(
+        key=key or link or _hash_key(title, summary or content),
+        link=link,
+        title=title,
+        published=_rfc3339(item.get("date_published") or item.get("date_modified")),
+        author=", ".join(n.strip() for n in names if isinstance(n, str) and n.strip()) or None,
+        summary=summary,
+        content=content,
+    )
+
+
+def _rfc3339(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:  # RFC 3339 requires an offset; without one, read it as UTC
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).isoformat()
 
 
 def page_document(resp: Response, hints: dict[str, str]) -> Document:
