@@ -124,12 +124,53 @@ def test_health_shows_failures_and_items_per_day(site, engine, profile, fetcher)
         engine, (site.url("/status/404"), "feed"), (site.url("/feeds/atom.xml"), "feed")
     )
     run.collect(engine, profile, sources, fetcher)
+    with engine.connect() as conn:
+        first = {r["url"]: r for r in collect_state.source_health(conn)}
     run.collect(engine, profile, sources, fetcher)
     with engine.connect() as conn:
         rows = {r["url"]: r for r in collect_state.source_health(conn)}
     bad, good = rows[site.url("/status/404")], rows[site.url("/feeds/atom.xml")]
     assert bad["failures"] == 2 and "HTTP 404" in bad["last_error"] and bad["next_due_at"]
-    assert good["failures"] == 0 and good["last_ok_at"] and good["items_per_day"] == 2.0
+    assert bad["items_per_day"] is None
+    # The first read listed the feed's backlog (2 items), not a day's flow: no rate yet.
+    assert first[site.url("/feeds/atom.xml")]["items_per_day"] is None
+    assert good["failures"] == 0 and good["last_ok_at"] and good["items_per_day"] == 0.0
+
+
+def _fetched(engine, source_id: int, url: str, items: int, days_ago: float, ok: bool = True):
+    with engine.begin() as conn:
+        store.record_fetch(conn, source_id, url, error=None if ok else "HTTP 503", items=items)
+        last = sa.select(sa.func.max(schema.fetch_log.c.id)).scalar_subquery()
+        at = store.utcnow() - timedelta(days=days_ago)
+        conn.execute(sa.update(schema.fetch_log).where(schema.fetch_log.c.id == last).values(at=at))
+
+
+def test_items_per_day_is_the_flow_after_the_backlog(engine):
+    (young, old) = _sources(
+        engine, ("https://a.example/rss", "feed"), ("https://b.example/rss", "feed")
+    )
+    _fetched(engine, young.id, young.url, items=50, days_ago=3)  # its backlog
+    _fetched(engine, young.id, young.url, items=4, days_ago=2)
+    _fetched(engine, young.id, young.url, items=0, days_ago=1, ok=False)
+    _fetched(engine, young.id, young.url, items=2, days_ago=0.5)
+    _fetched(engine, old.id, old.url, items=40, days_ago=30)  # backlog, before the week
+    _fetched(engine, old.id, old.url, items=99, days_ago=8)  # before the week
+    _fetched(engine, old.id, old.url, items=14, days_ago=1)
+    with engine.connect() as conn:
+        rows = {r["url"]: r for r in collect_state.source_health(conn)}
+    assert rows[young.url]["items_per_day"] == 2.0  # 6 items in the 3 days since it was added
+    assert rows[old.url]["items_per_day"] == 2.0  # 14 in the last 7 days
+
+
+def test_a_source_takes_its_feeds_title_unless_it_has_a_name(site, engine, profile, fetcher):
+    with engine.begin() as conn:
+        store.add_source(conn, Source(site.url("/feeds/rdf.xml"), "feed", "My name for it"))
+    sources = _sources(engine, (site.url("/feeds/atom.xml"), "feed"))
+    run.collect(engine, profile, sources, fetcher)
+    with engine.connect() as conn:
+        titles = {r["url"]: r["title"] for r in collect_state.source_health(conn)}
+    assert titles[site.url("/feeds/atom.xml")] == "Caspian Ledger"
+    assert titles[site.url("/feeds/rdf.xml")] == "My name for it"
 
 
 def test_backoff_grows_and_is_capped():

@@ -47,10 +47,12 @@ def test_sources_list_shows_items_per_day_and_next_try(tmp_path, site):
     cli("sources", "add", site.url("/feeds/atom.xml"), site.url("/status/404"))
     cli("collect", "--watch", "0.1s", "--rounds", "2", "--timeout", "2")
     rows = {r["url"]: r for r in cli.json("sources", "list", "--json")}
-    assert rows[site.url("/feeds/atom.xml")]["items_per_day"] == 2.0
+    assert rows[site.url("/feeds/atom.xml")]["items_per_day"] == 0.0  # its 2 were a backlog
     assert rows[site.url("/status/404")]["failures"] == 2
+    assert rows[site.url("/status/404")]["items_per_day"] is None  # never read
     table = cli("sources", "list").stdout
     assert "items/day" in table and "next try" in table
+    assert "Caspian" in table  # the feed's own title ("Caspian Ledger", wrapped) names it
 
 
 def test_bad_watch_interval_is_a_usage_error(tmp_path):

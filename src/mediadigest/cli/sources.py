@@ -97,14 +97,20 @@ def sources_list(
     if as_json:
         out.print_json(data=rows, default=str)
         return
-    table = Table("url", "kind", "last ok", "last error", "items/day", "next try")
+    table = Table("source", "kind", "last ok", "last error", "items/day", "next try")
     for r in rows:
         error = r["last_error"] or ""
         if r["failures"] > 1:
             error = f"{error} ({r['failures']} times in a row)"
         due = _when(r["next_due_at"]) if r["next_due_at"] else "next run"
-        table.add_row(escape(r["url"]), r["kind"], _when(r["last_ok_at"]), escape(error),
-                      f"{r['items_per_day']:g}", due)  # fmt: skip
+        # Not known until a second read: the first lists a whole backlog.
+        rate = "–" if r["items_per_day"] is None else f"{r['items_per_day']:g}"
+        name = (
+            escape(r["url"])
+            if not r["title"]
+            else f"{escape(r['title'])}\n[dim]{escape(r['url'])}[/]"
+        )
+        table.add_row(name, r["kind"], _when(r["last_ok_at"]), escape(error), rate, due)
     out.print(table)
 
 

@@ -51,6 +51,7 @@ class Outcome:
     etag: str | None = None
     last_modified: str | None = None
     validators: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    title: str | None = None  # what the source calls itself (a feed's title)
     retry: bool = False  # a page failed for now: the source must be read in full next round
     failed_pages: list[str] = field(default_factory=list)  # why its pages failed, one each
 
@@ -130,6 +131,7 @@ async def _feed(
     if resp is None:
         return
     feed = feeds.parse_feed(resp.content, plan.url)
+    outcome.title = feed.title
     if feed.warning and not feed.entries:
         # Recorded as a success, its validators kept, a feed broken at the top said nothing
         # then, and nothing ever after (304s).

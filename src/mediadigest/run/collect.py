@@ -139,7 +139,7 @@ def _finish_source(
         collect_state.record_outcome(conn, source_id, ok=outcome.error is None, interval=interval)
         if outcome.error is None:
             collect_state.save_source_validators(
-                conn, source_id, outcome.etag, outcome.last_modified
+                conn, source_id, outcome.etag, outcome.last_modified, title=outcome.title
             )
         for child, (etag, modified) in outcome.validators.items():
             collect_state.save_validators(conn, child, etag, modified)

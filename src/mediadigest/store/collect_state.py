@@ -135,14 +135,23 @@ def save_validators(
 
 
 def save_source_validators(
-    conn: sa.Connection, source_id: int, etag: str | None, last_modified: str | None
+    conn: sa.Connection,
+    source_id: int,
+    etag: str | None,
+    last_modified: str | None,
+    *,
+    title: str | None = None,
 ) -> None:
+    """A source's validators, and its own title as its name if it has none yet.
+
+    A name the user gave (OPML import) stays: it is theirs, and feeds rename themselves.
+    """
     lock_for_writing(conn)
-    conn.execute(
-        sa.update(t.sources)
-        .where(t.sources.c.id == source_id)
-        .values(etag=etag, last_modified=last_modified)
-    )
+    src = t.sources.c
+    values: dict[str, Any] = {"etag": etag, "last_modified": last_modified}
+    if title:
+        values["title"] = sa.func.coalesce(src.title, title[:300])
+    conn.execute(sa.update(t.sources).where(src.id == source_id).values(**values))
 
 
 # -- per-source schedule -----------------------------------------------------------------------
@@ -189,29 +198,57 @@ def not_due(conn: sa.Connection, now: datetime | None = None) -> dict[int, datet
 
 
 def source_health(conn: sa.Connection, now: datetime | None = None) -> list[dict[str, Any]]:
-    """Every source with its health: last success and error, failures, next try, items/day."""
+    """Every source with its health: last success and error, failures, next try, items/day.
+
+    Items per day count what came after a source's first successful read: that read lists
+    its whole backlog (a feed's 50 last items), not a day's flow. None until a second read.
+    """
     now = now or utcnow()
     since = now - timedelta(days=ITEMS_WINDOW_DAYS)
     src, sched, log = t.sources, source_schedule, t.fetch_log
-    items = (
-        sa.select(log.c.source_id, sa.func.coalesce(sa.func.sum(log.c["items"]), 0).label("n"))
-        .where(log.c.at >= since)
+    first = (
+        sa.select(
+            log.c.source_id, sa.func.min(log.c.id).label("id"), sa.func.min(log.c.at).label("at")
+        )
+        .where(log.c.ok)
+        .group_by(log.c.source_id)
+        .subquery()
+    )
+    later = (
+        sa.select(
+            log.c.source_id,
+            sa.func.coalesce(sa.func.sum(log.c["items"]), 0).label("n"),
+            sa.func.count().label("reads"),
+        )
+        .join(first, first.c.source_id == log.c.source_id)
+        .where(log.c.at >= since, log.c.id > first.c.id)
         .group_by(log.c.source_id)
         .subquery()
     )
     stmt = (
-        sa.select(src, sched.c.failures, sched.c.next_due_at, items.c.n.label("items_week"))
+        sa.select(
+            src,
+            sched.c.failures,
+            sched.c.next_due_at,
+            first.c.at.label("first_ok_at"),
+            later.c.n.label("items_week"),
+            later.c.reads,
+        )
         .outerjoin(sched, sched.c.source_id == src.c.id)
-        .outerjoin(items, items.c.source_id == src.c.id)
+        .outerjoin(first, first.c.source_id == src.c.id)
+        .outerjoin(later, later.c.source_id == src.c.id)
         .order_by(src.c.id)
     )
     out = []
     for r in conn.execute(stmt).mappings():
         row = dict(r)
-        # A source added three days ago has had three days to produce items, not seven.
-        age_days = (now - row["added_at"]).total_seconds() / 86400 if row["added_at"] else 7.0
-        days = min(float(ITEMS_WINDOW_DAYS), max(age_days, 1.0))
-        row["items_per_day"] = round(float(row.pop("items_week") or 0) / days, 2)
+        first_ok, items, reads = row.pop("first_ok_at"), row.pop("items_week"), row.pop("reads")
+        if first_ok is None or not reads:
+            row["items_per_day"] = None
+        else:
+            # A source first read three days ago has had three days to produce items, not seven.
+            days = (now - max(first_ok, since)).total_seconds() / 86400
+            row["items_per_day"] = round(float(items) / max(days, 1.0), 2)
         row["failures"] = row["failures"] or 0
         if row["next_due_at"] is not None and row["next_due_at"] <= now:
             row["next_due_at"] = None
