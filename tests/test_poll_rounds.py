@@ -9,10 +9,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from mediadigest import run, store
 from mediadigest.collect.fetch import Fetcher
-from mediadigest.collect.poll import Notice, Outcome, SourcePlan, poll
+from mediadigest.collect.poll import Notice, Outcome, Seen, SourcePlan, poll
 from mediadigest.errors import InputError
-from mediadigest.model import Document
+from mediadigest.model import Document, Source
+from mediadigest.profile import load_profile
 
 PAGE = b"<html><body><article><p>" + b"Kazakhstan opened a wind farm. " * 20 + b"</p></article>"
 
@@ -165,3 +167,54 @@ def test_a_feed_none_of_whose_pages_came_is_a_failed_round(server, fetcher):
     events, outcome = _round(fetcher, SourcePlan(1, server.url("/feed.xml"), "feed"))
     assert outcome.error is not None and outcome.error.startswith("none of its 2 new pages came")
     assert sum(isinstance(e, InputError) for e in events) == 2
+
+
+# --- a page that several sources list is fetched once -----------------------------------------
+
+
+def test_a_page_two_sources_list_in_one_round_is_fetched_once(server, fetcher):
+    server.routes["/one.xml"] = (200, _rss(server, "/a.html", "/down.html"), "application/rss+xml")
+    server.routes["/two.xml"] = (200, _rss(server, "/a.html", "/b.html", "/down.html"),
+                                 "application/rss+xml")  # fmt: skip
+    server.routes["/a.html"] = server.routes["/b.html"] = (200, PAGE, "text/html")
+    server.routes["/down.html"] = (503, b"down for now", "text/plain")
+    plans = [SourcePlan(1, server.url("/one.xml")), SourcePlan(2, server.url("/two.xml"))]
+    events = list(fetcher.stream(poll(fetcher.aio, plans)))
+    assert server.asked.count("/a.html") == 1 and server.asked.count("/down.html") == 1
+    docs = sorted(e.url for _, e in events if isinstance(e, Document))
+    assert docs == [server.url("/a.html"), server.url("/b.html")]
+    (seen,) = [(sid, e) for sid, e in events if isinstance(e, Seen)]
+    assert seen[1].key == server.url("/a.html")  # the other source marks its item seen
+    errors = [e for _, e in events if isinstance(e, InputError)]
+    assert len(errors) == 1 and "/down.html" in str(errors[0])  # reported once
+    outcomes = {sid: e for sid, e in events if isinstance(e, Outcome)}
+    assert outcomes[1].retry and outcomes[2].retry  # both read in full next round
+
+
+def test_a_page_another_source_brought_before_is_not_fetched_again(server, fetcher, tmp_path):
+    server.routes["/one.xml"] = (200, _rss(server, "/a.html"), "application/rss+xml")
+    server.routes["/two.xml"] = (200, _rss(server, "/a.html", "/b.html"), "application/rss+xml")
+    server.routes["/a.html"] = server.routes["/b.html"] = (200, PAGE, "text/html")
+    engine = store.open_store(f"sqlite:///{tmp_path / 's.db'}")
+    profile = load_profile("kazakhstan")
+
+    def sources() -> list[Source]:
+        with engine.connect() as conn:
+            return [Source(r["url"], r["kind"], r["title"], r["id"])
+                    for r in store.list_sources(conn)]  # fmt: skip
+
+    with engine.begin() as conn:
+        store.add_source(conn, Source(server.url("/one.xml")))
+    run.collect(engine, profile, sources(), fetcher)
+    with engine.begin() as conn:
+        store.add_source(conn, Source(server.url("/two.xml")))
+    report = run.collect(engine, profile, sources(), fetcher)
+    assert server.asked.count("/a.html") == 1 and server.asked.count("/b.html") == 1
+    assert report.shared_pages == 1 and "1 page already fetched for another source" in (
+        report.summary()
+    )
+    with engine.connect() as conn:
+        two = next(s for s in sources() if s.url.endswith("/two.xml"))
+        assert store.seen_keys(conn, two.id) == {server.url("/a.html"), server.url("/b.html")}
+    run.collect(engine, profile, sources(), fetcher)
+    assert server.asked.count("/a.html") == 1  # seen by both now: never asked for again

@@ -76,16 +76,60 @@ class PageJob:
     fallback: str | None = None  # the feed entry's own text, kept if the site refuses the page
 
 
-Item = Document | InputError | Notice | Outcome
+@dataclass(slots=True, frozen=True)
+class Seen:
+    """An item whose page is already stored or on its way for another source: not asked for
+    again, only marked seen for this one."""
+
+    key: str
+    link: str
+
+
+Item = Document | InputError | Notice | Seen | Outcome
 Emit = Callable[[Item], Awaitable[None]]
+Stored = Callable[[list[str]], set[str]]  # which of these page URLs the store already holds
+
+
+class _Round:
+    """What the sources of one round share: the fetcher, and each page asked for once.
+
+    An aggregator's feed, the outlet's own feed and its news sitemap list the same article;
+    each used to fetch it (and, the next round, whichever had not seen it yet fetched it again).
+    """
+
+    def __init__(self, fetcher: AsyncFetcher, stored: Stored | None) -> None:
+        self.fetcher = fetcher
+        self._stored = stored
+        self._asked: dict[str, asyncio.Future[Response]] = {}
+
+    async def stored(self, links: list[str]) -> set[str]:
+        if self._stored is None or not links:
+            return set()
+        return await asyncio.to_thread(self._stored, links)  # a store query: off the loop
+
+    def page(self, link: str) -> tuple[asyncio.Future[Response], bool]:
+        """The fetch of ``link`` and whether this caller started it (others share it)."""
+        if link in self._asked:
+            return self._asked[link], False
+        task = asyncio.ensure_future(self.fetcher.get(link, accept=PAGE_TYPES))
+        self._asked[link] = task
+        return task, True
 
 
 async def poll(
-    fetcher: AsyncFetcher, plans: Iterable[SourcePlan], max_items: int = MAX_ITEMS
+    fetcher: AsyncFetcher,
+    plans: Iterable[SourcePlan],
+    max_items: int = MAX_ITEMS,
+    stored: Stored | None = None,
 ) -> AsyncIterator[tuple[int, Item]]:
-    """Run every source's round concurrently; yield events in the order they happen."""
+    """Run every source's round concurrently; yield events in the order they happen.
+
+    ``stored`` says which page URLs the store holds: those are not fetched again when another
+    source lists them (a ``Seen`` event instead).
+    """
     queue: asyncio.Queue[tuple[int, Item] | None] = asyncio.Queue(256)
     plans = list(plans)
+    shared = _Round(fetcher, stored)
 
     async def run(plan: SourcePlan) -> None:
         async def emit(item: Item) -> None:
@@ -93,7 +137,7 @@ async def poll(
 
         outcome = Outcome()
         try:
-            await _SOURCES.get(plan.kind, _feed)(fetcher, plan, emit, outcome, max_items)
+            await _SOURCES.get(plan.kind, _feed)(shared, plan, emit, outcome, max_items)
         except InputError as exc:
             outcome.error = exc.reason if exc.source == plan.url else str(exc)
             await emit(exc)
@@ -125,9 +169,9 @@ async def poll(
 
 
 async def _feed(
-    fetcher: AsyncFetcher, plan: SourcePlan, emit: Emit, outcome: Outcome, max_items: int
+    rnd: _Round, plan: SourcePlan, emit: Emit, outcome: Outcome, max_items: int
 ) -> None:
-    resp = await _source(fetcher, plan, outcome, what="a feed")
+    resp = await _source(rnd.fetcher, plan, outcome, what="a feed")
     if resp is None:
         return
     feed = feeds.parse_feed(resp.content, plan.url)
@@ -147,13 +191,13 @@ async def _feed(
         elif entry.text:
             await emit(_text_document(feeds.entry_url(entry.key, plan.url), entry.text, hints))
             outcome.items += 1
-    await _pages(fetcher, jobs, emit, outcome)
+    await _pages(rnd, jobs, emit, outcome)
 
 
 async def _sitemap(
-    fetcher: AsyncFetcher, plan: SourcePlan, emit: Emit, outcome: Outcome, max_items: int
+    rnd: _Round, plan: SourcePlan, emit: Emit, outcome: Outcome, max_items: int
 ) -> None:
-    resp = await _source(fetcher, plan, outcome, what="a sitemap")
+    resp = await _source(rnd.fetcher, plan, outcome, what="a sitemap")
     if resp is None:
         return
     found = sitemaps.parse_sitemap(resp.content, plan.url)
@@ -167,14 +211,14 @@ async def _sitemap(
     read = children[:MAX_CHILD_SITEMAPS]
     unchanged = 0
     for child in read:
-        found_in_child = await _child_sitemap(fetcher, plan, child.loc, emit, outcome)
+        found_in_child = await _child_sitemap(rnd.fetcher, plan, child.loc, emit, outcome)
         unchanged += found_in_child is None
         entries += found_in_child or []
     outcome.not_modified = bool(read) and unchanged == len(read)
     new = [e for e in entries if e.loc not in plan.seen]
     new.sort(key=lambda e: e.newest, reverse=True)  # newest news first
     jobs = [PageJob(e.loc, e.hints(plan.url)) for e in new[:max_items]]
-    await _pages(fetcher, jobs, emit, outcome)
+    await _pages(rnd, jobs, emit, outcome)
 
 
 async def _child_sitemap(
@@ -195,20 +239,20 @@ async def _child_sitemap(
 
 
 async def _urllist(
-    fetcher: AsyncFetcher, plan: SourcePlan, emit: Emit, outcome: Outcome, max_items: int
+    rnd: _Round, plan: SourcePlan, emit: Emit, outcome: Outcome, max_items: int
 ) -> None:
-    resp = await _source(fetcher, plan, outcome, what="a URL list")
+    resp = await _source(rnd.fetcher, plan, outcome, what="a URL list")
     if resp is None:
         return
     urls = [u for u in sitemaps.parse_url_list(resp.content, plan.url) if u not in plan.seen]
     jobs = [PageJob(u, {"source": plan.url, "item_key": u}) for u in urls[:max_items]]
-    await _pages(fetcher, jobs, emit, outcome)
+    await _pages(rnd, jobs, emit, outcome)
 
 
 async def _page_source(
-    fetcher: AsyncFetcher, plan: SourcePlan, emit: Emit, outcome: Outcome, max_items: int
+    rnd: _Round, plan: SourcePlan, emit: Emit, outcome: Outcome, max_items: int
 ) -> None:
-    resp = await _source(fetcher, plan, outcome, what="a web page", accept=PAGE_TYPES)
+    resp = await _source(rnd.fetcher, plan, outcome, what="a web page", accept=PAGE_TYPES)
     if resp is None:
         return
     # A watched page is new whenever its content is: the key is its hash.
@@ -238,7 +282,7 @@ async def _source(
     return resp
 
 
-async def _pages(fetcher: AsyncFetcher, jobs: list[PageJob], emit: Emit, outcome: Outcome) -> None:
+async def _pages(rnd: _Round, jobs: list[PageJob], emit: Emit, outcome: Outcome) -> None:
     """Fetch pages concurrently; emit each Document or error; count them in ``outcome``.
 
     A page the site refuses (401, 403, 404, robots.txt) or that is no web page (a podcast's
@@ -246,17 +290,26 @@ async def _pages(fetcher: AsyncFetcher, jobs: list[PageJob], emit: Emit, outcome
     its full text where the feed carries it, else its summary (which the digest treats as a
     lead); paywalled outlets block robots but publish feeds. Before, the entry was lost, and
     its page asked for again every round.
+
+    A page the store holds, or that another source of this round asks for, is fetched once:
+    the others get a ``Seen`` for their item (and its errors are reported once).
     """
     slots = asyncio.Semaphore(PAGES_IN_FLIGHT)
+    stored = await rnd.stored([job.link for job in jobs])
 
     async def one(job: PageJob) -> int:
+        if job.link in stored:
+            await emit(Seen(job.hints.get("item_key", job.link), job.link))
+            return 0
         async with slots:
+            fetch, mine = rnd.page(job.link)
             try:
-                resp = await fetcher.get(job.link, accept=PAGE_TYPES)
+                resp = await asyncio.shield(fetch)
             except (RefusedError, FormatError) as exc:
                 if not job.fallback:
                     outcome.failed_pages.append(str(exc))
-                    await emit(exc)
+                    if mine:
+                        await emit(exc)
                     return 0
                 await emit(Notice(job.link, f"{exc.reason}; kept the feed's text instead"))
                 await emit(_text_document(job.link, job.fallback, job.hints))
@@ -264,8 +317,12 @@ async def _pages(fetcher: AsyncFetcher, jobs: list[PageJob], emit: Emit, outcome
             except FetchError as exc:  # may work next round: the entry stays unseen till then
                 outcome.retry = True
                 outcome.failed_pages.append(str(exc))
-                await emit(exc)
+                if mine:
+                    await emit(exc)
                 return 0
+        if not mine:
+            await emit(Seen(job.hints.get("item_key", job.link), job.link))
+            return 0
         await emit(feeds.page_document(resp, job.hints))
         return 1
 

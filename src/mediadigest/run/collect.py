@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from mediadigest import store
 from mediadigest.collect.fetch import Fetcher, FetchPolicy
-from mediadigest.collect.poll import Notice, Outcome, SourcePlan, poll
+from mediadigest.collect.poll import Notice, Outcome, Seen, SourcePlan, poll
 from mediadigest.config import Settings
 from mediadigest.errors import InputError
 from mediadigest.model import Document, Source
@@ -78,7 +78,12 @@ def collect(
     for src in sources:
         if src.id in waiting:
             log.info("%s: backing off after failures, due %s", src.url, waiting[src.id])
-    for source_id, item in fetcher.stream(poll(fetcher.aio, plans)):
+
+    def stored(urls: list[str]) -> set[str]:
+        with engine.connect() as conn:
+            return store.stored_urls(conn, urls)
+
+    for source_id, item in fetcher.stream(poll(fetcher.aio, plans, stored=stored)):
         if isinstance(item, Outcome):
             _finish_source(engine, source_id, plans, item, report, interval)
             if progress:
@@ -87,6 +92,10 @@ def collect(
             report.error(item)
         elif isinstance(item, Notice):
             report.warnings.append(str(item))
+        elif isinstance(item, Seen):  # its page came for another source: not fetched again
+            report.shared_pages += 1
+            with engine.begin() as conn:
+                store.mark_seen(conn, source_id, [item.key])
         else:
             _store(engine, profile, source_id, item, report)
     group(engine, profile, report)

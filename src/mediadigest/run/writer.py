@@ -28,6 +28,7 @@ class RunReport:
     prefiltered: int = 0  # archive records the prefilter ruled out before parsing
     skipped_inputs: int = 0  # inputs a checkpoint says are done
     not_modified: int = 0  # sources that answered 304
+    shared_pages: int = 0  # pages another source brought: not fetched twice
     days: set[date] = field(default_factory=set)  # of the articles about the country stored
     stories: str = ""  # what grouping them into stories did
     errors: list[str] = field(default_factory=list)
@@ -56,6 +57,8 @@ class RunReport:
             parts.append(f"{counted(self.skipped_inputs, 'input')} already ingested")
         if self.not_modified:
             parts.append(f"{counted(self.not_modified, 'source')} unchanged")
+        if self.shared_pages:
+            parts.append(f"{counted(self.shared_pages, 'page')} already fetched for another source")
         if self.stories:
             parts.append(self.stories)
         return "; ".join(parts)

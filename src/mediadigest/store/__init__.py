@@ -20,6 +20,7 @@ from mediadigest.store.repository import (
     save_digest,
     save_document,
     seen_keys,
+    stored_urls,
 )
 from mediadigest.store.search import SearchHit, search
 from mediadigest.store.transfer import export_jsonl, import_jsonl
@@ -49,6 +50,7 @@ __all__ = [
     "save_document",
     "search",
     "seen_keys",
+    "stored_urls",
     "to_utc_naive",
     "utcnow",
 ]

@@ -95,6 +95,16 @@ def mark_seen(conn: sa.Connection, source_id: int, keys: Iterable[str]) -> None:
 # -- documents and articles ------------------------------------------------------------------
 
 
+def stored_urls(conn: sa.Connection, urls: Sequence[str]) -> set[str]:
+    """Which of ``urls`` the store holds a document of (whatever source brought it)."""
+    found: set[str] = set()
+    for start in range(0, len(urls), 500):
+        chunk = list(urls[start : start + 500])
+        stmt = sa.select(t.documents.c.url).where(t.documents.c.url.in_(chunk)).distinct()
+        found.update(conn.execute(stmt).scalars())
+    return found
+
+
 def save_document(conn: sa.Connection, doc: Document) -> int:
     """Store a document's raw bytes once per (url, body hash); returns its id."""
     digest = hashlib.sha1(doc.body).hexdigest()
