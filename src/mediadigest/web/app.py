@@ -41,8 +41,15 @@ from mediadigest.web.templating import environment, local_path, page
 
 log = logging.getLogger(__name__)
 
-# Routes anyone may reach: signing in, the health check, and the API's description.
-PUBLIC = {("GET", "/login"), ("POST", "/login"), ("GET", "/healthz")}
+# Routes anyone may reach: signing in, the health check, and what is published (the feed
+# and each published version's read-only page; see routes/public.py).
+PUBLIC = {
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("GET", "/healthz"),
+    ("GET", "/feed.atom"),
+    ("GET", "/public/digests/{version_id}"),
+}
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -121,9 +128,20 @@ def create_app(
 
 def routers() -> list[APIRouter]:
     """Every router of the app: the pages, then the API."""
-    from mediadigest.web.routes import account, api, archive, editor, review, sources, users, week
+    from mediadigest.web.routes import (
+        account,
+        api,
+        archive,
+        editor,
+        public,
+        review,
+        sources,
+        users,
+        week,
+    )
 
-    return [m.router for m in (account, week, review, editor, archive, sources, users, api)]
+    pages = (account, week, review, editor, archive, sources, users, public)
+    return [m.router for m in (*pages, api)]
 
 
 def route_table() -> list[tuple[str, str, persist.Role | None]]:

@@ -11,9 +11,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from xml.etree import ElementTree as ET
 
 import nh3
 import sqlalchemy as sa
@@ -24,7 +26,9 @@ from mediadigest.web import persist, stories, versions
 from mediadigest.web.articles import get_article
 from mediadigest.write import compose
 from mediadigest.write import render as rendering
+from mediadigest.write.render.atom import ATOM
 from mediadigest.write.render.json import item_to_dict
+from mediadigest.write.render.markdown import title as heading
 
 MEDIA_TYPES = {
     "md": ("text/markdown; charset=utf-8", "md"),
@@ -299,11 +303,42 @@ def house_html(content: dict[str, Any]) -> Markup:
     return Markup(clean)
 
 
-def feed(conn: sa.Connection, profile: str, link: str | None = None) -> str:
-    """The Atom feed of published digests: the latest version of each period."""
+def feed(
+    conn: sa.Connection,
+    profile: str,
+    link: str | None = None,
+    page_of: Callable[[int], str] | None = None,
+) -> str:
+    """The Atom feed of published digests: the latest version of each period.
+
+    ``page_of``: the URL of a published version's public page, by its id; each entry links
+    to it as its ``alternate``, so a feed reader can open the digest on the web.
+    """
     rows = versions.latest_per_period(conn, profile)
     entries = [(rendering.from_dict(r["content"]), r["version"], r["published_at"]) for r in rows]
-    return rendering.to_atom(entries, link=link)
+    body = rendering.to_atom(entries, link=link)
+    if page_of is None:
+        return body
+    return _with_alternates(body, [page_of(int(r["id"])) for r in rows])
+
+
+def _with_alternates(body: str, pages: list[str]) -> str:
+    """The feed with ``<link rel="alternate">`` in each entry, ``pages`` in entry order.
+
+    Added here because ``to_atom`` knows digests, not the site that serves them. The XML
+    is the renderer's own, just written (no DTD, nothing external), so parsing it is safe.
+    """
+    ET.register_namespace("", ATOM)
+    root = ET.fromstring(body)
+    for entry, href in zip(root.iter(f"{{{ATOM}}}entry"), pages, strict=True):
+        link = ET.Element(f"{{{ATOM}}}link", rel="alternate", type="text/html", href=href)
+        entry.insert(2, link)  # after id and title, as feeds usually order them
+    return f'<?xml version="1.0" encoding="utf-8"?>\n{ET.tostring(root, encoding="unicode")}\n'
+
+
+def title(content: dict[str, Any]) -> str:
+    """A digest's title as the renderers write it ("Foreign media digest: Dec. 15–21, 2025")."""
+    return heading(rendering.from_dict(content))
 
 
 def formats() -> list[str]:

@@ -414,12 +414,3 @@ def export(request: Request, version_id: PathId, fmt: str, user: Viewer) -> Resp
         media_type=media_type,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
-
-
-@router.get("/feed.atom")
-def atom_feed(request: Request, user: Viewer) -> Response:
-    """The Atom feed of published digests, for a signed-in reader (integrations: /api)."""
-    web = request.app.state.web
-    with web.engine.connect() as conn:
-        body = editions.feed(conn, web.settings.profile.name, link=str(request.url))
-    return Response(body, media_type="application/atom+xml")

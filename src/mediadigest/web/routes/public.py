@@ -1,0 +1,54 @@
+"""The public face: the Atom feed of published digests and a read-only page of each.
+
+Published digests are meant for anyone, so these routes need no session. They read only
+``digest_versions`` (what was published, immutable), never a draft, the review queue, or who
+published: editors' names and work in progress stay behind the login.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+
+from mediadigest.web import editions, versions
+from mediadigest.web.routes import PathId
+from mediadigest.web.templating import page
+
+router = APIRouter(include_in_schema=False)
+
+
+def page_url(request: Request, version_id: int) -> str:
+    """The absolute URL of a published version's public page (a feed entry's alternate)."""
+    return str(request.url_for("public_digest", version_id=version_id))
+
+
+@router.get("/feed.atom")
+def atom_feed(request: Request) -> Response:
+    """The Atom feed of published digests (the latest version of each period), for anyone."""
+    web = request.app.state.web
+    with web.engine.connect() as conn:
+        body = editions.feed(
+            conn,
+            web.settings.profile.name,
+            link=str(request.url),
+            page_of=lambda version_id: page_url(request, version_id),
+        )
+    return Response(body, media_type="application/atom+xml")
+
+
+@router.get("/public/digests/{version_id}")
+def public_digest(request: Request, version_id: PathId) -> HTMLResponse:
+    """One published version, read-only: its text, number and date; nothing of the editors."""
+    web = request.app.state.web
+    with web.engine.connect() as conn:
+        found = versions.get_version(conn, version_id)
+    # Only this app's profile: the store may hold another's, which this site does not publish.
+    if found is None or found["profile"] != web.settings.profile.name:
+        raise HTTPException(404, f"no published digest {version_id}")
+    return page(
+        request,
+        "public_digest.html",
+        title=editions.title(found["content"]),
+        version=found,
+        house=editions.house_html(found["content"]),
+    )
