@@ -27,6 +27,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self.server.asked.append(self.path)
+        if self.path in self.server.moves:
+            status, where = self.server.moves[self.path]
+            self.send_response(status)
+            self.send_header("Location", where)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         status, body, ctype = self.server.routes.get(self.path, (404, b"", "text/plain"))
         etag = f'"{hash(body) & 0xFFFFFF:x}"'
         if status == 200 and self.headers.get("If-None-Match") == etag:
@@ -50,6 +57,7 @@ class _Server(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.routes: dict[str, tuple[int, bytes, str]] = {}
         self.asked: list[str] = []
+        self.moves: dict[str, tuple[int, str]] = {}  # path -> (redirect status, Location)
 
     def url(self, path: str) -> str:
         host, port = self.server_address[:2]
@@ -218,3 +226,66 @@ def test_a_page_another_source_brought_before_is_not_fetched_again(server, fetch
         assert store.seen_keys(conn, two.id) == {server.url("/a.html"), server.url("/b.html")}
     run.collect(engine, profile, sources(), fetcher)
     assert server.asked.count("/a.html") == 1  # seen by both now: never asked for again
+
+
+# --- a source that moved for good is read from its new address ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("hops", "moved"),
+    [
+        ({"/old.xml": (301, "/new.xml")}, True),
+        ({"/old.xml": (308, "/mid.xml"), "/mid.xml": (301, "/new.xml")}, True),
+        ({"/old.xml": (302, "/new.xml")}, False),
+        ({"/old.xml": (301, "/mid.xml"), "/mid.xml": (307, "/new.xml")}, False),
+        ({"/old.xml": (307, "/mid.xml"), "/mid.xml": (301, "/new.xml")}, False),
+    ],
+    ids=["301", "308-then-301", "302", "301-then-307", "307-then-301"],
+)
+def test_a_response_says_where_its_url_moved_only_when_every_hop_was_permanent(
+    server, fetcher, hops, moved
+):
+    server.moves.update(hops)
+    server.routes["/new.xml"] = (200, _rss(server, "/a.html"), "application/rss+xml")
+    resp = fetcher.get(server.url("/old.xml"))
+    assert resp.url == server.url("/new.xml")
+    assert resp.moved_to == (server.url("/new.xml") if moved else None)
+
+
+def _store_with(tmp_path, *urls: str):
+    engine = store.open_store(f"sqlite:///{tmp_path / 's.db'}")
+    with engine.begin() as conn:
+        for url in urls:
+            store.add_source(conn, Source(url))
+    return engine
+
+
+def _listed(engine) -> list[Source]:
+    with engine.connect() as conn:
+        return [Source(r["url"], r["kind"], r["title"], r["id"]) for r in store.list_sources(conn)]
+
+
+def test_a_feed_moved_for_good_is_read_from_there_and_costs_a_304_after(server, fetcher, tmp_path):
+    server.moves["/old.xml"] = (301, server.url("/new.xml"))
+    server.routes["/new.xml"] = (200, _rss(server, "/a.html"), "application/rss+xml")
+    server.routes["/a.html"] = (200, PAGE, "text/html")
+    engine = _store_with(tmp_path, server.url("/old.xml"))
+    profile = load_profile("kazakhstan")
+    first = run.collect(engine, profile, _listed(engine), fetcher)
+    assert any("moved permanently to" in w and "now reads from there" in w for w in first.warnings)
+    assert [s.url for s in _listed(engine)] == [server.url("/new.xml")]
+    server.asked.clear()
+    second = run.collect(engine, profile, _listed(engine), fetcher)
+    assert server.asked == ["/new.xml"] and second.not_modified == 1  # its ETag was sent there
+
+
+def test_a_feed_moved_onto_another_source_stays_and_says_so(server, fetcher, tmp_path):
+    server.moves["/old.xml"] = (301, server.url("/new.xml"))
+    server.routes["/new.xml"] = (200, _rss(server), "application/rss+xml")
+    engine = _store_with(tmp_path, server.url("/old.xml"), server.url("/new.xml"))
+    report = run.collect(engine, load_profile("kazakhstan"), _listed(engine), fetcher)
+    assert any("which is a source too: remove one of them" in w for w in report.warnings)
+    assert sorted(s.url for s in _listed(engine)) == [
+        server.url("/new.xml"),
+        server.url("/old.xml"),
+    ]

@@ -36,6 +36,7 @@ CONNECT_TIMEOUT = 10.0
 MAX_REDIRECTS = 5
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
+PERMANENT = frozenset({301, 308})
 T = TypeVar("T")
 
 
@@ -71,6 +72,8 @@ class Response:
     headers: dict[str, str]  # lower-case names; repeated headers joined with ", "
     content: bytes
     content_type: str | None
+    # Where the URL now lives, when every hop of its redirects was permanent (301, 308).
+    moved_to: str | None = None
 
     @property
     def not_modified(self) -> bool:
@@ -214,7 +217,8 @@ class AsyncFetcher:
         self, url: str, headers: dict[str, str], accept: tuple[str, ...] | None, what: str
     ) -> Response:
         current, clock = url, _Clock(self.policy.timeout)
-        for _ in range(self.policy.max_redirects + 1):
+        permanent: str | None = None  # the end of an unbroken chain of permanent redirects
+        for hop in range(self.policy.max_redirects + 1):
             _check_url(url, current)
             await self._check_robots(url, current)
             async with self._turn(current), clock.running():
@@ -224,9 +228,13 @@ class AsyncFetcher:
                     location = resp.headers.get("location")
                     if resp.status_code in REDIRECTS and location:
                         current = urljoin(current, location)
+                        moved = resp.status_code in PERMANENT and (hop == 0 or bool(permanent))
+                        permanent = current if moved else None
                         headers = {}  # validators belong to the URL they were stored for
                         continue
-                    return await self._response(url, resp, accept, what)
+                    answer = await self._response(url, resp, accept, what)
+                    answer.moved_to = permanent
+                    return answer
                 finally:
                     await resp.aclose()
         raise FetchError(url, f"too many redirects (more than {self.policy.max_redirects})")

@@ -52,6 +52,7 @@ class Outcome:
     last_modified: str | None = None
     validators: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
     title: str | None = None  # what the source calls itself (a feed's title)
+    moved_to: str | None = None  # where the source moved, by permanent redirects
     retry: bool = False  # a page failed for now: the source must be read in full next round
     failed_pages: list[str] = field(default_factory=list)  # why its pages failed, one each
 
@@ -279,6 +280,7 @@ async def _source(
         outcome.etag, outcome.last_modified = plan.etag, plan.last_modified
         return None
     outcome.etag, outcome.last_modified = resp.etag, resp.last_modified
+    outcome.moved_to = resp.moved_to
     return resp
 
 

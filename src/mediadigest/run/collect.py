@@ -146,6 +146,15 @@ def _finish_source(
     with engine.begin() as conn:
         store.record_fetch(conn, source_id, url, error=outcome.error, items=outcome.items)
         collect_state.record_outcome(conn, source_id, ok=outcome.error is None, interval=interval)
+        if outcome.error is None and outcome.moved_to:
+            # Its validators belong to the new address: fetched from the old one, it was read
+            # in full every round (a redirect's hop drops them).
+            if store.move_source(conn, source_id, outcome.moved_to):
+                report.warnings.append(f"{url}: moved permanently to {outcome.moved_to}; "
+                                       "the source now reads from there")  # fmt: skip
+            else:
+                report.warnings.append(f"{url}: moved permanently to {outcome.moved_to}, "
+                                       "which is a source too: remove one of them")  # fmt: skip
         if outcome.error is None:
             collect_state.save_source_validators(
                 conn, source_id, outcome.etag, outcome.last_modified, title=outcome.title

@@ -59,6 +59,16 @@ def remove_source(conn: sa.Connection, url: str) -> bool:
     return deleted.first() is not None
 
 
+def move_source(conn: sa.Connection, source_id: int, url: str) -> bool:
+    """Point a source at the URL it moved to; False when another source already has it."""
+    lock_for_writing(conn)  # writers take turns: nothing adds that URL between check and move
+    src = t.sources.c
+    if conn.execute(sa.select(src.id).where(src.url == url, src.id != source_id)).first():
+        return False
+    conn.execute(sa.update(t.sources).where(src.id == source_id).values(url=url))
+    return True
+
+
 def record_fetch(
     conn: sa.Connection, source_id: int | None, url: str, *, error: str | None, items: int = 0
 ) -> None:
