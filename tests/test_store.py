@@ -332,3 +332,20 @@ def test_an_article_without_a_date_is_dated_by_its_fetch_then_by_now(tmp_path):
     assert found["https://e.org/1"].dated.date() == datetime.now(UTC).date()
     assert [a.url for a in week] == ["https://e.org/0"]
     engine.dispose()
+
+
+def test_upgrading_forgets_the_validators_a_sitemap_index_kept_before(tmp_path):
+    """Kept, they made an index answer 304 for good, and its children were never read again."""
+    engine = store.create_engine(f"sqlite:///{tmp_path}/s.db")
+    with engine.begin() as conn:
+        command.upgrade(store_engine._alembic_config(conn), "0008")
+        for url, kind in (("https://e.org/sitemap.xml", "sitemap"), ("https://e.org/rss", "feed")):
+            store.add_source(conn, Source(url, kind))
+        conn.execute(
+            sa.update(schema.sources).values(etag='"abc"', last_modified="Mon, 1 Dec 2025")
+        )
+    store.migrate(engine)
+    with engine.connect() as conn:
+        rows = {r.kind: (r.etag, r.last_modified) for r in conn.execute(sa.select(schema.sources))}
+    assert rows == {"sitemap": (None, None), "feed": ('"abc"', "Mon, 1 Dec 2025")}
+    engine.dispose()
