@@ -58,6 +58,22 @@ class Filters:
     relevant_only: bool = False
 
 
+def period_problem(
+    since: date | None, until: date | None, names: tuple[str, str] = ("since", "until")
+) -> str | None:
+    """What is wrong with a period that ends before it starts (None if nothing is).
+
+    Such a search finds nothing at all, which reads as "no articles"; ``names`` are what the
+    asker calls the two dates (the form's labels, the API's parameters).
+    """
+    if since is None or until is None or since <= until:
+        return None
+    return (
+        f"{names[0]} ({since.isoformat()}) is after {names[1]} ({until.isoformat()}), "
+        "so no article can match; swap the dates."
+    )
+
+
 def find(
     conn: sa.Connection,
     query: str,

@@ -13,7 +13,7 @@ from mediadigest import store
 from mediadigest.model import Source, is_web_url
 from mediadigest.store.search import profile_spellings
 from mediadigest.web import editions, persist, stories, versions
-from mediadigest.web.articles import Filters, find, get_article, themes_of
+from mediadigest.web.articles import Filters, find, get_article, period_problem, themes_of
 from mediadigest.web.auth import need_token
 from mediadigest.web.persist import Role, User
 from mediadigest.web.routes import PathId
@@ -128,7 +128,16 @@ def me(user: Viewer) -> UserOut:
     return UserOut(name=user.name, role=user.role)
 
 
-@router.get("/articles")
+_BACKWARDS = {400: {"description": "since is after until"}}
+
+
+def _check_period(since: date | None, until: date | None) -> None:
+    problem = period_problem(since, until)
+    if problem:
+        raise HTTPException(400, problem)
+
+
+@router.get("/articles", responses=_BACKWARDS)
 def articles(
     request: Request,
     user: Viewer,
@@ -138,6 +147,7 @@ def articles(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[ArticleOut]:
     """Stored articles, newest first."""
+    _check_period(since, until)
     with request.app.state.web.engine.connect() as conn:
         found = store.list_articles(
             conn, relevant_only=relevant_only, since=since, until=until, limit=limit
@@ -155,7 +165,7 @@ def article(request: Request, article_id: PathId, user: Viewer) -> ArticleDetail
     return ArticleDetail(**_article(art), text=art.text, relevance=art.relevance.to_dict())
 
 
-@router.get("/search")
+@router.get("/search", responses=_BACKWARDS)
 def search(
     request: Request,
     user: Viewer,
@@ -171,6 +181,7 @@ def search(
 ) -> list[store.SearchHit]:
     """Full-text search (words, "phrases", OR, -excluded), best first; a name of the profile
     matches in every spelling it lists (Tokaev, Tokayev, Токаев)."""
+    _check_period(since, until)
     filters = Filters(since, until, theme, outlet, outlet_country, language, relevant_only)
     web = request.app.state.web
     with web.engine.connect() as conn:

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 
 from mediadigest.store.search import parse_query, profile_spellings
 from mediadigest.web import csrf
-from mediadigest.web.articles import Filters, find
+from mediadigest.web.articles import Filters, find, period_problem
 from mediadigest.web.auth import need
 from mediadigest.web.persist import Role, User
 from mediadigest.web.templating import page, snippet_markup
@@ -56,6 +56,10 @@ def archive(
         relevant,
     )
     searched = bool(q.strip()) or any([since, until, theme, outlet, country, language, relevant])
+    backwards = period_problem(filters.since, filters.until, ("From", "To"))
+    if backwards:
+        problems.append(backwards)
+        searched = False  # nothing can match: say why instead of "Nothing found"
     names = profile_spellings(web.settings.profile)
     also = parse_query(q).with_spellings(names)[1]
     started = time.perf_counter()
