@@ -357,6 +357,11 @@ def test_a_page_names_its_outlet_before_the_feed_that_listed_it(profile, site, h
          "https://ledger.example/a", "Review - shoots for the moon, lands among the stars"),
         ("Apple news - AP", "AP", "https://ap.example/a", "Apple news"),
         ("AP | Apple news", "Apple", "https://apple.example/a", "AP | Apple news"),
+        # A data set's tokenised titles leave the stop standing alone.
+        ("Grain exports hit a record .", None, "https://ledger.example/a",
+         "Grain exports hit a record"),
+        ("Is the steppe the new Gulf?", None, "https://ledger.example/a",
+         "Is the steppe the new Gulf?"),
     ],
 )  # fmt: skip
 def test_a_headline_loses_the_site_name_the_page_added(title, site, url, headline):

@@ -145,4 +145,8 @@ def headline(title: str, site: str | None, outlet: str | None, url: str) -> str:
         text = text[: text.rfind(parts[-1])].rstrip(" |–—-")
     elif len(parts) > 1 and _is_site(parts[0], names):
         text = text[len(parts[0]) :].lstrip(" |–—-")
-    return text or " ".join(title.split())
+    # "Grain exports hit a record ." (a data set's tokenised titles): the stop stood alone.
+    return _LOOSE_END.sub("", text) or " ".join(title.split())
+
+
+_LOOSE_END = re.compile(r"\s+[.,;:]+$")
