@@ -76,3 +76,22 @@ def test_a_one_day_period_is_fine(viewer, bearer):
         headers=bearer,
     )
     assert [h["outlet"] for h in response.json()] == ["Caspian Ledger"]
+
+
+# -- a search too long -----------------------------------------------------------------------
+
+
+def test_a_search_over_200_characters_gets_the_page_back_with_a_message(viewer):
+    query = "wind " * 50  # 250 characters
+    response = viewer.get("/archive", params={"q": query})
+    assert response.status_code == 200
+    assert "The search is 250 characters long; shorten it to 200 or fewer." in response.text
+    assert f'value="{query}"' in response.text  # what was typed stays in the box to shorten
+    assert _titles(response.text) == []
+
+
+def test_a_search_of_200_characters_is_searched(viewer):
+    query = ("wind " * 40)[:200]
+    html = viewer.get("/archive", params={"q": query}).text
+    assert "characters long" not in html
+    assert len(_titles(html)) == 2  # the two wind farm reports

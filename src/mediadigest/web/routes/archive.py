@@ -19,6 +19,7 @@ from mediadigest.web.templating import page, snippet_markup
 router = APIRouter(dependencies=[Depends(csrf.protect)], include_in_schema=False)
 Viewer = Annotated[User, Depends(need(Role.viewer))]
 Field = Annotated[str, Query(max_length=200)]
+MAX_QUERY = 200  # characters of a search; the form's box takes no more
 
 
 def _day(value: str, problems: list[str], name: str) -> date | None:
@@ -35,7 +36,7 @@ def _day(value: str, problems: list[str], name: str) -> date | None:
 def archive(
     request: Request,
     user: Viewer,
-    q: Field = "",
+    q: str = "",  # any length: a long one gets the page back with a message, not a bare 400
     since: Field = "",
     until: Field = "",
     theme: Field = "",
@@ -56,12 +57,17 @@ def archive(
         relevant,
     )
     searched = bool(q.strip()) or any([since, until, theme, outlet, country, language, relevant])
+    if len(q) > MAX_QUERY:
+        problems.append(
+            f"The search is {len(q):,} characters long; shorten it to {MAX_QUERY} or fewer."
+        )
+        searched = False
     backwards = period_problem(filters.since, filters.until, ("From", "To"))
     if backwards:
         problems.append(backwards)
         searched = False  # nothing can match: say why instead of "Nothing found"
     names = profile_spellings(web.settings.profile)
-    also = parse_query(q).with_spellings(names)[1]
+    also = parse_query(q).with_spellings(names)[1] if searched else []
     started = time.perf_counter()
     with web.engine.connect() as conn:
         hits = find(conn, q, filters, names=names) if searched else []
