@@ -21,8 +21,17 @@ from mediadigest.write.summarise import content_words
 __all__ = ["describe"]
 
 TONE_GAP = 0.3  # tones this far apart (on -1..1) are worth a word
-# Dates and the countries of the outlets say when and where, not what a report stressed.
-_NOT_FRAMING = frozenset(f"{DATE_WORDS} today yesterday week".split()) | {
+# Dates and the countries of the outlets say when and where, not what a report stressed; nor
+# do the verbs of news reports ("Emperor receives Tokayev", "Astana seeks investors"). Only
+# forms that are seldom nouns: "talks", "plans" and "visits" may be what a report stressed.
+_NEWS_VERBS = (
+    "says said tells told receives received seeks sought urges urged asks asked agrees agreed "
+    "announces announced expects expected wants wanted adds added makes made takes took gives "
+    "gave gets got comes came goes went sees saw becomes became remains remained continues "
+    "continued includes included hopes hoped welcomes welcomed raises raised discusses "
+    "discussed meets met held hosted signed launched opened called"
+)
+_NOT_FRAMING = frozenset(f"{DATE_WORDS} today yesterday week {_NEWS_VERBS}".split()) | {
     w.casefold() for name in style.COUNTRY_NAMES.values() for w in name.split() if w != "the"
 }
 
