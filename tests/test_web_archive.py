@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
+from mediadigest import store
+from mediadigest.model import Article, Grade, Relevance
+from mediadigest.store.search import WINDOW, search
 from mediadigest.web.app import create_app
 from web_support import csrf_of, login, seed
 
@@ -37,6 +43,38 @@ def bearer(viewer) -> dict[str, str]:
 
 def _titles(html: str) -> list[str]:
     return re.findall(r'class="title" href="/articles/\d+">([^<]+)<', html)
+
+
+def _ids(html: str) -> list[int]:
+    return [int(i) for i in re.findall(r'class="title" href="/articles/(\d+)">', html)]
+
+
+def _turbines(engine: sa.Engine, count: int) -> None:
+    """``count`` reports on turbines, one a day back from Dec. 2025, all from one outlet."""
+    start = datetime(2025, 12, 1, 8)
+    articles = [
+        Article(
+            url=f"https://turbine-news.example/{n}",
+            canonical_url=f"https://turbine-news.example/{n}",
+            content_hash=f"turbine{n}",
+            title=f"Turbine report {n}",
+            text=f"Report {n} on the turbines of the northern grid.",
+            outlet="Turbine News",
+            outlet_country="DE",
+            published=start - timedelta(hours=n),
+            language="en",
+            relevance=Relevance(score=3.0, grade=Grade.SUBJECT, relevant=True),
+        )
+        for n in range(count)
+    ]
+    with engine.begin() as conn:
+        store.save_articles(conn, articles)
+
+
+def _link(html: str, rel: str) -> dict[str, list[str]] | None:
+    """The query of the pager's prev or next link, or None if there is none."""
+    found = re.search(rf'<a href="([^"]+)" rel="{rel}">', html)
+    return parse_qs(urlsplit(found[1].replace("&amp;", "&")).query) if found else None
 
 
 # -- a period that ends before it starts -----------------------------------------------------
@@ -95,3 +133,65 @@ def test_a_search_of_200_characters_is_searched(viewer):
     html = viewer.get("/archive", params={"q": query}).text
     assert "characters long" not in html
     assert len(_titles(html)) == 2  # the two wind farm reports
+
+
+# -- pages -----------------------------------------------------------------------------------
+
+
+def test_results_come_in_pages_of_50_with_next_and_previous(viewer, seeded):
+    _turbines(seeded.engine, 120)
+    params = {"q": "turbines", "country": "DE", "relevant": "true"}
+    first = viewer.get("/archive", params=params).text
+    assert len(_ids(first)) == 50 and "Results 1–50" in first
+    assert _link(first, "prev") is None
+    assert _link(first, "next") == {
+        "q": ["turbines"], "country": ["DE"], "relevant": ["true"], "page": ["2"]
+    }  # fmt: skip
+    second = viewer.get("/archive", params={**params, "page": "2"}).text
+    assert "Results 51–100" in second and '<ol class="results" start="51">' in second
+    assert _link(second, "prev") == {"q": ["turbines"], "country": ["DE"], "relevant": ["true"]}
+    third = viewer.get("/archive", params={**params, "page": "3"}).text
+    assert "Results 101–120" in third and _link(third, "next") is None
+    pages = _ids(first) + _ids(second) + _ids(third)
+    assert len(pages) == len(set(pages)) == 120  # every match once
+
+
+def test_browsing_without_a_query_pages_newest_first(viewer, seeded):
+    _turbines(seeded.engine, 60)
+    first = viewer.get("/archive", params={"country": "DE"}).text
+    second = viewer.get("/archive", params={"country": "DE", "page": "2"}).text
+    assert _titles(first)[:2] == ["Turbine report 0", "Turbine report 1"]
+    assert _titles(second) == [f"Turbine report {n}" for n in range(50, 60)]
+
+
+def test_a_single_page_of_results_has_no_pager(viewer):
+    html = viewer.get("/archive", params={"q": "grain"}).text
+    assert "1 result in" in html
+    assert 'aria-label="Result pages"' not in html
+
+
+def test_a_page_that_is_no_number_is_named_and_the_first_page_shown(viewer):
+    html = viewer.get("/archive", params={"q": "wind", "page": "two"}).text
+    assert "page &#39;two&#39; is not a page number from 1 to 100,000" in html
+    assert len(_titles(html)) == 2
+
+
+def test_the_last_page_of_a_search_says_older_matches_need_an_earlier_date(viewer, seeded):
+    _turbines(seeded.engine, WINDOW + 30)
+    last = viewer.get("/archive", params={"q": "turbines", "page": str(WINDOW // 50)}).text
+    assert len(_ids(last)) == 50 and _link(last, "next") is None
+    assert f"A search ranks only its {WINDOW} newest matches" in last
+    beyond = viewer.get("/archive", params={"q": "turbines", "page": str(WINDOW // 50 + 1)}).text
+    assert "Nothing found on page 5." in beyond
+    assert f"A search ranks only its {WINDOW} newest matches" in beyond
+
+
+def test_search_pages_through_its_ranked_matches_on_both_backends(engine):
+    _turbines(engine, 70)
+    with engine.connect() as conn:
+        every = [h.id for h in search(conn, "turbines", limit=100)]
+        pages = [[h.id for h in search(conn, "turbines", limit=30, offset=o)] for o in (0, 30, 60)]
+        beyond = search(conn, "turbines", limit=10, offset=WINDOW)
+    assert len(every) == 70
+    assert pages[0] + pages[1] + pages[2] == every  # the same order, cut into pages
+    assert beyond == []

@@ -200,11 +200,14 @@ def search(
     limit: int = 20,
     names: Spellings | None = None,
     theme: str | None = None,
+    offset: int = 0,
 ) -> list[SearchHit]:
     """Articles matching ``query``, best first; ``since``/``until`` are inclusive days (UTC).
 
     ``names`` (see `spellings`): a name in the query matches in any of its spellings.
     ``theme``: only articles labelled with that theme.
+    ``offset``: leave out that many of the best first, for paging; pages reach no further
+    than the ``WINDOW`` matches ranked (see the module docstring).
     """
     parsed = parse_query(query)
     if names:
@@ -214,15 +217,21 @@ def search(
     driving, residual = _filters(
         since, until, language, outlet, outlet_country, relevant_only, theme
     )
+    if offset < 0:
+        raise ValueError(f"offset {offset}: must be 0 or more")
+    if offset >= WINDOW:
+        return []
+    page = (min(limit, WINDOW - offset), offset)
     if conn.dialect.name == "postgresql":
-        rows = _search_postgresql(conn, parsed, driving, residual, limit)
+        rows = _search_postgresql(conn, parsed, driving, residual, page)
     else:
-        rows = _search_sqlite(conn, parsed, driving, residual, limit)
+        rows = _search_sqlite(conn, parsed, driving, residual, page)
     # One line of text whatever the backend kept of the paragraph breaks.
     return [SearchHit(**{**row, "snippet": " ".join(row["snippet"].split())}) for row in rows]
 
 
 Filters = list[sa.ColumnElement[bool]]
+Page = tuple[int, int]  # (limit, offset) within the ranked window
 
 
 def _filters(
@@ -278,7 +287,7 @@ _HIT_COLUMNS = [
 
 
 def _search_sqlite(
-    conn: sa.Connection, query: Query, driving: Filters, residual: Filters, limit: int
+    conn: sa.Connection, query: Query, driving: Filters, residual: Filters, page: Page
 ) -> list[dict[str, Any]]:
     a = t.articles
     fts = sa.table("articles_fts", sa.column("rowid"))
@@ -299,7 +308,8 @@ def _search_sqlite(
     best = conn.execute(
         sa.select(newest.c.id, newest.c.bm25)
         .order_by(newest.c.bm25, newest.c.id.desc())
-        .limit(limit)
+        .limit(page[0])
+        .offset(page[1])
     ).all()
     return [_sqlite_hit(conn, query.fts5(), row.id, -row.bm25) for row in best]
 
@@ -342,7 +352,7 @@ _HEADLINE = f"StartSel={MARK[0]}, StopSel={MARK[1]}, MaxWords={_SNIPPET_WORDS}, 
 
 
 def _search_postgresql(
-    conn: sa.Connection, query: Query, driving: Filters, residual: Filters, limit: int
+    conn: sa.Connection, query: Query, driving: Filters, residual: Filters, page: Page
 ) -> list[dict[str, Any]]:
     a = t.articles
     # The tsvector column exists on PostgreSQL only, so schema.py does not declare it.
@@ -357,7 +367,8 @@ def _search_postgresql(
     best = (
         sa.select(newest.c.id, rank.label("score"))
         .order_by(rank.desc(), newest.c.id.desc())
-        .limit(limit)
+        .limit(page[0])
+        .offset(page[1])
         .subquery("best")
     )
     headline = sa.func.ts_headline(_ENGLISH, a.c.text, tsquery, _HEADLINE)

@@ -80,13 +80,15 @@ def find(
     filters: Filters,
     limit: int = 50,
     names: Spellings | None = None,
+    offset: int = 0,
 ) -> list[SearchHit]:
     """Full-text search with the filters; without a query, the newest articles that pass them.
 
-    ``names``: a name in the query matches in every spelling listed there.
+    ``names``: a name in the query matches in every spelling listed there. ``offset``: skip
+    that many, for paging (a search pages within its ranked window, ``store.search.WINDOW``).
     """
     if not query.strip():
-        return _newest(conn, filters, limit)
+        return _newest(conn, filters, limit, offset)
     return search(
         conn,
         query,
@@ -99,16 +101,18 @@ def find(
         limit=limit,
         names=names,
         theme=filters.theme,
+        offset=offset,
     )
 
 
-def _newest(conn: sa.Connection, filters: Filters, limit: int) -> list[SearchHit]:
+def _newest(conn: sa.Connection, filters: Filters, limit: int, offset: int) -> list[SearchHit]:
     a = t.articles
     cols = [
         a.c[n] for n in ("id", "url", "title", "outlet", "outlet_country", "published", "language")
     ]
     lead = sa.func.substr(a.c.text, 1, 240).label("snippet")
-    query = sa.select(*cols, lead).order_by(a.c.dated.desc(), a.c.id.desc()).limit(limit)
+    query = sa.select(*cols, lead).order_by(a.c.dated.desc(), a.c.id.desc())
+    query = query.limit(limit).offset(offset)
     for clause in _clauses(filters):
         query = query.where(clause)
     return [

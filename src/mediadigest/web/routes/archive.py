@@ -1,15 +1,16 @@
-"""Archive search: full-text over every stored article, with filters (a GET form)."""
+"""Archive search: full-text over every stored article, with filters and pages (a GET form)."""
 
 from __future__ import annotations
 
 import time
 from datetime import date
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
-from mediadigest.store.search import parse_query, profile_spellings
+from mediadigest.store.search import WINDOW, parse_query, profile_spellings
 from mediadigest.web import csrf
 from mediadigest.web.articles import Filters, find, period_problem
 from mediadigest.web.auth import need
@@ -20,6 +21,8 @@ router = APIRouter(dependencies=[Depends(csrf.protect)], include_in_schema=False
 Viewer = Annotated[User, Depends(need(Role.viewer))]
 Field = Annotated[str, Query(max_length=200)]
 MAX_QUERY = 200  # characters of a search; the form's box takes no more
+PER_PAGE = 50
+MAX_PAGE = 100_000  # browsing a million articles newest first; beyond is a typing slip
 
 
 def _day(value: str, problems: list[str], name: str) -> date | None:
@@ -30,6 +33,36 @@ def _day(value: str, problems: list[str], name: str) -> date | None:
     except ValueError:
         problems.append(f"{name} is not a date like 2025-12-15")
         return None
+
+
+def _page_number(value: str, problems: list[str]) -> int:
+    """The page asked for (1 if none); a bad one is named and the first page shown."""
+    if not value:
+        return 1
+    if value.isdecimal() and 1 <= int(value) <= MAX_PAGE:
+        return int(value)
+    problems.append(f"page {value[:20]!r} is not a page number from 1 to {MAX_PAGE:,}")
+    return 1
+
+
+def _unsearchable(q: str, filters: Filters, problems: list[str]) -> bool:
+    """Whether the search cannot be run as asked, each reason added to ``problems``: said on
+    the page instead of a bare error or an empty result that reads as "no articles"."""
+    before = len(problems)
+    if len(q) > MAX_QUERY:
+        problems.append(
+            f"The search is {len(q):,} characters long; shorten it to {MAX_QUERY} or fewer."
+        )
+    backwards = period_problem(filters.since, filters.until, ("From", "To"))
+    if backwards:
+        problems.append(backwards)
+    return len(problems) > before
+
+
+def _page_url(request: Request, number: int) -> str:
+    """This search (query and filters as sent) at page ``number``."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
+    return "/archive?" + urlencode([*params, *([("page", str(number))] if number > 1 else [])])
 
 
 @router.get("/archive")
@@ -44,6 +77,7 @@ def archive(
     country: Field = "",
     language: Field = "",
     relevant: bool = False,
+    page_: Annotated[str, Query(alias="page", max_length=200)] = "",
 ) -> HTMLResponse:
     web = request.app.state.web
     problems: list[str] = []
@@ -56,23 +90,20 @@ def archive(
         language or None,
         relevant,
     )
-    searched = bool(q.strip()) or any([since, until, theme, outlet, country, language, relevant])
-    if len(q) > MAX_QUERY:
-        problems.append(
-            f"The search is {len(q):,} characters long; shorten it to {MAX_QUERY} or fewer."
-        )
-        searched = False
-    backwards = period_problem(filters.since, filters.until, ("From", "To"))
-    if backwards:
-        problems.append(backwards)
-        searched = False  # nothing can match: say why instead of "Nothing found"
+    number = _page_number(page_, problems)
+    offset = (number - 1) * PER_PAGE
+    asked = bool(q.strip()) or any([since, until, theme, outlet, country, language, relevant])
+    searched = asked and not _unsearchable(q, filters, problems)
     names = profile_spellings(web.settings.profile)
     also = parse_query(q).with_spellings(names)[1] if searched else []
     started = time.perf_counter()
     with web.engine.connect() as conn:
-        hits = find(conn, q, filters, names=names) if searched else []
+        # One more than a page: whether there is a next page, without counting every match.
+        hits = find(conn, q, filters, PER_PAGE + 1, names, offset) if searched else []
         choices = web.choices.get(conn)
     took = time.perf_counter() - started
+    more = len(hits) > PER_PAGE
+    hits = hits[:PER_PAGE]
     return page(
         request,
         "archive.html",
@@ -86,4 +117,11 @@ def archive(
         took=took,
         choices=choices,
         themes=sorted(web.settings.profile.themes),
+        number=number,
+        offset=offset,
+        prev_url=_page_url(request, number - 1) if searched and number > 1 else None,
+        next_url=_page_url(request, number + 1) if more else None,
+        # A search ranks only its WINDOW newest matches: say so where its pages end.
+        window_end=searched and bool(q.strip()) and offset + len(hits) >= WINDOW,
+        window=WINDOW,
     )
