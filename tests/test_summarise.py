@@ -179,3 +179,39 @@ def test_the_halves_of_a_quote_of_two_sentences_are_not_summary_sentences(profil
         "Kazakhstan shipped a record amount of grain across the Caspian Sea this year.",
         "Wheat exports through the port of Aktau rose by a third from last year.",
     ]
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "The uranium miner's chief with his family at the Kazakhstan mine.",
+        "President Tokayev (left) with the head of the uranium miner in Kazakhstan.",
+        "A view of the uranium mine in southern Kazakhstan.",
+    ],
+)
+def test_a_photo_caption_is_a_summary_sentence_of_last_resort(profile, caption):
+    text = (
+        f"{caption}\n\n"
+        "The uranium miner cut its output forecast for next year by ten percent.\n\n"
+        "Shortages of sulphuric acid slowed the leaching of uranium at the mines."
+    )
+    got = [e.text for e in summarise_story([_art(1, text)], profile, count=2)]
+    assert caption not in got and len(got) == 2
+    # Alone, a caption is still all there is.
+    (only,) = summarise_story([_art(2, caption)], profile, count=2)
+    assert only.text == caption
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Kazakhstan exports wheat to Iran by sea.",
+        "Both sides agree to talk again in Astana.",
+        "Uranium prices rose by five percent in Kazakhstan.",
+        "Kazakhstan will host the summit in Astana.",
+    ],
+)
+def test_a_short_sentence_with_a_verb_is_no_caption(profile, sentence):
+    text = f"{sentence}\n\nThe weather in the capital was cold and grey all week, residents said."
+    got = [e.text for e in summarise_story([_art(1, text)], profile, count=1)]
+    assert got == [sentence]

@@ -168,6 +168,28 @@ def _quotes_closed(text: str) -> bool:
     return curly and text.count('"') % 2 == 0
 
 
+# A short line without a verb is a caption or a label ("Frank with one of his three
+# grandchildren.", "President Tokayev (left) with the delegation in Astana."): last resort in a
+# summary. Any word that may be a verb (-ed, -s: plural nouns too) keeps a line; so be it.
+_VERBISH = re.compile(
+    r"(?i)^(?:is|are|was|were|be|been|am|has|have|had|do|does|did|will|would|can|could|may|"
+    r"might|must|shall|should|won't|can't|said|told|met|went|came|made|took|gave|saw|won|lost|"
+    r"led|held|sent|spent|built|bought|brought|fought|found|got|grew|hit|kept|knew|let|put|ran|"
+    r"rose|fell|set|sold|spoke|stood|struck|thought|wrote|began|became|broke|chose|drew|drove|"
+    r"flew|paid|sat|shot|stole|taught|threw|wore|withdrew|cut|cost|beat|sought|fled|fed|dealt|"
+    r"meant|quit|say|says|see|see[sn]|\w{2,}ed|\w{2,}[^s\W]s)$"
+)
+_NOT_VERBS = frozenset({"this", "thus", "plus", "news", "various", "famous", "always", "perhaps"})
+CAPTION_WORDS = 12
+
+
+def _like_caption(text: str) -> bool:
+    words = _WORD.findall(text)
+    if len(words) > CAPTION_WORDS:
+        return False
+    return not any(_VERBISH.match(w) and w.lower() not in _NOT_VERBS for w in words)
+
+
 # A sentence that opens with a pronoun or speaks in the first person needs the one before it
 # ("He testified about…", "I was not on the July 25 call…"): last resort in a summary.
 _NEEDS_CONTEXT = re.compile(r"^[\"“‘]?(?:I|We|He|She|They|His|Her|Their|My|Our)\b")
@@ -214,7 +236,7 @@ def summarise_story(
     for i, (rank, _, sent) in enumerate(pool):
         # Names of the country and its people first; then the lead article, and its top.
         scores[i] += 0.15 * _mentions(sent.text, profile) + 0.1 / (1 + order[i]) - 0.02 * rank
-        if _NEEDS_CONTEXT.match(sent.text):
+        if _NEEDS_CONTEXT.match(sent.text) or _like_caption(sent.text):
             scores[i] -= 1.0
     picked: list[int] = []
     total = 0
