@@ -195,3 +195,62 @@ def test_search_pages_through_its_ranked_matches_on_both_backends(engine):
     assert len(every) == 70
     assert pages[0] + pages[1] + pages[2] == every  # the same order, cut into pages
     assert beyond == []
+
+
+# -- the country in another spelling ---------------------------------------------------------
+
+IRAQ = """\
+name: iraq
+country: Iraq
+country_code: IQ
+adjective: Iraqi
+threshold: 2.0
+names:
+  Iraq:
+    aliases: [Iraq*, Republic of Iraq, Ирак*, Irak*, "*العراق*"]
+"""
+
+
+@pytest.mark.parametrize("query", ["Казахстан", "Qazaqstan", "Kasachstan"])
+def test_the_country_in_another_spelling_finds_articles_that_use_its_main_name(viewer, query):
+    html = viewer.get("/archive", params={"q": query}).text
+    assert len(_titles(html)) == 4  # every report on Kazakhstan, all written in English
+    assert "also searched for kazakhstan" in html
+
+
+def test_the_api_finds_the_country_in_another_spelling(viewer, bearer):
+    hits = viewer.get("/api/search", params={"q": "Казахстан"}, headers=bearer).json()
+    assert len(hits) == 4 and all("Kazakhstan" in h["title"] for h in hits)
+
+
+def test_a_word_that_is_no_alias_of_the_country_is_searched_as_it_is(viewer):
+    html = viewer.get("/archive", params={"q": "students"}).text
+    assert _titles(html) == ["Kazakhstan and China sign university exchange deal"]
+    assert "also searched for" not in html
+
+
+def test_the_alias_group_is_the_profile_the_app_serves(tmp_path):
+    profile = tmp_path / "iraq.yaml"
+    profile.write_text(IRAQ, encoding="utf-8")
+    seeded = seed(tmp_path)
+    seeded.settings.profile_name = str(profile)
+    with seeded.engine.begin() as conn:
+        store.save_articles(
+            conn,
+            [
+                Article(
+                    url="https://gulf-wire.example/iraq-votes",
+                    canonical_url="https://gulf-wire.example/iraq-votes",
+                    content_hash="iraq1",
+                    title="Iraq votes in provincial elections",
+                    text="Voters in Iraq chose provincial councils on Monday.",
+                    outlet="Gulf Wire",
+                    published=datetime(2025, 12, 16, 9),
+                    language="en",
+                )
+            ],
+        )
+    viewer = login(TestClient(create_app(seeded.settings, engine=seeded.engine)), "viewer")
+    html = viewer.get("/archive", params={"q": "Ирак"}).text
+    assert _titles(html) == ["Iraq votes in provincial elections"]
+    assert "also searched for iraq, republic of iraq, irak" in html

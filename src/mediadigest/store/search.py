@@ -140,19 +140,25 @@ def spellings(names: Iterable[Iterable[str]]) -> dict[tuple[str, ...], list[tupl
     return out
 
 
-# Not the country's own names: in its archive they match nearly everything already.
+# By default not the country's own names: in its archive they match nearly everything already.
 _NAMED = frozenset({"person", "place", "org"})
 
 
-def profile_spellings(profile: Profile) -> Spellings:
-    """`spellings` of the profile's people, places and organisations (cached on it)."""
-    found = profile.cache.get("search_spellings")
+def profile_spellings(profile: Profile, *, country: bool = False) -> Spellings:
+    """`spellings` of the profile's people, places and organisations (cached on it).
+
+    ``country``: the country's own names too, so that a search for it in one script or
+    language ("Казахстан") also finds the articles that name it in another ("Kazakhstan").
+    """
+    kinds = _NAMED | {"country"} if country else _NAMED
+    key = "search_spellings" + ("+country" if country else "")
+    found = profile.cache.get(key)
     if found is None:
         by_name: dict[str, list[str]] = {}
         for term in profile.terms:
-            if term.kind in _NAMED:
+            if term.kind in kinds:
                 by_name.setdefault(term.canonical, []).append(term.alias)
-        found = profile.cache["search_spellings"] = spellings(by_name.values())
+        found = profile.cache[key] = spellings(by_name.values())
     return found
 
 

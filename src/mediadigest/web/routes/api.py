@@ -179,13 +179,15 @@ def search(
     relevant_only: bool = False,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> list[store.SearchHit]:
-    """Full-text search (words, "phrases", OR, -excluded), best first; a name of the profile
-    matches in every spelling it lists (Tokaev, Tokayev, Токаев)."""
+    """Full-text search (words, "phrases", OR, -excluded), best first; a name of the profile,
+    the country's own included, matches in every spelling it lists (Tokaev, Tokayev, Токаев;
+    Казахстан, Kazakhstan)."""
     _check_period(since, until)
     filters = Filters(since, until, theme, outlet, outlet_country, language, relevant_only)
     web = request.app.state.web
+    names = profile_spellings(web.settings.profile, country=True)
     with web.engine.connect() as conn:
-        return find(conn, q, filters, limit=limit, names=profile_spellings(web.settings.profile))
+        return find(conn, q, filters, limit=limit, names=names)
 
 
 def _story(s: stories.StoryView) -> StoryOut:

@@ -94,7 +94,7 @@ def archive(
     offset = (number - 1) * PER_PAGE
     asked = bool(q.strip()) or any([since, until, theme, outlet, country, language, relevant])
     searched = asked and not _unsearchable(q, filters, problems)
-    names = profile_spellings(web.settings.profile)
+    names = profile_spellings(web.settings.profile, country=True)
     also = parse_query(q).with_spellings(names)[1] if searched else []
     started = time.perf_counter()
     with web.engine.connect() as conn:
