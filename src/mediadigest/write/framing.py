@@ -29,11 +29,17 @@ _NEWS_VERBS = (
     "announces announced expects expected wants wanted adds added makes made takes took gives "
     "gave gets got comes came goes went sees saw becomes became remains remained continues "
     "continued includes included hopes hoped welcomes welcomed raises raised discusses "
-    "discussed meets met held hosted signed launched opened called"
+    "discussed meets met held hosted signed launched opened called warns warned vows vowed "
+    "slams backs eyes hits rises rose falls fell grows grew shrinks shrank boosts faces "
+    "pledges pledged unveils unveiled rejects rejected denies denied approves approved halts "
+    "resumes"
 )
 _NOT_FRAMING = frozenset(f"{DATE_WORDS} today yesterday week {_NEWS_VERBS}".split()) | {
     w.casefold() for name in style.COUNTRY_NAMES.values() for w in name.split() if w != "the"
 }
+
+
+_WHERE = ("country", "place", "ambiguous")  # profile terms: the country, its places (Astana)
 
 
 def _tone(art: Article) -> float | None:
@@ -55,7 +61,8 @@ def _distinctive(groups: dict[str, list[Article]], country: str, profile: Profil
         for a in arts
         for w in content_words(f"{a.title} {a.lead}")
     }
-    names = {w for t in profile.terms if t.kind == "country" for w in t.key.split()}
+    # The country and its places are in every report ("astana"): where, not what.
+    names = {w for t in profile.terms if t.kind in _WHERE for w in t.key.split()}
     # Outlet names in datelines ("(Jiji Press)") say who wrote, not what they stressed.
     names |= {w for arts in groups.values() for a in arts for w in content_words(a.outlet or "")}
     names |= _NOT_FRAMING
