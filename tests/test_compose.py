@@ -164,7 +164,7 @@ def test_framing_words_say_what_was_stressed_in_the_order_they_were_used(profile
                 2,
                 outlet="TASS",
                 country="RU",
-                title="Japan's hosts welcome Tokayev as he raises Caspian shallowing",
+                title="Astana hosts welcome Tokayev as he raises Caspian shallowing",
                 text="Tokayev held talks on Monday in Astana about water in Kazakhstan.",
             ),
         ],
