@@ -40,10 +40,15 @@ def review(request: Request, user: Viewer, week: str | None = None) -> HTMLRespo
     )
 
 
-def _back(request: Request, week: str, message: str, story_id: int | None = None) -> Response:
+def _back(
+    request: Request, week: str, message: str, story_id: int | None = None, kind: str = "ok"
+) -> Response:
     anchor = f"#story-{story_id}" if story_id else ""
     return redirect(
-        request, f"/review?week={editions.week_name(editions.week_of(week)[0])}{anchor}", message
+        request,
+        f"/review?week={editions.week_name(editions.week_of(week)[0])}{anchor}",
+        message,
+        kind,
     )
 
 
@@ -89,13 +94,17 @@ def hide(
 
 @router.post("/review/merge")
 def merge(
-    request: Request, user: Editor, week: Week, story: Annotated[list[int], Form()]
+    request: Request,
+    user: Editor,
+    week: Week,
+    # None when nothing is ticked (a form sends no field then): a message, not a bare 400.
+    story: Annotated[list[int] | None, Form()] = None,
 ) -> Response:
-    ids = [i for i in dict.fromkeys(story) if abs(i) <= MAX_ID]
+    ids = [i for i in dict.fromkeys(story or []) if abs(i) <= MAX_ID]
     if len(ids) < 2:
-        return redirect(
-            request, f"/review?week={week}", "Tick two stories or more to merge.", "error"
-        )
+        ticked = "No story was ticked" if not ids else "Only one story was ticked"
+        message = f"{ticked}; tick two stories or more to merge."
+        return _back(request, week, message, kind="error")
     _decide(
         request,
         user,

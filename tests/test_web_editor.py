@@ -1,0 +1,58 @@
+"""The review and editor pages: what they say after a refused merge, a split, a publish."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from mediadigest.web.app import create_app
+from web_support import WEEK, login, seed, token_of
+
+
+@pytest.fixture
+def seeded(tmp_path):
+    return seed(tmp_path)
+
+
+@pytest.fixture
+def app(seeded):
+    return create_app(seeded.settings, engine=seeded.engine)
+
+
+@pytest.fixture
+def editor(app) -> TestClient:
+    return login(TestClient(app, follow_redirects=False), "editor")
+
+
+def post(client: TestClient, path: str, **data):
+    return client.post(path, data={**data, "csrf_token": token_of(client)})
+
+
+def followed(client: TestClient, response) -> str:
+    """The page a POST redirected to, with the flash message it set."""
+    assert response.status_code == 303, response.text
+    return client.get(response.headers["location"]).text
+
+
+def story_ids(client: TestClient) -> list[int]:
+    return [
+        int(i) for i in re.findall(r'id="story-(-?\d+)"', client.get(f"/review?week={WEEK}").text)
+    ]
+
+
+# -- merging ---------------------------------------------------------------------------------
+
+
+def test_merging_with_nothing_ticked_gets_the_review_page_with_a_message(editor):
+    response = post(editor, "/review/merge", week=WEEK)
+    assert response.headers["location"] == f"/review?week={WEEK}"
+    html = followed(editor, response)
+    assert "No story was ticked; tick two stories or more to merge." in html
+    assert html.count('<li class="story') == 3  # nothing merged
+
+
+def test_merging_one_ticked_story_says_a_second_is_needed(editor):
+    html = followed(editor, post(editor, "/review/merge", week=WEEK, story=[story_ids(editor)[0]]))
+    assert "Only one story was ticked; tick two stories or more to merge." in html
