@@ -166,7 +166,7 @@ def test_a_feed_broken_after_some_items_keeps_them_and_says_so(server, fetcher):
     events, outcome = _round(fetcher, SourcePlan(1, server.url("/feed.xml"), "feed"))
     assert outcome.error is None and outcome.items == 1
     (notice,) = [e for e in events if isinstance(e, Notice)]
-    assert "malformed feed" in str(notice) and "1 items" in str(notice)
+    assert "malformed feed" in str(notice) and "kept the 1 item it could read" in str(notice)
 
 
 def test_a_feed_none_of_whose_pages_came_is_a_failed_round(server, fetcher):

@@ -135,7 +135,7 @@ def _json_feed(body: bytes, url: str) -> Feed:
         title=_plain(data.get("title"), None, multiline=False),
         link=home if isinstance(home, str) and home else None,
         entries=entries,
-        warning=f"malformed feed ({skipped} items without a link, title or text)"
+        warning=f"malformed feed ({skipped} of its items had no link, title or text)"
         if skipped
         else None,
     )

@@ -19,6 +19,7 @@ from mediadigest.collect import feeds, sitemaps
 from mediadigest.collect.fetch import AsyncFetcher, Response
 from mediadigest.errors import FetchError, FormatError, InputError, RefusedError
 from mediadigest.model import Document
+from mediadigest.write import style
 
 log = logging.getLogger(__name__)
 
@@ -182,7 +183,8 @@ async def _feed(
         # then, and nothing ever after (304s).
         raise FormatError(plan.url, feed.warning)
     if feed.warning:
-        await emit(Notice(plan.url, f"{feed.warning}; read the {len(feed.entries)} items before"))
+        kept = style.counted(len(feed.entries), "item")
+        await emit(Notice(plan.url, f"{feed.warning}; kept the {kept} it could read"))
     new = [e for e in feed.entries if e.key not in plan.seen][:max_items]
     jobs = []
     for entry in new:
