@@ -56,3 +56,24 @@ def test_merging_with_nothing_ticked_gets_the_review_page_with_a_message(editor)
 def test_merging_one_ticked_story_says_a_second_is_needed(editor):
     html = followed(editor, post(editor, "/review/merge", week=WEEK, story=[story_ids(editor)[0]]))
     assert "Only one story was ticked; tick two stories or more to merge." in html
+
+
+# -- the week's heading ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "heading", "title"),
+    [
+        ("/", "Week of Dec. 15–21, 2025", "Week of Dec. 15–21, 2025"),
+        ("/review", "Review stories: week of Dec. 15–21, 2025", "Review: week of Dec. 15–21, 2025"),
+    ],
+)
+def test_the_week_and_review_pages_are_headed_with_the_week_they_show(editor, path, heading, title):
+    html = editor.get(path, params={"week": WEEK}).text
+    assert f"<h1>{heading}</h1>" in html
+    assert f"<title>{title} · mediadigest</title>" in html
+
+
+def test_a_week_across_two_months_is_headed_in_house_style(editor):
+    html = editor.get("/", params={"week": "2025-W44"}).text
+    assert "<h1>Week of Oct. 27 – Nov. 2, 2025</h1>" in html

@@ -43,6 +43,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["day"] = _day
+    env.filters["period"] = style.period  # {{ since|period(until) }}: Dec. 15–21, 2025
     env.filters["when"] = _when
     env.filters["ago"] = _ago
     env.filters["http_url"] = http_url

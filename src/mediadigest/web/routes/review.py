@@ -15,6 +15,7 @@ from mediadigest.web.persist import Role, User
 from mediadigest.web.routes import MAX_ID, FormId, PathId
 from mediadigest.web.routes.week import week_links
 from mediadigest.web.templating import page, redirect
+from mediadigest.write import style
 
 router = APIRouter(dependencies=[Depends(csrf.protect)], include_in_schema=False)
 Viewer = Annotated[User, Depends(need(Role.viewer))]
@@ -32,7 +33,7 @@ def review(request: Request, user: Viewer, week: str | None = None) -> HTMLRespo
     return page(
         request,
         "review.html",
-        title="Review",
+        title=f"Review: week of {style.period(since, until)}",
         since=since,
         until=until,
         weeks=week_links(since),

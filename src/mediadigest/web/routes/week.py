@@ -13,6 +13,7 @@ from mediadigest.web.auth import need
 from mediadigest.web.persist import Role, User
 from mediadigest.web.stories import StoryView
 from mediadigest.web.templating import page
+from mediadigest.write import style
 
 router = APIRouter(dependencies=[Depends(csrf.protect)], include_in_schema=False)
 Viewer = Annotated[User, Depends(need(Role.viewer))]
@@ -56,7 +57,7 @@ def this_week(request: Request, user: Viewer, week: str | None = None) -> HTMLRe
     return page(
         request,
         "week.html",
-        title="This week",
+        title=f"Week of {style.period(since, until)}",
         since=since,
         until=until,
         weeks=week_links(since),
