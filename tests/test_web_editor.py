@@ -77,3 +77,20 @@ def test_the_week_and_review_pages_are_headed_with_the_week_they_show(editor, pa
 def test_a_week_across_two_months_is_headed_in_house_style(editor):
     html = editor.get("/", params={"week": "2025-W44"}).text
     assert "<h1>Week of Oct. 27 – Nov. 2, 2025</h1>" in html
+
+
+# -- splitting -------------------------------------------------------------------------------
+
+
+def test_after_a_split_the_review_page_lands_on_the_new_story(editor, seeded):
+    wind, university, grain = story_ids(editor)
+    # A merge and a split first, so that new story ids no longer equal article ids.
+    post(editor, "/review/merge", week=WEEK, story=[university, grain])
+    post(editor, f"/review/{university}/split", week=WEEK, article_id=seeded.ids[2])
+    response = post(editor, f"/review/{wind}/split", week=WEEK, article_id=seeded.ids[3])
+    anchor = response.headers["location"].partition("#")[2]
+    html = followed(editor, response)
+    new = re.search(rf'<li class="story[^"]*" id="{anchor}">(?:(?!</li>).)*', html, re.S)
+    assert new, f"no {anchor!r} on the page"
+    assert f'href="/articles/{seeded.ids[3]}"' in new[0]  # the report split off
+    assert f'href="/articles/{seeded.ids[0]}"' not in new[0]  # not the story it left

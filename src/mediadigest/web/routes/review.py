@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
+from mediadigest.profile import Profile
 from mediadigest.web import csrf, editions, highlight, persist, stories
 from mediadigest.web.articles import get_article, themes_of
 from mediadigest.web.auth import need
@@ -53,16 +56,27 @@ def _back(
     )
 
 
-def _decide(request: Request, user: User, action: str, target: str, change, **detail) -> None:
-    """Apply one decision and record it, in one transaction; unknown stories are a 404."""
+def _decide(
+    request: Request,
+    user: User,
+    action: str,
+    target: str,
+    change: Callable[[sa.Connection, Profile], Any],
+    **detail: Any,
+) -> Any:
+    """Apply one decision and record it, in one transaction; unknown stories are a 404.
+
+    Returns what ``change`` returned (a split's new story, so the page can go to it).
+    """
     with request.app.state.web.engine.begin() as conn:
         try:
-            change(conn, request.app.state.web.settings.profile)
+            result = change(conn, request.app.state.web.settings.profile)
         except stories.UnknownStory as exc:
             raise HTTPException(404, f"no story {exc}") from exc
         except ValueError as exc:
             raise HTTPException(400, str(exc)) from exc
         persist.audit(conn, user.name, action, target, **detail)
+    return result
 
 
 @router.post("/review/{story_id}/pin")
@@ -121,7 +135,7 @@ def merge(
 def split(
     request: Request, story_id: PathId, user: Editor, week: Week, article_id: FormId
 ) -> Response:
-    _decide(
+    new = _decide(
         request,
         user,
         "story.split",
@@ -129,7 +143,7 @@ def split(
         lambda conn, profile: stories.split(conn, profile, story_id, article_id, by=user.name),
         article=article_id,
     )
-    return _back(request, week, "Split off into a story of its own.", article_id)
+    return _back(request, week, "Split off into a story of its own.", new)
 
 
 @router.get("/articles/{article_id}")
