@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from fastapi.testclient import TestClient
 
+from mediadigest.web import versions
 from mediadigest.web.app import create_app
 from web_support import WEEK, login, seed, token_of
 
@@ -94,3 +96,24 @@ def test_after_a_split_the_review_page_lands_on_the_new_story(editor, seeded):
     assert new, f"no {anchor!r} on the page"
     assert f'href="/articles/{seeded.ids[3]}"' in new[0]  # the report split off
     assert f'href="/articles/{seeded.ids[0]}"' not in new[0]  # not the story it left
+
+
+# -- times -----------------------------------------------------------------------------------
+
+
+def test_published_times_are_shown_in_utc_and_say_so(editor, seeded):
+    post(editor, "/editor/start", week=WEEK)
+    post(editor, "/editor/publish", week=WEEK, revision="1")
+    with seeded.engine.connect() as conn:
+        at = versions.list_versions(conn)[0]["published_at"]  # naive UTC, as the store keeps
+    shown = f"{at:%Y-%m-%d %H:%M} UTC"
+    for path in ("/digests", "/digests/1", f"/?week={WEEK}", "/public/digests/1"):
+        assert shown in editor.get(path).text, path
+
+
+def test_the_time_filter_shows_an_aware_time_in_utc(app):
+    when = app.state.web.templates.filters["when"]
+    assert when(datetime(2025, 12, 18, 9, 30)) == "2025-12-18 09:30 UTC"
+    almaty = timezone(timedelta(hours=5))
+    assert when(datetime(2025, 12, 18, 14, 30, tzinfo=almaty)) == "2025-12-18 09:30 UTC"
+    assert when(None) == "never"

@@ -7,7 +7,7 @@ as a plain string and is escaped there; the only ``Markup`` made in Python comes
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -70,7 +70,13 @@ def _day(value: date | datetime | None) -> str:
 
 
 def _when(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value else "never"
+    """``2025-12-18 09:30 UTC``. The store keeps naive UTC, and the app has no zone setting
+    of its own, so every time is shown in UTC and says so (an aware one is converted)."""
+    if value is None:
+        return "never"
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC)
+    return value.strftime("%Y-%m-%d %H:%M") + " UTC"
 
 
 def _ago(value: datetime | None) -> str:
