@@ -117,3 +117,30 @@ def test_the_time_filter_shows_an_aware_time_in_utc(app):
     almaty = timezone(timedelta(hours=5))
     assert when(datetime(2025, 12, 18, 14, 30, tzinfo=almaty)) == "2025-12-18 09:30 UTC"
     assert when(None) == "never"
+
+
+# -- replaced versions -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_versions(editor) -> TestClient:
+    post(editor, "/editor/start", week=WEEK)
+    post(editor, "/editor/publish", week=WEEK, revision="1")
+    post(editor, "/editor/items/0/remove", week=WEEK, revision="1")
+    post(editor, "/editor/publish", week=WEEK, revision="2")
+    return editor
+
+
+def test_an_older_version_says_a_newer_one_replaced_it_and_links_to_it(two_versions):
+    html = two_versions.get("/digests/1").text
+    assert "Replaced: version 2 of this digest was published" in html
+    assert '<a href="/digests/2">Read the newest version</a>' in html
+    assert "Replaced:" not in two_versions.get("/digests/2").text
+
+
+def test_an_older_public_version_links_to_the_newest_public_one(two_versions, app):
+    anyone = TestClient(app)
+    html = anyone.get("/public/digests/1").text
+    assert "Replaced: version 2 of this digest was published" in html
+    assert '<a href="/public/digests/2">Read the newest version</a>' in html
+    assert "Replaced:" not in anyone.get("/public/digests/2").text

@@ -117,6 +117,12 @@ def latest_version(
     return dict(found) if found else None
 
 
+def newer_version(conn: sa.Connection, version: dict[str, Any]) -> dict[str, Any] | None:
+    """The latest version of ``version``'s period if it replaced ``version``, else None."""
+    latest = latest_version(conn, version["profile"], version["period_from"], version["period_to"])
+    return latest if latest is not None and latest["version"] > version["version"] else None
+
+
 def latest_per_period(conn: sa.Connection, profile: str, limit: int = 20) -> list[dict[str, Any]]:
     """The latest version of each published period, newest period first (what the feed shows)."""
     v = digest_versions

@@ -389,6 +389,8 @@ def _version(request: Request, version_id: int) -> dict[str, Any]:
 def digest(request: Request, version_id: PathId, user: Viewer) -> HTMLResponse:
     found = _version(request, version_id)
     since, until = found["period_from"], found["period_to"]
+    with request.app.state.web.engine.connect() as conn:
+        newer = versions.newer_version(conn, found)
     return page(
         request,
         "preview.html",
@@ -398,6 +400,8 @@ def digest(request: Request, version_id: PathId, user: Viewer) -> HTMLResponse:
         weeks=week_links(since),
         house=editions.house_html(found["content"]),
         version=found,
+        newer=newer,
+        newer_href=f"/digests/{newer['id']}" if newer else None,
         formats=editions.formats(),
     )
 

@@ -42,6 +42,7 @@ def public_digest(request: Request, version_id: PathId) -> HTMLResponse:
     web = request.app.state.web
     with web.engine.connect() as conn:
         found = versions.get_version(conn, version_id)
+        newer = versions.newer_version(conn, found) if found else None
     # Only this app's profile: the store may hold another's, which this site does not publish.
     if found is None or found["profile"] != web.settings.profile.name:
         raise HTTPException(404, f"no published digest {version_id}")
@@ -50,5 +51,7 @@ def public_digest(request: Request, version_id: PathId) -> HTMLResponse:
         "public_digest.html",
         title=editions.title(found["content"]),
         version=found,
+        newer=newer,
+        newer_href=f"/public/digests/{newer['id']}" if newer else None,
         house=editions.house_html(found["content"]),
     )
