@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from fastapi.testclient import TestClient
 
-from mediadigest.web import versions
+from mediadigest.web import persist, versions
 from mediadigest.web.app import create_app
 from web_support import WEEK, login, seed, token_of
 
@@ -144,3 +144,31 @@ def test_an_older_public_version_links_to_the_newest_public_one(two_versions, ap
     assert "Replaced: version 2 of this digest was published" in html
     assert '<a href="/public/digests/2">Read the newest version</a>' in html
     assert "Replaced:" not in anyone.get("/public/digests/2").text
+
+
+# -- an edit from an older page --------------------------------------------------------------
+
+
+def test_an_edit_from_an_older_page_follows_its_item_to_where_it_moved(editor, seeded):
+    post(editor, "/editor/start", week=WEEK)
+    page = editor.get(f"/editor?week={WEEK}").text
+    seen = re.findall(r'name="item_seen" value="([^"]+)"', page)
+    post(editor, "/editor/items/0/move", week=WEEK, revision="1", delta="2")  # item 0 is now 2
+    saved = post(
+        editor,
+        "/editor/items/0/edit",
+        week=WEEK,
+        revision="1",
+        item_seen=seen[0],
+        headline="Moved and edited",
+    )
+    assert saved.headers["location"] == f"/editor?week={WEEK}#item-2"
+    assert "your edit went onto the newer draft" in followed(editor, saved)
+    with seeded.engine.connect() as conn:
+        content, revision = versions.get_draft(
+            conn, "kazakhstan", date(2025, 12, 15), date(2025, 12, 21)
+        )
+        entry = persist.list_audit(conn)[0]
+    assert [i["headline"] for i in content["items"]][2] == "Moved and edited"
+    assert revision == 3
+    assert (entry["action"], entry["detail"]["item"]) == ("item.edit", 2)

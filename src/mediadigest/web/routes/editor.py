@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
@@ -99,21 +100,37 @@ def _said(item: dict[str, Any], which: Any) -> str:
     return summary[which] if isinstance(which, int) and 0 <= which < len(summary) else ""
 
 
+Change = Callable[[sa.Connection, dict[str, Any]], Any]
+
+
+@dataclass(slots=True)
+class Rebase:
+    """How a change sent from a page older than the draft goes onto the newer draft instead
+    of being refused: editors working on different items at once should not block each other."""
+
+    onto: Callable[[dict[str, Any]], bool]  # adapt the change to the newer draft; False: it can't
+    refused: Callable[[], Response]  # the answer when it can't, or loses a race to another save
+    note: str = "The draft had changed since you loaded it; your edit went onto the newer draft."
+
+
 def _change(
     request: Request,
     user: User,
     week: str,
     revision: int,
     action: str,
-    change: Callable[[sa.Connection, dict[str, Any]], Any],
+    change: Change,
     anchor: str | Callable[[dict[str, Any]], str] = "",
     done: str = "Saved.",
+    rebase: Rebase | None = None,
     **detail: Any,
 ) -> Response:
     """Load the draft, apply ``change``, save it if nobody else did meanwhile, audit, go back.
 
     ``anchor``: where on the page to go back to, or a function of the changed draft giving it
-    (so the editor lands where the item went, not at the top).
+    (so the editor lands where the item went, not at the top); so may each ``detail`` be.
+    ``rebase``: if the draft is newer than ``revision``, try the change on it (see `Rebase`);
+    without one, a stale change is refused.
     """
     web = request.app.state.web
     since, until = editions.week_of(week)
@@ -122,19 +139,30 @@ def _change(
         found = versions.get_draft(conn, profile.name, since, until)
         if found is None:
             raise HTTPException(404, "this week has no draft yet")
+        content, current = found
+        rebased = False
+        if rebase is not None and current != revision:
+            if not rebase.onto(content):
+                return rebase.refused()
+            rebased = True
         try:
-            change(conn, found[0])
-            editions.refresh_intro(found[0], profile)  # unless the editor wrote it
-            editions.save(conn, profile, since, until, found[0], user=user.name, revision=revision)
+            change(conn, content)
+            editions.refresh_intro(content, profile)  # unless the editor wrote it
+            base = current if rebased else revision
+            editions.save(conn, profile, since, until, content, user=user.name, revision=base)
         except editions.EditConflict as exc:
+            if rebase is not None:  # saved by someone else this very moment
+                return rebase.refused()
             # Not to the item's anchor: the message is at the top of the page.
             top = f"/editor?week={editions.week_name(since)}"
             return redirect(request, top, f"{exc} Make your change again.", "error")
         except editions.NoSuchItem as exc:
             raise HTTPException(404, f"the draft has no item {exc}") from exc
+        detail = {k: v(content) if callable(v) else v for k, v in detail.items()}
         persist.audit(conn, user.name, action, f"{profile.name} {since}..{until}", **detail)
-        where = anchor(found[0]) if callable(anchor) else anchor
-    return redirect(request, f"/editor?week={editions.week_name(since)}{where}", done)
+        where = anchor(content) if callable(anchor) else anchor
+    message = f"{done} {rebase.note}" if rebased and rebase is not None else done
+    return redirect(request, f"/editor?week={editions.week_name(since)}{where}", message)
 
 
 @router.post("/editor/start")
@@ -200,6 +228,24 @@ def move(
     )
 
 
+@dataclass(slots=True)
+class _ItemEditing:
+    """One item's edit as the page sent it, following that item onto a newer draft."""
+
+    at: int | None  # where the item is in the draft being changed
+    seen: str  # the item as the page showed it (``editions.seen``); empty from an old page
+    change: editions.ItemEdit
+
+    def apply(self, _conn: sa.Connection, content: dict[str, Any]) -> None:
+        assert self.at is not None
+        editions.edit(content, self.at, self.change)
+
+    def onto(self, content: dict[str, Any]) -> bool:
+        """Follow the item into the newer draft; only an item nobody changed takes the edit."""
+        self.at, unchanged = editions.locate(content, self.seen) if self.seen else (None, False)
+        return self.at is not None and unchanged
+
+
 @router.post("/editor/items/{index}/edit")
 def edit(
     request: Request,
@@ -217,44 +263,23 @@ def edit(
     """Save one item. From a page older than the draft, the edit still goes onto the newer
     draft when its item is unchanged there (editors work on different items at once); when
     the item itself changed, the editor gets the page back with the text they typed."""
-    web = request.app.state.web
-    profile = web.settings.profile
     since, until = editions.week_of(week)
     change = editions.ItemEdit(headline, attribution, summary, quote_text, quote_speaker)
-    merged = False
-    with web.engine.begin() as conn:
-        found = versions.get_draft(conn, profile.name, since, until)
-        if found is None:
-            raise HTTPException(404, "this week has no draft yet")
-        content, current = found
-        at: int | None = index
-        if current != revision:
-            at, unchanged = editions.locate(content, item_seen) if item_seen else (None, False)
-            if at is None or not unchanged:
-                return _refused_edit(request, since, until, change, at)
-            merged = True
-        try:
-            editions.edit(content, at, change)
-            editions.refresh_intro(content, profile)
-            editions.save(conn, profile, since, until, content, user=user.name, revision=current)
-        except editions.NoSuchItem as exc:
-            raise HTTPException(404, f"the draft has no item {exc}") from exc
-        except editions.EditConflict:  # saved by someone else this very moment
-            return _refused_edit(request, since, until, change, at)
-        persist.audit(
-            conn,
-            user.name,
-            "item.edit",
-            f"{profile.name} {since}..{until}",
-            item=at,
-            headline=headline,
-        )
-    message = (
-        "Saved. The draft had changed since you loaded it; your edit went onto the newer draft."
-        if merged
-        else "Saved."
+    editing = _ItemEditing(index, item_seen, change)
+    return _change(
+        request,
+        user,
+        week,
+        revision,
+        "item.edit",
+        editing.apply,
+        anchor=lambda _content: f"#item-{editing.at}",
+        rebase=Rebase(
+            editing.onto, lambda: _refused_edit(request, since, until, change, editing.at)
+        ),
+        item=lambda _content: editing.at,
+        headline=headline,
     )
-    return redirect(request, f"/editor?week={editions.week_name(since)}#item-{at}", message)
 
 
 def _refused_edit(
