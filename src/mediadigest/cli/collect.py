@@ -178,6 +178,7 @@ def ingest(
     from mediadigest import run
 
     settings = settings_of(ctx)
+    shard_bytes = None if shard_size is None else _size(shard_size)  # before creating a store
     engine = store.open_store(settings.db)
     with progress_bar() as bar:
         task = bar.add_task("ingesting", total=None)
@@ -187,7 +188,7 @@ def ingest(
             paths,
             workers=workers,
             scheduler=scheduler,
-            shard_size=None if shard_size is None else _size(shard_size),
+            shard_size=shard_bytes,
             fresh=fresh,
             options=run.Options(prefilter=prefilter),
             progress=lambda n: bar.advance(task, n),
@@ -204,7 +205,9 @@ def _size(text: str) -> int:
             return max(1, int(float(value[:-1]) * units[value[-1]]))
         return max(1, int(value))
     except ValueError as exc:
-        raise typer.BadParameter(f"{text!r} is not a size like 64M", "--shard-size") from exc
+        raise typer.BadParameter(
+            f"{text!r} is not a size like 64M", param_hint="--shard-size"
+        ) from exc
 
 
 def run_cmd(

@@ -1,0 +1,34 @@
+"""What goes wrong at the command line comes out as one error, never a traceback.
+
+Runtime errors (a store that cannot be opened) are one line ``error: …`` and exit 1; usage
+errors (a value the command cannot use) exit 2 and name the option or input.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+
+def mediadigest(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The CLI as a user runs it: the console entry point turns our errors into one line."""
+    return subprocess.run(
+        [sys.executable, "-m", "mediadigest", *args],
+        capture_output=True, text=True, timeout=120, check=False, cwd=cwd,
+    )  # fmt: skip
+
+
+def usage_error(done: subprocess.CompletedProcess[str]) -> str:
+    """The message of a usage error, out of its box, on one line."""
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    return " ".join(re.sub(r"[│╭╮╰╯─]", " ", done.stderr).split())
+
+
+def test_a_shard_size_that_is_not_a_size_is_a_usage_error_and_creates_no_store(tmp_path: Path):
+    db = tmp_path / "s.db"
+    done = mediadigest("--db", f"sqlite:///{db}", "ingest", "--shard-size", "abc", "f.warc")
+    assert "Invalid value for --shard-size: 'abc' is not a size like 64M" in usage_error(done)
+    assert not db.exists()
