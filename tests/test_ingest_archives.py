@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from mediadigest import run, store
+from mediadigest.collect import warc
 from mediadigest.profile import load_profile
 from mediadigest.store import collect_state
-from warc_files import mixed_pages, write_warc
+from warc_files import Page, mixed_pages, write_warc
 
 SMALL = 16_000  # bytes per task: many ranges out of a small archive
 
@@ -178,3 +180,14 @@ def test_default_task_size_gives_each_local_worker_about_four_tasks(tmp_path):
     assert auto_shard_size([month], 2, None) == SHARD_SIZE  # a result batch stays bounded
     assert auto_shard_size([archive], 2, "tcp://host:8786") == SHARD_SIZE
     assert auto_shard_size([tmp_path / "missing"], 2, None) == MIN_SHARD_SIZE
+
+
+def test_a_response_too_big_to_be_a_page_is_skipped_with_a_warning(tmp_path, profile, monkeypatch):
+    monkeypatch.setattr(warc, "MAX_PAYLOAD", 5_000)
+    big = b"<html><body><p>" + b"Kazakhstan wheat. " * 5_000 + b"</p></body></html>"
+    path = write_warc(tmp_path / "big.warc.gz", [Page("https://big.example/a", big)])
+    _, report = _ingest(tmp_path, "s", profile, [path], workers=0)
+    (note,) = [w for w in report.warnings if "skipped" in w]
+    assert note.startswith(f"{path}: record at offset ") and "(https://big.example/a)" in note
+    size = int(re.search(r"skipped: ([\d,]+) bytes", note)[1].replace(",", ""))
+    assert size > len(big) and "over the 5,000 a page may have" in note

@@ -157,3 +157,50 @@ def test_archive_pages_are_not_searched_for_a_date_their_crawl_date_stands_in(wa
     doc = warc.to_document(record, warcs["gz"])
     assert doc.hints["date_search"] == "off"
     assert doc.fetched_at == record.date
+
+
+def _corrupt_member(path: Path, out: Path, k: int) -> tuple[int, set[str]]:
+    """``path`` with the k-th gzip member's deflate data garbled: (its offset, the URIs it held)."""
+    start, end = warc_ranges.split(path, 1)[k]
+    lost = {r.uri for r in _records(path, start, end)}
+    data = bytearray(path.read_bytes())
+    middle = (start + end) // 2
+    data[middle : middle + 16] = b"\xff" * 16
+    out.write_bytes(bytes(data))
+    return start, lost
+
+
+@pytest.mark.parametrize("mode", ["thread", "one-thread", "no-isal"])
+def test_a_corrupt_member_costs_only_its_own_record(warcs, tmp_path, monkeypatch, mode):
+    """One record per gzip member (as crawlers write): the records before the damage, the one
+    just before it included, and every record after it are read; the error says where."""
+    whole = [r.uri for r in _records(warcs["gz"])]
+    members = warc_ranges.split(warcs["gz"], 1)
+    k = next(
+        i for i in range(len(members) // 2, len(members)) if _records(warcs["gz"], *members[i])
+    )
+    offset, lost = _corrupt_member(warcs["gz"], tmp_path / "bad.warc.gz", k)
+    if mode == "no-isal":
+        monkeypatch.setattr(warc, "_threaded", None)
+    items = list(warc.iter_records(tmp_path / "bad.warc.gz", inflate_thread=mode == "thread"))
+    (error,) = [i for i in items if isinstance(i, FormatError)]
+    assert f"corrupt gzip member at byte {offset} of the file" in error.reason
+    assert f"read on from the next record, at byte {members[k + 1][0]}" in error.reason
+    assert error.source == str(tmp_path / "bad.warc.gz")
+    assert [i.uri for i in items if not isinstance(i, FormatError)] == [
+        u for u in whole if u not in lost
+    ]
+
+
+def test_a_truncated_archive_keeps_the_record_just_before_the_cut(warcs, tmp_path):
+    members = warc_ranges.split(warcs["gz"], 1)
+    k = next(
+        i for i in range(len(members) // 2, len(members)) if _records(warcs["gz"], *members[i])
+    )
+    data = warcs["gz"].read_bytes()
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(data[: members[k + 1][0] + 40])  # a few bytes into the next member
+    items = _records(cut)
+    assert isinstance(items[-1], FormatError) and "truncated" in items[-1].reason
+    expected = [r.uri for r in _records(warcs["gz"], 0, members[k + 1][0])]
+    assert [r.uri for r in items[:-1]] == expected

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import gzip
 import io
-import logging
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from mediadigest.analyse.normalise import parse_date
 from mediadigest.collect.http import decode_payload, parse_head
@@ -34,7 +33,6 @@ try:  # optional extra "fast"
 except ImportError:  # pragma: no cover - the pure-Python fallback
     _gzip, _zlib, _threaded = gzip, zlib, None  # type: ignore[assignment]
 
-log = logging.getLogger(__name__)
 
 GZIP_MAGIC = b"\x1f\x8b\x08"
 MAX_HEADER_LINES = 200
@@ -66,6 +64,7 @@ class Stats:
     responses: int = 0  # response records handed on
     skipped: int = 0  # responses skipped: not a page, not 2xx, too big
     bytes: int = 0  # decompressed bytes read
+    notes: list[str] = field(default_factory=list)  # responses skipped for a reason to tell
 
 
 def is_warc(path: Path) -> bool:
@@ -126,10 +125,9 @@ def iter_records(
     try:
         yield from _read_range(path, start, end, stats, gz, threaded=threaded)
     except _Damaged as damaged:
-        # The inflating thread reads ahead and drops the block it was inflating when the
-        # damage came: read from the record it hit on again, in this thread, to keep every
-        # record before the damage.
-        yield from _read_range(path, start, end, stats, gz, threaded=False, resume=damaged.at)
+        # Inflating reads ahead: the record before the damage may not have come out whole.
+        # Read the range again member by member, which also goes on past a corrupt member.
+        yield from _salvage(path, start, end, stats, after=damaged.at)
 
 
 class _Damaged(Exception):
@@ -137,32 +135,168 @@ class _Damaged(Exception):
         self.at = at  # decompressed offset of the record being read
 
 
+_GZIP_ERRORS = (EOFError, gzip.BadGzipFile, zlib.error, _zlib.error, OSError)
+
+
 def _read_range(
-    path: Path,
-    start: int,
-    end: int | None,
-    stats: Stats,
-    gz: bool,
-    *,
-    threaded: bool,
-    resume: int = 0,
+    path: Path, start: int, end: int | None, stats: Stats, gz: bool, *, threaded: bool
 ) -> Iterator[WarcRecord | FormatError]:
     raw = _Range(path, start, end)
     stream = _open(raw, gz, threaded)
     reader = _Reader(stream, start=0 if gz else start, stats=stats)
     try:
-        if resume:
-            reader.skip_to(resume)
         yield from reader.records()
     except FormatError as exc:
         yield FormatError(str(path), exc.reason)
-    except (EOFError, gzip.BadGzipFile, zlib.error, _zlib.error, OSError) as exc:
-        if threaded:
+    except _GZIP_ERRORS as exc:
+        if gz:
             raise _Damaged(reader.record_start) from exc
-        yield FormatError(str(path), _damage(exc, raw.tell(), reader))
+        yield FormatError(str(path), f"cannot read it ({exc})")
     finally:
         stream.close()
         raw.close()
+
+
+def _salvage(
+    path: Path, start: int, end: int | None, stats: Stats, *, after: int
+) -> Iterator[WarcRecord | FormatError]:
+    """Read a damaged .warc.gz range again, one gzip member at a time; yield the records from
+    decompressed offset ``after`` on (those before came out already) and a FormatError for
+    each stretch lost. ``stats`` is counted afresh over the whole range."""
+    members = _Members(path, start, end)
+    fresh = Stats()
+    reader = _Reader(members, start=0, stats=fresh)  # type: ignore[arg-type]
+    try:
+        for item in reader.records():
+            if isinstance(item, FormatError):
+                yield FormatError(str(path), item.reason)
+            elif item.offset >= after:
+                yield item
+    except FormatError as exc:
+        yield FormatError(str(path), exc.reason)
+    finally:
+        members.close()
+        stats.records, stats.responses = fresh.records, fresh.responses
+        stats.skipped, stats.bytes, stats.notes = fresh.skipped, fresh.bytes, fresh.notes
+
+
+class _Lost(Exception):
+    """A stretch of a .warc.gz could not be read; ``_Members`` goes on after it."""
+
+    def __init__(self, reason: str, then: str = "") -> None:
+        super().__init__(reason)
+        self.reason, self.then = reason, then  # what was lost; how reading went on
+
+
+class _Members:
+    """The decompressed bytes of a .warc.gz range, inflated one gzip member at a time.
+
+    Crawlers write each record as a gzip member of its own, so a corrupt member costs only
+    its record: ``_Lost`` says where it was and the stream goes on at the next member that
+    holds a WARC record. Slower than igzip over the range, and needed only once that failed.
+    """
+
+    def __init__(self, path: Path, start: int, end: int | None) -> None:
+        self._file = open(path, "rb")  # noqa: SIM115 (closed by close())
+        self._file.seek(start)
+        self._at = start  # file offset of the first byte of self._in
+        self._end = end
+        self._in = b""  # compressed bytes read, not inflated yet
+        self._out = bytearray()  # inflated bytes not handed out yet
+        self._inflate: Any = None  # the member being inflated
+        self._member = start  # where it starts in the file
+
+    def close(self) -> None:
+        self._file.close()
+
+    def read(self, size: int) -> bytes:
+        while len(self._out) < size and self._fill():
+            pass
+        data = bytes(self._out[:size])
+        del self._out[:size]
+        return data
+
+    def readline(self, limit: int) -> bytes:
+        seen = 0
+        while (i := self._out.find(b"\n", seen, limit)) < 0 and len(self._out) < limit:
+            seen = len(self._out)
+            if not self._fill():
+                break
+        n = i + 1 if i >= 0 else min(limit, len(self._out))
+        data = bytes(self._out[:n])
+        del self._out[:n]
+        return data
+
+    def _input(self) -> bytes:
+        if not self._in:
+            left = _SKIP_CHUNK if self._end is None else min(_SKIP_CHUNK, self._end - self._at)
+            self._in = self._file.read(left) if left > 0 else b""
+        return self._in
+
+    def _fill(self) -> bool:
+        """Inflate some more; False at the end of the range."""
+        data = self._input()
+        if self._inflate is None:
+            if not data:
+                return False
+            self._inflate, self._member = _zlib.decompressobj(31), self._at
+        if not data:
+            self._inflate = None
+            self._out.clear()
+            raise _Lost(f"truncated: the gzip member at byte {self._member} of the file ends early")
+        try:
+            out = self._inflate.decompress(data)
+        except (zlib.error, _zlib.error) as exc:
+            self._go_on_after(str(exc))
+        if self._inflate.eof:
+            rest = self._inflate.unused_data
+            self._at += len(data) - len(rest)
+            self._in, self._inflate = rest, None
+        else:
+            self._at += len(data)
+            self._in = b""
+        self._out += out
+        return True
+
+    def _go_on_after(self, problem: str) -> None:
+        """Skip to the next member that starts a WARC record; raise _Lost saying so."""
+        bad = self._member
+        self._inflate = None
+        self._out.clear()
+        found = self._next_member(bad + 1)
+        if found is None:
+            self._in, self._at = b"", self._end if self._end is not None else self._at
+            self._file.seek(0, io.SEEK_END)
+            raise _Lost(f"corrupt gzip member at byte {bad} of the file ({problem})",
+                        "no readable record after it")  # fmt: skip
+        self._file.seek(found)
+        self._in, self._at = b"", found
+        raise _Lost(f"corrupt gzip member at byte {bad} of the file ({problem})",
+                    f"read on from the next record, at byte {found}")  # fmt: skip
+
+    def _next_member(self, pos: int) -> int | None:
+        while self._end is None or pos < self._end:
+            self._file.seek(pos)
+            chunk = self._file.read(_SKIP_CHUNK + len(GZIP_MAGIC))
+            if len(chunk) < len(GZIP_MAGIC):
+                return None
+            i = chunk.find(GZIP_MAGIC)
+            while i >= 0:
+                if self._end is not None and pos + i >= self._end:
+                    return None
+                if self._starts_record(pos + i):
+                    return pos + i
+                i = chunk.find(GZIP_MAGIC, i + 1)
+            pos += len(chunk) - len(GZIP_MAGIC) + 1
+        return None
+
+    def _starts_record(self, pos: int) -> bool:
+        self._file.seek(pos)
+        try:
+            head = _zlib.decompressobj(31).decompress(self._file.read(4096), 16)
+        except (zlib.error, _zlib.error):
+            return False
+        return head.startswith(b"WARC/")
 
 
 def _open(raw: _Range, gz: bool, threaded: bool) -> BinaryIO:
@@ -173,15 +307,6 @@ def _open(raw: _Range, gz: bool, threaded: bool) -> BinaryIO:
         # and scanning here: on two cores the pass costs little more than inflating alone.
         return _threaded.open(raw, "rb", threads=1)  # type: ignore[no-any-return]
     return _gzip.open(raw, "rb")  # type: ignore[return-value]
-
-
-def _damage(exc: BaseException, compressed_at: int, reader: _Reader) -> str:
-    what = "truncated" if isinstance(exc, EOFError) else f"corrupt ({exc})"
-    return (
-        f"{what} gzip data near byte {compressed_at} of the file, in the record at "
-        f"decompressed offset {reader.record_start}; the {reader.stats.records} records "
-        "before it were read"
-    )
 
 
 class _Reader:
@@ -204,13 +329,6 @@ class _Reader:
         self.stats.bytes += len(data)
         return data
 
-    def skip_to(self, pos: int) -> None:
-        """Read on to decompressed offset ``pos`` (uncounted: it was read before)."""
-        counted = self.stats.bytes
-        self._skip(pos - self.pos)
-        self.stats.bytes = counted
-        self.record_start = self.pos
-
     def _skip(self, size: int) -> int:
         left = size
         while left > 0:
@@ -220,19 +338,25 @@ class _Reader:
             left -= got
         return size - left
 
-    def records(self) -> Iterator[WarcRecord]:
+    def records(self) -> Iterator[WarcRecord | FormatError]:
+        """Every response record; a FormatError for each stretch a salvage lost (then on)."""
         while True:
-            self.record_start = self.pos
-            line = self._line()
-            while line in (b"\r\n", b"\n"):  # the blank lines that end the previous record
+            try:
                 self.record_start = self.pos
                 line = self._line()
-            if not line:
-                return
-            if not line.startswith(b"WARC/"):
-                raise FormatError("", f"not a WARC record at offset {self.record_start}")
-            headers = self._headers()
-            record = self._record(headers)
+                while line in (b"\r\n", b"\n"):  # the blank lines that end the last record
+                    self.record_start = self.pos
+                    line = self._line()
+                if not line:
+                    return
+                if not line.startswith(b"WARC/"):
+                    raise FormatError("", f"not a WARC record at offset {self.record_start}")
+                headers = self._headers()
+                record = self._record(headers)
+            except _Lost as lost:
+                before = f"the {self.stats.records} records before it were read"
+                yield FormatError("", "; ".join(filter(None, (lost.reason, before, lost.then))))
+                continue
             if record is not None:
                 yield record
 
@@ -264,10 +388,16 @@ class _Reader:
             ) from None
         self.stats.records += 1
         offset = self.record_start
-        if headers.get("warc-type") != "response" or length > MAX_PAYLOAD + MAX_HTTP_HEAD:
+        response = headers.get("warc-type") == "response"
+        if not response or length > MAX_PAYLOAD + MAX_HTTP_HEAD:
             if self._skip(length) < length:
                 raise self._truncated("early")
-            self.stats.skipped += headers.get("warc-type") == "response"
+            if response:
+                self.stats.skipped += 1
+                uri = headers.get("warc-target-uri", "").strip("<>")
+                self.stats.notes.append(f"record at offset {offset} ({uri}) skipped: "
+                                        f"{length:,} bytes, over the {MAX_PAYLOAD:,} a page "
+                                        "may have")  # fmt: skip
             return None
         block = self._read(length)
         if len(block) < length:
@@ -279,7 +409,8 @@ class _Reader:
         try:
             payload = decode_payload(block[head.body_start :], head, MAX_PAYLOAD)
         except FormatError as exc:  # one bad record (a compression bomb) spoils only itself
-            log.warning("record at offset %s skipped: %s", offset, exc.reason)
+            uri = headers.get("warc-target-uri", "").strip("<>")
+            self.stats.notes.append(f"record at offset {offset} ({uri}) skipped: {exc.reason}")
             self.stats.skipped += 1
             return None
         self.stats.responses += 1

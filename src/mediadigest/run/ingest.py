@@ -147,6 +147,7 @@ def _process_archive(
         if relevant:
             result.analysed.append(Analysed(done.doc, relevant))
     result.records = stats.records
+    result.warnings.extend(f"{path}: {note}" for note in stats.notes)
 
 
 # -- plan ---------------------------------------------------------------------------------------
