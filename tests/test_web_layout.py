@@ -79,3 +79,20 @@ def test_a_skip_link_leads_past_the_navigation(phone, base_url):
     assert phone.evaluate("document.activeElement.textContent") == "Skip to content"
     phone.keyboard.press("Enter")
     assert phone.evaluate("document.activeElement.id") == "main"
+
+
+def test_a_published_digest_reads_on_a_phone_without_signing_in(phone, base_url):
+    phone.goto(f"{base_url}/editor?week={WEEK}")
+    if phone.locator("button:has-text('Start the draft')").count():
+        phone.click("button:has-text('Start the draft')")
+    phone.click("button:has-text('Publish')")
+    phone.wait_for_url("**/digests?week=*")
+    visitor = phone.context.browser.new_context(viewport=PHONE)  # no session
+    try:
+        tab = visitor.new_page()
+        tab.goto(f"{base_url}/feed.atom")
+        tab.goto(f"{base_url}/public/digests/1")
+        assert tab.locator(".house h1").inner_text().startswith("Foreign media digest")
+        assert tab.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    finally:
+        visitor.close()
