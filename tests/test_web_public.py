@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from mediadigest.web.app import create_app
 from mediadigest.web.auth import add_user
 from mediadigest.web.persist import Role
-from web_support import PASSWORD, WEEK, login, seed, token_of
+from web_support import PASSWORD, RAW, WEEK, login, seed, token_of
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 PUBLISHER = "Zhanara Publisher"  # a name no digest text contains, to look for leaks
@@ -133,3 +133,10 @@ def test_the_public_page_shows_no_navigation_or_forms_to_a_visitor(published, an
     assert '<nav class="main">' not in page
     assert 'method="post"' not in page
     assert 'href="/feed.atom"' in page
+
+
+def test_hostile_text_in_a_published_digest_stays_text_on_the_public_page(published, anyone):
+    page = anyone.get("/public/digests/1").text
+    assert not [r for r in RAW if r in page]
+    assert "&lt;script&gt;window.__xss=1&lt;/script&gt;" in page
+    assert 'href="javascript:' not in page.lower()
