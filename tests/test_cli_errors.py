@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 
 def mediadigest(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """The CLI as a user runs it: the console entry point turns our errors into one line."""
@@ -32,3 +34,26 @@ def test_a_shard_size_that_is_not_a_size_is_a_usage_error_and_creates_no_store(t
     done = mediadigest("--db", f"sqlite:///{db}", "ingest", "--shard-size", "abc", "f.warc")
     assert "Invalid value for --shard-size: 'abc' is not a size like 64M" in usage_error(done)
     assert not db.exists()
+
+
+def one_line_error(done: subprocess.CompletedProcess[str], code: int) -> str:
+    """The error line of a command that printed nothing else on stderr."""
+    assert done.returncode == code, done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), done.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("url", ["postgresq://u@/md", "mysql://x@y/z", "sqlite://relative.db"])
+def test_a_store_url_of_no_kind_we_open_is_a_usage_error_saying_which_there_are(
+    url: str, tmp_path: Path
+):
+    line = one_line_error(mediadigest("--db", url, "articles", cwd=tmp_path), 2)
+    assert line.startswith(f"error: store URL {url}: ")
+    assert "sqlite:///" in line
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_store_url_in_an_error_hides_its_password(tmp_path: Path):
+    line = one_line_error(mediadigest("--db", "mysql://me:secret@db/md", "articles"), 2)
+    assert "secret" not in line and "mysql://me:***@db/md" in line

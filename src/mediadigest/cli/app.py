@@ -14,7 +14,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
+from mediadigest import store
 from mediadigest.config import Settings, load_settings
+from mediadigest.errors import ConfigError
 
 if TYPE_CHECKING:
     from mediadigest import run
@@ -87,7 +89,14 @@ def main_options(
     ctx.obj = load_settings(
         db=db, profile=profile, env=os.environ, cwd=Path.cwd(), allow_private=allow_private
     )
-    if ctx.invoked_subcommand not in {"version", "sources", "db", "users"}:
+    if ctx.invoked_subcommand == "version":
+        return
+    try:
+        store.normalise_url(ctx.obj.db)  # a URL we cannot open is a usage error, said at once
+    except ConfigError as exc:
+        say(str(exc), "error")
+        raise typer.Exit(2) from None
+    if ctx.invoked_subcommand not in {"sources", "db", "users"}:
         ctx.obj.profile  # noqa: B018 (fail fast on a bad --profile, before any work)
 
 

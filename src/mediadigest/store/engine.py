@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+import re
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from mediadigest.errors import StoreError
+from mediadigest.errors import ConfigError, StoreError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -24,12 +25,31 @@ HEAD = "0009"
 MMAP_SIZE = 4 * 1024**3  # address space, not memory: the OS keeps what is read in its cache
 
 
+# The URL schemes of the stores we open (SQLite built in, PostgreSQL through psycopg 3); any
+# other one failed deep in SQLAlchemy (NoSuchModuleError, or no module named 'MySQLdb').
+_SQLITE = ("sqlite", "sqlite+pysqlite")
+_POSTGRESQL = ("postgresql", "postgres", "postgresql+psycopg")
+_FORMS = "sqlite:///path/to/file.db (or just the path) or postgresql://user@host/dbname"
+
+
 def normalise_url(url: str) -> str:
-    """Accept what users type: a bare path means SQLite, ``postgresql://`` means psycopg 3."""
+    """Accept what users type: a bare path means SQLite, ``postgresql://`` means psycopg 3.
+
+    A URL of another kind raises ConfigError saying which forms there are.
+    """
     if "://" not in url:
         return f"sqlite:///{url}"
-    if url.startswith(("postgresql://", "postgres://")):
-        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    scheme, rest = url.split("://", 1)
+    if scheme.lower() in _POSTGRESQL:
+        return "postgresql+psycopg://" + rest
+    shown = re.sub(r"(://[^/@:]*:)[^/@]*@", r"\1***@", url)  # no password in messages
+    if scheme.lower() not in _SQLITE:
+        raise ConfigError(f"store URL {shown}: not a kind of store this opens; use {_FORMS}")
+    if rest and not rest.startswith("/"):  # sqlite://file.db: SQLAlchemy reads "file.db" as a host
+        raise ConfigError(
+            f"store URL {shown}: a SQLite URL has three slashes before a relative path "
+            f"(sqlite:///{rest}), four before an absolute one (sqlite:////path/to/file.db)"
+        )
     return url
 
 
@@ -43,7 +63,12 @@ def create_engine(url: str) -> sa.Engine:
         engine = sa.create_engine(url, connect_args={"timeout": 30})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    try:
+        return sa.create_engine(url, pool_pre_ping=True)
+    except ImportError as exc:  # psycopg is an extra: without it, "No module named 'psycopg'"
+        raise ConfigError(
+            "a postgresql:// store needs psycopg: pip install 'mediadigest[postgres]'"
+        ) from exc
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
