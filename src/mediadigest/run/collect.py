@@ -28,6 +28,7 @@ from mediadigest.profile import Profile
 from mediadigest.run.writer import RunReport, analyse_batch, group, store_analysed
 from mediadigest.store import collect_state
 from mediadigest.store import schema as t
+from mediadigest.stories import persist
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,7 @@ def collect(
     """
     report = RunReport()
     with engine.begin() as conn:
+        persist.require_profile(conn, profile.name)
         waiting = collect_state.not_due(conn)
         plans = [_plan(conn, src) for src in sources if src.id not in waiting]
     for src in sources:

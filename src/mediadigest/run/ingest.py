@@ -31,6 +31,7 @@ from mediadigest.run.executors import executor_for, ordered_map
 from mediadigest.run.writer import Analysed, RunReport, analyse_batch, group, store_analysed
 from mediadigest.store import collect_state
 from mediadigest.store.collect_state import Checkpoint
+from mediadigest.stories import persist
 
 log = logging.getLogger(__name__)
 
@@ -267,6 +268,7 @@ def ingest(
     """
     report = RunReport()
     with engine.begin() as conn:
+        persist.require_profile(conn, profile.name)
         if fresh:
             collect_state.clear_checkpoints(conn, profile.name)
         known = collect_state.checkpoints(conn, profile.name)

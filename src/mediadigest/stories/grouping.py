@@ -242,6 +242,7 @@ def for_period(conn: sa.Connection, profile: Profile, since: date, until: date) 
     Relevant articles that no stored story holds (``update`` has not run over them) come back
     as stories of their own with ``id=None``.
     """
+    persist.require_profile(conn, profile.name)
     arts = {a.id: a for a in candidates(conn, since, until)}
     rows = persist.load(conn, profile.name, since=_day_start(since))
     out: list[Story] = []

@@ -17,7 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from mediadigest.errors import InputError
+from mediadigest.errors import ConfigError, InputError
 from mediadigest.store.schema import articles, metadata
 from mediadigest.store.writes import insert_ignore, lock_for_writing, utcnow
 
@@ -97,6 +97,27 @@ class StoryRow:
     pinned: bool
     hidden: bool
     members: dict[int, tuple[int | None, bool, list[str]]]
+
+
+def require_profile(conn: sa.Connection, profile: str) -> None:
+    """Refuse ``profile`` on a store whose articles were judged against another profile.
+
+    An article's relevance is stored once, by the profile that ingested it: a second
+    country's ingest finds the articles "already stored" and its digest would list the
+    first country's stories as its own. Stories and ingest checkpoints name the profile.
+    """
+    from mediadigest.store.collect_state import ingest_checkpoints  # the store's, not ours
+
+    for table in (stories, ingest_checkpoints):
+        other = conn.execute(
+            sa.select(table.c.profile).where(table.c.profile != profile).limit(1)
+        ).scalar()
+        if other is not None:
+            raise ConfigError(
+                f"this store's articles were judged against the '{other}' profile, not "
+                f"'{profile}': a store follows one country (an article's relevance is stored "
+                f"once); give '{profile}' a store of its own with --db"
+            )
 
 
 def load(
