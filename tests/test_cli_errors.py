@@ -7,11 +7,15 @@ errors (a value the command cannot use) exit 2 and name the option or input.
 from __future__ import annotations
 
 import re
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
+
+from mediadigest import store
 
 
 def mediadigest(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -57,3 +61,26 @@ def test_a_store_url_of_no_kind_we_open_is_a_usage_error_saying_which_there_are(
 def test_a_store_url_in_an_error_hides_its_password(tmp_path: Path):
     line = one_line_error(mediadigest("--db", "mysql://me:secret@db/md", "articles"), 2)
     assert "secret" not in line and "mysql://me:***@db/md" in line
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.parametrize("command", [["db", "check"], ["db", "upgrade"], ["search", "wind"]])
+def test_a_postgresql_server_that_is_not_there_is_one_line_and_exit_1(
+    command: list[str], tmp_path: Path
+):
+    url = f"postgresql://u@/md?host={tmp_path}&port={_free_port()}"  # a socket dir, no server
+    line = one_line_error(mediadigest("--db", url, *command), 1)
+    assert line.startswith("error: cannot open store postgresql+psycopg://u@/md?")
+    assert "Is the server running" in line
+
+
+def test_db_check_of_a_database_that_does_not_exist_is_one_line_and_exit_1(pg_admin: str):
+    url = sa.make_url(store.normalise_url(pg_admin)).set(database="nodb").render_as_string(False)
+    line = one_line_error(mediadigest("--db", url, "db", "check"), 1)
+    assert line.startswith("error: cannot open store postgresql+psycopg://")
+    assert line.endswith('database "nodb" does not exist')

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -102,15 +104,22 @@ def migrate(engine: sa.Engine) -> None:
     """Bring the schema to the newest revision (creates it on an empty database)."""
     from alembic import command
 
+    with _opening(engine), engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), "head")
+
+
+@contextlib.contextmanager
+def _opening(engine: sa.Engine) -> Iterator[None]:
+    """Cannot connect, or not a database at all ("file is not a database": --db names some
+    other file), becomes a StoreError on one line (libpq's messages run over two); an error
+    in a migration itself stays a traceback."""
     try:
-        with engine.begin() as conn:
-            command.upgrade(_alembic_config(conn), "head")
+        yield
     except sa.exc.DatabaseError as exc:
-        # Cannot connect, or not a database at all ("file is not a database": --db names some
-        # other file); an error in a migration itself stays a traceback.
         if type(exc) not in (sa.exc.OperationalError, sa.exc.DatabaseError):
             raise
-        raise StoreError(f"cannot open store {engine.url!r}: {exc.orig}") from exc
+        reason = "; ".join(part.strip() for part in str(exc.orig).splitlines() if part.strip())
+        raise StoreError(f"cannot open store {engine.url!r}: {reason}") from exc
 
 
 def check(engine: sa.Engine) -> tuple[str | None, str]:
@@ -118,7 +127,7 @@ def check(engine: sa.Engine) -> tuple[str | None, str]:
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
-    with engine.connect() as conn:
+    with _opening(engine), engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_revision()
         head = ScriptDirectory.from_config(_alembic_config(conn)).get_current_head()
     return current, head or ""
