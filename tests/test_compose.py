@@ -326,3 +326,14 @@ def test_a_whole_sentence_is_quoted_before_a_fragment_of_one(profile):
         quotes.append(Quote(text[start:end], "NTSB", start, end))
     picked = attribute.pick_quote([_art(text=text, quotes=quotes)], profile)
     assert picked is not None and picked[0].text.startswith("These events")
+
+
+@pytest.mark.parametrize(
+    ("code", "name"), [("ka", "Georgian"), ("mn", "Mongolian"), ("hy", "Armenian")]
+)
+def test_the_languages_of_the_region_are_named_too(profile, code, name):
+    art = _art(1, text=RU_BODY)
+    art.language, art.author = code, None
+    assert compose_story(Story(1, "t", [art]), profile).attribution == (
+        f"Japan’s Jiji Press reported in {name} on Dec. 16."
+    )
