@@ -17,7 +17,7 @@ from mediadigest.web.articles import Filters, find, get_article, period_problem,
 from mediadigest.web.auth import need_token
 from mediadigest.web.persist import Role, User
 from mediadigest.web.routes import PathId
-from mediadigest.web.routes.public import page_url
+from mediadigest.web.routes.public import feed_response
 
 router = APIRouter(prefix="/api", tags=["api"])
 Viewer = Annotated[User, Depends(need_token(Role.viewer))]
@@ -303,17 +303,8 @@ def publish(request: Request, body: PublishIn, user: Editor) -> VersionOut:
     responses={200: {"content": {"application/atom+xml": {}}, "description": "Atom feed"}},
 )
 def atom_feed(request: Request, user: Viewer) -> Response:
-    """The Atom feed of published digests (the latest version of each period); the same
-    as the public ``/feed.atom``, each entry linking to the digest's public page."""
-    web = request.app.state.web
-    with web.engine.connect() as conn:
-        body = editions.feed(
-            conn,
-            web.settings.profile.name,
-            link=str(request.url),
-            page_of=lambda version_id: page_url(request, version_id),
-        )
-    return Response(body, media_type="application/atom+xml")
+    """The Atom feed of published digests: the same as the public ``/feed.atom``."""
+    return feed_response(request)
 
 
 @router.get("/sources")

@@ -22,9 +22,9 @@ def page_url(request: Request, version_id: int) -> str:
     return str(request.url_for("public_digest", version_id=version_id))
 
 
-@router.get("/feed.atom")
-def atom_feed(request: Request) -> Response:
-    """The Atom feed of published digests (the latest version of each period), for anyone."""
+def feed_response(request: Request) -> Response:
+    """The Atom feed of published digests (the latest version of each period), each entry
+    linking to the digest's public page; served here and, with a token, by the API."""
     web = request.app.state.web
     with web.engine.connect() as conn:
         body = editions.feed(
@@ -34,6 +34,12 @@ def atom_feed(request: Request) -> Response:
             page_of=lambda version_id: page_url(request, version_id),
         )
     return Response(body, media_type="application/atom+xml")
+
+
+@router.get("/feed.atom")
+def atom_feed(request: Request) -> Response:
+    """The Atom feed of published digests, for anyone."""
+    return feed_response(request)
 
 
 @router.get("/public/digests/{version_id}")
