@@ -49,7 +49,7 @@ def articles(
     ] = False,
     since: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
     until: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
-    limit: Annotated[int | None, typer.Option(help="At most this many.")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="At most this many.")] = None,
 ) -> None:
     """List stored articles (relevant ones unless --all), with why each matched."""
     engine = store.open_store(settings_of(ctx).db)
@@ -98,7 +98,7 @@ def search_cmd(
     language: Annotated[str | None, typer.Option(help="Language code, e.g. en.")] = None,
     outlet: Annotated[str | None, typer.Option(help="Outlet, as stored.")] = None,
     country: Annotated[str | None, typer.Option(help="Outlet's country code, e.g. GB.")] = None,
-    limit: Annotated[int, typer.Option(help="At most this many.")] = 20,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 20,
     spellings: Annotated[
         bool,
         typer.Option(

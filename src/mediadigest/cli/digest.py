@@ -46,7 +46,7 @@ def digest(
         Writer, typer.Option(help="extractive, or llm (MEDIADIGEST_LLM_URL, _MODEL, _KEY).")
     ] = Writer.extractive,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to a file.")] = None,
-    size: Annotated[int, typer.Option(help="At most this many items.")] = DIGEST_SIZE,
+    size: Annotated[int, typer.Option(min=1, help="At most this many items.")] = DIGEST_SIZE,
 ) -> None:
     """Write the digest for a period from what is stored."""
     from mediadigest.write import compose
@@ -76,7 +76,7 @@ def publish(
     since: Since = None,
     until: Until = None,
     week: Week = None,
-    size: Annotated[int, typer.Option(help="At most this many items.")] = DIGEST_SIZE,
+    size: Annotated[int, typer.Option(min=1, help="At most this many items.")] = DIGEST_SIZE,
 ) -> None:
     """Publish the period's digest as its next version (the Atom feed lists published digests)."""
     from mediadigest.write import compose
@@ -91,7 +91,8 @@ def publish(
 
 
 def feed(
-    ctx: typer.Context, limit: Annotated[int, typer.Option(help="Newest N published digests.")] = 20
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option(min=1, help="Newest N published digests.")] = 20,
 ) -> None:
     """Print the Atom feed of published digests."""
     from mediadigest.write.render import from_dict, to_atom
