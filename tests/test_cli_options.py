@@ -38,3 +38,20 @@ def test_a_limit_below_one_is_a_usage_error(cli: Cli, command: list[str]):
     assert "Invalid value for '--limit': Input should be greater than or equal to 1" in usage(
         result
     )
+
+
+def test_week_53_of_a_year_of_52_weeks_is_a_usage_error(cli: Cli):
+    result = cli("digest", "--week", "2025-W53", code=2)
+    assert "Invalid value for --week: '2025-W53': 2025 has ISO weeks 1 to 52" in usage(result)
+
+
+def test_week_53_of_a_year_that_has_one_is_that_week(cli: Cli):
+    md = cli("digest", "--week", "2026-W53").stdout
+    assert "Dec. 28, 2026 – Jan. 3, 2027" in md
+
+
+def test_run_refuses_a_week_before_collecting(cli: Cli):
+    cli("sources", "add", "http://127.0.0.1:9/feed.xml")  # port 9: nothing should try it
+    result = cli("run", "--week", "2025-W53", code=2)
+    assert "2025 has ISO weeks 1 to 52" in usage(result)
+    assert "collected" not in result.stderr

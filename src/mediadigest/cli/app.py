@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -145,15 +146,31 @@ Until = Annotated[
 Week = Annotated[str | None, typer.Option(help="An ISO week, e.g. 2025-W51 (instead of dates).")]
 
 
+_ISO_WEEK = re.compile(r"(\d{4})-W(\d{1,2})", re.IGNORECASE)
+
+
 def period(since: datetime | None, until: datetime | None, week: str | None) -> tuple[date, date]:
     if week:
-        try:
-            start = datetime.strptime(week + "-1", "%G-W%V-%u").date()
-        except ValueError as exc:
-            raise typer.BadParameter(f"{week!r} is not an ISO week like 2025-W51") from exc
+        start = week_start(week)
         return start, start + timedelta(days=6)
     last = until.date() if until else datetime.now(UTC).date()
     first = since.date() if since else last - timedelta(days=6)
     if first > last:
         raise typer.BadParameter(f"--since {first} is after --until {last}")
     return first, last
+
+
+def week_start(week: str) -> date:
+    """The Monday of an ISO week like 2025-W51; a week the year does not have is refused
+    (strptime took 2025-W53 as the week of Dec. 29, 2025, which is 2026-W01)."""
+    found = _ISO_WEEK.fullmatch(week.strip())
+    if found is None or int(found[1]) < 1:
+        raise typer.BadParameter(f"{week!r} is not an ISO week like 2025-W51", param_hint="--week")
+    year, number = int(found[1]), int(found[2])
+    try:
+        return date.fromisocalendar(year, number, 1)
+    except ValueError as exc:
+        last = date(year, 12, 28).isocalendar().week  # Dec. 28 is always in a year's last week
+        raise typer.BadParameter(
+            f"{week!r}: {year} has ISO weeks 1 to {last}", param_hint="--week"
+        ) from exc

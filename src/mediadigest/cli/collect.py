@@ -222,8 +222,8 @@ def run_cmd(
     from mediadigest.write.render import Format, render, to_dict
 
     settings = settings_of(ctx)
+    first, last = period(since, until, week)  # a period it cannot use is said before collecting
     report = _collect(settings, timeout=timeout)
-    first, last = period(since, until, week)
     engine = store.open_store(settings.db)
     with engine.begin() as conn:
         result = compose.build_digest(conn, settings.profile, first, last)
