@@ -55,3 +55,12 @@ def test_run_refuses_a_week_before_collecting(cli: Cli):
     result = cli("run", "--week", "2025-W53", code=2)
     assert "2025 has ISO weeks 1 to 52" in usage(result)
     assert "collected" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["digest", "stories", "publish"])
+@pytest.mark.parametrize("dates", [["--since", "2025-12-01"], ["--until", "2025-12-31"]])
+def test_a_week_with_since_or_until_is_a_usage_error(cli: Cli, command: str, dates: list[str]):
+    result = cli(command, "--week", "2025-W51", *dates, code=2)
+    assert "Invalid value for --week: a period is --week or --since/--until, not both" in (
+        usage(result)
+    )

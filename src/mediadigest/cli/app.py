@@ -151,6 +151,10 @@ _ISO_WEEK = re.compile(r"(\d{4})-W(\d{1,2})", re.IGNORECASE)
 
 def period(since: datetime | None, until: datetime | None, week: str | None) -> tuple[date, date]:
     if week:
+        if since or until:  # they were silently ignored
+            raise typer.BadParameter(
+                "a period is --week or --since/--until, not both", param_hint="--week"
+            )
         start = week_start(week)
         return start, start + timedelta(days=6)
     last = until.date() if until else datetime.now(UTC).date()
