@@ -64,3 +64,11 @@ def test_a_week_with_since_or_until_is_a_usage_error(cli: Cli, command: str, dat
     assert "Invalid value for --week: a period is --week or --since/--until, not both" in (
         usage(result)
     )
+
+
+@pytest.mark.parametrize(
+    "command", [["search", "kazakhstan"], ["articles"], ["digest"], ["stories"], ["publish"]]
+)
+def test_a_since_after_the_until_is_a_usage_error(cli: Cli, command: list[str]):
+    result = cli(*command, "--since", "2025-12-22", "--until", "2025-12-01", code=2)
+    assert "--since 2025-12-22 is after --until 2025-12-01" in usage(result)

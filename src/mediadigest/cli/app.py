@@ -157,9 +157,19 @@ def period(since: datetime | None, until: datetime | None, week: str | None) -> 
             )
         start = week_start(week)
         return start, start + timedelta(days=6)
-    last = until.date() if until else datetime.now(UTC).date()
-    first = since.date() if since else last - timedelta(days=6)
+    first, last = days(since, until)
+    last = last or datetime.now(UTC).date()
+    first = first or last - timedelta(days=6)
     if first > last:
+        raise typer.BadParameter(f"--since {first} is after --until {last}")
+    return first, last
+
+
+def days(since: datetime | None, until: datetime | None) -> tuple[date | None, date | None]:
+    """``--since`` and ``--until`` as days, either one open; a since after the until is refused
+    (a search for it found nothing, and said nothing of why)."""
+    first, last = since.date() if since else None, until.date() if until else None
+    if first and last and first > last:
         raise typer.BadParameter(f"--since {first} is after --until {last}")
     return first, last
 

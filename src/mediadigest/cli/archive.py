@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from mediadigest import store
-from mediadigest.cli.app import db_app, out, say, settings_of
+from mediadigest.cli.app import days, db_app, out, say, settings_of
 from mediadigest.errors import MediadigestError
 from mediadigest.model import Article
 from mediadigest.store.search import parse_query, profile_spellings
@@ -52,14 +52,11 @@ def articles(
     limit: Annotated[int | None, typer.Option(min=1, help="At most this many.")] = None,
 ) -> None:
     """List stored articles (relevant ones unless --all), with why each matched."""
+    first, last = days(since, until)
     engine = store.open_store(settings_of(ctx).db)
     with engine.connect() as conn:
         found = store.list_articles(
-            conn,
-            relevant_only=not all_,
-            since=since.date() if since else None,
-            until=until.date() if until else None,
-            limit=limit,
+            conn, relevant_only=not all_, since=first, until=last, limit=limit
         )
     if as_json:
         sys.stdout.write(
@@ -115,13 +112,13 @@ def search_cmd(
             f"{query!r} has no words to search for (common words like 'the' are left out)",
             param_hint="QUERY",
         )
+    first, last = days(since, until)
     settings = settings_of(ctx)
     names = profile_spellings(settings.profile) if spellings else None
     engine = store.open_store(settings.db)
     with engine.connect() as conn:
         hits = store.search(
-            conn, query, since=since.date() if since else None,
-            until=until.date() if until else None, language=language, outlet=outlet,
+            conn, query, since=first, until=last, language=language, outlet=outlet,
             outlet_country=country, limit=limit, names=names,
         )  # fmt: skip
     if names and not as_json and (also := parsed.with_spellings(names)[1]):
