@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from test_end_to_end import Cli
+from test_end_to_end import FIXTURE_FILES, Cli
 
 
 @pytest.fixture
@@ -72,3 +72,24 @@ def test_a_week_with_since_or_until_is_a_usage_error(cli: Cli, command: str, dat
 def test_a_since_after_the_until_is_a_usage_error(cli: Cli, command: list[str]):
     result = cli(*command, "--since", "2025-12-22", "--until", "2025-12-01", code=2)
     assert "--since 2025-12-22 is after --until 2025-12-01" in usage(result)
+
+
+@pytest.mark.parametrize("code", ["english", "e", "en-", "12", "en-GBR"])
+def test_a_language_that_is_not_a_language_code_is_a_usage_error(cli: Cli, code: str):
+    result = cli("search", "kazakhstan", "--language", code, code=2)
+    assert f"Invalid value for --language: {code!r} is not a language code like en" in (
+        usage(result)
+    )
+
+
+def test_a_language_code_is_read_in_any_case(cli: Cli):
+    cli("ingest", str(FIXTURE_FILES / "export.jsonl"), code=1)
+    english = cli.json("search", "kazakhstan", "--json", "--language", "en")
+    assert english
+    assert cli.json("search", "kazakhstan", "--json", "--language", "EN") == english
+
+
+def test_a_language_that_matches_nothing_says_so(cli: Cli):
+    cli("ingest", str(FIXTURE_FILES / "export.jsonl"), code=1)
+    result = cli("search", "kazakhstan", "--language", "xx")
+    assert "note: nothing matched in language 'xx'" in result.stderr

@@ -92,7 +92,9 @@ def search_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="JSON list for machines.")] = False,
     since: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
     until: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
-    language: Annotated[str | None, typer.Option(help="Language code, e.g. en.")] = None,
+    language: Annotated[
+        str | None, typer.Option(help="Language code (ISO 639-1 or 639-3), e.g. en.")
+    ] = None,
     outlet: Annotated[str | None, typer.Option(help="Outlet, as stored.")] = None,
     country: Annotated[str | None, typer.Option(help="Outlet's country code, e.g. GB.")] = None,
     limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 20,
@@ -113,6 +115,7 @@ def search_cmd(
             param_hint="QUERY",
         )
     first, last = days(since, until)
+    language = _language_code(language)
     settings = settings_of(ctx)
     names = profile_spellings(settings.profile) if spellings else None
     engine = store.open_store(settings.db)
@@ -127,6 +130,12 @@ def search_cmd(
         sys.stdout.write(json.dumps([search_hit_to_dict(h) for h in hits], ensure_ascii=False))
         sys.stdout.write("\n")
         return
+    if not hits and language:  # a code like "xx" has the right shape and matches nothing
+        say(
+            f"nothing matched in language {language!r} (articles carry the code of the "
+            "language detected in them: en, ru, kk…)",
+            "note",
+        )
     table = Table("date", "outlet", "title", "snippet")
     for h in hits:
         day = h.published.date().isoformat() if h.published else ""
@@ -134,6 +143,24 @@ def search_cmd(
         snippet = re.sub(r"\*\*(.+?)\*\*", r"[bold]\1[/bold]", escape(h.snippet))
         table.add_row(day, escape(h.outlet or ""), escape(h.title), snippet)
     out.print(table)
+
+
+# ISO 639-1 or 639-3, maybe with a script and a region: en, kaz, en-GB, zh-Hant-TW, es-419.
+_LANGUAGE = re.compile(r"([a-z]{2,3})((?:-[a-z]{4})?(?:-(?:[a-z]{2}|[0-9]{3}))?)", re.IGNORECASE)
+
+
+def _language_code(text: str | None) -> str | None:
+    """``--language`` as stored (the language in lower case), or a usage error."""
+    if text is None:
+        return None
+    found = _LANGUAGE.fullmatch(text.strip().replace("_", "-"))
+    if found is None:
+        raise typer.BadParameter(
+            f"{text!r} is not a language code like en, ru or kk (ISO 639-1 or 639-3, maybe "
+            "with a region: en-GB)",
+            param_hint="--language",
+        )
+    return found[1].lower() + found[2]
 
 
 def export_cmd(
