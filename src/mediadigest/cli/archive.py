@@ -95,7 +95,7 @@ def search_cmd(
     language: Annotated[
         str | None, typer.Option(help="Language code (ISO 639-1 or 639-3), e.g. en.")
     ] = None,
-    outlet: Annotated[str | None, typer.Option(help="Outlet, as stored.")] = None,
+    outlet: Annotated[str | None, typer.Option(help="Outlet, in any case.")] = None,
     country: Annotated[str | None, typer.Option(help="Outlet's country code, e.g. GB.")] = None,
     limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 20,
     spellings: Annotated[

@@ -220,8 +220,11 @@ def search(
         parsed = parsed.with_spellings(names)[0]
     if not parsed.groups:
         return []  # nothing to look for (empty, only stop words, or only exclusions)
+    outlets = None if outlet is None else outlet_spellings(conn, outlet)
+    if outlets == []:
+        return []  # no outlet of that name
     driving, residual = _filters(
-        since, until, language, outlet, outlet_country, relevant_only, theme
+        since, until, language, outlets, outlet_country, relevant_only, theme
     )
     if offset < 0:
         raise ValueError(f"offset {offset}: must be 0 or more")
@@ -244,7 +247,7 @@ def _filters(
     since: date | None,
     until: date | None,
     language: str | None,
-    outlet: str | None,
+    outlets: list[str] | None,
     outlet_country: str | None,
     relevant_only: bool,
     theme: str | None = None,
@@ -262,7 +265,7 @@ def _filters(
     if until is not None:
         driving.append(a.c.dated < datetime.combine(until + timedelta(days=1), time.min))
     indexed = [
-        a.c.outlet == outlet if outlet is not None else None,
+        a.c.outlet.in_(outlets) if outlets is not None else None,
         a.c.outlet_country == outlet_country if outlet_country is not None else None,
         a.c.relevant.is_(True) if relevant_only else None,
         themed(theme) if theme is not None else None,
@@ -273,6 +276,34 @@ def _filters(
     if language is not None:  # no index: most articles share a few languages
         residual.append(a.c.language == language)
     return driving, residual
+
+
+# The outlets stored, one index seek each (a "loose index scan" on ix_articles_outlet_dated):
+# SELECT DISTINCT read the whole index, a row per article.
+_OUTLETS = sa.text(
+    "WITH RECURSIVE stored(outlet) AS ("
+    " SELECT min(outlet) FROM articles"
+    " UNION ALL"
+    " SELECT (SELECT min(outlet) FROM articles WHERE outlet > stored.outlet) FROM stored"
+    " WHERE stored.outlet IS NOT NULL"
+    ") SELECT outlet FROM stored WHERE outlet IS NOT NULL"
+)
+
+
+def outlet_spellings(conn: sa.Connection, outlet: str) -> list[str]:
+    """``outlet`` as stored: itself if stored so (one seek), else the stored names that are
+    it in another case ("bbc" -> ["BBC"]).
+
+    The outlet filter then stays an equality on the indexed column, which ``lower(outlet)``
+    would not be (and SQLite's lower() folds ASCII only). Listing the outlets costs a seek
+    per outlet (15 ms on SQLite, 47 on PostgreSQL at 5,000), so a name stored as given,
+    as the web app's choices are, skips it.
+    """
+    a = t.articles
+    if conn.execute(sa.select(a.c.id).where(a.c.outlet == outlet).limit(1)).first():
+        return [outlet]
+    wanted = outlet.strip().casefold()
+    return [name for name in conn.execute(_OUTLETS).scalars() if name.casefold() == wanted]
 
 
 def themed(theme: str) -> sa.ColumnElement[bool]:

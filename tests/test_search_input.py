@@ -1,0 +1,48 @@
+"""What users type into a search finds what they meant, on SQLite and on PostgreSQL alike."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from mediadigest import store
+from mediadigest.model import Article
+from mediadigest.store.search import search
+
+
+def _article(n: int, title: str, outlet: str) -> Article:
+    url = f"https://news.example/{n}"
+    return Article(
+        url=url, canonical_url=url, content_hash=f"h{n}", title=title, text=f"{title}.",
+        published=datetime(2025, 12, 10 + n, 9, tzinfo=UTC), language="en", outlet=outlet,
+    )  # fmt: skip
+
+
+def _save(engine: sa.Engine, *articles: Article) -> None:
+    with engine.begin() as conn:
+        store.save_articles(conn, list(articles))
+
+
+def _titles(engine: sa.Engine, query: str, **filters) -> list[str]:
+    with engine.connect() as conn:
+        return sorted(hit.title for hit in search(conn, query, **filters))
+
+
+def test_an_outlet_is_found_in_any_case(engine):
+    _save(
+        engine,
+        _article(1, "Wind one", "BBC"),
+        _article(2, "Wind two", "Jiji Press"),
+        _article(3, "Wind three", "Новая газета"),
+    )
+    assert _titles(engine, "wind", outlet="bbc") == ["Wind one"]
+    assert _titles(engine, "wind", outlet="JIJI PRESS") == ["Wind two"]
+    assert _titles(engine, "wind", outlet="НОВАЯ ГАЗЕТА") == ["Wind three"]  # not ASCII
+    assert _titles(engine, "wind", outlet="BBC") == ["Wind one"]
+    assert _titles(engine, "wind", outlet="CNN") == []
+
+
+def test_an_outlet_stored_in_two_cases_is_found_in_both_from_a_third(engine):
+    _save(engine, _article(1, "Wind one", "BBC"), _article(2, "Wind two", "Bbc"))
+    assert _titles(engine, "wind", outlet="bbc") == ["Wind one", "Wind two"]
