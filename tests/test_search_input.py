@@ -46,3 +46,26 @@ def test_an_outlet_is_found_in_any_case(engine):
 def test_an_outlet_stored_in_two_cases_is_found_in_both_from_a_third(engine):
     _save(engine, _article(1, "Wind one", "BBC"), _article(2, "Wind two", "Bbc"))
     assert _titles(engine, "wind", outlet="bbc") == ["Wind one", "Wind two"]
+
+
+def test_a_word_ending_in_a_star_finds_the_words_that_start_so(engine):
+    _save(
+        engine,
+        _article(1, "Kazakhstan signs a deal", "BBC"),
+        _article(2, "Kazakhstani grain exports", "BBC"),
+        _article(3, "Kazakh steppe wind", "BBC"),
+    )
+    assert _titles(engine, "kazakhst*") == ["Kazakhstan signs a deal", "Kazakhstani grain exports"]
+    assert _titles(engine, "kazakhst") == []
+    assert _titles(engine, "kaz* -kazakhstani*") == [
+        "Kazakh steppe wind",
+        "Kazakhstan signs a deal",
+    ]
+    assert _titles(engine, "grain OR stepp*") == ["Kazakh steppe wind", "Kazakhstani grain exports"]
+
+
+def test_a_prefix_search_marks_the_words_it_matched(engine):
+    _save(engine, _article(1, "Kazakhstan signs a deal", "BBC"))
+    with engine.connect() as conn:
+        (hit,) = search(conn, "kazakhst*")
+    assert "**Kazakhstan**" in hit.snippet

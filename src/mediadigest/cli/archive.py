@@ -88,7 +88,9 @@ def search_hit_to_dict(hit: store.SearchHit) -> dict[str, Any]:
 
 def search_cmd(
     ctx: typer.Context,
-    query: Annotated[str, typer.Argument(help='Words (all must match), "a phrase", OR, -word.')],
+    query: Annotated[
+        str, typer.Argument(help='Words (all must match), "a phrase", OR, -word, word* (prefix).')
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="JSON list for machines.")] = False,
     since: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
     until: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,

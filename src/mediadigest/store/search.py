@@ -1,8 +1,9 @@
 """Full-text search over stored articles: FTS5 on SQLite, tsvector on PostgreSQL, one result shape.
 
 Queries use web-search syntax on both backends: words (all must match), ``"a phrase"``,
-``OR`` between alternatives, ``-word`` to exclude. Words are stemmed as English and common
-English stop words are ignored, so ``elections`` finds ``election``.
+``OR`` between alternatives, ``-word`` to exclude, ``word*`` for words that start so. Words
+are stemmed as English and common English stop words are ignored, so ``elections`` finds
+``election``.
 
 Ranking weighs title over lead over body (see migration 0002). To keep every query fast at a
 million articles, only the ``WINDOW`` most recently stored matches that pass the filters are
@@ -95,8 +96,11 @@ class Query:
         and has no parentheses to say otherwise.
         """
 
+        def word(w: str) -> str:
+            return w[:-1] + ":*" if w.endswith("*") else w  # a prefix (see parse_query)
+
         def phrase(words: tuple[str, ...]) -> str:
-            return "(" + " <-> ".join(words) + ")"
+            return "(" + " <-> ".join(map(word, words)) + ")"
 
         groups = ["(" + " | ".join(map(phrase, g)) + ")" for g in self.groups]
         return " & ".join([*groups, *(f"!{phrase(p)}" for p in self.excluded)])
@@ -163,7 +167,9 @@ def profile_spellings(profile: Profile, *, country: bool = False) -> Spellings:
 
 
 def _quote(phrase: tuple[str, ...]) -> str:
-    return '"' + " ".join(phrase) + '"'
+    # A prefix word (see parse_query) is the last of its phrase: FTS5 marks it after the quote.
+    text = '"' + " ".join(phrase) + '"'
+    return text[:-2] + '"*' if text.endswith('*"') else text
 
 
 def parse_query(text: str) -> Query:
@@ -181,6 +187,8 @@ def parse_query(text: str) -> Query:
         words = tuple(w.lower() for w in _WORD.findall(quoted if quoted is not None else bare))
         if bare is not None:  # "Kazakhstan's" is the word kazakhstan, as PostgreSQL reads it
             words = tuple(w for w in words if w not in STOP_WORDS)
+            if words and bare.endswith("*"):  # kazakhst*: a prefix (\w has no "*" to clash)
+                words = (*words[:-1], words[-1] + "*")
         if not words:
             continue
         if negated:
