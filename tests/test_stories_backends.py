@@ -70,3 +70,17 @@ def test_the_story_flow_gives_the_same_results_on_each_backend(engine, profile):
         published = persist.published(conn, profile.name)
     assert [p["version"] for p in published] == [2]
     assert published[0]["content"]["items"] == content["items"]
+
+
+def test_a_cluster_another_process_placed_first_leaves_no_empty_story(engine, profile):
+    """Two ingests group the same days at once: the second's view of who holds what is stale."""
+    from mediadigest.stories import grouping
+
+    assert run.ingest(engine, profile, [WEEK]).ok
+    before = _stories(engine, profile)
+    with engine.begin() as conn:
+        members = before[0].articles
+        report = grouping.UpdateReport()
+        grouping._place(conn, profile, None, members, {}, {}, report)  # owner: stale, empty
+        rows = conn.execute(sa.select(sa.func.count()).select_from(persist.stories)).scalar()
+    assert rows == len(before) and report.new_stories == 0

@@ -210,6 +210,7 @@ def _place(
         return
     dated = [d for d in (_when(a) for a in members) if d is not None]
     first, last = (min(dated), max(dated)) if dated else (None, None)
+    new = story_id is None
     if story_id is None:
         story_id = persist.create(conn, profile.name, headline(members), first, last)
         report.new_stories += 1
@@ -223,7 +224,12 @@ def _place(
         a.id: (dup_of.get(a.id), not a.relevance.relevant, article_themes(a, profile)[:3])
         for a in fresh
     }
-    persist.add_members(conn, profile.name, story_id, placed)
+    if not persist.add_members(conn, profile.name, story_id, placed) and new:
+        # Another process (a second ingest, the web's collector) placed them first: a story
+        # left empty would linger in the store and its exports.
+        persist.drop(conn, story_id)
+        report.new_stories -= 1
+        return
     for aid in placed:
         owner[aid] = story_id
     report.articles += len(placed)

@@ -164,13 +164,13 @@ def add_members(
     profile: str,
     story_id: int,
     members: dict[int, tuple[int | None, bool] | tuple[int | None, bool, list[str]]],
-) -> None:
-    """Attach articles: id -> (duplicate_of, via_story[, theme names]).
+) -> int:
+    """Attach articles: id -> (duplicate_of, via_story[, theme names]); returns how many.
 
     An article already in a story stays where it is (ON CONFLICT DO NOTHING).
     """
     if not members:
-        return
+        return 0
     lock_for_writing(conn)
     now = utcnow()
     rows = [
@@ -185,7 +185,14 @@ def add_members(
         }
         for a, value in members.items()
     ]
-    conn.execute(insert_ignore(conn, story_articles), rows)
+    stmt = insert_ignore(conn, story_articles).returning(story_articles.c.article_id)
+    return len(conn.execute(stmt, rows).all())
+
+
+def drop(conn: sa.Connection, story_id: int) -> None:
+    """Delete a story that holds no article (one another process placed them in first)."""
+    lock_for_writing(conn)
+    conn.execute(sa.delete(stories).where(stories.c.id == story_id))
 
 
 def touch(
