@@ -337,3 +337,11 @@ def test_the_languages_of_the_region_are_named_too(profile, code, name):
     assert compose_story(Story(1, "t", [art]), profile).attribution == (
         f"Japan’s Jiji Press reported in {name} on Dec. 16."
     )
+
+
+def test_a_page_captured_twice_is_one_source(profile):
+    first, again = _art(1), _art(2, text=BODY + " Updated.")
+    again.url, again.canonical_url = first.url, first.canonical_url  # a later crawl of it
+    other = _art(3, outlet="TASS", country="RU")
+    item = compose_story(Story(1, "t", [first, again, other]), profile)
+    assert [s["url"] for s in item.sources] == [first.url, other.url]

@@ -142,7 +142,13 @@ def _evidence(
 
 
 def _sources(lead: Article, story: Story) -> list[dict[str, str]]:
-    arts = [lead, *(a for a in story.articles if a is not lead)]
+    # One page captured twice (an archive's two crawls, an updated article) is one source.
+    pages = {lead.canonical_url or lead.url}
+    arts = [lead]
+    for art in story.articles:
+        if art is not lead and (page := art.canonical_url or art.url) not in pages:
+            pages.add(page)
+            arts.append(art)
     return [
         {
             "url": a.url,
