@@ -385,3 +385,12 @@ def test_an_address_that_is_not_a_web_address_names_no_outlet():
     assert normalise.outlet_name(None, "tag:ledger.example,2025:brief") is None
     assert normalise.outlet_name(None, "file:///tmp/ledger.html") is None
     assert normalise.outlet_name("www.ledger.example", "file:///tmp/a.html") == "ledger.example"
+
+
+def test_a_page_with_only_a_title_says_so_once(profile):
+    html = b"<html><head><title>Kazakhstan signs a wind deal</title></head><body></body></html>"
+    hints = {"title": "Kazakhstan signs a wind deal"}  # as a feed entry names its page
+    doc = Document("https://e.example/a", html, datetime.now(UTC), "text/html", hints)
+    (art,) = analyse(doc, profile)
+    assert art.title == "Kazakhstan signs a wind deal"
+    assert art.warnings == ["no text found: only the title is kept"]

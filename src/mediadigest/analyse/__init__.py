@@ -166,7 +166,8 @@ def _extract(
         html, tree = doc.body, ex.tree
     if not text.strip() and not title.strip():
         raise InputError(doc.url, "no text found")
-    if not text.strip():
+    if not text.strip():  # one warning, not extraction's as well
+        warnings = [w for w in warnings if w != extract.NO_TEXT]
         warnings.append("no text found: only the title is kept")
     if published is None and hints.get("published"):
         published = normalise.parse_date(hints["published"])

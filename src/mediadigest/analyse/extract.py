@@ -32,6 +32,7 @@ from mediadigest.analyse.normalise import parse_date
 from mediadigest.errors import FormatError
 
 log = logging.getLogger(__name__)
+NO_TEXT = "no article text found"
 
 __all__ = ["Extracted", "add_metadata", "extract_html"]
 
@@ -214,7 +215,7 @@ def _run_trafilatura(
         result.warnings.append(f"extraction failed: {type(err).__name__}: {err}")
         return
     if doc is None:
-        result.warnings.append("no article text found")
+        result.warnings.append(NO_TEXT)
         return
     if settings["with_metadata"]:
         _set_metadata(result, doc)
@@ -235,11 +236,10 @@ def _set_metadata(result: Extracted, doc: Any) -> None:
 def _set_text(result: Extracted, raw_text: str) -> None:
     result.raw_text = raw_text
     result.text = _drop_repeated_title(raw_text, result.title)
-    empty = "no article text found"
-    if not result.text and empty not in result.warnings:
-        result.warnings.append(empty)
-    elif result.text and empty in result.warnings:  # a title read since then left some text
-        result.warnings.remove(empty)
+    if not result.text and NO_TEXT not in result.warnings:
+        result.warnings.append(NO_TEXT)
+    elif result.text and NO_TEXT in result.warnings:  # a title read since then left some text
+        result.warnings.remove(NO_TEXT)
 
 
 def _title(tree: lxml.html.HtmlElement) -> str | None:
