@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from typer.testing import CliRunner
 
 from mediadigest import store
+from mediadigest.cli import app
 
 
 def mediadigest(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -84,3 +86,45 @@ def test_db_check_of_a_database_that_does_not_exist_is_one_line_and_exit_1(pg_ad
     line = one_line_error(mediadigest("--db", url, "db", "check"), 1)
     assert line.startswith("error: cannot open store postgresql+psycopg://")
     assert line.endswith('database "nodb" does not exist')
+
+
+# Every command that only reads the store, with arguments it needs.
+READERS = [
+    ["articles"], ["search", "wind"], ["export", "out.jsonl"], ["digest"], ["publish"],
+    ["feed"], ["stories"], ["stories", "pin", "1"], ["stories", "hide", "1"],
+    ["stories", "merge", "1", "2"], ["stories", "split", "1", "2"], ["sources", "list"],
+    ["sources", "export"], ["sources", "remove", "https://example.org/rss"], ["db", "check"],
+    ["users", "list"], ["users", "remove", "ann"],
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("command", READERS, ids=" ".join)
+def test_a_command_that_reads_refuses_a_sqlite_store_that_is_not_there(
+    command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.chdir(tmp_path)  # export's out.jsonl
+    db = tmp_path / "typo" / "store.db"
+    result = CliRunner().invoke(app, ["--db", f"sqlite:///{db}", *command])
+    assert result.exit_code == 1, (result.stdout, result.stderr)
+    assert str(result.exception) == f"no store at {db} (collect or ingest first, or check --db)"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_missing_store_is_one_line_naming_its_path(tmp_path: Path):
+    done = mediadigest("--db", "sqlite:///typo.db", "articles", cwd=tmp_path)
+    line = one_line_error(done, 1)
+    assert (
+        line
+        == f"error: no store at {tmp_path / 'typo.db'} (collect or ingest first, or check --db)"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "command", [["db", "upgrade"], ["sources", "add", "https://example.org/rss"]], ids=" ".join
+)
+def test_a_command_that_writes_creates_the_store(command: list[str], tmp_path: Path):
+    db = tmp_path / "new" / "store.db"
+    result = CliRunner().invoke(app, ["--db", f"sqlite:///{db}", *command])
+    assert result.exit_code == 0, (result.stdout, result.stderr, result.exception)
+    assert db.exists()

@@ -46,6 +46,7 @@ def test_week_53_of_a_year_of_52_weeks_is_a_usage_error(cli: Cli):
 
 
 def test_week_53_of_a_year_that_has_one_is_that_week(cli: Cli):
+    cli("db", "upgrade")
     md = cli("digest", "--week", "2026-W53").stdout
     assert "Dec. 28, 2026 – Jan. 3, 2027" in md
 

@@ -268,6 +268,7 @@ def test_digest_written_to_a_file(cli: Cli, tmp_path: Path):
 
 
 def test_empty_week_says_so(cli: Cli):
+    cli("db", "upgrade")  # an empty store: a missing one is an error
     md = cli("digest", "--week", "2020-W01").stdout
     assert "No articles about Kazakhstan were found" in md
 

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
+import sqlalchemy as sa
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -17,7 +18,7 @@ from rich.text import Text
 
 from mediadigest import store
 from mediadigest.config import Settings, load_settings
-from mediadigest.errors import ConfigError
+from mediadigest.errors import ConfigError, StoreError
 
 if TYPE_CHECKING:
     from mediadigest import run
@@ -103,6 +104,28 @@ def main_options(
 
 def settings_of(ctx: typer.Context) -> Settings:
     return ctx.obj
+
+
+def require_store(url: str) -> None:
+    """Refuse a SQLite store that is not there, for a command that only reads one.
+
+    Opening it would create an empty store (and its folder): a mistyped --db then listed no
+    articles, exit 0, and left a new file behind. Commands that write create it as before.
+    """
+    parsed = sa.make_url(store.normalise_url(url))
+    path = parsed.database if parsed.get_backend_name() == "sqlite" else None
+    if not path or path == ":memory:" or "uri" in parsed.query:  # no file, or not a plain path
+        return
+    if not Path(path).exists():
+        raise StoreError(
+            f"no store at {Path(path).absolute()} (collect or ingest first, or check --db)"
+        )
+
+
+def reading_store(settings: Settings) -> sa.Engine:
+    """The store of a command that only reads it (see `require_store`)."""
+    require_store(settings.db)
+    return store.open_store(settings.db)
 
 
 def progress_bar() -> Progress:

@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from mediadigest import store
-from mediadigest.cli.app import days, db_app, out, say, settings_of
+from mediadigest.cli.app import days, db_app, out, reading_store, require_store, say, settings_of
 from mediadigest.errors import MediadigestError
 from mediadigest.model import Article
 from mediadigest.store.search import parse_query, profile_spellings
@@ -53,7 +53,7 @@ def articles(
 ) -> None:
     """List stored articles (relevant ones unless --all), with why each matched."""
     first, last = days(since, until)
-    engine = store.open_store(settings_of(ctx).db)
+    engine = reading_store(settings_of(ctx))
     with engine.connect() as conn:
         found = store.list_articles(
             conn, relevant_only=not all_, since=first, until=last, limit=limit
@@ -120,7 +120,7 @@ def search_cmd(
     language = _language_code(language)
     settings = settings_of(ctx)
     names = profile_spellings(settings.profile) if spellings else None
-    engine = store.open_store(settings.db)
+    engine = reading_store(settings)
     with engine.connect() as conn:
         hits = store.search(
             conn, query, since=first, until=last, language=language, outlet=outlet,
@@ -169,7 +169,7 @@ def export_cmd(
     ctx: typer.Context, file: Annotated[Path, typer.Argument(help="JSON Lines file to write.")]
 ) -> None:
     """Write the whole store to a JSON Lines file: articles, stories, editions, users, state."""
-    engine = store.open_store(settings_of(ctx).db)
+    engine = reading_store(settings_of(ctx))
     try:
         with engine.connect() as conn, file.open("w", encoding="utf-8") as fp:
             counts = store.export_jsonl(conn, fp)
@@ -210,6 +210,7 @@ def db_upgrade(ctx: typer.Context) -> None:
 @db_app.command("check")
 def db_check(ctx: typer.Context) -> None:
     """Exit 1 if the store's schema is not at the newest revision."""
+    require_store(settings_of(ctx).db)
     engine = store.create_engine(settings_of(ctx).db)
     current, head = store.check(engine)
     say(f"store at revision {current or 'none'} (newest {head})")

@@ -18,7 +18,17 @@ from rich.markup import escape
 from rich.table import Table
 
 from mediadigest import store
-from mediadigest.cli.app import Since, Until, Week, out, period, say, settings_of, stories_app
+from mediadigest.cli.app import (
+    Since,
+    Until,
+    Week,
+    out,
+    period,
+    reading_store,
+    say,
+    settings_of,
+    stories_app,
+)
 from mediadigest.stories import persist as story_store
 from mediadigest.write.render import Format
 
@@ -58,7 +68,7 @@ def digest(
     if fmt.binary and output is None:
         raise typer.BadParameter("DOCX is binary: give -o FILE", param_hint="--format")
     llm = LLMConfig.from_env(os.environ) if writer is Writer.llm else None
-    engine = store.open_store(settings.db)
+    engine = reading_store(settings)
     with engine.begin() as conn:
         result = compose.build_digest(conn, settings.profile, first, last, size=size, llm=llm)
         store.save_digest(conn, first, last, settings.profile.name, to_dict(result))
@@ -84,7 +94,7 @@ def publish(
 
     settings = settings_of(ctx)
     first, last = period(since, until, week)
-    with store.open_store(settings.db).begin() as conn:
+    with reading_store(settings).begin() as conn:
         result = compose.build_digest(conn, settings.profile, first, last, size=size)
         version = story_store.publish(conn, settings.profile.name, first, last, to_dict(result))
     say(f"published version {version} of {first}..{last} ({len(result.items)} items)")
@@ -98,7 +108,7 @@ def feed(
     from mediadigest.write.render import from_dict, to_atom
 
     settings = settings_of(ctx)
-    with store.open_store(settings.db).connect() as conn:
+    with reading_store(settings).connect() as conn:
         rows = story_store.published(conn, settings.profile.name, limit=limit)
     entries = [(from_dict(r["content"]), r["version"], r["published_at"]) for r in rows]
     out.print(to_atom(entries), end="", markup=False, highlight=False, soft_wrap=True)
@@ -123,7 +133,7 @@ def stories_list(
 
     settings = settings_of(ctx)
     first, last = period(since, until, week)
-    engine = store.open_store(settings.db)
+    engine = reading_store(settings)
     with engine.begin() as conn:
         stories.update_period(conn, settings.profile, first, last)
         found = stories.for_period(conn, settings.profile, first, last)
@@ -145,7 +155,7 @@ def stories_list(
 
 def _decide(ctx: typer.Context, action: Callable[[sa.Connection, str], object]) -> None:
     settings = settings_of(ctx)
-    with store.open_store(settings.db).begin() as conn:
+    with reading_store(settings).begin() as conn:
         action(conn, settings.profile.name)
 
 

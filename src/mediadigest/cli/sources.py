@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from mediadigest import store
-from mediadigest.cli.app import out, say, settings_of, sources_app
+from mediadigest.cli.app import out, reading_store, say, settings_of, sources_app
 from mediadigest.errors import MediadigestError
 from mediadigest.model import Source, is_web_url
 from mediadigest.store import collect_state
@@ -75,7 +75,7 @@ def sources_import(
 @sources_app.command("export")
 def sources_export(ctx: typer.Context) -> None:
     """Print the sources as OPML."""
-    engine = store.open_store(settings_of(ctx).db)
+    engine = reading_store(settings_of(ctx))
     with engine.connect() as conn:
         rows = store.list_sources(conn)
     from mediadigest.collect import opml
@@ -91,7 +91,7 @@ def sources_list(
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:
     """List sources with their health: last success, last error, failures, items per day."""
-    engine = store.open_store(settings_of(ctx).db)
+    engine = reading_store(settings_of(ctx))
     with engine.connect() as conn:
         rows = collect_state.source_health(conn)
     if as_json:
@@ -117,7 +117,7 @@ def sources_list(
 @sources_app.command("remove")
 def sources_remove(ctx: typer.Context, urls: list[str]) -> None:
     """Remove sources (their stored articles stay)."""
-    engine = store.open_store(settings_of(ctx).db)
+    engine = reading_store(settings_of(ctx))
     with engine.begin() as conn:
         missing = [u for u in urls if not store.remove_source(conn, u)]
     for url in missing:

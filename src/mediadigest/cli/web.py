@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from mediadigest.cli.app import say, settings_of, users_app
+from mediadigest.cli.app import require_store, say, settings_of, users_app
 
 
 def serve(
@@ -62,6 +62,7 @@ def users_list(ctx: typer.Context) -> None:
     """List web app accounts and their roles."""
     from mediadigest.web import service
 
+    require_store(settings_of(ctx).db)
     for user in service.list_users(settings_of(ctx)):
         typer.echo(f"{user.name}\t{user.role}")
 
@@ -71,6 +72,7 @@ def users_remove(ctx: typer.Context, names: list[str]) -> None:
     """Remove web app accounts (their sessions and API tokens end; the audit log keeps them)."""
     from mediadigest.web import service
 
+    require_store(settings_of(ctx).db)
     missing = [n for n in names if not service.remove_user(settings_of(ctx), n)]
     for name in missing:
         say(f"{name}: no such user", "error")
