@@ -94,3 +94,22 @@ def test_a_language_that_matches_nothing_says_so(cli: Cli):
     cli("ingest", str(FIXTURE_FILES / "export.jsonl"), code=1)
     result = cli("search", "kazakhstan", "--language", "xx")
     assert "note: nothing matched in language 'xx'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "option"),
+    [(["articles", "--db", "x.db"], "--db"), (["sources", "list", "--profile", "x"], "--profile")],
+)
+def test_a_global_option_after_the_command_says_where_it_goes(
+    cli: Cli, command: list[str], option: str
+):
+    result = cli(*command, code=2)
+    assert (
+        f"No such option: {option} ({option} is a global option: give it before the command, "
+        "right after 'mediadigest')"
+    ) in usage(result)
+
+
+def test_an_unknown_option_is_only_unknown(cli: Cli):
+    assert "No such option: --bogus" in usage(cli("articles", "--bogus", code=2))
+    assert "global option" not in cli("articles", "--bogus", code=2).stderr

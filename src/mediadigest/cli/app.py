@@ -8,22 +8,44 @@ import re
 import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import sqlalchemy as sa
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
+from typer.core import TyperGroup
 
 from mediadigest import store
 from mediadigest.config import Settings, load_settings
 from mediadigest.errors import ConfigError, StoreError
 
 if TYPE_CHECKING:
+    import click
+
     from mediadigest import run
 
+
+class _App(TyperGroup):
+    """The top-level group; a global option given after the command says where it belongs."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:  # Click's NoSuchOption, from whichever Click Typer bundles
+            name, message = getattr(exc, "option_name", None), getattr(exc, "message", None)
+            globals_ = {o for p in self.params for o in (*p.opts, *p.secondary_opts)}
+            if name in globals_ and isinstance(message, str) and message.startswith("No such"):
+                exc.message = (
+                    f"{message} ({name} is a global option: give it before the command, "
+                    "right after 'mediadigest')"
+                )
+            raise
+
+
 app = typer.Typer(
+    cls=_App,
     help="Monitor what the world's media write about one country; write a weekly digest.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
