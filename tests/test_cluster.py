@@ -179,3 +179,32 @@ def test_similarity_in_row_blocks_equals_one_block(monkeypatch):
     whole = similarity(docs, ClusterParams(neighbours=2))
     monkeypatch.setattr(module, "_BLOCK", 2)
     assert np.allclose(similarity(docs, ClusterParams(neighbours=2)), whole)
+
+
+CHARITY = _doc(
+    10,
+    "Kazakhstan orders a foreign charity to close its Almaty office",
+    "The charity's chief executive said on Monday in a statement that officials want it gone.",
+    outlet="BBC",
+)
+STEEL = _doc(
+    11,
+    "Steel maker to cut 45,000 jobs over five years",
+    "The steel maker's chief executive said on Monday in a statement that jobs would go.",
+    outlet="Reuters",
+)
+TOPICS = "bank airline brewer carmaker retailer insurer miner telecom chipmaker grocer"
+
+
+def test_words_every_report_uses_do_not_make_two_events_one_story():
+    """Two reports of a window on different events: only the window's other reports tell
+    that "chief executive said on Monday in a statement" is what every report says."""
+    background = [
+        _doc(20 + i, f"The {topic} reports higher profits", f"Its chief executive said on Monday "
+             f"in a statement that the {topic} would grow.")
+        for i, topic in enumerate(TOPICS.split())
+    ]  # fmt: skip
+    assert cluster([CHARITY, STEEL]) == [[0, 1]]  # alone, every shared word looks rare
+    assert sorted(cluster([CHARITY, STEEL], background=background)) == [[0], [1]]
+    # Reports of one event still form one story with the same background.
+    assert cluster(EMPEROR, background=background) == [[0, 1, 2]]

@@ -84,3 +84,39 @@ def test_a_cluster_another_process_placed_first_leaves_no_empty_story(engine, pr
         grouping._place(conn, profile, None, members, {}, {}, report)  # owner: stale, empty
         rows = conn.execute(sa.select(sa.func.count()).select_from(persist.stories)).scalar()
     assert rows == len(before) and report.new_stories == 0
+
+
+def test_the_windows_other_articles_keep_two_events_apart(engine, profile, tmp_path):
+    """A charity told to leave Kazakhstan, and a steel maker cutting jobs whose report names
+    Kazakhstan in passing: alone in a window, their shared boilerplate made them one story
+    (and the steel report relevant through it); the window's other reports say it is
+    boilerplate."""
+    import json
+
+    from mediadigest.store import list_articles
+
+    said = "said on Monday in a statement that its chief executive would"
+    rows = [
+        ("charity", "Charity says it will close its office in Kazakhstan",
+         f"The charity {said} leave Kazakhstan. Kazakhstan's government ordered it to close."),
+        ("steel", "Steel maker says it will cut 45,000 jobs",
+         f"The steel maker {said} cut costs. The company employs 90,000 people in many "
+         "countries.\n\nIt has plants in Poland, Kazakhstan and South Africa."),
+    ] + [
+        (topic, f"The {topic} says it will raise prices", f"The {topic} {said} expand.")
+        for topic in TOPICS
+    ]  # fmt: skip
+    path = tmp_path / "week.jsonl"
+    path.write_text("".join(json.dumps({"url": f"https://news.example/{slug}", "title": title,
+                    "text": text, "outlet": slug.title(), "published": "2025-12-18T09:00:00Z"})
+                    + "\n" for slug, title, text in rows))  # fmt: skip
+    assert run.ingest(engine, profile, [path]).ok
+    with engine.begin() as conn:
+        found = for_period(conn, profile, SINCE, UNTIL)
+        steel = next(a for a in list_articles(conn, relevant_only=False) if "Steel" in a.title)
+    assert [[a.title for a in s.articles] for s in found] == [[rows[0][1]]]
+    assert not steel.relevance.relevant and steel.relevance.via_story is None
+
+
+_TOPIC_WORDS = "bank airline brewer carmaker retailer insurer miner telecom chipmaker grocer"
+TOPICS = _TOPIC_WORDS.split()

@@ -86,9 +86,13 @@ def _slug(url: str) -> str:
     return " ".join(words) if len(words) >= 3 else ""
 
 
-def _tfidf(texts: list[str], **options: Any) -> sparse.csr_matrix:
+def _tfidf(texts: list[str], background: Sequence[str] = (), **options: Any) -> sparse.csr_matrix:
+    """TF-IDF of ``texts``, its word weights learnt from them and ``background`` together."""
+    vectoriser = TfidfVectorizer(sublinear_tf=True, dtype=np.float32, **options)
     try:
-        return TfidfVectorizer(sublinear_tf=True, dtype=np.float32, **options).fit_transform(texts)
+        if not background:
+            return vectoriser.fit_transform(texts)
+        return vectoriser.fit([*texts, *background]).transform(texts)
     except ValueError:  # every text empty, or stop words only
         return sparse.csr_matrix((len(texts), 1), dtype=np.float32)
 
@@ -99,29 +103,42 @@ def _normalise(x: sparse.csr_matrix) -> sparse.csr_matrix:
     return sparse.csr_matrix(sparse.diags(1.0 / norms) @ x)
 
 
-def _features(docs: Sequence[ClusterDoc], params: ClusterParams) -> sparse.csr_matrix:
+def _features(
+    docs: Sequence[ClusterDoc], params: ClusterParams, background: Sequence[ClusterDoc] = ()
+) -> sparse.csr_matrix:
     own = {w for word in params.stop_words for w in _WORDS.findall(word.casefold())}
     stop_set = ENGLISH_STOP_WORDS | own
     stop = sorted(stop_set)
-    heads = [d.title + (" " + _slug(d.url) if params.slug_weight else "") for d in docs]
+
+    def head(d: ClusterDoc) -> str:
+        return d.title + (" " + _slug(d.url) if params.slug_weight else "")
+
+    heads, other_heads = [head(d) for d in docs], [head(d) for d in background]
     # (weight, block): each block is normalised before its weight applies, or the weight would
     # be normalised away and every block would count the same.
-    blocks = [(1.0, _tfidf(heads, stop_words=stop))]
+    blocks = [(1.0, _tfidf(heads, other_heads, stop_words=stop))]
     if params.char_weight:
         # Without stop words: every report names the country, and the n-grams of "kazakhstan"
         # (or of "the") would make every pair of reports look alike.
-        bare = [
-            " ".join(w for w in _WORDS.findall(h.casefold()) if w not in stop_set) for h in heads
-        ]
-        if len(docs) >= params.char_min_docs:
-            grams = _tfidf(bare, analyzer="char_wb", ngram_range=(3, 5), min_df=2)
+        def bare(texts: list[str]) -> list[str]:
+            return [" ".join(w for w in _WORDS.findall(h.casefold()) if w not in stop_set)
+                    for h in texts]  # fmt: skip
+
+        if len(docs) + len(background) >= params.char_min_docs:
+            grams = _tfidf(
+                bare(heads), bare(other_heads), analyzer="char_wb", ngram_range=(3, 5), min_df=2
+            )
         else:
             # N-gram weights need a corpus: in a window of a few dozen reports "hosts" and
             # "ocean" share rare-looking n-grams. Word prefixes catch "taper"/"tapering" too.
-            grams = _tfidf([" ".join(w[:PREFIX] for w in b.split()) for b in bare])
+            def prefixes(texts: list[str]) -> list[str]:
+                return [" ".join(w[:PREFIX] for w in b.split()) for b in bare(texts)]
+
+            grams = _tfidf(prefixes(heads), prefixes(other_heads))
         blocks.append((params.char_weight, grams))
     if params.lead_weight and any(d.lead for d in docs):
-        blocks.append((params.lead_weight, _tfidf([d.lead for d in docs], stop_words=stop)))
+        leads = _tfidf([d.lead for d in docs], [d.lead for d in background], stop_words=stop)
+        blocks.append((params.lead_weight, leads))
     blocks = [(w, _normalise(b)) for w, b in blocks]
     if params.entity_weight:
         names = [_names(d) for d in docs]
@@ -158,14 +175,20 @@ def _entities(names: list[list[str]], prior: float) -> sparse.csr_matrix:
     return sparse.csr_matrix(sparse.diags((1.0 / norms).astype(np.float32)) @ x)
 
 
-def similarity(docs: Sequence[ClusterDoc], params: ClusterParams) -> np.ndarray:
+def similarity(
+    docs: Sequence[ClusterDoc], params: ClusterParams, background: Sequence[ClusterDoc] = ()
+) -> np.ndarray:
     """Dense (n x n, float32) similarity: smoothed cosine, discounted by time apart.
+
+    ``background``: other reports of the window (not about the country), from which the word
+    weights are learnt too. In a window of two reports every shared word looks rare, and two
+    business stories sharing "chief executive" and "jobs" were one story.
 
     Built in place and in row blocks: at 10,000 articles one n x n float32 matrix is 400 MB,
     and whole-matrix temporaries (the sparse product, argpartition's int64 indexes, the sums
     of the smoothing) had the peak at seven times that.
     """
-    x = _features(docs, params)
+    x = _features(docs, params, background)
     sim = _gram(x)
     # Only third documents vouch for a pair: the smoothing reads similarities without their
     # diagonal, and the diagonal ends as zero anyway.
@@ -249,16 +272,18 @@ def cluster(
     docs: Sequence[ClusterDoc],
     params: ClusterParams | None = None,
     seeds: Sequence[Sequence[int]] = (),
+    background: Sequence[ClusterDoc] = (),
 ) -> list[list[int]]:
     """Groups of ``docs`` indexes, one per story, largest first.
 
     ``seeds`` are groups that already exist (indexes into ``docs``); each stays one group,
-    new documents may join it, and no two seeds merge.
+    new documents may join it, and no two seeds merge. ``background``: see `similarity`.
     """
     if not docs:
         return []
     params = params or ClusterParams()
-    sim = similarity(docs, params) if len(docs) > 1 else np.zeros((1, 1), np.float32)
+    one = np.zeros((1, 1), np.float32)
+    sim = similarity(docs, params, background) if len(docs) > 1 else one
     return _AverageLink(sim, seeds).run(params.threshold)
 
 

@@ -29,6 +29,7 @@ from mediadigest.write.style import counted
 log = logging.getLogger(__name__)
 
 WINDOW_DAYS = 7
+BACKGROUND = 2000  # other articles of a window that clustering learns word weights from
 
 
 @dataclass(slots=True)
@@ -70,8 +71,15 @@ def _when(art: Article) -> datetime | None:
 
 def candidates(conn: sa.Connection, since: date, until: date) -> list[Article]:
     """Articles of the window that could belong to a story about the country: any hit at all."""
+    return _window(conn, since, until)[0]
+
+
+def _window(conn: sa.Connection, since: date, until: date) -> tuple[list[Article], list[Article]]:
+    """The window's candidates, and (up to ``BACKGROUND``, newest first) the other articles."""
     found = store.list_articles(conn, relevant_only=False, since=since, until=until)
-    return [a for a in found if a.relevance.relevant or a.relevance.score > 0]
+    hit = [a for a in found if a.relevance.relevant or a.relevance.score > 0]
+    rest = [a for a in found if not (a.relevance.relevant or a.relevance.score > 0)]
+    return hit, rest[:BACKGROUND]
 
 
 _NAME_KINDS = frozenset({"person", "org"})
@@ -107,7 +115,8 @@ def update(
     until = until or datetime.now(UTC).date()
     since = until - timedelta(days=window_days - 1)
     report = UpdateReport()
-    arts = sorted(candidates(conn, since, until), key=lambda a: (_when(a) or datetime.max, a.id))
+    hit, others = _window(conn, since, until)
+    arts = sorted(hit, key=lambda a: (_when(a) or datetime.max, a.id))
     rows = persist.load(conn, profile.name, since=_day_start(since))
     owner = {aid: row.id for row in rows for aid in row.members}
     if all(a.id in owner for a in arts):
@@ -123,7 +132,9 @@ def update(
     params = replace(base, stop_words=base.stop_words | stop_words(profile))
     docs = [cluster_doc(arts[i], k) for k, i in enumerate(primaries)]
     seed_of = {k: sid for sid, ks in seeds.items() for k in ks}
-    for found in cluster(docs, params, seeds=list(seeds.values())):
+    # The window's other articles teach the word weights: which words every report uses.
+    background = [cluster_doc(a, -1) for a in others]
+    for found in cluster(docs, params, seeds=list(seeds.values()), background=background):
         story_id = next((seed_of[k] for k in found if k in seed_of), None)
         members = [m for k in found for m in groups[k].members]
         dup_of = {
