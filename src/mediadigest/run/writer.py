@@ -45,10 +45,12 @@ class RunReport:
         return not self.errors
 
     def summary(self) -> str:
+        # "of them": a re-run's "0 relevant" read as if the 18 already stored were not.
+        relevant = f", {self.relevant} of them relevant" if self.articles else ""
         parts = [
             f"collected {counted(self.documents, 'document')} ({self.failed} failed), "
-            f"{counted(self.articles, 'new article')} ({self.already_stored} already stored), "
-            f"{self.relevant} relevant"
+            f"{counted(self.articles, 'new article')} ({self.already_stored} already stored)"
+            f"{relevant}"
         ]
         if self.records:
             records = counted(self.records, "archive record")
