@@ -65,6 +65,17 @@ def test_an_archive_page_without_a_date_is_dated_when_it_was_crawled(tmp_path, p
     assert undated and {str(d) for d in undated} == {"2025-12-18 10:00:00.000000"}
 
 
+def test_articles_show_an_undated_page_by_its_crawl_day(tmp_path, archive):
+    from test_end_to_end import Cli
+
+    cli = Cli(tmp_path / "s.db")
+    cli("ingest", str(archive), "--workers", "0")
+    undated = [a for a in cli.json("articles", "--json") if a["published"] is None]
+    assert undated and {a["dated"] for a in undated} == {"2025-12-18T10:00:00"}
+    table = cli("articles").stdout
+    assert "2025-12-18*" in table and "* no date of its own" in table
+
+
 def test_prefilter_rules_out_most_records_unread(tmp_path, profile, archive):
     _, report = _ingest(tmp_path, "s.db", profile, [archive])
     assert report.records > 80

@@ -32,6 +32,8 @@ def article_to_dict(art: Article) -> dict[str, Any]:
         "outlet_country": art.outlet_country,
         "author": art.author,
         "published": art.published.isoformat() if art.published else None,
+        # What periods and stories go by: published, else when its page was fetched or crawled.
+        "dated": art.dated.isoformat() if art.dated else None,
         "language": art.language,
         "relevance": art.relevance.to_dict(),
         "quotes": [asdict(q) for q in art.quotes],
@@ -65,9 +67,12 @@ def articles(
         sys.stdout.write("\n")
         return
     table = Table("date", "outlet", "grade", "score", "title", "why")
+    crawled = False
     for a in found:
         why = ", ".join(f"{h.alias} ({h.field} ×{h.count})" for h in a.relevance.hits[:3])
         day = a.published.date().isoformat() if a.published else ""
+        if not day and a.dated:  # an archive page without a date of its own
+            day, crawled = f"{a.dated.date().isoformat()}*", True
         table.add_row(
             day,
             escape(a.outlet or ""),
@@ -77,6 +82,8 @@ def articles(
             escape(why),
         )
     out.print(table)
+    if crawled:
+        out.print("* no date of its own: the day its page was fetched or crawled")
 
 
 def search_hit_to_dict(hit: store.SearchHit) -> dict[str, Any]:
