@@ -334,3 +334,33 @@ def _serve(server: _SiteServer) -> Iterator[Site]:
 # Database fixtures (store_url, engine, empty_url, pg_admin): every store test runs on SQLite
 # and on PostgreSQL; see tests/dbs.py.
 pytest_plugins = ["dbs"]
+
+
+# -- the web app over a seeded store (tests/web_support.py) -------------------------------------
+# Imported inside the fixtures: only the web tests need the web stack.
+
+
+@pytest.fixture
+def seeded(tmp_path: Path):
+    """A store with a week of stories and one user per role (``web_support.seed``)."""
+    from web_support import seed
+
+    return seed(tmp_path)
+
+
+@pytest.fixture
+def app(seeded):
+    """The web app over ``seeded``; a test module may define its own (other limits)."""
+    from mediadigest.web.app import create_app
+
+    return create_app(seeded.settings, engine=seeded.engine)
+
+
+@pytest.fixture
+def editor(app):
+    """A client signed in as the seeded editor."""
+    from fastapi.testclient import TestClient
+
+    from web_support import login
+
+    return login(TestClient(app, follow_redirects=False), "editor")

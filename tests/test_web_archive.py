@@ -18,16 +18,6 @@ from web_support import csrf_of, login, seed
 
 
 @pytest.fixture
-def seeded(tmp_path):
-    return seed(tmp_path)
-
-
-@pytest.fixture
-def app(seeded):
-    return create_app(seeded.settings, engine=seeded.engine)
-
-
-@pytest.fixture
 def viewer(app) -> TestClient:
     return login(TestClient(app, follow_redirects=False), "viewer")
 

@@ -9,12 +9,7 @@ from fastapi.testclient import TestClient
 from mediadigest.web import auth, persist, service
 from mediadigest.web.app import create_app
 from mediadigest.web.persist import Role
-from web_support import PASSWORD, csrf_of, login, seed
-
-
-@pytest.fixture
-def seeded(tmp_path):
-    return seed(tmp_path)
+from web_support import PASSWORD, csrf_of, login
 
 
 @pytest.fixture

@@ -9,23 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from mediadigest.web import persist, versions
-from mediadigest.web.app import create_app
-from web_support import WEEK, login, seed, token_of
-
-
-@pytest.fixture
-def seeded(tmp_path):
-    return seed(tmp_path)
-
-
-@pytest.fixture
-def app(seeded):
-    return create_app(seeded.settings, engine=seeded.engine)
-
-
-@pytest.fixture
-def editor(app) -> TestClient:
-    return login(TestClient(app, follow_redirects=False), "editor")
+from web_support import WEEK, token_of
 
 
 def post(client: TestClient, path: str, **data):

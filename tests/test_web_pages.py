@@ -13,27 +13,11 @@ from mediadigest import store
 from mediadigest.store import schema
 from mediadigest.stories import persist as stories_schema
 from mediadigest.web import persist, versions
-from mediadigest.web.app import create_app
 from mediadigest.web.articles import Filters, find, get_article
 from mediadigest.web.persist import Role
 from mediadigest.web.schedule import LastRun
 from mediadigest.web.templating import counted
-from web_support import WEEK, login, seed, token_of
-
-
-@pytest.fixture
-def seeded(tmp_path):
-    return seed(tmp_path)
-
-
-@pytest.fixture
-def app(seeded):
-    return create_app(seeded.settings, engine=seeded.engine)
-
-
-@pytest.fixture
-def editor(app):
-    return login(TestClient(app, follow_redirects=False), "editor")
+from web_support import WEEK, login, token_of
 
 
 def post(client: TestClient, path: str, **data):

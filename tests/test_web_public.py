@@ -9,24 +9,13 @@ from xml.etree import ElementTree as ET
 import pytest
 from fastapi.testclient import TestClient
 
-from mediadigest.web.app import create_app
 from mediadigest.web.auth import add_user
 from mediadigest.web.persist import Role
-from web_support import PASSWORD, RAW, WEEK, login, seed, token_of
+from web_support import PASSWORD, RAW, WEEK, login, token_of
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 PUBLISHER = "Zhanara Publisher"  # a name no digest text contains, to look for leaks
 DRAFT_ONLY = "Draft-only headline nobody published"
-
-
-@pytest.fixture
-def seeded(tmp_path):
-    return seed(tmp_path)
-
-
-@pytest.fixture
-def app(seeded):
-    return create_app(seeded.settings, engine=seeded.engine)
 
 
 @pytest.fixture
