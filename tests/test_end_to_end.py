@@ -367,3 +367,14 @@ def test_sources_export_keeps_a_long_address_whole_and_imports_back(cli: Cli, tm
     other = Cli(tmp_path / "other.db")
     other("sources", "import", str(tmp_path / "out.opml"))
     assert [s["url"] for s in other.json("sources", "list", "--json")] == [url]
+
+
+def test_search_finds_the_country_in_every_spelling(two_feeds: Cli):
+    two_feeds("run", *WEEK, "--timeout", "3")
+    titles = {h["title"] for h in two_feeds.json("search", "kazakhstan", "--json")}
+    russian = "Казахстан и Узбекистан договорились о совместном управлении водами Сырдарьи"
+    assert (
+        russian in titles and "Kazakhstan's grain exports across the Caspian hit a record" in titles
+    )
+    exact = {h["title"] for h in two_feeds.json("search", "kazakhstan", "--exact", "--json")}
+    assert russian not in exact

@@ -126,7 +126,7 @@ def search_cmd(
     first, last = days(since, until)
     language = _language_code(language)
     settings = settings_of(ctx)
-    names = profile_spellings(settings.profile) if spellings else None
+    names = profile_spellings(settings.profile, country=True) if spellings else None
     engine = reading_store(settings)
     with engine.connect() as conn:
         hits = store.search(

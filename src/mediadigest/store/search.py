@@ -34,6 +34,7 @@ from mediadigest.store import schema as t
 
 if TYPE_CHECKING:
     from mediadigest.profile import Profile
+    from mediadigest.profile_model import Term
 
 WINDOW = 200  # newest matches ranked per query (see module docstring)
 WALK = 1500  # PostgreSQL: newest articles tested one by one before the indexes
@@ -128,19 +129,27 @@ def spellings(names: Iterable[Iterable[str]]) -> dict[tuple[str, ...], list[tupl
     """Each spelling of a name -> the name's other spellings, as search phrases.
 
     ``names``: for each named thing, its spellings (a profile's aliases). Spellings that are
-    no words here (CJK, which the index keeps as runs) or only stop words are left out.
+    no words here (CJK, which the index keeps as runs) or only stop words are left out. One
+    that ends in ``*`` is a prefix ("Астан*" finds the Kazakh "Астанада", "in Astana").
     """
     out: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
     for group in names:
-        phrases: list[tuple[str, ...]] = []
+        keys: list[tuple[str, ...]] = []  # as a query spells it: no "*"
+        phrases: list[tuple[str, ...]] = []  # as the search asks for it
         for name in group:
             if any(is_cjk(c) for c in name):
                 continue
             words = tuple(w.lower() for w in _WORD.findall(name))
-            if words and words not in phrases and not set(words) <= STOP_WORDS:
+            if not words or set(words) <= STOP_WORDS:
+                continue
+            if words not in keys:
+                keys.append(words)
+            if name.endswith("*"):
+                words = (*words[:-1], words[-1] + "*")
+            if words not in phrases:
                 phrases.append(words)
-        for phrase in phrases:
-            out.setdefault(phrase, []).extend(p for p in phrases if p != phrase)
+        for key in keys:
+            out.setdefault(key, []).extend(p for p in phrases if p != key)
     return out
 
 
@@ -161,9 +170,20 @@ def profile_spellings(profile: Profile, *, country: bool = False) -> Spellings:
         by_name: dict[str, list[str]] = {}
         for term in profile.terms:
             if term.kind in kinds:
-                by_name.setdefault(term.canonical, []).append(term.alias)
+                by_name.setdefault(term.canonical, []).append(_spelt(term))
+        # An ambiguous alias of a place, person or organisation is one of its spellings all
+        # the same: the capital Astana's own name (also a cycling team's) is, beside Nur-Sultan.
+        # Not the country's: "Kazakh" (also a language, a people) is not "Kazakhstan".
+        countries = {term.canonical for term in profile.terms if term.kind == "country"}
+        for term in profile.terms:
+            if term.ambiguous and term.canonical in by_name and term.canonical not in countries:
+                by_name[term.canonical].append(_spelt(term))
         found = profile.cache[key] = spellings(by_name.values())
     return found
+
+
+def _spelt(term: Term) -> str:
+    return f"{term.alias}*" if term.stem else term.alias
 
 
 def _quote(phrase: tuple[str, ...]) -> str:
