@@ -202,3 +202,16 @@ def test_a_response_too_big_to_be_a_page_is_skipped_with_a_warning(tmp_path, pro
     assert note.startswith(f"{path}: record at offset ") and "(https://big.example/a)" in note
     size = int(re.search(r"skipped: ([\d,]+) bytes", note)[1].replace(",", ""))
     assert size > len(big) and "over the 5,000 a page may have" in note
+
+
+def test_progress_counts_the_bytes_of_input_to_the_planned_end(tmp_path, profile, archive):
+    """The bar has an end (it showed "12/?") and reaches it; a finished input is not planned."""
+    engine = store.open_store(f"sqlite:///{tmp_path / 's.db'}")
+    planned: list[int] = []
+    done: list[int] = []
+    run.ingest(engine, profile, [archive], shard_size=SMALL, planned=planned.append,
+               progress=done.append)  # fmt: skip
+    assert planned == [archive.stat().st_size] and sum(done) == planned[0] and len(done) > 1
+    again: list[int] = []
+    run.ingest(engine, profile, [archive], planned=again.append)
+    assert again == [0]

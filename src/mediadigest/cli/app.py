@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import sqlalchemy as sa
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.text import Text
 from typer.core import TyperGroup
 
@@ -150,11 +158,13 @@ def reading_store(settings: Settings) -> sa.Engine:
     return store.open_store(settings.db)
 
 
-def progress_bar() -> Progress:
+def progress_bar(data: bool = False) -> Progress:
+    """A bar on stderr (when it is a terminal); ``data``: it counts bytes, with time left."""
+    counts = (DownloadColumn(), TimeRemainingColumn()) if data else (MofNCompleteColumn(),)
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
+        *counts,
         TimeElapsedColumn(),
         console=err,
         transient=True,

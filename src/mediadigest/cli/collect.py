@@ -180,7 +180,7 @@ def ingest(
     settings = settings_of(ctx)
     shard_bytes = None if shard_size is None else _size(shard_size)  # before creating a store
     engine = store.open_store(settings.db)
-    with progress_bar() as bar:
+    with progress_bar(data=True) as bar:
         task = bar.add_task("ingesting", total=None)
         report = run.ingest(
             engine,
@@ -192,6 +192,7 @@ def ingest(
             fresh=fresh,
             options=run.Options(prefilter=prefilter),
             progress=lambda n: bar.advance(task, n),
+            planned=lambda total: bar.update(task, total=total),
         )
     finish(report)
 

@@ -154,6 +154,10 @@ def _process_archive(
 # -- plan ---------------------------------------------------------------------------------------
 
 
+def _bytes(task: list[Piece]) -> int:
+    return sum(piece.end - piece.start for piece in task)
+
+
 def plan(
     paths: Iterable[Path],
     known: dict[str, Checkpoint],
@@ -259,12 +263,14 @@ def ingest(
     fresh: bool = False,
     options: Options = Options(),
     progress: Progress | None = None,
+    planned: Progress | None = None,
 ) -> RunReport:
     """Ingest files, folders and archives; resume where a previous run of them stopped.
 
     ``workers``/``scheduler`` choose the executor (see ``run.executors``); ``fresh`` forgets
     the checkpoints first; ``shard_size`` None: `auto_shard_size`. Results are stored piece
-    by piece, each with its checkpoint.
+    by piece, each with its checkpoint. ``planned`` hears once how many bytes of input there
+    are to read, ``progress`` how many each finished task read.
     """
     report = RunReport()
     with engine.begin() as conn:
@@ -276,6 +282,8 @@ def ingest(
     if shard_size is None:
         shard_size = auto_shard_size(paths, workers, scheduler)
     tasks = list(plan(paths, known, report, shard_size))
+    if planned:  # bytes to read, what checkpoints say was done left out: a bar with an end
+        planned(sum(_bytes(task) for task in tasks))
     failed: set[str] = set()  # inputs with an error this run: their checkpoint stops moving
     setup = functools.partial(warm, profile, options)
     clock = time.perf_counter()
@@ -291,7 +299,7 @@ def ingest(
             for result in task_results:
                 _write(engine, profile.name, result, report, failed)
             if progress:
-                progress(len(task_results))
+                progress(_bytes([r.piece for r in task_results]))
         report.seconds["work"] = time.perf_counter() - clock  # read, analyse and store
         clock = time.perf_counter()
     report.seconds["stop"] = time.perf_counter() - clock
