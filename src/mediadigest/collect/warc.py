@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -263,7 +264,8 @@ class _Members:
         bad = self._member
         self._inflate = None
         self._out.clear()
-        found = self._next_member(bad + 1)
+        total = self._end if self._end is not None else os.fstat(self._file.fileno()).st_size
+        found = next_record_member(self._file, bad + 1, total)
         if found is None:
             self._in, self._at = b"", self._end if self._end is not None else self._at
             self._file.seek(0, io.SEEK_END)
@@ -274,29 +276,43 @@ class _Members:
         raise _Lost(f"corrupt gzip member at byte {bad} of the file ({problem})",
                     f"read on from the next record, at byte {found}")  # fmt: skip
 
-    def _next_member(self, pos: int) -> int | None:
-        while self._end is None or pos < self._end:
-            self._file.seek(pos)
-            chunk = self._file.read(_SKIP_CHUNK + len(GZIP_MAGIC))
-            if len(chunk) < len(GZIP_MAGIC):
-                return None
-            i = chunk.find(GZIP_MAGIC)
-            while i >= 0:
-                if self._end is not None and pos + i >= self._end:
-                    return None
-                if self._starts_record(pos + i):
-                    return pos + i
-                i = chunk.find(GZIP_MAGIC, i + 1)
-            pos += len(chunk) - len(GZIP_MAGIC) + 1
-        return None
 
-    def _starts_record(self, pos: int) -> bool:
-        self._file.seek(pos)
-        try:
-            head = _zlib.decompressobj(31).decompress(self._file.read(4096), 16)
-        except (zlib.error, _zlib.error):
-            return False
-        return head.startswith(b"WARC/")
+def next_record_member(fh: BinaryIO, pos: int, total: int) -> int | None:
+    """The first gzip member at or after ``pos`` that holds whole WARC records.
+
+    Candidates are found by the gzip magic bytes and confirmed by inflating the member:
+    it must decompress cleanly, start with "WARC/" and end where a record ends.
+    """
+    window = 1 << 20
+    while pos < total:
+        fh.seek(pos)
+        chunk = fh.read(window + 2)
+        hit = chunk.find(GZIP_MAGIC)
+        while hit >= 0 and pos + hit < total:
+            if _is_record_member(fh, pos + hit):
+                return pos + hit
+            hit = chunk.find(GZIP_MAGIC, hit + 1)
+        pos += window
+    return None
+
+
+def _is_record_member(fh: BinaryIO, at: int) -> bool:
+    fh.seek(at)
+    inflater = _zlib.decompressobj(31)
+    out = b""
+    try:
+        while not inflater.eof:
+            data = fh.read(1 << 16)
+            if not data:
+                return False
+            out += inflater.decompress(data)
+            if not out.startswith(b"WARC/"[: len(out)]):
+                return False
+            if len(out) > MAX_PAYLOAD + MAX_HTTP_HEAD:
+                return False
+    except (zlib.error, _zlib.error):
+        return False
+    return out.startswith(b"WARC/") and out.endswith(b"\r\n\r\n")
 
 
 def _open(raw: _Range, gz: bool, threaded: bool) -> BinaryIO:

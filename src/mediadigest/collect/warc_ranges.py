@@ -10,16 +10,10 @@ from __future__ import annotations
 
 import io
 import itertools
-import zlib
 from pathlib import Path
 from typing import BinaryIO
 
-from mediadigest.collect.warc import GZIP_MAGIC, MAX_HTTP_HEAD, MAX_PAYLOAD, is_gzip
-
-try:  # optional extra "fast"
-    from isal import isal_zlib as _zlib
-except ImportError:  # pragma: no cover - the pure-Python fallback
-    _zlib = zlib  # type: ignore[assignment]
+from mediadigest.collect.warc import is_gzip, next_record_member
 
 __all__ = ["split"]
 
@@ -37,7 +31,7 @@ def split(path: Path, size: int, start: int = 0) -> list[tuple[int, int]]:
     with open(path, "rb") as fh:
         if is_gzip(path):
             bounds = [start]
-            while (found := _next_member(fh, bounds[-1] + size, total)) is not None:
+            while (found := next_record_member(fh, bounds[-1] + size, total)) is not None:
                 bounds.append(found)
         else:
             bounds = _record_bounds(fh, start, size, total)
@@ -72,41 +66,3 @@ def _record_bounds(fh: BinaryIO, start: int, size: int, total: int) -> list[int]
         fh.seek(length, io.SEEK_CUR)
         at = fh.tell()
     return bounds
-
-
-def _next_member(fh: BinaryIO, pos: int, total: int) -> int | None:
-    """The first gzip member at or after ``pos`` that holds whole WARC records.
-
-    Candidates are found by the gzip magic bytes and confirmed by inflating the member:
-    it must decompress cleanly, start with "WARC/" and end where a record ends.
-    """
-    window = 1 << 20
-    while pos < total:
-        fh.seek(pos)
-        chunk = fh.read(window + 2)
-        hit = chunk.find(GZIP_MAGIC)
-        while hit >= 0:
-            if _is_record_member(fh, pos + hit):
-                return pos + hit
-            hit = chunk.find(GZIP_MAGIC, hit + 1)
-        pos += window
-    return None
-
-
-def _is_record_member(fh: BinaryIO, at: int) -> bool:
-    fh.seek(at)
-    inflater = _zlib.decompressobj(31)
-    out = b""
-    try:
-        while not inflater.eof:
-            data = fh.read(1 << 16)
-            if not data:
-                return False
-            out += inflater.decompress(data)
-            if not out.startswith(b"WARC/"[: len(out)]):
-                return False
-            if len(out) > MAX_PAYLOAD + MAX_HTTP_HEAD:
-                return False
-    except (zlib.error, _zlib.error):
-        return False
-    return out.startswith(b"WARC/") and out.endswith(b"\r\n\r\n")
