@@ -257,15 +257,22 @@ def list_articles(
     until: date | None = None,
     limit: int | None = None,
     order: str = "dated",
+    named: bool | None = None,
 ) -> list[Article]:
     """Stored articles, newest first (``order='score'``: most relevant first).
 
-    ``since``/``until`` are inclusive calendar days (UTC) on the article's date.
+    ``since``/``until`` are inclusive calendar days (UTC) on the article's date. ``named``:
+    only the articles relevance found the country in (relevant, or any score), or (False)
+    only the others; filtered in SQL, so a week of a busy store's other articles is never
+    read back to be thrown away.
     """
     a = t.articles
     stmt = sa.select(a)
     if relevant_only:
         stmt = stmt.where(a.c.relevant.is_(True))
+    if named is not None:
+        found = sa.or_(a.c.relevant.is_(True), a.c.score > 0)
+        stmt = stmt.where(found if named else sa.not_(found))
     if since is not None:
         stmt = stmt.where(a.c.dated >= datetime.combine(since, time.min))
     if until is not None:

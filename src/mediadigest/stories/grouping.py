@@ -70,16 +70,16 @@ def _when(art: Article) -> datetime | None:
 
 
 def candidates(conn: sa.Connection, since: date, until: date) -> list[Article]:
-    """Articles of the window that could belong to a story about the country: any hit at all."""
-    return _window(conn, since, until)[0]
+    """The window's articles that name the country: relevant, or scored below the threshold
+    (a story about the country may still take them in)."""
+    return store.list_articles(conn, relevant_only=False, since=since, until=until, named=True)
 
 
-def _window(conn: sa.Connection, since: date, until: date) -> tuple[list[Article], list[Article]]:
-    """The window's candidates, and (up to ``BACKGROUND``, newest first) the other articles."""
-    found = store.list_articles(conn, relevant_only=False, since=since, until=until)
-    hit = [a for a in found if a.relevance.relevant or a.relevance.score > 0]
-    rest = [a for a in found if not (a.relevance.relevant or a.relevance.score > 0)]
-    return hit, rest[:BACKGROUND]
+def _background(conn: sa.Connection, since: date, until: date) -> list[Article]:
+    """Up to ``BACKGROUND`` of the window's other articles, newest first."""
+    return store.list_articles(
+        conn, relevant_only=False, since=since, until=until, named=False, limit=BACKGROUND
+    )
 
 
 _NAME_KINDS = frozenset({"person", "org"})
@@ -115,8 +115,7 @@ def update(
     until = until or datetime.now(UTC).date()
     since = until - timedelta(days=window_days - 1)
     report = UpdateReport()
-    hit, others = _window(conn, since, until)
-    arts = sorted(hit, key=lambda a: (_when(a) or datetime.max, a.id))
+    arts = sorted(candidates(conn, since, until), key=lambda a: (_when(a) or datetime.max, a.id))
     rows = persist.load(conn, profile.name, since=_day_start(since))
     owner = {aid: row.id for row in rows for aid in row.members}
     if all(a.id in owner for a in arts):
@@ -133,7 +132,7 @@ def update(
     docs = [cluster_doc(arts[i], k) for k, i in enumerate(primaries)]
     seed_of = {k: sid for sid, ks in seeds.items() for k in ks}
     # The window's other articles teach the word weights: which words every report uses.
-    background = [cluster_doc(a, -1) for a in others]
+    background = [cluster_doc(a, -1) for a in _background(conn, since, until)]
     for found in cluster(docs, params, seeds=list(seeds.values()), background=background):
         story_id = next((seed_of[k] for k in found if k in seed_of), None)
         members = [m for k in found for m in groups[k].members]
