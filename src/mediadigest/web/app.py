@@ -132,7 +132,9 @@ def routers() -> list[APIRouter]:
         account,
         api,
         archive,
+        digests,
         editor,
+        items,
         public,
         review,
         sources,
@@ -140,7 +142,7 @@ def routers() -> list[APIRouter]:
         week,
     )
 
-    pages = (account, week, review, editor, archive, sources, users, public)
+    pages = (account, week, review, editor, items, digests, archive, sources, users, public)
     return [m.router for m in (*pages, api)]
 
 

@@ -1,4 +1,8 @@
-"""The digest editor: edit the week's draft item by item, preview, publish, export versions."""
+"""The digest editor: the week's draft on one page, and the changes made to the draft as a whole.
+
+Every change goes through `change_draft` (load, change, save if nobody else did, audit, go
+back); the item actions are in ``items``, publishing and published versions in ``digests``.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from mediadigest.web import csrf, editions, highlight, persist, versions
 from mediadigest.web.articles import get_article
 from mediadigest.web.auth import need
 from mediadigest.web.persist import Role, User
-from mediadigest.web.routes import Index, PathId, Revision
+from mediadigest.web.routes import Revision
 from mediadigest.web.routes.week import week_links
 from mediadigest.web.templating import page, redirect
 
@@ -29,10 +33,10 @@ Text = Annotated[str, Form(max_length=5000)]
 @router.get("/editor")
 def editor(request: Request, user: Editor, week: str | None = None) -> HTMLResponse:
     since, until = editions.week_of(week)
-    return _editor_page(request, since, until)
+    return editor_page(request, since, until)
 
 
-def _editor_page(
+def editor_page(
     request: Request,
     since: date,
     until: date,
@@ -113,7 +117,7 @@ class Rebase:
     note: str = "The draft had changed since you loaded it; your edit went onto the newer draft."
 
 
-def _change(
+def change_draft(
     request: Request,
     user: User,
     week: str,
@@ -183,263 +187,20 @@ def rebuild(request: Request, user: Editor, week: Week, revision: Revision) -> R
         content.clear()
         content.update(editions.build_draft(conn, profile, since, until))
 
-    return _change(request, user, week, revision, "draft.rebuild", fresh, done="Rebuilt the draft.")
+    return change_draft(
+        request, user, week, revision, "draft.rebuild", fresh, done="Rebuilt the draft."
+    )
 
 
 @router.post("/editor/intro")
 def intro(
     request: Request, user: Editor, week: Week, revision: Revision, text: Text = ""
 ) -> Response:
-    return _change(
+    return change_draft(
         request,
         user,
         week,
         revision,
         "draft.intro",
         lambda _c, content: editions.set_intro(content, text),
-    )
-
-
-def _item_anchor(content: dict[str, Any], index: int) -> str:
-    """The anchor of the item at ``index``, kept within the items (none if there are none)."""
-    count = len(content["items"])
-    return f"#item-{min(max(index, 0), count - 1)}" if count else ""
-
-
-@router.post("/editor/items/{index}/move")
-def move(
-    request: Request,
-    index: Index,
-    user: Editor,
-    week: Week,
-    revision: Revision,
-    delta: Annotated[int, Form(ge=-50, le=50)],
-) -> Response:
-    return _change(
-        request,
-        user,
-        week,
-        revision,
-        "item.move",
-        lambda _c, content: editions.move(content, index, delta),
-        anchor=lambda content: _item_anchor(content, index + delta),
-        item=index,
-        delta=delta,
-    )
-
-
-@dataclass(slots=True)
-class _ItemEditing:
-    """One item's edit as the page sent it, following that item onto a newer draft."""
-
-    at: int | None  # where the item is in the draft being changed
-    seen: str  # the item as the page showed it (``editions.seen``); empty from an old page
-    change: editions.ItemEdit
-
-    def apply(self, _conn: sa.Connection, content: dict[str, Any]) -> None:
-        assert self.at is not None
-        editions.edit(content, self.at, self.change)
-
-    def onto(self, content: dict[str, Any]) -> bool:
-        """Follow the item into the newer draft; only an item nobody changed takes the edit."""
-        self.at, unchanged = editions.locate(content, self.seen) if self.seen else (None, False)
-        return self.at is not None and unchanged
-
-
-@router.post("/editor/items/{index}/edit")
-def edit(
-    request: Request,
-    index: Index,
-    user: Editor,
-    week: Week,
-    revision: Revision,
-    headline: Text,
-    attribution: Text = "",
-    summary: Text = "",
-    quote_text: Text = "",
-    quote_speaker: Annotated[str, Form(max_length=200)] = "",
-    item_seen: Annotated[str, Form(max_length=200)] = "",
-) -> Response:
-    """Save one item. From a page older than the draft, the edit still goes onto the newer
-    draft when its item is unchanged there (editors work on different items at once); when
-    the item itself changed, the editor gets the page back with the text they typed."""
-    since, until = editions.week_of(week)
-    change = editions.ItemEdit(headline, attribution, summary, quote_text, quote_speaker)
-    editing = _ItemEditing(index, item_seen, change)
-    return _change(
-        request,
-        user,
-        week,
-        revision,
-        "item.edit",
-        editing.apply,
-        anchor=lambda _content: f"#item-{editing.at}",
-        rebase=Rebase(
-            editing.onto, lambda: _refused_edit(request, since, until, change, editing.at)
-        ),
-        item=lambda _content: editing.at,
-        headline=headline,
-    )
-
-
-def _refused_edit(
-    request: Request, since: date, until: date, change: editions.ItemEdit, at: int | None
-) -> HTMLResponse:
-    """The editor page with the edit that could not be saved kept at the top, unsaved."""
-    where = (
-        f"item {at + 1} as it is now, to save yours over it"
-        if at is not None
-        else "nothing: that item has since been removed from the draft"
-    )
-    notice = (
-        "Someone else changed this item after you loaded the page, so your edit was not saved. "
-        f"Your text is kept below; compare it with {where}."
-    )
-    kept = {
-        "index": at,
-        "headline": change.headline,
-        "attribution": change.attribution,
-        "summary": change.summary,
-        "quote_text": change.quote_text,
-        "quote_speaker": change.quote_speaker,
-    }
-    return _editor_page(request, since, until, status=409, notice=notice, kept=kept)
-
-
-@router.post("/editor/items/{index}/regenerate")
-def regenerate(
-    request: Request, index: Index, user: Editor, week: Week, revision: Revision
-) -> Response:
-    profile = request.app.state.web.settings.profile
-    return _change(
-        request,
-        user,
-        week,
-        revision,
-        "item.regenerate",
-        lambda conn, content: editions.regenerate(conn, profile, content, index),
-        anchor=f"#item-{index}",
-        item=index,
-    )
-
-
-@router.post("/editor/items/{index}/remove")
-def remove(
-    request: Request, index: Index, user: Editor, week: Week, revision: Revision
-) -> Response:
-    return _change(
-        request,
-        user,
-        week,
-        revision,
-        "item.remove",
-        lambda _c, content: editions.remove(content, index),
-        anchor=lambda content: _item_anchor(content, index),  # the item after it, now there
-        done="Removed the item.",
-        item=index,
-    )
-
-
-@router.post("/editor/publish")
-def publish(request: Request, user: Editor, week: Week, revision: Revision) -> Response:
-    """Publish the draft as it was when the editor pressed the button (its revision)."""
-    web = request.app.state.web
-    since, until = editions.week_of(week)
-    name = web.settings.profile.name
-    with web.engine.begin() as conn:
-        found = versions.get_draft(conn, name, since, until)
-        if found is None:
-            raise HTTPException(404, "this week has no draft yet")
-        if found[1] != revision:
-            return redirect(
-                request,
-                f"/editor?week={editions.week_name(since)}",
-                "The draft changed since you loaded it; check it and publish again.",
-                "error",
-            )
-        try:
-            editions.check_publishable(conn, name, since, until, found[0])
-        except editions.NotPublishable as exc:
-            return redirect(request, f"/editor?week={editions.week_name(since)}", str(exc), "error")
-        version = versions.publish(conn, name, since, until, found[0], user.name)
-        persist.audit(
-            conn, user.name, "digest.publish", f"{name} {since}..{until}", version=version
-        )
-    return redirect(
-        request, f"/digests?week={editions.week_name(since)}", f"Published version {version}."
-    )
-
-
-@router.get("/preview")
-def preview(request: Request, user: Viewer, week: str | None = None) -> HTMLResponse:
-    web = request.app.state.web
-    since, until = editions.week_of(week)
-    with web.engine.connect() as conn:
-        found = versions.get_draft(conn, web.settings.profile.name, since, until)
-    return page(
-        request,
-        "preview.html",
-        title="Preview",
-        since=since,
-        until=until,
-        weeks=week_links(since),
-        house=editions.house_html(found[0]) if found else None,
-        version=None,
-        formats=[],
-    )
-
-
-@router.get("/digests")
-def digests(request: Request, user: Viewer) -> HTMLResponse:
-    with request.app.state.web.engine.connect() as conn:
-        published = versions.list_versions(conn)
-    return page(
-        request,
-        "digests.html",
-        title="Published digests",
-        versions=published,
-        formats=editions.formats(),
-    )
-
-
-def _version(request: Request, version_id: int) -> dict[str, Any]:
-    with request.app.state.web.engine.connect() as conn:
-        found = versions.get_version(conn, version_id)
-    if found is None:
-        raise HTTPException(404, f"no published digest {version_id}")
-    return found
-
-
-@router.get("/digests/{version_id}")
-def digest(request: Request, version_id: PathId, user: Viewer) -> HTMLResponse:
-    found = _version(request, version_id)
-    since, until = found["period_from"], found["period_to"]
-    with request.app.state.web.engine.connect() as conn:
-        newer = versions.newer_version(conn, found)
-    return page(
-        request,
-        "preview.html",
-        title="Published digest",
-        since=since,
-        until=until,
-        weeks=week_links(since),
-        house=editions.house_html(found["content"]),
-        version=found,
-        newer=newer,
-        newer_href=f"/digests/{newer['id']}" if newer else None,
-        formats=editions.formats(),
-    )
-
-
-@router.get("/digests/{version_id}/export.{fmt}")
-def export(request: Request, version_id: PathId, fmt: str, user: Viewer) -> Response:
-    if fmt not in editions.formats():
-        raise HTTPException(404, f"no export as {fmt!r}")
-    found = _version(request, version_id)
-    body, media_type, ext = editions.export(found["content"], fmt)
-    name = f"digest-{found['period_from']}-v{found['version']}.{ext}"
-    return Response(
-        body,
-        media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

@@ -1,0 +1,121 @@
+"""Publishing the week's draft and reading what was published: preview, versions, exports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+
+from mediadigest.web import csrf, editions, persist, versions
+from mediadigest.web.routes import PathId, Revision
+from mediadigest.web.routes.editor import Editor, Viewer, Week
+from mediadigest.web.routes.week import week_links
+from mediadigest.web.templating import page, redirect
+
+router = APIRouter(dependencies=[Depends(csrf.protect)], include_in_schema=False)
+
+
+@router.post("/editor/publish")
+def publish(request: Request, user: Editor, week: Week, revision: Revision) -> Response:
+    """Publish the draft as it was when the editor pressed the button (its revision)."""
+    web = request.app.state.web
+    since, until = editions.week_of(week)
+    name = web.settings.profile.name
+    with web.engine.begin() as conn:
+        found = versions.get_draft(conn, name, since, until)
+        if found is None:
+            raise HTTPException(404, "this week has no draft yet")
+        if found[1] != revision:
+            return redirect(
+                request,
+                f"/editor?week={editions.week_name(since)}",
+                "The draft changed since you loaded it; check it and publish again.",
+                "error",
+            )
+        try:
+            editions.check_publishable(conn, name, since, until, found[0])
+        except editions.NotPublishable as exc:
+            return redirect(request, f"/editor?week={editions.week_name(since)}", str(exc), "error")
+        version = versions.publish(conn, name, since, until, found[0], user.name)
+        persist.audit(
+            conn, user.name, "digest.publish", f"{name} {since}..{until}", version=version
+        )
+    return redirect(
+        request, f"/digests?week={editions.week_name(since)}", f"Published version {version}."
+    )
+
+
+@router.get("/preview")
+def preview(request: Request, user: Viewer, week: str | None = None) -> HTMLResponse:
+    web = request.app.state.web
+    since, until = editions.week_of(week)
+    with web.engine.connect() as conn:
+        found = versions.get_draft(conn, web.settings.profile.name, since, until)
+    return page(
+        request,
+        "preview.html",
+        title="Preview",
+        since=since,
+        until=until,
+        weeks=week_links(since),
+        house=editions.house_html(found[0]) if found else None,
+        version=None,
+        formats=[],
+    )
+
+
+@router.get("/digests")
+def digests(request: Request, user: Viewer) -> HTMLResponse:
+    with request.app.state.web.engine.connect() as conn:
+        published = versions.list_versions(conn)
+    return page(
+        request,
+        "digests.html",
+        title="Published digests",
+        versions=published,
+        formats=editions.formats(),
+    )
+
+
+def _version(request: Request, version_id: int) -> dict[str, Any]:
+    with request.app.state.web.engine.connect() as conn:
+        found = versions.get_version(conn, version_id)
+    if found is None:
+        raise HTTPException(404, f"no published digest {version_id}")
+    return found
+
+
+@router.get("/digests/{version_id}")
+def digest(request: Request, version_id: PathId, user: Viewer) -> HTMLResponse:
+    found = _version(request, version_id)
+    since, until = found["period_from"], found["period_to"]
+    with request.app.state.web.engine.connect() as conn:
+        newer = versions.newer_version(conn, found)
+    return page(
+        request,
+        "preview.html",
+        title="Published digest",
+        since=since,
+        until=until,
+        weeks=week_links(since),
+        house=editions.house_html(found["content"]),
+        version=found,
+        newer=newer,
+        newer_href=f"/digests/{newer['id']}" if newer else None,
+        formats=editions.formats(),
+    )
+
+
+@router.get("/digests/{version_id}/export.{fmt}")
+def export(request: Request, version_id: PathId, fmt: str, user: Viewer) -> Response:
+    if fmt not in editions.formats():
+        raise HTTPException(404, f"no export as {fmt!r}")
+    found = _version(request, version_id)
+    body, media_type, ext = editions.export(found["content"], fmt)
+    name = f"digest-{found['period_from']}-v{found['version']}.{ext}"
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

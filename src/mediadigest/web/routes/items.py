@@ -1,0 +1,157 @@
+"""The digest editor's item actions: move, edit, regenerate and remove one item of the draft."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from mediadigest.web import csrf, editions
+from mediadigest.web.routes import Index, Revision
+from mediadigest.web.routes.editor import Editor, Rebase, Text, Week, change_draft, editor_page
+
+router = APIRouter(dependencies=[Depends(csrf.protect)], include_in_schema=False)
+
+
+def _item_anchor(content: dict[str, Any], index: int) -> str:
+    """The anchor of the item at ``index``, kept within the items (none if there are none)."""
+    count = len(content["items"])
+    return f"#item-{min(max(index, 0), count - 1)}" if count else ""
+
+
+@router.post("/editor/items/{index}/move")
+def move(
+    request: Request,
+    index: Index,
+    user: Editor,
+    week: Week,
+    revision: Revision,
+    delta: Annotated[int, Form(ge=-50, le=50)],
+) -> Response:
+    return change_draft(
+        request,
+        user,
+        week,
+        revision,
+        "item.move",
+        lambda _c, content: editions.move(content, index, delta),
+        anchor=lambda content: _item_anchor(content, index + delta),
+        item=index,
+        delta=delta,
+    )
+
+
+@dataclass(slots=True)
+class _ItemEditing:
+    """One item's edit as the page sent it, following that item onto a newer draft."""
+
+    at: int | None  # where the item is in the draft being changed
+    seen: str  # the item as the page showed it (``editions.seen``); empty from an old page
+    change: editions.ItemEdit
+
+    def apply(self, _conn: sa.Connection, content: dict[str, Any]) -> None:
+        assert self.at is not None
+        editions.edit(content, self.at, self.change)
+
+    def onto(self, content: dict[str, Any]) -> bool:
+        """Follow the item into the newer draft; only an item nobody changed takes the edit."""
+        self.at, unchanged = editions.locate(content, self.seen) if self.seen else (None, False)
+        return self.at is not None and unchanged
+
+
+@router.post("/editor/items/{index}/edit")
+def edit(
+    request: Request,
+    index: Index,
+    user: Editor,
+    week: Week,
+    revision: Revision,
+    headline: Text,
+    attribution: Text = "",
+    summary: Text = "",
+    quote_text: Text = "",
+    quote_speaker: Annotated[str, Form(max_length=200)] = "",
+    item_seen: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Save one item. From a page older than the draft, the edit still goes onto the newer
+    draft when its item is unchanged there (editors work on different items at once); when
+    the item itself changed, the editor gets the page back with the text they typed."""
+    since, until = editions.week_of(week)
+    change = editions.ItemEdit(headline, attribution, summary, quote_text, quote_speaker)
+    editing = _ItemEditing(index, item_seen, change)
+    return change_draft(
+        request,
+        user,
+        week,
+        revision,
+        "item.edit",
+        editing.apply,
+        anchor=lambda _content: f"#item-{editing.at}",
+        rebase=Rebase(
+            editing.onto, lambda: _refused_edit(request, since, until, change, editing.at)
+        ),
+        item=lambda _content: editing.at,
+        headline=headline,
+    )
+
+
+def _refused_edit(
+    request: Request, since: date, until: date, change: editions.ItemEdit, at: int | None
+) -> HTMLResponse:
+    """The editor page with the edit that could not be saved kept at the top, unsaved."""
+    where = (
+        f"item {at + 1} as it is now, to save yours over it"
+        if at is not None
+        else "nothing: that item has since been removed from the draft"
+    )
+    notice = (
+        "Someone else changed this item after you loaded the page, so your edit was not saved. "
+        f"Your text is kept below; compare it with {where}."
+    )
+    kept = {
+        "index": at,
+        "headline": change.headline,
+        "attribution": change.attribution,
+        "summary": change.summary,
+        "quote_text": change.quote_text,
+        "quote_speaker": change.quote_speaker,
+    }
+    return editor_page(request, since, until, status=409, notice=notice, kept=kept)
+
+
+@router.post("/editor/items/{index}/regenerate")
+def regenerate(
+    request: Request, index: Index, user: Editor, week: Week, revision: Revision
+) -> Response:
+    profile = request.app.state.web.settings.profile
+    return change_draft(
+        request,
+        user,
+        week,
+        revision,
+        "item.regenerate",
+        lambda conn, content: editions.regenerate(conn, profile, content, index),
+        anchor=f"#item-{index}",
+        item=index,
+    )
+
+
+@router.post("/editor/items/{index}/remove")
+def remove(
+    request: Request, index: Index, user: Editor, week: Week, revision: Revision
+) -> Response:
+    return change_draft(
+        request,
+        user,
+        week,
+        revision,
+        "item.remove",
+        lambda _c, content: editions.remove(content, index),
+        anchor=lambda content: _item_anchor(content, index),  # the item after it, now there
+        done="Removed the item.",
+        item=index,
+    )
