@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,10 @@ OPTIONAL = ("description", *SECTIONS, "exclude", "peers", "outlets", "themes", "
 OPTIONAL += ("sources",)
 SOURCE_KINDS = ("feed", "sitemap", "urllist", "page")
 DEFAULT_ALONE = 0.1  # an ambiguous alias with nothing unambiguous beside it counts 10%
+# Aliases are plain text (see matching.py): "Georgi(a|an)" would match only those very
+# characters, i.e. nothing. "." and "+" stay allowed on their own ("Kaspi.kz", "C5+1").
+_REGEX_SYNTAX = re.compile(r"[|\\^$()\[\]{}?]|\.[*+?]")
+_ISO_ALPHA2 = re.compile(r"[A-Z]{2}")
 
 
 def available_profiles() -> list[str]:
@@ -52,6 +57,11 @@ def load_profile(name_or_path: str | Path) -> Profile:
         data = yaml.load(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if mark is not None and _tab_indented(text, mark.line, mark.column):
+            raise ProfileError(
+                f"profile {source}: invalid YAML at line {mark.line + 1}: tabs are not allowed "
+                "for indentation; indent with spaces"
+            ) from exc
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise ProfileError(f"profile {source}: invalid YAML{where}: {exc.problem}") from exc
     except yaml.YAMLError as exc:
@@ -59,6 +69,20 @@ def load_profile(name_or_path: str | Path) -> Profile:
     if not isinstance(data, dict):
         raise ProfileError(f"profile {source}: expected a mapping of keys at the top level")
     return _build(data, source)
+
+
+def _tab_indented(text: str, line: int, column: int) -> bool:
+    """Whether the YAML error at ``line``, ``column`` is a tab in the line's indentation.
+
+    PyYAML says only "found character that cannot start any token" for a tab-indented line
+    (or, inside a block, "a tab character that violates indentation"); YAML forbids tabs
+    there, and an editor shows them as spaces, so the message must say which line has one.
+    """
+    lines = text.splitlines()
+    if line >= len(lines):
+        return False
+    before = lines[line][: column + 1]  # up to the character the parser stopped at
+    return "\t" in before and not before.strip(" \t-?:")  # only indentation and "- " marks
 
 
 def _read(name_or_path: str | Path) -> tuple[str, str]:
@@ -87,7 +111,7 @@ def _build(data: dict[str, Any], source: str) -> Profile:
     return Profile(
         name=check.text(data["name"], "name"),
         country=check.text(data["country"], "country"),
-        country_code=check.text(data["country_code"], "country_code").upper(),
+        country_code=check.country_code(data["country_code"], "country_code"),
         adjective=check.text(data["adjective"], "adjective"),
         threshold=check.number(data["threshold"], "threshold"),
         terms=terms,
@@ -122,6 +146,18 @@ class _Checker:
             raise self.fail(where, f"expected text, got {type(value).__name__} {value!r}")
         return value
 
+    def country_code(self, value: Any, where: str) -> str:
+        """An ISO 3166-1 alpha-2 code, upper-cased: the digest compares it with outlets'."""
+        if isinstance(value, bool):  # YAML 1.1 reads Norway's NO as false
+            got = str(value).lower()
+            raise self.fail(where, f"got {got}, not a code: quote it ('NO'; unquoted, NO is false)")
+        code = self.text(value, where).strip().upper()
+        if not _ISO_ALPHA2.fullmatch(code):
+            raise self.fail(
+                where, f"{value!r} is not an ISO 3166-1 alpha-2 code (two letters, as GE)"
+            )
+        return code
+
     def number(self, value: Any, where: str) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.fail(where, f"expected a number, got {type(value).__name__} {value!r}")
@@ -144,9 +180,24 @@ class _Checker:
             if not isinstance(item, str):
                 kind = type(item).__name__
                 raise self.fail(where, f"expected text, got {kind} {item!r} (quote it in YAML)")
-            if "*" in item.strip().strip("*"):
-                raise self.fail(where, f"{item!r}: '*' may only start or end an alias")
+            self.alias(item, where)
         return value
+
+    def alias(self, item: str, where: str) -> None:
+        """An alias or theme term that can match something, and not everything."""
+        if "*" in item.strip().strip("*"):
+            raise self.fail(where, f"{item!r}: '*' may only start or end an alias")
+        if _REGEX_SYNTAX.search(item):
+            raise self.fail(
+                where,
+                f"alias {item!r} looks like a regular expression, but aliases are plain text: list "
+                "each spelling as an alias, and end a stem with * (Georgia* matches Georgian)",
+            )
+        if not any(c.isalnum() for c in item):
+            # Its key would be a space or a mark: a match at every word of every article.
+            raise self.fail(
+                where, f"alias {item!r} has no letter or digit, so it would match anywhere"
+            )
 
 
 def _outlets(raw: Any, check: _Checker) -> dict[str, Outlet]:
@@ -156,7 +207,7 @@ def _outlets(raw: Any, check: _Checker) -> dict[str, Outlet]:
         spec = check.mapping(spec, where)
         country = spec.get("country")
         if country is not None:
-            country = check.text(country, f"{where}.country").upper()
+            country = check.country_code(country, f"{where}.country")
         outlets[host_of(check.text(domain, where))] = Outlet(
             name=check.text(spec.get("name"), f"{where}.name"),
             country=country,
