@@ -253,10 +253,12 @@ def test_a_byline_of_the_outlet_itself_names_no_author(profile, byline):
     assert item.attribution.startswith("Japan’s Jiji Press reported on Dec. 16 that Kazakhstan")
 
 
-def test_an_outlet_known_by_its_domain_starts_the_line_with_a_capital(profile):
+def test_an_outlet_known_by_its_domain_keeps_its_case_behind_a_capital(profile):
     art = _art(1, outlet="steppe.example", country="")
     item = compose_story(Story(1, "t", [art]), profile)
-    assert item.attribution.startswith("Steppe.example reported on Dec. 16 that Kazakhstan")
+    assert item.attribution.startswith(
+        "The website steppe.example reported on Dec. 16 that Kazakhstan"
+    )
     day = date(2025, 12, 16)
     assert "[steppe.example](" in to_markdown(Digest(day, day, "", [item]))
 

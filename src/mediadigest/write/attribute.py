@@ -137,10 +137,11 @@ def attribution(
     art: Article, profile: Profile, *, first: str | None = None, written_from: str = "text"
 ) -> Lede:
     """``Japan’s Jiji Press reported on Dec. 18 that …``, from the article's metadata only."""
-    outlet = style.outlet_name(art.outlet, art.outlet_country, profile.country_code)
     # The line starts with the outlet: a page that did not name its site goes by its domain,
-    # capitalised as a sentence's first word is ("Steppe.example reported").
-    outlet = outlet[:1].upper() + outlet[1:]
+    # which keeps its case ("The website steppe.example reported").
+    outlet = style.sentence_start(
+        style.outlet_name(art.outlet, art.outlet_country, profile.country_code)
+    )
     foreign = _written_in(art)
     when = f" on {style.day(art.published.date())}" if art.published else ""
     # "published an article in Russian on Dec. 17": the editor sees what needs translating.

@@ -70,6 +70,22 @@ def outlet_name(outlet: str | None, country: str | None, home: str | None) -> st
     return f"{name}’s {outlet}"
 
 
+_DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+")
+
+
+def sentence_start(outlet: str) -> str:
+    """The outlet as the first words of a sentence: ``The website eurasianet.org``.
+
+    A name written in lower case (a domain a page gave as its only name, a brand such as
+    "bne IntelliNews") is not capitalised: "Eurasianet.org" is not how the site writes
+    itself, and a domain's case is its spelling. The sentence opens with a word that takes
+    the capital instead: the rewording style guides (Chicago) prefer to a lower-case start.
+    """
+    if not outlet[:1].islower():
+        return outlet
+    return f"The website {outlet}" if _DOMAIN.fullmatch(outlet) else f"The outlet {outlet}"
+
+
 # Languages an item may be written from, named in its attribution line ("in Russian").
 LANGUAGE_NAMES = {
     "ar": "Arabic", "az": "Azerbaijani", "be": "Belarusian", "bg": "Bulgarian",
