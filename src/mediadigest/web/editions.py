@@ -195,6 +195,10 @@ class ItemEdit:
     summary: str
     quote_text: str = ""
     quote_speaker: str = ""
+    # The lines after the quote: other outlets ("also covered by"), coverage by country. None:
+    # not sent (a client that does not know the field), so the line stays as it is.
+    also: str | None = None
+    framing: str | None = None
 
 
 def _item(content: dict[str, Any], index: int) -> dict[str, Any]:
@@ -225,6 +229,9 @@ def edit(content: dict[str, Any], index: int, change: ItemEdit) -> dict[str, Any
     item["quote"] = (
         {"text": text, "speaker": change.quote_speaker.strip() or None} if text else None
     )
+    for key, line in (("also", change.also), ("framing", change.framing)):
+        if line is not None:
+            item[key] = _line(line) or None  # an empty one: the digest leaves the line out
     item["edited"] = True
     return content
 
@@ -246,6 +253,19 @@ def set_intro(content: dict[str, Any], intro: str) -> dict[str, Any]:
     content["intro"] = intro.strip()
     content["intro_edited"] = bool(content["intro"])
     return content
+
+
+def set_trend(content: dict[str, Any], trend: str) -> dict[str, Any]:
+    """The editor's week-over-week line; an empty one leaves the digest without it (the writer's
+    line is counted from the period's stories, which only a rebuild counts again)."""
+    content["trend"] = _line(trend)
+    content["trend_edited"] = True
+    return content
+
+
+def _line(text: str) -> str:
+    """One line of the digest as typed in a text box: the renderers set it as one paragraph."""
+    return " ".join(text.split())
 
 
 def refresh_intro(content: dict[str, Any], profile: Profile) -> dict[str, Any]:

@@ -204,3 +204,18 @@ def intro(
         "draft.intro",
         lambda _c, content: editions.set_intro(content, text),
     )
+
+
+@router.post("/editor/trend")
+def trend(
+    request: Request, user: Editor, week: Week, revision: Revision, text: Text = ""
+) -> Response:
+    """The week-over-week line in the editor's words; empty: the digest has none."""
+    return change_draft(
+        request,
+        user,
+        week,
+        revision,
+        "draft.trend",
+        lambda _c, content: editions.set_trend(content, text),
+    )

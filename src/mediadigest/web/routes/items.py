@@ -63,6 +63,12 @@ class _ItemEditing:
         return self.at is not None and unchanged
 
 
+async def _sent(request: Request) -> set[str]:
+    """The names of the fields the form sent: FastAPI reads an empty field as one not sent
+    (its default), but a line the editor emptied must go, and one not sent must stay."""
+    return set((await request.form()).keys())
+
+
 @router.post("/editor/items/{index}/edit")
 def edit(
     request: Request,
@@ -71,17 +77,28 @@ def edit(
     week: Week,
     revision: Revision,
     headline: Text,
+    sent: Annotated[set[str], Depends(_sent)],
     attribution: Text = "",
     summary: Text = "",
     quote_text: Text = "",
     quote_speaker: Annotated[str, Form(max_length=200)] = "",
+    also: Text = "",
+    framing: Text = "",
     item_seen: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Save one item. From a page older than the draft, the edit still goes onto the newer
     draft when its item is unchanged there (editors work on different items at once); when
     the item itself changed, the editor gets the page back with the text they typed."""
     since, until = editions.week_of(week)
-    change = editions.ItemEdit(headline, attribution, summary, quote_text, quote_speaker)
+    change = editions.ItemEdit(
+        headline,
+        attribution,
+        summary,
+        quote_text,
+        quote_speaker,
+        also=also if "also" in sent else None,
+        framing=framing if "framing" in sent else None,
+    )
     editing = _ItemEditing(index, item_seen, change)
     return change_draft(
         request,
@@ -119,6 +136,8 @@ def _refused_edit(
         "summary": change.summary,
         "quote_text": change.quote_text,
         "quote_speaker": change.quote_speaker,
+        "also": change.also,
+        "framing": change.framing,
     }
     return editor_page(request, since, until, status=409, notice=notice, kept=kept)
 
