@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import copy
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
+from mediadigest import run, store
 from mediadigest.model import Article, Grade, Hit, Relevance, Story
 from mediadigest.profile import Profile, load_profile
 from mediadigest.write import attribute, style
-from mediadigest.write.compose import compose_story
+from mediadigest.write.compose import build_digest, compose_story
+from mediadigest.write.render import from_dict, to_dict, to_html, to_json, to_markdown
 
 TEXT = (
     "Kazakhstan opened a new rail crossing to China on Tuesday, the transport ministry said.\n\n"
@@ -91,3 +98,75 @@ def test_the_composed_item_names_the_domain_in_its_own_case(profile):
     item = compose_story(Story(1, "t", [article()]), profile)
     assert item.attribution.startswith("The website eurasianet.org reported on Dec. 16 that")
     assert item.outlet == "eurasianet.org"
+
+
+# -- absent values in the digest JSON are null ------------------------------------------------
+
+WEEK = Path(__file__).parent / "fixtures" / "stories" / "week.jsonl"
+SINCE, UNTIL = date(2025, 12, 15), date(2025, 12, 21)
+
+
+@pytest.fixture(scope="module")
+def week_store(tmp_path_factory, profile) -> sa.Engine:
+    engine = store.open_store(f"sqlite:///{tmp_path_factory.mktemp('week') / 'store.db'}")
+    assert run.ingest(engine, profile, [WEEK]).ok
+    return engine
+
+
+def _empty_strings(value: Any, path: str = "") -> list[str]:
+    """Where ``value`` holds "" (the keys of a JSON document, as a path)."""
+    if value == "":
+        return [path]
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _empty_strings(v, f"{path}.{k}")]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _empty_strings(v, f"{path}[{i}]")]
+    return []
+
+
+def test_the_digest_json_gives_every_absent_value_as_null(week_store, profile):
+    with week_store.begin() as conn:
+        digest = to_dict(build_digest(conn, profile, SINCE, UNTIL))
+    assert digest["items"]
+    assert _empty_strings(digest) == []
+    sources = [s for item in digest["items"] for s in item["sources"]]
+    assert any(s["copy_of"] is not None for s in sources)  # the wire copies of one report
+    for src in sources:
+        assert src["copy_of"] is None or isinstance(src["copy_of"], int)
+        assert src["via_story"] in (True, False)
+    assert any(item["author"] is None for item in digest["items"])
+
+
+def test_a_source_without_outlet_or_date_has_them_null(profile):
+    art = article(outlet=None, published=None)
+    (source,) = compose_story(Story(1, "t", [art]), profile).sources
+    assert source == {
+        "url": art.url,
+        "outlet": None,
+        "published": None,
+        "copy_of": None,
+        "via_story": False,
+    }
+
+
+def test_a_period_without_stories_has_a_null_trend(week_store, profile):
+    with week_store.begin() as conn:
+        digest = to_dict(build_digest(conn, profile, date(2020, 1, 6), date(2020, 1, 12)))
+    assert digest["items"] == [] and digest["trend"] is None
+    assert json.loads(to_json(from_dict(digest)))["trend"] is None
+
+
+def test_a_digest_stored_with_empty_strings_still_reads_and_renders(week_store, profile):
+    """Digests stored by earlier versions held "" for absent values and "yes"/"" flags."""
+    with week_store.begin() as conn:
+        new = to_dict(build_digest(conn, profile, SINCE, UNTIL))
+    old = copy.deepcopy(new)
+    old["trend"] = old["trend"] or ""
+    for item in old["items"]:
+        item["author"] = item["author"] or ""
+        for src in item["sources"]:
+            src["outlet"] = src["outlet"] or ""
+            src["copy_of"] = "" if src["copy_of"] is None else str(src["copy_of"])
+            src["via_story"] = "yes" if src["via_story"] else ""
+    assert to_markdown(from_dict(old)) == to_markdown(from_dict(new))
+    assert to_html(from_dict(old)) == to_html(from_dict(new))

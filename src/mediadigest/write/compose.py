@@ -12,6 +12,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -141,7 +142,11 @@ def _evidence(
     return out
 
 
-def _sources(lead: Article, story: Story) -> list[dict[str, str]]:
+def _sources(lead: Article, story: Story) -> list[dict[str, Any]]:
+    """Each page once: its outlet and date (null when unknown, as everywhere in the JSON),
+    the report it copies (an article id, as `stories --json` gives it) and whether it joined
+    the story below the relevance threshold. Digests stored before held "" for the unknown
+    and "yes"/"" and a string id for the last two; every reader takes both."""
     # One page captured twice (an archive's two crawls, an updated article) is one source.
     pages = {lead.canonical_url or lead.url}
     arts = [lead]
@@ -152,10 +157,10 @@ def _sources(lead: Article, story: Story) -> list[dict[str, str]]:
     return [
         {
             "url": a.url,
-            "outlet": a.outlet or "",
-            "published": a.published.date().isoformat() if a.published else "",
-            "copy_of": str(story.duplicates.get(a.id or 0, "")),
-            "via_story": "yes" if a.id in story.via_story else "",
+            "outlet": a.outlet or None,
+            "published": a.published.date().isoformat() if a.published else None,
+            "copy_of": story.duplicates.get(a.id or 0),
+            "via_story": a.id in story.via_story,
         }
         for a in arts
     ]
