@@ -15,6 +15,7 @@ from mediadigest import run, store
 from mediadigest.model import Article, Grade, Hit, Relevance, Story
 from mediadigest.profile import Profile, load_profile
 from mediadigest.write import attribute, style
+from mediadigest.write.byline import clean as byline_clean
 from mediadigest.write.compose import build_digest, compose_story
 from mediadigest.write.render import from_dict, to_dict, to_html, to_json, to_markdown
 
@@ -170,3 +171,56 @@ def test_a_digest_stored_with_empty_strings_still_reads_and_renders(week_store, 
             src["via_story"] = "yes" if src["via_story"] else ""
     assert to_markdown(from_dict(old)) == to_markdown(from_dict(new))
     assert to_html(from_dict(old)) == to_html(from_dict(new))
+
+
+# -- bylines of one word ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("byline", "outlet", "named"),
+    [
+        ("By Aigerim", "Steppe Wire", "Aigerim"),
+        ("Aigerim", None, "Aigerim"),
+        ("Автор: Айгерим", None, "Aygerim"),  # spelled as the other Cyrillic names are
+        ("Tomaž", None, "Tomaž"),
+        ("Jean-Luc", None, "Jean-Luc"),
+        ("By Aigerim; Dana Omarova", None, "Aigerim and Dana Omarova"),
+        ("Aigerim, Almaty correspondent", None, "Aigerim, Almaty correspondent"),
+    ],
+)
+def test_a_lone_given_name_is_a_byline(byline, outlet, named):
+    assert byline_clean(byline, outlet) == named
+
+
+@pytest.mark.parametrize(
+    ("byline", "outlet"),
+    [
+        ("By Staff", None),
+        ("By Admin", None),
+        ("Administrator", None),
+        ("Editor", None),
+        ("Various", None),
+        ("Anonymous", None),
+        ("Редакция", None),
+        ("Reuters", "Steppe Wire"),
+        ("Interfax", None),
+        ("TASS", None),
+        ("AIGERIM", None),  # capitals alone: an agency's initials as often as a name
+        ("Kursiv", "Kursiv Media"),
+        ("eurasianet.org", None),
+        ("jdoe", None),
+        ("Monday", None),
+        ("Al", None),
+    ],
+)
+def test_a_lone_word_that_names_no_person_is_no_byline(byline, outlet):
+    assert byline_clean(byline, outlet) is None
+
+
+def test_the_attribution_names_a_reporter_who_signs_with_a_first_name(profile):
+    art = article(outlet="Steppe Wire", author="By Aigerim")
+    assert attribute.attribution(art, profile).text == (
+        "Steppe Wire published an article on Dec. 16 by Aigerim."
+    )
+    item = compose_story(Story(1, "t", [art]), profile)
+    assert item.author == "Aigerim"

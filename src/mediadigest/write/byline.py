@@ -35,6 +35,18 @@ _NOT_NAME = frozenset(_NOT_NAME_WORDS.split())
 _DATE = frozenset(DATE_WORDS.split())
 # Written before the name: "By Jane Doe", "Analysis by …", "Текст Лида …" (Russian: "text").
 _LEAD_IN = re.compile(r"^(?:analysis\s+by|opinion\s+by|by|von|por|par|текст|автор)[:\s]+", re.I)
+# A byline of one word is a person when it is a given name ("By Aigerim": common on Central
+# Asian sites, where a reporter signs with a first name) and not one of these: a CMS's
+# placeholder or a role, or a wire agency signing alone.
+_LONE_NOT_NAME_WORDS = (
+    "administrator anonymous author authors guest unknown various user webmaster moderator "
+    "redaction redaktion redazione redacción redakcja редакция редактор автор correspondent "
+    "journalist contributor newsdesk agency agencies wire opinion analysis commentary "
+    "sponsored partner advertisement promoted photo video "
+    "reuters interfax tass xinhua kyodo yonhap anadolu bloomberg sputnik kazinform akipress "
+    "kabar azertag trend bernama irna tasnim dpa efe ansa"
+)
+_LONE_NOT_NAME = frozenset(_LONE_NOT_NAME_WORDS.split())
 _PARTICLE_WORDS = "de da das do dos du van von der den del della di la le bin al ibn"
 _PARTICLES = frozenset(_PARTICLE_WORDS.split())
 _MAX_AUTHORS = 3
@@ -77,7 +89,8 @@ def _person(part: str, outlet: str) -> str | None:
         if not _name_like(token, shouting):
             return None
         kept.append(token)
-    if not 2 <= len(kept) <= 4 or all(t.casefold() in _PARTICLES for t in kept[-1:]):
+    lone = len(tokens) == len(kept) == 1 and _given_name(kept[0], outlet)
+    if not lone and (not 2 <= len(kept) <= 4 or kept[-1].casefold() in _PARTICLES):
         return None
     if all(len(t) >= 3 and t.casefold() in outlet for t in kept):
         return None  # "India Post" by the India Post
@@ -86,6 +99,18 @@ def _person(part: str, outlet: str) -> str | None:
     if role and len(tokens) == len(kept) and len(role.split()) <= 8:
         return f"{style.latin_name(person)}, {role}"
     return style.latin_name(person)
+
+
+def _given_name(token: str, outlet: str) -> bool:
+    """Whether a byline of one word names a person who signs so: a given name is letters,
+    capitalised ("Aigerim", "Jean-Luc", "Айгерим"); not "AFP", "eurasianet.org" or "jdoe"."""
+    word = token.casefold()
+    pieces = re.split(r"[-'’]", token)
+    if not token[:1].isupper() or not all(p.isalpha() and p[1:] == p[1:].lower() for p in pieces):
+        return False
+    if word in _LONE_NOT_NAME or word in _NOT_NAME or word in _DATE or word in _PARTICLES:
+        return False
+    return len(word) >= 3 and word not in outlet  # not "Kursiv" by Kursiv
 
 
 def clean(author: str | None, outlet: str | None = None) -> str | None:
