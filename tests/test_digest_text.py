@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from mediadigest.profile import Profile, load_profile
 from mediadigest.write import attribute, style
 from mediadigest.write.byline import clean as byline_clean
 from mediadigest.write.compose import build_digest, compose_story
-from mediadigest.write.render import from_dict, to_dict, to_html, to_json, to_markdown
+from mediadigest.write.render import from_dict, to_dict, to_html, to_markdown
 
 TEXT = (
     "Kazakhstan opened a new rail crossing to China on Tuesday, the transport ministry said.\n\n"
@@ -148,13 +147,6 @@ def test_a_source_without_outlet_or_date_has_them_null(profile):
         "copy_of": None,
         "via_story": False,
     }
-
-
-def test_a_period_without_stories_has_a_null_trend(week_store, profile):
-    with week_store.begin() as conn:
-        digest = to_dict(build_digest(conn, profile, date(2020, 1, 6), date(2020, 1, 12)))
-    assert digest["items"] == [] and digest["trend"] is None
-    assert json.loads(to_json(from_dict(digest)))["trend"] is None
 
 
 def test_a_digest_stored_with_empty_strings_still_reads_and_renders(week_store, profile):

@@ -48,12 +48,10 @@ def week_over_week(
     until: date,
     stories: Sequence[Story],
     last_items: Sequence[dict],
-) -> str | None:
-    """``Of 9 stories, 6 are new and 3 continue; coverage of energy rose (12 against 5).``
-
-    None for a period without stories: the digest JSON gives an absent value as null."""
+) -> str:
+    """``Of 9 stories, 6 are new and 3 continue; coverage of energy rose (12 against 5).``"""
     if not stories:
-        return None
+        return ""
     earlier = {i.get("story_id") for i in last_items if i.get("story_id") is not None}
     going_on = sum(
         1 for s in stories if (s.first_seen and s.first_seen.date() < since) or s.id in earlier
