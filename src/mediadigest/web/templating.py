@@ -7,6 +7,7 @@ as a plain string and is escaped there; the only ``Markup`` made in Python comes
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,7 +20,7 @@ from markupsafe import Markup, escape
 
 from mediadigest.web import csrf
 from mediadigest.web.auth import session_user
-from mediadigest.web.persist import Role
+from mediadigest.web.persist import Role, User
 from mediadigest.write import style
 
 FLASH_COOKIE = "md_flash"
@@ -91,11 +92,42 @@ def _ago(value: datetime | None) -> str:
     return "just now"
 
 
+# What a page anyone may read, the same for everyone, tells browsers and shared caches.
+PUBLIC_CACHE = "public, max-age=300"
+
+
 def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     """Render a page with the signed-in user, navigation, CSRF field and flash messages."""
-    user = session_user(request)
-    token = csrf.token_for(request)
     flashes = _read_flash(request)
+    response = _render(request, template, status_code, session_user(request), flashes, context)
+    csrf.set_anon_cookie(request, response)  # if a form on it needed one made up
+    if flashes:
+        response.delete_cookie(FLASH_COOKIE)
+    return response
+
+
+def public_page(request: Request, template: str, **context: Any) -> HTMLResponse:
+    """A page for anyone, and the same for everyone: rendered as to a visitor even for a
+    signed-in editor (no name, navigation or form), reading and clearing no flash and setting
+    no cookie, so that browsers and shared caches may keep it (``PUBLIC_CACHE``)."""
+    response = _render(request, template, 200, None, [], context)
+    response.headers["Cache-Control"] = PUBLIC_CACHE
+    return response
+
+
+def _render(
+    request: Request,
+    template: str,
+    status_code: int,
+    user: User | None,
+    flashes: list[tuple[str, str]],
+    context: dict[str, Any],
+) -> HTMLResponse:
+    field = _Lazy(
+        lambda: Markup('<input type="hidden" name="csrf_token" value="{}">').format(
+            csrf.token_for(request)
+        )
+    )
     env: jinja2.Environment = request.app.state.web.templates
     html = env.get_template(template).render(
         request=request,
@@ -103,17 +135,32 @@ def page(request: Request, template: str, status_code: int = 200, **context: Any
         user=user,
         nav=[n for n in NAV if user and user.role.allows(Role(n[2]))],
         can_edit=bool(user and user.role.allows(Role.editor)),
-        csrf_token=token,
-        csrf_field=Markup('<input type="hidden" name="csrf_token" value="{}">').format(token),
+        csrf_token=_Lazy(lambda: escape(csrf.token_for(request))),
+        csrf_field=field,
         flashes=flashes,
         profile=request.app.state.web.settings.profile,
         **context,
     )
-    response = HTMLResponse(html, status_code=status_code)
-    csrf.set_anon_cookie(request, response)
-    if flashes:
-        response.delete_cookie(FLASH_COOKIE)
-    return response
+    return HTMLResponse(html, status_code=status_code)
+
+
+class _Lazy:
+    """Markup made when a template first prints it: the CSRF token, which before login makes
+    up an anonymous cookie, so a page without a form (an error, a published digest) sets none."""
+
+    __slots__ = ("_made", "_make")
+
+    def __init__(self, make: Callable[[], Markup]) -> None:
+        self._make = make
+        self._made: Markup | None = None
+
+    def __html__(self) -> Markup:
+        if self._made is None:
+            self._made = self._make()
+        return self._made
+
+    def __str__(self) -> str:
+        return str(self.__html__())
 
 
 def redirect(

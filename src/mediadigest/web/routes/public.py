@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from mediadigest.web import editions, versions
 from mediadigest.web.routes import PathId
-from mediadigest.web.templating import page
+from mediadigest.web.templating import PUBLIC_CACHE, public_page
 
 router = APIRouter(include_in_schema=False)
 
@@ -38,8 +38,11 @@ def feed_response(request: Request) -> Response:
 
 @router.get("/feed.atom")
 def atom_feed(request: Request) -> Response:
-    """The Atom feed of published digests, for anyone."""
-    return feed_response(request)
+    """The Atom feed of published digests, for anyone (and any cache: it changes when a
+    digest is published, and readers poll it)."""
+    response = feed_response(request)
+    response.headers["Cache-Control"] = PUBLIC_CACHE
+    return response
 
 
 @router.get("/public/digests/{version_id}")
@@ -52,7 +55,7 @@ def public_digest(request: Request, version_id: PathId) -> HTMLResponse:
     # Only this app's profile: the store may hold another's, which this site does not publish.
     if found is None or found["profile"] != web.settings.profile.name:
         raise HTTPException(404, f"no published digest {version_id}")
-    return page(
+    return public_page(
         request,
         "public_digest.html",
         title=editions.title(found["content"]),
