@@ -48,6 +48,7 @@ def environment() -> jinja2.Environment:
     env.filters["when"] = _when
     env.filters["ago"] = _ago
     env.filters["http_url"] = http_url
+    env.filters["rows"] = rows
     env.globals["counted"] = counted
     return env
 
@@ -55,6 +56,13 @@ def environment() -> jinja2.Environment:
 def counted(n: int, noun: str, plural: str | None = None) -> Markup:
     """``<b>1,897</b> articles``, ``<b>1</b> outlet``: the number grouped, the noun agreeing."""
     return Markup("<b>{:,}</b> {}").format(n, style.agreeing(n, noun, plural))
+
+
+def rows(text: str | None, least: int = 2, width: int = 60) -> int:
+    """Rows a text box needs to show ``text`` whole at about ``width`` characters a line: a box
+    of fixed height hid the end of a long attribution, and the editor published it unread."""
+    lines = (text or "").splitlines() or [""]
+    return max(least, sum(1 + len(line) // width for line in lines))
 
 
 def http_url(value: str | None) -> str:

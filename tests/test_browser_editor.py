@@ -1,0 +1,107 @@
+"""The digest editor in a real browser (headless Debian chromium), as an editor reads it: every
+text box shows its whole text, and no page logs an error to the console.
+
+Skipped where chromium or playwright is missing (CI has both), as tests/test_browser.py is.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from web_support import PASSWORD, WEEK, seed, served
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+if not Path(CHROMIUM).exists():
+    pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+from mediadigest.web.app import create_app  # noqa: E402
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory) -> Iterator[str]:
+    seeded = seed(tmp_path_factory.mktemp("browser-editor"))
+    with served(create_app(seeded.settings, engine=seeded.engine)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def console() -> list[str]:
+    """Every console error of any page."""
+    return []
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def first_page(browser, base_url, console) -> list[str]:
+    """What the console said while a new browser opened the sign-in page (the browser asks
+    for the site's icon then, once)."""
+    tab = browser.new_page()
+    tab.on("console", lambda m: m.type == "error" and console.append(m.text))
+    tab.goto(f"{base_url}/login")
+    tab.wait_for_load_state("networkidle")
+    tab.wait_for_timeout(500)  # the icon is asked for after the page has loaded
+    said = list(console)
+    tab.close()
+    return said
+
+
+@pytest.fixture(scope="module")
+def page(browser, base_url, console, first_page) -> Iterator[object]:
+    """An admin's tab (admins see every page), with the week's draft started."""
+    with browser.new_context(viewport={"width": 1280, "height": 900}) as context:
+        tab = context.new_page()
+        tab.set_default_timeout(20_000)
+        tab.on("console", lambda m: m.type == "error" and console.append(m.text))
+        tab.goto(f"{base_url}/login")
+        tab.fill("input[name=name]", "admin")
+        tab.fill("input[name=password]", PASSWORD)
+        tab.click("button:has-text('Sign in')")
+        tab.wait_for_url(f"{base_url}/")
+        tab.goto(f"{base_url}/editor?week={WEEK}")
+        tab.click("button:has-text('Start the draft')")
+        tab.wait_for_selector("li.item")
+        yield tab
+
+
+def test_a_new_browser_logs_no_error_on_the_first_page(first_page):
+    """It asked for /favicon.ico, which the site does not have: "404 (Not Found)"."""
+    assert first_page == []
+
+
+# (name, how much of its text is hidden) of each text box that must be scrolled to be read.
+CLIPPED = """[...document.querySelectorAll('textarea')]
+    .filter(t => t.scrollHeight > t.clientHeight + 1)
+    .map(t => [t.name, t.scrollHeight - t.clientHeight])"""
+
+
+def test_every_text_box_of_the_editor_shows_its_whole_text(page):
+    """A two-row attribution box hid the end of a three-line attribution: nothing showed
+    there was more, and the editor published it unread."""
+    assert page.locator("textarea[name=attribution]").count() == 3
+    assert page.evaluate(CLIPPED) == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", f"/?week={WEEK}", f"/review?week={WEEK}", f"/editor?week={WEEK}", "/archive?q=grain",
+     "/sources", "/users", "/digests"],
+)  # fmt: skip
+def test_no_page_logs_an_error(page, base_url, console, path):
+    console.clear()
+    page.goto(f"{base_url}{path}")
+    page.wait_for_load_state("networkidle")
+    assert console == []
