@@ -276,7 +276,8 @@ def pg_plan(request, monkeypatch) -> None:
 def _newest_first_store(engine: sa.Engine) -> None:
     """Twelve articles that all say "wind"; two of them say "Central Asia", the others have
     both words apart and never "asia central"; three are from Jiji Press. The same words in
-    every text give every match the same score, so ties go to the newest."""
+    every text give every match the same score, so ties go to the newest published (Report n
+    on December 10 + n % 10)."""
     articles = []
     for n in range(12):
         text = (
@@ -295,7 +296,7 @@ def _newest_first_store(engine: sa.Engine) -> None:
         ('"central asia"', {}, ["Report 4", "Report 1"]),  # a rare phrase of common words
         ('"asia central"', {}, []),  # both words everywhere, the phrase nowhere
         ("wind", {"outlet": "Jiji Press"}, ["Report 6", "Report 1", "Report 0"]),
-        ("wind", {}, ["Report 11", "Report 10", "Report 9"]),  # only the newest WINDOW
+        ("wind", {}, ["Report 9", "Report 11", "Report 10"]),  # only the newest WINDOW stored
         ('"central asia"', {"outlet": "Jiji Press"}, ["Report 1"]),
     ],
 )

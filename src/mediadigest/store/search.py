@@ -5,7 +5,10 @@ Queries use web-search syntax on both backends: words (all must match), ``"a phr
 are stemmed as English and common English stop words are ignored, so ``elections`` finds
 ``election``.
 
-Ranking weighs title over lead over body (see migration 0002). To keep every query fast at a
+Ranking weighs title over lead over body (see migration 0002); ties go to the newest
+article (by its date), then the last stored, on both backends alike. A page (a canonical URL)
+stored more than once, captured again or reached by another URL, is one hit: its newest
+capture among the matches (see `_ranked_page`). To keep every query fast at a
 million articles, only the ``WINDOW`` most recently stored matches that pass the filters are
 ranked: a word found in a third of the store answers as fast as a rare one, and a query with
 fewer matches than that ranks them all.
@@ -20,6 +23,7 @@ query matches can be wrong by the whole table.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -236,7 +240,8 @@ def search(
     theme: str | None = None,
     offset: int = 0,
 ) -> list[SearchHit]:
-    """Articles matching ``query``, best first; ``since``/``until`` are inclusive days (UTC).
+    """Articles matching ``query``, best first (ties newest first), one per page (canonical
+    URL); ``since``/``until`` are inclusive days (UTC).
 
     ``names`` (see `spellings`): a name in the query matches in any of its spellings.
     ``theme``: only articles labelled with that theme.
@@ -351,6 +356,64 @@ _HIT_COLUMNS = [
 ]
 
 
+# What `_window` reads of each article besides its id: its page, its date, when it was captured.
+_PAGE_COLUMNS = [
+    t.articles.c[n].label(n) for n in ("canonical_url", "dated", "created_at", "document_id")
+]
+
+
+def _window(
+    conn: sa.Connection,
+    source: sa.FromClause,
+    columns: sa.ColumnCollection[str, Any],
+    score: sa.ColumnElement[Any],
+) -> list[sa.Row[Any]]:
+    """The window's matches as (id, score, canonical_url, dated, captured), from ``source``
+    (the matches, with the article's id and `_PAGE_COLUMNS` among its ``columns``).
+    ``captured``: when the article's page was fetched (a seek by id into documents), else
+    when it was stored.
+
+    The two times are only compared, so they come as stored: SQLite's text (one fixed-width
+    form, which sorts as the times do) is not parsed, 400 times a search.
+    """
+    d = t.documents
+    captured = sa.func.coalesce(d.c.fetched_at, columns.created_at)
+    return conn.execute(
+        sa.select(
+            columns.id,
+            score,
+            columns.canonical_url,
+            sa.type_coerce(columns.dated, sa.String),
+            sa.type_coerce(captured, sa.String),
+        ).select_from(source.outerjoin(d, d.c.id == columns.document_id))
+    ).all()
+
+
+_ID, _SCORE, _URL, _DATED, _CAPTURED = range(5)  # a row of `_window`
+_BEST_FIRST = operator.itemgetter(_SCORE, _DATED, _ID)
+_NEWEST_CAPTURE = operator.itemgetter(_CAPTURED, _ID)
+
+
+def _ranked_page(window: Sequence[sa.Row[Any]], page: Page) -> list[sa.Row[Any]]:
+    """One page of the `_window`, one row per page captured, best first.
+
+    A page is its canonical URL, the first half of the articles' key: a page captured again
+    with other content, or reached by another URL, is another row of the same page. It is
+    listed once, as its newest capture among the matches (captured last, then stored last).
+    Ties of score go to the newest (``dated``: the published date, else when the page was
+    fetched; never NULL, which the backends would sort apart), then to the last stored.
+    Ranked here, not in SQL, so that both backends order by this one key; the window is at
+    most WINDOW rows.
+    """
+    latest: dict[str, sa.Row[Any]] = {}
+    for row in window:
+        seen = latest.setdefault(row[_URL], row)
+        if seen is not row and _NEWEST_CAPTURE(row) > _NEWEST_CAPTURE(seen):
+            latest[row[_URL]] = row
+    ranked = sorted(latest.values(), key=_BEST_FIRST, reverse=True)
+    return ranked[page[1] : page[1] + page[0]]
+
+
 def _search_sqlite(
     conn: sa.Connection, query: Query, driving: Filters, residual: Filters, page: Page
 ) -> list[dict[str, Any]]:
@@ -370,13 +433,11 @@ def _search_sqlite(
         # Walk the matches newest first, check each article, stop when the window is full.
         stmt = stmt.join_from(fts, a, a.c.id == fts.c.rowid).where(*driving, *residual)
     newest = stmt.order_by(fts.c.rowid.desc()).limit(WINDOW).subquery()
-    best = conn.execute(
-        sa.select(newest.c.id, newest.c.bm25)
-        .order_by(newest.c.bm25, newest.c.id.desc())
-        .limit(page[0])
-        .offset(page[1])
-    ).all()
-    return [_sqlite_hit(conn, query.fts5(), row.id, -row.bm25) for row in best]
+    # The window's few articles, each read by its id: a join inside the window's statement
+    # could make SQLite walk the articles instead of the FTS matches.
+    matches = newest.join(a, a.c.id == newest.c.id)
+    best = _ranked_page(_window(conn, matches, a.c, -newest.c.bm25), page)
+    return [_sqlite_hit(conn, query.fts5(), row[_ID], row[_SCORE]) for row in best]
 
 
 def _selective(conn: sa.Connection, driving: Filters) -> bool:
@@ -427,22 +488,21 @@ def _search_postgresql(
     if isinstance(newest, list):
         if not newest:
             return []
-        newest = sa.select(a.c.id, vector.label("search")).where(a.c.id.in_(newest)).subquery()
+        newest = (
+            sa.select(a.c.id, vector.label("search"), *_PAGE_COLUMNS)
+            .where(a.c.id.in_(newest))
+            .subquery()
+        )
     rank = sa.func.ts_rank(newest.c.search, tsquery)
-    best = (
-        sa.select(newest.c.id, rank.label("score"))
-        .order_by(rank.desc(), newest.c.id.desc())
-        .limit(page[0])
-        .offset(page[1])
-        .subquery("best")
-    )
+    best = _ranked_page(_window(conn, newest, newest.c, rank), page)
+    if not best:
+        return []
     headline = sa.func.ts_headline(_ENGLISH, a.c.text, tsquery, _HEADLINE)
-    stmt = (
-        sa.select(*_HIT_COLUMNS, best.c.score, headline.label("snippet"))
-        .select_from(best.join(a, a.c.id == best.c.id))
-        .order_by(best.c.score.desc(), a.c.id.desc())
+    stmt = sa.select(*_HIT_COLUMNS, headline.label("snippet")).where(
+        a.c.id.in_([row[_ID] for row in best])
     )
-    return [dict(row) for row in conn.execute(stmt).mappings()]
+    found = {row["id"]: dict(row) for row in conn.execute(stmt).mappings()}
+    return [{**found[row[_ID]], "score": row[_SCORE]} for row in best]
 
 
 def _newest_postgresql(
@@ -500,9 +560,10 @@ def _newest_postgresql(
             return found
     # MATERIALIZED keeps the LIMIT out, so the planner gathers every match by its indexes
     # (GIN, ANDed with the filters') instead of walking the table newest first on a guess.
-    # The vectors come along for ranking, saving a second fetch of each article.
+    # The vectors (and what `_ranked_page` reads) come along for ranking, saving a second
+    # fetch of each article.
     matches = (
-        sa.select(a.c.id, vector.label("search"))
+        sa.select(a.c.id, vector.label("search"), *_PAGE_COLUMNS)
         .where(*filters, match)
         .cte("matches")
         .prefix_with("MATERIALIZED")

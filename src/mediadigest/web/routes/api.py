@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from mediadigest import store
 from mediadigest.model import Source, is_web_url
-from mediadigest.store.search import profile_spellings
+from mediadigest.store.search import WINDOW, profile_spellings
 from mediadigest.web import editions, persist, stories, versions
 from mediadigest.web.articles import Filters, find, get_article, period_problem, themes_of
 from mediadigest.web.auth import need_token
@@ -178,16 +178,26 @@ def search(
     language: Annotated[str | None, Query(max_length=16)] = None,
     relevant_only: bool = False,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
+    offset: Annotated[
+        int,
+        Query(
+            ge=0,
+            le=WINDOW,
+            description=f"Skip that many of the best hits, for paging (with limit). A search "
+            f"ranks its {WINDOW} newest matches, so its pages end there.",
+        ),
+    ] = 0,
 ) -> list[store.SearchHit]:
-    """Full-text search (words, "phrases", OR, -excluded), best first; a name of the profile,
-    the country's own included, matches in every spelling it lists (Tokaev, Tokayev, Токаев;
-    Казахстан, Kazakhstan)."""
+    """Full-text search (words, "phrases", OR, -excluded), best first, ties newest first; a
+    name of the profile, the country's own included, matches in every spelling it lists
+    (Tokaev, Tokayev, Токаев; Казахстан, Kazakhstan). A page captured more than once is one
+    hit, its newest capture. Page with ``offset`` and ``limit``."""
     _check_period(since, until)
     filters = Filters(since, until, theme, outlet, outlet_country, language, relevant_only)
     web = request.app.state.web
     names = profile_spellings(web.settings.profile, country=True)
     with web.engine.connect() as conn:
-        return find(conn, q, filters, limit=limit, names=names)
+        return find(conn, q, filters, limit=limit, names=names, offset=offset)
 
 
 def _story(s: stories.StoryView) -> StoryOut:

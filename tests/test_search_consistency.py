@@ -1,0 +1,163 @@
+"""Search lists the same hits in the same order on SQLite and PostgreSQL: ties by date, a page
+captured twice once, and pages of results that neither repeat nor skip a hit."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+
+from mediadigest import store
+from mediadigest.model import Article, Document
+from mediadigest.store.search import WINDOW, search
+from web_support import articles, csrf_of, login
+
+URL = "https://news.example/wind-farm"
+
+
+def _article(n: int, title: str, text: str, url: str | None = None, **kw) -> Article:
+    url = url or f"https://news.example/{n}"
+    fields = {"canonical_url": url, "published": datetime(2025, 12, 10, 9, tzinfo=UTC)}
+    fields.update(kw)
+    return Article(url=url, content_hash=f"h{n}", title=title, text=text, **fields)
+
+
+def _capture(engine: sa.Engine, art: Article, fetched: datetime) -> None:
+    """Store ``art`` as a fetch of its page at ``fetched``, as a collection or an ingest does."""
+    with engine.begin() as conn:
+        doc = Document(art.url, art.content_hash.encode(), fetched)
+        store.save_articles(conn, [art], store.save_document(conn, doc), fetched)
+
+
+def _urls(engine: sa.Engine, query: str, **kw) -> list[str]:
+    with engine.connect() as conn:
+        return [hit.url for hit in search(conn, query, **kw)]
+
+
+def test_ties_go_to_the_newest_published_then_to_the_last_stored(engine):
+    # The same words everywhere: every backend gives every hit the same score.
+    text = "Wind farms grew in the steppe."
+    days = {1: 12, 2: 18, 3: 15, 4: 18}  # article n published on December days[n]
+    with engine.begin() as conn:
+        store.save_articles(
+            conn,
+            [
+                _article(n, "Wind report", text, published=datetime(2025, 12, day, tzinfo=UTC))
+                for n, day in days.items()
+            ],
+        )
+    expected = [f"https://news.example/{n}" for n in (4, 2, 3, 1)]
+    assert _urls(engine, "wind") == expected
+    assert _urls(engine, "wind", limit=2) + _urls(engine, "wind", limit=2, offset=2) == expected
+
+
+def test_a_page_captured_twice_is_listed_once_as_its_newest_capture(engine):
+    # The newer capture was stored first (an archive ingested out of order): capture time
+    # decides, not the order of storing.
+    _capture(
+        engine,
+        _article(1, "Wind farm opens, 50 turbines turning", "The wind farm opened.", URL),
+        datetime(2025, 12, 20, tzinfo=UTC),
+    )
+    _capture(
+        engine,
+        _article(2, "Wind farm opens", "The wind farm will open today.", URL),
+        datetime(2025, 12, 10, tzinfo=UTC),
+    )
+    _capture(engine, _article(3, "Calm", "No wind."), datetime(2025, 12, 11, tzinfo=UTC))
+    with engine.connect() as conn:
+        hits = search(conn, "wind")
+    assert [h.title for h in hits] == ["Wind farm opens, 50 turbines turning", "Calm"]
+
+
+def test_a_page_reached_by_two_urls_is_listed_once(engine):
+    shared = {"canonical_url": URL, "published": datetime(2025, 12, 10, tzinfo=UTC)}
+    with engine.begin() as conn:
+        store.save_articles(
+            conn,
+            [
+                _article(1, "Wind farm opens", "Turbines.", f"{URL}?utm_source=rss", **shared),
+                _article(2, "Wind farm opens", "Turbines turning.", f"{URL}?ref=home", **shared),
+            ],
+        )
+    with engine.connect() as conn:
+        (hit,) = search(conn, "wind")
+    assert hit.url == f"{URL}?ref=home"  # stored last, with no capture time of its own
+
+
+def test_a_capture_that_no_longer_matches_leaves_the_page_to_the_one_that_does(engine):
+    _capture(engine, _article(1, "Wind farm opens", "Turbines.", URL), datetime(2025, 12, 10))
+    _capture(engine, _article(2, "Solar park opens", "Panels.", URL), datetime(2025, 12, 20))
+    assert _urls(engine, "wind") == [URL]
+    with engine.connect() as conn:
+        assert [h.title for h in search(conn, "opens")] == ["Solar park opens"]
+
+
+def test_pages_of_results_skip_the_older_captures(engine):
+    """Each page of hits is a page of distinct pages: a re-capture takes no place on a page."""
+    for n in range(6):
+        url = f"https://news.example/{n}"
+        fetched = datetime(2025, 12, 10 + n, tzinfo=UTC)
+        _capture(engine, _article(n, f"Wind {n}", "Wind.", url), fetched)
+        _capture(engine, _article(n + 10, f"Wind {n}", "Wind again.", url), fetched.replace(hour=5))
+    pages = [_urls(engine, "wind", limit=2, offset=offset) for offset in (0, 2, 4, 6)]
+    assert pages[-1] == []
+    assert sorted(url for page in pages for url in page) == [
+        f"https://news.example/{n}" for n in range(6)
+    ]
+
+
+# -- the API: the same search, paged -------------------------------------------------------------
+
+
+@pytest.fixture
+def api(app) -> tuple[TestClient, dict[str, str]]:
+    """A client of the seeded app and a viewer's bearer header."""
+    viewer = login(TestClient(app, follow_redirects=False), "viewer")
+    csrf = csrf_of(viewer.get("/account").text)
+    html = viewer.post("/account/tokens", data={"name": "t", "csrf_token": csrf}).text
+    token = re.search(r'class="token">([^<]+)<', html)[1]
+    return TestClient(app), {"Authorization": f"Bearer {token}"}
+
+
+def _api_search(api, **params) -> list[dict]:
+    client, bearer = api
+    response = client.get("/api/search", params={"q": "kazakhstan", **params}, headers=bearer)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_the_api_pages_a_search_with_offset(api):
+    every = [hit["id"] for hit in _api_search(api)]
+    assert len(every) == 4
+    paged = [hit["id"] for offset in range(5) for hit in _api_search(api, limit=1, offset=offset)]
+    assert paged == every
+
+
+@pytest.mark.parametrize("offset", ["-1", str(WINDOW + 1), "ten"])
+def test_the_api_refuses_an_offset_below_zero_or_past_the_ranked_window(api, offset):
+    client, bearer = api
+    response = client.get("/api/search", params={"q": "wind", "offset": offset}, headers=bearer)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "offset"]
+
+
+def test_the_api_documents_its_offset(api):
+    client, _ = api
+    operation = client.get("/api/openapi.json").json()["paths"]["/api/search"]["get"]
+    (offset,) = [p for p in operation["parameters"] if p["name"] == "offset"]
+    assert offset["schema"]["minimum"] == 0 and offset["schema"]["maximum"] == WINDOW
+    assert "paging" in offset["description"]
+
+
+def test_the_api_lists_a_page_captured_twice_once(api, seeded):
+    first = articles()[0]
+    again = replace(first, content_hash="f" * 40, title=first.title + " (updated)")
+    with seeded.engine.begin() as conn:
+        store.save_articles(conn, [again])
+    titles = [hit["title"] for hit in _api_search(api)]
+    assert len(titles) == 4 and again.title in titles and first.title not in titles
