@@ -17,12 +17,12 @@ from rich.table import Table
 from mediadigest import store
 from mediadigest.cli.app import days, db_app, out, reading_store, require_store, say, settings_of
 from mediadigest.errors import MediadigestError
-from mediadigest.model import Article
+from mediadigest.model import Article, Grade, Relevance
 from mediadigest.store.search import parse_query, profile_spellings
 
 
 def article_to_dict(art: Article) -> dict[str, Any]:
-    """The JSON shape of `articles --json`."""
+    """The JSON shape of `articles --json`; ``why`` is the table's column (see `why`)."""
     return {
         "id": art.id,
         "url": art.url,
@@ -36,11 +36,38 @@ def article_to_dict(art: Article) -> dict[str, Any]:
         "dated": art.dated.isoformat() if art.dated else None,
         "language": art.language,
         "relevance": art.relevance.to_dict(),
+        "why": why(art.relevance),
         "quotes": [asdict(q) for q in art.quotes],
         "source": art.source,
         "warnings": art.warnings,
         "text": art.text,
     }
+
+
+def why(rel: Relevance) -> str:
+    """Why an article is listed as relevant (the names that matched) or left out, in a line.
+
+    Left out, from what relevance stored with it (``reasons``, written by
+    ``analyse.relevance.score``): phrases the profile's ``exclude`` ruled out, the grade and
+    its rule (a passing mention, only ambiguous names, no name at all) with the names found,
+    and the score against the threshold. An article stored without reasons says so.
+    """
+    names = ", ".join(f"{h.alias} ({h.field} ×{h.count})" for h in rel.hits[:3])
+    if rel.relevant:
+        return names
+    ruled_out = [r.removeprefix("ignored ") for r in rel.reasons if r.startswith("ignored ")]
+    grade = next((r.removeprefix("grade ") for r in rel.reasons if r.startswith("grade ")), "")
+    grade = "{} ({})".format(*grade.split(": ", 1)) if ": " in grade else grade
+    scored = next((r for r in rel.reasons if r.startswith("score ")), "")
+    parts = [f"ruled out: {', '.join(ruled_out)}"] if ruled_out else []
+    if rel.grade is Grade.NONE and not rel.hits:
+        parts.append("nothing else names the country" if ruled_out else "the country is not named")
+    elif grade:
+        parts += [f"{grade}: {names}" if names else grade, scored]
+    else:  # stored before relevance kept its reasons, or imported without them
+        found = f": {names}" if names else ""
+        parts.append(f"{rel.grade}{found}, score {rel.score:.2f} (no reasons stored)")
+    return "; ".join(p for p in parts if p)
 
 
 def articles(
@@ -69,7 +96,6 @@ def articles(
     table = Table("date", "outlet", "grade", "score", "title", "why")
     crawled = False
     for a in found:
-        why = ", ".join(f"{h.alias} ({h.field} ×{h.count})" for h in a.relevance.hits[:3])
         day = a.published.date().isoformat() if a.published else ""
         if not day and a.dated:  # an archive page without a date of its own
             day, crawled = f"{a.dated.date().isoformat()}*", True
@@ -79,7 +105,7 @@ def articles(
             str(a.relevance.grade),
             f"{a.relevance.score:.1f}",
             escape(a.title),
-            escape(why),
+            escape(why(a.relevance)),
         )
     out.print(table)
     if crawled:
