@@ -156,7 +156,9 @@ def add_user(conn: sa.Connection, name: str, role: Role, password_hash: str) -> 
     """Add an account; returns (id, added). An existing name is left as it is."""
     lock_for_writing(conn)
     values = dict(name=name, role=str(role), password_hash=password_hash, created_at=utcnow())
-    added = conn.execute(insert_ignore(conn, users).values(**values)).rowcount == 1
+    # RETURNING, not rowcount: psycopg reports -1 for INSERT ... ON CONFLICT DO NOTHING.
+    new_id = conn.execute(insert_ignore(conn, users).values(**values).returning(users.c.id))
+    added = new_id.scalar() is not None
     row_id = conn.execute(sa.select(users.c.id).where(users.c.name == name)).scalar_one()
     return int(row_id), added
 

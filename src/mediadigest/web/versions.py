@@ -54,8 +54,10 @@ def save_draft(
             updated_at=now,
             updated_by=user,
         )
-        added = conn.execute(insert_ignore(conn, digest_drafts).values(**row)).rowcount
-        return 1 if added else None
+        # RETURNING, not rowcount: psycopg reports -1 for INSERT ... ON CONFLICT DO NOTHING,
+        # which read as "created" when another editor's draft was already there.
+        stmt = insert_ignore(conn, digest_drafts).values(**row).returning(digest_drafts.c.id)
+        return 1 if conn.execute(stmt).scalar() is not None else None
     stmt = (
         sa.update(digest_drafts)
         .where(_period(profile, since, until, digest_drafts))
