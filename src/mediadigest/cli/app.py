@@ -6,6 +6,8 @@ import logging
 import os
 import re
 import sys
+import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -13,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import sqlalchemy as sa
 import typer
 from rich.console import Console
+from rich.filesize import decimal
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -170,6 +173,60 @@ def progress_bar(data: bool = False) -> Progress:
         transient=True,
         disable=not err.is_terminal,
     )
+
+
+# Without a terminal (nohup, cron, a log file) there is no bar: a line now and then says the
+# run is alive. At every tenth of the work, and at least every 30 s; none in a run's first
+# seconds, so that a short run says only its summary.
+PROGRESS_STEP = 0.1
+PROGRESS_EVERY_S = 30.0
+PROGRESS_QUIET_S = 5.0
+
+
+class ProgressLines:
+    """Progress of a long command as plain lines on stderr, for when no bar can be drawn:
+    ``ingesting: 61% (123.5 MB of 201.2 MB), 45,678 records read, 1,234 articles stored;
+    12.3 MB/s, about 6 min left``."""
+
+    def __init__(self, what: str, clock: Callable[[], float] = time.monotonic) -> None:
+        self.what, self.clock = what, clock
+        self.total = self.done = 0
+        self.started = self.last_time = clock()
+        self.last_done = 0
+
+    def start(self, total: int) -> None:
+        """The amount of work planned, in bytes; the clock of the rate starts here."""
+        self.total = total
+        self.started = self.last_time = self.clock()
+
+    def advance(self, n: int, detail: Callable[[], str]) -> None:
+        """``n`` more bytes done; ``detail`` (records, articles) is asked only for a line."""
+        self.done += n
+        now = self.clock()
+        if now - self.started < PROGRESS_QUIET_S or self.done >= self.total:
+            return  # the summary follows at the end
+        step = self.total > 0 and self.done - self.last_done >= PROGRESS_STEP * self.total
+        if not step and now - self.last_time < PROGRESS_EVERY_S:
+            return
+        self.last_time, self.last_done = now, self.done
+        rate = self.done / max(now - self.started, 1e-9)
+        left = (self.total - self.done) / rate if rate else 0.0
+        share = f"{self.done * 100 // self.total}% " if self.total else ""
+        say(f"{self.what}: {share}({decimal(self.done)} of {decimal(self.total)}), {detail()}; "
+            f"{decimal(int(rate))}/s, about {_duration(left)} left")  # fmt: skip
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{max(1, round(seconds))} s"
+    if seconds < 90 * 60:
+        return f"{round(seconds / 60)} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def progress_lines(what: str) -> ProgressLines | None:
+    """Plain progress lines where stderr is not a terminal, else None (the bar shows it)."""
+    return None if err.is_terminal else ProgressLines(what)
 
 
 def finish(report: run.RunReport) -> None:

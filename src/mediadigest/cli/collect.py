@@ -23,6 +23,7 @@ from mediadigest.cli.app import (
     out,
     period,
     progress_bar,
+    progress_lines,
     say,
     settings_of,
 )
@@ -179,22 +180,60 @@ def ingest(
 
     settings = settings_of(ctx)
     shard_bytes = None if shard_size is None else _size(shard_size)  # before creating a store
-    engine = store.open_store(settings.db)
-    with progress_bar(data=True) as bar:
-        task = bar.add_task("ingesting", total=None)
-        report = run.ingest(
-            engine,
-            settings.profile,
-            paths,
-            workers=workers,
-            scheduler=scheduler,
-            shard_size=shard_bytes,
-            fresh=fresh,
-            options=run.Options(prefilter=prefilter),
-            progress=lambda n: bar.advance(task, n),
-            planned=lambda total: bar.update(task, total=total),
-        )
+    report = run.RunReport()  # filled as the run goes: an interrupted run says what it stored
+    lines = progress_lines("ingesting")
+
+    def detail() -> str:
+        records = f"{report.records:,} records read, " if report.records else ""
+        return f"{records}{report.articles:,} articles stored"
+
+    try:
+        engine = store.open_store(settings.db)
+        with progress_bar(data=True) as bar:
+            task = bar.add_task("ingesting", total=None)
+
+            def planned(total: int) -> None:
+                bar.update(task, total=total)
+                _say_plan(report)
+                if lines:
+                    lines.start(total)
+
+            def progress(n: int) -> None:
+                bar.advance(task, n)
+                if lines:
+                    lines.advance(n, detail)
+
+            run.ingest(
+                engine,
+                settings.profile,
+                paths,
+                workers=workers,
+                scheduler=scheduler,
+                shard_size=shard_bytes,
+                fresh=fresh,
+                options=run.Options(prefilter=prefilter),
+                progress=progress,
+                planned=planned,
+                report=report,
+            )
+    except KeyboardInterrupt:
+        # Each piece is stored with its checkpoint in one transaction: nothing is half done.
+        say(f"interrupted: {counted(report.articles, 'article')} stored; "
+            "run the same command again to resume")  # fmt: skip
+        raise typer.Exit(130) from None
     finish(report)
+
+
+def _say_plan(report: run.RunReport) -> None:
+    """What earlier runs' checkpoints changed in the plan, said before the work starts."""
+    for path, at, size in report.resumed:
+        share = at * 100 // size
+        say(f"resuming {path} at byte {at:,} ({share}%), from an earlier run's checkpoint")
+    for path in report.changed_inputs:
+        say(f"{path} changed since an earlier run's checkpoint: reading it from the start")
+    if report.skipped_inputs:
+        done = counted(report.skipped_inputs, "input")
+        say(f"{done} already ingested by an earlier run: skipped (--fresh reads them again)")
 
 
 def _size(text: str) -> int:

@@ -1,22 +1,25 @@
 """Collect stage, archives: stream response records out of WARC and WARC.gz files, in byte ranges.
 
 One record is in memory at a time; other record types and non-page responses are skipped
-without being held. A byte range of an archive (``warc_ranges.split`` finds ranges that start
-and end on record boundaries) can be read on its own, so ranges can be read by different
-workers and an interrupted ingest can resume at the end of the last range it stored. A
-truncated or corrupt archive yields everything before the damage, then a FormatError saying
-where it stopped.
+without being held, and counted by why (``Stats``). A byte range of an archive
+(``warc_ranges.split`` finds ranges that start and end on record boundaries) can be read on
+its own, so ranges can be read by different workers and an interrupted ingest can resume at
+the end of the last range it stored. A truncated or corrupt archive yields everything before
+the damage, then a FormatError saying where it stopped; messages give a record's offset in
+the file (for a .warc.gz, that of the gzip member holding it).
 
 Decompression uses isal's igzip when installed (about 3x faster than zlib), else gzip.
 """
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import gzip
 import io
 import os
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -59,13 +62,32 @@ class WarcRecord:
 
 @dataclass(slots=True)
 class Stats:
-    """What a pass over a range saw, for the summary line and the benchmark."""
+    """What a pass over a range saw, for the summary line and the benchmark.
+
+    Every record is a response handed on or counted under one reason it was skipped.
+    """
 
     records: int = 0  # every record, any type
     responses: int = 0  # response records handed on
-    skipped: int = 0  # responses skipped: not a page, not 2xx, too big
+    other_types: dict[str, int] = field(default_factory=dict)  # by WARC-Type: request, ...
+    not_ok: int = 0  # responses that are not 2xx (or have no HTTP head)
+    not_page: int = 0  # responses of a type not analysed (images, scripts, PDFs)
+    too_big: int = 0  # responses over MAX_PAYLOAD
+    undecodable: int = 0  # responses whose Content-Encoding cannot be undone
     bytes: int = 0  # decompressed bytes read
-    notes: list[str] = field(default_factory=list)  # responses skipped for a reason to tell
+    notes: list[str] = field(default_factory=list)  # records skipped for a reason to tell
+
+    @property
+    def skipped(self) -> int:
+        """Responses skipped: not a page, not 2xx, too big, undecodable."""
+        return self.not_ok + self.not_page + self.too_big + self.undecodable
+
+    def skipped_by_reason(self) -> dict[str, int]:
+        """Records not handed on, by why: the WARC-Type of other records, or the reason a
+        response is not a page to read."""
+        reasons = {"not 2xx": self.not_ok, "not a page type": self.not_page,
+                   "too big": self.too_big, "undecodable": self.undecodable}  # fmt: skip
+        return {**self.other_types, **{k: n for k, n in reasons.items() if n}}
 
 
 def is_warc(path: Path) -> bool:
@@ -144,7 +166,9 @@ def _read_range(
 ) -> Iterator[WarcRecord | FormatError]:
     raw = _Range(path, start, end)
     stream = _open(raw, gz, threaded)
-    reader = _Reader(stream, start=0 if gz else start, stats=stats)
+    places = _MemberMap(path, start, end) if gz else None
+    where = places.where if places is not None else _in_file
+    reader = _Reader(stream, start=0 if gz else start, stats=stats, where=where)
     try:
         yield from reader.records()
     except FormatError as exc:
@@ -156,6 +180,8 @@ def _read_range(
     finally:
         stream.close()
         raw.close()
+        if places is not None:
+            places.close()
 
 
 def _salvage(
@@ -166,7 +192,7 @@ def _salvage(
     each stretch lost. ``stats`` is counted afresh over the whole range."""
     members = _Members(path, start, end)
     fresh = Stats()
-    reader = _Reader(members, start=0, stats=fresh)  # type: ignore[arg-type]
+    reader = _Reader(members, start=0, stats=fresh, where=members.where)  # type: ignore[arg-type]
     try:
         for item in reader.records():
             if isinstance(item, FormatError):
@@ -177,8 +203,13 @@ def _salvage(
         yield FormatError(str(path), exc.reason)
     finally:
         members.close()
-        stats.records, stats.responses = fresh.records, fresh.responses
-        stats.skipped, stats.bytes, stats.notes = fresh.skipped, fresh.bytes, fresh.notes
+        for name in (f.name for f in dataclasses.fields(Stats)):
+            setattr(stats, name, getattr(fresh, name))
+
+
+def _in_file(pos: int) -> str:
+    """Where a record of an uncompressed WARC is: its offset is the file's."""
+    return f"offset {pos}"
 
 
 class _Lost(Exception):
@@ -206,15 +237,31 @@ class _Members:
         self._out = bytearray()  # inflated bytes not handed out yet
         self._inflate: Any = None  # the member being inflated
         self._member = start  # where it starts in the file
+        self._handed = 0  # decompressed bytes handed out: the reader's offset
+        # (decompressed offset, file offset) where each member read so far starts
+        self._starts: list[int] = []
+        self._offsets: list[int] = []
 
     def close(self) -> None:
         self._file.close()
+
+    def where(self, pos: int) -> str:
+        """Where the record at decompressed offset ``pos`` lies in the file: at the start of
+        a gzip member (one record per member, as crawlers write), or inside one."""
+        i = bisect.bisect_right(self._starts, pos) - 1
+        if i < 0:
+            return f"offset {pos} of the decompressed archive"
+        inside = pos - self._starts[i]
+        member = self._offsets[i]
+        return f"offset {member}" if not inside else (
+            f"offset {inside} inside the gzip member at offset {member}")  # fmt: skip
 
     def read(self, size: int) -> bytes:
         while len(self._out) < size and self._fill():
             pass
         data = bytes(self._out[:size])
         del self._out[:size]
+        self._handed += len(data)
         return data
 
     def readline(self, limit: int) -> bytes:
@@ -226,6 +273,7 @@ class _Members:
         n = i + 1 if i >= 0 else min(limit, len(self._out))
         data = bytes(self._out[:n])
         del self._out[:n]
+        self._handed += len(data)
         return data
 
     def _input(self) -> bytes:
@@ -241,9 +289,11 @@ class _Members:
             if not data:
                 return False
             self._inflate, self._member = _zlib.decompressobj(31), self._at
+            self._starts.append(self._handed + len(self._out))
+            self._offsets.append(self._at)
         if not data:
             self._inflate = None
-            self._out.clear()
+            self._drop()
             raise _Lost(f"truncated: the gzip member at byte {self._member} of the file ends early")
         try:
             out = self._inflate.decompress(data)
@@ -259,11 +309,18 @@ class _Members:
         self._out += out
         return True
 
+    def _drop(self) -> None:
+        """Forget the bytes inflated but not handed out, and the members they came from."""
+        self._out.clear()
+        while self._starts and self._starts[-1] > self._handed:
+            self._starts.pop()
+            self._offsets.pop()
+
     def _go_on_after(self, problem: str) -> None:
         """Skip to the next member that starts a WARC record; raise _Lost saying so."""
         bad = self._member
         self._inflate = None
-        self._out.clear()
+        self._drop()
         total = self._end if self._end is not None else os.fstat(self._file.fileno()).st_size
         found = next_record_member(self._file, bad + 1, total)
         if found is None:
@@ -275,6 +332,35 @@ class _Members:
         self._in, self._at = b"", found
         raise _Lost(f"corrupt gzip member at byte {bad} of the file ({problem})",
                     f"read on from the next record, at byte {found}")  # fmt: skip
+
+
+class _MemberMap:
+    """Where a record of a .warc.gz range lies in the file, for the fast reader.
+
+    Inflating the range in one go (igzip) tells decompressed offsets only, which mean
+    nothing to a user. The first time a record needs naming, the range is inflated again
+    member by member (``_Members``), as far as that record: only for a range with something
+    to say, and once for all its records, which come in order.
+    """
+
+    def __init__(self, path: Path, start: int, end: int | None) -> None:
+        self._args = (path, start, end)
+        self._members: _Members | None = None
+
+    def where(self, pos: int) -> str:
+        if self._members is None:
+            self._members = _Members(*self._args)
+        members = self._members
+        try:
+            while members._handed <= pos and members.read(_SKIP_CHUNK):
+                pass
+        except (_Lost, OSError):
+            pass  # the damage is reported by the reader; name what was found before it
+        return members.where(pos)
+
+    def close(self) -> None:
+        if self._members is not None:
+            self._members.close()
 
 
 def next_record_member(fh: BinaryIO, pos: int, total: int) -> int | None:
@@ -328,11 +414,14 @@ def _open(raw: _Range, gz: bool, threaded: bool) -> BinaryIO:
 class _Reader:
     """Parses WARC records off a decompressed stream, counting offsets as it goes."""
 
-    def __init__(self, stream: BinaryIO, start: int, stats: Stats) -> None:
+    def __init__(
+        self, stream: BinaryIO, start: int, stats: Stats, where: Callable[[int], str]
+    ) -> None:
         self.stream = stream
         self.pos = start
         self.record_start = start
         self.stats = stats
+        self.where = where  # a record's offset as the user can find it in the file
 
     def _line(self) -> bytes:
         line = self.stream.readline(MAX_HTTP_HEAD)
@@ -366,7 +455,7 @@ class _Reader:
                 if not line:
                     return
                 if not line.startswith(b"WARC/"):
-                    raise FormatError("", f"not a WARC record at offset {self.record_start}")
+                    raise FormatError("", f"not a WARC record at {self.where(self.record_start)}")
                 headers = self._headers()
                 record = self._record(headers)
             except _Lost as lost:
@@ -386,12 +475,12 @@ class _Reader:
                 return headers
             name, _, value = line.decode("utf-8", errors="replace").partition(":")
             headers[name.strip().lower()] = value.strip()
-        raise FormatError("", f"record at offset {self.record_start}: header too long")
+        raise FormatError("", f"record at {self.where(self.record_start)}: header too long")
 
     def _truncated(self, where: str) -> FormatError:
         return FormatError(
             "",
-            f"truncated: the record at offset {self.record_start} ends {where}; "
+            f"truncated: the record at {self.where(self.record_start)} ends {where}; "
             f"the {self.stats.records} records before it were read",
         )
 
@@ -400,34 +489,43 @@ class _Reader:
             length = int(headers.get("content-length", ""))
         except ValueError:
             raise FormatError(
-                "", f"record at offset {self.record_start}: no valid Content-Length"
+                "", f"record at {self.where(self.record_start)}: no valid Content-Length"
             ) from None
         self.stats.records += 1
         offset = self.record_start
-        response = headers.get("warc-type") == "response"
+        kind = headers.get("warc-type")
+        response = kind == "response"
         if not response or length > MAX_PAYLOAD + MAX_HTTP_HEAD:
             if self._skip(length) < length:
                 raise self._truncated("early")
             if response:
-                self.stats.skipped += 1
+                self.stats.too_big += 1
                 uri = headers.get("warc-target-uri", "").strip("<>")
-                self.stats.notes.append(f"record at offset {offset} ({uri}) skipped: "
+                self.stats.notes.append(f"record at {self.where(offset)} ({uri}) skipped: "
                                         f"{length:,} bytes, over the {MAX_PAYLOAD:,} a page "
                                         "may have")  # fmt: skip
+            else:  # requests, metadata, warcinfo, revisits: counted by type, never parsed
+                kind = kind or "untyped"
+                other = self.stats.other_types
+                other[kind] = other.get(kind, 0) + 1
             return None
         block = self._read(length)
         if len(block) < length:
             raise self._truncated(f"after {len(block)} of {length} bytes")
         head = parse_head(block)
-        if head is None or not 200 <= head.status < 300 or not _is_page(head.content_type):
-            self.stats.skipped += 1
+        if head is None or not 200 <= head.status < 300:
+            self.stats.not_ok += 1
+            return None
+        if not _is_page(head.content_type):
+            self.stats.not_page += 1
             return None
         try:
             payload = decode_payload(block[head.body_start :], head, MAX_PAYLOAD)
         except FormatError as exc:  # one bad record (a compression bomb) spoils only itself
             uri = headers.get("warc-target-uri", "").strip("<>")
-            self.stats.notes.append(f"record at offset {offset} ({uri}) skipped: {exc.reason}")
-            self.stats.skipped += 1
+            where = self.where(offset)
+            self.stats.notes.append(f"record at {where} ({uri}) skipped: {exc.reason}")
+            self.stats.undecodable += 1
             return None
         self.stats.responses += 1
         return WarcRecord(

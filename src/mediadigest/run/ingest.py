@@ -5,15 +5,19 @@ record or line boundaries, any other file whole), skipping what a checkpoint say
 Workers read their pieces, rule out archive records that cannot mention the profile (the
 prefilter), analyse the rest, and send results back; the writer stores each piece's results
 and moves that input's checkpoint in one transaction. Kill it at any moment and the same
-command resumes after the last piece stored, with the same end result.
+command resumes after the last piece stored, with the same end result; Ctrl-C stops it
+cleanly (see ``start_worker``), and the same is true then.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import logging
 import os
+import signal
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -73,7 +77,9 @@ class PieceResult:
     errors: list[InputError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     records: int = 0
+    pages: int = 0  # response records handed on to the prefilter
     prefiltered: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)  # records not pages, by why
     cpu: float = 0.0  # CPU seconds of the worker process on this piece
 
 
@@ -98,6 +104,37 @@ def warm(profile: Profile, options: Options) -> None:
     doc = Document("https://warm.invalid/", _WARM_PAGE, datetime.now(UTC), "text/html",
                    {"date_search": "off"})  # fmt: skip
     analyse_batch([doc], profile)
+
+
+def start_worker(driver: int, profile: Profile, options: Options) -> None:
+    """Set up a worker before its first task; ``driver`` is the pid of the ingest's process.
+
+    Ctrl-C in a terminal signals the whole process group. A pool worker killed by it while
+    waiting for a task broke the pool, and Python 3.11's pool then hung on shutdown for good
+    (its manager thread died setting a cancelled future). Workers leave the signal to the
+    driver, which stops handing out work and lets the tasks under way end.
+    """
+    if os.getpid() != driver and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    warm(profile, options)
+
+
+@contextlib.contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """Hold a Ctrl-C back until the pieces being stored are: an interrupt inside a
+    transaction was rolled back correctly, but SQLAlchemy logged the connection's reset
+    with a traceback."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if caught:
+            signal.raise_signal(signal.SIGINT)
 
 
 def process_task(pieces: list[Piece], profile: Profile, options: Options) -> list[PieceResult]:
@@ -147,7 +184,8 @@ def _process_archive(
         relevant = [a for a in done.articles if a.relevance.relevant]
         if relevant:
             result.analysed.append(Analysed(done.doc, relevant))
-    result.records = stats.records
+    result.records, result.pages = stats.records, stats.responses
+    result.skipped = stats.skipped_by_reason()
     result.warnings.extend(f"{path}: {note}" for note in stats.notes)
 
 
@@ -231,6 +269,10 @@ def _pieces(
             report.skipped_inputs += 1
             return []
         start = cp.position
+        if start:
+            report.resumed.append((str(path), start, stat.st_size))
+    elif cp is not None and cp.position:
+        report.changed_inputs.append(str(path))
     try:
         if kind == "warc":
             ranges = [(s, e, 1) for s, e in warc_ranges.split(path, shard_size, start)]
@@ -264,15 +306,18 @@ def ingest(
     options: Options = Options(),
     progress: Progress | None = None,
     planned: Progress | None = None,
+    report: RunReport | None = None,
 ) -> RunReport:
     """Ingest files, folders and archives; resume where a previous run of them stopped.
 
     ``workers``/``scheduler`` choose the executor (see ``run.executors``); ``fresh`` forgets
     the checkpoints first; ``shard_size`` None: `auto_shard_size`. Results are stored piece
     by piece, each with its checkpoint. ``planned`` hears once how many bytes of input there
-    are to read, ``progress`` how many each finished task read.
+    are to read (the plan's resumed and skipped inputs are in the report by then),
+    ``progress`` how many each finished task read. ``report``: filled as the run goes, so a
+    caller interrupted (KeyboardInterrupt) still knows what was stored.
     """
-    report = RunReport()
+    report = report if report is not None else RunReport()
     with engine.begin() as conn:
         persist.require_profile(conn, profile.name)
         if fresh:
@@ -285,7 +330,7 @@ def ingest(
     if planned:  # bytes to read, what checkpoints say was done left out: a bar with an end
         planned(sum(_bytes(task) for task in tasks))
     failed: set[str] = set()  # inputs with an error this run: their checkpoint stops moving
-    setup = functools.partial(warm, profile, options)
+    setup = functools.partial(start_worker, os.getpid(), profile, options)
     clock = time.perf_counter()
     with executor_for(workers, scheduler, tasks=len(tasks), setup=setup) as found:
         executor, share, slots = found
@@ -296,8 +341,9 @@ def ingest(
         clock = time.perf_counter()
         results = ordered_map(executor, process_task, tasks, shared, options, window=2 * slots)
         for task_results in results:
-            for result in task_results:
-                _write(engine, profile.name, result, report, failed)
+            with _sigint_deferred():
+                for result in task_results:
+                    _write(engine, profile.name, result, report, failed)
             if progress:
                 progress(_bytes([r.piece for r in task_results]))
         report.seconds["work"] = time.perf_counter() - clock  # read, analyse and store
@@ -318,7 +364,10 @@ def _write(
     piece = result.piece
     key = str(Path(piece.path).resolve())
     report.records += result.records
+    report.pages += result.pages
     report.prefiltered += result.prefiltered
+    for why, n in result.skipped.items():
+        report.skipped_records[why] = report.skipped_records.get(why, 0) + n
     report.seconds["task_cpu"] = report.seconds.get("task_cpu", 0.0) + result.cpu
     report.warnings.extend(result.warnings)
     for error in result.errors:

@@ -25,8 +25,12 @@ class RunReport:
     relevant: int = 0
     already_stored: int = 0
     records: int = 0  # archive records read
-    prefiltered: int = 0  # archive records the prefilter ruled out before parsing
+    pages: int = 0  # of them, responses that may be pages (the rest: skipped_records)
+    prefiltered: int = 0  # pages the prefilter ruled out before parsing
+    skipped_records: dict[str, int] = field(default_factory=dict)  # the rest, by why
     skipped_inputs: int = 0  # inputs a checkpoint says are done
+    resumed: list[tuple[str, int, int]] = field(default_factory=list)  # (input, at byte, of)
+    changed_inputs: list[str] = field(default_factory=list)  # read again: changed since
     not_modified: int = 0  # sources that answered 304
     shared_pages: int = 0  # pages another source brought: not fetched twice
     days: set[date] = field(default_factory=set)  # of the articles about the country stored
@@ -53,8 +57,7 @@ class RunReport:
             f"{relevant}"
         ]
         if self.records:
-            records = counted(self.records, "archive record")
-            parts.append(f"{records} ({self.prefiltered} ruled out unread)")
+            parts.append(self._records())
         if self.skipped_inputs:
             parts.append(f"{counted(self.skipped_inputs, 'input')} already ingested")
         if self.not_modified:
@@ -64,6 +67,17 @@ class RunReport:
         if self.stories:
             parts.append(self.stories)
         return "; ".join(parts)
+
+    def _records(self) -> str:
+        """``955 archive records: 318 pages (300 ruled out unread), 637 skipped (318 request,
+        318 metadata, 1 warcinfo)``: what became of every record read."""
+        text = (f"{counted(self.records, 'archive record')}: {counted(self.pages, 'page')} "
+                f"({self.prefiltered} ruled out unread)")  # fmt: skip
+        skipped = sum(self.skipped_records.values())
+        if skipped:
+            by_count = sorted(self.skipped_records.items(), key=lambda kv: (-kv[1], kv[0]))
+            text += f", {skipped} skipped ({', '.join(f'{n} {why}' for why, n in by_count)})"
+        return text
 
 
 @dataclass(slots=True)
