@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -22,7 +22,7 @@ from mediadigest import store
 from mediadigest.collect.fetch import Fetcher, FetchPolicy
 from mediadigest.collect.poll import Notice, Outcome, Seen, SourcePlan, poll
 from mediadigest.config import Settings
-from mediadigest.errors import InputError
+from mediadigest.errors import InputError, StoreError
 from mediadigest.model import Document, Source
 from mediadigest.profile import Profile
 from mediadigest.run.writer import RunReport, analyse_batch, group, store_analysed
@@ -56,6 +56,7 @@ class Round:
     number: int
     report: RunReport
     backing_off: int
+    started: datetime | None = None  # UTC
 
 
 def collect(
@@ -184,17 +185,41 @@ def watch(
     number = 0
     while not stop.is_set() and (rounds is None or number < rounds):
         number += 1
-        started = time.monotonic()
-        sources = load_sources()
-        with engine.begin() as conn:
-            backing_off = len(set(collect_state.not_due(conn)) & {s.id for s in sources})
-        report = collect(engine, profile, sources, fetcher, interval=interval)
+        started, at = time.monotonic(), datetime.now(UTC)
+        try:
+            sources = load_sources()
+            with engine.begin() as conn:
+                backing_off = len(set(collect_state.not_due(conn)) & {s.id for s in sources})
+            report = collect(engine, profile, sources, fetcher, interval=interval)
+        except (sa.exc.OperationalError, sa.exc.InterfaceError, StoreError) as exc:
+            # The database went away (restart, network): what the round stored is committed,
+            # one document at a time; the next round starts again on new connections.
+            engine.dispose()
+            report, backing_off = RunReport(), 0
+            report.errors.append(f"round {number}: {_unavailable(exc)}; trying again in "
+                                 f"{_duration(interval)}")  # fmt: skip
         if on_round:
-            on_round(Round(number, report, backing_off))
+            on_round(Round(number, report, backing_off, at))
         if rounds is not None and number >= rounds:
             break
         stop.wait(max(0.0, interval.total_seconds() - (time.monotonic() - started)))
     return number
+
+
+def _unavailable(exc: Exception) -> str:
+    if isinstance(exc, StoreError):
+        return str(exc)
+    # libpq's message runs over several lines; SQLAlchemy's adds the SQL and a link.
+    reason = "; ".join(line.strip() for line in str(exc.orig).splitlines() if line.strip())
+    return f"the store is unavailable ({reason})"
+
+
+def _duration(interval: timedelta) -> str:
+    seconds = interval.total_seconds()
+    for unit, size in (("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds / size:g}{unit}"
+    return f"{seconds:g}s"
 
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
