@@ -156,3 +156,17 @@ def test_an_edit_from_an_older_page_follows_its_item_to_where_it_moved(editor, s
     assert [i["headline"] for i in content["items"]][2] == "Moved and edited"
     assert revision == 3
     assert (entry["action"], entry["detail"]["item"]) == ("item.edit", 2)
+
+
+# -- what an editor's walk in chromium found ---------------------------------------------------
+
+
+def test_a_storys_score_badge_shows_the_score_its_ranked_line_gives(editor):
+    """The badge said 0.8 for both 0.77 and 0.75 while "Ranked" said score 0.77."""
+    html = editor.get(f"/review?week={WEEK}").text
+    stories = re.findall(r'<li class="story.*?</li>\s*</ul>', html, re.S)
+    assert len(stories) == 3
+    for story in stories:
+        badge = re.search(r'<span class="score">([^<]+)</span>', story)
+        ranked = re.search(r"Ranked:</span> [^<]*?score (\d+\.\d+)", story)
+        assert badge and ranked and badge[1] == ranked[1], story
