@@ -1,5 +1,6 @@
 """The digest editor in a real browser (headless Debian chromium), as an editor reads it: every
-text box shows its whole text, and no page logs an error to the console.
+text box shows its whole text, a change's message is in sight, and no page logs an error to the
+console.
 
 Skipped where chromium or playwright is missing (CI has both), as tests/test_browser.py is.
 """
@@ -93,6 +94,20 @@ def test_every_text_box_of_the_editor_shows_its_whole_text(page):
     there was more, and the editor published it unread."""
     assert page.locator("textarea[name=attribution]").count() == 3
     assert page.evaluate(CLIPPED) == []
+
+
+def test_after_moving_an_item_its_saved_message_is_in_sight(page, base_url):
+    """The page went to the moved item and "Saved." stayed at the top, scrolled out of view."""
+    page.goto(f"{base_url}/editor?week={WEEK}")
+    page.locator("li.item").nth(1).locator("button:has-text('Down')").click()
+    page.wait_for_url("**#item-2")
+    saved = page.get_by_role("status").filter(has_text="Saved.")
+    box = saved.bounding_box()
+    toolbar = page.locator(".toolbar.sticky").bounding_box()
+    assert box is not None and toolbar is not None
+    assert box["y"] >= toolbar["y"] + toolbar["height"] - 1  # not under the sticky toolbar
+    assert box["y"] + box["height"] <= page.viewport_size["height"]
+    assert page.evaluate("window.scrollY") > 0  # it did go down to the item
 
 
 @pytest.mark.parametrize(

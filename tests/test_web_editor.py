@@ -170,3 +170,34 @@ def test_a_storys_score_badge_shows_the_score_its_ranked_line_gives(editor):
         badge = re.search(r'<span class="score">([^<]+)</span>', story)
         ranked = re.search(r"Ranked:</span> [^<]*?score (\d+\.\d+)", story)
         assert badge and ranked and badge[1] == ranked[1], story
+
+
+def _item(html: str, anchor: str) -> str:
+    found = re.search(rf'<li class="item card" id="{anchor}">(?:(?!</li>).)*', html, re.S)
+    assert found, f"no {anchor!r} on the page"
+    return found[0]
+
+
+def test_after_a_move_the_saved_message_is_shown_in_the_moved_item(editor):
+    """The page goes to the moved item; "Saved." at the top of the page was out of sight."""
+    post(editor, "/editor/start", week=WEEK)
+    response = post(editor, "/editor/items/0/move", week=WEEK, revision="1", delta="2")
+    assert response.headers["location"] == f"/editor?week={WEEK}#item-2"
+    html = followed(editor, response)
+    assert '<p class="flash flash-ok flash-here" role="status">Saved.</p>' in _item(html, "item-2")
+    assert html.count("Saved.") == 1  # not at the top as well
+    assert "Saved." not in editor.get(f"/editor?week={WEEK}").text  # shown once
+
+
+def test_a_message_for_no_item_on_the_page_is_shown_at_the_top(editor):
+    post(editor, "/editor/start", week=WEEK)
+    html = followed(editor, post(editor, "/editor/intro", week=WEEK, revision="1", text="Hi."))
+    top = html.split('<div class="page-head">')[0]
+    assert '<p class="flash flash-ok" role="status">Saved.</p>' in top
+
+
+def test_after_pinning_a_story_the_message_is_shown_in_that_story(editor):
+    wind = story_ids(editor)[0]
+    html = followed(editor, post(editor, f"/review/{wind}/pin", week=WEEK, on="true"))
+    story = re.search(rf'<li class="story[^"]*" id="story-{wind}">(?:(?!</li>).)*', html, re.S)
+    assert story and 'class="flash flash-ok flash-here" role="status">Pinned.</p>' in story[0]

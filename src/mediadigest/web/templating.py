@@ -7,7 +7,8 @@ as a plain string and is escaped there; the only ``Markup`` made in Python comes
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -104,10 +105,34 @@ def _ago(value: datetime | None) -> str:
 PUBLIC_CACHE = "public, max-age=300"
 
 
-def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """Render a page with the signed-in user, navigation, CSRF field and flash messages."""
+@dataclass(frozen=True, slots=True)
+class Flash:
+    """A message from the action a redirect followed: ``kind`` is ok, error or warn."""
+
+    kind: str
+    message: str
+    at: str = ""  # the id of the element the redirect went to (its #anchor), if any
+
+
+def page(
+    request: Request,
+    template: str,
+    status_code: int = 200,
+    *,
+    flash_places: Collection[str] = (),
+    **context: Any,
+) -> HTMLResponse:
+    """Render a page with the signed-in user, navigation, CSRF field and flash messages.
+
+    ``flash_places``: the ids of elements that show a flash of their own (``flash_at`` in the
+    template). A redirect to ``#item-2`` scrolls the page there, out of sight of the messages
+    at the top, so the message of an action on item 2 is shown in item 2; any other flash is
+    shown at the top.
+    """
     flashes = _read_flash(request)
-    response = _render(request, template, status_code, session_user(request), flashes, context)
+    response = _render(
+        request, template, status_code, session_user(request), flashes, context, flash_places
+    )
     csrf.set_anon_cookie(request, response)  # if a form on it needed one made up
     if flashes:
         response.delete_cookie(FLASH_COOKIE)
@@ -118,7 +143,7 @@ def public_page(request: Request, template: str, **context: Any) -> HTMLResponse
     """A page for anyone, and the same for everyone: rendered as to a visitor even for a
     signed-in editor (no name, navigation or form), reading and clearing no flash and setting
     no cookie, so that browsers and shared caches may keep it (``PUBLIC_CACHE``)."""
-    response = _render(request, template, 200, None, [], context)
+    response = _render(request, template, 200, None, [], context, ())
     response.headers["Cache-Control"] = PUBLIC_CACHE
     return response
 
@@ -128,8 +153,9 @@ def _render(
     template: str,
     status_code: int,
     user: User | None,
-    flashes: list[tuple[str, str]],
+    flashes: list[Flash],
     context: dict[str, Any],
+    flash_places: Collection[str],
 ) -> HTMLResponse:
     field = _Lazy(
         lambda: Markup('<input type="hidden" name="csrf_token" value="{}">').format(
@@ -145,7 +171,8 @@ def _render(
         can_edit=bool(user and user.role.allows(Role.editor)),
         csrf_token=_Lazy(lambda: escape(csrf.token_for(request))),
         csrf_field=field,
-        flashes=flashes,
+        flashes=[f for f in flashes if f.at not in flash_places],
+        flash_at={f.at: f for f in flashes if f.at in flash_places},
         profile=request.app.state.web.settings.profile,
         **context,
     )
@@ -174,10 +201,11 @@ class _Lazy:
 def redirect(
     request: Request, to: str, message: str | None = None, kind: str = "ok"
 ) -> RedirectResponse:
-    """303 to a local path (the POST/redirect/GET pattern) with an optional flash message."""
+    """303 to a local path (the POST/redirect/GET pattern) with an optional flash message,
+    which the page shows at the element ``to``'s #anchor names if it can (see `page`)."""
     response = RedirectResponse(to, status_code=303)
     if message:
-        value = _serializer(request).dumps([kind, message])
+        value = _serializer(request).dumps([kind, message, to.partition("#")[2]])
         response.set_cookie(
             FLASH_COOKIE, value, httponly=True, samesite="lax", secure=request.url.scheme == "https"
         )
@@ -188,15 +216,15 @@ def _serializer(request: Request) -> URLSafeSerializer:
     return URLSafeSerializer(request.app.state.web.secret, salt="flash")
 
 
-def _read_flash(request: Request) -> list[tuple[str, str]]:
+def _read_flash(request: Request) -> list[Flash]:
     raw = request.cookies.get(FLASH_COOKIE)
     if not raw:
         return []
     try:
-        kind, message = _serializer(request).loads(raw)
+        kind, message, *at = _serializer(request).loads(raw)  # no place: set before there was
     except (BadSignature, ValueError, TypeError):
         return []
-    return [(str(kind), str(message))]
+    return [Flash(str(kind), str(message), str(at[0]) if at else "")]
 
 
 def local_path(target: str | None, default: str = "/") -> str:

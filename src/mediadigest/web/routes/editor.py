@@ -68,6 +68,7 @@ def editor_page(
         notice=notice,
         kept=kept,
         seen=editions.seen,
+        flash_places={f"item-{i}" for i in range(len(content["items"]) if content else 0)},
     )
 
 

@@ -41,6 +41,7 @@ def review(request: Request, user: Viewer, week: str | None = None) -> HTMLRespo
         until=until,
         weeks=week_links(since),
         stories=found,
+        flash_places={f"story-{s.id}" for s in found},
     )
 
 
