@@ -118,7 +118,9 @@ def collect(
         for line in done.report.errors:
             say(line, "error")
         off = f"; {counted(done.backing_off, 'source')} backing off" if done.backing_off else ""
-        say(f"round {done.number}: {done.report.summary()}{off}")
+        # A log of a watch that runs for weeks must say when each round ran.
+        at = f" ({done.started:%Y-%m-%d %H:%M:%S} UTC)" if done.started else ""
+        say(f"round {done.number}{at}: {done.report.summary()}{off}")
 
     from mediadigest import run
     from mediadigest.run.collect import fetcher_for
