@@ -1,6 +1,6 @@
 """The digest editor in a real browser (headless Debian chromium), as an editor reads it: every
-text box shows its whole text, a change's message is in sight, and no page logs an error to the
-console.
+text box shows its whole text, a change's message is in sight, the users page lines up, and no
+page logs an error to the console.
 
 Skipped where chromium or playwright is missing (CI has both), as tests/test_browser.py is.
 """
@@ -108,6 +108,26 @@ def test_after_moving_an_item_its_saved_message_is_in_sight(page, base_url):
     assert box["y"] >= toolbar["y"] + toolbar["height"] - 1  # not under the sticky toolbar
     assert box["y"] + box["height"] <= page.viewport_size["height"]
     assert page.evaluate("window.scrollY") > 0  # it did go down to the item
+
+
+@pytest.mark.parametrize("width", [1280, 800])
+def test_each_users_role_box_fits_its_roles_with_its_button_beside_it(page, base_url, width):
+    """The role box took the column's width and its Change button wrapped underneath."""
+    page.set_viewport_size({"width": width, "height": 900})
+    try:
+        page.goto(f"{base_url}/users")
+        rows = page.locator("tbody tr")
+        assert rows.count() == 3
+        for n in range(rows.count()):
+            role = rows.nth(n).locator("select[name=role]").bounding_box()
+            change = rows.nth(n).locator("button:has-text('Change')").bounding_box()
+            assert role is not None and change is not None
+            assert role["width"] <= 160, role  # as wide as "viewer", not the column
+            assert change["x"] >= role["x"] + role["width"]  # beside it, on its line
+            assert change["y"] < role["y"] + role["height"] <= change["y"] + change["height"] + 4
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
 
 
 @pytest.mark.parametrize(

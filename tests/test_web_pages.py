@@ -591,6 +591,31 @@ def test_last_admin_cannot_be_demoted_or_removed(admin, seeded):
         assert {u.name: u.role for u in persist.list_users(conn)}["admin"] == "admin"
 
 
+def test_an_admin_cannot_remove_themselves_while_another_admin_exists(admin, seeded):
+    """Only removing the last admin was refused: one click locked an admin out mid-session."""
+    post(admin, "/users/add", name="second", role="admin", password="a fine password")
+    response = post(admin, "/users/remove", name="admin")
+    assert "You cannot remove your own account; ask another admin to remove it." in _followed(
+        admin, response
+    )
+    assert "admin" in _user_names(seeded)
+    assert admin.get("/users").status_code == 200  # still signed in
+
+
+def test_the_users_page_offers_no_remove_button_for_yourself(admin):
+    html = admin.get("/users").text
+    assert 'aria-label="Remove admin"' not in html
+    assert 'aria-label="Remove editor"' in html
+    assert "Another admin can remove you." in html
+
+
+def test_another_admin_can_remove_an_admin(admin, app, seeded):
+    post(admin, "/users/add", name="second", role="admin", password="a fine password")
+    second = login(TestClient(app, follow_redirects=False), "second", "a fine password")
+    assert "Removed admin." in _followed(second, post(second, "/users/remove", name="admin"))
+    assert "admin" not in _user_names(seeded)
+
+
 def test_audit_log_page_lists_publishes(admin):
     _start(admin)
     post(admin, "/editor/publish", week=WEEK, revision="1")

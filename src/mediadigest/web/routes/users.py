@@ -72,6 +72,11 @@ def set_role(
 
 @router.post("/users/remove")
 def remove(request: Request, user: Admin, name: Existing = "") -> Response:
+    if name == user.name:
+        # Even with another admin: one click would lock this admin out mid-session, with
+        # nobody to say so to; another admin removing them is a decision made by two.
+        message = "You cannot remove your own account; ask another admin to remove it."
+        return redirect(request, "/users", message, "error")
     with request.app.state.web.engine.begin() as conn:
         if _last_admin(conn, name):
             return redirect(request, "/users", "The last admin cannot be removed.", "error")
