@@ -201,3 +201,16 @@ def test_after_pinning_a_story_the_message_is_shown_in_that_story(editor):
     html = followed(editor, post(editor, f"/review/{wind}/pin", week=WEEK, on="true"))
     story = re.search(rf'<li class="story[^"]*" id="story-{wind}">(?:(?!</li>).)*', html, re.S)
     assert story and 'class="flash flash-ok flash-here" role="status">Pinned.</p>' in story[0]
+
+
+def test_publishing_lands_on_the_published_digest(editor):
+    """It went to /digests?week=…, a list of every version of every week."""
+    post(editor, "/editor/start", week=WEEK)
+    post(editor, "/editor/publish", week=WEEK, revision="1")
+    post(editor, "/editor/items/0/remove", week=WEEK, revision="1")
+    response = post(editor, "/editor/publish", week=WEEK, revision="2")
+    assert response.headers["location"] == "/digests/2"
+    html = followed(editor, response)
+    assert "Published version 2." in html
+    assert "<h1>Published digest · version 2</h1>" in html
+    assert '<a href="/public/digests/2">Public page</a>' in html

@@ -86,7 +86,7 @@ def test_a_published_digest_reads_on_a_phone_without_signing_in(phone, base_url)
     if phone.locator("button:has-text('Start the draft')").count():
         phone.click("button:has-text('Start the draft')")
     phone.click("button:has-text('Publish')")
-    phone.wait_for_url("**/digests?week=*")
+    phone.wait_for_url("**/digests/1")
     visitor = phone.context.browser.new_context(viewport=PHONE)  # no session
     try:
         tab = visitor.new_page()

@@ -41,9 +41,10 @@ def publish(request: Request, user: Editor, week: Week, revision: Revision) -> R
         persist.audit(
             conn, user.name, "digest.publish", f"{name} {since}..{until}", version=version
         )
-    return redirect(
-        request, f"/digests?week={editions.week_name(since)}", f"Published version {version}."
-    )
+        published = versions.latest_version(conn, name, since, until)
+        assert published is not None  # published just now, in this transaction
+    # To what was published, as readers get it, with its exports and its public page's link.
+    return redirect(request, f"/digests/{published['id']}", f"Published version {version}.")
 
 
 @router.get("/preview")
