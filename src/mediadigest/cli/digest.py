@@ -86,18 +86,48 @@ def publish(
     since: Since = None,
     until: Until = None,
     week: Week = None,
-    size: Annotated[int, typer.Option(min=1, help="At most this many items.")] = DIGEST_SIZE,
+    size: Annotated[
+        int, typer.Option(min=1, help="At most this many items (a digest built now).")
+    ] = DIGEST_SIZE,
+    rebuild: Annotated[
+        bool,
+        typer.Option(
+            "--rebuild",
+            help="Publish a digest built now from the store, even where editors have a draft "
+            "of the period in the web app (the draft stays as it is).",
+        ),
+    ] = False,
 ) -> None:
-    """Publish the period's digest as its next version (the Atom feed lists published digests)."""
+    """Publish the period's digest as its next version (the Atom feed lists published digests).
+
+    Where editors have a draft of the period in the web app, that draft is what is published:
+    their edits, order and removals, as the web's Publish would.
+    """
+    from mediadigest.web import editions, versions
+    from mediadigest.web import persist as web_store
     from mediadigest.write import compose
     from mediadigest.write.render import to_dict
 
     settings = settings_of(ctx)
     first, last = period(since, until, week)
+    name = settings.profile.name
     with reading_store(settings).begin() as conn:
-        result = compose.build_digest(conn, settings.profile, first, last, size=size)
-        version = story_store.publish(conn, settings.profile.name, first, last, to_dict(result))
-    say(f"published version {version} of {first}..{last} ({len(result.items)} items)")
+        draft = None if rebuild else versions.get_draft(conn, name, first, last)
+        if draft is not None:
+            content, what = draft[0], f"the editors' draft, revision {draft[1]}"
+        else:
+            content = to_dict(compose.build_digest(conn, settings.profile, first, last, size=size))
+            what = "built now from the store"
+        try:
+            editions.check_publishable(conn, name, first, last, content)
+        except editions.NotPublishable as exc:
+            say(f"{first}..{last}: {exc}", "error")
+            raise typer.Exit(1) from None
+        version = versions.publish(conn, name, first, last, content, "cli")
+        web_store.audit(conn, "cli", "digest.publish", f"{name} {first}..{last}",
+                        version=version, source="draft" if draft else "built")  # fmt: skip
+    items = len(content.get("items") or [])
+    say(f"published version {version} of {first}..{last} ({items} items, {what})")
 
 
 def feed(
