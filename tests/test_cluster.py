@@ -4,8 +4,10 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
+from mediadigest.profile import load_profile
 from mediadigest.stories import cluster as module
 from mediadigest.stories.cluster import ClusterDoc, ClusterParams, cluster, similarity
+from mediadigest.stories.grouping import stop_words
 
 DAY = datetime(2025, 12, 18, 9, tzinfo=UTC)
 
@@ -148,6 +150,52 @@ def test_reports_on_different_events_sharing_only_the_presidents_name_stay_apart
         _doc(6, "Summit guests arrive", "Presidents landed for the summit.", entities=rare),
     ]
     assert [5, 6] in cluster(docs + pair, params)
+
+
+def test_two_tight_groups_sharing_only_the_presidents_name_stay_two_stories():
+    """An outlet's updates in Russian of a law on the digital tenge, and English reports of
+    a nuclear plant's site, each naming Tokayev: the smoothing counted that one name once per
+    member of each group (0.07 became 0.21) and made them one story."""
+    tokayev = ("Kassym-Jomart Tokayev",)
+    tenge = "Токаев подписал закон о цифровом тенге"
+    nuclear = "Tokayev proposes referendum on nuclear power plant site"
+    editions = ["", " (дополнено)", " (подробности)"]
+    docs = [
+        _doc(i, f"{tenge}{suffix}", outlet="Вестник", entities=tokayev, days=i / 4)
+        for i, suffix in enumerate(editions)
+    ]
+    outlets = [("", "Ledger"), ("", "Observer"), (": update", "Wire")]
+    docs += [
+        _doc(3 + i, f"{nuclear}{suffix}", outlet=outlet, entities=tokayev, days=i / 4)
+        for i, (suffix, outlet) in enumerate(outlets)
+    ]
+    # The week's other stories: the president's name is in a third of the reports.
+    others = _OTHER_TITLES.split(";")
+    docs += [_doc(6 + i, title) for i, title in enumerate(others)]
+    params = ClusterParams(stop_words=stop_words(load_profile("kazakhstan")))
+    found = sorted(sorted(g) for g in cluster(docs, params))
+    assert [0, 1, 2] in found and [3, 4, 5] in found
+    # Two names shared still vouch: a report on the Tokyo dinner joins the visit's story.
+    dinner = _doc(30, "Takaichi hosts Central Asian leaders at a dinner",
+                  "Leaders dined at the residence.", entities=(*tokayev, "Sanae Takaichi",
+                                                                 "Naruhito"))  # fmt: skip
+    visit = [_doc(31 + i, title, lead, entities=(*tokayev, "Naruhito", "Sanae Takaichi"))
+             for i, (title, lead) in enumerate([
+                 ("Emperor receives Kazakh president", "A visit to the Imperial Palace."),
+                 ("Tokayev raises Caspian shallowing in Tokyo", "Talks with the emperor."),
+                 ("Tokayev seeks Japanese help on water", "The Caspian Sea shrinks."),
+             ])]  # fmt: skip
+    groups = cluster([*docs, dinner, *visit], params)
+    at = len(docs)
+    assert any({at, at + 1, at + 2, at + 3} <= set(g) for g in groups)
+
+
+_OTHER_TITLES = (
+    "Almaty metro opens three stations;Grain exports hit a record;Floods threaten Ural villages;"
+    "Wind farm deal signed in Zhambyl;Central bank holds its base rate;Uranium miner cuts output;"
+    "Film festival opens in Almaty;Oil exports through the CPC rise;EU ministers meet in Astana;"
+    "Railway to China gets a second track;Wheat harvest beats forecasts;New airport terminal"
+)
 
 
 def test_block_weights_count_after_each_block_is_normalised():
