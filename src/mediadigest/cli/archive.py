@@ -248,4 +248,6 @@ def db_check(ctx: typer.Context) -> None:
     current, head = store.check(engine)
     say(f"store at revision {current or 'none'} (newest {head})")
     if current != head:
+        what = "has no schema yet" if current is None else "is behind this version"
+        say(f"the store {what}: run `mediadigest --db URL db upgrade` (safe to re-run)")
         raise typer.Exit(1)
