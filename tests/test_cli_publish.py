@@ -68,3 +68,16 @@ def _week(conn: sa.Connection) -> tuple:
     row = conn.execute(sa.select(persist.digest_drafts.c.period_from,
                                  persist.digest_drafts.c.period_to)).first()  # fmt: skip
     return (row.period_from, row.period_to) if row else (None, None)
+
+
+def test_feed_with_a_base_url_links_like_the_web_feed(seeded):
+    """A feed file written by cron for a static site: with no links a reader cannot open an
+    entry, nor find the feed again."""
+    assert _publish(seeded).exit_code == 0
+    args = ["--db", seeded.settings.db, "feed", "--base-url", "https://digest.example.org/"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert '<link href="https://digest.example.org/feed.atom" rel="self"' in result.output
+    assert 'href="https://digest.example.org/public/digests/1"' in result.output
+    bad = CliRunner().invoke(app, [*args[:-1], "digest.example.org"])
+    assert bad.exit_code == 2 and "is not an http(s) address" in bad.output

@@ -133,15 +133,34 @@ def publish(
 def feed(
     ctx: typer.Context,
     limit: Annotated[int, typer.Option(min=1, help="Newest N published digests.")] = 20,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Where `mediadigest serve` is reached (https://digest.example.org): the feed "
+            "then links to itself and each entry to its digest's public page, as the web's "
+            "/feed.atom does."
+        ),
+    ] = None,
 ) -> None:
     """Print the Atom feed of published digests."""
-    from mediadigest.write.render import from_dict, to_atom
+    from mediadigest.web import editions
 
     settings = settings_of(ctx)
+    if base_url is not None and not base_url.startswith(("http://", "https://")):
+        raise typer.BadParameter(f"{base_url!r} is not an http(s) address", param_hint="--base-url")
     with reading_store(settings).connect() as conn:
-        rows = story_store.published(conn, settings.profile.name, limit=limit)
-    entries = [(from_dict(r["content"]), r["version"], r["published_at"]) for r in rows]
-    out.print(to_atom(entries), end="", markup=False, highlight=False, soft_wrap=True)
+        if base_url is None:
+            body = editions.feed(conn, settings.profile.name, limit=limit)
+        else:
+            base = base_url.rstrip("/")
+            body = editions.feed(
+                conn,
+                settings.profile.name,
+                link=f"{base}/feed.atom",
+                page_of=lambda i: f"{base}/public/digests/{i}",
+                limit=limit,
+            )
+    out.print(body, end="", markup=False, highlight=False, soft_wrap=True)
 
 
 # -- stories ---------------------------------------------------------------------------------

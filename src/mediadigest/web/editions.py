@@ -328,13 +328,14 @@ def feed(
     profile: str,
     link: str | None = None,
     page_of: Callable[[int], str] | None = None,
+    limit: int = 20,
 ) -> str:
-    """The Atom feed of published digests: the latest version of each period.
+    """The Atom feed of published digests: the latest version of each period, newest first.
 
     ``page_of``: the URL of a published version's public page, by its id; each entry links
     to it as its ``alternate``, so a feed reader can open the digest on the web.
     """
-    rows = versions.latest_per_period(conn, profile)
+    rows = versions.latest_per_period(conn, profile, limit=limit)
     entries = [(rendering.from_dict(r["content"]), r["version"], r["published_at"]) for r in rows]
     body = rendering.to_atom(entries, link=link)
     if page_of is None:
