@@ -35,9 +35,10 @@ from mediadigest.web.auth import (
 )
 from mediadigest.web.csrf import CsrfRefused
 from mediadigest.web.editions import BadWeek
+from mediadigest.web.health import RETRY_AFTER, UNAVAILABLE, StoreWatch, unavailable_reason
 from mediadigest.web.schedule import Collector, collect_once
 from mediadigest.web.stories import StoryCache
-from mediadigest.web.templating import environment, local_path, page
+from mediadigest.web.templating import environment, local_path, page, visitor_page
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,8 @@ class WebState:
     secret: str
     templates: jinja2.Environment
     collector: Collector
-    login_limits: tuple[LoginLimiter, LoginLimiter]  # per user name, per client address
+    login_limits: tuple[LoginLimiter, LoginLimiter]  # per (name, address), per address
+    watch: StoreWatch
     choices: Choices = field(default_factory=Choices)
     stories: StoryCache = field(default_factory=StoryCache)
 
@@ -97,6 +99,7 @@ def create_app(
         environment(),
         Collector(job, collect_every),
         (LoginLimiter(per_name, window), LoginLimiter(per_address, window)),
+        StoreWatch(engine),
     )
 
     @contextlib.asynccontextmanager
@@ -276,6 +279,24 @@ def _handle_errors(app: FastAPI) -> None:
             back=_back(request),
             login=None,
         )
+
+    async def store_unavailable(request: Request, exc: Exception) -> Response:
+        reason = unavailable_reason(exc)
+        if reason is None:
+            raise exc  # a wrong query, not an outage: the server error it always was
+        request.app.state.web.watch.failed(reason)
+        headers = {"Retry-After": str(RETRY_AFTER)}
+        if _is_api(request):
+            return JSONResponse({"detail": UNAVAILABLE}, status_code=503, headers=headers)
+        # No session, navigation or CSRF field: each of them would ask the store again.
+        response = visitor_page(
+            request, "error.html", 503, title="Store unavailable", message=UNAVAILABLE
+        )
+        response.headers.update(headers)
+        return response
+
+    for error in (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError):
+        app.add_exception_handler(error, store_unavailable)
 
     @app.exception_handler(BadWeek)
     async def bad_week(request: Request, exc: BadWeek) -> Response:

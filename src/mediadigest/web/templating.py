@@ -143,9 +143,17 @@ def public_page(request: Request, template: str, **context: Any) -> HTMLResponse
     """A page for anyone, and the same for everyone: rendered as to a visitor even for a
     signed-in editor (no name, navigation or form), reading and clearing no flash and setting
     no cookie, so that browsers and shared caches may keep it (``PUBLIC_CACHE``)."""
-    response = _render(request, template, 200, None, [], context, ())
+    response = visitor_page(request, template, 200, **context)
     response.headers["Cache-Control"] = PUBLIC_CACHE
     return response
+
+
+def visitor_page(
+    request: Request, template: str, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    """``template`` as to a visitor, asking the store nothing (no user, no flash, no
+    cookie): what `public_page` serves, and the page that says the store is unavailable."""
+    return _render(request, template, status_code, None, [], context, ())
 
 
 def _render(

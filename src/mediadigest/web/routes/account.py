@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
-from mediadigest.web import auth, csrf, persist
+from mediadigest.web import auth, csrf, health, persist
 from mediadigest.web.auth import SESSION_COOKIE, SESSION_TTL, need
 from mediadigest.web.persist import Role, User
 from mediadigest.web.routes import PathId
@@ -17,8 +17,17 @@ router = APIRouter(dependencies=[Depends(csrf.protect)], include_in_schema=False
 
 
 @router.get("/healthz")
-def healthz() -> PlainTextResponse:
-    return PlainTextResponse("ok\n")
+def healthz(request: Request) -> PlainTextResponse:
+    """200 "ok" if the store runs a trivial query, else 503 and why (one round trip)."""
+    web = request.app.state.web
+    reason = health.check(web.engine, web.watch)
+    if reason is None:
+        return PlainTextResponse("ok\n")
+    return PlainTextResponse(
+        f"store unavailable: {reason}\n",
+        status_code=503,
+        headers={"Retry-After": str(health.RETRY_AFTER)},
+    )
 
 
 @router.get("/login")
