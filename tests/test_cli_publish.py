@@ -81,3 +81,13 @@ def test_feed_with_a_base_url_links_like_the_web_feed(seeded):
     assert 'href="https://digest.example.org/public/digests/1"' in result.output
     bad = CliRunner().invoke(app, [*args[:-1], "digest.example.org"])
     assert bad.exit_code == 2 and "is not an http(s) address" in bad.output
+
+
+def test_the_digest_names_the_publisher_the_settings_give(seeded, monkeypatch):
+    monkeypatch.setenv("MEDIADIGEST_PUBLISHER", "The Astana Times")
+    args = ["--db", seeded.settings.db, "digest", "--week", WEEK, "--format", "md"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "The Astana Times has selected" in result.output
+    assert _publish(seeded).exit_code == 0
+    assert _latest(seeded)["content"]["intro"].startswith("The Astana Times has selected")

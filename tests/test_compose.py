@@ -187,6 +187,10 @@ def test_the_intro_names_the_main_stories_in_one_sentence(profile):
     text = intro(items, profile, date(2025, 12, 15), date(2025, 12, 21))
     assert text.endswith("features “Headline 0”, “Headline 1” and “Headline 2”.")
     assert "for Dec. 15–21, 2025" in text
+    assert text.startswith("mediadigest has selected 3 key stories")
+    # A paper names itself, as the house style does.
+    ours = intro(items, profile, date(2025, 12, 15), date(2025, 12, 21), "The Astana Times")
+    assert ours.startswith("The Astana Times has selected 3 key stories from 1 international")
 
 
 @pytest.mark.parametrize(

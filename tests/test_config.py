@@ -48,3 +48,13 @@ def test_allow_private_flag_beats_env_beats_file(tmp_path):
 def test_unreadable_fetch_setting_names_where_it_came_from(tmp_path):
     with pytest.raises(ConfigError, match="MEDIADIGEST_CONCURRENCY"):
         load_settings(db=None, profile=None, env={"MEDIADIGEST_CONCURRENCY": "many"}, cwd=tmp_path)
+
+
+def test_the_publisher_comes_from_env_or_file_and_names_who_selects(tmp_path):
+    assert load_settings(db=None, profile=None, env={}, cwd=tmp_path).publisher is None
+    (tmp_path / "mediadigest.toml").write_text('publisher = "The Astana Times"\n')
+    assert load_settings(db=None, profile=None, env={}, cwd=tmp_path).publisher == (
+        "The Astana Times"
+    )
+    env = {"MEDIADIGEST_PUBLISHER": " Steppe Weekly "}
+    assert load_settings(db=None, profile=None, env=env, cwd=tmp_path).publisher == "Steppe Weekly"

@@ -26,6 +26,8 @@ class Settings:
     concurrency: int = 16  # requests in flight, all hosts together
     per_host: int = 2  # requests in flight to one host
     retries: int = 2  # on 429, 5xx and dropped connections
+    # Who publishes the digest, named in its intro ("The Astana Times has selected...").
+    publisher: str | None = None
     _profile: Profile | None = field(default=None, repr=False)
 
     @property
@@ -75,6 +77,8 @@ def load_settings(
                 raise ConfigError(f"{where}: cannot use {raw!r} ({exc})") from exc
     if allow_private is not None:
         settings.allow_private = allow_private
+    publisher = env.get("MEDIADIGEST_PUBLISHER") or file_values.get("publisher")
+    settings.publisher = publisher.strip() or None if publisher else None
     return settings
 
 
@@ -93,6 +97,6 @@ def _read_config_file(path: Path) -> dict[str, str]:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"config file {path}: {exc}") from exc
     section = data.get("mediadigest", data)
-    known = {"db", "profile", *_FETCH_SETTINGS}
+    known = {"db", "profile", "publisher", *_FETCH_SETTINGS}
     return {k: str(v).lower() if isinstance(v, bool) else str(v)
             for k, v in section.items() if k in known}  # fmt: skip

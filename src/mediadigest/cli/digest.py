@@ -70,7 +70,8 @@ def digest(
     llm = LLMConfig.from_env(os.environ) if writer is Writer.llm else None
     engine = reading_store(settings)
     with engine.begin() as conn:
-        result = compose.build_digest(conn, settings.profile, first, last, size=size, llm=llm)
+        result = compose.build_digest(conn, settings.profile, first, last, size=size, llm=llm,
+                                      publisher=settings.publisher)  # fmt: skip
         store.save_digest(conn, first, last, settings.profile.name, to_dict(result))
     for note in result.notes:
         say(note, "note")
@@ -116,7 +117,10 @@ def publish(
         if draft is not None:
             content, what = draft[0], f"the editors' draft, revision {draft[1]}"
         else:
-            content = to_dict(compose.build_digest(conn, settings.profile, first, last, size=size))
+            built = compose.build_digest(
+                conn, settings.profile, first, last, size=size, publisher=settings.publisher
+            )
+            content = to_dict(built)
             what = "built now from the store"
         try:
             editions.check_publishable(conn, name, first, last, content)

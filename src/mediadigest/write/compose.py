@@ -43,8 +43,10 @@ def build_digest(
     size: int = DEFAULT_SIZE,
     update: bool = True,
     llm: LLMConfig | None = None,
+    publisher: str | None = None,
 ) -> Digest:
-    """The digest for ``since``..``until`` (inclusive), from what is stored.
+    """The digest for ``since``..``until`` (inclusive), from what is stored; ``publisher``
+    names who selects, in the intro (see `intro`).
 
     With ``llm``, items and intro are rewritten by the chat endpoint where the rewrite is
     grounded in the sources (see ``write.llm``); the extractive text stays otherwise.
@@ -57,7 +59,8 @@ def build_digest(
     ranked = rank.rank(stories, profile, until=until, previous=last_items)
     picked = select.select(ranked, select.Selection(size=size, minimum=min(select.MIN_ITEMS, size)))
     items = [compose_story(s, profile, since=since) for s in picked]
-    digest = Digest(since, until, intro(items, profile, since, until), items, profile.name)
+    opening = intro(items, profile, since, until, publisher)
+    digest = Digest(since, until, opening, items, profile.name)
     digest.trend = trend.week_over_week(conn, profile, since, until, stories, last_items)
     if llm is not None:
         digest = rewrite(digest, {a.id: a for s in picked for a in s.articles if a.id}, llm)
@@ -192,15 +195,26 @@ def _status(story: Story, since: date | None) -> str:
     return "continuing" if story.first_seen.date() < since else "new"
 
 
-def intro(items: list[DigestItem], profile: Profile, since: date, until: date) -> str:
-    """The opening paragraph: what was selected, and the week's main stories in one sentence."""
+def intro(
+    items: list[DigestItem],
+    profile: Profile,
+    since: date,
+    until: date,
+    publisher: str | None = None,
+) -> str:
+    """The opening paragraph: what was selected, and the week's main stories in one sentence.
+
+    ``publisher``: who selects, as the house style names its paper ("The Astana Times has
+    selected..."); the tool's name without one.
+    """
     country = style.country_in_sentence(profile.country)
     if not items:
         return f"No articles about {country} were found for {style.period(since, until)}."
     outlets = {o for i in items for o in [i.outlet, *(s["outlet"] for s in i.sources)] if o}
     n, m = len(items), len(outlets)
     head = (
-        f"mediadigest has selected {n} key stor{'ies' if n != 1 else 'y'} from {m or 'several'} "
+        f"{publisher or 'mediadigest'} has selected {n} key stor{'ies' if n != 1 else 'y'} "
+        f"from {m or 'several'} "
         f"international media outlet{'s' if m != 1 else ''} covering {country} "
         f"for {style.period(since, until)}."
     )
