@@ -76,13 +76,23 @@ def test_sign_out_ends_the_session_on_the_server(client):
     assert replay.get("/").status_code == 303
 
 
-def test_failed_logins_are_throttled_per_name(client):
+def test_failed_logins_are_throttled_per_name_at_an_address(client):
     for _ in range(3):
         assert _try(client, "editor", "guess").status_code == 400
     refused = _try(client, "editor", PASSWORD)  # even the right password, for now
     assert refused.status_code == 429
     assert int(refused.headers["retry-after"]) > 0
     assert _try(client, "viewer", PASSWORD).status_code == 303  # other names are not locked
+
+
+def test_failing_as_an_editor_elsewhere_does_not_lock_them_out(app):
+    """Anyone could lock an editor out for 15 minutes by failing as them five times."""
+    attacker = TestClient(app, follow_redirects=False, client=("203.0.113.9", 40000))
+    for _ in range(3):
+        assert _try(attacker, "editor", "guess").status_code == 400
+    assert _try(attacker, "Editor", PASSWORD).status_code == 429  # the name in any case
+    at_desk = TestClient(app, follow_redirects=False, client=("198.51.100.20", 40000))
+    assert _try(at_desk, "editor", PASSWORD).status_code == 303
 
 
 def test_failed_logins_are_throttled_per_client_address(client):

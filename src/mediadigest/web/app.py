@@ -81,8 +81,8 @@ def create_app(
 ) -> FastAPI:
     """The app for ``settings``; collects every ``collect_every`` while it runs, if given.
 
-    ``login_limits``: failed logins allowed per user name and per client address within
-    a window of so many seconds.
+    ``login_limits``: failed logins allowed per (user name, client address) and per client
+    address within a window of so many seconds (see `auth.LoginLimiter`).
     """
     engine = engine or store.open_store(settings.db)
     with engine.begin() as conn:

@@ -83,7 +83,12 @@ def add_user(engine: sa.Engine, name: str, role: Role, password: str) -> bool:
 
 
 class LoginLimiter:
-    """Sliding-window count of failed logins per key (a user name, a client address).
+    """Sliding-window count of failed logins per key.
+
+    The app keeps two: per (user name, client address), 5 failures in 15 minutes, and per
+    client address, a looser 30 (``create_app``'s ``login_limits``). Guessing from one
+    address stays slow, at any name or many, while failing as an editor from elsewhere
+    locks no one out where they sign in (per name alone, anyone could lock out anyone).
 
     In memory, per process: enough to make guessing slow; a restart forgets, which only
     ever lets a locked-out editor in sooner.

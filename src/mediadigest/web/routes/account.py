@@ -42,10 +42,15 @@ def login(
     password: Annotated[str, Form(max_length=1024)],
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    """Check the password; throttle guessing per name and per client address."""
+    """Check the password; throttle guessing per (name, client address) and per address.
+
+    Not per name alone: then anyone anywhere could lock an editor out by failing as them.
+    """
     web = request.app.state.web
     by_name, by_address = web.login_limits
-    keys = ((by_name, name.casefold()), (by_address, auth.client_address(request)))
+    address = auth.client_address(request)
+    name_here = f"{name.casefold()}\n{address}"  # no address has a newline in it
+    keys = ((by_name, name_here), (by_address, address))
     wait = max(limiter.retry_after(key) for limiter, key in keys)
     if wait:
         refused = page(
@@ -61,10 +66,10 @@ def login(
     with web.engine.begin() as conn:
         user = auth.check_password(conn, name, password)
         if user is None:
-            persist.audit(conn, name[:64] or "?", "login.failed", auth.client_address(request))
+            persist.audit(conn, name[:64] or "?", "login.failed", address)
         else:
             token = persist.create_session(conn, user.id, SESSION_TTL)
-            persist.audit(conn, user.name, "login", auth.client_address(request))
+            persist.audit(conn, user.name, "login", address)
     if user is None:
         for limiter, key in keys:
             limiter.fail(key)
@@ -76,7 +81,7 @@ def login(
             next=local_path(next),
             error="Wrong name or password.",
         )
-    by_name.reset(name.casefold())
+    by_name.reset(name_here)
     response = redirect(request, local_path(next))
     response.set_cookie(
         SESSION_COOKIE,
