@@ -11,9 +11,10 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from mediadigest import store
-from mediadigest.model import Article, Grade, Relevance
+from mediadigest.model import Article, Document, Grade, Relevance
 from mediadigest.store.search import WINDOW, search
 from mediadigest.web.app import create_app
+from mediadigest.web.articles import Filters, find
 from web_support import csrf_of, login, seed
 
 
@@ -245,3 +246,52 @@ def test_the_alias_group_is_the_profile_the_app_serves(tmp_path):
     assert _titles(html) == ["Iraq votes in provincial elections"]
     # "*": any ending ("Ирак*" finds "Ираке" too)
     assert "also searched for iraq*, republic of iraq, ирак*, irak*" in html
+
+
+# -- browsing without a query: a page once, as search lists it --------------------------------
+
+
+def _capture(engine: sa.Engine, n: int, url: str, fetched: datetime, **kw) -> None:
+    """Article ``n`` stored as a fetch of ``url`` at ``fetched``, as a collection does."""
+    art = Article(url=url, canonical_url=url, content_hash=f"capture{n}", title=f"Capture {n}",
+                  text=f"Capture {n} of the page.", published=datetime(2025, 12, 10, 9),
+                  **kw)  # fmt: skip
+    with engine.begin() as conn:
+        doc = Document(url, art.content_hash.encode(), fetched)
+        store.save_articles(conn, [art], store.save_document(conn, doc), fetched)
+
+
+def _browse(engine: sa.Engine, filters: Filters | None = None, **kw) -> list[str]:
+    with engine.connect() as conn:
+        return [hit.title for hit in find(conn, "", filters or Filters(), **kw)]
+
+
+def test_browsing_lists_a_page_captured_twice_once_as_its_newest_capture(engine):
+    page = "https://news.example/wind-farm"
+    # The newer capture was stored first (an archive ingested late): capture time decides.
+    _capture(engine, 1, page, datetime(2025, 12, 20), outlet_country="RU")
+    _capture(engine, 2, page, datetime(2025, 12, 10), outlet_country="DE")
+    _capture(engine, 3, "https://news.example/calm", datetime(2025, 12, 11), outlet_country="DE")
+    assert sorted(_browse(engine)) == ["Capture 1", "Capture 3"]
+    # As in a search: the newest capture among those that pass the filters.
+    assert sorted(_browse(engine, Filters(country="DE"))) == ["Capture 2", "Capture 3"]
+
+
+def test_browsing_pages_skip_the_older_captures(engine):
+    for n in range(6):
+        url = f"https://news.example/{n}"
+        _capture(engine, n, url, datetime(2025, 12, 10 + n))
+        _capture(engine, n + 10, url, datetime(2025, 12, 10 + n, 5))
+    pages = [_browse(engine, limit=2, offset=offset) for offset in (0, 2, 4, 6)]
+    assert pages == [["Capture 15", "Capture 14"], ["Capture 13", "Capture 12"],
+                     ["Capture 11", "Capture 10"], []]  # fmt: skip
+
+
+def test_the_archive_page_and_the_api_browse_a_page_once(viewer, bearer, seeded):
+    page = "https://news.example/wind-farm"
+    _capture(seeded.engine, 1, page, datetime(2025, 12, 20), outlet_country="DE")
+    _capture(seeded.engine, 2, page, datetime(2025, 12, 21), outlet_country="DE")
+    html = viewer.get("/archive", params={"country": "DE"}).text
+    assert _titles(html) == ["Capture 2"]
+    found = viewer.get("/api/search", params={"q": "", "outlet_country": "DE"}, headers=bearer)
+    assert [hit["title"] for hit in found.json()] == ["Capture 2"]
