@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -14,7 +14,7 @@ from mediadigest import store
 from mediadigest.model import Article, Document, Grade, Relevance
 from mediadigest.store.search import WINDOW, search
 from mediadigest.web.app import create_app
-from mediadigest.web.articles import Filters, find
+from mediadigest.web.articles import Filters, find, window_full
 from web_support import csrf_of, login, seed
 
 
@@ -295,3 +295,61 @@ def test_the_archive_page_and_the_api_browse_a_page_once(viewer, bearer, seeded)
     assert _titles(html) == ["Capture 2"]
     found = viewer.get("/api/search", params={"q": "", "outlet_country": "DE"}, headers=bearer)
     assert [hit["title"] for hit in found.json()] == ["Capture 2"]
+
+
+# -- where a search's window ends ----------------------------------------------------------------
+
+
+def _recaptured(engine: sa.Engine, pages: int, captures: int) -> None:
+    """``pages`` reports on turbines, each stored ``captures`` times (each time re-written)."""
+    start = datetime(2025, 12, 1, 8)
+    with engine.begin() as conn:
+        for n in range(pages):
+            url = f"https://turbine-news.example/{n}"
+            store.save_articles(conn, [
+                Article(url=url, canonical_url=url, content_hash=f"turbine{n}-{c}",
+                        title=f"Turbine report {n}", text=f"Turbine report {n}, version {c}.",
+                        outlet="Turbine News", published=start - timedelta(hours=n))
+                for c in range(captures)
+            ])  # fmt: skip
+
+
+_WINDOW_NOTE = f"A search ranks only its {WINDOW} newest matches"
+
+
+def test_the_window_note_shows_where_captures_again_end_the_window_early(viewer, seeded):
+    _recaptured(seeded.engine, WINDOW - 50, 2)  # 300 matches; the window's 200 are 100 pages
+    first = viewer.get("/archive", params={"q": "turbine"}).text
+    assert len(_ids(first)) == 50 and _WINDOW_NOTE not in first  # more pages follow
+    last = viewer.get("/archive", params={"q": "turbine", "page": "2"}).text
+    assert len(_ids(last)) == 50 and _link(last, "next") is None
+    assert _WINDOW_NOTE in last
+    beyond = viewer.get("/archive", params={"q": "turbine", "page": "3"}).text
+    assert "Nothing found on page 3." in beyond and _WINDOW_NOTE in beyond
+
+
+def test_the_window_note_shows_on_a_single_page_that_ends_the_window(viewer, seeded):
+    _recaptured(seeded.engine, 20, WINDOW // 10)  # 400 matches, all in 20 pages
+    only = viewer.get("/archive", params={"q": "turbine"}).text
+    assert len(_ids(only)) == 10 and _WINDOW_NOTE in only
+
+
+def test_no_window_note_when_the_matches_end_first(viewer, seeded):
+    _recaptured(seeded.engine, 60, 3)  # 180 matches: fewer than the window holds
+    last = viewer.get("/archive", params={"q": "turbine", "page": "2"}).text
+    assert len(_ids(last)) == 10 + 2 and _link(last, "next") is None  # and the seeded wind farm
+    assert _WINDOW_NOTE not in last
+    beyond = viewer.get("/archive", params={"q": "turbine", "page": "5"}).text
+    assert "Nothing found on page 5." in beyond and _WINDOW_NOTE not in beyond
+
+
+def test_the_window_is_judged_by_its_matches_on_both_backends(engine):
+    _recaptured(engine, 70, 3)  # 210 matches in 70 pages
+    with engine.connect() as conn:
+        listed = [hit.id for hit in find(conn, "turbine", Filters(), WINDOW)]
+        assert 0 < len(listed) < WINDOW
+        assert window_full(conn, "turbine", Filters(), None, listed)
+        assert not window_full(conn, "turbine version", Filters(outlet="turbine news"),
+                               None, listed[:10])  # fmt: skip
+        fewer = [hit.id for hit in find(conn, "turbine", Filters(since=date(2025, 11, 29)), WINDOW)]
+        assert not window_full(conn, "turbine", Filters(since=date(2025, 11, 29)), None, fewer)

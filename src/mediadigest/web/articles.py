@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
 
@@ -19,7 +19,15 @@ from sqlalchemy.sql import util as sql_util
 from mediadigest.model import Article
 from mediadigest.store import repository
 from mediadigest.store import schema as t
-from mediadigest.store.search import SearchHit, Spellings, search, themed
+from mediadigest.store.search import (
+    WINDOW,
+    SearchHit,
+    Spellings,
+    outlet_spellings,
+    parse_query,
+    search,
+    themed,
+)
 
 
 def get_article(conn: sa.Connection, article_id: int) -> Article | None:
@@ -159,6 +167,52 @@ def _recaptured(clauses: list[sa.ColumnElement[bool]], captured: sa.ColumnElemen
         .correlate(a)
         .exists()
     )
+
+
+def window_full(
+    conn: sa.Connection,
+    query: str,
+    filters: Filters,
+    names: Spellings | None,
+    pages: list[int],
+) -> bool:
+    """Whether a search took all of its ``WINDOW`` matches, so that older matches may be left
+    out, given ``pages``: the ids of every hit it listed (one per page, `store.search`).
+
+    The hits alone cannot tell: a page captured again is one hit for two matches, so a full
+    window may list far fewer than WINDOW. But every match in the window is a capture of a
+    listed page; if those captures that match and pass the filters are fewer than WINDOW,
+    the window held every match there is. Index seeks per listed page, then (only if there
+    are that many captures) one full-text test of those captures.
+    """
+    if len(pages) >= WINDOW:
+        return True
+    a = t.articles
+    clauses = _clauses(replace(filters, outlet=None))
+    if filters.outlet:  # as search has it: in any case the outlet is stored in
+        clauses.append(a.c.outlet.in_(outlet_spellings(conn, filters.outlet)))
+    listed = sa.select(a.c.canonical_url).where(a.c.id.in_(pages))
+    captures = sa.select(a.c.id).where(a.c.canonical_url.in_(listed), *clauses)
+    ids = conn.execute(captures).scalars().all()
+    if len(ids) < WINDOW:
+        return False
+    parsed = parse_query(query)
+    if names:
+        parsed = parsed.with_spellings(names)[0]
+    if conn.dialect.name == "postgresql":
+        tsquery = sa.func.to_tsquery(sa.literal_column("'english'::regconfig"), parsed.tsquery())
+        matching = sa.select(a.c.id).where(
+            a.c.id.in_(ids), sa.literal_column("articles.search").op("@@")(tsquery)
+        )
+    else:
+        # The unary + keeps the ids from FTS5, which would rescan its index once per id.
+        match = sa.text("articles_fts MATCH :q").bindparams(q=parsed.fts5())
+        rowid = sa.literal_column("+articles_fts.rowid")
+        matching = (
+            sa.select(rowid).select_from(sa.table("articles_fts")).where(match, rowid.in_(ids))
+        )
+    counted = sa.select(sa.func.count()).select_from(matching.limit(WINDOW).subquery())
+    return conn.execute(counted).scalar_one() >= WINDOW
 
 
 def _clauses(f: Filters) -> list[sa.ColumnElement[bool]]:

@@ -7,12 +7,19 @@ from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
-from mediadigest.store.search import WINDOW, parse_query, profile_spellings
+from mediadigest.store.search import (
+    WINDOW,
+    SearchHit,
+    Spellings,
+    parse_query,
+    profile_spellings,
+)
 from mediadigest.web import csrf
-from mediadigest.web.articles import Filters, find, period_problem
+from mediadigest.web.articles import Filters, find, period_problem, window_full
 from mediadigest.web.auth import need
 from mediadigest.web.persist import Role, User
 from mediadigest.web.templating import page, snippet_markup
@@ -65,6 +72,22 @@ def _page_url(request: Request, number: int) -> str:
     return "/archive?" + urlencode([*params, *([("page", str(number))] if number > 1 else [])])
 
 
+def _window_ended(
+    conn: sa.Connection,
+    q: str,
+    filters: Filters,
+    names: Spellings,
+    offset: int,
+    hits: list[SearchHit],
+) -> bool:
+    """Whether a search's last page (``hits``, at ``offset``) ends where its window did."""
+    if hits and offset + len(hits) >= WINDOW:
+        return True  # as many hits as matches ranked (a page past the end holds none)
+    # The first page holds every hit when it is the last; a later one needs those before it.
+    listed = hits if offset == 0 else find(conn, q, filters, WINDOW, names)
+    return window_full(conn, q, filters, names, [hit.id for hit in listed])
+
+
 @router.get("/archive")
 def archive(
     request: Request,
@@ -100,10 +123,19 @@ def archive(
     with web.engine.connect() as conn:
         # One more than a page: whether there is a next page, without counting every match.
         hits = find(conn, q, filters, PER_PAGE + 1, names, offset) if searched else []
+        more = len(hits) > PER_PAGE
+        hits = hits[:PER_PAGE]
+        # A search ranks only its WINDOW newest matches: say so where its pages end for that
+        # reason (a page captured again is one hit for two matches: the window may end
+        # before WINDOW hits).
+        window_end = (
+            searched
+            and bool(q.strip())
+            and not more
+            and _window_ended(conn, q, filters, names, offset, hits)
+        )
         choices = web.choices.get(conn)
     took = time.perf_counter() - started
-    more = len(hits) > PER_PAGE
-    hits = hits[:PER_PAGE]
     return page(
         request,
         "archive.html",
@@ -121,7 +153,6 @@ def archive(
         offset=offset,
         prev_url=_page_url(request, number - 1) if searched and number > 1 else None,
         next_url=_page_url(request, number + 1) if more else None,
-        # A search ranks only its WINDOW newest matches: say so where its pages end.
-        window_end=searched and bool(q.strip()) and offset + len(hits) >= WINDOW,
+        window_end=window_end,
         window=WINDOW,
     )
