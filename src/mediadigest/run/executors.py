@@ -27,6 +27,7 @@ import os
 import pickle
 import signal
 import sys
+import threading
 import uuid
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -112,10 +113,15 @@ def executor_for(
 ) -> Iterator[tuple[Executor, Share, int]]:
     """(executor, share, slots) for the flags; see the module docstring for the rules.
 
-    ``tasks``, when known, keeps a pool from starting for a single task. ``setup`` runs
-    once in every worker before the first task (imports, compiled patterns), so the tasks
-    do work rather than wait on one worker's first-use costs.
+    ``tasks``, when known, keeps a pool from starting for a single task, and anything (a
+    local Dask cluster too) from starting for none. ``setup`` runs once in every worker
+    before the first task (imports, compiled patterns), so the tasks do work rather than
+    wait on one worker's first-use costs. Local workers leave Ctrl-C to this process (see
+    `_leave_sigint_to_the_driver`).
     """
+    if tasks == 0:  # nothing to do: no worker to start, none to set up
+        yield InlineExecutor(), _keep, 1
+        return
     if scheduler or (workers is not None and workers > 0 and _have_dask()):
         with _dask(workers, scheduler, setup) as found:
             yield found
@@ -143,7 +149,8 @@ PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 def _pool_worker_start(parent: int | None, setup: Callable[[], Any] | None) -> None:
-    """Initializer of a pool worker: on Linux it dies with the process that started it.
+    """Initializer of a pool worker: it leaves Ctrl-C to the driver and, on Linux, dies with
+    the process that started it.
 
     A pool's workers wait on their task queue forever when the parent is killed (kill -9,
     the OOM killer): two orphans of ~150 MB each. Dask's workers have a nanny; these get
@@ -161,8 +168,21 @@ def _pool_worker_start(parent: int | None, setup: Callable[[], Any] | None) -> N
             log.debug("pool worker %d: cannot ask to die with its parent", os.getpid())
         elif parent is not None and os.getppid() != parent:
             os.kill(os.getpid(), signal.SIGTERM)  # the parent died before we asked
+    _leave_sigint_to_the_driver()
     if setup is not None:
         setup()
+
+
+def _leave_sigint_to_the_driver() -> None:
+    """Ignore SIGINT in a local worker: the driver alone handles Ctrl-C.
+
+    Ctrl-C in a terminal signals the whole process group. A pool worker killed by it while
+    waiting for a task broke the pool, and Python 3.11's pool then hung on shutdown for good
+    (its manager thread died setting a cancelled future). The driver stops handing out work
+    and lets the tasks under way end.
+    """
+    if threading.current_thread() is threading.main_thread():  # else signal() refuses
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _have_dask() -> bool:
@@ -208,6 +228,8 @@ def _dask(
             ))  # fmt: skip
             client = stack.enter_context(Client(cluster))
         slots = sum(client.nthreads().values()) or 1
+        if not scheduler:  # a remote cluster's workers are not in our terminal's process group
+            client.run(_leave_sigint_to_the_driver)
         if setup is not None:
             client.run(setup)  # on every worker, all at once; returns when all are done
 
