@@ -99,10 +99,15 @@ def analyse_batch(docs: list[Document], profile: Profile) -> list[Analysed]:
 
 
 def group(engine: sa.Engine, profile: Profile, report: RunReport) -> None:
-    """The group stage after a run: its articles join or start stories (``stories.update``)."""
-    if not report.days:
+    """The group stage after a run: its articles join or start stories (``stories.update``).
+
+    Also after a run that stored nothing because its inputs were already ingested: one
+    stopped while grouping is re-run so, and only grouping is left to do (`update_days`
+    finds the days no story holds yet; with none, that is one query).
+    """
+    if not report.days and not report.skipped_inputs:
         return
-    from mediadigest.stories import grouping  # scikit-learn: only runs that stored something
+    from mediadigest.stories import grouping  # scikit-learn: only runs that may group something
 
     with engine.begin() as conn:
         done = grouping.update_days(conn, profile, report.days)
