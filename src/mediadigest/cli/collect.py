@@ -28,6 +28,7 @@ from mediadigest.cli.app import (
     settings_of,
 )
 from mediadigest.config import Settings
+from mediadigest.errors import StoreError
 from mediadigest.model import Source
 from mediadigest.write.style import counted
 
@@ -183,6 +184,7 @@ def ingest(
     settings = settings_of(ctx)
     shard_bytes = None if shard_size is None else _size(shard_size)  # before creating a store
     report = run.RunReport()  # filled as the run goes: an interrupted run says what it stored
+    lost: StoreError | None = None
     lines = progress_lines("ingesting")
 
     def detail() -> str:
@@ -205,24 +207,31 @@ def ingest(
                 if lines:
                     lines.advance(n, detail)
 
-            run.ingest(
-                engine,
-                settings.profile,
-                paths,
-                workers=workers,
-                scheduler=scheduler,
-                shard_size=shard_bytes,
-                fresh=fresh,
-                options=run.Options(prefilter=prefilter),
-                progress=progress,
-                planned=planned,
-                report=report,
-            )
+            try:
+                run.ingest(
+                    engine,
+                    settings.profile,
+                    paths,
+                    workers=workers,
+                    scheduler=scheduler,
+                    shard_size=shard_bytes,
+                    fresh=fresh,
+                    options=run.Options(prefilter=prefilter),
+                    progress=progress,
+                    planned=planned,
+                    report=report,
+                )
+            except StoreError as exc:  # the database went away midway (a restart, the network)
+                lost = exc
     except KeyboardInterrupt:
         # Each piece is stored with its checkpoint in one transaction: nothing is half done.
         say(f"interrupted: {counted(report.articles, 'article')} stored; "
             "run the same command again to resume")  # fmt: skip
         raise typer.Exit(130) from None
+    if lost is not None:  # as for Ctrl-C: what is stored is whole, the checkpoints say where
+        say(f"{lost}; {counted(report.articles, 'article')} stored; "
+            "run the same command again to resume", "error")  # fmt: skip
+        raise typer.Exit(1)
     finish(report)
 
 

@@ -6,7 +6,8 @@ Workers read their pieces, rule out archive records that cannot mention the prof
 prefilter), analyse the rest, and send results back; the writer stores each piece's results
 and moves that input's checkpoint in one transaction. Kill it at any moment and the same
 command resumes after the last piece stored, with the same end result; Ctrl-C stops it
-cleanly (see ``start_worker``), and the same is true then.
+cleanly (workers leave it to this process, see ``run.executors``), and so does the store
+going away (a `StoreError`): the same is true then.
 """
 
 from __future__ import annotations
@@ -28,11 +29,18 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from mediadigest.collect import files, prefilter, warc, warc_ranges
-from mediadigest.errors import FormatError, InputError
+from mediadigest.errors import FormatError, InputError, StoreError
 from mediadigest.model import Document
 from mediadigest.profile import Profile
 from mediadigest.run.executors import executor_for, ordered_map
-from mediadigest.run.writer import Analysed, RunReport, analyse_batch, group, store_analysed
+from mediadigest.run.writer import (
+    Analysed,
+    RunReport,
+    analyse_batch,
+    group,
+    store_analysed,
+    unavailable,
+)
 from mediadigest.store import collect_state
 from mediadigest.store.collect_state import Checkpoint
 from mediadigest.stories import persist
@@ -104,19 +112,6 @@ def warm(profile: Profile, options: Options) -> None:
     doc = Document("https://warm.invalid/", _WARM_PAGE, datetime.now(UTC), "text/html",
                    {"date_search": "off"})  # fmt: skip
     analyse_batch([doc], profile)
-
-
-def start_worker(driver: int, profile: Profile, options: Options) -> None:
-    """Set up a worker before its first task; ``driver`` is the pid of the ingest's process.
-
-    Ctrl-C in a terminal signals the whole process group. A pool worker killed by it while
-    waiting for a task broke the pool, and Python 3.11's pool then hung on shutdown for good
-    (its manager thread died setting a cancelled future). Workers leave the signal to the
-    driver, which stops handing out work and lets the tasks under way end.
-    """
-    if os.getpid() != driver and threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-    warm(profile, options)
 
 
 @contextlib.contextmanager
@@ -314,23 +309,51 @@ def ingest(
     the checkpoints first; ``shard_size`` None: `auto_shard_size`. Results are stored piece
     by piece, each with its checkpoint. ``planned`` hears once how many bytes of input there
     are to read (the plan's resumed and skipped inputs are in the report by then),
-    ``progress`` how many each finished task read. ``report``: filled as the run goes, so a
-    caller interrupted (KeyboardInterrupt) still knows what was stored.
+    ``progress`` how many each finished task read. ``report``: filled as the run goes (with
+    each piece once its transaction commits), so a caller interrupted (KeyboardInterrupt) or
+    told the database went away (StoreError, raised after the workers are stopped) still
+    knows what was stored.
     """
     report = report if report is not None else RunReport()
-    with engine.begin() as conn:
-        persist.require_profile(conn, profile.name)
-        if fresh:
-            collect_state.clear_checkpoints(conn, profile.name)
-        known = collect_state.checkpoints(conn, profile.name)
-    paths = list(paths)
-    if shard_size is None:
-        shard_size = auto_shard_size(paths, workers, scheduler)
-    tasks = list(plan(paths, known, report, shard_size))
-    if planned:  # bytes to read, what checkpoints say was done left out: a bar with an end
-        planned(sum(_bytes(task) for task in tasks))
+    try:
+        with engine.begin() as conn:
+            persist.require_profile(conn, profile.name)
+            if fresh:
+                collect_state.clear_checkpoints(conn, profile.name)
+            known = collect_state.checkpoints(conn, profile.name)
+        paths = list(paths)
+        if shard_size is None:
+            shard_size = auto_shard_size(paths, workers, scheduler)
+        tasks = list(plan(paths, known, report, shard_size))
+        if planned:  # bytes to read, what checkpoints say was done left out: a bar with an end
+            planned(sum(_bytes(task) for task in tasks))
+        if tasks:  # else no executor: a local Dask cluster took 17 s to say "already ingested"
+            _work(engine, profile, tasks, workers, scheduler, options, progress, report)
+        else:
+            report.seconds.update(start=0.0, work=0.0, stop=0.0)
+        clock = time.perf_counter()
+        group(engine, profile, report)
+        report.seconds["group"] = time.perf_counter() - clock
+    except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
+        # The database went away (a restart, the network). Each piece went in with its
+        # checkpoint in one transaction: what is stored is whole, and a re-run resumes there.
+        raise StoreError(unavailable(exc)) from exc
+    return report
+
+
+def _work(
+    engine: sa.Engine,
+    profile: Profile,
+    tasks: list[list[Piece]],
+    workers: int | None,
+    scheduler: str | None,
+    options: Options,
+    progress: Progress | None,
+    report: RunReport,
+) -> None:
+    """Run the tasks on the executor chosen, storing each one's results as they come."""
     failed: set[str] = set()  # inputs with an error this run: their checkpoint stops moving
-    setup = functools.partial(start_worker, os.getpid(), profile, options)
+    setup = functools.partial(warm, profile, options)
     clock = time.perf_counter()
     with executor_for(workers, scheduler, tasks=len(tasks), setup=setup) as found:
         executor, share, slots = found
@@ -340,19 +363,18 @@ def ingest(
         report.seconds["start"] = time.perf_counter() - clock  # executor up, workers warm
         clock = time.perf_counter()
         results = ordered_map(executor, process_task, tasks, shared, options, window=2 * slots)
-        for task_results in results:
-            with _sigint_deferred():
-                for result in task_results:
-                    _write(engine, profile.name, result, report, failed)
-            if progress:
-                progress(_bytes([r.piece for r in task_results]))
+        # closing: stopped early (Ctrl-C, the store gone), the tasks not begun are cancelled
+        # rather than run by a pool's shutdown for results nobody stores.
+        with contextlib.closing(results):
+            for task_results in results:
+                with _sigint_deferred():
+                    for result in task_results:
+                        _write(engine, profile.name, result, report, failed)
+                if progress:
+                    progress(_bytes([r.piece for r in task_results]))
         report.seconds["work"] = time.perf_counter() - clock  # read, analyse and store
         clock = time.perf_counter()
     report.seconds["stop"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    group(engine, profile, report)
-    report.seconds["group"] = time.perf_counter() - clock
-    return report
 
 
 Progress = Callable[[int], None]
@@ -374,10 +396,12 @@ def _write(
         report.error(error)
     if result.errors or any(a.error for a in result.analysed):
         failed.add(key)
+    stored = RunReport()  # what this transaction stores: the run's report once it commits
     with engine.begin() as conn:
         for analysed in result.analysed:
-            store_analysed(conn, analysed, report)
+            store_analysed(conn, analysed, stored)
         if key not in failed and piece.size > 0:
             # Same transaction as the results: a checkpoint never runs ahead of the store.
             cp = Checkpoint(key, profile, piece.size, piece.mtime_ns, piece.end, piece.last)
             collect_state.save_checkpoint(conn, cp)
+    report.add_stored(stored)

@@ -48,6 +48,19 @@ class RunReport:
     def ok(self) -> bool:
         return not self.errors
 
+    def add_stored(self, other: RunReport) -> None:
+        """Take in what ``store_analysed`` counted in ``other``, once its transaction has
+        committed: counted as it went, a Ctrl-C or a lost database that rolled the transaction
+        back left "interrupted: 149 articles stored" over a store of 141."""
+        self.documents += other.documents
+        self.failed += other.failed
+        self.articles += other.articles
+        self.relevant += other.relevant
+        self.already_stored += other.already_stored
+        self.days |= other.days
+        self.errors += other.errors
+        self.warnings += other.warnings
+
     def summary(self) -> str:
         # "of them": a re-run's "0 relevant" read as if the 18 already stored were not.
         relevant = f", {self.relevant} of them relevant" if self.articles else ""
@@ -113,6 +126,14 @@ def group(engine: sa.Engine, profile: Profile, report: RunReport) -> None:
         done = grouping.update_days(conn, profile, report.days)
     if done.articles:
         report.stories = done.summary()
+
+
+def unavailable(exc: sa.exc.DBAPIError) -> str:
+    """``the store is unavailable (REASON)`` on one line, for a database gone away midway."""
+    # libpq's message runs over several lines; SQLAlchemy's adds the SQL and a link.
+    text = str(exc.orig if exc.orig is not None else exc)
+    reason = "; ".join(line.strip() for line in text.splitlines() if line.strip())
+    return f"the store is unavailable ({reason})"
 
 
 def store_analysed(
