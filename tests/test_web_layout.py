@@ -96,3 +96,27 @@ def test_a_published_digest_reads_on_a_phone_without_signing_in(phone, base_url)
         assert tab.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     finally:
         visitor.close()
+
+
+_HEADER = """() => {
+  const tops = [...document.querySelectorAll('nav.main a')]
+    .map(a => Math.round(a.getBoundingClientRect().top));
+  return {height: document.querySelector('header.top').getBoundingClientRect().height,
+          rows: new Set(tops).size, wide: document.documentElement.scrollWidth};
+}"""
+
+
+@pytest.mark.parametrize(
+    ("width", "rows", "tallest"), [(1280, 1, 60), (800, 1, 100), (390, 2, 180)]
+)
+def test_the_header_links_wrap_into_rows_not_a_column(phone, base_url, width, rows, tallest):
+    """At 800px the seven links stood in a column of four rows between the brand and the
+    account (a header 157px tall); they take a row of their own below the two instead."""
+    phone.set_viewport_size({"width": width, "height": 900})
+    try:
+        phone.goto(f"{base_url}/sources")
+        header = phone.evaluate(_HEADER)
+    finally:
+        phone.set_viewport_size(PHONE)
+    assert header["rows"] == rows and header["height"] <= tallest, header
+    assert header["wide"] <= width
