@@ -349,3 +349,16 @@ def test_upgrading_forgets_the_validators_a_sitemap_index_kept_before(tmp_path):
         rows = {r.kind: (r.etag, r.last_modified) for r in conn.execute(sa.select(schema.sources))}
     assert rows == {"sitemap": (None, None), "feed": ('"abc"', "Mon, 1 Dec 2025")}
     engine.dispose()
+
+
+def test_a_postgresql_connection_gives_up_on_a_silent_host_after_ten_seconds(pg_store):
+    """Without a connect timeout libpq waits minutes for a host that never answers, and every
+    web request and collect round with it; a URL's own connect_timeout wins."""
+    seen: list[dict] = []
+    for url, wanted in ((pg_store, 10), (f"{pg_store}?connect_timeout=3", "3")):
+        engine = store.create_engine(url)
+        sa.event.listen(engine, "do_connect", lambda d, r, args, params: seen.append(params))
+        with engine.connect():
+            pass
+        engine.dispose()
+        assert seen.pop()["connect_timeout"] == wanted

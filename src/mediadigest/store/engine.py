@@ -65,8 +65,11 @@ def create_engine(url: str) -> sa.Engine:
         engine = sa.create_engine(url, connect_args={"timeout": 30})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
+    # libpq waits for the kernel's TCP timeout (minutes) on a host that does not answer: each
+    # web request and every round would hang that long. A URL's own connect_timeout wins.
+    wait = {} if "connect_timeout" in sa.make_url(url).query else {"connect_timeout": 10}
     try:
-        return sa.create_engine(url, pool_pre_ping=True)
+        return sa.create_engine(url, pool_pre_ping=True, connect_args=wait)
     except ImportError as exc:  # psycopg is an extra: without it, "No module named 'psycopg'"
         raise ConfigError(
             "a postgresql:// store needs psycopg: pip install 'mediadigest[postgres]'"
