@@ -254,6 +254,24 @@ def test_an_intro_the_editor_wrote_stays_as_written(editor, seeded):
     assert _draft(seeded)["intro"].startswith("mediadigest has selected")
 
 
+def test_the_draft_names_the_publisher_the_settings_give(seeded):
+    """A paper's editors open a draft that names their paper, as the house style does; the
+    intro rewritten after an edit keeps it."""
+    import dataclasses
+
+    from mediadigest.web.app import create_app
+
+    settings = dataclasses.replace(seeded.settings, publisher="The Astana Times")
+    editor = login(TestClient(create_app(settings, engine=seeded.engine),
+                              follow_redirects=False), "editor")  # fmt: skip
+    _start(editor)
+    assert _draft(seeded)["intro"].startswith("The Astana Times has selected")
+    post(editor, "/editor/items/0/remove", week=WEEK, revision="1")
+    assert _draft(seeded)["intro"].startswith("The Astana Times has selected")
+    post(editor, "/editor/rebuild", week=WEEK, revision="2")
+    assert _draft(seeded)["intro"].startswith("The Astana Times has selected")
+
+
 def test_regenerating_an_item_undoes_its_edits(editor, seeded):
     _start(editor)
     original = _draft(seeded)["items"][1]

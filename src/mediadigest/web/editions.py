@@ -94,19 +94,26 @@ def build_draft(
     since: date,
     until: date,
     size: int = compose.DEFAULT_SIZE,
+    publisher: str | None = None,
 ) -> dict[str, Any]:
     """A fresh draft: the digest ``compose`` writes (stories ranked, pins in, hides out)."""
-    return rendering.to_dict(compose.build_digest(conn, profile, since, until, size=size))
+    built = compose.build_digest(conn, profile, since, until, size=size, publisher=publisher)
+    return rendering.to_dict(built)
 
 
 def open_draft(
-    conn: sa.Connection, profile: Profile, since: date, until: date, user: str
+    conn: sa.Connection,
+    profile: Profile,
+    since: date,
+    until: date,
+    user: str,
+    publisher: str | None = None,
 ) -> tuple[dict[str, Any], int]:
     """The period's draft, made from the stored articles the first time anyone opens it."""
     found = versions.get_draft(conn, profile.name, since, until)
     if found is not None:
         return found
-    content = build_draft(conn, profile, since, until)
+    content = build_draft(conn, profile, since, until, publisher=publisher)
     revision = versions.save_draft(
         conn, profile.name, since, until, content, user=user, revision=None
     )
@@ -268,14 +275,16 @@ def _line(text: str) -> str:
     return " ".join(text.split())
 
 
-def refresh_intro(content: dict[str, Any], profile: Profile) -> dict[str, Any]:
+def refresh_intro(
+    content: dict[str, Any], profile: Profile, publisher: str | None = None
+) -> dict[str, Any]:
     """Write the introduction again from the items as they now are (their number, outlets and
     headlines, in their order), unless the editor wrote it: after a move, an edited headline or
     a removed item the writer's intro would name stories the digest no longer has."""
     if not content.get("intro_edited"):
         digest = rendering.from_dict(content)
         content["intro"] = compose.intro(
-            digest.items, profile, digest.period_from, digest.period_to
+            digest.items, profile, digest.period_from, digest.period_to, publisher
         )
     return content
 

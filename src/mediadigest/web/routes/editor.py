@@ -152,7 +152,8 @@ def change_draft(
             rebased = True
         try:
             change(conn, content)
-            editions.refresh_intro(content, profile)  # unless the editor wrote it
+            # unless the editor wrote it
+            editions.refresh_intro(content, profile, web.settings.publisher)
             base = current if rebased else revision
             editions.save(conn, profile, since, until, content, user=user.name, revision=base)
         except editions.EditConflict as exc:
@@ -175,18 +176,23 @@ def start(request: Request, user: Editor, week: Week) -> Response:
     web = request.app.state.web
     since, until = editions.week_of(week)
     with web.engine.begin() as conn:
-        editions.open_draft(conn, web.settings.profile, since, until, user.name)
+        editions.open_draft(
+            conn, web.settings.profile, since, until, user.name, web.settings.publisher
+        )
     return redirect(request, f"/editor?week={editions.week_name(since)}", "Draft started.")
 
 
 @router.post("/editor/rebuild")
 def rebuild(request: Request, user: Editor, week: Week, revision: Revision) -> Response:
-    profile = request.app.state.web.settings.profile
+    settings = request.app.state.web.settings
     since, until = editions.week_of(week)
 
     def fresh(conn: sa.Connection, content: dict[str, Any]) -> None:
         content.clear()
-        content.update(editions.build_draft(conn, profile, since, until))
+        built = editions.build_draft(
+            conn, settings.profile, since, until, publisher=settings.publisher
+        )
+        content.update(built)
 
     return change_draft(
         request, user, week, revision, "draft.rebuild", fresh, done="Rebuilt the draft."
