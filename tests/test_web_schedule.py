@@ -70,6 +70,30 @@ def test_a_failing_run_is_reported_and_the_schedule_goes_on():
     assert collector.last.summary == "failed: database is locked"
 
 
+def test_a_run_that_cannot_reach_the_store_logs_one_line(caplog):
+    """PostgreSQL down: each scheduled run said so with a full traceback."""
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on: connection refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    engine = store.create_engine(f"postgresql://nobody@127.0.0.1:{port}/press")
+
+    def job() -> RunReport:
+        with engine.connect():
+            return RunReport()
+
+    collector = Collector(job, every=None)
+    with caplog.at_level("ERROR", logger="mediadigest.web.schedule"):
+        collector.run_once()
+    (record,) = caplog.records
+    assert record.exc_info is None and "\n" not in record.getMessage()
+    assert record.getMessage().startswith(
+        "scheduled collection failed: the store is unavailable (connection"
+    )
+    assert collector.last.summary.startswith("failed: connection")
+
+
 def test_only_one_run_at_a_time():
     release = threading.Event()
     calls = []

@@ -209,9 +209,7 @@ def watch(
 def _unavailable(exc: Exception) -> str:
     if isinstance(exc, StoreError):
         return str(exc)
-    # libpq's message runs over several lines; SQLAlchemy's adds the SQL and a link.
-    reason = "; ".join(line.strip() for line in str(exc.orig).splitlines() if line.strip())
-    return f"the store is unavailable ({reason})"
+    return f"the store is unavailable ({store.unavailable_reason(exc) or exc})"
 
 
 def _duration(interval: timedelta) -> str:

@@ -7,6 +7,7 @@ from mediadigest.store.engine import (
     normalise_url,
     open_store,
     optimize,
+    unavailable_reason,
 )
 from mediadigest.store.repository import (
     add_source,
@@ -54,5 +55,6 @@ __all__ = [
     "seen_keys",
     "stored_urls",
     "to_utc_naive",
+    "unavailable_reason",
     "utcnow",
 ]

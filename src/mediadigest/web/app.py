@@ -35,7 +35,7 @@ from mediadigest.web.auth import (
 )
 from mediadigest.web.csrf import CsrfRefused
 from mediadigest.web.editions import BadWeek
-from mediadigest.web.health import RETRY_AFTER, UNAVAILABLE, StoreWatch, unavailable_reason
+from mediadigest.web.health import RETRY_AFTER, UNAVAILABLE, StoreWatch
 from mediadigest.web.schedule import Collector, collect_once
 from mediadigest.web.stories import StoryCache
 from mediadigest.web.templating import environment, local_path, page, visitor_page
@@ -281,7 +281,7 @@ def _handle_errors(app: FastAPI) -> None:
         )
 
     async def store_unavailable(request: Request, exc: Exception) -> Response:
-        reason = unavailable_reason(exc)
+        reason = store.unavailable_reason(exc)
         if reason is None:
             raise exc  # a wrong query, not an outage: the server error it always was
         request.app.state.web.watch.failed(reason)

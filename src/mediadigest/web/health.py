@@ -14,30 +14,12 @@ import time
 
 import sqlalchemy as sa
 
+from mediadigest.store import unavailable_reason
+
 log = logging.getLogger(__name__)
 
 UNAVAILABLE = "The store is unavailable; try again in a minute."
 RETRY_AFTER = 60  # seconds, as the message says
-# SQLite's operational errors that are the database being out of reach, not a wrong query
-# ("no such table" is a bug, and keeps its traceback).
-_SQLITE_UNAVAILABLE = ("locked", "busy", "unable to open", "disk i/o")
-
-
-def unavailable_reason(exc: BaseException) -> str | None:
-    """Why the store cannot be used, on one line, if ``exc`` says it is out of reach (the
-    server is down, restarting, unreachable, or the pool is exhausted); None otherwise."""
-    if isinstance(exc, sa.exc.TimeoutError):
-        return str(exc).splitlines()[0]
-    if not isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError):
-        return None
-    orig = getattr(exc, "orig", None) or exc
-    # libpq's message runs over several lines; SQLAlchemy's adds the SQL and a link.
-    reason = "; ".join(line.strip() for line in str(orig).splitlines() if line.strip())
-    if type(orig).__module__.startswith("sqlite3") and not any(
-        word in reason.lower() for word in _SQLITE_UNAVAILABLE
-    ):
-        return None
-    return reason or type(orig).__name__
 
 
 class StoreWatch:

@@ -89,9 +89,13 @@ class Collector:
             self.last.summary = report.summary()
             self.last.errors = len(report.errors)
         except Exception as exc:  # keep the schedule alive whatever one run hit
-            log.exception("scheduled collection failed")
+            reason = store.unavailable_reason(exc)
+            if reason is None:
+                log.exception("scheduled collection failed")
+            else:  # an outage: one line a run, not a traceback (the next run tries again)
+                log.error("scheduled collection failed: the store is unavailable (%s)", reason)
             if self.last is not None:
-                self.last.summary = f"failed: {exc}"
+                self.last.summary = f"failed: {reason or exc}"
         finally:
             if self.last is not None:
                 self.last.finished = store.utcnow()
