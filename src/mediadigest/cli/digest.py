@@ -147,23 +147,20 @@ def feed(
     ] = None,
 ) -> None:
     """Print the Atom feed of published digests."""
-    from mediadigest.web import editions
+    from mediadigest.write.render import from_dict, to_atom
 
     settings = settings_of(ctx)
     if base_url is not None and not base_url.startswith(("http://", "https://")):
         raise typer.BadParameter(f"{base_url!r} is not an http(s) address", param_hint="--base-url")
     with reading_store(settings).connect() as conn:
-        if base_url is None:
-            body = editions.feed(conn, settings.profile.name, limit=limit)
-        else:
-            base = base_url.rstrip("/")
-            body = editions.feed(
-                conn,
-                settings.profile.name,
-                link=f"{base}/feed.atom",
-                page_of=lambda i: f"{base}/public/digests/{i}",
-                limit=limit,
-            )
+        rows = story_store.published(conn, settings.profile.name, limit=limit)
+    entries = [(from_dict(r["content"]), r["version"], r["published_at"]) for r in rows]
+    if base_url is None:
+        body = to_atom(entries)
+    else:  # the addresses `serve` gives them (web.routes.public)
+        base = base_url.rstrip("/")
+        pages = [f"{base}/public/digests/{r['id']}" for r in rows]
+        body = to_atom(entries, link=f"{base}/feed.atom", pages=pages)
     out.print(body, end="", markup=False, highlight=False, soft_wrap=True)
 
 

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from xml.etree import ElementTree as ET
 
 import nh3
 import sqlalchemy as sa
@@ -26,7 +25,6 @@ from mediadigest.web import persist, stories, versions
 from mediadigest.web.articles import get_article
 from mediadigest.write import compose
 from mediadigest.write import render as rendering
-from mediadigest.write.render.atom import ATOM
 from mediadigest.write.render.json import item_to_dict
 from mediadigest.write.render.markdown import title as heading
 
@@ -337,33 +335,16 @@ def feed(
     profile: str,
     link: str | None = None,
     page_of: Callable[[int], str] | None = None,
-    limit: int = 20,
 ) -> str:
     """The Atom feed of published digests: the latest version of each period, newest first.
 
     ``page_of``: the URL of a published version's public page, by its id; each entry links
     to it as its ``alternate``, so a feed reader can open the digest on the web.
     """
-    rows = versions.latest_per_period(conn, profile, limit=limit)
+    rows = versions.latest_per_period(conn, profile)
     entries = [(rendering.from_dict(r["content"]), r["version"], r["published_at"]) for r in rows]
-    body = rendering.to_atom(entries, link=link)
-    if page_of is None:
-        return body
-    return _with_alternates(body, [page_of(int(r["id"])) for r in rows])
-
-
-def _with_alternates(body: str, pages: list[str]) -> str:
-    """The feed with ``<link rel="alternate">`` in each entry, ``pages`` in entry order.
-
-    Added here because ``to_atom`` knows digests, not the site that serves them. The XML
-    is the renderer's own, just written (no DTD, nothing external), so parsing it is safe.
-    """
-    ET.register_namespace("", ATOM)
-    root = ET.fromstring(body)
-    for entry, href in zip(root.iter(f"{{{ATOM}}}entry"), pages, strict=True):
-        link = ET.Element(f"{{{ATOM}}}link", rel="alternate", type="text/html", href=href)
-        entry.insert(2, link)  # after id and title, as feeds usually order them
-    return f'<?xml version="1.0" encoding="utf-8"?>\n{ET.tostring(root, encoding="unicode")}\n'
+    pages = [page_of(int(r["id"])) for r in rows] if page_of is not None else None
+    return rendering.to_atom(entries, link=link, pages=pages)
 
 
 def title(content: dict[str, Any]) -> str:

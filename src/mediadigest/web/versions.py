@@ -127,16 +127,4 @@ def newer_version(conn: sa.Connection, version: dict[str, Any]) -> dict[str, Any
 
 def latest_per_period(conn: sa.Connection, profile: str, limit: int = 20) -> list[dict[str, Any]]:
     """The latest version of each published period, newest period first (what the feed shows)."""
-    v = digest_versions
-    query = sa.select(v).where(v.c.profile == profile)
-    rows = conn.execute(query.order_by(v.c.period_to.desc(), v.c.version.desc())).mappings()
-    seen: set[tuple[date, date]] = set()
-    out: list[dict[str, Any]] = []
-    for row in rows:
-        if (row["period_from"], row["period_to"]) in seen:
-            continue
-        seen.add((row["period_from"], row["period_to"]))
-        out.append(dict(row))
-        if len(out) >= limit:
-            break
-    return out
+    return stories_persist.published(conn, profile, limit=limit)

@@ -32,8 +32,15 @@ def to_atom(
     *,
     feed_title: str = "mediadigest: foreign media digests",
     link: str | None = None,
+    pages: Sequence[str] | None = None,
 ) -> str:
-    """The feed; ``digests`` are (digest, version, published at), newest first."""
+    """The feed; ``digests`` are (digest, version, published at), newest first.
+
+    ``link``: the feed's own address; ``pages``: each digest's web page, in the same order,
+    its entry's ``alternate`` link, so a feed reader can open the digest on the web.
+    """
+    if pages is not None and len(pages) != len(digests):
+        raise ValueError(f"{len(pages)} pages for {len(digests)} digests")
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     profile = digests[0][0].profile if digests else "mediadigest"
@@ -45,10 +52,13 @@ def to_atom(
     ET.SubElement(author, f"{{{ATOM}}}name").text = "mediadigest"
     if link:
         ET.SubElement(feed, f"{{{ATOM}}}link", href=link, rel="self")
-    for digest, version, at in digests:
+    for k, (digest, version, at) in enumerate(digests):
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
         ET.SubElement(entry, f"{{{ATOM}}}id").text = _entry_id(digest, version)
         ET.SubElement(entry, f"{{{ATOM}}}title").text = title(digest)
+        if pages is not None:
+            ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html",
+                          href=pages[k])  # fmt: skip
         ET.SubElement(entry, f"{{{ATOM}}}updated").text = _stamp(at)
         ET.SubElement(entry, f"{{{ATOM}}}summary").text = digest.intro
         ET.SubElement(entry, f"{{{ATOM}}}content", type="html").text = fragment(digest)
