@@ -25,7 +25,7 @@ from mediadigest.config import Settings
 from mediadigest.errors import InputError, StoreError
 from mediadigest.model import Document, Source
 from mediadigest.profile import Profile
-from mediadigest.run.writer import RunReport, analyse_batch, group, store_analysed
+from mediadigest.run.writer import RunReport, analyse_batch, group, store_analysed, unavailable
 from mediadigest.store import collect_state
 from mediadigest.store import schema as t
 from mediadigest.stories import persist
@@ -207,9 +207,7 @@ def watch(
 
 
 def _unavailable(exc: Exception) -> str:
-    if isinstance(exc, StoreError):
-        return str(exc)
-    return f"the store is unavailable ({store.unavailable_reason(exc) or exc})"
+    return str(exc) if isinstance(exc, StoreError) else unavailable(exc)
 
 
 def _duration(interval: timedelta) -> str:

@@ -130,10 +130,7 @@ def group(engine: sa.Engine, profile: Profile, report: RunReport) -> None:
 
 def unavailable(exc: sa.exc.DBAPIError) -> str:
     """``the store is unavailable (REASON)`` on one line, for a database gone away midway."""
-    # libpq's message runs over several lines; SQLAlchemy's adds the SQL and a link.
-    text = str(exc.orig if exc.orig is not None else exc)
-    reason = "; ".join(line.strip() for line in text.splitlines() if line.strip())
-    return f"the store is unavailable ({reason})"
+    return f"the store is unavailable ({store.unavailable_reason(exc) or exc})"
 
 
 def store_analysed(
