@@ -54,10 +54,12 @@ def _relevant_paths(cli: Cli) -> set[str]:
     return {"/" + a["url"].split("/", 3)[3] for a in cli.json("articles", "--json")}
 
 
-def test_run_prints_a_digest_of_exactly_the_relevant_items(two_feeds: Cli):
+def test_run_prints_a_digest_of_exactly_the_relevant_items(two_feeds: Cli, monkeypatch):
+    monkeypatch.setenv("MEDIADIGEST_PUBLISHER", "The Steppe Weekly")
     result = two_feeds("run", *WEEK, "--timeout", "3")
     md = result.stdout
     assert md.startswith("# Foreign media digest: Dec. 15–21, 2025")
+    assert "\nThe Steppe Weekly has selected" in md  # the intro names who selects
     headlines = {line[3:] for line in md.splitlines() if line.startswith("## ")}
     assert headlines == RELEVANT_TITLES
     assert "relevant" in result.stderr  # the summary line

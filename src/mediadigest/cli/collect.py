@@ -277,7 +277,9 @@ def run_cmd(
     report = _collect(settings, timeout=timeout)
     engine = store.open_store(settings.db)
     with engine.begin() as conn:
-        result = compose.build_digest(conn, settings.profile, first, last)
+        result = compose.build_digest(
+            conn, settings.profile, first, last, publisher=settings.publisher
+        )
         store.save_digest(conn, first, last, settings.profile.name, to_dict(result))
     out.print(render(result, Format.md), end="", markup=False, highlight=False, soft_wrap=True)
     finish(report)
