@@ -113,3 +113,22 @@ def test_a_global_option_after_the_command_says_where_it_goes(
 def test_an_unknown_option_is_only_unknown(cli: Cli):
     assert "No such option: --bogus" in usage(cli("articles", "--bogus", code=2))
     assert "global option" not in cli("articles", "--bogus", code=2).stderr
+
+
+def test_the_pools_reset_tracebacks_are_kept_out_of_a_commands_output():
+    """With the database gone, SQLAlchemy's pool logged a traceback for each connection it
+    could not reset, around the command's own one-line error; -vv still shows them."""
+    import logging
+
+    from typer.testing import CliRunner
+
+    from mediadigest.cli import app
+
+    pool = logging.getLogger("sqlalchemy.pool")
+    try:
+        for args, level in ((["version"], logging.CRITICAL), (["-vv", "version"], logging.NOTSET)):
+            pool.setLevel(logging.NOTSET)
+            assert CliRunner().invoke(app, args).exit_code == 0
+            assert pool.level == level, args
+    finally:
+        pool.setLevel(logging.NOTSET)

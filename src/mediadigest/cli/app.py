@@ -121,6 +121,10 @@ def main_options(
     logging.basicConfig(
         level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
     )
+    if verbose < 2:
+        # The pool logs, with a traceback, each connection it cannot reset once the database
+        # has gone away; the command says that itself, on one line (-vv shows them).
+        logging.getLogger("sqlalchemy.pool").setLevel(logging.CRITICAL)
     ctx.obj = load_settings(
         db=db, profile=profile, env=os.environ, cwd=Path.cwd(), allow_private=allow_private
     )
