@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 from collections.abc import Iterator
 
 import pytest
@@ -129,3 +130,27 @@ def engine(store_url: str) -> Iterator[sa.Engine]:
     eng = store.open_store(store_url)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture
+def own_cluster() -> Iterator[pgcluster.LocalCluster]:
+    """A PostgreSQL server of the test's own, which it may stop (an outage) and start again
+    (`restart_cluster`); not the session's, which every other test shares."""
+    bindir = pgcluster.find_bindir(os.environ.get("MEDIADIGEST_PG_BIN"))
+    if bindir is None:
+        _unavailable("no initdb/pg_ctl found")
+    try:
+        running = pgcluster.start_cluster(bindir, settings=_FAST)
+    except StoreError as exc:
+        _unavailable(str(exc))
+    yield running
+    try:
+        running.stop()
+    except StoreError:  # stopped by the test and not started again: only the folder is left
+        shutil.rmtree(running.folder, ignore_errors=True)
+
+
+def restart_cluster(cluster: pgcluster.LocalCluster) -> None:
+    """Start a stopped `own_cluster` again, on the same address and data."""
+    settings = {**_FAST, "port": str(cluster.port)}
+    pgcluster.start_cluster(cluster.bindir, settings, folder=cluster.folder)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -24,36 +23,18 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 from warcio.archiveiterator import ArchiveIterator
 
-from dbs import _FAST, _unavailable
+from dbs import restart_cluster
 from mediadigest import store
 from mediadigest.cli import app
-from mediadigest.errors import StoreError
-from mediadigest.store import collect_state, pgcluster
+from mediadigest.store import collect_state
 from warc_files import FILLER_WORDS, Page, write_warc
 
 SHARD = "8K"  # about ten pages a piece
 
 
 @pytest.fixture
-def cluster():
-    bindir = pgcluster.find_bindir(os.environ.get("MEDIADIGEST_PG_BIN"))
-    if bindir is None:
-        _unavailable("no initdb/pg_ctl found")
-    try:
-        running = pgcluster.start_cluster(bindir, settings=_FAST)
-    except StoreError as exc:
-        _unavailable(str(exc))
-    yield running
-    try:
-        running.stop()
-    except StoreError:  # stopped by the test and not started again: only the folder is left
-        shutil.rmtree(running.folder, ignore_errors=True)
-
-
-def _restart(cluster: pgcluster.LocalCluster) -> None:
-    """The server again, on the same address and data."""
-    pgcluster.start_cluster(cluster.bindir, {**_FAST, "port": str(cluster.port)},
-                            folder=cluster.folder)  # fmt: skip
+def cluster(own_cluster):
+    return own_cluster  # see tests/dbs.py
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +114,7 @@ def test_a_lost_database_ends_the_ingest_in_one_line_and_the_same_command_resume
     assert proc.returncode == 1, err
     assert "Traceback" not in err, err
     (line,) = [line for line in err.splitlines() if not line.startswith("ingesting: ")]
-    _restart(cluster)
+    restart_cluster(cluster)
     urls, (position, done) = _stored(url)
     noun = "article" if len(urls) == 1 else "articles"
     assert line.startswith("error: the store is unavailable (")
@@ -174,7 +155,7 @@ def test_the_articles_said_stored_after_a_ctrl_c_are_the_rows_in_the_store(
         app, ["--db", url, "ingest", "--workers", "0", "--shard-size", SHARD, str(archive)]
     )
     assert done.exit_code == 130, done.stderr
-    _restart(cluster)
+    restart_cluster(cluster)
     urls, (position, _) = _stored(url)
     assert position == calls[1].position and len(urls) > 0
     last = done.stderr.strip().splitlines()[-1]

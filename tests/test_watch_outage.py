@@ -7,38 +7,23 @@ round, on new connections, collects as before.
 
 from __future__ import annotations
 
-import os
-import shutil
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from dbs import _FAST, _unavailable
+from dbs import restart_cluster
 from mediadigest import store
 from mediadigest.collect.fetch import Fetcher, FetchPolicy
-from mediadigest.errors import StoreError
 from mediadigest.model import Source
 from mediadigest.profile import load_profile
 from mediadigest.run.collect import Round, watch
-from mediadigest.store import pgcluster
 from mediadigest.store import schema as t
 
 
 @pytest.fixture
-def cluster(tmp_path):
-    bindir = pgcluster.find_bindir(os.environ.get("MEDIADIGEST_PG_BIN"))
-    if bindir is None:
-        _unavailable("no initdb/pg_ctl found")
-    try:
-        running = pgcluster.start_cluster(bindir, settings=_FAST)
-    except StoreError as exc:
-        _unavailable(str(exc))
-    yield running
-    try:
-        running.stop()
-    except StoreError:  # stopped by the test and not started again: only the folder is left
-        shutil.rmtree(running.folder, ignore_errors=True)
+def cluster(own_cluster):
+    return own_cluster  # see tests/dbs.py
 
 
 def test_watch_reports_a_lost_database_on_one_line_and_collects_again(cluster, site):
@@ -46,7 +31,6 @@ def test_watch_reports_a_lost_database_on_one_line_and_collects_again(cluster, s
     engine = store.open_store(url)
     with engine.begin() as conn:
         store.add_source(conn, Source(site.url("/feeds/atom.xml")))
-    port = {"port": str(cluster.port)}
     rounds: list[Round] = []
 
     def on_round(done: Round) -> None:
@@ -54,7 +38,7 @@ def test_watch_reports_a_lost_database_on_one_line_and_collects_again(cluster, s
         if done.number == 1:  # the database goes away between two rounds...
             cluster.stop(remove=False)
         elif done.number == 2:  # ...and comes back on the same address
-            pgcluster.start_cluster(cluster.bindir, {**_FAST, **port}, folder=cluster.folder)
+            restart_cluster(cluster)
 
     def sources() -> list[Source]:
         with engine.connect() as conn:

@@ -9,19 +9,15 @@ says so once, /healthz tells the truth, and all of it recovers when the server i
 from __future__ import annotations
 
 import logging
-import os
-import shutil
 import time
 
 import httpx
 import pytest
 import sqlalchemy as sa
 
-from dbs import _FAST, _unavailable
+from dbs import restart_cluster
 from mediadigest import store
 from mediadigest.config import Settings
-from mediadigest.errors import StoreError
-from mediadigest.store import pgcluster
 from mediadigest.web import persist
 from mediadigest.web.app import create_app
 from mediadigest.web.persist import Role
@@ -32,19 +28,8 @@ SAID = "The store is unavailable; try again in a minute"
 
 
 @pytest.fixture
-def cluster():
-    bindir = pgcluster.find_bindir(os.environ.get("MEDIADIGEST_PG_BIN"))
-    if bindir is None:
-        _unavailable("no initdb/pg_ctl found")
-    try:
-        running = pgcluster.start_cluster(bindir, settings=_FAST)
-    except StoreError as exc:
-        _unavailable(str(exc))
-    yield running
-    try:
-        running.stop()
-    except StoreError:  # stopped by the test and not started again: only the folder is left
-        shutil.rmtree(running.folder, ignore_errors=True)
+def cluster(own_cluster):
+    return own_cluster  # see tests/dbs.py
 
 
 @pytest.fixture
@@ -96,8 +81,7 @@ def test_pages_say_the_store_is_unavailable_log_it_once_and_recover(cluster, log
         assert down[0].exc_info is None and "\n" not in down[0].getMessage()
         assert down[0].getMessage().startswith("the store is unavailable (")
 
-        pgcluster.start_cluster(cluster.bindir, {**_FAST, "port": str(cluster.port)},
-                                folder=cluster.folder)  # fmt: skip
+        restart_cluster(cluster)
         deadline = time.monotonic() + 20
         while client.get("/healthz").status_code != 200:
             assert time.monotonic() < deadline, "the app did not find its store again"
