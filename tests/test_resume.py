@@ -40,25 +40,36 @@ def _progress(db: Path) -> tuple[int, bool] | None:
     return (row[0], bool(row[1])) if row else None
 
 
-def _kill_midway(db: Path, archive: Path) -> int:
-    proc = subprocess.Popen(_command(db, archive), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            found = _progress(db)
-            if found and found[0] > 0 and not found[1]:
-                os.kill(proc.pid, signal.SIGKILL)
+def _kill_midway(db: Path, archive: Path, tries: int = 3) -> int:
+    """Start the ingest and SIGKILL it once a checkpoint is stored and the archive not done;
+    where it ran to the end between two looks, start again on a new store."""
+    for _ in range(tries):
+        for stale in (db, db.with_name(f"{db.name}-wal"), db.with_name(f"{db.name}-shm")):
+            stale.unlink(missing_ok=True)
+        log = db.with_suffix(".stderr")
+        with log.open("wb") as err:
+            proc = subprocess.Popen(_command(db, archive), stdout=subprocess.DEVNULL, stderr=err)
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                found = _progress(db)
+                if found and found[0] > 0 and not found[1]:
+                    os.kill(proc.pid, signal.SIGKILL)
+                    proc.wait()
+                    return found[0]
+                if proc.poll() is not None:
+                    break
+                time.sleep(0.01)
+            else:
+                pytest.fail("no checkpoint appeared")
+        finally:
+            if proc.poll() is None:
+                proc.kill()
                 proc.wait()
-                return found[0]
-            if proc.poll() is not None:
-                pytest.fail("the ingest finished before it could be killed")
-            time.sleep(0.01)
-        pytest.fail("no checkpoint appeared")
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        if proc.returncode != 0:  # an error, not a race: say which
+            pytest.fail(f"the ingest failed (exit {proc.returncode}): "
+                        f"{log.read_text(errors='replace')[-2000:]}")  # fmt: skip
+    pytest.fail(f"the ingest ran to the end before it could be killed, {tries} times")
 
 
 def test_ingest_killed_midway_resumes_to_the_same_store(tmp_path):
