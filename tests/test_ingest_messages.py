@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from typer.testing import CliRunner
 from warcio.archiveiterator import ArchiveIterator
 
@@ -24,6 +23,7 @@ from mediadigest.profile import load_profile
 from mediadigest.store import collect_state
 from mediadigest.store.collect_state import Checkpoint
 from test_ingest_archives import snapshot
+from test_resume import _progress
 from warc_files import Page, mixed_pages, write_warc
 
 app_module = importlib.import_module("mediadigest.cli.app")  # the package's `app` is the app
@@ -155,20 +155,6 @@ def _command(db: Path, archive: Path, workers: str | None) -> list[str]:
             *flags, "--shard-size", "12K", str(archive)]  # fmt: skip
 
 
-def _position(db: Path) -> tuple[int, bool] | None:
-    if not db.exists():
-        return None
-    engine = sa.create_engine(f"sqlite:///{db}")
-    try:
-        with engine.connect() as conn:
-            row = conn.execute(sa.text("SELECT position, done FROM ingest_checkpoints")).first()
-    except sa.exc.OperationalError:
-        return None
-    finally:
-        engine.dispose()
-    return (row[0], bool(row[1])) if row else None
-
-
 @pytest.mark.parametrize("workers", ["0", None], ids=["in-process", "process-pool"])
 def test_ctrl_c_stops_cleanly_says_what_was_stored_and_the_same_command_resumes(
     tmp_path, profile, workers
@@ -182,7 +168,7 @@ def test_ctrl_c_stops_cleanly_says_what_was_stored_and_the_same_command_resumes(
                             stderr=subprocess.PIPE, text=True, start_new_session=True)  # fmt: skip
     try:
         deadline = time.monotonic() + 120
-        while not ((found := _position(db)) and found[0] > 0):
+        while not ((found := _progress(db)) and found[0] > 0):
             assert proc.poll() is None, "the ingest ended before it could be interrupted"
             assert time.monotonic() < deadline, "no checkpoint appeared"
             time.sleep(0.01)
@@ -199,7 +185,7 @@ def test_ctrl_c_stops_cleanly_says_what_was_stored_and_the_same_command_resumes(
     stored = len(snapshot(store.create_engine(f"sqlite:///{db}"))["articles"])
     noun = "article" if stored == 1 else "articles"
     assert last == f"interrupted: {stored} {noun} stored; run the same command again to resume"
-    position = _position(db)
+    position = _progress(db)
     assert position is not None and not position[1]
 
     code, err = _cli(db, *_command(db, archive, "0")[6:])
