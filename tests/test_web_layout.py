@@ -5,23 +5,15 @@ Skipped where chromium or playwright is missing, as tests/test_browser.py is.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
+from browser_support import chromium  # skips the module without chromium
+from mediadigest.web.app import create_app
 from web_support import PASSWORD, WEEK, seed, served
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-if not Path(CHROMIUM).exists():
-    pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
-
-from mediadigest.web.app import create_app  # noqa: E402
-
 PHONE = {"width": 390, "height": 844}
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +26,7 @@ def base_url(tmp_path_factory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def phone(base_url) -> Iterator[object]:
     """An admin's tab at a phone's width (admin: the audit log is among the pages)."""
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as browser:
         tab = browser.new_context(viewport=PHONE).new_page()
         tab.set_default_timeout(20_000)
         tab.on("dialog", lambda dialog: dialog.accept())
@@ -45,7 +36,6 @@ def phone(base_url) -> Iterator[object]:
         tab.click("button:has-text('Sign in')")
         tab.wait_for_url(f"{base_url}/")
         yield tab
-        browser.close()
 
 
 @pytest.mark.parametrize("path", [f"/?week={WEEK}", "/sources", "/audit", "/users", "/digests"])
