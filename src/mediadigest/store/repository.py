@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.sql import util as sql_util
 
 from mediadigest.model import (
     Article,
@@ -258,25 +259,31 @@ def list_articles(
     limit: int | None = None,
     order: str = "dated",
     named: bool | None = None,
+    one_per_page: bool = False,
 ) -> list[Article]:
     """Stored articles, newest first (``order='score'``: most relevant first).
 
     ``since``/``until`` are inclusive calendar days (UTC) on the article's date. ``named``:
     only the articles relevance found the country in (relevant, or any score), or (False)
     only the others; filtered in SQL, so a week of a busy store's other articles is never
-    read back to be thrown away.
+    read back to be thrown away. ``one_per_page``: a page captured more than once is listed
+    once, as search lists it (see `newest_capture`); stories keep every capture, so it is
+    asked for, not the default.
     """
     a = t.articles
-    stmt = sa.select(a)
+    clauses: list[sa.ColumnElement[bool]] = []
     if relevant_only:
-        stmt = stmt.where(a.c.relevant.is_(True))
+        clauses.append(a.c.relevant.is_(True))
     if named is not None:
         found = sa.or_(a.c.relevant.is_(True), a.c.score > 0)
-        stmt = stmt.where(found if named else sa.not_(found))
+        clauses.append(found if named else sa.not_(found))
     if since is not None:
-        stmt = stmt.where(a.c.dated >= datetime.combine(since, time.min))
+        clauses.append(a.c.dated >= datetime.combine(since, time.min))
     if until is not None:
-        stmt = stmt.where(a.c.dated < datetime.combine(until + timedelta(days=1), time.min))
+        clauses.append(a.c.dated < datetime.combine(until + timedelta(days=1), time.min))
+    stmt = sa.select(a).where(*clauses)
+    if one_per_page:
+        stmt = stmt.where(newest_capture(clauses))
     if order == "score":
         stmt = stmt.order_by(a.c.score.desc(), a.c.dated.desc(), a.c.id)
     else:
@@ -284,6 +291,45 @@ def list_articles(
     if limit is not None:
         stmt = stmt.limit(limit)
     return [_article_from_row(r) for r in conn.execute(stmt).mappings()]
+
+
+def newest_capture(clauses: Sequence[sa.ColumnElement[bool]]) -> sa.ColumnElement[bool]:
+    """A filter: the article is its page's newest capture among the articles passing
+    ``clauses`` (the listing's other filters), so that a listing holds a page once, as
+    `store.search` does.
+
+    A page is a canonical URL: captured again with other content (an archive's re-crawl), or
+    reached by another URL, it is another article. The newest capture is the one captured
+    last (when its page was fetched, else when it was stored), then the one stored last.
+    A NOT EXISTS per article walked, a seek into the (canonical_url, content_hash) index that
+    mostly finds only the article itself; the walk newest first by ``dated`` (or a filter's
+    index) stays as it was, however large the store.
+    """
+    a, d = t.articles, t.documents
+    # A scalar subquery, not a join: read only for the few pages that have another capture.
+    fetched = (
+        sa.select(d.c.fetched_at).where(d.c.id == a.c.document_id).correlate(a).scalar_subquery()
+    )
+    captured = sa.func.coalesce(fetched, a.c.created_at)
+    later = a.alias("later")
+    later_document = d.alias("later_document")
+    when = sa.func.coalesce(later_document.c.fetched_at, later.c.created_at)
+    on_later = sql_util.ClauseAdapter(later).traverse
+    recaptured = (
+        sa.select(later.c.id)
+        .select_from(later.outerjoin(later_document, later_document.c.id == later.c.document_id))
+        .where(
+            later.c.canonical_url == a.c.canonical_url,
+            later.c.id != a.c.id,
+            sa.or_(when > captured, sa.and_(when == captured, later.c.id > a.c.id)),
+            # Tested on each capture found, never used to find them: SQLite took the filter's
+            # index (every article of a country) over the page's, 1 ms became a second.
+            sa.case((sa.and_(sa.true(), *map(on_later, clauses)), True), else_=False),
+        )
+        .correlate(a)
+        .exists()
+    )
+    return ~recaptured
 
 
 def count_rows(conn: sa.Connection, table: str) -> int:

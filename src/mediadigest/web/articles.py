@@ -14,7 +14,6 @@ from datetime import date, datetime, timedelta
 from datetime import time as dtime
 
 import sqlalchemy as sa
-from sqlalchemy.sql import util as sql_util
 
 from mediadigest.model import Article
 from mediadigest.store import repository
@@ -118,19 +117,15 @@ def _newest(conn: sa.Connection, filters: Filters, limit: int, offset: int) -> l
     """The newest articles that pass ``filters``, one per page, as `store.search` lists them:
     a page (canonical URL) captured again is its newest capture among those passing
     (captured last, then stored last), in its place by date."""
-    a, d = t.articles, t.documents
+    a = t.articles
     cols = [
         a.c[n] for n in ("id", "url", "title", "outlet", "outlet_country", "published", "language")
     ]
     lead = sa.func.substr(a.c.text, 1, 240).label("snippet")
     clauses = _clauses(filters)
-    # A scalar subquery, not a join: read only for the few pages that have another capture.
-    fetched = (
-        sa.select(d.c.fetched_at).where(d.c.id == a.c.document_id).correlate(a).scalar_subquery()
-    )
     query = (
         sa.select(*cols, lead)
-        .where(*clauses, ~_recaptured(clauses, sa.func.coalesce(fetched, a.c.created_at)))
+        .where(*clauses, repository.newest_capture(clauses))
         .order_by(a.c.dated.desc(), a.c.id.desc())
         .limit(limit)
         .offset(offset)
@@ -139,34 +134,6 @@ def _newest(conn: sa.Connection, filters: Filters, limit: int, offset: int) -> l
         SearchHit(**{**r, "score": 0.0, "snippet": " ".join(r["snippet"].split())})
         for r in conn.execute(query).mappings()
     ]
-
-
-def _recaptured(clauses: list[sa.ColumnElement[bool]], captured: sa.ColumnElement) -> sa.Exists:
-    """Whether a later capture of the article's page also passes ``clauses``.
-
-    Per article walked, a seek into the (canonical_url, content_hash) index, which mostly
-    finds only the article itself (then nothing more is read); the walk newest first by
-    ``dated`` (or a filter's index) stays as it was, however large the store.
-    """
-    a = t.articles
-    later = a.alias("later")
-    fetched = t.documents.alias("later_document")
-    when = sa.func.coalesce(fetched.c.fetched_at, later.c.created_at)
-    on_later = sql_util.ClauseAdapter(later).traverse
-    return (
-        sa.select(later.c.id)
-        .select_from(later.outerjoin(fetched, fetched.c.id == later.c.document_id))
-        .where(
-            later.c.canonical_url == a.c.canonical_url,
-            later.c.id != a.c.id,
-            sa.or_(when > captured, sa.and_(when == captured, later.c.id > a.c.id)),
-            # Tested on each capture found, never used to find them: SQLite took the filter's
-            # index (every article of a country) over the page's, 1 ms became a second.
-            sa.case((sa.and_(sa.true(), *map(on_later, clauses)), True), else_=False),
-        )
-        .correlate(a)
-        .exists()
-    )
 
 
 def window_full(

@@ -146,11 +146,18 @@ def articles(
     relevant_only: bool = True,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[ArticleOut]:
-    """Stored articles, newest first."""
+    """Stored articles, newest first. A page captured more than once is listed once, its
+    newest capture among the articles that pass the filters, as search and the archive list
+    it."""
     _check_period(since, until)
     with request.app.state.web.engine.connect() as conn:
         found = store.list_articles(
-            conn, relevant_only=relevant_only, since=since, until=until, limit=limit
+            conn,
+            relevant_only=relevant_only,
+            since=since,
+            until=until,
+            limit=limit,
+            one_per_page=True,
         )
     return [ArticleOut(**_article(a)) for a in found]
 

@@ -1,0 +1,108 @@
+"""Listing and browsing stored articles, in the API and on the archive page, on both backends:
+a page captured more than once is listed once (its newest capture, as search lists it), and
+the outlet filter takes an outlet in any case with or without a query. Also what the editor
+shows of a digest without a week-over-week line."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+
+from mediadigest import store
+from mediadigest.config import Settings
+from mediadigest.model import Article, Document, Grade, Relevance
+from mediadigest.web import persist
+from mediadigest.web.app import create_app
+from mediadigest.web.persist import Role
+from web_support import CHEAP, PASSWORD
+
+PAGE = "https://news.example/wind-farm"
+
+
+def _capture(
+    engine: sa.Engine,
+    n: int,
+    url: str,
+    fetched: datetime,
+    *,
+    relevant: bool = True,
+    outlet: str | None = None,
+) -> None:
+    """Article ``n`` stored as a fetch of ``url`` at ``fetched``, as a collection does."""
+    art = Article(
+        url=url,
+        canonical_url=url,
+        content_hash=f"capture{n}",
+        title=f"Capture {n}",
+        text=f"Capture {n} of the wind farm report.",
+        outlet=outlet,
+        published=datetime(2025, 12, 10, 9),
+        relevance=Relevance(
+            score=5.0 if relevant else 0.0,
+            grade=Grade.SUBJECT if relevant else Grade.NONE,
+            relevant=relevant,
+        ),
+    )
+    with engine.begin() as conn:
+        doc = Document(url, art.content_hash.encode(), fetched)
+        store.save_articles(conn, [art], store.save_document(conn, doc), fetched)
+
+
+@pytest.fixture
+def served(engine: sa.Engine, store_url: str) -> tuple[TestClient, dict[str, str]]:
+    """The web app over the test's store (either backend): a client, and a viewer's bearer."""
+    with engine.begin() as conn:
+        user_id, _ = persist.add_user(conn, "viewer", Role.viewer, CHEAP.hash(PASSWORD))
+        _, token = persist.create_token(conn, user_id, "listing")
+    client = TestClient(create_app(Settings(db=store_url), engine=engine))
+    return client, {"Authorization": f"Bearer {token}"}
+
+
+def _listed(served: tuple[TestClient, dict[str, str]], **params: object) -> list[str]:
+    client, bearer = served
+    response = client.get("/api/articles", params=params, headers=bearer)
+    assert response.status_code == 200, response.text
+    return [a["title"] for a in response.json()]
+
+
+# -- /api/articles: a page once, its newest capture ---------------------------------------------
+
+
+def test_the_api_lists_a_page_captured_twice_once_as_its_newest_capture(engine, served):
+    # The newer capture was stored first (an archive ingested late): capture time decides.
+    _capture(engine, 1, PAGE, datetime(2025, 12, 20))
+    _capture(engine, 2, PAGE, datetime(2025, 12, 10))
+    _capture(engine, 3, "https://news.example/calm", datetime(2025, 12, 11))
+    assert sorted(_listed(served)) == ["Capture 1", "Capture 3"]
+    assert len(_listed(served, limit=1)) == 1
+
+
+def test_the_api_lists_the_newest_capture_that_passes_its_filters(engine, served):
+    # As search and the archive have it: the newer capture fell below the threshold, so a
+    # listing of relevant articles shows the older one, and a listing of all the newer.
+    _capture(engine, 1, PAGE, datetime(2025, 12, 10))
+    _capture(engine, 2, PAGE, datetime(2025, 12, 20), relevant=False)
+    assert _listed(served) == ["Capture 1"]
+    assert _listed(served, relevant_only="false") == ["Capture 2"]
+
+
+def test_the_api_and_browsing_the_archive_list_the_same_capture(engine, served):
+    for n, day in enumerate((12, 20, 15), start=1):
+        _capture(engine, n, PAGE, datetime(2025, 12, day))
+    client, bearer = served
+    browsed = client.get("/api/search", params={"q": ""}, headers=bearer).json()
+    assert _listed(served) == [hit["title"] for hit in browsed] == ["Capture 2"]
+
+
+def test_listing_articles_keeps_every_capture_unless_asked_for_one_per_page(engine):
+    """Stories group every capture of a page (the digest names it once as a source)."""
+    _capture(engine, 1, PAGE, datetime(2025, 12, 20))
+    _capture(engine, 2, PAGE, datetime(2025, 12, 10))
+    with engine.connect() as conn:
+        every = store.list_articles(conn)
+        once = store.list_articles(conn, one_per_page=True, order="score")
+    assert sorted(a.title for a in every) == ["Capture 1", "Capture 2"]
+    assert [a.title for a in once] == ["Capture 1"]
