@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
 
@@ -122,7 +122,9 @@ def _newest(conn: sa.Connection, filters: Filters, limit: int, offset: int) -> l
         a.c[n] for n in ("id", "url", "title", "outlet", "outlet_country", "published", "language")
     ]
     lead = sa.func.substr(a.c.text, 1, 240).label("snippet")
-    clauses = _clauses(filters)
+    clauses = _clauses(conn, filters)
+    if clauses is None:
+        return []
     query = (
         sa.select(*cols, lead)
         .where(*clauses, repository.newest_capture(clauses))
@@ -155,9 +157,9 @@ def window_full(
     if len(pages) >= WINDOW:
         return True
     a = t.articles
-    clauses = _clauses(replace(filters, outlet=None))
-    if filters.outlet:  # as search has it: in any case the outlet is stored in
-        clauses.append(a.c.outlet.in_(outlet_spellings(conn, filters.outlet)))
+    clauses = _clauses(conn, filters)
+    if clauses is None:
+        return False  # no outlet of that name: nothing matched
     listed = sa.select(a.c.canonical_url).where(a.c.id.in_(pages))
     captures = sa.select(a.c.id).where(a.c.canonical_url.in_(listed), *clauses)
     ids = conn.execute(captures).scalars().all()
@@ -182,18 +184,24 @@ def window_full(
     return conn.execute(counted).scalar_one() >= WINDOW
 
 
-def _clauses(f: Filters) -> list[sa.ColumnElement[bool]]:
+def _clauses(conn: sa.Connection, f: Filters) -> list[sa.ColumnElement[bool]] | None:
+    """The filters as SQL; None when none can pass (no outlet of that name is stored).
+
+    The outlet in any case, as search takes it: its stored spellings (`outlet_spellings`), so
+    the filter stays an equality on ix_articles_outlet_dated.
+    """
     a = t.articles
     out: list[sa.ColumnElement[bool]] = []
     if f.since:
         out.append(a.c.dated >= datetime.combine(f.since, dtime.min))
     if f.until:
         out.append(a.c.dated < datetime.combine(f.until + timedelta(days=1), dtime.min))
-    for column, value in (
-        ("outlet", f.outlet),
-        ("outlet_country", f.country),
-        ("language", f.language),
-    ):
+    if f.outlet:
+        outlets = outlet_spellings(conn, f.outlet)
+        if not outlets:
+            return None
+        out.append(a.c.outlet == outlets[0] if len(outlets) == 1 else a.c.outlet.in_(outlets))
+    for column, value in (("outlet_country", f.country), ("language", f.language)):
         if value:
             out.append(a.c[column] == value)
     if f.relevant_only:
