@@ -16,11 +16,11 @@ from mediadigest import store
 from mediadigest.config import Settings
 from mediadigest.model import Article, Document, Grade, Relevance
 from mediadigest.store.search import search
-from mediadigest.web import persist
+from mediadigest.web import editions, persist, versions
 from mediadigest.web.app import create_app
 from mediadigest.web.articles import Filters, find
 from mediadigest.web.persist import Role
-from web_support import CHEAP, PASSWORD, login
+from web_support import CHEAP, PASSWORD, WEEK, login, token_of
 
 PAGE = "https://news.example/wind-farm"
 
@@ -180,3 +180,37 @@ def test_browsing_by_outlet_in_another_case_reads_indexes_only(tmp_path):
     engine.dispose()
     assert any("ix_articles_outlet_dated" in step for step in plans)
     assert not [step for step in plans if re.match(r"SCAN (articles|later)\b", step)], plans
+
+
+# -- the editor's week-over-week line when a digest has none ----------------------------------
+
+
+def _start(editor: TestClient, week: str) -> None:
+    response = editor.post("/editor/start", data={"week": week, "csrf_token": token_of(editor)})
+    assert response.status_code == 303, response.text
+
+
+def _trend_box(html: str) -> str:
+    form = re.search(r'<form method="post" action="/editor/trend".*?</form>', html, re.S)
+    assert form, "the editor page has no week-over-week form"
+    return re.search(r'name="text" rows="\d+" maxlength="5000">(.*?)</textarea>', form[0], re.S)[1]
+
+
+def test_a_week_without_stories_shows_an_empty_week_over_week_box(editor):
+    _start(editor, "2020-W02")
+    assert _trend_box(editor.get("/editor?week=2020-W02").text) == ""
+
+
+def test_a_draft_stored_with_a_null_trend_shows_an_empty_box_and_no_line(editor, seeded):
+    """Drafts stored while the writer gave a period without stories a null trend."""
+    _start(editor, WEEK)
+    period = editions.week_of(WEEK)
+    with seeded.engine.begin() as conn:
+        content, revision = versions.get_draft(conn, "kazakhstan", *period)
+        content["trend"] = None
+        versions.save_draft(conn, "kazakhstan", *period, content, user="editor", revision=revision)
+    assert _trend_box(editor.get(f"/editor?week={WEEK}").text) == ""
+    house = re.search(r'<article class="house">(.*?)</article>',
+                      editor.get(f"/preview?week={WEEK}").text, re.S)[1]  # fmt: skip
+    assert "None" not in house
+    assert not re.search(r"<p>\s*</p>", house), house
