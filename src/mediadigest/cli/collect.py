@@ -7,10 +7,13 @@ should not pay.
 
 from __future__ import annotations
 
+import contextlib
 import signal
+import threading
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -126,20 +129,35 @@ def collect(
     from mediadigest import run
     from mediadigest.run.collect import fetcher_for
 
-    # A service manager stops with SIGTERM: the same clean stop as Ctrl-C, not a kill.
-    previous = signal.signal(signal.SIGTERM, _interrupt)
-    with fetcher_for(settings, timeout) as fetcher:
+    with _sigterm_as_ctrl_c(), fetcher_for(settings, timeout) as fetcher:
         try:
             run.watch(engine, settings.profile, load, fetcher, interval=interval,
                       rounds=rounds, on_round=show)  # fmt: skip
         except KeyboardInterrupt:
             say("stopped")
             raise typer.Exit(130) from None
-        finally:
-            signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def _sigterm_as_ctrl_c() -> Iterator[None]:
+    """SIGTERM stops a long command as cleanly as Ctrl-C, with the same words and exit status
+    (130 for both, as `collect --watch` has exited since it first took SIGTERM): a service
+    manager, `timeout`, `docker stop` or a batch scheduler stops with it, and it killed the
+    command without a word."""
+    if threading.current_thread() is not threading.main_thread():  # else signal() refuses
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _interrupt(signum: int, frame: object) -> None:
+    # The stop is under way: a second SIGTERM (`timeout` signals the command, then its whole
+    # process group) would interrupt its clean-up.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise KeyboardInterrupt
 
 
@@ -179,53 +197,22 @@ def ingest(
 
     WARC archives keep only relevant articles; other files keep every article.
     """
-    from mediadigest import run
-
     settings = settings_of(ctx)
     shard_bytes = None if shard_size is None else _size(shard_size)  # before creating a store
-    report = run.RunReport()  # filled as the run goes: an interrupted run says what it stored
+    report: run.RunReport | None = None
     lost: StoreError | None = None
-    lines = progress_lines("ingesting")
-
-    def detail() -> str:
-        records = f"{report.records:,} records read, " if report.records else ""
-        return f"{records}{report.articles:,} articles stored"
-
     try:
-        engine = store.open_store(settings.db)
-        with progress_bar(data=True) as bar:
-            task = bar.add_task("ingesting", total=None)
+        with _sigterm_as_ctrl_c():  # from the start: the pipeline's imports alone take seconds
+            from mediadigest import run
 
-            def planned(total: int) -> None:
-                bar.update(task, total=total)
-                _say_plan(report)
-                if lines:
-                    lines.start(total)
-
-            def progress(n: int) -> None:
-                bar.advance(task, n)
-                if lines:
-                    lines.advance(n, detail)
-
-            try:
-                run.ingest(
-                    engine,
-                    settings.profile,
-                    paths,
-                    workers=workers,
-                    scheduler=scheduler,
-                    shard_size=shard_bytes,
-                    fresh=fresh,
-                    options=run.Options(prefilter=prefilter),
-                    progress=progress,
-                    planned=planned,
-                    report=report,
-                )
-            except StoreError as exc:  # the database went away midway (a restart, the network)
-                lost = exc
+            report = run.RunReport()  # filled as the run goes: a stopped run says what it stored
+            options = run.Options(prefilter=prefilter)
+            lost = _ingest_shown(settings, paths, report, workers=workers, scheduler=scheduler,
+                                 shard_size=shard_bytes, fresh=fresh, options=options)  # fmt: skip
     except KeyboardInterrupt:
         # Each piece is stored with its checkpoint in one transaction: nothing is half done.
-        say(f"interrupted: {counted(report.articles, 'article')} stored; "
+        articles = report.articles if report is not None else 0
+        say(f"interrupted: {counted(articles, 'article')} stored; "
             "run the same command again to resume")  # fmt: skip
         raise typer.Exit(130) from None
     if lost is not None:  # as for Ctrl-C: what is stored is whole, the checkpoints say where
@@ -233,6 +220,44 @@ def ingest(
             "run the same command again to resume", "error")  # fmt: skip
         raise typer.Exit(1)
     finish(report)
+
+
+def _ingest_shown(
+    settings: Settings,
+    paths: list[Path],
+    report: run.RunReport,
+    **how: Any,
+) -> StoreError | None:
+    """`run.ingest` with a progress bar (or lines); the StoreError of a store gone midway."""
+    from mediadigest import run
+
+    lines = progress_lines("ingesting")
+
+    def detail() -> str:
+        records = f"{report.records:,} records read, " if report.records else ""
+        return f"{records}{report.articles:,} articles stored"
+
+    with progress_bar(data=True) as bar:
+        engine = store.open_store(settings.db)
+        task = bar.add_task("ingesting", total=None)
+
+        def planned(total: int) -> None:
+            bar.update(task, total=total)
+            _say_plan(report)
+            if lines:
+                lines.start(total)
+
+        def progress(n: int) -> None:
+            bar.advance(task, n)
+            if lines:
+                lines.advance(n, detail)
+
+        try:
+            run.ingest(engine, settings.profile, paths, progress=progress, planned=planned,
+                       report=report, **how)  # fmt: skip
+        except StoreError as exc:  # the database went away midway (a restart, the network)
+            return exc
+    return None
 
 
 def _say_plan(report: run.RunReport) -> None:

@@ -32,6 +32,7 @@ import uuid
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from multiprocessing import resource_tracker
 from typing import Any, TypeVar
 
 from mediadigest.errors import ConfigError
@@ -116,8 +117,8 @@ def executor_for(
     ``tasks``, when known, keeps a pool from starting for a single task, and anything (a
     local Dask cluster too) from starting for none. ``setup`` runs once in every worker
     before the first task (imports, compiled patterns), so the tasks do work rather than
-    wait on one worker's first-use costs. Local workers leave Ctrl-C to this process (see
-    `_leave_sigint_to_the_driver`).
+    wait on one worker's first-use costs. Local workers leave Ctrl-C and SIGTERM to this
+    process (see `_leave_stops_to_the_driver`).
     """
     if tasks == 0:  # nothing to do: no worker to start, none to set up
         yield InlineExecutor(), _keep, 1
@@ -146,43 +147,82 @@ def executor_for(
 
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+# What stops a run: Ctrl-C, and SIGTERM from `timeout`, systemd, `docker stop`, a scheduler.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def _pool_worker_start(parent: int | None, setup: Callable[[], Any] | None) -> None:
-    """Initializer of a pool worker: it leaves Ctrl-C to the driver and, on Linux, dies with
-    the process that started it.
+    """Initializer of a pool worker: it leaves Ctrl-C and SIGTERM to the driver and, on
+    Linux, dies with the process that started it.
 
     A pool's workers wait on their task queue forever when the parent is killed (kill -9,
     the OOM killer): two orphans of ~150 MB each. Dask's workers have a nanny; these get
-    SIGTERM from the kernel instead. The signal comes when the *thread* that forked the
-    worker ends: the pool forks from the thread that submits to it, which holds the pool
-    until it shuts it down.
+    SIGKILL from the kernel instead (not SIGTERM: they ignore it, and they have nothing to
+    clean up). The signal comes when the *thread* that forked the worker ends: the pool
+    forks from the thread that submits to it, which holds the pool until it shuts it down.
     """
     if sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(None, use_errno=True)
-            failed = libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0
+            failed = libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0
         except (OSError, AttributeError):  # no libc to load, or no prctl in it
             failed = True
         if failed:
             log.debug("pool worker %d: cannot ask to die with its parent", os.getpid())
         elif parent is not None and os.getppid() != parent:
-            os.kill(os.getpid(), signal.SIGTERM)  # the parent died before we asked
-    _leave_sigint_to_the_driver()
+            os.kill(os.getpid(), signal.SIGKILL)  # the parent died before we asked
+    _leave_stops_to_the_driver()
     if setup is not None:
         setup()
 
 
-def _leave_sigint_to_the_driver() -> None:
-    """Ignore SIGINT in a local worker: the driver alone handles Ctrl-C.
+def _leave_stops_to_the_driver() -> None:
+    """Ignore SIGINT and SIGTERM in a local worker: the driver alone stops a run.
 
-    Ctrl-C in a terminal signals the whole process group. A pool worker killed by it while
-    waiting for a task broke the pool, and Python 3.11's pool then hung on shutdown for good
-    (its manager thread died setting a cancelled future). The driver stops handing out work
-    and lets the tasks under way end.
+    Ctrl-C in a terminal signals the whole process group; `timeout` sends SIGTERM to its
+    process group, systemd to the whole service, a batch scheduler to the whole job. A pool
+    worker killed by one while waiting for a task broke the pool, and Python 3.11's pool then
+    hung on shutdown for good (its manager thread died setting a cancelled future). The
+    driver stops handing out work and lets the tasks under way end. (A forked worker also
+    inherits the driver's handlers: its SIGTERM would have raised KeyboardInterrupt there.)
     """
     if threading.current_thread() is threading.main_thread():  # else signal() refuses
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, signal.SIG_IGN)
+
+
+@contextlib.contextmanager
+def stops_held_back(*, inherited: bool = False) -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back for the block; each that came is raised once at its end,
+    to whatever handled it before (SIGTERM's default still ends the process, a moment later).
+
+    ``inherited``: also block them in this thread, so that the threads and processes started
+    in the block inherit the mask and never see them (see `_dask`). Blocking alone would not
+    hold them back: the kernel hands a signal to any thread not blocking it (numpy's
+    OpenBLAS keeps one), and Python runs the handler in the main thread all the same.
+    """
+    if threading.current_thread() is not threading.main_thread():  # else signal() refuses
+        yield
+        return
+    if inherited:
+        # multiprocessing starts its resource tracker with the first process it spawns, and
+        # then *unblocks* both signals in the spawning thread (a cluster's event loop, whose
+        # later workers would not inherit the mask). Started before, it is not started again.
+        resource_tracker.ensure_running()
+    caught: list[int] = []
+    # A handler set outside Python (getsignal: None) could not be put back: left alone.
+    held = [s for s in STOP_SIGNALS if signal.getsignal(s) is not None]
+    previous = {s: signal.signal(s, lambda signum, frame: caught.append(signum)) for s in held}
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS) if inherited else None
+    try:
+        yield
+    finally:
+        if mask is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # one pending is caught now
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        for signum in dict.fromkeys(caught):  # `timeout` sends its SIGTERM twice
+            signal.raise_signal(signum)
 
 
 def _have_dask() -> bool:
@@ -210,6 +250,8 @@ def _dask(
     with contextlib.ExitStack() as stack:
         if scheduler:
             client = stack.enter_context(_client(Client, scheduler))
+            if setup is not None:
+                client.run(setup)  # on every worker, all at once; returns when all are done
         else:
             # Dask starts workers with MALLOC_TRIM_THRESHOLD_ set, which turns off glibc's
             # adaptive mmap threshold: every buffer over 128 KiB (a page, an inflated record)
@@ -218,20 +260,28 @@ def _dask(
             environ.pop("MALLOC_TRIM_THRESHOLD_", None)
             config = {**LOCAL_CLUSTER_CONFIG, "distributed.nanny.pre-spawn-environ": environ}
             stack.enter_context(dask.config.set(config))
-            # Without a dashboard the scheduler still serves HTTP (health, metrics), on port
-            # 8787 by default: a second ingest at the same time warned "Port 8787 is already
-            # in use". Any free local port will do.
-            cluster = stack.enter_context(LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True,
-                dashboard_address=None, silence_logs=logging.ERROR,
-                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-            ))  # fmt: skip
-            client = stack.enter_context(Client(cluster))
+            # Stopped in its first seconds, a half-built LocalCluster could not be closed (an
+            # AssertionError at exit), and its worker processes, still importing in our
+            # process group, died of the same Ctrl-C with a traceback each. Held back, the stop
+            # comes once the cluster is up (seconds; Dask's timeouts bound it) and closes it
+            # as any stop does, and its workers never see it. Set up too: workers busy in it
+            # could not hear the cluster close them, and were killed after 4 s with a warning.
+            with stops_held_back(inherited=True):
+                # Without a dashboard the scheduler still serves HTTP (health, metrics), on
+                # port 8787 by default: a second ingest at the same time warned "Port 8787 is
+                # already in use". Any free local port will do.
+                cluster = stack.enter_context(LocalCluster(
+                    n_workers=workers, threads_per_worker=1, processes=True,
+                    dashboard_address=None, silence_logs=logging.ERROR,
+                    scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                ))  # fmt: skip
+                client = stack.enter_context(Client(cluster))
+                # Belt and braces: a worker that clears its mask still ignores them (not on
+                # a remote cluster, whose workers are not in our process group).
+                client.run(_leave_stops_to_the_driver)
+                if setup is not None:
+                    client.run(setup)
         slots = sum(client.nthreads().values()) or 1
-        if not scheduler:  # a remote cluster's workers are not in our terminal's process group
-            client.run(_leave_sigint_to_the_driver)
-        if setup is not None:
-            client.run(setup)  # on every worker, all at once; returns when all are done
 
         def share(obj: Any) -> Any:
             # Sent once to every worker, not once per task.

@@ -6,8 +6,8 @@ Workers read their pieces, rule out archive records that cannot mention the prof
 prefilter), analyse the rest, and send results back; the writer stores each piece's results
 and moves that input's checkpoint in one transaction. Kill it at any moment and the same
 command resumes after the last piece stored, with the same end result; Ctrl-C stops it
-cleanly (workers leave it to this process, see ``run.executors``), and so does the store
-going away (a `StoreError`): the same is true then.
+cleanly (workers leave it, and SIGTERM, to this process, see ``run.executors``; the CLI makes
+SIGTERM a Ctrl-C), and so does the store going away (a `StoreError`): the same is true then.
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ import dataclasses
 import functools
 import logging
 import os
-import signal
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -32,7 +30,7 @@ from mediadigest.collect import files, prefilter, warc, warc_ranges
 from mediadigest.errors import FormatError, InputError, StoreError
 from mediadigest.model import Document
 from mediadigest.profile import Profile
-from mediadigest.run.executors import executor_for, ordered_map
+from mediadigest.run.executors import executor_for, ordered_map, stops_held_back
 from mediadigest.run.writer import (
     Analysed,
     RunReport,
@@ -112,24 +110,6 @@ def warm(profile: Profile, options: Options) -> None:
     doc = Document("https://warm.invalid/", _WARM_PAGE, datetime.now(UTC), "text/html",
                    {"date_search": "off"})  # fmt: skip
     analyse_batch([doc], profile)
-
-
-@contextlib.contextmanager
-def _sigint_deferred() -> Iterator[None]:
-    """Hold a Ctrl-C back until the pieces being stored are: an interrupt inside a
-    transaction was rolled back correctly, but SQLAlchemy logged the connection's reset
-    with a traceback."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-        if caught:
-            signal.raise_signal(signal.SIGINT)
 
 
 def process_task(pieces: list[Piece], profile: Profile, options: Options) -> list[PieceResult]:
@@ -367,7 +347,9 @@ def _work(
         # rather than run by a pool's shutdown for results nobody stores.
         with contextlib.closing(results):
             for task_results in results:
-                with _sigint_deferred():
+                # Stopped inside a transaction, the piece was rolled back correctly, but
+                # SQLAlchemy logged the connection's reset with a traceback.
+                with stops_held_back():
                     for result in task_results:
                         _write(engine, profile.name, result, report, failed)
                 if progress:
