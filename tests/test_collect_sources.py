@@ -245,3 +245,39 @@ def test_a_page_the_site_refuses_keeps_its_feed_summary_and_is_not_asked_again(
     assert {p: site.fetched(p) - n for p, n in asked.items()} == {
         "/status/403": 0, "/status/401": 0, "/binary": 0, "/status/410": 1, "/status/500": 1
     }  # fmt: skip
+
+
+def refuse_documents_after(engine: sa.Engine, held: int) -> None:
+    """From now on the store takes no more than ``held`` documents: the next write fails inside
+    its transaction, with an OperationalError as on a full disk (a trigger calls a function
+    that raises)."""
+
+    def disk_full() -> None:
+        raise OSError("No space left on device")
+
+    def register(dbapi_conn, _record) -> None:
+        dbapi_conn.create_function("disk_full", 0, disk_full)
+
+    sa.event.listen(engine, "connect", register)
+    engine.dispose()  # pooled connections would not know the function
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE TRIGGER store_full BEFORE INSERT ON documents WHEN "
+            f"(SELECT count(*) FROM documents) >= {held} BEGIN SELECT disk_full(); END"
+        )
+
+
+def _rows(engine: sa.Engine, table: sa.Table) -> int:
+    with engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+
+
+def test_a_document_whose_write_failed_is_not_counted(site, engine, profile, fetcher):
+    sources = _sources(engine, (site.url("/sitemaps/news.xml"), "sitemap"))  # two pages
+    refuse_documents_after(engine, 1)
+    report = run.RunReport()  # filled as the run goes, as a caller that is stopped reads it
+    with pytest.raises(sa.exc.OperationalError):
+        run.collect(engine, profile, sources, fetcher, report=report)
+    # Counted inside the transaction, the document rolled back was counted all the same.
+    assert report.documents == _rows(engine, schema.documents) == 1
+    assert report.articles == _rows(engine, schema.articles) > 0

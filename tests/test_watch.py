@@ -11,8 +11,15 @@ import uuid
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
-from mediadigest.run.collect import parse_interval
+from mediadigest import store
+from mediadigest.collect.fetch import Fetcher, FetchPolicy
+from mediadigest.model import Source
+from mediadigest.profile import load_profile
+from mediadigest.run.collect import Round, parse_interval, watch
+from mediadigest.store import schema
+from test_collect_sources import refuse_documents_after
 from test_end_to_end import Cli
 
 
@@ -128,3 +135,22 @@ def test_watch_stops_cleanly_on_sigterm_as_on_ctrl_c(tmp_path, site, sig):
     # A service manager's SIGTERM killed it without a word (exit 143).
     assert proc.wait(timeout=20) == 130
     assert "stopped" in rest
+
+
+def test_a_round_that_loses_the_store_midway_counts_what_it_stored(tmp_path, site):
+    engine = store.open_store(f"sqlite:///{tmp_path / 's.db'}")
+    with engine.begin() as conn:
+        store.add_source(conn, Source(site.url("/sitemaps/news.xml"), "sitemap"))  # two pages
+        sources = [Source(r["url"], r["kind"], r["title"], r["id"])
+                   for r in store.list_sources(conn)]  # fmt: skip
+    refuse_documents_after(engine, 1)
+    rounds: list[Round] = []
+    with Fetcher(FetchPolicy(allow_private=True, delay=0)) as fetcher:
+        watch(engine, load_profile("kazakhstan"), lambda: sources, fetcher,
+              interval=timedelta(hours=1), rounds=1, on_round=rounds.append)  # fmt: skip
+    (lost,) = [r.report for r in rounds]
+    assert lost.errors[0].startswith("round 1: the store is unavailable (")
+    # The round said "collected 0 documents" over the one it had stored.
+    with engine.connect() as conn:
+        stored = conn.execute(sa.select(sa.func.count()).select_from(schema.documents)).scalar()
+    assert lost.documents == stored == 1

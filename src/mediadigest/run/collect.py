@@ -67,13 +67,16 @@ def collect(
     *,
     interval: timedelta = DEFAULT_INTERVAL,
     progress: Progress | None = None,
+    report: RunReport | None = None,
 ) -> RunReport:
     """Fetch every due source once: new items are fetched, analysed and stored as they come.
 
     Sources in backoff (failed repeatedly, not yet due) are skipped; ``interval`` is how
-    often this runs, the unit of backoff.
+    often this runs, the unit of backoff. ``report``: filled as the run goes (each document
+    once its transaction commits), so a caller whose run stopped midway (the store gone, a
+    write that failed) still knows what was stored.
     """
-    report = RunReport()
+    report = report if report is not None else RunReport()
     with engine.begin() as conn:
         persist.require_profile(conn, profile.name)
         waiting = collect_state.not_due(conn)
@@ -132,8 +135,10 @@ def _store(
     engine: sa.Engine, profile: Profile, source_id: int, doc: Document, report: RunReport
 ) -> None:
     result = analyse_batch([doc], profile)[0]
+    stored = RunReport()  # what this transaction stores: the run's report once it commits
     with engine.begin() as conn:
-        store_analysed(conn, result, report, source_id=source_id)
+        store_analysed(conn, result, stored, source_id=source_id)
+    report.add_stored(stored)
 
 
 def _finish_source(
@@ -146,6 +151,7 @@ def _finish_source(
 ) -> None:
     url = next(p.url for p in plans if p.id == source_id)
     report.not_modified += outcome.not_modified
+    moved: list[str] = []  # said once the move is committed
     with engine.begin() as conn:
         store.record_fetch(conn, source_id, url, error=outcome.error, items=outcome.items)
         collect_state.record_outcome(conn, source_id, ok=outcome.error is None, interval=interval)
@@ -153,17 +159,18 @@ def _finish_source(
             # Its validators belong to the new address: fetched from the old one, it was read
             # in full every round (a redirect's hop drops them).
             if store.move_source(conn, source_id, outcome.moved_to):
-                report.warnings.append(f"{url}: moved permanently to {outcome.moved_to}; "
-                                       "the source now reads from there")  # fmt: skip
+                moved.append(f"{url}: moved permanently to {outcome.moved_to}; "
+                             "the source now reads from there")  # fmt: skip
             else:
-                report.warnings.append(f"{url}: moved permanently to {outcome.moved_to}, "
-                                       "which is a source too: remove one of them")  # fmt: skip
+                moved.append(f"{url}: moved permanently to {outcome.moved_to}, "
+                             "which is a source too: remove one of them")  # fmt: skip
         if outcome.error is None:
             collect_state.save_source_validators(
                 conn, source_id, outcome.etag, outcome.last_modified, title=outcome.title
             )
         for child, (etag, modified) in outcome.validators.items():
             collect_state.save_validators(conn, child, etag, modified)
+    report.warnings.extend(moved)
 
 
 def watch(
@@ -186,16 +193,17 @@ def watch(
     while not stop.is_set() and (rounds is None or number < rounds):
         number += 1
         started, at = time.monotonic(), datetime.now(UTC)
+        report, backing_off = RunReport(), 0
         try:
             sources = load_sources()
             with engine.begin() as conn:
                 backing_off = len(set(collect_state.not_due(conn)) & {s.id for s in sources})
-            report = collect(engine, profile, sources, fetcher, interval=interval)
+            collect(engine, profile, sources, fetcher, interval=interval, report=report)
         except (sa.exc.OperationalError, sa.exc.InterfaceError, StoreError) as exc:
             # The database went away (restart, network): what the round stored is committed,
-            # one document at a time; the next round starts again on new connections.
+            # one document at a time, and counted in its report; the next round starts again
+            # on new connections.
             engine.dispose()
-            report, backing_off = RunReport(), 0
             report.errors.append(f"round {number}: {_unavailable(exc)}; trying again in "
                                  f"{_duration(interval)}")  # fmt: skip
         if on_round:
