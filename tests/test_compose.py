@@ -351,3 +351,39 @@ def test_a_page_captured_twice_is_one_source(profile):
     other = _art(3, outlet="TASS", country="RU")
     item = compose_story(Story(1, "t", [first, again, other]), profile)
     assert [s["url"] for s in item.sources] == [first.url, other.url]
+
+
+def _russian(aid: int, outlet: str = "RIA Novosti") -> Article:
+    """A Russian report of the same event as ``_art``'s English one, fuller and more relevant."""
+    art = _art(aid, outlet=outlet, country="RU", text=RU_BODY * 3, title="Казахстан и АЭС")
+    art.language = "ru"
+    art.relevance = Relevance(9.0, Grade.SUBJECT, True, art.relevance.hits)
+    return art
+
+
+def test_a_story_with_an_english_report_is_written_from_it(profile):
+    """The digest is in English: an English report of the same depth leads the item, though a
+    Russian one is more relevant (a walk found a merged story's item in Russian: headline,
+    sentences and quote), and the Russian report lends it no sentence."""
+    english = _art(2, outlet="Al Jazeera", country="QA")
+    item = compose_story(Story(1, "t", [_russian(1), english]), profile)
+    assert item.outlet == "Al Jazeera" and item.headline == english.title
+    assert {e["article_id"] for e in item.evidence} == {2}
+    assert not any(ch in "".join(item.summary) for ch in "аеиоуыэюя")
+
+
+def test_framing_quotes_no_word_of_a_report_in_another_language(profile):
+    """The stop words are English: every word of a Russian lead ("в", "и") looked distinctive
+    and was quoted as what Russian outlets stressed. Nor are contractions framing."""
+    english = _art(
+        1,
+        outlet="Bloomberg",
+        country="US",
+        title="Kazakhstan doesn’t expect reactors before 2035, says the plant's builder",
+    )
+    story = Story(1, "t", [english, _russian(2), _russian(3, outlet="Kommersant")])
+    text = framing.describe(story, profile) or ""
+    assert "in Russia, RIA Novosti, Kommersant" in text and "in the United States" in text
+    russia = text.split("in Russia", 1)[1].split(";")[0]
+    assert "wrote of" not in russia
+    assert "doesn’t" not in text and "reactors" in text

@@ -105,18 +105,26 @@ def strays(articles: Sequence[Article]) -> set[int]:
 
 def lead_article(articles: Sequence[Article]) -> Article:
     """The report a story is told from: the fullest, then one that is not a stray (see
-    ``strays``), then the most relevant, then the earliest."""
+    ``strays``), then one in English (the digest's language: its headline, sentences and quote
+    go into the item as they are), then the most relevant, then the earliest."""
     off = strays(articles)
     return max(
         enumerate(articles),
         key=lambda ia: (
             _DEPTH[coverage(ia[1])],
             ia[0] not in off,
+            in_english(ia[1]),
             ia[1].relevance.relevant,
             ia[1].relevance.score,
             -(ia[1].published.timestamp() if ia[1].published else 0),
         ),
     )[1]
+
+
+def in_english(art: Article) -> bool:
+    """Whether the report is in English, the digest's language (unknown counts as English:
+    the analyse stage leaves texts too short to tell without a language)."""
+    return (art.language or "en").split("-")[0].casefold() == "en"
 
 
 @dataclass(slots=True, frozen=True)

@@ -81,8 +81,11 @@ def compose_story(story: Story, profile: Profile, *, since: date | None = None) 
     # The most relevant reports beside the lead: a story in 200 outlets needs no 200 to summarise.
     # Only reports that tell what the lead tells lend it sentences and quotes: one grouped in
     # by a shared name (CNN on Trump's health, NYT on his trade war) would mix two stories.
+    # And only reports in the lead's language: an item is written in one language, and a
+    # Russian sentence or quote in an English item would go out untranslated.
+    same_language = (a for a in story.reports if a is not lead and _language(a) == _language(lead))
     others = sorted(
-        rank.akin(lead, (a for a in story.reports if a is not lead), KIN),
+        rank.akin(lead, same_language, KIN),
         key=lambda a: -a.relevance.score,
     )[: MAX_REPORTS - 1]
     # Items from a headline or a lead go no further than that one source.
@@ -118,6 +121,10 @@ def compose_story(story: Story, profile: Profile, *, since: date | None = None) 
         status=_status(story, since),
         score=round(story.score, 3),
     )
+
+
+def _language(art: Article) -> str:
+    return "en" if rank.in_english(art) else (art.language or "").split("-")[0].casefold()
 
 
 def _summary(

@@ -14,7 +14,7 @@ from mediadigest.analyse import tone as tone_lexicon
 from mediadigest.matching import DATE_WORDS
 from mediadigest.model import Article, Story
 from mediadigest.profile import Profile
-from mediadigest.stories.rank import themes_in_story
+from mediadigest.stories.rank import in_english, themes_in_story
 from mediadigest.write import style
 from mediadigest.write.summarise import content_words
 
@@ -49,18 +49,21 @@ def _tone(art: Article) -> float | None:
     return value
 
 
+def _words(art: Article) -> list[str]:
+    """The words of a report's headline and lead that may be quoted as its framing: only from
+    a report in English, the digest's language (the stop words are English ones: every word of
+    a Russian lead, "в" included, looked distinctive), and no contractions ("doesn’t")."""
+    if not in_english(art):
+        return []
+    return [
+        w for w in content_words(f"{art.title} {art.lead}") if _base(w).replace("-", "").isalpha()
+    ]
+
+
 def _distinctive(groups: dict[str, list[Article]], country: str, profile: Profile) -> list[str]:
     """Words this country's reports use at least twice and the others' reports never."""
-    own = Counter(
-        w for a in groups[country] for w in dict.fromkeys(content_words(f"{a.title} {a.lead}"))
-    )
-    others = {
-        w
-        for c, arts in groups.items()
-        if c != country
-        for a in arts
-        for w in content_words(f"{a.title} {a.lead}")
-    }
+    own = Counter(w for a in groups[country] for w in dict.fromkeys(_words(a)))
+    others = {w for c, arts in groups.items() if c != country for a in arts for w in _words(a)}
     # The country and its places are in every report ("astana"): where, not what.
     names = {w for t in profile.terms if t.kind in _WHERE for w in t.key.split()}
     # Outlet names in datelines ("(Jiji Press)") say who wrote, not what they stressed.
