@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from mediadigest import run, store
 from mediadigest.profile import load_profile
 from mediadigest.stories import for_period, persist, story_to_dict, update, update_period
+from mediadigest.write import trend
 from mediadigest.write.compose import build_digest
 from mediadigest.write.render import to_dict
 
@@ -107,6 +108,25 @@ def test_a_hidden_story_is_never_in_the_digest(engine, profile):
     with engine.begin() as conn:
         persist.set_flag(conn, profile.name, big.id, "hidden")
     assert big.id not in {i.story_id for i in _digest(engine, profile).items}
+
+
+def test_a_hidden_story_is_not_counted_in_the_week_over_week_line(engine, profile):
+    """The line said "Of 14 stories this week" beside items chosen from 13: hidden stories
+    are out of the digest, and out of its counts; past weeks' theme counts are the same
+    counts (relevant reports, copies once), so a week compares like with like."""
+    stories = _stories(engine, profile)
+    week = datetime(2025, 12, 15), datetime(2025, 12, 22)
+    with engine.connect() as conn:
+        stored = persist.theme_counts(conn, profile.name, *week)
+    assert stored == trend.theme_counts(stories, profile) and stored.total() >= 2
+    big, small = stories
+    with engine.begin() as conn:
+        persist.set_flag(conn, profile.name, big.id, "hidden")
+    digest = _digest(engine, profile)
+    assert digest.trend == "Of 1 story this week, 1 is new and 0 continue from before."
+    with engine.connect() as conn:
+        stored = persist.theme_counts(conn, profile.name, *week)
+    assert stored == trend.theme_counts([small], profile)
 
 
 def test_evidence_spans_point_at_text_that_contains_the_sentence(engine, profile):

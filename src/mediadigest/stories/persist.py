@@ -218,12 +218,21 @@ def set_via_story(conn: sa.Connection, profile: str, article_ids: Sequence[int],
 
 
 def theme_counts(conn: sa.Connection, profile: str, since: datetime, before: datetime) -> Counter:
-    """Articles in stories dated ``since`` <= d < ``before``, per first theme."""
-    sa_, a = story_articles, articles
+    """Reports in stories dated ``since`` <= d < ``before``, per first theme, counted as a
+    week's digest counts its own (``trend.theme_counts``): relevant reports (or relevant
+    through their story), no copies, no hidden stories."""
+    sa_, a, s = story_articles, articles, stories
     rows = conn.execute(
         sa.select(sa_.c.themes)
-        .select_from(sa_.join(a, a.c.id == sa_.c.article_id))
-        .where(sa_.c.profile == profile, a.c.dated >= since, a.c.dated < before)
+        .select_from(sa_.join(a, a.c.id == sa_.c.article_id).join(s, s.c.id == sa_.c.story_id))
+        .where(
+            sa_.c.profile == profile,
+            a.c.dated >= since,
+            a.c.dated < before,
+            sa_.c.duplicate_of.is_(None),
+            sa.or_(a.c.relevant.is_(True), sa_.c.via_story.is_(True)),
+            s.c.hidden.is_(False),
+        )
     )
     return Counter(r.themes[0] for r in rows if r.themes)
 

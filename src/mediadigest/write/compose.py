@@ -61,7 +61,9 @@ def build_digest(
     items = [compose_story(s, profile, since=since) for s in picked]
     opening = intro(items, profile, since, until, publisher)
     digest = Digest(since, until, opening, items, profile.name)
-    digest.trend = trend.week_over_week(conn, profile, since, until, stories, last_items)
+    # Hidden stories are not in the digest, nor in its count of the week's stories.
+    shown = [s for s in stories if not s.hidden]
+    digest.trend = trend.week_over_week(conn, profile, since, until, shown, last_items)
     if llm is not None:
         digest = rewrite(digest, {a.id: a for s in picked for a in s.articles if a.id}, llm)
     return digest
