@@ -7,7 +7,7 @@ import numpy as np
 from mediadigest.profile import load_profile
 from mediadigest.stories import cluster as module
 from mediadigest.stories.cluster import ClusterDoc, ClusterParams, cluster, similarity
-from mediadigest.stories.grouping import stop_words
+from mediadigest.stories.grouping import stop_stems, stop_words
 
 DAY = datetime(2025, 12, 18, 9, tzinfo=UTC)
 
@@ -256,3 +256,45 @@ def test_words_every_report_uses_do_not_make_two_events_one_story():
     assert sorted(cluster([CHARITY, STEEL], background=background)) == [[0], [1]]
     # Reports of one event still form one story with the same background.
     assert cluster(EMPEROR, background=background) == [[0, 1, 2]]
+
+
+def _russian(key: int, title: str, lead: str) -> ClusterDoc:
+    return ClusterDoc(key, title, lead, (), DAY, language="ru")
+
+
+NUCLEAR_RU = _russian(
+    0,
+    "В Казахстане начали строительство первой АЭС",
+    "В Казахстане в пятницу началось строительство первой атомной электростанции у озера "
+    "Балхаш, сообщил президент.",
+)
+METRO_RU = _russian(
+    1,
+    "В Алматы открыли три новые станции метро",
+    "В Алматы, крупнейшем городе Казахстана, открыли три новые станции метрополитена.",
+)
+
+
+def test_a_few_reports_in_another_language_do_not_join_through_its_stop_words_and_letters():
+    """Found in an editor's walk: a Russian report of a metro line joined one of a nuclear
+    plant. Among hundreds of English reports, the character n-grams of two Russian ones look
+    rare ("ст", "ции"), and "в" and the country's inflected name ("Казахстане") are in both."""
+    english = [
+        _doc(10 + n, f"The {topic} company reports higher profits for the {n} quarter")
+        for n, topic in enumerate(TOPICS.split() * 12)
+    ]
+    assert len(english) >= ClusterParams().char_min_docs
+    profile = load_profile("kazakhstan")
+    params = ClusterParams(stop_words=stop_words(profile), stop_stems=stop_stems(profile))
+    sim = similarity([NUCLEAR_RU, METRO_RU], params, background=english)
+    assert sim[0, 1] < params.threshold / 2
+    assert sorted(cluster([NUCLEAR_RU, METRO_RU], params, background=english)) == [[0], [1]]
+    # Two Russian reports of one event still make one story.
+    again = _russian(
+        2, "Казахстан начал строительство первой АЭС у Балхаша", "Строительство первой "
+        "атомной электростанции в Казахстане началось в пятницу у озера Балхаш."
+    )  # fmt: skip
+    assert sorted(cluster([NUCLEAR_RU, METRO_RU, again], params, background=english)) == [
+        [0, 2],
+        [1],
+    ]

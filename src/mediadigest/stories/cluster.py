@@ -9,13 +9,16 @@ new articles is incremental: stories keep their members.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import numpy as np
+import stopwordsiso
 from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
@@ -38,6 +41,7 @@ class ClusterDoc:
     when: datetime | None = None
     url: str = ""
     outlet: str | None = None
+    language: str | None = None  # ISO 639-1; its stop words are left out (English: always)
 
 
 @dataclass(slots=True)
@@ -59,6 +63,9 @@ class ClusterParams:
     same_outlet: float = 0.5  # factor on the similarity of two reports by the same outlet
     half_life_days: float = 2.0  # beyond it, similarity halves every this many days
     stop_words: frozenset[str] = field(default_factory=frozenset)  # e.g. the country's names
+    # Words starting with these are left out too: the country's names as inflected languages
+    # write them ("Казахстане", "Казахстана"), which every report about it has.
+    stop_stems: tuple[str, ...] = ()
 
 
 def _names(doc: ClusterDoc) -> list[str]:
@@ -86,6 +93,49 @@ def _slug(url: str) -> str:
     return " ".join(words) if len(words) >= 3 else ""
 
 
+@functools.lru_cache(maxsize=64)
+def language_stop_words(language: str | None) -> frozenset[str]:
+    """The stop words of a language other than English (stopwords-iso's lists), none for
+    English (scikit-learn's apply to every text) or a language without a list."""
+    code = (language or "en").split("-")[0].casefold()
+    if code == "en" or not stopwordsiso.has_lang(code):
+        return frozenset()
+    return frozenset(w.casefold() for w in stopwordsiso.stopwords(code))
+
+
+def _plain(doc: ClusterDoc, params: ClusterParams) -> tuple[str, str]:
+    """The title and lead without the stop words of the report's language and the words of
+    ``params.stop_stems``. Without them a Russian report of a metro line and one of a
+    nuclear plant shared "в", "это", "для" and the country's inflected name."""
+    drop = language_stop_words(doc.language)
+    stems = params.stop_stems
+    if not drop and not stems:
+        return doc.title, doc.lead
+
+    def plain(text: str) -> str:
+        words = _WORDS.findall(text.casefold())
+        return " ".join(w for w in words if w not in drop and not w.startswith(stems))
+
+    return plain(doc.title), plain(doc.lead)
+
+
+_PREFIXED = "\x01"  # marks a text of word prefixes among texts of character n-grams
+_CHAR_GRAMS = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5)).build_analyzer()
+
+
+def _grams(text: str) -> list[str]:
+    """A text's character 3-5-grams, or its word prefixes where it is marked as such (kept
+    apart from the n-grams by the mark)."""
+    if text.startswith(_PREFIXED):
+        return [_PREFIXED + w for w in text[1:].split()]
+    return _CHAR_GRAMS(text)
+
+
+def _language(doc: ClusterDoc) -> str:
+    # Unknown counts as English, as ``rank.in_english`` has it: texts too short to tell.
+    return (doc.language or "en").split("-")[0].casefold()
+
+
 def _tfidf(texts: list[str], background: Sequence[str] = (), **options: Any) -> sparse.csr_matrix:
     """TF-IDF of ``texts``, its word weights learnt from them and ``background`` together."""
     vectoriser = TfidfVectorizer(sublinear_tf=True, dtype=np.float32, **options)
@@ -111,8 +161,13 @@ def _features(
     stop_set = ENGLISH_STOP_WORDS | own
     stop = sorted(stop_set)
 
+    plain = {id(d): _plain(d, params) for d in (*docs, *background)}
+
     def head(d: ClusterDoc) -> str:
-        return d.title + (" " + _slug(d.url) if params.slug_weight else "")
+        return plain[id(d)][0] + (" " + _slug(d.url) if params.slug_weight else "")
+
+    def lead(d: ClusterDoc) -> str:
+        return plain[id(d)][1]
 
     heads, other_heads = [head(d) for d in docs], [head(d) for d in background]
     # (weight, block): each block is normalised before its weight applies, or the weight would
@@ -125,20 +180,39 @@ def _features(
             return [" ".join(w for w in _WORDS.findall(h.casefold()) if w not in stop_set)
                     for h in texts]  # fmt: skip
 
-        if len(docs) + len(background) >= params.char_min_docs:
+        # N-gram weights need a corpus: in a window of a few dozen reports "hosts" and "ocean"
+        # share rare-looking n-grams, and so do a handful of Russian reports among hundreds in
+        # English (a metro line's and a nuclear plant's, through "ст" and "ции"). Reports of a
+        # language with fewer than char_min_docs in the window give 5-letter word prefixes
+        # instead, which catch "taper"/"tapering" too.
+        langs = Counter(_language(d) for d in (*docs, *background))
+        few = {lang for lang, n in langs.items() if n < params.char_min_docs}
+        if not few:
             grams = _tfidf(
                 bare(heads), bare(other_heads), analyzer="char_wb", ngram_range=(3, 5), min_df=2
             )
-        else:
-            # N-gram weights need a corpus: in a window of a few dozen reports "hosts" and
-            # "ocean" share rare-looking n-grams. Word prefixes catch "taper"/"tapering" too.
+        elif len(few) == len(langs):
+
             def prefixes(texts: list[str]) -> list[str]:
                 return [" ".join(w[:PREFIX] for w in b.split()) for b in bare(texts)]
 
             grams = _tfidf(prefixes(heads), prefixes(other_heads))
+        else:
+
+            def mixed(texts: list[str], of: Sequence[ClusterDoc]) -> list[str]:
+                return [
+                    _PREFIXED + " ".join(w[:PREFIX] for w in b.split())
+                    if _language(d) in few
+                    else b
+                    for b, d in zip(bare(texts), of, strict=True)
+                ]
+
+            grams = _tfidf(
+                mixed(heads, docs), mixed(other_heads, background), analyzer=_grams, min_df=2
+            )
         blocks.append((params.char_weight, grams))
     if params.lead_weight and any(d.lead for d in docs):
-        leads = _tfidf([d.lead for d in docs], [d.lead for d in background], stop_words=stop)
+        leads = _tfidf([lead(d) for d in docs], [lead(d) for d in background], stop_words=stop)
         blocks.append((params.lead_weight, leads))
     blocks = [(w, _normalise(b)) for w, b in blocks]
     words = len(blocks)

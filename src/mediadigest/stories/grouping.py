@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 WINDOW_DAYS = 7
 BACKGROUND = 2000  # other articles of a window that clustering learns word weights from
+STEM_MIN = 5  # shorter one-word names ("Kaz") would take ordinary words with them
 
 
 @dataclass(slots=True)
@@ -95,12 +96,21 @@ def cluster_doc(art: Article, key: int) -> ClusterDoc:
     """
     names = [e.name for e in getattr(art, "entities", []) if getattr(e, "kind", "") in _NAME_KINDS]
     names += [h.canonical for h in art.relevance.hits if h.kind in _NAME_KINDS]
-    return ClusterDoc(key, art.title, art.lead, names, _when(art), art.url, art.outlet)
+    return ClusterDoc(
+        key, art.title, art.lead, names, _when(art), art.url, art.outlet, art.language
+    )
 
 
 def stop_words(profile: Profile) -> frozenset[str]:
     """The country's own names: every story mentions them, so they tell stories apart least."""
     return frozenset(w for t in profile.terms if t.kind == "country" for w in t.key.split())
+
+
+def stop_stems(profile: Profile) -> tuple[str, ...]:
+    """The country's one-word names as stems ("казахстан" for "Казахстане", "Казахстана"):
+    inflected, they are as common in a language's reports as the name itself."""
+    words = {t.key.strip() for t in profile.terms if t.kind == "country"}
+    return tuple(sorted(w for w in words if " " not in w and len(w) >= STEM_MIN))
 
 
 def update(
@@ -130,7 +140,11 @@ def update(
         if story is not None:
             seeds.setdefault(story, []).append(k)
     base = params or ClusterParams()
-    params = replace(base, stop_words=base.stop_words | stop_words(profile))
+    params = replace(
+        base,
+        stop_words=base.stop_words | stop_words(profile),
+        stop_stems=base.stop_stems + stop_stems(profile),
+    )
     docs = [cluster_doc(arts[i], k) for k, i in enumerate(primaries)]
     seed_of = {k: sid for sid, ks in seeds.items() for k in ks}
     # The window's other articles teach the word weights: which words every report uses.
