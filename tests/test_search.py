@@ -169,6 +169,26 @@ def test_a_place_is_found_by_its_other_names_and_its_inflected_forms(engine):
             assert found == {"Summit opens in Astana", "Саммит", "Nur-Sultan renamed"}, query
 
 
+def test_a_place_whose_every_name_is_ambiguous_is_found_in_each_spelling(engine):
+    """Tengiz (also a word of Kazakh) and Baikonur are listed with ambiguous aliases only: a
+    search for "tengiz" found the English reports and not the Russian ones."""
+    from mediadigest.profile import load_profile
+
+    _save(
+        engine,
+        _article(1, "Tengiz output rises", "The oil field grew."),
+        _article(2, "Добыча нефти", "Добыча на Тенгизе вырастет до 35 млн тонн."),
+        _article(3, "Crew launches", "A Soyuz left Baikonur on Thursday."),
+    )
+    names = search_module.profile_spellings(load_profile("kazakhstan"))
+    with engine.connect() as conn:
+        assert {h.title for h in search(conn, "tengiz", names=names)} == {
+            "Tengiz output rises",
+            "Добыча нефти",
+        }
+        assert {h.title for h in search(conn, "Байконур", names=names)} == {"Crew launches"}
+
+
 @pytest.mark.parametrize("query", ['"unbalanced', "AND OR NOT (", "-", "*", "col:umn", "'; --"])
 def test_odd_punctuation_in_a_query_is_never_an_error(engine, query):
     _save(engine, _article(1, "Summit", "Leaders met."))

@@ -176,12 +176,14 @@ def profile_spellings(profile: Profile, *, country: bool = False) -> Spellings:
             if term.kind in kinds:
                 by_name.setdefault(term.canonical, []).append(_spelt(term))
         # An ambiguous alias of a place, person or organisation is one of its spellings all
-        # the same: the capital Astana's own name (also a cycling team's) is, beside Nur-Sultan.
-        # Not the country's: "Kazakh" (also a language, a people) is not "Kazakhstan".
+        # the same: the capital Astana's own name (also a cycling team's) is, beside Nur-Sultan,
+        # and so are those of a place whose every alias is ambiguous (Tengiz, Тенгиз; a search
+        # for "tengiz" found the English reports only). Not the country's: "Kazakh" (also a
+        # language, a people) is not "Kazakhstan".
         countries = {term.canonical for term in profile.terms if term.kind == "country"}
         for term in profile.terms:
-            if term.ambiguous and term.canonical in by_name and term.canonical not in countries:
-                by_name[term.canonical].append(_spelt(term))
+            if term.ambiguous and term.canonical not in countries:
+                by_name.setdefault(term.canonical, []).append(_spelt(term))
         found = profile.cache[key] = spellings(by_name.values())
     return found
 
