@@ -105,13 +105,13 @@ class Lede:
     absorbs: bool = False
 
 
-def _absorbable(sentence: str, text: str = "") -> str | None:
+def _absorbable(sentence: str, names: frozenset[str] = frozenset()) -> str | None:
     """The sentence as it reads after "that", or None if it cannot follow it verbatim.
 
-    ``text`` is the article's: a capitalised first word it also uses in lower case is a
-    common word, and the sentence stands alone ("reported that Terrorists are likely…",
-    "that Take a look at a map…" read as nonsense); a name it never lower-cases, and a title
-    before a name ("Emperor Naruhito") stay as they are.
+    A capitalised first word stays as it is where it is a name (one of ``names``: lower-cased
+    words of the names the article's entities and the profile hold) or a title before one
+    ("Emperor Naruhito"); any other stands the sentence alone: "reported that Terrorists are
+    likely…", "that Take a look at a map…", "that Dock workers…" read as nonsense.
     """
     first = sentence.split(maxsplit=1)[0] if sentence.split() else ""
     if not first or not first[0].isalpha() or sentence.rstrip().endswith("?"):
@@ -127,10 +127,26 @@ def _absorbable(sentence: str, text: str = "") -> str | None:
         return first[0].lower() + sentence[1:]
     second = sentence.split(maxsplit=2)[1:2]
     titled = bool(second) and second[0][:1].isupper()  # "Emperor Naruhito", "Prime Minister"
-    if not titled and re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text):
-        return None
-    # A capitalised first word that is not a common word is a name: it stays as it is.
-    return sentence
+    if titled or word.removesuffix("'s").removesuffix("’s") in names:
+        return sentence
+    return None
+
+
+def _names(art: Article, profile: Profile) -> frozenset[str]:
+    """Lower-cased words of the names the article's entities and the profile's terms hold."""
+    found = [e.name for e in getattr(art, "entities", None) or []]
+    found += [v for e in getattr(art, "entities", None) or [] for v in e.variants]
+    words = {w for name in found for w in re.findall(r"\w+", name.casefold())}
+    return frozenset(words) | _profile_names(profile)
+
+
+def _profile_names(profile: Profile) -> frozenset[str]:
+    found = profile.cache.get("attribution_names")
+    if found is None:
+        found = profile.cache["attribution_names"] = frozenset(
+            w for t in profile.terms for w in re.findall(r"\w+", t.alias.casefold())
+        )
+    return found
 
 
 def attribution(
@@ -153,7 +169,7 @@ def attribution(
     # "reported that" runs on into the article's first sentence, so only an English one.
     english = foreign is None and (art.language or "en").startswith("en")
     absorb = first and written_from == "text" and english
-    clause = _absorbable(first, art.text) if absorb else None
+    clause = _absorbable(first, _names(art, profile)) if absorb else None
     if kind == "opinion" and author:
         head = f"{outlet} published an opinion piece{when} by {author}{role.rstrip(',')}"
         return Lede(f"{head}, arguing that {clause}", True) if clause else Lede(f"{head}.")
