@@ -130,7 +130,11 @@ def group(engine: sa.Engine, profile: Profile, report: RunReport) -> None:
 
 def unavailable(exc: sa.exc.DBAPIError) -> str:
     """``the store is unavailable (REASON)`` on one line, for a database gone away midway."""
-    return f"the store is unavailable ({store.unavailable_reason(exc) or exc})"
+    reason = store.unavailable_reason(exc)
+    if reason is None:  # SQLAlchemy's text adds the SQL and a link on lines of their own
+        orig = getattr(exc, "orig", None) or exc
+        reason = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    return f"the store is unavailable ({reason})"
 
 
 def store_analysed(

@@ -78,7 +78,9 @@ def create_engine(url: str) -> sa.Engine:
 
 # SQLite's operational errors that are the database being out of reach, not a wrong query
 # ("no such table" is a bug, and keeps its traceback).
-_SQLITE_UNAVAILABLE = ("locked", "busy", "unable to open", "disk i/o")
+# A full disk too: a run stops on it as on a lost server (what is stored is whole) and the
+# next round or the same command goes on once there is room.
+_SQLITE_UNAVAILABLE = ("locked", "busy", "unable to open", "disk i/o", "disk is full")
 
 
 def unavailable_reason(exc: BaseException) -> str | None:
