@@ -89,7 +89,8 @@ def test_an_article_stored_without_its_reasons_says_they_are_not_stored(cli: Cli
     assert old["why"] == "passing: Astana (body ×1), score 0.50 (no reasons stored)"
 
 
-def test_search_lists_a_page_captured_twice_once(cli: Cli):
+def _recapture(cli: Cli) -> None:
+    """The first article's page captured again, with a longer headline and other text."""
     engine = store.open_store(cli.db)
     with engine.begin() as conn:
         again = _article(
@@ -98,5 +99,17 @@ def test_search_lists_a_page_captured_twice_once(cli: Cli):
         again.url = again.canonical_url = "https://news.example/0"  # the first article's page
         store.save_articles(conn, [again])
     engine.dispose()
+
+
+def test_search_lists_a_page_captured_twice_once(cli: Cli):
+    _recapture(cli)
     hits = cli.json("search", "wind", "--json")
     assert [h["title"] for h in hits] == ["Kazakhstan opens a wind farm of 50 turbines"]
+
+
+def test_articles_lists_a_page_captured_twice_once(cli: Cli):
+    """As search and the API list it: its newest capture (it listed both)."""
+    _recapture(cli)
+    titles = [a["title"] for a in cli.json("articles", "--all", "--json")]
+    assert "Kazakhstan opens a wind farm of 50 turbines" in titles
+    assert "Kazakhstan opens a wind farm" not in titles and len(titles) == len(TEXTS)

@@ -84,8 +84,9 @@ def articles(
     first, last = days(since, until)
     engine = reading_store(settings_of(ctx))
     with engine.connect() as conn:
+        # A page captured twice (an archive's re-crawl) is listed once, as search lists it.
         found = store.list_articles(
-            conn, relevant_only=not all_, since=first, until=last, limit=limit
+            conn, relevant_only=not all_, since=first, until=last, limit=limit, one_per_page=True
         )
     if as_json:
         sys.stdout.write(
