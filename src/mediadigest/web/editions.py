@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from markupsafe import Markup
 
 from mediadigest.profile import Profile
+from mediadigest.stories import persist as story_store
 from mediadigest.web import persist, stories, versions
 from mediadigest.web.articles import get_article
 from mediadigest.write import compose
@@ -174,18 +175,112 @@ def check_publishable(
     """Raise `NotPublishable` for a digest that would mislead or repeat itself.
 
     Without items the writer's intro says no articles were found, which is rarely true; a
-    draft identical to the latest version would only add a copy under a new number.
+    draft identical to the latest version would only add a copy under a new number; an item
+    of a story an editor hid would publish what the newsroom decided against (a page loaded
+    before the hide can still save the item back, as can a draft of another week).
     """
     if not content.get("items"):
         raise NotPublishable(
             "The digest has no items, so there is nothing to publish; "
             "rebuild the draft or pin stories first."
         )
+    hidden = hidden_items(conn, profile, content)
+    if hidden:
+        named = "; ".join(f"item {i + 1} (“{content['items'][i]['headline']}”)" for i in hidden)
+        raise NotPublishable(
+            f"The draft still has {named} of a story hidden in Review; remove it from the "
+            "draft, or show the story again, then publish."
+        )
     latest = versions.latest_version(conn, profile, since, until)
     if latest is not None and latest["content"] == content:
         raise NotPublishable(
             f"Already published as version {latest['version']}; nothing changed since."
         )
+
+
+# -- the editors' decisions in Review, seen from the draft ------------------------------------
+
+
+def item_stories(conn: sa.Connection, profile: str, content: dict[str, Any]) -> list[Any]:
+    """Each item's story as stored now (a row with ``id`` and ``hidden``), or None.
+
+    The story its article is in now, since merges and splits move articles between stories
+    (the item's ``story_id`` is where the article was when the item was written); that
+    ``story_id`` only for an article no story holds.
+    """
+    items = content.get("items") or []
+    sa_, st = story_store.story_articles, story_store.stories
+    arts = sorted({int(i.get("article_id") or 0) for i in items} - {0})
+    query = (
+        sa.select(sa_.c.article_id, st.c.id, st.c.hidden)
+        .join(st, st.c.id == sa_.c.story_id)
+        .where(sa_.c.profile == profile, sa_.c.article_id.in_(arts))
+    )
+    by_article = {r.article_id: r for r in conn.execute(query)} if arts else {}
+    named = sorted(
+        {i.get("story_id") for i in items if i.get("article_id") not in by_article} - {None}
+    )
+    query = sa.select(st.c.id, st.c.hidden).where(st.c.profile == profile, st.c.id.in_(named))
+    by_id = {r.id: r for r in conn.execute(query)} if named else {}
+    return [by_article.get(i.get("article_id")) or by_id.get(i.get("story_id")) for i in items]
+
+
+def hidden_items(conn: sa.Connection, profile: str, content: dict[str, Any]) -> list[int]:
+    """The positions of the draft's items whose story an editor hid in Review."""
+    return [i for i, s in enumerate(item_stories(conn, profile, content)) if s and s.hidden]
+
+
+def has_story(conn: sa.Connection, profile: str, content: dict[str, Any], story_id: int) -> bool:
+    """Whether the draft has an item of ``story_id`` (as Review names it: ``-article_id`` for
+    an article no story held then)."""
+    if story_id < 0:
+        sa_ = story_store.story_articles
+        query = sa.select(sa_.c.story_id).where(
+            sa_.c.profile == profile, sa_.c.article_id == -story_id
+        )
+        placed = conn.execute(query).scalar()
+        if placed is None:
+            return any(i.get("article_id") == -story_id for i in content.get("items") or [])
+        story_id = int(placed)
+    return any(s is not None and s.id == story_id for s in item_stories(conn, profile, content))
+
+
+def take_out_hidden(
+    conn: sa.Connection,
+    profile: Profile,
+    since: date,
+    until: date,
+    *,
+    user: str,
+    publisher: str | None = None,
+) -> list[str]:
+    """Take the items of hidden stories out of the period's draft, as one audited change of
+    it; the headlines taken out (none: no draft, or no such item in it).
+
+    Called in the transaction that hides a story, so the hide and the draft change stand or
+    fall together. Raises `EditConflict` if the draft is saved in between.
+    """
+    found = versions.get_draft(conn, profile.name, since, until)
+    if found is None:
+        return []
+    content, revision = found
+    gone = hidden_items(conn, profile.name, content)
+    if not gone:
+        return []
+    headlines = [content["items"][i]["headline"] for i in gone]
+    content["items"] = [item for i, item in enumerate(content["items"]) if i not in gone]
+    refresh_intro(content, profile, publisher)
+    save(conn, profile, since, until, content, user=user, revision=revision)
+    persist.audit(
+        conn,
+        user,
+        "item.remove",
+        f"{profile.name} {since}..{until}",
+        items=gone,
+        headlines=headlines,
+        reason="story hidden in Review",
+    )
+    return headlines
 
 
 # -- edits on the JSON -----------------------------------------------------------------------

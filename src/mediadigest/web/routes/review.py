@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from mediadigest.profile import Profile
-from mediadigest.web import csrf, editions, highlight, persist, stories
+from mediadigest.web import csrf, editions, highlight, persist, stories, versions
 from mediadigest.web.articles import get_article, themes_of
 from mediadigest.web.auth import need
 from mediadigest.web.persist import Role, User
@@ -67,45 +67,82 @@ def _decide(
 ) -> Any:
     """Apply one decision and record it, in one transaction; unknown stories are a 404.
 
-    Returns what ``change`` returned (a split's new story, so the page can go to it).
+    Returns what ``change`` returned (a split's new story, so the page can go to it). The
+    decision is recorded first, so that what it brings about in the draft (a hide takes the
+    story's item out) reads after it in the audit log; a failed change rolls both back.
     """
     with request.app.state.web.engine.begin() as conn:
+        persist.audit(conn, user.name, action, target, **detail)
         try:
             result = change(conn, request.app.state.web.settings.profile)
         except stories.UnknownStory as exc:
             raise HTTPException(404, f"no story {exc}") from exc
         except ValueError as exc:
             raise HTTPException(400, str(exc)) from exc
-        persist.audit(conn, user.name, action, target, **detail)
     return result
+
+
+# Pins and unhides leave a draft as it is: there is no adding one story's item to a draft,
+# and a rebuild would throw away the editors' work on it unasked.
+_NOT_IN_DRAFT = (
+    "The week's draft is not changed: Rebuild it in the editor to bring the story {}"
+    " (a rebuild drops the edits made to the draft)."
+)
+
+
+def _draft_lacks(conn: sa.Connection, profile: Profile, week: str, story_id: int) -> bool:
+    """Whether the week has a draft, without an item of the story."""
+    since, until = editions.week_of(week)
+    found = versions.get_draft(conn, profile.name, since, until)
+    return found is not None and not editions.has_story(conn, profile.name, found[0], story_id)
 
 
 @router.post("/review/{story_id}/pin")
 def pin(
     request: Request, story_id: PathId, user: Editor, week: Week, on: Annotated[bool, Form()] = True
 ) -> Response:
-    _decide(
-        request,
-        user,
-        "story.pin" if on else "story.unpin",
-        f"story {story_id}",
-        lambda conn, profile: stories.set_flag(conn, profile, story_id, "pinned", on, by=user.name),
-    )
-    return _back(request, week, "Pinned." if on else "Unpinned.", story_id)
+    """Pin a story (or unpin it); a draft already started is left as it is, and says so."""
+
+    def change(conn: sa.Connection, profile: Profile) -> str:
+        stories.set_flag(conn, profile, story_id, "pinned", on, by=user.name)
+        if not on:
+            return "Unpinned."
+        if _draft_lacks(conn, profile, week, story_id):
+            return f"Pinned. {_NOT_IN_DRAFT.format('in')}"
+        return "Pinned."
+
+    done = _decide(request, user, "story.pin" if on else "story.unpin", f"story {story_id}", change)
+    return _back(request, week, done, story_id)
 
 
 @router.post("/review/{story_id}/hide")
 def hide(
     request: Request, story_id: PathId, user: Editor, week: Week, on: Annotated[bool, Form()] = True
 ) -> Response:
-    _decide(
-        request,
-        user,
-        "story.hide" if on else "story.unhide",
-        f"story {story_id}",
-        lambda conn, profile: stories.set_flag(conn, profile, story_id, "hidden", on, by=user.name),
-    )
-    return _back(request, week, "Hidden." if on else "Shown again.", story_id)
+    """Hide a story (or show it again). Hiding takes its item out of the week's draft, if it
+    has one, in the same transaction: the draft is what gets published."""
+    since, until = editions.week_of(week)
+    publisher = request.app.state.web.settings.publisher
+
+    def change(conn: sa.Connection, profile: Profile) -> str:
+        stories.set_flag(conn, profile, story_id, "hidden", on, by=user.name)
+        if on:
+            taken = editions.take_out_hidden(
+                conn, profile, since, until, user=user.name, publisher=publisher
+            )
+            return "Hidden; taken out of the week's draft." if taken else "Hidden."
+        if _draft_lacks(conn, profile, week, story_id):
+            return f"Shown again. {_NOT_IN_DRAFT.format('back')}"
+        return "Shown again."
+
+    try:
+        done = _decide(
+            request, user, "story.hide" if on else "story.unhide", f"story {story_id}", change
+        )
+    except editions.EditConflict:  # the draft saved between our read and write: nothing done
+        message = "The week's draft was being saved just then, so nothing changed; try again."
+        return _back(request, week, message, story_id, kind="error")
+    return _back(request, week, done, story_id)
 
 
 @router.post("/review/merge")
@@ -121,7 +158,9 @@ def merge(
         ticked = "No story was ticked" if not ids else "Only one story was ticked"
         message = f"{ticked}; tick two stories or more to merge."
         return _back(request, week, message, kind="error")
-    _decide(
+    # Into the ticked story highest on the page (the form sends ticks in page order; the
+    # page says so). To its stored id: an unplaced article's ``-id`` is grouped on the way.
+    into = _decide(
         request,
         user,
         "story.merge",
@@ -129,7 +168,7 @@ def merge(
         lambda conn, profile: stories.merge(conn, profile, ids, by=user.name),
         merged=ids[1:],
     )
-    return _back(request, week, f"Merged {len(ids)} stories.", ids[0])
+    return _back(request, week, f"Merged {len(ids)} stories into this one.", into)
 
 
 @router.post("/review/{story_id}/split")
