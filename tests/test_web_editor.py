@@ -214,3 +214,125 @@ def test_publishing_lands_on_the_published_digest(editor):
     assert "Published version 2." in html
     assert "<h1>Published digest · version 2</h1>" in html
     assert '<a href="/public/digests/2">Public page</a>' in html
+
+
+# -- two editors at once: the intro, the week-over-week line, a move --------------------------
+
+
+def _page_tokens(client: TestClient) -> dict[str, list[str]]:
+    """What the editor page showed, as its forms send it back: per line, per item, per move."""
+    html = client.get(f"/editor?week={WEEK}").text
+    lines = re.findall(r'action="/editor/(intro|trend)".*?name="seen" value="([^"]*)"', html, re.S)
+    return {
+        **{key: [token] for key, token in lines},
+        "items": re.findall(r'name="item_seen" value="([^"]+)"', html),
+        "moves": re.findall(r'/move".*?name="seen" value="([^"]+)"', html),
+    }
+
+
+def _draft(seeded) -> tuple[dict, int]:
+    with seeded.engine.connect() as conn:
+        found = versions.get_draft(conn, "kazakhstan", date(2025, 12, 15), date(2025, 12, 21))
+    assert found is not None
+    return found
+
+
+@pytest.fixture
+def boss(app) -> TestClient:
+    """A second editor (the admin) in a browser of their own."""
+    from web_support import login
+
+    return login(TestClient(app, follow_redirects=False), "admin")
+
+
+def _edit_headline(client: TestClient, index: int, revision: int, seen: str, headline: str):
+    return post(
+        client,
+        f"/editor/items/{index}/edit",
+        week=WEEK,
+        revision=str(revision),
+        item_seen=seen,
+        headline=headline,
+    )
+
+
+LONG = "Coverage doubled on last week, led by British and Chinese outlets writing on energy."
+
+
+def test_a_trend_line_from_an_older_page_goes_onto_a_draft_changed_elsewhere(editor, boss, seeded):
+    post(editor, "/editor/start", week=WEEK)
+    theirs = _page_tokens(boss)  # the boss loads the page at revision 1
+    _edit_headline(editor, 0, 1, _page_tokens(editor)["items"][0], "Ed's headline")
+    saved = post(boss, "/editor/trend", week=WEEK, revision="1", seen=theirs["trend"][0], text=LONG)
+    assert "your edit went onto the newer draft" in followed(boss, saved)
+    content, revision = _draft(seeded)
+    assert (content["trend"], content["items"][0]["headline"]) == (LONG, "Ed's headline")
+    assert revision == 3
+
+
+def test_an_intro_from_an_older_page_goes_over_the_writers_rewritten_one(editor, boss, seeded):
+    """The writer rewrote its intro for the edited headline; the boss's text still goes on."""
+    post(editor, "/editor/start", week=WEEK)
+    theirs = _page_tokens(boss)
+    _edit_headline(editor, 0, 1, _page_tokens(editor)["items"][0], "Ed's headline")
+    saved = post(boss, "/editor/intro", week=WEEK, revision="1", seen=theirs["intro"][0], text=LONG)
+    assert saved.status_code == 303
+    content, _ = _draft(seeded)
+    assert (content["intro"], content["intro_edited"]) == (LONG, True)
+    assert content["items"][0]["headline"] == "Ed's headline"
+
+
+def test_an_intro_over_another_editors_intro_is_kept_unsaved_on_the_page(editor, boss, seeded):
+    post(editor, "/editor/start", week=WEEK)
+    theirs = _page_tokens(boss)
+    post(editor, "/editor/intro", week=WEEK, revision="1", text="Ed's intro.")
+    refused = post(
+        boss, "/editor/intro", week=WEEK, revision="1", seen=theirs["intro"][0], text="Boss <b>"
+    )
+    assert refused.status_code == 409
+    assert "Someone else changed the introduction after you loaded the page" in refused.text
+    kept = refused.text.split('id="kept"')[1].split("</section>")[0]
+    assert "<h2>Your text, not saved</h2>" in kept
+    assert ">Boss &lt;b&gt;</textarea>" in kept
+    assert _draft(seeded)[0]["intro"] == "Ed's intro."
+    # The box's own form is of the draft as it is now: saving it puts the boss's text over Ed's.
+    revision = re.search(r'name="revision" value="(\d+)"', kept)[1]
+    seen = re.search(r'name="seen" value="([^"]+)"', kept)[1]
+    post(boss, "/editor/intro", week=WEEK, revision=revision, seen=seen, text="Boss <b>")
+    assert _draft(seeded)[0]["intro"] == "Boss <b>"
+
+
+def test_a_trend_line_from_a_page_that_sent_no_token_is_kept_not_lost(editor, seeded):
+    post(editor, "/editor/start", week=WEEK)
+    post(editor, "/editor/items/0/move", week=WEEK, revision="1", delta="1")
+    refused = post(editor, "/editor/trend", week=WEEK, revision="1", text=LONG)
+    assert refused.status_code == 409
+    assert f">{LONG}</textarea>" in refused.text.split('id="kept"')[1]
+
+
+def test_a_move_from_an_older_page_goes_onto_the_newer_draft_when_its_item_is_in_place(
+    editor, boss, seeded
+):
+    post(editor, "/editor/start", week=WEEK)
+    theirs = _page_tokens(boss)
+    _edit_headline(editor, 2, 1, _page_tokens(editor)["items"][2], "Ed's headline")
+    before = [i["article_id"] for i in _draft(seeded)[0]["items"]]
+    moved = post(
+        boss, "/editor/items/0/move", week=WEEK, revision="1", seen=theirs["moves"][1], delta="1"
+    )
+    assert moved.headers["location"] == f"/editor?week={WEEK}#item-1"
+    assert "your move went onto the newer draft" in followed(boss, moved)
+    content, _ = _draft(seeded)
+    assert [i["article_id"] for i in content["items"]] == [before[1], before[0], before[2]]
+    assert content["items"][2]["headline"] == "Ed's headline"
+
+
+def test_a_move_of_an_item_that_moved_meanwhile_is_refused(editor, boss, seeded):
+    post(editor, "/editor/start", week=WEEK)
+    theirs = _page_tokens(boss)
+    post(editor, "/editor/items/0/move", week=WEEK, revision="1", delta="2")
+    stale = post(
+        boss, "/editor/items/0/move", week=WEEK, revision="1", seen=theirs["moves"][1], delta="1"
+    )
+    assert "The draft was changed by someone else meanwhile" in followed(boss, stale)
+    assert _draft(seeded)[1] == 2  # only the first move

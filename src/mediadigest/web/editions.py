@@ -198,6 +198,19 @@ def check_publishable(
         )
 
 
+def line_seen(content: dict[str, Any], key: str) -> str:
+    """A token of the intro or the week-over-week line (``key``) as a page shows it.
+
+    The writer's line is one token whatever it says: the writer rewrites the intro after any
+    item change, and an editor's text typed over it should still go onto the newer draft;
+    only another editor's text in the meantime stops it.
+    """
+    if not content.get(f"{key}_edited"):
+        return "writer"
+    text = json.dumps(content.get(key) or "")
+    return "editor:" + hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
 # -- the editors' decisions in Review, seen from the draft ------------------------------------
 
 

@@ -44,9 +44,12 @@ def editor_page(
     status: int = 200,
     notice: str | None = None,
     kept: dict[str, Any] | None = None,
+    kept_line: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    """The editor on the period's draft as stored now; ``notice`` and ``kept`` (an edit that
-    could not be saved, with where its item is now) say what happened to the editor's work."""
+    """The editor on the period's draft as stored now; ``notice`` and ``kept`` (an item's edit
+    that could not be saved, with where its item is now) or ``kept_line`` (an intro or a
+    week-over-week line: its ``key``, ``what`` it is in words, and the ``text``) say what
+    happened to the editor's work."""
     web = request.app.state.web
     with web.engine.connect() as conn:
         found = versions.get_draft(conn, web.settings.profile.name, since, until)
@@ -67,7 +70,9 @@ def editor_page(
         sources=sources,
         notice=notice,
         kept=kept,
+        kept_line=kept_line,
         seen=editions.seen,
+        line_seen=editions.line_seen,
         flash_places={f"item-{i}" for i in range(len(content["items"]) if content else 0)},
     )
 
@@ -199,9 +204,31 @@ def rebuild(request: Request, user: Editor, week: Week, revision: Revision) -> R
     )
 
 
+Seen = Annotated[str, Form(max_length=200)]
+_LINES = {"intro": "introduction", "trend": "week-over-week line"}
+
+
+def _line_rebase(request: Request, week: str, key: str, seen: str, text: str) -> Rebase:
+    """From an older page, the intro or trend goes onto the newer draft when nobody changed
+    that line meanwhile (``seen``: `editions.line_seen` as the page showed it); otherwise the
+    editor gets the page back with the text they typed, unsaved."""
+
+    def refused() -> Response:
+        since, until = editions.week_of(week)
+        notice = (
+            f"Someone else changed the {_LINES[key]} after you loaded the page, so your text "
+            f"was not saved. It is kept below; compare it with the {_LINES[key]} as it is now, "
+            "to save yours over it."
+        )
+        kept = {"key": key, "what": _LINES[key], "text": text}
+        return editor_page(request, since, until, status=409, notice=notice, kept_line=kept)
+
+    return Rebase(lambda content: bool(seen) and editions.line_seen(content, key) == seen, refused)
+
+
 @router.post("/editor/intro")
 def intro(
-    request: Request, user: Editor, week: Week, revision: Revision, text: Text = ""
+    request: Request, user: Editor, week: Week, revision: Revision, text: Text = "", seen: Seen = ""
 ) -> Response:
     return change_draft(
         request,
@@ -210,12 +237,13 @@ def intro(
         revision,
         "draft.intro",
         lambda _c, content: editions.set_intro(content, text),
+        rebase=_line_rebase(request, week, "intro", seen, text),
     )
 
 
 @router.post("/editor/trend")
 def trend(
-    request: Request, user: Editor, week: Week, revision: Revision, text: Text = ""
+    request: Request, user: Editor, week: Week, revision: Revision, text: Text = "", seen: Seen = ""
 ) -> Response:
     """The week-over-week line in the editor's words; empty: the digest has none."""
     return change_draft(
@@ -225,4 +253,5 @@ def trend(
         revision,
         "draft.trend",
         lambda _c, content: editions.set_trend(content, text),
+        rebase=_line_rebase(request, week, "trend", seen, text),
     )

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from mediadigest.web import csrf, editions
 from mediadigest.web.routes import Index, Revision
 from mediadigest.web.routes.editor import Editor, Rebase, Text, Week, change_draft, editor_page
+from mediadigest.web.templating import redirect
 
 router = APIRouter(dependencies=[Depends(csrf.protect)], include_in_schema=False)
 
@@ -31,7 +32,19 @@ def move(
     week: Week,
     revision: Revision,
     delta: Annotated[int, Form(ge=-50, le=50)],
+    seen: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
+    """Move one item. From a page older than the draft, the move still goes onto the newer
+    draft when the item is where the page showed it (edited or not: a move is about place)."""
+    since = editions.week_of(week)[0]
+
+    def still_there(content: dict[str, Any]) -> bool:
+        return bool(seen) and editions.locate(content, seen)[0] == index
+
+    def refused() -> Response:
+        top = f"/editor?week={editions.week_name(since)}"
+        return redirect(request, top, f"{editions.CONFLICT} Make your change again.", "error")
+
     return change_draft(
         request,
         user,
@@ -40,6 +53,11 @@ def move(
         "item.move",
         lambda _c, content: editions.move(content, index, delta),
         anchor=lambda content: _item_anchor(content, index + delta),
+        rebase=Rebase(
+            still_there,
+            refused,
+            note="The draft had changed since you loaded it; your move went onto the newer draft.",
+        ),
         item=index,
         delta=delta,
     )
