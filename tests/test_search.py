@@ -12,6 +12,7 @@ from mediadigest import store
 from mediadigest.model import Article, Grade, Relevance
 from mediadigest.store import schema
 from mediadigest.store.search import SearchHit, parse_query, search
+from mediadigest.web.articles import Filters, find
 
 # The package exports the function `search`, which hides the module of the same name.
 search_module = importlib.import_module("mediadigest.store.search")
@@ -187,6 +188,21 @@ def test_a_place_whose_every_name_is_ambiguous_is_found_in_each_spelling(engine)
             "Добыча нефти",
         }
         assert {h.title for h in search(conn, "Байконур", names=names)} == {"Crew launches"}
+
+
+@pytest.mark.parametrize(("language", "country"), [("de", "DE"), ("DE", "de"), (" De ", "dE")])
+def test_language_and_country_are_taken_in_any_case(engine, language, country):
+    """Stored as "de" and "DE": "DE" for the language found nothing, and "de" for the country."""
+    _save(
+        engine,
+        _article(1, "Wind farm in Zhambyl", "A wind farm.", language="de", outlet_country="DE"),
+        _article(2, "Wind farm in Almaty", "A wind farm."),
+    )
+    assert _titles(engine, "wind", language=language) == ["Wind farm in Zhambyl"]
+    assert _titles(engine, "wind", outlet_country=country) == ["Wind farm in Zhambyl"]
+    with engine.connect() as conn:
+        browsed = find(conn, "", Filters(language=language, country=country))
+    assert [hit.title for hit in browsed] == ["Wind farm in Zhambyl"]
 
 
 @pytest.mark.parametrize("query", ['"unbalanced', "AND OR NOT (", "-", "*", "col:umn", "'; --"])

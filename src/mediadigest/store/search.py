@@ -227,6 +227,15 @@ def parse_query(text: str) -> Query:
     return Query(groups, excluded)
 
 
+def as_stored(language: str | None, country: str | None) -> tuple[str | None, str | None]:
+    """A language and a country code as the store holds them ("en", "GB"), in whatever case
+    they were asked for: "DE" for the language found nothing, and "gb" for the country."""
+    return (
+        language.strip().casefold() or None if language else language,
+        country.strip().upper() or None if country else country,
+    )
+
+
 def search(
     conn: sa.Connection,
     query: str,
@@ -258,6 +267,7 @@ def search(
     outlets = None if outlet is None else outlet_spellings(conn, outlet)
     if outlets == []:
         return []  # no outlet of that name
+    language, outlet_country = as_stored(language, outlet_country)
     driving, residual = _filters(
         since, until, language, outlets, outlet_country, relevant_only, theme
     )

@@ -22,6 +22,7 @@ from mediadigest.store.search import (
     WINDOW,
     SearchHit,
     Spellings,
+    as_stored,
     outlet_spellings,
     parse_query,
     search,
@@ -201,7 +202,8 @@ def _clauses(conn: sa.Connection, f: Filters) -> list[sa.ColumnElement[bool]] | 
         if not outlets:
             return None
         out.append(a.c.outlet == outlets[0] if len(outlets) == 1 else a.c.outlet.in_(outlets))
-    for column, value in (("outlet_country", f.country), ("language", f.language)):
+    language, country = as_stored(f.language, f.country)
+    for column, value in (("outlet_country", country), ("language", language)):
         if value:
             out.append(a.c[column] == value)
     if f.relevant_only:
