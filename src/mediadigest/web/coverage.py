@@ -194,6 +194,11 @@ def _bars_svg(labels: tuple[str, ...], series: tuple[tuple[str, tuple[int, ...]]
         if series:
             ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
         else:
+            # No bar to lay out the days, so the axis would run 0.0 to 1.0: name them as
+            # the tone chart does, for the same week to read the same in every chart.
+            ax.set_xticks(range(len(labels)), labels)
+            ax.set_xlim(-0.5, len(labels) - 0.5)
+            ax.set_yticks([0])
             ax.text(0.5, 0.5, "no articles", ha="center", va="center", transform=ax.transAxes)
         return _svg(fig)
 
