@@ -67,7 +67,9 @@ db_app = typer.Typer(help="The store's schema: upgrade and check migrations.")
 stories_app = typer.Typer(
     help="Stories: list them, and editors' decisions (pin, hide, merge, split)."
 )
-users_app = typer.Typer(help="Web app accounts: add, list, remove (admin, editor, viewer).")
+users_app = typer.Typer(
+    help="Web app accounts: add, list, password, remove (admin, editor, viewer)."
+)
 app.add_typer(sources_app, name="sources")
 app.add_typer(db_app, name="db")
 app.add_typer(stories_app, name="stories")

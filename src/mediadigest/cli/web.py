@@ -43,18 +43,51 @@ def users_add(
 
     if role not in Role.__members__:
         raise typer.BadParameter("admin, editor or viewer", param_hint="--role")
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin)
     try:
         added = service.add_user(settings_of(ctx), name, Role(role), password)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
     if not added:
-        say(f"there is already a user {name}", "error")
+        # Taken in another case, perhaps: name the account as it is stored ("ed", not "ED").
+        wanted = name.strip().casefold()
+        users = service.list_users(settings_of(ctx))
+        taken = next((u.name for u in users if u.name.casefold() == wanted), name)
+        say(f"there is already a user {taken}", "error")
         raise typer.Exit(1)
     say(f"added {name} ({role})")
+
+
+@users_app.command("password")
+def users_password(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="User name (in any case).")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Set a password (prompted for, or --password-stdin); signs the user out, keeps tokens."""
+    from mediadigest import store
+    from mediadigest.web import auth
+    from mediadigest.write.style import counted
+
+    require_store(settings_of(ctx).db)
+    password = _read_password(password_stdin)
+    try:
+        done = auth.reset_password(store.open_store(settings_of(ctx).db), name, password)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    if done is None:
+        say(f"{name}: no such user", "error")
+        raise typer.Exit(1)
+    user, ended = done
+    say(f"set a new password for {user.name} ({counted(ended, 'session')} ended)")
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 
 @users_app.command("list")

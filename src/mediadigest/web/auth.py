@@ -1,4 +1,4 @@
-"""Who is asking: password hashing, login sessions, API tokens, role checks, login throttling.
+"""Who is asking: passwords (hashed, changed), login sessions, API tokens, roles, login throttling.
 
 Every route declares the least role it needs with ``Depends(need(Role.x))`` (pages, session
 cookie) or ``Depends(need_token(Role.x))`` (``/api``, bearer token only, so no cookie ever
@@ -21,6 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from mediadigest.store.writes import lock_for_writing
 from mediadigest.web import persist
 from mediadigest.web.persist import Role, User
 
@@ -50,9 +51,34 @@ def hash_password(password: str, hasher: PasswordHasher = _hasher) -> str:
     return hasher.hash(password)
 
 
-def check_password(conn: sa.Connection, name: str, password: str) -> User | None:
-    """The user if ``password`` is theirs; None otherwise, in about the same time either way."""
+def find_user(conn: sa.Connection, name: str) -> tuple[User, str] | None:
+    """The account ``name`` names, in any case, with its password hash; None if none does.
+
+    Names are unique ignoring case (`add_user`), so "ED" can only mean "ed". The name as
+    stored wins, so two accounts made before that rule, differing in case only, are each
+    still reached by their own spelling (and neither by a third).
+    """
+    name = name.strip()
+    if not name:
+        return None
     found = persist.password_hash_of(conn, name)
+    if found is None:
+        same = [u.name for u in persist.list_users(conn) if u.name.casefold() == name.casefold()]
+        if len(same) == 1:
+            found = persist.password_hash_of(conn, same[0])
+    return found
+
+
+def taken_name(conn: sa.Connection, name: str) -> str | None:
+    """The stored name of the account that ``name`` would clash with (any case), if any."""
+    wanted = name.strip().casefold()
+    return next((u.name for u in persist.list_users(conn) if u.name.casefold() == wanted), None)
+
+
+def check_password(conn: sa.Connection, name: str, password: str) -> User | None:
+    """The user if ``password`` is theirs (``name`` in any case); None otherwise, in about
+    the same time either way."""
+    found = find_user(conn, name)
     try:
         _hasher.verify(found[1] if found else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
@@ -68,15 +94,54 @@ def add_user(engine: sa.Engine, name: str, role: Role, password: str) -> bool:
     name = name.strip()
     if not name or len(name) > 64:
         raise ValueError("a user name is 1 to 64 characters")
-    if len(password) < 8:
-        raise ValueError("a password has at least 8 characters")
+    check_new_password(password)
     with engine.begin() as conn:
-        if any(u.name.casefold() == name.casefold() for u in persist.list_users(conn)):
+        if taken_name(conn, name) is not None:
             return False
         _, added = persist.add_user(conn, name, role, hash_password(password))
         if added:
             persist.audit(conn, "cli", "user.add", name, role=str(role))
     return added
+
+
+def check_new_password(password: str) -> None:
+    """Raise ValueError (with a message for the user) if ``password`` may not be set."""
+    if len(password) < 8:
+        raise ValueError("a password has at least 8 characters")
+
+
+def set_password(
+    conn: sa.Connection, user: User, password: str, by: str, keep_session: str | None = None
+) -> int:
+    """Give ``user`` a new password and end their sessions but ``keep_session`` (the cookie of
+    the session changing its own password); returns how many ended. Audited as ``by``.
+
+    Sessions live in the store, so ending them signs the account out everywhere at once: a
+    password changed because it leaked must not leave the leaker signed in. API tokens stay
+    valid (integrations hold them; each can be revoked on the account page).
+    """
+    check_new_password(password)
+    new_hash = hash_password(password)  # before the write lock: argon2 takes a while
+    lock_for_writing(conn)
+    users, sessions = persist.users, persist.web_sessions
+    conn.execute(sa.update(users).where(users.c.id == user.id).values(password_hash=new_hash))
+    ending = sessions.c.user_id == user.id
+    if keep_session:
+        ending &= sessions.c.token_hash != persist.digest(keep_session)
+    ended = conn.execute(sa.delete(sessions).where(ending)).rowcount
+    persist.audit(conn, by, "user.password", user.name, sessions_ended=ended)
+    return ended
+
+
+def reset_password(engine: sa.Engine, name: str, password: str) -> tuple[User, int] | None:
+    """Set the password of ``name`` (any case) as the CLI's `users password` does: (the user,
+    sessions ended), or None if there is no such user. Raises ValueError for a weak password."""
+    check_new_password(password)
+    with engine.begin() as conn:
+        found = find_user(conn, name)
+        if found is None:
+            return None
+        return found[0], set_password(conn, found[0], password, by="cli")
 
 
 # -- login throttling ------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from mediadigest.web import auth, csrf, health, persist
 from mediadigest.web.auth import SESSION_COOKIE, SESSION_TTL, need
@@ -103,15 +104,39 @@ def logout(request: Request, user: Annotated[User, Depends(need(Role.viewer))]) 
     return response
 
 
+# The value of a token just made, for the one view of the account page after the redirect:
+# signed and bound to the session that made it, sent back only to /account, and deleted by
+# the page that shows it, so a reload shows it no more (and makes no second token).
+NEW_TOKEN_COOKIE = "md_new_token"
+NEW_TOKEN_TTL = 120  # seconds: the redirect is followed at once
+
+
 @router.get("/account")
 def account(request: Request, user: Annotated[User, Depends(need(Role.viewer))]) -> HTMLResponse:
-    return _account_page(request, user)
-
-
-def _account_page(request: Request, user: User, new_token: str | None = None) -> HTMLResponse:
     with request.app.state.web.engine.connect() as conn:
         tokens = persist.list_tokens(conn, user.id)
-    return page(request, "account.html", title="Account", tokens=tokens, new_token=new_token)
+    new_token = _new_token(request)
+    response = page(request, "account.html", title="Account", tokens=tokens, new_token=new_token)
+    if NEW_TOKEN_COOKIE in request.cookies:
+        response.delete_cookie(NEW_TOKEN_COOKIE, path="/account")
+    return response
+
+
+def _token_cookies(request: Request) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(request.app.state.web.secret, salt="new-token")
+
+
+def _new_token(request: Request) -> str | None:
+    """The token this session made just before, if this is the view that shows it."""
+    raw = request.cookies.get(NEW_TOKEN_COOKIE)
+    if not raw:
+        return None
+    try:
+        session, token = _token_cookies(request).loads(raw, max_age=NEW_TOKEN_TTL)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    mine = session == persist.digest(request.cookies.get(SESSION_COOKIE, ""))
+    return str(token) if mine else None
 
 
 @router.post("/account/tokens")
@@ -119,12 +144,64 @@ def create_token(
     request: Request,
     user: Annotated[User, Depends(need(Role.viewer))],
     name: Annotated[str, Form(min_length=1, max_length=100)],
-) -> HTMLResponse:
-    """Make an API token; the page shows it once (it is stored hashed)."""
+) -> Response:
+    """Make an API token; the account page shows it once (it is stored hashed)."""
     with request.app.state.web.engine.begin() as conn:
         token_id, token = persist.create_token(conn, user.id, name.strip())
         persist.audit(conn, user.name, "token.create", f"token {token_id}", name=name.strip())
-    return _account_page(request, user, new_token=token)
+    response = redirect(request, "/account")
+    session = persist.digest(request.cookies.get(SESSION_COOKIE, ""))
+    response.set_cookie(
+        NEW_TOKEN_COOKIE,
+        _token_cookies(request).dumps([session, token]),
+        max_age=NEW_TOKEN_TTL,
+        path="/account",
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+@router.post("/account/password")
+def change_password(
+    request: Request,
+    user: Annotated[User, Depends(need(Role.viewer))],
+    current_password: Annotated[str, Form(max_length=1024)],
+    password: Annotated[str, Form(max_length=1024)],
+    password_again: Annotated[str, Form(max_length=1024)],
+) -> Response:
+    """Change one's own password, given the current one; one's other sessions end.
+
+    A wrong current password counts as a failed sign-in (the same limits), or a stolen
+    session could guess the password at full speed here.
+    """
+    web = request.app.state.web
+    by_name, by_address = web.login_limits
+    address = auth.client_address(request)
+    keys = ((by_name, f"{user.name.casefold()}\n{address}"), (by_address, address))
+    wait = max(limiter.retry_after(key) for limiter, key in keys)
+    if wait:
+        message = f"Too many failed attempts. Try again in {wait} seconds."
+        return redirect(request, "/account", message, "error")
+    if password != password_again:
+        message = "The two new passwords differ; nothing was changed."
+        return redirect(request, "/account", message, "error")
+    try:
+        auth.check_new_password(password)
+    except ValueError as exc:
+        return redirect(request, "/account", f"{str(exc).capitalize()}.", "error")
+    session = request.cookies[SESSION_COOKIE]  # need() found the session by it
+    with web.engine.begin() as conn:
+        right = auth.check_password(conn, user.name, current_password)
+        if right is not None and right.id == user.id:
+            auth.set_password(conn, user, password, by=user.name, keep_session=session)
+            message = "Password changed; your other sessions are signed out."
+            return redirect(request, "/account", message)
+        persist.audit(conn, user.name, "password.failed", address)
+    for limiter, key in keys:
+        limiter.fail(key)
+    return redirect(request, "/account", "Wrong current password; nothing was changed.", "error")
 
 
 @router.post("/account/tokens/{token_id}/revoke")

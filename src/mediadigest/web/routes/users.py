@@ -41,9 +41,9 @@ def add(
         return redirect(request, "/users", "A user needs a name that is not blank.", "error")
     with request.app.state.web.engine.begin() as conn:
         # Names differing in case only ("Ed", "ed") would be two people nobody can tell apart.
-        taken = [u.name for u in persist.list_users(conn) if u.name.casefold() == name.casefold()]
-        if taken:
-            return redirect(request, "/users", f"There is already a user {taken[0]}.", "error")
+        taken = auth.taken_name(conn, name)
+        if taken is not None:
+            return redirect(request, "/users", f"There is already a user {taken}.", "error")
         _, added = persist.add_user(conn, name, role, auth.hash_password(password))
         if added:
             persist.audit(conn, user.name, "user.add", name, role=str(role))
@@ -89,6 +89,34 @@ def remove(request: Request, user: Admin, name: Existing = "") -> Response:
         f"Removed {name}." if removed else f"No user {name}.",
         "ok" if removed else "error",
     )
+
+
+@router.post("/users/password")
+def set_password(
+    request: Request,
+    user: Admin,
+    password: Annotated[str, Form(max_length=1024)],
+    password_again: Annotated[str, Form(max_length=1024)],
+    name: Existing = "",
+) -> Response:
+    """Set another user's password (one who forgot theirs); their sessions end."""
+    if password != password_again:
+        message = "The two passwords differ; nothing was changed."
+        return redirect(request, "/users", message, "error")
+    with request.app.state.web.engine.begin() as conn:
+        found = auth.find_user(conn, name)
+        if found is None:
+            return redirect(request, "/users", f"No user {name}.", "error")
+        if found[0].id == user.id:
+            # Here no current password is asked for: one's own is changed on the account page.
+            message = "Change your own password on your account page."
+            return redirect(request, "/users", message, "error")
+        try:
+            auth.set_password(conn, found[0], password, by=user.name)
+        except ValueError as exc:
+            return redirect(request, "/users", f"{str(exc).capitalize()}.", "error")
+    message = f"Set a new password for {found[0].name}; their sessions are signed out."
+    return redirect(request, "/users", message)
 
 
 def _last_admin(conn, name: str) -> bool:
