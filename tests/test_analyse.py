@@ -394,3 +394,21 @@ def test_a_page_with_only_a_title_says_so_once(profile):
     (art,) = analyse(doc, profile)
     assert art.title == "Kazakhstan signs a wind deal"
     assert art.warnings == ["no text found: only the title is kept"]
+
+
+def test_a_text_longer_than_any_article_is_cut_with_a_warning(profile):
+    """A 5 MB text (a dump in a JSONL export) made every search that matched it take minutes;
+    it is cut at a paragraph's end before MAX_TEXT, and the article says so."""
+    paragraph = "Kazakhstan's economy grew strongly this year, officials in Astana said.\n"
+    doc = Document(
+        "https://news.example/huge",
+        (paragraph * 70_000).encode(),
+        datetime(2025, 12, 18, tzinfo=UTC),
+        "text/plain",
+        {"title": "A very long report"},
+    )
+    (art,) = analyse(doc, profile)
+    assert analyse_module.MAX_TEXT // 2 < len(art.text) <= analyse_module.MAX_TEXT
+    assert art.text.endswith("Astana said.")
+    assert any(w.startswith("text cut at ") and "5,040,000" in w for w in art.warnings)
+    assert art.relevance.relevant

@@ -44,6 +44,9 @@ log = logging.getLogger(__name__)
 
 __all__ = ["analyse", "content_hash"]
 
+# Characters of text kept, at most: some 30,000 words, more than any news article. A 5 MB
+# text took minutes to search (a snippet's cost grows with the square of the matches in it).
+MAX_TEXT = 200_000
 PAGE_MIN_WORDS = 120  # a roundup page is kept beside its items only with this much of its own
 _SLUG = re.compile(r"[^\w]+")
 T = TypeVar("T")
@@ -169,12 +172,23 @@ def _extract(
     if not text.strip():  # one warning, not extraction's as well
         warnings = [w for w in warnings if w != extract.NO_TEXT]
         warnings.append("no text found: only the title is kept")
+    if len(text) > MAX_TEXT:
+        text = _cut(text, warnings)
     if published is None and hints.get("published"):
         published = normalise.parse_date(hints["published"])
     known = profile.outlet_for(doc.url)
     return _Page(doc.url, canonical, " ".join(title.split()), text, author, published,
                  known.name if known else outlet, known.country if known else None,
                  hints.get("lang"), html, tree, warnings, ex)  # fmt: skip
+
+
+def _cut(text: str, warnings: list[str]) -> str:
+    """The opening MAX_TEXT characters of a text longer than any article (a dump, a page of
+    a whole book), at a paragraph's end where there is one in the second half."""
+    end = text.rfind("\n", MAX_TEXT // 2, MAX_TEXT)
+    end = end if end > 0 else MAX_TEXT
+    warnings.append(f"text cut at {end:,} of {len(text):,} characters: longer than any article")
+    return text[:end].rstrip()
 
 
 def _split(page: _Page) -> roundup.Roundup | None:

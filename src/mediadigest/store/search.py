@@ -467,17 +467,22 @@ def _selective(conn: sa.Connection, driving: Filters) -> bool:
 
 # One statement per hit, prepared once: snippet() needs the FTS cursor of a MATCH, and
 # "rowid = ?" is a cheap seek, where "rowid IN (...)" makes FTS5 rescan its index per id.
+# A text longer than LONG_TEXT gets its snippet from the lead alone: FTS5's snippet() costs
+# the square of the matches in the column (a 5 MB text took minutes), and ts_headline reads
+# only the text's opening. Texts are cut at ingest now (analyse.MAX_TEXT); not all stored ones.
+LONG_TEXT = 200_000
 _SQLITE_HIT = sa.text(
     "SELECT a.id, a.url, a.title, a.outlet, a.outlet_country, a.published, a.language, "
     "snippet(articles_fts, 1, :start, :stop, '…', :words) AS lead, "
-    "snippet(articles_fts, 2, :start, :stop, '…', :words) AS body "
+    "CASE WHEN length(a.text) <= :long "
+    "THEN snippet(articles_fts, 2, :start, :stop, '…', :words) ELSE '' END AS body "
     "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
     "WHERE articles_fts MATCH :q AND articles_fts.rowid = :id"
 ).columns(published=sa.DateTime)
 
 
 def _sqlite_hit(conn: sa.Connection, fts_query: str, id_: int, score: float) -> dict:
-    params = {"start": MARK[0], "stop": MARK[1], "words": _SNIPPET_WORDS}
+    params = {"start": MARK[0], "stop": MARK[1], "words": _SNIPPET_WORDS, "long": LONG_TEXT}
     row = conn.execute(_SQLITE_HIT, {**params, "q": fts_query, "id": id_}).one()._asdict()
     # The lead if the query matched there, else the body if it matched there, else the lead.
     lead, body = row.pop("lead"), row.pop("body")
@@ -509,7 +514,8 @@ def _search_postgresql(
     best = _ranked_page(_window(conn, newest, newest.c, rank), page)
     if not best:
         return []
-    headline = sa.func.ts_headline(_ENGLISH, a.c.text, tsquery, _HEADLINE)
+    opening = sa.func.substr(a.c.text, 1, LONG_TEXT)
+    headline = sa.func.ts_headline(_ENGLISH, opening, tsquery, _HEADLINE)
     stmt = sa.select(*_HIT_COLUMNS, headline.label("snippet")).where(
         a.c.id.in_([row[_ID] for row in best])
     )
