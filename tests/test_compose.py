@@ -390,3 +390,15 @@ def test_framing_quotes_no_word_of_a_report_in_another_language(profile):
     russia = text.split("in Russia", 1)[1].split(";")[0]
     assert "wrote of" not in russia
     assert "doesn’t" not in text and "reactors" in text
+
+
+def test_a_page_stored_again_after_it_changed_is_told_as_it_reads_now(profile):
+    """An edited input ingested again: grouping calls the new capture a copy of the old one,
+    and the digest kept the old text ("signed memorandums", not "five memorandums")."""
+    old = _art(1)
+    new = _art(2, text=BODY.replace("two reactors", "three reactors"))
+    new.url, new.canonical_url = old.url, old.canonical_url
+    story = Story(1, "t", [old, new], duplicates={new.id: old.id})
+    assert story.reports == [new]
+    item = compose_story(story, profile)
+    assert item.article_id == 2 and {e["article_id"] for e in item.evidence} == {2}

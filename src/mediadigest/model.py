@@ -337,8 +337,21 @@ class Story:
 
     @property
     def reports(self) -> list[Article]:
-        """The articles that are not copies of another (one per distinct report)."""
-        return [a for a in self.articles if a.id not in self.duplicates]
+        """The articles that are not copies of another (one per distinct report), each as its
+        page's newest capture: a page stored again after it changed (a correction, an edited
+        input ingested again) is a copy of the older capture to grouping, but the story is
+        told from what the page says now."""
+        newest: dict[str, Article] = {}
+        for art in self.articles:
+            page = art.canonical_url or art.url
+            if page not in newest or (art.id or 0) > (newest[page].id or 0):
+                newest[page] = art
+        out: dict[int, Article] = {}
+        for art in self.articles:
+            if art.id not in self.duplicates:
+                latest = newest[art.canonical_url or art.url]
+                out.setdefault(id(latest), latest)
+        return list(out.values())
 
     @property
     def outlets(self) -> list[str]:
