@@ -46,6 +46,7 @@ WALK = 1500  # PostgreSQL: newest articles tested one by one before the indexes
 # order, several articles to a page): an id read from an index, an article fetched by id.
 _ENTRY, _FETCH = 0.25, 6.0
 SELECTIVE = 0.02  # share of the store below which filters drive a search on SQLite
+STEM_MIN = 4  # a prefix spelling this short ("Ак*") would take unrelated words with it
 MARK = ("**", "**")  # around matched words in snippets, as in Markdown bold
 _SNIPPET_WORDS = 24
 # PostgreSQL's english stop words (snowball), so that SQLite ignores the same words.
@@ -115,15 +116,56 @@ class Query:
         ("tokaev" also finds Tokayev, Токаев and Тоқаев), and the spellings added."""
         added: list[str] = []
         groups = []
-        for group in self.groups:
+        stems = _stems(spellings)
+        for group in _names_joined(self.groups, spellings):
             wider = list(group)
             for phrase in group:
-                for other in spellings.get(phrase, ()):
+                for other in _other_spellings(phrase, spellings, stems):
                     if other not in wider:
                         wider.append(other)
                         added.append(" ".join(other))
             groups.append(wider)
         return Query(groups, self.excluded), added
+
+
+def _names_joined(
+    groups: list[list[tuple[str, ...]]], spellings: Spellings
+) -> list[list[tuple[str, ...]]]:
+    """The groups with a run of lone words that spells a name of two words or more made one
+    phrase: "Nur Sultan" typed with a space is the name Nur-Sultan (it found nothing, with
+    none of the other spellings)."""
+    out: list[list[tuple[str, ...]]] = []
+    i = 0
+    while i < len(groups):
+        for j in range(len(groups), i + 1, -1):
+            run = groups[i:j]
+            if all(len(g) == 1 and len(g[0]) == 1 for g in run):
+                name = tuple(g[0][0] for g in run)
+                if name in spellings:
+                    out.append([name])
+                    i = j
+                    break
+        else:
+            out.append(groups[i])
+            i += 1
+    return out
+
+
+def _stems(spellings: Spellings) -> list[str]:
+    """The one-word spellings that are prefixes ("казахстан" of "Казахстан*"), longest first."""
+    found = [k[0] for k, alts in spellings.items() if len(k) == 1 and (k[0] + "*",) in alts]
+    return sorted((s for s in found if len(s) >= STEM_MIN), key=len, reverse=True)
+
+
+def _other_spellings(
+    phrase: tuple[str, ...], spellings: Spellings, stems: Sequence[str]
+) -> Sequence[tuple[str, ...]]:
+    """A phrase's other spellings; an inflected form of a prefix spelling ("Казахстане")
+    has those of its stem, the stem itself included (it found nothing)."""
+    if phrase in spellings or len(phrase) != 1 or phrase[0].endswith("*"):
+        return spellings.get(phrase, ())
+    stem = next((s for s in stems if phrase[0].startswith(s)), None)
+    return spellings[(stem,)] if stem is not None else ()
 
 
 Spellings = Mapping[tuple[str, ...], Sequence[tuple[str, ...]]]
