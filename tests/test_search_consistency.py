@@ -119,7 +119,8 @@ def api(app) -> tuple[TestClient, dict[str, str]]:
     """A client of the seeded app and a viewer's bearer header."""
     viewer = login(TestClient(app, follow_redirects=False), "viewer")
     csrf = csrf_of(viewer.get("/account").text)
-    html = viewer.post("/account/tokens", data={"name": "t", "csrf_token": csrf}).text
+    viewer.post("/account/tokens", data={"name": "t", "csrf_token": csrf})
+    html = viewer.get("/account").text  # shown once, after the redirect
     token = re.search(r'class="token">([^<]+)<', html)[1]
     return TestClient(app), {"Authorization": f"Bearer {token}"}
 
