@@ -141,6 +141,13 @@ def test_password_change_is_audited_without_the_password(editor, seeded):
     assert NEW not in json.dumps(entry, default=str)
 
 
+def test_a_refused_password_form_shows_none_of_the_passwords_typed(editor):
+    form = {"current_password": PASSWORD, "password": NEW, "password_again": NEW + "!"}
+    refused = editor.post("/account/password", data=form | {"csrf_token": "stale"})
+    assert refused.status_code == 403
+    assert PASSWORD not in refused.text and NEW not in refused.text
+
+
 # -- an admin setting another user's password ---------------------------------------------------
 
 

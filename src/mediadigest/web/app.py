@@ -202,8 +202,9 @@ async def _session_ended(request: Request, status: int) -> Response:
     )
 
 
-# Form fields that are no one's typing (or must never be shown again).
-_UNTYPED = {"csrf_token", "revision", "item_seen", "week", "delta", "password"}
+# Form fields that are no one's typing (or must never be shown again: any password field,
+# "password", "password_again", "current_password", of the account and users pages).
+_UNTYPED = {"csrf_token", "revision", "item_seen", "seen", "week", "delta", "next", "on"}
 
 
 async def _typed(request: Request) -> list[tuple[str, str]]:
@@ -215,7 +216,10 @@ async def _typed(request: Request) -> list[tuple[str, str]]:
     return [
         (name, value)
         for name, value in form.multi_items()
-        if isinstance(value, str) and value.strip() and name not in _UNTYPED
+        if isinstance(value, str)
+        and value.strip()
+        and name not in _UNTYPED
+        and "password" not in name
     ]
 
 
