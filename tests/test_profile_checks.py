@@ -154,3 +154,49 @@ def test_the_cli_prints_a_profile_error_on_one_line(tmp_path):
         f"error: profile {bad}: invalid YAML at line 10: tabs are not allowed for indentation; "
         "indent with spaces"
     ]
+
+
+# -- keys given twice, values that make no sense ----------------------------------------------
+
+
+def test_a_key_given_twice_is_an_error_naming_its_line(tmp_path):
+    # PyYAML kept the second "Tbilisi:" and threw the first one's aliases away without a word.
+    text = GEORGIA + "  Batumi: [Batumi]\n  Tbilisi: [Tiflis]\n"
+    message = error_for(tmp_path, text)
+    assert message.endswith("line 12: key 'Tbilisi' is given twice (first at line 10)")
+
+
+def test_a_key_given_twice_inside_a_flow_mapping_is_an_error(tmp_path):
+    text = GEORGIA + "outlets:\n  civil.ge: {name: Civil Georgia, name: Civil.ge}\n"
+    assert "line 12: key 'name' is given twice (first at line 12)" in error_for(tmp_path, text)
+
+
+def test_a_key_overriding_a_merged_one_is_no_error(tmp_path):
+    # "<<" brings keys in that the mapping may then override: that is what merge keys are for.
+    text = GEORGIA + (
+        "outlets:\n"
+        "  civil.ge: &home {name: Civil Georgia, country: GE, weight: 0.5}\n"
+        "  imedi.ge:\n    <<: *home\n    name: Imedi\n"
+    )
+    loaded = load_profile(write(tmp_path, text))
+    assert loaded.outlets["imedi.ge"].name == "Imedi"
+    assert loaded.outlets["imedi.ge"].weight == 0.5
+
+
+@pytest.mark.parametrize("value", ["-1", "0", "0.0"])
+def test_a_threshold_at_or_below_zero_is_an_error(tmp_path, value):
+    # An article naming nothing of the country scores 0: every article would be relevant.
+    message = error_for(tmp_path, GEORGIA.replace("threshold: 2", f"threshold: {value}"))
+    assert f"threshold: {value} would make every article relevant: give a score above 0" in message
+
+
+@pytest.mark.parametrize("peer", ["Georgia", "Sakartvelo", "GEORGIA*"])
+def test_the_country_among_its_own_peers_is_an_error(tmp_path, peer):
+    text = GEORGIA + f"peers: [Armenia*, {peer}, Azerbaijan*]\n"
+    message = error_for(tmp_path, text)
+    assert f"peers: {peer!r} names the country itself (names.Georgia)" in message
+
+
+def test_peers_naming_other_countries_load(tmp_path):
+    loaded = load_profile(write(tmp_path, GEORGIA + "peers: [Armenia*, Azerbaijan*, Tbilisi]\n"))
+    assert {t.canonical for t in loaded.terms if t.kind == "peer"} == {"Armenia", "Azerbaijan"}

@@ -47,14 +47,46 @@ def available_profiles() -> list[str]:
     return sorted(p.name[: -len(".yaml")] for p in folder.iterdir() if p.name.endswith(".yaml"))
 
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class _DuplicateKey(yaml.MarkedYAMLError):
+    def __init__(self, key: Any, node: yaml.Node, first: yaml.Node) -> None:
+        line = first.start_mark.line + 1
+        super().__init__(problem=f"key {key!r} is given twice (first at line {line})",
+                         problem_mark=node.start_mark)  # fmt: skip
+        self.line = node.start_mark.line + 1
+
+
+class _Loader(_BASE_LOADER):
+    """Safe loading that refuses a key given twice in one mapping.
+
+    PyYAML keeps the last of two equal keys, so a second ``Erdenet:`` under ``places`` threw
+    the first entry's aliases away without a word; YAML itself requires keys to be unique.
+    """
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
+        if isinstance(node, yaml.MappingNode):
+            # Before merge keys are flattened: a key may override one that ``<<`` brings in.
+            first: dict[Any, yaml.Node] = {}
+            for key_node, _ in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE:
+                    continue
+                key = self.construct_object(key_node)
+                if key in first:
+                    raise _DuplicateKey(key, key_node, first[key])
+                first[key] = key_node
+        return super().construct_mapping(node, deep=deep)
 
 
 def load_profile(name_or_path: str | Path) -> Profile:
     """Load a shipped profile by name ("kazakhstan") or any profile YAML file by path."""
     source, text = _read(name_or_path)
     try:
-        data = yaml.load(text, Loader=_LOADER)
+        data = yaml.load(text, Loader=_Loader)
+    except _DuplicateKey as exc:
+        raise ProfileError(f"profile {source}: line {exc.line}: {exc.problem}") from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if mark is not None and _tab_indented(text, mark.line, mark.column):
@@ -113,7 +145,7 @@ def _build(data: dict[str, Any], source: str) -> Profile:
         country=check.text(data["country"], "country"),
         country_code=check.country_code(data["country_code"], "country_code"),
         adjective=check.text(data["adjective"], "adjective"),
-        threshold=check.number(data["threshold"], "threshold"),
+        threshold=_threshold(data["threshold"], check),
         terms=terms,
         entries=builder.entries,
         theme_threshold=check.number(
@@ -125,6 +157,18 @@ def _build(data: dict[str, Any], source: str) -> Profile:
         source=source,
         sources=_sources(data.get("sources") or [], check),
     )
+
+
+def _threshold(value: Any, check: _Checker) -> float:
+    threshold = check.number(value, "threshold")
+    if threshold <= 0:
+        # An article that names nothing of the country scores 0: it would be relevant.
+        raise check.fail(
+            "threshold",
+            f"{value!r} would make every article relevant: give a score above 0 (2.0 is the "
+            "country named once in the lead)",
+        )
+    return threshold
 
 
 class _Checker:
@@ -301,8 +345,25 @@ class _TermBuilder:
             for alias in self.check.strings(aliases, f"exclude.{label}"):
                 self._add(alias, Term("", "", str(label), "exclude"), f"exclude.{label}")
         for alias in self.check.strings(data.get("peers") or [], "peers"):
+            self._own_name_as_peer(alias)
             self._add(alias, Term("", "", alias.strip("*"), "peer"), "peers", weak=True)
         return list(self.terms.values())
+
+    def _own_name_as_peer(self, alias: str) -> None:
+        """Refuse the country's own name among its peers: the peer would be dropped unheard,
+        the profile's author believing "Mongolia" tells a list of countries apart."""
+        folded = normalise(alias.strip().strip("*").strip())
+        if not folded:
+            return  # _add says it is empty
+        lead = "" if is_cjk(folded[0]) or alias.strip().startswith("*") else " "
+        key = lead + key_form(folded)
+        old = self.terms.get(key)
+        if old is not None and self.origin[key].startswith("names."):
+            raise self.check.fail(
+                "peers",
+                f"{alias!r} names the country itself ({self.origin[key]}): peers are the "
+                "other countries an article may name",
+            )
 
     def _entry(self, canonical: str, kind: str, entry: Any, where: str) -> None:
         if isinstance(entry, list):
