@@ -147,3 +147,30 @@ def test_pool_workers_unpickle_the_shared_profile_once(monkeypatch):
     assert all(uses == list(range(1, len(uses) + 1)) for uses in per_worker.values())
     assert max(len(uses) for uses in per_worker.values()) > 1
     assert "uses" not in profile.cache  # the writer's own copy is not the workers'
+
+
+def test_a_result_for_a_cancelled_task_is_not_a_traceback(caplog):
+    """A run stopped early cancels the tasks not begun; distributed then sets the result of
+    one that finished meanwhile on its cancelled future, and tornado logged the error with a
+    traceback beside the run's one-line message (seen once when the store went away)."""
+    import logging
+    from concurrent.futures import Future, InvalidStateError
+
+    from mediadigest.run import executors
+
+    executors.quiet_cancelled_results()
+    executors.quiet_cancelled_results()  # idempotent: one filter
+    tornado = logging.getLogger("tornado.application")
+    assert sum(isinstance(f, executors._CancelledResult) for f in tornado.filters) == 1
+    future: Future[int] = Future()
+    future.cancel()
+    with caplog.at_level(logging.ERROR, logger="tornado.application"):
+        try:
+            future.set_result(1)
+        except InvalidStateError:
+            tornado.exception("Exception in callback")
+        try:
+            raise ValueError("a real error")
+        except ValueError:
+            tornado.exception("Exception in callback")
+    assert [r.exc_info[0] for r in caplog.records] == [ValueError]

@@ -31,7 +31,7 @@ import threading
 import uuid
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, InvalidStateError, ProcessPoolExecutor
 from multiprocessing import resource_tracker
 from typing import Any, TypeVar
 
@@ -247,6 +247,7 @@ def _dask(
     # and errors stay; the rest shows with -vv.
     chatty = log.isEnabledFor(logging.DEBUG)
     logging.getLogger("distributed").setLevel(logging.INFO if chatty else logging.WARNING)
+    quiet_cancelled_results()
     with contextlib.ExitStack() as stack:
         if scheduler:
             client = stack.enter_context(_client(Client, scheduler))
@@ -288,6 +289,27 @@ def _dask(
             return client.scatter(obj, broadcast=True, hash=False)
 
         yield client.get_executor(), share, slots
+
+
+class _CancelledResult(logging.Filter):
+    """Drops tornado's report of a result that came for a future already cancelled."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not isinstance(exc, InvalidStateError)
+
+
+_CANCELLED_RESULT = _CancelledResult()
+
+
+def quiet_cancelled_results() -> None:
+    """Keep distributed's executor from printing a traceback when a stopped run cancels the
+    tasks not begun: a task that finished meanwhile sets the result of its cancelled future
+    (distributed's ``_cascade_future`` does not look), and tornado logged the
+    InvalidStateError with its traceback beside the run's one-line error (idempotent)."""
+    logger = logging.getLogger("tornado.application")
+    if _CANCELLED_RESULT not in logger.filters:
+        logger.addFilter(_CANCELLED_RESULT)
 
 
 def _client(client_class: Any, scheduler: str) -> Any:
