@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from mediadigest.collect.files import iter_paths
+from mediadigest.collect.files import iter_file, iter_paths, jsonl_ranges
 from mediadigest.errors import FormatError, InputError
 from mediadigest.model import Document
 
@@ -325,3 +325,128 @@ def test_several_paths_are_read_in_the_order_given(tmp_path):
 @pytest.mark.parametrize("name", ["notes.txt", "pages/kazakhstan-rail.html"])
 def test_string_paths_are_accepted(name):
     assert isinstance(only(str(FILES / name)), Document)
+
+
+# --- JSONL as other tools write it: a BOM, fields of the wrong type, cut-off lines ------------
+
+
+def record(**fields: object) -> str:
+    return json.dumps({"url": "https://x.example/a", "text": "Kazakhstan.", **fields})
+
+
+def write_lines(tmp_path: Path, *lines: str, bom: bool = False) -> Path:
+    path = tmp_path / "a.jsonl"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + "".join(f"{x}\n" for x in lines).encode())
+    return path
+
+
+def test_jsonl_starting_with_a_utf8_bom_keeps_its_first_record(tmp_path):
+    # Notepad and PowerShell write one; it cost the first record ("Unexpected UTF-8 BOM").
+    path = write_lines(tmp_path, record(title="First"), record(title="Second"), bom=True)
+    assert [r.hints["title"] for r in iter_paths([path])] == ["First", "Second"]
+
+
+def test_a_workers_range_from_the_files_start_skips_the_bom_too(tmp_path):
+    path = write_lines(tmp_path, *(record(title=f"T{n}") for n in range(40)), bom=True)
+    ranges = jsonl_ranges(path, 300)
+    assert len(ranges) > 2 and ranges[0][0] == 0
+    titles = [
+        d.hints["title"] for start, end, line in ranges for d in iter_file(path, start, end, line)
+    ]
+    assert titles == [f"T{n}" for n in range(40)]
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"text": 12345}, "'text' is a number (12345), not text"),
+        ({"text": None, "html": ["<p>x</p>"]}, """'html' is a list (["<p>x</p>"]), not text"""),
+        ({"url": "not a url"}, "'url' 'not a url' is not an absolute http(s) address"),
+        (
+            {"url": "www.example.com/a"},
+            "'url' 'www.example.com/a' is not an absolute http(s) address",
+        ),
+        ({"url": "/news/a.html"}, "'url' '/news/a.html' is not an absolute http(s) address"),
+        ({"url": "javascript:alert(1)"}, "'url' 'javascript:alert(1)' is not an absolute http(s)"),
+        ({"url": 7}, "'url' is a number (7), not an address"),
+        ({"url": ""}, "missing 'url'"),
+        ({"url": "  "}, "missing 'url'"),
+    ],
+)
+def test_jsonl_record_with_a_wrong_url_or_body_says_what_is_wrong(tmp_path, fields, reason):
+    path = write_lines(tmp_path, record(**fields))
+    err = only(path)
+    assert isinstance(err, InputError) and err.source == f"{path}:1"
+    assert err.reason.startswith(reason)
+
+
+@pytest.mark.parametrize(
+    "url", ["http://x.example/a", "HTTPS://X.example/a?q=1", "file:///home/ed/saved/page.html"]
+)
+def test_jsonl_accepts_web_and_file_addresses(tmp_path, url):
+    # file:// is what ingest gives pages read from disk; an export of them carries it.
+    assert only(write_lines(tmp_path, record(url=url))).url == url
+
+
+def test_jsonl_text_present_beside_a_usable_html_is_no_error(tmp_path):
+    doc = only(write_lines(tmp_path, record(text=None, html="<p>Kazakhstan.</p>")))
+    assert doc.content_type == "text/html; charset=utf-8"
+
+
+@pytest.mark.parametrize(
+    ("authors", "stored"),
+    [
+        (["Aigerim Nurlanova", "Marat Ali"], "Aigerim Nurlanova and Marat Ali"),
+        (["A. One", "B. Two", "C. Three"], "A. One, B. Two and C. Three"),
+        (["Aigerim Nurlanova"], "Aigerim Nurlanova"),
+        (["Aigerim  Nurlanova ", ""], "Aigerim Nurlanova"),
+    ],
+)
+def test_jsonl_list_of_authors_is_the_byline_naming_them_all(tmp_path, authors, stored):
+    doc = only(write_lines(tmp_path, record(author=authors)))
+    assert doc.hints["author"] == stored  # was the literal text '["A", "B"]'
+    assert "warning" not in doc.hints
+
+
+def test_jsonl_metadata_of_the_wrong_type_is_dropped_with_a_warning_naming_line_and_field(
+    tmp_path,
+):
+    path = write_lines(
+        tmp_path, record(), record(outlet=7, author={"name": "A"}, title="Kept", lang=["en"])
+    )
+    first, doc = iter_paths([path])
+    assert "warning" not in first.hints
+    assert doc.hints["title"] == "Kept"
+    assert not {"outlet", "author", "lang"} & set(doc.hints)
+    assert doc.hints["warning"] == (
+        "line 2: 'outlet' is a number (7), not text; ignored; "
+        """'author' is an object ({"name": "A"}), not text or a list of names; ignored; """
+        """'lang' is a list (["en"]), not text; ignored"""
+    )
+
+
+def test_jsonl_published_that_is_not_a_date_is_stored_as_a_missing_date_with_a_warning(tmp_path):
+    doc = only(write_lines(tmp_path, record(published="last Friday")))
+    assert "published" not in doc.hints  # as for a record without one: no date of its own
+    assert doc.hints["warning"] == (
+        "line 1: 'published' 'last Friday' is not a date (ISO 8601 or RFC 2822); "
+        "stored without a publication date"
+    )
+
+
+@pytest.mark.parametrize(
+    "published", ["2025-12-19", "2025-12-19T10:00:00Z", "Fri, 19 Dec 2025 10:00:00 +0000"]
+)
+def test_jsonl_published_dates_are_kept_as_given(tmp_path, published):
+    doc = only(write_lines(tmp_path, record(published=published)))
+    assert doc.hints["published"] == published and "warning" not in doc.hints
+
+
+def test_a_cut_off_jsonl_line_says_so_once(tmp_path):
+    path = write_lines(tmp_path, '{"url": "https://x.example/a", "text": "Kazakhstan signs')
+    reason = only(path).reason
+    assert reason == (
+        "not JSON (Unterminated string starting at column 40; the line ends before the record "
+        "does: cut off?)"
+    )  # was "Invalid control character at at column 56"
+    assert " at at " not in reason

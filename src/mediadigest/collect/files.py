@@ -11,8 +11,10 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from mediadigest.analyse.decoding import guess_encoding
+from mediadigest.analyse.normalise import parse_date
 from mediadigest.collect import warc
 from mediadigest.errors import FormatError, InputError
 from mediadigest.model import Document
@@ -24,8 +26,11 @@ _HTML_UTF8 = "text/html; charset=utf-8"  # HTML from JSONL, re-encoded by us
 _TEXT = "text/plain; charset=utf-8"
 _KINDS = {".html": "html", ".htm": "html", ".txt": "text", ".jsonl": "jsonl", ".warc": "warc"}
 _EXPECTED = "expected .html, .htm, .txt, .jsonl, .warc, or .gz of those"
-# JSONL fields copied into hints when they are present and scalar.
+# JSONL fields copied into hints when they are present and text.
 _JSONL_HINTS = ("title", "published", "outlet", "author", "lang")
+_BOM = b"\xef\xbb\xbf"  # what Windows tools (Notepad, PowerShell's UTF8) put first
+_JSON_TYPES = {dict: "an object", list: "a list", bool: "true or false", int: "a number",
+               float: "a number"}  # fmt: skip
 
 
 def iter_paths(paths: Iterable[Path]) -> Iterator[Document | InputError]:
@@ -184,7 +189,10 @@ def _iter_jsonl(
         for lineno, line in enumerate(lines, start=first_line):
             if end is not None and pos >= end:
                 break
+            opening = pos == 0
             pos += len(line)
+            if opening:  # the file's first line, in whichever worker's range starts there
+                line = line.removeprefix(_BOM)
             if line.strip():
                 yield _jsonl_document(path, lineno, line)
 
@@ -192,29 +200,99 @@ def _iter_jsonl(
 def _jsonl_document(path: Path, lineno: int, line: bytes) -> Document | InputError:
     where = f"{path}:{lineno}"
     try:
-        obj = json.loads(line.decode("utf-8"))
+        text = line.decode("utf-8").rstrip("\r\n")
     except UnicodeDecodeError as exc:
         return FormatError(where, f"not UTF-8 (byte {exc.start})")
+    try:
+        obj = json.loads(text)
     except json.JSONDecodeError as exc:
-        return FormatError(where, f"not JSON ({exc.msg} at column {exc.colno})")
+        return FormatError(where, f"not JSON ({_json_problem(exc, text)})")
     if not isinstance(obj, dict):
         return FormatError(where, f"not a JSON object (a {type(obj).__name__})")
-    url = obj.get("url")
-    if not isinstance(url, str) or not url.strip():
-        return InputError(where, "missing 'url'")
-    if isinstance(obj.get("html"), str):
-        body, ctype = obj["html"], _HTML_UTF8
-    elif isinstance(obj.get("text"), str):
-        body, ctype = obj["text"], _TEXT
-    else:
-        return InputError(where, "missing 'text' or 'html'")
+    try:
+        url = _jsonl_url(obj.get("url"))
+        body, ctype = _jsonl_body(obj)
+    except ValueError as exc:
+        return InputError(where, str(exc))
     hints = {"source": str(path)}
-    hints.update({k: _scalar(obj[k]) for k in _JSONL_HINTS if obj.get(k) not in (None, "")})
-    return _document(url.strip(), body.encode("utf-8"), ctype, hints)
+    warnings = []
+    for key in _JSONL_HINTS:
+        try:
+            if (value := _jsonl_hint(key, obj.get(key))) is not None:
+                hints[key] = value
+        except ValueError as exc:
+            warnings.append(str(exc))
+    if warnings:  # the run's report prints it after the file's name
+        hints["warning"] = f"line {lineno}: " + "; ".join(warnings)
+    return _document(url, body.encode("utf-8"), ctype, hints)
 
 
-def _scalar(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+def _json_problem(exc: json.JSONDecodeError, text: str) -> str:
+    # json's messages end "... at" where its own str() adds the position.
+    problem = f"{exc.msg.removesuffix(' at')} at column {exc.colno}"
+    if exc.msg.startswith("Unterminated string") or exc.pos >= len(text.rstrip()):
+        problem += "; the line ends before the record does: cut off?"
+    return problem
+
+
+def _kind_of_value(value: Any) -> str:
+    return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def _jsonl_url(url: Any) -> str:
+    """An absolute http(s) address, or a file:// one (exports of pages saved on disk)."""
+    if url is None or (isinstance(url, str) and not url.strip()):
+        raise ValueError("missing 'url'")
+    if not isinstance(url, str):
+        raise ValueError(f"'url' is {_kind_of_value(url)} ({url!r}), not an address")
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() == "file" and parts.path:
+        return url
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or " " in parts.netloc:
+        raise ValueError(f"'url' {url!r} is not an absolute http(s) address")
+    return url
+
+
+def _jsonl_body(obj: dict[str, Any]) -> tuple[str, str]:
+    """(body, content type): 'html' when it is text, else 'text'."""
+    wrong = None
+    for key, ctype in (("html", _HTML_UTF8), ("text", _TEXT)):
+        value = obj.get(key)
+        if isinstance(value, str):
+            return value, ctype
+        if value is not None and wrong is None:
+            wrong = f"{key!r} is {_kind_of_value(value)} ({_short(value)}), not text"
+    raise ValueError(wrong or "missing 'text' or 'html'")
+
+
+def _jsonl_hint(key: str, value: Any) -> str | None:
+    """The field as a hint; None when absent; ValueError (a warning: the record is kept
+    without the field, as if it had none) when it is of no use."""
+    if value is None or value == "":
+        return None
+    if key == "author" and isinstance(value, list) and all(isinstance(v, str) for v in value):
+        # A list of authors, as schema.org and news APIs write them: "A and B", "A, B and C",
+        # the form a page's byline has and the digest's attribution reads.
+        names = [" ".join(v.split()) for v in value if v.strip()]
+        return (f"{', '.join(names[:-1])} and {names[-1]}" if len(names) > 1
+                else names[0] if names else None)  # fmt: skip
+    if not isinstance(value, str):
+        expected = "text or a list of names" if key == "author" else "text"
+        raise ValueError(
+            f"{key!r} is {_kind_of_value(value)} ({_short(value)}), not {expected}; ignored"
+        )
+    if key == "published" and parse_date(value) is None:
+        raise ValueError(
+            f"'published' {_short(value)} is not a date (ISO 8601 or RFC 2822); stored "
+            "without a publication date"
+        )
+    return value
+
+
+def _short(value: Any) -> str:
+    shown = repr(value) if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
 def _document(url: str, body: bytes, content_type: str, hints: dict[str, str]) -> Document:
