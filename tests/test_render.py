@@ -8,7 +8,9 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import docx
+import pytest
 
+from mediadigest.errors import MediadigestError
 from mediadigest.model import Digest, DigestItem, Quote
 from mediadigest.write.render import Format, from_dict, render, to_atom, to_dict, write_file
 
@@ -115,6 +117,51 @@ def test_write_file_writes_binary_and_text_formats_whole(tmp_path: Path):
         assert target.stat().st_size > 0
         assert not target.with_name(target.name + ".tmp").exists()
     assert (tmp_path / "digest.docx").read_bytes()[:2] == b"PK"  # a zip, as .docx is
+
+
+def test_write_file_makes_the_missing_folders(tmp_path: Path):
+    target = tmp_path / "new" / "deeper" / "digest.html"
+    assert write_file(_digest(), Format.html, target) == target
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html")
+    assert [p.name for p in target.parent.iterdir()] == ["digest.html"]
+
+
+@pytest.mark.parametrize("existing", [True, False])
+def test_write_file_into_a_folder_names_the_file_by_profile_period_and_format(
+    tmp_path: Path, existing: bool
+):
+    # An existing folder, or one named with a trailing slash (folder=True): as `cp FILE DIR/`.
+    folder = tmp_path / "digests"
+    if existing:
+        folder.mkdir()
+    written = write_file(_digest(), Format.md, folder, folder=not existing)
+    assert written == folder / "digest-kazakhstan-2025-12-15_2025-12-21.md"
+    assert written.read_text(encoding="utf-8").startswith("# Foreign media digest")
+    assert [p.name for p in folder.iterdir()] == [written.name]  # no stray .tmp
+
+
+def test_write_file_names_one_day_once_and_keeps_odd_profile_names_in_the_folder(tmp_path):
+    digest = _digest()
+    digest.period_to, digest.profile = digest.period_from, "../central asia"
+    written = write_file(digest, Format.json, tmp_path, folder=True)
+    assert written == tmp_path / "digest-central-asia-2025-12-15.json"
+
+
+def test_write_file_that_cannot_write_says_why_in_one_line_and_leaves_nothing(tmp_path):
+    (tmp_path / "notes.txt").write_text("not a folder")
+    with pytest.raises(MediadigestError) as info:
+        write_file(_digest(), Format.md, tmp_path / "notes.txt" / "digest.md")
+    assert str(info.value) == (
+        f"{tmp_path / 'notes.txt' / 'digest.md'}: cannot write "
+        f"({tmp_path / 'notes.txt'} is a file, not a folder)"
+    )
+    taken = tmp_path / "digests" / "digest-kazakhstan-2025-12-15_2025-12-21.md"
+    taken.mkdir(parents=True)  # the name a folder would get is a folder itself
+    with pytest.raises(MediadigestError) as info:
+        write_file(_digest(), Format.md, tmp_path / "digests")
+    assert str(info.value) == f"{taken}: cannot write (Is a directory)"
+    assert [p.name for p in taken.parent.iterdir()] == [taken.name]  # no stray .tmp
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["digests", "notes.txt"]
 
 
 def test_html_links_only_web_addresses_never_javascript():

@@ -55,7 +55,16 @@ def digest(
     writer: Annotated[
         Writer, typer.Option(help="extractive, or llm (MEDIADIGEST_LLM_URL, _MODEL, _KEY).")
     ] = Writer.extractive,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to a file.")] = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "-o",
+            "--output",
+            metavar="PATH",
+            help="Write to a file; to a folder (one that exists, or PATH/ ending in a slash), "
+            "as digest-PROFILE-FROM_TO.FORMAT in it. Missing folders are made.",
+        ),
+    ] = None,
     size: Annotated[int, typer.Option(min=1, help="At most this many items.")] = DIGEST_SIZE,
 ) -> None:
     """Write the digest for a period from what is stored."""
@@ -78,8 +87,9 @@ def digest(
     if output is None:
         out.print(render(result, fmt), end="", markup=False, highlight=False, soft_wrap=True)
     else:
-        write_file(result, fmt, output)
-        say(f"wrote {len(result.items)} items to {output}")
+        # A str, not a Path: Path("out/") drops the slash that says "a folder".
+        written = write_file(result, fmt, Path(output), folder=output.endswith(("/", os.sep)))
+        say(f"wrote {len(result.items)} items to {written}")
 
 
 def publish(

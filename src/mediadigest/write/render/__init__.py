@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import re
 from enum import StrEnum
 from pathlib import Path
 
+from mediadigest.errors import MediadigestError
 from mediadigest.model import Digest
 from mediadigest.write.render.atom import single as to_atom_single
 from mediadigest.write.render.atom import to_atom
@@ -15,6 +18,7 @@ from mediadigest.write.render.markdown import to_markdown
 
 __all__ = [
     "Format",
+    "default_name",
     "from_dict",
     "render",
     "to_atom",
@@ -54,12 +58,45 @@ def render(digest: Digest, fmt: Format) -> str | bytes:
             return to_docx(digest)
 
 
-def write_file(digest: Digest, fmt: Format, path: Path) -> None:
-    """Write atomically so a crash never leaves half a digest behind."""
+def default_name(digest: Digest, fmt: Format) -> str:
+    """The file name ``-o FOLDER/`` writes: ``digest-kazakhstan-2025-12-15_2025-12-21.md``."""
+    first, last = digest.period_from.isoformat(), digest.period_to.isoformat()
+    period = first if first == last else f"{first}_{last}"
+    profile = re.sub(r"[^\w.-]+", "-", digest.profile).strip(".-") or "profile"  # no "/", ".."
+    return f"digest-{profile}-{period}.{Format(fmt).value}"
+
+
+def write_file(digest: Digest, fmt: Format, path: Path, *, folder: bool = False) -> Path:
+    """Write the digest to ``path`` and return the file written.
+
+    A ``path`` that is a folder, or that names one (``folder``: it was given with a trailing
+    slash), gets ``default_name`` inside it, as ``cp FILE DIR/`` does; missing folders are
+    made. The file is written whole or not at all: a crash never leaves half a digest behind,
+    and a failure leaves no temporary file. A path that cannot be written is a
+    MediadigestError naming it.
+    """
+    path = Path(path)
+    if folder or path.is_dir():
+        path = path / default_name(digest, fmt)
     body = render(digest, fmt)
     tmp = path.with_name(path.name + ".tmp")
-    if isinstance(body, bytes):
-        tmp.write_bytes(body)
-    else:
-        tmp.write_text(body, encoding="utf-8")
-    tmp.replace(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(body, bytes):
+            tmp.write_bytes(body)
+        else:
+            tmp.write_text(body, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):  # e.g. its folder could not be made
+            tmp.unlink()
+        raise MediadigestError(f"{path}: cannot write ({_reason(exc, path)})") from exc
+    return path
+
+
+def _reason(exc: OSError, path: Path) -> str:
+    # mkdir says only "File exists" or "Not a directory": name the file in the way.
+    found = next((p for p in path.parents if p.exists()), None)
+    if found is not None and not found.is_dir():
+        return f"{found} is a file, not a folder"
+    return exc.strerror or str(exc)
