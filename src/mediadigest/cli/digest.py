@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.markup import escape
@@ -34,6 +34,8 @@ from mediadigest.write.render import Format
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
+
+T = TypeVar("T")
 
 # compose.DEFAULT_SIZE, which a test holds this to (compose imports the whole pipeline).
 DIGEST_SIZE = 10
@@ -235,8 +237,17 @@ def stories_hide(
     story_id: int,
     undo: Annotated[bool, typer.Option("--undo", help="Unhide.")] = False,
 ) -> None:
-    """Never put a story in the digest."""
-    _decide(ctx, lambda conn, p: story_store.set_flag(conn, p, story_id, "hidden", not undo))
+    """Never put a story in the digest; its item leaves every web draft that has it."""
+    from mediadigest.web import editions
+
+    settings = settings_of(ctx)
+    action = "story.unhide" if undo else "story.hide"
+    taken = _editorial(ctx, action, story_id, lambda conn: editions.hide_story(
+        conn, settings.profile, story_id, not undo, user="cli", publisher=settings.publisher
+    ))  # fmt: skip
+    say(f"story {story_id} {'shown again' if undo else 'hidden'}")
+    for change in taken:
+        say(f"took {change}")
 
 
 @stories_app.command("merge")
@@ -245,8 +256,41 @@ def stories_merge(
     into: int,
     others: Annotated[list[int], typer.Argument(help="Stories to fold in.")],
 ) -> None:
-    """Fold stories into one (their articles move; the others disappear)."""
-    _decide(ctx, lambda conn, p: story_store.merge(conn, p, into, others))
+    """Fold stories into one (their articles move; the others disappear). A web draft keeps
+    one item of it: INTO's, where it has one; the others' items leave it."""
+    from mediadigest.web import editions
+
+    settings = settings_of(ctx)
+    kept, taken = _editorial(ctx, "story.merge", into, lambda conn: editions.merge_stories(
+        conn, settings.profile, [into, *others], user="cli", publisher=settings.publisher
+    ), merged=others)  # fmt: skip
+    say(f"merged {len(others)} into story {kept}")
+    for change in taken:
+        say(f"took {change} (it keeps one item of story {kept})")
+
+
+def _editorial(
+    ctx: typer.Context,
+    action: str,
+    story_id: int,
+    change: Callable[[sa.Connection], T],
+    **detail: object,
+) -> T:
+    """A decision as Review makes it: audited first, then applied, with what it does to the
+    web drafts, in one transaction; an unknown story or a draft saved meanwhile is one line."""
+    from mediadigest.web import editions, stories
+    from mediadigest.web import persist as web_store
+
+    with reading_store(settings_of(ctx)).begin() as conn:
+        web_store.audit(conn, "cli", action, f"story {story_id}", **detail)
+        try:
+            return change(conn)
+        except stories.UnknownStory as exc:  # the Exit rolls the audit entry back
+            say(str(exc), "error")
+            raise typer.Exit(1) from None
+        except editions.EditConflict:
+            say("a web draft was being saved just then, so nothing changed; try again", "error")
+            raise typer.Exit(1) from None
 
 
 @stories_app.command("split")

@@ -296,6 +296,151 @@ def take_out_hidden(
     return headlines
 
 
+@dataclass(slots=True)
+class TakenOut:
+    """The items a decision in Review took out of one period's draft."""
+
+    since: date
+    until: date
+    headlines: list[str]
+
+    def __str__(self) -> str:
+        quoted = ", ".join(f"“{h}”" for h in self.headlines)
+        return f"{quoted} out of the draft of {self.since}..{self.until}"
+
+
+def hide_story(
+    conn: sa.Connection,
+    profile: Profile,
+    story_id: int,
+    on: bool = True,
+    *,
+    user: str,
+    period: tuple[date, date] | None = None,
+    publisher: str | None = None,
+) -> list[TakenOut]:
+    """Hide a story (``on=False``: show it again) as Review, the API and the CLI do.
+
+    Hiding takes its item out of the draft of ``period`` (Review's week), or without one out
+    of every draft that has it, in the caller's transaction: a draft is what gets published,
+    and ``check_publishable`` refuses one with a hidden story's item anyway. Showing a story
+    again changes no draft (there is no adding one story's item; a rebuild would drop edits).
+    Raises `stories.UnknownStory`, and `EditConflict` if a draft is saved in between.
+    """
+    stories.set_flag(conn, profile, story_id, "hidden", on, by=user)
+    if not on:
+        return []
+    taken = []
+    for since, until in [period] if period else draft_periods(conn, profile.name):
+        headlines = take_out_hidden(conn, profile, since, until, user=user, publisher=publisher)
+        if headlines:
+            taken.append(TakenOut(since, until, headlines))
+    return taken
+
+
+def merge_stories(
+    conn: sa.Connection,
+    profile: Profile,
+    story_ids: list[int],
+    *,
+    user: str,
+    period: tuple[date, date] | None = None,
+    publisher: str | None = None,
+) -> tuple[int, list[TakenOut]]:
+    """Merge stories into the first (``stories.merge``) and keep one item of it per draft.
+
+    A draft made before the merge has an item for each of the stories, which are now one:
+    published so, the digest would tell one story twice. The item of the story merged into
+    stays (where it is, with its edits); the others leave the draft, audited. Where the draft
+    had no item of that story, the first of the merged ones stays in its place. Drafts as in
+    `hide_story`: ``period``'s, or every one. Returns (the story's id, what left which draft).
+    """
+    periods = [period] if period else draft_periods(conn, profile.name)
+    before = {p: _items_of(conn, profile.name, p, story_ids[0]) for p in periods}
+    into = stories.merge(conn, profile, story_ids, by=user)
+    taken = []
+    for (since, until), targets in before.items():
+        headlines = _keep_one_item(
+            conn, profile, since, until, into, targets, user=user, publisher=publisher
+        )
+        if headlines:
+            taken.append(TakenOut(since, until, headlines))
+    return into, taken
+
+
+def draft_periods(conn: sa.Connection, profile: str) -> list[tuple[date, date]]:
+    """The periods that have a draft, oldest first."""
+    drafts = persist.digest_drafts
+    query = (
+        sa.select(drafts.c.period_from, drafts.c.period_to)
+        .where(drafts.c.profile == profile)
+        .order_by(drafts.c.period_from, drafts.c.period_to)
+    )
+    return [(r.period_from, r.period_to) for r in conn.execute(query)]
+
+
+def _item_key(item: dict[str, Any]) -> tuple[Any, Any]:
+    return item.get("story_id"), item.get("article_id")
+
+
+def _items_of(
+    conn: sa.Connection, profile: str, period: tuple[date, date], story_id: int
+) -> set[tuple[Any, Any]]:
+    """The draft's items of ``story_id`` as Review names it (``-article_id``: unplaced)."""
+    found = versions.get_draft(conn, profile, *period)
+    if found is None:
+        return set()
+    items = found[0].get("items") or []
+    placed = item_stories(conn, profile, found[0])
+    return {
+        _item_key(item)
+        for item, s in zip(items, placed, strict=True)
+        if (s.id if s is not None else -int(item.get("article_id") or 0)) == story_id
+    }
+
+
+def _keep_one_item(
+    conn: sa.Connection,
+    profile: Profile,
+    since: date,
+    until: date,
+    story_id: int,
+    preferred: set[tuple[Any, Any]],
+    *,
+    user: str,
+    publisher: str | None,
+) -> list[str]:
+    """Take all but one of the draft's items of ``story_id`` out: the first ``preferred`` one
+    (by `_item_key`) stays, or else the first; the headlines taken out."""
+    found = versions.get_draft(conn, profile.name, since, until)
+    if found is None:
+        return []
+    content, revision = found
+    mine = [
+        i
+        for i, s in enumerate(item_stories(conn, profile.name, content))
+        if s is not None and s.id == story_id
+    ]
+    if len(mine) < 2:
+        return []
+    kept = next((i for i in mine if _item_key(content["items"][i]) in preferred), mine[0])
+    gone = [i for i in mine if i != kept]
+    headlines = [content["items"][i]["headline"] for i in gone]
+    content["items"] = [item for i, item in enumerate(content["items"]) if i not in gone]
+    refresh_intro(content, profile, publisher)
+    save(conn, profile, since, until, content, user=user, revision=revision)
+    persist.audit(
+        conn,
+        user,
+        "item.remove",
+        f"{profile.name} {since}..{until}",
+        items=gone,
+        headlines=headlines,
+        reason=f"story merged into story {story_id} in Review",
+    )
+    return headlines
+
+
 # -- edits on the JSON -----------------------------------------------------------------------
 
 

@@ -66,6 +66,23 @@ class Decision(BaseModel):
     on: bool = True
 
 
+class TakenOut(BaseModel):
+    """Items a decision took out of one period's draft (that draft is what gets published)."""
+
+    period_from: date
+    period_to: date
+    headlines: list[str]
+
+
+class HideOut(BaseModel):
+    id: int
+    hidden: bool
+    taken_out: list[TakenOut] = Field(
+        description="Hiding takes the story's item out of every draft that has it."
+    )
+    message: str
+
+
 class VersionOut(BaseModel):
     id: int
     profile: str
@@ -230,13 +247,15 @@ def list_stories(request: Request, user: Viewer, week: Week = None) -> list[Stor
         return [_story(s) for s in request.app.state.web.stories.get(conn, profile, since, until)]
 
 
-def _decide(request: Request, user: User, action: str, story_id: int, change) -> None:
+def _decide(request: Request, user: User, action: str, story_id: int, change) -> Any:
+    """Record the decision, then apply it, in one transaction (as Review: what it brings
+    about in a draft reads after it in the audit log); unknown stories are a 404."""
     with request.app.state.web.engine.begin() as conn:
+        persist.audit(conn, user.name, action, f"story {story_id}", via="api")
         try:
-            change(conn, request.app.state.web.settings.profile)
+            return change(conn, request.app.state.web.settings.profile)
         except stories.UnknownStory as exc:
             raise HTTPException(404, f"no story {story_id}") from exc
-        persist.audit(conn, user.name, action, f"story {story_id}", via="api")
 
 
 @router.post("/stories/{story_id}/pin", status_code=204)
@@ -254,19 +273,37 @@ def pin(request: Request, story_id: PathId, body: Decision, user: Editor) -> Res
     return Response(status_code=204)
 
 
-@router.post("/stories/{story_id}/hide", status_code=204)
-def hide(request: Request, story_id: PathId, body: Decision, user: Editor) -> Response:
-    """Hide (or with ``on: false`` show again) a story."""
-    _decide(
-        request,
-        user,
-        "story.hide" if body.on else "story.unhide",
-        story_id,
-        lambda conn, profile: stories.set_flag(
-            conn, profile, story_id, "hidden", body.on, by=user.name
-        ),
+_CONFLICT = {409: {"description": "a draft was being saved just then; nothing changed"}}
+
+
+@router.post("/stories/{story_id}/hide", responses=_CONFLICT)
+def hide(request: Request, story_id: PathId, body: Decision, user: Editor) -> HideOut:
+    """Hide (or with ``on: false`` show again) a story, as Review does: hiding takes its item
+    out of every draft that has it (``taken_out``); showing it again changes no draft."""
+    publisher = request.app.state.web.settings.publisher
+    try:
+        taken = _decide(
+            request,
+            user,
+            "story.hide" if body.on else "story.unhide",
+            story_id,
+            lambda conn, profile: editions.hide_story(
+                conn, profile, story_id, body.on, user=user.name, publisher=publisher
+            ),
+        )
+    except editions.EditConflict as exc:
+        raise HTTPException(409, "a draft was being saved just then; try again") from exc
+    message = "Hidden." if body.on else "Shown again."
+    if taken:
+        message = f"Hidden; taken {'; '.join(str(t) for t in taken)}."
+    return HideOut(
+        id=story_id,
+        hidden=body.on,
+        taken_out=[
+            TakenOut(period_from=t.since, period_to=t.until, headlines=t.headlines) for t in taken
+        ],
+        message=message,
     )
-    return Response(status_code=204)
 
 
 @router.get("/digests")

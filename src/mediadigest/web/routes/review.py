@@ -125,11 +125,10 @@ def hide(
     publisher = request.app.state.web.settings.publisher
 
     def change(conn: sa.Connection, profile: Profile) -> str:
-        stories.set_flag(conn, profile, story_id, "hidden", on, by=user.name)
+        taken = editions.hide_story(
+            conn, profile, story_id, on, user=user.name, period=(since, until), publisher=publisher
+        )
         if on:
-            taken = editions.take_out_hidden(
-                conn, profile, since, until, user=user.name, publisher=publisher
-            )
             return "Hidden; taken out of the week's draft." if taken else "Hidden."
         if _draft_lacks(conn, profile, week, story_id):
             return f"Shown again. {_NOT_IN_DRAFT.format('back')}"
@@ -160,15 +159,27 @@ def merge(
         return _back(request, week, message, kind="error")
     # Into the ticked story highest on the page (the form sends ticks in page order; the
     # page says so). To its stored id: an unplaced article's ``-id`` is grouped on the way.
-    into = _decide(
-        request,
-        user,
-        "story.merge",
-        f"story {ids[0]}",
-        lambda conn, profile: stories.merge(conn, profile, ids, by=user.name),
-        merged=ids[1:],
-    )
-    return _back(request, week, f"Merged {len(ids)} stories into this one.", into)
+    period = editions.week_of(week)
+    publisher = request.app.state.web.settings.publisher
+    try:
+        into, taken = _decide(
+            request,
+            user,
+            "story.merge",
+            f"story {ids[0]}",
+            lambda conn, profile: editions.merge_stories(
+                conn, profile, ids, user=user.name, period=period, publisher=publisher
+            ),
+            merged=ids[1:],
+        )
+    except editions.EditConflict:  # the draft saved between our read and write: nothing done
+        message = "The week's draft was being saved just then, so nothing changed; try again."
+        return _back(request, week, message, ids[0], kind="error")
+    message = f"Merged {len(ids)} stories into this one."
+    if taken:
+        gone = ", ".join(f"“{h}”" for h in taken[0].headlines)
+        message += f" The week's draft keeps one item of it: {gone} taken out."
+    return _back(request, week, message, into)
 
 
 @router.post("/review/{story_id}/split")

@@ -1,0 +1,184 @@
+"""The CLI, the JSON API and Review make the same editorial decisions with the same effects.
+
+A story hidden with `stories hide` or ``POST /api/stories/{id}/hide`` stayed in the week's web
+draft (Review takes it out), so the desk found Publish refused and did not know why; stories
+merged after the draft was made stayed in it twice, one story told as two. Also the CLI's
+small slips: ``digest -o -`` wrote a file named "-", and `users remove ED` did not find "ed".
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from mediadigest.cli import app as cli
+from mediadigest.stories import persist as story_store
+from mediadigest.web import persist, versions
+from test_web_review_draft import SINCE, UNIVERSITY, UNTIL, followed, headlines, post, start
+from web_support import WEEK, csrf_of, login
+
+GRAIN = "Caspian grain exports from Kazakhstan hit a record"
+
+
+@pytest.fixture
+def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty working folder (the seeded store is in ``tmp_path``)."""
+    folder = tmp_path / "here"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    return folder
+
+
+def mediadigest(seeded, *args: str):
+    return CliRunner().invoke(cli, ["--db", seeded.settings.db, *args])
+
+
+def story_of(seeded, article: int) -> int:
+    """The stored story of the ``article``-th seeded article."""
+    sa_ = story_store.story_articles
+    query = sa.select(sa_.c.story_id).where(sa_.c.article_id == seeded.ids[article])
+    with seeded.engine.connect() as conn:
+        return int(conn.execute(query).scalar_one())
+
+
+def audit(seeded) -> list[tuple[str, str, str]]:
+    """(user, action, target) of the audit log, oldest first."""
+    with seeded.engine.connect() as conn:
+        return [(r["user_name"], r["action"], r["target"]) for r in persist.list_audit(conn)][::-1]
+
+
+def api_client(app) -> tuple[TestClient, dict[str, str]]:
+    """A client and the bearer header of a token the seeded editor made on the account page."""
+    client = login(TestClient(app), "editor")
+    html = client.post(
+        "/account/tokens",
+        data={"name": "newsroom-bot", "csrf_token": csrf_of(client.get("/account").text)},
+    ).text
+    token = re.search(r'class="token">([^<]+)<', html)[1]
+    return TestClient(app), {"Authorization": f"Bearer {token}"}
+
+
+# -- hiding ----------------------------------------------------------------------------------
+
+
+def test_cli_hide_takes_the_storys_item_out_of_the_web_draft_and_says_so(editor, seeded):
+    start(editor)
+    university = story_of(seeded, 1)
+    result = mediadigest(seeded, "stories", "hide", str(university))
+    assert result.exit_code == 0, result.output
+    assert UNIVERSITY not in headlines(seeded)
+    assert len(headlines(seeded)) == 2
+    assert f"took “{UNIVERSITY}” out of the draft of {SINCE}..{UNTIL}" in result.output
+    # Audited as Review audits it: the decision, then what it did to the draft.
+    assert audit(seeded)[-2:] == [
+        ("cli", "story.hide", f"story {university}"),
+        ("cli", "item.remove", f"kazakhstan {SINCE}..{UNTIL}"),
+    ]
+
+
+def test_after_a_cli_hide_the_draft_publishes_without_the_story(editor, seeded):
+    start(editor)
+    mediadigest(seeded, "stories", "hide", str(story_of(seeded, 1)))
+    result = mediadigest(seeded, "publish", "--week", WEEK)
+    assert result.exit_code == 0, result.output
+    assert "published version 1" in result.output
+
+
+def test_cli_hide_without_a_draft_only_hides(seeded):
+    result = mediadigest(seeded, "stories", "hide", str(story_of(seeded, 1)))
+    assert result.exit_code == 0, result.output
+    assert "took" not in result.output
+    with seeded.engine.connect() as conn:
+        assert versions.get_draft(conn, "kazakhstan", SINCE, UNTIL) is None
+
+
+def test_cli_hide_of_an_unknown_story_is_one_line_and_changes_nothing(editor, seeded):
+    start(editor)
+    before = audit(seeded)
+    result = mediadigest(seeded, "stories", "hide", "999")
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "error: story 999: no such story for profile kazakhstan"
+    ]
+    assert audit(seeded) == before
+
+
+def test_api_hide_takes_the_storys_item_out_of_the_draft_and_says_so(app, editor, seeded):
+    start(editor)
+    client, bearer = api_client(app)
+    university = story_of(seeded, 1)
+    response = client.post(f"/api/stories/{university}/hide", json={"on": True}, headers=bearer)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["hidden"] is True
+    assert body["taken_out"] == [
+        {"period_from": str(SINCE), "period_to": str(UNTIL), "headlines": [UNIVERSITY]}
+    ]
+    assert f"taken “{UNIVERSITY}” out of the draft" in body["message"]
+    assert UNIVERSITY not in headlines(seeded)
+    assert [a[1] for a in audit(seeded)[-2:]] == ["story.hide", "item.remove"]
+
+
+def test_api_show_again_changes_no_draft(app, editor, seeded):
+    start(editor)
+    client, bearer = api_client(app)
+    response = client.post(f"/api/stories/{story_of(seeded, 1)}/hide", json={"on": False},
+                           headers=bearer)  # fmt: skip
+    assert response.json() == {
+        "id": story_of(seeded, 1), "hidden": False, "taken_out": [], "message": "Shown again."
+    }  # fmt: skip
+    assert len(headlines(seeded)) == 3
+
+
+# -- merging ---------------------------------------------------------------------------------
+
+
+def test_review_merge_keeps_the_target_item_and_takes_the_other_out(editor, seeded):
+    start(editor)
+    grain, university = story_of(seeded, 2), story_of(seeded, 1)
+    html = followed(editor, post(editor, "/review/merge", week=WEEK, story=[grain, university]))
+    assert (
+        f"Merged 2 stories into this one. The week&#39;s draft keeps one item of it: "
+        f"“{UNIVERSITY}” taken out." in html
+    )
+    assert GRAIN in headlines(seeded)
+    assert UNIVERSITY not in headlines(seeded)
+    with seeded.engine.connect() as conn:
+        removal = persist.list_audit(conn)[0]
+    assert removal["action"] == "item.remove"
+    assert removal["detail"]["reason"] == f"story merged into story {grain} in Review"
+
+
+def test_cli_merge_keeps_the_target_item_and_takes_the_other_out(editor, seeded):
+    start(editor)
+    grain, university = story_of(seeded, 2), story_of(seeded, 1)
+    result = mediadigest(seeded, "stories", "merge", str(university), str(grain))
+    assert result.exit_code == 0, result.output
+    assert headlines(seeded).count(UNIVERSITY) == 1
+    assert GRAIN not in headlines(seeded)
+    assert f"took “{GRAIN}” out of the draft of {SINCE}..{UNTIL}" in result.output
+    assert ("cli", "story.merge", f"story {university}") in audit(seeded)
+
+
+def test_a_merge_into_a_story_the_draft_lacks_keeps_the_merged_storys_item(editor, seeded):
+    start(editor)
+    at = headlines(seeded).index(GRAIN)
+    post(editor, f"/editor/items/{at}/remove", week=WEEK, revision="1")
+    result = mediadigest(seeded, "stories", "merge", str(story_of(seeded, 2)),
+                         str(story_of(seeded, 1)))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert UNIVERSITY in headlines(seeded) and len(headlines(seeded)) == 2
+    assert "took" not in result.output
+
+
+def test_the_merged_draft_publishes_one_item_for_the_story(editor, seeded):
+    start(editor)
+    mediadigest(seeded, "stories", "merge", str(story_of(seeded, 2)), str(story_of(seeded, 1)))
+    result = mediadigest(seeded, "publish", "--week", WEEK)
+    assert result.exit_code == 0, result.output
+    assert "(2 items, the editors' draft" in result.output
