@@ -8,7 +8,11 @@ small slips: ``digest -o -`` wrote a file named "-", and `users remove ED` did n
 
 from __future__ import annotations
 
+import os
+import pty
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -182,3 +186,50 @@ def test_the_merged_draft_publishes_one_item_for_the_story(editor, seeded):
     result = mediadigest(seeded, "publish", "--week", WEEK)
     assert result.exit_code == 0, result.output
     assert "(2 items, the editors' draft" in result.output
+
+
+# -- digest -o - -----------------------------------------------------------------------------
+
+
+def test_digest_to_dash_writes_markdown_to_stdout_and_no_file(seeded, here):
+    result = mediadigest(seeded, "digest", "--week", WEEK, "-o", "-")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("# ")
+    assert "wind farm" in result.stdout
+    assert list(here.iterdir()) == []
+
+
+def test_digest_json_to_dash_is_the_json_on_stdout(seeded, here):
+    result = mediadigest(seeded, "digest", "--week", WEEK, "--format", "json", "-o", "-")
+    assert result.exit_code == 0, result.output
+    assert '"items"' in result.stdout
+    assert list(here.iterdir()) == []
+
+
+def _digest_process(seeded, here: Path, stdout) -> subprocess.CompletedProcess[bytes]:
+    args = ["--db", seeded.settings.db, "digest", "--week", WEEK, "--format", "docx", "-o", "-"]
+    return subprocess.run(
+        [sys.executable, "-m", "mediadigest", *args],
+        stdout=stdout, stderr=subprocess.PIPE, cwd=here, timeout=120, check=False,
+    )  # fmt: skip
+
+
+def test_docx_to_dash_goes_into_a_pipe(seeded, here):
+    done = _digest_process(seeded, here, subprocess.PIPE)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(b"PK\x03\x04")  # a zip: the DOCX itself
+    assert list(here.iterdir()) == []
+
+
+def test_docx_to_dash_on_a_terminal_is_refused_in_one_line(seeded, here):
+    main, terminal = pty.openpty()
+    try:
+        done = _digest_process(seeded, here, terminal)
+    finally:
+        os.close(terminal)
+        os.close(main)
+    assert done.returncode == 1
+    assert done.stderr.decode().splitlines() == [
+        "error: DOCX is binary: -o - writes it into a pipe or a file, not to a terminal"
+    ]
+    assert list(here.iterdir()) == []

@@ -64,7 +64,8 @@ def digest(
             "--output",
             metavar="PATH",
             help="Write to a file; to a folder (one that exists, or PATH/ ending in a slash), "
-            "as digest-PROFILE-FROM_TO.FORMAT in it. Missing folders are made.",
+            "as digest-PROFILE-FROM_TO.FORMAT in it. Missing folders are made. '-': standard "
+            "output (DOCX only into a pipe or file, not a terminal).",
         ),
     ] = None,
     size: Annotated[int, typer.Option(min=1, help="At most this many items.")] = DIGEST_SIZE,
@@ -76,8 +77,12 @@ def digest(
 
     settings = settings_of(ctx)
     first, last = period(since, until, week)
+    to_stdout = output in (None, "-")
     if fmt.binary and output is None:
         raise typer.BadParameter("DOCX is binary: give -o FILE", param_hint="--format")
+    if fmt.binary and to_stdout and sys.stdout.isatty():
+        say("DOCX is binary: -o - writes it into a pipe or a file, not to a terminal", "error")
+        raise typer.Exit(1)
     llm = LLMConfig.from_env(os.environ) if writer is Writer.llm else None
     engine = reading_store(settings)
     with engine.begin() as conn:
@@ -86,9 +91,15 @@ def digest(
         store.save_digest(conn, first, last, settings.profile.name, to_dict(result))
     for note in result.notes:
         say(note, "note")
-    if output is None:
-        out.print(render(result, fmt), end="", markup=False, highlight=False, soft_wrap=True)
+    if to_stdout:
+        body = render(result, fmt)
+        if isinstance(body, bytes):
+            sys.stdout.buffer.write(body)
+            sys.stdout.flush()
+        else:
+            out.print(body, end="", markup=False, highlight=False, soft_wrap=True)
     else:
+        assert output is not None
         # A str, not a Path: Path("out/") drops the slash that says "a folder".
         written = write_file(result, fmt, Path(output), folder=output.endswith(("/", os.sep)))
         say(f"wrote {len(result.items)} items to {written}")
