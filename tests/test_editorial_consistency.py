@@ -233,3 +233,20 @@ def test_docx_to_dash_on_a_terminal_is_refused_in_one_line(seeded, here):
         "error: DOCX is binary: -o - writes it into a pipe or a file, not to a terminal"
     ]
     assert list(here.iterdir()) == []
+
+
+# -- users -----------------------------------------------------------------------------------
+
+
+def test_users_remove_finds_the_user_in_any_case_and_names_it_as_stored(seeded):
+    result = mediadigest(seeded, "users", "remove", "EdItOr")
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "removed editor"
+    with seeded.engine.connect() as conn:
+        assert "editor" not in [u.name for u in persist.list_users(conn)]
+
+
+def test_users_remove_of_no_such_user_still_says_so(seeded):
+    result = mediadigest(seeded, "users", "remove", "nobody")
+    assert result.exit_code == 1
+    assert result.output.strip() == "error: nobody: no such user"

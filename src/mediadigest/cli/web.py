@@ -101,12 +101,26 @@ def users_list(ctx: typer.Context) -> None:
 
 
 @users_app.command("remove")
-def users_remove(ctx: typer.Context, names: list[str]) -> None:
+def users_remove(
+    ctx: typer.Context,
+    names: Annotated[list[str], typer.Argument(help="User names (in any case).")],
+) -> None:
     """Remove web app accounts (their sessions and API tokens end; the audit log keeps them)."""
-    from mediadigest.web import service
+    from mediadigest import store
+    from mediadigest.web import auth, service
 
-    require_store(settings_of(ctx).db)
-    missing = [n for n in names if not service.remove_user(settings_of(ctx), n)]
+    settings = settings_of(ctx)
+    require_store(settings.db)
+    engine = store.open_store(settings.db)
+    missing = []
+    for name in names:
+        # Found as sign-in finds it (any case): names are unique ignoring case.
+        with engine.connect() as conn:
+            found = auth.find_user(conn, name)
+        if found is None or not service.remove_user(settings, found[0].name):
+            missing.append(name)
+        else:
+            say(f"removed {found[0].name}")
     for name in missing:
         say(f"{name}: no such user", "error")
     if missing:
