@@ -140,11 +140,24 @@ def _names(art: Article, profile: Profile) -> frozenset[str]:
     return frozenset(words) | _profile_names(profile)
 
 
+# Capitalised words of aliases that are common nouns at a sentence's start as well: "National
+# Bank of Kazakhstan" must not make "National elections…" a name to run on into.
+_NAME_WORDS_GENERIC = """republic national bank savings city university international
+    party group company state new airlines railways oil gas ministry foreign government capital
+    president authorities officials economy agency fund council committee union museum airport
+    region province district lake river sea mountains central north south east west
+    people supreme court parliament senate"""
+_GENERIC_NAME_WORDS = frozenset(_NAME_WORDS_GENERIC.split())
+
+
 def _profile_names(profile: Profile) -> frozenset[str]:
+    """The words written capitalised in the profile's aliases, less common nouns: "Kazakh
+    officials" gives "kazakh", not "officials" ("reported that Officials said…")."""
     found = profile.cache.get("attribution_names")
     if found is None:
+        words = (w for t in profile.terms for w in re.findall(r"\w+", t.alias) if w[0].isupper())
         found = profile.cache["attribution_names"] = frozenset(
-            w for t in profile.terms for w in re.findall(r"\w+", t.alias.casefold())
+            w.casefold() for w in words if w.casefold() not in _GENERIC_NAME_WORDS
         )
     return found
 
