@@ -222,6 +222,22 @@ def test_a_text_longer_than_any_article_takes_its_snippet_from_the_lead(engine):
         assert "**Ulaanbaatar**" in hit.snippet
 
 
+def test_the_countrys_adjective_is_not_the_country(engine):
+    """The adjective "Kazakh" (a people, a language; all its aliases ambiguous) is no group:
+    its prefix spelling "kazakh*" made a search for "kazakh" find every text naming Kazakhstan."""
+    from mediadigest.profile import load_profile
+
+    _save(
+        engine,
+        _article(1, "Uranium forecast", "Kazakhstan cut its uranium output forecast."),
+        _article(2, "Language law", "Schools will teach more Kazakh from 2026."),
+        _article(3, "Казахский язык", "Школы будут преподавать больше на казахском."),
+    )
+    names = search_module.profile_spellings(load_profile("kazakhstan"))
+    with engine.connect() as conn:
+        assert {h.title for h in search(conn, "kazakh", names=names)} == {"Language law"}
+
+
 @pytest.mark.parametrize("query", ['"unbalanced', "AND OR NOT (", "-", "*", "col:umn", "'; --"])
 def test_odd_punctuation_in_a_query_is_never_an_error(engine, query):
     _save(engine, _article(1, "Summit", "Leaders met."))

@@ -222,7 +222,16 @@ def profile_spellings(profile: Profile, *, country: bool = False) -> Spellings:
         # and so are those of a place whose every alias is ambiguous (Tengiz, Тенгиз; a search
         # for "tengiz" found the English reports only). Not the country's: "Kazakh" (also a
         # language, a people) is not "Kazakhstan".
+        # Nor a name whose prefix spelling starts a country name ("kazakh*" finds "Kazakhstan").
         countries = {term.canonical for term in profile.terms if term.kind == "country"}
+        country_words = [t.alias.casefold() for t in profile.terms if t.kind == "country"]
+        countries |= {
+            term.canonical
+            for term in profile.terms
+            if term.ambiguous
+            and term.stem
+            and any(w.startswith(term.alias.casefold()) for w in country_words)
+        }
         for term in profile.terms:
             if term.ambiguous and term.canonical not in countries:
                 by_name.setdefault(term.canonical, []).append(_spelt(term))
