@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from mediadigest import store
-from mediadigest.model import Article, Document
+from mediadigest.model import Article, Document, Story
 from mediadigest.store.search import WINDOW, search
 from web_support import articles, csrf_of, login
 
@@ -87,6 +87,24 @@ def test_a_page_reached_by_two_urls_is_listed_once(engine):
     with engine.connect() as conn:
         (hit,) = search(conn, "wind")
     assert hit.url == f"{URL}?ref=home"  # stored last, with no capture time of its own
+
+
+def test_a_roundup_item_linking_to_a_page_is_no_capture_of_it(engine):
+    """A newsletter's blurb takes the canonical URL of the article it links to; it is another
+    article (another outlet, another page), listed beside it, and the story keeps both."""
+    full = _article(1, "Wind farm opens with 50 turbines", "The wind farm opened.", URL)
+    blurb = _article(
+        2, "Wind farm", "The wind farm opened, Reuters reports.", URL,
+        outlet="Eurasia Newsletter", parent_url="https://letter.example/2025-12-11",
+    )  # fmt: skip
+    _capture(engine, full, datetime(2025, 12, 10, tzinfo=UTC))
+    _capture(engine, blurb, datetime(2025, 12, 11, tzinfo=UTC))
+    with engine.connect() as conn:
+        assert {h.title for h in search(conn, "wind")} == {full.title, blurb.title}
+        listed = store.list_articles(conn, relevant_only=False, one_per_page=True)
+    assert {a.title for a in listed} == {full.title, blurb.title}
+    story = Story(id=1, title="Wind", articles=listed)
+    assert {a.title for a in story.reports} == {full.title, blurb.title}
 
 
 def test_a_capture_that_no_longer_matches_leaves_the_page_to_the_one_that_does(engine):

@@ -340,16 +340,18 @@ class Story:
         """The articles that are not copies of another (one per distinct report), each as its
         page's newest capture: a page stored again after it changed (a correction, an edited
         input ingested again) is a copy of the older capture to grouping, but the story is
-        told from what the page says now."""
-        newest: dict[str, Article] = {}
+        told from what the page says now. A roundup's item is no capture of the page it links
+        to (it shares its canonical URL): a newsletter's blurb must not stand in for the full
+        article."""
+        newest: dict[tuple[str, str | None], Article] = {}
         for art in self.articles:
-            page = art.canonical_url or art.url
+            page = (art.canonical_url or art.url, art.parent_url)
             if page not in newest or (art.id or 0) > (newest[page].id or 0):
                 newest[page] = art
         out: dict[int, Article] = {}
         for art in self.articles:
             if art.id not in self.duplicates:
-                latest = newest[art.canonical_url or art.url]
+                latest = newest[art.canonical_url or art.url, art.parent_url]
                 out.setdefault(id(latest), latest)
         return list(out.values())
 

@@ -320,6 +320,8 @@ def newest_capture(clauses: Sequence[sa.ColumnElement[bool]]) -> sa.ColumnElemen
         .select_from(later.outerjoin(later_document, later_document.c.id == later.c.document_id))
         .where(
             later.c.canonical_url == a.c.canonical_url,
+            # A roundup's item that links to the page is no capture of it (another parent).
+            later.c.parent_url.is_not_distinct_from(a.c.parent_url),
             later.c.id != a.c.id,
             sa.or_(when > captured, sa.and_(when == captured, later.c.id > a.c.id)),
             # Tested on each capture found, never used to find them: SQLite took the filter's

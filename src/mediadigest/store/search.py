@@ -421,7 +421,8 @@ _HIT_COLUMNS = [
 
 # What `_window` reads of each article besides its id: its page, its date, when it was captured.
 _PAGE_COLUMNS = [
-    t.articles.c[n].label(n) for n in ("canonical_url", "dated", "created_at", "document_id")
+    t.articles.c[n].label(n)
+    for n in ("canonical_url", "parent_url", "dated", "created_at", "document_id")
 ]
 
 
@@ -431,7 +432,8 @@ def _window(
     columns: sa.ColumnCollection[str, Any],
     score: sa.ColumnElement[Any],
 ) -> list[sa.Row[Any]]:
-    """The window's matches as (id, score, canonical_url, dated, captured), from ``source``
+    """The window's matches as (id, score, canonical_url, dated, captured, parent_url), from
+    ``source``
     (the matches, with the article's id and `_PAGE_COLUMNS` among its ``columns``).
     ``captured``: when the article's page was fetched (a seek by id into documents), else
     when it was stored.
@@ -448,11 +450,12 @@ def _window(
             columns.canonical_url,
             sa.type_coerce(columns.dated, sa.String),
             sa.type_coerce(captured, sa.String),
+            columns.parent_url,
         ).select_from(source.outerjoin(d, d.c.id == columns.document_id))
     ).all()
 
 
-_ID, _SCORE, _URL, _DATED, _CAPTURED = range(5)  # a row of `_window`
+_ID, _SCORE, _URL, _DATED, _CAPTURED, _PARENT = range(6)  # a row of `_window`
 _BEST_FIRST = operator.itemgetter(_SCORE, _DATED, _ID)
 _NEWEST_CAPTURE = operator.itemgetter(_CAPTURED, _ID)
 
@@ -461,18 +464,20 @@ def _ranked_page(window: Sequence[sa.Row[Any]], page: Page) -> list[sa.Row[Any]]
     """One page of the `_window`, one row per page captured, best first.
 
     A page is its canonical URL, the first half of the articles' key: a page captured again
-    with other content, or reached by another URL, is another row of the same page. It is
+    with other content, or reached by another URL, is another row of the same page (a
+    roundup's item that links to it is not: it comes from another page, its parent). It is
     listed once, as its newest capture among the matches (captured last, then stored last).
     Ties of score go to the newest (``dated``: the published date, else when the page was
     fetched; never NULL, which the backends would sort apart), then to the last stored.
     Ranked here, not in SQL, so that both backends order by this one key; the window is at
     most WINDOW rows.
     """
-    latest: dict[str, sa.Row[Any]] = {}
+    latest: dict[tuple[str, str | None], sa.Row[Any]] = {}
     for row in window:
-        seen = latest.setdefault(row[_URL], row)
+        key = row[_URL], row[_PARENT]
+        seen = latest.setdefault(key, row)
         if seen is not row and _NEWEST_CAPTURE(row) > _NEWEST_CAPTURE(seen):
-            latest[row[_URL]] = row
+            latest[key] = row
     ranked = sorted(latest.values(), key=_BEST_FIRST, reverse=True)
     return ranked[page[1] : page[1] + page[0]]
 
