@@ -21,3 +21,26 @@ def test_check_on_a_new_database_says_to_upgrade_and_upgrade_makes_it_pass(empty
     assert _run("--db", empty_url, "db", "upgrade").exit_code == 0
     again = _run("--db", empty_url, "db", "check")
     assert again.exit_code == 0 and "db upgrade" not in again.output
+
+
+def test_a_store_missing_a_table_fails_the_check_and_an_ingest_says_so_without_resume(
+    empty_url, tmp_path
+):
+    """A table dropped by hand is damage, not an outage: `db check` names it, and an ingest
+    says the store failed once, without "run the same command again to resume"."""
+    import sqlalchemy as sa
+
+    if empty_url.startswith("sqlite"):
+        open(empty_url.removeprefix("sqlite:///"), "wb").close()
+    assert _run("--db", empty_url, "db", "upgrade").exit_code == 0
+    with sa.create_engine(empty_url).begin() as conn:
+        conn.exec_driver_sql("DROP TABLE article_matches")
+    check = _run("--db", empty_url, "db", "check")
+    assert check.exit_code == 1
+    assert "lacks 1 table of its schema (article_matches)" in check.output
+    page = tmp_path / "page.txt"
+    page.write_text("Wind in Kazakhstan\n\nKazakhstan opened a wind farm in Zhambyl.\n")
+    ingest = _run("--db", empty_url, "ingest", str(page))
+    assert ingest.exit_code == 1
+    assert "the store failed (" in ingest.output and "article_matches" in ingest.output
+    assert "unavailable" not in ingest.output and "resume" not in ingest.output

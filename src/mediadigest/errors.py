@@ -51,5 +51,9 @@ class StoreError(MediadigestError):
     """The store cannot be opened, migrated or written."""
 
 
+class StoreDamaged(StoreError):
+    """The store answered with an error that no retry mends (a table missing): no outage."""
+
+
 class ConfigError(MediadigestError):
     """Settings are missing or contradict each other."""

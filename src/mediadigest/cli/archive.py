@@ -19,6 +19,7 @@ from mediadigest.cli.app import days, db_app, out, reading_store, require_store,
 from mediadigest.errors import MediadigestError
 from mediadigest.model import Article, Grade, Relevance
 from mediadigest.store.search import parse_query, profile_spellings
+from mediadigest.write.style import counted
 
 
 def article_to_dict(art: Article) -> dict[str, Any]:
@@ -251,4 +252,9 @@ def db_check(ctx: typer.Context) -> None:
     if current != head:
         what = "has no schema yet" if current is None else "is behind this version"
         say(f"the store {what}: run `mediadigest --db URL db upgrade` (safe to re-run)")
+        raise typer.Exit(1)
+    if missing := store.missing_tables(engine):
+        say(f"the store lacks {counted(len(missing), 'table')} of its schema "
+            f"({', '.join(missing)}): it is damaged (a table dropped by hand, a broken "
+            "file); restore it from a backup", "error")  # fmt: skip
         raise typer.Exit(1)

@@ -31,7 +31,7 @@ from mediadigest.cli.app import (
     settings_of,
 )
 from mediadigest.config import Settings
-from mediadigest.errors import StoreError
+from mediadigest.errors import StoreDamaged, StoreError
 from mediadigest.model import Source
 from mediadigest.write.style import counted
 
@@ -215,6 +215,9 @@ def ingest(
         say(f"interrupted: {counted(articles, 'article')} stored; "
             "run the same command again to resume")  # fmt: skip
         raise typer.Exit(130) from None
+    if isinstance(lost, StoreDamaged):  # no outage: a re-run would fail the same way
+        say(f"{lost}; {counted(report.articles, 'article')} stored", "error")
+        raise typer.Exit(1)
     if lost is not None:  # as for Ctrl-C: what is stored is whole, the checkpoints say where
         say(f"{lost}; {counted(report.articles, 'article')} stored; "
             "run the same command again to resume", "error")  # fmt: skip

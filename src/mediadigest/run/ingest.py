@@ -27,7 +27,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from mediadigest.collect import files, prefilter, warc, warc_ranges
-from mediadigest.errors import FormatError, InputError, StoreError
+from mediadigest.errors import FormatError, InputError, StoreDamaged, StoreError
 from mediadigest.model import Document
 from mediadigest.profile import Profile
 from mediadigest.run.executors import executor_for, ordered_map, stops_held_back
@@ -35,11 +35,12 @@ from mediadigest.run.writer import (
     Analysed,
     RunReport,
     analyse_batch,
+    first_line,
     group,
     store_analysed,
     unavailable,
 )
-from mediadigest.store import collect_state
+from mediadigest.store import collect_state, unavailable_reason
 from mediadigest.store.collect_state import Checkpoint
 from mediadigest.stories import persist
 
@@ -314,7 +315,12 @@ def ingest(
         clock = time.perf_counter()
         group(engine, profile, report)
         report.seconds["group"] = time.perf_counter() - clock
-    except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
+    except (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.ProgrammingError) as exc:
+        if unavailable_reason(exc) is None:  # "no such table": a re-run fails the same
+            raise StoreDamaged(
+                f"the store failed ({first_line(exc)}); `mediadigest db check` says whether "
+                "its schema is whole"
+            ) from exc
         # The database went away (a restart, the network). Each piece went in with its
         # checkpoint in one transaction: what is stored is whole, and a re-run resumes there.
         raise StoreError(unavailable(exc)) from exc

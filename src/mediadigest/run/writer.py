@@ -130,11 +130,13 @@ def group(engine: sa.Engine, profile: Profile, report: RunReport) -> None:
 
 def unavailable(exc: sa.exc.DBAPIError) -> str:
     """``the store is unavailable (REASON)`` on one line, for a database gone away midway."""
-    reason = store.unavailable_reason(exc)
-    if reason is None:  # SQLAlchemy's text adds the SQL and a link on lines of their own
-        orig = getattr(exc, "orig", None) or exc
-        reason = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
-    return f"the store is unavailable ({reason})"
+    return f"the store is unavailable ({store.unavailable_reason(exc) or first_line(exc)})"
+
+
+def first_line(exc: sa.exc.DBAPIError) -> str:
+    """The driver's message, its first line (SQLAlchemy's text adds the SQL and a link)."""
+    orig = getattr(exc, "orig", None) or exc
+    return str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
 
 
 def store_analysed(

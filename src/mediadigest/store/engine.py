@@ -160,6 +160,15 @@ def check(engine: sa.Engine) -> tuple[str | None, str]:
     return current, head or ""
 
 
+def missing_tables(engine: sa.Engine) -> list[str]:
+    """The schema's tables the store lacks (dropped by hand, a damaged file): none if whole."""
+    from mediadigest.store.schema import metadata
+
+    with _opening(engine), engine.connect() as conn:
+        present = set(sa.inspect(conn).get_table_names())
+    return sorted(name for name in metadata.tables if name not in present)
+
+
 def optimize(engine: sa.Engine) -> None:
     """Tidy up after a bulk load: merge SQLite's full-text index into one segment (searches
     then seek once per word, not once per segment) and refresh the query planner's statistics.
