@@ -368,6 +368,7 @@ def test_a_workers_range_from_the_files_start_skips_the_bom_too(tmp_path):
         ),
         ({"url": "/news/a.html"}, "'url' '/news/a.html' is not an absolute http(s) address"),
         ({"url": "javascript:alert(1)"}, "'url' 'javascript:alert(1)' is not an absolute http(s)"),
+        ({"url": "file:notes/a.html"}, "'url' 'file:notes/a.html' is not an absolute http(s)"),
         ({"url": 7}, "'url' is a number (7), not an address"),
         ({"url": ""}, "missing 'url'"),
         ({"url": "  "}, "missing 'url'"),

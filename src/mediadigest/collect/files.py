@@ -247,8 +247,8 @@ def _jsonl_url(url: Any) -> str:
         raise ValueError(f"'url' is {_kind_of_value(url)} ({url!r}), not an address")
     url = url.strip()
     parts = urlsplit(url)
-    if parts.scheme.lower() == "file" and parts.path:
-        return url
+    if parts.scheme.lower() == "file" and parts.path.startswith("/"):
+        return url  # "file:notes" names no file: a path relative to what?
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc or " " in parts.netloc:
         raise ValueError(f"'url' {url!r} is not an absolute http(s) address")
     return url
