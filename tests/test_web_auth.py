@@ -91,6 +91,7 @@ def test_failing_as_an_editor_elsewhere_does_not_lock_them_out(app):
     for _ in range(3):
         assert _try(attacker, "editor", "guess").status_code == 400
     assert _try(attacker, "Editor", PASSWORD).status_code == 429  # the name in any case
+    assert _try(attacker, " editor ", PASSWORD).status_code == 429  # and with spaces round it
     at_desk = TestClient(app, follow_redirects=False, client=("198.51.100.20", 40000))
     assert _try(at_desk, "editor", PASSWORD).status_code == 303
 

@@ -50,7 +50,8 @@ def login(
     web = request.app.state.web
     by_name, by_address = web.login_limits
     address = auth.client_address(request)
-    name_here = f"{name.casefold()}\n{address}"  # no address has a newline in it
+    # As sign-in reads the name (trimmed, any case), or " ed " would be a fresh five tries.
+    name_here = f"{name.strip().casefold()}\n{address}"  # no address has a newline in it
     keys = ((by_name, name_here), (by_address, address))
     wait = max(limiter.retry_after(key) for limiter, key in keys)
     if wait:
