@@ -112,7 +112,9 @@ def test_a_headline_only_item_says_so_and_adds_nothing(profile):
 
 def test_a_lead_only_item_uses_that_lead_alone(profile):
     lead = "Kazakhstan will build its first nuclear plant near Lake Balkhash, the government said."
-    item = compose_story(Story(1, "t", [_art(text=lead)]), profile)
+    art = _art(text=lead)
+    art.source = "https://x.example/feed.xml"  # a feed's summary: the page was not read
+    item = compose_story(Story(1, "t", [art]), profile)
     assert item.written_from == "lead" and "lead only" in (item.note or "")
     assert " ".join([item.attribution, *item.summary]).endswith(lead[1:])
 
@@ -125,9 +127,11 @@ def test_the_other_outlets_are_named_with_their_dates(profile):
 
 def test_framing_compares_outlet_countries(profile):
     energy = BODY + "\n\nThe reactors will burn uranium from Kazatomprom, an energy official said."
+    # The Russian report is about the lake alone: its theme is in no Japanese report.
     water = (
-        "Kazakhstan's nuclear plant plan worries ecologists at Lake Balkhash, whose water "
-        "level keeps falling, and farmers who depend on the lake.\n\n" + BODY
+        "Ecologists fear for Lake Balkhash, whose water level keeps falling, and for the "
+        "farmers who depend on its water.\n\nThe lake lost a metre of water in a decade, "
+        "and ecologists say the water of the Ili river no longer reaches it."
     )
     story = Story(
         1,
@@ -158,26 +162,31 @@ def test_framing_words_say_what_was_stressed_in_the_order_they_were_used(profile
             _art(
                 1,
                 title="December visit: Emperor receives Tokayev at the Imperial Palace",
-                text="The emperor asked about water in Kazakhstan.",
+                text="The emperor asked about water in Kazakhstan during the visit.\n\n"
+                "The imperial household said the emperor had long wanted the visit; the "
+                "imperial gardens were opened for it on Monday.",
             ),
             _art(
                 2,
                 outlet="TASS",
                 country="RU",
                 title="Astana hosts welcome Tokayev as he raises Caspian shallowing",
-                text="Tokayev held talks on Monday in Astana about water in Kazakhstan.",
+                text="Tokayev held talks on Monday in Astana about the Caspian shallowing. "
+                "Astana hosts a welcome for the guests.\n\nThe Caspian is shallowing, and "
+                "Astana hosts talks on it; the welcome was warm. Astana hosts them again in "
+                "May, a welcome for all.",
             ),
         ],
     )
     text = framing.describe(story, profile) or ""
     # Not the month, the weekday or a country's name; the same words on every run (they
     # came from a set, so their order changed with Python's string hashing).
-    assert "Jiji Press stressed" in text or "in Japan, Jiji Press wrote" in text
-    assert "wrote of “visit”, “emperor”, “imperial”" in text
+    assert "in Japan, Jiji Press wrote of “visit”, “emperor”, “imperial”" in text
     # Not the verbs of the headlines ("receives", "raises"), nor the country's places
-    # ("Astana"): they say nothing of what a report stressed.
-    assert "wrote of “hosts”, “welcome”, “caspian”" in text
-    assert "astana" not in text
+    # ("Astana"): they say nothing of what a report stressed. Words the report writes side
+    # by side are one phrase; each is quoted as the report writes it ("Caspian").
+    assert "wrote of “hosts welcome”, “Caspian”" in text
+    assert "astana" not in text.casefold() and "monday" not in text.casefold()
 
 
 def test_the_intro_names_the_main_stories_in_one_sentence(profile):
@@ -390,10 +399,9 @@ def test_framing_quotes_no_word_of_a_report_in_another_language(profile):
     )
     story = Story(1, "t", [english, _russian(2), _russian(3, outlet="Kommersant")])
     text = framing.describe(story, profile) or ""
-    assert "in Russia, RIA Novosti, Kommersant" in text and "in the United States" in text
-    russia = text.split("in Russia", 1)[1].split(";")[0]
-    assert "wrote of" not in russia
-    assert "doesn’t" not in text and "reactors" in text
+    # English words against Russian ones say nothing of framing either way: no words at all.
+    assert "wrote of" not in text
+    assert not any(ch in text for ch in "аеиоуыэюя") and "doesn’t" not in text
 
 
 def test_a_page_stored_again_after_it_changed_is_told_as_it_reads_now(profile):

@@ -60,6 +60,7 @@ def _article(
     author: str | None = None,
     url: str | None = None,
     quote: tuple[str, str] | None = None,
+    tone: float | None = None,
 ) -> Article:
     hits = (
         [
@@ -92,6 +93,7 @@ def _article(
             reasons=["“Kazakhstan” in the title"] if relevant else [],
         ),
         quotes=quotes,
+        tone=tone,
     )
 
 
@@ -111,6 +113,7 @@ def articles() -> list[Article]:
             author=f"Aigerim {PAYLOADS[2]}",
             url="javascript:window.__xss=5",
             quote=("This is a turning point for our energy system", "Almas Aidarov"),
+            tone=0.0,
         ),
         _article(
             2,
@@ -143,6 +146,7 @@ def articles() -> list[Article]:
             day=17,
             outlet="Energy Daily",
             country="US",
+            tone=0.6,  # "praised": told more warmly in the United States than in Britain
         ),
         _article(
             5,

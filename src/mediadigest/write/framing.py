@@ -1,16 +1,19 @@
 """Framing: how a story's coverage differs by the outlets' home countries, from stored articles.
 
-For each country with reports in the story: the themes its outlets stress, the words their
-headlines and leads use that the others' do not, and the tone (the analyse stage's, or the
-shipped lexicon's). One sentence, only when at least two countries covered the story.
+A country's outlets differ from the others' only where the articles show it: a theme their
+reports lead with that no other country's report has at all, words their English reports
+use repeatedly (and in a headline or lead) that no other country's English report uses, or
+a tone (the analyse stage's) well apart from the others'. Ordinary words a headline happens
+to hold are no framing. One sentence, only when at least two countries covered the story
+and at least one difference is found; otherwise no line at all.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 
-from mediadigest.analyse import tone as tone_lexicon
 from mediadigest.matching import DATE_WORDS
 from mediadigest.model import Article, Story
 from mediadigest.profile import Profile
@@ -21,6 +24,8 @@ from mediadigest.write.summarise import content_words
 __all__ = ["describe"]
 
 TONE_GAP = 0.3  # tones this far apart (on -1..1) are worth a word
+REPEATS = 3  # a word a country's reports use this often (headline and text) is their stress
+MAX_WORDS = 3
 # Dates and the countries of the outlets say when and where, not what a report stressed; nor
 # do the verbs of news reports ("Emperor receives Tokayev", "Astana seeks investors"). Only
 # forms that are seldom nouns: "talks", "plans" and "visits" may be what a report stressed.
@@ -37,50 +42,119 @@ _NEWS_VERBS = (
 _NOT_FRAMING = frozenset(f"{DATE_WORDS} today yesterday week {_NEWS_VERBS}".split()) | {
     w.casefold() for name in style.COUNTRY_NAMES.values() for w in name.split() if w != "the"
 }
-
-
 _WHERE = ("country", "place", "ambiguous")  # profile terms: the country, its places (Astana)
+_TOKEN = re.compile(r"[^\W\d_][\w'’-]*")
 
 
 def _tone(art: Article) -> float | None:
-    value = getattr(art, "tone", None)
-    if value is None:
-        value, _ = tone_lexicon.score(art.text, title=art.title)
-    return value
+    """The analyse stage's tone; none where it found none (no lexicon word is no tone)."""
+    return getattr(art, "tone", None)
 
 
-def _words(art: Article) -> list[str]:
-    """The words of a report's headline and lead that may be quoted as its framing: only from
-    a report in English, the digest's language (the stop words are English ones: every word of
-    a Russian lead, "в" included, looked distinctive), and no contractions ("doesn’t")."""
-    if not in_english(art):
-        return []
-    return [
-        w for w in content_words(f"{art.title} {art.lead}") if _base(w).replace("-", "").isalpha()
-    ]
+def _words(text: str) -> Counter[str]:
+    """Content words (lower-cased) of an English text, with how often each occurs; no
+    contractions ("doesn’t") or figures."""
+    return Counter(w for w in content_words(text) if _base(w).replace("-", "").isalpha())
+
+
+def _forms(arts: Sequence[Article]) -> dict[str, str]:
+    """Each lower-cased word's commonest spelling in the reports: a quoted word is written as
+    the source writes it ("Malacca", not "malacca")."""
+    seen: dict[str, Counter[str]] = {}
+    for art in arts:
+        for token in _TOKEN.findall(f"{art.title}\n{art.text}"):
+            seen.setdefault(token.casefold(), Counter())[token] += 1
+    return {w: forms.most_common(1)[0][0] for w, forms in seen.items()}
 
 
 def _distinctive(groups: dict[str, list[Article]], country: str, profile: Profile) -> list[str]:
-    """Words this country's reports use at least twice and the others' reports never."""
-    own = Counter(w for a in groups[country] for w in dict.fromkeys(_words(a)))
-    others = {w for c, arts in groups.items() if c != country for a in arts for w in _words(a)}
+    """Words this country's English reports use repeatedly, at least once in a headline or
+    lead, that no other country's English report uses anywhere; as the source spells them."""
+    own = [a for a in groups[country] if in_english(a)]
+    others = [a for c, arts in groups.items() if c != country for a in arts if in_english(a)]
+    if not own or not others:
+        return []  # words of one language against another's say nothing of framing
+    told = Counter[str]()
+    reports = Counter[str]()
+    for art in own:
+        counts = _words(f"{art.title}\n{art.text}")
+        told.update(counts)
+        reports.update(counts.keys())
+    led = {w for a in own for w in _words(f"{a.title}\n{a.lead}")}
+    elsewhere = {_stem(w) for a in others for w in _words(f"{a.title}\n{a.text}")}
     # The country and its places are in every report ("astana"): where, not what.
     names = {w for t in profile.terms if t.kind in _WHERE for w in t.key.split()}
     # Outlet names in datelines ("(Jiji Press)") say who wrote, not what they stressed.
     names |= {w for arts in groups.values() for a in arts for w in content_words(a.outlet or "")}
     names |= _NOT_FRAMING
+    needed = 2 if len(own) > 1 else 1  # reports of this country that use the word
     picked = [
         w
-        for w, n in own.most_common()
-        if w not in others and w not in names and _base(w) not in names
-    ]
-    needed = 2 if len(groups[country]) > 1 else 1
-    return [w for w in picked if own[w] >= needed][:3]
+        for w, n in sorted(told.items(), key=lambda kv: -kv[1])
+        if n >= REPEATS
+        and reports[w] >= needed
+        and w in led
+        and _stem(w) not in elsewhere
+        and w not in names
+        and _base(w) not in names
+    ][:MAX_WORDS]
+    forms = _forms(own)
+    return _phrases([forms.get(w, w) for w in picked], own)
+
+
+def _phrases(words: list[str], arts: Sequence[Article]) -> list[str]:
+    """Two picked words the reports write side by side are one phrase: “Malacca strait”."""
+    text = "\n".join(f"{a.title}\n{a.text}" for a in arts)
+    out: list[str] = []
+    for word in words:
+        for k, prior in enumerate(out):
+            pair = next((p for p in (f"{prior} {word}", f"{word} {prior}") if p in text), None)
+            if " " not in prior and pair is not None:
+                out[k] = pair
+                break
+        else:
+            out.append(word)
+    return out
 
 
 def _base(word: str) -> str:
     """``japan's`` -> ``japan``."""
     return word[:-2] if word.endswith(("'s", "’s")) else word
+
+
+def _stem(word: str) -> str:
+    """``satellites`` -> ``satellite``: one report's plural is another's singular."""
+    word = _base(word)
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ses", "xes", "ches", "shes")):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+def _themes(
+    story: Story, groups: dict[str, list[Article]], country: str, profile: Profile
+) -> list[str]:
+    """The themes this country's reports lead with (half of them at least) that no report
+    from another country has among its themes at all, where every other country's reports
+    have themes of their own: a report the taxonomy found nothing in stressed nothing else
+    (one headline's "airliner" made a theme that the same text under another headline had not).
+    """
+    arts = groups[country]
+    firsts = Counter(t for a in arts for t in themes_in_story(story, a, profile)[:1])
+    found = {
+        c: {t for a in other for t in themes_in_story(story, a, profile)}
+        for c, other in groups.items()
+        if c != country
+    }
+    if not all(found.values()):
+        return []
+    elsewhere = set().union(*found.values())
+    return [
+        profile.themes[t].label.lower() if t in profile.themes else t
+        for t, n in firsts.most_common(2)
+        if 2 * n >= len(arts) and t not in elsewhere
+    ]
 
 
 def _country_phrase(code: str, arts: Sequence[Article]) -> str:
@@ -90,7 +164,9 @@ def _country_phrase(code: str, arts: Sequence[Article]) -> str:
 
 
 def describe(story: Story, profile: Profile) -> str | None:
-    """``Coverage differed by country: in Japan, Jiji Press stressed …; in Russia, TASS …``."""
+    """``Coverage differed by outlet country: in Britain, The Guardian wrote of “Malacca
+    strait”, unlike the report from the United States``, or None when the reports show no
+    difference by country."""
     groups: dict[str, list[Article]] = {}
     for art in story.reports:
         if art.outlet_country and art.outlet_country != profile.country_code:
@@ -101,15 +177,10 @@ def describe(story: Story, profile: Profile) -> str | None:
         c: [t for t in (_tone(a) for a in arts) if t is not None] for c, arts in groups.items()
     }
     mean = {c: sum(v) / len(v) for c, v in tones.items() if v}
-    parts = []
+    parts: dict[str, str] = {}
     for code, arts in sorted(groups.items(), key=lambda kv: -len(kv[1])):
-        themes = Counter(t for a in arts for t in themes_in_story(story, a, profile)[:1])
-        labels = [
-            profile.themes[t].label.lower() if t in profile.themes else t
-            for t, _ in themes.most_common(2)
-        ]
         bits = []
-        if labels:
+        if labels := _themes(story, groups, code, profile):
             bits.append(f"stressed {' and '.join(labels)}")
         if words := _distinctive(groups, code, profile):
             bits.append("wrote of " + ", ".join(f"“{w}”" for w in words))
@@ -119,7 +190,14 @@ def describe(story: Story, profile: Profile) -> str | None:
             if abs(gap) >= TONE_GAP:
                 bits.append(f"in a {'more positive' if gap > 0 else 'more critical'} tone")
         if bits:
-            parts.append(f"{_country_phrase(code, arts)} {', '.join(bits)}")
-    if len(parts) < 2:
+            parts[code] = f"{_country_phrase(code, arts)} {', '.join(bits)}"
+    if not parts:
         return None
-    return "Coverage differed by outlet country: " + "; ".join(parts) + "."
+    if len(parts) == 1:  # one country's reports stand out: say against whose
+        (code,) = parts
+        others = [c for c in groups if c != code]
+        names = [style.COUNTRY_NAMES.get(c, c) for c in others]
+        where = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        plural = "s" if sum(len(groups[c]) for c in others) > 1 else ""
+        parts[code] += f", unlike the report{plural} from {where}"
+    return "Coverage differed by outlet country: " + "; ".join(parts.values()) + "."
