@@ -17,7 +17,7 @@ from mediadigest.analyse.names import ORG_HEAD_WORDS
 from mediadigest.matching import DATE_WORDS
 from mediadigest.model import Entity, Quote
 
-__all__ = ["find_quotes", "resolve_speakers"]
+__all__ = ["find_quotes", "one_paragraph", "resolve_speakers"]
 
 # Opening mark -> closing mark. Straight quotes close themselves.
 _PAIRS = {'"': '"', "“": "”", "«": "»", "„": "“", "「": "」"}
@@ -92,6 +92,39 @@ def find_quotes(text: str) -> list[Quote]:
         found.append(Quote(text[start:stop], _clean(raw), start, stop, cue=raw))
     _join_broken(text, found)
     return found
+
+
+_CLOSE_AFTER = re.compile(r'[\s,]*["”»“」]')
+_MARKS = ' \t"“”«»„「」'
+
+
+def one_paragraph(quote: Quote, text: str) -> Quote:
+    """A quote that runs over several paragraphs, as its one paragraph that carries the
+    speaker's attribution ("“…,” Najib said.": the last; "Najib said: “…": the first), else
+    as its first; a quote of one paragraph as it is.
+
+    A digest item quotes one paragraph: the house style has no quote of several, and
+    rendered as one paragraph the quote read "“This new … operation. “We are ending …,”
+    Najib said." with two opening marks. ``text[q.start:q.end] == q.text`` still holds.
+    """
+    if text[quote.start : quote.end] != quote.text or "\n" not in quote.text:
+        return quote
+    pieces = []
+    for para in re.finditer(r"[^\n]+", quote.text):
+        start, stop = quote.start + para.start(), quote.start + para.end()
+        while start < stop and text[start] in _MARKS:
+            start += 1
+        while stop > start and (text[stop - 1] in _MARKS or text[stop - 1] == ","):
+            stop -= 1
+        if len(text[start:stop].split()) >= _MIN_WORDS:
+            pieces.append((start, stop))
+    if not pieces:
+        return quote
+    closed = _CLOSE_AFTER.match(text, quote.end)
+    following = text[closed.end() : closed.end() + 120] if closed else ""
+    after = any(p.match(following) for p in _AFTER)
+    start, stop = pieces[-1] if after else pieces[0]
+    return Quote(text[start:stop], quote.speaker, start, stop, cue=quote.cue)
 
 
 def _closing(text: str, opened: int, close: str) -> int | None:

@@ -9,6 +9,7 @@ outlets, framing by country), then the intro and the week-over-week line.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
@@ -16,7 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from mediadigest.analyse import kind
+from mediadigest.analyse import kind, language, quotes
 from mediadigest.model import Article, Digest, DigestItem, Story
 from mediadigest.profile import Profile
 from mediadigest.stories import grouping, persist, rank, select
@@ -79,7 +80,7 @@ def compose_item(art: Article, profile: Profile) -> DigestItem:
 def compose_story(story: Story, profile: Profile, *, since: date | None = None) -> DigestItem:
     """The item for one story: every sentence from a stored article, with its span."""
     lead = rank.lead_article(story.reports or story.articles)
-    written_from = rank.coverage(lead)
+    written_from = written_from_of(lead)
     # The most relevant reports beside the lead: a story in 200 outlets needs no 200 to summarise.
     # Only reports that tell what the lead tells lend it sentences and quotes: one grouped in
     # by a shared name (CNN on Trump's health, NYT on his trade war) would mix two stories.
@@ -93,7 +94,10 @@ def compose_story(story: Story, profile: Profile, *, since: date | None = None) 
     # Items from a headline or a lead go no further than that one source.
     sources = [lead] if written_from != "text" else [lead, *others]
     picked = attribute.pick_quote(sources, profile) if written_from == "text" else None
+    # Not the whole quote again in the summary, though the item quotes one paragraph of it.
     avoid = [(art.id or 0, q.start, q.end) for q, art in [picked]] if picked else []
+    if picked:
+        picked = (quotes.one_paragraph(picked[0], picked[1].text), picked[1])
     evidence = _summary(sources, profile, written_from, avoid)
     lede = attribute.attribution(
         lead, profile, first=evidence[0].text if evidence else None, written_from=written_from
@@ -125,6 +129,32 @@ def compose_story(story: Story, profile: Profile, *, since: date | None = None) 
     )
 
 
+# What says that a short text is not the whole article: it is cut off ("…", "[...]") or its
+# last words send the reader to the rest ("Read more", "Continue reading", "Subscribe to read").
+_CUT_OFF = re.compile(
+    r"(?:…|\.\.\.|\[(?:…|\.\.\.)\])\W*$"
+    r"|(?i:\b(?:read|see) (?:more|the (?:full|rest|whole)\b)|\bcontinue reading\b"
+    r"|\b(?:subscribe|sign in|log in|register) (?:now )?to (?:read|continue|see)\b"
+    r"|\bfor (?:paying )?subscribers(?: only)?\b|\bsubscribers only\b)[^\n]{0,80}$"
+)
+
+
+def written_from_of(art: Article) -> str:
+    """``text``, ``lead`` or ``headline``: how much of the article the item is written from.
+
+    Only what we know to be part of an article is a lead: a short single paragraph from a web
+    source (a feed entry's summary, kept when its page was not fetched, or all that extraction
+    found on a page), or a text that says it is cut off. A short text given to us whole (a
+    JSONL record's ``text``, a .txt file) is the article: "Written from the lead only; the
+    full article was not available" was not true of it.
+    """
+    found = rank.coverage(art)
+    if found != "lead":
+        return found
+    web = (art.source or "").startswith(("http://", "https://"))
+    return "lead" if web or _CUT_OFF.search(art.text.rstrip()) else "text"
+
+
 def _language(art: Article) -> str:
     return "en" if rank.in_english(art) else (art.language or "").split("-")[0].casefold()
 
@@ -141,16 +171,22 @@ def _summary(
 def _evidence(
     evidence: list[Evidence], absorbed: bool, picked: tuple | None
 ) -> list[dict[str, int | str]]:
-    """Spans per summary sentence; ``sentence: -1`` is the one the attribution line ends with."""
+    """Where each sentence of the item came from (docs/digest-json.md).
+
+    ``part`` says which: ``attribution`` (the first sentence, run on into the attribution line;
+    ``sentence`` -1, as digests stored before have it), ``summary`` (``sentence`` is its index
+    in ``summary``) or ``quote``. Read ``part``: ``summary[-1]`` is the last summary sentence.
+    """
     out: list[dict[str, int | str]] = []
     for i, e in enumerate(evidence):
         index = i - 1 if absorbed else i
-        out.append({"sentence": index, "article_id": e.article_id, "start": e.start, "end": e.end})
+        part = "attribution" if index < 0 else "summary"
+        span = {"article_id": e.article_id, "start": e.start, "end": e.end}
+        out.append({"sentence": index, "part": part, **span})
     if picked:
         quote, art = picked
-        out.append(
-            {"sentence": "quote", "article_id": art.id or 0, "start": quote.start, "end": quote.end}
-        )
+        span = {"article_id": art.id or 0, "start": quote.start, "end": quote.end}
+        out.append({"sentence": "quote", "part": "quote", **span})
     return out
 
 
@@ -179,23 +215,53 @@ def _sources(lead: Article, story: Story) -> list[dict[str, Any]]:
 
 
 def also_line(lead: Article, story: Story, profile: Profile) -> str | None:
-    """``The story was also covered by Reuters (Dec. 17) and TASS (Dec. 18).``"""
+    """``The story was also covered by Reuters (Dec. 17) and TASS (Dec. 18).``
+
+    Copies of a report (the same text on another site) are named apart: ``Yahoo News (Dec.
+    17) ran the same AFP report.`` The agency only where the copy or the report it copies
+    credits one ("citing AFP", "(Reuters) -"); two outlets carrying one text need not be wire
+    copy (a syndicated or republished article), so otherwise it is "the same report".
+    """
+    by_id = {a.id: a for a in story.articles if a.id is not None}
     seen = {lead.outlet}
-    named = []
+    named: list[str] = []
+    copies: dict[str, list[str]] = {}  # what they copied -> who ran it
     for art in sorted(story.articles, key=lambda a: a.published.timestamp() if a.published else 0):
         if art.outlet in seen or not art.outlet:
             continue
         seen.add(art.outlet)
         name = style.outlet_name(art.outlet, art.outlet_country, profile.country_code)
         when = f" ({style.day(art.published.date())})" if art.published else ""
-        copy = " in the same wire report" if art.id in story.duplicates else ""
-        named.append(f"{name}{when}{copy}")
-    if not named:
-        return None
-    if len(named) > MAX_NAMED:  # a story in forty outlets: name the first few, count the rest
-        named = [*named[: MAX_NAMED - 1], f"{len(named) - MAX_NAMED + 1} other outlets"]
-    listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
-    return f"The story was also covered by {listed}."
+        if art.id in story.duplicates:
+            copied = by_id.get(story.duplicates[art.id])
+            copies.setdefault(_report_of(art, copied, lead), []).append(f"{name}{when}")
+        else:
+            named.append(f"{name}{when}")
+    lines = []
+    if named:
+        if len(named) > MAX_NAMED:  # a story in forty outlets: name the first few, count the rest
+            named = [*named[: MAX_NAMED - 1], f"{len(named) - MAX_NAMED + 1} other outlets"]
+        lines.append(f"The story was also covered by {_listed(named)}.")
+    for report, outlets in copies.items():
+        if len(outlets) > MAX_NAMED:
+            outlets = [*outlets[: MAX_NAMED - 1], f"{len(outlets) - MAX_NAMED + 1} other outlets"]
+        lines.append(f"{style.sentence_start(_listed(outlets))} ran {report}.")
+    return " ".join(lines) or None
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _report_of(copy: Article, copied: Article | None, lead: Article) -> str:
+    """``the same AFP report``, ``the same report``, ``the same report as Reuters``."""
+    agency = next(
+        (a.origin for a in (copy, copied) if a is not None and getattr(a, "origin", None)), None
+    )
+    what = f"the same {agency} report" if agency else "the same report"
+    if copied is None or copied is lead or copied.outlet == lead.outlet or not copied.outlet:
+        return what
+    return f"{what} as {copied.outlet}"
 
 
 def _status(story: Story, since: date | None) -> str:
@@ -227,7 +293,39 @@ def intro(
         f"international media outlet{'s' if m != 1 else ''} covering {country} "
         f"for {style.period(since, until)}."
     )
-    named = [f"“{i.headline}”" for i in items[:4]]
-    listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+    listed = _listed(_intro_names(items))
     span = "week’s" if style.weekly(since, until) else "period’s"
     return f"{head} This {span} foreign media digest features {listed}."
+
+
+INTRO_NAMED = 4  # stories the intro names
+INTRO_ENGLISH = 2  # English headlines enough for the intro to name no story in another language
+
+
+def _intro_names(items: list[DigestItem]) -> list[str]:
+    """The headlines the intro names, in the items' order: those in English (the digest's
+    language) first; one in another language only where fewer than two are in English,
+    and with its language: “Казахстан и Узбекистан договорились…” (in Russian)."""
+    written = [_headline_language(i) for i in items]
+    english = [k for k, lang in enumerate(written) if lang is None][:INTRO_NAMED]
+    others = [k for k, lang in enumerate(written) if lang is not None]
+    chosen = sorted(english + others[: max(INTRO_ENGLISH - len(english), 0)])
+    return [
+        f"“{items[k].headline}”" + (f" (in {written[k]})" if written[k] else "") for k in chosen
+    ]
+
+
+def _headline_language(item: DigestItem) -> str | None:
+    """The name of the language of the item's headline (read with its sentences) when it is
+    not English; None for English and for what cannot be told."""
+    code = language.detect(" ".join([item.headline, *item.summary]))
+    if code in (None, "en"):
+        return None
+    name = style.language_name(code) or "another language"
+    # A guess from a short English headline must not drop it from the intro: the headline's
+    # script (Cyrillic, Chinese) or the attribution line ("in German") must agree.
+    foreign_script = any(ch.isalpha() and not _LATIN.match(ch) for ch in item.headline)
+    return name if foreign_script or f" in {name} " in f"{item.attribution} " else None
+
+
+_LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")

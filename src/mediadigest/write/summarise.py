@@ -82,9 +82,11 @@ _BOILERPLATE = re.compile(
 )
 # "TOKYO, Dec 19 (Reuters) - ", "ALMATY – ", "ASTANA, December 18. /TASS/. ", "ATHENS, Ga.
 # (AP) — ", "TBILISI, Georgia, Aug. 18 (AFP) -": the place and the agency belong to the
-# attribution line, not to the summary sentence.
+# attribution line, not to the summary sentence. So does the outlet's credit before it
+# ("Canadian Press - BAIKONUR, Kazakhstan (AP) - ").
 _DATELINE = re.compile(
-    r"^(?:[A-ZА-ЯЁ][A-ZА-ЯЁ .'-]{2,}"
+    r"^(?:(?:[A-Z][\w.&']*(?: [A-Z][\w.&']*){0,3} [-–—] )?"
+    r"[A-ZА-ЯЁ][A-ZА-ЯЁ .'-]{2,}"
     r"(?:,\s*[A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)?)?"  # the state or country
     r"(?:,?\s*[A-Z][a-z]+\.?\s+\d{1,2}\.?)?\s*"  # the date
     r"(?:\([^)]{1,40}\)|/[^/]{1,20}/\.?)?\s*(?:--|[-–—:])\s+)"
@@ -195,6 +197,15 @@ def _like_caption(text: str) -> bool:
 _NEEDS_CONTEXT = re.compile(r"^[\"“‘]?(?:I|We|He|She|They|His|Her|Their|My|Our)\b")
 
 
+# "…, the prime minister revealed today.": in a weekly digest "today" is no day at all. The
+# sentence is evidence, quoted verbatim, so the word cannot become "on Dec. 15" (nor is the
+# article's date always the day its "today" meant: a wire story filed before midnight in
+# Astana is dated the day before in UTC). A sentence without it is preferred where one is
+# about as good: the cost is half the bonus for being an article's first sentence.
+_RELATIVE_DAY = re.compile(r"(?i)\b(?:today|yesterday|tomorrow|tonight)\b")
+RELATIVE_DAY_COST = 0.05
+
+
 def _mentions(sent: str, profile: Profile | None) -> float:
     """1 when the sentence names the country itself, 0.6 for its people and places."""
     if profile is None:
@@ -238,6 +249,8 @@ def summarise_story(
         scores[i] += 0.15 * _mentions(sent.text, profile) + 0.1 / (1 + order[i]) - 0.02 * rank
         if _NEEDS_CONTEXT.match(sent.text) or _like_caption(sent.text):
             scores[i] -= 1.0
+        if _RELATIVE_DAY.search(sent.text):
+            scores[i] -= RELATIVE_DAY_COST
     picked: list[int] = []
     total = 0
     for i in sorted(range(len(pool)), key=lambda i: -scores[i]):

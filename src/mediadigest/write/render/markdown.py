@@ -9,16 +9,25 @@ from mediadigest.write import style
 
 
 def quote_line(quote: Quote) -> str:
-    """``“…,” Meirzhan Yussupov said.`` or ``“…,” according to the author.``"""
-    text = quote.text.rstrip()
+    """``“…,” Meirzhan Yussupov said.`` or ``“…,” according to the author.``
+
+    A quote of several paragraphs (a digest stored before items quoted one, an editor's)
+    is set as print sets one: each paragraph opens with a quote mark, only the last closes,
+    and the paragraphs are apart ("\n\n"), each one a paragraph of the rendered item.
+    """
+    paras = [p.strip().lstrip('“"«„').lstrip() for p in quote.text.split("\n") if p.strip()]
+    paras = [p for p in paras if p] or [quote.text.strip()]
+    text = paras[-1].rstrip()
     if text.endswith("."):
         text = text[:-1] + ","
     elif not text.endswith(("?", "!", ",")):
         text += ","
     speaker = quote.speaker or "the article"
     if speaker.casefold().startswith(("the ", "a ")):
-        return f"“{text}” according to {speaker}."
-    return f"“{text}” {speaker} said."
+        last = f"“{text}” according to {speaker}."
+    else:
+        last = f"“{text}” {speaker} said."
+    return "\n\n".join([*(f"“{p}" for p in paras[:-1]), last])
 
 
 def title(digest: Digest) -> str:
@@ -31,7 +40,7 @@ def item_paragraphs(item: DigestItem) -> list[str]:
     if len(item.summary) > 1:
         parts.append(" ".join(item.summary[1:]))
     if item.quote:
-        parts.append(quote_line(item.quote))
+        parts += quote_line(item.quote).split("\n\n")
     extra = " ".join(x for x in (item.also, item.framing) if x)
     if extra:
         parts.append(extra)
