@@ -210,7 +210,9 @@ def stories_list(
     with engine.begin() as conn:
         stories.update_period(conn, settings.profile, first, last)
         found = stories.for_period(conn, settings.profile, first, last)
-    ranked = story_rank.rank(found, settings.profile, until=last)
+        # Against the last published digest, as the digest and Review rank them.
+        previous = story_rank.previous_items(conn, settings.profile, first)
+    ranked = story_rank.rank(found, settings.profile, until=last, previous=previous)
     if as_json:
         sys.stdout.write(
             json.dumps([stories.story_to_dict(s) for s in ranked], ensure_ascii=False, indent=2)

@@ -14,9 +14,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+import sqlalchemy as sa
+
 from mediadigest.analyse import themes as theme_classifier
 from mediadigest.model import Article, Story
 from mediadigest.profile import Outlet, Profile
+from mediadigest.stories import persist
 
 __all__ = ["RankWeights", "article_themes", "rank", "story_themes"]
 
@@ -239,6 +242,13 @@ def _novelty(story: Story, previous: Sequence[dict]) -> tuple[float, str]:
     if best < 0.2:
         return 1.0, "new since the last digest"
     return 1.0 - best, f"resembles “{like}” from the last digest"
+
+
+def previous_items(conn: sa.Connection, profile: Profile, before: date) -> list[dict]:
+    """The items of the last digest published for a period ending before ``before``: what
+    novelty is judged against, by the digest, Review and `stories` alike."""
+    last = persist.published(conn, profile.name, before=before, limit=1)
+    return last[0]["content"].get("items", []) if last else []
 
 
 def rank(

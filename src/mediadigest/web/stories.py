@@ -64,9 +64,9 @@ class StoryView:
 def period_stories(conn: sa.Connection, profile: Profile, since: date, until: date) -> list[Story]:
     """The period's stories, best first (as ranked by ``stories.rank`` where it is stored)."""
     found = grouping.for_period(conn, profile, since, until)
-    last = persist.published(conn, profile.name, before=since, limit=1)
-    previous = last[0]["content"].get("items", []) if last else []
-    return rank.rank(found, profile, until=until, previous=previous)
+    return rank.rank(
+        found, profile, until=until, previous=rank.previous_items(conn, profile, since)
+    )
 
 
 def story_of(

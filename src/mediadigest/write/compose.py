@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from mediadigest.analyse import kind, language, quotes
 from mediadigest.model import Article, Digest, DigestItem, Story
 from mediadigest.profile import Profile
-from mediadigest.stories import grouping, persist, rank, select
+from mediadigest.stories import grouping, rank, select
 from mediadigest.write import attribute, byline, framing, style, trend
 from mediadigest.write.llm import LLMConfig, rewrite
 from mediadigest.write.summarise import Evidence, summarise_story
@@ -55,8 +55,7 @@ def build_digest(
     if update:
         grouping.update_period(conn, profile, since, until)
     stories = grouping.for_period(conn, profile, since, until)
-    previous = persist.published(conn, profile.name, before=since, limit=1)
-    last_items = previous[0]["content"].get("items", []) if previous else []
+    last_items = rank.previous_items(conn, profile, since)
     ranked = rank.rank(stories, profile, until=until, previous=last_items)
     picked = select.select(ranked, select.Selection(size=size, minimum=min(select.MIN_ITEMS, size)))
     items = [compose_story(s, profile, since=since) for s in picked]
