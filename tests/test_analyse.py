@@ -15,6 +15,7 @@ from mediadigest.analyse import analyse, normalise
 from mediadigest.errors import InputError
 from mediadigest.model import Document, Grade
 from mediadigest.profile import Profile, load_profile
+from mediadigest.write import style
 
 FIXTURES = Path(__file__).parent / "fixtures" / "understand"
 FETCHED = datetime(2025, 12, 21, 9, 0, tzinfo=UTC)
@@ -320,6 +321,26 @@ def test_the_outlet_is_named_as_a_digest_names_it(profile, url, site, outlet):
     # The attribution line says "<outlet> reported on …": not a slogan, a URL, a copyright
     # line or "An unnamed outlet" when the address says who published it.
     assert analyse(_page(url, site), profile)[0].outlet == outlet
+
+
+@pytest.mark.parametrize(
+    ("url", "country"),
+    [
+        ("https://www.thestar.com.my/news/nation/a", "MY"),  # no outlet of the profile's
+        ("https://news.example.co.uk/a", "GB"),
+        ("https://www.steppe.example/a", None),
+        ("https://steppe.tv/a", None),  # a brand's domain says nothing of its home
+        ("https://steppe.org/a", None),
+    ],
+)
+def test_an_unlisted_outlets_country_is_its_country_code_domains(profile, url, country):
+    art = analyse(_page(url, "The Star"), profile)[0]
+    assert art.outlet_country == country
+    # As an editor writes it, in the house style: "Malaysia's The Star".
+    named = style.outlet_name(art.outlet, art.outlet_country, profile.country_code)
+    assert named == {"MY": "Malaysia’s The Star", "GB": "Britain’s The Star"}.get(
+        country, "The Star"
+    )
 
 
 @pytest.mark.parametrize(

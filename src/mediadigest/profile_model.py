@@ -12,7 +12,16 @@ import ahocorasick
 from mediadigest.matching import Automata, build_automata, normalise, scan_automata
 from mediadigest.model import Source
 
-__all__ = ["NameEntry", "NamePeriod", "Outlet", "Profile", "Term", "ThemeSpec", "host_of"]
+__all__ = [
+    "NameEntry",
+    "NamePeriod",
+    "Outlet",
+    "Profile",
+    "Term",
+    "ThemeSpec",
+    "domain_country",
+    "host_of",
+]
 
 DEFAULT_THEME_THRESHOLD = 1.5  # see analyse/themes.py: about two specific terms in a short text
 
@@ -161,3 +170,25 @@ def host_of(url_or_domain: str) -> str:
     for prefix in ("www.", "m."):
         value = value.removeprefix(prefix)
     return value
+
+
+# Country-code domains sold to anyone as brands ("news.tv", "app.io", "radio.fm") or not one
+# country's ("europa.eu", "site.su"): a site's address there says nothing of its home. Not
+# ".am": Armenia's media are there (news.am, armenpress.am).
+_VANITY_TLDS = frozenset({
+    "ac", "ai", "cc", "cf", "co", "cx", "fm", "ga", "gg", "gl", "gq", "im", "io", "la", "ly",
+    "me", "ml", "ms", "nu", "sh", "tk", "to", "tv", "vc", "ws", "eu", "su",
+})  # fmt: skip
+
+
+def domain_country(url_or_domain: str) -> str | None:
+    """The country (ISO 3166-1 alpha-2) a site's country-code domain names: ``MY`` for
+    thestar.com.my, ``GB`` for bbc.co.uk; None for .com, .org and brand domains (.tv, .io).
+
+    The home country of an outlet the profile does not list: "Malaysia's The Star" is what
+    an editor writes, and breadth by country counts it. The profile's own entry wins.
+    """
+    tld = host_of(url_or_domain).rsplit(".", 1)[-1]
+    if len(tld) != 2 or not tld.isascii() or not tld.isalpha() or tld in _VANITY_TLDS:
+        return None
+    return "GB" if tld == "uk" else tld.upper()

@@ -39,6 +39,7 @@ from mediadigest.analyse import (
 from mediadigest.errors import InputError
 from mediadigest.model import Article, Document, Grade, Relevance
 from mediadigest.profile import Profile
+from mediadigest.profile_model import domain_country
 
 log = logging.getLogger(__name__)
 
@@ -177,8 +178,9 @@ def _extract(
     if published is None and hints.get("published"):
         published = normalise.parse_date(hints["published"])
     known = profile.outlet_for(doc.url)
+    country = known.country if known else domain_country(doc.url)
     return _Page(doc.url, canonical, " ".join(title.split()), text, author, published,
-                 known.name if known else outlet, known.country if known else None,
+                 known.name if known else outlet, country,
                  hints.get("lang"), html, tree, warnings, ex)  # fmt: skip
 
 

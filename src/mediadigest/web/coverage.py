@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from mediadigest.store import schema as t
 from mediadigest.web.articles import theme_names
-from mediadigest.write.style import COUNTRY_NAMES
+from mediadigest.write.style import country_name
 
 TOP = 6  # series drawn by name; the rest are summed as "other"
 _TONES = {"positive": 1.0, "neutral": 0.0, "mixed": 0.0, "negative": -1.0}
@@ -104,7 +104,7 @@ def coverage(
 def _country(code: str | None) -> str:
     if not code:
         return "unknown"
-    name = COUNTRY_NAMES.get(code.upper(), code.upper())
+    name = country_name(code) or code.upper()
     return name.removeprefix("the ")
 
 

@@ -87,6 +87,8 @@ def _distinctive(groups: dict[str, list[Article]], country: str, profile: Profil
     # Outlet names in datelines ("(Jiji Press)") say who wrote, not what they stressed.
     names |= {w for arts in groups.values() for a in arts for w in content_words(a.outlet or "")}
     names |= _NOT_FRAMING
+    # Nor the outlets' countries, listed in the house style or not ("Malaysia").
+    names |= {w.casefold() for c in groups for w in (style.country_name(c) or "").split()}
     needed = 2 if len(own) > 1 else 1  # reports of this country that use the word
     picked = [
         w
@@ -159,7 +161,7 @@ def _themes(
 
 def _country_phrase(code: str, arts: Sequence[Article]) -> str:
     outlets = ", ".join(dict.fromkeys(a.outlet for a in arts if a.outlet)) or "its outlets"
-    name = style.COUNTRY_NAMES.get(code, code)
+    name = style.country_name(code) or code
     return f"in {name}, {outlets}"
 
 
@@ -196,7 +198,7 @@ def describe(story: Story, profile: Profile) -> str | None:
     if len(parts) == 1:  # one country's reports stand out: say against whose
         (code,) = parts
         others = [c for c in groups if c != code]
-        names = [style.COUNTRY_NAMES.get(c, c) for c in others]
+        names = [style.country_name(c) or c for c in others]
         where = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
         plural = "s" if sum(len(groups[c]) for c in others) > 1 else ""
         parts[code] += f", unlike the report{plural} from {where}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cache
 
 # AP style month abbreviations, as the example digest uses them.
 _MONTHS = ["Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.",
@@ -16,6 +17,41 @@ COUNTRY_NAMES = {
     "SA": "Saudi Arabia", "TJ": "Tajikistan", "TM": "Turkmenistan", "TR": "Türkiye",
     "UA": "Ukraine", "US": "the United States", "UZ": "Uzbekistan", "ES": "Spain",
 }  # fmt: skip
+
+
+# Where CLDR's English name does not read as an editor's ("Netherlands's", "Hong Kong SAR
+# China's"): the house style's name, with its article.
+_CLDR_AMENDED = {
+    "BA": "Bosnia and Herzegovina", "BS": "the Bahamas", "CD": "the DR Congo",
+    "CF": "the Central African Republic", "CG": "the Republic of the Congo",
+    "CZ": "the Czech Republic", "DO": "the Dominican Republic", "GM": "the Gambia",
+    "HK": "Hong Kong", "MO": "Macau", "MV": "the Maldives", "NL": "the Netherlands",
+    "PH": "the Philippines", "PS": "Palestine",
+}  # fmt: skip
+
+
+@cache
+def _cldr_names() -> dict[str, str]:
+    from babel import Locale  # a tenth of a second to load: only for a country not listed
+
+    names = Locale("en").territories
+    return {
+        c: n
+        for c, n in names.items()
+        if len(c) == 2
+        and c.isalpha()
+        and c not in ("EU", "UN", "EZ", "ZZ")
+        and not c.startswith(("Q", "X"))
+    }
+
+
+def country_name(code: str | None) -> str | None:
+    """The country an ISO 3166-1 code names, as the house style writes it: ``Britain``,
+    ``the United States``, ``Malaysia``; None for a code that names none."""
+    code = (code or "").upper()
+    if not code:
+        return None
+    return COUNTRY_NAMES.get(code) or _CLDR_AMENDED.get(code) or _cldr_names().get(code)
 
 
 def agreeing(n: int, noun: str, plural: str | None = None) -> str:
@@ -64,7 +100,7 @@ def outlet_name(outlet: str | None, country: str | None, home: str | None) -> st
     """Prefix a foreign outlet with its country, as editors do ("China's Global Times")."""
     if not outlet:
         return "An unnamed outlet"
-    name = COUNTRY_NAMES.get(country or "")
+    name = country_name(country)
     if name is None or country == home or name.startswith("the ") or outlet.startswith(name):
         return outlet
     return f"{name}’s {outlet}"
