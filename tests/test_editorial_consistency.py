@@ -155,7 +155,7 @@ def test_review_merge_keeps_the_target_item_and_takes_the_other_out(editor, seed
     with seeded.engine.connect() as conn:
         removal = persist.list_audit(conn)[0]
     assert removal["action"] == "item.remove"
-    assert removal["detail"]["reason"] == f"story merged into story {grain} in Review"
+    assert removal["detail"]["reason"] == f"story merged into story {grain}"
 
 
 def test_cli_merge_keeps_the_target_item_and_takes_the_other_out(editor, seeded):

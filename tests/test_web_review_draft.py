@@ -81,7 +81,7 @@ def test_the_hide_and_the_draft_change_are_one_revision_audited_after_the_hide(e
     assert removal["action"] == "item.remove"
     assert removal["target"] == f"kazakhstan {SINCE}..{UNTIL}"
     assert removal["detail"]["headlines"] == [UNIVERSITY]
-    assert removal["detail"]["reason"] == "story hidden in Review"
+    assert removal["detail"]["reason"] == "story hidden"
 
 
 def test_the_writers_intro_no_longer_names_the_hidden_story(editor, seeded):
@@ -89,6 +89,20 @@ def test_the_writers_intro_no_longer_names_the_hidden_story(editor, seeded):
     assert "university" in draft(seeded)[0]["intro"].lower()
     post(editor, f"/review/{story_id(editor, UNIVERSITY)}/hide", week=WEEK, on="true")
     assert "university" not in draft(seeded)[0]["intro"].lower()
+
+
+def test_the_week_over_week_line_no_longer_counts_the_hidden_story(editor, seeded):
+    start(editor)
+    assert draft(seeded)[0]["trend"].startswith("Of 3 stories this week")
+    post(editor, f"/review/{story_id(editor, UNIVERSITY)}/hide", week=WEEK, on="true")
+    assert draft(seeded)[0]["trend"].startswith("Of 2 stories this week")
+
+
+def test_an_editors_week_over_week_line_stays_when_a_story_is_hidden(editor, seeded):
+    start(editor)
+    post(editor, "/editor/trend", week=WEEK, revision="1", text="Three stories, all new.")
+    post(editor, f"/review/{story_id(editor, UNIVERSITY)}/hide", week=WEEK, on="true")
+    assert draft(seeded)[0]["trend"] == "Three stories, all new."
 
 
 def test_hiding_a_story_before_any_draft_says_only_hidden_and_starts_no_draft(editor, seeded):
@@ -134,7 +148,7 @@ def test_publishing_refuses_a_draft_with_an_item_of_a_hidden_story_and_names_it(
     response = post(editor, "/editor/publish", week=WEEK, revision="1")
     assert response.headers["location"] == f"/editor?week={WEEK}"
     html = followed(editor, response)
-    assert f"The draft still has item {at} (“{UNIVERSITY}”) of a story hidden in Review" in html
+    assert f"The draft still has item {at} (“{UNIVERSITY}”) of a hidden story" in html
     with seeded.engine.connect() as conn:
         assert versions.list_versions(conn) == []
 

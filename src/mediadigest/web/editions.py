@@ -22,9 +22,10 @@ from markupsafe import Markup
 
 from mediadigest.profile import Profile
 from mediadigest.stories import persist as story_store
+from mediadigest.stories import rank as story_rank
 from mediadigest.web import persist, stories, versions
 from mediadigest.web.articles import get_article
-from mediadigest.write import compose
+from mediadigest.write import compose, trend
 from mediadigest.write import render as rendering
 from mediadigest.write.render.json import item_to_dict
 from mediadigest.write.render.markdown import title as heading
@@ -188,8 +189,8 @@ def check_publishable(
     if hidden:
         named = "; ".join(f"item {i + 1} (“{content['items'][i]['headline']}”)" for i in hidden)
         raise NotPublishable(
-            f"The draft still has {named} of a story hidden in Review; remove it from the "
-            "draft, or show the story again, then publish."
+            f"The draft still has {named} of a hidden story (Review lists it as hidden); "
+            "remove it from the draft, or show the story again, then publish."
         )
     latest = versions.latest_version(conn, profile, since, until)
     if latest is not None and latest["content"] == content:
@@ -282,7 +283,7 @@ def take_out_hidden(
         return []
     headlines = [content["items"][i]["headline"] for i in gone]
     content["items"] = [item for i, item in enumerate(content["items"]) if i not in gone]
-    refresh_intro(content, profile, publisher)
+    refresh_trend(conn, refresh_intro(content, profile, publisher), profile)
     save(conn, profile, since, until, content, user=user, revision=revision)
     persist.audit(
         conn,
@@ -291,7 +292,7 @@ def take_out_hidden(
         f"{profile.name} {since}..{until}",
         items=gone,
         headlines=headlines,
-        reason="story hidden in Review",
+        reason="story hidden",  # in Review, by the API or by the CLI: the user says which
     )
     return headlines
 
@@ -427,7 +428,7 @@ def _keep_one_item(
     gone = [i for i in mine if i != kept]
     headlines = [content["items"][i]["headline"] for i in gone]
     content["items"] = [item for i, item in enumerate(content["items"]) if i not in gone]
-    refresh_intro(content, profile, publisher)
+    refresh_trend(conn, refresh_intro(content, profile, publisher), profile)
     save(conn, profile, since, until, content, user=user, revision=revision)
     persist.audit(
         conn,
@@ -436,7 +437,7 @@ def _keep_one_item(
         f"{profile.name} {since}..{until}",
         items=gone,
         headlines=headlines,
-        reason=f"story merged into story {story_id} in Review",
+        reason=f"story merged into story {story_id}",
     )
     return headlines
 
@@ -538,6 +539,19 @@ def refresh_intro(
             digest.items, profile, digest.period_from, digest.period_to, publisher
         )
     return content
+
+
+def refresh_trend(conn: sa.Connection, content: dict[str, Any], profile: Profile) -> None:
+    """Count the period's stories again for the week-over-week line, unless the editor wrote
+    it: after a story was hidden or merged, "Of 3 stories this week" counted one that the
+    digest (built now) would not."""
+    if content.get("trend_edited"):
+        return
+    since = date.fromisoformat(content["period"]["from"])
+    until = date.fromisoformat(content["period"]["to"])
+    shown = [s for s in stories.period_stories(conn, profile, since, until) if not s.hidden]
+    last_items = story_rank.previous_items(conn, profile, since)
+    content["trend"] = trend.week_over_week(conn, profile, since, until, shown, last_items)
 
 
 def regenerate(
