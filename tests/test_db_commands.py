@@ -44,3 +44,54 @@ def test_a_store_missing_a_table_fails_the_check_and_an_ingest_says_so_without_r
     assert ingest.exit_code == 1
     assert "the store failed (" in ingest.output and "article_matches" in ingest.output
     assert "unavailable" not in ingest.output and "resume" not in ingest.output
+
+
+def test_upgrade_refuses_another_applications_database_naming_its_tables(empty_url):
+    """Its own `users` and `sources` tables: a clear refusal, the tables left as they were
+    (PostgreSQL's DuplicateTable was a traceback)."""
+    import sqlalchemy as sa
+
+    if empty_url.startswith("sqlite"):
+        open(empty_url.removeprefix("sqlite:///"), "wb").close()
+    with sa.create_engine(empty_url).begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE users (login TEXT PRIMARY KEY)")
+        conn.exec_driver_sql("CREATE TABLE sources (href TEXT)")
+        conn.exec_driver_sql("INSERT INTO users VALUES ('cms-admin')")
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "mediadigest", "--db", empty_url, "db", "upgrade"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    said = " ".join((result.stdout + result.stderr).split())  # rich wraps long lines
+    assert result.returncode == 1 and "Traceback" not in said, said
+    assert "already has tables of its names (sources, users)" in said
+    assert "another application's database?" in said
+    with sa.create_engine(empty_url).connect() as conn:
+        assert conn.exec_driver_sql("SELECT login FROM users").scalars().all() == ["cms-admin"]
+        assert set(sa.inspect(conn).get_table_names()) == {"users", "sources"}
+
+
+def test_check_names_a_missing_table_of_the_web_app_too(tmp_path):
+    """In a process of its own, as a user runs it: `db check` knew only the tables of the
+    modules it happened to have imported, and passed a store without `users`."""
+    import subprocess
+    import sys
+
+    import sqlalchemy as sa
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    assert _run("--db", url, "db", "upgrade").exit_code == 0
+    with sa.create_engine(url).begin() as conn:
+        conn.exec_driver_sql("DROP TABLE web_sessions")
+    result = subprocess.run(
+        [sys.executable, "-m", "mediadigest", "--db", url, "db", "check"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    said = " ".join((result.stdout + result.stderr).split())
+    assert result.returncode == 1 and "(web_sessions)" in said, said

@@ -132,7 +132,25 @@ def migrate(engine: sa.Engine) -> None:
     from alembic import command
 
     with _opening(engine), engine.begin() as conn:
+        _refuse_foreign_tables(engine, conn)
         command.upgrade(_alembic_config(conn), "head")
+
+
+def _refuse_foreign_tables(engine: sa.Engine, conn: sa.Connection) -> None:
+    """A database with no schema of ours yet but tables of our names is another
+    application's: creating the schema would fail halfway (PostgreSQL's DuplicateTable was a
+    traceback) or, where the tables happened to fit, mix its rows with ours."""
+    from alembic.runtime.migration import MigrationContext
+
+    if MigrationContext.configure(conn).get_current_revision() is not None:
+        return
+    taken = sorted(set(sa.inspect(conn).get_table_names()) & schema_tables())
+    if taken:
+        raise StoreError(
+            f"{engine.url!r} has no mediadigest schema but already has tables of its names "
+            f"({', '.join(taken)}): another application's database? Give mediadigest an "
+            "empty database of its own"
+        )
 
 
 @contextlib.contextmanager
@@ -162,11 +180,21 @@ def check(engine: sa.Engine) -> tuple[str | None, str]:
 
 def missing_tables(engine: sa.Engine) -> list[str]:
     """The schema's tables the store lacks (dropped by hand, a damaged file): none if whole."""
-    from mediadigest.store.schema import metadata
-
     with _opening(engine), engine.connect() as conn:
         present = set(sa.inspect(conn).get_table_names())
-    return sorted(name for name in metadata.tables if name not in present)
+    return sorted(schema_tables() - present)
+
+
+def schema_tables() -> set[str]:
+    """The names of every table the migrations create: the store's, the stories' and the web
+    app's modules each add theirs to the one MetaData (as the migrations' env.py imports them;
+    without, `db check` overlooked a missing `users` table)."""
+    from mediadigest.store import collect_state  # noqa: F401
+    from mediadigest.store.schema import metadata
+    from mediadigest.stories import persist  # noqa: F401
+    from mediadigest.web import persist as web_persist  # noqa: F401
+
+    return set(metadata.tables)
 
 
 def optimize(engine: sa.Engine) -> None:
