@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from typer.testing import CliRunner
 
 from mediadigest.cli import app
@@ -9,6 +12,15 @@ from mediadigest.cli import app
 
 def _run(*args: str):
     return CliRunner().invoke(app, list(args))
+
+
+def _run_process(*args: str) -> tuple[int, str]:
+    """The command in a process of its own, as a user runs it: its exit code and what it
+    printed, on one line (rich wraps long ones)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "mediadigest", *args], capture_output=True, text=True, timeout=120
+    )
+    return done.returncode, " ".join((done.stdout + done.stderr).split())
 
 
 def test_check_on_a_new_database_says_to_upgrade_and_upgrade_makes_it_pass(empty_url):
@@ -57,17 +69,8 @@ def test_upgrade_refuses_another_applications_database_naming_its_tables(empty_u
         conn.exec_driver_sql("CREATE TABLE users (login TEXT PRIMARY KEY)")
         conn.exec_driver_sql("CREATE TABLE sources (href TEXT)")
         conn.exec_driver_sql("INSERT INTO users VALUES ('cms-admin')")
-    import subprocess
-    import sys
-
-    result = subprocess.run(
-        [sys.executable, "-m", "mediadigest", "--db", empty_url, "db", "upgrade"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    said = " ".join((result.stdout + result.stderr).split())  # rich wraps long lines
-    assert result.returncode == 1 and "Traceback" not in said, said
+    code, said = _run_process("--db", empty_url, "db", "upgrade")
+    assert code == 1 and "Traceback" not in said, said
     assert "already has tables of its names (sources, users)" in said
     assert "another application's database?" in said
     with sa.create_engine(empty_url).connect() as conn:
@@ -78,20 +81,11 @@ def test_upgrade_refuses_another_applications_database_naming_its_tables(empty_u
 def test_check_names_a_missing_table_of_the_web_app_too(tmp_path):
     """In a process of its own, as a user runs it: `db check` knew only the tables of the
     modules it happened to have imported, and passed a store without `users`."""
-    import subprocess
-    import sys
-
     import sqlalchemy as sa
 
     url = f"sqlite:///{tmp_path / 'store.db'}"
     assert _run("--db", url, "db", "upgrade").exit_code == 0
     with sa.create_engine(url).begin() as conn:
         conn.exec_driver_sql("DROP TABLE web_sessions")
-    result = subprocess.run(
-        [sys.executable, "-m", "mediadigest", "--db", url, "db", "check"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    said = " ".join((result.stdout + result.stderr).split())
-    assert result.returncode == 1 and "(web_sessions)" in said, said
+    code, said = _run_process("--db", url, "db", "check")
+    assert code == 1 and "(web_sessions)" in said, said

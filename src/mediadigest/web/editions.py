@@ -277,10 +277,31 @@ def take_out_hidden(
     found = versions.get_draft(conn, profile.name, since, until)
     if found is None:
         return []
-    content, revision = found
+    content = found[0]
     gone = hidden_items(conn, profile.name, content)
     if not gone:
         return []
+    # In Review, by the API or by the CLI: the audit entry's user says which.
+    period, reason = (since, until), "story hidden"
+    return _remove_items(
+        conn, profile, period, found, gone, user=user, publisher=publisher, reason=reason
+    )
+
+
+def _remove_items(
+    conn: sa.Connection,
+    profile: Profile,
+    period: tuple[date, date],
+    draft: tuple[dict[str, Any], int],
+    gone: list[int],
+    *,
+    user: str,
+    publisher: str | None,
+    reason: str,
+) -> list[str]:
+    """Take items ``gone`` out of the period's ``draft`` (its content and revision) as one
+    audited change, writing the intro and the week-over-week line again; the headlines."""
+    (since, until), (content, revision) = period, draft
     headlines = [content["items"][i]["headline"] for i in gone]
     content["items"] = [item for i, item in enumerate(content["items"]) if i not in gone]
     refresh_trend(conn, refresh_intro(content, profile, publisher), profile)
@@ -292,7 +313,7 @@ def take_out_hidden(
         f"{profile.name} {since}..{until}",
         items=gone,
         headlines=headlines,
-        reason="story hidden",  # in Review, by the API or by the CLI: the user says which
+        reason=reason,
     )
     return headlines
 
@@ -416,7 +437,7 @@ def _keep_one_item(
     found = versions.get_draft(conn, profile.name, since, until)
     if found is None:
         return []
-    content, revision = found
+    content = found[0]
     mine = [
         i
         for i, s in enumerate(item_stories(conn, profile.name, content))
@@ -426,20 +447,10 @@ def _keep_one_item(
         return []
     kept = next((i for i in mine if _item_key(content["items"][i]) in preferred), mine[0])
     gone = [i for i in mine if i != kept]
-    headlines = [content["items"][i]["headline"] for i in gone]
-    content["items"] = [item for i, item in enumerate(content["items"]) if i not in gone]
-    refresh_trend(conn, refresh_intro(content, profile, publisher), profile)
-    save(conn, profile, since, until, content, user=user, revision=revision)
-    persist.audit(
-        conn,
-        user,
-        "item.remove",
-        f"{profile.name} {since}..{until}",
-        items=gone,
-        headlines=headlines,
-        reason=f"story merged into story {story_id}",
+    period, reason = (since, until), f"story merged into story {story_id}"
+    return _remove_items(
+        conn, profile, period, found, gone, user=user, publisher=publisher, reason=reason
     )
-    return headlines
 
 
 # -- edits on the JSON -----------------------------------------------------------------------
