@@ -4,6 +4,15 @@
 the rest cluster with the stories of the last N days (which new articles may join, but which
 never merge with each other). An article below the relevance threshold that joins a story
 about the country becomes relevant through it (``via_story``).
+
+Grouping follows what the store holds, not which commands ran: articles are placed in windows
+on a fixed calendar (`window_end`), oldest first, whether one ingest, two ingests, a listing
+or a digest placed them; a listing or digest places only relevant articles no story holds,
+so it never regroups what an ingest left (a passing mention that joined no story waits for
+new articles in its window). What still depends on order is the order articles arrive in:
+a story started by the reports of one day is not merged with an older one that later
+reports resemble (stories never merge), and a report stored after the windows after its own
+were grouped does not regroup them.
 """
 
 from __future__ import annotations
@@ -28,7 +37,8 @@ from mediadigest.write.style import counted
 
 log = logging.getLogger(__name__)
 
-WINDOW_DAYS = 7
+WINDOW_DAYS = 7  # a new article may join the stories of this many days up to it
+TREND_DAYS = 7  # the week before a digest's, which its week-over-week line counts
 BACKGROUND = 2000  # other articles of a window that clustering learns word weights from
 STEM_MIN = 5  # shorter one-word names ("Kaz") would take ordinary words with them
 
@@ -121,12 +131,116 @@ def update(
     window_days: int = WINDOW_DAYS,
     params: ClusterParams | None = None,
 ) -> UpdateReport:
-    """Place the window's unplaced articles into stories (idempotent; safe to run often)."""
+    """Place the relevant articles no story holds yet, up to ``until`` (idempotent; safe to
+    run often). See `update_period`."""
     until = until or datetime.now(UTC).date()
-    since = until - timedelta(days=window_days - 1)
+    return update_period(conn, profile, until, until, window_days=window_days, params=params)
+
+
+def update_period(
+    conn: sa.Connection,
+    profile: Profile,
+    since: date,
+    until: date,
+    *,
+    window_days: int = WINDOW_DAYS,
+    params: ClusterParams | None = None,
+) -> UpdateReport:
+    """Place the relevant articles no story holds yet, up to ``until``, in date order.
+
+    Not only the period's: from the week before ``since`` (its digest's week-over-week line
+    counts that week) and one window before that, so what a listing or a digest places does
+    not hang on the period it was asked for. Placing earlier articles cannot change the
+    period's stories (their windows end before it). Only relevant articles are looked for:
+    a passing mention that joined no story when its window was grouped stays out until new
+    articles arrive in its window (`update_days`), or every listing would group it afresh.
+    With nothing to place, this is one indexed query.
+    """
+    _, span = _window(window_days)
+    first = min(since, until) - timedelta(days=span - 1 + TREND_DAYS)
+    return _walk(conn, profile, first, until, (), window_days, params)
+
+
+def update_days(
+    conn: sa.Connection,
+    profile: Profile,
+    days: Iterable[date],
+    *,
+    window_days: int = WINDOW_DAYS,
+) -> UpdateReport:
+    """Group after a run: the windows of the days it stored articles on (their passing
+    mentions too, which may join a story now), and every relevant article that no story
+    holds yet (a run stopped before it grouped), oldest first."""
+    arrived = set(days)
+    wanted = arrived | unplaced_days(conn, profile)
+    if not wanted:
+        return UpdateReport()
+    return _walk(conn, profile, min(wanted), max(wanted), arrived, window_days, None)
+
+
+def _window(window_days: int) -> tuple[int, int]:
+    """Days a window places (its step) and days it spans: the step's and the ``window_days``
+    - 1 before them, so every article sees the stories of the ``window_days`` days up to it."""
+    step = max(1, (window_days + 1) // 2)
+    return step, window_days - 1 + step
+
+
+def window_end(day: date, window_days: int = WINDOW_DAYS) -> date:
+    """The last day of the window that places ``day``'s articles.
+
+    Windows sit on a fixed calendar (their last days a step apart from day 1), not on the
+    period a command asks for: a store's articles are placed in the same windows whichever
+    commands placed them, and in one or several ingests.
+    """
+    step, _ = _window(window_days)
+    return day + timedelta(days=-day.toordinal() % step)
+
+
+def _walk(
+    conn: sa.Connection,
+    profile: Profile,
+    first: date,
+    last: date,
+    arrived: Iterable[date],
+    window_days: int,
+    params: ClusterParams | None,
+) -> UpdateReport:
+    """Group the windows from ``first``'s to ``last``'s, oldest first, that hold a relevant
+    article no story holds, or (windows of ``arrived`` days) any unplaced one naming the
+    country."""
+    _, span = _window(window_days)
+    final = window_end(last, window_days)
+    fresh = sorted({window_end(d, window_days) for d in arrived})
     report = UpdateReport()
-    if not _any_unplaced(conn, profile, since, until):
-        return report  # what each collect round finds most of the time: one indexed query
+    done = first - timedelta(days=1)  # the last day of the windows grouped so far
+    while True:
+        pending = _earliest_unplaced(conn, profile, done, final)
+        ends = [e for e in fresh if e > done]
+        if pending is not None:
+            ends.append(window_end(pending, window_days))
+        if not ends or min(ends) > final:
+            break
+        end = min(ends)
+        since = end - timedelta(days=span - 1)
+        if (pending is not None and window_end(pending, window_days) == end) or _any_unplaced(
+            conn, profile, since, end
+        ):
+            report.add(_group(conn, profile, since, end, params))
+        done = end
+    if report.articles:
+        log.info("stories: %s", report.summary())
+    return report
+
+
+def _group(
+    conn: sa.Connection,
+    profile: Profile,
+    since: date,
+    until: date,
+    params: ClusterParams | None,
+) -> UpdateReport:
+    """Cluster one window's unplaced articles with its stories, which they may join."""
+    report = UpdateReport()
     arts = sorted(candidates(conn, since, until), key=lambda a: (_when(a) or datetime.max, a.id))
     rows = persist.load(conn, profile.name, since=_day_start(since))
     owner = {aid: row.id for row in rows for aid in row.members}
@@ -156,55 +270,6 @@ def update(
             arts[c].id: arts[g.primary].id for k in found for g in [groups[k]] for c in g.copies
         }
         _place(conn, profile, story_id, [arts[m] for m in members], dup_of, owner, report)
-    log.info("stories: %s", report.summary())
-    return report
-
-
-def update_period(
-    conn: sa.Connection,
-    profile: Profile,
-    since: date,
-    until: date,
-    *,
-    window_days: int = WINDOW_DAYS,
-    params: ClusterParams | None = None,
-) -> UpdateReport:
-    """Place the unplaced articles of ``since``..``until`` into stories, a window at a time.
-
-    A period longer than the window is walked in windows that overlap by half, so an article
-    joins the stories of the days just before it (as it would have had it arrived then) and
-    a month of articles is never one cluster problem.
-    """
-    report = UpdateReport()
-    step = timedelta(days=max(1, (window_days + 1) // 2))
-    end = min(since + timedelta(days=window_days - 1), until)
-    while True:
-        report.add(update(conn, profile, until=end, window_days=window_days, params=params))
-        if end >= until:
-            return report
-        end = min(end + step, until)
-
-
-def update_days(
-    conn: sa.Connection,
-    profile: Profile,
-    days: Iterable[date],
-    *,
-    window_days: int = WINDOW_DAYS,
-) -> UpdateReport:
-    """Group after a run: the days of the articles it stored, and any day with a relevant
-    article that no story holds yet (a run stopped before it grouped), in stretches of days
-    less than a window apart."""
-    wanted = sorted(set(days) | unplaced_days(conn, profile))
-    report = UpdateReport()
-    start = 0
-    for i in range(1, len(wanted) + 1):
-        if i == len(wanted) or (wanted[i] - wanted[i - 1]).days >= window_days:
-            stretch = update_period(
-                conn, profile, wanted[start], wanted[i - 1], window_days=window_days
-            )
-            report.add(stretch)
-            start = i
     return report
 
 
@@ -216,6 +281,25 @@ def unplaced_days(conn: sa.Connection, profile: Profile) -> set[date]:
     )
     query = sa.select(a.c.dated).where(a.c.relevant.is_(True), ~placed.exists())
     return {when.date() for (when,) in conn.execute(query)}
+
+
+def _earliest_unplaced(
+    conn: sa.Connection, profile: Profile, after: date, through: date
+) -> date | None:
+    """The first day after ``after``, up to ``through``, of a relevant article that no story
+    of ``profile`` holds."""
+    a, sa_ = store_schema.articles, persist.story_articles
+    placed = sa.select(sa_.c.article_id).where(
+        sa_.c.article_id == a.c.id, sa_.c.profile == profile.name
+    )
+    query = sa.select(a.c.dated).where(
+        a.c.relevant.is_(True),
+        a.c.dated >= _day_start(after + timedelta(days=1)),
+        a.c.dated < _day_start(through + timedelta(days=1)),
+        ~placed.exists(),
+    )
+    found = conn.execute(query.order_by(a.c.dated).limit(1)).scalar()
+    return found.date() if found is not None else None
 
 
 def _any_unplaced(conn: sa.Connection, profile: Profile, since: date, until: date) -> bool:
