@@ -161,6 +161,7 @@ def test_jsonl_text_line_is_a_plain_text_document_with_hints():
         "published": "2025-12-19T10:00:00+00:00",
         "outlet": "Steppe Wire",
         "author": "Aigerim Nurlanova",
+        "whole_text": "yes",  # the article as given, not a lead
     }
 
 

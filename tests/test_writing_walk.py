@@ -4,12 +4,14 @@ notes, an English intro, relative days, and the JSON evidence documented."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
+from mediadigest import run, store
 from mediadigest.model import Article, DigestItem, Grade, Hit, Quote, Relevance, Story
 from mediadigest.profile import load_profile
 from mediadigest.write import framing
@@ -17,6 +19,7 @@ from mediadigest.write.compose import compose_story, intro
 from mediadigest.write.render import Format, render
 from mediadigest.write.render.json import item_to_dict
 from mediadigest.write.summarise import Sentence, summarise_story, trim_dateline
+from warc_files import Page, write_warc
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "digest-json.md"
 
@@ -209,9 +212,44 @@ SHORT = (
 )
 
 
-def test_a_short_text_given_whole_is_not_called_a_lead(profile):
-    item = compose_story(Story(1, "t", [_art(1, SHORT, source="/data/week.jsonl")]), profile)
-    assert item.written_from == "text" and item.note is None
+def _ingested(folder: Path, profile, name: str, content: str | bytes) -> Article:
+    """The one article of a file ingested into a real store, as the digest reads it back."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    if isinstance(content, str):
+        path.write_text(content, encoding="utf-8")
+    else:
+        write_warc(path, [Page("https://news.example/a", content)])
+    engine = store.open_store(f"sqlite:///{folder / 's.db'}")
+    assert run.ingest(engine, profile, [path]).ok
+    with engine.connect() as conn:
+        (art,) = store.list_articles(conn)
+    engine.dispose()
+    return art
+
+
+def _jsonl(text: str) -> str:
+    record = {"url": "https://news.example/a", "title": "Gardner loses", "text": text}
+    return json.dumps({**record, "published": "2025-12-16"}) + "\n"
+
+
+def test_a_short_text_given_whole_is_not_called_a_lead(tmp_path, profile):
+    for name, content in [("week.jsonl", _jsonl(SHORT)), ("note.txt", f"Gardner loses\n\n{SHORT}")]:
+        art = _ingested(tmp_path / name, profile, name, content)
+        item = compose_story(Story(1, "t", [art]), profile)
+        assert item.written_from == "text" and item.note is None, name
+
+
+PAGE = f"<html><head><title>Gardner loses</title></head><body><article><p>{SHORT}</p></article>"
+
+
+def test_a_short_page_is_a_lead_whether_fetched_or_read_from_a_file(tmp_path, profile):
+    """A saved or archived page's one short paragraph is all that extraction found: a crawl's
+    paywall teaser is no full article, from a WARC or a .html file as from a fetch."""
+    for name, content in [("page.html", PAGE), ("crawl.warc.gz", PAGE.encode())]:
+        art = _ingested(tmp_path / name, profile, name, content)
+        item = compose_story(Story(1, "t", [art]), profile)
+        assert item.written_from == "lead" and "lead only" in (item.note or ""), name
 
 
 def test_a_feeds_short_text_is_a_lead(profile):
@@ -220,8 +258,10 @@ def test_a_feeds_short_text_is_a_lead(profile):
     assert item.written_from == "lead" and "lead only" in (item.note or "")
 
 
-def test_a_short_text_that_says_it_is_cut_off_is_a_lead(profile):
-    art = _art(1, SHORT + " Subscribe to read the full article.", source="/data/week.jsonl")
+def test_a_short_text_given_whole_that_says_it_is_cut_off_is_a_lead(tmp_path, profile):
+    art = _ingested(
+        tmp_path, profile, "w.jsonl", _jsonl(SHORT + " Subscribe to read the full article.")
+    )
     item = compose_story(Story(1, "t", [art]), profile)
     assert item.written_from == "lead"
 

@@ -219,6 +219,13 @@ class Attribution:
         )
 
 
+# A document's hint that its text is the whole article, given to us as text (a .txt file, a
+# JSONL record's text), and the article's explanation (key "text") that says so: a short one
+# is a short article, not a lead (`stories.rank.coverage`).
+WHOLE_TEXT = "whole_text"
+GIVEN_WHOLE = "given whole, as text: not extracted from a page, nor a feed's summary"
+
+
 @dataclass(slots=True)
 class Article:
     """One analysed article, ready for the store."""

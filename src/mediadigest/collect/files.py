@@ -17,7 +17,7 @@ from mediadigest.analyse.decoding import guess_encoding
 from mediadigest.analyse.normalise import parse_date
 from mediadigest.collect import warc
 from mediadigest.errors import FormatError, InputError
-from mediadigest.model import Document
+from mediadigest.model import WHOLE_TEXT, Document
 
 log = logging.getLogger(__name__)
 
@@ -296,6 +296,8 @@ def _short(value: Any) -> str:
 
 
 def _document(url: str, body: bytes, content_type: str, hints: dict[str, str]) -> Document:
+    if content_type == _TEXT:  # a .txt file, a JSONL record's text: the article as given
+        hints[WHOLE_TEXT] = "yes"
     return Document(
         url=url,
         body=body,

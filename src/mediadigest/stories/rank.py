@@ -17,7 +17,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from mediadigest.analyse import themes as theme_classifier
-from mediadigest.model import Article, Story
+from mediadigest.model import GIVEN_WHOLE, Article, Story
 from mediadigest.profile import Outlet, Profile
 from mediadigest.stories import persist
 
@@ -30,8 +30,25 @@ LEAD_WORDS = 90  # a single paragraph this short is a feed summary: the lead, no
 _BREADTH_SCALE = 3.0
 
 
+# What says that a short text is not the whole article: it is cut off ("…", "[...]") or its
+# last words send the reader to the rest ("Read more", "Continue reading", "Subscribe to read").
+_CUT_OFF = re.compile(
+    r"(?:…|\.\.\.|\[(?:…|\.\.\.)\])\W*$"
+    r"|(?i:\b(?:read|see) (?:more|the (?:full|rest|whole)\b)|\bcontinue reading\b"
+    r"|\b(?:subscribe|sign in|log in|register) (?:now )?to (?:read|continue|see)\b"
+    r"|\bfor (?:paying )?subscribers(?: only)?\b|\bsubscribers only\b)[^\n]{0,80}$"
+)
+
+
 def coverage(art: Article) -> str:
-    """How much of the article we had: ``text``, ``lead`` (a feed summary) or ``headline``."""
+    """How much of the article we had: ``text``, ``lead`` or ``headline``.
+
+    A short single paragraph is a lead where it came from the web (a feed entry's summary,
+    all that extraction found on a page or an archived one), not where it was given to us
+    whole (a .txt file, a JSONL record's text: `model.GIVEN_WHOLE`) unless it says it is
+    cut off. "Written from the lead only; the full article was not available" was untrue of
+    a short article given whole, and a crawl's paywall teaser is no full article.
+    """
     if len(art.text) > 12 * LEAD_WORDS:  # no 90-word text is this long: skip the counting
         return "text"
     body = " ".join(art.text.split())
@@ -40,7 +57,8 @@ def coverage(art: Article) -> str:
         return "headline"
     paragraphs = [p for p in art.text.split("\n") if p.strip()]
     if words < LEAD_WORDS and len(paragraphs) <= 1:
-        return "lead"
+        given_whole = GIVEN_WHOLE in art.explanations.get("text", ())
+        return "text" if given_whole and not _CUT_OFF.search(art.text.rstrip()) else "lead"
     return "text"
 
 

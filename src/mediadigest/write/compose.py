@@ -79,7 +79,7 @@ def compose_item(art: Article, profile: Profile) -> DigestItem:
 def compose_story(story: Story, profile: Profile, *, since: date | None = None) -> DigestItem:
     """The item for one story: every sentence from a stored article, with its span."""
     lead = rank.lead_article(story.reports or story.articles)
-    written_from = written_from_of(lead)
+    written_from = rank.coverage(lead)
     # The most relevant reports beside the lead: a story in 200 outlets needs no 200 to summarise.
     # Only reports that tell what the lead tells lend it sentences and quotes: one grouped in
     # by a shared name (CNN on Trump's health, NYT on his trade war) would mix two stories.
@@ -126,32 +126,6 @@ def compose_story(story: Story, profile: Profile, *, since: date | None = None) 
         status=_status(story, since),
         score=round(story.score, 3),
     )
-
-
-# What says that a short text is not the whole article: it is cut off ("…", "[...]") or its
-# last words send the reader to the rest ("Read more", "Continue reading", "Subscribe to read").
-_CUT_OFF = re.compile(
-    r"(?:…|\.\.\.|\[(?:…|\.\.\.)\])\W*$"
-    r"|(?i:\b(?:read|see) (?:more|the (?:full|rest|whole)\b)|\bcontinue reading\b"
-    r"|\b(?:subscribe|sign in|log in|register) (?:now )?to (?:read|continue|see)\b"
-    r"|\bfor (?:paying )?subscribers(?: only)?\b|\bsubscribers only\b)[^\n]{0,80}$"
-)
-
-
-def written_from_of(art: Article) -> str:
-    """``text``, ``lead`` or ``headline``: how much of the article the item is written from.
-
-    Only what we know to be part of an article is a lead: a short single paragraph from a web
-    source (a feed entry's summary, kept when its page was not fetched, or all that extraction
-    found on a page), or a text that says it is cut off. A short text given to us whole (a
-    JSONL record's ``text``, a .txt file) is the article: "Written from the lead only; the
-    full article was not available" was not true of it.
-    """
-    found = rank.coverage(art)
-    if found != "lead":
-        return found
-    web = (art.source or "").startswith(("http://", "https://"))
-    return "lead" if web or _CUT_OFF.search(art.text.rstrip()) else "text"
 
 
 def _language(art: Article) -> str:
