@@ -250,3 +250,47 @@ def test_users_remove_of_no_such_user_still_says_so(seeded):
     result = mediadigest(seeded, "users", "remove", "nobody")
     assert result.exit_code == 1
     assert result.output.strip() == "error: nobody: no such user"
+
+
+# -- every decision counts the week's stories again, and the CLI's are audited ------------------
+
+
+def trend(seeded) -> str:
+    with seeded.engine.connect() as conn:
+        found = versions.get_draft(conn, "kazakhstan", SINCE, UNTIL)
+    assert found is not None
+    return found[0]["trend"]
+
+
+def test_showing_a_story_again_and_splitting_one_count_the_weeks_stories_again(editor, seeded):
+    """Only a decision that took an item out rewrote the line: a story shown again, or split
+    in two, left "Of 2 stories" where the digest built now says 3 (or 4), and so it was
+    published."""
+    start(editor)
+    hidden = story_of(seeded, 1)
+    post(editor, f"/review/{hidden}/hide", week=WEEK, on="true")
+    assert trend(seeded).startswith("Of 2 stories")
+    post(editor, f"/review/{hidden}/hide", week=WEEK, on="false")
+    assert trend(seeded).startswith("Of 3 stories")
+    wind = story_of(seeded, 0)
+    assert mediadigest(seeded, "stories", "split", str(wind), str(seeded.ids[3])).exit_code == 0
+    assert trend(seeded).startswith("Of 4 stories")
+
+
+def test_the_clis_pins_and_splits_are_audited_as_its_hides_and_merges(seeded):
+    wind, grain = story_of(seeded, 0), story_of(seeded, 2)
+    assert mediadigest(seeded, "stories", "pin", str(grain)).exit_code == 0
+    split = mediadigest(seeded, "stories", "split", str(wind), str(seeded.ids[3]))
+    assert split.exit_code == 0
+    assert audit(seeded)[-2:] == [
+        ("cli", "story.pin", f"story {grain}"),
+        ("cli", "story.split", f"story {wind}"),
+    ]
+
+
+def test_merging_a_story_into_itself_is_refused_not_reported_done(seeded):
+    grain = story_of(seeded, 2)
+    result = mediadigest(seeded, "stories", "merge", str(grain), str(grain))
+    assert result.exit_code == 1
+    assert f"nothing to merge: the stories named are all story {grain}" in result.output
+    assert ("cli", "story.merge", f"story {grain}") not in audit(seeded)

@@ -228,12 +228,6 @@ def stories_list(
     out.print(table)
 
 
-def _decide(ctx: typer.Context, action: Callable[[sa.Connection, str], object]) -> None:
-    settings = settings_of(ctx)
-    with reading_store(settings).begin() as conn:
-        action(conn, settings.profile.name)
-
-
 @stories_app.command("pin")
 def stories_pin(
     ctx: typer.Context,
@@ -241,7 +235,14 @@ def stories_pin(
     undo: Annotated[bool, typer.Option("--undo", help="Unpin.")] = False,
 ) -> None:
     """Always put a story in the digest."""
-    _decide(ctx, lambda conn, p: story_store.set_flag(conn, p, story_id, "pinned", not undo))
+    from mediadigest.web import stories
+
+    profile = settings_of(ctx).profile
+    action = "story.unpin" if undo else "story.pin"
+    _editorial(ctx, action, story_id, lambda conn: stories.set_flag(
+        conn, profile, story_id, "pinned", not undo, by="cli"
+    ))  # fmt: skip
+    say(f"story {story_id} {'unpinned' if undo else 'pinned'}")
 
 
 @stories_app.command("hide")
@@ -298,7 +299,7 @@ def _editorial(
         web_store.audit(conn, "cli", action, f"story {story_id}", **detail)
         try:
             return change(conn)
-        except stories.UnknownStory as exc:  # the Exit rolls the audit entry back
+        except (stories.UnknownStory, ValueError) as exc:  # the Exit rolls the audit back
             say(str(exc), "error")
             raise typer.Exit(1) from None
         except editions.EditConflict:
@@ -313,4 +314,10 @@ def stories_split(
     articles: Annotated[list[int], typer.Argument(help="Article ids to move out.")],
 ) -> None:
     """Move articles out of a story into a new one; prints the new story's id."""
-    _decide(ctx, lambda conn, p: typer.echo(story_store.split(conn, p, story_id, articles)))
+    from mediadigest.web import editions
+
+    profile = settings_of(ctx).profile
+    new = _editorial(ctx, "story.split", story_id, lambda conn: editions.split_story(
+        conn, profile, story_id, list(articles), user="cli"
+    ), articles=list(articles))  # fmt: skip
+    typer.echo(new)

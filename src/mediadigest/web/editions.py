@@ -350,13 +350,13 @@ def hide_story(
     Raises `stories.UnknownStory`, and `EditConflict` if a draft is saved in between.
     """
     stories.set_flag(conn, profile, story_id, "hidden", on, by=user)
-    if not on:
-        return []
+    periods = [period] if period else draft_periods(conn, profile.name)
     taken = []
-    for since, until in [period] if period else draft_periods(conn, profile.name):
+    for since, until in periods if on else ():
         headlines = take_out_hidden(conn, profile, since, until, user=user, publisher=publisher)
         if headlines:
             taken.append(TakenOut(since, until, headlines))
+    recount(conn, profile, periods, user=user)
     return taken
 
 
@@ -387,7 +387,41 @@ def merge_stories(
         )
         if headlines:
             taken.append(TakenOut(since, until, headlines))
+    recount(conn, profile, periods, user=user)
     return into, taken
+
+
+def split_story(
+    conn: sa.Connection,
+    profile: Profile,
+    story_id: int,
+    article_ids: list[int],
+    *,
+    user: str,
+    period: tuple[date, date] | None = None,
+) -> int:
+    """Split articles off a story into a new one (``stories.split``), as Review and the CLI
+    do; the drafts' week-over-week lines count the new story. Returns its id."""
+    new = stories.split(conn, profile, story_id, article_ids, by=user)
+    recount(conn, profile, [period] if period else draft_periods(conn, profile.name), user=user)
+    return new
+
+
+def recount(
+    conn: sa.Connection, profile: Profile, periods: list[tuple[date, date]], *, user: str
+) -> None:
+    """Write the drafts' week-over-week lines again where a decision changed the count of
+    their stories (a hide, a show, a merge, a split), unless an editor wrote the line: the
+    draft said "Of 11 stories" where the digest built now says 10, and was published so."""
+    for since, until in periods:
+        found = versions.get_draft(conn, profile.name, since, until)
+        if found is None or found[0].get("trend_edited"):
+            continue
+        content, revision = found
+        before = content.get("trend")
+        refresh_trend(conn, content, profile)
+        if content.get("trend") != before:
+            save(conn, profile, since, until, content, user=user, revision=revision)
 
 
 def draft_periods(conn: sa.Connection, profile: str) -> list[tuple[date, date]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -213,15 +214,23 @@ def merge(conn: sa.Connection, profile: Profile, story_ids: list[int], *, by: st
         raise ValueError("merging takes at least two stories")
     try:
         into, *others = [_placed(conn, profile, s) for s in story_ids]
-        persist.merge(conn, profile.name, into, [o for o in others if o != into], by=by)
+    except InputError as exc:
+        raise UnknownStory(str(exc)) from exc
+    others = [o for o in dict.fromkeys(others) if o != into]
+    if not others:  # "merge 5 5" said "merged 1 into story 5"
+        raise ValueError(f"nothing to merge: the stories named are all story {into}")
+    try:
+        persist.merge(conn, profile.name, into, others, by=by)
     except InputError as exc:
         raise UnknownStory(str(exc)) from exc
     return into
 
 
-def split(conn: sa.Connection, profile: Profile, story_id: int, article_id: int, *, by: str) -> int:
-    """Take ``article_id`` out of ``story_id`` as a story of its own; returns the new id."""
+def split(
+    conn: sa.Connection, profile: Profile, story_id: int, article_ids: Sequence[int], *, by: str
+) -> int:
+    """Take ``article_ids`` out of ``story_id`` as a story of their own; returns the new id."""
     try:
-        return persist.split(conn, profile.name, story_id, [article_id], by=by)
+        return persist.split(conn, profile.name, story_id, list(article_ids), by=by)
     except InputError as exc:
         raise UnknownStory(str(exc)) from exc

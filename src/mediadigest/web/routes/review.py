@@ -186,14 +186,21 @@ def merge(
 def split(
     request: Request, story_id: PathId, user: Editor, week: Week, article_id: FormId
 ) -> Response:
-    new = _decide(
-        request,
-        user,
-        "story.split",
-        f"story {story_id}",
-        lambda conn, profile: stories.split(conn, profile, story_id, article_id, by=user.name),
-        article=article_id,
-    )
+    period = editions.week_of(week)
+    try:
+        new = _decide(
+            request,
+            user,
+            "story.split",
+            f"story {story_id}",
+            lambda conn, profile: editions.split_story(
+                conn, profile, story_id, [article_id], user=user.name, period=period
+            ),
+            article=article_id,
+        )
+    except editions.EditConflict:  # the draft saved between our read and write: nothing done
+        message = "The week's draft was being saved just then, so nothing changed; try again."
+        return _back(request, week, message, story_id, kind="error")
     return _back(request, week, "Split off into a story of its own.", new)
 
 
