@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from typer.testing import CliRunner
 
 from mediadigest.cli import app
@@ -89,3 +90,25 @@ def test_check_names_a_missing_table_of_the_web_app_too(tmp_path):
         conn.exec_driver_sql("DROP TABLE web_sessions")
     code, said = _run_process("--db", url, "db", "check")
     assert code == 1 and "(web_sessions)" in said, said
+
+
+@pytest.mark.parametrize("watch", [[], ["--watch", "1s", "--rounds", "3"]], ids=["once", "watch"])
+def test_a_collection_into_a_store_missing_a_table_says_so_on_one_line(empty_url, site, watch):
+    """As an ingest does: a traceback before, on both backends (PostgreSQL's UndefinedTable
+    under --watch too; SQLite's was called an outage there, "the store is unavailable")."""
+    import sqlalchemy as sa
+
+    if empty_url.startswith("sqlite"):
+        open(empty_url.removeprefix("sqlite:///"), "wb").close()
+    assert _run("--db", empty_url, "db", "upgrade").exit_code == 0
+    feed = site.url("/feeds/central-asia.xml")
+    assert _run("--db", empty_url, "sources", "add", feed).exit_code == 0
+    with sa.create_engine(empty_url).begin() as conn:
+        conn.exec_driver_sql("DROP TABLE fetch_log")
+    code, said = _run_process("--db", empty_url, "collect", *watch)
+    assert "Traceback" not in said, said
+    assert "the store failed (" in said and "fetch_log" in said and "db check" in said
+    if watch:  # each round says so and the watch goes on, as through an outage
+        assert "round 2: the store failed (" in said and "trying again in 1s" in said
+    else:
+        assert code == 1

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from mediadigest import store
+from mediadigest.errors import StoreDamaged
 from mediadigest.model import Source
 from mediadigest.run import RunReport
 from mediadigest.web import service
@@ -92,6 +93,25 @@ def test_a_run_that_cannot_reach_the_store_logs_one_line(caplog):
         "scheduled collection failed: the store is unavailable (connection"
     )
     assert collector.last.summary.startswith("failed: connection")
+
+
+def test_a_run_whose_store_failed_logs_the_collections_one_line(caplog):
+    """`run.collect` says what failed on one line (an outage, or a table missing: a
+    `StoreDamaged`); the schedule logs that line, not a traceback."""
+
+    def job() -> RunReport:
+        raise StoreDamaged("the store failed (no such table: fetch_log); `db check` says more")
+
+    collector = Collector(job, every=None)
+    with caplog.at_level("ERROR", logger="mediadigest.web.schedule"):
+        collector.run_once()
+    (record,) = caplog.records
+    assert record.exc_info is None
+    assert record.getMessage() == (
+        "scheduled collection failed: the store failed (no such table: fetch_log); "
+        "`db check` says more"
+    )
+    assert collector.last.summary.startswith("failed: the store failed (no such table")
 
 
 def test_only_one_run_at_a_time():

@@ -25,7 +25,14 @@ from mediadigest.config import Settings
 from mediadigest.errors import InputError, StoreError
 from mediadigest.model import Document, Source
 from mediadigest.profile import Profile
-from mediadigest.run.writer import RunReport, analyse_batch, group, store_analysed, unavailable
+from mediadigest.run.writer import (
+    STORE_FAILURES,
+    RunReport,
+    analyse_batch,
+    group,
+    store_analysed,
+    store_failure,
+)
 from mediadigest.store import collect_state
 from mediadigest.store import schema as t
 from mediadigest.stories import persist
@@ -77,6 +84,22 @@ def collect(
     write that failed) still knows what was stored.
     """
     report = report if report is not None else RunReport()
+    try:
+        _collect(engine, profile, sources, fetcher, interval, progress, report)
+    except STORE_FAILURES as exc:  # one line, as an ingest says it (a traceback before)
+        raise store_failure(exc) from exc
+    return report
+
+
+def _collect(
+    engine: sa.Engine,
+    profile: Profile,
+    sources: list[Source],
+    fetcher: Fetcher,
+    interval: timedelta,
+    progress: Progress | None,
+    report: RunReport,
+) -> None:
     with engine.begin() as conn:
         persist.require_profile(conn, profile.name)
         waiting = collect_state.not_due(conn)
@@ -105,7 +128,6 @@ def collect(
         else:
             _store(engine, profile, source_id, item, report)
     group(engine, profile, report)
-    return report
 
 
 def _plan(conn: sa.Connection, src: Source) -> SourcePlan:
@@ -199,12 +221,14 @@ def watch(
             with engine.begin() as conn:
                 backing_off = len(set(collect_state.not_due(conn)) & {s.id for s in sources})
             collect(engine, profile, sources, fetcher, interval=interval, report=report)
-        except (sa.exc.OperationalError, sa.exc.InterfaceError, StoreError) as exc:
-            # The database went away (restart, network): what the round stored is committed,
-            # one document at a time, and counted in its report; the next round starts again
-            # on new connections.
+        except (*STORE_FAILURES, StoreError) as exc:
+            # Gone away (a restart, the network): what the round stored is committed, one
+            # document at a time, and counted in its report; the next round starts again on
+            # new connections. Damaged (a table missing) says so, and the watch goes on too:
+            # a press office's watch must not die overnight on one odd error.
             engine.dispose()
-            report.errors.append(f"round {number}: {_unavailable(exc)}; trying again in "
+            failure = exc if isinstance(exc, StoreError) else store_failure(exc)
+            report.errors.append(f"round {number}: {failure}; trying again in "
                                  f"{_duration(interval)}")  # fmt: skip
         if on_round:
             on_round(Round(number, report, backing_off, at))
@@ -212,10 +236,6 @@ def watch(
             break
         stop.wait(max(0.0, interval.total_seconds() - (time.monotonic() - started)))
     return number
-
-
-def _unavailable(exc: Exception) -> str:
-    return str(exc) if isinstance(exc, StoreError) else unavailable(exc)
 
 
 def _duration(interval: timedelta) -> str:

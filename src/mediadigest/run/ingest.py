@@ -27,20 +27,20 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from mediadigest.collect import files, prefilter, warc, warc_ranges
-from mediadigest.errors import FormatError, InputError, StoreDamaged, StoreError
+from mediadigest.errors import FormatError, InputError
 from mediadigest.model import Document
 from mediadigest.profile import Profile
 from mediadigest.run.executors import executor_for, ordered_map, stops_held_back
 from mediadigest.run.writer import (
+    STORE_FAILURES,
     Analysed,
     RunReport,
     analyse_batch,
-    first_line,
     group,
     store_analysed,
-    unavailable,
+    store_failure,
 )
-from mediadigest.store import collect_state, unavailable_reason
+from mediadigest.store import collect_state
 from mediadigest.store.collect_state import Checkpoint
 from mediadigest.stories import persist
 
@@ -315,15 +315,10 @@ def ingest(
         clock = time.perf_counter()
         group(engine, profile, report)
         report.seconds["group"] = time.perf_counter() - clock
-    except (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.ProgrammingError) as exc:
-        if unavailable_reason(exc) is None:  # "no such table": a re-run fails the same
-            raise StoreDamaged(
-                f"the store failed ({first_line(exc)}); `mediadigest db check` says whether "
-                "its schema is whole"
-            ) from exc
-        # The database went away (a restart, the network). Each piece went in with its
-        # checkpoint in one transaction: what is stored is whole, and a re-run resumes there.
-        raise StoreError(unavailable(exc)) from exc
+    except STORE_FAILURES as exc:
+        # Gone away: each piece went in with its checkpoint in one transaction, so what is
+        # stored is whole and a re-run resumes there. Damaged: a re-run fails the same.
+        raise store_failure(exc) from exc
     return report
 
 

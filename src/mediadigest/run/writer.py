@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from mediadigest import store
 from mediadigest.analyse import analyse
-from mediadigest.errors import InputError
+from mediadigest.errors import InputError, StoreDamaged, StoreError
 from mediadigest.model import Article, Document
 from mediadigest.profile import Profile
 from mediadigest.write.style import counted
@@ -126,6 +126,24 @@ def group(engine: sa.Engine, profile: Profile, report: RunReport) -> None:
         done = grouping.update_days(conn, profile, report.days)
     if done.articles:
         report.stories = done.summary()
+
+
+# What a statement raises when the store fails under a run: the database gone away (a
+# restart, the network) or the store damaged (a table dropped: SQLite's OperationalError,
+# PostgreSQL's ProgrammingError).
+STORE_FAILURES = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.ProgrammingError)
+
+
+def store_failure(exc: sa.exc.DBAPIError) -> StoreError:
+    """The run's error for a failed statement, on one line: `StoreDamaged` where running again
+    would fail the same way ("no such table"), else a `StoreError` that the store is
+    unavailable (what is stored is whole; run again, or the next round, once it is back)."""
+    if store.unavailable_reason(exc) is None:
+        return StoreDamaged(
+            f"the store failed ({first_line(exc)}); `mediadigest db check` says whether its "
+            "schema is whole"
+        )
+    return StoreError(unavailable(exc))
 
 
 def unavailable(exc: sa.exc.DBAPIError) -> str:

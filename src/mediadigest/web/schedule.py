@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from mediadigest import run, store
 from mediadigest.config import Settings
+from mediadigest.errors import StoreError
 from mediadigest.model import Source
 
 log = logging.getLogger(__name__)
@@ -88,6 +89,10 @@ class Collector:
             report = self.job()
             self.last.summary = report.summary()
             self.last.errors = len(report.errors)
+        except StoreError as exc:  # run.collect's own line: the store gone away, or damaged
+            log.error("scheduled collection failed: %s", exc)
+            if self.last is not None:
+                self.last.summary = f"failed: {exc}"
         except Exception as exc:  # keep the schedule alive whatever one run hit
             reason = store.unavailable_reason(exc)
             if reason is None:
