@@ -112,3 +112,20 @@ def test_a_collection_into_a_store_missing_a_table_says_so_on_one_line(empty_url
         assert "round 2: the store failed (" in said and "trying again in 1s" in said
     else:
         assert code == 1
+
+
+def test_a_first_upgrade_cut_short_is_named_as_such_not_as_another_application(empty_url):
+    """SQLite keeps the tables a first migration made before it was stopped; they are ours."""
+    import sqlalchemy as sa
+
+    if empty_url.startswith("sqlite"):
+        open(empty_url.removeprefix("sqlite:///"), "wb").close()
+    with sa.create_engine(empty_url).begin() as conn:  # as a Ctrl-C at the 4th table leaves it
+        conn.exec_driver_sql("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
+        conn.exec_driver_sql("CREATE TABLE sources (id INTEGER PRIMARY KEY)")
+        conn.exec_driver_sql("CREATE TABLE documents (id INTEGER PRIMARY KEY)")
+    code, said = _run_process("--db", empty_url, "db", "upgrade")
+    assert code == 1 and "Traceback" not in said, said
+    assert "part of a mediadigest schema (documents, sources)" in said
+    assert "a first `db upgrade` was interrupted" in said
+    assert "another application" not in said

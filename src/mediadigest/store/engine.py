@@ -144,7 +144,14 @@ def _refuse_foreign_tables(engine: sa.Engine, conn: sa.Connection) -> None:
 
     if MigrationContext.configure(conn).get_current_revision() is not None:
         return
-    taken = sorted(set(sa.inspect(conn).get_table_names()) & schema_tables())
+    present = set(sa.inspect(conn).get_table_names())
+    taken = sorted(present & schema_tables())
+    if taken and "alembic_version" in present:  # ours, cut short (SQLite keeps DDL it ran)
+        raise StoreError(
+            f"{engine.url!r} has part of a mediadigest schema ({', '.join(taken)}) and no "
+            "revision: a first `db upgrade` was interrupted. It holds no data yet: delete the "
+            "file (SQLite) or drop those tables and alembic_version, then run `db upgrade`"
+        )
     if taken:
         raise StoreError(
             f"{engine.url!r} has no mediadigest schema but already has tables of its names "
