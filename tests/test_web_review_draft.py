@@ -153,6 +153,28 @@ def test_publishing_refuses_a_draft_with_an_item_of_a_hidden_story_and_names_it(
         assert versions.list_versions(conn) == []
 
 
+def test_publishing_refuses_a_draft_that_tells_one_story_twice(editor, seeded):
+    """Merged behind the draft's back (Review merges in its own week's draft only): the
+    draft's two items are of one story now, and published so it would tell it twice."""
+    start(editor)
+    university = story_id(editor, UNIVERSITY)
+    with seeded.engine.begin() as conn:
+        story_store.merge(conn, "kazakhstan", university, [story_of_grain(seeded)], by="cli")
+    response = post(editor, "/editor/publish", week=WEEK, revision="1")
+    html = followed(editor, response)
+    assert "The draft tells one story twice: item " in html
+    assert f"(“{UNIVERSITY}”)" in html and "remove one of them, then publish" in html
+    with seeded.engine.connect() as conn:
+        assert versions.list_versions(conn) == []
+
+
+def story_of_grain(seeded) -> int:
+    sa_ = story_store.story_articles
+    with seeded.engine.connect() as conn:
+        query = sa_.select().with_only_columns(sa_.c.story_id)
+        return int(conn.execute(query.where(sa_.c.article_id == seeded.ids[2])).scalar_one())
+
+
 def test_once_the_hidden_storys_item_is_removed_the_draft_publishes(editor, seeded):
     start(editor)
     _hide_behind_the_drafts_back(seeded, story_id(editor, UNIVERSITY))
