@@ -118,6 +118,17 @@ def test_fresh_reads_a_finished_input_again(tmp_path, profile, archive):
     assert again.records == first.records and again.articles == 0
 
 
+def test_fresh_keeps_the_checkpoints_of_the_other_inputs(tmp_path, profile, archive):
+    """On a shared store, one user's `--fresh small.jsonl` dropped every checkpoint: a
+    colleague's archive was read again from its start."""
+    other = write_warc(tmp_path / "other.warc.gz", mixed_pages(filler=5))
+    engine, _ = _ingest(tmp_path, "s.db", profile, [archive, other])
+    again = run.ingest(engine, profile, [other], fresh=True)
+    assert again.records > 0  # read again, as asked
+    after = run.ingest(engine, profile, [archive])
+    assert after.skipped_inputs == 1 and after.records == 0  # still known to be done
+
+
 def test_a_changed_file_starts_over(tmp_path, profile):
     path = write_warc(tmp_path / "c.warc.gz", mixed_pages(filler=5))
     engine, _ = _ingest(tmp_path, "s.db", profile, [path])

@@ -286,9 +286,10 @@ def ingest(
 ) -> RunReport:
     """Ingest files, folders and archives; resume where a previous run of them stopped.
 
-    ``workers``/``scheduler`` choose the executor (see ``run.executors``); ``fresh`` forgets
-    the checkpoints first; ``shard_size`` None: `auto_shard_size`. Results are stored piece
-    by piece, each with its checkpoint. ``planned`` hears once how many bytes of input there
+    ``workers``/``scheduler`` choose the executor (see ``run.executors``); ``fresh`` reads
+    the inputs from their start, whatever their checkpoints say (those of other inputs
+    stay); ``shard_size`` None: `auto_shard_size`. Results are stored piece by piece, each
+    with its checkpoint. ``planned`` hears once how many bytes of input there
     are to read (the plan's resumed and skipped inputs are in the report by then),
     ``progress`` how many each finished task read. ``report``: filled as the run goes (with
     each piece once its transaction commits), so a caller interrupted (KeyboardInterrupt) or
@@ -299,9 +300,9 @@ def ingest(
     try:
         with engine.begin() as conn:
             persist.require_profile(conn, profile.name)
-            if fresh:
-                collect_state.clear_checkpoints(conn, profile.name)
-            known = collect_state.checkpoints(conn, profile.name)
+            # --fresh reads this run's inputs from their start; the checkpoints of other
+            # inputs stay (clearing all of them dropped a colleague's half-done archive's).
+            known = {} if fresh else collect_state.checkpoints(conn, profile.name)
         paths = list(paths)
         if shard_size is None:
             shard_size = auto_shard_size(paths, workers, scheduler)

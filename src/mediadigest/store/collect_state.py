@@ -104,13 +104,6 @@ def save_checkpoint(conn: sa.Connection, cp: Checkpoint) -> None:
     _upsert(conn, ingest_checkpoints, row, ["input", "profile"])
 
 
-def clear_checkpoints(conn: sa.Connection, profile: str) -> int:
-    """Forget where ingest got for ``profile`` (``ingest --fresh``); returns how many."""
-    lock_for_writing(conn)
-    stmt = sa.delete(ingest_checkpoints).where(ingest_checkpoints.c.profile == profile)
-    return conn.execute(stmt).rowcount
-
-
 # -- HTTP validators ---------------------------------------------------------------------------
 
 
