@@ -186,7 +186,7 @@ def ingest(
         ),
     ] = None,
     fresh: Annotated[
-        bool, typer.Option(help="Ignore checkpoints: read every input from its start.")
+        bool, typer.Option(help="Ignore the checkpoints of these inputs: read each from its start.")
     ] = False,
     prefilter: Annotated[
         bool,
