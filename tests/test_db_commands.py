@@ -129,3 +129,34 @@ def test_a_first_upgrade_cut_short_is_named_as_such_not_as_another_application(e
     assert "part of a mediadigest schema (documents, sources)" in said
     assert "a first `db upgrade` was interrupted" in said
     assert "another application" not in said
+
+
+def test_a_store_at_a_revision_this_version_does_not_know_is_named_not_called_behind(empty_url):
+    """Upgraded by a newer mediadigest (hosts sharing one database), or another application's
+    Alembic table: `db check` said "behind: run db upgrade (safe)", and that upgrade and every
+    other command were a traceback ("Can't locate revision")."""
+    import sqlalchemy as sa
+
+    if empty_url.startswith("sqlite"):
+        open(empty_url.removeprefix("sqlite:///"), "wb").close()
+    assert _run("--db", empty_url, "db", "upgrade").exit_code == 0
+    with sa.create_engine(empty_url).begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0999'")
+    for command in (["db", "check"], ["db", "upgrade"], ["articles"]):
+        code, said = _run_process("--db", empty_url, *command)
+        assert code == 1 and "Traceback" not in said, (command, said)
+        assert "is at schema revision '0999', which this mediadigest does not know" in said
+        assert "behind" not in said
+
+
+def test_the_known_revisions_are_the_migrations():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from mediadigest.store import engine
+
+    config = Config()
+    config.set_main_option("script_location", "mediadigest.store:migrations")
+    scripts = ScriptDirectory.from_config(config)
+    assert {s.revision for s in scripts.walk_revisions()} == engine._REVISIONS
+    assert scripts.get_current_head() == engine.HEAD

@@ -249,6 +249,9 @@ def db_check(ctx: typer.Context) -> None:
     engine = store.create_engine(settings_of(ctx).db)
     current, head = store.check(engine)
     say(f"store at revision {current or 'none'} (newest {head})")
+    if problem := store.unknown_revision(engine.url, current):  # not "behind": upgrade fails
+        say(problem, "error")
+        raise typer.Exit(1)
     if current != head:
         what = "has no schema yet" if current is None else "is behind this version"
         say(f"the store {what}: run `mediadigest --db URL db upgrade` (safe to re-run)")

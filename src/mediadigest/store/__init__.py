@@ -9,6 +9,7 @@ from mediadigest.store.engine import (
     open_store,
     optimize,
     unavailable_reason,
+    unknown_revision,
 )
 from mediadigest.store.repository import (
     add_source,
@@ -58,5 +59,6 @@ __all__ = [
     "stored_urls",
     "to_utc_naive",
     "unavailable_reason",
+    "unknown_revision",
     "utcnow",
 ]

@@ -132,17 +132,41 @@ def migrate(engine: sa.Engine) -> None:
     from alembic import command
 
     with _opening(engine), engine.begin() as conn:
-        _refuse_foreign_tables(engine, conn)
+        _refuse_foreign_schema(engine, conn)
         command.upgrade(_alembic_config(conn), "head")
 
 
-def _refuse_foreign_tables(engine: sa.Engine, conn: sa.Connection) -> None:
-    """A database with no schema of ours yet but tables of our names is another
-    application's: creating the schema would fail halfway (PostgreSQL's DuplicateTable was a
-    traceback) or, where the tables happened to fit, mix its rows with ours."""
+def unknown_revision(url: sa.URL, current: str | None) -> str | None:
+    """What is wrong with a store whose recorded revision this mediadigest does not know (a
+    newer one upgraded it; another application's Alembic table); None for a known one."""
+    if current is None or current in _REVISIONS:
+        return None
+    return (
+        f"{url!r} is at schema revision {current!r}, which this mediadigest does not know "
+        f"(its newest is {HEAD}): a newer mediadigest upgraded it, or it is another "
+        "application's database; use a mediadigest at least as new as the store"
+    )
+
+
+# Every revision the migrations know ("0001".."0009"): read from their file names, which
+# start with it (a test checks the two agree).
+_REVISIONS = frozenset(
+    p.name[:4]
+    for p in (resources.files("mediadigest.store") / "migrations" / "versions").iterdir()
+    if p.name[:4].isdigit()
+)
+
+
+def _refuse_foreign_schema(engine: sa.Engine, conn: sa.Connection) -> None:
+    """A store at a revision we do not know, or a database with no schema of ours yet but
+    tables of our names (another application's): migrating it would fail with a traceback
+    ("Can't locate revision", PostgreSQL's DuplicateTable) or mix its rows with ours."""
     from alembic.runtime.migration import MigrationContext
 
-    if MigrationContext.configure(conn).get_current_revision() is not None:
+    current = MigrationContext.configure(conn).get_current_revision()
+    if problem := unknown_revision(engine.url, current):
+        raise StoreError(problem)
+    if current is not None:
         return
     present = set(sa.inspect(conn).get_table_names())
     taken = sorted(present & schema_tables())
