@@ -283,3 +283,213 @@ def test_a_record_naming_an_unknown_story_is_refused_with_its_line(engine):
     fp.name = "x.jsonl"
     with pytest.raises(FormatError, match=r"x.jsonl:2.*story 7"), engine.begin() as conn:
         store.import_jsonl(conn, fp)
+
+
+# -- the ids inside digests' JSON --------------------------------------------------------------
+
+WEEK = (date(2025, 12, 15), date(2025, 12, 21))
+
+
+def _page(n: int) -> Article:
+    url = f"https://news.example/{n}"
+    return Article(url, url, f"hash-{n}", f"Report {n}", f"Kazakhstan report number {n}.")
+
+
+def _fill_digests(engine: sa.Engine, *, gaps: bool = True) -> dict:
+    """Pages 1 to 6 (1 and 3 deleted where ``gaps``), stories of {4, 2} and {6, 5} after a
+    dropped one, and a draft and an edition whose items name them all by id: the lead, the
+    story, each sentence's evidence (one from page 3, written before it was deleted), the
+    report each source copies (one as a string, as digests stored before hold it)."""
+    from mediadigest.stories import persist as stories
+    from mediadigest.web import versions
+
+    pages = {n: _page(n) for n in range(1, 7)}
+    with engine.begin() as conn:
+        store.save_articles(conn, list(pages.values()))
+        ids = {n: a.id for n, a in pages.items()}
+        when = datetime(2025, 12, 18, 9, 0)
+        dropped = stories.create(conn, "kazakhstan", "Dropped", when, when)
+        first = stories.create(conn, "kazakhstan", "First", when, when)
+        second = stories.create(conn, "kazakhstan", "Second", when, when)
+        stories.add_members(
+            conn, "kazakhstan", first, {ids[4]: (None, False), ids[2]: (ids[4], False)}
+        )
+        stories.add_members(
+            conn, "kazakhstan", second, {ids[6]: (None, False), ids[5]: (ids[6], False)}
+        )
+
+        def source(n: int, copy_of: int | str | None = None) -> dict:
+            return {"url": pages[n].url, "outlet": None, "published": None, "copy_of": copy_of}
+
+        def span(n: int, sentence: int | str) -> dict:
+            return {
+                "sentence": sentence,
+                "part": "summary",
+                "article_id": ids[n],
+                "start": 0,
+                "end": 9,
+            }
+
+        content = {
+            "period": {"from": "2025-12-15", "to": "2025-12-21"},
+            "profile": "kazakhstan",
+            "intro": "A week.",
+            "items": [
+                {
+                    "headline": "First",
+                    "article_id": ids[4],
+                    "story_id": first,
+                    "evidence": [
+                        span(4, 0),
+                        span(2, 1),
+                        span(3, 2),
+                        {
+                            "sentence": "quote",
+                            "part": "quote",
+                            "article_id": 0,
+                            "start": 0,
+                            "end": 1,
+                        },
+                    ],
+                    "sources": [source(4), source(2, ids[4])],
+                },
+                {
+                    "headline": "Second",
+                    "article_id": ids[6],
+                    "story_id": second,
+                    "evidence": [span(5, 0), span(6, 1)],
+                    "sources": [source(6), source(5, str(ids[6]))],
+                },
+            ],
+        }
+        versions.save_draft(conn, "kazakhstan", *WEEK, content, user="editor", revision=None)
+        stories.publish(conn, "kazakhstan", *WEEK, content, by="editor")
+        if gaps:
+            stories.drop(conn, dropped)
+            conn.execute(
+                sa.delete(store.schema.articles).where(
+                    store.schema.articles.c.id.in_([ids[1], ids[3]])
+                )
+            )
+    return content
+
+
+def _editions(engine: sa.Engine) -> list[dict]:
+    """The period's draft and its latest edition."""
+    from mediadigest.web import versions
+
+    with engine.connect() as conn:
+        draft, _ = versions.get_draft(conn, "kazakhstan", *WEEK)
+        edition = versions.latest_version(conn, "kazakhstan", *WEEK)["content"]
+    return [draft, edition]
+
+
+def _named(engine: sa.Engine, content: dict) -> list[dict]:
+    """The digest's ids as what they name in ``engine``: pages by URL, stories by their pages."""
+    with engine.connect() as conn:
+        urls = dict(conn.execute(sa.text("SELECT id, url FROM articles")).all())
+        rows = conn.execute(
+            sa.text(
+                "SELECT m.story_id, a.url FROM story_articles m"
+                " JOIN articles a ON a.id = m.article_id"
+            )
+        ).all()
+    members: dict[int, set[str]] = {}
+    for story_id, url in rows:
+        members.setdefault(story_id, set()).add(url)
+
+    def page(value: int | str | None) -> str | None:
+        return urls.get(int(value)) if value else None
+
+    return [
+        {
+            "lead": page(item["article_id"]),
+            "story": sorted(members.get(item["story_id"], ())),
+            "evidence": [page(e["article_id"]) for e in item["evidence"]],
+            "copies": [page(s["copy_of"]) for s in item["sources"]],
+        }
+        for item in content["items"]
+    ]
+
+
+@pytest.mark.parametrize("direction", ["from this backend", "to this backend"])
+def test_drafts_and_editions_name_the_same_pages_and_stories_after_a_move(
+    engine, sqlite_engine, direction
+):
+    source, target = (
+        (engine, sqlite_engine) if direction == "from this backend" else (sqlite_engine, engine)
+    )
+    _fill_digests(source)
+    _import(target, _export(source))
+    before = [_named(source, content) for content in _editions(source)]
+    after = [_named(target, content) for content in _editions(target)]
+    assert after == before
+    assert after[0][0] == {
+        "lead": "https://news.example/4",
+        "story": ["https://news.example/2", "https://news.example/4"],
+        "evidence": ["https://news.example/4", "https://news.example/2", None, None],
+        "copies": [None, "https://news.example/4"],
+    }
+
+
+def test_an_id_of_a_page_the_file_does_not_carry_becomes_null_and_is_counted(
+    engine, sqlite_engine, caplog
+):
+    _fill_digests(sqlite_engine)
+    with caplog.at_level("WARNING", logger="mediadigest.store.transfer"):
+        _import(engine, _export(sqlite_engine))
+    for content in _editions(engine):
+        assert [e["article_id"] for e in content["items"][0]["evidence"]][2:] == [None, 0]
+    assert "2 ids in the JSON of digests, drafts or editions" in caplog.text  # page 3, twice
+
+
+def test_a_store_without_gaps_moves_with_the_ids_in_its_digests_unchanged(engine, sqlite_engine):
+    content = _fill_digests(sqlite_engine, gaps=False)
+    _import(engine, _export(sqlite_engine))
+    assert _editions(engine) == [content, content]
+
+
+def test_ids_in_drafts_follow_their_pages_into_a_store_that_has_some_already(engine, sqlite_engine):
+    with engine.begin() as conn:
+        store.save_articles(conn, [_page(10), _page(11), _page(5)])
+    _fill_digests(sqlite_engine)
+    _import(engine, _export(sqlite_engine))
+    before = [_named(sqlite_engine, content) for content in _editions(sqlite_engine)]
+    assert [_named(engine, content) for content in _editions(engine)] == before
+
+
+def test_importing_digests_twice_adds_nothing_and_keeps_their_ids(engine, sqlite_engine):
+    _fill_digests(sqlite_engine)
+    exported = _export(sqlite_engine)
+    _import(engine, exported)
+    first = _editions(engine)
+    assert sum(_import(engine, exported).values()) == 0
+    assert _editions(engine) == first
+
+
+def test_an_export_without_article_refs_points_ids_at_their_pages_where_the_file_tells(
+    engine, sqlite_engine
+):
+    """A format 2 file: pages 2, 4, 5, 6 had ids 2, 4, 5, 6. The leads tie 4 and 6 to their
+    URLs, so 5 lies between them; what 2 was cannot be known (1 or 3 might be the gap)."""
+    _fill_digests(sqlite_engine)
+    lines = _export(sqlite_engine).splitlines()
+    records = [json.loads(line) for line in lines[1:]]
+    for record in records:
+        if record["type"] == "article":
+            del record["ref"]
+    old = [json.dumps({"mediadigest": "store-export", "format": 2})] + [
+        json.dumps(r) for r in records
+    ]
+    _import(engine, "\n".join(old) + "\n")
+    first, second = _named(engine, _editions(engine)[0])
+    assert first["lead"] == "https://news.example/4"
+    assert first["evidence"] == ["https://news.example/4", None, None, None]
+    assert first["copies"] == [None, "https://news.example/4"]
+    assert first["story"] == ["https://news.example/2", "https://news.example/4"]
+    assert second == {
+        "lead": "https://news.example/6",
+        "story": ["https://news.example/5", "https://news.example/6"],
+        "evidence": ["https://news.example/5", "https://news.example/6"],
+        "copies": [None, "https://news.example/6"],
+    }

@@ -2,10 +2,10 @@
 
 The file starts with a header line, then one record per line, parents before children::
 
-    {"mediadigest": "store-export", "format": 2, "revision": "0006"}
+    {"mediadigest": "store-export", "format": 3, "revision": "0006"}
     {"type": "source", "url": "...", ..., "seen": [{"item_key": "...", "seen_at": "..."}]}
     {"type": "document", "url": "...", "content_hash": "...", ..., "body": "<base64>"}
-    {"type": "article", "canonical_url": "...", ..., "document": ["url", "hash"], "matches": [...]}
+    {"type": "article", "canonical_url": "...", ..., "document": ["url", "hash"], "ref": 650}
     {"type": "digest", "period_from": "2025-12-15", ...}
 
 After them come the rest of the store, one record per row (``transfer_tables``): digests, the
@@ -14,13 +14,18 @@ published editions, the audit log, stories with their members and the editors' o
 
 Row ids are not carried: references use natural keys (a source's URL, a document's URL and
 hash, a user's name), so importing into a store that already has rows merges, and importing
-twice adds nothing. Format 1 files (core records only) still import.
+twice adds nothing. An article carries its exporting id as ``ref`` (as a story does) only so
+that the ids inside digests' JSON (drafts, editions) can be pointed at the same rows in the
+importing store, whose ids differ wherever the exporting store's had gaps. Format 2 files
+(articles without ``ref``) and format 1 files (core records only) still import; there those
+ids are remapped as far as the file tells them (``transfer_tables.ArticleIds``).
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import logging
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import IO, Any
@@ -33,10 +38,12 @@ from mediadigest.store.engine import check
 from mediadigest.store.transfer_tables import KINDS, Importer, export_records
 from mediadigest.store.writes import insert_new, lock_for_writing
 
-FORMAT = 2
-READABLE = (1, 2)
+FORMAT = 3
+READABLE = (1, 2, 3)
 CORE = ("source", "document", "article")  # nested records; the rest are KINDS
 _BATCH = 1000  # records per statement on import
+
+log = logging.getLogger(__name__)
 
 
 def export_jsonl(conn: sa.Connection, fp: IO[str]) -> dict[str, int]:
@@ -87,6 +94,7 @@ def _article_records(conn: sa.Connection) -> Iterator[dict[str, Any]]:
                 **_without(row, "id"),
                 "document": [doc_url, doc_hash] if doc_url is not None else None,
                 "matches": matches.get(row["id"], []),
+                "ref": row["id"],
             }
 
 
@@ -117,7 +125,10 @@ def _encode(value: object) -> str:
 def import_jsonl(conn: sa.Connection, fp: IO[str]) -> dict[str, int]:
     """Add every record of an export to the store; returns how many of each type were new.
 
-    Records already in the store (same natural key) are left as they are. Raises FormatError,
+    Records already in the store (same natural key) are left as they are. The ids in the
+    JSON of the digests, drafts and editions it adds are pointed at the same articles and
+    stories here; one that names a row the file does not carry (an article deleted after the
+    digest was written) is set to null, and a warning says how many. Raises FormatError,
     naming the line, for a file that is not an export or a line that cannot be read.
     """
     name = getattr(fp, "name", "import")
@@ -146,6 +157,14 @@ def import_jsonl(conn: sa.Connection, fp: IO[str]) -> dict[str, int]:
     if batch:
         added[batch[0]["type"]] += _import_batch(conn, batch, importer, where)
     importer.finish(conn)
+    if importer.cleared:
+        # null, not the exported number: here that number is another article or story.
+        log.warning(
+            "%s: %d ids in the JSON of digests, drafts or editions named articles or stories "
+            "this file does not carry; they are null in this store",
+            name,
+            importer.cleared,
+        )
     return added
 
 
@@ -176,7 +195,7 @@ def _import_batch(
     if kind == "document":
         rows = [_decode(t.documents, r) for r in batch]
         return len(insert_new(conn, t.documents, rows, ("url", "content_hash"))[1])
-    return _import_articles(conn, batch)
+    return _import_articles(conn, batch, importer)
 
 
 def _decode(table: sa.Table, record: dict[str, Any]) -> dict[str, Any]:
@@ -210,7 +229,7 @@ def _import_sources(conn: sa.Connection, batch: list[dict[str, Any]]) -> int:
     return len(new)
 
 
-def _import_articles(conn: sa.Connection, batch: list[dict[str, Any]]) -> int:
+def _import_articles(conn: sa.Connection, batch: list[dict[str, Any]], importer: Importer) -> int:
     d = t.documents
     doc_keys = {tuple(r["document"]) for r in batch if r.get("document")}
     doc_ids: dict[tuple[str, str], int] = {}
@@ -224,6 +243,10 @@ def _import_articles(conn: sa.Connection, batch: list[dict[str, Any]]) -> int:
         row["document_id"] = doc_ids.get(tuple(record["document"] or ()))
         rows.append(row)
     ids, new = insert_new(conn, t.articles, rows, ("canonical_url", "content_hash"))
+    for record in batch:
+        here = ids.get((record["canonical_url"], record["content_hash"]))
+        if here is not None:
+            importer.articles.learn(record.get("ref"), record.get("url"), here)
     matches = [
         {"article_id": ids[key], **m}
         for r in batch

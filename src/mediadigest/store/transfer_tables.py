@@ -8,13 +8,21 @@ and content hash, a user by name, a story by ``ref`` (its id in the exporting st
 through the stories this import creates or finds). So importing into a store that already has
 rows merges, and importing twice adds nothing.
 
+The JSON of digests, drafts and published editions is copied as it is, except for the ids it
+holds (each item's ``article_id`` and ``story_id``, its evidence's ``article_id``, its sources'
+``copy_of``): once the whole file is in, they are pointed at the same articles and stories
+here (``ArticleIds``, ``Importer.stories``), or set to null where the file does not carry what
+they named.
+
 Not exported: web sessions (logins end with the move) and the full-text index (rebuilt by the
 importing store's own triggers or generated column).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import json
+from bisect import bisect_left
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,6 +79,8 @@ SPECS: tuple[Spec, ...] = (
     ),
 )
 KINDS = {spec.kind: spec for spec in SPECS}
+# Records whose ``content`` is a digest's JSON, holding ids of the exporting store.
+DIGESTS = ("digest", "draft", "edition")
 
 
 def _tables() -> dict[str, sa.Table]:
@@ -143,11 +153,113 @@ def _out(spec: Spec, column: str, value: Any, names: dict[str, dict]) -> Any:
 
 
 @dataclass
+class ArticleIds:
+    """The exporting store's article ids, learned from an import, and the ids here they name.
+
+    An article record carries its exporting id (``ref``). Files written before it did carry
+    none; there an id is known only where the file pairs it with a URL (an item's
+    ``article_id`` with its first source, the lead report: "anchors") or lies between two
+    anchors with as many articles between them in the file as ids: articles are exported in
+    id order, so no id between them is missing. Any other id of such a file stays unknown.
+    """
+
+    refs: dict[int, int] = field(default_factory=dict)  # exported id -> id here
+    placed: list[int] = field(default_factory=list)  # id here of each refless record, in order
+    places: dict[str, int] = field(default_factory=dict)  # its URL -> its place (0: not unique)
+    leads: dict[int, str | None] = field(default_factory=dict)  # id -> URL (None: not unique)
+
+    def learn(self, ref: int | None, url: str | None, here: int) -> None:
+        """One article record of the file, stored (or found) here as ``here``."""
+        if ref is not None:
+            self.refs[int(ref)] = here
+            return
+        self.placed.append(here)
+        if url is not None:
+            self.places[url] = 0 if url in self.places else len(self.placed)
+
+    def note(self, content: Any) -> None:
+        """Pair each item's article id with its lead report's URL (for files without refs)."""
+        for item in _items(content):
+            sources = item.get("sources")
+            first = sources[0] if isinstance(sources, list) and sources else None
+            url = first.get("url") if isinstance(first, dict) else None
+            old = _id(item.get("article_id"))
+            if old is not None and url:
+                self.leads[old] = url if self.leads.get(old, url) == url else None
+
+    def resolver(self) -> Callable[[int], int | None]:
+        """The id here of an exported article id, or None where it cannot be known."""
+        if self.refs or not self.placed:
+            return self.refs.get
+        found = ((old, self.places.get(url or "", 0)) for old, url in self.leads.items())
+        anchors = [(0, 0), *sorted((old, place) for old, place in found if place)]
+        olds = [old for old, _ in anchors]
+
+        def here(old: int) -> int | None:
+            i = bisect_left(olds, old)
+            if old <= 0 or i == len(anchors):
+                return None
+            if olds[i] == old:
+                return self.placed[anchors[i][1] - 1]
+            (low, at_low), (high, at_high) = anchors[i - 1], anchors[i]
+            if low - at_low != high - at_high:
+                return None  # some ids between the two anchors were never exported
+            return self.placed[old - (low - at_low) - 1]
+
+        return here
+
+
+def remap_digest(
+    content: Any, article: Callable[[int], int | None], story: Callable[[int], int | None]
+) -> int:
+    """Point the ids in a digest's JSON at rows here, in place; returns how many were set to
+    null because nothing here answers to them. 0 and "" (no article) stay as they are."""
+    cleared = 0
+
+    def swap(holder: Any, key: str, lookup: Callable[[int], int | None]) -> None:
+        nonlocal cleared
+        old = _id(holder.get(key)) if isinstance(holder, dict) else None
+        if old is None:
+            return
+        new = lookup(old)
+        if new is None:
+            cleared += 1
+        # Digests stored before held copy_of as a string; readers take both.
+        holder[key] = new if new is None or not isinstance(holder[key], str) else str(new)
+
+    for item in _items(content):
+        swap(item, "article_id", article)
+        swap(item, "story_id", story)
+        for evidence in item.get("evidence") or []:
+            swap(evidence, "article_id", article)
+        for source in item.get("sources") or []:
+            swap(source, "copy_of", article)
+    return cleared
+
+
+def _items(content: Any) -> list[dict[str, Any]]:
+    items = content.get("items") if isinstance(content, dict) else None
+    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+
+
+def _id(value: Any) -> int | None:
+    """A row id held in a digest's JSON (an int, or a string of digits), or None for none."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return None
+    if isinstance(value, str) and not value.strip().isdecimal():
+        return None
+    return int(value) or None
+
+
+@dataclass
 class Importer:
     """Turns records of one type back into rows; remembers the stories it matched or made."""
 
     stories: dict[int, int] = field(default_factory=dict)  # exported ref -> id here
     merged: list[tuple[int, int]] = field(default_factory=list)  # (id here, ref merged into)
+    articles: ArticleIds = field(default_factory=ArticleIds)
+    digests: list[tuple[str, Any]] = field(default_factory=list)  # (table, id) of new rows
+    cleared: int = 0  # ids in their JSON that named nothing the file carried: now null
 
     def add(
         self, conn: sa.Connection, spec: Spec, batch: Sequence[dict[str, Any]], where: str
@@ -174,13 +286,24 @@ class Importer:
             rows.append(_typed(table, row))
         if spec.kind == "story":
             return self._stories(conn, table, batch, rows)
+        if spec.kind in DIGESTS:
+            for record in batch:
+                self.articles.note(record.get("content"))
         if spec.unique:
-            return _insert_new(conn, table, rows)
-        return sum(_insert_unless_there(conn, table, spec.key, row) for row in rows)
+            new = _insert_new(conn, table, rows)
+        else:
+            found = (_insert_unless_there(conn, table, spec.key, row) for row in rows)
+            new = [pk for pk in found if pk is not None]
+        if spec.kind in DIGESTS:
+            # Their stories come later in the file: the ids are remapped in `finish`.
+            self.digests.extend((spec.table, pk) for pk in new)
+        return len(new)
 
     def finish(self, conn: sa.Connection) -> None:
-        """Point merged stories at the stories they were merged into."""
-        table = _tables()["stories"]
+        """Point merged stories at the stories they were merged into, and the ids in the new
+        digests' JSON at the articles and stories here."""
+        tables = _tables()
+        table = tables["stories"]
         for story_id, ref in self.merged:
             if ref in self.stories:
                 conn.execute(
@@ -188,6 +311,14 @@ class Importer:
                     .where(table.c.id == story_id)
                     .values(merged_into=self.stories[ref])
                 )
+        article = self.articles.resolver()
+        for name, pk in self.digests:
+            table = tables[name]
+            content = conn.execute(sa.select(table.c.content).where(table.c.id == pk)).scalar()
+            before = json.dumps(content)
+            self.cleared += remap_digest(content, article, self.stories.get)
+            if json.dumps(content) != before:  # ids kept (a store without gaps): no write
+                conn.execute(sa.update(table).where(table.c.id == pk).values(content=content))
 
     def _stories(
         self,
@@ -254,20 +385,22 @@ def _typed(table: sa.Table, row: dict[str, Any]) -> dict[str, Any]:
     return {name: decode_value(table.c[name], value) for name, value in row.items()}
 
 
-def _insert_new(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> int:
+def _insert_new(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> list[Any]:
+    """Insert the rows whose key is not stored yet; the primary keys of those that were new."""
     if not rows:
-        return 0
+        return []
     # One multi-row statement; RETURNING lists only the rows that were new, on both backends.
     pk = next(iter(table.primary_key.columns))
-    return len(conn.execute(insert_ignore(conn, table).returning(pk), rows).all())
+    return list(conn.execute(insert_ignore(conn, table).returning(pk), rows).scalars())
 
 
 def _insert_unless_there(
     conn: sa.Connection, table: sa.Table, key: tuple[str, ...], row: dict[str, Any]
-) -> int:
+) -> Any:
+    """The new row's primary key, or None where one with the same ``key`` is stored."""
     # Check-then-insert is safe here: an import holds the store's writer lock throughout.
     same = sa.select(sa.literal(1)).where(*(table.c[k] == row.get(k) for k in key))
     if conn.execute(same).first() is not None:
-        return 0
-    conn.execute(sa.insert(table).values(**row))
-    return 1
+        return None
+    pk = next(iter(table.primary_key.columns))
+    return conn.execute(sa.insert(table).values(**row).returning(pk)).scalar_one()
