@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -354,3 +355,14 @@ def test_the_window_is_judged_by_its_matches_on_both_backends(engine):
                                None, listed[:10])  # fmt: skip
         fewer = [hit.id for hit in find(conn, "turbine", Filters(since=date(2025, 11, 29)), WINDOW)]
         assert not window_full(conn, "turbine", Filters(since=date(2025, 11, 29)), None, fewer)
+
+
+@pytest.mark.parametrize("q", ["the", "OR", "-"])
+def test_a_query_without_words_is_said_so_by_the_page_and_the_api(viewer, bearer, q):
+    """The API answered 200 [] and the page listed nothing: read as "nothing matched", where
+    the CLI says the query has no words to search for."""
+    said = f"{q!r} has no words to search for (common words like 'the' are left out)"
+    response = TestClient(viewer.app).get("/api/search", params={"q": q}, headers=bearer)
+    assert response.status_code == 400 and response.json()["detail"] == said
+    page = html.unescape(viewer.get("/archive", params={"q": q}).text)
+    assert said[0].upper() + said[1:] + "." in page

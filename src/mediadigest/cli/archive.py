@@ -18,7 +18,7 @@ from mediadigest import store
 from mediadigest.cli.app import days, db_app, out, reading_store, require_store, say, settings_of
 from mediadigest.errors import MediadigestError
 from mediadigest.model import Article, Grade, Relevance
-from mediadigest.store.search import parse_query, profile_spellings
+from mediadigest.store.search import parse_query, profile_spellings, query_problem
 from mediadigest.write.style import counted
 
 
@@ -145,12 +145,8 @@ def search_cmd(
     ] = True,
 ) -> None:
     """Search the stored articles' text, best matches first (title over lead over body)."""
-    parsed = parse_query(query)
-    if not parsed.groups:  # "", "the", "-": an empty table said nothing of why
-        raise typer.BadParameter(
-            f"{query!r} has no words to search for (common words like 'the' are left out)",
-            param_hint="QUERY",
-        )
+    if problem := query_problem(query):  # "", "the", "-": an empty table said nothing of why
+        raise typer.BadParameter(problem, param_hint="QUERY")
     first, last = days(since, until)
     language = _language_code(language)
     settings = settings_of(ctx)
@@ -161,7 +157,7 @@ def search_cmd(
             conn, query, since=first, until=last, language=language, outlet=outlet,
             outlet_country=country, limit=limit, names=names,
         )  # fmt: skip
-    if names and not as_json and (also := parsed.with_spellings(names)[1]):
+    if names and not as_json and (also := parse_query(query).with_spellings(names)[1]):
         say(f"also searched for other spellings: {', '.join(also)}")
     if as_json:
         sys.stdout.write(json.dumps([search_hit_to_dict(h) for h in hits], ensure_ascii=False))

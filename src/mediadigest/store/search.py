@@ -249,6 +249,14 @@ def _quote(phrase: tuple[str, ...]) -> str:
     return text[:-2] + '"*' if text.endswith('*"') else text
 
 
+def query_problem(text: str) -> str | None:
+    """Why ``text`` cannot be searched for ("", "the", "-", "OR"), or None: the CLI, the API and
+    the archive page say it, not an empty result that reads as "nothing matched"."""
+    if parse_query(text).groups:
+        return None
+    return f"{text!r} has no words to search for (common words like 'the' are left out)"
+
+
 def parse_query(text: str) -> Query:
     """Parse web-search syntax into groups of alternatives and excluded phrases."""
     groups: list[list[tuple[str, ...]]] = []

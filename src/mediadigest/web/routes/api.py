@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from mediadigest import store
 from mediadigest.model import Source, is_web_url
-from mediadigest.store.search import WINDOW, profile_spellings
+from mediadigest.store.search import WINDOW, profile_spellings, query_problem
 from mediadigest.web import editions, persist, stories, versions
 from mediadigest.web.articles import Filters, find, get_article, period_problem, themes_of
 from mediadigest.web.auth import need_token
@@ -217,6 +217,9 @@ def search(
     (Tokaev, Tokayev, Токаев; Казахстан, Kazakhstan). A page captured more than once is one
     hit, its newest capture. Page with ``offset`` and ``limit``."""
     _check_period(since, until)
+    # "the": an empty list read as "nothing matched". No query at all browses (filters only).
+    if q.strip() and (problem := query_problem(q)):
+        raise HTTPException(400, problem)
     filters = Filters(since, until, theme, outlet, outlet_country, language, relevant_only)
     web = request.app.state.web
     names = profile_spellings(web.settings.profile, country=True)

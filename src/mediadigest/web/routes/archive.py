@@ -17,6 +17,7 @@ from mediadigest.store.search import (
     Spellings,
     parse_query,
     profile_spellings,
+    query_problem,
 )
 from mediadigest.web import csrf
 from mediadigest.web.articles import Filters, find, period_problem, window_full
@@ -60,6 +61,8 @@ def _unsearchable(q: str, filters: Filters, problems: list[str]) -> bool:
         problems.append(
             f"The search is {len(q):,} characters long; shorten it to {MAX_QUERY} or fewer."
         )
+    if q.strip() and (unsearchable := query_problem(q)):  # no query at all: browsing
+        problems.append(unsearchable[0].upper() + unsearchable[1:] + ".")
     backwards = period_problem(filters.since, filters.until, ("From", "To"))
     if backwards:
         problems.append(backwards)
