@@ -380,3 +380,19 @@ def test_search_finds_the_country_in_every_spelling(two_feeds: Cli):
     )
     exact = {h["title"] for h in two_feeds.json("search", "kazakhstan", "--exact", "--json")}
     assert russian not in exact
+
+
+def test_a_query_may_begin_with_an_excluded_word(cli: Cli, tmp_path: Path):
+    """`search "-alpha wheat"` was Click's "No such option: -a"."""
+    lines = [
+        {"url": "https://a.example/1", "title": "Wheat in Kazakhstan",
+         "text": "Kazakhstan wheat exports grew this year, traders said in Astana."},
+        {"url": "https://a.example/2", "title": "Alpha wheat",
+         "text": "Alpha wheat from Kazakhstan is sold abroad, the alpha company said."},
+    ]  # fmt: skip
+    path = tmp_path / "wheat.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    cli("ingest", str(path))
+    for args in (["-alpha wheat", "--json"], ["--json", "-alpha wheat"]):
+        hits = cli.json("search", *args)
+        assert [h["title"] for h in hits] == ["Wheat in Kazakhstan"], args

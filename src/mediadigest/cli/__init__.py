@@ -25,12 +25,13 @@ for _name, _command in (
     ("publish", digest.publish),
     ("feed", digest.feed),
     ("articles", archive.articles),
-    ("search", archive.search_cmd),
     ("export", archive.export_cmd),
     ("import", archive.import_cmd),
     ("serve", web.serve),
 ):
     app.command(_name)(_command)
+# A query may begin with an excluded word ("-alpha wheat"): that is no option to refuse.
+app.command("search", context_settings={"ignore_unknown_options": True})(archive.search_cmd)
 
 
 @app.command()
