@@ -162,3 +162,18 @@ def test_ctrl_c_while_a_local_cluster_starts_is_a_clean_stop_in_one_line(tmp_pat
     # killed after 4 s with a warning each.
     assert proc.returncode == 130, err
     assert err == f"interrupted: 0 articles stored; {RESUME}\n"
+
+
+def test_a_local_workers_lost_scheduler_at_the_end_is_not_printed():
+    """The heartbeat that fails as the driver's scheduler closes was an ERROR with a
+    traceback below the run's one line (seen once in a full run, Ctrl-C as workers spawned)."""
+    import logging
+
+    from mediadigest.run.executors import _SchedulerGone
+
+    def record(message: str) -> logging.LogRecord:
+        return logging.LogRecord("distributed.worker", logging.ERROR, __file__, 1, message, (), None)
+
+    gone = _SchedulerGone()
+    assert not gone.filter(record("Failed to communicate with scheduler during heartbeat."))
+    assert gone.filter(record("Compute Failed"))  # a worker's other errors still show

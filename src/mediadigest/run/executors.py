@@ -191,6 +191,24 @@ def _leave_stops_to_the_driver() -> None:
             signal.signal(signum, signal.SIG_IGN)
 
 
+class _SchedulerGone(logging.Filter):
+    """Drops a local worker's "Failed to communicate with scheduler during heartbeat": its
+    scheduler lives in the driver, so gone means the run is ending (a Ctrl-C as the cluster
+    came up printed it with a traceback below the run's one line)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Failed to communicate with scheduler")
+
+
+def _local_worker() -> None:
+    """Set up a worker of our own local cluster: stops are the driver's, and its scheduler's
+    going away at the end of a run is no error to print."""
+    _leave_stops_to_the_driver()
+    logger = logging.getLogger("distributed.worker")
+    if not any(isinstance(f, _SchedulerGone) for f in logger.filters):
+        logger.addFilter(_SchedulerGone())
+
+
 @contextlib.contextmanager
 def stops_held_back(*, inherited: bool = False) -> Iterator[None]:
     """Hold Ctrl-C and SIGTERM back for the block; each that came is raised once at its end,
@@ -279,7 +297,7 @@ def _dask(
                 client = stack.enter_context(Client(cluster))
                 # Belt and braces: a worker that clears its mask still ignores them (not on
                 # a remote cluster, whose workers are not in our process group).
-                client.run(_leave_stops_to_the_driver)
+                client.run(_local_worker)
                 if setup is not None:
                     client.run(setup)
         slots = sum(client.nthreads().values()) or 1
