@@ -172,7 +172,8 @@ def test_a_local_workers_lost_scheduler_at_the_end_is_not_printed():
     from mediadigest.run.executors import _SchedulerGone
 
     def record(message: str) -> logging.LogRecord:
-        return logging.LogRecord("distributed.worker", logging.ERROR, __file__, 1, message, (), None)
+        error = logging.ERROR
+        return logging.LogRecord("distributed.worker", error, __file__, 1, message, (), None)
 
     gone = _SchedulerGone()
     assert not gone.filter(record("Failed to communicate with scheduler during heartbeat."))
