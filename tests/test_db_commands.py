@@ -15,6 +15,12 @@ def _run(*args: str):
     return CliRunner().invoke(app, list(args))
 
 
+def _new_store(url: str) -> None:
+    """A database with nothing in it: on SQLite, an empty file (a new store)."""
+    if url.startswith("sqlite"):
+        open(url.removeprefix("sqlite:///"), "wb").close()
+
+
 def _run_process(*args: str) -> tuple[int, str]:
     """The command in a process of its own, as a user runs it: its exit code and what it
     printed, on one line (rich wraps long ones)."""
@@ -25,8 +31,7 @@ def _run_process(*args: str) -> tuple[int, str]:
 
 
 def test_check_on_a_new_database_says_to_upgrade_and_upgrade_makes_it_pass(empty_url):
-    if empty_url.startswith("sqlite"):
-        open(empty_url.removeprefix("sqlite:///"), "wb").close()  # an empty file: a new store
+    _new_store(empty_url)  # an empty file: a new store
     first = _run("--db", empty_url, "db", "check")
     assert first.exit_code == 1
     assert "store at revision none" in first.output
@@ -43,8 +48,7 @@ def test_a_store_missing_a_table_fails_the_check_and_an_ingest_says_so_without_r
     says the store failed once, without "run the same command again to resume"."""
     import sqlalchemy as sa
 
-    if empty_url.startswith("sqlite"):
-        open(empty_url.removeprefix("sqlite:///"), "wb").close()
+    _new_store(empty_url)
     assert _run("--db", empty_url, "db", "upgrade").exit_code == 0
     with sa.create_engine(empty_url).begin() as conn:
         conn.exec_driver_sql("DROP TABLE article_matches")
@@ -64,8 +68,7 @@ def test_upgrade_refuses_another_applications_database_naming_its_tables(empty_u
     (PostgreSQL's DuplicateTable was a traceback)."""
     import sqlalchemy as sa
 
-    if empty_url.startswith("sqlite"):
-        open(empty_url.removeprefix("sqlite:///"), "wb").close()
+    _new_store(empty_url)
     with sa.create_engine(empty_url).begin() as conn:
         conn.exec_driver_sql("CREATE TABLE users (login TEXT PRIMARY KEY)")
         conn.exec_driver_sql("CREATE TABLE sources (href TEXT)")
@@ -98,8 +101,7 @@ def test_a_collection_into_a_store_missing_a_table_says_so_on_one_line(empty_url
     under --watch too; SQLite's was called an outage there, "the store is unavailable")."""
     import sqlalchemy as sa
 
-    if empty_url.startswith("sqlite"):
-        open(empty_url.removeprefix("sqlite:///"), "wb").close()
+    _new_store(empty_url)
     assert _run("--db", empty_url, "db", "upgrade").exit_code == 0
     feed = site.url("/feeds/central-asia.xml")
     assert _run("--db", empty_url, "sources", "add", feed).exit_code == 0
@@ -118,8 +120,7 @@ def test_a_first_upgrade_cut_short_is_named_as_such_not_as_another_application(e
     """SQLite keeps the tables a first migration made before it was stopped; they are ours."""
     import sqlalchemy as sa
 
-    if empty_url.startswith("sqlite"):
-        open(empty_url.removeprefix("sqlite:///"), "wb").close()
+    _new_store(empty_url)
     with sa.create_engine(empty_url).begin() as conn:  # as a Ctrl-C at the 4th table leaves it
         conn.exec_driver_sql("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
         conn.exec_driver_sql("CREATE TABLE sources (id INTEGER PRIMARY KEY)")
@@ -137,8 +138,7 @@ def test_a_store_at_a_revision_this_version_does_not_know_is_named_not_called_be
     other command were a traceback ("Can't locate revision")."""
     import sqlalchemy as sa
 
-    if empty_url.startswith("sqlite"):
-        open(empty_url.removeprefix("sqlite:///"), "wb").close()
+    _new_store(empty_url)
     assert _run("--db", empty_url, "db", "upgrade").exit_code == 0
     with sa.create_engine(empty_url).begin() as conn:
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0999'")
