@@ -294,3 +294,18 @@ def test_merging_a_story_into_itself_is_refused_not_reported_done(seeded):
     assert result.exit_code == 1
     assert f"nothing to merge: the stories named are all story {grain}" in result.output
     assert ("cli", "story.merge", f"story {grain}") not in audit(seeded)
+
+
+def test_a_decision_leaves_the_drafts_of_periods_its_story_does_not_reach(seeded):
+    """A CLI hide recounts the drafts its story is in, not a year of weekly drafts."""
+    from datetime import date
+
+    early = (date(2025, 11, 3), date(2025, 11, 9))  # weeks before any seeded report
+    content = {"period": {"from": "2025-11-03", "to": "2025-11-09"}, "items": [],
+               "intro": "", "trend": "Of 2 stories this week, 2 are new."}  # fmt: skip
+    with seeded.engine.begin() as conn:
+        assert versions.save_draft(conn, "kazakhstan", *early, content, user="ed", revision=None)
+    assert mediadigest(seeded, "stories", "hide", str(story_of(seeded, 2))).exit_code == 0
+    with seeded.engine.connect() as conn:
+        kept, revision = versions.get_draft(conn, "kazakhstan", *early)
+    assert (kept["trend"], revision) == (content["trend"], 1)

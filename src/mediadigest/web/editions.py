@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -375,7 +375,7 @@ def hide_story(
         headlines = take_out_hidden(conn, profile, since, until, user=user, publisher=publisher)
         if headlines:
             taken.append(TakenOut(since, until, headlines))
-    recount(conn, profile, periods, user=user)
+    recount(conn, profile, periods, user=user, story_ids=[story_id])
     return taken
 
 
@@ -406,7 +406,7 @@ def merge_stories(
         )
         if headlines:
             taken.append(TakenOut(since, until, headlines))
-    recount(conn, profile, periods, user=user)
+    recount(conn, profile, periods, user=user, story_ids=[into])
     return into, taken
 
 
@@ -422,17 +422,31 @@ def split_story(
     """Split articles off a story into a new one (``stories.split``), as Review and the CLI
     do; the drafts' week-over-week lines count the new story. Returns its id."""
     new = stories.split(conn, profile, story_id, article_ids, by=user)
-    recount(conn, profile, [period] if period else draft_periods(conn, profile.name), user=user)
+    periods = [period] if period else draft_periods(conn, profile.name)
+    recount(conn, profile, periods, user=user, story_ids=[story_id, new])
     return new
 
 
 def recount(
-    conn: sa.Connection, profile: Profile, periods: list[tuple[date, date]], *, user: str
+    conn: sa.Connection,
+    profile: Profile,
+    periods: list[tuple[date, date]],
+    *,
+    user: str,
+    story_ids: Sequence[int] = (),
 ) -> None:
     """Write the drafts' week-over-week lines again where a decision changed the count of
     their stories (a hide, a show, a merge, a split), unless an editor wrote the line: the
-    draft said "Of 11 stories" where the digest built now says 10, and was published so."""
+    draft said "Of 11 stories" where the digest built now says 10, and was published so.
+
+    Only the drafts of periods the stories ``story_ids`` reach (their first to last report,
+    a split's two parts together spanning the story as it was): a year of weekly drafts is
+    not ranked again for one story's hide.
+    """
+    reach = _reach(conn, profile, story_ids)
     for since, until in periods:
+        if reach is not None and (until < reach[0] or since > reach[1]):
+            continue
         found = versions.get_draft(conn, profile.name, since, until)
         if found is None or found[0].get("trend_edited"):
             continue
@@ -441,6 +455,22 @@ def recount(
         refresh_trend(conn, content, profile)
         if content.get("trend") != before:
             save(conn, profile, since, until, content, user=user, revision=revision)
+
+
+def _reach(
+    conn: sa.Connection, profile: Profile, story_ids: Sequence[int]
+) -> tuple[date, date] | None:
+    """The first and last day of the stories' reports; None where that is not known (an
+    unplaced article's ``-id``, a story without dates): then every period counts."""
+    ids = [i for i in story_ids if i > 0]
+    if not ids or len(ids) < len(story_ids):
+        return None
+    st = story_store.stories
+    query = sa.select(sa.func.min(st.c.first_seen), sa.func.max(st.c.last_seen)).where(
+        st.c.profile == profile.name, st.c.id.in_(ids)
+    )
+    first, last = conn.execute(query).one()
+    return (first.date(), last.date()) if first is not None and last is not None else None
 
 
 def draft_periods(conn: sa.Connection, profile: str) -> list[tuple[date, date]]:
