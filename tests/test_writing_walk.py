@@ -336,3 +336,19 @@ def test_an_outlets_credit_before_a_dateline_is_not_part_of_the_sentence():
     assert (
         trim_dateline(Sentence(text, 0, len(text))).text == "A Russian rocket lifted off on time."
     )
+
+
+@pytest.mark.parametrize(
+    ("source", "written_from"),
+    [("/data/week.jsonl", "text"), ("/data/note.txt", "text"), ("/data/page.html", "lead"),
+     ("/data/crawl.warc.gz", "lead"), ("https://news.example/rss.xml", "lead")],
+)  # fmt: skip
+def test_an_article_stored_before_analyse_said_how_it_was_given_is_told_by_its_file(
+    profile, source, written_from
+):
+    """Stored by an earlier version, a short .txt or JSONL article has no word of being
+    given whole: it was called a lead ("the full article was not available") after an
+    upgrade, and ingesting it again changes no stored row."""
+    art = _art(1, SHORT, source=source)
+    assert art.explanations == {}
+    assert compose_story(Story(1, "t", [art]), profile).written_from == written_from

@@ -224,6 +224,7 @@ class Attribution:
 # is a short article, not a lead (`stories.rank.coverage`).
 WHOLE_TEXT = "whole_text"
 GIVEN_WHOLE = "given whole, as text: not extracted from a page, nor a feed's summary"
+EXTRACTED = "from a page or a feed: a short one may be only its lead"
 
 
 @dataclass(slots=True)

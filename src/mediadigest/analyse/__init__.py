@@ -37,7 +37,15 @@ from mediadigest.analyse import (
     tone,
 )
 from mediadigest.errors import InputError
-from mediadigest.model import GIVEN_WHOLE, WHOLE_TEXT, Article, Document, Grade, Relevance
+from mediadigest.model import (
+    EXTRACTED,
+    GIVEN_WHOLE,
+    WHOLE_TEXT,
+    Article,
+    Document,
+    Grade,
+    Relevance,
+)
 from mediadigest.profile import Profile
 from mediadigest.profile_model import domain_country
 
@@ -255,7 +263,8 @@ def _article(doc: Document, page: _Page, title: str, text: str) -> Article:
         source=doc.hints.get("source"),
         warnings=list(page.warnings),
         original_title=title.strip() if page.language not in (None, "en") and title else None,
-        explanations={"text": [GIVEN_WHOLE]} if doc.hints.get(WHOLE_TEXT) else {},
+        # Said of every article, so that one stored before it was said is told apart.
+        explanations={"text": [GIVEN_WHOLE if doc.hints.get(WHOLE_TEXT) else EXTRACTED]},
     )
 
 

@@ -40,6 +40,19 @@ _CUT_OFF = re.compile(
 )
 
 
+# Files whose texts are given whole: what an article stored before analyse recorded it
+# (`GIVEN_WHOLE`) tells by its source's name (a page in a JSONL record's html was rarer).
+_WHOLE_FILES = (".txt", ".txt.gz", ".jsonl", ".jsonl.gz")
+
+
+def _given_whole(art: Article) -> bool:
+    said = art.explanations.get("text")
+    if said is not None:
+        return GIVEN_WHOLE in said
+    source = (art.source or "").casefold()
+    return not source.startswith(("http://", "https://")) and source.endswith(_WHOLE_FILES)
+
+
 def coverage(art: Article) -> str:
     """How much of the article we had: ``text``, ``lead`` or ``headline``.
 
@@ -57,8 +70,7 @@ def coverage(art: Article) -> str:
         return "headline"
     paragraphs = [p for p in art.text.split("\n") if p.strip()]
     if words < LEAD_WORDS and len(paragraphs) <= 1:
-        given_whole = GIVEN_WHOLE in art.explanations.get("text", ())
-        return "text" if given_whole and not _CUT_OFF.search(art.text.rstrip()) else "lead"
+        return "text" if _given_whole(art) and not _CUT_OFF.search(art.text.rstrip()) else "lead"
     return "text"
 
 
