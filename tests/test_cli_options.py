@@ -75,6 +75,21 @@ def test_a_since_after_the_until_is_a_usage_error(cli: Cli, command: list[str]):
     assert "--since 2025-12-22 is after --until 2025-12-01" in usage(result)
 
 
+_ENDS = [["--since", "0001-01-02", "--until", "0001-01-08"], ["--since", "9999-12-25"]]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [*(["stories", *p] for p in [*_ENDS, ["--week", "9999-W52"]]),
+     *(["digest", "-o", "-", *p] for p in [*_ENDS, ["--week", "9999-W52"]]),
+     *(["articles", *p] for p in _ENDS)],
+)  # fmt: skip
+def test_a_day_at_the_calendars_ends_is_a_usage_error(cli: Cli, args: list[str]):
+    """Grouping's windows overflowed there: a traceback (an empty listing before them)."""
+    result = cli(*args, code=2)
+    assert "is outside the years mediadigest works with (1000 to 9998)" in usage(result)
+
+
 @pytest.mark.parametrize("code", ["english", "e", "en-", "12", "en-GBR"])
 def test_a_language_that_is_not_a_language_code_is_a_usage_error(cli: Cli, code: str):
     result = cli("search", "kazakhstan", "--language", code, code=2)

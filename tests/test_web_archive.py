@@ -366,3 +366,11 @@ def test_a_query_without_words_is_said_so_by_the_page_and_the_api(viewer, bearer
     assert response.status_code == 400 and response.json()["detail"] == said
     page = html.unescape(viewer.get("/archive", params={"q": q}).text)
     assert said[0].upper() + said[1:] + "." in page
+
+
+def test_a_day_beyond_the_years_we_work_with_is_a_400_naming_it(viewer, bearer):
+    response = viewer.get("/api/articles", params={"until": "9999-12-31"}, headers=bearer)
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "until (9999-12-31) is outside the years mediadigest works with (1000 to 9998)."
+    }

@@ -219,6 +219,11 @@ class Attribution:
         )
 
 
+# The days mediadigest works with: no news is dated outside them, and a period asked for
+# beyond them ("--since 0001-01-02", "--until 9999-12-31") overflowed date arithmetic.
+FIRST_DAY, LAST_DAY = date(1000, 1, 1), date(9998, 12, 31)
+
+
 # A document's hint that its text is the whole article, given to us as text (a .txt file, a
 # JSONL record's text), and the article's explanation (key "text") that says so: a short one
 # is a short article, not a lead (`stories.rank.coverage`).

@@ -31,6 +31,7 @@ from typer.core import TyperGroup
 from mediadigest import store
 from mediadigest.config import Settings, load_settings
 from mediadigest.errors import ConfigError, StoreError
+from mediadigest.model import FIRST_DAY, LAST_DAY
 
 if TYPE_CHECKING:
     import click
@@ -274,6 +275,12 @@ def period(since: datetime | None, until: datetime | None, week: str | None) -> 
                 "a period is --week or --since/--until, not both", param_hint="--week"
             )
         start = week_start(week)
+        if not FIRST_DAY <= start <= LAST_DAY:
+            raise typer.BadParameter(
+                f"{week!r} is outside the years mediadigest works with ({FIRST_DAY.year} to "
+                f"{LAST_DAY.year})",
+                param_hint="--week",
+            )
         return start, start + timedelta(days=6)
     first, last = days(since, until)
     last = last or datetime.now(UTC).date()
@@ -287,6 +294,13 @@ def days(since: datetime | None, until: datetime | None) -> tuple[date | None, d
     """``--since`` and ``--until`` as days, either one open; a since after the until is refused
     (a search for it found nothing, and said nothing of why)."""
     first, last = since.date() if since else None, until.date() if until else None
+    for day, name in ((first, "--since"), (last, "--until")):
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            raise typer.BadParameter(
+                f"{day} is outside the years mediadigest works with ({FIRST_DAY.year} to "
+                f"{LAST_DAY.year})",
+                param_hint=name,
+            )
     if first and last and first > last:
         raise typer.BadParameter(f"--since {first} is after --until {last}")
     return first, last

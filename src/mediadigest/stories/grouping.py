@@ -26,7 +26,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from mediadigest import store
-from mediadigest.model import Article, Story
+from mediadigest.model import FIRST_DAY, LAST_DAY, Article, Story
 from mediadigest.profile import Profile
 from mediadigest.store import schema as store_schema
 from mediadigest.stories import persist
@@ -156,8 +156,12 @@ def update_period(
     articles arrive in its window (`update_days`), or every listing would group it afresh.
     With nothing to place, this is one indexed query.
     """
+    # Days of news, not the calendar's ends (`model.FIRST_DAY`): the windows' arithmetic.
+    since, until = max(min(since, until), FIRST_DAY), min(until, LAST_DAY)
+    if since > until:
+        return UpdateReport()
     _, span = _window(window_days)
-    first = min(since, until) - timedelta(days=span - 1 + TREND_DAYS)
+    first = since - timedelta(days=span - 1 + TREND_DAYS)
     return _walk(conn, profile, first, until, (), window_days, params)
 
 

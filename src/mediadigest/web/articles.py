@@ -15,7 +15,7 @@ from datetime import time as dtime
 
 import sqlalchemy as sa
 
-from mediadigest.model import Article
+from mediadigest.model import FIRST_DAY, LAST_DAY, Article
 from mediadigest.store import repository
 from mediadigest.store import schema as t
 from mediadigest.store.search import (
@@ -70,11 +70,18 @@ class Filters:
 def period_problem(
     since: date | None, until: date | None, names: tuple[str, str] = ("since", "until")
 ) -> str | None:
-    """What is wrong with a period that ends before it starts (None if nothing is).
+    """What is wrong with a period that ends before it starts, or a day outside the years we
+    work with (None if nothing is).
 
     Such a search finds nothing at all, which reads as "no articles"; ``names`` are what the
     asker calls the two dates (the form's labels, the API's parameters).
     """
+    for day, name in zip((since, until), names, strict=True):
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            return (
+                f"{name} ({day.isoformat()}) is outside the years mediadigest works with "
+                f"({FIRST_DAY.year} to {LAST_DAY.year})."
+            )
     if since is None or until is None or since <= until:
         return None
     return (

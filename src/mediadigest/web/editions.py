@@ -20,6 +20,7 @@ import nh3
 import sqlalchemy as sa
 from markupsafe import Markup
 
+from mediadigest.model import FIRST_DAY, LAST_DAY
 from mediadigest.profile import Profile
 from mediadigest.stories import persist as story_store
 from mediadigest.stories import rank as story_rank
@@ -58,7 +59,7 @@ class BadWeek(ValueError):
 
 _WEEK = re.compile(r"(\d{4})-W(\d{1,2})", re.IGNORECASE)
 # Years whose weeks and neighbours ``date`` can hold (it ends at 1 and 9999).
-FIRST_YEAR, LAST_YEAR = 1000, 9998
+FIRST_YEAR, LAST_YEAR = FIRST_DAY.year, LAST_DAY.year  # as the CLI and the API take them
 
 
 def week_of(value: str | None, today: date | None = None) -> tuple[date, date]:
