@@ -309,3 +309,12 @@ def test_a_decision_leaves_the_drafts_of_periods_its_story_does_not_reach(seeded
     with seeded.engine.connect() as conn:
         kept, revision = versions.get_draft(conn, "kazakhstan", *early)
     assert (kept["trend"], revision) == (content["trend"], 1)
+
+
+def test_a_story_named_twice_in_a_merge_is_merged_and_counted_once(seeded):
+    grain, university = story_of(seeded, 2), story_of(seeded, 1)
+    result = mediadigest(seeded, "stories", "merge", str(grain), str(university), str(university))
+    assert result.exit_code == 0 and f"merged 1 into story {grain}" in result.output
+    with seeded.engine.connect() as conn:
+        merge = next(r for r in persist.list_audit(conn) if r["action"] == "story.merge")
+    assert merge["detail"]["merged"] == [university]

@@ -275,6 +275,7 @@ def stories_merge(
     from mediadigest.web import editions
 
     settings = settings_of(ctx)
+    others = list(dict.fromkeys(others))  # "merge 1 2 2" merges one story: say and audit one
     kept, taken = _editorial(ctx, "story.merge", into, lambda conn: editions.merge_stories(
         conn, settings.profile, [into, *others], user="cli", publisher=settings.publisher
     ), merged=others)  # fmt: skip
