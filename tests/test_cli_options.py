@@ -147,3 +147,23 @@ def test_the_pools_reset_tracebacks_are_kept_out_of_a_commands_output():
             assert pool.level == level, args
     finally:
         pool.setLevel(logging.NOTSET)
+
+
+def test_psycopgs_warning_for_a_batch_the_lost_server_cut_short_is_left_to_the_run():
+    """Once in a test run, "WARNING psycopg: error ignored terminating <psycopg.Pipeline
+    [BAD]>" came above an ingest's one line saying the store went away; -vv still shows it."""
+    import logging
+
+    from typer.testing import CliRunner
+
+    from mediadigest.cli import app
+
+    psycopg = logging.getLogger("psycopg")
+    try:
+        assert CliRunner().invoke(app, ["version"]).exit_code == 0
+        assert psycopg.level == logging.ERROR
+        psycopg.setLevel(logging.NOTSET)
+        assert CliRunner().invoke(app, ["-vv", "version"]).exit_code == 0
+        assert psycopg.level == logging.NOTSET
+    finally:
+        psycopg.setLevel(logging.NOTSET)

@@ -113,7 +113,9 @@ def test_a_lost_database_ends_the_ingest_in_one_line_and_the_same_command_resume
             proc.wait()
     assert proc.returncode == 1, err
     assert "Traceback" not in err, err
-    (line,) = [line for line in err.splitlines() if not line.startswith("ingesting: ")]
+    lines = [line for line in err.splitlines() if not line.startswith("ingesting: ")]
+    assert len(lines) == 1, err  # what else was said, where a test run once found more
+    (line,) = lines
     restart_cluster(cluster)
     urls, (position, done) = _stored(url)
     noun = "article" if len(urls) == 1 else "articles"

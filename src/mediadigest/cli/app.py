@@ -128,6 +128,9 @@ def main_options(
         # The pool logs, with a traceback, each connection it cannot reset once the database
         # has gone away; the command says that itself, on one line (-vv shows them).
         logging.getLogger("sqlalchemy.pool").setLevel(logging.CRITICAL)
+        # So does psycopg, for the batch a lost server cut short: "error ignored terminating
+        # <psycopg.Pipeline [BAD]>: the connection is lost" above the run's own line.
+        logging.getLogger("psycopg").setLevel(logging.ERROR)
     ctx.obj = load_settings(
         db=db, profile=profile, env=os.environ, cwd=Path.cwd(), allow_private=allow_private
     )
