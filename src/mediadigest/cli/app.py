@@ -277,13 +277,7 @@ def period(since: datetime | None, until: datetime | None, week: str | None) -> 
             raise typer.BadParameter(
                 "a period is --week or --since/--until, not both", param_hint="--week"
             )
-        start = week_start(week)
-        if not FIRST_DAY <= start <= LAST_DAY:
-            raise typer.BadParameter(
-                f"{week!r} is outside the years mediadigest works with ({FIRST_DAY.year} to "
-                f"{LAST_DAY.year})",
-                param_hint="--week",
-            )
+        start = _within_our_years(week_start(week), "--week", repr(week))
         return start, start + timedelta(days=6)
     first, last = days(since, until)
     last = last or datetime.now(UTC).date()
@@ -298,15 +292,22 @@ def days(since: datetime | None, until: datetime | None) -> tuple[date | None, d
     (a search for it found nothing, and said nothing of why)."""
     first, last = since.date() if since else None, until.date() if until else None
     for day, name in ((first, "--since"), (last, "--until")):
-        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
-            raise typer.BadParameter(
-                f"{day} is outside the years mediadigest works with ({FIRST_DAY.year} to "
-                f"{LAST_DAY.year})",
-                param_hint=name,
-            )
+        if day is not None:
+            _within_our_years(day, name)
     if first and last and first > last:
         raise typer.BadParameter(f"--since {first} is after --until {last}")
     return first, last
+
+
+def _within_our_years(day: date, hint: str, said: str | None = None) -> date:
+    """``day``, or a usage error where it is outside `model.FIRST_DAY`..`LAST_DAY`."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise typer.BadParameter(
+            f"{said or day} is outside the years mediadigest works with ({FIRST_DAY.year} to "
+            f"{LAST_DAY.year})",
+            param_hint=hint,
+        )
+    return day
 
 
 def week_start(week: str) -> date:
