@@ -376,7 +376,7 @@ def hide_story(
         headlines = take_out_hidden(conn, profile, since, until, user=user, publisher=publisher)
         if headlines:
             taken.append(TakenOut(since, until, headlines))
-    recount(conn, profile, periods, user=user, story_ids=[story_id])
+    recount(conn, profile, _untouched(periods, taken), user=user, story_ids=[story_id])
     return taken
 
 
@@ -407,7 +407,7 @@ def merge_stories(
         )
         if headlines:
             taken.append(TakenOut(since, until, headlines))
-    recount(conn, profile, periods, user=user, story_ids=[into])
+    recount(conn, profile, _untouched(periods, taken), user=user, story_ids=[into])
     return into, taken
 
 
@@ -426,6 +426,13 @@ def split_story(
     periods = [period] if period else draft_periods(conn, profile.name)
     recount(conn, profile, periods, user=user, story_ids=[story_id, new])
     return new
+
+
+def _untouched(periods: list[tuple[date, date]], taken: list[TakenOut]) -> list[tuple[date, date]]:
+    """The periods whose draft a decision took nothing out of: `_remove_items` wrote the
+    others' week-over-week lines already (counting their stories twice was wasted work)."""
+    done = {(t.since, t.until) for t in taken}
+    return [p for p in periods if p not in done]
 
 
 def recount(

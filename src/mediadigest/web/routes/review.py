@@ -82,6 +82,9 @@ def _decide(
     return result
 
 
+# A decision whose draft another editor saved between our read and write: nothing done.
+_DRAFT_BUSY = "The week's draft was being saved just then, so nothing changed; try again."
+
 # Pins and unhides leave a draft as it is: there is no adding one story's item to a draft,
 # and a rebuild would throw away the editors' work on it unasked.
 _NOT_IN_DRAFT = (
@@ -139,8 +142,7 @@ def hide(
             request, user, "story.hide" if on else "story.unhide", f"story {story_id}", change
         )
     except editions.EditConflict:  # the draft saved between our read and write: nothing done
-        message = "The week's draft was being saved just then, so nothing changed; try again."
-        return _back(request, week, message, story_id, kind="error")
+        return _back(request, week, _DRAFT_BUSY, story_id, kind="error")
     return _back(request, week, done, story_id)
 
 
@@ -173,8 +175,7 @@ def merge(
             merged=ids[1:],
         )
     except editions.EditConflict:  # the draft saved between our read and write: nothing done
-        message = "The week's draft was being saved just then, so nothing changed; try again."
-        return _back(request, week, message, ids[0], kind="error")
+        return _back(request, week, _DRAFT_BUSY, ids[0], kind="error")
     message = f"Merged {len(ids)} stories into this one."
     if taken:
         gone = ", ".join(f"“{h}”" for h in taken[0].headlines)
@@ -199,8 +200,7 @@ def split(
             article=article_id,
         )
     except editions.EditConflict:  # the draft saved between our read and write: nothing done
-        message = "The week's draft was being saved just then, so nothing changed; try again."
-        return _back(request, week, message, story_id, kind="error")
+        return _back(request, week, _DRAFT_BUSY, story_id, kind="error")
     return _back(request, week, "Split off into a story of its own.", new)
 
 
