@@ -202,17 +202,13 @@ def stories_list(
     if ctx.invoked_subcommand is not None:
         return
     from mediadigest import stories
-    from mediadigest.stories import rank as story_rank
 
     settings = settings_of(ctx)
     first, last = period(since, until, week)
     engine = reading_store(settings)
     with engine.begin() as conn:
         stories.update_period(conn, settings.profile, first, last)
-        found = stories.for_period(conn, settings.profile, first, last)
-        # Against the last published digest, as the digest and Review rank them.
-        previous = story_rank.previous_items(conn, settings.profile, first)
-    ranked = story_rank.rank(found, settings.profile, until=last, previous=previous)
+        ranked = stories.ranked_for_period(conn, settings.profile, first, last)
     if as_json:
         sys.stdout.write(
             json.dumps([stories.story_to_dict(s) for s in ranked], ensure_ascii=False, indent=2)

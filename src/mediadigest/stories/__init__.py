@@ -8,12 +8,20 @@ if TYPE_CHECKING:
     from mediadigest.stories.grouping import (
         UpdateReport,
         for_period,
+        ranked_for_period,
         story_to_dict,
         update,
         update_period,
     )
 
-__all__ = ["UpdateReport", "for_period", "story_to_dict", "update", "update_period"]
+__all__ = [
+    "UpdateReport",
+    "for_period",
+    "ranked_for_period",
+    "story_to_dict",
+    "update",
+    "update_period",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -29,7 +29,7 @@ from mediadigest import store
 from mediadigest.model import FIRST_DAY, LAST_DAY, Article, Story
 from mediadigest.profile import Profile
 from mediadigest.store import schema as store_schema
-from mediadigest.stories import persist
+from mediadigest.stories import persist, rank
 from mediadigest.stories.cluster import ClusterDoc, ClusterParams, cluster
 from mediadigest.stories.dedup import find_duplicates
 from mediadigest.stories.rank import article_themes, lead_article
@@ -369,6 +369,16 @@ def _place(
 def headline(members: Sequence[Article]) -> str:
     """The story's working title: the headline of the report it is told from."""
     return lead_article(members).title or "(untitled)"
+
+
+def ranked_for_period(
+    conn: sa.Connection, profile: Profile, since: date, until: date
+) -> list[Story]:
+    """`for_period`'s stories ranked, best first, against the last digest published before
+    the period: as the digest, Review and `stories` all see them."""
+    found = for_period(conn, profile, since, until)
+    previous = rank.previous_items(conn, profile, since)
+    return rank.rank(found, profile, until=until, previous=previous)
 
 
 def for_period(conn: sa.Connection, profile: Profile, since: date, until: date) -> list[Story]:

@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from mediadigest.model import FIRST_DAY, LAST_DAY
 from mediadigest.profile import Profile
+from mediadigest.stories import grouping
 from mediadigest.stories import persist as story_store
 from mediadigest.stories import rank as story_rank
 from mediadigest.web import persist, stories, versions
@@ -651,7 +652,7 @@ def refresh_trend(conn: sa.Connection, content: dict[str, Any], profile: Profile
         return
     since = date.fromisoformat(content["period"]["from"])
     until = date.fromisoformat(content["period"]["to"])
-    shown = [s for s in stories.period_stories(conn, profile, since, until) if not s.hidden]
+    shown = [s for s in grouping.ranked_for_period(conn, profile, since, until) if not s.hidden]
     last_items = story_rank.previous_items(conn, profile, since)
     content["trend"] = trend.week_over_week(conn, profile, since, until, shown, last_items)
 

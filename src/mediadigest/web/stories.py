@@ -21,7 +21,7 @@ from mediadigest.errors import InputError
 from mediadigest.model import Article, Story
 from mediadigest.profile import Profile
 from mediadigest.store import schema as store_schema
-from mediadigest.stories import grouping, persist, rank
+from mediadigest.stories import grouping, persist
 from mediadigest.web.articles import get_article, themes_of
 from mediadigest.web.persist import digest_versions as versions_table
 
@@ -62,28 +62,22 @@ class StoryView:
         return sorted({a.outlet for a in self.articles if a.outlet})
 
 
-def period_stories(conn: sa.Connection, profile: Profile, since: date, until: date) -> list[Story]:
-    """The period's stories, best first (as ranked by ``stories.rank`` where it is stored)."""
-    found = grouping.for_period(conn, profile, since, until)
-    return rank.rank(
-        found, profile, until=until, previous=rank.previous_items(conn, profile, since)
-    )
-
-
 def story_of(
     conn: sa.Connection, profile: Profile, since: date, until: date, story_id: int | None
 ) -> Story | None:
     """One stored story of the period, ranked (so it has its themes and reasons), or None."""
     if story_id is None:
         return None
-    return next((s for s in period_stories(conn, profile, since, until) if s.id == story_id), None)
+    found = grouping.ranked_for_period(conn, profile, since, until)
+    return next((s for s in found if s.id == story_id), None)
 
 
 def list_stories(
     conn: sa.Connection, profile: Profile, since: date, until: date
 ) -> list[StoryView]:
     """Pinned stories first, hidden ones last, the rest in rank order."""
-    views = [_view(s) for s in period_stories(conn, profile, since, until) if s.articles]
+    found = grouping.ranked_for_period(conn, profile, since, until)
+    views = [_view(s) for s in found if s.articles]
     return sorted(views, key=lambda v: (v.hidden, not v.pinned))
 
 
