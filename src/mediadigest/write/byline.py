@@ -132,4 +132,4 @@ def clean(author: str | None, outlet: str | None = None) -> str | None:
         return None
     if len(people) > _MAX_AUTHORS:
         return f"{', '.join(people[:_MAX_AUTHORS])} and others"
-    return people[0] if len(people) == 1 else f"{', '.join(people[:-1])} and {people[-1]}"
+    return style.listed(people)

@@ -212,18 +212,17 @@ def also_line(lead: Article, story: Story, profile: Profile) -> str | None:
             named.append(f"{name}{when}")
     lines = []
     if named:
-        if len(named) > MAX_NAMED:  # a story in forty outlets: name the first few, count the rest
-            named = [*named[: MAX_NAMED - 1], f"{len(named) - MAX_NAMED + 1} other outlets"]
-        lines.append(f"The story was also covered by {_listed(named)}.")
+        lines.append(f"The story was also covered by {style.listed(_at_most(named))}.")
     for report, outlets in copies.items():
-        if len(outlets) > MAX_NAMED:
-            outlets = [*outlets[: MAX_NAMED - 1], f"{len(outlets) - MAX_NAMED + 1} other outlets"]
-        lines.append(f"{style.sentence_start(_listed(outlets))} ran {report}.")
+        lines.append(f"{style.sentence_start(style.listed(_at_most(outlets)))} ran {report}.")
     return " ".join(lines) or None
 
 
-def _listed(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+def _at_most(names: list[str]) -> list[str]:
+    """A story in forty outlets: the first few named, the rest counted."""
+    if len(names) <= MAX_NAMED:
+        return names
+    return [*names[: MAX_NAMED - 1], f"{len(names) - MAX_NAMED + 1} other outlets"]
 
 
 def _report_of(copy: Article, copied: Article | None, lead: Article) -> str:
@@ -266,7 +265,7 @@ def intro(
         f"international media outlet{'s' if m != 1 else ''} covering {country} "
         f"for {style.period(since, until)}."
     )
-    listed = _listed(_intro_names(items))
+    listed = style.listed(_intro_names(items))
     span = "week’s" if style.weekly(since, until) else "period’s"
     return f"{head} This {span} foreign media digest features {listed}."
 

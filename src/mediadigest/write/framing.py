@@ -199,7 +199,7 @@ def describe(story: Story, profile: Profile) -> str | None:
         (code,) = parts
         others = [c for c in groups if c != code]
         names = [style.country_name(c) or c for c in others]
-        where = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        where = style.listed(names)
         plural = "s" if sum(len(groups[c]) for c in others) > 1 else ""
         parts[code] += f", unlike the report{plural} from {where}"
     return "Coverage differed by outlet country: " + "; ".join(parts.values()) + "."

@@ -54,6 +54,11 @@ def country_name(code: str | None) -> str | None:
     return COUNTRY_NAMES.get(code) or _CLDR_AMENDED.get(code) or _cldr_names().get(code)
 
 
+def listed(names: list[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``: names in a sentence, as the house style lists them."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def agreeing(n: int, noun: str, plural: str | None = None) -> str:
     """``noun`` as it agrees with ``n``: ``document``, ``documents``, ``stories``."""
     return noun if n == 1 else plural or noun + "s"
