@@ -227,9 +227,7 @@ def _at_most(names: list[str]) -> list[str]:
 
 def _report_of(copy: Article, copied: Article | None, lead: Article) -> str:
     """``the same AFP report``, ``the same report``, ``the same report as Reuters``."""
-    agency = next(
-        (a.origin for a in (copy, copied) if a is not None and getattr(a, "origin", None)), None
-    )
+    agency = next((a.origin for a in (copy, copied) if a is not None and a.origin), None)
     what = f"the same {agency} report" if agency else "the same report"
     if copied is None or copied is lead or copied.outlet == lead.outlet or not copied.outlet:
         return what
