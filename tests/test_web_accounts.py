@@ -57,6 +57,13 @@ def test_creating_a_token_redirects_so_a_reload_makes_no_second_one(editor, seed
     assert _tokens(seeded, "editor") == ["newsroom CMS"]
 
 
+def test_a_token_with_a_blank_name_is_refused(editor, seeded):
+    response = _create_token(editor, "   ")
+    assert response.status_code == 303
+    assert "A token needs a name that is not blank." in editor.get("/account").text
+    assert _tokens(seeded, "editor") == []
+
+
 def test_new_token_is_shown_once_after_the_redirect_and_then_never(editor, caplog):
     caplog.set_level(logging.DEBUG)
     response = _create_token(editor)
@@ -229,6 +236,12 @@ def test_users_password_refuses_a_short_password_and_an_unknown_user(seeded, app
 
 
 # -- names in any case ---------------------------------------------------------------------------
+
+
+def test_users_add_refuses_a_name_with_a_control_character(seeded):
+    odd = _cli(seeded, "add", "ed\tx", "--password-stdin", input=NEW + "\n")
+    assert odd.exit_code != 0 and "(U+0009)" in odd.output
+    assert "ed\tx" not in _cli(seeded, "list").output
 
 
 def test_users_add_names_the_existing_user_as_stored(seeded):

@@ -584,7 +584,24 @@ def _user_names(seeded) -> list[str]:
 def test_a_blank_user_name_is_refused(admin, seeded):
     before = _user_names(seeded)
     response = post(admin, "/users/add", name="   ", role="viewer", password="a fine password")
-    assert "A user needs a name that is not blank." in _followed(admin, response)
+    assert "A user name is 1 to 64 characters; nobody was added." in _followed(admin, response)
+    assert _user_names(seeded) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "password", "said"),
+    [
+        # A line break split the name over two lines of `users list`; nobody could type it.
+        ("ed\nx", "a fine password", "invisible characters (U+000A)"),
+        # A zero-width space made a second "admin" that looked like the first.
+        ("\u200badmin", "a fine password", "invisible characters (U+200B)"),
+        ("reporter", " " * 8, "at least 8 characters, not all spaces"),
+    ],
+)
+def test_odd_user_names_and_blank_passwords_are_refused(admin, seeded, name, password, said):
+    before = _user_names(seeded)
+    response = post(admin, "/users/add", name=name, role="viewer", password=password)
+    assert said in _followed(admin, response)
     assert _user_names(seeded) == before
 
 

@@ -41,3 +41,43 @@ def test_add_user_and_a_new_draft_report_whether_they_added_a_row(engine: sa.Eng
         assert versions.save_draft(conn, "kz", *WEEK, other, user="b", revision=None) is None
         stored = conn.execute(sa.select(persist.digest_drafts.c.content)).scalar_one()
     assert stored == content
+
+
+def test_two_admins_demoting_each_other_at_once_leave_one_admin(
+    engine: sa.Engine, store_url, monkeypatch
+):
+    """The last-admin guard counted the admins before its write, outside the store's lock:
+    two admins demoting each other at the same moment each counted two and left none."""
+    import threading
+
+    from fastapi.testclient import TestClient
+
+    from mediadigest.config import Settings
+    from mediadigest.web.app import create_app
+    from web_support import CHEAP, PASSWORD, login, token_of
+
+    with engine.begin() as conn:
+        for name in ("boss", "temp"):
+            persist.add_user(conn, name, persist.Role.admin, CHEAP.hash(PASSWORD))
+    client = login(TestClient(create_app(Settings(db=store_url), engine=engine)), "boss")
+    set_role = persist.set_role
+
+    def temp_demotes_boss_meanwhile(conn, name, role):
+        def demote() -> None:
+            with engine.begin() as other:
+                set_role(other, "boss", persist.Role.editor)
+
+        # Between boss's request reading the users and writing: temp's own request commits.
+        meanwhile = threading.Thread(target=demote)
+        meanwhile.start()
+        meanwhile.join(30)
+        return set_role(conn, name, role)
+
+    monkeypatch.setattr(persist, "set_role", temp_demotes_boss_meanwhile)
+    answer = client.post(
+        "/users/role", data={"name": "temp", "role": "viewer", "csrf_token": token_of(client)}
+    )
+    assert "The last admin must stay an admin." in answer.text
+    with engine.connect() as conn:
+        roles = {u.name: u.role for u in persist.list_users(conn)}
+    assert roles == {"boss": "editor", "temp": "admin"}

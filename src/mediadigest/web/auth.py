@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+import unicodedata
 from collections import deque
 from collections.abc import Callable
 from datetime import timedelta
@@ -91,9 +92,7 @@ def add_user(engine: sa.Engine, name: str, role: Role, password: str) -> bool:
 
     As the web form does: " ed " is "ed", and "ED" beside "ed" would sign in as neither.
     """
-    name = name.strip()
-    if not name or len(name) > 64:
-        raise ValueError("a user name is 1 to 64 characters")
+    name = check_new_name(name)
     check_new_password(password)
     with engine.begin() as conn:
         if taken_name(conn, name) is not None:
@@ -104,10 +103,28 @@ def add_user(engine: sa.Engine, name: str, role: Role, password: str) -> bool:
     return added
 
 
+def check_new_name(name: str) -> str:
+    """``name`` without surrounding spaces; ValueError (a message for the user) if it may not
+    be a user name: blank, over 64 characters, or holding a control or invisible character.
+
+    A line break split the name over two lines of `users list`, and nobody could type it to
+    sign in; a zero-width space made a second "boss" that looked like the first.
+    """
+    name = name.strip()
+    if not name or len(name) > 64:
+        raise ValueError("a user name is 1 to 64 characters")
+    odd = next((c for c in name if unicodedata.category(c)[0] in "CZ" and c != " "), None)
+    if odd is not None:
+        raise ValueError(
+            f"a user name may not hold control or invisible characters (U+{ord(odd):04X})"
+        )
+    return name
+
+
 def check_new_password(password: str) -> None:
     """Raise ValueError (with a message for the user) if ``password`` may not be set."""
-    if len(password) < 8:
-        raise ValueError("a password has at least 8 characters")
+    if len(password) < 8 or not password.strip():
+        raise ValueError("a password has at least 8 characters, not all spaces")
 
 
 def set_password(

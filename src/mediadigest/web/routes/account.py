@@ -147,9 +147,12 @@ def create_token(
     name: Annotated[str, Form(min_length=1, max_length=100)],
 ) -> Response:
     """Make an API token; the account page shows it once (it is stored hashed)."""
+    name = name.strip()
+    if not name:  # a list of unnamed tokens cannot say which one to revoke
+        return redirect(request, "/account", "A token needs a name that is not blank.", "error")
     with request.app.state.web.engine.begin() as conn:
-        token_id, token = persist.create_token(conn, user.id, name.strip())
-        persist.audit(conn, user.name, "token.create", f"token {token_id}", name=name.strip())
+        token_id, token = persist.create_token(conn, user.id, name)
+        persist.audit(conn, user.name, "token.create", f"token {token_id}", name=name)
     response = redirect(request, "/account")
     session = persist.digest(request.cookies.get(SESSION_COOKIE, ""))
     response.set_cookie(

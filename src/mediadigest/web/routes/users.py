@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -36,9 +37,12 @@ def add(
     role: Annotated[Role, Form()],
     password: Annotated[str, Form(min_length=8, max_length=1024)],
 ) -> Response:
-    name = name.strip()  # before the checks: "   " is no name
-    if not name:
-        return redirect(request, "/users", "A user needs a name that is not blank.", "error")
+    try:
+        name = auth.check_new_name(name)  # before the checks: "   " is no name
+        auth.check_new_password(password)
+    except ValueError as exc:
+        message = f"{str(exc)[:1].upper()}{str(exc)[1:]}; nobody was added."
+        return redirect(request, "/users", message, "error")
     with request.app.state.web.engine.begin() as conn:
         # Names differing in case only ("Ed", "ed") would be two people nobody can tell apart.
         taken = auth.taken_name(conn, name)
@@ -56,12 +60,13 @@ def add(
 def set_role(
     request: Request, user: Admin, role: Annotated[Role, Form()], name: Existing = ""
 ) -> Response:
-    with request.app.state.web.engine.begin() as conn:
-        if _last_admin(conn, name) and role is not Role.admin:
-            return redirect(request, "/users", "The last admin must stay an admin.", "error")
+    with request.app.state.web.engine.connect() as conn:
         changed = persist.set_role(conn, name, role)
+        if _no_admin_left(conn):
+            return redirect(request, "/users", "The last admin must stay an admin.", "error")
         if changed:
             persist.audit(conn, user.name, "user.role", name, role=str(role))
+        conn.commit()
     return redirect(
         request,
         "/users",
@@ -77,12 +82,13 @@ def remove(request: Request, user: Admin, name: Existing = "") -> Response:
         # nobody to say so to; another admin removing them is a decision made by two.
         message = "You cannot remove your own account; ask another admin to remove it."
         return redirect(request, "/users", message, "error")
-    with request.app.state.web.engine.begin() as conn:
-        if _last_admin(conn, name):
-            return redirect(request, "/users", "The last admin cannot be removed.", "error")
+    with request.app.state.web.engine.connect() as conn:
         removed = persist.remove_user(conn, name)
+        if _no_admin_left(conn):
+            return redirect(request, "/users", "The last admin cannot be removed.", "error")
         if removed:
             persist.audit(conn, user.name, "user.remove", name)
+        conn.commit()
     return redirect(
         request,
         "/users",
@@ -119,9 +125,16 @@ def set_password(
     return redirect(request, "/users", message)
 
 
-def _last_admin(conn, name: str) -> bool:
-    found = persist.password_hash_of(conn, name)
-    return bool(found and found[0].role is Role.admin and persist.count_admins(conn) == 1)
+def _no_admin_left(conn: sa.Connection) -> bool:
+    """Whether the change just made left no admin; if so it is rolled back.
+
+    Counted after the write, inside its transaction (the write took the store's lock): two
+    admins demoting each other at once, each counting two admins first, left none.
+    """
+    if persist.count_admins(conn) > 0:
+        return False
+    conn.rollback()
+    return True
 
 
 @router.get("/audit")
