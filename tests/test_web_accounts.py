@@ -286,3 +286,29 @@ def test_users_help_names_the_password_command():
     result = CliRunner().invoke(cli, ["users", "--help"])
     assert "add, list, password, remove" in result.output
     assert re.search(r"│ password +Set a password", result.output)
+
+
+def test_serve_on_a_missing_store_and_a_store_without_accounts_says_so(tmp_path):
+    """A mistyped --db served a new, empty store where every sign-in failed, saying nothing."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "typo" / "none.db"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mediadigest", "--db", str(path), "serve", "--port", "0",
+         "--collect-every", "off"],
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    said = []
+    try:
+        for line in server.stderr:  # until the server is up (or it exits)
+            said.append(line)
+            if "Uvicorn running on" in line:
+                break
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
+    text = "".join(said)
+    assert f"warning: no store at {path}: starting a new, empty one (check --db)" in text
+    assert "the store has no accounts, so nobody can sign in" in text
+    assert "Uvicorn running on" in text

@@ -8,7 +8,9 @@ says so once, /healthz tells the truth, and all of it recovers when the server i
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import time
 
 import httpx
@@ -109,3 +111,32 @@ def test_a_wrong_query_is_still_a_server_error_not_an_outage(app, editor):
     with pytest.raises(sa.exc.OperationalError, match="no such table"):
         editor.get("/digests")
     assert not app.state.web.watch.down
+
+
+def test_a_store_file_removed_while_the_app_runs_is_unavailable_not_a_new_empty_store(
+    app, editor, seeded
+):
+    """Pooled connections went on with the unlinked file while each new one created an empty
+    store in its place: bare 500s ("no such table: users") or old pages at random, /healthz ok,
+    and an empty file left where the store had been."""
+    from fastapi.testclient import TestClient
+
+    assert editor.get("/review").status_code == 200
+    path = seeded.engine.url.database
+    kept = {}
+    for name in (path, f"{path}-wal", f"{path}-shm"):
+        with contextlib.suppress(FileNotFoundError), open(name, "rb") as f:
+            kept[name] = f.read()
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(name)
+    for _ in range(3):
+        answer = editor.get("/review")
+        assert answer.status_code == 503 and SAID in answer.text
+    health = TestClient(app).get("/healthz")
+    assert health.status_code == 503
+    assert not os.path.exists(path)
+    for name, content in kept.items():  # put back (as from a backup): the app goes on
+        with open(name, "wb") as f:
+            f.write(content)
+    assert editor.get("/review").status_code == 200
+    assert TestClient(app).get("/healthz").status_code == 200

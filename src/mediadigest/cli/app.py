@@ -155,14 +155,19 @@ def require_store(url: str) -> None:
     Opening it would create an empty store (and its folder): a mistyped --db then listed no
     articles, exit 0, and left a new file behind. Commands that write create it as before.
     """
+    missing = missing_store(url)
+    if missing is not None:
+        raise StoreError(f"no store at {missing} (collect or ingest first, or check --db)")
+
+
+def missing_store(url: str) -> Path | None:
+    """The absolute path of a SQLite store that is not there yet; None otherwise (it is there,
+    or the store is not a plain SQLite file)."""
     parsed = sa.make_url(store.normalise_url(url))
     path = parsed.database if parsed.get_backend_name() == "sqlite" else None
     if not path or path == ":memory:" or "uri" in parsed.query:  # no file, or not a plain path
-        return
-    if not Path(path).exists():
-        raise StoreError(
-            f"no store at {Path(path).absolute()} (collect or ingest first, or check --db)"
-        )
+        return None
+    return None if Path(path).exists() else Path(path).absolute()
 
 
 def reading_store(settings: Settings) -> sa.Engine:

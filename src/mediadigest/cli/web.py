@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from mediadigest.cli.app import require_store, say, settings_of, users_app
+from mediadigest.cli.app import missing_store, require_store, say, settings_of, users_app
 
 
 def serve(
@@ -25,7 +25,15 @@ def serve(
         every = service.parse_every(collect_every)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--collect-every") from exc
-    service.serve(settings_of(ctx), host=host, port=port, collect_every=every)
+    settings = settings_of(ctx)
+    # A mistyped --db served a new, empty store where every sign-in failed, and said nothing.
+    missing = missing_store(settings.db)
+    if missing is not None:
+        say(f"no store at {missing}: starting a new, empty one (check --db)", "warning")
+    if not service.list_users(settings):
+        say("the store has no accounts, so nobody can sign in: add an admin with "
+            "`mediadigest users add NAME --role admin`", "warning")  # fmt: skip
+    service.serve(settings, host=host, port=port, collect_every=every)
 
 
 @users_app.command("add")

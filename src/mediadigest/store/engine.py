@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+import sqlite3
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -64,6 +65,8 @@ def create_engine(url: str) -> sa.Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(url, connect_args={"timeout": 30})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
+        if path and path != ":memory:" and "uri" not in sa.make_url(url).query:
+            _stay_on_the_file(engine, Path(path))
         return engine
     # libpq waits for the kernel's TCP timeout (minutes) on a host that does not answer: each
     # web request and every round would hang that long. A URL's own connect_timeout wins.
@@ -74,6 +77,46 @@ def create_engine(url: str) -> sa.Engine:
         raise ConfigError(
             "a postgresql:// store needs psycopg: pip install 'mediadigest[postgres]'"
         ) from exc
+
+
+def _stay_on_the_file(engine: sa.Engine, path: Path) -> None:
+    """Keep a long-running process (``serve``, ``collect --watch``) on the file it opened.
+
+    A store file removed or replaced while the web app ran: its pooled connections went on
+    with the unlinked file (writes lost when they closed) while each new one created an empty
+    store at the path ("no such table" tracebacks, bare 500s), so pages answered from either
+    at random and ``/healthz`` said ok. Now a pooled connection is used only while the path
+    still names the file it opened (one ``stat``), and no new one creates a file where one
+    has been: the store is out of reach (503) until the file is back.
+    """
+    opened = path.exists()
+
+    def _refuse_a_vanished_file(_dialect, _record, _cargs, _cparams) -> None:
+        if opened and not path.exists():
+            raise sqlite3.OperationalError(
+                f"unable to open database file {path}: it was removed while this program ran"
+            )
+
+    def _remember(_dbapi_conn, record) -> None:
+        nonlocal opened
+        opened = True
+        record.info["file"] = _file_id(path)
+
+    def _same_file(_dbapi_conn, record, _proxy) -> None:
+        if _file_id(path) != record.info.get("file"):
+            raise sa.exc.DisconnectionError(f"{path} was removed or replaced")
+
+    sa.event.listen(engine, "do_connect", _refuse_a_vanished_file)
+    sa.event.listen(engine, "connect", _remember)
+    sa.event.listen(engine, "checkout", _same_file)
+
+
+def _file_id(path: Path) -> tuple[int, int] | None:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
 
 
 # SQLite's operational errors that are the database being out of reach, not a wrong query
