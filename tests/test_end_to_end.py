@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from mediadigest import store
 from mediadigest.cli import app
+from mediadigest.errors import ConfigError
+from mediadigest.model import Source
 
 FIXTURE_FILES = Path(__file__).parent / "fixtures" / "files"
 WEEK = ["--since", "2025-12-15", "--until", "2025-12-21"]
@@ -220,6 +223,33 @@ def test_a_store_without_sources_starts_from_the_profiles_own(tmp_path: Path, ca
     _, sources = _sources(Settings(db=f"sqlite:///{tmp_path / 'k.db'}"))
     assert "The Astana Times" in {s.title for s in sources}
     assert "using the 17 default feeds of the kazakhstan profile" in capsys.readouterr().err
+
+
+def test_another_profile_is_refused_a_store_whose_sources_are_a_profiles_defaults(
+    tmp_path: Path, capsys
+):
+    """A first `run` (offline) stored the kazakhstan profile's feeds as the store's sources; a
+    Georgia profile's collect on that store then fetched Kazakhstan's feeds, never its own."""
+    from mediadigest.cli.collect import _sources
+    from mediadigest.config import Settings
+
+    path = tmp_path / "georgia.yaml"
+    path.write_text(
+        "name: georgia\ncountry: Georgia\ncountry_code: GE\nadjective: Georgian\n"
+        "threshold: 2\nnames:\n  Georgia: [Tbilisi]\n",
+        encoding="utf-8",
+    )
+    db = f"sqlite:///{tmp_path / 'k.db'}"
+    _sources(Settings(db=db))  # the kazakhstan defaults, stored
+    with pytest.raises(ConfigError, match="default feeds of the 'kazakhstan' profile, not 'ge"):
+        _sources(Settings(db=db, profile_name=str(path)))
+    _, again = _sources(Settings(db=db))  # its own profile goes on
+    assert len(again) == 17
+    # Sources of the user's own (one added beside the defaults) are theirs to use.
+    with store.open_store(db).begin() as conn:
+        store.add_source(conn, Source("https://civil.ge/feed"))
+    _, sources = _sources(Settings(db=db, profile_name=str(path)))
+    assert len(sources) == 18
 
 
 def test_a_run_that_reaches_no_source_says_what_to_do_offline(cli: Cli):

@@ -31,7 +31,7 @@ from mediadigest.cli.app import (
     settings_of,
 )
 from mediadigest.config import Settings
-from mediadigest.errors import StoreDamaged, StoreError
+from mediadigest.errors import ConfigError, StoreDamaged, StoreError
 from mediadigest.model import Source
 from mediadigest.write.style import counted
 
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     import sqlalchemy as sa
 
     from mediadigest import run
+    from mediadigest.profile_model import Profile
     from mediadigest.run.collect import Round
 
 
@@ -65,7 +66,32 @@ def _sources(settings: Settings) -> tuple[sa.Engine, list[Source]]:
                 "own with `sources add`)"
             )
             rows = store.list_sources(conn)
+        else:
+            _refuse_another_profiles_defaults(settings.profile, {r["url"] for r in rows})
     return engine, [Source(r["url"], r["kind"], r["title"], r["id"]) for r in rows]
+
+
+def _refuse_another_profiles_defaults(profile: Profile, urls: set[str]) -> None:
+    """Refuse a store whose sources are only another shipped profile's default feeds.
+
+    A first `run` (offline, say) stores the kazakhstan profile's feeds as the store's sources;
+    `--profile georgia.yaml collect` on the same store then collected Kazakhstan's feeds, and
+    never its own, before any article had tied the store to a country.
+    """
+    from mediadigest.collect import opml
+    from mediadigest.profile import available_profiles, load_profile
+
+    if urls <= {s.url for s in opml.default_sources(profile)}:
+        return
+    for name in available_profiles():
+        if name != profile.name and urls <= {
+            s.url for s in opml.default_sources(load_profile(name))
+        }:
+            raise ConfigError(
+                f"this store's sources are the default feeds of the '{name}' profile, not "
+                f"'{profile.name}': give '{profile.name}' a store of its own with --db (or "
+                "replace the sources with `sources remove` and `sources add`)"
+            )
 
 
 def _collect(settings: Settings, *, timeout: float) -> run.RunReport:
