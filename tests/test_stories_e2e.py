@@ -175,6 +175,28 @@ def test_merging_two_stories_keeps_them_merged_on_the_next_update(engine, profil
     assert "The Times of Central Asia" in stories[0].outlets
 
 
+def test_a_pinned_story_merged_into_another_keeps_the_pin(engine, profile):
+    """`stories pin 5` then `stories merge 1 3 5` left story 1 unpinned: the pin was lost."""
+    big, small = _stories(engine, profile)
+    with engine.begin() as conn:
+        persist.set_flag(conn, profile.name, small.id, "pinned")
+        persist.merge(conn, profile.name, big.id, [small.id], by="ed")
+        log = persist.overrides(conn, profile.name)
+    (merged,) = _stories(engine, profile)
+    assert merged.id == big.id and merged.pinned
+    assert (log[-1]["action"], log[-1]["by"]) == ("pin", "ed")
+
+
+def test_a_hidden_story_stays_hidden_when_a_pinned_one_is_merged_into_it(engine, profile):
+    big, small = _stories(engine, profile)
+    with engine.begin() as conn:
+        persist.set_flag(conn, profile.name, small.id, "pinned")
+        persist.set_flag(conn, profile.name, big.id, "hidden")
+        persist.merge(conn, profile.name, big.id, [small.id])
+        row = persist.load(conn, profile.name, ids=[big.id])[0]
+    assert row.hidden and not row.pinned
+
+
 def test_splitting_an_article_out_makes_a_story_that_stays_apart(engine, profile):
     big = _stories(engine, profile)[0]
     reuters = next(a for a in big.articles if a.outlet == "Reuters")

@@ -318,6 +318,13 @@ def merge(
         )
         _log(conn, profile, "merge", into, other=other, by=by)
     _refresh_dates(conn, into)
+    # An editor's pin is on the report it pinned, wherever it now is ("merge 1 3 5" with 5
+    # pinned left story 1 unpinned); a story hidden on purpose stays hidden.
+    query = sa.select(stories.c.id, stories.c.pinned, stories.c.hidden)
+    flags = {r.id: r for r in conn.execute(query.where(stories.c.id.in_([into, *others])))}
+    target = flags[into]
+    if not (target.pinned or target.hidden) and any(flags[o].pinned for o in others):
+        set_flag(conn, profile, into, "pinned", by=by)
 
 
 def split(
