@@ -44,7 +44,7 @@ def test_publish_publishes_the_editors_draft(editor, seeded):
         assert ("cli", "digest.publish") in [tuple(r) for r in logged]
     # Nothing changed since: not published again under a new number.
     again = _publish(seeded)
-    assert again.exit_code == 1 and "Already published as version 1" in again.output
+    assert again.exit_code == 0 and "Already published as version 1" in again.output
 
 
 def test_rebuild_publishes_a_digest_built_now_and_leaves_the_draft(editor, seeded):
@@ -62,6 +62,17 @@ def test_without_a_draft_publish_builds_the_digest(seeded):
     result = _publish(seeded)
     assert result.exit_code == 0, result.output
     assert "built now from the store" in result.output and _latest(seeded)["content"]["items"]
+
+
+def test_publishing_an_unchanged_digest_again_says_so_and_exits_0(seeded):
+    """A weekly cron job that ran twice reported a failure (exit 1, "error: ...")."""
+    assert _publish(seeded).exit_code == 0
+    again = _publish(seeded)
+    assert again.exit_code == 0, again.output
+    assert "Already published as version 1; nothing changed since." in again.output
+    assert "error" not in again.output
+    with seeded.engine.connect() as conn:
+        assert len(versions.list_versions(conn)) == 1
 
 
 def _week(conn: sa.Connection) -> tuple:

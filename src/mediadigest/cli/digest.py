@@ -147,6 +147,9 @@ def publish(
             what = "built now from the store"
         try:
             editions.check_publishable(conn, name, first, last, content)
+        except editions.AlreadyPublished as exc:
+            say(f"{first}..{last}: {exc}")
+            return
         except editions.NotPublishable as exc:
             say(f"{first}..{last}: {exc}", "error")
             raise typer.Exit(1) from None

@@ -50,6 +50,13 @@ class NotPublishable(Exception):
     """The draft cannot be published as it is: it has no items, or nothing changed."""
 
 
+class AlreadyPublished(NotPublishable):
+    """The newest published version is this content: publishing again would add nothing.
+
+    Not a failure for the CLI (a weekly job that publishes twice did its job), so it exits 0.
+    """
+
+
 class NoSuchItem(LookupError):
     """The draft has no item at that position (or the item has no source article)."""
 
@@ -203,7 +210,7 @@ def check_publishable(
         )
     latest = versions.latest_version(conn, profile, since, until)
     if latest is not None and latest["content"] == content:
-        raise NotPublishable(
+        raise AlreadyPublished(
             f"Already published as version {latest['version']}; nothing changed since."
         )
 
