@@ -14,7 +14,8 @@ def test_defaults_when_nothing_is_set(tmp_path):
 def test_flag_beats_env_beats_file(tmp_path):
     (tmp_path / "mediadigest.toml").write_text('db = "sqlite:///file.db"\nprofile = "uzbekistan"\n')
     env = {"MEDIADIGEST_DB": "sqlite:///env.db"}
-    assert load_settings(db=None, profile=None, env={}, cwd=tmp_path).db == "sqlite:///file.db"
+    from_file = load_settings(db=None, profile=None, env={}, cwd=tmp_path).db
+    assert from_file == f"sqlite:///{tmp_path / 'file.db'}"
     assert load_settings(db=None, profile=None, env=env, cwd=tmp_path).db == "sqlite:///env.db"
     assert (
         load_settings(db="sqlite:///flag.db", profile=None, env=env, cwd=tmp_path).db
@@ -58,3 +59,23 @@ def test_the_publisher_comes_from_env_or_file_and_names_who_selects(tmp_path):
     )
     env = {"MEDIADIGEST_PUBLISHER": " Steppe Weekly "}
     assert load_settings(db=None, profile=None, env=env, cwd=tmp_path).publisher == "Steppe Weekly"
+
+
+def test_relative_paths_in_a_config_file_are_the_files_not_the_working_folders(tmp_path):
+    """`profile = "georgia.yaml"` in a MEDIADIGEST_CONFIG elsewhere was looked for in the folder
+    the command ran in: "file not found"."""
+    desk = tmp_path / "desk"
+    desk.mkdir()
+    (desk / "mediadigest.toml").write_text('db = "news.db"\nprofile = "profiles/georgia.yaml"\n')
+    env = {"MEDIADIGEST_CONFIG": str(desk / "mediadigest.toml")}
+    settings = load_settings(db=None, profile=None, env=env, cwd=tmp_path / "elsewhere")
+    assert settings.db == str(desk / "news.db")
+    assert settings.profile_name == str(desk / "profiles" / "georgia.yaml")
+    for kept in ("sqlite:////srv/md.db", "/srv/md.db", "postgresql://u@h/db", "sqlite:///:memory:"):
+        (desk / "mediadigest.toml").write_text(f'db = "{kept}"\nprofile = "uzbekistan"\n')
+        settings = load_settings(db=None, profile=None, env=env, cwd=tmp_path)
+        assert (settings.db, settings.profile_name) == (kept, "uzbekistan")
+    (desk / "mediadigest.toml").write_text('db = "sqlite:///data/md.db"\n')
+    assert load_settings(db=None, profile=None, env=env, cwd=tmp_path).db == (
+        f"sqlite:///{desk / 'data' / 'md.db'}"
+    )

@@ -98,5 +98,24 @@ def _read_config_file(path: Path) -> dict[str, str]:
         raise ConfigError(f"config file {path}: {exc}") from exc
     section = data.get("mediadigest", data)
     known = {"db", "profile", "publisher", *_FETCH_SETTINGS}
-    return {k: str(v).lower() if isinstance(v, bool) else str(v)
-            for k, v in section.items() if k in known}  # fmt: skip
+    values = {k: str(v).lower() if isinstance(v, bool) else str(v)
+              for k, v in section.items() if k in known}  # fmt: skip
+    # Relative paths are the file's, not the working folder's: `profile = "georgia.yaml"` in
+    # a MEDIADIGEST_CONFIG elsewhere was looked for wherever the command happened to run.
+    here = path.absolute().parent
+    if "profile" in values and values["profile"].endswith((".yaml", ".yml")):
+        values["profile"] = str(here / Path(values["profile"]).expanduser())
+    if "db" in values:
+        values["db"] = _beside(here, values["db"])
+    return values
+
+
+def _beside(folder: Path, db: str) -> str:
+    """A SQLite store's relative path read from ``folder`` (bare, or sqlite:///relative)."""
+    for prefix in ("sqlite:///", ""):
+        if db.startswith(prefix) and (prefix or "://" not in db):
+            rest = db[len(prefix) :]
+            if not rest or rest.startswith((":memory:", "file:")) or Path(rest).is_absolute():
+                return db
+            return f"{prefix}{Path(folder, Path(rest).expanduser())}"
+    return db
