@@ -282,6 +282,8 @@ def test_the_clis_pins_and_splits_are_audited_as_its_hides_and_merges(seeded):
     assert mediadigest(seeded, "stories", "pin", str(grain)).exit_code == 0
     split = mediadigest(seeded, "stories", "split", str(wind), str(seeded.ids[3]))
     assert split.exit_code == 0
+    new = int(split.stdout)  # the id alone on stdout, for scripts; what it did on stderr
+    assert f"moved 1 article out of story {wind} into a new story, {new}" in split.stderr
     assert audit(seeded)[-2:] == [
         ("cli", "story.pin", f"story {grain}"),
         ("cli", "story.split", f"story {wind}"),

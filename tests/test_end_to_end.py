@@ -426,3 +426,17 @@ def test_a_query_may_begin_with_an_excluded_word(cli: Cli, tmp_path: Path):
     for args in (["-alpha wheat", "--json"], ["--json", "-alpha wheat"]):
         hits = cli.json("search", *args)
         assert [h["title"] for h in hits] == ["Wheat in Kazakhstan"], args
+
+
+def test_sources_remove_and_import_say_what_they_did_in_agreeing_numbers(cli: Cli, tmp_path):
+    cli("sources", "add", "https://example.org/a.xml", "https://example.org/b.xml")
+    removed = cli("sources", "remove", "https://example.org/a.xml")
+    assert "removed 1 source (their articles stay)" in removed.stderr  # it said nothing
+    opml = tmp_path / "one.opml"
+    opml.write_text(
+        '<opml version="2.0"><body><outline type="rss" text="C" xmlUrl="https://example.org/c.xml"/>'
+        "</body></opml>",
+        encoding="utf-8",
+    )
+    imported = cli("sources", "import", str(opml))
+    assert "imported 1 new source (0 already present)" in imported.stderr  # "1 new sources"

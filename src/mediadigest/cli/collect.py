@@ -56,7 +56,9 @@ def _sources(settings: Settings) -> tuple[sa.Engine, list[Source]]:
             for src in defaults:
                 store.add_source(conn, src)
             what = (
-                f"the {len(defaults)} default feeds of the {profile.name} profile"
+                f"the {counted(len(defaults), 'default feed')} of the {profile.name} profile"
+                if len(defaults) > 1
+                else f"the default feed of the {profile.name} profile"
                 if profile.sources
                 else f"a news search for {profile.country} (the {profile.name} profile lists no "
                 "sources)"

@@ -31,6 +31,7 @@ from mediadigest.cli.app import (
 )
 from mediadigest.stories import persist as story_store
 from mediadigest.write.render import Format
+from mediadigest.write.style import counted
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -55,7 +56,8 @@ def digest(
         Format, typer.Option("--format", help="md, html, json, atom or docx.")
     ] = Format.md,
     writer: Annotated[
-        Writer, typer.Option(help="extractive, or llm (MEDIADIGEST_LLM_URL, _MODEL, _KEY).")
+        Writer,
+        typer.Option(help="extractive, or llm (MEDIADIGEST_LLM_URL, _MODEL, _KEY, _TIMEOUT)."),
     ] = Writer.extractive,
     output: Annotated[
         str | None,
@@ -320,4 +322,6 @@ def stories_split(
     new = _editorial(ctx, "story.split", story_id, lambda conn: editions.split_story(
         conn, profile, story_id, list(articles), user="cli"
     ), articles=list(articles))  # fmt: skip
-    typer.echo(new)
+    moved = counted(len(set(articles)), "article")
+    say(f"moved {moved} out of story {story_id} into a new story, {new}")
+    typer.echo(new)  # the id alone on stdout, for scripts

@@ -16,6 +16,7 @@ from mediadigest.cli.app import out, reading_store, say, settings_of, sources_ap
 from mediadigest.errors import MediadigestError
 from mediadigest.model import Source, is_web_url
 from mediadigest.store import collect_state
+from mediadigest.write.style import counted
 
 
 @sources_app.command("add")
@@ -67,7 +68,8 @@ def sources_import(
     engine = store.open_store(settings_of(ctx).db)
     with engine.begin() as conn:
         added = sum(store.add_source(conn, s)[1] for s in found)
-    say(f"imported {added} new sources ({len(found) - added} already present) from {path}")
+    present = len(found) - added
+    say(f"imported {counted(added, 'new source')} ({present} already present) from {path}")
     if len(found) < len(listed):
         raise typer.Exit(1)
 
@@ -122,6 +124,8 @@ def sources_remove(ctx: typer.Context, urls: list[str]) -> None:
         missing = [u for u in urls if not store.remove_source(conn, u)]
     for url in missing:
         say(f"{url}: no such source", "error")
+    if len(urls) > len(missing):
+        say(f"removed {counted(len(urls) - len(missing), 'source')} (their articles stay)")
     if missing:
         raise typer.Exit(1)
 
