@@ -142,6 +142,23 @@ def test_a_name_is_found_in_every_spelling_the_profile_lists(engine):
     assert sorted(_titles(engine, "tokaev -emperor", names=names)) == ["Guests", "Визит"]
     _, added = parse_query("Tokaev").with_spellings(names)
     assert added == ["kassym jomart tokayev", "tokayev", "токаев"]  # no CJK run: not a word here
+    # An excluded name is left out in every spelling too ("-Tokaev" kept "Токаев").
+    assert _titles(engine, "guests OR визит OR tokyo -tokaev", names=names) == []
+    assert sorted(_titles(engine, "guests OR визит OR tokyo -tokaev")) == [
+        "Tokayev in Tokyo",
+        "Визит",
+    ]
+
+
+def test_not_in_capitals_excludes_the_next_word_and_an_exclusion_alone_is_said_so():
+    """A query "Kazakhstan NOT wheat" dropped NOT as a common word and searched for both;
+    "-Kazakhstan" was said to have no words to search for."""
+    parsed = parse_query("Kazakhstan NOT wheat")
+    assert (parsed.groups, parsed.excluded) == ([[("kazakhstan",)]], [("wheat",)])
+    assert parse_query("Kazakhstan NOT the wheat").excluded == [("wheat",)]
+    assert search_module.query_problem("-Kazakhstan") == (
+        "'-Kazakhstan' only says what to leave out: add a word to search for ('wheat -alpha')"
+    )
 
 
 def test_the_profile_spells_its_people_places_and_organisations_not_the_country():

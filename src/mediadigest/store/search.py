@@ -125,7 +125,11 @@ class Query:
                         wider.append(other)
                         added.append(" ".join(other))
             groups.append(wider)
-        return Query(groups, self.excluded), added
+        # "зерна -Kazakhstan" must leave out "Казахстан" too, as "kazakhstan" finds it.
+        excluded = list(self.excluded)
+        for phrase in self.excluded:
+            excluded += [o for o in _other_spellings(phrase, spellings, stems) if o not in excluded]
+        return Query(groups, excluded), added
 
 
 def _names_joined(
@@ -252,8 +256,11 @@ def _quote(phrase: tuple[str, ...]) -> str:
 def query_problem(text: str) -> str | None:
     """Why ``text`` cannot be searched for ("", "the", "-", "OR"), or None: the CLI, the API and
     the archive page say it, not an empty result that reads as "nothing matched"."""
-    if parse_query(text).groups:
+    query = parse_query(text)
+    if query.groups:
         return None
+    if query.excluded:
+        return f"{text!r} only says what to leave out: add a word to search for ('wheat -alpha')"
     return f"{text!r} has no words to search for (common words like 'the' are left out)"
 
 
@@ -261,11 +268,14 @@ def parse_query(text: str) -> Query:
     """Parse web-search syntax into groups of alternatives and excluded phrases."""
     groups: list[list[tuple[str, ...]]] = []
     excluded: list[tuple[str, ...]] = []
-    join_next = False
+    join_next = negate_next = False
     for match in _TOKEN.finditer(text):
         negated, quoted, bare = match.groups()
         if bare is not None and bare.upper() == "OR":
             join_next = bool(groups)
+            continue
+        if bare == "NOT":  # "Kazakhstan NOT wheat": dropped as a common word, it found wheat
+            negate_next = True
             continue
         if bare is not None and bare.startswith("-") and len(bare) > 1:
             negated, bare = "-", bare[1:]
@@ -276,13 +286,13 @@ def parse_query(text: str) -> Query:
                 words = (*words[:-1], words[-1] + "*")
         if not words:
             continue
-        if negated:
+        if negated or negate_next:
             excluded.append(words)
         elif join_next:
             groups[-1].append(words)
         else:
             groups.append([words])
-        join_next = False
+        join_next = negate_next = False
     return Query(groups, excluded)
 
 
