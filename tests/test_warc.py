@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import itertools
+import signal
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,6 +26,20 @@ def warcs(tmp_path_factory) -> dict[str, Path]:
         "plain": write_warc(folder / "crawl.warc", pages, gzip_members=False),
         "mixed": write_warc(folder / "mixed.warc.gz", fixture_pages(), extra_types=True),
     }
+
+
+@pytest.fixture
+def no_hang():
+    """Fail a test that runs over 10 s (a parser looping for ever) instead of hanging."""
+
+    def stop(signum, frame):
+        raise TimeoutError("still running after 10 s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(10)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
 
 
 def _records(path: Path, start: int = 0, end: int | None = None) -> list:
@@ -204,3 +220,77 @@ def test_a_truncated_archive_keeps_the_record_just_before_the_cut(warcs, tmp_pat
     assert isinstance(items[-1], FormatError) and "truncated" in items[-1].reason
     expected = [r.uri for r in _records(warcs["gz"], 0, members[k + 1][0])]
     assert [r.uri for r in items[:-1]] == expected
+
+
+def _raw_record(kind: str, uri: str, block: bytes, length: str | None = None) -> bytes:
+    """One WARC record written by hand, so its header can say what warcio would not."""
+    head = (
+        f"WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Target-URI: {uri}\r\n"
+        "WARC-Date: 2025-12-18T10:00:00Z\r\nWARC-Record-ID: <urn:uuid:hand-made>\r\n"
+        f"Content-Length: {len(block) if length is None else length}\r\n\r\n"
+    )
+    return head.encode() + block + b"\r\n\r\n"
+
+
+def _with_record(path: Path, out: Path, raw: bytes, k: int = 2) -> tuple[Path, int]:
+    """``path`` with ``raw`` put in before its k-th record (its own gzip member in a .warc.gz)."""
+    gz = warc.is_gzip(path)
+    at = warc_ranges.split(path, 1)[k][0] if gz else _records(path)[k].offset
+    data = path.read_bytes()
+    member = gzip.compress(raw) if gz else raw
+    out.write_bytes(data[:at] + member + data[at:])
+    return out, at
+
+
+_CHUNKED_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n"
+
+
+@pytest.mark.parametrize("size", [b"-6", b"+6", b"0x6", b"6_0", b"\xd9\xa6", b"zz"])
+def test_a_chunk_size_that_is_not_hex_digits_keeps_the_body_as_stored(
+    warcs, tmp_path, size, no_hang
+):
+    """int(x, 16) takes "-6": the dechunker walked back to the start and looped for ever."""
+    body = size + b"\r\n<html>Kazakhstan</html>\r\n"
+    raw = _raw_record("response", "https://news.example/chunk", _CHUNKED_HEAD + body)
+    path, _ = _with_record(warcs["plain"], tmp_path / "chunk.warc", raw)
+    items = _records(path)
+    assert not [i for i in items if isinstance(i, FormatError)]
+    (page,) = [i for i in items if i.uri == "https://news.example/chunk"]
+    assert page.payload == body
+    assert len(items) == len(_records(warcs["plain"])) + 1
+
+
+def test_a_chunked_body_is_joined_from_its_chunks(warcs, tmp_path):
+    body = b"6;ext=1\r\n<html>\r\n0A\r\nKazakhstan\r\n0\r\n\r\n"
+    raw = _raw_record("response", "https://news.example/chunk", _CHUNKED_HEAD + body)
+    path, _ = _with_record(warcs["plain"], tmp_path / "chunk.warc", raw)
+    (page,) = [i for i in _records(path) if i.uri == "https://news.example/chunk"]
+    assert page.payload == b"<html>Kazakhstan"
+
+
+@pytest.mark.parametrize("length", ["-1", "+5", "1_0", "\u0665"])
+@pytest.mark.parametrize("kind", ["response", "metadata"])
+def test_an_invalid_content_length_in_a_plain_warc_stops_there_saying_so(
+    warcs, tmp_path, kind, length
+):
+    """A "-1" on a response read the rest of the file as its block, silently; on a metadata
+    record it was reported as "not a WARC record" further on."""
+    raw = _raw_record(kind, "https://news.example/bad", b"<html>x</html>", length)
+    path, at = _with_record(warcs["plain"], tmp_path / "bad.warc", raw)
+    items = _records(path)
+    assert isinstance(items[-1], FormatError)
+    assert items[-1].reason == f"record at offset {at}: invalid Content-Length {length}"
+    before = [r.uri for r in _records(warcs["plain"], 0, at)]
+    assert [r.uri for r in items[:-1]] == before and before
+
+
+@pytest.mark.parametrize("kind", ["response", "metadata"])
+def test_an_invalid_content_length_in_a_warc_gz_costs_only_its_member(warcs, tmp_path, kind):
+    raw = _raw_record(kind, "https://news.example/bad", b"<html>x</html>", "-1")
+    path, at = _with_record(warcs["gz"], tmp_path / "bad.warc.gz", raw)
+    items = _records(path)
+    (error,) = [i for i in items if isinstance(i, FormatError)]
+    assert error.reason == (
+        f"record at offset {at}: invalid Content-Length -1; read on from the next gzip member"
+    )
+    assert [i.uri for i in items if i is not error] == [r.uri for r in _records(warcs["gz"])]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zlib
 from dataclasses import dataclass
 
@@ -66,6 +67,11 @@ def decode_payload(body: bytes, head: Head, cap: int) -> bytes:
     return body
 
 
+# chunk-size = 1*HEXDIG (RFC 9112 7.1); int(x, 16) would also take "-6", "+6", "0x6", "6_0",
+# and a negative size walks back over the body for ever.
+_CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}")
+
+
 def _dechunk(body: bytes) -> bytes:
     out: list[bytes] = []
     pos = 0
@@ -73,10 +79,10 @@ def _dechunk(body: bytes) -> bytes:
         eol = body.find(b"\r\n", pos)
         if eol < 0:
             break
-        try:
-            size = int(body[pos:eol].split(b";")[0].strip() or b"0", 16)
-        except ValueError:
+        digits = body[pos:eol].split(b";")[0].strip() or b"0"
+        if not _CHUNK_SIZE.fullmatch(digits):
             return body  # not chunked after all: keep what was stored
+        size = int(digits, 16)
         if size == 0:
             break
         out.append(body[eol + 2 : eol + 2 + size])

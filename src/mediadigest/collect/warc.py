@@ -18,6 +18,7 @@ import dataclasses
 import gzip
 import io
 import os
+import re
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ MAX_HEADER_LINES = 200
 MAX_HTTP_HEAD = 64 * 1024
 MAX_PAYLOAD = 20_000_000  # bigger responses are videos and dumps, not articles
 _SKIP_CHUNK = 1 << 20
+_DIGITS = re.compile(r"[0-9]{1,18}")
 # HTTP content types worth analysing; a response without one is kept (the page will tell).
 PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 
@@ -158,6 +160,18 @@ class _Damaged(Exception):
         self.at = at  # decompressed offset of the record being read
 
 
+class _BadRecord(Exception):
+    """A record whose header cannot say where it ends (no valid Content-Length).
+
+    A .warc stops there; a .warc.gz goes on at the next gzip member, where the next record
+    starts when each record has a member of its own (as crawlers write them).
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 _GZIP_ERRORS = (EOFError, gzip.BadGzipFile, zlib.error, _zlib.error, OSError)
 
 
@@ -172,6 +186,10 @@ def _read_range(
     try:
         yield from reader.records()
     except FormatError as exc:
+        yield FormatError(str(path), exc.reason)
+    except _BadRecord as exc:
+        if gz:  # read member by member, which can go on after the record
+            raise _Damaged(reader.record_start) from exc
         yield FormatError(str(path), exc.reason)
     except _GZIP_ERRORS as exc:
         if gz:
@@ -309,6 +327,21 @@ class _Members:
         self._out += out
         return True
 
+    def skip_member(self, at: int) -> None:
+        """Go on at the first member starting after decompressed offset ``at``: the record
+        there cannot be parsed."""
+        while True:
+            i = bisect.bisect_right(self._starts, at)
+            if i < len(self._starts):
+                n = max(self._starts[i] - self._handed, 0)  # 0: already in it
+                del self._out[:n]
+                self._handed += n
+                return
+            self._handed += len(self._out)
+            self._out.clear()
+            if not self._fill():
+                return
+
     def _drop(self) -> None:
         """Forget the bytes inflated but not handed out, and the members they came from."""
         self._out.clear()
@@ -422,6 +455,7 @@ class _Reader:
         self.record_start = start
         self.stats = stats
         self.where = where  # a record's offset as the user can find it in the file
+        self.members = stream if isinstance(stream, _Members) else None
 
     def _line(self) -> bytes:
         line = self.stream.readline(MAX_HTTP_HEAD)
@@ -459,11 +493,24 @@ class _Reader:
                 headers = self._headers()
                 record = self._record(headers)
             except _Lost as lost:
-                before = f"the {self.stats.records} records before it were read"
-                yield FormatError("", "; ".join(filter(None, (lost.reason, before, lost.then))))
+                yield self._lost(lost)
+                continue
+            except _BadRecord as bad:
+                if self.members is None:
+                    raise
+                yield FormatError("", f"{bad.reason}; read on from the next gzip member")
+                try:
+                    self.members.skip_member(self.record_start)
+                except _Lost as lost:
+                    yield self._lost(lost)
+                self.pos = self.members._handed
                 continue
             if record is not None:
                 yield record
+
+    def _lost(self, lost: _Lost) -> FormatError:
+        before = f"the {self.stats.records} records before it were read"
+        return FormatError("", "; ".join(filter(None, (lost.reason, before, lost.then))))
 
     def _headers(self) -> dict[str, str]:
         headers: dict[str, str] = {}
@@ -485,12 +532,16 @@ class _Reader:
         )
 
     def _record(self, headers: dict[str, str]) -> WarcRecord | None:
-        try:
-            length = int(headers.get("content-length", ""))
-        except ValueError:
-            raise FormatError(
-                "", f"record at {self.where(self.record_start)}: no valid Content-Length"
-            ) from None
+        value = headers.get("content-length", "")
+        # ASCII digits only: int() also takes "-1" (reading back or to the end of the range),
+        # "+5", "5_0" and other scripts' digits.
+        if not value:
+            raise _BadRecord(f"record at {self.where(self.record_start)}: no Content-Length")
+        if not _DIGITS.fullmatch(value):
+            raise _BadRecord(
+                f"record at {self.where(self.record_start)}: invalid Content-Length {value[:40]}"
+            )
+        length = int(value)
         self.stats.records += 1
         offset = self.record_start
         kind = headers.get("warc-type")
