@@ -92,6 +92,14 @@ def test_retry_after_beyond_the_limit_gives_up_at_once(site):
     assert time.monotonic() - start < 1
 
 
+@pytest.mark.parametrize("value", ["%C2%B2", "Mon,%2099%20Foo%209999", "-5"])
+def test_a_retry_after_that_is_not_seconds_or_a_date_is_ignored(site, fetcher, value):
+    """str.isdigit() is true of "²": float() then raised, and the feed failed every round."""
+    path = f"/flaky/{_key()}?fail=1&status=429&retry_after={value}"
+    assert fetcher.get(site.url(path)).status == 200
+    assert site.fetched(path) == 2
+
+
 def test_connection_reset_is_retried(site, fetcher):
     path = f"/reset/{_key()}?n=1"
     assert fetcher.get(site.url(path)).content == b"after the reset\n"
