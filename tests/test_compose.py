@@ -414,3 +414,58 @@ def test_a_page_stored_again_after_it_changed_is_told_as_it_reads_now(profile):
     assert story.reports == [new]
     item = compose_story(story, profile)
     assert item.article_id == 2 and {e["article_id"] for e in item.evidence} == {2}
+
+
+# -- the intro's count of outlets ----------------------------------------------------------
+
+WEEK = (date(2025, 12, 15), date(2025, 12, 21))
+
+
+def _src(url: str, outlet: str | None, *, via_story: bool = False, day: str = "2025-12-17"):
+    return {"url": url, "outlet": outlet, "published": day, "copy_of": None, "via_story": via_story}
+
+
+def _sourced(outlet: str | None, country: str | None, *sources: dict) -> DigestItem:
+    item = DigestItem("Headline", outlet, country, None, None, [], None, "")
+    item.sources = list(sources)
+    return item
+
+
+def test_the_intro_counts_no_outlet_where_no_report_names_one(profile):
+    item = _sourced(None, None, _src("file:///data/bbc-199.txt", None))
+    text = intro([item], profile, *WEEK)
+    assert text.startswith("mediadigest has selected 1 key story covering Kazakhstan for Dec.")
+    assert "several" not in text and "outlet" not in text.split(". This")[0]
+
+
+def test_the_intro_counts_the_countrys_own_outlets_apart_from_international_ones():
+    uzbekistan = load_profile("uzbekistan")
+    items = [
+        _sourced("Kun.uz", "UZ", _src("https://kun.uz/en/news/1", "Kun.uz")),
+        _sourced("Daryo", None, _src("https://daryo.uz/2025/12/19/a", "Daryo")),
+        _sourced("Reuters", "GB", _src("https://www.reuters.com/a", "Reuters"),
+                 _src("https://eurasianet.org/b", "Eurasianet")),
+    ]  # fmt: skip
+    text = intro(items, uzbekistan, *WEEK)
+    assert "selected 3 key stories from 2 international and 2 Uzbek media outlets covering" in text
+
+
+def test_the_intro_counts_only_reports_about_the_country_in_the_period(profile):
+    item = _sourced(
+        "Jiji Press",
+        "JP",
+        _src("https://jiji.example/1", "Jiji Press"),
+        _src("https://mainichi.example/2", "Mainichi", via_story=True),  # on the region
+        _src("https://tass.example/3", "TASS", day="2025-12-01"),  # the story's earlier week
+        _src("https://nhk.example/4", "NHK"),
+    )
+    assert "from 2 international media outlets covering" in intro([item], profile, *WEEK)
+
+
+def test_a_source_without_an_outlet_goes_by_its_domain_or_file_name(profile):
+    item = _sourced(None, None, _src("https://www.agnews.example/test/1", None),
+                    _src("file:///data/bbc-199.txt", None))  # fmt: skip
+    digest = Digest(*WEEK, "Intro.", [item])
+    assert "Sources: [agnews.example](<https://www.agnews.example/test/1>), bbc-199.txt" in (
+        to_markdown(digest)
+    )

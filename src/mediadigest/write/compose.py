@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from mediadigest.analyse import kind, language, quotes
 from mediadigest.model import Article, Digest, DigestItem, Story
 from mediadigest.profile import Profile
+from mediadigest.profile_model import domain_country
 from mediadigest.stories import grouping, rank, select
 from mediadigest.write import attribute, byline, framing, style, trend
 from mediadigest.write.llm import LLMConfig, rewrite
@@ -255,17 +256,68 @@ def intro(
     country = style.country_in_sentence(profile.country)
     if not items:
         return f"No articles about {country} were found for {style.period(since, until)}."
-    outlets = {o for i in items for o in [i.outlet, *(s["outlet"] for s in i.sources)] if o}
-    n, m = len(items), len(outlets)
+    n = len(items)
     head = (
-        f"{publisher or 'mediadigest'} has selected {n} key stor{'ies' if n != 1 else 'y'} "
-        f"from {m or 'several'} "
-        f"international media outlet{'s' if m != 1 else ''} covering {country} "
+        f"{publisher or 'mediadigest'} has selected {n} key stor{'ies' if n != 1 else 'y'}"
+        f"{_from_outlets(items, profile, since, until)} covering {country} "
         f"for {style.period(since, until)}."
     )
     listed = style.listed(_intro_names(items))
     span = "week’s" if style.weekly(since, until) else "period’s"
     return f"{head} This {span} foreign media digest features {listed}."
+
+
+def _from_outlets(items: list[DigestItem], profile: Profile, since: date, until: date) -> str:
+    """`` from 5 international media outlets``, `` from 3 international and 2 Uzbek media
+    outlets``, or nothing where no report names its outlet ("from several" was a guess)."""
+    home = counted_outlets(items, profile, since, until)
+    foreign = sum(not own for own in home.values())
+    parts = [f"{foreign} international"] if foreign else []
+    parts += [f"{len(home) - foreign} {profile.adjective}"] if len(home) > foreign else []
+    if not parts:
+        return ""
+    return f" from {' and '.join(parts)} media {style.agreeing(len(home), 'outlet')}"
+
+
+def counted_outlets(
+    items: Sequence[DigestItem], profile: Profile, since: date, until: date
+) -> dict[str, bool]:
+    """The outlets the intro counts, each with whether it is the country's own.
+
+    The rule is the week page's (web.coverage): distinct outlets of reports about the
+    country published in the period, here those of the digest's stories. A report that
+    joined its story below the relevance threshold (Mainichi on the region, in a story on
+    the country) is not coverage of the country. The country's own outlets (the profile's,
+    or where the page said so) are not international: the intro names them apart.
+    """
+    home: dict[str, bool] = {}
+    for item in items:
+        for src in item.sources or [{"outlet": item.outlet, "url": ""}]:
+            name = src.get("outlet")
+            if not name or src.get("via_story") in (True, "yes") or not _within(src, since, until):
+                continue
+            where = item.outlet_country if name == item.outlet else None
+            country = where or _country_of(src.get("url") or "", profile)
+            home[name] = home.get(name, False) or country == profile.country_code
+    return home
+
+
+def _country_of(url: str, profile: Profile) -> str | None:
+    """An outlet's country as analyse gives it: the profile's entry, else the web domain's."""
+    known = profile.outlet_for(url) if url else None
+    return known.country if known else domain_country(url) if url else None
+
+
+def _within(src: dict[str, Any], since: date, until: date) -> bool:
+    """Whether a source was published in the period (or says no date): digests stored
+    before give "" for the unknown, as ``_sources`` says."""
+    published = src.get("published")
+    if not published:
+        return True
+    try:
+        return since <= date.fromisoformat(str(published)[:10]) <= until
+    except ValueError:
+        return True
 
 
 INTRO_NAMED = 4  # stories the intro names

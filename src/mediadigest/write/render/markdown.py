@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from pathlib import PurePosixPath
+from urllib.parse import unquote, urlsplit
 
 from mediadigest.model import Digest, DigestItem, Quote, is_web_url
 from mediadigest.write import style
@@ -64,12 +66,24 @@ def shown_sources(sources: list[dict[str, str]]) -> list[tuple[str, str | None]]
     seen: dict[str, int] = {}
     out = []
     for src in sources[:MAX_SOURCES]:
-        name = src.get("outlet") or "source"
+        name = src.get("outlet") or _unnamed(src.get("url") or "")
         seen[name] = seen.get(name, 0) + 1
         label = name if seen[name] == 1 else f"{name} ({seen[name]})"
         url = src.get("url")
         out.append((label, url if url and is_web_url(url) else None))
     return out
+
+
+def _unnamed(url: str) -> str:
+    """What a source that names no outlet goes by: its site's domain (as analyse names such
+    an outlet), its file's name for a file read from disk; "Sources: source" said nothing."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unclosed IPv6 bracket
+        return "source"
+    if parts.hostname:
+        return parts.hostname.removeprefix("www.")
+    return PurePosixPath(unquote(parts.path)).name or "source"
 
 
 # Text from the web is not Markdown: "<script>" in a headline would pass into the HTML of
