@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import errno
 import functools
 import logging
 import os
@@ -23,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from stat import S_ISBLK, S_ISCHR, S_ISFIFO, S_ISREG, S_ISSOCK
 
 import sqlalchemy as sa
 
@@ -141,6 +143,9 @@ def _process_archive(
     path: Path, piece: Piece, profile: Profile, options: Options, result: PieceResult
 ) -> None:
     """Archives keep only relevant articles: a crawl is searched, not copied."""
+    if piece.size == 0:  # as iter_file says of other files; a WARC reader sees no records
+        result.errors.append(InputError(str(path), "empty file"))
+        return
     scan = prefilter.for_profile(profile, options.backend) if options.prefilter else None
     stats = warc.Stats()
     thread = options.inflate_thread is not False
@@ -236,7 +241,14 @@ def _pieces(
     if kind is None:
         report.error(files.unknown_type(path))
         return []
-    stat = path.stat()
+    try:
+        stat = path.stat()
+    except OSError as exc:  # found in a folder: a broken link or a loop is that file's error
+        report.error(InputError(str(path), unreadable(path, exc)))
+        return []
+    if not S_ISREG(stat.st_mode):  # reading a named pipe waits for a writer for ever
+        report.error(InputError(str(path), f"not a regular file ({_file_type(stat.st_mode)})"))
+        return []
     key = str(path.resolve())
     cp = known.get(key)
     start = 0
@@ -265,6 +277,24 @@ def _pieces(
         Piece(str(path), kind, s, e, i == len(ranges) - 1, stat.st_size, stat.st_mtime_ns, line)
         for i, (s, e, line) in enumerate(ranges)
     ]
+
+
+def unreadable(path: Path, exc: OSError) -> str:
+    """Why ``path`` cannot be read, in words: a symbolic link says where it leads."""
+    if path.is_symlink():
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop"
+        with contextlib.suppress(OSError):
+            return f"broken symbolic link (to {os.readlink(path)})"
+    if exc.errno == errno.ENOENT:
+        return "no such file or directory"
+    return f"cannot read ({exc.strerror or exc})"
+
+
+def _file_type(mode: int) -> str:
+    kinds = ((S_ISFIFO, "a named pipe"), (S_ISSOCK, "a socket"), (S_ISCHR, "a character device"),
+             (S_ISBLK, "a block device"))  # fmt: skip
+    return next((name for test, name in kinds if test(mode)), "another kind of file")
 
 
 # -- the writer ---------------------------------------------------------------------------------
