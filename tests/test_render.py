@@ -206,3 +206,38 @@ def test_an_outlets_second_report_is_numbered_in_every_format():
     doc = docx.Document(io.BytesIO(render(digest, Format.docx)))
     (sources,) = [p for p in doc.paragraphs if p.text.startswith("Sources:")]
     assert sources.text == "Sources: Xinhua, AP, Xinhua (2), Xinhua (3)"
+
+
+def _hostile_digest() -> Digest:
+    """Text as a .txt file or a feed can store it: a NUL, a form feed, a lone surrogate."""
+    digest = _digest()
+    digest.intro = "Intro\x00 with\x0c controls\udfff."
+    item = digest.items[0]
+    item.headline = "Kazakh\x00stan\x1b signs"
+    item.summary = ["One\x00 sentence\ud800.", "Two\ufffe."]
+    item.sources = [{"url": "https://jiji.example/a\x00", "outlet": "Jiji\x07 Press"}]
+    return digest
+
+
+def test_atom_is_xml_whatever_characters_the_stored_text_holds():
+    """A NUL in a .txt title made the digest's (and the published) feed ill-formed XML."""
+    feed = ET.fromstring(render(_hostile_digest(), Format.atom).encode("utf-8"))
+    (entry,) = feed.findall(f"{ATOM}entry")
+    assert entry.findtext(f"{ATOM}summary") == "Intro with controls."
+    assert "Kazakhstan signs" in entry.findtext(f"{ATOM}content")
+
+
+def test_docx_is_written_whatever_characters_the_stored_text_holds():
+    """lxml refused the NUL: 'All strings must be XML compatible'."""
+    doc = docx.Document(io.BytesIO(render(_hostile_digest(), Format.docx)))
+    texts = [p.text for p in doc.paragraphs]
+    assert "Kazakhstan signs" in texts and "Intro with controls." in texts
+    (sources,) = [p for p in doc.paragraphs if p.text.startswith("Sources:")]
+    assert sources.text == "Sources: Jiji Press"
+
+
+def test_html_holds_no_character_html_forbids_and_can_be_written(tmp_path):
+    html = render(_hostile_digest(), Format.html)
+    assert "Kazakhstan signs" in html and "One sentence." in html
+    assert not any(c in html for c in "\x00\x0c\x1b\x07\ud800\udfff\ufffe")
+    write_file(_hostile_digest(), Format.html, tmp_path / "d.html")

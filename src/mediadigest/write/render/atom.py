@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time
 from xml.etree import ElementTree as ET
 
 from mediadigest.model import Digest
-from mediadigest.write.render.html import fragment
+from mediadigest.write.render.html import fragment, xml_safe
 from mediadigest.write.render.markdown import title
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -62,7 +62,8 @@ def to_atom(
         ET.SubElement(entry, f"{{{ATOM}}}updated").text = _stamp(at)
         ET.SubElement(entry, f"{{{ATOM}}}summary").text = digest.intro
         ET.SubElement(entry, f"{{{ATOM}}}content", type="html").text = fragment(digest)
-    body = ET.tostring(feed, encoding="unicode")
+    # ElementTree writes control characters as they are: the feed would not be XML.
+    body = xml_safe(ET.tostring(feed, encoding="unicode"))
     return f'<?xml version="1.0" encoding="utf-8"?>\n{body}\n'
 
 

@@ -6,25 +6,29 @@ import io
 from typing import Any
 
 from mediadigest.model import Digest
+from mediadigest.write.render.html import xml_safe as _safe
 from mediadigest.write.render.markdown import item_paragraphs, more, shown_sources, title
 
 
 def to_docx(digest: Digest) -> bytes:
-    """The digest as a .docx file's bytes (Word's built-in styles, so it restyles cleanly)."""
+    """The digest as a .docx file's bytes (Word's built-in styles, so it restyles cleanly).
+
+    Every text goes through ``_safe``: lxml refuses a string with a character XML forbids.
+    """
     from docx import Document as WordDocument  # python-docx: a fifth of a second to import
 
     doc = WordDocument()
-    doc.core_properties.title = title(digest)
+    doc.core_properties.title = _safe(title(digest))
     doc.core_properties.author = "mediadigest"
-    doc.add_heading(title(digest), level=1)
-    doc.add_paragraph(digest.intro)
+    doc.add_heading(_safe(title(digest)), level=1)
+    doc.add_paragraph(_safe(digest.intro))
     if digest.trend:
-        doc.add_paragraph().add_run(digest.trend).italic = True
+        doc.add_paragraph().add_run(_safe(digest.trend)).italic = True
     for item in digest.items:
-        doc.add_heading(item.headline, level=2)
+        doc.add_heading(_safe(item.headline), level=2)
         for text in item_paragraphs(item):
             para = doc.add_paragraph()
-            run = para.add_run(text)
+            run = para.add_run(_safe(text))
             if item.quote is not None and text.startswith("“"):
                 run.italic = True
         if item.sources:
@@ -35,11 +39,11 @@ def to_docx(digest: Digest) -> bytes:
                 if i:
                     _small(para.add_run(", "))
                 if url is not None:
-                    _hyperlink(para, label, url)
+                    _hyperlink(para, _safe(label), _safe(url))
                 else:
-                    _small(para.add_run(label))
+                    _small(para.add_run(_safe(label)))
             if rest := more(item.sources):
-                _small(para.add_run(rest))
+                _small(para.add_run(_safe(rest)))
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -6,6 +6,7 @@ Mail clients drop <style> blocks and ignore most layout CSS, so every element ca
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from mediadigest.model import Digest, DigestItem
@@ -19,6 +20,16 @@ _SMALL = "font-family:Arial,Helvetica,sans-serif;font-size:13px;color:#555555;ma
 _QUOTE = f"{_BODY}font-style:italic;border-left:3px solid #c8a200;padding-left:12px;"
 _LINK = "color:#0b5394;text-decoration:underline;"
 _TABLE = 'role="presentation" cellpadding="0" cellspacing="0" border="0"'
+# Characters XML 1.0 forbids (C0 controls but tab and newlines, lone surrogates, U+FFFE/F):
+# an Atom feed with one is not XML, python-docx refuses them, HTML calls them parse errors,
+# and a lone surrogate cannot be written as UTF-8. Stored text from a file or a feed can hold
+# them (a NUL in a .txt title).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters no XML (nor HTML) document may hold."""
+    return _NOT_XML.sub("", text)
 
 
 def _item(item: DigestItem) -> str:
@@ -45,12 +56,12 @@ def fragment(digest: Digest) -> str:
     which a feed reader shows inside its own page under the entry's title."""
     trend = f'<p style="{_SMALL}">{escape(digest.trend)}</p>' if digest.trend else ""
     items = "\n".join(_item(i) for i in digest.items)
-    return f'<p style="{_BODY}">{escape(digest.intro)}</p>\n{trend}\n{items}'
+    return xml_safe(f'<p style="{_BODY}">{escape(digest.intro)}</p>\n{trend}\n{items}')
 
 
 def to_html(digest: Digest) -> str:
     """A complete HTML document that renders the same in Gmail, Outlook and Apple Mail."""
-    heading = escape(title(digest))
+    heading = escape(xml_safe(title(digest)))
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
