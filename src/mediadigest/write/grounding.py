@@ -295,7 +295,7 @@ def _lacks(said: Claims, support: Claims, speakers: Sequence[Speaker]) -> list[s
     if not out and not _in_order(said.facts, support.facts):
         out.append("numbers in another order than the source's")
     for quote in said.quotes:
-        words = _WORD.findall(quote) or quote.split()
+        words = re.findall(r"\w+", quote)
         if not _sequence(words, support.text):
             out.append(f"the quote “{_short(quote)}”")
             continue
