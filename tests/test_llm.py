@@ -482,3 +482,11 @@ def test_digest_help_names_the_llm_settings():
     result = CliRunner().invoke(app, ["digest", "--help"], env={"COLUMNS": "200"})
     for name in ("MEDIADIGEST_LLM_URL", "_MODEL", "_KEY", "_TIMEOUT"):
         assert name in result.output
+
+
+def test_a_quoted_headline_with_a_number_is_matched_word_for_word():
+    source = ["The digest features “Kazakhstan raises base rate to 18 percent”."]
+    assert (
+        grounding_problems("It features “Kazakhstan raises base rate to 18 percent”.", source) == []
+    )
+    assert grounding_problems("It features “Kazakhstan raises base rate to 19 percent”.", source)
