@@ -469,3 +469,68 @@ def test_a_source_without_an_outlet_goes_by_its_domain_or_file_name(profile):
     assert "Sources: [agnews.example](<https://www.agnews.example/test/1>), bbc-199.txt" in (
         to_markdown(digest)
     )
+
+
+# -- sentences of other reports ----------------------------------------------------------
+
+TASS_BODY = (
+    "Kazakhstan will build its first nuclear power plant near Lake Balkhash with two reactors "
+    "from Rosatom, the energy ministry of Kazakhstan said on Monday.\n\n"
+    "The plant near the village of Ulken is expected to cost about 12 billion dollars, "
+    "according to the energy ministry of Kazakhstan."
+)
+
+
+def _other(
+    aid: int, text: str = TASS_BODY, *, outlet: str = "TASS", country: str = "RU", day: int = 17
+) -> Article:
+    art = _art(aid, text=text, outlet=outlet, country=country, quotes=[])
+    art.published = datetime(2025, 12, day, 9, tzinfo=UTC)
+    return art
+
+
+def _summary_of(item) -> list[tuple[str, str]]:
+    """Each summary sentence with the span its evidence points at."""
+    spans = {e["sentence"]: (e["article_id"], e["start"], e["end"]) for e in item.evidence}
+    return [(s, spans[k]) for k, s in enumerate(item.summary)]
+
+
+def test_a_sentence_from_another_report_is_credited_to_it(profile):
+    lead, other = _art(1), _other(2)
+    item = compose_story(Story(1, "t", [lead, other]), profile)
+    assert item.attribution.startswith("Japan’s Jiji Press reported on Dec. 16 that the plant")
+    assert item.summary == [
+        "Russia’s TASS reported on Dec. 17 that Kazakhstan will build its first nuclear power "
+        "plant near Lake Balkhash with two reactors from Rosatom, the energy ministry of "
+        "Kazakhstan said on Monday.",
+        # The next sentence of the same report goes on from its credit.
+        "The plant near the village of Ulken is expected to cost about 12 billion dollars, "
+        "according to the energy ministry of Kazakhstan.",
+    ]
+    texts = {1: lead.text, 2: other.text}
+    for said, (aid, start, end) in _summary_of(item):
+        assert said.endswith(texts[aid][start:end])  # the sentence itself, verbatim
+
+
+def test_a_sentence_that_cannot_follow_that_as_written_follows_a_colon(profile):
+    lead = _art(1)
+    other = _other(2, TASS_BODY.split("\n\n")[1] + "\n\n" + TASS_BODY.split("\n\n")[0])
+    item = compose_story(Story(1, "t", [lead, other]), profile)
+    assert "Russia’s TASS reported on Dec. 17: The plant near the village of Ulken" in " ".join(
+        item.summary
+    )
+
+
+def test_the_same_outlets_other_report_of_the_day_is_what_it_added(profile):
+    lead, other = _art(1), _other(2, outlet="Jiji Press", country="JP", day=16)
+    item = compose_story(Story(1, "t", [lead, other]), profile)
+    assert item.summary[0].startswith("Japan’s Jiji Press added that Kazakhstan will build")
+
+
+def test_the_attribution_line_runs_on_only_into_its_own_reports_sentence(profile):
+    # Every sentence of the lead is a run-on paragraph no summary takes (over 70 words).
+    long = " ".join(["Kazakhstan"] + ["and its nuclear plant near Lake Balkhash"] * 12) + "."
+    lead, other = _art(1, text=f"{long}\n\n{long}\n\n{long}", quotes=[]), _other(2)
+    item = compose_story(Story(1, "t", [lead, other]), profile)
+    assert item.attribution == "Japan’s Jiji Press reported on Dec. 16."
+    assert item.summary[0].startswith("Russia’s TASS reported on Dec. 17 that Kazakhstan will")

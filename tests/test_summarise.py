@@ -94,6 +94,10 @@ def test_the_same_fact_from_two_outlets_is_told_once(profile):
         "Washington (CNN) -- ",
         "Atlanta, Georgia (CNN) -- ",
         "London (CNN)",
+        # The agency and its dash taken off (AG News rows): a double space, or none at all.
+        "TBILISI, Georgia  ",
+        "TBILISI, Georgia ",
+        "JOHANNESBURG, South Africa ",
     ],
 )
 def test_a_dateline_is_trimmed_and_the_span_still_matches(dateline):
@@ -154,6 +158,7 @@ def test_an_outlets_tag_glued_to_the_first_word_is_trimmed():
         "NATO, Russia and China - three powers - met in Astana on Monday for talks.",
         "Kazakhstan, Uzbekistan - and Kyrgyzstan too - signed the water deal on Friday.",
         "Apple (AAPL) Chief Executive Tim Cook met Tokayev in Astana on Monday.",
+        "NATO, Russia and China met in Astana on Monday for talks on the region.",
     ],
 )
 def test_a_sentence_that_only_looks_like_a_dateline_is_kept_whole(text):
@@ -215,3 +220,22 @@ def test_a_short_sentence_with_a_verb_is_no_caption(profile, sentence):
     text = f"{sentence}\n\nThe weather in the capital was cold and grey all week, residents said."
     got = [e.text for e in summarise_story([_art(1, text)], profile, count=1)]
     assert got == [sentence]
+
+
+def test_a_dateline_without_its_dash_keeps_the_sentences_first_word():
+    text = "TBILISI, Georgia Georgian President Mikhail Saakashvili appealed to world leaders."
+    got = trim_dateline(Sentence(text, 0, len(text)))
+    assert got.text == "Georgian President Mikhail Saakashvili appealed to world leaders."
+
+
+CUT = "Daily exchanges of gunfire in the uranium region threaten to spark ..."
+
+
+def test_a_sentence_a_feed_cut_off_is_not_summary():
+    art = _art(1, f"{REPORT}\n\n{CUT}\n\nUranium output at the mines of the region fell.")
+    assert CUT not in [e.text for e in summarise_story([art], count=10)]
+
+
+def test_a_cut_off_sentence_is_used_where_the_item_says_it_has_the_lead_only():
+    art = _art(1, CUT.replace("gunfire", "uranium gunfire uranium"))
+    assert [e.text for e in summarise_story([art], count=2, cut_off=True)] == [art.text]

@@ -16,7 +16,15 @@ from mediadigest.model import Article, Quote
 from mediadigest.profile import Profile, matchable
 from mediadigest.write import byline, style
 
-__all__ = ["Lede", "attribution", "normalise_quote", "pick_quote", "source_note", "verified"]
+__all__ = [
+    "Lede",
+    "attribution",
+    "credited",
+    "normalise_quote",
+    "pick_quote",
+    "source_note",
+    "verified",
+]
 
 _QUOTE_MARKS = str.maketrans({c: '"' for c in "“”„‟«»‹›"} | {c: "'" for c in "‘’‚‛`´"})
 _SPACE = re.compile(r"\s+")
@@ -201,6 +209,26 @@ def attribution(
     if clause:
         return Lede(f"{outlet} reported{when}{citing} that {clause}", True)
     return Lede(f"{outlet} reported{when}{citing.rstrip(',')}.")
+
+
+def credited(sentence: str, art: Article, lead: Article, profile: Profile) -> str:
+    """A summary sentence from another report than the one the attribution line credits,
+    with its own credit: ``Reuters reported on Dec. 17 that …``, ``Jiji Press added that …``
+    (the lead's outlet, the same day). The sentence stays verbatim after the credit (the
+    evidence's span ends the text): one that cannot follow "that" as written (it opens with
+    "The", a pronoun) follows a colon, as a whole sentence does in AP style."""
+    outlet = style.sentence_start(
+        style.outlet_name(art.outlet, art.outlet_country, profile.country_code)
+    )
+    day = art.published.date() if art.published else None
+    same_day = day is not None and lead.published is not None and day == lead.published.date()
+    if art.outlet and art.outlet == lead.outlet and same_day:
+        verb, citing = "added", ""
+    else:
+        verb, citing = f"reported{f' on {style.day(day)}' if day else ''}", _citing(art, outlet)
+    if _absorbable(sentence, _names(art, profile)) == sentence:
+        return f"{outlet} {verb}{citing} that {sentence}"
+    return f"{outlet} {verb}{citing.rstrip(',')}: {sentence}"
 
 
 def _citing(art: Article, outlet: str) -> str:

@@ -99,16 +99,16 @@ def compose_story(story: Story, profile: Profile, *, since: date | None = None) 
     if picked:
         picked = (quotes.one_paragraph(picked[0], picked[1].text), picked[1])
     evidence = _summary(sources, profile, written_from, avoid)
-    lede = attribute.attribution(
-        lead, profile, first=evidence[0].text if evidence else None, written_from=written_from
-    )
+    # The line runs on only into the lead's own sentence: it credits the lead.
+    first = evidence[0].text if evidence and evidence[0].article_id == (lead.id or 0) else None
+    lede = attribute.attribution(lead, profile, first=first, written_from=written_from)
     return DigestItem(
         headline=kind.without_credit(lead.title or story.title),
         outlet=lead.outlet,
         outlet_country=lead.outlet_country,
         published=lead.published.date() if lead.published else None,
         author=byline.clean(lead.author, lead.outlet),
-        summary=[e.text for e in evidence[1:]] if lede.absorbs else [e.text for e in evidence],
+        summary=_credited(evidence[1:] if lede.absorbs else evidence, lead, sources, profile),
         quote=replace(picked[0], speaker=style.latin_name(picked[0].speaker or "") or None)
         if picked
         else None,
@@ -129,6 +129,24 @@ def compose_story(story: Story, profile: Profile, *, since: date | None = None) 
     )
 
 
+def _credited(
+    evidence: list[Evidence], lead: Article, sources: Sequence[Article], profile: Profile
+) -> list[str]:
+    """The summary's sentences, those of another report than the lead's with their credit:
+    the attribution line names one report, and a sentence of another (another outlet's, or
+    the same outlet's of another day) read as the lead's. Sentences come grouped by report:
+    the first of each group is credited, the rest go on from it."""
+    by_id = {a.id or 0: a for a in sources}
+    out: list[str] = []
+    previous = lead.id or 0
+    for e in evidence:
+        art = by_id.get(e.article_id, lead)
+        fresh = art is not lead and e.article_id != previous
+        out.append(attribute.credited(e.text, art, lead, profile) if fresh else e.text)
+        previous = e.article_id
+    return out
+
+
 def _language(art: Article) -> str:
     return "en" if rank.in_english(art) else (art.language or "").split("-")[0].casefold()
 
@@ -139,7 +157,9 @@ def _summary(
     if written_from == "headline":
         return []
     count = 2 if written_from == "lead" else 3
-    return summarise_story(sources, profile, count=count, avoid=avoid)
+    # A cut-off sentence only where the item says it was written from the lead.
+    cut_off = written_from == "lead"
+    return summarise_story(sources, profile, count=count, avoid=avoid, cut_off=cut_off)
 
 
 def _evidence(

@@ -99,6 +99,17 @@ _SOURCE_TAG = re.compile(
     r"|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}(?:, [A-Z][a-z.]+(?: [A-Z][a-z]+)?)? "
     r"\([A-Z][\w.&' ]{0,24}\)(?:\s*(?:--|[-–—])\s+)?)(?=[\"“A-Z])"
 )
+# The same dateline with its agency and dash taken off (AG News rows, some feeds' excerpts):
+# "TBILISI, Georgia  Georgian President …", "TBILISI, Georgia The separatist …". Without a
+# dash only a place in capitals and its state or country, then a capital: "NATO, Russia and
+# China …" goes on in lower case and stays. A second word of the state only after the words
+# that begin two-word ones ("JOHANNESBURG, South Africa The …"), else "Georgia Georgian
+# President" would lose "Georgian".
+_BARE_DATELINE = re.compile(
+    r"^[A-Z][A-Z.'-]{2,}(?: [A-Z][A-Z.'-]+){0,2},[ \t]*"
+    r"(?:(?:New|North|South|East|West|Saudi|Sri|United|Rhode|Costa|Puerto|Hong|El|Sierra)"
+    r" [A-Z][a-z]+|[A-Z][a-z]+\.?)[ \t]+(?=[\"“A-Z])"
+)
 MIN_WORDS, MAX_WORDS = 6, 70  # shorter: datelines and captions; longer: run-on paragraphs
 MAX_SENTENCES = 40  # per article: the salient part of a news report is near its top
 
@@ -142,7 +153,11 @@ class Evidence:
 
 def trim_dateline(sent: Sentence) -> Sentence:
     """The sentence without a leading dateline; still a verbatim span of the source."""
-    m = _DATELINE.match(sent.text) or _SOURCE_TAG.match(sent.text)
+    m = (
+        _DATELINE.match(sent.text)
+        or _SOURCE_TAG.match(sent.text)
+        or _BARE_DATELINE.match(sent.text)
+    )
     if m is None or len(sent.text) - m.end() < 20:
         return sent
     return Sentence(sent.text[m.end() :], sent.start + m.end(), sent.end)
@@ -160,6 +175,8 @@ def _usable(sent: Sentence, *, strict: bool = True) -> bool:
 
 
 _ENDS = re.compile(r"[.!?…][\"”’»)]*$")
+# A sentence a feed or an excerpt cut off: "… daily exchanges of gunfire threaten to spark ...".
+CUT_OFF = re.compile(r"(?:\.\.\.|…)\]?[\"”’»)]*$")
 
 
 def _quotes_closed(text: str) -> bool:
@@ -223,10 +240,13 @@ def summarise_story(
     count: int = 3,
     max_chars: int = 900,
     avoid: Sequence[tuple[int, int, int]] = (),
+    cut_off: bool = False,
 ) -> list[Evidence]:
     """2-4 sentences that best cover a story across its articles (lead article first).
 
     ``avoid`` holds (article id, start, end) spans not to repeat (the item's quote).
+    A sentence that ends cut off ("threaten to spark ...") is used only with ``cut_off``:
+    in an item that says it was written from the lead, where the reader is told.
     Sentences come back grouped by article, in text order within each.
     """
     pool: list[tuple[int, Article, Sentence]] = []
@@ -238,6 +258,8 @@ def summarise_story(
         usable = [
             trim_dateline(s) for s in (strict or [s for s in found if _usable(s, strict=False)])
         ]
+        if not cut_off:
+            usable = [s for s in usable if not CUT_OFF.search(s.text)]
         for k, sent in enumerate(usable):
             if not any(a == art.id and sent.start < e and s < sent.end for a, s, e in avoid):
                 pool.append((rank, art, sent))
