@@ -442,3 +442,19 @@ def test_a_broken_json_feed_is_a_format_error_saying_what_is_wrong(body, message
     with pytest.raises(FormatError, match="not a feed") as info:
         parse_feed(body, "http://example.org/feed.json")
     assert message in info.value.reason
+
+
+def test_control_characters_in_an_rss_item_are_left_out_of_what_is_kept():
+    """feedparser's lenient parser passes a NUL or "&#1;" on; PostgreSQL refuses the NUL in a
+    stored title or item key, and the digest's Atom feed would not be XML."""
+    body = (b'<rss version="2.0"><channel><title>W\x00</title><item><title>Kazakh&#0;stan&#1;'
+            b"</title><link>http://example.org/a</link><guid>g&#1;1</guid><author>A&#1;B</author>"
+            b"</item></channel></rss>")  # fmt: skip
+    feed = parse_feed(body, "http://example.org/rss")
+    (entry,) = feed.entries
+    assert (feed.title, entry.title, entry.key, entry.author) == (
+        "W",
+        "Kazakhstan",
+        "http://example.org/g1",
+        "AB",
+    )

@@ -3,11 +3,13 @@ one sees (validators after failed pages, sitemap indexes, feeds broken at the to
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import sqlalchemy as sa
 
 from mediadigest import run, store
 from mediadigest.collect.fetch import Fetcher
@@ -15,6 +17,7 @@ from mediadigest.collect.poll import Notice, Outcome, Seen, SourcePlan, poll
 from mediadigest.errors import InputError
 from mediadigest.model import Document, Source
 from mediadigest.profile import load_profile
+from mediadigest.store import schema
 
 PAGE = b"<html><body><article><p>" + b"Kazakhstan opened a wind farm. " * 20 + b"</p></article>"
 
@@ -289,3 +292,43 @@ def test_a_feed_moved_onto_another_source_stays_and_says_so(server, fetcher, tmp
         server.url("/new.xml"),
         server.url("/old.xml"),
     ]
+
+
+# --- characters no stored text may hold -----------------------------------------------------------
+
+_WIND = "Kazakhstan opened a wind farm near Zhambyl, the energy ministry said on Monday. " * 6
+
+
+def _json_feed(server: _Server) -> bytes:
+    """Items as a careless JSON Feed writes them: a NUL, a control, a lone surrogate."""
+    items = [
+        {"id": "no-link\u0000", "title": "Kazakh\u0000stan wind\u0001 farm",
+         "content_text": f"Kazakhstan\udfff. {_WIND}", "authors": [{"name": "A.\u0000 Writer"}]},
+        {"id": "k2\u0000", "url": server.url("/a.html"), "title": "Wind\u0007 farm\ud800"},
+    ]  # fmt: skip
+    return json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "Wire\u0000",
+                       "items": items}).encode()  # fmt: skip
+
+
+def test_a_feed_whose_items_hold_nul_controls_or_lone_surrogates_is_stored_without_them(
+    server, fetcher, engine
+):
+    """A lone surrogate failed the whole feed every round ('unexpected error:
+    UnicodeEncodeError'); a NUL reached the store (which PostgreSQL refuses) and the digest."""
+    server.routes["/feed.json"] = (200, _json_feed(server), "application/feed+json")
+    server.routes["/a.html"] = (200, PAGE, "text/html")
+    with engine.begin() as conn:
+        store.add_source(conn, Source(server.url("/feed.json")))
+        sources = [Source(r["url"], r["kind"], r["title"], r["id"])
+                   for r in store.list_sources(conn)]  # fmt: skip
+    report = run.collect(engine, load_profile("kazakhstan"), sources, fetcher)
+    assert report.ok, report.errors
+    assert report.documents == 2
+    with engine.connect() as conn:
+        titles = {a.title for a in store.list_articles(conn, relevant_only=False)}
+        keys = store.seen_keys(conn, sources[0].id)
+        bodies = conn.execute(sa.select(schema.documents.c.body)).scalars().all()
+    assert "Kazakhstan wind farm" in titles
+    assert keys == {"no-link", "k2"}
+    assert all(b"\x00" not in body for body in bodies)
+    assert any("Kazakhstan\ufffd.".encode() in body for body in bodies)

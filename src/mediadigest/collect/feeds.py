@@ -16,6 +16,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 import feedparser
 
+from mediadigest.collect.chars import storable
 from mediadigest.collect.fetch import Response
 from mediadigest.errors import FormatError
 from mediadigest.model import Document
@@ -145,7 +146,7 @@ def _json_entry(item: Any, feed_url: str) -> FeedEntry | None:
     if not isinstance(item, dict):
         return None
     link = item.get("url") or item.get("external_url")
-    link = urljoin(feed_url, link) if isinstance(link, str) else None  # relative is allowed
+    link = urljoin(feed_url, storable(link)) if isinstance(link, str) else None  # may be relative
     if link and urlsplit(link).scheme not in ("http", "https"):
         link = None
     title = _plain(item.get("title"), None, multiline=False)
@@ -156,17 +157,17 @@ def _json_entry(item: Any, feed_url: str) -> FeedEntry | None:
     if not (link or title or summary or content):
         return None
     raw_id = item.get("id")  # a string by the spec; 1.0 feeds in the wild also use numbers
-    key = str(raw_id) if isinstance(raw_id, str | int) and str(raw_id) else None
+    key = storable(str(raw_id)) if isinstance(raw_id, str | int) and str(raw_id) else None
     authors = item.get("authors") or ([item["author"]] if item.get("author") else [])
-    names = (
-        [a.get("name") for a in authors if isinstance(a, dict)] if isinstance(authors, list) else []
-    )
+    authors = authors if isinstance(authors, list) else []
+    found = [a.get("name") for a in authors if isinstance(a, dict)]
+    names = [storable(n).strip() for n in found if isinstance(n, str)]
     return FeedEntry(
         key=key or link or _hash_key(title, summary or content),
         link=link,
         title=title,
         published=_rfc3339(item.get("date_published") or item.get("date_modified")),
-        author=", ".join(n.strip() for n in names if isinstance(n, str) and n.strip()) or None,
+        author=", ".join(n for n in names if n) or None,
         summary=summary,
         content=content,
     )
@@ -221,14 +222,14 @@ def entry_url(key: str, source_url: str) -> str:
 
 
 def _entry(raw: Any) -> FeedEntry:
-    link = raw.get("link") or None
+    link = storable(raw.get("link") or "") or None
     if link and urlsplit(link).scheme not in ("http", "https"):
         # feedparser copies an entry's id into ``link`` when there is no link element, even
         # when the id is a tag: or urn: URI that no one can fetch.
         link = None
     title = _text(raw, "title")
     summary = _text(raw, "summary", multiline=True)
-    key = raw.get("id") or link or _hash_key(title, summary)
+    key = storable(raw.get("id") or "") or link or _hash_key(title, summary)
     return FeedEntry(
         key=key,
         link=link,
@@ -244,7 +245,7 @@ def _entry(raw: Any) -> FeedEntry:
 def _source_title(raw: Any) -> str | None:
     source = raw.get("source")
     title = source.get("title") if isinstance(source, dict) else None
-    return " ".join(title.split()) if isinstance(title, str) and title.strip() else None
+    return " ".join(storable(title).split()) if isinstance(title, str) and title.strip() else None
 
 
 def _content(raw: Any) -> str | None:
@@ -281,6 +282,7 @@ def _text(item: Any, name: str, *, multiline: bool = False) -> str | None:
 def _plain(value: Any, media_type: str | None, *, multiline: bool) -> str | None:
     if not isinstance(value, str):
         return None
+    value = storable(value)
     if media_type in ("text/html", "application/xhtml+xml"):
         value = _strip_tags(value)
     return _tidy(value, multiline)

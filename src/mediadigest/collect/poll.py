@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from mediadigest.collect import feeds, sitemaps
+from mediadigest.collect.chars import storable
 from mediadigest.collect.fetch import AsyncFetcher, Response
 from mediadigest.errors import FetchError, FormatError, InputError, RefusedError
 from mediadigest.model import Document
@@ -334,9 +335,11 @@ async def _pages(rnd: _Round, jobs: list[PageJob], emit: Emit, outcome: Outcome)
 
 
 def _text_document(url: str, text: str, hints: dict[str, str]) -> Document:
+    # A lone surrogate in a feed's text failed this encode, and with it the whole feed, every
+    # round; parse_feed takes such characters out already, the text is made bytes here.
     return Document(
         url=url,
-        body=text.encode("utf-8"),
+        body=storable(text).encode("utf-8"),
         fetched_at=datetime.now(UTC),
         content_type="text/plain; charset=utf-8",
         hints=hints,
