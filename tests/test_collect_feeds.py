@@ -47,9 +47,10 @@ def test_rss20_entry_has_guid_key_link_title_author_and_utc_date(site, fetcher):
     assert first.published == "2025-12-16T09:30:00+00:00"
 
 
-def test_rss20_date_with_offset_is_normalised_to_utc(site, fetcher):
+def test_rss20_date_with_offset_keeps_the_outlets_clock(site, fetcher):
+    # 22:40 UTC, but the 18th is the outlet's day whatever the hour: its offset stays.
     football = feed_at(site, fetcher, "/feeds/central-asia.xml").entries[2]
-    assert football.published == "2025-12-18T22:40:00+00:00"
+    assert football.published == "2025-12-18T19:40:00-03:00"
 
 
 def test_rss20_permalink_guid_is_the_key(site, fetcher):
@@ -78,10 +79,10 @@ def test_atom_feed_has_title_link_and_entries(site, fetcher):
     ]
 
 
-def test_atom_entry_has_author_and_published_in_utc(site, fetcher):
+def test_atom_entry_has_author_and_published_with_its_offset(site, fetcher):
     grain = feed_at(site, fetcher, "/feeds/atom.xml").entries[0]
     assert grain.author == "Farid Mammadli"
-    assert grain.published == "2025-12-19T11:00:00+00:00"
+    assert grain.published == "2025-12-19T15:00:00+04:00"
     assert grain.link == site.url("/pages/caspian-ledger/kazakhstan-grain.html")
 
 
@@ -403,14 +404,14 @@ def test_an_entry_carries_its_full_text_where_the_feed_has_one():
 # --- JSON Feed (jsonfeed.org), which feedparser does not read -------------------------------
 
 
-def test_json_feed_entries_have_links_keys_authors_and_utc_dates(site, fetcher):
+def test_json_feed_entries_have_links_keys_authors_and_dates_with_offsets(site, fetcher):
     feed = feed_at(site, fetcher, "/feeds/json-feed.json")
     assert feed.title == "Steppe Wire (JSON)"
     assert feed.warning == "malformed feed (2 of its items had no link, title or text)"
     wind, cycling = feed.entries
     assert wind.key == "steppe-wire-20251216-wind"
     assert wind.link == site.url("/pages/steppe-wire/kazakhstan-wind.html")  # was relative
-    assert (wind.author, wind.published) == ("Aigerim Nurlanova", "2025-12-16T09:30:00+00:00")
+    assert (wind.author, wind.published) == ("Aigerim Nurlanova", "2025-12-16T14:30:00+05:00")
     assert cycling.key == "20251217"  # JSON Feed 1.0 feeds in the wild number their items
     assert cycling.link is None
     assert cycling.author == "Dana Seitkali"  # 1.0's single author

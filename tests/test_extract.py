@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import re
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -32,7 +32,7 @@ PARAGRAPHS = [
 
 # An article page as news sites write it: meta tags and a canonical link in the head,
 # navigation and a footer around the article. Expected: the four paragraphs only, with
-# the headline, author, date (09:30 at +05:00 = 04:30 UTC), site name and canonical URL.
+# the headline, author, date (09:30 at +05:00, the outlet's clock), site name and canonical URL.
 ARTICLE_PAGE = f"""<!DOCTYPE html>
 <html lang="en-GB">
 <head>
@@ -98,8 +98,17 @@ def test_author_site_and_description_come_from_meta_tags(article):
     assert article.description == "A 100 MW wind farm near Ereymentau joins the grid."
 
 
-def test_published_time_is_converted_to_utc(article):
+def test_published_time_keeps_the_outlets_own_clock(article):
+    # 09:30 at +05:00 is 04:30 UTC, and the outlet's day is the one its page prints.
     assert article.published == datetime(2025, 12, 18, 4, 30, tzinfo=UTC)
+    assert article.published.utcoffset() == timedelta(hours=5)
+
+
+def test_a_page_date_just_after_local_midnight_keeps_the_outlets_day():
+    body = ARTICLE_PAGE.replace(b"2025-12-18T09:30:00+05:00", b"2025-12-15T02:00:00+06:00")
+    result = extract_html(body, URL, "text/html")
+    assert result.published is not None
+    assert result.published.date() == date(2025, 12, 15)  # 20:00 on the 14th in UTC
 
 
 def test_relative_canonical_link_is_resolved_against_the_page_url(article):
@@ -151,7 +160,7 @@ def test_metadata_added_to_a_lean_pass_is_that_of_the_full_pass(body, fast, date
     if body is ARTICLE_PAGE:
         assert (full.author, full.sitename) == ("Aigerim Sadykova", "Steppe Wire")
     if body is _DATELINE_PAGE and date_search:
-        assert full.published == datetime(2024, 3, 5, tzinfo=UTC)
+        assert full.published == datetime(2024, 3, 5)  # no zone given: naive, read as UTC
 
 
 def test_metadata_is_added_without_extracting_the_text_again(monkeypatch):
@@ -204,7 +213,7 @@ def test_visible_date_is_found_when_there_are_no_date_meta_tags():
     result = extract_html(page(body).encode(), "https://example.org/story", "text/html")
     assert result.published is not None
     assert result.published.date() == date(2024, 3, 5)
-    assert result.published.tzinfo is UTC
+    assert result.published.utcoffset() in (None, timedelta(0))  # no zone given: read as UTC
 
 
 def test_page_text_is_not_searched_for_a_date_when_date_search_is_off(monkeypatch):
@@ -433,7 +442,7 @@ def test_extract_html_raises_nothing_but_format_error(body, content_type):
     except FormatError:
         return
     assert isinstance(result.text, str)
-    assert result.published is None or result.published.tzinfo is UTC
+    assert result.published is None or isinstance(result.published, datetime)
 
 
 # --- canonical URLs ----------------------------------------------------------------------------

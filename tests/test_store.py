@@ -251,8 +251,7 @@ def test_sqlite_bulk_insert_stores_what_sqlalchemy_would(tmp_path):
     engine = store.open_store(f"sqlite:///{tmp_path}/s.db")
     article = _full_article()
     now = repository.utcnow()
-    published = repository.to_utc_naive(article.published)
-    row = repository._article_row(article, None, now, published, now)
+    row = repository._article_row(article, None, now, now)
     with engine.begin() as conn:
         store.save_articles(conn, [article, _article("https://e.org/empty")])
         conn.execute(sa.insert(schema.articles), [{**row, "canonical_url": "https://e.org/sa"}])
@@ -293,7 +292,7 @@ def test_upgrading_a_sqlite_store_to_partial_indexes_keeps_its_articles_findable
     engine = store.create_engine(f"sqlite:///{tmp_path}/s.db")
     with engine.begin() as conn:
         command.upgrade(store_engine._alembic_config(conn), "0007")
-        store.save_articles(conn, [_full_article(), _article("https://e.org/b", title="Steppe")])
+        _save_before_0010(conn, [_full_article(), _article("https://e.org/b", title="Steppe")])
     store.migrate(engine)
     with engine.connect() as conn:
         assert store.check(engine)[0] == store.check(engine)[1]
@@ -310,6 +309,18 @@ def test_upgrading_a_sqlite_store_to_partial_indexes_keeps_its_articles_findable
         command.downgrade(store_engine._alembic_config(conn), "0007")
     store.migrate(engine)
     engine.dispose()
+
+
+def _save_before_0010(conn: sa.Connection, articles: list[Article]) -> None:
+    """Articles as a store before migration 0010 held them: ``published`` in UTC, no offset."""
+    now = repository.utcnow()
+    rows = []
+    for art in articles:
+        row = repository._article_row(art, None, now, now)
+        del row["published_offset"]
+        row["published"] = row["dated"] = repository.to_utc_naive(art.published_at)
+        rows.append(row)
+    conn.execute(sa.insert(schema.articles), rows)
 
 
 def test_an_article_without_a_date_is_dated_by_its_fetch_then_by_now(tmp_path):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
@@ -244,7 +244,12 @@ class Article:
     outlet: str | None = None
     outlet_country: str | None = None
     author: str | None = None
+    # The outlet's own wall time, as its page prints it (naive), and that clock's offset in
+    # minutes east of UTC: the digest dates an article by the outlet's calendar day, not by
+    # UTC's (02:00 in Almaty is the evening before in UTC). No offset: the source named no
+    # zone, and the time is read as UTC.
     published: datetime | None = None
+    published_offset: int | None = None
     language: str | None = None
     relevance: Relevance = field(default_factory=Relevance)
     quotes: list[Quote] = field(default_factory=list)
@@ -274,9 +279,39 @@ class Article:
         return self.published or self.dated
 
     @property
+    def published_at(self) -> datetime | None:
+        """``published`` as an aware datetime in the outlet's offset (UTC where the source
+        named no zone): an instant, for comparing articles of outlets in different zones."""
+        if self.published is None:
+            return None
+        offset = timezone(timedelta(minutes=self.published_offset or 0))
+        return self.published.replace(tzinfo=offset)
+
+    @property
+    def published_iso(self) -> str | None:
+        """``published`` in ISO 8601 as the outlet gave it: with its offset where known
+        (``2025-12-15T02:00:00+06:00``), without one where the source named no zone."""
+        if self.published is None:
+            return None
+        known = self.published_at if self.published_offset is not None else self.published
+        return known.isoformat() if known else None
+
+    @property
     def lead(self) -> str:
         """First paragraph of the text (what relevance weighs as the lead)."""
         return lead_of(self.text)
+
+
+def wall_time(value: datetime | None) -> tuple[datetime | None, int | None]:
+    """A publication time as an Article holds it: (the wall time, naive; its offset in
+    minutes east of UTC). An aware time keeps its own clock, not UTC's; a naive one names
+    no zone: (it, None)."""
+    offset = value.utcoffset() if value is not None else None
+    if value is None or offset is None:
+        return value, None
+    # Whole minutes: a clock of "+05:53:28" (a local mean time) is read as "+05:53".
+    minutes = round(offset.total_seconds() / 60)
+    return value.replace(tzinfo=None) + (timedelta(minutes=minutes) - offset), minutes
 
 
 def lead_of(text: str, limit: int = 400) -> str:

@@ -45,6 +45,7 @@ from mediadigest.model import (
     Document,
     Grade,
     Relevance,
+    wall_time,
 )
 from mediadigest.profile import Profile
 from mediadigest.profile_model import domain_country
@@ -75,7 +76,7 @@ class _Page:
     title: str
     text: str
     author: str | None
-    published: datetime | None
+    published: datetime | None  # the outlet's clock: aware in its offset, naive for none
     outlet: str | None
     outlet_country: str | None
     language: str | None
@@ -184,7 +185,7 @@ def _extract(
     if len(text) > MAX_TEXT:
         text = _cut(text, warnings)
     if published is None and hints.get("published"):
-        published = normalise.parse_date(hints["published"])
+        published = normalise.parse_published(hints["published"])
     known = profile.outlet_for(doc.url)
     country = known.country if known else domain_country(doc.url)
     return _Page(doc.url, canonical, " ".join(title.split()), text, author, published,
@@ -249,6 +250,7 @@ def _slug(title: str, taken: set[str]) -> str:
 
 
 def _article(doc: Document, page: _Page, title: str, text: str) -> Article:
+    published, offset = wall_time(page.published)
     return Article(
         url=doc.url,
         canonical_url=page.canonical,
@@ -258,7 +260,8 @@ def _article(doc: Document, page: _Page, title: str, text: str) -> Article:
         outlet=page.outlet,
         outlet_country=page.outlet_country,
         author=page.author,
-        published=page.published,
+        published=published,
+        published_offset=offset,
         language=page.language,
         source=doc.hints.get("source"),
         warnings=list(page.warnings),

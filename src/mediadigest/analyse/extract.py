@@ -1,7 +1,8 @@
 """Extract stage: raw page bytes -> article text and metadata, in one trafilatura pass.
 
-Dates: every ``datetime`` this module returns is timezone-aware UTC. A bare date
-("2025-12-18") becomes midnight UTC; a time without an offset is taken as UTC.
+Dates: a ``datetime`` this module returns is the page's own clock: aware in the offset
+the page states ("2025-12-18T09:30+05:00" stays 09:30 at +05:00, so the day is the outlet's),
+naive where it states none (a bare date "2025-12-18" is its midnight), to be read as UTC.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from trafilatura.metadata import (
 )
 
 from mediadigest.analyse import decoding
-from mediadigest.analyse.normalise import parse_date
+from mediadigest.analyse.normalise import parse_published
 from mediadigest.errors import FormatError
 
 log = logging.getLogger(__name__)
@@ -94,7 +95,7 @@ _COUNT_NODES = XPath("count(descendant-or-self::node()[not(self::text())])")
 class Extracted:
     """What one HTML page yields: the article text (paragraphs joined by "\\n") and metadata.
 
-    ``published`` is timezone-aware UTC (see the module docstring); ``html_lang`` is the
+    ``published`` is the page's own clock (see the module docstring); ``html_lang`` is the
     page's declared language tag, lower-cased ("en-us"); ``warnings`` say what was odd.
     """
 
@@ -230,7 +231,7 @@ def _set_metadata(result: Extracted, doc: Any) -> None:
     result.author = _clean(doc.author)
     result.sitename = _clean(doc.sitename)
     result.description = _clean(doc.description)
-    result.published = parse_date(doc.date) if doc.date else None
+    result.published = parse_published(doc.date) if doc.date else None
 
 
 def _set_text(result: Extracted, raw_text: str) -> None:
@@ -261,7 +262,7 @@ def _fallback_date(tree: lxml.html.HtmlElement, url: str) -> datetime | None:
     except Exception:  # a date is optional: a htmldate bug must not cost us the article
         log.debug("htmldate failed on %s", url, exc_info=True)
         return None
-    return parse_date(found) if found else None
+    return parse_published(found) if found else None
 
 
 # --- parsing and page facts -------------------------------------------------------------

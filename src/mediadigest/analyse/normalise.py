@@ -10,7 +10,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from courlan import normalize_url
 
-__all__ = ["canonicalise_url", "parse_date"]
+__all__ = ["canonicalise_url", "parse_date", "parse_published"]
 
 _TRACKING_EXTRA = re.compile(r"^(?:utm_\w+|fbclid|gclid|dclid|msclkid|yclid|mc_[ce]id|_ga|_hs\w+)$")
 _INDEX_PAGE = re.compile(r"/index\.html?$", re.IGNORECASE)
@@ -54,6 +54,18 @@ def _ascii_host(netloc: str) -> str:
 
 def parse_date(value: str) -> datetime | None:
     """An ISO 8601 or RFC 2822 date string as aware UTC; None when it is neither."""
+    parsed = parse_published(value)
+    if parsed is None:
+        return None
+    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def parse_published(value: str) -> datetime | None:
+    """An ISO 8601 or RFC 2822 date string as the outlet wrote it: aware in the offset it
+    names (``+06:00`` stays Almaty's clock, so the day is the outlet's own), naive where it
+    names none (then read as UTC); None when it is neither, or its instant falls outside
+    the calendar (``0001-01-01T00:00+01:00`` is before year 1 in UTC).
+    """
     value = (value or "").strip()
     if not value:
         return None
@@ -61,15 +73,16 @@ def parse_date(value: str) -> datetime | None:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         try:
+            # RFC 2822's "-0000" (no zone known) comes back naive, as it should.
             parsed = parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError, OverflowError):
             return None
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
-    try:
-        return parsed.astimezone(UTC)
-    except OverflowError:  # e.g. 0001-01-01T00:00+01:00 falls before year 1 in UTC
-        return None
+    if parsed.tzinfo is not None:
+        try:
+            parsed.astimezone(UTC)
+        except OverflowError:
+            return None
+    return parsed
 
 
 # "LinkNaija | Nigeria's news platform", "BBC News - World": the outlet is the first part.

@@ -32,7 +32,8 @@ def article_to_dict(art: Article) -> dict[str, Any]:
         "outlet": art.outlet,
         "outlet_country": art.outlet_country,
         "author": art.author,
-        "published": art.published.isoformat() if art.published else None,
+        # The outlet's own clock, with its offset where the source gave one.
+        "published": art.published_iso,
         # What periods and stories go by: published, else when its page was fetched or crawled.
         "dated": art.dated.isoformat() if art.dated else None,
         "language": art.language,

@@ -16,6 +16,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 import feedparser
 
+from mediadigest.analyse.normalise import parse_date, parse_published
 from mediadigest.collect.chars import storable
 from mediadigest.collect.fetch import Response
 from mediadigest.errors import FormatError
@@ -45,7 +46,7 @@ class FeedEntry:
     key: str  # guid/id, else link, else a hash of title and summary: stable across runs
     link: str | None
     title: str | None
-    published: str | None  # ISO 8601, UTC
+    published: str | None  # ISO 8601, with the offset the feed gave (the outlet's clock)
     author: str | None
     summary: str | None  # plain text
     content: str | None = None  # the full text, where the feed carries it (content:encoded)
@@ -182,7 +183,11 @@ def _rfc3339(value: Any) -> str | None:
         return None
     if parsed.tzinfo is None:  # RFC 3339 requires an offset; without one, read it as UTC
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC).isoformat()
+    try:
+        parsed.astimezone(UTC)
+    except OverflowError:  # year 1 at +01:00 is before the calendar in UTC
+        return None
+    return parsed.isoformat()  # the outlet's clock, its offset kept
 
 
 def page_document(resp: Response, hints: dict[str, str]) -> Document:
@@ -234,7 +239,7 @@ def _entry(raw: Any) -> FeedEntry:
         key=key,
         link=link,
         title=title,
-        published=_iso(raw.get("published_parsed") or raw.get("updated_parsed")),
+        published=_published(raw),
         author=_text(raw, "author"),
         summary=summary,
         content=_content(raw),
@@ -258,6 +263,22 @@ def _content(raw: Any) -> str | None:
 def _hash_key(title: str | None, summary: str | None) -> str:
     digest = hashlib.sha1(f"{title}\n{summary}".encode(), usedforsecurity=False)
     return f"sha1:{digest.hexdigest()}"
+
+
+def _published(raw: Any) -> str | None:
+    """The entry's date as the feed wrote it, its offset kept: feedparser's parsed dates are
+    UTC, and 02:00 at +06:00 is the day before in UTC, which is not the outlet's day."""
+    for name in ("published", "updated"):
+        utc = _iso(raw.get(f"{name}_parsed"))
+        if utc is None:
+            continue
+        written = raw.get(name)
+        local = parse_published(written) if isinstance(written, str) else None
+        # Only where both read the same instant: feedparser knows formats we do not.
+        if local is not None and local.tzinfo is not None and local == parse_date(utc):
+            return local.isoformat()
+        return utc
+    return None
 
 
 def _iso(parsed: Any) -> str | None:

@@ -20,6 +20,7 @@ from mediadigest.model import (
     Relevance,
     Source,
     Theme,
+    wall_time,
 )
 from mediadigest.store import schema as t
 from mediadigest.store.writes import (
@@ -143,8 +144,9 @@ def save_articles(
 ) -> int:
     """Insert articles that are not stored yet (key: canonical URL + content hash).
 
-    An article is dated by its publication date, else by when its page was fetched
-    (``fetched_at``: for an archive record, when it was crawled), else now.
+    An article is dated by its publication date (the outlet's wall time: periods and weeks
+    follow the outlet's day), else by when its page was fetched (``fetched_at``: for an
+    archive record, when it was crawled; UTC), else now.
     Returns how many were new. Sets ``article.id`` and ``article.dated`` (the day it is listed
     under) on every article, new or already stored.
     """
@@ -153,10 +155,7 @@ def save_articles(
     lock_for_writing(conn)
     now = utcnow()
     undated = to_utc_naive(fetched_at) if fetched_at else now
-    rows = [
-        _article_row(art, document_id, now, to_utc_naive(art.published), undated)
-        for art in articles
-    ]
+    rows = [_article_row(art, document_id, now, undated) for art in articles]
     ids, new = insert_new(conn, t.articles, rows, ("canonical_url", "content_hash"))
     added = len(new)
     matches: list[dict[str, Any]] = []
@@ -180,9 +179,11 @@ def _article_row(
     art: Article,
     document_id: int | None,
     now: datetime,
-    published: datetime | None,
     undated: datetime,
 ) -> dict[str, Any]:
+    published, offset = wall_time(art.published)  # an aware time: its own clock
+    if offset is None and published is not None:
+        offset = art.published_offset  # naive: the wall time already, its offset beside it
     return {
         "document_id": document_id,
         "url": art.url,
@@ -215,6 +216,7 @@ def _article_row(
         "entities": [e.to_dict() for e in art.entities],
         "themes": [th.to_dict() for th in art.themes],
         "explanations": dict(art.explanations),
+        "published_offset": offset,
     }
 
 
@@ -230,6 +232,7 @@ def _article_from_row(row: sa.RowMapping) -> Article:
         outlet_country=row["outlet_country"],
         author=row["author"],
         published=row["published"],
+        published_offset=row["published_offset"],
         dated=row["dated"],
         language=row["language"],
         relevance=Relevance.from_dict(row["relevance"]),
@@ -263,7 +266,8 @@ def list_articles(
 ) -> list[Article]:
     """Stored articles, newest first (``order='score'``: most relevant first).
 
-    ``since``/``until`` are inclusive calendar days (UTC) on the article's date. ``named``:
+    ``since``/``until`` are inclusive calendar days on the article's date (the outlet's own
+    day where it gave its offset; else UTC's). ``named``:
     only the articles relevance found the country in (relevant, or any score), or (False)
     only the others; filtered in SQL, so a week of a busy store's other articles is never
     read back to be thrown away. ``one_per_page``: a page captured more than once is listed

@@ -82,6 +82,7 @@ articles = sa.Table(
     sa.Column("outlet", sa.Text),
     sa.Column("outlet_country", sa.String(8)),
     sa.Column("author", sa.Text),
+    # The outlet's wall time (not UTC): see published_offset.
     sa.Column("published", sa.DateTime),
     sa.Column("language", sa.String(16)),
     sa.Column("score", sa.Float, nullable=False),
@@ -92,7 +93,8 @@ articles = sa.Table(
     sa.Column("warnings", sa.JSON, nullable=False),
     sa.Column("source", sa.Text),
     sa.Column("created_at", sa.DateTime, nullable=False),
-    # Sort key for periods: the published date, or when we stored it if the source gave none.
+    # Sort key for periods: the published date (the outlet's wall time, so an article falls
+    # on the outlet's own day and week), or when we stored it if the source gave none.
     sa.Column("dated", sa.DateTime, nullable=False),
     # What the understanding steps found (migration 0006); JSON holds the to_dict() forms.
     sa.Column("kind", sa.String(16), nullable=False, server_default="news"),
@@ -106,6 +108,9 @@ articles = sa.Table(
     sa.Column("entities", sa.JSON),
     sa.Column("themes", sa.JSON),
     sa.Column("explanations", sa.JSON),
+    # Minutes east of UTC of the clock ``published`` was read on (migration 0010); NULL: the
+    # source named no zone, or the row was stored before 0010, and ``published`` is UTC.
+    sa.Column("published_offset", sa.SmallInteger),
     sa.UniqueConstraint("canonical_url", "content_hash", name="uq_articles_url_hash"),
     # Filters of search and listings, newest first (migration 0002). On SQLite the indexes of
     # values most articles lack hold only the articles that have them (migration 0008).

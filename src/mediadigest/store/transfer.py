@@ -241,6 +241,9 @@ def _import_articles(conn: sa.Connection, batch: list[dict[str, Any]], importer:
     for record in batch:
         row = _decode(t.articles, record)
         row["document_id"] = doc_ids.get(tuple(record["document"] or ()))
+        # Files written before 0010 have no offset: their times are UTC, which is what a
+        # time without one is read as. One batch's rows must all name the same columns.
+        row.setdefault("published_offset", None)
         rows.append(row)
     ids, new = insert_new(conn, t.articles, rows, ("canonical_url", "content_hash"))
     for record in batch:

@@ -25,11 +25,14 @@ __all__ = [
 
 
 def utcnow() -> datetime:
-    """Naive UTC now: the store keeps every timestamp as naive UTC, on both backends."""
+    """Naive UTC now: the store keeps every timestamp as naive UTC, on both backends, but
+    an article's publication time (``published``, and ``dated`` from it), which is the
+    outlet's wall time beside its offset (``published_offset``; see `model.wall_time`)."""
     return datetime.now(UTC).replace(tzinfo=None)
 
 
 def to_utc_naive(value: datetime | None) -> datetime | None:
+    """An aware time as naive UTC; a naive one is UTC already."""
     if value is None or value.tzinfo is None:
         return value
     return value.astimezone(UTC).replace(tzinfo=None)
