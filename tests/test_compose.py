@@ -534,3 +534,42 @@ def test_the_attribution_line_runs_on_only_into_its_own_reports_sentence(profile
     item = compose_story(Story(1, "t", [lead, other]), profile)
     assert item.attribution == "Japan’s Jiji Press reported on Dec. 16."
     assert item.summary[0].startswith("Russia’s TASS reported on Dec. 17 that Kazakhstan will")
+
+
+# -- languages a script settles ----------------------------------------------------------
+
+KA_TEXT = "საქართველოს პრეზიდენტმა თბილისში განაცხადა, რომ საქართველო მშვიდობას ემხრობა."
+
+
+def test_a_short_text_in_a_script_of_one_language_names_it(profile):
+    art = _art(1, text=KA_TEXT, title="საქართველოს მთავრობა", quotes=[])
+    art.language = None  # too short for the detector to say
+    item = compose_story(Story(1, "t", [art]), profile)
+    assert item.attribution == "Japan’s Jiji Press reported in Georgian on Dec. 16."
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [(KA_TEXT, "ka"), ("Η κυβέρνηση της Γεωργίας", "el"), ("Վրաստանի կառավարություն", "hy"),
+     ("ממשלת גאורגיה", "he"), ("รัฐบาลจอร์เจีย", "th"), ("조지아 정부는 오늘", "ko"),
+     ("ジョージア政府は発表した", "ja"), ("格鲁吉亚政府", None), ("Правительство Грузии", None),
+     ("Gürcistan hükümeti", None), ("Tbilisi (თბილისი) said on Monday it would talk", None)],
+)  # fmt: skip
+def test_a_script_settles_a_language_only_where_one_language_writes_it(text, code):
+    assert style.script_language(text) == code
+
+
+def test_the_intro_takes_a_turkish_headline_for_turkish_by_its_sentences(profile):
+    tr = DigestItem(
+        "Gürcistan'da ateşkes ilan edildi", "Hürriyet", "TR", None, None,
+        ["Gürcistan ile Güney Osetya arasında ateşkes ilan edildi.",
+         "Tiflis'teki yetkililer, anlaşmanın perşembe sabahı yürürlüğe girdiğini açıkladı."],
+        None, "Türkiye’s Hürriyet reported on Aug. 20.",
+    )  # fmt: skip
+    en = DigestItem("Georgia plans hidden asset pardon", "BBC", "GB", None, None,
+                    ["The search moved north."], None, "Britain’s BBC reported.")  # fmt: skip
+    text = intro([tr, en], profile, date(2004, 8, 16), date(2004, 8, 22))
+    assert text.endswith(
+        "features “Gürcistan'da ateşkes ilan edildi” (in Turkish) and "
+        "“Georgia plans hidden asset pardon”."
+    )

@@ -238,12 +238,15 @@ def _citing(art: Article, outlet: str) -> str:
     return ""
 
 
-# Under this many characters the detected language is a guess; the line does not name it.
+# Under this many characters the detected language is a guess; the line does not name it,
+# unless the script settles it (Georgian, Greek, Hangul...: style.script_language).
 _LANGUAGE_EVIDENCE = 200
 
 
 def _written_in(art: Article) -> str | None:
     """The name of the article's language when it is not English and the text says so."""
+    if code := style.script_language(f"{art.title}\n{art.text}"):
+        return style.language_name(code)
     if len(art.text) < _LANGUAGE_EVIDENCE:
         return None
     return style.language_name(art.language)

@@ -360,14 +360,25 @@ def _intro_names(items: list[DigestItem]) -> list[str]:
 def _headline_language(item: DigestItem) -> str | None:
     """The name of the language of the item's headline (read with its sentences) when it is
     not English; None for English and for what cannot be told."""
-    code = language.detect(" ".join([item.headline, *item.summary]))
+    code = style.script_language(item.headline) or language.detect(
+        " ".join([item.headline, *item.summary])
+    )
     if code in (None, "en"):
         return None
     name = style.language_name(code) or "another language"
     # A guess from a short English headline must not drop it from the intro: the headline's
-    # script (Cyrillic, Chinese) or the attribution line ("in German") must agree.
+    # script (Cyrillic, Chinese), the attribution line ("in German") or the item's sentences,
+    # enough of them to tell, must agree ("Gürcistan'da ateşkes ilan edildi" passed for
+    # English where its item said nothing of Turkish: its text was under 200 characters).
     foreign_script = any(ch.isalpha() and not _LATIN.match(ch) for ch in item.headline)
-    return name if foreign_script or f" in {name} " in f"{item.attribution} " else None
+    if foreign_script or f" in {name} " in f"{item.attribution} ":
+        return name
+    told = " ".join(item.summary)
+    enough = sum(ch.isalpha() for ch in told) >= SENTENCE_LETTERS
+    return name if enough and language.detect(told) == code else None
 
 
+# Letters of an item's sentences enough for their language to say the headline's: two short
+# sentences; "The search moved north." is too few to tell.
+SENTENCE_LETTERS = 60
 _LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")

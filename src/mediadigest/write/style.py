@@ -178,6 +178,39 @@ def _latin_word(word: str) -> str:
     return text.upper() if len(word) > 1 and word.isupper() else text
 
 
+# Scripts that only one language the digest meets is written in: their letters settle the
+# language of a text of any length, where a detector's guess from a short one does not.
+# Kana is Japanese (Chinese characters alone may be Chinese); Hangul is Korean.
+_SCRIPTS = (
+    ("ka", ((0x10A0, 0x10FF), (0x1C90, 0x1CBF), (0x2D00, 0x2D2F))),
+    ("hy", ((0x0530, 0x058F), (0xFB13, 0xFB17))),
+    ("el", ((0x0370, 0x03FF), (0x1F00, 0x1FFF))),
+    ("he", ((0x0590, 0x05FF), (0xFB1D, 0xFB4F))),
+    ("th", ((0x0E00, 0x0E7F),)),
+    ("ko", ((0xAC00, 0xD7AF), (0x1100, 0x11FF), (0x3130, 0x318F))),
+    ("ja", ((0x3040, 0x30FF), (0x31F0, 0x31FF))),
+)
+_HAN = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF))
+
+
+def _in(char: str, ranges: tuple[tuple[int, int], ...]) -> bool:
+    return any(lo <= ord(char) <= hi for lo, hi in ranges)
+
+
+def script_language(text: str) -> str | None:
+    """The language a text's script settles (``ka`` for Georgian letters), when most of its
+    letters are in one such script; None for Latin, Cyrillic, Arabic, Chinese and the rest,
+    which many languages share."""
+    letters = [ch for ch in text[:2000] if ch.isalpha()]
+    for code, ranges in _SCRIPTS:
+        found = sum(_in(ch, ranges) for ch in letters)
+        if found and code == "ja":
+            found += sum(_in(ch, _HAN) for ch in letters)  # kanji beside the kana
+        if found and 2 * found >= len(letters):
+            return code
+    return None
+
+
 def language_name(code: str | None) -> str | None:
     """``Russian`` for ``ru``; None for English and for languages not listed."""
     return LANGUAGE_NAMES.get((code or "").split("-")[0].casefold())
