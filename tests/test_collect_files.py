@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from pathlib import Path
 
 import pytest
 
+from mediadigest.collect import files as files_module
 from mediadigest.collect.files import iter_file, iter_paths, jsonl_ranges
 from mediadigest.errors import FormatError, InputError
 from mediadigest.model import Document
@@ -452,3 +454,76 @@ def test_a_cut_off_jsonl_line_says_so_once(tmp_path):
         "does: cut off?)"
     )  # was "Invalid control character at at column 56"
     assert " at at " not in reason
+
+
+# --- hostile files: controls, surrogates, deep nesting, bombs, endless lines --------------------
+
+
+def test_a_nul_or_control_in_a_text_file_is_left_out_of_its_title_and_body(tmp_path):
+    """A NUL in a .txt title reached the store and made the digest's Atom feed ill-formed."""
+    path = tmp_path / "nul.txt"
+    path.write_bytes(b"Kazakh\x00stan\x1b wind farm\n\nThe\x00 ministry\x0c said so.\tYes.\n")
+    doc = only(path)
+    assert doc.hints["title"] == "Kazakhstan wind farm"
+    assert doc.body == b"The ministry said so.\tYes."
+
+
+def test_jsonl_nul_and_lone_surrogates_are_left_out_and_the_record_kept(tmp_path):
+    """A "\\udfff" in a text failed the encode: UnicodeEncodeError aborted the whole ingest."""
+    line = record(url="https://x.example/a", title="Kazakh\u0000stan", text="Wind\udfff farm",
+                  author=["A.\u0001 B"])  # fmt: skip
+    (doc,) = iter_file(write_lines(tmp_path, line))
+    assert doc.hints["title"] == "Kazakhstan" and doc.hints["author"] == "A. B"
+    assert doc.body == "Wind\ufffd farm".encode()
+
+
+def test_jsonl_url_with_a_nul_is_refused_for_its_line(tmp_path):
+    line = record(url="https://x.example/a\u0000b", text="Wind farm")
+    (error,) = iter_file(write_lines(tmp_path, line))
+    assert isinstance(error, InputError) and "control character" in error.reason
+
+
+def test_a_jsonl_line_nested_too_deeply_spoils_only_that_line(tmp_path):
+    """json recurses once a level: a RecursionError aborted the whole ingest."""
+    path = write_lines(tmp_path, "[" * 100_000, record(url="https://x.example/a", text="Wind"))
+    error, doc = iter_file(path)
+    assert str(error) == f"{path}:1: not JSON (nested too deeply)"
+    assert isinstance(doc, Document)
+
+
+def test_a_gzipped_file_that_inflates_beyond_the_limit_is_not_read(tmp_path, monkeypatch):
+    """A 4 MB .html.gz that inflates to 4 GiB ran out of memory."""
+    monkeypatch.setattr(files_module, "MAX_INFLATED", 100_000)
+    path = tmp_path / "bomb.html.gz"
+    path.write_bytes(gzip.compress(b"<p>" + b" " * 200_000))
+    (error,) = iter_file(path)
+    assert isinstance(error, FormatError)
+    assert error.reason == "inflates beyond 100,000 bytes; not read"
+    small = tmp_path / "small.html.gz"
+    small.write_bytes(gzip.compress(b"<p>Kazakhstan</p>"))
+    assert isinstance(only(small), Document)
+
+
+@pytest.mark.parametrize("gzipped", [False, True])
+def test_a_jsonl_line_over_the_limit_is_skipped_and_the_next_lines_read(
+    tmp_path, monkeypatch, gzipped
+):
+    monkeypatch.setattr(files_module, "MAX_LINE", 1000)
+    long = record(url="https://x.example/long", text="x" * 5000)
+    path = write_lines(tmp_path, record(url="https://x.example/a", text="A"), long,
+                       record(url="https://x.example/b", text="B"))  # fmt: skip
+    if gzipped:
+        path = path.rename(path.with_name("x.jsonl.gz"))
+        path.write_bytes(gzip.compress(path.read_bytes()))
+    first, error, last = iter_file(path)
+    assert str(error) == f"{path}:2: line over 1,000 bytes; skipped"
+    assert (first.url, last.url) == ("https://x.example/a", "https://x.example/b")
+
+
+def test_a_file_name_that_is_not_utf8_is_stored_with_its_bytes_written_out(tmp_path):
+    """The surrogate Python reads such a name with failed the store's encode."""
+    path = Path(os.fsdecode(bytes(tmp_path) + b"/bad\xffname.txt"))
+    path.write_text("Kazakhstan wind farm\n\nThe ministry said so.\n")
+    doc = only(path)
+    doc.hints["source"].encode("utf-8")
+    assert doc.hints["source"].endswith("bad\\xffname.txt")

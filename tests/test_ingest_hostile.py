@@ -3,6 +3,7 @@ to themselves, named pipes, empty archives. Each is that file's error; the rest 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -84,3 +85,38 @@ def test_an_archive_with_records_is_still_read(tmp_path, profile):
     path = write_warc(tmp_path / "crawl.warc", fixture_pages(), gzip_members=False)
     report = _ingest(tmp_path, profile, path)
     assert report.ok and report.relevant > 0
+
+
+def test_a_link_loop_named_on_the_command_line_is_called_a_loop(tmp_path, profile):
+    """It was 'no such file or directory', which sends one looking for a missing file."""
+    loop = tmp_path / "self.txt"
+    loop.symlink_to(loop)
+    report = _ingest(tmp_path, profile, loop)
+    assert report.errors == [f"{loop}: symbolic link loop"]
+
+
+def test_hostile_text_files_are_stored_on_either_backend(tmp_path, profile, engine):
+    """A NUL (which PostgreSQL refuses in a text column), a lone surrogate in a JSONL record,
+    a file name that is not UTF-8 and a line nested too deeply: each file or line on its own,
+    the piece's other files stored (one UnicodeEncodeError lost the whole piece)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "nul.txt").write_bytes(
+        NOTES.read_bytes().replace(b"Kazakhstan", b"Kazakh\x00stan", 1)
+    )
+    lines = [
+        json.dumps({"url": "https://x.example/a", "title": "Kazakh\u0000stan wind",
+                    "text": NOTES.read_text().replace("minimum", "min\udfffimum")}),
+        "[" * 100_000,
+    ]  # fmt: skip
+    (folder / "a.jsonl").write_text("\n".join(lines) + "\n", errors="surrogatepass")
+    Path(os.fsdecode(bytes(folder) + b"/bad\xffname.txt")).write_bytes(NOTES.read_bytes())
+    report = run.ingest(engine, profile, [folder], workers=0)
+    assert report.errors == [f"{folder / 'a.jsonl'}:2: not JSON (nested too deeply)"]
+    assert report.documents == 3
+    with engine.connect() as conn:
+        titles = [a.title for a in store.list_articles(conn, relevant_only=False)]
+        sources = {a.source for a in store.list_articles(conn, relevant_only=False)}
+    assert "Kazakhstan to raise minimum wage in 2026" in titles
+    assert "Kazakhstan wind" in titles
+    assert any(s.endswith("bad\\xffname.txt") for s in sources)

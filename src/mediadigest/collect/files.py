@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from mediadigest.analyse.decoding import guess_encoding
 from mediadigest.analyse.normalise import parse_date
 from mediadigest.collect import warc
+from mediadigest.collect.chars import storable
 from mediadigest.errors import FormatError, InputError
 from mediadigest.model import WHOLE_TEXT, Document
 
@@ -29,6 +30,10 @@ _EXPECTED = "expected .html, .htm, .txt, .jsonl, .warc, or .gz of those"
 # JSONL fields copied into hints when they are present and text.
 _JSONL_HINTS = ("title", "published", "outlet", "author", "lang")
 _BOM = b"\xef\xbb\xbf"  # what Windows tools (Notepad, PowerShell's UTF8) put first
+# A gzipped file inflates to this much at most, a JSONL line is at most this long: a 4 MB
+# .gz that inflates to 4 GiB (a bomb, or one endless line) ran out of memory.
+MAX_INFLATED = 100 * 1024 * 1024
+MAX_LINE = 100 * 1024 * 1024
 _JSON_TYPES = {dict: "an object", list: "a list", bool: "true or false", int: "a number",
                float: "a number"}  # fmt: skip
 
@@ -52,7 +57,7 @@ def walk(paths: Iterable[Path]) -> Iterator[Path | InputError]:
         path = Path(path)
         if path.is_dir():
             yield from _walk(path)
-        elif path.exists():
+        elif path.exists() or path.is_symlink():  # a broken link or a loop: the plan says which
             yield path
         else:
             yield InputError(str(path), "no such file or directory")
@@ -147,21 +152,34 @@ def iter_file(
 
 
 def _read_document(path: Path, kind: str, gzipped: bool) -> Document | InputError:
-    raw = gzip.decompress(path.read_bytes()) if gzipped else path.read_bytes()
+    if gzipped:
+        with gzip.open(path, "rb") as fh:
+            raw = fh.read(MAX_INFLATED + 1)
+        if len(raw) > MAX_INFLATED:
+            return FormatError(str(path), f"inflates beyond {MAX_INFLATED:,} bytes; not read")
+    else:
+        raw = path.read_bytes()
     if not raw.strip():
         return InputError(str(path), "empty file")
     url = path.resolve().as_uri()
-    hints = {"source": str(path)}
+    hints = {"source": storable_path(path)}
     if kind == "html":
         return _document(url, raw, _HTML, hints)
     text, warning = _decode(raw)
     if text is None:
         return FormatError(str(path), "not text (cannot detect the character encoding)")
+    text = storable(text)
     if warning:
         hints["warning"] = warning
     title, _, rest = text.strip().partition("\n")
     hints["title"] = title.strip()
     return _document(url, rest.strip().encode("utf-8"), _TEXT, hints)
+
+
+def storable_path(path: Path) -> str:
+    """``path`` as text a store can hold: a name that is not UTF-8 keeps the surrogate Python
+    reads it with, which no store can encode; its bytes are written out ("bad\\xffname.txt")."""
+    return storable(os.fsencode(path).decode("utf-8", errors="backslashreplace"))
 
 
 def _decode(raw: bytes) -> tuple[str | None, str | None]:
@@ -185,16 +203,32 @@ def _iter_jsonl(
     with opener(path, "rb") as lines:
         if start:
             lines.seek(start)
-        pos = start
-        for lineno, line in enumerate(lines, start=first_line):
-            if end is not None and pos >= end:
+        pos, lineno = start, first_line
+        while end is None or pos < end:
+            line = lines.readline(MAX_LINE + 1)
+            if not line:
                 break
             opening = pos == 0
             pos += len(line)
-            if opening:  # the file's first line, in whichever worker's range starts there
-                line = line.removeprefix(_BOM)
-            if line.strip():
-                yield _jsonl_document(path, lineno, line)
+            if len(line) > MAX_LINE and not line.endswith(b"\n"):
+                pos += _skip_line(lines)
+                yield FormatError(f"{path}:{lineno}", f"line over {MAX_LINE:,} bytes; skipped")
+            else:
+                if opening:  # the file's first line, in whichever worker's range starts there
+                    line = line.removeprefix(_BOM)
+                if line.strip():
+                    yield _jsonl_document(path, lineno, line)
+            lineno += 1
+
+
+def _skip_line(lines: Any) -> int:
+    """Read past the rest of a line, a MiB at a time; the bytes it took."""
+    skipped = 0
+    while chunk := lines.readline(1 << 20):
+        skipped += len(chunk)
+        if chunk.endswith(b"\n"):
+            break
+    return skipped
 
 
 def _jsonl_document(path: Path, lineno: int, line: bytes) -> Document | InputError:
@@ -207,6 +241,8 @@ def _jsonl_document(path: Path, lineno: int, line: bytes) -> Document | InputErr
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
         return FormatError(where, f"not JSON ({_json_problem(exc, text)})")
+    except RecursionError:  # '[' * 100000: json recurses once a level
+        return FormatError(where, "not JSON (nested too deeply)")
     if not isinstance(obj, dict):
         return FormatError(where, f"not a JSON object (a {type(obj).__name__})")
     try:
@@ -214,7 +250,7 @@ def _jsonl_document(path: Path, lineno: int, line: bytes) -> Document | InputErr
         body, ctype = _jsonl_body(obj)
     except ValueError as exc:
         return InputError(where, str(exc))
-    hints = {"source": str(path)}
+    hints = {"source": storable_path(path)}
     warnings = []
     for key in _JSONL_HINTS:
         try:
@@ -224,7 +260,7 @@ def _jsonl_document(path: Path, lineno: int, line: bytes) -> Document | InputErr
             warnings.append(str(exc))
     if warnings:  # the run's report prints it after the file's name
         hints["warning"] = f"line {lineno}: " + "; ".join(warnings)
-    return _document(url, body.encode("utf-8"), ctype, hints)
+    return _document(url, storable(body).encode("utf-8"), ctype, hints)
 
 
 def _json_problem(exc: json.JSONDecodeError, text: str) -> str:
@@ -246,6 +282,8 @@ def _jsonl_url(url: Any) -> str:
     if not isinstance(url, str):
         raise ValueError(f"'url' is {_kind_of_value(url)} ({url!r}), not an address")
     url = url.strip()
+    if storable(url) != url:  # a NUL or a lone surrogate: not an address to store
+        raise ValueError(f"'url' {url!r} holds a control character or a lone surrogate")
     parts = urlsplit(url)
     if parts.scheme.lower() == "file" and parts.path.startswith("/"):
         return url  # "file:notes" names no file: a path relative to what?
@@ -274,7 +312,7 @@ def _jsonl_hint(key: str, value: Any) -> str | None:
     if key == "author" and isinstance(value, list) and all(isinstance(v, str) for v in value):
         # A list of authors, as schema.org and news APIs write them: "A and B", "A, B and C",
         # the form a page's byline has and the digest's attribution reads.
-        names = [" ".join(v.split()) for v in value if v.strip()]
+        names = [" ".join(storable(v).split()) for v in value if v.strip()]
         return (f"{', '.join(names[:-1])} and {names[-1]}" if len(names) > 1
                 else names[0] if names else None)  # fmt: skip
     if not isinstance(value, str):
@@ -282,6 +320,7 @@ def _jsonl_hint(key: str, value: Any) -> str | None:
         raise ValueError(
             f"{key!r} is {_kind_of_value(value)} ({_short(value)}), not {expected}; ignored"
         )
+    value = storable(value)
     if key == "published" and parse_date(value) is None:
         raise ValueError(
             f"'published' {_short(value)} is not a date (ISO 8601 or RFC 2822); stored "

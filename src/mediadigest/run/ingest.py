@@ -249,7 +249,7 @@ def _pieces(
     if not S_ISREG(stat.st_mode):  # reading a named pipe waits for a writer for ever
         report.error(InputError(str(path), f"not a regular file ({_file_type(stat.st_mode)})"))
         return []
-    key = str(path.resolve())
+    key = files.storable_path(path.resolve())
     cp = known.get(key)
     start = 0
     if cp is not None and cp.matches(stat.st_size, stat.st_mtime_ns):
@@ -398,7 +398,7 @@ def _write(
     engine: sa.Engine, profile: str, result: PieceResult, report: RunReport, failed: set[str]
 ) -> None:
     piece = result.piece
-    key = str(Path(piece.path).resolve())
+    key = files.storable_path(Path(piece.path).resolve())
     report.records += result.records
     report.pages += result.pages
     report.prefiltered += result.prefiltered
