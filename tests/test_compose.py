@@ -5,7 +5,17 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from mediadigest.model import Article, Digest, DigestItem, Grade, Hit, Quote, Relevance, Story
+from mediadigest.model import (
+    Article,
+    Digest,
+    DigestItem,
+    Entity,
+    Grade,
+    Hit,
+    Quote,
+    Relevance,
+    Story,
+)
 from mediadigest.profile import load_profile
 from mediadigest.write import attribute, framing, style
 from mediadigest.write.compose import compose_story, intro
@@ -573,3 +583,26 @@ def test_the_intro_takes_a_turkish_headline_for_turkish_by_its_sentences(profile
         "features “Gürcistan'da ateşkes ilan edildi” (in Turkish) and "
         "“Georgia plans hidden asset pardon”."
     )
+
+
+# -- one spelling -------------------------------------------------------------------------
+
+
+def test_an_outlet_named_in_cyrillic_is_named_in_latin_letters(profile):
+    art = _art(1, text=RU_BODY, outlet="РИА Новости", country=None, author="Иван Петров")
+    art.language = "ru"
+    item = compose_story(Story(1, "t", [art]), profile)
+    assert item.attribution.startswith("RIA Novosti published an article in Russian on Dec. 16")
+    assert style.outlet_name("Интерфакс", "RU", "KZ") == "Russia’s Interfax"
+
+
+def test_the_quotes_speaker_is_spelled_as_the_items_sentences_spell_them(profile):
+    text = BODY.replace("said on Monday", "said on Monday, Almasadam Satkalijev announced")
+    art = _art(1, text=text)
+    art.entities = [
+        Entity("Almasadam Satkaliyev", "person",
+               variants=["Almasadam Satkalijev", "Satkaliyev", "Almasadam Satkaliyev"])
+    ]  # fmt: skip
+    item = compose_story(Story(1, "t", [art]), profile)
+    assert "Almasadam Satkalijev" in " ".join([item.attribution, *item.summary])
+    assert item.quote.speaker == "Almasadam Satkalijev"

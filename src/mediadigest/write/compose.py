@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from mediadigest.analyse import kind, language, quotes
-from mediadigest.model import Article, Digest, DigestItem, Story
+from mediadigest.model import Article, Digest, DigestItem, Quote, Story
 from mediadigest.profile import Profile
 from mediadigest.profile_model import domain_country
 from mediadigest.stories import grouping, rank, select
@@ -102,16 +102,15 @@ def compose_story(story: Story, profile: Profile, *, since: date | None = None) 
     # The line runs on only into the lead's own sentence: it credits the lead.
     first = evidence[0].text if evidence and evidence[0].article_id == (lead.id or 0) else None
     lede = attribute.attribution(lead, profile, first=first, written_from=written_from)
+    summary = _credited(evidence[1:] if lede.absorbs else evidence, lead, sources, profile)
     return DigestItem(
         headline=kind.without_credit(lead.title or story.title),
         outlet=lead.outlet,
         outlet_country=lead.outlet_country,
         published=lead.published.date() if lead.published else None,
         author=byline.clean(lead.author, lead.outlet),
-        summary=_credited(evidence[1:] if lede.absorbs else evidence, lead, sources, profile),
-        quote=replace(picked[0], speaker=style.latin_name(picked[0].speaker or "") or None)
-        if picked
-        else None,
+        summary=summary,
+        quote=_quoted(picked, sources, [lede.text, *summary]) if picked else None,
         attribution=lede.text,
         themes=list(story.themes),
         sources=_sources(lead, story),
@@ -145,6 +144,26 @@ def _credited(
         out.append(attribute.credited(e.text, art, lead, profile) if fresh else e.text)
         previous = e.article_id
     return out
+
+
+def _quoted(picked: tuple[Quote, Article], sources: Sequence[Article], told: list[str]) -> Quote:
+    """The quote, its speaker spelled as the item's sentences spell them: analyse names a
+    speaker as the profile does ("Mikheil Saakashvili"), and a sentence of the report may
+    write "Mikhail Saakashvili": one item, one spelling. Cyrillic names in Latin letters."""
+    quote, _ = picked
+    speaker = quote.speaker or ""
+    text = " ".join(told)
+    words = len(speaker.split())
+    spellings = (
+        v
+        for art in sources
+        for e in art.entities
+        if e.name == speaker
+        for v in e.variants
+        if len(v.split()) == words and v != speaker
+    )
+    speaker = next((v for v in spellings if v in text), speaker)
+    return replace(quote, speaker=style.latin_name(speaker) or None)
 
 
 def _language(art: Article) -> str:

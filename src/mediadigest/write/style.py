@@ -102,14 +102,20 @@ def period(since: date, until: date) -> str:
 
 
 def outlet_name(outlet: str | None, country: str | None, home: str | None) -> str:
-    """Prefix a foreign outlet with its country, as editors do ("China's Global Times")."""
+    """Prefix a foreign outlet with its country, as editors do ("China's Global Times"); a
+    name in Cyrillic as English papers write it ("RIA Novosti", as names of people are)."""
     if not outlet:
         return "An unnamed outlet"
+    outlet = _OUTLETS_IN_ENGLISH.get(outlet.casefold()) or latin_name(outlet)
     name = country_name(country)
     if name is None or country == home or name.startswith("the ") or outlet.startswith(name):
         return outlet
     return f"{name}’s {outlet}"
 
+
+# Outlets whose English name is not their name romanised ("Interfaks", "Izvestiya", "RBK").
+_OUTLETS_IN_ENGLISH = {"интерфакс": "Interfax", "известия": "Izvestia", "рбк": "RBC",
+                       "коммерсантъ": "Kommersant", "ведомости": "Vedomosti"}  # fmt: skip
 
 _DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+")
 
