@@ -21,6 +21,7 @@ from mediadigest.model import Article, Document, Grade, Hit, Relevance
 from mediadigest.profile import load_profile
 from mediadigest.store import engine as store_engine
 from mediadigest.store import schema, transfer
+from mediadigest.stories.rank import lead_article
 from test_end_to_end import Cli
 
 ALMATY, NEW_YORK = timezone(timedelta(hours=6)), timezone(timedelta(hours=-5))
@@ -79,6 +80,12 @@ def test_articles_json_gives_the_time_with_the_outlets_offset(ingested: Cli):
         "2025-12-15T02:00:00",
     )
     assert uranium["published"] == "2025-12-21T23:30:00-05:00"
+
+
+def test_stories_json_gives_the_time_with_the_outlets_offset(ingested: Cli):
+    stories = ingested.json("stories", "--json", "--week", "2025-W51")
+    found = {a["url"]: a["published"] for s in stories for a in s["articles"]}
+    assert found == {r["url"]: r["published"] for r in RECORDS}
 
 
 def _article(url: str, published: datetime | None, **kw) -> Article:
@@ -225,3 +232,19 @@ def test_a_feeds_rfc_2822_date_at_plus_0600_keeps_the_outlets_day():
 def test_a_feeds_gmt_date_is_utc_with_offset_zero():
     art = _feed_article(parse_feed(FEED, "https://timesca.com/rss"), 1)
     assert (art.published, art.published_offset) == (datetime(2025, 12, 15, 2), 0)
+
+
+def test_the_article_page_shows_the_time_on_the_outlets_clock(seeded, editor):
+    art = _article("https://timesca.com/page", datetime(2025, 12, 15, 2, tzinfo=ALMATY))
+    with seeded.engine.begin() as conn:
+        store.save_articles(conn, [art])
+    html = editor.get(f"/articles/{art.id}").text
+    assert "2025-12-15 02:00 UTC+06:00" in html  # not "2025-12-15 02:00 UTC", nor the 14th
+
+
+def test_of_equal_reports_the_story_is_told_from_the_one_published_first_in_time():
+    # 02:00 in Almaty is 20:00 UTC on the 14th: before 22:00 UTC, though its clock says later.
+    almaty = _article("https://timesca.com/first", datetime(2025, 12, 15, 2), published_offset=360)
+    london = _article("https://bbc.example/later", datetime(2025, 12, 14, 22), published_offset=0)
+    assert lead_article([london, almaty]) is almaty
+    assert lead_article([almaty, london]) is almaty

@@ -282,8 +282,8 @@ class Article:
     def published_at(self) -> datetime | None:
         """``published`` as an aware datetime in the outlet's offset (UTC where the source
         named no zone): an instant, for comparing articles of outlets in different zones."""
-        if self.published is None:
-            return None
+        if self.published is None or self.published.tzinfo is not None:
+            return self.published  # an aware time (an article built by hand) is one already
         offset = timezone(timedelta(minutes=self.published_offset or 0))
         return self.published.replace(tzinfo=offset)
 
@@ -293,7 +293,7 @@ class Article:
         (``2025-12-15T02:00:00+06:00``), without one where the source named no zone."""
         if self.published is None:
             return None
-        known = self.published_at if self.published_offset is not None else self.published
+        known = self.published if self.published_offset is None else self.published_at
         return known.isoformat() if known else None
 
     @property

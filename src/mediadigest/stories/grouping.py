@@ -444,7 +444,7 @@ def story_to_dict(story: Story) -> dict[str, Any]:
                 "title": a.title,
                 "outlet": a.outlet,
                 "outlet_country": a.outlet_country,
-                "published": a.published.isoformat() if a.published else None,
+                "published": a.published_iso,  # with the outlet's offset where known
                 "url": a.url,
                 "relevant": a.relevance.relevant,
                 "via_story": a.id in story.via_story,

@@ -149,7 +149,8 @@ def lead_article(articles: Sequence[Article]) -> Article:
             in_english(ia[1]),
             ia[1].relevance.relevant,
             ia[1].relevance.score,
-            -(ia[1].published.timestamp() if ia[1].published else 0),
+            # The earliest instant, not wall time: outlets' clocks differ by up to a day.
+            -(ia[1].published_at.timestamp() if ia[1].published_at else 0),
         ),
     )[1]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -47,6 +47,7 @@ def environment() -> jinja2.Environment:
     env.filters["day"] = _day
     env.filters["period"] = style.period  # {{ since|period(until) }}: Dec. 15–21, 2025
     env.filters["when"] = _when
+    env.filters["outlet_time"] = outlet_time
     env.filters["ago"] = _ago
     env.filters["http_url"] = http_url
     env.filters["rows"] = rows
@@ -87,6 +88,19 @@ def _when(value: datetime | None) -> str:
     if value.tzinfo is not None:
         value = value.astimezone(UTC)
     return value.strftime("%Y-%m-%d %H:%M") + " UTC"
+
+
+def outlet_time(value: datetime | None) -> str:
+    """``2025-12-15 02:00 UTC+06:00``: a publication time on its outlet's own clock, as its
+    page prints it (`Article.published_at`), not converted as `_when` does: the day the
+    outlet printed is the one that counts. A naive time, or one the source gave without a
+    zone, is UTC and says so."""
+    if value is None:
+        return "unknown"
+    minutes = int((value.utcoffset() or timedelta(0)).total_seconds() // 60)
+    sign, minutes = "+-"[minutes < 0], abs(minutes)
+    zone = f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}" if minutes else "UTC"
+    return f"{value:%Y-%m-%d %H:%M} {zone}"
 
 
 def _ago(value: datetime | None) -> str:
