@@ -17,6 +17,7 @@ from mediadigest import store
 from mediadigest.analyse import analyse
 from mediadigest.analyse.normalise import parse_published
 from mediadigest.collect.feeds import Feed, entry_hints, entry_url, parse_feed
+from mediadigest.collect.sitemaps import parse_sitemap
 from mediadigest.model import Article, Document, Grade, Hit, Relevance
 from mediadigest.profile import load_profile
 from mediadigest.store import engine as store_engine
@@ -248,3 +249,24 @@ def test_of_equal_reports_the_story_is_told_from_the_one_published_first_in_time
     london = _article("https://bbc.example/later", datetime(2025, 12, 14, 22), published_offset=0)
     assert lead_article([london, almaty]) is almaty
     assert lead_article([almaty, london]) is almaty
+
+
+NEWS_SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+        xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+<url><loc>https://timesca.com/almaty</loc><news:news>
+<news:publication><news:name>TCA</news:name><news:language>en</news:language></news:publication>
+<news:publication_date>2025-12-16T01:00:00+06:00</news:publication_date>
+<news:title>Kazakhstan rail</news:title></news:news></url>
+<url><loc>https://timesca.com/utc</loc><news:news>
+<news:publication><news:name>TCA</news:name><news:language>en</news:language></news:publication>
+<news:publication_date>2025-12-15T20:00:00Z</news:publication_date>
+<news:title>Kazakhstan wheat</news:title></news:news></url>
+</urlset>"""
+
+
+def test_a_news_sitemaps_date_keeps_its_offset_and_entries_still_sort_by_time():
+    almaty, utc = parse_sitemap(NEWS_SITEMAP, "https://timesca.com/sitemap.xml").entries
+    assert almaty.hints("s")["published"] == "2025-12-16T01:00:00+06:00"
+    # 01:00 at +06:00 is 19:00 UTC on the 15th: an hour before the other, though it reads later.
+    assert sorted([almaty, utc], key=lambda e: e.newest, reverse=True) == [utc, almaty]

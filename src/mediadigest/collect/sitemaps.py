@@ -36,7 +36,7 @@ class SitemapEntry:
     title: str | None = None
     publication: str | None = None
     language: str | None = None
-    published: str | None = None  # ISO 8601, UTC
+    published: str | None = None  # ISO 8601, its offset kept (the outlet's clock)
 
     def hints(self, source: str) -> dict[str, str]:
         values = {
@@ -51,7 +51,8 @@ class SitemapEntry:
 
     @property
     def newest(self) -> str:
-        return self.published or self.lastmod or ""
+        """Its time in UTC, to sort by: offsets of one sitemap's entries may differ."""
+        return _iso(self.published) or self.lastmod or ""
 
 
 @dataclass(slots=True)
@@ -123,12 +124,13 @@ def _entry(elem: ET.Element, base: str) -> SitemapEntry:
         title=_text(elem, "news:news/news:title"),
         publication=_text(elem, "news:news/news:publication/news:name"),
         language=_text(elem, "news:news/news:publication/news:language"),
-        published=_iso(_text(elem, "news:news/news:publication_date")),
+        published=_iso(_text(elem, "news:news/news:publication_date"), utc=False),
     )
 
 
-def _iso(value: str | None) -> str | None:
-    """W3C datetime (a date, or a date-time with a zone) as ISO 8601 in UTC."""
+def _iso(value: str | None, *, utc: bool = True) -> str | None:
+    """W3C datetime (a date, or a date-time with a zone) as ISO 8601 in UTC, or (``utc``
+    False) in the zone it names: a publication date is the outlet's day, not UTC's."""
     if not value:
         return None
     try:
@@ -137,7 +139,11 @@ def _iso(value: str | None) -> str | None:
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC).isoformat()
+    try:
+        converted = parsed.astimezone(UTC)
+    except OverflowError:  # year 1 at +01:00 is before the calendar in UTC
+        return None
+    return (converted if utc else parsed).isoformat()
 
 
 def parse_url_list(body: bytes, source: str) -> list[str]:
