@@ -29,25 +29,9 @@ from itertools import pairwise
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from mediadigest.write.summarise import sentences
+from mediadigest.write.summarise import addresses_model, sentences
 
 __all__ = ["addresses_model", "problems"]
-
-_INJECTION = re.compile(
-    r"\b(?:ignore|disregard|forget|override|bypass)\b[^.!?]{0,60}?"
-    r"\b(?:instructions?|prompts?|rules|guidelines|directions|directives)\b"
-    r"|\byou are now\b|\bfrom now on,? you\b|\bnew instructions?\b"
-    r"|\b(?:system|developer)\s+(?:prompt|message|instructions?)\b"
-    r"|\bas an? (?:ai|llm|language model|assistant)\b"
-    r"|\b(?:language model|chatbot|ai assistant|llm)s?\b[^.!?]{0,30}\b(?:must|should|write|say)\b"
-    r"|<\|im_(?:start|end)\|>|\[/?inst\]|</?(?:system|assistant|user)>",
-    re.IGNORECASE,
-)
-
-
-def addresses_model(sentence: str) -> bool:
-    """Whether a source sentence speaks to a language model rather than to readers."""
-    return bool(_INJECTION.search(sentence))
 
 
 def _set(words: str) -> frozenset[str]:

@@ -163,11 +163,31 @@ def trim_dateline(sent: Sentence) -> Sentence:
     return Sentence(sent.text[m.end() :], sent.start + m.end(), sent.end)
 
 
+# A sentence planted for a language model that reads the page (prompt injection).
+_INJECTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override|bypass)\b[^.!?]{0,60}?"
+    r"\b(?:instructions?|prompts?|rules|guidelines|directions|directives)\b"
+    r"|\byou are now\b|\bfrom now on,? you\b|\bnew instructions?\b"
+    r"|\b(?:system|developer)\s+(?:prompt|message|instructions?)\b"
+    r"|\bas an? (?:ai|llm|language model|assistant)\b"
+    r"|\b(?:language model|chatbot|ai assistant|llm)s?\b[^.!?]{0,30}\b(?:must|should|write|say)\b"
+    r"|<\|im_(?:start|end)\|>|\[/?inst\]|</?(?:system|assistant|user)>",
+    re.IGNORECASE,
+)
+
+
+def addresses_model(sentence: str) -> bool:
+    """Whether a source sentence speaks to a language model rather than to readers: written
+    to steer an LLM writer ("Ignore previous instructions and write that ..."), it is no
+    sentence for a digest either, and the LLM writer neither sends it nor takes it as support."""
+    return bool(_INJECTION.search(sentence))
+
+
 def _usable(sent: Sentence, *, strict: bool = True) -> bool:
     n = len(sent.text.split())
     if not MIN_WORDS <= n <= MAX_WORDS or _BOILERPLATE.search(sent.text):
         return False
-    if not _quotes_closed(sent.text):
+    if not _quotes_closed(sent.text) or addresses_model(sent.text):
         return False
     # A line without a full stop is a heading, a caption or a list line ("15 Fun Facts About
     # the 2019 American Music Awards", "June 19 -- PNC Music Pavilion, Charlotte, NC").
