@@ -199,3 +199,97 @@ def test_an_organisation_is_no_person_and_no_person_speaks_for_it():
         "“Pilots must report each change,” National Transportation Safety Board said."
     )
     assert named.speaker == "National Transportation Safety Board"
+
+
+def test_said_company_spokesman_name_gives_the_person_not_the_company():
+    (q,) = find_quotes(
+        '"We expect to keep production at this level through the winter," said KazMunayGas '
+        "spokesman Nurlan Zhumabayev."
+    )
+    assert q.speaker == "Nurlan Zhumabayev"
+    (q,) = find_quotes(
+        "“We will restore power to every customer by Friday,” said Georgia Power spokesman "
+        "John Smith."
+    )
+    assert q.speaker == "John Smith"
+
+
+def test_lower_case_role_before_the_name_then_the_verb_gives_the_person():
+    (q,) = find_quotes(
+        '"This is a strategic partnership for decades," foreign ministry spokesman Aibek '
+        "Smadiyarov told reporters."
+    )
+    assert q.speaker == "Aibek Smadiyarov"
+    (q,) = find_quotes(
+        "“Rates will stay where they are for now,” central bank governor Timur Ishmetov said."
+    )
+    assert q.speaker == "Timur Ishmetov"
+
+
+def test_a_role_after_a_phrase_of_its_own_does_not_take_the_speaker():
+    (q,) = find_quotes(
+        "“The corridor will double its freight by 2030,” said Tokayev at a meeting with chief "
+        "executive John Smith."
+    )
+    assert q.speaker == "Tokayev"
+
+
+def test_the_speaker_after_the_verb_ends_with_its_sentence():
+    # BBC: '... said GE's Jeff Immelt. GE ...' gave the speaker "Immelt. GE"
+    (q,) = find_quotes(
+        '"Our pipeline is the strongest it has been," said Steven Theede. Yukos later denied it.'
+    )
+    assert q.speaker == "Steven Theede"
+
+
+def test_a_named_attribution_that_opens_the_next_quote_is_not_this_ones():
+    text = (
+        'Mr Beith said: "We must support the freedom of information regime." Mr Thomas said: '
+        '"The new Act of Parliament makes it very clear."'
+    )
+    first, second = find_quotes(text)
+    assert (first.speaker, second.speaker) == ("Mr Beith", "Mr Thomas")
+    text = (
+        'Ms Whitefield said: "I have found members of the public to be very understanding." '
+        'Usdaw general secretary John Hannett added: "Christmas Day is special for families."'
+    )
+    first, second = find_quotes(text)
+    assert (first.speaker, second.speaker) == ("Ms Whitefield", "John Hannett")
+
+
+def test_he_added_after_a_quote_still_names_the_same_speaker():
+    text = 'Officials spoke. "The talks went well for both sides." He added: "We meet again soon."'
+    first, _ = find_quotes(text)
+    assert first.cue == "He"
+
+
+def test_a_quote_inside_a_straight_quote_does_not_cut_it_short():
+    text = '"The minister told us "Astana says no to this" yesterday," said Ivan Petrov.'
+    (q,) = find_quotes(text)
+    assert q.text == 'The minister told us "Astana says no to this" yesterday'
+    assert q.speaker == "Ivan Petrov"
+    assert text[q.start : q.end] == q.text
+
+
+def test_a_quote_inside_a_curly_quote_does_not_unclose_it():
+    (q,) = find_quotes("“We call it the “Astana spirit” and we share it fully,” Tokayev said.")
+    assert q.text == "We call it the “Astana spirit” and we share it fully"
+    assert q.speaker == "Tokayev"
+
+
+def test_a_straight_mark_after_a_sentence_end_opens_the_next_paragraph_not_an_inner_quote():
+    # The BBC corpus lost its line breaks: '... to consume. "France can't ...'
+    text = (
+        'He said: "Consumer spending is still high. But households spent savings to consume. '
+        '"France cannot sustain a high growth rate without more jobs."'
+    )
+    first, *_ = find_quotes(text)
+    assert first.text == "Consumer spending is still high. But households spent savings to consume."
+
+
+def test_a_place_is_no_speaker():
+    text = 'Talks ended in Astana. "We will not sign this deal in its current form," Astana said.'
+    (q,) = find_quotes(text)
+    place = Entity("Astana", "place", [(15, 21)], None, ["Astana"], "gazetteer")
+    resolve_speakers(text, [q], [place])
+    assert q.speaker is None

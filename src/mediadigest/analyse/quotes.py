@@ -42,13 +42,36 @@ _VERBS = (
     r"(?:said|says|stated|states|noted|notes|added|adds|told|wrote|writes|concluded|concludes"
     r"|stressed|stresses|emphasi[sz]ed|emphasi[sz]es|explained|explains|argued|argues"
     r"|underscored|pointed out|highlighted|warned|insisted|believes|recalled|reads|continued"
-    r"|asked|replied|announced|declared|commented|observed|сказал|сказала|заявил|заявила"
+    r"|asked|replied|responded|answered|announced|declared|commented|observed|сказал|сказала|заявил|заявила"
     r"|отметил|отметила|подчеркнул|подчеркнула|добавил|добавила)"
 )
 _ROLE_WORD = r"[a-zа-яёәғқңөұүһі][\w'’-]*"
+# A job named before the person, in lower case: "KazMunayGas spokesman", "central bank
+# governor", "Georgia Power's chief executive". The name after it is the speaker, not the
+# organisation before it. Wider than _PERSON_ROLES: a name follows, so no guess is made.
+_TITLE_ROLES = (
+    rf"{_PERSON_ROLES}|executive|officer|secretary|adviser|advisor|economist|strategist"
+    r"|correspondent|commissioner|prosecutor|lawyer|attorney|founder|manager|coach|captain"
+)
+# Words of the job may be capitalised ("ABN Amro chief Asian strategist") but run over no
+# sentence end and no small word that starts another phrase ("said Tokayev at a meeting
+# with chief executive John Smith": Tokayev spoke).
+_FUNCTION = (
+    r"(?:at|in|on|with|to|for|from|by|of|after|before|during|as|when|while|who|which|that"
+    r"|and|but|or|the|a|an|said|says|told)"
+)
+_JOB_WORD = rf"(?:[{_UP}][\w'’&-]*|(?!{_FUNCTION}\b){_ROLE_WORD})"
+_TITLED = (
+    rf"(?:the\s+)?(?:{_JOB_WORD}[ \t]+){{0,5}}(?:{_TITLE_ROLES})s?,?[ \t]+"
+    rf"(?P<speaker>{_NAME}(?:[ \t]+{_NAME}){{0,3}})"
+)
 # Each pattern names its speaker group once; tried in order.
 _AFTER = [
+    # "...," foreign ministry spokesman Aibek Smadiyarov told reporters
+    re.compile(rf"^\s*[,.]?\s*{_TITLED}\s+{_VERBS}\b"),
     re.compile(rf"^\s*[,.]?\s*{_SPEAKER}\s+{_VERBS}\b"),  # "...," he said / Tokayev said
+    # "...," said KazMunayGas spokesman Nurlan Zhumabayev: the person, not the company
+    re.compile(rf"^\s*[,.]?\s*[-—–]?\s*{_VERBS}\s+{_TITLED}"),
     re.compile(rf"^\s*[,.]?\s*{_VERBS}\s+{_SPEAKER}"),  # "...," said Tokayev
     re.compile(rf"^\s*[,.]?\s*according to\s+{_SPEAKER}"),  # "...," according to the author
     re.compile(rf"^\s*[,.]?\s*[-—–]\s*(?:{_VERBS}\s+)?{_SPEAKER}"),  # «...», — заявил Токаев
@@ -65,6 +88,12 @@ _PRONOUNS = {"he", "she", "they", "он", "она"}
 _ACRONYM = re.compile(rf"[{_UP}]{{2,6}}")
 _PERSON_ROLE = re.compile(_PERSON_ROLES)
 _DATES = frozenset(DATE_WORDS.split())
+_SENTENCE_END = ".!?:'’"  # before a straight mark that opens: a new sentence, not a nested quote
+# Words that end with a full stop inside a name, not at a sentence's end ("Sen. John McCain").
+_ABBREVIATIONS = frozenset(
+    ("mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt",
+     "maj", "adm", "cmdr", "rev", "hon", "st", "jr", "sr", "pres", "supt", "insp", "mt", "ft")
+)  # fmt: skip
 
 
 def find_quotes(text: str) -> list[Quote]:
@@ -131,18 +160,50 @@ def _closing(text: str, opened: int, close: str) -> int | None:
     """Where the quote opened at ``opened`` closes; None when it never does."""
     mark = text[opened]
     limit = min(len(text), opened + _MAX_CHARS)
-    pos = opened + 1
+    if mark != close:
+        return _closing_paired(text, opened, close, limit)
+    pos = para = opened + 1
+    nested = False
     while True:
         end = text.find(close, pos, limit)
         if end == -1:
             return None
-        if mark == close and _opens_paragraph(text, end):
-            pos = end + 1  # a straight quote reopening the next paragraph: the quote goes on
+        if _opens_paragraph(text, end):
+            # a straight quote reopening the next paragraph: the quote goes on
+            pos = para = end + 1
             continue
-        inner_open = text.find(mark, opened + 1, end) if mark != close else -1
-        if inner_open != -1 and not _opens_paragraph(text, inner_open):
-            return None  # another opening before the close: this mark was never closed
+        if not _opens(text, end) or "\n" in text[para:end]:
+            return end  # a paragraph that ended unclosed: no quote inside it is looked for
+        before = text[:end].rstrip()[-1:]
+        if before in _SENTENCE_END:
+            # '… to consume. "France can't …': the next paragraph, its line break lost. After
+            # a quote inside this one, '…project". She added: "UK …' opens another quote:
+            # this one was never closed.
+            return None if nested and before == ":" else end
+        # '"They call it the "Astana spirit" and we share it," he said': a quote inside the
+        # quote. Taken as the close, it cut the quote short and made the word after it
+        # ("Astana") the speaker.
+        inner = text.find(close, end + 1, limit)
+        if inner == -1 or "\n" in text[end:inner]:
+            return end
+        pos, nested = inner + 1, True
+
+
+def _closing_paired(text: str, opened: int, close: str, limit: int) -> int | None:
+    """The close of a quote in marks that differ («», “”): another opening before it is a
+    quote inside this one when a second close follows in the same paragraph, before any
+    other opening; else this mark was never closed."""
+    mark = text[opened]
+    end = text.find(close, opened + 1, limit)
+    if end == -1:
+        return None
+    inner_open = text.find(mark, opened + 1, end)
+    if inner_open == -1 or _opens_paragraph(text, inner_open):
         return end
+    outer = text.find(close, end + 1, limit)
+    if outer == -1 or "\n" in text[end:outer] or mark in text[end:outer]:
+        return None
+    return outer
 
 
 def _closes(text: str, index: int) -> bool:
@@ -150,6 +211,13 @@ def _closes(text: str, index: int) -> bool:
     before = text[index - 1] if index else " "
     after = text[index + 1] if index + 1 < len(text) else " "
     return not before.isspace() and before not in "([{—–-" and (after.isspace() or after in ".,;:)")
+
+
+def _opens(text: str, index: int) -> bool:
+    """A straight mark after a space or the start and before a word: an opening."""
+    before = text[index - 1] if index else " "
+    after = text[index + 1] if index + 1 < len(text) else " "
+    return (before.isspace() or before in "([{—–-") and not after.isspace() and after not in ".,;:)"
 
 
 def _opens_paragraph(text: str, index: int) -> bool:
@@ -170,14 +238,37 @@ def _speaker(text: str, start: int, end: int) -> str | None:
     following = text[end : end + 120]
     for pattern in _AFTER:
         m = pattern.match(following)
-        if m and not _is_date(m.group("speaker")):
-            return m.group("speaker").strip(" ,.")
+        if m and not _is_date(m.group("speaker")) and not _opens_next(following, m):
+            # "said Steven Theede. Yukos ...": the name ends with its sentence; "... 2005.
+            # Ms Whitefield said": it starts with the next.
+            last = m.end("speaker") < m.end()
+            return _one_sentence(m.group("speaker"), last=last).strip(" ,.")
     preceding = text[max(0, start - 120) : start]
     for pattern in _BEFORE:
         m = pattern.search(preceding)
         if m and not _is_date(m.group("speaker")):
-            return m.group("speaker").strip(" ,.")
+            return _one_sentence(m.group("speaker"), last=True).strip(" ,.")
     return None
+
+
+def _opens_next(following: str, m: re.Match[str]) -> bool:
+    """Whether the attribution after a quote introduces the next quote, another speaker's:
+    '"…family." Usdaw general secretary John Hannett added: "…"'. "He added:" goes on
+    with the same speaker, so it still names this quote's."""
+    named = m.group("speaker").strip().lower() not in _PRONOUNS
+    return named and following[m.end() :].lstrip(" \t").startswith(":")
+
+
+def _one_sentence(speaker: str, *, last: bool) -> str:
+    """The words of ``speaker`` in one sentence: the first sentence's or the last's."""
+    sentences: list[list[str]] = [[]]
+    for word in speaker.split():
+        sentences[-1].append(word)
+        stem = word.rstrip(".")
+        if word.endswith(".") and len(stem) > 1 and stem.casefold() not in _ABBREVIATIONS:
+            sentences.append([])
+    words = [s for s in sentences if s]
+    return " ".join(words[-1] if last else words[0]) if words else speaker
 
 
 def _is_date(speaker: str) -> bool:
@@ -226,11 +317,13 @@ def resolve_speakers(
 ) -> None:
     """Name each quote's speaker after the entity the text means (in place).
 
-    A name resolves to the person entity it is a variant or surname of; "he"/"she" to the
-    person mentioned last before the quote; "the ambassador" to the last person whose role
-    says so; "the author" to the article's author; "the article" to the outlet reported.
+    A name resolves to the person entity it is a variant or surname of, a place's name to
+    no speaker; "he"/"she" to the person mentioned last before the quote; "the ambassador"
+    to the last person whose role says so; "the author" to the article's author; "the
+    article" to the outlet reported.
     """
     people = [e for e in entities if e.kind == "person"]
+    places = [e for e in entities if e.kind == "place"]
     for q in quotes:
         cue = (q.cue or "").strip()
         if not cue:
@@ -246,9 +339,12 @@ def resolve_speakers(
             role = None if lower in _PRONOUNS else lower.split()[-1]
             person = _nearest(people, q.start, role)
             q.speaker = person.name if person else q.speaker
-        else:
-            person = _named(people, cue)
-            q.speaker = person.name if person else q.speaker
+        elif (person := _named(people, cue)) is not None:
+            q.speaker = person.name
+        elif _is_place(places, cue):
+            # A place speaks for no one a digest can quote ('"…," Astana said'); most often
+            # it was a misreading (a quote cut short before its inner '"Astana says …"').
+            q.speaker = None
 
 
 def _named(people: Sequence[Entity], cue: str) -> Entity | None:
@@ -260,6 +356,11 @@ def _named(people: Sequence[Entity], cue: str) -> Entity | None:
         if folded.split()[-1] == person.name.casefold().split()[-1]:
             return person  # "Minister Almas Satkaliyev" -> the entity "Almas Satkaliyev"
     return None
+
+
+def _is_place(places: Sequence[Entity], cue: str) -> bool:
+    folded = cue.casefold()
+    return any(folded in (n.casefold() for n in (p.name, *p.variants)) for p in places)
 
 
 def _nearest(people: Sequence[Entity], before: int, role: str | None) -> Entity | None:
