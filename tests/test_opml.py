@@ -90,6 +90,19 @@ def test_to_opml_round_trips_sitemaps_and_pages():
     assert parse_opml(to_opml(sources).encode("utf-8"), "x") == sources
 
 
+def test_an_outline_of_a_kind_mediadigest_does_not_collect_is_refused():
+    """kind="bogus" was stored, listed, exported and collected as a feed, while
+    `sources add --kind bogus` is refused."""
+    body = (b'<opml version="2.0"><body><outline type="link" text="x" '
+            b'url="https://a.example/x" kind="bogus"/></body></opml>')  # fmt: skip
+    with pytest.raises(FormatError) as info:
+        parse_opml(body, "subs.opml")
+    assert str(info.value) == (
+        "subs.opml: outline 'https://a.example/x': kind 'bogus' is not one of feed, sitemap, "
+        "urllist, page"
+    )
+
+
 def test_to_opml_writes_opml_2_with_the_given_title():
     text = to_opml([Source(url="https://a.example/rss")], title="My feeds")
     assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<opml version="2.0">')

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote_plus
 
 from mediadigest.collect.feeds import refuse_entity_declarations
+from mediadigest.collect.poll import KINDS
 from mediadigest.errors import FormatError
 from mediadigest.model import Source
 
@@ -39,6 +40,11 @@ def parse_opml(body: bytes, source: str) -> list[Source]:
     seen: set[str] = set()
     for outline in root.iter("outline"):
         found = _source(outline.attrib)
+        if found and found.kind not in KINDS:
+            # Stored, it was listed, exported and collected as a feed; `sources add --kind`
+            # refuses the same kind.
+            raise FormatError(source, f"outline {found.url!r}: kind {found.kind!r} is not one "
+                                      f"of {', '.join(KINDS)}")  # fmt: skip
         if found and found.url not in seen:
             seen.add(found.url)
             sources.append(found)
