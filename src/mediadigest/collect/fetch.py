@@ -243,12 +243,14 @@ class AsyncFetcher:
         if not self.policy.robots:
             return
         try:
-            allowed = await self._robots.allows(current)
-        except FetchError as exc:  # robots.txt unreachable: so is the page
-            raise FetchError(url, exc.reason) from exc
-        if not allowed:
+            rules = await self._robots.rules(current)
+        except FetchError as exc:  # robots.txt unreachable: so is the page, but say which failed
+            raise FetchError(url, f"robots.txt: {exc.reason}") from exc
+        if not rules.allows(current, self._robots.agent):
             where = "" if current == url else f" (redirected to {current})"
-            raise RefusedError(url, f"disallowed by robots.txt{where}")
+            # A robots.txt that failed (5xx) may answer next round: not a refusal for good.
+            error = FetchError if rules.disallow_all else RefusedError
+            raise error(url, f"{self._robots.refusal(rules)}{where}")
 
     def _turn(self, url: str) -> _Turn:
         host = urlsplit(url).netloc.lower()
@@ -312,7 +314,7 @@ class AsyncFetcher:
                 try:
                     if resp.status_code != 200:
                         return resp.status_code, b""
-                    return 200, await self._read_capped(url, resp, MAX_ROBOTS_BYTES * 4)
+                    return 200, await _read_head(resp, MAX_ROBOTS_BYTES)
                 finally:
                     await resp.aclose()
         except TimeoutError as exc:
@@ -323,6 +325,19 @@ class AsyncFetcher:
             raise FetchError(url, f"cannot connect ({exc})") from exc
         except httpx.HTTPError:
             return 0, b""  # unreachable robots.txt: RFC 9309 says stay out
+
+
+async def _read_head(resp: httpx.Response, size: int) -> bytes:
+    """The first ``size`` bytes of the body (decoded), the rest not read: RFC 9309 has a
+    crawler parse the first 500 KiB of a larger robots.txt, not refuse the site."""
+    chunks: list[bytes] = []
+    got = 0
+    async for chunk in resp.aiter_bytes():
+        chunks.append(chunk)
+        got += len(chunk)
+        if got >= size:
+            break
+    return b"".join(chunks)[:size]
 
 
 class _Clock:

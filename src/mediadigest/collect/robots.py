@@ -27,6 +27,7 @@ class Rules:
     disallow_all: bool = False
     fetched_at: float = 0.0
     delays: dict[str, float] | None = None  # user-agent token -> Crawl-delay
+    status: int = 200  # what robots.txt answered; 0: it could not be reached
 
     def allows(self, url: str, agent: str) -> bool:
         if self.disallow_all:
@@ -72,8 +73,8 @@ def rules_from(status: int, body: bytes) -> Rules:
         parser.parse(lines)
         return Rules(parser, fetched_at=time.monotonic(), delays=crawl_delays(lines))
     if 400 <= status < 500:
-        return Rules(None, fetched_at=time.monotonic())
-    return Rules(None, disallow_all=True, fetched_at=time.monotonic())
+        return Rules(None, fetched_at=time.monotonic(), status=status)
+    return Rules(None, disallow_all=True, fetched_at=time.monotonic(), status=status)
 
 
 class RobotsCache:
@@ -98,6 +99,14 @@ class RobotsCache:
                 if cached.disallow_all:
                     log.info("%s/robots.txt unavailable (status %s): not crawling", origin, status)
             return cached
+
+    def refusal(self, rules: Rules) -> str:
+        """Why ``rules`` keep a page out, in words: a robots.txt that failed is not one that
+        says no, and the user should hear which it was."""
+        if not rules.disallow_all:
+            return "disallowed by robots.txt"
+        answer = f"answered HTTP {rules.status}" if rules.status else "could not be reached"
+        return f"robots.txt {answer}: a crawler keeps out until it answers (RFC 9309)"
 
     async def allows(self, url: str) -> bool:
         return (await self.rules(url)).allows(url, self.agent)
