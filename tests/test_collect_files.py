@@ -27,10 +27,12 @@ from pathlib import Path
 
 import pytest
 
+from mediadigest.analyse import analyse
 from mediadigest.collect import files as files_module
 from mediadigest.collect.files import iter_file, iter_paths, jsonl_ranges
 from mediadigest.errors import FormatError, InputError
 from mediadigest.model import Document
+from mediadigest.profile import load_profile
 
 FILES = Path(__file__).parent / "fixtures" / "files"
 
@@ -527,3 +529,21 @@ def test_a_file_name_that_is_not_utf8_is_stored_with_its_bytes_written_out(tmp_p
     doc = only(path)
     doc.hints["source"].encode("utf-8")
     assert doc.hints["source"].endswith("bad\\xffname.txt")
+
+
+def test_jsonl_text_repeating_its_title_is_judged_as_the_text_without_it(tmp_path):
+    # A .txt file's first line is its title and leaves the body; a JSONL record's text may
+    # repeat the title: the headline must not count twice ("Kazakh wrestler wins gold"
+    # went from 1.2, not relevant, to 2.0, relevant).
+    body = "The wrestler won the final on Sunday in a close match against his rival from Iran."
+    title = "Kazakh wrestler wins gold"
+    records = [
+        {"url": "https://example.com/a1", "title": title, "text": f"{title}\n\n{body}"},
+        {"url": "https://example.com/a2", "title": title, "text": body},
+    ]
+    path = tmp_path / "k.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    profile = load_profile("kazakhstan")
+    repeated, plain = (analyse(doc, profile)[0] for doc in files_module.iter_paths([path]))
+    assert repeated.relevance.score == plain.relevance.score
+    assert not repeated.relevance.relevant

@@ -299,3 +299,52 @@ def test_uzbekistan_is_not_a_hit_for_kazakhstan(profile):
 def test_oʻzbekiston_with_turned_comma_matches(uzbekistan):
     rel = relevance.score("Oʻzbekiston Respublikasi Prezidenti", uzbekistan)
     assert "Uzbekistan" in canonicals(rel)
+
+
+def test_text_that_repeats_its_title_counts_the_headline_once(profile):
+    # A JSONL export whose text opens with the headline: 1.2 without the repeat, 2.0 with it.
+    body = "The wrestler won the final on Sunday in a close match against his rival from Iran."
+    title = "Kazakh wrestler wins gold"
+    alone = relevance.score(body, profile, title=title)
+    repeated = relevance.score(f"{title}\n\n{body}", profile, title=title)
+    assert repeated.score == alone.score
+    assert not repeated.relevant
+    assert all(h.field == "title" for h in repeated.hits)
+
+
+def test_a_lead_that_differs_from_the_title_still_counts(profile):
+    title = "Kazakhstan raises oil output"
+    rel = relevance.score("Kazakhstan raised oil output at Tengiz by 12%.", profile, title=title)
+    assert {h.field for h in rel.hits} == {"title", "lead"}
+
+
+def test_a_title_and_lead_only_article_is_not_called_dense_in_body(profile):
+    rel = relevance.score("Kazakhstan raised oil output.", profile, title="Kazakhstan oil")
+    assert rel.grade is Grade.SUBJECT
+    assert "grade subject: named in title or lead, no body to judge" in rel.reasons
+    rel = relevance.score(
+        "Kazakhstan raised oil output.\nThe field is run by a consortium.",
+        profile,
+        title="Kazakhstan oil",
+    )
+    assert any("body too short to judge (" in r for r in rel.reasons)
+    assert not any("dense in body" in r for r in rel.reasons)
+
+
+def test_four_body_mentions_in_a_very_long_page_are_not_enough(profile):
+    # An 8,000-word page naming the country four times in passing: 2.0 counted in full.
+    filler = " ".join([FILLER] * 27)  # about 8,000 words
+    mention = " The speaker grew up in Kazakhstan. "
+    text = "A food blog.\n" + filler + mention * 4 + filler
+    rel = relevance.score(text, profile)
+    assert not rel.relevant
+    assert any("its mentions count at" in r for r in rel.reasons)
+    # the same four mentions in a 3,000-word article are
+    short = "A food blog.\n" + " ".join([FILLER] * 10) + mention * 4
+    assert relevance.score(short, profile).relevant
+
+
+def test_a_dense_long_page_stays_relevant_on_its_body(profile):
+    filler = " ".join([FILLER] * 27)  # about 8,000 words
+    text = "Reform notes.\n" + filler + " Kazakhstan reformed its courts." * 12
+    assert relevance.score(text, profile).relevant

@@ -29,6 +29,11 @@ SHORT_BODY_WORDS = 80  # below this the body is too short to judge density
 SUBJECT_DENSITY = 2.0  # counted mentions per 1,000 body words
 MAJOR_DENSITY = 1.0
 MAJOR_BODY_MENTIONS = 3
+# Past this many body words, body mentions count in proportion (4,000 / words): four
+# passing mentions of the country in an 8,000-word food blog are no article about it.
+# On a long page the body alone passes only at one mention per 1,000 words, the density
+# the grade rules ask of a MAJOR article.
+LONG_BODY_WORDS = 4000
 
 
 @dataclass(slots=True)
@@ -43,7 +48,13 @@ class _Field:
 
 
 def score(text: str, profile: Profile, *, title: str = "") -> Relevance:
-    """Judge how much ``text`` (with its ``title``) is about the profile's country. Pure."""
+    """Judge how much ``text`` (with its ``title``) is about the profile's country. Pure.
+
+    A text that opens by repeating its title (a JSONL export's ``text``, a page whose
+    extracted text starts with its headline) is judged without that line: the headline
+    counts once, as the title.
+    """
+    text = _without_headline(text, title)
     lead = lead_of(text)
     start = text.find(lead) if lead else 0
     body = text[start + len(lead) :]
@@ -60,6 +71,19 @@ def score(text: str, profile: Profile, *, title: str = "") -> Relevance:
     return Relevance(
         score=value, grade=grade, relevant=relevant, hits=_hits(fields), reasons=reasons
     )
+
+
+def _without_headline(text: str, title: str) -> str:
+    """``text`` less its first line when that line is ``title`` (case, spacing and a final
+    full stop aside)."""
+    head, _, rest = text.lstrip().partition("\n")
+    if title.strip() and _folded(head) == _folded(title):
+        return rest
+    return text
+
+
+def _folded(line: str) -> str:
+    return " ".join(line.split()).rstrip(".:").casefold()
 
 
 def _scan(name: str, text: str, profile: Profile) -> _Field:
@@ -105,13 +129,17 @@ def _field_score(f: _Field, confirmed: bool) -> float:
         for term, count in f.counts.items():
             listed = f.listed[term]
             raw += term.weight * _factor(term, confirmed) * (count - listed + LIST_FACTOR * listed)
-        return FIELD_WEIGHT[BODY] * min(raw, BODY_CAP)
+        return FIELD_WEIGHT[BODY] * min(raw * _length_factor(f), BODY_CAP)
     best: dict[str, float] = {}
     for term, count in f.counts.items():
         in_list = f.listed[term] == count
         value = term.weight * _factor(term, confirmed) * (LIST_FACTOR if in_list else 1.0)
         best[term.canonical] = max(best.get(term.canonical, 0.0), value)
     return FIELD_WEIGHT[f.name] * min(sum(best.values()), TOP_CAP)
+
+
+def _length_factor(body: _Field) -> float:
+    return min(1.0, LONG_BODY_WORDS / body.words) if body.words else 1.0
 
 
 def _grade(fields: list[_Field], confirmed: bool, relevant: bool) -> tuple[Grade, str]:
@@ -129,7 +157,7 @@ def _grade(fields: list[_Field], confirmed: bool, relevant: bool) -> tuple[Grade
     total = sum(sum(f.counts.values()) for f in fields)
     dense = body.words < SHORT_BODY_WORDS or density >= SUBJECT_DENSITY
     if top_free and headline and dense:
-        return _settle(Grade.SUBJECT, "named in title or lead and dense in body", relevant)
+        return _settle(Grade.SUBJECT, f"named in title or lead{_body_density(body)}", relevant)
     if top_free:
         why = "seldom in body" if headline else "but not in the headline"
         return _settle(Grade.MAJOR, f"named in title or lead, {why}", relevant)
@@ -138,6 +166,15 @@ def _grade(fields: list[_Field], confirmed: bool, relevant: bool) -> tuple[Grade
     if total >= 2:
         return _settle(Grade.EXAMPLE, "named a few times or among other countries", relevant)
     return _settle(Grade.PASSING, "named once or only in a list of countries", relevant)
+
+
+def _body_density(body: _Field) -> str:
+    """How the body made the grade: dense, too short to judge, or absent."""
+    if not body.words:
+        return ", no body to judge"  # a headline, or a title and lead only
+    if body.words < SHORT_BODY_WORDS:
+        return f", body too short to judge ({body.words} words)"
+    return " and dense in body"
 
 
 def _settle(grade: Grade, why: str, relevant: bool) -> tuple[Grade, str]:
@@ -165,6 +202,8 @@ def _reasons(fields: list[_Field], confirmed: bool, profile: Profile) -> list[st
         density = 1000 * mentions / body.words
         plural = "mention" if mentions == 1 else "mentions"
         reasons.append(f"{mentions} {plural} in body ({density:.1f} per 1,000 words)")
+        if (factor := _length_factor(body)) < 1.0:
+            reasons.append(f"body of {body.words:,} words: its mentions count at {factor:.0%}")
     listed = sum(sum(f.listed.values()) for f in fields)
     if listed:
         reasons.append(f"{listed} in a list of countries, counted at {LIST_FACTOR:.0%}")
