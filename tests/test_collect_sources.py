@@ -72,6 +72,23 @@ def test_sitemap_index_collects_the_pages_of_every_child(site, engine, profile, 
     assert run.collect(engine, profile, sources, fetcher).documents == 3
 
 
+def test_an_index_of_indexes_is_read_one_level_further_and_never_itself(
+    site, engine, profile, fetcher
+):
+    """An index listing another index (and itself) gave 0 pages and said nothing."""
+    sources = _sources(engine, (site.url("/sitemaps/index-of-indexes.xml"), "sitemap"))
+    report = run.collect(engine, profile, sources, fetcher)
+    assert report.documents == 3 and not report.errors
+    assert site.fetched("/sitemaps/index-of-indexes.xml") == 1
+
+
+def test_an_index_that_lists_only_itself_says_so(site, engine, profile, fetcher):
+    url = site.url("/sitemaps/index-of-itself.xml")
+    report = run.collect(engine, profile, _sources(engine, (url, "sitemap")), fetcher)
+    assert report.documents == 0
+    assert any(f"{url}: the sitemap index lists only itself" in e for e in report.errors)
+
+
 def test_url_list_pages_are_collected(site, engine, profile, fetcher):
     sources = _sources(engine, (site.url("/sitemaps/urls.txt"), "urllist"))
     run.collect(engine, profile, sources, fetcher)

@@ -212,10 +212,14 @@ async def _sitemap(
         # hid every new page. The index is read in full (it is short); its children by
         # their own validators.
         outcome.etag = outcome.last_modified = None
-    read = children[:MAX_CHILD_SITEMAPS]
-    unchanged = 0
+    read = [c for c in children if c.loc != plan.url][:MAX_CHILD_SITEMAPS]
+    if children and not read:  # it gave no page and said nothing
+        await emit(InputError(plan.url, "the sitemap index lists only itself"))
+    unchanged, visited = 0, {plan.url, *(c.loc for c in read)}
     for child in read:
-        found_in_child = await _child_sitemap(rnd.fetcher, plan, child.loc, emit, outcome)
+        found_in_child = await _child_sitemap(
+            rnd.fetcher, plan, child.loc, emit, outcome, visited=visited
+        )
         unchanged += found_in_child is None
         entries += found_in_child or []
     outcome.not_modified = bool(read) and unchanged == len(read)
@@ -226,9 +230,21 @@ async def _sitemap(
 
 
 async def _child_sitemap(
-    fetcher: AsyncFetcher, plan: SourcePlan, url: str, emit: Emit, outcome: Outcome
+    fetcher: AsyncFetcher,
+    plan: SourcePlan,
+    url: str,
+    emit: Emit,
+    outcome: Outcome,
+    *,
+    visited: set[str],
+    nested: bool = False,
 ) -> list[sitemaps.SitemapEntry] | None:
-    """The child's entries; None when it has not changed (its pages were seen then)."""
+    """The child's entries; None when it has not changed (its pages were seen then).
+
+    The protocol allows one level of index, but publishers nest them (an index of yearly
+    indexes): a child that is an index is read one level further, each sitemap once and
+    never the index itself. It gave 0 pages and said nothing.
+    """
     etag, modified = plan.validators.get(url, (None, None))
     try:
         resp = await fetcher.get(url, etag=etag, last_modified=modified)
@@ -239,7 +255,20 @@ async def _child_sitemap(
         await emit(exc)
         return []
     outcome.validators[url] = (resp.etag, resp.last_modified)
-    return child.entries  # one level of index only, as the protocol allows
+    if not child.is_index:
+        return child.entries
+    if nested:
+        await emit(InputError(url, "sitemap indexes nested more than two deep: not read"))
+        return []
+    entries: list[sitemaps.SitemapEntry] = []
+    fresh = [c.loc for c in child.children if c.loc not in visited]
+    for loc in fresh[: max(0, MAX_CHILD_SITEMAPS - len(visited))]:
+        visited.add(loc)
+        found = await _child_sitemap(
+            fetcher, plan, loc, emit, outcome, visited=visited, nested=True
+        )
+        entries += found or []
+    return entries
 
 
 async def _urllist(
