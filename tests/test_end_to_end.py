@@ -356,6 +356,9 @@ def test_sources_add_refuses_what_is_not_a_web_address_and_adds_the_rest(cli: Cl
     done = cli("sources", "add", *bad, "https://example.org/feed.xml", code=1)
     for url in bad:
         assert f"error: {url}: not an http(s) URL" in done.stderr
+    # A line break in it printed the refusal over two lines.
+    broken = cli("sources", "add", "https://example.org/a\nb.xml", code=1)
+    assert broken.stderr == "error: 'https://example.org/a\\nb.xml': not an http(s) URL\n"
     assert [s["url"] for s in cli.json("sources", "list", "--json")] == [
         "https://example.org/feed.xml"
     ]

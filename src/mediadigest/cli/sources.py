@@ -136,8 +136,8 @@ def _web_urls(urls: list[str]) -> list[str]:
     for url in urls:
         if is_web_url(url):
             good.append(url)
-        else:
-            say(f"{url}: not an http(s) URL", "error")
+        else:  # one line per refusal, even for a URL with a line break in it
+            say(f"{url if url.isprintable() else ascii(url)}: not an http(s) URL", "error")
     return good
 
 
