@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from alembic import command
+from fastapi.testclient import TestClient
 
 from mediadigest import store
 from mediadigest.analyse import analyse
@@ -24,6 +26,7 @@ from mediadigest.store import engine as store_engine
 from mediadigest.store import schema, transfer
 from mediadigest.stories.rank import lead_article
 from test_end_to_end import Cli
+from web_support import csrf_of, login
 
 ALMATY, NEW_YORK = timezone(timedelta(hours=6)), timezone(timedelta(hours=-5))
 
@@ -87,6 +90,11 @@ def test_stories_json_gives_the_time_with_the_outlets_offset(ingested: Cli):
     stories = ingested.json("stories", "--json", "--week", "2025-W51")
     found = {a["url"]: a["published"] for s in stories for a in s["articles"]}
     assert found == {r["url"]: r["published"] for r in RECORDS}
+
+
+def test_search_json_gives_the_time_with_the_outlets_offset(ingested: Cli):
+    (hit,) = ingested.json("search", "rail", "--json")
+    assert (hit["published"], hit["published_offset"]) == ("2025-12-15T02:00:00+06:00", 360)
 
 
 def _article(url: str, published: datetime | None, **kw) -> Article:
@@ -270,3 +278,29 @@ def test_a_news_sitemaps_date_keeps_its_offset_and_entries_still_sort_by_time():
     assert almaty.hints("s")["published"] == "2025-12-16T01:00:00+06:00"
     # 01:00 at +06:00 is 19:00 UTC on the 15th: an hour before the other, though it reads later.
     assert sorted([almaty, utc], key=lambda e: e.newest, reverse=True) == [utc, almaty]
+
+
+def _bearer(app) -> dict[str, str]:
+    """The header of a viewer's new API token."""
+    client = login(TestClient(app), "viewer")
+    form = {"name": "t", "csrf_token": csrf_of(client.get("/account").text)}
+    token = re.search(r'class="token">([^<]+)<', client.post("/account/tokens", data=form).text)
+    return {"Authorization": f"Bearer {token[1]}"}
+
+
+def test_the_api_gives_the_time_with_the_outlets_offset(seeded, app):
+    art = _article("https://timesca.com/api", datetime(2025, 12, 15, 2, tzinfo=ALMATY))
+    with seeded.engine.begin() as conn:
+        store.save_articles(conn, [art])
+    found = TestClient(app).get(f"/api/articles/{art.id}", headers=_bearer(app))
+    assert found.json()["published"] == "2025-12-15T02:00:00+06:00"
+
+
+def test_the_api_search_gives_the_time_with_the_outlets_offset(seeded, app):
+    art = _article("https://timesca.com/api", datetime(2025, 12, 15, 2, tzinfo=ALMATY))
+    art.title = "Kazakhstan opens a dry port"
+    with seeded.engine.begin() as conn:
+        store.save_articles(conn, [art])
+    query = {"q": "dry port"}
+    (hit,) = TestClient(app).get("/api/search", params=query, headers=_bearer(app)).json()
+    assert (hit["published"], hit["published_offset"]) == ("2025-12-15T02:00:00+06:00", 360)

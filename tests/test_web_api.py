@@ -65,6 +65,7 @@ def test_viewer_token_searches_the_archive(api, served):
     hits = api.get("/api/search", params={"q": "grain"}, headers=served[1]["viewer"]).json()
     assert [h["outlet"] for h in hits] == ["Caspian Ledger"]
     fields = {"id", "url", "title", "outlet", "outlet_country", "published", "language"}
+    fields |= {"published_offset"}  # minutes east of UTC; "published" states it too
     assert set(hits[0]) == fields | {"score", "snippet"} and "**" in hits[0]["snippet"]
     assert datetime.fromisoformat(hits[0]["published"]).year == 2025
     schema = api.get("/api/openapi.json").json()["components"]["schemas"]["SearchHit"]

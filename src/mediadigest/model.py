@@ -291,15 +291,21 @@ class Article:
     def published_iso(self) -> str | None:
         """``published`` in ISO 8601 as the outlet gave it: with its offset where known
         (``2025-12-15T02:00:00+06:00``), without one where the source named no zone."""
-        if self.published is None:
-            return None
-        known = self.published if self.published_offset is None else self.published_at
-        return known.isoformat() if known else None
+        given = as_given(self.published, self.published_offset)
+        return given.isoformat() if given else None
 
     @property
     def lead(self) -> str:
         """First paragraph of the text (what relevance weighs as the lead)."""
         return lead_of(self.text)
+
+
+def as_given(published: datetime | None, offset: int | None) -> datetime | None:
+    """A stored publication time (the outlet's wall time and its offset) as the source gave
+    it: aware in that offset where known, naive (read as UTC) where the source named none."""
+    if published is None or offset is None or published.tzinfo is not None:
+        return published
+    return published.replace(tzinfo=timezone(timedelta(minutes=offset)))
 
 
 def wall_time(value: datetime | None) -> tuple[datetime | None, int | None]:

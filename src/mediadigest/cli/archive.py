@@ -118,7 +118,7 @@ def articles(
 def search_hit_to_dict(hit: store.SearchHit) -> dict[str, Any]:
     """The JSON shape of `search --json`."""
     data = asdict(hit)
-    data["published"] = hit.published.isoformat() if hit.published else None
+    data["published"] = hit.published_iso  # with the outlet's offset where known
     return data
 
 

@@ -34,6 +34,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql import util as sql_util
 
 from mediadigest.matching import is_cjk
+from mediadigest.model import as_given
 from mediadigest.store import schema as t
 
 if TYPE_CHECKING:
@@ -73,10 +74,17 @@ class SearchHit:
     title: str
     outlet: str | None
     outlet_country: str | None
-    published: datetime | None
+    published: datetime | None  # the outlet's wall time (see `model.Article.published`)
     language: str | None
     score: float
     snippet: str
+    published_offset: int | None = None  # minutes east of UTC; None: ``published`` is UTC
+
+    @property
+    def published_iso(self) -> str | None:
+        """``published`` with its outlet's offset where known, as `articles --json` gives it."""
+        given = as_given(self.published, self.published_offset)
+        return given.isoformat() if given else None
 
 
 @dataclass(slots=True)
@@ -433,7 +441,16 @@ _FILTER_COLUMNS = [
 ]
 _HIT_COLUMNS = [
     t.articles.c[n]
-    for n in ("id", "url", "title", "outlet", "outlet_country", "published", "language")
+    for n in (
+        "id",
+        "url",
+        "title",
+        "outlet",
+        "outlet_country",
+        "published",
+        "language",
+        "published_offset",
+    )
 ]
 
 
@@ -547,7 +564,7 @@ def _selective(conn: sa.Connection, driving: Filters) -> bool:
 LONG_TEXT = 200_000
 _SQLITE_HIT = sa.text(
     "SELECT a.id, a.url, a.title, a.outlet, a.outlet_country, a.published, a.language, "
-    "snippet(articles_fts, 1, :start, :stop, '…', :words) AS lead, "
+    "a.published_offset, snippet(articles_fts, 1, :start, :stop, '…', :words) AS lead, "
     "CASE WHEN length(a.text) <= :long "
     "THEN snippet(articles_fts, 2, :start, :stop, '…', :words) ELSE '' END AS body "
     "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "

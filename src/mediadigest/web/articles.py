@@ -127,7 +127,17 @@ def _newest(conn: sa.Connection, filters: Filters, limit: int, offset: int) -> l
     (captured last, then stored last), in its place by date."""
     a = t.articles
     cols = [
-        a.c[n] for n in ("id", "url", "title", "outlet", "outlet_country", "published", "language")
+        a.c[n]
+        for n in (
+            "id",
+            "url",
+            "title",
+            "outlet",
+            "outlet_country",
+            "published",
+            "language",
+            "published_offset",
+        )
     ]
     lead = sa.func.substr(a.c.text, 1, 240).label("snippet")
     clauses = _clauses(conn, filters)

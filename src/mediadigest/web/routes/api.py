@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
@@ -10,7 +11,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from mediadigest import store
-from mediadigest.model import Source, is_web_url
+from mediadigest.model import Source, as_given, is_web_url
 from mediadigest.store.search import WINDOW, profile_spellings, query_problem
 from mediadigest.web import editions, persist, stories, versions
 from mediadigest.web.articles import Filters, find, get_article, period_problem, themes_of
@@ -130,7 +131,7 @@ def _article(art) -> dict[str, Any]:
         outlet=art.outlet,
         outlet_country=art.outlet_country,
         author=art.author,
-        published=art.published,
+        published=as_given(art.published, art.published_offset),  # the outlet's own clock
         language=art.language,
         score=rel.score,
         grade=str(rel.grade),
@@ -224,7 +225,9 @@ def search(
     web = request.app.state.web
     names = profile_spellings(web.settings.profile, country=True)
     with web.engine.connect() as conn:
-        return find(conn, q, filters, limit=limit, names=names, offset=offset)
+        hits = find(conn, q, filters, limit=limit, names=names, offset=offset)
+    # ``published`` as the outlet gave it, its offset stated, as /api/articles gives it.
+    return [replace(h, published=as_given(h.published, h.published_offset)) for h in hits]
 
 
 def _story(s: stories.StoryView) -> StoryOut:
