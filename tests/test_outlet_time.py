@@ -14,13 +14,15 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 from fastapi.testclient import TestClient
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mediadigest import store
 from mediadigest.analyse import analyse
-from mediadigest.analyse.normalise import parse_published
+from mediadigest.analyse.normalise import parse_date, parse_published
 from mediadigest.collect.feeds import Feed, entry_hints, entry_url, parse_feed
 from mediadigest.collect.sitemaps import parse_sitemap
-from mediadigest.model import Article, Document, Grade, Hit, Relevance
+from mediadigest.model import Article, Document, Grade, Hit, Relevance, as_given, wall_time
 from mediadigest.profile import load_profile
 from mediadigest.store import engine as store_engine
 from mediadigest.store import schema, transfer
@@ -28,7 +30,7 @@ from mediadigest.stories.rank import lead_article
 from test_end_to_end import Cli
 from web_support import csrf_of, login
 
-ALMATY, NEW_YORK = timezone(timedelta(hours=6)), timezone(timedelta(hours=-5))
+ALMATY = timezone(timedelta(hours=6))
 
 # The newcomer's two records: a Monday 02:00 in Almaty (Sunday 20:00 UTC) and a Sunday 23:30
 # in New York (Monday 04:30 UTC). Both belong to the week of Dec. 15-21, 2025 (2025-W51).
@@ -304,3 +306,33 @@ def test_the_api_search_gives_the_time_with_the_outlets_offset(seeded, app):
     query = {"q": "dry port"}
     (hit,) = TestClient(app).get("/api/search", params=query, headers=_bearer(app)).json()
     assert (hit["published"], hit["published_offset"]) == ("2025-12-15T02:00:00+06:00", 360)
+
+
+_OFFSETS = st.integers(min_value=-24 * 60 + 1, max_value=24 * 60 - 1).map(
+    lambda m: timezone(timedelta(minutes=m))
+)
+_TIMES = st.datetimes(min_value=datetime(1000, 1, 1), max_value=datetime(9998, 12, 31))
+
+
+@given(_TIMES, _OFFSETS)
+def test_a_time_split_into_wall_time_and_offset_is_the_same_instant(when, zone):
+    aware = when.replace(tzinfo=zone)
+    wall, offset = wall_time(aware)
+    assert wall == when and offset is not None
+    assert as_given(wall, offset) == aware
+
+
+@given(_TIMES, _OFFSETS)
+def test_parse_published_keeps_the_written_clock_and_agrees_with_parse_date(when, zone):
+    written = when.replace(tzinfo=zone).isoformat()
+    parsed = parse_published(written)
+    assert parsed is not None and parsed.replace(tzinfo=None) == when
+    assert parsed == parse_date(written)  # the same instant, on another clock
+
+
+@given(st.text(max_size=40))
+def test_parse_published_never_raises(value):
+    parsed = parse_published(value)
+    assert parsed is None or parse_date(value) == (
+        parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    )
