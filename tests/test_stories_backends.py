@@ -60,8 +60,9 @@ def test_the_story_flow_gives_the_same_results_on_each_backend(engine, profile):
         log = [(o["action"], o["by"]) for o in persist.overrides(conn, profile.name)]
     stories = {s.id: s for s in _stories(engine, profile)}
     assert [a.outlet for a in stories[new_id].articles] == ["Reuters"]
+    # The pinned story merged in carries its pin to the merged one (logged as the merger's).
     assert log == [("pin", "cli"), ("hide", "cli"), ("unhide", "cli"),
-                   ("merge", "editor"), ("split", "editor")]  # fmt: skip
+                   ("merge", "editor"), ("pin", "editor"), ("split", "editor")]  # fmt: skip
 
     with engine.begin() as conn:
         content = to_dict(build_digest(conn, profile, SINCE, UNTIL))
