@@ -82,6 +82,17 @@ def test_an_index_of_indexes_is_read_one_level_further_and_never_itself(
     assert site.fetched("/sitemaps/index-of-indexes.xml") == 1
 
 
+def test_a_nested_index_keeps_no_validators_and_forgets_old_ones(site, engine, profile, fetcher):
+    nested = site.url("/sitemaps/index.xml")
+    with engine.begin() as conn:  # stored by an earlier version: a 304 hid its children
+        collect_state.save_validators(conn, nested, '"old"', None)
+    sources = _sources(engine, (site.url("/sitemaps/index-of-indexes.xml"), "sitemap"))
+    assert run.collect(engine, profile, sources, fetcher).documents == 3
+    with engine.connect() as conn:
+        stored = collect_state.validators(conn, [nested, site.url("/sitemaps/news.xml")])
+    assert list(stored) == [site.url("/sitemaps/news.xml")]
+
+
 def test_an_index_that_lists_only_itself_says_so(site, engine, profile, fetcher):
     url = site.url("/sitemaps/index-of-itself.xml")
     report = run.collect(engine, profile, _sources(engine, (url, "sitemap")), fetcher)

@@ -332,3 +332,34 @@ def test_a_feed_whose_items_hold_nul_controls_or_lone_surrogates_is_stored_witho
     assert keys == {"no-link", "k2"}
     assert all(b"\x00" not in body for body in bodies)
     assert any("Kazakhstan\ufffd.".encode() in body for body in bodies)
+
+
+def _sitemap_index(server: _Server, *paths: str) -> bytes:
+    items = "".join(f"<sitemap><loc>{server.url(p)}</loc></sitemap>" for p in paths)
+    return (
+        f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{items}</sitemapindex>'
+    ).encode()
+
+
+def _urlset(server: _Server, *paths: str) -> bytes:
+    urls = "".join(f"<url><loc>{server.url(p)}</loc></url>" for p in paths)
+    return f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'.encode()
+
+
+def test_a_new_page_under_a_nested_sitemap_index_is_found_the_next_round(server, fetcher):
+    """The yearly index under the top one kept its ETag: answering 304, it hid the new page of
+    its monthly sitemap for good."""
+    xml = "application/xml"
+    server.routes["/top.xml"] = (200, _sitemap_index(server, "/2025.xml"), xml)
+    server.routes["/2025.xml"] = (200, _sitemap_index(server, "/2025-12.xml"), xml)
+    server.routes["/2025-12.xml"] = (200, _urlset(server, "/a.html"), xml)
+    for path in ("/a.html", "/b.html"):
+        server.routes[path] = (200, PAGE, "text/html")
+    plan = SourcePlan(1, server.url("/top.xml"), "sitemap", None, None, set(), {})
+    events, outcome = _round(fetcher, plan)
+    assert [e.url for e in events if isinstance(e, Document)] == [server.url("/a.html")]
+    assert outcome.validators[server.url("/2025.xml")] == (None, None)  # an index keeps none
+    plan = _next(plan, outcome, events)
+    server.routes["/2025-12.xml"] = (200, _urlset(server, "/a.html", "/b.html"), xml)
+    events, _ = _round(fetcher, plan)
+    assert [e.url for e in events if isinstance(e, Document)] == [server.url("/b.html")]

@@ -254,15 +254,22 @@ async def _child_sitemap(
     except InputError as exc:
         await emit(exc)
         return []
-    outcome.validators[url] = (resp.etag, resp.last_modified)
     if not child.is_index:
+        outcome.validators[url] = (resp.etag, resp.last_modified)
         return child.entries
+    # An index keeps no validators, as the top one: a 304 for it hid its children's new pages.
+    outcome.validators[url] = (None, None)  # forgets any it had
     if nested:
         await emit(InputError(url, "sitemap indexes nested more than two deep: not read"))
         return []
     entries: list[sitemaps.SitemapEntry] = []
-    fresh = [c.loc for c in child.children if c.loc not in visited]
-    for loc in fresh[: max(0, MAX_CHILD_SITEMAPS - len(visited))]:
+    fresh = [c for c in child.children if c.loc not in visited]
+    fresh.sort(key=lambda c: c.newest, reverse=True)  # daily sitemaps: the newest first
+    room = max(0, MAX_CHILD_SITEMAPS - len(visited))
+    if len(fresh) > room:
+        left = f"{len(fresh) - room} of its sitemaps not read this round"
+        await emit(InputError(url, f"{left} (at most {MAX_CHILD_SITEMAPS} a round, newest first)"))
+    for loc in [c.loc for c in fresh[:room]]:
         visited.add(loc)
         found = await _child_sitemap(
             fetcher, plan, loc, emit, outcome, visited=visited, nested=True

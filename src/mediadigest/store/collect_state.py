@@ -121,7 +121,9 @@ def validators(conn: sa.Connection, urls: list[str]) -> dict[str, tuple[str | No
 def save_validators(
     conn: sa.Connection, url: str, etag: str | None, last_modified: str | None
 ) -> None:
-    if not etag and not last_modified:
+    if not etag and not last_modified:  # none now (a sitemap index keeps none): forget any
+        lock_for_writing(conn)
+        conn.execute(sa.delete(http_validators).where(http_validators.c.url == url))
         return
     row = {"url": url, "etag": etag, "last_modified": last_modified, "checked_at": utcnow()}
     _upsert(conn, http_validators, row, ["url"])
