@@ -250,6 +250,17 @@ def test_another_profile_is_refused_a_store_whose_sources_are_a_profiles_default
         store.add_source(conn, Source("https://civil.ge/feed"))
     _, sources = _sources(Settings(db=db, profile_name=str(path)))
     assert len(sources) == 18
+    # A tuned copy of the profile for the same country (docs/profiles.md) takes the store on.
+    tuned = tmp_path / "kz-business.yaml"
+    tuned.write_text(
+        "name: kz-business\ncountry: Kazakhstan\ncountry_code: KZ\nadjective: Kazakh\n"
+        "threshold: 2\nnames:\n  Kazakhstan: [Astana]\n",
+        encoding="utf-8",
+    )
+    other = f"sqlite:///{tmp_path / 'k2.db'}"
+    _sources(Settings(db=other))
+    _, sources = _sources(Settings(db=other, profile_name=str(tuned)))
+    assert len(sources) == 17
 
 
 def test_a_run_that_reaches_no_source_says_what_to_do_offline(cli: Cli):

@@ -86,9 +86,10 @@ def _refuse_another_profiles_defaults(profile: Profile, urls: set[str]) -> None:
     if urls <= {s.url for s in opml.default_sources(profile)}:
         return
     for name in available_profiles():
-        if name != profile.name and urls <= {
-            s.url for s in opml.default_sources(load_profile(name))
-        }:
+        other = load_profile(name)
+        if other.country_code == profile.country_code:  # a tuned copy for the same country
+            continue
+        if urls <= {s.url for s in opml.default_sources(other)}:
             raise ConfigError(
                 f"this store's sources are the default feeds of the '{name}' profile, not "
                 f"'{profile.name}': give '{profile.name}' a store of its own with --db (or "
