@@ -335,13 +335,13 @@ def test_a_russian_food_blog_with_uzbek_cuisine_is_not_about_uzbekistan():
     [
         "Рецепт узбекского плова и узбекской кухни, плов по-узбекски.",
         "Узбекские блюда и узбекская самса на столе.",
-        "O'zbek oshi va o'zbek taomlari.",
-        "Ўзбек оши ва ўзбек таомлари.",
+        "O'zbek oshi va o'zbek milliy taomlari.",
+        "Ўзбек оши ва ўзбек миллий таомлари.",
         "Özbek pilavı ve Özbek mutfağı.",
         "Die usbekische Küche und usbekischer Plov.",
         "La cuisine ouzbèke et le plov ouzbek.",
         "La cocina uzbeka y el plov uzbeko.",
-        "An Uzbek restaurant serves Uzbek plov and Uzbek cuisine.",
+        "A restaurant serves Uzbek plov and Uzbek cuisine.",
     ],
 )
 def test_uzbek_cuisine_in_each_language_of_the_profile_names_no_country(text):
@@ -353,12 +353,25 @@ def test_uzbek_cuisine_in_each_language_of_the_profile_names_no_country(text):
     "text",
     [
         "Я люблю казахскую кухню и казахские блюда.",
-        "Kazakh cuisine and a Kazakh restaurant in London.",
+        "Kazakh cuisine and Kazakh dishes in London.",
         "Қазақ асханасы мен қазақ тағамдары.",
     ],
 )
 def test_kazakh_cuisine_names_no_country(profile, text):
     assert relevance.score(text, profile).hits == []
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("kazakhstan", "Kazakh food prices hit record as inflation reaches 12%"),
+        ("uzbekistan", "Uzbek food exports to Russia double"),
+        ("kazakhstan", "Kazakh restaurant chain lists its shares in Astana"),
+    ],
+)
+def test_food_prices_exports_and_restaurant_business_stay_news(name, text):
+    """With "Kazakh food" and "Kazakh restaurant" as exclusions these scored 0."""
+    assert relevance.score(text, load_profile(name)).hits
 
 
 def test_the_cuisine_exclusions_leave_the_adjective_elsewhere(profile):
