@@ -373,3 +373,21 @@ def test_a_postgresql_connection_gives_up_on_a_silent_host_after_ten_seconds(pg_
             pass
         engine.dispose()
         assert seen.pop()["connect_timeout"] == wanted
+
+
+def test_a_feed_added_again_in_another_case_or_with_a_fragment_is_the_same_source(engine):
+    """ "HTTP://Host/feed.xml" and "…/feed.xml#top" were each a source of their own, fetched
+    every round beside the one already listed."""
+    with engine.begin() as conn:
+        first, added = store.add_source(conn, Source("http://127.0.0.1:8766/feed.xml"))
+        assert added
+        for again in ("HTTP://127.0.0.1:8766/feed.xml", "http://127.0.0.1:8766/feed.xml#frag"):
+            assert store.add_source(conn, Source(again)) == (first, False)
+        store.add_source(conn, Source("https://User:Secret@Example.ORG/Feed.xml?Q=1#x"))
+        urls = [r["url"] for r in store.list_sources(conn)]
+        assert urls == [
+            "http://127.0.0.1:8766/feed.xml",
+            "https://User:Secret@example.org/Feed.xml?Q=1",
+        ]
+        assert store.remove_source(conn, "HTTP://127.0.0.1:8766/feed.xml#frag")
+        assert len(store.list_sources(conn)) == 1

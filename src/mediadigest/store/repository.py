@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import sqlalchemy as sa
 from sqlalchemy.sql import util as sql_util
@@ -34,17 +35,35 @@ from mediadigest.store.writes import (
 # -- sources ---------------------------------------------------------------------------------
 
 
+def source_url(url: str) -> str:
+    """A source's URL as stored: scheme and host in lower case, no #fragment.
+
+    "HTTP://Example.org/feed.xml" and "…/feed.xml#top" are the feed already listed; each was
+    added as a source of its own, fetched every round with a health row of its own.
+    """
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url
+    if not parts.scheme or not parts.netloc:
+        return url
+    userinfo, at, host = parts.netloc.rpartition("@")  # a password keeps its case
+    netloc = f"{userinfo}{at}{host.lower()}"
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path, parts.query, ""))
+
+
 def add_source(conn: sa.Connection, source: Source) -> tuple[int, bool]:
     """Add a source; returns (id, added). Adding an existing URL changes nothing."""
     lock_for_writing(conn)
+    url = source_url(source.url)
     stmt = insert_ignore(conn, t.sources).values(
-        url=source.url, kind=source.kind, title=source.title, added_at=utcnow()
+        url=url, kind=source.kind, title=source.title, added_at=utcnow()
     )
     # RETURNING, not rowcount: psycopg reports -1 for INSERT ... ON CONFLICT DO NOTHING.
     new_id = conn.execute(stmt.returning(t.sources.c.id)).scalar()
     if new_id is not None:
         return int(new_id), True
-    row_id = conn.execute(sa.select(t.sources.c.id).where(t.sources.c.url == source.url)).scalar()
+    row_id = conn.execute(sa.select(t.sources.c.id).where(t.sources.c.url == url)).scalar()
     return int(row_id), False
 
 
@@ -55,8 +74,9 @@ def list_sources(conn: sa.Connection) -> list[dict[str, Any]]:
 
 def remove_source(conn: sa.Connection, url: str) -> bool:
     lock_for_writing(conn)
+    urls = {url, source_url(url)}  # as typed, or as stored
     deleted = conn.execute(
-        sa.delete(t.sources).where(t.sources.c.url == url).returning(t.sources.c.id)
+        sa.delete(t.sources).where(t.sources.c.url.in_(urls)).returning(t.sources.c.id)
     )
     return deleted.first() is not None
 
