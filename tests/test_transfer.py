@@ -189,6 +189,32 @@ def test_a_file_that_is_not_an_export_is_refused_with_its_line(engine, text, whe
         store.import_jsonl(conn, fp)
 
 
+_HEADER = '{"mediadigest": "store-export", "format": 3}\n'
+
+
+@pytest.mark.parametrize(
+    ("record", "said"),
+    [
+        # A field of the wrong kind gave a traceback (TypeError in fromisoformat).
+        ('{"type": "source", "url": "https://example.org/rss", "kind": "feed", '
+         '"added_at": [1, 2]}\n', "x.jsonl:2: a source record cannot be read"),
+        ('{"type": "document", "url": "https://example.org/a", "content_hash": "h", '
+         '"body": "not base64!", "fetched_at": "2025-12-01T00:00:00"}\n',
+         "x.jsonl:2: a document record cannot be read"),
+        # A copy that stopped early was "not a record of a mediadigest export".
+        ('{"type": "source", "url": "https://exa', "x.jsonl:2: the file ends in the middle"),
+    ],
+)  # fmt: skip
+def test_a_damaged_export_is_refused_with_its_line_and_adds_nothing(engine, record, said):
+    fp = io.StringIO(_HEADER + record)
+    fp.name = "x.jsonl"
+    with pytest.raises(FormatError) as refused, engine.begin() as conn:
+        store.import_jsonl(conn, fp)
+    assert said in str(refused.value)
+    with engine.connect() as conn:
+        assert store.count_rows(conn, "sources") == store.count_rows(conn, "documents") == 0
+
+
 def _fill_editorial(engine: sa.Engine) -> None:
     """Stories with editors' decisions, accounts, editions and operational state."""
     from mediadigest.store import collect_state

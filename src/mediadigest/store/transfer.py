@@ -24,6 +24,7 @@ ids are remapped as far as the file tells them (``transfer_tables.ArticleIds``).
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 import logging
 from collections.abc import Iterator
@@ -145,6 +146,10 @@ def import_jsonl(conn: sa.Connection, fp: IO[str]) -> dict[str, int]:
             record = json.loads(line)
             kind = record.pop("type")
         except (json.JSONDecodeError, KeyError, AttributeError, TypeError):
+            if not line.endswith("\n"):  # the last line, unfinished: a copy stopped early
+                raise FormatError(
+                    f"{name}:{number}", "the file ends in the middle of a record (cut off?)"
+                ) from None
             raise FormatError(f"{name}:{number}", "not a record of a mediadigest export") from None
         if kind not in added:
             raise FormatError(f"{name}:{number}", f"unknown record type {kind!r}")
@@ -185,11 +190,20 @@ def _import_batch(
     conn: sa.Connection, batch: list[dict[str, Any]], importer: Importer, where: str
 ) -> int:
     kind = batch[0]["type"]
+    try:
+        return _import_kind(conn, kind, batch, importer, where)
+    except (KeyError, TypeError, ValueError, binascii.Error, sa.exc.DataError) as exc:
+        # A field of the wrong kind ("published": [1, 2]) gave a traceback for the core
+        # records; the import is one transaction, so nothing of the file stays.
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise FormatError(where, f"a {kind} record cannot be read: {reason}") from None
+
+
+def _import_kind(
+    conn: sa.Connection, kind: str, batch: list[dict[str, Any]], importer: Importer, where: str
+) -> int:
     if kind in KINDS:
-        try:
-            return importer.add(conn, KINDS[kind], batch, where)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise FormatError(where, f"a {kind} record cannot be read: {exc}") from None
+        return importer.add(conn, KINDS[kind], batch, where)
     if kind == "source":
         return _import_sources(conn, batch)
     if kind == "document":
