@@ -335,8 +335,12 @@ def test_a_correspondent_with_a_name_is_an_author(profile):
         # A title before a name, and a name, stay as they are.
         ("Emperor Naruhito received Tokayev.", "that Emperor Naruhito received Tokayev."),
         ("Kazatomprom cut its forecast.", "that Kazatomprom cut its forecast."),
+        # A word before a month or a day is no title ("that Last December Kazakhstan…").
+        ("Last December Kazakhstan banned wheat exports.", "that last December Kazakhstan "
+         "banned wheat exports."),
+        ("Tokayev Monday signed the decree.", "that Tokayev Monday signed the decree."),
     ],
-)
+)  # fmt: skip
 def test_the_first_sentence_runs_on_after_that_only_where_it_reads_as_reported(
     profile, first, reads
 ):

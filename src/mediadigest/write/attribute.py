@@ -113,6 +113,17 @@ class Lede:
     absorbs: bool = False
 
 
+# A capitalised word before one of these is no title: "Last December", "Early Monday".
+_CALENDAR = frozenset(
+    re.findall(
+        r"\w+",
+        """January February March April May June July August
+    September October November December Monday Tuesday Wednesday Thursday Friday Saturday
+    Sunday""",
+    )
+)
+
+
 def _absorbable(sentence: str, names: frozenset[str] = frozenset()) -> str | None:
     """The sentence as it reads after "that", or None if it cannot follow it verbatim.
 
@@ -134,6 +145,9 @@ def _absorbable(sentence: str, names: frozenset[str] = frozenset()) -> str | Non
     if word in _COMMON_START:
         return first[0].lower() + sentence[1:]
     second = sentence.split(maxsplit=2)[1:2]
+    calendar = bool(second) and second[0].strip(",.;:") in _CALENDAR  # "Last December"
+    if calendar and word.removesuffix("'s").removesuffix("’s") not in names:
+        return first[0].lower() + sentence[1:]
     titled = bool(second) and second[0][:1].isupper()  # "Emperor Naruhito", "Prime Minister"
     if titled or word.removesuffix("'s").removesuffix("’s") in names:
         return sentence
