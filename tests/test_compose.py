@@ -600,6 +600,22 @@ def test_an_outlet_named_in_cyrillic_is_named_in_latin_letters(profile):
     assert style.outlet_name("Интерфакс", "RU", "KZ") == "Russia’s Interfax"
 
 
+@pytest.mark.parametrize(
+    ("stored", "written"),
+    [
+        # Romanised, a title's words are capitalised as English papers write them, its quotes
+        # are no part of it, and a few go by their English names.
+        ("Новая газета", "Novaya Gazeta"),
+        ("«Коммерсантъ»", "Kommersant"),
+        ("BBC Русская служба", "BBC Russian Service"),
+        ("Українська правда", "Ukrainska Pravda"),
+        ("bne IntelliNews", "bne IntelliNews"),
+    ],
+)
+def test_a_cyrillic_outlet_reads_as_english_papers_write_it(stored, written):
+    assert style.outlet_name(stored, None, "KZ") == written
+
+
 def test_the_quotes_speaker_is_spelled_as_the_items_sentences_spell_them(profile):
     text = BODY.replace("said on Monday", "said on Monday, Almasadam Satkalijev announced")
     art = _art(1, text=text)

@@ -106,7 +106,12 @@ def outlet_name(outlet: str | None, country: str | None, home: str | None) -> st
     name in Cyrillic as English papers write it ("RIA Novosti", as names of people are)."""
     if not outlet:
         return "An unnamed outlet"
-    outlet = _OUTLETS_IN_ENGLISH.get(outlet.casefold()) or latin_name(outlet)
+    outlet = outlet.strip('«»"“”„ ') or outlet  # "«Коммерсантъ»": the quotes are no part of it
+    known = _OUTLETS_IN_ENGLISH.get(outlet.casefold())
+    if known is None and outlet != (romanised := latin_name(outlet)):
+        # A title's words capitalised, as English papers write them: "Novaya Gazeta".
+        known = " ".join(w[:1].upper() + w[1:] for w in romanised.split(" "))
+    outlet = known or outlet
     name = country_name(country)
     if name is None or country == home or name.startswith("the ") or outlet.startswith(name):
         return outlet
@@ -115,7 +120,10 @@ def outlet_name(outlet: str | None, country: str | None, home: str | None) -> st
 
 # Outlets whose English name is not their name romanised ("Interfaks", "Izvestiya", "RBK").
 _OUTLETS_IN_ENGLISH = {"интерфакс": "Interfax", "известия": "Izvestia", "рбк": "RBC",
-                       "коммерсантъ": "Kommersant", "ведомости": "Vedomosti"}  # fmt: skip
+                       "коммерсантъ": "Kommersant", "ведомости": "Vedomosti",
+                       "bbc русская служба": "BBC Russian Service",
+                       "украинская правда": "Ukrainska Pravda",
+                       "українська правда": "Ukrainska Pravda", "блиц": "Blic"}  # fmt: skip
 
 _DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+")
 
