@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 import threading
@@ -52,6 +53,16 @@ class _Chat(BaseHTTPRequestHandler):
             time.sleep(1.0)
         if mode == "error":
             self._send(500, b'{"error": "overloaded"}')
+            return
+        if mode == "deep":  # JSON too deep for the decoder
+            self._send(200, b"[" * 200_000)
+            return
+        if mode == "headers-trickle":  # the status line, then a header a byte at a time
+            self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+            for _ in range(200):
+                self.wfile.write(b"X")
+                self.wfile.flush()
+                time.sleep(0.05)
             return
         if mode == "unauthorised":
             self._send(401, b'{"error": "invalid api key"}')
@@ -178,7 +189,7 @@ def test_invented_names_and_numbers_fall_back_to_the_extractive_text(chat: _Serv
     assert any("Akkenzhenov" in note and "item 1" in note for note in out.notes)
 
 
-@pytest.mark.parametrize("mode", ["error", "garbage"])
+@pytest.mark.parametrize("mode", ["error", "garbage", "deep"])
 def test_server_errors_fall_back_to_the_extractive_text(chat: _Server, mode: str):
     chat.mode = mode
     digest, arts = _digest()
@@ -209,7 +220,8 @@ def test_an_endpoint_that_does_not_answer_is_asked_once_not_once_per_item(chat: 
     assert len(chat.requests) == 1
     assert [i.summary for i in out.items] == [[SOURCE]] * 10 and out.writer == "extractive"
     assert out.notes == [
-        f"the LLM endpoint {_config(chat).endpoint} failed (ReadTimeout: timed out); "
+        f"the LLM endpoint {_config(chat).endpoint} failed "
+        "(ReadTimeout: no whole answer within 0.2 s); "
         "every item and the intro keep the extractive text"
     ]
 
@@ -426,6 +438,35 @@ def test_an_answer_trickling_in_is_cut_at_the_deadline(chat: _Server):
     assert time.monotonic() - started < 1.5 and len(chat.requests) == 1
     assert out.writer == "extractive"
     assert "ReadTimeout: no whole answer within 0.5 s" in out.notes[0]
+
+
+def test_headers_trickling_in_are_cut_at_the_deadline(chat: _Server):
+    """httpx's timeout is per read, and the headers came before the old deadline's check."""
+    chat.mode = "headers-trickle"
+    digest, arts = _week(3)
+    done: list[Digest] = []
+    worker = threading.Thread(
+        target=lambda: done.append(rewrite(digest, arts, _config(chat, timeout=0.5))), daemon=True
+    )
+    started = time.monotonic()
+    worker.start()
+    worker.join(timeout=5)  # a regression fails here rather than hanging the suite
+    assert done, "the rewrite did not return within 5 s"
+    assert time.monotonic() - started < 1.5 and len(chat.requests) == 1
+    assert "ReadTimeout: no whole answer within 0.5 s" in done[0].notes[0]
+
+
+def test_the_rewrite_runs_from_async_code_too(chat: _Server):
+    async def from_a_coroutine() -> Digest:
+        return rewrite(*_digest(), _config(chat))
+
+    assert asyncio.run(from_a_coroutine()).items[0].written_by == "llm"
+
+
+@pytest.mark.parametrize("url", ["http://xn--/v1", "http://[::1/v1", "ftp://example.org/v1"])
+def test_a_url_httpx_cannot_use_is_a_config_error(url: str):
+    with pytest.raises(ConfigError, match="MEDIADIGEST_LLM_URL: not a"):
+        LLMConfig(url, "m")
 
 
 def test_a_rate_limit_is_asked_again_once_after_its_retry_after(chat: _Server):

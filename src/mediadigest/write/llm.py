@@ -10,14 +10,13 @@ text, and the digest's ``notes`` say why; an item says who wrote it in ``written
 
 from __future__ import annotations
 
-import json
+import asyncio
 import logging
 import math
 import re
-import time
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
@@ -25,6 +24,7 @@ from mediadigest.errors import ConfigError
 from mediadigest.model import Article, Digest, DigestItem, is_web_url
 from mediadigest.write import grounding
 from mediadigest.write.llm_answer import NoAnswer, endpoint_of, one_line, prose
+from mediadigest.write.llm_endpoint import Endpoint, EndpointError, chat_url
 from mediadigest.write.summarise import sentences
 
 log = logging.getLogger(__name__)
@@ -39,8 +39,6 @@ SYSTEM = (
     "Answer with the sentences only, no markup."
 )
 MAX_TIMEOUT = 3600.0
-MAX_RESPONSE = 256 * 1024  # bytes: an answer of a few sentences is a few kilobytes
-RETRY_AFTER_CAP = 10.0  # seconds: a 429/503 asking for longer falls back at once
 ITEM_LIMITS = (5, 1200)  # sentences, characters: the prompt asks for 2 to 4 sentences
 INTRO_LIMITS = (3, 800)  # the prompt asks for two
 
@@ -58,6 +56,14 @@ class LLMConfig:
     def __post_init__(self) -> None:
         if not is_web_url(self.url):
             raise ConfigError(f"MEDIADIGEST_LLM_URL: not an http(s) URL ({endpoint_of(self.url)})")
+        try:
+            httpx.URL(chat_url(self.url)).host  # noqa: B018 (the host is decoded on reading)
+        # A host httpx cannot encode ("xn--": idna.IDNAError, a ValueError) failed each request
+        # with a traceback. Not the error's text: it may quote the URL.
+        except (httpx.InvalidURL, ValueError):
+            raise ConfigError(
+                f"MEDIADIGEST_LLM_URL: not a usable URL ({endpoint_of(self.url)})"
+            ) from None
         key = (self.key or "").strip() or None
         # A key that cannot be a header value made httpx quote it in its error, into the notes.
         if key and not re.fullmatch(r"[\x21-\x7e]+", key):
@@ -98,75 +104,15 @@ def grounding_problems(text: str, sources: Sequence[str]) -> list[str]:
     return grounding.problems(text, [s.text for src in sources for s in sentences(src)])
 
 
-def _chat_url(url: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/chat/completions"))
-
-
-def _ask(client: httpx.Client, config: LLMConfig, prompt: str, limits: tuple[int, int]) -> str:
+def _ask(endpoint: Endpoint, config: LLMConfig, prompt: str, limits: tuple[int, int]) -> str:
     """The model's prose; ``NoAnswer`` with the reason, or an ``httpx`` error where the
     endpoint is down (see ``_endpoint_down``)."""
-    headers = {"Authorization": f"Bearer {config.key}"} if config.key else {}
     body = {
         "model": config.model,
         "temperature": 0,
         "messages": [{"role": "system", "content": SYSTEM}, {"role": "user", "content": prompt}],
     }
-    for attempt in (1, 2):
-        status, headers_in, raw = _post(client, config, body, headers)
-        if status in {429, 503} and attempt == 1 and (wait := _retry_after(headers_in)) is not None:
-            log.debug("llm writer: HTTP %d, asking again in %.1f s", status, wait)
-            time.sleep(wait)
-            continue
-        break
-    if status >= 400:
-        raise _status_error(status)
-    try:
-        payload = json.loads(raw)
-    except ValueError as exc:
-        raise NoAnswer("the answer is not JSON") from exc
-    return prose(payload, *limits)
-
-
-class EndpointError(httpx.HTTPError):
-    """An HTTP status that every further request would meet too."""
-
-
-def _status_error(status: int) -> Exception:
-    reason = f"HTTP {status}"
-    if status in {401, 403, 404, 429, 503}:
-        return EndpointError(reason)
-    return NoAnswer(reason)
-
-
-def _retry_after(headers: httpx.Headers) -> float | None:
-    """Seconds to wait before the one retry: Retry-After in seconds (1 without it), or None
-    where the endpoint asks for longer than ``RETRY_AFTER_CAP`` (or gives a date)."""
-    value = headers.get("retry-after", "1").strip()
-    try:
-        wait = float(value)
-    except ValueError:
-        return None
-    return max(wait, 0.0) if wait <= RETRY_AFTER_CAP else None
-
-
-def _post(
-    client: httpx.Client, config: LLMConfig, body: dict, headers: dict[str, str]
-) -> tuple[int, httpx.Headers, bytes]:
-    """Status, headers and body, read within ``config.timeout`` in all (httpx's timeout is
-    per read: a server sending a byte now and then held the command for ever) and up to
-    ``MAX_RESPONSE`` bytes. A deadline passed is a ``ReadTimeout``, as a silent server's is."""
-    deadline = time.monotonic() + config.timeout
-    chunks, size = [], 0
-    with client.stream("POST", _chat_url(config.url), json=body, headers=headers) as response:
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > MAX_RESPONSE:
-                raise NoAnswer(f"the answer is over {MAX_RESPONSE // 1024} KiB")
-            chunks.append(chunk)
-            if time.monotonic() > deadline:
-                raise httpx.ReadTimeout(f"no whole answer within {config.timeout:g} s")
-        return response.status_code, response.headers, b"".join(chunks)
+    return prose(endpoint.complete(body), *limits)
 
 
 def _endpoint_down(exc: Exception) -> bool:
@@ -205,7 +151,7 @@ def _speakers(item: DigestItem, sources: Sequence[Article]) -> list[grounding.Sp
 
 
 def _rewrite_item(
-    client: httpx.Client, config: LLMConfig, item: DigestItem, sources: Sequence[Article]
+    endpoint: Endpoint, config: LLMConfig, item: DigestItem, sources: Sequence[Article]
 ) -> tuple[DigestItem, str | None]:
     """The item with the model's prose, or unchanged with the reason it was kept."""
     if not item.summary:
@@ -214,7 +160,7 @@ def _rewrite_item(
     if not any(s in given for s in item.summary):
         return item, "its sentences address a language model; none was sent"
     try:
-        text = _ask(client, config, _prompt(item, given), ITEM_LIMITS)
+        text = _ask(endpoint, config, _prompt(item, given), ITEM_LIMITS)
     except NoAnswer as exc:
         return item, str(exc)
     # Support is what the model was given: the rest of the articles it never saw.
@@ -228,13 +174,20 @@ def rewrite(
     articles: Mapping[int, Article],
     config: LLMConfig,
     *,
-    transport: httpx.BaseTransport | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
 ) -> Digest:
     """The digest with each item's summary rewritten where the rewrite is grounded."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    else:  # called from async code: the pass's own event loop runs in a thread of its own
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(rewrite, digest, articles, config, transport=transport).result()
     items: list[DigestItem] = []
     notes = list(digest.notes)
     intro = digest.intro
-    with httpx.Client(timeout=config.timeout, transport=transport) as client:
+    with Endpoint(config.url, config.key, config.timeout, transport) as endpoint:
         try:
             for n, item in enumerate(digest.items, 1):
                 if _evidence(item)[1]:
@@ -244,12 +197,12 @@ def rewrite(
                     )
                 ids = {int(e["article_id"]) for e in item.evidence if e.get("article_id")}
                 sources = [a for i in sorted(ids) if (a := articles.get(i))]
-                new, problem = _rewrite_item(client, config, item, sources)
+                new, problem = _rewrite_item(endpoint, config, item, sources)
                 if problem:
                     notes.append(one_line(f"item {n}: kept the extractive text ({problem})"))
                     log.debug("llm writer, item %d: %s", n, one_line(problem))
                 items.append(new)
-            intro, problem = _rewrite_intro(client, config, digest, items)
+            intro, problem = _rewrite_intro(endpoint, config, digest, items)
             if problem:
                 notes.append(one_line(f"intro: kept the extractive text ({problem})"))
         except httpx.HTTPError as exc:
@@ -301,7 +254,7 @@ def _transport_reason(exc: Exception) -> str:
 
 
 def _rewrite_intro(
-    client: httpx.Client, config: LLMConfig, digest: Digest, items: Sequence[DigestItem]
+    endpoint: Endpoint, config: LLMConfig, digest: Digest, items: Sequence[DigestItem]
 ) -> tuple[str, str | None]:
     if not items:
         return digest.intro, None
@@ -317,7 +270,7 @@ def _rewrite_intro(
         f"Stories:\n{listed}"
     )
     try:
-        text = _ask(client, config, prompt, INTRO_LIMITS)
+        text = _ask(endpoint, config, prompt, INTRO_LIMITS)
     except NoAnswer as exc:
         return digest.intro, str(exc)
     if wrong := _wrong_counts(text, digest.intro):

@@ -1,0 +1,124 @@
+"""How the LLM writer talks to its chat endpoint: one request at a time, each bounded as a
+whole by a deadline, its answer size-capped and read as JSON.
+
+httpx's timeouts are per read: a server sending its status line and then a byte a second
+never trips them, before the headers (``stream()`` returns only once they are in) or after.
+So each request runs on an event loop of the pass's own under ``asyncio.timeout``, which
+cancels it wherever it waits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+
+from mediadigest.write.llm_answer import NoAnswer
+
+log = logging.getLogger(__name__)
+
+__all__ = ["MAX_RESPONSE", "Endpoint", "EndpointError", "chat_url"]
+
+MAX_RESPONSE = 256 * 1024  # bytes: an answer of a few sentences is a few kilobytes
+RETRY_AFTER_CAP = 10.0  # seconds: a 429/503 asking for longer falls back at once
+
+
+class EndpointError(httpx.HTTPError):
+    """An HTTP status that every further request would meet too."""
+
+
+def chat_url(url: str) -> str:
+    """The chat completions URL under the API base ``url`` (``…/v1``)."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/chat/completions"))
+
+
+class Endpoint:
+    """The pass's client and event loop; ``complete`` asks for one chat completion.
+
+    A deadline passed is an ``httpx.ReadTimeout`` ("no whole answer within 3 s"), as a silent
+    server's would be, so that the pass stops as for any endpoint that is down."""
+
+    def __init__(
+        self,
+        url: str,
+        key: str | None,
+        timeout: float,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.url = chat_url(url)
+        self.timeout = timeout
+        self._headers = {"Authorization": f"Bearer {key}"} if key else {}
+        self._runner = asyncio.Runner()
+        # httpx's own timeout a little later than the deadline: one reason for one wait.
+        self._client = httpx.AsyncClient(timeout=timeout + 1, transport=transport)
+
+    def __enter__(self) -> Endpoint:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self._runner.run(self._client.aclose())
+        finally:
+            self._runner.close()
+
+    def complete(self, body: dict[str, Any]) -> Any:
+        """The endpoint's JSON answer to ``body``; ``NoAnswer`` with the reason, or an
+        ``httpx`` error where every further request would fail too (``EndpointError`` for a
+        status: a refused key, a wrong URL or model, a rate limit that outlasted the retry)."""
+        for attempt in (1, 2):
+            status, headers, raw = self._runner.run(self._post(body))
+            wait = _retry_after(headers) if status in {429, 503} and attempt == 1 else None
+            if wait is None:
+                break
+            log.debug("llm writer: HTTP %d, asking again in %.1f s", status, wait)
+            time.sleep(wait)
+        if status >= 400:
+            raise _status_error(status)
+        try:
+            return json.loads(raw)
+        # 200 KB of "[" is too deep for the decoder: that is no answer, not a crash.
+        except (ValueError, RecursionError) as exc:
+            raise NoAnswer("the answer is not JSON") from exc
+
+    async def _post(self, body: dict[str, Any]) -> tuple[int, httpx.Headers, bytes]:
+        """Status, headers and up to ``MAX_RESPONSE`` bytes of body, within the deadline."""
+        try:
+            async with asyncio.timeout(self.timeout):
+                return await self._read(body)
+        except TimeoutError as exc:
+            raise httpx.ReadTimeout(f"no whole answer within {self.timeout:g} s") from exc
+
+    async def _read(self, body: dict[str, Any]) -> tuple[int, httpx.Headers, bytes]:
+        chunks, size = [], 0
+        request = self._client.stream("POST", self.url, json=body, headers=self._headers)
+        async with request as response:
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > MAX_RESPONSE:
+                    raise NoAnswer(f"the answer is over {MAX_RESPONSE // 1024} KiB")
+                chunks.append(chunk)
+            return response.status_code, response.headers, b"".join(chunks)
+
+
+def _status_error(status: int) -> Exception:
+    reason = f"HTTP {status}"
+    if status in {401, 403, 404, 429, 503}:
+        return EndpointError(reason)
+    return NoAnswer(reason)
+
+
+def _retry_after(headers: httpx.Headers) -> float | None:
+    """Seconds to wait before the one retry: Retry-After in seconds (1 without it), or None
+    where the endpoint asks for longer than ``RETRY_AFTER_CAP`` (or gives a date)."""
+    value = headers.get("retry-after", "1").strip()
+    try:
+        wait = float(value)
+    except ValueError:
+        return None
+    return max(wait, 0.0) if wait <= RETRY_AFTER_CAP else None
