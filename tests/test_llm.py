@@ -325,6 +325,69 @@ def test_an_honest_rewrite_is_supported(honest: str):
     assert grounding_problems(honest, [" ".join(GRAIN + BANK)]) == []
 
 
+@pytest.mark.parametrize(
+    ("source", "rewritten"),
+    [
+        (
+            "The government did not approve the grain deal with China.",
+            "The government approved the grain deal with China.",
+        ),
+        (
+            "The government approved the grain deal with China.",
+            "The government did not approve the grain deal with China.",
+        ),
+        ("Kazakhstan never signed the treaty with Kyrgyzstan.", "Kazakhstan signed the treaty."),
+        (
+            "Only 3 percent of the wheat was exported by rail.",
+            "3 percent of the wheat was exported.",
+        ),
+        (
+            "3 percent of the wheat was exported by rail.",
+            "Only 3 percent of the wheat was exported.",
+        ),
+        ("At least 12 people died in the fire in Almaty.", "12 people died in the fire in Almaty."),
+        ("No more than 5 ships can dock at Aktau at once.", "5 ships can dock at Aktau at once."),
+    ],
+)
+def test_a_negation_or_limiter_is_neither_dropped_nor_added(source: str, rewritten: str):
+    assert grounding.problems(rewritten, [source]) != [], rewritten
+
+
+@pytest.mark.parametrize(
+    ("source", "rewritten"),
+    [
+        # A clause the rewrite leaves out may keep its negation.
+        (
+            "The government approved the deal, but did not say when it would take effect.",
+            "The government approved the deal.",
+        ),
+        (
+            "Kazakhstan signed the deal on Friday and did not consult Russia.",
+            "Kazakhstan signed the deal on Friday.",
+        ),
+        (
+            "Not only wheat but also barley was shipped across the Caspian.",
+            "Wheat and barley were shipped across the Caspian.",
+        ),
+        ("The minister didn't attend the summit.", "The minister did not attend the summit."),
+        ("Exports rose almost 20 percent in November.", "Exports rose nearly 20 percent."),
+        ("The ministry has just approved a new gas tariff.", "The ministry approved a gas tariff."),
+        # Numbers as words and figures, abbreviations and scales as newspapers write them.
+        ("Two journalists were detained in Almaty.", "2 journalists were detained in Almaty."),
+        ("5 journalists were detained in Almaty.", "Five journalists were detained in Almaty."),
+        ("The US imposed sanctions on three banks.", "The U.S. imposed sanctions on three banks."),
+        ("Exports reached 1.4 million tonnes.", "Exports reached 1.4m tonnes."),
+        ("Aktau handled $2bn of cargo.", "Aktau handled $2 billion of cargo."),
+        (
+            "Kazakhstan is the largest uranium producer in the world.",
+            "Kazakhstan is one of the largest uranium producers in the world.",
+        ),
+    ],
+)
+def test_a_faithful_paraphrase_is_supported(source: str, rewritten: str):
+    assert grounding.problems(rewritten, [source]) == [], rewritten
+
+
 def _item_of(summary: list[str], quotes: list[Quote] | None = None) -> tuple[Digest, dict]:
     digest, arts = _digest()
     text = " ".join(summary)

@@ -8,7 +8,10 @@ Each sentence of a rewrite must be supported by one source sentence, or by two a
   billion", "18 percent"), every month and day ("Dec. 17") and every number word ("twice");
   numbers of one kind (percentages, plain numbers...) come in the source's order, so that two
   swapped percentages do not pass; "1,8" is not "18";
-- every negation ("not", "never", "didn't", "without"...) is there;
+- every negation ("not", "never", "didn't", "without"...) and limiter ("only", "at least",
+  "nearly") is there, and the other way round: where a clause of the source that says one
+  is rewritten (half its content words or more are in the sentence), the sentence says it
+  too ("did not approve" rewritten as "approved" falls back);
 - a sentence that says who said something is supported by one sentence, not two: a pair would
   let the speaker of one lend its name to the statement of the other;
 - quoted words are the source's, word for word, and a quote the analyse stage credited to a
@@ -16,7 +19,10 @@ Each sentence of a rewrite must be supported by one source sentence, or by two a
 
 Sentences of the sources that address a language model ("ignore previous instructions", "you
 are now...") support nothing, and the writer does not send them (``addresses_model``).
-The rules are deliberately plain: a rewrite they cannot vouch for keeps the extractive text.
+The rules are deliberately plain (lexical): a rewrite they cannot vouch for keeps the
+extractive text. They do not see a verb changed for its opposite ("approved" for "rejected")
+nor a number moved to another noun of its sentence; an item the model wrote says so
+(``written_by``), for editors to review.
 """
 
 from __future__ import annotations
@@ -77,6 +83,10 @@ _SCALES = {
     "bln": "billion",
     "trillion": "trillion",
 }
+# Written onto the number: "1.4m tonnes", "$2bn", "5k".
+_ATTACHED = re.compile(r"(?<=\d)(m|mn|bn|b|k|tn|trn)\b", re.IGNORECASE)
+_ATTACHED_SCALES = {"m": "million", "mn": "million", "bn": "billion", "b": "billion",
+                    "k": "thousand", "tn": "trillion", "trn": "trillion"}  # fmt: skip
 _UNITS = {
     "percent": "%",
     "per cent": "%",
@@ -123,7 +133,44 @@ _NUMBER_WORDS = _set(
     "dozens half halved twice thrice double doubled triple tripled quadrupled first third fourth "
     "fifth sixth seventh eighth ninth tenth single once"
 )
+_VALUES = {
+    w: n
+    for n, w in enumerate(
+        re.findall(
+            r"\w+",
+            "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+            "fourteen fifteen sixteen seventeen eighteen nineteen twenty",
+        )
+    )
+} | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _NEGATIONS = _set("not no never without neither nor none nothing nobody cannot")
+# Negations and limiters, each as the one word a paraphrase may use for it ("merely" for
+# "only", "didn't" for "not"). "just" limits only before a quantity ("just 3 percent"; "has
+# just approved" is time); "not only ... but also" says both, not less.
+_MARKS = re.compile(
+    r"\b(?:not|no|never|without|neither|nor|none|nothing|nobody|cannot|only|merely|solely"
+    r"|barely|hardly|scarcely|nearly|almost|at least|at most"
+    r"|just(?=\s+(?:[\d$€£₸]|a few\b|over\b|under\b|(?:" + "|".join(_VALUES) + r")\b)))\b"
+    r"|n['’]t\b",
+    re.IGNORECASE,
+)
+_MARK_AS = {
+    "cannot": "not",
+    "n't": "not",
+    "n’t": "not",
+    "merely": "only",
+    "solely": "only",
+    "just": "only",
+    "hardly": "barely",
+    "scarcely": "barely",
+    "almost": "nearly",
+}
+_NOT_ONLY = re.compile(r"\bnot only\b|\bbut also\b", re.IGNORECASE)
+# Where a clause ends: a source sentence may negate one clause and not another ("approved the
+# deal, but did not say when").
+_CLAUSE = re.compile(r"[.;:,!?—–()]|\b(?:and|but|while|whereas|although|though)\b", re.IGNORECASE)
+# "U.S." as "US": the dots made "U" and "S" names the source ("US") lacks.
+_DOTTED = re.compile(r"\b(?:[A-Z]\.){2,}(?!\w)")
 _SPEECH = _set(
     "said says say told tells stated states announced announces added adds noted notes "
     "according claimed claims argued argues warned warns wrote writes reported reports "
@@ -133,6 +180,10 @@ _QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"|«([^»]+)»")
 _WORD = re.compile(r"[^\W\d_](?:[\w’'-]*\w)?")
 _OPENER = re.compile(r"(?:^|[“\"«(:]\s*)([^\W\d_][\w’'-]*)")
 _STOP = frozenset(ENGLISH_STOP_WORDS) - _NEGATIONS - _NUMBER_WORDS
+# Not what a clause is about: its limiters, and the auxiliaries a negation leans on.
+_MARK_WORDS = _set(
+    "only merely solely barely hardly scarcely nearly almost just least most did does doing shall"
+)
 _SUFFIX = re.compile(r"(?:ing|ed|es|s)$")
 # Of the content words of a sentence at most this share may be missing from its support.
 MISSING_SHARE = 0.25
@@ -148,7 +199,23 @@ def _bare(word: str) -> str:
 
 def _stem(word: str) -> str:
     word = word.lower()
-    return _SUFFIX.sub("", word) if len(word) > 5 else word
+    # "approve" and "approved" alike: the stem of either is "approv".
+    return _SUFFIX.sub("", word).removesuffix("e") if len(word) > 5 else word
+
+
+def _marks(text: str) -> set[str]:
+    """The negations and limiters of ``text``, each as one word (``_MARK_AS``)."""
+    found = (m.group().lower() for m in _MARKS.finditer(_NOT_ONLY.sub(" ", text)))
+    return {_MARK_AS.get(w, w) for w in found}
+
+
+def _clause_stems(clause: str) -> set[str]:
+    """What a clause is about: its content words, names too, stemmed."""
+    return {
+        _stem(w)
+        for w in (_bare(w).lower() for w in _WORD.findall(clause))
+        if len(w) > 1 and w not in _STOP | _NEGATIONS | _NUMBER_WORDS | _MARK_WORDS
+    }
 
 
 @dataclass(slots=True, frozen=True)
@@ -182,9 +249,11 @@ class Claims:
     """What one sentence (or a pair) says, in the terms the rules compare."""
 
     def __init__(self, text: str) -> None:
+        text = _DOTTED.sub(lambda m: m.group().replace(".", ""), text)
         self.text = text
         self.dates: set[tuple[int, int]] = set()
         rest = _DATE.sub(self._date, text)
+        rest = _ATTACHED.sub(lambda m: " " + _ATTACHED_SCALES[m.group().lower()], rest)
         self.facts: list[_Fact] = []
         for m in _NUMBER.finditer(rest):
             self.facts.append(self._fact(m, rest))
@@ -193,16 +262,29 @@ class Claims:
         self.words = set(words)
         # A sentence's or a quote's first word has a capital whatever it is ("Officials").
         self.openers = {_bare(w) for w in _OPENER.findall(text)}
-        self.names = {w for w in self.words if w and w[0].isupper()}
+        # "Two" opening a sentence is the number two, checked as one.
+        self.names = {w for w in self.words if w and w[0].isupper() and w.lower() not in _VALUES}
         lowered = [w.lower() for w in words]
         self.lowered = set(lowered)
-        self.number_words = {w for w in lowered if w in _NUMBER_WORDS}
-        self.negations = {w for w in lowered if w in _NEGATIONS}
+        # "one of the largest" counts nothing.
+        self.number_words = {
+            w
+            for w, after in zip(lowered, [*lowered[1:], ""], strict=True)
+            if w in _NUMBER_WORDS and not (w == "one" and after == "of")
+        }
+        self.marks = _marks(rest)
+        self.clauses = [
+            (stems, marks)
+            for clause in _CLAUSE.split(_NOT_ONLY.sub(" ", rest))
+            if (marks := _marks(clause)) and (stems := _clause_stems(clause))
+        ]
         # Stem -> the word as written, for saying what is missing.
         self.content = {
             _stem(w.lower()): w.lower()
             for w in words
-            if len(w) > 1 and w not in self.names and w.lower() not in _STOP | _NEGATIONS
+            if len(w) > 1
+            and w not in self.names
+            and w.lower() not in _STOP | _NEGATIONS | _NUMBER_WORDS
         }
         self.stems = {_stem(w) for w in lowered}
         self.speech = any(w.lower() in _SPEECH for w in _WORD.findall(unquoted))
@@ -271,12 +353,22 @@ def _lacks(said: Claims, support: Claims, speakers: Sequence[Speaker]) -> list[s
         if n not in support.words
         and not (n in said.openers and (n.lower() in support.lowered or n.lower() in _STOP))
     ]
-    out += [f"“{f.shown}”" for f in said.facts if not any(f.within(g) for g in support.facts)]
     out += [f"“{_month_day(d)}”" for d in sorted(said.dates - support.dates)]
     scales = {f.scale for f in said.facts}  # "1.4 million" is checked as a number
-    out += [f"“{w}”" for w in sorted(said.number_words - support.lowered - scales)]
-    out += [f"“{w}” (a negation)" for w in sorted(said.negations - support.negations)]
-    if not out and not _in_order(said.facts, support.facts):
+    out += [
+        f"“{f.shown}”"
+        for f in said.facts
+        if not any(f.within(g) for g in support.facts) and not _as_word(f, support)
+    ]
+    out += [
+        f"“{w}”"
+        for w in sorted(said.number_words - support.lowered - scales)
+        if not any(g.num == str(_VALUES.get(w)) for g in support.facts)
+    ]
+    out += [f"“{w}” (a negation or limiter)" for w in sorted(said.marks - support.marks)]
+    out += [f"no “{w}” (the source has it)" for w in sorted(_dropped_marks(said, support))]
+    as_figures = [f for f in said.facts if any(f.within(g) for g in support.facts)]
+    if not out and not _in_order(as_figures, support.facts):
         out.append("numbers in another order than the source's")
     for quote in said.quotes:
         words = re.findall(r"\w+", quote)
@@ -289,6 +381,23 @@ def _lacks(said: Claims, support: Claims, speakers: Sequence[Speaker]) -> list[s
     missing = sorted(said.content[s] for s in said.content.keys() - support.stems)
     if len(missing) > MISSING_SHARE * len(said.content) and len(missing) > 1:
         out.append("the words " + ", ".join(missing[:4]))
+    return out
+
+
+def _as_word(fact: _Fact, support: Claims) -> bool:
+    """Whether ``support`` writes the plain number out ("two" for "2")."""
+    words = {str(n): w for w, n in _VALUES.items()}
+    plain = fact.kind in ("plain", "year") and fact.num in words
+    return plain and words[fact.num] in support.number_words
+
+
+def _dropped_marks(said: Claims, support: Claims) -> set[str]:
+    """The negations and limiters of the source's clauses that ``said`` rewrites without
+    them: a clause is rewritten where half its content words (or more) are in ``said``."""
+    out: set[str] = set()
+    for stems, marks in support.clauses:
+        if len(stems & said.stems) * 2 >= len(stems):
+            out |= marks - said.marks
     return out
 
 
