@@ -150,6 +150,37 @@ def _speakers(item: DigestItem, sources: Sequence[Article]) -> list[grounding.Sp
     return found
 
 
+# The credit ``attribute.credited`` gives a sentence of another report than the lead's:
+# "Russia’s TASS reported on Dec. 17 that …", "…, citing Interfax, that …", "Jiji Press added: …".
+_CREDIT = re.compile(
+    r"^(?:The (?:website|outlet) )?(?:[A-Z][\w .-]*?[’']s )?(?P<outlet>[^,:]+?) "
+    r"(?:reported(?: on [A-Z][a-z]+\.? \d{1,2})?(?:, citing (?P<citing>[^,:]+?),?)?|added)"
+    r"(?: that|:) "
+)
+
+
+def _credits(item: DigestItem) -> list[str]:
+    """The outlets the summary credits with a sentence of their report. The rewrite must name
+    them: without its credit such a sentence reads as the lead's outlet's report, which the
+    grounding of each sentence alone does not see."""
+    others = {
+        e["sentence"]
+        for e in item.evidence
+        if e.get("part", "summary") == "summary"
+        and e.get("article_id") != item.article_id
+        and isinstance(e.get("sentence"), int)
+    }
+    out: list[str] = []
+    for n, sentence in enumerate(item.summary):
+        if (n in others or not item.evidence) and (m := _CREDIT.match(sentence)):
+            out += [name for name in m.group("outlet", "citing") if name and name not in out]
+    return out
+
+
+def _names(text: str, name: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE) is not None
+
+
 def _rewrite_item(
     endpoint: Endpoint, config: LLMConfig, item: DigestItem, sources: Sequence[Article]
 ) -> tuple[DigestItem, str | None]:
@@ -166,6 +197,8 @@ def _rewrite_item(
     # Support is what the model was given: the rest of the articles it never saw.
     if problems := grounding.problems(text, given, _speakers(item, sources)):
         return item, "not supported by the sources: " + " | ".join(problems[:3])
+    if dropped := [c for c in _credits(item) if not _names(text, c)]:
+        return item, f"it does not name {dropped[0]}, whose report a sentence came from"
     return replace(item, summary=[s.text for s in sentences(text)], written_by="llm"), None
 
 
