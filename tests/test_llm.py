@@ -593,6 +593,28 @@ def test_the_intro_s_counts_are_checked_against_the_digest(chat: _Server):
     assert wrong + " does not)" in out.notes
 
 
+@pytest.mark.parametrize(
+    ("rewritten", "kept"),
+    [
+        ("mediadigest selected 2 key stories from 8 media outlets.", True),
+        ("Seven international and one Kazakh media outlet gave mediadigest two key stories.", True),
+        ("mediadigest selected 2 key stories from 8 international and 1 Kazakh outlets.", False),
+        ("mediadigest selected 2 key stories from 1 international and 7 Kazakh outlets.", False),
+        ("mediadigest selected two key stories from nine media outlets.", False),
+        # Each number is in the intro, and 2 counts stories there, not international outlets.
+        ("mediadigest selected 2 key stories from 2 international and 1 Kazakh outlets.", False),
+    ],
+)
+def test_every_count_of_the_intro_is_checked(chat: _Server, rewritten: str, kept: bool):
+    digest, arts = _week(2)
+    intro = (
+        "mediadigest has selected 2 key stories from 7 international and 1 Kazakh media outlets."
+    )
+    chat.intro = rewritten
+    out = rewrite(replace(digest, intro=intro), arts, _config(chat))
+    assert (out.intro == rewritten) is kept, out.notes
+
+
 def test_a_rewritten_intro_is_said_in_the_notes(chat: _Server):
     digest, arts = _digest()
     chat.intro = "This week, mediadigest selected 1 key story: “Kazatomprom cuts output”."

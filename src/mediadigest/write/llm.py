@@ -310,25 +310,64 @@ def _rewrite_intro(
         return digest.intro, wrong
     current = [s.text for s in sentences(digest.intro)]
     headlines = " ".join(i.headline for i in items)
-    if problems := grounding.problems(text, [*current, *lines], extra=[headlines]):
+    extra = [headlines, *([totalled] if (totalled := _totalled(digest.intro)) else [])]
+    if problems := grounding.problems(text, [*current, *lines], extra=extra):
         return digest.intro, "not supported by the sources: " + " | ".join(problems[:3])
     return " ".join(s.text for s in sentences(text)), None
 
 
+_SMALL = re.findall(
+    r"\w+",
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty",
+)
+_SAID = rf"\d+|{'|'.join(_SMALL)}"
+# Every number a count of stories or outlets follows within a few words. A lookahead, so
+# that a number inside another's match is found too ("7 international and 1 Kazakh media
+# outlets": both count outlets). The words between are no number but one after "and", and
+# no "of" ("one of the five stories" counts five).
 _COUNTED = re.compile(
-    r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b"
-    r"(?:\s+(?!of\b)[\w-]+){0,3}?\s+(stor(?:y|ies)|items?|outlets?|publications?|sources)\b",
+    rf"(?=\b(?P<said>{_SAID})\b"
+    rf"(?:\s+(?:and\s+(?:{_SAID})\b|(?!of\b|(?:{_SAID})\b)[^\W\d][\w’'-]*)){{0,6}}?"
+    r"\s+(?P<noun>stor(?:y|ies)|items?|outlets?|publications?|sources)\b)",
     re.IGNORECASE,
 )
-_SMALL = re.findall(r"\w+", "zero one two three four five six seven eight nine ten eleven twelve")
 
 
-def _counts(text: str) -> set[tuple[int, str]]:
-    out = set()
+def _counted(text: str) -> list[tuple[tuple[int, ...], str, str]]:
+    """Each count of ``text``: the numbers of one noun ("7 international and 1 Kazakh media
+    outlets": 7 and 1), ``story`` or ``outlet``, and the words saying it."""
+    by_noun: dict[int, tuple[list[int], str, int]] = {}
     for m in _COUNTED.finditer(text):
-        said = m.group(1).lower()
-        out.add((int(said) if said.isdigit() else _SMALL.index(said), m.group(2).lower()[:4]))
+        said = m.group("said").lower()
+        noun = m.group("noun").lower()
+        what = "story" if noun.startswith(("stor", "item")) else "outlet"
+        numbers, _, _ = by_noun.setdefault(m.end("noun"), ([], what, m.start()))
+        numbers.append(int(said) if said.isdigit() else _SMALL.index(said))
+    return [(tuple(n), what, text[start:end]) for end, (n, what, start) in by_noun.items()]
+
+
+def _counts(text: str) -> set[tuple[tuple[int, ...], str]]:
+    """The counts ``text`` gives, each of its parts, and a count of parts as their sum:
+    "from 7 international and 1 Kazakh media outlets" is from 7 international, from 1 Kazakh
+    and from 8 outlets, not from 1 international and 7 Kazakh ones."""
+    out = set()
+    for numbers, what, _ in _counted(text):
+        out |= {(numbers, what), (tuple([sum(numbers)]), what)}
+        out |= {((n,), what) for n in numbers}
     return out
+
+
+def _totalled(intro: str) -> str | None:
+    """The intro's first sentence with a count of parts as their sum ("from 8 media outlets"
+    for "from 7 international and 1 Kazakh media outlets"), which is true too; None where it
+    has none."""
+    first = " ".join(s.text for s in sentences(intro)[:1])
+    out = first
+    for numbers, _, words in _counted(first):
+        if len(numbers) > 1:
+            out = out.replace(words, " ".join([str(sum(numbers)), *words.split()[-2:]]))
+    return out if out != first else None
 
 
 def _wrong_counts(text: str, intro: str) -> str | None:
@@ -336,9 +375,7 @@ def _wrong_counts(text: str, intro: str) -> str | None:
     from the digest's real counts (``compose.intro``); "9 stories from 5 outlets" for its "5
     stories from 9 outlets" passed a check of the numbers alone."""
     real = _counts(intro)
-    for m in _COUNTED.finditer(text):
-        said = m.group(1).lower()
-        number = int(said) if said.isdigit() else _SMALL.index(said)
-        if (number, m.group(2).lower()[:4]) not in real:
-            return f"it says {m.group(0)!r}, which the extractive intro does not"
+    for numbers, what, words in _counted(text):
+        if (numbers, what) not in real:
+            return f"it says {words!r}, which the extractive intro does not"
     return None
