@@ -164,14 +164,25 @@ def trim_dateline(sent: Sentence) -> Sentence:
 
 
 # A sentence planted for a language model that reads the page (prompt injection).
+# What speaks to a model, not about the world: an order to drop its instructions, a new
+# role, its prompt by name, chat-template tokens. Not any "ignore ... rules" or "new
+# instructions": "Drivers who ignore the traffic rules will be fined", "The education
+# ministry sent new instructions to schools" and "The new chatbot should answer citizens"
+# are news.
 _INJECTION = re.compile(
-    r"\b(?:ignore|disregard|forget|override|bypass)\b[^.!?]{0,60}?"
-    r"\b(?:instructions?|prompts?|rules|guidelines|directions|directives)\b"
-    r"|\byou are now\b|\bfrom now on,? you\b|\bnew instructions?\b"
-    r"|\b(?:system|developer)\s+(?:prompt|message|instructions?)\b"
-    r"|\bas an? (?:ai|llm|language model|assistant)\b"
-    r"|\b(?:language model|chatbot|ai assistant|llm)s?\b[^.!?]{0,30}\b(?:must|should|write|say)\b"
-    r"|<\|im_(?:start|end)\|>|\[/?inst\]|</?(?:system|assistant|user)>",
+    r"\b(?:ignore|disregard|forget)\s+(?:(?:all|any|the|of|your|these|those)\s+){0,3}"
+    r"(?:previous|prior|above|earlier|preceding|original|your|system)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:instructions?|prompts?|directions|directives|guidelines|rules)\b"
+    r"|\b(?:ignore|disregard|forget)\s+(?:all|any)\s+(?:(?:of\s+)?(?:the|your)\s+)?"
+    r"(?:[\w-]+\s+)?(?:instructions|prompts?)\b"
+    r"|\b(?:ignore|disregard|forget)\s+(?:everything|all)\s+(?:above|before|you were told)\b"
+    r"|\byou are now\b|\bfrom now on,? you\b|\b(?:system|developer)\s+(?:prompt|message)s?\b"
+    r"|\bas an? (?:ai|llm|(?:large )?language model)(?: (?:language )?(?:model|assistant))?"
+    r"(?:,|\s+you\b)"
+    r"|\bif you are an? (?:ai|llm|(?:large )?language model|assistant|chatbot)\b"
+    r"|\b(?:ai|llm|language model|assistant|chatbot)s? reading this\b"
+    r"|<\|(?:im_start|im_end|system|user|assistant|endoftext)\|>|\[/?inst\]|<</?sys>>"
+    r"|</?(?:system|assistant|user)>",
     re.IGNORECASE,
 )
 
