@@ -439,19 +439,11 @@ def themed(theme: str) -> sa.ColumnElement[bool]:
 _FILTER_COLUMNS = [
     t.articles.c[n] for n in ("dated", "outlet", "outlet_country", "relevant", "language")
 ]
-_HIT_COLUMNS = [
+# The columns of a hit (a `SearchHit` but its snippet), here and in the web app's listing.
+HIT_COLUMNS = [
     t.articles.c[n]
-    for n in (
-        "id",
-        "url",
-        "title",
-        "outlet",
-        "outlet_country",
-        "published",
-        "language",
-        "published_offset",
-    )
-]
+    for n in ("id", "url", "title", "outlet", "outlet_country", "published", "language")
+] + [t.articles.c.published_offset]
 
 
 # What `_window` reads of each article besides its id: its page, its date, when it was captured.
@@ -607,7 +599,7 @@ def _search_postgresql(
         return []
     opening = sa.func.substr(a.c.text, 1, LONG_TEXT)
     headline = sa.func.ts_headline(_ENGLISH, opening, tsquery, _HEADLINE)
-    stmt = sa.select(*_HIT_COLUMNS, headline.label("snippet")).where(
+    stmt = sa.select(*HIT_COLUMNS, headline.label("snippet")).where(
         a.c.id.in_([row[_ID] for row in best])
     )
     found = {row["id"]: dict(row) for row in conn.execute(stmt).mappings()}

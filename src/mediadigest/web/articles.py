@@ -19,6 +19,7 @@ from mediadigest.model import FIRST_DAY, LAST_DAY, Article
 from mediadigest.store import repository
 from mediadigest.store import schema as t
 from mediadigest.store.search import (
+    HIT_COLUMNS,
     WINDOW,
     SearchHit,
     Spellings,
@@ -126,19 +127,7 @@ def _newest(conn: sa.Connection, filters: Filters, limit: int, offset: int) -> l
     a page (canonical URL) captured again is its newest capture among those passing
     (captured last, then stored last), in its place by date."""
     a = t.articles
-    cols = [
-        a.c[n]
-        for n in (
-            "id",
-            "url",
-            "title",
-            "outlet",
-            "outlet_country",
-            "published",
-            "language",
-            "published_offset",
-        )
-    ]
+    cols = list(HIT_COLUMNS)
     lead = sa.func.substr(a.c.text, 1, 240).label("snippet")
     clauses = _clauses(conn, filters)
     if clauses is None:
