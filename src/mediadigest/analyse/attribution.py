@@ -41,7 +41,8 @@ _MONTH_NAMES = (
     "jan january|feb february|mar march|apr april|may|jun june|jul july|aug august"
     "|sep sept september|oct october|nov november|dec december"
 )
-_MONTHS = {m: i + 1 for i, names in enumerate(_MONTH_NAMES.split("|")) for m in names.split()}
+# Month names and abbreviations -> number (also the LLM writer's grounding of dates).
+MONTHS = {m: i + 1 for i, names in enumerate(_MONTH_NAMES.split("|")) for m in names.split()}
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
@@ -128,7 +129,7 @@ def parse_day(m: re.Match[str], page_day: date | datetime | None) -> date | None
     month = m.group("m1") or m.group("m2")
     day = m.group("d1") or m.group("d2")
     year = m.group("y1") or m.group("y2")
-    number = _MONTHS.get(month.casefold().rstrip("."))
+    number = MONTHS.get(month.casefold().rstrip("."))
     if number is None:
         return None
     ref = page_day.date() if isinstance(page_day, datetime) else page_day

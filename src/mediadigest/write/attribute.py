@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from mediadigest.matching import DATE_WORDS
 from mediadigest.model import Article, Quote
 from mediadigest.profile import Profile, matchable
 from mediadigest.write import byline, style
@@ -114,14 +115,7 @@ class Lede:
 
 
 # A capitalised word before one of these is no title: "Last December", "Early Monday".
-_CALENDAR = frozenset(
-    re.findall(
-        r"\w+",
-        """January February March April May June July August
-    September October November December Monday Tuesday Wednesday Thursday Friday Saturday
-    Sunday""",
-    )
-)
+_CALENDAR = frozenset(w.capitalize() for w in DATE_WORDS.split())
 
 
 def _absorbable(sentence: str, names: frozenset[str] = frozenset()) -> str | None:

@@ -35,6 +35,7 @@ from itertools import pairwise
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from mediadigest.analyse.attribution import MONTHS
 from mediadigest.write.summarise import addresses_model, sentences
 
 __all__ = ["addresses_model", "problems"]
@@ -44,28 +45,7 @@ def _set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-_MONTHS = {
-    name: n
-    for n, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        1,
-    )
-    for name in names
-}
-_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DATE = re.compile(
     rf"\b(?P<m1>{_MONTH})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b"
     rf"|\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH})\b",
@@ -292,7 +272,7 @@ class Claims:
 
     def _date(self, m: re.Match[str]) -> str:
         month = (m.group("m1") or m.group("m2")).lower()
-        self.dates.add((_MONTHS[month], int(m.group("d1") or m.group("d2"))))
+        self.dates.add((MONTHS[month], int(m.group("d1") or m.group("d2"))))
         return " "
 
     @staticmethod
