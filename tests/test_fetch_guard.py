@@ -6,6 +6,7 @@ are real, to the test site on 127.0.0.1.
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 from urllib.parse import quote, urlsplit
 
@@ -37,6 +38,64 @@ def test_non_public_addresses_are_not_public(address):
 @pytest.mark.parametrize("address", ["8.8.8.8", "2a00:1450:4001:80b::200e", "151.101.1.69"])
 def test_public_addresses_are_public(address):
     assert is_public(address)
+
+
+# IPv6 addresses that carry an IPv4 address (F5 of the security walk): Python calls most of
+# them global whatever they carry, and a connection to one reaches that IPv4 address.
+@pytest.mark.parametrize(
+    "address",
+    [
+        "::127.0.0.1",  # IPv4-compatible
+        "::10.0.0.5",
+        "::ffff:0:127.0.0.1",  # IPv4-translated (SIIT)
+        "64:ff9b::a00:5",  # NAT64 well-known prefix: 10.0.0.5
+        "64:ff9b::7f00:1",  # 127.0.0.1
+        "64:ff9b::a9fe:a9fe",  # 169.254.169.254, the cloud metadata service
+        "64:ff9b::e000:1",  # 224.0.0.1, multicast
+        "2002:a00:5::1",  # 6to4 through 10.0.0.5
+        "2002:7f00:1::1",  # 6to4 through 127.0.0.1
+    ],
+)
+def test_ipv6_carrying_a_private_ipv4_address_is_not_public(address):
+    assert not is_public(address)
+
+
+@pytest.mark.parametrize("address", ["::8.8.8.8", "::ffff:0:8.8.8.8", "64:ff9b::808:808"])
+def test_ipv6_spelling_of_a_public_ipv4_address_is_public(address):
+    assert is_public(address)
+
+
+def test_6to4_through_a_public_ipv4_address_is_judged_as_ipv6():
+    # What is then left is the 6to4 block itself, which Python 3.12.4 and later call non-global
+    # (IANA lists it "N/A") and older ones global: the guard takes that verdict as it is.
+    assert is_public("2002:808:808::1") is ipaddress.ip_address("2002:808:808::1").is_global
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "2001:0:808:808:0:0:f5ff:fffe",  # Teredo: public server, client 10.0.0.1 (inverted)
+        "2001:0:a00:5:0:0:f7f7:f7f7",  # private server 10.0.0.5, public client 8.8.8.8
+        "2001:0:808:808:0:0:f7f7:f7f7",  # both public: 2001::/32 is not globally routable
+    ],
+)
+def test_teredo_addresses_are_not_public(address):
+    assert not is_public(address)
+
+
+@pytest.mark.parametrize(
+    "address", ["64:ff9b:1::a00:5", "64:ff9b:1::808:808", "64:ff9b:1:808:800::"]
+)
+def test_nat64_local_use_prefix_is_never_public(address):
+    # Each network places the IPv4 address where it likes within 64:ff9b:1::/48.
+    assert not is_public(address)
+
+
+def test_a_name_resolving_to_nat64_of_the_metadata_service_is_refused():
+    resolver = _resolver({"metadata.test": ["64:ff9b::a9fe:a9fe"]})
+    with Fetcher(delay=0, resolver=resolver) as f, pytest.raises(FetchError) as info:
+        f.get("http://metadata.test/latest/meta-data/")
+    assert "private address metadata.test (64:ff9b::a9fe:a9fe)" in info.value.reason
 
 
 def test_loopback_is_refused_by_default(site):

@@ -39,12 +39,54 @@ async def system_resolver(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
+# IPv6 spellings of an IPv4 destination: a connection to one reaches the IPv4 address in its
+# low 32 bits (through the kernel, a SIIT or a NAT64 translator), so that address is what is
+# judged. Python calls most of these global: 64:ff9b::a9fe:a9fe is 169.254.169.254 through
+# any NAT64 gateway. IPv4-mapped (::ffff:0:0/96) is ipaddress' own ``ipv4_mapped``.
+_IPV4_SPELLINGS = tuple(
+    ipaddress.IPv6Network(net)
+    for net in (
+        "::/96",  # IPv4-compatible, ::a.b.c.d (deprecated, RFC 4291)
+        "::ffff:0:0:0/96",  # IPv4-translated, ::ffff:0:a.b.c.d (SIIT, RFC 2765)
+        "64:ff9b::/96",  # NAT64's well-known prefix (RFC 6052)
+    )
+)
+# NAT64's local-use prefix (RFC 8215): each network picks where in it the IPv4 address sits
+# (after a /48, /56, /64 or /96), so no one reading of it is the destination; it is a local
+# network's by definition (Python 3.12.4 and later call it non-global too).
+_LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
+
+
 def is_public(address: str) -> bool:
-    """True for globally routable unicast addresses; IPv4-mapped IPv6 is judged as IPv4."""
+    """True for globally routable unicast addresses.
+
+    An IPv6 address that carries an IPv4 one is judged by it: IPv4-mapped, IPv4-compatible,
+    IPv4-translated and NAT64 (64:ff9b::/96) addresses as that IPv4 address; 6to4 (2002::/16)
+    and Teredo (2001::/32, its server and its client) only where every IPv4 address in them
+    is public too. NAT64's local-use 64:ff9b:1::/48 is never public.
+    """
     ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone id
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip in _LOCAL_NAT64:
+            return False
+        if ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        elif any(ip in net for net in _IPV4_SPELLINGS):
+            ip = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        elif (ends := _tunnel_ends(ip)) and not all(map(is_public, ends)):
+            return False
     return ip.is_global and not ip.is_multicast
+
+
+def _tunnel_ends(ip: ipaddress.IPv6Address) -> tuple[str, ...]:
+    """The IPv4 addresses a 6to4 or Teredo address sends its packets to: a host with such a
+    tunnel (or a relay on the local network) delivers them over IPv4, to a private address
+    as readily as to a public one."""
+    if ip.sixtofour is not None:
+        return (str(ip.sixtofour),)
+    if ip.teredo is not None:  # (server, client); ipaddress undoes the client's inversion
+        return tuple(str(end) for end in ip.teredo)
+    return ()
 
 
 def networks(specs: Iterable[str]) -> tuple[Network, ...]:
