@@ -71,6 +71,65 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def test_a_password_in_a_store_url_of_no_kind_we_open_is_hidden_wherever_it_is():
+    # SQLAlchemy reads a password up to the '@', '/' included; the query's is as good a one.
+    url = "mysql://me:pa/S3cretPW@db/md?password=S3cretPW"
+    line = one_line_error(mediadigest("--db", url, "articles"), 2)
+    assert "S3cret" not in line and "mysql://me:***@db/md?password=***" in line
+
+
+@pytest.mark.parametrize(
+    "command", [["db", "check"], ["articles"], ["users", "list"]], ids=" ".join
+)
+@pytest.mark.parametrize("parameter", ["password", "sslpassword", "pass%77ord"])
+def test_a_password_in_a_postgresql_url_query_is_never_printed(
+    parameter: str, command: list[str], tmp_path: Path
+):
+    # libpq takes its password (and its key's, sslpassword) as a URL parameter as readily as
+    # in user:password@; SQLAlchemy masks only the latter. %77 is 'w': names are unquoted.
+    url = f"postgresql://u@127.0.0.1:{_free_port()}/md?{parameter}=S3cretPW&connect_timeout=5"
+    line = one_line_error(mediadigest("--db", url, *command), 1)
+    assert "S3cret" not in line
+    assert line.startswith("error: cannot open store postgresql+psycopg://u@127.0.0.1:")
+    assert "password=***" in line or "pass%77ord=***" in line
+    assert "connect_timeout=5" in line
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql+psycopg://u:S3cretPW@h/md", "postgresql+psycopg://u:***@h/md"),
+        ("postgresql://u@h/md?password=S3cretPW", "postgresql://u@h/md?password=***"),
+        (
+            "postgresql://u@h/md?sslmode=verify-full&sslpassword=S3cretPW&sslkey=/k.pem",
+            "postgresql://u@h/md?sslmode=verify-full&sslpassword=***&sslkey=/k.pem",
+        ),
+        ("postgresql://u@h/md?PASSWORD=S3cretPW", "postgresql://u@h/md?PASSWORD=***"),
+        ("postgresql://u@h/md?oauth_client_secret=S3cretPW", "postgresql://u@h/md?oauth_client_secret=***"),
+        ("postgresql://a@b:S3cretPW@h/md", "postgresql://a@b:***@h/md"),
+        ("postgresql://u:S3c/ret?PW@h/md", "postgresql://u:***@h/md"),
+        ("sqlite:///store.db?mode=ro&uri=true", "sqlite:///store.db?mode=ro&uri=true"),
+        ("postgresql://u@h:5432/md", "postgresql://u@h:5432/md"),
+    ],
+)  # fmt: skip
+def test_a_store_url_is_shown_without_its_password(url: str, shown: str):
+    assert store.engine.shown_url(url) == shown
+
+
+def test_a_parsed_store_url_is_shown_without_any_password():
+    url = sa.make_url("postgresql+psycopg://u:S3cret1@h/md?password=S3cret2&password=S3cret3")
+    assert store.engine.shown_url(url) == (
+        "postgresql+psycopg://u:***@h/md?password=***&password=***"
+    )
+
+
+def test_a_store_at_an_unknown_revision_is_named_without_its_password():
+    url = sa.make_url("postgresql+psycopg://u@h/md?password=S3cretPW")
+    problem = store.unknown_revision(url, "9999")
+    assert problem is not None and "S3cret" not in problem
+    assert problem.startswith("postgresql+psycopg://u@h/md?password=*** is at schema revision")
+
+
 @pytest.mark.parametrize("command", [["db", "check"], ["db", "upgrade"], ["search", "wind"]])
 def test_a_postgresql_server_that_is_not_there_is_one_line_and_exit_1(
     command: list[str], tmp_path: Path

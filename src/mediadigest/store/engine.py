@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote_plus
 
 import sqlalchemy as sa
 
@@ -45,15 +46,45 @@ def normalise_url(url: str) -> str:
     scheme, rest = url.split("://", 1)
     if scheme.lower() in _POSTGRESQL:
         return "postgresql+psycopg://" + rest
-    shown = re.sub(r"(://[^/@:]*:)[^/@]*@", r"\1***@", url)  # no password in messages
+    shown = shown_url(url)
     if scheme.lower() not in _SQLITE:
         raise ConfigError(f"store URL {shown}: not a kind of store this opens; use {_FORMS}")
     if rest and not rest.startswith("/"):  # sqlite://file.db: SQLAlchemy reads "file.db" as a host
         raise ConfigError(
             f"store URL {shown}: a SQLite URL has three slashes before a relative path "
-            f"(sqlite:///{rest}), four before an absolute one (sqlite:////path/to/file.db)"
+            f"({shown_url(f'sqlite:///{rest}')}), four before an absolute one "
+            "(sqlite:////path/to/file.db)"
         )
     return url
+
+
+# Query parameters that hold a secret: libpq's password and sslpassword (SQLAlchemy hands
+# every parameter to the driver, so ?password= is as good as user:password@), PostgreSQL 18's
+# oauth_client_secret, and whatever else is named like one. passfile names a file, not a
+# secret, but is masked with the rest: a wrong guess costs a path in a message.
+_SECRET_PARAMETER = re.compile(r"pass|pwd|secret|token|credential", re.IGNORECASE)
+# The user part as SQLAlchemy reads it: a name without ':' or '/', then a password up to
+# the first '@' ('/' and '?' included).
+_USER_PASSWORD = re.compile(r"(://[^:/]*:)[^@]*@")
+
+
+def shown_url(url: str | sa.URL) -> str:
+    """A store URL as every message and log line names it: no password, whether it is in
+    ``user:password@`` (as SQLAlchemy's own ``repr`` masks it) or in the query
+    (``?password=``, ``?sslpassword=``, which SQLAlchemy shows in clear). Works on a URL
+    SQLAlchemy cannot parse too."""
+    text = url.render_as_string(hide_password=True) if isinstance(url, sa.URL) else url
+    text = _USER_PASSWORD.sub(r"\1***@", text, count=1)
+    base, mark, query = text.partition("?")
+    if not mark:
+        return text
+    params = []
+    for param in query.split("&"):
+        name, equals, _ = param.partition("=")
+        # SQLAlchemy unquotes names: ?pass%77ord= reaches libpq as password
+        secret = equals and _SECRET_PARAMETER.search(unquote_plus(name))
+        params.append(f"{name}=***" if secret else param)
+    return f"{base}?{'&'.join(params)}"
 
 
 def create_engine(url: str) -> sa.Engine:
@@ -185,8 +216,8 @@ def unknown_revision(url: sa.URL, current: str | None) -> str | None:
     if current is None or current in _REVISIONS:
         return None
     return (
-        f"{url!r} is at schema revision {current!r}, which this mediadigest does not know "
-        f"(its newest is {HEAD}): a newer mediadigest upgraded it, or it is another "
+        f"{shown_url(url)} is at schema revision {current!r}, which this mediadigest does not "
+        f"know (its newest is {HEAD}): a newer mediadigest upgraded it, or it is another "
         "application's database; use a mediadigest at least as new as the store"
     )
 
@@ -215,14 +246,14 @@ def _refuse_foreign_schema(engine: sa.Engine, conn: sa.Connection) -> None:
     taken = sorted(present & schema_tables())
     if taken and "alembic_version" in present:  # ours, cut short (SQLite keeps DDL it ran)
         raise StoreError(
-            f"{engine.url!r} has part of a mediadigest schema ({', '.join(taken)}) and no "
-            "revision: a first `db upgrade` was interrupted. It holds no data yet: delete the "
+            f"{shown_url(engine.url)} has part of a mediadigest schema ({', '.join(taken)}) and "
+            "no revision: a first `db upgrade` was interrupted. It holds no data yet: delete the "
             "file (SQLite) or drop those tables and alembic_version, then run `db upgrade`"
         )
     if taken:
         raise StoreError(
-            f"{engine.url!r} has no mediadigest schema but already has tables of its names "
-            f"({', '.join(taken)}): another application's database? Give mediadigest an "
+            f"{shown_url(engine.url)} has no mediadigest schema but already has tables of its "
+            f"names ({', '.join(taken)}): another application's database? Give mediadigest an "
             "empty database of its own"
         )
 
@@ -238,7 +269,7 @@ def _opening(engine: sa.Engine) -> Iterator[None]:
         if type(exc) not in (sa.exc.OperationalError, sa.exc.DatabaseError):
             raise
         reason = "; ".join(part.strip() for part in str(exc.orig).splitlines() if part.strip())
-        raise StoreError(f"cannot open store {engine.url!r}: {reason}") from exc
+        raise StoreError(f"cannot open store {shown_url(engine.url)}: {reason}") from exc
 
 
 def check(engine: sa.Engine) -> tuple[str | None, str]:
