@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import stat
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from typer.testing import CliRunner
 
 from mediadigest import store
+from mediadigest.cli import app
 from mediadigest.errors import FormatError
 from mediadigest.model import Article, Document, Grade, Hit, Quote, Relevance, Source
+from mediadigest.store.transfer import export_file
 
 
 def _fill(engine: sa.Engine) -> None:
@@ -519,3 +525,94 @@ def test_an_export_without_article_refs_points_ids_at_their_pages_where_the_file
         "evidence": ["https://news.example/5", "https://news.example/6"],
         "copies": [None, "https://news.example/6"],
     }
+
+
+# An export holds the web app's signing key, the password and token hashes and the audit log
+# (F7 of the security walk): the file is its owner's alone, and can be written without them.
+
+
+@pytest.fixture
+def umask_022():
+    old = os.umask(0o022)  # the usual umask: files 0644, readable by everyone
+    yield
+    os.umask(old)
+
+
+def _cli_export(db: sa.Engine, out: Path, *options: str) -> None:
+    url = db.url.render_as_string(hide_password=False)
+    result = CliRunner().invoke(app, ["--db", url, "export", str(out), *options])
+    assert result.exit_code == 0, (result.stdout, result.stderr)
+
+
+def test_export_writes_a_file_only_its_owner_can_read(sqlite_engine, tmp_path, umask_022):
+    _fill_editorial(sqlite_engine)
+    out = tmp_path / "store.jsonl"
+    _cli_export(sqlite_engine, out)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert {"user", "token", "setting", "audit"} <= {r["type"] for r in _records(out.read_text())}
+
+
+def test_export_over_a_readable_file_replaces_it_with_its_owners_alone(
+    sqlite_engine, tmp_path, umask_022
+):
+    # A reader who opened the old file keeps reading that one, not the new secrets.
+    _fill_editorial(sqlite_engine)
+    out = tmp_path / "store.jsonl"
+    out.write_text("an older export\n")
+    out.chmod(0o644)
+    with out.open() as held:
+        _cli_export(sqlite_engine, out)
+        assert held.read() == "an older export\n"
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert out.read_text().startswith('{"mediadigest": "store-export"')
+    assert [p.name for p in tmp_path.iterdir() if "jsonl" in p.name] == ["store.jsonl"]
+
+
+def test_an_export_that_fails_leaves_no_part_of_itself(tmp_path):
+    out = tmp_path / "store.jsonl"
+    out.write_text("the last good export\n")
+    with pytest.raises(RuntimeError), export_file(out) as fp:
+        fp.write('{"mediadigest": "store-export"}\n')
+        raise RuntimeError("the store went away")
+    assert out.read_text() == "the last good export\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["store.jsonl"]
+
+
+def test_an_export_to_a_device_writes_to_it_as_it_is():
+    null = Path(os.devnull)
+    mode = null.stat().st_mode
+    with export_file(null) as fp:
+        fp.write("nothing\n")
+    assert null.stat().st_mode == mode
+
+
+def test_export_without_accounts_leaves_out_users_tokens_key_and_audit(sqlite_engine, tmp_path):
+    _fill_editorial(sqlite_engine)
+    out = tmp_path / "articles.jsonl"
+    _cli_export(sqlite_engine, out, "--no-accounts")
+    text = out.read_text()
+    kinds = {r["type"] for r in _records(text)}
+    assert not kinds & {"user", "token", "setting", "audit"}
+    assert {"source", "article", "story", "edition", "override"} <= kinds
+    assert json.loads(text.splitlines()[0])["accounts"] is False
+    with sqlite_engine.connect() as conn:
+        key = conn.execute(sa.text("SELECT value FROM web_settings")).scalar_one()
+    assert key not in text and "argon2-hash" not in text
+
+
+def test_an_export_without_accounts_imports_everything_else(engine, sqlite_engine, tmp_path):
+    _fill_editorial(sqlite_engine)
+    with sqlite_engine.connect() as conn:
+        with_accounts = io.StringIO()
+        store.export_jsonl(conn, with_accounts)
+        without = io.StringIO()
+        store.export_jsonl(conn, without, accounts=False)
+    added = _import(engine, without.getvalue())
+    assert added["story"] == 3 and added["edition"] == 1 and added["article"] == 2
+    assert added["user"] == added["token"] == added["audit"] == added["setting"] == 0
+    expected = [
+        r
+        for r in _records(with_accounts.getvalue())
+        if r["type"] not in {"user", "token", "setting", "audit"}
+    ]
+    assert _records(_export(engine)) == expected

@@ -19,6 +19,7 @@ from mediadigest.cli.app import days, db_app, out, reading_store, require_store,
 from mediadigest.errors import MediadigestError
 from mediadigest.model import Article, Grade, Relevance
 from mediadigest.store.search import parse_query, profile_spellings, query_problem
+from mediadigest.store.transfer import export_file
 from mediadigest.write.style import counted
 
 
@@ -198,13 +199,29 @@ def _language_code(text: str | None) -> str | None:
 
 
 def export_cmd(
-    ctx: typer.Context, file: Annotated[Path, typer.Argument(help="JSON Lines file to write.")]
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="JSON Lines file to write.")],
+    no_accounts: Annotated[
+        bool,
+        typer.Option(
+            "--no-accounts",
+            help="Leave out the web app's users, API tokens, signing key and audit log: a "
+            "file of the articles, stories and editions to share. It imports as any other.",
+        ),
+    ] = False,
 ) -> None:
-    """Write the whole store to a JSON Lines file: articles, stories, editions, users, state."""
+    """Write the whole store to a JSON Lines file: articles, stories, editions, users, state.
+
+    The file is readable by you only (mode 0600; a file already there is replaced).
+
+    It holds the web app's signing key, password and API token hashes and the audit log.
+
+    Keep it as you keep the store, or leave those out with --no-accounts.
+    """
     engine = reading_store(settings_of(ctx))
     try:
-        with engine.connect() as conn, file.open("w", encoding="utf-8") as fp:
-            counts = store.export_jsonl(conn, fp)
+        with engine.connect() as conn, export_file(file) as fp:
+            counts = store.export_jsonl(conn, fp, accounts=not no_accounts)
     except OSError as exc:
         raise MediadigestError(f"{file}: {exc.strerror}") from exc
     say(f"exported to {file}: {_counts(counts)}")

@@ -2,7 +2,7 @@
 
 The file starts with a header line, then one record per line, parents before children::
 
-    {"mediadigest": "store-export", "format": 3, "revision": "0006"}
+    {"mediadigest": "store-export", "format": 3, "revision": "0006", "accounts": true}
     {"type": "source", "url": "...", ..., "seen": [{"item_key": "...", "seen_at": "..."}]}
     {"type": "document", "url": "...", "content_hash": "...", ..., "body": "<base64>"}
     {"type": "article", "canonical_url": "...", ..., "document": ["url", "hash"], "ref": 650}
@@ -11,6 +11,10 @@ The file starts with a header line, then one record per line, parents before chi
 After them come the rest of the store, one record per row (``transfer_tables``): digests, the
 fetch log, collection state, article themes, users and their API tokens, web settings, drafts,
 published editions, the audit log, stories with their members and the editors' overrides.
+The accounts (users, API tokens, the web app's settings with its signing key, the audit log)
+can be left out (``accounts=False``, ``"accounts": false`` in the header): a file to share.
+An export is written readable by its owner only (``export_file``): with the accounts it holds
+what signs sessions and what checks passwords and tokens.
 
 Row ids are not carried: references use natural keys (a source's URL, a document's URL and
 hash, a user's name), so importing into a store that already has rows merges, and importing
@@ -25,10 +29,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import json
 import logging
+import os
+import tempfile
 from collections.abc import Iterator
 from datetime import date, datetime
+from pathlib import Path
 from typing import IO, Any
 
 import sqlalchemy as sa
@@ -42,25 +50,59 @@ from mediadigest.store.writes import insert_new, lock_for_writing
 FORMAT = 3
 READABLE = (1, 2, 3)
 CORE = ("source", "document", "article")  # nested records; the rest are KINDS
+# What `export --no-accounts` leaves out (sessions are never exported): nothing else points at
+# these rows, so a file without them imports as well.
+ACCOUNTS = ("user", "token", "setting", "audit")
 _BATCH = 1000  # records per statement on import
 
 log = logging.getLogger(__name__)
 
 
-def export_jsonl(conn: sa.Connection, fp: IO[str]) -> dict[str, int]:
-    """Write the whole store to ``fp``; returns how many records of each type were written."""
+@contextlib.contextmanager
+def export_file(path: Path) -> Iterator[IO[str]]:
+    """``path`` to write an export to, readable and writable by its owner only (0600).
+
+    The file is written under a temporary name in its folder (created 0600, whatever the
+    umask) and renamed over ``path`` once whole: a file already there, perhaps readable by
+    others and perhaps held open by one of them, is replaced, not rewritten, and an export
+    that fails leaves no half of itself behind. What is not a plain file (/dev/stdout, a
+    pipe) is written to as it is.
+    """
+    if path.exists() and not path.is_file():
+        with path.open("w", encoding="utf-8") as fp:
+            yield fp
+        return
+    target = path.resolve()  # through a symlink: the file it names is what is replaced
+    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fp:
+            yield fp
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def export_jsonl(conn: sa.Connection, fp: IO[str], *, accounts: bool = True) -> dict[str, int]:
+    """Write the whole store to ``fp``; returns how many records of each type were written.
+
+    ``accounts=False`` leaves out the web app's users, API tokens, settings (its signing key)
+    and audit log (``ACCOUNTS``).
+    """
     revision = check(conn.engine)[0]
-    fp.write(json.dumps({"mediadigest": "store-export", "format": FORMAT, "revision": revision}))
+    header = {"mediadigest": "store-export", "format": FORMAT, "revision": revision}
+    fp.write(json.dumps({**header, "accounts": accounts}))
     fp.write("\n")
     counts = dict.fromkeys((*CORE, *KINDS), 0)
-    for record in _records(conn):
+    for record in _records(conn, () if accounts else ACCOUNTS):
         fp.write(json.dumps(record, ensure_ascii=False, default=_encode))
         fp.write("\n")
         counts[record["type"]] += 1
     return counts
 
 
-def _records(conn: sa.Connection) -> Iterator[dict[str, Any]]:
+def _records(conn: sa.Connection, leave_out: tuple[str, ...]) -> Iterator[dict[str, Any]]:
     seen: dict[int, list[dict[str, Any]]] = {}
     for row in _rows(conn, sa.select(t.seen_items)):
         seen.setdefault(row.pop("source_id"), []).append(row)
@@ -70,7 +112,7 @@ def _records(conn: sa.Connection) -> Iterator[dict[str, Any]]:
     for row in _rows(conn, sa.select(d).order_by(d.c.id)):
         yield {"type": "document", **_without(row, "id")}
     yield from _article_records(conn)
-    yield from export_records(conn, _pages)
+    yield from export_records(conn, _pages, leave_out)
 
 
 def _article_records(conn: sa.Connection) -> Iterator[dict[str, Any]]:
