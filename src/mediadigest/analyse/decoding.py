@@ -1,6 +1,8 @@
 """Decoding a web page: its bytes to text, by BOM, declared charset, UTF-8 or a guess.
 
 Servers and pages often declare the wrong charset; each fallback is said in a warning.
+UTF-16 and UTF-32 without a BOM are read only where declared (HTTP header or a <meta> in
+the same encoding) and the bytes fit: undeclared, their NUL bytes mark binary content.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ _BINARY_MAGIC = (b"%PDF-", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", 
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\x0c\x1b") + b"\x7f"
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
+_META_CHARSET_TEXT = re.compile(_META_CHARSET.pattern.decode(), re.IGNORECASE)
+# Encodings of two or four bytes a character: ASCII markup in them is full of NUL bytes.
+_WIDE = ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
 
 
 def decode_page(body: bytes, url: str, content_type: str | None) -> tuple[str, list[str]]:
@@ -36,8 +41,18 @@ def decode_page(body: bytes, url: str, content_type: str | None) -> tuple[str, l
     for bom, encoding in _BOMS:
         if body.startswith(bom):
             return body.decode(encoding, errors="replace"), []
-    _reject_binary(body, url)
+    head = body[:_SNIFF_BYTES]
+    if head.startswith(_BINARY_MAGIC):
+        raise FormatError(url, "binary content, not HTML")
     warnings: list[str] = []
+    wide = _declared_wide(head, content_type) if b"\x00" in head else None
+    if wide is not None:
+        text = _try_decode(body, wide)
+        if text is None:  # a page cut mid-character, a stray surrogate: the rest is readable
+            warnings.append(f"declared charset {wide}: some bytes do not fit; replaced")
+            text = body.decode(wide, errors="replace")
+        return text, warnings
+    _reject_binary(head, url)
     declared = _declared_charsets(body, content_type, warnings)
     utf8 = _try_decode(body, "utf-8")
     for charset in declared:
@@ -59,14 +74,65 @@ def decode_page(body: bytes, url: str, content_type: str | None) -> tuple[str, l
     return _guess(body, warnings)
 
 
-def _reject_binary(body: bytes, url: str) -> None:
-    head = body[:_SNIFF_BYTES]
-    if head.startswith(_BINARY_MAGIC) or b"\x00" in head:
+def _reject_binary(head: bytes, url: str) -> None:
+    if b"\x00" in head:
         raise FormatError(url, "binary content, not HTML")
     # Text has almost no C0 control bytes; images, archives and the like are full of them.
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     if controls > len(head) * 0.05:
         raise FormatError(url, "binary content, not HTML")
+
+
+def _declared_wide(head: bytes, content_type: str | None) -> str | None:
+    """The UTF-16 or UTF-32 codec (with its byte order) that the HTTP header or a <meta> of
+    the page declares, where the bytes fit it; else None.
+
+    A <meta> in UTF-16 is not ASCII bytes: the page's start is read in each wide encoding,
+    and the one that shows one is the page's. "utf-16" without a byte order (and no BOM) is
+    the byte order the page's text reads in.
+    """
+    names: list[str] = []
+    header = _HEADER_CHARSET.search(content_type or "")
+    if header:
+        names.append(header.group(1))
+    for codec in _WIDE:
+        meta = _META_CHARSET_TEXT.search(_wide_text(head, codec) or "")
+        if meta:
+            names.append(meta.group(1))
+            break
+    for name in names:
+        try:
+            charset = codecs.lookup(name).name
+        except LookupError:
+            continue
+        if charset in ("utf-16", "utf-32"):
+            charset = _byte_order(head, charset)
+        if charset in _WIDE and _wide_text(head, charset) is not None:
+            return charset
+    return None
+
+
+def _byte_order(head: bytes, family: str) -> str:
+    """The "utf-16" or "utf-32" codec in the byte order that reads ``head`` as the most
+    ASCII (markup is ASCII; read in the wrong order it is CJK or nothing)."""
+
+    def ascii_chars(codec: str) -> int:
+        return sum(ch.isascii() for ch in _wide_text(head, codec) or "")
+
+    return max((c for c in _WIDE if c.startswith(family)), key=ascii_chars)
+
+
+def _wide_text(head: bytes, codec: str) -> str | None:
+    """``head`` read in a wide ``codec``; None where it does not fit (random bytes do not:
+    lone surrogates, code points past U+10FFFF)."""
+    unit = 4 if codec.startswith("utf-32") else 2
+    data = head[: len(head) - len(head) % unit]
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(data) - unit:  # a surrogate pair cut by the end of the sniff
+            return data[: exc.start].decode(codec)
+        return None
 
 
 def _declared_charsets(body: bytes, content_type: str | None, warnings: list[str]) -> list[str]:
@@ -84,6 +150,9 @@ def _declared_charsets(body: bytes, content_type: str | None, warnings: list[str
             charset = codecs.lookup(name).name
         except LookupError:
             warnings.append(f"unknown charset {name!r} ignored")
+            continue
+        if charset.startswith(("utf-16", "utf-32")):  # bytes without NULs are not in it
+            warnings.append(f"declared charset {charset} does not fit the bytes")
             continue
         # WHATWG: pages labelled latin-1 or ascii are really windows-1252.
         if charset in ("latin-1", "iso8859-1", "ascii"):
