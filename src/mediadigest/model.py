@@ -388,6 +388,8 @@ class Story:
     score: float = 0.0
     reasons: list[str] = field(default_factory=list)
     themes: list[str] = field(default_factory=list)
+    # Set by ranking: the story continues or resembles an item of the last published digest.
+    follows_last: bool = False
     article_themes: dict[int, list[str]] = field(default_factory=dict)  # worked out at update
 
     @property

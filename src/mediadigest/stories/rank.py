@@ -254,16 +254,18 @@ def words(text: str) -> set[str]:
     return {w.casefold() for w in _WORD.findall(text)}
 
 
-def _novelty(story: Story, previous: Sequence[dict]) -> tuple[float, str]:
-    """1 minus the overlap with the most similar item of the last published digest."""
+def _novelty(story: Story, previous: Sequence[dict]) -> tuple[float, str, bool]:
+    """1 minus the overlap with the most similar item of the last published digest, the
+    reason in words, and whether the story continues or resembles that item (the digest
+    then calls it continuing: one judgement for its status, its `why` and the trend line)."""
     if not previous:
-        return 1.0, "no earlier digest to compare"
+        return 1.0, "no earlier digest to compare", False
     mine = words(" ".join(f"{a.title} {a.lead}" for a in story.reports[:5]))
     best, like = 0.0, ""
     ids = {a.id for a in story.articles}
     for item in previous:
         if item.get("story_id") is not None and item.get("story_id") == story.id:
-            return 0.3, f"continues “{item.get('headline', '')}” from the last digest"
+            return 0.3, f"continues “{item.get('headline', '')}” from the last digest", True
         theirs = words(f"{item.get('headline', '')} {' '.join(item.get('summary', []))}")
         overlap = len(mine & theirs) / max(len(mine | theirs), 1)
         if ids & {e.get("article_id") for e in item.get("evidence", [])}:
@@ -271,8 +273,8 @@ def _novelty(story: Story, previous: Sequence[dict]) -> tuple[float, str]:
         if overlap > best:
             best, like = overlap, item.get("headline", "")
     if best < 0.2:
-        return 1.0, "new since the last digest"
-    return 1.0 - best, f"resembles “{like}” from the last digest"
+        return 1.0, "new since the last digest", False
+    return 1.0 - best, f"resembles “{like}” from the last digest", True
 
 
 def previous_items(conn: sa.Connection, profile: Profile, before: date) -> list[dict]:
@@ -298,7 +300,7 @@ def rank(
         prominence, p_why = _prominence(story, profile)
         relevance, r_why = _relevance(story, profile)
         recency = _recency(story, until, w)
-        novelty, n_why = _novelty(story, previous)
+        novelty, n_why, story.follows_last = _novelty(story, previous)
         depth = max((_DEPTH[coverage(a)] for a in story.reports), default=0.2)
         story.score = (
             w.breadth * breadth

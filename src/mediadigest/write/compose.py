@@ -275,9 +275,7 @@ def _report_of(copy: Article, copied: Article | None, lead: Article) -> str:
 
 
 def _status(story: Story, since: date | None) -> str:
-    if since is None or story.first_seen is None:
-        return "new"
-    return "continuing" if story.first_seen.date() < since else "new"
+    return "continuing" if since is not None and trend.continuing(story, since) else "new"
 
 
 def intro(

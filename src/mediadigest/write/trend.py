@@ -19,10 +19,18 @@ from mediadigest.stories import persist
 from mediadigest.stories.rank import themes_in_story
 from mediadigest.write import style
 
-__all__ = ["theme_counts", "week_over_week"]
+__all__ = ["continuing", "theme_counts", "week_over_week"]
 
 WEEKS = 4
 MIN_CHANGE = 3  # articles: below this a swing is noise, whatever the ratio
+
+
+def continuing(story: Story, since: date) -> bool:
+    """Whether a story goes on from before the period: it began before ``since``, or the
+    ranking found it continues or resembles an item of the last published digest (its `why`
+    says which). A follow-up a week later is often a story of its own, grouping joining
+    only reports days apart; the item's status and this line count it as the `why` tells it."""
+    return bool(story.first_seen and story.first_seen.date() < since) or story.follows_last
 
 
 def theme_counts(stories: Sequence[Story], profile: Profile) -> Counter[str]:
@@ -53,9 +61,7 @@ def week_over_week(
     if not stories:
         return ""
     earlier = {i.get("story_id") for i in last_items if i.get("story_id") is not None}
-    going_on = sum(
-        1 for s in stories if (s.first_seen and s.first_seen.date() < since) or s.id in earlier
-    )
+    going_on = sum(1 for s in stories if continuing(s, since) or s.id in earlier)
     n = len(stories)
     days = (until - since).days + 1
     weekly = style.weekly(since, until)  # as the intro says it
