@@ -1,14 +1,31 @@
-"""Forged requests are refused and hostile text stays text, on every page that shows it."""
+"""Forged requests are refused and hostile text stays text, on every page that shows it; and
+what `serve` believes of a request: its client address, its Host.
+
+The tests of `serve` run the app on a real server (uvicorn on 127.0.0.1, configured as
+`serve` configures it) and send it real requests.
+"""
 
 from __future__ import annotations
 
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from xml.etree import ElementTree as ET
+
+import httpx
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
 from mediadigest import store
+from mediadigest.cli import app as cli_app
+from mediadigest.web import persist, service
 from mediadigest.web.app import create_app
-from web_support import PAYLOADS, RAW, WEEK, csrf_of, login, seed, token_of
+from web_support import PASSWORD, PAYLOADS, RAW, WEEK, csrf_of, login, seed, token_of
 
 
 @pytest.fixture
@@ -218,3 +235,147 @@ def test_csrf_field_is_in_every_form(admin_pages):
         assert html.count('name="csrf_token"') >= forms, path
         if forms:
             assert csrf_of(html)
+
+
+# -- serve behind a proxy: whose address a request is from -----------------------------------
+
+
+@contextmanager
+def _served(app, trusted_proxies: tuple[str, ...] = ()) -> Iterator[str]:
+    """``app`` on uvicorn as `serve` runs it (`service.server_config`); its URL."""
+    import uvicorn
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = service.server_config(app, port=port, trusted_proxies=trusted_proxies)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="serve-under-test", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+def _audited(seeded, action: str) -> list[str]:
+    """The targets (for sign-ins: the client addresses) of the audit log's ``action`` rows."""
+    log = persist.audit_log
+    with seeded.engine.connect() as conn:
+        query = sa.select(log.c.target).where(log.c.action == action).order_by(log.c.id)
+        return list(conn.execute(query).scalars())
+
+
+def _sign_in(client: httpx.Client, name: str, password: str, **headers: str) -> httpx.Response:
+    token = csrf_of(client.get("/login").text)
+    data = {"name": name, "password": password, "csrf_token": token}
+    return client.post("/login", data=data, headers=headers)
+
+
+def test_serve_believes_no_forwarded_address_by_default(seeded):
+    """Each guess naming a new X-Forwarded-For was a new client: never throttled."""
+    app = create_app(seeded.settings, engine=seeded.engine, login_limits=(5, 3, 900))
+    with _served(app) as url, httpx.Client(base_url=url) as client:
+        codes = [
+            _sign_in(client, f"name{n}", "a guess", **{"X-Forwarded-For": f"203.0.113.{n}"})
+            for n in range(4)
+        ]
+    assert [r.status_code for r in codes] == [400, 400, 400, 429]
+    assert _audited(seeded, "login.failed") == ["127.0.0.1"] * 3
+
+
+def test_serve_believes_no_forwarded_https_by_default(seeded):
+    app = create_app(seeded.settings, engine=seeded.engine)
+    with _served(app) as url, httpx.Client(base_url=url) as client:
+        signed_in = _sign_in(client, "editor", PASSWORD, **{"X-Forwarded-Proto": "https"})
+    assert signed_in.status_code == 303
+    assert "Secure" not in signed_in.headers["set-cookie"]
+
+
+def test_a_trusted_proxy_names_the_client_and_marks_cookies_secure_over_https(seeded):
+    app = create_app(seeded.settings, engine=seeded.engine)
+    forwarded = {"X-Forwarded-For": "198.51.100.7", "X-Forwarded-Proto": "https"}
+    with (
+        _served(app, trusted_proxies=("127.0.0.1",)) as url,
+        httpx.Client(base_url=url) as client,
+    ):
+        failed = _sign_in(client, "editor", "a guess", **forwarded)
+        signed_in = _sign_in(client, "editor", PASSWORD, **forwarded)
+    assert failed.status_code == 400
+    assert signed_in.status_code == 303
+    assert "Secure" in signed_in.headers["set-cookie"]
+    assert _audited(seeded, "login.failed") == _audited(seeded, "login") == ["198.51.100.7"]
+
+
+def test_trusted_proxies_are_addresses_or_networks_in_a_list_or_repeated(tmp_path):
+    given = ["127.0.0.1, ::1", "10.0.0.0/8"]
+    assert service.parse_proxies(given) == ["127.0.0.1", "::1", "10.0.0.0/8"]
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    result = CliRunner().invoke(cli_app, ["--db", db, "serve", "--trusted-proxy", "proxy.example"])
+    assert result.exit_code == 2
+    said = " ".join(re.sub(r"[│╭╮╰╯─]", " ", result.stderr).split())  # out of its box
+    assert "'proxy.example' is not an IP address or network" in said
+
+
+# -- the feed's links (serve --base-url) -----------------------------------------------------
+
+
+@pytest.fixture
+def published(app) -> None:
+    editor = login(TestClient(app, follow_redirects=False), "editor")
+    token = token_of(editor)
+    editor.post("/editor/start", data={"week": WEEK, "csrf_token": token})
+    editor.post("/editor/publish", data={"week": WEEK, "revision": "1", "csrf_token": token})
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+BASE = "https://digest.example.org"
+
+
+@pytest.fixture
+def app(seeded):
+    """The app as `serve --base-url https://digest.example.org` makes it."""
+    return create_app(seeded.settings, engine=seeded.engine, base_url=BASE)
+
+
+def test_the_feed_links_to_the_base_url_whatever_host_a_request_names(app, published):
+    forged = TestClient(app).get("/feed.atom", headers={"Host": "attacker.example"})
+    assert "attacker.example" not in forged.text
+    feed = ET.fromstring(forged.text)
+    assert feed.find(f"{ATOM}link[@rel='self']").get("href") == f"{BASE}/feed.atom"
+    alternate = feed.find(f"{ATOM}entry/{ATOM}link[@rel='alternate']").get("href")
+    assert alternate == f"{BASE}/public/digests/1"
+
+
+def test_a_feed_linked_by_host_tells_caches_it_varies_with_host(seeded, published):
+    by_host = create_app(seeded.settings, engine=seeded.engine)
+    response = TestClient(by_host).get("/feed.atom", headers={"Host": "reader.example"})
+    assert "http://reader.example/public/digests/1" in response.text
+    assert "Host" in response.headers["vary"]
+
+
+def test_forms_from_the_base_url_are_this_sites_even_through_a_proxy_that_drops_host(app):
+    """The proxy passed neither Host nor scheme: the app saw http://testserver."""
+    client = TestClient(app, follow_redirects=False)
+    token = csrf_of(client.get("/login").text)
+    data = {"name": "editor", "password": PASSWORD, "csrf_token": token}
+    assert client.post("/login", data=data, headers={"Origin": BASE}).status_code == 303
+    evil = client.post("/login", data=data, headers={"Origin": "https://evil.example"})
+    assert evil.status_code == 403
+
+
+def test_a_base_url_is_an_http_address():
+    assert service.parse_base_url("HTTPS://Digest.Example.org/news/") == f"{BASE}/news"
+    for wrong in (
+        "digest.example.org",
+        "ftp://digest.example.org",
+        "https://u:p@x.org",
+        "https://x.org/?a=1",
+    ):
+        with pytest.raises(ValueError):
+            service.parse_base_url(wrong)

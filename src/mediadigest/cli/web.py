@@ -17,6 +17,22 @@ def serve(
     collect_every: Annotated[
         str, typer.Option(help="Collect from the sources every INTERVAL (30m, 1h; 'off': never).")
     ] = "1h",
+    trusted_proxy: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="ADDR",
+            help="A reverse proxy (IP address or network; repeat, or a comma list) whose "
+            "X-Forwarded-For and X-Forwarded-Proto are believed. Default: none, and the "
+            "client is the connecting address.",
+        ),
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Where readers reach the app (https://digest.example.org): the Atom feed's "
+            "links use it, not the Host header each request brings."
+        ),
+    ] = None,
 ) -> None:
     """Run the editors' web app, collecting on a schedule (create an admin with `users add`)."""
     from mediadigest.web import service
@@ -25,6 +41,14 @@ def serve(
         every = service.parse_every(collect_every)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--collect-every") from exc
+    try:
+        proxies = service.parse_proxies(trusted_proxy or [])
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--trusted-proxy") from exc
+    try:
+        base = None if base_url is None else service.parse_base_url(base_url)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--base-url") from exc
     settings = settings_of(ctx)
     # A mistyped --db served a new, empty store where every sign-in failed, and said nothing.
     missing = missing_store(settings.db)
@@ -33,7 +57,14 @@ def serve(
     if not service.list_users(settings):
         say("the store has no accounts, so nobody can sign in: add an admin with "
             "`mediadigest users add NAME --role admin`", "warning")  # fmt: skip
-    service.serve(settings, host=host, port=port, collect_every=every)
+    service.serve(
+        settings,
+        host=host,
+        port=port,
+        collect_every=every,
+        trusted_proxies=proxies,
+        base_url=base,
+    )
 
 
 @users_app.command("add")

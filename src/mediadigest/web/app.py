@@ -70,6 +70,7 @@ class WebState:
     watch: StoreWatch
     choices: Choices = field(default_factory=Choices)
     stories: StoryCache = field(default_factory=StoryCache)
+    base_url: str | None = None  # where readers reach the app (`serve --base-url`), if said
 
 
 def create_app(
@@ -78,11 +79,14 @@ def create_app(
     engine: sa.Engine | None = None,
     collect_every: timedelta | None = None,
     login_limits: tuple[int, int, float] = (5, 30, 900.0),
+    base_url: str | None = None,
 ) -> FastAPI:
     """The app for ``settings``; collects every ``collect_every`` while it runs, if given.
 
     ``login_limits``: failed logins allowed per (user name, client address) and per client
-    address within a window of so many seconds (see `auth.LoginLimiter`).
+    address within a window of so many seconds (see `auth.LoginLimiter`). ``base_url``: where
+    readers reach the app (``https://digest.example.org``), for the feed's absolute links;
+    without it they are made from each request's Host.
     """
     engine = engine or store.open_store(settings.db)
     with engine.begin() as conn:
@@ -100,6 +104,7 @@ def create_app(
         Collector(job, collect_every),
         (LoginLimiter(per_name, window), LoginLimiter(per_address, window)),
         StoreWatch(engine),
+        base_url=base_url,
     )
 
     @contextlib.asynccontextmanager

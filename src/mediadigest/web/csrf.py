@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from urllib.parse import urlsplit
 
 from fastapi import Request, Response
 
@@ -62,7 +63,17 @@ def set_anon_cookie(request: Request, response: Response) -> None:
 def _same_origin(request: Request) -> bool:
     origin = request.headers.get("origin")
     # Browsers send Origin on cross-site POSTs; a missing one is left to the token check.
-    return origin is None or origin == f"{request.url.scheme}://{request.url.netloc}"
+    if origin is None or origin == f"{request.url.scheme}://{request.url.netloc}":
+        return True
+    # Where `serve --base-url` says readers reach the app is this site too, even through a
+    # proxy that passes on neither the Host nor the scheme the browser used.
+    base = request.app.state.web.base_url
+    return base is not None and origin == _origin_of(base)
+
+
+def _origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 async def protect(request: Request) -> None:

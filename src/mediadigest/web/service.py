@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
+from collections.abc import Sequence
 from datetime import timedelta
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit, urlunsplit
 
 import sqlalchemy as sa
 
@@ -10,6 +14,10 @@ from mediadigest import store
 from mediadigest.config import Settings
 from mediadigest.web import auth, persist
 from mediadigest.web.persist import Role, User
+
+if TYPE_CHECKING:  # uvicorn is imported only to serve: `users` needs none of it
+    import uvicorn
+    from starlette.types import ASGIApp
 
 
 def parse_every(text: str) -> timedelta | None:
@@ -24,29 +32,76 @@ def parse_every(text: str) -> timedelta | None:
     return every
 
 
+def parse_proxies(values: Sequence[str]) -> list[str]:
+    """``serve --trusted-proxy``: addresses or networks (``127.0.0.1``, ``10.0.0.0/8``), each
+    value one or a comma list; ValueError (a message for the user) for anything else."""
+    proxies = [p.strip() for value in values for p in value.split(",") if p.strip()]
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            # Not a host name either: uvicorn compares the connecting address, never a name.
+            raise ValueError(f"{proxy!r} is not an IP address or network") from None
+    return proxies
+
+
+def parse_base_url(text: str) -> str:
+    """``serve --base-url``: an http(s) address with a host (and perhaps a path), no slash
+    at the end; ValueError (a message for the user) otherwise."""
+    parts = urlsplit(text.strip())
+    scheme, netloc = parts.scheme.lower(), parts.netloc.lower()  # as browsers send Origin
+    if scheme not in {"http", "https"} or not parts.hostname or "@" in netloc:
+        raise ValueError(f"{text!r} is not an http(s) address such as https://digest.example.org")
+    if parts.query or parts.fragment:
+        raise ValueError(f"{text!r}: a base address has no ?query or #fragment")
+    return urlunsplit((scheme, netloc, parts.path.rstrip("/"), "", ""))
+
+
+def server_config(
+    app: ASGIApp,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    trusted_proxies: Sequence[str] = (),
+) -> uvicorn.Config:
+    """How `serve` runs ``app``: X-Forwarded-For and -Proto believed from ``trusted_proxies``
+    only, and from none by default.
+
+    The login limits count per client address. Believed from a proxy that passes on what
+    the client sent, each guess could name a new address; believed from none, everyone
+    behind a proxy is the proxy's one address. A trusted proxy's X-Forwarded-Proto is also
+    what marks cookies Secure when editors reach the app over HTTPS.
+    """
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        proxy_headers=bool(trusted_proxies),
+        forwarded_allow_ips=list(trusted_proxies),
+        log_level="info",
+    )
+
+
 def serve(
     settings: Settings,
     *,
     host: str = "127.0.0.1",
     port: int = 8000,
     collect_every: timedelta | None = timedelta(hours=1),
+    trusted_proxies: Sequence[str] = (),
+    base_url: str | None = None,
 ) -> None:
-    """Run the web app (and scheduled collection) until interrupted."""
+    """Run the web app (and scheduled collection) until interrupted; ``base_url``: where
+    readers reach it, for the feed's links (else they follow each request's Host)."""
     import uvicorn
 
     from mediadigest.web.app import create_app
 
-    app = create_app(settings, collect_every=collect_every)
-    # Behind a reverse proxy on the same host, trust its X-Forwarded-Proto so that cookies
-    # are marked Secure when editors reach the app over HTTPS.
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        proxy_headers=True,
-        forwarded_allow_ips="127.0.0.1",
-        log_level="info",
-    )
+    app = create_app(settings, collect_every=collect_every, base_url=base_url)
+    config = server_config(app, host=host, port=port, trusted_proxies=trusted_proxies)
+    uvicorn.Server(config).run()
 
 
 def add_user(settings: Settings, name: str, role: Role, password: str) -> bool:

@@ -19,21 +19,33 @@ router = APIRouter(include_in_schema=False)
 
 def page_url(request: Request, version_id: int) -> str:
     """The absolute URL of a published version's public page (a feed entry's alternate)."""
+    base = request.app.state.web.base_url
+    if base is not None:
+        return f"{base}/public/digests/{version_id}"
     return str(request.url_for("public_digest", version_id=version_id))
 
 
 def feed_response(request: Request) -> Response:
     """The Atom feed of published digests (the latest version of each period), each entry
-    linking to the digest's public page; served here and, with a token, by the API."""
+    linking to the digest's public page; served here and, with a token, by the API.
+
+    Its links are made from ``serve --base-url`` if given; else from the request, whose Host
+    header the client chose, so the answer says it varies with Host: a shared cache must
+    not hand one client's ``Host: attacker.example`` links to everyone.
+    """
     web = request.app.state.web
+    link = str(request.url) if web.base_url is None else web.base_url + request.url.path
     with web.engine.connect() as conn:
         body = editions.feed(
             conn,
             web.settings.profile.name,
-            link=str(request.url),
+            link=link,
             page_of=lambda version_id: page_url(request, version_id),
         )
-    return Response(body, media_type="application/atom+xml")
+    response = Response(body, media_type="application/atom+xml")
+    if web.base_url is None:
+        response.headers["Vary"] = "Host"
+    return response
 
 
 @router.get("/feed.atom")
