@@ -65,6 +65,23 @@ def test_a_store_url_in_an_error_hides_its_password(tmp_path: Path):
     assert "secret" not in line and "mysql://me:***@db/md" in line
 
 
+@pytest.mark.parametrize("command", [["db", "check"], ["articles"]], ids=" ".join)
+def test_a_store_url_whose_port_is_no_number_is_one_line_naming_it(command: list[str]):
+    # SQLAlchemy's ValueError from int() was a traceback, before any connection was tried.
+    line = one_line_error(mediadigest("--db", "postgresql://u@127.0.0.1:abc/md", *command), 2)
+    assert line.startswith("error: store URL postgresql+psycopg://u@127.0.0.1:abc/md: ")
+    assert "its port is not a number" in line
+
+
+def test_a_postgresql_option_libpq_does_not_know_is_one_line_naming_it():
+    # "?sslmod=require" (a typo) reached psycopg at the first connect: a ProgrammingError
+    # traceback. The password beside it stays hidden.
+    url = f"postgresql://u@127.0.0.1:{_free_port()}/md?sslmod=require&password=S3cretPW"
+    line = one_line_error(mediadigest("--db", url, "db", "check"), 2)
+    assert 'invalid connection option "sslmod"' in line
+    assert "S3cret" not in line and "password=***" in line
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -137,7 +137,7 @@ def main_options(
     if ctx.invoked_subcommand == "version":
         return
     try:
-        store.normalise_url(ctx.obj.db)  # a URL we cannot open is a usage error, said at once
+        store.check_url(ctx.obj.db)  # a URL we cannot open is a usage error, said at once
     except ConfigError as exc:
         say(str(exc), "error")
         raise typer.Exit(2) from None
@@ -163,7 +163,7 @@ def require_store(url: str) -> None:
 def missing_store(url: str) -> Path | None:
     """The absolute path of a SQLite store that is not there yet; None otherwise (it is there,
     or the store is not a plain SQLite file)."""
-    parsed = sa.make_url(store.normalise_url(url))
+    parsed = store.parsed_url(store.normalise_url(url))
     path = parsed.database if parsed.get_backend_name() == "sqlite" else None
     if not path or path == ":memory:" or "uri" in parsed.query:  # no file, or not a plain path
         return None

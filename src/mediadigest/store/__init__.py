@@ -2,12 +2,14 @@
 
 from mediadigest.store.engine import (
     check,
+    check_url,
     create_engine,
     migrate,
     missing_tables,
     normalise_url,
     open_store,
     optimize,
+    parsed_url,
     unavailable_reason,
     unknown_revision,
 )
@@ -34,6 +36,7 @@ __all__ = [
     "SearchHit",
     "add_source",
     "check",
+    "check_url",
     "count_rows",
     "create_engine",
     "export_jsonl",
@@ -49,6 +52,7 @@ __all__ = [
     "normalise_url",
     "open_store",
     "optimize",
+    "parsed_url",
     "record_fetch",
     "remove_source",
     "save_articles",

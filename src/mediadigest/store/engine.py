@@ -87,21 +87,56 @@ def shown_url(url: str | sa.URL) -> str:
     return f"{base}?{'&'.join(params)}"
 
 
+def parsed_url(url: str) -> sa.URL:
+    """The URL as SQLAlchemy reads it; one that cannot be read is a ConfigError naming it
+    (a port that is no number was a ValueError traceback from deep in SQLAlchemy)."""
+    try:
+        return sa.make_url(url)
+    except (ValueError, sa.exc.ArgumentError) as exc:
+        why = "its port is not a number" if "int()" in str(exc) else str(exc)
+        raise ConfigError(f"store URL {shown_url(url)}: {why}; use {_FORMS}") from exc
+
+
+def _check_options(url: sa.URL) -> None:
+    """PostgreSQL options in the query (?sslmode=require) are libpq's: one it does not know
+    ("?foo=bar", a typo of "sslmode") is a ConfigError, not a traceback at the first connect."""
+    try:
+        from psycopg import ProgrammingError
+        from psycopg.conninfo import make_conninfo
+    except ImportError:
+        return  # create_engine says psycopg is missing
+    options = {k: v if isinstance(v, str) else ",".join(v) for k, v in url.query.items()}
+    try:
+        make_conninfo("", **options)
+    except ProgrammingError as exc:
+        raise ConfigError(f"store URL {shown_url(url)}: {_one_line(exc)}") from exc
+
+
+def check_url(url: str) -> None:
+    """Raise ConfigError for a store URL that could never be opened (another kind of store,
+    a port that is no number, an option libpq does not know), before any work is done."""
+    parsed = parsed_url(normalise_url(url))
+    if parsed.get_backend_name() == "postgresql":
+        _check_options(parsed)
+
+
 def create_engine(url: str) -> sa.Engine:
     """An engine with the pragmas the store relies on (WAL, foreign keys, a busy timeout)."""
     url = normalise_url(url)
+    parsed = parsed_url(url)
     if url.startswith("sqlite"):
-        path = sa.make_url(url).database
+        path = parsed.database
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(url, connect_args={"timeout": 30})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
-        if path and path != ":memory:" and "uri" not in sa.make_url(url).query:
+        if path and path != ":memory:" and "uri" not in parsed.query:
             _stay_on_the_file(engine, Path(path))
         return engine
     # libpq waits for the kernel's TCP timeout (minutes) on a host that does not answer: each
     # web request and every round would hang that long. A URL's own connect_timeout wins.
-    wait = {} if "connect_timeout" in sa.make_url(url).query else {"connect_timeout": 10}
+    _check_options(parsed)
+    wait = {} if "connect_timeout" in parsed.query else {"connect_timeout": 10}
     try:
         return sa.create_engine(url, pool_pre_ping=True, connect_args=wait)
     except ImportError as exc:  # psycopg is an extra: without it, "No module named 'psycopg'"
@@ -157,6 +192,11 @@ def _file_id(path: Path) -> tuple[int, int] | None:
 _SQLITE_UNAVAILABLE = ("locked", "busy", "unable to open", "disk i/o", "disk is full")
 
 
+def _one_line(exc: BaseException) -> str:
+    """libpq's messages run over several lines (and end with one): joined into one."""
+    return "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+
+
 def unavailable_reason(exc: BaseException) -> str | None:
     """Why the store cannot be used, on one line, if ``exc`` says it is out of reach (the
     server is down, restarting, unreachable, or the pool is exhausted); None otherwise."""
@@ -166,7 +206,7 @@ def unavailable_reason(exc: BaseException) -> str | None:
         return None
     orig = getattr(exc, "orig", None) or exc
     # libpq's message runs over several lines; SQLAlchemy's adds the SQL and a link.
-    reason = "; ".join(line.strip() for line in str(orig).splitlines() if line.strip())
+    reason = _one_line(orig)
     if type(orig).__module__.startswith("sqlite3") and not any(
         word in reason.lower() for word in _SQLITE_UNAVAILABLE
     ):
@@ -268,7 +308,7 @@ def _opening(engine: sa.Engine) -> Iterator[None]:
     except sa.exc.DatabaseError as exc:
         if type(exc) not in (sa.exc.OperationalError, sa.exc.DatabaseError):
             raise
-        reason = "; ".join(part.strip() for part in str(exc.orig).splitlines() if part.strip())
+        reason = _one_line(exc.orig)
         raise StoreError(f"cannot open store {shown_url(engine.url)}: {reason}") from exc
 
 
