@@ -626,3 +626,39 @@ def test_the_quotes_speaker_is_spelled_as_the_items_sentences_spell_them(profile
     item = compose_story(Story(1, "t", [art]), profile)
     assert "Almasadam Satkalijev" in " ".join([item.attribution, *item.summary])
     assert item.quote.speaker == "Almasadam Satkalijev"
+
+
+def _russian_report(reported_by: str) -> Article:
+    text = RU_BODY.replace("сообщили в министерстве", f"сообщили {reported_by}")
+    art = _art(1, text=text, outlet="Интерфакс", country="RU", title="Казахстан и Узбекистан")
+    art.language, art.reported_by = "ru", reported_by
+    return art
+
+
+def test_a_russian_phrase_read_as_a_reports_source_is_not_cited(profile):
+    """"…, сообщили в порту Актау." gave "citing в порту Актау" in the English line."""
+    for phrase in ("в порту Актау", "в министерстве энергетики", "пресс-служба акимата"):
+        item = compose_story(Story(1, "t", [_russian_report(phrase)]), profile)
+        assert item.attribution == "Russia’s Interfax reported in Russian on Dec. 16.", phrase
+
+
+@pytest.mark.parametrize(
+    ("source", "cited"),
+    [("Марат Ержанов", "Marat Yerzhanov"), ("РИА Новости", "RIA Novosti"), ("ТАСС", "TASS")],
+)
+def test_a_source_named_in_cyrillic_is_cited_in_latin_letters(profile, source, cited):
+    item = compose_story(Story(1, "t", [_russian_report(source)]), profile)
+    assert item.attribution == f"Russia’s Interfax reported in Russian on Dec. 16, citing {cited}."
+
+
+def test_a_source_the_articles_entities_name_in_latin_is_cited_by_that_name(profile):
+    art = _russian_report("Токаев")
+    art.entities = [Entity("Kassym-Jomart Tokayev", "person", variants=["Токаев"])]
+    item = compose_story(Story(1, "t", [art]), profile)
+    assert item.attribution.endswith("citing Kassym-Jomart Tokayev.")
+
+
+def test_a_sentence_credited_to_another_report_cites_no_russian_phrase(profile):
+    other = _russian_report("в порту Актау")
+    credit = attribute.credited("Экспорт зерна вырос.", other, _art(2), profile)
+    assert credit == "Russia’s Interfax reported on Dec. 16: Экспорт зерна вырос."

@@ -241,9 +241,33 @@ def credited(sentence: str, art: Article, lead: Article, profile: Profile) -> st
 
 def _citing(art: Article, outlet: str) -> str:
     source = getattr(art, "reported_by", None) or getattr(art, "origin", None)
+    source = _source_in_latin(source, art) if source else None
     if source and source.casefold() not in outlet.casefold():
         return f", citing {source},"
     return ""
+
+
+def _source_in_latin(source: str, art: Article) -> str | None:
+    """The source a report cites as the English line can name it, or None to name none.
+
+    Analyse reads the source of a Russian report from its "…, сообщили <source>.", which may
+    be a name ("ТАСС", "Марат Ержанов": romanised, as the line spells other names) or no name
+    at all ("в порту Актау", "в министерстве"): a phrase in Russian inside an English line
+    ("citing в порту Актау") is left out, as is a source in a script not romanised here.
+    """
+    if style.in_latin(source):
+        return source
+    entities = getattr(art, "entities", None) or []
+    known = (e.name for e in entities if e.kind in ("person", "org") and source in e.variants)
+    if (name := next(known, None)) and style.in_latin(name):
+        return name  # the name the article's entity goes by ("Rosatom" for "Росатом")
+    # A name has each word capitalised ("РИА Новости", "Марат Ержанов"); a phrase does not
+    # ("в порту Актау"), nor does an office ("пресс-служба министерства").
+    initials = [next((ch for ch in w if ch.isalpha()), "") for w in source.split()]
+    if not all(ch.isupper() for ch in initials if ch):
+        return None
+    named = style.outlet_name(source, None, None)  # romanised, or an outlet's English name
+    return named if style.in_latin(named) else None
 
 
 # Under this many characters the detected language is a guess; the line does not name it,

@@ -9,7 +9,6 @@ outlets, framing by country), then the intro and the week-over-week line.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
@@ -387,7 +386,7 @@ def _headline_language(item: DigestItem) -> str | None:
     # script (Cyrillic, Chinese), the attribution line ("in German") or the item's sentences,
     # enough of them to tell, must agree ("Gürcistan'da ateşkes ilan edildi" passed for
     # English where its item said nothing of Turkish: its text was under 200 characters).
-    foreign_script = any(ch.isalpha() and not _LATIN.match(ch) for ch in item.headline)
+    foreign_script = not style.in_latin(item.headline)
     if foreign_script or f" in {name} " in f"{item.attribution} ":
         return name
     told = " ".join(item.summary)
@@ -398,4 +397,3 @@ def _headline_language(item: DigestItem) -> str | None:
 # Letters of an item's sentences enough for their language to say the headline's: two short
 # sentences; "The search moved north." is too few to tell.
 SENTENCE_LETTERS = 60
-_LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")

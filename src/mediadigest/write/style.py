@@ -176,6 +176,14 @@ def latin_name(name: str) -> str:
     return "".join(_latin_word(w) for w in re.split(r"(\W+)", name))
 
 
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
+
+
+def in_latin(text: str) -> bool:
+    """Whether every letter of ``text`` is a Latin one (accented too: "Türkiye", "Öskemen")."""
+    return all(_LATIN_LETTER.match(ch) for ch in text if ch.isalpha())
+
+
 def _latin_word(word: str) -> str:
     out = []
     prev = ""
