@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sys
 import threading
 import time
@@ -17,6 +18,7 @@ from typer.testing import CliRunner
 
 from mediadigest.cli.app import app
 from mediadigest.errors import ConfigError
+from mediadigest.logs import redact_url
 from mediadigest.model import Article, Digest, DigestItem, Quote, Relevance
 from mediadigest.write import grounding
 from mediadigest.write.llm import LLMConfig, grounding_problems, rewrite
@@ -642,3 +644,31 @@ def test_a_quoted_headline_with_a_number_is_matched_word_for_word():
         grounding_problems("It features “Kazakhstan raises base rate to 18 percent”.", source) == []
     )
     assert grounding_problems("It features “Kazakhstan raises base rate to 19 percent”.", source)
+
+
+def test_the_log_of_a_request_shows_no_password_or_key_of_the_url(
+    chat: _Server, caplog: pytest.LogCaptureFixture
+):
+    # httpx logs each request's URL at INFO (-v): the URL's password and its ?api-key= went
+    # to the terminal. The CLI's start (any command) puts the filter on httpx's logger.
+    CliRunner().invoke(app, ["version"])
+    host, port = chat.server_address[:2]
+    config = LLMConfig(f"http://user:pa55@{host}:{port}/v1?api-key=k3y&v=2", "m", "sk-abc", 5.0)
+    with caplog.at_level(logging.INFO, logger="httpx"):
+        rewrite(*_digest(), config)
+    logged = caplog.text
+    assert f"POST http://user:***@{host}:{port}/v1/chat/completions?api-key=***&v=2" in logged
+    assert "pa55" not in logged and "k3y" not in logged
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://h/feed?token=t0k&page=2", "https://h/feed?token=***&page=2"),
+        ("https://t0k@h/v1", "https://***@h/v1"),
+        ("https://h/a?x=1&SIG=abc&flag", "https://h/a?x=1&SIG=***&flag"),
+        ("https://h/plain", "https://h/plain"),
+    ],
+)
+def test_urls_in_logs_lose_their_secrets(url: str, shown: str):
+    assert redact_url(url) == shown

@@ -31,6 +31,7 @@ from typer.core import TyperGroup
 from mediadigest import store
 from mediadigest.config import Settings, load_settings
 from mediadigest.errors import ConfigError, StoreError
+from mediadigest.logs import RedactURLs
 from mediadigest.model import FIRST_DAY, LAST_DAY
 
 if TYPE_CHECKING:
@@ -124,6 +125,10 @@ def main_options(
     logging.basicConfig(
         level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
     )
+    # httpx logs each request's URL (-v): an LLM endpoint's key in its query, a password in it.
+    httpx_log = logging.getLogger("httpx")
+    if not any(isinstance(f, RedactURLs) for f in httpx_log.filters):
+        httpx_log.addFilter(RedactURLs())
     if verbose < 2:
         # The pool logs, with a traceback, each connection it cannot reset once the database
         # has gone away; the command says that itself, on one line (-vv shows them).
