@@ -71,12 +71,48 @@ def test_atom_feed_has_one_entry_per_published_digest():
         "Foreign media digest: Dec. 15–21, 2025",
         "Foreign media digest: Dec. 8–14, 2025",
     ]
-    assert entries[0].findtext(f"{ATOM}id").endswith("/2025-12-15/2025-12-21/v2")
+    assert entries[0].findtext(f"{ATOM}id").endswith("kazakhstan/2025-12-15/2025-12-21")
     content = entries[0].findtext(f"{ATOM}content")
     assert "Kazakhstan &amp; Japan" in content
     # The body only: a feed reader shows it inside its own page, under the entry's title.
     assert content.startswith("<p") and "<html" not in content and "<title>" not in content
     assert feed.findtext(f"{ATOM}updated") == "2025-12-22T08:00:00Z"
+
+
+def test_a_new_version_is_the_same_atom_entry_updated_and_says_it_replaces_one():
+    """Each version had an id of its own: a correction reached feed readers as a second digest
+    of the week, and the first left the feed; RFC 4287 keeps the id and moves ``updated``."""
+    first = ET.fromstring(to_atom([(_digest(), 1, datetime(2025, 12, 22, 8, tzinfo=UTC))]))
+    fixed = ET.fromstring(to_atom([(_digest(), 2, datetime(2025, 12, 23, 9, tzinfo=UTC))]))
+    (one,), (two,) = first.findall(f"{ATOM}entry"), fixed.findall(f"{ATOM}entry")
+    assert one.findtext(f"{ATOM}id") == two.findtext(f"{ATOM}id")
+    assert (one.findtext(f"{ATOM}updated"), two.findtext(f"{ATOM}updated")) == (
+        "2025-12-22T08:00:00Z",
+        "2025-12-23T09:00:00Z",
+    )
+    assert "Version 2 of this digest" in two.findtext(f"{ATOM}content")
+    assert "Version" not in one.findtext(f"{ATOM}content")
+
+
+def test_a_digest_rendered_as_atom_is_a_preview_with_an_id_no_published_version_has():
+    """``digest --format atom`` gave every period the id of its published version 1, though its
+    content was the digest built now (and the period may never have been published)."""
+    published = ET.fromstring(to_atom([(_digest(), 1, datetime(2025, 12, 22, tzinfo=UTC))]))
+    preview = ET.fromstring(render(_digest(), Format.atom))
+    (entry,) = preview.findall(f"{ATOM}entry")
+    published_id = published.find(f"{ATOM}entry").findtext(f"{ATOM}id")
+    assert entry.findtext(f"{ATOM}id").startswith(published_id + "/preview-")
+    assert preview.findtext(f"{ATOM}id") != published.findtext(f"{ATOM}id")
+    assert entry.findtext(f"{ATOM}title") == (
+        "Preview, not published: Foreign media digest: Dec. 15–21, 2025"
+    )
+    # Its content names it: the same digest, the same id; another digest, another.
+    assert render(_digest(), Format.atom) == render(_digest(), Format.atom)
+    other = _digest()
+    other.items[0].headline = "Another headline"
+    assert ET.fromstring(render(other, Format.atom)).find(f"{ATOM}entry").findtext(
+        f"{ATOM}id"
+    ) != entry.findtext(f"{ATOM}id")
 
 
 def test_docx_opens_in_word_with_headings_and_the_quote():
@@ -92,6 +128,18 @@ def test_docx_opens_in_word_with_headings_and_the_quote():
     (link,) = sources._p.xpath(".//w:hyperlink")
     target = doc.part.rels[link.get(docx.oxml.ns.qn("r:id"))].target_ref
     assert (link.xpath("string(.)"), target) == ("Jiji Press", "https://jiji.example/a?x=1&y=2")
+
+
+def test_docx_of_one_digest_is_the_same_bytes_whenever_it_is_written(monkeypatch):
+    """Each part of the zip carried the time of saving: two runs differed in every file."""
+    import time
+
+    first = render(_digest(), Format.docx)
+    later = time.time() + 3 * 86400
+    monkeypatch.setattr(time, "localtime", lambda secs=None: time.gmtime(later))
+    assert render(_digest(), Format.docx) == first
+    doc = docx.Document(io.BytesIO(first))  # still a document Word opens
+    assert doc.paragraphs[0].text == "Foreign media digest: Dec. 15–21, 2025"
 
 
 def test_docx_links_as_many_sources_as_the_e_mail_and_counts_the_rest():

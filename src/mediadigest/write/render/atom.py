@@ -1,7 +1,8 @@
-"""Atom feed of published digests (RFC 4287): one entry per digest, its HTML body as content."""
+"""Atom feed of published digests (RFC 4287): one entry per period, its HTML body as content."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from datetime import UTC, datetime, time
 from xml.etree import ElementTree as ET
@@ -13,12 +14,12 @@ from mediadigest.write.render.markdown import title
 ATOM = "http://www.w3.org/2005/Atom"
 
 
-def _entry_id(digest: Digest, version: int) -> str:
-    # tag: URIs (RFC 4151) are stable without a web site: profile, period and version.
-    return (
-        f"tag:mediadigest,{digest.period_from.isoformat()}:{digest.profile}/"
-        f"{digest.period_from.isoformat()}/{digest.period_to.isoformat()}/v{version}"
-    )
+def _period_id(digest: Digest) -> str:
+    # tag: URIs (RFC 4151) are stable without a web site. One id per profile and period, not
+    # per version: a new version is the same entry with a later ``updated`` (RFC 4287, 4.2.6),
+    # which feed readers show as an update of the week's digest, not as a second digest of it.
+    first = digest.period_from.isoformat()
+    return f"tag:mediadigest,{first}:{digest.profile}/{first}/{digest.period_to.isoformat()}"
 
 
 def _stamp(value: datetime) -> str:
@@ -34,40 +35,78 @@ def to_atom(
     link: str | None = None,
     pages: Sequence[str] | None = None,
 ) -> str:
-    """The feed; ``digests`` are (digest, version, published at), newest first.
+    """The feed; ``digests`` are (digest, version, published at), newest first, one version of
+    each period (the latest). A version after the first says so above its body.
 
     ``link``: the feed's own address; ``pages``: each digest's web page, in the same order,
     its entry's ``alternate`` link, so a feed reader can open the digest on the web.
     """
     if pages is not None and len(pages) != len(digests):
         raise ValueError(f"{len(pages)} pages for {len(digests)} digests")
+    profile = digests[0][0].profile if digests else "mediadigest"
+    newest = max((at for _, _, at in digests), default=datetime(2025, 1, 1, tzinfo=UTC))
+    feed = _feed(f"tag:mediadigest,2025:{profile}/digests", feed_title, newest, link)
+    for k, (digest, version, at) in enumerate(digests):
+        page = pages[k] if pages is not None else None
+        # Why the entry came back in the reader's list: it replaces the version they read.
+        note = (
+            f"<p><em>Version {version} of this digest: it replaces the one published before."
+            "</em></p>\n"
+            if version > 1
+            else ""
+        )
+        _entry(feed, digest, _period_id(digest), title(digest), at, page=page, note=note)
+    return _xml(feed)
+
+
+def single(digest: Digest) -> str:
+    """A feed with one entry: the digest as built now, not published (``digest --format
+    atom``). A preview, so its id is its own (the period's and a hash of its content, never a
+    published version's) and its title says it is one; only published digests get the period's
+    id, in `to_atom`."""
+    at = datetime.combine(digest.period_to, time(12), tzinfo=UTC)
+    body = hashlib.sha256(fragment(digest).encode()).hexdigest()[:16]
+    feed = _feed(f"tag:mediadigest,2025:{digest.profile}/previews",
+                 "mediadigest: digest preview (not published)", at, None)  # fmt: skip
+    name = f"Preview, not published: {title(digest)}"
+    _entry(feed, digest, f"{_period_id(digest)}/preview-{body}", name, at)
+    return _xml(feed)
+
+
+def _feed(feed_id: str, feed_title: str, updated: datetime, link: str | None) -> ET.Element:
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
-    profile = digests[0][0].profile if digests else "mediadigest"
-    ET.SubElement(feed, f"{{{ATOM}}}id").text = f"tag:mediadigest,2025:{profile}/digests"
+    ET.SubElement(feed, f"{{{ATOM}}}id").text = feed_id
     ET.SubElement(feed, f"{{{ATOM}}}title").text = feed_title
-    newest = max((at for _, _, at in digests), default=datetime(2025, 1, 1, tzinfo=UTC))
-    ET.SubElement(feed, f"{{{ATOM}}}updated").text = _stamp(newest)
+    ET.SubElement(feed, f"{{{ATOM}}}updated").text = _stamp(updated)
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
     ET.SubElement(author, f"{{{ATOM}}}name").text = "mediadigest"
     if link:
         ET.SubElement(feed, f"{{{ATOM}}}link", href=link, rel="self")
-    for k, (digest, version, at) in enumerate(digests):
-        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        ET.SubElement(entry, f"{{{ATOM}}}id").text = _entry_id(digest, version)
-        ET.SubElement(entry, f"{{{ATOM}}}title").text = title(digest)
-        if pages is not None:
-            ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html",
-                          href=pages[k])  # fmt: skip
-        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _stamp(at)
-        ET.SubElement(entry, f"{{{ATOM}}}summary").text = digest.intro
-        ET.SubElement(entry, f"{{{ATOM}}}content", type="html").text = fragment(digest)
+    return feed
+
+
+def _entry(
+    feed: ET.Element,
+    digest: Digest,
+    entry_id: str,
+    entry_title: str,
+    at: datetime,
+    *,
+    page: str | None = None,
+    note: str = "",
+) -> None:
+    entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+    ET.SubElement(entry, f"{{{ATOM}}}id").text = entry_id
+    ET.SubElement(entry, f"{{{ATOM}}}title").text = entry_title
+    if page is not None:
+        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=page)
+    ET.SubElement(entry, f"{{{ATOM}}}updated").text = _stamp(at)
+    ET.SubElement(entry, f"{{{ATOM}}}summary").text = digest.intro
+    ET.SubElement(entry, f"{{{ATOM}}}content", type="html").text = note + fragment(digest)
+
+
+def _xml(feed: ET.Element) -> str:
     # ElementTree writes control characters as they are: the feed would not be XML.
     body = xml_safe(ET.tostring(feed, encoding="unicode"))
     return f'<?xml version="1.0" encoding="utf-8"?>\n{body}\n'
-
-
-def single(digest: Digest) -> str:
-    """A feed with one entry: the digest as if published at the end of its period."""
-    at = datetime.combine(digest.period_to, time(12), tzinfo=UTC)
-    return to_atom([(digest, 1, at)])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from typing import Any
 
 from mediadigest.model import Digest
@@ -46,6 +47,27 @@ def to_docx(digest: Digest) -> bytes:
                 _small(para.add_run(_safe(rest)))
     out = io.BytesIO()
     doc.save(out)
+    return _undated(out.getvalue())
+
+
+# The earliest time a zip entry can carry. python-docx stamps each part with the time of
+# saving, so two runs over one digest gave different bytes (a diff, a checksum, a cache saw
+# a change where there was none); Word shows none of these times.
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def _undated(package: bytes) -> bytes:
+    """The .docx zip again, each part stamped ``_ZIP_EPOCH``: the same digest, the same bytes."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(package)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            part = zipfile.ZipInfo(info.filename, date_time=_ZIP_EPOCH)
+            part.compress_type = info.compress_type
+            part.external_attr = info.external_attr
+            dst.writestr(part, src.read(info))
     return out.getvalue()
 
 
