@@ -636,7 +636,7 @@ def _russian_report(reported_by: str) -> Article:
 
 
 def test_a_russian_phrase_read_as_a_reports_source_is_not_cited(profile):
-    """"…, сообщили в порту Актау." gave "citing в порту Актау" in the English line."""
+    """The report's "…, сообщили в порту Актау." gave "citing в порту Актау" in English."""
     for phrase in ("в порту Актау", "в министерстве энергетики", "пресс-служба акимата"):
         item = compose_story(Story(1, "t", [_russian_report(phrase)]), profile)
         assert item.attribution == "Russia’s Interfax reported in Russian on Dec. 16.", phrase
@@ -662,3 +662,24 @@ def test_a_sentence_credited_to_another_report_cites_no_russian_phrase(profile):
     other = _russian_report("в порту Актау")
     credit = attribute.credited("Экспорт зерна вырос.", other, _art(2), profile)
     assert credit == "Russia’s Interfax reported on Dec. 16: Экспорт зерна вырос."
+
+
+@pytest.mark.parametrize(
+    ("outlet", "country", "written"),
+    [
+        # The name says the country, its adjective or its capital: not "Japan’s The Japan Times".
+        ("The Japan Times", "JP", "The Japan Times"),
+        ("The Moscow Times", "RU", "The Moscow Times"),
+        ("The Korea Herald", "KR", "The Korea Herald"),
+        ("The Times of India", "IN", "The Times of India"),
+        ("The Astana Times", "KZ", "The Astana Times"),
+        ("China Daily", "CN", "China Daily"),
+        # Otherwise the country, as the example digest writes "China’s Global Times".
+        ("Global Times", "CN", "China’s Global Times"),
+        ("Jiji Press", "JP", "Japan’s Jiji Press"),
+        ("South China Morning Post", "HK", "Hong Kong’s South China Morning Post"),
+        ("Yonhap", "KR", "South Korea’s Yonhap"),
+    ],
+)
+def test_an_outlet_whose_name_says_its_country_is_not_given_it_again(outlet, country, written):
+    assert style.outlet_name(outlet, country, "UZ") == written

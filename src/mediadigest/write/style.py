@@ -102,8 +102,9 @@ def period(since: date, until: date) -> str:
 
 
 def outlet_name(outlet: str | None, country: str | None, home: str | None) -> str:
-    """Prefix a foreign outlet with its country, as editors do ("China's Global Times"); a
-    name in Cyrillic as English papers write it ("RIA Novosti", as names of people are)."""
+    """Prefix a foreign outlet with its country, as editors do ("China's Global Times"), unless
+    its name says it ("The Japan Times"); a name in Cyrillic as English papers write it ("RIA
+    Novosti", as names of people are)."""
     if not outlet:
         return "An unnamed outlet"
     outlet = outlet.strip('«»"“”„ ') or outlet  # "«Коммерсантъ»": the quotes are no part of it
@@ -113,9 +114,40 @@ def outlet_name(outlet: str | None, country: str | None, home: str | None) -> st
         known = " ".join(w[:1].upper() + w[1:] for w in romanised.split(" "))
     outlet = known or outlet
     name = country_name(country)
-    if name is None or country == home or name.startswith("the ") or outlet.startswith(name):
+    if name is None or country == home or name.startswith("the "):
         return outlet
-    return f"{name}’s {outlet}"
+    return outlet if _names_country(outlet, country or "", name) else f"{name}’s {outlet}"
+
+
+# Words other than the country's name that name it in an outlet's name: its adjective, its
+# capital, a city as well known ("The Moscow Times", "Hindustan Times", "Kyiv Independent").
+_COUNTRY_WORDS = {
+    "AF": "Afghan Kabul", "AM": "Armenian Yerevan", "AZ": "Azerbaijani Azeri Baku",
+    "BY": "Belarusian Minsk", "CN": "Chinese Beijing Shanghai", "DE": "German Berlin",
+    "EG": "Egyptian Cairo", "ES": "Spanish Madrid", "FR": "French Paris",
+    "GB": "British London", "GE": "Georgian Tbilisi", "ID": "Indonesian Jakarta",
+    "IN": "Indian Delhi Mumbai Hindustan", "IR": "Iranian Tehran", "IT": "Italian Rome",
+    "JP": "Japanese Tokyo Nippon", "KG": "Kyrgyz Bishkek", "KR": "Korean Seoul",
+    "KZ": "Kazakh Astana Almaty", "MN": "Mongolian Ulaanbaatar", "PH": "Philippine Manila",
+    "PK": "Pakistani Islamabad", "PL": "Polish Warsaw", "QA": "Qatari Doha",
+    "RU": "Russian Moscow Rossiya Rossiyskaya", "SA": "Saudi Riyadh", "TH": "Thai Bangkok",
+    "TJ": "Tajik Dushanbe", "TM": "Turkmen Ashgabat", "TR": "Turkish Turkey Ankara Istanbul",
+    "UA": "Ukrainian Ukrainska Kyiv Kiev", "UZ": "Uzbek Tashkent", "VN": "Vietnamese Hanoi",
+}  # fmt: skip
+# Words of a country's name that do not name it alone ("South China Morning Post" is no
+# South Korean paper).
+_NAME_GENERIC = frozenset(["the", "of", "and", "south", "north", "east", "west", "united",
+                           "states", "kingdom", "republic", "democratic", "new", "saint", "st",
+                           "islands"])  # fmt: skip
+
+
+def _names_country(outlet: str, code: str, name: str) -> bool:
+    """Whether an outlet's name already says its country ("The Japan Times", "Times of
+    India", "The Korea Herald"): "Japan’s The Japan Times" says it twice."""
+    words = {w.casefold() for w in re.findall(r"[\w-]+", outlet)}
+    own = {w.casefold() for w in name.split()} - _NAME_GENERIC
+    own |= {w.casefold() for w in _COUNTRY_WORDS.get(code.upper(), "").split()}
+    return bool(words & own)
 
 
 # Outlets whose English name is not their name romanised ("Interfaks", "Izvestiya", "RBK").
