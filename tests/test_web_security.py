@@ -2,7 +2,7 @@
 what `serve` believes of a request: its client address, its Host.
 
 The tests of `serve` run the app on a real server (uvicorn on 127.0.0.1, configured as
-`serve` configures it) and send it real requests.
+`serve` configures it) and send real requests, concurrent where a race is the question.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from xml.etree import ElementTree as ET
 
@@ -320,6 +321,54 @@ def test_trusted_proxies_are_addresses_or_networks_in_a_list_or_repeated(tmp_pat
     assert result.exit_code == 2
     said = " ".join(re.sub(r"[│╭╮╰╯─]", " ", result.stderr).split())  # out of its box
     assert "'proxy.example' is not an IP address or network" in said
+
+
+# -- sign-in limits, under concurrent guesses ------------------------------------------------
+
+
+def _guess_together(url: str, names: list[str]) -> list[int]:
+    """Sign in as each of ``names`` with a wrong password, all at once from one address."""
+    with httpx.Client(base_url=url) as first:
+        token = csrf_of(first.get("/login").text)
+        cookies = dict(first.cookies)
+    start = threading.Barrier(len(names))
+
+    def guess(name: str) -> int:
+        with httpx.Client(base_url=url, cookies=cookies, timeout=60) as client:
+            start.wait()
+            data = {"name": name, "password": "a guess", "csrf_token": token}
+            return client.post("/login", data=data).status_code
+
+    with ThreadPoolExecutor(len(names)) as pool:
+        return list(pool.map(guess, names))
+
+
+# Names nobody has: each is checked against the dummy hash at argon2's full cost (~0.1 s),
+# the time in which concurrent guesses passed the limit before the first failure counted.
+def test_concurrent_guesses_at_one_name_get_no_more_checks_than_the_limit(seeded):
+    app = create_app(seeded.settings, engine=seeded.engine, login_limits=(3, 100, 900))
+    with _served(app) as url:
+        codes = _guess_together(url, ["ghost"] * 8)
+    assert sorted(codes) == [400] * 3 + [429] * 5
+    assert len(_audited(seeded, "login.failed")) == 3
+
+
+def test_concurrent_guesses_from_one_address_get_no_more_checks_than_its_limit(seeded):
+    app = create_app(seeded.settings, engine=seeded.engine, login_limits=(100, 4, 900))
+    with _served(app) as url:
+        codes = _guess_together(url, [f"ghost{n}" for n in range(8)])
+    assert sorted(codes) == [400] * 4 + [429] * 4
+    assert len(_audited(seeded, "login.failed")) == 4
+
+
+def test_signing_in_uses_up_none_of_an_addresses_attempts(seeded):
+    """Attempts are counted before the check: one that succeeds must be given back."""
+    app = create_app(seeded.settings, engine=seeded.engine, login_limits=(100, 2, 900))
+    client = TestClient(app, follow_redirects=False)
+    for _ in range(3):
+        client.cookies.clear()
+        assert login(client, "viewer")
+    assert _sign_in(client, "viewer", "a guess").status_code == 400
 
 
 # -- the feed's links (serve --base-url) -----------------------------------------------------

@@ -12,7 +12,7 @@ import threading
 import time
 import unicodedata
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Annotated
 
@@ -165,7 +165,7 @@ def reset_password(engine: sa.Engine, name: str, password: str) -> tuple[User, i
 
 
 class LoginLimiter:
-    """Sliding-window count of failed logins per key.
+    """Sliding-window count of failed logins per key (each counted before it is checked).
 
     The app keeps two: per (user name, client address), 5 failures in 15 minutes, and per
     client address, a looser 30 (``create_app``'s ``login_limits``). Guessing from one
@@ -186,24 +186,64 @@ class LoginLimiter:
     def retry_after(self, key: str) -> int:
         """Seconds until ``key`` may try again; 0 if it may now."""
         with self._lock:
-            recent = self._prune(key)
-            if len(recent) < self.limit:
-                return 0
-            return max(1, int(recent[0] + self.window - self.clock()) + 1)
+            return self._wait(self._prune(key))
 
-    def fail(self, key: str) -> None:
+    def reserve(self, key: str) -> int:
+        """Count an attempt of ``key`` as failed before its password is checked, and return 0;
+        or, if ``key`` has none left, count nothing and return the seconds to wait.
+
+        Looked at and counted under one lock: counted after the password check (argon2,
+        ~0.1 s), concurrent guesses all found attempts left before the first was counted.
+        """
         with self._lock:
-            self._prune(key).append(self.clock())
+            recent = self._prune(key)
+            wait = self._wait(recent)
+            if not wait:
+                recent.append(self.clock())
+            return wait
+
+    def release(self, key: str) -> None:
+        """Uncount one attempt that `reserve` counted: it succeeded, or another limit refused."""
+        with self._lock:
+            recent = self._prune(key)
+            if recent:  # else it has left the window already
+                recent.pop()  # the newest: concurrent ones are milliseconds apart
 
     def reset(self, key: str) -> None:
         with self._lock:
             self._failures.pop(key, None)
+
+    def _wait(self, recent: deque[float]) -> int:
+        if len(recent) < self.limit:
+            return 0
+        return max(1, int(recent[0] + self.window - self.clock()) + 1)
 
     def _prune(self, key: str) -> deque[float]:
         recent = self._failures.setdefault(key, deque())
         while recent and recent[0] <= self.clock() - self.window:
             recent.popleft()
         return recent
+
+
+def reserve_attempt(keys: Sequence[tuple[LoginLimiter, str]]) -> int:
+    """Count one password check against every (limiter, key) before it is made: 0 if each
+    had an attempt left; else the seconds to wait, and no limit keeps anything counted.
+
+    A wrong password then needs nothing more; a right one gives the attempts back
+    (`release_attempt`), so signing in never uses up an address's allowance.
+    """
+    held: list[tuple[LoginLimiter, str]] = []
+    for limiter, key in keys:
+        if limiter.reserve(key):
+            release_attempt(held)
+            return max(1, *(limiter.retry_after(key) for limiter, key in keys))
+        held.append((limiter, key))
+    return 0
+
+
+def release_attempt(keys: Sequence[tuple[LoginLimiter, str]]) -> None:
+    for limiter, key in keys:
+        limiter.release(key)
 
 
 # -- request dependencies --------------------------------------------------------------------

@@ -53,7 +53,7 @@ def login(
     # As sign-in reads the name (trimmed, any case), or " ed " would be a fresh five tries.
     name_here = f"{name.strip().casefold()}\n{address}"  # no address has a newline in it
     keys = ((by_name, name_here), (by_address, address))
-    wait = max(limiter.retry_after(key) for limiter, key in keys)
+    wait = auth.reserve_attempt(keys)  # counted as failed until the password proves right
     if wait:
         refused = page(
             request,
@@ -65,16 +65,18 @@ def login(
         )
         refused.headers["Retry-After"] = str(wait)
         return refused
-    with web.engine.begin() as conn:
-        user = auth.check_password(conn, name, password)
-        if user is None:
-            persist.audit(conn, name[:64] or "?", "login.failed", address)
-        else:
-            token = persist.create_session(conn, user.id, SESSION_TTL)
-            persist.audit(conn, user.name, "login", address)
+    try:
+        with web.engine.begin() as conn:
+            user = auth.check_password(conn, name, password)
+            if user is None:
+                persist.audit(conn, name[:64] or "?", "login.failed", address)
+            else:
+                token = persist.create_session(conn, user.id, SESSION_TTL)
+                persist.audit(conn, user.name, "login", address)
+    except Exception:
+        auth.release_attempt(keys)  # no answer (the store is down): no attempt used
+        raise
     if user is None:
-        for limiter, key in keys:
-            limiter.fail(key)
         return page(
             request,
             "login.html",
@@ -84,6 +86,7 @@ def login(
             error="Wrong name or password.",
         )
     by_name.reset(name_here)
+    by_address.release(address)
     response = redirect(request, local_path(next))
     response.set_cookie(
         SESSION_COOKIE,
@@ -184,10 +187,6 @@ def change_password(
     by_name, by_address = web.login_limits
     address = auth.client_address(request)
     keys = ((by_name, f"{user.name.casefold()}\n{address}"), (by_address, address))
-    wait = max(limiter.retry_after(key) for limiter, key in keys)
-    if wait:
-        message = f"Too many failed attempts. Try again in {wait} seconds."
-        return redirect(request, "/account", message, "error")
     if password != password_again:
         message = "The two new passwords differ; nothing was changed."
         return redirect(request, "/account", message, "error")
@@ -195,16 +194,26 @@ def change_password(
         auth.check_new_password(password)
     except ValueError as exc:
         return redirect(request, "/account", f"{str(exc).capitalize()}.", "error")
+    wait = auth.reserve_attempt(keys)  # as at sign-in: counted before the check
+    if wait:
+        message = f"Too many failed attempts. Try again in {wait} seconds."
+        return redirect(request, "/account", message, "error")
     session = request.cookies[SESSION_COOKIE]  # need() found the session by it
-    with web.engine.begin() as conn:
-        right = auth.check_password(conn, user.name, current_password)
-        if right is not None and right.id == user.id:
-            auth.set_password(conn, user, password, by=user.name, keep_session=session)
-            message = "Password changed; your other sessions are signed out."
-            return redirect(request, "/account", message)
-        persist.audit(conn, user.name, "password.failed", address)
-    for limiter, key in keys:
-        limiter.fail(key)
+    try:
+        with web.engine.begin() as conn:
+            right = auth.check_password(conn, user.name, current_password)
+            changed = right is not None and right.id == user.id
+            if changed:
+                auth.set_password(conn, user, password, by=user.name, keep_session=session)
+            else:
+                persist.audit(conn, user.name, "password.failed", address)
+    except Exception:
+        auth.release_attempt(keys)  # as at sign-in
+        raise
+    if changed:
+        auth.release_attempt(keys)
+        message = "Password changed; your other sessions are signed out."
+        return redirect(request, "/account", message)
     return redirect(request, "/account", "Wrong current password; nothing was changed.", "error")
 
 
