@@ -133,3 +133,29 @@ def test_statistical_ner_adds_names_when_its_model_is_installed(profile):
     hits = relevance.score(text, profile).hits
     found = entities.find_entities(text, profile, hits)
     assert any(e.name == "Angela Merkel" and e.source == "ner" for e in found)
+
+
+@pytest.mark.parametrize(
+    "place",
+    ["Lake Balkhash", "Mount Khan Tengri", "River Ural", "Ili River", "Kuryk Sea Port"],
+)
+def test_a_place_before_a_role_is_no_person(profile, place):
+    """A report's "near Lake Balkhash, the head of the national atomic energy agency said"
+    stored a person "Lake Balkhash" with that role."""
+    text = f"Kazakhstan will build it near {place}, the head of the national agency said."
+    found = find(text, profile)
+    assert not [e.name for e in found.values() if e.kind == "person"]
+    assert not [e for e in find(f"Kazakhstan chose a site by {place}.", profile).values()
+                if e.kind == "person"]  # fmt: skip
+
+
+@pytest.mark.parametrize("person", ["Ricki Lake", "Michael Bay", "Dana Abenova"])
+def test_a_name_that_only_ends_like_a_place_is_still_a_person(profile, person):
+    found = find(f"Kazakhstan hired {person}, the head of the national agency.", profile)
+    assert found[person].kind == "person" and found[person].role == "head of the national agency"
+
+
+def test_a_place_the_profile_knows_is_no_person(profile):
+    found = find("Grain left Kazakhstan through Aktau Kuryk, the head of the port said.", profile)
+    assert found["Aktau"].kind == "place"
+    assert not [e.name for e in found.values() if e.kind == "person"]

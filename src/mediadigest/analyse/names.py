@@ -62,6 +62,18 @@ _STOP_WORDS = (
 # An organisation's head word is no part of a person's name: "National Transportation Safety
 # Board said" named a person "Transportation Safety Board".
 _STOP = frozenset(_STOP_WORDS.split()) | ORG_HEAD_WORDS
+# A place's head word opens or closes its name: "near Lake Balkhash, the head of the agency
+# said" named a person "Lake Balkhash". Only at that end: "Ricki Lake" and "Michael Bay" are
+# people. (A place the profile knows is the gazetteer's already, and no person's: taken.)
+_PLACE_FIRST_WORDS = "Lake Mount Mt Port Cape Gulf Bay Fort Isle Strait River"
+_PLACE_LAST_WORDS = (
+    "River Sea Mountains Mountain Range Valley Desert Canyon Gorge Peninsula Plateau Steppe "
+    "Basin Delta Strait Canal Reservoir Glacier Island Islands Port Harbour Harbor Airport "
+    "Oblast Region Province District Square Avenue Boulevard Dam Pass Falls Springs Oasis "
+    "Highlands Hills Coast"
+)
+_PLACE_FIRST = frozenset(_PLACE_FIRST_WORDS.split())
+_PLACE_LAST = frozenset(_PLACE_LAST_WORDS.split())
 _TITLE_NAME = re.compile(rf"\b(?P<title>{TITLES})\.?\s+(?P<name>(?:{_INITIALS})?{TOKEN}"
                          rf"(?:\s+{TOKEN}){{0,2}}){_NAME_END}")  # fmt: skip
 _NAME_ROLE = re.compile(
@@ -129,7 +141,9 @@ def _taken(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
 
 def _plausible(name: str) -> bool:
     words = [w for w in name.replace(".", ". ").split() if not w.endswith(".")]
-    return bool(words) and not any(w.strip("’'") in _STOP for w in words)
+    if not words or words[0] in _PLACE_FIRST or words[-1] in _PLACE_LAST:
+        return False
+    return not any(w.strip("’'") in _STOP for w in words)
 
 
 def _clean_role(role: str | None) -> str | None:
