@@ -330,21 +330,30 @@ def merge(
 def split(
     conn: sa.Connection, profile: str, story_id: int, article_ids: Sequence[int], *, by: str = "cli"
 ) -> int:
-    """Move ``article_ids`` out of a story into a new one; returns the new story's id."""
+    """Move ``article_ids`` out of a story into a new one; returns the new story's id.
+
+    Some article must stay behind. Moving them all would leave the story empty with its pin or
+    hide, while the new story, unflagged, came back into the digest (a hidden story shown
+    again); and the drafts, published items and Review pages that name the story would point
+    at nothing. Refused rather than the flags moved: the old id is the story the editors know.
+    """
     lock_for_writing(conn)
     _require(conn, profile, story_id)
     sa_ = story_articles
-    moving = [
+    held = [
         r.article_id
-        for r in conn.execute(
-            sa.select(sa_.c.article_id).where(
-                sa_.c.story_id == story_id, sa_.c.article_id.in_(list(article_ids))
-            )
-        )
+        for r in conn.execute(sa.select(sa_.c.article_id).where(sa_.c.story_id == story_id))
     ]
-    if not moving or len(moving) != len(set(article_ids)):
-        missing = sorted(set(article_ids) - set(moving))
+    wanted = set(article_ids)
+    moving = [a for a in held if a in wanted]
+    if not moving or len(moving) != len(wanted):
+        missing = sorted(wanted - set(moving))
         raise InputError(f"story {story_id}", f"articles {missing} are not in this story")
+    if len(moving) == len(held):  # a ValueError, as merging a story into itself: no 404
+        raise ValueError(
+            f"story {story_id}: {_all_of(held)}, and a split leaves at least one in the story: "
+            "nothing of it would remain (hide the story to keep it out of the digest)"
+        )
     title = conn.execute(sa.select(articles.c.title).where(articles.c.id == moving[0])).scalar()
     new_id = create(conn, profile, title or f"Split from story {story_id}", None, None)
     conn.execute(
@@ -356,6 +365,14 @@ def split(
         _refresh_dates(conn, sid)
     _log(conn, profile, "split", story_id, other=new_id, articles=moving, by=by)
     return new_id
+
+
+def _all_of(held: Sequence[int]) -> str:
+    if len(held) == 1:
+        return f"article {held[0]} is its only article"
+    if len(held) <= 6:
+        return f"articles {', '.join(map(str, sorted(held)))} are all its articles"
+    return f"those are all its {len(held)} articles"
 
 
 def _refresh_dates(conn: sa.Connection, story_id: int) -> None:
