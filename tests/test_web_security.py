@@ -1,5 +1,5 @@
 """Forged requests are refused and hostile text stays text, on every page that shows it; and
-what `serve` believes of a request: its client address, its Host.
+what `serve` believes of a request: its client address, its Host, its size.
 
 The tests of `serve` run the app on a real server (uvicorn on 127.0.0.1, configured as
 `serve` configures it) and send real requests, concurrent where a race is the question.
@@ -26,6 +26,8 @@ from mediadigest import store
 from mediadigest.cli import app as cli_app
 from mediadigest.web import persist, service
 from mediadigest.web.app import create_app
+from mediadigest.web.body_limit import MAX_BODY
+from mediadigest.web.routes.sources import MAX_OPML
 from web_support import PASSWORD, PAYLOADS, RAW, WEEK, csrf_of, login, seed, token_of
 
 
@@ -428,3 +430,60 @@ def test_a_base_url_is_an_http_address():
     ):
         with pytest.raises(ValueError):
             service.parse_base_url(wrong)
+
+
+# -- the request body limit ------------------------------------------------------------------
+
+
+def _answer_to(url: str, head: bytes, body: bytes) -> bytes:
+    """What the server says to ``head`` and the start of a ``body`` (the rest never sent)."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as conn:
+        conn.sendall(head + body)
+        answer = b""
+        while chunk := conn.recv(65536):  # until the server closes: it reads no more
+            answer += chunk
+    return answer
+
+
+_UPLOAD = (
+    b"POST /sources/import HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    b"Content-Type: multipart/form-data; boundary=XB\r\n"
+)
+_PART = (
+    b'--XB\r\nContent-Disposition: form-data; name="file"; filename="a.opml"\r\n'
+    b"Content-Type: text/xml\r\n\r\n"
+)
+
+
+def test_an_anonymous_upload_declared_too_large_is_refused_before_its_body_is_read(app):
+    """200 MB of a form nobody may send were read and spooled to disk before the 403."""
+    with _served(app) as url:
+        head = _UPLOAD + b"Content-Length: %d\r\n\r\n" % (200 * 1024 * 1024)
+        answer = _answer_to(url, head, _PART + b"A" * 65536)
+    assert answer.startswith(b"HTTP/1.1 413 ")
+
+
+def test_a_chunked_upload_is_refused_once_it_passes_the_limit(seeded):
+    app = create_app(seeded.settings, engine=seeded.engine, max_body=64 * 1024)
+    chunk = b"A" * 16384
+    chunks = [_PART, *[chunk] * 5]  # 80 KiB and more to come: no end chunk is sent
+    with _served(app) as url:
+        head = _UPLOAD + b"Transfer-Encoding: chunked\r\n\r\n"
+        body = b"".join(b"%x\r\n%s\r\n" % (len(c), c) for c in chunks)
+        answer = _answer_to(url, head, body)
+    assert answer.startswith(b"HTTP/1.1 413 ")
+
+
+def test_the_largest_opml_the_import_takes_is_within_the_limit(editor):
+    opml = b'<?xml version="1.0"?><opml version="2.0"><body>'
+    opml += b'<outline type="rss" xmlUrl="https://feeds.example/big.xml"/>'
+    end = b"--></body></opml>"
+    opml += b"<!--" + b"x" * (MAX_OPML - len(opml) - 4 - len(end)) + end
+    assert len(opml) <= MAX_OPML < MAX_BODY
+    response = editor.post(
+        "/sources/import",
+        files={"file": ("big.opml", opml, "text/xml")},
+        data={"csrf_token": token_of(editor)},
+    )
+    assert response.status_code == 303

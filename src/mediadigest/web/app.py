@@ -33,6 +33,7 @@ from mediadigest.web.auth import (
     NotAuthenticated,
     session_user,
 )
+from mediadigest.web.body_limit import MAX_BODY, BodyLimit
 from mediadigest.web.csrf import CsrfRefused
 from mediadigest.web.editions import BadWeek
 from mediadigest.web.health import RETRY_AFTER, UNAVAILABLE, StoreWatch
@@ -80,13 +81,15 @@ def create_app(
     collect_every: timedelta | None = None,
     login_limits: tuple[int, int, float] = (5, 30, 900.0),
     base_url: str | None = None,
+    max_body: int = MAX_BODY,
 ) -> FastAPI:
     """The app for ``settings``; collects every ``collect_every`` while it runs, if given.
 
     ``login_limits``: failed logins allowed per (user name, client address) and per client
     address within a window of so many seconds (see `auth.LoginLimiter`). ``base_url``: where
     readers reach the app (``https://digest.example.org``), for the feed's absolute links;
-    without it they are made from each request's Host.
+    without it they are made from each request's Host. ``max_body``: the largest request
+    body, in bytes (`body_limit`).
     """
     engine = engine or store.open_store(settings.db)
     with engine.begin() as conn:
@@ -130,7 +133,8 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     _include_routers(app)
     _handle_errors(app)
-    app.middleware("http")(_security_headers)
+    app.add_middleware(BodyLimit, limit=max_body)
+    app.middleware("http")(_security_headers)  # added last, it wraps BodyLimit's 413 too
     return app
 
 
