@@ -683,3 +683,25 @@ def test_a_sentence_credited_to_another_report_cites_no_russian_phrase(profile):
 )
 def test_an_outlet_whose_name_says_its_country_is_not_given_it_again(outlet, country, written):
     assert style.outlet_name(outlet, country, "UZ") == written
+
+
+def test_an_opinion_piece_argues_without_naming_its_author_twice(profile):
+    """The line read "…, arguing that … a technical one, argues energy analyst Dana Abenova."."""
+    text = (
+        "Kazakhstan's choice of Rosatom to build its first nuclear power plant is a political "
+        "decision as much as a technical one, argues energy analyst Dana Abenova.\n\n" + BODY
+    )
+    art = _art(1, text=text, outlet="Eurasianet", country="US", author="Dana Abenova")
+    art.kind = "opinion"
+    item = compose_story(Story(1, "t", [art]), profile)
+    assert item.attribution == (
+        "Eurasianet published an opinion piece on Dec. 16 by Dana Abenova, arguing that "
+        "Kazakhstan's choice of Rosatom to build its first nuclear power plant is a political "
+        "decision as much as a technical one."
+    )
+    (span,) = [e for e in item.evidence if e["part"] == "attribution"]
+    assert text[span["start"] : span["end"]] + "." in item.attribution
+    # Someone else's credit is the sentence's own, and stays.
+    art.author = "Aliya Omar"
+    item = compose_story(Story(1, "t", [art]), profile)
+    assert item.attribution.endswith("technical one, argues energy analyst Dana Abenova.")

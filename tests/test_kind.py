@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from mediadigest.analyse.kind import classify, without_credit
 from mediadigest.model import Attribution
 
@@ -109,3 +111,77 @@ def test_roundup_item_attributed_to_an_agency_report_is_news():
         ).label
         == "news"
     )
+
+
+# -- opinion pieces by their standfirst, not news reports quoting someone who argues ----------
+
+UMAROV = (
+    "For three decades Kazakhstan has balanced Russia, China and the West, but that balance is "
+    "becoming harder to keep, argues Temur Umarov in this opinion piece.\n\n"
+    "Sanctions on Russia have made transit through Kazakhstan a matter of constant negotiation."
+)
+ABENOVA = (
+    "Kazakhstan's choice of Rosatom to build its first nuclear power plant is a political "
+    "decision as much as a technical one, argues energy analyst Dana Abenova.\n\n"
+    "The plant will take a decade to build, she writes."
+)
+MEIRKHANOVA = (
+    "Kazakhstan wants to become Central Asia's hub for artificial intelligence, but data "
+    "centers will not be enough, argues Aruzhan Meirkhanova.\n\n"
+    "“Without people who can build models, a supercomputer is an expensive heater,” "
+    "Meirkhanova writes."
+)
+
+
+def test_a_piece_that_calls_itself_an_opinion_piece_is_one():
+    k = classify("Kazakhstan's multi-vector diplomacy is fraying", UMAROV)
+    assert k.label == "opinion" and "in this opinion piece" in k.reasons[0]
+    k = classify("Why the corridor matters", "In this op-ed, a former minister looks at rail.")
+    assert k.label == "opinion"
+
+
+def test_a_standfirst_crediting_the_bylines_author_is_an_opinion_piece():
+    k = classify("Kazakhstan's nuclear bet carries risks", ABENOVA, author="Dana Abenova")
+    assert k.label == "opinion" and "Dana Abenova" in k.reasons[0]
+    text = (
+        "Astana can no longer say yes to everyone at once, writes Temur Umarov, a fellow at "
+        "the Carnegie Russia Eurasia Center.\n\nSanctions have made transit hard."
+    )
+    assert classify("Balance", text, author="Temur Umarov").label == "opinion"
+
+
+def test_a_standfirst_crediting_a_name_the_piece_says_writes_is_an_opinion_piece():
+    assert classify("Kazakhstan's AI ambitions", MEIRKHANOVA).label == "opinion"
+
+
+def test_a_disclaimer_at_the_end_of_a_long_piece_makes_it_opinion():
+    text = (
+        "Kazakhstan should invest in rail. " * 40 + "\n\nThe views expressed are the author's own."
+    )
+    assert classify("Rail first", text).label == "opinion"
+    text = "Kazakhstan should invest in rail. " * 40 + (
+        "\n\nThe views expressed in this article are those of the author and do not reflect "
+        "the position of the publication."
+    )
+    assert classify("Rail first", text).label == "opinion"
+
+
+@pytest.mark.parametrize(
+    ("text", "author"),
+    [
+        # Someone who argues, in a news report: the verb after the subject, or in the past.
+        ("The minister argued that the tax was needed to balance the budget.", None),
+        (
+            "Finance Minister Madi Takiyev argues that the tax is needed to balance the budget.",
+            None,
+        ),
+        # The inverted credit of someone the byline is not, and who writes nothing here.
+        ("The plan is flawed, argues opposition leader Zhanbolat Mamay.", "Olzhas Auyezov"),
+        ("The plan is flawed, argues opposition leader Zhanbolat Mamay.", None),
+        # Views expressed by someone else than the author.
+        ("Astana echoed the views expressed by Moscow at the summit on Tuesday.", None),
+        ("An op-ed by the minister in Izvestia set out the plan on Monday.", None),
+    ],
+)
+def test_a_news_report_quoting_someone_who_argues_stays_news(text, author):
+    assert classify("Tax plan", text, author=author).label == "news"

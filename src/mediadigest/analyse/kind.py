@@ -1,10 +1,10 @@
 """Article type and origin: news report, analysis, opinion, interview, press release, wire copy
 or sponsored content, and the wire agency credited, each with the clue that decided it.
 
-Only the opening and the close of a text are read (labels, datelines, disclaimers live
-there), plus the URL and the attribution. The most specific label wins: sponsored, then
-press release, wire, interview, opinion, analysis; anything else is a news report. Only an
-opinion piece may later be described as "arguing".
+Only the opening and the close of a text are read (labels, datelines, standfirsts and
+disclaimers live there), plus the URL, the attribution and the byline. The most specific label
+wins: sponsored, then press release, wire, interview, opinion, analysis; anything else is a
+news report. Only an opinion piece may later be described as "arguing".
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from mediadigest.analyse.names import NAME
 from mediadigest.model import Attribution
 
-__all__ = ["KINDS", "Kind", "classify", "without_credit"]
+__all__ = ["KINDS", "Kind", "classify", "own_credit", "without_credit"]
 
 KINDS = ("news", "analysis", "opinion", "interview", "press_release", "wire", "sponsored")
 HEAD_CHARS, TAIL_CHARS = 600, 400
@@ -60,9 +61,31 @@ _INTERVIEW = re.compile(r"\b(?:interview|Q&A|in conversation with)\b|интер�
 _QA_LINE = re.compile(r"^(?:Q|Question|Вопрос)\s*[:.—-]", re.MULTILINE)
 _OPINION = re.compile(
     r"^(?:opinion|op-ed|commentary|column|viewpoint|perspective|мнение|колонка)\s*[:|—-]"
-    r"|the views expressed|the author(?:'s|’s)? (?:is|own views)|is a columnist"
+    r"|the author(?:'s|’s)? (?:is|own views)|is a columnist"
     r"|this (?:article|piece) reflects the (?:author|writer)",
     re.IGNORECASE | re.MULTILINE,
+)
+# A disclaimer, at either end of the text: "The views expressed are the author's own", "The
+# views expressed in this article are those of the author", "Opinions expressed by
+# contributors are their own". Not "echoing the views expressed by Moscow".
+_DISCLAIMER = re.compile(
+    r"\b(?:views|opinions)\s+(?:and\s+opinions\s+)?expressed\s+(?:[\w-]+\s+){0,5}?(?:are|is)\s+"
+    r"(?:solely\s+|entirely\s+)?(?:those\s+of\s+)?(?:the|their|his|her)\s+"
+    r"(?:author|writer|contributor|columnist|own)"
+    r"|\b(?:views|opinions)\s+expressed\s+by\s+(?:the\s+)?(?:authors?|contributors|columnists)"
+    r"\s+are\s+(?:their|his|her)\s+own",
+    re.IGNORECASE,
+)
+# The piece saying what it is: "..., argues Temur Umarov in this opinion piece.", "In this
+# op-ed, ...". A news report speaks of "an op-ed" someone wrote, not of "this" one.
+_PIECES = r"opinion piece|op-ed|oped|opinion column|opinion article|column|commentary|essay"
+_THIS_PIECE = re.compile(rf"\b[Ii]n this (?:{_PIECES})\b")
+# A standfirst crediting the piece's author: "..., argues energy analyst Dana Abenova.",
+# "..., writes Temur Umarov, a fellow at ...". The verb comes before the name, in the present:
+# a news report's "the minister argued that ..." is not one. Whose the name is decides.
+_OWN_CREDIT = re.compile(
+    rf",\s+(?:argues|contends|writes)\s+(?:[\w’'-]+\s+){{0,4}}?(?P<name>{NAME})"
+    rf"(?:,\s+[^.\n]{{3,120}}|\s+in\s+this\s+(?:{_PIECES}))?\s*(?:[.!]|$)"
 )
 _ANALYSIS = re.compile(r"^(?:analysis|explainer|insight|аналитика)\s*[:|—-]|\bexplainer\b", re.I)
 _URL_KINDS = (
@@ -83,8 +106,18 @@ class Kind:
     reasons: list[str] = field(default_factory=list)
 
 
-def classify(title: str, text: str, url: str = "", attribution: Attribution | None = None) -> Kind:
-    """The article's type and origin. Pure; reads the opening, the close and the URL."""
+def classify(
+    title: str,
+    text: str,
+    url: str = "",
+    attribution: Attribution | None = None,
+    author: str | None = None,
+) -> Kind:
+    """The article's type and origin. Pure; reads the opening, the close and the URL.
+
+    ``author``: the page's byline, which tells a standfirst crediting the piece's own author
+    ("..., argues Dana Abenova.") from a news report quoting someone who argues.
+    """
     head, tail = text[:HEAD_CHARS], text[-TAIL_CHARS:]
     edges = f"{title}\n{head}\n{tail}"
     path = url.lower()
@@ -100,7 +133,8 @@ def classify(title: str, text: str, url: str = "", attribution: Attribution | No
         return Kind("press_release", office, [f"relays an official source: {office}"])
     if wire := _wire(title, head, tail, attribution):
         return wire
-    return _form(title, head, path, attribution)
+    byline = author or (attribution.author if attribution else None)
+    return _form(title, head, tail, path, attribution, byline)
 
 
 def without_credit(title: str) -> str:
@@ -129,7 +163,14 @@ def _wire(title: str, head: str, tail: str, attribution: Attribution | None) -> 
     return None
 
 
-def _form(title: str, head: str, path: str, attribution: Attribution | None) -> Kind:
+def _form(
+    title: str,
+    head: str,
+    tail: str,
+    path: str,
+    attribution: Attribution | None,
+    author: str | None,
+) -> Kind:
     form = attribution.form if attribution else None
     if form == "interview" or (attribution and attribution.interviewee):
         return Kind("interview", None, ["attribution says it is an interview"])
@@ -142,11 +183,44 @@ def _form(title: str, head: str, path: str, attribution: Attribution | None) -> 
         return Kind("opinion", None, [why])
     if _URL_KINDS[2][1].search(path):
         return Kind("opinion", None, ["URL path says opinion"])
-    if m := _OPINION.search(f"{title}\n{head}"):
+    if m := _OPINION.search(f"{title}\n{head}") or _DISCLAIMER.search(f"{head}\n{tail}"):
         return Kind("opinion", None, [f"says {m.group()!r}"])
+    if m := _THIS_PIECE.search(head):
+        return Kind("opinion", None, [f"says {m.group()!r}"])
+    if m := _authors_standfirst(head, tail, author):
+        return Kind("opinion", None, [f"credits its author: {m.group().strip(' ,.')!r}"])
     if form == "analysis" or _URL_KINDS[3][1].search(path) or _ANALYSIS.search(title):
         return Kind("analysis", None, ["labelled analysis"])
     return Kind("news", None, ["no other label applies"])
+
+
+def own_credit(sentence: str, author: str | None) -> re.Match[str] | None:
+    """The standfirst's credit of the piece's author at the end of ``sentence`` ("..., argues
+    Temur Umarov in this opinion piece."), the byline ``author`` being the one it names."""
+    m = _OWN_CREDIT.search(sentence)
+    ends = m is not None and not sentence[m.end() :].strip()
+    return m if m and ends and _surname(m) in _words(author) else None
+
+
+def _authors_standfirst(head: str, tail: str, author: str | None) -> re.Match[str] | None:
+    """A credit in the opening naming the piece's author: the byline's, or, without one, a
+    name the piece goes on to say "writes" ("Umarov writes", as a piece quotes its author).
+    "Critics disagree, argues opposition leader Zhanbolat Mamay." alone is a news report's."""
+    for m in _OWN_CREDIT.finditer(head):
+        surname = _surname(m)
+        if surname in _words(author) or re.search(
+            rf"\b{re.escape(surname)}\s+writes\b", f"{head}\n{tail}", re.IGNORECASE
+        ):
+            return m
+    return None
+
+
+def _surname(m: re.Match[str]) -> str:
+    return m.group("name").split()[-1].casefold()
+
+
+def _words(name: str | None) -> set[str]:
+    return {w.casefold() for w in re.findall(r"[\w’'-]+", name or "")}
 
 
 def _office(attribution: Attribution | None) -> str | None:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from mediadigest.analyse.kind import own_credit
 from mediadigest.matching import DATE_WORDS
 from mediadigest.model import Article, Quote
 from mediadigest.profile import Profile, matchable
@@ -112,6 +113,7 @@ class Lede:
 
     text: str
     absorbs: bool = False
+    kept: int | None = None  # of the sentence absorbed, the characters kept, where not all
 
 
 # A capitalised word before one of these is no title: "Last December", "Early Monday".
@@ -201,7 +203,13 @@ def attribution(
     clause = _absorbable(first, _names(art, profile)) if absorb else None
     if kind == "opinion" and author:
         head = f"{outlet} published an opinion piece{when} by {author}{role.rstrip(',')}"
-        return Lede(f"{head}, arguing that {clause}", True) if clause else Lede(f"{head}.")
+        if not clause:
+            return Lede(f"{head}.")
+        # "arguing that …, argues Dana Abenova." would name the author twice: the credit goes.
+        credit = own_credit(clause, author)
+        kept = credit.start() if credit else None
+        clause = f"{clause[:kept]}." if kept is not None else clause
+        return Lede(f"{head}, arguing that {clause}", True, kept)
     if kind == "interview":
         who = (att.interviewee if att is not None else None) or _main_speaker(art)
         who = style.latin_name(who) if who else None

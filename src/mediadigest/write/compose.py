@@ -101,6 +101,9 @@ def compose_story(story: Story, profile: Profile, *, since: date | None = None) 
     # The line runs on only into the lead's own sentence: it credits the lead.
     first = evidence[0].text if evidence and evidence[0].article_id == (lead.id or 0) else None
     lede = attribute.attribution(lead, profile, first=first, written_from=written_from)
+    if lede.absorbs and lede.kept is not None:  # the line took the sentence less its end
+        e = evidence[0]
+        evidence[0] = replace(e, text=e.text[: lede.kept], end=e.start + lede.kept)
     summary = _credited(evidence[1:] if lede.absorbs else evidence, lead, sources, profile)
     return DigestItem(
         headline=kind.without_credit(lead.title or story.title),
