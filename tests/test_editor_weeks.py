@@ -10,11 +10,20 @@ that did not exist.
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from pathlib import Path
+
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
+from mediadigest import store
 from mediadigest.cli import app as cli
 from mediadigest.stories import persist as story_store
+from mediadigest.web import versions
+from web_support import WEEK, _article, token_of
+
+SINCE, UNTIL = date(2025, 12, 15), date(2025, 12, 21)
+LATE = "Kazakhstan court jails journalist for seven years"
 
 
 def mediadigest(seeded, *args: str):
@@ -38,6 +47,31 @@ def flags(seeded, story_id: int) -> tuple[bool, bool, int]:
             sa.select(sa.func.count()).where(sa_.c.story_id == story_id)
         ).scalar_one()
     return row.pinned, row.hidden, held
+
+
+def post(client, path: str, **data):
+    return client.post(path, data={**data, "csrf_token": token_of(client)})
+
+
+def arrives(seeded, n: int, title: str, day: int, *, joins: int | None = None) -> int:
+    """Store an article now (of Dec. ``day``), as a new story or in story ``joins``; the story."""
+    art = _article(n, title, f"{title}, officials in Astana said on Thursday.", day=day,
+                   outlet=f"Outlet {n}", country="GB")  # fmt: skip
+    with seeded.engine.begin() as conn:
+        store.save_articles(conn, [art])
+        when = datetime(2025, 12, day, 9, 30)
+        if joins is None:
+            joins = story_store.create(conn, "kazakhstan", title, when, when)
+        story_store.add_members(conn, "kazakhstan", joins, {art.id or 0: (None, False)})
+        st = story_store.stories
+        row = conn.execute(sa.select(st.c.title, st.c.first_seen).where(st.c.id == joins)).one()
+        story_store.touch(conn, joins, row.title, row.first_seen, when)
+    return joins
+
+
+def version_count(seeded) -> int:
+    with seeded.engine.connect() as conn:
+        return len(versions.list_versions(conn))
 
 
 def story_count(seeded) -> int:
@@ -69,3 +103,138 @@ def test_splitting_the_only_article_of_a_hidden_story_is_refused(seeded):
     assert f"article {seeded.ids[1]} is its only article" in result.output
     assert "hide the story to keep it out of the digest" in result.output
     assert flags(seeded, university) == (False, True, 1)
+
+
+# -- publish: a draft older than the store, or than the feed ---------------------------------
+
+
+def test_publish_names_the_stories_that_arrived_after_the_draft_was_made(editor, seeded):
+    """It said "Already published as version 1; nothing changed since." though the week had a
+    new story, which only a rebuild would bring in."""
+    post(editor, "/editor/start", week=WEEK)
+    assert mediadigest(seeded, "publish", "--week", WEEK).exit_code == 0
+    arrives(seeded, 6, LATE, 18)
+    again = mediadigest(seeded, "publish", "--week", WEEK)
+    assert again.exit_code == 0, again.output
+    assert "nothing changed since" not in again.output
+    assert f"1 story arrived after the draft was made (“{LATE}”)" in again.output
+    assert "`publish --rebuild` to include it" in again.output
+    assert version_count(seeded) == 1
+
+
+def test_publish_does_not_undo_a_rebuild_with_the_older_draft(editor, seeded):
+    """A cron job's plain `publish` after `publish --rebuild` published the draft again: the
+    late story the rebuild had published left the feed."""
+    post(editor, "/editor/start", week=WEEK)
+    assert mediadigest(seeded, "publish", "--week", WEEK).exit_code == 0
+    arrives(seeded, 6, LATE, 18)
+    assert mediadigest(seeded, "publish", "--week", WEEK, "--rebuild").exit_code == 0
+    result = mediadigest(seeded, "publish", "--week", WEEK)
+    assert result.exit_code == 1
+    assert "was last saved before version 2 was published" in result.output
+    assert "publishing the draft would undo version 2" in result.output
+    assert "`publish --rebuild` publishes a digest built now" in result.output
+    assert version_count(seeded) == 2
+
+
+def test_a_draft_changed_after_the_rebuild_is_published(editor, seeded):
+    post(editor, "/editor/start", week=WEEK)
+    assert mediadigest(seeded, "publish", "--week", WEEK, "--rebuild").exit_code == 0
+    post(editor, "/editor/intro", week=WEEK, revision="1", text="The desk's own intro.")
+    result = mediadigest(seeded, "publish", "--week", WEEK)
+    assert result.exit_code == 0, result.output
+    assert "published version 2" in result.output and "revision 2" in result.output
+
+
+def test_a_story_the_editors_took_out_did_not_arrive_late(editor, seeded):
+    post(editor, "/editor/start", week=WEEK)
+    post(editor, "/editor/items/0/remove", week=WEEK, revision="1")
+    result = mediadigest(seeded, "publish", "--week", WEEK)
+    assert result.exit_code == 0, result.output
+    assert "arrived after the draft" not in result.output
+
+
+def test_publishing_the_draft_says_what_arrived_after_it(editor, seeded):
+    post(editor, "/editor/start", week=WEEK)
+    arrives(seeded, 6, LATE, 18)
+    result = mediadigest(seeded, "publish", "--week", WEEK)
+    assert result.exit_code == 0, result.output
+    assert "published version 1" in result.output
+    assert f"1 story arrived after the draft was made (“{LATE}”) and is not in it" in result.output
+
+
+# -- publish: an empty period ----------------------------------------------------------------
+
+
+def test_publishing_a_week_without_stories_says_so_and_names_no_draft(seeded):
+    result = mediadigest(seeded, "publish", "--week", "2025-W50")
+    assert result.exit_code == 1
+    assert "No story in the store is dated 2025-12-08..2025-12-14" in result.output
+    assert "collect or ingest the period's articles first" in result.output
+    assert "draft" not in result.output
+
+
+def test_publishing_a_week_whose_stories_are_all_hidden_says_so(seeded):
+    for article in (0, 1, 2):
+        assert mediadigest(seeded, "stories", "hide", str(story_of(seeded, article))).exit_code == 0
+    result = mediadigest(seeded, "publish", "--week", WEEK)
+    assert result.exit_code == 1
+    assert "The period's 3 stories are all hidden" in result.output
+    assert "`stories hide ID --undo` shows one again" in result.output
+
+
+# -- pins and hides live on the story, across weeks ------------------------------------------
+
+
+def _digest(seeded, week: str, tmp_path: Path):
+    return mediadigest(seeded, "digest", "--week", week, "-o", str(tmp_path / "d.md"))
+
+
+def test_the_digest_names_a_pin_of_an_earlier_week_that_puts_a_story_in(seeded, tmp_path):
+    wind = story_of(seeded, 0)
+    assert mediadigest(seeded, "stories", "pin", str(wind)).exit_code == 0
+    assert "note:" not in _digest(seeded, WEEK, tmp_path).output  # the week it was pinned for
+    arrives(seeded, 6, "Kazakhstan wind farm adds a second turbine line", 23, joins=wind)
+    result = _digest(seeded, "2025-W52", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert f"story {wind} (“Kazakhstan opens wind farm" in result.output
+    assert "is in the digest with 1 article this week" in result.output
+    assert f"`stories pin {wind} --undo`" in result.output
+    assert "a pin stays on the story, week after week" in result.output
+
+
+def test_the_digest_names_a_hidden_story_with_new_articles(seeded, tmp_path):
+    university = story_of(seeded, 1)
+    assert mediadigest(seeded, "stories", "hide", str(university)).exit_code == 0
+    arrives(seeded, 6, "Kazakhstan and China open a joint university campus", 23, joins=university)
+    arrives(seeded, 7, "Kazakhstan and China name the campus rector", 24, joins=university)
+    result = _digest(seeded, "2025-W52", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert f"story {university} (“Kazakhstan and China sign university exchange deal”)" in (
+        result.output
+    )
+    assert f"has 2 new articles this week: `stories hide {university} --undo` to show it" in (
+        result.output
+    )
+
+
+def test_pin_and_hide_say_they_reach_later_weeks(seeded):
+    pinned = mediadigest(seeded, "stories", "pin", str(story_of(seeded, 0)))
+    assert "later weeks' too" in pinned.output
+    hidden = mediadigest(seeded, "stories", "hide", str(story_of(seeded, 1)))
+    assert "later weeks' too" in hidden.output
+    for command in ("pin", "hide"):
+        help_text = " ".join(mediadigest(seeded, "stories", command, "--help").output.split())
+        assert "is on the story, not on a week" in help_text
+
+
+def test_the_editor_page_says_what_arrived_after_the_draft_and_a_newer_version(editor, seeded):
+    post(editor, "/editor/start", week=WEEK)
+    assert "arrived after the draft" not in editor.get(f"/editor?week={WEEK}").text
+    arrives(seeded, 6, LATE, 18)
+    page = editor.get(f"/editor?week={WEEK}").text
+    assert f"1 story arrived after the draft was made (“{LATE}”) and is not in it" in page
+    assert "Rebuild the draft to take it in (its edits are lost)" in page
+    assert mediadigest(seeded, "publish", "--week", WEEK, "--rebuild").exit_code == 0
+    page = editor.get(f"/editor?week={WEEK}").text
+    assert "Version 1, published after the draft was last saved, says something else" in page

@@ -9,9 +9,10 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.markup import escape
@@ -35,6 +36,8 @@ from mediadigest.write.style import counted
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
+
+    from mediadigest.model import Story
 
 T = TypeVar("T")
 
@@ -91,8 +94,13 @@ def digest(
         result = compose.build_digest(conn, settings.profile, first, last, size=size, llm=llm,
                                       publisher=settings.publisher)  # fmt: skip
         store.save_digest(conn, first, last, settings.profile.name, to_dict(result))
+        carried = story_store.carried(conn, settings.profile.name, first, last)
     for note in result.notes:
         say(note, "note")
+    shown = {i.story_id for i in result.items}
+    for decision in carried:
+        if decision.flag == "hidden" or decision.story_id in shown:
+            say(_carried(decision, first, last), "note")
     if to_stdout:
         body = render(result, fmt)
         if isinstance(body, bytes):
@@ -105,6 +113,24 @@ def digest(
         # A str, not a Path: Path("out/") drops the slash that says "a folder".
         written = write_file(result, fmt, Path(output), folder=output.endswith(("/", os.sep)))
         say(f"wrote {len(result.items)} items to {written}")
+
+
+def _carried(decision: story_store.Carried, first: date, last: date) -> str:
+    """An editor's pin or hide of an earlier week deciding this one, in one line."""
+    sid, when = decision.story_id, "this week" if (last - first).days == 6 else "this period"
+    on = f" on {decision.decided:%Y-%m-%d}" if decision.decided else ""
+    title = decision.title if len(decision.title) <= 60 else decision.title[:59] + "…"
+    if decision.flag == "hidden":
+        return (
+            f"story {sid} (“{title}”), hidden{on}, has {counted(decision.reports, 'new article')}"
+            f" {when}: `stories hide {sid} --undo` to show it (a hide stays on the story, "
+            "week after week)"
+        )
+    return (
+        f"story {sid} (“{title}”), pinned{on}, is in the digest with "
+        f"{counted(decision.reports, 'article')} {when}: `stories pin {sid} --undo` to let it "
+        "compete with the rest (a pin stays on the story, week after week)"
+    )
 
 
 def publish(
@@ -127,39 +153,86 @@ def publish(
     """Publish the period's digest as its next version (the Atom feed lists published digests).
 
     Where editors have a draft of the period in the web app, that draft is what is published:
-    their edits, order and removals, as the web's Publish would.
+    their edits, order and removals, as the web's Publish would. A draft saved before the
+    period's latest version was published (a --rebuild) is not: it would undo that version.
+    Stories that reached the store after the draft was made are named: only a rebuild takes
+    them in.
     """
-    from mediadigest.web import editions, versions
+    from mediadigest.web import editions, freshness, versions
     from mediadigest.web import persist as web_store
     from mediadigest.write import compose
     from mediadigest.write.render import to_dict
 
     settings = settings_of(ctx)
     first, last = period(since, until, week)
-    name = settings.profile.name
+    name, when = settings.profile.name, f"{first}..{last}"
     with reading_store(settings).begin() as conn:
         draft = None if rebuild else versions.get_draft(conn, name, first, last)
+        late: list[Story] = []
         if draft is not None:
             content, what = draft[0], f"the editors' draft, revision {draft[1]}"
+            late = freshness.late_stories(conn, settings.profile, first, last, content, size=size)
+            newer = freshness.overtaken_by(conn, name, first, last, content)
+            if newer is not None:
+                say(f"{when}: {_overtaken(draft[1], newer)}", "error")
+                _say_late(when, late)
+                raise typer.Exit(1)
         else:
             built = compose.build_digest(
                 conn, settings.profile, first, last, size=size, publisher=settings.publisher
             )
             content = to_dict(built)
             what = "built now from the store"
+            if not content["items"]:
+                reason = editions.nothing_to_publish(conn, settings.profile, first, last)
+                say(f"{when}: {reason}", "error")
+                raise typer.Exit(1)
         try:
             editions.check_publishable(conn, name, first, last, content)
         except editions.AlreadyPublished as exc:
-            say(f"{first}..{last}: {exc}")
+            if not late:
+                say(f"{when}: {exc}")
+                return
+            # Not "nothing changed since": the store has news for the period, not in the draft.
+            say(f"{when}: already published as version {exc.version}, the draft as it is.")
+            _say_late(when, late)
             return
         except editions.NotPublishable as exc:
-            say(f"{first}..{last}: {exc}", "error")
+            say(f"{when}: {exc}", "error")
             raise typer.Exit(1) from None
         version = versions.publish(conn, name, first, last, content, "cli")
         web_store.audit(conn, "cli", "digest.publish", f"{name} {first}..{last}",
                         version=version, source="draft" if draft else "built")  # fmt: skip
     items = len(content.get("items") or [])
-    say(f"published version {version} of {first}..{last} ({items} items, {what})")
+    say(f"published version {version} of {when} ({items} items, {what})")
+    _say_late(when, late)
+
+
+def _overtaken(revision: int, newer: dict[str, Any]) -> str:
+    published = newer["published_at"].strftime("%Y-%m-%d %H:%M UTC")
+    return (
+        f"the editors' draft (revision {revision}) was last saved before version "
+        f"{newer['version']} was published ({published}, by {newer['published_by']}), which "
+        f"says something else: publishing the draft would undo version {newer['version']}. "
+        "`publish --rebuild` publishes a digest built now; or change the draft in the web app "
+        "(Rebuild there takes in what arrived since), then publish it."
+    )
+
+
+def _say_late(when: str, late: list[Story]) -> None:
+    """Name the stories that came after the draft was made: a draft never takes them in."""
+    from mediadigest.web import freshness
+
+    if late:
+        one = len(late) == 1
+        say(
+            f"{when}: {counted(len(late), 'story')} arrived after the draft was made "
+            f"({freshness.named(late)}) and {'is' if one else 'are'} not in it: `publish "
+            f"--rebuild` to include {'it' if one else 'them'} (a digest built now, without the "
+            "draft's edits), or Rebuild the draft in the web app (its edits are lost) and "
+            "publish it.",
+            "note",
+        )
 
 
 def feed(
@@ -235,7 +308,9 @@ def stories_pin(
     story_id: int,
     undo: Annotated[bool, typer.Option("--undo", help="Unpin.")] = False,
 ) -> None:
-    """Always put a story in the digest."""
+    """Always put a story in the digest: this period's and every later one's where the story has
+    an article, until --undo (a pin is on the story, not on a week; `digest` names the pins of
+    earlier weeks that put a story in)."""
     from mediadigest.web import stories
 
     profile = settings_of(ctx).profile
@@ -243,7 +318,11 @@ def stories_pin(
     _editorial(ctx, action, story_id, lambda conn: stories.set_flag(
         conn, profile, story_id, "pinned", not undo, by="cli"
     ))  # fmt: skip
-    say(f"story {story_id} {'unpinned' if undo else 'pinned'}")
+    if undo:
+        say(f"story {story_id} unpinned")
+    else:  # where it is decided: the pin reaches later weeks too
+        say(f"story {story_id} pinned: in the digest of every period it has an article in, "
+            f"later weeks' too, until `stories pin {story_id} --undo`")  # fmt: skip
 
 
 @stories_app.command("hide")
@@ -252,7 +331,9 @@ def stories_hide(
     story_id: int,
     undo: Annotated[bool, typer.Option("--undo", help="Unhide.")] = False,
 ) -> None:
-    """Never put a story in the digest; its item leaves every web draft that has it."""
+    """Never put a story in the digest, this period's nor any later one's, until --undo (a hide
+    is on the story, not on a week; `digest` names hidden stories with new articles); its item
+    leaves every web draft that has it."""
     from mediadigest.web import editions
 
     settings = settings_of(ctx)
@@ -260,7 +341,11 @@ def stories_hide(
     taken = _editorial(ctx, action, story_id, lambda conn: editions.hide_story(
         conn, settings.profile, story_id, not undo, user="cli", publisher=settings.publisher
     ))  # fmt: skip
-    say(f"story {story_id} {'shown again' if undo else 'hidden'}")
+    if undo:
+        say(f"story {story_id} shown again")
+    else:
+        say(f"story {story_id} hidden: out of every digest, later weeks' too, until "
+            f"`stories hide {story_id} --undo`")  # fmt: skip
     for change in taken:
         say(f"took {change}")
 
@@ -315,7 +400,8 @@ def stories_split(
     story_id: int,
     articles: Annotated[list[int], typer.Argument(help="Article ids to move out.")],
 ) -> None:
-    """Move articles out of a story into a new one; prints the new story's id."""
+    """Move articles out of a story into a new one; prints the new story's id. At least one
+    article stays (the story keeps its id, pin and hide; the new one has neither)."""
     from mediadigest.web import editions
 
     profile = settings_of(ctx).profile

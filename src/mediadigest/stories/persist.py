@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -238,6 +238,69 @@ def theme_counts(conn: sa.Connection, profile: str, since: datetime, before: dat
 
 
 # -- editors' decisions ----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Carried:
+    """A pin or hide that reaches a period from an earlier one: decisions live on the story,
+    not on a week, so the story, with articles before the period, is pinned or hidden in it."""
+
+    story_id: int
+    title: str
+    flag: str  # pinned | hidden
+    reports: int  # its reports dated in the period (copies left out)
+    decided: datetime | None  # when an editor last pinned or hid it, where the log says
+
+
+def carried(conn: sa.Connection, profile: str, since: date, until: date) -> list[Carried]:
+    """The pinned and hidden stories with reports dated in ``since``..``until`` and before it.
+
+    A pin of week 1 put the story first in week 2 on one follow-up article, and a hide of week 1
+    kept a new development out of week 2, both without a word: the digest says so now. Only
+    the reports a digest counts (relevant, or relevant through the story; no copies).
+    """
+    s, sa_, a = stories, story_articles, articles
+    start, end = (
+        datetime.combine(since, time()),
+        datetime.combine(until + timedelta(days=1), time()),
+    )
+    in_period = (a.c.dated >= start) & (a.c.dated < end) & sa_.c.duplicate_of.is_(None)
+    query = (
+        sa.select(
+            s.c.id,
+            s.c.title,
+            s.c.pinned,
+            _count(in_period & (a.c.relevant.is_(True) | sa_.c.via_story.is_(True))).label("now"),
+            _count(a.c.dated < start).label("before"),
+        )
+        .select_from(s.join(sa_, sa_.c.story_id == s.c.id).join(a, a.c.id == sa_.c.article_id))
+        .where(
+            s.c.profile == profile,
+            s.c.merged_into.is_(None),
+            s.c.pinned.is_(True) | s.c.hidden.is_(True),
+            s.c.last_seen >= start,
+        )
+        .group_by(s.c.id, s.c.title, s.c.pinned)
+        .order_by(s.c.id)
+    )
+    rows = [r for r in conn.execute(query) if r.now and r.before]
+    if not rows:
+        return []
+    o = story_overrides
+    last = (
+        sa.select(o.c.story_id, sa.func.max(o.c.at).label("at"))
+        .where(o.c.story_id.in_([r.id for r in rows]), o.c.action.in_(("pin", "hide")))
+        .group_by(o.c.story_id)
+    )
+    decided = {r.story_id: r.at for r in conn.execute(last)}
+    return [
+        Carried(r.id, r.title, "pinned" if r.pinned else "hidden", int(r.now), decided.get(r.id))
+        for r in rows
+    ]
+
+
+def _count(cond: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
+    return sa.func.sum(sa.case((cond, 1), else_=0))
 
 
 def _log(

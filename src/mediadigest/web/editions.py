@@ -56,6 +56,10 @@ class AlreadyPublished(NotPublishable):
     Not a failure for the CLI (a weekly job that publishes twice did its job), so it exits 0.
     """
 
+    def __init__(self, message: str, version: int) -> None:
+        super().__init__(message)
+        self.version = version
+
 
 class NoSuchItem(LookupError):
     """The draft has no item at that position (or the item has no source article)."""
@@ -211,8 +215,32 @@ def check_publishable(
     latest = versions.latest_version(conn, profile, since, until)
     if latest is not None and latest["content"] == content:
         raise AlreadyPublished(
-            f"Already published as version {latest['version']}; nothing changed since."
+            f"Already published as version {latest['version']}; nothing changed since.",
+            latest["version"],
         )
+
+
+def nothing_to_publish(conn: sa.Connection, profile: Profile, since: date, until: date) -> str:
+    """Why a digest built now for the period has no items, in words that fit the period: no
+    story dated in it, or all of them hidden (`check_publishable`'s hint is for a draft)."""
+    found = grouping.for_period(conn, profile, since, until)
+    if not found:
+        return (
+            f"No story in the store is dated {since}..{until}, so there is nothing to publish "
+            "(collect or ingest the period's articles first)."
+        )
+    if all(s.hidden for s in found):
+        ids = ", ".join(str(s.id) for s in found[:5]) + (", …" if len(found) > 5 else "")
+        which = (
+            f"only story, {ids}, is hidden"
+            if len(found) == 1
+            else f"{len(found)} stories are all hidden ({ids})"
+        )
+        return (
+            f"The period's {which}, so there is nothing to publish "
+            "(`stories hide ID --undo` shows one again)."
+        )
+    return "The digest built now has no items, so there is nothing to publish."
 
 
 def line_seen(content: dict[str, Any], key: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,6 +25,12 @@ def get_draft(
     query = sa.select(digest_drafts.c.content, digest_drafts.c.revision)
     row = conn.execute(query.where(_period(profile, since, until, digest_drafts))).first()
     return (dict(row.content), int(row.revision)) if row else None
+
+
+def draft_saved(conn: sa.Connection, profile: str, since: date, until: date) -> datetime | None:
+    """When the period's draft was last saved (UTC), or None without one."""
+    query = sa.select(digest_drafts.c.updated_at)
+    return conn.execute(query.where(_period(profile, since, until, digest_drafts))).scalar()
 
 
 def save_draft(

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
-from mediadigest.web import csrf, editions, highlight, persist, versions
+from mediadigest.web import csrf, editions, freshness, highlight, persist, versions
 from mediadigest.web.articles import get_article
 from mediadigest.web.auth import need
 from mediadigest.web.persist import Role, User
@@ -55,6 +55,8 @@ def editor_page(
         found = versions.get_draft(conn, web.settings.profile.name, since, until)
         published = versions.latest_version(conn, web.settings.profile.name, since, until)
         sources = _evidence(conn, found[0]) if found else {}
+        if found and notice is None:  # stories that came after the draft, a newer version
+            notice = freshness.draft_notice(conn, web.settings.profile, since, until, found[0])
     content, revision = found if found else (None, None)
     return page(
         request,
