@@ -156,3 +156,20 @@ def test_grouping_reads_back_only_the_articles_it_needs(engine, profile, tmp_pat
         read.clear()
         assert [s.title for s in for_period(conn, profile, SINCE, UNTIL)] == [rows[0][1]]
         assert read == ["https://news.example/kz"]
+
+
+def test_a_pin_and_a_hide_reaching_a_later_period_are_found_on_each_backend(engine, profile):
+    """`digest` names the pins and hides that reach a period from before it (`persist.carried`:
+    sums over booleans and a GROUP BY that PostgreSQL holds to its rules)."""
+    assert run.ingest(engine, profile, [WEEK]).ok
+    big, small = _stories(engine, profile)  # big: Dec. 18 (four reports) and 19 (Reuters)
+    later = date(2025, 12, 19)
+    with engine.begin() as conn:
+        persist.set_flag(conn, profile.name, big.id, "pinned")
+        persist.set_flag(conn, profile.name, small.id, "hidden")
+        (pinned,) = persist.carried(conn, profile.name, later, UNTIL)
+        assert persist.carried(conn, profile.name, SINCE, UNTIL) == []  # the week decided on
+        persist.set_flag(conn, profile.name, big.id, "hidden")
+        (hidden,) = persist.carried(conn, profile.name, later, UNTIL)
+    assert (pinned.story_id, pinned.flag, pinned.reports) == (big.id, "pinned", 1)
+    assert (hidden.flag, hidden.reports) == ("hidden", 1) and hidden.decided is not None
