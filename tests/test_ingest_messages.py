@@ -4,6 +4,7 @@ a run resumed, a clean Ctrl-C, what became of every archive record, where a warn
 from __future__ import annotations
 
 import importlib
+import io
 import os
 import re
 import signal
@@ -15,6 +16,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from mediadigest import run, store
 from mediadigest.cli import app
@@ -24,7 +27,7 @@ from mediadigest.store import collect_state
 from mediadigest.store.collect_state import Checkpoint
 from test_ingest_archives import snapshot
 from test_resume import _progress
-from warc_files import Page, mixed_pages, write_warc
+from warc_files import Page, fixture_pages, mixed_pages, write_warc
 
 app_module = importlib.import_module("mediadigest.cli.app")  # the package's `app` is the app
 
@@ -145,6 +148,119 @@ def test_a_warning_about_an_archive_names_it_and_the_records_byte_in_the_file(
     report = run.ingest(engine, profile, [path], workers=0, shard_size=8_000)
     (note,) = [w for w in report.warnings if "skipped" in w]
     assert note.startswith(f"{path}: record at offset {offset} (https://big.example/a) skipped")
+
+
+# -- damage: how many records came before it ---------------------------------------------------
+
+
+def _record_offsets(path: Path) -> list[int]:
+    with open(path, "rb") as fh:
+        records = ArchiveIterator(fh, no_record_parse=True)  # a record without a URI, too
+        return [records.get_record_offset() for _ in records]
+
+
+def _damaged(path: Path, out: Path, how: str) -> tuple[Path, int]:
+    """``path`` cut in the middle of a record three quarters in, or with that record's gzip
+    member garbled; and the number of records before that one in the file."""
+    offsets = _record_offsets(path)
+    k = len(offsets) * 3 // 4
+    data = bytearray(path.read_bytes())
+    middle = (offsets[k] + offsets[k + 1]) // 2
+    if how == "cut":
+        del data[middle:]
+    else:
+        data[middle : middle + 16] = b"\xff" * 16
+    out.write_bytes(bytes(data))
+    return out, k
+
+
+@pytest.mark.parametrize(
+    ("name", "how"), [("a.warc", "cut"), ("a.warc.gz", "cut"), ("a.warc.gz", "corrupt")]
+)
+def test_the_records_said_read_before_damage_are_the_files_not_its_last_ranges(
+    tmp_path, profile, name, how
+):
+    """In ranges, the count was of the damaged record's range (81 of 340 before a cut), and
+    took in the damaged record itself."""
+    pages = mixed_pages(filler=40, every=4)
+    archive = write_warc(tmp_path / f"whole-{name}", pages, gzip_members=name.endswith(".gz"))
+    path, before = _damaged(archive, tmp_path / name, how)
+    engine = store.open_store(f"sqlite:///{tmp_path / 's.db'}")
+    report = run.ingest(engine, profile, [path], workers=0, shard_size=8_000)
+    (error,) = report.errors
+    assert f"; the {before} records before it were read" in error, error
+    whole = len(_record_offsets(archive)) - 1 if how == "corrupt" else before  # not the damaged
+    assert report.records == whole
+
+    # The next run resumes at the checkpoint before the damaged range: it counts from there.
+    with engine.connect() as conn:
+        (cp,) = collect_state.checkpoints(conn, profile.name).values()
+    assert cp.position > 0 and not cp.done
+    again = run.ingest(engine, profile, [path], workers=0, shard_size=8_000)
+    n = before - sum(1 for at in _record_offsets(archive) if at < cp.position)
+    read = ("no record before it was" if n == 0 else "the 1 record before it was" if n == 1
+            else f"the {n} records before it were")  # fmt: skip
+    (error,) = again.errors
+    assert f"; {read} read from byte {cp.position:,} (where this run resumed)" in error, error
+
+
+# -- pages in resource records, pages without a URL ---------------------------------------------
+
+
+def _writer_records(path: Path, records: list[tuple[str, str, bytes, str]]) -> Path:
+    """A .warc.gz of (WARC-Type, target URI or "" for none, page, content type) records."""
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for kind, uri, body, content_type in records:
+            if kind == "response":
+                head = StatusAndHeaders("200 OK", [("Content-Type", content_type)],
+                                        protocol="HTTP/1.1")  # fmt: skip
+                record = writer.create_warc_record(uri, kind, payload=io.BytesIO(body),
+                                                   http_headers=head)  # fmt: skip
+            else:
+                record = writer.create_warc_record(uri, kind, payload=io.BytesIO(body),
+                                                   warc_content_type=content_type)  # fmt: skip
+            writer.write_record(record)
+    return path
+
+
+def _kazakh_page() -> bytes:
+    return next(p.body for p in fixture_pages() if p.url.endswith("cp1251.html"))
+
+
+def test_a_page_in_a_resource_record_is_stored_under_its_target_uri(tmp_path, profile):
+    """A site converted to WARC (warcit) is resource records: it gave 0 articles."""
+    page = "https://kz.example/wheat.html"
+    path = _writer_records(tmp_path / "site.warc.gz", [
+        ("resource", page, _kazakh_page(), "text/html; charset=windows-1251"),
+        ("resource", "https://kz.example/logo.png", b"\x89PNG....", "image/png"),
+    ])  # fmt: skip
+    engine = store.open_store(f"sqlite:///{tmp_path / 's.db'}")
+    report = run.ingest(engine, profile, [path], workers=0)
+    assert report.errors == [] and report.pages == 1
+    assert report.skipped_records == {"resource": 1}
+    assert {a[0] for a in snapshot(engine)["articles"]} == {page}
+
+
+def test_a_page_without_a_target_uri_is_not_stored_and_a_warning_names_it(tmp_path, profile):
+    """It was stored under an empty URL: the digest said 'An unnamed outlet reported…'."""
+    path = _writer_records(tmp_path / "nouri.warc.gz", [
+        ("response", "", _kazakh_page(), "text/html; charset=windows-1251"),
+        ("resource", "file:///pages/wheat.html", _kazakh_page(), "text/html; charset=cp1251"),
+    ])  # fmt: skip
+    offsets = _record_offsets(path)
+    with open(path, "rb") as fh:
+        records = ArchiveIterator(fh, no_record_parse=True)
+        ids = [r.rec_headers.get_header("WARC-Record-ID") for r in records]
+    engine = store.open_store(f"sqlite:///{tmp_path / 's.db'}")
+    report = run.ingest(engine, profile, [path], workers=0)
+    assert snapshot(engine)["articles"] == [] and report.pages == 0
+    assert report.warnings == [
+        f"{path}: record at offset {offsets[0]} ({ids[0]}) skipped: no WARC-Target-URI",
+        f"{path}: record at offset {offsets[1]} ({ids[1]}) skipped: its WARC-Target-URI "
+        "'file:///pages/wheat.html' is not an http(s) URL",
+    ]
+    assert report.skipped_records == {"no http(s) URI": 2}
 
 
 # -- Ctrl-C -------------------------------------------------------------------------------------

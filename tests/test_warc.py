@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import itertools
+import pickle
 import signal
 from datetime import UTC, datetime
 from pathlib import Path
@@ -222,12 +223,21 @@ def test_a_truncated_archive_keeps_the_record_just_before_the_cut(warcs, tmp_pat
     assert [r.uri for r in items[:-1]] == expected
 
 
-def _raw_record(kind: str, uri: str, block: bytes, length: str | None = None) -> bytes:
-    """One WARC record written by hand, so its header can say what warcio would not."""
+def _raw_record(
+    kind: str,
+    uri: str | None,
+    block: bytes,
+    length: str | None = None,
+    content_type: str | None = None,
+) -> bytes:
+    """One WARC record written by hand, so its header can say what warcio would not (or leave
+    out what it would write: ``uri`` None, no WARC-Target-URI)."""
     head = (
-        f"WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Target-URI: {uri}\r\n"
-        "WARC-Date: 2025-12-18T10:00:00Z\r\nWARC-Record-ID: <urn:uuid:hand-made>\r\n"
-        f"Content-Length: {len(block) if length is None else length}\r\n\r\n"
+        f"WARC/1.0\r\nWARC-Type: {kind}\r\n"
+        + ("" if uri is None else f"WARC-Target-URI: {uri}\r\n")
+        + "WARC-Date: 2025-12-18T10:00:00Z\r\nWARC-Record-ID: <urn:uuid:hand-made>\r\n"
+        + ("" if content_type is None else f"Content-Type: {content_type}\r\n")
+        + f"Content-Length: {len(block) if length is None else length}\r\n\r\n"
     )
     return head.encode() + block + b"\r\n\r\n"
 
@@ -294,3 +304,126 @@ def test_an_invalid_content_length_in_a_warc_gz_costs_only_its_member(warcs, tmp
         f"record at offset {at}: invalid Content-Length -1; read on from the next gzip member"
     )
     assert [i.uri for i in items if i is not error] == [r.uri for r in _records(warcs["gz"])]
+
+
+# -- resource records, records without a URL ---------------------------------------------------
+
+_PAGE = b"<html><head><title>Kazakhstan</title></head><body><p>Kazakhstan wheat</p></body></html>"
+_HTTP_PAGE = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + _PAGE
+
+
+@pytest.mark.parametrize("kind", ["plain", "gz"])
+@pytest.mark.parametrize("content_type", ["text/html; charset=utf-8", "text/plain"])
+def test_a_resource_record_of_a_page_type_is_read_as_a_page(warcs, tmp_path, kind, content_type):
+    """warcit stores a site's files so; they were counted as 'resource' and never read."""
+    raw = _raw_record("resource", "https://kz.example/page.html", _PAGE, content_type=content_type)
+    path, _ = _with_record(warcs[kind], tmp_path / f"r.{'warc.gz' if kind == 'gz' else 'warc'}",
+                           raw)  # fmt: skip
+    stats = warc.Stats()
+    items = list(warc.iter_records(path, stats=stats))
+    (page,) = [i for i in items if i.uri == "https://kz.example/page.html"]
+    assert (page.payload, page.content_type, page.status) == (_PAGE, content_type, None)
+    assert page.date == datetime(2025, 12, 18, 10, 0, tzinfo=UTC)
+    assert len(items) == len(_records(warcs[kind])) + 1
+    assert "resource" not in stats.other_types and stats.skipped_by_reason().get("resource") is None
+    doc = warc.to_document(page, path)
+    assert (doc.url, doc.content_type) == ("https://kz.example/page.html", content_type)
+
+
+@pytest.mark.parametrize("content_type", [None, "image/png", "text/dns", "application/pdf"])
+def test_a_resource_record_of_another_type_is_counted_by_its_type(warcs, tmp_path, content_type):
+    raw = _raw_record("resource", "https://kz.example/x", b"\x89PNG....", content_type=content_type)
+    path, _ = _with_record(warcs["plain"], tmp_path / "r.warc", raw)
+    stats = warc.Stats()
+    items = list(warc.iter_records(path, stats=stats))
+    assert [i.uri for i in items] == [r.uri for r in _records(warcs["plain"])]
+    assert stats.other_types["resource"] == 1 and not stats.notes
+
+
+@pytest.mark.parametrize(
+    ("kind", "block", "content_type"),
+    [("response", _HTTP_PAGE, "application/http; msgtype=response"),
+     ("resource", _PAGE, "text/html")],
+    ids=["response", "resource"],
+)  # fmt: skip
+@pytest.mark.parametrize("archive", ["plain", "gz"])
+def test_a_page_record_without_a_target_uri_is_skipped_with_a_note_naming_it(
+    warcs, tmp_path, kind, block, content_type, archive
+):
+    """It was stored with an empty URL: 'An unnamed outlet reported…', 'Sources: source'."""
+    raw = _raw_record(kind, None, block, content_type=content_type)
+    name = "n.warc.gz" if archive == "gz" else "n.warc"
+    path, at = _with_record(warcs[archive], tmp_path / name, raw)
+    stats = warc.Stats()
+    items = list(warc.iter_records(path, stats=stats))
+    assert [i.uri for i in items] == [r.uri for r in _records(warcs[archive])]
+    assert stats.notes == [
+        f"record at offset {at} (<urn:uuid:hand-made>) skipped: no WARC-Target-URI"
+    ]
+    assert stats.skipped_by_reason()["no http(s) URI"] == 1
+
+
+@pytest.mark.parametrize("uri", ["file:///pages/a.html", "urn:uuid:1234", "dns:kz.example",
+                                 "https://", "news.example/a.html", "http://[::1"])  # fmt: skip
+def test_a_page_record_whose_target_uri_is_no_web_address_is_skipped(warcs, tmp_path, uri):
+    raw = _raw_record("response", uri, _HTTP_PAGE)
+    path, at = _with_record(warcs["plain"], tmp_path / "n.warc", raw)
+    stats = warc.Stats()
+    items = list(warc.iter_records(path, stats=stats))
+    assert [i.uri for i in items] == [r.uri for r in _records(warcs["plain"])]
+    assert stats.notes == [f"record at offset {at} (<urn:uuid:hand-made>) skipped: its "
+                           f"WARC-Target-URI {uri!r} is not an http(s) URL"]  # fmt: skip
+
+
+def test_a_target_uri_in_angle_brackets_is_the_url_inside(warcs, tmp_path):
+    # WARC 1.0's grammar wrote it so, and some writers still do.
+    raw = _raw_record("response", "<https://kz.example/a>", _HTTP_PAGE)
+    path, _ = _with_record(warcs["plain"], tmp_path / "b.warc", raw)
+    assert "https://kz.example/a" in [i.uri for i in _records(path)]
+
+
+# -- how many records came before the damage ---------------------------------------------------
+
+
+def _record_offsets(path: Path) -> list[int]:
+    """Where each record of ``path`` starts (the gzip member's offset in a .warc.gz)."""
+    with open(path, "rb") as fh:
+        records = ArchiveIterator(fh)
+        return [records.get_record_offset() for _ in records]
+
+
+@pytest.mark.parametrize("kind", ["plain", "gz"])
+def test_the_records_said_read_before_a_cut_are_those_before_the_cut_record(warcs, tmp_path, kind):
+    """The record cut short was counted too (341 for the 340 before a cut)."""
+    path = warcs[kind]
+    offsets = _record_offsets(path)
+    k = len(offsets) // 2
+    cut = tmp_path / path.name
+    cut.write_bytes(path.read_bytes()[: offsets[k] + (offsets[k + 1] - offsets[k]) // 2])
+    stats = warc.Stats()
+    error = list(warc.iter_records(cut, stats=stats))[-1]
+    assert isinstance(error, warc.ArchiveDamage)
+    assert f"; the {k} records before it were read" in error.reason
+    assert stats.records == k  # the summary's count: whole records only
+
+
+def test_the_count_before_damage_in_a_range_is_of_that_range_until_the_writer_adds_the_rest(
+    warcs, tmp_path
+):
+    path = warcs["plain"]
+    offsets = _record_offsets(path)
+    k = len(offsets) * 3 // 4
+    cut = tmp_path / "cut.warc"
+    cut.write_bytes(path.read_bytes()[: offsets[k] + 10])
+    start = offsets[k - 5]  # a range of five whole records, then the cut one
+    error = list(warc.iter_records(cut, start))[-1]
+    assert isinstance(error, warc.ArchiveDamage) and error.before == 5
+    assert pickle.loads(pickle.dumps(error)).reason == error.reason  # it comes from a worker
+    whole = error.counted_from(k - 5, 0)
+    assert f"; the {k} records before it were read" in whole.reason
+    assert whole.source == str(cut) and whole.damage == error.damage
+    resumed = error.counted_from(2, offsets[3])
+    assert (
+        f"; the 7 records before it were read from byte {offsets[3]:,} (where this run "
+        "resumed)" in resumed.reason
+    )

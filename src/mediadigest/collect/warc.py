@@ -1,6 +1,9 @@
-"""Collect stage, archives: stream response records out of WARC and WARC.gz files, in byte ranges.
+"""Collect stage, archives: stream page records out of WARC and WARC.gz files, in byte ranges.
 
-One record is in memory at a time; other record types and non-page responses are skipped
+Pages are ``response`` records (an HTTP response; its 2xx page types are read) and
+``resource`` records of a page type (a page stored as it is, as warcit writes them), each
+under its http(s) WARC-Target-URI: a page record without one is skipped with a note naming
+it. One record is in memory at a time; other record types and non-page responses are skipped
 without being held, and counted by why (``Stats``). A byte range of an archive
 (``warc_ranges.split`` finds ranges that start and end on record boundaries) can be read on
 its own, so ranges can be read by different workers and an interrupted ingest can resume at
@@ -25,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
+from urllib.parse import urlsplit
 
 from mediadigest.analyse.normalise import parse_date
 from mediadigest.collect.http import decode_payload, parse_head
@@ -51,44 +55,84 @@ PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 
 @dataclass(slots=True)
 class WarcRecord:
-    """A response record: where it starts, what was fetched and when, and the page bytes."""
+    """A page record: where it starts, what was fetched and when, and the page bytes."""
 
     offset: int  # in the file (.warc) or in the decompressed stream of its range (.warc.gz)
     uri: str
     date: datetime | None  # WARC-Date: when it was crawled
     record_id: str | None
-    status: int
+    status: int | None  # None: a resource record, stored without an HTTP exchange
     content_type: str | None
     payload: bytes
+
+
+class ArchiveDamage(FormatError):
+    """Damage that cut reading an archive short, and how many records came before it.
+
+    ``before`` counts the records read whole before the damaged one, from byte ``since`` of
+    the file; a reader of one range knows only its own, so the ingest's writer, which sees a
+    file's ranges in order, makes it the file's count (`counted_from`).
+    """
+
+    def __init__(self, source: str, damage: str, before: int, then: str = "", since: int = 0):
+        self.damage, self.before, self.then, self.since = damage, before, then, since
+        super().__init__(source, "; ".join(filter(None, (damage, self._read(), then))))
+
+    def _read(self) -> str:
+        records = ("no record before it was" if not self.before else
+                   "the 1 record before it was" if self.before == 1 else
+                   f"the {self.before} records before it were")  # fmt: skip
+        # Resumed, a run does not know the records before its checkpoint.
+        since = f" from byte {self.since:,} (where this run resumed)" if self.since else ""
+        return f"{records} read{since}"
+
+    def __reduce__(self) -> tuple[type[ArchiveDamage], tuple[str, str, int, str, int]]:
+        return type(self), (self.source, self.damage, self.before, self.then, self.since)
+
+    def counted_from(self, earlier: int, since: int) -> ArchiveDamage:
+        """The same damage, ``earlier`` more records read before its range, from ``since``."""
+        return ArchiveDamage(self.source, self.damage, self.before + earlier, self.then, since)
+
+    def named(self, source: str) -> ArchiveDamage:
+        return ArchiveDamage(source, self.damage, self.before, self.then, self.since)
+
+
+def _named(error: FormatError, source: str) -> FormatError:
+    """``error`` as said of the archive ``source`` (the reader's errors name no file)."""
+    if isinstance(error, ArchiveDamage):
+        return error.named(source)
+    return FormatError(source, error.reason)
 
 
 @dataclass(slots=True)
 class Stats:
     """What a pass over a range saw, for the summary line and the benchmark.
 
-    Every record is a response handed on or counted under one reason it was skipped.
+    Every record read whole is a page handed on or counted under one reason it was skipped.
     """
 
-    records: int = 0  # every record, any type
-    responses: int = 0  # response records handed on
+    records: int = 0  # every record read whole, any type
+    responses: int = 0  # page records (responses and page resources) handed on
     other_types: dict[str, int] = field(default_factory=dict)  # by WARC-Type: request, ...
     not_ok: int = 0  # responses that are not 2xx (or have no HTTP head)
     not_page: int = 0  # responses of a type not analysed (images, scripts, PDFs)
-    too_big: int = 0  # responses over MAX_PAYLOAD
+    too_big: int = 0  # page records over MAX_PAYLOAD
     undecodable: int = 0  # responses whose Content-Encoding cannot be undone
+    no_uri: int = 0  # page records without an http(s) WARC-Target-URI
     bytes: int = 0  # decompressed bytes read
     notes: list[str] = field(default_factory=list)  # records skipped for a reason to tell
 
     @property
     def skipped(self) -> int:
-        """Responses skipped: not a page, not 2xx, too big, undecodable."""
-        return self.not_ok + self.not_page + self.too_big + self.undecodable
+        """Page records skipped: not a page, not 2xx, too big, undecodable, no URL."""
+        return self.not_ok + self.not_page + self.too_big + self.undecodable + self.no_uri
 
     def skipped_by_reason(self) -> dict[str, int]:
         """Records not handed on, by why: the WARC-Type of other records, or the reason a
         response is not a page to read."""
         reasons = {"not 2xx": self.not_ok, "not a page type": self.not_page,
-                   "too big": self.too_big, "undecodable": self.undecodable}  # fmt: skip
+                   "too big": self.too_big, "undecodable": self.undecodable,
+                   "no http(s) URI": self.no_uri}  # fmt: skip
         return {**self.other_types, **{k: n for k, n in reasons.items() if n}}
 
 
@@ -138,11 +182,12 @@ def iter_records(
     *,
     inflate_thread: bool = True,
 ) -> Iterator[WarcRecord | FormatError]:
-    """Response records in bytes [start, end) of ``path`` (both on record boundaries).
+    """Page records in bytes [start, end) of ``path`` (both on record boundaries).
 
-    Ends with one FormatError if the archive is truncated or corrupt; every record before
-    the damage has been yielded by then. ``inflate_thread``: a .warc.gz is inflated in a
-    thread of its own when isal is installed (``False``: in this one, as on a single core).
+    Ends with one FormatError (an `ArchiveDamage`) if the archive is truncated or corrupt;
+    every record before the damage has been yielded by then. ``inflate_thread``: a .warc.gz
+    is inflated in a thread of its own when isal is installed (``False``: in this one, as on
+    a single core).
     """
     stats = stats if stats is not None else Stats()
     gz = is_gzip(path)
@@ -186,7 +231,7 @@ def _read_range(
     try:
         yield from reader.records()
     except FormatError as exc:
-        yield FormatError(str(path), exc.reason)
+        yield _named(exc, str(path))
     except _BadRecord as exc:
         if gz:  # read member by member, which can go on after the record
             raise _Damaged(reader.record_start) from exc
@@ -214,11 +259,11 @@ def _salvage(
     try:
         for item in reader.records():
             if isinstance(item, FormatError):
-                yield FormatError(str(path), item.reason)
+                yield _named(item, str(path))
             elif item.offset >= after:
                 yield item
     except FormatError as exc:
-        yield FormatError(str(path), exc.reason)
+        yield _named(exc, str(path))
     finally:
         members.close()
         for name in (f.name for f in dataclasses.fields(Stats)):
@@ -478,7 +523,7 @@ class _Reader:
         return size - left
 
     def records(self) -> Iterator[WarcRecord | FormatError]:
-        """Every response record; a FormatError for each stretch a salvage lost (then on)."""
+        """Every page record; a FormatError for each stretch a salvage lost (then on)."""
         while True:
             try:
                 self.record_start = self.pos
@@ -509,8 +554,7 @@ class _Reader:
                 yield record
 
     def _lost(self, lost: _Lost) -> FormatError:
-        before = f"the {self.stats.records} records before it were read"
-        return FormatError("", "; ".join(filter(None, (lost.reason, before, lost.then))))
+        return ArchiveDamage("", lost.reason, self.stats.records, lost.then)
 
     def _headers(self) -> dict[str, str]:
         headers: dict[str, str] = {}
@@ -525,11 +569,9 @@ class _Reader:
         raise FormatError("", f"record at {self.where(self.record_start)}: header too long")
 
     def _truncated(self, where: str) -> FormatError:
-        return FormatError(
-            "",
-            f"truncated: the record at {self.where(self.record_start)} ends {where}; "
-            f"the {self.stats.records} records before it were read",
-        )
+        # stats.records counts records read whole: the one cut short is not among them.
+        at = self.where(self.record_start)
+        return ArchiveDamage("", f"truncated: the record at {at} ends {where}", self.stats.records)
 
     def _record(self, headers: dict[str, str]) -> WarcRecord | None:
         value = headers.get("content-length", "")
@@ -542,27 +584,64 @@ class _Reader:
                 f"record at {self.where(self.record_start)}: invalid Content-Length {value[:40]}"
             )
         length = int(value)
-        self.stats.records += 1
         offset = self.record_start
-        kind = headers.get("warc-type")
-        response = kind == "response"
-        if not response or length > MAX_PAYLOAD + MAX_HTTP_HEAD:
+        kind = headers.get("warc-type") or "untyped"
+        # A resource is the page itself, typed by the record's Content-Type (one without it,
+        # or of another type, is a DNS answer, a screenshot, a PDF: counted by its type).
+        declared = headers.get("content-type")
+        resource = kind == "resource" and declared is not None and _is_page(declared)
+        page = kind == "response" or resource
+        limit = MAX_PAYLOAD if resource else MAX_PAYLOAD + MAX_HTTP_HEAD
+        if not page or length > limit:
             if self._skip(length) < length:
                 raise self._truncated("early")
-            if response:
+            self.stats.records += 1
+            if page:
                 self.stats.too_big += 1
                 uri = headers.get("warc-target-uri", "").strip("<>")
                 self.stats.notes.append(f"record at {self.where(offset)} ({uri}) skipped: "
                                         f"{length:,} bytes, over the {MAX_PAYLOAD:,} a page "
                                         "may have")  # fmt: skip
             else:  # requests, metadata, warcinfo, revisits: counted by type, never parsed
-                kind = kind or "untyped"
                 other = self.stats.other_types
                 other[kind] = other.get(kind, 0) + 1
             return None
         block = self._read(length)
         if len(block) < length:
             raise self._truncated(f"after {len(block)} of {length} bytes")
+        self.stats.records += 1
+        if resource:
+            payload, status, content_type = block, None, declared
+        else:
+            found = self._http_payload(block, headers, offset)
+            if found is None:
+                return None
+            payload, status, content_type = found
+        uri = headers.get("warc-target-uri", "").strip("<>")
+        if not _is_web_url(uri):
+            # Stored, it had no address to link to or to tell one copy from another by.
+            self.stats.no_uri += 1
+            name = headers.get("warc-record-id") or "no WARC-Record-ID"
+            why = (f"its WARC-Target-URI {uri[:100]!r} is not an http(s) URL" if uri
+                   else "no WARC-Target-URI")  # fmt: skip
+            self.stats.notes.append(f"record at {self.where(offset)} ({name}) skipped: {why}")
+            return None
+        self.stats.responses += 1
+        return WarcRecord(
+            offset=offset,
+            uri=uri,
+            date=parse_date(headers.get("warc-date") or ""),
+            record_id=headers.get("warc-record-id"),
+            status=status,
+            content_type=content_type,
+            payload=payload,
+        )
+
+    def _http_payload(
+        self, block: bytes, headers: dict[str, str], offset: int
+    ) -> tuple[bytes, int, str | None] | None:
+        """(page bytes, status, content type) of a response's block; None where it is no
+        page to read (counted by why)."""
         head = parse_head(block)
         if head is None or not 200 <= head.status < 300:
             self.stats.not_ok += 1
@@ -578,20 +657,11 @@ class _Reader:
             self.stats.notes.append(f"record at {where} ({uri}) skipped: {exc.reason}")
             self.stats.undecodable += 1
             return None
-        self.stats.responses += 1
-        return WarcRecord(
-            offset=offset,
-            uri=headers.get("warc-target-uri", "").strip("<>"),
-            date=parse_date(headers.get("warc-date") or ""),
-            record_id=headers.get("warc-record-id"),
-            status=head.status,
-            content_type=head.content_type,
-            payload=payload,
-        )
+        return payload, head.status, head.content_type
 
 
 def to_document(record: WarcRecord, path: Path) -> Document:
-    """The page of a response record as a Document; the crawl date is its fetch time.
+    """The page of a page record as a Document; the crawl date is its fetch time.
 
     The page text is not searched for a date: a page without date metadata keeps no
     published date rather than pay seconds of dateparser for one; its crawl date is known.
@@ -620,3 +690,11 @@ def iter_documents(
 
 def _is_page(content_type: str | None) -> bool:
     return content_type is None or content_type.split(";")[0].strip().lower().startswith(PAGE_TYPES)
+
+
+def _is_web_url(uri: str) -> bool:
+    try:
+        parts = urlsplit(uri)
+    except ValueError:  # an invalid IPv6 host, a port out of range
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)

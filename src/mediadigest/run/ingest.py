@@ -364,7 +364,7 @@ def _work(
     report: RunReport,
 ) -> None:
     """Run the tasks on the executor chosen, storing each one's results as they come."""
-    failed: set[str] = set()  # inputs with an error this run: their checkpoint stops moving
+    written = _Written()
     setup = functools.partial(warm, profile, options)
     clock = time.perf_counter()
     with executor_for(workers, scheduler, tasks=len(tasks), setup=setup) as found:
@@ -383,7 +383,7 @@ def _work(
                 # SQLAlchemy logged the connection's reset with a traceback.
                 with stops_held_back():
                     for result in task_results:
-                        _write(engine, profile.name, result, report, failed)
+                        _write(engine, profile.name, result, report, written)
                 if progress:
                     progress(_bytes([r.piece for r in task_results]))
         report.seconds["work"] = time.perf_counter() - clock  # read, analyse and store
@@ -394,8 +394,17 @@ def _work(
 Progress = Callable[[int], None]
 
 
+@dataclass(slots=True)
+class _Written:
+    """What the writer has seen of each input this run (results come in input order)."""
+
+    failed: set[str] = field(default_factory=set)  # inputs with an error: checkpoint stays
+    # input -> (byte where this run began reading it, archive records read since)
+    records: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
 def _write(
-    engine: sa.Engine, profile: str, result: PieceResult, report: RunReport, failed: set[str]
+    engine: sa.Engine, profile: str, result: PieceResult, report: RunReport, written: _Written
 ) -> None:
     piece = result.piece
     key = files.storable_path(Path(piece.path).resolve())
@@ -406,8 +415,13 @@ def _write(
         report.skipped_records[why] = report.skipped_records.get(why, 0) + n
     report.seconds["task_cpu"] = report.seconds.get("task_cpu", 0.0) + result.cpu
     report.warnings.extend(result.warnings)
+    since, earlier = written.records.get(key, (piece.start, 0))
+    written.records[key] = (since, earlier + result.records)
     for error in result.errors:
+        if isinstance(error, warc.ArchiveDamage):  # counted in its range: made the file's
+            error = error.counted_from(earlier, since)
         report.error(error)
+    failed = written.failed
     if result.errors or any(a.error for a in result.analysed):
         failed.add(key)
     stored = RunReport()  # what this transaction stores: the run's report once it commits
