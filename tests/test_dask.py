@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import socket
 import subprocess
 import sys
 import warnings
+from pathlib import Path
 
 import dask
 import pytest
 from distributed import LocalCluster
+from typer.testing import CliRunner
 
 from mediadigest import run, store
+from mediadigest.cli import app as cli
 from mediadigest.errors import ConfigError
 from mediadigest.profile import load_profile
 from mediadigest.run import executors
 from mediadigest.run.executors import InlineExecutor, executor_for
+from mediadigest.store import collect_state
 from test_ingest_archives import snapshot
 from warc_files import FIXTURES, mixed_pages, write_warc
+
+run_ingest = importlib.import_module("mediadigest.run.ingest")  # `run.ingest` is the function
 
 
 def test_dask_cluster_with_two_workers_gives_the_same_store_as_one_process(tmp_path):
@@ -174,3 +181,122 @@ def test_a_result_for_a_cancelled_task_is_not_a_traceback(caplog):
         except ValueError:
             tornado.exception("Exception in callback")
     assert [r.exc_info[0] for r in caplog.records] == [ValueError]
+
+
+# -- an existing cluster: --scheduler ------------------------------------------------------------
+
+
+def _in_process_cluster(threads: int = 1) -> LocalCluster:
+    """A cluster of one worker in this process's threads: seconds faster to start."""
+    return LocalCluster(
+        n_workers=1, threads_per_worker=threads, processes=False, dashboard_address=None,
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+    )  # fmt: skip
+
+
+def test_an_input_given_relative_is_read_by_workers_running_elsewhere(tmp_path, monkeypatch):
+    """`ingest edge.warc.gz --scheduler ...` sent "edge.warc.gz" to workers started in
+    another directory: a FileNotFoundError traceback."""
+    profile = load_profile("kazakhstan")
+    (tmp_path / "crawl").mkdir()
+    archive = write_warc(tmp_path / "crawl" / "crawl.warc.gz", mixed_pages(filler=6, every=2))
+    reference = run.ingest(store.open_store(f"sqlite:///{tmp_path / 'a.db'}"), profile, [archive])
+    monkeypatch.chdir(tmp_path)  # the worker processes start here...
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+    ) as cluster:  # fmt: skip
+        monkeypatch.chdir(tmp_path / "crawl")  # ...and the ingest runs here
+        engine = store.open_store(f"sqlite:///{tmp_path / 'b.db'}")
+        report = run.ingest(engine, profile, [Path("crawl.warc.gz")],
+                            scheduler=cluster.scheduler_address)  # fmt: skip
+    assert report.errors == [] and report.relevant == reference.relevant > 0
+
+
+def test_an_input_a_worker_cannot_read_is_one_error_naming_it_and_the_rest_is_stored(tmp_path):
+    profile = load_profile("kazakhstan")
+    gone = write_warc(tmp_path / "gone.warc.gz", mixed_pages(filler=4, every=2))
+    kept = write_warc(tmp_path / "kept.warc.gz", mixed_pages(filler=4, every=2))
+    engine = store.open_store(f"sqlite:///{tmp_path / 's.db'}")
+    with _in_process_cluster() as cluster:
+        # Planned here, then gone before a worker reads it (as on a worker without the file).
+        report = run.ingest(engine, profile, [gone, kept], scheduler=cluster.scheduler_address,
+                            planned=lambda _: gone.unlink())  # fmt: skip
+        (worker,) = cluster.workers.values()
+        address = worker.address
+    assert report.errors == [f"{gone}: no such file or directory on the Dask worker at {address}"]
+    assert report.relevant > 0 and {u for u, *_ in snapshot(engine)["articles"]}
+
+
+def test_tasks_on_a_cluster_are_sized_by_its_threads(tmp_path, monkeypatch):
+    """Always 64 MB on a cluster: an 11 MB archive was one task, one thread busy, and no
+    checkpoint until the end."""
+    monkeypatch.setattr(run_ingest, "MIN_SHARD_SIZE", 1)  # this archive is KBs, not MBs
+    archive = write_warc(tmp_path / "crawl.warc.gz", mixed_pages(filler=60))
+    engine = store.open_store(f"sqlite:///{tmp_path / 's.db'}")
+    tasks: list[int] = []
+    with _in_process_cluster(threads=2) as cluster:
+        run.ingest(engine, load_profile("kazakhstan"), [archive],
+                   scheduler=cluster.scheduler_address, progress=tasks.append)  # fmt: skip
+    # About four a thread, as on local workers (gzip members decide where ranges end).
+    assert 6 <= len(tasks) <= 10 and sum(tasks) == archive.stat().st_size
+
+
+def test_a_cluster_that_loses_its_workers_ends_the_run_in_one_line_and_a_rerun_resumes(
+    tmp_path, monkeypatch
+):
+    archive = write_warc(tmp_path / "crawl.warc.gz", mixed_pages(filler=60, every=2))
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    save = collect_state.save_checkpoint
+    with _in_process_cluster() as cluster:
+
+        def worker_lost_after_the_second_piece(conn, cp):
+            save(conn, cp)
+            if cp.position and not hasattr(cluster, "lost"):
+                cluster.lost = cp.position
+                (worker,) = cluster.workers.values()
+                cluster.sync(worker.close)  # its data too: the profile every task needs
+
+        monkeypatch.setattr(collect_state, "save_checkpoint", worker_lost_after_the_second_piece)
+        args = ["--db", db, "ingest", "--shard-size", "8K", str(archive)]
+        done = CliRunner().invoke(cli, [*args, "--scheduler", cluster.scheduler_address])
+    assert done.exit_code == 1, (done.stderr, done.exception)
+    (line,) = [line for line in done.stderr.splitlines() if not line.startswith("ingesting")]
+    stored = len(snapshot(store.open_store(db))["articles"])
+    noun = "article" if stored == 1 else "articles"
+    assert line == (f"error: the cluster lost its workers; {stored} {noun} stored; run the same "
+                    "command again to resume")  # fmt: skip
+    monkeypatch.setattr(collect_state, "save_checkpoint", save)
+    again = CliRunner().invoke(cli, [*args, "--workers", "0"])
+    assert again.exit_code == 0, again.stderr
+    assert again.stderr.startswith(f"resuming {archive} at byte {cluster.lost:,} (")
+
+
+@pytest.mark.parametrize(
+    ("address", "said"),
+    [("", "--scheduler needs an address (e.g. tcp://host:8786)"),
+     ("  ", "--scheduler needs an address (e.g. tcp://host:8786)"),
+     ("tcp://127.0.0.1:99999", "--scheduler tcp://127.0.0.1:99999: port 99999 is out of range "
+      "(1-65535)"),
+     ("127.0.0.1:notaport", "--scheduler 127.0.0.1:notaport: 'notaport' is not a port number"),
+     ("tls://[::1]:87x6", "--scheduler tls://[::1]:87x6: '87x6' is not a port number")],
+    ids=["empty", "blank", "port-out-of-range", "port-not-a-number", "ipv6-port-not-a-number"],
+)  # fmt: skip
+def test_a_scheduler_address_that_cannot_be_one_is_refused_before_anything_starts(
+    tmp_path, address, said
+):
+    """An empty one was ignored (a local pool ran), port 99999 timed out after 10 s,
+    "notaport" was an int() error."""
+    db = tmp_path / "s.db"
+    page = tmp_path / "p.html"
+    page.write_text("<html><body><p>Kazakhstan</p></body></html>")
+    done = CliRunner().invoke(cli, ["--db", f"sqlite:///{db}", "ingest", str(page),
+                                    "--scheduler", address])  # fmt: skip
+    assert isinstance(done.exception, ConfigError) and str(done.exception) == said
+    assert not db.exists()  # refused before a store was made
+
+
+@pytest.mark.parametrize("address", ["tcp://[::1]:8786", "tcp://[::1]", "host:8786", "::1",
+                                     "inproc://192.0.2.1/1/2", "tcp://host:8786/"])  # fmt: skip
+def test_a_scheduler_address_that_may_be_one_is_left_to_dask(address):
+    executors.check_scheduler(address)

@@ -185,7 +185,7 @@ def test_every_worker_is_warmed_once_before_its_first_task(workers):
 
 
 def test_default_task_size_gives_each_local_worker_about_four_tasks(tmp_path):
-    from mediadigest.run.ingest import MIN_SHARD_SIZE, SHARD_SIZE, auto_shard_size
+    from mediadigest.run.ingest import MIN_SHARD_SIZE, SHARD_SIZE, auto_shard_size, local_slots
 
     def sparse(name: str, size: int) -> Path:
         path = tmp_path / name
@@ -194,14 +194,13 @@ def test_default_task_size_gives_each_local_worker_about_four_tasks(tmp_path):
         return path
 
     archive = sparse("crawl.warc.gz", 200 << 20)
-    assert auto_shard_size([archive], 2, None) == 25 << 20  # 8 tasks: neither worker waits
-    assert auto_shard_size([archive], 0, None) == 50 << 20  # in process: one slot
-    assert auto_shard_size([tmp_path], 2, None) == 25 << 20  # a folder counts its files
-    assert auto_shard_size([sparse("small.jsonl", 1 << 20)], 2, None) == MIN_SHARD_SIZE
+    assert auto_shard_size([archive], 2) == 25 << 20  # 8 tasks: neither worker waits
+    assert auto_shard_size([archive], local_slots(0)) == 50 << 20  # in process: one slot
+    assert auto_shard_size([tmp_path], 2) == 25 << 20  # a folder counts its files
+    assert auto_shard_size([sparse("small.jsonl", 1 << 20)], 2) == MIN_SHARD_SIZE
     month = sparse("month.warc.gz", 40 << 30)
-    assert auto_shard_size([month], 2, None) == SHARD_SIZE  # a result batch stays bounded
-    assert auto_shard_size([archive], 2, "tcp://host:8786") == SHARD_SIZE
-    assert auto_shard_size([tmp_path / "missing"], 2, None) == MIN_SHARD_SIZE
+    assert auto_shard_size([month], 2) == SHARD_SIZE  # a result batch stays bounded
+    assert auto_shard_size([tmp_path / "missing"], 2) == MIN_SHARD_SIZE
 
 
 def test_a_response_too_big_to_be_a_page_is_skipped_with_a_warning(tmp_path, profile, monkeypatch):

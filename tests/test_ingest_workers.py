@@ -7,12 +7,14 @@ function said so: any other use of the executors got workers that died of it.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 
 import pytest
 
-from mediadigest.run.executors import executor_for
+from mediadigest.errors import WorkersLost
+from mediadigest.run.executors import executor_for, ordered_map
 
 
 def _sigint_ignored() -> bool:
@@ -40,3 +42,19 @@ def test_in_process_the_driver_keeps_its_ctrl_c(monkeypatch):
         assert executor.submit(signal.getsignal, signal.SIGINT).result() is (
             signal.default_int_handler  # ...and Ctrl-C still stops it
         )
+
+
+def _die(n: int) -> int:
+    os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer does
+    return n
+
+
+def test_a_pool_worker_killed_under_a_task_is_workers_lost_not_a_broken_pool(monkeypatch):
+    """The ingest's caller says it in one line and that a re-run resumes (BrokenProcessPool
+    came out as a traceback)."""
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with (
+        pytest.raises(WorkersLost, match=r"^a worker process died \(killed, or out of memory\)$"),
+        executor_for(2, tasks=2) as (executor, _, _),
+    ):
+        list(ordered_map(executor, _die, [1, 2], window=2))

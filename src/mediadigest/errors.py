@@ -7,6 +7,7 @@ MediadigestError
  │    └── FormatError    the bytes are not what they claim: not XML, not JSON, unknown type
  ├── ProfileError        a country profile file is missing or invalid
  ├── StoreError          the database cannot be opened or migrated
+ ├── WorkersLost         the workers running a run's tasks died or their cluster went away
  └── ConfigError         settings that cannot work together
 """
 
@@ -53,6 +54,11 @@ class StoreError(MediadigestError):
 
 class StoreDamaged(StoreError):
     """The store answered with an error that no retry mends (a table missing): no outage."""
+
+
+class WorkersLost(MediadigestError):
+    """The executor lost the workers running its tasks (killed, out of memory, the cluster
+    gone): what was stored is whole, and the same run again resumes."""
 
 
 class ConfigError(MediadigestError):

@@ -31,7 +31,7 @@ from mediadigest.cli.app import (
     settings_of,
 )
 from mediadigest.config import Settings
-from mediadigest.errors import ConfigError, StoreDamaged, StoreError
+from mediadigest.errors import ConfigError, StoreDamaged, StoreError, WorkersLost
 from mediadigest.model import Source
 from mediadigest.write.style import counted
 
@@ -229,11 +229,14 @@ def ingest(
     settings = settings_of(ctx)
     shard_bytes = None if shard_size is None else _size(shard_size)  # before creating a store
     report: run.RunReport | None = None
-    lost: StoreError | None = None
+    lost: StoreError | WorkersLost | None = None
     try:
         with _sigterm_as_ctrl_c():  # from the start: the pipeline's imports alone take seconds
             from mediadigest import run
+            from mediadigest.run.executors import check_scheduler
 
+            if scheduler is not None:  # before a store is made or an input read
+                check_scheduler(scheduler)
             report = run.RunReport()  # filled as the run goes: a stopped run says what it stored
             options = run.Options(prefilter=prefilter)
             lost = _ingest_shown(settings, paths, report, workers=workers, scheduler=scheduler,
@@ -248,6 +251,7 @@ def ingest(
         say(f"{lost}; {counted(report.articles, 'article')} stored", "error")
         raise typer.Exit(1)
     if lost is not None:  # as for Ctrl-C: what is stored is whole, the checkpoints say where
+        # (WorkersLost: the workers or the cluster gone; StoreError: the database.)
         say(f"{lost}; {counted(report.articles, 'article')} stored; "
             "run the same command again to resume", "error")  # fmt: skip
         raise typer.Exit(1)
@@ -259,8 +263,9 @@ def _ingest_shown(
     paths: list[Path],
     report: run.RunReport,
     **how: Any,
-) -> StoreError | None:
-    """`run.ingest` with a progress bar (or lines); the StoreError of a store gone midway."""
+) -> StoreError | WorkersLost | None:
+    """`run.ingest` with a progress bar (or lines); the StoreError of a store gone midway, or
+    the WorkersLost of workers gone."""
     from mediadigest import run
 
     lines = progress_lines("ingesting")
@@ -287,7 +292,7 @@ def _ingest_shown(
         try:
             run.ingest(engine, settings.profile, paths, progress=progress, planned=planned,
                        report=report, **how)  # fmt: skip
-        except StoreError as exc:  # the database went away midway (a restart, the network)
+        except (StoreError, WorkersLost) as exc:  # the database or the workers went away
             return exc
     return None
 

@@ -13,7 +13,9 @@ neither                   a process pool on the local cores (in-process on one c
 ========================  ============================================================
 
 Whatever the executor, tasks are pure (inputs in, results out) and results come back in
-submission order to the single writer, with a bounded number of tasks in flight.
+submission order to the single writer, with a bounded number of tasks in flight. Workers
+that die (killed, out of memory) or a cluster that goes away end the run with `WorkersLost`,
+not with the executor's own error.
 """
 
 from __future__ import annotations
@@ -31,11 +33,18 @@ import threading
 import uuid
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future, InvalidStateError, ProcessPoolExecutor
+from concurrent.futures import (
+    BrokenExecutor,
+    CancelledError,
+    Executor,
+    Future,
+    InvalidStateError,
+    ProcessPoolExecutor,
+)
 from multiprocessing import resource_tracker
 from typing import Any, TypeVar
 
-from mediadigest.errors import ConfigError
+from mediadigest.errors import ConfigError, WorkersLost
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +129,8 @@ def executor_for(
     wait on one worker's first-use costs. Local workers leave Ctrl-C and SIGTERM to this
     process (see `_leave_stops_to_the_driver`).
     """
+    if scheduler is not None:
+        check_scheduler(scheduler)
     if tasks == 0:  # nothing to do: no worker to start, none to set up
         yield InlineExecutor(), _keep, 1
         return
@@ -266,7 +277,9 @@ def _dask(
     chatty = log.isEnabledFor(logging.DEBUG)
     logging.getLogger("distributed").setLevel(logging.INFO if chatty else logging.WARNING)
     quiet_cancelled_results()
+    client_log, lost = logging.getLogger("distributed.client"), _Lost()
     with contextlib.ExitStack() as stack:
+        stack.callback(client_log.removeFilter, lost)  # first in, so last out: once closed
         if scheduler:
             client = stack.enter_context(_client(Client, scheduler))
             if setup is not None:
@@ -306,7 +319,22 @@ def _dask(
             # Sent once to every worker, not once per task.
             return client.scatter(obj, broadcast=True, hash=False)
 
-        yield client.get_executor(), share, slots
+        try:
+            yield client.get_executor(), share, slots
+        except WorkersLost as exc:
+            # Closing a client whose scheduler is gone logs its cancelled reconnection, with
+            # a traceback, under the run's one line that says so.
+            client_log.addFilter(lost)
+            if client.status != "running":  # reconnecting: the scheduler is what went away
+                raise WorkersLost("the cluster's scheduler went away") from exc.__cause__
+            raise
+
+
+class _Lost(logging.Filter):
+    """Drops whatever a client says as it closes, its cluster lost: the run said it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return False
 
 
 class _CancelledResult(logging.Filter):
@@ -328,6 +356,31 @@ def quiet_cancelled_results() -> None:
     logger = logging.getLogger("tornado.application")
     if _CANCELLED_RESULT not in logger.filters:
         logger.addFilter(_CANCELLED_RESULT)
+
+
+_PORTED = ("tcp", "tls", "ws", "wss")  # schemes of a host and a port (Dask's default: tcp)
+
+
+def check_scheduler(address: str) -> None:
+    """A ConfigError, before anything starts, for a ``--scheduler`` that cannot be one: empty
+    (it was ignored, and the run went to a local pool), or a port that is no port (Dask
+    waited 10 s to time out on port 99999, and "notaport" was an int() error)."""
+    text = address.strip()
+    if not text:
+        raise ConfigError("--scheduler needs an address (e.g. tcp://host:8786)")
+    scheme, _, location = text.rpartition("://")
+    if (scheme or "tcp").lower() not in _PORTED:
+        return  # inproc://, ucx://...: Dask says what it makes of them
+    location = location.split("/", 1)[0]
+    if location.startswith("["):  # [IPv6]:port
+        port = location.partition("]")[2].removeprefix(":")
+    else:
+        # An IPv6 address without brackets has colons but no port (Dask reads it so).
+        port = location.rpartition(":")[2] if location.count(":") == 1 else ""
+    if port and not (port.isascii() and port.isdigit()):
+        raise ConfigError(f"--scheduler {address}: {port!r} is not a port number")
+    if port and not 0 < int(port) < 65536:
+        raise ConfigError(f"--scheduler {address}: port {int(port)} is out of range (1-65535)")
 
 
 def _client(client_class: Any, scheduler: str) -> Any:
@@ -368,9 +421,40 @@ def ordered_map(
         for item in items:
             pending.append(executor.submit(fn, item, *args))
             if len(pending) >= window:
-                yield pending.popleft().result()
+                yield _result(pending.popleft())
         while pending:
-            yield pending.popleft().result()
+            yield _result(pending.popleft())
     finally:
         for future in pending:
             future.cancel()
+
+
+def _result(future: Future[T]) -> T:
+    """The task's result; the loss of the workers running it (not its own error) raised as
+    `WorkersLost`. Dask cancels every task that needed the data a lost worker held (the
+    profile sent to each), and gives up on a task whose workers kept dying (KilledWorker)."""
+    try:
+        return future.result()
+    except CancelledError as exc:  # we cancel only futures no one waits on
+        raise WorkersLost("the cluster lost its workers") from exc
+    except BrokenExecutor as exc:
+        raise WorkersLost("a worker process died (killed, or out of memory)") from exc
+    except Exception as exc:
+        lost = _lost_cluster(exc)
+        if lost is None:
+            raise
+        raise WorkersLost(lost) from exc
+
+
+def _lost_cluster(exc: Exception) -> str | None:
+    """What ``exc`` says of the cluster, where it says it went away."""
+    if sys.modules.get("distributed") is None:  # only a Dask executor raises these
+        return None
+    from distributed import KilledWorker
+    from distributed.comm import CommClosedError
+
+    if isinstance(exc, KilledWorker):
+        return "the cluster lost its workers (those that ran one task all died)"
+    if isinstance(exc, CommClosedError):
+        return "the cluster went away (the scheduler closed the connection)"
+    return None

@@ -56,7 +56,8 @@ MAX_PIECES = 256  # small files grouped into one task, at most this many
 
 @dataclass(slots=True, frozen=True)
 class Piece:
-    """Bytes [start, end) of one input; ``last`` when it ends the file."""
+    """Bytes [start, end) of one input; ``last`` when it ends the file. ``path`` is absolute:
+    a cluster's workers do not run in this process's directory."""
 
     path: str
     kind: str
@@ -124,6 +125,11 @@ def _process_piece(piece: Piece, profile: Profile, options: Options) -> PieceRes
     cpu = time.process_time()
     result = PieceResult(piece)
     path = Path(piece.path)
+    try:
+        path.stat()
+    except OSError as exc:  # found by the plan, but not where this worker runs
+        result.errors.append(InputError(str(path), unreadable(path, exc) + _on_worker()))
+        return result
     if piece.kind == "warc":
         _process_archive(path, piece, profile, options, result)
         result.cpu = time.process_time() - cpu
@@ -146,8 +152,25 @@ def _process_archive(
     if piece.size == 0:  # as iter_file says of other files; a WARC reader sees no records
         result.errors.append(InputError(str(path), "empty file"))
         return
-    scan = prefilter.for_profile(profile, options.backend) if options.prefilter else None
     stats = warc.Stats()
+    try:
+        _search_archive(path, piece, profile, options, result, stats)
+    except OSError as exc:  # a cluster's worker without the file, a disk failing: its line
+        result.errors.append(InputError(str(path), unreadable(path, exc) + _on_worker()))
+    result.records, result.pages = stats.records, stats.responses
+    result.skipped = stats.skipped_by_reason()
+    result.warnings.extend(f"{path}: {note}" for note in stats.notes)
+
+
+def _search_archive(
+    path: Path,
+    piece: Piece,
+    profile: Profile,
+    options: Options,
+    result: PieceResult,
+    stats: warc.Stats,
+) -> None:
+    scan = prefilter.for_profile(profile, options.backend) if options.prefilter else None
     thread = options.inflate_thread is not False
     for record in warc.iter_records(path, piece.start, piece.end, stats, inflate_thread=thread):
         if isinstance(record, FormatError):
@@ -165,9 +188,17 @@ def _process_archive(
         relevant = [a for a in done.articles if a.relevance.relevant]
         if relevant:
             result.analysed.append(Analysed(done.doc, relevant))
-    result.records, result.pages = stats.records, stats.responses
-    result.skipped = stats.skipped_by_reason()
-    result.warnings.extend(f"{path}: {note}" for note in stats.notes)
+
+
+def _on_worker() -> str:
+    """Which Dask worker a task runs on, said where one cannot read an input; "" elsewhere
+    (in this process or a pool, where the plan has already found the file)."""
+    try:
+        from distributed import get_worker
+
+        return f" on the Dask worker at {get_worker().address}"
+    except (ImportError, ValueError):  # no Dask, or not in a worker
+        return ""
 
 
 # -- plan ---------------------------------------------------------------------------------------
@@ -215,16 +246,22 @@ def plan(
         yield batch
 
 
-def auto_shard_size(paths: list[Path], workers: int | None, scheduler: str | None) -> int:
-    """Bytes of input per task: about TASKS_PER_SLOT tasks for each local worker, so that
-    they finish together (a 200 MB archive cut at 64 MB leaves one of two workers idle for
-    the last third), within MIN_SHARD_SIZE..SHARD_SIZE. SHARD_SIZE on a remote cluster,
-    whose size is not known here: its inputs are large anyway."""
-    if scheduler:
-        return SHARD_SIZE
-    slots = (os.cpu_count() or 1) if workers is None else max(1, workers)
+def auto_shard_size(paths: list[Path], slots: int) -> int:
+    """Bytes of input per task: about TASKS_PER_SLOT tasks for each of the ``slots`` that
+    run tasks (local workers, or a cluster's threads), within MIN_SHARD_SIZE..SHARD_SIZE.
+
+    So the slots finish together (a 200 MB archive cut at 64 MB leaves one of two workers
+    idle for the last third), and a run stopped midway keeps most of its work: each task
+    stored moves a checkpoint (an 11 MB archive in one 64 MB task on a cluster that lost
+    its worker kept nothing).
+    """
     total = sum(_size_of(p) for p in files.walk(paths) if isinstance(p, Path))
-    return max(MIN_SHARD_SIZE, min(SHARD_SIZE, total // (slots * TASKS_PER_SLOT)))
+    return max(MIN_SHARD_SIZE, min(SHARD_SIZE, total // (max(1, slots) * TASKS_PER_SLOT)))
+
+
+def local_slots(workers: int | None) -> int:
+    """Tasks run at once on this machine for ``--workers`` (None: all cores; 0: in process)."""
+    return (os.cpu_count() or 1) if workers is None else max(1, workers)
 
 
 def _size_of(path: Path) -> int:
@@ -273,8 +310,11 @@ def _pieces(
         return []
     if not ranges:  # an empty file: let the reader say so
         ranges = [(0, 0, 1)]
+    # Absolute: a cluster's workers read it from another directory ("edge.warc.gz" was
+    # looked for in theirs). Not resolved: a message names the link the user gave.
+    name = os.path.abspath(path)
     return [
-        Piece(str(path), kind, s, e, i == len(ranges) - 1, stat.st_size, stat.st_mtime_ns, line)
+        Piece(name, kind, s, e, i == len(ranges) - 1, stat.st_size, stat.st_mtime_ns, line)
         for i, (s, e, line) in enumerate(ranges)
     ]
 
@@ -318,13 +358,14 @@ def ingest(
 
     ``workers``/``scheduler`` choose the executor (see ``run.executors``); ``fresh`` reads
     the inputs from their start, whatever their checkpoints say (those of other inputs
-    stay); ``shard_size`` None: `auto_shard_size`. Results are stored piece by piece, each
-    with its checkpoint. ``planned`` hears once how many bytes of input there
-    are to read (the plan's resumed and skipped inputs are in the report by then),
-    ``progress`` how many each finished task read. ``report``: filled as the run goes (with
-    each piece once its transaction commits), so a caller interrupted (KeyboardInterrupt) or
-    told the database went away (StoreError, raised after the workers are stopped) still
-    knows what was stored.
+    stay); ``shard_size`` None: `auto_shard_size` for the slots (local workers, or the
+    cluster's threads). Results are stored piece by piece, each with its checkpoint.
+    ``planned`` hears once how many bytes of input there are to read (the plan's resumed
+    and skipped inputs are in the report by then), ``progress`` how many each finished
+    task read. ``report``: filled as the run goes (with
+    each piece once its transaction commits), so a caller interrupted (KeyboardInterrupt),
+    told the database went away (StoreError, raised after the workers are stopped) or that
+    the workers did (WorkersLost) still knows what was stored.
     """
     report = report if report is not None else RunReport()
     try:
@@ -334,14 +375,21 @@ def ingest(
             # inputs stay (clearing all of them dropped a colleague's half-done archive's).
             known = {} if fresh else collect_state.checkpoints(conn, profile.name)
         paths = list(paths)
-        if shard_size is None:
-            shard_size = auto_shard_size(paths, workers, scheduler)
-        tasks = list(plan(paths, known, report, shard_size))
-        if planned:  # bytes to read, what checkpoints say was done left out: a bar with an end
-            planned(sum(_bytes(task) for task in tasks))
-        if tasks:  # else no executor: a local Dask cluster took 17 s to say "already ingested"
-            _work(engine, profile, tasks, workers, scheduler, options, progress, report)
-        else:
+
+        def tasks_for(slots: int) -> list[list[Piece]]:
+            size = shard_size if shard_size is not None else auto_shard_size(paths, slots)
+            tasks = list(plan(paths, known, report, size))
+            if planned:  # bytes to read, what checkpoints say was done left out: a bar's end
+                planned(sum(_bytes(task) for task in tasks))
+            return tasks
+
+        work = functools.partial(_work, engine, profile, workers=workers, scheduler=scheduler,
+                                options=options, progress=progress, report=report)  # fmt: skip
+        if scheduler and shard_size is None:
+            work(tasks_for)  # a cluster's size, which sizes its tasks, is known once connected
+        elif tasks := tasks_for(local_slots(workers)):
+            work(lambda _: tasks, count=len(tasks))
+        else:  # no executor: a local Dask cluster took 17 s to say "already ingested"
             report.seconds.update(start=0.0, work=0.0, stop=0.0)
         clock = time.perf_counter()
         group(engine, profile, report)
@@ -356,19 +404,23 @@ def ingest(
 def _work(
     engine: sa.Engine,
     profile: Profile,
-    tasks: list[list[Piece]],
+    tasks_for: Callable[[int], list[list[Piece]]],
+    *,
     workers: int | None,
     scheduler: str | None,
     options: Options,
     progress: Progress | None,
     report: RunReport,
+    count: int | None = None,
 ) -> None:
-    """Run the tasks on the executor chosen, storing each one's results as they come."""
+    """Run the tasks ``tasks_for(slots)`` gives on the executor chosen (``count`` of them,
+    where known before it starts), storing each one's results as they come."""
     written = _Written()
     setup = functools.partial(warm, profile, options)
     clock = time.perf_counter()
-    with executor_for(workers, scheduler, tasks=len(tasks), setup=setup) as found:
+    with executor_for(workers, scheduler, tasks=count, setup=setup) as found:
         executor, share, slots = found
+        tasks = tasks_for(slots)
         shared = share(profile)
         if options.inflate_thread is None:
             options = dataclasses.replace(options, inflate_thread=slots == 1)
