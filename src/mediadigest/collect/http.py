@@ -45,26 +45,117 @@ def parse_head(block: bytes) -> Head | None:
 
 
 def decode_payload(body: bytes, head: Head, cap: int) -> bytes:
-    """Undo chunked transfer and gzip/deflate content encoding, at most ``cap`` bytes out.
+    """Undo chunked transfer and the content encodings (gzip, deflate, br, zstd), at most
+    ``cap`` bytes out.
 
     Common Crawl stores payloads already decoded (and renames the headers), so this is
-    usually a no-op; other crawlers store what the server sent. A body that does not decode
-    is returned as stored: the prefilter and the extractor cope with odd bytes.
+    usually a no-op; other crawlers store what the server sent. "deflate" is read with its
+    zlib header or without (raw deflate, as IIS sent it); br and zstd where the brotli
+    (or brotlicffi) and zstandard modules are installed. A body that does not decode but
+    looks like text is returned as stored (a crawler that decoded it and kept the header);
+    one that looks compressed raises FormatError, so that the record is counted as
+    undecodable with a warning rather than scanned as garbage and ruled out unseen.
     """
     if "chunked" in head.headers.get("transfer-encoding", "").lower():
         body = _dechunk(body)
-    encoding = head.headers.get("content-encoding", "").strip().lower()
-    if encoding in ("gzip", "x-gzip", "deflate"):
-        wbits = 47 if encoding != "deflate" else zlib.MAX_WBITS  # 47: gzip or zlib header
+    codings = [c.strip().lower() for c in head.headers.get("content-encoding", "").split(",")]
+    for coding in reversed([c for c in codings if c and c != "identity"]):  # last applied first
         try:
-            inflater = zlib.decompressobj(wbits)
+            body = _decoded(body, coding, cap)
+        except _Undecodable as exc:
+            if _looks_like_text(body):
+                return body
+            raise FormatError("", f"content encoding {coding}: {exc}") from None
+    return body
+
+
+class _Undecodable(Exception):
+    """A body that a content coding cannot undo; the message says why."""
+
+
+def _decoded(body: bytes, coding: str, cap: int) -> bytes:
+    if coding in ("gzip", "x-gzip", "deflate"):
+        return _inflated(body, cap)
+    if coding == "br":
+        return _unbrotli(body, cap)
+    if coding == "zstd":
+        return _unzstd(body, cap)
+    raise _Undecodable("not one this reader knows")
+
+
+def _inflated(body: bytes, cap: int) -> bytes:
+    # wbits 47: a gzip or zlib header; -15: none (raw deflate, which some servers send as
+    # "deflate" and a few as "gzip").
+    for wbits in (47, -zlib.MAX_WBITS):
+        inflater = zlib.decompressobj(wbits)
+        try:
             decoded = inflater.decompress(body, cap)
         except zlib.error:
-            return body
+            continue
         if inflater.unconsumed_tail:
             raise FormatError("", f"payload inflates beyond {cap} bytes")
         return decoded
-    return body
+    raise _Undecodable("not gzip, zlib or deflate data")
+
+
+def _unbrotli(body: bytes, cap: int) -> bytes:
+    try:
+        import brotli  # optional: not a dependency
+    except ImportError:
+        try:
+            import brotlicffi as brotli
+        except ImportError:
+            raise _Undecodable("install brotli to read it") from None
+    decompressor = brotli.Decompressor()
+    if not hasattr(decompressor, "can_accept_more_data"):  # before 1.2: output unbounded
+        raise _Undecodable("install brotli 1.2 or later to read it")
+    out = bytearray()
+    taken = 0
+    try:
+        while not decompressor.is_finished():
+            piece = b""
+            if decompressor.can_accept_more_data():
+                if taken >= len(body):
+                    break  # cut short: keep what came out, as zlib does
+                piece, taken = body[taken : taken + 65_536], taken + 65_536
+            # The limit is what keeps a bomb from filling memory first.
+            produced = decompressor.process(piece, output_buffer_limit=cap + 1 - len(out))
+            if not piece and not produced:
+                break
+            out += produced
+            if len(out) > cap:
+                raise FormatError("", f"payload inflates beyond {cap} bytes")
+    except brotli.error as exc:
+        raise _Undecodable(f"not brotli data ({exc})") from None
+    return bytes(out)
+
+
+def _unzstd(body: bytes, cap: int) -> bytes:
+    try:
+        import zstandard  # optional: not a dependency
+    except ImportError:
+        raise _Undecodable("install zstandard to read it") from None
+    reader = zstandard.ZstdDecompressor().stream_reader(body, read_across_frames=True)
+    out = bytearray()
+    try:
+        while chunk := reader.read(65_536):
+            out += chunk
+            if len(out) > cap:
+                raise FormatError("", f"payload inflates beyond {cap} bytes")
+    except zstandard.ZstdError as exc:
+        raise _Undecodable(f"not zstd data ({exc})") from None
+    return bytes(out)
+
+
+# C0 control bytes other than tab, newlines, form feed and ESC (ISO-2022 text has it).
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\x0c\x1b")
+
+
+def _looks_like_text(body: bytes) -> bool:
+    """Text has almost no control bytes; compressed data is full of them (about one in ten)."""
+    head = body[:1024]
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    return controls <= len(head) // 50
 
 
 # chunk-size = 1*HEXDIG (RFC 9112 7.1); int(x, 16) would also take "-6", "+6", "0x6", "6_0",
