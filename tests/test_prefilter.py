@@ -182,8 +182,8 @@ def test_each_byte_form_names_the_encodings_that_write_it():
     assert "koi8-r" in cyrillic["Астана".encode("koi8-r")]
     assert "cp1252" not in cyrillic["Астана".encode("cp1251")]
     assert cyrillic["Астана".encode()] == {"utf-8"}
-    escaped = "".join(f"&#{ord(c)};" for c in "Астана").encode()
-    assert cyrillic[escaped] == frozenset(prefilter.ENCODINGS)  # a character reference
+    escaped = "".join(f"\\u{ord(c):04x}" for c in "Астана").encode()
+    assert {"utf-8", "cp1251", "cp1252", "kz1048"} <= cyrillic[escaped]  # JSON: ASCII bytes
 
 
 # -- the compiled form kept in the cache folder --------------------------------------------------

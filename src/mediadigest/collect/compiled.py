@@ -1,10 +1,10 @@
 """The prefilter's compiled form, kept in the cache folder between processes.
 
-Compiling a profile's prefilter (every byte form of every alias in 27 encodings, then the
-Hyperscan database) costs about 0.25 s of CPU, in every ingest worker, before its first
-record. The result depends only on the words, this code and the libraries, so it is stored
-once under a key made of all of them and read back in a millisecond. A missing, stale or
-damaged entry is simply compiled again.
+Compiling a profile's prefilter (every byte form of every alias in some ninety encodings,
+the marks that can hide one, then the Hyperscan database) costs about half a second of CPU,
+in every ingest worker, before its first record. The result depends only on the words, this
+code and the libraries, so it is stored once under a key made of all of them and read back
+in a millisecond. A missing, stale or damaged entry is simply compiled again.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ FORMAT = 1
 KEEP = 8  # compiled prefilters kept (a few profiles, backends and versions)
 _HEADER = struct.Struct("<I")  # length of the JSON part; the backend's blob follows it
 
-# (patterns, owner of each, encodings of each, the backend's serialised form or None)
+# (patterns, owner of each (a word, or a kind of mark), encodings of each, the backend's
+# serialised form or None)
 Compiled = tuple[list[bytes], list[int], list[frozenset[str]], bytes | None]
 
 

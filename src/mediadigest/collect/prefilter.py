@@ -12,13 +12,22 @@ the page used. Each word is written in the forms raw HTML can carry it:
 - letter case: lower, UPPER, Title (ASCII letters: any case, the scan is caseless);
 - characters normalisation merges: ё for е, Arabic kaf/yeh for Persian, Turkish İ/ı for i,
   final ς for σ, and decomposed accents (NFD);
-- encodings: UTF-8 and the legacy encodings of its script (cp1251, KOI8-R, cp1256, GB18030,
-  Big5, Shift_JIS, EUC-KR, ...); a UTF-16 page (BOM or NUL-interleaved) is scanned as UTF-8;
-- HTML character references (decimal, hex, named) and JSON \\u escapes for non-ASCII letters.
+- encodings: every one a web page can be in that analyse reads (``collect/codepages.py``:
+  UTF-8, cp1251, KOI8-R, kz1048, PTCP154, cp1256, GB18030, Big5, Shift_JIS, EUC-KR, ...
+  nearly ninety); a UTF-16 or UTF-32 page (BOM, or NULs where ASCII would be) is scanned
+  as UTF-8; one whose ``<meta>`` names UTF-7 or unicode-escape is let through;
+- JSON \\u escapes of the whole word.
 
-Known gaps (the analyse stage would match, the bytes here would not): markup or a soft
-hyphen inside a word ("Kazakh<b>stan</b>"), mixed-case non-ASCII ("КаЗаХсТаН"), full-width
-Latin letters, and the German ß folded to "ss".
+Character references (``&#1050;азахстан``, ``&#x4b;azakhstan``, ``&Kcy;``) and soft hyphens
+or zero-width marks inside a word are not written out: the scan looks for the marks
+themselves, and the bytes around one are scanned again as analyse reads them, and then
+the whole page (``collect/escapes.py``).
+
+Known gaps (the analyse stage would match, the bytes here would not): markup inside a word
+("Kaza<b>khstan</b>"), a soft hyphen written as a byte of an 8-bit code page (not UTF-8),
+mixed-case non-ASCII ("КаЗаХсТаН"), full-width and other compatibility letters ("Ｋａｚａｋｈ"),
+the German ß folded to "ss", UTF-7 named only in the HTTP header, and EBCDIC.
+``--no-prefilter`` reads every page.
 
 Backends, fastest first: Hyperscan (literal mode, caseless, stops at the first hit),
 ahocorasick-rs over bytes, and pyahocorasick (a core dependency) over the bytes read as
@@ -29,7 +38,6 @@ and decide the same.
 from __future__ import annotations
 
 import functools
-import html.entities
 import logging
 import re
 import unicodedata
@@ -37,7 +45,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from mediadigest.collect import compiled, scanners
+from mediadigest.collect import codepages, compiled, escapes, scanners
+from mediadigest.collect.codepages import ENCODINGS
 from mediadigest.collect.scanners import BACKENDS
 from mediadigest.profile import Profile, Term
 
@@ -49,13 +58,6 @@ __all__ += ["pattern_encodings"]
 # Hits of these kinds only lower a score (exclusions, peers): they never make a record relevant.
 _NEUTRAL_KINDS = frozenset({"exclude", "peer"})
 _WORD_GAPS = re.compile(r"[ \-']+")
-ENCODINGS = (
-    "utf-8",
-    "cp1252", "cp1250", "cp1254", "iso-8859-2", "iso-8859-9", "iso-8859-15", "mac-roman",
-    "cp1251", "koi8-r", "koi8-u", "iso-8859-5", "cp866", "mac-cyrillic",
-    "cp1256", "iso-8859-6", "cp1253", "iso-8859-7", "cp1255", "iso-8859-8",
-    "gb18030", "big5", "shift_jis", "euc-jp", "iso-2022-jp", "euc-kr", "cp949",
-)  # fmt: skip
 # What a normalised key character may have been in the raw text (besides its case forms).
 _MERGED = {"е": "ё", "ک": "ك", "ی": "يى", "i": "İı", "σ": "ς"}
 
@@ -89,10 +91,28 @@ class Word:
     keys: tuple[tuple[str, ...], ...] = ()
     bounded: bool = False
     tail: bool = False
+    mark: str | None = None  # not a word: a kind of mark that can hide one (escapes.py)
 
     @property
     def direct(self) -> bool:
-        return not self.keys and not self.bounded and not self.tail
+        return not self.keys and not self.bounded and not self.tail and self.mark is None
+
+
+# Owners of the marks' patterns, after the words; a page a mark lets through says so.
+_MARKS = [Word(f"({kind})", mark=kind) for kind in escapes.KINDS]
+_UNREAD = "(a character reference in a page that is not UTF-8)"
+_COMPILED_BY = (scanners, codepages, escapes)  # besides this module
+# Marks of a page checked one by one, each in the bytes around it (a word hidden by
+# references, the longest, fits in _WINDOW on either side); past that the page is read whole.
+_LOCAL_CHECKS = 32
+_WINDOW = 256
+
+
+@dataclass(slots=True)
+class _Marked:
+    """How many marks one scan checked in the bytes around them."""
+
+    checked: int = 0
 
 
 def alias_words(profile: Profile) -> list[Word]:
@@ -151,37 +171,16 @@ def _case_forms(word: str) -> set[str]:
 
 
 def _escaped_forms(form: str) -> set[str]:
-    """HTML character references and JSON escapes for the non-ASCII characters of ``form``."""
-    if form.isascii():
+    """JSON escapes for the non-ASCII characters of ``form`` (character references are
+    marks: escapes.py)."""
+    if form.isascii() or any(ord(c) >= 0x10000 for c in form):  # JSON: surrogate pairs
         return set()
-    dec = "".join(c if c.isascii() else f"&#{ord(c)};" for c in form)
-    hexa = "".join(c if c.isascii() else f"&#x{ord(c):x};" for c in form)
-    out = {dec, hexa}
-    if all(ord(c) < 0x10000 for c in form):  # beyond the BMP JSON needs surrogate pairs
-        out.add("".join(c if c.isascii() else f"\\u{ord(c):04x}" for c in form))
-    names = html.entities.codepoint2name
-    if all(c.isascii() or ord(c) in names for c in form):
-        out.add("".join(c if c.isascii() else f"&{names[ord(c)]};" for c in form))
-    return out
+    return {"".join(c if c.isascii() else f"\\u{ord(c):04x}" for c in form)}
 
 
-_ALL_ASCII = "".join(map(chr, range(128)))
-# The encodings that write ASCII as ASCII (all of ENCODINGS today): an ASCII form is the same
-# bytes in each, so the compile (once per worker) need not encode it 27 times.
-_ASCII_SAME = frozenset(e for e in ENCODINGS if _ALL_ASCII.encode(e) == _ALL_ASCII.encode())
-_ASCII_OTHER = tuple(e for e in ENCODINGS if e not in _ASCII_SAME)
-
-
-def _encoded(text: str, encodings: Iterable[str] = ENCODINGS) -> Iterable[tuple[str, bytes]]:
-    for encoding in encodings:
-        try:
-            raw = text.encode(encoding)
-        except UnicodeEncodeError:
-            continue
-        if encoding == "iso-2022-jp":
-            # Mid-text the decoder is usually already in JIS mode: drop the mode switches.
-            raw = raw.replace(b"\x1b$B", b"").replace(b"\x1b(B", b"")
-        yield encoding, raw
+def _letters(words: Iterable[Word]) -> set[str]:
+    """Every character of every form of ``words``: the ones a character reference can hide."""
+    return {c for word in words for form in _case_forms(word.text) for c in form}
 
 
 def pattern_encodings(word: str) -> dict[bytes, frozenset[str]]:
@@ -190,11 +189,11 @@ def pattern_encodings(word: str) -> dict[bytes, frozenset[str]]:
     found: dict[bytes, set[str]] = {}
     for form in _case_forms(word):
         for text in (form, *_escaped_forms(form)):
-            encodings = ENCODINGS
+            encodings: Iterable[str] = ENCODINGS
             if text.isascii() and text:  # most forms (escapes, Latin names): one encode
-                found.setdefault(text.encode("ascii").lower(), set()).update(_ASCII_SAME)
-                encodings = _ASCII_OTHER
-            for encoding, raw in _encoded(text, encodings):
+                found.setdefault(text.encode("ascii").lower(), set()).update(codepages.ASCII_SAME)
+                encodings = codepages.ASCII_OTHER
+            for encoding, raw in codepages.encoded(text, encodings):
                 if raw:
                     found.setdefault(raw.lower(), set()).add(encoding)
     return {raw: frozenset(encodings) for raw, encodings in found.items()}
@@ -224,7 +223,10 @@ class Prefilter:
 
     def __init__(self, words: list[Word], backend: str | None = None) -> None:
         self.words = words
-        sources = [Path(__file__), Path(scanners.__file__)]  # a change to either: compile anew
+        self._all = [*words, *_MARKS]  # what each pattern's owner index points at
+        self._wanted = escapes.wanted_codes(_letters(words))
+        # A change to any of these: compile anew.
+        sources = [Path(__file__), *(Path(str(m.__file__)) for m in _COMPILED_BY)]
         key = compiled.make_key([backend, scanners.hyperscan_version(), *words], sources)
         stored = compiled.load(key)
         if stored is None:
@@ -232,7 +234,8 @@ class Prefilter:
             blob = None
         else:
             self.patterns, self._owner, self._encodings, blob = stored
-        self._direct = [words[i].direct for i in self._owner]
+        self._direct = [self._all[i].direct for i in self._owner]
+        self._marks = [self._all[i].mark for i in self._owner]
         self._verifiers: dict[int, re.Pattern[bytes] | None] = {}
         self._backend = scanners.build(self.patterns, self._direct, backend, blob)
         self.backend = self._backend.name
@@ -247,14 +250,31 @@ class Prefilter:
         return self.why(data) is not None
 
     def why(self, data: bytes) -> str | None:
-        """The word that let ``data`` through, or None."""
-        data = _utf16_as_utf8(data)
-        hit = self._backend.first(data, self._direct, self._check)
-        return None if hit is None else self.words[self._owner[hit]].text
+        """The word that let ``data`` through (or the mark, in parentheses), or None."""
+        data = _wide_as_utf8(data)
+        hit = self._backend.first(data, self._direct, functools.partial(self._check, _Marked()))
+        if hit is None:
+            return None
+        if self._marks[hit] in (None, escapes.CHARSET):
+            return self._all[self._owner[hit]].text
+        # A reference or an invisible character may hide a word (or a mark was hit too
+        # often to check each): read the page as analyse does, and scan that, where marks
+        # no longer count (one still hit too often lets the page through).
+        clean, exact = escapes.cleaned(data, self._wanted)
+        if clean != data:
+            hit = self._backend.first(clean, self._direct, functools.partial(self._check, None))
+            if hit is not None:
+                return self._all[self._owner[hit]].text
+        return None if exact else _UNREAD
 
-    def _check(self, pattern_id: int, data: bytes, pos: int) -> bool:
+    def _check(self, marked: _Marked | None, pattern_id: int, data: bytes, pos: int) -> bool:
         """Does the hit at ``pos`` count? Checked where it occurs: one regex over the whole
-        page costs more than the scan."""
+        page costs more than the scan. A mark counts (and stops the scan) where it may hide
+        a word, a charset's always; ``marked`` keeps count of them (None: marks are ignored,
+        but a charset's)."""
+        mark = self._marks[pattern_id]
+        if mark is not None:
+            return self._mark(mark, marked, data, pos)
         index = self._owner[pattern_id]
         word = self.words[index]
         if word.bounded and pos > 0 and data[pos - 1 : pos].lower() in _ALNUM:
@@ -267,6 +287,30 @@ class Prefilter:
             return True
         return verifier.search(data, max(0, pos - _REACH), pos + _REACH) is not None
 
+    def _mark(self, mark: str, marked: _Marked | None, data: bytes, pos: int) -> bool:
+        if mark == escapes.CHARSET:
+            return escapes.counts(mark, data, pos, self._wanted)
+        if marked is None or not escapes.counts(mark, data, pos, self._wanted):
+            return False
+        marked.checked += 1
+        return marked.checked > _LOCAL_CHECKS or self._hides_word(data, pos)
+
+    def _hides_word(self, data: bytes, pos: int) -> bool:
+        """Whether the bytes around a mark, read as analyse reads them, hold some word:
+        only then is the whole page read so and scanned again. Most marks hide nothing (a
+        German soft hyphen, &#1077; in a Russian page): this costs microseconds, that
+        a millisecond for a large page."""
+        window = data[max(0, pos - _WINDOW) : pos + _WINDOW]
+        clean, exact = escapes.cleaned(window, self._wanted)
+        if not exact:
+            return True
+        return (
+            clean != window and self._backend.first(clean, self._direct, self._a_word) is not None
+        )
+
+    def _a_word(self, pattern_id: int, data: bytes, pos: int) -> bool:
+        return self._marks[pattern_id] is None
+
     def _ends_word(self, pattern_id: int, data: bytes, end: int) -> bool:
         """False only when the character after ``end`` is a letter or digit in every encoding
         the pattern can be written in: then analyse's word boundary fails there too."""
@@ -277,7 +321,7 @@ class Prefilter:
             return following.lower() not in _ALNUM
         chunk = data[end : end + 4]
         for encoding in self._encodings[pattern_id]:
-            if encoding == "iso-2022-jp":
+            if encoding in codepages.STATEFUL and following[0] >= 0x80:
                 continue  # seven-bit: a page in it cannot hold this byte
             char = _first_char(chunk, encoding)
             if char is None or not char.isalnum():  # undecodable: analyse may read U+FFFD
@@ -302,28 +346,41 @@ def _first_char(chunk: bytes, encoding: str) -> str | None:
     return None
 
 
-def _utf16_as_utf8(data: bytes) -> bytes:
-    """UTF-16 text re-encoded as UTF-8; anything else unchanged (and not copied).
+def _wide_as_utf8(data: bytes) -> bytes:
+    """UTF-16 or UTF-32 text re-encoded as UTF-8; anything else unchanged (and not copied).
 
-    UTF-16 patterns would be full of NUL bytes, which Hyperscan's literal API cannot take;
-    UTF-16 pages are rare and announce themselves (a BOM, or NULs at every other byte).
+    Their patterns would be full of NUL bytes, which Hyperscan's literal API cannot take;
+    such pages are rare and announce themselves (a BOM, or NULs where ASCII would be).
     """
     head = data[:64]
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return data.decode("utf-32", errors="replace").encode("utf-8")
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace").encode("utf-8")
-    if len(head) >= 16 and head.count(0) * 3 > len(head):
-        odd_nuls = head[1::2].count(0) > head[0::2].count(0)
-        return data.decode("utf-16-le" if odd_nuls else "utf-16-be", errors="replace").encode()
-    return data
+    if len(head) < 16 or head.count(0) * 3 <= len(head):
+        return data
+    whole = head[: len(head) // 4 * 4]
+    if not whole[2::4].strip(b"\0") and not whole[3::4].strip(b"\0"):  # BMP text: 2 NULs in 4
+        return data.decode("utf-32-le", errors="replace").encode()
+    if not whole[0::4].strip(b"\0") and not whole[1::4].strip(b"\0"):
+        return data.decode("utf-32-be", errors="replace").encode()
+    odd_nuls = head[1::2].count(0) > head[0::2].count(0)
+    return data.decode("utf-16-le" if odd_nuls else "utf-16-be", errors="replace").encode()
 
 
 def _patterns(words: list[Word]) -> tuple[list[bytes], list[int], list[frozenset[str]]]:
-    """Every byte form of the words, sorted; the word owning each and its encodings."""
+    """Every byte form of the words, and the marks that can hide them, sorted; the owner of
+    each (an index into the words and then _MARKS) and its encodings."""
     owned: dict[bytes, int] = {}
     writers: dict[bytes, frozenset[str]] = {}
     for i, word in enumerate(words):
         for pattern, encodings in pattern_encodings(word.text).items():
             owned[pattern], writers[pattern] = i, encodings
+    kinds = [m.mark for m in _MARKS]
+    for pattern, kind in escapes.marks(escapes.wanted_codes(_letters(words))).items():
+        if pattern not in owned:  # a word's own pattern passes a page by itself
+            owned[pattern] = len(words) + kinds.index(kind)
+            writers[pattern] = frozenset()
     patterns = sorted(owned)
     return patterns, [owned[p] for p in patterns], [writers[p] for p in patterns]
 

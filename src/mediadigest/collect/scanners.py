@@ -76,6 +76,10 @@ class Hyperscan:
             self.db.compile(expressions=patterns, ids=list(range(len(patterns))),
                             elements=len(patterns), flags=flags, literal=True)  # fmt: skip
         self.scratch = hyperscan.Scratch(self.db)
+        # A check may scan again (the prefilter reads the bytes around a mark): a scratch
+        # serves one scan at a time, so each depth has its own.
+        self._depth = 0
+        self._nested: list[object] = []
 
     def dump(self) -> bytes:
         import hyperscan
@@ -86,6 +90,9 @@ class Hyperscan:
         passed: int | None = None
         checks: dict[int, int] = {}
         sizes = self._sizes
+        if self._depth and len(self._nested) < self._depth:
+            self._nested.append(self.scratch.clone())
+        scratch = self._nested[self._depth - 1] if self._depth else self.scratch
 
         def on_match(pattern_id: int, start: int, end: int, flags: int, ctx: object) -> bool:
             nonlocal passed
@@ -96,8 +103,12 @@ class Hyperscan:
             passed = pattern_id
             return True  # True stops the scan: one hit that counts is enough
 
-        with contextlib.suppress(self._stop):  # raised when on_match asks to stop
-            self.db.scan(data, match_event_handler=on_match, scratch=self.scratch)
+        self._depth += 1
+        try:
+            with contextlib.suppress(self._stop):  # raised when on_match asks to stop
+                self.db.scan(data, match_event_handler=on_match, scratch=scratch)
+        finally:
+            self._depth -= 1
         return passed
 
 
