@@ -95,3 +95,16 @@ def test_a_utf8_page_declared_utf16_is_read_as_utf8_with_a_warning():
 def test_any_text_declared_in_its_wide_charset_comes_back_whole(body, codec):
     html = f'<html><head><meta charset="{codec}"></head><body>{body}</body></html>'
     assert decode_page(html.encode(codec), "https://kz.example/j", None) == (html, [])
+
+
+@pytest.mark.parametrize("where", ["meta", "header"])
+@pytest.mark.parametrize("charset", ["undefined", "punycode", "idna"])
+def test_a_codec_no_page_is_written_in_is_ignored_with_a_warning(charset: str, where: str):
+    # 'undefined' raised a UnicodeError (not a UnicodeDecodeError) that stopped a whole
+    # ingest; punycode read the ASCII page as garbage.
+    meta = f'<meta charset="{charset}">' if where == "meta" else ""
+    body = f"<html><head>{meta}<title>Kazakhstan wind</title></head><body>Caf\u00e9</body></html>"
+    header = f"text/html; charset={charset}" if where == "header" else None
+    text, warnings = decode_page(body.encode(), "https://example.com/a", header)
+    assert text == body
+    assert f"charset {charset!r} is no encoding of pages; ignored" in warnings

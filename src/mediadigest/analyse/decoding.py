@@ -135,6 +135,12 @@ def _wide_text(head: bytes, codec: str) -> str | None:
         return None
 
 
+# Codecs Python knows that no page is written in: 'undefined' fails on any bytes (a
+# UnicodeError, not a UnicodeDecodeError, stopped the whole ingest), punycode and idna
+# "decode" ASCII into garbage.
+_NO_PAGE_CODEC = frozenset({"undefined", "punycode", "idna"})
+
+
 def _declared_charsets(body: bytes, content_type: str | None, warnings: list[str]) -> list[str]:
     """The HTTP header's charset, then the page's <meta> one: normalised, known, distinct."""
     found: list[str] = []
@@ -151,6 +157,9 @@ def _declared_charsets(body: bytes, content_type: str | None, warnings: list[str
         except LookupError:
             warnings.append(f"unknown charset {name!r} ignored")
             continue
+        if charset in _NO_PAGE_CODEC:
+            warnings.append(f"charset {name!r} is no encoding of pages; ignored")
+            continue
         if charset.startswith(("utf-16", "utf-32")):  # bytes without NULs are not in it
             warnings.append(f"declared charset {charset} does not fit the bytes")
             continue
@@ -165,7 +174,7 @@ def _declared_charsets(body: bytes, content_type: str | None, warnings: list[str
 def _try_decode(body: bytes, encoding: str) -> str | None:
     try:
         return body.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError):  # UnicodeError: a codec of no bytes ('undefined')
         return None
 
 
