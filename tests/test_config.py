@@ -1,8 +1,10 @@
 """Settings precedence: flags > env > config file > defaults."""
 
+from pathlib import Path
+
 import pytest
 
-from mediadigest.config import DEFAULT_DB, load_settings
+from mediadigest.config import DEFAULT_DB, KEYS, load_settings
 from mediadigest.errors import ConfigError
 
 
@@ -79,3 +81,97 @@ def test_relative_paths_in_a_config_file_are_the_files_not_the_working_folders(t
     assert load_settings(db=None, profile=None, env=env, cwd=tmp_path).db == (
         f"sqlite:///{desk / 'data' / 'md.db'}"
     )
+
+
+def test_an_unknown_key_in_a_config_file_is_an_error_naming_the_closest_one(tmp_path):
+    """A typo was dropped without a word: `databse = "/srv/store.db"` put the store in
+    ./mediadigest.db."""
+    config = tmp_path / "mediadigest.toml"
+    for typo, meant in (("databse", "db"), ("publsher", "publisher"), ("per-host", "per_host")):
+        config.write_text(f'{typo} = "x"\n')
+        with pytest.raises(ConfigError) as raised:
+            load_settings(db=None, profile=None, env={}, cwd=tmp_path)
+        assert str(raised.value) == (
+            f"config file {config}: {typo}: unknown key; did you mean {meant}?"
+        )
+    config.write_text("workers = 4\n")
+    with pytest.raises(ConfigError, match=r"workers: unknown key \(a config file may set db, "):
+        load_settings(db=None, profile=None, env={}, cwd=tmp_path)
+
+
+def test_a_config_file_named_by_the_environment_must_be_there(tmp_path):
+    missing = tmp_path / "etc" / "mediadigest.tmol"
+    for named in (missing, tmp_path):
+        with pytest.raises(ConfigError) as raised:
+            load_settings(
+                db=None, profile=None, env={"MEDIADIGEST_CONFIG": str(named)}, cwd=tmp_path
+            )
+        assert str(raised.value).startswith(f"MEDIADIGEST_CONFIG names {named}, which ")
+    # Unset or empty: the working folder's mediadigest.toml, if there is one.
+    assert load_settings(db=None, profile=None, env={"MEDIADIGEST_CONFIG": ""}, cwd=tmp_path).db
+    assert load_settings(db=None, profile=None, env={}, cwd=tmp_path).db == DEFAULT_DB
+
+
+def test_keys_beside_a_mediadigest_table_count_too(tmp_path):
+    """The table hid the file's top level: `db = "top.db"` above it was dropped."""
+    config = tmp_path / "mediadigest.toml"
+    config.write_text('db = "top.db"\n[mediadigest]\npublisher = "Steppe Weekly"\n')
+    settings = load_settings(db=None, profile=None, env={}, cwd=tmp_path)
+    assert (settings.db, settings.publisher) == (str(tmp_path / "top.db"), "Steppe Weekly")
+    config.write_text('db = "top.db"\n[mediadigest]\ndb = "table.db"\n')
+    with pytest.raises(ConfigError, match=r"db is set both at the top and in \[mediadigest\]"):
+        load_settings(db=None, profile=None, env={}, cwd=tmp_path)
+    config.write_text('[mediadigest]\ndb = "table.db"\n[other]\nx = 1\n')
+    with pytest.raises(ConfigError, match="other: unknown key"):
+        load_settings(db=None, profile=None, env={}, cwd=tmp_path)
+
+
+def test_a_path_setting_that_is_no_string_is_refused(tmp_path):
+    (tmp_path / "mediadigest.toml").write_text("db = 5\n")
+    with pytest.raises(ConfigError, match=r'db: give a string \(db = "..."\)'):
+        load_settings(db=None, profile=None, env={}, cwd=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "allowed"),
+    [
+        ("concurrency", "0", "a whole number from 1 to 512"),
+        ("concurrency", "2.5", "a whole number from 1 to 512"),
+        ("per_host", "0", "a whole number from 1 to 16"),
+        ("retries", "-1", "a whole number from 0 to 10"),
+        ("host_delay", "-5", "seconds from 0 to 3600"),
+        ("host_delay", "nan", "seconds from 0 to 3600"),
+        ("allow_private", "maybe", "1/0, true/false, yes/no or on/off"),
+    ],
+)
+def test_a_fetch_setting_out_of_its_range_names_the_setting_the_value_and_the_range(
+    name, value, allowed, tmp_path
+):
+    """0 requests in flight hung `collect` for good, with no output; -1 retries failed every
+    source with "AssertionError: unreachable"; a negative delay passed as none."""
+    env = {f"MEDIADIGEST_{name.upper()}": value}
+    with pytest.raises(ConfigError) as raised:
+        load_settings(db=None, profile=None, env=env, cwd=tmp_path)
+    assert str(raised.value) == f"MEDIADIGEST_{name.upper()}: cannot use {value!r} (give {allowed})"
+    config = tmp_path / "mediadigest.toml"
+    config.write_text(f"{name} = {value if value not in ('nan', 'maybe') else repr(value)}\n")
+    with pytest.raises(ConfigError) as raised:
+        load_settings(db=None, profile=None, env={}, cwd=tmp_path)
+    assert (
+        str(raised.value) == f"config file {config}: {name}: cannot use {value!r} (give {allowed})"
+    )
+
+
+def test_fetch_settings_at_the_ends_of_their_ranges_are_taken(tmp_path):
+    ends = {"MEDIADIGEST_CONCURRENCY": "512", "MEDIADIGEST_PER_HOST": "1",
+            "MEDIADIGEST_RETRIES": "0", "MEDIADIGEST_HOST_DELAY": "0"}  # fmt: skip
+    s = load_settings(db=None, profile=None, env=ends, cwd=tmp_path)
+    assert (s.concurrency, s.per_host, s.retries, s.host_delay) == (512, 1, 0, 0.0)
+
+
+def test_every_config_key_is_a_row_of_the_readmes_settings_table():
+    """The fetch settings were in no document: a key, its variable and its default each."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    rows = [line for line in readme.splitlines() if line.startswith("| `")]
+    for key in KEYS:
+        assert any(r.startswith(f"| `{key}` | `MEDIADIGEST_{key.upper()}`") for r in rows), key

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import math
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -38,15 +40,54 @@ class Settings:
         return self._profile
 
 
-# Fetch settings: name -> parser; env MEDIADIGEST_<NAME>, config file key <name>.
-_FETCH_SETTINGS: dict[str, Callable[[str], Any]] = {
-    "allow_private": lambda v: _flag(v),
-    "host_delay": float,
-    "concurrency": int,
-    "per_host": int,
-    "retries": int,
-}
+def _whole(low: int, high: int) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        try:
+            number = int(value.strip())
+        except ValueError:
+            number = None
+        if number is None or not low <= number <= high:
+            raise ValueError(f"give a whole number from {low} to {high}")
+        return number
+
+    return parse
+
+
+def _seconds(low: float, high: float) -> Callable[[str], float]:
+    def parse(value: str) -> float:
+        try:
+            number = float(value)
+        except ValueError:
+            number = math.nan
+        if not low <= number <= high:  # nan and inf are neither
+            raise ValueError(f"give seconds from {low:g} to {high:g}")
+        return number
+
+    return parse
+
+
+def _flag(value: str) -> bool:
+    value = value.strip().lower()
+    if value in _TRUE | _FALSE:
+        return value in _TRUE
+    raise ValueError("give 1/0, true/false, yes/no or on/off")
+
+
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
+
+# Fetch settings: name -> parser; env MEDIADIGEST_<NAME>, config file key <name>. The ranges
+# keep a run working: 0 requests in flight (concurrency, per_host) hung `collect` for good
+# with no output, -1 retries failed every source, a negative delay was taken as none.
+_FETCH_SETTINGS: dict[str, Callable[[str], Any]] = {
+    "allow_private": _flag,
+    "host_delay": _seconds(0, 3600),
+    "concurrency": _whole(1, 512),
+    "per_host": _whole(1, 16),
+    "retries": _whole(0, 10),
+}
+KEYS = ("db", "profile", "publisher", *_FETCH_SETTINGS)  # what a config file may set
+# Words people write for a key, for "did you mean": difflib finds no "db" in "databse".
+_SAID_FOR = {"database": "db", "store": "db", "db_url": "db", "url": "db", "country": "profile"}
 
 
 def load_settings(
@@ -57,8 +98,14 @@ def load_settings(
     cwd: Path,
     allow_private: bool | None = None,
 ) -> Settings:
-    """Merge flags, environment and the optional ``mediadigest.toml`` (or MEDIADIGEST_CONFIG)."""
-    file_values = _read_config_file(Path(env.get("MEDIADIGEST_CONFIG", cwd / CONFIG_FILE)))
+    """Merge flags, environment and the optional ``mediadigest.toml`` (or MEDIADIGEST_CONFIG).
+
+    A file named by MEDIADIGEST_CONFIG must be there; a key it does not know, or a value out
+    of its range, is a ConfigError naming the file (or variable), the key and the value.
+    """
+    named = env.get("MEDIADIGEST_CONFIG", "").strip()
+    path = cwd / Path(named).expanduser() if named else cwd / CONFIG_FILE
+    file_values = _read_config_file(path, required=bool(named))
     settings = Settings(
         db=db or env.get("MEDIADIGEST_DB") or file_values.get("db") or DEFAULT_DB,
         profile_name=profile
@@ -69,12 +116,12 @@ def load_settings(
     for name, parse in _FETCH_SETTINGS.items():
         where, raw = f"MEDIADIGEST_{name.upper()}", env.get(f"MEDIADIGEST_{name.upper()}")
         if raw is None:
-            where, raw = f"{name} in the config file", file_values.get(name)
+            where, raw = f"config file {path}: {name}", file_values.get(name)
         if raw is not None:
             try:
                 setattr(settings, name, parse(raw))
             except ValueError as exc:
-                raise ConfigError(f"{where}: cannot use {raw!r} ({exc})") from exc
+                raise ConfigError(f"{where}: cannot use {raw[:40]!r} ({exc})") from exc
     if allow_private is not None:
         settings.allow_private = allow_private
     publisher = env.get("MEDIADIGEST_PUBLISHER") or file_values.get("publisher")
@@ -82,24 +129,27 @@ def load_settings(
     return settings
 
 
-def _flag(value: str) -> bool:
-    value = value.strip().lower()
-    if value in _TRUE | _FALSE:
-        return value in _TRUE
-    raise ValueError("expected 1/0, true/false, yes/no or on/off")
-
-
-def _read_config_file(path: Path) -> dict[str, str]:
+def _read_config_file(path: Path, *, required: bool) -> dict[str, str]:
     if not path.is_file():
-        return {}
+        if not required:
+            return {}
+        # A mistyped MEDIADIGEST_CONFIG was passed over: the store and every setting of the
+        # file silently took their defaults (a new ./mediadigest.db).
+        what = "is a folder" if path.is_dir() else "does not exist"
+        raise ConfigError(f"MEDIADIGEST_CONFIG names {path}, which {what}")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"config file {path}: {exc}") from exc
-    section = data.get("mediadigest", data)
-    known = {"db", "profile", "publisher", *_FETCH_SETTINGS}
-    values = {k: str(v).lower() if isinstance(v, bool) else str(v)
-              for k, v in section.items() if k in known}  # fmt: skip
+    except OSError as exc:
+        raise ConfigError(f"config file {path}: {exc.strerror}") from exc
+    values = {}
+    for key, value in _settings_in(path, data).items():
+        if key not in KEYS:
+            raise ConfigError(f"config file {path}: {key}: unknown key{_did_you_mean(key)}")
+        if key in ("db", "profile", "publisher") and not isinstance(value, str):
+            raise ConfigError(f'config file {path}: {key}: give a string ({key} = "...")')
+        values[key] = str(value).lower() if isinstance(value, bool) else str(value)
     # Relative paths are the file's, not the working folder's: `profile = "georgia.yaml"` in
     # a MEDIADIGEST_CONFIG elsewhere was looked for wherever the command happened to run.
     here = path.absolute().parent
@@ -108,6 +158,30 @@ def _read_config_file(path: Path) -> dict[str, str]:
     if "db" in values:
         values["db"] = _beside(here, values["db"])
     return values
+
+
+def _settings_in(path: Path, data: dict[str, Any]) -> dict[str, Any]:
+    """The settings of a file: its top level, and its ``[mediadigest]`` table if it has one
+    (the table hid every key beside it: a top-level ``db`` was dropped without a word)."""
+    table = data.get("mediadigest")
+    if not isinstance(table, dict):
+        return data
+    top = {k: v for k, v in data.items() if k != "mediadigest"}
+    if twice := sorted(top.keys() & table.keys()):
+        raise ConfigError(
+            f"config file {path}: {twice[0]} is set both at the top and in [mediadigest]; keep one"
+        )
+    return top | table
+
+
+def _did_you_mean(key: str) -> str:
+    """``; did you mean db?`` for a near miss, else the keys there are."""
+    said = key.lower().removeprefix("mediadigest_").replace("-", "_")
+    words = [*KEYS, *_SAID_FOR]
+    close = difflib.get_close_matches(said, words, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean {_SAID_FOR.get(close[0], close[0])}?"
+    return f" (a config file may set {', '.join(KEYS)})"
 
 
 def _beside(folder: Path, db: str) -> str:
