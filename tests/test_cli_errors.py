@@ -6,6 +6,7 @@ errors (a value the command cannot use) exit 2 and name the option or input.
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import subprocess
@@ -20,11 +21,14 @@ from mediadigest import store
 from mediadigest.cli import app
 
 
-def mediadigest(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def mediadigest(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
     """The CLI as a user runs it: the console entry point turns our errors into one line."""
     return subprocess.run(
-        [sys.executable, "-m", "mediadigest", *args],
+        [sys.executable, "-m", "mediadigest", *args], input=stdin,
         capture_output=True, text=True, timeout=120, check=False, cwd=cwd,
+        env={**os.environ, **(env or {})},
     )  # fmt: skip
 
 
@@ -126,6 +130,7 @@ def test_a_password_in_a_postgresql_url_query_is_never_printed(
         ("postgresql://a@b:S3cretPW@h/md", "postgresql://a@b:***@h/md"),
         ("postgresql://u:S3c/ret?PW@h/md", "postgresql://u:***@h/md"),
         ("sqlite:///store.db?mode=ro&uri=true", "sqlite:///store.db?mode=ro&uri=true"),
+        ("postgresql://u:S3cret@Pw@h/md", "postgresql://u:***@h/md"),
         ("postgresql://u@h:5432/md", "postgresql://u@h:5432/md"),
     ],
 )  # fmt: skip
@@ -204,3 +209,132 @@ def test_a_command_that_writes_creates_the_store(command: list[str], tmp_path: P
     result = CliRunner().invoke(app, ["--db", f"sqlite:///{db}", *command])
     assert result.exit_code == 0, (result.stdout, result.stderr, result.exception)
     assert db.exists()
+
+
+# -- settings --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("config", "env", "said"),
+    [
+        ('databse = "elsewhere.db"\n', {}, "databse: unknown key; did you mean db?"),
+        (None, {"MEDIADIGEST_CONFIG": "/nowhere/mediadigest.tmol"},
+         "MEDIADIGEST_CONFIG names /nowhere/mediadigest.tmol, which does not exist"),
+        (None, {"MEDIADIGEST_CONCURRENCY": "0"},
+         "MEDIADIGEST_CONCURRENCY: cannot use '0' (give a whole number from 1 to 512)"),
+    ],
+    ids=["typo", "missing file", "out of range"],
+)  # fmt: skip
+def test_a_setting_that_cannot_be_used_is_one_line_and_creates_no_store(
+    config: str | None, env: dict[str, str], said: str, tmp_path: Path
+):
+    """Each was passed over: the store went to ./mediadigest.db, or `collect` hung."""
+    if config:
+        (tmp_path / "mediadigest.toml").write_text(config)
+    done = mediadigest("sources", "add", "https://example.org/rss", cwd=tmp_path, env=env)
+    assert one_line_error(done, 1).endswith(said)
+    assert not (tmp_path / "mediadigest.db").exists()
+
+
+def test_an_at_sign_in_a_store_password_asks_for_it_encoded_and_shows_none_of_it(tmp_path: Path):
+    # SQLAlchemy ends a password at its first '@': the host was "Pw@127.0.0.1", in the error.
+    for url in ("postgresql://postgres:S3cret@Pw@127.0.0.1:1/md", "postgresql://u:S3@P:w@h/md"):
+        line = one_line_error(mediadigest("--db", url, "articles", cwd=tmp_path), 2)
+        assert "%40" in line and "S3" not in line and "Pw" not in line and "P:w" not in line
+    # A user name's '@' before the password is read as the user's, as libpq takes it.
+    assert not store.engine._at_in_password("postgresql://me@corp:pw@h/md")
+
+
+# -- a store that cannot be written ----------------------------------------------------------
+
+
+@pytest.fixture
+def readonly_store(tmp_path: Path) -> Path:
+    path = tmp_path / "store.db"
+    store.open_store(f"sqlite:///{path}").dispose()
+    return path
+
+
+WRITERS = [
+    ["users", "add", "carol", "--role", "viewer", "--password-stdin"],
+    ["sources", "add", "https://example.org/rss"],
+    ["stories", "pin", "1"],
+]
+
+
+@pytest.mark.parametrize("command", WRITERS, ids=" ".join)
+def test_a_command_that_writes_to_a_read_only_store_says_so_in_one_line(
+    command: list[str], readonly_store: Path
+):
+    """A traceback ending in the statement's values: `users add` printed the password hash."""
+    url = f"sqlite:///file:{readonly_store}?mode=ro&uri=true"
+    done = mediadigest("--db", url, *command, stdin="pass12345678\n")
+    line = one_line_error(done, 1)
+    assert line == (
+        "error: the store cannot be used: attempt to write a readonly database (its URL opens "
+        "it read-only, by mode=ro or immutable=1, and this command writes)"
+    )
+    assert "argon2" not in done.stdout + done.stderr
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes any file")
+def test_a_store_file_this_user_may_not_write_is_named_with_the_url_that_reads_it(
+    readonly_store: Path,
+):
+    readonly_store.chmod(0o444)
+    done = mediadigest("--db", str(readonly_store), *WRITERS[1])
+    line = one_line_error(done, 1)
+    snapshot = f"sqlite:///file:{readonly_store}?mode=ro&immutable=1&uri=true"
+    assert f"({readonly_store} is not writable by this user; " in line
+    assert line.endswith(f"to read a copy no one writes to, such as a snapshot: --db '{snapshot}')")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes any folder")
+def test_a_store_in_a_folder_this_user_may_not_write_says_so(readonly_store: Path):
+    readonly_store.parent.chmod(0o555)
+    try:
+        line = one_line_error(mediadigest("--db", str(readonly_store), "articles"), 1)
+    finally:
+        readonly_store.parent.chmod(0o755)
+    assert f"its folder {readonly_store.parent} is not writable by this user" in line
+
+
+def test_the_reason_of_a_store_that_will_not_be_written_names_the_file(tmp_path: Path):
+    # Root, or a flag (chattr +i), writes where the permissions say no: what the file system
+    # can tell, and how to read the store all the same.
+    url = sa.make_url(f"sqlite:///{tmp_path}/s.db")
+    said = store.engine.not_writable(url)
+    assert said is not None and said.startswith(f"{tmp_path}/s.db cannot be written")
+    assert store.engine.not_writable(url, refused=False) is None  # nothing to tell
+    missing = sa.make_url(f"sqlite:///file:{tmp_path}/gone/s.db?uri=true")
+    assert store.engine.not_writable(missing) == f"there is no folder {tmp_path / 'gone'}"
+
+
+SNAPSHOT_READERS = [
+    ["articles"], ["search", "wind"], ["stories"], ["export", "out.jsonl"], ["sources", "list"],
+    ["sources", "export"], ["users", "list"], ["feed"], ["db", "check"],
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("command", SNAPSHOT_READERS, ids=" ".join)
+def test_a_snapshot_opened_immutable_serves_every_command_that_reads(
+    command: list[str], readonly_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The URL the hint gives: it made a folder "file:" (and the store's path under it) in the
+    working folder, as if the URI were a path."""
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    url = f"sqlite:///file:{readonly_store}?mode=ro&immutable=1&uri=true"
+    result = CliRunner().invoke(app, ["--db", url, *command])
+    assert result.exit_code == 0, (result.stdout, result.stderr, result.exception)
+    assert [p.name for p in work.iterdir()] == (["out.jsonl"] if command[0] == "export" else [])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store.db", "work"]  # no -wal, -shm
+
+
+def test_a_failed_statement_never_shows_its_values(store_url: str):
+    engine = store.create_engine(store_url)
+    with pytest.raises(sa.exc.DBAPIError) as raised, engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO no_such_table (x) VALUES (:x)"), {"x": "S3cretHash"})
+    engine.dispose()
+    assert "S3cretHash" not in str(raised.value)

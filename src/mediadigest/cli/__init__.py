@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import sys
 
-from mediadigest import __version__
+import sqlalchemy as sa
+
+from mediadigest import __version__, store
 from mediadigest.cli import archive, collect, digest, sources, web  # noqa: F401 (sources: its group)
 from mediadigest.cli.app import app, out, say
 from mediadigest.cli.archive import article_to_dict, search_hit_to_dict
 from mediadigest.errors import MediadigestError
+from mediadigest.store.engine import hint
 
 __all__ = ["app", "article_to_dict", "main", "search_hit_to_dict"]
 
@@ -41,9 +44,21 @@ def version() -> None:
 
 
 def main() -> None:
-    """Console entry point: our errors become one line and exit 1."""
+    """Console entry point: our errors become one line and exit 1.
+
+    So does a store that fails under a command that has no words of its own for it (a
+    read-only file under `users add`, a lock held too long): SQLAlchemy's traceback ended
+    with the statement, and ``users add`` printed the new user's password hash.
+    """
     try:
         app()
     except MediadigestError as exc:
         say(str(exc), "error")
+        sys.exit(1)
+    except sa.exc.DBAPIError as exc:
+        reason = store.unavailable_reason(exc)
+        if reason is None:
+            raise  # a bug (a query the schema does not fit): its traceback, no values
+        why = hint(exc)
+        say(f"the store cannot be used: {reason}" + (f" ({why})" if why else ""), "error")
         sys.exit(1)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import re
 import sqlite3
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote_plus
+from urllib.parse import quote, unquote_plus
 
 import sqlalchemy as sa
 
@@ -63,9 +64,11 @@ def normalise_url(url: str) -> str:
 # oauth_client_secret, and whatever else is named like one. passfile names a file, not a
 # secret, but is masked with the rest: a wrong guess costs a path in a message.
 _SECRET_PARAMETER = re.compile(r"pass|pwd|secret|token|credential", re.IGNORECASE)
-# The user part as SQLAlchemy reads it: a name without ':' or '/', then a password up to
-# the first '@' ('/' and '?' included).
-_USER_PASSWORD = re.compile(r"(://[^:/]*:)[^@]*@")
+# The user part as SQLAlchemy reads it: a name without ':' or '/', then a password ('/' and
+# '?' included) up to the last '@': SQLAlchemy stops at the first, so an unencoded '@' in a
+# password puts the rest of it in the host ("S3cret@Pw@host": host "Pw@host"), which a
+# message then showed. Masking too much of a URL with an '@' in its query costs less.
+_USER_PASSWORD = re.compile(r"(://[^:/]*:).*@")
 
 
 def shown_url(url: str | sa.URL) -> str:
@@ -90,11 +93,25 @@ def shown_url(url: str | sa.URL) -> str:
 def parsed_url(url: str) -> sa.URL:
     """The URL as SQLAlchemy reads it; one that cannot be read is a ConfigError naming it
     (a port that is no number was a ValueError traceback from deep in SQLAlchemy)."""
+    if _at_in_password(url):
+        # SQLAlchemy ends a password at its first '@': "S3cret@Pw@host" looked for a host
+        # "Pw@host", and the error printed that piece of the password.
+        raise ConfigError(
+            f"store URL {shown_url(url)}: its password has an '@', which a URL must have "
+            "percent-encoded: write it %40 (and ':' %3A, '/' %2F)"
+        )
     try:
         return sa.make_url(url)
     except (ValueError, sa.exc.ArgumentError) as exc:
         why = "its port is not a number" if "int()" in str(exc) else str(exc)
         raise ConfigError(f"store URL {shown_url(url)}: {why}; use {_FORMS}") from exc
+
+
+def _at_in_password(url: str) -> bool:
+    """Whether ``user:password@`` is followed by another '@' before the query: a '@' of the
+    password (no host has one), as a user name's '@' before the ':' is read right."""
+    user, at, rest = url.partition("://")[2].split("?")[0].partition("@")
+    return bool(at) and ":" in user and "@" in rest
 
 
 def _check_options(url: sa.URL) -> None:
@@ -126,11 +143,17 @@ def create_engine(url: str) -> sa.Engine:
     parsed = parsed_url(url)
     if url.startswith("sqlite"):
         path = parsed.database
-        if path and path != ":memory:":
+        # A file: URI (?uri=true) is SQLite's to read: making its "parent" made a folder
+        # "file:" and the store's whole path under it in the working folder.
+        plain = path and path != ":memory:" and "uri" not in parsed.query
+        if plain:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(url, connect_args={"timeout": 30})
+        # hide_parameters: a failed statement's message and traceback listed its values, a new
+        # user's password hash among them.
+        engine = sa.create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         sa.event.listen(engine, "connect", _sqlite_pragmas)
-        if path and path != ":memory:" and "uri" not in parsed.query:
+        sa.event.listen(engine, "handle_error", _why_not_writable)
+        if plain:
             _stay_on_the_file(engine, Path(path))
         return engine
     # libpq waits for the kernel's TCP timeout (minutes) on a host that does not answer: each
@@ -138,7 +161,7 @@ def create_engine(url: str) -> sa.Engine:
     _check_options(parsed)
     wait = {} if "connect_timeout" in parsed.query else {"connect_timeout": 10}
     try:
-        return sa.create_engine(url, pool_pre_ping=True, connect_args=wait)
+        return sa.create_engine(url, pool_pre_ping=True, connect_args=wait, hide_parameters=True)
     except ImportError as exc:  # psycopg is an extra: without it, "No module named 'psycopg'"
         raise ConfigError(
             "a postgresql:// store needs psycopg: pip install 'mediadigest[postgres]'"
@@ -189,7 +212,64 @@ def _file_id(path: Path) -> tuple[int, int] | None:
 # ("no such table" is a bug, and keeps its traceback).
 # A full disk too: a run stops on it as on a lost server (what is stored is whole) and the
 # next round or the same command goes on once there is room.
-_SQLITE_UNAVAILABLE = ("locked", "busy", "unable to open", "disk i/o", "disk is full")
+# A read-only file too ("attempt to write a readonly database"): as good as out of reach for
+# a command that writes, and the same command goes on once it can write.
+_SQLITE_UNAVAILABLE = (
+    "locked", "busy", "unable to open", "disk i/o", "disk is full", "readonly database"
+)  # fmt: skip
+
+
+def _why_not_writable(context: sa.engine.ExceptionContext) -> None:
+    """SQLite's "attempt to write a readonly database" and "unable to open database file" get
+    a note saying why (the file, its folder, the file system) and how to read the store all
+    the same; the CLI prints it (``hint``) after the reason."""
+    error, url = context.original_exception, context.engine and context.engine.url
+    if not isinstance(error, sqlite3.OperationalError) or not url or url.database == ":memory:":
+        return
+    refused = "readonly database" in str(error)
+    if not refused and not str(error).startswith("unable to open database file"):
+        return
+    if why := not_writable(url, refused):
+        context.sqlalchemy_exception.add_note(why)
+
+
+def not_writable(url: sa.URL, refused: bool = True) -> str | None:
+    """Why the SQLite store at ``url`` cannot be written or opened, as far as the file system
+    says, and the URL that reads it without writing; None where it says nothing and SQLite
+    did not say it refused to write (``refused``)."""
+    query = url.query
+    if query.get("mode") == "ro" or query.get("immutable") == "1":
+        return "its URL opens it read-only, by mode=ro or immutable=1, and this command writes"
+    path = Path((url.database or "").removeprefix("file:")).absolute()
+    folder = path.parent
+    try:
+        read_only_fs = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        read_only_fs = False
+    if not folder.is_dir():
+        return f"there is no folder {folder}"
+    if read_only_fs:
+        why = f"{folder} is on a read-only file system"
+    elif path.exists() and not os.access(path, os.W_OK):
+        why = f"{path} is not writable by this user"
+    elif not os.access(folder, os.W_OK):
+        # WAL: every connection, a reader's too, needs the -wal and -shm files beside it.
+        why = (
+            f"its folder {folder} is not writable by this user, and SQLite keeps the store's "
+            "-wal and -shm files there"
+        )
+    elif refused:
+        why = f"{path} cannot be written (its permissions, or a flag: lsattr)"
+    else:
+        return None
+    snapshot = f"sqlite:///file:{quote(str(path), safe='/')}?mode=ro&immutable=1&uri=true"
+    return f"{why}; to read a copy no one writes to, such as a snapshot: --db '{snapshot}'"
+
+
+def hint(exc: BaseException) -> str | None:
+    """What the store added to ``exc`` on why it failed (see `not_writable`), if anything."""
+    notes = getattr(exc, "__notes__", None)
+    return "; ".join(notes) if notes else None
 
 
 def _one_line(exc: BaseException) -> str:
@@ -309,7 +389,8 @@ def _opening(engine: sa.Engine) -> Iterator[None]:
         if type(exc) not in (sa.exc.OperationalError, sa.exc.DatabaseError):
             raise
         reason = _one_line(exc.orig)
-        raise StoreError(f"cannot open store {shown_url(engine.url)}: {reason}") from exc
+        why = f" ({hint(exc)})" if hint(exc) else ""
+        raise StoreError(f"cannot open store {shown_url(engine.url)}: {reason}{why}") from exc
 
 
 def check(engine: sa.Engine) -> tuple[str | None, str]:
@@ -355,11 +436,41 @@ def optimize(engine: sa.Engine) -> None:
 
 
 def open_store(url: str) -> sa.Engine:
-    """Open (and create or upgrade) the store at ``url``."""
+    """Open (and create or upgrade) the store at ``url``.
+
+    A SQLite store is upgraded by whichever command opens it (one user's file: nobody is
+    left behind on an older schema). A PostgreSQL store that already has a schema is upgraded
+    only by ``db upgrade``: it is shared, and a newer mediadigest run by anyone for any
+    command (``articles``) migrated it under every other process still of the older version.
+    A new, empty database gets its schema from any command.
+    """
     engine = create_engine(url)
-    if _revision(engine) != HEAD:
+    revision = _revision(engine)
+    if revision != HEAD:
+        if problem := _not_upgraded_here(engine, revision):
+            engine.dispose()
+            raise StoreError(problem)
         migrate(engine)
     return engine
+
+
+def _not_upgraded_here(engine: sa.Engine, revision: str | None) -> str | None:
+    """Why ``open_store`` leaves a store behind HEAD as it is (None: it upgrades it)."""
+    if revision is None or revision not in _REVISIONS:
+        return None  # a new store, or one ``migrate`` refuses with its own reason
+    behind = (
+        f"{shown_url(engine.url)} is at schema revision {revision}, behind this "
+        f"mediadigest's {HEAD}"
+    )
+    if engine.dialect.name == "postgresql":
+        return (
+            f"{behind}: a shared store is upgraded only by `mediadigest db upgrade` (once "
+            "every process using it can be of this version)"
+        )
+    query = engine.url.query
+    if query.get("mode") == "ro" or query.get("immutable") == "1":
+        return f"{behind}, and opened read-only: upgrade a writable copy with `db upgrade`"
+    return None
 
 
 def _revision(engine: sa.Engine) -> str | None:

@@ -1,0 +1,72 @@
+"""Who upgrades a store an older mediadigest left: any command a SQLite one (one user's file),
+only `db upgrade` a PostgreSQL one (shared), and nothing a store opened read-only."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from alembic import command
+
+from mediadigest import store
+from mediadigest.errors import StoreError
+from mediadigest.store import engine as store_engine
+
+
+def _left_at(url: str, revision: str) -> None:
+    """The store as a mediadigest whose newest migration was ``revision`` left it."""
+    engine = store.create_engine(url)
+    with engine.begin() as conn:
+        command.upgrade(store_engine._alembic_config(conn), revision)
+    engine.dispose()
+
+
+def _revision(url: str) -> str | None:
+    engine = store.create_engine(url)
+    try:
+        return store.check(engine)[0]
+    finally:
+        engine.dispose()
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mediadigest", *args],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("empty_url", ["postgresql"], indirect=True)
+def test_a_shared_postgresql_store_behind_is_upgraded_only_by_db_upgrade(empty_url: str):
+    """A newer mediadigest run for `articles` migrated production under every older process."""
+    _left_at(empty_url, "0007")
+    with pytest.raises(StoreError) as raised:
+        store.open_store(empty_url)
+    said = str(raised.value)
+    assert f"is at schema revision 0007, behind this mediadigest's {store_engine.HEAD}" in said
+    assert "upgraded only by `mediadigest db upgrade`" in said
+    assert _revision(empty_url) == "0007"
+    done = _cli("--db", empty_url, "articles")
+    assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr
+    assert "behind this mediadigest's" in done.stderr
+    assert _cli("--db", empty_url, "db", "upgrade").returncode == 0
+    assert _revision(empty_url) == store_engine.HEAD
+    store.open_store(empty_url).dispose()
+
+
+def test_a_sqlite_store_behind_is_upgraded_by_any_command(tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    _left_at(url, "0007")
+    done = _cli("--db", url, "articles")
+    assert done.returncode == 0, done.stderr
+    assert _revision(url) == store_engine.HEAD
+
+
+def test_a_snapshot_opened_read_only_behind_is_refused_not_migrated(tmp_path: Path):
+    path = tmp_path / "s.db"
+    _left_at(f"sqlite:///{path}", "0007")
+    with pytest.raises(StoreError, match=r"behind this mediadigest's \d+, and opened read-only"):
+        store.open_store(f"sqlite:///file:{path}?mode=ro&immutable=1&uri=true")
+    assert _revision(f"sqlite:///{path}") == "0007"
