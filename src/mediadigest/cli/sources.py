@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
+from rich.table import Column, Table
 
 from mediadigest import store
 from mediadigest.cli.app import out, reading_store, say, settings_of, sources_app
@@ -99,7 +100,11 @@ def sources_list(
     if as_json:
         out.print_json(data=rows, default=str)
         return
-    table = Table("source", "kind", "last ok", "last error", "items/day", "next try")
+    # The URL is what `sources remove` takes: never cut short (rich's ellipsis made two feeds
+    # of one site the same "https://www.reuters.com/arc/outboundfeeds/…"). A terminal folds it
+    # in its column; a pipe or a file gets each row on one line as wide as it needs, for grep.
+    source = Column("source", overflow="fold")
+    table = Table(source, "kind", "last ok", "last error", "items/day", "next try")
     for r in rows:
         error = r["last_error"] or ""
         if r["failures"] > 1:
@@ -113,7 +118,12 @@ def sources_list(
             else f"{escape(r['title'])}\n[dim]{escape(r['url'])}[/]"
         )
         table.add_row(name, r["kind"], _when(r["last_ok_at"]), escape(error), rate, due)
-    out.print(table)
+    if out.is_terminal:
+        out.print(table)
+        return
+    unbounded = out.options.update_width(sys.maxsize)
+    wide = max(out.width, out.measure(table, options=unbounded).maximum)
+    Console(file=out.file, width=wide).print(table)  # out.print caps a width at out.width
 
 
 @sources_app.command("remove")
