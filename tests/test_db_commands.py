@@ -31,11 +31,22 @@ def _run_process(*args: str) -> tuple[int, str]:
 
 
 def test_check_on_a_new_database_says_to_upgrade_and_upgrade_makes_it_pass(empty_url):
+    """The command to run names the store (it said `--db URL`), its password masked."""
+    import shlex
+
+    import sqlalchemy as sa
+
+    from mediadigest.store.engine import shown_url
+
     _new_store(empty_url)  # an empty file: a new store
+    if empty_url.startswith("postgresql"):  # the test cluster trusts, and ignores it
+        empty_url = sa.make_url(empty_url).set(password="s3cret").render_as_string(False)
     first = _run("--db", empty_url, "db", "check")
     assert first.exit_code == 1
     assert "store at revision none" in first.output
-    assert "has no schema yet: run `mediadigest --db URL db upgrade`" in first.output
+    upgrade = f"mediadigest --db {shlex.quote(shown_url(empty_url))} db upgrade"
+    assert f"has no schema yet: run `{upgrade}`" in first.output
+    assert "s3cret" not in first.output and "URL" not in first.output
     assert _run("--db", empty_url, "db", "upgrade").exit_code == 0
     again = _run("--db", empty_url, "db", "check")
     assert again.exit_code == 0 and "db upgrade" not in again.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import sys
 from dataclasses import asdict
 from datetime import datetime
@@ -18,6 +19,7 @@ from mediadigest import store
 from mediadigest.cli.app import days, db_app, out, reading_store, require_store, say, settings_of
 from mediadigest.errors import MediadigestError
 from mediadigest.model import Article, Grade, Relevance
+from mediadigest.store.engine import shown_url
 from mediadigest.store.search import parse_query, profile_spellings, query_problem
 from mediadigest.store.transfer import export_file
 from mediadigest.write.style import counted
@@ -259,8 +261,9 @@ def db_upgrade(ctx: typer.Context) -> None:
 @db_app.command("check")
 def db_check(ctx: typer.Context) -> None:
     """Exit 1 if the store's schema is not at the newest revision."""
-    require_store(settings_of(ctx).db)
-    engine = store.create_engine(settings_of(ctx).db)
+    settings = settings_of(ctx)
+    require_store(settings.db)
+    engine = store.create_engine(settings.db)
     current, head = store.check(engine)
     say(f"store at revision {current or 'none'} (newest {head})")
     if problem := store.unknown_revision(engine.url, current):  # not "behind": upgrade fails
@@ -268,7 +271,8 @@ def db_check(ctx: typer.Context) -> None:
         raise typer.Exit(1)
     if current != head:
         what = "has no schema yet" if current is None else "is behind this version"
-        say(f"the store {what}: run `mediadigest --db URL db upgrade` (safe to re-run)")
+        command = f"mediadigest --db {shlex.quote(shown_url(settings.db))} db upgrade"
+        say(f"the store {what}: run `{command}` (safe to re-run)")
         raise typer.Exit(1)
     if missing := store.missing_tables(engine):
         say(f"the store lacks {counted(len(missing), 'table')} of its schema "
