@@ -90,7 +90,8 @@ def _core(counts: dict[str, int]) -> dict[str, int]:
 
 
 def _records(text: str) -> list[dict]:
-    return [json.loads(line) for line in text.splitlines()[1:]]
+    """The records between the header and the closing line."""
+    return [json.loads(line) for line in text.splitlines()[1:-1]]
 
 
 @pytest.fixture
@@ -506,7 +507,7 @@ def test_an_export_without_article_refs_points_ids_at_their_pages_where_the_file
     URLs, so 5 lies between them; what 2 was cannot be known (1 or 3 might be the gap)."""
     _fill_digests(sqlite_engine)
     lines = _export(sqlite_engine).splitlines()
-    records = [json.loads(line) for line in lines[1:]]
+    records = [json.loads(line) for line in lines[1:-1]]  # format 2 had no closing line
     for record in records:
         if record["type"] == "article":
             del record["ref"]
@@ -616,3 +617,231 @@ def test_an_export_without_accounts_imports_everything_else(engine, sqlite_engin
         if r["type"] not in {"user", "token", "setting", "audit"}
     ]
     assert _records(_export(engine)) == expected
+
+
+# -- an export says where it ends (an operations walk): a file cut at a line's end, or with a
+# line lost, imported "successfully" without users, editions or stories.
+
+
+def _every_count(engine: sa.Engine) -> dict[str, int]:
+    """Rows in every table of the store (the full-text index's own tables too)."""
+    with engine.connect() as conn:
+        names = sa.inspect(conn).get_table_names()
+        return {n: conn.exec_driver_sql(f'SELECT count(*) FROM "{n}"').scalar() for n in names}
+
+
+def _refused(engine: sa.Engine, text: str, name: str = "x.jsonl") -> str:
+    """What importing ``text`` raised, having checked that it left the store as it was."""
+    before = _every_count(engine)
+    fp = io.StringIO(text)
+    fp.name = name
+    with pytest.raises(FormatError) as refused, engine.begin() as conn:
+        store.import_jsonl(conn, fp)
+    assert _every_count(engine) == before
+    return str(refused.value)
+
+
+def test_an_export_ends_with_how_many_records_of_each_type_it_holds(sqlite_engine):
+    _fill_editorial(sqlite_engine)
+    lines = _export(sqlite_engine).splitlines()
+    assert json.loads(lines[0])["format"] == 4
+    kinds = [json.loads(line)["type"] for line in lines[1:-1]]
+    assert json.loads(lines[-1]) == {
+        "type": "end",
+        "records": {kind: kinds.count(kind) for kind in dict.fromkeys(kinds)},
+    }
+
+
+@pytest.mark.parametrize("keep", [12, -1], ids=["after 11 records", "all but the last line"])
+def test_an_export_cut_at_a_lines_end_imports_nothing_and_says_where_it_ends(
+    engine, sqlite_engine, keep
+):
+    _fill_editorial(sqlite_engine)
+    lines = _export(sqlite_engine).splitlines(keepends=True)[:keep]
+    said = _refused(engine, "".join(lines), "cut.jsonl")
+    assert said == (
+        f"cut.jsonl: cut short: it ends at line {len(lines)} without the closing line that "
+        "counts its records (a copy or download stopped early?)"
+    )
+
+
+def test_an_export_missing_a_line_imports_nothing_and_says_what_its_end_promised(
+    engine, sqlite_engine
+):
+    _fill_editorial(sqlite_engine)
+    lines = _export(sqlite_engine).splitlines(keepends=True)
+    del lines[next(i for i, line in enumerate(lines) if line.startswith('{"type": "user"'))]
+    assert _refused(engine, "".join(lines)) == (
+        f"x.jsonl: damaged: its closing line (line {len(lines)}) promises user 1, but the file "
+        "holds user 0 (lines lost or added)"
+    )
+
+
+def test_two_exports_joined_import_nothing(engine, sqlite_engine):
+    _fill(sqlite_engine)
+    text = _export(sqlite_engine)
+    said = _refused(engine, text + text)
+    end = len(text.splitlines())
+    assert said == f"x.jsonl:{end + 1}: a line after the closing line (line {end}): files joined?"
+
+
+def test_an_export_cut_short_is_one_line_at_the_command_line_and_stores_nothing(
+    engine, sqlite_engine, tmp_path
+):
+    from test_cli_errors import mediadigest, one_line_error
+
+    _fill_editorial(sqlite_engine)
+    cut = tmp_path / "cut.jsonl"
+    cut.write_text("".join(_export(sqlite_engine).splitlines(keepends=True)[:-1]))
+    before = _every_count(engine)
+    url = engine.url.render_as_string(hide_password=False)
+    line = one_line_error(mediadigest("--db", url, "import", str(cut)), 1)
+    assert line.startswith(f"error: {cut}: cut short: it ends at line ")
+    assert line.endswith("; nothing was imported")
+    assert _every_count(engine) == before
+
+
+def test_an_export_of_format_3_imports_with_a_warning_that_its_end_cannot_be_checked(
+    engine, sqlite_engine, caplog
+):
+    _fill(sqlite_engine)
+    lines = _export(sqlite_engine).splitlines()
+    old = [json.dumps({**json.loads(lines[0]), "format": 3}), *lines[1:-1]]
+    with caplog.at_level("WARNING", logger="mediadigest.store.transfer"):
+        added = _import(engine, "\n".join(old) + "\n")
+    assert _core(added) == {"source": 1, "document": 1, "article": 2, "digest": 1}
+    assert (
+        "import: an export of format 3 has no closing line with its record counts: whether it "
+        "is whole cannot be checked" in caplog.text
+    )
+
+
+@pytest.mark.parametrize("revision", ["0999", ["0010"]])
+def test_an_export_from_a_schema_revision_this_version_does_not_know_is_refused(engine, revision):
+    """As a store at such a revision is: its records may hold columns this version would
+    drop without a word (it imported, checking only the format)."""
+    header = json.dumps({"mediadigest": "store-export", "format": 4, "revision": revision})
+    said = _refused(engine, header + '\n{"type": "end", "records": {}}\n')
+    assert said == (
+        f"x.jsonl:1: written from a store at schema revision {revision!r}, which this "
+        f"mediadigest does not know (its newest is {store.engine.HEAD}): import it with a "
+        "mediadigest at least as new as the one that wrote it"
+    )
+
+
+def test_an_export_from_an_older_revision_imports(engine):
+    header = json.dumps({"mediadigest": "store-export", "format": 4, "revision": "0006"})
+    assert sum(_import(engine, header + '\n{"type": "end", "records": {}}\n').values()) == 0
+
+
+def test_a_closing_line_without_counts_is_refused_with_its_line(engine):
+    header = json.dumps({"mediadigest": "store-export", "format": 4})
+    said = _refused(engine, header + '\n{"type": "end", "records": [3]}\n')
+    assert said == "x.jsonl:2: the closing line holds no record counts"
+
+
+def test_exporting_an_empty_store_says_it_holds_nothing(sqlite_engine, tmp_path):
+    url = sqlite_engine.url.render_as_string(hide_password=False)
+    out = tmp_path / "empty.jsonl"
+    result = CliRunner().invoke(app, ["--db", url, "export", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip() == f"exported to {out}: nothing, the store is empty"
+    assert _records(out.read_text()) == []
+
+
+# -- importing into a store that has some of it already -----------------------------------------
+
+
+def _group_here(engine: sa.Engine) -> dict[str, int]:
+    """Pages 2, 4 and 6 in stories of this store's own ("Ours 4", "Ours 6"); page 5 in none."""
+    from mediadigest.stories import persist as stories
+
+    pages = {n: _page(n) for n in (2, 4, 5, 6)}
+    with engine.begin() as conn:
+        store.save_articles(conn, list(pages.values()))
+        when = datetime(2025, 12, 19, 7, 0)
+        ours = {
+            "Ours 4": stories.create(conn, "kazakhstan", "Ours 4", when, when),
+            "Ours 6": stories.create(conn, "kazakhstan", "Ours 6", when, when),
+        }
+        members = {pages[4].id: (None, False), pages[2].id: (pages[4].id, False)}
+        stories.add_members(conn, "kazakhstan", ours["Ours 4"], members)
+        stories.add_members(conn, "kazakhstan", ours["Ours 6"], {pages[6].id: (None, False)})
+    return ours
+
+
+def _story_sizes(engine: sa.Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT s.title, count(m.article_id) FROM stories s"
+                " LEFT JOIN story_articles m ON m.story_id = s.id GROUP BY s.title"
+            )
+        ).all()
+    return dict(rows)
+
+
+def test_a_story_whose_pages_are_in_stories_here_is_not_made_empty(engine, sqlite_engine, caplog):
+    """Both stores grouped the same pages, each in stories of its own: the file's stories were
+    made all the same, their members refused (a page is in one story per profile), and they
+    stayed empty, listed and exported again. "First" {4, 2} is all here: not made, and the
+    editions name "Ours 4"; "Second" {6, 5} is made with page 5, the one not grouped here."""
+    from mediadigest.stories import persist as stories
+
+    _fill_digests(sqlite_engine)
+    with sqlite_engine.begin() as conn:
+        first = conn.execute(sa.text("SELECT id FROM stories WHERE title = 'First'")).scalar()
+        stories.set_flag(conn, "kazakhstan", first, "pinned", by="editor")
+    ours = _group_here(engine)
+    exported = _export(sqlite_engine)
+    with caplog.at_level("WARNING", logger="mediadigest.store.transfer"):
+        added = _import(engine, exported)
+    assert _story_sizes(engine) == {"Ours 4": 2, "Ours 6": 1, "Second": 1}
+    assert (added["story"], added["membership"], added["override"]) == (1, 1, 0)
+    assert "import: 1 story of the file not made: every article of it is in a story" in caplog.text
+    with engine.connect() as conn:
+        second = conn.execute(sa.text("SELECT id FROM stories WHERE title = 'Second'")).scalar()
+        assert store.count_rows(conn, "story_overrides") == 0  # the pin of "First" stays behind
+    for content in _editions(engine):
+        assert [item["story_id"] for item in content["items"]] == [ours["Ours 4"], second]
+    assert sum(_import(engine, exported).values()) == 0
+    assert _story_sizes(engine) == {"Ours 4": 2, "Ours 6": 1, "Second": 1}
+
+
+def test_an_edition_or_draft_this_store_has_in_other_words_is_left_out_and_named(
+    engine, sqlite_engine, caplog
+):
+    """They were skipped without a word (the file's version 1 of the week, and its draft, are
+    not this store's)."""
+    from mediadigest.stories import persist as stories
+    from mediadigest.web import versions
+
+    _fill_digests(sqlite_engine)
+    ours = {"intro": "Our own week.", "items": []}
+    with engine.begin() as conn:
+        stories.publish(conn, "kazakhstan", *WEEK, ours, by="editor")
+        versions.save_draft(conn, "kazakhstan", *WEEK, ours, user="editor", revision=None)
+    with caplog.at_level("WARNING", logger="mediadigest.store.transfer"):
+        added = _import(engine, _export(sqlite_engine))
+    assert added["edition"] == added["draft"] == 0
+    week = "kazakhstan 2025-12-15..2025-12-21"
+    assert (
+        f"import: version 1 of {week} left out: this store has a version 1 of that period with "
+        "other content, kept as it is" in caplog.text
+    )
+    assert (
+        f"import: the draft of {week} left out: this store has a draft of that period with "
+        "other content, kept as it is" in caplog.text
+    )
+    assert _editions(engine) == [ours, ours]
+
+
+def test_an_edition_imported_before_is_not_called_other_content(engine, sqlite_engine, caplog):
+    """Its ids were pointed at this store's rows on the first import: the file's, pointed the
+    same way, are the same edition."""
+    _fill_digests(sqlite_engine)
+    exported = _export(sqlite_engine)
+    _import(engine, exported)
+    with caplog.at_level("WARNING", logger="mediadigest.store.transfer"):
+        _import(engine, exported)
+    assert "left out" not in caplog.text

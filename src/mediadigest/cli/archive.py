@@ -17,7 +17,7 @@ from rich.table import Table
 
 from mediadigest import store
 from mediadigest.cli.app import days, db_app, out, reading_store, require_store, say, settings_of
-from mediadigest.errors import MediadigestError
+from mediadigest.errors import FormatError, MediadigestError
 from mediadigest.model import Article, Grade, Relevance
 from mediadigest.store.engine import shown_url
 from mediadigest.store.search import parse_query, profile_spellings, query_problem
@@ -226,19 +226,29 @@ def export_cmd(
             counts = store.export_jsonl(conn, fp, accounts=not no_accounts)
     except OSError as exc:
         raise MediadigestError(f"{file}: {exc.strerror}") from exc
-    say(f"exported to {file}: {_counts(counts)}")
+    if any(counts.values()):
+        say(f"exported to {file}: {_counts(counts)}")
+    elif no_accounts:
+        say(f"exported to {file}: nothing, the store is empty (but for any accounts left out)")
+    else:
+        say(f"exported to {file}: nothing, the store is empty")
 
 
 def import_cmd(
     ctx: typer.Context, file: Annotated[Path, typer.Argument(help="A file written by export.")]
 ) -> None:
-    """Add everything in an export to this store; records it already has are left as they are."""
+    """Add everything in an export to this store; records it already has are left as they are.
+
+    A file cut short or damaged (its last line counts its records) imports nothing.
+    """
     engine = store.open_store(settings_of(ctx).db)
     try:
         with engine.begin() as conn, file.open(encoding="utf-8") as fp:
             added = store.import_jsonl(conn, fp)
     except OSError as exc:
         raise MediadigestError(f"{file}: {exc.strerror}") from exc
+    except FormatError as exc:  # one transaction, rolled back by now
+        raise FormatError(exc.source, f"{exc.reason}; nothing was imported") from None
     say(f"imported from {file}, new records: {_counts(added) or 'none'}")
 
 

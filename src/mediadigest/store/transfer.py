@@ -1,12 +1,14 @@
 """Moving a whole store between databases (SQLite to PostgreSQL and back) as JSON Lines.
 
-The file starts with a header line, then one record per line, parents before children::
+The file starts with a header line, then one record per line, parents before children, and
+ends with a line of how many records of each type it holds::
 
-    {"mediadigest": "store-export", "format": 3, "revision": "0006", "accounts": true}
+    {"mediadigest": "store-export", "format": 4, "revision": "0010", "accounts": true}
     {"type": "source", "url": "...", ..., "seen": [{"item_key": "...", "seen_at": "..."}]}
     {"type": "document", "url": "...", "content_hash": "...", ..., "body": "<base64>"}
     {"type": "article", "canonical_url": "...", ..., "document": ["url", "hash"], "ref": 650}
     {"type": "digest", "period_from": "2025-12-15", ...}
+    {"type": "end", "records": {"source": 1, "document": 2, "article": 2, "digest": 1}}
 
 After them come the rest of the store, one record per row (``transfer_tables``): digests, the
 fetch log, collection state, article themes, users and their API tokens, web settings, drafts,
@@ -16,13 +18,20 @@ can be left out (``accounts=False``, ``"accounts": false`` in the header): a fil
 An export is written readable by its owner only (``export_file``): with the accounts it holds
 what signs sessions and what checks passwords and tokens.
 
+The closing line is written last (the export streams: the header cannot know the counts), so
+a file cut short (a copy stopped at a line's end) or with lines lost has none, or one that
+does not match what was read, and its import is refused whole. Files before format 4 have no
+closing line: they import as they did, with a warning that their completeness is unknown.
+A header naming a schema revision this mediadigest does not know is refused, as a store at
+one is (``engine.unknown_revision``): its records may hold columns this version would drop.
+
 Row ids are not carried: references use natural keys (a source's URL, a document's URL and
 hash, a user's name), so importing into a store that already has rows merges, and importing
 twice adds nothing. An article carries its exporting id as ``ref`` (as a story does) only so
 that the ids inside digests' JSON (drafts, editions) can be pointed at the same rows in the
 importing store, whose ids differ wherever the exporting store's had gaps. Format 2 files
 (articles without ``ref``) and format 1 files (core records only) still import; there those
-ids are remapped as far as the file tells them (``transfer_tables.ArticleIds``).
+ids are remapped as far as the file tells them (``transfer_ids.ArticleIds``).
 """
 
 from __future__ import annotations
@@ -43,12 +52,14 @@ import sqlalchemy as sa
 
 from mediadigest.errors import FormatError
 from mediadigest.store import schema as t
-from mediadigest.store.engine import check
+from mediadigest.store.engine import _REVISIONS, HEAD, check
 from mediadigest.store.transfer_tables import KINDS, Importer, export_records
 from mediadigest.store.writes import insert_new, lock_for_writing
 
-FORMAT = 3
-READABLE = (1, 2, 3)
+FORMAT = 4
+READABLE = (1, 2, 3, 4)
+COUNTED = 4  # from this format on, the file's last line says how many records it holds
+END = "end"  # that line's "type"
 CORE = ("source", "document", "article")  # nested records; the rest are KINDS
 # What `export --no-accounts` leaves out (sessions are never exported): nothing else points at
 # these rows, so a file without them imports as well.
@@ -99,6 +110,8 @@ def export_jsonl(conn: sa.Connection, fp: IO[str], *, accounts: bool = True) -> 
         fp.write(json.dumps(record, ensure_ascii=False, default=_encode))
         fp.write("\n")
         counts[record["type"]] += 1
+    fp.write(json.dumps({"type": END, "records": {k: n for k, n in counts.items() if n}}))
+    fp.write("\n")
     return counts
 
 
@@ -168,33 +181,44 @@ def _encode(value: object) -> str:
 def import_jsonl(conn: sa.Connection, fp: IO[str]) -> dict[str, int]:
     """Add every record of an export to the store; returns how many of each type were new.
 
-    Records already in the store (same natural key) are left as they are. The ids in the
-    JSON of the digests, drafts and editions it adds are pointed at the same articles and
-    stories here; one that names a row the file does not carry (an article deleted after the
-    digest was written) is set to null, and a warning says how many. Raises FormatError,
-    naming the line, for a file that is not an export or a line that cannot be read.
+    Records already in the store (same natural key) are left as they are; a draft or edition
+    it has with other content is named in a warning. A story whose articles all sit in
+    stories of this store already is not made (an article is in one story per profile).
+    The ids in the JSON of the digests, drafts and editions it adds are pointed at the same
+    articles and stories here; one that names a row the file does not carry (an article
+    deleted after the digest was written) is set to null, and a warning says how many.
+
+    Raises FormatError, naming the line, for a file that is not an export, a line that cannot
+    be read, a revision this mediadigest does not know, or (format 4 on) a file whose closing
+    line is missing or promises other counts than it holds: cut short or damaged. Call it in
+    one transaction, as the CLI does, and such a file stores nothing.
     """
     name = getattr(fp, "name", "import")
-    _check_header(name, fp.readline())
+    header = _check_header(name, fp.readline())
+    counted = header["format"] >= COUNTED
     lock_for_writing(conn)
     added = dict.fromkeys((*CORE, *KINDS), 0)
+    read = dict.fromkeys(added, 0)
     importer = Importer()
     batch: list[dict[str, Any]] = []
     where = name
+    end: tuple[int, dict[str, int]] | None = None  # the closing line: its number, its counts
+    last = 1
     for number, line in enumerate(fp, start=2):
+        last = number
         if not line.strip():
             continue
-        try:
-            record = json.loads(line)
-            kind = record.pop("type")
-        except (json.JSONDecodeError, KeyError, AttributeError, TypeError):
-            if not line.endswith("\n"):  # the last line, unfinished: a copy stopped early
-                raise FormatError(
-                    f"{name}:{number}", "the file ends in the middle of a record (cut off?)"
-                ) from None
-            raise FormatError(f"{name}:{number}", "not a record of a mediadigest export") from None
+        if end is not None:  # a second export appended, or lines pasted after the end
+            raise FormatError(
+                f"{name}:{number}", f"a line after the closing line (line {end[0]}): files joined?"
+            )
+        kind, record = _parse(name, number, line)
+        if kind == END and counted:
+            end = (number, _promised(name, number, record))
+            continue
         if kind not in added:
             raise FormatError(f"{name}:{number}", f"unknown record type {kind!r}")
+        read[kind] += 1
         if batch and (batch[-1]["type"] != kind or len(batch) >= _BATCH):
             added[batch[0]["type"]] += _import_batch(conn, batch, importer, where)
             batch = []
@@ -203,7 +227,69 @@ def import_jsonl(conn: sa.Connection, fp: IO[str]) -> dict[str, int]:
         batch.append({"type": kind, **record})
     if batch:
         added[batch[0]["type"]] += _import_batch(conn, batch, importer, where)
+    if counted:
+        _check_counts(name, last, end, read)
     importer.finish(conn)
+    for kind, n in importer.removed.items():
+        added[kind] -= n
+    _warn(name, header, importer)
+    return added
+
+
+def _parse(name: str, number: int, line: str) -> tuple[str, dict[str, Any]]:
+    try:
+        record = json.loads(line)
+        kind = record.pop("type")
+        if not isinstance(kind, str):
+            raise TypeError(kind)
+        return kind, record
+    except (json.JSONDecodeError, KeyError, AttributeError, TypeError):
+        if not line.endswith("\n"):  # the last line, unfinished: a copy stopped early
+            raise FormatError(
+                f"{name}:{number}", "the file ends in the middle of a record (cut off?)"
+            ) from None
+        raise FormatError(f"{name}:{number}", "not a record of a mediadigest export") from None
+
+
+def _promised(name: str, number: int, record: dict[str, Any]) -> dict[str, int]:
+    """The counts of the closing line, {type: records}."""
+    counts = record.get("records")
+    if not isinstance(counts, dict) or not all(
+        isinstance(n, int) and not isinstance(n, bool) for n in counts.values()
+    ):
+        raise FormatError(f"{name}:{number}", "the closing line holds no record counts")
+    return counts
+
+
+def _check_counts(
+    name: str, last: int, end: tuple[int, dict[str, int]] | None, read: dict[str, int]
+) -> None:
+    """Refuse a file without its closing line, or with other counts than it promises."""
+    if end is None:
+        raise FormatError(
+            name,
+            f"cut short: it ends at line {last} without the closing line that counts its "
+            "records (a copy or download stopped early?)",
+        )
+    number, promised = end
+    differ = sorted(k for k in {*promised, *read} if promised.get(k, 0) != read.get(k, 0))
+    if differ:
+        raise FormatError(
+            name,
+            f"damaged: its closing line (line {number}) promises "
+            f"{', '.join(f'{k} {promised.get(k, 0)}' for k in differ)}, but the file holds "
+            f"{', '.join(f'{k} {read.get(k, 0)}' for k in differ)} (lines lost or added)",
+        )
+
+
+def _warn(name: str, header: dict[str, Any], importer: Importer) -> None:
+    if header["format"] < COUNTED:
+        log.warning(
+            "%s: an export of format %s has no closing line with its record counts: whether "
+            "it is whole cannot be checked (one cut short imports what it holds)",
+            name,
+            header["format"],
+        )
     if importer.cleared:
         # null, not the exported number: here that number is another article or story.
         log.warning(
@@ -212,10 +298,32 @@ def import_jsonl(conn: sa.Connection, fp: IO[str]) -> dict[str, int]:
             name,
             importer.cleared,
         )
-    return added
+    if n := importer.hollow:
+        its = "its" if n == 1 else "their"
+        log.warning(
+            "%s: %s not made: every article of %s is in a story of this store already (an "
+            "article is in one story per profile); the file's drafts and editions name those "
+            "stories instead, and %s pins, hides and editors' log are not carried",
+            name,
+            "1 story of the file" if n == 1 else f"{n} stories of the file",
+            "it" if n == 1 else "them",
+            its,
+        )
+    for kind, row in importer.kept:
+        period = f"{row['profile']} {row['period_from']}..{row['period_to']}"
+        if kind == "edition":
+            what, theirs = f"version {row['version']} of {period}", f"a version {row['version']}"
+        else:
+            what, theirs = f"the draft of {period}", "a draft"
+        log.warning(
+            "%s: %s left out: this store has %s of that period with other content, kept as it is",
+            name,
+            what,
+            theirs,
+        )
 
 
-def _check_header(name: str, line: str) -> None:
+def _check_header(name: str, line: str) -> dict[str, Any]:
     try:
         header = json.loads(line)
     except json.JSONDecodeError:
@@ -226,6 +334,17 @@ def _check_header(name: str, line: str) -> None:
         raise FormatError(
             f"{name}:1", f"export format {header.get('format')}, expected one of {READABLE}"
         )
+    revision = header.get("revision")
+    if revision is not None and (not isinstance(revision, str) or revision not in _REVISIONS):
+        # Refused, as a store at such a revision is: its records may hold what this version
+        # has no column for, and the import would drop it without a word.
+        raise FormatError(
+            f"{name}:1",
+            f"written from a store at schema revision {revision!r}, which this mediadigest "
+            f"does not know (its newest is {HEAD}): import it with a mediadigest at least as "
+            "new as the one that wrote it",
+        )
+    return header
 
 
 def _import_batch(

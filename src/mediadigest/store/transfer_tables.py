@@ -11,8 +11,12 @@ rows merges, and importing twice adds nothing.
 The JSON of digests, drafts and published editions is copied as it is, except for the ids it
 holds (each item's ``article_id`` and ``story_id``, its evidence's ``article_id``, its sources'
 ``copy_of``): once the whole file is in, they are pointed at the same articles and stories
-here (``ArticleIds``, ``Importer.stories``), or set to null where the file does not carry what
-they named.
+here (``transfer_ids``), or set to null where the file does not carry what they named.
+
+Into a store that has rows already: a draft or edition whose key it has is not imported over
+its own, and one with other content is reported (``Importer.kept``); a story whose articles
+all sit in stories here already (an article is in one story per profile) is not kept empty
+(``Importer._drop_hollow``).
 
 Not exported: web sessions (logins end with the move) and the full-text index (rebuilt by the
 importing store's own triggers or generated column).
@@ -21,8 +25,8 @@ importing store's own triggers or generated column).
 from __future__ import annotations
 
 import json
-from bisect import bisect_left
-from collections.abc import Callable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +34,7 @@ import sqlalchemy as sa
 
 from mediadigest.errors import FormatError
 from mediadigest.store import schema as t
+from mediadigest.store.transfer_ids import ArticleIds, remap_digest
 from mediadigest.store.writes import insert_ignore
 
 # What a pointer column refers to, and how it travels.
@@ -155,103 +160,9 @@ def _out(spec: Spec, column: str, value: Any, names: dict[str, dict]) -> Any:
     return names[target].get(value)
 
 
-@dataclass
-class ArticleIds:
-    """The exporting store's article ids, learned from an import, and the ids here they name.
-
-    An article record carries its exporting id (``ref``). Files written before it did carry
-    none; there an id is known only where the file pairs it with a URL (an item's
-    ``article_id`` with its first source, the lead report: "anchors") or lies between two
-    anchors with as many articles between them in the file as ids: articles are exported in
-    id order, so no id between them is missing. Any other id of such a file stays unknown.
-    """
-
-    refs: dict[int, int] = field(default_factory=dict)  # exported id -> id here
-    placed: list[int] = field(default_factory=list)  # id here of each refless record, in order
-    places: dict[str, int] = field(default_factory=dict)  # its URL -> its place (0: not unique)
-    leads: dict[int, str | None] = field(default_factory=dict)  # id -> URL (None: not unique)
-
-    def learn(self, ref: int | None, url: str | None, here: int) -> None:
-        """One article record of the file, stored (or found) here as ``here``."""
-        if ref is not None:
-            self.refs[int(ref)] = here
-            return
-        self.placed.append(here)
-        if url is not None:
-            self.places[url] = 0 if url in self.places else len(self.placed)
-
-    def note(self, content: Any) -> None:
-        """Pair each item's article id with its lead report's URL (for files without refs)."""
-        for item in _items(content):
-            sources = item.get("sources")
-            first = sources[0] if isinstance(sources, list) and sources else None
-            url = first.get("url") if isinstance(first, dict) else None
-            old = _id(item.get("article_id"))
-            if old is not None and url:
-                self.leads[old] = url if self.leads.get(old, url) == url else None
-
-    def resolver(self) -> Callable[[int], int | None]:
-        """The id here of an exported article id, or None where it cannot be known."""
-        if self.refs or not self.placed:
-            return self.refs.get
-        found = ((old, self.places.get(url or "", 0)) for old, url in self.leads.items())
-        anchors = [(0, 0), *sorted((old, place) for old, place in found if place)]
-        olds = [old for old, _ in anchors]
-
-        def here(old: int) -> int | None:
-            i = bisect_left(olds, old)
-            if old <= 0 or i == len(anchors):
-                return None
-            if olds[i] == old:
-                return self.placed[anchors[i][1] - 1]
-            (low, at_low), (high, at_high) = anchors[i - 1], anchors[i]
-            if low - at_low != high - at_high:
-                return None  # some ids between the two anchors were never exported
-            return self.placed[old - (low - at_low) - 1]
-
-        return here
-
-
-def remap_digest(
-    content: Any, article: Callable[[int], int | None], story: Callable[[int], int | None]
-) -> int:
-    """Point the ids in a digest's JSON at rows here, in place; returns how many were set to
-    null because nothing here answers to them. 0 and "" (no article) stay as they are."""
-    cleared = 0
-
-    def swap(holder: Any, key: str, lookup: Callable[[int], int | None]) -> None:
-        nonlocal cleared
-        old = _id(holder.get(key)) if isinstance(holder, dict) else None
-        if old is None:
-            return
-        new = lookup(old)
-        if new is None:
-            cleared += 1
-        # Digests stored before held copy_of as a string; readers take both.
-        holder[key] = new if new is None or not isinstance(holder[key], str) else str(new)
-
-    for item in _items(content):
-        swap(item, "article_id", article)
-        swap(item, "story_id", story)
-        for evidence in item.get("evidence") or []:
-            swap(evidence, "article_id", article)
-        for source in item.get("sources") or []:
-            swap(source, "copy_of", article)
-    return cleared
-
-
-def _items(content: Any) -> list[dict[str, Any]]:
-    items = content.get("items") if isinstance(content, dict) else None
-    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
-
-
-def _id(value: Any) -> int | None:
-    """A row id held in a digest's JSON (an int, or a string of digits), or None for none."""
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        return None
-    if isinstance(value, str) and not value.strip().isdecimal():
-        return None
-    return int(value) or None
+# Records whose key is a constraint and whose content an editor wrote: one the store already
+# has is not imported over, and where the two differ the import says so (``Importer.kept``).
+EDITORIAL = ("draft", "edition")
 
 
 @dataclass
@@ -263,6 +174,13 @@ class Importer:
     articles: ArticleIds = field(default_factory=ArticleIds)
     digests: list[tuple[str, Any]] = field(default_factory=list)  # (table, id) of new rows
     cleared: int = 0  # ids in their JSON that named nothing the file carried: now null
+    made: dict[int, tuple[int, str]] = field(default_factory=dict)  # ref -> (new id, profile)
+    members: dict[int, list[int]] = field(default_factory=dict)  # ref -> its articles' ids here
+    overrides: list[int] = field(default_factory=list)  # ids of the overrides added
+    clashes: list[tuple[str, dict[str, Any], Any]] = field(default_factory=list)
+    kept: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (kind, its row)
+    hollow: int = 0  # stories not made: every article of theirs is in a story here already
+    removed: Counter = field(default_factory=Counter)  # kind -> rows added, then taken out
 
     def add(
         self, conn: sa.Connection, spec: Spec, batch: Sequence[dict[str, Any]], where: str
@@ -280,6 +198,9 @@ class Importer:
                 row["article_ids"] = [i for i in found if i is not None]
             if spec.kind == "story":
                 row["merged_into"] = None  # set once every story of the file is known
+            if spec.kind == "membership":
+                listed = self.members.setdefault(record.get("story_id"), [])
+                listed.extend([row["article_id"]] if row["article_id"] is not None else [])
             if any(
                 row.get(c) is None
                 for c, target in spec.refs.items()
@@ -292,6 +213,8 @@ class Importer:
         if spec.kind in DIGESTS:
             for record in batch:
                 self.articles.note(record.get("content"))
+        if spec.kind in EDITORIAL:
+            self._note_clashes(conn, spec, table, rows)
         if spec.unique:
             new = _insert_new(conn, table, rows)
         else:
@@ -300,11 +223,15 @@ class Importer:
         if spec.kind in DIGESTS:
             # Their stories come later in the file: the ids are remapped in `finish`.
             self.digests.extend((spec.table, pk) for pk in new)
+        if spec.kind == "override":
+            self.overrides.extend(new)
         return len(new)
 
     def finish(self, conn: sa.Connection) -> None:
-        """Point merged stories at the stories they were merged into, and the ids in the new
-        digests' JSON at the articles and stories here."""
+        """Take out the stories that came out empty, point merged stories at the stories they
+        were merged into and the ids in the new digests' JSON at the articles and stories
+        here, and find the drafts and editions this store has in other words (``kept``)."""
+        self._drop_hollow(conn)
         tables = _tables()
         table = tables["stories"]
         for story_id, ref in self.merged:
@@ -322,6 +249,66 @@ class Importer:
             self.cleared += remap_digest(content, article, self.stories.get)
             if json.dumps(content) != before:  # ids kept (a store without gaps): no write
                 conn.execute(sa.update(table).where(table.c.id == pk).values(content=content))
+        for kind, row, theirs in self.clashes:
+            ours = json.loads(json.dumps(row["content"]))  # remapped on a copy: row is reported
+            remap_digest(ours, article, self.stories.get)
+            if _canonical(ours) != _canonical(theirs):
+                self.kept.append((kind, row))
+
+    def _drop_hollow(self, conn: sa.Connection) -> None:
+        """Take out each story this import made whose members the file lists and none of which
+        joined it: this store has those articles in stories of its own (one story per article
+        and profile), and an empty story was left behind, listed and exported again. The
+        file's id of it is pointed at the story here that holds most of its articles, so its
+        editions name that one; the overrides the import logged for it go with it."""
+        made = {ref: made for ref, made in self.made.items() if ref in self.members}
+        if not made:
+            return
+        s, m, o = _tables()["stories"], _tables()["story_articles"], _tables()["story_overrides"]
+        ids = [story_id for story_id, _ in made.values()]
+        held = {
+            story_id
+            for part in _parts(ids)
+            for story_id in conn.execute(
+                sa.select(m.c.story_id).where(m.c.story_id.in_(part))
+            ).scalars()
+        }
+        hollow = {ref: made[ref] for ref in made if made[ref][0] not in held}
+        if not hollow:
+            return
+        for ref, (_, profile) in hollow.items():
+            self.stories.pop(ref)
+            articles = self.members[ref]
+            found = sa.select(m.c.story_id).where(
+                m.c.profile == profile, m.c.article_id.in_(articles)
+            )
+            if holders := Counter(conn.execute(found).scalars()).most_common(1):
+                self.stories[ref] = holders[0][0]
+        gone = [story_id for story_id, _ in hollow.values()]
+        self.merged = [(story_id, ref) for story_id, ref in self.merged if story_id not in gone]
+        for part in _parts(gone):
+            conn.execute(sa.delete(s).where(s.c.id.in_(part)))
+        named = set(gone)
+        logged = sa.select(o.c.id, o.c.story_id, o.c.other_id)
+        dropped = [
+            row.id
+            for part in _parts(self.overrides)
+            for row in conn.execute(logged.where(o.c.id.in_(part)))
+            if row.story_id in named or row.other_id in named
+        ]
+        for part in _parts(dropped):
+            conn.execute(sa.delete(o).where(o.c.id.in_(part)))
+        self.hollow = len(gone)
+        self.removed.update({"story": len(gone), "override": len(dropped)})
+
+    def _note_clashes(
+        self, conn: sa.Connection, spec: Spec, table: sa.Table, rows: list[dict[str, Any]]
+    ) -> None:
+        """Remember each row whose key this store has already, with the content it has."""
+        for row in rows:
+            same = sa.select(table.c.content).where(*(table.c[k] == row[k] for k in spec.key))
+            for theirs in conn.execute(same).scalars():
+                self.clashes.append((spec.kind, row, theirs))
 
     def _stories(
         self,
@@ -339,6 +326,7 @@ class Importer:
             if found is None:
                 found = conn.execute(sa.insert(table).values(**row).returning(table.c.id)).scalar()
                 added += 1
+                self.made[record["ref"]] = (found, row["profile"])
                 if record.get("merged_into") is not None:
                     self.merged.append((found, record["merged_into"]))
             self.stories[record["ref"]] = found
@@ -395,6 +383,17 @@ def _insert_new(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]
     # One multi-row statement; RETURNING lists only the rows that were new, on both backends.
     pk = next(iter(table.primary_key.columns))
     return list(conn.execute(insert_ignore(conn, table).returning(pk), rows).scalars())
+
+
+def _parts(ids: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
+    """``ids`` in slices small enough for one IN list on either backend."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _canonical(content: Any) -> str:
+    # Stored JSON comes back with its keys in any order (PostgreSQL's jsonb sorts them).
+    return json.dumps(content, sort_keys=True)
 
 
 def _insert_unless_there(
