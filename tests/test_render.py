@@ -71,7 +71,7 @@ def test_atom_feed_has_one_entry_per_published_digest():
         "Foreign media digest: Dec. 15–21, 2025",
         "Foreign media digest: Dec. 8–14, 2025",
     ]
-    assert entries[0].findtext(f"{ATOM}id").endswith("kazakhstan/2025-12-15/2025-12-21")
+    assert entries[0].findtext(f"{ATOM}id").endswith("kazakhstan/2025-12-15/2025-12-21/v1")
     content = entries[0].findtext(f"{ATOM}content")
     assert "Kazakhstan &amp; Japan" in content
     # The body only: a feed reader shows it inside its own page, under the entry's title.
@@ -86,6 +86,11 @@ def test_a_new_version_is_the_same_atom_entry_updated_and_says_it_replaces_one()
     fixed = ET.fromstring(to_atom([(_digest(), 2, datetime(2025, 12, 23, 9, tzinfo=UTC))]))
     (one,), (two,) = first.findall(f"{ATOM}entry"), fixed.findall(f"{ATOM}entry")
     assert one.findtext(f"{ATOM}id") == two.findtext(f"{ATOM}id")
+    # The id version 1 had before (readers hold it): a new form showed every period again.
+    assert (
+        two.findtext(f"{ATOM}id")
+        == "tag:mediadigest,2025-12-15:kazakhstan/2025-12-15/2025-12-21/v1"
+    )
     assert (one.findtext(f"{ATOM}updated"), two.findtext(f"{ATOM}updated")) == (
         "2025-12-22T08:00:00Z",
         "2025-12-23T09:00:00Z",

@@ -422,7 +422,7 @@ def test_published_digests_are_in_the_atom_feed(editor):
     assert feed.headers["content-type"].startswith("application/atom+xml")
     assert feed.text.count("<entry>") == 1
     # One entry per period, whichever version: a correction updates it in feed readers.
-    assert "kazakhstan/2025-12-15/2025-12-21</id>" in feed.text
+    assert "kazakhstan/2025-12-15/2025-12-21/v1</id>" in feed.text
 
 
 def test_unknown_export_format_is_not_found(editor):

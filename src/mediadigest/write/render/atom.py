@@ -18,8 +18,11 @@ def _period_id(digest: Digest) -> str:
     # tag: URIs (RFC 4151) are stable without a web site. One id per profile and period, not
     # per version: a new version is the same entry with a later ``updated`` (RFC 4287, 4.2.6),
     # which feed readers show as an update of the week's digest, not as a second digest of it.
+    # The id is the one version 1 always had ("/v1"): readers already hold it for every period
+    # published before, and a new form would have shown each of them again as a new digest.
     first = digest.period_from.isoformat()
-    return f"tag:mediadigest,{first}:{digest.profile}/{first}/{digest.period_to.isoformat()}"
+    period = f"{digest.profile}/{first}/{digest.period_to.isoformat()}"
+    return f"tag:mediadigest,{first}:{period}/v1"
 
 
 def _stamp(value: datetime) -> str:
