@@ -11,7 +11,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from xml.etree import ElementTree as ET
@@ -244,7 +244,7 @@ def test_csrf_field_is_in_every_form(admin_pages):
 
 
 @contextmanager
-def _served(app, trusted_proxies: tuple[str, ...] = ()) -> Iterator[str]:
+def _served(app, trusted_proxies: Sequence[str] = service.LOOPBACK) -> Iterator[str]:
     """``app`` on uvicorn as `serve` runs it (`service.server_config`); its URL."""
     import uvicorn
 
@@ -280,10 +280,41 @@ def _sign_in(client: httpx.Client, name: str, password: str, **headers: str) -> 
     return client.post("/login", data=data, headers=headers)
 
 
-def test_serve_believes_no_forwarded_address_by_default(seeded):
-    """Each guess naming a new X-Forwarded-For was a new client: never throttled."""
+def test_serve_behind_a_same_host_https_proxy_signs_in_by_default(seeded):
+    """nginx doing TLS on this host: the browser names https://host as the origin; believing
+    no X-Forwarded-Proto, the app saw http://host and refused every form, sign-in included."""
+    app = create_app(seeded.settings, engine=seeded.engine)
+    proxied = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.7"}
+    with (
+        _served(app, service.parse_proxies(None)) as url,
+        httpx.Client(base_url=url, headers={"Host": "digest.example.org"}) as client,
+    ):
+        signed_in = _sign_in(
+            client, "editor", PASSWORD, Origin="https://digest.example.org", **proxied
+        )
+    assert signed_in.status_code == 303
+    assert "Secure" in signed_in.headers["set-cookie"]
+    assert _audited(seeded, "login") == ["198.51.100.7"]
+
+
+def test_an_appending_proxy_names_the_client_whatever_the_client_sent(seeded):
+    """uvicorn takes the rightmost address that is no trusted proxy: a guess naming a new
+    address ahead of the one the proxy appended is still counted against its sender."""
     app = create_app(seeded.settings, engine=seeded.engine, login_limits=(5, 3, 900))
     with _served(app) as url, httpx.Client(base_url=url) as client:
+        codes = [
+            _sign_in(client, f"name{n}", "a guess",
+                     **{"X-Forwarded-For": f"203.0.113.{n}, 198.51.100.7"})
+            for n in range(4)
+        ]  # fmt: skip
+    assert [r.status_code for r in codes] == [400, 400, 400, 429]
+    assert _audited(seeded, "login.failed") == ["198.51.100.7"] * 3
+
+
+def test_serve_with_no_trusted_proxy_believes_no_forwarded_address(seeded):
+    """Each guess naming a new X-Forwarded-For was a new client: never throttled."""
+    app = create_app(seeded.settings, engine=seeded.engine, login_limits=(5, 3, 900))
+    with _served(app, service.parse_proxies(["none"])) as url, httpx.Client(base_url=url) as client:
         codes = [
             _sign_in(client, f"name{n}", "a guess", **{"X-Forwarded-For": f"203.0.113.{n}"})
             for n in range(4)
@@ -292,9 +323,9 @@ def test_serve_believes_no_forwarded_address_by_default(seeded):
     assert _audited(seeded, "login.failed") == ["127.0.0.1"] * 3
 
 
-def test_serve_believes_no_forwarded_https_by_default(seeded):
+def test_serve_with_no_trusted_proxy_believes_no_forwarded_https(seeded):
     app = create_app(seeded.settings, engine=seeded.engine)
-    with _served(app) as url, httpx.Client(base_url=url) as client:
+    with _served(app, service.parse_proxies([""])) as url, httpx.Client(base_url=url) as client:
         signed_in = _sign_in(client, "editor", PASSWORD, **{"X-Forwarded-Proto": "https"})
     assert signed_in.status_code == 303
     assert "Secure" not in signed_in.headers["set-cookie"]
@@ -318,6 +349,10 @@ def test_a_trusted_proxy_names_the_client_and_marks_cookies_secure_over_https(se
 def test_trusted_proxies_are_addresses_or_networks_in_a_list_or_repeated(tmp_path):
     given = ["127.0.0.1, ::1", "10.0.0.0/8"]
     assert service.parse_proxies(given) == ["127.0.0.1", "::1", "10.0.0.0/8"]
+    assert service.parse_proxies(None) == ["127.0.0.1", "::1"]  # not given: this host
+    assert service.parse_proxies(["none"]) == service.parse_proxies([""]) == []
+    with pytest.raises(ValueError, match="'none' trusts no proxy"):
+        service.parse_proxies(["none", "10.0.0.1"])
     db = f"sqlite:///{tmp_path / 'store.db'}"
     result = CliRunner().invoke(cli_app, ["--db", db, "serve", "--trusted-proxy", "proxy.example"])
     assert result.exit_code == 2

@@ -22,8 +22,8 @@ def serve(
         typer.Option(
             metavar="ADDR",
             help="A reverse proxy (IP address or network; repeat, or a comma list) whose "
-            "X-Forwarded-For and X-Forwarded-Proto are believed. Default: none, and the "
-            "client is the connecting address.",
+            "X-Forwarded-For and X-Forwarded-Proto are believed. Default: this host "
+            "(127.0.0.1, ::1); 'none': no proxy, the client is the connecting address.",
         ),
     ] = None,
     base_url: Annotated[
@@ -42,7 +42,7 @@ def serve(
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--collect-every") from exc
     try:
-        proxies = service.parse_proxies(trusted_proxy or [])
+        proxies = service.parse_proxies(trusted_proxy)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--trusted-proxy") from exc
     try:

@@ -32,10 +32,22 @@ def parse_every(text: str) -> timedelta | None:
     return every
 
 
-def parse_proxies(values: Sequence[str]) -> list[str]:
+# A proxy on the same host (nginx doing TLS in front): believed unless told otherwise, as
+# without its X-Forwarded-Proto every form posted over HTTPS is refused as from another origin.
+LOOPBACK = ("127.0.0.1", "::1")
+
+
+def parse_proxies(values: Sequence[str] | None) -> list[str]:
     """``serve --trusted-proxy``: addresses or networks (``127.0.0.1``, ``10.0.0.0/8``), each
-    value one or a comma list; ValueError (a message for the user) for anything else."""
+    value one or a comma list; none given: `LOOPBACK`; ``none`` or an empty value: no proxy is
+    believed. ValueError (a message for the user) for anything else."""
+    if values is None:
+        return list(LOOPBACK)
     proxies = [p.strip() for value in values for p in value.split(",") if p.strip()]
+    if any(p.lower() == "none" for p in proxies):
+        if len(proxies) > 1:
+            raise ValueError("'none' trusts no proxy: give it alone")
+        return []
     for proxy in proxies:
         try:
             ipaddress.ip_network(proxy, strict=False)
@@ -62,15 +74,17 @@ def server_config(
     *,
     host: str = "127.0.0.1",
     port: int = 8000,
-    trusted_proxies: Sequence[str] = (),
+    trusted_proxies: Sequence[str] = LOOPBACK,
 ) -> uvicorn.Config:
     """How `serve` runs ``app``: X-Forwarded-For and -Proto believed from ``trusted_proxies``
-    only, and from none by default.
+    only (this host by default; empty: none).
 
-    The login limits count per client address. Believed from a proxy that passes on what
-    the client sent, each guess could name a new address; believed from none, everyone
-    behind a proxy is the proxy's one address. A trusted proxy's X-Forwarded-Proto is also
-    what marks cookies Secure when editors reach the app over HTTPS.
+    A trusted proxy's X-Forwarded-Proto is the scheme forms are checked against (the origin
+    the browser names) and what marks cookies Secure over HTTPS. The login limits count per
+    client address: uvicorn takes the rightmost X-Forwarded-For entry that is no trusted
+    proxy, so a proxy that overwrites the header or appends to it names the client; one
+    that passes on what the client sent lets each guess name a new address. Believed from
+    none, everyone behind a proxy is the proxy's one address.
     """
     import uvicorn
 
@@ -90,7 +104,7 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     collect_every: timedelta | None = timedelta(hours=1),
-    trusted_proxies: Sequence[str] = (),
+    trusted_proxies: Sequence[str] = LOOPBACK,
     base_url: str | None = None,
 ) -> None:
     """Run the web app (and scheduled collection) until interrupted; ``base_url``: where
