@@ -121,8 +121,20 @@ def test_keys_beside_a_mediadigest_table_count_too(tmp_path):
     config.write_text('db = "top.db"\n[mediadigest]\ndb = "table.db"\n')
     with pytest.raises(ConfigError, match=r"db is set both at the top and in \[mediadigest\]"):
         load_settings(db=None, profile=None, env={}, cwd=tmp_path)
-    config.write_text('[mediadigest]\ndb = "table.db"\n[other]\nx = 1\n')
-    with pytest.raises(ConfigError, match="other: unknown key"):
+
+
+def test_a_shared_config_file_leaves_other_tools_settings_alone(tmp_path):
+    """With a [mediadigest] table, other tables and keys that are none of ours are another
+    tool's: `[tool.other]` beside the table failed every command ("tool: unknown key")."""
+    (tmp_path / "mediadigest.toml").write_text(
+        'name = "site"\nretries = 3\n[mediadigest]\ndb = "x.db"\n'
+        "[tool.other]\nfoo = 1\n[other]\ndb = 5\n"
+    )
+    settings = load_settings(db=None, profile=None, env={}, cwd=tmp_path)
+    assert (settings.db, settings.retries) == (str(tmp_path / "x.db"), 3)
+    # Without the table the whole file is ours, and a stray key is still a typo.
+    (tmp_path / "mediadigest.toml").write_text('db = "x.db"\n[tool.other]\nfoo = 1\n')
+    with pytest.raises(ConfigError, match="tool: unknown key"):
         load_settings(db=None, profile=None, env={}, cwd=tmp_path)
 
 
@@ -167,6 +179,28 @@ def test_fetch_settings_at_the_ends_of_their_ranges_are_taken(tmp_path):
             "MEDIADIGEST_RETRIES": "0", "MEDIADIGEST_HOST_DELAY": "0"}  # fmt: skip
     s = load_settings(db=None, profile=None, env=ends, cwd=tmp_path)
     assert (s.concurrency, s.per_host, s.retries, s.host_delay) == (512, 1, 0, 0.0)
+
+
+def test_a_fetch_setting_above_its_range_is_taken_as_the_highest_with_a_warning(tmp_path, caplog):
+    """per_host = 20, concurrency = 1000 ran before the ranges: they must not stop every
+    command, only be held to what a run can use."""
+    (tmp_path / "mediadigest.toml").write_text("per_host = 20\nhost_delay = 5000\n")
+    env = {"MEDIADIGEST_CONCURRENCY": "1000", "MEDIADIGEST_RETRIES": " 20 "}
+    s = load_settings(db=None, profile=None, env=env, cwd=tmp_path)
+    assert (s.concurrency, s.per_host, s.retries, s.host_delay) == (512, 16, 10, 3600.0)
+    said = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert said == [
+        "config file {}: host_delay: 5000 is above the highest, 3600.0; using 3600.0".format(
+            tmp_path / "mediadigest.toml"
+        ),
+        "MEDIADIGEST_CONCURRENCY: 1000 is above the highest, 512; using 512",
+        "config file {}: per_host: 20 is above the highest, 16; using 16".format(
+            tmp_path / "mediadigest.toml"
+        ),
+        "MEDIADIGEST_RETRIES: 20 is above the highest, 10; using 10",
+    ]
+    with pytest.raises(ConfigError, match=r"cannot use 'inf' \(give seconds from 0 to 3600\)"):
+        load_settings(db=None, profile=None, env={"MEDIADIGEST_HOST_DELAY": "inf"}, cwd=tmp_path)
 
 
 def test_every_config_key_is_a_row_of_the_readmes_settings_table():

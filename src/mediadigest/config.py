@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import logging
 import math
 import tomllib
 from collections.abc import Callable, Mapping
@@ -16,6 +17,8 @@ from mediadigest.profile import Profile, load_profile
 DEFAULT_DB = "sqlite:///mediadigest.db"
 DEFAULT_PROFILE = "kazakhstan"
 CONFIG_FILE = "mediadigest.toml"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -46,10 +49,11 @@ def _whole(low: int, high: int) -> Callable[[str], int]:
             number = int(value.strip())
         except ValueError:
             number = None
-        if number is None or not low <= number <= high:
+        if number is None or number < low:
             raise ValueError(f"give a whole number from {low} to {high}")
         return number
 
+    parse.highest = high  # type: ignore[attr-defined]
     return parse
 
 
@@ -59,10 +63,11 @@ def _seconds(low: float, high: float) -> Callable[[str], float]:
             number = float(value)
         except ValueError:
             number = math.nan
-        if not low <= number <= high:  # nan and inf are neither
+        if not low <= number < math.inf:  # nan is neither
             raise ValueError(f"give seconds from {low:g} to {high:g}")
         return number
 
+    parse.highest = float(high)  # type: ignore[attr-defined]
     return parse
 
 
@@ -75,9 +80,11 @@ def _flag(value: str) -> bool:
 
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
 
-# Fetch settings: name -> parser; env MEDIADIGEST_<NAME>, config file key <name>. The ranges
-# keep a run working: 0 requests in flight (concurrency, per_host) hung `collect` for good
-# with no output, -1 retries failed every source, a negative delay was taken as none.
+# Fetch settings: name -> parser; env MEDIADIGEST_<NAME>, config file key <name>. A value
+# below the range is refused, as it breaks a run: 0 requests in flight (concurrency, per_host)
+# hung `collect` for good with no output, -1 retries failed every source, a negative delay was
+# taken as none. One above it is taken as the highest, with a warning: per_host = 20 and the
+# like ran before the ranges, and a setting that worked must not stop every command.
 _FETCH_SETTINGS: dict[str, Callable[[str], Any]] = {
     "allow_private": _flag,
     "host_delay": _seconds(0, 3600),
@@ -119,9 +126,20 @@ def load_settings(
             where, raw = f"config file {path}: {name}", file_values.get(name)
         if raw is not None:
             try:
-                setattr(settings, name, parse(raw))
+                value = parse(raw)
             except ValueError as exc:
                 raise ConfigError(f"{where}: cannot use {raw[:40]!r} ({exc})") from exc
+            highest = getattr(parse, "highest", None)
+            if highest is not None and value > highest:
+                log.warning(
+                    "%s: %s is above the highest, %s; using %s",
+                    where,
+                    raw.strip()[:40],
+                    highest,
+                    highest,
+                )
+                value = highest
+            setattr(settings, name, value)
     if allow_private is not None:
         settings.allow_private = allow_private
     publisher = env.get("MEDIADIGEST_PUBLISHER") or file_values.get("publisher")
@@ -161,12 +179,14 @@ def _read_config_file(path: Path, *, required: bool) -> dict[str, str]:
 
 
 def _settings_in(path: Path, data: dict[str, Any]) -> dict[str, Any]:
-    """The settings of a file: its top level, and its ``[mediadigest]`` table if it has one
-    (the table hid every key beside it: a top-level ``db`` was dropped without a word)."""
+    """The settings of a file: its top level, or its ``[mediadigest]`` table if it has one
+    and the settings beside it (the table hid them: a top-level ``db`` was dropped without a
+    word). A file with the table may be shared: its other tables, and top-level keys that are
+    none of ours, are other tools' and left alone (``[tool.other]`` failed every command)."""
     table = data.get("mediadigest")
     if not isinstance(table, dict):
         return data
-    top = {k: v for k, v in data.items() if k != "mediadigest"}
+    top = {k: v for k, v in data.items() if k in KEYS}
     if twice := sorted(top.keys() & table.keys()):
         raise ConfigError(
             f"config file {path}: {twice[0]} is set both at the top and in [mediadigest]; keep one"
