@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
 import stat
+import subprocess
+import sys
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -585,6 +589,54 @@ def test_an_export_to_a_device_writes_to_it_as_it_is():
     with export_file(null) as fp:
         fp.write("nothing\n")
     assert null.stat().st_mode == mode
+
+
+def test_an_export_to_stdout_appends_to_the_file_it_was_sent_to(tmp_path):
+    """`export /dev/stdout >> file`: /dev/stdout led to the file, which was replaced."""
+    out = tmp_path / "log.jsonl"
+    out.write_text("what was there\n")
+    inode = out.stat().st_ino
+    code = (
+        "from pathlib import Path; from mediadigest.store.transfer import export_file\n"
+        "with export_file(Path('/dev/stdout')) as fp: fp.write('the export\\n')"
+    )
+    with out.open("a") as appended:
+        subprocess.run([sys.executable, "-c", code], stdout=appended, check=True)
+    assert out.read_text() == "what was there\nthe export\n"
+    assert out.stat().st_ino == inode
+
+
+@contextlib.contextmanager
+def _unwritable(folder: Path) -> Iterator[None]:
+    """``folder`` as one this user cannot add a file to (root writes any: immutable, then)."""
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        try:
+            yield
+        finally:
+            folder.chmod(0o755)
+        return
+    if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode:
+        pytest.skip("root writes any folder, and chattr +i is not allowed here")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+
+
+def test_an_export_over_a_writable_file_in_a_folder_that_is_not_is_written_in_place(tmp_path):
+    """A pre-created /var/backups/md.jsonl: the temporary file could not be made beside it."""
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    out = folder / "md.jsonl"
+    out.write_text("an older export, longer than the new one\n")
+    out.chmod(0o644)
+    with _unwritable(folder):
+        with export_file(out) as fp:
+            fp.write("the export\n")
+        assert [p.name for p in folder.iterdir()] == ["md.jsonl"]
+    assert out.read_text() == "the export\n"
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
 
 
 def test_export_without_accounts_leaves_out_users_tokens_key_and_audit(sqlite_engine, tmp_path):

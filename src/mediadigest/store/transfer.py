@@ -74,25 +74,48 @@ def export_file(path: Path) -> Iterator[IO[str]]:
     """``path`` to write an export to, readable and writable by its owner only (0600).
 
     The file is written under a temporary name in its folder (created 0600, whatever the
-    umask) and renamed over ``path`` once whole: a file already there, perhaps readable by
-    others and perhaps held open by one of them, is replaced, not rewritten, and an export
-    that fails leaves no half of itself behind. What is not a plain file (/dev/stdout, a
-    pipe) is written to as it is.
+    umask), synced and renamed over ``path`` once whole: a file already there, perhaps
+    readable by others and perhaps held open by one of them, is replaced, not rewritten, and
+    an export that fails leaves no half of itself behind. A file already there in a folder
+    this user cannot write (a pre-created /var/backups/md.jsonl) is made 0600 and rewritten
+    in place. What is not a plain file (a pipe, /dev/null) and a process's own streams
+    (/dev/stdout, /dev/fd/N, /proc/self/fd/N: ``export /dev/stdout >> file``) are written to
+    as they are, appending: renaming over the file a stream names lost what was there.
     """
-    if path.exists() and not path.is_file():
-        with path.open("w", encoding="utf-8") as fp:
+    if _a_stream(path) or (path.exists() and not path.is_file()):
+        with path.open("a", encoding="utf-8") as fp:
             yield fp
         return
     target = path.resolve()  # through a symlink: the file it names is what is replaced
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        fd, temporary = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+        )
+    except PermissionError:
+        if not target.is_file() or not os.access(target, os.W_OK):
+            raise
+        os.chmod(target, 0o600)  # before a byte is written: the secrets are never shared
+        with target.open("w", encoding="utf-8") as fp:
+            yield fp
+            fp.flush()
+            os.fsync(fp.fileno())
+        return
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fp:
             yield fp
+            fp.flush()
+            os.fsync(fp.fileno())  # else a crash after the rename can leave an empty file
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def _a_stream(path: Path) -> bool:
+    """Whether ``path`` names one of this process's file descriptors, whatever it leads to."""
+    text = str(path.absolute())
+    return text in ("/dev/stdout", "/dev/stderr") or text.startswith(("/dev/fd/", "/proc/self/fd/"))
 
 
 def export_jsonl(conn: sa.Connection, fp: IO[str], *, accounts: bool = True) -> dict[str, int]:
