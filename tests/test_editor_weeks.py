@@ -238,3 +238,26 @@ def test_the_editor_page_says_what_arrived_after_the_draft_and_a_newer_version(e
     assert mediadigest(seeded, "publish", "--week", WEEK, "--rebuild").exit_code == 0
     page = editor.get(f"/editor?week={WEEK}").text
     assert "Version 1, published after the draft was last saved, says something else" in page
+
+
+def test_the_editor_page_ranks_the_week_only_for_an_article_that_came_after_the_draft(
+    editor, seeded, monkeypatch
+):
+    """The page reloads after every edit, and ranking a busy week takes seconds: it ranked
+    the whole week on every load to look for late stories, with no late article at all."""
+    from mediadigest.stories import grouping
+
+    ranked = []
+    real = grouping.ranked_for_period
+    monkeypatch.setattr(grouping, "ranked_for_period", lambda *a: ranked.append(a) or real(*a))
+    post(editor, "/editor/start", week=WEEK)
+    ranked.clear()  # making the draft ranks the week
+    post(editor, "/editor/intro", week=WEEK, revision="1", text="The desk's own intro.")
+    assert "arrived after the draft" not in editor.get(f"/editor?week={WEEK}").text
+    assert ranked == []
+    arrives(seeded, 6, LATE, 18)
+    post(editor, "/editor/intro", week=WEEK, revision="2", text="The desk's intro, again.")
+    page = editor.get(f"/editor?week={WEEK}").text
+    assert f"1 story arrived after the draft was made (“{LATE}”) and is not in it" in page
+    assert "The desk&#39;s intro, again." in page  # saved: an edit, then a reload
+    assert len(ranked) == 1  # once, kept for the pages until the store changes again

@@ -8,7 +8,8 @@ would leave the story out, or take it back out of the feed, without a word.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -36,6 +37,19 @@ def draft_made(conn: sa.Connection, profile: str, since: date, until: date) -> d
     return made or versions.draft_saved(conn, profile, since, until)
 
 
+def arrived_since(conn: sa.Connection, since: date, until: date, made: datetime) -> bool:
+    """Whether an article of the period that names the country (as grouping takes them in)
+    reached the store after ``made``: one query, where ranking the week takes seconds."""
+    a = articles.c
+    query = sa.select(a.id).where(
+        a.dated >= datetime.combine(since, time.min),
+        a.dated < datetime.combine(until + timedelta(days=1), time.min),
+        sa.or_(a.relevant.is_(True), a.score > 0),
+        a.created_at > made,
+    )
+    return conn.execute(query.limit(1)).first() is not None
+
+
 def late_stories(
     conn: sa.Connection,
     profile: Profile,
@@ -44,19 +58,22 @@ def late_stories(
     content: dict[str, Any],
     *,
     size: int,
+    ranked: Callable[[], Sequence[Story]] | None = None,
 ) -> list[Story]:
     """The stories a digest of ``size`` built now would have that the draft ``content`` lacks,
     and whose articles of the period all reached the store after the draft was made.
 
     Picked as ``compose.build_digest`` picks (pins in, hides out, ranked, diversified), so each
     is one a rebuild brings in; a story the draft lacks because an editor took it out was
-    there when the draft was made, and is not one of these.
+    there when the draft was made, and is not one of these. ``ranked``: the period's stories
+    ranked (the web app's cache; else ranked here), asked for only where an article arrived
+    after the draft, as picking writes its reasons into them.
     """
     made = draft_made(conn, profile.name, since, until)
-    if made is None:
+    if made is None or not arrived_since(conn, since, until, made):
         return []
-    ranked = grouping.ranked_for_period(conn, profile, since, until)
-    picked = select.select(ranked, select.Selection(size=size, minimum=min(select.MIN_ITEMS, size)))
+    found = ranked() if ranked else grouping.ranked_for_period(conn, profile, since, until)
+    picked = select.select(found, select.Selection(size=size, minimum=min(select.MIN_ITEMS, size)))
     items = content.get("items") or []
     held = {s.id for s in editions.item_stories(conn, profile.name, content) if s is not None}
     leads = {i.get("article_id") for i in items} - {None}
@@ -90,11 +107,19 @@ def named(found: list[Story], most: int = 3) -> str:
 
 
 def draft_notice(
-    conn: sa.Connection, profile: Profile, since: date, until: date, content: dict[str, Any]
+    conn: sa.Connection,
+    profile: Profile,
+    since: date,
+    until: date,
+    content: dict[str, Any],
+    *,
+    ranked: Callable[[], Sequence[Story]] | None = None,
 ) -> str | None:
-    """What the editor page says of a draft the store or the feed has moved past, or None."""
+    """What the editor page says of a draft the store or the feed has moved past, or None;
+    ``ranked`` as `late_stories` takes it."""
     notes = []
-    late = late_stories(conn, profile, since, until, content, size=compose.DEFAULT_SIZE)
+    size = compose.DEFAULT_SIZE
+    late = late_stories(conn, profile, since, until, content, size=size, ranked=ranked)
     if late:
         one = len(late) == 1
         notes.append(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -73,10 +73,15 @@ def story_of(
 
 
 def list_stories(
-    conn: sa.Connection, profile: Profile, since: date, until: date
+    conn: sa.Connection,
+    profile: Profile,
+    since: date,
+    until: date,
+    ranked: Sequence[Story] | None = None,
 ) -> list[StoryView]:
-    """Pinned stories first, hidden ones last, the rest in rank order."""
-    found = grouping.ranked_for_period(conn, profile, since, until)
+    """Pinned stories first, hidden ones last, the rest in rank order; ``ranked``: the
+    period's stories already ranked."""
+    found = grouping.ranked_for_period(conn, profile, since, until) if ranked is None else ranked
     views = [_view(s) for s in found if s.articles]
     return sorted(views, key=lambda v: (v.hidden, not v.pinned))
 
@@ -90,23 +95,37 @@ class StoryCache:
 
     def __init__(self, size: int = 16) -> None:
         self.size = size
-        self._entries: OrderedDict[tuple, list[StoryView]] = OrderedDict()
+        self._entries: OrderedDict[tuple, tuple[list[Story], list[StoryView]]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(
         self, conn: sa.Connection, profile: Profile, since: date, until: date
     ) -> list[StoryView]:
+        return self._entry(conn, profile, since, until)[1]
+
+    def ranked(
+        self, conn: sa.Connection, profile: Profile, since: date, until: date
+    ) -> list[Story]:
+        """The period's stories ranked, best first (`grouping.ranked_for_period`); copies,
+        as picking a digest from them (`select.select`) writes its reasons into each."""
+        found = self._entry(conn, profile, since, until)[0]
+        return [replace(s, reasons=list(s.reasons)) for s in found]
+
+    def _entry(
+        self, conn: sa.Connection, profile: Profile, since: date, until: date
+    ) -> tuple[list[Story], list[StoryView]]:
         key = (profile.name, since, until, *conn.execute(_STATE).one())
         with self._lock:
             if key in self._entries:
                 self._entries.move_to_end(key)
                 return self._entries[key]
-        views = list_stories(conn, profile, since, until)
+        found = grouping.ranked_for_period(conn, profile, since, until)
+        entry = found, list_stories(conn, profile, since, until, found)
         with self._lock:
-            self._entries[key] = views
+            self._entries[key] = entry
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
-        return views
+        return entry
 
 
 # Changes whenever an article arrives, a story is grouped, pinned, hidden, merged or split

@@ -56,7 +56,16 @@ def editor_page(
         published = versions.latest_version(conn, web.settings.profile.name, since, until)
         sources = _evidence(conn, found[0]) if found else {}
         if found and notice is None:  # stories that came after the draft, a newer version
-            notice = freshness.draft_notice(conn, web.settings.profile, since, until, found[0])
+            profile = web.settings.profile
+            # The page reloads after every edit: rank from the pages' cache, not anew each time.
+            notice = freshness.draft_notice(
+                conn,
+                profile,
+                since,
+                until,
+                found[0],
+                ranked=lambda: web.stories.ranked(conn, profile, since, until),
+            )
     content, revision = found if found else (None, None)
     return page(
         request,
