@@ -5,11 +5,15 @@ headline that shares one word with its story still shares many with the story's 
 reports); then average-link agglomerative clustering. Existing stories enter as seeds that
 new articles may join but that never merge with each other, so running it over a window with
 new articles is incremental: stories keep their members.
+
+Reports in two scripts (Russian and English) share no word; for them the evidence is what
+`anchors` finds in both: names in one spelling and figures with their scale.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -22,7 +26,9 @@ import stopwordsiso
 from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
-__all__ = ["ClusterDoc", "ClusterParams", "cluster", "similarity"]
+from mediadigest.stories import anchors
+
+__all__ = ["ClusterDoc", "ClusterParams", "cluster", "name_vectors", "similarity"]
 
 PREFIX = 5
 _BLOCK = 1024  # rows per block of the n x n work: temporaries of 1024 x n, not n x n
@@ -42,6 +48,9 @@ class ClusterDoc:
     url: str = ""
     outlet: str | None = None
     language: str | None = None  # ISO 639-1; its stop words are left out (English: always)
+    # Places say where, not what: compared only between reports in two scripts, which have
+    # no word in common to tell them apart (see ``ClusterParams.anchor_weight``).
+    places: Sequence[str] = ()
 
 
 @dataclass(slots=True)
@@ -59,6 +68,14 @@ class ClusterParams:
     entity_prior: float = 3.0  # ... a name's weight must outgrow this to count fully
     lead_weight: float = 1.0  # the lead (0.5 did worse on WikiRef220: 0.79 against 0.80)
     slug_weight: float = 1.0  # words of the URL path (often the outlet's own headline)
+    # Reports in two scripts (Cyrillic, Latin): their similarity is at least that of the
+    # names and figures both give (`anchors`), weighted as names are, where they share
+    # ``anchor_min`` of them or more: one shared name is no story in any language.
+    anchor_weight: float = 1.0
+    anchor_min: int = 2
+    # ... and of those, names other than these: the profile's people and places (the
+    # president, the capital), which reports of any two events may both give.
+    common_names: frozenset[str] = field(default_factory=frozenset)
     same_day_hours: float = 36.0  # within this, time distance costs nothing
     same_outlet: float = 0.5  # factor on the similarity of two reports by the same outlet
     half_life_days: float = 2.0  # beyond it, similarity halves every this many days
@@ -70,8 +87,10 @@ class ClusterParams:
 
 def _names(doc: ClusterDoc) -> list[str]:
     # Only the entity stage's canonical names ("Tokayev" for "Токаев" too): capitalised words
-    # would repeat the word features, and on UCI headlines they made clustering worse.
-    return [e.casefold() for e in doc.entities]
+    # would repeat the word features, and on UCI headlines they made clustering worse. Folded
+    # to one spelling: a Cyrillic name the entity stage kept ("Алмасадам Саткалиев") is the
+    # English reports' "Almasadam Satkaliyev".
+    return [key for key in map(anchors.fold, doc.entities) if key]
 
 
 def _slug(url: str) -> str:
@@ -219,12 +238,12 @@ def _features(
     if params.entity_weight:
         names = [_names(d) for d in docs]
         if any(names):
-            blocks.append((params.entity_weight, _entities(names, params.entity_prior)))
+            blocks.append((params.entity_weight, name_vectors(names, params.entity_prior)))
     x = _normalise(sparse.hstack([w * b for w, b in blocks]).tocsr())
     return x, sum(b.shape[1] for _, b in blocks[:words])
 
 
-def _entities(names: list[list[str]], prior: float) -> sparse.csr_matrix:
+def name_vectors(names: Sequence[Sequence[str]], prior: float) -> sparse.csr_matrix:
     """Names weighted by how seldom the window's reports share them, normalised softly.
 
     A unit vector per report made a lone name count fully: two reports whose only name was
@@ -236,6 +255,11 @@ def _entities(names: list[list[str]], prior: float) -> sparse.csr_matrix:
     that no other report shares. A common name shared then counts little, a rare one or
     several names nearly fully.
     """
+    return _weighted(_incidence(names)[0], prior)
+
+
+def _incidence(names: Sequence[Sequence[str]]) -> tuple[sparse.csr_matrix, dict[str, int]]:
+    """Which report gives which name (1 or 0), and each name's column."""
     vocab: dict[str, int] = {}
     rows, cols = [], []
     for i, doc in enumerate(names):
@@ -245,8 +269,16 @@ def _entities(names: list[list[str]], prior: float) -> sparse.csr_matrix:
     x = sparse.csr_matrix(
         (np.ones(len(rows), np.float32), (rows, cols)), shape=(len(names), max(len(vocab), 1))
     )
-    df = np.bincount(cols, minlength=x.shape[1])
-    surprise = -np.log((df + 1.0) / (len(names) + 10.0)).astype(np.float32)
+    return x, vocab
+
+
+def _weighted(
+    x: sparse.csr_matrix, prior: float, df: np.ndarray | None = None
+) -> sparse.csr_matrix:
+    """``x`` (an incidence) weighted by surprise and softly normalised: see `name_vectors`."""
+    if df is None:
+        df = np.asarray(x.sum(axis=0)).ravel()
+    surprise = -np.log((df + 1.0) / (x.shape[0] + 10.0)).astype(np.float32)
     x = sparse.csr_matrix(x @ sparse.diags(surprise))
     norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel() + prior**2)
     return sparse.csr_matrix(sparse.diags((1.0 / norms).astype(np.float32)) @ x)
@@ -267,6 +299,8 @@ def similarity(
     """
     x, words = _features(docs, params, background)
     sim = _gram(x)
+    if params.anchor_weight:
+        _across_scripts(sim, docs, params, x[:, words:].tocsr() if words < x.shape[1] else None)
     # Only third documents vouch for a pair: the smoothing reads similarities without their
     # diagonal, and the diagonal ends as zero anyway.
     np.fill_diagonal(sim, 0.0)
@@ -285,6 +319,83 @@ def similarity(
                 sim[np.ix_(idx, idx)] *= params.same_outlet
     np.fill_diagonal(sim, 0.0)
     return sim
+
+
+def _across_scripts(
+    sim: np.ndarray,
+    docs: Sequence[ClusterDoc],
+    params: ClusterParams,
+    names: sparse.csr_matrix | None,
+) -> None:
+    """Set, in place, the similarity of reports in two scripts to what their shared names
+    and figures say where they share ``params.anchor_min`` of them or more (not counting
+    ``params.common_names``), and to what their words say where they share fewer.
+
+    Their words never meet, so their similarity was their names' alone: the Russian and
+    English reports of one grain record (Aktau, the Caspian, 1.4 million tonnes) became two
+    stories. The anchors are weighted as names are (`name_vectors`): a figure or name few
+    reports give counts nearly fully, one that many give little. With fewer anchors shared,
+    the entity block (``names``, of the features) no longer counts: one shared name is no
+    story, and the name of a rare official that both give, now in one spelling, was enough
+    between reports in two scripts that have no words to add.
+    """
+    scripts = np.array([anchors.script((d.title, d.lead)) for d in docs])
+    kinds = sorted(set(scripts))
+    if len(kinds) < 2:
+        return
+    x, counted, meets = _anchor_vectors(docs, params)
+    for a, b in itertools.combinations(kinds, 2):
+        ia, ib = np.flatnonzero(scripts == a), np.flatnonzero(scripts == b)
+        xt, countedt = (meets @ x[ib].T).tocsc(), (meets @ counted[ib].T).tocsc()
+        names_t = names[ib].T.tocsc() if names is not None else None
+        for s in _blocks(len(ia)):
+            rows = ia[s : s + _BLOCK]
+            block = sim[np.ix_(rows, ib)]
+            enough = (counted[rows] @ countedt).toarray() >= params.anchor_min
+            value = (x[rows] @ xt).toarray() * np.float32(params.anchor_weight)
+            if names_t is not None:
+                words = np.maximum(block - (names[rows] @ names_t).toarray(), 0.0)
+                block = np.where(enough, block, words)
+            block = np.where(enough, np.maximum(block, value), block)
+            sim[np.ix_(rows, ib)] = block
+            sim[np.ix_(ib, rows)] = block.T
+
+
+def _anchor_vectors(
+    docs: Sequence[ClusterDoc], params: ClusterParams
+) -> tuple[sparse.csr_matrix, sparse.csr_matrix, sparse.csr_matrix]:
+    """Each report's anchors weighted (``x``), those that count towards ``anchor_min``
+    (``counted``: not the common names), and which anchors meet which (``meets``): a weak
+    word and the same word capitalised mid-sentence are one name of one weight, and meet;
+    two weak words do not."""
+    country = frozenset(anchors.name_words(w) for w in (*params.stop_words, *params.stop_stems))
+    keys = [
+        anchors.report_anchors(
+            d.title, d.lead, (*d.entities, *d.places), d.outlet, _stop(d.language), country
+        )
+        for d in docs
+    ]
+    present, vocab = _incidence([sorted(k) for k in keys])
+    base = np.array([vocab.get(k.removeprefix(anchors.WEAK), i) for k, i in vocab.items()])
+    df = np.bincount(base, np.asarray(present.sum(axis=0)).ravel(), minlength=len(base))
+    x = _weighted(present, params.entity_prior, df[base])
+    weak = np.array([k.startswith(anchors.WEAK) for k in vocab], bool)
+    linked = np.flatnonzero(weak & (base != np.arange(len(base))))
+    links = sparse.csr_matrix(
+        (np.ones(len(linked), np.float32), (linked, base[linked])), shape=(len(base),) * 2
+    )
+    meets = sparse.csr_matrix(sparse.diags((~weak).astype(np.float32)) + links + links.T)
+    # A common name's words too: "Токаева" alone is the president's surname.
+    keys_of_common = (anchors.name_words(n) for n in params.common_names)
+    common = {k for key in keys_of_common for k in (key, *key.split())}
+    counts = np.array([k.removeprefix(anchors.WEAK) not in common for k in vocab], np.float32)
+    return x, sparse.csr_matrix(present @ sparse.diags(counts)), meets
+
+
+@functools.lru_cache(maxsize=64)
+def _stop(language: str | None) -> frozenset[str]:
+    """Words a capitalised word of a report in ``language`` is not taken for a name for."""
+    return frozenset(ENGLISH_STOP_WORDS | language_stop_words(language))
 
 
 def _blocks(n: int) -> range:

@@ -30,6 +30,7 @@ from mediadigest.model import FIRST_DAY, LAST_DAY, Article, Story
 from mediadigest.profile import Profile
 from mediadigest.store import schema as store_schema
 from mediadigest.stories import persist, rank
+from mediadigest.stories.anchors import article_names
 from mediadigest.stories.cluster import ClusterDoc, ClusterParams, cluster
 from mediadigest.stories.dedup import find_duplicates
 from mediadigest.stories.rank import article_themes, lead_article
@@ -94,6 +95,7 @@ def _background(conn: sa.Connection, since: date, until: date) -> list[Article]:
 
 
 _NAME_KINDS = frozenset({"person", "org"})
+_PLACE = frozenset({"place"})
 
 
 def cluster_doc(art: Article, key: int) -> ClusterDoc:
@@ -102,12 +104,13 @@ def cluster_doc(art: Article, key: int) -> ClusterDoc:
 
     Not places: they say where, not what, and a country's reports share a few cities (a grain
     record in Aktau joined the president's Tokyo visit through "Aktau" and "Astana"). A place
-    that matters to the story is in its headline or lead, which count as words.
+    that matters to the story is in its headline or lead, which count as words; the places
+    go apart, to be compared only between reports in two scripts, whose words never meet.
     """
-    names = [e.name for e in getattr(art, "entities", []) if getattr(e, "kind", "") in _NAME_KINDS]
-    names += [h.canonical for h in art.relevance.hits if h.kind in _NAME_KINDS]
+    names = article_names(art, _NAME_KINDS)
+    places = article_names(art, _PLACE)
     return ClusterDoc(
-        key, art.title, art.lead, names, _when(art), art.url, art.outlet, art.language
+        key, art.title, art.lead, names, _when(art), art.url, art.outlet, art.language, places
     )
 
 
@@ -121,6 +124,12 @@ def stop_stems(profile: Profile) -> tuple[str, ...]:
     inflected, they are as common in a language's reports as the name itself."""
     words = {t.key.strip() for t in profile.terms if t.kind == "country"}
     return tuple(sorted(w for w in words if " " not in w and len(w) >= STEM_MIN))
+
+
+def common_names(profile: Profile) -> frozenset[str]:
+    """The profile's people and places (the president, the capital, the cities): reports of
+    any two events about the country may both name them."""
+    return frozenset(t.canonical for t in profile.terms if t.kind in ("person", "place"))
 
 
 def update(
@@ -262,6 +271,7 @@ def _group(
         base,
         stop_words=base.stop_words | stop_words(profile),
         stop_stems=base.stop_stems + stop_stems(profile),
+        common_names=base.common_names | common_names(profile),
     )
     docs = [cluster_doc(arts[i], k) for k, i in enumerate(primaries)]
     seed_of = {k: sid for sid, ks in seeds.items() for k in ks}
