@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from mediadigest import store
 from mediadigest.cli import app
+from mediadigest.errors import ConfigError
 
 
 def mediadigest(
@@ -73,17 +74,31 @@ def test_a_store_url_in_an_error_hides_its_password(tmp_path: Path):
 def test_a_store_url_whose_port_is_no_number_is_one_line_naming_it(command: list[str]):
     # SQLAlchemy's ValueError from int() was a traceback, before any connection was tried.
     line = one_line_error(mediadigest("--db", "postgresql://u@127.0.0.1:abc/md", *command), 2)
-    assert line.startswith("error: store URL postgresql+psycopg://u@127.0.0.1:abc/md: ")
+    assert line.startswith("error: store URL postgresql://u@127.0.0.1:abc/md: ")
     assert "its port is not a number" in line
+
+
+def test_a_store_url_with_several_hosts_is_told_the_form_that_works():
+    # libpq's host list is no port: "its port is not a number" sent users after a typo.
+    with pytest.raises(ConfigError) as raised:
+        store.check_url("postgresql://u:S3cret@h1:5432,h2:5433/md")
+    assert str(raised.value) == (
+        "store URL postgresql://u:***@h1:5432,h2:5433/md: several hosts go in the query, "
+        "with none before the database: postgresql://user@/dbname?host=h1:5432&host=h2:5433"
+    )
+    store.check_url("postgresql://u:S3cret@/md?host=h1:5432&host=h2:5433")  # that form works
 
 
 def test_a_postgresql_option_libpq_does_not_know_is_one_line_naming_it():
     # "?sslmod=require" (a typo) reached psycopg at the first connect: a ProgrammingError
     # traceback. The password beside it stays hidden.
-    url = f"postgresql://u@127.0.0.1:{_free_port()}/md?sslmod=require&password=S3cretPW"
+    port = _free_port()
+    url = f"postgresql://u@127.0.0.1:{port}/md?sslmod=require&password=S3cretPW"
     line = one_line_error(mediadigest("--db", url, "db", "check"), 2)
     assert 'invalid connection option "sslmod"' in line
-    assert "S3cret" not in line and "password=***" in line
+    assert "S3cret" not in line
+    # As given: it was shown as postgresql+psycopg://, its query sorted.
+    assert f"store URL postgresql://u@127.0.0.1:{port}/md?sslmod=require&password=***: " in line
 
 
 def _free_port() -> int:
@@ -132,6 +147,12 @@ def test_a_password_in_a_postgresql_url_query_is_never_printed(
         ("sqlite:///store.db?mode=ro&uri=true", "sqlite:///store.db?mode=ro&uri=true"),
         ("postgresql://u:S3cret@Pw@h/md", "postgresql://u:***@h/md"),
         ("postgresql://u@h:5432/md", "postgresql://u@h:5432/md"),
+        # An '@' in the query is no password's: it showed as "postgresql://u:***@b".
+        ("postgresql://u:S3cret@h:5432/md?user=a@b", "postgresql://u:***@h:5432/md?user=a@b"),
+        ("postgresql://u:S3c?ret@h/md?user=a@b", "postgresql://u:***@h/md?user=a@b"),
+        # The rule of the log's URLs: a key is a secret, its name read decoded.
+        ("postgresql://u@h/md?api%2Dkey=S3cretPW", "postgresql://u@h/md?api%2Dkey=***"),
+        ("sqlite:///data/u:p@x@y.db", "sqlite:///data/u:p@x@y.db"),
     ],
 )  # fmt: skip
 def test_a_store_url_is_shown_without_its_password(url: str, shown: str):
@@ -243,6 +264,14 @@ def test_an_at_sign_in_a_store_password_asks_for_it_encoded_and_shows_none_of_it
         assert "%40" in line and "S3" not in line and "Pw" not in line and "P:w" not in line
     # A user name's '@' before the password is read as the user's, as libpq takes it.
     assert not store.engine._at_in_password("postgresql://me@corp:pw@h/md")
+
+
+def test_a_sqlite_path_with_a_colon_and_at_signs_is_a_path(tmp_path: Path):
+    # It was refused as a password with an '@' (a SQLite URL has none).
+    path = tmp_path / "u:p@x@y.db"
+    done = mediadigest("--db", f"sqlite:///{path}", "db", "upgrade", cwd=tmp_path)
+    assert done.returncode == 0, (done.stdout, done.stderr)
+    assert path.exists()
 
 
 # -- a store that cannot be written ----------------------------------------------------------

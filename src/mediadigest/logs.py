@@ -9,12 +9,20 @@ from __future__ import annotations
 
 import logging
 import re
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
-__all__ = ["RedactURLs", "redact_url"]
+__all__ = ["RedactURLs", "redact_url", "secret_name"]
 
-# Query parameters whose value is a secret: api-key, access_token, password, sig...
-_SECRET = re.compile(r"key|token|pass|pwd|secret|sig|auth|credential", re.IGNORECASE)
+# Query parameters whose value is a secret, in any URL this shows (a fetched one, the LLM
+# endpoint, the store's): api-key, access_token, password, sslpassword, oauth_client_secret,
+# sig... libpq's sslkey names a file, not a secret, and is left as it is.
+_SECRET = re.compile(r"(?<!ssl)key|token|pass|pwd|secret|sig|auth|credential", re.IGNORECASE)
+
+
+def secret_name(name: str) -> bool:
+    """Whether a query parameter called ``name`` holds a secret. The name is read decoded, as
+    the server or driver reads it: ``?api%2Dkey=`` and ``?pass%77ord=`` are keys too."""
+    return bool(_SECRET.search(unquote_plus(name)))
 
 
 def redact_url(url: str) -> str:
@@ -25,7 +33,7 @@ def redact_url(url: str) -> str:
         user, _, host = netloc.rpartition("@")
         netloc = f"{user.partition(':')[0]}:***@{host}" if ":" in user else f"***@{host}"
     query = "&".join(
-        f"{name}=***" if eq and _SECRET.search(name) else f"{name}{eq}{value}"
+        f"{name}=***" if eq and secret_name(name) else f"{name}{eq}{value}"
         for name, eq, value in (p.partition("=") for p in parts.query.split("&") if p)
     )
     return urlunsplit(parts._replace(netloc=netloc, query=query))

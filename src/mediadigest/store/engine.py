@@ -11,11 +11,12 @@ from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import quote, unquote_plus
+from urllib.parse import quote
 
 import sqlalchemy as sa
 
 from mediadigest.errors import ConfigError, StoreError
+from mediadigest.logs import secret_name
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -59,23 +60,19 @@ def normalise_url(url: str) -> str:
     return url
 
 
-# Query parameters that hold a secret: libpq's password and sslpassword (SQLAlchemy hands
-# every parameter to the driver, so ?password= is as good as user:password@), PostgreSQL 18's
-# oauth_client_secret, and whatever else is named like one. passfile names a file, not a
-# secret, but is masked with the rest: a wrong guess costs a path in a message.
-_SECRET_PARAMETER = re.compile(r"pass|pwd|secret|token|credential", re.IGNORECASE)
 # The user part as SQLAlchemy reads it: a name without ':' or '/', then a password ('/' and
-# '?' included) up to the last '@': SQLAlchemy stops at the first, so an unencoded '@' in a
-# password puts the rest of it in the host ("S3cret@Pw@host": host "Pw@host"), which a
-# message then showed. Masking too much of a URL with an '@' in its query costs less.
-_USER_PASSWORD = re.compile(r"(://[^:/]*:).*@")
+# '?' included) up to its first '@'; an unencoded '@' in a password puts the rest of it in the
+# host ("S3cret@Pw@host": host "Pw@host"), which a message then showed, so the password runs
+# on to each further '@' before the query ('?user=a@b' is no password's).
+_USER_PASSWORD = re.compile(r"(://[^:/]*:)[^@]*@(?:[^?@]*@)*")
 
 
 def shown_url(url: str | sa.URL) -> str:
     """A store URL as every message and log line names it: no password, whether it is in
     ``user:password@`` (as SQLAlchemy's own ``repr`` masks it) or in the query
-    (``?password=``, ``?sslpassword=``, which SQLAlchemy shows in clear). Works on a URL
-    SQLAlchemy cannot parse too."""
+    (``?password=``, ``?sslpassword=``, which SQLAlchemy shows in clear: SQLAlchemy hands
+    every parameter to libpq, so they are as good as ``user:password@``), masked by the rule
+    of every URL in the log (`logs.secret_name`). Works on a URL SQLAlchemy cannot parse too."""
     text = url.render_as_string(hide_password=True) if isinstance(url, sa.URL) else url
     text = _USER_PASSWORD.sub(r"\1***@", text, count=1)
     base, mark, query = text.partition("?")
@@ -84,15 +81,15 @@ def shown_url(url: str | sa.URL) -> str:
     params = []
     for param in query.split("&"):
         name, equals, _ = param.partition("=")
-        # SQLAlchemy unquotes names: ?pass%77ord= reaches libpq as password
-        secret = equals and _SECRET_PARAMETER.search(unquote_plus(name))
+        secret = equals and secret_name(name)  # decoded: ?pass%77ord= reaches libpq
         params.append(f"{name}=***" if secret else param)
     return f"{base}?{'&'.join(params)}"
 
 
 def parsed_url(url: str) -> sa.URL:
-    """The URL as SQLAlchemy reads it; one that cannot be read is a ConfigError naming it
-    (a port that is no number was a ValueError traceback from deep in SQLAlchemy)."""
+    """The URL as SQLAlchemy reads it (normalised); one that cannot be read is a ConfigError
+    naming it as given (a port that is no number was a ValueError traceback from deep in
+    SQLAlchemy)."""
     if _at_in_password(url):
         # SQLAlchemy ends a password at its first '@': "S3cret@Pw@host" looked for a host
         # "Pw@host", and the error printed that piece of the password.
@@ -101,22 +98,36 @@ def parsed_url(url: str) -> sa.URL:
             "percent-encoded: write it %40 (and ':' %3A, '/' %2F)"
         )
     try:
-        return sa.make_url(url)
+        return sa.make_url(normalise_url(url))
     except (ValueError, sa.exc.ArgumentError) as exc:
-        why = "its port is not a number" if "int()" in str(exc) else str(exc)
-        raise ConfigError(f"store URL {shown_url(url)}: {why}; use {_FORMS}") from exc
+        if "int()" not in str(exc):
+            why = f"{exc}; use {_FORMS}"
+        elif "," in url.partition("://")[2].split("/")[0].rpartition("@")[2]:
+            # libpq's postgresql://h1:5432,h2:5433/db is not SQLAlchemy's: "its port is not a
+            # number" sent users looking for a typo.
+            why = (
+                "several hosts go in the query, with none before the database: "
+                "postgresql://user@/dbname?host=h1:5432&host=h2:5433"
+            )
+        else:
+            why = f"its port is not a number; use {_FORMS}"
+        raise ConfigError(f"store URL {shown_url(url)}: {why}") from exc
 
 
 def _at_in_password(url: str) -> bool:
-    """Whether ``user:password@`` is followed by another '@' before the query: a '@' of the
-    password (no host has one), as a user name's '@' before the ':' is read right."""
+    """Whether ``user:password@`` of a server's URL is followed by another '@' before the
+    query: a '@' of the password (no host has one), as a user name's '@' before the ':' is
+    read right. A SQLite URL has a path there, which may hold both (sqlite:///u:p@x@y.db)."""
+    if "://" not in url or url.partition("://")[0].lower() in _SQLITE:
+        return False
     user, at, rest = url.partition("://")[2].split("?")[0].partition("@")
     return bool(at) and ":" in user and "@" in rest
 
 
-def _check_options(url: sa.URL) -> None:
+def _check_options(url: sa.URL, given: str) -> None:
     """PostgreSQL options in the query (?sslmode=require) are libpq's: one it does not know
-    ("?foo=bar", a typo of "sslmode") is a ConfigError, not a traceback at the first connect."""
+    ("?foo=bar", a typo of "sslmode") is a ConfigError naming the URL as ``given``, not a
+    traceback at the first connect."""
     try:
         from psycopg import ProgrammingError
         from psycopg.conninfo import make_conninfo
@@ -126,21 +137,21 @@ def _check_options(url: sa.URL) -> None:
     try:
         make_conninfo("", **options)
     except ProgrammingError as exc:
-        raise ConfigError(f"store URL {shown_url(url)}: {_one_line(exc)}") from exc
+        raise ConfigError(f"store URL {shown_url(given)}: {_one_line(exc)}") from exc
 
 
 def check_url(url: str) -> None:
     """Raise ConfigError for a store URL that could never be opened (another kind of store,
     a port that is no number, an option libpq does not know), before any work is done."""
-    parsed = parsed_url(normalise_url(url))
+    parsed = parsed_url(url)
     if parsed.get_backend_name() == "postgresql":
-        _check_options(parsed)
+        _check_options(parsed, url)
 
 
 def create_engine(url: str) -> sa.Engine:
     """An engine with the pragmas the store relies on (WAL, foreign keys, a busy timeout)."""
-    url = normalise_url(url)
-    parsed = parsed_url(url)
+    given, url = url, normalise_url(url)
+    parsed = parsed_url(given)
     if url.startswith("sqlite"):
         path = parsed.database
         # A file: URI (?uri=true) is SQLite's to read: making its "parent" made a folder
@@ -158,7 +169,7 @@ def create_engine(url: str) -> sa.Engine:
         return engine
     # libpq waits for the kernel's TCP timeout (minutes) on a host that does not answer: each
     # web request and every round would hang that long. A URL's own connect_timeout wins.
-    _check_options(parsed)
+    _check_options(parsed, given)
     wait = {} if "connect_timeout" in parsed.query else {"connect_timeout": 10}
     try:
         return sa.create_engine(url, pool_pre_ping=True, connect_args=wait, hide_parameters=True)
