@@ -281,11 +281,22 @@ def db_check(ctx: typer.Context) -> None:
         raise typer.Exit(1)
     if current != head:
         what = "has no schema yet" if current is None else "is behind this version"
-        command = f"mediadigest --db {shlex.quote(shown_url(settings.db))} db upgrade"
-        say(f"the store {what}: run `{command}` (safe to re-run)")
+        say(f"the store {what}: run {_upgrade_command(ctx)} (safe to re-run)")
         raise typer.Exit(1)
     if missing := store.missing_tables(engine):
         say(f"the store lacks {counted(len(missing), 'table')} of its schema "
             f"({', '.join(missing)}): it is damaged (a table dropped by hand, a broken "
             "file); restore it from a backup", "error")  # fmt: skip
         raise typer.Exit(1)
+
+
+def _upgrade_command(ctx: typer.Context) -> str:
+    """How to upgrade the store `db check` looked at, as a command that can be run: one with
+    the password masked cannot. A store from the environment or the config file is found
+    again by a plain command; a --db with a secret is the user's to give again."""
+    given = ctx.find_root().params.get("db")
+    if not given:
+        return "`mediadigest db upgrade`"
+    if shown_url(given) != given:
+        return "`mediadigest db upgrade` with the same --db"
+    return f"`mediadigest --db {shlex.quote(given)} db upgrade`"
