@@ -14,28 +14,15 @@ from datetime import date, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
-from typer.testing import CliRunner
 
 from mediadigest import store
-from mediadigest.cli import app as cli
 from mediadigest.stories import persist as story_store
 from mediadigest.web import versions
+from test_editorial_consistency import mediadigest, story_of
 from web_support import WEEK, _article, token_of
 
 SINCE, UNTIL = date(2025, 12, 15), date(2025, 12, 21)
 LATE = "Kazakhstan court jails journalist for seven years"
-
-
-def mediadigest(seeded, *args: str):
-    return CliRunner().invoke(cli, ["--db", seeded.settings.db, *args])
-
-
-def story_of(seeded, article: int) -> int:
-    """The stored story of the ``article``-th seeded article."""
-    sa_ = story_store.story_articles
-    query = sa.select(sa_.c.story_id).where(sa_.c.article_id == seeded.ids[article])
-    with seeded.engine.connect() as conn:
-        return int(conn.execute(query).scalar_one())
 
 
 def flags(seeded, story_id: int) -> tuple[bool, bool, int]:

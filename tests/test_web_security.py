@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import socket
 import threading
-import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -28,7 +27,7 @@ from mediadigest.web import persist, service
 from mediadigest.web.app import create_app
 from mediadigest.web.body_limit import MAX_BODY
 from mediadigest.web.routes.sources import MAX_OPML
-from web_support import PASSWORD, PAYLOADS, RAW, WEEK, csrf_of, login, seed, token_of
+from web_support import PASSWORD, PAYLOADS, RAW, WEEK, csrf_of, login, seed, served, token_of
 
 
 @pytest.fixture
@@ -246,24 +245,12 @@ def test_csrf_field_is_in_every_form(admin_pages):
 @contextmanager
 def _served(app, trusted_proxies: Sequence[str] = service.LOOPBACK) -> Iterator[str]:
     """``app`` on uvicorn as `serve` runs it (`service.server_config`); its URL."""
-    import uvicorn
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = service.server_config(app, port=port, trusted_proxies=trusted_proxies)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="serve-under-test", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
+    def configure(app, port: int):
+        return service.server_config(app, port=port, trusted_proxies=trusted_proxies)
+
+    with served(app, configure) as url:
+        yield url
 
 
 def _audited(seeded, action: str) -> list[str]:

@@ -12,11 +12,12 @@ import socket
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -238,14 +239,19 @@ def token_of(client: TestClient) -> str:
 
 
 @contextmanager
-def served(app) -> Iterator[str]:
-    """``app`` on a real server (uvicorn, 127.0.0.1, a free port) for a real browser; its URL."""
+def served(app, configure: Callable[[Any, int], Any] | None = None) -> Iterator[str]:
+    """``app`` on a real server (uvicorn, 127.0.0.1, a free port) for a real browser; its URL.
+    ``configure(app, port)``: the server's uvicorn.Config (as `serve` makes it, say)."""
     import uvicorn
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    if configure is None:
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    else:
+        config = configure(app, port)
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="web-under-test", daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
