@@ -98,6 +98,13 @@ def _inflated(body: bytes, cap: int) -> bytes:
     raise _Undecodable("not gzip, zlib or deflate data")
 
 
+def _grow(out: bytearray, piece: bytes, cap: int) -> None:
+    """Add what a decompressor gave; past ``cap`` bytes it is a bomb, not a page."""
+    out += piece
+    if len(out) > cap:
+        raise FormatError("", f"payload inflates beyond {cap} bytes")
+
+
 def _unbrotli(body: bytes, cap: int) -> bytes:
     try:
         import brotli  # optional: not a dependency
@@ -122,9 +129,7 @@ def _unbrotli(body: bytes, cap: int) -> bytes:
             produced = decompressor.process(piece, output_buffer_limit=cap + 1 - len(out))
             if not piece and not produced:
                 break
-            out += produced
-            if len(out) > cap:
-                raise FormatError("", f"payload inflates beyond {cap} bytes")
+            _grow(out, produced, cap)
     except brotli.error as exc:
         raise _Undecodable(f"not brotli data ({exc})") from None
     return bytes(out)
@@ -139,9 +144,7 @@ def _unzstd(body: bytes, cap: int) -> bytes:
     out = bytearray()
     try:
         while chunk := reader.read(65_536):
-            out += chunk
-            if len(out) > cap:
-                raise FormatError("", f"payload inflates beyond {cap} bytes")
+            _grow(out, chunk, cap)
     except zstandard.ZstdError as exc:
         raise _Undecodable(f"not zstd data ({exc})") from None
     return bytes(out)
