@@ -299,7 +299,7 @@ def list_articles(
     if relevant_only:
         clauses.append(a.c.relevant.is_(True))
     if named is not None:
-        found = sa.or_(a.c.relevant.is_(True), a.c.score > 0)
+        found = t.NAMES_COUNTRY
         clauses.append(found if named else sa.not_(found))
     if since is not None:
         clauses.append(a.c.dated >= datetime.combine(since, time.min))

@@ -129,6 +129,10 @@ articles = sa.Table(
         "ix_articles_parent_url", "parent_url", sqlite_where=sa.text("parent_url IS NOT NULL")
     ),
 )
+# An article that names the country: relevant, or scored above 0 (a passing mention, which a
+# story about the country may still take in). Listings, grouping and the draft's freshness
+# check take the same ones.
+NAMES_COUNTRY = sa.or_(articles.c.relevant.is_(True), articles.c.score > 0)
 
 # One row per theme label of an article, so listings and search can filter by theme.
 article_themes = sa.Table(

@@ -325,7 +325,7 @@ def _any_unplaced(conn: sa.Connection, profile: Profile, since: date, until: dat
     query = sa.select(a.c.id).where(
         a.c.dated >= _day_start(since),
         a.c.dated < _day_start(until + timedelta(days=1)),
-        sa.or_(a.c.relevant.is_(True), a.c.score > 0),
+        store_schema.NAMES_COUNTRY,
         ~placed.exists(),
     )
     return conn.execute(query.limit(1)).first() is not None

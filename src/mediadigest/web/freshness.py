@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from mediadigest.model import Story
 from mediadigest.profile import Profile
-from mediadigest.store.schema import articles
+from mediadigest.store.schema import NAMES_COUNTRY, articles
 from mediadigest.stories import grouping, select
 from mediadigest.web import editions, persist, versions
 from mediadigest.write import compose
@@ -44,7 +44,7 @@ def arrived_since(conn: sa.Connection, since: date, until: date, made: datetime)
     query = sa.select(a.id).where(
         a.dated >= datetime.combine(since, time.min),
         a.dated < datetime.combine(until + timedelta(days=1), time.min),
-        sa.or_(a.relevant.is_(True), a.score > 0),
+        NAMES_COUNTRY,
         a.created_at > made,
     )
     return conn.execute(query.limit(1)).first() is not None
