@@ -32,6 +32,11 @@ class Selection:
     diversity: float = 0.3  # lambda of MMR: 0 is pure score, 1 pure novelty among the picks
     floor: float = 0.3  # past ``minimum``, stories below this adjusted score are left out
 
+    @classmethod
+    def of_size(cls, size: int) -> Selection:
+        """A digest of ``size`` items at most (and no more than that at least)."""
+        return cls(size=size, minimum=min(MIN_ITEMS, size))
+
 
 class _Likeness:
     """How alike two stories are: the most of shared themes, shared headline words (both

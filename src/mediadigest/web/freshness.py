@@ -73,7 +73,7 @@ def late_stories(
     if made is None or not arrived_since(conn, since, until, made):
         return []
     found = ranked() if ranked else grouping.ranked_for_period(conn, profile, since, until)
-    picked = select.select(found, select.Selection(size=size, minimum=min(select.MIN_ITEMS, size)))
+    picked = select.select(found, select.Selection.of_size(size))
     items = content.get("items") or []
     held = {s.id for s in editions.item_stories(conn, profile.name, content) if s is not None}
     leads = {i.get("article_id") for i in items} - {None}

@@ -57,7 +57,7 @@ def build_digest(
     stories = grouping.for_period(conn, profile, since, until)
     last_items = rank.previous_items(conn, profile, since)
     ranked = rank.rank(stories, profile, until=until, previous=last_items)
-    picked = select.select(ranked, select.Selection(size=size, minimum=min(select.MIN_ITEMS, size)))
+    picked = select.select(ranked, select.Selection.of_size(size))
     items = [compose_story(s, profile, since=since) for s in picked]
     opening = intro(items, profile, since, until, publisher)
     digest = Digest(since, until, opening, items, profile.name)
