@@ -27,7 +27,10 @@ def test_watch_polls_every_round_and_backs_off_a_failing_source(tmp_path, site):
     cli = Cli(tmp_path / "s.db")
     failing = f"/status/503?watch={uuid.uuid4().hex}"
     cli("sources", "add", site.url("/feeds/atom.xml"), site.url(failing))
-    result = cli("collect", "--watch", "0.2s", "--rounds", "3", "--timeout", "2")
+    # The backoff is one interval from the failure; what round 2 does after it (grouping)
+    # must take less than that for round 3 to find the source still waiting: 0.2 s failed on a
+    # slow host, 1 s leaves room.
+    result = cli("collect", "--watch", "1s", "--rounds", "3", "--timeout", "2")
     rounds = [line for line in result.stderr.splitlines() if line.startswith("round ")]
     assert [r.split(" (")[0] for r in rounds] == ["round 1", "round 2", "round 3"]
     # Each says when it ran, for a log that runs for weeks.
