@@ -241,3 +241,23 @@ def test_a_stored_hyperscan_database_that_will_not_load_is_compiled_again(
     again = _fresh_prefilter(profile, "hyperscan")
     for doc in _documents():
         assert again.why(doc.body) == reference.why(doc.body), doc.url
+
+
+def test_one_prefilter_scans_in_several_threads_at_once(profile):
+    """A Dask worker runs tasks in several threads over the one prefilter of its process:
+    Hyperscan's scratch, shared, raised ScratchInUseError. Pages with marks (a reference)
+    scan again inside the scan, in each thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    scan = prefilter.for_profile(profile)
+    pages = [
+        b"<p>" + b"filler text " * 2000 + b"Kazakhstan</p>",
+        b"<p>"
+        + b"filler text " * 2000
+        + b"&#1050;\xd0\xb0\xd0\xb7\xd0\xb0\xd1\x85\xd1\x81\xd1\x82\xd0\xb0\xd0\xbd</p>",
+        b"<p>" + b"nothing here &#8217; " * 2000 + b"</p>",
+    ] * 40
+    expected = [scan.maybe(page) for page in pages]
+    assert expected[:3] == [True, True, False]
+    with ThreadPoolExecutor(8) as pool:
+        assert list(pool.map(scan.maybe, pages)) == expected

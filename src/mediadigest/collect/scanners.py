@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
@@ -75,11 +76,10 @@ class Hyperscan:
             flags = [caseless | (hyperscan.HS_FLAG_SINGLEMATCH if d else 0) for d in direct]
             self.db.compile(expressions=patterns, ids=list(range(len(patterns))),
                             elements=len(patterns), flags=flags, literal=True)  # fmt: skip
-        self.scratch = hyperscan.Scratch(self.db)
-        # A check may scan again (the prefilter reads the bytes around a mark): a scratch
-        # serves one scan at a time, so each depth has its own.
-        self._depth = 0
-        self._nested: list[object] = []
+        # A scratch serves one scan at a time: each thread has its own (a Dask worker runs
+        # tasks in several threads over one prefilter: ScratchInUseError), and within a thread
+        # each depth (a check may scan again: the prefilter reads the bytes around a mark).
+        self._local = threading.local()
 
     def dump(self) -> bytes:
         import hyperscan
@@ -90,9 +90,15 @@ class Hyperscan:
         passed: int | None = None
         checks: dict[int, int] = {}
         sizes = self._sizes
-        if self._depth and len(self._nested) < self._depth:
-            self._nested.append(self.scratch.clone())
-        scratch = self._nested[self._depth - 1] if self._depth else self.scratch
+        import hyperscan
+
+        local = self._local
+        if not hasattr(local, "scratches"):
+            local.scratches, local.depth = [], 0
+        depth = local.depth
+        if len(local.scratches) <= depth:
+            local.scratches.append(hyperscan.Scratch(self.db))
+        scratch = local.scratches[depth]
 
         def on_match(pattern_id: int, start: int, end: int, flags: int, ctx: object) -> bool:
             nonlocal passed
@@ -103,12 +109,12 @@ class Hyperscan:
             passed = pattern_id
             return True  # True stops the scan: one hit that counts is enough
 
-        self._depth += 1
+        local.depth = depth + 1
         try:
             with contextlib.suppress(self._stop):  # raised when on_match asks to stop
                 self.db.scan(data, match_event_handler=on_match, scratch=scratch)
         finally:
-            self._depth -= 1
+            local.depth = depth
         return passed
 
 
