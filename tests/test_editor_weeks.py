@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from mediadigest import store
 from mediadigest.stories import persist as story_store
 from mediadigest.web import versions
-from test_editorial_consistency import mediadigest, story_of
+from test_editorial_consistency import api_client, mediadigest, story_of
 from web_support import WEEK, _article, token_of
 
 SINCE, UNTIL = date(2025, 12, 15), date(2025, 12, 21)
@@ -248,3 +248,29 @@ def test_the_editor_page_ranks_the_week_only_for_an_article_that_came_after_the_
     assert f"1 story arrived after the draft was made (“{LATE}”) and is not in it" in page
     assert "The desk&#39;s intro, again." in page  # saved: an edit, then a reload
     assert len(ranked) == 1  # once, kept for the pages until the store changes again
+
+
+def test_the_api_does_not_undo_a_rebuild_with_the_older_draft(app, editor, seeded):
+    """The API's publish published the older draft over `publish --rebuild` without a word."""
+    post(editor, "/editor/start", week=WEEK)
+    arrives(seeded, 6, LATE, 18)
+    assert mediadigest(seeded, "publish", "--week", WEEK, "--rebuild").exit_code == 0
+    client, bearer = api_client(app)
+    refused = client.post("/api/digests/publish", json={"week": WEEK}, headers=bearer)
+    assert refused.status_code == 409
+    assert "publishing the draft would undo version 1" in refused.json()["detail"]
+    assert "replace_newer: true" in refused.json()["detail"]
+    assert version_count(seeded) == 1
+    body = {"week": WEEK, "replace_newer": True}
+    published = client.post("/api/digests/publish", json=body, headers=bearer)
+    assert published.status_code == 201 and published.json()["version"] == 2
+
+
+def test_the_editors_publish_button_asks_about_the_newer_version(editor, seeded):
+    post(editor, "/editor/start", week=WEEK)
+    assert "Publish this draft as the next version?" in editor.get(f"/editor?week={WEEK}").text
+    assert mediadigest(seeded, "publish", "--week", WEEK, "--rebuild").exit_code == 0
+    arrives(seeded, 6, LATE, 18)
+    assert mediadigest(seeded, "publish", "--week", WEEK, "--rebuild").exit_code == 0
+    page = editor.get(f"/editor?week={WEEK}").text
+    assert "Version 2, published after this draft was last saved, says something else" in page

@@ -209,13 +209,12 @@ def publish(
 
 
 def _overtaken(revision: int, newer: dict[str, Any]) -> str:
-    published = newer["published_at"].strftime("%Y-%m-%d %H:%M UTC")
+    from mediadigest.web import freshness
+
     return (
-        f"the editors' draft (revision {revision}) was last saved before version "
-        f"{newer['version']} was published ({published}, by {newer['published_by']}), which "
-        f"says something else: publishing the draft would undo version {newer['version']}. "
-        "`publish --rebuild` publishes a digest built now; or change the draft in the web app "
-        "(Rebuild there takes in what arrived since), then publish it."
+        f"{freshness.overtaken(revision, newer)} `publish --rebuild` publishes a digest built "
+        "now; or change the draft in the web app (Rebuild there takes in what arrived since), "
+        "then publish it."
     )
 
 

@@ -99,6 +99,16 @@ def overtaken_by(
     return latest if saved < latest["published_at"] else None
 
 
+def overtaken(revision: int, newer: dict[str, Any]) -> str:
+    """Why publishing draft ``revision`` would undo version ``newer`` (`overtaken_by`)."""
+    published = newer["published_at"].strftime("%Y-%m-%d %H:%M UTC")
+    return (
+        f"the editors' draft (revision {revision}) was last saved before version "
+        f"{newer['version']} was published ({published}, by {newer['published_by']}), which "
+        f"says something else: publishing the draft would undo version {newer['version']}."
+    )
+
+
 def named(found: list[Story], most: int = 3) -> str:
     """'2 stories arrived …' with up to ``most`` of their titles: “A”, “B”."""
     titles = ", ".join(f"“{s.title}”" for s in found[:most])

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from mediadigest import store
 from mediadigest.model import Source, as_given, is_web_url
 from mediadigest.store.search import WINDOW, profile_spellings, query_problem
-from mediadigest.web import editions, persist, stories, versions
+from mediadigest.web import editions, freshness, persist, stories, versions
 from mediadigest.web.articles import Filters, find, get_article, period_problem, themes_of
 from mediadigest.web.auth import need_token
 from mediadigest.web.persist import Role, User
@@ -100,6 +100,11 @@ class VersionDetail(VersionOut):
 
 class PublishIn(BaseModel):
     week: str = Field(pattern=r"^\d{4}-W\d{2}$", examples=["2025-W51"])
+    replace_newer: bool = Field(
+        False,
+        description="Publish the draft even where a version published after the draft was "
+        "last saved (`publish --rebuild`) says something else: the draft then undoes it.",
+    )
 
 
 class Kind(StrEnum):
@@ -339,6 +344,11 @@ def publish(request: Request, body: PublishIn, user: Editor) -> VersionOut:
         found = versions.get_draft(conn, name, since, until)
         if found is None:
             raise HTTPException(404, f"no draft for {body.week}")
+        newer = freshness.overtaken_by(conn, name, since, until, found[0])
+        if newer is not None and not body.replace_newer:
+            why = freshness.overtaken(found[1], newer)
+            raise HTTPException(409, f"{why[0].upper()}{why[1:]} Send replace_newer: true to "
+                                "publish the draft over it.")  # fmt: skip
         try:
             editions.check_publishable(conn, name, since, until, found[0])
         except editions.NotPublishable as exc:

@@ -55,6 +55,8 @@ def editor_page(
         found = versions.get_draft(conn, web.settings.profile.name, since, until)
         published = versions.latest_version(conn, web.settings.profile.name, since, until)
         sources = _evidence(conn, found[0]) if found else {}
+        name = web.settings.profile.name
+        newer = freshness.overtaken_by(conn, name, since, until, found[0]) if found else None
         if found and notice is None:  # stories that came after the draft, a newer version
             profile = web.settings.profile
             # The page reloads after every edit: rank from the pages' cache, not anew each time.
@@ -78,6 +80,7 @@ def editor_page(
         content=content,
         revision=revision,
         published=published,
+        newer=newer,
         sources=sources,
         notice=notice,
         kept=kept,
