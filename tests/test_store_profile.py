@@ -58,3 +58,16 @@ def test_the_command_line_says_so_in_one_line(tmp_path):
     assert done.returncode == 1
     assert done.stderr.strip().splitlines()[-1].startswith("error: this store's articles were")
     assert "Traceback" not in done.stderr
+
+
+def test_articles_under_another_profile_are_refused_not_listed_as_its_own(kazakh_store):
+    """`--profile uzbekistan articles` listed Kazakhstan's articles, graded and explained by
+    the Kazakhstan profile, as if they were Uzbekistan's."""
+    base = [sys.executable, "-m", "mediadigest", "--db", str(kazakh_store.url)]
+    listed = subprocess.run(
+        [*base, "--profile", "uzbekistan", "articles", "--json"], capture_output=True, text=True
+    )
+    assert listed.returncode == 1 and listed.stdout == ""
+    assert "judged against the 'kazakhstan' profile, not 'uzbekistan'" in listed.stderr
+    own = subprocess.run([*base, "articles", "--json"], capture_output=True, text=True)
+    assert own.returncode == 0 and '"title"' in own.stdout

@@ -86,9 +86,14 @@ def articles(
     limit: Annotated[int | None, typer.Option(min=1, help="At most this many.")] = None,
 ) -> None:
     """List stored articles (relevant ones unless --all), with why each matched."""
+    from mediadigest.stories import persist as story_store
+
     first, last = days(since, until)
-    engine = reading_store(settings_of(ctx))
+    settings = settings_of(ctx)
+    engine = reading_store(settings)
     with engine.connect() as conn:
+        # Grades and reasons are those of the profile that ingested the articles.
+        story_store.require_profile(conn, settings.profile.name)
         # A page captured twice (an archive's re-crawl) is listed once, as search lists it.
         found = store.list_articles(
             conn, relevant_only=not all_, since=first, until=last, limit=limit, one_per_page=True
