@@ -274,3 +274,19 @@ def test_the_editors_publish_button_asks_about_the_newer_version(editor, seeded)
     assert mediadigest(seeded, "publish", "--week", WEEK, "--rebuild").exit_code == 0
     page = editor.get(f"/editor?week={WEEK}").text
     assert "Version 2, published after this draft was last saved, says something else" in page
+
+
+def test_the_review_page_says_a_hidden_story_was_hidden_in_an_earlier_week(editor, seeded):
+    """The review page showed a plain "hidden" badge: nothing said the hide was made for an
+    earlier week and now keeps this week's new development out, as `digest` says."""
+    university = story_of(seeded, 1)
+    assert mediadigest(seeded, "stories", "hide", str(university)).exit_code == 0
+    arrives(seeded, 6, "Kazakhstan and China open a joint university campus", 23, joins=university)
+    arrives(seeded, 7, "Kazakhstan and China name the campus rector", 24, joins=university)
+    page = editor.get("/review?week=2025-W52").text
+    story = page[page.index(f'id="story-{university}"') :]
+    badge = story[story.index('class="badge earlier"') :]
+    badge = badge[: badge.index("</span>")]
+    assert "hidden since 20" in badge and "with articles of earlier weeks" in badge
+    assert "2 articles this week" in badge
+    assert 'class="badge earlier"' not in editor.get(f"/review?week={WEEK}").text

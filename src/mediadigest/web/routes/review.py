@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from mediadigest.profile import Profile
+from mediadigest.stories import persist as story_store
 from mediadigest.web import csrf, editions, highlight, persist, stories, versions
 from mediadigest.web.articles import get_article, themes_of
 from mediadigest.web.auth import need
@@ -33,6 +34,11 @@ def review(request: Request, user: Viewer, week: str | None = None) -> HTMLRespo
     with request.app.state.web.engine.connect() as conn:
         web = request.app.state.web
         found = web.stories.get(conn, web.settings.profile, since, until)
+        # A pin or hide of an earlier week decides this one too: say when it was made.
+        earlier = {
+            c.story_id: c
+            for c in story_store.carried(conn, web.settings.profile.name, since, until)
+        }
     return page(
         request,
         "review.html",
@@ -41,6 +47,7 @@ def review(request: Request, user: Viewer, week: str | None = None) -> HTMLRespo
         until=until,
         weeks=week_links(since),
         stories=found,
+        earlier=earlier,
         flash_places={f"story-{s.id}" for s in found},
     )
 
