@@ -348,3 +348,16 @@ def test_a_dense_long_page_stays_relevant_on_its_body(profile):
     filler = " ".join([FILLER] * 27)  # about 8,000 words
     text = "Reform notes.\n" + filler + " Kazakhstan reformed its courts." * 12
     assert relevance.score(text, profile).relevant
+
+
+def test_the_surname_kazakhov_is_not_the_kazakh_adjective(profile):
+    """A walk: "Ivan Kazakhov" made a football transfer relevant, shown as "Kazakh (title ×1)"."""
+    rel = relevance.score(
+        "Russian midfielder Ivan Kazakhov signed for Chelsea on Monday. Kazakhova, his sister, "
+        "plays tennis.",
+        profile,
+        title="Kazakhov joins Chelsea",
+    )
+    assert not rel.relevant and "Kazakh" not in canonicals(rel)
+    assert any("surname Kazakhov" in r for r in rel.reasons)
+    assert "Kazakh" in canonicals(relevance.score("Kazakhs voted on Sunday.", profile))
