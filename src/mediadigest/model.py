@@ -26,6 +26,9 @@ class Source:
     kind: str = "feed"  # feed | sitemap | page
     title: str | None = None
     id: int | None = None
+    # The folder it is filed in, a path of names ("Russia/Business"; see collect.folders);
+    # None: at the top of the list. Last, as callers build sources by position.
+    folder: str | None = None
 
 
 @dataclass(slots=True)
