@@ -180,7 +180,7 @@ def test_ambiguous_alias_needs_a_reason(tmp_path):
 
 def test_profile_without_a_country_name_is_rejected(tmp_path):
     text = MINIMAL.replace("  Testland: [Testland*]\n", "  Testland: []\n")
-    assert "at least one unambiguous name" in error_for(tmp_path, text)
+    assert "names.Testland: has no aliases: it would never match" in error_for(tmp_path, text)
 
 
 def test_pickled_profile_drops_its_automaton_and_rebuilds_it(profile):
@@ -378,3 +378,27 @@ def test_the_cuisine_exclusions_leave_the_adjective_elsewhere(profile):
     assert relevance.score("Uzbek officials met.", load_profile("uzbekistan")).hits
     assert relevance.score("Kazakh officials met in the Kazakh capital.", profile).relevant
     assert relevance.score("Қазақ астанасы", profile).hits  # "ас*" would have hidden it
+
+
+@pytest.mark.parametrize(
+    ("addition", "problem"),
+    [
+        ("threshold: .nan\n", "threshold: expected a finite number, got nan"),
+        ("places:\n  Capital: {aliases: [Testburg], weight: -5}\n",
+         "places.Capital.weight: -5 is out of range: give a number from 0 to 10"),
+        ("places:\n  Capital:\n    ambiguous: {why: a name, aliases: [Testburg], alone: 7}\n",
+         "places.Capital.ambiguous.alone: 7 is out of range: give a number from 0 to 1"),
+        ("places:\n  Capital: []\n", "places.Capital: has no aliases: it would never match"),
+        ("places:\n  Capital: {aliases: }\n", "places.Capital: has no aliases"),
+        ("places:\n  Capital: {}\n", "places.Capital: has no aliases"),
+        ("places:\n  Capital:\n    ambiguous: {why: a name, aliases: []}\n",
+         "places.Capital.ambiguous: has no aliases"),
+    ],
+)  # fmt: skip
+def test_values_no_article_could_score_by_are_refused(tmp_path, addition, problem):
+    """A walk: a negative weight, an ``alone`` of 7 ("counted at 700%"), a NaN threshold
+    (nothing ever relevant) and entries without aliases were all taken without a word."""
+    text = MINIMAL.replace("threshold: 2\n", "") + addition
+    if not addition.startswith("threshold"):
+        text += "threshold: 2\n"
+    assert problem in error_for(tmp_path, text)

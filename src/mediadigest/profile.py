@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from importlib import resources
 from pathlib import Path
@@ -202,10 +203,20 @@ class _Checker:
             )
         return code
 
-    def number(self, value: Any, where: str) -> float:
+    def number(
+        self, value: Any, where: str, *, low: float | None = None, high: float | None = None
+    ) -> float:
+        """A finite number, within ``low``..``high`` where given (a negative weight or an
+        ``alone`` of 7 read as scores no article should get, and NaN made nothing relevant)."""
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.fail(where, f"expected a number, got {type(value).__name__} {value!r}")
-        return float(value)
+        number = float(value)
+        if not math.isfinite(number):
+            raise self.fail(where, f"expected a finite number, got {value!r}")
+        if (low is not None and number < low) or (high is not None and number > high):
+            span = f"from {low:g} to {high:g}" if high is not None else f"of at least {low:g}"
+            raise self.fail(where, f"{value!r} is out of range: give a number {span}")
+        return number
 
     def mapping(self, value: Any, where: str) -> dict[Any, Any]:
         if not isinstance(value, dict):
@@ -370,7 +381,7 @@ class _TermBuilder:
             entry = {"aliases": entry}
         entry = self.check.mapping(entry, where)
         self.check.keys(entry, ("aliases", "ambiguous", "role", "weight", "history"), where)
-        weight = self.check.number(entry.get("weight", 1.0), f"{where}.weight")
+        weight = self.check.number(entry.get("weight", 1.0), f"{where}.weight", low=0, high=10)
         role = entry.get("role")
         note = self.check.text(role, f"{where}.role") if role is not None else None
         history = (
@@ -378,7 +389,10 @@ class _TermBuilder:
         )
         self.entries[canonical] = NameEntry(canonical, kind, note, history)
         base = Term("", "", canonical, kind, weight=weight, note=note)
-        for alias in self.check.strings(entry.get("aliases") or [], f"{where}.aliases"):
+        aliases = self.check.strings(entry.get("aliases") or [], f"{where}.aliases")
+        if not aliases and not history and "ambiguous" not in entry:
+            raise self.check.fail(where, "has no aliases: it would never match")
+        for alias in aliases:
             self._add(alias, base, where)
         if "ambiguous" in entry:
             self._ambiguous(base, entry["ambiguous"], f"{where}.ambiguous")
@@ -387,9 +401,12 @@ class _TermBuilder:
         spec = self.check.mapping(raw, where)
         self.check.keys(spec, ("why", "aliases", "alone"), where)
         why = self.check.text(spec.get("why"), f"{where}.why")
-        alone = self.check.number(spec.get("alone", DEFAULT_ALONE), f"{where}.alone")
+        alone = self.check.number(spec.get("alone", DEFAULT_ALONE), f"{where}.alone", low=0, high=1)
         term = Term("", "", base.canonical, "ambiguous", weight=base.weight, alone=alone, note=why)
-        for alias in self.check.strings(spec.get("aliases") or [], f"{where}.aliases"):
+        aliases = self.check.strings(spec.get("aliases") or [], f"{where}.aliases")
+        if not aliases:
+            raise self.check.fail(where, "has no aliases: it would never match")
+        for alias in aliases:
             self._add(alias, term, where)
 
     def _add(self, alias: str, base: Term, where: str, *, weak: bool = False) -> None:
