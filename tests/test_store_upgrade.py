@@ -8,10 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from alembic import command
 
 from mediadigest import store
 from mediadigest.errors import StoreError
+from mediadigest.model import Source
 from mediadigest.store import engine as store_engine
 
 
@@ -70,3 +72,29 @@ def test_a_snapshot_opened_read_only_behind_is_refused_not_migrated(tmp_path: Pa
     with pytest.raises(StoreError, match=r"behind this mediadigest's \d+, and opened read-only"):
         store.open_store(f"sqlite:///file:{path}?mode=ro&immutable=1&uri=true")
     assert _revision(f"sqlite:///{path}") == "0007"
+
+
+def test_sources_stored_before_folders_keep_their_seen_items_and_stand_at_the_top(
+    empty_url: str,
+):
+    """Migration 0011 adds `sources.folder`: every source of an older store is at the top of
+    the list, and what was collected from it is still known (a copy of the table would have
+    dropped the seen items with it)."""
+    _left_at(empty_url, "0010")
+    engine = store.create_engine(empty_url)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text("INSERT INTO sources (url, kind, added_at) VALUES (:u, 'feed', :t)"),
+            {"u": "https://a.example/rss", "t": store.utcnow()},
+        )
+        conn.execute(
+            sa.text("INSERT INTO seen_items VALUES (1, 'item-1', :t)"), {"t": store.utcnow()}
+        )
+    store.migrate(engine)
+    with engine.begin() as conn:
+        (row,) = store.list_sources(conn)
+        assert row["folder"] is None and store.seen_keys(conn, row["id"]) == {"item-1"}
+        store.add_sources(conn, [Source("https://a.example/rss", folder="Russia")])
+        assert store.list_sources(conn)[0]["folder"] == "Russia"
+    engine.dispose()
+    assert _revision(empty_url) == store_engine.HEAD

@@ -159,6 +159,34 @@ def test_importing_twice_adds_nothing(engine, sqlite_engine):
     assert counts == [1, 2, 1, 2, 2, 1]
 
 
+def _folders(engine: sa.Engine) -> list[tuple[str, str | None]]:
+    with engine.connect() as conn:
+        return [(r["url"], r["folder"]) for r in store.list_sources(conn)]
+
+
+def test_sources_move_in_their_folders(engine, sqlite_engine):
+    """An export then an import flattened a press office's folders."""
+    filed = [("https://a.example/rss", "Russia/Business"), ("https://b.example/rss", None)]
+    with sqlite_engine.begin() as conn:
+        store.add_sources(conn, [Source(url, folder=folder) for url, folder in filed])
+    _import(engine, _export(sqlite_engine))
+    assert _folders(engine) == filed
+
+
+def test_an_export_from_before_folders_imports_its_sources_at_the_top(engine, sqlite_engine):
+    _fill(sqlite_engine)
+    lines = _export(sqlite_engine).splitlines()
+    header = {**json.loads(lines[0]), "revision": "0010"}
+    records = [json.loads(line) for line in lines[1:]]
+    for record in records:
+        if record["type"] == "source":
+            del record["folder"]
+    old = "\n".join(json.dumps(r) for r in [header, *records]) + "\n"
+    assert "folder" not in old
+    assert _core(_import(engine, old))["source"] == 1
+    assert _folders(engine) == [("https://news.example/feed", None)]
+
+
 def test_importing_into_a_store_that_has_some_of_it_adds_the_rest(engine, sqlite_engine):
     _fill(sqlite_engine)
     with engine.begin() as conn:

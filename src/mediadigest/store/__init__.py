@@ -13,6 +13,7 @@ from mediadigest.store.engine import (
     unavailable_reason,
     unknown_revision,
 )
+from mediadigest.store.folders import Added, add_sources
 from mediadigest.store.repository import (
     add_source,
     count_rows,
@@ -33,8 +34,10 @@ from mediadigest.store.transfer import export_jsonl, import_jsonl
 from mediadigest.store.writes import insert_new, lock_for_writing, to_utc_naive, utcnow
 
 __all__ = [
+    "Added",
     "SearchHit",
     "add_source",
+    "add_sources",
     "check",
     "check_url",
     "count_rows",

@@ -53,11 +53,12 @@ def source_url(url: str) -> str:
 
 
 def add_source(conn: sa.Connection, source: Source) -> tuple[int, bool]:
-    """Add a source; returns (id, added). Adding an existing URL changes nothing."""
+    """Add a source; returns (id, added). Adding an existing URL changes nothing (to file it
+    in another folder: `store.add_sources`)."""
     lock_for_writing(conn)
     url = source_url(source.url)
     stmt = insert_ignore(conn, t.sources).values(
-        url=url, kind=source.kind, title=source.title, added_at=utcnow()
+        url=url, kind=source.kind, title=source.title, folder=source.folder, added_at=utcnow()
     )
     # RETURNING, not rowcount: psycopg reports -1 for INSERT ... ON CONFLICT DO NOTHING.
     new_id = conn.execute(stmt.returning(t.sources.c.id)).scalar()

@@ -30,6 +30,9 @@ sources = sa.Table(
     sa.Column("last_error", sa.Text),
     sa.Column("etag", sa.Text),
     sa.Column("last_modified", sa.Text),
+    # The folder it is filed in, "Russia/Business" (migration 0011; collect.folders); NULL:
+    # at the top of the list.
+    sa.Column("folder", sa.Text),
 )
 
 # Feed items already handed to analyse, per source: what makes collection incremental.

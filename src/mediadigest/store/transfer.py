@@ -3,7 +3,7 @@
 The file starts with a header line, then one record per line, parents before children, and
 ends with a line of how many records of each type it holds::
 
-    {"mediadigest": "store-export", "format": 4, "revision": "0010", "accounts": true}
+    {"mediadigest": "store-export", "format": 4, "revision": "0011", "accounts": true}
     {"type": "source", "url": "...", ..., "seen": [{"item_key": "...", "seen_at": "..."}]}
     {"type": "document", "url": "...", "content_hash": "...", ..., "body": "<base64>"}
     {"type": "article", "canonical_url": "...", ..., "document": ["url", "hash"], "ref": 650}
@@ -416,6 +416,10 @@ def decode_value(column: sa.Column, value: Any) -> Any:
 
 def _import_sources(conn: sa.Connection, batch: list[dict[str, Any]]) -> int:
     rows = [_decode(t.sources, r) for r in batch]
+    for row in rows:
+        # Files written before 0011 file no source in a folder. One batch's rows must all
+        # name the same columns.
+        row.setdefault("folder", None)
     ids, new = insert_new(conn, t.sources, rows, ("url",))
     seen = [
         {"source_id": ids[(r["url"],)], **_decode(t.seen_items, s)}

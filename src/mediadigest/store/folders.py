@@ -1,0 +1,61 @@
+"""Sources in folders: adding a list of sources that files each, moving those filed elsewhere."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from mediadigest.model import Source
+from mediadigest.store import schema as t
+from mediadigest.store.repository import add_source, source_url
+from mediadigest.store.writes import lock_for_writing
+
+
+@dataclass(slots=True)
+class Added:
+    """What `add_sources` did: how many sources were new, how many already stored, and which
+    of those it moved to another folder, as (url, from, to); None is no folder."""
+
+    added: int = 0
+    present: int = 0
+    moved: list[tuple[str, str | None, str | None]] = field(default_factory=list)
+
+
+def add_sources(
+    conn: sa.Connection, sources: Iterable[Source], *, refile: bool | None = None
+) -> Added:
+    """Add ``sources``, each in its folder; one already stored keeps its kind and title.
+
+    With ``refile`` one already stored is moved to the folder it has in ``sources`` (the
+    press office moved it in its OPML), no folder included. By default it is when any of
+    ``sources`` has a folder: a list that files nothing (a URL list, an OPML without folders)
+    says nothing about where sources belong, and leaves them where they are. A URL given
+    twice (as written, or as stored: ``source_url``) counts once, in its first folder.
+    """
+    listed = list(sources)
+    if refile is None:
+        refile = any(s.folder for s in listed)
+    lock_for_writing(conn)
+    done = Added()
+    seen: set[str] = set()
+    for source in listed:
+        url = source_url(source.url)
+        if url in seen:
+            continue
+        seen.add(url)
+        source_id, added = add_source(conn, source)
+        if added:
+            done.added += 1
+            continue
+        done.present += 1
+        if refile and (before := _folder(conn, source_id)) != source.folder:
+            where = t.sources.c.id == source_id
+            conn.execute(sa.update(t.sources).where(where).values(folder=source.folder))
+            done.moved.append((url, before, source.folder))
+    return done
+
+
+def _folder(conn: sa.Connection, source_id: int) -> str | None:
+    return conn.execute(sa.select(t.sources.c.folder).where(t.sources.c.id == source_id)).scalar()
