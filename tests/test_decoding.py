@@ -108,3 +108,24 @@ def test_a_codec_no_page_is_written_in_is_ignored_with_a_warning(charset: str, w
     text, warnings = decode_page(body.encode(), "https://example.com/a", header)
     assert text == body
     assert f"charset {charset!r} is no encoding of pages; ignored" in warnings
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MOĞOLİSTAN İLE ANLAŞMA",
+        "Türkiye ile Kırgızistan arasında yeni bir anlaşma imzalandı. Dışişleri Bakanı, iş "
+        "birliğinin güçlendirileceğini söyledi.",
+    ],
+)
+def test_turkish_without_a_declared_charset_is_read_as_turkish(text):
+    """A walk: Turkish in cp1254 came back as cp1252's Icelandic letters, "MOÐOLÝSTAN ÝLE
+    ANLAÞMA", and no Turkish name in it matched."""
+    decoded, warnings = decode_page(text.encode("cp1254"), "file:///tr.txt", "text/plain")
+    assert decoded == text
+    assert "charset guessed as cp1254" in warnings
+
+
+def test_icelandic_without_a_declared_charset_is_still_cp1252():
+    text = "Það var þó ekki fyrr en í gær að ráðherrann sagði frá því. Æfingin gekk vel."
+    assert decode_page(text.encode("cp1252"), "file:///is.txt", "text/plain")[0] == text

@@ -184,6 +184,10 @@ def _try_decode(body: bytes, encoding: str) -> str | None:
 _COMMON = ("cp1252", "cp1251", "cp1250", "shift_jis", "gb18030", "euc_kr", "cp1256", "cp1254",
            "koi8_r", "big5", "iso8859_15", "cp1253", "cp1255", "cp1257")  # fmt: skip
 _COHERENCE_NOISE = 0.1
+# The bytes where cp1254 (Turkish) and cp1252 differ in letters; æ/Æ, which Icelandic has
+# and Turkish lacks, says a text with them is cp1252's.
+_TURKISH = re.compile(rb"[\xd0\xdd\xde\xf0\xfd\xfe]")
+_ICELANDIC = re.compile(rb"[\xc6\xe6]")
 
 
 def guess_encoding(raw: bytes) -> str | None:
@@ -196,7 +200,16 @@ def guess_encoding(raw: bytes) -> str | None:
     clean = [m for m in matches if m.chaos == chaos]
     top = max(m.coherence for m in clean)
     near = [m.encoding for m in clean if m.coherence >= top - _COHERENCE_NOISE]
-    return min(near, key=lambda e: _COMMON.index(e) if e in _COMMON else len(_COMMON))
+    choice = min(near, key=lambda e: _COMMON.index(e) if e in _COMMON else len(_COMMON))
+    if (
+        choice == "cp1252"
+        and "cp1254" in near
+        and _TURKISH.search(raw)
+        and not _ICELANDIC.search(raw)
+    ):
+        # Turkish's ğ ı ş İ Ğ Ş are cp1252's Icelandic ð ý þ Ý Ð Þ: "MOÐOLÝSTAN" for MOĞOLİSTAN.
+        return "cp1254"
+    return choice
 
 
 def _guess(body: bytes, warnings: list[str]) -> tuple[str, list[str]]:
