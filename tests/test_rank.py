@@ -169,3 +169,13 @@ def test_a_story_in_another_language_is_alike_to_the_one_whose_names_it_shares()
     assert [s.id for s in picked] == [1, 2, 4, 3]
     assert "kept despite likeness" in picked[3].reasons[0]
     assert "grain exports" in picked[3].reasons[0]
+
+
+def test_a_chinese_article_is_text_not_a_headline():
+    """A walk: words were counted by spaces, so a Chinese article was "only the headline"."""
+    lead = (
+        "哈萨克斯坦总统托卡耶夫周三在阿斯塔纳会见了中国外交部长，双方讨论了能源和交通领域的合作。"
+    )
+    assert coverage(_art(1, "A", title="哈萨克斯坦与中国加强能源合作", text=lead)) == "lead"
+    text = "\n".join([lead] * 8)
+    assert coverage(_art(1, "A", title="哈萨克斯坦与中国加强能源合作", text=text)) == "text"

@@ -287,3 +287,39 @@ def test_news_about_instructions_rules_or_chatbots_does_not_address_a_model(news
 )
 def test_a_sentence_written_to_steer_a_model_addresses_it(planted: str):
     assert addresses_model(planted)
+
+
+ZH = (
+    "哈萨克斯坦总统托卡耶夫周三在阿斯塔纳会见了中国外交部长，双方讨论了能源和交通领域的合作。"
+    "哈萨克斯坦是中国在中亚最大的贸易伙伴之一，两国之间的铁路货运量今年增长了百分之二十。\n"
+    "分析人士指出，跨里海国际运输路线的发展将进一步加强哈萨克斯坦作为欧亚过境枢纽的地位！"
+    "政府计划在未来五年内投资数十亿美元用于港口和铁路建设。"
+)
+
+
+def test_chinese_text_splits_at_its_full_stops():
+    """A walk: Chinese and Japanese articles had no sentence of their own (no space after
+    。), so their items had no summary at all."""
+    found = [s.text for s in sentences(ZH)]
+    assert len(found) == 4
+    assert found[0].endswith("合作。") and found[2].endswith("地位！")
+    assert all(ZH[s.start : s.end] == s.text for s in sentences(ZH))
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("Հայաստանը ստորագրեց համաձայնագիրը։ Երևանում բանակցությունները շարունակվեցին։", 2),
+        ("საქართველომ ხელი მოაწერა შეთანხმებას. თბილისში მოლაპარაკებები გაგრძელდა.", 2),
+        ("Η Ελλάδα υπέγραψε τη συμφωνία. Οι συνομιλίες συνεχίστηκαν στην Αθήνα.", 2),
+        ("وقعت كازاخستان الاتفاقية. واستمرت المحادثات في أستانا.", 2),
+    ],
+)
+def test_sentences_end_in_scripts_without_latin_capitals(text, count):
+    assert len(sentences(text)) == count
+
+
+def test_a_chinese_story_gets_a_summary(profile):
+    picked = summarise_story([_art(1, ZH)], profile)
+    assert len(picked) >= 2
+    assert all(p.text in ZH for p in picked)

@@ -17,7 +17,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from mediadigest.analyse import themes as theme_classifier
-from mediadigest.model import GIVEN_WHOLE, Article, Story
+from mediadigest.model import GIVEN_WHOLE, Article, Story, word_count
 from mediadigest.profile import Outlet, Profile
 from mediadigest.stories import persist
 
@@ -65,7 +65,7 @@ def coverage(art: Article) -> str:
     if len(art.text) > 12 * LEAD_WORDS:  # no 90-word text is this long: skip the counting
         return "text"
     body = " ".join(art.text.split())
-    words = len(body.split())
+    words = word_count(body)
     if words < HEADLINE_WORDS or body.casefold() == " ".join(art.title.split()).casefold():
         return "headline"
     paragraphs = [p for p in art.text.split("\n") if p.strip()]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from mediadigest.model import Article
+from mediadigest.model import Article, word_count
 from mediadigest.profile import Profile, matchable
 
 # Abbreviations that end in a period but do not end a sentence.
@@ -23,7 +23,14 @@ _ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|Gen|Col|Lt|Sen|Rep|Gov|Inc|Ltd|Co|Corp|No|vs|etc|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.K|e\.g|i\.e)|\b[A-Z])\.$"
 )
-_BOUNDARY = re.compile(r"(?<=[.!?…])(?P<close>[\"”»’]?)\s+(?=[\"“«‘(]?[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ0-9])")
+# A stop, then space and a capital (or a letter of a script without capitals: Arabic, Hebrew,
+# Georgian, Devanagari, Mongolian); or a Chinese/Japanese full stop, which needs neither.
+_BOUNDARY = re.compile(
+    r"(?<=[.!?…։।؟᠃])(?P<close>[\"”»’]?)\s+"
+    r"(?=[\"“«‘(]?[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ0-9\u0386-\u03ab\u0531-\u0556\u05d0-\u05ea\u0620-\u064a"
+    r"\u0904-\u0939\u10d0-\u10ff\u1820-\u1878])"
+    r"|(?<=[。！？])(?P<cjk>[」』”’）)]*)\s*"
+)
 
 
 @dataclass(slots=True)
@@ -43,7 +50,8 @@ def sentences(text: str) -> list[Sentence]:
             if _ABBREV.search(chunk[start : m.start()].rstrip('"”»’')):
                 continue
             # The closing mark after the stop ends this sentence: '… as a “disgrace.”'
-            _append(out, chunk, base, start, m.start() + len(m.group("close")))
+            close = m.group("close") or m.group("cjk") or ""
+            _append(out, chunk, base, start, m.start() + len(close))
             start = m.end()
         _append(out, chunk, base, start, len(chunk))
     return out
@@ -62,7 +70,7 @@ def lead_sentences(text: str, count: int = 3, max_chars: int = 600) -> list[Sent
     picked: list[Sentence] = []
     total = 0
     for sent in sentences(text):
-        if len(sent.text.split()) < 5:  # datelines, bylines, photo credits
+        if word_count(sent.text) < 5:  # datelines, bylines, photo credits
             continue
         if picked and total + len(sent.text) > max_chars:
             break
@@ -131,7 +139,7 @@ def summarise_text(text: str, count: int) -> list[Sentence]:
     sents = sentences(text)
     scores = salience([content_words(s.text) for s in sents])
     for i, s in enumerate(sents):
-        if len(s.text.split()) < 3:  # headings and datelines carry frequent words, no content
+        if word_count(s.text) < 3:  # headings and datelines carry frequent words, no content
             scores[i] -= 1.0
     best = sorted(range(len(sents)), key=lambda i: -scores[i])[:count]
     return [sents[i] for i in sorted(best)]
@@ -195,7 +203,7 @@ def addresses_model(sentence: str) -> bool:
 
 
 def _usable(sent: Sentence, *, strict: bool = True) -> bool:
-    n = len(sent.text.split())
+    n = word_count(sent.text)
     if not MIN_WORDS <= n <= MAX_WORDS or _BOILERPLATE.search(sent.text):
         return False
     if not _quotes_closed(sent.text) or addresses_model(sent.text):
@@ -205,7 +213,7 @@ def _usable(sent: Sentence, *, strict: bool = True) -> bool:
     return not strict or _ENDS.search(sent.text) is not None
 
 
-_ENDS = re.compile(r"[.!?…][\"”’»)]*$")
+_ENDS = re.compile(r"[.!?…。！？։।؟᠃][\"”’»)」』）]*$")
 # A sentence a feed or an excerpt cut off: "… daily exchanges of gunfire threaten to spark ...".
 CUT_OFF = re.compile(r"(?:\.\.\.|…)\]?[\"”’»)]*$")
 
