@@ -14,7 +14,8 @@ from rich.table import Column, Table
 
 from mediadigest import store
 from mediadigest.cli.app import out, reading_store, say, settings_of, sources_app
-from mediadigest.errors import MediadigestError
+from mediadigest.collect import folders
+from mediadigest.errors import InputError, MediadigestError
 from mediadigest.model import Source, is_web_url
 from mediadigest.store import collect_state
 from mediadigest.write.style import counted
@@ -31,15 +32,27 @@ def sources_add(
             "urllist (a text file of page URLs) or page (one page, stored when it changes)."
         ),
     ] = "feed",
+    folder: Annotated[
+        str | None,
+        typer.Option(
+            help="File them in this folder, 'Russia/Business' for a folder in a folder "
+            "(sources already there move to it; '' for none). Default: new ones at the top, "
+            "others where they are."
+        ),
+    ] = None,
 ) -> None:
     """Add feeds, sitemaps, URL lists or pages to collect from."""
     _check_kind(kind)
+    path = _check_folder(folder)
     good = _web_urls(urls)
     engine = store.open_store(settings_of(ctx).db)
     with engine.begin() as conn:
         for url in good:
-            _, added = store.add_source(conn, Source(url=url, kind=kind))
-            say(f"{'added' if added else 'already present'}: {url}")
+            done = store.add_sources(
+                conn, [Source(url=url, kind=kind, folder=path)], refile=folder is not None
+            )
+            say(f"{'added' if done.added else 'already present'}: {url}")
+            _say_moved(done)
     if len(good) < len(urls):
         raise typer.Exit(1)
 
@@ -50,7 +63,9 @@ def sources_import(
     path: Annotated[Path, typer.Argument(help="An OPML file, or a text file of URLs.")],
     kind: Annotated[str, typer.Option(help="Kind of the sources of a URL list.")] = "feed",
 ) -> None:
-    """Add every source of an OPML file, or every URL of a URL list (one a line)."""
+    """Add every source of an OPML file, in its folders, or every URL of a URL list (one a
+    line). Sources already there keep their kind and title; an OPML with folders moves them
+    to the folders it files them in."""
     _check_kind(kind)
     try:
         body = path.read_bytes()
@@ -68,23 +83,28 @@ def sources_import(
         listed = found = [Source(url, kind) for url in sitemaps.parse_url_list(body, str(path))]
     engine = store.open_store(settings_of(ctx).db)
     with engine.begin() as conn:
-        added = sum(store.add_source(conn, s)[1] for s in found)
-    present = len(found) - added
-    say(f"imported {counted(added, 'new source')} ({present} already present) from {path}")
+        done = store.add_sources(conn, found)
+    _say_moved(done)
+    moved = f", {len(done.moved)} moved to another folder" if done.moved else ""
+    say(
+        f"imported {counted(done.added, 'new source')} ({done.present} already present"
+        f"{moved}) from {path}"
+    )
     if len(found) < len(listed):
         raise typer.Exit(1)
 
 
 @sources_app.command("export")
 def sources_export(ctx: typer.Context) -> None:
-    """Print the sources as OPML."""
+    """Print the sources as OPML, in their folders."""
     engine = reading_store(settings_of(ctx))
     with engine.connect() as conn:
         rows = store.list_sources(conn)
     from mediadigest.collect import opml
 
     # As written: rich would wrap a long URL into two at the terminal's width.
-    text = opml.to_opml(Source(r["url"], r["kind"], r["title"]) for r in rows)
+    sources = (Source(r["url"], r["kind"], r["title"], folder=r["folder"]) for r in rows)
+    text = opml.to_opml(sources)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
@@ -92,11 +112,18 @@ def sources_export(ctx: typer.Context) -> None:
 def sources_list(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+    folder: Annotated[
+        str | None,
+        typer.Option(help="Only the sources in this folder and the folders in it."),
+    ] = None,
 ) -> None:
-    """List sources with their health: last success, last error, failures, items per day."""
+    """List sources with their folder and health: last success, last error, failures, items
+    per day."""
     engine = reading_store(settings_of(ctx))
     with engine.connect() as conn:
         rows = collect_state.source_health(conn)
+    if folder is not None:
+        rows = [r for r in rows if folders.within(r["folder"], folder)]
     if as_json:
         out.print_json(data=rows, default=str)
         return
@@ -104,7 +131,7 @@ def sources_list(
     # of one site the same "https://www.reuters.com/arc/outboundfeeds/…"). A terminal folds it
     # in its column; a pipe or a file gets each row on one line as wide as it needs, for grep.
     source = Column("source", overflow="fold")
-    table = Table(source, "kind", "last ok", "last error", "items/day", "next try")
+    table = Table(source, "folder", "kind", "last ok", "last error", "items/day", "next try")
     for r in rows:
         error = r["last_error"] or ""
         if r["failures"] > 1:
@@ -117,7 +144,9 @@ def sources_list(
             if not r["title"]
             else f"{escape(r['title'])}\n[dim]{escape(r['url'])}[/]"
         )
-        table.add_row(name, r["kind"], _when(r["last_ok_at"]), escape(error), rate, due)
+        # Names cleaned again: an imported export file may have filed it anywhere.
+        path = escape(folders.SEPARATOR.join(folders.names(r["folder"])))
+        table.add_row(name, path, r["kind"], _when(r["last_ok_at"]), escape(error), rate, due)
     if out.is_terminal:
         out.print(table)
         return
@@ -149,6 +178,20 @@ def _web_urls(urls: list[str]) -> list[str]:
         else:  # one line per refusal, even for a URL with a line break in it
             say(f"{url if url.isprintable() else ascii(url)}: not an http(s) URL", "error")
     return good
+
+
+def _check_folder(folder: str | None) -> str | None:
+    if folder is None:
+        return None
+    try:
+        return folders.check(folder)
+    except InputError as exc:
+        raise typer.BadParameter(exc.reason, param_hint="--folder") from None
+
+
+def _say_moved(done: store.Added) -> None:
+    for url, before, after in done.moved:
+        say(f"moved: {url} from {folders.describe(before)} to {folders.describe(after)}")
 
 
 def _check_kind(kind: str) -> None:
