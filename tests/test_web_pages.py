@@ -541,6 +541,34 @@ def test_importing_one_new_source_says_source(editor):
     assert "Imported 1 new source (0 already there)." in _followed(editor, response)
 
 
+def _import_opml(editor: TestClient, opml: bytes):
+    return editor.post(
+        "/sources/import",
+        data={"csrf_token": token_of(editor)},
+        files={"file": ("feeds.opml", opml, "text/xml")},
+    )
+
+
+FOLDERS = (
+    b'<opml version="2.0"><body><outline text="Russia"><outline text="Business">'
+    b'<outline text="A" xmlUrl="https://a.example/rss"/></outline></outline></body></opml>'
+)
+
+
+def test_sources_page_shows_the_folders_an_import_read_and_exports_them(editor):
+    _import_opml(editor, FOLDERS)
+    assert "<td>Russia/Business</td>" in editor.get("/sources").text
+    exported = editor.get("/sources/export.opml").text
+    assert '<outline text="Russia">\n      <outline text="Business">' in exported
+
+
+def test_an_opml_import_that_moves_a_source_says_so(editor):
+    _import_opml(editor, FOLDERS)
+    response = _import_opml(editor, FOLDERS.replace(b"Business", b"Economy"))
+    said = "Imported 0 new sources (1 already there, 1 of them moved to another folder)."
+    assert said in _followed(editor, response)
+
+
 def test_sources_page_spaces_its_sentences(editor, app):
     app.state.web.collector.last = LastRun(started=store.utcnow(), summary="collected 3 pages")
     html = editor.get("/sources").text

@@ -113,10 +113,14 @@ async def import_opml(request: Request, user: Editor, file: UploadFile) -> Respo
     except InputError as exc:
         return redirect(request, "/sources", str(exc), "error")
     with request.app.state.web.engine.begin() as conn:
-        added = sum(store.add_source(conn, s)[1] for s in found)
-        persist.audit(conn, user.name, "source.import", file.filename or "upload", added=added)
+        done = store.add_sources(conn, found)
+        added, moved = done.added, len(done.moved)
+        persist.audit(
+            conn, user.name, "source.import", file.filename or "upload", added=added, moved=moved
+        )
     sources = "source" if added == 1 else "sources"
-    message = f"Imported {added} new {sources} ({len(found) - added} already there)."
+    moves = f", {moved} of them moved to another folder" if moved else ""
+    message = f"Imported {added} new {sources} ({done.present} already there{moves})."
     return redirect(request, "/sources", message)
 
 
@@ -132,7 +136,7 @@ def collect_now(request: Request, user: Editor) -> Response:
 def export_opml(request: Request, user: Viewer) -> Response:
     with request.app.state.web.engine.connect() as conn:
         rows = store.list_sources(conn)
-    body = opml.to_opml(Source(r["url"], r["kind"], r["title"]) for r in rows)
+    body = opml.to_opml(Source(r["url"], r["kind"], r["title"], folder=r["folder"]) for r in rows)
     return Response(
         body,
         media_type="text/x-opml; charset=utf-8",
