@@ -106,3 +106,16 @@ def api_schema(served):
 def test_api_never_answers_with_a_server_error(case, served):
     response = case.call(headers=served[1]["admin"])
     case.validate_response(response, checks=[not_a_server_error])
+
+
+def test_sources_come_with_their_folder(api, served, tmp_path):
+    """Folders kept from an OPML were on the sources page and in `sources list`, not in the API."""
+    from mediadigest import store
+    from mediadigest.model import Source
+
+    with served[0].state.web.engine.begin() as conn:
+        store.add_source(conn, Source("https://kz.example/rss", folder="Central Asia/Wires"))
+    listed = api.get("/api/sources", headers=served[1]["viewer"]).json()
+    assert {s["url"]: s["folder"] for s in listed}["https://kz.example/rss"] == (
+        "Central Asia/Wires"
+    )

@@ -123,6 +123,7 @@ class SourceOut(BaseModel):
     url: str
     kind: str
     title: str | None
+    folder: str | None = Field(None, description="Its folder path, as `Russia/Business`.")
     last_ok_at: datetime | None
     last_error: str | None
 
