@@ -109,6 +109,9 @@ def hidden_cases() -> dict[str, tuple[bytes, str]]:
         "zero-width joiner &zwj;": (en("Kaz&zwj;akhstan").encode(), html),
         "word joiner &#8288;": (en("Kaz&#8288;akhstan").encode(), html),
         "BOM inside a word": (en("Kaz\ufeffakhstan").encode(), html),
+        "Arabic vowel marks": (en("كَازَاخِسْتَان").encode(), html),
+        "Arabic tatweel": (en("كازاخـستان").encode(), html),
+        "Arabic shadda and tatweel": (en("وكازاخــستانّ").encode(), html),
         "UTF-16 LE without BOM": (ru(charset="utf-16le").encode("utf-16-le"),
                                   "text/html; charset=utf-16le"),
         "UTF-16 BE without BOM": (ru(charset="utf-16be").encode("utf-16-be"),
@@ -134,6 +137,8 @@ def known_gaps() -> dict[str, tuple[bytes, str]]:
             en("Kaz\u00adakhstan", "windows-1252").encode("cp1252"), html),
         "full-width letters": (en("Ｋａｚａｋｈｓｔａｎ").encode(), html),
         "mixed-case Cyrillic": (ru("КаЗаХсТаНа").encode(), html),
+        "Arabic vowel marks in cp1256": (
+            en("كَازَاخِسْتَان", "windows-1256").encode("cp1256"), html),
     }  # fmt: skip
 
 
@@ -172,7 +177,8 @@ def test_analyse_reads_the_hidden_forms(kept):
             "HTML5 name &Kcy;", "ASCII letter &#75;", "no semicolon &#1050",
             "ASCII no semicolon &#75", "soft hyphen &shy;", "soft hyphen in UTF-8",
             "soft hyphen in Cyrillic", "zero-width space", "partial reference in cp1251",
-            "UTF-7 in <meta>", "UTF-32 with BOM", "Latin name &aacute; in cp1252"}  # fmt: skip
+            "UTF-7 in <meta>", "UTF-32 with BOM", "Latin name &aacute; in cp1252",
+            "Arabic vowel marks", "Arabic tatweel", "Arabic shadda and tatweel"}  # fmt: skip
     assert must <= set(kept)
     assert len(kept) >= 240  # of 250: the name in every encoding that can write it
 

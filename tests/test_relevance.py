@@ -361,3 +361,16 @@ def test_the_surname_kazakhov_is_not_the_kazakh_adjective(profile):
     assert not rel.relevant and "Kazakh" not in canonicals(rel)
     assert any("surname Kazakhov" in r for r in rel.reasons)
     assert "Kazakh" in canonicals(relevance.score("Kazakhs voted on Sunday.", profile))
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["كَازَاخِسْتَان", "كازاخـستان", "كازاخــستان", "قَازَاقْسْتَانٌ", "كاٰزاخستان"],
+    ids=["harakat", "tatweel", "two-tatweels", "harakat-on-qazaqstan", "superscript-alef"],
+)
+def test_arabic_vowel_marks_and_tatweel_do_not_hide_the_name(profile, name):
+    """Harakat (a vowelled text) and the tatweel (a stretched letter) are dropped, as the
+    soft hyphen is: كَازَاخِسْتَان and كازاخـستان are كازاخستان."""
+    rel = relevance.score(f"وقعت {name} اتفاقا للتعاون", profile, title=f"{name} توقع اتفاقا")
+    assert rel.relevant
+    assert "Kazakhstan" in canonicals(rel)

@@ -1,7 +1,8 @@
 """Text folding and multi-pattern keyword matching shared by profiles, relevance, themes and tone.
 
 Everything matches over ``matchable(text)``: one normalisation (NFKC, casefold, one apostrophe,
-one hyphen, word gaps as spaces) and one Aho-Corasick pass, whatever the language or script.
+one hyphen, word gaps as spaces, invisible marks and Arabic vowel marks dropped) and one
+Aho-Corasick pass, whatever the language or script.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ DATE_WORDS = (
     "monday tuesday wednesday thursday friday saturday sunday"
 )
 
-__all__ = ["Keyword", "KeywordIndex", "is_cjk", "key_form", "matchable", "normalise"]
-__all__ += ["DATE_WORDS", "build_automata", "scan_automata", "spelling_variants"]
+__all__ = ["ARABIC_MARKS", "Keyword", "KeywordIndex", "is_cjk", "key_form", "matchable"]
+__all__ += ["DATE_WORDS", "build_automata", "normalise", "scan_automata", "spelling_variants"]
 
 # What NFKC would do to the compatibility characters common in news (no-break and thin
 # spaces, ellipsis, CJK full-width punctuation), done first so that NFKC's quick check
@@ -32,6 +33,9 @@ _BEFORE_NFKC = (
     ("\u2026", "..."),
     ("\u2122", "TM"),
 )
+# Arabic tatweel (stretches a letter to justify a line) and vowel marks (harakat, superscript
+# alef), dropped: a vowelled "كَازَاخِسْتَان" or a stretched "كازاخـستان" is the same name.
+ARABIC_MARKS = "\u0640\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0670"
 # Character unification applied after NFKC. İ/ı go before casefold, which would turn
 # "İ" into "i" + combining dot and break Turkish matches ("KAZAKİSTAN").
 _BEFORE_FOLD = (("İ", "i"), ("ı", "i"))
@@ -39,6 +43,7 @@ _AFTER_FOLD = (
     *((c, "'") for c in "\u2019\u2018\u02bc\u02bb\u02bd`\u00b4\u2032"),
     *((c, "-") for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"),
     *((c, "") for c in "\u00ad\u200b\u200d\u2060\ufeff"),  # soft hyphen, zero-width marks
+    *((c, "") for c in ARABIC_MARKS),
     *((c, " ") for c in "\n\t\r\f\v\x1c\x1d\x1e\x85\u2028\u2029"),
     ("ё", "е"),
     ("ك", "ک"),  # Arabic and Persian spell kaf and yeh with different code points
@@ -78,7 +83,8 @@ def _gapped(folded: str) -> str:
 
 
 def normalise(text: str) -> str:
-    """Fold text for matching: NFKC, casefold, one apostrophe, one hyphen, single spaces, ё→е.
+    """Fold text for matching: NFKC, casefold, one apostrophe, one hyphen, single spaces, ё→е,
+    Arabic tatweel and vowel marks dropped.
 
     Only counts are needed downstream, so offsets into the original text are not kept.
     """

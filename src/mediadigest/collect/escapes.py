@@ -2,15 +2,15 @@
 
 analyse reads a page as a browser does: character references decoded (``&#1050;``,
 ``&#x041a;``, ``&#01050;``, ``&Kcy;``, ``&#75;`` for an ASCII "K", with or without the
-semicolon), and inside a word soft hyphens and zero-width marks dropped. Writing each word
-with every letter in every such form would be millions of patterns. Instead the scan
-looks for the marks themselves (``marks``): a reference to a letter of some word, or an
-invisible character between two letters. The bytes around a mark are read as analyse
-reads them (``cleaned``) and scanned again; where they hold a word, so is the whole page.
-That is exact where the page is UTF-8 or ASCII, or where no such reference touches a raw
-non-ASCII byte (the letters around it are then ASCII or references too). Otherwise
-(``&#1050;азахстан`` in windows-1251) the page's own encoding would be needed, and the page
-is let through.
+semicolon), and inside a word soft hyphens, zero-width marks, Arabic tatweel and vowel
+marks dropped. Writing each word with every letter in every such form would be millions of
+patterns. Instead the scan looks for the marks themselves (``marks``): a reference to a
+letter of some word, or an invisible character (in UTF-8) between two letters. The bytes
+around a mark are read as analyse reads them (``cleaned``) and scanned again; where they hold
+a word, so is the whole page. That is exact where the page is UTF-8 or ASCII, or where no
+such reference touches a raw non-ASCII byte (the letters around it are then ASCII or
+references too). Otherwise (``&#1050;азахстан`` in windows-1251) the page's own encoding
+would be needed, and the page is let through.
 
 A page whose ``<meta charset>`` names UTF-7 or unicode-escape, in which a word has no fixed
 bytes, is let through as well.
@@ -26,11 +26,14 @@ import re
 import string
 from collections.abc import Iterable
 
+from mediadigest.matching import ARABIC_MARKS
+
 __all__ = ["CHARSET", "HIDDEN", "INVISIBLE", "KINDS", "NAMED", "REFERENCE", "cleaned", "counts"]
 __all__ += ["marks", "wanted_codes"]
 
-# The characters matching.matchable drops: analyse matches "Kaz\u00adakhstan" as Kazakhstan.
-INVISIBLE = "\u00ad\u200b\u200d\u2060\ufeff"
+# The characters matching.matchable drops: analyse matches "Kaz\u00adakhstan" as Kazakhstan,
+# and "كازاخـستان" (a tatweel) or a vowelled "كَازَاخِسْتَان" as كازاخستان.
+INVISIBLE = "\u00ad\u200b\u200d\u2060\ufeff" + ARABIC_MARKS
 # Kinds of mark.
 REFERENCE = "numeric reference"
 NAMED = "named reference"
@@ -74,12 +77,16 @@ def marks(wanted: frozenset[int]) -> dict[bytes, str]:
     for name, value in html.entities.html5.items():
         if any(ord(c) in wanted for c in value):
             found[f"&{name}".lower().encode()] = NAMED
-    for char in INVISIBLE[1:]:
-        found[char.encode()] = HIDDEN
+    for char in INVISIBLE:
+        if len(char.encode()) == 3:
+            found[char.encode()] = HIDDEN
     # A two-byte pattern would slow Hyperscan by a third: the soft hyphen takes the first
-    # byte of the letter after it along.
+    # byte of the letter after it along, an Arabic mark that of the Arabic letter after it.
     for start in _starts(wanted):
         found[b"\xc2\xad" + bytes([start]).lower()] = HIDDEN
+        if 0xD8 <= start <= 0xDB:
+            for char in ARABIC_MARKS:
+                found[char.encode() + bytes([start])] = HIDDEN
     for name in _UNSCANNABLE_NAMES:
         found[name.encode()] = CHARSET
     return found
@@ -95,8 +102,8 @@ def counts(kind: str, data: bytes, pos: int, wanted: frozenset[int]) -> bool:
             return False
         code = int(ref[1], 16) if ref[1] else int(ref[2])
         return code in wanted
-    if kind == HIDDEN:  # in UTF-8: two bytes for U+00AD, three for the others
-        return _inside_word(data, pos, pos + (2 if data[pos] == 0xC2 else 3), _starts(wanted))
+    if kind == HIDDEN:  # in UTF-8: two bytes for U+00AD and Arabic marks, three for the others
+        return _inside_word(data, pos, pos + (2 if data[pos] < 0xE0 else 3), _starts(wanted))
     if kind == CHARSET:
         return _declares_unscannable(data, pos)
     return True

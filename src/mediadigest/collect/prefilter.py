@@ -18,13 +18,14 @@ the page used. Each word is written in the forms raw HTML can carry it:
   as UTF-8; one whose ``<meta>`` names UTF-7 or unicode-escape is let through;
 - JSON \\u escapes of the whole word.
 
-Character references (``&#1050;азахстан``, ``&#x4b;azakhstan``, ``&Kcy;``) and soft hyphens
-or zero-width marks inside a word are not written out: the scan looks for the marks
-themselves, and the bytes around one are scanned again as analyse reads them, and then
-the whole page (``collect/escapes.py``).
+Character references (``&#1050;азахстан``, ``&#x4b;azakhstan``, ``&Kcy;``) and soft hyphens,
+zero-width marks or Arabic vowel marks inside a word are not written out: the scan looks for
+the marks themselves, and the bytes around one are scanned again as analyse reads them, and
+then the whole page (``collect/escapes.py``).
 
 Known gaps (the analyse stage would match, the bytes here would not): markup inside a word
-("Kaza<b>khstan</b>"), a soft hyphen written as a byte of an 8-bit code page (not UTF-8),
+("Kaza<b>khstan</b>"), a soft hyphen or an Arabic vowel mark or tatweel written as a byte of
+an 8-bit code page (not UTF-8),
 mixed-case non-ASCII ("КаЗаХсТаН"), full-width and other compatibility letters ("Ｋａｚａｋｈ"),
 the German ß folded to "ss", UTF-7 named only in the HTTP header, and EBCDIC.
 ``--no-prefilter`` reads every page.
