@@ -151,6 +151,26 @@ def test_truncated_archive_is_reported_kept_and_retried(tmp_path, profile, archi
     assert len(again.errors) == 1 and again.records < report.records  # resumed, not redone
 
 
+@pytest.mark.parametrize("how", ["short", "long"])
+def test_a_wrong_content_length_in_a_plain_warc_costs_only_its_own_record(tmp_path, profile, how):
+    """Every record after it was lost: the read stopped at the damage."""
+    from test_warc import _with_length
+
+    pages = mixed_pages(filler=40, every=4)
+    whole = write_warc(tmp_path / "whole.warc", pages, gzip_members=False)
+    # A page about nothing, just before one about the country (record 0 is the warcinfo).
+    k = next(i for i in range(1, len(pages)) if "filler" in pages[i - 1].url
+             and "news.example" in pages[i].url and i > len(pages) // 3)  # fmt: skip
+    bad = tmp_path / "bad.warc"
+    at, _, after = _with_length(whole, bad, k, how)
+    expected, _ = _ingest(tmp_path, "whole.db", profile, [whole], shard_size=8_000)
+    engine, report = _ingest(tmp_path, "bad.db", profile, [bad], shard_size=8_000)
+    (error,) = report.errors
+    assert f"record at offset {at} does not end where its Content-Length" in error
+    assert f"offsets {at} to {after} skipped (1 record)" in error
+    assert snapshot(engine)["articles"] == snapshot(expected)["articles"]
+
+
 def test_plain_files_beside_an_archive_keep_every_article(tmp_path, profile, archive):
     page = tmp_path / "chile.html"
     page.write_text("<html><title>Chile wine</title><body><p>Wine from Chile.</p></body></html>")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import itertools
 import pickle
+import re
 import signal
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from mediadigest.collect import files, warc, warc_ranges
+from mediadigest.collect import files, warc, warc_plain, warc_ranges
 from mediadigest.errors import FormatError
 from mediadigest.model import Document
 from warc_files import fixture_pages, mixed_pages, write_warc
@@ -128,15 +129,20 @@ def test_truncated_plain_archive_names_the_offset_of_the_cut_record(warcs, tmp_p
     assert "truncated: the record at offset" in error.reason
 
 
-def test_garbage_in_the_middle_is_reported_with_its_offset(warcs, tmp_path):
+def test_garbage_in_the_middle_costs_only_itself_and_is_reported_with_its_offsets(warcs, tmp_path):
     data = warcs["plain"].read_bytes()
     offset = warc_ranges.split(warcs["plain"], 20_000)[1][0]  # a record boundary
     bad = tmp_path / "bad.warc"
-    bad.write_bytes(data[:offset] + b"this is not a record\r\n" + data[offset:])
+    garbage = b"this is not a record\r\n"
+    bad.write_bytes(data[:offset] + garbage + data[offset:])
     items = _records(bad)
-    assert isinstance(items[-1], FormatError)
-    assert f"not a WARC record at offset {offset}" in items[-1].reason
-    assert len(items) > 1
+    (error,) = [i for i in items if isinstance(i, FormatError)]
+    after = offset + len(garbage)
+    assert error.reason.startswith(
+        f"not a WARC record at offset {offset}; offsets {offset} to {after} skipped (no record); "
+    )
+    assert error.reason.endswith(f"; read on from the next record, at offset {after}")
+    assert [i.uri for i in items if i is not error] == [r.uri for r in _records(warcs["plain"])]
 
 
 def test_files_dispatch_warc_archives_to_documents(warcs):
@@ -280,18 +286,24 @@ def test_a_chunked_body_is_joined_from_its_chunks(warcs, tmp_path):
 
 @pytest.mark.parametrize("length", ["-1", "+5", "1_0", "\u0665"])
 @pytest.mark.parametrize("kind", ["response", "metadata"])
-def test_an_invalid_content_length_in_a_plain_warc_stops_there_saying_so(
+def test_an_invalid_content_length_in_a_plain_warc_costs_only_its_record(
     warcs, tmp_path, kind, length
 ):
     """A "-1" on a response read the rest of the file as its block, silently; on a metadata
-    record it was reported as "not a WARC record" further on."""
+    record it was reported as "not a WARC record" further on; then every record after it
+    was lost."""
     raw = _raw_record(kind, "https://news.example/bad", b"<html>x</html>", length)
     path, at = _with_record(warcs["plain"], tmp_path / "bad.warc", raw)
     items = _records(path)
-    assert isinstance(items[-1], FormatError)
-    assert items[-1].reason == f"record at offset {at}: invalid Content-Length {length}"
+    (error,) = [i for i in items if isinstance(i, FormatError)]
     before = [r.uri for r in _records(warcs["plain"], 0, at)]
-    assert [r.uri for r in items[:-1]] == before and before
+    after = at + len(raw)
+    assert error.reason == (
+        f"record at offset {at}: invalid Content-Length {length}; offsets {at} to {after} "
+        f"skipped (1 record); the {len(before) + 1} records before it were read; read on from "
+        f"the next record, at offset {after}"
+    )  # the records before it: the warcinfo and the responses
+    assert [i.uri for i in items if i is not error] == [r.uri for r in _records(warcs["plain"])]
 
 
 @pytest.mark.parametrize("kind", ["response", "metadata"])
@@ -427,3 +439,139 @@ def test_the_count_before_damage_in_a_range_is_of_that_range_until_the_writer_ad
         f"; the 7 records before it were read from byte {offsets[3]:,} (where this run "
         "resumed)" in resumed.reason
     )
+
+
+# -- a Content-Length that is wrong ------------------------------------------------------------
+
+
+def _with_length(path: Path, out: Path, k: int, how: str) -> tuple[int, int, int]:
+    """``path`` with its k-th record's Content-Length made wrong (``how``), written to ``out``:
+    (where that record starts, its new Content-Length, where the record after it starts)."""
+    offsets = _record_offsets(path)
+    data = path.read_bytes()
+    if warc.is_gzip(path):
+        member = (offsets[k], offsets[k + 1])
+        head = gzip.decompress(data[member[0] : member[1]])
+    else:
+        member, head = (offsets[k], offsets[k]), b""
+    record = head or data[offsets[k] :]
+    n = int(re.search(rb"Content-Length: (\d+)\r\n", record)[1])
+    wrong = {
+        "short": n - 200,  # ends inside its own page
+        "long": n + 7,  # ends inside the next record's first line
+        "swallows-two": n + offsets[k + 3] - offsets[k + 1] + 50,  # ends inside the third
+        "past-the-end": n + len(data),
+    }[how]
+    old, new = b"Content-Length: %d\r\n" % n, b"Content-Length: %d\r\n" % wrong
+    if head:
+        edited = gzip.compress(head.replace(old, new, 1))
+        out.write_bytes(data[: member[0]] + edited + data[member[1] :])
+        return offsets[k], wrong, offsets[k + 1] + len(edited) - (member[1] - member[0])
+    out.write_bytes(data[: offsets[k]] + record.replace(old, new, 1))
+    return offsets[k], wrong, offsets[k + 1] + len(new) - len(old)
+
+
+@pytest.mark.parametrize("how", ["short", "long", "swallows-two", "past-the-end"])
+def test_a_wrong_content_length_in_a_plain_warc_costs_only_its_record(warcs, tmp_path, how):
+    """Every record after it was lost ("not a WARC record" where the wrong length led), and
+    one too short was handed on with its page cut."""
+    offsets = _record_offsets(warcs["plain"])
+    k = len(offsets) - 4 if how == "past-the-end" else len(offsets) // 2
+    path = tmp_path / "bad.warc"
+    at, length, after = _with_length(warcs["plain"], path, k, how)
+    items = _records(path)
+    (error,) = [i for i in items if isinstance(i, FormatError)]
+    assert error.source == str(path)
+    assert error.reason == (
+        f"record at offset {at} does not end where its Content-Length ({length}) says; offsets "
+        f"{at} to {after} skipped (1 record); the {k} records before it were read; read on "
+        f"from the next record, at offset {after}"
+    )
+    whole = _records(warcs["plain"])
+    damaged = next(r for r in whole if r.offset == at)
+    assert [(i.uri, i.payload) for i in items if i is not error] == [
+        (r.uri, r.payload) for r in whole if r is not damaged
+    ]
+
+
+def test_records_with_wrong_lengths_one_after_the_other_are_one_stretch(warcs, tmp_path):
+    offsets = _record_offsets(warcs["plain"])
+    k = len(offsets) // 2
+    once, path = tmp_path / "once.warc", tmp_path / "twice.warc"
+    _with_length(warcs["plain"], once, k + 1, "short")
+    at, length, _ = _with_length(once, path, k, "long")
+    items = _records(path)
+    (error,) = [i for i in items if isinstance(i, FormatError)]
+    after = _record_offsets(once)[k + 2] + len(str(length)) - len(str(length - 7))
+    assert f"offsets {at} to {after} skipped (2 records)" in error.reason
+    assert len(items) == len(_records(warcs["plain"])) - 2 + 1
+
+
+def test_a_quoted_warc_header_in_a_damaged_record_is_not_taken_for_a_record(warcs, tmp_path):
+    quoted = (b"<html><pre>WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 5\r\n\r\nhello"
+              b"</pre>" + b"<p>filler</p>" * 40 + b"</html>")  # fmt: skip
+    raw = _raw_record("response", "https://news.example/quote", _HTTP_PAGE[:44] + quoted)
+    raw = raw.replace(b"Content-Length: %d" % (44 + len(quoted)), b"Content-Length: 60", 1)
+    path, at = _with_record(warcs["plain"], tmp_path / "quote.warc", raw)
+    items = _records(path)
+    assert [i.uri for i in items if not isinstance(i, FormatError)] == [
+        r.uri for r in _records(warcs["plain"])
+    ]
+    (error,) = [i for i in items if isinstance(i, FormatError)]
+    assert f"offsets {at} to {at + len(raw)} skipped" in error.reason
+
+
+@pytest.mark.parametrize("how", ["short", "long"])
+def test_a_wrong_content_length_in_a_warc_gz_costs_only_its_member(warcs, tmp_path, how):
+    """A length too short handed the page on cut and stopped; one too long stopped."""
+    offsets = _record_offsets(warcs["gz"])
+    k = len(offsets) // 2
+    path = tmp_path / "bad.warc.gz"
+    at, length, _ = _with_length(warcs["gz"], path, k, how)
+    items = _records(path)
+    (error,) = [i for i in items if isinstance(i, FormatError)]
+    assert error.reason == (
+        f"record at offset {at} does not end where its Content-Length ({length}) says; read on "
+        "from the next gzip member"
+    )
+    whole = _records(warcs["gz"])  # responses only, after the warcinfo record
+    del whole[k - 1]
+    assert [(i.uri, i.payload) for i in items if i is not error] == [
+        (r.uri, r.payload) for r in whole
+    ]
+
+
+@pytest.mark.parametrize("how", ["short", "long", "swallows-two", "past-the-end"])
+@pytest.mark.parametrize("size", [1, 3_000, 20_000])
+def test_ranges_of_a_plain_warc_with_a_wrong_length_start_on_records_and_read_as_one_pass(
+    warcs, tmp_path, how, size
+):
+    """The splitter stopped at the damage: the rest of the file was one range."""
+    offsets = _record_offsets(warcs["plain"])
+    k = len(offsets) - 4 if how == "past-the-end" else len(offsets) // 2
+    path = tmp_path / "bad.warc"
+    at, _, after = _with_length(warcs["plain"], path, k, how)
+    starts = {o if o <= at else o - offsets[k + 1] + after for o in offsets}
+    ranges = warc_ranges.split(path, size)
+    assert {start for start, _ in ranges} <= starts
+    assert len(ranges) >= (len(offsets) - 1 if size == 1 else 4)
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(ranges))
+    one_pass = _records(path)
+    pieces = [i for start, end in ranges for i in _records(path, start, end)]
+    assert [getattr(i, "uri", None) for i in pieces] == [getattr(i, "uri", None) for i in one_pass]
+    (error,) = [i for i in pieces if isinstance(i, FormatError)]
+    (whole,) = [i for i in one_pass if isinstance(i, FormatError)]
+    assert (error.damage, error.then) == (whole.damage, whole.then)
+
+
+def test_the_splitter_finds_the_record_starts_the_reader_reads(warcs, tmp_path):
+    offsets = _record_offsets(warcs["plain"])
+    path = tmp_path / "bad.warc"
+    _with_length(warcs["plain"], path, len(offsets) // 2, "swallows-two")
+    with open(path, "rb") as fh:
+        starts = list(warc_plain.record_starts(fh, 0, path.stat().st_size))
+    stats = warc.Stats()
+    read = [
+        r.offset for r in warc.iter_records(path, stats=stats) if isinstance(r, warc.WarcRecord)
+    ]
+    assert set(read) <= set(starts) and len(starts) == stats.records + 1  # + the damaged one

@@ -7,9 +7,12 @@ it. One record is in memory at a time; other record types and non-page responses
 without being held, and counted by why (``Stats``). A byte range of an archive
 (``warc_ranges.split`` finds ranges that start and end on record boundaries) can be read on
 its own, so ranges can be read by different workers and an interrupted ingest can resume at
-the end of the last range it stored. A truncated or corrupt archive yields everything before
-the damage, then a FormatError saying where it stopped; messages give a record's offset in
-the file (for a .warc.gz, that of the gzip member holding it).
+the end of the last range it stored. A truncated archive yields everything before the cut,
+then a FormatError saying where it stopped. Damage in the middle costs only what it spoils:
+in a .warc.gz reading goes on at the next gzip member that holds a record; in a .warc a
+record whose Content-Length is wrong is not read, and reading goes on at the next record
+start (``warc_plain``); each damaged stretch is one FormatError. Messages give a record's
+offset in the file (for a .warc.gz, that of the gzip member holding it).
 
 Decompression uses isal's igzip when installed (about 3x faster than zlib), else gzip.
 """
@@ -21,7 +24,6 @@ import dataclasses
 import gzip
 import io
 import os
-import re
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -31,7 +33,9 @@ from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 from mediadigest.analyse.normalise import parse_date
+from mediadigest.collect import warc_plain
 from mediadigest.collect.http import decode_payload, parse_head
+from mediadigest.collect.warc_plain import BLANK, DIGITS, MAX_HEADER_LINES, TERMINATOR
 from mediadigest.errors import FormatError
 from mediadigest.model import Document
 
@@ -44,11 +48,9 @@ except ImportError:  # pragma: no cover - the pure-Python fallback
 
 
 GZIP_MAGIC = b"\x1f\x8b\x08"
-MAX_HEADER_LINES = 200
-MAX_HTTP_HEAD = 64 * 1024
+MAX_HTTP_HEAD = warc_plain.MAX_LINE
 MAX_PAYLOAD = 20_000_000  # bigger responses are videos and dumps, not articles
 _SKIP_CHUNK = 1 << 20
-_DIGITS = re.compile(r"[0-9]{1,18}")
 # HTTP content types worth analysing; a response without one is kept (the page will tell).
 PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 
@@ -206,15 +208,33 @@ class _Damaged(Exception):
 
 
 class _BadRecord(Exception):
-    """A record whose header cannot say where it ends (no valid Content-Length).
+    """A record of a .warc.gz that cannot say where it ends (no valid Content-Length), or
+    that does not end where its Content-Length says.
 
-    A .warc stops there; a .warc.gz goes on at the next gzip member, where the next record
-    starts when each record has a member of its own (as crawlers write them).
+    Reading goes on at the next gzip member, where the next record starts when each record
+    has a member of its own (as crawlers write them). A .warc raises `_Resync` instead.
     """
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class _Resync(Exception):
+    """A stretch of a .warc from ``at`` that holds no record to read: reading goes on at the
+    first record start after ``search_from`` (``warc_plain.next_record_start``).
+
+    ``lost``: records lost in it so far (the damaged one, or none before bytes that are no
+    record); ``cut``: what to say if no record follows, the damaged one being cut short by
+    the end of the file (a truncated archive, not a wrong Content-Length).
+    """
+
+    def __init__(
+        self, problem: str, at: int, search_from: int, lost: int, cut: ArchiveDamage | None = None
+    ) -> None:
+        super().__init__(problem)
+        self.problem, self.at, self.search_from, self.lost, self.cut = (
+            problem, at, search_from, lost, cut)  # fmt: skip
 
 
 _GZIP_ERRORS = (EOFError, gzip.BadGzipFile, zlib.error, _zlib.error, OSError)
@@ -223,28 +243,73 @@ _GZIP_ERRORS = (EOFError, gzip.BadGzipFile, zlib.error, _zlib.error, OSError)
 def _read_range(
     path: Path, start: int, end: int | None, stats: Stats, gz: bool, *, threaded: bool
 ) -> Iterator[WarcRecord | FormatError]:
+    if not gz:
+        yield from _read_plain(path, start, end, stats)
+        return
     raw = _Range(path, start, end)
     stream = _open(raw, gz, threaded)
-    places = _MemberMap(path, start, end) if gz else None
-    where = places.where if places is not None else _in_file
-    reader = _Reader(stream, start=0 if gz else start, stats=stats, where=where)
+    places = _MemberMap(path, start, end)
+    reader = _Reader(stream, start=0, stats=stats, where=places.where)
     try:
         yield from reader.records()
     except FormatError as exc:
         yield _named(exc, str(path))
-    except _BadRecord as exc:
-        if gz:  # read member by member, which can go on after the record
-            raise _Damaged(reader.record_start) from exc
-        yield FormatError(str(path), exc.reason)
-    except _GZIP_ERRORS as exc:
-        if gz:
-            raise _Damaged(reader.record_start) from exc
-        yield FormatError(str(path), f"cannot read it ({exc})")
+    except (_BadRecord, *_GZIP_ERRORS) as exc:  # read member by member, which can go on after
+        raise _Damaged(reader.record_start) from exc
     finally:
         stream.close()
         raw.close()
-        if places is not None:
-            places.close()
+        places.close()
+
+
+def _read_plain(
+    path: Path, start: int, end: int | None, stats: Stats
+) -> Iterator[WarcRecord | FormatError]:
+    """Records of bytes [start, end) of a .warc; past each damaged stretch, one FormatError
+    and on from the next record start in the range."""
+    at: int | None = start
+    while at is not None:
+        raw = _Range(path, at, end)
+        stream = io.BufferedReader(raw, 1 << 20)
+        reader = _Reader(stream, start=at, stats=stats, where=_in_file, plain=True)
+        try:
+            yield from reader.records()
+            return
+        except _Resync as damage:
+            error, at = _resynced(path, end, damage, stats.records)
+            yield error
+        except FormatError as exc:
+            yield _named(exc, str(path))
+            return
+        except OSError as exc:
+            yield FormatError(str(path), f"cannot read it ({exc})")
+            return
+        finally:
+            stream.close()
+            raw.close()
+
+
+def _resynced(
+    path: Path, end: int | None, damage: _Resync, before: int
+) -> tuple[FormatError, int | None]:
+    """What a damaged stretch of a .warc cost, and where the next record in the range starts
+    (None: none does; the next range, if any, reads on)."""
+    with open(path, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        limit = size if end is None else min(end, size)
+        found, rejected = warc_plain.next_record_start(fh, damage.search_from, limit, size)
+        # A range ends where the next one starts; a file still being written has more bytes
+        # after the range planned, which start no record.
+        goes_on = found is not None or (limit < size and warc_plain.starts_record(fh, limit))
+    if not goes_on and damage.cut is not None:
+        return damage.cut.named(str(path)), None
+    stop = found if found is not None else limit
+    lost = damage.lost + rejected
+    records = "no record" if not lost else "1 record" if lost == 1 else f"{lost} records"
+    then = f"read on from the next record, at offset {stop}" if goes_on else (
+        "no readable record after it")  # fmt: skip
+    skipped = f"{damage.problem}; offsets {damage.at} to {stop} skipped ({records})"
+    return ArchiveDamage(str(path), skipped, before, then), found
 
 
 def _salvage(
@@ -377,8 +442,11 @@ class _Members:
         there cannot be parsed."""
         while True:
             i = bisect.bisect_right(self._starts, at)
+            if i < len(self._starts) and self._starts[i] < self._handed:
+                self._rewind(i)  # a Content-Length too long read into it: read it again
+                return
             if i < len(self._starts):
-                n = max(self._starts[i] - self._handed, 0)  # 0: already in it
+                n = self._starts[i] - self._handed
                 del self._out[:n]
                 self._handed += n
                 return
@@ -386,6 +454,15 @@ class _Members:
             self._out.clear()
             if not self._fill():
                 return
+
+    def _rewind(self, i: int) -> None:
+        """Inflate again from the start of the i-th member read (``_fill`` notes it again)."""
+        self._at = self._offsets[i]
+        self._file.seek(self._at)
+        self._handed = self._starts[i]
+        self._in, self._inflate = b"", None
+        self._out.clear()
+        del self._starts[i:], self._offsets[i:]
 
     def _drop(self) -> None:
         """Forget the bytes inflated but not handed out, and the members they came from."""
@@ -490,17 +567,35 @@ def _open(raw: _Range, gz: bool, threaded: bool) -> BinaryIO:
 
 
 class _Reader:
-    """Parses WARC records off a decompressed stream, counting offsets as it goes."""
+    """Parses WARC records off a decompressed stream, counting offsets as it goes.
+
+    A record is handed on once the line after its block shows that it ends where its
+    Content-Length says (``warc_plain``): that line is the next record's first, read once.
+    ``plain``: an uncompressed WARC, where damage raises `_Resync` for the caller to go on
+    at the next record start; in a .warc.gz the caller goes on at the next gzip member.
+    """
 
     def __init__(
-        self, stream: BinaryIO, start: int, stats: Stats, where: Callable[[int], str]
+        self,
+        stream: BinaryIO,
+        start: int,
+        stats: Stats,
+        where: Callable[[int], str],
+        *,
+        plain: bool = False,
     ) -> None:
         self.stream = stream
         self.pos = start
         self.record_start = start
+        self.header_start = start  # the record's second line: where a search for the next goes
+        self.block_start = start
         self.stats = stats
         self.where = where  # a record's offset as the user can find it in the file
         self.members = stream if isinstance(stream, _Members) else None
+        self.plain = plain
+        self._next_line: bytes | None = None  # the next record's first line, read already
+        self._next_start = start  # and where it starts
+        self._lost_next: _Lost | None = None  # a stretch lost right after the record read
 
     def _line(self) -> bytes:
         line = self.stream.readline(MAX_HTTP_HEAD)
@@ -526,16 +621,26 @@ class _Reader:
         """Every page record; a FormatError for each stretch a salvage lost (then on)."""
         while True:
             try:
-                self.record_start = self.pos
-                line = self._line()
-                while line in (b"\r\n", b"\n"):  # the blank lines that end the last record
+                # The next record's first line, read already by the check of the last one's end.
+                line = self._next_line
+                if line is not None:
+                    self.record_start, self._next_line = self._next_start, None
+                else:
+                    self.record_start = self.pos
+                    line = self._line()
+                while line in BLANK:
                     self.record_start = self.pos
                     line = self._line()
                 if not line:
                     return
                 if not line.startswith(b"WARC/"):
-                    raise FormatError("", f"not a WARC record at {self.where(self.record_start)}")
+                    problem = f"not a WARC record at {self.where(self.record_start)}"
+                    if self.plain:
+                        raise _Resync(problem, self.record_start, self.record_start, 0)
+                    raise FormatError("", problem)
+                self.header_start = self.pos
                 headers = self._headers()
+                self.block_start = self.pos
                 record = self._record(headers)
             except _Lost as lost:
                 yield self._lost(lost)
@@ -552,6 +657,47 @@ class _Reader:
                 continue
             if record is not None:
                 yield record
+            if self._lost_next is not None:
+                lost, self._lost_next = self._lost_next, None
+                yield self._lost(lost)
+
+    def _ends_well(self, length: int) -> None:
+        """Check that the record whose block was just read ends there, reading on to the next
+        record's first line; raise `_Resync` (.warc) or `_BadRecord` (.warc.gz) if not."""
+        second = b""
+        try:
+            first = line = self._line()
+            if line in BLANK:
+                second = line = self._line()
+                while line in BLANK:
+                    line = self._line()
+        except _Lost as lost:  # the record is whole; the stretch after it is lost
+            self._lost_next = lost
+            return
+        if line and not line.startswith(b"WARC/") and [first, second] != TERMINATOR:
+            problem = (f"record at {self.where(self.record_start)} does not end where its "
+                       f"Content-Length ({length}) says")  # fmt: skip
+            if self.plain:  # whatever its length swallowed is read: search from its block
+                raise _Resync(problem, self.record_start, self.block_start, 1)
+            raise _BadRecord(problem)
+        # Bytes that are no record after a record that ends well: the next round says so.
+        self._next_start, self._next_line = self.pos - len(line), line
+
+    def _unreadable(self, problem: str) -> Exception:
+        """A record whose header cannot say where it ends."""
+        if self.plain:
+            return _Resync(problem, self.record_start, self.header_start, 1)
+        return _BadRecord(problem)
+
+    def _cut(self, length: int, where: str) -> Exception:
+        """A record whose block the stream ended in: a truncated archive, or in a .warc a
+        Content-Length too long (if a record starts after its header)."""
+        cut = self._truncated(where)
+        if not self.plain:
+            return cut
+        problem = (f"record at {self.where(self.record_start)} does not end where its "
+                   f"Content-Length ({length}) says")  # fmt: skip
+        return _Resync(problem, self.record_start, self.block_start, 1, cut)
 
     def _lost(self, lost: _Lost) -> FormatError:
         return ArchiveDamage("", lost.reason, self.stats.records, lost.then)
@@ -562,25 +708,27 @@ class _Reader:
             line = self._line()
             if not line:
                 raise self._truncated("in its header")
-            if line in (b"\r\n", b"\n"):
+            if line in BLANK:
                 return headers
+            # warc_plain.header_field, written out: a call per line slows small records.
             name, _, value = line.decode("utf-8", errors="replace").partition(":")
             headers[name.strip().lower()] = value.strip()
-        raise FormatError("", f"record at {self.where(self.record_start)}: header too long")
+        problem = f"record at {self.where(self.record_start)}: header too long"
+        if self.plain:
+            raise self._unreadable(problem)
+        raise FormatError("", problem)
 
-    def _truncated(self, where: str) -> FormatError:
+    def _truncated(self, where: str) -> ArchiveDamage:
         # stats.records counts records read whole: the one cut short is not among them.
         at = self.where(self.record_start)
         return ArchiveDamage("", f"truncated: the record at {at} ends {where}", self.stats.records)
 
     def _record(self, headers: dict[str, str]) -> WarcRecord | None:
         value = headers.get("content-length", "")
-        # ASCII digits only: int() also takes "-1" (reading back or to the end of the range),
-        # "+5", "5_0" and other scripts' digits.
         if not value:
-            raise _BadRecord(f"record at {self.where(self.record_start)}: no Content-Length")
-        if not _DIGITS.fullmatch(value):
-            raise _BadRecord(
+            raise self._unreadable(f"record at {self.where(self.record_start)}: no Content-Length")
+        if not DIGITS.fullmatch(value):
+            raise self._unreadable(
                 f"record at {self.where(self.record_start)}: invalid Content-Length {value[:40]}"
             )
         length = int(value)
@@ -594,7 +742,8 @@ class _Reader:
         limit = MAX_PAYLOAD if resource else MAX_PAYLOAD + MAX_HTTP_HEAD
         if not page or length > limit:
             if self._skip(length) < length:
-                raise self._truncated("early")
+                raise self._cut(length, "early")
+            self._ends_well(length)
             self.stats.records += 1
             if page:
                 self.stats.too_big += 1
@@ -608,7 +757,8 @@ class _Reader:
             return None
         block = self._read(length)
         if len(block) < length:
-            raise self._truncated(f"after {len(block)} of {length} bytes")
+            raise self._cut(length, f"after {len(block)} of {length} bytes")
+        self._ends_well(length)
         self.stats.records += 1
         if resource:
             payload, status, content_type = block, None, declared

@@ -3,16 +3,16 @@
 Ranges of about a given size let different workers read one large archive, and an
 interrupted ingest resume at the end of the last range it stored. In a .warc.gz a boundary
 is a gzip member holding whole records (Common Crawl writes one record per member); in a
-.warc it is where a record ends, by its Content-Length.
+.warc it is where a record starts, found by the Content-Lengths of those before it.
 """
 
 from __future__ import annotations
 
-import io
 import itertools
 from pathlib import Path
 from typing import BinaryIO
 
+from mediadigest.collect import warc_plain
 from mediadigest.collect.warc import is_gzip, next_record_member
 
 __all__ = ["split"]
@@ -40,29 +40,15 @@ def split(path: Path, size: int, start: int = 0) -> list[tuple[int, int]]:
 
 
 def _record_bounds(fh: BinaryIO, start: int, size: int, total: int) -> list[int]:
-    """Record boundaries of an uncompressed WARC, about ``size`` bytes apart.
+    """Record starts of an uncompressed WARC, about ``size`` bytes apart.
 
     Walks the records via their Content-Length, seeking over the bodies, so boundaries are
-    exact: a payload that contains "WARC/1.0" cannot fool it. Stops at anything unparsable
-    (the reader will report it).
+    exact: a payload that contains "WARC/1.0" cannot fool it. Past a damaged record it goes
+    on where the reader does (``warc_plain``), so a boundary is never inside a record the
+    reader would read, and a damaged file is still cut into ranges.
     """
-    bounds, at = [start], start
-    fh.seek(at)
-    while at < total:
+    bounds = [start]
+    for at in warc_plain.record_starts(fh, start, total):
         if at - bounds[-1] >= size:
             bounds.append(at)
-        line = fh.readline()
-        if line in (b"\r\n", b"\n"):
-            at += len(line)
-            continue
-        length = None
-        if line.startswith(b"WARC/"):
-            while (line := fh.readline()) not in (b"\r\n", b"\n", b""):
-                name, _, value = line.partition(b":")
-                if name.strip().lower() == b"content-length" and value.strip().isdigit():
-                    length = int(value.strip())
-        if length is None:
-            break
-        fh.seek(length, io.SEEK_CUR)
-        at = fh.tell()
     return bounds
