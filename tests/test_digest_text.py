@@ -146,6 +146,7 @@ def test_a_source_without_outlet_or_date_has_them_null(profile):
         "published": None,
         "copy_of": None,
         "via_story": False,
+        "via": None,
     }
 
 

@@ -1,6 +1,8 @@
 """Locked attribution: who published what and when, from metadata; quotes checked word for word.
 
-The attribution line says only what the article's metadata says (outlet, date, author, kind).
+The attribution line says only what the article's metadata says (outlet, date, author, kind);
+a roundup's item is credited to the outlet, date and author its own attribution names, and
+its line is that attribution sentence, the date in the house style (``write.credit``).
 A quote reaches the digest only if its words are, after normalising quote marks and white
 space, exactly in the source text, with the speaker the analyse stage found. "Arguing" is for
 opinion pieces only; an item written from a headline or a lead says so.
@@ -16,7 +18,8 @@ from mediadigest.analyse.kind import own_credit
 from mediadigest.matching import DATE_WORDS
 from mediadigest.model import Article, Quote
 from mediadigest.profile import Profile, matchable
-from mediadigest.write import byline, style
+from mediadigest.write import style
+from mediadigest.write.credit import credit
 
 __all__ = [
     "Lede",
@@ -183,18 +186,18 @@ def _profile_names(profile: Profile) -> frozenset[str]:
 def attribution(
     art: Article, profile: Profile, *, first: str | None = None, written_from: str = "text"
 ) -> Lede:
-    """``Japan’s Jiji Press reported on Dec. 18 that …``, from the article's metadata only."""
+    """``Japan’s Jiji Press reported on Dec. 18 that …``, from the article's metadata only:
+    its page's outlet, date and byline, or those a roundup's item retells (`credit`)."""
+    who = credit(art, profile)
     # The line starts with the outlet: a page that did not name its site goes by its domain,
     # which keeps its case ("The website steppe.example reported").
-    outlet = style.sentence_start(
-        style.outlet_name(art.outlet, art.outlet_country, profile.country_code)
-    )
+    outlet = style.sentence_start(style.outlet_name(who.outlet, who.country, profile.country_code))
     foreign = _written_in(art)
-    when = f" on {style.day(art.published.date())}" if art.published else ""
+    when = f" on {style.day(who.day)}" if who.day else ""
     # "published an article in Russian on Dec. 17": the editor sees what needs translating.
     when = f" in {foreign}{when}" if foreign else when
     kind = getattr(art, "kind", "news") or "news"
-    author = byline.clean(art.author, art.outlet)
+    author = who.author
     att = getattr(art, "attribution", None)
     role = f", {att.author_role}," if att is not None and att.author_role else ""
     # "reported that" runs on into the article's first sentence, so only an English one.
@@ -206,8 +209,8 @@ def attribution(
         if not clause:
             return Lede(f"{head}.")
         # "arguing that …, argues Dana Abenova." would name the author twice: the credit goes.
-        credit = own_credit(clause, author)
-        kept = credit.start() if credit else None
+        signed = own_credit(clause, author)
+        kept = signed.start() if signed else None
         clause = f"{clause[:kept]}." if kept is not None else clause
         return Lede(f"{head}, arguing that {clause}", True, kept)
     if kind == "interview":
@@ -233,12 +236,10 @@ def credited(sentence: str, art: Article, lead: Article, profile: Profile) -> st
     (the lead's outlet, the same day). The sentence stays verbatim after the credit (the
     evidence's span ends the text): one that cannot follow "that" as written (it opens with
     "The", a pronoun) follows a colon, as a whole sentence does in AP style."""
-    outlet = style.sentence_start(
-        style.outlet_name(art.outlet, art.outlet_country, profile.country_code)
-    )
-    day = art.published.date() if art.published else None
-    same_day = day is not None and lead.published is not None and day == lead.published.date()
-    if art.outlet and art.outlet == lead.outlet and same_day:
+    who, lead_by = credit(art, profile), credit(lead, profile)
+    outlet = style.sentence_start(style.outlet_name(who.outlet, who.country, profile.country_code))
+    day = who.day
+    if who.outlet and who.outlet == lead_by.outlet and day is not None and day == lead_by.day:
         verb, citing = "added", ""
     else:
         verb, citing = f"reported{f' on {style.day(day)}' if day else ''}", _citing(art, outlet)

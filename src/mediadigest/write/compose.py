@@ -21,7 +21,7 @@ from mediadigest.model import Article, Digest, DigestItem, Quote, Story
 from mediadigest.profile import Profile
 from mediadigest.profile_model import domain_country
 from mediadigest.stories import grouping, rank, select
-from mediadigest.write import attribute, byline, framing, style, trend
+from mediadigest.write import attribute, credit, framing, style, trend
 from mediadigest.write.llm import LLMConfig, rewrite
 from mediadigest.write.summarise import Evidence, summarise_story
 
@@ -97,25 +97,34 @@ def compose_story(story: Story, profile: Profile, *, since: date | None = None) 
     avoid = [(art.id or 0, q.start, q.end) for q, art in [picked]] if picked else []
     if picked:
         picked = (quotes.one_paragraph(picked[0], picked[1].text), picked[1])
+    # A roundup's item opens with its own attribution sentence: the lead's is its line, and
+    # no summary repeats one ("… reported on Dec. 18 that Japan’s Jiji Press reported …").
+    retold = [(a, line) for a in sources if (line := _retold_line(a, written_from))]
+    avoid += [(a.id or 0, *line.sentence) for a, line in retold]
     evidence = _summary(sources, profile, written_from, avoid)
-    # The line runs on only into the lead's own sentence: it credits the lead.
-    first = evidence[0].text if evidence and evidence[0].article_id == (lead.id or 0) else None
-    lede = attribute.attribution(lead, profile, first=first, written_from=written_from)
+    if (own := next((line for a, line in retold if a is lead), None)) is not None:
+        lede = attribute.Lede(own.line, absorbs=own.rest is not None)
+        evidence = [own.rest, *evidence] if own.rest is not None else evidence
+    else:
+        # The line runs on only into the lead's own sentence: it credits the lead.
+        first = evidence[0].text if evidence and evidence[0].article_id == (lead.id or 0) else None
+        lede = attribute.attribution(lead, profile, first=first, written_from=written_from)
     if lede.absorbs and lede.kept is not None:  # the line took the sentence less its end
         e = evidence[0]
         evidence[0] = replace(e, text=e.text[: lede.kept], end=e.start + lede.kept)
     summary = _credited(evidence[1:] if lede.absorbs else evidence, lead, sources, profile)
+    who = credit.credit(lead, profile)
     return DigestItem(
         headline=kind.without_credit(lead.title or story.title),
-        outlet=lead.outlet,
-        outlet_country=lead.outlet_country,
-        published=lead.published.date() if lead.published else None,
-        author=byline.clean(lead.author, lead.outlet),
+        outlet=who.outlet,
+        outlet_country=who.country,
+        published=who.day,
+        author=who.author,
         summary=summary,
         quote=_quoted(picked, sources, [lede.text, *summary]) if picked else None,
         attribution=lede.text,
         themes=list(story.themes),
-        sources=_sources(lead, story),
+        sources=_sources(lead, story, profile),
         evidence=_evidence(evidence, lede.absorbs, picked),
         article_id=lead.id,
         story_id=story.id,
@@ -128,6 +137,14 @@ def compose_story(story: Story, profile: Profile, *, since: date | None = None) 
         status=_status(story, since),
         score=round(story.score, 3),
     )
+
+
+def _retold_line(art: Article, written_from: str) -> credit.Retold | None:
+    """A roundup item's own attribution sentence as its line, where the item is written from
+    its text in English: the line is the sentence as the item has it."""
+    if written_from == "headline" or _language(art) != "en":
+        return None
+    return credit.retold_line(art)
 
 
 def _credited(
@@ -205,11 +222,14 @@ def _evidence(
     return out
 
 
-def _sources(lead: Article, story: Story) -> list[dict[str, Any]]:
+def _sources(lead: Article, story: Story, profile: Profile) -> list[dict[str, Any]]:
     """Each page once: its outlet and date (null when unknown, as everywhere in the JSON),
-    the report it copies (an article id, as `stories --json` gives it) and whether it joined
-    the story below the relevance threshold. Digests stored before held "" for the unknown
-    and "yes"/"" and a string id for the last two; every reader takes both."""
+    the report it copies (an article id, as `stories --json` gives it), whether it joined
+    the story below the relevance threshold, and ``via``: for a roundup's item, the outlet
+    and date are the report's it retells, and ``via`` names the roundup page (its outlet,
+    URL and date) the item was read from; null for any other page. Digests stored before
+    held "" for the unknown and "yes"/"" and a string id for ``copy_of`` and ``via_story``,
+    and no ``via``; every reader takes both."""
     # One page captured twice (an archive's two crawls, an updated article) is one source.
     pages = {lead.canonical_url or lead.url}
     arts = [lead]
@@ -217,16 +237,20 @@ def _sources(lead: Article, story: Story) -> list[dict[str, Any]]:
         if art is not lead and (page := art.canonical_url or art.url) not in pages:
             pages.add(page)
             arts.append(art)
-    return [
-        {
-            "url": a.url,
-            "outlet": a.outlet or None,
-            "published": a.published.date().isoformat() if a.published else None,
-            "copy_of": story.duplicates.get(a.id or 0),
-            "via_story": a.id in story.via_story,
-        }
-        for a in arts
-    ]
+    out = []
+    for a in arts:
+        who = credit.credit(a, profile)
+        out.append(
+            {
+                "url": a.url,
+                "outlet": who.outlet or None,
+                "published": who.day.isoformat() if who.day else None,
+                "copy_of": story.duplicates.get(a.id or 0),
+                "via_story": a.id in story.via_story,
+                "via": who.via,
+            }
+        )
+    return out
 
 
 def also_line(lead: Article, story: Story, profile: Profile) -> str | None:
@@ -238,15 +262,16 @@ def also_line(lead: Article, story: Story, profile: Profile) -> str | None:
     copy (a syndicated or republished article), so otherwise it is "the same report".
     """
     by_id = {a.id: a for a in story.articles if a.id is not None}
-    seen = {lead.outlet}
+    seen = {credit.credit(lead, profile).outlet}
     named: list[str] = []
     copies: dict[str, list[str]] = {}  # what they copied -> who ran it
     for art in sorted(story.articles, key=lambda a: a.published.timestamp() if a.published else 0):
-        if art.outlet in seen or not art.outlet:
+        who = credit.credit(art, profile)  # a roundup's item: the outlet it retells
+        if who.outlet in seen or not who.outlet:
             continue
-        seen.add(art.outlet)
-        name = style.outlet_name(art.outlet, art.outlet_country, profile.country_code)
-        when = f" ({style.day(art.published.date())})" if art.published else ""
+        seen.add(who.outlet)
+        name = style.outlet_name(who.outlet, who.country, profile.country_code)
+        when = f" ({style.day(who.day)})" if who.day else ""
         if art.id in story.duplicates:
             copied = by_id.get(story.duplicates[art.id])
             copies.setdefault(_report_of(art, copied, lead), []).append(f"{name}{when}")
@@ -327,7 +352,9 @@ def counted_outlets(
     country published in the period, here those of the digest's stories. A report that
     joined its story below the relevance threshold (Mainichi on the region, in a story on
     the country) is not coverage of the country. The country's own outlets (the profile's,
-    or where the page said so) are not international: the intro names them apart.
+    or where the page said so) are not international: the intro names them apart. A
+    roundup's item counts the outlet it retells (``via`` names the roundup), of its country
+    as the profile or the item's line gives it (unknown: international).
     """
     home: dict[str, bool] = {}
     for item in items:
@@ -336,7 +363,13 @@ def counted_outlets(
             if not name or src.get("via_story") in (True, "yes") or not _within(src, since, until):
                 continue
             where = item.outlet_country if name == item.outlet else None
-            country = where or _country_of(src.get("url") or "", profile)
+            # A roundup's item's page is the roundup's: the outlet it retells is known by name.
+            retold = isinstance(src.get("via"), dict)
+            country = where or (
+                credit.outlet_country(name, profile)
+                if retold
+                else _country_of(src.get("url") or "", profile)
+            )
             home[name] = home.get(name, False) or country == profile.country_code
     return home
 
@@ -349,8 +382,11 @@ def _country_of(url: str, profile: Profile) -> str | None:
 
 def _within(src: dict[str, Any], since: date, until: date) -> bool:
     """Whether a source was published in the period (or says no date): digests stored
-    before give "" for the unknown, as ``_sources`` says."""
-    published = src.get("published")
+    before give "" for the unknown, as ``_sources`` says. A roundup's item was published
+    when its roundup was: the report it retells may be older (an interview of Dec. 4 in the
+    digest of Dec. 20), and its outlet is still one the week's stories come from."""
+    via = src.get("via")
+    published = (via.get("published") if isinstance(via, dict) else None) or src.get("published")
     if not published:
         return True
     try:

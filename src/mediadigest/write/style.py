@@ -54,6 +54,17 @@ def country_name(code: str | None) -> str | None:
     return COUNTRY_NAMES.get(code) or _CLDR_AMENDED.get(code) or _cldr_names().get(code)
 
 
+def country_code(name: str) -> str | None:
+    """The ISO 3166-1 code of a country named in English ("Japan", "Britain", "the United
+    States", "Malaysia"), or None: ``country_name`` the other way round."""
+    want = name.strip().casefold().removeprefix("the ")
+    for names in (COUNTRY_NAMES, _CLDR_AMENDED, _cldr_names()):
+        for code, written in names.items():
+            if written.casefold().removeprefix("the ") == want:
+                return code
+    return None
+
+
 def listed(names: list[str]) -> str:
     """``A``, ``A and B``, ``A, B and C``: names in a sentence, as the house style lists them."""
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
