@@ -9,19 +9,23 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from html import escape
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from fastapi.testclient import TestClient
 
 from mediadigest import run, store
 from mediadigest.analyse import analyse
 from mediadigest.analyse.attribution import find_attribution
 from mediadigest.model import DigestItem, Document, Story
 from mediadigest.profile import Profile, load_profile
+from mediadigest.web.app import create_app
 from mediadigest.write import attribute, credit, style
 from mediadigest.write.compose import build_digest, compose_story, counted_outlets
-from mediadigest.write.render import to_dict
+from mediadigest.write.render import to_dict, to_html, to_markdown
+from web_support import WEEK, login, token_of
 
 FIXTURES = Path(__file__).parent / "fixtures" / "understand"
 PAGE = "https://herald.example/2025/12/press-review"
@@ -172,6 +176,33 @@ def test_an_outlet_retold_by_a_roundup_of_the_week_counts_though_its_report_is_o
         "The Danube Cultural Weekly": False,
         "The Times of Central Asia": True,  # the profile's Kazakh outlet
     }
+
+
+# -- every face shows the same item ------------------------------------------------------------
+
+
+def test_markdown_html_and_json_give_the_same_credit(digest):
+    md, html, data = to_markdown(digest), to_html(digest), to_dict(digest)
+    wind = item_of(digest, "Kazakhstan and Norway")
+    assert data["items"][0]["attribution"] == wind.attribution
+    assert wind.attribution in md
+    assert "published an article on Dec. 16 by Askar Temirbekov" in html
+    assert "[The Fjord Business Review (via Steppe Herald)](<" in md
+    assert ">The Fjord Business Review (via Steppe Herald)</a>" in html
+    assert "Steppe Herald published" not in md + html
+
+
+def test_the_web_editor_shows_the_item_as_the_digest_does(seeded, profile, tmp_path, digest):
+    assert run.ingest(seeded.engine, profile, [review_record(tmp_path)]).ok
+    app = create_app(seeded.settings, engine=seeded.engine)
+    client = login(TestClient(app, follow_redirects=False), "editor")
+    token = token_of(client)
+    client.post("/editor/start", data={"week": WEEK, "csrf_token": token})
+    page = client.get("/editor", params={"week": WEEK}).text
+    wind = item_of(digest, "Kazakhstan and Norway")
+    assert escape(wind.attribution) in page
+    assert "The Fjord Business Review</a> (via Steppe Herald)" in page
+    assert "Steppe Herald published" not in page
 
 
 # -- a roundup's item as another report of a story ---------------------------------------------

@@ -62,16 +62,28 @@ def more(sources: list[dict[str, str]]) -> str:
 
 def shown_sources(sources: list[dict[str, str]]) -> list[tuple[str, str | None]]:
     """(label, web address or None) of the sources shown; an outlet's second report is
-    "Xinhua (2)": "Sources: Xinhua, AP, Xinhua, Xinhua" read as one source listed thrice."""
+    "Xinhua (2)": "Sources: Xinhua, AP, Xinhua, Xinhua" read as one source listed thrice.
+    A roundup's item names the page it links to: "Jiji Press (via The Astana Times)"."""
     seen: dict[str, int] = {}
     out = []
     for src in sources[:MAX_SOURCES]:
         name = src.get("outlet") or _unnamed(src.get("url") or "")
         seen[name] = seen.get(name, 0) + 1
         label = name if seen[name] == 1 else f"{name} ({seen[name]})"
+        if via := via_name(src):
+            label = f"{label} (via {via})"
         url = src.get("url")
         out.append((label, url if url and is_web_url(url) else None))
     return out
+
+
+def via_name(src: dict) -> str | None:
+    """The roundup page a source was read from, by its outlet (its site where it names
+    none), or None for a page read as itself."""
+    via = src.get("via")
+    if not isinstance(via, dict):
+        return None
+    return via.get("outlet") or _unnamed(via.get("url") or "")
 
 
 def _unnamed(url: str) -> str:
