@@ -294,3 +294,42 @@ def test_html_holds_no_character_html_forbids_and_can_be_written(tmp_path):
     assert "Kazakhstan signs" in html and "One sentence." in html
     assert not any(c in html for c in "\x00\x0c\x1b\x07\ud800\udfff\ufffe")
     write_file(_hostile_digest(), Format.html, tmp_path / "d.html")
+
+
+def _commonmark_text(md: str, heading: str) -> list[str]:
+    """The text a CommonMark (and GFM strikethrough) reader shows under ``heading``: the
+    heading's, then each paragraph's, markup resolved."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable("strikethrough").parse(md)
+    inline = [t for t in tokens if t.type == "inline"]
+    start = next(i for i, t in enumerate(inline) if t.content.startswith(heading))
+    # Any token but text (an entity is text too, decoded) is markup the text did not have.
+    assert all(c.type in ("text", "softbreak") for t in inline[start:-1] for c in t.children)
+    return ["".join(c.content for c in t.children) for t in inline[start:-1]]
+
+
+def test_markdown_reads_in_commonmark_as_the_text_it_was_given():
+    """ "&amp; … &lt;test&gt;" in a headline showed as "& … <test>"; "~~" struck text out."""
+    digest = _digest()
+    item = digest.items[0]
+    item.headline = "Kazakhstan &amp; China sign AT&T-style pact &lt;test&gt; &#65; ~~not~~ ~"
+    item.summary = ["Data &amp; connectivity ~~are~~ the new Silk Road.", "Two &copy; ~x~."]
+    md = render(digest, Format.md)
+    shown = _commonmark_text(md, "Kazakhstan")
+    assert shown[0] == item.headline
+    assert shown[1].endswith(" Data &amp; connectivity ~~are~~ the new Silk Road.")
+    assert shown[2] == "Two &copy; ~x~."
+    assert "AT&T-style" in md  # an "&" that starts no entity reads as it is
+
+
+def test_a_markdown_link_to_an_address_ending_in_a_backslash_is_still_a_link():
+    """ "(<https://…/a\\>)": the backslash escaped the ">" and the link ran on into the text."""
+    from markdown_it import MarkdownIt
+
+    digest = _digest()
+    digest.items[0].sources = [{"url": "https://example.org/a\\", "outlet": "Odd"}]
+    md = render(digest, Format.md)
+    assert "Sources: [Odd](<https://example.org/a%5C>)" in md
+    html = MarkdownIt("commonmark").render(md)
+    assert 'Sources: <a href="https://example.org/a%5C">Odd</a></p>' in html

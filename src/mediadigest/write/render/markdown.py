@@ -99,16 +99,25 @@ def _unnamed(url: str) -> str:
 
 
 # Text from the web is not Markdown: "<script>" in a headline would pass into the HTML of
-# whatever renders the file, "*" and "_" would turn into emphasis, "[x](y)" into a link.
-_MD_INLINE = re.compile(r"([\\`*_\[\]<>])")
+# whatever renders the file, "*" and "_" would turn into emphasis, "[x](y)" into a link, "~"
+# into GFM's strikethrough (and "~~~" opens a code block).
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>~])")
+# "&amp;" written in a headline (a feed that escaped it twice) is those five characters, but
+# CommonMark reads an entity there: "&amp; &lt;test&gt;" showed as "& <test>". Only an "&"
+# that starts an entity is escaped; "AT&T" and "Kazakhstan & China" stay as they read.
+_MD_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 _MD_LINE_START = re.compile(r"(?m)^(\s*)([#+-])")  # a heading or a list item
 _MD_NUMBERED = re.compile(r"(?m)^(\s*\d+)([.)])(?=\s)")  # "1. " a numbered one
-_URL_UNSAFE = str.maketrans({" ": "%20", "<": "%3C", ">": "%3E", "\n": "%0A"})
+# What ends or breaks a <...> link target: "\" escapes the ">" after it (a URL ending in "\"
+# ran on into the text), "<", ">" and a line end are not allowed in one.
+_URL_UNSAFE = str.maketrans(
+    {" ": "%20", "<": "%3C", ">": "%3E", "\\": "%5C", "\n": "%0A", "\r": "%0D"}
+)
 
 
 def md_text(text: str) -> str:
     """``text`` with what Markdown would read as markup escaped by backslashes."""
-    text = _MD_INLINE.sub(r"\\\1", text)
+    text = _MD_ENTITY.sub(r"\\&", _MD_INLINE.sub(r"\\\1", text))
     return _MD_NUMBERED.sub(r"\1\\\2", _MD_LINE_START.sub(r"\1\\\2", text))
 
 
