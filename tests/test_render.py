@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -333,3 +334,24 @@ def test_a_markdown_link_to_an_address_ending_in_a_backslash_is_still_a_link():
     assert "Sources: [Odd](<https://example.org/a%5C>)" in md
     html = MarkdownIt("commonmark").render(md)
     assert 'Sources: <a href="https://example.org/a%5C">Odd</a></p>' in html
+
+
+def _quoted_summary() -> Digest:
+    """An item whose second summary paragraph opens with a quote mark: not the key quote."""
+    digest = _digest()
+    digest.items[0].summary = ["One sentence.", "“A new chapter,” the ministry called it."]
+    return digest
+
+
+def test_html_sets_apart_the_items_quote_not_a_sentence_that_opens_with_a_quote_mark():
+    html = render(_quoted_summary(), Format.html)
+    italic = re.findall(r'<p style="[^"]*font-style:italic[^"]*">([^<]*)</p>', html)
+    assert italic == ["“We are ready,” Tokayev said."]
+    assert "“A new chapter,” the ministry called it." in html
+
+
+def test_docx_sets_in_italics_the_items_quote_not_a_sentence_that_opens_with_a_quote_mark():
+    doc = docx.Document(io.BytesIO(render(_quoted_summary(), Format.docx)))
+    italic = [p.text for p in doc.paragraphs if any(r.italic for r in p.runs)]
+    assert italic == ["Of 1 story this week, 1 is new and 0 continue from before.",
+                      "“We are ready,” Tokayev said."]  # fmt: skip

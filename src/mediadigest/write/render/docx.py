@@ -8,7 +8,7 @@ from typing import Any
 
 from mediadigest.model import Digest
 from mediadigest.write.render.html import xml_safe as _safe
-from mediadigest.write.render.markdown import item_paragraphs, more, shown_sources, title
+from mediadigest.write.render.markdown import item_blocks, more, shown_sources, title
 
 
 def to_docx(digest: Digest) -> bytes:
@@ -27,10 +27,9 @@ def to_docx(digest: Digest) -> bytes:
         doc.add_paragraph().add_run(_safe(digest.trend)).italic = True
     for item in digest.items:
         doc.add_heading(_safe(item.headline), level=2)
-        for text in item_paragraphs(item):
-            para = doc.add_paragraph()
-            run = para.add_run(_safe(text))
-            if item.quote is not None and text.startswith("“"):
+        for text, quoted in item_blocks(item):
+            run = doc.add_paragraph().add_run(_safe(text))
+            if quoted:
                 run.italic = True
         if item.sources:
             # Each outlet a link, as in the e-mail: an editor clicks through to check a source.

@@ -10,7 +10,7 @@ import re
 from html import escape
 
 from mediadigest.model import Digest, DigestItem
-from mediadigest.write.render.markdown import item_paragraphs, more, shown_sources, title
+from mediadigest.write.render.markdown import item_blocks, more, shown_sources, title
 
 _FONT = "font-family:Georgia,'Times New Roman',serif;color:#1a1a1a;"
 _BODY = f"{_FONT}font-size:16px;line-height:1.55;margin:0 0 12px 0;"
@@ -33,10 +33,8 @@ def xml_safe(text: str) -> str:
 
 
 def _item(item: DigestItem) -> str:
-    paras = item_paragraphs(item)
     out = [f'<h2 style="{_HEAD}">{escape(item.headline)}</h2>']
-    for text in paras:
-        quoted = item.quote is not None and text.startswith("“")
+    for text, quoted in item_blocks(item):
         out.append(f'<p style="{_QUOTE if quoted else _BODY}">{escape(text)}</p>')
     if item.sources:
         links = ", ".join(_source_link(*s) for s in shown_sources(item.sources))

@@ -36,19 +36,27 @@ def title(digest: Digest) -> str:
     return f"Foreign media digest: {style.period(digest.period_from, digest.period_to)}"
 
 
-def item_paragraphs(item: DigestItem) -> list[str]:
-    """The item's paragraphs in reading order (shared by the HTML and DOCX renderers)."""
-    parts = [" ".join([item.attribution, *item.summary[:1]]) if item.summary else item.attribution]
+def item_blocks(item: DigestItem) -> list[tuple[str, bool]]:
+    """The item's paragraphs in reading order, each with whether it is the item's quote
+    (shared by the HTML and DOCX renderers, which set the quote apart). The quote is known by
+    what it is, not by its first character: a summary sentence may open with “ too."""
+    lead = " ".join([item.attribution, *item.summary[:1]]) if item.summary else item.attribution
+    parts = [(lead, False)]
     if len(item.summary) > 1:
-        parts.append(" ".join(item.summary[1:]))
+        parts.append((" ".join(item.summary[1:]), False))
     if item.quote:
-        parts += quote_line(item.quote).split("\n\n")
+        parts += [(p, True) for p in quote_line(item.quote).split("\n\n")]
     extra = " ".join(x for x in (item.also, item.framing) if x)
     if extra:
-        parts.append(extra)
+        parts.append((extra, False))
     if item.note:
-        parts.append(item.note)
+        parts.append((item.note, False))
     return parts
+
+
+def item_paragraphs(item: DigestItem) -> list[str]:
+    """The item's paragraphs in reading order."""
+    return [text for text, _ in item_blocks(item)]
 
 
 MAX_SOURCES = 6  # links shown per item; the JSON keeps every source
