@@ -102,7 +102,7 @@ def digest(
         if decision.flag == "hidden" or decision.story_id in shown:
             say(_carried(decision, first, last), "note")
     if to_stdout:
-        body = render(result, fmt)
+        body = render(result, fmt, publisher=settings.publisher)
         if isinstance(body, bytes):
             sys.stdout.buffer.write(body)
             sys.stdout.flush()
@@ -111,7 +111,8 @@ def digest(
     else:
         assert output is not None
         # A str, not a Path: Path("out/") drops the slash that says "a folder".
-        written = write_file(result, fmt, Path(output), folder=output.endswith(("/", os.sep)))
+        written = write_file(result, fmt, Path(output), folder=output.endswith(("/", os.sep)),
+                             publisher=settings.publisher)  # fmt: skip
         say(f"wrote {len(result.items)} items to {written}")
 
 

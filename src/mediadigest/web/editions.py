@@ -762,9 +762,12 @@ def formats() -> list[str]:
     return [f for f in EXPORTS if f in rendering.Format.__members__]
 
 
-def export(content: dict[str, Any], fmt: str) -> tuple[bytes, str, str]:
-    """(body, media type, file extension) of a digest in one of ``formats()``."""
+def export(
+    content: dict[str, Any], fmt: str, publisher: str | None = None
+) -> tuple[bytes, str, str]:
+    """(body, media type, file extension) of a digest in one of ``formats()``; ``publisher``:
+    who selects (the settings'), the DOCX's author."""
     format_ = rendering.Format(fmt)
-    body = rendering.render(rendering.from_dict(content), format_)
+    body = rendering.render(rendering.from_dict(content), format_, publisher=publisher)
     media_type, ext = MEDIA_TYPES[fmt]
     return (body if isinstance(body, bytes) else body.encode("utf-8")), media_type, ext

@@ -112,8 +112,8 @@ def digest(request: Request, version_id: PathId, user: Viewer) -> HTMLResponse:
 def export(request: Request, version_id: PathId, fmt: str, user: Viewer) -> Response:
     if fmt not in editions.formats():
         raise HTTPException(404, f"no export as {fmt!r}")
-    found = _version(request, version_id)
-    body, media_type, ext = editions.export(found["content"], fmt)
+    found, web = _version(request, version_id), request.app.state.web
+    body, media_type, ext = editions.export(found["content"], fmt, web.settings.publisher)
     name = f"digest-{found['period_from']}-v{found['version']}.{ext}"
     return Response(
         body,

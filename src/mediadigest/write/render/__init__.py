@@ -43,8 +43,9 @@ class Format(StrEnum):
         return self is Format.docx
 
 
-def render(digest: Digest, fmt: Format) -> str | bytes:
-    """The digest in ``fmt``: text, or bytes for DOCX."""
+def render(digest: Digest, fmt: Format, *, publisher: str | None = None) -> str | bytes:
+    """The digest in ``fmt``: text, or bytes for DOCX (``publisher``: its author, as the
+    settings name who selects; the other formats say it in the intro)."""
     match Format(fmt):
         case Format.md:
             return to_markdown(digest)
@@ -55,7 +56,7 @@ def render(digest: Digest, fmt: Format) -> str | bytes:
         case Format.atom:
             return to_atom_single(digest)
         case Format.docx:
-            return to_docx(digest)
+            return to_docx(digest, publisher=publisher)
 
 
 def default_name(digest: Digest, fmt: Format) -> str:
@@ -66,19 +67,26 @@ def default_name(digest: Digest, fmt: Format) -> str:
     return f"digest-{profile}-{period}.{Format(fmt).value}"
 
 
-def write_file(digest: Digest, fmt: Format, path: Path, *, folder: bool = False) -> Path:
+def write_file(
+    digest: Digest,
+    fmt: Format,
+    path: Path,
+    *,
+    folder: bool = False,
+    publisher: str | None = None,
+) -> Path:
     """Write the digest to ``path`` and return the file written.
 
     A ``path`` that is a folder, or that names one (``folder``: it was given with a trailing
     slash), gets ``default_name`` inside it, as ``cp FILE DIR/`` does; missing folders are
     made. The file is written whole or not at all: a crash never leaves half a digest behind,
     and a failure leaves no temporary file. A path that cannot be written is a
-    MediadigestError naming it.
+    MediadigestError naming it. ``publisher``: as for ``render``.
     """
     path = Path(path)
     if folder or path.is_dir():
         path = path / default_name(digest, fmt)
-    body = render(digest, fmt)
+    body = render(digest, fmt, publisher=publisher)
     tmp = path.with_name(path.name + ".tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
