@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -13,7 +14,15 @@ import pytest
 
 from mediadigest.errors import MediadigestError
 from mediadigest.model import Digest, DigestItem, Quote
-from mediadigest.write.render import Format, from_dict, render, to_atom, to_dict, write_file
+from mediadigest.write.render import (
+    Format,
+    from_dict,
+    render,
+    to_atom,
+    to_dict,
+    to_json,
+    write_file,
+)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -367,3 +376,11 @@ def test_docx_properties_name_the_digest_and_its_publisher_not_python_docx():
     assert props.created == props.modified == datetime(2025, 12, 21, 12, tzinfo=UTC)
     plain = docx.Document(io.BytesIO(render(_digest(), Format.docx))).core_properties
     assert plain.author == "mediadigest"
+
+
+def test_json_keeps_the_mark_of_an_item_an_editor_changed():
+    """The web's "Export JSON" (from_dict, then to_json) dropped "edited": true."""
+    content = to_dict(_digest())
+    assert "edited" not in content["items"][0]  # a built item has none
+    content["items"][0]["edited"] = True
+    assert json.loads(to_json(from_dict(content)))["items"][0]["edited"] is True

@@ -369,6 +369,7 @@ class DigestItem:
     reasons: list[str] = field(default_factory=list)  # why the story was chosen
     status: str = "new"  # new | continuing (against the previous weeks)
     score: float = 0.0
+    edited: bool = False  # an editor changed it in the web app (web.editions.edit)
 
 
 @dataclass(slots=True)

@@ -10,7 +10,7 @@ from mediadigest.model import Digest, DigestItem, Quote
 
 
 def item_to_dict(item: DigestItem) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "headline": item.headline,
         "outlet": item.outlet,
         "outlet_country": item.outlet_country,
@@ -34,6 +34,9 @@ def item_to_dict(item: DigestItem) -> dict[str, Any]:
         "score": item.score,
         "why": list(item.reasons),
     }
+    if item.edited:  # only then, as the web's drafts have it (docs/digest-json.md)
+        data["edited"] = True
+    return data
 
 
 def to_dict(digest: Digest) -> dict[str, Any]:
@@ -79,6 +82,7 @@ def item_from_dict(data: dict[str, Any]) -> DigestItem:
         reasons=list(data.get("why", [])),
         status=data.get("status", "new"),
         score=float(data.get("score", 0.0)),
+        edited=bool(data.get("edited")),
     )
 
 
