@@ -159,3 +159,121 @@ def test_a_place_the_profile_knows_is_no_person(profile):
     found = find("Grain left Kazakhstan through Aktau Kuryk, the head of the port said.", profile)
     assert found["Aktau"].kind == "place"
     assert not [e.name for e in found.values() if e.kind == "person"]
+
+
+def people(text: str, profile: Profile) -> dict[str, Entity]:
+    return {e.name: e for e in find(text, profile).values() if e.kind == "person"}
+
+
+def said(text: str, entity: Entity) -> list[str]:
+    return [text[a:b] for a, b in entity.mentions]
+
+
+# -- a person's name is the name alone -----------------------------------------------------
+
+
+def test_a_possessive_is_a_mention_of_the_person(profile):
+    text = (
+        "Kazakhstan's grain minister Marat Nurlanov said exports would rise. Traders doubted "
+        "Mr Nurlanov's figures, and Nurlanov's deputy declined to comment."
+    )
+    found = people(text, profile)
+    assert list(found) == ["Marat Nurlanov"]
+    assert said(text, found["Marat Nurlanov"]) == ["Marat Nurlanov", "Mr Nurlanov", "Nurlanov"]
+
+
+def test_an_honorific_cues_a_surname_and_is_no_part_of_the_name(profile):
+    text = "Mr Sadykov told reporters in Astana that the line would open. Ms Bekova agreed."
+    found = people(text, profile)
+    assert set(found) == {"Sadykov", "Bekova"}
+    assert said(text, found["Sadykov"]) == ["Mr Sadykov"]
+    assert found["Sadykov"].role is None  # "Mr" is no role
+
+
+def test_a_peer_or_a_knight_alone_keeps_the_title_that_names_them(profile):
+    text = "Lord Ashworth said the treaty with Kazakhstan was sound. Sir Ewan agreed with him."
+    assert set(people(text, profile)) == {"Lord Ashworth", "Sir Ewan"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "role"),
+    [
+        ("Foreign Secretary Alan Whitby said the visit went well.", "Alan Whitby",
+         "Foreign Secretary"),
+        ("Agency Correspondent Helen Marsh says the talks stalled.", "Helen Marsh",
+         "Agency Correspondent"),
+        ("The paper said Australian Grant Hollis told the party to focus on tax.", "Grant Hollis",
+         None),
+        ("Otan's Bolat Serikov said the vote was fair.", "Bolat Serikov", None),
+        ("Fellow Lib Dem Owen Pryce said the deal was poor.", "Owen Pryce", None),
+        ("The shadow leader of the Commons Martin Ayles said it was late.", "Martin Ayles", None),
+        ("On top of the deal with Tanzania Mr Osei said more would follow.", "Osei", None),
+        ("Backbencher Tom Rudd said he would vote against.", "Tom Rudd", "Backbencher"),
+        ("Chancellor Lord Pryor told peers the bill was needed.", "Lord Pryor", "Chancellor"),
+        ("But Professor Ian Keel said the poll was wrong.", "Ian Keel", "Professor"),
+    ],
+)  # fmt: skip
+def test_words_run_on_before_a_name_are_no_part_of_it(profile, sentence, name, role):
+    found = people(f"In Kazakhstan news: {sentence}", profile)
+    assert list(found) == [name]
+    assert found[name].role == role
+
+
+def test_a_month_after_a_first_name_is_part_of_the_name(profile):
+    found = people("Party spokeswoman Joanna May said Kazakhstan's offer was fair.", profile)
+    assert list(found) == ["Joanna May"]
+
+
+def test_a_month_before_a_name_is_a_date(profile):
+    text = "In May Alan Whitby said Kazakhstan would sign. On May 5 Astana said it had."
+    assert list(people(text, profile)) == ["Alan Whitby"]
+
+
+def test_an_apostrophe_inside_a_name_is_kept(profile):
+    assert list(people("Niamh O'Brien said Kazakhstan would host the talks.", profile)) == [
+        "Niamh O'Brien"
+    ]
+
+
+# -- what is no person ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Royal Mail says it is looking into the lost ballots.",
+        "It is no secret that Downing Street believes the plan will fail.",
+        "A spokeswoman for Human Rights Watch said the detainees were held for months.",
+        "The storm hit coasts from Kazakhstan's partners, with Sri Lanka, India and Thailand.",
+        "The film will compete with Shark Tale in the animation category.",
+        "The appeal is supported by Amnesty International and others.",
+        "Most Gibraltarians said in a vote that they wanted no change.",
+        "It was followed by Harry Potter and the Prisoner of Azkaban at the box office.",
+        "Police clashed with West Ham fans near the ground.",
+        "But the outgoing European Commissioner said his words were misread.",
+        "Parties are campaigning ahead of a General Election expected in May; the election...",
+        "He sailed on the Queen Mary liner, and met her at London's King Cross station.",
+        "The Countryside Alliance said the hunts would go on.",
+        "The band had a hit with All Right Now before splitting up.",
+        "It was questioned by Nur Otan's former President, Arman Duisen. Nur Otan won.",
+    ],
+)
+def test_places_firms_works_and_groups_are_no_people(profile, sentence):
+    found = people(f"Kazakhstan noted it. {sentence}", profile)
+    assert not set(found) - {"Arman Duisen"}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The plan was backed by Arman Duisen, a former central bank governor.",
+        "The plan was backed by Arman Duisen. Duisen has long argued for it.",
+    ],
+)
+def test_a_person_after_by_or_with_is_kept_where_the_text_vouches_for_it(profile, sentence):
+    assert list(people(f"In Kazakhstan: {sentence}", profile)) == ["Arman Duisen"]
+
+
+def test_russian_and_kazakh_honorifics_cue_a_surname(profile):
+    text = "Казахстан: господин Абенов заявил, что экспорт вырастет. Сейітов мырза келісті."
+    assert {"Абенов", "Сейітов"} <= set(people(text, profile))
