@@ -75,7 +75,7 @@ def test_html_carries_attribution_quote_also_and_note():
 def test_atom_feed_has_one_entry_per_published_digest():
     at = datetime(2025, 12, 22, 8, tzinfo=UTC)
     older = Digest(date(2025, 12, 8), date(2025, 12, 14), "Earlier.", [])
-    feed = ET.fromstring(to_atom([(_digest(), 2, at), (older, 1, at)]))
+    feed = ET.fromstring(to_atom([(_digest(), 2, at), (older, 1, at)], profile="kazakhstan"))
     entries = feed.findall(f"{ATOM}entry")
     assert [e.findtext(f"{ATOM}title") for e in entries] == [
         "Foreign media digest: Dec. 15–21, 2025",
@@ -92,8 +92,12 @@ def test_atom_feed_has_one_entry_per_published_digest():
 def test_a_new_version_is_the_same_atom_entry_updated_and_says_it_replaces_one():
     """Each version had an id of its own: a correction reached feed readers as a second digest
     of the week, and the first left the feed; RFC 4287 keeps the id and moves ``updated``."""
-    first = ET.fromstring(to_atom([(_digest(), 1, datetime(2025, 12, 22, 8, tzinfo=UTC))]))
-    fixed = ET.fromstring(to_atom([(_digest(), 2, datetime(2025, 12, 23, 9, tzinfo=UTC))]))
+    first = ET.fromstring(
+        to_atom([(_digest(), 1, datetime(2025, 12, 22, 8, tzinfo=UTC))], profile="kazakhstan")
+    )
+    fixed = ET.fromstring(
+        to_atom([(_digest(), 2, datetime(2025, 12, 23, 9, tzinfo=UTC))], profile="kazakhstan")
+    )
     (one,), (two,) = first.findall(f"{ATOM}entry"), fixed.findall(f"{ATOM}entry")
     assert one.findtext(f"{ATOM}id") == two.findtext(f"{ATOM}id")
     # The id version 1 had before (readers hold it): a new form showed every period again.
@@ -112,7 +116,9 @@ def test_a_new_version_is_the_same_atom_entry_updated_and_says_it_replaces_one()
 def test_a_digest_rendered_as_atom_is_a_preview_with_an_id_no_published_version_has():
     """``digest --format atom`` gave every period the id of its published version 1, though its
     content was the digest built now (and the period may never have been published)."""
-    published = ET.fromstring(to_atom([(_digest(), 1, datetime(2025, 12, 22, tzinfo=UTC))]))
+    published = ET.fromstring(
+        to_atom([(_digest(), 1, datetime(2025, 12, 22, tzinfo=UTC))], profile="kazakhstan")
+    )
     preview = ET.fromstring(render(_digest(), Format.atom))
     (entry,) = preview.findall(f"{ATOM}entry")
     published_id = published.find(f"{ATOM}entry").findtext(f"{ATOM}id")
@@ -384,3 +390,29 @@ def test_json_keeps_the_mark_of_an_item_an_editor_changed():
     assert "edited" not in content["items"][0]  # a built item has none
     content["items"][0]["edited"] = True
     assert json.loads(to_json(from_dict(content)))["items"][0]["edited"] is True
+
+
+def test_an_empty_atom_feed_has_the_id_it_has_once_digests_are_published():
+    """RFC 4287 4.2.6: the id is permanent. An empty feed's was ".../mediadigest/digests"."""
+    at = datetime(2025, 12, 22, tzinfo=UTC)
+    empty = ET.fromstring(to_atom([], profile="kazakhstan"))
+    full = ET.fromstring(to_atom([(_digest(), 1, at)], profile="kazakhstan"))
+    assert empty.findtext(f"{ATOM}id") == full.findtext(f"{ATOM}id")
+    assert full.findtext(f"{ATOM}id") == "tag:mediadigest,2025:kazakhstan/digests"
+
+
+def test_atom_ids_of_a_profile_named_with_spaces_and_slashes_are_iris_of_its_parts():
+    digest = _digest()
+    digest.profile = "KZ desk / Central Asia"
+    at = datetime(2025, 12, 22, tzinfo=UTC)
+    feed = ET.fromstring(to_atom([(digest, 1, at)], profile=digest.profile))
+    name = "KZ%20desk%20%2F%20Central%20Asia"
+    assert feed.findtext(f"{ATOM}id") == f"tag:mediadigest,2025:{name}/digests"
+    entry = feed.find(f"{ATOM}entry").findtext(f"{ATOM}id")
+    assert entry == f"tag:mediadigest,2025-12-15:{name}/2025-12-15/2025-12-21/v1"
+    preview = ET.fromstring(render(digest, Format.atom))
+    for found in (
+        preview.findtext(f"{ATOM}id"),
+        preview.find(f"{ATOM}entry").findtext(f"{ATOM}id"),
+    ):
+        assert f":{name}/" in found and " " not in found

@@ -256,12 +256,13 @@ def feed(
     with reading_store(settings).connect() as conn:
         rows = story_store.published(conn, settings.profile.name, limit=limit)
     entries = [(from_dict(r["content"]), r["version"], r["published_at"]) for r in rows]
+    name = settings.profile.name
     if base_url is None:
-        body = to_atom(entries)
+        body = to_atom(entries, profile=name)
     else:  # the addresses `serve` gives them (web.routes.public)
         base = base_url.rstrip("/")
         pages = [f"{base}/public/digests/{r['id']}" for r in rows]
-        body = to_atom(entries, link=f"{base}/feed.atom", pages=pages)
+        body = to_atom(entries, profile=name, link=f"{base}/feed.atom", pages=pages)
     out.print(body, end="", markup=False, highlight=False, soft_wrap=True)
 
 

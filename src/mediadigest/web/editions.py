@@ -749,7 +749,7 @@ def feed(
     rows = versions.latest_per_period(conn, profile)
     entries = [(rendering.from_dict(r["content"]), r["version"], r["published_at"]) for r in rows]
     pages = [page_of(int(r["id"])) for r in rows] if page_of is not None else None
-    return rendering.to_atom(entries, link=link, pages=pages)
+    return rendering.to_atom(entries, profile=profile, link=link, pages=pages)
 
 
 def title(content: dict[str, Any]) -> str:

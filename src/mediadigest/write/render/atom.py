@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from datetime import UTC, datetime, time
+from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
 from mediadigest.model import Digest
@@ -14,6 +15,23 @@ from mediadigest.write.render.markdown import title
 ATOM = "http://www.w3.org/2005/Atom"
 
 
+# What a tag: URI's specific part may hold as it is (RFC 4151, RFC 3987's ipchar) besides
+# letters and digits: a profile name of only these ("kazakhstan", "central-asia") keeps the id
+# it always had, which feed readers key on.
+_ID_SAFE = frozenset("-._~!$&'()*+,;=:@")
+
+
+def _id_name(profile: str) -> str:
+    """``profile`` as a part of an Atom id: "KZ desk / Central Asia" had a space (no IRI holds
+    one) and a "/" that read as the id's next part; each is percent-encoded (UTF-8), as any
+    character an IRI does not allow there is, so a name has one id, always the same."""
+    return "".join(c if c.isalnum() or c in _ID_SAFE else _encoded(c) for c in profile)
+
+
+def _encoded(char: str) -> str:
+    return quote(char, safe="", errors="replace")  # a lone surrogate has no UTF-8: "%3F"
+
+
 def _period_id(digest: Digest) -> str:
     # tag: URIs (RFC 4151) are stable without a web site. One id per profile and period, not
     # per version: a new version is the same entry with a later ``updated`` (RFC 4287, 4.2.6),
@@ -21,7 +39,7 @@ def _period_id(digest: Digest) -> str:
     # The id is the one version 1 always had ("/v1"): readers already hold it for every period
     # published before, and a new form would have shown each of them again as a new digest.
     first = digest.period_from.isoformat()
-    period = f"{digest.profile}/{first}/{digest.period_to.isoformat()}"
+    period = f"{_id_name(digest.profile)}/{first}/{digest.period_to.isoformat()}"
     return f"tag:mediadigest,{first}:{period}/v1"
 
 
@@ -34,21 +52,25 @@ def _stamp(value: datetime) -> str:
 def to_atom(
     digests: Sequence[tuple[Digest, int, datetime]],
     *,
+    profile: str,
     feed_title: str = "mediadigest: foreign media digests",
     link: str | None = None,
     pages: Sequence[str] | None = None,
 ) -> str:
-    """The feed; ``digests`` are (digest, version, published at), newest first, one version of
-    each period (the latest). A version after the first says so above its body.
+    """The feed of ``profile``'s digests; ``digests`` are (digest, version, published at),
+    newest first, one version of each period (the latest). A version after the first says so
+    above its body.
 
     ``link``: the feed's own address; ``pages``: each digest's web page, in the same order,
     its entry's ``alternate`` link, so a feed reader can open the digest on the web.
     """
     if pages is not None and len(pages) != len(digests):
         raise ValueError(f"{len(pages)} pages for {len(digests)} digests")
-    profile = digests[0][0].profile if digests else "mediadigest"
     newest = max((at for _, _, at in digests), default=datetime(2025, 1, 1, tzinfo=UTC))
-    feed = _feed(f"tag:mediadigest,2025:{profile}/digests", feed_title, newest, link)
+    # The profile the caller serves, never the first digest's: an empty feed was
+    # "mediadigest/digests" until the first publication changed its id (RFC 4287 4.2.6: an
+    # id is permanent), and readers took it for another feed.
+    feed = _feed(f"tag:mediadigest,2025:{_id_name(profile)}/digests", feed_title, newest, link)
     for k, (digest, version, at) in enumerate(digests):
         page = pages[k] if pages is not None else None
         # Why the entry came back in the reader's list: it replaces the version they read.
@@ -69,7 +91,7 @@ def single(digest: Digest) -> str:
     id, in `to_atom`."""
     at = datetime.combine(digest.period_to, time(12), tzinfo=UTC)
     body = hashlib.sha256(fragment(digest).encode()).hexdigest()[:16]
-    feed = _feed(f"tag:mediadigest,2025:{digest.profile}/previews",
+    feed = _feed(f"tag:mediadigest,2025:{_id_name(digest.profile)}/previews",
                  "mediadigest: digest preview (not published)", at, None)  # fmt: skip
     name = f"Preview, not published: {title(digest)}"
     _entry(feed, digest, f"{_period_id(digest)}/preview-{body}", name, at)
