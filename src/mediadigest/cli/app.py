@@ -77,7 +77,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(stories_app, name="stories")
 app.add_typer(users_app, name="users")
 
-out = Console()
+out = Console(emoji=False)  # titles from the web: ":smile:" in one is text, not an emoji
 err = Console(stderr=True)
 log = logging.getLogger("mediadigest")
 _LEVELS = {"error": "red", "warning": "yellow", "note": "yellow", "hint": "cyan"}

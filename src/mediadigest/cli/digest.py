@@ -102,18 +102,23 @@ def digest(
         if decision.flag == "hidden" or decision.story_id in shown:
             say(_carried(decision, first, last), "note")
     if to_stdout:
-        body = render(result, fmt, publisher=settings.publisher)
-        if isinstance(body, bytes):
-            sys.stdout.buffer.write(body)
-            sys.stdout.flush()
-        else:
-            out.print(body, end="", markup=False, highlight=False, soft_wrap=True)
+        _write_out(render(result, fmt, publisher=settings.publisher))
     else:
         assert output is not None
         # A str, not a Path: Path("out/") drops the slash that says "a folder".
         written = write_file(result, fmt, Path(output), folder=output.endswith(("/", os.sep)),
                              publisher=settings.publisher)  # fmt: skip
-        say(f"wrote {len(result.items)} items to {written}")
+        say(f"wrote {counted(len(result.items), 'item')} to {written}")
+
+
+def _write_out(body: str | bytes) -> None:
+    """A rendered digest or feed on stdout, the bytes ``-o FILE`` writes. Not through rich:
+    it turned ":smile:" in a headline into an emoji, expanded tabs and dropped control
+    characters, so the Markdown on stdout was not the file's and the CLI's feed not the web's.
+    """
+    sys.stdout.flush()
+    sys.stdout.buffer.write(body if isinstance(body, bytes) else body.encode("utf-8"))
+    sys.stdout.flush()
 
 
 def _carried(decision: story_store.Carried, first: date, last: date) -> str:
@@ -205,7 +210,7 @@ def publish(
         web_store.audit(conn, "cli", "digest.publish", f"{name} {first}..{last}",
                         version=version, source="draft" if draft else "built")  # fmt: skip
     items = len(content.get("items") or [])
-    say(f"published version {version} of {when} ({items} items, {what})")
+    say(f"published version {version} of {when} ({counted(items, 'item')}, {what})")
     _say_late(when, late)
 
 
@@ -263,7 +268,7 @@ def feed(
         base = base_url.rstrip("/")
         pages = [f"{base}/public/digests/{r['id']}" for r in rows]
         body = to_atom(entries, profile=name, link=f"{base}/feed.atom", pages=pages)
-    out.print(body, end="", markup=False, highlight=False, soft_wrap=True)
+    _write_out(body)
 
 
 # -- stories ---------------------------------------------------------------------------------
