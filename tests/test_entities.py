@@ -235,6 +235,61 @@ def test_an_apostrophe_inside_a_name_is_kept(profile):
     ]
 
 
+# -- one person, one entity -----------------------------------------------------------------
+
+
+def test_a_short_form_folds_into_the_full_name_the_article_gives(profile):
+    text = (
+        "Kazakhstan's largest steelmaker may cut jobs. However, Aidar Mukanov has told "
+        "investors that output will grow. Mr Mukanov said the plant would stay open, and "
+        "Mukanov's deputy agreed."
+    )
+    found = people(text, profile)
+    assert list(found) == ["Aidar Mukanov"]
+    assert said(text, found["Aidar Mukanov"]) == ["Aidar Mukanov", "Mr Mukanov", "Mukanov"]
+
+
+def test_a_short_form_folds_into_a_full_name_found_by_its_role(profile):
+    text = (
+        "Dr Kate Rowan, an economist at the bank, said Kazakhstan would grow. Dr Rowan added "
+        "that Kate Rowan's forecast was cautious."
+    )
+    found = people(text, profile)
+    assert list(found) == ["Kate Rowan"]
+    assert len(found["Kate Rowan"].mentions) == 3
+
+
+def test_a_knight_named_by_first_name_is_the_full_name(profile):
+    text = "Sir Ewan Carlisle said Kazakhstan would join. Later Sir Ewan told reporters more."
+    found = people(text, profile)
+    assert list(found) == ["Ewan Carlisle"]
+    assert said(text, found["Ewan Carlisle"]) == ["Sir Ewan Carlisle", "Sir Ewan"]
+
+
+def test_a_shortened_first_name_is_the_same_person(profile):
+    text = (
+        "Christopher Hale, the trade minister, said Kazakhstan would buy more. Junior "
+        "minister Chris Hale said later that talks went on."
+    )
+    assert list(people(text, profile)) == ["Christopher Hale"]
+
+
+def test_a_surname_two_people_share_is_folded_into_neither(profile):
+    text = (
+        "Asel Tokova said the firm would expand in Kazakhstan. Dina Tokova said it would "
+        "not. Ms Tokova later added that the board would decide."
+    )
+    assert set(people(text, profile)) == {"Asel Tokova", "Dina Tokova", "Tokova"}
+
+
+def test_another_person_of_the_same_surname_is_no_mention(profile):
+    text = (
+        "Nurlan Abenov said Kazakhstan agreed. His brother Serik Abenov runs a farm, and "
+        "Abenov Grain shares rose."
+    )
+    assert said(text, people(text, profile)["Nurlan Abenov"]) == ["Nurlan Abenov"]
+
+
 # -- what is no person ----------------------------------------------------------------------
 
 

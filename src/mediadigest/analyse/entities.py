@@ -4,8 +4,8 @@ Three sources, merged into one entity per thing: the profile's gazetteer (every 
 name the relevance pass found, in any script or period: Nur-Sultan and Tselinograd are
 Astana), capitalised-name patterns with titles and roles ("President X", "X, the CEO of Y",
 "Y's Ambassador to Z, X", "X said") for people and organisations the profile does not know,
-and, where the optional ``ner`` extra is installed, a statistical NER (spaCy). Surnames alone
-("Nuryshev noted") join the full name met before.
+and, where the optional ``ner`` extra is installed, a statistical NER (spaCy). Short forms
+("Mr Nuryshev", "Nuryshev noted") join the full name the article gives (``coreference``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from mediadigest.analyse import names
+from mediadigest.analyse import coreference, names
 from mediadigest.model import Entity, Hit
 from mediadigest.profile import Profile, Term
 
@@ -53,7 +53,7 @@ def find_entities(
         for entity in _ner(text):
             if not _overlaps(entity.mentions[0], taken):
                 _merge(found, entity)
-    entities = names.join_surnames(text, list(found.values()))
+    entities = coreference.fold_people(text, list(found.values()))
     for entity in entities:
         entity.mentions.sort()
     entities.sort(key=lambda e: (e.mentions[0][0] if e.mentions else 0, e.name))

@@ -4,7 +4,7 @@ their head words. What finds the names a profile's gazetteer does not know.
 A person's name is the name alone: an honorific ("Mr", "Dr", "Sir") is a cue that a person
 follows, a title or a word run on before it ("Foreign Secretary Jack Straw", "Australian
 Lynton Crosby", "Labour's Paul Flynn") is no part of it, nor is a possessive ("Blair's").
-``join_surnames`` then folds "Mr Straw" and "Straw" into the "Jack Straw" named.
+``coreference.fold_people`` then folds "Mr Straw" and "Straw" into the "Jack Straw" named.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ __all__ = [
     "find_orgs",
     "find_people",
     "is_title",
-    "join_surnames",
     "nationalities",
     "plausible",
     "role_near",
@@ -426,26 +425,3 @@ def role_near(text: str, mentions: list[tuple[int, int]]) -> str | None:
         if m:
             return _clean_role(m.group("role"))
     return None
-
-
-def join_surnames(text: str, entities: list[Entity]) -> list[Entity]:
-    """Fold a surname alone into the full name met elsewhere ("Nuryshev" -> Shakhrat Nuryshev)."""
-    full = {e.name.split()[-1]: e for e in entities if e.kind == "person" and " " in e.name}
-    taken = [m for e in entities for m in e.mentions]
-    out = []
-    for entity in entities:
-        owner = full.get(entity.name) if entity.kind == "person" else None
-        if owner is not None and owner is not entity:
-            owner.mentions.extend(entity.mentions)
-            owner.role = owner.role or entity.role
-            continue
-        out.append(entity)
-    for surname, entity in full.items():
-        if entity.source == "gazetteer":
-            continue  # the gazetteer already found every alias, surnames included
-        for m in re.finditer(rf"(?<!\w){re.escape(surname)}(?!\w)", text):
-            if not _taken((m.start(), m.end()), taken):
-                entity.mentions.append((m.start(), m.end()))
-                if surname not in entity.variants:
-                    entity.variants.append(surname)
-    return out
