@@ -5,6 +5,8 @@ Tables (on the store's metadata; migration 0003 creates them):
 - ``ingest_checkpoints``: per input file and profile, how far ingest got (a byte offset at a
   record boundary) and whether the file is done; written in the same transaction as the
   results before that offset, so a killed ingest resumes exactly where its last commit was.
+  Its fingerprint (migration 0012) tells a file that only grew since, which ingest reads on
+  from there, from one replaced.
 - ``http_validators``: ETag / Last-Modified per fetched URL that is not a source (pages,
   child sitemaps), so an unchanged one costs a 304. Sources keep theirs in ``sources``.
 - ``source_schedule``: consecutive failures and when a failing source is due again.
@@ -32,6 +34,9 @@ ingest_checkpoints = sa.Table(
     sa.Column("position", sa.BigInteger, nullable=False),  # next byte to read, a record boundary
     sa.Column("done", sa.Boolean, nullable=False),
     sa.Column("updated_at", sa.DateTime, nullable=False),
+    # A hash of samples of the bytes before ``position`` (run.ingest.fingerprint); NULL: not
+    # known (stored before migration 0012), and a file that changed is read from its start.
+    sa.Column("fingerprint", sa.String(64)),
 )
 
 http_validators = sa.Table(
@@ -66,6 +71,7 @@ class Checkpoint:
     mtime_ns: int
     position: int = 0
     done: bool = False
+    fingerprint: str | None = None  # of the bytes before ``position``, as they were read
 
     def matches(self, size: int, mtime_ns: int) -> bool:
         return (self.size, self.mtime_ns) == (size, mtime_ns)
@@ -99,6 +105,7 @@ def save_checkpoint(conn: sa.Connection, cp: Checkpoint) -> None:
         "mtime_ns": cp.mtime_ns,
         "position": cp.position,
         "done": cp.done,
+        "fingerprint": cp.fingerprint,
         "updated_at": utcnow(),
     }
     _upsert(conn, ingest_checkpoints, row, ["input", "profile"])

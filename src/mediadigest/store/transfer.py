@@ -3,7 +3,7 @@
 The file starts with a header line, then one record per line, parents before children, and
 ends with a line of how many records of each type it holds::
 
-    {"mediadigest": "store-export", "format": 4, "revision": "0011", "accounts": true}
+    {"mediadigest": "store-export", "format": 4, "revision": "0012", "accounts": true}
     {"type": "source", "url": "...", ..., "seen": [{"item_key": "...", "seen_at": "..."}]}
     {"type": "document", "url": "...", "content_hash": "...", ..., "body": "<base64>"}
     {"type": "article", "canonical_url": "...", ..., "document": ["url", "hash"], "ref": 650}
