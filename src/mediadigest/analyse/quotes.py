@@ -3,8 +3,9 @@
 Finds quotes in straight and curly double quotes, guillemets and CJK corner brackets, also
 quotes that run over several paragraphs (each paragraph reopens the quote) and quotes broken
 by their attribution ("…," he said, "…"). ``find_quotes`` reads the speaker as the text
-names it; ``resolve_speakers`` then turns "he", "the ambassador" or "the author" into the
-nearest fitting person among the article's entities.
+names it, from the quote's own sentence only (speech.py reads the attributions);
+``resolve_speakers`` then turns "he", "the ambassador" or "the author" into the nearest
+fitting person among the article's entities.
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ import re
 from collections.abc import Sequence
 from itertools import pairwise
 
-from mediadigest.analyse.names import ORG_HEAD_WORDS
-from mediadigest.matching import DATE_WORDS
+from mediadigest.analyse import speech
 from mediadigest.model import Entity, Quote
 
 __all__ = ["find_quotes", "one_paragraph", "resolve_speakers"]
@@ -25,75 +25,11 @@ _OPEN = re.compile(r'["“«„「]')
 _MIN_WORDS = 4
 _MAX_CHARS = 3000  # a quote over several paragraphs is long; an unclosed mark must not run on
 _GAP_CHARS = 80  # "…," he said, "…": the attribution between two halves of one quote
-
-_UP = "A-ZА-ЯЁҚҒҮҰӘӨҺІ"
-_NAME = rf"(?:[{_UP}][\w'’-]*(?:\.(?=\w)[\w'’-]*)*\.?(?![\w.]))"
-_PERSON_ROLES = (
-    r"author|minister|ambassador|president|ceo|chairman|chairwoman|official|spokesman"
-    r"|spokeswoman|spokesperson|expert|analyst|diplomat|envoy|governor|mayor|professor"
-    r"|researcher|leader|head|director|chief|emperor"
-)
-_ROLE = rf"{_PERSON_ROLES}|article|report|statement|interview"
-_SPEAKER = (
-    rf"(?P<speaker>(?:the\s+|a\s+)?{_NAME}(?:[ \t]+{_NAME}){{0,3}}"
-    rf"|the\s+(?:[a-z]+\s+){{0,2}}?(?:{_ROLE})|he|she|they|он|она)"
-)
-_VERBS = (
-    r"(?:said|says|stated|states|noted|notes|added|adds|told|wrote|writes|concluded|concludes"
-    r"|stressed|stresses|emphasi[sz]ed|emphasi[sz]es|explained|explains|argued|argues"
-    r"|underscored|pointed out|highlighted|warned|insisted|believes|recalled|reads|continued"
-    r"|asked|replied|responded|answered|announced|declared|commented|observed|сказал|сказала|заявил|заявила"
-    r"|отметил|отметила|подчеркнул|подчеркнула|добавил|добавила)"
-)
-_ROLE_WORD = r"[a-zа-яёәғқңөұүһі][\w'’-]*"
-# A job named before the person, in lower case: "KazMunayGas spokesman", "central bank
-# governor", "Georgia Power's chief executive". The name after it is the speaker, not the
-# organisation before it. Wider than _PERSON_ROLES: a name follows, so no guess is made.
-_TITLE_ROLES = (
-    rf"{_PERSON_ROLES}|executive|officer|secretary|adviser|advisor|economist|strategist"
-    r"|correspondent|commissioner|prosecutor|lawyer|attorney|founder|manager|coach|captain"
-)
-# Words of the job may be capitalised ("ABN Amro chief Asian strategist") but run over no
-# sentence end and no small word that starts another phrase ("said Tokayev at a meeting
-# with chief executive John Smith": Tokayev spoke).
-_FUNCTION = (
-    r"(?:at|in|on|with|to|for|from|by|of|after|before|during|as|when|while|who|which|that"
-    r"|and|but|or|the|a|an|said|says|told)"
-)
-_JOB_WORD = rf"(?:[{_UP}][\w'’&-]*|(?!{_FUNCTION}\b){_ROLE_WORD})"
-_TITLED = (
-    rf"(?:the\s+)?(?:{_JOB_WORD}[ \t]+){{0,5}}(?:{_TITLE_ROLES})s?,?[ \t]+"
-    rf"(?P<speaker>{_NAME}(?:[ \t]+{_NAME}){{0,3}})"
-)
-# Each pattern names its speaker group once; tried in order.
-_AFTER = [
-    # "...," foreign ministry spokesman Aibek Smadiyarov told reporters
-    re.compile(rf"^\s*[,.]?\s*{_TITLED}\s+{_VERBS}\b"),
-    re.compile(rf"^\s*[,.]?\s*{_SPEAKER}\s+{_VERBS}\b"),  # "...," he said / Tokayev said
-    # "...," said KazMunayGas spokesman Nurlan Zhumabayev: the person, not the company
-    re.compile(rf"^\s*[,.]?\s*[-—–]?\s*{_VERBS}\s+{_TITLED}"),
-    re.compile(rf"^\s*[,.]?\s*{_VERBS}\s+{_SPEAKER}"),  # "...," said Tokayev
-    re.compile(rf"^\s*[,.]?\s*according to\s+{_SPEAKER}"),  # "...," according to the author
-    re.compile(rf"^\s*[,.]?\s*[-—–]\s*(?:{_VERBS}\s+)?{_SPEAKER}"),  # «...», — заявил Токаев
-    # "...," said the country's energy minister, Daniyar Seitkali / — заявил министр ... Абдрахманов
-    re.compile(rf"^\s*[,.]?\s*[-—–]?\s*{_VERBS}\s+(?:{_ROLE_WORD},?\s+){{1,6}}{_SPEAKER}"),
-]
-_BEFORE = [
-    re.compile(rf"{_SPEAKER}\s+{_VERBS}(?:\s+that)?\s*[:,]?\s*$"),  # Tokayev said: "..."
-    re.compile(rf"according to\s+{_SPEAKER}\s*[:,]?\s*$"),  # According to X, "..."
-]
-_GAP_VERB = re.compile(rf"\b{_VERBS}\b")
+_GAP_VERB = re.compile(rf"\b{speech.VERBS}\b")
 _GAP_END = re.compile(r"[,:]\s*[\"“«„「]$")  # the attribution ends with a comma, then reopens
-_PRONOUNS = {"he", "she", "they", "он", "она"}
-_ACRONYM = re.compile(rf"[{_UP}]{{2,6}}")
-_PERSON_ROLE = re.compile(_PERSON_ROLES)
-_DATES = frozenset(DATE_WORDS.split())
+_ACRONYM = re.compile(rf"[{speech.UP}]{{2,6}}")
+_PERSON_ROLE = re.compile(speech.PERSON_ROLES)
 _SENTENCE_END = ".!?:'’"  # before a straight mark that opens: a new sentence, not a nested quote
-# Words that end with a full stop inside a name, not at a sentence's end ("Sen. John McCain").
-_ABBREVIATIONS = frozenset(
-    ("mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt",
-     "maj", "adm", "cmdr", "rev", "hon", "st", "jr", "sr", "pres", "supt", "insp", "mt", "ft")
-)  # fmt: skip
 
 
 def find_quotes(text: str) -> list[Quote]:
@@ -101,7 +37,7 @@ def find_quotes(text: str) -> list[Quote]:
 
     ``text[q.start:q.end] == q.text`` always holds; an unclosed mark gives no quote.
     """
-    found: list[Quote] = []
+    spans: list[tuple[int, int, int, int]] = []  # mark, closing mark, words' start and stop
     pos = 0
     while (m := _OPEN.search(text, pos)) is not None:
         if m.group() == '"' and _closes(text, m.start()):
@@ -115,10 +51,14 @@ def find_quotes(text: str) -> list[Quote]:
             continue
         pos = end + 1
         start, stop = _trim(text, m.end(), end)
-        if len(text[start:stop].split()) < _MIN_WORDS:
-            continue
-        raw = _speaker(text, m.start(), end + 1)
-        found.append(Quote(text[start:stop], _clean(raw), start, stop, cue=raw))
+        if len(text[start:stop].split()) >= _MIN_WORDS:
+            spans.append((m.start(), end, start, stop))
+    masked = speech.mask(text, [(start, stop) for _, _, start, stop in spans])
+    sentences = speech.Sentences(masked)
+    found: list[Quote] = []
+    for mark, end, start, stop in spans:
+        raw = _speaker(masked, sentences, mark, end + 1, found)
+        found.append(Quote(text[start:stop], speech.clean(raw), start, stop, cue=raw))
     _join_broken(text, found)
     return found
 
@@ -151,7 +91,7 @@ def one_paragraph(quote: Quote, text: str) -> Quote:
         return quote
     closed = _CLOSE_AFTER.match(text, quote.end)
     following = text[closed.end() : closed.end() + 120] if closed else ""
-    after = any(p.match(following) for p in _AFTER)
+    after = any(p.match(following) for p in speech.AFTER)
     start, stop = pieces[-1] if after else pieces[0]
     return Quote(text[start:stop], quote.speaker, start, stop, cue=quote.cue)
 
@@ -234,62 +174,52 @@ def _trim(text: str, start: int, stop: int) -> tuple[int, int]:
     return start, stop
 
 
-def _speaker(text: str, start: int, end: int) -> str | None:
-    following = text[end : end + 120]
-    for pattern in _AFTER:
-        m = pattern.match(following)
-        if m and not _is_date(m.group("speaker")) and not _opens_next(following, m):
-            # "said Steven Theede. Yukos ...": the name ends with its sentence; "... 2005.
-            # Ms Whitefield said": it starts with the next.
-            last = m.end("speaker") < m.end()
-            return _one_sentence(m.group("speaker"), last=last).strip(" ,.")
-    preceding = text[max(0, start - 120) : start]
-    for pattern in _BEFORE:
-        m = pattern.search(preceding)
-        if m and not _is_date(m.group("speaker")):
-            return _one_sentence(m.group("speaker"), last=True).strip(" ,.")
-    return None
+def _speaker(
+    masked: str, sentences: speech.Sentences, mark: int, end: int, before: list[Quote]
+) -> str | None:
+    """The speaker as the text names the quote's: attribution in its own sentence, after it
+    ('"…," he said') or before ('Mr Blair told the programme: "…"', 'Najib said that the
+    search has "entered a new phase"'), or for a quote that is a sentence of its own, the
+    previous sentence's speaker ('Lightbody said: "…" "…"', '"…," he said. "…"')."""
+    following = masked[end : end + 120]
+    if not _ends_sentence(masked, end):
+        for pattern in speech.AFTER:
+            m = pattern.match(following)
+            if m and speech.names_someone(m.group("speaker")) and not _opens_next(following, m):
+                # "said Steven Theede. Yukos ...": the name ends with its sentence
+                last = m.end("speaker") < m.end()
+                name = speech.one_sentence(m.group("speaker"), last=last).strip(" ,.")
+                return speech.as_speaker(masked, end + m.start("speaker"), name)
+    i = sentences.index(mark)
+    own = sentences.start(i, mark)
+    if said := speech.said_in(masked, own, mark):
+        return said[-1].who  # 'Mr X said Mr Y told him: "…"': Mr Y's words
+    if goes := speech.GOES_ON.match(following):
+        return goes.group("speaker")  # '"…." He added: "…"': he said this one too
+    if masked[own:mark].strip() or i == 0:
+        return None  # a phrase quoted in a sentence that says no speaker
+    start, stop = sentences.start(i - 1, own), own
+    if said := speech.said_in(masked, start, stop):
+        return said[0].who
+    last = before[-1] if before else None
+    return last.cue if last is not None and start <= last.end < stop else None
+
+
+def _ends_sentence(masked: str, end: int) -> bool:
+    """Whether the quote closing at ``end`` ends its sentence ('"… cracks". She said',
+    '"… sides." He added'): what follows is then another sentence, not its attribution."""
+    gap = masked[end : end + 40]
+    rest = gap.lstrip()
+    if "\n" in gap[: len(gap) - len(rest)]:
+        return True  # the next paragraph
+    return rest.startswith(".") or (masked[end - 2 : end - 1] == "." and rest[:1].isupper())
 
 
 def _opens_next(following: str, m: re.Match[str]) -> bool:
     """Whether the attribution after a quote introduces the next quote, another speaker's:
-    '"…family." Usdaw general secretary John Hannett added: "…"'. "He added:" goes on
-    with the same speaker, so it still names this quote's."""
-    named = m.group("speaker").strip().lower() not in _PRONOUNS
+    '"…family," Usdaw general secretary John Hannett added: "…"'."""
+    named = m.group("speaker").strip().lower() not in speech.PRONOUNS
     return named and following[m.end() :].lstrip(" \t").startswith(":")
-
-
-def _one_sentence(speaker: str, *, last: bool) -> str:
-    """The words of ``speaker`` in one sentence: the first sentence's or the last's."""
-    sentences: list[list[str]] = [[]]
-    for word in speaker.split():
-        sentences[-1].append(word)
-        stem = word.rstrip(".")
-        if word.endswith(".") and len(stem) > 1 and stem.casefold() not in _ABBREVIATIONS:
-            sentences.append([])
-    words = [s for s in sentences if s]
-    return " ".join(words[-1] if last else words[0]) if words else speaker
-
-
-def _is_date(speaker: str) -> bool:
-    # '"…" announced in October, said Derek Scissors': a month is capitalised, not a speaker.
-    return speaker.strip(" ,.").casefold() in _DATES
-
-
-def _clean(speaker: str | None) -> str | None:
-    if speaker is None:
-        return None
-    lower = speaker.lower()
-    if lower in _PRONOUNS or lower.startswith("the "):
-        return None  # "he", "the ambassador": resolve_speakers finds who
-    words = speaker.split()
-    if words[-1] in ORG_HEAD_WORDS:
-        return speaker  # "National Transportation Safety Board": an organisation, whole
-    if len(words) >= 3 and words[0].lower() not in {"the", "a"}:
-        # "Energy Minister Almas Satkaliyev", "Казахстана Нурлан Абдрахманов": titles and
-        # genitives run into the name; the person is the last two capitalised words.
-        return " ".join(words[-2:])
-    return speaker
 
 
 def _join_broken(text: str, found: list[Quote]) -> None:
@@ -333,10 +263,10 @@ def resolve_speakers(
             q.speaker = author
         elif lower in ("the article", "the report", "the interview") and reported_by:
             q.speaker = reported_by
-        elif lower.startswith("the ") and _ACRONYM.fullmatch(cue.split()[-1]):
+        elif len(cue.split()) == 2 and lower.startswith("the ") and _ACRONYM.fullmatch(cue[4:]):
             q.speaker = cue.split()[-1]  # "the NTSB said": the organisation, not a person
-        elif lower in _PRONOUNS or lower.startswith("the "):
-            role = None if lower in _PRONOUNS else lower.split()[-1]
+        elif lower in speech.PRONOUNS or lower.startswith("the "):
+            role = None if lower in speech.PRONOUNS else lower.split()[-1]
             person = _nearest(people, q.start, role)
             q.speaker = person.name if person else q.speaker
         elif (person := _named(people, cue)) is not None:
