@@ -705,3 +705,55 @@ def test_an_opinion_piece_argues_without_naming_its_author_twice(profile):
     art.author = "Aliya Omar"
     item = compose_story(Story(1, "t", [art]), profile)
     assert item.attribution.endswith("technical one, argues energy analyst Dana Abenova.")
+
+
+# -- the quote, said once ----------------------------------------------------------------
+
+PLANT_C = (
+    "Kazakhstan plans to build a new cement plant in the Pavlodar region, the industry ministry "
+    "said on Monday. The plant would employ 4,000 people.\n\n"
+    "“We will build the plant by 2030,” Deputy Prime Minister Serik Zhumangarin said."
+)
+PLANT_F = (
+    "Kazakhstan plans to build a new tyre plant in the Kostanay region, the industry ministry "
+    "said on Monday. The plant would employ 7,000 people.\n\n"
+    "Serik Zhumangarin said: “We will build the plant by 2030.”"
+)
+
+
+def _plant_story(lead_quotes: list[Quote] | None = None) -> Story:
+    """Two reports quoting the same words (a walk's story); analyse found the speaker in the
+    second only, so the item quotes the second."""
+    start, end = PLANT_F.index("We will"), PLANT_F.index("”")
+    said = Quote(PLANT_F[start:end], "Serik Zhumangarin", start, end)
+    lead = _art(1, text=PLANT_C, outlet="Outlet C", country=None, quotes=lead_quotes or [])
+    other = _art(2, text=PLANT_F, outlet="Outlet F", country=None, quotes=[said])
+    return Story(1, "t", [lead, other])
+
+
+def test_no_sentence_of_the_item_says_its_quote_again(profile):
+    """The walk's item read "“We will build the plant by 2030,” Deputy Prime Minister Serik
+    Zhumangarin said." in its summary, then the same words as its quote (from another report)."""
+    item = compose_story(_plant_story(), profile)
+    assert item.quote is not None and item.quote.text == "We will build the plant by 2030."
+    told = " ".join([item.attribution, *item.summary])
+    assert "build the plant by 2030" not in told
+    assert told.startswith("Outlet C reported on Dec. 16 that Kazakhstan plans to build")
+
+
+def test_a_sentence_quoting_a_piece_of_the_quote_is_not_in_the_summary(profile):
+    piece = PLANT_C.replace("“We will build the plant by 2030,”", "“We will build the plant,”")
+    start = piece.index("We will")
+    quoted = Quote("We will build the plant", None, start, start + len("We will build the plant"))
+    story = _plant_story()
+    story.articles[0].text, story.articles[0].quotes = piece, [quoted]
+    item = compose_story(story, profile)
+    assert "We will build the plant" not in " ".join([item.attribution, *item.summary])
+
+
+def test_words_of_the_quote_are_found_whatever_marks_and_spaces_they_stand_between():
+    text = "He said: «We will build\nthe plant by 2030», and left."
+    art = _art(1, text=text, quotes=[])
+    span = (text.index("We"), text.index("»"))
+    assert attribute.quote_spans("“We will build the plant by 2030.”", art) == [span]
+    assert attribute.quote_spans("We will build the plant by 2031.", art) == []

@@ -27,6 +27,7 @@ __all__ = [
     "credited",
     "normalise_quote",
     "pick_quote",
+    "quote_spans",
     "source_note",
     "verified",
 ]
@@ -87,6 +88,37 @@ def verified(quote: Quote, source: str) -> bool:
     if normalise_quote(source[quote.start : quote.end]) == want:
         return True
     return want in normalise_quote(source)
+
+
+# The marks a quote may end with where a report quotes it: "… by 2030," he said; "… by 2030."
+_QUOTE_ENDS = " \"'.,;:!?…"
+# Words a quote of another report must have to be a piece of the item's quote: "very good"
+# may be anyone's words.
+_PIECE_WORDS = 4
+
+
+def _quoted_words(text: str) -> str:
+    return normalise_quote(text).strip(_QUOTE_ENDS).casefold()
+
+
+def quote_spans(quote: str, art: Article) -> list[tuple[int, int]]:
+    """Where the words of ``quote`` stand in ``art``'s text, compared as quotes are (quote
+    marks and white space normalised, the marks it ends with aside, case aside), and the
+    article's own quotes that are a piece of it: a summary sentence there says them again.
+    """
+    words = _quoted_words(quote).split(" ")
+    if not words[0]:
+        return []
+    # Quote marks are unified one character for one, so offsets in the unified text hold.
+    said = art.text.translate(_QUOTE_MARKS)
+    pattern = re.compile(r"\s+".join(re.escape(w) for w in words), re.IGNORECASE)
+    spans = [(m.start(), m.end()) for m in pattern.finditer(said)]
+    whole = f" {' '.join(words)} "
+    for q in art.quotes:
+        piece = _quoted_words(q.text)
+        if len(piece.split()) >= _PIECE_WORDS and f" {piece} " in whole:
+            spans.append((q.start, q.end))
+    return spans
 
 
 def pick_quote(

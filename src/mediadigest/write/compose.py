@@ -97,6 +97,13 @@ def compose_story(story: Story, profile: Profile, *, since: date | None = None) 
     avoid = [(art.id or 0, q.start, q.end) for q, art in [picked]] if picked else []
     if picked:
         picked = (quotes.one_paragraph(picked[0], picked[1].text), picked[1])
+        # Nor the quote's words in another report's sentence: "“We will build the plant by
+        # 2030,” the deputy prime minister said." in the summary, then the quote again.
+        avoid += [
+            (a.id or 0, start, end)
+            for a in sources
+            for start, end in attribute.quote_spans(picked[0].text, a)
+        ]
     # A roundup's item opens with its own attribution sentence: the lead's is its line, and
     # no summary repeats one ("… reported on Dec. 18 that Japan’s Jiji Press reported …").
     retold = [(a, line) for a in sources if (line := _retold_line(a, written_from))]
