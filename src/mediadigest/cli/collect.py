@@ -97,16 +97,15 @@ def _refuse_another_profiles_defaults(profile: Profile, urls: set[str]) -> None:
             )
 
 
-def _collect(settings: Settings, *, timeout: float) -> run.RunReport:
+def _collect(settings: Settings, *, timeout: float, report: run.RunReport) -> run.RunReport:
     from mediadigest import run
     from mediadigest.run.collect import fetcher_for
 
     engine, sources = _sources(settings)
     with progress_bar() as bar, fetcher_for(settings, timeout) as fetcher:
         task = bar.add_task("collecting", total=len(sources))
-        return run.collect(
-            engine, settings.profile, sources, fetcher, progress=lambda n: bar.advance(task, n)
-        )
+        return run.collect(engine, settings.profile, sources, fetcher, report=report,
+                           progress=lambda n: bar.advance(task, n))  # fmt: skip
 
 
 def _interval(value: str | None) -> timedelta | None:
@@ -137,10 +136,16 @@ def collect(
     """Fetch new items from every source once (or every --watch interval), analyse, store."""
     settings = settings_of(ctx)
     interval = _interval(watch)
-    if interval is None:
-        finish(_collect(settings, timeout=timeout))
+    if interval is not None:
+        _watch(settings, interval, rounds=rounds, timeout=timeout)
         return
-    engine, _ = _sources(settings)
+    with _stopped_cleanly() as stored:
+        _collect(settings, timeout=timeout, report=stored.started())
+    finish(stored.started())
+
+
+def _watch(settings: Settings, interval: timedelta, *, rounds: int | None, timeout: float) -> None:
+    """`collect --watch`: a round every ``interval`` until stopped, each said in a line."""
 
     def load() -> list[Source]:
         return _sources(settings)[1]
@@ -155,16 +160,54 @@ def collect(
         at = f" ({done.started:%Y-%m-%d %H:%M:%S} UTC)" if done.started else ""
         say(f"round {done.number}{at}: {done.report.summary()}{off}")
 
-    from mediadigest import run
-    from mediadigest.run.collect import fetcher_for
+    try:
+        with _sigterm_as_ctrl_c():  # from the start: the pipeline's imports take seconds
+            engine, _ = _sources(settings)
+            from mediadigest import run
+            from mediadigest.run.collect import fetcher_for
 
-    with _sigterm_as_ctrl_c(), fetcher_for(settings, timeout) as fetcher:
-        try:
-            run.watch(engine, settings.profile, load, fetcher, interval=interval,
-                      rounds=rounds, on_round=show)  # fmt: skip
-        except KeyboardInterrupt:
-            say("stopped")
-            raise typer.Exit(130) from None
+            with fetcher_for(settings, timeout) as fetcher:
+                run.watch(engine, settings.profile, load, fetcher, interval=interval,
+                          rounds=rounds, on_round=show)  # fmt: skip
+    except KeyboardInterrupt:  # each round's documents are stored as they come
+        say("stopped")
+        raise typer.Exit(130) from None
+
+
+class _Stored:
+    """What a one-shot run has stored so far, for the words of a stop."""
+
+    def __init__(self) -> None:
+        self.report: run.RunReport | None = None
+
+    def started(self) -> run.RunReport:
+        """The run's report, made on first use: its module imports the pipeline (seconds),
+        and a stop must be clean from the command's start."""
+        if self.report is None:
+            from mediadigest.run.writer import RunReport
+
+            self.report = RunReport()
+        return self.report
+
+
+@contextlib.contextmanager
+def _stopped_cleanly() -> Iterator[_Stored]:
+    """Ctrl-C and SIGTERM stop a one-shot `collect`, `ingest` or `run` in one line and exit 130.
+
+    Each document (each piece of an archive, with its checkpoint) is stored in a transaction
+    of its own, so what is stored is whole, and the same command again does the rest. A
+    one-shot `collect` and `run` were killed by SIGTERM without a word (exit 143), and said
+    nothing on Ctrl-C: a cron job's log could not tell a stop from a crash.
+    """
+    stored = _Stored()
+    try:
+        with _sigterm_as_ctrl_c():
+            yield stored
+    except KeyboardInterrupt:
+        articles = stored.report.articles if stored.report is not None else 0
+        say(f"interrupted: {counted(articles, 'article')} stored; "
+            "run the same command again to resume")  # fmt: skip
+        raise typer.Exit(130) from None
 
 
 @contextlib.contextmanager
@@ -228,25 +271,17 @@ def ingest(
     """
     settings = settings_of(ctx)
     shard_bytes = None if shard_size is None else _size(shard_size)  # before creating a store
-    report: run.RunReport | None = None
     lost: StoreError | WorkersLost | None = None
-    try:
-        with _sigterm_as_ctrl_c():  # from the start: the pipeline's imports alone take seconds
-            from mediadigest import run
-            from mediadigest.run.executors import check_scheduler
+    with _stopped_cleanly() as stored:  # from the start: the pipeline's imports take seconds
+        from mediadigest import run
+        from mediadigest.run.executors import check_scheduler
 
-            if scheduler is not None:  # before a store is made or an input read
-                check_scheduler(scheduler)
-            report = run.RunReport()  # filled as the run goes: a stopped run says what it stored
-            options = run.Options(prefilter=prefilter)
-            lost = _ingest_shown(settings, paths, report, workers=workers, scheduler=scheduler,
-                                 shard_size=shard_bytes, fresh=fresh, options=options)  # fmt: skip
-    except KeyboardInterrupt:
-        # Each piece is stored with its checkpoint in one transaction: nothing is half done.
-        articles = report.articles if report is not None else 0
-        say(f"interrupted: {counted(articles, 'article')} stored; "
-            "run the same command again to resume")  # fmt: skip
-        raise typer.Exit(130) from None
+        if scheduler is not None:  # before a store is made or an input read
+            check_scheduler(scheduler)
+        report = stored.started()  # filled as the run goes: a stopped run says what it stored
+        options = run.Options(prefilter=prefilter)
+        lost = _ingest_shown(settings, paths, report, workers=workers, scheduler=scheduler,
+                             shard_size=shard_bytes, fresh=fresh, options=options)  # fmt: skip
     if isinstance(lost, StoreDamaged):  # no outage: a re-run would fail the same way
         say(f"{lost}; {counted(report.articles, 'article')} stored", "error")
         raise typer.Exit(1)
@@ -331,17 +366,20 @@ def run_cmd(
     timeout: Annotated[float, typer.Option(help="Seconds before a fetch gives up.")] = 20.0,
 ) -> None:
     """The main job: collect from the sources, analyse, and print this week's digest."""
-    from mediadigest.write import compose
-    from mediadigest.write.render import Format, render, to_dict
-
     settings = settings_of(ctx)
     first, last = period(since, until, week)  # a period it cannot use is said before collecting
-    report = _collect(settings, timeout=timeout)
-    engine = store.open_store(settings.db)
-    with engine.begin() as conn:
-        result = compose.build_digest(
-            conn, settings.profile, first, last, publisher=settings.publisher
-        )
-        store.save_digest(conn, first, last, settings.profile.name, to_dict(result))
-    out.print(render(result, Format.md), end="", markup=False, highlight=False, soft_wrap=True)
+    # A stop while the digest is written stores none: `digest` writes it from what is stored.
+    with _stopped_cleanly() as stored:
+        from mediadigest.write import compose
+        from mediadigest.write.render import Format, render, to_dict
+
+        report = _collect(settings, timeout=timeout, report=stored.started())
+        engine = store.open_store(settings.db)
+        with engine.begin() as conn:
+            result = compose.build_digest(
+                conn, settings.profile, first, last, publisher=settings.publisher
+            )
+            store.save_digest(conn, first, last, settings.profile.name, to_dict(result))
+        text = render(result, Format.md)
+    out.print(text, end="", markup=False, highlight=False, soft_wrap=True)
     finish(report)
