@@ -148,11 +148,12 @@ def test_he_resolves_to_the_subject_of_the_sentence_before():
     assert (q.speaker, q.cue) == ("Nurlan Abenov", "he")
 
 
-def test_he_resolves_to_the_person_mentioned_last_before_the_quote():
+def test_he_after_a_sentence_naming_two_people_and_no_speaker_is_left_unresolved():
+    # Anna or Nurlan: a guess either way, and a wrong speaker in a digest is worse than none
     text = "Anna Berg met Nurlan Abenov. “We will publish the data weekly,” he said."
     (q,) = find_quotes(text)
     resolve_speakers(text, [q], [person("Anna Berg", 0), person("Nurlan Abenov", 14)])
-    assert (q.speaker, q.cue) == ("Nurlan Abenov", "he")
+    assert (q.speaker, q.cue) == (None, "he")
 
 
 def test_the_ambassador_resolves_to_the_person_with_that_role():
@@ -350,6 +351,36 @@ def speakers(text: str, *names: str) -> list[str | None]:
 
 GOLD = {
     # he: the one who said something, not the one he spoke about
+    "speaker-not-object": (
+        "The movement's chairman, Daniyar Omarov, has said he is relieved to see the back of "
+        "Mr Serikbayev. “He could win over a crowd, but in the end he cared only for himself,” "
+        "he said.",
+        ["Daniyar Omarov|Omarov", "Mr Serikbayev|Serikbayev"],
+        ["Daniyar Omarov"],
+    ),
+    "possessive-is-no-antecedent": (
+        "Campaigning turned personal in Karaganda. A campaigner for the No side hit back at "
+        "Mr Beisenov's claim that a regional council would mend the roads. “It can shuffle "
+        "papers about but it cannot get a single lorry moving,” he said.",
+        ["Mr Beisenov"],  # the entity step gives the name, the "'s" after it
+        [None],
+    ),
+    "possessive-thing-is-no-speaker": (
+        "In an interview with a morning radio show, Mr Kaliyev said he was sure Mr Tulegenov's "
+        "Budget would not put stability at risk. “I do not expect a spending spree before the "
+        "election,” he said.",
+        ["Arman Kaliyev|Mr Kaliyev", "Tulegenov's Budget"],
+        ["Arman Kaliyev"],
+    ),
+    "quote-ending-its-sentence-is-not-the-next-sentences": (
+        "Parliament will debate the reform on Friday, minister Gulnara Sadykova told reporters. "
+        "Aliya Nurova, the opposition spokeswoman for families, told a radio programme that the "
+        'plans were "papering over the cracks of a broken system". She said her party would '
+        "bring in a radical overhaul. “We want the courts to be the last resort, not the "
+        "first,” she added.",
+        ["Gulnara Sadykova"],  # the entity step missed Nurova
+        ["Aliya Nurova", "Aliya Nurova"],
+    ),
     "colon-then-he-added": (
         "Lead singer Gary Lightwood has said the bassist is leaving. Lightwood said: “I started "
         "the band with Tom ten years ago and he was a huge part of it.” He added: “It got to "
@@ -401,6 +432,20 @@ GOLD = {
         ["Mr Sadykov"],
         ["Mr Sadykov", "Mr Sadykov"],
     ),
+    "an-unnamed-spokeswoman-is-no-one-to-name": (
+        "Aidar Sultanov said: “There is a lot of talking left.” A spokeswoman for the rights "
+        'group said it was a "basic principle" that no one is punished without a trial. She '
+        "added: “A judge imposing those punishments without a trial does not make them fair.”",
+        ["Aidar Sultanov"],
+        ["Aidar Sultanov", None],
+    ),
+    "subject-the-entities-do-not-know": (
+        "Singer Alua Kenzhe won three awards on the night. Rock veteran Bolat Ismailov was "
+        "another first-time winner, for best instrumental album. “It represents an "
+        "achievement in music that I feel I deserved,” he said.",
+        ["Alua Kenzhe"],
+        ["Bolat Ismailov"],
+    ),
     "a-description-is-no-name": (
         "Dana Ermekova may return to tennis. “The tournament is a test of my body,” she said. "
         "Speaking to a newspaper, the 24-year-old Swiss added: “There will not be as many "
@@ -422,6 +467,11 @@ GOLD = {
         [],
         ["Marat Seitov"],
     ),
+    "she-does-not-mean-mr": (
+        "Mr Abenov said the plan was sound. “We will publish the data every week,” she said.",
+        ["Nurlan Abenov|Mr Abenov"],
+        [None],
+    ),
     "standalone-quote-after-reported-speech": (
         "Mr Omarov added that the second reason was his new post at the council. “It is very "
         "useful for the council to have its chairman in the senate.” Mr Abenov said he had "
@@ -440,6 +490,13 @@ GOLD = {
         "a “step in the wrong direction for the country”.",
         [],
         ["Arman Green"],
+    ),
+    "and-said-has-the-first-verbs-subject": (
+        "Correspondent Dana Lee said the deal was only a start. Aid adviser Aidos Bekov "
+        "welcomed the statement and said ministers had “passed the first hurdle of the year”. "
+        "But he added: “They need to move quickly to turn their plans into money.”",
+        ["Dana Lee"],
+        ["Aidos Bekov", "Aidos Bekov"],
     ),
     # the cases that worked before and must still work
     "said-name-after-quote": (

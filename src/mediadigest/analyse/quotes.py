@@ -4,8 +4,8 @@ Finds quotes in straight and curly double quotes, guillemets and CJK corner brac
 quotes that run over several paragraphs (each paragraph reopens the quote) and quotes broken
 by their attribution ("…," he said, "…"). ``find_quotes`` reads the speaker as the text
 names it, from the quote's own sentence only (speech.py reads the attributions);
-``resolve_speakers`` then turns "he", "the ambassador" or "the author" into the nearest
-fitting person among the article's entities.
+``resolve_speakers`` then turns "he" (pronouns.py), "the ambassador" or "the author" into
+the person meant, or none where that would be a guess.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from itertools import pairwise
 
-from mediadigest.analyse import speech
+from mediadigest.analyse import pronouns, speech
 from mediadigest.model import Entity, Quote
 
 __all__ = ["find_quotes", "one_paragraph", "resolve_speakers"]
@@ -248,12 +248,14 @@ def resolve_speakers(
     """Name each quote's speaker after the entity the text means (in place).
 
     A name resolves to the person entity it is a variant or surname of, a place's name to
-    no speaker; "he"/"she" to the person mentioned last before the quote; "the ambassador"
-    to the last person whose role says so; "the author" to the article's author; "the
-    article" to the outlet reported.
+    no speaker; "he"/"she" to the person the text last had say something, or the subject
+    of the sentence before (``pronouns.Antecedents``: none where that would be a guess);
+    "the ambassador" to the last person whose role says so; "the author" to the article's
+    author; "the article" to the outlet reported.
     """
     people = [e for e in entities if e.kind == "person"]
     places = [e for e in entities if e.kind == "place"]
+    antecedents: pronouns.Antecedents | None = None  # read only where a pronoun needs it
     for q in quotes:
         cue = (q.cue or "").strip()
         if not cue:
@@ -265,27 +267,18 @@ def resolve_speakers(
             q.speaker = reported_by
         elif len(cue.split()) == 2 and lower.startswith("the ") and _ACRONYM.fullmatch(cue[4:]):
             q.speaker = cue.split()[-1]  # "the NTSB said": the organisation, not a person
-        elif lower in speech.PRONOUNS or lower.startswith("the "):
-            role = None if lower in speech.PRONOUNS else lower.split()[-1]
-            person = _nearest(people, q.start, role)
+        elif lower in speech.PRONOUNS:
+            antecedents = antecedents or pronouns.Antecedents(text, list(quotes), list(entities))
+            q.speaker = antecedents.pronoun(q, lower)
+        elif lower.startswith("the "):
+            person = _nearest(people, q.start, lower.split()[-1])
             q.speaker = person.name if person else q.speaker
-        elif (person := _named(people, cue)) is not None:
+        elif (person := pronouns.person_named(people, cue)) is not None:
             q.speaker = person.name
         elif _is_place(places, cue):
             # A place speaks for no one a digest can quote ('"…," Astana said'); most often
             # it was a misreading (a quote cut short before its inner '"Astana says …"').
             q.speaker = None
-
-
-def _named(people: Sequence[Entity], cue: str) -> Entity | None:
-    folded = cue.casefold()
-    for person in people:
-        names = [person.name, *person.variants]
-        if any(n.casefold() == folded or n.casefold().endswith(" " + folded) for n in names):
-            return person
-        if folded.split()[-1] == person.name.casefold().split()[-1]:
-            return person  # "Minister Almas Satkaliyev" -> the entity "Almas Satkaliyev"
-    return None
 
 
 def _is_place(places: Sequence[Entity], cue: str) -> bool:
