@@ -72,6 +72,27 @@ def test_bad_watch_interval_is_a_usage_error(tmp_path):
     Cli(tmp_path / "s.db")("collect", "--watch", "soon", code=2)
 
 
+def test_rounds_without_watch_is_a_usage_error_and_collects_nothing(tmp_path, site):
+    """It was passed over: one round, exit 0, as if three had run."""
+    cli = Cli(tmp_path / "s.db")
+    feed = f"/feeds/atom.xml?rounds={uuid.uuid4().hex}"
+    cli("sources", "add", site.url(feed))
+    done = cli("collect", "--rounds", "3", code=2)
+    assert "--rounds" in done.stderr and "only with --watch" in done.stderr
+    assert site.fetched(feed) == 0
+
+
+@pytest.mark.parametrize("rounds", ["0", "-1"])
+def test_rounds_below_one_is_a_usage_error_and_collects_nothing(tmp_path, site, rounds):
+    """`--watch 1s --rounds 0` exited 0 at once, having collected nothing."""
+    cli = Cli(tmp_path / "s.db")
+    feed = f"/feeds/atom.xml?rounds={uuid.uuid4().hex}"
+    cli("sources", "add", site.url(feed))
+    done = cli("collect", "--watch", "1s", "--rounds", rounds, code=2)
+    assert "--rounds" in done.stderr
+    assert site.fetched(feed) == 0
+
+
 @pytest.mark.parametrize(
     ("text", "seconds"),
     [("1h", 3600), ("30m", 1800), ("1h30m", 5400), ("90s", 90), ("0.5s", 0.5), ("45", 45),

@@ -130,7 +130,7 @@ def collect(
         ),
     ] = None,
     rounds: Annotated[
-        int | None, typer.Option(help="With --watch: stop after this many rounds.")
+        int | None, typer.Option(min=1, help="With --watch: stop after this many rounds.")
     ] = None,
 ) -> None:
     """Fetch new items from every source once (or every --watch interval), analyse, store."""
@@ -139,6 +139,10 @@ def collect(
     if interval is not None:
         _watch(settings, interval, rounds=rounds, timeout=timeout)
         return
+    if rounds is not None:  # it was passed over: one round, exit 0, as if three had run
+        raise typer.BadParameter(
+            "only with --watch (without it, collect runs once)", param_hint="--rounds"
+        )
     with _stopped_cleanly() as stored:
         _collect(settings, timeout=timeout, report=stored.started())
     finish(stored.started())
