@@ -757,3 +757,35 @@ def test_words_of_the_quote_are_found_whatever_marks_and_spaces_they_stand_betwe
     span = (text.index("We"), text.index("»"))
     assert attribute.quote_spans("“We will build the plant by 2030.”", art) == [span]
     assert attribute.quote_spans("We will build the plant by 2031.", art) == []
+
+
+def test_a_quote_from_another_outlets_report_is_credited_to_it(profile):
+    """The walk's item quoted Outlet F under a line crediting Outlet C, and named Outlet F
+    only as having covered the story too."""
+    item = compose_story(_plant_story(), profile)
+    (quoted,) = [e for e in item.evidence if e["part"] == "quote"]
+    assert quoted["article_id"] == 2  # Outlet F's report
+    assert item.also == "The quote is from a report by Outlet F (Dec. 16)."
+    digest = to_markdown(Digest(*WEEK, "Intro.", [item]))
+    assert "Serik Zhumangarin said.\n\nThe quote is from a report by Outlet F (Dec. 16)." in digest
+
+
+def test_a_quote_from_the_lead_needs_no_credit_of_its_own(profile):
+    story = Story(1, "t", [_art(1), _other(2)])
+    item = compose_story(story, profile)
+    assert (
+        item.quote is not None
+        and item.also == "The story was also covered by Russia’s TASS (Dec. 17)."
+    )
+
+
+def test_a_quote_from_the_lead_outlets_report_of_another_day_says_which_day(profile):
+    unquoted = BODY.split("\n\n")
+    unquoted[2] = "A decision on the plant's builder is expected next year."
+    lead = _art(1, text="\n\n".join(unquoted), quotes=[])  # the more relevant report
+    lead.relevance = dataclasses.replace(lead.relevance, score=9.0)
+    earlier = _art(2, title="Kazakhstan and its nuclear plant")
+    earlier.published = datetime(2025, 12, 14, 9, tzinfo=UTC)
+    item = compose_story(Story(1, "t", [lead, earlier]), profile)
+    assert item.article_id == 1 and item.quote is not None
+    assert item.also == "The quote is from a report by Japan’s Jiji Press (Dec. 14)."

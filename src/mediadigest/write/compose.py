@@ -138,7 +138,7 @@ def compose_story(story: Story, profile: Profile, *, since: date | None = None) 
         kind=getattr(lead, "kind", "news") or "news",
         written_from=written_from,
         note=attribute.source_note(written_from),
-        also=also_line(lead, story, profile),
+        also=also_line(lead, story, profile, quoted=picked[1] if picked else None),
         framing=framing.describe(story, profile) if written_from == "text" else None,
         reasons=list(story.reasons),
         status=_status(story, since),
@@ -260,16 +260,30 @@ def _sources(lead: Article, story: Story, profile: Profile) -> list[dict[str, An
     return out
 
 
-def also_line(lead: Article, story: Story, profile: Profile) -> str | None:
+def also_line(
+    lead: Article, story: Story, profile: Profile, *, quoted: Article | None = None
+) -> str | None:
     """``The story was also covered by Reuters (Dec. 17) and TASS (Dec. 18).``
 
     Copies of a report (the same text on another site) are named apart: ``Yahoo News (Dec.
     17) ran the same AFP report.`` The agency only where the copy or the report it copies
     credits one ("citing AFP", "(Reuters) -"); two outlets carrying one text need not be wire
     copy (a syndicated or republished article), so otherwise it is "the same report".
+
+    ``quoted``: the report the item's quote is from. Where it is not the one the attribution
+    line names (another outlet's, or the lead's outlet's of another day), the line opens by
+    crediting it, as a summary sentence of another report is credited: ``The quote is from a
+    report by Russia’s TASS (Dec. 17).`` (this line follows the quote), and names it no more.
     """
     by_id = {a.id: a for a in story.articles if a.id is not None}
-    seen = {credit.credit(lead, profile).outlet}
+    lead_by = credit.credit(lead, profile)
+    seen = {lead_by.outlet}
+    lines = []
+    if quoted is not None and quoted is not lead:
+        by = credit.credit(quoted, profile)
+        if by.outlet != lead_by.outlet or by.day != lead_by.day:
+            lines.append(f"The quote is from {_report_by(by, profile)}.")
+            seen.add(by.outlet)
     named: list[str] = []
     copies: dict[str, list[str]] = {}  # what they copied -> who ran it
     for art in sorted(story.articles, key=lambda a: a.published.timestamp() if a.published else 0):
@@ -284,12 +298,20 @@ def also_line(lead: Article, story: Story, profile: Profile) -> str | None:
             copies.setdefault(_report_of(art, copied, lead), []).append(f"{name}{when}")
         else:
             named.append(f"{name}{when}")
-    lines = []
     if named:
         lines.append(f"The story was also covered by {style.listed(_at_most(named))}.")
     for report, outlets in copies.items():
         lines.append(f"{style.sentence_start(style.listed(_at_most(outlets)))} ran {report}.")
     return " ".join(lines) or None
+
+
+def _report_by(by: credit.Credit, profile: Profile) -> str:
+    """``a report by Russia’s TASS (Dec. 17)``, ``another report (Dec. 17)`` where it names
+    no outlet."""
+    when = f" ({style.day(by.day)})" if by.day else ""
+    if not by.outlet:
+        return f"another report{when}"
+    return f"a report by {style.outlet_name(by.outlet, by.country, profile.country_code)}{when}"
 
 
 def _at_most(names: list[str]) -> list[str]:
