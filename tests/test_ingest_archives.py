@@ -245,3 +245,103 @@ def test_progress_counts_the_bytes_of_input_to_the_planned_end(tmp_path, profile
     again: list[int] = []
     run.ingest(engine, profile, [archive], planned=again.append)
     assert again == [0]
+
+
+# -- inputs that grew since their checkpoint ---------------------------------------------------
+
+
+def _append(path: Path, pages: list[Page]) -> None:
+    """``pages`` added at the end of ``path``, as a crawler still writing it adds them (after a
+    warcinfo record of their own)."""
+    more = write_warc(path.with_name(f"more-{path.name}"), pages, gzip_members=warc.is_gzip(path))
+    with path.open("ab") as fh:
+        fh.write(more.read_bytes())
+    more.unlink()
+
+
+def _grown(tmp_path: Path, name: str, profile) -> tuple[Path, sa.Engine, int, list[Page]]:
+    """An archive ingested whole, then grown: (it, the store, its size then, the pages added)."""
+    pages = mixed_pages(filler=30, every=5)
+    path = write_warc(tmp_path / name, pages[:20], gzip_members=name.endswith(".gz"))
+    engine, _ = _ingest(tmp_path, "s.db", profile, [path], shard_size=SMALL)
+    size = path.stat().st_size
+    _append(path, pages[20:])
+    return path, engine, size, pages[20:]
+
+
+@pytest.mark.parametrize("name", ["grows.warc.gz", "grows.warc"])
+def test_an_archive_that_grew_since_it_was_ingested_is_read_on_from_where_it_ended(
+    tmp_path, profile, name
+):
+    """A crawl still being written was read again from its first byte at every ingest."""
+    path, engine, size, added = _grown(tmp_path, name, profile)
+    again = run.ingest(engine, profile, [path], shard_size=SMALL)
+    assert again.resumed == [(str(path), size, path.stat().st_size)]
+    assert again.skipped_inputs == 0 and not again.changed_inputs and again.ok
+    assert again.records == len(added) + 1  # and the added warcinfo record
+    whole, _ = _ingest(tmp_path, "whole.db", profile, [path], shard_size=SMALL)
+    assert snapshot(engine) == snapshot(whole)
+    with engine.connect() as conn:
+        (cp,) = collect_state.checkpoints(conn, profile.name).values()
+    assert (cp.position, cp.done) == (path.stat().st_size, True) and cp.fingerprint
+
+
+def _changed_at(path: Path, where: str) -> None:
+    """``path`` with one byte changed (another letter or digit, so it still reads): in its
+    warcinfo record's id (its first block), or in the page of its last record."""
+    data = bytearray(path.read_bytes())
+    at = data.index(b"urn:uuid:") + 9 if where == "first block" else data.rindex(b"</p>") - 1
+    data[at] = ord("a") if data[at] != ord("a") else ord("b")
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("where", ["first block", "last block"])
+def test_a_larger_archive_that_differs_in_what_was_read_is_read_from_its_start(
+    tmp_path, profile, where
+):
+    """Another crawl's file of the same name, or one rewritten: not read on as if appended."""
+    path, engine, size, _ = _grown(tmp_path, "grows.warc", profile)
+    data = path.read_bytes()
+    head = tmp_path / "head.warc"
+    head.write_bytes(data[:size])
+    _changed_at(head, where)
+    path.write_bytes(head.read_bytes() + data[size:])
+    again = run.ingest(engine, profile, [path], shard_size=SMALL)
+    assert again.changed_inputs == [str(path)] and not again.resumed
+    assert again.records == _record_count(path)
+
+
+def _record_count(path: Path) -> int:
+    stats = warc.Stats()
+    list(warc.iter_records(path, stats=stats))
+    return stats.records
+
+
+def test_a_grown_archive_whose_checkpoint_has_no_fingerprint_is_read_from_its_start(
+    tmp_path, profile
+):
+    """A checkpoint stored before they were kept cannot tell: as before, from byte 0."""
+    path, engine, _, _ = _grown(tmp_path, "grows.warc.gz", profile)
+    with engine.begin() as conn:
+        (cp,) = collect_state.checkpoints(conn, profile.name).values()
+        cp.fingerprint = None
+        collect_state.save_checkpoint(conn, cp)
+    again = run.ingest(engine, profile, [path], shard_size=SMALL)
+    assert again.changed_inputs == [str(path)] and not again.resumed
+    assert again.records == _record_count(path)
+
+
+def test_a_jsonl_file_that_grew_is_read_on_from_where_it_ended(tmp_path, profile):
+    text = (Path(__file__).parent / "fixtures" / "files" / "export.jsonl").read_bytes()
+    lines = [line for line in text.splitlines(keepends=True) if line.startswith(b'{"url": ')]
+    assert len(lines) >= 3
+    path = tmp_path / "feed.jsonl"
+    path.write_bytes(b"".join(lines[:2]))
+    engine, first = _ingest(tmp_path, "s.db", profile, [path])
+    with path.open("ab") as fh:
+        fh.write(b"".join(lines[2:]))
+    again = run.ingest(engine, profile, [path])
+    assert again.resumed == [(str(path), len(b"".join(lines[:2])), path.stat().st_size)]
+    assert again.already_stored == 0 and first.documents + again.documents == len(lines)
+    whole, _ = _ingest(tmp_path, "whole.db", profile, [path])
+    assert snapshot(engine)["articles"] == snapshot(whole)["articles"]

@@ -88,3 +88,25 @@ def test_ingest_killed_midway_resumes_to_the_same_store(tmp_path):
     assert done.exit_code == 0, done.stderr
     assert snapshot(store.create_engine(f"sqlite:///{db}")) == snapshot(reference)
     assert _progress(db) == (archive.stat().st_size, True)
+
+
+def test_ingest_killed_midway_of_an_archive_still_growing_reads_on_from_its_checkpoint(tmp_path):
+    """A crawler still appending to its WARC: the next run read it again from byte 0."""
+    pages = mixed_pages(filler=60, every=4, copies=2)
+    archive = write_warc(tmp_path / "crawl.warc.gz", pages[:-20])
+    db = tmp_path / "killed.db"
+    position = _kill_midway(db, archive)
+    more = write_warc(tmp_path / "more.warc.gz", pages[-20:])
+    with archive.open("ab") as fh:  # the crawler writes on
+        fh.write(more.read_bytes())
+
+    done = CliRunner().invoke(app, _command(db, archive)[3:])
+    assert done.exit_code == 0, done.stderr
+    share = position * 100 // archive.stat().st_size
+    assert done.stderr.splitlines()[0] == (
+        f"resuming {archive} at byte {position:,} ({share}%), from an earlier run's checkpoint"
+    )
+    reference = store.open_store(f"sqlite:///{tmp_path / 'reference.db'}")
+    run.ingest(reference, load_profile("kazakhstan"), [archive])
+    assert snapshot(store.create_engine(f"sqlite:///{db}")) == snapshot(reference)
+    assert _progress(db) == (archive.stat().st_size, True)
