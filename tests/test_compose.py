@@ -566,7 +566,7 @@ def test_a_short_text_in_a_script_of_one_language_names_it(profile):
     ("text", "code"),
     [(KA_TEXT, "ka"), ("Η κυβέρνηση της Γεωργίας", "el"), ("Վրաստանի կառավարություն", "hy"),
      ("ממשלת גאורגיה", "he"), ("รัฐบาลจอร์เจีย", "th"), ("조지아 정부는 오늘", "ko"),
-     ("ジョージア政府は発表した", "ja"), ("格鲁吉亚政府", None), ("Правительство Грузии", None),
+     ("ジョージア政府は発表した", "ja"), ("格鲁吉亚政府", "zh"), ("Правительство Грузии", None),
      ("Gürcistan hükümeti", None), ("Tbilisi (თბილისი) said on Monday it would talk", None)],
 )  # fmt: skip
 def test_a_script_settles_a_language_only_where_one_language_writes_it(text, code):

@@ -263,9 +263,9 @@ def _in(char: str, ranges: tuple[tuple[int, int], ...]) -> bool:
 
 
 def script_language(text: str) -> str | None:
-    """The language a text's script settles (``ka`` for Georgian letters), when most of its
-    letters are in one such script; None for Latin, Cyrillic, Arabic, Chinese and the rest,
-    which many languages share."""
+    """The language a text's script settles (``ka`` for Georgian letters, ``zh`` for Han
+    without kana), when most of its letters are in one such script; None for Latin,
+    Cyrillic, Arabic and the rest, which many languages share."""
     letters = [ch for ch in text[:2000] if ch.isalpha()]
     for code, ranges in _SCRIPTS:
         found = sum(_in(ch, ranges) for ch in letters)
@@ -273,7 +273,10 @@ def script_language(text: str) -> str | None:
             found += sum(_in(ch, _HAN) for ch in letters)  # kanji beside the kana
         if found and 2 * found >= len(letters):
             return code
-    return None
+    # Han without kana is Chinese: Japanese, which shares the characters, writes kana beside
+    # them. A Chinese headline with no text read as English ("features “蒙古国总统访问北京”").
+    han = sum(_in(ch, _HAN) for ch in letters)
+    return "zh" if han and 2 * han >= len(letters) else None
 
 
 def language_name(code: str | None) -> str | None:
