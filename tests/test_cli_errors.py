@@ -243,17 +243,25 @@ def test_a_command_that_writes_creates_the_store(command: list[str], tmp_path: P
          "MEDIADIGEST_CONFIG names /nowhere/mediadigest.tmol, which does not exist"),
         (None, {"MEDIADIGEST_CONCURRENCY": "0"},
          "MEDIADIGEST_CONCURRENCY: cannot use '0' (give a whole number from 1 to 512)"),
+        (None, {"MEDIADIGEST_HOST_DELAY": "abc"},
+         "MEDIADIGEST_HOST_DELAY: cannot use 'abc' (give seconds from 0 to 3600)"),
+        (None, {"MEDIADIGEST_ALLOW_PRIVATE": "maybe"},
+         "MEDIADIGEST_ALLOW_PRIVATE: cannot use 'maybe' (give 1/0, true/false, yes/no or on/off)"),
+        ("per_host = 0\n", {}, "per_host: cannot use '0' (give a whole number from 1 to 16)"),
+        ("db = 3\n", {}, 'db: give a string (db = "...")'),
     ],
-    ids=["typo", "missing file", "out of range"],
+    ids=["typo", "missing file", "out of range", "not a number", "not a flag", "file: out of range",
+         "file: not a string"],
 )  # fmt: skip
-def test_a_setting_that_cannot_be_used_is_one_line_and_creates_no_store(
+def test_a_setting_that_cannot_be_used_is_a_usage_error_in_one_line_and_creates_no_store(
     config: str | None, env: dict[str, str], said: str, tmp_path: Path
 ):
-    """Each was passed over: the store went to ./mediadigest.db, or `collect` hung."""
+    """Each was passed over: the store went to ./mediadigest.db, or `collect` hung. Then each
+    exited 1, as an input that failed does, where a store URL of no kind we open exited 2."""
     if config:
         (tmp_path / "mediadigest.toml").write_text(config)
     done = mediadigest("sources", "add", "https://example.org/rss", cwd=tmp_path, env=env)
-    assert one_line_error(done, 1).endswith(said)
+    assert one_line_error(done, 2).endswith(said)
     assert not (tmp_path / "mediadigest.db").exists()
 
 

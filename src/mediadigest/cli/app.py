@@ -136,16 +136,20 @@ def main_options(
         # So does psycopg, for the batch a lost server cut short: "error ignored terminating
         # <psycopg.Pipeline [BAD]>: the connection is lost" above the run's own line.
         logging.getLogger("psycopg").setLevel(logging.ERROR)
-    ctx.obj = load_settings(
-        db=db, profile=profile, env=os.environ, cwd=Path.cwd(), allow_private=allow_private
-    )
-    if ctx.invoked_subcommand == "version":
-        return
+    # A setting that cannot be used (a flag, MEDIADIGEST_*, the config file) and a store URL
+    # we cannot open are usage errors, said at once: `MEDIADIGEST_HOST_DELAY=abc` and a key
+    # `databse` exited 1, as a failed input does, where `MEDIADIGEST_DB=mysql://...` exited 2.
     try:
-        store.check_url(ctx.obj.db)  # a URL we cannot open is a usage error, said at once
+        ctx.obj = load_settings(
+            db=db, profile=profile, env=os.environ, cwd=Path.cwd(), allow_private=allow_private
+        )
+        if ctx.invoked_subcommand != "version":
+            store.check_url(ctx.obj.db)
     except ConfigError as exc:
         say(str(exc), "error")
         raise typer.Exit(2) from None
+    if ctx.invoked_subcommand == "version":
+        return
     if ctx.invoked_subcommand not in {"sources", "db", "users"}:
         ctx.obj.profile  # noqa: B018 (fail fast on a bad --profile, before any work)
 
