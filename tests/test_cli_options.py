@@ -125,6 +125,14 @@ def test_a_global_option_after_the_command_says_where_it_goes(
     ) in usage(result)
 
 
+def test_the_help_shows_verbose_as_a_flag_that_takes_no_value(cli: Cli):
+    """It showed `--verbose -v <int> [default: 0]`: `--verbose 7 articles` was tried, and
+    refused as "No such command '7'"."""
+    help_ = " ".join(re.sub(r"[│╭╮╰╯─]", " ", cli("--help").stdout).split())
+    assert "--verbose -v -v info, -vv debug." in help_
+    assert "<int>" not in help_ and "[default: 0]" not in help_
+
+
 def test_an_unknown_option_is_only_unknown(cli: Cli):
     assert "No such option: --bogus" in usage(cli("articles", "--bogus", code=2))
     assert "global option" not in cli("articles", "--bogus", code=2).stderr

@@ -108,7 +108,17 @@ def main_options(
         ),
     ] = None,
     verbose: Annotated[
-        int, typer.Option("-v", "--verbose", count=True, help="-v info, -vv debug.")
+        int,
+        # A flag given once or twice, which takes no value: the help's "<int>" and
+        # "[default: 0]" had `--verbose 7` tried, and refused as "No such command '7'".
+        typer.Option(
+            "-v",
+            "--verbose",
+            count=True,
+            metavar="",
+            show_default=False,
+            help="-v info, -vv debug.",
+        ),
     ] = 0,
     allow_private: Annotated[
         bool | None,
