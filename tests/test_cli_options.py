@@ -6,7 +6,11 @@ said no article was found, week 53 of a 52-week year became the next year's firs
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -131,6 +135,25 @@ def test_the_help_shows_verbose_as_a_flag_that_takes_no_value(cli: Cli):
     help_ = " ".join(re.sub(r"[│╭╮╰╯─]", " ", cli("--help").stdout).split())
     assert "--verbose -v -v info, -vv debug." in help_
     assert "<int>" not in help_ and "[default: 0]" not in help_
+
+
+@pytest.mark.parametrize("command", ["run", "digest", "publish"])
+def test_the_help_says_the_default_period_ends_today_in_utc(cli: Cli, command: str):
+    """It said "default: today": on a server in Almaty, 02:00 is still yesterday in UTC."""
+    help_ = " ".join(re.sub(r"[│╭╮╰╯─]", " ", cli(command, "--help").stdout).split())
+    assert "Last day (default: today in UTC)" in help_
+    assert "First day (default: 6 days before the last)" in help_
+
+
+def test_the_default_period_ends_today_in_utc_whatever_the_machines_zone():
+    # Kiritimati is UTC+14: its day is another than UTC's for 14 hours of each day.
+    code = "from mediadigest.cli.app import period; print(*period(None, None, None))"
+    env = {**os.environ, "TZ": "Pacific/Kiritimati"}
+    before = datetime.now(UTC).date()
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    after = datetime.now(UTC).date()
+    first, last = (date.fromisoformat(d) for d in done.stdout.split())
+    assert last in {before, after} and first == last - timedelta(days=6)
 
 
 def test_an_unknown_option_is_only_unknown(cli: Cli):

@@ -283,11 +283,15 @@ def finish(report: run.RunReport) -> None:
         raise typer.Exit(1)
 
 
+# Today in UTC, not in the machine's zone: a server's is arbitrary, and articles are dated by
+# their outlets' own days whatever it is.
 Since = Annotated[
-    datetime | None, typer.Option(formats=["%Y-%m-%d"], help="First day (default: 6 days ago).")
+    datetime | None,
+    typer.Option(formats=["%Y-%m-%d"], help="First day (default: 6 days before the last)."),
 ]
 Until = Annotated[
-    datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Last day (default: today).")
+    datetime | None,
+    typer.Option(formats=["%Y-%m-%d"], help="Last day (default: today in UTC)."),
 ]
 Week = Annotated[str | None, typer.Option(help="An ISO week, e.g. 2025-W51 (instead of dates).")]
 
