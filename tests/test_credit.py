@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from mediadigest import run, store
 from mediadigest.analyse import analyse
 from mediadigest.analyse.attribution import find_attribution
-from mediadigest.model import DigestItem, Document, Story
+from mediadigest.model import Digest, DigestItem, Document, Story
 from mediadigest.profile import Profile, load_profile
 from mediadigest.web.app import create_app
 from mediadigest.write import attribute, credit, style
@@ -155,6 +155,31 @@ def test_a_page_that_is_no_roundups_item_has_no_via(digest, profile):
     wind.parent_url = None
     assert credit.credit(wind, profile).via is None
     assert credit.credit(wind, profile).outlet == "Steppe Herald"
+
+
+def test_a_roundup_read_from_a_file_is_linked_by_no_path(profile):
+    """A roundup page read from disk: its items' places and their via name no web address."""
+    doc = Document(
+        url="file:///srv/saved/press-review.txt",
+        body=fixture_text("press-review.txt").encode("utf-8"),
+        fetched_at=datetime(2025, 12, 21, tzinfo=UTC),
+        content_type="text/plain; charset=utf-8",
+        hints={"published": "2025-12-20", "outlet": "Steppe Herald"},
+    )
+    (wind,) = [a for a in analyse(doc, profile) if a.title.startswith("Kazakhstan and Norway")]
+    wind.id = 1
+    item = compose_story(Story(1, wind.title, [wind]), profile)
+    (source,) = item.sources
+    assert source["url"] is None
+    assert source["via"] == {"outlet": "Steppe Herald", "url": None, "published": "2025-12-20"}
+    assert "/srv/saved" not in json.dumps(to_dict(Digest(SINCE, UNTIL, "Intro.", [item])))
+
+
+def test_a_page_is_linked_by_its_own_web_address_else_its_canonical_one():
+    page, file = "https://steppe.example/a?id=7", "file:///srv/saved/a.html"
+    assert credit.web_address(page, "https://steppe.example/b") == page
+    assert credit.web_address(file, "https://steppe.example/a?utm_source=rss&id=7") == page
+    assert credit.web_address(file, file) is None and credit.web_address(None) is None
 
 
 # -- the intro counts the outlets retold -----------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -164,6 +165,56 @@ def test_a_digest_stored_with_empty_strings_still_reads_and_renders(week_store, 
             src["via_story"] = "yes" if src["via_story"] else ""
     assert to_markdown(from_dict(old)) == to_markdown(from_dict(new))
     assert to_html(from_dict(old)) == to_html(from_dict(new))
+
+
+# -- pages read from files -------------------------------------------------------------------
+
+SAVED_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>Kazakhstan and EU sign critical raw materials pact | Steppe Wire</title>
+<meta property="og:site_name" content="Steppe Wire">
+<meta property="article:published_time" content="2025-12-17T10:30:00+05:00">
+<link rel="canonical" href="https://steppe.example/news/eu-pact?utm_source=rss&amp;id=7">
+</head><body><article><h1>Kazakhstan and EU sign critical raw materials pact</h1>
+<p>Kazakhstan and the European Union signed a partnership on critical raw materials on
+Wednesday in Astana, covering rare earths, lithium and graphite, the foreign ministry said.</p>
+<p>The deal commits both sides to joint projects on exploration, processing and recycling, and
+opens European funding for three mines in the east of the country, officials said.</p>
+<p>Brussels has been trying to reduce its reliance on China for the minerals used in batteries
+and wind turbines, and Kazakhstan holds some of the largest deposits in Central Asia.</p>
+</article></body></html>
+"""
+
+
+def _digest_of_files(tmp_path: Path, profile: Profile, *pages: tuple[str, str]) -> dict:
+    engine = store.open_store(f"sqlite:///{tmp_path / 'store.db'}")
+    paths = []
+    for name, html in pages:
+        (tmp_path / name).write_text(html, encoding="utf-8")
+        paths.append(tmp_path / name)
+    assert run.ingest(engine, profile, paths).ok
+    with engine.begin() as conn:
+        return to_dict(build_digest(conn, profile, SINCE, UNTIL))
+
+
+def test_a_saved_page_is_linked_by_its_canonical_address(tmp_path, profile):
+    """A walk's saved page gave "Sources: Steppe Wire" with no link, and its path in the JSON."""
+    digest = _digest_of_files(tmp_path, profile, ("a.html", SAVED_PAGE))
+    (item,) = digest["items"]
+    assert [s["url"] for s in item["sources"]] == ["https://steppe.example/news/eu-pact?id=7"]
+    assert "Sources: [Steppe Wire](<https://steppe.example/news/eu-pact?id=7>)" in to_markdown(
+        from_dict(digest)
+    )
+    assert "file:" not in json.dumps(digest) and str(tmp_path) not in json.dumps(digest)
+
+
+def test_a_page_read_from_a_file_without_a_web_address_has_none(tmp_path, profile):
+    page = SAVED_PAGE.replace('<link rel="canonical"', '<link rel="alternate"')
+    digest = _digest_of_files(tmp_path, profile, ("a.html", page))
+    (source,) = digest["items"][0]["sources"]
+    assert source["url"] is None and source["outlet"] == "Steppe Wire"
+    back = from_dict(digest)
+    assert "Sources: Steppe Wire\n" in to_markdown(back) + "\n"
+    assert str(tmp_path) not in to_markdown(back) + to_html(back) + json.dumps(digest)
 
 
 # -- bylines of one word ----------------------------------------------------------------------

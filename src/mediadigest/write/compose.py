@@ -230,7 +230,8 @@ def _evidence(
 
 
 def _sources(lead: Article, story: Story, profile: Profile) -> list[dict[str, Any]]:
-    """Each page once: its outlet and date (null when unknown, as everywhere in the JSON),
+    """Each page once: its web address (the canonical one for a page read from a file; null
+    where none is known), its outlet and date (null when unknown, as everywhere in the JSON),
     the report it copies (an article id, as `stories --json` gives it), whether it joined
     the story below the relevance threshold, and ``via``: for a roundup's item, the outlet
     and date are the report's it retells, and ``via`` names the roundup page (its outlet,
@@ -249,7 +250,7 @@ def _sources(lead: Article, story: Story, profile: Profile) -> list[dict[str, An
         who = credit.credit(a, profile)
         out.append(
             {
-                "url": a.url,
+                "url": credit.web_address(a.url, a.canonical_url),
                 "outlet": who.outlet or None,
                 "published": who.day.isoformat() if who.day else None,
                 "copy_of": story.duplicates.get(a.id or 0),

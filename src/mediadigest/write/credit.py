@@ -14,12 +14,21 @@ from dataclasses import dataclass
 from datetime import date
 
 from mediadigest.analyse.attribution import DAY
-from mediadigest.model import Article, Attribution
+from mediadigest.analyse.normalise import canonicalise_url
+from mediadigest.model import Article, Attribution, is_web_url
 from mediadigest.profile import Profile
 from mediadigest.write import byline, style
 from mediadigest.write.summarise import Evidence, sentences
 
-__all__ = ["Credit", "Retold", "credit", "outlet_country", "retold", "retold_line"]
+__all__ = [
+    "Credit",
+    "Retold",
+    "credit",
+    "outlet_country",
+    "retold",
+    "retold_line",
+    "web_address",
+]
 
 
 @dataclass(slots=True)
@@ -44,13 +53,25 @@ def credit(art: Article, profile: Profile) -> Credit:
         return Credit(art.outlet, art.outlet_country, day, byline.clean(art.author, art.outlet))
     via = {
         "outlet": art.outlet or None,
-        "url": art.parent_url,
+        "url": web_address(art.parent_url),
         "published": day.isoformat() if day else None,
     }
     phrase = art.text[att.start : att.end]
     country = outlet_country(att.reported_by or "", profile, phrase)
     author = byline.clean(att.author, att.reported_by)
     return Credit(att.reported_by, country, att.reported_on, author, via)
+
+
+def web_address(url: str | None, canonical: str | None = None) -> str | None:
+    """The address a digest links a page by: its own where that is on the web, else the
+    canonical one its page gave (a saved page read from a file: ``<link rel=canonical>``),
+    tracking parameters off; None where neither is. A file's path is no address a reader can
+    open, and says where the page lay on the machine that read it."""
+    if url and is_web_url(url):
+        return url
+    if canonical and is_web_url(canonical):
+        return canonicalise_url(canonical)
+    return None
 
 
 # What may end the text before an attribution that opens a sentence: "According to Reuters
