@@ -757,6 +757,7 @@ def test_words_of_the_quote_are_found_whatever_marks_and_spaces_they_stand_betwe
     span = (text.index("We"), text.index("»"))
     assert attribute.quote_spans("“We will build the plant by 2030.”", art) == [span]
     assert attribute.quote_spans("We will build the plant by 2031.", art) == []
+    assert attribute.quote_spans("We will build the plant by 203", art) == []  # whole words
 
 
 def test_a_quote_from_another_outlets_report_is_credited_to_it(profile):

@@ -111,7 +111,9 @@ def quote_spans(quote: str, art: Article) -> list[tuple[int, int]]:
         return []
     # Quote marks are unified one character for one, so offsets in the unified text hold.
     said = art.text.translate(_QUOTE_MARKS)
-    pattern = re.compile(r"\s+".join(re.escape(w) for w in words), re.IGNORECASE)
+    # Whole words: "We plan" is not in "We planned".
+    joined = r"\s+".join(re.escape(w) for w in words)
+    pattern = re.compile(rf"(?<!\w){joined}(?!\w)", re.IGNORECASE)
     spans = [(m.start(), m.end()) for m in pattern.finditer(said)]
     whole = f" {' '.join(words)} "
     for q in art.quotes:
