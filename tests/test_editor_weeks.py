@@ -290,3 +290,17 @@ def test_the_review_page_says_a_hidden_story_was_hidden_in_an_earlier_week(edito
     assert "hidden since 20" in badge and "with articles of earlier weeks" in badge
     assert "2 articles this week" in badge
     assert 'class="badge earlier"' not in editor.get(f"/review?week={WEEK}").text
+
+
+def test_a_source_without_outlet_or_web_address_is_named_not_none(editor, seeded):
+    """A page read from a file without a canonical address has neither (no file:// path goes
+    into a digest): the editor showed "None", linked to "#"."""
+    post(editor, "/editor/start", week=WEEK)
+    with seeded.engine.begin() as conn:
+        content, revision = versions.get_draft(conn, "kazakhstan", SINCE, UNTIL)
+        content["items"][0]["sources"] = [{"outlet": None, "url": None, "via": None}]
+        assert versions.save_draft(conn, "kazakhstan", SINCE, UNTIL, content, user="editor",
+                                   revision=revision)  # fmt: skip
+    page = editor.get(f"/editor?week={WEEK}").text
+    assert "Sources: a source without a web address" in page
+    assert ">None<" not in page
