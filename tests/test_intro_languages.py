@@ -44,3 +44,24 @@ def test_a_japanese_headline_with_kanji_and_kana_stays_japanese(profile):
     ja = _item("カザフスタン大統領が日本の外相と会談", [])
     en = _item("Kazakhstan opens a wind farm", ["Kazakhstan opened a wind farm on Monday."])
     assert "“カザフスタン大統領が日本の外相と会談” (in Japanese)" in intro([ja, en], profile, *WEEK)
+
+
+def test_the_intro_names_the_weeks_themes_most_common_first(profile):
+    """The house style's intro names the week's themes; ours named only headlines."""
+    items = [
+        DigestItem(f"Headline {i}", "Daily", None, None, None, [], None, "", themes=themes)
+        for i, themes in enumerate(
+            [["transport"], ["education", "diplomacy"], ["ai_digital", "diplomacy"], []]
+        )
+    ]
+    text = intro(items, profile, *WEEK)
+    assert text.endswith("Its stories cover diplomacy, transport, education and AI.")
+    assert "Its stories cover" not in intro(items[3:], profile, *WEEK)
+
+
+def test_a_label_in_a_sentence_keeps_its_capitals(profile):
+    from mediadigest.write import style
+
+    assert style.theme_label(profile, "ai_digital") == "AI and digital"
+    assert style.theme_label(profile, "energy") == "energy and resources"
+    assert style.theme_head(profile, "economy") == "economy"

@@ -358,7 +358,21 @@ def intro(
     )
     listed = style.listed(_intro_names(items))
     span = "week’s" if style.weekly(since, until) else "period’s"
-    return f"{head} This {span} foreign media digest features {listed}."
+    themes = _intro_themes(items, profile)
+    covered = f" Its stories cover {style.listed(themes)}." if themes else ""
+    return f"{head} This {span} foreign media digest features {listed}.{covered}"
+
+
+INTRO_THEMES = 4  # themes the intro names
+
+
+def _intro_themes(items: list[DigestItem], profile: Profile) -> list[str]:
+    """The week's themes as the intro names them, as the house style's intro names its
+    week's: the items' themes, the most common first (ties in the items' order), each by
+    the head of its label ("energy" for "Energy and resources")."""
+    seen = [t for item in items for t in item.themes]
+    ranked = sorted(dict.fromkeys(seen), key=lambda t: -seen.count(t))[:INTRO_THEMES]
+    return list(dict.fromkeys(style.theme_head(profile, t) for t in ranked))
 
 
 def _from_outlets(items: list[DigestItem], profile: Profile, since: date, until: date) -> str:

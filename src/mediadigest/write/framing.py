@@ -153,7 +153,7 @@ def _themes(
         return []
     elsewhere = set().union(*found.values())
     return [
-        profile.themes[t].label.lower() if t in profile.themes else t
+        style.theme_label(profile, t) if t in profile.themes else t
         for t, n in firsts.most_common(2)
         if 2 * n >= len(arts) and t not in elsewhere
     ]

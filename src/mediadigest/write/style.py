@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 from datetime import date
 from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mediadigest.profile import Profile
 
 # AP style month abbreviations, as the example digest uses them.
 _MONTHS = ["Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.",
@@ -282,3 +286,17 @@ def script_language(text: str) -> str | None:
 def language_name(code: str | None) -> str | None:
     """``Russian`` for ``ru``; None for English and for languages not listed."""
     return LANGUAGE_NAMES.get((code or "").split("-")[0].casefold())
+
+
+def theme_label(profile: Profile, name: str) -> str:
+    """A theme's label inside a sentence: "energy and resources", "AI and digital" (a word
+    in capitals keeps them: lower-casing the label wrote "ai and digital")."""
+    spec = profile.themes.get(name)
+    label = spec.label if spec is not None else name.replace("_", " ")
+    return " ".join(w if len(w) > 1 and w.isupper() else w.lower() for w in label.split())
+
+
+def theme_head(profile: Profile, name: str) -> str:
+    """The head of a theme's label in a sentence: "energy" for "Energy and resources",
+    "AI" for "AI and digital", "economy" for "Economy, trade and investment"."""
+    return re.split(r",| and | & |/", theme_label(profile, name), maxsplit=1)[0].strip()

@@ -45,8 +45,7 @@ def theme_counts(stories: Sequence[Story], profile: Profile) -> Counter[str]:
 
 
 def _label(profile: Profile, name: str) -> str:
-    spec = profile.themes.get(name)
-    return spec.label.lower() if spec is not None else name
+    return style.theme_label(profile, name)
 
 
 def week_over_week(
