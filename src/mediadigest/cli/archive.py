@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import re
 import shlex
 import sys
+from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import IO, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -23,6 +26,10 @@ from mediadigest.store.engine import shown_url
 from mediadigest.store.search import parse_query, profile_spellings, query_problem
 from mediadigest.store.transfer import export_file
 from mediadigest.write.style import counted
+
+# A file argument of export and import: standard output or input (a file named "-" is ./-;
+# the arguments are strings, as a Path reads "./-" as "-").
+STDIO = "-"
 
 
 def article_to_dict(art: Article) -> dict[str, Any]:
@@ -207,7 +214,9 @@ def _language_code(text: str | None) -> str | None:
 
 def export_cmd(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="JSON Lines file to write.")],
+    file: Annotated[
+        str, typer.Argument(help="JSON Lines file to write; - for standard output (a pipe).")
+    ],
     no_accounts: Annotated[
         bool,
         typer.Option(
@@ -223,38 +232,94 @@ def export_cmd(
 
     It holds the web app's signing key, password and API token hashes and the audit log.
 
-    Keep it as you keep the store, or leave those out with --no-accounts.
+    Keep it as you keep the store, or leave those out with --no-accounts. With - it goes to
+    standard output, whose keeping is yours (`export - | gzip > store.jsonl.gz`).
     """
+    if file == STDIO and sys.stdout.isatty():  # secrets on a screen, and in its scrollback
+        raise typer.BadParameter(
+            "standard output is a terminal: pipe it ('export - | gzip > store.jsonl.gz') or "
+            "give a file",
+            param_hint="FILE",
+        )
     engine = reading_store(settings_of(ctx))
+    where = "standard output" if file == STDIO else file
     try:
-        with engine.connect() as conn, export_file(file) as fp:
+        with engine.connect() as conn, _export_to(file) as fp:
             counts = store.export_jsonl(conn, fp, accounts=not no_accounts)
     except OSError as exc:
-        raise MediadigestError(f"{file}: {exc.strerror}") from exc
+        raise MediadigestError(f"{where}: {exc.strerror}") from exc
     if any(counts.values()):
-        say(f"exported to {file}: {_counts(counts)}")
+        say(f"exported to {where}: {_counts(counts)}")
     elif no_accounts:
-        say(f"exported to {file}: nothing, the store is empty (but for any accounts left out)")
+        say(f"exported to {where}: nothing, the store is empty (but for any accounts left out)")
     else:
-        say(f"exported to {file}: nothing, the store is empty")
+        say(f"exported to {where}: nothing, the store is empty")
+
+
+@contextlib.contextmanager
+def _export_to(file: str) -> Iterator[IO[str]]:
+    """The file (see `export_file`), or standard output as UTF-8 text, left open."""
+    if file != STDIO:
+        with export_file(Path(file)) as fp:
+            yield fp
+        return
+    sys.stdout.flush()
+    fp = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
+    try:
+        yield fp
+        fp.flush()
+    finally:
+        fp.detach()  # closing the wrapper would close standard output
 
 
 def import_cmd(
-    ctx: typer.Context, file: Annotated[Path, typer.Argument(help="A file written by export.")]
+    ctx: typer.Context,
+    file: Annotated[
+        str, typer.Argument(help="A file written by export; - for standard input (a pipe).")
+    ],
 ) -> None:
     """Add everything in an export to this store; records it already has are left as they are.
 
-    A file cut short or damaged (its last line counts its records) imports nothing.
+    A file cut short or damaged (its last line counts its records) imports nothing, from
+    standard input too (`gunzip -c store.jsonl.gz | mediadigest import -`).
     """
+    if file == STDIO and sys.stdin.isatty():  # it waited for an export typed by hand
+        raise typer.BadParameter(
+            "standard input is a terminal: pipe an export into it "
+            "('gunzip -c store.jsonl.gz | mediadigest import -') or give a file",
+            param_hint="FILE",
+        )
+    where = "standard input" if file == STDIO else file
     engine = store.open_store(settings_of(ctx).db)
     try:
-        with engine.begin() as conn, file.open(encoding="utf-8") as fp:
+        with engine.begin() as conn, _import_from(file) as fp:
             added = store.import_jsonl(conn, fp)
     except OSError as exc:
-        raise MediadigestError(f"{file}: {exc.strerror}") from exc
+        raise MediadigestError(f"{where}: {exc.strerror}") from exc
     except FormatError as exc:  # one transaction, rolled back by now
         raise FormatError(exc.source, f"{exc.reason}; nothing was imported") from None
-    say(f"imported from {file}, new records: {_counts(added) or 'none'}")
+    say(f"imported from {where}, new records: {_counts(added) or 'none'}")
+
+
+@contextlib.contextmanager
+def _import_from(file: str) -> Iterator[IO[str]]:
+    """The file, or standard input as UTF-8 text, left open."""
+    if file != STDIO:
+        with Path(file).open(encoding="utf-8") as fp:
+            yield fp
+        return
+    fp = _Stdin(sys.stdin.buffer, encoding="utf-8")
+    try:
+        yield fp
+    finally:
+        fp.detach()
+
+
+class _Stdin(io.TextIOWrapper):
+    """Standard input as text, named as errors name it (``<stdin>:12: ...``) however it is
+    given (a pipe, a file, a test's bytes)."""
+
+    name = "<stdin>"
 
 
 def _counts(counts: dict[str, int]) -> str:

@@ -237,11 +237,26 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _input_path(text: str) -> Path:
+    """A path to ingest; ``-`` (standard input, to many tools) is refused: an input is read by
+    its name's suffix, in shards by byte offset, and resumed from its checkpoint, none of
+    which a stream has. It was taken for a file named ``-`` ("no such file")."""
+    if text == "-":
+        raise typer.BadParameter(
+            "'-' (standard input) cannot be ingested: save it to a file named for what it "
+            "holds ('... > pages.jsonl') and ingest that"
+        )
+    return Path(text)
+
+
 def ingest(
     ctx: typer.Context,
     paths: Annotated[
         list[Path],
-        typer.Argument(help="Files or folders: .html(.gz), .txt, .jsonl(.gz), .warc(.gz)."),
+        typer.Argument(
+            help="Files or folders: .html(.gz), .txt, .jsonl(.gz), .warc(.gz).",
+            parser=_input_path,
+        ),
     ],
     workers: Annotated[
         int | None,

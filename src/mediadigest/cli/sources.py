@@ -60,27 +60,33 @@ def sources_add(
 @sources_app.command("import")
 def sources_import(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="An OPML file, or a text file of URLs.")],
+    path: Annotated[
+        str,
+        typer.Argument(help="An OPML file, or a text file of URLs; - for standard input."),
+    ],
     kind: Annotated[str, typer.Option(help="Kind of the sources of a URL list.")] = "feed",
 ) -> None:
     """Add every source of an OPML file, in its folders, or every URL of a URL list (one a
     line). Sources already there keep their kind and title; an OPML with folders moves them
     to the folders it files them in."""
     _check_kind(kind)
+    # "-" was read as a file of that name (an `export -` had left one: the store's export);
+    # a string, not a Path, which reads "./-", a file named "-", as "-".
+    name = "<stdin>" if path == "-" else path  # as errors name a line of it: "<stdin>:3"
     try:
-        body = path.read_bytes()
+        body = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except OSError as exc:
-        raise MediadigestError(f"{path}: {exc.strerror}") from exc
-    if body.lstrip().startswith(b"<") or path.suffix.lower() in (".opml", ".xml"):
+        raise MediadigestError(f"{name}: {exc.strerror}") from exc
+    if body.lstrip().startswith(b"<") or Path(path).suffix.lower() in (".opml", ".xml"):
         from mediadigest.collect import opml
 
-        listed = opml.parse_opml(body, str(path))
+        listed = opml.parse_opml(body, name)
         good = set(_web_urls([s.url for s in listed]))
         found = [s for s in listed if s.url in good]
     else:
         from mediadigest.collect import sitemaps
 
-        listed = found = [Source(url, kind) for url in sitemaps.parse_url_list(body, str(path))]
+        listed = found = [Source(url, kind) for url in sitemaps.parse_url_list(body, name)]
     engine = store.open_store(settings_of(ctx).db)
     with engine.begin() as conn:
         done = store.add_sources(conn, found)
@@ -88,7 +94,7 @@ def sources_import(
     moved = f", {len(done.moved)} moved to another folder" if done.moved else ""
     say(
         f"imported {counted(done.added, 'new source')} ({done.present} already present"
-        f"{moved}) from {path}"
+        f"{moved}) from {'standard input' if path == '-' else path}"
     )
     if len(found) < len(listed):
         raise typer.Exit(1)
