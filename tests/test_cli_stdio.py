@@ -26,6 +26,12 @@ from test_transfer import _fill_editorial, _records
 EXPORT = '{"mediadigest": "store-export"'
 
 
+@pytest.fixture(autouse=True)
+def in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test in a folder of its own: a file named "-" lands there, not in the checkout."""
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.fixture
 def filled(tmp_path: Path) -> str:
     """A store of a little of everything an export carries, accounts too."""
@@ -54,8 +60,7 @@ def _count(url: str, table: str) -> int:
 # -- export - and import - ---------------------------------------------------------------------
 
 
-def test_export_dash_writes_to_standard_output_and_no_file(filled, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+def test_export_dash_writes_to_standard_output_and_no_file(filled, tmp_path):
     done = _cli("--db", filled, "export", "-")
     assert done.stdout.startswith(EXPORT) and '{"type": "end"' in done.stdout
     assert {"user", "token", "setting"} <= {r["type"] for r in _records(done.stdout)}
@@ -89,8 +94,7 @@ def test_an_export_cut_short_on_standard_input_imports_nothing(filled, tmp_path)
     assert _count(other, "articles") == 0
 
 
-def test_a_file_named_dash_is_dot_slash_dash(filled, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+def test_a_file_named_dash_is_dot_slash_dash(filled, tmp_path):
     done = _cli("--db", filled, "export", "./-")
     assert done.stdout == ""
     written = tmp_path / "-"
@@ -155,8 +159,7 @@ def test_sources_import_dash_reads_standard_input(tmp_path):
     assert '"https://c.example/rss"' in listed and '"Russia"' in listed
 
 
-def test_sources_import_of_a_file_named_dash_reads_the_file(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+def test_sources_import_of_a_file_named_dash_reads_the_file(tmp_path):
     (tmp_path / "-").write_text("https://a.example/rss\n")
     url = f"sqlite:///{tmp_path / 's.db'}"
     done = _cli("--db", url, "sources", "import", "./-", stdin=b"https://b.example/rss\n")
