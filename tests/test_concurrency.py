@@ -205,3 +205,97 @@ def test_serve_watch_and_ingest_at_once_lose_nothing_and_duplicate_nothing(
     assert audit == 30  # one per source actually added
     engine.dispose()
     expected.dispose()
+
+
+# One command, run once the file ``go`` appears (after saying it is ``ready``): the imports take
+# a second or more, and staggered the processes started one after the other.
+TOGETHER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from mediadigest.cli import main
+
+    go, deadline = Path(sys.argv[1]), time.monotonic() + 120
+    Path(sys.argv[2]).touch()
+    while not go.exists() and time.monotonic() < deadline:
+        time.sleep(0.002)
+    sys.argv = ["mediadigest", *sys.argv[3:]]
+    main()
+    """
+)
+
+
+def _all_at_once(folder: Path, *commands: list[str]) -> list[tuple[int, str]]:
+    """Each command in a process of its own, all let go at the same moment: (exit code, output)."""
+    go, ready = folder / "go", [folder / f"ready-{n}" for n in range(len(commands))]
+    for path in (go, *ready):
+        path.unlink(missing_ok=True)
+    started = [
+        _start("-c", TOGETHER, str(go), str(flag), *command)
+        for flag, command in zip(ready, commands, strict=True)
+    ]
+    deadline = time.monotonic() + 120
+    while not all(flag.exists() for flag in ready) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    go.touch()
+    said = [p.communicate(timeout=300)[0] for p in started]
+    return [(p.returncode, out) for p, out in zip(started, said, strict=True)]
+
+
+def _drop_everything(url: str) -> None:
+    """The PostgreSQL database as new: no tables, no schema of ours."""
+    engine = sa.create_engine(store.normalise_url(url))
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+    engine.dispose()
+
+
+def test_commands_started_together_on_a_new_store_all_succeed_and_leave_it_whole(
+    empty_url: str, tmp_path: Path
+):
+    """A first deployment's cron starts `collect` and `ingest` at once on a store that does not
+    exist yet: each made the schema under the other ("table digests already exists"), or found
+    the other's tables half made and called the store a first upgrade interrupted, "delete the
+    file" (which the other was filling)."""
+    for attempt in range(3):
+        url = empty_url
+        if url.startswith("sqlite"):
+            url = f"sqlite:///{tmp_path}/new-{attempt}.db"
+        elif attempt:
+            _drop_everything(url)
+        done = _all_at_once(
+            tmp_path,
+            ["--db", url, "db", "upgrade"],
+            ["--db", url, "db", "upgrade"],
+            ["--db", url, "sources", "add", "https://a.test/rss"],  # any command makes a store
+        )
+        assert [code for code, _ in done] == [0, 0, 0], done
+        engine = store.create_engine(url)
+        assert store.check(engine)[0] == store.engine.HEAD and not store.missing_tables(engine)
+        with engine.connect() as conn:
+            assert store.count_rows(conn, "sources") == 1
+        engine.dispose()
+
+
+def test_upgrades_started_together_on_an_older_store_both_succeed(empty_url: str, tmp_path):
+    """Two `db upgrade` at once (two hosts after a deploy): both ran the same migrations, and
+    the second failed on the first's work, a traceback ("Online migration expected to match one
+    row when updating '0007' to '0008'")."""
+    from alembic import command
+
+    engine = store.create_engine(empty_url)
+    with engine.begin() as conn:  # as a mediadigest whose newest migration was 0007 left it
+        command.upgrade(store.engine._alembic_config(conn), "0007")
+        conn.execute(
+            sa.text("INSERT INTO sources (url, kind, added_at) VALUES (:u, 'feed', :t)"),
+            {"u": "https://a.test/rss", "t": store.utcnow()},
+        )
+    done = _all_at_once(
+        tmp_path, ["--db", empty_url, "db", "upgrade"], ["--db", empty_url, "db", "upgrade"]
+    )
+    assert [code for code, _ in done] == [0, 0], done
+    assert store.check(engine)[0] == store.engine.HEAD and not store.missing_tables(engine)
+    with engine.connect() as conn:
+        assert [s["url"] for s in store.list_sources(conn)] == ["https://a.test/rss"]
+    engine.dispose()

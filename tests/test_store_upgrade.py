@@ -3,8 +3,11 @@ only `db upgrade` a PostgreSQL one (shared), and nothing a store opened read-onl
 
 from __future__ import annotations
 
+import signal
+import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -98,3 +101,77 @@ def test_sources_stored_before_folders_keep_their_seen_items_and_stand_at_the_to
         assert store.list_sources(conn)[0]["folder"] == "Russia"
     engine.dispose()
     assert _revision(empty_url) == store_engine.HEAD
+
+
+def test_a_sqlite_store_left_at_each_older_revision_is_upgraded_whole(tmp_path: Path):
+    """The upgrade runs in one exclusive transaction now: every step of every older store
+    still runs in it (SQLite ignores some statements inside a transaction)."""
+    for revision in sorted(store_engine._REVISIONS - {store_engine.HEAD}):
+        url = f"sqlite:///{tmp_path / f'at-{revision}.db'}"
+        _left_at(url, revision)
+        store.open_store(url).dispose()
+        engine = store.create_engine(url)
+        assert store.check(engine)[0] == store_engine.HEAD, revision
+        assert not store.missing_tables(engine), revision
+        engine.dispose()
+
+
+@pytest.mark.parametrize("query", ["mode=ro", "mode=ro&immutable=1"])
+def test_db_upgrade_of_a_current_store_opened_read_only_says_it_is_current(
+    tmp_path: Path, query: str
+):
+    """Nothing to migrate, so nothing to lock: the lock is a write."""
+    path = tmp_path / "s.db"
+    store.open_store(f"sqlite:///{path}").dispose()
+    done = _cli("--db", f"sqlite:///file:{path}?{query}&uri=true", "db", "upgrade")
+    assert done.returncode == 0, done.stderr
+    assert f"store at revision {store_engine.HEAD}" in done.stderr
+
+
+def _migrating(path: Path) -> str | None:
+    """What a probe sees of a process migrating the SQLite store: "tables" once it committed
+    one of mediadigest's (Alembic's own comes first), "locked" while it holds the write lock."""
+    if not path.exists():
+        return None
+    probe = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        tables = (
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name <> 'alembic_version'"
+        )
+        if probe.execute(tables).fetchone()[0]:
+            return "tables"
+        probe.execute("BEGIN IMMEDIATE")
+        probe.execute("ROLLBACK")
+        return None
+    except sqlite3.OperationalError:  # "database is locked"
+        return "locked"
+    finally:
+        probe.close()
+
+
+def test_a_first_upgrade_killed_halfway_leaves_a_new_store_that_the_next_command_makes(
+    tmp_path: Path,
+):
+    """SQLite ran each CREATE TABLE of a first migration as a commit of its own: a process
+    killed among them left part of a schema that every command then refused ("a first `db
+    upgrade` was interrupted ... delete the file"). Now the schema is made whole or not at all."""
+    path = tmp_path / "s.db"
+    upgrade = subprocess.Popen(
+        [sys.executable, "-m", "mediadigest", "--db", f"sqlite:///{path}", "db", "upgrade"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    # Killed once a table is there, or once the lock has been held for 0.1 s: the migration
+    # is under way (setting up WAL takes the lock for an instant).
+    locked_since, deadline = None, time.monotonic() + 60
+    while upgrade.poll() is None and time.monotonic() < deadline:
+        seen, now = _migrating(path), time.monotonic()
+        locked_since = (locked_since or now) if seen == "locked" else None
+        if seen == "tables" or (locked_since and now - locked_since > 0.1):
+            break
+        time.sleep(0.001)
+    upgrade.kill()
+    upgrade.wait()
+    assert upgrade.returncode == -signal.SIGKILL, "the upgrade ended before it could be killed"
+    done = _cli("--db", f"sqlite:///{path}", "db", "upgrade")
+    assert done.returncode == 0, done.stderr
+    assert _revision(f"sqlite:///{path}") == store_engine.HEAD

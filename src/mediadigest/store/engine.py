@@ -248,8 +248,7 @@ def not_writable(url: sa.URL, refused: bool = True) -> str | None:
     """Why the SQLite store at ``url`` cannot be written or opened, as far as the file system
     says, and the URL that reads it without writing; None where it says nothing and SQLite
     did not say it refused to write (``refused``)."""
-    query = url.query
-    if query.get("mode") == "ro" or query.get("immutable") == "1":
+    if _opened_read_only(url):
         return "its URL opens it read-only, by mode=ro or immutable=1, and this command writes"
     path = Path((url.database or "").removeprefix("file:")).absolute()
     folder = path.parent
@@ -275,6 +274,11 @@ def not_writable(url: sa.URL, refused: bool = True) -> str | None:
         return None
     snapshot = f"sqlite:///file:{quote(str(path), safe='/')}?mode=ro&immutable=1&uri=true"
     return f"{why}; to read a copy no one writes to, such as a snapshot: --db '{snapshot}'"
+
+
+def _opened_read_only(url: sa.URL) -> bool:
+    """Whether a SQLite store's URL opens it read-only (a file: URI's mode=ro or immutable=1)."""
+    return url.query.get("mode") == "ro" or url.query.get("immutable") == "1"
 
 
 def hint(exc: BaseException) -> str | None:
@@ -333,12 +337,72 @@ def _alembic_config(connection: sa.Connection) -> Config:
 
 
 def migrate(engine: sa.Engine) -> None:
-    """Bring the schema to the newest revision (creates it on an empty database)."""
+    """Bring the schema to the newest revision (creates it on an empty database).
+
+    Processes that migrate one store at once (a cron starting ``collect`` and ``ingest``
+    on a new store) take turns: each looks at the schema and migrates it under a lock held to
+    its commit (`_migrating`), so the next finds it done. Without, both created the same
+    tables ("table digests already exists"), or one found the other's tables half made and
+    called the store a first upgrade interrupted.
+    """
     from alembic import command
 
-    with _opening(engine), engine.begin() as conn:
+    current = _revision(engine)
+    if current == HEAD:  # nothing to do, and nothing to lock: a read-only store stays readable
+        return
+    if problem := unknown_revision(engine.url, current):
+        raise StoreError(problem)
+    with _opening(engine), _migrating(engine) as conn:
         _refuse_foreign_schema(engine, conn)
         command.upgrade(_alembic_config(conn), "head")
+
+
+# Any 64-bit number that no other application on the same database is likely to pick, and
+# not the writers' (`writes.WRITER_LOCK`): a migration waits for other migrations only.
+MIGRATION_LOCK = 0x6D65_6469_616D_6967  # "mediamig"
+
+# How long a process waits for another's migration of a SQLite store (a large store's takes
+# minutes) before it gives up with "database is locked", in milliseconds.
+_MIGRATION_WAIT_MS = 15 * 60 * 1000
+
+
+@contextlib.contextmanager
+def _migrating(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """A transaction that holds the store's migration lock until it commits.
+
+    PostgreSQL: a transaction-level advisory lock; its DDL is transactional, so the next
+    process sees all of the schema or none of it. SQLite: ``BEGIN EXCLUSIVE``, with the
+    driver's own transaction handling off, as pysqlite begins a transaction only before an
+    INSERT, UPDATE or DELETE and ran each CREATE TABLE before the first one as a commit of its
+    own; in one transaction the schema is made whole or not at all (a migration stopped
+    halfway leaves nothing behind). A store whose URL opens it read-only cannot be migrated
+    whatever the lock: it gets a plain transaction, and fails at its first write as before.
+    """
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            with conn.begin():
+                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(MIGRATION_LOCK)))
+                yield conn
+            return
+        if _opened_read_only(engine.url):
+            with conn.begin():
+                yield conn
+            return
+        raw = conn.connection.dbapi_connection
+        assert isinstance(raw, sqlite3.Connection)
+        level = raw.isolation_level
+        (wait,) = raw.execute("PRAGMA busy_timeout").fetchone()
+        raw.isolation_level = None  # no implicit BEGIN or COMMIT: the one below spans it all
+        try:
+            with conn.begin():
+                raw.execute(f"PRAGMA busy_timeout = {_MIGRATION_WAIT_MS}")
+                try:
+                    conn.exec_driver_sql("BEGIN EXCLUSIVE")
+                finally:
+                    raw.execute(f"PRAGMA busy_timeout = {wait}")
+                yield conn
+        finally:
+            raw.isolation_level = level
 
 
 def unknown_revision(url: sa.URL, current: str | None) -> str | None:
@@ -478,8 +542,7 @@ def _not_upgraded_here(engine: sa.Engine, revision: str | None) -> str | None:
             f"{behind}: a shared store is upgraded only by `mediadigest db upgrade` (once "
             "every process using it can be of this version)"
         )
-    query = engine.url.query
-    if query.get("mode") == "ro" or query.get("immutable") == "1":
+    if _opened_read_only(engine.url):
         return f"{behind}, and opened read-only: upgrade a writable copy with `db upgrade`"
     return None
 
