@@ -428,8 +428,9 @@ _REVISIONS = frozenset(
 
 def _refuse_foreign_schema(engine: sa.Engine, conn: sa.Connection) -> None:
     """A store at a revision we do not know, or a database with no schema of ours yet but
-    tables of our names (another application's): migrating it would fail with a traceback
-    ("Can't locate revision", PostgreSQL's DuplicateTable) or mix its rows with ours."""
+    tables (another application's): migrating it would fail with a traceback ("Can't locate
+    revision", PostgreSQL's DuplicateTable), mix its rows with ours, or add our tables to
+    another tool's file (a mistyped --db, even for a command that only reads)."""
     from alembic.runtime.migration import MigrationContext
 
     current = MigrationContext.configure(conn).get_current_revision()
@@ -450,6 +451,13 @@ def _refuse_foreign_schema(engine: sa.Engine, conn: sa.Connection) -> None:
             f"{shown_url(engine.url)} has no mediadigest schema but already has tables of its "
             f"names ({', '.join(taken)}): another application's database? Give mediadigest an "
             "empty database of its own"
+        )
+    # An empty alembic_version alone is a first upgrade stopped before its first table.
+    if others := sorted(present - {"alembic_version"}):
+        shown = ", ".join(others[:10]) + (f" and {len(others) - 10} more" if others[10:] else "")
+        raise StoreError(
+            f"{shown_url(engine.url)} has no mediadigest schema but has tables ({shown}): "
+            "another application's database? Give mediadigest an empty database of its own"
         )
 
 
