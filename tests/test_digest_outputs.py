@@ -139,3 +139,22 @@ def test_the_web_docx_export_names_the_settings_publisher_as_its_author(seeded):
     version = _published_edited(seeded, client)
     body = client.get(f"/digests/{version}/export.docx").content
     assert docx.Document(io.BytesIO(body)).core_properties.author == "The Astana Times"
+
+
+def test_the_sources_table_shows_emoji_codes_as_the_titles_have_them(floods: Cli):
+    """`sources list` printed through a console of its own, which still made emoji."""
+    from mediadigest.model import Source
+
+    with store.create_engine(floods.db).begin() as conn:
+        store.add_source(conn, Source("https://floods.example/rss", title="Floods :smile: wire"))
+    table = floods("sources", "list").stdout
+    assert "😄" not in table and "Floods :smile: wire" in table
+
+
+def test_run_prints_the_digest_that_digest_prints(tmp_path: Path, site):
+    """`run` printed its Markdown through rich, which `digest -o -` no longer does."""
+    cli = Cli(tmp_path / "run.db")
+    cli("sources", "add", site.url("/feeds/central-asia.xml"), site.url("/feeds/atom.xml"))
+    printed = cli("run", *WEEK, "--timeout", "3").stdout_bytes
+    assert printed.startswith(b"# Foreign media digest")
+    assert printed == cli("digest", *WEEK).stdout_bytes

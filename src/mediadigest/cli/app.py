@@ -83,6 +83,16 @@ log = logging.getLogger("mediadigest")
 _LEVELS = {"error": "red", "warning": "yellow", "note": "yellow", "hint": "cyan"}
 
 
+def write_out(body: str | bytes) -> None:
+    """A rendered digest or feed on stdout, the bytes ``-o FILE`` writes. Not through rich:
+    it turned ":smile:" in a headline into an emoji, expanded tabs and dropped control
+    characters, so the Markdown on stdout was not the file's and the CLI's feed not the web's.
+    """
+    sys.stdout.flush()
+    sys.stdout.buffer.write(body if isinstance(body, bytes) else body.encode("utf-8"))
+    sys.stdout.flush()
+
+
 def say(text: str, level: str | None = None) -> None:
     """One line to stderr exactly as given, never wrapped.
 

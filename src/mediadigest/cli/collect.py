@@ -23,12 +23,12 @@ from mediadigest.cli.app import (
     Until,
     Week,
     finish,
-    out,
     period,
     progress_bar,
     progress_lines,
     say,
     settings_of,
+    write_out,
 )
 from mediadigest.config import Settings
 from mediadigest.errors import ConfigError, StoreDamaged, StoreError, WorkersLost
@@ -400,5 +400,5 @@ def run_cmd(
             )
             store.save_digest(conn, first, last, settings.profile.name, to_dict(result))
         text = render(result, Format.md)
-    out.print(text, end="", markup=False, highlight=False, soft_wrap=True)
+    write_out(text)
     finish(report)

@@ -29,6 +29,7 @@ from mediadigest.cli.app import (
     say,
     settings_of,
     stories_app,
+    write_out,
 )
 from mediadigest.stories import persist as story_store
 from mediadigest.write.render import Format
@@ -102,23 +103,13 @@ def digest(
         if decision.flag == "hidden" or decision.story_id in shown:
             say(_carried(decision, first, last), "note")
     if to_stdout:
-        _write_out(render(result, fmt, publisher=settings.publisher))
+        write_out(render(result, fmt, publisher=settings.publisher))
     else:
         assert output is not None
         # A str, not a Path: Path("out/") drops the slash that says "a folder".
         written = write_file(result, fmt, Path(output), folder=output.endswith(("/", os.sep)),
                              publisher=settings.publisher)  # fmt: skip
         say(f"wrote {counted(len(result.items), 'item')} to {written}")
-
-
-def _write_out(body: str | bytes) -> None:
-    """A rendered digest or feed on stdout, the bytes ``-o FILE`` writes. Not through rich:
-    it turned ":smile:" in a headline into an emoji, expanded tabs and dropped control
-    characters, so the Markdown on stdout was not the file's and the CLI's feed not the web's.
-    """
-    sys.stdout.flush()
-    sys.stdout.buffer.write(body if isinstance(body, bytes) else body.encode("utf-8"))
-    sys.stdout.flush()
 
 
 def _carried(decision: story_store.Carried, first: date, last: date) -> str:
@@ -268,7 +259,7 @@ def feed(
         base = base_url.rstrip("/")
         pages = [f"{base}/public/digests/{r['id']}" for r in rows]
         body = to_atom(entries, profile=name, link=f"{base}/feed.atom", pages=pages)
-    _write_out(body)
+    write_out(body)
 
 
 # -- stories ---------------------------------------------------------------------------------

@@ -158,7 +158,8 @@ def sources_list(
         return
     unbounded = out.options.update_width(sys.maxsize)
     wide = max(out.width, out.measure(table, options=unbounded).maximum)
-    Console(file=out.file, width=wide).print(table)  # out.print caps a width at out.width
+    # out.print caps a width at out.width; emoji off as on `out`: ":smile:" in a title stays.
+    Console(file=out.file, width=wide, emoji=False).print(table)
 
 
 @sources_app.command("remove")
