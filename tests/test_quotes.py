@@ -523,3 +523,22 @@ GOLD = {
 def test_gold_speakers(case):
     text, people, expected = GOLD[case]
     assert speakers(text, *people) == expected
+
+
+def test_a_surname_is_looked_for_once_per_text_not_once_per_quote(monkeypatch):
+    """Each look walks the whole text: a transcript with 2,000 quotes after "It rained."
+    looked 2,000 times (24 s)."""
+    from mediadigest.analyse import pronouns, speech
+
+    asked: list[str] = []
+
+    def counted(masked: str, surname: str, outside: tuple[int, int] = (0, 0)) -> bool:
+        asked.append(surname)
+        return speech.first_named(masked, surname, outside)
+
+    monkeypatch.setattr(pronouns, "first_named", counted)
+    said = '"We will build the plant by the year after next, whatever happens," he said. '
+    text = "Kazakhstan. " + ("It rained on the town. " + said) * 50
+    quotes = find_quotes(text)
+    resolve_speakers(text, quotes, [])
+    assert len(quotes) == 50 and asked.count("It") <= 1

@@ -92,6 +92,9 @@ class Antecedents:
         self.starts = [start for start, _, _ in self.mentions]
         self.by_end = sorted(quotes, key=lambda q: q.end)
         self.ends = [q.end for q in self.by_end]
+        # Whether a word has a first name somewhere: asked per quote, looked up once (each
+        # look walks the whole text: "It rained. "…," he said." 2,000 times took 24 s).
+        self.first_named: dict[str, bool] = {}
 
     def pronoun(self, quote: Quote, pronoun: str) -> str | None:
         """Whom "he" or "she" in ``quote``'s attribution means, or None where unsure.
@@ -191,7 +194,9 @@ class Antecedents:
                 continue
             if len(words) > 1:
                 return True, self._person(m.group(), want)
-            if first_named(self.masked, words[0]):
+            if words[0] not in self.first_named:
+                self.first_named[words[0]] = first_named(self.masked, words[0])
+            if self.first_named[words[0]]:
                 return True, None  # "Blinkx is desktop search software": no one's surname
         return False, None
 
