@@ -82,14 +82,18 @@ def _writers(char: str) -> int:
 _BIT = {encoding: 1 << i for i, encoding in enumerate(ENCODINGS)}
 
 
+@functools.lru_cache(maxsize=1024)
+def _able(able: int, encodings: tuple[str, ...]) -> tuple[str, ...]:
+    """The ``encodings`` of the bits ``able``: worked out once per script, not per form."""
+    return tuple(e for e in encodings if able & _BIT[e])
+
+
 def encoded(text: str, encodings: Iterable[str] = ENCODINGS) -> Iterator[tuple[str, bytes]]:
     """``text`` in each of ``encodings`` that can write it, with the encoding."""
     # Asking per character (cached) is cheaper than the exception of a failed encode, which
     # most of the hundred encodings give for any one script.
     able = functools.reduce(operator.and_, map(_writers, set(text)), -1)
-    for encoding in encodings:
-        if not able & _BIT[encoding]:
-            continue
+    for encoding in _able(able, tuple(encodings)):
         raw = text.encode(encoding)
         if encoding in STATEFUL:
             raw = _TRAILING_SHIFTS.sub(b"", _LEADING_SHIFTS.sub(b"", raw))
