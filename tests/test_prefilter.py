@@ -261,3 +261,17 @@ def test_one_prefilter_scans_in_several_threads_at_once(profile):
     assert expected[:3] == [True, True, False]
     with ThreadPoolExecutor(8) as pool:
         assert list(pool.map(scan.maybe, pages)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [("flights to Alma–Ata resumed", "gb18030"), ("flights to Alma—Ata resumed", "big5"),
+     ("flights to Alma‐Ata resumed", "shift_jis"), ("Qozog‘iston bilan", "shift_jis")],
+)  # fmt: skip
+def test_a_multi_word_alias_passes_with_a_mark_of_a_cjk_encoding_between_its_words(
+    scan, profile, text, encoding
+):
+    """A dash or a quote in GB18030, Big5 or Shift_JIS may end in a letter or digit byte (81 36
+    a5 33, a1 56, 81 65): the check of the alias's other words took it for a letter."""
+    assert any(t.kind in ("place", "country") for _, _, t in profile.scan(matchable(text)))
+    assert scan.maybe(f"<p>{text}</p>".encode(encoding))

@@ -73,8 +73,10 @@ _REACH = 800  # bytes either side of a hit in which the rest of a multi-word ali
 _ALNUM = frozenset(bytes([c]) for c in b"0123456789abcdefghijklmnopqrstuvwxyz")
 SHORT = 4  # ASCII words this short occur inside other words and in scripts: check the start
 # What may sit between two words of an alias in raw HTML: punctuation, spaces, non-ASCII
-# bytes (no-break spaces, dashes), character references and tags.
-_GAP = rb"(?:[^0-9a-z]|&#?[0-9a-z]{1,8};|<[^<>]{0,300}>){1,40}"
+# bytes (no-break spaces, dashes; in CJK encodings a letter or digit may end one: a dash in
+# GB18030 is 81 36 a5 33, in Big5 a1 56, a quote in Shift_JIS 81 65), character references
+# and tags.
+_GAP = rb"(?:[^0-9a-z]|[\x80-\xff][0-9a-z]|&#?[0-9a-z]{1,8};|<[^<>]{0,300}>){1,40}"
 
 
 @dataclass(frozen=True, slots=True)
