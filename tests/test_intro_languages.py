@@ -65,3 +65,28 @@ def test_a_label_in_a_sentence_keeps_its_capitals(profile):
     assert style.theme_label(profile, "ai_digital") == "AI and digital"
     assert style.theme_label(profile, "energy") == "energy and resources"
     assert style.theme_head(profile, "economy") == "economy"
+
+
+@pytest.mark.parametrize(
+    ("quote", "text"),
+    [
+        (
+            "Wir haben große Pläne für 2030",
+            "Er sagte: Wir haben große Pläne für 2030. Dann ging er.",
+        ),
+        (
+            "Wir haben große Pläne für 2030",
+            "Er sagte: WIR HABEN GROSSE PLÄNE FÜR 2030. Dann ging er.",
+        ),
+        ("İstanbul will host the summit in June", "He said İstanbul will host the summit in June."),
+    ],
+)
+def test_a_quote_with_letters_casefolding_changes_is_found_in_its_text(quote, text):
+    """The review: casefolded, "große" was "grosse" and "İstanbul" "i̇stanbul", so a German
+    or Turkish report's sentence repeating the quote stayed in the summary."""
+    from mediadigest.model import Article, Relevance
+    from mediadigest.write import attribute
+
+    art = Article(url="u", canonical_url="u", content_hash="h", title="t", text=text,
+                  relevance=Relevance())  # fmt: skip
+    assert len(attribute.quote_spans(quote, art)) == 1

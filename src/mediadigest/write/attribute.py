@@ -97,8 +97,9 @@ _QUOTE_ENDS = " \"'.,;:!?…"
 _PIECE_WORDS = 4
 
 
-def _quoted_words(text: str) -> str:
-    return normalise_quote(text).strip(_QUOTE_ENDS).casefold()
+def _quoted_words(text: str, *, fold: bool = True) -> str:
+    said = normalise_quote(text).strip(_QUOTE_ENDS)
+    return said.casefold() if fold else said
 
 
 def quote_spans(quote: str, art: Article) -> list[tuple[int, int]]:
@@ -106,16 +107,21 @@ def quote_spans(quote: str, art: Article) -> list[tuple[int, int]]:
     marks and white space normalised, the marks it ends with aside, case aside), and the
     article's own quotes that are a piece of it: a summary sentence there says them again.
     """
-    words = _quoted_words(quote).split(" ")
-    if not words[0]:
+    # As the quote writes them, case being the regex's to ignore, and casefolded: "große"
+    # folds to "grosse", which finds "GROSSE" but no longer "große" (nor "İstanbul" itself).
+    forms = dict.fromkeys((_quoted_words(quote, fold=False), _quoted_words(quote)))
+    if not next(iter(forms)):
         return []
     # Quote marks are unified one character for one, so offsets in the unified text hold.
     said = art.text.translate(_QUOTE_MARKS)
-    # Whole words: "We plan" is not in "We planned".
-    joined = r"\s+".join(re.escape(w) for w in words)
-    pattern = re.compile(rf"(?<!\w){joined}(?!\w)", re.IGNORECASE)
-    spans = [(m.start(), m.end()) for m in pattern.finditer(said)]
-    whole = f" {' '.join(words)} "
+    found: dict[tuple[int, int], None] = {}
+    for form in forms:
+        # Whole words: "We plan" is not in "We planned".
+        joined = r"\s+".join(re.escape(w) for w in form.split(" "))
+        pattern = re.compile(rf"(?<!\w){joined}(?!\w)", re.IGNORECASE)
+        found.update((m.span(), None) for m in pattern.finditer(said))
+    spans = sorted(found)
+    whole = f" {_quoted_words(quote)} "
     for q in art.quotes:
         piece = _quoted_words(q.text)
         if len(piece.split()) >= _PIECE_WORDS and f" {piece} " in whole:
