@@ -416,3 +416,83 @@ def test_atom_ids_of_a_profile_named_with_spaces_and_slashes_are_iris_of_its_par
         preview.find(f"{ATOM}entry").findtext(f"{ATOM}id"),
     ):
         assert f":{name}/" in found and " " not in found
+
+
+# -- the language of an item's words (WCAG 3.1.2: a screen reader reads them in their voice) --
+
+RU_HEADLINE = "Казахстан увеличил экспорт зерна через Каспий"
+RU_FIRST = "Казахстан отправил рекордные объемы пшеницы через порт Актау."
+RU_OTHER = "Экспорт идет в Турцию и Иран."
+
+
+def _russian(**change) -> Digest:
+    item = DigestItem(
+        headline=RU_HEADLINE,
+        outlet="Vremya",
+        outlet_country="KZ",
+        published=date(2025, 12, 16),
+        author=None,
+        summary=[RU_FIRST, f"Reuters reported on Dec. 17 that {RU_OTHER}"],
+        quote=Quote("Очередь судов растет.", "Marat Yerzhanov", 0, 0),
+        attribution="Vremya published a press release in Russian on Dec. 16.",
+        also="The story was also covered by TASS (Dec. 17).",
+        language="ru",
+    )
+    for key, value in change.items():
+        setattr(item, key, value)
+    intro = f"This week: “{RU_HEADLINE}” (in Russian)."
+    return Digest(date(2025, 12, 15), date(2025, 12, 21), intro, [item])
+
+
+def test_html_marks_the_words_an_item_takes_from_a_russian_report_as_russian():
+    html = render(_russian(), Format.html)
+    assert f'lang="ru">{RU_HEADLINE}</h2>' in html
+    assert f'on Dec. 16. <span lang="ru">{RU_FIRST}</span></p>' in html
+    assert '“<span lang="ru">Очередь судов растет,</span>” Marat Yerzhanov said.' in html
+    assert f'This week: “<span lang="ru">{RU_HEADLINE}</span>” (in Russian).' in html
+    # The lines the digest writes stay in the page's English.
+    assert '>Vremya published a press release in Russian on Dec. 16. <span lang="ru">' in html
+    assert ">The story was also covered by TASS (Dec. 17).</p>" in html
+    assert '<html lang="en">' in html
+
+
+def test_a_sentences_english_credit_is_left_out_of_its_language_mark():
+    html = render(_russian(), Format.html)
+    assert f'>Reuters reported on Dec. 17 that <span lang="ru">{RU_OTHER}</span></p>' in html
+
+
+def test_an_english_headline_an_editor_wrote_over_a_russian_item_is_not_marked_russian():
+    english = "Kazakhstan ships record grain across the Caspian"
+    html = render(_russian(headline=english), Format.html)
+    assert f">{english}</h2>" in html
+    assert f'<span lang="ru">{RU_FIRST}</span>' in html  # its sentences still are
+
+
+def test_an_english_item_and_one_of_unknown_language_carry_no_lang():
+    for language in ("en", None, "not a code"):
+        html = render(_russian(language=language), Format.html)
+        assert html.count("lang=") == 1, language  # <html lang="en"> alone
+
+
+def test_a_summary_a_language_model_wrote_is_not_claimed_to_be_in_the_reports_language():
+    html = render(_russian(written_by="llm"), Format.html)
+    assert f'<span lang="ru">{RU_FIRST}</span>' not in html
+    assert f'lang="ru">{RU_HEADLINE}</h2>' in html  # the headline and the quote are the report's
+
+
+def test_the_html_text_is_the_same_with_its_language_marks():
+    """The marks only wrap words: stripped of them, each paragraph is the plain text's."""
+    from mediadigest.write.render.markdown import item_paragraphs
+
+    html = render(_russian(), Format.html)
+    text = re.sub(r"</?span[^>]*>", "", html).replace("&quot;", '"')
+    for paragraph in item_paragraphs(_russian().items[0]):
+        assert f">{paragraph}</p>" in text
+
+
+def test_json_keeps_an_items_language():
+    data = to_dict(_russian())
+    assert data["items"][0]["language"] == "ru"
+    assert from_dict(data).items[0].language == "ru"
+    del data["items"][0]["language"]  # a digest stored before the key
+    assert from_dict(data).items[0].language is None

@@ -370,6 +370,9 @@ class DigestItem:
     status: str = "new"  # new | continuing (against the previous weeks)
     score: float = 0.0
     edited: bool = False  # an editor changed it in the web app (web.editions.edit)
+    # The lead report's language ("ru"; ISO 639-1, as Article.language): that of the words the
+    # item takes from its reports (headline, summary, quote), which HTML marks with lang=.
+    language: str | None = None
 
 
 @dataclass(slots=True)

@@ -143,6 +143,8 @@ def compose_story(story: Story, profile: Profile, *, since: date | None = None) 
         reasons=list(story.reasons),
         status=_status(story, since),
         score=round(story.score, 3),
+        # Not _language's: an unknown language is not English here, but unknown.
+        language=(lead.language or "").split("-")[0].casefold() or None,
     )
 
 

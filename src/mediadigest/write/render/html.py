@@ -1,7 +1,9 @@
 """HTML digest for e-mail: one centred table, inline CSS only, no scripts, no external files.
 
 Mail clients drop <style> blocks and ignore most layout CSS, so every element carries its own
-``style`` and the layout is a single 640-pixel table, as newsletters are built.
+``style`` and the layout is a single 640-pixel table, as newsletters are built. The words an
+item takes from a report in another language than English (its headline, sentences and quote)
+say which (``lang="ru"``): a screen reader reads them in that language's voice, not English's.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import re
 from html import escape
 
 from mediadigest.model import Digest, DigestItem
+from mediadigest.write import style
 from mediadigest.write.render.markdown import item_blocks, more, shown_sources, title
 
 _FONT = "font-family:Georgia,'Times New Roman',serif;color:#1a1a1a;"
@@ -32,10 +35,88 @@ def xml_safe(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
+_LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})*", re.IGNORECASE)
+# Languages written in a script of their own, never in Latin letters: a headline of one of
+# their items in Latin letters only is an editor's English, not the report's words.
+_OWN_SCRIPT = frozenset(
+    {"ru", "uk", "be", "bg", "mk", "kk", "ky", "tg", "mn"}  # Cyrillic
+    | {"ka", "hy", "el", "ar", "fa", "ur", "he", "yi"}
+    | {"hi", "bn", "ta", "th", "zh", "ja", "ko"}
+)
+# The credit the digest writes before a sentence of another report than the lead's
+# (attribute.credited): "Reuters reported on Dec. 17 that …", "Jiji Press added: …".
+_CREDIT = re.compile(
+    r"[^\n]{1,200}? (?:added|reported(?: on [A-Z][a-z]{2,4}\.? \d{1,2})?)"
+    r"(?:, citing [^\n]{1,200}?,?)?(?: that |: )"
+)
+
+
+def part_language(text: str | None, language: str | None) -> str | None:
+    """The ``lang`` of an element holding ``text`` in ``language``, or None where it needs
+    none: English (the page's language), an unknown or malformed code, or a text that cannot
+    be in it (Latin letters only, for a language with a script of its own). ``text`` None:
+    the code alone is judged."""
+    code = (language or "").strip()
+    base = code.split("-")[0].casefold()
+    if not _LANGUAGE_TAG.fullmatch(code) or base == "en":
+        return None
+    if text is not None and base in _OWN_SCRIPT and style.in_latin(text):
+        return None
+    return code
+
+
+def _in_language(text: str, language: str | None) -> str:
+    code = part_language(text, language)
+    if code is None:
+        return escape(text)
+    return f'<span lang="{escape(code, quote=True)}">{escape(text)}</span>'
+
+
+def _marked(text: str, pieces: list[tuple[str, str | None]]) -> str:
+    """``text`` escaped, each of ``pieces`` (words, language) found in it in an element
+    saying its language (the first place each is found; overlaps keep the earlier)."""
+    found = sorted(
+        (at, at + len(words), language)
+        for words, language in pieces
+        if words and (at := text.find(words)) >= 0
+    )
+    out, pos = [], 0
+    for start, end, language in found:
+        if start < pos:
+            continue
+        out += [escape(text[pos:start]), _in_language(text[start:end], language)]
+        pos = end
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+def _own_words(sentence: str) -> str:
+    """A summary sentence less the English credit the digest may have put before it."""
+    credit = _CREDIT.match(sentence)
+    if credit is None or not style.in_latin(credit.group()):
+        return sentence
+    return sentence[credit.end() :]
+
+
+def _quoted(text: str, language: str | None) -> str:
+    """A paragraph of the quote line (``“…,” Tokayev said.``), the quote's words marked."""
+    if not text.startswith("“"):
+        return escape(text)
+    close = text.rfind("”")
+    close = close if close > 0 else len(text)
+    return f"“{_in_language(text[1:close], language)}{escape(text[close:])}"
+
+
 def _item(item: DigestItem) -> str:
-    out = [f'<h2 style="{_HEAD}">{escape(item.headline)}</h2>']
+    lang = part_language(item.headline, item.language)
+    head = f' lang="{escape(lang, quote=True)}"' if lang else ""
+    out = [f'<h2 style="{_HEAD}"{head}>{escape(item.headline)}</h2>']
+    # A language model's summary is in whatever language it answered in: none is claimed.
+    told = item.summary if item.written_by != "llm" else []
+    words = [(_own_words(s), item.language) for s in told]
     for text, quoted in item_blocks(item):
-        out.append(f'<p style="{_QUOTE if quoted else _BODY}">{escape(text)}</p>')
+        body = _quoted(text, item.language) if quoted else _marked(text, words)
+        out.append(f'<p style="{_QUOTE if quoted else _BODY}">{body}</p>')
     if item.sources:
         links = ", ".join(_source_link(*s) for s in shown_sources(item.sources))
         out.append(f'<p style="{_SMALL}">Sources: {links}{more(item.sources)}</p>')
@@ -54,7 +135,10 @@ def fragment(digest: Digest) -> str:
     which a feed reader shows inside its own page under the entry's title."""
     trend = f'<p style="{_SMALL}">{escape(digest.trend)}</p>' if digest.trend else ""
     items = "\n".join(_item(i) for i in digest.items)
-    return xml_safe(f'<p style="{_BODY}">{escape(digest.intro)}</p>\n{trend}\n{items}')
+    # The intro names a headline in another language in its words: “Казахстан …” (in Russian).
+    named = [(i.headline, i.language) for i in digest.items]
+    intro = _marked(digest.intro, named)
+    return xml_safe(f'<p style="{_BODY}">{intro}</p>\n{trend}\n{items}')
 
 
 def to_html(digest: Digest) -> str:

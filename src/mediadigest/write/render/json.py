@@ -25,6 +25,7 @@ def item_to_dict(item: DigestItem) -> dict[str, Any]:
         "article_id": item.article_id,
         "story_id": item.story_id,
         "kind": item.kind,
+        "language": item.language,
         "written_from": item.written_from,
         "written_by": item.written_by,
         "note": item.note,
@@ -83,6 +84,7 @@ def item_from_dict(data: dict[str, Any]) -> DigestItem:
         status=data.get("status", "new"),
         score=float(data.get("score", 0.0)),
         edited=bool(data.get("edited")),
+        language=data.get("language") or None,
     )
 
 
