@@ -7,11 +7,15 @@ never too little.
 
 The patterns: for each alias key (normalised, as ``Profile.scan`` matches it), its longest
 word: any mention of a multi-word alias contains it, whatever spacing, hyphen or apostrophe
-the page used. Each word is written in the forms raw HTML can carry it:
+the page used (``collect/aliaswords.py``; a word every spelling of which holds another's
+gets no patterns of its own). Each word is written in the forms raw HTML can carry it:
 
-- letter case: lower, UPPER, Title (ASCII letters: any case, the scan is caseless);
-- characters normalisation merges: ё for е, Arabic kaf/yeh for Persian, Turkish İ/ı for i,
-  final ς for σ, and decomposed accents (NFD);
+- every spelling analyse folds into it (``collect/spellings.py``): lower, UPPER, Title and
+  the alias as the profile writes it (ASCII letters: any case, the scan is caseless); letter
+  by letter what folding merges (i, ı and İ; е and ё; Arabic kaf and yeh; ß; final ς; the
+  ligatures և and ﬁ); composed and decomposed accents, half-width katakana, Arabic
+  presentation forms. A word with too many such spellings is looked for by its longest part
+  with few enough;
 - encodings: every one a web page can be in that analyse reads (``collect/codepages.py``:
   UTF-8, cp1251, KOI8-R, kz1048, PTCP154, cp1256, GB18030, Big5, Shift_JIS, EUC-KR, ...
   nearly ninety); a UTF-16 or UTF-32 page (BOM, or NULs where ASCII would be) is scanned
@@ -25,10 +29,10 @@ then the whole page (``collect/escapes.py``).
 
 Known gaps (the analyse stage would match, the bytes here would not): markup inside a word
 ("Kaza<b>khstan</b>"), a soft hyphen or an Arabic vowel mark or tatweel written as a byte of
-an 8-bit code page (not UTF-8),
-mixed-case non-ASCII ("КаЗаХсТаН"), full-width and other compatibility letters ("Ｋａｚａｋｈ"),
-the German ß folded to "ss", UTF-7 named only in the HTTP header, and EBCDIC.
-``--no-prefilter`` reads every page.
+an 8-bit code page (not UTF-8), mixed-case non-ASCII ("КаЗаХсТаН") unless the profile
+spells the alias so, full-width and the other compatibility letters ``spellings.GAPS`` lists
+("Ｋａｚａｋｈ"), UTF-7 named only in the HTTP header, and EBCDIC. ``--no-prefilter`` reads
+every page.
 
 Backends, fastest first: Hyperscan (literal mode, caseless, stops at the first hit),
 ahocorasick-rs over bytes, and pyahocorasick (a core dependency) over the bytes read as
@@ -41,37 +45,23 @@ from __future__ import annotations
 import functools
 import logging
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from mediadigest.collect import codepages, compiled, escapes, scanners
+from mediadigest.collect import aliaswords, codepages, compiled, escapes, scanners, spellings
+from mediadigest.collect.aliaswords import Word, affordable, alias_words
 from mediadigest.collect.codepages import ENCODINGS
 from mediadigest.collect.scanners import BACKENDS
-from mediadigest.profile import Profile, Term
+from mediadigest.profile import Profile
 
 log = logging.getLogger(__name__)
 
 __all__ = ["BACKENDS", "Prefilter", "Word", "alias_words", "byte_patterns", "for_profile"]
 __all__ += ["pattern_encodings"]
 
-# Hits of these kinds only lower a score (exclusions, peers): they never make a record relevant.
-_NEUTRAL_KINDS = frozenset({"exclude", "peer"})
-_WORD_GAPS = re.compile(r"[ \-']+")
-# What a normalised key character may have been in the raw text (besides its case forms).
-_MERGED = {"е": "ё", "ک": "ك", "ی": "يى", "i": "İı", "σ": "ς"}
-
-
-# Words too common to stand for a multi-word alias ("Halyk Bank": scan for "halyk").
-_GENERIC_WORDS = """bank savings city group company national university airlines railways
-    oil gas pipeline consortium minerals republic government capital president state new of the and
-    банк город группа компания национальный университет трубопроводный консорциум
-    республика правительство"""
-_GENERIC = frozenset(_GENERIC_WORDS.split())
 _REACH = 800  # bytes either side of a hit in which the rest of a multi-word alias must be
 _ALNUM = frozenset(bytes([c]) for c in b"0123456789abcdefghijklmnopqrstuvwxyz")
-SHORT = 4  # ASCII words this short occur inside other words and in scripts: check the start
 # What may sit between two words of an alias in raw HTML: punctuation, spaces, non-ASCII
 # bytes (no-break spaces, dashes; in CJK encodings a letter or digit may end one: a dash in
 # GB18030 is 81 36 a5 33, in Big5 a1 56, a quote in Shift_JIS 81 65), character references
@@ -79,32 +69,10 @@ SHORT = 4  # ASCII words this short occur inside other words and in scripts: che
 _GAP = rb"(?:[^0-9a-z]|[\x80-\xff][0-9a-z]|&#?[0-9a-z]{1,8};|<[^<>]{0,300}>){1,40}"
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
-    """A word the scan looks for, and what a hit on it still has to show.
-
-    A hit on a plain word passes the record at once. ``keys`` (multi-word aliases this word
-    stands for) need one of them in full, words in order with gaps between; a ``bounded``
-    word (short, ASCII) must start a word, as the analyse stage's word boundary requires;
-    a ``tail`` word (only exact aliases, no "*") must end one: "семей" (Semey) is no hit in
-    "семейный", "kazak" none in "Kazakov".
-    """
-
-    text: str
-    keys: tuple[tuple[str, ...], ...] = ()
-    bounded: bool = False
-    tail: bool = False
-    mark: str | None = None  # not a word: a kind of mark that can hide one (escapes.py)
-
-    @property
-    def direct(self) -> bool:
-        return not self.keys and not self.bounded and not self.tail and self.mark is None
-
-
 # Owners of the marks' patterns, after the words; a page a mark lets through says so.
 _MARKS = [Word(f"({kind})", mark=kind) for kind in escapes.KINDS]
 _UNREAD = "(a character reference in a page that is not UTF-8)"
-_COMPILED_BY = (scanners, codepages, escapes)  # besides this module
+_COMPILED_BY = (aliaswords, scanners, codepages, escapes, spellings)  # besides this module
 # Marks of a page checked one by one, each in the bytes around it (a word hidden by
 # references, the longest, fits in _WINDOW on either side); past that the page is read whole.
 _LOCAL_CHECKS = 32
@@ -118,61 +86,6 @@ class _Marked:
     checked: int = 0
 
 
-def alias_words(profile: Profile) -> list[Word]:
-    """The words scanned for: one per alias key, none for a key another word already covers.
-
-    A single-word key is its own word. A multi-word key needs none when one of its words
-    contains a single-word key ("kazakh authorities" has "kazakh") where that word's hits
-    count; otherwise its longest word that is not a generic one ("bank", "city") stands for it.
-    """
-    singles: dict[str, tuple[bool, bool]] = {}  # word -> (bounded, tail)
-    multi: dict[str, set[tuple[str, ...]]] = {}
-    keys = [(term, [p for p in _WORD_GAPS.split(term.key.strip()) if p])
-            for term in profile.terms if term.kind not in _NEUTRAL_KINDS]  # fmt: skip
-    for term, parts in keys:
-        if len(parts) == 1:
-            word = parts[0]
-            bounded = word.isascii() and len(word) <= SHORT and term.key.startswith(" ")
-            tail = not term.stem and not term.cjk
-            old = singles.get(word, (True, True))
-            singles[word] = (old[0] and bounded, old[1] and tail)  # the laxest key rules
-    for term, parts in keys:
-        if len(parts) < 2 or _covered(term, parts, singles):
-            continue
-        specific = [p for p in parts if p not in _GENERIC] or parts
-        multi.setdefault(max(specific, key=len), set()).add(tuple(parts))
-    words = [Word(w, (), bounded, tail) for w, (bounded, tail) in singles.items()]
-    words += [Word(w, tuple(sorted(k))) for w, k in multi.items() if w not in singles]
-    return sorted(words, key=lambda w: w.text)
-
-
-def _covered(term: Term, parts: list[str], singles: dict[str, tuple[bool, bool]]) -> bool:
-    """True when every mention of ``term`` holds a hit that a single word's check accepts."""
-    for i, part in enumerate(parts):
-        for word, (bounded, tail) in singles.items():
-            at = part.find(word)
-            while at >= 0:
-                starts = at == 0 and (i > 0 or not term.infix)
-                ends = at + len(word) == len(part) and (i < len(parts) - 1 or not term.stem)
-                if (starts or not bounded) and (ends or not tail):
-                    return True
-                at = part.find(word, at + 1)
-    return False
-
-
-def _case_forms(word: str) -> set[str]:
-    forms = {word, word.upper(), word[:1].upper() + word[1:]}
-    for char, alternatives in _MERGED.items():
-        if char in word:
-            for alt in alternatives:
-                forms |= {f.replace(char, alt) for f in list(forms)}
-                forms.add(word.replace(char, alt).upper())
-    if word.endswith("σ"):
-        forms.add(word[:-1] + "ς")
-    forms |= {unicodedata.normalize("NFD", f) for f in list(forms)}
-    return forms
-
-
 def _escaped_forms(form: str) -> set[str]:
     """JSON escapes for the non-ASCII characters of ``form`` (character references are
     marks: escapes.py)."""
@@ -183,40 +96,51 @@ def _escaped_forms(form: str) -> set[str]:
 
 def _letters(words: Iterable[Word]) -> set[str]:
     """Every character of every form of ``words``: the ones a character reference can hide."""
-    return {c for word in words for form in _case_forms(word.text) for c in form}
+    return {c for w in words for form in spellings.letter_forms(w.text, w.written) for c in form}
 
 
-def pattern_encodings(word: str) -> dict[bytes, frozenset[str]]:
+def pattern_encodings(word: str, written: tuple[str, ...] = ()) -> dict[bytes, frozenset[str]]:
     """Every byte form of ``word`` (ASCII lower-cased: the scan is ASCII-caseless), each with
-    the encodings that write it so: the ones a page holding it can be in."""
-    found: dict[bytes, set[str]] = {}
-    for form in _case_forms(word):
+    the encodings that write it so: the ones a page holding it can be in; ``written``: the
+    alias's words as the profile writes them."""
+    found: dict[bytes, int] = {}  # the encodings as bits: sets of ninety names cost
+    for form in spellings.forms(word, written):
         for text in (form, *_escaped_forms(form)):
             encodings: Iterable[str] = ENCODINGS
             if text.isascii() and text:  # most forms (escapes, Latin names): one encode
-                found.setdefault(text.encode("ascii").lower(), set()).update(codepages.ASCII_SAME)
+                raw = text.encode("ascii").lower()
+                found[raw] = found.get(raw, 0) | _ASCII_SAME
                 encodings = codepages.ASCII_OTHER
             for encoding, raw in codepages.encoded(text, encodings):
                 if raw:
-                    found.setdefault(raw.lower(), set()).add(encoding)
-    return {raw: frozenset(encodings) for raw, encodings in found.items()}
+                    found[raw.lower()] = found.get(raw.lower(), 0) | _BITS[encoding]
+    return {raw: _named(bits) for raw, bits in found.items()}
 
 
-def byte_patterns(word: str) -> list[bytes]:
+_BITS = {encoding: 1 << i for i, encoding in enumerate(ENCODINGS)}
+_ASCII_SAME = sum(_BITS[encoding] for encoding in codepages.ASCII_SAME)
+
+
+@functools.lru_cache(maxsize=1024)
+def _named(bits: int) -> frozenset[str]:
+    return frozenset(encoding for encoding, bit in _BITS.items() if bits & bit)
+
+
+def byte_patterns(word: str, written: tuple[str, ...] = ()) -> list[bytes]:
     """Every byte form of ``word``, ASCII lower-cased (the scan is ASCII-caseless)."""
-    return sorted(pattern_encodings(word))
+    return sorted(pattern_encodings(word, written))
 
 
-def _alternation(word: str) -> bytes:
-    return b"(?:" + b"|".join(re.escape(p) for p in byte_patterns(word)) + b")"
+def _alternation(word: str, written: tuple[str, ...]) -> bytes:
+    return b"(?:" + b"|".join(re.escape(p) for p in byte_patterns(word, written)) + b")"
 
 
 def _verifier(word: Word) -> re.Pattern[bytes] | None:
     """The regex a hit on ``word`` must also match, or None for a plain word."""
     if word.bounded:
-        return re.compile(rb"(?<![0-9a-z])" + _alternation(word.text), re.IGNORECASE)
+        return re.compile(rb"(?<![0-9a-z])" + _alternation(word.text, word.written), re.IGNORECASE)
     if word.keys:
-        seqs = (_GAP.join(_alternation(part) for part in key) for key in word.keys)
+        seqs = (_GAP.join(_alternation(part, word.written) for part in key) for key in word.keys)
         return re.compile(b"|".join(seqs), re.IGNORECASE | re.DOTALL)
     return None
 
@@ -225,6 +149,7 @@ class Prefilter:
     """A compiled multi-pattern scan for one profile; ``maybe(raw)`` is True if it can match."""
 
     def __init__(self, words: list[Word], backend: str | None = None) -> None:
+        words = affordable(words)  # as alias_words gives them: a word given here may not be
         self.words = words
         self._all = [*words, *_MARKS]  # what each pattern's owner index points at
         self._wanted = escapes.wanted_codes(_letters(words))
@@ -376,9 +301,13 @@ def _patterns(words: list[Word]) -> tuple[list[bytes], list[int], list[frozenset
     each (an index into the words and then _MARKS) and its encodings."""
     owned: dict[bytes, int] = {}
     writers: dict[bytes, frozenset[str]] = {}
+    held = aliaswords.held(words)
     for i, word in enumerate(words):
-        for pattern, encodings in pattern_encodings(word.text).items():
-            owned[pattern], writers[pattern] = i, encodings
+        if i in held:
+            continue
+        for pattern, encodings in pattern_encodings(word.text, word.written).items():
+            if pattern not in owned or not words[owned[pattern]].direct:  # the laxer owns it
+                owned[pattern], writers[pattern] = i, encodings
     kinds = [m.mark for m in _MARKS]
     for pattern, kind in escapes.marks(escapes.wanted_codes(_letters(words))).items():
         if pattern not in owned:  # a word's own pattern passes a page by itself
