@@ -164,3 +164,28 @@ def test_sources_import_of_a_file_named_dash_reads_the_file(tmp_path):
     url = f"sqlite:///{tmp_path / 's.db'}"
     done = _cli("--db", url, "sources", "import", "./-", stdin=b"https://b.example/rss\n")
     assert done.stderr == "imported 1 new source (0 already present) from ./-\n"
+
+
+def test_sources_import_dash_from_a_terminal_is_refused_rather_than_waiting(tmp_path):
+    """It waited, saying nothing, for a list typed by hand (review)."""
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    done = _on_a_terminal(["--db", url, "sources", "import", "-"], "stdin")
+    assert done.returncode == 2, done.stderr
+    assert "standard input is a terminal" in done.stderr
+
+
+def test_export_dash_into_a_pipe_closed_early_says_so_in_one_line(filled):
+    """`export - | head -c 100`: Python's "Exception ignored ... BrokenPipeError" followed."""
+    from web_support import _article
+
+    engine = store.create_engine(filled)
+    with engine.begin() as conn:  # well over a pipe's 64 KB buffer
+        store.save_articles(conn, [_article(100 + n, f"Kazakhstan story {n}", "Astana. " * 300,
+                                            day=16, outlet="Daily", country="GB")
+                                   for n in range(200)])  # fmt: skip
+    engine.dispose()
+    shell = f"{sys.executable} -m mediadigest --db {filled} export - | head -c 100 >/dev/null"
+    done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, timeout=120,
+                          check=False)  # fmt: skip
+    assert "Exception ignored" not in done.stderr and "Traceback" not in done.stderr
+    assert "error: standard output: the reading end of the pipe closed" in done.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import re
 import shlex
 import sys
@@ -246,6 +247,10 @@ def export_cmd(
     try:
         with engine.connect() as conn, _export_to(file) as fp:
             counts = store.export_jsonl(conn, fp, accounts=not no_accounts)
+    except BrokenPipeError:
+        # `export - | head`: the reader left. Python would say so again at exit, flushing.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise MediadigestError(f"{where}: the reading end of the pipe closed") from None
     except OSError as exc:
         raise MediadigestError(f"{where}: {exc.strerror}") from exc
     if any(counts.values()):

@@ -73,6 +73,12 @@ def sources_import(
     # "-" was read as a file of that name (an `export -` had left one: the store's export);
     # a string, not a Path, which reads "./-", a file named "-", as "-".
     name = "<stdin>" if path == "-" else path  # as errors name a line of it: "<stdin>:3"
+    if path == "-" and sys.stdin.isatty():  # it waited for a list typed by hand, silently
+        raise typer.BadParameter(
+            "standard input is a terminal: pipe a list into it ('cat feeds.opml | mediadigest "
+            "sources import -') or give a file",
+            param_hint="PATH",
+        )
     try:
         body = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except OSError as exc:
