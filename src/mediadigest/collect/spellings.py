@@ -184,7 +184,7 @@ def fragment(word: str) -> tuple[int, int]:
     return best
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=8192)  # a profile's words, each asked for twice or more
 def letter_forms(word: str, written: tuple[str, ...] = ()) -> frozenset[str]:
     """``word`` (a folded word of a key) in every case and letter by letter, composed and
     decomposed, and as ``written`` (the alias's own words) wherever that holds it."""
@@ -199,7 +199,7 @@ def letter_forms(word: str, written: tuple[str, ...] = ()) -> frozenset[str]:
     return frozenset(unicodedata.normalize(nf, f) for f in found for nf in ("NFC", "NFD"))
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=8192)
 def forms(word: str, written: tuple[str, ...] = ()) -> frozenset[str]:
     """Every spelling of ``word`` the scan looks for: ``letter_forms``, and those in
     half-width katakana and in Arabic presentation forms."""
