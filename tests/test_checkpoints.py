@@ -3,7 +3,6 @@ and carried by export and import, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
@@ -14,6 +13,7 @@ from mediadigest import store
 from mediadigest.store import collect_state
 from mediadigest.store import engine as store_engine
 from mediadigest.store.collect_state import Checkpoint
+from test_transfer import _export, _import
 
 GROWING = Checkpoint("/data/crawl.warc.gz", "kazakhstan", 10_000, 5, 7_000, False, "ab" * 16)
 OLD = Checkpoint("/data/old.warc", "kazakhstan", 20, 6, 20, True)  # stored before 0012
@@ -60,18 +60,6 @@ def test_a_store_from_before_fingerprints_keeps_its_checkpoints_without_one(empt
             assert "fingerprint" not in columns
     finally:
         engine.dispose()
-
-
-def _export(engine: sa.Engine) -> str:
-    out = io.StringIO()
-    with engine.connect() as conn:
-        store.export_jsonl(conn, out)
-    return out.getvalue()
-
-
-def _import(engine: sa.Engine, text: str) -> dict[str, int]:
-    with engine.begin() as conn:
-        return store.import_jsonl(conn, io.StringIO(text))
 
 
 @pytest.fixture
