@@ -313,8 +313,9 @@ def test_an_invalid_content_length_in_a_warc_gz_costs_only_its_member(warcs, tmp
     items = _records(path)
     (error,) = [i for i in items if isinstance(i, FormatError)]
     assert error.reason == (
-        f"record at offset {at}: invalid Content-Length -1; read on from the next gzip member"
-    )
+        f"record at offset {at}: invalid Content-Length -1; the 2 records before it were read; "
+        "read on from the next gzip member"
+    )  # the records before it: the warcinfo and the responses
     assert [i.uri for i in items if i is not error] == [r.uri for r in _records(warcs["gz"])]
 
 
@@ -531,8 +532,8 @@ def test_a_wrong_content_length_in_a_warc_gz_costs_only_its_member(warcs, tmp_pa
     items = _records(path)
     (error,) = [i for i in items if isinstance(i, FormatError)]
     assert error.reason == (
-        f"record at offset {at} does not end where its Content-Length ({length}) says; read on "
-        "from the next gzip member"
+        f"record at offset {at} does not end where its Content-Length ({length}) says; the {k} "
+        "records before it were read; read on from the next gzip member"
     )
     whole = _records(warcs["gz"])  # responses only, after the warcinfo record
     del whole[k - 1]
@@ -575,3 +576,88 @@ def test_the_splitter_finds_the_record_starts_the_reader_reads(warcs, tmp_path):
         r.offset for r in warc.iter_records(path, stats=stats) if isinstance(r, warc.WarcRecord)
     ]
     assert set(read) <= set(starts) and len(starts) == stats.records + 1  # + the damaged one
+
+
+# -- damage in a .warc.gz: read whole or in ranges, the same records and messages ---------------
+
+
+def _read_whole_and_in_ranges(path: Path, sizes=(1, 3_000, 20_000)) -> list:
+    """The items of ``path`` read in one pass, checked against reading it in ranges of each
+    size: the same records, and the same damage said the same way (a range counts the
+    records before the damage in itself only: the ingest's writer adds the rest)."""
+    whole = _records(path)
+    for size in sizes:
+        ranges = warc_ranges.split(path, size)
+        pieces = [i for start, end in ranges for i in _records(path, start, end)]
+        assert [(getattr(i, "uri", None), getattr(i, "payload", None)) for i in pieces] == [
+            (getattr(i, "uri", None), getattr(i, "payload", None)) for i in whole
+        ], size
+        damage = [(i.damage, i.then) for i in pieces if isinstance(i, FormatError)]
+        assert damage == [(i.damage, i.then) for i in whole if isinstance(i, FormatError)], size
+    return whole
+
+
+def _with_member(path: Path, out: Path, k: int, edit) -> tuple[int, int]:
+    """``path`` (one record per gzip member) with its k-th record edited by ``edit`` and
+    compressed again: (where its member starts, how many records come before it)."""
+    offsets = _record_offsets(path)
+    data = path.read_bytes()
+    record = gzip.decompress(data[offsets[k] : offsets[k + 1]])
+    out.write_bytes(data[: offsets[k]] + gzip.compress(edit(record)) + data[offsets[k + 1] :])
+    return offsets[k], k
+
+
+def test_a_record_that_does_not_start_with_warc_in_a_warc_gz_costs_only_its_member(warcs, tmp_path):
+    """'WARX/1.0' for 'WARC/1.0' in one member stopped the read: every record after it lost."""
+    k = len(_record_offsets(warcs["gz"])) // 2
+    path = tmp_path / "bad.warc.gz"
+    at, before = _with_member(warcs["gz"], path, k, lambda r: r.replace(b"WARC/", b"WARX/", 1))
+    items = _read_whole_and_in_ranges(path)
+    (error,) = [i for i in items if isinstance(i, FormatError)]
+    assert error.reason == (
+        f"not a WARC record at offset {at}; the {before} records before it were read; read on "
+        "from the next gzip member"
+    )
+    whole = _records(warcs["gz"])
+    del whole[k - 1]  # responses only, after the warcinfo record
+    assert [i.uri for i in items if i is not error] == [r.uri for r in whole]
+
+
+@pytest.mark.parametrize("how", ["swallows-two", "past-the-end"])
+def test_a_content_length_past_its_member_in_a_warc_gz_costs_only_its_member(warcs, tmp_path, how):
+    """One running past the end of the file stopped the read, said to be a truncated archive
+    ('the record … ends early'); what ranges kept depended on where they were cut."""
+    k = len(_record_offsets(warcs["gz"])) // 2
+    path = tmp_path / "bad.warc.gz"
+    at, length, _ = _with_length(warcs["gz"], path, k, how)
+    items = _read_whole_and_in_ranges(path)
+    (error,) = [i for i in items if isinstance(i, FormatError)]
+    assert error.reason == (
+        f"record at offset {at} does not end where its Content-Length ({length}) says; the {k} "
+        "records before it were read; read on from the next gzip member"
+    )
+    whole = _records(warcs["gz"])
+    del whole[k - 1]
+    assert [i.uri for i in items if i is not error] == [r.uri for r in whole]
+
+
+def test_a_member_damaged_at_its_end_loses_its_record_read_whole_or_in_ranges(warcs, tmp_path):
+    """A range ending after the member handed its record on ('truncated: the gzip member …
+    ends early'); a whole read found the bad checksum first and lost the record."""
+    offsets = _record_offsets(warcs["gz"])
+    data = warcs["gz"].read_bytes()
+    k = len(offsets) // 2
+    end = offsets[k + 1]
+    for back in range(9, 17):  # the last bytes of the deflate data, then the trailer's CRC
+        for flip in (0x01, 0x80, 0xFF):
+            damaged = bytearray(data)
+            damaged[end - back] ^= flip
+            path = tmp_path / f"bad-{back}-{flip}.warc.gz"
+            path.write_bytes(bytes(damaged))
+            whole = _records(path)
+            pieces = [i for s, e in ((0, end), (end, None)) for i in _records(path, s, e)]
+            assert [getattr(i, "uri", None) for i in pieces] == [
+                getattr(i, "uri", None) for i in whole
+            ], (back, flip)
+            damage = [i.damage for i in pieces if isinstance(i, FormatError)]
+            assert damage == [i.damage for i in whole if isinstance(i, FormatError)], (back, flip)

@@ -51,6 +51,7 @@ GZIP_MAGIC = b"\x1f\x8b\x08"
 MAX_HTTP_HEAD = warc_plain.MAX_LINE
 MAX_PAYLOAD = 20_000_000  # bigger responses are videos and dumps, not articles
 _SKIP_CHUNK = 1 << 20
+_PAST_END = 1 << 16  # read at a time past a range's end, to the end of a member running over
 # HTTP content types worth analysing; a response without one is kept (the page will tell).
 PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 
@@ -208,8 +209,9 @@ class _Damaged(Exception):
 
 
 class _BadRecord(Exception):
-    """A record of a .warc.gz that cannot say where it ends (no valid Content-Length), or
-    that does not end where its Content-Length says.
+    """A record of a .warc.gz that is none (its first line is no ``WARC/``), that cannot say
+    where it ends (no valid Content-Length), or that does not end where its Content-Length
+    says (its block running past its member included).
 
     Reading goes on at the next gzip member, where the next record starts when each record
     has a member of its own (as crawlers write them). A .warc raises `_Resync` instead.
@@ -404,9 +406,23 @@ class _Members:
         self._handed += len(data)
         return data
 
+    def goes_on(self) -> bool:
+        """Whether bytes follow in the range, or the file goes on after it."""
+        if self._out or self._input():
+            return True
+        return self._end is not None and self._end < os.fstat(self._file.fileno()).st_size
+
     def _input(self) -> bytes:
         if not self._in:
             left = _SKIP_CHUNK if self._end is None else min(_SKIP_CHUNK, self._end - self._at)
+            if self._end is not None and self._at + left >= self._end:
+                if left <= 0 and self._inflate is None:
+                    return b""
+                # Bytes past the range's end go with its last bytes, as a reader of the whole
+                # file has them: a member whose deflate data or CRC is damaged then fails in
+                # the same call, before its record is handed on (isal checks a trailer only
+                # once it comes, and a damaged member may run on past it).
+                left = max(left, 0) + _PAST_END
             self._in = self._file.read(left) if left > 0 else b""
         return self._in
 
@@ -430,6 +446,8 @@ class _Members:
         if self._inflate.eof:
             rest = self._inflate.unused_data
             self._at += len(data) - len(rest)
+            if self._end is not None and self._at >= self._end:
+                rest = b""  # the bytes after the range are the next range's
             self._in, self._inflate = rest, None
         else:
             self._at += len(data)
@@ -637,7 +655,7 @@ class _Reader:
                     problem = f"not a WARC record at {self.where(self.record_start)}"
                     if self.plain:
                         raise _Resync(problem, self.record_start, self.record_start, 0)
-                    raise FormatError("", problem)
+                    raise _BadRecord(problem)
                 self.header_start = self.pos
                 headers = self._headers()
                 self.block_start = self.pos
@@ -648,11 +666,19 @@ class _Reader:
             except _BadRecord as bad:
                 if self.members is None:
                     raise
-                yield FormatError("", f"{bad.reason}; read on from the next gzip member")
+                before = self.stats.records
                 try:
                     self.members.skip_member(self.record_start)
+                    goes_on = self.members.goes_on()
                 except _Lost as lost:
-                    yield self._lost(lost)
+                    goes_on, lost_after = True, lost
+                else:
+                    lost_after = None
+                then = "read on from the next gzip member" if goes_on else (
+                    "no gzip member after it")  # fmt: skip
+                yield ArchiveDamage("", bad.reason, before, then)
+                if lost_after is not None:
+                    yield self._lost(lost_after)
                 self.pos = self.members._handed
                 continue
             if record is not None:
@@ -692,12 +718,13 @@ class _Reader:
     def _cut(self, length: int, where: str) -> Exception:
         """A record whose block the stream ended in: a truncated archive, or in a .warc a
         Content-Length too long (if a record starts after its header)."""
-        cut = self._truncated(where)
-        if not self.plain:
-            return cut
         problem = (f"record at {self.where(self.record_start)} does not end where its "
                    f"Content-Length ({length}) says")  # fmt: skip
-        return _Resync(problem, self.record_start, self.block_start, 1, cut)
+        if not self.plain:
+            # A gzip member ends whole (its CRC checked), so a block running past it has a
+            # length too long; reading goes on at the member after the record's.
+            return _BadRecord(problem)
+        return _Resync(problem, self.record_start, self.block_start, 1, self._truncated(where))
 
     def _lost(self, lost: _Lost) -> FormatError:
         return ArchiveDamage("", lost.reason, self.stats.records, lost.then)
@@ -713,10 +740,7 @@ class _Reader:
             # warc_plain.header_field, written out: a call per line slows small records.
             name, _, value = line.decode("utf-8", errors="replace").partition(":")
             headers[name.strip().lower()] = value.strip()
-        problem = f"record at {self.where(self.record_start)}: header too long"
-        if self.plain:
-            raise self._unreadable(problem)
-        raise FormatError("", problem)
+        raise self._unreadable(f"record at {self.where(self.record_start)}: header too long")
 
     def _truncated(self, where: str) -> ArchiveDamage:
         # stats.records counts records read whole: the one cut short is not among them.
