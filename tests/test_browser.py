@@ -105,7 +105,7 @@ def test_editor_edits_an_item_and_publishes_it(page, base_url):
     _shot(page, "editor")
     page.click("a:has-text('Preview')")
     assert (
-        page.locator(".house h2").first.inner_text() == "Record grain shipments cross the Caspian"
+        page.locator(".house h3").first.inner_text() == "Record grain shipments cross the Caspian"
     )
     _shot(page, "preview")
     page.goto(f"{base_url}/editor?week={WEEK}")
@@ -166,6 +166,6 @@ def test_pages_read_without_javascript(browser, base_url):
     tab.fill("input[name=password]", PASSWORD)
     tab.click("button:has-text('Sign in')")
     tab.goto(f"{base_url}/digests/1")
-    assert tab.locator(".house h2").first.inner_text() == "Record grain shipments cross the Caspian"
+    assert tab.locator(".house h3").first.inner_text() == "Record grain shipments cross the Caspian"
     assert tab.locator("form[action='/editor/publish']").count() == 0  # a viewer cannot publish
     context.close()

@@ -148,7 +148,7 @@ def test_story_decisions_are_in_the_audit_log(editor, seeded):
 def test_article_page_explains_the_match_and_marks_names_and_evidence(editor, seeded):
     html = editor.get(f"/articles/{seeded.ids[1]}?hl=0-40").text
     assert "<td>Astana</td><td>Astana</td><td>place</td><td>body</td>" in html
-    assert '<mark class="country" title="Kazakhstan">Kazakhstan</mark>' in html
+    assert '<mark class="country" title="country: Kazakhstan">Kazakhstan</mark>' in html
     assert '<mark class="evidence" id="evidence">' in html
 
 
@@ -389,7 +389,8 @@ def test_publishing_an_unchanged_draft_again_makes_no_new_version(editor, seeded
 def test_preview_shows_the_house_style(editor):
     _start(editor)
     html = editor.get(f"/preview?week={WEEK}").text
-    assert "<h2>Kazakhstan and China sign university exchange deal</h2>" in html
+    # A level below the page's own h1 (the digest's title an h2, its items h3).
+    assert "<h3>Kazakhstan and China sign university exchange deal</h3>" in html
     assert "<p>China’s Global Courier reported on Dec. 16" in html
 
 

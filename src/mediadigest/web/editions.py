@@ -713,25 +713,32 @@ def regenerate(
 
 # -- reading the JSON back -------------------------------------------------------------------
 
-# What the preview keeps of the writer's e-mail HTML: text structure and http(s) links only.
-_HOUSE_TAGS = {"h1", "h2", "p", "a", "em", "strong", "blockquote", "ul", "ol", "li", "br"}
+# What the preview keeps of the writer's e-mail HTML: text structure, http(s) links, and the
+# language of the words an item takes from a report in another (lang=, on any of these).
+_HOUSE_TAGS = {"h1", "h2", "p", "a", "em", "strong", "blockquote", "ul", "ol", "li", "br", "span"}
 
 
-def house_html(content: dict[str, Any]) -> Markup:
+def house_html(content: dict[str, Any], *, inside: bool = False) -> Markup:
     """The digest as ``write.render`` writes it for e-mail, through nh3 for the page.
 
     The renderer escapes what it writes; nh3 makes sure anyway (and drops layout tables, inline
     styles and any link that is not http or https, such as a ``javascript:`` source URL).
+    ``inside``: the digest is a part of a page with a title (h1) of its own, so its headings
+    go a level down (its title h2, its items h3): one h1 a page, as screen readers expect.
     """
     html = rendering.to_html(rendering.from_dict(content))
     clean = nh3.clean(
         html,
         tags=_HOUSE_TAGS,
-        attributes={"a": {"href"}},
+        attributes={"a": {"href"}, "*": {"lang"}},
         url_schemes={"http", "https"},
         link_rel="noopener noreferrer nofollow",
         clean_content_tags={"head", "title", "script", "style"},  # gone with their text
     )
+    if inside:
+        # nh3 writes tags in lower case and text escaped, so only a heading reads "<h2".
+        for level in (2, 1):
+            clean = re.sub(rf"<(/?)h{level}\b", rf"<\1h{level + 1}", clean)
     return Markup(clean)
 
 

@@ -2,7 +2,8 @@
 
 Spans are character offsets into ``Article.text``, the same offsets the evidence of a digest
 sentence and a quote carry. Every piece of text is escaped before it is wrapped, so a title or
-body full of markup stays text.
+body full of markup stays text. A mark says its kind in words (its title: "place: Astana"; the
+page's legend, where each kind is underlined its own way), not by its colour alone.
 """
 
 from __future__ import annotations
@@ -20,8 +21,34 @@ from mediadigest.model import Article
 class Span:
     start: int
     end: int
-    kind: str  # css class: country | place | person | org | quote | entity
+    kind: str  # css class: country | place | person | org | ambiguous | quote | entity
     label: str = ""
+
+
+# Each kind of mark in words, in the legend's order.
+KINDS = {
+    "country": "country",
+    "place": "place",
+    "person": "person",
+    "org": "organisation",
+    "ambiguous": "name that may mean something else",
+    "entity": "other name",
+    "quote": "quote",
+}
+
+
+def legend(article: Article) -> list[tuple[str, str]]:
+    """(kind, words) of each kind of mark the article's text has, in ``KINDS``'s order."""
+    found = {s.kind for s in quote_spans(article) + name_spans(article)}
+    return [(kind, words) for kind, words in KINDS.items() if kind in found]
+
+
+def _title(span: Span) -> str:
+    """What a mark's tooltip says: its kind, and what it stands for (a quote: who said it)."""
+    kind = KINDS.get(span.kind, span.kind)
+    if not span.label:
+        return kind
+    return f"quote by {span.label}" if span.kind == "quote" else f"{kind}: {span.label}"
 
 
 def name_spans(article: Article) -> list[Span]:
@@ -78,12 +105,18 @@ def mark(text: str, spans: Iterable[Span]) -> Markup:
         out.append(escape(text[pos : span.start]))
         out.append(
             Markup('<mark class="{}" title="{}">{}</mark>').format(
-                span.kind, span.label, text[span.start : span.end]
+                span.kind, _title(span), text[span.start : span.end]
             )
         )
         pos = span.end
     out.append(escape(text[pos:]))
     return Markup("").join(out)
+
+
+# What a screen reader says where the highlight shows a digest sentence's source words begin
+# and end (in English, inside the text of an article in another language).
+EVIDENCE_WORDS = Markup('<span class="visually-hidden" lang="en">supporting words: </span>')
+EVIDENCE_END = Markup('<span class="visually-hidden" lang="en"> (end of supporting words)</span>')
 
 
 def article_markup(article: Article, evidence: tuple[int, int] | None = None) -> Markup:
@@ -103,8 +136,8 @@ def article_markup(article: Article, evidence: tuple[int, int] | None = None) ->
     return Markup("").join(
         [
             mark(text[:start], [s for s in spans if s.end <= start]),
-            Markup('<mark class="evidence" id="evidence">{}</mark>').format(
-                mark(text[start:end], inside)
+            Markup('<mark class="evidence" id="evidence">{}{}{}</mark>').format(
+                EVIDENCE_WORDS, mark(text[start:end], inside), EVIDENCE_END
             ),
             mark(
                 text[end:],
@@ -130,7 +163,9 @@ def excerpt(text: str, start: int, end: int, context: int = 160) -> Markup:
         [
             Markup("…") if left else Markup(""),
             escape(text[left:start]),
-            Markup('<mark class="evidence">{}</mark>').format(text[start:end]),
+            Markup('<mark class="evidence">{}{}{}</mark>').format(
+                EVIDENCE_WORDS, text[start:end], EVIDENCE_END
+            ),
             escape(text[end:right]),
             Markup("…") if right < len(text) else Markup(""),
         ]

@@ -41,6 +41,7 @@ class StoryArticle:
     score: float
     grade: str
     tone: float | None = None
+    language: str | None = None  # its title's, for the pages' lang=
 
 
 @dataclass(slots=True)
@@ -60,6 +61,11 @@ class StoryView:
     @property
     def outlets(self) -> list[str]:
         return sorted({a.outlet for a in self.articles if a.outlet})
+
+    @property
+    def language(self) -> str | None:
+        """The language of ``title``: its lead's."""
+        return self.articles[0].language if self.articles else None
 
 
 def story_of(
@@ -156,6 +162,7 @@ def _member(art: Article) -> StoryArticle:
         rel.score,
         str(rel.grade),
         found,
+        art.language,
     )
 
 

@@ -23,6 +23,7 @@ from mediadigest.web import csrf
 from mediadigest.web.auth import session_user
 from mediadigest.web.persist import Role, User
 from mediadigest.write import style
+from mediadigest.write.render.html import part_language
 
 FLASH_COOKIE = "md_flash"
 
@@ -35,6 +36,10 @@ NAV = [
     ("/sources", "Sources", "viewer"),
     ("/users", "Users", "admin"),
 ]
+# Pages with no entry of their own, under the entry they are part of: the draft's preview
+# is the editor's, the audit log the users page's, an article the archive's (of every article).
+SECTIONS = {"/preview": "/editor", "/audit": "/users", "/articles/": "/archive"}
+
 
 
 def environment() -> jinja2.Environment:
@@ -51,8 +56,32 @@ def environment() -> jinja2.Environment:
     env.filters["ago"] = _ago
     env.filters["http_url"] = http_url
     env.filters["rows"] = rows
+    env.filters["lang"] = lang
     env.globals["counted"] = counted
     return env
+
+
+def lang(code: str | None, text: str | None = None) -> Markup:
+    """`` lang="ru"`` for an element holding text in ``code`` (an article's language), or
+    nothing where it is English as the page is, or unknown; ``text``: the text it holds, which
+    Latin letters alone show is not in a language of another script (an editor's English)."""
+    found = part_language(text, code)
+    return Markup(' lang="{}"').format(found) if found else Markup("")
+
+
+def current(path: str, nav: list[tuple[str, str, str]]) -> dict[str, str]:
+    """The navigation entry (its href) ``path`` is at, with its ``aria-current``: "page" for
+    the entry's own page, "true" for a page within it (a published version, the audit log)."""
+    for href, _, _ in nav:
+        if path == href:
+            return {href: "page"}
+    hrefs = [h for h, _, _ in nav]
+    for prefix, href in SECTIONS.items():
+        if path.startswith(prefix) and href in hrefs:
+            return {href: "true"}
+    within = [h for h in hrefs if h != "/" and path.startswith(h.rstrip("/") + "/")]
+    return {within[0]: "true"} if within else {}
+
 
 
 def counted(n: int, noun: str, plural: str | None = None) -> Markup:
@@ -185,11 +214,13 @@ def _render(
         )
     )
     env: jinja2.Environment = request.app.state.web.templates
+    nav = [n for n in NAV if user and user.role.allows(Role(n[2]))]
     html = env.get_template(template).render(
         request=request,
         path=request.url.path,
         user=user,
-        nav=[n for n in NAV if user and user.role.allows(Role(n[2]))],
+        nav=nav,
+        current=current(request.url.path, nav),
         can_edit=bool(user and user.role.allows(Role.editor)),
         csrf_token=_Lazy(lambda: escape(csrf.token_for(request))),
         csrf_field=field,

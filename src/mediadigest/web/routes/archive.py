@@ -139,10 +139,12 @@ def archive(
         )
         choices = web.choices.get(conn)
     took = time.perf_counter() - started
+    # Tabs and the history list tell searches apart by their titles.
+    named = f"Archive: {q.strip()[:80]}" if q.strip() else "Archive"
     return page(
         request,
         "archive.html",
-        title="Archive",
+        title=named + (f", page {number}" if number > 1 else ""),
         q=q,
         form=request.query_params,
         hits=[(h, snippet_markup(h.snippet)) for h in hits],

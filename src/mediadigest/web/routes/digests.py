@@ -12,6 +12,7 @@ from mediadigest.web.routes import PathId, Revision
 from mediadigest.web.routes.editor import Editor, Viewer, Week
 from mediadigest.web.routes.week import week_links
 from mediadigest.web.templating import page, redirect
+from mediadigest.write import style
 
 router = APIRouter(dependencies=[Depends(csrf.protect)], include_in_schema=False)
 
@@ -56,11 +57,11 @@ def preview(request: Request, user: Viewer, week: str | None = None) -> HTMLResp
     return page(
         request,
         "preview.html",
-        title="Preview",
+        title=f"Preview of the draft: week of {style.period(since, until)}",
         since=since,
         until=until,
         weeks=week_links(since),
-        house=editions.house_html(found[0]) if found else None,
+        house=editions.house_html(found[0], inside=True) if found else None,
         version=None,
         formats=[],
     )
@@ -96,11 +97,11 @@ def digest(request: Request, version_id: PathId, user: Viewer) -> HTMLResponse:
     return page(
         request,
         "preview.html",
-        title="Published digest",
+        title=f"Published digest: week of {style.period(since, until)}, version {found['version']}",
         since=since,
         until=until,
         weeks=week_links(since),
-        house=editions.house_html(found["content"]),
+        house=editions.house_html(found["content"], inside=True),
         version=found,
         newer=newer,
         newer_href=f"/digests/{newer['id']}" if newer else None,

@@ -22,6 +22,7 @@ from mediadigest.web.persist import Role, User
 from mediadigest.web.routes import Revision
 from mediadigest.web.routes.week import week_links
 from mediadigest.web.templating import page, redirect
+from mediadigest.write import style
 
 router = APIRouter(dependencies=[Depends(csrf.protect)], include_in_schema=False)
 Viewer = Annotated[User, Depends(need(Role.viewer))]
@@ -73,7 +74,7 @@ def editor_page(
         request,
         "editor.html",
         status,
-        title="Digest editor",
+        title=f"Digest editor: week of {style.period(since, until)}",
         since=since,
         until=until,
         weeks=week_links(since),
@@ -97,17 +98,19 @@ def _evidence(conn: sa.Connection, content: dict[str, Any]) -> dict[tuple[int, A
     A sentence is a summary index, ``-1`` (the sentence the attribution line ends with) or
     ``"quote"``; "reworded" says the text no longer reads as its source does.
     """
-    texts: dict[int, str] = {}
+    texts: dict[int, tuple[str, str | None]] = {}  # each article's text and language
     out: dict[tuple[int, Any], Any] = {}
     for index, item in enumerate(content["items"]):
         for ev in item.get("evidence", []):
             aid = int(ev.get("article_id") or 0)
             if aid not in texts:
                 art = get_article(conn, aid)
-                texts[aid] = art.text if art else ""
-            source = " ".join(texts[aid][ev["start"] : ev["end"]].split())
+                texts[aid] = (art.text, art.language) if art else ("", None)
+            text, language = texts[aid]
+            source = " ".join(text[ev["start"] : ev["end"]].split())
             out[index, ev["sentence"]] = {
-                "markup": highlight.excerpt(texts[aid], ev["start"], ev["end"]),
+                "markup": highlight.excerpt(text, ev["start"], ev["end"]),
+                "language": language,
                 "href": f"/articles/{aid}?hl={ev['start']}-{ev['end']}#evidence",
                 "reworded": source not in " ".join(_said(item, ev["sentence"]).split()),
             }

@@ -229,5 +229,6 @@ def article(
         art=art,
         themes=themes_of(art),
         text=highlight.article_markup(art, evidence),
+        legend=highlight.legend(art),
         evidence=evidence,
     )
