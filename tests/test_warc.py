@@ -248,6 +248,11 @@ def _raw_record(
     return head.encode() + block + b"\r\n\r\n"
 
 
+def _next_record(path: Path, at: int) -> int:
+    """Where the record after the one at ``at`` starts (its gzip member, in a .warc.gz)."""
+    return next(o for o in _record_offsets(path) if o > at)
+
+
 def _with_record(path: Path, out: Path, raw: bytes, k: int = 2) -> tuple[Path, int]:
     """``path`` with ``raw`` put in before its k-th record (its own gzip member in a .warc.gz)."""
     gz = warc.is_gzip(path)
@@ -314,7 +319,7 @@ def test_an_invalid_content_length_in_a_warc_gz_costs_only_its_member(warcs, tmp
     (error,) = [i for i in items if isinstance(i, FormatError)]
     assert error.reason == (
         f"record at offset {at}: invalid Content-Length -1; the 2 records before it were read; "
-        "read on from the next gzip member"
+        f"read on from the next record, at offset {_next_record(path, at)}"
     )  # the records before it: the warcinfo and the responses
     assert [i.uri for i in items if i is not error] == [r.uri for r in _records(warcs["gz"])]
 
@@ -528,12 +533,12 @@ def test_a_wrong_content_length_in_a_warc_gz_costs_only_its_member(warcs, tmp_pa
     offsets = _record_offsets(warcs["gz"])
     k = len(offsets) // 2
     path = tmp_path / "bad.warc.gz"
-    at, length, _ = _with_length(warcs["gz"], path, k, how)
+    at, length, after = _with_length(warcs["gz"], path, k, how)
     items = _records(path)
     (error,) = [i for i in items if isinstance(i, FormatError)]
     assert error.reason == (
         f"record at offset {at} does not end where its Content-Length ({length}) says; the {k} "
-        "records before it were read; read on from the next gzip member"
+        f"records before it were read; read on from the next record, at offset {after}"
     )
     whole = _records(warcs["gz"])  # responses only, after the warcinfo record
     del whole[k - 1]
@@ -599,24 +604,24 @@ def _read_whole_and_in_ranges(path: Path, sizes=(1, 3_000, 20_000)) -> list:
 
 def _with_member(path: Path, out: Path, k: int, edit) -> tuple[int, int]:
     """``path`` (one record per gzip member) with its k-th record edited by ``edit`` and
-    compressed again: (where its member starts, how many records come before it)."""
+    compressed again: (where its member starts, where the next one starts)."""
     offsets = _record_offsets(path)
     data = path.read_bytes()
-    record = gzip.decompress(data[offsets[k] : offsets[k + 1]])
-    out.write_bytes(data[: offsets[k]] + gzip.compress(edit(record)) + data[offsets[k + 1] :])
-    return offsets[k], k
+    member = gzip.compress(edit(gzip.decompress(data[offsets[k] : offsets[k + 1]])))
+    out.write_bytes(data[: offsets[k]] + member + data[offsets[k + 1] :])
+    return offsets[k], offsets[k] + len(member)
 
 
 def test_a_record_that_does_not_start_with_warc_in_a_warc_gz_costs_only_its_member(warcs, tmp_path):
     """'WARX/1.0' for 'WARC/1.0' in one member stopped the read: every record after it lost."""
     k = len(_record_offsets(warcs["gz"])) // 2
     path = tmp_path / "bad.warc.gz"
-    at, before = _with_member(warcs["gz"], path, k, lambda r: r.replace(b"WARC/", b"WARX/", 1))
+    at, after = _with_member(warcs["gz"], path, k, lambda r: r.replace(b"WARC/", b"WARX/", 1))
     items = _read_whole_and_in_ranges(path)
     (error,) = [i for i in items if isinstance(i, FormatError)]
     assert error.reason == (
-        f"not a WARC record at offset {at}; the {before} records before it were read; read on "
-        "from the next gzip member"
+        f"not a WARC record at offset {at}; the {k} records before it were read; read on from "
+        f"the next record, at offset {after}"
     )
     whole = _records(warcs["gz"])
     del whole[k - 1]  # responses only, after the warcinfo record
@@ -629,12 +634,12 @@ def test_a_content_length_past_its_member_in_a_warc_gz_costs_only_its_member(war
     ('the record … ends early'); what ranges kept depended on where they were cut."""
     k = len(_record_offsets(warcs["gz"])) // 2
     path = tmp_path / "bad.warc.gz"
-    at, length, _ = _with_length(warcs["gz"], path, k, how)
+    at, length, after = _with_length(warcs["gz"], path, k, how)
     items = _read_whole_and_in_ranges(path)
     (error,) = [i for i in items if isinstance(i, FormatError)]
     assert error.reason == (
         f"record at offset {at} does not end where its Content-Length ({length}) says; the {k} "
-        "records before it were read; read on from the next gzip member"
+        f"records before it were read; read on from the next record, at offset {after}"
     )
     whole = _records(warcs["gz"])
     del whole[k - 1]
@@ -661,3 +666,25 @@ def test_a_member_damaged_at_its_end_loses_its_record_read_whole_or_in_ranges(wa
             ], (back, flip)
             damage = [i.damage for i in pieces if isinstance(i, FormatError)]
             assert damage == [i.damage for i in whole if isinstance(i, FormatError)], (back, flip)
+
+
+@pytest.mark.parametrize("how", ["short", "long", "swallows-two"])
+def test_a_wrong_content_length_in_a_warc_gz_of_one_member_is_passed_over_as_in_a_warc(
+    warcs, tmp_path, how
+):
+    """`gzip -c crawl.warc` makes one member: nothing after the damage was read, though the
+    error said reading went on at the next gzip member."""
+    k = len(_record_offsets(warcs["plain"])) // 2
+    plain = tmp_path / "bad.warc"
+    at, length, after = _with_length(warcs["plain"], plain, k, how)
+    path = tmp_path / "bad.warc.gz"
+    path.write_bytes(gzip.compress(plain.read_bytes()))
+    items = _records(path)
+    (error,) = [i for i in items if isinstance(i, FormatError)]
+    assert error.reason == (
+        f"record at offset {at} inside the gzip member at offset 0 does not end where its "
+        f"Content-Length ({length}) says; the {k} records before it were read; read on from "
+        f"the next record, at offset {after} inside the gzip member at offset 0"
+    )
+    expected = [(i.uri, i.payload) for i in _records(plain) if not isinstance(i, FormatError)]
+    assert [(i.uri, i.payload) for i in items if i is not error] == expected

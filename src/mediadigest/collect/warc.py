@@ -9,10 +9,13 @@ without being held, and counted by why (``Stats``). A byte range of an archive
 its own, so ranges can be read by different workers and an interrupted ingest can resume at
 the end of the last range it stored. A truncated archive yields everything before the cut,
 then a FormatError saying where it stopped. Damage in the middle costs only what it spoils:
-in a .warc.gz reading goes on at the next gzip member that holds a record; in a .warc a
-record whose Content-Length is wrong is not read, and reading goes on at the next record
-start (``warc_plain``); each damaged stretch is one FormatError. Messages give a record's
-offset in the file (for a .warc.gz, that of the gzip member holding it).
+a corrupt gzip member of a .warc.gz costs its records, and reading goes on at the next gzip
+member that holds a record; a record whose Content-Length is wrong, or a line that is no
+record where one should start, is not read, and reading goes on at the next record start
+(``warc_plain``'s rules; in a .warc.gz, found in the inflated bytes, so a file that is one
+gzip member loses only the damaged record too); each damaged stretch is one FormatError.
+Messages give a record's offset in the file (for a .warc.gz, that of the gzip member
+holding it, and the offset inside it where the member holds more than one record).
 
 Decompression uses isal's igzip when installed (about 3x faster than zlib), else gzip.
 """
@@ -51,6 +54,7 @@ GZIP_MAGIC = b"\x1f\x8b\x08"
 MAX_HTTP_HEAD = warc_plain.MAX_LINE
 MAX_PAYLOAD = 20_000_000  # bigger responses are videos and dumps, not articles
 _SKIP_CHUNK = 1 << 20
+_RECORD_START = b"\nWARC/1."
 _PAST_END = 1 << 16  # read at a time past a range's end, to the end of a member running over
 # HTTP content types worth analysing; a response without one is kept (the page will tell).
 PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
@@ -213,13 +217,15 @@ class _BadRecord(Exception):
     where it ends (no valid Content-Length), or that does not end where its Content-Length
     says (its block running past its member included).
 
-    Reading goes on at the next gzip member, where the next record starts when each record
-    has a member of its own (as crawlers write them). A .warc raises `_Resync` instead.
+    Reading goes on at the next record start after ``search_from`` (`_Members.next_record`):
+    the next member's when each record has a member of its own (as crawlers write them). A
+    .warc raises `_Resync` instead.
     """
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, search_from: int) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.search_from = search_from  # where a search for the next record starts
 
 
 class _Resync(Exception):
@@ -406,11 +412,63 @@ class _Members:
         self._handed += len(data)
         return data
 
-    def goes_on(self) -> bool:
-        """Whether bytes follow in the range, or the file goes on after it."""
-        if self._out or self._input():
-            return True
-        return self._end is not None and self._end < os.fstat(self._file.fileno()).st_size
+    def after_range(self) -> int | None:
+        """Where the next range starts, if the file goes on after this one."""
+        size = os.fstat(self._file.fileno()).st_size
+        return self._end if self._end is not None and self._end < size else None
+
+    def next_record(self, search_from: int) -> int | None:
+        """Go on at the first record start at or after decompressed offset ``search_from``
+        (a line start), by warc_plain's rules; None if none is left in the range.
+
+        Members hold whole records, so the next member is found so too when each record
+        has its own; a stream of one member (``gzip -c file.warc``) is searched as a .warc.
+        """
+        if search_from < self._handed:  # a Content-Length too long read past it: read again
+            self._rewind(bisect.bisect_right(self._starts, search_from) - 1)
+        while self._handed < search_from and self.read(
+            min(search_from - self._handed, _SKIP_CHUNK)
+        ):
+            pass
+        seen, first = 0, True
+        while True:
+            i = self._out.find(b"WARC/1.", seen)
+            if i < 0:
+                # Keep the byte before a start that may come with the next bytes.
+                keep = len(_RECORD_START) if len(self._out) >= len(_RECORD_START) else 0
+                self._discard(len(self._out) - keep)
+                seen, first = 0, False
+                if not self._fill():
+                    self._discard(len(self._out))
+                    return None
+                continue
+            if len(self._out) < i + len(warc_plain.STARTS[0]) and self._fill():
+                continue
+            at_line = self._out[i - 1] == ord("\n") if i else first
+            if at_line and self._out.startswith(warc_plain.STARTS, i) and self._readable(i):
+                self._discard(i)
+                return self._handed
+            seen = i + 1
+
+    def _discard(self, n: int) -> None:
+        del self._out[:n]
+        self._handed += n
+
+    def _readable(self, i: int) -> bool:
+        """Whether a record starting at ``self._out[i]`` has a header that says where it
+        ends, and ends there (``warc_plain``): inflated as far as needed to tell."""
+        while (header := warc_plain.read_header(io.BytesIO(self._out[i:]), 0)) is None:
+            if len(self._out) - i > MAX_HEADER_LINES * 1024 or not self._fill():
+                return False
+        if header.length is None or not header.typed:
+            return False
+        block_end = header.end + header.length
+        if block_end > MAX_PAYLOAD + MAX_HTTP_HEAD:
+            return True  # not held to be checked: a record that big is skipped unread
+        while len(self._out) - i < block_end + MAX_HTTP_HEAD and self._fill():
+            pass
+        rest = io.BytesIO(self._out[i:])
+        return block_end <= len(self._out) - i and warc_plain.ends_well(rest, block_end)
 
     def _input(self) -> bytes:
         if not self._in:
@@ -454,24 +512,6 @@ class _Members:
             self._in = b""
         self._out += out
         return True
-
-    def skip_member(self, at: int) -> None:
-        """Go on at the first member starting after decompressed offset ``at``: the record
-        there cannot be parsed."""
-        while True:
-            i = bisect.bisect_right(self._starts, at)
-            if i < len(self._starts) and self._starts[i] < self._handed:
-                self._rewind(i)  # a Content-Length too long read into it: read it again
-                return
-            if i < len(self._starts):
-                n = self._starts[i] - self._handed
-                del self._out[:n]
-                self._handed += n
-                return
-            self._handed += len(self._out)
-            self._out.clear()
-            if not self._fill():
-                return
 
     def _rewind(self, i: int) -> None:
         """Inflate again from the start of the i-th member read (``_fill`` notes it again)."""
@@ -590,7 +630,7 @@ class _Reader:
     A record is handed on once the line after its block shows that it ends where its
     Content-Length says (``warc_plain``): that line is the next record's first, read once.
     ``plain``: an uncompressed WARC, where damage raises `_Resync` for the caller to go on
-    at the next record start; in a .warc.gz the caller goes on at the next gzip member.
+    at the next record start; in a .warc.gz, `_BadRecord`, for the salvage to do the same.
     """
 
     def __init__(
@@ -655,7 +695,7 @@ class _Reader:
                     problem = f"not a WARC record at {self.where(self.record_start)}"
                     if self.plain:
                         raise _Resync(problem, self.record_start, self.record_start, 0)
-                    raise _BadRecord(problem)
+                    raise _BadRecord(problem, self.record_start)
                 self.header_start = self.pos
                 headers = self._headers()
                 self.block_start = self.pos
@@ -666,26 +706,32 @@ class _Reader:
             except _BadRecord as bad:
                 if self.members is None:
                     raise
-                before = self.stats.records
-                try:
-                    self.members.skip_member(self.record_start)
-                    goes_on = self.members.goes_on()
-                except _Lost as lost:
-                    goes_on, lost_after = True, lost
-                else:
-                    lost_after = None
-                then = "read on from the next gzip member" if goes_on else (
-                    "no gzip member after it")  # fmt: skip
-                yield ArchiveDamage("", bad.reason, before, then)
-                if lost_after is not None:
-                    yield self._lost(lost_after)
-                self.pos = self.members._handed
+                yield from self._resync(bad, self.members)
                 continue
             if record is not None:
                 yield record
             if self._lost_next is not None:
                 lost, self._lost_next = self._lost_next, None
                 yield self._lost(lost)
+
+    def _resync(self, bad: _BadRecord, members: _Members) -> Iterator[FormatError]:
+        """Go on at the next record start after a bad record of a .warc.gz, and say so."""
+        before, lost_after, then = self.stats.records, None, ""
+        try:
+            found = members.next_record(bad.search_from)
+        except _Lost as lost:  # a corrupt member met looking: it says where reading went on
+            lost_after = lost
+        else:
+            if found is not None:
+                then = f"read on from the next record, at {self.where(found)}"
+            elif (after := members.after_range()) is not None:
+                then = f"read on from the next record, at offset {after}"
+            else:
+                then = "no readable record after it"
+        yield ArchiveDamage("", bad.reason, before, then)
+        if lost_after is not None:
+            yield self._lost(lost_after)
+        self.pos = members._handed
 
     def _ends_well(self, length: int) -> None:
         """Check that the record whose block was just read ends there, reading on to the next
@@ -705,7 +751,7 @@ class _Reader:
                        f"Content-Length ({length}) says")  # fmt: skip
             if self.plain:  # whatever its length swallowed is read: search from its block
                 raise _Resync(problem, self.record_start, self.block_start, 1)
-            raise _BadRecord(problem)
+            raise _BadRecord(problem, self.block_start)
         # Bytes that are no record after a record that ends well: the next round says so.
         self._next_start, self._next_line = self.pos - len(line), line
 
@@ -713,7 +759,7 @@ class _Reader:
         """A record whose header cannot say where it ends."""
         if self.plain:
             return _Resync(problem, self.record_start, self.header_start, 1)
-        return _BadRecord(problem)
+        return _BadRecord(problem, self.header_start)
 
     def _cut(self, length: int, where: str) -> Exception:
         """A record whose block the stream ended in: a truncated archive, or in a .warc a
@@ -723,7 +769,7 @@ class _Reader:
         if not self.plain:
             # A gzip member ends whole (its CRC checked), so a block running past it has a
             # length too long; reading goes on at the member after the record's.
-            return _BadRecord(problem)
+            return _BadRecord(problem, self.block_start)
         return _Resync(problem, self.record_start, self.block_start, 1, self._truncated(where))
 
     def _lost(self, lost: _Lost) -> FormatError:

@@ -30,7 +30,7 @@ MAX_LINE = 64 * 1024
 DIGITS = re.compile(r"[0-9]{1,18}")
 BLANK = (b"\r\n", b"\n")
 TERMINATOR = [b"\r\n", b"\r\n"]  # the two blank lines a record's block ends with
-_STARTS = (b"WARC/1.0\r\n", b"WARC/1.1\r\n")  # what a record found by looking starts with
+STARTS = (b"WARC/1.0\r\n", b"WARC/1.1\r\n")  # what a record found by looking starts with
 _WINDOW = 1 << 20
 
 
@@ -98,11 +98,11 @@ def next_record_start(fh: BinaryIO, pos: int, end: int, total: int) -> tuple[int
     for base in range(pos, end, _WINDOW):
         lead = 1 if base > pos else 0  # the byte before the window: is a hit at a line start?
         fh.seek(base - lead)
-        chunk = fh.read(lead + min(_WINDOW, end - base) + len(_STARTS[0]))
+        chunk = fh.read(lead + min(_WINDOW, end - base) + len(STARTS[0]))
         i = chunk.find(b"WARC/1.", lead)
         while i >= 0 and i - lead < _WINDOW and base + i - lead < end:
             at = base + i - lead
-            if chunk.startswith(_STARTS, i) and (at == pos or chunk[i - 1] == ord("\n")):
+            if chunk.startswith(STARTS, i) and (at == pos or chunk[i - 1] == ord("\n")):
                 if _readable(fh, at, total):
                     return at, lost
                 lost += 1
