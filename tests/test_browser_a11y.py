@@ -1,6 +1,6 @@
 """The pages from the keyboard and at 400% zoom, in a real browser (headless Debian chromium):
-no focused field hides under the editor's sticky toolbar, nothing scrolls sideways at 320
-pixels, text and control edges keep their contrast.
+focus goes to what a form's result says, no focused field hides under the editor's sticky
+toolbar, nothing scrolls sideways at 320 pixels, text and control edges keep their contrast.
 
 Skipped where chromium or playwright is missing, as tests/test_browser.py is.
 """
@@ -53,6 +53,51 @@ def viewport(page) -> Iterator[object]:
 ACTIVE = """() => { const e = document.activeElement; const r = e.getBoundingClientRect();
   return {tag: e.tagName, name: e.name || '', text: e.textContent.trim(), value: e.value || '',
           top: r.top, bottom: r.bottom, height: r.height}; }"""
+
+
+def _load(page) -> None:
+    page.wait_for_load_state("load")
+    page.wait_for_function("document.activeElement !== document.body")
+
+
+# -- focus after a form is sent (4.1.3, 3.3.1) ------------------------------------------------
+
+
+def test_after_pinning_a_story_the_focus_is_on_its_message(page, base_url):
+    """The page went to the story with focus nowhere: a screen reader said nothing of it."""
+    page.goto(f"{base_url}/review?week={WEEK}")
+    page.locator("li.story", has_text="Caspian grain").locator("button:has-text('Pin')").click()
+    page.wait_for_url("**#story-*")
+    _load(page)
+    active = page.evaluate(ACTIVE)
+    assert (active["tag"], active["text"]) == ("P", "Pinned.")
+    assert active["top"] >= 0 and active["bottom"] <= 800  # in sight
+
+
+def test_a_name_already_taken_leaves_the_focus_on_the_name_as_typed(page, base_url):
+    page.goto(f"{base_url}/users")
+    form = page.locator("form#add-user")
+    form.locator("input[name=name]").fill("editor")
+    form.locator("input[name=password]").fill("a long password")
+    form.locator("button").click()
+    _load(page)
+    active = page.evaluate(ACTIVE)
+    assert (active["tag"], active["name"], active["value"]) == ("INPUT", "name", "editor")
+    described = page.evaluate(
+        "document.getElementById(document.activeElement.getAttribute('aria-describedby'))"
+        ".textContent"
+    )
+    assert described == "There is already a user editor."
+
+
+def test_an_unsaved_edit_says_so_in_words(page, base_url):
+    page.goto(f"{base_url}/editor?week={WEEK}")
+    item = page.locator("li.item").first
+    assert item.locator(".dirty-note").inner_text() == ""
+    item.locator("input[name=headline]").press("End")
+    item.locator("input[name=headline]").type("!")
+    assert item.locator(".dirty-note").inner_text() == "Unsaved changes"
+    page.goto(f"{base_url}/editor?week={WEEK}")  # leaving it unsaved: the fixture accepts
 
 
 # -- the editor's sticky toolbar (2.4.7, 1.4.10) ----------------------------------------------

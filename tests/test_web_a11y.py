@@ -1,8 +1,8 @@
 """The pages for screen reader and keyboard users (WCAG 2.1 AA), read as HTML: text in Russian
-says so (lang=), each page has one h1 and a title of its own, and every control says what it
-acts on.
+says so (lang=), a form's error is an alert about its field with what was typed kept, each
+page has one h1 and a title of its own, and every control says what it acts on.
 
-What only a browser shows (contrast, reflow, the sticky toolbar) is in
+What only a browser shows (focus, contrast, reflow, the sticky toolbar) is in
 tests/test_browser_a11y.py.
 """
 
@@ -260,5 +260,90 @@ def test_the_source_of_a_digest_sentence_says_where_its_words_begin_and_end(edit
     assert re.search(
         r'<mark class="evidence" id="evidence"><span class="visually-hidden" lang="en">'
         r"supporting words: </span>.*\(end of supporting words\)</span></mark>",
+        html,
+    )
+
+
+def test_every_editor_form_watched_for_changes_has_a_place_to_say_so(editor):
+    _start(editor)
+    html = editor.get(f"/editor?week={WEEK}").text
+    forms = re.findall(r"<form [^>]*data-watch>.*?</form>", html, re.S)
+    assert len(forms) == 5  # intro, trend and the three items
+    assert all('<span class="dirty-note" role="status"></span>' in f for f in forms)
+
+
+# -- a form's result and errors (3.3.1, 4.1.3) ------------------------------------------------
+
+
+def test_an_error_is_an_alert_and_a_result_a_status(admin):
+    html = followed(admin, post(admin, "/users/remove", name="admin"))
+    alert = r'<p class="flash flash-error" id="flash-1" role="alert" tabindex="-1" data-focus>'
+    assert re.search(alert + "You cannot remove", html)
+    html = followed(admin, post(admin, "/sources/collect"))
+    assert re.search(r'id="flash-1" role="status" tabindex="-1" data-focus>Collection', html)
+
+
+def test_adding_a_user_whose_name_is_taken_keeps_what_was_typed_and_marks_the_name(admin):
+    sent = {"name": "editor", "role": "viewer", "password": "a long password"}
+    html = followed(admin, post(admin, "/users/add", **sent))
+    assert 'id="flash-1" role="alert" tabindex="-1">There is already a user editor.' in html
+    form = re.search(r'<form [^>]*id="add-user".*?</form>', html, re.S)
+    assert form
+    assert re.search(
+        r'<input name="name"[^>]* value="editor" aria-invalid="true" '
+        r'aria-describedby="flash-1" data-focus>',
+        form[0],
+    )
+    assert "<option selected>viewer</option>" in form[0]  # the role chosen, not the default
+    assert "a long password" not in html  # a password is never sent back
+
+
+def test_a_source_that_is_no_web_address_stays_in_the_box_marked(admin):
+    html = followed(admin, post(admin, "/sources/add", url="ftp://example.org/x", kind="sitemap"))
+    assert re.search(
+        r'<input name="url"[^>]* value="ftp://example.org/x" aria-invalid="true" '
+        r'aria-describedby="flash-1" data-focus>',
+        html,
+    )
+    assert "<option selected>sitemap</option>" in html
+    added = followed(admin, post(admin, "/sources/add", url="https://ok.example/rss"))
+    assert "aria-invalid" not in added
+
+
+def test_new_passwords_that_differ_mark_the_second_box(admin):
+    sent = {"password": "a long password", "password_again": "a long passwort"}
+    html = followed(admin, post(admin, "/account/password", current_password="x", **sent))
+    again = r'<input name="password_again"[^>]* aria-invalid="true" aria-describedby="flash-1"'
+    assert re.search(again + " data-focus>", html)
+    assert html.count("aria-invalid") == 1
+
+
+def test_a_failed_sign_in_keeps_the_name_and_puts_the_focus_on_the_password(app):
+    client = TestClient(app, follow_redirects=False)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
+    assert token
+    html = client.post(
+        "/login", data={"name": "editor", "password": "wrong one", "csrf_token": token[1]}
+    ).text
+    assert re.search(r'<input name="name"[^>]* value="editor" aria-invalid="true"', html)
+    assert re.search(r'<input name="password"[^>]* aria-describedby="login-error" autofocus>', html)
+    assert 'id="login-error" role="alert">Wrong name or password.' in html
+
+
+def test_a_new_token_is_shown_in_a_status_that_takes_the_focus(admin):
+    html = followed(admin, post(admin, "/account/tokens", name="cms"))
+    status = '<p class="flash flash-ok" role="status" tabindex="-1" data-focus>New token'
+    assert status in html
+
+
+def test_a_date_the_archive_cannot_read_is_an_alert_about_its_box(editor):
+    html = editor.get("/archive", params={"q": "grain", "since": "2025-13-45"}).text
+    assert re.search(
+        r'<p class="flash flash-error" id="problem-1" role="alert" tabindex="-1">from is not',
+        html,
+    )
+    assert re.search(
+        r'<input type="date" name="since" value="2025-13-45" aria-invalid="true" '
+        r'aria-describedby="problem-1" data-focus>',
         html,
     )

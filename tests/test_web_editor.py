@@ -184,7 +184,10 @@ def test_after_a_move_the_saved_message_is_shown_in_the_moved_item(editor):
     response = post(editor, "/editor/items/0/move", week=WEEK, revision="1", delta="2")
     assert response.headers["location"] == f"/editor?week={WEEK}#item-2"
     html = followed(editor, response)
-    assert '<p class="flash flash-ok flash-here" role="status">Saved.</p>' in _item(html, "item-2")
+    assert (
+        '<p class="flash flash-ok flash-here" id="flash-item-2" role="status" tabindex="-1" '
+        "data-focus>Saved.</p>"
+    ) in _item(html, "item-2")
     assert html.count("Saved.") == 1  # not at the top as well
     assert "Saved." not in editor.get(f"/editor?week={WEEK}").text  # shown once
 
@@ -193,14 +196,17 @@ def test_a_message_for_no_item_on_the_page_is_shown_at_the_top(editor):
     post(editor, "/editor/start", week=WEEK)
     html = followed(editor, post(editor, "/editor/intro", week=WEEK, revision="1", text="Hi."))
     top = html.split('<div class="page-head">')[0]
-    assert '<p class="flash flash-ok" role="status">Saved.</p>' in top
+    assert (
+        'class="flash flash-ok" id="flash-1" role="status" tabindex="-1" data-focus>Saved.' in top
+    )
 
 
 def test_after_pinning_a_story_the_message_is_shown_in_that_story(editor):
     wind = story_ids(editor)[0]
     html = followed(editor, post(editor, f"/review/{wind}/pin", week=WEEK, on="true"))
     story = re.search(rf'<li class="story[^"]*" id="story-{wind}">(?:(?!</li>).)*', html, re.S)
-    assert story and 'class="flash flash-ok flash-here" role="status">Pinned.</p>' in story[0]
+    assert story and 'class="flash flash-ok flash-here" id="flash-story-' in story[0]
+    assert 'role="status" tabindex="-1" data-focus>Pinned.</p>' in story[0]
 
 
 def test_publishing_lands_on_the_published_digest(editor):

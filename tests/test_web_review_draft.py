@@ -108,7 +108,7 @@ def test_an_editors_week_over_week_line_stays_when_a_story_is_hidden(editor, see
 def test_hiding_a_story_before_any_draft_says_only_hidden_and_starts_no_draft(editor, seeded):
     sid = story_id(editor, UNIVERSITY)
     html = followed(editor, post(editor, f"/review/{sid}/hide", week=WEEK, on="true"))
-    assert 'role="status">Hidden.</p>' in story_html(html, sid)
+    assert 'role="status" tabindex="-1" data-focus>Hidden.</p>' in story_html(html, sid)
     with seeded.engine.connect() as conn:
         assert versions.get_draft(conn, "kazakhstan", SINCE, UNTIL) is None
 
@@ -219,7 +219,7 @@ def test_pinning_a_story_already_in_the_draft_says_only_pinned(editor):
     start(editor)
     sid = story_id(editor, UNIVERSITY)
     html = followed(editor, post(editor, f"/review/{sid}/pin", week=WEEK, on="true"))
-    assert 'role="status">Pinned.</p>' in story_html(html, sid)
+    assert 'role="status" tabindex="-1" data-focus>Pinned.</p>' in story_html(html, sid)
 
 
 # -- merging ---------------------------------------------------------------------------------

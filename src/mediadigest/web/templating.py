@@ -41,7 +41,6 @@ NAV = [
 SECTIONS = {"/preview": "/editor", "/audit": "/users", "/articles/": "/archive"}
 
 
-
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("mediadigest.web", "templates"),
@@ -81,7 +80,6 @@ def current(path: str, nav: list[tuple[str, str, str]]) -> dict[str, str]:
             return {href: "true"}
     within = [h for h in hrefs if h != "/" and path.startswith(h.rstrip("/") + "/")]
     return {within[0]: "true"} if within else {}
-
 
 
 def counted(n: int, noun: str, plural: str | None = None) -> Markup:
@@ -150,11 +148,19 @@ PUBLIC_CACHE = "public, max-age=300"
 
 @dataclass(frozen=True, slots=True)
 class Flash:
-    """A message from the action a redirect followed: ``kind`` is ok, error or warn."""
+    """A message from the action a redirect followed: ``kind`` is ok, error or warn.
+
+    An error about one field of a form says which (``form``, ``field``) and brings back what
+    was typed in that form (``typed``: never a password), so the page can show the form as
+    it was sent with the field marked, instead of empty.
+    """
 
     kind: str
     message: str
     at: str = ""  # the id of the element the redirect went to (its #anchor), if any
+    form: str = ""  # the id of the form the message is about
+    field: str = ""  # the name of its field the message is about
+    typed: tuple[tuple[str, str], ...] = ()  # (name, value) of that form's fields as sent
 
 
 def page(
@@ -215,6 +221,7 @@ def _render(
     )
     env: jinja2.Environment = request.app.state.web.templates
     nav = [n for n in NAV if user and user.role.allows(Role(n[2]))]
+    top = [f for f in flashes if f.at not in flash_places]
     html = env.get_template(template).render(
         request=request,
         path=request.url.path,
@@ -224,12 +231,32 @@ def _render(
         can_edit=bool(user and user.role.allows(Role.editor)),
         csrf_token=_Lazy(lambda: escape(csrf.token_for(request))),
         csrf_field=field,
-        flashes=[f for f in flashes if f.at not in flash_places],
+        flashes=top,
         flash_at={f.at: f for f in flashes if f.at in flash_places},
+        typed=lambda form, name, default="": _typed(top, form, name, default),
+        invalid=lambda form, name: _invalid(top, form, name),
         profile=request.app.state.web.settings.profile,
         **context,
     )
     return HTMLResponse(html, status_code=status_code)
+
+
+def _typed(flashes: list[Flash], form: str, name: str, default: str = "") -> str:
+    """What was typed in field ``name`` of ``form`` before the error a flash reports."""
+    for f in flashes:
+        if f.form == form:
+            return dict(f.typed).get(name, default)
+    return default
+
+
+def _invalid(flashes: list[Flash], form: str, name: str) -> Markup:
+    """The attributes of field ``name`` of ``form`` where a flash (``flash-N`` at the top of
+    the page) reports an error about it: invalid, described by the message, and the element
+    focused on loading (app.js), so a screen reader reads the field with what is wrong."""
+    for n, f in enumerate(flashes, 1):
+        if f.kind == "error" and (f.form, f.field) == (form, name):
+            return Markup(' aria-invalid="true" aria-describedby="flash-{}" data-focus').format(n)
+    return Markup("")
 
 
 class _Lazy:
@@ -251,14 +278,34 @@ class _Lazy:
         return str(self.__html__())
 
 
+# A browser drops a cookie over 4096 bytes (name and attributes too): the flash goes without
+# what was typed rather than not at all.
+MAX_FLASH = 3800
+
+
 def redirect(
-    request: Request, to: str, message: str | None = None, kind: str = "ok"
+    request: Request,
+    to: str,
+    message: str | None = None,
+    kind: str = "ok",
+    *,
+    form: str = "",
+    field: str = "",
+    typed: dict[str, str] | None = None,
 ) -> RedirectResponse:
     """303 to a local path (the POST/redirect/GET pattern) with an optional flash message,
-    which the page shows at the element ``to``'s #anchor names if it can (see `page`)."""
+    which the page shows at the element ``to``'s #anchor names if it can (see `page`).
+
+    ``form``, ``field``, ``typed``: the form (its id), the field an error is about and what
+    was typed in the form, for the page to show again (no password: the cookie is signed,
+    not encrypted)."""
     response = RedirectResponse(to, status_code=303)
     if message:
-        value = _serializer(request).dumps([kind, message, to.partition("#")[2]])
+        at = to.partition("#")[2]
+        sign = _serializer(request).dumps
+        value = sign([kind, message, at, form, field, typed or {}])
+        if len(value) > MAX_FLASH:
+            value = sign([kind, message, at, form, field, {}])
         response.set_cookie(
             FLASH_COOKIE, value, httponly=True, samesite="lax", secure=request.url.scheme == "https"
         )
@@ -274,10 +321,13 @@ def _read_flash(request: Request) -> list[Flash]:
     if not raw:
         return []
     try:
-        kind, message, *at = _serializer(request).loads(raw)  # no place: set before there was
+        # Set before a flash had a place or a form: fewer items.
+        kind, message, *more = _serializer(request).loads(raw)
+        at, form, field, typed = [*more, *["", "", "", {}][len(more) :]][:4]
+        kept = tuple((str(k), str(v)) for k, v in dict(typed).items())
     except (BadSignature, ValueError, TypeError):
         return []
-    return [Flash(str(kind), str(message), str(at[0]) if at else "")]
+    return [Flash(str(kind), str(message), str(at), str(form), str(field), kept)]
 
 
 def local_path(target: str | None, default: str = "/") -> str:

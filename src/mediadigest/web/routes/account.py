@@ -61,6 +61,7 @@ def login(
             429,
             title="Sign in",
             next=local_path(next),
+            name=name,
             error=f"Too many failed attempts. Try again in {wait} seconds.",
         )
         refused.headers["Retry-After"] = str(wait)
@@ -83,6 +84,7 @@ def login(
             400,
             title="Sign in",
             next=local_path(next),
+            name=name,
             error="Wrong name or password.",
         )
     by_name.reset(name_here)
@@ -152,7 +154,8 @@ def create_token(
     """Make an API token; the account page shows it once (it is stored hashed)."""
     name = name.strip()
     if not name:  # a list of unnamed tokens cannot say which one to revoke
-        return redirect(request, "/account", "A token needs a name that is not blank.", "error")
+        message = "A token needs a name that is not blank."
+        return redirect(request, "/account", message, "error", form="new-token", field="name")
     with request.app.state.web.engine.begin() as conn:
         token_id, token = persist.create_token(conn, user.id, name)
         persist.audit(conn, user.name, "token.create", f"token {token_id}", name=name)
@@ -168,6 +171,9 @@ def create_token(
         secure=request.url.scheme == "https",
     )
     return response
+
+
+PASSWORD_FORM = "change-password"  # the account page's form, by its id
 
 
 @router.post("/account/password")
@@ -187,17 +193,21 @@ def change_password(
     by_name, by_address = web.login_limits
     address = auth.client_address(request)
     keys = ((by_name, f"{user.name.casefold()}\n{address}"), (by_address, address))
+
+    def refused(message: str, field: str) -> Response:
+        return redirect(request, "/account", message, "error", form=PASSWORD_FORM, field=field)
+
     if password != password_again:
-        message = "The two new passwords differ; nothing was changed."
-        return redirect(request, "/account", message, "error")
+        return refused("The two new passwords differ; nothing was changed.", "password_again")
     try:
         auth.check_new_password(password)
     except ValueError as exc:
-        return redirect(request, "/account", f"{str(exc).capitalize()}.", "error")
+        return refused(f"{str(exc).capitalize()}.", "password")
     wait = auth.reserve_attempt(keys)  # as at sign-in: counted before the check
     if wait:
-        message = f"Too many failed attempts. Try again in {wait} seconds."
-        return redirect(request, "/account", message, "error")
+        return refused(
+            f"Too many failed attempts. Try again in {wait} seconds.", "current_password"
+        )
     session = request.cookies[SESSION_COOKIE]  # need() found the session by it
     try:
         with web.engine.begin() as conn:
@@ -214,7 +224,7 @@ def change_password(
         auth.release_attempt(keys)
         message = "Password changed; your other sessions are signed out."
         return redirect(request, "/account", message)
-    return redirect(request, "/account", "Wrong current password; nothing was changed.", "error")
+    return refused("Wrong current password; nothing was changed.", "current_password")
 
 
 @router.post("/account/tokens/{token_id}/revoke")

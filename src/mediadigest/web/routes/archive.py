@@ -33,13 +33,16 @@ PER_PAGE = 50
 MAX_PAGE = 100_000  # browsing a million articles newest first; beyond is a typing slip
 
 
-def _day(value: str, problems: list[str], name: str) -> date | None:
+def _day(
+    value: str, problems: list[str], name: str, bad: dict[str, int], field: str
+) -> date | None:
     if not value:
         return None
     try:
         return date.fromisoformat(value)
     except ValueError:
         problems.append(f"{name} is not a date like 2025-12-15")
+        bad.setdefault(field, len(problems))
         return None
 
 
@@ -53,19 +56,24 @@ def _page_number(value: str, problems: list[str]) -> int:
     return 1
 
 
-def _unsearchable(q: str, filters: Filters, problems: list[str]) -> bool:
-    """Whether the search cannot be run as asked, each reason added to ``problems``: said on
-    the page instead of a bare error or an empty result that reads as "no articles"."""
+def _unsearchable(q: str, filters: Filters, problems: list[str], bad: dict[str, int]) -> bool:
+    """Whether the search cannot be run as asked, each reason added to ``problems`` and the
+    field it is about to ``bad``: said on the page instead of a bare error or an empty result
+    that reads as "no articles"."""
     before = len(problems)
     if len(q) > MAX_QUERY:
         problems.append(
             f"The search is {len(q):,} characters long; shorten it to {MAX_QUERY} or fewer."
         )
+        bad.setdefault("q", len(problems))
     if q.strip() and (unsearchable := query_problem(q)):  # no query at all: browsing
         problems.append(unsearchable[0].upper() + unsearchable[1:] + ".")
+        bad.setdefault("q", len(problems))
     backwards = period_problem(filters.since, filters.until, ("From", "To"))
     if backwards:
         problems.append(backwards)
+        # "From (…) is after To (…)", "To (…) is outside the years …": the date it names first.
+        bad.setdefault("since" if backwards.startswith("From") else "until", len(problems))
     return len(problems) > before
 
 
@@ -107,9 +115,10 @@ def archive(
 ) -> HTMLResponse:
     web = request.app.state.web
     problems: list[str] = []
+    bad: dict[str, int] = {}  # the fields of the form problems are about: field -> problem (from 1)
     filters = Filters(
-        _day(since, problems, "from"),
-        _day(until, problems, "to"),
+        _day(since, problems, "from", bad, "since"),
+        _day(until, problems, "to", bad, "until"),
         theme or None,
         outlet or None,
         country or None,
@@ -119,7 +128,7 @@ def archive(
     number = _page_number(page_, problems)
     offset = (number - 1) * PER_PAGE
     asked = bool(q.strip()) or any([since, until, theme, outlet, country, language, relevant])
-    searched = asked and not _unsearchable(q, filters, problems)
+    searched = asked and not _unsearchable(q, filters, problems, bad)
     names = profile_spellings(web.settings.profile, country=True)
     also = parse_query(q).with_spellings(names)[1] if searched else []
     started = time.perf_counter()
@@ -146,6 +155,7 @@ def archive(
         "archive.html",
         title=named + (f", page {number}" if number > 1 else ""),
         q=q,
+        bad=bad,
         form=request.query_params,
         hits=[(h, snippet_markup(h.snippet)) for h in hits],
         searched=searched,

@@ -84,7 +84,15 @@ def add(
 ) -> Response:
     url = url.strip()
     if not is_web_url(url) or kind not in KINDS:
-        return redirect(request, "/sources", f"Not an http(s) URL: {url}", "error")
+        return redirect(
+            request,
+            "/sources",
+            f"Not an http(s) URL: {url}",
+            "error",
+            form="add-source",
+            field="url",
+            typed={"url": url, "kind": kind},
+        )
     with request.app.state.web.engine.begin() as conn:
         _, added = store.add_source(conn, Source(url=url, kind=kind))
         if added:
@@ -107,11 +115,12 @@ def remove(request: Request, user: Editor, url: Annotated[str, Form(max_length=2
 async def import_opml(request: Request, user: Editor, file: UploadFile) -> Response:
     data = await file.read(MAX_OPML + 1)
     if len(data) > MAX_OPML:
-        return redirect(request, "/sources", "That OPML file is over 2 MB.", "error")
+        message = "That OPML file is over 2 MB."
+        return redirect(request, "/sources", message, "error", form="import-opml", field="file")
     try:
         found = [s for s in opml.parse_opml(data, file.filename or "upload") if is_web_url(s.url)]
     except InputError as exc:
-        return redirect(request, "/sources", str(exc), "error")
+        return redirect(request, "/sources", str(exc), "error", form="import-opml", field="file")
     with request.app.state.web.engine.begin() as conn:
         done = store.add_sources(conn, found)
         added, moved = done.added, len(done.moved)

@@ -20,6 +20,8 @@ Name = Annotated[str, Form(min_length=1, max_length=64)]
 # were checked, and such an account must still be removable (FastAPI reads an empty form
 # field as missing, hence the default).
 Existing = Annotated[str, Form(max_length=64)]
+# The users page's forms, by their ids: an error about one of their fields is shown on it.
+ADD, SET_PASSWORD = "add-user", "set-password"
 
 
 @router.get("/users")
@@ -37,22 +39,29 @@ def add(
     role: Annotated[Role, Form()],
     password: Annotated[str, Form(min_length=8, max_length=1024)],
 ) -> Response:
+    typed = {"name": name, "role": str(role)}  # shown again after an error; no password
+
+    def refused(message: str, field: str) -> Response:
+        return redirect(request, "/users", message, "error", form=ADD, field=field, typed=typed)
+
     try:
         name = auth.check_new_name(name)  # before the checks: "   " is no name
+    except ValueError as exc:
+        return refused(f"{str(exc)[:1].upper()}{str(exc)[1:]}; nobody was added.", "name")
+    try:
         auth.check_new_password(password)
     except ValueError as exc:
-        message = f"{str(exc)[:1].upper()}{str(exc)[1:]}; nobody was added."
-        return redirect(request, "/users", message, "error")
+        return refused(f"{str(exc)[:1].upper()}{str(exc)[1:]}; nobody was added.", "password")
     with request.app.state.web.engine.begin() as conn:
         # Names differing in case only ("Ed", "ed") would be two people nobody can tell apart.
         taken = auth.taken_name(conn, name)
         if taken is not None:
-            return redirect(request, "/users", f"There is already a user {taken}.", "error")
+            return refused(f"There is already a user {taken}.", "name")
         _, added = persist.add_user(conn, name, role, auth.hash_password(password))
         if added:
             persist.audit(conn, user.name, "user.add", name, role=str(role))
     if not added:
-        return redirect(request, "/users", f"There is already a user {name}.", "error")
+        return refused(f"There is already a user {name}.", "name")
     return redirect(request, "/users", f"Added {name} as {role}.")
 
 
@@ -106,21 +115,31 @@ def set_password(
     name: Existing = "",
 ) -> Response:
     """Set another user's password (one who forgot theirs); their sessions end."""
+
+    def refused(message: str, field: str) -> Response:
+        return redirect(
+            request,
+            "/users",
+            message,
+            "error",
+            form=SET_PASSWORD,
+            field=field,
+            typed={"name": name},
+        )
+
     if password != password_again:
-        message = "The two passwords differ; nothing was changed."
-        return redirect(request, "/users", message, "error")
+        return refused("The two passwords differ; nothing was changed.", "password_again")
     with request.app.state.web.engine.begin() as conn:
         found = auth.find_user(conn, name)
         if found is None:
-            return redirect(request, "/users", f"No user {name}.", "error")
+            return refused(f"No user {name}.", "name")
         if found[0].id == user.id:
             # Here no current password is asked for: one's own is changed on the account page.
-            message = "Change your own password on your account page."
-            return redirect(request, "/users", message, "error")
+            return refused("Change your own password on your account page.", "name")
         try:
             auth.set_password(conn, found[0], password, by=user.name)
         except ValueError as exc:
-            return redirect(request, "/users", f"{str(exc).capitalize()}.", "error")
+            return refused(f"{str(exc).capitalize()}.", "password")
     message = f"Set a new password for {found[0].name}; their sessions are signed out."
     return redirect(request, "/users", message)
 

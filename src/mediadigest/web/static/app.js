@@ -9,13 +9,30 @@ document.addEventListener("submit", (event) => {
   }
 });
 
-// Warn before leaving the editor with edits that were not saved.
+// The result of the form just sent: focus its message, or the field an error is about (which
+// the message describes), so a screen reader reads it; the page loaded with focus nowhere.
+// Once loaded: going to the page's #anchor (the item acted on) moves focus to the page itself.
+window.addEventListener("load", () => {
+  const target = document.querySelector("[data-focus]");
+  if (target) {
+    target.focus();
+  }
+});
+
+// Warn before leaving the editor with edits that were not saved, and say which form has them
+// in words (its .dirty-note, a status), not by its coloured edge alone.
 let dirty = null;
 document.addEventListener("input", (event) => {
   const form = event.target.closest && event.target.closest("form[data-watch]");
   if (form) {
     dirty = form;
-    form.classList.add("is-dirty");
+    if (!form.classList.contains("is-dirty")) {
+      form.classList.add("is-dirty");
+      const note = form.querySelector(".dirty-note");
+      if (note) {
+        note.textContent = "Unsaved changes";
+      }
+    }
   }
 });
 document.addEventListener("submit", () => { dirty = null; });
