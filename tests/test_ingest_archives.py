@@ -345,3 +345,32 @@ def test_a_jsonl_file_that_grew_is_read_on_from_where_it_ended(tmp_path, profile
     assert again.already_stored == 0 and first.documents + again.documents == len(lines)
     whole, _ = _ingest(tmp_path, "whole.db", profile, [path])
     assert snapshot(engine)["articles"] == snapshot(whole)["articles"]
+
+
+@pytest.mark.parametrize("shard_size", [None, SMALL])
+@pytest.mark.parametrize("damage", ["not-warc", "length-past-the-end"])
+def test_a_bad_record_in_a_warc_gz_costs_only_its_own_article(
+    tmp_path, profile, damage, shard_size
+):
+    """'WARX/1.0' for 'WARC/1.0', or a Content-Length past the end of the file, in one gzip
+    member stopped the read: 0 of 15 articles were kept from such a crawl, or as many as the
+    ranges' cut happened to leave."""
+    from test_warc import _with_length, _with_member
+
+    pages = mixed_pages(filler=40, every=4)
+    # A page about the country past the first third (record 0 is the warcinfo).
+    k = next(i for i in range(len(pages) // 3, len(pages)) if "news.example" in pages[i].url)
+    whole = write_warc(tmp_path / "whole.warc.gz", pages)
+    bad = tmp_path / "bad.warc.gz"
+    if damage == "not-warc":
+        at, _ = _with_member(whole, bad, k + 1, lambda r: r.replace(b"WARC/", b"WARX/", 1))
+    else:
+        at, _, _ = _with_length(whole, bad, k + 1, "past-the-end")
+    expected, _ = _ingest(
+        tmp_path, "e.db", profile, [write_warc(tmp_path / "e.warc.gz", pages[:k] + pages[k + 1 :])]
+    )
+    engine, report = _ingest(tmp_path, "bad.db", profile, [bad], shard_size=shard_size)
+    (error,) = report.errors
+    assert f"at offset {at}" in error and f"; the {k + 1} records before it were read; " in error
+    assert "read on from the next record, at offset" in error
+    assert snapshot(engine)["articles"] == snapshot(expected)["articles"]
