@@ -688,3 +688,19 @@ def test_a_wrong_content_length_in_a_warc_gz_of_one_member_is_passed_over_as_in_
     )
     expected = [(i.uri, i.payload) for i in _records(plain) if not isinstance(i, FormatError)]
     assert [(i.uri, i.payload) for i in items if i is not error] == expected
+
+
+def test_a_member_whose_record_ends_in_a_stray_cr_costs_only_its_record(warcs, tmp_path):
+    """Inflated, the next member's 'WARC/1.0' follows the CR, not a line's end: the search
+    for the next record passed over it, and the record after it was lost read whole (not in
+    ranges, which start at that member)."""
+    k = len(_record_offsets(warcs["gz"])) // 2
+    path = tmp_path / "bad.warc.gz"
+    at, after = _with_member(warcs["gz"], path, k, lambda r: r[:-1] + b"\r")
+    items = _read_whole_and_in_ranges(path)
+    (error,) = [i for i in items if isinstance(i, FormatError)]
+    assert error.reason.startswith(f"record at offset {at} does not end where its Content-Length")
+    assert error.reason.endswith(f"; read on from the next record, at offset {after}")
+    whole = _records(warcs["gz"])
+    del whole[k - 1]
+    assert [i.uri for i in items if i is not error] == [r.uri for r in whole]

@@ -444,11 +444,18 @@ class _Members:
                 continue
             if len(self._out) < i + len(warc_plain.STARTS[0]) and self._fill():
                 continue
-            at_line = self._out[i - 1] == ord("\n") if i else first
+            # A member starts a record (a range starts at one) after whatever bytes end the
+            # member before, a stray CR or garbage included.
+            at_line = (self._out[i - 1] == ord("\n") if i else first) or self._starts_member(i)
             if at_line and self._out.startswith(warc_plain.STARTS, i) and self._readable(i):
                 self._discard(i)
                 return self._handed
             seen = i + 1
+
+    def _starts_member(self, i: int) -> bool:
+        at = self._handed + i
+        k = bisect.bisect_left(self._starts, at)
+        return k < len(self._starts) and self._starts[k] == at
 
     def _discard(self, n: int) -> None:
         del self._out[:n]
