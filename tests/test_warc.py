@@ -704,3 +704,18 @@ def test_a_member_whose_record_ends_in_a_stray_cr_costs_only_its_record(warcs, t
     whole = _records(warcs["gz"])
     del whole[k - 1]
     assert [i.uri for i in items if i is not error] == [r.uri for r in whole]
+
+
+def test_a_corrupt_member_at_the_end_of_a_range_says_reading_goes_on_at_the_next(warcs, tmp_path):
+    """Read in ranges, it said 'no readable record after it' where the next range read on."""
+    offsets = _record_offsets(warcs["gz"])
+    k = len(offsets) // 2
+    data = warcs["gz"].read_bytes()
+    path = tmp_path / "bad.warc.gz"
+    garbage = b"\x1f\x8b\x08 not a member"
+    path.write_bytes(data[: offsets[k]] + garbage + data[offsets[k] :])
+    items = _read_whole_and_in_ranges(path)
+    (error,) = [i for i in items if isinstance(i, FormatError)]
+    assert error.damage.startswith(f"corrupt gzip member at byte {offsets[k]} of the file")
+    assert error.then == f"read on from the next record, at byte {offsets[k] + len(garbage)}"
+    assert [i.uri for i in items if i is not error] == [r.uri for r in _records(warcs["gz"])]

@@ -546,8 +546,11 @@ class _Members:
         if found is None:
             self._in, self._at = b"", self._end if self._end is not None else self._at
             self._file.seek(0, io.SEEK_END)
-            raise _Lost(f"corrupt gzip member at byte {bad} of the file ({problem})",
-                        "no readable record after it")  # fmt: skip
+            # A range ends where the next one starts, at a member holding a record.
+            after = self.after_range()
+            then = ("no readable record after it" if after is None
+                    else f"read on from the next record, at byte {after}")  # fmt: skip
+            raise _Lost(f"corrupt gzip member at byte {bad} of the file ({problem})", then)
         self._file.seek(found)
         self._in, self._at = b"", found
         raise _Lost(f"corrupt gzip member at byte {bad} of the file ({problem})",
