@@ -39,3 +39,16 @@ def chromium() -> Iterator[Any]:
             yield launched
         finally:
             launched.close()
+
+
+def sign_in(tab: Any, base_url: str, name: str, *, wait: bool = True) -> None:
+    """Sign ``name`` in on ``tab`` through the login form (the seeded password); ``wait``
+    for the week page it leads to."""
+    from web_support import PASSWORD
+
+    tab.goto(f"{base_url}/login")
+    tab.fill("input[name=name]", name)
+    tab.fill("input[name=password]", PASSWORD)
+    tab.click("button:has-text('Sign in')")
+    if wait:
+        tab.wait_for_url(f"{base_url}/")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import chromium  # skips the module without chromium
+from browser_support import chromium, sign_in  # skips the module without chromium
 from mediadigest.web.app import create_app
 from web_support import PASSWORD, WEEK, seed, served
 
@@ -161,10 +161,7 @@ def test_no_payload_runs_on_any_page(page, base_url, dialogs):
 def test_pages_read_without_javascript(browser, base_url):
     context = browser.new_context(java_script_enabled=False)
     tab = context.new_page()
-    tab.goto(f"{base_url}/login")
-    tab.fill("input[name=name]", "viewer")
-    tab.fill("input[name=password]", PASSWORD)
-    tab.click("button:has-text('Sign in')")
+    sign_in(tab, base_url, "viewer", wait=False)
     tab.goto(f"{base_url}/digests/1")
     assert tab.locator(".house h3").first.inner_text() == "Record grain shipments cross the Caspian"
     assert tab.locator("form[action='/editor/publish']").count() == 0  # a viewer cannot publish

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from browser_support import chromium  # skips the module without chromium
+from browser_support import chromium, sign_in  # skips the module without chromium
 from mediadigest.web.app import create_app
-from web_support import PASSWORD, WEEK, seed, served
+from web_support import WEEK, seed, served
 
 
 @pytest.fixture(scope="module")
@@ -31,11 +31,7 @@ def page(base_url) -> Iterator[object]:
         tab = context.new_page()
         tab.set_default_timeout(20_000)
         tab.on("dialog", lambda dialog: dialog.accept())
-        tab.goto(f"{base_url}/login")
-        tab.fill("input[name=name]", "admin")
-        tab.fill("input[name=password]", PASSWORD)
-        tab.click("button:has-text('Sign in')")
-        tab.wait_for_url(f"{base_url}/")
+        sign_in(tab, base_url, "admin")
         tab.goto(f"{base_url}/editor?week={WEEK}")
         tab.click("button:has-text('Start the draft')")
         tab.wait_for_selector("li.item")

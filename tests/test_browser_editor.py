@@ -11,9 +11,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from browser_support import chromium  # skips the module without chromium
+from browser_support import chromium, sign_in  # skips the module without chromium
 from mediadigest.web.app import create_app
-from web_support import PASSWORD, WEEK, seed, served
+from web_support import WEEK, seed, served
 
 
 @pytest.fixture(scope="module")
@@ -56,11 +56,7 @@ def page(browser, base_url, console, first_page) -> Iterator[object]:
         tab = context.new_page()
         tab.set_default_timeout(20_000)
         tab.on("console", lambda m: m.type == "error" and console.append(m.text))
-        tab.goto(f"{base_url}/login")
-        tab.fill("input[name=name]", "admin")
-        tab.fill("input[name=password]", PASSWORD)
-        tab.click("button:has-text('Sign in')")
-        tab.wait_for_url(f"{base_url}/")
+        sign_in(tab, base_url, "admin")
         tab.goto(f"{base_url}/editor?week={WEEK}")
         tab.click("button:has-text('Start the draft')")
         tab.wait_for_selector("li.item")

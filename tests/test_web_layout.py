@@ -9,9 +9,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from browser_support import chromium  # skips the module without chromium
+from browser_support import chromium, sign_in  # skips the module without chromium
 from mediadigest.web.app import create_app
-from web_support import PASSWORD, WEEK, seed, served
+from web_support import WEEK, seed, served
 
 PHONE = {"width": 390, "height": 844}
 
@@ -30,11 +30,7 @@ def phone(base_url) -> Iterator[object]:
         tab = browser.new_context(viewport=PHONE).new_page()
         tab.set_default_timeout(20_000)
         tab.on("dialog", lambda dialog: dialog.accept())
-        tab.goto(f"{base_url}/login")
-        tab.fill("input[name=name]", "admin")
-        tab.fill("input[name=password]", PASSWORD)
-        tab.click("button:has-text('Sign in')")
-        tab.wait_for_url(f"{base_url}/")
+        sign_in(tab, base_url, "admin")
         yield tab
 
 
