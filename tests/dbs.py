@@ -133,6 +133,14 @@ def engine(store_url: str) -> Iterator[sa.Engine]:
 
 
 @pytest.fixture
+def sqlite_engine(tmp_path) -> Iterator[sa.Engine]:
+    """A second store, on SQLite, beside ``engine``: where an export is imported, or from."""
+    eng = store.open_store(f"sqlite:///{tmp_path}/other.db")
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
 def own_cluster() -> Iterator[pgcluster.LocalCluster]:
     """A PostgreSQL server of the test's own, which it may stop (an outage) and start again
     (`restart_cluster`); not the session's, which every other test shares."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 import sqlalchemy as sa
 from alembic import command
 
@@ -60,13 +59,6 @@ def test_a_store_from_before_fingerprints_keeps_its_checkpoints_without_one(empt
             assert "fingerprint" not in columns
     finally:
         engine.dispose()
-
-
-@pytest.fixture
-def sqlite_engine(tmp_path):
-    engine = store.open_store(f"sqlite:///{tmp_path}/other.db")
-    yield engine
-    engine.dispose()
 
 
 def test_checkpoints_move_through_export_and_import_with_their_fingerprints(engine, sqlite_engine):

@@ -98,13 +98,6 @@ def _records(text: str) -> list[dict]:
     return [json.loads(line) for line in text.splitlines()[1:-1]]
 
 
-@pytest.fixture
-def sqlite_engine(tmp_path):
-    engine = store.open_store(f"sqlite:///{tmp_path}/other.db")
-    yield engine
-    engine.dispose()
-
-
 def test_an_export_imported_elsewhere_exports_the_same_records(engine, sqlite_engine):
     _fill(engine)
     exported = _export(engine)
