@@ -342,3 +342,12 @@ def test_a_move_of_an_item_that_moved_meanwhile_is_refused(editor, boss, seeded)
     )
     assert "The draft was changed by someone else meanwhile" in followed(boss, stale)
     assert _draft(seeded)[1] == 2  # only the first move
+
+
+def test_a_week_across_the_new_year_names_both_years(editor, seeded):
+    """The list wrote "Dec. 29 – Jan. 4, 2026" by hand: a December of which year?"""
+    with seeded.engine.begin() as conn:
+        content = {"period": {"from": "2025-12-29", "to": "2026-01-04"}, "items": []}
+        versions.publish(conn, "kazakhstan", date(2025, 12, 29), date(2026, 1, 4), content, "ed")
+    assert "Dec. 29, 2025 – Jan. 4, 2026" in editor.get("/digests").text
+    assert "Dec. 29, 2025 – Jan. 4, 2026" in editor.get("/?week=2026-W01").text

@@ -46,6 +46,7 @@ def test_house_style_dates_and_periods():
     assert style.day(date(2025, 5, 3)) == "May 3"
     assert style.period(date(2025, 12, 15), date(2025, 12, 21)) == "Dec. 15–21, 2025"
     assert style.period(date(2025, 11, 28), date(2025, 12, 4)) == "Nov. 28 – Dec. 4, 2025"
+    assert style.period(date(2025, 12, 15), date(2025, 12, 15)) == "Dec. 15, 2025"  # not 15–15
 
 
 def test_foreign_outlets_carry_their_country_and_home_outlets_do_not():

@@ -108,7 +108,10 @@ def day(value: date) -> str:
 
 
 def period(since: date, until: date) -> str:
-    """``Dec. 15–21, 2025``, ``Nov. 28 – Dec. 4, 2025`` or across years in full."""
+    """``Dec. 15–21, 2025``, ``Nov. 28 – Dec. 4, 2025``, across years in full, or one day
+    (``Dec. 15, 2025``, not ``Dec. 15–15``)."""
+    if since == until:
+        return f"{day(since)}, {since.year}"
     if since.year != until.year:
         return f"{day(since)}, {since.year} – {day(until)}, {until.year}"
     if since.month == until.month:
