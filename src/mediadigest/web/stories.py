@@ -12,7 +12,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 
@@ -206,7 +206,9 @@ def _placed(conn: sa.Connection, profile: Profile, story_id: int) -> int:
     art = get_article(conn, -story_id)
     if art is None:
         raise UnknownStory(story_id)
-    when = art.published or datetime.now()
+    # Its listed day (published, else fetched), not the server's clock: the machine's zone
+    # may be a day behind the UTC day an undated article was fetched on.
+    when = art.when or datetime.now(UTC)
     grouping.update(conn, profile, until=when.date())
     sa_ = persist.story_articles
     query = sa.select(sa_.c.story_id).where(
