@@ -503,3 +503,15 @@ def test_a_sentences_first_word_and_a_headline_in_title_case_are_no_names():
     )
     found = cluster([coal, grain, *_week(2)], _profile_params())
     assert [0] in found and [1] in found
+
+
+def test_reports_in_two_scripts_that_name_nothing_but_the_country_are_compared_by_words():
+    """Found in a documentation walk: two headline-only reports, one English and one Russian,
+    naming only Kazakhstan left no anchor at all, and the comparison across scripts raised
+    (numpy cannot count an empty float array): every later `stories` or `digest` of that
+    week failed with a traceback."""
+    road_en = _report(0, "Kazakhstan builds a road", "Kazakhstan said it would build a road.", "en")
+    road_ru = _report(
+        1, "Казахстан строит дорогу", "Казахстан заявил о строительстве дороги.", "ru"
+    )
+    assert sorted(sorted(g) for g in cluster([road_en, road_ru], _profile_params())) == [[0], [1]]

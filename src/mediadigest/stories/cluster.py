@@ -376,6 +376,9 @@ def _anchor_vectors(
         for d in docs
     ]
     present, vocab = _incidence([sorted(k) for k in keys])
+    if not vocab:  # no report names anyone or anything but the country: nothing to compare
+        empty = sparse.csr_matrix((len(docs), 0), dtype=np.float32)
+        return empty, empty, sparse.csr_matrix((0, 0), dtype=np.float32)
     base = np.array([vocab.get(k.removeprefix(anchors.WEAK), i) for k, i in vocab.items()])
     df = np.bincount(base, np.asarray(present.sum(axis=0)).ravel(), minlength=len(base))
     x = _weighted(present, params.entity_prior, df[base])
