@@ -247,6 +247,27 @@ def test_no_text_and_no_title_is_an_input_error(profile):
         analyse(text_doc("   \n "), profile)
 
 
+def test_an_empty_page_is_no_text_found(profile):
+    doc = Document("https://e.example/empty", b"<html><body><p> </p></body></html>", FETCHED)
+    with pytest.raises(InputError) as caught:
+        analyse(doc, profile)
+    assert caught.value.reason == "no text found"
+
+
+def test_a_page_the_extractor_fails_on_names_the_failure(profile, monkeypatch):
+    """An extractor that raises on every page (a trafilatura and htmldate of versions that do
+    not fit: KeyError 'max_date') said "no text found" for each, as if all were empty."""
+
+    def broken(*args, **kwargs):
+        raise KeyError("max_date")
+
+    monkeypatch.setattr("mediadigest.analyse.extract.trafilatura.bare_extraction", broken)
+    html = b"<html><body><p>Kazakhstan opened a wind farm in Zhambyl.</p></body></html>"
+    with pytest.raises(InputError) as caught:
+        analyse(Document("https://e.example/a", html, FETCHED, "text/html"), profile)
+    assert caught.value.reason == "no text found (extraction failed: KeyError: 'max_date')"
+
+
 def test_roundup_with_one_item_stays_one_article_with_a_warning(profile):
     text = (
         "Weekly digest of the foreign press about Kazakhstan.\n"

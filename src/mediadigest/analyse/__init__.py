@@ -57,6 +57,8 @@ __all__ = ["analyse", "content_hash"]
 # Characters of text kept, at most: some 30,000 words, more than any news article. A 5 MB
 # text took minutes to search (a snippet's cost grows with the square of the matches in it).
 MAX_TEXT = 200_000
+# extract.py's warnings for an extractor that failed, as against a page with nothing in it
+_FAILED = ("extraction failed", "HTML could not be parsed")
 PAGE_MIN_WORDS = 120  # a roundup page is kept beside its items only with this much of its own
 _SLUG = re.compile(r"[^\w]+")
 T = TypeVar("T")
@@ -178,7 +180,7 @@ def _extract(
         canonical = normalise.canonicalise_url(ex.canonical_url or doc.url)
         html, tree = doc.body, ex.tree
     if not text.strip() and not title.strip():
-        raise InputError(doc.url, "no text found")
+        raise InputError(doc.url, _no_text(warnings))
     if not text.strip():  # one warning, not extraction's as well
         warnings = [w for w in warnings if w != extract.NO_TEXT]
         warnings.append("no text found: only the title is kept")
@@ -191,6 +193,13 @@ def _extract(
     return _Page(doc.url, canonical, " ".join(title.split()), text, author, published,
                  known.name if known else outlet, country,
                  hints.get("lang"), html, tree, warnings, ex)  # fmt: skip
+
+
+def _no_text(warnings: list[str]) -> str:
+    """Why a page gave nothing: an extractor that failed is named, so that a bug or a broken
+    install (every page "no text found") is told from pages that are empty."""
+    failures = [w for w in warnings if w.startswith(_FAILED)]
+    return f"no text found ({'; '.join(failures)})" if failures else "no text found"
 
 
 def _cut(text: str, warnings: list[str]) -> str:
