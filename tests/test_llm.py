@@ -625,6 +625,111 @@ def test_a_rewritten_intro_is_said_in_the_notes(chat: _Server):
     assert out.notes[-1] == "the intro was rewritten by tiny-model"
 
 
+# The week of the documentation walk: three stories in English, from two outlets.
+STORIES = [
+    (
+        "Brief: new ferry line links Aktau and Baku",
+        "A second ro-ro ferry line between Aktau in Kazakhstan and Baku will start in March, "
+        "carrying up to 50 lorries a crossing, the operator said on Sunday.",
+    ),
+    (
+        "Kazakhstan signs deal for 1 GW wind farm in Zhambyl region",
+        "Kazakhstan's government on Tuesday signed an agreement with a consortium of Gulf and "
+        "European investors to build a 1-gigawatt wind farm in the southern Zhambyl region.",
+    ),
+    (
+        "Kazakhstan's grain exports across the Caspian hit a record",
+        "Kazakhstan shipped a record 1.4 million tonnes of wheat and barley across the Caspian "
+        "Sea this year, port officials in Aktau said on Friday.",
+    ),
+]
+WEEK_INTRO = (
+    "The Astana Times has selected 3 key stories from 2 international media outlets covering "
+    "Kazakhstan for Dec. 15–21, 2025. This week’s foreign media digest features "
+    "“Brief: new ferry line links Aktau and Baku”, “Kazakhstan signs deal for 1 GW wind farm "
+    "in Zhambyl region” and “Kazakhstan's grain exports across the Caspian hit a record”. "
+    "Its stories cover transport, energy and economy."
+)
+GOOD_INTRO = (
+    "The Astana Times has selected 3 key stories from 2 international media outlets covering "
+    "Kazakhstan for Dec. 15–21, 2025. They tell of a new ferry line between Aktau and Baku, "
+    "a deal for a wind farm in the Zhambyl region and record grain exports across the Caspian."
+)
+
+
+def _three_stories(chat: _Server) -> Digest:
+    """The walk's week; each item's request is refused, so that only the intro is rewritten."""
+    chat.mode, chat.content = "content", "I can't help with that."
+    items = [
+        DigestItem(h, "TCA", "KZ", date(2025, 12, 16), None, [s], None, "TCA reported.")
+        for h, s in STORIES
+    ]
+    return Digest(date(2025, 12, 15), date(2025, 12, 21), WEEK_INTRO, items)
+
+
+def test_an_intro_of_one_story_s_sentence_keeps_the_extractive_intro(chat: _Server):
+    digest = _three_stories(chat)
+    chat.intro = STORIES[2][1]  # grounded, but no count, no publisher, one story of three
+    out = rewrite(digest, {}, _config(chat))
+    assert out.intro == WEEK_INTRO and out.writer == "extractive"
+    assert out.notes[-1] == (
+        "intro: kept the extractive text (it does not say '3 key stories', "
+        "as the extractive intro does)"
+    )
+
+
+def test_a_good_intro_is_accepted(chat: _Server):
+    digest = _three_stories(chat)
+    chat.intro = GOOD_INTRO
+    out = rewrite(digest, {}, _config(chat))
+    assert out.intro == GOOD_INTRO, out.notes
+    assert out.notes[-1] == "the intro was rewritten by tiny-model" and out.writer == "llm"
+
+
+def test_an_intro_may_give_its_counts_in_words(chat: _Server):
+    digest = _three_stories(chat)
+    chat.intro = GOOD_INTRO.replace("3 key", "three key").replace("2 inter", "two inter")
+    assert rewrite(digest, {}, _config(chat)).intro == chat.intro
+
+
+@pytest.mark.parametrize(
+    ("rewritten", "why"),
+    [
+        (
+            GOOD_INTRO.replace(" from 2 international media outlets", ""),
+            "it does not say '2 international media outlets', as the extractive intro does",
+        ),
+        (
+            GOOD_INTRO.replace("The Astana Times has", "This digest"),
+            "it does not name The Astana Times, who selected the stories",
+        ),
+        (
+            GOOD_INTRO.split(" They tell")[0] + " They tell of record grain exports from Aktau.",
+            "it names 1 of the 3 stories the extractive intro names",
+        ),
+    ],
+)
+def test_an_intro_dropping_a_count_the_publisher_or_the_stories_is_not_used(
+    chat: _Server, rewritten: str, why: str
+):
+    chat.intro = rewritten
+    out = rewrite(_three_stories(chat), {}, _config(chat))
+    assert out.intro == WEEK_INTRO
+    assert out.notes[-1] == f"intro: kept the extractive text ({why})"
+
+
+def test_an_intro_may_leave_out_a_story_the_extractive_intro_names(chat: _Server):
+    chat.intro = GOOD_INTRO.replace(", a deal for a wind farm in the Zhambyl region", "")
+    assert rewrite(_three_stories(chat), {}, _config(chat)).intro == chat.intro
+
+
+def test_the_intro_is_asked_for_with_its_own_instructions(chat: _Server):
+    rewrite(_three_stories(chat), {}, _config(chat))
+    item_system, intro_system = (r[2]["messages"][0]["content"] for r in chat.requests[-2:])
+    assert "one digest item" in item_system and "opening paragraph" in intro_system
+    assert "who selected how many stories" in intro_system
+
+
 @pytest.mark.parametrize("value", ["inf", "1e400", "0", "-1", "nan", "soon"])
 def test_a_timeout_that_is_not_a_positive_number_of_seconds_is_a_config_error(value: str):
     env = {"MEDIADIGEST_LLM_URL": "http://127.0.0.1:9/v1", "MEDIADIGEST_LLM_MODEL": "m"}

@@ -6,6 +6,8 @@ prose; the attribution line and the quote stay locked. An answer is used only wh
 plain prose of at most a few sentences, no refusal, and each of its sentences is supported by
 a sentence it was written from (``write.grounding``). Otherwise the item keeps its extractive
 text, and the digest's ``notes`` say why; an item says who wrote it in ``written_by``.
+The intro is rewritten last, and kept unless the rewrite keeps its counts, its publisher and
+most of its stories (``write.llm_intro``).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import httpx
 
 from mediadigest.errors import ConfigError
 from mediadigest.model import Article, Digest, DigestItem, is_web_url
-from mediadigest.write import grounding
+from mediadigest.write import grounding, llm_intro
 from mediadigest.write.llm_answer import NoAnswer, endpoint_of, one_line, prose
 from mediadigest.write.llm_endpoint import Endpoint, EndpointError, chat_url
 from mediadigest.write.summarise import sentences
@@ -40,7 +42,7 @@ SYSTEM = (
 )
 MAX_TIMEOUT = 3600.0
 ITEM_LIMITS = (5, 1200)  # sentences, characters: the prompt asks for 2 to 4 sentences
-INTRO_LIMITS = (3, 800)  # the prompt asks for two
+INTRO_LIMITS = (3, 800)  # the prompt asks for two (llm_intro.SYSTEM)
 
 
 @dataclass(slots=True, frozen=True)
@@ -104,13 +106,15 @@ def grounding_problems(text: str, sources: Sequence[str]) -> list[str]:
     return grounding.problems(text, [s.text for src in sources for s in sentences(src)])
 
 
-def _ask(endpoint: Endpoint, config: LLMConfig, prompt: str, limits: tuple[int, int]) -> str:
+def _ask(
+    endpoint: Endpoint, config: LLMConfig, system: str, prompt: str, limits: tuple[int, int]
+) -> str:
     """The model's prose; ``NoAnswer`` with the reason, or an ``httpx`` error where the
     endpoint is down (see ``_endpoint_down``)."""
     body = {
         "model": config.model,
         "temperature": 0,
-        "messages": [{"role": "system", "content": SYSTEM}, {"role": "user", "content": prompt}],
+        "messages": [{"role": "system", "content": system}, {"role": "user", "content": prompt}],
     }
     return prose(endpoint.complete(body), *limits)
 
@@ -191,7 +195,7 @@ def _rewrite_item(
     if not any(s in given for s in item.summary):
         return item, "its sentences address a language model; none was sent"
     try:
-        text = _ask(endpoint, config, _prompt(item, given), ITEM_LIMITS)
+        text = _ask(endpoint, config, SYSTEM, _prompt(item, given), ITEM_LIMITS)
     except NoAnswer as exc:
         return item, str(exc)
     # Support is what the model was given: the rest of the articles it never saw.
@@ -291,91 +295,11 @@ def _rewrite_intro(
 ) -> tuple[str, str | None]:
     if not items:
         return digest.intro, None
-    lines = [
-        line
-        for i in items
-        if not grounding.addresses_model(line := f"{i.headline}: {' '.join(i.summary[:1])}")
-    ]
-    listed = "\n".join(f"- {line}" for line in lines)
-    prompt = (
-        f"Write the digest's opening paragraph (two sentences): what was selected and, in "
-        f"one sentence, the week's main stories.\nCurrent intro: {digest.intro}\n"
-        f"Stories:\n{listed}"
-    )
+    prompt = llm_intro.prompt(digest.intro, items)
     try:
-        text = _ask(endpoint, config, prompt, INTRO_LIMITS)
+        text = _ask(endpoint, config, llm_intro.SYSTEM, prompt, INTRO_LIMITS)
     except NoAnswer as exc:
         return digest.intro, str(exc)
-    if wrong := _wrong_counts(text, digest.intro):
-        return digest.intro, wrong
-    current = [s.text for s in sentences(digest.intro)]
-    headlines = " ".join(i.headline for i in items)
-    extra = [headlines, *([totalled] if (totalled := _totalled(digest.intro)) else [])]
-    if problems := grounding.problems(text, [*current, *lines], extra=extra):
-        return digest.intro, "not supported by the sources: " + " | ".join(problems[:3])
+    if problem := llm_intro.problem(text, digest.intro, items):
+        return digest.intro, problem
     return " ".join(s.text for s in sentences(text)), None
-
-
-_SMALL = re.findall(
-    r"\w+",
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty",
-)
-_SAID = rf"\d+|{'|'.join(_SMALL)}"
-# Every number a count of stories or outlets follows within a few words. A lookahead, so
-# that a number inside another's match is found too ("7 international and 1 Kazakh media
-# outlets": both count outlets). The words between are no number but one after "and", and
-# no "of" ("one of the five stories" counts five).
-_COUNTED = re.compile(
-    rf"(?=\b(?P<said>{_SAID})\b"
-    rf"(?:\s+(?:and\s+(?:{_SAID})\b|(?!of\b|(?:{_SAID})\b)[^\W\d][\w’'-]*)){{0,6}}?"
-    r"\s+(?P<noun>stor(?:y|ies)|items?|outlets?|publications?|sources)\b)",
-    re.IGNORECASE,
-)
-
-
-def _counted(text: str) -> list[tuple[tuple[int, ...], str, str]]:
-    """Each count of ``text``: the numbers of one noun ("7 international and 1 Kazakh media
-    outlets": 7 and 1), ``story`` or ``outlet``, and the words saying it."""
-    by_noun: dict[int, tuple[list[int], str, int]] = {}
-    for m in _COUNTED.finditer(text):
-        said = m.group("said").lower()
-        noun = m.group("noun").lower()
-        what = "story" if noun.startswith(("stor", "item")) else "outlet"
-        numbers, _, _ = by_noun.setdefault(m.end("noun"), ([], what, m.start()))
-        numbers.append(int(said) if said.isdigit() else _SMALL.index(said))
-    return [(tuple(n), what, text[start:end]) for end, (n, what, start) in by_noun.items()]
-
-
-def _counts(text: str) -> set[tuple[tuple[int, ...], str]]:
-    """The counts ``text`` gives, each of its parts, and a count of parts as their sum:
-    "from 7 international and 1 Kazakh media outlets" is from 7 international, from 1 Kazakh
-    and from 8 outlets, not from 1 international and 7 Kazakh ones."""
-    out = set()
-    for numbers, what, _ in _counted(text):
-        out |= {(numbers, what), (tuple([sum(numbers)]), what)}
-        out |= {((n,), what) for n in numbers}
-    return out
-
-
-def _totalled(intro: str) -> str | None:
-    """The intro's first sentence with a count of parts as their sum ("from 8 media outlets"
-    for "from 7 international and 1 Kazakh media outlets"), which is true too; None where it
-    has none."""
-    first = " ".join(s.text for s in sentences(intro)[:1])
-    out = first
-    for numbers, _, words in _counted(first):
-        if len(numbers) > 1:
-            out = out.replace(words, " ".join([str(sum(numbers)), *words.split()[-2:]]))
-    return out if out != first else None
-
-
-def _wrong_counts(text: str, intro: str) -> str | None:
-    """A count of stories or outlets the extractive intro does not give. That intro is built
-    from the digest's real counts (``compose.intro``); "9 stories from 5 outlets" for its "5
-    stories from 9 outlets" passed a check of the numbers alone."""
-    real = _counts(intro)
-    for numbers, what, words in _counted(text):
-        if (numbers, what) not in real:
-            return f"it says {words!r}, which the extractive intro does not"
-    return None
