@@ -347,6 +347,36 @@ def test_the_reason_of_a_store_that_will_not_be_written_names_the_file(tmp_path:
     assert store.engine.not_writable(missing) == f"there is no folder {tmp_path / 'gone'}"
 
 
+def test_a_snapshot_url_naming_no_file_says_there_is_no_store(tmp_path: Path):
+    """A mistyped snapshot path: `articles` was told "this command writes" (it only reads),
+    and the URL came back as sqlite:///file%3A/…, not as typed."""
+    missing = tmp_path / "nothere.db"
+    url = f"sqlite:///file:{missing}?mode=ro&immutable=1&uri=true"
+    line = one_line_error(mediadigest("--db", url, "articles", cwd=tmp_path), 1)
+    assert line.startswith(f"error: cannot open store sqlite:///file:{missing}?"), line
+    assert line.endswith(f": unable to open database file (no store at {missing})")
+    assert list(tmp_path.iterdir()) == []
+
+
+# /proc/self takes no new file from any user, root included (root writes a folder chmod 555)
+NOT_WRITABLE = Path("/proc/self")
+
+
+@pytest.mark.skipif(
+    not NOT_WRITABLE.is_dir() or os.access(NOT_WRITABLE, os.W_OK), reason="needs Linux's /proc"
+)
+def test_a_new_store_in_a_folder_this_user_may_not_write_asks_for_another_path(tmp_path: Path):
+    """As user nobody in a folder of root's, `ingest` offered a snapshot URL of a store that
+    did not exist, to read it."""
+    page = tmp_path / "notes.txt"
+    page.write_text("Kazakhstan opened a wind farm in the Zhambyl region on Tuesday.\n")
+    done = mediadigest("--db", f"{NOT_WRITABLE}/new.db", "ingest", str(page), cwd=tmp_path)
+    assert one_line_error(done, 1).endswith(
+        f"unable to open database file (its folder {NOT_WRITABLE} is not writable by this user; "
+        "for a new store, give --db a path in a folder this user can write)"
+    )
+
+
 SNAPSHOT_READERS = [
     ["articles"], ["search", "wind"], ["stories"], ["export", "out.jsonl"], ["sources", "list"],
     ["sources", "export"], ["users", "list"], ["feed"], ["db", "check"],

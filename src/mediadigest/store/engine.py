@@ -74,6 +74,10 @@ def shown_url(url: str | sa.URL) -> str:
     every parameter to libpq, so they are as good as ``user:password@``), masked by the rule
     of every URL in the log (`logs.secret_name`). Works on a URL SQLAlchemy cannot parse too."""
     text = url.render_as_string(hide_password=True) if isinstance(url, sa.URL) else url
+    if isinstance(url, sa.URL) and url.get_backend_name() == "sqlite" and url.database:
+        # A path as typed: SQLAlchemy quotes it as a URL's part (file:/… as file%3A/…)
+        _, mark, query = text.partition("?")
+        text = f"{url.drivername}:///{url.database}{mark}{query}"
     text = _USER_PASSWORD.sub(r"\1***@", text, count=1)
     base, mark, query = text.partition("?")
     if not mark:
@@ -246,11 +250,16 @@ def _why_not_writable(context: sa.engine.ExceptionContext) -> None:
 
 def not_writable(url: sa.URL, refused: bool = True) -> str | None:
     """Why the SQLite store at ``url`` cannot be written or opened, as far as the file system
-    says, and the URL that reads it without writing; None where it says nothing and SQLite
-    did not say it refused to write (``refused``)."""
-    if _opened_read_only(url):
-        return "its URL opens it read-only, by mode=ro or immutable=1, and this command writes"
+    says, and what to give instead: the URL that reads it without writing, or, where there
+    is no store yet, a path that can be written; None where it says nothing and SQLite did
+    not say it refused to write (``refused``)."""
     path = Path((url.database or "").removeprefix("file:")).absolute()
+    if _opened_read_only(url):
+        # A read-only URL cannot make the file: a mistyped snapshot path was blamed on the
+        # command writing, which a command that only reads does not.
+        if not path.exists():
+            return f"no store at {path}"
+        return "its URL opens it read-only, by mode=ro or immutable=1, and this command writes"
     folder = path.parent
     try:
         read_only_fs = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
@@ -263,15 +272,15 @@ def not_writable(url: sa.URL, refused: bool = True) -> str | None:
     elif path.exists() and not os.access(path, os.W_OK):
         why = f"{path} is not writable by this user"
     elif not os.access(folder, os.W_OK):
-        # WAL: every connection, a reader's too, needs the -wal and -shm files beside it.
-        why = (
-            f"its folder {folder} is not writable by this user, and SQLite keeps the store's "
-            "-wal and -shm files there"
-        )
+        why = f"its folder {folder} is not writable by this user"
+        if path.exists():  # WAL: every connection, a reader's too, needs them beside it
+            why += ", and SQLite keeps the store's -wal and -shm files there"
     elif refused:
         why = f"{path} cannot be written (its permissions, or a flag: lsattr)"
     else:
         return None
+    if not path.exists():  # a new store: a URL that reads it would name a file not there
+        return f"{why}; for a new store, give --db a path in a folder this user can write"
     snapshot = f"sqlite:///file:{quote(str(path), safe='/')}?mode=ro&immutable=1&uri=true"
     return f"{why}; to read a copy no one writes to, such as a snapshot: --db '{snapshot}'"
 
