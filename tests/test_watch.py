@@ -30,7 +30,8 @@ def test_watch_polls_every_round_and_backs_off_a_failing_source(tmp_path, site):
     # The backoff is one interval from the failure; what round 2 does after it (grouping)
     # must take less than that for round 3 to find the source still waiting: 0.2 s failed on a
     # slow host, 1 s leaves room.
-    result = cli("collect", "--watch", "1s", "--rounds", "3", "--timeout", "2")
+    # A bounded watch in which a source failed exits 1, as one round does (it said 0).
+    result = cli("collect", "--watch", "1s", "--rounds", "3", "--timeout", "2", code=1)
     rounds = [line for line in result.stderr.splitlines() if line.startswith("round ")]
     assert [r.split(" (")[0] for r in rounds] == ["round 1", "round 2", "round 3"]
     # Each says when it ran, for a log that runs for weeks.
@@ -44,7 +45,7 @@ def test_watch_polls_every_round_and_backs_off_a_failing_source(tmp_path, site):
 def test_watch_prints_each_rounds_warnings(tmp_path, site):
     cli = Cli(tmp_path / "s.db")
     cli("sources", "add", site.url("/feeds/refused.xml"))
-    result = cli("collect", "--watch", "0.1s", "--rounds", "1")
+    result = cli("collect", "--watch", "0.1s", "--rounds", "1", code=1)  # two links fail
     assert f"warning: {site.url('/status/403')}: HTTP 403 Forbidden" in result.stderr
 
 
@@ -58,7 +59,7 @@ def test_unchanged_sources_cost_304s_in_later_rounds(tmp_path, site):
 def test_sources_list_shows_items_per_day_and_next_try(tmp_path, site):
     cli = Cli(tmp_path / "s.db")
     cli("sources", "add", site.url("/feeds/atom.xml"), site.url("/status/404"))
-    cli("collect", "--watch", "0.1s", "--rounds", "2", "--timeout", "2")
+    cli("collect", "--watch", "0.1s", "--rounds", "2", "--timeout", "2", code=1)
     rows = {r["url"]: r for r in cli.json("sources", "list", "--json")}
     assert rows[site.url("/feeds/atom.xml")]["items_per_day"] == 0.0  # its 2 were a backlog
     assert rows[site.url("/status/404")]["failures"] == 2
@@ -157,7 +158,7 @@ def test_watch_stops_cleanly_on_sigterm_as_on_ctrl_c(tmp_path, site, sig):
     proc.send_signal(sig)  # while it waits for the next round
     rest = proc.stderr.read()
     # A service manager's SIGTERM killed it without a word (exit 143).
-    assert proc.wait(timeout=20) == 130
+    assert proc.wait(timeout=20) == 130, (line, rest)
     assert "stopped" in rest
 
 

@@ -46,9 +46,13 @@ if TYPE_CHECKING:
 def _sources(settings: Settings) -> tuple[sa.Engine, list[Source]]:
     """The store and its sources; an empty store gets the default sources first."""
     from mediadigest.collect import opml
+    from mediadigest.stories import persist
 
     engine = store.open_store(settings.db)
     with engine.begin() as conn:
+        # In the transaction that stores the defaults: of two profiles starting on a new store
+        # at once, the one refused has stored none of its feeds.
+        persist.require_profile(conn, settings.profile.name, claim=True)
         rows = store.list_sources(conn)
         if not rows:
             profile = settings.profile
@@ -151,10 +155,16 @@ def collect(
 def _watch(settings: Settings, interval: timedelta, *, rounds: int | None, timeout: float) -> None:
     """`collect --watch`: a round every ``interval`` until stopped, each said in a line."""
 
+    failed: list[
+        int
+    ] = []  # rounds in which an input failed: a bounded watch exits 1, as one round does
+
     def load() -> list[Source]:
         return _sources(settings)[1]
 
     def show(done: Round) -> None:
+        if not done.report.ok:
+            failed.append(done.number)
         for line in done.report.warnings:
             say(line, "warning")
         for line in done.report.errors:
@@ -176,6 +186,8 @@ def _watch(settings: Settings, interval: timedelta, *, rounds: int | None, timeo
     except KeyboardInterrupt:  # each round's documents are stored as they come
         say("stopped")
         raise typer.Exit(130) from None
+    if failed:
+        raise typer.Exit(1)
 
 
 class _Stored:
