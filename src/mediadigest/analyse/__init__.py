@@ -30,6 +30,7 @@ from mediadigest.analyse import (
     kind,
     language,
     normalise,
+    pagedate,
     quotes,
     relevance,
     roundup,
@@ -186,8 +187,9 @@ def _extract(
         warnings.append("no text found: only the title is kept")
     if len(text) > MAX_TEXT:
         text = _cut(text, warnings)
-    if published is None and hints.get("published"):
-        published = normalise.parse_published(hints["published"])
+    if hints.get("published"):  # the page's date, unless its source's says more
+        source = normalise.parse_published(hints["published"])
+        published = pagedate.page_or_source_date(published, source)
     known = profile.outlet_for(doc.url)
     country = known.country if known else domain_country(doc.url)
     return _Page(doc.url, canonical, " ".join(title.split()), text, author, published,

@@ -29,7 +29,7 @@ from trafilatura.metadata import (
 )
 
 from mediadigest.analyse import decoding
-from mediadigest.analyse.normalise import parse_published
+from mediadigest.analyse.pagedate import htmldate_options, page_date
 from mediadigest.errors import FormatError
 
 log = logging.getLogger(__name__)
@@ -50,19 +50,14 @@ _MARKUP_CHARS = 65_536  # an HTML page shows a tag long before this
 # Chosen on bench/ingest.py (see docs/benchmarks.md): favor_precision gives the best F1 and
 # keeps sidebars ("most read: ...") out of the text, which relevance would otherwise count.
 # Inside the pass htmldate does only its cheap search (meta tags, JSON-LD, URL); its extensive
-# search is our fallback, for the pages (1% here) where that found nothing.
-_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+# search is our fallback, for the pages (1% here) where that found nothing. Its options
+# (pagedate.htmldate_options) are given for each page: the latest date they allow moves daily.
 _TRAFILATURA = MappingProxyType(
     {
         "favor_precision": True,
         "include_comments": False,
         "include_tables": True,
         "with_metadata": True,
-        "date_extraction_params": {
-            "original_date": True,
-            "extensive_search": False,
-            "outputformat": _DATE_FORMAT,
-        },
     }
 )
 # Archive scale: no fallback extractors. On bench/ingest.py `fast` alone has the F1 of
@@ -187,14 +182,14 @@ def add_metadata(
     if tree is None:
         return
     if text is not None:
-        params = _SETTINGS[fast, True]["date_extraction_params"]
+        params = htmldate_options(extensive=False)
         try:  # as bare_extraction calls it, and on a copy as there: our tree stays as parsed
             doc = extract_metadata(copy(tree), url, params, fast, set())
         except Exception as err:  # as in _run_trafilatura; here the text survives it
             log.debug("metadata extraction failed on %s", url, exc_info=True)
             result.warnings.append(f"metadata extraction failed: {type(err).__name__}: {err}")
         else:
-            _set_metadata(result, doc)
+            _set_metadata(result, doc, url)
             _set_text(result, text)
     _search_date(result, url, date_search)
 
@@ -209,8 +204,9 @@ def _run_trafilatura(
     tree: lxml.html.HtmlElement, url: str, result: Extracted, settings: Mapping[str, Any]
 ) -> None:
     """Fill ``result`` from one bare_extraction pass (it copies the tree, ours stays intact)."""
+    params = htmldate_options(extensive=False)
     try:
-        doc = trafilatura.bare_extraction(tree, url=url, **settings)
+        doc = trafilatura.bare_extraction(tree, url=url, date_extraction_params=params, **settings)
     except Exception as err:  # trafilatura and lxml raise many types; none may escape a stage
         log.debug("trafilatura failed on %s", url, exc_info=True)
         result.warnings.append(f"extraction failed: {type(err).__name__}: {err}")
@@ -219,19 +215,19 @@ def _run_trafilatura(
         result.warnings.append(NO_TEXT)
         return
     if settings["with_metadata"]:
-        _set_metadata(result, doc)
+        _set_metadata(result, doc, url)
     else:
         result.title = _clean(_title(tree))
     _set_text(result, doc.text or "")
 
 
-def _set_metadata(result: Extracted, doc: Any) -> None:
+def _set_metadata(result: Extracted, doc: Any, url: str) -> None:
     """Title, author, site name, description and date of a trafilatura Document."""
     result.title = _clean(doc.title)
     result.author = _clean(doc.author)
     result.sitename = _clean(doc.sitename)
     result.description = _clean(doc.description)
-    result.published = parse_published(doc.date) if doc.date else None
+    result.published = page_date(doc.date, result.tree, url)
 
 
 def _set_text(result: Extracted, raw_text: str) -> None:
@@ -256,13 +252,11 @@ def _title(tree: lxml.html.HtmlElement) -> str | None:
 def _fallback_date(tree: lxml.html.HtmlElement, url: str) -> datetime | None:
     """htmldate's extensive search (visible text, URL): only for pages without date metadata."""
     try:
-        found = find_date(
-            tree, extensive_search=True, original_date=True, outputformat=_DATE_FORMAT, url=url
-        )
+        found = find_date(tree, url=url, **htmldate_options(extensive=True))
     except Exception:  # a date is optional: a htmldate bug must not cost us the article
         log.debug("htmldate failed on %s", url, exc_info=True)
         return None
-    return parse_published(found) if found else None
+    return page_date(found, tree, url)
 
 
 # --- parsing and page facts -------------------------------------------------------------

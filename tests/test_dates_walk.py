@@ -1,0 +1,181 @@
+"""Dates across time zones (the time-zone walk): a page's date does not depend on the
+server's zone and is never htmldate's guess from a month or a year; a feed's date without a
+zone, or with a zone name, is read as the JSON Lines path reads it; a roundup's "on Jan. 1"
+is placed in the year nearest its page's date."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+
+from mediadigest.analyse import analyse, pagedate
+from mediadigest.analyse.extract import extract_html
+from mediadigest.model import Document
+from mediadigest.profile import load_profile
+
+URL = "https://almaty-daily.example/news/kaspi-deal"
+ALMATY = timezone(timedelta(hours=5))
+BODY = "".join(
+    f"<p>{p}</p>"
+    for p in (
+        "Kazakhstan's Kaspi bought a Turkish payment company, the company said in Almaty.",
+        "The deal values the firm at one billion dollars, Kaspi said in a statement.",
+        "Analysts in Astana said the purchase gives Kaspi a foothold in a market of 85 "
+        "million people, where it will compete with banks and telecom operators.",
+    )
+)
+
+
+def page(published: str | None = None, extra: str = "") -> bytes:
+    """An article page; ``published`` goes in its article:published_time meta tag."""
+    meta = f'<meta property="article:published_time" content="{published}">' if published else ""
+    return (
+        f"<html><head><title>Kaspi buys a Turkish payment company</title>{meta}</head>"
+        f"<body><article><h1>Kaspi buys a Turkish payment company</h1>{BODY}</article>"
+        f"{extra}</body></html>"
+    ).encode()
+
+
+def page_date(body: bytes) -> datetime | None:
+    return extract_html(body, URL, "text/html").published
+
+
+@pytest.fixture
+def server_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    """Sets the process's TZ (and tzset) for a test; the zone it had comes back after."""
+
+    def set_zone(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+
+    yield set_zone
+    monkeypatch.undo()
+    time.tzset()
+
+
+def _utc_days() -> tuple[date, date]:
+    today = datetime.now(UTC).date()
+    return today, today + timedelta(days=1)
+
+
+def at(day: date, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute)
+
+
+# --- page dates: no "future" by the server's clock, no guesses --------------------------
+
+
+def test_a_page_time_without_offset_just_after_utc_midnight_keeps_its_day():
+    # 00:30 tomorrow on an Almaty outlet's clock, written without its offset: htmldate took
+    # it for a future date and kept its month alone (the 1st).
+    _, tomorrow = _utc_days()
+    found = page_date(page(f"{tomorrow}T00:30:00"))
+    assert found == at(tomorrow, 0, 30)
+
+
+def test_a_bare_date_of_tomorrow_in_utc_is_that_day():
+    _, tomorrow = _utc_days()
+    assert page_date(page(f"{tomorrow}")) == at(tomorrow)
+
+
+@pytest.mark.parametrize("zone", ["Etc/GMT+12", "America/New_York", "UTC", "Etc/GMT-14"])
+def test_page_dates_do_not_depend_on_the_servers_time_zone(server_zone, zone):
+    # Behind UTC, the server's day ended before UTC's: even today's date was "future".
+    today, tomorrow = _utc_days()
+    server_zone(zone)
+    found = [
+        page_date(page(f"{today}T00:30:00")),
+        page_date(page(f"{tomorrow}T00:30:00")),
+        page_date(page(f"{tomorrow}")),
+        page_date(page(f"{tomorrow}T00:30:00+05:00")),
+    ]
+    assert [d.date() if d else None for d in found] == [today, tomorrow, tomorrow, tomorrow]
+    assert found[3] is not None and found[3].utcoffset() == timedelta(hours=5)
+
+
+def test_a_date_of_new_years_day_with_its_offset_is_kept_on_new_years_eve_in_utc(monkeypatch):
+    # 04:00 on Jan. 1 in Almaty is 23:00 on Dec. 31 in UTC: htmldate's check of the year
+    # against the server's today refused it.
+    monkeypatch.setattr(pagedate, "_utc_today", lambda: date(2026, 12, 31))
+    found = page_date(page("2027-01-01T04:00:00+05:00"))
+    assert found == datetime(2027, 1, 1, 4, tzinfo=ALMATY)
+
+
+@pytest.mark.parametrize(
+    ("published", "extra"),
+    [
+        ("2025-10", ""),  # a month: htmldate gave it today's day of the month
+        (None, "<footer><p>© 2025 Almaty Daily</p></footer>"),  # a copyright year: Jan. 1
+        (None, "<footer><a href='/archive/2025/10/'>October 2025 archive</a></footer>"),
+        # htmldate cannot read these, and falls back to the year: Jan. 1 (another 1st)
+        (None, "<p class='dateline'>Almaty, Nov. 1, 2025</p>"),
+        (None, "<p class='dateline'>Алматы, 1 ноября 2025 года</p>"),
+    ],
+)
+def test_a_page_dated_only_by_a_month_or_a_year_has_no_date(published, extra):
+    assert page_date(page(published, extra)) is None
+
+
+@pytest.mark.parametrize(
+    ("published", "extra"),
+    [
+        ("2025-11-01", ""),
+        (None, "<p class='dateline'>Almaty, 1 November 2025</p>"),
+        (None, "<p class='dateline'>Almaty, November 1, 2025</p>"),
+        (None, "<p class='dateline'>Astana, 1. November 2025</p>"),
+        (None, "<p class='dateline'>1 ноября 2025 г.</p>"),
+        (None, "<p class='dateline'>1 қараша 2025</p>"),
+    ],
+)
+def test_a_page_dated_the_first_of_a_month_in_so_many_words_keeps_it(published, extra):
+    assert page_date(page(published, extra)) == datetime(2025, 11, 1)
+
+
+# --- the page's date and its source's ---------------------------------------------------
+
+
+def _analysed(body: bytes, published: str) -> tuple[datetime | None, int | None]:
+    doc = Document(URL, body, datetime.now(UTC), "text/html", {"published": published})
+    (art,) = analyse(doc, load_profile("kazakhstan"))
+    return art.published, art.published_offset
+
+
+def test_the_sources_offset_is_kept_where_the_page_gives_the_same_day_without_one():
+    _, tomorrow = _utc_days()
+    published, offset = _analysed(page(f"{tomorrow}T00:30:00"), f"{tomorrow}T00:30:00+05:00")
+    assert (published, offset) == (at(tomorrow, 0, 30), 300)
+
+
+def test_the_sources_date_is_kept_where_the_page_has_only_a_month():
+    assert _analysed(page("2025-10"), "2025-10-17T09:00:00+05:00") == (
+        datetime(2025, 10, 17, 9),
+        300,
+    )
+
+
+def test_a_page_date_with_its_own_offset_is_kept_over_the_sources():
+    body = page("2025-10-17T09:00:00+06:00")
+    assert _analysed(body, "2025-10-18T09:00:00+05:00") == (datetime(2025, 10, 17, 9), 360)
+
+
+@pytest.mark.parametrize(
+    ("page_day", "source_day", "kept"),
+    [
+        (datetime(2025, 10, 17, 9), datetime(2025, 10, 17, 14, tzinfo=ALMATY), "source"),
+        (datetime(2025, 10, 17, 9), datetime(2025, 10, 17, 9, tzinfo=UTC), "source"),
+        (datetime(2025, 10, 17), datetime(2025, 10, 18, 1, tzinfo=ALMATY), "page"),
+        (datetime(2025, 10, 17, 4), datetime(2025, 10, 17, 9, tzinfo=ALMATY), "source"),
+        (datetime(2025, 10, 1), datetime(2025, 10, 17), "source"),
+        (datetime(2025, 10, 1), datetime(2025, 11, 17, tzinfo=ALMATY), "page"),
+        (datetime(2025, 10, 17, tzinfo=UTC), datetime(2025, 10, 17, tzinfo=ALMATY), "page"),
+        (datetime(2025, 10, 17), datetime(2025, 10, 17), "page"),
+        (None, datetime(2025, 10, 17), "source"),
+        (datetime(2025, 10, 17), None, "page"),
+    ],
+)
+def test_page_or_source_date(page_day, source_day, kept):
+    chosen = pagedate.page_or_source_date(page_day, source_day)
+    assert chosen is (page_day if kept == "page" else source_day)
