@@ -47,6 +47,17 @@ def test_a_shard_size_that_is_not_a_size_is_a_usage_error_and_creates_no_store(t
     assert not db.exists()
 
 
+def test_a_negative_number_of_workers_is_a_usage_error(tmp_path: Path):
+    """--workers -1 ran as if nothing were wrong; the help names N >= 0 only."""
+    db = tmp_path / "s.db"
+    (tmp_path / "a.txt").write_text("Kazakhstan\n\nAstana said so.")
+    done = mediadigest(
+        "--db", f"sqlite:///{db}", "ingest", "--workers", "-1", str(tmp_path / "a.txt")
+    )
+    assert "--workers" in usage_error(done)
+    assert not db.exists()
+
+
 def one_line_error(done: subprocess.CompletedProcess[str], code: int) -> str:
     """The error line of a command that printed nothing else on stderr."""
     assert done.returncode == code, done.stderr

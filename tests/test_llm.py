@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import sys
 import threading
 import time
@@ -779,3 +780,18 @@ def test_the_log_of_a_request_shows_no_password_or_key_of_the_url(
 )
 def test_urls_in_logs_lose_their_secrets(url: str, shown: str):
     assert redact_url(url) == shown
+
+
+@pytest.mark.parametrize(
+    "env",
+    [{}, {"MEDIADIGEST_LLM_URL": "http://127.0.0.1:9/v1", "MEDIADIGEST_LLM_MODEL": "m",
+          "MEDIADIGEST_LLM_TIMEOUT": "abc"}],
+    ids=["missing", "bad-timeout"],
+)  # fmt: skip
+def test_an_unusable_llm_setting_is_a_usage_error_as_other_settings_are(tmp_path, env):
+    """Exit 2, as `MEDIADIGEST_HOST_DELAY=abc` gives; it exited 1, as a failed input does."""
+    unset = {k: None for k in os.environ if k.startswith("MEDIADIGEST_LLM_")}  # None: unset
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    result = CliRunner().invoke(app, ["--db", db, "digest", "--writer", "llm"], env=unset | env)
+    assert result.exit_code == 2, result.output
+    assert "MEDIADIGEST_LLM_" in result.stderr and "Traceback" not in result.output

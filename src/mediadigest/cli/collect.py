@@ -273,6 +273,7 @@ def ingest(
     workers: Annotated[
         int | None,
         typer.Option(
+            min=0,
             help="Analyse on a local Dask cluster of N worker processes (a process pool of N "
             "without the dask extra); 0: in this process. Default: a process pool on all cores."
         ),

@@ -31,6 +31,7 @@ from mediadigest.cli.app import (
     stories_app,
     write_out,
 )
+from mediadigest.errors import ConfigError
 from mediadigest.stories import persist as story_store
 from mediadigest.write.render import Format
 from mediadigest.write.style import counted
@@ -89,7 +90,11 @@ def digest(
     if fmt.binary and to_stdout and sys.stdout.isatty():
         say("DOCX is binary: -o - writes it into a pipe or a file, not to a terminal", "error")
         raise typer.Exit(1)
-    llm = LLMConfig.from_env(os.environ) if writer is Writer.llm else None
+    try:
+        llm = LLMConfig.from_env(os.environ) if writer is Writer.llm else None
+    except ConfigError as exc:  # a setting from the environment: a usage error, as the others
+        say(str(exc), "error")
+        raise typer.Exit(2) from None
     engine = reading_store(settings)
     with engine.begin() as conn:
         result = compose.build_digest(conn, settings.profile, first, last, size=size, llm=llm,
