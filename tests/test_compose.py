@@ -774,10 +774,18 @@ def test_a_quote_from_another_outlets_report_is_credited_to_it(profile):
 def test_a_quote_from_the_lead_needs_no_credit_of_its_own(profile):
     story = Story(1, "t", [_art(1), _other(2)])
     item = compose_story(story, profile)
-    assert (
-        item.quote is not None
-        and item.also == "The story was also covered by Russia’s TASS (Dec. 17)."
-    )
+    assert item.quote is not None and not (item.also or "").startswith("The quote is from")
+
+
+def test_an_outlet_the_summary_credits_is_not_named_again_as_having_covered_the_story(profile):
+    """Found in an install walk: "Britain’s Reuters reported on Dec. 19 that …" in the
+    summary, then "The story was also covered by … Britain’s Reuters (Dec. 19)"."""
+    story = Story(1, "t", [_art(1), _other(2)])
+    item = compose_story(story, profile)
+    assert any(s.startswith("Russia’s TASS reported on Dec. 17") for s in item.summary)
+    assert item.also is None
+    lead_only = compose_story(Story(1, "t", [_art(1), _other(2, text="Kazakhstan.")]), profile)
+    assert lead_only.also == "The story was also covered by Russia’s TASS (Dec. 17)."
 
 
 def test_a_quote_from_the_lead_outlets_report_of_another_day_says_which_day(profile):

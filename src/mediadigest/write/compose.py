@@ -119,7 +119,9 @@ def compose_story(story: Story, profile: Profile, *, since: date | None = None) 
     if lede.absorbs and lede.kept is not None:  # the line took the sentence less its end
         e = evidence[0]
         evidence[0] = replace(e, text=e.text[: lede.kept], end=e.start + lede.kept)
-    summary = _credited(evidence[1:] if lede.absorbs else evidence, lead, sources, profile)
+    told = evidence[1:] if lede.absorbs else evidence
+    summary = _credited(told, lead, sources, profile)
+    told_ids = {e.article_id for e in told}
     who = credit.credit(lead, profile)
     return DigestItem(
         headline=kind.without_credit(lead.title or story.title),
@@ -138,7 +140,13 @@ def compose_story(story: Story, profile: Profile, *, since: date | None = None) 
         kind=getattr(lead, "kind", "news") or "news",
         written_from=written_from,
         note=attribute.source_note(written_from),
-        also=also_line(lead, story, profile, quoted=picked[1] if picked else None),
+        also=also_line(
+            lead,
+            story,
+            profile,
+            quoted=picked[1] if picked else None,
+            credited=[a for a in sources if (a.id or 0) in told_ids and a is not lead],
+        ),
         framing=framing.describe(story, profile) if written_from == "text" else None,
         reasons=list(story.reasons),
         status=_status(story, since),
@@ -264,7 +272,12 @@ def _sources(lead: Article, story: Story, profile: Profile) -> list[dict[str, An
 
 
 def also_line(
-    lead: Article, story: Story, profile: Profile, *, quoted: Article | None = None
+    lead: Article,
+    story: Story,
+    profile: Profile,
+    *,
+    quoted: Article | None = None,
+    credited: Sequence[Article] = (),
 ) -> str | None:
     """``The story was also covered by Reuters (Dec. 17) and TASS (Dec. 18).``
 
@@ -277,10 +290,12 @@ def also_line(
     line names (another outlet's, or the lead's outlet's of another day), the line opens by
     crediting it, as a summary sentence of another report is credited: ``The quote is from a
     report by Russia’s TASS (Dec. 17).`` (this line follows the quote), and names it no more.
+    ``credited``: the reports whose sentences the summary credits ("Britain’s Reuters reported
+    on Dec. 19 that …"); their outlets are named already, and not again here.
     """
     by_id = {a.id: a for a in story.articles if a.id is not None}
     lead_by = credit.credit(lead, profile)
-    seen = {lead_by.outlet}
+    seen = {lead_by.outlet, *(credit.credit(a, profile).outlet for a in credited)}
     lines = []
     if quoted is not None and quoted is not lead:
         by = credit.credit(quoted, profile)
