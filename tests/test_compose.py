@@ -402,6 +402,23 @@ def test_a_story_with_an_english_report_is_written_from_it(profile):
     assert not any(ch in "".join(item.summary) for ch in "аеиоуыэюя")
 
 
+def test_a_framing_word_written_only_inside_a_name_is_quoted_as_the_name(profile):
+    """Found in an install walk: "in Japan, Jiji Press wrote of “Imperial”" (of the Imperial
+    Palace: the other report has "palace", so only the adjective was Jiji's own)."""
+    jiji = _art(
+        1,
+        title="Emperor receives Tokayev at the Imperial Palace",
+        text="The Imperial Palace opened its gardens for the guest.\n\nAt the Imperial "
+        "Palace the emperor asked about water. Imperial Palace staff showed the gardens.",
+    )
+    tass = _other(2, text="Tokayev was received at the palace in Tokyo on Monday.")
+    tass.title = "Tokayev in Tokyo"
+    text = framing.describe(Story(1, "t", [jiji, tass]), profile) or ""
+    assert "“Imperial Palace”" in text and "“Imperial”" not in text
+    # A word written alone too is quoted as it is.
+    assert framing._whole_name("Imperial", "Imperial Palace. The Imperial banner.") == "Imperial"
+
+
 def test_framing_quotes_no_word_of_a_report_in_another_language(profile):
     """The stop words are English: every word of a Russian lead ("в", "и") looked distinctive
     and was quoted as what Russian outlets stressed. Nor are contractions framing."""

@@ -116,7 +116,25 @@ def _phrases(words: list[str], arts: Sequence[Article]) -> list[str]:
                 break
         else:
             out.append(word)
-    return out
+    return [_whole_name(w, text) for w in out]
+
+
+_CAPITALISED = re.compile(r"[A-Z][\w’'-]*(?: [A-Z][\w’'-]*)*")
+
+
+def _whole_name(word: str, text: str) -> str:
+    """A capitalised word the reports only ever write inside one name is that name:
+    “Imperial Palace”, not “Imperial” (Jiji Press “wrote of” an adjective)."""
+    if " " in word or not word[:1].isupper():
+        return word
+    runs = {
+        re.sub(r"^(?:The|A|An) ", "", m[0])  # "The Imperial Palace" opening a sentence
+        for m in _CAPITALISED.finditer(text)
+        if word in m[0].split()
+    }
+    # A sentence's first word runs into a name after it ("Imperial Palace officials ..."
+    # is no run: lower case); one run holding it everywhere, and longer, is the name.
+    return runs.pop() if len(runs) == 1 and " " in next(iter(runs)) else word
 
 
 def _base(word: str) -> str:
