@@ -13,6 +13,8 @@ import pytest
 
 from mediadigest.analyse import analyse, pagedate
 from mediadigest.analyse.extract import extract_html
+from mediadigest.analyse.normalise import parse_published
+from mediadigest.collect.feeds import Feed, entry_hints, parse_feed
 from mediadigest.model import Document
 from mediadigest.profile import load_profile
 
@@ -179,3 +181,78 @@ def test_a_page_date_with_its_own_offset_is_kept_over_the_sources():
 def test_page_or_source_date(page_day, source_day, kept):
     chosen = pagedate.page_or_source_date(page_day, source_day)
     assert chosen is (page_day if kept == "page" else source_day)
+
+
+# --- feed dates: no zone is UTC, a zone's name its offset, as in a JSON Lines record -------
+
+
+def rss(*pub_dates: str) -> Feed:
+    items = "".join(
+        f"<item><title>Kaspi report {n}</title><link>https://wire.example/{n}</link>"
+        f"<pubDate>{when}</pubDate></item>"
+        for n, when in enumerate(pub_dates)
+    )
+    body = f'<rss version="2.0"><channel><title>Wire</title>{items}</channel></rss>'
+    return parse_feed(body.encode(), "https://wire.example/rss")
+
+
+def test_an_rss_date_without_a_zone_is_read_as_utc_not_dropped():
+    (entry,) = rss("Mon, 22 Dec 2025 01:30:00").entries
+    assert entry.published == "2025-12-22T01:30:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("written", "published"),
+    [
+        ("Mon, 22 Dec 2025 01:30:00 MSK", "2025-12-22T01:30:00+03:00"),
+        ("Sun, 26 Oct 2025 00:30:00 BST", "2025-10-26T00:30:00+01:00"),
+        ("Mon, 22 Dec 2025 01:30:00 CET", "2025-12-22T01:30:00+01:00"),
+        ("Mon, 22 Dec 2025 01:30:00 EST", "2025-12-22T01:30:00-05:00"),
+        ("Sun, 26 Oct 2025 00:30:00 PDT", "2025-10-26T00:30:00-07:00"),
+        ("Mon, 22 Dec 2025 01:30:00 PT", "2025-12-22T01:30:00-08:00"),
+        ("Mon, 22 Dec 2025 01:30:00 GMT", "2025-12-22T01:30:00+00:00"),
+    ],
+)
+def test_a_zone_name_in_an_rss_date_gives_its_offset(written, published):
+    (entry,) = rss(written).entries
+    assert entry.published == published
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Mon, 22 Dec 2025 01:30:00",
+        "Mon, 22 Dec 2025 01:30:00 MSK",
+        "Sun, 26 Oct 2025 00:30:00 BST",
+        "Mon, 22 Dec 2025 01:30:00 EEST",
+        "Mon, 22 Dec 2025 01:30:00 CDT",
+        "Mon, 22 Dec 2025 01:30:00 ET",
+        "Mon, 22 Dec 2025 01:30:00 MEST",
+        "Mon, 22 Dec 2025 01:30:00 XYZ",  # no zone anyone knows: UTC, on both paths
+    ],
+)
+def test_a_feed_and_a_json_lines_record_read_one_date_alike(written):
+    (entry,) = rss(written).entries
+    record = parse_published(written)
+    assert record is not None and entry.published is not None
+    as_utc = record if record.tzinfo else record.replace(tzinfo=UTC)
+    assert datetime.fromisoformat(entry.published) == as_utc
+    assert datetime.fromisoformat(entry.published).utcoffset() == as_utc.utcoffset()
+
+
+def _feed_article(feed: Feed) -> tuple[datetime | None, int | None]:
+    (entry,) = feed.entries
+    text = "Kazakhstan's Halyk Bank opened a branch in Tashkent, the bank said in Almaty."
+    hints = entry_hints(entry, feed, "https://wire.example/rss")
+    doc = Document(entry.link or "", text.encode(), datetime.now(UTC), "text/plain", hints)
+    (art,) = analyse(doc, load_profile("kazakhstan"))
+    return art.published, art.published_offset
+
+
+def test_an_article_from_an_rss_item_without_a_zone_is_dated_by_it_not_by_its_fetch():
+    assert _feed_article(rss("Mon, 22 Dec 2025 01:30:00")) == (datetime(2025, 12, 22, 1, 30), 0)
+
+
+def test_an_article_from_an_rss_item_at_msk_keeps_moscows_clock():
+    feed = rss("Mon, 22 Dec 2025 01:30:00 MSK")
+    assert _feed_article(feed) == (datetime(2025, 12, 22, 1, 30), 180)

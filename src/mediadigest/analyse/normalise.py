@@ -74,7 +74,7 @@ def parse_published(value: str) -> datetime | None:
     except ValueError:
         try:
             # RFC 2822's "-0000" (no zone known) comes back naive, as it should.
-            parsed = parsedate_to_datetime(value)
+            parsed = parsedate_to_datetime(_zone_as_offset(value))
         except (TypeError, ValueError, IndexError, OverflowError):
             return None
     if parsed.tzinfo is not None:
@@ -83,6 +83,31 @@ def parse_published(value: str) -> datetime | None:
         except OverflowError:
             return None
     return parsed
+
+
+# Zone names that RFC 2822 dates in feeds carry and email.utils does not know (it knows UT,
+# UTC, GMT, Z and the North American ones, and reads any other name as no zone): minutes east
+# of UTC. feedparser's own additions are here, so that a feed's date and a JSON Lines record's
+# read alike, but for its military letters ("A"), which RFC 2822 says to read as no zone.
+# Names that stand for several zones (IST: India, Ireland, Israel) stay unknown.
+_ZONE_NAMES: dict[str, int] = {
+    "MSK": 180, "BST": 60, "CET": 60, "CEST": 120, "MET": 60, "MEST": 120,
+    "EET": 120, "EEST": 180, "WET": 0, "WEST": 60,
+    "AT": -240, "ET": -300, "CT": -360, "MT": -420, "PT": -480,
+    "AKST": -540, "AKDT": -480, "HST": -600,
+}  # fmt: skip
+_ZONE_NAME = re.compile(r"(?<=:\d\d)\s+\(?([A-Za-z]{2,5})\)?\s*$")
+
+
+def _zone_as_offset(value: str) -> str:
+    """An RFC 2822 date whose zone is a name email.utils does not know, with the name's
+    offset instead ("01:30:00 MSK" -> "01:30:00 +0300"); any other as it is."""
+    found = _ZONE_NAME.search(value)
+    minutes = _ZONE_NAMES.get(found[1].upper()) if found else None
+    if found is None or minutes is None:
+        return value
+    sign = "-" if minutes < 0 else "+"
+    return f"{value[: found.start()]} {sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
 
 
 # "LinkNaija | Nigeria's news platform", "BBC News - World": the outlet is the first part.

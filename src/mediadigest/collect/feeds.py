@@ -16,7 +16,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 import feedparser
 
-from mediadigest.analyse.normalise import parse_date, parse_published
+from mediadigest.analyse.normalise import parse_published
 from mediadigest.collect.chars import storable
 from mediadigest.collect.fetch import Response
 from mediadigest.errors import FormatError
@@ -267,17 +267,21 @@ def _hash_key(title: str | None, summary: str | None) -> str:
 
 def _published(raw: Any) -> str | None:
     """The entry's date as the feed wrote it, its offset kept: feedparser's parsed dates are
-    UTC, and 02:00 at +06:00 is the day before in UTC, which is not the outlet's day."""
+    UTC, and 02:00 at +06:00 is the day before in UTC, which is not the outlet's day.
+
+    Our parser reads it first, as it reads a JSON Lines record's: feedparser drops a date
+    without a zone ("Mon, 22 Dec 2025 01:30:00"), which the README reads as UTC, and reads a
+    zone name it does not know ("MSK", "BST") as UTC, keeping the wall time. feedparser's
+    reading is for the formats ours does not know (W3DTF variants, asctime, Korean dates).
+    """
     for name in ("published", "updated"):
-        utc = _iso(raw.get(f"{name}_parsed"))
-        if utc is None:
-            continue
         written = raw.get(name)
         local = parse_published(written) if isinstance(written, str) else None
-        # Only where both read the same instant: feedparser knows formats we do not.
-        if local is not None and local.tzinfo is not None and local == parse_date(utc):
-            return local.isoformat()
-        return utc
+        if local is not None:
+            return (local if local.tzinfo else local.replace(tzinfo=UTC)).isoformat()
+        utc = _iso(raw.get(f"{name}_parsed"))
+        if utc is not None:
+            return utc
     return None
 
 
