@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -188,3 +189,13 @@ def test_an_opml_nested_ten_thousand_deep_imports_with_one_warning(tmp_path: Pat
         "10 levels are filed in the one at level 10",
         f"imported 1 new source (0 already present) from {tmp_path}/deep.opml",
     ]
+
+
+def test_source_times_in_json_are_rfc_3339_in_utc(tmp_path: Path):
+    """They were "2026-11-24 04:28:51.598822": a space, microseconds and no zone, unlike the
+    other JSON outputs."""
+    db = _imported(tmp_path)
+    (row, *_) = json.loads(_cli(db, "sources", "list", "--json").stdout)
+    added = datetime.fromisoformat(row["added_at"])
+    assert "T" in row["added_at"] and added.utcoffset() == timedelta(0)
+    assert abs(datetime.now(UTC) - added) < timedelta(minutes=5)

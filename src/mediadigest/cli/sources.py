@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -137,7 +137,7 @@ def sources_list(
     if folder is not None:
         rows = [r for r in rows if folders.within(r["folder"], folder)]
     if as_json:
-        out.print_json(data=rows, default=str)
+        out.print_json(data=rows, default=_utc_time)
         return
     # The URL is what `sources remove` takes: never cut short (rich's ellipsis made two feeds
     # of one site the same "https://www.reuters.com/arc/outboundfeeds/…"). A terminal folds it
@@ -216,3 +216,12 @@ def _check_kind(kind: str) -> None:
 
 def _when(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else "never"
+
+
+def _utc_time(value: object) -> str:
+    """The store's times (naive UTC) as RFC 3339 with their zone: ``2026-11-24T04:28:51+00:00``
+    (``str`` gave "2026-11-24 04:28:51.598822", no zone, unlike every other JSON of ours)."""
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return aware.isoformat(timespec="seconds")
+    return str(value)
