@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 
 from mediadigest.analyse import analyse, pagedate
+from mediadigest.analyse.attribution import find_attribution
 from mediadigest.analyse.extract import extract_html
 from mediadigest.analyse.normalise import parse_published
 from mediadigest.collect.feeds import Feed, entry_hints, parse_feed
@@ -256,3 +257,81 @@ def test_an_article_from_an_rss_item_without_a_zone_is_dated_by_it_not_by_its_fe
 def test_an_article_from_an_rss_item_at_msk_keeps_moscows_clock():
     feed = rss("Mon, 22 Dec 2025 01:30:00 MSK")
     assert _feed_article(feed) == (datetime(2025, 12, 22, 1, 30), 180)
+
+
+# --- a roundup's "on Jan. 1": the year nearest its page's day --------------------------
+
+NEW_YORK = timezone(timedelta(hours=-5))
+
+
+def _reported_on(sentence: str, page_day: date | datetime) -> date | None:
+    att = find_attribution(sentence, page_day)
+    assert att is not None
+    return att.reported_on
+
+
+def test_on_jan_1_in_a_roundup_of_late_new_years_eve_is_the_new_year():
+    # 22:00 on Dec. 31 in New York is Jan. 1 in Tokyo, where Nikkei reported.
+    page_day = datetime(2025, 12, 31, 22, tzinfo=NEW_YORK)
+    said = "Japan's Nikkei Asia reported on Jan. 1 that Kazakhstan and Japan agreed a deal."
+    assert _reported_on(said, page_day) == date(2026, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("page_day", "said", "reported_on"),
+    [
+        (date(2026, 1, 3), "Dec. 28", date(2025, 12, 28)),  # last December
+        (date(2025, 12, 31), "Dec. 30", date(2025, 12, 30)),
+        (date(2025, 12, 20), "Dec. 24", date(2025, 12, 24)),  # a few days ahead: zones
+        (date(2026, 1, 20), "March 3", date(2025, 3, 3)),  # never months ahead
+        (date(2029, 3, 5), "Feb. 29", date(2028, 2, 29)),
+    ],
+)
+def test_a_day_without_a_year_is_the_latest_at_most_a_week_after_the_page(
+    page_day, said, reported_on
+):
+    sentence = f"Reuters reported on {said} that Kazakhstan sold wheat to Iran."
+    assert _reported_on(sentence, page_day) == reported_on
+
+
+def test_feb_29_a_week_after_a_leap_years_page_is_no_date_and_no_error():
+    # Feb. 29 of 2028 is 8 days after the page; 2027 has none: there was a ValueError.
+    sentence = "Reuters reported on Feb. 29 that Kazakhstan sold wheat to Iran."
+    att = find_attribution(sentence, date(2028, 2, 21))
+    assert att is not None
+    assert (att.reported_by, att.reported_on) == ("Reuters", None)
+
+
+ROUNDUP = (
+    "Kazakhstan in the foreign press: a weekly digest\n\n"
+    "Kazakhstan signs rare earths deal with Japan\n\n"
+    "Japan's Nikkei Asia reported on Jan. 1 that Kazakhstan and Japan agreed to build a rare "
+    "earth refinery in Stepnogorsk, with Sumitomo taking a minority stake in the project.\n\n"
+    "Wheat exports to Iran\n\n"
+    "Britain's Reuters reported on Dec. 30 that Kazakhstan shipped a record volume of wheat "
+    "to Iran across the Caspian Sea from the port of Aktau this month.\n\n"
+    "Snow in Astana\n\n"
+    "America's Associated Press reported on Dec. 31 that heavy snow closed schools in "
+    "Astana, the capital of Kazakhstan, and delayed flights at the city airport."
+)
+
+
+def test_a_roundup_of_new_years_eve_dates_its_items_across_the_new_year():
+    hints = {
+        "title": "Foreign media digest: Kazakhstan in the world press",
+        "published": "2025-12-31T22:00:00-05:00",
+        "outlet": "Steppe Review",
+    }
+    doc = Document(
+        "https://press.example/digest-nye",
+        ROUNDUP.encode(),
+        datetime(2026, 1, 1, 3, tzinfo=UTC),
+        "text/plain",
+        hints,
+    )
+    found = {a.reported_by: a.reported_on for a in analyse(doc, load_profile("kazakhstan"))}
+    assert found == {
+        "Nikkei Asia": date(2026, 1, 1),
+        "Reuters": date(2025, 12, 30),
+        "Associated Press": date(2025, 12, 31),
+    }

@@ -17,6 +17,7 @@ from mediadigest.model import Attribution
 __all__ = ["find_attribution", "parse_day"]
 
 SCAN_CHARS = 1_500  # attributions open an item or close its first sentences
+_AHEAD_DAYS = 7  # how far after its page's day a date without a year may be
 _UP = r"A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
 _WORD = rf"(?:[{_UP}0-9][\w&'’-]*(?:\.\w+)*)"  # "Kaspi.kz", never a sentence's full stop
 _LINK = r"(?:of|on|for|and|the|de|du|der|&)"
@@ -125,23 +126,38 @@ def _strip_name(name: str) -> str:
 
 
 def parse_day(m: re.Match[str], page_day: date | datetime | None) -> date | None:
-    """The date a ``DAY`` match names; without a year, the latest one not after the page."""
+    """The date a ``DAY`` match names; without a year, the latest one at most a week after
+    the page's (its own calendar day), in the page's year or the one before or after."""
     month = m.group("m1") or m.group("m2")
     day = m.group("d1") or m.group("d2")
     year = m.group("y1") or m.group("y2")
     number = MONTHS.get(month.casefold().rstrip("."))
     if number is None:
         return None
-    ref = page_day.date() if isinstance(page_day, datetime) else page_day
-    try:
-        if year:
+    if year:
+        try:
             return date(int(year), number, int(day))
-        if ref is None:
+        except ValueError:  # "Feb. 30": not a date
             return None
-        guess = date(ref.year, number, int(day))
-    except ValueError:  # "Feb. 30": not a date
+    ref = page_day.date() if isinstance(page_day, datetime) else page_day
+    if ref is None:
         return None
-    # A roundup published on Jan. 3 that says "on Dec. 28" means last year's December.
-    if guess > ref + timedelta(days=7):
-        guess = guess.replace(year=ref.year - 1)
-    return guess
+    # A roundup of Jan. 3 that says "on Dec. 28" means last year's December, one of late
+    # Dec. 31 in New York that says "on Jan. 1" (Tokyo's day) next year's January. A report
+    # is never from months ahead: a page dated by its crawl, months after it was written,
+    # still gets the past date. A week ahead is allowed for the zones and late editions.
+    latest = ref + timedelta(days=_AHEAD_DAYS)
+    found = [d for d in _in_years(number, int(day), ref.year) if d <= latest]
+    return max(found, default=None)
+
+
+def _in_years(month: int, day: int, year: int) -> list[date]:
+    """The day in the year before ``year``, in it and after it, where it is a date ("Feb.
+    29" only in a leap year, "Feb. 30" never)."""
+    found = []
+    for y in (year - 1, year, year + 1):
+        try:
+            found.append(date(y, month, day))
+        except ValueError:
+            continue
+    return found
