@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -61,7 +61,7 @@ def page_date(found: str | None, tree: lxml.html.HtmlElement | None, url: str) -
     parsed = parse_published(found) if found else None
     if parsed is None or parsed.tzinfo is not None or parsed.time() != time(0):
         return parsed
-    if tree is not None and _spells_day(parsed.date(), _source(tree), url):
+    if tree is not None and _spells_day(parsed.date(), _sources(tree, url)):
         return parsed
     log.debug("page date %s of %s is htmldate's guess: not used", parsed.date(), url)
     return None
@@ -87,18 +87,23 @@ def page_or_source_date(page: datetime | None, source: datetime | None) -> datet
     return source if same_day or page.replace(tzinfo=UTC) == source else page
 
 
-def _source(tree: lxml.html.HtmlElement) -> str:
-    try:
-        return lxml.html.tostring(tree, encoding="unicode")
-    except (ValueError, TypeError):  # pragma: no cover - a tree lxml parsed serialises
-        return ""
+def _sources(tree: lxml.html.HtmlElement, url: str) -> Iterator[str]:
+    """Where a page's date is written: its URL, its head (meta tags, JSON-LD: a few KB to
+    serialise, where nearly every date is found), then the whole page."""
+    yield url
+    head = tree.find("head")
+    for element in (head, tree) if head is not None else (tree,):
+        try:
+            yield lxml.html.tostring(element, encoding="unicode")
+        except (ValueError, TypeError):  # pragma: no cover - a tree lxml parsed serialises
+            continue
 
 
-def _spells_day(day: date, html: str, url: str) -> bool:
-    """Whether the page or its URL writes ``day``, its day of the month included: 2025-12-01,
-    2025/12/1, 20251201, 01.12.2025, 12/1/25, 2025年12月1日, or with the month's name in a
-    language dateparser knows ("1 December 2025", "Dec. 1, 2025", "1 декабря 2025",
-    "2025. december 1.")."""
+def _spells_day(day: date, sources: Iterable[str]) -> bool:
+    """Whether one of ``sources`` (a page's URL, its HTML) writes ``day``, its day of the
+    month included: 2025-12-01, 2025/12/1, 20251201, 01.12.2025, 12/1/25, 2025年12月1日, or
+    with the month's name in a language dateparser knows ("1 December 2025", "Dec. 1, 2025",
+    "1 декабря 2025", "2025. december 1.")."""
     y, m, d = day.year, day.month, day.day
     years = f"(?:{y}|{y % 100:02})"
     numbers = re.compile(
@@ -118,7 +123,7 @@ def _spells_day(day: date, html: str, url: str) -> bool:
     # Every spelling holds the year, in full or after a separator: the patterns run only
     # around those (str.find is fast where a regex over a whole page of 1 MB takes 0.5 s).
     needles = (str(y), *(f"{sep}{y % 100:02}" for sep in "./-"))
-    for text in (url, html):
+    for text in sources:
         for at in _places(text, needles):
             window = text[max(0, at - _BEFORE) : at + _AFTER]
             if numbers.search(window):
