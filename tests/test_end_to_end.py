@@ -229,9 +229,15 @@ def test_another_profile_is_refused_a_store_whose_sources_are_a_profiles_default
     tmp_path: Path, capsys
 ):
     """A first `run` (offline) stored the kazakhstan profile's feeds as the store's sources; a
-    Georgia profile's collect on that store then fetched Kazakhstan's feeds, never its own."""
+    Georgia profile's collect on that store then fetched Kazakhstan's feeds, never its own.
+    The store records the profile that stored them now (test_store_profile); a store from
+    before that record (schema revision 0013) is refused by its sources, as here."""
     from mediadigest.cli.collect import _sources
     from mediadigest.config import Settings
+
+    def from_before_the_record(db: str) -> None:
+        with store.open_store(db).begin() as conn:
+            conn.execute(store.schema.store_profile.delete())
 
     path = tmp_path / "georgia.yaml"
     path.write_text(
@@ -241,10 +247,12 @@ def test_another_profile_is_refused_a_store_whose_sources_are_a_profiles_default
     )
     db = f"sqlite:///{tmp_path / 'k.db'}"
     _sources(Settings(db=db))  # the kazakhstan defaults, stored
+    from_before_the_record(db)
     with pytest.raises(ConfigError, match="default feeds of the 'kazakhstan' profile, not 'ge"):
         _sources(Settings(db=db, profile_name=str(path)))
     _, again = _sources(Settings(db=db))  # its own profile goes on
     assert len(again) == 17
+    from_before_the_record(db)
     # Sources of the user's own (one added beside the defaults) are theirs to use.
     with store.open_store(db).begin() as conn:
         store.add_source(conn, Source("https://civil.ge/feed"))
@@ -259,6 +267,7 @@ def test_another_profile_is_refused_a_store_whose_sources_are_a_profiles_default
     )
     other = f"sqlite:///{tmp_path / 'k2.db'}"
     _sources(Settings(db=other))
+    from_before_the_record(other)
     _, sources = _sources(Settings(db=other, profile_name=str(tuned)))
     assert len(sources) == 17
 

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import io
+import json
 import subprocess
 import sys
+import threading
 from datetime import date
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
+from typer.testing import CliRunner
 
 from mediadigest import run, store
+from mediadigest.cli import app
+from mediadigest.config import Settings
 from mediadigest.errors import ConfigError
+from mediadigest.model import Source
 from mediadigest.profile import load_profile
-from mediadigest.stories import grouping
+from mediadigest.store import schema
+from mediadigest.stories import grouping, persist
 
 FILES = Path(__file__).parent / "fixtures" / "files"
 
@@ -71,3 +80,220 @@ def test_articles_under_another_profile_are_refused_not_listed_as_its_own(kazakh
     assert "judged against the 'kazakhstan' profile, not 'uzbekistan'" in listed.stderr
     own = subprocess.run([*base, "articles", "--json"], capture_output=True, text=True)
     assert own.returncode == 0 and '"title"' in own.stdout
+
+
+# -- the store records its profile (the documentation walk): a first collect under a Georgia
+# profile found nothing relevant, so wrote no story; the default profile's collect then took
+# the store over without a word, its feeds "unchanged" and its articles Georgia's verdicts.
+
+GEORGIA = (
+    "name: georgia\ncountry: Georgia\ncountry_code: GE\nadjective: Georgian\n"
+    "threshold: 2\nnames:\n  Georgia: [Tbilisi]\n"
+)
+
+
+@pytest.fixture
+def georgia(tmp_path) -> Path:
+    path = tmp_path / "georgia.yaml"
+    path.write_text(GEORGIA, encoding="utf-8")
+    return path
+
+
+def _stories(engine) -> int:
+    with engine.connect() as conn:
+        return store.count_rows(conn, "stories")
+
+
+def test_a_store_whose_first_ingest_found_nothing_relevant_refuses_another_profile(
+    tmp_path, georgia
+):
+    engine = store.open_store(f"sqlite:///{tmp_path / 'g.db'}")
+    report = run.ingest(engine, load_profile(georgia), [FILES / "notes.txt"], workers=0)
+    assert report.articles and not report.relevant and _stories(engine) == 0
+    before = _rows(engine)
+    kazakhstan = load_profile("kazakhstan")
+    with pytest.raises(ConfigError, match="judged against the 'georgia' profile, not 'kazakh"):
+        run.ingest(engine, kazakhstan, [FILES / "pages"], workers=0)
+    with engine.connect() as conn, pytest.raises(ConfigError, match="'georgia' profile"):
+        grouping.for_period(conn, kazakhstan, date(2025, 12, 1), date(2025, 12, 31))
+    assert _rows(engine) == before
+
+
+def test_a_store_whose_first_collect_found_nothing_relevant_refuses_another_profile(
+    tmp_path, georgia, site
+):
+    """The walk's steps: `--profile georgia.yaml collect`, then `collect`, which exited 0."""
+    db = f"sqlite:///{tmp_path / 'g.db'}"
+    runner = CliRunner()
+
+    def cli(*args: str):
+        return runner.invoke(app, ["--db", db, "--allow-private", *args])
+
+    assert cli("sources", "add", site.url("/feeds/central-asia.xml")).exit_code == 0
+    first = cli("--profile", str(georgia), "collect", "--timeout", "5")
+    assert "articles" in first.stderr, first.stderr
+    assert _stories(store.open_store(db)) == 0
+    fetched = len(site.requests)
+    again = cli("collect", "--timeout", "5")
+    assert isinstance(again.exception, ConfigError)  # one line, as `main` says every one
+    assert str(again.exception) == (
+        "this store's articles were judged against the 'georgia' profile, not "
+        "'kazakhstan': a store follows one country (an article's relevance is stored once); "
+        "give 'kazakhstan' a store of its own with --db"
+    )
+    assert len(site.requests) == fetched  # refused before a feed was asked for
+    listed = cli("articles", "--json")
+    assert "'georgia' profile, not 'kazakhstan'" in str(listed.exception)
+    assert listed.stdout == ""
+
+
+def test_the_first_profile_to_store_sources_is_the_stores(tmp_path, georgia):
+    """Default feeds stored (a first `collect` offline) tie the store to their profile: a
+    user's feed added beside them no longer hands it to the next profile."""
+    from mediadigest.cli.collect import _sources
+
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    _sources(Settings(db=db, profile_name=str(georgia)))  # its news search, stored
+    with store.open_store(db).begin() as conn:
+        store.add_source(conn, Source("https://civil.ge/feed"))
+    with pytest.raises(ConfigError, match="judged against the 'georgia' profile, not 'kaz"):
+        _sources(Settings(db=db))
+    _, sources = _sources(Settings(db=db, profile_name=str(georgia)))
+    assert len(sources) == 2
+
+
+def test_reading_does_not_record_a_profile(engine):
+    with engine.connect() as conn:
+        grouping.for_period(conn, load_profile("uzbekistan"), date(2025, 12, 1), date(2025, 12, 7))
+    with engine.begin() as conn:
+        persist.require_profile(conn, "kazakhstan", claim=True)
+        persist.require_profile(conn, "kazakhstan")
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(schema.store_profile.c.profile)).scalars().all() == [
+            "kazakhstan"
+        ]
+
+
+def _claim_at_once(engine, names: list[str]) -> dict[str, Exception | None]:
+    """Each name claims the store in a thread of its own, all released together: what each
+    raised (None: it won)."""
+    start = threading.Barrier(len(names))
+    outcomes: dict[str, Exception | None] = {}
+
+    def claim(name: str) -> None:
+        try:
+            with engine.begin() as conn:
+                start.wait(timeout=10)
+                persist.require_profile(conn, name, claim=True)
+            outcomes[name] = None
+        except Exception as exc:  # any but ConfigError is the failure the test looks for
+            outcomes[name] = exc
+
+    threads = [threading.Thread(target=claim, args=(name,)) for name in names]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def test_profiles_starting_on_a_new_store_at_once_leave_it_to_one(engine):
+    """Writers claiming an empty store together: one wins, every other is refused naming it,
+    and none fails on the key (both backends)."""
+    names = ["kazakhstan", "uzbekistan", "georgia", "mongolia"]
+    for _ in range(5):
+        with engine.begin() as conn:
+            conn.execute(sa.delete(schema.store_profile))
+        outcomes = _claim_at_once(engine, names)
+        winners = [name for name, exc in outcomes.items() if exc is None]
+        assert len(winners) == 1, outcomes
+        for name, exc in outcomes.items():
+            if exc is not None:
+                assert isinstance(exc, ConfigError), exc
+                assert f"against the '{winners[0]}' profile, not '{name}'" in str(exc)
+        with engine.connect() as conn:
+            stored = conn.execute(sa.select(schema.store_profile.c.profile)).all()
+        assert stored == [(winners[0],)]
+
+
+def test_a_store_from_before_the_record_follows_its_stories_then_its_first_writer(tmp_path):
+    """Stores upgraded to revision 0013 have no record: their stories and checkpoints still
+    name their profile; one with neither is recorded by the first profile that collects or
+    ingests into it."""
+    engine = store.open_store(f"sqlite:///{tmp_path / 's.db'}")
+    with engine.begin() as conn:
+        persist.create(conn, "kazakhstan", "A story", None, None)
+    with engine.begin() as conn, pytest.raises(ConfigError, match="'kazakhstan' profile, not"):
+        persist.require_profile(conn, "uzbekistan", claim=True)
+    with engine.begin() as conn:
+        persist.require_profile(conn, "kazakhstan", claim=True)
+        conn.execute(sa.delete(persist.stories))  # the record holds now, stories or not
+    with engine.begin() as conn, pytest.raises(ConfigError, match="'kazakhstan' profile, not"):
+        persist.require_profile(conn, "uzbekistan", claim=True)
+
+
+# -- export and import carry the record
+
+
+def _export(engine) -> str:
+    out = io.StringIO()
+    with engine.connect() as conn:
+        store.export_jsonl(conn, out)
+    return out.getvalue()
+
+
+def _import(engine, text: str) -> dict[str, int]:
+    with engine.begin() as conn:
+        return store.import_jsonl(conn, io.StringIO(text))
+
+
+def _claimed(engine, name: str) -> None:
+    with engine.begin() as conn:
+        persist.require_profile(conn, name, claim=True)
+
+
+def test_an_export_carries_the_stores_profile_to_the_store_it_is_imported_into(
+    kazakh_store, engine
+):
+    exported = _export(kazakh_store)
+    assert {"type": "profile", "id": 1, "profile": "kazakhstan"}.items() <= next(
+        json.loads(line) for line in exported.splitlines() if '"type": "profile"' in line
+    ).items()
+    assert _import(engine, exported)["profile"] == 1
+    with engine.begin() as conn, pytest.raises(ConfigError, match="'kazakhstan' profile, not"):
+        persist.require_profile(conn, "uzbekistan", claim=True)
+    assert _export(engine).splitlines()[1:] == exported.splitlines()[1:]
+    assert sum(_import(engine, exported).values()) == 0
+
+
+def test_an_export_of_another_profiles_store_is_refused_and_imports_nothing(kazakh_store, engine):
+    _claimed(engine, "uzbekistan")
+    with engine.connect() as conn:
+        before = {name: store.count_rows(conn, name) for name in ("articles", "store_profile")}
+    with pytest.raises(ConfigError, match="judged against the 'uzbekistan' profile, not 'kaz"):
+        _import(engine, _export(kazakh_store))
+    with engine.connect() as conn:
+        after = {name: store.count_rows(conn, name) for name in ("articles", "store_profile")}
+    assert after == before
+
+
+def test_an_export_from_before_the_record_is_refused_by_the_profile_its_stories_name(
+    kazakh_store, engine
+):
+    """A file written before stores recorded their profile names it in its stories."""
+    old = "".join(
+        line + "\n"
+        for line in _export(kazakh_store).splitlines()
+        if '"type": "profile"' not in line and '"type": "end"' not in line
+    ).replace('"format": 4', '"format": 3')
+    _claimed(engine, "uzbekistan")
+    with pytest.raises(ConfigError, match="judged against the 'uzbekistan' profile, not 'kaz"):
+        _import(engine, old)
+
+
+def test_every_table_is_exported_but_the_web_sessions():
+    from mediadigest.store.transfer_tables import SPECS, _tables
+
+    core = {"sources", "seen_items", "documents", "articles", "article_matches"}
+    exported = core | {spec.table for spec in SPECS}
+    assert set(_tables()) - exported == {"web_sessions"}

@@ -101,7 +101,7 @@ def _collect(
     report: RunReport,
 ) -> None:
     with engine.begin() as conn:
-        persist.require_profile(conn, profile.name)
+        persist.require_profile(conn, profile.name, claim=True)
         waiting = collect_state.not_due(conn)
         plans = [_plan(conn, src) for src in sources if src.id not in waiting]
     for src in sources:

@@ -440,7 +440,7 @@ def ingest(
     report = report if report is not None else RunReport()
     try:
         with engine.begin() as conn:
-            persist.require_profile(conn, profile.name)
+            persist.require_profile(conn, profile.name, claim=True)
             # --fresh reads this run's inputs from their start; the checkpoints of other
             # inputs stay (clearing all of them dropped a colleague's half-done archive's).
             known = {} if fresh else collect_state.checkpoints(conn, profile.name)

@@ -176,3 +176,14 @@ digests = sa.Table(
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("content", sa.JSON, nullable=False),
 )
+
+# The profile that judged the store's articles: one row (id 1), written by the first command
+# that stores articles or sources for a profile (`stories.persist.require_profile`), so that
+# two processes claiming a new store at once collide on the key and one of them wins.
+store_profile = sa.Table(
+    "store_profile",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("profile", sa.Text, nullable=False),
+    sa.Column("recorded_at", sa.DateTime, nullable=False),
+)

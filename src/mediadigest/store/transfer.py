@@ -3,14 +3,15 @@
 The file starts with a header line, then one record per line, parents before children, and
 ends with a line of how many records of each type it holds::
 
-    {"mediadigest": "store-export", "format": 4, "revision": "0012", "accounts": true}
+    {"mediadigest": "store-export", "format": 4, "revision": "0013", "accounts": true}
     {"type": "source", "url": "...", ..., "seen": [{"item_key": "...", "seen_at": "..."}]}
     {"type": "document", "url": "...", "content_hash": "...", ..., "body": "<base64>"}
     {"type": "article", "canonical_url": "...", ..., "document": ["url", "hash"], "ref": 650}
     {"type": "digest", "period_from": "2025-12-15", ...}
     {"type": "end", "records": {"source": 1, "document": 2, "article": 2, "digest": 1}}
 
-After them come the rest of the store, one record per row (``transfer_tables``): digests, the
+After them come the rest of the store, one record per row (``transfer_tables``): the profile
+that judged its articles (an import into a store that follows another is refused), digests, the
 fetch log, collection state, article themes, users and their API tokens, web settings, drafts,
 published editions, the audit log, stories with their members and the editors' overrides.
 The accounts (users, API tokens, the web app's settings with its signing key, the audit log)
@@ -213,8 +214,10 @@ def import_jsonl(conn: sa.Connection, fp: IO[str]) -> dict[str, int]:
 
     Raises FormatError, naming the line, for a file that is not an export, a line that cannot
     be read, a revision this mediadigest does not know, or (format 4 on) a file whose closing
-    line is missing or promises other counts than it holds: cut short or damaged. Call it in
-    one transaction, as the CLI does, and such a file stores nothing.
+    line is missing or promises other counts than it holds: cut short or damaged; and
+    ConfigError for a file whose articles were judged against another profile than the one
+    this store follows (``stories.persist.require_profile``). Call it in one transaction, as
+    the CLI does, and such a file stores nothing.
     """
     name = getattr(fp, "name", "import")
     header = _check_header(name, fp.readline())

@@ -53,6 +53,8 @@ class Spec:
 
 # In export order: a record's pointers name rows exported before it.
 SPECS: tuple[Spec, ...] = (
+    # The profile that judged the file's articles: its one row (id 1) keeps its key.
+    Spec("profile", "store_profile", ("id",), omit=()),
     # Digests have no unique key in the schema; (period, profile, created_at) identifies one.
     Spec("digest", "digests", ("period_from", "period_to", "profile", "created_at"), unique=False),
     Spec("fetch", "fetch_log", ("url", "at"), {"source_id": SOURCE}, unique=False),
@@ -84,6 +86,10 @@ SPECS: tuple[Spec, ...] = (
     ),
 )
 KINDS = {spec.kind: spec for spec in SPECS}
+# Records that name the profile that judged the file's articles (a file from before stores
+# recorded their profile names it only in its stories and checkpoints): the importing store
+# must follow the same one (``stories.persist.require_profile``).
+JUDGED_BY = ("profile", "checkpoint", "story")
 # Records whose ``content`` is a digest's JSON, holding ids of the exporting store.
 DIGESTS = ("digest", "draft", "edition")
 
@@ -187,6 +193,8 @@ class Importer:
     ) -> int:
         """Insert one batch of ``spec`` records; returns how many rows were new."""
         table = _tables()[spec.table]
+        if spec.kind in JUDGED_BY:
+            _require_profiles(conn, batch)
         ids = self._ids(conn, batch)
         rows = []
         for record in batch:
@@ -225,6 +233,8 @@ class Importer:
             self.digests.extend((spec.table, pk) for pk in new)
         if spec.kind == "override":
             self.overrides.extend(new)
+        if spec.kind == "profile":  # one another process recorded since the check is refused too
+            _require_profiles(conn, batch)
         return len(new)
 
     def finish(self, conn: sa.Connection) -> None:
@@ -368,6 +378,19 @@ class Importer:
                 raise FormatError(where, f"names story {value!r}, which no earlier record gave")
             return self.stories[value]
         return ids[target].get(tuple(value) if target == ARTICLE else value)
+
+
+def _require_profiles(conn: sa.Connection, batch: Sequence[dict[str, Any]]) -> None:
+    """Refuse a file whose articles another profile judged than the one this store follows.
+
+    Nothing is claimed here: the file's ``profile`` record is stored as any row, and a file
+    without one (written before stores recorded it) leaves the store as its own store was,
+    following the profile its stories and checkpoints name. So a store moves unchanged.
+    """
+    from mediadigest.stories import persist  # it imports the store package, which imports us
+
+    for name in sorted({str(r["profile"]) for r in batch if r.get("profile") is not None}):
+        persist.require_profile(conn, name)
 
 
 def _typed(table: sa.Table, row: dict[str, Any]) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from mediadigest.errors import ConfigError, InputError
-from mediadigest.store.schema import articles, metadata
+from mediadigest.store.schema import articles, metadata, store_profile
 from mediadigest.store.writes import insert_ignore, lock_for_writing, utcnow
 
 stories = sa.Table(
@@ -99,13 +99,35 @@ class StoryRow:
     members: dict[int, tuple[int | None, bool, list[str]]]
 
 
-def require_profile(conn: sa.Connection, profile: str) -> None:
+def require_profile(conn: sa.Connection, profile: str, *, claim: bool = False) -> None:
     """Refuse ``profile`` on a store whose articles were judged against another profile.
 
     An article's relevance is stored once, by the profile that ingested it: a second
     country's ingest finds the articles "already stored" and its digest would list the
-    first country's stories as its own. Stories and ingest checkpoints name the profile.
+    first country's stories as its own. ``claim``: the caller is about to store articles or
+    sources for ``profile`` (collect, ingest, import), which becomes the store's profile if
+    it has none yet. A store claimed before this revision's record (migration 0013) names
+    its profile only in its stories and ingest checkpoints: those still refuse another.
     """
+    owner = _recorded_profile(conn)
+    if owner is None:
+        owner = _profile_of_older_store(conn, profile)
+    if owner is None and claim:
+        owner = _record_profile(conn, profile)
+    if owner is not None and owner != profile:
+        raise ConfigError(
+            f"this store's articles were judged against the '{owner}' profile, not "
+            f"'{profile}': a store follows one country (an article's relevance is stored "
+            f"once); give '{profile}' a store of its own with --db"
+        )
+
+
+def _recorded_profile(conn: sa.Connection) -> str | None:
+    return conn.execute(sa.select(store_profile.c.profile).where(store_profile.c.id == 1)).scalar()
+
+
+def _profile_of_older_store(conn: sa.Connection, profile: str) -> str | None:
+    """Another profile that the stories or ingest checkpoints name, if any."""
     from mediadigest.store.collect_state import ingest_checkpoints  # the store's, not ours
 
     for table in (stories, ingest_checkpoints):
@@ -113,11 +135,20 @@ def require_profile(conn: sa.Connection, profile: str) -> None:
             sa.select(table.c.profile).where(table.c.profile != profile).limit(1)
         ).scalar()
         if other is not None:
-            raise ConfigError(
-                f"this store's articles were judged against the '{other}' profile, not "
-                f"'{profile}': a store follows one country (an article's relevance is stored "
-                f"once); give '{profile}' a store of its own with --db"
-            )
+            return other
+    return None
+
+
+def _record_profile(conn: sa.Connection, profile: str) -> str:
+    """Make ``profile`` the store's unless another process has just made its own: the
+    store's profile, whichever won."""
+    lock_for_writing(conn)
+    # One row under one key: of two processes claiming a new store at once, the second's
+    # insert finds the first's row (SQLite's write lock, or PostgreSQL's writer lock and the
+    # key, order them) and does nothing, with no duplicate key error.
+    row = {"id": 1, "profile": profile, "recorded_at": utcnow()}
+    conn.execute(insert_ignore(conn, store_profile).values(row))
+    return conn.execute(sa.select(store_profile.c.profile)).scalar_one()
 
 
 def load(
