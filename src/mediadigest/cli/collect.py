@@ -275,7 +275,7 @@ def ingest(
         typer.Option(
             min=0,
             help="Analyse on a local Dask cluster of N worker processes (a process pool of N "
-            "without the dask extra); 0: in this process. Default: a process pool on all cores."
+            "without the dask extra); 0: in this process. Default: a process pool on all cores.",
         ),
     ] = None,
     scheduler: Annotated[
