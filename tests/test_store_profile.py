@@ -247,9 +247,8 @@ def _import(engine, text: str) -> dict[str, int]:
         return store.import_jsonl(conn, io.StringIO(text))
 
 
-def _claimed(engine, name: str) -> None:
-    with engine.begin() as conn:
-        persist.require_profile(conn, name, claim=True)
+def _ingested(engine, name: str) -> None:
+    run.ingest(engine, load_profile(name), [FILES / "notes.txt"], workers=0)
 
 
 def test_an_export_carries_the_stores_profile_to_the_store_it_is_imported_into(
@@ -267,13 +266,13 @@ def test_an_export_carries_the_stores_profile_to_the_store_it_is_imported_into(
 
 
 def test_an_export_of_another_profiles_store_is_refused_and_imports_nothing(kazakh_store, engine):
-    _claimed(engine, "uzbekistan")
+    _ingested(engine, "uzbekistan")
     with engine.connect() as conn:
-        before = {name: store.count_rows(conn, name) for name in ("articles", "store_profile")}
+        before = {name: store.count_rows(conn, name) for name in ("articles", "stories")}
     with pytest.raises(ConfigError, match="judged against the 'uzbekistan' profile, not 'kaz"):
         _import(engine, _export(kazakh_store))
     with engine.connect() as conn:
-        after = {name: store.count_rows(conn, name) for name in ("articles", "store_profile")}
+        after = {name: store.count_rows(conn, name) for name in ("articles", "stories")}
     assert after == before
 
 
@@ -286,7 +285,7 @@ def test_an_export_from_before_the_record_is_refused_by_the_profile_its_stories_
         for line in _export(kazakh_store).splitlines()
         if '"type": "profile"' not in line and '"type": "end"' not in line
     ).replace('"format": 4', '"format": 3')
-    _claimed(engine, "uzbekistan")
+    _ingested(engine, "uzbekistan")
     with pytest.raises(ConfigError, match="judged against the 'uzbekistan' profile, not 'kaz"):
         _import(engine, old)
 
