@@ -28,7 +28,7 @@ from rich.progress import (
 from rich.text import Text
 from typer.core import TyperGroup
 
-from mediadigest import store
+from mediadigest import __version__, store
 from mediadigest.config import Settings, load_settings
 from mediadigest.errors import ConfigError, StoreError
 from mediadigest.logs import RedactURLs
@@ -104,6 +104,14 @@ def say(text: str, level: str | None = None) -> None:
     err.print(line, soft_wrap=True, highlight=False)
 
 
+def _print_version(value: bool) -> None:
+    """``--version``: what ``mediadigest version`` prints, before any setting is read (an
+    unusable store or profile is no reason not to say which mediadigest this is)."""
+    if value:
+        out.print(f"mediadigest {__version__}")
+        raise typer.Exit
+
+
 @app.callback()
 def main_options(
     ctx: typer.Context,
@@ -139,6 +147,15 @@ def main_options(
             show_default=False,
         ),
     ] = None,
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            is_eager=True,
+            callback=_print_version,
+            help="Print the version and exit.",
+        ),
+    ] = False,
 ) -> None:
     """Global options, shared by every command."""
     level = logging.WARNING - 10 * min(verbose, 2)
