@@ -79,6 +79,32 @@ def test_a_since_after_the_until_is_a_usage_error(cli: Cli, command: list[str]):
     assert "--since 2025-12-22 is after --until 2025-12-01" in usage(result)
 
 
+@pytest.mark.parametrize("command", ["digest", "stories", "publish"])
+def test_a_day_the_calendar_lacks_is_said_to_be_no_day(cli: Cli, command: str):
+    """Click said '2025-02-30' "does not match the format '%Y-%m-%d'", which it does."""
+    result = cli(command, "--since", "2025-02-30", code=2)
+    assert "'2025-02-30' is no day of the calendar (day is out of range for month)" in usage(result)
+    assert "is not a day like 2025-12-15" in usage(cli(command, "--until", "15/12/2025", code=2))
+
+
+def test_a_since_after_today_names_today_as_the_default_until(cli: Cli):
+    result = cli("digest", "--since", "2999-01-01", code=2)
+    today = datetime.now(UTC).date()
+    assert f"--since 2999-01-01 is after today in UTC ({today}), the default --until" in (
+        usage(result)
+    )
+
+
+def test_last_week_is_the_last_whole_iso_week_in_utc(cli: Cli):
+    """For a weekly job: the default period ends today, a day not over yet, so what was
+    published after the run fell in neither that digest nor the next."""
+    cli("db", "upgrade")
+    today = datetime.now(UTC).date()
+    monday = today - timedelta(days=today.weekday() + 7)
+    found = cli.json("digest", "--week", "last", "--format", "json")["period"]
+    assert found == {"from": monday.isoformat(), "to": (monday + timedelta(days=6)).isoformat()}
+
+
 _ENDS = [["--since", "0001-01-02", "--until", "0001-01-08"], ["--since", "9999-12-25"]]
 
 

@@ -310,17 +310,37 @@ def finish(report: run.RunReport) -> None:
         raise typer.Exit(1)
 
 
+def _day(text: str) -> datetime:
+    """A day as YYYY-MM-DD; one the calendar lacks (2025-02-30) says so, where click said it
+    "does not match the format '%Y-%m-%d'", which it does."""
+    found = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text.strip(), re.ASCII)
+    if found is None:
+        raise typer.BadParameter(f"{text!r} is not a day like 2025-12-15")
+    try:
+        return datetime(*map(int, found.groups()))
+    except ValueError as exc:
+        raise typer.BadParameter(f"{text!r} is no day of the calendar ({exc})") from None
+
+
 # Today in UTC, not in the machine's zone: a server's is arbitrary, and articles are dated by
 # their outlets' own days whatever it is.
 Since = Annotated[
     datetime | None,
-    typer.Option(formats=["%Y-%m-%d"], help="First day (default: 6 days before the last)."),
+    typer.Option(
+        parser=_day, metavar="YYYY-MM-DD", help="First day (default: 6 days before the last)."
+    ),
 ]
 Until = Annotated[
     datetime | None,
-    typer.Option(formats=["%Y-%m-%d"], help="Last day (default: today in UTC)."),
+    typer.Option(parser=_day, metavar="YYYY-MM-DD", help="Last day (default: today in UTC)."),
 ]
-Week = Annotated[str | None, typer.Option(help="An ISO week, e.g. 2025-W51 (instead of dates).")]
+Week = Annotated[
+    str | None,
+    typer.Option(
+        help="An ISO week, e.g. 2025-W51, or 'last': the last whole week, Monday to Sunday, "
+        "in UTC (for a weekly job: the default period runs to today, a day not over yet)."
+    ),
+]
 
 
 _ISO_WEEK = re.compile(r"(\d{4})-W(\d{1,2})", re.IGNORECASE)
@@ -335,7 +355,11 @@ def period(since: datetime | None, until: datetime | None, week: str | None) -> 
         start = _within_our_years(week_start(week), "--week", repr(week))
         return start, start + timedelta(days=6)
     first, last = days(since, until)
-    last = last or datetime.now(UTC).date()
+    if last is None:
+        last = datetime.now(UTC).date()
+        if first is not None and first > last:
+            raise typer.BadParameter(f"--since {first} is after today in UTC ({last}), the "
+                                     "default --until")  # fmt: skip
     first = first or last - timedelta(days=6)
     if first > last:
         raise typer.BadParameter(f"--since {first} is after --until {last}")
@@ -367,7 +391,13 @@ def _within_our_years(day: date, hint: str, said: str | None = None) -> date:
 
 def week_start(week: str) -> date:
     """The Monday of an ISO week like 2025-W51; a week the year does not have is refused
-    (strptime took 2025-W53 as the week of Dec. 29, 2025, which is 2026-W01)."""
+    (strptime took 2025-W53 as the week of Dec. 29, 2025, which is 2026-W01). ``last``: the
+    Monday of the last whole week in UTC, what a weekly job wants (the default period ends
+    today, which is not over: what is published after the run fell in neither week's digest).
+    """
+    if week.strip().casefold() == "last":
+        today = datetime.now(UTC).date()
+        return today - timedelta(days=today.weekday() + 7)
     found = _ISO_WEEK.fullmatch(week.strip())
     if found is None or int(found[1]) < 1:
         raise typer.BadParameter(f"{week!r} is not an ISO week like 2025-W51", param_hint="--week")
