@@ -335,3 +335,27 @@ def test_a_roundup_of_new_years_eve_dates_its_items_across_the_new_year():
         "Reuters": date(2025, 12, 30),
         "Associated Press": date(2025, 12, 31),
     }
+
+
+@pytest.mark.parametrize(
+    ("published", "says"),
+    [("2030-12-15T10:00:00+05:00", "published date 2030-12-15 is after the document was fetched"),
+     ("1970-01-01T00:00:00Z", "published date 1970-01-01 00:00 is a placeholder")],
+)  # fmt: skip
+def test_a_date_after_the_fetch_or_the_epoch_is_no_publication_date(published, says):
+    """A record's mistyped "2030" put the article in a week nobody reads, silently; the
+    page path already refused such dates. The article is dated by its fetch instead."""
+    fetched = datetime(2025, 12, 16, 8, tzinfo=UTC)
+    doc = Document(
+        "https://a.example/1",
+        b"Kazakhstan opened a bridge over the Ural river in Atyrau on Monday.",
+        fetched,
+        "text/plain",
+        {"title": "Kazakhstan opens a bridge", "published": published},
+    )
+    (art,) = analyse(doc, load_profile("kazakhstan"))
+    assert art.published is None and any(w.startswith(says) for w in art.warnings)
+    # A day ahead of the fetch is a zone's tomorrow, not a mistake.
+    doc.hints["published"] = "2025-12-17T01:00:00+13:00"
+    (art,) = analyse(doc, load_profile("kazakhstan"))
+    assert art.published is not None and not art.warnings

@@ -18,7 +18,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
 
 import lxml.html
@@ -190,11 +190,37 @@ def _extract(
     if hints.get("published"):  # the page's date, unless its source's says more
         source = normalise.parse_published(hints["published"])
         published = pagedate.page_or_source_date(published, source)
+    published = _plausible(published, doc, warnings)
     known = profile.outlet_for(doc.url)
     country = known.country if known else domain_country(doc.url)
     return _Page(doc.url, canonical, " ".join(title.split()), text, author, published,
                  known.name if known else outlet, country,
                  hints.get("lang"), html, tree, warnings, ex)  # fmt: skip
+
+
+# More than this after the document was fetched, a date is a mistyped year or a scheduled
+# post's, not when it was published (the page path already refuses such dates: htmldate).
+_AHEAD = timedelta(days=2)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _plausible(published: datetime | None, doc: Document, warnings: list[str]) -> datetime | None:
+    """``published``, or None with a warning where it cannot be so: after the document was
+    fetched (a feed's or a record's "2030", which put the article in a week nobody reads), or
+    the Unix epoch, a CMS's placeholder for "no date". The article is then dated by its fetch.
+    """
+    if published is None:
+        return None
+    aware = published if published.tzinfo else published.replace(tzinfo=UTC)
+    fetched = doc.fetched_at if doc.fetched_at.tzinfo else doc.fetched_at.replace(tzinfo=UTC)
+    if aware > fetched + _AHEAD:
+        warnings.append(f"published date {published:%Y-%m-%d} is after the document was "
+                        f"fetched ({fetched:%Y-%m-%d}): dated by its fetch")  # fmt: skip
+        return None
+    if aware == _EPOCH:
+        warnings.append("published date 1970-01-01 00:00 is a placeholder: dated by its fetch")
+        return None
+    return published
 
 
 def _no_text(warnings: list[str]) -> str:
