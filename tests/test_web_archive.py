@@ -173,10 +173,10 @@ def test_the_last_page_of_a_search_says_older_matches_need_an_earlier_date(viewe
     _turbines(seeded.engine, WINDOW + 30)
     last = viewer.get("/archive", params={"q": "turbines", "page": str(WINDOW // 50)}).text
     assert len(_ids(last)) == 50 and _link(last, "next") is None
-    assert f"A search ranks only its {WINDOW} newest matches" in last
+    assert f"A search ranks only the {WINDOW} most recently stored of its matches" in last
     beyond = viewer.get("/archive", params={"q": "turbines", "page": str(WINDOW // 50 + 1)}).text
     assert "Nothing found on page 5." in beyond
-    assert f"A search ranks only its {WINDOW} newest matches" in beyond
+    assert f"A search ranks only the {WINDOW} most recently stored of its matches" in beyond
 
 
 def test_search_pages_through_its_ranked_matches_on_both_backends(engine):
@@ -316,7 +316,7 @@ def _recaptured(engine: sa.Engine, pages: int, captures: int) -> None:
             ])  # fmt: skip
 
 
-_WINDOW_NOTE = f"A search ranks only its {WINDOW} newest matches"
+_WINDOW_NOTE = f"A search ranks only the {WINDOW} most recently stored of its matches"
 
 
 def test_the_window_note_shows_where_captures_again_end_the_window_early(viewer, seeded):

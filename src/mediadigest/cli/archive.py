@@ -24,7 +24,7 @@ from mediadigest.cli.app import days, db_app, out, reading_store, require_store,
 from mediadigest.errors import FormatError, MediadigestError
 from mediadigest.model import Article, Grade, Relevance
 from mediadigest.store.engine import shown_url
-from mediadigest.store.search import parse_query, profile_spellings, query_problem
+from mediadigest.store.search import WINDOW, parse_query, profile_spellings, query_problem
 from mediadigest.store.transfer import export_file
 from mediadigest.write.style import counted
 
@@ -151,7 +151,14 @@ def search_cmd(
     ] = None,
     outlet: Annotated[str | None, typer.Option(help="Outlet, in any case.")] = None,
     country: Annotated[str | None, typer.Option(help="Outlet's country code, e.g. GB.")] = None,
-    limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 20,
+    limit: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help=f"At most this many; at most {WINDOW}, the matches a search ranks (as the "
+            "web API's limit).",
+        ),
+    ] = 20,
     spellings: Annotated[
         bool,
         typer.Option(
@@ -161,9 +168,21 @@ def search_cmd(
         ),
     ] = True,
 ) -> None:
-    """Search the stored articles' text, best matches first (title over lead over body)."""
+    """Search the stored articles' text, best matches first (title over lead over body).
+
+    Only the 200 most recently stored matches are ranked (not the newest by date: an archive
+    ingested later is stored later); where that many match, a note says so. Narrow the search
+    with a period, an outlet, a country or more words to rank others.
+    """
     if problem := query_problem(query):  # "", "the", "-": an empty table said nothing of why
         raise typer.BadParameter(problem, param_hint="QUERY")
+    if limit > WINDOW:  # 300 gave 200 of 395 matches, and said nothing of the others
+        raise typer.BadParameter(
+            f"{limit} is more than a search gives: it ranks at most {WINDOW} matches, the "
+            "most recently stored; narrow it with --since/--until, --outlet, --country or "
+            "more words to rank others",
+            param_hint="--limit",
+        )
     first, last = days(since, until)
     language = _language_code(language)
     settings = settings_of(ctx)
@@ -176,6 +195,13 @@ def search_cmd(
         )  # fmt: skip
     if names and not as_json and (also := parse_query(query).with_spellings(names)[1]):
         say(f"also searched for other spellings: {', '.join(also)}")
+    if hits.window_full:  # on standard error, so with --json too
+        say(
+            f"ranked the {WINDOW} most recently stored matches, and others stored before them "
+            "may match: narrow the search (--since/--until, --outlet, --country, --language "
+            "or more words) to rank them",
+            "note",
+        )
     if as_json:
         sys.stdout.write(json.dumps([search_hit_to_dict(h) for h in hits], ensure_ascii=False))
         sys.stdout.write("\n")

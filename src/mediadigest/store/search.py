@@ -10,8 +10,11 @@ article (by its date), then the last stored, on both backends alike. A page (a c
 stored more than once, captured again or reached by another URL, is one hit: its newest
 capture among the matches (see `_ranked_page`). To keep every query fast at a
 million articles, only the ``WINDOW`` most recently stored matches that pass the filters are
-ranked: a word found in a third of the store answers as fast as a rare one, and a query with
-fewer matches than that ranks them all.
+ranked (highest id first, on both backends): a word found in a third of the store answers as
+fast as a rare one, and a query with fewer matches than that ranks them all. The most
+recently stored are not the newest by date, nor the best: an archive ingested after a feed's
+articles is stored after them, whatever its dates. `search` says whether the window was full
+(`Hits.window_full`), so that callers can say so and suggest narrowing the query.
 
 On SQLite, filters that keep a small share of the store (``SELECTIVE``) drive the search: the
 ids passing them are collected from an index and FTS keeps its matches among them. Broader
@@ -41,7 +44,7 @@ if TYPE_CHECKING:
     from mediadigest.profile import Profile
     from mediadigest.profile_model import Term
 
-WINDOW = 200  # newest matches ranked per query (see module docstring)
+WINDOW = 200  # most recently stored matches ranked per query (see module docstring)
 WALK = 1500  # PostgreSQL: newest articles tested one by one before the indexes
 # PostgreSQL costs, in articles walked newest first (about 1 µs at a million: pages read in
 # order, several articles to a page): an id read from an index, an article fetched by id.
@@ -85,6 +88,22 @@ class SearchHit:
         """``published`` with its outlet's offset where known, as `articles --json` gives it."""
         given = as_given(self.published, self.published_offset)
         return given.isoformat() if given else None
+
+
+class Hits(list[SearchHit]):
+    """`search`'s hits (a list, best first), and whether its window was full.
+
+    ``window_full``: the search took ``WINDOW`` matches, the most recently stored, so older
+    stored ones may match and were not ranked (a page captured again is one hit for its
+    captures, so a full window may hold fewer hits than that). False: every match was ranked.
+    None: not known, for an ``offset`` at or past the window, which runs no search.
+    """
+
+    window_full: bool | None
+
+    def __init__(self, hits: Iterable[SearchHit] = (), window_full: bool | None = False) -> None:
+        super().__init__(hits)
+        self.window_full = window_full
 
 
 @dataclass(slots=True)
@@ -327,9 +346,10 @@ def search(
     names: Spellings | None = None,
     theme: str | None = None,
     offset: int = 0,
-) -> list[SearchHit]:
+) -> Hits:
     """Articles matching ``query``, best first (ties newest first), one per page (canonical
-    URL); ``since``/``until`` are inclusive days (UTC).
+    URL); ``since``/``until`` are inclusive days (UTC). Only the ``WINDOW`` most recently
+    stored matches are ranked; `Hits.window_full` says whether there were that many.
 
     ``names`` (see `spellings`): a name in the query matches in any of its spellings.
     ``theme``: only articles labelled with that theme.
@@ -340,10 +360,10 @@ def search(
     if names:
         parsed = parsed.with_spellings(names)[0]
     if not parsed.groups:
-        return []  # nothing to look for (empty, only stop words, or only exclusions)
+        return Hits()  # nothing to look for (empty, only stop words, or only exclusions)
     outlets = None if outlet is None else outlet_spellings(conn, outlet)
     if outlets == []:
-        return []  # no outlet of that name
+        return Hits()  # no outlet of that name
     language, outlet_country = as_stored(language, outlet_country)
     driving, residual = _filters(
         since, until, language, outlets, outlet_country, relevant_only, theme
@@ -351,14 +371,17 @@ def search(
     if offset < 0:
         raise ValueError(f"offset {offset}: must be 0 or more")
     if offset >= WINDOW:
-        return []
+        return Hits(window_full=None)
     page = (min(limit, WINDOW - offset), offset)
     if conn.dialect.name == "postgresql":
-        rows = _search_postgresql(conn, parsed, driving, residual, page)
+        rows, full = _search_postgresql(conn, parsed, driving, residual, page)
     else:
-        rows = _search_sqlite(conn, parsed, driving, residual, page)
+        rows, full = _search_sqlite(conn, parsed, driving, residual, page)
     # One line of text whatever the backend kept of the paragraph breaks.
-    return [SearchHit(**{**row, "snippet": " ".join(row["snippet"].split())}) for row in rows]
+    return Hits(
+        (SearchHit(**{**row, "snippet": " ".join(row["snippet"].split())}) for row in rows),
+        window_full=full,
+    )
 
 
 Filters = list[sa.ColumnElement[bool]]
@@ -511,7 +534,7 @@ def _ranked_page(window: Sequence[sa.Row[Any]], page: Page) -> list[sa.Row[Any]]
 
 def _search_sqlite(
     conn: sa.Connection, query: Query, driving: Filters, residual: Filters, page: Page
-) -> list[dict[str, Any]]:
+) -> tuple[list[dict[str, Any]], bool]:
     a = t.articles
     fts = sa.table("articles_fts", sa.column("rowid"))
     match = sa.text("articles_fts MATCH :q").bindparams(q=query.fts5())
@@ -531,8 +554,10 @@ def _search_sqlite(
     # The window's few articles, each read by its id: a join inside the window's statement
     # could make SQLite walk the articles instead of the FTS matches.
     matches = newest.join(a, a.c.id == newest.c.id)
-    best = _ranked_page(_window(conn, matches, a.c, -newest.c.bm25), page)
-    return [_sqlite_hit(conn, query.fts5(), row[_ID], row[_SCORE]) for row in best]
+    window = _window(conn, matches, a.c, -newest.c.bm25)
+    best = _ranked_page(window, page)
+    hits = [_sqlite_hit(conn, query.fts5(), row[_ID], row[_SCORE]) for row in best]
+    return hits, len(window) >= WINDOW
 
 
 def _selective(conn: sa.Connection, driving: Filters) -> bool:
@@ -579,7 +604,7 @@ _HEADLINE = f"StartSel={MARK[0]}, StopSel={MARK[1]}, MaxWords={_SNIPPET_WORDS}, 
 
 def _search_postgresql(
     conn: sa.Connection, query: Query, driving: Filters, residual: Filters, page: Page
-) -> list[dict[str, Any]]:
+) -> tuple[list[dict[str, Any]], bool]:
     a = t.articles
     # The tsvector column exists on PostgreSQL only, so schema.py does not declare it.
     vector = sa.literal_column("articles.search")
@@ -587,23 +612,25 @@ def _search_postgresql(
     newest = _newest_postgresql(conn, vector, tsquery, driving, residual)
     if isinstance(newest, list):
         if not newest:
-            return []
+            return [], False
         newest = (
             sa.select(a.c.id, vector.label("search"), *_PAGE_COLUMNS)
             .where(a.c.id.in_(newest))
             .subquery()
         )
     rank = sa.func.ts_rank(newest.c.search, tsquery)
-    best = _ranked_page(_window(conn, newest, newest.c, rank), page)
+    window = _window(conn, newest, newest.c, rank)
+    full = len(window) >= WINDOW
+    best = _ranked_page(window, page)
     if not best:
-        return []
+        return [], full
     opening = sa.func.substr(a.c.text, 1, LONG_TEXT)
     headline = sa.func.ts_headline(_ENGLISH, opening, tsquery, _HEADLINE)
     stmt = sa.select(*HIT_COLUMNS, headline.label("snippet")).where(
         a.c.id.in_([row[_ID] for row in best])
     )
     found = {row["id"]: dict(row) for row in conn.execute(stmt).mappings()}
-    return [{**found[row[_ID]], "score": row[_SCORE]} for row in best]
+    return [{**found[row[_ID]], "score": row[_SCORE]} for row in best], full
 
 
 def _newest_postgresql(
@@ -614,7 +641,8 @@ def _newest_postgresql(
     residual: Filters,
 ) -> list[int] | sa.Subquery:
     """The WINDOW newest articles that match and pass the filters: their ids, or a subquery of
-    their ids and vectors (left for the caller's statement, saving a round trip).
+    their ids and vectors (left for the caller's statement, saving a round trip). Newest by
+    the primary key, as SQLite's window goes by rowid: the most recently stored, not by date.
 
     The planner cannot see how many articles a query matches (a phrase of two common words
     may match none), and a wrong guess either walks the whole table newest first or builds

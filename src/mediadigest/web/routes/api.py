@@ -215,7 +215,7 @@ def search(
             ge=0,
             le=WINDOW,
             description=f"Skip that many of the best hits, for paging (with limit). A search "
-            f"ranks its {WINDOW} newest matches, so its pages end there.",
+            f"ranks its {WINDOW} most recently stored matches, so its pages end there.",
         ),
     ] = 0,
 ) -> list[store.SearchHit]:
