@@ -286,9 +286,20 @@ def stories_list(
     settings = settings_of(ctx)
     first, last = period(since, until, week)
     engine = reading_store(settings)
-    with engine.begin() as conn:
-        stories.update_period(conn, settings.profile, first, last)
+    # A snapshot's URL (mode=ro, immutable=1) cannot be written: its listing shows what is
+    # grouped, and the articles no story holds yet each as a story of its own.
+    query = engine.url.query
+    read_only = query.get("mode") == "ro" or query.get("immutable") == "1"
+    if not read_only:
+        # The engine, not a connection: each window is committed as it is grouped.
+        stories.update_period(engine, settings.profile, first, last)
+    with engine.connect() as conn:
         ranked = stories.ranked_for_period(conn, settings.profile, first, last)
+    ungrouped = sum(1 for s in ranked if s.id is None)
+    if read_only and ungrouped:
+        say(f"{counted(ungrouped, 'relevant article')} of the period not grouped yet, each "
+            "listed as a story of its own (no id): the store is opened read-only; `stories` "
+            "on a store it may write groups them", "note")  # fmt: skip
     if as_json:
         sys.stdout.write(
             json.dumps([stories.story_to_dict(s) for s in ranked], ensure_ascii=False, indent=2)

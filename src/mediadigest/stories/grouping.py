@@ -17,8 +17,10 @@ were grouped does not regroup them.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Iterable, Sequence
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -71,6 +73,11 @@ class UpdateReport:
 
 def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min)
+
+
+def _day_end(day: date) -> datetime:
+    """The end of ``day``: the start of the next (an upper bound that excludes it)."""
+    return _day_start(day + timedelta(days=1))
 
 
 def _when(art: Article) -> datetime | None:
@@ -132,8 +139,13 @@ def common_names(profile: Profile) -> frozenset[str]:
     return frozenset(t.canonical for t in profile.terms if t.kind in ("person", "place"))
 
 
+# Where grouping reads and writes: a connection, inside its caller's transaction; or an
+# engine, which groups each window in a transaction of its own (`_grouping`).
+Target = sa.Connection | sa.Engine
+
+
 def update(
-    conn: sa.Connection,
+    target: Target,
     profile: Profile,
     *,
     until: date | None = None,
@@ -143,11 +155,11 @@ def update(
     """Place the relevant articles no story holds yet, up to ``until`` (idempotent; safe to
     run often). See `update_period`."""
     until = until or datetime.now(UTC).date()
-    return update_period(conn, profile, until, until, window_days=window_days, params=params)
+    return update_period(target, profile, until, until, window_days=window_days, params=params)
 
 
 def update_period(
-    conn: sa.Connection,
+    target: Target,
     profile: Profile,
     since: date,
     until: date,
@@ -164,6 +176,11 @@ def update_period(
     a passing mention that joined no story when its window was grouped stays out until new
     articles arrive in its window (`update_days`), or every listing would group it afresh.
     With nothing to place, this is one indexed query.
+
+    Given an engine (``target``), each window is grouped and committed in a transaction of
+    its own, under the writer lock: a period of two years held every other writer (a sign-in,
+    `users add`) off for minutes, and a stop kept nothing. Given a connection, all is done in
+    its caller's transaction.
     """
     # Days of news, not the calendar's ends (`model.FIRST_DAY`): the windows' arithmetic.
     since, until = max(min(since, until), FIRST_DAY), min(until, LAST_DAY)
@@ -171,11 +188,11 @@ def update_period(
         return UpdateReport()
     _, span = _window(window_days)
     first = since - timedelta(days=span - 1 + TREND_DAYS)
-    return _walk(conn, profile, first, until, (), window_days, params)
+    return _walk(target, profile, first, until, (), window_days, params)
 
 
 def update_days(
-    conn: sa.Connection,
+    target: Target,
     profile: Profile,
     days: Iterable[date],
     *,
@@ -183,12 +200,14 @@ def update_days(
 ) -> UpdateReport:
     """Group after a run: the windows of the days it stored articles on (their passing
     mentions too, which may join a story now), and every relevant article that no story
-    holds yet (a run stopped before it grouped), oldest first."""
+    holds yet (a run stopped before it grouped), oldest first. ``target`` as in
+    `update_period`."""
     arrived = set(days)
-    wanted = arrived | unplaced_days(conn, profile)
+    with _reading(target) as conn:
+        wanted = arrived | unplaced_days(conn, profile)
     if not wanted:
         return UpdateReport()
-    return _walk(conn, profile, min(wanted), max(wanted), arrived, window_days, None)
+    return _walk(target, profile, min(wanted), max(wanted), arrived, window_days, None)
 
 
 def _window(window_days: int) -> tuple[int, int]:
@@ -210,7 +229,7 @@ def window_end(day: date, window_days: int = WINDOW_DAYS) -> date:
 
 
 def _walk(
-    conn: sa.Connection,
+    target: Target,
     profile: Profile,
     first: date,
     last: date,
@@ -227,22 +246,69 @@ def _walk(
     report = UpdateReport()
     done = first - timedelta(days=1)  # the last day of the windows grouped so far
     while True:
-        pending = _earliest_unplaced(conn, profile, done, final)
-        ends = [e for e in fresh if e > done]
-        if pending is not None:
-            ends.append(window_end(pending, window_days))
-        if not ends or min(ends) > final:
-            break
-        end = min(ends)
-        since = end - timedelta(days=span - 1)
-        if (pending is not None and window_end(pending, window_days) == end) or _any_unplaced(
-            conn, profile, since, end
-        ):
-            report.add(_group(conn, profile, since, end, params))
+        # Which window is next is read without the writer lock: a window found wanting is
+        # grouped under it, and one another process grouped meanwhile places nothing.
+        with _reading(target) as conn:
+            pending = _earliest_unplaced(conn, profile, done, final)
+            ends = [e for e in fresh if e > done]
+            if pending is not None:
+                ends.append(window_end(pending, window_days))
+            if not ends or min(ends) > final:
+                break
+            end = min(ends)
+            since = end - timedelta(days=span - 1)
+            wanted = (
+                pending is not None and window_end(pending, window_days) == end
+            ) or _any_unplaced(conn, profile, since, end)
+        if wanted:
+            with _grouping(target) as conn:
+                report.add(_group(conn, profile, since, end, params))
         done = end
     if report.articles:
         log.info("stories: %s", report.summary())
     return report
+
+
+@contextlib.contextmanager
+def _reading(target: Target) -> Iterator[sa.Connection]:
+    """A connection to read from: the caller's, or the engine's for as long as it is needed
+    (no transaction left open between windows)."""
+    if isinstance(target, sa.Connection):
+        yield target
+        return
+    with target.connect() as conn:
+        yield conn
+
+
+@contextlib.contextmanager
+def _grouping(target: Target) -> Iterator[sa.Connection]:
+    """The transaction of one window: the caller's, or one of its own that holds the store's
+    writer lock from its first read and commits when the window is grouped.
+
+    The lock from the first read, not the first write (where SQLite takes it by itself): the
+    window's stories are read, clustered and extended as one, and a SQLite transaction that
+    read before another writer committed cannot write after it ("database is locked" at
+    once, without waiting). ``BEGIN IMMEDIATE`` waits for the lock as any write does.
+    """
+    if isinstance(target, sa.Connection):
+        yield target
+        return
+    with target.connect() as conn:
+        if conn.dialect.name != "sqlite":
+            with conn.begin():
+                store.lock_for_writing(conn)
+                yield conn
+            return
+        raw = conn.connection.dbapi_connection
+        assert isinstance(raw, sqlite3.Connection)
+        level = raw.isolation_level
+        raw.isolation_level = None  # pysqlite's own BEGIN would be a deferred one
+        try:
+            with conn.begin():
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                yield conn
+        finally:
+            raw.isolation_level = level
 
 
 def _group(
@@ -255,7 +321,7 @@ def _group(
     """Cluster one window's unplaced articles with its stories, which they may join."""
     report = UpdateReport()
     arts = sorted(candidates(conn, since, until), key=lambda a: (_when(a) or datetime.max, a.id))
-    rows = persist.load(conn, profile.name, since=_day_start(since))
+    rows = persist.load(conn, profile.name, since=_day_start(since), until=_day_end(until))
     owner = {aid: row.id for row in rows for aid in row.members}
     if all(a.id in owner for a in arts):
         return report
@@ -399,7 +465,7 @@ def for_period(conn: sa.Connection, profile: Profile, since: date, until: date) 
     """
     persist.require_profile(conn, profile.name)
     arts = {a.id: a for a in candidates(conn, since, until)}
-    rows = persist.load(conn, profile.name, since=_day_start(since))
+    rows = persist.load(conn, profile.name, since=_day_start(since), until=_day_end(until))
     out: list[Story] = []
     placed: set[int] = set()
     for row in rows:
