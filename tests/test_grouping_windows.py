@@ -106,15 +106,15 @@ def _list(path: Path, *more: str):
     )  # fmt: skip
 
 
-def test_a_writer_gets_in_between_the_windows_of_a_listing(ungrouped, monkeypatch):
-    """`users add` during a long listing: a write with a short busy timeout, made from another
-    connection whenever the listing looks for its next window, succeeds, and sees the
-    windows grouped so far."""
+def _writer_between_windows(path: Path, monkeypatch) -> list[tuple[int, str | None]]:
+    """`users add` during a long grouping: whenever grouping looks for its next window, a
+    write with a short busy timeout from another connection, and the articles it sees placed
+    (what it failed with, if it did)."""
     looked = grouping._earliest_unplaced
     seen: list[tuple[int, str | None]] = []
 
     def next_window(conn, profile, after, through):
-        with closing(sqlite3.connect(ungrouped, timeout=0.2)) as other:
+        with closing(sqlite3.connect(path, timeout=0.2)) as other:
             placed = other.execute("SELECT count(*) FROM story_articles").fetchone()[0]
             try:
                 url = f"https://example.org/feed-{len(seen)}.xml"
@@ -129,10 +129,25 @@ def test_a_writer_gets_in_between_the_windows_of_a_listing(ungrouped, monkeypatc
         return looked(conn, profile, after, through)
 
     monkeypatch.setattr(grouping, "_earliest_unplaced", next_window)
+    return seen
+
+
+def test_a_writer_gets_in_between_the_windows_of_a_listing(ungrouped, monkeypatch):
+    seen = _writer_between_windows(ungrouped, monkeypatch)
     done = _list(ungrouped)
     assert done.exit_code == 0, (done.output, done.exception)
     assert [failed for _, failed in seen] == [None] * len(seen)
     # Each window's story is there for others to see before the next window is grouped.
+    assert [placed for placed, _ in seen] == list(range(len(SUBJECTS) + 1))
+
+
+def test_a_writer_gets_in_between_the_windows_of_an_ingest(tmp_path, profile, monkeypatch):
+    path = tmp_path / "store.db"
+    engine = store.open_store(f"sqlite:///{path}")
+    seen = _writer_between_windows(path, monkeypatch)
+    assert run.ingest(engine, profile, [_reports(tmp_path)]).ok
+    engine.dispose()
+    assert [failed for _, failed in seen] == [None] * len(seen)
     assert [placed for placed, _ in seen] == list(range(len(SUBJECTS) + 1))
 
 

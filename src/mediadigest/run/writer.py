@@ -122,8 +122,9 @@ def group(engine: sa.Engine, profile: Profile, report: RunReport) -> None:
         return
     from mediadigest.stories import grouping  # scikit-learn: only runs that may group something
 
-    with engine.begin() as conn:
-        done = grouping.update_days(conn, profile, report.days)
+    # The engine: each window is committed as it is grouped (an import of years of articles
+    # held every other writer off until its last window was grouped).
+    done = grouping.update_days(engine, profile, report.days)
     if done.articles:
         report.stories = done.summary()
 
