@@ -9,7 +9,7 @@ import os
 import re
 import shlex
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
@@ -24,9 +24,14 @@ from mediadigest.cli.app import days, db_app, out, reading_store, require_store,
 from mediadigest.errors import FormatError, MediadigestError
 from mediadigest.model import Article, Grade, Relevance
 from mediadigest.store.engine import shown_url
+from mediadigest.store.repository import iter_articles
 from mediadigest.store.search import WINDOW, parse_query, profile_spellings, query_problem
 from mediadigest.store.transfer import export_file
 from mediadigest.write.style import counted
+
+# Articles read from the store at a time by `articles`, and rows to a table it prints: a
+# listing of a whole store (200,000 articles) printed nothing for minutes, holding gigabytes.
+BATCH = 500
 
 # A file argument of export and import: standard output or input (a file named "-" is ./-;
 # the arguments are strings, as a Path reads "./-" as "-").
@@ -103,30 +108,51 @@ def articles(
         # Grades and reasons are those of the profile that ingested the articles.
         story_store.require_profile(conn, settings.profile.name)
         # A page captured twice (an archive's re-crawl) is listed once, as search lists it.
-        found = store.list_articles(
-            conn, relevant_only=not all_, since=first, until=last, limit=limit, one_per_page=True
-        )
-    if as_json:
-        sys.stdout.write(
-            json.dumps([article_to_dict(a) for a in found], ensure_ascii=False, indent=2)
-        )
-        sys.stdout.write("\n")
-        return
-    table = Table("date", "outlet", "grade", "score", "title", "why")
-    crawled = False
-    for a in found:
-        day = a.published.date().isoformat() if a.published else ""
-        if not day and a.dated:  # an archive page without a date of its own
-            day, crawled = f"{a.dated.date().isoformat()}*", True
-        table.add_row(
-            day,
-            escape(a.outlet or ""),
-            str(a.relevance.grade),
-            f"{a.relevance.score:.1f}",
-            escape(a.title),
-            escape(why(a.relevance)),
-        )
-    out.print(table)
+        batches = iter_articles(
+            conn, BATCH, relevant_only=not all_, since=first, until=last, limit=limit,
+            one_per_page=True,
+        )  # fmt: skip
+        if as_json:
+            _write_json_list(article_to_dict(a) for batch in batches for a in batch)
+        else:
+            _print_tables(batches)
+
+
+def _write_json_list(items: Iterable[dict[str, Any]]) -> None:
+    """``items`` to standard output as one JSON list, each written as it comes: the bytes of
+    ``json.dumps(list(items), ensure_ascii=False, indent=2)`` and a newline."""
+    opened = False
+    for item in items:
+        # The list's indent before each line of the item: a newline in JSON is only ever
+        # between tokens (one inside a string is written as an escape).
+        text = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        sys.stdout.write(("[\n  " if not opened else ",\n  ") + text)
+        opened = True
+    sys.stdout.write("\n]\n" if opened else "[]\n")
+
+
+def _print_tables(batches: Iterable[list[Article]]) -> None:
+    """The articles as tables of at most BATCH rows, each printed as read (a table is
+    measured whole before it prints), then what a starred date means, if one was."""
+    crawled = printed = False
+    for batch in batches:
+        printed = True
+        table = Table("date", "outlet", "grade", "score", "title", "why")
+        for a in batch:
+            day = a.published.date().isoformat() if a.published else ""
+            if not day and a.dated:  # an archive page without a date of its own
+                day, crawled = f"{a.dated.date().isoformat()}*", True
+            table.add_row(
+                day,
+                escape(a.outlet or ""),
+                str(a.relevance.grade),
+                f"{a.relevance.score:.1f}",
+                escape(a.title),
+                escape(why(a.relevance)),
+            )
+        out.print(table)
+    if not printed:  # nothing listed: the table's head all the same, as before
+        out.print(Table("date", "outlet", "grade", "score", "title", "why"))
     if crawled:
         out.print("* no date of its own: the day its page was fetched or crawled")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -274,8 +274,7 @@ def _article_from_row(row: sa.RowMapping) -> Article:
     )
 
 
-def list_articles(
-    conn: sa.Connection,
+def articles_query(
     *,
     relevant_only: bool = True,
     since: date | None = None,
@@ -284,8 +283,9 @@ def list_articles(
     order: str = "dated",
     named: bool | None = None,
     one_per_page: bool = False,
-) -> list[Article]:
-    """Stored articles, newest first (``order='score'``: most relevant first).
+) -> sa.Select[Any]:
+    """The statement of `list_articles`: stored articles, newest first (``order='score'``:
+    most relevant first).
 
     ``since``/``until`` are inclusive calendar days on the article's date (the outlet's own
     day where it gave its offset; else UTC's). ``named``:
@@ -315,7 +315,36 @@ def list_articles(
         stmt = stmt.order_by(a.c.dated.desc(), a.c.id.desc())
     if limit is not None:
         stmt = stmt.limit(limit)
+    return stmt
+
+
+def list_articles(
+    conn: sa.Connection,
+    *,
+    relevant_only: bool = True,
+    since: date | None = None,
+    until: date | None = None,
+    limit: int | None = None,
+    order: str = "dated",
+    named: bool | None = None,
+    one_per_page: bool = False,
+) -> list[Article]:
+    """Stored articles, newest first; the arguments as `articles_query` takes them."""
+    stmt = articles_query(
+        relevant_only=relevant_only, since=since, until=until, limit=limit, order=order,
+        named=named, one_per_page=one_per_page,
+    )  # fmt: skip
     return [_article_from_row(r) for r in conn.execute(stmt).mappings()]
+
+
+def iter_articles(conn: sa.Connection, batch: int = 500, **filters: Any) -> Iterator[list[Article]]:
+    """`list_articles` in batches of ``batch`` articles (``filters``: its arguments), each
+    read from the store as the one before has been handled: a listing of a whole store
+    (200,000 articles, 4 GB as one list) holds one batch at a time. One statement, read
+    within the connection's transaction."""
+    result = conn.execution_options(yield_per=batch).execute(articles_query(**filters))
+    for rows in result.mappings().partitions():
+        yield [_article_from_row(r) for r in rows]
 
 
 def newest_capture(clauses: Sequence[sa.ColumnElement[bool]]) -> sa.ColumnElement[bool]:
