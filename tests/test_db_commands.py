@@ -186,3 +186,34 @@ def test_the_known_revisions_are_the_migrations():
     scripts = ScriptDirectory.from_config(config)
     assert {s.revision for s in scripts.walk_revisions()} == engine._REVISIONS
     assert scripts.get_current_head() == engine.HEAD
+
+
+def test_optimize_merges_the_full_text_index_and_search_still_finds(tmp_path):
+    """`store.optimize` was run only by the bench: no command let a user do what the search
+    figures in docs/benchmarks.md are measured after."""
+    import sqlalchemy as sa
+
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    for n in range(3):  # three ingests, three transactions: three full-text segments at least
+        page = tmp_path / f"p{n}.txt"
+        page.write_text(f"Kazakhstan opens bridge {n}\n\nKazakhstan opened bridge {n} in Atyrau.")
+        assert _run("--db", db, "ingest", "--workers", "0", str(page)).exit_code == 0
+
+    def segments() -> int:
+        with sa.create_engine(db).connect() as conn:
+            return conn.exec_driver_sql(
+                "SELECT count(DISTINCT segid) FROM articles_fts_idx"
+            ).scalar()
+
+    assert segments() >= 3
+    done = _run("--db", db, "db", "optimize")
+    assert done.exit_code == 0 and "store optimised in" in done.stderr, done.output
+    assert segments() == 1
+    assert "Atyrau" in _run("--db", db, "search", "bridge").stdout
+    assert _run("--db", db, "db", "optimize").exit_code == 0  # again: safe
+
+
+def test_optimize_of_no_store_says_so_and_creates_none(tmp_path):
+    code, said = _run_process("--db", f"sqlite:///{tmp_path / 'none.db'}", "db", "optimize")
+    assert code == 1 and "no store at" in said, said
+    assert not (tmp_path / "none.db").exists()

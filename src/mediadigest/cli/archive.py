@@ -9,6 +9,7 @@ import os
 import re
 import shlex
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from datetime import datetime
@@ -415,6 +416,18 @@ def db_check(ctx: typer.Context) -> None:
             f"({', '.join(missing)}): it is damaged (a table dropped by hand, a broken "
             "file); restore it from a backup", "error")  # fmt: skip
         raise typer.Exit(1)
+
+
+@db_app.command("optimize")
+def db_optimize(ctx: typer.Context) -> None:
+    """Tidy the store after a bulk ingest or import: merge SQLite's full-text index into one
+    segment, refresh the planner's statistics (PostgreSQL: ANALYZE). Safe to re-run."""
+    settings = settings_of(ctx)
+    require_store(settings.db)
+    engine = store.open_store(settings.db)
+    started = time.perf_counter()
+    store.optimize(engine)
+    say(f"store optimised in {time.perf_counter() - started:.1f} s")
 
 
 def _upgrade_command(ctx: typer.Context) -> str:
