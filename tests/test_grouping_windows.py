@@ -151,6 +151,19 @@ def test_a_writer_gets_in_between_the_windows_of_an_ingest(tmp_path, profile, mo
     assert [placed for placed, _ in seen] == list(range(len(SUBJECTS) + 1))
 
 
+@pytest.mark.parametrize("command", [["digest", "--format", "json"], ["publish", "--rebuild"]])
+def test_a_writer_gets_in_between_the_windows_of_a_digest(ungrouped, monkeypatch, command):
+    """`digest` and `publish` grouped inside the transaction that saves the digest."""
+    seen = _writer_between_windows(ungrouped, monkeypatch)
+    done = CliRunner().invoke(
+        app,
+        ["--db", f"sqlite:///{ungrouped}", *command, "--since", str(SINCE), "--until", str(UNTIL)],
+    )
+    assert done.exit_code == 0, (done.output, done.exception)
+    assert [failed for _, failed in seen] == [None] * len(seen)
+    assert [placed for placed, _ in seen] == list(range(len(SUBJECTS) + 1))
+
+
 class Stopped(Exception):
     """A stop (Ctrl-C) in the middle of a window."""
 

@@ -96,9 +96,14 @@ def digest(
         say(str(exc), "error")
         raise typer.Exit(2) from None
     engine = reading_store(settings)
+    # Grouped a window per transaction first: a year's ungrouped articles held the writer
+    # lock for minutes in the digest's one transaction, the web's sign-in answered 503.
+    from mediadigest.stories import grouping
+
+    grouping.update_period(engine, settings.profile, first, last)
     with engine.begin() as conn:
         result = compose.build_digest(conn, settings.profile, first, last, size=size, llm=llm,
-                                      publisher=settings.publisher)  # fmt: skip
+                                      publisher=settings.publisher, update=False)  # fmt: skip
         store.save_digest(conn, first, last, settings.profile.name, to_dict(result))
         carried = story_store.carried(conn, settings.profile.name, first, last)
     for note in result.notes:
@@ -168,7 +173,11 @@ def publish(
     settings = settings_of(ctx)
     first, last = period(since, until, week)
     name, when = settings.profile.name, f"{first}..{last}"
-    with reading_store(settings).begin() as conn:
+    engine = reading_store(settings)
+    from mediadigest.stories import grouping
+
+    grouping.update_period(engine, settings.profile, first, last)  # a window at a time
+    with engine.begin() as conn:
         draft = None if rebuild else versions.get_draft(conn, name, first, last)
         late: list[Story] = []
         if draft is not None:
@@ -181,7 +190,13 @@ def publish(
                 raise typer.Exit(1)
         else:
             built = compose.build_digest(
-                conn, settings.profile, first, last, size=size, publisher=settings.publisher
+                conn,
+                settings.profile,
+                first,
+                last,
+                size=size,
+                publisher=settings.publisher,
+                update=False,
             )
             content = to_dict(built)
             what = "built now from the store"
