@@ -69,6 +69,28 @@ def test_the_command_line_says_so_in_one_line(tmp_path):
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize(
+    "command",
+    [["stories"], ["digest"], ["publish", "--rebuild"]],
+)
+def test_a_refused_profile_leaves_no_story_behind(tmp_path, command):
+    """Grouping commits window by window: refused only after it (by the listing), another
+    profile's stories were left in the store, and an older store then refused its own."""
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    base = [sys.executable, "-m", "mediadigest", "--db", db]
+    subprocess.run([*base, "ingest", str(FILES / "pages")], check=True, capture_output=True)
+    with sa.create_engine(db).begin() as conn:  # as grouping finds it after a stopped run
+        conn.exec_driver_sql("DELETE FROM story_articles")
+        conn.exec_driver_sql("DELETE FROM stories")
+    done = subprocess.run(
+        [*base, "--profile", "uzbekistan", *command, "--since", "2025-12-15", "--until",
+         "2025-12-21"], capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 1 and "this store's articles were" in done.stderr
+    with sa.create_engine(db).connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM stories").scalar() == 0
+
+
 def test_articles_under_another_profile_are_refused_not_listed_as_its_own(kazakh_store):
     """`--profile uzbekistan articles` listed Kazakhstan's articles, graded and explained by
     the Kazakhstan profile, as if they were Uzbekistan's."""

@@ -244,6 +244,10 @@ def _walk(
     final = window_end(last, window_days)
     fresh = sorted({window_end(d, window_days) for d in arrived})
     report = UpdateReport()
+    # Before the first window: each is committed as it is grouped, so a refusal after them
+    # (for_period's) left another profile's stories in the store, which then refused its own.
+    with _reading(target) as conn:
+        persist.require_profile(conn, profile.name)
     done = first - timedelta(days=1)  # the last day of the windows grouped so far
     while True:
         # Which window is next is read without the writer lock: a window found wanting is
