@@ -359,3 +359,17 @@ def test_a_date_after_the_fetch_or_the_epoch_is_no_publication_date(published, s
     doc.hints["published"] = "2025-12-17T01:00:00+13:00"
     (art,) = analyse(doc, load_profile("kazakhstan"))
     assert art.published is not None and not art.warnings
+
+
+def test_a_date_no_guess_falls_on_is_kept_without_searching_the_page(monkeypatch):
+    """A search of a page full of figures for the day costs up to 30 ms: it is for htmldate's
+    guesses only, which fall on the 1st or today's day of the month."""
+    days = {1, date.today().day, datetime.now(UTC).day}
+    day = next(d for d in range(2, 29) if d not in days)
+
+    def searched(*_args):
+        raise AssertionError("the page was searched")
+
+    monkeypatch.setattr(pagedate, "_spells_day", searched)
+    found = pagedate.page_date(f"2025-12-{day:02}T00:00:00", None, "https://a.example/x")
+    assert found == datetime(2025, 12, day)

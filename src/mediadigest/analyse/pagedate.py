@@ -54,6 +54,12 @@ def _utc_today() -> date:
     return datetime.now(UTC).date()
 
 
+def _guessed_days() -> set[int]:
+    """The days of the month htmldate's guesses fall on: the 1st (a month or a year alone)
+    and today's (dateutil fills a missing day from the machine's clock, local or not)."""
+    return {1, date.today().day, _utc_today().day}
+
+
 def page_date(found: str | None, tree: lxml.html.HtmlElement | None, url: str) -> datetime | None:
     """The date htmldate found on a page (``found``, in ``DATE_FORMAT``), unless it is one of
     its guesses. A guess is always a date without a time or a zone, so such a date is kept
@@ -61,6 +67,8 @@ def page_date(found: str | None, tree: lxml.html.HtmlElement | None, url: str) -
     parsed = parse_published(found) if found else None
     if parsed is None or parsed.tzinfo is not None or parsed.time() != time(0):
         return parsed
+    if parsed.day not in _guessed_days():
+        return parsed  # no guess has that day: the page search below costs up to 30 ms
     if tree is not None and _spells_day(parsed.date(), _sources(tree, url)):
         return parsed
     log.debug("page date %s of %s is htmldate's guess: not used", parsed.date(), url)
