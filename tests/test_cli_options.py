@@ -79,12 +79,14 @@ def test_a_since_after_the_until_is_a_usage_error(cli: Cli, command: list[str]):
     assert "--since 2025-12-22 is after --until 2025-12-01" in usage(result)
 
 
-@pytest.mark.parametrize("command", ["digest", "stories", "publish"])
-def test_a_day_the_calendar_lacks_is_said_to_be_no_day(cli: Cli, command: str):
+@pytest.mark.parametrize(
+    "command", [["digest"], ["stories"], ["publish"], ["articles"], ["search", "wind"]]
+)
+def test_a_day_the_calendar_lacks_is_said_to_be_no_day(cli: Cli, command: list[str]):
     """Click said '2025-02-30' "does not match the format '%Y-%m-%d'", which it does."""
-    result = cli(command, "--since", "2025-02-30", code=2)
+    result = cli(*command, "--since", "2025-02-30", code=2)
     assert "'2025-02-30' is no day of the calendar (day is out of range for month)" in usage(result)
-    assert "is not a day like 2025-12-15" in usage(cli(command, "--until", "15/12/2025", code=2))
+    assert "is not a day like 2025-12-15" in usage(cli(*command, "--until", "15/12/2025", code=2))
 
 
 def test_a_since_after_today_names_today_as_the_default_until(cli: Cli):

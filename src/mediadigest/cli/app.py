@@ -334,6 +334,15 @@ Until = Annotated[
     datetime | None,
     typer.Option(parser=_day, metavar="YYYY-MM-DD", help="Last day (default: today in UTC)."),
 ]
+# The same days for a listing or a search, open at either end by default.
+From = Annotated[
+    datetime | None,
+    typer.Option("--since", parser=_day, metavar="YYYY-MM-DD", help="First day (inclusive)."),
+]
+To = Annotated[
+    datetime | None,
+    typer.Option("--until", parser=_day, metavar="YYYY-MM-DD", help="Last day (inclusive)."),
+]
 Week = Annotated[
     str | None,
     typer.Option(

@@ -12,7 +12,6 @@ import sys
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
-from datetime import datetime
 from pathlib import Path
 from typing import IO, Annotated, Any
 
@@ -21,7 +20,17 @@ from rich.markup import escape
 from rich.table import Table
 
 from mediadigest import store
-from mediadigest.cli.app import days, db_app, out, reading_store, require_store, say, settings_of
+from mediadigest.cli.app import (
+    From,
+    To,
+    days,
+    db_app,
+    out,
+    reading_store,
+    require_store,
+    say,
+    settings_of,
+)
 from mediadigest.errors import FormatError, MediadigestError
 from mediadigest.model import Article, Grade, Relevance
 from mediadigest.store.engine import shown_url
@@ -95,8 +104,8 @@ def articles(
     all_: Annotated[
         bool, typer.Option("--all", help="Include articles below the threshold.")
     ] = False,
-    since: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
-    until: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
+    since: From = None,
+    until: To = None,
     limit: Annotated[int | None, typer.Option(min=1, help="At most this many.")] = None,
 ) -> None:
     """List stored articles (relevant ones unless --all), with why each matched."""
@@ -171,8 +180,8 @@ def search_cmd(
         str, typer.Argument(help='Words (all must match), "a phrase", OR, -word, word* (prefix).')
     ],
     as_json: Annotated[bool, typer.Option("--json", help="JSON list for machines.")] = False,
-    since: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
-    until: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
+    since: From = None,
+    until: To = None,
     language: Annotated[
         str | None, typer.Option(help="Language code (ISO 639-1 or 639-3), e.g. en.")
     ] = None,
