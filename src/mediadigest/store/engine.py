@@ -397,21 +397,35 @@ def _migrating(engine: sa.Engine) -> Iterator[sa.Connection]:
             with conn.begin():
                 yield conn
             return
-        raw = conn.connection.dbapi_connection
-        assert isinstance(raw, sqlite3.Connection)
-        level = raw.isolation_level
-        (wait,) = raw.execute("PRAGMA busy_timeout").fetchone()
-        raw.isolation_level = None  # no implicit BEGIN or COMMIT: the one below spans it all
-        try:
-            with conn.begin():
-                raw.execute(f"PRAGMA busy_timeout = {_MIGRATION_WAIT_MS}")
-                try:
-                    conn.exec_driver_sql("BEGIN EXCLUSIVE")
-                finally:
-                    raw.execute(f"PRAGMA busy_timeout = {wait}")
-                yield conn
-        finally:
-            raw.isolation_level = level
+        with sqlite_transaction(conn, "BEGIN EXCLUSIVE", wait_ms=_MIGRATION_WAIT_MS):
+            yield conn
+
+
+@contextlib.contextmanager
+def sqlite_transaction(
+    conn: sa.Connection, begin: str, *, wait_ms: int | None = None
+) -> Iterator[None]:
+    """A SQLite transaction opened by ``begin`` (``BEGIN IMMEDIATE``: the writer lock from
+    its first statement, reads included; ``BEGIN EXCLUSIVE``), committed or rolled back as
+    ``conn.begin()``'s. pysqlite's own transaction handling is off meanwhile: it begins a
+    deferred transaction, and only before an INSERT, UPDATE or DELETE. ``wait_ms``: how long
+    the BEGIN waits for the lock, where not the connection's busy timeout."""
+    raw = conn.connection.dbapi_connection
+    assert isinstance(raw, sqlite3.Connection)
+    level = raw.isolation_level
+    (wait,) = raw.execute("PRAGMA busy_timeout").fetchone()
+    raw.isolation_level = None  # no implicit BEGIN or COMMIT: the one below spans it all
+    try:
+        with conn.begin():
+            if wait_ms is not None:
+                raw.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
+            try:
+                conn.exec_driver_sql(begin)
+            finally:
+                raw.execute(f"PRAGMA busy_timeout = {wait}")
+            yield
+    finally:
+        raw.isolation_level = level
 
 
 def unknown_revision(url: sa.URL, current: str | None) -> str | None:

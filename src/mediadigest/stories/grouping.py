@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -31,6 +30,7 @@ from mediadigest import store
 from mediadigest.model import FIRST_DAY, LAST_DAY, Article, Story
 from mediadigest.profile import Profile
 from mediadigest.store import schema as store_schema
+from mediadigest.store.engine import sqlite_transaction
 from mediadigest.stories import persist, rank
 from mediadigest.stories.anchors import article_names
 from mediadigest.stories.cluster import ClusterDoc, ClusterParams, cluster
@@ -303,16 +303,8 @@ def _grouping(target: Target) -> Iterator[sa.Connection]:
                 store.lock_for_writing(conn)
                 yield conn
             return
-        raw = conn.connection.dbapi_connection
-        assert isinstance(raw, sqlite3.Connection)
-        level = raw.isolation_level
-        raw.isolation_level = None  # pysqlite's own BEGIN would be a deferred one
-        try:
-            with conn.begin():
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
-                yield conn
-        finally:
-            raw.isolation_level = level
+        with sqlite_transaction(conn, "BEGIN IMMEDIATE"):
+            yield conn
 
 
 def _group(
