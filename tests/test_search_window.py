@@ -7,42 +7,20 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
-import sqlalchemy as sa
-
 from mediadigest import store
-from mediadigest.model import Article, Grade, Relevance
 from mediadigest.store.search import WINDOW, search
 from test_end_to_end import Cli
+from test_web_archive import turbines
 
 NOTE = f"ranked the {WINDOW} most recently stored matches"
 
 
-def _reports(engine: sa.Engine, count: int, start: datetime, first: int = 0) -> None:
-    """``count`` reports on turbines, an hour apart back from ``start``, stored in one go."""
-    articles = [
-        Article(
-            url=f"https://turbine-news.example/{n}",
-            canonical_url=f"https://turbine-news.example/{n}",
-            content_hash=f"turbine{n}",
-            title=f"Turbine report {n}",
-            text=f"Report {n} on the turbines of the northern grid.",
-            outlet="Turbine News",
-            published=start - timedelta(hours=n - first),
-            language="en",
-            relevance=Relevance(score=3.0, grade=Grade.SUBJECT, relevant=True),
-        )
-        for n in range(first, first + count)
-    ]
-    with engine.begin() as conn:
-        store.save_articles(conn, articles)
-
-
 def test_the_window_is_the_most_recently_stored_matches_and_says_it_was_full(engine):
-    _reports(engine, 20, datetime(2025, 12, 20, 8))  # the feeds' newest reports
-    _reports(engine, WINDOW + 10, datetime(2024, 3, 1, 8), first=20)  # an archive, older
+    turbines(engine, 20, datetime(2025, 12, 20, 8))  # the feeds' newest reports
+    turbines(engine, WINDOW + 10, datetime(2024, 3, 1, 8), first=20)  # an archive, older
     with engine.connect() as conn:
         hits = search(conn, "turbines", limit=WINDOW)
         dated = search(conn, "turbines", since=datetime(2025, 12, 1).date(), limit=WINDOW)
@@ -55,7 +33,7 @@ def test_the_window_is_the_most_recently_stored_matches_and_says_it_was_full(eng
 
 
 def test_a_search_with_fewer_matches_than_the_window_says_it_ranked_them_all(engine):
-    _reports(engine, WINDOW - 1, datetime(2025, 12, 20, 8))
+    turbines(engine, WINDOW - 1, datetime(2025, 12, 20, 8))
     with engine.connect() as conn:
         hits = search(conn, "turbines", limit=5)
         nothing = search(conn, "windmills")
@@ -68,7 +46,7 @@ def test_a_search_with_fewer_matches_than_the_window_says_it_ranked_them_all(eng
 def _cli(tmp_path: Path, count: int) -> Cli:
     cli = Cli(tmp_path / "store.db")
     engine = store.open_store(cli.db)
-    _reports(engine, count, datetime(2025, 12, 20, 8))
+    turbines(engine, count, datetime(2025, 12, 20, 8))
     engine.dispose()
     return cli
 

@@ -42,9 +42,11 @@ def _ids(html: str) -> list[int]:
     return [int(i) for i in re.findall(r'class="title" href="/articles/(\d+)">', html)]
 
 
-def _turbines(engine: sa.Engine, count: int) -> None:
-    """``count`` reports on turbines, one a day back from Dec. 2025, all from one outlet."""
-    start = datetime(2025, 12, 1, 8)
+def turbines(
+    engine: sa.Engine, count: int, start: datetime = datetime(2025, 12, 1, 8), first: int = 0
+) -> None:
+    """``count`` reports on turbines, an hour apart back from ``start``, all from one outlet,
+    stored in one go (numbered from ``first``)."""
     articles = [
         Article(
             url=f"https://turbine-news.example/{n}",
@@ -54,11 +56,11 @@ def _turbines(engine: sa.Engine, count: int) -> None:
             text=f"Report {n} on the turbines of the northern grid.",
             outlet="Turbine News",
             outlet_country="DE",
-            published=start - timedelta(hours=n),
+            published=start - timedelta(hours=n - first),
             language="en",
             relevance=Relevance(score=3.0, grade=Grade.SUBJECT, relevant=True),
         )
-        for n in range(count)
+        for n in range(first, first + count)
     ]
     with engine.begin() as conn:
         store.save_articles(conn, articles)
@@ -132,7 +134,7 @@ def test_a_search_of_200_characters_is_searched(viewer):
 
 
 def test_results_come_in_pages_of_50_with_next_and_previous(viewer, seeded):
-    _turbines(seeded.engine, 120)
+    turbines(seeded.engine, 120)
     params = {"q": "turbines", "country": "DE", "relevant": "true"}
     first = viewer.get("/archive", params=params).text
     assert len(_ids(first)) == 50 and "Results 1–50" in first
@@ -150,7 +152,7 @@ def test_results_come_in_pages_of_50_with_next_and_previous(viewer, seeded):
 
 
 def test_browsing_without_a_query_pages_newest_first(viewer, seeded):
-    _turbines(seeded.engine, 60)
+    turbines(seeded.engine, 60)
     first = viewer.get("/archive", params={"country": "DE"}).text
     second = viewer.get("/archive", params={"country": "DE", "page": "2"}).text
     assert _titles(first)[:2] == ["Turbine report 0", "Turbine report 1"]
@@ -170,7 +172,7 @@ def test_a_page_that_is_no_number_is_named_and_the_first_page_shown(viewer):
 
 
 def test_the_last_page_of_a_search_says_older_matches_need_an_earlier_date(viewer, seeded):
-    _turbines(seeded.engine, WINDOW + 30)
+    turbines(seeded.engine, WINDOW + 30)
     last = viewer.get("/archive", params={"q": "turbines", "page": str(WINDOW // 50)}).text
     assert len(_ids(last)) == 50 and _link(last, "next") is None
     assert f"A search ranks only the {WINDOW} most recently stored of its matches" in last
@@ -180,7 +182,7 @@ def test_the_last_page_of_a_search_says_older_matches_need_an_earlier_date(viewe
 
 
 def test_search_pages_through_its_ranked_matches_on_both_backends(engine):
-    _turbines(engine, 70)
+    turbines(engine, 70)
     with engine.connect() as conn:
         every = [h.id for h in search(conn, "turbines", limit=100)]
         pages = [[h.id for h in search(conn, "turbines", limit=30, offset=o)] for o in (0, 30, 60)]
