@@ -462,11 +462,19 @@ def _with_length(path: Path, out: Path, k: int, how: str) -> tuple[int, int, int
         member, head = (offsets[k], offsets[k]), b""
     record = head or data[offsets[k] :]
     n = int(re.search(rb"Content-Length: (\d+)\r\n", record)[1])
+    # Lengths count the records' bytes, inflated in a .warc.gz: measured in its compressed
+    # bytes, a length could end exactly where a later record ends (1 run in 6), which no
+    # reader can tell from a record that swallowed a few others by right.
+    starts = offsets
+    if head:
+        ends = [*offsets[1:], len(data)]
+        sizes = [len(gzip.decompress(data[a:b])) for a, b in zip(offsets, ends, strict=True)]
+        starts = [sum(sizes[:i]) for i in range(len(sizes) + 1)]
     wrong = {
         "short": n - 200,  # ends inside its own page
         "long": n + 7,  # ends inside the next record's first line
-        "swallows-two": n + offsets[k + 3] - offsets[k + 1] + 50,  # ends inside the third
-        "past-the-end": n + len(data),
+        "swallows-two": n + starts[k + 3] - starts[k + 1] + 50,  # ends inside the third
+        "past-the-end": n + (starts[-1] if head else len(data)),
     }[how]
     old, new = b"Content-Length: %d\r\n" % n, b"Content-Length: %d\r\n" % wrong
     if head:
