@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from datetime import UTC, datetime
 
@@ -399,6 +400,57 @@ def test_an_entry_carries_its_full_text_where_the_feed_has_one():
     full, brief = parse_feed(atom, "https://example.org/atom").entries
     assert full.content == "First paragraph.\nSecond one." and full.text == full.content
     assert brief.content is None and brief.text == "Only a summary."
+
+
+def test_an_item_with_only_content_encoded_is_kept_as_plain_text():
+    # feedparser copies such content into the summary without its type; the copy is HTML too.
+    body = b"""<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+        <channel><title>T</title><item><title>Hydrogen</title><link>http://example.org/h</link>
+        <content:encoded><![CDATA[<p>Kazakhstan signed a <b>hydrogen</b> deal.</p>
+        <p>In Astana.</p>]]></content:encoded></item></channel></rss>"""
+    (entry,) = parse_feed(body, "http://example.org/rss").entries
+    assert entry.summary == entry.content == "Kazakhstan signed a hydrogen deal.\nIn Astana."
+    assert entry.text == "Kazakhstan signed a hydrogen deal.\nIn Astana."
+
+
+def test_an_atom_entry_with_only_xhtml_content_keeps_none_of_its_inline_svg():
+    body = b"""<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>
+        <entry><id>urn:x:1</id><title>Plex</title><link href="http://example.org/plex"/>
+        <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">
+        <svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><rect width="100"
+        height="100"></rect></svg><p>Plex is the media center I was waiting for.</p></div>
+        </content></entry></feed>"""
+    (entry,) = parse_feed(body, "http://example.org/atom").entries
+    assert entry.text == "Plex is the media center I was waiting for."
+
+
+def test_escaped_markup_inside_html_content_stays_as_the_text_it_shows():
+    body = b"""<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>
+        <entry><id>urn:x:1</id><title>Pre</title><link href="http://example.org/pre"/>
+        <content type="html">&lt;p&gt;This is escaped html:&lt;/p&gt;
+        &lt;pre&gt;&amp;lt;b&amp;gt;test&amp;lt;/b&amp;gt;&lt;/pre&gt;</content></entry></feed>"""
+    (entry,) = parse_feed(body, "http://example.org/atom").entries
+    assert entry.text == "This is escaped html:\n<b>test</b>"
+
+
+def test_content_of_a_media_type_that_is_not_text_is_not_kept():
+    body = b"""<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>
+        <entry><id>urn:x:1</id><title>Chart</title><link href="http://example.org/chart"/>
+        <content type="image/png">iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4</content>
+        </entry></feed>"""
+    (entry,) = parse_feed(body, "http://example.org/atom").entries
+    assert entry.content is None and entry.text is None
+
+
+def test_a_content_only_entry_without_id_or_link_keeps_the_key_earlier_runs_stored():
+    body = b"""<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+        <channel><title>T</title><item><title>A</title>
+        <content:encoded><![CDATA[<p>Only content.</p>]]></content:encoded>
+        </item></channel></rss>"""
+    (entry,) = parse_feed(body, "http://example.org/rss").entries
+    digest = hashlib.sha1(b"A\n<p>Only content.</p>", usedforsecurity=False).hexdigest()
+    assert entry.key == f"sha1:{digest}"
+    assert entry.text == "Only content."
 
 
 # --- JSON Feed (jsonfeed.org), which feedparser does not read -------------------------------

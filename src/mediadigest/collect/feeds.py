@@ -34,6 +34,9 @@ _FEEDPARSER_CRASHES = (LookupError, AttributeError, TypeError, ValueError, Asser
 # Entry ids that are URIs in their own right and can stand as a Document URL.
 _ID_SCHEMES = ("http", "https", "tag", "urn")
 
+_HTML_TYPES = ("text/html", "application/xhtml+xml")  # feedparser's names for html and xhtml
+_TEXT_TYPES = ("text/", "application/xhtml+xml")  # content we can read as text
+
 _JSON_FEED = "https://jsonfeed.org/version/"  # the version URL every JSON Feed starts with
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
@@ -233,8 +236,14 @@ def _entry(raw: Any) -> FeedEntry:
         # when the id is a tag: or urn: URI that no one can fetch.
         link = None
     title = _text(raw, "title")
-    summary = _text(raw, "summary", multiline=True)
-    key = storable(raw.get("id") or "") or link or _hash_key(title, summary)
+    summary = _summary(raw)
+    # Hashed as feedparser gives the summary (markup and all) so that keys stored before
+    # _summary read the content's copy as HTML still match.
+    key = (
+        storable(raw.get("id") or "")
+        or link
+        or _hash_key(title, _text(raw, "summary", multiline=True))
+    )
     return FeedEntry(
         key=key,
         link=link,
@@ -253,11 +262,34 @@ def _source_title(raw: Any) -> str | None:
     return " ".join(storable(title).split()) if isinstance(title, str) and title.strip() else None
 
 
+def _summary(raw: Any) -> str | None:
+    """The entry's summary as plain text.
+
+    An entry without a summary gets a copy of its text or HTML content as ``summary`` from
+    feedparser, but no ``summary_detail``: read without the content's type, the copy's
+    markup ("<p>", a whole inline <svg>) was taken for text, and being the longer it was the
+    text the entry was stored with.
+    """
+    value = raw.get("summary")
+    detail = raw.get("summary_detail")
+    if isinstance(detail, dict):
+        return _plain(value, detail.get("type"), multiline=True)
+    copied = (p for p in _content_parts(raw) if p.get("value") == value)
+    return _plain(value, next(copied, {}).get("type"), multiline=True)
+
+
 def _content(raw: Any) -> str | None:
     """The longest of an entry's content elements as plain text (paragraphs kept)."""
-    parts = [p for p in raw.get("content") or [] if isinstance(p, dict)]
-    found = [_plain(p.get("value"), p.get("type"), multiline=True) or "" for p in parts]
+    found = [
+        _plain(p.get("value"), p.get("type"), multiline=True) or "" for p in _content_parts(raw)
+    ]
     return max(found, key=len, default="") or None
+
+
+def _content_parts(raw: Any) -> list[dict[str, Any]]:
+    # Atom content may be any media type: an image's base64 or an SVG document is no text.
+    parts = [p for p in raw.get("content") or [] if isinstance(p, dict)]
+    return [p for p in parts if str(p.get("type") or "text/plain").startswith(_TEXT_TYPES)]
 
 
 def _hash_key(title: str | None, summary: str | None) -> str:
@@ -308,7 +340,7 @@ def _plain(value: Any, media_type: str | None, *, multiline: bool) -> str | None
     if not isinstance(value, str):
         return None
     value = storable(value)
-    if media_type in ("text/html", "application/xhtml+xml"):
+    if media_type in _HTML_TYPES:
         value = _strip_tags(value)
     return _tidy(value, multiline)
 
