@@ -146,6 +146,49 @@ def test_empty_but_valid_feed_has_no_entries_and_no_warning():
     assert feed.warning is None
 
 
+def test_an_rss_author_written_as_email_and_name_is_stored_as_the_name():
+    body = b"""<rss version="2.0"><channel><title>T</title><item><title>Airport</title>
+        <link>http://example.org/a</link><author>olga.kim@example.com (Olga Kim)</author>
+        </item></channel></rss>"""
+    assert parse_feed(body, "http://example.org/rss").entries[0].author == "Olga Kim"
+
+
+def test_an_entry_with_several_authors_names_each_once():
+    body = b"""<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>
+        <entry><id>urn:x:1</id><title>Two</title><link href="http://example.org/a"/>
+        <author><name>Aigerim Nurlanova</name></author>
+        <author><name>Marat Yerzhanov</name><email>marat@example.org</email></author>
+        </entry></feed>"""
+    entry = parse_feed(body, "http://example.org/atom").entries[0]
+    assert entry.author == "Aigerim Nurlanova, Marat Yerzhanov"
+
+
+def test_an_atom_entry_without_an_author_has_the_feeds():
+    body = b"""<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>
+        <author><name>Sam Ruby</name><email>rubys@example.org</email></author>
+        <entry><id>urn:x:1</id><title>Plex</title><link href="http://example.org/a"/></entry>
+        <entry><id>urn:x:2</id><title>Guest</title><link href="http://example.org/b"/>
+        <author><name>A Guest</name></author></entry></feed>"""
+    entries = parse_feed(body, "http://example.org/atom").entries
+    assert [e.author for e in entries] == ["Sam Ruby", "A Guest"]
+
+
+def test_an_atom_entry_copied_from_another_feed_has_its_sources_author_first():
+    body = b"""<feed xmlns="http://www.w3.org/2005/Atom"><title>Planet</title>
+        <author><name>Planet Editors</name></author>
+        <entry><id>urn:x:1</id><title>Plex</title><link href="http://example.org/a"/>
+        <source><id>urn:blog</id><title>Blog</title><author><name>Sam Ruby</name></author>
+        </source></entry></feed>"""
+    assert parse_feed(body, "http://example.org/atom").entries[0].author == "Sam Ruby"
+
+
+def test_an_rss_channels_editor_is_no_items_author():
+    body = b"""<rss version="2.0"><channel><title>T</title>
+        <managingEditor>desk@example.org (News Desk)</managingEditor>
+        <item><title>A</title><link>http://example.org/a</link></item></channel></rss>"""
+    assert parse_feed(body, "http://example.org/rss").entries[0].author is None
+
+
 def test_an_aggregators_item_names_its_publisher():
     body = (
         b'<rss version="2.0"><channel><title>"Kazakhstan" - Google News</title><item>'

@@ -16,7 +16,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 import feedparser
 
-from mediadigest.analyse.normalise import parse_published
+from mediadigest.analyse.normalise import ITEM_FRAGMENT, parse_published
 from mediadigest.collect.chars import storable
 from mediadigest.collect.fetch import Response
 from mediadigest.errors import FormatError
@@ -106,9 +106,13 @@ def parse_feed(body: bytes, url: str) -> Feed:
     problem = _problem(result)
     if not result.get("version") and not result.entries:
         raise FormatError(url, f"not a feed ({problem or 'no RSS or Atom elements'})")
-    # An item cut off before its first field (truncated feeds) leaves an empty shell.
-    entries = [e for e in map(_entry, result.entries) if e.link or e.title or e.summary]
     feed = result.feed
+    # Atom's feed-level authors are every entry's that names none (RFC 4287, 4.2.1); RSS has
+    # no such rule (feedparser reads its managingEditor and itunes:author as the feed's).
+    byline = _authors(feed) if str(result.get("version") or "").startswith("atom") else None
+    parsed = (_entry(raw, byline) for raw in result.entries)
+    # An item cut off before its first field (truncated feeds) leaves an empty shell.
+    entries = [e for e in parsed if e.link or e.title or e.summary]
     return Feed(
         title=_text(feed, "title"),
         link=feed.get("link") or None,
@@ -223,13 +227,14 @@ def entry_hints(entry: FeedEntry, feed: Feed, source_url: str) -> dict[str, str]
 def entry_url(key: str, source_url: str) -> str:
     """A stable URL for an entry that has no link of its own."""
     # A summary-only entry still needs a stable URL: its id if that is a URI, else a
-    # fragment of the feed URL.
+    # fragment of the feed URL that canonicalise_url keeps (ITEM_FRAGMENT).
     if urlsplit(key).scheme in _ID_SCHEMES:
         return key
-    return f"{source_url}#{quote(key, safe='')}"
+    return f"{source_url}#{ITEM_FRAGMENT}{quote(key, safe='')}"
 
 
-def _entry(raw: Any) -> FeedEntry:
+def _entry(raw: Any, byline: str | None = None) -> FeedEntry:
+    """The entry as we keep it; ``byline`` names its authors where the entry does not."""
     link = storable(raw.get("link") or "") or None
     if link and urlsplit(link).scheme not in ("http", "https"):
         # feedparser copies an entry's id into ``link`` when there is no link element, even
@@ -249,11 +254,24 @@ def _entry(raw: Any) -> FeedEntry:
         link=link,
         title=title,
         published=_published(raw),
-        author=_text(raw, "author"),
+        author=_authors(raw) or _authors(raw.get("source") or {}) or byline,
         summary=summary,
         content=_content(raw),
         source=_source_title(raw),
     )
+
+
+def _authors(item: Any) -> str | None:
+    """The names of an entry's (or a feed's) authors, joined by ", ".
+
+    feedparser's ``author`` is the last author as written, and an RSS <author> is written
+    "email (Name)": the ``authors`` list keeps each one's name apart from its email. An
+    author with no name is named by the email, as an RSS <author> of an email alone was.
+    """
+    found = [a for a in item.get("authors") or [] if isinstance(a, dict)]
+    names = (a.get("name") or a.get("email") for a in found)
+    tidy = (" ".join(storable(n).split()) for n in names if isinstance(n, str))
+    return ", ".join(dict.fromkeys(n for n in tidy if n)) or None
 
 
 def _source_title(raw: Any) -> str | None:
