@@ -42,6 +42,33 @@ def test_news_fields_become_document_hints(site, fetcher):
     assert hints["source"] == url and hints["item_key"].endswith("kazakhstan-wind.html")
 
 
+def _news(title: bytes, name: bytes = b"Nomad Times") -> bytes:
+    return (
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        b'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"><url>'
+        b"<loc>https://a.example/b1.html</loc><news:news><news:publication><news:name>"
+        + name
+        + b"</news:name><news:language>en</news:language></news:publication>"
+        b"<news:title>" + title + b"</news:title></news:news></url></urlset>"
+    )
+
+
+def test_a_news_title_escaped_twice_is_decoded():
+    body = _news(b"Kazakhstan&amp;#8217;s b1 plan: schools &amp;amp; hospitals")
+    (entry,) = parse_sitemap(body, "https://a.example/news.xml").entries
+    assert entry.title == "Kazakhstan\u2019s b1 plan: schools & hospitals"
+
+
+def test_a_publication_name_escaped_twice_is_decoded():
+    body = _news(b"Plan", name=b"News &amp;amp; Views")
+    assert parse_sitemap(body, "x").entries[0].publication == "News & Views"
+
+
+def test_a_news_title_escaped_once_keeps_what_only_looks_like_a_reference():
+    body = _news(b"AT&amp;T &amp;notice: R&amp;D &amp;amp &amp; &amp;nosuch; costs")
+    assert parse_sitemap(body, "x").entries[0].title == "AT&T &notice: R&D &amp & &nosuch; costs"
+
+
 def test_a_date_only_publication_date_is_midnight_utc(site, fetcher):
     body = _get(site, fetcher, "/sitemaps/news.xml")
     assert parse_sitemap(body, "x").entries[1].published == "2025-12-14T00:00:00+00:00"
