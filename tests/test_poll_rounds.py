@@ -363,3 +363,56 @@ def test_a_new_page_under_a_nested_sitemap_index_is_found_the_next_round(server,
     server.routes["/2025-12.xml"] = (200, _urlset(server, "/a.html", "/b.html"), xml)
     events, _ = _round(fetcher, plan)
     assert [e.url for e in events if isinstance(e, Document)] == [server.url("/b.html")]
+
+
+# --- items without a link of their own ---------------------------------------------------------
+
+
+def _linkless(*ids: str) -> bytes:
+    items = "".join(
+        f'<item><title>Kazakhstan report {i}</title><guid isPermaLink="false">{i}</guid>'
+        f"<description>Report {i}. {_WIND}</description></item>"
+        for i in ids
+    )
+    return f'<rss version="2.0"><channel><title>Wire</title>{items}</channel></rss>'.encode()
+
+
+def _sources(engine: sa.Engine, *urls: str) -> list[Source]:
+    with engine.begin() as conn:
+        for url in urls:
+            store.add_source(conn, Source(url))
+        return [Source(r["url"], r["kind"], r["title"], r["id"])
+                for r in store.list_sources(conn)]  # fmt: skip
+
+
+def test_items_without_links_of_one_feed_are_listed_each(server, fetcher, engine):
+    """Their URLs are the feed's with the item's id as fragment; their key dropped it, so a
+    listing took every such item of the feed for a capture of one page and showed one."""
+    server.routes["/feed.xml"] = (200, _linkless("a-1", "a-2", "a-3"), "application/rss+xml")
+    sources = _sources(engine, server.url("/feed.xml"))
+    report = run.collect(engine, load_profile("kazakhstan"), sources, fetcher)
+    assert report.ok and report.articles == 3
+    with engine.connect() as conn:
+        listed = store.list_articles(conn, relevant_only=False, one_per_page=True)
+    assert sorted(a.canonical_url for a in listed) == [
+        server.url(f"/feed.xml#item=a-{n}") for n in (1, 2, 3)
+    ]
+
+
+def test_items_without_links_stored_under_the_old_key_are_not_stored_again(server, fetcher, engine):
+    """A store that holds such items under the feed's URL (as before) keeps them once: the
+    items are seen, and a changed feed brings only its new one."""
+    server.routes["/feed.xml"] = (200, _linkless("a-1", "a-2"), "application/rss+xml")
+    sources = _sources(engine, server.url("/feed.xml"))
+    profile = load_profile("kazakhstan")
+    run.collect(engine, profile, sources, fetcher)
+    a = schema.articles
+    with engine.begin() as conn:  # as the items were stored before their URLs kept the id
+        conn.execute(sa.update(a).values(canonical_url=server.url("/feed.xml")))
+        conn.execute(sa.update(schema.sources).values(etag=None, last_modified=None))
+    server.routes["/feed.xml"] = (200, _linkless("a-1", "a-2", "a-3"), "application/rss+xml")
+    report = run.collect(engine, profile, sources, fetcher)
+    assert report.documents == 1 and report.articles == 1
+    with engine.connect() as conn:
+        stored = conn.execute(sa.select(a.c.canonical_url).order_by(a.c.id)).scalars().all()
+    assert stored == [server.url("/feed.xml")] * 2 + [server.url("/feed.xml#item=a-3")]

@@ -10,7 +10,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 from courlan import normalize_url
 
-__all__ = ["canonicalise_url", "parse_date", "parse_published"]
+__all__ = ["ITEM_FRAGMENT", "canonicalise_url", "parse_date", "parse_published"]
+
+# How the URL of a feed item without a link of its own ends: ``feed.xml#item=<its id>``
+# (collect.feeds.entry_url). That fragment is the item's identity and stays in its key.
+ITEM_FRAGMENT = "item="
 
 _TRACKING_EXTRA = re.compile(r"^(?:utm_\w+|fbclid|gclid|dclid|msclkid|yclid|mc_[ce]id|_ga|_hs\w+)$")
 _INDEX_PAGE = re.compile(r"/index\.html?$", re.IGNORECASE)
@@ -20,11 +24,16 @@ def canonicalise_url(url: str) -> str:
     """The key form of a URL: lower-case scheme and host, no default port, no fragment,
     no tracking parameters (utm_*, fbclid, gclid, ...), sorted query, no trailing
     ``index.html``. Non-web URIs (file://, mailto:) come back as given.
+
+    A feed item's own URL (``feed.xml#item=101``, ITEM_FRAGMENT) keeps its fragment: without
+    it every such item of a feed had the feed's URL as its key, and listings took them for
+    captures of one page and showed only the newest.
     """
     url = url.strip()
     if not url.lower().startswith(("http://", "https://")):
         return url
     try:
+        fragment = urlsplit(url).fragment
         # courlan drops default ports and the usual tracking parameters and sorts the query
         parts = urlsplit(normalize_url(url))
     except ValueError:
@@ -35,7 +44,8 @@ def canonicalise_url(url: str) -> str:
         if pair and not _TRACKING_EXTRA.match(pair.partition("=")[0].lower())
     )
     path = _INDEX_PAGE.sub("/", parts.path) or "/"
-    return urlunsplit((parts.scheme.lower(), _ascii_host(parts.netloc), path, query, ""))
+    fragment = fragment if fragment.startswith(ITEM_FRAGMENT) else ""
+    return urlunsplit((parts.scheme.lower(), _ascii_host(parts.netloc), path, query, fragment))
 
 
 def _ascii_host(netloc: str) -> str:
