@@ -39,6 +39,7 @@ from mediadigest.write.style import counted
 if TYPE_CHECKING:
     import sqlalchemy as sa
 
+    from mediadigest.config import Settings
     from mediadigest.model import Story
 
 T = TypeVar("T")
@@ -167,8 +168,6 @@ def publish(
     """
     from mediadigest.web import editions, freshness, versions
     from mediadigest.web import persist as web_store
-    from mediadigest.write import compose
-    from mediadigest.write.render import to_dict
 
     settings = settings_of(ctx)
     first, last = period(since, until, week)
@@ -177,7 +176,15 @@ def publish(
     from mediadigest.stories import grouping
 
     grouping.update_period(engine, settings.profile, first, last)  # a window at a time
-    with engine.begin() as conn:
+    built = None
+    with engine.connect() as conn:
+        # Built before the writer lock (building a week takes seconds on a large store, and
+        # every other writer would wait), and checked under it with the rest.
+        if rebuild or versions.get_draft(conn, name, first, last) is None:
+            built = _built(conn, settings, first, last, size)
+    # Read, checked and written under the lock from the first read, as the web's Publish:
+    # a publish at the same moment as another found no version yet and stored a duplicate.
+    with story_store.writing(engine) as conn:
         draft = None if rebuild else versions.get_draft(conn, name, first, last)
         late: list[Story] = []
         if draft is not None:
@@ -189,21 +196,8 @@ def publish(
                 _say_late(when, late)
                 raise typer.Exit(1)
         else:
-            built = compose.build_digest(
-                conn,
-                settings.profile,
-                first,
-                last,
-                size=size,
-                publisher=settings.publisher,
-                update=False,
-            )
-            content = to_dict(built)
+            content = built if built is not None else _built(conn, settings, first, last, size)
             what = "built now from the store"
-            if not content["items"]:
-                reason = editions.nothing_to_publish(conn, settings.profile, first, last)
-                say(f"{when}: {reason}", "error")
-                raise typer.Exit(1)
         try:
             editions.check_publishable(conn, name, first, last, content)
         except editions.AlreadyPublished as exc:
@@ -223,6 +217,24 @@ def publish(
     items = len(content.get("items") or [])
     say(f"published version {version} of {when} ({counted(items, 'item')}, {what})")
     _say_late(when, late)
+
+
+def _built(
+    conn: sa.Connection, settings: Settings, first: date, last: date, size: int
+) -> dict[str, Any]:
+    """The period's digest built now, as published; exits where it has no items."""
+    from mediadigest.web import editions
+    from mediadigest.write import compose
+    from mediadigest.write.render import to_dict
+
+    built = compose.build_digest(conn, settings.profile, first, last, size=size,
+                                 publisher=settings.publisher, update=False)  # fmt: skip
+    content = to_dict(built)
+    if not content["items"]:
+        reason = editions.nothing_to_publish(conn, settings.profile, first, last)
+        say(f"{first}..{last}: {reason}", "error")
+        raise typer.Exit(1)
+    return content
 
 
 def _overtaken(revision: int, newer: dict[str, Any]) -> str:

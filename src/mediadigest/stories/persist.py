@@ -9,8 +9,9 @@ the web app's editions share.
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from mediadigest.errors import ConfigError, InputError
+from mediadigest.store.engine import sqlite_transaction
 from mediadigest.store.schema import articles, metadata, store_profile
 from mediadigest.store.writes import insert_ignore, lock_for_writing, utcnow
 
@@ -506,6 +508,28 @@ def overrides(conn: sa.Connection, profile: str) -> list[dict[str, Any]]:
 # -- published digests -----------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def writing(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """A transaction that is the store's one writer from its first statement, reads included,
+    and commits at the end: what a publish reads and checks (the draft's revision, hidden
+    stories, the latest version) stays true until it has written.
+
+    Publishing read and checked first and took the lock only to write: two presses of Publish
+    at once both found the draft unpublished (duplicate versions, or on SQLite a 500 on the
+    version's unique key), and a story hidden meanwhile went out with the version. SQLite:
+    ``BEGIN IMMEDIATE`` (pysqlite begins a transaction only at the first write, so the reads
+    were outside it); PostgreSQL: the writer lock before the first read.
+    """
+    with engine.connect() as conn:
+        if conn.dialect.name != "sqlite":
+            with conn.begin():
+                lock_for_writing(conn)
+                yield conn
+            return
+        with sqlite_transaction(conn, "BEGIN IMMEDIATE"):
+            yield conn
+
+
 def publish(
     conn: sa.Connection,
     profile: str,
@@ -515,7 +539,10 @@ def publish(
     *,
     by: str = "cli",
 ) -> int:
-    """Store a digest as the next published version of its period; returns the version."""
+    """Store a digest as the next published version of its period; returns the version.
+
+    The caller checks what it publishes in the same transaction, opened by `writing`.
+    """
     lock_for_writing(conn)
     v = digest_versions
     latest = conn.execute(

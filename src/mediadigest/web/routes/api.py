@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from mediadigest import store
 from mediadigest.model import Source, as_given, is_web_url
 from mediadigest.store.search import WINDOW, profile_spellings, query_problem
+from mediadigest.stories import persist as story_store
 from mediadigest.web import editions, freshness, persist, stories, versions
 from mediadigest.web.articles import Filters, find, get_article, period_problem, themes_of
 from mediadigest.web.auth import need_token
@@ -337,11 +338,15 @@ def digest(request: Request, version_id: PathId, user: Viewer) -> VersionDetail:
 
 @router.post("/digests/publish", status_code=201)
 def publish(request: Request, body: PublishIn, user: Editor) -> VersionOut:
-    """Publish the week's draft as its next version."""
+    """Publish the week's draft as its next version.
+
+    Read and checked under the store's writer lock, as the web's Publish: of two requests at
+    once the second gets 409 "Already published as version N", not a duplicate or a 500.
+    """
     web = request.app.state.web
     since, until = editions.week_of(body.week)
     name = web.settings.profile.name
-    with web.engine.begin() as conn:
+    with story_store.writing(web.engine) as conn:
         found = versions.get_draft(conn, name, since, until)
         if found is None:
             raise HTTPException(404, f"no draft for {body.week}")

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
+from mediadigest.stories import persist as story_store
 from mediadigest.web import csrf, editions, persist, versions
 from mediadigest.web.routes import PathId, Revision
 from mediadigest.web.routes.editor import Editor, Viewer, Week
@@ -19,25 +20,27 @@ router = APIRouter(dependencies=[Depends(csrf.protect)], include_in_schema=False
 
 @router.post("/editor/publish")
 def publish(request: Request, user: Editor, week: Week, revision: Revision) -> Response:
-    """Publish the draft as it was when the editor pressed the button (its revision)."""
+    """Publish the draft as it was when the editor pressed the button (its revision).
+
+    Read and checked under the store's writer lock (`story_store.writing`): of two presses
+    at once (a double click, two editors) the second finds the first's version and is told
+    so; a story hidden meanwhile either comes after the version or changed the draft first.
+    """
     web = request.app.state.web
     since, until = editions.week_of(week)
     name = web.settings.profile.name
-    with web.engine.begin() as conn:
+    back = f"/editor?week={editions.week_name(since)}"
+    with story_store.writing(web.engine) as conn:
         found = versions.get_draft(conn, name, since, until)
         if found is None:
             raise HTTPException(404, "this week has no draft yet")
         if found[1] != revision:
-            return redirect(
-                request,
-                f"/editor?week={editions.week_name(since)}",
-                "The draft changed since you loaded it; check it and publish again.",
-                "error",
-            )
+            message = "The draft changed since you loaded it; check it and publish again."
+            return redirect(request, back, message, "error")
         try:
             editions.check_publishable(conn, name, since, until, found[0])
         except editions.NotPublishable as exc:
-            return redirect(request, f"/editor?week={editions.week_name(since)}", str(exc), "error")
+            return redirect(request, back, str(exc), "error")
         version = versions.publish(conn, name, since, until, found[0], user.name)
         persist.audit(
             conn, user.name, "digest.publish", f"{name} {since}..{until}", version=version
