@@ -221,6 +221,28 @@ def test_garbage_is_a_format_error(body):
         parse_feed(body, "http://example.org/rss")
 
 
+_DECLARED = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>T</title>
+<item><title>A</title><link>http://example.org/a</link></item></channel></rss>"""
+
+
+def test_newlines_before_the_xml_declaration_are_no_malformed_feed():
+    feed = parse_feed(b"\r\n\n  " + _DECLARED, "http://example.org/rss")
+    assert feed.warning is None
+    assert [e.title for e in feed.entries] == ["A"]
+
+
+def test_newlines_between_a_byte_order_mark_and_the_declaration_are_no_malformed_feed():
+    feed = parse_feed(b"\xef\xbb\xbf\n" + _DECLARED, "http://example.org/rss")
+    assert feed.warning is None and len(feed.entries) == 1
+
+
+def test_a_malformed_feed_after_leading_newlines_names_the_line_as_the_body_counts_it():
+    body = _DECLARED.replace(b"<title>A</title>", b"<dc:title>A</dc:title>")  # unbound prefix
+    feed = parse_feed(b"\n\n" + body, "http://example.org/rss")
+    assert feed.warning == "malformed feed (line 5: unbound prefix)"
+
+
 def test_truncated_feed_gives_complete_items_and_a_warning(site, fetcher):
     feed = feed_at(site, fetcher, "/feeds/truncated.xml")
     assert feed.warning is not None

@@ -109,6 +109,17 @@ def test_sitemap_declaring_entities_is_refused():
         parse_sitemap(body, "x")
 
 
+def test_a_sitemap_with_newlines_before_its_xml_declaration_is_read():
+    body = b'\n\n<?xml version="1.0"?><urlset><url><loc>https://a.example/1</loc></url></urlset>'
+    assert [e.loc for e in parse_sitemap(body, "x").entries] == ["https://a.example/1"]
+
+
+def test_a_broken_sitemap_after_leading_newlines_names_the_line_as_the_body_counts_it():
+    body = b'\n\n<?xml version="1.0"?>\n<urlset><url><loc>x</url></urlset>'
+    with pytest.raises(FormatError, match=r"not XML \(line 4, column"):
+        parse_sitemap(body, "x")
+
+
 def test_relative_loc_resolves_against_the_sitemap_url():
     body = b"<urlset><url><loc>/news/1.html</loc></url></urlset>"
     assert parse_sitemap(body, "https://a.example/sitemap.xml").entries[0].loc == (

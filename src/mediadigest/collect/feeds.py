@@ -37,6 +37,7 @@ _ID_SCHEMES = ("http", "https", "tag", "urn")
 _HTML_TYPES = ("text/html", "application/xhtml+xml")  # feedparser's names for html and xhtml
 _TEXT_TYPES = ("text/", "application/xhtml+xml")  # content we can read as text
 
+_UTF8_BOM = b"\xef\xbb\xbf"
 _JSON_FEED = "https://jsonfeed.org/version/"  # the version URL every JSON Feed starts with
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
@@ -85,6 +86,23 @@ def refuse_entity_declarations(body: bytes, source: str) -> None:
         raise FormatError(source, "refusing XML that declares entities (<!ENTITY> in DOCTYPE)")
 
 
+def drop_space_before_declaration(body: bytes) -> tuple[bytes, int]:
+    """``body`` without the whitespace before its <?xml declaration, and how many lines it was.
+
+    XML allows nothing before the declaration, yet many servers send a newline or two first;
+    expat then stops at the declaration ("XML or text declaration not at start of entity")
+    though the rest is whole. Only ASCII whitespace before an ASCII declaration is dropped:
+    in UTF-16 a newline is two bytes, and dropping one would shift every character after it.
+    """
+    bom = _UTF8_BOM if body.startswith(_UTF8_BOM) else b""
+    rest = body[len(bom) :]
+    stripped = rest.lstrip(b" \t\r\n")
+    if len(stripped) == len(rest) or not stripped.startswith(b"<?xml"):
+        return body, 0
+    dropped = rest[: len(rest) - len(stripped)].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    return bom + stripped, dropped.count(b"\n")
+
+
 def parse_feed(body: bytes, url: str) -> Feed:
     """Parse RSS 0.9x/1.0/2.0, Atom or JSON Feed; raise FormatError when ``body`` is not a feed.
 
@@ -94,6 +112,7 @@ def parse_feed(body: bytes, url: str) -> Feed:
     if body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
         return _json_feed(body, url)
     refuse_entity_declarations(body, url)
+    body, lines_dropped = drop_space_before_declaration(body)
     # feedparser treats a bytes argument as a file name first (it would read a local file
     # whose path a hostile server sent as the body); a stream is always parsed as data.
     # content-location makes relative links resolve against the feed's own URL.
@@ -103,7 +122,7 @@ def parse_feed(body: bytes, url: str) -> Feed:
         # feedparser's lenient fallback parser trips over some tag soup (found by hypothesis:
         # b"<channel><item><link></item></link>" raises KeyError). Such input is no feed.
         raise FormatError(url, f"not a feed (parser failed: {type(exc).__name__} {exc})") from exc
-    problem = _problem(result)
+    problem = _problem(result, lines_dropped)
     if not result.get("version") and not result.entries:
         raise FormatError(url, f"not a feed ({problem or 'no RSS or Atom elements'})")
     feed = result.feed
@@ -368,18 +387,17 @@ def _tidy(text: str, multiline: bool) -> str | None:
     return ("\n" if multiline else " ").join(line for line in lines if line) or None
 
 
-def _problem(result: Any) -> str | None:
-    """What was wrong with the feed, or None; a missing Content-Type is not our feed's fault."""
+def _problem(result: Any, lines_dropped: int) -> str | None:
+    """What was wrong with the feed, or None; a missing Content-Type is not our feed's fault.
+
+    Line numbers count the ``lines_dropped`` before the declaration: they are the body's.
+    """
     exc = result.get("bozo_exception") if result.get("bozo") else None
     # We parse bytes without HTTP headers, so feedparser always misses a Content-Type.
     if exc is None or isinstance(exc, feedparser.NonXMLContentType):
         return None
-    return _describe(exc)
-
-
-def _describe(exc: Any) -> str:
     if isinstance(exc, xml.sax.SAXParseException):
-        return f"line {exc.getLineNumber()}: {exc.getMessage()}"
+        return f"line {exc.getLineNumber() + lines_dropped}: {exc.getMessage()}"
     return str(exc) or type(exc).__name__
 
 

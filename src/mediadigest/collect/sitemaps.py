@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urljoin
 
-from mediadigest.collect.feeds import refuse_entity_declarations
+from mediadigest.collect.feeds import drop_space_before_declaration, refuse_entity_declarations
 from mediadigest.errors import FormatError
 from mediadigest.model import is_web_url
 
@@ -76,11 +76,12 @@ def parse_sitemap(body: bytes, url: str) -> Sitemap:
     """Parse a <urlset> or <sitemapindex>, gzipped or not; FormatError if it is neither."""
     body = _gunzip(body, url)
     refuse_entity_declarations(body, url)
+    body, lines_dropped = drop_space_before_declaration(body)
     try:
         root = ET.fromstring(body)
     except ET.ParseError as exc:
         line, column = exc.position
-        raise FormatError(url, f"not XML (line {line}, column {column})") from exc
+        raise FormatError(url, f"not XML (line {line + lines_dropped}, column {column})") from exc
     tag = root.tag.rsplit("}", 1)[-1]
     if tag == "sitemapindex":
         return Sitemap(children=[_entry(e, url) for e in _children(root, "sitemap") if _loc(e)])
