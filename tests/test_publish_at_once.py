@@ -4,7 +4,8 @@ From a walk of two editors at once: publishing read the draft and checked it (no
 yet, no hidden story) before it took the store's writer lock. Two presses of Publish at once
 (a double click, two editors, the web and the API, a cron job's `publish`) both passed the
 checks: on SQLite the second failed with a plain-text 500 (the version's unique key), on
-PostgreSQL the same content was stored as two versions.
+PostgreSQL the same content was stored as two versions. A story hidden in Review while Publish
+was pressed went out with the version, its hide logged before the publish.
 
 Each test stops the first publisher between its checks and its write (`versions.publish`) and
 sends the second request from another thread meanwhile; the first goes on when the second has
@@ -161,3 +162,33 @@ def test_two_publishes_at_once_store_one_version_and_the_second_is_told(
     assert [v["version"] for v in desk.published()] == [1]
     assert "Already published as version 1" in answer
     assert [a for _, a in desk.audit()].count("digest.publish") == 1
+
+
+def test_a_story_hidden_while_publish_is_pressed_is_not_published_after_its_hide(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+):
+    """The hide, logged before the publish, took the item out of the draft (revision 1 to 2),
+    and the version published revision 1 with the hidden story's item. Now the hide waits for
+    the publish (or the publish, coming second, finds the draft changed)."""
+    publish = web_publisher(desk)
+    alice = desk.client("admin")
+    with desk.engine.connect() as conn:
+        content, _ = versions.get_draft(conn, "kazakhstan", SINCE, UNTIL) or ({}, 0)
+    story = content["items"][0]["story_id"]
+    data = {"week": WEEK, "on": "true", "csrf_token": token_of(alice)}
+    said = meanwhile(monkeypatch, lambda: alice.post(f"/review/{story}/hide", data=data).text)
+    publish()
+    second_answer(said)
+    log = desk.audit()
+    hidden_at = next(i for i, a in log if a == "story.hide")
+    published_at = next(i for i, a in log if a == "digest.publish")
+    (version,) = desk.published()
+    has_it = story in [i["story_id"] for i in version["content"]["items"]]
+    assert not (has_it and hidden_at < published_at), log
+    assert hidden_at > published_at  # the hide waited for the publish it met
+    assert story not in [i["story_id"] for i in desk_draft(desk)["items"]]
+
+
+def desk_draft(desk: Desk) -> dict:
+    with desk.engine.connect() as conn:
+        return (versions.get_draft(conn, "kazakhstan", SINCE, UNTIL) or ({},))[0]
