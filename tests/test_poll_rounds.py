@@ -416,3 +416,43 @@ def test_items_without_links_stored_under_the_old_key_are_not_stored_again(serve
     with engine.connect() as conn:
         stored = conn.execute(sa.select(a.c.canonical_url).order_by(a.c.id)).scalars().all()
     assert stored == [server.url("/feed.xml")] * 2 + [server.url("/feed.xml#item=a-3")]
+
+
+# --- a refused page that several feeds list ---------------------------------------------------
+
+
+def _summary_feed(server: _Server, link: str, summary: str) -> bytes:
+    item = (
+        f"<item><title>Kazakhstan bans coal exports for winter</title><link>{server.url(link)}"
+        f"</link><description>{summary} {_WIND}</description></item>"
+    )
+    return f'<rss version="2.0"><channel><title>Wire</title>{item}</channel></rss>'.encode()
+
+
+def test_a_refused_page_two_feeds_list_keeps_one_feeds_text(server, fetcher, engine):
+    """Each feed kept its own summary of the page its site refused, under its own tracking
+    parameters: one article was stored twice, and its story counted two outlets."""
+    rss = "application/rss+xml"
+    server.routes["/x.xml"] = (200, _summary_feed(server, "/gone.html?utm_source=x", "X:"), rss)
+    server.routes["/y.xml"] = (200, _summary_feed(server, "/gone.html?utm_source=y", "Y:"), rss)
+    sources = _sources(engine, server.url("/x.xml"), server.url("/y.xml"))
+    report = run.collect(engine, load_profile("kazakhstan"), sources, fetcher)
+    assert report.documents == 1 and report.articles == 1 and report.shared_pages == 1
+    assert sum(path.startswith("/gone.html") for path in server.asked) == 1
+    with engine.connect() as conn:
+        (article,) = store.list_articles(conn, relevant_only=False)
+        assert {len(store.seen_keys(conn, s.id)) for s in sources} == {1}  # neither asks again
+    assert article.url == article.canonical_url == server.url("/gone.html")
+
+
+def test_a_refused_page_whose_feed_text_is_stored_is_not_kept_again_for_another_feed(
+    server, fetcher, engine
+):
+    rss = "application/rss+xml"
+    server.routes["/x.xml"] = (200, _summary_feed(server, "/gone.html?utm_source=x", "X:"), rss)
+    server.routes["/y.xml"] = (200, _summary_feed(server, "/gone.html?utm_source=y", "Y:"), rss)
+    profile = load_profile("kazakhstan")
+    run.collect(engine, profile, _sources(engine, server.url("/x.xml")), fetcher)
+    report = run.collect(engine, profile, _sources(engine, server.url("/y.xml")), fetcher)
+    assert report.documents == 0 and report.shared_pages == 1
+    assert sum(path.startswith("/gone.html") for path in server.asked) == 1

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from mediadigest.analyse.normalise import canonicalise_url
 from mediadigest.collect import feeds, sitemaps
 from mediadigest.collect.chars import storable
 from mediadigest.collect.fetch import AsyncFetcher, Response
@@ -98,12 +99,14 @@ class _Round:
 
     An aggregator's feed, the outlet's own feed and its news sitemap list the same article;
     each used to fetch it (and, the next round, whichever had not seen it yet fetched it again).
+    A page is its canonical URL: feeds link it with their own tracking parameters.
     """
 
     def __init__(self, fetcher: AsyncFetcher, stored: Stored | None) -> None:
         self.fetcher = fetcher
         self._stored = stored
         self._asked: dict[str, asyncio.Future[Response]] = {}
+        self.kept: set[str] = set()  # refused pages whose feed text a source kept this round
 
     async def stored(self, links: list[str]) -> set[str]:
         if self._stored is None or not links:
@@ -112,10 +115,11 @@ class _Round:
 
     def page(self, link: str) -> tuple[asyncio.Future[Response], bool]:
         """The fetch of ``link`` and whether this caller started it (others share it)."""
-        if link in self._asked:
-            return self._asked[link], False
+        page = canonicalise_url(link)
+        if page in self._asked:
+            return self._asked[page], False
         task = asyncio.ensure_future(self.fetcher.get(link, accept=PAGE_TYPES))
-        self._asked[link] = task
+        self._asked[page] = task
         return task, True
 
 
@@ -333,27 +337,35 @@ async def _pages(rnd: _Round, jobs: list[PageJob], emit: Emit, outcome: Outcome)
     its page asked for again every round.
 
     A page the store holds, or that another source of this round asks for, is fetched once:
-    the others get a ``Seen`` for their item (and its errors are reported once).
+    the others get a ``Seen`` for their item (and its errors are reported once). So is the
+    feed text kept for a refused page: stored under the page's canonical URL, once, whichever
+    source's text came first (two feeds' summaries of one article were two articles).
     """
     slots = asyncio.Semaphore(PAGES_IN_FLIGHT)
-    stored = await rnd.stored([job.link for job in jobs])
+    pages = {job.link: canonicalise_url(job.link) for job in jobs}
+    stored = await rnd.stored(list({*pages, *pages.values()}))
 
     async def one(job: PageJob) -> int:
-        if job.link in stored:
-            await emit(Seen(job.hints.get("item_key", job.link), job.link))
+        key, page = job.hints.get("item_key", job.link), pages[job.link]
+        if job.link in stored or page in stored:
+            await emit(Seen(key, job.link))
             return 0
         async with slots:
             fetch, mine = rnd.page(job.link)
             try:
                 resp = await asyncio.shield(fetch)
             except (RefusedError, FormatError) as exc:
+                if page in rnd.kept:  # another source's text of it is kept
+                    await emit(Seen(key, job.link))
+                    return 0
                 if not job.fallback:
                     outcome.failed_pages.append(str(exc))
                     if mine:
                         await emit(exc)
                     return 0
+                rnd.kept.add(page)
                 await emit(Notice(job.link, f"{exc.reason}; kept the feed's text instead"))
-                await emit(_text_document(job.link, job.fallback, job.hints))
+                await emit(_text_document(page, job.fallback, job.hints))
                 return 1
             except FetchError as exc:  # may work next round: the entry stays unseen till then
                 outcome.retry = True
@@ -362,7 +374,7 @@ async def _pages(rnd: _Round, jobs: list[PageJob], emit: Emit, outcome: Outcome)
                     await emit(exc)
                 return 0
         if not mine:
-            await emit(Seen(job.hints.get("item_key", job.link), job.link))
+            await emit(Seen(key, job.link))
             return 0
         await emit(feeds.page_document(resp, job.hints))
         return 1
