@@ -296,7 +296,8 @@ def test_an_intro_over_another_editors_intro_is_kept_unsaved_on_the_page(editor,
         boss, "/editor/intro", week=WEEK, revision="1", seen=theirs["intro"][0], text="Boss <b>"
     )
     assert refused.status_code == 409
-    assert "Someone else changed the introduction after you loaded the page" in refused.text
+    assert "The introduction was changed after you loaded the page" in refused.text
+    assert "(the draft was last saved by editor at " in refused.text
     kept = refused.text.split('id="kept"')[1].split("</section>")[0]
     assert "<h2>Your text, not saved</h2>" in kept
     assert ">Boss &lt;b&gt;</textarea>" in kept
@@ -340,7 +341,7 @@ def test_a_move_of_an_item_that_moved_meanwhile_is_refused(editor, boss, seeded)
     stale = post(
         boss, "/editor/items/0/move", week=WEEK, revision="1", seen=theirs["moves"][1], delta="1"
     )
-    assert "The draft was changed by someone else meanwhile" in followed(boss, stale)
+    assert "Item 1 is no longer where your page showed it" in followed(boss, stale)
     assert _draft(seeded)[1] == 2  # only the first move
 
 

@@ -296,7 +296,7 @@ def test_a_refused_stale_change_goes_back_to_the_top_where_its_message_is(editor
     post(editor, "/editor/items/0/move", week=WEEK, revision="1", delta="1")
     stale = post(editor, "/editor/items/1/regenerate", week=WEEK, revision="1")
     assert stale.headers["location"] == f"/editor?week={WEEK}"
-    assert "The draft was changed by someone else meanwhile" in _followed(editor, stale)
+    assert "The draft was changed after you loaded the page" in _followed(editor, stale)
 
 
 def _seen_tokens(client: TestClient) -> list[str]:
@@ -332,7 +332,7 @@ def test_a_stale_edit_of_an_item_changed_since_is_refused_and_keeps_the_typed_te
     _save_item(editor, 1, 1, seen[1], headline="Ed's headline")
     refused = _save_item(editor, 1, 1, seen[1], headline="Eve's <b>", summary="Eve wrote.")
     assert refused.status_code == 409
-    assert "Someone else changed this item after you loaded the page" in refused.text
+    assert "This item was changed after you loaded the page" in refused.text
     kept = refused.text.split('id="kept"')[1].split("</section>")[0]
     assert 'value="Eve&#39;s &lt;b&gt;"' in kept
     assert ">Eve wrote.</textarea>" in kept

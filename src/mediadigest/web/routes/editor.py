@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, Response
 from mediadigest.web import csrf, editions, freshness, highlight, persist, versions
 from mediadigest.web.articles import get_article
 from mediadigest.web.auth import need
-from mediadigest.web.persist import Role, User
+from mediadigest.web.persist import Role, User, digest_drafts
 from mediadigest.web.routes import Revision
 from mediadigest.web.routes.week import week_links
 from mediadigest.web.templating import page, redirect
@@ -130,14 +130,50 @@ def _said(item: dict[str, Any], which: Any) -> str:
 Change = Callable[[sa.Connection, dict[str, Any]], Any]
 
 
+def _never(_content: dict[str, Any]) -> bool:
+    return False
+
+
 @dataclass(slots=True)
 class Rebase:
     """How a change sent from a page older than the draft goes onto the newer draft instead
-    of being refused: editors working on different items at once should not block each other."""
+    of being refused: editors working on different items at once should not block each other.
+
+    ``already``: whether the draft holds the change's result already (the first send of a
+    double-click, the same edit from another tab): a success with nothing to save, where
+    refusing it told the editor their own save was someone else's and to make it again."""
 
     onto: Callable[[dict[str, Any]], bool]  # adapt the change to the newer draft; False: it can't
-    refused: Callable[[], Response]  # the answer when it can't, or loses a race to another save
+    refused: Callable[[str], Response]  # the answer when it can't, given `saved_by`'s words
     note: str = "The draft had changed since you loaded it; your edit went onto the newer draft."
+    already: Callable[[dict[str, Any]], bool] = _never
+
+
+def saved_by(conn: sa.Connection, profile: str, since: date, until: date, user: User) -> str:
+    """Who saved the period's draft last, and when, as a refusal says it: the editor
+    themselves (another tab, or an earlier send of the form) is "you", not someone else."""
+    d = digest_drafts.c
+    row = conn.execute(
+        sa.select(d.updated_by, d.updated_at).where(
+            d.profile == profile, d.period_from == since, d.period_to == until
+        )
+    ).first()
+    if row is None:
+        return "someone"
+    when = row.updated_at.strftime("%H:%M UTC")
+    if row.updated_by == user.name:
+        return f"you, in another tab or window, at {when}"
+    if row.updated_by == "cli":  # `stories hide` takes a hidden story's item out of drafts
+        return f"a mediadigest command at {when}"
+    return f"{row.updated_by} at {when}"
+
+
+def stale(who: str) -> str:
+    """A change refused because the draft changed after the page was loaded."""
+    return (
+        f"The draft was changed after you loaded the page (last saved by {who}), so this "
+        "change was not made; here is the draft as it is now. Make it again if it is still needed."
+    )
 
 
 def change_draft(
@@ -162,35 +198,77 @@ def change_draft(
     web = request.app.state.web
     since, until = editions.week_of(week)
     profile = web.settings.profile
+
+    def save(conn: sa.Connection, content: dict[str, Any], base: int) -> None:
+        # unless the editor wrote it
+        editions.refresh_intro(content, profile, web.settings.publisher)
+        editions.save(conn, profile, since, until, content, user=user.name, revision=base)
+
     with web.engine.begin() as conn:
-        found = versions.get_draft(conn, profile.name, since, until)
-        if found is None:
-            raise HTTPException(404, "this week has no draft yet")
-        content, current = found
-        rebased = False
-        if rebase is not None and current != revision:
-            if not rebase.onto(content):
-                return rebase.refused()
-            rebased = True
+        content, current = _draft(conn, profile.name, since, until)
         try:
-            change(conn, content)
-            # unless the editor wrote it
-            editions.refresh_intro(content, profile, web.settings.publisher)
-            base = current if rebased else revision
-            editions.save(conn, profile, since, until, content, user=user.name, revision=base)
-        except editions.EditConflict as exc:
-            if rebase is not None:  # saved by someone else this very moment
-                return rebase.refused()
-            # Not to the item's anchor: the message is at the top of the page.
-            top = f"/editor?week={editions.week_name(since)}"
-            return redirect(request, top, f"{exc} Make your change again.", "error")
+            try:
+                outcome = _change(conn, content, current, revision, change, rebase, save)
+            except editions.EditConflict:
+                if rebase is None:
+                    who = saved_by(conn, profile.name, since, until, user)
+                    # Not to the item's anchor: the message is at the top of the page.
+                    top = f"/editor?week={editions.week_name(since)}"
+                    return redirect(request, top, stale(who), "error")
+                # Saved by another request this very moment (a double-click's first send, say):
+                # the draft it saved is the one to go onto, or to find this change in already.
+                content, current = _draft(conn, profile.name, since, until)
+                outcome = _change(conn, content, current, revision, change, rebase, save)
+        except editions.EditConflict:  # a third save in between: this one gives way
+            outcome = None
         except editions.NoSuchItem as exc:
             raise HTTPException(404, f"the draft has no item {exc}") from exc
-        detail = {k: v(content) if callable(v) else v for k, v in detail.items()}
-        persist.audit(conn, user.name, action, f"{profile.name} {since}..{until}", **detail)
+        if outcome is None:
+            assert rebase is not None
+            return rebase.refused(saved_by(conn, profile.name, since, until, user))
+        if outcome != "already":
+            detail = {k: v(content) if callable(v) else v for k, v in detail.items()}
+            persist.audit(conn, user.name, action, f"{profile.name} {since}..{until}", **detail)
         where = anchor(content) if callable(anchor) else anchor
-    message = f"{done} {rebase.note}" if rebased and rebase is not None else done
+    message = f"{done} {rebase.note}" if outcome == "rebased" and rebase is not None else done
     return redirect(request, f"/editor?week={editions.week_name(since)}{where}", message)
+
+
+def _draft(
+    conn: sa.Connection, profile: str, since: date, until: date
+) -> tuple[dict[str, Any], int]:
+    found = versions.get_draft(conn, profile, since, until)
+    if found is None:
+        raise HTTPException(404, "this week has no draft yet")
+    return found
+
+
+def _change(
+    conn: sa.Connection,
+    content: dict[str, Any],
+    current: int,
+    revision: int,
+    change: Change,
+    rebase: Rebase | None,
+    save: Callable[[sa.Connection, dict[str, Any], int], None],
+) -> str | None:
+    """Apply ``change``, sent from a page of draft ``revision``, to the draft ``content`` (at
+    ``current``) and save it: "saved", "rebased" (onto a newer draft), "already" (the newer
+    draft holds its result: nothing saved) or None (it cannot go onto the newer draft).
+    Raises `EditConflict` where the draft is saved in between, and always for a stale change
+    without ``rebase``."""
+    if rebase is None and current != revision:
+        raise editions.EditConflict(editions.CONFLICT)  # before the work of a rebuild, say
+    outcome = "saved"
+    if rebase is not None and current != revision:
+        if rebase.already(content):
+            return "already"
+        if not rebase.onto(content):
+            return None
+        outcome = "rebased"
+    change(conn, content)
+    save(conn, content, current if outcome == "rebased" else revision)
+    return outcome
 
 
 @router.post("/editor/start")
@@ -227,20 +305,31 @@ _LINES = {"intro": "introduction", "trend": "week-over-week line"}
 
 def _line_rebase(request: Request, week: str, key: str, seen: str, text: str) -> Rebase:
     """From an older page, the intro or trend goes onto the newer draft when nobody changed
-    that line meanwhile (``seen``: `editions.line_seen` as the page showed it); otherwise the
-    editor gets the page back with the text they typed, unsaved."""
+    that line meanwhile (``seen``: `editions.line_seen` as the page showed it), or is there
+    already; otherwise the editor gets the page back with the text they typed, unsaved."""
 
-    def refused() -> Response:
+    def refused(who: str) -> Response:
         since, until = editions.week_of(week)
         notice = (
-            f"Someone else changed the {_LINES[key]} after you loaded the page, so your text "
-            f"was not saved. It is kept below; compare it with the {_LINES[key]} as it is now, "
-            "to save yours over it."
+            f"The {_LINES[key]} was changed after you loaded the page (the draft was last saved "
+            f"by {who}), so your text was not saved. It is kept below; compare it with the "
+            f"{_LINES[key]} as it is now, to save yours over it."
         )
         kept = {"key": key, "what": _LINES[key], "text": text}
         return editor_page(request, since, until, status=409, notice=notice, kept_line=kept)
 
-    return Rebase(lambda content: bool(seen) and editions.line_seen(content, key) == seen, refused)
+    def already(content: dict[str, Any]) -> bool:
+        mine = {key: "", f"{key}_edited": False}
+        (editions.set_intro if key == "intro" else editions.set_trend)(mine, text)
+        if not mine[f"{key}_edited"]:  # an empty intro: the writer's, whatever it says now
+            return not content.get(f"{key}_edited")
+        return bool(content.get(f"{key}_edited")) and content.get(key) == mine[key]
+
+    return Rebase(
+        lambda content: bool(seen) and editions.line_seen(content, key) == seen,
+        refused,
+        already=already,
+    )
 
 
 @router.post("/editor/intro")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
@@ -35,15 +36,25 @@ def move(
     seen: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Move one item. From a page older than the draft, the move still goes onto the newer
-    draft when the item is where the page showed it (edited or not: a move is about place)."""
+    draft when the item is where the page showed it (edited or not: a move is about place),
+    and is done already where the item is where the move would put it (a second send)."""
     since = editions.week_of(week)[0]
 
     def still_there(content: dict[str, Any]) -> bool:
         return bool(seen) and editions.locate(content, seen)[0] == index
 
-    def refused() -> Response:
+    def moved(content: dict[str, Any]) -> bool:
+        last = len(content["items"]) - 1
+        return bool(seen) and editions.locate(content, seen)[0] == min(max(index + delta, 0), last)
+
+    def refused(who: str) -> Response:
         top = f"/editor?week={editions.week_name(since)}"
-        return redirect(request, top, f"{editions.CONFLICT} Make your change again.", "error")
+        message = (
+            f"Item {index + 1} is no longer where your page showed it (the draft was last saved "
+            f"by {who}), so your move was not made; here is the draft as it is now. Move the "
+            "item from where it is now, if it still needs moving."
+        )
+        return redirect(request, top, message, "error")
 
     return change_draft(
         request,
@@ -57,6 +68,7 @@ def move(
             still_there,
             refused,
             note="The draft had changed since you loaded it; your move went onto the newer draft.",
+            already=moved,
         ),
         item=index,
         delta=delta,
@@ -79,6 +91,16 @@ class _ItemEditing:
         """Follow the item into the newer draft; only an item nobody changed takes the edit."""
         self.at, unchanged = editions.locate(content, self.seen) if self.seen else (None, False)
         return self.at is not None and unchanged
+
+    def already(self, content: dict[str, Any]) -> bool:
+        """Whether the item in the newer draft reads as this edit makes it (saved by the
+        first send of the form, or from another tab), so there is nothing to save."""
+        self.at = editions.locate(content, self.seen)[0] if self.seen else None
+        if self.at is None:
+            return False
+        now = content["items"][self.at]
+        mine = {"items": [copy.deepcopy(now)]}
+        return editions.edit(mine, 0, self.change)["items"][0] == now
 
 
 async def _sent(request: Request) -> set[str]:
@@ -127,7 +149,9 @@ def edit(
         editing.apply,
         anchor=lambda _content: f"#item-{editing.at}",
         rebase=Rebase(
-            editing.onto, lambda: _refused_edit(request, since, until, change, editing.at)
+            editing.onto,
+            lambda who: _refused_edit(request, since, until, change, editing.at, who),
+            already=editing.already,
         ),
         item=lambda _content: editing.at,
         headline=headline,
@@ -135,7 +159,12 @@ def edit(
 
 
 def _refused_edit(
-    request: Request, since: date, until: date, change: editions.ItemEdit, at: int | None
+    request: Request,
+    since: date,
+    until: date,
+    change: editions.ItemEdit,
+    at: int | None,
+    who: str,
 ) -> HTMLResponse:
     """The editor page with the edit that could not be saved kept at the top, unsaved."""
     where = (
@@ -144,8 +173,8 @@ def _refused_edit(
         else "nothing: that item has since been removed from the draft"
     )
     notice = (
-        "Someone else changed this item after you loaded the page, so your edit was not saved. "
-        f"Your text is kept below; compare it with {where}."
+        f"This item was changed after you loaded the page (the draft was last saved by {who}), "
+        f"so your edit was not saved. Your text is kept below; compare it with {where}."
     )
     kept = {
         "index": at,
