@@ -456,3 +456,26 @@ def test_a_refused_page_whose_feed_text_is_stored_is_not_kept_again_for_another_
     report = run.collect(engine, profile, _sources(engine, server.url("/y.xml")), fetcher)
     assert report.documents == 0 and report.shared_pages == 1
     assert sum(path.startswith("/gone.html") for path in server.asked) == 1
+
+
+def test_an_item_with_only_a_title_is_kept_with_a_warning(server, fetcher, engine):
+    """A podcast's episode (a title and its audio, no link, no description) was dropped
+    without a word: not stored, not counted, and never asked for again."""
+    episode = (
+        '<item><title>Kazakhstan podcast: steppe fires</title><guid isPermaLink="false">pod-11'
+        f'</guid><enclosure url="{server.url("/a11.mp3")}" type="audio/mpeg" length="1"/></item>'
+    )
+    feed = f'<rss version="2.0"><channel><title>Wire</title>{episode}</channel></rss>'
+    server.routes["/feed.xml"] = (200, feed.encode(), "application/rss+xml")
+    sources = _sources(engine, server.url("/feed.xml"))
+    report = run.collect(engine, load_profile("kazakhstan"), sources, fetcher)
+    url = server.url("/feed.xml#item=pod-11")
+    assert report.ok and report.documents == report.articles == 1
+    assert report.warnings == [f"{url}: no text found: only the title is kept"]
+    with engine.connect() as conn:
+        (article,) = store.list_articles(conn, relevant_only=False)
+    assert (article.title, article.text, article.url) == (
+        "Kazakhstan podcast: steppe fires",
+        "",
+        url,
+    )

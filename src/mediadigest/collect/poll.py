@@ -196,8 +196,9 @@ async def _feed(
         hints = feeds.entry_hints(entry, feed, plan.url)
         if entry.link:
             jobs.append(PageJob(entry.link, hints, entry.text))
-        elif entry.text:
-            await emit(_text_document(feeds.entry_url(entry.key, plan.url), entry.text, hints))
+        else:  # its own text, or only a title (a podcast's episode): analysis keeps the title
+            url = feeds.entry_url(entry.key, plan.url)
+            await emit(_text_document(url, entry.text or "", hints))
             outcome.items += 1
     await _pages(rnd, jobs, emit, outcome)
 
