@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from mediadigest.stories import persist as story_store
-from mediadigest.web import csrf, editions, persist, versions
+from mediadigest.web import csrf, editions, freshness, persist, versions
 from mediadigest.web.routes import PathId, Revision
 from mediadigest.web.routes.editor import Editor, Viewer, Week
 from mediadigest.web.routes.week import week_links
@@ -19,12 +20,21 @@ router = APIRouter(dependencies=[Depends(csrf.protect)], include_in_schema=False
 
 
 @router.post("/editor/publish")
-def publish(request: Request, user: Editor, week: Week, revision: Revision) -> Response:
+def publish(
+    request: Request,
+    user: Editor,
+    week: Week,
+    revision: Revision,
+    replace_newer: Annotated[int | None, Form(ge=1, le=2**31)] = None,
+) -> Response:
     """Publish the draft as it was when the editor pressed the button (its revision).
 
     Read and checked under the store's writer lock (`story_store.writing`): of two presses
     at once (a double click, two editors) the second finds the first's version and is told
     so; a story hidden meanwhile either comes after the version or changed the draft first.
+    A version published after the draft was last saved (a `publish --rebuild`) is replaced
+    only when ``replace_newer`` names it: the page asks first, whatever the editor page said
+    when it was loaded (it may be older than that version, or its question skipped).
     """
     web = request.app.state.web
     since, until = editions.week_of(week)
@@ -37,6 +47,9 @@ def publish(request: Request, user: Editor, week: Week, revision: Revision) -> R
         if found[1] != revision:
             message = "The draft changed since you loaded it; check it and publish again."
             return redirect(request, back, message, "error")
+        newer = freshness.overtaken_by(conn, name, since, until, found[0])
+        if newer is not None and newer["version"] != replace_newer:
+            return _ask_to_publish_over(request, since, revision, newer)
         try:
             editions.check_publishable(conn, name, since, until, found[0])
         except editions.NotPublishable as exc:
@@ -49,6 +62,24 @@ def publish(request: Request, user: Editor, week: Week, revision: Revision) -> R
         assert published is not None  # published just now, in this transaction
     # To what was published, as readers get it, with its exports and its public page's link.
     return redirect(request, f"/digests/{published['id']}", f"Published version {version}.")
+
+
+def _ask_to_publish_over(
+    request: Request, since: date, revision: int, newer: dict[str, Any]
+) -> HTMLResponse:
+    """The question a stale editor page (or one sent without its script) did not ask: 409,
+    with a form that publishes the draft over ``newer`` if the editor says so."""
+    why = freshness.overtaken(revision, newer)
+    return page(
+        request,
+        "publish_over.html",
+        409,
+        title=f"Publish the draft over version {newer['version']}?",
+        why=why,
+        week=editions.week_name(since),
+        revision=revision,
+        newer=newer,
+    )
 
 
 @router.get("/preview")
