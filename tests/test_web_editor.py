@@ -352,3 +352,40 @@ def test_a_week_across_the_new_year_names_both_years(editor, seeded):
         versions.publish(conn, "kazakhstan", date(2025, 12, 29), date(2026, 1, 4), content, "ed")
     assert "Dec. 29, 2025 – Jan. 4, 2026" in editor.get("/digests").text
     assert "Dec. 29, 2025 – Jan. 4, 2026" in editor.get("/?week=2026-W01").text
+
+
+# -- what the toolbar says of the published version ---------------------------------------------
+
+
+def _toolbar(client: TestClient) -> str:
+    html = client.get(f"/editor?week={WEEK}").text
+    return re.sub(
+        r"<[^>]+>", "", re.search(r'class="toolbar sticky">\s*<span>(.*?)</span>', html)[1]
+    )
+
+
+def test_after_a_save_since_publishing_the_toolbar_says_the_published_version_lacks_it(editor):
+    """It said "Draft revision 2 · 3 items · published as version 1", as if revision 2 were."""
+    post(editor, "/editor/start", week=WEEK)
+    post(editor, "/editor/publish", week=WEEK, revision="1")
+    assert _toolbar(editor) == "Draft revision 1 · 3 items · published as version 1"
+    post(editor, "/editor/intro", week=WEEK, revision="1", text="Later words.")
+    assert _toolbar(editor) == (
+        "Draft revision 2 · 3 items · changes not published yet: version 1, the published one, "
+        "lacks them"
+    )
+    post(editor, "/editor/publish", week=WEEK, revision="2")
+    assert _toolbar(editor) == "Draft revision 2 · 3 items · published as version 2"
+
+
+def test_a_version_published_over_the_draft_is_not_said_to_be_the_draft(editor, seeded):
+    """A `publish --rebuild` after the last save: "published as version 1" named a digest
+    that says something else than the draft shown."""
+    post(editor, "/editor/start", week=WEEK)
+    content, _ = _draft(seeded)
+    with seeded.engine.begin() as conn:
+        rebuilt = {**content, "items": content["items"][:1]}
+        versions.publish(conn, "kazakhstan", date(2025, 12, 15), date(2025, 12, 21), rebuilt, "cli")
+    assert _toolbar(editor) == (
+        "Draft revision 1 · 3 items · version 1, published since, says something else"
+    )

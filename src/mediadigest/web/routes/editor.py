@@ -70,6 +70,9 @@ def editor_page(
                 ranked=lambda: web.stories.ranked(conn, profile, since, until),
             )
     content, revision = found if found else (None, None)
+    # Saved since the latest version was published: "published as version 1" beside a later
+    # revision read as if that revision were what readers have.
+    unpublished = published is not None and content is not None and published["content"] != content
     return page(
         request,
         "editor.html",
@@ -81,6 +84,7 @@ def editor_page(
         content=content,
         revision=revision,
         published=published,
+        unpublished=unpublished,
         newer=newer,
         sources=sources,
         notice=notice,
