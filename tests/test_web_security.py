@@ -26,6 +26,7 @@ from mediadigest.cli import app as cli_app
 from mediadigest.web import persist, service
 from mediadigest.web.app import create_app
 from mediadigest.web.body_limit import MAX_BODY
+from mediadigest.web.persist import Role
 from mediadigest.web.routes.sources import MAX_OPML
 from web_support import PASSWORD, PAYLOADS, RAW, WEEK, csrf_of, login, seed, served, token_of
 
@@ -137,6 +138,20 @@ def test_a_form_sent_after_the_session_expired_says_so_and_keeps_the_text(editor
     assert response.status_code == 401
     assert "Your session ended; sign in again." in response.text
     assert _shows_typed_text(response.text)
+
+
+def test_a_form_sent_after_the_editor_was_made_a_viewer_says_nothing_was_saved_and_keeps_it(
+    editor, seeded
+):
+    """The 403 said only "editor is a viewer; this needs an editor": the typed text was lost."""
+    token = token_of(editor)
+    with seeded.engine.begin() as conn:
+        persist.set_role(conn, "editor", Role.viewer)
+    response = _save_typed(editor, token)
+    assert response.status_code == 403
+    assert "editor is a viewer; this needs an editor. Nothing was saved." in response.text
+    assert _shows_typed_text(response.text)
+    assert 'href="/editor?week=2025-W51">Back to the page' in response.text
 
 
 def test_a_refused_form_shows_what_was_typed_but_never_a_password(editor):

@@ -270,7 +270,20 @@ def _handle_errors(app: FastAPI) -> None:
         message = f"{exc.user.name} is {_a(exc.user.role)}; this needs {_a(exc.needed)}."
         if _is_api(request):
             return JSONResponse({"detail": message}, status_code=403)
-        return page(request, "error.html", 403, title="Not allowed", message=message)
+        if request.method == "GET":
+            return page(request, "error.html", 403, title="Not allowed", message=message)
+        # A form sent after an admin changed the sender's role while it was open (no page
+        # offers a role its forms): say nothing was saved, and keep what was typed.
+        return page(
+            request,
+            "refused.html",
+            403,
+            title="Not allowed",
+            message=f"{message} Nothing was saved.",
+            fields=await _typed(request),
+            back=_back(request),
+            login=None,
+        )
 
     @app.exception_handler(CsrfRefused)
     async def csrf_refused(request: Request, exc: CsrfRefused) -> Response:
