@@ -188,11 +188,27 @@ def test_a_pinned_story_merged_into_another_keeps_the_pin(engine, profile):
     assert (log[-1]["action"], log[-1]["by"]) == ("pin", "ed")
 
 
-def test_a_hidden_story_stays_hidden_when_a_pinned_one_is_merged_into_it(engine, profile):
+def test_a_story_is_not_merged_into_a_hidden_one_unless_it_is_hidden_too(engine, profile):
+    """Merged into a hidden story, a story that was not (pinned, here) left the digest, the
+    editor told nothing; into one that is not, a hidden story came back."""
     big, small = _stories(engine, profile)
     with engine.begin() as conn:
         persist.set_flag(conn, profile.name, small.id, "pinned")
-        persist.set_flag(conn, profile.name, big.id, "hidden")
+        persist.set_flag(conn, profile.name, big.id, "hidden", by="alice")
+        effects = {
+            big.id: f"merged into hidden story {big.id}, the articles of story {small.id} "
+            "would be hidden with it",
+            small.id: f"merged into story {small.id}, the articles of story {big.id} would be "
+            "shown again",
+        }
+        for into, other in ((big.id, small.id), (small.id, big.id)):
+            with pytest.raises(persist.HiddenAndShown) as refused:
+                persist.merge(conn, profile.name, into, [other], by="bob")
+            assert f"story {big.id} was hidden by alice on " in str(refused.value)
+            assert effects[into] in str(refused.value)
+    assert len(_stories(engine, profile)) == 2
+    with engine.begin() as conn:
+        persist.set_flag(conn, profile.name, small.id, "hidden")
         persist.merge(conn, profile.name, big.id, [small.id])
         row = persist.load(conn, profile.name, ids=[big.id])[0]
     assert row.hidden and not row.pinned

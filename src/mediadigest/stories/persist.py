@@ -405,13 +405,25 @@ def set_flag(
     _log(conn, profile, action if value else f"un{action}", story_id, by=by)
 
 
+class HiddenAndShown(ValueError):
+    """A merge of hidden stories with stories that are not: refused, as one of the two
+    decisions would be undone without a word."""
+
+
 def merge(
     conn: sa.Connection, profile: str, into: int, others: Sequence[int], *, by: str = "cli"
 ) -> None:
-    """Fold ``others`` into story ``into``: their articles move, they are marked merged."""
+    """Fold ``others`` into story ``into``: their articles move, they are marked merged.
+
+    Raises `HiddenAndShown` where some of the stories are hidden and some not: the merged
+    story is one or the other, so the hidden articles came back into the digest (merged into
+    a story that is not hidden) or the others left it (into a hidden one), said nowhere; an
+    editor whose Review page was loaded before another's hide could not know.
+    """
     lock_for_writing(conn)
     for sid in (into, *others):
         _require(conn, profile, sid)
+    _refuse_hidden_and_shown(conn, into, [o for o in others if o != into])
     for other in others:
         if other == into:
             continue
@@ -434,6 +446,39 @@ def merge(
     target = flags[into]
     if not (target.pinned or target.hidden) and any(flags[o].pinned for o in others):
         set_flag(conn, profile, into, "pinned", by=by)
+
+
+def _refuse_hidden_and_shown(conn: sa.Connection, into: int, others: Sequence[int]) -> None:
+    s, o = stories, story_overrides
+    rows = conn.execute(sa.select(s.c.id, s.c.hidden).where(s.c.id.in_([into, *others])))
+    hidden = {r.id: r.hidden for r in rows}
+    if len(set(hidden.values())) < 2:
+        return
+    on = sorted(i for i, h in hidden.items() if h)
+    off = sorted(i for i, h in hidden.items() if not h)
+    last = (
+        sa.select(o.c.story_id, o.c.by, o.c.at)
+        .where(o.c.story_id.in_(on), o.c.action == "hide")
+        .order_by(o.c.id)
+    )
+    who = {r.story_id: f" by {r.by} on {r.at:%Y-%m-%d %H:%M} UTC" for r in conn.execute(last)}
+    hides = "; ".join(f"story {i} was hidden{who.get(i, '')}" for i in on)
+    if hidden[into]:
+        effect = f"merged into hidden story {into}, the articles of {_stories_named(off)} would be"
+        effect += " hidden with it"
+    else:
+        effect = f"merged into story {into}, the articles of {_stories_named(on)} would be shown"
+        effect += " again"
+    raise HiddenAndShown(
+        f"{hides}, and {_stories_named(off)} {'is' if len(off) == 1 else 'are'} not: {effect}. "
+        f"Show {_stories_named(on)} again, or hide {_stories_named(off)} too, then merge"
+    )
+
+
+def _stories_named(ids: Sequence[int]) -> str:
+    if len(ids) == 1:
+        return f"story {ids[0]}"
+    return f"stories {', '.join(map(str, ids[:-1]))} and {ids[-1]}"
 
 
 def split(

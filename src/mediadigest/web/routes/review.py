@@ -84,6 +84,8 @@ def _decide(
             result = change(conn, request.app.state.web.settings.profile)
         except stories.UnknownStory as exc:
             raise HTTPException(404, f"no story {exc}") from exc
+        except story_store.HiddenAndShown:
+            raise  # said on the Review page, as a refusal the editor can act on
         except ValueError as exc:
             raise HTTPException(400, str(exc)) from exc
     return result
@@ -183,6 +185,9 @@ def merge(
         )
     except editions.EditConflict:  # the draft saved between our read and write: nothing done
         return _back(request, week, _DRAFT_BUSY, ids[0], kind="error")
+    except story_store.HiddenAndShown as exc:
+        # The page may predate the hide (another editor's): it showed both stories alike.
+        return _back(request, week, f"Nothing was merged: {exc}.", ids[0], kind="error")
     message = f"Merged {len(ids)} stories into this one."
     if taken:
         gone = ", ".join(f"“{h}”" for h in taken[0].headlines)
