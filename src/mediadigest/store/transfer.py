@@ -56,6 +56,7 @@ from mediadigest.store import schema as t
 from mediadigest.store.engine import _REVISIONS, HEAD, check
 from mediadigest.store.transfer_tables import KINDS, Importer, export_records
 from mediadigest.store.writes import insert_new, lock_for_writing
+from mediadigest.targets import refuse_store_target
 
 FORMAT = 4
 READABLE = (1, 2, 3, 4)
@@ -81,12 +82,14 @@ def export_file(path: Path) -> Iterator[IO[str]]:
     this user cannot write (a pre-created /var/backups/md.jsonl) is made 0600 and rewritten
     in place. What is not a plain file (a pipe, /dev/null) and a process's own streams
     (/dev/stdout, /dev/fd/N, /proc/self/fd/N: ``export /dev/stdout >> file``) are written to
-    as they are, appending: renaming over the file a stream names lost what was there.
+    as they are, appending: renaming over the file a stream names lost what was there. A
+    store (an SQLite database) or a file beside one is never replaced.
     """
     if _a_stream(path) or (path.exists() and not path.is_file()):
         with path.open("a", encoding="utf-8") as fp:
             yield fp
         return
+    refuse_store_target(path)
     target = path.resolve()  # through a symlink: the file it names is what is replaced
     try:
         fd, temporary = tempfile.mkstemp(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from mediadigest.errors import MediadigestError
 from mediadigest.model import Digest
+from mediadigest.targets import refuse_store_target
 from mediadigest.write.render.atom import single as to_atom_single
 from mediadigest.write.render.atom import to_atom
 from mediadigest.write.render.docx import to_docx
@@ -79,13 +80,15 @@ def write_file(
 
     A ``path`` that is a folder, or that names one (``folder``: it was given with a trailing
     slash), gets ``default_name`` inside it, as ``cp FILE DIR/`` does; missing folders are
-    made. The file is written whole or not at all: a crash never leaves half a digest behind,
+    made; a store (an SQLite database) or a file beside one is never replaced. The file is
+    written whole or not at all: a crash never leaves half a digest behind,
     and a failure leaves no temporary file. A path that cannot be written is a
     MediadigestError naming it. ``publisher``: as for ``render``.
     """
     path = Path(path)
     if folder or path.is_dir():
         path = path / default_name(digest, fmt)
+    refuse_store_target(path)
     body = render(digest, fmt, publisher=publisher)
     tmp = path.with_name(path.name + ".tmp")
     try:
