@@ -394,10 +394,11 @@ def test_iter_feed_reports_broken_pages_and_continues(site):
     with Fetcher(timeout=0.3, allow_private=True, delay=0, retries=0) as fetcher:
         results = iter_feed(fetcher, site.url("/feeds/broken-links.xml"), seen=set())
     errors = {r.source: r for r in results if isinstance(r, InputError)}
+    again = f"listed by {site.url('/feeds/broken-links.xml')}, asked for again next round (1 of 3)"
     assert {source: (type(e), e.reason) for source, e in errors.items()} == {
         site.url("/status/404"): (RefusedError, "HTTP 404 Not Found"),
-        site.url("/status/500"): (FetchError, "HTTP 500 Internal Server Error"),
-        site.url("/slow?s=5"): (FetchError, "timed out after 0.3 s"),
+        site.url("/status/500"): (FetchError, f"HTTP 500 Internal Server Error; {again}"),
+        site.url("/slow?s=5"): (FetchError, f"timed out after 0.3 s; {again}"),
         site.url("/binary"): (FormatError, f"not a web page (content type {BINARY})"),
     }
     assert [d.hints["item_key"] for d in _by_url(results).values()] == ["broken-5-good"]

@@ -244,7 +244,8 @@ def test_a_page_the_site_refuses_keeps_its_feed_summary_and_is_not_asked_again(
     report = run.collect(engine, profile, sources, fetcher)
     assert sorted(report.errors) == [
         f"{site.url('/status/410')}: HTTP 410 Gone",
-        f"{site.url('/status/500')}: HTTP 500 Internal Server Error",
+        f"{site.url('/status/500')}: HTTP 500 Internal Server Error; listed by "
+        f"{site.url('/feeds/refused.xml')}, asked for again next round (1 of 3)",
     ]
     assert sorted(report.warnings) == [
         f"{site.url('/binary')}: not a web page (content type application/octet-stream); "

@@ -17,7 +17,7 @@ from mediadigest.collect.poll import Notice, Outcome, Seen, SourcePlan, poll
 from mediadigest.errors import InputError
 from mediadigest.model import Document, Source
 from mediadigest.profile import load_profile
-from mediadigest.store import schema
+from mediadigest.store import collect_state, schema
 
 PAGE = b"<html><body><article><p>" + b"Kazakhstan opened a wind farm. " * 20 + b"</p></article>"
 
@@ -478,4 +478,89 @@ def test_an_item_with_only_a_title_is_kept_with_a_warning(server, fetcher, engin
         "Kazakhstan podcast: steppe fires",
         "",
         url,
+    )
+
+
+# --- pages and child sitemaps that fail ------------------------------------------------------
+
+
+def _health(engine: sa.Engine) -> dict[str, dict]:
+    with engine.connect() as conn:
+        return {r["url"]: r for r in collect_state.source_health(conn)}
+
+
+def _due_now(engine: sa.Engine) -> None:
+    """As a round an interval of backoff later."""
+    with engine.begin() as conn:
+        conn.execute(sa.delete(collect_state.source_schedule))
+
+
+def test_a_page_that_cannot_be_fetched_is_given_up_after_three_rounds(server, fetcher, engine):
+    """A dead host's page was asked for every round, for ever, failing every run and keeping
+    its feed from a 304; the error named the page, never the feed that listed it."""
+    server.routes["/feed.xml"] = (200, _rss(server, "/a.html", "/down.html"), "application/rss+xml")
+    server.routes["/a.html"] = (200, PAGE, "text/html")
+    server.routes["/down.html"] = (503, b"down", "text/plain")
+    feed, down = server.url("/feed.xml"), server.url("/down.html")
+    sources = _sources(engine, feed)
+    profile = load_profile("kazakhstan")
+    errors = []
+    for _ in range(3):
+        _due_now(engine)
+        errors += run.collect(engine, profile, sources, fetcher).errors
+    assert errors == [
+        f"{down}: HTTP 503 Service Unavailable; listed by {feed}, asked for again next round "
+        "(1 of 3)",
+        f"{down}: HTTP 503 Service Unavailable; listed by {feed}, asked for again next round "
+        "(2 of 3)",
+        f"{down}: HTTP 503 Service Unavailable; listed by {feed}, given up after 3 rounds",
+    ]
+    _due_now(engine)
+    assert run.collect(engine, profile, sources, fetcher).ok
+    server.asked.clear()
+    fourth = run.collect(engine, profile, sources, fetcher)
+    assert fourth.ok and fourth.not_modified == 1 and server.asked == ["/feed.xml"]
+    assert _health(engine)[feed]["last_error"] is None
+
+
+def test_a_page_given_up_keeps_its_feeds_text(server, fetcher, engine):
+    summary = f"The wind farm opened. {_WIND}"
+    item = f"<item><title>Kazakhstan wind</title><link>{server.url('/down.html')}</link>"
+    feed = f'<rss version="2.0"><channel><title>W</title>{item}<description>{summary}'
+    server.routes["/feed.xml"] = (200, f"{feed}</description></item></channel></rss>".encode(),
+                                  "application/rss+xml")  # fmt: skip
+    server.routes["/down.html"] = (503, b"down", "text/plain")
+    sources = _sources(engine, server.url("/feed.xml"))
+    profile = load_profile("kazakhstan")
+    for _ in range(2):
+        _due_now(engine)
+        assert run.collect(engine, profile, sources, fetcher).documents == 0
+    _due_now(engine)
+    third = run.collect(engine, profile, sources, fetcher)
+    assert third.ok and third.articles == 1
+    assert third.warnings == [
+        f"{server.url('/down.html')}: HTTP 503 Service Unavailable; given up after 3 rounds: "
+        "kept the feed's text instead"
+    ]
+
+
+def test_a_sitemap_index_none_of_whose_sitemaps_came_is_a_failed_source(server, fetcher, engine):
+    """Its health read "ok", no error, no failure; the run's errors named its sitemaps only."""
+    server.routes["/index.xml"] = (
+        200, _sitemap_index(server, "/missing.xml", "/broken.xml"), "application/xml"
+    )  # fmt: skip
+    server.routes["/broken.xml"] = (200, b"\x1f\x8b not a sitemap", "application/xml")
+    index, missing = server.url("/index.xml"), server.url("/missing.xml")
+    with engine.begin() as conn:
+        store.add_source(conn, Source(index, "sitemap"))
+        sources = [Source(r["url"], r["kind"], None, r["id"]) for r in store.list_sources(conn)]
+    report = run.collect(engine, load_profile("kazakhstan"), sources, fetcher)
+    assert len(report.errors) == 2
+    assert all(e.startswith(f"{index}: its sitemap http") for e in report.errors)
+    assert f"{index}: its sitemap {missing}: HTTP 404 Not Found" in report.errors
+    health = _health(engine)[index]
+    assert health["failures"] == 1
+    assert (
+        health["last_error"]
+        == f"none of its 2 sitemaps could be read: {missing}: HTTP 404 Not Found"
     )

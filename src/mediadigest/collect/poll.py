@@ -29,6 +29,9 @@ PAGE_TYPES = feeds.PAGE_TYPES
 MAX_ITEMS = 500  # new pages fetched per source per round; the rest wait for the next round
 MAX_CHILD_SITEMAPS = 50  # child sitemaps of an index read per round, newest first
 PAGES_IN_FLIGHT = 8  # per source; the fetcher's own limits apply on top
+# Rounds in which a page that cannot be fetched (no answer, a 5xx) is asked for; then it is
+# given up. Asked for every round, a dead host's pages failed the run every round, for ever.
+PAGE_ROUNDS = 3
 
 
 @dataclass(slots=True)
@@ -58,6 +61,7 @@ class Outcome:
     moved_to: str | None = None  # where the source moved, by permanent redirects
     retry: bool = False  # a page failed for now: the source must be read in full next round
     failed_pages: list[str] = field(default_factory=list)  # why its pages failed, one each
+    failed_sitemaps: list[str] = field(default_factory=list)  # why its child sitemaps failed
 
 
 @dataclass(slots=True, frozen=True)
@@ -69,6 +73,19 @@ class Notice:
 
     def __str__(self) -> str:
         return f"{self.source}: {self.message}"
+
+
+@dataclass(slots=True, frozen=True)
+class Mark:
+    """A key the source keeps among its seen items, with no document: a round in which an
+    item's page failed (``failed_round``), or the item, once its page is given up."""
+
+    key: str
+
+
+def failed_round(key: str, n: int) -> str:
+    """The mark of the ``n``th round in which the page of item ``key`` failed."""
+    return f"failed round {n}: {key}"
 
 
 @dataclass(slots=True, frozen=True)
@@ -89,7 +106,7 @@ class Seen:
     link: str
 
 
-Item = Document | InputError | Notice | Seen | Outcome
+Item = Document | InputError | Notice | Seen | Mark | Outcome
 Emit = Callable[[Item], Awaitable[None]]
 Stored = Callable[[list[str]], set[str]]  # which of these page URLs the store already holds
 
@@ -200,7 +217,7 @@ async def _feed(
             url = feeds.entry_url(entry.key, plan.url)
             await emit(_text_document(url, entry.text or "", hints))
             outcome.items += 1
-    await _pages(rnd, jobs, emit, outcome)
+    await _pages(rnd, jobs, emit, outcome, plan.seen)
 
 
 async def _sitemap(
@@ -219,19 +236,25 @@ async def _sitemap(
         outcome.etag = outcome.last_modified = None
     read = [c for c in children if c.loc != plan.url][:MAX_CHILD_SITEMAPS]
     if children and not read:  # it gave no page and said nothing
-        await emit(InputError(plan.url, "the sitemap index lists only itself"))
-    unchanged, visited = 0, {plan.url, *(c.loc for c in read)}
+        outcome.error = "the sitemap index lists only itself"
+        await emit(InputError(plan.url, outcome.error))
+    unchanged, failed, visited = 0, 0, {plan.url, *(c.loc for c in read)}
     for child in read:
+        failures = len(outcome.failed_sitemaps)
         found_in_child = await _child_sitemap(
             rnd.fetcher, plan, child.loc, emit, outcome, visited=visited
         )
         unchanged += found_in_child is None
+        failed += found_in_child == [] and len(outcome.failed_sitemaps) > failures
         entries += found_in_child or []
     outcome.not_modified = bool(read) and unchanged == len(read)
+    if read and failed == len(read):  # its health read "ok" with none of them read
+        first = outcome.failed_sitemaps[0]
+        outcome.error = f"none of its {style.counted(failed, 'sitemap')} could be read: {first}"
     new = [e for e in entries if e.loc not in plan.seen]
     new.sort(key=lambda e: e.newest, reverse=True)  # newest news first
     jobs = [PageJob(e.loc, e.hints(plan.url)) for e in new[:max_items]]
-    await _pages(rnd, jobs, emit, outcome)
+    await _pages(rnd, jobs, emit, outcome, plan.seen)
 
 
 async def _child_sitemap(
@@ -256,8 +279,9 @@ async def _child_sitemap(
         if resp.not_modified:
             return None
         child = sitemaps.parse_sitemap(resp.content, url)
-    except InputError as exc:
-        await emit(exc)
+    except InputError as exc:  # the source is named: the run named only the child
+        outcome.failed_sitemaps.append(str(exc))
+        await emit(InputError(plan.url, f"its sitemap {exc}"))
         return []
     if not child.is_index:
         outcome.validators[url] = (resp.etag, resp.last_modified)
@@ -291,7 +315,7 @@ async def _urllist(
         return
     urls = [u for u in sitemaps.parse_url_list(resp.content, plan.url) if u not in plan.seen]
     jobs = [PageJob(u, {"source": plan.url, "item_key": u}) for u in urls[:max_items]]
-    await _pages(rnd, jobs, emit, outcome)
+    await _pages(rnd, jobs, emit, outcome, plan.seen)
 
 
 async def _page_source(
@@ -328,7 +352,9 @@ async def _source(
     return resp
 
 
-async def _pages(rnd: _Round, jobs: list[PageJob], emit: Emit, outcome: Outcome) -> None:
+async def _pages(
+    rnd: _Round, jobs: list[PageJob], emit: Emit, outcome: Outcome, seen: set[str]
+) -> None:
     """Fetch pages concurrently; emit each Document or error; count them in ``outcome``.
 
     A page the site refuses (401, 403, 404, robots.txt) or that is no web page (a podcast's
@@ -341,6 +367,10 @@ async def _pages(rnd: _Round, jobs: list[PageJob], emit: Emit, outcome: Outcome)
     the others get a ``Seen`` for their item (and its errors are reported once). So is the
     feed text kept for a refused page: stored under the page's canonical URL, once, whichever
     source's text came first (two feeds' summaries of one article were two articles).
+
+    A page that cannot be fetched now (no answer, a 5xx) is asked for again in the next
+    rounds, PAGE_ROUNDS in all, each counted among the source's seen items (``Mark``); then
+    it is given up as a refused page is, and the run says so.
     """
     slots = asyncio.Semaphore(PAGES_IN_FLIGHT)
     pages = {job.link: canonicalise_url(job.link) for job in jobs}
@@ -369,16 +399,38 @@ async def _pages(rnd: _Round, jobs: list[PageJob], emit: Emit, outcome: Outcome)
                 await emit(_text_document(page, job.fallback, job.hints))
                 return 1
             except FetchError as exc:  # may work next round: the entry stays unseen till then
-                outcome.retry = True
-                outcome.failed_pages.append(str(exc))
-                if mine:
-                    await emit(exc)
-                return 0
+                return await unreachable(job, key, exc, mine)
         if not mine:
             await emit(Seen(key, job.link))
             return 0
         await emit(feeds.page_document(resp, job.hints))
         return 1
+
+    async def unreachable(job: PageJob, key: str, exc: FetchError, mine: bool) -> int:
+        page = pages[job.link]
+        if page in rnd.kept:  # given up for another source, which kept its feed's text
+            await emit(Seen(key, job.link))
+            return 0
+        before = (n for n in range(PAGE_ROUNDS - 1, 0, -1) if failed_round(key, n) in seen)
+        n = next(before, 0) + 1
+        listed = f"listed by {job.hints.get('source', 'its source')}"
+        if n < PAGE_ROUNDS:
+            outcome.retry = True
+            await emit(Mark(failed_round(key, n)))
+            why = f"{exc.reason}; {listed}, asked for again next round ({n} of {PAGE_ROUNDS})"
+        elif job.fallback:
+            rnd.kept.add(page)
+            gave_up = f"given up after {PAGE_ROUNDS} rounds: kept the feed's text instead"
+            await emit(Notice(job.link, f"{exc.reason}; {gave_up}"))
+            await emit(_text_document(page, job.fallback, job.hints))
+            return 1
+        else:
+            await emit(Mark(key))
+            why = f"{exc.reason}; {listed}, given up after {PAGE_ROUNDS} rounds"
+        outcome.failed_pages.append(str(exc))
+        if mine:
+            await emit(FetchError(exc.source, why))
+        return 0
 
     outcome.items += sum(await asyncio.gather(*(one(job) for job in jobs)))
 

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from mediadigest import store
 from mediadigest.collect.fetch import Fetcher, FetchPolicy
-from mediadigest.collect.poll import Notice, Outcome, Seen, SourcePlan, poll
+from mediadigest.collect.poll import Mark, Notice, Outcome, Seen, SourcePlan, poll
 from mediadigest.config import Settings
 from mediadigest.errors import InputError, StoreError
 from mediadigest.model import Document, Source
@@ -123,6 +123,9 @@ def _collect(
             report.warnings.append(str(item))
         elif isinstance(item, Seen):  # its page came for another source: not fetched again
             report.shared_pages += 1
+            with engine.begin() as conn:
+                store.mark_seen(conn, source_id, [item.key])
+        elif isinstance(item, Mark):  # a page's failed round, or the page given up
             with engine.begin() as conn:
                 store.mark_seen(conn, source_id, [item.key])
         else:
