@@ -7,6 +7,9 @@ The commands live in modules by what they work on; the table below registers the
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 import sys
 
 import sqlalchemy as sa
@@ -62,3 +65,30 @@ def main() -> None:
         why = hint(exc)
         say(f"the store cannot be used: {reason}" + (f" ({why})" if why else ""), "error")
         sys.exit(1)
+    except OSError as exc:
+        if exc.filename is not None or exc.errno not in _FULL or not _stdout_fails():
+            raise
+        # `articles > /dev/full`, or a full disk under `> file`: a traceback from rich's
+        # write. Python would fail again at exit, flushing what is left.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        say(f"standard output: {exc.strerror}", "error")
+        sys.exit(1)
+
+
+_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO)
+
+
+def _stdout_fails() -> bool:
+    """Whether standard output cannot take more: its file system is full, or a byte more
+    fails (a write too large for what is left failed with nothing kept to flush again)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (OSError, ValueError):
+        return False
+    try:
+        if stat.S_ISREG(os.fstat(fd).st_mode) and os.fstatvfs(fd).f_bavail == 0:
+            return True
+        os.write(fd, b"\n")
+    except OSError:
+        return True
+    return False
