@@ -564,3 +564,23 @@ def test_a_sitemap_index_none_of_whose_sitemaps_came_is_a_failed_source(server, 
         health["last_error"]
         == f"none of its 2 sitemaps could be read: {missing}: HTTP 404 Not Found"
     )
+
+
+def test_a_feed_that_moved_is_not_added_back_at_its_old_address(server, fetcher, tmp_path):
+    """An OPML imported again as it was added the old address back ("imported 1 new
+    source"), and every round then warned that it moved onto a source."""
+    server.moves["/old.xml"] = (301, server.url("/new.xml"))
+    server.routes["/new.xml"] = (200, _rss(server), "application/rss+xml")
+    engine = _store_with(tmp_path, server.url("/old.xml"), server.url("/other.xml"))
+    run.collect(engine, load_profile("kazakhstan"), _listed(engine), fetcher)
+    listed = [Source(server.url(p), folder="Wires") for p in ("/other.xml", "/old.xml")]
+    with engine.begin() as conn:
+        done = store.add_sources(conn, listed)
+    assert (done.added, done.present) == (0, 2)
+    assert done.redirected == [(server.url("/old.xml"), server.url("/new.xml"))]
+    with engine.connect() as conn:
+        sources = [(r["url"], r["folder"]) for r in store.list_sources(conn)]
+    assert sources == [
+        (server.url("/new.xml"), "Wires"),
+        (server.url("/other.xml"), "Wires"),
+    ]

@@ -203,6 +203,8 @@ def _check_folder(folder: str | None) -> str | None:
 
 
 def _say_moved(done: store.Added) -> None:
+    for url, now in done.redirected:
+        say(f"{url}: moved permanently to {now}, a source already")
     for url, before, after in done.moved:
         say(f"moved: {url} from {folders.describe(before)} to {folders.describe(after)}")
 

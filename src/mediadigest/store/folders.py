@@ -21,6 +21,8 @@ class Added:
     added: int = 0
     present: int = 0
     moved: list[tuple[str, str | None, str | None]] = field(default_factory=list)
+    # (url, where it is now): a source read from that URL moved for good, and is counted present
+    redirected: list[tuple[str, str]] = field(default_factory=list)
 
 
 def add_sources(
@@ -33,6 +35,10 @@ def add_sources(
     ``sources`` has a folder: a list that files nothing (a URL list, an OPML without folders)
     says nothing about where sources belong, and leaves them where they are. A URL given
     twice (as written, or as stored: ``source_url``) counts once, in its first folder.
+
+    A URL that a source was read from before it moved for good (a 301 followed by collect)
+    is that source: an OPML imported again, as it was, added the old address back, and every
+    round then warned that it moved onto a source.
     """
     listed = list(sources)
     if refile is None:
@@ -40,12 +46,21 @@ def add_sources(
     lock_for_writing(conn)
     done = Added()
     seen: set[str] = set()
+    away = _moved_away(conn, [source_url(s.url) for s in listed])
     for source in listed:
         url = source_url(source.url)
         if url in seen:
             continue
         seen.add(url)
-        source_id, added = add_source(conn, source)
+        if url in away:
+            source_id, now = away[url]
+            done.redirected.append((url, now))
+            if now in seen:  # listed at both addresses
+                continue
+            seen.add(now)
+            url, added = now, False
+        else:
+            source_id, added = add_source(conn, source)
         if added:
             done.added += 1
             continue
@@ -55,6 +70,26 @@ def add_sources(
             conn.execute(sa.update(t.sources).where(where).values(folder=source.folder))
             done.moved.append((url, before, source.folder))
     return done
+
+
+def _moved_away(conn: sa.Connection, urls: list[str]) -> dict[str, tuple[int, str]]:
+    """Of ``urls``, those no source has that a source was read from before it moved: each
+    with that source's id and URL now. The fetch log keeps the URL every read was from."""
+    log, src = t.fetch_log.c, t.sources.c
+    found: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(urls), 500):
+        stmt = (
+            sa.select(log.url, src.id, src.url.label("now"))
+            .select_from(t.fetch_log.join(t.sources, src.id == log.source_id))
+            .where(log.url.in_(urls[start : start + 500]), src.url != log.url)
+            .distinct()
+        )
+        for row in conn.execute(stmt):
+            found.setdefault(row.url, (row.id, row.now))
+    if not found:
+        return found
+    present = set(conn.execute(sa.select(src.url).where(src.url.in_(list(found)))).scalars())
+    return {url: moved for url, moved in found.items() if url not in present}
 
 
 def _folder(conn: sa.Connection, source_id: int) -> str | None:
