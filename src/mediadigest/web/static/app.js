@@ -1,11 +1,26 @@
 // Small enhancements; every page works without them.
 "use strict";
 
-// Ask before destructive or far-reaching actions (forms marked data-confirm).
+// Ask before destructive or far-reaching actions (forms marked data-confirm). A yes to a
+// question the server asks too (publishing over a newer version: data-confirm-field) is sent
+// with the form, so it is asked once; without this script the server's page asks.
 document.addEventListener("submit", (event) => {
-  const message = event.target.dataset && event.target.dataset.confirm;
-  if (message && !window.confirm(message)) {
+  const form = event.target;
+  const message = form.dataset && form.dataset.confirm;
+  if (!message) {
+    return;
+  }
+  if (!window.confirm(message)) {
     event.preventDefault();
+    return;
+  }
+  const field = form.dataset.confirmField;
+  if (field && !form.elements[field]) {
+    const answer = document.createElement("input");
+    answer.type = "hidden";
+    answer.name = field;
+    answer.value = form.dataset.confirmValue;
+    form.appendChild(answer);
   }
 });
 
