@@ -291,9 +291,13 @@ _SQLITE_UNAVAILABLE = (
 def _why_not_writable(context: sa.engine.ExceptionContext) -> None:
     """SQLite's "attempt to write a readonly database" and "unable to open database file" get
     a note saying why (the file, its folder, the file system) and how to read the store all
-    the same; the CLI prints it (``hint``) after the reason."""
+    the same; the CLI prints it (``hint``) after the reason. A full disk gets the one message
+    every command gives for it (`no_space`, `full_disk`)."""
     error, url = context.original_exception, context.engine and context.engine.url
     if not isinstance(error, sqlite3.OperationalError) or not url or url.database == ":memory:":
+        return
+    if out_of_space(error, url):
+        context.sqlalchemy_exception.add_note(no_space(url))
         return
     refused = "readonly database" in str(error)
     if not refused and not str(error).startswith("unable to open database file"):
@@ -302,12 +306,75 @@ def _why_not_writable(context: sa.engine.ExceptionContext) -> None:
         context.sqlalchemy_exception.add_note(why)
 
 
+# Below this much free space a "disk I/O error" is the disk being full: SQLite cannot make the
+# 32 KiB -shm a WAL store needs even to be read (it says "disk I/O error", never "full"), nor
+# add a page to the -wal. A fault of the disk itself with this little room left is rare.
+_LITTLE_ROOM = 1024 * 1024
+
+# How the message for a full disk begins (`full_disk` finds it among an error's notes).
+_NO_SPACE = "no space left on device in "
+
+
+def out_of_space(error: sqlite3.OperationalError, url: sa.URL) -> bool:
+    """Whether SQLite failed for want of disk space: SQLITE_FULL ("database or disk is full":
+    the store sets no max_page_count, so it is the disk), or a disk I/O error where the
+    store's folder has (almost) no room left."""
+    if "database or disk is full" in str(error):
+        return True
+    if not str(error).startswith("disk I/O error"):
+        return False
+    room = free_space(_store_path(url).parent)
+    return room is not None and room < _LITTLE_ROOM
+
+
+def free_space(folder: Path) -> int | None:
+    """Bytes this user may still write in ``folder``'s file system (not root's reserve), or
+    None where the folder cannot be looked at."""
+    try:
+        found = os.statvfs(folder)
+    except OSError:
+        return None
+    return found.f_bavail * found.f_frsize
+
+
+def no_space(url: sa.URL) -> str:
+    """What every command says when the disk under the SQLite store at ``url`` is full: the
+    folder to free space in, the store, and what its -wal holds there. The same words from a
+    command that reads (at 0 bytes free SQLite cannot open a store) and one that writes
+    ("disk I/O error" and "the store is unavailable (database or disk is full)" said neither
+    which store nor where)."""
+    path = _store_path(url)
+    said = f"{_NO_SPACE}{path.parent}, the folder of the store {shown_url(url)}"
+    with contextlib.suppress(OSError):
+        if wal := Path(f"{path}-wal").stat().st_size:
+            said += (
+                f" (its -wal holds {_size(wal)} of changes, which are kept and written into "
+                "the store once there is room)"
+            )
+    return f"{said}: free some space there and run the command again"
+
+
+def full_disk(exc: BaseException) -> str | None:
+    """The store's message for ``exc`` if it failed for want of disk space (see `no_space`)."""
+    notes = getattr(exc, "__notes__", None) or ()
+    return next((note for note in notes if note.startswith(_NO_SPACE)), None)
+
+
+def _size(count: int) -> str:
+    return f"{count / 1024**2:.1f} MB" if count >= 1024**2 else f"{count / 1024:.0f} KB"
+
+
+def _store_path(url: sa.URL) -> Path:
+    """The file of a SQLite store's URL, absolute (a file: URI's path too)."""
+    return Path((url.database or "").removeprefix("file:")).absolute()
+
+
 def not_writable(url: sa.URL, refused: bool = True) -> str | None:
     """Why the SQLite store at ``url`` cannot be written or opened, as far as the file system
     says, and what to give instead: the URL that reads it without writing, or, where there
     is no store yet, a path that can be written; None where it says nothing and SQLite did
     not say it refused to write (``refused``)."""
-    path = Path((url.database or "").removeprefix("file:")).absolute()
+    path = _store_path(url)
     if _opened_read_only(url):
         # A read-only URL cannot make the file: a mistyped snapshot path was blamed on the
         # command writing, which a command that only reads does not.
@@ -549,6 +616,8 @@ def _opening(engine: sa.Engine) -> Iterator[None]:
     except sa.exc.DatabaseError as exc:
         if type(exc) not in (sa.exc.OperationalError, sa.exc.DatabaseError):
             raise
+        if full := full_disk(exc):
+            raise StoreError(full) from exc
         reason = _one_line(exc.orig)
         why = f" ({hint(exc)})" if hint(exc) else ""
         raise StoreError(f"cannot open store {shown_url(engine.url)}: {reason}{why}") from exc
