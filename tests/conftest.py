@@ -48,6 +48,7 @@ import hashlib
 import json
 import mimetypes
 import random
+import signal
 import socket
 import struct
 import sys
@@ -60,6 +61,14 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
+# Started from a background job of a non-interactive shell (`pytest &` in a script, CI steps
+# run so), pytest inherits SIGINT ignored, and so does every child it starts: the ignored
+# disposition survives exec. The Ctrl-C tests then wait for an exit that never comes (a watch
+# sent SIGINT hung for good) or see no KeyboardInterrupt in-process. Python's own handler is
+# reset to the default by exec, so children see Ctrl-C again too.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 SITE_ROOT = Path(__file__).parent / "fixtures" / "site"
 _TEMPLATED = {".xml", ".html", ".opml", ".txt"}
