@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from mediadigest import store
+from mediadigest.run.writer import unavailable
 from mediadigest.store.engine import full_disk, no_space, out_of_space
 
 
@@ -42,6 +43,44 @@ def test_a_write_finding_no_room_names_the_folder_the_store_and_its_wal(tmp_path
         " (its -wal holds "
     )
     assert said.endswith(": free some space there and run the command again")
+
+
+def test_a_full_disk_is_said_in_the_same_words_by_every_command(tmp_path: Path):
+    """import, digest, publish and db optimize said "the store cannot be used: database or
+    disk is full"; ingest and collect "the store is unavailable (...)"."""
+    error = _full_store(tmp_path / "s.db")
+    assert unavailable(error) == full_disk(error)  # ingest, collect
+    main = subprocess.run(
+        [sys.executable, "-c", _MAIN_SAYS, str(tmp_path / "s.db")],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert main.returncode == 1
+    said = " ".join(main.stderr.split())
+    assert said.startswith(
+        f"error: no space left on device in {tmp_path}, the folder of the store "
+        f"sqlite:///{tmp_path}/s.db"
+    )  # its -wal: the open store's, empty here (the first writer removed it as it closed)
+    assert said.endswith(": free some space there and run the command again")
+
+
+# The CLI's last resort for a store failing under any command (import, digest, publish, ...),
+# with the store's write failing for want of room as above.
+_MAIN_SAYS = """
+import sys
+import sqlalchemy as sa
+from mediadigest import cli, store
+from mediadigest.cli import app
+
+def full(**_):
+    engine = store.create_engine(f"sqlite:///{sys.argv[1]}")
+    with engine.begin() as conn:
+        pages = conn.exec_driver_sql("PRAGMA page_count").scalar()
+        conn.exec_driver_sql(f"PRAGMA max_page_count = {pages}")
+        conn.exec_driver_sql("INSERT INTO blobs VALUES (randomblob(1000000))")
+
+cli.app = full
+cli.main()
+"""
 
 
 def test_a_disk_io_error_with_no_room_left_is_a_full_disk(tmp_path: Path):

@@ -19,7 +19,7 @@ from mediadigest.cli import archive, collect, digest, sources, web  # noqa: F401
 from mediadigest.cli.app import app, out, say
 from mediadigest.cli.archive import article_to_dict, search_hit_to_dict
 from mediadigest.errors import MediadigestError
-from mediadigest.store.engine import hint
+from mediadigest.store.engine import full_disk, hint
 
 __all__ = ["app", "article_to_dict", "main", "search_hit_to_dict"]
 
@@ -63,7 +63,8 @@ def main() -> None:
         if reason is None:
             raise  # a bug (a query the schema does not fit): its traceback, no values
         why = hint(exc)
-        say(f"the store cannot be used: {reason}" + (f" ({why})" if why else ""), "error")
+        said = f"the store cannot be used: {reason}" + (f" ({why})" if why else "")
+        say(full_disk(exc) or said, "error")  # a full disk: as every command says it
         sys.exit(1)
     except OSError as exc:
         if exc.filename is not None or exc.errno not in _FULL or not _stdout_fails():

@@ -12,6 +12,7 @@ from mediadigest.analyse import analyse
 from mediadigest.errors import InputError, StoreDamaged, StoreError
 from mediadigest.model import Article, Document
 from mediadigest.profile import Profile
+from mediadigest.store.engine import full_disk
 from mediadigest.write.style import counted
 
 
@@ -148,7 +149,10 @@ def store_failure(exc: sa.exc.DBAPIError) -> StoreError:
 
 
 def unavailable(exc: sa.exc.DBAPIError) -> str:
-    """``the store is unavailable (REASON)`` on one line, for a database gone away midway."""
+    """``the store is unavailable (REASON)`` on one line, for a database gone away midway;
+    a full disk is said as every command says it (`store.engine.no_space`)."""
+    if full := full_disk(exc):
+        return full
     return f"the store is unavailable ({store.unavailable_reason(exc) or first_line(exc)})"
 
 
