@@ -82,3 +82,23 @@ def test_a_first_upgrade_stopped_before_its_first_table_is_finished_by_the_next(
     engine = store.create_engine(empty_url)
     assert store.check(engine)[0] == store.engine.HEAD and not store.missing_tables(engine)
     engine.dispose()
+
+
+def test_db_check_refuses_another_applications_database_as_db_upgrade_does(empty_url: str):
+    """`db check` said "the store has no schema yet: run ... db upgrade (safe to re-run)",
+    and `db upgrade` then refused the file as another application's database."""
+    with sa.create_engine(store.normalise_url(empty_url)).begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE users (id INTEGER)")
+        conn.exec_driver_sql("CREATE TABLE sources (x INTEGER)")
+    said = {}
+    for command in ("check", "upgrade"):
+        done = subprocess.run(
+            [sys.executable, "-m", "mediadigest", "--db", empty_url, "db", command],
+            capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert done.returncode == 1 and done.stdout == "", done.stdout
+        said[command] = " ".join(done.stderr.split())
+    assert said["check"] == said["upgrade"]
+    theirs = "has no mediadigest schema but already has tables of its names (sources, users)"
+    assert theirs in said["check"]
+    assert _tables(empty_url) == {"users", "sources"}

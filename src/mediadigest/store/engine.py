@@ -624,12 +624,16 @@ def _opening(engine: sa.Engine) -> Iterator[None]:
 
 
 def check(engine: sa.Engine) -> tuple[str | None, str]:
-    """(current revision, newest revision) of the store's schema."""
+    """(current revision, newest revision) of the store's schema. A database that `migrate`
+    refuses (another application's, a first upgrade cut short) is a StoreError saying so:
+    `db check` told users to run `db upgrade`, which then refused it."""
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
     with _opening(engine), engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_revision()
+        if current is None:
+            _refuse_foreign_schema(engine, conn)
         head = ScriptDirectory.from_config(_alembic_config(conn)).get_current_head()
     return current, head or ""
 
