@@ -102,3 +102,20 @@ def test_db_check_refuses_another_applications_database_as_db_upgrade_does(empty
     theirs = "has no mediadigest schema but already has tables of its names (sources, users)"
     assert theirs in said["check"]
     assert _tables(empty_url) == {"users", "sources"}
+
+
+def test_a_store_path_naming_a_folder_says_it_is_one(tmp_path: Path):
+    """`--db sqlite:///dbdir` said only "unable to open database file"."""
+    done = subprocess.run(
+        [sys.executable, "-m", "mediadigest", "--db", str(tmp_path), "articles"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert " ".join(done.stderr.split()) == (
+        f"error: cannot open store sqlite:///{tmp_path}: unable to open database file "
+        f"({tmp_path} is a folder; give the store's file, such as {tmp_path}/mediadigest.db)"
+    )
+    said = store.engine.not_writable(sa.make_url(f"sqlite:///{tmp_path}"), refused=False)
+    assert (
+        said == f"{tmp_path} is a folder; give the store's file, such as {tmp_path}/mediadigest.db"
+    )

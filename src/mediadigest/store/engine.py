@@ -296,6 +296,9 @@ def _why_not_writable(context: sa.engine.ExceptionContext) -> None:
     error, url = context.original_exception, context.engine and context.engine.url
     if not isinstance(error, sqlite3.OperationalError) or not url or url.database == ":memory:":
         return
+    if _store_path(url).is_dir():  # "unable to open database file" ("disk I/O error" read-only)
+        context.sqlalchemy_exception.add_note(_a_folder(url))
+        return
     if out_of_space(error, url):
         context.sqlalchemy_exception.add_note(no_space(url))
         return
@@ -375,6 +378,8 @@ def not_writable(url: sa.URL, refused: bool = True) -> str | None:
     is no store yet, a path that can be written; None where it says nothing and SQLite did
     not say it refused to write (``refused``)."""
     path = _store_path(url)
+    if path.is_dir():
+        return _a_folder(url)
     if _opened_read_only(url):
         # A read-only URL cannot make the file: a mistyped snapshot path was blamed on the
         # command writing, which a command that only reads does not.
@@ -404,6 +409,12 @@ def not_writable(url: sa.URL, refused: bool = True) -> str | None:
         return f"{why}; for a new store, give --db a path in a folder this user can write"
     snapshot = f"sqlite:///file:{quote(str(path), safe='/')}?mode=ro&immutable=1&uri=true"
     return f"{why}; to read a copy no one writes to, such as a snapshot: --db '{snapshot}'"
+
+
+def _a_folder(url: sa.URL) -> str:
+    """A store's path that names a folder (a --db of the folder meant to hold the store)."""
+    path = _store_path(url)
+    return f"{path} is a folder; give the store's file, such as {path / 'mediadigest.db'}"
 
 
 def _opened_read_only(url: sa.URL) -> bool:
