@@ -139,6 +139,10 @@ class _Round:
         self._asked[page] = task
         return task, True
 
+    def fetches(self) -> list[asyncio.Future[Response]]:
+        """Every page fetch this round started."""
+        return list(self._asked.values())
+
 
 async def poll(
     fetcher: AsyncFetcher,
@@ -189,7 +193,14 @@ async def poll(
         while (event := await queue.get()) is not None:
             yield event
     finally:
-        runner.cancel()
+        # A consumer that stops midway (a store write failed) cancels the sources, but a
+        # page's fetch is shielded from them: left running, it failed once the fetcher's
+        # client was closed ("Task exception was never retrieved", around the run's one line).
+        runner.cancel()  # cancels every source at once: none starts a fetch after this
+        fetches = shared.fetches()
+        for fetch in fetches:
+            fetch.cancel()
+        await asyncio.gather(runner, *fetches, return_exceptions=True)
 
 
 async def _feed(
