@@ -46,13 +46,24 @@ def normalise_url(url: str) -> str:
     A URL of another kind raises ConfigError saying which forms there are.
     """
     if "://" not in url:
-        return f"sqlite:///{url}"
+        if url.startswith("file:"):  # a SQLite URI: its '?' and '%' are a URI's
+            return f"sqlite:///{url}"
+        # A path is the file's name as it is: in the URL '%41' was read as 'A' and a '?' began
+        # the options, so 'pc%41/s.db' made ./pcA/s.db and 'q?x/s.db' a store ./q.
+        return "sqlite:///" + url.replace("%", "%25").replace("?", "%3F")
     scheme, rest = url.split("://", 1)
     if scheme.lower() in _POSTGRESQL:
         return "postgresql+psycopg://" + rest
     shown = shown_url(url)
     if scheme.lower() not in _SQLITE:
         raise ConfigError(f"store URL {shown}: not a kind of store this opens; use {_FORMS}")
+    _, mark, query = rest.partition("?")
+    if mark and (odd := [part for part in query.split("&") if part and "=" not in part]):
+        # SQLAlchemy drops such a part, and the path before the '?' was opened in its place
+        raise ConfigError(
+            f"store URL {shown}: '?' begins its options and {odd[0]!r} is none (NAME=VALUE); "
+            "in a URL a path's '?' is written %3F and its '%' %25, or give the path alone"
+        )
     if rest and not rest.startswith("/"):  # sqlite://file.db: SQLAlchemy reads "file.db" as a host
         raise ConfigError(
             f"store URL {shown}: a SQLite URL has three slashes before a relative path "
