@@ -61,6 +61,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 # Started from a background job of a non-interactive shell (`pytest &` in a script, CI steps
 # run so), pytest inherits SIGINT ignored, and so does every child it starts: the ignored
@@ -69,6 +71,19 @@ import pytest
 # reset to the default by exec, so children see Ctrl-C again too.
 if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
+
+# Property tests draw the same examples on every run (seeded from each test's code), keep no
+# example database and have no deadline, so a run fails where the last one passed only because
+# the code changed: not on a newly drawn example, nor on an example slow on a busy machine
+# ("Unreliable test timings", "too slow" health checks). Hypothesis's own "ci" profile, which
+# it loads only where $CI is set; `--hypothesis-profile=explore` draws new examples.
+_NO_TIMING = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+_DEFAULT = hypothesis_settings.get_profile("default")
+hypothesis_settings.register_profile(
+    "ci", _DEFAULT, derandomize=True, database=None, print_blob=True, **_NO_TIMING
+)
+hypothesis_settings.register_profile("explore", _DEFAULT, **_NO_TIMING)
+hypothesis_settings.load_profile("ci")
 
 SITE_ROOT = Path(__file__).parent / "fixtures" / "site"
 _TEMPLATED = {".xml", ".html", ".opml", ".txt"}

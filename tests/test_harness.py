@@ -6,6 +6,10 @@ import signal
 import subprocess
 import sys
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 
 def test_ctrl_c_reaches_the_tests_and_the_processes_they_start():
     """A pytest started with SIGINT ignored (a background job of a script) passed that on to
@@ -19,3 +23,21 @@ def test_ctrl_c_reaches_the_tests_and_the_processes_they_start():
         check=True,
     )
     assert "default_int_handler" in child.stdout  # "Handlers.SIG_IGN" before
+
+
+def test_property_tests_draw_the_same_examples_on_every_run(request):
+    """Each CI run drew new examples: a run could fail where the last one passed, the code
+    unchanged."""
+    if request.config.getoption("hypothesis_profile", None) not in (None, "ci"):
+        pytest.skip("another Hypothesis profile was asked for")
+    drawn: list[list[str]] = []
+
+    @given(st.text())
+    def draw(text: str) -> None:
+        drawn[-1].append(text)
+
+    for _ in range(2):
+        drawn.append([])
+        draw()
+    assert len(drawn[0]) >= 50  # the usual number of examples, not fewer
+    assert drawn[0] == drawn[1]
