@@ -290,15 +290,18 @@ def progress_lines(what: str) -> ProgressLines | None:
     return None if err.is_terminal else ProgressLines(what)
 
 
-def finish(report: run.RunReport) -> None:
-    """Print each problem on one line, the summary, and exit 1 if anything failed."""
+def finish(report: run.RunReport, *, none_reached: bool = False) -> None:
+    """Print each problem on one line, the summary, and exit 1 if anything failed.
+
+    ``none_reached``: a collect reached none of its sources, which the summary follows with
+    what to do offline.
+    """
     for line in report.warnings:
         say(line, "warning")
     for line in report.errors:
         say(line, "error")
     say(report.summary())
-    unreachable = all(": cannot connect" in e for e in report.errors)
-    if report.failed and not report.documents and unreachable:
+    if none_reached:
         # The README's first command on a machine without internet: seventeen identical
         # errors and an empty digest said what failed, not what to do instead.
         say(

@@ -101,15 +101,38 @@ def _refuse_another_profiles_defaults(profile: Profile, urls: set[str]) -> None:
             )
 
 
-def _collect(settings: Settings, *, timeout: float, report: run.RunReport) -> run.RunReport:
+def _collect(settings: Settings, *, timeout: float, report: run.RunReport) -> bool:
+    """Collect into ``report``; whether none of the sources it read could be reached."""
     from mediadigest import run
     from mediadigest.run.collect import fetcher_for
 
     engine, sources = _sources(settings)
+    read = 0  # sources whose round ended (those backing off are not read)
     with progress_bar() as bar, fetcher_for(settings, timeout) as fetcher:
         task = bar.add_task("collecting", total=len(sources))
-        return run.collect(engine, settings.profile, sources, fetcher, report=report,
-                           progress=lambda n: bar.advance(task, n))  # fmt: skip
+
+        def progress(n: int) -> None:
+            nonlocal read
+            read += n
+            bar.advance(task, n)
+
+        run.collect(engine, settings.profile, sources, fetcher, report=report, progress=progress)
+    return read > 0 and len(_unreached(report, sources)) == read
+
+
+def _unreached(report: run.RunReport, sources: list[Source]) -> set[str]:
+    """The sources that could not be reached, themselves or their robots.txt.
+
+    Not a source whose page could not be reached (its error names the page), nor a sitemap
+    index whose sitemap could not ("its sitemap URL: cannot connect"): that source answered.
+    """
+    found = set()
+    for src in sources:
+        for line in report.errors:
+            reason = line.removeprefix(f"{src.url}: ")
+            if reason != line and reason.removeprefix("robots.txt: ").startswith("cannot connect"):
+                found.add(src.url)
+    return found
 
 
 def _interval(value: str | None) -> timedelta | None:
@@ -148,8 +171,8 @@ def collect(
             "only with --watch (without it, collect runs once)", param_hint="--rounds"
         )
     with _stopped_cleanly() as stored:
-        _collect(settings, timeout=timeout, report=stored.started())
-    finish(stored.started())
+        none_reached = _collect(settings, timeout=timeout, report=stored.started())
+    finish(stored.started(), none_reached=none_reached)
 
 
 def _watch(settings: Settings, interval: timedelta, *, rounds: int | None, timeout: float) -> None:
@@ -405,7 +428,8 @@ def run_cmd(
         from mediadigest.write import compose
         from mediadigest.write.render import Format, render, to_dict
 
-        report = _collect(settings, timeout=timeout, report=stored.started())
+        report = stored.started()
+        none_reached = _collect(settings, timeout=timeout, report=report)
         engine = store.open_store(settings.db)
         with engine.begin() as conn:
             result = compose.build_digest(
@@ -414,4 +438,4 @@ def run_cmd(
             store.save_digest(conn, first, last, settings.profile.name, to_dict(result))
         text = render(result, Format.md)
     write_out(text)
-    finish(report)
+    finish(report, none_reached=none_reached)
