@@ -286,12 +286,15 @@ def need_token(role: Role) -> Callable[..., User]:
     def check(
         request: Request, creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
     ) -> User:
-        user = None
+        found = None
+        engine = request.app.state.web.engine
         if creds is not None and creds.scheme.lower() == "bearer":
-            with request.app.state.web.engine.begin() as conn:
-                user = persist.token_user(conn, creds.credentials)
-        if user is None:
+            with engine.connect() as conn:
+                found = persist.find_token(conn, creds.credentials)
+        if found is None:
             raise NotAuthenticated(api=True)
+        persist.record_token_use(engine, found)
+        user = found.user
         if not user.role.allows(role):
             raise Forbidden(user, role)
         request.state.user = user

@@ -8,16 +8,21 @@ values handed to the browser or the integration, passwords as argon2 hashes (see
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
 
+from mediadigest.store.engine import sqlite_transaction, unavailable_reason
 from mediadigest.store.schema import metadata
 from mediadigest.store.writes import insert_ignore, lock_for_writing, utcnow
+
+log = logging.getLogger(__name__)
 
 
 class Role(StrEnum):
@@ -241,18 +246,67 @@ def create_token(conn: sa.Connection, user_id: int, name: str) -> tuple[int, str
     return int(row_id), token
 
 
-def token_user(conn: sa.Connection, token: str) -> User | None:
+# A token's use is recorded at most this often, so an API read writes to the store once in
+# so long per token, not every time: each write waited behind any other writer (an ingest, a
+# collect), up to the 30 s busy timeout and then a 503. The account page says so.
+TOKEN_USE_EVERY = timedelta(minutes=5)
+
+
+@dataclass(slots=True, frozen=True)
+class ApiToken:
+    """A valid API token: its row, whose it is, and when its use was last recorded."""
+
+    id: int
+    user: User
+    last_used_at: datetime | None
+
+
+def find_token(conn: sa.Connection, token: str) -> ApiToken | None:
+    """The API token ``token`` is, or None for one that is not (never was, or revoked, or its
+    user removed). Reads only: see `record_token_use`."""
     query = (
-        sa.select(users, api_tokens.c.id.label("token_id"))
+        sa.select(users, api_tokens.c.id.label("token_id"), api_tokens.c.last_used_at)
         .join(api_tokens, api_tokens.c.user_id == users.c.id)
         .where(api_tokens.c.token_hash == digest(token))
     )
     row = conn.execute(query).first()
-    if row is None:
-        return None
-    stamp = sa.update(api_tokens).where(api_tokens.c.id == row.token_id)
-    conn.execute(stamp.values(last_used_at=utcnow()))
-    return _user(row)
+    return ApiToken(int(row.token_id), _user(row), row.last_used_at) if row else None
+
+
+def record_token_use(engine: sa.Engine, token: ApiToken, now: datetime | None = None) -> bool:
+    """Record that ``token`` was used ``now``, if its last record is ``TOKEN_USE_EVERY`` old or
+    there is none, in a transaction of its own that waits for no one: on SQLite it gives up at
+    once while another connection writes, on PostgreSQL while another transaction holds the
+    token's row; a later use records it then. True if it was recorded.
+
+    Not under `lock_for_writing`: one row updated by its key takes no other lock, so it cannot
+    deadlock, and the writers' advisory lock would make the read wait for any writer.
+    """
+    now = now or utcnow()
+    due = now - TOKEN_USE_EVERY
+    if token.last_used_at is not None and token.last_used_at > due:
+        return False
+    stale = api_tokens.c.last_used_at.is_(None) | (api_tokens.c.last_used_at <= due)
+    # FOR UPDATE SKIP LOCKED is PostgreSQL's way of not waiting; SQLite compiles it to nothing.
+    free = sa.select(api_tokens.c.id).where(api_tokens.c.id == token.id, stale)
+    stamp = sa.update(api_tokens).where(api_tokens.c.id.in_(free.with_for_update(skip_locked=True)))
+    try:
+        with engine.connect() as conn, _without_waiting(conn):
+            recorded = conn.execute(stamp.values(last_used_at=now)).rowcount > 0
+    except sa.exc.OperationalError as exc:
+        if unavailable_reason(exc) is None:
+            raise  # a wrong query, not a busy store
+        log.debug("use of API token %d not recorded: %s", token.id, unavailable_reason(exc))
+        return False
+    return recorded
+
+
+def _without_waiting(conn: sa.Connection) -> AbstractContextManager[Any]:
+    """A write transaction that fails at once, not after the busy timeout, if SQLite's writer
+    lock is held (BEGIN IMMEDIATE takes it before the UPDATE needs it)."""
+    if conn.dialect.name == "sqlite":
+        return sqlite_transaction(conn, "BEGIN IMMEDIATE", wait_ms=0)
+    return conn.begin()
 
 
 def list_tokens(conn: sa.Connection, user_id: int) -> list[dict[str, Any]]:
