@@ -146,9 +146,15 @@ def page_outlet(sitename: str | None, hints: Mapping[str, str], url: str) -> str
     the page names none: a feed's "Steppe Wire - World" says more than "steppe.example")."""
     if hints.get("outlet"):
         return outlet_name(hints["outlet"], url)
-    if sitename and sitename.casefold().removeprefix("www.") != _domain(url):
+    # A page at an address with a port is named after its host and port ("127.0.0.1:8741"),
+    # which the domain (no port) did not match: the feed's title lost to the address.
+    site = _PORT.sub("", sitename) if sitename else sitename
+    if site and site.casefold().removeprefix("www.") != _domain(url):
         return outlet_name(sitename, url)
-    return outlet_name(hints.get("feed_title") or sitename, url)
+    return outlet_name(hints.get("feed_title") or site, url)
+
+
+_PORT = re.compile(r":\d{1,5}$")
 
 
 def _domain(url: str) -> str:
