@@ -77,9 +77,10 @@ def test_an_index_of_indexes_is_read_one_level_further_and_never_itself(
 ):
     """An index listing another index (and itself) gave 0 pages and said nothing."""
     sources = _sources(engine, (site.url("/sitemaps/index-of-indexes.xml"), "sitemap"))
+    before = site.fetched("/sitemaps/index-of-indexes.xml")  # the site serves the session
     report = run.collect(engine, profile, sources, fetcher)
     assert report.documents == 3 and not report.errors
-    assert site.fetched("/sitemaps/index-of-indexes.xml") == 1
+    assert site.fetched("/sitemaps/index-of-indexes.xml") == before + 1
 
 
 def test_a_nested_index_keeps_no_validators_and_forgets_old_ones(site, engine, profile, fetcher):
