@@ -245,8 +245,16 @@ def _a(noun: str) -> str:
     return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
 
 
+def is_api_path(path: str) -> bool:
+    """Whether ``path`` is the JSON API's: ``/api`` and what is under it, in any case, so that
+    every answer there, a 404 of a mistyped path too, is JSON (``/api`` and ``/API/me`` got
+    the HTML 404 page)."""
+    head = path[:5].lower()
+    return head == "/api" or head == "/api/"
+
+
 def _is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
+    return is_api_path(request.url.path)
 
 
 def _handle_errors(app: FastAPI) -> None:
