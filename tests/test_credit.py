@@ -182,6 +182,17 @@ def test_a_page_is_linked_by_its_own_web_address_else_its_canonical_one():
     assert credit.web_address(file, file) is None and credit.web_address(None) is None
 
 
+def test_a_page_is_linked_without_its_tracking_parameters_and_with_all_else():
+    """A page first reached through a feed's tracking link was linked with it (a walk)."""
+    tracked = "https://Steppe.example/a/index.html?utm_source=rss&id=7&fbclid=x&ref=tw#top"
+    assert credit.web_address(tracked) == "https://Steppe.example/a/index.html?id=7#top"
+    assert credit.web_address("https://steppe.example/a?utm_medium=feed") == (
+        "https://steppe.example/a"
+    )
+    kept = "https://steppe.example/search?q=grain&page=2"
+    assert credit.web_address(kept) == kept
+
+
 # -- the intro counts the outlets retold -----------------------------------------------------
 
 

@@ -6,9 +6,10 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 from courlan import normalize_url
+from courlan.clean import TRACKERS_RE
 
 __all__ = ["ITEM_FRAGMENT", "canonicalise_url", "parse_date", "parse_published"]
 
@@ -46,6 +47,22 @@ def canonicalise_url(url: str) -> str:
     path = _INDEX_PAGE.sub("/", parts.path) or "/"
     fragment = fragment if fragment.startswith(ITEM_FRAGMENT) else ""
     return urlunsplit((parts.scheme.lower(), _ascii_host(parts.netloc), path, query, fragment))
+
+
+def untracked(url: str) -> str:
+    """``url`` without the tracking parameters `canonicalise_url` drops (utm_*, fbclid, ...),
+    all else as written: the address a digest sends its reader to (a page reached through a
+    feed's ``?utm_source=rss`` link was linked with it)."""
+    parts = urlsplit(url)
+    if not parts.query:
+        return url
+    kept = [p for p in parts.query.split("&") if p and not _tracking(p.partition("=")[0])]
+    return urlunsplit(parts._replace(query="&".join(kept)))
+
+
+def _tracking(name: str) -> bool:
+    name = unquote_plus(name).lower()
+    return bool(TRACKERS_RE.search(name) or _TRACKING_EXTRA.match(name))
 
 
 def _ascii_host(netloc: str) -> str:

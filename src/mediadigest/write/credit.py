@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from mediadigest.analyse.attribution import DAY
-from mediadigest.analyse.normalise import canonicalise_url
+from mediadigest.analyse.normalise import canonicalise_url, untracked
 from mediadigest.model import Article, Attribution, is_web_url
 from mediadigest.profile import Profile
 from mediadigest.write import byline, style
@@ -68,7 +68,7 @@ def web_address(url: str | None, canonical: str | None = None) -> str | None:
     tracking parameters off; None where neither is. A file's path is no address a reader can
     open, and says where the page lay on the machine that read it."""
     if url and is_web_url(url):
-        return url
+        return untracked(url)
     if canonical and is_web_url(canonical):
         return canonicalise_url(canonical)
     return None
