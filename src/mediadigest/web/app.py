@@ -133,7 +133,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     _include_routers(app)
     _handle_errors(app)
-    app.add_middleware(BodyLimit, limit=max_body)
+    app.add_middleware(BodyLimit, limit=max_body, json_for=is_api_path)
     app.middleware("http")(_security_headers)  # added last, it wraps BodyLimit's 413 too
     return app
 
