@@ -119,3 +119,71 @@ def test_sources_come_with_their_folder(api, served, tmp_path):
     assert {s["url"]: s["folder"] for s in listed}["https://kz.example/rss"] == (
         "Central Asia/Wires"
     )
+
+
+def test_articles_page_with_offset_and_link_to_the_next_page(api, served):
+    """limit and offset page the list, as /api/search pages: offset was ignored (the first
+    page again) and nothing said the list had been cut."""
+    viewer = served[1]["viewer"]
+    everything = api.get("/api/articles", params={"relevant_only": False}, headers=viewer)
+    assert "link" not in everything.headers  # nothing more
+    ids = [a["id"] for a in everything.json()]
+    assert len(ids) > 3
+    first = api.get("/api/articles", params={"relevant_only": False, "limit": 2}, headers=viewer)
+    assert [a["id"] for a in first.json()] == ids[:2]
+    link = re.fullmatch(r'<(/api/articles\?[^>]+)>; rel="next"', first.headers["link"])
+    assert link, first.headers["link"]
+    second = api.get(link[1], headers=viewer)
+    assert [a["id"] for a in second.json()] == ids[2:4]
+    last = api.get(
+        "/api/articles",
+        params={"relevant_only": False, "limit": 2, "offset": len(ids) - 1},
+        headers=viewer,
+    )
+    assert [a["id"] for a in last.json()] == ids[-1:] and "link" not in last.headers
+
+
+def test_articles_offset_is_bounded_as_search_offset_is(api, served):
+    response = api.get("/api/articles", params={"offset": 10**9}, headers=served[1]["viewer"])
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "offset"]
+
+
+def test_search_links_to_its_next_page(api, served):
+    viewer = served[1]["viewer"]
+    every = api.get("/api/search", params={"q": ""}, headers=viewer).json()
+    first = api.get("/api/search", params={"q": "", "limit": 1}, headers=viewer)
+    assert len(every) > 1 and first.json()[0]["id"] == every[0]["id"]
+    nxt = re.fullmatch(r'<([^>]+)>; rel="next"', first.headers["link"])[1]
+    assert api.get(nxt, headers=viewer).json()[0]["id"] == every[1]["id"]
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/api/articles", {"relevant": "false"}),
+        ("/api/articles", {"page": "2"}),
+        ("/api/search", {"q": "grain", "lang": "ru"}),
+        ("/api/me", {"x": "1"}),
+        ("/api/digests", {"cursor": "x"}),
+        ("/api/stories", {"week": WEEK, "limit": "5"}),
+    ],
+)
+def test_an_unknown_query_parameter_is_refused_by_name(api, served, path, params):
+    """relevant=false gave relevant articles only and lang=ru every language, with a 200."""
+    response = api.get(path, params=params, headers=served[1]["viewer"])
+    assert response.status_code == 422
+    known = {"q", "week"}
+    (error,) = response.json()["detail"]  # FastAPI's shape: a list of located errors
+    (unknown,) = set(params) - known
+    assert error["loc"] == ["query", unknown] and unknown in error["msg"]
+    assert error["type"] == "extra_forbidden"
+
+
+def test_known_query_parameters_are_still_taken(api, served):
+    response = api.get(
+        "/api/articles",
+        params={"since": "2025-01-01", "relevant_only": "false", "limit": 1, "offset": 1},
+        headers=served[1]["viewer"],
+    )
+    assert response.status_code == 200 and len(response.json()) == 1

@@ -283,6 +283,7 @@ def articles_query(
     order: str = "dated",
     named: bool | None = None,
     one_per_page: bool = False,
+    offset: int = 0,
 ) -> sa.Select[Any]:
     """The statement of `list_articles`: stored articles, newest first (``order='score'``:
     most relevant first).
@@ -293,7 +294,7 @@ def articles_query(
     only the others; filtered in SQL, so a week of a busy store's other articles is never
     read back to be thrown away. ``one_per_page``: a page captured more than once is listed
     once, as search lists it (see `newest_capture`); stories keep every capture, so it is
-    asked for, not the default.
+    asked for, not the default. ``offset``: leave out that many of the first, for paging.
     """
     a = t.articles
     clauses: list[sa.ColumnElement[bool]] = []
@@ -315,6 +316,8 @@ def articles_query(
         stmt = stmt.order_by(a.c.dated.desc(), a.c.id.desc())
     if limit is not None:
         stmt = stmt.limit(limit)
+    if offset:
+        stmt = stmt.offset(offset)
     return stmt
 
 
@@ -328,11 +331,12 @@ def list_articles(
     order: str = "dated",
     named: bool | None = None,
     one_per_page: bool = False,
+    offset: int = 0,
 ) -> list[Article]:
     """Stored articles, newest first; the arguments as `articles_query` takes them."""
     stmt = articles_query(
         relevant_only=relevant_only, since=since, until=until, limit=limit, order=order,
-        named=named, one_per_page=one_per_page,
+        named=named, one_per_page=one_per_page, offset=offset,
     )  # fmt: skip
     return [_article_from_row(r) for r in conn.execute(stmt).mappings()]
 

@@ -8,6 +8,8 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi.dependencies.models import Dependant
+from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
 
 from mediadigest import store
@@ -21,7 +23,37 @@ from mediadigest.web.persist import Role, User
 from mediadigest.web.routes import PathId
 from mediadigest.web.routes.public import feed_response
 
-router = APIRouter(prefix="/api", tags=["api"])
+
+def _query_names(dependant: Dependant) -> set[str]:
+    """The query parameters an operation takes, its dependencies' included."""
+    names = {p.alias for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+def _no_unknown_query(request: Request) -> None:
+    """Refuse a query parameter the operation does not take (422, FastAPI's shape), naming
+    it: ignored, ``relevant=false`` or ``page=2`` answered 200 with what was not asked for."""
+    route = request.scope.get("route")
+    known = _query_names(route.dependant) if route is not None else set()
+    unknown = [name for name in dict.fromkeys(request.query_params) if name not in known]
+    if unknown:
+        takes = ", ".join(sorted(known)) or "none"
+        raise RequestValidationError(
+            [
+                {
+                    "type": "extra_forbidden",
+                    "loc": ("query", name),
+                    "msg": f"unknown query parameter {name!r} (this takes: {takes})",
+                    "input": request.query_params[name],
+                }
+                for name in unknown
+            ]
+        )
+
+
+router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(_no_unknown_query)])
 Viewer = Annotated[User, Depends(need_token(Role.viewer))]
 Editor = Annotated[User, Depends(need_token(Role.editor))]
 Week = Annotated[str | None, Query(max_length=10, description="ISO week, e.g. 2025-W51")]
@@ -162,18 +194,50 @@ def _check_period(since: date | None, until: date | None) -> None:
         raise HTTPException(400, problem)
 
 
-@router.get("/articles", responses=_BACKWARDS)
+MAX_OFFSET = 10_000  # an offset is walked, not sought: past it, narrow the period instead
+_NEXT = {
+    "Link": {
+        "description": 'Where more remain: `<URL>; rel="next"`, the next page\'s URL (its '
+        "path and query).",
+        "schema": {"type": "string"},
+    }
+}
+
+
+def _next_page(
+    request: Request, response: Response, found: list[Any], limit: int, offset: int, last: int
+) -> list[Any]:
+    """The page of ``found`` (read with one more than ``limit``), and a Link header to the
+    next page where more remain and its offset is within ``last``."""
+    if len(found) > limit and offset + limit <= last:
+        url = request.url.include_query_params(offset=offset + limit)
+        response.headers["Link"] = f'<{url.path}?{url.query}>; rel="next"'
+    return found[:limit]
+
+
+@router.get("/articles", responses={200: {"headers": _NEXT}, **_BACKWARDS})
 def articles(
     request: Request,
+    response: Response,
     user: Viewer,
     since: date | None = None,
     until: date | None = None,
     relevant_only: bool = True,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[
+        int,
+        Query(
+            ge=0,
+            le=MAX_OFFSET,
+            description=f"Skip that many of the newest, for paging (with limit); pages end "
+            f"at {MAX_OFFSET}: for older articles, set until.",
+        ),
+    ] = 0,
 ) -> list[ArticleOut]:
     """Stored articles, newest first. A page captured more than once is listed once, its
     newest capture among the articles that pass the filters, as search and the archive list
-    it."""
+    it. Page with ``offset`` and ``limit``: a ``Link`` header (``rel="next"``) says where
+    more remain."""
     _check_period(since, until)
     with request.app.state.web.engine.connect() as conn:
         found = store.list_articles(
@@ -181,10 +245,12 @@ def articles(
             relevant_only=relevant_only,
             since=since,
             until=until,
-            limit=limit,
+            limit=limit + 1,
             one_per_page=True,
+            offset=offset,
         )
-    return [ArticleOut(**_article(a)) for a in found]
+    page = _next_page(request, response, found, limit, offset, MAX_OFFSET)
+    return [ArticleOut(**_article(a)) for a in page]
 
 
 @router.get("/articles/{article_id}")
@@ -197,9 +263,10 @@ def article(request: Request, article_id: PathId, user: Viewer) -> ArticleDetail
     return ArticleDetail(**_article(art), text=art.text, relevance=art.relevance.to_dict())
 
 
-@router.get("/search", responses=_BACKWARDS)
+@router.get("/search", responses={200: {"headers": _NEXT}, **_BACKWARDS})
 def search(
     request: Request,
+    response: Response,
     user: Viewer,
     q: Annotated[str, Query(max_length=500)],
     since: date | None = None,
@@ -223,7 +290,8 @@ def search(
     """Full-text search (words, "phrases", OR, -excluded), best first, ties newest first; a
     name of the profile, the country's own included, matches in every spelling it lists
     (Tokaev, Tokayev, Токаев; Казахстан, Kazakhstan). A page captured more than once is one
-    hit, its newest capture. Page with ``offset`` and ``limit``."""
+    hit, its newest capture. Page with ``offset`` and ``limit``: a ``Link`` header
+    (``rel="next"``) says where more remain."""
     _check_period(since, until)
     # "the": an empty list read as "nothing matched". No query at all browses (filters only).
     if q.strip() and (problem := query_problem(q)):
@@ -232,9 +300,10 @@ def search(
     web = request.app.state.web
     names = profile_spellings(web.settings.profile, country=True)
     with web.engine.connect() as conn:
-        hits = find(conn, q, filters, limit=limit, names=names, offset=offset)
+        hits = find(conn, q, filters, limit=limit + 1, names=names, offset=offset)
+    page = _next_page(request, response, hits, limit, offset, WINDOW)
     # ``published`` as the outlet gave it, its offset stated, as /api/articles gives it.
-    return [replace(h, published=as_given(h.published, h.published_offset)) for h in hits]
+    return [replace(h, published=as_given(h.published, h.published_offset)) for h in page]
 
 
 def _story(s: stories.StoryView) -> StoryOut:
