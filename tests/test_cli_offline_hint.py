@@ -5,13 +5,13 @@ again in the next rounds, and said so each round)."""
 from __future__ import annotations
 
 import socket
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
+from http_support import LocalServer, serving
 from test_end_to_end import Cli
 
 HINT = "is this machine offline?"
@@ -32,16 +32,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body or b"")
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
+class _Server(LocalServer):
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.routes: dict[str, bytes] = {}
-
-    def url(self, path: str) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host}:{port}{path}"
 
 
 @pytest.fixture
@@ -53,13 +47,8 @@ def cli(tmp_path: Path, monkeypatch) -> Cli:
 
 @pytest.fixture
 def server() -> Iterator[_Server]:
-    srv = _Server()
-    threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    try:
+    with serving(_Server()) as srv:
         yield srv
-    finally:
-        srv.shutdown()
-        srv.server_close()
 
 
 @pytest.fixture

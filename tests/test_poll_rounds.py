@@ -4,13 +4,13 @@ one sees (validators after failed pages, sitemap indexes, feeds broken at the to
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 import sqlalchemy as sa
 
+from http_support import LocalServer, serving
 from mediadigest import run, store
 from mediadigest.collect.fetch import Fetcher
 from mediadigest.collect.poll import Notice, Outcome, Seen, SourcePlan, poll
@@ -53,29 +53,18 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
+class _Server(LocalServer):
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.routes: dict[str, tuple[int, bytes, str]] = {}
         self.asked: list[str] = []
         self.moves: dict[str, tuple[int, str]] = {}  # path -> (redirect status, Location)
 
-    def url(self, path: str) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host}:{port}{path}"
-
 
 @pytest.fixture
 def server() -> Iterator[_Server]:
-    srv = _Server()
-    threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    try:
+    with serving(_Server()) as srv:
         yield srv
-    finally:
-        srv.shutdown()
-        srv.server_close()
 
 
 @pytest.fixture

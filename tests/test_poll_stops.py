@@ -10,15 +10,15 @@ from __future__ import annotations
 import gc
 import logging
 import sqlite3
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+from http_support import LocalServer, serving
 from mediadigest import run, store
 from mediadigest.collect.fetch import Fetcher
 from mediadigest.errors import MediadigestError
@@ -55,15 +55,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
+class _Server(LocalServer):
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
-
-    def url(self, path: str) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host}:{port}{path}"
 
     def feed(self) -> bytes:
         paths = ["/fast.html", *(f"/slow-{n}.html" for n in range(SLOW_PAGES))]
@@ -76,13 +70,8 @@ class _Server(ThreadingHTTPServer):
 
 @pytest.fixture
 def server() -> Iterator[_Server]:
-    srv = _Server()
-    threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    try:
+    with serving(_Server()) as srv:
         yield srv
-    finally:
-        srv.shutdown()
-        srv.server_close()
 
 
 def _full_store(path: Path, feed: str) -> sa.Engine:
