@@ -262,9 +262,9 @@ def _handle_errors(app: FastAPI) -> None:
     async def not_authenticated(request: Request, exc: NotAuthenticated) -> Response:
         if exc.api or _is_api(request):
             return JSONResponse(
-                {"detail": "a valid API token is required"},
+                {"detail": exc.detail},
                 status_code=401,
-                headers={"WWW-Authenticate": "Bearer"},
+                headers={"WWW-Authenticate": exc.challenge},
             )
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         if request.method != "GET":

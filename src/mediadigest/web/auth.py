@@ -33,11 +33,33 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
 
 
-class NotAuthenticated(Exception):
-    """No valid session (pages: redirect to the login form) or token (API: 401)."""
+# What an API 401 says (RFC 6750, section 3). No token, or another scheme (Basic): a bare
+# challenge, as the client may not know a token is needed. A bearer token that is not valid:
+# error="invalid_token". Revoked, never issued and a removed user's token are refused alike,
+# so the answer tells nothing of which tokens once were.
+NO_TOKEN = (
+    "an API token is required: send 'Authorization: Bearer <token>' "
+    "(tokens are made on the account page)"
+)
+EMPTY_TOKEN = "the Authorization header has no token after 'Bearer'"
+BAD_TOKEN = "the API token is not valid: it was revoked, or never issued by this server"
 
-    def __init__(self, api: bool) -> None:
+
+class NotAuthenticated(Exception):
+    """No valid session (pages: redirect to the login form) or token (API: 401, saying
+    ``detail``; ``token_sent``: a bearer token came, and is not valid)."""
+
+    def __init__(self, api: bool, detail: str = NO_TOKEN, token_sent: bool = False) -> None:
         self.api = api
+        self.detail = detail
+        self.token_sent = token_sent
+
+    @property
+    def challenge(self) -> str:
+        """The API 401's WWW-Authenticate: an error code only for a token that was sent."""
+        if not self.token_sent:
+            return "Bearer"
+        return f'Bearer error="invalid_token", error_description="{self.detail}"'
 
 
 class Forbidden(Exception):
@@ -283,16 +305,21 @@ _bearer = HTTPBearer(auto_error=False, description="An API token from your accou
 def need_token(role: Role) -> Callable[..., User]:
     """Dependency: an API token (``Authorization: Bearer mdt_…``) whose user allows ``role``."""
 
+    # ``_bearer`` puts the scheme in the OpenAPI schema; the header is read here, as it
+    # answers None alike for no header, another scheme and "Bearer" with nothing after it.
     def check(
-        request: Request, creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+        request: Request, _creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
     ) -> User:
-        found = None
-        engine = request.app.state.web.engine
-        if creds is not None and creds.scheme.lower() == "bearer":
-            with engine.connect() as conn:
-                found = persist.find_token(conn, creds.credentials)
-        if found is None:
+        scheme, _, token = request.headers.get("authorization", "").strip().partition(" ")
+        if scheme.lower() != "bearer":
             raise NotAuthenticated(api=True)
+        if not token.strip():
+            raise NotAuthenticated(api=True, detail=EMPTY_TOKEN, token_sent=True)
+        engine = request.app.state.web.engine
+        with engine.connect() as conn:
+            found = persist.find_token(conn, token.strip())
+        if found is None:
+            raise NotAuthenticated(api=True, detail=BAD_TOKEN, token_sent=True)
         persist.record_token_use(engine, found)
         user = found.user
         if not user.role.allows(role):
