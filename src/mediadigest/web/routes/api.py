@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from mediadigest import store
 from mediadigest.model import Source, as_given, is_web_url
@@ -59,6 +59,15 @@ Editor = Annotated[User, Depends(need_token(Role.editor))]
 Week = Annotated[str | None, Query(max_length=10, description="ISO week, e.g. 2025-W51")]
 
 
+def _utc(value: datetime | None) -> datetime | None:
+    """A naive time, UTC as the store keeps it, with its offset stated: RFC 3339 (the schema's
+    date-time) wants one, and a client would read a bare time as its own clock's."""
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
+Utc = Annotated[datetime, AfterValidator(_utc)]
+
+
 class UserOut(BaseModel):
     name: str
     role: Role
@@ -71,7 +80,12 @@ class ArticleOut(BaseModel):
     outlet: str | None
     outlet_country: str | None
     author: str | None
-    published: datetime | None
+    published: Utc | None = Field(
+        description="On the outlet's clock, with its offset; +00:00 where it gave none."
+    )
+    published_offset: int | None = Field(
+        description="Minutes east of UTC the outlet gave; null: it gave none (read as UTC)."
+    )
     language: str | None
     score: float
     grade: str
@@ -123,7 +137,7 @@ class VersionOut(BaseModel):
     period_from: date
     period_to: date
     version: int
-    published_at: datetime
+    published_at: Utc
     published_by: str
 
 
@@ -157,7 +171,7 @@ class SourceOut(BaseModel):
     kind: str
     title: str | None
     folder: str | None = Field(None, description="Its folder path, as `Russia/Business`.")
-    last_ok_at: datetime | None
+    last_ok_at: Utc | None
     last_error: str | None
 
 
@@ -171,6 +185,7 @@ def _article(art) -> dict[str, Any]:
         outlet_country=art.outlet_country,
         author=art.author,
         published=as_given(art.published, art.published_offset),  # the outlet's own clock
+        published_offset=art.published_offset,
         language=art.language,
         score=rel.score,
         grade=str(rel.grade),
@@ -302,8 +317,9 @@ def search(
     with web.engine.connect() as conn:
         hits = find(conn, q, filters, limit=limit + 1, names=names, offset=offset)
     page = _next_page(request, response, hits, limit, offset, WINDOW)
-    # ``published`` as the outlet gave it, its offset stated, as /api/articles gives it.
-    return [replace(h, published=as_given(h.published, h.published_offset)) for h in page]
+    # ``published`` as the outlet gave it, its offset stated (UTC's where it gave none), as
+    # /api/articles gives it.
+    return [replace(h, published=_utc(as_given(h.published, h.published_offset))) for h in page]
 
 
 def _story(s: stories.StoryView) -> StoryOut:
