@@ -47,6 +47,7 @@ import gzip
 import hashlib
 import json
 import mimetypes
+import os
 import random
 import signal
 import socket
@@ -331,8 +332,38 @@ def strict_site() -> Iterator[Site]:
     yield from _serve(_SiteServer(robots=STRICT_ROBOTS))
 
 
+# What a developer's shell or CI job may hold, and a test would read: the application's own
+# variables (MEDIADIGEST_DB, a MEDIADIGEST_CONFIG naming a desk's file, an LLM endpoint) and
+# the terminal's width, which wraps the tables. Not the harness's own, which tests/dbs.py reads
+# (MEDIADIGEST_TEST_PG, MEDIADIGEST_TEST_PG_REQUIRED, MEDIADIGEST_PG_BIN).
+_HARNESS = ("MEDIADIGEST_TEST_", "MEDIADIGEST_PG_BIN")
+
+
+def _outside_variables() -> list[str]:
+    return [
+        name
+        for name in os.environ
+        if name == "COLUMNS" or (name.startswith("MEDIADIGEST_") and not name.startswith(_HARNESS))
+    ]
+
+
+# Gone for the whole run too, before the test modules import the CLI: its consoles read
+# COLUMNS once, as they are made (a shell's COLUMNS=40 wrapped the articles table whatever
+# width a test set).
+for _name in _outside_variables():
+    del os.environ[_name]
+
+
 @pytest.fixture(autouse=True)
-def allow_private(monkeypatch: pytest.MonkeyPatch) -> None:
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts without MEDIADIGEST_* variables or COLUMNS, whatever an earlier test
+    set through os.environ (the shell's are gone already); a test sets what it needs."""
+    for name in _outside_variables():
+        monkeypatch.delenv(name)
+
+
+@pytest.fixture(autouse=True)
+def allow_private(clean_environment: None, monkeypatch: pytest.MonkeyPatch) -> None:
     """The CLI refuses private addresses by default; every test server is on 127.0.0.1.
 
     No delay between requests either: the test site is one host, and politeness to it

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -41,3 +42,12 @@ def test_property_tests_draw_the_same_examples_on_every_run(request):
         draw()
     assert len(drawn[0]) >= 50  # the usual number of examples, not fewer
     assert drawn[0] == drawn[1]
+
+
+def test_the_shells_mediadigest_variables_and_width_do_not_reach_the_tests():
+    """A MEDIADIGEST_CONFIG or a narrow COLUMNS in the shell failed tests that pass in CI."""
+    pinned = {"MEDIADIGEST_ALLOW_PRIVATE": "1", "MEDIADIGEST_HOST_DELAY": "0"}  # conftest's own
+    harness = ("MEDIADIGEST_TEST_", "MEDIADIGEST_PG_BIN")  # tests/dbs.py reads them
+    seen = {k: v for k, v in os.environ.items() if k.startswith("MEDIADIGEST_")}
+    assert {k: v for k, v in seen.items() if not k.startswith(harness)} == pinned
+    assert "COLUMNS" not in os.environ
