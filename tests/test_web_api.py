@@ -8,12 +8,19 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from mediadigest.web.app import create_app
 from web_support import WEEK, csrf_of, login, seed
@@ -108,6 +115,18 @@ def test_api_never_answers_with_a_server_error(case, served):
     case.validate_response(response, checks=[not_a_server_error])
 
 
+@schema.parametrize()
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api_answers_as_its_schema_says(case, served):
+    """Every status it answers is declared, with the body and headers it declares: no
+    operation listed 401 or 403, nor 404, 409 or 400 where they answer it, and POST
+    /api/sources' 422 was a string where the schema says a list (schemathesis ST103, ST108).
+    A viewer's token: the editors' operations answer 403, and nothing changes."""
+    response = case.call(headers=served[1]["viewer"])
+    checks = [status_code_conformance, response_schema_conformance, content_type_conformance]
+    case.validate_response(response, checks=[*checks, response_headers_conformance])
+
+
 def test_sources_come_with_their_folder(api, served, tmp_path):
     """Folders kept from an OPML were on the sources page and in `sources list`, not in the API."""
     from mediadigest import store
@@ -187,3 +206,73 @@ def test_known_query_parameters_are_still_taken(api, served):
         headers=served[1]["viewer"],
     )
     assert response.status_code == 200 and len(response.json()) == 1
+
+
+# What each operation answers besides 200 (201, 204) and 422, 401 and 503 (every operation).
+REFUSALS = {
+    ("get", "/api/me"): set(),
+    ("get", "/api/articles"): {"400"},
+    ("get", "/api/articles/{article_id}"): {"404"},
+    ("get", "/api/search"): {"400"},
+    ("get", "/api/stories"): {"400"},
+    ("post", "/api/stories/{story_id}/pin"): {"400", "403", "404", "413"},
+    ("post", "/api/stories/{story_id}/hide"): {"400", "403", "404", "409", "413"},
+    ("get", "/api/digests"): set(),
+    ("get", "/api/digests/{version_id}"): {"404"},
+    ("post", "/api/digests/publish"): {"400", "403", "404", "409", "413"},
+    ("get", "/api/feed.atom"): set(),
+    ("get", "/api/sources"): set(),
+    ("post", "/api/sources"): {"400", "403", "413"},
+    ("delete", "/api/sources"): {"403", "404"},
+}
+
+
+def test_every_operation_declares_the_errors_it_answers_with_their_shape(api):
+    schema = api.get("/api/openapi.json").json()
+    operations = {(m, p): op for p, ops in schema["paths"].items() for m, op in ops.items()}
+    assert set(operations) == set(REFUSALS)
+    for key, op in operations.items():
+        errors = {code for code in op["responses"] if code[0] in "45"}
+        assert errors == REFUSALS[key] | {"401", "422", "503"}, key
+        for code in errors:
+            body = op["responses"][code]["content"]["application/json"]["schema"]["$ref"]
+            assert body.endswith("/Invalid" if code == "422" else "/Problem"), (key, code)
+    assert "WWW-Authenticate" in operations[("get", "/api/me")]["responses"]["401"]["headers"]
+    assert schema["components"]["schemas"]["Problem"]["properties"]["detail"]["type"] == "string"
+
+
+def test_a_source_url_that_is_not_a_web_address_is_a_422_naming_the_field(api, served):
+    """It was {"detail": "url must be an http(s) URL"}: a string where FastAPI's 422 (and
+    the schema) gives a list of located errors."""
+    for url in ("ftp://example.org/rss", "http://", "https://exa mple.org/rss"):
+        response = api.post("/api/sources", json={"url": url}, headers=served[1]["editor"])
+        assert response.status_code == 422, url
+        (error,) = response.json()["detail"]
+        assert error["loc"] == ["body", "url"], url
+
+
+def test_a_source_url_is_added_without_the_spaces_around_it(api, served):
+    response = api.post(
+        "/api/sources", json={"url": "  https://wires.example/rss  "}, headers=served[1]["editor"]
+    )
+    assert response.status_code == 201 and response.json()["url"] == "https://wires.example/rss"
+
+
+def test_a_digest_says_where_its_content_is_documented(api):
+    op = api.get("/api/openapi.json").json()["paths"]["/api/digests/{version_id}"]["get"]
+    assert "docs/digest-json.md" in op["description"]
+    doc = Path(__file__).parents[1] / "docs" / "digest-json.md"
+    assert doc.is_file()
+
+
+def test_every_operation_is_in_the_api_docs_and_the_readme_links_them(api):
+    """The API had no page: README and docs/ never named it nor /api/openapi.json."""
+    root = Path(__file__).parents[1]
+    doc = (root / "docs" / "api.md").read_text(encoding="utf-8")
+    paths = api.get("/api/openapi.json").json()["paths"]
+    for path, ops in paths.items():
+        for method in ops:
+            heading = re.sub(r"\{\w+\}", "{id}", f"### `{method.upper()} {path}")
+            assert heading in doc, heading
+    assert "/api/openapi.json" in doc
+    assert "(docs/api.md)" in (root / "README.md").read_text(encoding="utf-8")

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field, field_validator
 
 from mediadigest import store
 from mediadigest.model import Source, as_given, is_web_url
@@ -53,7 +53,61 @@ def _no_unknown_query(request: Request) -> None:
         )
 
 
-router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(_no_unknown_query)])
+class Problem(BaseModel):
+    """Every refusal but a 422: what was wrong, in a sentence."""
+
+    detail: str
+
+
+class InvalidField(BaseModel):
+    loc: list[str | int] = Field(description='Where: `["query", "limit"]`, `["body", "url"]`.')
+    msg: str
+    type: str
+    input: Any = None
+    ctx: dict[str, Any] | None = None
+
+
+class Invalid(BaseModel):
+    """A 422: the request's parameters or body, field by field (FastAPI's shape)."""
+
+    detail: list[InvalidField]
+
+
+def _problem(description: str, **headers: str) -> dict[str, Any]:
+    found: dict[str, Any] = {"model": Problem, "description": description}
+    if headers:
+        found["headers"] = {k: {"description": v, "schema": {"type": "string"}}
+                            for k, v in headers.items()}  # fmt: skip
+    return found
+
+
+router = APIRouter(
+    prefix="/api",
+    tags=["api"],
+    dependencies=[Depends(_no_unknown_query)],
+    responses={
+        401: _problem(
+            "No valid API token: none sent, or unknown, revoked, or its user's removed.",
+            **{"WWW-Authenticate": "Bearer, with what was wrong (RFC 6750)"},
+        ),
+        422: {
+            "model": Invalid,
+            "description": "A parameter or body field out of bounds, or a query parameter "
+            "the operation does not take.",
+        },
+        503: _problem(
+            "The store is unavailable just then (a database outage): try again.",
+            **{"Retry-After": "seconds"},
+        ),
+    },
+)
+_EDITOR = {403: _problem("The token's user is a viewer; this needs an editor.")}
+# A body FastAPI cannot parse (not UTF-8 JSON) is a 400 of its own, not a 422.
+_BODY = {
+    400: _problem("The body cannot be read as JSON."),
+    413: _problem("The request's body is over the server's limit."),
+}
+_BAD_WEEK = {400: _problem("Not an ISO week of the years mediadigest works with.")}
 Viewer = Annotated[User, Depends(need_token(Role.viewer))]
 Editor = Annotated[User, Depends(need_token(Role.editor))]
 Week = Annotated[str | None, Query(max_length=10, description="ISO week, e.g. 2025-W51")]
@@ -161,8 +215,21 @@ class Kind(StrEnum):
 
 
 class SourceIn(BaseModel):
-    url: str = Field(max_length=2000, examples=["https://example.org/rss.xml"])
+    url: str = Field(
+        max_length=2000,
+        # The schema's side of is_web_url, which the validator applies in full (a host).
+        pattern=r"^\s*[hH][tT][tT][pP][sS]?://\S+\s*$",
+        examples=["https://example.org/rss.xml"],
+        description="An http(s) URL with a host.",
+    )
     kind: Kind = Kind.feed
+
+    @field_validator("url")
+    @classmethod
+    def _web_url(cls, url: str) -> str:
+        if not is_web_url(url.strip()):
+            raise ValueError("url must be an http(s) URL with a host")
+        return url.strip()
 
 
 class SourceOut(BaseModel):
@@ -200,7 +267,7 @@ def me(user: Viewer) -> UserOut:
     return UserOut(name=user.name, role=user.role)
 
 
-_BACKWARDS = {400: {"description": "since is after until"}}
+_BACKWARDS = {400: _problem("since is after until, or outside the years mediadigest works with.")}
 
 
 def _check_period(since: date | None, until: date | None) -> None:
@@ -268,7 +335,7 @@ def articles(
     return [ArticleOut(**_article(a)) for a in page]
 
 
-@router.get("/articles/{article_id}")
+@router.get("/articles/{article_id}", responses={404: _problem("No such article.")})
 def article(request: Request, article_id: PathId, user: Viewer) -> ArticleDetail:
     """One article with its text and why it matched."""
     with request.app.state.web.engine.connect() as conn:
@@ -278,7 +345,13 @@ def article(request: Request, article_id: PathId, user: Viewer) -> ArticleDetail
     return ArticleDetail(**_article(art), text=art.text, relevance=art.relevance.to_dict())
 
 
-@router.get("/search", responses={200: {"headers": _NEXT}, **_BACKWARDS})
+@router.get(
+    "/search",
+    responses={
+        200: {"headers": _NEXT},
+        400: _problem("since is after until, or the query cannot be searched as written."),
+    },
+)
 def search(
     request: Request,
     response: Response,
@@ -336,7 +409,7 @@ def _story(s: stories.StoryView) -> StoryOut:
     )
 
 
-@router.get("/stories")
+@router.get("/stories", responses=_BAD_WEEK)
 def list_stories(request: Request, user: Viewer, week: Week = None) -> list[StoryOut]:
     """The week's stories, ranked (pinned first, hidden last)."""
     since, until = editions.week_of(week)
@@ -356,7 +429,12 @@ def _decide(request: Request, user: User, action: str, story_id: int, change) ->
             raise HTTPException(404, f"no story {story_id}") from exc
 
 
-@router.post("/stories/{story_id}/pin", status_code=204)
+_NO_STORY = {404: _problem("No such story.")}
+
+
+@router.post(
+    "/stories/{story_id}/pin", status_code=204, responses={**_NO_STORY, **_EDITOR, **_BODY}
+)
 def pin(request: Request, story_id: PathId, body: Decision, user: Editor) -> Response:
     """Pin (or with ``on: false`` unpin) a story."""
     _decide(
@@ -371,10 +449,15 @@ def pin(request: Request, story_id: PathId, body: Decision, user: Editor) -> Res
     return Response(status_code=204)
 
 
-_CONFLICT = {409: {"description": "a draft was being saved just then; nothing changed"}}
-
-
-@router.post("/stories/{story_id}/hide", responses=_CONFLICT)
+@router.post(
+    "/stories/{story_id}/hide",
+    responses={
+        **_NO_STORY,
+        409: _problem("A draft was being saved just then; nothing changed: try again."),
+        **_EDITOR,
+        **_BODY,
+    },
+)
 def hide(request: Request, story_id: PathId, body: Decision, user: Editor) -> HideOut:
     """Hide (or with ``on: false`` show again) a story, as Review does: hiding takes its item
     out of every draft that has it (``taken_out``); showing it again changes no draft."""
@@ -411,9 +494,9 @@ def digests(request: Request, user: Viewer) -> list[VersionOut]:
         return [VersionOut(**v) for v in versions.list_versions(conn)]
 
 
-@router.get("/digests/{version_id}")
+@router.get("/digests/{version_id}", responses={404: _problem("No such published version.")})
 def digest(request: Request, version_id: PathId, user: Viewer) -> VersionDetail:
-    """One published version with its content (the digest JSON of DESIGN.md)."""
+    """One published version with its content: the digest JSON of docs/digest-json.md."""
     with request.app.state.web.engine.connect() as conn:
         found = versions.get_version(conn, version_id)
     if found is None:
@@ -421,7 +504,24 @@ def digest(request: Request, version_id: PathId, user: Viewer) -> VersionDetail:
     return VersionDetail(**found)
 
 
-@router.post("/digests/publish", status_code=201)
+@router.post(
+    "/digests/publish",
+    status_code=201,
+    responses={
+        404: _problem("The week has no draft: start one on the editor page."),
+        409: _problem(
+            "The draft cannot be published as it is (no items, a hidden story's item, one "
+            "story twice, nothing new since the latest version), or a version published "
+            "after the draft was last saved says otherwise (send replace_newer: true)."
+        ),
+        **_EDITOR,
+        **_BODY,
+        400: _problem(
+            "Not an ISO week of the years mediadigest works with, or a body that "
+            "cannot be read as JSON."
+        ),
+    },
+)
 def publish(request: Request, body: PublishIn, user: Editor) -> VersionOut:
     """Publish the week's draft as its next version.
 
@@ -470,26 +570,29 @@ def atom_feed(request: Request, user: Viewer) -> Response:
 
 @router.get("/sources")
 def sources(request: Request, user: Viewer) -> list[SourceOut]:
+    """The sources collected from, in the order they were added."""
     with request.app.state.web.engine.connect() as conn:
         return [SourceOut(**r) for r in store.list_sources(conn)]
 
 
-@router.post("/sources", status_code=201)
+@router.post("/sources", status_code=201, responses={**_EDITOR, **_BODY})
 def add_source(request: Request, body: SourceIn, user: Editor) -> SourceOut:
-    if not is_web_url(body.url.strip()):
-        raise HTTPException(422, "url must be an http(s) URL")
+    """Add a source (``url`` as given, spaces around it taken off)."""
     with request.app.state.web.engine.begin() as conn:
-        source_id, added = store.add_source(conn, Source(body.url.strip(), str(body.kind)))
+        source_id, added = store.add_source(conn, Source(body.url, str(body.kind)))
         if added:
-            persist.audit(conn, user.name, "source.add", body.url.strip(), via="api")
+            persist.audit(conn, user.name, "source.add", body.url, via="api")
         row = next(r for r in store.list_sources(conn) if r["id"] == source_id)
     return SourceOut(**row)
 
 
-@router.delete("/sources", status_code=204)
+@router.delete(
+    "/sources", status_code=204, responses={404: _problem("No source of that URL."), **_EDITOR}
+)
 def remove_source(
     request: Request, user: Editor, url: Annotated[str, Query(max_length=2000)]
 ) -> Response:
+    """Remove the source of ``url`` (as it was added, or as listed)."""
     with request.app.state.web.engine.begin() as conn:
         if not store.remove_source(conn, url):
             raise HTTPException(404, f"no source {url}")
