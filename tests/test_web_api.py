@@ -222,7 +222,7 @@ REFUSALS = {
     ("post", "/api/digests/publish"): {"400", "403", "404", "409", "413"},
     ("get", "/api/feed.atom"): set(),
     ("get", "/api/sources"): set(),
-    ("post", "/api/sources"): {"400", "403", "413"},
+    ("post", "/api/sources"): {"400", "403", "409", "413"},
     ("delete", "/api/sources"): {"403", "404"},
 }
 
@@ -276,3 +276,40 @@ def test_every_operation_is_in_the_api_docs_and_the_readme_links_them(api):
             assert heading in doc, heading
     assert "/api/openapi.json" in doc
     assert "(docs/api.md)" in (root / "README.md").read_text(encoding="utf-8")
+
+
+def test_adding_a_source_again_answers_200_with_the_source_and_adds_none(api, served):
+    """It answered 201 Created every time, where `sources add` says "already present"."""
+    editor = served[1]["editor"]
+    url = "https://again.example/rss"
+    first = api.post("/api/sources", json={"url": url}, headers=editor)
+    again = api.post("/api/sources", json={"url": "HTTPS://again.example/rss"}, headers=editor)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json() == first.json()
+    listed = api.get("/api/sources", headers=editor).json()
+    assert [s["url"] for s in listed].count(url) == 1
+
+
+def test_adding_a_source_as_another_kind_is_a_409_naming_the_kind_it_has(api, served):
+    """A sitemap asked for answered 201 with the feed kept, as if it were what was asked."""
+    editor = served[1]["editor"]
+    url = "https://kinds.example/news.xml"
+    assert api.post("/api/sources", json={"url": url}, headers=editor).status_code == 201
+    response = api.post("/api/sources", json={"url": url, "kind": "sitemap"}, headers=editor)
+    assert response.status_code == 409 and "as a feed" in response.json()["detail"]
+    listed = {s["url"]: s["kind"] for s in api.get("/api/sources", headers=editor).json()}
+    assert listed[url] == "feed"
+
+
+def test_the_api_adds_every_kind_of_source_the_collector_reads(api, served):
+    """urllist, a text file of page URLs, was refused (422) though `sources add` takes it."""
+    from mediadigest.collect.poll import KINDS
+
+    schema = api.get("/api/openapi.json").json()["components"]["schemas"]["Kind"]
+    assert set(schema["enum"]) == set(KINDS)
+    response = api.post(
+        "/api/sources",
+        json={"url": "https://lists.example/pages.txt", "kind": "urllist"},
+        headers=served[1]["editor"],
+    )
+    assert response.status_code == 201 and response.json()["kind"] == "urllist"

@@ -14,6 +14,7 @@ from pydantic import AfterValidator, BaseModel, Field, field_validator
 
 from mediadigest import store
 from mediadigest.model import Source, as_given, is_web_url
+from mediadigest.store.repository import source_url
 from mediadigest.store.search import WINDOW, profile_spellings, query_problem
 from mediadigest.stories import persist as story_store
 from mediadigest.web import editions, freshness, persist, stories, versions
@@ -209,8 +210,11 @@ class PublishIn(BaseModel):
 
 
 class Kind(StrEnum):
+    """As `collect.poll.KINDS` (not imported here: it brings the fetcher along)."""
+
     feed = "feed"
     sitemap = "sitemap"
+    urllist = "urllist"  # a text file of page URLs, one a line
     page = "page"
 
 
@@ -575,14 +579,39 @@ def sources(request: Request, user: Viewer) -> list[SourceOut]:
         return [SourceOut(**r) for r in store.list_sources(conn)]
 
 
-@router.post("/sources", status_code=201, responses={**_EDITOR, **_BODY})
-def add_source(request: Request, body: SourceIn, user: Editor) -> SourceOut:
-    """Add a source (``url`` as given, spaces around it taken off)."""
+@router.post(
+    "/sources",
+    status_code=201,
+    responses={
+        200: {
+            "model": SourceOut,
+            "description": "The URL is a source already, of that kind (as written, or an "
+            "address the source moved from): nothing changed.",
+        },
+        409: _problem("The URL is a source already, of another kind: nothing changed."),
+        **_EDITOR,
+        **_BODY,
+    },
+)
+def add_source(request: Request, response: Response, body: SourceIn, user: Editor) -> SourceOut:
+    """Add a source (``url`` as given, spaces around it taken off): 201 where it is new, 200
+    where it is there already, as `sources add` says "already present"."""
     with request.app.state.web.engine.begin() as conn:
-        source_id, added = store.add_source(conn, Source(body.url, str(body.kind)))
-        if added:
+        done = store.add_sources(conn, [Source(body.url, str(body.kind))], refile=False)
+        # A URL the source was read from before it moved for good is that source.
+        url = done.redirected[0][1] if done.redirected else source_url(body.url)
+        row = next(r for r in store.list_sources(conn) if r["url"] == url)
+        if done.added:
             persist.audit(conn, user.name, "source.add", body.url, via="api")
-        row = next(r for r in store.list_sources(conn) if r["id"] == source_id)
+    if not done.added:
+        # It answered 201 every time, and a sitemap asked for showed the feed kept.
+        if row["kind"] != body.kind:
+            raise HTTPException(
+                409,
+                f"{url} is a source already, as a {row['kind']}: remove it first to add it "
+                f"as a {body.kind}.",
+            )
+        response.status_code = 200
     return SourceOut(**row)
 
 
