@@ -136,7 +136,7 @@ class ArticleOut(BaseModel):
     outlet_country: str | None
     author: str | None
     published: Utc | None = Field(
-        description="On the outlet's clock, with its offset; +00:00 where it gave none."
+        description="On the outlet's clock, with its offset; UTC (Z) where it gave none."
     )
     published_offset: int | None = Field(
         description="Minutes east of UTC the outlet gave; null: it gave none (read as UTC)."
