@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
-from enum import StrEnum
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
-from fastapi.dependencies.models import Dependant
-from fastapi.exceptions import RequestValidationError
-from pydantic import AfterValidator, BaseModel, Field, field_validator
 
 from mediadigest import store
-from mediadigest.model import Source, as_given, is_web_url
+from mediadigest.model import Source, as_given
 from mediadigest.store.repository import source_url
 from mediadigest.store.search import WINDOW, profile_spellings, query_problem
 from mediadigest.stories import persist as story_store
@@ -22,72 +18,32 @@ from mediadigest.web.articles import Filters, find, get_article, period_problem,
 from mediadigest.web.auth import need_token
 from mediadigest.web.persist import Role, User
 from mediadigest.web.routes import PathId
+from mediadigest.web.routes.api_schema import (
+    ArticleDetail,
+    ArticleOut,
+    Decision,
+    HideOut,
+    Invalid,
+    PublishIn,
+    SourceIn,
+    SourceOut,
+    StoryOut,
+    TakenOut,
+    UserOut,
+    VersionDetail,
+    VersionOut,
+    no_unknown_query,
+    problem,
+    utc,
+)
 from mediadigest.web.routes.public import feed_response
-
-
-def _query_names(dependant: Dependant) -> set[str]:
-    """The query parameters an operation takes, its dependencies' included."""
-    names = {p.alias for p in dependant.query_params}
-    for sub in dependant.dependencies:
-        names |= _query_names(sub)
-    return names
-
-
-def _no_unknown_query(request: Request) -> None:
-    """Refuse a query parameter the operation does not take (422, FastAPI's shape), naming
-    it: ignored, ``relevant=false`` or ``page=2`` answered 200 with what was not asked for."""
-    route = request.scope.get("route")
-    known = _query_names(route.dependant) if route is not None else set()
-    unknown = [name for name in dict.fromkeys(request.query_params) if name not in known]
-    if unknown:
-        takes = ", ".join(sorted(known)) or "none"
-        raise RequestValidationError(
-            [
-                {
-                    "type": "extra_forbidden",
-                    "loc": ("query", name),
-                    "msg": f"unknown query parameter {name!r} (this takes: {takes})",
-                    "input": request.query_params[name],
-                }
-                for name in unknown
-            ]
-        )
-
-
-class Problem(BaseModel):
-    """Every refusal but a 422: what was wrong, in a sentence."""
-
-    detail: str
-
-
-class InvalidField(BaseModel):
-    loc: list[str | int] = Field(description='Where: `["query", "limit"]`, `["body", "url"]`.')
-    msg: str
-    type: str
-    input: Any = None
-    ctx: dict[str, Any] | None = None
-
-
-class Invalid(BaseModel):
-    """A 422: the request's parameters or body, field by field (FastAPI's shape)."""
-
-    detail: list[InvalidField]
-
-
-def _problem(description: str, **headers: str) -> dict[str, Any]:
-    found: dict[str, Any] = {"model": Problem, "description": description}
-    if headers:
-        found["headers"] = {k: {"description": v, "schema": {"type": "string"}}
-                            for k, v in headers.items()}  # fmt: skip
-    return found
-
 
 router = APIRouter(
     prefix="/api",
     tags=["api"],
-    dependencies=[Depends(_no_unknown_query)],
+    dependencies=[Depends(no_unknown_query)],
     responses={
-        401: _problem(
+        401: problem(
             "No valid API token: none sent, or unknown, revoked, or its user's removed.",
             **{"WWW-Authenticate": "Bearer, with what was wrong (RFC 6750)"},
         ),
@@ -96,154 +52,22 @@ router = APIRouter(
             "description": "A parameter or body field out of bounds, or a query parameter "
             "the operation does not take.",
         },
-        503: _problem(
+        503: problem(
             "The store is unavailable just then (a database outage): try again.",
             **{"Retry-After": "seconds"},
         ),
     },
 )
-_EDITOR = {403: _problem("The token's user is a viewer; this needs an editor.")}
+_EDITOR = {403: problem("The token's user is a viewer; this needs an editor.")}
 # A body FastAPI cannot parse (not UTF-8 JSON) is a 400 of its own, not a 422.
 _BODY = {
-    400: _problem("The body cannot be read as JSON."),
-    413: _problem("The request's body is over the server's limit."),
+    400: problem("The body cannot be read as JSON."),
+    413: problem("The request's body is over the server's limit."),
 }
-_BAD_WEEK = {400: _problem("Not an ISO week of the years mediadigest works with.")}
+_BAD_WEEK = {400: problem("Not an ISO week of the years mediadigest works with.")}
 Viewer = Annotated[User, Depends(need_token(Role.viewer))]
 Editor = Annotated[User, Depends(need_token(Role.editor))]
 Week = Annotated[str | None, Query(max_length=10, description="ISO week, e.g. 2025-W51")]
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    """A naive time, UTC as the store keeps it, with its offset stated: RFC 3339 (the schema's
-    date-time) wants one, and a client would read a bare time as its own clock's."""
-    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
-
-
-Utc = Annotated[datetime, AfterValidator(_utc)]
-
-
-class UserOut(BaseModel):
-    name: str
-    role: Role
-
-
-class ArticleOut(BaseModel):
-    id: int
-    url: str
-    title: str
-    outlet: str | None
-    outlet_country: str | None
-    author: str | None
-    published: Utc | None = Field(
-        description="On the outlet's clock, with its offset; UTC (Z) where it gave none."
-    )
-    published_offset: int | None = Field(
-        description="Minutes east of UTC the outlet gave; null: it gave none (read as UTC)."
-    )
-    language: str | None
-    score: float
-    grade: str
-    relevant: bool
-    themes: list[str] = []
-
-
-class ArticleDetail(ArticleOut):
-    text: str
-    relevance: dict[str, Any]
-
-
-class StoryOut(BaseModel):
-    id: int
-    title: str
-    score: float
-    pinned: bool
-    hidden: bool
-    article_ids: list[int]
-    outlets: list[str]
-    matched: list[str]
-    ranked: list[str]
-
-
-class Decision(BaseModel):
-    on: bool = True
-
-
-class TakenOut(BaseModel):
-    """Items a decision took out of one period's draft (that draft is what gets published)."""
-
-    period_from: date
-    period_to: date
-    headlines: list[str]
-
-
-class HideOut(BaseModel):
-    id: int
-    hidden: bool
-    taken_out: list[TakenOut] = Field(
-        description="Hiding takes the story's item out of every draft that has it."
-    )
-    message: str
-
-
-class VersionOut(BaseModel):
-    id: int
-    profile: str
-    period_from: date
-    period_to: date
-    version: int
-    published_at: Utc
-    published_by: str
-
-
-class VersionDetail(VersionOut):
-    content: dict[str, Any]
-
-
-class PublishIn(BaseModel):
-    week: str = Field(pattern=r"^\d{4}-W\d{2}$", examples=["2025-W51"])
-    replace_newer: bool = Field(
-        False,
-        description="Publish the draft even where a version published after the draft was "
-        "last saved (`publish --rebuild`) says something else: the draft then undoes it.",
-    )
-
-
-class Kind(StrEnum):
-    """As `collect.poll.KINDS` (not imported here: it brings the fetcher along)."""
-
-    feed = "feed"
-    sitemap = "sitemap"
-    urllist = "urllist"  # a text file of page URLs, one a line
-    page = "page"
-
-
-class SourceIn(BaseModel):
-    url: str = Field(
-        max_length=2000,
-        # The schema's side of is_web_url, which the validator applies in full (a host).
-        pattern=r"^\s*[hH][tT][tT][pP][sS]?://\S+\s*$",
-        examples=["https://example.org/rss.xml"],
-        description="An http(s) URL with a host.",
-    )
-    kind: Kind = Kind.feed
-
-    @field_validator("url")
-    @classmethod
-    def _web_url(cls, url: str) -> str:
-        if not is_web_url(url.strip()):
-            raise ValueError("url must be an http(s) URL with a host")
-        return url.strip()
-
-
-class SourceOut(BaseModel):
-    id: int
-    url: str
-    kind: str
-    title: str | None
-    folder: str | None = Field(None, description="Its folder path, as `Russia/Business`.")
-    last_ok_at: Utc | None
-    last_error: str | None
 
 
 def _article(art) -> dict[str, Any]:
@@ -271,7 +95,7 @@ def me(user: Viewer) -> UserOut:
     return UserOut(name=user.name, role=user.role)
 
 
-_BACKWARDS = {400: _problem("since is after until, or outside the years mediadigest works with.")}
+_BACKWARDS = {400: problem("since is after until, or outside the years mediadigest works with.")}
 
 
 def _check_period(since: date | None, until: date | None) -> None:
@@ -339,7 +163,7 @@ def articles(
     return [ArticleOut(**_article(a)) for a in page]
 
 
-@router.get("/articles/{article_id}", responses={404: _problem("No such article.")})
+@router.get("/articles/{article_id}", responses={404: problem("No such article.")})
 def article(request: Request, article_id: PathId, user: Viewer) -> ArticleDetail:
     """One article with its text and why it matched."""
     with request.app.state.web.engine.connect() as conn:
@@ -353,7 +177,7 @@ def article(request: Request, article_id: PathId, user: Viewer) -> ArticleDetail
     "/search",
     responses={
         200: {"headers": _NEXT},
-        400: _problem("since is after until, or the query cannot be searched as written."),
+        400: problem("since is after until, or the query cannot be searched as written."),
     },
 )
 def search(
@@ -396,7 +220,7 @@ def search(
     page = _next_page(request, response, hits, limit, offset, WINDOW)
     # ``published`` as the outlet gave it, its offset stated (UTC's where it gave none), as
     # /api/articles gives it.
-    return [replace(h, published=_utc(as_given(h.published, h.published_offset))) for h in page]
+    return [replace(h, published=utc(as_given(h.published, h.published_offset))) for h in page]
 
 
 def _story(s: stories.StoryView) -> StoryOut:
@@ -433,7 +257,7 @@ def _decide(request: Request, user: User, action: str, story_id: int, change) ->
             raise HTTPException(404, f"no story {story_id}") from exc
 
 
-_NO_STORY = {404: _problem("No such story.")}
+_NO_STORY = {404: problem("No such story.")}
 
 
 @router.post(
@@ -457,7 +281,7 @@ def pin(request: Request, story_id: PathId, body: Decision, user: Editor) -> Res
     "/stories/{story_id}/hide",
     responses={
         **_NO_STORY,
-        409: _problem("A draft was being saved just then; nothing changed: try again."),
+        409: problem("A draft was being saved just then; nothing changed: try again."),
         **_EDITOR,
         **_BODY,
     },
@@ -498,7 +322,7 @@ def digests(request: Request, user: Viewer) -> list[VersionOut]:
         return [VersionOut(**v) for v in versions.list_versions(conn)]
 
 
-@router.get("/digests/{version_id}", responses={404: _problem("No such published version.")})
+@router.get("/digests/{version_id}", responses={404: problem("No such published version.")})
 def digest(request: Request, version_id: PathId, user: Viewer) -> VersionDetail:
     """One published version with its content: the digest JSON of docs/digest-json.md."""
     with request.app.state.web.engine.connect() as conn:
@@ -512,15 +336,15 @@ def digest(request: Request, version_id: PathId, user: Viewer) -> VersionDetail:
     "/digests/publish",
     status_code=201,
     responses={
-        404: _problem("The week has no draft: start one on the editor page."),
-        409: _problem(
+        404: problem("The week has no draft: start one on the editor page."),
+        409: problem(
             "The draft cannot be published as it is (no items, a hidden story's item, one "
             "story twice, nothing new since the latest version), or a version published "
             "after the draft was last saved says otherwise (send replace_newer: true)."
         ),
         **_EDITOR,
         **_BODY,
-        400: _problem(
+        400: problem(
             "Not an ISO week of the years mediadigest works with, or a body that "
             "cannot be read as JSON."
         ),
@@ -588,7 +412,7 @@ def sources(request: Request, user: Viewer) -> list[SourceOut]:
             "description": "The URL is a source already, of that kind (as written, or an "
             "address the source moved from): nothing changed.",
         },
-        409: _problem("The URL is a source already, of another kind: nothing changed."),
+        409: problem("The URL is a source already, of another kind: nothing changed."),
         **_EDITOR,
         **_BODY,
     },
@@ -616,7 +440,7 @@ def add_source(request: Request, response: Response, body: SourceIn, user: Edito
 
 
 @router.delete(
-    "/sources", status_code=204, responses={404: _problem("No source of that URL."), **_EDITOR}
+    "/sources", status_code=204, responses={404: problem("No source of that URL."), **_EDITOR}
 )
 def remove_source(
     request: Request, user: Editor, url: Annotated[str, Query(max_length=2000)]
