@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from typer.testing import CliRunner
 
+from http_support import serving
 from mediadigest.cli.app import app
 from mediadigest.errors import ConfigError
 from mediadigest.logs import redact_url
@@ -124,16 +125,8 @@ class _Server(ThreadingHTTPServer):
 
 @pytest.fixture
 def chat() -> Iterator[_Server]:
-    server = _Server()
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-    )
-    thread.start()
-    try:
+    with serving(_Server()) as server:
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _config(server: _Server, timeout: float = 5.0) -> LLMConfig:
