@@ -257,6 +257,17 @@ def test_history_with_a_year_that_is_not_a_number_is_an_error(tmp_path):
     assert "places.Capital.history[0].until: expected a year" in error_for(tmp_path, text)
 
 
+def test_an_entry_of_history_only_is_an_error(tmp_path):
+    """It loaded and never matched: a history's names match only where they are aliases too
+    (a desk's profile, in a walk)."""
+    text = MINIMAL + "people:\n  King Testor II:\n"
+    text += "    history: [{name: Prince Testor, until: 1999}]\n"
+    assert (
+        "people.King Testor II: has no aliases: it would never match: its history's names "
+        "match only as aliases too"
+    ) in error_for(tmp_path, text)
+
+
 def test_star_inside_an_alias_is_an_error(tmp_path):
     message = error_for(tmp_path, MINIMAL.replace("[Testland*]", "[Test* land]"))
     assert "'*' may only start or end an alias" in message

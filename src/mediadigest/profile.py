@@ -390,8 +390,11 @@ class _TermBuilder:
         self.entries[canonical] = NameEntry(canonical, kind, note, history)
         base = Term("", "", canonical, kind, weight=weight, note=note)
         aliases = self.check.strings(entry.get("aliases") or [], f"{where}.aliases")
-        if not aliases and not history and "ambiguous" not in entry:
-            raise self.check.fail(where, "has no aliases: it would never match")
+        if not aliases and "ambiguous" not in entry:
+            # A history names the names an alias matches; none of its own match (Dzhambul
+            # alone is a poet too): an entry of history only never matched, without a word.
+            hint = ": its history's names match only as aliases too" if history else ""
+            raise self.check.fail(where, f"has no aliases: it would never match{hint}")
         for alias in aliases:
             self._add(alias, base, where)
         if "ambiguous" in entry:
