@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from mediadigest.model import Article, Entity, Grade, Hit, Relevance, Story
+from mediadigest.model import GIVEN_WHOLE, Article, Entity, Grade, Hit, Relevance, Story
 from mediadigest.profile import load_profile
 from mediadigest.stories.rank import coverage, lead_article, rank, strays
 from mediadigest.stories.select import Selection, select
@@ -83,6 +83,21 @@ def test_a_feed_summary_is_a_lead_and_a_bare_title_a_headline():
     assert coverage(_art(1, "A", text=TEXT)) == "text"
     assert coverage(_art(1, "A", text=summary)) == "lead"
     assert coverage(_art(1, "A", title="Kazakhstan signs", text="Kazakhstan signs")) == "headline"
+
+
+def test_a_sentence_given_whole_is_the_article_and_one_from_the_web_a_headline():
+    """'Only the headline was available' was said of a one-sentence JSONL record (a walk)."""
+    sentence = "Le roi Abdallah II a reçu les dirigeants régionaux à Aqaba."
+    given = _art(1, "A", text=sentence)
+    given.explanations = {"text": [GIVEN_WHOLE]}
+    assert coverage(given) == "text"
+    assert coverage(_art(1, "A", text=sentence)) == "headline"  # a feed's or a page's
+    cut = _art(1, "A", text="Le roi Abdallah II a reçu les dirigeants régionaux…")
+    cut.explanations = {"text": [GIVEN_WHOLE]}
+    assert coverage(cut) == "headline"
+    again = _art(1, "A", title="Kazakhstan signs", text="Kazakhstan signs")
+    again.explanations = {"text": [GIVEN_WHOLE]}
+    assert coverage(again) == "headline"  # the title again is no text
 
 
 def test_a_story_is_not_told_from_a_report_that_strayed_into_it():

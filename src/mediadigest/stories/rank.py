@@ -60,17 +60,21 @@ def coverage(art: Article) -> str:
     all that extraction found on a page or an archived one), not where it was given to us
     whole (a .txt file, a JSONL record's text: `model.GIVEN_WHOLE`) unless it says it is
     cut off. "Written from the lead only; the full article was not available" was untrue of
-    a short article given whole, and a crawl's paywall teaser is no full article.
+    a short article given whole, and a crawl's paywall teaser is no full article; so was
+    "Only the headline was available" of a one-sentence article given whole.
     """
     if len(art.text) > 12 * LEAD_WORDS:  # no 90-word text is this long: skip the counting
         return "text"
     body = " ".join(art.text.split())
     words = word_count(body)
-    if words < HEADLINE_WORDS or body.casefold() == " ".join(art.title.split()).casefold():
+    if body.casefold() == " ".join(art.title.split()).casefold():
         return "headline"
+    whole = _given_whole(art) and not _CUT_OFF.search(art.text.rstrip())
+    if words < HEADLINE_WORDS:  # a sentence given whole is the article (a desk's JSONL)
+        return "text" if whole else "headline"
     paragraphs = [p for p in art.text.split("\n") if p.strip()]
     if words < LEAD_WORDS and len(paragraphs) <= 1:
-        return "text" if _given_whole(art) and not _CUT_OFF.search(art.text.rstrip()) else "lead"
+        return "text" if whole else "lead"
     return "text"
 
 
