@@ -43,12 +43,16 @@ def actions(seeded) -> list[str]:
         return [e["action"] for e in persist.list_audit(conn) if e["action"] != "login"]
 
 
-def tokens(client: TestClient) -> dict[str, list[str]]:
+def tokens(client: TestClient) -> dict[str, list]:
     """What the editor page sends back: each item's token, each move button's, the intro's."""
     html = client.get(f"/editor?week={WEEK}").text
     return {
         "items": re.findall(r'name="item_seen" value="([^"]+)"', html),
         "moves": re.findall(r'/move".*?name="seen" value="([^"]+)"', html),
+        "forms": [
+            dict(re.findall(r'name="(seen|swaps|delta)" value="([^"]*)"', form))
+            for form in re.findall(r'action="/editor/items/\d+/move".*?</form>', html)
+        ],
         "intro": re.findall(r'action="/editor/intro".*?name="seen" value="([^"]*)"', html, re.S),
     }
 
@@ -95,8 +99,8 @@ def test_an_introduction_sent_twice_is_saved_once(started, seeded):
 
 def test_a_move_sent_twice_moves_the_item_one_place_not_two(started, seeded):
     before = [i["article_id"] for i in draft(seeded)[0]["items"]]
-    seen = tokens(started)["moves"][1]  # item 1's "down"
-    down = {"week": WEEK, "revision": "1", "seen": seen, "delta": "1"}
+    down = {"week": WEEK, "revision": "1", **tokens(started)["forms"][1]}  # item 1's "down"
+    assert down["delta"] == "1" and down["swaps"]
     post(started, "/editor/items/0/move", **down)
     again = post(started, "/editor/items/0/move", **down)
     assert again.headers["location"] == f"/editor?week={WEEK}#item-1"
@@ -105,6 +109,19 @@ def test_a_move_sent_twice_moves_the_item_one_place_not_two(started, seeded):
     content, revision = draft(seeded)
     assert [i["article_id"] for i in content["items"]] == [before[1], before[0], before[2]]
     assert revision == 2
+
+
+def test_a_stale_move_whose_item_another_removal_shifted_is_refused_not_said_made(started, seeded):
+    """The item removed above put the moved one where its move would: that was taken for a
+    second send, "Saved.", and nothing moved (a review of the double-send fix)."""
+    before = [i["article_id"] for i in draft(seeded)[0]["items"]]
+    up = {"week": WEEK, "revision": "1", **tokens(started)["forms"][4]}  # item 3's "up"
+    assert up["delta"] == "-1"
+    post(started, "/editor/items/0/remove", week=WEEK, revision="1")
+    sent = post(started, "/editor/items/2/move", **up)
+    html = followed(started, sent)
+    assert "Item 3 is no longer where your page showed it" in html and "Saved." not in html
+    assert [i["article_id"] for i in draft(seeded)[0]["items"]] == before[1:]
 
 
 def test_the_same_edit_from_two_tabs_at_once_is_saved_once(started, app, seeded):

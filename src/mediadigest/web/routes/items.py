@@ -34,18 +34,23 @@ def move(
     revision: Revision,
     delta: Annotated[int, Form(ge=-50, le=50)],
     seen: Annotated[str, Form(max_length=200)] = "",
+    swaps: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Move one item. From a page older than the draft, the move still goes onto the newer
     draft when the item is where the page showed it (edited or not: a move is about place),
-    and is done already where the item is where the move would put it (a second send)."""
+    and is done already where it and the item it swaps with (``swaps``) have changed places
+    (a second send). Where the item alone would put it was not enough: an item removed above
+    it put it there too, and the move was said made when nothing moved."""
     since = editions.week_of(week)[0]
 
     def still_there(content: dict[str, Any]) -> bool:
         return bool(seen) and editions.locate(content, seen)[0] == index
 
     def moved(content: dict[str, Any]) -> bool:
-        last = len(content["items"]) - 1
-        return bool(seen) and editions.locate(content, seen)[0] == min(max(index + delta, 0), last)
+        if not (seen and swaps and delta in (-1, 1)):
+            return False
+        at, other = editions.locate(content, seen)[0], editions.locate(content, swaps)[0]
+        return at == index + delta and other == index
 
     def refused(who: str) -> Response:
         top = f"/editor?week={editions.week_name(since)}"
