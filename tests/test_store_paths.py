@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from mediadigest import store
 from mediadigest.config import load_settings
@@ -54,3 +55,13 @@ def test_a_config_files_relative_path_with_a_question_mark_is_beside_it(tmp_path
     settings = load_settings(db=None, profile=None, env={}, cwd=tmp_path)
     _write(settings.db)
     assert (tmp_path / "q?x" / "s.db").is_file()
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
+def test_an_in_memory_stores_errors_blame_no_folder(url: str):
+    """Its database is no file: "is a folder; give the store's file" named the working
+    folder under every error of a store in memory (a review)."""
+    engine = store.create_engine(url)
+    with pytest.raises(sa.exc.OperationalError) as info, engine.connect() as conn:
+        conn.execute(sa.text("SELECT * FROM nothing_here"))
+    assert not any("is a folder" in note for note in getattr(info.value, "__notes__", []))

@@ -261,6 +261,13 @@ def checkpoint(engine: sa.Engine) -> bool:
     cut to nothing. A failure (no room to write the store, a read-only file) is logged and
     left to the next command, as the -wal stays whole and SQLite reads it back."""
     try:
+        # None, or cut already (a pool disposed of checkpoints as it closes): nothing to write
+        # back, and no need to open the store again.
+        if Path(f"{_store_path(engine.url)}-wal").stat().st_size == 0:
+            return True
+    except OSError:
+        return True
+    try:
         with engine.connect() as conn:
             raw = conn.connection.dbapi_connection
             assert isinstance(raw, sqlite3.Connection)
@@ -305,7 +312,7 @@ def _why_not_writable(context: sa.engine.ExceptionContext) -> None:
     the same; the CLI prints it (``hint``) after the reason. A full disk gets the one message
     every command gives for it (`no_space`, `full_disk`)."""
     error, url = context.original_exception, context.engine and context.engine.url
-    if not isinstance(error, sqlite3.OperationalError) or not url or url.database == ":memory:":
+    if not isinstance(error, sqlite3.OperationalError) or not url or not _on_a_file(url):
         return
     if _store_path(url).is_dir():  # "unable to open database file" ("disk I/O error" read-only)
         context.sqlalchemy_exception.add_note(_a_folder(url))
@@ -376,6 +383,12 @@ def full_disk(exc: BaseException) -> str | None:
 
 def _size(count: int) -> str:
     return f"{count / 1024**2:.1f} MB" if count >= 1024**2 else f"{count / 1024:.0f} KB"
+
+
+def _on_a_file(url: sa.URL) -> bool:
+    """Whether a SQLite URL names a file: ``sqlite://`` and ``:memory:`` do not (their errors
+    were blamed on the working folder, "is a folder")."""
+    return bool(url.database) and url.database != ":memory:"
 
 
 def _store_path(url: sa.URL) -> Path:
