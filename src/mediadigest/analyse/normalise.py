@@ -40,9 +40,7 @@ def canonicalise_url(url: str) -> str:
     except ValueError:
         return url
     query = "&".join(
-        pair
-        for pair in parts.query.split("&")
-        if pair and not _TRACKING_EXTRA.match(pair.partition("=")[0].lower())
+        pair for pair in parts.query.split("&") if pair and not _tracking(pair.partition("=")[0])
     )
     path = _INDEX_PAGE.sub("/", parts.path) or "/"
     fragment = fragment if fragment.startswith(ITEM_FRAGMENT) else ""
