@@ -43,10 +43,11 @@ def add_sources(
     listed = list(sources)
     if refile is None:
         refile = any(s.folder for s in listed)
+    # Before the lock: the fetch log has no index on its URLs, and collectors wait on it.
+    away = _moved_away(conn, [source_url(s.url) for s in listed])
     lock_for_writing(conn)
     done = Added()
     seen: set[str] = set()
-    away = _moved_away(conn, [source_url(s.url) for s in listed])
     for source in listed:
         url = source_url(source.url)
         if url in seen:
@@ -76,6 +77,11 @@ def _moved_away(conn: sa.Connection, urls: list[str]) -> dict[str, tuple[int, st
     """Of ``urls``, those no source has that a source was read from before it moved: each
     with that source's id and URL now. The fetch log keeps the URL every read was from."""
     log, src = t.fetch_log.c, t.sources.c
+    present: set[str] = set()
+    for start in range(0, len(urls), 500):  # the sources' own URLs are indexed: ask them first
+        chunk = urls[start : start + 500]
+        present.update(conn.execute(sa.select(src.url).where(src.url.in_(chunk))).scalars())
+    urls = [url for url in dict.fromkeys(urls) if url not in present]  # an OPML again: none
     found: dict[str, tuple[int, str]] = {}
     for start in range(0, len(urls), 500):
         stmt = (
@@ -86,10 +92,7 @@ def _moved_away(conn: sa.Connection, urls: list[str]) -> dict[str, tuple[int, st
         )
         for row in conn.execute(stmt):
             found.setdefault(row.url, (row.id, row.now))
-    if not found:
-        return found
-    present = set(conn.execute(sa.select(src.url).where(src.url.in_(list(found)))).scalars())
-    return {url: moved for url, moved in found.items() if url not in present}
+    return found
 
 
 def _folder(conn: sa.Connection, source_id: int) -> str | None:
