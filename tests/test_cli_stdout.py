@@ -3,6 +3,7 @@ line on standard error and exit status 1; it was a traceback from rich's write."
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -37,3 +38,25 @@ def test_help_into_a_full_device_says_so_in_one_line():
     assert run.returncode == 1
     assert "Traceback" not in run.stderr
     assert "error: standard output: No space left on device" in run.stderr
+
+
+def test_a_full_disk_under_another_file_is_not_blamed_on_standard_output():
+    """Told from where the error was raised: a probe byte wrote to a healthy output, and a
+    full disk under another file was said to be standard output's (a review)."""
+    from mediadigest.cli import _stdout_fails
+
+    other = open("/dev/full", "w", buffering=1)  # noqa: SIM115 (closed below, failing)
+    saved = sys.stdout
+    try:
+        with pytest.raises(OSError) as raised:
+            other.write("a line\n")
+        assert not _stdout_fails(raised.value)
+        sys.stdout = other
+        with pytest.raises(OSError) as raised:
+            sys.stdout.write("a line\n")
+        sys.stdout = saved
+        assert _stdout_fails(raised.value)
+    finally:
+        sys.stdout = saved
+        with contextlib.suppress(OSError):
+            other.close()

@@ -8,8 +8,8 @@ The commands live in modules by what they work on; the table below registers the
 from __future__ import annotations
 
 import errno
+import linecache
 import os
-import stat
 import sys
 
 import sqlalchemy as sa
@@ -67,7 +67,7 @@ def main() -> None:
         say(full_disk(exc) or said, "error")  # a full disk: as every command says it
         sys.exit(1)
     except OSError as exc:
-        if exc.filename is not None or exc.errno not in _FULL or not _stdout_fails():
+        if exc.filename is not None or exc.errno not in _FULL or not _stdout_fails(exc):
             raise
         # `articles > /dev/full`, or a full disk under `> file`: a traceback from rich's
         # write. Python would fail again at exit, flushing what is left.
@@ -79,17 +79,16 @@ def main() -> None:
 _FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO)
 
 
-def _stdout_fails() -> bool:
-    """Whether standard output cannot take more: its file system is full, or a byte more
-    fails (a write too large for what is left failed with nothing kept to flush again)."""
-    try:
-        fd = sys.stdout.fileno()
-    except (OSError, ValueError):
+def _stdout_fails(exc: OSError) -> bool:
+    """Whether ``exc`` came from writing standard output: rich's console writing to it, or a
+    line of ours writing to ``sys.stdout``. Told from where it was raised, not by writing a
+    probe (a stray byte on a healthy output) or by the disk being full (another file's)."""
+    tb = exc.__traceback__
+    if tb is None:
         return False
-    try:
-        if stat.S_ISREG(os.fstat(fd).st_mode) and os.fstatvfs(fd).f_bavail == 0:
-            return True
-        os.write(fd, b"\n")
-    except OSError:
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    console = tb.tb_frame.f_locals.get("self")
+    if getattr(console, "file", None) is sys.stdout:
         return True
-    return False
+    return "sys.stdout" in linecache.getline(tb.tb_frame.f_code.co_filename, tb.tb_lineno)
