@@ -321,24 +321,10 @@ def articles_query(
     return stmt
 
 
-def list_articles(
-    conn: sa.Connection,
-    *,
-    relevant_only: bool = True,
-    since: date | None = None,
-    until: date | None = None,
-    limit: int | None = None,
-    order: str = "dated",
-    named: bool | None = None,
-    one_per_page: bool = False,
-    offset: int = 0,
-) -> list[Article]:
-    """Stored articles, newest first; the arguments as `articles_query` takes them."""
-    stmt = articles_query(
-        relevant_only=relevant_only, since=since, until=until, limit=limit, order=order,
-        named=named, one_per_page=one_per_page, offset=offset,
-    )  # fmt: skip
-    return [_article_from_row(r) for r in conn.execute(stmt).mappings()]
+def list_articles(conn: sa.Connection, **filters: Any) -> list[Article]:
+    """Stored articles, newest first (``filters``: the arguments of `articles_query`, as
+    `iter_articles` takes them)."""
+    return [_article_from_row(r) for r in conn.execute(articles_query(**filters)).mappings()]
 
 
 def iter_articles(conn: sa.Connection, batch: int = 500, **filters: Any) -> Iterator[list[Article]]:
