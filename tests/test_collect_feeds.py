@@ -237,6 +237,15 @@ def test_newlines_between_a_byte_order_mark_and_the_declaration_are_no_malformed
     assert feed.warning is None and len(feed.entries) == 1
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_newlines_before_the_declaration_of_a_utf16_feed_are_no_malformed_feed(codec):
+    mark = "\ufeff".encode(codec)
+    declared = _DECLARED.replace(b"utf-8", b"utf-16").replace(b">A<", ">Ақтау<".encode())
+    feed = parse_feed(mark + "\r\n\n".encode(codec) + declared.decode().encode(codec), "u")
+    assert feed.warning is None
+    assert [e.title for e in feed.entries] == ["Ақтау"]
+
+
 def test_a_malformed_feed_after_leading_newlines_names_the_line_as_the_body_counts_it():
     body = _DECLARED.replace(b"<title>A</title>", b"<dc:title>A</dc:title>")  # unbound prefix
     feed = parse_feed(b"\n\n" + body, "http://example.org/rss")

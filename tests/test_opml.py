@@ -33,6 +33,16 @@ def test_every_outline_with_xml_url_is_a_feed_source():
     ]
 
 
+def test_newlines_before_the_declaration_are_read_as_feed_readers_export_them():
+    assert parse_opml(b"\r\n\n" + SIMPLE, "mine.opml") == parse_opml(SIMPLE, "mine.opml")
+
+
+def test_a_broken_file_after_leading_newlines_names_the_line_as_the_file_counts_it():
+    broken = SIMPLE.replace(b"<body>", b"<body><oops>")
+    with pytest.raises(FormatError, match=r"line 13, column"):
+        parse_opml(b"\n\n" + broken, "mine.opml")
+
+
 def test_duplicate_feed_urls_are_listed_once():
     urls = [s.url for s in parse_opml(SIMPLE, "mine.opml")]
     assert urls.count("https://a.example/rss") == 1

@@ -38,6 +38,8 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml")  # feedparser's names for h
 _TEXT_TYPES = ("text/", "application/xhtml+xml")  # content we can read as text
 
 _UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_MARKS = ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+_HEAD_CHARS = 4096  # whitespace before a declaration looked at, in characters
 _JSON_FEED = "https://jsonfeed.org/version/"  # the version URL every JSON Feed starts with
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
@@ -91,9 +93,18 @@ def drop_space_before_declaration(body: bytes) -> tuple[bytes, int]:
 
     XML allows nothing before the declaration, yet many servers send a newline or two first;
     expat then stops at the declaration ("XML or text declaration not at start of entity")
-    though the rest is whole. Only ASCII whitespace before an ASCII declaration is dropped:
-    in UTF-16 a newline is two bytes, and dropping one would shift every character after it.
+    though the rest is whole. In UTF-16 (told by its byte order mark) each character of that
+    whitespace is two bytes: the mark is kept and whole characters dropped.
     """
+    for mark, codec in _UTF16_MARKS:
+        if body.startswith(mark):
+            head = body[len(mark) : len(mark) + 2 * _HEAD_CHARS].decode(codec, "replace")
+            kept = head.lstrip(" \t\r\n")
+            if len(kept) == len(head) or not kept.startswith("<?xml"):
+                return body, 0
+            dropped = head[: len(head) - len(kept)]
+            lines = dropped.replace("\r\n", "\n").replace("\r", "\n").count("\n")
+            return mark + body[len(mark) + 2 * len(dropped) :], lines
     bom = _UTF8_BOM if body.startswith(_UTF8_BOM) else b""
     rest = body[len(bom) :]
     stripped = rest.lstrip(b" \t\r\n")

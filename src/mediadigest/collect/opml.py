@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote_plus
 
 from mediadigest.collect import folders
-from mediadigest.collect.feeds import refuse_entity_declarations
+from mediadigest.collect.feeds import drop_space_before_declaration, refuse_entity_declarations
 from mediadigest.collect.poll import KINDS
 from mediadigest.errors import FormatError
 from mediadigest.model import Source
@@ -64,12 +64,15 @@ def parse_opml(body: bytes, source: str) -> list[Source]:
 
 def _parse_xml(body: bytes, source: str) -> ET.Element:
     refuse_entity_declarations(body, source)
+    body, lines_dropped = drop_space_before_declaration(body)
     try:
         return ET.fromstring(body)
     except ET.ParseError as exc:
         line, column = exc.position
         message = str(exc).split(": line ")[0]  # expat appends the position we already give
-        raise FormatError(source, f"not XML (line {line}, column {column}: {message})") from exc
+        raise FormatError(
+            source, f"not XML (line {line + lines_dropped}, column {column}: {message})"
+        ) from exc
 
 
 def _outlines(
