@@ -18,6 +18,7 @@ from mediadigest.errors import InputError
 from mediadigest.model import Document, Source
 from mediadigest.profile import load_profile
 from mediadigest.store import collect_state, schema
+from mediadigest.web.routes import sources as web_sources
 
 PAGE = b"<html><body><article><p>" + b"Kazakhstan opened a wind farm. " * 20 + b"</p></article>"
 
@@ -573,3 +574,20 @@ def test_a_feed_that_moved_is_not_added_back_at_its_old_address(server, fetcher,
         (server.url("/new.xml"), "Wires"),
         (server.url("/other.xml"), "Wires"),
     ]
+
+
+def test_a_feed_some_of_whose_pages_failed_is_partly_failing(server, fetcher, engine):
+    """Its health read "ok" with no word of the pages it lost (only the run's errors had)."""
+    server.routes["/feed.xml"] = (200, _rss(server, "/a.html", "/b.html"), "application/rss+xml")
+    server.routes["/a.html"] = (200, PAGE, "text/html")
+    server.routes["/b.html"] = (404, b"gone", "text/plain")
+    feed = server.url("/feed.xml")
+    report = run.collect(engine, load_profile("kazakhstan"), _sources(engine, feed), fetcher)
+    assert report.documents == 1
+    health = _health(engine)[feed]
+    assert health["failures"] == 0 and health["next_due_at"] is None  # no backoff
+    assert health["last_ok_at"] == health["last_fetched_at"]
+    assert (
+        health["last_error"] == f"1 page did not come: {server.url('/b.html')}: HTTP 404 Not Found"
+    )
+    assert web_sources.health(health, (0, 1)) == "partly failing"

@@ -591,6 +591,16 @@ def test_source_health_follows_its_fetches(editor, seeded):
     assert "HTTP 500" in html
 
 
+def test_a_source_whose_last_fetch_lost_some_pages_is_partly_failing(editor, seeded):
+    with seeded.engine.begin() as conn:
+        source_id = store.list_sources(conn)[0]["id"]
+        store.record_fetch(conn, source_id, "https://feeds.example/rss", error=None, items=3,
+                           partly="1 page did not come: HTTP 404")  # fmt: skip
+    html = editor.get("/sources").text
+    assert '<span class="health health-partly-failing">partly failing</span>' in html
+    assert "1 page did not come: HTTP 404" in html
+
+
 # -- users and tokens ------------------------------------------------------------------------
 
 

@@ -63,6 +63,18 @@ class Outcome:
     failed_pages: list[str] = field(default_factory=list)  # why its pages failed, one each
     failed_sitemaps: list[str] = field(default_factory=list)  # why its child sitemaps failed
 
+    @property
+    def partly_failed(self) -> str | None:
+        """What failed in a round that worked (some pages or child sitemaps), for its health."""
+        if self.error is not None:
+            return None
+        parts = [
+            f"{style.counted(len(failed), noun)} did not come: {failed[0]}"
+            for failed, noun in ((self.failed_sitemaps, "sitemap"), (self.failed_pages, "page"))
+            if failed
+        ]
+        return "; ".join(parts) or None
+
 
 @dataclass(slots=True, frozen=True)
 class Notice:

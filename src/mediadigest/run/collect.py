@@ -178,7 +178,14 @@ def _finish_source(
     report.not_modified += outcome.not_modified
     moved: list[str] = []  # said once the move is committed
     with engine.begin() as conn:
-        store.record_fetch(conn, source_id, url, error=outcome.error, items=outcome.items)
+        store.record_fetch(
+            conn,
+            source_id,
+            url,
+            error=outcome.error,
+            items=outcome.items,
+            partly=outcome.partly_failed,
+        )
         collect_state.record_outcome(conn, source_id, ok=outcome.error is None, interval=interval)
         if outcome.error is None and outcome.moved_to:
             # Its validators belong to the new address: fetched from the old one, it was read

@@ -93,18 +93,29 @@ def move_source(conn: sa.Connection, source_id: int, url: str) -> bool:
 
 
 def record_fetch(
-    conn: sa.Connection, source_id: int | None, url: str, *, error: str | None, items: int = 0
+    conn: sa.Connection,
+    source_id: int | None,
+    url: str,
+    *,
+    error: str | None,
+    items: int = 0,
+    partly: str | None = None,
 ) -> None:
-    """Log one fetch of a source and update its health columns."""
+    """Log one fetch of a source and update its health columns.
+
+    ``partly`` says what failed in a fetch that worked (some of its pages): the fetch counts
+    as a success, and the note is its error, so source health shows it ("partly failing").
+    """
     lock_for_writing(conn)
     now = utcnow()
+    note = error if error is not None else partly
     conn.execute(
         sa.insert(t.fetch_log).values(
-            source_id=source_id, url=url, at=now, ok=error is None, items=items, error=error
+            source_id=source_id, url=url, at=now, ok=error is None, items=items, error=note
         )
     )
     if source_id is not None:
-        values: dict[str, Any] = {"last_fetched_at": now, "last_error": error}
+        values: dict[str, Any] = {"last_fetched_at": now, "last_error": note}
         if error is None:
             values["last_ok_at"] = now
         conn.execute(sa.update(t.sources).where(t.sources.c.id == source_id).values(**values))

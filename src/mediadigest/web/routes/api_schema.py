@@ -202,4 +202,7 @@ class SourceOut(BaseModel):
     title: str | None
     folder: str | None = Field(None, description="Its folder path, as `Russia/Business`.")
     last_ok_at: Utc | None
-    last_error: str | None
+    last_error: str | None = Field(
+        description="What failed in its last fetch. Where that fetch worked (`last_ok_at` is "
+        "its time), what failed in it: some of its pages or sitemaps."
+    )

@@ -42,11 +42,14 @@ def _failures(conn: sa.Connection) -> dict[int, tuple[int, int]]:
 
 
 def health(row: dict, failures: tuple[int, int]) -> str:
-    """ok, failing, unreachable (every recent fetch failed) or new (never fetched)."""
+    """ok, partly failing (the last fetch worked, some of its pages did not), failing,
+    unreachable (every recent fetch failed) or new (never fetched)."""
     if row["last_fetched_at"] is None:
         return "new"
     if row["last_error"] is None:
         return "ok"
+    if row["last_ok_at"] == row["last_fetched_at"]:
+        return "partly failing"
     failed, total = failures
     return "unreachable" if total and failed == total else "failing"
 
