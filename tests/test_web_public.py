@@ -43,6 +43,25 @@ def test_the_feed_is_served_without_a_session(published, anyone):
     assert len(ET.fromstring(feed.text).findall(f"{ATOM}entry")) == 1
 
 
+def test_a_reader_polling_with_the_etag_gets_304_until_a_digest_is_published(published, anyone):
+    first = anyone.get("/feed.atom")
+    etag = first.headers["etag"]
+    again = anyone.get("/feed.atom", headers={"If-None-Match": f'"other", W/{etag}'})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+    assert "public" in again.headers["cache-control"]
+    token = token_of(published)
+    published.post("/editor/publish", data={"week": WEEK, "revision": "2", "csrf_token": token})
+    changed = anyone.get("/feed.atom", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["etag"] != etag
+    assert DRAFT_ONLY in changed.text  # the edit, published now
+
+
+def test_the_feed_answers_head_as_get_without_the_body(published, anyone):
+    head = anyone.head("/feed.atom")
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["etag"] == anyone.get("/feed.atom").headers["etag"]
+
+
 def test_each_feed_entry_links_to_a_public_page_of_the_digest(published, anyone):
     entry = ET.fromstring(anyone.get("/feed.atom").text).find(f"{ATOM}entry")
     alternate = entry.find(f"{ATOM}link[@rel='alternate']")

@@ -50,6 +50,7 @@ PUBLIC = {
     ("POST", "/login"),
     ("GET", "/healthz"),
     ("GET", "/feed.atom"),
+    ("HEAD", "/feed.atom"),
     ("GET", "/public/digests/{version_id}"),
 }
 CSP = (

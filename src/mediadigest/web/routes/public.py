@@ -7,6 +7,8 @@ published: editors' names and work in progress stay behind the login.
 
 from __future__ import annotations
 
+import hashlib
+
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -42,13 +44,26 @@ def feed_response(request: Request) -> Response:
             link=link,
             page_of=lambda version_id: page_url(request, version_id),
         )
-    response = Response(body, media_type="application/atom+xml")
+    # Feed readers poll: one that sends back the ETag gets a 304 until a digest is published.
+    etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
+    if etag in _etags(request.headers.get("if-none-match", "")):
+        response = Response(status_code=304)
+    else:
+        response = Response(body, media_type="application/atom+xml")
+    response.headers["ETag"] = etag
     if web.base_url is None:
         response.headers["Vary"] = "Host"
     return response
 
 
-@router.get("/feed.atom")
+def _etags(header: str) -> set[str]:
+    """The entity tags of an If-None-Match header, weak ones as strong (RFC 9110, 13.1.2)."""
+    if header.strip() == "*":
+        return {"*"}
+    return {tag.strip().removeprefix("W/") for tag in header.split(",")}
+
+
+@router.api_route("/feed.atom", methods=["GET", "HEAD"])
 def atom_feed(request: Request) -> Response:
     """The Atom feed of published digests, for anyone (and any cache: it changes when a
     digest is published, and readers poll it)."""
