@@ -7,7 +7,7 @@ Schemathesis reads the app's OpenAPI schema and sends every operation generated 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -22,6 +22,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
+from mediadigest.web import editions
 from mediadigest.web.app import create_app
 from web_support import WEEK, csrf_of, login, seed
 
@@ -197,6 +198,23 @@ def test_an_unknown_query_parameter_is_refused_by_name(api, served, path, params
     (unknown,) = set(params) - known
     assert error["loc"] == ["query", unknown] and unknown in error["msg"]
     assert error["type"] == "extra_forbidden"
+
+
+@pytest.mark.parametrize("day", ["0", "1735689600", "2025-1-1", "tomorrow"])
+@pytest.mark.parametrize(("path", "extra"), [("/api/articles", {}), ("/api/search", {"q": ""})])
+def test_a_day_that_is_not_written_as_one_is_refused(api, served, path, extra, day):
+    """until=0 was read as a Unix time, 1970-01-01: every article was older, an empty 200."""
+    response = api.get(path, params={**extra, "until": day}, headers=served[1]["viewer"])
+    assert response.status_code == 422, day
+    (error,) = response.json()["detail"]
+    assert error["loc"] == ["query", "until"] and "2025-12-31" in error["msg"]
+
+
+def test_the_last_week_is_asked_for_as_the_cli_asks_for_it(api, served):
+    """It was a 400: a weekly script had to work out the week's name that `--week last` says."""
+    assert api.get("/api/stories", params={"week": "last"}, headers=served[1]["viewer"]).is_success
+    wednesday = date(2025, 12, 24)
+    assert editions.week_of(" Last", today=wednesday) == (date(2025, 12, 15), date(2025, 12, 21))
 
 
 def test_known_query_parameters_are_still_taken(api, served):

@@ -75,10 +75,15 @@ FIRST_YEAR, LAST_YEAR = FIRST_DAY.year, LAST_DAY.year  # as the CLI and the API 
 
 
 def week_of(value: str | None, today: date | None = None) -> tuple[date, date]:
-    """Monday..Sunday of an ISO week like ``2025-W51``; the current week if None or empty.
+    """Monday..Sunday of an ISO week like ``2025-W51``; the current week if None or empty;
+    ``last``, the last whole week in UTC (as the CLI's ``--week last``: a weekly job's).
 
     Raises `BadWeek` for anything else: showing the current week instead hid the mistake.
     """
+    today = today or datetime.now(UTC).date()
+    if value and value.strip().casefold() == "last":
+        start = today - timedelta(days=today.weekday() + 7)
+        return start, start + timedelta(days=6)
     if value:
         found = _WEEK.fullmatch(value.strip())
         if not found:
@@ -91,7 +96,6 @@ def week_of(value: str | None, today: date | None = None) -> tuple[date, date]:
         except ValueError:
             raise BadWeek(f"{year} has no week {week}.") from None
         return start, start + timedelta(days=6)
-    today = today or datetime.now(UTC).date()
     start = today - timedelta(days=today.weekday())
     return start, start + timedelta(days=6)
 

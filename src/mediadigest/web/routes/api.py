@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from pydantic import BeforeValidator
 
 from mediadigest import store
 from mediadigest.model import Source, as_given
@@ -67,7 +69,21 @@ _BODY = {
 _BAD_WEEK = {400: problem("Not an ISO week of the years mediadigest works with.")}
 Viewer = Annotated[User, Depends(need_token(Role.viewer))]
 Editor = Annotated[User, Depends(need_token(Role.editor))]
-Week = Annotated[str | None, Query(max_length=10, description="ISO week, e.g. 2025-W51")]
+Week = Annotated[
+    str | None,
+    Query(max_length=10, description="ISO week, e.g. 2025-W51, or `last`: the last whole week"),
+]
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_day(value: object) -> object:
+    # pydantic reads a number as a Unix time: until=0 was 1970-01-01, not a mistake.
+    if isinstance(value, str) and not _DAY.fullmatch(value):
+        raise ValueError("not a day like 2025-12-31")
+    return value
+
+
+Day = Annotated[date | None, BeforeValidator(_iso_day), Query(description="A day, YYYY-MM-DD.")]
 
 
 def _article(art) -> dict[str, Any]:
@@ -130,8 +146,8 @@ def articles(
     request: Request,
     response: Response,
     user: Viewer,
-    since: date | None = None,
-    until: date | None = None,
+    since: Day = None,
+    until: Day = None,
     relevant_only: bool = True,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[
@@ -185,8 +201,8 @@ def search(
     response: Response,
     user: Viewer,
     q: Annotated[str, Query(max_length=500)],
-    since: date | None = None,
-    until: date | None = None,
+    since: Day = None,
+    until: Day = None,
     theme: Annotated[str | None, Query(max_length=100)] = None,
     outlet: Annotated[str | None, Query(max_length=200)] = None,
     outlet_country: Annotated[str | None, Query(max_length=8)] = None,
