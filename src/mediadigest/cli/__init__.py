@@ -7,6 +7,7 @@ The commands live in modules by what they work on; the table below registers the
 
 from __future__ import annotations
 
+import codecs
 import errno
 import linecache
 import os
@@ -53,6 +54,7 @@ def main() -> None:
     read-only file under `users add`, a lock held too long): SQLAlchemy's traceback ended
     with the statement, and ``users add`` printed the new user's password hash.
     """
+    _escape_what_output_cannot_encode()
     try:
         app()
     except MediadigestError as exc:
@@ -77,6 +79,37 @@ def main() -> None:
 
 
 _FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO)
+
+
+def _escape_what_output_cannot_encode() -> None:
+    """Standard output writes what its encoding lacks as escapes (``\\u0422``), as standard
+    error does, in JSON's form: under ``LC_ALL=C`` with UTF-8 mode off it is ASCII, and a
+    Cyrillic title ended a command in a traceback. In JSON an escape reads back as the
+    character."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    encoding = codecs.lookup(sys.stdout.encoding or "ascii").name
+    if reconfigure is not None and not encoding.startswith("utf"):
+        codecs.register_error(_ESCAPE, _json_escape)
+        reconfigure(errors=_ESCAPE)
+
+
+_ESCAPE = "mediadigest-json-escape"
+
+
+def _json_escape(exc: UnicodeError) -> tuple[str, int]:
+    """``\\uXXXX`` for each character an encoding lacks, a surrogate pair past U+FFFF: JSON's
+    own escapes (Python's ``backslashreplace`` writes ``\\xd7``, which JSON refuses)."""
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    out = []
+    for char in exc.object[exc.start : exc.end]:
+        point = ord(char)
+        if point > 0xFFFF:
+            point -= 0x10000
+            out.append(f"\\u{0xD800 + (point >> 10):04x}\\u{0xDC00 + (point & 0x3FF):04x}")
+        else:
+            out.append(f"\\u{point:04x}")
+    return "".join(out), exc.end
 
 
 def _stdout_fails(exc: OSError) -> bool:
