@@ -148,6 +148,17 @@ def test_ambiguous_astana_alone_is_discounted_and_says_so(profile):
     assert any("ambiguous" in r and "10%" in r for r in rel.reasons)
 
 
+def test_the_reasons_say_where_an_ambiguous_or_listed_name_was(profile):
+    """They said "'Astana' is ambiguous" and "1 in a list of countries": neither which name
+    nor where, so a near-miss could not be told from the article."""
+    rel = relevance.score("Astana won in Astana last night.", profile, title="Astana beat Celtic")
+    assert rel.reasons[0].startswith("'Astana' (title ×1, lead ×2) is ambiguous (")
+    listed = relevance.score(
+        "Kazakhstan, Kyrgyzstan and Uzbekistan signed.\n" + FILLER, profile, title="Water deal"
+    )
+    assert "Kazakhstan (lead ×1) in a list of countries, counted at 50%" in listed.reasons
+
+
 def test_ambiguous_astana_counts_beside_an_unambiguous_name(profile):
     alone = relevance.score("The summit opens in Astana on Monday.", profile)
     rel = relevance.score("President Tokayev opened the summit in Astana on Monday.", profile)

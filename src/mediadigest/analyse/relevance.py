@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from mediadigest.model import Grade, Hit, Relevance, lead_of
@@ -204,7 +204,7 @@ def _reasons(fields: list[_Field], confirmed: bool, profile: Profile) -> list[st
         reasons.append(f"{mentions} {plural} in body ({density:.1f} per 1,000 words)")
         if (factor := _length_factor(body)) < 1.0:
             reasons.append(f"body of {body.words:,} words: its mentions count at {factor:.0%}")
-    listed = sum(sum(f.listed.values()) for f in fields)
+    listed = _where(fields, lambda f: ((t.canonical, n) for t, n in f.listed.items()))
     if listed:
         reasons.append(f"{listed} in a list of countries, counted at {LIST_FACTOR:.0%}")
     reasons.extend(_ambiguity_reasons(fields, confirmed, profile))
@@ -216,22 +216,36 @@ def _reasons(fields: list[_Field], confirmed: bool, profile: Profile) -> list[st
     return reasons
 
 
+def _where(fields: list[_Field], found: Callable[[_Field], Iterable[tuple[str, int]]]) -> str:
+    """``Kazakhstan (title ×1, body ×2)``: each name that ``found`` gives, with its fields."""
+    places: dict[str, Counter[str]] = {}
+    for f in fields:
+        for name, n in found(f):
+            if n:
+                places.setdefault(name, Counter())[f.name] += n
+    return ", ".join(
+        f"{name} ({', '.join(f'{field} ×{n}' for field, n in where.items())})"
+        for name, where in places.items()
+    )
+
+
 def _ambiguity_reasons(fields: list[_Field], confirmed: bool, profile: Profile) -> list[str]:
     seen: dict[str, Term] = {}
     for f in fields:
         for term in f.counts:
             if term.ambiguous:
                 seen.setdefault(term.alias, term)
-    if confirmed:
-        return [
-            f"{alias!r} is ambiguous ({t.note}) but counts: an unambiguous name is present"
-            for alias, t in seen.items()
-        ]
-    return [
-        f"{alias!r} is ambiguous ({t.note}) and nothing unambiguous names "
-        f"{profile.country}: counted at {t.alone:.0%}"
-        for alias, t in seen.items()
-    ]
+    reasons = []
+    for alias, t in seen.items():
+        where = _where(fields, lambda f, a=alias: ((repr(a), n) for t, n in f.counts.items()
+                                                   if t.alias == a))  # fmt: skip
+        if confirmed:
+            reasons.append(f"{where} is ambiguous ({t.note}) but counts: an unambiguous name "
+                           "is present")  # fmt: skip
+        else:
+            reasons.append(f"{where} is ambiguous ({t.note}) and nothing unambiguous names "
+                           f"{profile.country}: counted at {t.alone:.0%}")  # fmt: skip
+    return reasons
 
 
 def _hits(fields: list[_Field]) -> list[Hit]:
