@@ -196,3 +196,24 @@ def test_a_round_that_loses_the_store_midway_counts_what_it_stored(tmp_path, sit
     with engine.connect() as conn:
         stored = conn.execute(sa.select(sa.func.count()).select_from(schema.documents)).scalar()
     assert lost.documents == stored == 1
+
+
+def test_a_one_off_collect_names_the_sources_it_leaves_out_and_retry_tries_them(tmp_path, site):
+    """A source backing off was left out of a one-off `collect` without a word ("0 failed",
+    exit 0): an admin who had mended its feed could not tell it was never asked."""
+    cli = Cli(tmp_path / "s.db")
+    failing = f"/status/404?retry={uuid.uuid4().hex}"
+    cli("sources", "add", site.url(failing))
+    for _ in range(2):  # the second failure backs it off
+        cli("collect", "--timeout", "2", code=1)
+    left_out = cli("collect", "--timeout", "2")
+    assert site.fetched(failing) == 2
+    assert re.search(
+        rf"note: {re.escape(site.url(failing))}: not tried: backing off after failures until "
+        r"\d{4}-\d\d-\d\d \d\d:\d\d UTC \(`collect --retry` tries it now\)",
+        left_out.stderr,
+    ), left_out.stderr
+    cli("collect", "--timeout", "2", "--retry", code=1)
+    assert site.fetched(failing) == 3
+    rows = {r["url"]: r for r in cli.json("sources", "list", "--json")}
+    assert rows[site.url(failing)]["failures"] == 3  # its failures still count

@@ -101,12 +101,29 @@ def _refuse_another_profiles_defaults(profile: Profile, urls: set[str]) -> None:
             )
 
 
-def _collect(settings: Settings, *, timeout: float, report: run.RunReport) -> bool:
-    """Collect into ``report``; whether none of the sources it read could be reached."""
+def _collect(
+    settings: Settings, *, timeout: float, report: run.RunReport, retry: bool = False
+) -> bool:
+    """Collect into ``report``; whether none of the sources it read could be reached.
+
+    ``retry``: the sources backing off after failures are tried too; else each is named.
+    """
     from mediadigest import run
     from mediadigest.run.collect import fetcher_for
+    from mediadigest.store import collect_state
 
     engine, sources = _sources(settings)
+    with engine.begin() as conn:
+        if retry:
+            collect_state.due_now(conn, [s.id for s in sources if s.id is not None])
+        waiting = collect_state.not_due(conn)
+    # A one-off run that tried none of them said "0 failed" and exit 0: an admin who had just
+    # mended a feed could not tell it was never asked.
+    for src in sources:
+        if src.id in waiting:
+            say(f"{src.url}: not tried: backing off after failures until "
+                f"{waiting[src.id]:%Y-%m-%d %H:%M} UTC (`collect --retry` tries it now)",
+                "note")  # fmt: skip
     read = 0  # sources whose round ended (those backing off are not read)
     with progress_bar() as bar, fetcher_for(settings, timeout) as fetcher:
         task = bar.add_task("collecting", total=len(sources))
@@ -159,10 +176,20 @@ def collect(
     rounds: Annotated[
         int | None, typer.Option(min=1, help="With --watch: stop after this many rounds.")
     ] = None,
+    retry: Annotated[
+        bool,
+        typer.Option(
+            "--retry",
+            help="Try now the sources backing off after failures too (a one-off run names "
+            "them and leaves them out).",
+        ),
+    ] = False,
 ) -> None:
     """Fetch new items from every source once (or every --watch interval), analyse, store."""
     settings = settings_of(ctx)
     interval = _interval(watch)
+    if retry and interval is not None:  # a watch tries them when they are due
+        raise typer.BadParameter("only without --watch", param_hint="--retry")
     if interval is not None:
         _watch(settings, interval, rounds=rounds, timeout=timeout)
         return
@@ -171,7 +198,7 @@ def collect(
             "only with --watch (without it, collect runs once)", param_hint="--rounds"
         )
     with _stopped_cleanly() as stored:
-        none_reached = _collect(settings, timeout=timeout, report=stored.started())
+        none_reached = _collect(settings, timeout=timeout, report=stored.started(), retry=retry)
     finish(stored.started(), none_reached=none_reached)
 
 

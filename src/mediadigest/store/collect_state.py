@@ -199,6 +199,15 @@ def not_due(conn: sa.Connection, now: datetime | None = None) -> dict[int, datet
     return {r.source_id: r.next_due_at for r in rows}
 
 
+def due_now(conn: sa.Connection, source_ids: list[int], now: datetime | None = None) -> int:
+    """Make sources in backoff due now (their failures still count); how many were waiting."""
+    now = now or utcnow()
+    s = source_schedule.c
+    lock_for_writing(conn)
+    waiting = (s.source_id.in_(source_ids)) & (s.next_due_at > now)
+    return conn.execute(sa.update(source_schedule).where(waiting).values(next_due_at=None)).rowcount
+
+
 def source_health(conn: sa.Connection, now: datetime | None = None) -> list[dict[str, Any]]:
     """Every source with its health: last success and error, failures, next try, items/day.
 
