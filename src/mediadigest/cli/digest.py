@@ -282,6 +282,8 @@ def feed(
     if base_url is not None and not base_url.startswith(("http://", "https://")):
         raise typer.BadParameter(f"{base_url!r} is not an http(s) address", param_hint="--base-url")
     with reading_store(settings).connect() as conn:
+        # Another profile's store printed an empty feed under this profile's id, exit 0.
+        story_store.require_profile(conn, settings.profile.name)
         rows = story_store.published(conn, settings.profile.name, limit=limit)
     entries = [(from_dict(r["content"]), r["version"], r["published_at"]) for r in rows]
     name = settings.profile.name

@@ -13,7 +13,7 @@ from mediadigest.cli.app import missing_store, require_store, say, settings_of, 
 def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8000,
     collect_every: Annotated[
         str, typer.Option(help="Collect from the sources every INTERVAL (30m, 1h; 'off': never).")
     ] = "1h",
@@ -50,13 +50,23 @@ def serve(
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--base-url") from exc
     settings = settings_of(ctx)
-    # A mistyped --db served a new, empty store where every sign-in failed, and said nothing.
-    missing = missing_store(settings.db)
-    if missing is not None:
-        say(f"no store at {missing}: starting a new, empty one (check --db)", "warning")
-    if not service.list_users(settings):
-        say("the store has no accounts, so nobody can sign in: add an admin with "
-            "`mediadigest users add NAME --role admin`", "warning")  # fmt: skip
+    # First: a port in use must change nothing (no store made, no collection round run).
+    sockets = service.listen(host, port)
+    try:
+        # A mistyped --db served a new, empty store where every sign-in failed, saying nothing.
+        missing = missing_store(settings.db)
+        if missing is not None:
+            say(f"no store at {missing}: starting a new, empty one (check --db)", "warning")
+        # Another profile's store served an empty feed under this one's name, 500s on the
+        # review pages and a traceback each scheduled round, as `articles` and the rest refuse.
+        service.check_profile(settings)
+        if not service.list_users(settings):
+            say("the store has no accounts, so nobody can sign in: add an admin with "
+                "`mediadigest users add NAME --role admin`", "warning")  # fmt: skip
+    except BaseException:
+        for sock in sockets:
+            sock.close()
+        raise
     service.serve(
         settings,
         host=host,
@@ -64,6 +74,7 @@ def serve(
         collect_every=every,
         trusted_proxies=proxies,
         base_url=base,
+        sockets=sockets,
     )
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
+import socket
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -12,6 +14,7 @@ import sqlalchemy as sa
 
 from mediadigest import store
 from mediadigest.config import Settings
+from mediadigest.errors import ConfigError
 from mediadigest.web import auth, persist
 from mediadigest.web.persist import Role, User
 
@@ -98,6 +101,52 @@ def server_config(
     )
 
 
+def listen(host: str, port: int) -> list[socket.socket]:
+    """The listening sockets `serve` runs on, bound as uvicorn (asyncio's ``create_server``)
+    binds them: one for each address ``host`` names (``localhost``: 127.0.0.1 and ::1, an
+    IPv6 one for IPv6 only; ``""``: every interface). ConfigError (one line, every socket
+    closed) if one cannot be had.
+
+    Bound before the app starts: uvicorn bound after the app's startup, which starts the
+    collector, so a port in use still ran a collection round before it failed.
+    """
+    try:
+        found = socket.getaddrinfo(
+            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )
+    except (socket.gaierror, UnicodeError) as exc:
+        raise ConfigError(f"cannot listen on {_where(host, port)}: {_reason(exc)}") from None
+    sockets: list[socket.socket] = []
+    address: tuple[str, int] = (host, port)
+    try:
+        for family, kind, proto, _, address in dict.fromkeys(found):  # (each address once)
+            sock = socket.socket(family, kind, proto)
+            sockets.append(sock)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                # As asyncio: or [::] would take IPv4's port too, and 0.0.0.0 find it taken.
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            sock.bind(address)
+            # At once: on Linux two SO_REUSEADDR sockets may both bind a port that neither
+            # listens on, so one bound only would not keep another `serve` out.
+            sock.listen(socket.SOMAXCONN)
+    except OSError as exc:
+        for sock in sockets:
+            sock.close()
+        where = _where(address[0], address[1])
+        raise ConfigError(f"cannot listen on {where}: {_reason(exc)}") from None
+    return sockets
+
+
+def _where(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def _reason(exc: Exception) -> str:
+    text = getattr(exc, "strerror", None) or str(exc)
+    return text[:1].lower() + text[1:]
+
+
 def serve(
     settings: Settings,
     *,
@@ -106,16 +155,34 @@ def serve(
     collect_every: timedelta | None = timedelta(hours=1),
     trusted_proxies: Sequence[str] = LOOPBACK,
     base_url: str | None = None,
+    sockets: list[socket.socket] | None = None,
 ) -> None:
     """Run the web app (and scheduled collection) until interrupted; ``base_url``: where
-    readers reach it, for the feed's links (else they follow each request's Host)."""
+    readers reach it, for the feed's links (else they follow each request's Host);
+    ``sockets``: those `listen` made for ``host`` and ``port`` (made here if None)."""
     import uvicorn
 
     from mediadigest.web.app import create_app
 
+    if sockets is None:
+        sockets = listen(host, port)
     app = create_app(settings, collect_every=collect_every, base_url=base_url)
     config = server_config(app, host=host, port=port, trusted_proxies=trusted_proxies)
-    uvicorn.Server(config).run()
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets=sockets)
+            if self.started:  # uvicorn says where it runs only for sockets it made itself
+                for sock in sockets or ():
+                    bound, at = sock.getsockname()[:2]
+                    _uvicorn_log.info(
+                        "Uvicorn running on http://%s (Press CTRL+C to quit)", _where(bound, at)
+                    )
+
+    Server(config).run(sockets=sockets)
+
+
+_uvicorn_log = logging.getLogger("uvicorn.error")  # where uvicorn's own lines go
 
 
 def add_user(settings: Settings, name: str, role: Role, password: str) -> bool:
@@ -130,6 +197,15 @@ def remove_user(settings: Settings, name: str) -> bool:
         if removed:
             persist.audit(conn, "cli", "user.remove", name)
     return removed
+
+
+def check_profile(settings: Settings) -> None:
+    """ConfigError (one line) if the store's articles were judged against another profile
+    than ``settings``' (see ``stories.persist.require_profile``)."""
+    from mediadigest.stories import persist as story_store
+
+    with store.open_store(settings.db).connect() as conn:
+        story_store.require_profile(conn, settings.profile.name)
 
 
 def list_users(settings: Settings) -> list[User]:
