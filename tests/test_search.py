@@ -169,6 +169,27 @@ def test_the_profile_spells_its_people_places_and_organisations_not_the_country(
     assert ("kazakhstan",) not in names
 
 
+def test_a_korean_spelling_is_searched_with_the_particles_written_onto_it(engine):
+    """Korean spellings were left out with Chinese and Japanese ones, though Korean is
+    written with spaces: `tokayev` missed a Korean report that `토카예프*` finds."""
+    from mediadigest.profile import load_profile
+
+    _save(
+        engine,
+        _article(1, "카자흐스탄 가스관", "토카예프 대통령은 카자흐스탄의 새 가스관을 발표했다."),
+        _article(2, "Pipeline", "President Tokayev announced a pipeline."),
+    )
+    names = search_module.profile_spellings(load_profile("kazakhstan"), country=True)
+    with engine.connect() as conn:
+        for query in ("tokayev", "토카예프", "kazakhstan"):
+            found = {h.title for h in search(conn, query, names=names)}
+            assert "카자흐스탄 가스관" in found, query
+        assert {h.title for h in search(conn, "토카예프", names=names)} == {
+            "카자흐스탄 가스관",
+            "Pipeline",
+        }
+
+
 def test_a_place_is_found_by_its_other_names_and_its_inflected_forms(engine):
     """The capital's own name is an ambiguous alias (also a cycling team's); it is one of
     the capital's spellings all the same, and "Астан*" finds the Kazakh "Астанада"."""

@@ -206,28 +206,35 @@ def spellings(names: Iterable[Iterable[str]]) -> dict[tuple[str, ...], list[tupl
     """Each spelling of a name -> the name's other spellings, as search phrases.
 
     ``names``: for each named thing, its spellings (a profile's aliases). Spellings that are
-    no words here (CJK, which the index keeps as runs) or only stop words are left out. One
-    that ends in ``*`` is a prefix ("Астан*" finds the Kazakh "Астанада", "in Astana").
+    no words here (Chinese and Japanese, written without spaces: the index keeps runs of
+    them) or only stop words are left out. One that ends in ``*`` is a prefix ("Астан*"
+    finds the Kazakh "Астанада", "in Astana"); so is every Korean one, whose particles are
+    written onto the name (카자흐스탄의, "of Kazakhstan").
     """
     out: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
     for group in names:
         keys: list[tuple[str, ...]] = []  # as a query spells it: no "*"
         phrases: list[tuple[str, ...]] = []  # as the search asks for it
         for name in group:
-            if any(is_cjk(c) for c in name):
+            hangul = any(_is_hangul(c) for c in name)
+            if not hangul and any(is_cjk(c) for c in name):
                 continue
             words = tuple(w.lower() for w in _WORD.findall(name))
             if not words or set(words) <= STOP_WORDS:
                 continue
             if words not in keys:
                 keys.append(words)
-            if name.endswith("*"):
+            if name.endswith("*") or hangul:
                 words = (*words[:-1], words[-1] + "*")
             if words not in phrases:
                 phrases.append(words)
         for key in keys:
             out.setdefault(key, []).extend(p for p in phrases if p != key)
     return out
+
+
+def _is_hangul(char: str) -> bool:
+    return "\uac00" <= char <= "\ud7af" or "\u1100" <= char <= "\u11ff"
 
 
 # By default not the country's own names: in its archive they match nearly everything already.
