@@ -1,5 +1,6 @@
 """Settings precedence: flags > env > config file > defaults."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -209,3 +210,80 @@ def test_every_config_key_is_a_row_of_the_readmes_settings_table():
     rows = [line for line in readme.splitlines() if line.startswith("| `")]
     for key in KEYS:
         assert any(r.startswith(f"| `{key}` | `MEDIADIGEST_{key.upper()}`") for r in rows), key
+
+
+@pytest.mark.parametrize("empty", ["", "  "])
+def test_an_empty_variable_is_taken_as_unset_for_every_setting(empty, tmp_path):
+    """What a shell's `VAR=` and a compose file's `VAR:` give for "not set". Some were (the
+    store, profile, publisher), some were refused ("cannot use ''"), and an empty
+    MEDIADIGEST_ALLOW_PRIVATE was false, over the file's `allow_private = true`."""
+    env = {f"MEDIADIGEST_{key.upper()}": empty for key in (*KEYS, "config")}
+    assert load_settings(db=None, profile=None, env=env, cwd=tmp_path) == load_settings(
+        db=None, profile=None, env={}, cwd=tmp_path
+    )
+    (tmp_path / "mediadigest.toml").write_text(
+        'db = "file.db"\nprofile = "uzbekistan"\npublisher = "Steppe Weekly"\n'
+        "allow_private = true\nhost_delay = 0.5\nconcurrency = 4\nper_host = 1\nretries = 5\n"
+    )
+    from_file = load_settings(db=None, profile=None, env={}, cwd=tmp_path)
+    assert load_settings(db=None, profile=None, env=env, cwd=tmp_path) == from_file
+    assert from_file.allow_private is True and from_file.db == str(tmp_path / "file.db")
+
+
+@pytest.mark.parametrize("flag", ["db", "profile"])
+def test_an_empty_db_or_profile_flag_is_an_error_naming_the_flag(flag, tmp_path):
+    """`--db ""` was taken as no flag: `sources add` made a new ./mediadigest.db."""
+    with pytest.raises(ConfigError, match=rf"^--{flag}: cannot use '' \(give "):
+        load_settings(**{"db": None, "profile": None, flag: ""}, env={}, cwd=tmp_path)
+
+
+@pytest.mark.parametrize("key", ["db", "profile"])
+def test_an_empty_db_or_profile_in_the_config_file_is_an_error_naming_the_file(key, tmp_path):
+    config = tmp_path / "mediadigest.toml"
+    config.write_text(f'{key} = " "\n')
+    with pytest.raises(ConfigError) as raised:
+        load_settings(db=None, profile=None, env={}, cwd=tmp_path)
+    assert str(raised.value).startswith(f"config file {config}: {key}: cannot use ' ' (give ")
+
+
+def test_an_empty_db_flag_stops_the_command_before_it_makes_a_store(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from mediadigest.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["--db", "", "sources", "add", "http://example.org/rss"])
+    assert result.exit_code == 2
+    assert "--db: cannot use ''" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_what_stands_at_the_default_config_path_but_is_no_file_is_an_error_naming_it(tmp_path):
+    """A folder or a broken link at ./mediadigest.toml was passed over as no file: the
+    defaults were used, and `collect` filled a new ./mediadigest.db."""
+    config, gone = tmp_path / "mediadigest.toml", tmp_path / "gone.toml"
+    for make, why in (
+        (lambda: config.symlink_to(gone), f"is a broken symbolic link (to {gone})"),
+        (config.mkdir, "is a folder"),
+        (lambda: os.mkfifo(config), "is not a regular file"),
+    ):
+        make()
+        with pytest.raises(ConfigError) as raised:
+            load_settings(db=None, profile=None, env={}, cwd=tmp_path)
+        assert str(raised.value) == f"config file {config} {why}"
+        if config.is_dir():
+            config.rmdir()
+        else:
+            config.unlink()
+    assert load_settings(db=None, profile=None, env={}, cwd=tmp_path).db == DEFAULT_DB
+
+
+def test_a_broken_link_named_by_the_environment_is_said_to_be_one(tmp_path):
+    (tmp_path / "link.toml").symlink_to("gone.toml")
+    env = {"MEDIADIGEST_CONFIG": "link.toml"}
+    with pytest.raises(ConfigError) as raised:
+        load_settings(db=None, profile=None, env=env, cwd=tmp_path)
+    assert str(raised.value) == (
+        f"MEDIADIGEST_CONFIG names {tmp_path / 'link.toml'}, which is a broken symbolic link "
+        "(to gone.toml)"
+    )

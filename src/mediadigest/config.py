@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 import logging
 import math
+import os
+import stat
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -78,7 +80,7 @@ def _flag(value: str) -> bool:
     raise ValueError("give 1/0, true/false, yes/no or on/off")
 
 
-_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 
 # Fetch settings: name -> parser; env MEDIADIGEST_<NAME>, config file key <name>. A value
 # below the range is refused, as it breaks a run: 0 requests in flight (concurrency, per_host)
@@ -95,6 +97,13 @@ _FETCH_SETTINGS: dict[str, Callable[[str], Any]] = {
 KEYS = ("db", "profile", "publisher", *_FETCH_SETTINGS)  # what a config file may set
 # Words people write for a key, for "did you mean": difflib finds no "db" in "databse".
 _SAID_FOR = {"database": "db", "store": "db", "db_url": "db", "url": "db", "country": "profile"}
+# What an empty db or profile, given on purpose (a flag, the file), is refused with: taken as
+# unset, `--db ""` put a new store in ./mediadigest.db.
+_GIVE = {
+    "db": "give a store URL: sqlite:///file.db or postgresql://...",
+    "profile": "give a shipped profile's name or a YAML file",
+}
+_MISSING = "does not exist"
 
 
 def load_settings(
@@ -107,21 +116,27 @@ def load_settings(
 ) -> Settings:
     """Merge flags, environment and the optional ``mediadigest.toml`` (or MEDIADIGEST_CONFIG).
 
-    A file named by MEDIADIGEST_CONFIG must be there; a key it does not know, or a value out
-    of its range, is a ConfigError naming the file (or variable), the key and the value.
+    A file named by MEDIADIGEST_CONFIG must be there, and whatever stands at the default path
+    must be a file; a key it does not know, or a value out of its range, is a ConfigError
+    naming the file (or variable), the key and the value. An empty (or blank) variable is
+    taken as unset; an empty ``--db``/``--profile``, or ``db``/``profile`` in the file, is an
+    error.
     """
-    named = env.get("MEDIADIGEST_CONFIG", "").strip()
+    for flag, given in (("db", db), ("profile", profile)):
+        if given is not None and not given.strip():
+            raise ConfigError(f"--{flag}: cannot use {given!r} ({_GIVE[flag]})")
+    named = (_from_env(env, "CONFIG") or "").strip()
     path = cwd / Path(named).expanduser() if named else cwd / CONFIG_FILE
     file_values = _read_config_file(path, required=bool(named))
     settings = Settings(
-        db=db or env.get("MEDIADIGEST_DB") or file_values.get("db") or DEFAULT_DB,
+        db=db or _from_env(env, "DB") or file_values.get("db") or DEFAULT_DB,
         profile_name=profile
-        or env.get("MEDIADIGEST_PROFILE")
+        or _from_env(env, "PROFILE")
         or file_values.get("profile")
         or DEFAULT_PROFILE,
     )
     for name, parse in _FETCH_SETTINGS.items():
-        where, raw = f"MEDIADIGEST_{name.upper()}", env.get(f"MEDIADIGEST_{name.upper()}")
+        where, raw = f"MEDIADIGEST_{name.upper()}", _from_env(env, name.upper())
         if raw is None:
             where, raw = f"config file {path}: {name}", file_values.get(name)
         if raw is not None:
@@ -142,19 +157,30 @@ def load_settings(
             setattr(settings, name, value)
     if allow_private is not None:
         settings.allow_private = allow_private
-    publisher = env.get("MEDIADIGEST_PUBLISHER") or file_values.get("publisher")
+    publisher = _from_env(env, "PUBLISHER") or file_values.get("publisher")
     settings.publisher = publisher.strip() or None if publisher else None
     return settings
 
 
+def _from_env(env: Mapping[str, str], name: str) -> str | None:
+    """``MEDIADIGEST_<name>``, None when unset or blank: a shell's ``VAR=`` and a compose
+    file's ``VAR:`` mean "not set", and some settings read them so while others refused them
+    or took them as a value (an empty MEDIADIGEST_ALLOW_PRIVATE overrode the file's true)."""
+    value = env.get(f"MEDIADIGEST_{name}")
+    return value if value and value.strip() else None
+
+
 def _read_config_file(path: Path, *, required: bool) -> dict[str, str]:
-    if not path.is_file():
-        if not required:
-            return {}
-        # A mistyped MEDIADIGEST_CONFIG was passed over: the store and every setting of the
-        # file silently took their defaults (a new ./mediadigest.db).
-        what = "is a folder" if path.is_dir() else "does not exist"
-        raise ConfigError(f"MEDIADIGEST_CONFIG names {path}, which {what}")
+    why = _why_not_a_file(path)
+    if why == _MISSING and not required:
+        return {}
+    # Both were passed over: a mistyped MEDIADIGEST_CONFIG, and a folder or a broken link at
+    # ./mediadigest.toml; the store and every setting silently took their defaults (a new
+    # ./mediadigest.db that `collect` then filled).
+    if why is not None and required:
+        raise ConfigError(f"MEDIADIGEST_CONFIG names {path}, which {why}")
+    if why is not None:
+        raise ConfigError(f"config file {path} {why}")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -167,6 +193,8 @@ def _read_config_file(path: Path, *, required: bool) -> dict[str, str]:
             raise ConfigError(f"config file {path}: {key}: unknown key{_did_you_mean(key)}")
         if key in ("db", "profile", "publisher") and not isinstance(value, str):
             raise ConfigError(f'config file {path}: {key}: give a string ({key} = "...")')
+        if key in _GIVE and not value.strip():
+            raise ConfigError(f"config file {path}: {key}: cannot use {value!r} ({_GIVE[key]})")
         values[key] = str(value).lower() if isinstance(value, bool) else str(value)
     # Relative paths are the file's, not the working folder's: `profile = "georgia.yaml"` in
     # a MEDIADIGEST_CONFIG elsewhere was looked for wherever the command happened to run.
@@ -176,6 +204,22 @@ def _read_config_file(path: Path, *, required: bool) -> dict[str, str]:
     if "db" in values:
         values["db"] = _beside(here, values["db"])
     return values
+
+
+def _why_not_a_file(path: Path) -> str | None:
+    """None when ``path`` is a regular file (or a link to one), else what stands there."""
+    try:
+        mode = path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        if path.is_symlink():
+            return f"is a broken symbolic link (to {os.readlink(path)})"
+        return _MISSING
+    except OSError as exc:  # a link loop, a folder above it we may not enter
+        return f"cannot be read ({exc.strerror})"
+    if stat.S_ISREG(mode):
+        return None
+    # A fifo or a device would block or yield nothing a config file holds.
+    return "is a folder" if stat.S_ISDIR(mode) else "is not a regular file"
 
 
 def _settings_in(path: Path, data: dict[str, Any]) -> dict[str, Any]:
