@@ -287,3 +287,12 @@ def test_a_broken_link_named_by_the_environment_is_said_to_be_one(tmp_path):
         f"MEDIADIGEST_CONFIG names {tmp_path / 'link.toml'}, which is a broken symbolic link "
         "(to gone.toml)"
     )
+
+
+def test_an_empty_llm_timeout_variable_is_taken_as_unset():
+    """The one variable outside load_settings that still refused an empty value."""
+    from mediadigest.write.llm import LLMConfig
+
+    env = {"MEDIADIGEST_LLM_URL": "http://127.0.0.1:9/v1", "MEDIADIGEST_LLM_MODEL": "m"}
+    for empty in ("", " "):
+        assert LLMConfig.from_env({**env, "MEDIADIGEST_LLM_TIMEOUT": empty}).timeout == 30.0

@@ -83,7 +83,8 @@ class LLMConfig:
         url, model = env.get("MEDIADIGEST_LLM_URL"), env.get("MEDIADIGEST_LLM_MODEL")
         if not url or not model:
             raise ConfigError("--writer llm needs MEDIADIGEST_LLM_URL and MEDIADIGEST_LLM_MODEL")
-        raw = env.get("MEDIADIGEST_LLM_TIMEOUT", "30")
+        # Blank is unset, as for every MEDIADIGEST_* setting (an empty one was refused).
+        raw = env.get("MEDIADIGEST_LLM_TIMEOUT", "").strip() or "30"
         try:
             timeout = float(raw)
         except ValueError:
