@@ -43,6 +43,24 @@ def test_figures_in_english_and_russian_are_one_number():
     assert numbers("rose 12 percent") == numbers("вырос на 12%") == {"12%"}
 
 
+def test_figures_in_other_languages_are_the_same_number():
+    """Only English and Russian scale words were read: "4 milliards", "4 Milliarden",
+    "4 milyar" and "40亿" gave no figure, and reports of one deal did not share it."""
+    billions = {"4e+09"}
+    for text in ("$4 billion", "4 milliards de dollars", "4 Milliarden Dollar", "4 milyar dolar",
+                 "投资40亿美元", "4 млрд долларов", "4 miliardy"):  # fmt: skip
+        assert numbers(text) == billions, text
+    assert numbers("4,5 Mrd. Euro") == numbers("4.5bn euros") == {"4.5e+09"}
+    assert numbers("3 Mio. Tonnen") == numbers("3 millones de toneladas") == {"3e+06"}
+    assert numbers("400억 달러") == numbers("$40 billion") == {"4e+10"}
+    assert numbers("12 Prozent") == numbers("12 pour cent") == {"12%"}
+
+
+def test_a_number_glued_to_latin_letters_is_no_figure_but_one_after_chinese_is():
+    assert numbers("A320 jets and COVID19") == set()
+    assert numbers("総額4000億円") == {"4e+11"}
+
+
 def test_dates_years_and_small_counts_are_no_figures():
     assert numbers("ASTANA, Oct 7 (Reuters) - two reactors in 2025, 40 minutes") == set()
     assert numbers("АСТАНА, 7 октября 2025 года") == set()

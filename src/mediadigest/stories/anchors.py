@@ -86,19 +86,28 @@ def article_names(art: Article, kinds: frozenset[str] = NAME_KINDS) -> list[str]
     return names
 
 
-# A figure: "1.4 million", "1,4 млн", "$12bn", "45,000", "45 000", "12%". A comma before
-# exactly three digits groups thousands (English); before other digits it is the decimal
-# comma (Russian). Bare whole numbers below 100 and years are left out: "Oct. 7", "7
-# октября" and "two reactors" are dates and counts any two reports may share.
+# A figure: "1.4 million", "1,4 млн", "$12bn", "45,000", "45 000", "12%", "4 milliards",
+# "4 Milliarden", "4 milyar", "40亿". A comma before exactly three digits groups thousands
+# (English); before other digits it is the decimal comma (Russian, French, German). Bare whole
+# numbers below 100 and years are left out: "Oct. 7", "7 октября" and "two reactors" are dates
+# and counts any two reports may share. Nor a number glued to a word ("A320"), but for one
+# after Chinese, Japanese or Korean letters, which are written without a space before it.
 _NUMBER = re.compile(
-    r"(?<![\w.,])(\d{1,3}(?:(?:,|\s)\d{3})+(?!\d)|\d+)(?:[.,](\d+))?"
-    r"(?:\s?(%|per ?cent|процент\w*)|\s?(million|mln|млн|миллион\w*|billion|млрд|миллиард\w*"
-    r"|trillion|трлн|триллион\w*|thousand|тыс\w*)\b|(m|mn|bn|k)\b)?",
+    r"(?<!(?![\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])[\w.,])(\d{1,3}(?:(?:,|\s)\d{3})+(?!\d)|\d+)(?:[.,](\d+))?"
+    r"(?:\s?(%|per ?cent|pour ?cent|prozent|por ?ciento|процент\w*)"
+    r"|\s?(million\w*|millon\w*|milyon\w*|mln|mio|млн|миллион\w*"
+    r"|billion|milliard\w*|miliard\w*|milyar\w*|mrd|mds|млрд|миллиард\w*"
+    r"|trillion|трлн|триллион\w*|thousand|тыс\w*)\b|(m|mn|bn|k)\b"
+    r"|\s?([亿億억万만]))?",
     re.IGNORECASE,
 )
-_SCALE = {"m": 6, "mn": 6, "mln": 6, "million": 6, "млн": 6, "миллион": 6, "bn": 9,
-          "billion": 9, "млрд": 9, "миллиард": 9, "trillion": 12, "трлн": 12, "триллион": 12,
-          "k": 3, "thousand": 3, "тыс": 3}  # fmt: skip
+# Longest first: "milliard" is not "m" (a million).
+_SCALE = dict(sorted({
+    "m": 6, "mn": 6, "mln": 6, "million": 6, "millon": 6, "milyon": 6, "mio": 6, "млн": 6,
+    "миллион": 6, "bn": 9, "billion": 9, "milliard": 9, "miliard": 9, "milyar": 9, "mrd": 9,
+    "mds": 9, "млрд": 9, "миллиард": 9, "trillion": 12, "трлн": 12, "триллион": 12, "k": 3,
+    "thousand": 3, "тыс": 3, "亿": 8, "億": 8, "억": 8, "万": 4, "만": 4,
+}.items(), key=lambda item: -len(item[0])))  # fmt: skip
 
 
 def numbers(text: str) -> set[str]:
@@ -106,10 +115,10 @@ def numbers(text: str) -> set[str]:
     ``12%`` for "12 percent"."""
     found = set()
     for m in _NUMBER.finditer(text):
-        whole, decimals, percent, scale_word, scale_short = m.groups()
+        whole, decimals, percent, scale_word, scale_short, scale_cjk = m.groups()
         digits = re.sub(r"\D", "", whole)
         value = float(f"{digits}.{decimals}" if decimals else digits)
-        scale = (scale_word or scale_short or "").casefold()
+        scale = (scale_word or scale_short or scale_cjk or "").casefold()
         if percent:
             found.add(f"{value:g}%")
         elif scale:
