@@ -116,6 +116,15 @@ def test_a_codec_no_page_is_written_in_is_ignored_with_a_warning(charset: str, w
         "MOĞOLİSTAN İLE ANLAŞMA",
         "Türkiye ile Kırgızistan arasında yeni bir anlaşma imzalandı. Dışişleri Bakanı, iş "
         "birliğinin güçlendirileceğini söyledi.",
+        # Read a little less garbled in cp1252 (a walk): "Cumhurbaþkaný Kasým".
+        "Kazakistan ve Çin, Astana'da doğalgaz boru hattı anlaşması imzaladı\n18 Kasım 2026\n"
+        "Kazakistan Cumhurbaşkanı Kasım Cömert Tokayev ile Çin Başbakanı Li Çiang, Astana'da "
+        "Beyneu-Şımkent-Çin doğalgaz boru hattının üçüncü hattının inşasına ilişkin anlaşmayı "
+        "imzaladı.\nTokayev, görüşmenin ardından düzenlenen basın toplantısında, “Bu anlaşma "
+        "ülkelerimizin enerji işbirliğinde yeni bir sayfa açacak” dedi.\nKazak Enerji Bakanı "
+        "Erlan Akkenjenov, inşaatın 2027 baharında başlayacağını söyledi. Anlaşmanın "
+        "İstanbul'daki enerji zirvesinde de ele alınması bekleniyor.\nTaraflar ayrıca "
+        "Kazakistan tahılının Çin'e ihracatını artırmayı görüştü.",
     ],
 )
 def test_turkish_without_a_declared_charset_is_read_as_turkish(text):

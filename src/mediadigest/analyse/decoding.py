@@ -203,11 +203,13 @@ def guess_encoding(raw: bytes) -> str | None:
     choice = min(near, key=lambda e: _COMMON.index(e) if e in _COMMON else len(_COMMON))
     if (
         choice == "cp1252"
-        and "cp1254" in near
+        and any(m.encoding == "cp1254" for m in matches)
         and _TURKISH.search(raw)
         and not _ICELANDIC.search(raw)
     ):
         # Turkish's ğ ı ş İ Ğ Ş are cp1252's Icelandic ð ý þ Ý Ð Þ: "MOÐOLÝSTAN" for MOĞOLİSTAN.
+        # Asked among the least garbled only, a page whose ı and ş read as ý and þ looked a
+        # little less garbled in cp1252 ("Cumhurbaþkaný Kasým") and stayed so.
         return "cp1254"
     return choice
 
