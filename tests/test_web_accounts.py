@@ -284,7 +284,7 @@ def test_empty_week_chart_shows_the_days_and_says_no_articles(editor, kind):
 
 def test_users_help_names_the_password_command():
     result = CliRunner().invoke(cli, ["users", "--help"])
-    assert "add, list, password, remove" in result.output
+    assert "add, list, password, remove, role" in result.output
     assert re.search(r"│ password +Set a password", result.output)
 
 

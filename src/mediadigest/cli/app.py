@@ -70,7 +70,7 @@ stories_app = typer.Typer(
     help="Stories: list them, and editors' decisions (pin, hide, merge, split)."
 )
 users_app = typer.Typer(
-    help="Web app accounts: add, list, password, remove (admin, editor, viewer)."
+    help="Web app accounts: add, list, password, remove, role (admin, editor, viewer)."
 )
 app.add_typer(sources_app, name="sources")
 app.add_typer(db_app, name="db")

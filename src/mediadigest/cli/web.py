@@ -150,28 +150,63 @@ def users_list(ctx: typer.Context) -> None:
         typer.echo(f"{user.name}\t{user.role}")
 
 
+@users_app.command("role")
+def users_role(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="User name (in any case).")],
+    role: Annotated[str, typer.Argument(help="admin, editor or viewer.")],
+) -> None:
+    """Give a web app account another role (the last admin stays one)."""
+    from mediadigest import store
+    from mediadigest.web import auth, service
+    from mediadigest.web.persist import Role
+
+    if role not in Role.__members__:
+        raise typer.BadParameter("admin, editor or viewer", param_hint="ROLE")
+    settings = settings_of(ctx)
+    require_store(settings.db)
+    # Found as sign-in finds it (any case): names are unique ignoring case.
+    with store.open_store(settings.db).connect() as conn:
+        found = auth.find_user(conn, name)
+    try:
+        changed = found is not None and service.set_role(settings, found[0].name, Role(role))
+    except ValueError as exc:
+        say(f"{name}: {exc}", "error")
+        raise typer.Exit(1) from None
+    if not changed or found is None:
+        say(f"{name}: no such user", "error")
+        raise typer.Exit(1)
+    say(f"{found[0].name} is now {role}")
+
+
 @users_app.command("remove")
 def users_remove(
     ctx: typer.Context,
     names: Annotated[list[str], typer.Argument(help="User names (in any case).")],
 ) -> None:
-    """Remove web app accounts (their sessions and API tokens end; the audit log keeps them)."""
+    """Remove web app accounts (their sessions and API tokens end; the audit log keeps them);
+    the last admin stays."""
     from mediadigest import store
     from mediadigest.web import auth, service
 
     settings = settings_of(ctx)
     require_store(settings.db)
     engine = store.open_store(settings.db)
-    missing = []
+    missing, refused = [], []
     for name in names:
         # Found as sign-in finds it (any case): names are unique ignoring case.
         with engine.connect() as conn:
             found = auth.find_user(conn, name)
-        if found is None or not service.remove_user(settings, found[0].name):
+        try:
+            removed = found is not None and service.remove_user(settings, found[0].name)
+        except ValueError as exc:
+            refused.append(f"{name}: {exc}")
+            continue
+        if not removed or found is None:
             missing.append(name)
         else:
             say(f"removed {found[0].name}")
-    for name in missing:
-        say(f"{name}: no such user", "error")
-    if missing:
+    for line in [*refused, *(f"{name}: no such user" for name in missing)]:
+        say(line, "error")
+    if missing or refused:
         raise typer.Exit(1)

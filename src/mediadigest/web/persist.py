@@ -201,6 +201,20 @@ def count_admins(conn: sa.Connection) -> int:
     return int(conn.execute(query).scalar_one())
 
 
+def no_admin_left(conn: sa.Connection) -> bool:
+    """Whether the change just made in ``conn``'s transaction (a role set, a user removed)
+    left no admin; if so it is rolled back. The web's /users page and the CLI's `users`
+    both ask, so that nobody is left to manage the accounts.
+
+    Counted after the write, inside its transaction (the write took the store's lock): two
+    admins demoting each other at once, each counting two admins first, left none.
+    """
+    if count_admins(conn) > 0:
+        return False
+    conn.rollback()
+    return True
+
+
 # -- sessions and API tokens -----------------------------------------------------------------
 
 

@@ -191,12 +191,31 @@ def add_user(settings: Settings, name: str, role: Role, password: str) -> bool:
 
 
 def remove_user(settings: Settings, name: str) -> bool:
+    """Remove an account; False if there is none of that name. ValueError (a message for the
+    user) for the last admin, as the web's /users page refuses it."""
     engine = store.open_store(settings.db)
-    with engine.begin() as conn:
+    with engine.connect() as conn:
         removed = persist.remove_user(conn, name)
+        if persist.no_admin_left(conn):
+            raise ValueError("the last admin cannot be removed")
         if removed:
             persist.audit(conn, "cli", "user.remove", name)
+        conn.commit()
     return removed
+
+
+def set_role(settings: Settings, name: str, role: Role) -> bool:
+    """Give an account ``role``; False if there is none of that name. ValueError (a message
+    for the user) for demoting the last admin, as the web's /users page refuses it."""
+    engine = store.open_store(settings.db)
+    with engine.connect() as conn:
+        changed = persist.set_role(conn, name, role)
+        if persist.no_admin_left(conn):
+            raise ValueError("the last admin must stay an admin")
+        if changed:
+            persist.audit(conn, "cli", "user.role", name, role=str(role))
+        conn.commit()
+    return changed
 
 
 def check_profile(settings: Settings) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -71,7 +70,7 @@ def set_role(
 ) -> Response:
     with request.app.state.web.engine.connect() as conn:
         changed = persist.set_role(conn, name, role)
-        if _no_admin_left(conn):
+        if persist.no_admin_left(conn):
             return redirect(request, "/users", "The last admin must stay an admin.", "error")
         if changed:
             persist.audit(conn, user.name, "user.role", name, role=str(role))
@@ -93,7 +92,7 @@ def remove(request: Request, user: Admin, name: Existing = "") -> Response:
         return redirect(request, "/users", message, "error")
     with request.app.state.web.engine.connect() as conn:
         removed = persist.remove_user(conn, name)
-        if _no_admin_left(conn):
+        if persist.no_admin_left(conn):
             return redirect(request, "/users", "The last admin cannot be removed.", "error")
         if removed:
             persist.audit(conn, user.name, "user.remove", name)
@@ -142,18 +141,6 @@ def set_password(
             return refused(f"{str(exc).capitalize()}.", "password")
     message = f"Set a new password for {found[0].name}; their sessions are signed out."
     return redirect(request, "/users", message)
-
-
-def _no_admin_left(conn: sa.Connection) -> bool:
-    """Whether the change just made left no admin; if so it is rolled back.
-
-    Counted after the write, inside its transaction (the write took the store's lock): two
-    admins demoting each other at once, each counting two admins first, left none.
-    """
-    if persist.count_admins(conn) > 0:
-        return False
-    conn.rollback()
-    return True
 
 
 @router.get("/audit")
