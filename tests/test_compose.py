@@ -645,6 +645,24 @@ def test_the_quotes_speaker_is_spelled_as_the_items_sentences_spell_them(profile
     assert item.quote.speaker == "Almasadam Satkalijev"
 
 
+def test_a_speaker_named_in_another_script_is_given_the_profiles_spelling(profile):
+    """A Russian report's "Касым-Жомарт Токаев" was transliterated, "Kasym-Zhomart Tokayev",
+    beside the "Kassym-Jomart Tokayev" of the digest's other items."""
+    said = "Мы построим новый трубопровод вместе с нашими соседями"
+    text = RU_BODY + f"\n\n«{said}», — заявил Касым-Жомарт Токаев."
+    start = text.index(said)
+    art = _art(1, text=text, title="Казахстан и Узбекистан")
+    art.language = "ru"
+    art.quotes = [Quote(said, "Касым-Жомарт Токаев", start, start + len(said))]
+    art.relevance.hits.append(
+        Hit("Касым-Жомарт Токаев*", "Kassym-Jomart Tokayev", "person", "body")
+    )
+    item = compose_story(Story(1, "t", [art]), profile)
+    assert item.quote is not None and item.quote.speaker == "Kassym-Jomart Tokayev"
+    art.relevance.hits.pop()  # a name the profile does not know is transliterated
+    assert compose_story(Story(1, "t", [art]), profile).quote.speaker == "Kasym-Zhomart Tokayev"
+
+
 def _russian_report(reported_by: str) -> Article:
     text = RU_BODY.replace("сообщили в министерстве", f"сообщили {reported_by}")
     art = _art(1, text=text, outlet="Интерфакс", country="RU", title="Казахстан и Узбекистан")

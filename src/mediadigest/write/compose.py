@@ -199,7 +199,28 @@ def _quoted(picked: tuple[Quote, Article], sources: Sequence[Article], told: lis
         if len(v.split()) == words and v != speaker
     )
     speaker = next((v for v in spellings if v in text), speaker)
+    if not style.in_latin(speaker):
+        # The profile's own spelling, not a transliteration of another script's: a Russian
+        # report's "Касым-Жомарт Токаев" read "Kasym-Zhomart Tokayev" beside the digest's
+        # "Kassym-Jomart Tokayev".
+        speaker = next(
+            (h.canonical for art in sources for h in art.relevance.hits
+             if h.kind == "person" and _spells(h.alias, speaker)),
+            speaker,
+        )  # fmt: skip
     return replace(quote, speaker=style.latin_name(speaker) or None)
+
+
+def _spells(alias: str, name: str) -> bool:
+    """Whether ``name`` is written as the profile's ``alias`` (word by word, ``*`` a prefix)."""
+    wanted = alias.casefold().replace("-", " ").split()
+    words = name.casefold().replace("-", " ").split()
+    if len(wanted) != len(words):
+        return False
+    return all(
+        w.startswith(a.rstrip("*")) if a.endswith("*") else w == a
+        for a, w in zip(wanted, words, strict=True)
+    )
 
 
 def _language(art: Article) -> str:
