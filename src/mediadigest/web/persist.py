@@ -335,6 +335,33 @@ def revoke_token(conn: sa.Connection, token_id: int, user_id: int) -> bool:
     return conn.execute(sa.delete(api_tokens).where(mine)).rowcount > 0
 
 
+def list_all_tokens(conn: sa.Connection) -> list[dict[str, Any]]:
+    """Every user's API tokens (never their values), by user and age: the /users page's."""
+    cols = [api_tokens.c[n] for n in ("id", "name", "created_at", "last_used_at")]
+    query = (
+        sa.select(*cols, users.c.name.label("user_name"))
+        .join(users, users.c.id == api_tokens.c.user_id)
+        .order_by(users.c.name, api_tokens.c.id)
+    )
+    return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def revoke_any_token(conn: sa.Connection, token_id: int) -> tuple[str, str] | None:
+    """An admin's revoke: the token ``token_id`` of whichever user; (its user's name, its
+    name), or None if there is no such token."""
+    lock_for_writing(conn)
+    query = (
+        sa.select(users.c.name.label("user_name"), api_tokens.c.name)
+        .join(users, users.c.id == api_tokens.c.user_id)
+        .where(api_tokens.c.id == token_id)
+    )
+    row = conn.execute(query).first()
+    if row is None:
+        return None
+    conn.execute(sa.delete(api_tokens).where(api_tokens.c.id == token_id))
+    return str(row.user_name), str(row.name)
+
+
 # -- audit log -------------------------------------------------------------------------------
 
 

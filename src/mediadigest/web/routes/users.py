@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from mediadigest.web import auth, csrf, persist
 from mediadigest.web.auth import need
 from mediadigest.web.persist import Role, User
+from mediadigest.web.routes import PathId
 from mediadigest.web.templating import page, redirect
 
 router = APIRouter(dependencies=[Depends(csrf.protect)], include_in_schema=False)
@@ -27,7 +28,8 @@ ADD, SET_PASSWORD = "add-user", "set-password"
 def users(request: Request, user: Admin) -> HTMLResponse:
     with request.app.state.web.engine.connect() as conn:
         found = persist.list_users(conn)
-    return page(request, "users.html", title="Users", users=found, roles=list(Role))
+        tokens = persist.list_all_tokens(conn)
+    return page(request, "users.html", title="Users", users=found, roles=list(Role), tokens=tokens)
 
 
 @router.post("/users/add")
@@ -141,6 +143,20 @@ def set_password(
             return refused(f"{str(exc).capitalize()}.", "password")
     message = f"Set a new password for {found[0].name}; their sessions are signed out."
     return redirect(request, "/users", message)
+
+
+@router.post("/users/tokens/{token_id}/revoke")
+def revoke_token(request: Request, token_id: PathId, user: Admin) -> Response:
+    """Revoke any user's API token: one that leaked is stopped without removing its user
+    (whose own revoke, on the account page, covers only their own)."""
+    with request.app.state.web.engine.begin() as conn:
+        revoked = persist.revoke_any_token(conn, token_id)
+        if revoked is not None:
+            owner, name = revoked
+            persist.audit(conn, user.name, "token.revoke", f"token {token_id}", owner=owner)
+    if revoked is None:
+        return redirect(request, "/users", "No such token.", "error")
+    return redirect(request, "/users", f"Revoked {owner}'s token {name}.")
 
 
 @router.get("/audit")
