@@ -77,6 +77,17 @@ def test_a_snapshot_opened_read_only_behind_is_refused_not_migrated(tmp_path: Pa
     assert _revision(f"sqlite:///{path}") == "0007"
 
 
+def test_db_check_of_a_snapshot_behind_says_to_upgrade_a_writable_copy(tmp_path: Path):
+    """It named `mediadigest --db '...mode=ro&immutable=1...' db upgrade`, which then failed:
+    "attempt to write a readonly database"."""
+    path = tmp_path / "s.db"
+    _left_at(f"sqlite:///{path}", "0007")
+    done = _cli("--db", f"sqlite:///file:{path}?mode=ro&immutable=1&uri=true", "db", "check")
+    assert done.returncode == 1
+    assert "opens it read-only: upgrade a writable copy with `db upgrade`" in done.stderr
+    assert "immutable=1&uri=true' db upgrade" not in done.stderr
+
+
 def test_sources_stored_before_folders_keep_their_seen_items_and_stand_at_the_top(
     empty_url: str,
 ):

@@ -418,7 +418,12 @@ def db_check(ctx: typer.Context) -> None:
         raise typer.Exit(1)
     if current != head:
         what = "has no schema yet" if current is None else "is behind this version"
-        say(f"the store {what}: run {_upgrade_command(ctx)} (safe to re-run)")
+        if engine.dialect.name == "sqlite" and store.opened_read_only(engine.url):
+            # The command it named failed: "attempt to write a readonly database".
+            say(f"the store {what}, and its URL opens it read-only: upgrade a writable copy "
+                "with `db upgrade`")  # fmt: skip
+        else:
+            say(f"the store {what}: run {_upgrade_command(ctx)} (safe to re-run)")
         raise typer.Exit(1)
     if missing := store.missing_tables(engine):
         say(f"the store lacks {counted(len(missing), 'table')} of its schema "

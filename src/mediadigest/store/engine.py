@@ -404,7 +404,7 @@ def not_writable(url: sa.URL, refused: bool = True) -> str | None:
     path = _store_path(url)
     if path.is_dir():
         return _a_folder(url)
-    if _opened_read_only(url):
+    if opened_read_only(url):
         # A read-only URL cannot make the file: a mistyped snapshot path was blamed on the
         # command writing, which a command that only reads does not.
         if not path.exists():
@@ -441,7 +441,7 @@ def _a_folder(url: sa.URL) -> str:
     return f"{path} is a folder; give the store's file, such as {path / 'mediadigest.db'}"
 
 
-def _opened_read_only(url: sa.URL) -> bool:
+def opened_read_only(url: sa.URL) -> bool:
     """Whether a SQLite store's URL opens it read-only (a file: URI's mode=ro or immutable=1)."""
     return url.query.get("mode") == "ro" or url.query.get("immutable") == "1"
 
@@ -550,7 +550,7 @@ def _migrating(engine: sa.Engine) -> Iterator[sa.Connection]:
                 conn.execute(sa.select(sa.func.pg_advisory_xact_lock(MIGRATION_LOCK)))
                 yield conn
             return
-        if _opened_read_only(engine.url):
+        if opened_read_only(engine.url):
             with conn.begin():
                 yield conn
             return
@@ -736,7 +736,7 @@ def _not_upgraded_here(engine: sa.Engine, revision: str | None) -> str | None:
             f"{behind}: a shared store is upgraded only by `mediadigest db upgrade` (once "
             "every process using it can be of this version)"
         )
-    if _opened_read_only(engine.url):
+    if opened_read_only(engine.url):
         return f"{behind}, and opened read-only: upgrade a writable copy with `db upgrade`"
     return None
 
