@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from mediadigest.model import Source
 from mediadigest.store import schema as t
-from mediadigest.store.repository import add_source, source_url
+from mediadigest.store.repository import add_source, moved_away, source_url
 from mediadigest.store.writes import lock_for_writing
 
 
@@ -44,7 +44,7 @@ def add_sources(
     if refile is None:
         refile = any(s.folder for s in listed)
     # Before the lock: the fetch log has no index on its URLs, and collectors wait on it.
-    away = _moved_away(conn, [source_url(s.url) for s in listed])
+    away = moved_away(conn, [source_url(s.url) for s in listed])
     lock_for_writing(conn)
     done = Added()
     seen: set[str] = set()
@@ -71,28 +71,6 @@ def add_sources(
             conn.execute(sa.update(t.sources).where(where).values(folder=source.folder))
             done.moved.append((url, before, source.folder))
     return done
-
-
-def _moved_away(conn: sa.Connection, urls: list[str]) -> dict[str, tuple[int, str]]:
-    """Of ``urls``, those no source has that a source was read from before it moved: each
-    with that source's id and URL now. The fetch log keeps the URL every read was from."""
-    log, src = t.fetch_log.c, t.sources.c
-    present: set[str] = set()
-    for start in range(0, len(urls), 500):  # the sources' own URLs are indexed: ask them first
-        chunk = urls[start : start + 500]
-        present.update(conn.execute(sa.select(src.url).where(src.url.in_(chunk))).scalars())
-    urls = [url for url in dict.fromkeys(urls) if url not in present]  # an OPML again: none
-    found: dict[str, tuple[int, str]] = {}
-    for start in range(0, len(urls), 500):
-        stmt = (
-            sa.select(log.url, src.id, src.url.label("now"))
-            .select_from(t.fetch_log.join(t.sources, src.id == log.source_id))
-            .where(log.url.in_(urls[start : start + 500]), src.url != log.url)
-            .distinct()
-        )
-        for row in conn.execute(stmt):
-            found.setdefault(row.url, (row.id, row.now))
-    return found
 
 
 def _folder(conn: sa.Connection, source_id: int) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
 from datetime import date, datetime, time, timedelta
@@ -21,6 +22,7 @@ from mediadigest.model import (
     Relevance,
     Source,
     Theme,
+    is_web_url,
     wall_time,
 )
 from mediadigest.store import schema as t
@@ -35,11 +37,18 @@ from mediadigest.store.writes import (
 # -- sources ---------------------------------------------------------------------------------
 
 
-def source_url(url: str) -> str:
-    """A source's URL as stored: scheme and host in lower case, no #fragment.
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
-    "HTTP://Example.org/feed.xml" and "…/feed.xml#top" are the feed already listed; each was
-    added as a source of its own, fetched every round with a health row of its own.
+
+def source_url(url: str) -> str:
+    """A source's URL as stored: scheme and host in lower case, no default port (``:443`` on
+    https, ``:80`` on http), no ``.`` or ``..`` segments in its path, no #fragment.
+
+    "HTTP://Example.org/feed.xml", "…/feed.xml#top", "https://example.org:443/feed.xml" and
+    "https://example.org/./feed.xml" are the feed already listed; each was added as a source
+    of its own, fetched every round with a health row of its own. The fetcher (httpx) drops
+    the same ports and segments, so the stored URL reads what was typed (but for a path
+    ending in "/." or "/..", where httpx strays from the RFC: "/a/." is "/a" to it).
     """
     try:
         parts = urlsplit(url.strip())
@@ -47,15 +56,82 @@ def source_url(url: str) -> str:
         return url
     if not parts.scheme or not parts.netloc:
         return url
+    scheme = parts.scheme.lower()
     userinfo, at, host = parts.netloc.rpartition("@")  # a password keeps its case
-    netloc = f"{userinfo}{at}{host.lower()}"
-    return urlunsplit((parts.scheme.lower(), netloc, parts.path, parts.query, ""))
+    host, path = host.lower(), parts.path
+    if scheme in _DEFAULT_PORTS:
+        name, colon, port = host.rpartition(":")
+        # "]" in what follows the last colon: an IPv6 literal's own colon, no port
+        if colon and "]" not in port and _is_port(port, _DEFAULT_PORTS[scheme]):
+            host = name
+        path = _remove_dot_segments(path)
+    return urlunsplit((scheme, f"{userinfo}{at}{host}", path, parts.query, ""))
+
+
+def _is_port(port: str, number: int) -> bool:
+    """An empty port is the default one too (RFC 3986 section 6.2.3)."""
+    return port == "" or (port.isascii() and port.isdigit() and int(port) == number)
+
+
+def _remove_dot_segments(path: str) -> str:
+    """RFC 3986 section 5.2.4 on an absolute path: ``/a/./b/../c`` is ``/a/c``."""
+    segments = path.split("/")
+    kept: list[str] = []
+    for segment in segments:
+        if segment == "..":
+            if len(kept) > 1:  # never the root's empty first segment: "/../a" is "/a"
+                kept.pop()
+        elif segment != ".":
+            kept.append(segment)
+    if segments[-1] in (".", ".."):  # "/a/." and "/a/b/.." name a folder: "/a/"
+        kept.append("")
+    return "/".join(kept)
+
+
+# Built once: a source is looked up for every one an OPML import adds.
+_BY_URL = sa.select(t.sources.c.id, t.sources.c.url).where(
+    t.sources.c.url.in_(sa.bindparam("urls", expanding=True))
+)
+# The rows whose URL begins with the scheme, user and host asked for, in any case.
+_BY_SITE = (
+    sa.select(t.sources.c.id, t.sources.c.url)
+    .where(sa.func.lower(t.sources.c.url).startswith(sa.bindparam("site")))
+    .order_by(t.sources.c.id)
+)
+
+
+def find_source(conn: sa.Connection, url: str) -> tuple[int, str] | None:
+    """The source of ``url`` (as typed, or as `source_url` stores it): its id and URL as
+    stored; None where there is none.
+
+    A row stored before `source_url` dropped default ports and dot segments keeps the URL it
+    had (no migration rewrites it): the same URL given now is that source, not a new one.
+    """
+    typed, key = url.strip(), source_url(url)
+    exact = conn.execute(_BY_URL, {"urls": sorted({typed, key})}).all()
+    # As typed first: of two rows an older mediadigest let in for one feed, the one named
+    if exact:
+        row = min(exact, key=lambda r: (r.url != typed, r.id))
+        return int(row.id), row.url
+    if not is_web_url(key):
+        return None
+    # No index answers "normalises to key": ask the rows of its scheme, user and host only
+    # (an older source_url wrote those as now; a port or a path follows them).
+    parts = urlsplit(key)
+    # "%" and a backslash mean more to LIKE; "_" (any one character) asks more rows, no fewer.
+    site = re.sub(r"[%\\]", "_", f"{parts.scheme}://{parts.netloc}".lower())
+    for row in conn.execute(_BY_SITE, {"site": site}):
+        if source_url(row.url) == key:
+            return int(row.id), row.url
+    return None
 
 
 def add_source(conn: sa.Connection, source: Source) -> tuple[int, bool]:
     """Add a source; returns (id, added). Adding an existing URL changes nothing (to file it
     in another folder: `store.add_sources`)."""
     lock_for_writing(conn)
+    if found := find_source(conn, source.url):
+        return found[0], False
     url = source_url(source.url)
     stmt = insert_ignore(conn, t.sources).values(
         url=url, kind=source.kind, title=source.title, folder=source.folder, added_at=utcnow()
@@ -74,22 +150,49 @@ def list_sources(conn: sa.Connection) -> list[dict[str, Any]]:
 
 
 def remove_source(conn: sa.Connection, url: str) -> bool:
+    """Remove the source of ``url`` (as typed, or as stored: `find_source`); False where
+    there is none."""
     lock_for_writing(conn)
-    urls = {url, source_url(url)}  # as typed, or as stored
-    deleted = conn.execute(
-        sa.delete(t.sources).where(t.sources.c.url.in_(urls)).returning(t.sources.c.id)
-    )
-    return deleted.first() is not None
+    found = find_source(conn, url)
+    if found is not None:
+        conn.execute(sa.delete(t.sources).where(t.sources.c.id == found[0]))
+    return found is not None
 
 
 def move_source(conn: sa.Connection, source_id: int, url: str) -> bool:
-    """Point a source at the URL it moved to; False when another source already has it."""
+    """Point a source at the URL it moved to (as `source_url` stores it); False when another
+    source already has it."""
     lock_for_writing(conn)  # writers take turns: nothing adds that URL between check and move
-    src = t.sources.c
-    if conn.execute(sa.select(src.id).where(src.url == url, src.id != source_id)).first():
+    found = find_source(conn, url)
+    if found is not None and found[0] != source_id:
         return False
-    conn.execute(sa.update(t.sources).where(src.id == source_id).values(url=url))
+    conn.execute(
+        sa.update(t.sources).where(t.sources.c.id == source_id).values(url=source_url(url))
+    )
     return True
+
+
+def moved_away(conn: sa.Connection, urls: list[str]) -> dict[str, tuple[int, str]]:
+    """Of ``urls`` (as `source_url` stores them), those no source has that a source was read
+    from before it moved: each with that source's id and URL now. The fetch log keeps the URL
+    every read was from."""
+    log, src = t.fetch_log.c, t.sources.c
+    present: set[str] = set()
+    for start in range(0, len(urls), 500):  # the sources' own URLs are indexed: ask them first
+        chunk = urls[start : start + 500]
+        present.update(conn.execute(sa.select(src.url).where(src.url.in_(chunk))).scalars())
+    urls = [url for url in dict.fromkeys(urls) if url not in present]  # an OPML again: none
+    found: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(urls), 500):
+        stmt = (
+            sa.select(log.url, src.id, src.url.label("now"))
+            .select_from(t.fetch_log.join(t.sources, src.id == log.source_id))
+            .where(log.url.in_(urls[start : start + 500]), src.url != log.url)
+            .distinct()
+        )
+        for row in conn.execute(stmt):
+            found.setdefault(row.url, (row.id, row.now))
+    return found
 
 
 def record_fetch(

@@ -440,7 +440,10 @@ def add_source(request: Request, response: Response, body: SourceIn, user: Edito
         done = store.add_sources(conn, [Source(body.url, str(body.kind))], refile=False)
         # A URL the source was read from before it moved for good is that source.
         url = done.redirected[0][1] if done.redirected else source_url(body.url)
-        row = next(r for r in store.list_sources(conn) if r["url"] == url)
+        # Compared as stored now: a row stored before source_url dropped default ports
+        # and dot segments keeps its old form.
+        key = source_url(url)
+        row = next(r for r in store.list_sources(conn) if source_url(r["url"]) == key)
         if done.added:
             persist.audit(conn, user.name, "source.add", body.url, via="api")
     if not done.added:
