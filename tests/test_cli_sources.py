@@ -199,3 +199,34 @@ def test_source_times_in_json_are_rfc_3339_in_utc(tmp_path: Path):
     added = datetime.fromisoformat(row["added_at"])
     assert "T" in row["added_at"] and added.utcoffset() == timedelta(0)
     assert abs(datetime.now(UTC) - added) < timedelta(minutes=5)
+
+
+def test_a_url_with_spaces_around_it_is_added_without_them(tmp_path: Path):
+    """It was refused as "not an http(s) URL", though the store drops them."""
+    db = tmp_path / "s.db"
+    added = _cli(db, "sources", "add", " https://example.org/feed.xml\t")
+    assert added.stderr == "added: https://example.org/feed.xml\n"
+    listed = json.loads(_cli(db, "sources", "list", "--json").stdout)
+    assert [s["url"] for s in listed] == ["https://example.org/feed.xml"]
+
+
+def test_removing_a_source_by_the_address_it_moved_from_names_where_it_is(tmp_path: Path):
+    """It said only "no such source", where `sources add` of that address names the source."""
+    from mediadigest import store
+    from mediadigest.model import Source
+
+    db, old, new = tmp_path / "s.db", "https://example.org/old.xml", "https://example.org/new.xml"
+    engine = store.open_store(f"sqlite:///{db}")
+    with engine.begin() as conn:  # as a collect that followed a 301 leaves it
+        source_id, _ = store.add_source(conn, Source(old))
+        store.record_fetch(conn, source_id, old, error=None, items=1)
+        store.move_source(conn, source_id, new)
+    engine.dispose()
+    refused = _cli(db, "sources", "remove", old, code=1)
+    assert refused.stderr == f"error: {old}: no such source; it moved to {new} (remove that)\n"
+    assert (
+        "no such source\n"
+        in _cli(db, "sources", "remove", "https://nowhere.example/", code=1).stderr
+    )
+    removed = _cli(db, "sources", "remove", new)
+    assert removed.stderr == "removed 1 source (their articles stay)\n"

@@ -18,6 +18,7 @@ from mediadigest.collect import folders
 from mediadigest.errors import InputError, MediadigestError
 from mediadigest.model import Source, is_web_url
 from mediadigest.store import collect_state
+from mediadigest.store.repository import moved_away, source_url
 from mediadigest.write.style import counted
 
 
@@ -174,8 +175,13 @@ def sources_remove(ctx: typer.Context, urls: list[str]) -> None:
     engine = reading_store(settings_of(ctx))
     with engine.begin() as conn:
         missing = [u for u in urls if not store.remove_source(conn, u)]
+        # Not removed by its old address, as `sources add` takes it for the source: that
+        # is a no-op, this is not, and `sources list` names the source by its new one.
+        moved = moved_away(conn, [source_url(u) for u in missing])
     for url in missing:
-        say(f"{url}: no such source", "error")
+        now = moved.get(source_url(url))
+        where = f"; it moved to {now[1]} (remove that)" if now else ""
+        say(f"{url}: no such source{where}", "error")
     if len(urls) > len(missing):
         say(f"removed {counted(len(urls) - len(missing), 'source')} (their articles stay)")
     if missing:
@@ -183,11 +189,12 @@ def sources_remove(ctx: typer.Context, urls: list[str]) -> None:
 
 
 def _web_urls(urls: list[str]) -> list[str]:
-    """The http(s) URLs of ``urls``; each other one is reported on a line of its own."""
+    """The http(s) URLs of ``urls``, without spaces around them (a copied one has them, and
+    the store drops them); each other one is reported on a line of its own."""
     good = []
     for url in urls:
-        if is_web_url(url):
-            good.append(url)
+        if is_web_url(url.strip()):
+            good.append(url.strip())
         else:  # one line per refusal, even for a URL with a line break in it
             say(f"{url if url.isprintable() else ascii(url)}: not an http(s) URL", "error")
     return good
