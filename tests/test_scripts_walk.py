@@ -7,6 +7,7 @@ import pytest
 
 from mediadigest.analyse import relevance
 from mediadigest.profile import Profile, load_profile
+from mediadigest.write import byline
 
 
 @pytest.fixture(scope="module")
@@ -56,3 +57,48 @@ def test_a_turkish_report_naming_only_kazak_people_and_tokayev_is_relevant(profi
     text = "Kazak lider Tokayev, Ankara'da Kazak ve Türk iş insanlarıyla görüştü."
     rel = relevance.score(text, profile, title="Tokayev Ankara'da")
     assert rel.relevant
+
+
+# --- bylines in scripts without capital letters -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("author", "expected"),
+    [
+        ("田中一郎 and 佐藤花子", "田中一郎 and 佐藤花子"),  # Japanese
+        ("田中一郎、佐藤花子", "田中一郎 and 佐藤花子"),  # listed with the ideographic comma
+        ("مریم احمدی", "مریم احمدی"),  # Persian
+        ("أحمد علي", "أحمد علي"),  # Arabic
+        ("بقلم أحمد علي", "أحمد علي"),  # Arabic: "by Ahmed Ali"
+        ("김민수", "김민수"),  # Korean
+        ("김민수 기자", "김민수"),  # Korean: "Kim Min-su, reporter"
+        ("记者 张三", "张三"),  # Chinese: "reporter Zhang San"
+        ("文在寅", "文在寅"),  # Moon Jae-in: "文" leads in ("text:") only before its slash
+        ("ウラジーミル・プーチン", "ウラジーミル・プーチン"),  # a foreign name in katakana
+        ("מרים כהן", "מרים כהן"),  # Hebrew
+    ],
+)
+def test_a_byline_in_a_script_without_capitals_names_its_people(author, expected):
+    """A walk: these bylines gave no "by" at all, as no word of them was capitalised."""
+    assert byline.clean(author) == expected
+
+
+@pytest.mark.parametrize(
+    "author",
+    [
+        "新华社",
+        "新华社记者",
+        "编辑部",
+        "기자",
+        "연합뉴스",
+        "محرر",
+        "فريق التحرير",
+        "خبرگزاری ایرنا",
+    ],
+)
+def test_a_desk_or_agency_in_a_script_without_capitals_is_no_person(author):
+    assert byline.clean(author) is None
+
+
+def test_an_outlet_signing_in_arabic_is_no_person():
+    assert byline.clean("الجزيرة", "الجزيرة نت") is None

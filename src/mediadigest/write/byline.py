@@ -10,6 +10,7 @@ this is how the digest reads it.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from mediadigest.analyse import normalise
 from mediadigest.matching import DATE_WORDS
@@ -47,13 +48,45 @@ _LONE_NOT_NAME_WORDS = (
     "kabar azertag trend bernama irna tasnim dpa efe ansa"
 )
 _LONE_NOT_NAME = frozenset(_LONE_NOT_NAME_WORDS.split())
+# Scripts without capital letters (Chinese, Japanese, Korean, Arabic, Persian, Hebrew...) cannot
+# say a name by its capitals: there these words are what a byline holds that is no person (a
+# role, a desk, an agency). "기자" (Korean: reporter) follows the name, "بقلم" (Arabic: by) leads.
+_CASELESS_NOT_NAME_WORDS = (
+    "记者 記者 编辑 編集 编辑部 編集部 本报 本報 特约 特派员 特派員 通讯员 通訊員 评论员 "
+    "新华社 新華社 中新社 共同通信 時事通信 新华网 人民网 기자 특파원 편집부 연합뉴스 뉴시스 "
+    "محرر مراسل المحرر تحرير التحرير فريق وكالة الأناضول رويترز خبرنگار سردبیر تحریریه "
+    "خبرگزاری ایرنا تسنیم ایسنا"
+)
+_CASELESS_NOT_NAME = frozenset(_CASELESS_NOT_NAME_WORDS.split())
+_CASELESS_LEAD_IN = re.compile(
+    r"^(?:(?:作者|撰文|记者|記者|بقلم|كتبه?|نویسنده|به\s+قلم)\s*[:：/／]?|文\s*[:：/／])\s*"
+)  # "文" (text) only before its slash: 文在寅 is Moon Jae-in
+# Chinese, Japanese and Korean write a full name as one word: 田中一郎, 김민수,
+# ウラジーミル・プーチン.
+# A longer run is a phrase ("本文来源于网络": this article is from the web), no name.
+_CJK_LETTER = r"[\u3040-\u30fa\u30fc-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]"
+_UNSPACED = re.compile(rf"{_CJK_LETTER}{{2,6}}|{_CJK_LETTER}{{1,8}}(?:・{_CJK_LETTER}{{1,8}})+")
+_CJK = re.compile(_CJK_LETTER)
+_UNSPACED_NOT_NAME = frozenset(w for w in _CASELESS_NOT_NAME if _UNSPACED.fullmatch(w))
 _PARTICLE_WORDS = "de da das do dos du van von der den del della di la le bin al ibn"
 _PARTICLES = frozenset(_PARTICLE_WORDS.split())
 _MAX_AUTHORS = 3
 
 
+def _caseless(token: str) -> bool:
+    """A word of letters (and their marks) in a script that has no capitals: "أحمد", "김민수"."""
+    if not token[:1].isalpha() or token in _CASELESS_NOT_NAME:
+        return False
+    if any(w in token for w in _UNSPACED_NOT_NAME):
+        return False  # "新华社记者" (Xinhua reporter), one word as Chinese writes it
+    if _CJK.search(token) and not _UNSPACED.fullmatch(token):
+        return False
+    letters = all(c.isalpha() or c == "・" or unicodedata.category(c)[0] == "M" for c in token)
+    return letters and not any(c.isupper() or c.islower() for c in token)
+
+
 def _name_like(token: str, shouting: bool = False) -> bool:
-    if token.casefold() in _PARTICLES:
+    if token.casefold() in _PARTICLES or _caseless(token):
         return True
     if len(token) <= 2 and token[:1].isupper() and token[1:] in ("", "."):
         return True  # an initial: "Sarah E Needleman", "J. Smith"
@@ -70,7 +103,7 @@ def _calm(token: str) -> str:
 
 def _person(part: str, outlet: str) -> str | None:
     """The person's name in one part of a byline, or None if the part names no person."""
-    part = _LEAD_IN.sub("", part.strip())
+    part = _CASELESS_LEAD_IN.sub("", _LEAD_IN.sub("", part.strip()))
     name, _, role = part.partition(",")
     name = re.split(r"\s+is\s+an?\s+", name)[0]
     tokens = name.split()
@@ -82,7 +115,7 @@ def _person(part: str, outlet: str) -> str | None:
     kept: list[str] = []
     for i, token in enumerate(tokens):
         word = token.casefold().strip(".")
-        if word in _NOT_NAME or (word in _DATE and len(kept) >= 2):
+        if word in _NOT_NAME or token in _CASELESS_NOT_NAME or (word in _DATE and len(kept) >= 2):
             break
         if i >= 2 and len(word) >= 4 and word in outlet:
             break  # "Finian Cunningham Sputnik International" of "SputnikInt"
@@ -90,6 +123,8 @@ def _person(part: str, outlet: str) -> str | None:
             return None
         kept.append(token)
     lone = len(tokens) == len(kept) == 1 and _given_name(kept[0], outlet)
+    # "김민수 기자" (Kim Min-su, reporter): a name written as one word, then the role
+    lone = lone or (len(kept) == 1 and _UNSPACED.fullmatch(kept[0]) is not None)
     if not lone and (not 2 <= len(kept) <= 4 or kept[-1].casefold() in _PARTICLES):
         return None
     if all(len(t) >= 3 and t.casefold() in outlet for t in kept):
@@ -103,8 +138,11 @@ def _person(part: str, outlet: str) -> str | None:
 
 def _given_name(token: str, outlet: str) -> bool:
     """Whether a byline of one word names a person who signs so: a given name is letters,
-    capitalised ("Aigerim", "Jean-Luc", "Айгерим"); not "AFP", "eurasianet.org" or "jdoe"."""
+    capitalised ("Aigerim", "Jean-Luc", "Айгерим"), or in a script without capitals ("أحمد",
+    "田中一郎"); not "AFP", "eurasianet.org" or "jdoe"."""
     word = token.casefold()
+    if _caseless(token):
+        return len(token) >= 2 and normalise.compact(token) not in outlet
     pieces = re.split(r"[-'’]", token)
     if not token[:1].isupper() or not all(p.isalpha() and p[1:] == p[1:].lower() for p in pieces):
         return False
@@ -119,7 +157,7 @@ def clean(author: str | None, outlet: str | None = None) -> str | None:
         return None
     collapsed = normalise.compact(outlet or "")
     people: list[str] = []
-    for part in re.split(r"\s*[;|]\s*|\s+(?:and|&)\s+", author):
+    for part in re.split(r"\s*[;|、，]\s*|\s+(?:and|&)\s+", author):
         person = _person(part, collapsed)
         if person is None:
             continue
