@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from mediadigest.analyse import relevance
+from mediadigest.analyse import quotes, relevance
 from mediadigest.profile import Profile, load_profile
 from mediadigest.write import byline
 
@@ -102,3 +102,52 @@ def test_a_desk_or_agency_in_a_script_without_capitals_is_no_person(author):
 
 def test_an_outlet_signing_in_arabic_is_no_person():
     assert byline.clean("الجزيرة", "الجزيرة نت") is None
+
+
+# --- quotes in Chinese and Japanese marks; names between dashes ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (
+            "托卡耶夫在会谈后的记者会上表示：“这项协议将为两国能源合作翻开新的一页。”",
+            "这项协议将为两国能源合作翻开新的一页。",
+        ),
+        (
+            "トカエフ大統領は会談後の記者会見で「この協定は両国のエネルギー協力に新たな"
+            "ページを開くものだ」と述べた。",
+            "この協定は両国のエネルギー協力に新たなページを開くものだ",
+        ),
+    ],
+)
+def test_a_quote_written_without_spaces_is_found(text, words):
+    """A walk: a Chinese or Japanese sentence has no spaces, so it was one "word", short of
+    the four a quote needs, and no quote in either language was ever found."""
+    assert [q.text for q in quotes.find_quotes(text)] == [words]
+
+
+@pytest.mark.parametrize("term", ["“一带一路”", "「一帯一路」"])
+def test_a_short_term_in_chinese_or_japanese_marks_is_no_quote(term):
+    assert quotes.find_quotes(f"中国提出{term}倡议。") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Келісім «Бейнеу — Шымкент — Қытай» газ құбырының үшінші желісі туралы.",
+        "Соглашение о третьей нитке газопровода «Бейнеу — Шымкент — Китай» подписано.",
+        "The “Beineu – Bozoi – Shymkent” pipeline carries gas south.",
+        "签署了关于建设“别伊涅乌—奇姆肯特—中国”天然气管道第三条线的协议。",
+    ],
+)
+def test_a_pipelines_name_in_quotation_marks_is_no_quote(text):
+    """A walk: the pipeline «Бейнеу — Шымкент — Китай» was the item's quote."""
+    assert quotes.find_quotes(text) == []
+
+
+def test_a_quote_with_a_dash_in_it_is_still_a_quote():
+    text = "Tokayev said: “Astana — and all of Kazakhstan — welcomes this agreement.”"
+    assert [q.text for q in quotes.find_quotes(text)] == [
+        "Astana — and all of Kazakhstan — welcomes this agreement."
+    ]

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from itertools import pairwise
 
 from mediadigest.analyse import pronouns, speech
-from mediadigest.model import Entity, Quote
+from mediadigest.model import Entity, Quote, word_count
 
 __all__ = ["find_quotes", "one_paragraph", "resolve_speakers"]
 
@@ -51,7 +51,7 @@ def find_quotes(text: str) -> list[Quote]:
             continue
         pos = end + 1
         start, stop = _trim(text, m.end(), end)
-        if len(text[start:stop].split()) >= _MIN_WORDS:
+        if _is_quote(text[start:stop]):
             spans.append((m.start(), end, start, stop))
     masked = speech.mask(text, [(start, stop) for _, _, start, stop in spans])
     sentences = speech.Sentences(masked)
@@ -85,7 +85,7 @@ def one_paragraph(quote: Quote, text: str) -> Quote:
             start += 1
         while stop > start and (text[stop - 1] in _MARKS or text[stop - 1] == ","):
             stop -= 1
-        if len(text[start:stop].split()) >= _MIN_WORDS:
+        if word_count(text[start:stop]) >= _MIN_WORDS:
             pieces.append((start, stop))
     if not pieces:
         return quote
@@ -94,6 +94,38 @@ def one_paragraph(quote: Quote, text: str) -> Quote:
     after = any(p.match(following) for p in speech.AFTER)
     start, stop = pieces[-1] if after else pieces[0]
     return Quote(text[start:stop], quote.speaker, start, stop, cue=quote.cue)
+
+
+# A route, a pipeline's or a corridor's name: names joined by dashes (a hyphen only spaced,
+# as "Nur-Sultan" is one name).
+_NAME_DASH = re.compile(r"\s*[—–]\s*|\s+-\s+")
+_UNSPACED_NAME = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]{1,8}")
+
+
+def _is_quote(words: str) -> bool:
+    """Whether the words in quotation marks are somebody's: a few words at least (Chinese and
+    Japanese, written without spaces, by ``word_count``'s two characters a word), and not
+    only names between dashes, as «Бейнеу — Шымкент — Китай» or “别伊涅乌—奇姆肯特—中国”
+    name a pipeline."""
+    if word_count(words) < _MIN_WORDS:
+        return False
+    parts = _NAME_DASH.split(words)
+    return len(parts) < 2 or not all(_is_name(p) for p in parts)
+
+
+def _is_name(part: str) -> bool:
+    """A place's or a person's name: up to three capitalised words ("Shymkent", "Khorgos
+    Gateway"), up to two in a script without capitals, or a short run of Chinese or Japanese
+    characters."""
+    if _UNSPACED_NAME.fullmatch(part):
+        return True
+    tokens = part.split()
+    if not tokens or len(tokens) > 3:
+        return False
+    caseless = not any(c.isupper() or c.islower() for c in part)
+    if caseless:
+        return len(tokens) <= 2 and all(t.isalpha() for t in tokens)
+    return all(t[:1].isupper() and t.replace("-", "").replace("'", "").isalpha() for t in tokens)
 
 
 def _closing(text: str, opened: int, close: str) -> int | None:
