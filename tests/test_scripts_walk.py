@@ -3,11 +3,17 @@ Japanese marks, bylines in scripts without capitals, right-to-left text in the e
 
 from __future__ import annotations
 
+import re
+import xml.etree.ElementTree as ET
+from datetime import date
+
 import pytest
 
 from mediadigest.analyse import quotes, relevance
+from mediadigest.model import Digest, DigestItem, Quote
 from mediadigest.profile import Profile, load_profile
 from mediadigest.write import byline
+from mediadigest.write.render import Format, render
 
 
 @pytest.fixture(scope="module")
@@ -151,3 +157,117 @@ def test_a_quote_with_a_dash_in_it_is_still_a_quote():
     assert [q.text for q in quotes.find_quotes(text)] == [
         "Astana — and all of Kazakhstan — welcomes this agreement."
     ]
+
+
+# --- right-to-left text in the e-mail HTML ------------------------------------------------------
+
+AR_HEADLINE = "كازاخستان والصين توقعان اتفاقية خط أنابيب الغاز في أستانا"
+AR_FIRST = "وقع رئيس كازاخستان ورئيس مجلس الدولة الصيني في أستانا اتفاقية لبناء خط الغاز."
+AR_SECOND = "وقال وزير الطاقة إن أعمال البناء ستبدأ في ربيع عام 2027."
+AR_CREDITED = "وتبلغ تكلفة المشروع 4 مليارات دولار."
+AR_OUTLET = "الجزيرة نت"
+
+
+def _arabic(**change) -> Digest:
+    item = DigestItem(
+        headline=AR_HEADLINE,
+        outlet=AR_OUTLET,
+        outlet_country="QA",
+        published=date(2026, 11, 18),
+        author=None,
+        summary=[AR_FIRST, AR_SECOND, AR_CREDITED],
+        quote=Quote("هذه الاتفاقية ستفتح صفحة جديدة في التعاون", "Kassym-Jomart Tokayev", 0, 0),
+        attribution=f"{AR_OUTLET} reported in Arabic on Nov. 18.",
+        sources=[
+            {"outlet": AR_OUTLET, "url": "https://aljazeera.example/a"},
+            {"outlet": "Reuters", "url": "https://reuters.example/b"},
+        ],
+        language="ar",
+    )
+    for key, value in change.items():
+        setattr(item, key, value)
+    intro = (
+        f"This week: “{AR_HEADLINE}” (in Arabic), reported by {AR_OUTLET}. "
+        f"{AR_OUTLET} also ran a map."
+    )
+    return Digest(date(2026, 11, 16), date(2026, 11, 22), intro, [item])
+
+
+def _paragraphs(html: str) -> list[str]:
+    """Each <p> and <h2>, its inline CSS left out."""
+    found = re.finditer(r"<(p|h2)\b[^>]*>.*?</\1>", html)
+    return [re.sub(r' style="[^"]*"', "", m.group()) for m in found]
+
+
+def test_an_arabic_headline_is_marked_right_to_left():
+    """A walk: Arabic and Persian headlines rendered left to right, their final punctuation
+    at the wrong end."""
+    html = render(_arabic(), Format.html)
+    assert f'<h2 lang="ar" dir="rtl">{AR_HEADLINE}</h2>' in _paragraphs(html)
+
+
+def test_an_arabic_outlet_opening_an_english_sentence_is_isolated():
+    """A walk: "الجزيرة نت reported in Arabic on Nov. 18." read as a right-to-left sentence."""
+    first = _paragraphs(render(_arabic(), Format.html))[2]
+    assert first == (
+        f'<p><span dir="auto">{AR_OUTLET}</span> reported in Arabic on Nov. 18. '
+        f'<span lang="ar" dir="rtl">{AR_FIRST}</span></p>'
+    )
+
+
+def test_a_paragraph_only_of_arabic_sentences_reads_right_to_left():
+    second = _paragraphs(render(_arabic(), Format.html))[3]
+    assert second == (
+        f'<p dir="rtl"><span lang="ar" dir="rtl">{AR_SECOND}</span> '
+        f'<span lang="ar" dir="rtl">{AR_CREDITED}</span></p>'
+    )
+
+
+def test_an_english_credit_naming_an_arabic_outlet_stays_out_of_the_arabic_mark():
+    credited = [AR_FIRST, AR_SECOND, f"{AR_OUTLET} reported on Nov. 19 that {AR_CREDITED}"]
+    second = _paragraphs(render(_arabic(summary=credited), Format.html))[3]
+    assert second == (
+        f'<p><span lang="ar" dir="rtl">{AR_SECOND}</span> <span dir="auto">{AR_OUTLET}</span> '
+        f'reported on Nov. 19 that <span lang="ar" dir="rtl">{AR_CREDITED}</span></p>'
+    )
+
+
+def test_the_arabic_quote_and_the_arabic_headline_in_the_intro_are_right_to_left():
+    html = render(_arabic(), Format.html)
+    assert '“<span lang="ar" dir="rtl">هذه الاتفاقية ستفتح صفحة جديدة في التعاون,</span>”' in html
+    assert f'“<span lang="ar" dir="rtl">{AR_HEADLINE}</span>” (in Arabic)' in html
+    intro = _paragraphs(html)[0]
+    assert f'reported by <span dir="auto">{AR_OUTLET}</span>. ' in intro
+    assert f'. <span dir="auto">{AR_OUTLET}</span> also ran a map.</p>' in intro
+
+
+def test_an_arabic_source_link_is_isolated_from_the_commas_between_links():
+    html = render(_arabic(), Format.html)
+    assert f'"><span dir="auto">{AR_OUTLET}</span></a>, <a href="https://reuters.' in html
+
+
+def test_arabic_letters_in_an_item_of_unknown_language_take_the_direction_of_their_first():
+    html = render(_arabic(language=None), Format.html)
+    assert f'<h2 dir="auto">{AR_HEADLINE}</h2>' in _paragraphs(html)
+
+
+def test_right_to_left_marks_keep_the_e_mail_rules():
+    html = render(_arabic(), Format.html)
+    assert "<script" not in html and "<style" not in html and "<link" not in html
+    assert "<bdi" not in html  # some mail clients drop elements they do not know
+    assert all('style="' in p for p in re.findall(r"<(?:p|h2|a)\b[^>]*>", html))
+    ET.fromstring(render(_arabic(), Format.atom))  # the Atom entry's content too
+
+
+def test_a_left_to_right_digest_gets_no_direction():
+    english = _arabic(
+        headline="Kazakhstan and China sign a pipeline deal",
+        outlet="Reuters",
+        summary=["Kazakhstan and China signed a deal.", "Work starts in 2027."],
+        quote=Quote("This agreement opens a new page", "Kassym-Jomart Tokayev", 0, 0),
+        attribution="Reuters reported on Nov. 18.",
+        sources=[{"outlet": "Reuters", "url": "https://reuters.example/b"}],
+        language="en",
+    )
+    english.intro = "This week: a pipeline."
+    assert " dir=" not in render(english, Format.html)

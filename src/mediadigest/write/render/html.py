@@ -4,11 +4,17 @@ Mail clients drop <style> blocks and ignore most layout CSS, so every element ca
 ``style`` and the layout is a single 640-pixel table, as newsletters are built. The words an
 item takes from a report in another language than English (its headline, sentences and quote)
 say which (``lang="ru"``): a screen reader reads them in that language's voice, not English's.
+Those in a language written right to left say so too (``dir="rtl"``; ``dir="auto"`` where the
+language is unknown), and a name in such a script inside an English sentence (an outlet, "الجزيرة
+نت reported in Arabic on Nov. 18.") is isolated: else the sentence's order and its punctuation
+follow the name's direction.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterable
 from html import escape
 
 from mediadigest.model import Digest, DigestItem
@@ -43,6 +49,8 @@ _OWN_SCRIPT = frozenset(
     | {"ka", "hy", "el", "ar", "fa", "ur", "he", "yi"}
     | {"hi", "bn", "ta", "th", "zh", "ja", "ko"}
 )
+# Languages written right to left (ISO 639-1, and -3 where there is none).
+_RTL = frozenset({"ar", "fa", "ur", "he", "iw", "yi", "ji", "ps", "sd", "ug", "dv", "ckb", "prs"})
 # The credit the digest writes before a sentence of another report than the lead's
 # (attribute.credited): "Reuters reported on Dec. 17 that …", "Jiji Press added: …".
 _CREDIT = re.compile(
@@ -65,69 +73,138 @@ def part_language(text: str | None, language: str | None) -> str | None:
     return code
 
 
+def _right_to_left(text: str) -> bool:
+    """Whether ``text`` has a letter of a script written right to left (Arabic, Hebrew...)."""
+    return any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
+
+
+def _direction(text: str, language: str | None) -> str | None:
+    """The ``dir`` of an element holding ``text`` in ``language``: "rtl" for a language
+    written so, "auto" (its first letter decides) for right-to-left letters in an unknown
+    language, else none (the page's left to right, as for English)."""
+    if not _right_to_left(text):
+        return None
+    code = (language or "").strip()
+    if not _LANGUAGE_TAG.fullmatch(code):
+        return "auto"
+    return "rtl" if code.split("-")[0].casefold() in _RTL else None
+
+
+def _attributes(text: str, language: str | None) -> str:
+    """`` lang="…" dir="…"`` for an element holding ``text`` in ``language``, or nothing."""
+    code, way = part_language(text, language), _direction(text, language)
+    lang = f' lang="{escape(code, quote=True)}"' if code else ""
+    return lang + (f' dir="{way}"' if way else "")
+
+
 def _in_language(text: str, language: str | None) -> str:
-    code = part_language(text, language)
-    if code is None:
+    attributes = _attributes(text, language)
+    if not attributes:
         return escape(text)
-    return f'<span lang="{escape(code, quote=True)}">{escape(text)}</span>'
+    return f"<span{attributes}>{escape(text)}</span>"
 
 
-def _marked(text: str, pieces: list[tuple[str, str | None]]) -> str:
-    """``text`` escaped, each of ``pieces`` (words, language) found in it in an element
-    saying its language (the first place each is found; overlaps keep the earlier)."""
+def _isolated(text: str, names: Iterable[str]) -> str:
+    """``text`` escaped, each name in a right-to-left script in it isolated (a span with
+    ``dir="auto"``: mail clients keep it where some drop <bdi>): "الجزيرة نت reported …"
+    is an English sentence, not an Arabic one that ends in English words."""
+    rtl = sorted({n for n in names if _right_to_left(n)}, key=len, reverse=True)
+    if not rtl:
+        return escape(text)
+    out, pos = [], 0
+    for m in re.finditer("|".join(map(re.escape, rtl)), text):
+        out += [escape(text[pos : m.start()]), f'<span dir="auto">{escape(m.group())}</span>']
+        pos = m.end()
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+def _find(pieces: list[tuple[str, str | None]], text: str) -> list[tuple[int, int, str | None]]:
+    """Where each of ``pieces`` (words, language) is in ``text``: the first place each is
+    found; overlaps keep the earlier."""
     found = sorted(
         (at, at + len(words), language)
         for words, language in pieces
         if words and (at := text.find(words)) >= 0
     )
-    out, pos = [], 0
+    kept: list[tuple[int, int, str | None]] = []
     for start, end, language in found:
-        if start < pos:
-            continue
-        out += [escape(text[pos:start]), _in_language(text[start:end], language)]
+        if not kept or start >= kept[-1][1]:
+            kept.append((start, end, language))
+    return kept
+
+
+def _marked(text: str, pieces: list[tuple[str, str | None]], names: Iterable[str] = ()) -> str:
+    """``text`` escaped, each of ``pieces`` (words, language) found in it in an element
+    saying its language, and ``names`` in a right-to-left script isolated in the words
+    between."""
+    out, pos = [], 0
+    for start, end, language in _find(pieces, text):
+        out += [_isolated(text[pos:start], names), _in_language(text[start:end], language)]
         pos = end
-    out.append(escape(text[pos:]))
+    out.append(_isolated(text[pos:], names))
     return "".join(out)
 
 
-def _own_words(sentence: str) -> str:
-    """A summary sentence less the English credit the digest may have put before it."""
+def _wholly_right_to_left(text: str, pieces: list[tuple[str, str | None]]) -> bool:
+    """Whether a paragraph is only words of a right-to-left report (its letters all in
+    ``pieces`` marked "rtl"): it then reads, and is aligned, right to left."""
+    found = _find(pieces, text)
+    if not found or any(_direction(text[s:e], lang) != "rtl" for s, e, lang in found):
+        return False
+    bounds = [0, *(i for s, e, _ in found for i in (s, e)), len(text)]
+    between = "".join(text[a:b] for a, b in zip(bounds[::2], bounds[1::2], strict=True))
+    return not any(c.isalpha() for c in between)
+
+
+def _own_words(sentence: str, names: Iterable[str] = ()) -> str:
+    """A summary sentence less the English credit the digest may have put before it (its
+    outlet may be named in any script: "الجزيرة نت reported on Nov. 18 that …")."""
     credit = _CREDIT.match(sentence)
-    if credit is None or not style.in_latin(credit.group()):
+    if credit is None:
         return sentence
-    return sentence[credit.end() :]
+    frame = credit.group()
+    for name in names:
+        frame = frame.replace(name, "")
+    return sentence[credit.end() :] if style.in_latin(frame) else sentence
 
 
-def _quoted(text: str, language: str | None) -> str:
+def _quoted(text: str, language: str | None, names: Iterable[str] = ()) -> str:
     """A paragraph of the quote line (``“…,” Tokayev said.``), the quote's words marked."""
     if not text.startswith("“"):
-        return escape(text)
+        return _isolated(text, names)
     close = text.rfind("”")
     close = close if close > 0 else len(text)
-    return f"“{_in_language(text[1:close], language)}{escape(text[close:])}"
+    return f"“{_in_language(text[1:close], language)}{_isolated(text[close:], names)}"
 
 
 def _item(item: DigestItem) -> str:
-    lang = part_language(item.headline, item.language)
-    head = f' lang="{escape(lang, quote=True)}"' if lang else ""
-    out = [f'<h2 style="{_HEAD}"{head}>{escape(item.headline)}</h2>']
+    out = [f'<h2 style="{_HEAD}"{_attributes(item.headline, item.language)}>'
+           f"{escape(item.headline)}</h2>"]  # fmt: skip
+    shown = shown_sources(item.sources) if item.sources else []
+    names = [n for n in (item.outlet, *(label for label, _ in shown)) if n]
     # A language model's summary is in whatever language it answered in: none is claimed.
     told = item.summary if item.written_by != "llm" else []
-    words = [(_own_words(s), item.language) for s in told]
+    words = [(_own_words(s, names), item.language) for s in told]
     for text, quoted in item_blocks(item):
-        body = _quoted(text, item.language) if quoted else _marked(text, words)
-        out.append(f'<p style="{_QUOTE if quoted else _BODY}">{body}</p>')
-    if item.sources:
-        links = ", ".join(_source_link(*s) for s in shown_sources(item.sources))
+        if quoted:
+            out.append(f'<p style="{_QUOTE}">{_quoted(text, item.language, names)}</p>')
+            continue
+        way = ' dir="rtl"' if _wholly_right_to_left(text, words) else ""
+        out.append(f'<p style="{_BODY}"{way}>{_marked(text, words, names)}</p>')
+    if shown:
+        links = ", ".join(_source_link(*s) for s in shown)
         out.append(f'<p style="{_SMALL}">Sources: {links}{more(item.sources)}</p>')
     return "\n".join(out)
 
 
 def _source_link(label: str, url: str | None) -> str:
-    """A link only for web addresses (``shown_sources``)."""
+    """A link only for web addresses (``shown_sources``); a name in a right-to-left script
+    isolated, so that the commas between the links stay in place."""
+    text = _isolated(label, [label])
     if url is None:
-        return escape(label)
-    return f'<a href="{escape(url, quote=True)}" style="{_LINK}">{escape(label)}</a>'
+        return text
+    return f'<a href="{escape(url, quote=True)}" style="{_LINK}">{text}</a>'
 
 
 def fragment(digest: Digest) -> str:
@@ -137,7 +214,8 @@ def fragment(digest: Digest) -> str:
     items = "\n".join(_item(i) for i in digest.items)
     # The intro names a headline in another language in its words: “Казахстан …” (in Russian).
     named = [(i.headline, i.language) for i in digest.items]
-    intro = _marked(digest.intro, named)
+    outlets = [i.outlet for i in digest.items if i.outlet]
+    intro = _marked(digest.intro, named, outlets)
     return xml_safe(f'<p style="{_BODY}">{intro}</p>\n{trend}\n{items}')
 
 
