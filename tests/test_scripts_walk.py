@@ -271,3 +271,14 @@ def test_a_left_to_right_digest_gets_no_direction():
     )
     english.intro = "This week: a pipeline."
     assert " dir=" not in render(english, Format.html)
+
+
+def test_the_web_preview_keeps_the_direction_of_right_to_left_words():
+    """The preview's cleaner kept lang= and dropped dir=: the editor's page ran Arabic left
+    to right though the e-mail did not."""
+    from mediadigest.web.editions import house_html
+    from mediadigest.write.render import to_dict
+
+    page = str(house_html(to_dict(_arabic())))
+    assert f'<h2 lang="ar" dir="rtl">{AR_HEADLINE}</h2>' in page
+    assert f'<span dir="auto">{AR_OUTLET}</span> reported in Arabic' in page

@@ -718,7 +718,8 @@ def regenerate(
 # -- reading the JSON back -------------------------------------------------------------------
 
 # What the preview keeps of the writer's e-mail HTML: text structure, http(s) links, and the
-# language of the words an item takes from a report in another (lang=, on any of these).
+# language of the words an item takes from a report in another (lang=, on any of these) and
+# their direction (dir=: Arabic and Persian read right to left).
 _HOUSE_TAGS = {"h1", "h2", "p", "a", "em", "strong", "blockquote", "ul", "ol", "li", "br", "span"}
 
 
@@ -734,7 +735,7 @@ def house_html(content: dict[str, Any], *, inside: bool = False) -> Markup:
     clean = nh3.clean(
         html,
         tags=_HOUSE_TAGS,
-        attributes={"a": {"href"}, "*": {"lang"}},
+        attributes={"a": {"href"}, "*": {"lang", "dir"}},
         url_schemes={"http", "https"},
         link_rel="noopener noreferrer nofollow",
         clean_content_tags={"head", "title", "script", "style"},  # gone with their text
