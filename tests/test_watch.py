@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from datetime import timedelta
 
@@ -217,3 +218,35 @@ def test_a_one_off_collect_names_the_sources_it_leaves_out_and_retry_tries_them(
     assert site.fetched(failing) == 3
     rows = {r["url"]: r for r in cli.json("sources", "list", "--json")}
     assert rows[site.url(failing)]["failures"] == 3  # its failures still count
+
+
+def test_a_watch_stopped_in_a_round_says_what_that_round_stored(tmp_path, site):
+    """It said only "stopped": not that the round under way had stored articles (which it
+    had not grouped into stories yet)."""
+    path = tmp_path / "s.db"
+    cli = Cli(path)
+    cli("sources", "add", site.url("/feeds/rdf.xml"))
+    cli("sources", "add", "--kind", "page", site.url("/slow?s=60"))  # holds the round open
+    env = {**os.environ, "MEDIADIGEST_ALLOW_PRIVATE": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mediadigest", "--db", f"sqlite:///{path}", "collect",
+         "--watch", "1h", "--timeout", "90"],
+        stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    try:
+        engine = store.create_engine(f"sqlite:///{path}")
+        for _ in range(600):  # the feed's articles stored, the slow page still coming
+            with engine.connect() as conn:
+                if conn.execute(sa.text("SELECT count(*) FROM articles")).scalar_one():
+                    break
+            time.sleep(0.1)
+        engine.dispose()
+        proc.send_signal(signal.SIGTERM)
+        _, rest = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 130, rest
+    assert re.search(r"stopped in round 1: [1-9]\d* articles? stored in it, not yet grouped",
+                     rest), rest  # fmt: skip

@@ -224,6 +224,16 @@ def _watch(settings: Settings, interval: timedelta, *, rounds: int | None, timeo
         at = f" ({done.started:%Y-%m-%d %H:%M:%S} UTC)" if done.started else ""
         say(f"round {done.number}{at}: {done.report.summary()}{off}")
 
+    current: list[tuple[int, run.RunReport]] = []  # the round under way, once one started
+    ended: set[int] = set()
+
+    def start(number: int, report: run.RunReport) -> None:
+        current[:] = [(number, report)]
+
+    def end(done: Round) -> None:
+        ended.add(done.number)
+        show(done)
+
     try:
         with _sigterm_as_ctrl_c():  # from the start: the pipeline's imports take seconds
             engine, _ = _sources(settings)
@@ -232,9 +242,16 @@ def _watch(settings: Settings, interval: timedelta, *, rounds: int | None, timeo
 
             with fetcher_for(settings, timeout) as fetcher:
                 run.watch(engine, settings.profile, load, fetcher, interval=interval,
-                          rounds=rounds, on_round=show)  # fmt: skip
+                          rounds=rounds, on_round=end, on_start=start)  # fmt: skip
     except KeyboardInterrupt:  # each round's documents are stored as they come
-        say("stopped")
+        # Stopped in a round, it said only "stopped": not what that round had stored.
+        if current and current[0][0] not in ended:
+            number, report = current[0]
+            stored = counted(report.articles, "article")
+            say(f"stopped in round {number}: {stored} stored in it, not yet grouped into "
+                "stories (`stories` or `digest` groups them)")  # fmt: skip
+        else:
+            say("stopped")
         raise typer.Exit(130) from None
     if failed:
         raise typer.Exit(1)

@@ -215,10 +215,13 @@ def watch(
     rounds: int | None = None,
     stop: threading.Event | None = None,
     on_round: Callable[[Round], None] | None = None,
+    on_start: Callable[[int, RunReport], None] | None = None,
 ) -> int:
     """Collect every ``interval`` until ``stop`` is set (or after ``rounds``); returns rounds.
 
     Sources are re-read each round, so `sources add` takes effect without a restart.
+    ``on_start``: given each round's number and its report as the round begins (filled as it
+    goes), for the words of a stop in the middle of it.
     """
     stop = stop or threading.Event()
     number = 0
@@ -226,6 +229,8 @@ def watch(
         number += 1
         started, at = time.monotonic(), datetime.now(UTC)
         report, backing_off = RunReport(), 0
+        if on_start:
+            on_start(number, report)
         try:
             sources = load_sources()
             with engine.begin() as conn:
