@@ -265,8 +265,7 @@ def _walk(
                 pending is not None and window_end(pending, window_days) == end
             ) or _any_unplaced(conn, profile, since, end)
         if wanted:
-            with _grouping(target) as conn:
-                report.add(_group(conn, profile, since, end, params))
+            report.add(_group(target, profile, since, end, params))
         done = end
     if report.articles:
         log.info("stories: %s", report.summary())
@@ -286,13 +285,13 @@ def _reading(target: Target) -> Iterator[sa.Connection]:
 
 @contextlib.contextmanager
 def _grouping(target: Target) -> Iterator[sa.Connection]:
-    """The transaction of one window: the caller's, or one of its own that holds the store's
-    writer lock from its first read and commits when the window is grouped.
+    """The transaction that writes one window: the caller's, or one of its own that holds the
+    store's writer lock from its first read and commits when the window is written.
 
-    The lock from the first read, not the first write (where SQLite takes it by itself): the
-    window's stories are read, clustered and extended as one, and a SQLite transaction that
-    read before another writer committed cannot write after it ("database is locked" at
-    once, without waiting). ``BEGIN IMMEDIATE`` waits for the lock as any write does.
+    The lock from the first read, not the first write (where SQLite takes it by itself): what
+    `_group` checks under it must stay true until the window is written, and a SQLite
+    transaction that read before another writer committed cannot write after it ("database is
+    locked" at once, without waiting). ``BEGIN IMMEDIATE`` waits for the lock as any write does.
     """
     if isinstance(target, sa.Connection):
         yield target
@@ -307,20 +306,92 @@ def _grouping(target: Target) -> Iterator[sa.Connection]:
             yield conn
 
 
+@contextlib.contextmanager
+def _snapshot(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """A read-only transaction: its reads see one state of the store, and no writer waits for
+    it (SQLite's WAL readers take no lock a writer needs; PostgreSQL's ``REPEATABLE READ``
+    reads one snapshot), so a window's read is not half before another's commit."""
+    with engine.connect() as conn:
+        if conn.dialect.name != "sqlite":
+            # Set on the connection, not by SET TRANSACTION: pool_pre_ping's query may open
+            # the transaction first. The pool resets the level when the connection returns.
+            conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield conn
+            return
+        with sqlite_transaction(conn, "BEGIN DEFERRED"):
+            yield conn
+
+
+@dataclass(slots=True)
+class _Window:
+    """What a window's clustering is made from: the same inputs give the same stories."""
+
+    arts: list[Article]  # the window's articles that name the country, oldest first
+    owner: dict[int, int]  # article id -> id of the stored story that holds it
+    stories: list[int]  # the window's live stories, those that hold none of its articles too
+    background: list[Article] | None  # None where every article is placed: nothing to cluster
+
+
+def _read(conn: sa.Connection, profile: Profile, since: date, until: date) -> _Window:
+    """The window's articles and stories, as its clustering reads them."""
+    arts = sorted(candidates(conn, since, until), key=lambda a: (_when(a) or datetime.max, a.id))
+    rows = persist.load(conn, profile.name, since=_day_start(since), until=_day_end(until))
+    owner = {aid: row.id for row in rows for aid in row.members}
+    if all(a.id in owner for a in arts):
+        return _Window(arts, owner, [row.id for row in rows], None)
+    # The window's other articles teach the word weights: which words every report uses.
+    return _Window(arts, owner, [row.id for row in rows], _background(conn, since, until))
+
+
+@dataclass(slots=True)
+class _Cluster:
+    """One cluster to write (`_place`): its stored story, if any, members and their copies."""
+
+    story_id: int | None
+    members: list[Article]
+    dup_of: dict[int, int]
+
+
 def _group(
-    conn: sa.Connection,
+    target: Target,
     profile: Profile,
     since: date,
     until: date,
     params: ClusterParams | None,
 ) -> UpdateReport:
-    """Cluster one window's unplaced articles with its stories, which they may join."""
-    report = UpdateReport()
-    arts = sorted(candidates(conn, since, until), key=lambda a: (_when(a) or datetime.max, a.id))
-    rows = persist.load(conn, profile.name, since=_day_start(since), until=_day_end(until))
-    owner = {aid: row.id for row in rows for aid in row.members}
-    if all(a.id in owner for a in arts):
-        return report
+    """Cluster one window's unplaced articles with its stories, which they may join.
+
+    Given an engine, under the writer lock only to write: clustering a window
+    (`find_duplicates`, TF-IDF) takes a time that grows with the week's articles, not the
+    batch's, and under the lock an editor's pin or hide waited seconds for every ingest and
+    collect round. So the window is read and clustered first; then, under the lock, read
+    again, and its clusters written only if it is as it was (its articles, with all they are
+    clustered by, and which stories hold them: a merge, a split or another grouper changes
+    that); otherwise it is clustered again under the lock. Pins and hides are not read: they
+    decide a digest's stories, not how reports group. Given a connection, all is done in it.
+    """
+    if isinstance(target, sa.Connection):
+        window = _read(target, profile, since, until)
+        return _write(target, profile, window, _plan(window, profile, params))
+    with _snapshot(target) as conn:
+        seen = _read(conn, profile, since, until)
+    if seen.background is None:
+        return UpdateReport()  # another grouper placed them all
+    plan = _plan(seen, profile, params)
+    with _grouping(target) as conn:
+        now = _read(conn, profile, since, until)
+        if now != seen:
+            log.debug("stories: %s..%s changed while it was clustered; again", since, until)
+            plan = _plan(now, profile, params)
+        return _write(conn, profile, now, plan)
+
+
+def _plan(window: _Window, profile: Profile, params: ClusterParams | None) -> list[_Cluster]:
+    """The window's clusters (reads and writes nothing: it may run outside any transaction)."""
+    arts, owner = window.arts, window.owner
+    if window.background is None:
+        return []
     groups = find_duplicates([f"{a.title}\n{a.text}" for a in arts])
     primaries = [g.primary for g in groups]
     seeds: dict[int, list[int]] = {}
@@ -337,15 +408,26 @@ def _group(
     )
     docs = [cluster_doc(arts[i], k) for k, i in enumerate(primaries)]
     seed_of = {k: sid for sid, ks in seeds.items() for k in ks}
-    # The window's other articles teach the word weights: which words every report uses.
-    background = [cluster_doc(a, -1) for a in _background(conn, since, until)]
+    background = [cluster_doc(a, -1) for a in window.background]
+    out: list[_Cluster] = []
     for found in cluster(docs, params, seeds=list(seeds.values()), background=background):
         story_id = next((seed_of[k] for k in found if k in seed_of), None)
-        members = [m for k in found for m in groups[k].members]
+        members = [arts[m] for k in found for m in groups[k].members]
         dup_of = {
             arts[c].id: arts[g.primary].id for k in found for g in [groups[k]] for c in g.copies
         }
-        _place(conn, profile, story_id, [arts[m] for m in members], dup_of, owner, report)
+        out.append(_Cluster(story_id, members, dup_of))
+    return out
+
+
+def _write(
+    conn: sa.Connection, profile: Profile, window: _Window, plan: list[_Cluster]
+) -> UpdateReport:
+    """Write the clusters planned from ``window``, which the store still holds as it was."""
+    report = UpdateReport()
+    owner = dict(window.owner)  # `_place` adds what it places
+    for c in plan:
+        _place(conn, profile, c.story_id, c.members, c.dup_of, owner, report)
     return report
 
 
