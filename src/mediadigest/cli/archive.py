@@ -23,9 +23,13 @@ from mediadigest import store
 from mediadigest.cli.app import (
     From,
     To,
+    Week,
     days,
     db_app,
     out,
+    period,
+    progress_bar,
+    progress_lines,
     reading_store,
     require_store,
     say,
@@ -442,6 +446,54 @@ def db_optimize(ctx: typer.Context) -> None:
     started = time.perf_counter()
     store.optimize(engine)
     say(f"store optimised in {time.perf_counter() - started:.1f} s")
+
+
+@db_app.command("reanalyse")
+def db_reanalyse(
+    ctx: typer.Context,
+    since: From = None,
+    until: To = None,
+    week: Week = None,
+) -> None:
+    """Judge stored articles again with this version and the profile as it is now: relevance,
+    quotes and their speakers, entities, themes, tone, type. Articles keep their ids and text
+    (nothing is extracted again); stories follow what changed. All articles unless a period is
+    given. Safe to stop and to re-run."""
+    from mediadigest.cli.collect import _sigterm_as_ctrl_c
+    from mediadigest.run.reanalyse import ReanalyseReport, reanalyse
+
+    # Open at both ends unless asked: a profile's edit or a new version concerns every week.
+    first, last = period(since, until, week) if week else days(since, until)
+    settings = settings_of(ctx)
+    require_store(settings.db)
+    report = ReanalyseReport()
+    lines = progress_lines("reanalysing")
+
+    def detail() -> str:
+        return f"{report.changed:,} changed"
+
+    try:
+        with _sigterm_as_ctrl_c(), progress_bar() as bar:
+            engine = store.open_store(settings.db)
+            task = bar.add_task("reanalysing", total=None)
+
+            def planned(total: int) -> None:
+                bar.update(task, total=total)
+                if lines:
+                    lines.start(total)
+
+            def progress(n: int) -> None:
+                bar.advance(task, n)
+                if lines:
+                    lines.advance(n, detail)
+
+            reanalyse(engine, settings.profile, since=first, until=last, planned=planned,
+                      progress=progress, report=report)  # fmt: skip
+    except KeyboardInterrupt:  # each batch is committed as it is done
+        say(f"interrupted after {counted(report.articles, 'article')} ({report.changed} "
+            "changed); run the same command again to finish")  # fmt: skip
+        raise typer.Exit(130) from None
+    say(report.summary())
 
 
 def _upgrade_command(ctx: typer.Context) -> str:
