@@ -65,7 +65,7 @@ app = typer.Typer(
 )
 # Groups, listed in --help after the commands, in this order.
 sources_app = typer.Typer(help="Manage feeds: add, import OPML, list, remove, export.")
-db_app = typer.Typer(help="The store's schema: upgrade and check migrations.")
+db_app = typer.Typer(help="The store: upgrade, check, optimise; re-analyse its articles.")
 stories_app = typer.Typer(
     help="Stories: list them, and editors' decisions (pin, hide, merge, split)."
 )
