@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -336,12 +337,55 @@ def word_count(text: str) -> int:
 
 
 def lead_of(text: str, limit: int = 400) -> str:
-    """The lead: the first non-empty paragraph, cut at ``limit`` characters."""
-    for para in text.split("\n"):
-        para = para.strip()
-        if para:
-            return para[:limit]
-    return ""
+    """The lead: the first non-empty paragraph, cut at ``limit`` characters, after a first
+    paragraph that is only a date or a time (a page's date line, "2026年11月18日 14:30",
+    "18 November 2026", kept in the extracted text: weighed as the lead, it pushed the real
+    first paragraph into the body)."""
+    paras = [para for line in text.split("\n") if (para := line.strip())]
+    if len(paras) > 1 and is_date_line(paras[0]):
+        return paras[1][:limit]
+    return paras[0][:limit] if paras else ""
+
+
+_DATE_LINE_MAX = 60
+# Digits (any script: \d), times, separators and the date characters of Chinese, Japanese
+# and Korean (年 月 日, 년 월 일, 午後, 오후...): what is left of a date line is month and day
+# names, a zone, or nothing.
+_DATE_NOISE = re.compile(
+    r"[\d\s\-/.,:;|·()（）\[\]年月日号號時时分秒년월일시분초午前後后上下오전후]+"
+)
+_ZONE_WORDS = frozenset({"am", "pm", "utc", "gmt", "of", "de", "del", "at", "um", "в", "г"})
+
+
+def is_date_line(para: str) -> bool:
+    """Whether a paragraph is only a date or a time, in any script: "2026年11月18日 14:30",
+    "2026년 11월 18일", "18.11.2026", "١٨/١١/٢٠٢٦", "Wednesday, 18 November 2026". A short
+    sentence with a number ("Tokayev won in 2026") is not: every word left must name a
+    month or a day of the week."""
+    if len(para) > _DATE_LINE_MAX or not any(ch.isdigit() for ch in para):
+        return False
+    words = [w.casefold() for w in _DATE_NOISE.split(para) if w]
+    if not words:
+        return len(re.findall(r"\d+", para)) >= 2  # "2026" alone may be a figure
+    names = _date_names()
+    return all(w in names or w in _ZONE_WORDS for w in words)
+
+
+@functools.cache
+def _date_names() -> frozenset[str]:
+    """Month and weekday names and abbreviations in every language dateparser knows,
+    casefolded, without the date characters and digits some hold ("11月", "(水)")."""
+    from dateparser.languages.loader import default_loader  # htmldate's dependency
+
+    keys = ("january", "february", "march", "april", "may", "june", "july", "august",
+            "september", "october", "november", "december", "monday", "tuesday",
+            "wednesday", "thursday", "friday", "saturday", "sunday")  # fmt: skip
+    names: set[str] = set()
+    for locale in default_loader.get_locales():
+        for key in keys:
+            for name in locale.info.get(key, []):
+                names.update(w.casefold() for w in _DATE_NOISE.split(name) if w)
+    return frozenset(names)
 
 
 @dataclass(slots=True)
