@@ -53,3 +53,15 @@ def test_a_table_on_an_ascii_output_is_written_with_escapes_not_a_traceback(stor
     assert run.returncode == 0, run.stderr.decode()
     assert b"Traceback" not in run.stderr
     assert b"\\u0422" in run.stdout  # the title's first letter, escaped
+
+
+def test_a_command_started_with_standard_output_closed_still_runs(store: Path):
+    # Python makes sys.stdout None then: reading its encoding was a traceback before any
+    # command ran, where a command that writes only to standard error (`db check`) worked.
+    run = subprocess.run(
+        ["sh", "-c", '"$0" -m mediadigest --db "$1" db check >&-', sys.executable,
+         f"sqlite:///{store}"],
+        capture_output=True, timeout=120,
+    )  # fmt: skip
+    assert b"Traceback" not in run.stderr, run.stderr.decode()
+    assert run.returncode == 0, run.stderr.decode()

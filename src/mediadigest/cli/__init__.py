@@ -87,8 +87,10 @@ def _escape_what_output_cannot_encode() -> None:
     Cyrillic title ended a command in a traceback. In JSON an escape reads back as the
     character."""
     reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is None:  # None where the command started with it closed (`>&-`)
+        return
     encoding = codecs.lookup(sys.stdout.encoding or "ascii").name
-    if reconfigure is not None and not encoding.startswith("utf"):
+    if not encoding.startswith("utf"):
         codecs.register_error(_ESCAPE, _json_escape)
         reconfigure(errors=_ESCAPE)
 
