@@ -65,13 +65,48 @@ def page_date(found: str | None, tree: lxml.html.HtmlElement | None, url: str) -
     its guesses. A guess is always a date without a time or a zone, so such a date is kept
     only where the page (or its URL) spells that day."""
     parsed = parse_published(found) if found else None
-    if parsed is None or parsed.tzinfo is not None or parsed.time() != time(0):
+    if parsed is None:
+        return _east_asian_date(tree) if tree is not None else None
+    if parsed.tzinfo is not None or parsed.time() != time(0):
         return parsed
     if parsed.day not in _guessed_days():
         return parsed  # no guess has that day: the page search below costs up to 30 ms
     if tree is not None and _spells_day(parsed.date(), _sources(tree, url)):
         return parsed
     log.debug("page date %s of %s is htmldate's guess: not used", parsed.date(), url)
+    return None
+
+
+# 2026年11月18日 (Chinese, Japanese), 2026년 11월 18일 (Korean), with a time after it at most
+# a few characters on ("2026年11月18日（水）14:30", "2026년 11월 18일 오후 2:30" is left at the day:
+# its hour is a 12-hour one). htmldate reads none of them.
+_EAST_ASIAN = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d\d)\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]"
+    r"(?:[^\d\n]{0,6}?(?<!\d)(?P<H>[01]?\d|2[0-3])[:時时](?P<M>[0-5]\d))?"
+)
+_EAST_ASIAN_CHARS = 20_000  # a page's own date line is near its top, as in _spells_day
+
+
+def _east_asian_date(tree: lxml.html.HtmlElement) -> datetime | None:
+    """The first date a page writes as 2026年11月18日 or 2026년 11월 18일 in its visible text
+    (its own date line comes before the dates of related articles), where htmldate found
+    none: such a page was dated by its fetch. A whole day is spelt, so no guess; a date
+    htmldate would refuse (after its ``max_date``, before 1995) is skipped."""
+    body = tree.find("body")
+    try:
+        text = (body if body is not None else tree).text_content()[:_EAST_ASIAN_CHARS]
+    except (ValueError, TypeError):  # pragma: no cover - a tree lxml parsed has text
+        return None
+    latest = _utc_today() + timedelta(days=FUTURE_DAYS)
+    for match in _EAST_ASIAN.finditer(text):
+        try:
+            day = date(int(match["y"]), int(match["m"]), int(match["d"]))
+        except ValueError:  # 2026年2月30日
+            continue
+        if not date(1995, 1, 1) <= day <= latest:
+            continue
+        at = time(int(match["H"]), int(match["M"])) if match["H"] else time(0)
+        return datetime.combine(day, at)
     return None
 
 
@@ -109,15 +144,15 @@ def _sources(tree: lxml.html.HtmlElement, url: str) -> Iterator[str]:
 
 def _spells_day(day: date, sources: Iterable[str]) -> bool:
     """Whether one of ``sources`` (a page's URL, its HTML) writes ``day``, its day of the
-    month included: 2025-12-01, 2025/12/1, 20251201, 01.12.2025, 12/1/25, 2025年12月1日, or
-    with the month's name in a language dateparser knows ("1 December 2025", "Dec. 1, 2025",
-    "1 декабря 2025", "2025. december 1.")."""
+    month included: 2025-12-01, 2025/12/1, 20251201, 01.12.2025, 12/1/25, 2025年12月1日,
+    2025년 12월 1일, or with the month's name in a language dateparser knows ("1 December 2025",
+    "Dec. 1, 2025", "1 декабря 2025", "2025. december 1.")."""
     y, m, d = day.year, day.month, day.day
     years = f"(?:{y}|{y % 100:02})"
     numbers = re.compile(
         r"(?<!\d)(?:"
         rf"{y}[-/._]0?{m}[-/._]0?{d}|{y}{m:02}{d:02}|0?{d}[-/.]0?{m}[-/.]{years}"
-        rf"|0?{m}[-/.]0?{d}[-/.]{years}|{y}\s*年\s*0?{m}\s*月\s*0?{d}\s*日"
+        rf"|0?{m}[-/.]0?{d}[-/.]{years}|{y}\s*[年년]\s*0?{m}\s*[月월]\s*0?{d}\s*[日일]"
         r")(?!\d)"
     )
     named = re.compile(
