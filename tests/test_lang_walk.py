@@ -4,10 +4,12 @@ is not the lead; Chinese, Japanese and Korean dates on a page date it; a JSON Li
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
-from mediadigest.analyse import relevance
-from mediadigest.model import is_date_line, lead_of
+from mediadigest.analyse import analyse, language, relevance
+from mediadigest.model import Article, Document, is_date_line, lead_of
 from mediadigest.profile import Profile, load_profile
 
 JA_PARAS = (
@@ -65,3 +67,117 @@ def test_a_japanese_date_line_does_not_hide_the_lead_from_relevance(profile: Pro
     plain = relevance.score(text, profile, title="中央アジアの天然ガス輸出が拡大")
     assert dated.score == plain.score
     assert dated.relevant
+
+
+FETCHED = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+
+
+def _page(body: str, lang: str = "ja", head: str = "") -> bytes:
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+        f"<title>中央アジアの天然ガス輸出が拡大</title>{head}</head><body><article>"
+        f"<h1>中央アジアの天然ガス輸出が拡大</h1>{body}"
+        + "".join(f"<p>{p}</p>" for p in JA_PARAS)
+        + "</article></body></html>"
+    ).encode()
+
+
+def _analyse(body: bytes, profile: Profile, **hints: str) -> Article:
+    ctype = "text/html; charset=utf-8" if body.startswith(b"<!") else "text/plain; charset=utf-8"
+    (article,) = analyse(Document("https://news.example/a1", body, FETCHED, ctype, hints), profile)
+    return article
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("2026年11月18日", datetime(2026, 11, 18)),
+        ("2026年11月18日（水）14:30", datetime(2026, 11, 18, 14, 30)),
+        ("2026년 11월 18일", datetime(2026, 11, 18)),
+        ("2026年2月30日 2026年11月17日", datetime(2026, 11, 17)),  # no such day: the next
+    ],
+)
+def test_an_east_asian_date_on_a_page_dates_it(
+    line: str, expected: datetime, profile: Profile
+) -> None:
+    article = _analyse(_page(f'<div class="date">{line}</div>'), profile)
+    assert article.published == expected
+
+
+def test_an_east_asian_date_after_the_fetch_does_not_date_a_page(profile: Profile) -> None:
+    article = _analyse(_page('<div class="date">2031年11月18日</div>'), profile)
+    assert article.published is None
+
+
+@pytest.mark.parametrize(("given", "stored"), [("JA", "ja"), ("zh-Hant", "zh"), ("ja_JP", "ja")])
+def test_a_records_lang_is_stored_as_detection_gives_it(
+    given: str, stored: str, profile: Profile
+) -> None:
+    article = _analyse("\n".join(JA_PARAS).encode(), profile, lang=given)
+    assert article.language == stored
+    assert not any("lang" in w for w in article.warnings)
+
+
+def test_a_records_lang_that_is_no_language_is_detected(profile: Profile) -> None:
+    article = _analyse("\n".join(JA_PARAS).encode(), profile, lang="kz")
+    assert article.language == "ja"
+    assert any("lang 'kz' is not a language code" in w for w in article.warnings)
+
+
+def test_normalise_code() -> None:
+    assert [language.normalise_code(v) for v in ("KK", "pt-BR", "iw", "kz", "English")] == [
+        "kk",
+        "pt",
+        "he",
+        None,
+        None,
+    ]
+
+
+KK_LATIN = (
+    "Qazaqstannyń Atyraý oblysynda Jaıyq ózeniniń arnasynan asýy saldarynan 3 myńnan astam "
+    "turǵyn evakýatsııalandy, dep habarlady Tótenshe jaǵdaılar mınıstrligi. «Jaǵdaı "
+    "baqylaýda, barlyq evakýatsııalanǵan adamdar ýaqytsha baspanamen qamtamasyz etildi», — "
+    "dedi mınıstr Shyńǵys Árinov."
+)
+TK = (
+    "Türkmenistanyň Prezidenti Aşgabatda Gazagystanyň premýer-ministri bilen duşuşdy. "
+    "Taraplar energetika we ulag ulgamyndaky hyzmatdaşlygy ara alyp maslahatlaşdylar."
+)
+UK = (
+    "Президент України Володимир Зеленський провів зустріч з прем'єр-міністром Казахстану в "
+    "Астані. Сторони обговорили співпрацю в енергетиці та транспорті."
+)
+RU = (
+    "Президент Казахстана Касым-Жомарт Токаев провёл встречу с премьер-министром Китая в "
+    "Астане. Стороны обсудили сотрудничество в энергетике и транспорте."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "declared", "expected"),
+    [
+        (KK_LATIN, None, "tk"),  # the model knows Kazakh in Cyrillic only
+        (KK_LATIN, "kk", "kk"),  # a close relative the model is unsure of: the page says
+        (KK_LATIN, "kk-Latn", "kk"),
+        (TK, "kk", "tk"),  # Turkmen, sure: a site's default is not enough
+        (UK, "ru", "uk"),
+        (RU, "en", "ru"),  # a site-wide lang="en" on a Russian article
+        (RU, "kk", "ru"),  # not a relative
+        (KK_LATIN, "xx", "tk"),  # no language
+    ],
+)
+def test_a_declared_language_settles_a_close_call(
+    text: str, declared: str | None, expected: str
+) -> None:
+    assert language.detect(text, declared) == expected
+
+
+def test_a_pages_declared_language_is_used(profile: Profile) -> None:
+    html = (
+        '<!DOCTYPE html><html lang="kk"><head><meta charset="utf-8"><title>Atyraý '
+        "oblysynda sý tasqyny</title></head><body><article><h1>Atyraý oblysynda sý tasqyny"
+        f"</h1><p>{KK_LATIN}</p></article></body></html>"
+    )
+    assert _analyse(html.encode(), profile).language == "kk"
+    assert _analyse(html.replace('lang="kk"', 'lang="en"').encode(), profile).language == "tk"

@@ -109,7 +109,8 @@ def analyse(doc: Document, profile: Profile) -> list[Article]:
             page = _with_metadata(doc, page, profile)
     day = page.published or doc.fetched_at
     if page.language is None:
-        page.language = language.detect(f"{page.title}\n{page.text}")
+        declared = page.extracted.html_lang if page.extracted else None
+        page.language = language.detect(f"{page.title}\n{page.text}", declared)
     if rel.grade is not Grade.NONE:
         split = _guard("roundup", lambda: _split(page), page.warnings)
         if split is not None and len(split.items) >= 2:
@@ -195,7 +196,20 @@ def _extract(
     country = known.country if known else domain_country(doc.url)
     return _Page(doc.url, canonical, " ".join(title.split()), text, author, published,
                  known.name if known else outlet, country,
-                 hints.get("lang"), html, tree, warnings, ex)  # fmt: skip
+                 _given_language(hints.get("lang"), warnings), html, tree, warnings,
+                 ex)  # fmt: skip
+
+
+def _given_language(given: str | None, warnings: list[str]) -> str | None:
+    """A source's language (a JSON Lines record's ``lang``, a sitemap's) in the form
+    detection stores ("JA" and "zh-Hant" were stored as written, and found by no search for
+    ja or zh); None, and detection, for what names no language ("kz" is a country)."""
+    if not given:
+        return None
+    code = language.normalise_code(given)
+    if code is None:
+        warnings.append(f"lang {given!r} is not a language code: the language is detected")
+    return code
 
 
 # More than this after the document was fetched, a date is a mistyped year or a scheduled
