@@ -217,6 +217,15 @@ def test_the_last_week_is_asked_for_as_the_cli_asks_for_it(api, served):
     assert editions.week_of(" Last", today=wednesday) == (date(2025, 12, 15), date(2025, 12, 21))
 
 
+def test_the_last_week_is_published_as_the_cli_publishes_it(api, served):
+    """The docs' weekly script publishes `last`; the body's pattern refused it (422)."""
+    body = {"week": "last"}
+    response = api.post("/api/digests/publish", json=body, headers=served[1]["editor"])
+    assert response.status_code == 404  # the seeded store has no draft for it
+    monday, _ = editions.week_of("last")
+    assert response.json()["detail"] == f"no draft for {monday:%G-W%V}"
+
+
 def test_known_query_parameters_are_still_taken(api, served):
     response = api.get(
         "/api/articles",

@@ -378,7 +378,7 @@ def publish(request: Request, body: PublishIn, user: Editor) -> VersionOut:
     with story_store.writing(web.engine) as conn:
         found = versions.get_draft(conn, name, since, until)
         if found is None:
-            raise HTTPException(404, f"no draft for {body.week}")
+            raise HTTPException(404, f"no draft for {since:%G-W%V}")  # `last` named
         newer = freshness.overtaken_by(conn, name, since, until, found[0])
         if newer is not None and not body.replace_newer:
             why = freshness.overtaken(found[1], newer)

@@ -160,7 +160,8 @@ class VersionDetail(VersionOut):
 
 
 class PublishIn(BaseModel):
-    week: str = Field(pattern=r"^\d{4}-W\d{2}$", examples=["2025-W51"])
+    # `last` as the week queries take it: a weekly script publishes the week just ended.
+    week: str = Field(pattern=r"^(?:\d{4}-W\d{2}|last)$", examples=["2025-W51", "last"])
     replace_newer: bool = Field(
         False,
         description="Publish the draft even where a version published after the draft was "
