@@ -3,7 +3,6 @@ in stores written before today's normal form too."""
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlsplit
 
 import httpx
@@ -184,22 +183,11 @@ def test_a_move_onto_an_old_row_of_the_same_url_is_refused(engine):
 
 def test_the_api_answers_200_for_a_source_stored_with_its_default_port_before(seeded, app):
     """It added none, then looked the source up by the new form: a 500."""
-    from fastapi.testclient import TestClient
-
-    from web_support import csrf_of, login
+    from test_editorial_consistency import api_client
 
     _legacy(seeded.engine, "https://legacy.example:443/rss")
-    client = login(TestClient(app), "editor")
-    html = client.post(
-        "/account/tokens",
-        data={"name": "t", "csrf_token": csrf_of(client.get("/account").text)},
-    ).text
-    token = re.search(r'class="token">([^<]+)<', html)[1]
-    answer = TestClient(app).post(
-        "/api/sources",
-        json={"url": "https://legacy.example/rss"},
-        headers={"Authorization": f"Bearer {token}"},
-    )
+    client, bearer = api_client(app)
+    answer = client.post("/api/sources", json={"url": "https://legacy.example/rss"}, headers=bearer)
     assert answer.status_code == 200
     assert answer.json()["url"] == "https://legacy.example:443/rss"
 
