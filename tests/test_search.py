@@ -190,6 +190,25 @@ def test_a_korean_spelling_is_searched_with_the_particles_written_onto_it(engine
         }
 
 
+def test_a_persian_spelling_is_searched_beside_the_arabic_one(engine):
+    """Persian writes kaf and yeh with letters of its own (ک ی): the profile kept the Arabic
+    spelling of the two, and `tokayev` missed a Persian report (توکایف)."""
+    from mediadigest.profile import load_profile
+
+    _save(
+        engine,
+        _article(1, "سفر رئیس جمهور", "توکایف در آستانه با هیئت چینی دیدار کرد."),
+        _article(2, "Pipeline", "President Tokayev announced a pipeline."),
+    )
+    names = search_module.profile_spellings(load_profile("kazakhstan"))
+    with engine.connect() as conn:
+        assert {h.title for h in search(conn, "tokayev", names=names)} == {
+            "سفر رئیس جمهور",
+            "Pipeline",
+        }
+        assert "Pipeline" in {h.title for h in search(conn, "توکایف", names=names)}
+
+
 def test_a_place_is_found_by_its_other_names_and_its_inflected_forms(engine):
     """The capital's own name is an ambiguous alias (also a cycling team's); it is one of
     the capital's spellings all the same, and "Астан*" finds the Kazakh "Астанада"."""

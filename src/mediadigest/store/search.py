@@ -215,7 +215,7 @@ def spellings(names: Iterable[Iterable[str]]) -> dict[tuple[str, ...], list[tupl
     for group in names:
         keys: list[tuple[str, ...]] = []  # as a query spells it: no "*"
         phrases: list[tuple[str, ...]] = []  # as the search asks for it
-        for name in group:
+        for name in (v for n in group for v in _arabic_and_persian(n)):
             hangul = any(_is_hangul(c) for c in name)
             if not hangul and any(is_cjk(c) for c in name):
                 continue
@@ -231,6 +231,17 @@ def spellings(names: Iterable[Iterable[str]]) -> dict[tuple[str, ...], list[tupl
         for key in keys:
             out.setdefault(key, []).extend(p for p in phrases if p != key)
     return out
+
+
+# Arabic and Persian write kaf and yeh with different letters (ك ي, ک ی); the profile keeps one
+# spelling of the two (they match alike), the index has each as written.
+_TO_PERSIAN = str.maketrans("كي", "کی")
+_TO_ARABIC = str.maketrans("کی", "كي")
+
+
+def _arabic_and_persian(name: str) -> dict[str, None]:
+    """``name``, and as Arabic and Persian write it where it has a kaf or a yeh."""
+    return dict.fromkeys((name, name.translate(_TO_ARABIC), name.translate(_TO_PERSIAN)))
 
 
 def _is_hangul(char: str) -> bool:
