@@ -385,3 +385,10 @@ def test_arabic_vowel_marks_and_tatweel_do_not_hide_the_name(profile, name):
     rel = relevance.score(f"وقعت {name} اتفاقا للتعاون", profile, title=f"{name} توقع اتفاقا")
     assert rel.relevant
     assert "Kazakhstan" in canonicals(rel)
+
+
+def test_the_capital_is_found_in_arabic_with_its_clitics(profile):
+    """The profile had no Arabic spelling of Astana (a walk): "في أستانا" named nothing."""
+    text = "وقع رئيس كازاخستان اتفاقية في أستانا مع الصين. وقال الوزير إن العمل سيبدأ بأستانا."
+    rel = relevance.score(text, profile, title="اتفاقية غاز")
+    assert {"Kazakhstan", "Astana"} <= canonicals(rel)
