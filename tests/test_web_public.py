@@ -49,6 +49,7 @@ def test_a_reader_polling_with_the_etag_gets_304_until_a_digest_is_published(pub
     again = anyone.get("/feed.atom", headers={"If-None-Match": f'"other", W/{etag}'})
     assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
     assert "public" in again.headers["cache-control"]
+    assert anyone.get("/feed.atom", headers={"If-None-Match": "*"}).status_code == 304
     token = token_of(published)
     published.post("/editor/publish", data={"week": WEEK, "revision": "2", "csrf_token": token})
     changed = anyone.get("/feed.atom", headers={"If-None-Match": etag})

@@ -46,7 +46,7 @@ def feed_response(request: Request) -> Response:
         )
     # Feed readers poll: one that sends back the ETag gets a 304 until a digest is published.
     etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
-    if etag in _etags(request.headers.get("if-none-match", "")):
+    if _etags(request.headers.get("if-none-match", "")) & {etag, "*"}:  # "*": any (it exists)
         response = Response(status_code=304)
     else:
         response = Response(body, media_type="application/atom+xml")
