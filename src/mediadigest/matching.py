@@ -111,6 +111,16 @@ def is_cjk(char: str) -> bool:
     return any(lo <= ord(char) <= hi for lo, hi in _CJK)
 
 
+# For patterns: the letters of scripts written without spaces between words (Chinese, and
+# Japanese kana and kanji), and Hangul (Korean, written with spaces), as character ranges.
+UNSPACED_RANGES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+HANGUL_RANGES = "\uac00-\ud7af\u1100-\u11ff"
+
+
+def is_hangul(char: str) -> bool:
+    return "\uac00" <= char <= "\ud7af" or "\u1100" <= char <= "\u11ff"
+
+
 def key_form(folded: str) -> str:
     return _SPACES.sub(" ", _gapped(folded)).strip()
 

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from itertools import pairwise
 
 from mediadigest.analyse import pronouns, speech
+from mediadigest.matching import UNSPACED_RANGES
 from mediadigest.model import Entity, Quote, word_count
 
 __all__ = ["find_quotes", "one_paragraph", "resolve_speakers"]
@@ -99,7 +100,7 @@ def one_paragraph(quote: Quote, text: str) -> Quote:
 # A route, a pipeline's or a corridor's name: names joined by dashes (a hyphen only spaced,
 # as "Nur-Sultan" is one name).
 _NAME_DASH = re.compile(r"\s*[—–]\s*|\s+-\s+")
-_UNSPACED_NAME = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]{1,8}")
+_UNSPACED_NAME = re.compile(rf"[{UNSPACED_RANGES}]{{1,8}}")
 
 
 def _is_quote(words: str) -> bool:

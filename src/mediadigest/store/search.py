@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.sql import util as sql_util
 
-from mediadigest.matching import is_cjk
+from mediadigest.matching import is_cjk, is_hangul
 from mediadigest.model import as_given
 from mediadigest.store import schema as t
 
@@ -216,7 +216,7 @@ def spellings(names: Iterable[Iterable[str]]) -> dict[tuple[str, ...], list[tupl
         keys: list[tuple[str, ...]] = []  # as a query spells it: no "*"
         phrases: list[tuple[str, ...]] = []  # as the search asks for it
         for name in (v for n in group for v in _arabic_and_persian(n)):
-            hangul = any(_is_hangul(c) for c in name)
+            hangul = any(is_hangul(c) for c in name)
             if not hangul and any(is_cjk(c) for c in name):
                 continue
             words = tuple(w.lower() for w in _WORD.findall(name))
@@ -242,10 +242,6 @@ _TO_ARABIC = str.maketrans("کی", "كي")
 def _arabic_and_persian(name: str) -> dict[str, None]:
     """``name``, and as Arabic and Persian write it where it has a kaf or a yeh."""
     return dict.fromkeys((name, name.translate(_TO_ARABIC), name.translate(_TO_PERSIAN)))
-
-
-def _is_hangul(char: str) -> bool:
-    return "\uac00" <= char <= "\ud7af" or "\u1100" <= char <= "\u11ff"
 
 
 # By default not the country's own names: in its archive they match nearly everything already.

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Set
 
+from mediadigest.matching import HANGUL_RANGES, UNSPACED_RANGES
 from mediadigest.model import Article
 from mediadigest.write.style import latin_name
 
@@ -93,7 +94,8 @@ def article_names(art: Article, kinds: frozenset[str] = NAME_KINDS) -> list[str]
 # and counts any two reports may share. Nor a number glued to a word ("A320"), but for one
 # after Chinese, Japanese or Korean letters, which are written without a space before it.
 _NUMBER = re.compile(
-    r"(?<!(?![\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])[\w.,])(\d{1,3}(?:(?:,|\s)\d{3})+(?!\d)|\d+)(?:[.,](\d+))?"
+    rf"(?<!(?![{UNSPACED_RANGES}{HANGUL_RANGES}])[\w.,])"
+    r"(\d{1,3}(?:(?:,|\s)\d{3})+(?!\d)|\d+)(?:[.,](\d+))?"
     r"(?:\s?(%|per ?cent|pour ?cent|prozent|por ?ciento|процент\w*)"
     r"|\s?(million\w*|millon\w*|milyon\w*|mln|mio|млн|миллион\w*"
     r"|billion|milliard\w*|miliard\w*|milyar\w*|mrd|mds|млрд|миллиард\w*"
