@@ -169,44 +169,40 @@ def test_the_profile_spells_its_people_places_and_organisations_not_the_country(
     assert ("kazakhstan",) not in names
 
 
+def _found_as_the_profile_spells(engine: sa.Engine, query: str) -> set[str]:
+    """The titles ``query`` finds in every spelling of the default profile, its country too."""
+    from mediadigest.profile import load_profile
+
+    names = search_module.profile_spellings(load_profile("kazakhstan"), country=True)
+    with engine.connect() as conn:
+        return {h.title for h in search(conn, query, names=names)}
+
+
 def test_a_korean_spelling_is_searched_with_the_particles_written_onto_it(engine):
     """Korean spellings were left out with Chinese and Japanese ones, though Korean is
     written with spaces: `tokayev` missed a Korean report that `토카예프*` finds."""
-    from mediadigest.profile import load_profile
-
+    korean = "카자흐스탄 가스관"
     _save(
         engine,
-        _article(1, "카자흐스탄 가스관", "토카예프 대통령은 카자흐스탄의 새 가스관을 발표했다."),
+        _article(1, korean, "토카예프 대통령은 카자흐스탄의 새 가스관을 발표했다."),
         _article(2, "Pipeline", "President Tokayev announced a pipeline."),
     )
-    names = search_module.profile_spellings(load_profile("kazakhstan"), country=True)
-    with engine.connect() as conn:
-        for query in ("tokayev", "토카예프", "kazakhstan"):
-            found = {h.title for h in search(conn, query, names=names)}
-            assert "카자흐스탄 가스관" in found, query
-        assert {h.title for h in search(conn, "토카예프", names=names)} == {
-            "카자흐스탄 가스관",
-            "Pipeline",
-        }
+    for query in ("tokayev", "kazakhstan"):
+        assert korean in _found_as_the_profile_spells(engine, query), query
+    assert _found_as_the_profile_spells(engine, "토카예프") == {korean, "Pipeline"}
 
 
 def test_a_persian_spelling_is_searched_beside_the_arabic_one(engine):
     """Persian writes kaf and yeh with letters of its own (ک ی): the profile kept the Arabic
     spelling of the two, and `tokayev` missed a Persian report (توکایف)."""
-    from mediadigest.profile import load_profile
-
+    persian = "سفر رئیس جمهور"
     _save(
         engine,
-        _article(1, "سفر رئیس جمهور", "توکایف در آستانه با هیئت چینی دیدار کرد."),
+        _article(1, persian, "توکایف در آستانه با هیئت چینی دیدار کرد."),
         _article(2, "Pipeline", "President Tokayev announced a pipeline."),
     )
-    names = search_module.profile_spellings(load_profile("kazakhstan"))
-    with engine.connect() as conn:
-        assert {h.title for h in search(conn, "tokayev", names=names)} == {
-            "سفر رئیس جمهور",
-            "Pipeline",
-        }
-        assert "Pipeline" in {h.title for h in search(conn, "توکایف", names=names)}
+    assert _found_as_the_profile_spells(engine, "tokayev") == {persian, "Pipeline"}
+    assert "Pipeline" in _found_as_the_profile_spells(engine, "توکایف")
 
 
 def test_a_place_is_found_by_its_other_names_and_its_inflected_forms(engine):

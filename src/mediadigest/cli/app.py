@@ -21,6 +21,7 @@ from rich.progress import (
     DownloadColumn,
     MofNCompleteColumn,
     Progress,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
@@ -288,6 +289,31 @@ def _duration(seconds: float) -> str:
 def progress_lines(what: str) -> ProgressLines | None:
     """Plain progress lines where stderr is not a terminal, else None (the bar shows it)."""
     return None if err.is_terminal else ProgressLines(what)
+
+
+def tracking(
+    bar: Progress,
+    task: TaskID,
+    lines: ProgressLines | None,
+    detail: Callable[[], str],
+    before: Callable[[], None] | None = None,
+) -> tuple[Callable[[int], None], Callable[[int], None]]:
+    """A long job's ``planned(total)`` and ``progress(n)``, moving ``bar``'s ``task`` and the
+    plain ``lines`` (with ``detail``); ``before``: said once the plan is known."""
+
+    def planned(total: int) -> None:
+        bar.update(task, total=total)
+        if before is not None:
+            before()
+        if lines:
+            lines.start(total)
+
+    def progress(n: int) -> None:
+        bar.advance(task, n)
+        if lines:
+            lines.advance(n, detail)
+
+    return planned, progress
 
 
 def finish(report: run.RunReport, *, none_reached: bool = False) -> None:

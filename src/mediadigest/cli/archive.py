@@ -34,6 +34,7 @@ from mediadigest.cli.app import (
     require_store,
     say,
     settings_of,
+    tracking,
 )
 from mediadigest.errors import FormatError, MediadigestError
 from mediadigest.model import Article, Grade, Relevance
@@ -476,17 +477,7 @@ def db_reanalyse(
         with _sigterm_as_ctrl_c(), progress_bar() as bar:
             engine = store.open_store(settings.db)
             task = bar.add_task("reanalysing", total=None)
-
-            def planned(total: int) -> None:
-                bar.update(task, total=total)
-                if lines:
-                    lines.start(total)
-
-            def progress(n: int) -> None:
-                bar.advance(task, n)
-                if lines:
-                    lines.advance(n, detail)
-
+            planned, progress = tracking(bar, task, lines, detail)
             reanalyse(engine, settings.profile, since=first, until=last, planned=planned,
                       progress=progress, report=report)  # fmt: skip
     except KeyboardInterrupt:  # each batch is committed as it is done

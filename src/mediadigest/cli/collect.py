@@ -28,6 +28,7 @@ from mediadigest.cli.app import (
     progress_lines,
     say,
     settings_of,
+    tracking,
     write_out,
 )
 from mediadigest.config import Settings
@@ -411,18 +412,7 @@ def _ingest_shown(
     with progress_bar(data=True) as bar:
         engine = store.open_store(settings.db)
         task = bar.add_task("ingesting", total=None)
-
-        def planned(total: int) -> None:
-            bar.update(task, total=total)
-            _say_plan(report)
-            if lines:
-                lines.start(total)
-
-        def progress(n: int) -> None:
-            bar.advance(task, n)
-            if lines:
-                lines.advance(n, detail)
-
+        planned, progress = tracking(bar, task, lines, detail, lambda: _say_plan(report))
         try:
             run.ingest(engine, settings.profile, paths, progress=progress, planned=planned,
                        report=report, **how)  # fmt: skip
