@@ -8,7 +8,6 @@ the rows derived from them (``article_matches``, ``article_themes``), are replac
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -16,8 +15,12 @@ import sqlalchemy as sa
 
 from mediadigest.model import Article
 from mediadigest.store import schema as t
-from mediadigest.store.repository import _article_from_row, _article_row
-from mediadigest.store.writes import insert_ignore, lock_for_writing
+from mediadigest.store.repository import (
+    _article_from_row,
+    _article_row,
+    insert_matches_and_themes,
+)
+from mediadigest.store.writes import lock_for_writing
 
 __all__ = [
     "ANALYSIS_COLUMNS",
@@ -93,10 +96,4 @@ def rewrite(conn: sa.Connection, articles: Sequence[Article]) -> None:
     conn.execute(update, [{"_id": art.id, **analysis_of(art)} for art in articles])
     conn.execute(sa.delete(t.article_matches).where(t.article_matches.c.article_id.in_(ids)))
     conn.execute(sa.delete(t.article_themes).where(t.article_themes.c.article_id.in_(ids)))
-    matches = [{"article_id": art.id, **asdict(h)} for art in articles for h in art.relevance.hits]
-    themes = [{"article_id": art.id, "theme": th.name, "score": th.score}
-              for art in articles for th in art.themes]  # fmt: skip
-    if matches:
-        conn.execute(sa.insert(t.article_matches), matches)
-    if themes:
-        conn.execute(insert_ignore(conn, t.article_themes), themes)
+    insert_matches_and_themes(conn, articles)

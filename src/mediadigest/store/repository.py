@@ -293,21 +293,27 @@ def save_articles(
     rows = [_article_row(art, document_id, now, undated) for art in articles]
     ids, new = insert_new(conn, t.articles, rows, ("canonical_url", "content_hash"))
     added = len(new)
-    matches: list[dict[str, Any]] = []
-    themes: list[dict[str, Any]] = []
+    stored: list[Article] = []
     for art, row in zip(articles, rows, strict=True):
         key = (art.canonical_url, art.content_hash)
         art.id, art.dated = int(ids[key]), row["dated"]
         if key in new:
             new.discard(key)  # an article given twice in one batch gets its matches once
-            matches += [{"article_id": art.id, **asdict(h)} for h in art.relevance.hits]
-            themes += [{"article_id": art.id, "theme": th.name, "score": th.score}
-                       for th in art.themes]  # fmt: skip
+            stored.append(art)
+    insert_matches_and_themes(conn, stored)
+    return added
+
+
+def insert_matches_and_themes(conn: sa.Connection, articles: Sequence[Article]) -> None:
+    """The relevance matches and theme rows of stored articles (``id`` set), which the search
+    filters and the themes' counts read."""
+    matches = [{"article_id": art.id, **asdict(h)} for art in articles for h in art.relevance.hits]
+    themes = [{"article_id": art.id, "theme": th.name, "score": th.score}
+              for art in articles for th in art.themes]  # fmt: skip
     if matches:
         conn.execute(sa.insert(t.article_matches), matches)
     if themes:
         conn.execute(insert_ignore(conn, t.article_themes), themes)
-    return added
 
 
 def _article_row(
