@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from mediadigest import store
 from mediadigest.model import Source
 from mediadigest.store import schema
-from mediadigest.store.repository import find_source, source_url
+from mediadigest.store.sources import find_source, source_url
 from mediadigest.store.writes import utcnow
 
 FEED = "https://example.org/feed.xml"

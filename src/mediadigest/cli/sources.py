@@ -18,7 +18,7 @@ from mediadigest.collect import folders
 from mediadigest.errors import InputError, MediadigestError
 from mediadigest.model import Source, is_web_url
 from mediadigest.store import collect_state
-from mediadigest.store.repository import moved_away, source_url
+from mediadigest.store.sources import moved_away, source_url
 from mediadigest.write.style import counted
 
 

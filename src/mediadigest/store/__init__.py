@@ -16,21 +16,23 @@ from mediadigest.store.engine import (
 )
 from mediadigest.store.folders import Added, add_sources
 from mediadigest.store.repository import (
-    add_source,
     count_rows,
     list_articles,
+    save_articles,
+    save_digest,
+    save_document,
+    stored_urls,
+)
+from mediadigest.store.search import SearchHit, search
+from mediadigest.store.sources import (
+    add_source,
     list_sources,
     mark_seen,
     move_source,
     record_fetch,
     remove_source,
-    save_articles,
-    save_digest,
-    save_document,
     seen_keys,
-    stored_urls,
 )
-from mediadigest.store.search import SearchHit, search
 from mediadigest.store.transfer import export_jsonl, import_jsonl
 from mediadigest.store.writes import insert_new, lock_for_writing, to_utc_naive, utcnow
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from mediadigest.model import Source
 from mediadigest.store import schema as t
-from mediadigest.store.repository import add_source, moved_away, source_url
+from mediadigest.store.sources import add_source, moved_away, source_url
 from mediadigest.store.writes import lock_for_writing
 
 

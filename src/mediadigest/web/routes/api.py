@@ -12,8 +12,8 @@ from pydantic import BeforeValidator
 
 from mediadigest import store
 from mediadigest.model import Source, as_given
-from mediadigest.store.repository import source_url
 from mediadigest.store.search import WINDOW, profile_spellings, query_problem
+from mediadigest.store.sources import source_url
 from mediadigest.stories import persist as story_store
 from mediadigest.web import editions, freshness, persist, stories, versions
 from mediadigest.web.articles import Filters, find, get_article, period_problem, themes_of
