@@ -114,6 +114,20 @@ def test_a_feed_added_again_with_its_default_port_or_a_dot_segment_is_the_same_s
         assert [r["url"] for r in store.list_sources(conn)] == [FEED]
 
 
+def test_a_site_without_a_path_is_the_same_source_as_its_root(engine):
+    """ "https://example.org" and "https://example.org/" ask for the same page (RFC 3986
+    6.2.3): they were two sources; one stored without the slash before is found."""
+    old = _legacy(engine, "https://example.org")
+    with engine.begin() as conn:
+        assert store.add_source(conn, Source("https://example.org/")) == (old, False)
+        added, new = store.add_source(conn, Source("https://other.example"))
+        assert new and store.add_source(conn, Source("https://other.example/")) == (added, False)
+        assert [r["url"] for r in store.list_sources(conn)] == [
+            "https://example.org",
+            "https://other.example/",
+        ]
+
+
 def test_a_source_added_with_its_default_port_is_stored_without_it(engine):
     with engine.begin() as conn:
         store.add_source(conn, Source("https://example.org:443/news/../feed.xml"))

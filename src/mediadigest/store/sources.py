@@ -18,7 +18,8 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 def source_url(url: str) -> str:
     """A source's URL as stored: scheme and host in lower case, no default port (``:443`` on
-    https, ``:80`` on http), no ``.`` or ``..`` segments in its path, no #fragment.
+    https, ``:80`` on http), no ``.`` or ``..`` segments in its path, ``/`` for no path, no
+    #fragment.
 
     "HTTP://Example.org/feed.xml", "…/feed.xml#top", "https://example.org:443/feed.xml" and
     "https://example.org/./feed.xml" are the feed already listed; each was added as a source
@@ -40,7 +41,7 @@ def source_url(url: str) -> str:
         # "]" in what follows the last colon: an IPv6 literal's own colon, no port
         if colon and "]" not in port and _is_port(port, _DEFAULT_PORTS[scheme]):
             host = name
-        path = _remove_dot_segments(path)
+        path = _remove_dot_segments(path) or "/"  # "https://h" asks for "/" (RFC 3986 6.2.3)
     return urlunsplit((scheme, f"{userinfo}{at}{host}", path, parts.query, ""))
 
 
