@@ -181,7 +181,7 @@ def test_outside_the_period_nothing_is_reanalysed(store_url, tmp_path):
 
     done = _cli(store_url, profile, "db", "reanalyse", "--since", "2025-12-03")
 
-    assert "reanalysed 0 articles: nothing changed" in done.output
+    assert "no stored articles in the period: nothing to reanalyse" in done.output
     assert not _article(store_url, ZEMBLA["url"])["relevant"]
 
 
@@ -250,3 +250,44 @@ def test_an_article_relevant_on_its_own_is_no_longer_so_only_through_its_story(s
     _cli(store_url, profile, "db", "reanalyse")
 
     assert _via_story(store_url) == {NEAR_ZEMBLA["url"]: False, TESTLAND["url"]: False}
+
+
+def test_a_story_emptied_by_its_articles_leaving_is_counted_and_its_pin_named(store_url, tmp_path):
+    """Such a story counted as "0 stories dissolved", an editor's pin or hide on it was lost
+    without a word (its articles, counted again later, form a new story), and the web app's
+    story cache, keyed on stories' updated_at, kept showing it."""
+    profile = str(_profile(tmp_path, NEW))
+    _ingest(tmp_path, store_url, profile, ZEMBLA)
+    story = _one_story(store_url, "testland", ZEMBLA["url"])
+    engine = store.open_store(store_url)
+    with engine.begin() as conn:
+        persist.set_flag(conn, "testland", story, "pinned", True, by="editor")
+        before = conn.execute(sa.select(persist.stories.c.updated_at)).scalar_one()
+    _profile(tmp_path, OLD)
+
+    done = _cli(store_url, profile, "db", "reanalyse")
+
+    assert "1 article out of their stories, 1 story dissolved" in done.output
+    assert f"emptied, with an editor's decision on it: story {story} “Wind farms” (pinned)" in (
+        done.output
+    )
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(persist.stories.c.updated_at)).scalar_one() > before
+    engine.dispose()
+
+
+def test_a_run_stopped_while_it_grouped_is_finished_by_the_next(store_url, tmp_path):
+    """The next run found nothing changed and grouped nothing: the relevant articles the
+    stopped run had not grouped yet stayed in no story."""
+    profile = str(_profile(tmp_path, NEW))
+    _ingest(tmp_path, store_url, profile, ZEMBLA, TESTLAND)
+    engine = store.open_store(store_url)
+    with engine.begin() as conn:  # as a stop between the analysis and the grouping leaves it
+        conn.execute(sa.delete(persist.story_articles))
+    engine.dispose()
+
+    done = _cli(store_url, profile, "db", "reanalyse")
+
+    assert "nothing changed" in done.output
+    # Read from the store: `stories` would group them itself.
+    assert set(_via_story(store_url)) == {ZEMBLA["url"], TESTLAND["url"]}

@@ -31,6 +31,7 @@ from mediadigest.model import Article
 from mediadigest.profile import Profile
 from mediadigest.store import analysis
 from mediadigest.store import schema as t
+from mediadigest.store.writes import utcnow
 from mediadigest.stories import persist
 from mediadigest.stories.rank import article_themes
 from mediadigest.write.style import counted
@@ -58,8 +59,11 @@ class ReanalyseReport:
     dissolved: int = 0  # stories left with no article relevant on its own
     stories: str = ""  # what grouping did afterwards
     days: set[date] = field(default_factory=set)  # of the articles whose relevance changed
+    decided: list[str] = field(default_factory=list)  # emptied stories an editor pinned or hid
 
     def summary(self) -> str:
+        if not self.articles:
+            return "no stored articles in the period: nothing to reanalyse"
         if not self.changed:
             return (f"reanalysed {counted(self.articles, 'article')}: nothing changed, the "
                     "stored analysis is the current one")  # fmt: skip
@@ -72,6 +76,9 @@ class ReanalyseReport:
                          f"{counted(self.dissolved, 'story', 'stories')} dissolved")  # fmt: skip
         if self.stories:
             parts.append(self.stories)
+        if self.decided:
+            # Its decision stays on the emptied story: articles that count again form a new one.
+            parts.append(f"emptied, with an editor's decision on it: {', '.join(self.decided)}")
         return "; ".join(parts)
 
 
@@ -138,10 +145,17 @@ def reanalyse(
         report.articles += len(stored)
         if progress:
             progress(len(stored))
-    if report.days:
-        from mediadigest.stories import grouping  # scikit-learn: only when something changed
+    from mediadigest.stories import grouping  # scikit-learn: not before the analysis is done
 
-        done = grouping.update_days(engine, profile, report.days)
+    # And the days of relevant articles no story holds: a run stopped while it grouped left
+    # them so, and the run again found nothing changed (its days were that run's).
+    with engine.connect() as conn:
+        days = report.days | {
+            d for d in grouping.unplaced_days(conn, profile)
+            if (since is None or d >= since) and (until is None or d <= until)
+        }  # fmt: skip
+    if days:
+        done = grouping.update_days(engine, profile, days)
         if done.articles:
             report.stories = done.summary()
     return report
@@ -179,7 +193,7 @@ def _follow_in_stories(
             sa_.c.profile == profile.name, sa_.c.article_id.in_(list(by_id))
         )
     ).all()
-    gone, touched = [], set()
+    gone, touched, changed = [], set(), set()
     for row in rows:
         art = by_id[row.article_id]
         if art.relevance.score <= 0 and not art.relevance.relevant:
@@ -194,6 +208,7 @@ def _follow_in_stories(
                 .where(sa_.c.profile == profile.name, sa_.c.article_id == row.article_id)
                 .values(via_story=via, themes=themes)
             )
+            changed.add(row.story_id)
         if via:
             touched.add(row.story_id)
     if gone:
@@ -203,6 +218,13 @@ def _follow_in_stories(
         report.left_stories += len(gone)
     for story_id in sorted(touched):
         _dissolve_without_relevant(conn, profile, story_id, report)
+    if touched | changed:
+        # What the web app's story cache keys on: its pages showed an emptied story until
+        # something else changed the store.
+        s = persist.stories
+        conn.execute(
+            sa.update(s).where(s.c.id.in_(sorted(touched | changed))).values(updated_at=utcnow())
+        )
 
 
 def _dissolve_without_relevant(
@@ -220,6 +242,13 @@ def _dissolve_without_relevant(
     ).first()
     if relevant is not None:
         return
-    members = conn.execute(sa.delete(sa_).where(sa_.c.story_id == story_id))
-    if members.rowcount:
-        report.dissolved += 1
+    conn.execute(sa.delete(sa_).where(sa_.c.story_id == story_id))
+    # Emptied here or by its articles' leaving just before (it counted none such before).
+    report.dissolved += 1
+    s = persist.stories
+    row = conn.execute(
+        sa.select(s.c.title, s.c.pinned, s.c.hidden).where(s.c.id == story_id)
+    ).first()
+    if row is not None and (row.pinned or row.hidden):
+        flag = "pinned" if row.pinned else "hidden"
+        report.decided.append(f"story {story_id} “{row.title}” ({flag})")
