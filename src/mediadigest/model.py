@@ -341,10 +341,12 @@ def lead_of(text: str, limit: int = 400) -> str:
     paragraph that is only a date or a time (a page's date line, "2026年11月18日 14:30",
     "18 November 2026", kept in the extracted text: weighed as the lead, it pushed the real
     first paragraph into the body)."""
-    paras = [para for line in text.split("\n") if (para := line.strip())]
-    if len(paras) > 1 and is_date_line(paras[0]):
-        return paras[1][:limit]
-    return paras[0][:limit] if paras else ""
+    # The first two paragraphs only: relevance asks every article's lead, long texts too.
+    paras = (para for line in text.split("\n") if (para := line.strip()))
+    first = next(paras, "")
+    if first and is_date_line(first):
+        return next(paras, first)[:limit]
+    return first[:limit]
 
 
 _DATE_LINE_MAX = 60
