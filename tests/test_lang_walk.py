@@ -125,13 +125,27 @@ def test_a_records_lang_that_is_no_language_is_detected(profile: Profile) -> Non
 
 
 def test_normalise_code() -> None:
-    assert [language.normalise_code(v) for v in ("KK", "pt-BR", "iw", "kz", "English")] == [
+    assert [language.normalise_code(v) for v in ("KK", "pt-BR", "iw", "kz", "und")] == [
         "kk",
         "pt",
         "he",
         None,
         None,
     ]
+
+
+def test_three_letter_codes_and_english_names_are_languages() -> None:
+    # Archives and library feeds write ISO 639-2/3 codes, some feeds a language's name.
+    values = ("kaz", "RUS", "ger", "fre", "chi", "eng-GB", "English", "persian", "Kazakh")
+    assert [language.normalise_code(v) for v in values] == [
+        "kk", "ru", "de", "fr", "zh", "en", "en", "fa", "kk"
+    ]  # fmt: skip
+
+
+def test_a_records_three_letter_lang_is_taken(profile: Profile) -> None:
+    article = _analyse("\n".join(JA_PARAS).encode(), profile, lang="jpn")
+    assert article.language == "ja"
+    assert not any("lang" in w for w in article.warnings)
 
 
 KK_LATIN = (

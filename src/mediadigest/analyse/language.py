@@ -231,11 +231,36 @@ _RETIRED = {"iw": "he", "in": "id", "ji": "yi", "jw": "jv", "mo": "ro"}
 
 def normalise_code(value: str) -> str | None:
     """The ISO 639-1 code a language tag names, in ``detect``'s form (lower case, the
-    primary subtag alone): "JA" -> "ja", "zh-Hant" -> "zh", "pt_BR" -> "pt"; None for what is
-    not a language's code ("kz", Kazakhstan's country code; "English"; "kaz")."""
+    primary subtag alone): "JA" -> "ja", "zh-Hant" -> "zh", "pt_BR" -> "pt"; a three-letter
+    ISO 639-2/3 code or a language's English name as feeds and archives write them too
+    ("kaz" -> "kk", "ger" -> "de", "English" -> "en"); None for what names no language
+    ("kz", Kazakhstan's country code)."""
     primary = value.strip().replace("_", "-").split("-", 1)[0].casefold()
     primary = _RETIRED.get(primary, primary)
-    return primary if primary in _iso_639_1() else None
+    if primary in _iso_639_1():
+        return primary
+    return _other_names().get(primary)
+
+
+@lru_cache(maxsize=1)
+def _other_names() -> dict[str, str]:
+    """Three-letter codes (CLDR's aliases: "kaz", "rus", "fre" and "fra") and English names
+    ("english", "persian"), casefolded, of the languages that have an ISO 639-1 code."""
+    from babel import Locale
+    from babel.core import get_global
+
+    two = _iso_639_1()
+    names = {
+        name.casefold(): code
+        for code, name in Locale("en").languages.items()
+        if code in two and " " not in name
+    }
+    aliases = {
+        alias: code
+        for alias, code in get_global("language_aliases").items()
+        if len(alias) == 3 and code in two
+    }
+    return names | aliases
 
 
 @lru_cache(maxsize=1)
