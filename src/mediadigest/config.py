@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import email.utils
 import logging
 import math
 import os
@@ -23,6 +24,30 @@ CONFIG_FILE = "mediadigest.toml"
 log = logging.getLogger(__name__)
 
 
+SECURITY = ("starttls", "tls", "none")
+# The port each security is served on where none is set (RFC 8314: 465 is implicit TLS).
+MAIL_PORTS = {"starttls": 587, "tls": 465, "none": 25}
+
+
+@dataclass(slots=True, frozen=True)
+class MailSettings:
+    """The ``[mail]`` table: the SMTP server a digest is mailed through, and to whom."""
+
+    host: str | None = None
+    port: int | None = None  # None: the port of ``security`` (MAIL_PORTS)
+    security: str = "starttls"
+    user: str | None = None  # log in as this user; no login without one
+    password: str | None = field(default=None, repr=False)
+    sender: str | None = None  # the table's ``from`` (a Python keyword): "Name <addr>" or addr
+    to: tuple[str, ...] = ()
+    timeout: float = 30.0  # seconds for each exchange with the server
+
+    @property
+    def server(self) -> str:
+        """``host:port`` as errors name the server."""
+        return f"{self.host}:{self.port or MAIL_PORTS[self.security]}"
+
+
 @dataclass(slots=True)
 class Settings:
     db: str = DEFAULT_DB
@@ -35,6 +60,7 @@ class Settings:
     retries: int = 2  # on 429, 5xx and dropped connections
     # Who publishes the digest, named in its intro ("The Astana Times has selected...").
     publisher: str | None = None
+    mail: MailSettings = field(default_factory=MailSettings)
     _profile: Profile | None = field(default=None, repr=False)
 
     @property
@@ -96,7 +122,8 @@ _FETCH_SETTINGS: dict[str, Callable[[str], Any]] = {
 }
 KEYS = ("db", "profile", "publisher", *_FETCH_SETTINGS)  # what a config file may set
 # Words people write for a key, for "did you mean": difflib finds no "db" in "databse".
-_SAID_FOR = {"database": "db", "store": "db", "db_url": "db", "url": "db", "country": "profile"}
+_SAID_FOR = {"database": "db", "store": "db", "db_url": "db", "url": "db", "country": "profile",
+             "smtp": "mail", "email": "mail"}  # fmt: skip
 # What an empty db or profile, given on purpose (a flag, the file), is refused with: taken as
 # unset, `--db ""` put a new store in ./mediadigest.db.
 _GIVE = {
@@ -104,6 +131,137 @@ _GIVE = {
     "profile": "give a shipped profile's name or a YAML file",
 }
 _MISSING = "does not exist"
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("give a string")
+    return value.strip()
+
+
+def _port(value: Any) -> int:
+    # Not _whole's "above it is the highest": no port 65535 is what a port 70000 meant.
+    number = value if isinstance(value, int) and not isinstance(value, bool) else None
+    if isinstance(value, str) and value.strip().isdigit():
+        number = int(value)
+    if number is None or not 1 <= number <= 65535:
+        raise ValueError("give a port from 1 to 65535")
+    return number
+
+
+def _security(value: Any) -> str:
+    said = value.strip().lower() if isinstance(value, str) else None
+    if said not in SECURITY:
+        raise ValueError("give starttls, tls (implicit TLS, port 465) or none")
+    return said
+
+
+def _password(value: Any) -> str:
+    # Kept as given: a password may begin or end with a space.
+    if not isinstance(value, str) or not value:
+        raise ValueError("give a string")
+    return value
+
+
+def address(value: Any) -> str:
+    """One e-mail address, or ``Name <address>``, as given; ValueError for anything else."""
+    text = value.strip() if isinstance(value, str) else ""
+    # parseaddr takes almost anything ("a, b" is "a"): getaddresses splits where it should,
+    # and leaves a quoted name's comma alone ('"Doe, Jane" <jane@example.org>').
+    found = email.utils.getaddresses([text])
+    addr = found[0][1] if len(found) == 1 else ""
+    if addr.count("@") != 1 or not all(addr.split("@")):
+        raise ValueError("give an e-mail address, or Name <address>")
+    return text
+
+
+class _BadItem(ValueError):
+    """A list's item that is no use; the error names the item, not the whole list."""
+
+    def __init__(self, item: Any, reason: str) -> None:
+        super().__init__(reason)
+        self.item = item
+
+
+def _addresses(value: Any) -> tuple[str, ...]:
+    # A list in the file; a variable separates them with commas (so a name with a comma is
+    # for the file, quoted there).
+    items = [i for i in value.split(",") if i.strip()] if isinstance(value, str) else value
+    if not isinstance(items, list) or not items:
+        raise ValueError('give a list of addresses: to = ["a@example.org", "b@example.org"]')
+    found = []
+    for item in items:
+        try:
+            found.append(address(item))
+        except ValueError as exc:
+            raise _BadItem(item, str(exc)) from None
+    return tuple(dict.fromkeys(found))
+
+
+def _mail_timeout(value: Any) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not 0 < number <= 600:
+        raise ValueError("give seconds above 0, at most 600")
+    return number
+
+
+# The [mail] table: key -> (MailSettings field, parser); env MEDIADIGEST_MAIL_<KEY>.
+_MAIL: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "host": ("host", _text),
+    "port": ("port", _port),
+    "security": ("security", _security),
+    "user": ("user", _text),
+    "password": ("password", _password),
+    "from": ("sender", address),
+    "to": ("to", _addresses),
+    "timeout": ("timeout", _mail_timeout),
+}
+
+
+def _mail_table(path: Path, table: Any) -> dict[str, Any]:
+    """The file's ``[mail]`` table, its keys checked (their values are, with the variables')."""
+    if not isinstance(table, dict):
+        raise ConfigError(f'config file {path}: mail: give a table ([mail] with host = "...")')
+    for key in table:
+        if key not in _MAIL:
+            close = difflib.get_close_matches(key, [*_MAIL, "username", "sender"], n=1)
+            meant = {"username": "user", "sender": "from"}.get(close[0], close[0]) if close else ""
+            hint = f"did you mean {meant}?" if meant else f"[mail] may set {', '.join(_MAIL)}"
+            raise ConfigError(f"config file {path}: mail.{key}: unknown key; {hint}")
+    if "password" in table and _others_may_read(path):
+        log.warning(
+            "config file %s holds mail.password and others may read it: chmod 600 it, or "
+            "give the password in MEDIADIGEST_MAIL_PASSWORD",
+            path,
+        )
+    return table
+
+
+def _others_may_read(path: Path) -> bool:
+    try:
+        return bool(path.stat().st_mode & (stat.S_IRGRP | stat.S_IROTH))
+    except OSError:
+        return False
+
+
+def _mail_settings(table: Mapping[str, Any], env: Mapping[str, str], path: Path) -> MailSettings:
+    values: dict[str, Any] = {}
+    for key, (name, parse) in _MAIL.items():
+        where, raw = f"MEDIADIGEST_MAIL_{key.upper()}", _from_env(env, f"MAIL_{key.upper()}")
+        if raw is None and key in table:
+            where, raw = f"config file {path}: mail.{key}", table[key]
+        if raw is None:
+            continue
+        try:
+            values[name] = parse(raw)
+        except ValueError as exc:
+            # Never the password itself: errors end up in cron mail and CI logs.
+            shown = "it" if key == "password" else repr(str(getattr(exc, "item", raw))[:60])
+            raise ConfigError(f"{where}: cannot use {shown} ({exc})") from exc
+    return MailSettings(**values)
 
 
 def load_settings(
@@ -159,6 +317,7 @@ def load_settings(
         settings.allow_private = allow_private
     publisher = _from_env(env, "PUBLISHER") or file_values.get("publisher")
     settings.publisher = publisher.strip() or None if publisher else None
+    settings.mail = _mail_settings(file_values.get("mail") or {}, env, path)
     return settings
 
 
@@ -170,7 +329,7 @@ def _from_env(env: Mapping[str, str], name: str) -> str | None:
     return value if value and value.strip() else None
 
 
-def _read_config_file(path: Path, *, required: bool) -> dict[str, str]:
+def _read_config_file(path: Path, *, required: bool) -> dict[str, Any]:
     why = _why_not_a_file(path)
     if why == _MISSING and not required:
         return {}
@@ -187,8 +346,11 @@ def _read_config_file(path: Path, *, required: bool) -> dict[str, str]:
         raise ConfigError(f"config file {path}: {exc}") from exc
     except OSError as exc:
         raise ConfigError(f"config file {path}: {exc.strerror}") from exc
-    values = {}
+    values: dict[str, Any] = {}
     for key, value in _settings_in(path, data).items():
+        if key == "mail":
+            values[key] = _mail_table(path, value)
+            continue
         if key not in KEYS:
             raise ConfigError(f"config file {path}: {key}: unknown key{_did_you_mean(key)}")
         if key in ("db", "profile", "publisher") and not isinstance(value, str):
@@ -241,11 +403,11 @@ def _settings_in(path: Path, data: dict[str, Any]) -> dict[str, Any]:
 def _did_you_mean(key: str) -> str:
     """``; did you mean db?`` for a near miss, else the keys there are."""
     said = key.lower().removeprefix("mediadigest_").replace("-", "_")
-    words = [*KEYS, *_SAID_FOR]
+    words = [*KEYS, "mail", *_SAID_FOR]
     close = difflib.get_close_matches(said, words, n=1, cutoff=0.6)
     if close:
         return f"; did you mean {_SAID_FOR.get(close[0], close[0])}?"
-    return f" (a config file may set {', '.join(KEYS)})"
+    return f" (a config file may set {', '.join(KEYS)} and a [mail] table)"
 
 
 def _beside(folder: Path, db: str) -> str:

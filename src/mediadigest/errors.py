@@ -8,6 +8,7 @@ MediadigestError
  ├── ProfileError        a country profile file is missing or invalid
  ├── StoreError          the database cannot be opened or migrated
  ├── WorkersLost         the workers running a run's tasks died or their cluster went away
+ ├── MailError           the mail server did not take the digest (names the server)
  └── ConfigError         settings that cannot work together
 """
 
@@ -59,6 +60,15 @@ class StoreDamaged(StoreError):
 class WorkersLost(MediadigestError):
     """The executor lost the workers running its tasks (killed, out of memory, the cluster
     gone): what was stored is whole, and the same run again resumes."""
+
+
+class MailError(MediadigestError):
+    """A digest could not be mailed: the server refused, failed or was not reached."""
+
+    def __init__(self, server: str, reason: str) -> None:
+        self.server = server
+        self.reason = reason
+        super().__init__(f"mail server {server}: {reason}")
 
 
 class ConfigError(MediadigestError):

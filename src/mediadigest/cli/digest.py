@@ -40,7 +40,8 @@ if TYPE_CHECKING:
     import sqlalchemy as sa
 
     from mediadigest.config import Settings
-    from mediadigest.model import Story
+    from mediadigest.model import Digest, Story
+    from mediadigest.write.mail import Sent
 
 T = TypeVar("T")
 
@@ -77,6 +78,16 @@ def digest(
         ),
     ] = None,
     size: Annotated[int, typer.Option(min=1, help="At most this many items.")] = DIGEST_SIZE,
+    mail_to: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--mail-to",
+            metavar="ADDR",
+            help="Mail the digest to ADDR for review (repeat for more), its subject marked "
+            "[Draft], through the mail server of the settings (mail.host), never to their list "
+            "(mail.to). Nothing is printed then, unless -o.",
+        ),
+    ] = None,
 ) -> None:
     """Write the digest for a period from what is stored."""
     from mediadigest.write import compose
@@ -85,8 +96,9 @@ def digest(
 
     settings = settings_of(ctx)
     first, last = period(since, until, week)
-    to_stdout = output in (None, "-")
-    if fmt.binary and output is None:
+    reviewers = _recipients(settings, mail_to, the_list=False) if mail_to else ()
+    to_stdout = output == "-" or (output is None and not reviewers)
+    if fmt.binary and output is None and not mail_to:
         raise typer.BadParameter("DOCX is binary: give -o FILE", param_hint="--format")
     if fmt.binary and to_stdout and sys.stdout.isatty():
         say("DOCX is binary: -o - writes it into a pipe or a file, not to a terminal", "error")
@@ -115,12 +127,15 @@ def digest(
             say(_carried(decision, first, last), "note")
     if to_stdout:
         write_out(render(result, fmt, publisher=settings.publisher))
-    else:
-        assert output is not None
+    elif output is not None:
         # A str, not a Path: Path("out/") drops the slash that says "a folder".
         written = write_file(result, fmt, Path(output), folder=output.endswith(("/", os.sep)),
                              publisher=settings.publisher)  # fmt: skip
         say(f"wrote {counted(len(result.items), 'item')} to {written}")
+    if reviewers:
+        sent = _mail(settings, result, reviewers, what=f"{first}..{last}: the draft", draft=True)
+        if sent.refused:
+            raise typer.Exit(1)
 
 
 def _carried(decision: story_store.Carried, first: date, last: date) -> str:
@@ -157,6 +172,23 @@ def publish(
             "of the period in the web app (the draft stays as it is).",
         ),
     ] = False,
+    mail: Annotated[
+        bool,
+        typer.Option(
+            "--mail",
+            help="Mail the version published to the settings' list (mail.to, through "
+            "mail.host). Where nothing changed since the latest version, mail that one (no new "
+            "version is made to mail it).",
+        ),
+    ] = False,
+    mail_to: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--mail-to",
+            metavar="ADDR",
+            help="Mail it to ADDR instead of the settings' list (repeat for more); implies --mail.",
+        ),
+    ] = None,
 ) -> None:
     """Publish the period's digest as its next version (the Atom feed lists published digests).
 
@@ -172,6 +204,8 @@ def publish(
     settings = settings_of(ctx)
     first, last = period(since, until, week)
     name, when = settings.profile.name, f"{first}..{last}"
+    # Checked before anything is published: a version out with no way to mail it is half a job.
+    recipients = _recipients(settings, mail_to, the_list=True) if mail or mail_to else ()
     engine = reading_store(settings)
     from mediadigest.stories import grouping
 
@@ -198,25 +232,102 @@ def publish(
         else:
             content = built if built is not None else _built(conn, settings, first, last, size)
             what = "built now from the store"
+        already = None
         try:
             editions.check_publishable(conn, name, first, last, content)
         except editions.AlreadyPublished as exc:
-            if not late:
-                say(f"{when}: {exc}")
-                return
-            # Not "nothing changed since": the store has news for the period, not in the draft.
-            say(f"{when}: already published as version {exc.version}, the draft as it is.")
-            _say_late(when, late)
-            return
+            already = exc
         except editions.NotPublishable as exc:
             say(f"{when}: {exc}", "error")
             raise typer.Exit(1) from None
-        version = versions.publish(conn, name, first, last, content, "cli")
-        web_store.audit(conn, "cli", "digest.publish", f"{name} {first}..{last}",
-                        version=version, source="draft" if draft else "built")  # fmt: skip
-    items = len(content.get("items") or [])
-    say(f"published version {version} of {when} ({counted(items, 'item')}, {what})")
-    _say_late(when, late)
+        else:
+            version = versions.publish(conn, name, first, last, content, "cli")
+            web_store.audit(conn, "cli", "digest.publish", f"{name} {first}..{last}",
+                            version=version, source="draft" if draft else "built")  # fmt: skip
+    if already is not None:
+        version = already.version
+        if not late:
+            say(f"{when}: {already}")
+        else:  # not "nothing changed since": the store has news for the period, not in the draft
+            say(f"{when}: already published as version {version}, the draft as it is.")
+            _say_late(when, late)
+    else:
+        items = len(content.get("items") or [])
+        say(f"published version {version} of {when} ({counted(items, 'item')}, {what})")
+        _say_late(when, late)
+    if recipients:
+        _mail_version(engine, settings, content, version, recipients, (first, last))
+
+
+def _recipients(
+    settings: Settings, mail_to: list[str] | None, *, the_list: bool
+) -> tuple[str, ...]:
+    """Who is mailed: --mail-to's addresses, else (``the_list``) the [mail] list. Checked with
+    the server's settings before any work: a setting missing exits 2, as other settings do."""
+    from mediadigest.config import address
+    from mediadigest.write.mail import check_ready
+
+    recipients = []
+    for given in mail_to or ():
+        try:
+            recipients.append(address(given))
+        except ValueError as exc:
+            raise typer.BadParameter(f"{given!r}: {exc}", param_hint="--mail-to") from None
+    if not recipients and the_list:
+        recipients = list(settings.mail.to)
+    try:
+        check_ready(settings.mail, recipients)
+    except ConfigError as exc:
+        say(str(exc), "error")
+        raise typer.Exit(2) from None
+    return tuple(dict.fromkeys(recipients))
+
+
+def _mail_version(
+    engine: sa.Engine,
+    settings: Settings,
+    content: dict[str, Any],
+    version: int,
+    recipients: tuple[str, ...],
+    dates: tuple[date, date],
+) -> None:
+    """Mail a published version; a failure leaves it published, says so and exits 1."""
+    from mediadigest.web import persist as web_store
+    from mediadigest.write.render import from_dict
+
+    (first, last), name = dates, settings.profile.name
+    when = f"{first}..{last}: version {version}"
+    sent = _mail(settings, from_dict(content), recipients, what=when, draft=False)
+    with engine.begin() as conn:  # after the send: the writer lock is not held over SMTP
+        web_store.audit(conn, "cli", "digest.mail", f"{name} {first}..{last}", version=version,
+                        recipients=len(sent.accepted), refused=len(sent.refused))  # fmt: skip
+    if sent.refused:
+        say(f"{when}: `publish --mail-to ADDR` mails it to ADDR alone", "hint")
+        raise typer.Exit(1)
+
+
+def _mail(
+    settings: Settings, digest: Digest, recipients: tuple[str, ...], *, what: str, draft: bool
+) -> Sent:
+    """Send ``digest`` to ``recipients`` in one message (``what`` names it in what is said).
+    Nothing sent: one line, exit 1; each recipient refused: one line, for the caller to exit."""
+    from mediadigest.errors import MailError
+    from mediadigest.write import mail
+
+    message = mail.build_message(digest, sender=settings.mail.sender or "", recipients=recipients,
+                                 subject_prefix="[Draft] " if draft else "")  # fmt: skip
+    try:
+        sent = mail.send(message, recipients, settings.mail)
+    except MailError as exc:
+        # A published version stays published: the same command finds nothing changed and
+        # mails the version it has (check_publishable's AlreadyPublished).
+        again = "" if draft else "; it stays published, and the same `publish --mail` mails it"
+        say(f"{what} was not mailed: {exc}{again}", "error")
+        raise typer.Exit(1) from None
+    say(f"{what}: mailed to {counted(len(sent.accepted), 'recipient')} via {sent.server}")
+    for addr, reply in sent.refused.items():
+        say(f"mail server {sent.server}: {addr} refused ({reply}); not mailed to it", "error")
+    return sent
 
 
 def _built(
