@@ -274,6 +274,28 @@ def test_starttls_to_a_server_that_offers_none_says_so(inbox):
         mail.send(EmailMessage(), LIST, settings)
 
 
+def test_a_certificate_the_client_does_not_trust_is_said_so(certificate, monkeypatch):
+    monkeypatch.delenv("SSL_CERT_FILE")
+    controller = _serve(_Inbox(), tls_context=_server_context(certificate))
+    try:
+        settings = MailSettings(host="127.0.0.1", port=controller.port, sender=SENDER, timeout=5)
+        with pytest.raises(MailError) as raised:
+            mail.send(EmailMessage(), LIST, settings)
+    finally:
+        controller.stop()
+    assert str(raised.value) == (
+        f"mail server 127.0.0.1:{controller.port}: TLS: the server's certificate is not "
+        "trusted (self-signed certificate)"
+    )
+
+
+def test_implicit_tls_to_a_plain_server_says_tls_failed(inbox):
+    settings = MailSettings(host="127.0.0.1", port=inbox.port, security="tls", sender=SENDER,
+                            timeout=5)  # fmt: skip
+    with pytest.raises(MailError, match=r": TLS failed \(.+\) \(is it STARTTLS\? security = "):
+        mail.send(EmailMessage(), LIST, settings)
+
+
 def test_implicit_tls_delivers_the_message(certificate):
     box = _Inbox()
     controller = _serve(box, ssl_context=_server_context(certificate))

@@ -86,6 +86,8 @@ def send(message: EmailMessage, recipients: Sequence[str], mail: MailSettings) -
     the problem) where it is not sent at all. Recipients the server refused while it took
     the others are in the result's ``refused``."""
     envelope = [email.utils.parseaddr(r)[1] for r in recipients]
+    if mail.user and mail.security == "none":  # allowed: a relay on the same host or network
+        log.warning("mail server %s: logging in without TLS: the password in clear", mail.server)
     sender = email.utils.parseaddr(mail.sender or "")[1]
     try:
         with _connect(mail) as smtp:
