@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Annotated, Any
 
@@ -24,6 +25,7 @@ from mediadigest.cli.app import (
     From,
     To,
     Week,
+    _day,
     days,
     db_app,
     out,
@@ -485,6 +487,94 @@ def db_reanalyse(
             "changed); run the same command again to finish")  # fmt: skip
         raise typer.Exit(130) from None
     say(report.summary())
+
+
+@db_app.command("purge")
+def db_purge(
+    ctx: typer.Context,
+    before: Annotated[
+        datetime,
+        typer.Option(
+            parser=_day,
+            metavar="YYYY-MM-DD",
+            help="Purge what is dated before this day (an article's own date, else the day "
+            "it was collected).",
+        ),
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would go, and delete nothing.")
+    ] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Purge without asking (needed where no one can answer).")
+    ] = False,
+) -> None:
+    """Delete articles dated before a day, with their matches, themes, search index rows and
+    stored pages, and the stories left with no article (with editors' decisions on them).
+
+    What a digest cites (a published edition, a draft, a digest written by `digest`) is kept:
+    its evidence points into those articles' text. Stories keep their other articles. Feeds'
+    items stay marked as seen, so `collect` never fetches a purged article again. Safe to stop
+    and to re-run; `--dry-run` first to see what would go.
+    """
+    from mediadigest.cli.collect import _sigterm_as_ctrl_c
+    from mediadigest.store.purge import PurgeReport, plan, purge
+
+    day = before.date()
+    if day > datetime.now(UTC).date():  # a slip of the year purged the whole store
+        raise typer.BadParameter(
+            f"{day} is after today (UTC): it would purge every article; give a day already past",
+            param_hint="--before",
+        )
+    settings = settings_of(ctx)
+    require_store(settings.db)
+    engine = store.open_store(settings.db)
+    with engine.connect() as conn:
+        planned = plan(conn, day)
+    if dry_run or not (planned.articles or planned.stories):
+        say(planned.summary())
+        return
+    if not yes:
+        if not _can_ask():  # a script's purge waited for an answer no one could give
+            say(f"{planned.summary()}: add --yes to purge them (standard input is not a "
+                "terminal: there is no one to ask)", "error")  # fmt: skip
+            raise typer.Exit(2)
+        if not typer.confirm(f"{planned.summary().replace('would purge', 'Purge', 1)}?"):
+            say("nothing purged")
+            return
+    report = PurgeReport(day)
+    lines = None  # `progress_lines` counts bytes ("12.0 kB of 51.0 kB"): the bar alone
+
+    def detail() -> str:
+        return f"{counted(report.stories, 'story', 'stories')} removed"
+
+    try:
+        with _sigterm_as_ctrl_c(), progress_bar() as bar:
+            task = bar.add_task("purging", total=None)
+            on_plan, progress = tracking(bar, task, lines, detail)
+            purge(engine, day, planned=on_plan, progress=progress, report=report)
+    except KeyboardInterrupt:  # each batch is committed as it is done
+        say(f"interrupted after {counted(report.articles, 'article')} purged; run the same "
+            "command again to finish")  # fmt: skip
+        raise typer.Exit(130) from None
+    say(report.summary())
+    say(_after_purge(engine.dialect.name, engine.url.database), "hint")
+
+
+def _can_ask() -> bool:
+    """Whether someone at a terminal can answer the purge's question."""
+    return sys.stdin.isatty()
+
+
+def _after_purge(dialect: str, database: str | None) -> str:
+    """What to run after a purge: the planner's statistics, and where SQLite's file stays as
+    large as it was (its freed pages are reused by what is stored next), how to shrink it.
+    Not done here: VACUUM rewrites the whole file and holds the store meanwhile."""
+    said = "run `mediadigest db optimize` to refresh the search index and the planner's statistics"
+    if dialect != "sqlite":
+        return f"{said} (PostgreSQL's autovacuum reuses the space)"
+    return (f"{said}; the file keeps its size, its free pages reused by what is stored next: "
+            "to shrink it, with nothing else using the store, run "
+            f"`sqlite3 {shlex.quote(str(database))} VACUUM`")  # fmt: skip
 
 
 def _upgrade_command(ctx: typer.Context) -> str:
