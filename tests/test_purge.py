@@ -307,3 +307,18 @@ def test_collect_never_fetches_a_purged_item_its_feed_still_lists(store_url, sit
     assert site.fetched("/feeds/central-asia.xml") == feed + 1
     assert site.fetched(WIND) == fetched
     assert site.url(WIND) not in _urls(store_url)
+
+
+def test_a_source_added_after_the_purge_does_not_bring_a_purged_page_back(store_url, site):
+    """The purged page's row stays (its body emptied): collection's check for pages stored
+    already, across sources, still finds it."""
+    _cli(store_url, "sources", "add", site.url("/feeds/central-asia.xml"))
+    _cli(store_url, "collect", "--timeout", "3")
+    _cli(store_url, "db", "purge", "--before", "2025-12-18", "--yes")
+    fetched = site.fetched(WIND)
+
+    _cli(store_url, "sources", "add", site.url("/feeds/rdf.xml"))  # it lists the same page
+    _cli(store_url, "collect", "--timeout", "3")
+
+    assert site.fetched(WIND) == fetched
+    assert site.url(WIND) not in _urls(store_url)
