@@ -251,6 +251,8 @@ REFUSALS = {
     ("get", "/api/sources"): set(),
     ("post", "/api/sources"): {"400", "403", "409", "413"},
     ("delete", "/api/sources"): {"403", "404"},
+    ("post", "/api/sources/pause"): {"403", "404"},
+    ("post", "/api/sources/resume"): {"403", "404"},
 }
 
 

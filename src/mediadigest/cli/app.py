@@ -65,7 +65,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 # Groups, listed in --help after the commands, in this order.
-sources_app = typer.Typer(help="Manage feeds: add, import OPML, list, remove, export.")
+sources_app = typer.Typer(
+    help="Manage feeds: add, import OPML, list, pause, resume, rename, remove, export."
+)
 db_app = typer.Typer(help="The store: upgrade, check, optimise; re-analyse its articles.")
 stories_app = typer.Typer(
     help="Stories: list them, and editors' decisions (pin, hide, merge, split)."

@@ -112,22 +112,24 @@ def _collect(
     from mediadigest import run
     from mediadigest.run.collect import fetcher_for
     from mediadigest.store import collect_state
+    from mediadigest.store.sources import paused_ids
 
     engine, sources = _sources(settings)
     with engine.begin() as conn:
         if retry:
             collect_state.due_now(conn, [s.id for s in sources if s.id is not None])
         waiting = collect_state.not_due(conn)
+        paused = paused_ids(conn)  # not tried either, and not for their failures
     # A one-off run that tried none of them said "0 failed" and exit 0: an admin who had just
     # mended a feed could not tell it was never asked.
     for src in sources:
-        if src.id in waiting:
+        if src.id in waiting and src.id not in paused:
             say(f"{src.url}: not tried: backing off after failures until "
                 f"{waiting[src.id]:%Y-%m-%d %H:%M} UTC (`collect --retry` tries it now)",
                 "note")  # fmt: skip
     read = 0  # sources whose round ended (those backing off are not read)
     with progress_bar() as bar, fetcher_for(settings, timeout) as fetcher:
-        task = bar.add_task("collecting", total=len(sources))
+        task = bar.add_task("collecting", total=sum(s.id not in paused for s in sources))
 
         def progress(n: int) -> None:
             nonlocal read
@@ -186,7 +188,8 @@ def collect(
         ),
     ] = False,
 ) -> None:
-    """Fetch new items from every source once (or every --watch interval), analyse, store."""
+    """Fetch new items from every source not paused once (or every --watch interval),
+    analyse, store."""
     settings = settings_of(ctx)
     interval = _interval(watch)
     if retry and interval is not None:  # a watch tries them when they are due

@@ -18,6 +18,7 @@ from mediadigest.collect import folders
 from mediadigest.errors import InputError, MediadigestError
 from mediadigest.model import Source, is_web_url
 from mediadigest.store import collect_state
+from mediadigest.store import sources as store_sources
 from mediadigest.store.sources import moved_away, source_url
 from mediadigest.write.style import counted
 
@@ -131,7 +132,7 @@ def sources_list(
     ] = None,
 ) -> None:
     """List sources with their folder and health: last success, last error, failures, items
-    per day."""
+    per day, next try (or since when it is paused)."""
     engine = reading_store(settings_of(ctx))
     with engine.connect() as conn:
         rows = collect_state.source_health(conn)
@@ -150,6 +151,8 @@ def sources_list(
         if r["failures"] > 1:
             error = f"{error} ({r['failures']} times in a row)"
         due = _when(r["next_due_at"]) if r["next_due_at"] else "next run"
+        if r["paused_at"] is not None:  # not tried at all: its backoff means nothing now
+            due = f"paused since {_when(r['paused_at'])}"
         # Not known until a second read: the first lists a whole backlog.
         rate = "–" if r["items_per_day"] is None else f"{r['items_per_day']:g}"
         name = (
@@ -171,21 +174,91 @@ def sources_list(
 
 @sources_app.command("remove")
 def sources_remove(ctx: typer.Context, urls: list[str]) -> None:
-    """Remove sources (their stored articles stay)."""
+    """Remove sources (their stored articles stay; `sources pause` keeps the rest too)."""
     engine = reading_store(settings_of(ctx))
     with engine.begin() as conn:
         missing = [u for u in urls if not store.remove_source(conn, u)]
-        # Not removed by its old address, as `sources add` takes it for the source: that
-        # is a no-op, this is not, and `sources list` names the source by its new one.
         moved = moved_away(conn, [source_url(u) for u in missing])
-    for url in missing:
-        now = moved.get(source_url(url))
-        where = f"; it moved to {now[1]} (remove that)" if now else ""
-        say(f"{url}: no such source{where}", "error")
+    _say_missing(missing, moved, "remove")
     if len(urls) > len(missing):
         say(f"removed {counted(len(urls) - len(missing), 'source')} (their articles stay)")
     if missing:
         raise typer.Exit(1)
+
+
+@sources_app.command("pause")
+def sources_pause(
+    ctx: typer.Context, urls: Annotated[list[str], typer.Argument(help="Source URLs.")]
+) -> None:
+    """Leave sources out of collection until `sources resume`.
+
+    A paused source keeps its health, folder and the items already read; `sources remove`
+    loses them (added again, a source reads its whole backlog again).
+    """
+    _pause_or_resume(ctx, urls, pause=True)
+
+
+@sources_app.command("resume")
+def sources_resume(
+    ctx: typer.Context, urls: Annotated[list[str], typer.Argument(help="Source URLs.")]
+) -> None:
+    """Collect paused sources again, from the next run.
+
+    One that was backing off after failures is tried at once.
+    """
+    _pause_or_resume(ctx, urls, pause=False)
+
+
+def _pause_or_resume(ctx: typer.Context, urls: list[str], *, pause: bool) -> None:
+    change = store_sources.pause_source if pause else store_sources.resume_source
+    engine = reading_store(settings_of(ctx))
+    with engine.begin() as conn:
+        done = [change(conn, url) for url in urls]  # a URL given twice: said twice
+        missing = [url for url, found in zip(urls, done, strict=True) if found is None]
+        moved = moved_away(conn, [source_url(u) for u in missing])
+    for found in done:
+        if found is not None:
+            stored, changed = found
+            if pause:
+                say(f"paused: {stored}" if changed else f"already paused: {stored}")
+            else:
+                say(f"resumed: {stored}" if changed else f"not paused: {stored}")
+    _say_missing(missing, moved, "pause" if pause else "resume")
+    if missing:
+        raise typer.Exit(1)
+
+
+@sources_app.command("rename")
+def sources_rename(
+    ctx: typer.Context,
+    url: Annotated[str, typer.Argument(help="The source's URL.")],
+    title: Annotated[str, typer.Argument(help="Its name; '' for the one its feed gives.")],
+) -> None:
+    """Give a source the name it is listed by (a feed's own title does not replace it)."""
+    engine = reading_store(settings_of(ctx))
+    with engine.begin() as conn:
+        stored = store_sources.retitle_source(conn, url, title)
+        moved = moved_away(conn, [source_url(url)]) if stored is None else {}
+    if stored is None:
+        _say_missing([url], moved, "rename")
+        raise typer.Exit(1)
+    name = " ".join(title.split())
+    if name:
+        say(f"renamed: {stored} is now named {name}")
+    else:
+        say(f"name cleared: {stored} takes its feed's own name at its next collect")
+
+
+def _say_missing(missing: list[str], moved: dict[str, tuple[int, str]], verb: str) -> None:
+    """A line for each URL that is no source; one a source moved away from names where.
+
+    Not taken for the source by its old address, as `sources add` takes it: that is a no-op,
+    these are not, and `sources list` names the source by its new one.
+    """
+    for url in missing:
+        now = moved.get(source_url(url))
+        where = f"; it moved to {now[1]} ({verb} that)" if now else ""
+        say(f"{url}: no such source{where}", "error")
 
 
 def _web_urls(urls: list[str]) -> list[str]:

@@ -35,6 +35,7 @@ from mediadigest.run.writer import (
 )
 from mediadigest.store import collect_state
 from mediadigest.store import schema as t
+from mediadigest.store import sources as store_sources
 from mediadigest.stories import persist
 
 log = logging.getLogger(__name__)
@@ -103,9 +104,14 @@ def _collect(
     with engine.begin() as conn:
         persist.require_profile(conn, profile.name, claim=True)
         waiting = collect_state.not_due(conn)
-        plans = [_plan(conn, src) for src in sources if src.id not in waiting]
+        # Asked here, not of the caller's list: a watch's or the web app's list is read
+        # before a round, and a source paused since is left out of it all the same.
+        paused = store_sources.paused_ids(conn)
+        left_out = set(waiting) | paused
+        plans = [_plan(conn, src) for src in sources if src.id not in left_out]
+    report.paused += sum(src.id in paused for src in sources)
     for src in sources:
-        if src.id in waiting:
+        if src.id in waiting and src.id not in paused:
             log.info("%s: backing off after failures, due %s", src.url, waiting[src.id])
 
     def stored(urls: list[str]) -> set[str]:
@@ -234,7 +240,8 @@ def watch(
         try:
             sources = load_sources()
             with engine.begin() as conn:
-                backing_off = len(set(collect_state.not_due(conn)) & {s.id for s in sources})
+                waiting = set(collect_state.not_due(conn)) - store_sources.paused_ids(conn)
+                backing_off = len(waiting & {s.id for s in sources})
             collect(engine, profile, sources, fetcher, interval=interval, report=report)
         except (*STORE_FAILURES, StoreError) as exc:
             # Gone away (a restart, the network): what the round stored is committed, one

@@ -34,6 +34,7 @@ class RunReport:
     changed_inputs: list[str] = field(default_factory=list)  # read again: changed since
     not_modified: int = 0  # sources that answered 304
     shared_pages: int = 0  # pages another source brought: not fetched twice
+    paused: int = 0  # sources left out: paused by an editor (`sources pause`)
     days: set[date] = field(default_factory=set)  # of the articles about the country stored
     stories: str = ""  # what grouping them into stories did
     errors: list[str] = field(default_factory=list)
@@ -78,6 +79,8 @@ class RunReport:
             parts.append(f"{counted(self.not_modified, 'source')} unchanged")
         if self.shared_pages:
             parts.append(f"{counted(self.shared_pages, 'page')} already fetched for another source")
+        if self.paused:
+            parts.append(f"{counted(self.paused, 'paused source')} skipped")
         if self.stories:
             parts.append(self.stories)
         return "; ".join(parts)

@@ -33,6 +33,8 @@ sources = sa.Table(
     # The folder it is filed in, "Russia/Business" (migration 0011; collect.folders); NULL:
     # at the top of the list.
     sa.Column("folder", sa.Text),
+    # When an editor paused it (migration 0014): collection leaves it out; NULL: collected.
+    sa.Column("paused_at", sa.DateTime),
 )
 
 # Feed items already handed to analyse, per source: what makes collection incremental.

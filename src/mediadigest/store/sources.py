@@ -10,6 +10,7 @@ from urllib.parse import urlsplit, urlunsplit
 import sqlalchemy as sa
 
 from mediadigest.model import Source, is_web_url
+from mediadigest.store import collect_state
 from mediadigest.store import schema as t
 from mediadigest.store.writes import insert_ignore, lock_for_writing, utcnow
 
@@ -134,6 +135,66 @@ def remove_source(conn: sa.Connection, url: str) -> bool:
     if found is not None:
         conn.execute(sa.delete(t.sources).where(t.sources.c.id == found[0]))
     return found is not None
+
+
+def pause_source(conn: sa.Connection, url: str) -> tuple[str, bool] | None:
+    """Pause the source of ``url`` (found as `find_source` finds it): collection leaves it
+    out, and it keeps its health, folder and seen items. Its URL as stored and whether it
+    was collected until now; None where there is no such source."""
+    return _set_paused(conn, url, paused=True)
+
+
+def resume_source(conn: sa.Connection, url: str) -> tuple[str, bool] | None:
+    """Collect the source of ``url`` again; its URL as stored and whether it was paused. A
+    source that was backing off after failures is due at once: it was most likely paused
+    for them, and resumed once mended."""
+    return _set_paused(conn, url, paused=False)
+
+
+def _set_paused(conn: sa.Connection, url: str, *, paused: bool) -> tuple[str, bool] | None:
+    lock_for_writing(conn)
+    found = find_source(conn, url)
+    if found is None:
+        return None
+    source_id, stored = found
+    src = t.sources.c
+    # Only a row in the other state changes: pausing again keeps the first pause's time.
+    changed = conn.execute(
+        sa.update(t.sources)
+        .where(
+            src.id == source_id, src.paused_at.is_(None) if paused else src.paused_at.isnot(None)
+        )
+        .values(paused_at=utcnow() if paused else None)
+    ).rowcount
+    if changed and not paused:
+        collect_state.due_now(conn, [source_id])
+    return stored, bool(changed)
+
+
+def paused_ids(conn: sa.Connection) -> set[int]:
+    """The ids of the sources paused: collection leaves them out."""
+    src = t.sources.c
+    return set(conn.execute(sa.select(src.id).where(src.paused_at.isnot(None))).scalars())
+
+
+def retitle_source(conn: sa.Connection, url: str, title: str) -> str | None:
+    """Name the source of ``url`` ``title``; "" gives it back the name its feed gives itself.
+    Its URL as stored; None where there is no such source.
+
+    A name given here stays (a feed's own title fills in only an empty one). Cleared, the
+    source's validators go too: a feed that answers 304 sends no title, and its next read
+    must be whole to name it again (its seen items keep its entries from being read twice).
+    """
+    lock_for_writing(conn)
+    found = find_source(conn, url)
+    if found is None:
+        return None
+    name = " ".join(title.split())  # one line: a pasted title's line breaks broke the table
+    values: dict[str, Any] = {"title": name or None}
+    if not name:
+        values.update(etag=None, last_modified=None)
+    conn.execute(sa.update(t.sources).where(t.sources.c.id == found[0]).values(**values))
+    return found[1]
 
 
 def move_source(conn: sa.Connection, source_id: int, url: str) -> bool:

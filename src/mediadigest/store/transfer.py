@@ -423,9 +423,10 @@ def decode_value(column: sa.Column, value: Any) -> Any:
 def _import_sources(conn: sa.Connection, batch: list[dict[str, Any]]) -> int:
     rows = [_decode(t.sources, r) for r in batch]
     for row in rows:
-        # Files written before 0011 file no source in a folder. One batch's rows must all
-        # name the same columns.
+        # Files written before 0011 file no source in a folder, before 0014 pause none. One
+        # batch's rows must all name the same columns.
         row.setdefault("folder", None)
+        row.setdefault("paused_at", None)
     ids, new = insert_new(conn, t.sources, rows, ("url",))
     seen = [
         {"source_id": ids[(r["url"],)], **_decode(t.seen_items, s)}

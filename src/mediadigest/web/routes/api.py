@@ -12,6 +12,7 @@ from pydantic import BeforeValidator
 
 from mediadigest import store
 from mediadigest.model import Source, as_given
+from mediadigest.store import sources as store_sources
 from mediadigest.store.search import WINDOW, profile_spellings, query_problem
 from mediadigest.store.sources import source_url
 from mediadigest.stories import persist as story_store
@@ -455,6 +456,37 @@ def add_source(request: Request, response: Response, body: SourceIn, user: Edito
                 f"as a {body.kind}.",
             )
         response.status_code = 200
+    return SourceOut(**row)
+
+
+@router.post("/sources/pause", responses={404: problem("No source of that URL."), **_EDITOR})
+def pause_source(
+    request: Request, user: Editor, url: Annotated[str, Query(max_length=2000)]
+) -> SourceOut:
+    """Pause the source of ``url`` (as it was added, or as listed): collection leaves it out,
+    and it keeps its health, folder and the items already read. Pausing a paused source
+    changes nothing."""
+    return _pause_or_resume(request, user, url, pause=True)
+
+
+@router.post("/sources/resume", responses={404: problem("No source of that URL."), **_EDITOR})
+def resume_source(
+    request: Request, user: Editor, url: Annotated[str, Query(max_length=2000)]
+) -> SourceOut:
+    """Collect a paused source again, from the next run."""
+    return _pause_or_resume(request, user, url, pause=False)
+
+
+def _pause_or_resume(request: Request, user: User, url: str, *, pause: bool) -> SourceOut:
+    change = store_sources.pause_source if pause else store_sources.resume_source
+    with request.app.state.web.engine.begin() as conn:
+        found = change(conn, url)
+        if found is None:
+            raise HTTPException(404, f"no source {url}")
+        if found[1]:
+            action = "source.pause" if pause else "source.resume"
+            persist.audit(conn, user.name, action, url, via="api")
+        row = next(r for r in store.list_sources(conn) if r["url"] == found[0])
     return SourceOut(**row)
 
 

@@ -207,3 +207,6 @@ class SourceOut(BaseModel):
         description="What failed in its last fetch. Where that fetch worked (`last_ok_at` is "
         "its time), what failed in it: some of its pages or sitemaps."
     )
+    paused_at: Utc | None = Field(
+        None, description="When it was paused (collection leaves it out); null: collected."
+    )

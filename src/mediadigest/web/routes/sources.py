@@ -1,4 +1,5 @@
-"""Sources: add and remove feeds and sitemaps, import OPML, see each source's health."""
+"""Sources: add, pause, resume and remove feeds and sitemaps, import OPML, see each source's
+health."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from mediadigest.collect import opml
 from mediadigest.errors import InputError
 from mediadigest.model import Source, is_web_url
 from mediadigest.store import schema as t
+from mediadigest.store import sources as store_sources
 from mediadigest.web import csrf, persist
 from mediadigest.web.auth import need
 from mediadigest.web.persist import Role, User
@@ -42,8 +44,11 @@ def _failures(conn: sa.Connection) -> dict[int, tuple[int, int]]:
 
 
 def health(row: dict, failures: tuple[int, int]) -> str:
-    """ok, partly failing (the last fetch worked, some of its pages did not), failing,
-    unreachable (every recent fetch failed) or new (never fetched)."""
+    """paused (an editor's choice: not collected, so not failing either), ok, partly failing
+    (the last fetch worked, some of its pages did not), failing, unreachable (every recent
+    fetch failed) or new (never fetched)."""
+    if row.get("paused_at") is not None:
+        return "paused"
     if row["last_fetched_at"] is None:
         return "new"
     if row["last_error"] is None:
@@ -112,6 +117,32 @@ def remove(request: Request, user: Editor, url: Annotated[str, Form(max_length=2
     if not removed:
         return redirect(request, "/sources", f"No such source: {url}", "error")
     return redirect(request, "/sources", f"Removed {url} (its articles stay).")
+
+
+@router.post("/sources/pause")
+def pause(request: Request, user: Editor, url: Annotated[str, Form(max_length=2000)]) -> Response:
+    return _pause_or_resume(request, user, url, pause=True)
+
+
+@router.post("/sources/resume")
+def resume(request: Request, user: Editor, url: Annotated[str, Form(max_length=2000)]) -> Response:
+    return _pause_or_resume(request, user, url, pause=False)
+
+
+def _pause_or_resume(request: Request, user: User, url: str, *, pause: bool) -> Response:
+    change = store_sources.pause_source if pause else store_sources.resume_source
+    with request.app.state.web.engine.begin() as conn:
+        found = change(conn, url)
+        if found is not None and found[1]:  # a second click (another tab) changed nothing
+            persist.audit(conn, user.name, "source.pause" if pause else "source.resume", url)
+    if found is None:
+        return redirect(request, "/sources", f"No such source: {url}", "error")
+    stored, changed = found
+    if pause:
+        done = f"Paused {stored}: not collected until resumed." if changed else None
+        return redirect(request, "/sources", done or f"Already paused: {stored}.")
+    done = f"Resumed {stored}: collected from the next run." if changed else None
+    return redirect(request, "/sources", done or f"Not paused: {stored}.")
 
 
 @router.post("/sources/import")
