@@ -335,14 +335,14 @@ def _understand(art: Article, profile: Profile, day: date | datetime) -> None:
         art.kind, art.origin, art.explanations["kind"] = label.label, label.origin, label.reasons
     if art.relevance.grade is Grade.NONE:
         return  # expensive last: nothing below is needed for an article not about the country
-    art.quotes = _guard("quotes", lambda: quotes.find_quotes(art.text), w) or []
+    art.quotes = _guard("quotes", lambda: quotes.find_quotes(art.text, art.language), w) or []
     found = _guard(
         "entities", lambda: entities.find_entities(art.text, profile, art.relevance.hits), w
     )
     art.entities = found or []
     by, outlet = art.author, art.reported_by
     resolve = lambda: quotes.resolve_speakers(  # noqa: E731
-        art.text, art.quotes, art.entities, author=by, reported_by=outlet
+        art.text, art.quotes, art.entities, author=by, reported_by=outlet, language=art.language
     )
     _guard("speakers", resolve, w)
     classify = lambda: themes.classify(  # noqa: E731

@@ -1,11 +1,12 @@
 """Direct quotes and their speakers, with character offsets into the article text.
 
-Finds quotes in straight and curly double quotes, guillemets and CJK corner brackets, also
-quotes that run over several paragraphs (each paragraph reopens the quote) and quotes broken
-by their attribution ("…," he said, "…"). ``find_quotes`` reads the speaker as the text
-names it, from the quote's own sentence only (speech.py reads the attributions);
-``resolve_speakers`` then turns "he" (pronouns.py), "the ambassador" or "the author" into
-the person meant, or none where that would be a guess.
+Finds quotes in straight and curly double quotes, guillemets (German »…« and ›…‹ too) and
+CJK corner brackets, also quotes that run over several paragraphs (each paragraph reopens
+the quote) and quotes broken by their attribution ("…," he said, "…"). ``find_quotes``
+reads the speaker as the text names it, from the quote's own sentence only (speech.py reads
+the attributions; speech_languages.py those of an article in German, French, Spanish,
+Italian, Portuguese or Turkish); ``resolve_speakers`` then turns "he" (pronouns.py), "the
+ambassador" or "the author" into the person meant, or none where that would be a guess.
 """
 
 from __future__ import annotations
@@ -14,36 +15,45 @@ import re
 from collections.abc import Sequence
 from itertools import pairwise
 
-from mediadigest.analyse import pronouns, speech
+from mediadigest.analyse import pronouns, speech, speech_languages
 from mediadigest.matching import UNSPACED_RANGES
 from mediadigest.model import Entity, Quote, word_count
 
 __all__ = ["find_quotes", "one_paragraph", "resolve_speakers"]
 
-# Opening mark -> closing mark. Straight quotes close themselves.
-_PAIRS = {'"': '"', "“": "”", "«": "»", "„": "“", "「": "」"}
-_OPEN = re.compile(r'["“«„「]')
+# Opening mark -> closing mark. Straight quotes close themselves. German also sets »…« and
+# ›…‹, Swiss ‹…›; a mark that closes elsewhere opens only before a word (see _opens_word).
+_PAIRS = {'"': '"', "“": "”", "«": "»", "„": "“", "「": "」", "»": "«", "‹": "›", "›": "‹"}
+_OPEN = re.compile(r'["“«„「»‹›]')
+_WORD_OPENERS = "»‹›"  # as openers only before a word: « … » closes with », and "Home › News"
 _MIN_WORDS = 4
 _MAX_CHARS = 3000  # a quote over several paragraphs is long; an unclosed mark must not run on
 _GAP_CHARS = 80  # "…," he said, "…": the attribution between two halves of one quote
 _GAP_VERB = re.compile(rf"\b{speech.VERBS}\b")
-_GAP_END = re.compile(r"[,:]\s*[\"“«„「]$")  # the attribution ends with a comma, then reopens
+_GAP_END = re.compile(r"[,:]\s*[\"“«„「»‹›]$")  # the attribution ends with a comma, then reopens
 _ACRONYM = re.compile(rf"[{speech.UP}]{{2,6}}")
 _PERSON_ROLE = re.compile(speech.PERSON_ROLES)
 _SENTENCE_END = ".!?:'’"  # before a straight mark that opens: a new sentence, not a nested quote
 
 
-def find_quotes(text: str) -> list[Quote]:
+def find_quotes(text: str, language: str | None = None) -> list[Quote]:
     """Every direct quote of at least a few words, with the speaker where the text names one.
 
-    ``text[q.start:q.end] == q.text`` always holds; an unclosed mark gives no quote.
+    ``language`` (the article's, "de", "fr-CH") picks the speech verbs: German, French,
+    Spanish, Italian, Portuguese and Turkish read by speech_languages, any other as English
+    and Russian. ``text[q.start:q.end] == q.text`` always holds; an unclosed mark gives no
+    quote.
     """
+    lang = speech_languages.language(language)
     spans: list[tuple[int, int, int, int]] = []  # mark, closing mark, words' start and stop
     pos = 0
     while (m := _OPEN.search(text, pos)) is not None:
         if m.group() == '"' and _closes(text, m.start()):
             # 'said, “somebody …," the office said.': a straight mark after a word closes a
             # curly quote; read as an opening it paired every later quote the wrong way round.
+            pos = m.end()
+            continue
+        if m.group() in _WORD_OPENERS and not _opens_word(text, m.start()):
             pos = m.end()
             continue
         end = _closing(text, m.start(), _PAIRS[m.group()])
@@ -58,9 +68,13 @@ def find_quotes(text: str) -> list[Quote]:
     sentences = speech.Sentences(masked)
     found: list[Quote] = []
     for mark, end, start, stop in spans:
+        if lang is not None:
+            said = _speaker_in(lang, masked, sentences, mark, end + 1, found)
+            found.append(Quote(text[start:stop], said.speaker, start, stop, cue=said.cue))
+            continue
         raw = _speaker(masked, sentences, mark, end + 1, found)
         found.append(Quote(text[start:stop], speech.clean(raw), start, stop, cue=raw))
-    _join_broken(text, found)
+    _join_broken(text, found, lang.verb_any if lang is not None else _GAP_VERB)
     return found
 
 
@@ -179,6 +193,13 @@ def _closing_paired(text: str, opened: int, close: str, limit: int) -> int | Non
     return outer
 
 
+def _opens_word(text: str, index: int) -> bool:
+    """A German »…« or ›…‹ and a Swiss ‹…› open right before a word; a French « … »
+    closes after a space, a page's "‹ back" opens nothing."""
+    after = text[index + 1 : index + 2]
+    return bool(after) and not after.isspace() and after not in ".,;:)"
+
+
 def _closes(text: str, index: int) -> bool:
     """A straight mark right after a word or punctuation and before a space or the end."""
     before = text[index - 1] if index else " "
@@ -238,6 +259,42 @@ def _speaker(
     return last.cue if last is not None and start <= last.end < stop else None
 
 
+def _speaker_in(
+    lang: speech_languages.Language,
+    masked: str,
+    sentences: speech.Sentences,
+    mark: int,
+    end: int,
+    before: list[Quote],
+) -> speech_languages.Found:
+    """The speaker of a quote in a language speech_languages reads, as ``_speaker`` finds
+    one: after the quote ("„…“, sagte Präsident Tokajew"), before it in its sentence
+    ("Tokajew sagte: „…“"), or for a quote that is a sentence of its own, the previous
+    sentence's speaker. A verb after the quote with a subject that names no one ("«…», dijo
+    el portavoz") is nobody's: the previous speaker is no guess to make there."""
+    i = sentences.index(mark)
+    own = sentences.start(i, mark)
+    said = speech_languages.after(lang, masked, end)
+    if said is speech_languages.BARE:  # 'Tokayev, "…" dedi', "«…», añadió."
+        said = speech_languages.subject_first(lang, masked, own, mark)
+    elif said is None:
+        said = speech_languages.before(lang, masked, own, mark)
+    elif not said.cue:
+        return said
+    if said is not None and said.cue:
+        return said
+    if masked[own:mark].strip() or i == 0:
+        return speech_languages.NO_ONE  # a phrase quoted in a sentence that says no speaker
+    start = sentences.start(i - 1, own)
+    said = speech_languages.before(lang, masked, start, own)
+    if said is not None and said.cue:
+        return said
+    last = before[-1] if before else None
+    if last is not None and start <= last.end < own:  # „…“, sagte Tokajew. „…“
+        return speech_languages.Found(last.cue, last.speaker)
+    return speech_languages.NO_ONE
+
+
 def _ends_sentence(masked: str, end: int) -> bool:
     """Whether the quote closing at ``end`` ends its sentence ('"… cracks". She said',
     '"… sides." He added'): what follows is then another sentence, not its attribution."""
@@ -255,14 +312,14 @@ def _opens_next(following: str, m: re.Match[str]) -> bool:
     return named and following[m.end() :].lstrip(" \t").startswith(":")
 
 
-def _join_broken(text: str, found: list[Quote]) -> None:
+def _join_broken(text: str, found: list[Quote], verb: re.Pattern[str]) -> None:
     """A quote broken by its attribution ("…," he said, "…"): both halves get its speaker."""
     for first, second in pairwise(found):
         gap = text[first.end : second.start]
-        inner = gap.strip(' \t,"“”«»„「」')
+        inner = gap.strip(' \t,"“”«»„「」‹›')
         if len(inner) > _GAP_CHARS or "\n" in gap or re.search(r"[.!?]", inner):
             continue
-        if not (_GAP_VERB.search(inner) and _GAP_END.search(gap)):
+        if not (verb.search(inner) and _GAP_END.search(gap)):
             continue
         cue = first.cue or second.cue
         speaker = first.speaker or second.speaker
@@ -277,6 +334,7 @@ def resolve_speakers(
     *,
     author: str | None = None,
     reported_by: str | None = None,
+    language: str | None = None,
 ) -> None:
     """Name each quote's speaker after the entity the text means (in place).
 
@@ -284,8 +342,10 @@ def resolve_speakers(
     no speaker; "he"/"she" to the person the text last had say something, or the subject
     of the sentence before (``pronouns.Antecedents``: none where that would be a guess);
     "the ambassador" to the last person whose role says so; "the author" to the article's
-    author; "the article" to the outlet reported.
+    author; "the article" to the outlet reported. In a language speech_languages reads,
+    its "er", "il", "ella" as "he" and "she".
     """
+    gendered = lang.pronouns if (lang := speech_languages.language(language)) else {}
     people = [e for e in entities if e.kind == "person"]
     places = [e for e in entities if e.kind == "place"]
     antecedents: pronouns.Antecedents | None = None  # read only where a pronoun needs it
@@ -294,7 +354,10 @@ def resolve_speakers(
         if not cue:
             continue
         lower = cue.lower()
-        if lower in ("the author",) and author:
+        if lower in gendered:  # "„…“, sagte er": the person "he" would mean
+            antecedents = antecedents or pronouns.Antecedents(text, list(quotes), list(entities))
+            q.speaker = antecedents.pronoun(q, gendered[lower])
+        elif lower in ("the author",) and author:
             q.speaker = author
         elif lower in ("the article", "the report", "the interview") and reported_by:
             q.speaker = reported_by

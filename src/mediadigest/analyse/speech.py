@@ -113,7 +113,11 @@ def mask(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 # One character class first: the regex engine then skips to the candidates quickly.
-_BOUNDARY = re.compile(rf"[.!?\n](?:(?<=[.!?])[\"”’'»)]*[ \t]+(?=[\"“«„'‘(\[{UP}0-9])|(?<=\n)\s*)")
+# A sentence opens with a capital, accented ("Über", "Élysée") or Turkish ("Şimdi") too, or
+# a quote mark, German's »…« and „…“ too.
+_BOUNDARY = re.compile(
+    rf"[.!?\n](?:(?<=[.!?])[\"”“’'»«›‹)]*[ \t]+(?=[\"“«»„'‘‹›(\[{UP}À-ÖØ-ÞĞŞİ0-9])|(?<=\n)\s*)"
+)
 
 
 class Sentences:
