@@ -277,6 +277,53 @@ def test_turkish_name_with_a_case_ending_is_no_subject():
     assert speakers(text, "tr") == [None]
 
 
+# -- roles without a name ----------------------------------------------------------------------
+
+
+def president(text: str, spelling: str) -> Entity:
+    entity = tokayev(text, spelling)
+    entity.role = "President of Kazakhstan (since 2019)"
+    return entity
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "spelling"),
+    [
+        ("es", "Tokáyev habló en Astaná. «Queremos paz en toda la región», dijo el presidente.",
+         "Tokáyev"),
+        ("de", "Tokajew sprach in Astana. Der Präsident sagte: „Wir wollen Frieden in der "
+         "ganzen Region.“", "Tokajew"),
+        ("it", "Tokayev ha parlato ad Astana. «Vogliamo la pace in tutta la regione», ha detto "
+         "il presidente.", "Tokayev"),
+    ],
+)  # fmt: skip
+def test_a_title_alone_is_the_person_named_before_with_that_role(language, text, spelling):
+    (q,) = find_quotes(text, language)
+    assert (q.speaker, q.cue) == (None, "the president")
+    resolve_speakers(text, [q], [president(text, spelling)], language=language)
+    assert q.speaker == "Kassym-Jomart Tokayev"
+
+
+def test_a_title_alone_is_no_one_where_no_person_has_that_role():
+    """In English "the president said" falls back on the last person named; here the
+    entities' roles are English words for another language's title: no guess."""
+    text = (
+        "Poutine était à Astana. « Nous voulons la paix dans la région », a déclaré le président."
+    )
+    (q,) = find_quotes(text, "fr")
+    at = text.index("Poutine")
+    putin = Entity("Vladimir Putin", "person", [(at, at + 7)], None, ["Poutine"], "gazetteer")
+    resolve_speakers(text, [q], [putin], language="fr")
+    assert q.speaker is None
+
+
+def test_a_title_with_another_word_is_no_role_to_look_up():
+    text = "Tokáyev habló en Astaná. «Queremos paz en toda la región», dijo el presidente ruso."
+    (q,) = find_quotes(text, "es")
+    resolve_speakers(text, [q], [president(text, "Tokáyev")], language="es")
+    assert (q.speaker, q.cue) == (None, None)
+
+
 # -- every language ---------------------------------------------------------------------------
 
 

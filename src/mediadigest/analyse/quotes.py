@@ -367,7 +367,8 @@ def resolve_speakers(
             antecedents = antecedents or pronouns.Antecedents(text, list(quotes), list(entities))
             q.speaker = antecedents.pronoun(q, lower)
         elif lower.startswith("the "):
-            person = _nearest(people, q.start, lower.split()[-1])
+            # "dijo el presidente": whose role the entities say (in English) only
+            person = _nearest(people, q.start, lower.split()[-1], anyone=lang is None)
             q.speaker = person.name if person else q.speaker
         elif (person := pronouns.person_named(people, cue)) is not None:
             q.speaker = person.name
@@ -382,8 +383,11 @@ def _is_place(places: Sequence[Entity], cue: str) -> bool:
     return any(folded in (n.casefold() for n in (p.name, *p.variants)) for p in places)
 
 
-def _nearest(people: Sequence[Entity], before: int, role: str | None) -> Entity | None:
-    """The person mentioned last before ``before`` (whose role names ``role``, if given)."""
+def _nearest(
+    people: Sequence[Entity], before: int, role: str | None, *, anyone: bool = True
+) -> Entity | None:
+    """The person mentioned last before ``before`` (whose role names ``role``, if given;
+    ``anyone``: if no one's does, the last person mentioned)."""
     best: tuple[int, Entity] | None = None
     for person in people:
         if role and role not in (person.role or "").casefold():
@@ -391,7 +395,7 @@ def _nearest(people: Sequence[Entity], before: int, role: str | None) -> Entity 
         starts = [s for s, _ in person.mentions if s < before]
         if starts and (best is None or max(starts) > best[0]):
             best = (max(starts), person)
-    if best is None and role and _PERSON_ROLE.fullmatch(role):
+    if best is None and role and anyone and _PERSON_ROLE.fullmatch(role):
         # No one's role says "minister": the nearest person at all. Not for "the board" or
         # "the company", which are no person.
         return _nearest(people, before, None)

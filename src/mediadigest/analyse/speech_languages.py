@@ -59,6 +59,7 @@ class Language:
     verbs: list[str] = field(default_factory=list)
     according: list[str] = field(default_factory=list)
     titles: set[str] = field(default_factory=set)
+    roles: dict[str, str] = field(default_factory=dict)
     orgs: set[str] = field(default_factory=set)
     pronouns: dict[str, str] = field(default_factory=dict)
     articles: set[str] = field(default_factory=set)
@@ -124,6 +125,8 @@ def _languages() -> dict[str, Language]:
         items = [w.strip() for w in words.split("|") if w.strip()]
         if kind in ("he", "she"):
             lang.pronouns.update((w, kind) for w in items)
+        elif kind == "role":
+            lang.roles.update(tuple(w.casefold().split("=")) for w in items)
         elif kind in ("verb", "according"):
             getattr(lang, "verbs" if kind == "verb" else kind).extend(items)
         else:
@@ -267,7 +270,7 @@ def _found(lang: Language, text: str, ph: _Phrase | None, *, opens: bool) -> Fou
     if ph.apposed and ph.stop is not None and ph.stop.kind == "word":
         return NO_ONE  # "sagte der Präsident, Tokajew werde …": Tokajew is another clause's
     if not name:
-        return NO_ONE
+        return _role(lang, ph)
     if not ph.titled:
         if any(t.fold in lang.articles for t in ph.pre):
             return NO_ONE  # "die Regierung", "el Fondo Monetario": a thing's name
@@ -287,6 +290,16 @@ def _found(lang: Language, text: str, ph: _Phrase | None, *, opens: bool) -> Fou
     ):
         return Found(words, None)  # "Tokajew" alone: resolve_speakers may know the person
     return Found(words, words)
+
+
+def _role(lang: Language, ph: _Phrase) -> Found:
+    """A title alone, an article at most before it ("dijo el presidente", "Der Präsident
+    sagte"), as the English role resolve_speakers finds a person by ("the president");
+    with any other word ("el presidente ruso") no one."""
+    words = [t for t in ph.pre if t.fold not in lang.articles]
+    if ph.apposed or len(words) != 1 or words[0].fold not in lang.roles:
+        return NO_ONE
+    return Found(f"the {lang.roles[words[0].fold]}", None)
 
 
 def _right_after_title(lang: Language, ph: _Phrase, name: _Token) -> bool:
@@ -410,8 +423,11 @@ def _clause_subject(
     if ph is not None and ph.pronoun is not None:  # "Er sagte: „…“"
         alone = not masked[ph.pronoun.end : clause_end].strip()
         return _found(lang, masked, ph, opens=True) if alone else None
-    if ph is None or not ph.name or ph.stop is not None:
+    if ph is None or ph.stop is not None:
         return None
+    if not ph.name:  # "Der Präsident sagte:"
+        found = _role(lang, ph)
+        return found if found.cue else None
     if masked[ph.name[-1].end : clause_end].strip():
         return None
     opens = not masked[start:clause_start].strip()
