@@ -214,6 +214,14 @@ def test_sources_resume_and_rename_say_what_they_did(store_url):
     assert [r["title"] for r in listed] == [None]
 
 
+def test_adding_a_paused_source_again_says_it_is_paused(store_url):
+    """Added again, it stays paused: the editor expecting it collected is told why not."""
+    _cli(store_url, "sources", "add", FEED)
+    _cli(store_url, "sources", "pause", FEED)
+    again = _cli(store_url, "sources", "add", FEED)
+    assert f"already present, paused (`sources resume` collects it): {FEED}" in again.output
+
+
 def test_a_paused_source_moved_away_is_named_at_its_new_address(engine, store_url):
     source_id = _add(engine, "https://old.example/rss")
     with engine.begin() as conn:
@@ -260,6 +268,16 @@ def test_an_editor_pauses_and_resumes_a_source_on_the_sources_page(web):
         assert not paused_ids(conn)
         actions = conn.execute(sa.text("SELECT action FROM audit_log ORDER BY id")).scalars()
         assert [a for a in actions if a.startswith("source.")] == ["source.pause", "source.resume"]
+
+
+def test_adding_a_paused_source_again_on_the_page_says_it_is_paused(web):
+    seeded, app = web
+    editor = login(TestClient(app), "editor")
+    _add(seeded.engine, FEED)
+    with seeded.engine.begin() as conn:
+        pause_source(conn, FEED)
+    page = editor.post("/sources/add", data={"url": FEED, "csrf_token": token_of(editor)}).text
+    assert "Already there, paused:" in page and "Resume collects it" in page
 
 
 def test_a_viewer_has_no_pause_button_and_a_pause_without_its_csrf_token_is_refused(web):

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
+import sqlalchemy as sa
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -53,7 +54,12 @@ def sources_add(
             done = store.add_sources(
                 conn, [Source(url=url, kind=kind, folder=path)], refile=folder is not None
             )
-            say(f"{'added' if done.added else 'already present'}: {url}")
+            if done.added:
+                say(f"added: {url}")
+            elif _paused(conn, url):  # adding it again does not collect it: say what does
+                say(f"already present, paused (`sources resume` collects it): {url}")
+            else:
+                say(f"already present: {url}")
             _say_moved(done)
     if len(good) < len(urls):
         raise typer.Exit(1)
@@ -259,6 +265,11 @@ def _say_missing(missing: list[str], moved: dict[str, tuple[int, str]], verb: st
         now = moved.get(source_url(url))
         where = f"; it moved to {now[1]} ({verb} that)" if now else ""
         say(f"{url}: no such source{where}", "error")
+
+
+def _paused(conn: sa.Connection, url: str) -> bool:
+    found = store_sources.find_source(conn, url)
+    return found is not None and found[0] in store_sources.paused_ids(conn)
 
 
 def _web_urls(urls: list[str]) -> list[str]:

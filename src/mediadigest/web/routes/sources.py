@@ -102,9 +102,12 @@ def add(
             typed={"url": url, "kind": kind},
         )
     with request.app.state.web.engine.begin() as conn:
-        _, added = store.add_source(conn, Source(url=url, kind=kind))
+        source_id, added = store.add_source(conn, Source(url=url, kind=kind))
         if added:
             persist.audit(conn, user.name, "source.add", url, kind=kind)
+        paused = not added and source_id in store_sources.paused_ids(conn)
+    if paused:  # adding it again does not collect it: say what does
+        return redirect(request, "/sources", f"Already there, paused: {url} (Resume collects it).")
     return redirect(request, "/sources", f"Added {url}." if added else f"Already there: {url}.")
 
 
