@@ -322,3 +322,24 @@ def test_a_source_added_after_the_purge_does_not_bring_a_purged_page_back(store_
 
     assert site.fetched(WIND) == fetched
     assert site.url(WIND) not in _urls(store_url)
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "index"),
+    [
+        ("story_articles", "article_id", "ix_story_articles_article"),
+        ("stories", "merged_into", "ix_stories_merged_into"),
+    ],
+)
+def test_what_deleting_looks_up_is_indexed(tmp_path, table, column, index):
+    """Each article or story deleted makes SQLite (its foreign keys) and PostgreSQL (their
+    cascades) find the rows naming it: read whole, a purge of 100,000 articles beside 200,000
+    story rows took some 45 minutes on SQLite (PostgreSQL: 30,000 in 102 s, growing as a
+    square)."""
+    engine = store.open_store(f"sqlite:///{tmp_path}/store.db")
+    with engine.connect() as conn:
+        plan = conn.exec_driver_sql(
+            f"EXPLAIN QUERY PLAN SELECT 1 FROM {table} WHERE {column} = 7"
+        ).all()
+    engine.dispose()
+    assert index in " ".join(str(step[-1]) for step in plan)

@@ -37,6 +37,13 @@ stories = sa.Table(
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("updated_at", sa.DateTime, nullable=False),
     sa.Index("ix_stories_profile_last_seen", "profile", "last_seen"),
+    # What deleting a story looks up (migration 0015): the stories merged into it.
+    sa.Index(
+        "ix_stories_merged_into",
+        "merged_into",
+        sqlite_where=sa.text("merged_into IS NOT NULL"),
+        postgresql_where=sa.text("merged_into IS NOT NULL"),
+    ),
 )
 
 story_articles = sa.Table(
@@ -57,6 +64,8 @@ story_articles = sa.Table(
     # One story per article and profile: the key that makes re-running update idempotent.
     sa.PrimaryKeyConstraint("profile", "article_id", name="pk_story_articles"),
     sa.Index("ix_story_articles_story", "story_id"),
+    # What deleting an article looks up (migration 0015): the key leads with the profile.
+    sa.Index("ix_story_articles_article", "article_id"),
 )
 
 story_overrides = sa.Table(
