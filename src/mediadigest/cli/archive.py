@@ -509,7 +509,8 @@ def db_purge(
     ] = False,
 ) -> None:
     """Delete articles dated before a day, with their matches, themes, search index rows and
-    stored pages, and the stories left with no article (with editors' decisions on them).
+    the stored copies of their pages, and the stories left with no article (with editors'
+    decisions on them).
 
     What a digest cites (a published edition, a draft, a digest written by `digest`) is kept:
     its evidence points into those articles' text. Stories keep their other articles. Feeds'
