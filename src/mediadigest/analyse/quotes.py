@@ -1,12 +1,14 @@
 """Direct quotes and their speakers, with character offsets into the article text.
 
 Finds quotes in straight and curly double quotes, guillemets (German »…« and ›…‹ too) and
-CJK corner brackets, also quotes that run over several paragraphs (each paragraph reopens
-the quote) and quotes broken by their attribution ("…," he said, "…"). ``find_quotes``
-reads the speaker as the text names it, from the quote's own sentence only (speech.py reads
-the attributions; speech_languages.py those of an article in German, French, Spanish,
-Italian, Portuguese or Turkish); ``resolve_speakers`` then turns "he" (pronouns.py), "the
-ambassador" or "the author" into the person meant, or none where that would be a guess.
+CJK corner brackets 「…」『…』 (not Chinese 《…》, a title's), also quotes that run over
+several paragraphs (each paragraph reopens the quote) and quotes broken by their attribution
+("…," he said, "…"). ``find_quotes`` reads the speaker as the text names it, from the
+quote's own sentence only (speech.py reads the attributions; speech_languages.py those of an
+article in German, French, Spanish, Italian, Portuguese, Turkish or Kazakh, speech_named.py
+the subject phrases of one in Chinese, Japanese, Korean or Arabic); ``resolve_speakers``
+then turns "he" (pronouns.py), "the ambassador", "the author" or such a phrase
+("哈萨克斯坦总统托卡耶夫") into the person meant, or none where that would be a guess.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import re
 from collections.abc import Sequence
 from itertools import pairwise
 
-from mediadigest.analyse import pronouns, speech, speech_languages
+from mediadigest.analyse import pronouns, speech, speech_languages, speech_named
 from mediadigest.matching import UNSPACED_RANGES
 from mediadigest.model import Entity, Quote, word_count
 
@@ -23,14 +25,16 @@ __all__ = ["find_quotes", "one_paragraph", "resolve_speakers"]
 
 # Opening mark -> closing mark. Straight quotes close themselves. German also sets »…« and
 # ›…‹, Swiss ‹…›; a mark that closes elsewhere opens only before a word (see _opens_word).
-_PAIRS = {'"': '"', "“": "”", "«": "»", "„": "“", "「": "」", "»": "«", "‹": "›", "›": "‹"}
-_OPEN = re.compile(r'["“«„「»‹›]')
+# Japanese 『…』 too; never Chinese 《…》, a title's marks.
+_PAIRS = {'"': '"', "“": "”", "«": "»", "„": "“", "「": "」", "『": "』"}
+_PAIRS |= {"»": "«", "‹": "›", "›": "‹"}
+_OPEN = re.compile(r'["“«„「『»‹›]')
 _WORD_OPENERS = "»‹›"  # as openers only before a word: « … » closes with », and "Home › News"
 _MIN_WORDS = 4
 _MAX_CHARS = 3000  # a quote over several paragraphs is long; an unclosed mark must not run on
 _GAP_CHARS = 80  # "…," he said, "…": the attribution between two halves of one quote
 _GAP_VERB = re.compile(rf"\b{speech.VERBS}\b")
-_GAP_END = re.compile(r"[,:]\s*[\"“«„「»‹›]$")  # the attribution ends with a comma, then reopens
+_GAP_END = re.compile(r"[,:]\s*[\"“«„「『»‹›]$")  # the attribution ends with a comma, then reopens
 _ACRONYM = re.compile(rf"[{speech.UP}]{{2,6}}")
 _PERSON_ROLE = re.compile(speech.PERSON_ROLES)
 _SENTENCE_END = ".!?:'’"  # before a straight mark that opens: a new sentence, not a nested quote
@@ -40,8 +44,10 @@ def find_quotes(text: str, language: str | None = None) -> list[Quote]:
     """Every direct quote of at least a few words, with the speaker where the text names one.
 
     ``language`` (the article's, "de", "fr-CH") picks the speech verbs: German, French,
-    Spanish, Italian, Portuguese and Turkish read by speech_languages, any other as English
-    and Russian. ``text[q.start:q.end] == q.text`` always holds; an unclosed mark gives no
+    Spanish, Italian, Portuguese, Turkish and Kazakh read by speech_languages, Chinese,
+    Japanese, Korean and Arabic by speech_named (the speaker is only a cue until
+    ``resolve_speakers`` finds it made of the entities' names), any other as English and
+    Russian. ``text[q.start:q.end] == q.text`` always holds; an unclosed mark gives no
     quote.
     """
     lang = speech_languages.language(language)
@@ -68,6 +74,10 @@ def find_quotes(text: str, language: str | None = None) -> list[Quote]:
     sentences = speech.Sentences(masked)
     found: list[Quote] = []
     for mark, end, start, stop in spans:
+        if lang is not None and "named" in lang.order:  # its cue resolve_speakers reads
+            said = speech_named.attribute(lang, masked, mark, end + 1, found)
+            found.append(Quote(text[start:stop], None, start, stop, cue=said.cue))
+            continue
         if lang is not None:
             said = _speaker_in(lang, masked, sentences, mark, end + 1, found)
             found.append(Quote(text[start:stop], said.speaker, start, stop, cue=said.cue))
@@ -78,8 +88,8 @@ def find_quotes(text: str, language: str | None = None) -> list[Quote]:
     return found
 
 
-_CLOSE_AFTER = re.compile(r'[\s,]*["”»“」]')
-_MARKS = ' \t"“”«»„「」'
+_CLOSE_AFTER = re.compile(r'[\s,]*["”»“」』]')
+_MARKS = ' \t"“”«»„「」『』'
 
 
 def one_paragraph(quote: Quote, text: str) -> Quote:
@@ -316,7 +326,7 @@ def _join_broken(text: str, found: list[Quote], verb: re.Pattern[str]) -> None:
     """A quote broken by its attribution ("…," he said, "…"): both halves get its speaker."""
     for first, second in pairwise(found):
         gap = text[first.end : second.start]
-        inner = gap.strip(' \t,"“”«»„「」‹›')
+        inner = gap.strip(' \t,"“”«»„「」『』‹›')
         if len(inner) > _GAP_CHARS or "\n" in gap or re.search(r"[.!?]", inner):
             continue
         if not (verb.search(inner) and _GAP_END.search(gap)):
@@ -363,6 +373,8 @@ def resolve_speakers(
             q.speaker = reported_by
         elif len(cue.split()) == 2 and lower.startswith("the ") and _ACRONYM.fullmatch(cue[4:]):
             q.speaker = cue.split()[-1]  # "the NTSB said": the organisation, not a person
+        elif lang is not None and "named" in lang.order:
+            q.speaker = speech_named.speaker(lang, cue, entities)
         elif lower in speech.PRONOUNS:
             antecedents = antecedents or pronouns.Antecedents(text, list(quotes), list(entities))
             q.speaker = antecedents.pronoun(q, lower)

@@ -1,13 +1,16 @@
-"""Who says what in German, French, Spanish, Italian, Portuguese and Turkish: the speech
-verbs, titles and pronouns of ``data/speech-verbs.tsv`` and the attributions they make.
+"""Who says what in German, French, Spanish, Italian, Portuguese, Turkish and Kazakh: the
+speech verbs, titles and pronouns of ``data/speech-verbs.tsv`` and the attributions they
+make. The file's Chinese, Japanese, Korean and Arabic words are read here too, and used by
+speech_named.py (their names are not told by a capital).
 
 quotes.py asks it for an article in one of these languages, where speech.py reads English
 and Russian. Both orders are read ("„…“, sagte Präsident Tokajew", "Tokajew sagte: „…“"),
-the speaker after "selon", "según", "so", and Turkish's subject first, verb last
-('Tokayev, "…" dedi'). A speaker is a name in the text, a title's person ("Präsident
-Tokajew") or a full name; a lone word without a title is only a cue for resolve_speakers
-(German writes every noun with a capital), a role without a name ("dijo el presidente")
-no one: no speaker is better than a wrong one.
+the speaker after "selon", "según", "so", and Turkish's and Kazakh's subject first, verb
+last ('Tokayev, "…" dedi', "Тоқаев: «…» деді"; a name with a case ending is no subject).
+A speaker is a name in the text, a title's person ("Präsident Tokajew") or a full name; a
+lone word without a title is only a cue for resolve_speakers (German writes every noun with
+a capital), a role without a name ("dijo el presidente") no one: no speaker is better than
+a wrong one.
 """
 
 from __future__ import annotations
@@ -69,6 +72,13 @@ class Language:
     clause: set[str] = field(default_factory=set)
     dates: set[str] = field(default_factory=set)
     order: set[str] = field(default_factory=set)
+    suffix: set[str] = field(default_factory=set)  # Kazakh's case endings on a name
+    # the "named" languages' (speech_named.py)
+    quotative: set[str] = field(default_factory=set)
+    particle: set[str] = field(default_factory=set)
+    link: set[str] = field(default_factory=set)
+    adverbial: set[str] = field(default_factory=set)
+    stop: set[str] = field(default_factory=set)
     verb_after: re.Pattern[str] = field(init=False)
     verb_any: re.Pattern[str] = field(init=False)
     according_after: re.Pattern[str] = field(init=False)
@@ -174,8 +184,18 @@ def _tokens(lang: Language, text: str, pos: int, limit: int) -> Iterator[_Token]
             word, start = word[elided.end() :], start + elided.end()
         if text[pos : pos + 1] == "." and lang.is_title(word + "."):
             word, pos = word + ".", pos + 1  # "M. Tokaïev", "Dr. Meier"
-        suffixed = lang.code == "tr" and bool(re.search(r"['’]\w", word))
+        suffixed = _suffixed(lang, word)
         yield _Token(word, start, start + len(word), "word", suffixed)
+
+
+def _suffixed(lang: Language, word: str) -> bool:
+    """A name with a case ending is no subject: Turkish writes it after an apostrophe
+    ("Tokayev'in"), Kazakh onto the name ("Тоқаевтың", "Тоқаевқа")."""
+    if lang.code == "tr":
+        return bool(re.search(r"['’]\w", word))
+    fold = word.casefold()
+    ends = any(fold.endswith(s) and len(fold) > len(s) + 3 for s in lang.suffix)
+    return ends and not lang.is_title(word)  # "Президенті": a title's own ending
 
 
 def _is_name_word(lang: Language, tok: _Token) -> bool:
