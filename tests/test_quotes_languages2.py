@@ -215,6 +215,11 @@ def test_arabic_his_adviser_and_words_said_to_him_are_not_his(profile):
     assert resolved(ARABIC, "ar", profile)[3:5] == [None, None]
 
 
+def test_arabic_said_that_before_a_quote_in_the_clause(profile):
+    text = 'وقال الرئيس توكاييف إن "الاقتصاد الكازاخستاني سينمو بسرعة هذا العام".'
+    assert resolved(text, "ar", profile) == [TOKAYEV]
+
+
 def test_arabic_a_phrase_with_no_speech_verb_has_no_speaker():
     assert cues(ARABIC, "ar")[5] is None
 

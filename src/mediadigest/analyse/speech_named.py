@@ -163,7 +163,7 @@ def _arabic(lang: Language, masked: str, own: int, mark: int, end: int) -> Found
         rest = masked[m.end() : m.end() + 120]
         return _arabic_subject(lang, re.split(r"[.،,:؛;\n]", rest)[0])
     region = masked[own:mark].rstrip()
-    if not region.endswith((":", "：")):
+    if not region.endswith((":", "：", " إن", " أن")):  # 'قال توكاييف إن "…"': said that "…"
         return None
     verbs = list(verb.finditer(region))
     if not verbs:
