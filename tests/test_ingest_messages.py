@@ -309,3 +309,14 @@ def test_ctrl_c_stops_cleanly_says_what_was_stored_and_the_same_command_resumes(
     assert code == 0, err
     assert err.startswith(f"resuming {archive} at byte {position[0]:,} (")
     assert snapshot(store.create_engine(f"sqlite:///{db}")) == snapshot(reference)
+
+
+def test_progress_lines_of_counted_work_say_what_they_count(capsys):
+    now = [0.0]
+    lines = app_module.ProgressLines("reanalysing", clock=lambda: now[0], unit="article")
+    lines.start(5_000)
+    now[0] += 20
+    lines.advance(1_000, lambda: "10 changed")
+    err = capsys.readouterr().err
+    assert "(1,000 of 5,000 articles), 10 changed; 50 articles/s" in err, err
+    assert "kB" not in err

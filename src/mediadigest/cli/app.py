@@ -252,19 +252,22 @@ class ProgressLines:
     ``ingesting: 61% (123.5 MB of 201.2 MB), 45,678 records read, 1,234 articles stored;
     12.3 MB/s, about 6 min left``."""
 
-    def __init__(self, what: str, clock: Callable[[], float] = time.monotonic) -> None:
-        self.what, self.clock = what, clock
+    def __init__(
+        self, what: str, clock: Callable[[], float] = time.monotonic, unit: str | None = None
+    ) -> None:
+        """``unit``: what is counted ("article"), None for bytes."""
+        self.what, self.clock, self.unit = what, clock, unit
         self.total = self.done = 0
         self.started = self.last_time = clock()
         self.last_done = 0
 
     def start(self, total: int) -> None:
-        """The amount of work planned, in bytes; the clock of the rate starts here."""
+        """The amount of work planned (bytes or units); the clock of the rate starts here."""
         self.total = total
         self.started = self.last_time = self.clock()
 
     def advance(self, n: int, detail: Callable[[], str]) -> None:
-        """``n`` more bytes done; ``detail`` (records, articles) is asked only for a line."""
+        """``n`` more done; ``detail`` (records, articles) is asked only for a line."""
         self.done += n
         now = self.clock()
         if now - self.started < PROGRESS_QUIET_S or self.done >= self.total:
@@ -276,8 +279,12 @@ class ProgressLines:
         rate = self.done / max(now - self.started, 1e-9)
         left = (self.total - self.done) / rate if rate else 0.0
         share = f"{self.done * 100 // self.total}% " if self.total else ""
-        say(f"{self.what}: {share}({decimal(self.done)} of {decimal(self.total)}), {detail()}; "
-            f"{decimal(int(rate))}/s, about {_duration(left)} left")  # fmt: skip
+        if self.unit is None:
+            done, speed = f"{decimal(self.done)} of {decimal(self.total)}", decimal(int(rate))
+        else:  # "1,200 of 5,000 articles", "150 articles/s"
+            units = f"{self.unit}s"
+            done, speed = f"{self.done:,} of {self.total:,} {units}", f"{rate:,.0f} {units}"
+        say(f"{self.what}: {share}({done}), {detail()}; {speed}/s, about {_duration(left)} left")
 
 
 def _duration(seconds: float) -> str:
@@ -288,9 +295,10 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
-def progress_lines(what: str) -> ProgressLines | None:
-    """Plain progress lines where stderr is not a terminal, else None (the bar shows it)."""
-    return None if err.is_terminal else ProgressLines(what)
+def progress_lines(what: str, unit: str | None = None) -> ProgressLines | None:
+    """Plain progress lines where stderr is not a terminal, else None (the bar shows it);
+    ``unit``: what is counted, None for bytes."""
+    return None if err.is_terminal else ProgressLines(what, unit=unit)
 
 
 def tracking(

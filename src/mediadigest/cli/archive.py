@@ -470,7 +470,7 @@ def db_reanalyse(
     settings = settings_of(ctx)
     require_store(settings.db)
     report = ReanalyseReport()
-    lines = progress_lines("reanalysing")
+    lines = progress_lines("reanalysing", unit="article")
 
     def detail() -> str:
         return f"{report.changed:,} changed"
