@@ -36,7 +36,7 @@ import sqlalchemy as sa
 
 from mediadigest.store import schema as t
 from mediadigest.store.transfer_ids import remap_digest
-from mediadigest.store.writes import lock_for_writing, utcnow
+from mediadigest.store.writes import lock_for_writing
 from mediadigest.stories import persist
 from mediadigest.write.style import counted
 
@@ -256,7 +256,7 @@ def _delete_articles(
     )
     _remove_stories(conn, touched - holding - keep_stories, keep_stories, report)
     for story_id in sorted(touched & (holding | keep_stories)):
-        _narrow_dates(conn, story_id)
+        persist.refresh_dates(conn, story_id)
 
 
 def _pages_of_staying(conn: sa.Connection, before: date | None, keep: set[int]) -> set[int]:
@@ -348,19 +348,3 @@ def _remove_stories(
         conn.execute(sa.delete(sa_).where(sa_.c.story_id.in_(chunk)))
     for chunk in _chunks(doomed):
         report.stories += conn.execute(sa.delete(s).where(s.c.id.in_(chunk))).rowcount
-
-
-def _narrow_dates(conn: sa.Connection, story_id: int) -> None:
-    """A story that lost articles spans what it has left, and is stamped as updated (the web
-    app's story cache keys on that)."""
-    a, sa_, s = t.articles, persist.story_articles, persist.stories
-    first, last = conn.execute(
-        sa.select(sa.func.min(a.c.dated), sa.func.max(a.c.dated))
-        .select_from(a.join(sa_, sa_.c.article_id == a.c.id))
-        .where(sa_.c.story_id == story_id)
-    ).one()
-    conn.execute(
-        sa.update(s)
-        .where(s.c.id == story_id)
-        .values(first_seen=first, last_seen=last, updated_at=utcnow())
-    )

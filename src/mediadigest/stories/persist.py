@@ -447,7 +447,7 @@ def merge(
             .values(merged_into=into, updated_at=utcnow())
         )
         _log(conn, profile, "merge", into, other=other, by=by)
-    _refresh_dates(conn, into)
+    refresh_dates(conn, into)
     # An editor's pin is on the report it pinned, wherever it now is ("merge 1 3 5" with 5
     # pinned left story 1 unpinned); a story hidden on purpose stays hidden.
     query = sa.select(stories.c.id, stories.c.pinned, stories.c.hidden)
@@ -525,7 +525,7 @@ def split(
         .values(story_id=new_id, duplicate_of=None)
     )
     for sid in (story_id, new_id):
-        _refresh_dates(conn, sid)
+        refresh_dates(conn, sid)
     _log(conn, profile, "split", story_id, other=new_id, articles=moving, by=by)
     return new_id
 
@@ -538,7 +538,9 @@ def _all_of(held: Sequence[int]) -> str:
     return f"those are all its {len(held)} articles"
 
 
-def _refresh_dates(conn: sa.Connection, story_id: int) -> None:
+def refresh_dates(conn: sa.Connection, story_id: int) -> None:
+    """A story spans the dates of the articles it has now, and is stamped as updated (the
+    web app's story cache keys on that)."""
     a = articles
     span = conn.execute(
         sa.select(sa.func.min(a.c.dated), sa.func.max(a.c.dated))
