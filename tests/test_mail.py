@@ -6,8 +6,6 @@ e-mail HTML but could not send it.
 
 from __future__ import annotations
 
-import email
-import email.policy
 import shutil
 import socket
 import ssl
@@ -18,7 +16,6 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from typer.testing import CliRunner
 
@@ -29,6 +26,7 @@ from mediadigest.model import Digest, DigestItem, Quote
 from mediadigest.web import persist, versions
 from mediadigest.write import mail
 from mediadigest.write.render import to_html, to_markdown
+from smtp_server import Inbox, free_port, serve, serving
 from web_support import WEEK
 
 SENDER = "Пресс-служба <press@example.org>"
@@ -56,53 +54,16 @@ def _digest() -> Digest:
     )
 
 
-class _Inbox:
-    """An aiosmtpd handler keeping each envelope; refuses the recipients it is told to."""
-
-    def __init__(self, refuse: tuple[str, ...] = ()) -> None:
-        self.envelopes: list = []
-        self.refuse = refuse
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address in self.refuse:
-            return "550 5.1.1 no such user here"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 OK"
-
-    def message(self, index: int = 0) -> EmailMessage:
-        raw = self.envelopes[index].original_content
-        return email.message_from_bytes(raw, policy=email.policy.default)  # type: ignore[return-value]
-
-
 def _text(part) -> str:
     """A part's text as it was rendered: mail carries lines ended with CRLF."""
     return part.get_content().replace("\r\n", "\n")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _serve(inbox: _Inbox, **kwargs) -> Controller:
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port(), **kwargs)
-    controller.start()
-    return controller
-
-
 @pytest.fixture
 def inbox():
     """A plain SMTP server (no TLS, no login) on 127.0.0.1; ``inbox.port`` is its port."""
-    box = _Inbox(refuse=("nobody@example.org",))
-    controller = _serve(box)
-    box.port = controller.port  # type: ignore[attr-defined]
-    yield box
-    controller.stop()
+    with serving(refuse=("nobody@example.org",)) as box:
+        yield box
 
 
 def _plain(port: int, **kwargs) -> MailSettings:
@@ -171,7 +132,7 @@ def test_one_reader_is_named_in_to(inbox):
 
 
 def test_a_refused_connection_is_one_line_naming_the_server():
-    port = _free_port()  # nothing listens there
+    port = free_port()  # nothing listens there
     with pytest.raises(MailError) as raised:
         _send(port)
     assert str(raised.value) == f"mail server 127.0.0.1:{port}: connection refused"
@@ -212,8 +173,8 @@ def _authenticator(server, session, envelope, mechanism, auth_data):
 
 
 def test_a_wrong_password_is_one_line_naming_the_user_and_never_the_password():
-    box = _Inbox()
-    controller = _serve(box, authenticator=_authenticator, auth_require_tls=False)
+    box = Inbox()
+    controller = serve(box, authenticator=_authenticator, auth_require_tls=False)
     try:
         with pytest.raises(MailError) as raised:
             _send(controller.port, user="press", password="wrong-secret")
@@ -254,9 +215,9 @@ def _server_context(certificate: tuple[Path, Path]) -> ssl.SSLContext:
 
 
 def test_starttls_then_login_delivers_the_message(certificate):
-    box = _Inbox()
-    controller = _serve(box, tls_context=_server_context(certificate), require_starttls=True,
-                        authenticator=_authenticator, auth_required=True)  # fmt: skip
+    box = Inbox()
+    controller = serve(box, tls_context=_server_context(certificate), require_starttls=True,
+                       authenticator=_authenticator, auth_required=True)  # fmt: skip
     try:
         settings = MailSettings(host="127.0.0.1", port=controller.port, user="press",
                                 password="пароль s3cret", sender=SENDER, timeout=5)  # fmt: skip
@@ -276,7 +237,7 @@ def test_starttls_to_a_server_that_offers_none_says_so(inbox):
 
 def test_a_certificate_the_client_does_not_trust_is_said_so(certificate, monkeypatch):
     monkeypatch.delenv("SSL_CERT_FILE")
-    controller = _serve(_Inbox(), tls_context=_server_context(certificate))
+    controller = serve(Inbox(), tls_context=_server_context(certificate))
     try:
         settings = MailSettings(host="127.0.0.1", port=controller.port, sender=SENDER, timeout=5)
         with pytest.raises(MailError) as raised:
@@ -297,8 +258,8 @@ def test_implicit_tls_to_a_plain_server_says_tls_failed(inbox):
 
 
 def test_implicit_tls_delivers_the_message(certificate):
-    box = _Inbox()
-    controller = _serve(box, ssl_context=_server_context(certificate))
+    box = Inbox()
+    controller = serve(box, ssl_context=_server_context(certificate))
     try:
         settings = MailSettings(host="127.0.0.1", port=controller.port, security="tls",
                                 sender=SENDER, timeout=5)  # fmt: skip
@@ -421,7 +382,7 @@ def test_publish_mail_sends_the_version_just_published_to_the_list(seeded, maili
 def test_a_failed_send_leaves_the_version_published_and_mailing_again_publishes_nothing_new(
     seeded, mailing, monkeypatch
 ):
-    monkeypatch.setenv("MEDIADIGEST_MAIL_PORT", str(_free_port()))  # nothing listens
+    monkeypatch.setenv("MEDIADIGEST_MAIL_PORT", str(free_port()))  # nothing listens
     failed = _cli(seeded, "publish", "--week", WEEK, "--mail")
     assert failed.exit_code == 1
     assert "published version 1 of" in failed.output

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
     import sqlalchemy as sa
 
     from mediadigest.config import Settings
-    from mediadigest.model import Digest, Story
+    from mediadigest.model import Story
     from mediadigest.write.mail import Sent
 
 T = TypeVar("T")
@@ -133,7 +134,10 @@ def digest(
                              publisher=settings.publisher)  # fmt: skip
         say(f"wrote {counted(len(result.items), 'item')} to {written}")
     if reviewers:
-        sent = _mail(settings, result, reviewers, what=f"{first}..{last}: the draft", draft=True)
+        from mediadigest.write.mail import send_digest
+
+        send = partial(send_digest, result, reviewers, settings.mail, subject_prefix="[Draft] ")
+        sent = _mail(send, what=f"{first}..{last}: the draft", draft=True)
         if sent.refused:
             raise typer.Exit(1)
 
@@ -292,32 +296,27 @@ def _mail_version(
     dates: tuple[date, date],
 ) -> None:
     """Mail a published version; a failure leaves it published, says so and exits 1."""
-    from mediadigest.web import persist as web_store
-    from mediadigest.write.render import from_dict
+    from mediadigest.web import mailing
 
     (first, last), name = dates, settings.profile.name
     when = f"{first}..{last}: version {version}"
-    sent = _mail(settings, from_dict(content), recipients, what=when, draft=False)
-    with engine.begin() as conn:  # after the send: the writer lock is not held over SMTP
-        web_store.audit(conn, "cli", "digest.mail", f"{name} {first}..{last}", version=version,
-                        recipients=len(sent.accepted), refused=len(sent.refused))  # fmt: skip
+    row = {"profile": name, "period_from": first, "period_to": last, "version": version,
+           "content": content}  # fmt: skip
+    # After the publish's transaction: the writer lock is not held over SMTP.
+    send = partial(mailing.mail_version, engine, settings.mail, row, recipients, user="cli")
+    sent = _mail(send, what=when, draft=False)
     if sent.refused:
         say(f"{when}: `publish --mail-to ADDR` mails it to ADDR alone", "hint")
         raise typer.Exit(1)
 
 
-def _mail(
-    settings: Settings, digest: Digest, recipients: tuple[str, ...], *, what: str, draft: bool
-) -> Sent:
-    """Send ``digest`` to ``recipients`` in one message (``what`` names it in what is said).
-    Nothing sent: one line, exit 1; each recipient refused: one line, for the caller to exit."""
+def _mail(send: Callable[[], Sent], *, what: str, draft: bool) -> Sent:
+    """``send`` a digest in one message (``what`` names it in what is said). Nothing sent:
+    one line, exit 1; each recipient refused: one line, for the caller to exit."""
     from mediadigest.errors import MailError
-    from mediadigest.write import mail
 
-    message = mail.build_message(digest, sender=settings.mail.sender or "", recipients=recipients,
-                                 subject_prefix="[Draft] " if draft else "")  # fmt: skip
     try:
-        sent = mail.send(message, recipients, settings.mail)
+        sent = send()
     except MailError as exc:
         # A published version stays published: the same command finds nothing changed and
         # mails the version it has (check_publishable's AlreadyPublished).

@@ -81,6 +81,15 @@ def build_message(
     return message
 
 
+def send_digest(
+    digest: Digest, recipients: Sequence[str], mail: MailSettings, *, subject_prefix: str = ""
+) -> Sent:
+    """Build ``digest``'s message from the settings' sender and send it (see `send`)."""
+    message = build_message(digest, sender=mail.sender or "", recipients=recipients,
+                            subject_prefix=subject_prefix)  # fmt: skip
+    return send(message, recipients, mail)
+
+
 def send(message: EmailMessage, recipients: Sequence[str], mail: MailSettings) -> Sent:
     """Send ``message`` once to every recipient; MailError (one line naming the server and
     the problem) where it is not sent at all. Recipients the server refused while it took
