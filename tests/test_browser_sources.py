@@ -1,5 +1,6 @@
-"""Pausing and resuming a source on the sources page, in a real browser (headless Debian
-chromium), as an editor does it: the button, the state it leaves in sight, and the way back.
+"""Pausing, resuming and renaming a source on the sources page, in a real browser (headless
+Debian chromium), as an editor does it: the button, the state it leaves in sight, and the way
+back.
 
 Skipped where chromium or playwright is missing (CI has both), as tests/test_browser.py is.
 """
@@ -77,4 +78,26 @@ def test_a_viewer_sees_a_paused_source_as_paused_without_buttons(browser, base_u
     assert row.locator(".health").inner_text() == "paused"
     assert row.locator("button").count() == 0
     assert console == []
+    context.close()
+
+
+def test_an_editor_renames_a_source_and_gives_it_back_its_feeds_name(browser, base_url, seeded):
+    console: list[str] = []
+    context, tab = _tab(browser, base_url, "editor", console)
+    tab.goto(f"{base_url}/sources")
+    row = tab.locator("table.sources tbody tr").first
+    row.locator("summary", has_text="Rename").click()
+    row.get_by_label("Name").fill("Steppe Wire desk")
+    row.locator("button", has_text="Save name").click()
+    tab.wait_for_selector("text=is now listed as Steppe Wire desk.")
+    row = tab.locator("table.sources tbody tr").first
+    assert row.locator("td a").first.inner_text() == "Steppe Wire desk"
+    row.locator("summary", has_text="Rename").click()
+    assert row.get_by_label("Name").input_value() == "Steppe Wire desk"
+    row.get_by_label("Name").fill("")
+    row.locator("button", has_text="Save name").click()
+    tab.wait_for_selector("text=takes its feed's own name at its next collection.")
+    with seeded.engine.connect() as conn:
+        assert store.list_sources(conn)[0]["title"] is None
+    assert console == []  # no error, and no dialog
     context.close()

@@ -1,5 +1,5 @@
-"""Sources: add, pause, resume and remove feeds and sitemaps, import OPML, see each source's
-health."""
+"""Sources: add, pause, resume, rename and remove feeds and sitemaps, import OPML, see each
+source's health."""
 
 from __future__ import annotations
 
@@ -146,6 +146,28 @@ def _pause_or_resume(request: Request, user: User, url: str, *, pause: bool) -> 
         return redirect(request, "/sources", done or f"Already paused: {stored}.")
     done = f"Resumed {stored}: collected from the next run." if changed else None
     return redirect(request, "/sources", done or f"Not paused: {stored}.")
+
+
+@router.post("/sources/rename")
+def rename(
+    request: Request,
+    user: Editor,
+    url: Annotated[str, Form(max_length=2000)],
+    title: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    """Name a source as the page lists it; an empty name gives back its feed's own (as
+    `sources rename URL ''`)."""
+    with request.app.state.web.engine.begin() as conn:
+        stored = store_sources.retitle_source(conn, url, title)
+        name = " ".join(title.split()) or None  # as retitle_source stores it
+        if stored is not None:
+            persist.audit(conn, user.name, "source.rename", stored, title=name)
+    if stored is None:
+        return redirect(request, "/sources", f"No such source: {url}", "error")
+    if name is None:
+        return redirect(request, "/sources", f"Name cleared: {stored} takes its feed's own "
+                        "name at its next collection.")  # fmt: skip
+    return redirect(request, "/sources", f"Renamed: {stored} is now listed as {name}.")
 
 
 @router.post("/sources/import")
