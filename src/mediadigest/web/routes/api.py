@@ -11,12 +11,13 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from pydantic import BeforeValidator
 
 from mediadigest import store
+from mediadigest.errors import ConfigError, MailError
 from mediadigest.model import Source, as_given
 from mediadigest.store import sources as store_sources
 from mediadigest.store.search import WINDOW, profile_spellings, query_problem
 from mediadigest.store.sources import source_url
 from mediadigest.stories import persist as story_store
-from mediadigest.web import editions, freshness, persist, stories, versions
+from mediadigest.web import editions, freshness, mailing, persist, stories, versions
 from mediadigest.web.articles import Filters, find, get_article, period_problem, themes_of
 from mediadigest.web.auth import need_token
 from mediadigest.web.persist import Role, User
@@ -27,7 +28,9 @@ from mediadigest.web.routes.api_schema import (
     Decision,
     HideOut,
     Invalid,
+    MailOut,
     PublishIn,
+    PublishOut,
     SourceIn,
     SourceOut,
     StoryOut,
@@ -365,17 +368,27 @@ def digest(request: Request, version_id: PathId, user: Viewer) -> VersionDetail:
             "Not an ISO week of the years mediadigest works with, or a body that "
             "cannot be read as JSON."
         ),
+        200: {
+            "model": PublishOut,
+            "description": "Asked to mail it, nothing changed since the latest version: that "
+            "version, mailed (nothing published).",
+        },
     },
 )
-def publish(request: Request, body: PublishIn, user: Editor) -> VersionOut:
-    """Publish the week's draft as its next version.
+def publish(request: Request, response: Response, body: PublishIn, user: Editor) -> PublishOut:
+    """Publish the week's draft as its next version (and mail it, asked to).
 
     Read and checked under the store's writer lock, as the web's Publish: of two requests at
     once the second gets 409 "Already published as version N", not a duplicate or a 500.
+    The mail goes after the lock, as `publish --mail` sends it.
     """
     web = request.app.state.web
     since, until = editions.week_of(body.week)
     name = web.settings.profile.name
+    try:  # checked before publishing, as `publish --mail` does
+        recipients = mailing.the_list(web.settings.mail) if body.mail else ()
+    except ConfigError as exc:
+        raise HTTPException(409, f"Nothing was published: {exc}") from exc
     with story_store.writing(web.engine) as conn:
         found = versions.get_draft(conn, name, since, until)
         if found is None:
@@ -387,20 +400,32 @@ def publish(request: Request, body: PublishIn, user: Editor) -> VersionOut:
                                 "publish the draft over it.")  # fmt: skip
         try:
             editions.check_publishable(conn, name, since, until, found[0])
+        except editions.AlreadyPublished as exc:
+            if not recipients:  # else mailed as it is: a send that failed is sent again
+                raise HTTPException(409, str(exc)) from exc
+            response.status_code = 200
         except editions.NotPublishable as exc:
             raise HTTPException(409, str(exc)) from exc
-        version = versions.publish(conn, name, since, until, found[0], user.name)
-        persist.audit(
-            conn,
-            user.name,
-            "digest.publish",
-            f"{name} {since}..{until}",
-            version=version,
-            via="api",
-        )
+        else:
+            version = versions.publish(conn, name, since, until, found[0], user.name)
+            persist.audit(conn, user.name, "digest.publish", f"{name} {since}..{until}",
+                          version=version, via="api")  # fmt: skip
         latest = versions.latest_version(conn, name, since, until)
     assert latest is not None
-    return VersionOut(**{k: v for k, v in latest.items() if k != "content"})
+    mailed = _mail(request, user, latest, recipients) if recipients else None
+    return PublishOut(**{k: v for k, v in latest.items() if k != "content"}, mail=mailed)
+
+
+def _mail(
+    request: Request, user: User, latest: dict[str, Any], recipients: tuple[str, ...]
+) -> MailOut:
+    web = request.app.state.web
+    try:
+        sent = mailing.mail_version(web.engine, web.settings.mail, latest, recipients,
+                                    user=user.name, via="api")  # fmt: skip
+    except MailError as exc:  # the version stays published: the answer is the publish's
+        return MailOut(mailed=False, error=str(exc))
+    return MailOut(mailed=True, recipients=len(sent.accepted), refused=sent.refused)
 
 
 @router.get(

@@ -167,6 +167,28 @@ class PublishIn(BaseModel):
         description="Publish the draft even where a version published after the draft was "
         "last saved (`publish --rebuild`) says something else: the draft then undoes it.",
     )
+    mail: bool = Field(
+        False,
+        description="Mail the version published to the server's [mail] list, as `publish "
+        "--mail` does; where nothing changed since the latest version, mail that one.",
+    )
+
+
+class MailOut(BaseModel):
+    mailed: bool = Field(description="The server took the message for one recipient or more.")
+    recipients: int = Field(0, description="How many recipients the server took it for.")
+    refused: dict[str, str] = Field(
+        default_factory=dict, description="Each address the server refused, with its reply."
+    )
+    error: str | None = Field(
+        None, description="Why nothing was sent (the version stays published), in one line."
+    )
+
+
+class PublishOut(VersionOut):
+    mail: MailOut | None = Field(
+        None, description="How the mail sent as the body asked went; null: none asked."
+    )
 
 
 class Kind(StrEnum):

@@ -8,8 +8,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
+from mediadigest.errors import ConfigError, MailError
 from mediadigest.stories import persist as story_store
-from mediadigest.web import csrf, editions, freshness, persist, versions
+from mediadigest.web import csrf, editions, freshness, mailing, persist, versions
+from mediadigest.web.persist import User
 from mediadigest.web.routes import PathId, Revision
 from mediadigest.web.routes.editor import Editor, Viewer, Week
 from mediadigest.web.routes.week import week_links
@@ -26,6 +28,7 @@ def publish(
     week: Week,
     revision: Revision,
     replace_newer: Annotated[int | None, Form(ge=1, le=2**31)] = None,
+    mail: Annotated[bool, Form()] = False,
 ) -> Response:
     """Publish the draft as it was when the editor pressed the button (its revision).
 
@@ -35,11 +38,16 @@ def publish(
     A version published after the draft was last saved (a `publish --rebuild`) is replaced
     only when ``replace_newer`` names it: the page asks first, whatever the editor page said
     when it was loaded (it may be older than that version, or its question skipped).
+    ``mail``: then mail it to the [mail] list, after the lock (as `publish --mail`).
     """
     web = request.app.state.web
     since, until = editions.week_of(week)
     name = web.settings.profile.name
     back = f"/editor?week={editions.week_name(since)}"
+    try:  # before publishing: a version out with no way to mail it is half the job asked
+        recipients = mailing.the_list(web.settings.mail) if mail else ()
+    except ConfigError as exc:
+        return redirect(request, back, f"Nothing was published: {exc}.", "error")
     with story_store.writing(web.engine) as conn:
         found = versions.get_draft(conn, name, since, until)
         if found is None:
@@ -49,7 +57,7 @@ def publish(
             return redirect(request, back, message, "error")
         newer = freshness.overtaken_by(conn, name, since, until, found[0])
         if newer is not None and newer["version"] != replace_newer:
-            return _ask_to_publish_over(request, since, revision, newer)
+            return _ask_to_publish_over(request, since, revision, newer, mail)
         try:
             editions.check_publishable(conn, name, since, until, found[0])
         except editions.NotPublishable as exc:
@@ -61,11 +69,54 @@ def publish(
         published = versions.latest_version(conn, name, since, until)
         assert published is not None  # published just now, in this transaction
     # To what was published, as readers get it, with its exports and its public page's link.
-    return redirect(request, f"/digests/{published['id']}", f"Published version {version}.")
+    if not recipients:
+        return redirect(request, f"/digests/{published['id']}", f"Published version {version}.")
+    return _mail_it(request, user, published, recipients, f"Published version {version}.")
+
+
+@router.post("/editor/mail")
+def mail_again(request: Request, user: Editor, week: Week) -> Response:
+    """Mail the week's latest version to the [mail] list, publishing nothing: what a Publish
+    whose mail failed offers."""
+    web = request.app.state.web
+    since, until = editions.week_of(week)
+    with web.engine.connect() as conn:
+        published = versions.latest_version(conn, web.settings.profile.name, since, until)
+    if published is None:
+        back = f"/editor?week={editions.week_name(since)}"
+        return redirect(request, back, "This week has no published version to mail.", "error")
+    try:
+        recipients = mailing.the_list(web.settings.mail)
+    except ConfigError as exc:
+        return redirect(request, f"/digests/{published['id']}", f"{exc}.", "error")
+    return _mail_it(request, user, published, recipients, "")
+
+
+def _mail_it(
+    request: Request, user: User, published: dict[str, Any], recipients: tuple[str, ...], done: str
+) -> Response:
+    """Mail ``published`` and go to its page, saying how it went after ``done``. A failure
+    offers the button of the form ``mail-again`` (preview.html)."""
+    web, version = request.app.state.web, published["version"]
+    to, done = f"/digests/{published['id']}", f"{done} " if done else ""
+    try:
+        sent = mailing.mail_version(web.engine, web.settings.mail, published, recipients,
+                                    user=user.name)  # fmt: skip
+    except MailError as exc:
+        message = f"{done}Version {version} was not mailed: {exc}. It stays published."
+        return redirect(request, to, message, "error", form="mail-again")
+    said = f"{done}Version {version} mailed to {style.counted(len(sent.accepted), 'recipient')}"
+    if not sent.refused:
+        return redirect(request, to, f"{said} via {sent.server}.")
+    # A few named: a flash is a cookie, which a browser drops past 4 kB.
+    named = [f"{addr} ({reply})" for addr, reply in list(sent.refused.items())[:5]]
+    more = f" and {len(sent.refused) - 5} more" if len(sent.refused) > 5 else ""
+    message = f"{said}; mail server {sent.server} refused {'; '.join(named)}{more}."
+    return redirect(request, to, message, "error")
 
 
 def _ask_to_publish_over(
-    request: Request, since: date, revision: int, newer: dict[str, Any]
+    request: Request, since: date, revision: int, newer: dict[str, Any], mail: bool
 ) -> HTMLResponse:
     """The question a stale editor page (or one sent without its script) did not ask: 409,
     with a form that publishes the draft over ``newer`` if the editor says so."""
@@ -79,6 +130,7 @@ def _ask_to_publish_over(
         week=editions.week_name(since),
         revision=revision,
         newer=newer,
+        mail=mail,
     )
 
 

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
-from mediadigest.web import csrf, editions, freshness, highlight, persist, versions
+from mediadigest.web import csrf, editions, freshness, highlight, mailing, persist, versions
 from mediadigest.web.articles import get_article
 from mediadigest.web.auth import need
 from mediadigest.web.persist import Role, User, digest_drafts
@@ -85,6 +85,7 @@ def editor_page(
         revision=revision,
         published=published,
         unpublished=unpublished,
+        mail_list=mailing.offered(web.settings.mail),  # Publish's box: mail it to them too
         newer=newer,
         sources=sources,
         notice=notice,
