@@ -343,3 +343,45 @@ def test_what_deleting_looks_up_is_indexed(tmp_path, table, column, index):
         ).all()
     engine.dispose()
     assert index in " ".join(str(step[-1]) for step in plan)
+
+
+def test_the_fetch_log_before_the_day_goes_but_for_each_sources_last_reads_and_moves(store_url):
+    engine = store.open_store(store_url)
+    old, new = datetime(2024, 6, 1), datetime(2025, 2, 1)
+    f = t.fetch_log
+    with engine.begin() as conn:
+        ids = {}
+        for name in ("busy", "quiet", "moved"):
+            ids[name] = conn.execute(
+                sa.insert(t.sources)
+                .values(url=f"https://{name}.example/feed", added_at=old)
+                .returning(t.sources.c.id)
+            ).scalar_one()
+
+        def log(name: str | None, at: datetime, n: int, url: str = "") -> None:
+            source_id = ids[name] if name else None
+            url = url or f"https://{name}.example/feed"
+            rows = [{"source_id": source_id, "url": url, "at": at, "ok": True}] * n
+            conn.execute(sa.insert(f), rows)
+
+        log("busy", old, 15)
+        log("busy", new, 2)  # its last 10: these 2 and 8 old ones
+        log("quiet", old, 3)  # no read since: all are its last
+        log("moved", old, 4, url="https://moved.example/old-feed")  # before it moved
+        log("moved", old, 12)
+        log(None, old, 1, url="https://removed.example/feed")  # a removed source's
+    engine.dispose()
+
+    dry = _cli(store_url, "db", "purge", "--before", BEFORE, "--dry-run")
+    assert "would purge 10 fetch log entries from before the day" in dry.output, dry.output
+    assert _rows(store_url, f) == 37
+    done = _cli(store_url, "db", "purge", "--before", BEFORE, "--yes")
+
+    assert "purged 10 fetch log entries from before the day" in done.output, done.output
+    assert _rows(store_url, f, f.c.source_id == ids["busy"]) == 10
+    assert _rows(store_url, f, f.c.source_id == ids["quiet"]) == 3
+    assert _rows(store_url, f, f.c.url == "https://moved.example/old-feed") == 4
+    assert _rows(store_url, f, f.c.source_id == ids["moved"]) == 14
+    assert _rows(store_url, f, f.c.source_id.is_(None)) == 0
+    again = _cli(store_url, "db", "purge", "--before", BEFORE, "--yes")
+    assert "nothing dated before" in again.output

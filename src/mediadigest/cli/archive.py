@@ -531,7 +531,7 @@ def db_purge(
     engine = store.open_store(settings.db)
     with engine.connect() as conn:
         planned = plan(conn, day)
-    if dry_run or not (planned.articles or planned.stories):
+    if dry_run or not (planned.articles or planned.stories or planned.fetches):
         say(planned.summary())
         return
     if not yes:
@@ -543,7 +543,7 @@ def db_purge(
             say("nothing purged")
             return
     report = PurgeReport(day)
-    lines = None  # `progress_lines` counts bytes ("12.0 kB of 51.0 kB"): the bar alone
+    lines = progress_lines("purging", unit="article")
 
     def detail() -> str:
         return f"{counted(report.stories, 'story', 'stories')} removed"

@@ -23,6 +23,11 @@ A page's row in ``documents`` stays, its body (the bulk of a store) emptied: del
 makes both backends look for articles naming it (``articles.document_id`` has no index; SQLite
 took 4 minutes per thousand pages of a 100,000-article store), and the row (URL, fetch time,
 hash) is what tells collection from another source that the page was fetched already.
+
+The fetch log (a row per read of a source: a hundred sources read every 15 minutes write ten
+thousand rows a day) loses its rows from before the day too, but for each source's last
+``FETCHES_KEPT`` (its health: failing or unreachable) and the reads of an address a source
+has since moved from (what `sources add` and `remove` of the old address say).
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ from mediadigest.write.style import counted
 
 __all__ = ["BATCH", "PurgeReport", "cited", "plan", "purge"]
 
+FETCHES_KEPT = 10  # each source's last reads, which its health reads (web.routes.sources)
 BATCH = 500  # articles per transaction: a short hold of the writer lock, however large the store
 _CHUNK = 500  # ids per IN (...): SQLite's and the drivers' limits on bound values
 
@@ -64,12 +70,13 @@ class PurgeReport:
     stories: int = 0  # deleted: left with no article, or merged into one that was
     decisions: int = 0  # editors' decisions (pin, hide, merge, split) gone with their stories
     documents: int = 0  # stored pages emptied: no remaining article comes from them
+    fetches: int = 0  # rows of the fetch log
     kept: int = 0  # articles dated before the day that a digest cites
     dry_run: bool = False
 
     def summary(self) -> str:
         verb = "would purge" if self.dry_run else "purged"
-        if not self.articles and not self.stories:
+        if not self.articles and not self.stories and not self.fetches:
             said = f"nothing dated before {self.before} to purge"
         else:
             said = (f"{verb} {counted(self.articles, 'article')} dated before {self.before}, "
@@ -77,6 +84,9 @@ class PurgeReport:
                     f"{counted(self.decisions, 'editor decision')} on them")  # fmt: skip
             if not self.dry_run:
                 said += f", {counted(self.documents, 'stored page')} emptied"
+        if self.fetches:
+            entries = counted(self.fetches, "fetch log entry", "fetch log entries")
+            said += f"; {verb} {entries} from before the day"
         if self.kept:
             kept = counted(self.kept, "article")
             said += f"; kept {kept} a digest cites"
@@ -123,6 +133,10 @@ def plan(conn: sa.Connection, before: date) -> PurgeReport:
     doomed = _with_merged(conn, emptied) - keep_stories
     report.stories = len(doomed)
     report.decisions = _count_decisions(conn, doomed)
+    keep_fetches = _fetches_kept(conn)
+    report.fetches = sum(
+        1 for i in conn.execute(_old_fetches(before)).scalars() if i not in keep_fetches
+    )
     return report
 
 
@@ -168,7 +182,46 @@ def purge(
             after_page = _empty_old_pages(conn, before, after_page, batch, used, report)
         if not after_page:
             break
+    with engine.connect() as conn:
+        keep_fetches = _fetches_kept(conn)
+    while True:
+        with persist.writing(engine) as conn:
+            lock_for_writing(conn)
+            read = conn.execute(_old_fetches(before).limit(batch + len(keep_fetches))).scalars()
+            ids = [i for i in read if i not in keep_fetches][:batch]
+            if ids:
+                f = t.fetch_log
+                report.fetches += conn.execute(sa.delete(f).where(f.c.id.in_(ids))).rowcount
+        if not ids:
+            break
     return report
+
+
+def _old_fetches(before: date) -> sa.Select:
+    """The fetch log's rows from before the day, oldest first (ids grow with time)."""
+    f = t.fetch_log
+    return sa.select(f.c.id).where(f.c.at < _start(before)).order_by(f.c.id)
+
+
+def _fetches_kept(conn: sa.Connection) -> set[int]:
+    """Fetch log rows that stay however old: each source's last ``FETCHES_KEPT`` reads, and
+    the reads of an address a source no longer has (it moved: `sources.moved_away`)."""
+    f, src = t.fetch_log, t.sources
+    ranked = (
+        sa.select(
+            f.c.id,
+            sa.func.row_number()
+            .over(partition_by=f.c.source_id, order_by=f.c.id.desc())
+            .label("n"),
+        )
+        .where(f.c.source_id.is_not(None))
+        .subquery()
+    )
+    last = conn.execute(sa.select(ranked.c.id).where(ranked.c.n <= FETCHES_KEPT)).scalars()
+    moved = conn.execute(
+        sa.select(f.c.id).join(src, src.c.id == f.c.source_id).where(f.c.url != src.c.url)
+    ).scalars()
+    return {*last, *moved}
 
 
 def _start(day: date) -> datetime:
