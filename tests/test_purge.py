@@ -385,3 +385,22 @@ def test_the_fetch_log_before_the_day_goes_but_for_each_sources_last_reads_and_m
     assert _rows(store_url, f, f.c.source_id.is_(None)) == 0
     again = _cli(store_url, "db", "purge", "--before", BEFORE, "--yes")
     assert "nothing dated before" in again.output
+
+
+def test_a_copy_an_edition_lists_among_its_sources_is_kept(store_url, tmp_path):
+    # A syndicated copy is named in an item's sources by its address alone: purged, the same
+    # week built again lost it, and publish made (and mailed) a version 2 of an old edition.
+    copy = {**OLD_TAX, "url": "https://copies.example/wire/investors", "outlet": "Copy Times"}
+    ids = _ingest(tmp_path, store_url, OLD_TAX, copy, NEW_TAX, OLD_GRAIN)
+    _cli(store_url, "publish", "--week", "2025-W01", "--rebuild")
+    engine = store.open_store(store_url)
+    with engine.connect() as conn:
+        cited, _ = purge.cited(conn)
+    engine.dispose()
+    assert {ids[OLD_TAX["url"]], ids[copy["url"]]} <= cited
+
+    _cli(store_url, "db", "purge", "--before", BEFORE, "--yes")
+
+    assert copy["url"] in _urls(store_url)
+    again = _cli(store_url, "publish", "--week", "2025-W01", "--rebuild")
+    assert "nothing changed since" in again.output, again.output

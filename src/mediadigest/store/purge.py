@@ -95,9 +95,12 @@ class PurgeReport:
 
 def cited(conn: sa.Connection) -> tuple[set[int], set[int]]:
     """The ids of the articles and of the stories that any stored digest names: an item's
-    article and story, its evidence's articles, its sources' copies (`remap_digest`'s walk)."""
+    article and story, its evidence's articles, its sources' copies (`remap_digest`'s walk),
+    and the articles its sources list by their address (a syndicated copy is named by URL
+    alone: purged, a digest of the week built again lost it from its sources)."""
     articles: set[int] = set()
     stories: set[int] = set()
+    pages: set[str] = set()
 
     def note(into: set[int]) -> Callable[[int], int]:
         def keep(found: int) -> int:
@@ -110,7 +113,39 @@ def cited(conn: sa.Connection) -> tuple[set[int], set[int]]:
         for content in conn.execute(sa.select(table.c.content)).scalars():
             # The walk writes each id back as found: on a copy, never on the row.
             remap_digest(copy.deepcopy(content), note(articles), note(stories))
+            pages.update(_source_urls(content))
+    articles |= _articles_at(conn, pages)
     return articles, stories
+
+
+def _source_urls(content: object) -> Iterable[str]:
+    items = content.get("items") if isinstance(content, dict) else None
+    for item in items if isinstance(items, list) else ():
+        for source in (item.get("sources") or []) if isinstance(item, dict) else ():
+            if isinstance(source, dict) and isinstance(source.get("url"), str):
+                yield source["url"]
+
+
+def _articles_at(conn: sa.Connection, urls: set[str]) -> set[int]:
+    """The articles a digest links by ``urls`` (`credit.web_address`: the page's URL less
+    tracking parameters, or its canonical one): by the indexed canonical URL first, then by
+    the URL as fetched."""
+    from mediadigest.analyse.normalise import canonicalise_url
+
+    a = t.articles
+    keys = {canonicalise_url(u) for u in urls} | urls
+    found: set[int] = set()
+    seen: set[str] = set()
+    for chunk in _chunks_of(sorted(keys)):
+        for row in conn.execute(sa.select(a.c.id, a.c.canonical_url).where(
+            a.c.canonical_url.in_(chunk)
+        )):  # fmt: skip
+            found.add(row.id)
+            seen.add(row.canonical_url)
+    rest = sorted(u for u in urls if u not in seen and canonicalise_url(u) not in seen)
+    for chunk in _chunks_of(rest):
+        found.update(conn.execute(sa.select(a.c.id).where(a.c.url.in_(chunk))).scalars())
+    return found
 
 
 def plan(conn: sa.Connection, before: date) -> PurgeReport:
@@ -229,7 +264,10 @@ def _start(day: date) -> datetime:
 
 
 def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
-    ordered = sorted(ids)
+    return _chunks_of(sorted(ids))
+
+
+def _chunks_of(ordered: list) -> Iterable[list]:
     for i in range(0, len(ordered), _CHUNK):
         yield ordered[i : i + _CHUNK]
 
