@@ -137,6 +137,11 @@ def remove_source(conn: sa.Connection, url: str) -> bool:
     return found is not None
 
 
+MAX_TITLE = 500  # the Sources page's name field takes as many
+# C0 and C1 controls but the blanks ``split`` turns into spaces (tab, line breaks).
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def pause_source(conn: sa.Connection, url: str) -> tuple[str, bool] | None:
     """Pause the source of ``url`` (found as `find_source` finds it): collection leaves it
     out, and it keeps its health, folder and seen items. Its URL as stored and whether it
@@ -189,7 +194,10 @@ def retitle_source(conn: sa.Connection, url: str, title: str) -> str | None:
     found = find_source(conn, url)
     if found is None:
         return None
-    name = " ".join(title.split())  # one line: a pasted title's line breaks broke the table
+    # One line (a pasted title's line breaks broke the table), no control characters (an
+    # ESC sequence in a name took over the terminal `sources list` printed it on), and as
+    # long as the web form takes.
+    name = " ".join(_CONTROLS.sub("", title).split())[:MAX_TITLE].rstrip()
     values: dict[str, Any] = {"title": name or None}
     if not name:
         values.update(etag=None, last_modified=None)
