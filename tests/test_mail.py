@@ -436,3 +436,21 @@ def test_a_bad_mail_to_address_is_a_usage_error(seeded, mailing):
     result = _cli(seeded, "digest", "--week", WEEK, "--mail-to", "desk")
     assert result.exit_code == 2
     assert "'desk': give an e-mail address" in result.output
+
+
+def test_a_domain_beyond_ascii_goes_in_idna_and_a_mailbox_beyond_it_alone_is_refused():
+    # One Cyrillic address stopped the whole mailing on a server without SMTPUTF8.
+    box = Inbox()
+    controller = serve(box, enable_SMTPUTF8=False)
+    try:
+        readers = ("ok@example.org", "Редакция <ed@пример.рф>", "ред@example.org")
+        sent = _send(box.port, recipients=readers)
+        assert box.envelopes[0].rcpt_tos == ["ok@example.org", "ed@xn--e1afmkfd.xn--p1ai"]
+        assert sent.refused == {"ред@example.org": mail._NO_SMTPUTF8}
+        assert box.envelopes[0].original_content.isascii()
+        _send(box.port, recipients=("Редакция <ed@пример.рф>",))
+        assert box.message(1)["To"] == "Редакция <ed@xn--e1afmkfd.xn--p1ai>"
+        with pytest.raises(MailError, match="needs SMTPUTF8"):
+            _send(box.port, recipients=("ред@example.org",))
+    finally:
+        controller.stop()

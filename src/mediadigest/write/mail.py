@@ -69,8 +69,8 @@ def build_message(
     RFC 2046 orders them (a client shows the last part it can)."""
     message = EmailMessage(policy=_POLICY)
     message["Subject"] = f"{subject_prefix}{title(digest)}"
-    message["From"] = sender
-    message["To"] = recipients[0] if len(recipients) == 1 else sender
+    message["From"] = _header_address(sender)
+    message["To"] = _header_address(recipients[0] if len(recipients) == 1 else sender)
     message["Date"] = email.utils.format_datetime(now or datetime.now(UTC))
     domain = email.utils.parseaddr(sender)[1].rpartition("@")[2] or None
     # The sender's domain, not this machine's name (often "localhost" in a container, which
@@ -94,22 +94,56 @@ def send(message: EmailMessage, recipients: Sequence[str], mail: MailSettings) -
     """Send ``message`` once to every recipient; MailError (one line naming the server and
     the problem) where it is not sent at all. Recipients the server refused while it took
     the others are in the result's ``refused``."""
-    envelope = [email.utils.parseaddr(r)[1] for r in recipients]
+    envelope = [_ascii_domain(email.utils.parseaddr(r)[1]) for r in recipients]
     if mail.user and mail.security == "none":  # allowed: a relay on the same host or network
         log.warning("mail server %s: logging in without TLS: the password in clear", mail.server)
-    sender = email.utils.parseaddr(mail.sender or "")[1]
+    sender = _ascii_domain(email.utils.parseaddr(mail.sender or "")[1])
+    # A mailbox name beyond ASCII (ред@example.kz) needs the server's SMTPUTF8; without it,
+    # smtplib refused the whole message for one such reader.
+    unsendable: dict[str, str] = {}
     try:
         with _connect(mail) as smtp:
             if mail.security == "starttls":
                 smtp.starttls(context=ssl.create_default_context())
             if mail.user:
                 _login(smtp, mail.user, mail.password or "")
-            refused = smtp.send_message(message, from_addr=sender, to_addrs=envelope)
+            smtp.ehlo_or_helo_if_needed()
+            if not smtp.has_extn("smtputf8"):
+                unsendable = {a: _NO_SMTPUTF8 for a in envelope if not a.isascii()}
+                if unsendable and len(unsendable) == len(envelope):
+                    raise smtplib.SMTPRecipientsRefused({a: (0, _NO_SMTPUTF8) for a in envelope})
+            to = [a for a in envelope if a not in unsendable]
+            refused = smtp.send_message(message, from_addr=sender, to_addrs=to)
     except (smtplib.SMTPException, OSError) as exc:
         raise MailError(mail.server, _problem(exc, mail)) from None
-    said = {addr: _reply(code, text) for addr, (code, text) in refused.items()}
+    said = unsendable | {addr: _reply(code, text) for addr, (code, text) in refused.items()}
     log.info("mailed %s to %d recipients via %s", message["Subject"], len(envelope), mail.server)
     return Sent(mail.server, [a for a in envelope if a not in said], said)
+
+
+_NO_SMTPUTF8 = "a mailbox name beyond ASCII needs SMTPUTF8, which the server does not offer"
+
+
+def _ascii_domain(address: str) -> str:
+    """``address`` with its domain in IDNA (ed@пример.рф -> ed@xn--e1afmkfd.xn--p1ai): a domain
+    beyond ASCII needs no SMTPUTF8 then, which few servers offer."""
+    local, at, domain = address.rpartition("@")
+    if not at or domain.isascii():
+        return address
+    try:
+        return f"{local}@{domain.encode('idna').decode('ascii')}"
+    except UnicodeError:
+        return address  # no IDNA name: the server says what it makes of it
+
+
+def _header_address(value: str) -> str:
+    """A From or To header's address, its domain in IDNA as in the envelope (a name beyond
+    ASCII is encoded by the policy); the message stays 7-bit."""
+    name, address = email.utils.parseaddr(value)
+    address = _ascii_domain(address)
+    if not address or not address.isascii():  # a mailbox name beyond ASCII: as given
+        return value
+    return email.utils.formataddr((name, address))
 
 
 def _connect(mail: MailSettings) -> smtplib.SMTP:
