@@ -388,3 +388,14 @@ def test_upgrading_a_store_keeps_its_sources_collected(empty_url):
         command.downgrade(store_engine._alembic_config(conn), "0013")
         assert conn.execute(sa.text("SELECT url FROM sources")).scalars().all() == [FEED]
     old.dispose()
+
+
+def test_importing_a_list_that_holds_a_paused_source_says_so(store_url, tmp_path):
+    _cli(store_url, "sources", "add", FEED, "https://other.example/rss")
+    _cli(store_url, "sources", "pause", FEED)
+    listed = tmp_path / "feeds.txt"
+    listed.write_text(f"{FEED}\nhttps://other.example/rss\nhttps://new.example/rss\n")
+    done = _cli(store_url, "sources", "import", str(listed))
+    assert "imported 1 new source (2 already present, 1 of them paused: `sources resume URL`" in (
+        done.output
+    ), done.output

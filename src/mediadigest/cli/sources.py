@@ -104,14 +104,32 @@ def sources_import(
     engine = store.open_store(settings_of(ctx).db)
     with engine.begin() as conn:
         done = store.add_sources(conn, found)
+        paused = _paused_among(conn, [s.url for s in found]) if done.present else 0
     _say_moved(done)
     moved = f", {len(done.moved)} moved to another folder" if done.moved else ""
+    # As `sources add` says of one: an editor importing a list expects it all collected.
+    held = f", {paused} of them paused: `sources resume URL` collects one" if paused else ""
     say(
         f"imported {counted(done.added, 'new source')} ({done.present} already present"
-        f"{moved}) from {'standard input' if path == '-' else path}"
+        f"{held}{moved}) from {'standard input' if path == '-' else path}"
     )
     if len(found) < len(listed):
         raise typer.Exit(1)
+
+
+def _paused_among(conn: sa.Connection, urls: list[str]) -> int:
+    from mediadigest.store import schema as t
+    from mediadigest.store.sources import source_url
+
+    src, keys = t.sources.c, sorted({source_url(u) for u in urls})
+    return sum(
+        conn.execute(
+            sa.select(sa.func.count()).where(
+                src.url.in_(keys[i : i + 500]), src.paused_at.isnot(None)
+            )
+        ).scalar_one()
+        for i in range(0, len(keys), 500)
+    )
 
 
 @sources_app.command("export")
