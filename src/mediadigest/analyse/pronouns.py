@@ -1,6 +1,8 @@
 """Whom a quote's "he" or "she" means: the person the text last had say something, or
 the subject of the sentence before, read back sentence by sentence; none where that would be
-a guess. quotes.resolve_speakers asks it for every pronoun attribution.
+a guess. quotes.resolve_speakers asks it for every pronoun attribution. In another language
+than English ("a-t-il ajouté", "sagte er", "добавил он") a sentence that names someone the
+entities do not know (two capitalised names, a title and a name) makes it a guess too.
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
+from mediadigest.analyse import speech_languages
 from mediadigest.analyse.names import ORG_HEAD_WORDS
 from mediadigest.analyse.speech import (
     LEAD_WORDS,
@@ -34,6 +37,9 @@ _SHE = frozenset(
      "chairwoman", "she", "она")
 )  # fmt: skip
 _TITLE = r"(?:Mr|Mrs|Ms|Miss|Dr|Sir|Lord|Lady|Dame|Prof|Professor)"
+# Two capitalised words in a row: a person's name in a language whose subjects this module's
+# English words do not read ("Министр транспорта Марат Карабаев затем представил цифры").
+_TWO_NAMES = re.compile(rf"(?<![\w'’-])[{UP}][\w'’-]+[ \t]+[{UP}][\w'’-]+")
 _SUBJECT_NAME = re.compile(
     rf"(?<![\w'’-])(?:{_TITLE}\.?\s+)?{NAME_WORD}(?:[ \t]+{NAME_WORD}){{0,2}}"
 )
@@ -78,8 +84,19 @@ def person_named(people: list[Entity], cue: str) -> Entity | None:
 class Antecedents:
     """One article's sentences, speech verbs and people, read once for all its quotes."""
 
-    def __init__(self, text: str, quotes: list[Quote], entities: list[Entity]) -> None:
+    def __init__(
+        self,
+        text: str,
+        quotes: list[Quote],
+        entities: list[Entity],
+        language: str | None = None,
+    ) -> None:
         self.text = text
+        # Not English: a sentence that names someone the entities do not know is read by
+        # its capitals, not by English verbs after the name.
+        code = (language or "en").split("-")[0].split("_")[0].casefold()
+        self.foreign = code != "en"
+        self.lang = speech_languages.language(language)
         self.masked = mask(text, [(q.start, q.end) for q in quotes])
         self.sentences = Sentences(self.masked)
         self.people = [e for e in entities if e.kind == "person"]
@@ -124,6 +141,8 @@ class Antecedents:
                 if _THEN_SOMEONE.search(self.masked, at, end):
                     return None  # "Hewitt said …, but Australia's Geoff Pollard rejected it"
                 if earlier is not None:  # an earlier quote's attribution, resolved already
+                    if self._names_other(earlier, end):
+                        return None  # "« … », a dit M. Tokaïev avant que le ministre X …"
                     return self._earlier(earlier, want)
                 if who is None or (who.casefold() in PRONOUNS and _gender_of(who) != want):
                     return None
@@ -133,6 +152,8 @@ class Antecedents:
                 named, subject = self._subject(start, end, want)
                 if named:
                     return subject
+                if self._names_someone(start, end):
+                    return None  # "Le ministre Marat Karabaïev a présenté les chiffres."
             end, i = start, i - 1
         return None
 
@@ -199,6 +220,29 @@ class Antecedents:
             if self.first_named[words[0]]:
                 return True, None  # "Blinkx is desktop search software": no one's surname
         return False, None
+
+    def _names_someone(self, start: int, end: int) -> bool:
+        """Outside English: whether ``start:end`` names a person the entities do not know
+        (who "il", "er", "он" may mean as well as the speaker before)."""
+        if not self.foreign:
+            return False
+        if self.lang is not None:
+            return speech_languages.names_person(
+                self.lang, self.masked, start, end, self._other_entity
+            )
+        return any(
+            not self._other_entity(m.start(), m.end())
+            for m in _TWO_NAMES.finditer(self.masked, start, end)
+        )
+
+    def _names_other(self, quote: Quote, end: int) -> bool:
+        """Outside English: whether the sentence of an earlier quote names someone after its
+        attribution, up to ``end``."""
+        if not self.foreign or not quote.cue:
+            return False
+        cue = re.compile(rf"(?<![\w'’-]){re.escape(quote.cue)}(?![\w'’-])")
+        after = cue.search(self.masked, quote.end, end)
+        return self._names_someone(after.end() if after else quote.end, end)
 
     def _other_entity(self, start: int, end: int) -> bool:
         return any(s < end and start < e for o in self.others for s, e in o.mentions)

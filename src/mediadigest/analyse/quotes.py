@@ -365,7 +365,9 @@ def resolve_speakers(
             continue
         lower = cue.lower()
         if lower in gendered:  # "„…“, sagte er": the person "he" would mean
-            antecedents = antecedents or pronouns.Antecedents(text, list(quotes), list(entities))
+            antecedents = antecedents or pronouns.Antecedents(
+                text, list(quotes), list(entities), language
+            )
             q.speaker = antecedents.pronoun(q, gendered[lower])
         elif lower in ("the author",) and author:
             q.speaker = author
@@ -376,7 +378,9 @@ def resolve_speakers(
         elif lang is not None and "named" in lang.order:
             q.speaker = speech_named.speaker(lang, cue, entities)
         elif lower in speech.PRONOUNS:
-            antecedents = antecedents or pronouns.Antecedents(text, list(quotes), list(entities))
+            antecedents = antecedents or pronouns.Antecedents(
+                text, list(quotes), list(entities), language
+            )
             q.speaker = antecedents.pronoun(q, lower)
         elif lower.startswith("the "):
             # "dijo el presidente": whose role the entities say (in English) only

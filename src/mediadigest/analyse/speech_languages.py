@@ -6,7 +6,8 @@ speech_named.py (their names are not told by a capital).
 quotes.py asks it for an article in one of these languages, where speech.py reads English
 and Russian. Both orders are read ("„…“, sagte Präsident Tokajew", "Tokajew sagte: „…“"),
 the speaker after "selon", "según", "so", and Turkish's and Kazakh's subject first, verb
-last ('Tokayev, "…" dedi', "Тоқаев: «…» деді"; a name with a case ending is no subject).
+last ('Tokayev, "…" dedi', "Тоқаев: «…» деді"; a name with a case ending is no subject, the
+phrase nearest the quote is: 'Tokayev ile görüşen Erdoğan, "…" dedi' is Erdoğan's).
 A speaker is a name in the text, a title's person ("Präsident Tokajew") or a full name; a
 lone word without a title is only a cue for resolve_speakers (German writes every noun with
 a capital), a role without a name ("dijo el presidente") no one: no speaker is better than
@@ -16,12 +17,22 @@ a wrong one.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
 
-__all__ = ["BARE", "NO_ONE", "Found", "Language", "after", "before", "language", "subject_first"]
+__all__ = [
+    "BARE",
+    "NO_ONE",
+    "Found",
+    "Language",
+    "after",
+    "before",
+    "language",
+    "names_person",
+    "subject_first",
+]
 
 _MASK = "\x00"  # speech.MASK: a quote's words
 _TITLE_ENDS = 5  # a title this long also ends a compound ("Außen|minister")
@@ -262,6 +273,24 @@ def _read(lang: Language, text: str, pos: int, limit: int) -> _Phrase | None:
     return ph
 
 
+def names_person(
+    lang: Language, text: str, start: int, end: int, known: Callable[[int, int], bool]
+) -> bool:
+    """Whether ``text[start:end]`` names a person: two capitalised names in a row ("Marat
+    Karabaïev") or a title and a name ("ministre Karabaïev"), none of them a word
+    ``known(start, end)`` says is a place's or an organisation's ("Kasachstan")."""
+    run, titled = 0, False
+    for tok in _tokens(lang, text, start, end):
+        if _is_name_word(lang, tok) and not lang.is_org(tok.text) and not known(tok.start, tok.end):
+            run += 1
+            if run >= 2 or titled:
+                return True
+            continue
+        run = 0
+        titled = tok.kind == "word" and lang.is_title(tok.text) and not tok.suffixed
+    return False
+
+
 def _complement(lang: Language, ph: _Phrase) -> bool:
     """Whether the name read so far is a preposition's object ("des Affaires", "de
     Kazajistán", "de l'Énergie"), part of the role: only after a title ("Sprecher des
@@ -469,9 +498,59 @@ def _only_adverbial(lang: Language, masked: str, start: int, verb: int) -> bool:
 
 def subject_first(lang: Language, masked: str, start: int, mark: int) -> Found | None:
     """The subject that opens a sentence, for a verb after its quote: 'Cumhurbaşkanı
-    Tokayev, "…" dedi', 'Astana'da konuşan Cumhurbaşkanı Tokayev, "…" diye konuştu'."""
+    Tokayev, "…" dedi', 'Astana'da konuşan Cumhurbaşkanı Tokayev, "…" diye konuştu'. The
+    subject is the phrase nearest the quote (or its verb): a name before it with a
+    participle between is that phrase's ('Tokayev ile görüşen Erdoğan, "…" dedi': the one
+    Erdoğan met), and one joined to it by "ve" or "ile" makes two people, no one."""
     ph = _read(lang, masked, start, mark)
     if ph is None or ph.pronoun is not None or not ph.name:
         return None
-    found = _found(lang, masked, ph, opens=True)
+    toks = list(_tokens(lang, masked, start, mark))
+    verbs = [v.start() for v in lang.verb_any.finditer(masked, start, mark)]
+    tail = _tail(lang, masked, toks, verbs[-1] if verbs else mark)  # 'X şunları söyledi: "'
+
+    opens = True
+    if tail is not None and tail > 0 and _participle(lang, toks[tail - 1]):
+        ph = _read(lang, masked, toks[tail].start, mark)
+        if ph is None or ph.pronoun is not None or not ph.name:
+            return None
+        opens = False
+    elif tail is not None and ph.name[0].start < toks[tail].start:
+        return None  # "Tokayev ve Erdoğan", "Tokayev ile Erdoğan": two people
+    elif ph.stop is not None and ph.stop.fold in lang.prepositions | lang.clause:
+        return None  # 'Tokayev ile görüşen Erdoğan açıklamasında "…"': whose is unclear
+    found = _found(lang, masked, ph, opens=opens)
     return found if found.cue else None
+
+
+def _tail(lang: Language, masked: str, toks: list[_Token], end: int) -> int | None:
+    """The index of the first of the words (names and titles) that end right before
+    ``end`` (a comma, a colon or a dash between), or None where no name ends there."""
+    end = len(masked[:end].rstrip(" \t\u00a0,:;—–-"))
+    first = None
+    for k in range(len(toks) - 1, -1, -1):
+        tok = toks[k]
+        if tok.start >= end:
+            continue
+        if first is None and tok.end != end:
+            return None
+        named = _is_name_word(lang, tok) or (lang.is_title(tok.text) and not tok.suffixed)
+        if tok.kind != "word" or not named:
+            break
+        first = k
+    if first is None or not any(_is_name_word(lang, t) for t in toks[first:]):
+        return None
+    return first
+
+
+def _participle(lang: Language, tok: _Token) -> bool:
+    """Whether a word ends a clause that describes the name after it ("görüşen",
+    "kabul eden", "кездескен"): a lower-case word of no role, no linking word."""
+    return (
+        tok.kind == "word"
+        and tok.text[:1].islower()
+        and not tok.suffixed
+        and not lang.no_name(tok.fold)
+        and tok.fold not in lang.dates
+        and not lang.is_title(tok.text)
+    )

@@ -1,0 +1,162 @@
+"""A wrong speaker is worse than none: in Turkish and Kazakh the subject is the phrase
+nearest the quote, not a name the sentence opens with ('Tokayev ile görüşen Erdoğan, "…"
+dedi': Erdoğan spoke, to Tokayev), and "il", "er", "ele", "он" after a sentence that names
+someone the profile does not know may mean them as well as the speaker before: no one."""
+
+from __future__ import annotations
+
+import pytest
+
+from mediadigest.analyse import entities, relevance
+from mediadigest.analyse.quotes import find_quotes, resolve_speakers
+from mediadigest.profile import load_profile
+
+TOKAYEV = "Kassym-Jomart Tokayev"
+
+
+@pytest.fixture(scope="module")
+def profile():
+    return load_profile("kazakhstan")
+
+
+def resolved(text: str, language: str, profile) -> list[str | None]:
+    """The speakers once the names the analyse stage finds are known."""
+    quotes = find_quotes(text, language)
+    found = entities.find_entities(text, profile, relevance.score(text, profile).hits)
+    resolve_speakers(text, quotes, found, language=language)
+    return [q.speaker for q in quotes]
+
+
+QUOTE_TR = '"İki ülke arasındaki ticaret hacmi kısa sürede artacak"'
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        (
+            "Kazakistan Cumhurbaşkanı Tokayev ile görüşen Türkiye Cumhurbaşkanı Recep Tayyip "
+            f"Erdoğan, {QUOTE_TR} dedi.",
+            "Recep Tayyip Erdoğan",
+        ),
+        (f"Tokayev ile görüşen Erdoğan, {QUOTE_TR} dedi.", None),
+        (f'Tokayev ile görüşen Erdoğan şunları söyledi: {QUOTE_TR[:-1]}."', None),
+        (f"Tokayev'i kabul eden Cumhurbaşkanı Erdoğan, {QUOTE_TR} dedi.", "Erdoğan"),
+        (
+            f"Kazakistan Cumhurbaşkanı Tokayev ve Türkiye Cumhurbaşkanı Erdoğan, {QUOTE_TR} dedi.",
+            None,
+        ),
+        # the subject opening the sentence is still the speaker
+        (f"Cumhurbaşkanı Tokayev, Erdoğan ile görüştükten sonra {QUOTE_TR} dedi.", TOKAYEV),
+        (f"Astana'da konuşan Cumhurbaşkanı Tokayev, {QUOTE_TR} dedi.", TOKAYEV),
+        (f"Tokayev konuşmasında {QUOTE_TR} dedi.", TOKAYEV),
+    ],
+)
+def test_turkish_the_one_met_before_the_subject_is_not_the_speaker(profile, sentence, speaker):
+    assert resolved(sentence, "tr", profile) == [speaker]
+
+
+def test_turkish_the_one_met_is_not_even_the_cue():
+    quote = find_quotes(f"Tokayev ile görüşen Erdoğan, {QUOTE_TR} dedi.", "tr")[0]
+    assert quote.cue == "Erdoğan"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        (
+            "Қазақстан Президенті Тоқаевпен кездескен Түркия Президенті Ердоған: «Екі ел "
+            "арасындағы сауда көлемі артады» деді.",
+            "Ердоған",
+        ),
+        ("Тоқаев пен Ердоған: «Екі ел арасындағы сауда көлемі артады» деді.", None),
+    ],
+)
+def test_kazakh_the_phrase_nearest_the_quote_is_the_subject(profile, sentence, speaker):
+    assert resolved(sentence, "kk", profile) == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "fr",
+            "« Le corridor transcaspien est une nécessité pour le Kazakhstan », a déclaré "
+            "lundi le président Tokaïev à Astana.\n\nLe ministre des Transports Marat "
+            "Karabaïev a ensuite présenté les chiffres de l'année. « Nous devons doubler la "
+            "capacité des terminaux d'ici 2028 », a-t-il ajouté.",
+        ),
+        (
+            "de",
+            "„Wir werden die Förderung von Uran in Kasachstan weiter ausbauen“, sagte "
+            "Präsident Tokajew am Dienstag in Astana.\n\nDer kasachische Energieminister "
+            "Almassadam Satkalijew widersprach jedoch der Linie. „Die Preise auf dem "
+            "Weltmarkt sind für neue Minen derzeit zu niedrig“, sagte er.",
+        ),
+        (
+            "de",
+            "„Wir werden die Förderung von Uran weiter ausbauen“, sagte Präsident Tokajew. "
+            "Minister Satkalijew sah das anders. „Die Preise auf dem Weltmarkt sind derzeit "
+            "zu niedrig“, fügte er hinzu.",
+        ),
+        (
+            "pt",
+            '"Portugal tem uma experiência valiosa em energia solar", disse o presidente '
+            "Tokayev aos jornalistas.\n\nO ministro português da Economia, Pedro Reis, "
+            'também falou no encontro. "Precisamos de mais investimento estrangeiro no '
+            'setor", afirmou ele.',
+        ),
+        (
+            "es",
+            '"El corredor transcaspiano es una necesidad para Kazajistán", dijo el '
+            "presidente Tokáyev. El ministro de Transporte Marat Karabáyev presentó después "
+            'las cifras. "Debemos duplicar la capacidad de los puertos", añadió él.',
+        ),
+        (
+            "it",
+            '"Il corridoio transcaspico è una necessità per il Kazakistan", ha detto il '
+            "presidente Tokayev. Il ministro dei Trasporti Marat Karabayev ha poi presentato "
+            'i dati. "Dobbiamo raddoppiare la capacità dei porti", ha aggiunto lui.',
+        ),
+        (
+            "ru",
+            "«Транскаспийский коридор для Казахстана уже необходимость», — заявил президент "
+            "Токаев. Министр транспорта Марат Карабаев затем представил цифры за год. «Мы "
+            "должны удвоить мощность терминалов порта Актау», — добавил он.",
+        ),
+        (
+            "fr",
+            "« Le corridor transcaspien est une nécessité pour le Kazakhstan », a déclaré "
+            "M. Tokaïev, avant que le ministre Marat Karabaïev ne présente les chiffres. "
+            "« Nous devons doubler la capacité des terminaux », a-t-il ajouté.",
+        ),
+    ],
+)
+def test_a_pronoun_after_someone_else_named_is_no_one(profile, language, text):
+    assert resolved(text, language, profile) == [TOKAYEV, None]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "fr",
+            "« Le corridor transcaspien est une nécessité pour le Kazakhstan », a déclaré "
+            "le président Tokaïev à Astana. Les opérateurs européens restent prudents. "
+            "« Nous devons doubler la capacité des terminaux », a-t-il ajouté.",
+        ),
+        (
+            "de",
+            "„Wir werden die Förderung von Uran in Kasachstan weiter ausbauen“, sagte "
+            "Präsident Tokajew. Die Preise für Uran steigen seit Monaten. „Die Preise auf "
+            "dem Weltmarkt sind derzeit zu niedrig“, fügte er hinzu.",
+        ),
+        (
+            "ru",
+            "«Транскаспийский коридор для Казахстана уже необходимость», — заявил президент "
+            "Токаев в Астане. Цифры за год выросли. «Мы должны удвоить мощность терминалов "
+            "порта Актау», — добавил он.",
+        ),
+    ],
+)
+def test_a_pronoun_after_a_sentence_naming_no_one_is_the_speaker_before(profile, language, text):
+    assert resolved(text, language, profile) == [TOKAYEV, TOKAYEV]
