@@ -160,3 +160,28 @@ def test_a_pronoun_after_someone_else_named_is_no_one(profile, language, text):
 )
 def test_a_pronoun_after_a_sentence_naming_no_one_is_the_speaker_before(profile, language, text):
     assert resolved(text, language, profile) == [TOKAYEV, TOKAYEV]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "es",
+            '"El corredor transcaspiano es una necesidad para Kazajistán", dijo el '
+            "presidente Kasym-Yomart Tokáyev.",
+        ),
+        (
+            "es",
+            '"El corredor transcaspiano es una necesidad para Kazajistán", dijo el '
+            "presidente Kasim-Yomart Tokáyev.",
+        ),
+        (
+            "pt",
+            '"O corredor transcaspiano é uma necessidade para o Cazaquistão", disse o '
+            "presidente Kassym-Jomart Tokaiev.",
+        ),
+    ],
+)
+def test_the_presidents_spanish_and_portuguese_spellings_are_his(profile, language, text):
+    """De and fr gave "Kassym-Jomart Tokayev"; es and pt kept the name as written."""
+    assert resolved(text, language, profile) == [TOKAYEV]

@@ -70,7 +70,8 @@ _VERB_AFTER = re.compile(
 
 
 def person_named(people: list[Entity], cue: str) -> Entity | None:
-    """The person ``cue`` names: one of their names or variants, or a surname of theirs."""
+    """The person ``cue`` names: one of their names or variants, a surname of theirs, or
+    words each one of their names' ("Kasym-Yomart Tokáyev", the text's spellings)."""
     folded = cue.casefold()
     for person in people:
         names = [person.name, *person.variants]
@@ -78,6 +79,8 @@ def person_named(people: list[Entity], cue: str) -> Entity | None:
             return person
         if folded.split()[-1] == person.name.casefold().split()[-1]:
             return person  # "Minister Almas Satkaliyev" -> the entity "Almas Satkaliyev"
+        if set(folded.split()) <= {w for n in names for w in n.casefold().split()}:
+            return person  # "Kasym-Yomart Tokáyev": its given name and surname each found
     return None
 
 
