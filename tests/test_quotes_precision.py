@@ -185,3 +185,33 @@ def test_a_pronoun_after_a_sentence_naming_no_one_is_the_speaker_before(profile,
 def test_the_presidents_spanish_and_portuguese_spellings_are_his(profile, language, text):
     """De and fr gave "Kassym-Jomart Tokayev"; es and pt kept the name as written."""
     assert resolved(text, language, profile) == [TOKAYEV]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "speaker"),
+    [
+        (
+            "es",
+            "Kazajistán abrió una licitación de litio. Según el ministro de Industria Yersaín "
+            "Nagaspáyev, el país podría ser un proveedor clave. «Tenemos reservas suficientes "
+            "para las próximas décadas», afirmó Nagaspáyev.",
+            "Yersaín Nagaspáyev",
+        ),
+        (
+            "de",
+            "Kasachstan hat eine Ausschreibung gestartet. Laut Industrieminister Jersain "
+            "Nagaspajew könnte das Land ein Lieferant werden. „Wir haben genug Reserven für "
+            "die kommenden Jahrzehnte“, sagte Nagaspajew.",
+            "Jersain Nagaspajew",
+        ),
+        (
+            "de",  # two given names for one surname: which one spoke is a guess
+            "Jersain Nagaspajew und sein Bruder Marat Nagaspajew kamen. „Wir haben "
+            "genug Reserven für die kommenden Jahrzehnte“, sagte Nagaspajew.",
+            "Nagaspajew",
+        ),
+    ],
+)
+def test_a_lone_surname_is_the_full_name_the_text_gave(profile, language, text, speaker):
+    """As English resolves "Nagaspayev said" to "Yersain Nagaspayev" mentioned before."""
+    assert resolved(text, language, profile) == [speaker]

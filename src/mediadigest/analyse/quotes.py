@@ -353,7 +353,8 @@ def resolve_speakers(
     of the sentence before (``pronouns.Antecedents``: none where that would be a guess);
     "the ambassador" to the last person whose role says so; "the author" to the article's
     author; "the article" to the outlet reported. In a language speech_languages reads,
-    its "er", "il", "ella" as "he" and "she".
+    its "er", "il", "ella" as "he" and "she", and a lone surname as the full name the text
+    gives it elsewhere ("afirmó Nagaspáyev": "Yersaín Nagaspáyev"), as English entities do.
     """
     gendered = lang.pronouns if (lang := speech_languages.language(language)) else {}
     people = [e for e in entities if e.kind == "person"]
@@ -392,6 +393,9 @@ def resolve_speakers(
             # A place speaks for no one a digest can quote ('"…," Astana said'); most often
             # it was a misreading (a quote cut short before its inner '"Astana says …"').
             q.speaker = None
+        elif lang is not None and q.speaker == cue and " " not in cue:
+            # "afirmó Nagaspáyev": the name the text gave him, as English entities find it
+            q.speaker = speech_languages.full_name(lang, text, cue) or q.speaker
 
 
 def _is_place(places: Sequence[Entity], cue: str) -> bool:

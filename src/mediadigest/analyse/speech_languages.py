@@ -29,6 +29,7 @@ __all__ = [
     "Language",
     "after",
     "before",
+    "full_name",
     "language",
     "names_person",
     "subject_first",
@@ -372,20 +373,34 @@ def _titled_elsewhere(code: str, text: str, word: str) -> bool:
         far, near = (left.group(1) or ""), left.group(2)
         if lang.is_title(near) or (far and lang.is_title(far) and near[:1].isupper()):
             return True
-        # "Kasim-Yomart Tokáyev": a given name before it, itself after no article or
-        # preposition ("der Konzern Kazatomprom" is a thing's name)
-        given = near.strip("(")
-        fold = far.casefold().rstrip("'’")
-        if (
-            given[:1].isupper()
-            and given.replace("-", "").isalpha()
-            and not (lang.no_name(given.casefold()) or lang.is_title(given) or lang.is_org(given))
-            and given.casefold() not in lang.dates
-            and fold not in lang.articles | lang.of
-            and not _common(text, given)  # "Açıklamada Tokayev": "açıklamada" is a word
-        ):
+        if _given_name(lang, text, far, near.strip("(")):
             return True
     return False
+
+
+def _given_name(lang: Language, text: str, far: str, given: str) -> bool:
+    """Whether ``given`` is a given name before a surname ("Kasim-Yomart Tokáyev"), itself
+    after no article or preposition (``far``: "der Konzern Kazatomprom" is a thing's)."""
+    fold = far.casefold().rstrip("'’")
+    return (
+        given[:1].isupper()
+        and given.replace("-", "").isalpha()
+        and not (lang.no_name(given.casefold()) or lang.is_title(given) or lang.is_org(given))
+        and given.casefold() not in lang.dates
+        and fold not in lang.articles | lang.of
+        and not _common(text, given)  # "Açıklamada Tokayev": "açıklamada" is a word
+    )
+
+
+def full_name(lang: Language, text: str, surname: str) -> str | None:
+    """The name the text gives a lone surname elsewhere, its given name before it
+    ("Yersaín Nagaspáyev" for "afirmó Nagaspáyev"); None where it gives none, or two."""
+    found: set[str] = set()
+    for m in re.finditer(rf"(?<![\w'’-]){re.escape(surname)}(?![\w-])", text):
+        left = _TWO_BEFORE.search(text, max(0, m.start() - 80), m.start())
+        if left is not None and _given_name(lang, text, left.group(1) or "", left.group(2)):
+            found.add(f"{left.group(2)} {surname}")
+    return found.pop() if len(found) == 1 else None
 
 
 def _common(text: str, word: str) -> bool:
