@@ -312,6 +312,8 @@ def test_the_port_follows_the_security_where_none_is_set():
         ('security = "ssl"', "mail.security: cannot use 'ssl' (give starttls, tls"),
         ('to = ["a@example.org", "not an address"]', "mail.to: cannot use 'not an address' ("),
         ('from = "press"', "mail.from: cannot use 'press' (give an e-mail address"),
+        # A line break in a quoted name passed, and the header made a traceback after publishing.
+        ('from = "\\"x\\nBcc: e@example.net\\" <c@example.org>"', "mail.from: cannot use '\"x"),
         ("timeout = 0", "mail.timeout: cannot use '0' (give seconds above 0, at most 600)"),
         ('hots = "smtp.example.org"', "mail.hots: unknown key; did you mean host?"),
         ("password = 12345", "mail.password: cannot use it (give a string)"),
@@ -323,6 +325,10 @@ def test_a_bad_mail_setting_is_an_error_naming_it(tmp_path, line, said):
     with pytest.raises(ConfigError) as raised:
         load_settings(db=None, profile=None, env={}, cwd=tmp_path)
     assert str(raised.value).startswith(f"config file {config}: {said}")
+    if "Bcc" in line:
+        assert str(raised.value).endswith(
+            "(an address holds a line break or another control character)"
+        )
 
 
 def test_a_bad_mail_variable_is_an_error_naming_the_variable(tmp_path):
@@ -454,3 +460,14 @@ def test_a_domain_beyond_ascii_goes_in_idna_and_a_mailbox_beyond_it_alone_is_ref
             _send(box.port, recipients=("ред@example.org",))
     finally:
         controller.stop()
+
+
+def test_a_sender_of_a_domain_beyond_ascii_has_a_message_id_in_idna(inbox):
+    # Its Message-ID took the raw domain: a UnicodeEncodeError after the version was published.
+    sender = "Пресс-служба <press@пример.рф>"
+    message = mail.build_message(_digest(), sender=sender, recipients=LIST)
+    settings = MailSettings(host="127.0.0.1", port=inbox.port, security="none", sender=sender)
+    mail.send(message, LIST, settings)
+    received = inbox.message()
+    assert received["Message-ID"].endswith("@xn--e1afmkfd.xn--p1ai>")
+    assert received["From"] == "Пресс-служба <press@xn--e1afmkfd.xn--p1ai>"

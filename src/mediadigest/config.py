@@ -166,6 +166,8 @@ def _password(value: Any) -> str:
 def address(value: Any) -> str:
     """One e-mail address, or ``Name <address>``, as given; ValueError for anything else."""
     text = value.strip() if isinstance(value, str) else ""
+    if any(c < " " or c == "\x7f" for c in text):  # a header cannot hold them: a traceback
+        raise ValueError("an address holds a line break or another control character")
     # parseaddr takes almost anything ("a, b" is "a"): getaddresses splits where it should,
     # and leaves a quoted name's comma alone ('"Doe, Jane" <jane@example.org>').
     found = email.utils.getaddresses([text])

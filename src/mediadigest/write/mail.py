@@ -72,7 +72,7 @@ def build_message(
     message["From"] = _header_address(sender)
     message["To"] = _header_address(recipients[0] if len(recipients) == 1 else sender)
     message["Date"] = email.utils.format_datetime(now or datetime.now(UTC))
-    domain = email.utils.parseaddr(sender)[1].rpartition("@")[2] or None
+    domain = _ascii_domain(email.utils.parseaddr(sender)[1]).rpartition("@")[2] or None
     # The sender's domain, not this machine's name (often "localhost" in a container, which
     # spam filters score against).
     message["Message-ID"] = email.utils.make_msgid("mediadigest", domain=domain)
