@@ -376,9 +376,8 @@ def test_publish_mail_sends_the_version_just_published_to_the_list(seeded, maili
     with seeded.engine.connect() as conn:
         published = versions.get_version(conn, _versions(seeded)[0]["id"]) or {}
         logged = conn.execute(sa.select(persist.audit_log.c.action, persist.audit_log.c.detail))
-        assert ("digest.mail", {"version": 1, "recipients": 3, "refused": 0}) in [
-            tuple(r) for r in logged
-        ]
+        want = {"version": 1, "recipients": 3, "refused": 0, "to": "list"}
+        assert ("digest.mail", want) in [tuple(r) for r in logged]
     from mediadigest.write.render import from_dict
 
     html = _text(mailing.message().get_body(("html",)))
@@ -401,6 +400,21 @@ def test_a_failed_send_leaves_the_version_published_and_mailing_again_publishes_
     assert "Already published as version 1; nothing changed since." in again.output
     assert "version 1: mailed to 3 recipients" in again.output
     assert len(_versions(seeded)) == 1 and len(mailing.envelopes) == 1
+
+
+def test_a_run_again_once_the_list_has_it_mails_no_one_unless_asked_to_mail_again(seeded, mailing):
+    # A cron's retry (or a second run by hand) mailed every reader on the list again.
+    assert _cli(seeded, "publish", "--week", WEEK, "--mail").exit_code == 0
+    again = _cli(seeded, "publish", "--week", WEEK, "--mail")
+    assert again.exit_code == 0, again.output
+    assert "version 1 went to the list on " in again.output
+    assert "`publish --mail-again` mails it again" in again.output
+    assert len(mailing.envelopes) == 1
+    forced = _cli(seeded, "publish", "--week", WEEK, "--mail-again")
+    assert forced.exit_code == 0 and "version 1: mailed to 3 recipients" in forced.output
+    to_one = _cli(seeded, "publish", "--week", WEEK, "--mail-to", "desk@example.org")
+    assert to_one.exit_code == 0 and "mailed to 1 recipient" in to_one.output
+    assert [len(e.rcpt_tos) for e in mailing.envelopes] == [3, 3, 1]
 
 
 def test_mail_to_overrides_the_list(seeded, mailing):

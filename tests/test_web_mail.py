@@ -103,7 +103,7 @@ def test_publish_with_the_box_ticked_mails_the_version_published(editor, seeded,
     published = _versions(seeded)[0]
     target = f"kazakhstan {published['period_from']}..{published['period_to']}"
     assert _audited(seeded, "digest.mail") == [
-        ("editor", target, {"version": 1, "recipients": 3, "refused": 0})
+        ("editor", target, {"version": 1, "recipients": 3, "refused": 0, "to": "list"})
     ]
 
 
@@ -197,7 +197,7 @@ def test_the_api_publishes_and_mails_and_says_so(app, editor, seeded, inbox):
     }  # fmt: skip
     assert inbox.envelopes[0].rcpt_tos == list(LIST)
     assert _audited(seeded, "digest.mail")[0][2] == {
-        "version": 1, "recipients": 3, "refused": 0, "via": "api",
+        "version": 1, "recipients": 3, "refused": 0, "to": "list", "via": "api",
     }  # fmt: skip
 
 
@@ -225,6 +225,13 @@ def test_an_api_send_that_fails_is_still_the_publishs_success_and_a_retry_mails_
     assert len(_versions(seeded)) == 1 and len(inbox.envelopes) == 1
     unasked = api.post("/api/digests/publish", json={"week": WEEK})
     assert unasked.status_code == 409  # as before: nothing new to publish
+    # A client's retry once the whole list has it mailed every reader again.
+    retried = api.post("/api/digests/publish", json={"week": WEEK, "mail": True})
+    assert retried.status_code == 409, retried.text
+    assert "went to the whole list on" in retried.json()["detail"]
+    forced = api.post("/api/digests/publish", json={"week": WEEK, "mail": True, "mail_again": True})
+    assert forced.status_code == 200 and forced.json()["mail"]["mailed"] is True
+    assert len(_versions(seeded)) == 1 and len(inbox.envelopes) == 2
 
 
 def test_the_api_asked_to_mail_without_a_mail_server_publishes_nothing(app, editor, seeded):

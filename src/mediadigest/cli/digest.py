@@ -193,6 +193,14 @@ def publish(
             help="Mail it to ADDR instead of the settings' list (repeat for more); implies --mail.",
         ),
     ] = None,
+    mail_again: Annotated[
+        bool,
+        typer.Option(
+            "--mail-again",
+            help="Mail the latest version to the list even where it went to the whole list "
+            "already (--mail, nothing changed since, skips it then); implies --mail.",
+        ),
+    ] = False,
 ) -> None:
     """Publish the period's digest as its next version (the Atom feed lists published digests).
 
@@ -209,7 +217,8 @@ def publish(
     first, last = period(since, until, week)
     name, when = settings.profile.name, f"{first}..{last}"
     # Checked before anything is published: a version out with no way to mail it is half a job.
-    recipients = _recipients(settings, mail_to, the_list=True) if mail or mail_to else ()
+    asked = mail or mail_to or mail_again
+    recipients = _recipients(settings, mail_to, the_list=True) if asked else ()
     engine = reading_store(settings)
     from mediadigest.stories import grouping
 
@@ -259,6 +268,15 @@ def publish(
         items = len(content.get("items") or [])
         say(f"published version {version} of {when} ({counted(items, 'item')}, {what})")
         _say_late(when, late)
+    if recipients and already is not None and not mail_to and not mail_again:
+        from mediadigest.web import mailing
+
+        with engine.connect() as conn:
+            mailed = mailing.mailed_to_the_list(conn, name, first, last, version)
+        if mailed is not None:  # a retried run mailed every reader again
+            say(f"{when}: version {version} went to the list on {mailed:%Y-%m-%d %H:%M} UTC; "
+                "`publish --mail-again` mails it again")  # fmt: skip
+            return
     if recipients:
         _mail_version(engine, settings, content, version, recipients, (first, last))
 

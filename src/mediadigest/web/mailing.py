@@ -4,6 +4,7 @@ the API's publish and `publish --mail` send it, and log it, through here."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,6 +31,28 @@ def offered(mail: MailSettings) -> tuple[str, ...]:
         return ()
 
 
+def mailed_to_the_list(conn: sa.Connection, profile: str, first: Any, last: Any,
+                       version: int) -> datetime | None:  # fmt: skip
+    """When ``version`` of the period last went to the whole ``[mail]`` list (every recipient
+    taken), None if it never did: a publish retried with nothing changed (a cron's, an API
+    client's) mailed every reader again."""
+    log = persist.audit_log.c
+    rows = conn.execute(
+        sa.select(log.at, log.detail)
+        .where(log.action == "digest.mail", log.target == f"{profile} {first}..{last}")
+        .order_by(log.id.desc())
+    )
+    for at, detail in rows:
+        if (
+            isinstance(detail, dict)
+            and detail.get("version") == version
+            and detail.get("to") == "list"
+            and not detail.get("refused")
+        ):
+            return at
+    return None
+
+
 def mail_version(
     engine: sa.Engine,
     mail: MailSettings,
@@ -45,7 +68,8 @@ def mail_version(
     sent = send_digest(from_dict(version["content"]), recipients, mail)
     target = f"{version['profile']} {version['period_from']}..{version['period_to']}"
     with engine.begin() as conn:
-        counts = {"recipients": len(sent.accepted), "refused": len(sent.refused)}
+        counts = {"recipients": len(sent.accepted), "refused": len(sent.refused),
+                  "to": "list" if set(recipients) == set(mail.to) else "addresses"}  # fmt: skip
         persist.audit(conn, user, "digest.mail", target, version=version["version"], **counts,
                       **detail)  # fmt: skip
     return sent

@@ -371,7 +371,8 @@ def digest(request: Request, version_id: PathId, user: Viewer) -> VersionDetail:
         200: {
             "model": PublishOut,
             "description": "Asked to mail it, nothing changed since the latest version: that "
-            "version, mailed (nothing published).",
+            "version, mailed (nothing published); 409 where the whole list has it already, "
+            "unless mail_again.",
         },
     },
 )
@@ -403,6 +404,11 @@ def publish(request: Request, response: Response, body: PublishIn, user: Editor)
         except editions.AlreadyPublished as exc:
             if not recipients:  # else mailed as it is: a send that failed is sent again
                 raise HTTPException(409, str(exc)) from exc
+            mailed = mailing.mailed_to_the_list(conn, name, since, until, exc.version)
+            if mailed is not None and not body.mail_again:  # a client's retry mailed them all
+                when = f"{mailed:%Y-%m-%d %H:%M} UTC"
+                raise HTTPException(409, f"{exc} It went to the whole list on {when}: send "
+                                    "mail_again: true to mail it again.") from exc  # fmt: skip
             response.status_code = 200
         except editions.NotPublishable as exc:
             raise HTTPException(409, str(exc)) from exc

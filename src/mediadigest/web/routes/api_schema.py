@@ -170,7 +170,13 @@ class PublishIn(BaseModel):
     mail: bool = Field(
         False,
         description="Mail the version published to the server's [mail] list, as `publish "
-        "--mail` does; where nothing changed since the latest version, mail that one.",
+        "--mail` does; where nothing changed since the latest version, mail that one, unless "
+        "it went to the whole list already (409; see mail_again).",
+    )
+    mail_again: bool = Field(
+        False,
+        description="With mail: mail the latest version even where the whole list has it "
+        "(`publish --mail-again`).",
     )
 
 
