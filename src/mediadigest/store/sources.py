@@ -138,8 +138,9 @@ def remove_source(conn: sa.Connection, url: str) -> bool:
 
 
 MAX_TITLE = 500  # the Sources page's name field takes as many
-# C0 and C1 controls but the blanks ``split`` turns into spaces (tab, line breaks).
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# C0 and C1 controls but the blanks ``split`` turns into spaces (tab, line breaks), and the
+# bidirectional overrides and isolates (a U+202E shows the rest of a name reversed, a spoof).
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def pause_source(conn: sa.Connection, url: str) -> tuple[str, bool] | None:
