@@ -351,10 +351,12 @@ def resolve_speakers(
     A name resolves to the person entity it is a variant or surname of, a place's name to
     no speaker; "he"/"she" to the person the text last had say something, or the subject
     of the sentence before (``pronouns.Antecedents``: none where that would be a guess);
-    "the ambassador" to the last person whose role says so; "the author" to the article's
-    author; "the article" to the outlet reported. In a language speech_languages reads,
-    its "er", "il", "ella" as "he" and "she", and a lone surname as the full name the text
-    gives it elsewhere ("afirmó Nagaspáyev": "Yersaín Nagaspáyev"), as English entities do.
+    "the ambassador" to the last person whose role says so (outside English, where the
+    entities are only the profile's people, not when someone else is named since); "the
+    author" to the article's author; "the article" to the outlet reported. In a language
+    speech_languages reads, its "er", "il", "ella" as "he" and "she", and a lone surname
+    as the full name the text gives it elsewhere ("afirmó Nagaspáyev": "Yersaín
+    Nagaspáyev"), as English entities do.
     """
     gendered = lang.pronouns if (lang := speech_languages.language(language)) else {}
     people = [e for e in entities if e.kind == "person"]
@@ -386,6 +388,12 @@ def resolve_speakers(
         elif lower.startswith("the "):
             # "dijo el presidente": whose role the entities say (in English) only
             person = _nearest(people, q.start, lower.split()[-1], anyone=lang is None)
+            if (
+                person is not None
+                and lang is not None
+                and _named_since(lang, text, person, q, entities)
+            ):
+                person = None
             q.speaker = person.name if person else q.speaker
         elif (person := pronouns.person_named(people, cue)) is not None:
             q.speaker = person.name
@@ -396,6 +404,27 @@ def resolve_speakers(
         elif lang is not None and q.speaker == cue and " " not in cue:
             # "afirmó Nagaspáyev": the name the text gave him, as English entities find it
             q.speaker = speech_languages.full_name(lang, text, cue) or q.speaker
+
+
+def _named_since(
+    lang: speech_languages.Language,
+    text: str,
+    person: Entity,
+    quote: Quote,
+    entities: Sequence[Entity],
+) -> bool:
+    """Whether someone the entities do not know is named between ``person``'s last mention
+    and ``quote`` ("Präsident Tokajew traf Präsident Wladimir Putin. „…“, sagte der
+    Präsident"): outside English only the profile's people are entities, so "the president"
+    may be that other one as well."""
+    last = max((e for s, e in person.mentions if s < quote.start), default=None)
+    if last is None:
+        return False
+
+    def known(start: int, end: int) -> bool:  # "Moskau", "Kazatomprom": no one's name
+        return any(s < end and start < e for ent in entities for s, e in ent.mentions)
+
+    return speech_languages.names_person(lang, text, last, quote.start, known)
 
 
 def _is_place(places: Sequence[Entity], cue: str) -> bool:

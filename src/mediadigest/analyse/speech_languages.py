@@ -10,8 +10,9 @@ last ('Tokayev, "…" dedi', "Тоқаев: «…» деді"; a name with a cas
 phrase nearest the quote is: 'Tokayev ile görüşen Erdoğan, "…" dedi' is Erdoğan's).
 A speaker is a name in the text, a title's person ("Präsident Tokajew") or a full name; a
 lone word without a title is only a cue for resolve_speakers (German writes every noun with
-a capital), a role without a name ("dijo el presidente") no one: no speaker is better than
-a wrong one.
+a capital), a role without a name ("dijo el presidente") no one, and someone of a named
+person ("ein Sprecher von Präsident Tokajew", "la fille du président Tokaïev", "ein
+Sprecher Tokajews") no one: no speaker is better than a wrong one.
 """
 
 from __future__ import annotations
@@ -84,6 +85,7 @@ class Language:
     clause: set[str] = field(default_factory=set)
     dates: set[str] = field(default_factory=set)
     order: set[str] = field(default_factory=set)
+    oblique: set[str] = field(default_factory=set)  # "Präsidenten": no subject's title
     suffix: set[str] = field(default_factory=set)  # Kazakh's case endings on a name
     # the "named" languages' (speech_named.py)
     quotative: set[str] = field(default_factory=set)
@@ -117,13 +119,20 @@ class Language:
         self.according_any = re.compile(rf"(?<![\w-])(?i:{according})\s+")
 
     def is_title(self, word: str) -> bool:
+        return self._ends(word, self.titles) or self.is_oblique(word)
+
+    def is_oblique(self, word: str) -> bool:
+        """Whether a title is in a case no subject takes ("des Präsidenten", "dem
+        Ministerpräsidenten", "Ministers"): the name after it is another's."""
+        return self._ends(word, self.oblique)
+
+    @staticmethod
+    def _ends(word: str, titles: set[str]) -> bool:
         fold = word.casefold()
-        if fold in self.titles:
+        if fold in titles:
             return True
         last = fold.rsplit("-", 1)[-1]  # "Kazatomprom-Chef"
-        return last in self.titles or any(
-            fold.endswith(t) for t in self.titles if len(t) >= _TITLE_ENDS
-        )
+        return last in titles or any(fold.endswith(t) for t in titles if len(t) >= _TITLE_ENDS)
 
     def is_org(self, word: str) -> bool:
         fold = word.casefold()
@@ -319,6 +328,8 @@ def _found(lang: Language, text: str, ph: _Phrase | None, *, opens: bool) -> Fou
         name = name[1:]  # "presidente de Kazajistán Kasim-Yomart Tokáyev"
     if ph.apposed and ph.stop is not None and ph.stop.kind == "word":
         return NO_ONE  # "sagte der Präsident, Tokajew werde …": Tokajew is another clause's
+    if name and (_of_title(lang, ph) or _genitive(lang, text, ph, name)):
+        return NO_ONE  # "un porte-parole du président Tokaïev", "ein Sprecher Tokajews"
     if not name:
         return _role(lang, ph)
     if not ph.titled:
@@ -340,6 +351,56 @@ def _found(lang: Language, text: str, ph: _Phrase | None, *, opens: bool) -> Fou
     ):
         return Found(words, None)  # "Tokajew" alone: resolve_speakers may know the person
     return Found(words, words)
+
+
+def _of_title(lang: Language, ph: _Phrase) -> bool:
+    """Whether the name's title is the object of an "of" ("ein Sprecher von Präsident
+    Tokajew", "la fille du président Tokaïev", "un proche de M. Tokaïev") or in a case no
+    subject takes ("des Präsidenten Tokajew"): the speaker is the one the words before it
+    name, whose name is not given."""
+    titles = [k for k, t in enumerate(ph.pre) if t.kind == "word" and lang.is_title(t.text)]
+    if not titles:
+        return False
+    k = titles[-1]
+    if lang.is_oblique(ph.pre[k].text):
+        return True
+    for tok in reversed(ph.pre[:k]):
+        fold = tok.fold.rstrip("'’")
+        if tok.fold in lang.articles or fold in lang.articles:
+            continue  # German "der", "des" first: "sagte der Präsident Tokajew"
+        return tok.fold in lang.of or fold in lang.of  # not "dijo en rueda de prensa el …"
+    return False
+
+
+def _genitive(lang: Language, text: str, ph: _Phrase, name: list[_Token]) -> bool:
+    """Whether a lone name after a title is in the genitive ("ein Sprecher Tokajews", "der
+    Berater Tokajews": the one whose spokesman speaks): an "s" on a name the text also
+    writes without it, or after an article and a title that holds no office of its own
+    ("Ministerpräsident Mitsotakis" is himself)."""
+    if "genitive" not in lang.order or len(name) != 1 or ph.apposed:
+        return False
+    word = name[0].text
+    if len(word) < 4 or not word.endswith("s") or word.endswith("ss"):
+        return False
+    if _stem_in(text, word[:-1]):
+        return True
+    words = [t for t in ph.pre if t.kind == "word"]
+    if not _right_after_title(lang, ph, name[0]) or len(words) < 2:
+        return False
+    return words[-2].fold in lang.articles and _office(lang, words[-1].fold) is None
+
+
+def _office(lang: Language, fold: str) -> str | None:
+    """The English role of a title that holds an office ("Präsident", "Ministerpräsident"),
+    not a spokesman's or an adviser's."""
+    role = lang.roles.get(fold) or next(
+        (r for t, r in lang.roles.items() if len(t) >= _TITLE_ENDS and fold.endswith(t)), None
+    )
+    return None if role in (None, "spokes") else role
+
+
+def _stem_in(text: str, stem: str) -> bool:
+    return re.search(rf"(?<![\w'’-]){re.escape(stem)}(?![\w'’-])", text) is not None
 
 
 def _role(lang: Language, ph: _Phrase) -> Found:
