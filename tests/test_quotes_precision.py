@@ -7,24 +7,14 @@ from __future__ import annotations
 
 import pytest
 
-from mediadigest.analyse import entities, relevance
-from mediadigest.analyse.quotes import find_quotes, resolve_speakers
+from mediadigest.analyse.quotes import find_quotes
 from mediadigest.profile import load_profile
-
-TOKAYEV = "Kassym-Jomart Tokayev"
+from test_quotes_languages2 import TOKAYEV, resolved
 
 
 @pytest.fixture(scope="module")
 def profile():
     return load_profile("kazakhstan")
-
-
-def resolved(text: str, language: str, profile) -> list[str | None]:
-    """The speakers once the names the analyse stage finds are known."""
-    quotes = find_quotes(text, language)
-    found = entities.find_entities(text, profile, relevance.score(text, profile).hits)
-    resolve_speakers(text, quotes, found, language=language)
-    return [q.speaker for q in quotes]
 
 
 QUOTE_TR = '"İki ülke arasındaki ticaret hacmi kısa sürede artacak"'

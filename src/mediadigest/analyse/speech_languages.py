@@ -220,9 +220,13 @@ def _suffixed(lang: Language, word: str) -> bool:
 
 
 def _is_name_word(lang: Language, tok: _Token) -> bool:
+    return tok.text[:1].isupper() and _plain_word(lang, tok)
+
+
+def _plain_word(lang: Language, tok: _Token) -> bool:
+    """A word with no role in the language's lists: no ending, linking word, date or title."""
     return (
         tok.kind == "word"
-        and tok.text[:1].isupper()
         and not tok.suffixed
         and not lang.no_name(tok.fold)
         and tok.fold not in lang.dates
@@ -622,11 +626,4 @@ def _tail(lang: Language, masked: str, toks: list[_Token], end: int) -> int | No
 def _participle(lang: Language, tok: _Token) -> bool:
     """Whether a word ends a clause that describes the name after it ("görüşen",
     "kabul eden", "кездескен"): a lower-case word of no role, no linking word."""
-    return (
-        tok.kind == "word"
-        and tok.text[:1].islower()
-        and not tok.suffixed
-        and not lang.no_name(tok.fold)
-        and tok.fold not in lang.dates
-        and not lang.is_title(tok.text)
-    )
+    return tok.text[:1].islower() and _plain_word(lang, tok)
