@@ -217,7 +217,10 @@ def test_sources_resume_and_rename_say_what_they_did(store_url):
 def test_a_name_given_loses_control_characters_and_is_cut_to_the_web_forms_length(store_url):
     # An ESC sequence in a name took over the terminal that `sources list` printed it on.
     _cli(store_url, "sources", "add", FEED)
-    _cli(store_url, "sources", "rename", FEED, "Evil\x1b]0;pwned\x07 \x9b31mRed\x7f\t\u202eWire")
+    said = _cli(
+        store_url, "sources", "rename", FEED, "Evil\x1b]0;pwned\x07 \x9b31mRed\x7f\t\u202eWire"
+    )
+    assert said.output.strip().endswith("is now named Evil]0;pwned 31mRed Wire"), said.output
     listed = json.loads(_cli(store_url, "sources", "list", "--json").stdout)
     assert [r["title"] for r in listed] == ["Evil]0;pwned 31mRed Wire"]
     _cli(store_url, "sources", "rename", FEED, "W" * 600)

@@ -253,7 +253,9 @@ def _source(seeded) -> dict:
 
 def test_an_editor_renames_a_source_and_an_empty_name_gives_back_the_feeds(editor, seeded):
     url = _source(seeded)["url"]
-    html = followed(editor, post(editor, "/sources/rename", url=url, title="  Steppe\nWire  "))
+    html = followed(
+        editor, post(editor, "/sources/rename", url=url, title="  Steppe\nW\u202eire  ")
+    )
     assert _flash(html).startswith("ok: Renamed: https://feeds.example/rss?")
     assert _flash(html).endswith(" is now listed as Steppe Wire.")
     assert _source(seeded)["title"] == "Steppe Wire"

@@ -266,7 +266,7 @@ def sources_rename(
     if stored is None:
         _say_missing([url], moved, "rename")
         raise typer.Exit(1)
-    name = " ".join(title.split())
+    name = store_sources.source_name(title)
     if name:
         say(f"renamed: {stored} is now named {name}")
     else:

@@ -183,6 +183,13 @@ def paused_ids(conn: sa.Connection) -> set[int]:
     return set(conn.execute(sa.select(src.id).where(src.paused_at.isnot(None))).scalars())
 
 
+def source_name(title: str) -> str:
+    """A name as `retitle_source` stores it: one line (a pasted title's line breaks broke the
+    table), no control characters (an ESC sequence in a name took over the terminal that
+    `sources list` printed it on), as long as the web form takes; "" for none."""
+    return " ".join(_CONTROLS.sub("", title).split())[:MAX_TITLE].rstrip()
+
+
 def retitle_source(conn: sa.Connection, url: str, title: str) -> str | None:
     """Name the source of ``url`` ``title``; "" gives it back the name its feed gives itself.
     Its URL as stored; None where there is no such source.
@@ -195,10 +202,7 @@ def retitle_source(conn: sa.Connection, url: str, title: str) -> str | None:
     found = find_source(conn, url)
     if found is None:
         return None
-    # One line (a pasted title's line breaks broke the table), no control characters (an
-    # ESC sequence in a name took over the terminal `sources list` printed it on), and as
-    # long as the web form takes.
-    name = " ".join(_CONTROLS.sub("", title).split())[:MAX_TITLE].rstrip()
+    name = source_name(title)
     values: dict[str, Any] = {"title": name or None}
     if not name:
         values.update(etag=None, last_modified=None)

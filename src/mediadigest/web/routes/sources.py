@@ -159,7 +159,7 @@ def rename(
     `sources rename URL ''`)."""
     with request.app.state.web.engine.begin() as conn:
         stored = store_sources.retitle_source(conn, url, title)
-        name = " ".join(title.split()) or None  # as retitle_source stores it
+        name = store_sources.source_name(title) or None
         if stored is not None:
             persist.audit(conn, user.name, "source.rename", stored, title=name)
     if stored is None:
