@@ -11,6 +11,7 @@ import re
 from bisect import bisect_left
 
 from mediadigest.analyse import speech_languages
+from mediadigest.analyse.language import normalise_code
 from mediadigest.analyse.names import ORG_HEAD_WORDS
 from mediadigest.analyse.speech import (
     LEAD_WORDS,
@@ -97,8 +98,7 @@ class Antecedents:
         self.text = text
         # Not English: a sentence that names someone the entities do not know is read by
         # its capitals, not by English verbs after the name.
-        code = (language or "en").split("-")[0].split("_")[0].casefold()
-        self.foreign = code != "en"
+        self.foreign = (normalise_code(language) if language else "en") != "en"
         self.lang = speech_languages.language(language)
         self.masked = mask(text, [(q.start, q.end) for q in quotes])
         self.sentences = Sentences(self.masked)

@@ -23,6 +23,9 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
 
+from mediadigest.analyse.language import normalise_code
+from mediadigest.analyse.speech import MASK
+
 __all__ = [
     "BARE",
     "NO_ONE",
@@ -36,7 +39,6 @@ __all__ = [
     "subject_first",
 ]
 
-_MASK = "\x00"  # speech.MASK: a quote's words
 _TITLE_ENDS = 5  # a title this long also ends a compound ("Außen|minister")
 _MAX_PRE = 8  # words of a role before a name ("le ministre kazakh des Affaires étrangères")
 _MAX_NAME = 4
@@ -172,9 +174,7 @@ def _languages() -> dict[str, Language]:
 def language(code: str | None) -> Language | None:
     """The attribution words of the language ``code`` names ("de", "fr-CH"), or None for
     one the data does not cover (English and Russian: speech.py)."""
-    if not code:
-        return None
-    return _languages().get(code.split("-")[0].split("_")[0].casefold())
+    return _languages().get(normalise_code(code) or "") if code else None
 
 
 @dataclass(slots=True)
@@ -534,7 +534,7 @@ def _subject_before(lang: Language, masked: str, start: int, verb: int) -> Found
         body = region[:-1]
         tries = [(body, ";:—–(")]
         prior = body.rfind(",")
-        if prior != -1 and not any(c in body[prior:] for c in ".;:!?" + _MASK):
+        if prior != -1 and not any(c in body[prior:] for c in ".;:!?" + MASK):
             tries.append((body[:prior], ",;:—–("))
     for body, cuts in tries:
         clause_start = start + max(body.rfind(c) for c in cuts) + 1

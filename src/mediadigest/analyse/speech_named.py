@@ -17,12 +17,12 @@ import re
 from collections.abc import Sequence
 from functools import cache
 
+from mediadigest.analyse.speech import MASK
 from mediadigest.analyse.speech_languages import BARE, NO_ONE, Found, Language, language
 from mediadigest.model import Entity, Quote
 
 __all__ = ["attribute", "speaker"]
 
-_MASK = "\x00"  # speech.MASK: a quote's words
 _SPACED = {"ko", "ar"}
 # Korean and Arabic end a sentence with a full stop and a space, as English does
 _SENTENCE_END = re.compile(r"[。！？!?\n]|\.(?=\s)")
@@ -54,8 +54,8 @@ def _compiled(code: str) -> dict[str, re.Pattern[str]]:
         quot, part = _alt(lang.quotative), _alt(lang.particle)
         # '「…」とトカエフ大統領は述べた', '"…"라고 토카예프 대통령은 말했다'
         # and what may come between: "と記者団に語った", '라고 기자들에게 말했다'
-        between = rf"[^。.「」“”\"{_MASK}\n]{{0,20}}?"
-        subject = rf"(?P<subject>[^。、，,.「」“”\"{_MASK}\n]{{1,{_MAX_PHRASE}}}?)"
+        between = rf"[^。.「」“”\"{MASK}\n]{{0,20}}?"
+        subject = rf"(?P<subject>[^。、，,.「」“”\"{MASK}\n]{{1,{_MAX_PHRASE}}}?)"
         found["after_subject"] = re.compile(
             rf"[ \t]*(?:{quot})[、,]?[ \t]*{subject}(?:{part})[、,]?[ \t]*{between}(?:{verbs})"
         )
@@ -97,7 +97,7 @@ def _chinese(lang: Language, masked: str, own: int, mark: int, end: int) -> Foun
     """'托卡耶夫表示：“…”' or '“…”，托卡耶夫说。': the clause before the verb, cut where an
     adverbial begins ("在会上", "20日", "对记者")."""
     verb = _patterns(lang)["verb"]
-    subject = rf"(?P<subject>[^。，,：:；;！？!?“”「」\"{_MASK}\n]{{0,{_MAX_PHRASE}}}?)"
+    subject = rf"(?P<subject>[^。，,：:；;！？!?“”「」\"{MASK}\n]{{0,{_MAX_PHRASE}}}?)"
     after = re.compile(
         rf"[，,]?[ \t]*{subject}(?:{verb.pattern})(?:道)?(?=[。，,；;！？!?：:\n]|$)"
     )
