@@ -833,3 +833,18 @@ def test_a_quote_from_the_lead_outlets_report_of_another_day_says_which_day(prof
     item = compose_story(Story(1, "t", [lead, earlier]), profile)
     assert item.article_id == 1 and item.quote is not None
     assert item.also == "The quote is from a report by Japan’s Jiji Press (Dec. 14)."
+
+
+def test_a_framing_word_written_inside_several_names_is_quoted_as_the_commonest():
+    """The fixture week's item said "in Japan, Jiji Press wrote of “Imperial”": its reports
+    write "Imperial Palace" twice and "Imperial Household Agency" once, and a word inside
+    two names was quoted alone."""
+    text = (
+        "Emperor Naruhito receives Tokayev at the Imperial Palace\nHe was received at the "
+        "Imperial Palace, according to the Imperial Household Agency."
+    )
+    assert framing._whole_name("Imperial", text) == "Imperial Palace"
+    # Equally often: the first written (the headline's).
+    assert framing._whole_name("Imperial", "Imperial Household Agency. Imperial Palace.") == (
+        "Imperial Household Agency"
+    )

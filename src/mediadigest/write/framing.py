@@ -127,14 +127,18 @@ def _whole_name(word: str, text: str) -> str:
     “Imperial Palace”, not “Imperial” (Jiji Press “wrote of” an adjective)."""
     if " " in word or not word[:1].isupper():
         return word
-    runs = {
+    runs = Counter(
         re.sub(r"^(?:The|A|An) ", "", m[0])  # "The Imperial Palace" opening a sentence
         for m in _CAPITALISED.finditer(text)
         if word in m[0].split()
-    }
+    )
     # A sentence's first word runs into a name after it ("Imperial Palace officials ..."
-    # is no run: lower case); one run holding it everywhere, and longer, is the name.
-    return runs.pop() if len(runs) == 1 and " " in next(iter(runs)) else word
+    # is no run: lower case). Written only inside longer names, the word is the name it is
+    # written in most (the first of equals): "Imperial Palace", where "Imperial Household
+    # Agency" is in the text too, left "Imperial" alone.
+    if not runs or any(" " not in run for run in runs):
+        return word
+    return runs.most_common(1)[0][0]
 
 
 def _base(word: str) -> str:
