@@ -317,6 +317,10 @@ def test_the_port_follows_the_security_where_none_is_set():
         ("timeout = 0", "mail.timeout: cannot use '0' (give seconds above 0, at most 600)"),
         ('hots = "smtp.example.org"', "mail.hots: unknown key; did you mean host?"),
         ("password = 12345", "mail.password: cannot use it (give a string)"),
+        ('unsubscribe = ["ftp://example.org/x"]', "mail.unsubscribe: cannot use 'ftp://example"),
+        ('unsubscribe = ["mailto:leave"]', "mail.unsubscribe: cannot use 'mailto:leave' (give"),
+        ('unsubscribe = "mailto:a@b.org>, <x"', "mail.unsubscribe: cannot use 'mailto:a@b.org>'"),
+        ('unsubscribe = ["https://пример.рф/"]', "mail.unsubscribe: cannot use 'https://пример"),
     ],
 )
 def test_a_bad_mail_setting_is_an_error_naming_it(tmp_path, line, said):
@@ -329,6 +333,19 @@ def test_a_bad_mail_setting_is_an_error_naming_it(tmp_path, line, said):
         assert str(raised.value).endswith(
             "(an address holds a line break or another control character)"
         )
+
+
+def test_unsubscribe_addresses_are_read_from_the_file_and_the_environment(tmp_path):
+    (tmp_path / "mediadigest.toml").write_text(
+        '[mail]\nunsubscribe = ["mailto:leave@example.org?subject=unsubscribe", '
+        '"https://example.org/leave"]\n'
+    )
+    read = load_settings(db=None, profile=None, env={}, cwd=tmp_path).mail.unsubscribe
+    assert read == ("mailto:leave@example.org?subject=unsubscribe", "https://example.org/leave")
+    env = {"MEDIADIGEST_MAIL_UNSUBSCRIBE": "mailto:out@example.org, "}
+    assert load_settings(db=None, profile=None, env=env, cwd=tmp_path).mail.unsubscribe == (
+        "mailto:out@example.org",
+    )
 
 
 def test_a_bad_mail_variable_is_an_error_naming_the_variable(tmp_path):
@@ -415,6 +432,25 @@ def test_a_run_again_once_the_list_has_it_mails_no_one_unless_asked_to_mail_agai
     to_one = _cli(seeded, "publish", "--week", WEEK, "--mail-to", "desk@example.org")
     assert to_one.exit_code == 0 and "mailed to 1 recipient" in to_one.output
     assert [len(e.rcpt_tos) for e in mailing.envelopes] == [3, 3, 1]
+
+
+def test_mail_to_the_list_says_how_to_leave_it_and_mail_to_others_does_not(
+    seeded, mailing, monkeypatch
+):
+    """A reader of a press office's list had no way out but "Report spam" (a client offers
+    an Unsubscribe button for a List-Unsubscribe header); a draft or a colleague's copy is
+    on no list."""
+    leave = "mailto:leave@example.org?subject=unsubscribe,https://example.org/leave"
+    monkeypatch.setenv("MEDIADIGEST_MAIL_UNSUBSCRIBE", leave)
+    assert _cli(seeded, "publish", "--week", WEEK, "--mail").exit_code == 0
+    assert mailing.message()["List-Unsubscribe"].strip() == (
+        "<mailto:leave@example.org?subject=unsubscribe>, <https://example.org/leave>"
+    )
+    assert _cli(seeded, "publish", "--week", WEEK, "--mail-to", "desk@example.org").exit_code == 0
+    assert _cli(seeded, "digest", "--week", WEEK, "--mail-to", "desk@example.org").exit_code == 0
+    assert [len(e.rcpt_tos) for e in mailing.envelopes] == [3, 1, 1]
+    assert mailing.message(1)["List-Unsubscribe"] is None
+    assert mailing.message(2)["List-Unsubscribe"] is None
 
 
 def test_mail_to_overrides_the_list(seeded, mailing):

@@ -41,6 +41,9 @@ class MailSettings:
     sender: str | None = None  # the table's ``from`` (a Python keyword): "Name <addr>" or addr
     to: tuple[str, ...] = ()
     timeout: float = 30.0  # seconds for each exchange with the server
+    # How a reader of the list leaves it (mailto: or https: URIs): the List-Unsubscribe header
+    # of what goes to ``to``, which mail clients show as an "Unsubscribe" button.
+    unsubscribe: tuple[str, ...] = ()
 
     @property
     def server(self) -> str:
@@ -177,6 +180,13 @@ def address(value: Any) -> str:
     return text
 
 
+def _one_address(text: str) -> bool:
+    try:
+        return address(text) == text and "<" not in text
+    except ValueError:
+        return False
+
+
 class _BadItem(ValueError):
     """A list's item that is no use; the error names the item, not the whole list."""
 
@@ -210,6 +220,26 @@ def _mail_timeout(value: Any) -> float:
     return number
 
 
+def _unsubscribe(value: Any) -> tuple[str, ...]:
+    # Like ``to``: a list in the file, commas between in a variable. A header holds only
+    # ASCII, without spaces or angle brackets: a URI as it is sent, percent-encoded.
+    items = [i for i in value.split(",") if i.strip()] if isinstance(value, str) else value
+    if isinstance(items, str) or not isinstance(items, list) or not items:
+        raise ValueError('give mailto: or https: addresses: unsubscribe = ["mailto:..."]')
+    found = []
+    for item in items:
+        uri = item.strip() if isinstance(item, str) else ""
+        scheme, _, rest = uri.partition(":")
+        if scheme.lower() not in ("mailto", "https", "http") or not rest.strip("/"):
+            raise _BadItem(item, "give a mailto: or https: address")
+        if not uri.isascii() or any(c <= " " or c in "<>\x7f" for c in uri):
+            raise _BadItem(item, "give the address percent-encoded: ASCII, no spaces or <>")
+        if scheme.lower() == "mailto" and not _one_address(rest.partition("?")[0]):
+            raise _BadItem(item, "give mailto:ADDRESS, an e-mail address after mailto:")
+        found.append(uri)
+    return tuple(dict.fromkeys(found))
+
+
 # The [mail] table: key -> (MailSettings field, parser); env MEDIADIGEST_MAIL_<KEY>.
 _MAIL: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "host": ("host", _text),
@@ -220,6 +250,7 @@ _MAIL: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "from": ("sender", address),
     "to": ("to", _addresses),
     "timeout": ("timeout", _mail_timeout),
+    "unsubscribe": ("unsubscribe", _unsubscribe),
 }
 
 

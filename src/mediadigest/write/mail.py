@@ -64,9 +64,11 @@ def build_message(
     recipients: Sequence[str],
     subject_prefix: str = "",
     now: datetime | None = None,
+    unsubscribe: Sequence[str] = (),
 ) -> EmailMessage:
     """The digest as multipart/alternative: text/plain (Markdown) first, text/html last, as
-    RFC 2046 orders them (a client shows the last part it can)."""
+    RFC 2046 orders them (a client shows the last part it can). ``unsubscribe``: the
+    List-Unsubscribe header's URIs (RFC 2369), for a message to a list."""
     message = EmailMessage(policy=_POLICY)
     message["Subject"] = f"{subject_prefix}{title(digest)}"
     message["From"] = _header_address(sender)
@@ -76,6 +78,8 @@ def build_message(
     # The sender's domain, not this machine's name (often "localhost" in a container, which
     # spam filters score against).
     message["Message-ID"] = email.utils.make_msgid("mediadigest", domain=domain)
+    if unsubscribe:
+        message["List-Unsubscribe"] = ", ".join(f"<{uri}>" for uri in unsubscribe)
     message.set_content(to_markdown(digest), subtype="plain", charset="utf-8")
     message.add_alternative(to_html(digest), subtype="html", charset="utf-8")
     return message
@@ -84,9 +88,13 @@ def build_message(
 def send_digest(
     digest: Digest, recipients: Sequence[str], mail: MailSettings, *, subject_prefix: str = ""
 ) -> Sent:
-    """Build ``digest``'s message from the settings' sender and send it (see `send`)."""
+    """Build ``digest``'s message from the settings' sender and send it (see `send`). Mail
+    to the ``[mail]`` list says how to leave it (``unsubscribe``); mail to other addresses
+    (a reviewer's draft, a colleague's copy) does not: they are on no list."""
+    to_the_list = bool(mail.to) and set(recipients) == set(mail.to)
     message = build_message(digest, sender=mail.sender or "", recipients=recipients,
-                            subject_prefix=subject_prefix)  # fmt: skip
+                            subject_prefix=subject_prefix,
+                            unsubscribe=mail.unsubscribe if to_the_list else ())  # fmt: skip
     return send(message, recipients, mail)
 
 
