@@ -29,6 +29,7 @@ from mediadigest.store.sources import (
     resume_source,
     retitle_source,
 )
+from mediadigest.web import persist
 from mediadigest.web.app import create_app
 from mediadigest.web.routes.sources import health
 from web_support import csrf_of, login, seed, token_of
@@ -334,6 +335,37 @@ def test_the_api_pauses_and_resumes_a_source_and_lists_when_it_was_paused(web):
     assert resumed.status_code == 200 and resumed.json()["paused_at"] is None
     missing = api.post("/api/sources/resume", params={"url": FEED}, headers=editor)
     assert missing.status_code == 404
+
+
+def test_the_api_renames_a_source_as_the_page_and_the_cli_do(web):
+    """Pause and resume were in the API, renaming only on the page and in the CLI."""
+    seeded, app = web
+    editor = _api_token(login(TestClient(app), "editor"))
+    viewer = _api_token(login(TestClient(app), "viewer"))
+    api = TestClient(app)
+    url = _seeded_url(seeded)
+    asked = {"params": {"url": url}, "json": {"title": "Reuters,\x07 Central Asia\u202e"}}
+    assert api.post("/api/sources/rename", headers=viewer, **asked).status_code == 403
+    renamed = api.post("/api/sources/rename", headers=editor, **asked)
+    assert renamed.status_code == 200, renamed.text
+    assert renamed.json()["title"] == "Reuters, Central Asia"
+    assert api.get("/api/sources", headers=viewer).json()[0]["title"] == "Reuters, Central Asia"
+    cleared = api.post("/api/sources/rename", headers=editor, params={"url": url},
+                       json={"title": ""})  # fmt: skip
+    assert cleared.status_code == 200 and cleared.json()["title"] is None
+    too_long = api.post("/api/sources/rename", headers=editor, params={"url": url},
+                        json={"title": "x" * 501})  # fmt: skip
+    assert too_long.status_code == 422
+    missing = api.post("/api/sources/rename", headers=editor, params={"url": FEED},
+                       json={"title": "x"})  # fmt: skip
+    assert missing.status_code == 404
+    with seeded.engine.connect() as conn:
+        logged = conn.execute(
+            sa.select(persist.audit_log.c.detail).where(
+                persist.audit_log.c.action == "source.rename"
+            )
+        ).scalars()
+        assert [d.get("title") for d in logged] == ["Reuters, Central Asia", None]
 
 
 def test_opml_export_keeps_a_paused_source(web):

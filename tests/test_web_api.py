@@ -253,6 +253,7 @@ REFUSALS = {
     ("delete", "/api/sources"): {"403", "404"},
     ("post", "/api/sources/pause"): {"403", "404"},
     ("post", "/api/sources/resume"): {"403", "404"},
+    ("post", "/api/sources/rename"): {"400", "403", "404", "413"},
 }
 
 

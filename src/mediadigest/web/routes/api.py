@@ -31,6 +31,7 @@ from mediadigest.web.routes.api_schema import (
     MailOut,
     PublishIn,
     PublishOut,
+    RenameIn,
     SourceIn,
     SourceOut,
     StoryOut,
@@ -506,6 +507,25 @@ def resume_source(
 ) -> SourceOut:
     """Collect a paused source again, from the next run."""
     return _pause_or_resume(request, user, url, pause=False)
+
+
+@router.post(
+    "/sources/rename", responses={404: problem("No source of that URL."), **_EDITOR, **_BODY}
+)
+def rename_source(
+    request: Request, user: Editor, body: RenameIn, url: Annotated[str, Query(max_length=2000)]
+) -> SourceOut:
+    """Name the source of ``url`` as lists show it (as `sources rename URL TITLE`); an empty
+    ``title`` gives back its feed's own at its next collection. The name lists show, not the
+    outlet a digest credits (the profile's ``outlets`` name those)."""
+    with request.app.state.web.engine.begin() as conn:
+        stored = store_sources.retitle_source(conn, url, body.title)
+        if stored is None:
+            raise HTTPException(404, f"no source {url}")
+        name = store_sources.source_name(body.title) or None
+        persist.audit(conn, user.name, "source.rename", stored, title=name, via="api")
+        row = next(r for r in store.list_sources(conn) if r["url"] == stored)
+    return SourceOut(**row)
 
 
 def _pause_or_resume(request: Request, user: User, url: str, *, pause: bool) -> SourceOut:

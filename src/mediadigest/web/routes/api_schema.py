@@ -224,6 +224,15 @@ class SourceIn(BaseModel):
         return url.strip()
 
 
+class RenameIn(BaseModel):
+    title: str = Field(
+        max_length=500,
+        examples=["Reuters, Central Asia"],
+        description='The name the source is listed by; "" gives back its feed\'s own at its '
+        "next collection. Control characters are taken out.",
+    )
+
+
 class SourceOut(BaseModel):
     id: int
     url: str
