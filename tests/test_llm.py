@@ -216,9 +216,8 @@ def test_an_endpoint_that_does_not_answer_is_asked_once_not_once_per_item(chat: 
     assert len(chat.requests) == 1
     assert [i.summary for i in out.items] == [[SOURCE]] * 10 and out.writer == "extractive"
     assert out.notes == [
-        f"the LLM endpoint {_config(chat).endpoint} failed "
-        "(ReadTimeout: no whole answer within 0.2 s); "
-        "every item and the intro keep the extractive text"
+        f"the LLM writer did not run: the LLM endpoint {_config(chat).endpoint} failed "
+        "(ReadTimeout: no whole answer within 0.2 s); the digest is the extractive one"
     ]
 
 
@@ -504,8 +503,8 @@ def test_the_url_s_credentials_and_query_never_reach_the_notes(chat: _Server):
     out = rewrite(*_digest(), config)
     assert chat.requests[0][0] == "/v1/chat/completions?api-key=k3y"
     assert out.notes == [
-        f"the LLM endpoint http://{host}:{port} failed (EndpointError: HTTP 401); "
-        "every item and the intro keep the extractive text"
+        f"the LLM writer did not run: the LLM endpoint http://{host}:{port} failed "
+        "(EndpointError: HTTP 401); the digest is the extractive one"
     ]
 
 

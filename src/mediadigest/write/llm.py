@@ -16,6 +16,7 @@ import asyncio
 import logging
 import math
 import re
+import ssl
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -23,6 +24,7 @@ from dataclasses import dataclass, replace
 import httpx
 
 from mediadigest.errors import ConfigError
+from mediadigest.logs import redact_url
 from mediadigest.model import Article, Digest, DigestItem, is_web_url
 from mediadigest.write import grounding, llm_intro
 from mediadigest.write.llm_answer import NoAnswer, endpoint_of, one_line, prose
@@ -56,8 +58,17 @@ class LLMConfig:
     timeout: float = 30.0
 
     def __post_init__(self) -> None:
+        if not self.url.strip():
+            raise ConfigError(f"MEDIADIGEST_LLM_URL: empty; {_URL_WANTED}")
         if not is_web_url(self.url):
-            raise ConfigError(f"MEDIADIGEST_LLM_URL: not an http(s) URL ({endpoint_of(self.url)})")
+            # As given (its password and secret-named query values hidden), not as parsed:
+            # "ftp://x/v1" was shown as "(ftp://x:None)".
+            raise ConfigError(
+                f"MEDIADIGEST_LLM_URL: not an http(s) URL with a host: {_as_given(self.url)}; "
+                f"{_URL_WANTED}"
+            )
+        if not self.model.strip():
+            raise ConfigError("MEDIADIGEST_LLM_MODEL: empty; give the model's name")
         try:
             httpx.URL(chat_url(self.url)).host  # noqa: B018 (the host is decoded on reading)
         # A host httpx cannot encode ("xn--": idna.IDNAError, a ValueError) failed each request
@@ -80,9 +91,17 @@ class LLMConfig:
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> LLMConfig:
         """From ``MEDIADIGEST_LLM_URL``, ``_MODEL``, ``_KEY``, ``_TIMEOUT`` (the CLI passes env)."""
-        url, model = env.get("MEDIADIGEST_LLM_URL"), env.get("MEDIADIGEST_LLM_MODEL")
+        # Blank is unset: a model of spaces was sent as "model": "".
+        url = env.get("MEDIADIGEST_LLM_URL", "").strip()
+        model = env.get("MEDIADIGEST_LLM_MODEL", "").strip()
         if not url or not model:
-            raise ConfigError("--writer llm needs MEDIADIGEST_LLM_URL and MEDIADIGEST_LLM_MODEL")
+            unset = [n for n, v in (("URL", url), ("MODEL", model)) if not v]
+            raise ConfigError(
+                "--writer llm needs MEDIADIGEST_LLM_URL and MEDIADIGEST_LLM_MODEL ("
+                + " and ".join(f"MEDIADIGEST_LLM_{n}" for n in unset)
+                + (" is" if len(unset) == 1 else " are")
+                + " unset or blank)"
+            )
         # Blank is unset, as for every MEDIADIGEST_* setting (an empty one was refused).
         raw = env.get("MEDIADIGEST_LLM_TIMEOUT", "").strip() or "30"
         try:
@@ -94,12 +113,23 @@ class LLMConfig:
                 f"MEDIADIGEST_LLM_TIMEOUT: give seconds above 0 and at most {MAX_TIMEOUT:g} "
                 f"(got {raw[:20]!r})"
             )
-        return cls(url.strip().rstrip("/"), model.strip(), env.get("MEDIADIGEST_LLM_KEY"), timeout)
+        return cls(url.rstrip("/"), model, env.get("MEDIADIGEST_LLM_KEY"), timeout)
 
     @property
     def endpoint(self) -> str:
         """``scheme://host:port``: what notes and logs may say of the URL (no userinfo)."""
         return endpoint_of(self.url)
+
+
+_URL_WANTED = "give the API base as http(s)://HOST[:PORT]/v1 (or its …/chat/completions URL)"
+
+
+def _as_given(url: str) -> str:
+    try:
+        shown = redact_url(url)
+    except ValueError:  # an unclosed IPv6 bracket: no password can be told from the host
+        shown = "(an unreadable URL)"
+    return repr(one_line(shown, 100))
 
 
 def grounding_problems(text: str, sources: Sequence[str]) -> list[str]:
@@ -268,27 +298,40 @@ def _down_note(
     config: LLMConfig, exc: Exception, digest: Digest, items: Sequence[DigestItem]
 ) -> str:
     done, total = len(items), len(digest.items)
-    if done == total:
-        what = "the intro keeps"
-    elif done == 0:
-        what = "every item and the intro keep"
-    else:
-        what = f"items {done + 1} to {total} and the intro keep"
     # Only the exception's name and our own words: httpx's messages carry the URL (with its
     # userinfo and query) and, for a bad header, the key itself.
     reason = str(exc) if isinstance(exc, EndpointError) else _transport_reason(exc)
-    return one_line(
-        f"the LLM endpoint {config.endpoint} failed ({type(exc).__name__}: {reason}); "
-        f"{what} the extractive text"
-    )
+    failed = f"the LLM endpoint {config.endpoint} failed ({type(exc).__name__}: {reason})"
+    if not any(item.written_by == "llm" for item in items):
+        # Said so plainly: the command still exits 0, its digest written, and "every item
+        # keeps the extractive text" read as a pass that had run.
+        lead = "the LLM writer did not run" if done == 0 else "the LLM writer stopped"
+        return one_line(f"{lead}: {failed}; the digest is the extractive one")
+    what = "the intro keeps" if done == total else f"items {done + 1} to {total} and the intro keep"
+    return one_line(f"{failed}; {what} the extractive text")
 
 
 def _transport_reason(exc: Exception) -> str:
     if isinstance(exc, httpx.TimeoutException):
         return str(exc) if str(exc).startswith("no whole answer") else "timed out"
     if isinstance(exc, httpx.ConnectError):
-        return "could not connect"
+        return _tls_reason(exc) or "could not connect"
     return "the connection failed"
+
+
+def _tls_reason(exc: BaseException) -> str | None:
+    """What failed of TLS, where that is why the connection failed: an https URL to a plain
+    http server said only "could not connect" (the SSL error was in -vv's traceback)."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # httpx's error, httpcore's, the ssl module's: a chain may loop
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return f"TLS certificate not accepted: {one_line(str(seen.verify_message), 120)}"
+        if isinstance(seen, ssl.SSLError):
+            return "TLS handshake failed (is it http?)"
+        if seen is None:
+            break
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def _rewrite_intro(

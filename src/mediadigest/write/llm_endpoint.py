@@ -12,13 +12,14 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import time
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
-from mediadigest.write.llm_answer import NoAnswer
+from mediadigest.write.llm_answer import NoAnswer, endpoint_of, one_line
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +34,13 @@ class EndpointError(httpx.HTTPError):
 
 
 def chat_url(url: str) -> str:
-    """The chat completions URL under the API base ``url`` (``…/v1``)."""
+    """The chat completions URL under the API base ``url`` (``…/v1``), or ``url`` itself where
+    it is that URL already (``…/v1/chat/completions``, as servers' docs often give it)."""
     parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/chat/completions"))
+    path = parts.path.rstrip("/")
+    if not path.endswith("/chat/completions"):
+        path += "/chat/completions"
+    return urlunsplit(parts._replace(path=path))
 
 
 class Endpoint:
@@ -70,7 +75,8 @@ class Endpoint:
     def complete(self, body: dict[str, Any]) -> Any:
         """The endpoint's JSON answer to ``body``; ``NoAnswer`` with the reason, or an
         ``httpx`` error where every further request would fail too (``EndpointError`` for a
-        status: a refused key, a wrong URL or model, a rate limit that outlasted the retry)."""
+        status: a refused key, a wrong URL or model, a redirect, a rate limit that outlasted
+        the retry)."""
         for attempt in (1, 2):
             status, headers, raw = self._runner.run(self._post(body))
             wait = _retry_after(headers) if status in {429, 503} and attempt == 1 else None
@@ -78,8 +84,8 @@ class Endpoint:
                 break
             log.debug("llm writer: HTTP %d, asking again in %.1f s", status, wait)
             time.sleep(wait)
-        if status >= 400:
-            raise _status_error(status)
+        if status >= 300:
+            raise _status_error(status, headers, raw, self.url, str(body.get("model", "")))
         try:
             return json.loads(raw)
         # 200 KB of "[" is too deep for the decoder: that is no answer, not a crash.
@@ -106,11 +112,70 @@ class Endpoint:
             return response.status_code, response.headers, b"".join(chunks)
 
 
-def _status_error(status: int) -> Exception:
-    reason = f"HTTP {status}"
-    if status in {401, 403, 404, 429, 503}:
-        return EndpointError(reason)
-    return NoAnswer(reason)
+def _status_error(
+    status: int, headers: httpx.Headers, raw: bytes, url: str, model: str
+) -> Exception:
+    """``EndpointError`` where every further request would meet the status too (the pass
+    stops), ``NoAnswer`` where the next one may not. The reasons name the URL asked by
+    scheme, host, port and path only: its userinfo and query may carry a key."""
+    if 300 <= status < 400:
+        # Not followed: the key would go with the request to wherever it points.
+        where = headers.get("location")
+        to = f" to {_shown(urljoin(url, where))}" if where else ""
+        return EndpointError(
+            f"HTTP {status}: the endpoint redirected{to}, which is not followed; give "
+            "MEDIADIGEST_LLM_URL as the URL it redirects to"
+        )
+    if status in {400, 404} and _names_unknown_model(raw, model):
+        return EndpointError(f"HTTP {status}: the endpoint does not know model {model!r}")
+    if status == 404:
+        return EndpointError(
+            f"HTTP 404: nothing answers at {_shown(url)} (MEDIADIGEST_LLM_URL is the API "
+            "base, which most servers give as …/v1: does the URL lack /v1?)"
+        )
+    if status in {401, 403, 429, 503}:
+        return EndpointError(f"HTTP {status}")
+    return NoAnswer(f"HTTP {status}")
+
+
+# What an error's message says of a model it does not serve: OpenAI's "The model `x` does not
+# exist", vLLM's "The model `x` does not exist.", Ollama's "model \"x\" not found", LiteLLM's
+# "Invalid model name passed in model=x".
+_UNKNOWN = re.compile(
+    r"\b(?:not (?:exist|found|available|served)|does ?n[o']t exist|unknown|invalid|no such)\b",
+    re.IGNORECASE,
+)
+
+
+def _names_unknown_model(raw: bytes, model: str) -> bool:
+    """Whether an error body (OpenAI's ``{"error": {"message", "code"}}``, vLLM's
+    ``{"message", "code"}``, Ollama's ``{"error": "…"}``) says the model is unknown: a 404
+    for a wrong model read as a wrong URL, a 400 as a failure of each item in turn."""
+    try:
+        answer = json.loads(raw)
+    except (ValueError, RecursionError):
+        return False
+    error = answer.get("error", answer) if isinstance(answer, dict) else None
+    if isinstance(error, str):
+        error = {"message": error}
+    if not isinstance(error, dict):
+        return False
+    if error.get("code") == "model_not_found":
+        return True
+    message = error.get("message")
+    if not isinstance(message, str) or not model:
+        return False
+    named = re.search(rf"(?<![\w-]){re.escape(model)}(?![\w-]|[.:/]\w)", message) is not None
+    return named and _UNKNOWN.search(message) is not None
+
+
+def _shown(url: str) -> str:
+    """``url`` as a note may show it: scheme, host, port and path (no userinfo or query)."""
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        path = ""
+    return one_line(endpoint_of(url) + path, 200)
 
 
 def _retry_after(headers: httpx.Headers) -> float | None:
