@@ -205,22 +205,33 @@ def _quoted(picked: tuple[Quote, Article], sources: Sequence[Article], told: lis
         # "Kassym-Jomart Tokayev".
         speaker = next(
             (h.canonical for art in sources for h in art.relevance.hits
-             if h.kind == "person" and _spells(h.alias, speaker)),
+             if h.kind == "person" and _spells(h.alias, speaker, h.canonical)),
             speaker,
         )  # fmt: skip
     return replace(quote, speaker=style.latin_name(speaker) or None)
 
 
-def _spells(alias: str, name: str) -> bool:
-    """Whether ``name`` is written as the profile's ``alias`` (word by word, ``*`` a prefix)."""
+def _spells(alias: str, name: str, canonical: str = "") -> bool:
+    """Whether ``name`` is written as the profile's ``alias`` (word by word, ``*`` a prefix),
+    or, for a one-word alias, names the ``canonical`` person by surname and given name."""
     wanted = alias.casefold().replace("-", " ").split()
     words = name.casefold().replace("-", " ").split()
+    if len(wanted) == 1 and len(words) > 1 and canonical:
+        return _same_person(wanted[0].rstrip("*"), words, canonical)
     if len(wanted) != len(words):
         return False
     return all(
         w.startswith(a.rstrip("*")) if a.endswith("*") else w == a
         for a, w in zip(wanted, words, strict=True)
     )
+
+
+def _same_person(surname: str, words: list[str], canonical: str) -> bool:
+    """A profile's surname alias ("Бочоришвили", a stem once matched) on a speaker's last word,
+    with a given name that begins as the canonical one does once in Latin letters: "Мака
+    Бочоришвили" is "Maka Botchorishvili", "Нино Бочоришвили" someone else."""
+    given = style.latin_name(words[0]).casefold()[:1]
+    return bool(surname) and words[-1].startswith(surname) and canonical.casefold()[:1] == given
 
 
 def _language(art: Article) -> str:
