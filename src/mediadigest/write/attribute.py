@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mediadigest.analyse.kind import own_credit
+from mediadigest.analyse.names import is_title, nationalities
 from mediadigest.matching import DATE_WORDS
 from mediadigest.model import Article, Quote
 from mediadigest.profile import Profile, matchable
@@ -188,9 +189,37 @@ def _absorbable(sentence: str, names: frozenset[str] = frozenset()) -> str | Non
     if calendar and word.removesuffix("'s").removesuffix("’s") not in names:
         return first[0].lower() + sentence[1:]
     titled = bool(second) and second[0][:1].isupper()  # "Emperor Naruhito", "Prime Minister"
+    if titled and _before_nationality(first, second[0], names):
+        return first[0].lower() + sentence[1:]
     if titled or word.removesuffix("'s").removesuffix("’s") in names:
         return sentence
     return None
+
+
+# Words that open a nationality of two ("South Korean", "Latin American", "Sri Lankan"):
+# capitalised as part of it, so never lower-cased before one.
+_NATIONALITY_LEAD_WORDS = """north south east west northern southern eastern western central
+    upper lower middle far near greater new latin native saint st sri san costa puerto el anglo
+    afro"""
+_NATIONALITY_LEADS = frozenset(_NATIONALITY_LEAD_WORDS.split())
+
+
+def _before_nationality(first: str, second: str, names: frozenset[str]) -> bool:
+    """Whether ``first`` is an ordinary word, capitalised only as the sentence's first, before
+    a nationality: "Ordinary Georgian citizens" reads "that ordinary Georgian citizens", as a
+    nationality is always capitalised and says nothing of the word before it. A title
+    ("Emperor", "President"), a name the article or profile knows, or a word that opens a
+    nationality of two keeps its capital."""
+    word = first.casefold()
+    nationality = second.strip(",.;:").removesuffix("'s").removesuffix("’s")
+    return (
+        first.isalpha()
+        and nationality in nationalities()
+        and first.capitalize() not in nationalities()
+        and word not in names
+        and word not in _NATIONALITY_LEADS
+        and not is_title(first)
+    )
 
 
 def _names(art: Article, profile: Profile) -> frozenset[str]:
