@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import re
 from importlib import resources
@@ -40,6 +41,20 @@ DEFAULT_ALONE = 0.1  # an ambiguous alias with nothing unambiguous beside it cou
 # characters, i.e. nothing. "." and "+" stay allowed on their own ("Kaspi.kz", "C5+1").
 _REGEX_SYNTAX = re.compile(r"[|\\^$()\[\]{}?]|\.[*+?]")
 _ISO_ALPHA2 = re.compile(r"[A-Z]{2}")
+OUTLET_KEYS = ("name", "country", "weight")
+MIN_STEM = 3  # "R*" matched every word starting with r: every article was relevant
+# English function words, which no name is. Not stopwords-iso's English list, which holds
+# "us", "uk" and "un" (names in capitals), nor scikit-learn's, which ``articles`` and the
+# other quick commands would import (seconds) to load a profile.
+_ENGLISH_STOP = """a about above after against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each few
+    for from further had has have having he her here hers herself him himself his how i if in
+    into is it its itself me more most my myself no nor not of off on once only or other our
+    ours ourselves out over own same she should so some such than that the their theirs them
+    themselves then there these they this those through to too under until up upon very was
+    we were what when where which while who whom whose why will with within without would you
+    your yours yourself yourselves"""
+_ENGLISH_STOP_WORDS = frozenset(_ENGLISH_STOP.split())
 
 
 def available_profiles() -> list[str]:
@@ -223,11 +238,19 @@ class _Checker:
             raise self.fail(where, f"expected a mapping, got {type(value).__name__}")
         return value
 
-    def strings(self, value: Any, where: str) -> list[str]:
-        """A list of strings, or a mapping of language -> list of strings (flattened)."""
+    def strings(
+        self, value: Any, where: str, language: str | None = None, *, names: bool = False
+    ) -> list[str]:
+        """A list of strings, or a mapping of language -> list of strings (flattened).
+
+        ``names``: they are names (aliases, exclusions, peers), which may not be stop words;
+        a theme's terms may ("show" is a culture term), as they only count beside the country.
+        """
         if isinstance(value, dict):
             return [
-                s for lang, items in value.items() for s in self.strings(items, f"{where}.{lang}")
+                s
+                for lang, items in value.items()
+                for s in self.strings(items, f"{where}.{lang}", str(lang), names=names)
             ]
         if isinstance(value, str) or not isinstance(value, list):
             raise self.fail(where, f"expected a list of strings, got {type(value).__name__}")
@@ -235,10 +258,12 @@ class _Checker:
             if not isinstance(item, str):
                 kind = type(item).__name__
                 raise self.fail(where, f"expected text, got {kind} {item!r} (quote it in YAML)")
-            self.alias(item, where)
+            self.alias(item, where, language if names else None, names=names)
         return value
 
-    def alias(self, item: str, where: str) -> None:
+    def alias(
+        self, item: str, where: str, language: str | None = None, *, names: bool = False
+    ) -> None:
         """An alias or theme term that can match something, and not everything."""
         if "*" in item.strip().strip("*"):
             raise self.fail(where, f"{item!r}: '*' may only start or end an alias")
@@ -253,6 +278,37 @@ class _Checker:
             raise self.fail(
                 where, f"alias {item!r} has no letter or digit, so it would match anywhere"
             )
+        text = item.strip()
+        bare = text.strip("*").strip()
+        if text != bare and not is_cjk(bare[0]) and sum(c.isalnum() for c in bare) < MIN_STEM:
+            raise self.fail(
+                where,
+                f"alias {item!r} is a stem of fewer than {MIN_STEM} letters, so it would match "
+                "a word of almost every article: write the name out",
+            )
+        if names and text == bare and bare.casefold() in _stop_words(language):
+            lang = f"a {language} stop word" if language else "an English stop word"
+            raise self.fail(
+                where,
+                f"alias {item!r} is {lang}, so it would match almost every article "
+                "(list it under the language it is a name in, if it is one)",
+            )
+
+
+@functools.lru_cache(maxsize=32)
+def _stop_words(language: str | None) -> frozenset[str]:
+    """The stop words an alias listed under ``language`` may not be: English function words
+    for English or a list without languages, stopwords-iso's list otherwise."""
+    import stopwordsiso  # here: only a profile with aliases in other languages needs it
+
+    code = (language or "en").split("-")[0].casefold()
+    if code == "en":
+        return _ENGLISH_STOP_WORDS
+    return (
+        frozenset(w.casefold() for w in stopwordsiso.stopwords(code))
+        if stopwordsiso.has_lang(code)
+        else frozenset()
+    )
 
 
 def _outlets(raw: Any, check: _Checker) -> dict[str, Outlet]:
@@ -260,13 +316,15 @@ def _outlets(raw: Any, check: _Checker) -> dict[str, Outlet]:
     for domain, spec in check.mapping(raw, "outlets").items():
         where = f"outlets.{domain}"
         spec = check.mapping(spec, where)
+        # A typo ("contry: GE") read as no country counted the home outlet as foreign.
+        check.keys(spec, OUTLET_KEYS, where)
         country = spec.get("country")
         if country is not None:
             country = check.country_code(country, f"{where}.country")
         outlets[host_of(check.text(domain, where))] = Outlet(
             name=check.text(spec.get("name"), f"{where}.name"),
             country=country,
-            weight=check.number(spec.get("weight", 1.0), f"{where}.weight"),
+            weight=check.number(spec.get("weight", 1.0), f"{where}.weight", low=0, high=10),
         )
     return outlets
 
@@ -353,9 +411,9 @@ class _TermBuilder:
         if not any(t.kind == "country" for t in self.terms.values()):
             raise self.check.fail("names", "at least one unambiguous name of the country is needed")
         for label, aliases in self.check.mapping(data.get("exclude") or {}, "exclude").items():
-            for alias in self.check.strings(aliases, f"exclude.{label}"):
+            for alias in self.check.strings(aliases, f"exclude.{label}", names=True):
                 self._add(alias, Term("", "", str(label), "exclude"), f"exclude.{label}")
-        for alias in self.check.strings(data.get("peers") or [], "peers"):
+        for alias in self.check.strings(data.get("peers") or [], "peers", names=True):
             self._own_name_as_peer(alias)
             self._add(alias, Term("", "", alias.strip("*"), "peer"), "peers", weak=True)
         return list(self.terms.values())
@@ -389,7 +447,7 @@ class _TermBuilder:
         )
         self.entries[canonical] = NameEntry(canonical, kind, note, history)
         base = Term("", "", canonical, kind, weight=weight, note=note)
-        aliases = self.check.strings(entry.get("aliases") or [], f"{where}.aliases")
+        aliases = self.check.strings(entry.get("aliases") or [], f"{where}.aliases", names=True)
         if not aliases and "ambiguous" not in entry:
             # A history names the names an alias matches; none of its own match (Dzhambul
             # alone is a poet too): an entry of history only never matched, without a word.
@@ -406,7 +464,7 @@ class _TermBuilder:
         why = self.check.text(spec.get("why"), f"{where}.why")
         alone = self.check.number(spec.get("alone", DEFAULT_ALONE), f"{where}.alone", low=0, high=1)
         term = Term("", "", base.canonical, "ambiguous", weight=base.weight, alone=alone, note=why)
-        aliases = self.check.strings(spec.get("aliases") or [], f"{where}.aliases")
+        aliases = self.check.strings(spec.get("aliases") or [], f"{where}.aliases", names=True)
         if not aliases:
             raise self.check.fail(where, "has no aliases: it would never match")
         for alias in aliases:
