@@ -46,6 +46,7 @@ from mediadigest.model import (
     Document,
     Grade,
     Relevance,
+    is_web_url,
     wall_time,
 )
 from mediadigest.profile import Profile
@@ -176,10 +177,11 @@ def _extract(
         warnings = list(ex.warnings)
         text, title = ex.text, ex.title or hints.get("title") or ""
         author, published = ex.author or hints.get("author"), ex.published
-        outlet = normalise.page_outlet(ex.sitename, hints, doc.url)
-        if ex.title:
-            title = normalise.headline(title, ex.sitename, outlet, doc.url)
         canonical = normalise.canonicalise_url(ex.canonical_url or doc.url)
+        site = _site_url(doc.url, canonical)
+        outlet = normalise.page_outlet(ex.sitename, hints, site)
+        if ex.title:
+            title = normalise.headline(title, ex.sitename, outlet, site)
         html, tree = doc.body, ex.tree
     if not text.strip() and not title.strip():
         raise InputError(doc.url, _no_text(warnings))
@@ -192,12 +194,21 @@ def _extract(
         source = normalise.parse_published(hints["published"])
         published = pagedate.page_or_source_date(published, source)
     published = _plausible(published, doc, warnings)
-    known = profile.outlet_for(doc.url)
-    country = known.country if known else domain_country(doc.url)
+    site = _site_url(doc.url, canonical)
+    known = profile.outlet_for(site)
+    country = known.country if known else domain_country(site)
     return _Page(doc.url, canonical, " ".join(title.split()), text, author, published,
                  known.name if known else outlet, country,
                  _given_language(hints.get("lang"), warnings), html, tree, warnings,
                  ex)  # fmt: skip
+
+
+def _site_url(url: str, canonical: str) -> str:
+    """The address a page's outlet is known by: its own on the web, else the canonical one
+    it gives (a saved page read from a file), as the digest links and counts it
+    (write.credit.web_address): a file:// path named no outlet, so the profile's entry and
+    the domain's country were lost, and the intro counted the page apart from its item."""
+    return url if is_web_url(url) or not is_web_url(canonical) else canonical
 
 
 def _given_language(given: str | None, warnings: list[str]) -> str | None:
