@@ -62,12 +62,16 @@ def score(text: str, profile: Profile, *, title: str = "") -> Relevance:
     fields = [_scan(name, part, profile) for name, part in parts]
     confirmed = any(not t.ambiguous for f in fields for t in f.counts)
     value = sum(_field_score(f, confirmed) for f in fields)
-    relevant = value >= profile.threshold
+    # An ambiguous name alone is never relevant, wherever it stands: "Kazakh" in a title and
+    # its lead (3.0 × 0.4 + 2.0 × 0.4) made exactly the threshold, and a carpet sold in London
+    # was an article about Kazakhstan.
+    relevant = confirmed and value >= profile.threshold
     grade, why = _grade(fields, confirmed, relevant)
     reasons = _reasons(fields, confirmed, profile)
     reasons.append(f"grade {grade}: {why}")
-    sign = "≥" if relevant else "<"
-    reasons.append(f"score {value:.2f} {sign} threshold {profile.threshold:g}")
+    sign = "≥" if value >= profile.threshold else "<"
+    unconfirmed = "" if relevant or sign == "<" else ", but only ambiguous names: not relevant"
+    reasons.append(f"score {value:.2f} {sign} threshold {profile.threshold:g}{unconfirmed}")
     return Relevance(
         score=value, grade=grade, relevant=relevant, hits=_hits(fields), reasons=reasons
     )
