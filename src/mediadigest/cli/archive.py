@@ -269,7 +269,9 @@ _LANGUAGE = re.compile(r"([a-z]{2,3})((?:-[a-z]{4})?(?:-(?:[a-z]{2}|[0-9]{3}))?)
 
 
 def _language_code(text: str | None) -> str | None:
-    """``--language`` as stored (the language in lower case), or a usage error."""
+    """``--language`` as stored: the ISO 639-1 code alone, as articles hold it ("ru-RU" and
+    "rus" are "ru"; kept whole they matched nothing), or a usage error. A code of the right
+    shape that names no language ("xx") stays as given: the search says it matched nothing."""
     if text is None:
         return None
     found = _LANGUAGE.fullmatch(text.strip().replace("_", "-"))
@@ -279,7 +281,9 @@ def _language_code(text: str | None) -> str | None:
             "with a region: en-GB)",
             param_hint="--language",
         )
-    return found[1].lower() + found[2]
+    from mediadigest.analyse.language import normalise_code  # numpy, the language model
+
+    return normalise_code(text) or found[1].lower() + found[2]
 
 
 def export_cmd(

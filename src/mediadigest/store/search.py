@@ -339,11 +339,14 @@ def parse_query(text: str) -> Query:
 
 def as_stored(language: str | None, country: str | None) -> tuple[str | None, str | None]:
     """A language and a country code as the store holds them ("en", "GB"), in whatever case
-    they were asked for: "DE" for the language found nothing, and "gb" for the country."""
-    return (
-        language.strip().casefold() or None if language else language,
-        country.strip().upper() or None if country else country,
-    )
+    they were asked for: "DE" for the language found nothing, and "gb" for the country.
+    A language is its ISO 639-1 code, as articles store it: "ru-RU", "rus" and "Russian"
+    found nothing. A code that names no language stays as given (it finds nothing)."""
+    if language:
+        from mediadigest.analyse.language import normalise_code  # numpy, the language model
+
+        language = normalise_code(language) or language.strip().casefold() or None
+    return (language, country.strip().upper() or None if country else country)
 
 
 def search(
