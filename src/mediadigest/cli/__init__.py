@@ -20,7 +20,7 @@ from mediadigest.cli import archive, collect, digest, sources, web  # noqa: F401
 from mediadigest.cli.app import app, out, say
 from mediadigest.cli.archive import article_to_dict, search_hit_to_dict
 from mediadigest.errors import MediadigestError
-from mediadigest.store.engine import full_disk, hint
+from mediadigest.store.engine import full_disk, hint, permission_denied
 
 __all__ = ["app", "article_to_dict", "main", "search_hit_to_dict"]
 
@@ -51,8 +51,9 @@ def main() -> None:
     """Console entry point: our errors become one line and exit 1.
 
     So does a store that fails under a command that has no words of its own for it (a
-    read-only file under `users add`, a lock held too long): SQLAlchemy's traceback ended
-    with the statement, and ``users add`` printed the new user's password hash.
+    read-only file under `users add`, a lock held too long, a PostgreSQL role that may only
+    read): SQLAlchemy's traceback ended with the statement, and ``users add`` printed the new
+    user's password hash.
     """
     _escape_what_output_cannot_encode()
     try:
@@ -61,6 +62,11 @@ def main() -> None:
         say(str(exc), "error")
         sys.exit(1)
     except sa.exc.DBAPIError as exc:
+        if denied := permission_denied(exc):
+            # A role that may only read (GRANT SELECT) under a command that writes: the
+            # server's own words name the table, where it was a traceback ending in the SQL.
+            say(f"the store failed ({denied})", "error")
+            sys.exit(1)
         reason = store.unavailable_reason(exc)
         if reason is None:
             raise  # a bug (a query the schema does not fit): its traceback, no values

@@ -15,6 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
+import sqlalchemy as sa
 import typer
 from rich.markup import escape
 from rich.table import Table
@@ -33,6 +34,7 @@ from mediadigest.cli.app import (
     write_out,
 )
 from mediadigest.errors import ConfigError
+from mediadigest.store.engine import opened_read_only, permission_denied
 from mediadigest.stories import persist as story_store
 from mediadigest.write.render import Format
 from mediadigest.write.style import counted
@@ -443,13 +445,18 @@ def stories_list(
     settings = settings_of(ctx)
     first, last = period(since, until, week)
     engine = reading_store(settings)
-    # A snapshot's URL (mode=ro, immutable=1) cannot be written: its listing shows what is
-    # grouped, and the articles no story holds yet each as a story of its own.
-    query = engine.url.query
-    read_only = query.get("mode") == "ro" or query.get("immutable") == "1"
+    # A snapshot's URL (mode=ro, immutable=1) cannot be written, nor a store by a PostgreSQL
+    # role granted SELECT only: its listing shows what is grouped, and the articles no story
+    # holds yet each as a story of its own.
+    read_only = opened_read_only(engine.url)
     if not read_only:
-        # The engine, not a connection: each window is committed as it is grouped.
-        stories.update_period(engine, settings.profile, first, last)
+        try:
+            # The engine, not a connection: each window is committed as it is grouped.
+            stories.update_period(engine, settings.profile, first, last)
+        except sa.exc.DBAPIError as exc:
+            if permission_denied(exc) is None:
+                raise
+            read_only = True
     with engine.connect() as conn:
         ranked = stories.ranked_for_period(conn, settings.profile, first, last)
     ungrouped = sum(1 for s in ranked if s.id is None)

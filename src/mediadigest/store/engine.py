@@ -162,7 +162,18 @@ def check_url(url: str) -> None:
     a port that is no number, an option libpq does not know), before any work is done."""
     parsed = parsed_url(url)
     if parsed.get_backend_name() == "postgresql":
+        _check_database(parsed)
         _check_options(parsed, url)
+
+
+def _check_database(url: sa.URL) -> None:
+    """A PostgreSQL URL names its database: without one libpq opens the one named as the
+    user (``postgres``, the maintenance database, for the superuser), and even a read-only
+    command created the whole schema there."""
+    if not url.database and "dbname" not in url.query:
+        raise ConfigError(
+            f"store URL {shown_url(url)}: give the database name: postgresql://user@host/DBNAME"
+        )
 
 
 def create_engine(url: str) -> sa.Engine:
@@ -187,6 +198,7 @@ def create_engine(url: str) -> sa.Engine:
         return engine
     # libpq waits for the kernel's TCP timeout (minutes) on a host that does not answer: each
     # web request and every round would hang that long. A URL's own connect_timeout wins.
+    _check_database(parsed)
     _check_options(parsed, given)
     wait = {} if "connect_timeout" in parsed.query else {"connect_timeout": 10}
     try:
@@ -472,6 +484,16 @@ def unavailable_reason(exc: BaseException) -> str | None:
     ):
         return None
     return reason or type(orig).__name__
+
+
+def permission_denied(exc: BaseException) -> str | None:
+    """PostgreSQL's refusal of a statement to the role (``permission denied for table
+    stories``, SQLSTATE 42501: a role granted SELECT only), on one line; None for any other
+    error."""
+    orig = getattr(exc, "orig", None) or exc
+    if getattr(orig, "sqlstate", None) != "42501":
+        return None
+    return _one_line(orig) or "permission denied"
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

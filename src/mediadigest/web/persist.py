@@ -134,12 +134,18 @@ def digest(secret: str) -> str:
 
 
 def secret_key(conn: sa.Connection) -> str:
-    """The app's signing key, made once and shared by every process serving the same store."""
+    """The app's signing key, made once and shared by every process serving the same store.
+
+    Read first, written only when missing: a role that may only read the store (GRANT
+    SELECT) was refused the INSERT ... ON CONFLICT DO NOTHING even with the key there, and
+    ``serve`` died at startup."""
+    query = sa.select(web_settings.c.value).where(web_settings.c.name == "secret_key")
+    if (key := conn.execute(query).scalar()) is not None:
+        return str(key)
     lock_for_writing(conn)
     conn.execute(
         insert_ignore(conn, web_settings).values(name="secret_key", value=secrets.token_hex(32))
     )
-    query = sa.select(web_settings.c.value).where(web_settings.c.name == "secret_key")
     return str(conn.execute(query).scalar_one())
 
 
