@@ -15,7 +15,9 @@ from typer.testing import CliRunner
 
 from mediadigest import run, store
 from mediadigest.cli import app
+from mediadigest.cli.archive import why
 from mediadigest.errors import ConfigError
+from mediadigest.model import Grade, Hit, Relevance
 from mediadigest.profile import load_profile
 from mediadigest.store.search import as_stored
 from mediadigest.web import persist
@@ -140,3 +142,30 @@ def test_a_read_only_command_on_a_url_without_a_database_says_so_in_one_line():
     assert "Traceback" not in done.stderr
     assert "give the database name: postgresql://user@host/DBNAME" in done.stderr
     assert "pw@" not in done.stderr
+
+
+# -- `articles`: why a relevant article is listed ------------------------------------------
+
+
+def test_articles_text_says_of_a_relevant_article_that_an_ambiguous_name_counted_less():
+    ambiguous = (
+        "'Kazakh' (body ×2) is ambiguous (also a people and a language) and nothing "
+        "unambiguous names Kazakhstan: counted at 40%"
+    )
+    rel = Relevance(
+        score=0.8, grade=Grade.SUBJECT, relevant=True,
+        hits=[Hit("Kazakh", "Kazakhstan", "ambiguous", "body", 2)],
+        reasons=["grade subject: ...", ambiguous, "ignored 1 × 'Kazakh Khanate' (Kazakhstan)"],
+    )  # fmt: skip
+    assert why(rel) == (
+        f"Kazakh (body ×2); {ambiguous}; ruled out: 1 × 'Kazakh Khanate' (Kazakhstan)"
+    )
+
+
+def test_articles_text_of_a_relevant_article_without_notes_is_its_names():
+    rel = Relevance(
+        score=2.0, grade=Grade.SUBJECT, relevant=True,
+        hits=[Hit("Kazakhstan", "Kazakhstan", "country", "title", 1)],
+        reasons=["grade subject: ...", "title names Kazakhstan"],
+    )  # fmt: skip
+    assert why(rel) == "Kazakhstan (title ×1)"

@@ -88,9 +88,13 @@ def why(rel: Relevance) -> str:
     and the score against the threshold. An article stored without reasons says so.
     """
     names = ", ".join(f"{h.alias} ({h.field} ×{h.count})" for h in rel.hits[:3])
-    if rel.relevant:
-        return names
     ruled_out = [r.removeprefix("ignored ") for r in rel.reasons if r.startswith("ignored ")]
+    if rel.relevant:
+        # What lowered or qualified the score is said here as in --json: a relevant article
+        # with an ambiguous name counted at 40% read as if every name counted in full.
+        ambiguous = [r for r in rel.reasons if " is ambiguous (" in r]
+        ruled = [f"ruled out: {', '.join(ruled_out)}"] if ruled_out else []
+        return "; ".join(p for p in [names, *ambiguous, *ruled] if p)
     grade = next((r.removeprefix("grade ") for r in rel.reasons if r.startswith("grade ")), "")
     grade = "{} ({})".format(*grade.split(": ", 1)) if ": " in grade else grade
     scored = next((r for r in rel.reasons if r.startswith("score ")), "")
