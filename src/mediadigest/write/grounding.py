@@ -15,7 +15,9 @@ Each sentence of a rewrite must be supported by one source sentence, or by two a
 - a sentence that says who said something is supported by one sentence, not two: a pair would
   let the speaker of one lend its name to the statement of the other;
 - quoted words are the source's, word for word, and a quote the analyse stage credited to a
-  speaker names that speaker.
+  speaker names that speaker;
+- no sentence is a headline the model was given (a line no stop ends), word for word: the
+  renderers print it above the item already.
 
 Sentences of the sources that address a language model ("ignore previous instructions", "you
 are now...") support nothing, and the writer does not send them (``addresses_model``).
@@ -249,7 +251,7 @@ class Claims:
         # "one of the largest" counts nothing.
         self.number_words = {
             w
-            for w, after in zip(lowered, [*lowered[1:], ""], strict=True)
+            for w, after in zip(lowered, [*lowered[1:], ""][: len(lowered)], strict=True)
             if w in _NUMBER_WORDS and not (w == "one" and after == "of")
         }
         self.marks = _marks(rest)
@@ -389,6 +391,27 @@ def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _headline(line: str) -> bool:
+    """Whether a line the model was given is a headline: a line that no stop ends (the
+    summary's sentences and the attribution end with one)."""
+    line = line.strip().rstrip("\"”»’'")
+    return bool(line) and line[-1] not in ".!?…"
+
+
+def _headline_words(headline: str) -> set[tuple[str, ...]]:
+    """The words of ``headline``, with and without a label before a colon ("Brief: new
+    ferry line links Aktau and Baku" came back as "New ferry line links Aktau and Baku.")."""
+    label, colon, rest = headline.partition(":")
+    out = {_words_of(headline)}
+    if colon and len(label.split()) <= 2 and _words_of(rest):
+        out.add(_words_of(rest))
+    return out
+
+
+def _words_of(text: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"\w+", text.lower()))
+
+
 def support_units(source_sentences: Iterable[str]) -> list[tuple[Claims, bool]]:
     """Each source sentence, then each two adjacent ones, with whether it is a pair."""
     singles = [Claims(s) for s in source_sentences if s.strip() and not addresses_model(s)]
@@ -408,8 +431,13 @@ def problems(
     further supporting units that are not split into sentences (the intro's list of
     headlines)."""
     units = support_units(source_sentences) + [(Claims(e), True) for e in extra]
+    headlines = {w for s in source_sentences if _headline(s) for w in _headline_words(s)}
     out = []
     for n, sentence in enumerate(sentences(text), 1):
+        if _words_of(sentence.text) in headlines:
+            # Supported, word for word, but the renderers print the headline above it.
+            out.append(f"sentence {n}: the headline again")
+            continue
         said = Claims(sentence.text)
         best: list[str] | None = None
         for support, pair in units:

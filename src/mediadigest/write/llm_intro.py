@@ -4,8 +4,10 @@ extractive intro (``compose.intro``) to replace it.
 The extractive intro says who selected how many stories from how many outlets, then names
 the week's stories. A rewrite is used only where it gives the same counts (in digits or
 words), names who selected the stories (the ``publisher``), names most of the English
-stories the extractive intro names, and is supported by the intro and the stories
-(``write.grounding``). A grounded sentence about one story passed for the whole intro.
+stories the extractive intro names, gives the period its first sentence gives (its dates
+and year), calls no outlet "domestic" where that intro does not, and is supported by the
+intro and the stories (``write.grounding``). A grounded sentence about one story passed
+for the whole intro.
 """
 
 from __future__ import annotations
@@ -58,6 +60,8 @@ def problem(text: str, intro: str, items: Sequence[DigestItem]) -> str | None:
         or _missing_count(text, intro)
         or _missing_selector(text, intro)
         or _missing_stories(text, intro, items)
+        or _missing_period(text, intro)
+        or _added_domestic(text, intro)
     )
     if found:
         return found
@@ -97,6 +101,32 @@ def _missing_selector(text: str, intro: str) -> str | None:
     if re.search(rf"(?<!\w){re.escape(who.removeprefix('The '))}(?!\w)", text, re.IGNORECASE):
         return None
     return f"it does not name {who}, who selected the stories"
+
+
+_PERIOD = re.compile(r"\bfor (?P<period>\S.*?)\.?$")
+
+
+def _missing_period(text: str, intro: str) -> str | None:
+    """Whether ``text`` leaves out a date or year of the period the extractive intro's first
+    sentence gives ("for Dec. 15–21, 2025"): "covering Kazakhstan last month" is grounded
+    word by word, and wrong."""
+    if not (m := _PERIOD.search(_first(intro))):
+        return None
+    period = m.group("period")
+    days = grounding.Claims(period).dates - grounding.Claims(text).dates
+    numbers = set(re.findall(r"\d+", period)) - set(re.findall(r"\d+", text))
+    if days or numbers:
+        return f"it does not give the period, {period}, as the extractive intro does"
+    return None
+
+
+def _added_domestic(text: str, intro: str) -> str | None:
+    """Whether ``text`` calls the outlets domestic where the extractive intro does not: the
+    digest is of foreign media, and the intro names the country's own outlets apart."""
+    said = re.search(r"\bdomestic\b", text, re.IGNORECASE)
+    if said and not re.search(r"\bdomestic\b", intro, re.IGNORECASE):
+        return f"it says {said.group()!r}, which the extractive intro does not"
+    return None
 
 
 # A story is named by two words of its own (or all it has, if fewer): one shared word
