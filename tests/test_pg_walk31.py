@@ -19,7 +19,7 @@ from mediadigest.cli.archive import why
 from mediadigest.errors import ConfigError
 from mediadigest.model import Grade, Hit, Relevance
 from mediadigest.profile import load_profile
-from mediadigest.store.search import as_stored
+from mediadigest.store.search import as_stored, profile_spellings
 from mediadigest.web import persist
 from test_cli_errors import mediadigest
 from test_grouping_windows import SINCE, UNTIL, _reports, _ungroup
@@ -169,3 +169,29 @@ def test_articles_text_of_a_relevant_article_without_notes_is_its_names():
         reasons=["grade subject: ...", "title names Kazakhstan"],
     )  # fmt: skip
     assert why(rel) == "Kazakhstan (title ×1)"
+
+
+# -- search snippets mark what matched -------------------------------------------------------
+
+
+def test_a_snippet_marks_the_name_searched_not_the_words_of_other_spellings(
+    store_url: str, tmp_path: Path, profile
+):
+    """'Kazakh officials' is a spelling of Kazakhstan: PostgreSQL's ts_headline marked every
+    'officials' of the text, mid-sentence, as SQLite's snippet does not."""
+    report = {
+        "url": "https://steppe.example/news/grain", "outlet": "Steppe Post",
+        "title": "Grain exports rise", "published": "2025-12-09T09:00:00+00:00",
+        "text": "Local officials said on Monday that grain exports from Kazakhstan rose by "
+        "a fifth this year, helped by a record harvest in the north.",
+    }  # fmt: skip
+    jsonl = tmp_path / "report.jsonl"
+    jsonl.write_text(json.dumps(report) + "\n", encoding="utf-8")
+    engine = store.open_store(store_url)
+    assert run.ingest(engine, profile, [jsonl]).ok
+    with engine.connect() as conn:
+        names = profile_spellings(profile, country=True)
+        (hit,) = store.search(conn, "kazakhstan", names=names)
+    engine.dispose()
+    assert "**Kazakhstan**" in hit.snippet
+    assert "**officials**" not in hit.snippet

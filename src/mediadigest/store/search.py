@@ -373,9 +373,8 @@ def search(
     ``offset``: leave out that many of the best first, for paging; pages reach no further
     than the ``WINDOW`` matches ranked (see the module docstring).
     """
-    parsed = parse_query(query)
-    if names:
-        parsed = parsed.with_spellings(names)[0]
+    typed = parse_query(query)
+    parsed = typed.with_spellings(names)[0] if names else typed
     if not parsed.groups:
         return Hits()  # nothing to look for (empty, only stop words, or only exclusions)
     outlets = None if outlet is None else outlet_spellings(conn, outlet)
@@ -391,7 +390,8 @@ def search(
         return Hits(window_full=None)
     page = (min(limit, WINDOW - offset), offset)
     if conn.dialect.name == "postgresql":
-        rows, full = _search_postgresql(conn, parsed, driving, residual, page)
+        marked = _headline_query(parsed, typed)
+        rows, full = _search_postgresql(conn, parsed, driving, residual, page, marked)
     else:
         rows, full = _search_sqlite(conn, parsed, driving, residual, page)
     # One line of text whatever the backend kept of the paragraph breaks.
@@ -619,9 +619,28 @@ _ENGLISH = sa.literal_column("'english'::regconfig")
 _HEADLINE = f"StartSel={MARK[0]}, StopSel={MARK[1]}, MaxWords={_SNIPPET_WORDS}, MinWords=12"
 
 
+def _headline_query(query: Query, typed: Query) -> str:
+    """What ts_headline marks: the user's own words and the one-word spellings added.
+
+    ts_headline marks each word of a phrase wherever it stands, not only where the phrase
+    does (PostgreSQL 15): "kazakhstan" found the alias "Kazakh officials" and marked every
+    "officials" of the text. A phrase of more words is marked only where the user typed its
+    words; SQLite's snippet marks the phrase itself."""
+    own = {word for group in typed.groups for phrase in group for word in phrase}
+    kept = [p for g in query.groups for p in g if len(p) == 1 or set(p) <= own]
+    return Query([kept], []).tsquery() if kept else query.tsquery()
+
+
 def _search_postgresql(
-    conn: sa.Connection, query: Query, driving: Filters, residual: Filters, page: Page
+    conn: sa.Connection,
+    query: Query,
+    driving: Filters,
+    residual: Filters,
+    page: Page,
+    marked: str | None = None,
 ) -> tuple[list[dict[str, Any]], bool]:
+    """``marked``: the tsquery whose words the snippets mark (`_headline_query`); the
+    query's own by default."""
     a = t.articles
     # The tsvector column exists on PostgreSQL only, so schema.py does not declare it.
     vector = sa.literal_column("articles.search")
@@ -642,7 +661,8 @@ def _search_postgresql(
     if not best:
         return [], full
     opening = sa.func.substr(a.c.text, 1, LONG_TEXT)
-    headline = sa.func.ts_headline(_ENGLISH, opening, tsquery, _HEADLINE)
+    shown = sa.func.to_tsquery(_ENGLISH, marked) if marked else tsquery
+    headline = sa.func.ts_headline(_ENGLISH, opening, shown, _HEADLINE)
     stmt = sa.select(*HIT_COLUMNS, headline.label("snippet")).where(
         a.c.id.in_([row[_ID] for row in best])
     )
