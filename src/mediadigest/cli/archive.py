@@ -42,7 +42,13 @@ from mediadigest.errors import FormatError, MediadigestError
 from mediadigest.model import Article, Grade, Relevance
 from mediadigest.store.engine import shown_url
 from mediadigest.store.repository import iter_articles
-from mediadigest.store.search import WINDOW, parse_query, profile_spellings, query_problem
+from mediadigest.store.search import (
+    WINDOW,
+    as_stored,
+    parse_query,
+    profile_spellings,
+    query_problem,
+)
 from mediadigest.store.transfer import export_file
 from mediadigest.write.style import counted
 
@@ -285,9 +291,7 @@ def _language_code(text: str | None) -> str | None:
             "with a region: en-GB)",
             param_hint="--language",
         )
-    from mediadigest.analyse.language import normalise_code  # numpy, the language model
-
-    return normalise_code(text) or found[1].lower() + found[2]
+    return as_stored(found[1].lower() + found[2], None)[0]
 
 
 def export_cmd(
