@@ -170,6 +170,7 @@ def _extract(
         author, published = hints.get("author"), None
         outlet = normalise.page_outlet(None, hints, doc.url)
         canonical = normalise.canonicalise_url(doc.url)
+        site = doc.url
     else:
         ex = extracted or extract.extract_html(
             doc.body, doc.url, doc.content_type, metadata=metadata, **_extract_options(doc)
@@ -194,7 +195,6 @@ def _extract(
         source = normalise.parse_published(hints["published"])
         published = pagedate.page_or_source_date(published, source)
     published = _plausible(published, doc, warnings)
-    site = _site_url(doc.url, canonical)
     known = profile.outlet_for(site)
     country = known.country if known else domain_country(site)
     return _Page(doc.url, canonical, " ".join(title.split()), text, author, published,
