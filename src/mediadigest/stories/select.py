@@ -2,7 +2,8 @@
 
 Maximal marginal relevance: each next story is the one whose score, less its likeness to the
 stories already picked (shared themes, shared headline words, shared names), is highest; so a
-week with five energy stories and one on education still shows the education story.
+week with five energy stories and one on education still shows the education story. MMR
+decides which stories are in; their order is by score, as an editor orders by importance.
 """
 
 from __future__ import annotations
@@ -67,11 +68,13 @@ class _Likeness:
 
 
 def select(stories: Sequence[Story], selection: Selection | None = None) -> list[Story]:
-    """The stories for the digest, in digest order; each gets the reason it was chosen."""
+    """The stories for the digest, in digest order (pins as given, then the picks by score);
+    each gets the reason it was chosen."""
     sel = selection or Selection()
     pool = [s for s in stories if not s.hidden]
     likeness = _Likeness(pool)
-    picked = [s for s in pool if s.pinned]
+    pinned = [s for s in pool if s.pinned]
+    picked = list(pinned)
     for s in picked:
         s.reasons.insert(0, "pinned by an editor")
     rest = [s for s in pool if not s.pinned]
@@ -90,7 +93,10 @@ def select(stories: Sequence[Story], selection: Selection | None = None) -> list
         best.reasons.insert(0, _why(len(picked) + 1, len(pool), best, (like, penalty)))
         picked.append(best)
         _update(nearest, rest, best, likeness)
-    return picked
+    # The penalty keeps a near-twin out, not behind a lesser story: an editors' walk found a
+    # three-outlet story placed after a one-outlet one of a lower score that shared no theme
+    # with the picks before it. Stable, so equal scores keep the order they were picked in.
+    return pinned + sorted(picked[len(pinned) :], key=lambda s: -s.score)
 
 
 def _update(
