@@ -166,8 +166,10 @@ def report_anchors(
     outlet: str | None,
     stop: Set[str],
     country: Set[str],
+    *,
+    nouns_capitalised: bool = False,
 ) -> set[str]:
-    """What a report can share with one in another script: its ``names`` (`name_words`),
+    """What a report can share with one in another language: its ``names`` (`name_words`),
     the capitalised words of its title and lead that no name of it covers (the entity stage
     finds no organisation in "Казахстан выбрал Росатом"), and its figures (``#`` and
     `numbers`).
@@ -176,16 +178,20 @@ def report_anchors(
     an ordinary word ("Экспорт" and "Grain Exports Hit a Record"): it is marked ``WEAK``, to
     meet only the same word where another report capitalises it mid-sentence ("Росатом и
     Казахстан подписали..." and "choosing Russia's Rosatom"). A dateline ("АСТАНА, 7
-    октября") is weak too. Words in ``stop`` (lower case), the country's names (``country``,
-    as keys) and the outlet's own name ("/ТАСС/", "(Reuters)": its credit, no part of the
-    story) are left out.
+    октября") is weak too, and so is every capitalised word of a language that capitalises
+    its nouns (``nouns_capitalised``: German's "Export" met the weak "Exports" of an English
+    headline in title case, and with "12%" joined a report on coal and one on grain). Words
+    in ``stop`` (lower case), the country's names (``country``, as keys) and the outlet's own
+    name ("/ТАСС/", "(Reuters)": its credit, no part of the story) are left out.
     """
     keys = {name_words(n) for n in names} - {""}
     covered = {w for key in keys for w in key.split()} | set(name_words(outlet or "").split())
     strong, weak, figures = set(), set(), set()
     long = [w for w in _WORDS.findall(title)[1:] if len(w) > 3]
-    title_case = len(long) > 1 and 4 * sum(w[0].isupper() for w in long) >= 3 * len(long)
-    for text, all_weak in ((title, title_case), (lead, False)):
+    title_case = nouns_capitalised or (
+        len(long) > 1 and 4 * sum(w[0].isupper() for w in long) >= 3 * len(long)
+    )
+    for text, all_weak in ((title, title_case), (lead, nouns_capitalised)):
         for m in _CAPITAL.finditer(text):
             word = m.group()
             if not word[0].isupper() or len(word) < 3 or word.casefold() in stop:

@@ -6,14 +6,14 @@ reports); then average-link agglomerative clustering. Existing stories enter as 
 new articles may join but that never merge with each other, so running it over a window with
 new articles is incremental: stories keep their members.
 
-Reports in two scripts (Russian and English) share no word; for them the evidence is what
-`anchors` finds in both: names in one spelling and figures with their scale.
+Reports in two languages (Russian and English, or English and French) share few words or
+none; for them the evidence is what `anchors` finds in both: names in one spelling and figures
+with their scale.
 """
 
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -34,6 +34,8 @@ PREFIX = 5
 _BLOCK = 1024  # rows per block of the n x n work: temporaries of 1024 x n, not n x n
 _SLUG_WORD = re.compile(r"[a-z]{3,}")
 _WORDS = re.compile(r"(?u)\b\w\w+\b")  # TfidfVectorizer's own token pattern
+# Languages that capitalise every noun: a capitalised word of theirs is no sign of a name.
+_NOUNS_CAPITALISED = frozenset({"de", "lb"})
 
 
 @dataclass(slots=True)
@@ -48,8 +50,8 @@ class ClusterDoc:
     url: str = ""
     outlet: str | None = None
     language: str | None = None  # ISO 639-1; its stop words are left out (English: always)
-    # Places say where, not what: compared only between reports in two scripts, which have
-    # no word in common to tell them apart (see ``ClusterParams.anchor_weight``).
+    # Places say where, not what: compared only between reports in two languages, which have
+    # few words in common to tell them apart (see ``ClusterParams.anchor_weight``).
     places: Sequence[str] = ()
 
 
@@ -68,9 +70,10 @@ class ClusterParams:
     entity_prior: float = 3.0  # ... a name's weight must outgrow this to count fully
     lead_weight: float = 1.0  # the lead (0.5 did worse on WikiRef220: 0.79 against 0.80)
     slug_weight: float = 1.0  # words of the URL path (often the outlet's own headline)
-    # Reports in two scripts (Cyrillic, Latin): their similarity is at least that of the
-    # names and figures both give (`anchors`), weighted as names are, where they share
-    # ``anchor_min`` of them or more: one shared name is no story in any language.
+    # Reports in two languages (or, where one's is unknown, two scripts): their similarity
+    # is at least that of the names and figures both give (`anchors`), weighted as names
+    # are, where they share ``anchor_min`` of them or more: one shared name is no story in
+    # any language.
     anchor_weight: float = 1.0
     anchor_min: int = 2
     # ... and of those, names other than these: the profile's people and places (the
@@ -300,7 +303,7 @@ def similarity(
     x, words = _features(docs, params, background)
     sim = _gram(x)
     if params.anchor_weight:
-        _across_scripts(sim, docs, params, x[:, words:].tocsr() if words < x.shape[1] else None)
+        _across_languages(sim, docs, params, x[:, words:].tocsr() if words < x.shape[1] else None)
     # Only third documents vouch for a pair: the smoothing reads similarities without their
     # diagonal, and the diagonal ends as zero anyway.
     np.fill_diagonal(sim, 0.0)
@@ -321,31 +324,49 @@ def similarity(
     return sim
 
 
-def _across_scripts(
+def _across_languages(
     sim: np.ndarray,
     docs: Sequence[ClusterDoc],
     params: ClusterParams,
     names: sparse.csr_matrix | None,
 ) -> None:
-    """Set, in place, the similarity of reports in two scripts to what their shared names
-    and figures say where they share ``params.anchor_min`` of them or more (not counting
-    ``params.common_names``), and to what their words say where they share fewer.
+    """Set, in place, the similarity of reports in two languages to at least what their
+    shared names and figures say where they share ``params.anchor_min`` of them or more (not
+    counting ``params.common_names``).
 
-    Their words never meet, so their similarity was their names' alone: the Russian and
-    English reports of one grain record (Aktau, the Caspian, 1.4 million tonnes) became two
-    stories. The anchors are weighted as names are (`name_vectors`): a figure or name few
-    reports give counts nearly fully, one that many give little. With fewer anchors shared,
-    the entity block (``names``, of the features) no longer counts: one shared name is no
-    story, and the name of a rare official that both give, now in one spelling, was enough
-    between reports in two scripts that have no words to add.
+    Reports in two scripts have no word in common, so their similarity was their names'
+    alone: the Russian and English reports of one grain record (Aktau, the Caspian, 1.4
+    million tonnes) became two stories. Reports in two languages of one script share a few
+    words (names, figures, n-grams of both), too few: a French and a German report of one law
+    were each a story of their own beside the English one. The anchors are weighted as names
+    are (`name_vectors`): a figure or name few reports give counts nearly fully, one that many
+    give little.
+
+    With fewer anchors shared, a pair in two scripts loses the entity block (``names``, of the
+    features): one shared name is no story, and the name of a rare official that both give,
+    now in one spelling, was enough between reports with no words to add. A pair in one
+    script keeps its similarity: its words, names among them, meet as they did, and taking
+    the names away would part reports that group today. A report's language is
+    ``ClusterDoc.language``; one of unknown language is compared by its script alone.
     """
     scripts = np.array([anchors.script((d.title, d.lead)) for d in docs])
-    kinds = sorted(set(scripts))
-    if len(kinds) < 2:
+    languages = np.array([(d.language or "").split("-")[0].casefold() for d in docs])
+    kinds = sorted(set(zip(scripts.tolist(), languages.tolist(), strict=True)))
+    index = {k: i for i, k in enumerate(kinds)}
+    kind = np.array([index[k] for k in zip(scripts.tolist(), languages.tolist(), strict=True)])
+    # Each kind against the reports of every later kind it is compared with, in one sparse
+    # product: a window in fifteen languages would otherwise pay a hundred.
+    pairs = []
+    for k, (script, language) in enumerate(kinds[:-1]):
+        other_script = scripts != script
+        other_language = (languages != language) & (languages != "") & bool(language)
+        ib = np.flatnonzero((kind > k) & (other_script | other_language))
+        if len(ib):
+            pairs.append((np.flatnonzero(kind == k), ib, ~other_script[ib]))
+    if not pairs:  # one script, and one language or unknown ones: no anchors to read
         return
     x, counted, meets = _anchor_vectors(docs, params)
-    for a, b in itertools.combinations(kinds, 2):
-        ia, ib = np.flatnonzero(scripts == a), np.flatnonzero(scripts == b)
+    for ia, ib, keep in pairs:  # keep: the columns whose words meet the rows'
         xt, countedt = (meets @ x[ib].T).tocsc(), (meets @ counted[ib].T).tocsc()
         names_t = names[ib].T.tocsc() if names is not None else None
         for s in _blocks(len(ia)):
@@ -355,7 +376,10 @@ def _across_scripts(
             value = (x[rows] @ xt).toarray() * np.float32(params.anchor_weight)
             if names_t is not None:
                 words = np.maximum(block - (names[rows] @ names_t).toarray(), 0.0)
-                block = np.where(enough, block, words)
+                # In one script, the names keep counting where the words meet too: as little
+                # as two scripts' words do, and they are all the pair has, as in two scripts.
+                spoken = keep & (words >= params.direct_floor)
+                block = np.where(enough | spoken, block, words)
             block = np.where(enough, np.maximum(block, value), block)
             sim[np.ix_(rows, ib)] = block
             sim[np.ix_(ib, rows)] = block.T
@@ -371,7 +395,13 @@ def _anchor_vectors(
     country = frozenset(anchors.name_words(w) for w in (*params.stop_words, *params.stop_stems))
     keys = [
         anchors.report_anchors(
-            d.title, d.lead, (*d.entities, *d.places), d.outlet, _stop(d.language), country
+            d.title,
+            d.lead,
+            (*d.entities, *d.places),
+            d.outlet,
+            _stop(d.language),
+            country,
+            nouns_capitalised=_language(d) in _NOUNS_CAPITALISED,
         )
         for d in docs
     ]

@@ -112,7 +112,7 @@ def cluster_doc(art: Article, key: int) -> ClusterDoc:
     Not places: they say where, not what, and a country's reports share a few cities (a grain
     record in Aktau joined the president's Tokyo visit through "Aktau" and "Astana"). A place
     that matters to the story is in its headline or lead, which count as words; the places
-    go apart, to be compared only between reports in two scripts, whose words never meet.
+    go apart, to be compared only between reports in two languages, whose words barely meet.
     """
     names = article_names(art, _NAME_KINDS)
     places = article_names(art, _PLACE)
