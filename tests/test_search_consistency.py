@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from mediadigest import store
-from mediadigest.model import Article, Document, Story
+from mediadigest.model import Article, Document, Relevance, Story
 from mediadigest.store.search import WINDOW, search
 from web_support import articles, csrf_of, login
 
@@ -180,3 +180,26 @@ def test_the_api_lists_a_page_captured_twice_once(api, seeded):
         store.save_articles(conn, [again])
     titles = [hit["title"] for hit in _api_search(api)]
     assert len(titles) == 4 and again.title in titles and first.title not in titles
+
+
+def test_the_weeks_coverage_counts_a_page_captured_twice_once(engine):
+    """Found in a researcher's walk: the week page's figures and charts counted a page
+    ingested again with a correction twice, where the article list, the archive and the API
+    count it once."""
+    from datetime import date
+
+    from mediadigest.web.coverage import coverage
+
+    when = datetime(2025, 12, 10, 9, tzinfo=UTC)
+    yes = Relevance(score=0.9, relevant=True)
+    first = _article(1, "Wind farm opens", "The wind farm opened.", URL, relevance=yes)
+    again = _article(2, "Wind farm opens", "The wind farm opened. Correction.", URL, relevance=yes)
+    _capture(engine, first, when)
+    _capture(engine, again, datetime(2025, 12, 11, tzinfo=UTC))
+    _capture(engine, _article(3, "Calm", "No wind.", relevance=yes, outlet="Other"), when)
+    _capture(engine, _article(4, "Other news", "Nothing here."), when)
+    with engine.connect() as conn:
+        cov = coverage(conn, date(2025, 12, 8), date(2025, 12, 14))
+    assert cov.counts["articles"] == 3
+    assert cov.counts["relevant"] == 2
+    assert sum(sum(series) for series in cov.by_country.values()) == 2
