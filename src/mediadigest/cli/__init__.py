@@ -16,7 +16,7 @@ import sys
 import sqlalchemy as sa
 
 from mediadigest import __version__, store
-from mediadigest.cli import archive, collect, digest, sources, web  # noqa: F401 (sources: its group)
+from mediadigest.cli import archive, collect, coverage, digest, sources, web  # noqa: F401 (sources: its group)
 from mediadigest.cli.app import app, out, say
 from mediadigest.cli.archive import article_to_dict, search_hit_to_dict
 from mediadigest.errors import MediadigestError
@@ -32,6 +32,7 @@ for _name, _command in (
     ("publish", digest.publish),
     ("feed", digest.feed),
     ("articles", archive.articles),
+    ("coverage", coverage.coverage),
     ("export", archive.export_cmd),
     ("import", archive.import_cmd),
     ("serve", web.serve),
