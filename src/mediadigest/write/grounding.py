@@ -14,10 +14,17 @@ Each sentence of a rewrite must be supported by one source sentence, or by two a
   too ("did not approve" rewritten as "approved" falls back);
 - a sentence that says who said something is supported by one sentence, not two: a pair would
   let the speaker of one lend its name to the statement of the other;
+- where the supporting sentence reports what someone said ("Opposition activist Zhanbolat
+  Mamay said that the government had rigged the vote"), the sentence keeps who said it (a
+  word of the speaker's name, or the outlet) or says that it is a claim ("said", "according
+  to", "alleged"): "The government rigged the vote." states it as fact. A speaker the text
+  does not name ("the company said", "officials said") is not asked for;
 - quoted words are the source's, word for word, and a quote the analyse stage credited to a
   speaker names that speaker;
-- no sentence is a headline the model was given (a line no stop ends), word for word: the
-  renderers print it above the item already.
+- no sentence is a headline the model was given (a line no stop ends), word for word, nor the
+  attribution line or the first sentence it runs on into ("… reported on Dec. 16 that
+  Kazakhstan opened a rail link on Tuesday, the ministry said."), whole or up to a comma: the
+  renderers print them above the item already.
 
 Sentences of the sources that address a language model ("ignore previous instructions", "you
 are now...") support nothing, and the writer does not send them (``addresses_model``).
@@ -33,12 +40,15 @@ import calendar
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import pairwise
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from mediadigest.analyse import speech
 from mediadigest.analyse.attribution import MONTHS
-from mediadigest.write.summarise import addresses_model, sentences
+from mediadigest.write.injection import addresses_model
+from mediadigest.write.summarise import sentences
 
 __all__ = ["addresses_model", "problems"]
 
@@ -158,6 +168,12 @@ _SPEECH = _set(
     "according claimed claims argued argues warned warns wrote writes reported reports "
     "insisted insists confirmed confirms denied denies quoted"
 )
+# Words that say a sentence tells what someone said or holds, not a fact: enough to keep a
+# claim a claim where its speaker goes unnamed ("The vote was rigged, the opposition says").
+_REPORTING = _SPEECH | _set(
+    "alleged alleges allegedly accused accuses accusing reportedly asserted asserts contended "
+    "contends maintained maintains believes believed disputed disputes"
+)
 _QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"|«([^»]+)»")
 _WORD = re.compile(r"[^\W\d_](?:[\w’'-]*\w)?")
 _OPENER = re.compile(r"(?:^|[“\"«(:]\s*)([^\W\d_][\w’'-]*)")
@@ -269,8 +285,22 @@ class Claims:
             and w.lower() not in _STOP | _NEGATIONS | _NUMBER_WORDS
         }
         self.stems = {_stem(w) for w in lowered}
-        self.speech = any(w.lower() in _SPEECH for w in _WORD.findall(unquoted))
+        unquoted_words = {w.lower() for w in _WORD.findall(unquoted)}
+        self.speech = bool(unquoted_words & _SPEECH)
+        self.reports = bool(unquoted_words & _REPORTING) or "according to" in unquoted.lower()
         self.quotes = [next(g for g in m.groups() if g) for m in _QUOTED.finditer(text)]
+
+    @cached_property
+    def speakers(self) -> list[str | None]:
+        """Who the sentence says spoke, as analyse reads speech verbs' subjects: a name, or
+        None for a pronoun ("he said"); a subject that names no one ("the company said")
+        is left out."""
+        masked = speech.mask(self.text, [m.span() for m in _QUOTED.finditer(self.text)])
+        found: list[str | None] = []
+        for said in speech.said_in(masked, 0, len(masked)):
+            if said.who and speech.names_someone(said.who):
+                found.append(speech.clean(said.who))
+        return found
 
     def _date(self, m: re.Match[str]) -> str:
         month = (m.group("m1") or m.group("m2")).lower()
@@ -366,6 +396,20 @@ def _lacks(said: Claims, support: Claims, speakers: Sequence[Speaker]) -> list[s
     return out
 
 
+def _unattributed(said: Claims, support: Claims, credits: Sequence[str]) -> str | None:
+    """Who made the claim ``support`` reports, where ``said`` states it without them and
+    without a word saying it is a claim; None where it keeps either (or nobody is named)."""
+    if not support.speakers or said.reports:
+        return None
+    named = [w for who in support.speakers if who for w in _WORD.findall(who) if len(w) > 1]
+    if any(_bare(w).lower() in said.lowered for w in named):
+        return None
+    if any(_sequence(re.findall(r"\w+", c), said.text) for c in credits if c):
+        return None
+    who = next((w for w in support.speakers if w), None)
+    return f"the claim without who made it, {who}" if who else "the claim without who made it"
+
+
 def _as_word(fact: _Fact, support: Claims) -> bool:
     """Whether ``support`` writes the plain number out ("two" for "2")."""
     words = {str(n): w for w, n in _VALUES.items()}
@@ -412,6 +456,24 @@ def _words_of(text: str) -> tuple[str, ...]:
     return tuple(re.findall(r"\w+", text.lower()))
 
 
+# "… reported on Dec. 16 that …", "… published an opinion piece by X, arguing that …": the
+# attribution line runs on into the article's first sentence.
+_RUNS_ON = re.compile(r"\b(?:reported|arguing)\b.*?\bthat\s+(?P<clause>.+)$")
+
+
+def _attribution_words(line: str) -> set[tuple[str, ...]]:
+    """The words of the attribution ``line``, and those of the sentence it runs on into,
+    whole or up to each of its commas ("… on Tuesday, the ministry said.")."""
+    out = {_words_of(line)}
+    if m := _RUNS_ON.search(line):
+        clause = m.group("clause")
+        out.add(_words_of(clause))
+        for comma in re.finditer(",", clause):
+            if len(words := _words_of(clause[: comma.start()])) >= 4:
+                out.add(words)
+    return out
+
+
 def support_units(source_sentences: Iterable[str]) -> list[tuple[Claims, bool]]:
     """Each source sentence, then each two adjacent ones, with whether it is a pair."""
     singles = [Claims(s) for s in source_sentences if s.strip() and not addresses_model(s)]
@@ -425,18 +487,25 @@ def problems(
     speakers: Sequence[Speaker] = (),
     *,
     extra: Sequence[str] = (),
+    attribution: str | None = None,
+    credits: Sequence[str] = (),
 ) -> list[str]:
     """Each sentence of ``text`` that no source sentence (or adjacent pair) supports, with
     what the closest one lacks; empty when every sentence is supported. ``extra`` are
     further supporting units that are not split into sentences (the intro's list of
-    headlines)."""
+    headlines); ``attribution`` is the item's attribution line, which no sentence may
+    repeat; ``credits`` are names that credit a claim as its speaker would (the outlet)."""
     units = support_units(source_sentences) + [(Claims(e), True) for e in extra]
     headlines = {w for s in source_sentences if _headline(s) for w in _headline_words(s)}
+    attributed = _attribution_words(attribution) if attribution else set()
     out = []
     for n, sentence in enumerate(sentences(text), 1):
         if _words_of(sentence.text) in headlines:
             # Supported, word for word, but the renderers print the headline above it.
             out.append(f"sentence {n}: the headline again")
+            continue
+        if _words_of(sentence.text) in attributed:
+            out.append(f"sentence {n}: the attribution line again")
             continue
         said = Claims(sentence.text)
         best: list[str] | None = None
@@ -444,6 +513,8 @@ def problems(
             if pair and said.speech:
                 continue
             lacks = _lacks(said, support, speakers)
+            if not lacks and (claim := _unattributed(said, support, credits)):
+                lacks = [claim]
             if not lacks:
                 break
             if best is None or len(lacks) < len(best):

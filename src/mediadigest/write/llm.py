@@ -230,7 +230,13 @@ def _rewrite_item(
     except NoAnswer as exc:
         return item, str(exc)
     # Support is what the model was given: the rest of the articles it never saw.
-    if problems := grounding.problems(text, given, _speakers(item, sources)):
+    if problems := grounding.problems(
+        text,
+        given,
+        _speakers(item, sources),
+        attribution=item.attribution,
+        credits=[c for c in (item.outlet, *_credits(item)) if c],
+    ):
         return item, "not supported by the sources: " + " | ".join(problems[:3])
     if dropped := [c for c in _credits(item) if not _names(text, c)]:
         return item, f"it does not name {dropped[0]}, whose report a sentence came from"
