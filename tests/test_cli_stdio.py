@@ -71,7 +71,7 @@ def test_export_dash_writes_to_standard_output_and_no_file(filled, tmp_path):
 def test_what_export_dash_writes_imports_from_standard_input(filled, tmp_path):
     exported = _cli("--db", filled, "export", "-").stdout_bytes
     other = f"sqlite:///{tmp_path / 'other.db'}"
-    done = _cli("--db", other, "import", "-", stdin=exported)
+    done = _cli("--db", other, "import", "--accounts", "-", stdin=exported)
     assert done.stderr.startswith("imported from standard input, new records: ")
     assert _count(other, "articles") == _count(filled, "articles") == 2
     again = _cli("--db", other, "export", "-").stdout

@@ -85,8 +85,9 @@ def _export(engine: sa.Engine) -> str:
 
 
 def _import(engine: sa.Engine, text: str) -> dict[str, int]:
+    """``text`` imported as a store moves: its accounts too."""
     with engine.begin() as conn:
-        return store.import_jsonl(conn, io.StringIO(text))
+        return store.import_jsonl(conn, io.StringIO(text), accounts=True)
 
 
 def _core(counts: dict[str, int]) -> dict[str, int]:

@@ -304,7 +304,7 @@ def export_cmd(
         typer.Option(
             "--no-accounts",
             help="Leave out the web app's users, API tokens, signing key and audit log: a "
-            "file of the articles, stories and editions to share. It imports as any other.",
+            "file of the articles, stories and editions to share.",
         ),
     ] = False,
 ) -> None:
@@ -363,11 +363,20 @@ def import_cmd(
     file: Annotated[
         str, typer.Argument(help="A file written by export; - for standard input (a pipe).")
     ],
+    accounts: Annotated[
+        bool,
+        typer.Option(
+            "--accounts",
+            help="Take the file's users, API tokens, signing key and audit log too (moving a "
+            "store); never over an account this store has.",
+        ),
+    ] = False,
 ) -> None:
-    """Add everything in an export to this store; records it already has are left as they are.
+    """Add an export to this store; records it already has are left as they are.
 
-    A file cut short or damaged (its last line counts its records) imports nothing, from
-    standard input too (`gunzip -c store.jsonl.gz | mediadigest import -`).
+    Its accounts (users, API tokens, signing key, audit log) are left out, and counted, but
+    with --accounts. A file cut short or damaged (its last line counts its records) imports
+    nothing, from standard input too (`gunzip -c store.jsonl.gz | mediadigest import -`).
     """
     if file == STDIO and sys.stdin.isatty():  # it waited for an export typed by hand
         raise typer.BadParameter(
@@ -379,7 +388,7 @@ def import_cmd(
     engine = store.open_store(settings_of(ctx).db)
     try:
         with engine.begin() as conn, _import_from(file) as fp:
-            added = store.import_jsonl(conn, fp)
+            added = store.import_jsonl(conn, fp, accounts=accounts)
     except OSError as exc:
         raise MediadigestError(f"{where}: {exc.strerror}") from exc
     except FormatError as exc:  # one transaction, rolled back by now

@@ -16,6 +16,8 @@ fetch log, collection state, article themes, users and their API tokens, web set
 published editions, the audit log, stories with their members and the editors' overrides.
 The accounts (users, API tokens, the web app's settings with its signing key, the audit log)
 can be left out (``accounts=False``, ``"accounts": false`` in the header): a file to share.
+An import takes them only when asked for (``import_jsonl(accounts=True)``, the move of a
+store), and never over this store's own (``transfer_checks``).
 An export is written readable by its owner only (``export_file``): with the accounts it holds
 what signs sessions and what checks passwords and tokens.
 
@@ -54,6 +56,7 @@ import sqlalchemy as sa
 from mediadigest.errors import FormatError
 from mediadigest.store import schema as t
 from mediadigest.store.engine import _REVISIONS, HEAD, check
+from mediadigest.store.transfer_checks import ACCOUNTS, RecordCheck
 from mediadigest.store.transfer_tables import KINDS, Importer, export_records
 from mediadigest.store.writes import insert_new, lock_for_writing
 from mediadigest.targets import refuse_store_target
@@ -63,10 +66,14 @@ READABLE = (1, 2, 3, 4)
 COUNTED = 4  # from this format on, the file's last line says how many records it holds
 END = "end"  # that line's "type"
 CORE = ("source", "document", "article")  # nested records; the rest are KINDS
-# What `export --no-accounts` leaves out (sessions are never exported): nothing else points at
-# these rows, so a file without them imports as well.
-ACCOUNTS = ("user", "token", "setting", "audit")
 _BATCH = 1000  # records per statement on import
+_HEADER = 64 * 1024  # the header line is some 100 characters: longer is not one
+# The longest line an import reads, in characters. The largest record is a document, its
+# body in base64 (4/3 of its bytes): ingest reads at most 100 MiB of a gzipped file or of a
+# JSONL line (collect.files.MAX_INFLATED, MAX_LINE; not imported here: it loads the analysers),
+# a fetch 10 MB. A longer line is refused, read no further: a 150 MB line of a hostile file
+# took 660 MB of memory, and one of gigabytes would have taken the machine's.
+MAX_LINE = 150 * 1024 * 1024
 
 log = logging.getLogger(__name__)
 
@@ -205,8 +212,14 @@ def _encode(value: object) -> str:
     raise TypeError(f"cannot export {type(value).__name__}")
 
 
-def import_jsonl(conn: sa.Connection, fp: IO[str]) -> dict[str, int]:
-    """Add every record of an export to the store; returns how many of each type were new.
+def import_jsonl(conn: sa.Connection, fp: IO[str], *, accounts: bool = False) -> dict[str, int]:
+    """Add the records of an export to the store; returns how many of each type were new.
+
+    The accounts (users, API tokens, web settings with the signing key, the audit log) are
+    added only with ``accounts=True`` (the move of a store); otherwise a warning says how
+    many were left out. A file whose header says it has none but carries some is refused,
+    and so are accounts that would take over this store's, and values that would break it
+    (``transfer_checks``).
 
     Records already in the store (same natural key) are left as they are; a draft or edition
     it has with other content is named in a warning. A story whose articles all sit in
@@ -216,24 +229,26 @@ def import_jsonl(conn: sa.Connection, fp: IO[str]) -> dict[str, int]:
     deleted after the digest was written) is set to null, and a warning says how many.
 
     Raises FormatError, naming the line, for a file that is not an export, a line that cannot
-    be read, a revision this mediadigest does not know, or (format 4 on) a file whose closing
-    line is missing or promises other counts than it holds: cut short or damaged; and
+    be read or is longer than ``MAX_LINE``, a record refused as above, a revision this
+    mediadigest does not know, or (format 4 on) a file whose closing line is missing or
+    promises other counts than it holds: cut short or damaged; and
     ConfigError for a file whose articles were judged against another profile than the one
     this store follows (``stories.persist.require_profile``). Call it in one transaction, as
     the CLI does, and such a file stores nothing.
     """
     name = getattr(fp, "name", "import")
-    header = _check_header(name, fp.readline())
+    header = _check_header(name, fp.readline(_HEADER))
     counted = header["format"] >= COUNTED
     lock_for_writing(conn)
     added = dict.fromkeys((*CORE, *KINDS), 0)
     read = dict.fromkeys(added, 0)
     importer = Importer()
+    check = RecordCheck(accounts, header.get("accounts"))
     batch: list[dict[str, Any]] = []
     where = name
     end: tuple[int, dict[str, int]] | None = None  # the closing line: its number, its counts
     last = 1
-    for number, line in enumerate(fp, start=2):
+    for number, line in enumerate(_lines(name, fp), start=2):
         last = number
         if not line.strip():
             continue
@@ -248,6 +263,8 @@ def import_jsonl(conn: sa.Connection, fp: IO[str]) -> dict[str, int]:
         if kind not in added:
             raise FormatError(f"{name}:{number}", f"unknown record type {kind!r}")
         read[kind] += 1
+        if not check.keep(conn, f"{name}:{number}", kind, record):
+            continue
         if batch and (batch[-1]["type"] != kind or len(batch) >= _BATCH):
             added[batch[0]["type"]] += _import_batch(conn, batch, importer, where)
             batch = []
@@ -261,8 +278,22 @@ def import_jsonl(conn: sa.Connection, fp: IO[str]) -> dict[str, int]:
     importer.finish(conn)
     for kind, n in importer.removed.items():
         added[kind] -= n
-    _warn(name, header, importer)
+    _warn(name, header, importer, check)
     return added
+
+
+def _lines(name: str, fp: IO[str]) -> Iterator[str]:
+    """The lines after the header; FormatError for one longer than ``MAX_LINE``, read no
+    further than that."""
+    number = 2
+    while line := fp.readline(MAX_LINE + 1):
+        if len(line) > MAX_LINE and not line.endswith("\n"):
+            raise FormatError(
+                f"{name}:{number}",
+                f"a line over {MAX_LINE:,} characters, longer than any record of an export",
+            )
+        yield line
+        number += 1
 
 
 def _parse(name: str, number: int, line: str) -> tuple[str, dict[str, Any]]:
@@ -311,7 +342,18 @@ def _check_counts(
         )
 
 
-def _warn(name: str, header: dict[str, Any], importer: Importer) -> None:
+def _warn(name: str, header: dict[str, Any], importer: Importer, check: RecordCheck) -> None:
+    if n := sum(check.left_out.values()):
+        log.warning(
+            "%s: %d account record%s left out (%s): a store's users, API tokens, signing key and "
+            "audit log come in only when asked for, with `import --accounts`",
+            name,
+            n,
+            "" if n == 1 else "s",
+            ", ".join(
+                f"{kind} {check.left_out[kind]}" for kind in ACCOUNTS if check.left_out[kind]
+            ),
+        )
     if header["format"] < COUNTED:
         log.warning(
             "%s: an export of format %s has no closing line with its record counts: whether "

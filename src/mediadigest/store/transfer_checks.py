@@ -1,0 +1,124 @@
+"""What an import refuses or leaves out before a record is stored (``transfer.import_jsonl``).
+
+Account records (users, API tokens, the web app's settings with its signing key, the audit
+log) come in only when asked for (``accounts=True``, ``import --accounts``: the move of a
+store to another database). A file to share otherwise gave its author an API token for this
+store's admin (a token names its user by name), an admin of their own, a forged audit entry
+and, into a store without one yet, the key that signs sessions. A file whose header says it
+holds no accounts but carries one is refused: it was not written by ``export --no-accounts``.
+
+Asked for, a file's accounts still never take over this store's: a user record whose name
+this store has already (in any case) with another password or role, and a token for a user
+of this store that the file does not carry as it is here, are refused. Re-importing the same
+file finds each of its users as it left them, and adds nothing.
+
+Values that would break the store once in it are refused as the CLI and the web app refuse
+them where they are typed: a user's role and name (an unknown role stopped `users list` and
+`serve`), a source's address (http or https) and kind (OPML export wrote them out).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from mediadigest.errors import FormatError
+from mediadigest.model import is_web_url
+
+# What `export --no-accounts` leaves out (sessions are never exported): nothing else points at
+# these rows, so a file without them imports as well.
+ACCOUNTS = ("user", "token", "setting", "audit")
+
+
+@dataclass
+class RecordCheck:
+    """Decides, record by record, what of a file is stored; remembers what it left out."""
+
+    accounts: bool  # the account records were asked for
+    declared: Any  # the header's "accounts": False in a file written without them
+    left_out: Counter = field(default_factory=Counter)  # kind -> account records not taken
+    users: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # name -> (hash, role)
+
+    def keep(self, conn: sa.Connection, where: str, kind: str, record: dict[str, Any]) -> bool:
+        """Whether to store ``record`` (False: an account record not asked for); raises
+        FormatError naming ``where`` for a record this store must not take."""
+        if kind in ACCOUNTS:
+            if self.declared is False:
+                raise FormatError(
+                    where,
+                    f"an account record ({kind}) in a file whose header says it holds none "
+                    '("accounts": false): not a file `export --no-accounts` wrote',
+                )
+            if not self.accounts:
+                self.left_out[kind] += 1
+                return False
+        if kind == "source":
+            _check_source(where, record)
+        elif kind == "user":
+            self._check_user(conn, where, record)
+        elif kind == "token":
+            self._check_token(conn, where, record)
+        return True
+
+    def _check_user(self, conn: sa.Connection, where: str, record: dict[str, Any]) -> None:
+        from mediadigest.web.auth import check_new_name  # the web app's stack: imported late
+        from mediadigest.web.persist import Role
+
+        name, role = record.get("name"), record.get("role")
+        try:
+            if not isinstance(name, str) or check_new_name(name) != name:
+                raise ValueError("a user name is 1 to 64 characters, without surrounding spaces")
+        except ValueError as exc:
+            raise FormatError(where, f"user {name!r}: {exc}") from None
+        if role not in [str(r) for r in Role]:
+            raise FormatError(
+                where, f"user {name!r}: role {role!r} is none of {', '.join(r for r in Role)}"
+            )
+        ours = (record.get("password_hash"), role)
+        theirs = _local_users(conn).get(name.casefold()) or self._file_user(name)
+        if theirs is not None and theirs != (name, *ours):
+            raise FormatError(
+                where,
+                f"user {name!r}: this store has a user {theirs[0]!r} already, with another "
+                "password or role, and an import does not change an account: rename or remove "
+                "one of them first, or import without --accounts",
+            )
+        self.users[name] = ours
+
+    def _file_user(self, name: str) -> tuple[str, Any, Any] | None:
+        """The file's earlier user record of this name (any case), as ``_local_users`` has it."""
+        found = next((n for n in self.users if n.casefold() == name.casefold()), None)
+        return None if found is None else (found, *self.users[found])
+
+    def _check_token(self, conn: sa.Connection, where: str, record: dict[str, Any]) -> None:
+        user = record.get("user_id")  # a name: tokens travel with their user's name
+        if user in self.users or not isinstance(user, str):
+            return
+        if user.casefold() in _local_users(conn):
+            raise FormatError(
+                where,
+                f"token {record.get('name')!r} is for user {user!r} of this store, which the "
+                "file does not carry as this store has it: a file's API token is never given "
+                "to an account of this store",
+            )
+
+
+def _check_source(where: str, record: dict[str, Any]) -> None:
+    from mediadigest.collect.poll import KINDS  # the fetcher and its HTTP stack: imported late
+
+    url, kind = record.get("url"), record.get("kind")
+    if not isinstance(url, str) or not is_web_url(url):
+        raise FormatError(where, f"source {url!r}: not an http(s) URL")
+    if kind not in KINDS:
+        raise FormatError(where, f"source {url}: kind {kind!r} is not one of {', '.join(KINDS)}")
+
+
+def _local_users(conn: sa.Connection) -> dict[str, tuple[str, Any, Any]]:
+    """This store's users: casefolded name -> (name, password hash, role), as stored."""
+    from mediadigest.web.persist import users  # registers the web app's tables
+
+    rows = conn.execute(sa.select(users.c.name, users.c.password_hash, users.c.role))
+    return {row.name.casefold(): (row.name, row.password_hash, row.role) for row in rows}
