@@ -41,6 +41,9 @@ class RecordCheck:
     declared: Any  # the header's "accounts": False in a file written without them
     left_out: Counter = field(default_factory=Counter)  # kind -> account records not taken
     users: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # name -> (hash, role)
+    # This store's users as they were before the file: read once (the import holds the writer
+    # lock; those it adds are in ``users``).
+    local: dict[str, tuple[str, Any, Any]] | None = None
 
     def keep(self, conn: sa.Connection, where: str, kind: str, record: dict[str, Any]) -> bool:
         """Whether to store ``record`` (False: an account record not asked for); raises
@@ -78,7 +81,7 @@ class RecordCheck:
                 where, f"user {name!r}: role {role!r} is none of {', '.join(r for r in Role)}"
             )
         ours = (record.get("password_hash"), role)
-        theirs = _local_users(conn).get(name.casefold()) or self._file_user(name)
+        theirs = self._local(conn).get(name.casefold()) or self._file_user(name)
         if theirs is not None and theirs != (name, *ours):
             raise FormatError(
                 where,
@@ -87,6 +90,11 @@ class RecordCheck:
                 "one of them first, or import without --accounts",
             )
         self.users[name] = ours
+
+    def _local(self, conn: sa.Connection) -> dict[str, tuple[str, Any, Any]]:
+        if self.local is None:
+            self.local = _local_users(conn)
+        return self.local
 
     def _file_user(self, name: str) -> tuple[str, Any, Any] | None:
         """The file's earlier user record of this name (any case), as ``_local_users`` has it."""
@@ -97,7 +105,7 @@ class RecordCheck:
         user = record.get("user_id")  # a name: tokens travel with their user's name
         if user in self.users or not isinstance(user, str):
             return
-        if user.casefold() in _local_users(conn):
+        if user.casefold() in self._local(conn):
             raise FormatError(
                 where,
                 f"token {record.get('name')!r} is for user {user!r} of this store, which the "
