@@ -28,7 +28,7 @@ from mediadigest.logs import redact_url
 from mediadigest.model import Article, Digest, DigestItem, is_web_url
 from mediadigest.write import grounding, llm_intro
 from mediadigest.write.llm_answer import NoAnswer, endpoint_of, one_line, prose
-from mediadigest.write.llm_endpoint import Endpoint, EndpointError, chat_url
+from mediadigest.write.llm_endpoint import Endpoint, EndpointError, chat_url, userinfo_problem
 from mediadigest.write.summarise import sentences
 
 log = logging.getLogger(__name__)
@@ -67,6 +67,8 @@ class LLMConfig:
                 f"MEDIADIGEST_LLM_URL: not an http(s) URL with a host: {_as_given(self.url)}; "
                 f"{_URL_WANTED}"
             )
+        if problem := userinfo_problem(self.url):
+            raise ConfigError(f"MEDIADIGEST_LLM_URL: {problem}")
         if not self.model.strip():
             raise ConfigError("MEDIADIGEST_LLM_MODEL: empty; give the model's name")
         try:

@@ -10,6 +10,7 @@ cancels it wherever it waits.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
 import logging
 import re
@@ -23,7 +24,7 @@ from mediadigest.write.llm_answer import NoAnswer, endpoint_of, one_line
 
 log = logging.getLogger(__name__)
 
-__all__ = ["MAX_RESPONSE", "Endpoint", "EndpointError", "chat_url"]
+__all__ = ["MAX_RESPONSE", "Endpoint", "EndpointError", "chat_url", "userinfo_problem"]
 
 MAX_RESPONSE = 256 * 1024  # bytes: an answer of a few sentences is a few kilobytes
 RETRY_AFTER_CAP = 10.0  # seconds: a 429/503 asking for longer falls back at once
@@ -43,6 +44,39 @@ def chat_url(url: str) -> str:
     return urlunsplit(parts._replace(path=path))
 
 
+def userinfo_problem(url: str) -> str | None:
+    """Why ``url`` cannot be the endpoint's where it has a user or password before its host
+    (``http://user:pw@host/v1``): httpx sends them as Basic authentication in place of the
+    Bearer key, and the request is refused or, worse, accepted as someone else's."""
+    try:
+        netloc = urlsplit(url.strip()).netloc
+    except ValueError:
+        return None  # an unreadable URL is refused for that elsewhere
+    if "@" not in netloc:
+        return None
+    return (
+        "has a user name or password before the host, which would be sent as Basic "
+        "authentication in place of the key; give the URL without 'user:password@' and the "
+        "key in MEDIADIGEST_LLM_KEY"
+    )
+
+
+def in_clear(url: str) -> bool:
+    """Whether a request to ``url`` crosses a network unencrypted: plain http to a host that
+    is not this machine (``localhost``, 127.0.0.0/8, ``::1``)."""
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").rstrip(".").lower()
+    except ValueError:
+        return False
+    if parts.scheme != "http" or host == "localhost" or host.endswith(".localhost"):
+        return False
+    try:
+        return not ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return True  # a name: whatever it resolves to, the key goes out unencrypted
+
+
 class Endpoint:
     """The pass's client and event loop; ``complete`` asks for one chat completion.
 
@@ -59,6 +93,12 @@ class Endpoint:
         self.url = chat_url(url)
         self.timeout = timeout
         self._headers = {"Authorization": f"Bearer {key}"} if key else {}
+        if key and in_clear(self.url):
+            # Once a pass (one Endpoint each), as mail warns of a password sent without TLS.
+            log.warning(
+                "LLM endpoint %s: plain http to another host: the API key in clear",
+                endpoint_of(self.url),
+            )
         self._runner = asyncio.Runner()
         # httpx's own timeout a little later than the deadline: one reason for one wait.
         self._client = httpx.AsyncClient(timeout=timeout + 1, transport=transport)
