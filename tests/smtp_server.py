@@ -19,14 +19,34 @@ from aiosmtpd.controller import Controller
 class Inbox:
     """An aiosmtpd handler keeping each envelope; refuses the recipients it is told to."""
 
-    def __init__(self, refuse: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        refuse: tuple[str, ...] = (),
+        *,
+        limit: int = 0,
+        defer: tuple[str, ...] = (),
+        closing_after: int | None = None,
+    ) -> None:
         self.envelopes: list = []
         self.refuse = refuse
+        # A message's recipients past ``limit`` are answered 452, as Postfix's
+        # smtpd_recipient_limit (and hosted mail's per-message limits) answer them.
+        self.limit = limit
+        self.defer = set(defer)  # answered 451, a greylist's "try again later", while here
+        self.closing_after = closing_after  # after that many messages: 421, closing
+        self.asked: list[str] = []  # every RCPT's address, in order
         self.port = 0  # where `serving` listens
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        self.asked.append(address)
+        if self.closing_after is not None and len(self.envelopes) >= self.closing_after:
+            return "421 4.3.2 Service shutting down"
         if address in self.refuse:
             return "550 5.1.1 no such user here"
+        if address in self.defer:
+            return "451 4.7.1 Greylisted, try again later"
+        if self.limit and len(envelope.rcpt_tos) >= self.limit:
+            return "452 4.5.3 Too many recipients"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -54,9 +74,10 @@ def serve(inbox: Inbox, **kwargs: Any) -> Controller:
 
 
 @contextmanager
-def serving(refuse: tuple[str, ...] = ()) -> Iterator[Inbox]:
-    """A plain SMTP server (no TLS, no login) on 127.0.0.1; ``inbox.port`` is its port."""
-    box = Inbox(refuse)
+def serving(refuse: tuple[str, ...] = (), **kwargs: Any) -> Iterator[Inbox]:
+    """A plain SMTP server (no TLS, no login) on 127.0.0.1; ``inbox.port`` is its port;
+    ``kwargs``: Inbox's (a recipient limit, addresses deferred)."""
+    box = Inbox(refuse, **kwargs)
     controller = serve(box)
     try:
         yield box

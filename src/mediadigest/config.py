@@ -44,6 +44,9 @@ class MailSettings:
     # How a reader of the list leaves it (mailto: or https: URIs): the List-Unsubscribe header
     # of what goes to ``to``, which mail clients show as an "Unsubscribe" button.
     unsubscribe: tuple[str, ...] = ()
+    # Recipients in one message: servers refuse those past their limit with a 452 (Postfix
+    # takes 1000 by default, hosted mail often 100), so a list is sent in messages of this many.
+    per_message: int = 100
 
     @property
     def server(self) -> str:
@@ -230,7 +233,11 @@ def _unsubscribe(value: Any) -> tuple[str, ...]:
     for item in items:
         uri = item.strip() if isinstance(item, str) else ""
         scheme, _, rest = uri.partition(":")
-        if scheme.lower() not in ("mailto", "https", "http") or not rest.strip("/"):
+        if scheme.lower() == "http":
+            # Unencrypted, the link (often a reader's token) crosses the network in clear; and
+            # RFC 8058's one-click unsubscribe, which large mailbox providers ask for, is https.
+            raise _BadItem(item, "give an https: address, not http:")
+        if scheme.lower() not in ("mailto", "https") or not rest.strip("/"):
             raise _BadItem(item, "give a mailto: or https: address")
         if not uri.isascii() or any(c <= " " or c in "<>\x7f" for c in uri):
             raise _BadItem(item, "give the address percent-encoded: ASCII, no spaces or <>")
@@ -238,6 +245,15 @@ def _unsubscribe(value: Any) -> tuple[str, ...]:
             raise _BadItem(item, "give mailto:ADDRESS, an e-mail address after mailto:")
         found.append(uri)
     return tuple(dict.fromkeys(found))
+
+
+def _per_message(value: Any) -> int:
+    number = value if isinstance(value, int) and not isinstance(value, bool) else None
+    if isinstance(value, str) and value.strip().isdigit():
+        number = int(value)
+    if number is None or not 1 <= number <= 1000:
+        raise ValueError("give a number of recipients from 1 to 1000")
+    return number
 
 
 # The [mail] table: key -> (MailSettings field, parser); env MEDIADIGEST_MAIL_<KEY>.
@@ -251,6 +267,7 @@ _MAIL: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "to": ("to", _addresses),
     "timeout": ("timeout", _mail_timeout),
     "unsubscribe": ("unsubscribe", _unsubscribe),
+    "per_message": ("per_message", _per_message),
 }
 
 

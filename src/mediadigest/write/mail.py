@@ -3,6 +3,8 @@
 A list gets one message, its recipients only in the envelope (as Bcc would put them): a press
 office's list is of journalists and partners who must not see, or reply to, each other's
 addresses. The message's To is then the sender; a message to one reader names that reader.
+The message goes in several transactions of ``[mail] per_message`` recipients, as servers
+limit a message's recipients.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import logging
 import smtplib
 import socket
 import ssl
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -40,6 +43,7 @@ class Sent:
     server: str
     accepted: list[str]
     refused: dict[str, str] = field(default_factory=dict)
+    messages: int = 1  # how many messages it took (a list goes in several: `send`)
 
 
 def check_ready(mail: MailSettings, recipients: Sequence[str]) -> None:
@@ -86,12 +90,19 @@ def build_message(
 
 
 def send_digest(
-    digest: Digest, recipients: Sequence[str], mail: MailSettings, *, subject_prefix: str = ""
+    digest: Digest,
+    recipients: Sequence[str],
+    mail: MailSettings,
+    *,
+    subject_prefix: str = "",
+    to_the_list: bool | None = None,
 ) -> Sent:
     """Build ``digest``'s message from the settings' sender and send it (see `send`). Mail
-    to the ``[mail]`` list says how to leave it (``unsubscribe``); mail to other addresses
-    (a reviewer's draft, a colleague's copy) does not: they are on no list."""
-    to_the_list = bool(mail.to) and set(recipients) == set(mail.to)
+    to the ``[mail]`` list (``to_the_list``; None: ``recipients`` are the list), the whole
+    of it or those an earlier send did not reach, says how to leave it (``unsubscribe``);
+    mail to other addresses (a reviewer's draft, a colleague's copy) does not."""
+    if to_the_list is None:
+        to_the_list = bool(mail.to) and set(recipients) == set(mail.to)
     message = build_message(digest, sender=mail.sender or "", recipients=recipients,
                             subject_prefix=subject_prefix,
                             unsubscribe=mail.unsubscribe if to_the_list else ())  # fmt: skip
@@ -99,16 +110,19 @@ def send_digest(
 
 
 def send(message: EmailMessage, recipients: Sequence[str], mail: MailSettings) -> Sent:
-    """Send ``message`` once to every recipient; MailError (one line naming the server and
-    the problem) where it is not sent at all. Recipients the server refused while it took
-    the others are in the result's ``refused``."""
-    envelope = [_ascii_domain(email.utils.parseaddr(r)[1]) for r in recipients]
+    """Send ``message`` once to every recipient, over one connection, in messages of at most
+    ``mail.per_message`` recipients (a server refuses those past its own limit). MailError
+    (one line naming the server and the problem) where nobody got it. Recipients the server
+    refused while it took others are in the result's ``refused``: a 5xx answer, or a 4xx
+    ("try again later": a 452 past the server's limit, a greylist's 450) still given on the
+    last of `_TRIES` tries, each in a later message."""
+    envelope = list(dict.fromkeys(envelope_address(r) for r in recipients))
     if mail.user and mail.security == "none":  # allowed: a relay on the same host or network
         log.warning("mail server %s: logging in without TLS: the password in clear", mail.server)
-    sender = _ascii_domain(email.utils.parseaddr(mail.sender or "")[1])
-    # A mailbox name beyond ASCII (ред@example.kz) needs the server's SMTPUTF8; without it,
-    # smtplib refused the whole message for one such reader.
-    unsendable: dict[str, str] = {}
+    sender = envelope_address(mail.sender or "")
+    said: dict[str, str] = {}
+    accepted: set[str] = set()
+    messages = 0
     try:
         with _connect(mail) as smtp:
             if mail.security == "starttls":
@@ -117,19 +131,95 @@ def send(message: EmailMessage, recipients: Sequence[str], mail: MailSettings) -
                 _login(smtp, mail.user, mail.password or "")
             smtp.ehlo_or_helo_if_needed()
             if not smtp.has_extn("smtputf8"):
-                unsendable = {a: _NO_SMTPUTF8 for a in envelope if not a.isascii()}
-                if unsendable and len(unsendable) == len(envelope):
-                    raise smtplib.SMTPRecipientsRefused({a: (0, _NO_SMTPUTF8) for a in envelope})
-            to = [a for a in envelope if a not in unsendable]
-            refused = smtp.send_message(message, from_addr=sender, to_addrs=to)
+                # A mailbox name beyond ASCII (ред@example.kz) needs the server's SMTPUTF8;
+                # without it, smtplib refused the whole message for one such reader.
+                said = {a: _NO_SMTPUTF8 for a in envelope if not a.isascii()}
+            queue = _Queue([a for a in envelope if a not in said], mail.per_message)
+            while batch := queue.next():
+                answers = _transaction(smtp, message, sender, batch)
+                accepted.update(a for a in batch if a not in answers)
+                messages += len(answers) < len(batch)
+                said |= queue.answered(answers, mail.server)
     except (smtplib.SMTPException, OSError) as exc:
-        raise MailError(mail.server, _problem(exc, mail)) from None
-    said = unsendable | {addr: _reply(code, text) for addr, (code, text) in refused.items()}
-    log.info("mailed %s to %d recipients via %s", message["Subject"], len(envelope), mail.server)
-    return Sent(mail.server, [a for a in envelope if a not in said], said)
+        if not accepted:
+            raise MailError(mail.server, _problem(exc, mail)) from None
+        # Some have it, and are not to get it twice: the others are refused, the reason said.
+        problem = f"not sent: {_problem(exc, mail)}"
+        said |= {a: problem for a in envelope if a not in accepted and a not in said}
+    if not accepted:
+        raise MailError(mail.server, f"every recipient refused: {_named(said)}")
+    log.info("mailed %s to %d recipients in %d messages via %s", message["Subject"],
+             len(accepted), messages, mail.server)  # fmt: skip
+    return Sent(mail.server, [a for a in envelope if a in accepted],
+                {a: said[a] for a in envelope if a in said}, messages)  # fmt: skip
+
+
+# A recipient answered 4xx is asked again in a later message, at most twice: a server past
+# its per-message limit takes it in the next, while a greylist wants minutes (a retry of the
+# send, later, mails those it did not take).
+_TRIES = 3
+
+
+class _Queue:
+    """The recipients still to send to, taken ``size`` a message; a 4xx's recipient goes back
+    at the end (a later message), until its last try."""
+
+    def __init__(self, to: list[str], size: int) -> None:
+        self.waiting: deque[tuple[str, int]] = deque((a, 1) for a in to)
+        self.tries: dict[str, int] = {}
+        self.size = size
+
+    def next(self) -> list[str]:
+        """The next message's recipients; [] when none is left."""
+        taken = [self.waiting.popleft() for _ in range(min(self.size, len(self.waiting)))]
+        self.tries = dict(taken)
+        return list(self.tries)
+
+    def answered(self, answers: dict[str, tuple[int, bytes]], server: str) -> dict[str, str]:
+        """Those of the last message refused for good, with the replies; a server that
+        answered 452 past some recipients (its limit) is sent that many a message from now."""
+        refused = {}
+        for address, (code, text) in answers.items():
+            if 400 <= code < 500 and self.tries[address] < _TRIES:
+                self.waiting.append((address, self.tries[address] + 1))
+            else:
+                refused[address] = _reply(code, text)
+        codes = [answers.get(a, (250, b""))[0] for a in self.tries]
+        limit = codes.index(452) if 452 in codes else 0
+        if limit and set(codes[limit:]) == {452}:
+            log.info("mail server %s took %d recipients in a message: sending %d a message",
+                     server, limit, limit)  # fmt: skip
+            self.size = limit
+        return refused
+
+
+def _transaction(
+    smtp: smtplib.SMTP, message: EmailMessage, sender: str, to: list[str]
+) -> dict[str, tuple[int, bytes]]:
+    """One message to ``to``; the answers of those the server did not take."""
+    try:
+        return smtp.send_message(message, from_addr=sender, to_addrs=to)
+    except smtplib.SMTPRecipientsRefused as exc:
+        answers: dict[str, tuple[int, bytes]] = exc.recipients
+        closing = [r for r in answers.values() if r[0] == 421]
+        if closing:  # smtplib closed the connection: the rest of the send is not sent
+            raise smtplib.SMTPResponseException(*closing[0]) from None
+        return answers
+
+
+def _named(said: dict[str, str], shown: int = 5) -> str:
+    """A few of ``said`` named with their replies (a list of 10,000 is not one line)."""
+    named = "; ".join(f"{a} ({r})" for a, r in list(said.items())[:shown])
+    return named + (f" and {len(said) - shown} more" if len(said) > shown else "")
 
 
 _NO_SMTPUTF8 = "a mailbox name beyond ASCII needs SMTPUTF8, which the server does not offer"
+
+
+def envelope_address(recipient: str) -> str:
+    """The address the envelope names for ``recipient`` (``Name <addr>`` or addr): as `send`
+    keys what it says of each recipient."""
+    return _ascii_domain(email.utils.parseaddr(recipient)[1])
 
 
 def _ascii_domain(address: str) -> str:
@@ -187,9 +277,6 @@ def _problem(exc: BaseException, mail: MailSettings) -> str:
             return 'the server offers no STARTTLS (security = "tls" for port 465, or "none")'
         case smtplib.SMTPNotSupportedError():
             return f"the server does not support that: {_one_line(str(exc))}"
-        case smtplib.SMTPRecipientsRefused():
-            refused = "; ".join(f"{a} ({_reply(*r)})" for a, r in exc.recipients.items())
-            return f"every recipient refused: {refused}"
         case smtplib.SMTPSenderRefused():
             return f"sender {exc.sender} refused ({_reply(exc.smtp_code, exc.smtp_error)})"
         case smtplib.SMTPResponseException():
