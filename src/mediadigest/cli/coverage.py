@@ -29,9 +29,6 @@ from mediadigest.store import repository
 from mediadigest.store import schema as t
 from mediadigest.targets import refuse_store_target
 
-# The week page's helpers: the same country names and the same look of a chart.
-from mediadigest.web.coverage import _PALETTE, _country, _draw_lock, _figure, _svg
-
 
 class By(StrEnum):
     day = "day"
@@ -52,9 +49,8 @@ THEMES_NOTE = (
     "an article with several themes counts under each: the themes add up to more than "
     "the total, which counts each article once"
 )
-# The week page's colours, then more for a --top above its six, and its grey for "other".
-_GREY = _PALETTE[-1]
-_COLOURS = [*_PALETTE[:-1], "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#2ca02c", "#ff7f0e"]
+# Colours after the week page's six, for a --top above six ("other" keeps its grey).
+_MORE_COLOURS = ["#8c564b", "#e377c2", "#17becf", "#bcbd22", "#2ca02c", "#ff7f0e"]
 UNKNOWN = {Split.theme: "unthemed"}  # what a missing value is called; "unknown" elsewhere
 
 
@@ -176,6 +172,9 @@ def _split_column(split: Split) -> tuple[sa.ColumnElement[Any], sa.FromClause]:
 
 def _label(split: Split, value: str | None) -> str:
     if split is Split.country:
+        # The week page's names (imported here: the CLI starts without the web modules).
+        from mediadigest.web.coverage import _country
+
         return _country(value)  # the week page's names: "Kazakhstan", "unknown"
     return value or UNKNOWN.get(split, "unknown")
 
@@ -355,21 +354,28 @@ def to_csv(cov: Coverage) -> str:
 def chart(cov: Coverage, top: int, fmt: str) -> bytes:
     """A stacked bar per period of the ``top`` values (the rest as "other"), in the week
     page's look; ``fmt``: ``svg`` or ``png``."""
+    # The week page's look and its care: matplotlib's state is process-wide.
+    from mediadigest.web.coverage import _PALETTE, _draw_lock, _figure, _svg
+
+    colours, grey = [*_PALETTE[:-1], *_MORE_COLOURS], _PALETTE[-1]
     labels = [period_label(s, cov.by) for s in cov.starts]
     series = folded(cov, top) if cov.split is not Split.none else {"articles": cov.totals}
     with _draw_lock:
         fig = _figure()
         # A bar of at least a few points each, up to a page's width; the labels thinned.
-        fig.set_size_inches(min(16.0, max(6.4, 1.5 + 0.22 * len(labels))), 3.2)
+        width = min(16.0, max(6.4, 1.5 + 0.22 * len(labels)))
+        fig.set_size_inches(width, 3.2)
         ax = fig.add_subplot()
         positions = list(range(len(labels)))
         bottom = [0] * len(labels)
         for i, (name, values) in enumerate(series.items()):
-            color = _GREY if name == "other" else _COLOURS[i % len(_COLOURS)]
+            color = grey if name == "other" else colours[i % len(colours)]
             ax.bar(positions, values, bottom=bottom, label=name, color=color, width=0.8)
             bottom = [b + v for b, v in zip(bottom, values, strict=True)]
         step = max(1, -(-len(labels) // 24))
-        slanted = {"rotation": 45, "ha": "right"} if step > 1 else {}
+        # About 12 characters of 9 pt text to an inch, the legend's two inches aside.
+        crowded = len(labels[::step]) * max(map(len, labels), default=0) > (width - 2.2) * 12
+        slanted = {"rotation": 45, "ha": "right"} if crowded else {}
         ax.set_xticks(positions[::step], labels[::step], **slanted)
         ax.set_xlim(-0.5, max(len(labels), 1) - 0.5)
         ax.set_title(_title(cov), loc="left")
