@@ -270,17 +270,23 @@ def publish(
         items = len(content.get("items") or [])
         say(f"published version {version} of {when} ({counted(items, 'item')}, {what})")
         _say_late(when, late)
+    rest = False
     if recipients and already is not None and not mail_to and not mail_again:
         from mediadigest.web import mailing
 
         with engine.connect() as conn:
-            mailed = mailing.mailed_to_the_list(conn, name, first, last, version)
-        if mailed is not None:  # a retried run mailed every reader again
-            say(f"{when}: version {version} went to the list on {mailed:%Y-%m-%d %H:%M} UTC; "
+            mailed = mailing.list_sent(conn, name, first, last, version, settings.mail)
+        if mailed is not None and not mailed.rest:  # a retried run mailed every reader again
+            say(f"{when}: version {version} went to the list on {mailed.at:%Y-%m-%d %H:%M} UTC; "
                 "`publish --mail-again` mails it again")  # fmt: skip
             return
+        if mailed is not None:  # and a retry after a part send mailed those who had it
+            recipients, rest = mailed.rest, True
+            say(f"{when}: version {version} went to part of the list on "
+                f"{mailed.at:%Y-%m-%d %H:%M} UTC; mailing the {counted(len(recipients), 'reader')}"
+                " it did not reach")  # fmt: skip
     if recipients:
-        _mail_version(engine, settings, content, version, recipients, (first, last))
+        _mail_version(engine, settings, content, version, recipients, (first, last), rest=rest)
 
 
 def _recipients(
@@ -314,8 +320,11 @@ def _mail_version(
     version: int,
     recipients: tuple[str, ...],
     dates: tuple[date, date],
+    *,
+    rest: bool = False,
 ) -> None:
-    """Mail a published version; a failure leaves it published, says so and exits 1."""
+    """Mail a published version (``rest``: to those of the list a send did not reach); a
+    failure leaves it published, says so and exits 1."""
     from mediadigest.web import mailing
 
     (first, last), name = dates, settings.profile.name
@@ -323,9 +332,13 @@ def _mail_version(
     row = {"profile": name, "period_from": first, "period_to": last, "version": version,
            "content": content}  # fmt: skip
     # After the publish's transaction: the writer lock is not held over SMTP.
-    send = partial(mailing.mail_version, engine, settings.mail, row, recipients, user="cli")
+    send = partial(mailing.mail_version, engine, settings.mail, row, recipients, user="cli",
+                   rest=rest)  # fmt: skip
     sent = _mail(send, what=when, draft=False)
     if sent.refused:
+        if rest or set(recipients) == set(settings.mail.to):
+            say(f"{when}: the same `publish --mail` mails those not reached, and no one else",
+                "hint")  # fmt: skip
         say(f"{when}: `publish --mail-to ADDR` mails it to ADDR alone", "hint")
         raise typer.Exit(1)
 

@@ -391,6 +391,7 @@ def publish(request: Request, response: Response, body: PublishIn, user: Editor)
         recipients = mailing.the_list(web.settings.mail) if body.mail else ()
     except ConfigError as exc:
         raise HTTPException(409, f"Nothing was published: {exc}") from exc
+    rest: tuple[str, ...] = ()
     with story_store.writing(web.engine) as conn:
         found = versions.get_draft(conn, name, since, until)
         if found is None:
@@ -405,11 +406,13 @@ def publish(request: Request, response: Response, body: PublishIn, user: Editor)
         except editions.AlreadyPublished as exc:
             if not recipients:  # else mailed as it is: a send that failed is sent again
                 raise HTTPException(409, str(exc)) from exc
-            mailed = mailing.mailed_to_the_list(conn, name, since, until, exc.version)
+            mailed = mailing.list_sent(conn, name, since, until, exc.version, web.settings.mail)
             if mailed is not None and not body.mail_again:  # a client's retry mailed them all
-                when = f"{mailed:%Y-%m-%d %H:%M} UTC"
-                raise HTTPException(409, f"{exc} It went to the whole list on {when}: send "
-                                    "mail_again: true to mail it again.") from exc  # fmt: skip
+                when = f"{mailed.at:%Y-%m-%d %H:%M} UTC"
+                if not mailed.rest:
+                    raise HTTPException(409, f"{exc} It went to the whole list on {when}: send "
+                                        "mail_again: true to mail it again.") from exc  # fmt: skip
+                rest = mailed.rest  # after a part send: those it did not reach, no one else
             response.status_code = 200
         except editions.NotPublishable as exc:
             raise HTTPException(409, str(exc)) from exc
@@ -419,20 +422,21 @@ def publish(request: Request, response: Response, body: PublishIn, user: Editor)
                           version=version, via="api")  # fmt: skip
         latest = versions.latest_version(conn, name, since, until)
     assert latest is not None
-    mailed = _mail(request, user, latest, recipients) if recipients else None
-    return PublishOut(**{k: v for k, v in latest.items() if k != "content"}, mail=mailed)
+    how = _mail(request, user, latest, rest or recipients, rest=bool(rest)) if recipients else None
+    return PublishOut(**{k: v for k, v in latest.items() if k != "content"}, mail=how)
 
 
 def _mail(
-    request: Request, user: User, latest: dict[str, Any], recipients: tuple[str, ...]
-) -> MailOut:
+    request: Request, user: User, latest: dict[str, Any], recipients: tuple[str, ...], *,
+    rest: bool
+) -> MailOut:  # fmt: skip
     web = request.app.state.web
     try:
         sent = mailing.mail_version(web.engine, web.settings.mail, latest, recipients,
-                                    user=user.name, via="api")  # fmt: skip
+                                    user=user.name, rest=rest, via="api")  # fmt: skip
     except MailError as exc:  # the version stays published: the answer is the publish's
-        return MailOut(mailed=False, error=str(exc))
-    return MailOut(mailed=True, recipients=len(sent.accepted), refused=sent.refused)
+        return MailOut(mailed=False, error=str(exc), rest=rest)
+    return MailOut(mailed=True, recipients=len(sent.accepted), refused=sent.refused, rest=rest)
 
 
 @router.get(

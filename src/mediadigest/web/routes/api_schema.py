@@ -189,6 +189,11 @@ class MailOut(BaseModel):
     error: str | None = Field(
         None, description="Why nothing was sent (the version stays published), in one line."
     )
+    rest: bool = Field(
+        False,
+        description="Sent only to those of the list an earlier send of this version did not "
+        "reach (the server refused them, or did not take them yet); the others have it.",
+    )
 
 
 class PublishOut(VersionOut):

@@ -89,30 +89,48 @@ def mail_again(request: Request, user: Editor, week: Week) -> Response:
         recipients = mailing.the_list(web.settings.mail)
     except ConfigError as exc:
         return redirect(request, f"/digests/{published['id']}", f"{exc}.", "error")
+    with web.engine.connect() as conn:
+        mailed = mailing.list_sent(conn, web.settings.profile.name, since, until,
+                                   published["version"], web.settings.mail)  # fmt: skip
+    if mailed is not None and mailed.rest:  # those a part send did not reach, no one else
+        return _mail_it(request, user, published, mailed.rest, "", rest=True)
     return _mail_it(request, user, published, recipients, "")
 
 
 def _mail_it(
-    request: Request, user: User, published: dict[str, Any], recipients: tuple[str, ...], done: str
+    request: Request,
+    user: User,
+    published: dict[str, Any],
+    recipients: tuple[str, ...],
+    done: str,
+    *,
+    rest: bool = False,
 ) -> Response:
-    """Mail ``published`` and go to its page, saying how it went after ``done``. A failure
-    offers the button of the form ``mail-again`` (preview.html)."""
+    """Mail ``published`` (``rest``: to those of the list a send did not reach) and go to
+    its page, saying how it went after ``done``. A failure, or a send to the list that did
+    not reach all of it, offers the button of the form ``mail-again`` (preview.html)."""
     web, version = request.app.state.web, published["version"]
     to, done = f"/digests/{published['id']}", f"{done} " if done else ""
     try:
         sent = mailing.mail_version(web.engine, web.settings.mail, published, recipients,
-                                    user=user.name)  # fmt: skip
+                                    user=user.name, rest=rest)  # fmt: skip
     except MailError as exc:
         message = f"{done}Version {version} was not mailed: {exc}. It stays published."
         return redirect(request, to, message, "error", form="mail-again")
-    said = f"{done}Version {version} mailed to {style.counted(len(sent.accepted), 'recipient')}"
+    whom = style.counted(len(sent.accepted), "recipient")
+    if rest:
+        whom += " of the list it had not reached"
+    said = f"{done}Version {version} mailed to {whom}"
     if not sent.refused:
         return redirect(request, to, f"{said} via {sent.server}.")
     # A few named: a flash is a cookie, which a browser drops past 4 kB.
     named = [f"{addr} ({reply})" for addr, reply in list(sent.refused.items())[:5]]
     more = f" and {len(sent.refused) - 5} more" if len(sent.refused) > 5 else ""
     message = f"{said}; mail server {sent.server} refused {'; '.join(named)}{more}."
-    return redirect(request, to, message, "error")
+    if not rest and set(recipients) != set(web.settings.mail.to):
+        return redirect(request, to, message, "error")
+    again = " Mail it again mails those it did not reach, and no one else."
+    return redirect(request, to, message + again, "error", form="mail-again")
 
 
 def _ask_to_publish_over(
