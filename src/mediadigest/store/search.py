@@ -369,7 +369,7 @@ def search(
     stored matches are ranked; `Hits.window_full` says whether there were that many.
 
     ``names`` (see `spellings`): a name in the query matches in any of its spellings.
-    ``theme``: only articles labelled with that theme.
+    ``theme``: only articles labelled with that theme, in any case.
     ``offset``: leave out that many of the best first, for paging; pages reach no further
     than the ``WINDOW`` matches ranked (see the module docstring).
     """
@@ -380,9 +380,12 @@ def search(
     outlets = None if outlet is None else outlet_spellings(conn, outlet)
     if outlets == []:
         return Hits()  # no outlet of that name
+    themes = None if theme is None else theme_spellings(conn, theme)
+    if themes == []:
+        return Hits()  # no article carries that theme
     language, outlet_country = as_stored(language, outlet_country)
     driving, residual = _filters(
-        since, until, language, outlets, outlet_country, relevant_only, theme
+        since, until, language, outlets, outlet_country, relevant_only, themes
     )
     if offset < 0:
         raise ValueError(f"offset {offset}: must be 0 or more")
@@ -412,7 +415,7 @@ def _filters(
     outlets: list[str] | None,
     outlet_country: str | None,
     relevant_only: bool,
-    theme: str | None = None,
+    themes: list[str] | None = None,
 ) -> tuple[Filters, Filters]:
     """(driving, residual): the driving filters are answered by one index alone (see _selective).
 
@@ -430,7 +433,7 @@ def _filters(
         a.c.outlet.in_(outlets) if outlets is not None else None,
         a.c.outlet_country == outlet_country if outlet_country is not None else None,
         a.c.relevant.is_(True) if relevant_only else None,
-        themed(theme) if theme is not None else None,
+        themed(themes) if themes is not None else None,
     ]
     residual = [f for f in indexed if f is not None]
     if residual:
@@ -468,10 +471,34 @@ def outlet_spellings(conn: sa.Connection, outlet: str) -> list[str]:
     return [name for name in conn.execute(_OUTLETS).scalars() if name.casefold() == wanted]
 
 
-def themed(theme: str) -> sa.ColumnElement[bool]:
-    """Articles labelled ``theme``, as a filter: answered by the theme index of article_themes,
-    so it holds before any limit (a theme tested on the hits afterwards lost most of them)."""
-    labelled = sa.select(t.article_themes.c.article_id).where(t.article_themes.c.theme == theme)
+# The themes labelled, one index seek each, as `_OUTLETS` lists the outlets.
+_THEMES = sa.text(
+    "WITH RECURSIVE stored(theme) AS ("
+    " SELECT min(theme) FROM article_themes"
+    " UNION ALL"
+    " SELECT (SELECT min(theme) FROM article_themes WHERE theme > stored.theme) FROM stored"
+    " WHERE stored.theme IS NOT NULL"
+    ") SELECT theme FROM stored WHERE theme IS NOT NULL"
+)
+
+
+def theme_spellings(conn: sa.Connection, theme: str) -> list[str]:
+    """``theme`` as labelled: itself if stored so (one seek), else the stored themes that are
+    it in another case ("Economy" -> ["economy"]; compared exactly, it found nothing). Empty:
+    no article carries that theme. A handful of themes: listing them is a seek each."""
+    th = t.article_themes
+    if conn.execute(sa.select(th.c.article_id).where(th.c.theme == theme).limit(1)).first():
+        return [theme]
+    wanted = theme.strip().casefold()
+    return [name for name in conn.execute(_THEMES).scalars() if name.casefold() == wanted]
+
+
+def themed(themes: str | Sequence[str]) -> sa.ColumnElement[bool]:
+    """Articles labelled with one of ``themes`` (as stored: `theme_spellings`), as a filter:
+    answered by the theme index of article_themes, so it holds before any limit (a theme
+    tested on the hits afterwards lost most of them)."""
+    names = [themes] if isinstance(themes, str) else list(themes)
+    labelled = sa.select(t.article_themes.c.article_id).where(t.article_themes.c.theme.in_(names))
     return t.articles.c.id.in_(labelled)
 
 

@@ -27,6 +27,7 @@ from mediadigest.store.search import (
     outlet_spellings,
     parse_query,
     search,
+    theme_spellings,
     themed,
 )
 
@@ -192,7 +193,7 @@ def window_full(
 
 
 def _clauses(conn: sa.Connection, f: Filters) -> list[sa.ColumnElement[bool]] | None:
-    """The filters as SQL; None when none can pass (no outlet of that name is stored).
+    """The filters as SQL; None when none can pass (no outlet or theme of that name is stored).
 
     The outlet in any case, as search takes it: its stored spellings (`outlet_spellings`), so
     the filter stays an equality on ix_articles_outlet_dated.
@@ -214,8 +215,11 @@ def _clauses(conn: sa.Connection, f: Filters) -> list[sa.ColumnElement[bool]] | 
             out.append(a.c[column] == value)
     if f.relevant_only:
         out.append(a.c.relevant.is_(True))
-    if f.theme:
-        out.append(themed(f.theme))
+    if f.theme:  # in any case, as search takes it ("Economy" found nothing)
+        themes = theme_spellings(conn, f.theme)
+        if not themes:
+            return None
+        out.append(themed(themes))
     return out
 
 
