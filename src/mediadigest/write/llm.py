@@ -162,16 +162,19 @@ def _endpoint_down(exc: Exception) -> bool:
 
 def _evidence(item: DigestItem) -> tuple[list[str], list[str]]:
     """The sentences the model is given (headline, attribution, summary), and those left out
-    because they address a language model."""
+    because they address a language model (the quote too: the prompt shows it)."""
     given = [item.headline, item.attribution, *item.summary]
+    quoted = [item.quote.text] if item.quote else []
     return (
         [s for s in given if not grounding.addresses_model(s)],
-        [s for s in given if grounding.addresses_model(s)],
+        [s for s in given + quoted if grounding.addresses_model(s)],
     )
 
 
 def _prompt(item: DigestItem, given: Sequence[str]) -> str:
-    quote = f"\nQuote (locked, do not repeat): {item.quote.text}" if item.quote else ""
+    quote = ""
+    if item.quote and not grounding.addresses_model(item.quote.text):
+        quote = f"\nQuote (locked, do not repeat): {item.quote.text}"
     headline = item.headline if item.headline in given else ""
     attribution = item.attribution if item.attribution in given else ""
     evidence = "\n".join(f"- {s}" for s in given if s not in (headline, attribution))
