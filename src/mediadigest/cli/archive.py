@@ -44,6 +44,7 @@ from mediadigest.store.engine import shown_url
 from mediadigest.store.repository import iter_articles
 from mediadigest.store.search import (
     WINDOW,
+    SearchTooLong,
     as_stored,
     parse_query,
     profile_spellings,
@@ -242,10 +243,14 @@ def search_cmd(
     names = profile_spellings(settings.profile, country=True) if spellings else None
     engine = reading_store(settings)
     with engine.connect() as conn:
-        hits = store.search(
-            conn, query, since=first, until=last, language=language, outlet=outlet,
-            outlet_country=country, limit=limit, names=names,
-        )  # fmt: skip
+        try:
+            hits = store.search(
+                conn, query, since=first, until=last, language=language, outlet=outlet,
+                outlet_country=country, limit=limit, names=names,
+            )  # fmt: skip
+        except SearchTooLong as exc:  # stopped at its time limit, as the web app stops it
+            say(str(exc), "error")
+            raise typer.Exit(1) from None
     if names and not as_json and (also := parse_query(query).with_spellings(names)[1]):
         say(f"also searched for other spellings: {', '.join(also)}")
     if hits.window_full:  # on standard error, so with --json too

@@ -22,15 +22,20 @@ filters are checked on each match, newest first, until the window is full. On Po
 newest ``WALK`` articles are tested first, and what they hold decides between walking on and
 asking the indexes (see `_newest_postgresql`): the planner's own guess of how many articles a
 query matches can be wrong by the whole table.
+
+Every search stops at ``TIME_LIMIT`` with `SearchTooLong` (see `_time_limit`): a query of many
+short prefixes OR'd ("ba* OR be* OR …") expands to most of the index's words.
 """
 
 from __future__ import annotations
 
+import contextlib
 import operator
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from time import monotonic
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -52,6 +57,13 @@ _ENTRY, _FETCH = 0.25, 6.0
 SELECTIVE = 0.02  # share of the store below which filters drive a search on SQLite
 STEM_MIN = 4  # a prefix spelling this short ("Ак*") would take unrelated words with it
 MARK = ("**", "**")  # around matched words in snippets, as in Markdown bold
+# The longest a search may run, in seconds: the slowest of bench/search.py's queries at a
+# million articles takes 0.05 s, and a query of 80 two-letter prefixes OR'd kept a server
+# busy for 40 s before its snippets were built in one statement. Past it, `SearchTooLong`.
+TIME_LIMIT = 5.0
+TOO_LONG = "the search took too long; use fewer or longer words"
+# SQLite: statement steps between looks at the clock (a window of 200 takes some thousands).
+_STEPS = 1000
 _SNIPPET_WORDS = 24
 # PostgreSQL's english stop words (snowball), so that SQLite ignores the same words.
 STOP_WORDS = frozenset(
@@ -66,6 +78,13 @@ STOP_WORDS = frozenset(
 )
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _WORD = re.compile(r"\w+")
+
+
+class SearchTooLong(Exception):
+    """A search stopped at `TIME_LIMIT`; its message (`TOO_LONG`) is for the user."""
+
+    def __init__(self) -> None:
+        super().__init__(TOO_LONG)
 
 
 @dataclass(slots=True)
@@ -392,16 +411,52 @@ def search(
     if offset >= WINDOW:
         return Hits(window_full=None)
     page = (min(limit, WINDOW - offset), offset)
-    if conn.dialect.name == "postgresql":
-        marked = _headline_query(parsed, typed)
-        rows, full = _search_postgresql(conn, parsed, driving, residual, page, marked)
-    else:
-        rows, full = _search_sqlite(conn, parsed, driving, residual, page)
+    with _time_limit(conn):
+        if conn.dialect.name == "postgresql":
+            marked = _headline_query(parsed, typed)
+            rows, full = _search_postgresql(conn, parsed, driving, residual, page, marked)
+        else:
+            rows, full = _search_sqlite(conn, parsed, driving, residual, page)
     # One line of text whatever the backend kept of the paragraph breaks.
     return Hits(
         (SearchHit(**{**row, "snippet": " ".join(row["snippet"].split())}) for row in rows),
         window_full=full,
     )
+
+
+@contextlib.contextmanager
+def _time_limit(conn: sa.Connection) -> Iterator[None]:
+    """Stop the search's statements at `TIME_LIMIT` with `SearchTooLong`, then lift the limit.
+
+    PostgreSQL: a statement_timeout set in a savepoint, rolled back after the search (the
+    search only reads), so the setting ends with it and a cancelled statement does not leave
+    the caller's transaction aborted. SQLite: a progress handler, which SQLite calls between
+    steps of a statement (one FTS5 step, such as merging a prefix's entries, runs to its end).
+    """
+    if conn.dialect.name == "postgresql":
+        savepoint = conn.begin_nested()
+        try:
+            ms = max(1, int(TIME_LIMIT * 1000))
+            conn.execute(sa.text(f"SET LOCAL statement_timeout = {ms}"))
+            yield
+        except sa.exc.OperationalError as exc:
+            if getattr(exc.orig, "sqlstate", None) == "57014":  # query_canceled
+                raise SearchTooLong() from exc
+            raise
+        finally:
+            savepoint.rollback()
+        return
+    raw = conn.connection.driver_connection
+    deadline = monotonic() + TIME_LIMIT
+    raw.set_progress_handler(lambda: monotonic() > deadline, _STEPS)
+    try:
+        yield
+    except sa.exc.OperationalError as exc:
+        if "interrupted" in str(exc.orig) and monotonic() > deadline:
+            raise SearchTooLong() from exc
+        raise
+    finally:
+        raw.set_progress_handler(None, 0)
 
 
 Filters = list[sa.ColumnElement[bool]]
@@ -600,8 +655,7 @@ def _search_sqlite(
     matches = newest.join(a, a.c.id == newest.c.id)
     window = _window(conn, matches, a.c, -newest.c.bm25)
     best = _ranked_page(window, page)
-    hits = [_sqlite_hit(conn, query.fts5(), row[_ID], row[_SCORE]) for row in best]
-    return hits, len(window) >= WINDOW
+    return _sqlite_hits(conn, query.fts5(), best), len(window) >= WINDOW
 
 
 def _selective(conn: sa.Connection, driving: Filters) -> bool:
@@ -617,29 +671,52 @@ def _selective(conn: sa.Connection, driving: Filters) -> bool:
     return count < cap
 
 
-# One statement per hit, prepared once: snippet() needs the FTS cursor of a MATCH, and
-# "rowid = ?" is a cheap seek, where "rowid IN (...)" makes FTS5 rescan its index per id.
 # A text longer than LONG_TEXT gets its snippet from the lead alone: FTS5's snippet() costs
 # the square of the matches in the column (a 5 MB text took minutes), and ts_headline reads
 # only the text's opening. Texts are cut at ingest now (analyse.MAX_TEXT); not all stored ones.
 LONG_TEXT = 200_000
-_SQLITE_HIT = sa.text(
-    "SELECT a.id, a.url, a.title, a.outlet, a.outlet_country, a.published, a.language, "
-    "a.published_offset, snippet(articles_fts, 1, :start, :stop, '…', :words) AS lead, "
-    "CASE WHEN length(a.text) <= :long "
-    "THEN snippet(articles_fts, 2, :start, :stop, '…', :words) ELSE '' END AS body "
-    "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
-    "WHERE articles_fts MATCH :q AND articles_fts.rowid = :id"
-).columns(published=sa.DateTime)
+# The page's hits and their snippets in one statement: snippet() needs the FTS cursor of a
+# MATCH, and every MATCH expands the query again (each prefix word merges the index's entries
+# for every word it starts), so a statement per hit multiplied that by the hits: 80 two-letter
+# prefixes OR'd took 8 s for 200 hits on 4,500 articles, 0.1 s for one. "rowid IN (...)" would
+# make FTS5 run the MATCH once per id, so the ids are kept out of its reach (the unary +) and
+# FTS5 walks its matches once, between the page's lowest and highest ids (a range it seeks);
+# CROSS JOIN keeps FTS5 the outer loop, the articles read by id.
+_SQLITE_HITS = (
+    sa.text(
+        "SELECT a.id, a.url, a.title, a.outlet, a.outlet_country, a.published, a.language, "
+        "a.published_offset, snippet(articles_fts, 1, :start, :stop, '…', :words) AS lead, "
+        "CASE WHEN length(a.text) <= :long "
+        "THEN snippet(articles_fts, 2, :start, :stop, '…', :words) ELSE '' END AS body "
+        "FROM articles_fts CROSS JOIN articles a ON a.id = articles_fts.rowid "
+        "WHERE articles_fts MATCH :q AND articles_fts.rowid BETWEEN :low AND :high "
+        "AND +articles_fts.rowid IN :ids"
+    )
+    .bindparams(sa.bindparam("ids", expanding=True))
+    .columns(published=sa.DateTime)
+)
 
 
-def _sqlite_hit(conn: sa.Connection, fts_query: str, id_: int, score: float) -> dict:
+def _sqlite_hits(conn: sa.Connection, fts_query: str, best: Sequence[sa.Row[Any]]) -> list[dict]:
+    """The hits of ``best`` (rows of `_window`), in its order, with their snippets."""
+    if not best:
+        return []
+    ids = [row[_ID] for row in best]
     params = {"start": MARK[0], "stop": MARK[1], "words": _SNIPPET_WORDS, "long": LONG_TEXT}
-    row = conn.execute(_SQLITE_HIT, {**params, "q": fts_query, "id": id_}).one()._asdict()
-    # The lead if the query matched there, else the body if it matched there, else the lead.
-    lead, body = row.pop("lead"), row.pop("body")
-    marked = MARK[0] in body and MARK[0] not in lead
-    return {**row, "snippet": body if marked else lead, "score": score}
+    found = conn.execute(
+        _SQLITE_HITS, {**params, "q": fts_query, "ids": ids, "low": min(ids), "high": max(ids)}
+    )
+    by_id = {row["id"]: dict(row) for row in found.mappings()}
+    hits = []
+    for row in best:
+        hit = by_id.get(row[_ID])
+        if hit is None:  # deleted by another connection since the window was read
+            continue
+        # The lead if the query matched there, else the body if it matched there, else the lead.
+        lead, body = hit.pop("lead"), hit.pop("body")
+        marked = MARK[0] in body and MARK[0] not in lead
+        hits.append({**hit, "snippet": body if marked else lead, "score": row[_SCORE]})
+    return hits
 
 
 _ENGLISH = sa.literal_column("'english'::regconfig")

@@ -14,7 +14,7 @@ from mediadigest import store
 from mediadigest.errors import ConfigError, MailError
 from mediadigest.model import Source, as_given
 from mediadigest.store import sources as store_sources
-from mediadigest.store.search import WINDOW, profile_spellings, query_problem
+from mediadigest.store.search import WINDOW, SearchTooLong, profile_spellings, query_problem
 from mediadigest.store.sources import source_url
 from mediadigest.stories import persist as story_store
 from mediadigest.web import editions, freshness, mailing, persist, stories, versions
@@ -198,7 +198,10 @@ def article(request: Request, article_id: PathId, user: Viewer) -> ArticleDetail
     "/search",
     responses={
         200: {"headers": _NEXT},
-        400: problem("since is after until, or the query cannot be searched as written."),
+        400: problem(
+            "since is after until, the query cannot be searched as written, or the search "
+            "took too long (use fewer or longer words)."
+        ),
     },
 )
 def search(
@@ -237,7 +240,10 @@ def search(
     web = request.app.state.web
     names = profile_spellings(web.settings.profile, country=True)
     with web.engine.connect() as conn:
-        hits = find(conn, q, filters, limit=limit + 1, names=names, offset=offset)
+        try:
+            hits = find(conn, q, filters, limit=limit + 1, names=names, offset=offset)
+        except SearchTooLong as exc:
+            raise HTTPException(400, str(exc)) from exc
     page = _next_page(request, response, hits, limit, offset, WINDOW)
     # ``published`` as the outlet gave it, its offset stated (UTC's where it gave none), as
     # /api/articles gives it.

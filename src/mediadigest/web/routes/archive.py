@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from mediadigest.store.search import (
     WINDOW,
     SearchHit,
+    SearchTooLong,
     Spellings,
     parse_query,
     profile_spellings,
@@ -133,19 +134,24 @@ def archive(
     also = parse_query(q).with_spellings(names)[1] if searched else []
     started = time.perf_counter()
     with web.engine.connect() as conn:
-        # One more than a page: whether there is a next page, without counting every match.
-        hits = find(conn, q, filters, PER_PAGE + 1, names, offset) if searched else []
-        more = len(hits) > PER_PAGE
-        hits = hits[:PER_PAGE]
-        # A search ranks only its WINDOW newest matches: say so where its pages end for that
-        # reason (a page captured again is one hit for two matches: the window may end
-        # before WINDOW hits).
-        window_end = (
-            searched
-            and bool(q.strip())
-            and not more
-            and _window_ended(conn, q, filters, names, offset, hits)
-        )
+        try:
+            # One more than a page: whether there is a next page, without counting every match.
+            hits = find(conn, q, filters, PER_PAGE + 1, names, offset) if searched else []
+            more = len(hits) > PER_PAGE
+            hits = hits[:PER_PAGE]
+            # A search ranks only its WINDOW newest matches: say so where its pages end for
+            # that reason (a page captured again is one hit for two matches: the window may
+            # end before WINDOW hits).
+            window_end = (
+                searched
+                and bool(q.strip())
+                and not more
+                and _window_ended(conn, q, filters, names, offset, hits)
+            )
+        except SearchTooLong as exc:  # stopped at its time limit: said as the form's problem
+            problems.append(f"{str(exc)[0].upper()}{str(exc)[1:]}.")
+            bad.setdefault("q", len(problems))
+            hits, more, window_end, searched, also = [], False, False, False, []
         choices = web.choices.get(conn)
     took = time.perf_counter() - started
     # Tabs and the history list tell searches apart by their titles.
