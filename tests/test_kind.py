@@ -185,3 +185,90 @@ def test_a_disclaimer_at_the_end_of_a_long_piece_makes_it_opinion():
 )
 def test_a_news_report_quoting_someone_who_argues_stays_news(text, author):
     assert classify("Tax plan", text, author=author).label == "news"
+
+
+# -- opinion labels in the outlets' other languages --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Kommentar: Kasachstan zwischen allen Stühlen",
+        "Meinung | Europa braucht den Mittleren Korridor",
+        "Gastbeitrag: Warum Astana zählt",
+        "Tribune : le Kazakhstan entre deux mondes",
+        "Point de vue — l'Asie centrale s'éveille",
+        "Éditorial : le pari du corridor médian",
+        "Chronique : Astana, capitale du pétrole",
+        "Görüş: Ankara neden Astana'ya muhtaç",
+        "Köşe yazısı: Türk Devletleri Teşkilatı",
+        "Opinión: Kazajistán y el corredor medio",
+        "Tribuna: el petróleo kazajo",
+        "Пікір: Орта дәліз туралы",
+    ],
+)
+def test_an_opinion_label_in_another_language_makes_an_opinion_piece(title):
+    assert classify(title, "Kazakhstan faces a choice.").label == "opinion"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Kreml lehnt Kommentar zu Kasachstan ab",
+        "Kommentar des Außenministers sorgt in Astana für Ärger",
+        "Kommentar-Funktion nach Angriffen abgeschaltet",
+        "Tribune de Genève: Kazakh oil shipments resume",
+    ],
+)
+def test_a_news_headline_merely_holding_the_word_stays_news(title):
+    assert classify(title, "Kazakhstan said on Monday it would reply.").label == "news"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.faz.net/aktuell/meinung/kasachstan-101.html",
+        "https://www.lemonde.fr/idees/article/2026/11/20/le-kazakhstan.html",
+        "https://www.lefigaro.fr/vox/tribune/astana-2026",
+        "https://elpais.com/opinion/2026-11-20/kazajistan.html",
+    ],
+)
+def test_an_opinion_section_in_another_language_makes_an_opinion_piece(url):
+    assert classify("Kasachstan", "Text.", url=url).label == "opinion"
+
+
+# -- a news report citing a press service is news, not the press release ------------------------
+
+_AKORDA = (
+    "АНКАРА, 18 ноября. /ТАСС/. Президент Казахстана Касым-Жомарт Токаев и президент Турции "
+    "Реджеп Тайип Эрдоган договорились довести товарооборот до 15 млрд долларов, сообщила "
+    "пресс-служба Акорды.\n\nСтороны подписали 15 документов."
+)
+
+
+def test_an_agency_report_citing_a_press_service_is_news():
+    att = Attribution(reported_by="пресс-служба Акорды")
+    k = classify("Токаев и Эрдоган договорились", _AKORDA, "https://tass.ru/politika/1", att,
+                 outlet="TASS")  # fmt: skip
+    assert k.label == "news"
+
+
+def test_an_agency_named_in_russian_citing_a_press_service_is_news():
+    att = Attribution(reported_by="пресс-служба Акорды")
+    k = classify("Токаев и Эрдоган договорились", _AKORDA, "", att, outlet="ТАСС")
+    assert k.label == "news"
+
+
+def test_a_bylined_report_citing_a_press_service_is_news():
+    att = Attribution(reported_by="пресс-служба КМГ")
+    text = "«КазМунайГаз» и TotalEnergies подписали соглашение, сообщила пресс-служба КМГ."
+    k = classify("КМГ построит ГПЗ", text, "https://www.interfax.ru/business/1", att,
+                 author="Айгерим Сейткали", outlet="Interfax")  # fmt: skip
+    assert k.label == "news"
+
+
+def test_an_unsigned_item_relaying_a_press_service_stays_a_press_release():
+    att = Attribution(reported_by="пресс-служба Акорды")
+    k = classify("Токаев провёл встречу", "Токаев провёл встречу, сообщила пресс-служба Акорды.",
+                 "https://akorda.kz/ru/1", att, outlet="Akorda")  # fmt: skip
+    assert (k.label, k.origin) == ("press_release", "пресс-служба Акорды")

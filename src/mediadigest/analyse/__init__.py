@@ -341,7 +341,11 @@ def _understand(art: Article, profile: Profile, day: date | datetime) -> None:
         art.attribution, art.reported_by, art.reported_on = att, att.reported_by, att.reported_on
         art.author = art.author or att.author
         art.explanations["attribution"] = [art.text[att.start : att.end]]
-    label = _guard("kind", lambda: kind.classify(art.title, art.text, art.url, att, art.author), w)
+    label = _guard(
+        "kind",
+        lambda: kind.classify(art.title, art.text, art.url, att, art.author, art.outlet),
+        w,
+    )
     if label is not None:
         art.kind, art.origin, art.explanations["kind"] = label.label, label.origin, label.reasons
     if art.relevance.grade is Grade.NONE:

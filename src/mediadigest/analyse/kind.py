@@ -28,6 +28,12 @@ _AGENCIES = {
     "trend": "Trend", "akipress": "AKIpress", "kyodo": "Kyodo News", "jiji": "Jiji Press",
     "jiji press": "Jiji Press", "yonhap": "Yonhap", "dpa": "dpa", "efe": "EFE", "ansa": "ANSA",
 }  # fmt: skip
+# Agencies as their own sites and Russian-language readers name them (the outlet of a page).
+_AGENCY_OUTLETS = {
+    "тасс", "итар-тасс", "интерфакс", "интерфакс-казахстан", "риа новости", "казинформ",
+    "казтаг", "interfax-kazakhstan", "sputnik", "спутник", "прайм", "regnum", "kyodo news",
+    "xinhua news agency", "trend news agency", "anadolu ajansı",
+}  # fmt: skip
 _AGENCY = r"Reuters|AFP|AP|Associated Press|Bloomberg|Xinhua|TASS|RIA Novosti|Interfax|Kazinform"
 _AGENCY += r"|KazTAG|Anadolu(?: Agency)?|Trend|AKIpress|Kyodo|Jiji(?: Press)?|Yonhap|dpa|EFE|ANSA"
 _DATELINE = re.compile(rf"^[^\n]{{0,60}}?\((?P<agency>{_AGENCY})\)\s*[-—–]")
@@ -52,6 +58,8 @@ _PRESS = re.compile(
 )
 # An item relaying an office ("..., the ministry's press service reports.") is an official
 # statement; a news story merely quoting a press service is not, so only the attribution counts.
+# Nor is a report by a news outlet that names its source (a bylined report, or an agency's
+# "..., сообщила пресс-служба Акорды"): the issuer's own text is the press release.
 _OFFICE = re.compile(
     r"press service|ministry|government|akimat|embassy|office of|министерств|пресс-служб"
     r"|правительств|акимат|баспасөз",
@@ -59,8 +67,17 @@ _OFFICE = re.compile(
 )
 _INTERVIEW = re.compile(r"\b(?:interview|Q&A|in conversation with)\b|интервью|сұхбат", re.I)
 _QA_LINE = re.compile(r"^(?:Q|Question|Вопрос)\s*[:.—-]", re.MULTILINE)
+# The label a headline opens with, in the languages of the outlets read: "Kommentar:",
+# "Tribune :", "Görüş |", "Opinión —". A bare hyphen must stand apart ("Opinion - ..."), so
+# that a German compound ("Kommentar-Funktion abgeschaltet") is no label.
+_OPINION_LABELS = (
+    r"opinion|op-ed|commentary|column|viewpoint|perspective|editorial"
+    r"|kommentar|gastkommentar|meinung|gastbeitrag|standpunkt|leitartikel|kolumne"
+    r"|tribune|point de vue|[ée]ditorial|chronique|opinión|tribuna|columna|punto de vista"
+    r"|görüş|yorum|köşe yazısı|мнение|колонка|точка зрения|пікір|көзқарас"
+)
 _OPINION = re.compile(
-    r"^(?:opinion|op-ed|commentary|column|viewpoint|perspective|мнение|колонка)\s*[:|—-]"
+    rf"^(?:{_OPINION_LABELS})(?:\s*[:|—–]|\s+-\s)"
     r"|the author(?:'s|’s)? (?:is|own views)|is a columnist"
     r"|this (?:article|piece) reflects the (?:author|writer)",
     re.IGNORECASE | re.MULTILINE,
@@ -91,7 +108,14 @@ _ANALYSIS = re.compile(r"^(?:analysis|explainer|insight|аналитика)\s*[:
 _URL_KINDS = (
     ("sponsored", re.compile(r"/(?:sponsored|partner-content|brandstudio|promoted|paid-post)/")),
     ("press_release", re.compile(r"/press[-_]?releases?/|/pressroom/|/press/")),
-    ("opinion", re.compile(r"/(?:opinion|op-?ed|commentary|columns?|blogs?|views)/")),
+    (
+        "opinion",
+        re.compile(
+            r"/(?:opinions?|op-?ed|commentary|columns?|blogs?|views|meinung|kommentare?"
+            r"|gastbeitrag|tribunes?|idees|editoriaux|chroniques?|columnas?"
+            r"|tribuna|gorus|kose-yazilari|mnenie|mneniya|kolonki)/"
+        ),
+    ),
     ("analysis", re.compile(r"/(?:analysis|explainers?|insight|in-depth)/")),
 )
 _OPINION_FORMS = {"op-ed", "opinion piece", "column", "commentary", "editorial"}
@@ -112,11 +136,14 @@ def classify(
     url: str = "",
     attribution: Attribution | None = None,
     author: str | None = None,
+    outlet: str | None = None,
 ) -> Kind:
     """The article's type and origin. Pure; reads the opening, the close and the URL.
 
     ``author``: the page's byline, which tells a standfirst crediting the piece's own author
-    ("..., argues Dana Abenova.") from a news report quoting someone who argues.
+    ("..., argues Dana Abenova.") from a news report quoting someone who argues, and a
+    bylined report citing a press service from the press release. ``outlet``: the page's
+    outlet; a news agency's report citing a press service is news too.
     """
     head, tail = text[:HEAD_CHARS], text[-TAIL_CHARS:]
     edges = f"{title}\n{head}\n{tail}"
@@ -129,11 +156,12 @@ def classify(
     if m := _PRESS.search(edges):
         return Kind("press_release", _office(attribution), [f"says {m.group()!r}"])
     office = _office(attribution)
-    if attribution and office and not attribution.form and _OFFICE.search(office):
+    byline = author or (attribution.author if attribution else None)
+    relays = attribution and office and not attribution.form and _OFFICE.search(office)
+    if relays and not byline and not _news_agency(outlet):
         return Kind("press_release", office, [f"relays an official source: {office}"])
     if wire := _wire(title, head, tail, attribution):
         return wire
-    byline = author or (attribution.author if attribution else None)
     return _form(title, head, tail, path, attribution, byline)
 
 
@@ -225,6 +253,12 @@ def _words(name: str | None) -> set[str]:
 
 def _office(attribution: Attribution | None) -> str | None:
     return attribution.reported_by if attribution else None
+
+
+def _news_agency(outlet: str | None) -> bool:
+    """A news agency by the name its page gives it ("TASS", "ТАСС", "Интерфакс")."""
+    name = (outlet or "").strip().casefold()
+    return bool(name) and (name in _AGENCIES or name in _AGENCY_OUTLETS)
 
 
 def _canonical(agency: str) -> str:
