@@ -2,8 +2,10 @@
 
 A query of many short prefixes OR'd kept a server busy for 40 s: each hit's snippet ran the
 whole MATCH again. A page's snippets are now one statement, and every search stops at
-``search.TIME_LIMIT`` with a message the CLI, the API and the archive page give. The API's
-theme filter takes any case (test_search_theme.py tests search's).
+``search.TIME_LIMIT`` with a message the CLI, the API and the archive page give. An empty API
+query pages through every article that passes the filters (it stopped at the ranking window,
+silently); a ranked search says whether it filled its window; the API's theme filter takes
+any case (test_search_theme.py tests search's).
 """
 
 from __future__ import annotations
@@ -132,6 +134,34 @@ def test_the_archive_page_says_a_search_took_too_long(bearer, monkeypatch):
     response = client.get("/archive", params={"q": HEAVY})
     assert response.status_code == 200
     assert "The search took too long; use fewer or longer words." in response.text
+
+
+def test_an_empty_query_pages_through_every_article_by_its_links(bearer):
+    """offset=200 gave 200 rows and no Link, offset=201 a 422: 450 articles, 200 listed."""
+    client, headers = bearer
+    url = "/api/search?" + "q=&outlet=turbine+news&limit=200"
+    ids: list[int] = []
+    while url:
+        response = client.get(url, headers=headers)
+        assert response.status_code == 200 and "search-window-full" not in response.headers
+        ids += [hit["id"] for hit in response.json()]
+        link = response.headers.get("link")
+        url = re.fullmatch(r'<([^>]+)>; rel="next"', link)[1] if link else ""
+    assert len(ids) == len(set(ids)) == WINDOW * 2 + 50
+    beyond = {"q": "", "offset": WINDOW + 1}
+    assert client.get("/api/search", params=beyond, headers=headers).status_code == 200
+
+
+def test_a_ranked_search_says_whether_it_filled_its_window(bearer):
+    client, headers = bearer
+    full = client.get("/api/search", params={"q": "turbines", "limit": 5}, headers=headers)
+    assert full.headers["search-window-full"] == "true"
+    ranked_all = client.get("/api/search", params={"q": "grain"}, headers=headers)
+    assert ranked_all.json() and ranked_all.headers["search-window-full"] == "false"
+    beyond = client.get("/api/search", params={"q": "turbines", "offset": WINDOW + 1},
+                        headers=headers)  # fmt: skip
+    assert beyond.status_code == 422
+    assert beyond.json()["detail"][0]["loc"] == ["query", "offset"]
 
 
 def test_the_api_theme_filter_takes_any_case(bearer, seeded):

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
 from pydantic import BeforeValidator
 
 from mediadigest import store
@@ -194,10 +195,23 @@ def article(request: Request, article_id: PathId, user: Viewer) -> ArticleDetail
     return ArticleDetail(**_article(art), text=art.text, relevance=art.relevance.to_dict())
 
 
+# An empty query lists the newest articles, as the archive pages through them all: an offset
+# to its last page (a typing slip beyond that).
+MAX_BROWSE = 5_000_000
+_WINDOW_FULL = {
+    "Search-Window-Full": {
+        "description": f"A search with words: `true` where it ranked its {WINDOW} most recently "
+        "stored matches, so older ones may match and were not ranked (narrow the query or the "
+        "period to rank them); `false` where every match was ranked.",
+        "schema": {"type": "string", "enum": ["true", "false"]},
+    }
+}
+
+
 @router.get(
     "/search",
     responses={
-        200: {"headers": _NEXT},
+        200: {"headers": {**_NEXT, **_WINDOW_FULL}},
         400: problem(
             "since is after until, the query cannot be searched as written, or the search "
             "took too long (use fewer or longer words)."
@@ -221,9 +235,11 @@ def search(
         int,
         Query(
             ge=0,
-            le=WINDOW,
+            le=MAX_BROWSE,
             description=f"Skip that many of the best hits, for paging (with limit). A search "
-            f"ranks its {WINDOW} most recently stored matches, so its pages end there.",
+            f"ranks its {WINDOW} most recently stored matches, so its pages end there (an "
+            f"offset up to {WINDOW}); an empty q pages through every article that passes "
+            "the filters.",
         ),
     ] = 0,
 ) -> list[store.SearchHit]:
@@ -231,11 +247,26 @@ def search(
     name of the profile, the country's own included, matches in every spelling it lists
     (Tokaev, Tokayev, Токаев; Казахстан, Kazakhstan). A page captured more than once is one
     hit, its newest capture. Page with ``offset`` and ``limit``: a ``Link`` header
-    (``rel="next"``) says where more remain."""
+    (``rel="next"``) says where more remain; ``Search-Window-Full`` whether the search
+    ranked every match. An empty ``q`` lists the newest articles that pass the filters."""
     _check_period(since, until)
     # "the": an empty list read as "nothing matched". No query at all browses (filters only).
-    if q.strip() and (problem := query_problem(q)):
+    ranked = bool(q.strip())
+    if ranked and (problem := query_problem(q)):
         raise HTTPException(400, problem)
+    if ranked and offset > WINDOW:  # FastAPI's shape, as when offset was bounded by WINDOW
+        raise RequestValidationError(
+            [
+                {
+                    "type": "less_than_equal",
+                    "loc": ("query", "offset"),
+                    "msg": f"Input should be less than or equal to {WINDOW} for a search with "
+                    f"words: it ranks its {WINDOW} most recently stored matches",
+                    "input": str(offset),
+                    "ctx": {"le": WINDOW},
+                }
+            ]
+        )
     filters = Filters(since, until, theme, outlet, outlet_country, language, relevant_only)
     web = request.app.state.web
     names = profile_spellings(web.settings.profile, country=True)
@@ -244,7 +275,12 @@ def search(
             hits = find(conn, q, filters, limit=limit + 1, names=names, offset=offset)
         except SearchTooLong as exc:
             raise HTTPException(400, str(exc)) from exc
-    page = _next_page(request, response, hits, limit, offset, WINDOW)
+    # The newest articles are listed one after another, without a window; a search's pages end
+    # where its window does.
+    page = _next_page(request, response, hits, limit, offset, WINDOW if ranked else MAX_BROWSE)
+    full = getattr(hits, "window_full", None)
+    if ranked and full is not None:
+        response.headers["Search-Window-Full"] = "true" if full else "false"
     # ``published`` as the outlet gave it, its offset stated (UTC's where it gave none), as
     # /api/articles gives it.
     return [replace(h, published=utc(as_given(h.published, h.published_offset))) for h in page]
