@@ -42,6 +42,10 @@ def chat() -> Iterator[_Server]:
             "The government had rigged the city council vote in Almaty.",
         ),
         (
+            "Tokayev met Xi Jinping in Astana on Tuesday, Ruslan Zheldibay said on Wednesday.",
+            "Tokayev met Xi Jinping in Astana on Tuesday.",
+        ),
+        (
             "Human Rights Watch said the police had beaten detainees in Almaty in January.",
             "The police beat detainees in Almaty in January.",
         ),
@@ -94,6 +98,12 @@ def test_a_claim_that_keeps_its_speaker_or_a_reporting_verb_is_supported(kept: s
         (RAIL, "Kazakhstan opened a new rail link to China on Tuesday."),
         # The speaker's name in another role of the sentence keeps him in it.
         (RALLY, "Mamay's supporters will hold a rally in Almaty next week."),
+        # Another part of the sentence than what the speaker said.
+        (
+            "Tokayev met Xi Jinping in Astana on Tuesday, and his spokesman Ruslan Zheldibay "
+            "said the talks had gone well.",
+            "Tokayev met Xi Jinping in Astana on Tuesday.",
+        ),
     ],
 )
 def test_a_rewrite_of_an_unnamed_or_kept_speaker_s_statement_is_supported(

@@ -201,6 +201,14 @@ def _stem(word: str) -> str:
     return _SUFFIX.sub("", word).removesuffix("e") if len(word) > 5 else word
 
 
+# Not what a speaker said: the verb, and when ("said on Friday.").
+_AROUND_SPEECH = {
+    _stem(w)
+    for w in _REPORTING
+    | _set("monday tuesday wednesday thursday friday saturday sunday today yesterday week")
+}
+
+
 def _marks(text: str) -> set[str]:
     """The negations and limiters of ``text``, each as one word (``_MARK_AS``)."""
     found = (m.group().lower() for m in _MARKS.finditer(_NOT_ONLY.sub(" ", text)))
@@ -291,15 +299,21 @@ class Claims:
         self.quotes = [next(g for g in m.groups() if g) for m in _QUOTED.finditer(text)]
 
     @cached_property
-    def speakers(self) -> list[str | None]:
-        """Who the sentence says spoke, as analyse reads speech verbs' subjects: a name, or
-        None for a pronoun ("he said"); a subject that names no one ("the company said")
-        is left out."""
+    def speakers(self) -> list[tuple[str | None, set[str]]]:
+        """Who the sentence says spoke, as analyse reads speech verbs' subjects (a name, or
+        None for a pronoun: "he said"), and what they said, stemmed: the words after the
+        speaker ("X said that …") where there are some, else those before ("…, X said").
+        A subject that names no one ("the company said") is left out."""
         masked = speech.mask(self.text, [m.span() for m in _QUOTED.finditer(self.text)])
-        found: list[str | None] = []
+        found: list[tuple[str | None, set[str]]] = []
         for said in speech.said_in(masked, 0, len(masked)):
-            if said.who and speech.names_someone(said.who):
-                found.append(speech.clean(said.who))
+            if not (said.who and speech.names_someone(said.who)):
+                continue
+            end = masked.find(said.who, said.at)
+            after = _clause_stems(self.text[end + len(said.who) :]) if end >= 0 else set()
+            after -= _AROUND_SPEECH
+            what = after if len(after) >= 2 else _clause_stems(self.text[: said.at])
+            found.append((speech.clean(said.who), what))
         return found
 
     def _date(self, m: re.Match[str]) -> str:
@@ -397,16 +411,26 @@ def _lacks(said: Claims, support: Claims, speakers: Sequence[Speaker]) -> list[s
 
 
 def _unattributed(said: Claims, support: Claims, credits: Sequence[str]) -> str | None:
-    """Who made the claim ``support`` reports, where ``said`` states it without them and
-    without a word saying it is a claim; None where it keeps either (or nobody is named)."""
-    if not support.speakers or said.reports:
+    """Who made the claim ``support`` reports, where ``said`` retells it (two of its content
+    words, or all where it has fewer) without them and without a word saying it is a claim;
+    None where it keeps either, nobody is named, or it retells another part of the sentence
+    ("Tokayev met Xi on Tuesday" of "…, and his spokesman Ruslan Zheldibay said …")."""
+    if said.reports:
         return None
-    named = [w for who in support.speakers if who for w in _WORD.findall(who) if len(w) > 1]
+    content = set(said.content)
+    speakers = [
+        who
+        for who, what in support.speakers
+        if (common := content & what) and len(common) >= min(2, len(content))
+    ]
+    if not speakers:
+        return None
+    named = [w for who in speakers if who for w in _WORD.findall(who) if len(w) > 1]
     if any(_bare(w).lower() in said.lowered for w in named):
         return None
     if any(_sequence(re.findall(r"\w+", c), said.text) for c in credits if c):
         return None
-    who = next((w for w in support.speakers if w), None)
+    who = next((w for w in speakers if w), None)
     return f"the claim without who made it, {who}" if who else "the claim without who made it"
 
 
