@@ -322,6 +322,25 @@ def test_a_quote_ending_its_sentence_takes_no_speaker_from_the_next():
     assert q.cue is None
 
 
+def test_an_address_or_markup_in_quotation_marks_is_no_quote():
+    # AG News: an escaped link in a Reuters lead was a quote whose text was its address,
+    # said by "Wild Planet", the company the sentence named.
+    text = (
+        "NEW YORK (Reuters) - Wild Planet, a toy maker known for its spy gear, said on "
+        'Wednesday it was teaming up with clothing retailer Gap Inc &lt;A HREF="http://www.'
+        'reuters.co.uk/financeQuoteLookup.jhtml?ticker=GPS.N qtype=sym infotype=info qcat=news"'
+        "&gt;GPS.N&lt;/A&gt; to sell sweatshirts."
+    )
+    assert find_quotes(text) == []
+    relative = 'Gap Inc &lt;A HREF="/quote?ticker=GPS.N qtype=sym infotype=info qcat=news"&gt;'
+    assert find_quotes(relative) == []
+    assert find_quotes('A page\'s "<br> <hr/> <p> </p>" was left in the text.') == []
+    assert find_quotes('The code was "1, 2, 3, 4, 5" and nothing else.') == []
+    # a quote that gives an address among its words is still a quote
+    (q,) = find_quotes('"Read the full ruling at www.court.kz today," the judge said.')
+    assert q.text == "Read the full ruling at www.court.kz today"
+
+
 # -- speakers: a gold set ---------------------------------------------------------------------
 # Sentences written for these tests in the manner of BBC reports, where a walk over 182 BBC
 # articles found about one speaker in five wrong. Each case: the text, the people the entity

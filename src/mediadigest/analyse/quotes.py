@@ -127,13 +127,25 @@ _NAME_DASH = re.compile(r"\s*[—–]\s*|\s+-\s+")
 _UNSPACED_NAME = re.compile(rf"[{UNSPACED_RANGES}]{{1,8}}")
 
 
+# Words in quotation marks that no one says: an address, a tag or an escaped one, an
+# attribute's "key=value", a dash or dots alone. AG News leads hold '&lt;A HREF="http://…
+# ?ticker=GPS.N qtype=sym infotype=info qcat=news"&gt;': its four "words" made a quote, said
+# by the company the sentence named.
+_NO_WORDS = re.compile(
+    r"\S*(?:://|www\.)\S*|<[^<>]*>|&(?:[a-z]+|#\d+|#x[0-9a-f]+);|\S*=\S*|(?<!\S)[^\w\s]+(?!\S)",
+    re.IGNORECASE,
+)
+
+
 def _is_quote(words: str) -> bool:
     """Whether the words in quotation marks are somebody's: a few words at least (Chinese and
-    Japanese, written without spaces, by ``word_count``'s two characters a word), and not
+    Japanese, written without spaces, by ``word_count``'s two characters a word), not counting
+    an address, markup or "key=value" among them, some of them words of letters, and not
     only names between dashes, as «Бейнеу — Шымкент — Китай» or “别伊涅乌—奇姆肯特—中国”
     name a pipeline."""
-    if word_count(words) < _MIN_WORDS:
-        return False
+    prose = _NO_WORDS.sub(" ", words)
+    if word_count(prose) < _MIN_WORDS or not any(c.isalpha() for c in prose):
+        return False  # "1 2 3 4" or "— … —" are no one's words either
     parts = _NAME_DASH.split(words)
     return len(parts) < 2 or not all(_is_name(p) for p in parts)
 
