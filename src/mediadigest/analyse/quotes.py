@@ -38,6 +38,21 @@ _GAP_END = re.compile(r"[,:]\s*[\"“«„「『»‹›]$")  # the attribution 
 _ACRONYM = re.compile(rf"[{speech.UP}]{{2,6}}")
 _PERSON_ROLE = re.compile(speech.PERSON_ROLES)
 _SENTENCE_END = ".!?:'’"  # before a straight mark that opens: a new sentence, not a nested quote
+# After a quote, in its sentence, a verb that attributes it, and its subject before it or
+# after it ('"…," a spokesman said', '"…," read one text message', '"…," said the firm').
+_ATTRIBUTION = re.compile(
+    rf"\s*,?\s*[-—–]?\s*(?P<subject>(?:[^\s.!?;:\"“”«»„{speech.MASK}]+\s+){{0,6}}?)"
+    rf"(?P<verb>{speech.VERBS}|read|say|tell|according\s+to)\b"
+    rf"(?P<after>[^.!?;:\"“”«»„{speech.MASK}\n]{{0,60}})"
+)
+# A subject that may mean whoever the sentence before had speak ("it added", "the company
+# said", "he was due to say") unless it is one speaking for them or a text of theirs.
+_BACK = frozenset(("the", "it", "he", "she", "they"))
+_PROXY = re.compile(
+    r"\b(?:spokes\w+|statement|message|letter|memo|text|sign|note|report|release|website"
+    r"|tweet|post|document|notice|e-?mail|slogan|banner|poster|leaflet|caption)s?\b",
+    re.IGNORECASE,
+)
 
 
 def find_quotes(text: str, language: str | None = None) -> list[Quote]:
@@ -274,6 +289,8 @@ def _speaker(
         return goes.group("speaker")  # '"…." He added: "…"': he said this one too
     if masked[own:mark].strip() or i == 0:
         return None  # a phrase quoted in a sentence that says no speaker
+    if not _ends_sentence(masked, end) and _someone_else(masked, end, following):
+        return None  # the speaker of the sentence before would be a wrong guess
     start, stop = sentences.start(i - 1, own), own
     if said := speech.said_in(masked, start, stop):
         return said[0].who
@@ -327,6 +344,30 @@ def _ends_sentence(masked: str, end: int) -> bool:
     return rest.startswith(".") or (masked[end - 2 : end - 1] == "." and rest[:1].isupper())
 
 
+def _someone_else(masked: str, end: int, following: str) -> bool:
+    """Whether the quote's own attribution, one no speaker was read from, names someone or
+    something else than whom the sentence before had speak: '"…," a spokesman said',
+    '"…," read one text message', '"…," the statement read', '"…," Tigers boss John Wells
+    told'. Not '"…," it added' or '"…," the company said', which mean them, nor an
+    attribution that opens the next quote ('"… year." Hayes said: "…"')."""
+    mark = masked[end - 2 : end - 1]
+    rest = following.lstrip()
+    attached = (
+        mark == ","
+        or rest[:1] in (",", "-", "—", "–")
+        or (mark in ("?", "!") and rest[:1].islower())
+    )
+    m = _ATTRIBUTION.match(following) if attached else None
+    if m is None or following[m.end() :].lstrip(" \t").startswith(":"):
+        return False  # '… replays. "But I read an article': a new sentence, its mark lost
+    if m.group("verb") in ("read", "reads"):
+        return True  # a text's words, not its writer's speech
+    words = m.group("subject").split() or m.group("after").split()
+    if not words:
+        return False
+    return words[0].casefold() not in _BACK or _PROXY.search(" ".join(words)) is not None
+
+
 def _opens_next(following: str, m: re.Match[str]) -> bool:
     """Whether the attribution after a quote introduces the next quote, another speaker's:
     '"…family," Usdaw general secretary John Hannett added: "…"'."""
@@ -340,6 +381,10 @@ def _join_broken(text: str, found: list[Quote], verb: re.Pattern[str]) -> None:
         gap = text[first.end : second.start]
         inner = gap.strip(' \t,"“”«»„「」『』‹›')
         if len(inner) > _GAP_CHARS or "\n" in gap or re.search(r"[.!?]", inner):
+            continue
+        if first.text[-1:] in ".!?":
+            # '"… next week." Earlier, David Rose had said: "…"': the first ended its
+            # sentence, and the next quote's attribution is not its own
             continue
         if not (verb.search(inner) and _GAP_END.search(gap)):
             continue

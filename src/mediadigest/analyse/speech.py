@@ -377,10 +377,26 @@ def clean(speaker: str | None) -> str | None:
     while len(words) > 2 and words[-1] in _SUFFIXES:
         words.pop()  # "Ken Macdonald QC"
     speaker = " ".join(words)
-    if words[-1] in ORG_HEAD_WORDS:
-        return speaker  # "National Transportation Safety Board": an organisation, whole
+    if words[-1] in ORG_HEAD_WORDS or words[-1] in _COMPANY_LAST:
+        # "National Transportation Safety Board", "Electronic Data Systems" (was cut to
+        # "Data Systems"): an organisation, whole
+        return speaker
     if len(words) >= 3 and words[0].lower() not in {"the", "a"}:
         # "Energy Minister Almas Satkaliyev", "Казахстана Нурлан Абдрахманов": titles and
-        # genitives run into the name; the person is the last two capitalised words.
-        return " ".join(words[-2:])
+        # genitives run into the name; the person is the last two capitalised words, or
+        # three with an initial ("George W. Bush" was "W. Bush").
+        keep = 3 if _INITIAL.fullmatch(words[-2]) else 2
+        return " ".join(words[-keep:])
     return speaker
+
+
+# The last word of a company's name that ORG_HEAD_WORDS (which also ends a person's name
+# where it runs into one) does not hold: the plural nouns and the legal forms.
+_COMPANY_WORDS = (
+    "Systems Industries Technologies Communications Networks Holdings Partners Services "
+    "Solutions Electronics Laboratories Pharmaceuticals Securities Investments Motors "
+    "Microsystems Semiconductor Software Telecom Insurance Petroleum Societies Associates "
+    "Brothers Inc Corp Ltd Plc plc PLC LLC AG SA NV"
+)
+_COMPANY_LAST = frozenset(_COMPANY_WORDS.split())
+_INITIAL = re.compile(rf"[{UP}]\.?")
