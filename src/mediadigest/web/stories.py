@@ -21,7 +21,7 @@ from mediadigest.errors import InputError
 from mediadigest.model import Article, Story
 from mediadigest.profile import Profile
 from mediadigest.store import schema as store_schema
-from mediadigest.stories import grouping, persist
+from mediadigest.stories import grouping, persist, rank
 from mediadigest.web.articles import get_article, themes_of
 from mediadigest.web.persist import digest_versions as versions_table
 
@@ -167,7 +167,11 @@ def _member(art: Article) -> StoryArticle:
 
 
 def _view(story: Story) -> StoryView:
-    lead = story.articles[0]
+    # The report the digest tells the story from (`compose`), first: the review page headed
+    # a story with its earliest article, a Russian wire's, where the digest, `stories` and the
+    # editor used Reuters' English headline.
+    lead = rank.lead_article(story.reports or story.articles)
+    members = [lead, *(a for a in story.articles if a is not lead)]
     ranked = [r for r in story.reasons if r]
     if story.pinned:
         ranked.insert(0, "pinned by an editor")
@@ -178,7 +182,7 @@ def _view(story: Story) -> StoryView:
         # The lead's own title, not the story's (its first article ever, perhaps weeks
         # before): the pages link the title to the lead, so the two must agree.
         title=lead.title or story.title,
-        articles=[_member(a) for a in story.articles],
+        articles=[_member(a) for a in members],
         score=story.score,
         pinned=story.pinned,
         hidden=story.hidden,
