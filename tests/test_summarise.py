@@ -323,3 +323,56 @@ def test_a_chinese_story_gets_a_summary(profile):
     picked = summarise_story([_art(1, ZH)], profile)
     assert len(picked) >= 2
     assert all(p.text in ZH for p in picked)
+
+
+# A columnist's sentence: the writer speaks inside it, not only at its start.
+COLUMN = (
+    "Kazakhstan should stop pretending it can please every great power at once.\n\n"
+    '"Multivector policy works only when the great powers are not at war," one former Kazakh '
+    "diplomat in Astana told me.\n\n"
+    "When I asked officials in Astana about the policy, they spoke of Kazakhstan's neutrality.\n\n"
+    "Kazakhstan's foreign policy has kept good relations with Russia, China and the West."
+)
+
+
+def test_a_sentence_in_which_the_writer_speaks_is_no_summary_sentence(profile):
+    got = [e.text for e in summarise_story([_art(1, COLUMN)], profile, count=4)]
+    assert got == [
+        "Kazakhstan should stop pretending it can please every great power at once.",
+        "Kazakhstan's foreign policy has kept good relations with Russia, China and the West.",
+    ]
+
+
+def test_a_speakers_first_person_inside_a_quotation_is_the_speakers():
+    text = (
+        "“We will build the plant in Kazakhstan by 2030,” the deputy prime minister said in "
+        "Astana on Monday."
+    )
+    assert [e.text for e in summarise_story([_art(1, text)], count=1)] == [text]
+
+
+def test_the_us_is_no_first_person():
+    text = "Kazakhstan and the US signed a deal on critical minerals in Washington on Monday."
+    assert [e.text for e in summarise_story([_art(1, text)], count=1)] == [text]
+
+
+# The lead names no country in its first sentence; the other report does, in the same words.
+LEAD = (
+    "A drone attack damaged a mooring at the pipeline terminal near Novorossiysk overnight, "
+    "halting loadings of oil, the consortium said.\n\n"
+    "The pipeline carries about 80% of the oil exports of Kazakhstan, around 1.5 million "
+    "barrels per day."
+)
+OTHER = (
+    "A drone attack on the pipeline terminal near Novorossiysk has halted loadings of the oil "
+    "of Kazakhstan overnight, the consortium said."
+)
+
+
+def test_with_lead_opens_the_first_sentence_is_the_leads_first_usable_one(profile):
+    lead, other = _art(1, f"ROME — {LEAD}"), _art(2, OTHER)
+    got = summarise_story([lead, other], profile, count=2, lead_opens=True)
+    assert (got[0].article_id, got[0].text) == (1, LEAD.split("\n\n")[0])
+    # Without it, the report naming the country wins and the lead's sentence is a repeat.
+    before = summarise_story([lead, other], profile, count=2)
+    assert all(e.text != LEAD.split("\n\n")[0] for e in before)

@@ -195,6 +195,8 @@ def _usable(sent: Sentence, *, strict: bool = True) -> bool:
         return False
     if not _quotes_closed(sent.text) or addresses_model(sent.text):
         return False
+    if in_first_person(sent.text):
+        return False
     # A line without a full stop is a heading, a caption or a list line ("15 Fun Facts About
     # the 2019 American Music Awards", "June 19 -- PNC Music Pavilion, Charlotte, NC").
     return not strict or _ENDS.search(sent.text) is not None
@@ -238,6 +240,21 @@ def _like_caption(text: str) -> bool:
 # A sentence that opens with a pronoun or speaks in the first person needs the one before it
 # ("He testified about…", "I was not on the July 25 call…"): last resort in a summary.
 _NEEDS_CONTEXT = re.compile(r"^[\"“‘]?(?:I|We|He|She|They|His|Her|Their|My|Our)\b")
+# The writer in the first person anywhere outside a quotation ("…,” one former Kazakh
+# diplomat told me.", "When I asked him…", "as we reported"): a columnist's voice, which a
+# news summary cannot carry without naming the author. No summary sentence at all. Quoted
+# words are the speaker's ("“We will build it,” the minister said.") and stay; "US" is a
+# country, so only the lower-case "us" counts; "mine" is as often a uranium mine.
+_FIRST_PERSON = re.compile(
+    r"\b(?:I(?:['’](?:m|ve|d|ll))?|[Mm]e|[Mm]y|[Mm]yself|[Ww]e(?:['’](?:re|ve|d|ll))?"
+    r"|us|[Oo]urs?|[Oo]urselves)\b"
+)
+_QUOTED = re.compile(r"“[^”]*”|«[^»]*»|\"[^\"]*\"")
+
+
+def in_first_person(text: str) -> bool:
+    """Whether the sentence's writer speaks in the first person, quotations aside."""
+    return _FIRST_PERSON.search(_QUOTED.sub(" ", text)) is not None
 
 
 # "…, the prime minister revealed today.": in a weekly digest "today" is no day at all. The
@@ -267,12 +284,18 @@ def summarise_story(
     max_chars: int = 900,
     avoid: Sequence[tuple[int, int, int]] = (),
     cut_off: bool = False,
+    lead_opens: bool = False,
 ) -> list[Evidence]:
     """2-4 sentences that best cover a story across its articles (lead article first).
 
     ``avoid`` holds (article id, start, end) spans not to repeat (the item's quote).
     A sentence that ends cut off ("threaten to spark ...") is used only with ``cut_off``:
     in an item that says it was written from the lead, where the reader is told.
+    With ``lead_opens`` the first sentence is the lead article's first one that a summary
+    may take (not one of last resort), then the rest by salience as without it: an item's
+    attribution line credits the lead, and another outlet's sentence right after it read as
+    the lead's (a report naming the country more often won, and the lead's own sentence fell
+    as a repeat of it).
     Sentences come back grouped by article, in text order within each.
     """
     pool: list[tuple[int, Article, Sentence]] = []
@@ -292,17 +315,31 @@ def summarise_story(
                 order.append(k)
     bags = [content_words(s.text) for _, _, s in pool]
     scores = salience(bags)
+    last_resort: set[int] = set()
     for i, (rank, _, sent) in enumerate(pool):
         # Names of the country and its people first; then the lead article, and its top.
         scores[i] += 0.15 * _mentions(sent.text, profile) + 0.1 / (1 + order[i]) - 0.02 * rank
         if _NEEDS_CONTEXT.match(sent.text) or _like_caption(sent.text):
             scores[i] -= 1.0
+            last_resort.add(i)
         if _RELATIVE_DAY.search(sent.text):
             scores[i] -= RELATIVE_DAY_COST
     picked: list[int] = []
     total = 0
+    if lead_opens and count > 0:
+        # The pool is in text order within each article, the lead's first.
+        opening = next(
+            (i for i, (r, _, _) in enumerate(pool) if r == 0 and i not in last_resort), None
+        )
+        if opening is not None:
+            picked.append(opening)
+            total += len(pool[opening][2].text)
     for i in sorted(range(len(pool)), key=lambda i: -scores[i]):
-        if len(picked) >= count or (total + len(pool[i][2].text) > max_chars and picked):
+        if (
+            i in picked
+            or len(picked) >= count
+            or (total + len(pool[i][2].text) > max_chars and picked)
+        ):
             continue
         if any(_overlap(bags[i], bags[j]) > 0.5 for j in picked):
             continue  # the same fact in another outlet's words
