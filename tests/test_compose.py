@@ -526,17 +526,29 @@ def _summary_of(item) -> list[tuple[str, str]]:
     return [(s, spans[k]) for k, s in enumerate(item.summary)]
 
 
+TASS_MORE = (
+    "Kazakhstan's energy ministry expects the plant near the village of Ulken to cost about "
+    "12 billion dollars, paid over fifteen years.\n\n"
+    "The contract will be signed in Moscow next spring, according to Rosatom's chief executive."
+)
+
+
+def _short_lead() -> Article:
+    """The lead's first sentence and its quote: no sentence of its own for the summary."""
+    first, _, quoted, _ = BODY.split("\n\n")
+    return _art(1, text=f"{first}\n\n{quoted}")
+
+
 def test_a_sentence_from_another_report_is_credited_to_it(profile):
-    lead, other = _art(1), _other(2)
+    lead, other = _short_lead(), _other(2, TASS_MORE)
     item = compose_story(Story(1, "t", [lead, other]), profile)
-    assert item.attribution.startswith("Japan’s Jiji Press reported on Dec. 16 that the plant")
+    assert item.attribution.startswith("Japan’s Jiji Press reported on Dec. 16 that Kazakhstan")
     assert item.summary == [
-        "Russia’s TASS reported on Dec. 17 that Kazakhstan will build its first nuclear power "
-        "plant near Lake Balkhash with two reactors from Rosatom, the energy ministry of "
-        "Kazakhstan said on Monday.",
+        "Russia’s TASS reported on Dec. 17 that Kazakhstan's energy ministry expects the plant "
+        "near the village of Ulken to cost about 12 billion dollars, paid over fifteen years.",
         # The next sentence of the same report goes on from its credit.
-        "The plant near the village of Ulken is expected to cost about 12 billion dollars, "
-        "according to the energy ministry of Kazakhstan.",
+        "The contract will be signed in Moscow next spring, according to Rosatom's chief "
+        "executive.",
     ]
     texts = {1: lead.text, 2: other.text}
     for said, (aid, start, end) in _summary_of(item):
@@ -553,9 +565,9 @@ def test_a_sentence_that_cannot_follow_that_as_written_follows_a_colon(profile):
 
 
 def test_the_same_outlets_other_report_of_the_day_is_what_it_added(profile):
-    lead, other = _art(1), _other(2, outlet="Jiji Press", country="JP", day=16)
+    lead, other = _short_lead(), _other(2, TASS_MORE, outlet="Jiji Press", country="JP", day=16)
     item = compose_story(Story(1, "t", [lead, other]), profile)
-    assert item.summary[0].startswith("Japan’s Jiji Press added that Kazakhstan will build")
+    assert item.summary[0].startswith("Japan’s Jiji Press added that Kazakhstan's energy ministry")
 
 
 def test_the_attribution_line_runs_on_only_into_its_own_reports_sentence(profile):
@@ -848,3 +860,131 @@ def test_a_framing_word_written_inside_several_names_is_quoted_as_the_commonest(
     assert framing._whole_name("Imperial", "Imperial Household Agency. Imperial Palace.") == (
         "Imperial Household Agency"
     )
+
+
+# -- whose sentences an item tells, and how it credits them -------------------------------
+
+GAS_LEAD = (
+    "Kazakhstan's state energy company KazMunayGas and France's TotalEnergies signed a $3.2 "
+    "billion agreement on Monday to build a gas processing plant in the western Atyrau region, "
+    "the companies said.\n\n"
+    "The plant, due to start operating in 2030, will process 5 billion cubic metres of gas a "
+    "year from the Kashagan field.\n\n"
+    "Kazakhstan has reinjected much of its associated gas into its oil fields for years."
+)
+# Grouped in by the words it shares with the lead (gas, Kazakhstan), about the country only
+# in passing: relevant as part of the story alone (``via_story``).
+GAS_PASSING = (
+    "TASHKENT, Nov 17 (Reuters) - Uzbekistan will import up to 11 billion cubic metres of "
+    "Russian gas this winter under a gas agreement, the energy ministry said.\n\n"
+    "Gazprom supplies the gas via pipelines that cross neighbouring Kazakhstan, the gas "
+    "transit country of Central Asia, for the winter heating season.\n\n"
+    '"Our gas fields are depleting faster than we expected," Deputy Energy Minister Sherzod '
+    "Khodjaev said."
+)
+
+
+def _gas_story() -> Story:
+    lead = _art(1, text=GAS_LEAD, outlet="Reuters", country="GB", quotes=[])
+    lead.title = "Kazakhstan, TotalEnergies sign $3.2 billion gas processing deal"
+    other = _art(2, outlet="Bloomberg", country="US", quotes=[], text=(
+        "TotalEnergies SE agreed to help build a $3.2 billion gas processing plant in "
+        "Kazakhstan, betting that the country's chronic gas deficit will turn into a market."
+    ))  # fmt: skip
+    other.title = lead.title
+    start = GAS_PASSING.find("Our gas")
+    end = GAS_PASSING.find(',"', start)
+    said = Quote(GAS_PASSING[start:end], "Sherzod Khodjaev", start, end)
+    passing = _art(3, text=GAS_PASSING, outlet="Gazeta.uz", country="UZ", quotes=[said])
+    passing.title = "Uzbekistan to import more Russian gas this winter"
+    passing.published = datetime(2025, 12, 17, 9, tzinfo=UTC)
+    passing.relevance = Relevance(0.5, Grade.PASSING, True, [])
+    return Story(1, "t", [lead, other, passing], via_story={3})
+
+
+def test_a_report_relevant_only_through_its_story_lends_it_no_sentence_quote_or_framing(profile):
+    item = compose_story(_gas_story(), profile)
+    assert {e["article_id"] for e in item.evidence} <= {1, 2}
+    assert "Gazprom" not in " ".join(item.summary)
+    assert item.quote is None
+    assert item.framing is None  # "in Uzbekistan, Gazeta.uz wrote of “winter”"
+    # It stays in the story, listed and marked as it joined.
+    (listed,) = [s for s in item.sources if s["via_story"]]
+    assert listed["url"] == "https://x.example/3"
+
+
+def test_a_report_relevant_only_through_its_story_tells_it_where_it_is_all_there_is(profile):
+    story = _gas_story()
+    story.articles, story.via_story = story.articles[2:], {3}
+    item = compose_story(story, profile)
+    assert item.article_id == 3
+    assert {e["article_id"] for e in item.evidence} == {3}
+
+
+HURRIYET = (
+    "President Tokayev's visit to Ankara this week should be read as more than a ceremonial "
+    "affair for Kazakhstan. Türkiye needs Kazakhstan more than Kazakhstan needs Türkiye, and "
+    "Ankara would do well to recognise it."
+)
+
+
+def _opinion(author: str | None) -> Article:
+    art = _other(2, HURRIYET, outlet="Hürriyet Daily News", country="TR", day=19)
+    art.kind, art.author = "opinion", author
+    return art
+
+
+def test_an_opinion_pieces_sentence_is_argued_by_its_author_not_reported(profile):
+    item = compose_story(Story(1, "t", [_short_lead(), _opinion("Serkan Demirtaş")]), profile)
+    told = " ".join(item.summary)
+    assert (
+        "In an opinion piece in Türkiye’s Hürriyet Daily News on Dec. 19, Serkan Demirtaş "
+        "argued that President Tokayev's visit to Ankara" in told
+    )
+    # Its next sentence is the column's view too, not the digest's.
+    assert "The piece also argued that Türkiye needs Kazakhstan" in told
+    assert "reported" not in told
+
+
+def test_an_unsigned_opinion_piece_is_argued_by_its_outlet(profile):
+    art = _opinion(None)
+    said = attribute.credited(art.text.split(". ")[1], art, _art(1), profile)
+    assert said.startswith(
+        "Türkiye’s Hürriyet Daily News argued in an opinion piece on Dec. 19 that Türkiye needs"
+    )
+    lede = compose_story(Story(1, "t", [dataclasses.replace(art, text=BODY)]), profile)
+    assert lede.attribution.startswith(
+        "Türkiye’s Hürriyet Daily News published an opinion piece on Dec. 19, arguing that "
+        "Kazakhstan will build"
+    )
+
+
+# A walk's story: the lead's first sentence names no country and lost to the rest.
+CPC_LEAD = (
+    "MOSCOW, Nov 21 (Reuters) - A Ukrainian drone attack damaged a single point mooring at the "
+    "Caspian Pipeline Consortium terminal near Novorossiysk overnight, halting part of the "
+    "loadings of Kazakh oil, the consortium said on Saturday.\n\n"
+    "CPC handles about 80% of Kazakhstan's oil exports, around 1.5 million barrels per day. "
+    "Chevron, Exxon Mobil and Kazakhstan's KazMunayGas are among its shareholders.\n\n"
+    "Kazakhstan's Energy Ministry said it was in contact with the consortium and was "
+    "considering redirecting some volumes through the Baku-Tbilisi-Ceyhan pipeline."
+)
+CPC_FT = (
+    "A drone strike on the Caspian Pipeline Consortium's Black Sea terminal has laid bare "
+    "Kazakhstan's dependence on a single export route running through Russia.\n\n"
+    "Astana has for years talked about diversifying its oil exports, but alternative routes "
+    "across the Caspian can carry only a fraction of the 1.5mn barrels a day that flow through "
+    "the CPC."
+)
+
+
+def test_the_item_opens_with_a_sentence_of_the_report_its_line_credits(profile):
+    lead = _art(1, text=CPC_LEAD, outlet="Reuters", country="GB", author="Vladimir Soldatkin")
+    other = _other(2, CPC_FT, outlet="Financial Times", country="GB")
+    lead.title = other.title = "Drone attack hits CPC terminal, disrupting Kazakh oil exports"
+    item = compose_story(Story(1, "t", [lead, other]), profile)
+    assert item.attribution == (
+        "Britain’s Reuters published an article on Dec. 16 by Vladimir Soldatkin."
+    )
+    assert item.summary[0].startswith("A Ukrainian drone attack damaged a single point mooring")
+    assert item.evidence[0]["article_id"] == 1

@@ -273,12 +273,14 @@ def attribution(
     english = foreign is None and (art.language or "en").startswith("en")
     absorb = first and written_from == "text" and english
     clause = _absorbable(first, _names(art, profile)) if absorb else None
-    if kind == "opinion" and author:
-        head = f"{outlet} published an opinion piece{when} by {author}{role.rstrip(',')}"
+    if kind == "opinion":
+        # An unsigned one (an editorial) is argued all the same, not "reported".
+        by = f" by {author}{role.rstrip(',')}" if author else ""
+        head = f"{outlet} published an opinion piece{when}{by}"
         if not clause:
             return Lede(f"{head}.")
         # "arguing that …, argues Dana Abenova." would name the author twice: the credit goes.
-        signed = own_credit(clause, author)
+        signed = own_credit(clause, author) if author else None
         kept = signed.start() if signed else None
         clause = f"{clause[:kept]}." if kept is not None else clause
         return Lede(f"{head}, arguing that {clause}", True, kept)
@@ -299,12 +301,24 @@ def attribution(
     return Lede(f"{outlet} reported{when}{citing.rstrip(',')}.")
 
 
-def credited(sentence: str, art: Article, lead: Article, profile: Profile) -> str:
+def credited(
+    sentence: str, art: Article, lead: Article, profile: Profile, *, again: bool = False
+) -> str:
     """A summary sentence from another report than the one the attribution line credits,
     with its own credit: ``Reuters reported on Dec. 17 that …``, ``Jiji Press added that …``
     (the lead's outlet, the same day). The sentence stays verbatim after the credit (the
     evidence's span ends the text): one that cannot follow "that" as written (it opens with
-    "The", a pronoun) follows a colon, as a whole sentence does in AP style."""
+    "The", a pronoun) follows a colon, as a whole sentence does in AP style.
+
+    An opinion piece's sentence is argued, not reported, and by its author where the byline
+    names one: ``In an opinion piece in Hürriyet Daily News on Nov. 19, Serkan Demirtaş argued
+    that …``. ``again``: a further sentence of the report just credited, which goes on from
+    that credit as written unless it is opinion: ``The piece also argued that
+    …``, else the column's view would read as the digest's."""
+    if getattr(art, "kind", None) == "opinion":
+        return _argued(sentence, art, profile, again=again)
+    if again:
+        return sentence
     who, lead_by = credit(art, profile), credit(lead, profile)
     outlet = style.sentence_start(style.outlet_name(who.outlet, who.country, profile.country_code))
     day = who.day
@@ -315,6 +329,24 @@ def credited(sentence: str, art: Article, lead: Article, profile: Profile) -> st
     if _absorbable(sentence, _names(art, profile)) == sentence:
         return f"{outlet} {verb}{citing} that {sentence}"
     return f"{outlet} {verb}{citing.rstrip(',')}: {sentence}"
+
+
+def _argued(sentence: str, art: Article, profile: Profile, *, again: bool) -> str:
+    """An opinion piece's sentence with its credit: the author argued it (the outlet, for an
+    unsigned piece); ``again`` for one after the first, which names the piece no more."""
+    who = credit(art, profile)
+    outlet = style.outlet_name(who.outlet, who.country, profile.country_code)
+    when = f" on {style.day(who.day)}" if who.day else ""
+    if again:
+        # Not the author by surname: "Zhang Jiawei" is Zhang, not Jiawei.
+        head = "The piece also argued"
+    elif who.author:
+        head = f"In an opinion piece in {outlet}{when}, {who.author} argued"
+    else:
+        head = f"{style.sentence_start(outlet)} argued in an opinion piece{when}"
+    if _absorbable(sentence, _names(art, profile)) == sentence:
+        return f"{head} that {sentence}"
+    return f"{head}: {sentence}"
 
 
 def _citing(art: Article, outlet: str) -> str:

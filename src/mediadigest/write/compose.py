@@ -78,14 +78,15 @@ def compose_item(art: Article, profile: Profile) -> DigestItem:
 
 def compose_story(story: Story, profile: Profile, *, since: date | None = None) -> DigestItem:
     """The item for one story: every sentence from a stored article, with its span."""
-    lead = rank.lead_article(story.reports or story.articles)
+    tellers = _tellers(story)
+    lead = rank.lead_article(tellers or story.articles)
     written_from = rank.coverage(lead)
     # The most relevant reports beside the lead: a story in 200 outlets needs no 200 to summarise.
     # Only reports that tell what the lead tells lend it sentences and quotes: one grouped in
     # by a shared name (CNN on Trump's health, NYT on his trade war) would mix two stories.
     # And only reports in the lead's language: an item is written in one language, and a
     # Russian sentence or quote in an English item would go out untranslated.
-    same_language = (a for a in story.reports if a is not lead and _language(a) == _language(lead))
+    same_language = (a for a in tellers if a is not lead and _language(a) == _language(lead))
     others = sorted(
         rank.akin(lead, same_language, KIN),
         key=lambda a: -a.relevance.score,
@@ -108,7 +109,8 @@ def compose_story(story: Story, profile: Profile, *, since: date | None = None) 
     # no summary repeats one ("… reported on Dec. 18 that Japan’s Jiji Press reported …").
     retold = [(a, line) for a in sources if (line := _retold_line(a, written_from))]
     avoid += [(a.id or 0, *line.sentence) for a, line in retold]
-    evidence = _summary(sources, profile, written_from, avoid)
+    own_line = any(a is lead for a, _ in retold)
+    evidence = _summary(sources, profile, written_from, avoid, lead_opens=not own_line)
     if (own := next((line for a, line in retold if a is lead), None)) is not None:
         lede = attribute.Lede(own.line, absorbs=own.rest is not None)
         evidence = [own.rest, *evidence] if own.rest is not None else evidence
@@ -147,13 +149,34 @@ def compose_story(story: Story, profile: Profile, *, since: date | None = None) 
             quoted=picked[1] if picked else None,
             credited=[a for a in sources if (a.id or 0) in told_ids and a is not lead],
         ),
-        framing=framing.describe(story, profile) if written_from == "text" else None,
+        framing=framing.describe(_told_by(story, tellers), profile)
+        if written_from == "text"
+        else None,
         reasons=list(story.reasons),
         status=_status(story, since),
         score=round(story.score, 3),
         # Not _language's: an unknown language is not English here, but unknown.
         language=(lead.language or "").split("-")[0].casefold() or None,
     )
+
+
+def _tellers(story: Story) -> list[Article]:
+    """The reports an item may be told from: those about the country in their own right. A
+    report that joined its story only through it (``via_story``: relevant as part of the story,
+    below the threshold alone) stays in the story and its sources, but lends no sentence, quote
+    or framing: Reuters on Uzbekistan's gas imports, in a story on a Kazakh gas deal by their
+    shared words, gave the item "Gazprom supplies the gas via pipelines that cross neighbouring
+    Kazakhstan." Where every report is one, the story has nothing else to be told from."""
+    own = [a for a in story.reports if a.id not in story.via_story]
+    return own or story.reports
+
+
+def _told_by(story: Story, tellers: list[Article]) -> Story:
+    """The story as framing compares it: its reports that may tell it, copies kept."""
+    if len(tellers) == len(story.reports):
+        return story
+    kept = {a.id for a in tellers} | set(story.duplicates)
+    return replace(story, articles=[a for a in story.articles if a.id in kept])
 
 
 def _retold_line(art: Article, written_from: str) -> credit.Retold | None:
@@ -170,14 +193,18 @@ def _credited(
     """The summary's sentences, those of another report than the lead's with their credit:
     the attribution line names one report, and a sentence of another (another outlet's, or
     the same outlet's of another day) read as the lead's. Sentences come grouped by report:
-    the first of each group is credited, the rest go on from it."""
+    the first of each group is credited, the rest go on from it (an opinion piece's are each
+    argued by its author: `attribute.credited`)."""
     by_id = {a.id or 0: a for a in sources}
     out: list[str] = []
     previous = lead.id or 0
     for e in evidence:
         art = by_id.get(e.article_id, lead)
-        fresh = art is not lead and e.article_id != previous
-        out.append(attribute.credited(e.text, art, lead, profile) if fresh else e.text)
+        again = e.article_id == previous
+        told = (
+            e.text if art is lead else attribute.credited(e.text, art, lead, profile, again=again)
+        )
+        out.append(told)
         previous = e.article_id
     return out
 
@@ -239,14 +266,23 @@ def _language(art: Article) -> str:
 
 
 def _summary(
-    sources: Sequence[Article], profile: Profile, written_from: str, avoid: list
+    sources: Sequence[Article],
+    profile: Profile,
+    written_from: str,
+    avoid: list,
+    *,
+    lead_opens: bool = True,
 ) -> list[Evidence]:
     if written_from == "headline":
         return []
     count = 2 if written_from == "lead" else 3
     # A cut-off sentence only where the item says it was written from the lead.
     cut_off = written_from == "lead"
-    return summarise_story(sources, profile, count=count, avoid=avoid, cut_off=cut_off)
+    # The attribution line credits the lead: a sentence of its own follows it (a roundup's
+    # item opens with its own attribution sentence instead).
+    return summarise_story(
+        sources, profile, count=count, avoid=avoid, cut_off=cut_off, lead_opens=lead_opens
+    )
 
 
 def _evidence(
