@@ -94,7 +94,73 @@ def test_a_stem_of_another_language_does_not_read_english_words(profile):
 
 
 def test_a_language_the_taxonomy_does_not_list_reads_every_term(profile):
-    assert themes.classify(ENERGY, profile, language="de") == themes.classify(ENERGY, profile)
+    assert themes.classify(ENERGY, profile, language="it") == themes.classify(ENERGY, profile)
+
+
+# One event, the CPC terminal struck by drones, as English, French, German and Spanish reports
+# tell it: the taxonomy reads each with its own language's terms.
+CPC = {
+    "en": (
+        "Drone attack hits CPC terminal, disrupting Kazakh oil exports",
+        "A drone attack on the Caspian Pipeline Consortium terminal near Novorossiysk halted "
+        "loadings of Kazakh crude oil. The pipeline carries 80% of Kazakhstan's oil exports, "
+        "about 1.5 million barrels a day.",
+    ),
+    "fr": (
+        "Une attaque de drones frappe le terminal du CPC et perturbe le pétrole kazakh",
+        "L'attaque de drones contre le terminal du Caspian Pipeline Consortium, près de "
+        "Novorossiïsk, a interrompu les chargements de pétrole kazakh. L'oléoduc transporte "
+        "80 % des exportations de pétrole du Kazakhstan, environ 1,5 million de barils par jour.",
+    ),
+    "de": (
+        "Drohnenangriff auf CPC-Terminal trifft Kasachstans Ölexporte",
+        "Nach dem Drohnenangriff auf das Terminal des Kaspischen Pipeline-Konsortiums bei "
+        "Noworossijsk ruhen die Verladungen von kasachischem Erdöl. Über die Pipeline laufen "
+        "80 Prozent der kasachischen Ölexporte, rund 1,5 Millionen Barrel am Tag.",
+    ),
+    "es": (
+        "Un ataque con drones golpea la terminal del CPC y frena el petróleo kazajo",
+        "El ataque con drones contra la terminal del Consorcio del Oleoducto del Caspio, cerca "
+        "de Novorossiisk, detuvo las cargas de crudo kazajo. El oleoducto transporta el 80 % de "
+        "las exportaciones de petróleo de Kazajistán, unos 1,5 millones de barriles diarios.",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "de", "es"])
+def test_a_report_in_french_german_or_spanish_gets_the_themes_of_the_english_one(profile, language):
+    def found(lang: str) -> set[str]:
+        title, text = CPC[lang]
+        return {t.name for t in themes.classify(text, profile, title=title, language=lang)}
+
+    assert found("en") == {"energy", "security"}
+    assert found(language) == found("en")
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "text", "theme"),
+    [
+        (
+            "fr",
+            "Le Kazakhstan mise sur l'intelligence artificielle",
+            "Le Kazakhstan a inauguré un supercalculateur national pour entraîner des modèles "
+            "d'intelligence artificielle en langue kazakhe.",
+            "ai_digital",
+        ),
+        (
+            "de",
+            "Rekordfahrt auf dem Mittleren Korridor",
+            "Ein Containerzug aus China erreichte Baku in neun Tagen; die Eisenbahn über "
+            "Kasachstan und das Kaspische Meer wird schneller.",
+            "transport",
+        ),
+    ],
+)
+def test_a_theme_is_found_with_the_terms_of_the_articles_language(
+    profile, language, title, text, theme
+):
+    found = themes.classify(text, profile, title=title, language=language)
+    assert [t.name for t in found] == [theme]
 
 
 def test_higher_profile_threshold_drops_weak_themes(profile):
@@ -114,3 +180,13 @@ def test_theme_round_trips_through_dict(profile):
 
 def test_one_megabyte_text_is_classified_on_its_opening(profile):
     assert names((ENERGY + " ") * 5_000, profile) == ["energy"]
+
+
+def test_a_flat_taxonomy_reads_french_german_and_spanish_words():
+    uzbekistan = load_profile("uzbekistan")
+    for text in (
+        "La sécheresse menace la mer d'Aral et le coton ouzbek.",
+        "Die Dürre bedroht den Aralsee und die usbekische Baumwolle.",
+        "La sequía amenaza el mar de Aral y el algodón uzbeko.",
+    ):
+        assert [t.name for t in themes.classify(text, uzbekistan)] == ["environment"], text
