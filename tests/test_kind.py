@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
+from mediadigest.analyse import analyse
 from mediadigest.analyse.kind import classify, without_credit
-from mediadigest.model import Attribution
+from mediadigest.model import Attribution, Document
+from mediadigest.profile import load_profile
 
 
 def test_reuters_dateline_is_wire_copy_crediting_reuters():
@@ -272,3 +276,17 @@ def test_an_unsigned_item_relaying_a_press_service_stays_a_press_release():
     k = classify("Токаев провёл встречу", "Токаев провёл встречу, сообщила пресс-служба Акорды.",
                  "https://akorda.kz/ru/1", att, outlet="Akorda")  # fmt: skip
     assert (k.label, k.origin) == ("press_release", "пресс-служба Акорды")
+
+
+def test_the_analyse_stage_reads_a_tass_report_citing_a_press_service_as_news():
+    """The outlet reaches ``classify`` from the page (TASS, by its host in the profile)."""
+    doc = Document(
+        url="https://tass.ru/politika/22912345",
+        body=f"Токаев и Эрдоган договорились утроить товарооборот\n\n{_AKORDA}".encode(),
+        fetched_at=datetime(2026, 11, 18, 18, tzinfo=UTC),
+        content_type="text/plain; charset=utf-8",
+        hints={"published": "2026-11-18", "title": "Токаев и Эрдоган договорились"},
+    )
+    (art,) = analyse(doc, load_profile("kazakhstan"))
+    assert art.outlet == "TASS" and art.reported_by == "пресс-служба Акорды"
+    assert art.kind == "news"
