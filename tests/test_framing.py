@@ -108,7 +108,13 @@ def test_a_verbs_past_form_is_no_framing(profile):
         1,
         "t",
         [
-            _art(1, "Radio Free Europe/Radio Liberty", "US", "Journalist sentenced", sentenced),
+            _art(
+                1,
+                "Radio Free Europe/Radio Liberty",
+                "US",
+                "Journalist Sentenced To Seven Years",
+                sentenced,
+            ),
             _art(2, "Eurasianet", "US", "Adilbekov sentenced to seven years", sentenced),
             _art(3, "The Guardian", "GB", "Kazakhstan jails journalist", JAILED),
         ],

@@ -96,6 +96,8 @@ def _distinctive(
     names |= {w.casefold() for c in groups for w in (style.country_name(c) or "").split()}
     needed = 2 if len(own) > 1 else 1  # reports of this country that use the word
     forms = _forms(own)
+    # Written in lower case somewhere: a word, not only a name or a title-case headline's word.
+    lower = {t for a in own for t in _TOKEN.findall(f"{a.title}\n{a.text}") if t.islower()}
     picked = [
         w
         for w, n in sorted(told.items(), key=lambda kv: -kv[1])
@@ -106,7 +108,7 @@ def _distinctive(
         and w not in names
         and _base(w) not in names
         and not _names_topic(w, topic)
-        and not _past_form(forms.get(w, w))
+        and not (w in lower and _past_form(w))
     ][:MAX_WORDS]
     return _phrases([forms.get(w, w) for w in picked], own)
 
@@ -175,8 +177,8 @@ def _names_topic(word: str, topic: frozenset[str]) -> bool:
 
 def _past_form(word: str) -> bool:
     """A verb's past form ("sentenced", "jailed"): what happened, which another country's
-    report tells in its own verb ("jails"), not what a report stressed. A name is kept."""
-    return word.islower() and len(word) > 5 and word.endswith("ed")
+    report tells in its own verb ("jails"), not what a report stressed."""
+    return len(word) > 5 and word.endswith("ed")
 
 
 def _base(word: str) -> str:
