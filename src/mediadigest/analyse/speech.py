@@ -11,7 +11,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from mediadigest.analyse.names import ORG_HEAD_WORDS
+from mediadigest.analyse.names import ORG_HEAD_WORDS, is_title, nationalities
 from mediadigest.matching import DATE_WORDS
 
 MASK = "\x00"  # stands for a quote's words: no word, no space, no sentence end
@@ -314,7 +314,9 @@ def as_speaker(masked: str, at: int, name: str) -> str | None:
     """The name at ``at`` as a speaker, or None where it names no one: a nickname's first
     name put back, a union's leader for the union; a lone word after "the 24-year-old" is
     no name unless the text gives it a first name elsewhere ("Fernando Morientes", not
-    "Swiss"); "the outgoing European Commissioner" is a job."""
+    "Swiss"); "the outgoing European Commissioner" is a job; a Cyrillic name after a Latin
+    company's ("аналитик Freedom Finance Global Эльдар Шамсутдинов") is the person's."""
+    at, name = _one_script(masked, at, name)
     head = masked[max(0, at - 80) : at]
     if nick := _NICKNAME.search(head):
         return f"{nick.group('first')} {name}"
@@ -330,6 +332,118 @@ def as_speaker(masked: str, at: int, name: str) -> str | None:
         return None  # "the Ealing North MP"
     lone = " " not in name
     return None if lone and not first_named(masked, name, outside=(at, at + len(name))) else name
+
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_NEXT_NAME = re.compile(rf"[ \t]+({NAME})")
+
+
+def _one_script(masked: str, at: int, name: str) -> tuple[int, str]:
+    """The words of ``name`` at ``at`` in its last word's script, and the words of that
+    script right after it: a person's name is written in one script, and the words before
+    it in another are an organisation's ("Freedom Finance Global Эльдар Шамсутдинов" was
+    read as "Freedom Finance Global Эльдар", four words, and cut to "Global Эльдар")."""
+    words = name.split()
+    scripts = [bool(_CYRILLIC.search(w)) for w in words]
+    if len(set(scripts)) < 2:
+        return at, name
+    first = len(words) - 1
+    while first > 0 and scripts[first - 1] == scripts[-1]:
+        first -= 1
+    # Its words in the other script cannot hold the first one kept: it is found from ``at``
+    start = end = masked.find(words[first], at)
+    for word in words[first:]:
+        found = masked.find(word, end)
+        if found == -1:
+            return at, name  # not as the text has it: no place to read on from
+        end = found + len(word)
+    kept = words[first:]
+    while len(kept) < 3 and (m := _NEXT_NAME.match(masked, end)):
+        if bool(_CYRILLIC.search(m.group(1))) != scripts[-1]:
+            break
+        kept.append(m.group(1).rstrip("."))  # the sentence's full stop
+        end = m.end()
+    return start, " ".join(kept)
+
+
+_WORD_BEFORE = re.compile(r"(?:^|(?<=\s))(\S+)[ \t\u00a0]+$")
+_WORD_AFTER = re.compile(r"[ \t\u00a0]+([^\s,.;:!?]+)")
+_LATIN_WORD = re.compile(r"[A-Z][a-z]+(?:-[A-Z]?[a-z]+)*")  # "Daniyar", "Kassym-Jomart"
+
+
+def full_name(masked: str, surname: str) -> str | None:
+    """The name a lone Latin-script surname has elsewhere in the text: its given name
+    before it ("journalist Daniyar Adilbekov", "His lawyer, Zhanara Balgabayeva,"), or
+    after it where a title puts the surname first ("Premier Li Qiang"); None where the
+    text gives none, or two (two people of one surname: the speaker would be a guess).
+
+    A given name is a capitalised word that is no title ("President Tokayev"), no word
+    opening a sentence or a date ("But Adilbekov", "Thursday"), no nationality ("Kazakh
+    Adilbekov") and no word the text also writes in lower case ("Journalist Adilbekov"); a
+    sentence's first word only before a comma ("Daniyar Adilbekov, 41,"), though it may
+    still be another person's ("Venus Williams beat …"); and the two run on into no other
+    name ("Manchester City Football Club").
+    """
+    sure, maybe = full_names(masked, surname)
+    return next(iter(sure)) if len(sure) == 1 and maybe <= sure else None
+
+
+def full_names(masked: str, surname: str) -> tuple[set[str], set[str]]:
+    """The full names ``full_name`` finds for ``surname``, and those that a sentence's
+    capital may only seem to make ("Some Citigroup", "Venus Williams beat")."""
+    sure: set[str] = set()
+    maybe: set[str] = set()
+    if not _LATIN_WORD.fullmatch(surname):
+        return sure, maybe
+    # "Kyrgyz director Aktan Abdykalykov's drama": a possessive names him too
+    for m in re.finditer(rf"(?<![\w'’-]){re.escape(surname)}(?=['’]s\b|[^\w'’-]|$)", masked):
+        left = _WORD_BEFORE.search(masked, max(0, m.start() - 40), m.start())
+        if (
+            left is not None
+            and _given(masked, left.group(1))
+            and not _NEXT_NAME.match(masked, m.end())  # "Manchester City Football Club"
+        ):
+            opens = _opens_sentence(masked, left.start())
+            named = f"{left.group(1)} {surname}"
+            (maybe if opens and masked[m.end() : m.end() + 1] != "," else sure).add(named)
+            continue
+        right = _WORD_AFTER.match(masked, m.end())
+        if (
+            left is not None
+            and right is not None
+            and _is_title(left.group(1).rstrip("."))
+            and _given(masked, right.group(1))
+            and not _NEXT_NAME.match(masked, right.end())
+        ):
+            sure.add(f"{surname} {right.group(1)}")
+    return sure, maybe
+
+
+def _opens_sentence(masked: str, at: int) -> bool:
+    """Whether a sentence opens at ``at``: its capital then says nothing of a name ("Some
+    Citigroup operations", "Olympian Tomlinson tried"), unless a comma introduces the
+    person after it ("Daniyar Adilbekov, 41, was convicted")."""
+    before = masked[max(0, at - 3) : at].rstrip(" \t")
+    return not before or before[-1] in '.!?\n"”»' or before[-1] == MASK
+
+
+_NAME_TITLES = _ROLE_END | {"premier"}
+
+
+def _is_title(word: str) -> bool:
+    """A title before a name: names' ("President", "Judge") and "Premier", a job's last
+    word ("Director") too."""
+    return is_title(word) or word.casefold() in _NAME_TITLES
+
+
+def _given(masked: str, word: str) -> bool:
+    """Whether ``word`` may be a given name next to a surname (see ``full_name``)."""
+    if not _LATIN_WORD.fullmatch(word) or _is_title(word):
+        return False
+    if word.casefold() in LEAD_WORDS or word in ORG_HEAD_WORDS or word in nationalities():
+        return False
+    lower = word[:1].lower() + word[1:]
+    return re.search(rf"(?<![\w-]){re.escape(lower)}(?![\w-])", masked) is None
 
 
 def first_named(masked: str, surname: str, outside: tuple[int, int] = (0, 0)) -> bool:
