@@ -753,3 +753,14 @@ def test_a_surname_is_left_alone_where_its_full_name_would_be_a_guess(text, peop
 def test_a_latin_company_before_a_cyrillic_name_is_no_part_of_it(text, said):
     (q,) = find_quotes(text, "ru")
     assert q.speaker == said
+
+
+def test_a_speaker_named_said_does_not_stutter():
+    # RFE/RL: '"…," said Gulnoza Said, CPJ's …' was printed "“…,” Gulnoza Said said."
+    from mediadigest.model import Quote
+    from mediadigest.write.render.markdown import quote_line
+
+    line = quote_line(Quote("Kazakhstan cannot claim to be reforming.", "Gulnoza Said", 0, 0))
+    assert line == "“Kazakhstan cannot claim to be reforming,” said Gulnoza Said."
+    line = quote_line(Quote("We are ready.", "Kassym-Jomart Tokayev", 0, 0))
+    assert line == "“We are ready,” Kassym-Jomart Tokayev said."

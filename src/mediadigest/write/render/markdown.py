@@ -9,9 +9,12 @@ from urllib.parse import unquote, urlsplit
 from mediadigest.model import Digest, DigestItem, Quote, is_web_url
 from mediadigest.write import style
 
+_VERB_NAMES = frozenset(("said", "says"))  # surnames that are the verb (Edward Said)
+
 
 def quote_line(quote: Quote) -> str:
-    """``“…,” Meirzhan Yussupov said.`` or ``“…,” according to the author.``
+    """``“…,” Meirzhan Yussupov said.`` or ``“…,” according to the author.`` (a speaker
+    whose surname is the verb: ``“…,” said Gulnoza Said.``)
 
     A quote of several paragraphs (a digest stored before items quoted one, an editor's)
     is set as print sets one: each paragraph opens with a quote mark, only the last closes,
@@ -27,6 +30,8 @@ def quote_line(quote: Quote) -> str:
     speaker = quote.speaker or "the article"
     if speaker.casefold().startswith(("the ", "a ")):
         last = f"“{text}” according to {speaker}."
+    elif speaker.split()[-1].casefold() in _VERB_NAMES:
+        last = f"“{text}” said {speaker}."  # "Gulnoza Said said" stuttered
     else:
         last = f"“{text}” {speaker} said."
     return "\n\n".join([*(f"“{p}" for p in paras[:-1]), last])
