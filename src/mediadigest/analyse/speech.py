@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 from mediadigest.analyse.names import ORG_HEAD_WORDS, is_title, nationalities
 from mediadigest.matching import DATE_WORDS
@@ -388,13 +389,14 @@ def full_name(masked: str, surname: str) -> str | None:
     return next(iter(sure)) if len(sure) == 1 and maybe <= sure else None
 
 
-def full_names(masked: str, surname: str) -> tuple[set[str], set[str]]:
+@lru_cache(maxsize=256)  # asked per quote; a transcript says "Pouyanne said" 2,000 times
+def full_names(masked: str, surname: str) -> tuple[frozenset[str], frozenset[str]]:
     """The full names ``full_name`` finds for ``surname``, and those that a sentence's
     capital may only seem to make ("Some Citigroup", "Venus Williams beat")."""
     sure: set[str] = set()
     maybe: set[str] = set()
     if not _LATIN_WORD.fullmatch(surname):
-        return sure, maybe
+        return frozenset(), frozenset()
     # "Kyrgyz director Aktan Abdykalykov's drama": a possessive names him too
     for m in re.finditer(rf"(?<![\w'’-]){re.escape(surname)}(?=['’]s\b|[^\w'’-]|$)", masked):
         left = _WORD_BEFORE.search(masked, max(0, m.start() - 40), m.start())
@@ -416,7 +418,7 @@ def full_names(masked: str, surname: str) -> tuple[set[str], set[str]]:
             and not _NEXT_NAME.match(masked, right.end())
         ):
             sure.add(f"{surname} {right.group(1)}")
-    return sure, maybe
+    return frozenset(sure), frozenset(maybe)
 
 
 def _opens_sentence(masked: str, at: int) -> bool:
