@@ -764,3 +764,17 @@ def test_a_speaker_named_said_does_not_stutter():
     assert line == "“Kazakhstan cannot claim to be reforming,” said Gulnoza Said."
     line = quote_line(Quote("We are ready.", "Kassym-Jomart Tokayev", 0, 0))
     assert line == "“We are ready,” Kassym-Jomart Tokayev said."
+
+
+def test_a_surnames_full_names_are_read_once_per_text():
+    # Each look walks the whole text: a transcript saying "Pouyanne said" 2,000 times
+    # looked 2,000 times for another Pouyanne the entities might not know
+    from mediadigest.analyse import speech
+
+    speech.full_names.cache_clear()
+    said = '"We will build the plant by the year after next, whatever happens," Pouyanne said. '
+    text = "Chief executive Patrick Pouyanne spoke. " + said * 50
+    quotes = find_quotes(text)
+    resolve_speakers(text, quotes, known(text, "Patrick Pouyanne|Pouyanne"))
+    assert {q.speaker for q in quotes} == {"Patrick Pouyanne"}
+    assert speech.full_names.cache_info().misses == 1
