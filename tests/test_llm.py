@@ -22,7 +22,7 @@ from mediadigest.cli.app import app
 from mediadigest.errors import ConfigError
 from mediadigest.logs import redact_url
 from mediadigest.model import Article, Digest, DigestItem, Quote, Relevance
-from mediadigest.write import grounding
+from mediadigest.write import grounding, llm
 from mediadigest.write.llm import LLMConfig, grounding_problems, rewrite
 from mediadigest.write.render import to_dict
 
@@ -435,6 +435,37 @@ def test_a_sentence_of_another_outlet_s_report_keeps_its_credit(
     assert (out.items[0].written_by == "llm") is kept
     if not kept:
         assert "it does not name TASS, whose report a sentence came from" in out.notes[0]
+
+
+OPINION = (
+    "In an opinion piece in Türkiye’s Hürriyet Daily News on Dec. 17, Serkan Demirtaş argued "
+    "that the port handled 312 grain vessels between January and November."
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "kept"),
+    [
+        (f"{GRAIN[0]} The port handled 312 grain vessels between January and November.", False),
+        (
+            f"{GRAIN[0]} Hürriyet Daily News argued that the port handled 312 grain vessels "
+            "between January and November.",
+            True,
+        ),
+    ],
+)
+def test_a_sentence_of_another_outlet_s_opinion_piece_keeps_its_credit(
+    chat: _Server, answer: str, kept: bool
+):
+    """The summary credits an opinion piece's sentence as argued (not "reported"): the check
+    that a rewrite keeps another outlet's credit read only "reported" and "added"."""
+    digest, arts = _item_of([GRAIN[0], OPINION])
+    evidence = [{"sentence": n, "part": "summary", "article_id": 7 + n} for n in (0, 1)]
+    digest.items[0] = replace(digest.items[0], article_id=7, evidence=evidence)
+    chat.mode, chat.content = "content", answer
+    out = rewrite(digest, arts, _config(chat))
+    assert (out.items[0].written_by == "llm") is kept
+    assert llm._credits(digest.items[0]) == ["Hürriyet Daily News"]
 
 
 INJECTION = (

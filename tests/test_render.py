@@ -461,6 +461,12 @@ def test_a_sentences_english_credit_is_left_out_of_its_language_mark():
     assert f'>Reuters reported on Dec. 17 that <span lang="ru">{RU_OTHER}</span></p>' in html
 
 
+def test_an_opinion_piece_s_english_credit_is_left_out_of_its_language_mark():
+    argued = "In an opinion piece in Russia’s Kommersant on Dec. 17, Ivan Petrov argued that"
+    html = render(_russian(summary=[RU_FIRST, f"{argued} {RU_OTHER}"]), Format.html)
+    assert f'>{argued} <span lang="ru">{RU_OTHER}</span></p>' in html
+
+
 def test_an_english_headline_an_editor_wrote_over_a_russian_item_is_not_marked_russian():
     english = "Kazakhstan ships record grain across the Caspian"
     html = render(_russian(headline=english), Format.html)

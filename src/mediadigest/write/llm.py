@@ -194,8 +194,15 @@ def _speakers(item: DigestItem, sources: Sequence[Article]) -> list[grounding.Sp
 # "Russia’s TASS reported on Dec. 17 that …", "…, citing Interfax, that …", "Jiji Press added: …".
 _CREDIT = re.compile(
     r"^(?:The (?:website|outlet) )?(?:[A-Z][\w .-]*?[’']s )?(?P<outlet>[^,:]+?) "
-    r"(?:reported(?: on [A-Z][a-z]+\.? \d{1,2})?(?:, citing (?P<citing>[^,:]+?),?)?|added)"
+    r"(?:reported(?: on [A-Z][a-z]+\.? \d{1,2})?(?:, citing (?P<citing>[^,:]+?),?)?|added"
+    r"|argued in an opinion piece(?: on [A-Z][a-z]+\.? \d{1,2})?)"
     r"(?: that|:) "
+)
+# An opinion piece's credit names its outlet first (`attribute.credited`): "In an opinion
+# piece in Türkiye's Hürriyet Daily News on Nov. 19, Serkan Demirtaş argued that".
+_OPINION_CREDIT = re.compile(
+    r"^In an opinion piece in (?:[A-Z][\w .-]*?[’']s )?(?P<outlet>[^,:]+?)"
+    r"(?: on [A-Z][a-z]+\.? \d{1,2})?, [^,:]+? argued(?: that|:) "
 )
 
 
@@ -212,8 +219,12 @@ def _credits(item: DigestItem) -> list[str]:
     }
     out: list[str] = []
     for n, sentence in enumerate(item.summary):
-        if (n in others or not item.evidence) and (m := _CREDIT.match(sentence)):
+        if not (n in others or not item.evidence):
+            continue
+        if m := _CREDIT.match(sentence):
             out += [name for name in m.group("outlet", "citing") if name and name not in out]
+        elif (m := _OPINION_CREDIT.match(sentence)) and m["outlet"] not in out:
+            out.append(m["outlet"])
     return out
 
 

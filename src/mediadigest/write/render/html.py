@@ -53,8 +53,11 @@ _OWN_SCRIPT = frozenset(
 _RTL = frozenset({"ar", "fa", "ur", "he", "iw", "yi", "ji", "ps", "sd", "ug", "dv", "ckb", "prs"})
 # The credit the digest writes before a sentence of another report than the lead's
 # (attribute.credited): "Reuters reported on Dec. 17 that …", "Jiji Press added: …".
+# The credits `attribute.credited` writes: reported, added, and an opinion piece's argued
+# ("In an opinion piece in X on Nov. 19, Author argued that", "The piece also argued that").
 _CREDIT = re.compile(
-    r"[^\n]{1,200}? (?:added|reported(?: on [A-Z][a-z]{2,4}\.? \d{1,2})?)"
+    r"[^\n]{1,200}? (?:added|reported(?: on [A-Z][a-z]{2,4}\.? \d{1,2})?"
+    r"|argued(?: in an opinion piece(?: on [A-Z][a-z]{2,4}\.? \d{1,2})?)?)"
     r"(?:, citing [^\n]{1,200}?,?)?(?: that |: )"
 )
 
