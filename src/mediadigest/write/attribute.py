@@ -21,6 +21,7 @@ from mediadigest.model import Article, Quote
 from mediadigest.profile import Profile, matchable
 from mediadigest.write import style
 from mediadigest.write.credit import credit
+from mediadigest.write.injection import addresses_model
 
 __all__ = [
     "Lede",
@@ -137,7 +138,8 @@ def pick_quote(
     best: tuple[float, Quote, Article] | None = None
     for rank, art in enumerate(articles):
         for q in art.quotes:
-            if not q.speaker or not verified(q, art.text):
+            # A planted order to a summariser, put in a speaker's mouth, is no quote either.
+            if not q.speaker or not verified(q, art.text) or addresses_model(q.text):
                 continue
             words = len(q.text.split())
             score = 1.0 - 0.1 * rank + min(words, 40) / 40 - (0.5 if words > 80 else 0.0)
