@@ -40,3 +40,27 @@ def test_a_story_is_headed_by_the_report_the_digest_tells_it_from():
     assert view.title == reuters.title
     assert [a.url for a in view.articles] == [reuters.url, wire.url]  # the title links to it
     assert view.language == "en"
+
+
+def test_a_report_relevant_only_through_the_story_never_heads_it():
+    """The digest tells no story from a via-story report (9adaad3); the review page headed
+    the story with one, a fuller English report of another event, while the item's headline
+    was the Russian report's."""
+    yes = Relevance(score=0.9, relevant=True)
+    tass = Article(
+        url="https://tass.example/1", canonical_url="https://tass.example/1",
+        content_hash="a", id=1, language="ru",
+        title="Казахстан и TotalEnergies подписали газовое соглашение",
+        text="Казахстан и TotalEnergies подписали газовое соглашение в Астане.",
+        published=datetime(2026, 11, 16, 8, tzinfo=UTC), relevance=yes,
+    )  # fmt: skip
+    uzbek = Article(
+        url="https://reuters.example/2", canonical_url="https://reuters.example/2",
+        content_hash="b", id=2, language="en", title="Uzbekistan's gas imports from Russia rise",
+        text=_TEXT, published=datetime(2026, 11, 16, 11, tzinfo=UTC),
+        relevance=Relevance(score=0.5, relevant=True, via_story=7),
+    )  # fmt: skip
+    story = Story(7, tass.title, [tass, uzbek], via_story={2})
+    view = _view(story)
+    assert view.title == tass.title
+    assert [a.url for a in view.articles] == [tass.url, uzbek.url]

@@ -21,9 +21,10 @@ from mediadigest.errors import InputError
 from mediadigest.model import Article, Story
 from mediadigest.profile import Profile
 from mediadigest.store import schema as store_schema
-from mediadigest.stories import grouping, persist, rank
+from mediadigest.stories import grouping, persist
 from mediadigest.web.articles import get_article, themes_of
 from mediadigest.web.persist import digest_versions as versions_table
+from mediadigest.write.compose import story_lead
 
 
 class UnknownStory(LookupError):
@@ -170,7 +171,7 @@ def _view(story: Story) -> StoryView:
     # The report the digest tells the story from (`compose`), first: the review page headed
     # a story with its earliest article, a Russian wire's, where the digest, `stories` and the
     # editor used Reuters' English headline.
-    lead = rank.lead_article(story.reports or story.articles)
+    lead = story_lead(story)
     members = [lead, *(a for a in story.articles if a is not lead)]
     ranked = [r for r in story.reasons if r]
     if story.pinned:

@@ -79,7 +79,7 @@ def compose_item(art: Article, profile: Profile) -> DigestItem:
 def compose_story(story: Story, profile: Profile, *, since: date | None = None) -> DigestItem:
     """The item for one story: every sentence from a stored article, with its span."""
     tellers = _tellers(story)
-    lead = rank.lead_article(tellers or story.articles)
+    lead = story_lead(story)
     written_from = rank.coverage(lead)
     # The most relevant reports beside the lead: a story in 200 outlets needs no 200 to summarise.
     # Only reports that tell what the lead tells lend it sentences and quotes: one grouped in
@@ -158,6 +158,11 @@ def compose_story(story: Story, profile: Profile, *, since: date | None = None) 
         # Not _language's: an unknown language is not English here, but unknown.
         language=(lead.language or "").split("-")[0].casefold() or None,
     )
+
+
+def story_lead(story: Story) -> Article:
+    """The report an item tells its story from (the review page heads the story with it)."""
+    return rank.lead_article(_tellers(story) or story.articles)
 
 
 def _tellers(story: Story) -> list[Article]:
