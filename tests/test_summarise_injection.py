@@ -137,6 +137,19 @@ def test_the_sentence_after_a_bare_note_to_the_model_goes_with_it(profile):
     assert got and all("resigned" not in e.text and "Note to" not in e.text for e in got)
 
 
+def test_a_planted_sentence_takes_no_more_than_the_next_two_of_its_paragraph(profile):
+    """A review of 359d459: in a text of one paragraph (a feed excerpt, a JSONL text) every
+    sentence after one the filter caught was left out of the summary."""
+    text = RAIL.format(planted=NOTE).replace("\n\n", " ")
+    text += (
+        " The budget for the line is 1.2 billion dollars, Kazakh officials said."
+        " Kazakhstan plans two more rail links to China by 2030, the ministry said."
+    )
+    got = [e.text for e in summarise_story([_art(text)], profile, count=6)]
+    assert not any("summary writer" in t or "Kazakh officials said the line" in t for t in got)
+    assert "Kazakhstan plans two more rail links to China by 2030, the ministry said." in got
+
+
 def test_a_planted_sentence_supports_no_sentence_of_a_rewrite():
     said = "Kazakhstan's foreign minister resigned in protest on Tuesday."
     assert grounding.problems(said, [NOTE]) != []
