@@ -108,6 +108,11 @@ def test_hidden_characters_and_look_alike_letters_do_not_hide_an_order(hidden: s
         "Министр призвал не игнорировать инструкции по безопасности.",
         "Үкімет нұсқауларды орындады.",
         "Особое внимание к модели развития уделил президент.",
+        # A review of 359d459: the third person and the past are news.
+        "Жұмысшылар қауіпсіздік нұсқауларын елемеген, деп хабарлады полиция.",
+        "Компания нұсқауды ескермеді.",
+        "Le ministère ignore les directives précédentes de Bruxelles.",
+        "El Gobierno ignora las instrucciones anteriores del tribunal.",
     ],
 )
 def test_news_about_ai_or_instructions_is_not_planted(news: str):

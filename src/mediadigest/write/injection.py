@@ -92,7 +92,9 @@ _RUSSIAN = (
 )
 # Kazakh: the object before the verb ("Алдыңғы нұсқауларды елемеңіз").
 _KAZAKH = (
-    r"нұсқау\w*\s+(?:[\w-]+\s+){0,2}?(?:елеме|ұмыт|ескерме|назар\s+аударма|тыңдама)"
+    # The imperative only ("елемеңіз", "ұмыт"): "нұсқауларын елемеген" (they ignored) is news.
+    r"нұсқау\w*\s+(?:[\w-]+\s+){0,2}?(?:елеме|ұмыт(?:ы)?|ескерме|назар\s+аударма|тыңдама)"
+    r"(?:ңіз|ңыз|ңдар|ңдер|ңыздар|ңіздер)?\b"
     r"|(?:жасанды\s+интеллект\w*|жи(?:-\w+)?\b|тілдік\s+модель\w*|модель\w*|ассистент\w*"
     r"|чат-?бот\w*|бот(?:қа|тарға)?\b)\s+"
     r"(?:арналған\s+)?(?:ескерту|хабарлама|нұсқау)\s*:"
@@ -109,7 +111,9 @@ _FRENCH = (
     r"(?:^|[:;,.!?—–-]\s*)(?:ignore[zs]?|oublie[zs]?|ne\s+(?:tiens|tenez)\s+pas\s+compte"
     r"\s+(?:des?|du))\s+(?:[\w'’-]+\s+){0,3}?(?:instructions|consignes"
     r"|directives|prompts?|ce\s+qu['’](?:on|il)\s+(?:vous|t['’])\s*a\s+dit)"
-    rf"|\b(?:ignore[zs]?|oublie[zs]?)\s+(?:[\w'’-]+\s+){{0,3}}?(?:instructions|consignes"
+    # Past the head of a clause, the forms that are no third person ("Le ministère ignore
+    # les directives précédentes de Bruxelles" is news).
+    rf"|\b(?:ignorez|oubliez)\s+(?:[\w'’-]+\s+){{0,3}}?(?:instructions|consignes"
     rf"|directives|prompts?)\s+{_ROMANCE_OLD}"
     r"|\b(?:note|message|remarque|avis)\s+(?:à|pour)\s+(?:l['’]\s*|le\s+|la\s+)?(?:ia\b"
     r"|intelligence\s+artificielle|mod[èe]le|assistant|r[ée]dacteur\s+automatique|r[ée]sumeur)"
@@ -129,7 +133,9 @@ _SPANISH = (
     r"\s+(?:a|de)|no\s+tengas?\s+en\s+cuenta)\s+(?:[\w-]+\s+){0,3}?(?:instrucciones"
     r"|indicaciones|órdenes|prompts?|lo\s+que\s+(?:te|le|les)\s+(?:dijeron|han\s+dicho"
     r"|indicaron))"
-    rf"|\b(?:ignora|ignore|ignoren|olvida|olvide|olviden)\s+(?:[\w-]+\s+){{0,3}}?"
+    # "El Gobierno ignora las instrucciones anteriores": "ignora", "olvida" are the third
+    # person too; past the head of a clause only the forms that are not.
+    rf"|\b(?:ignoren|olviden)\s+(?:[\w-]+\s+){{0,3}}?"
     rf"(?:instrucciones|indicaciones|órdenes|prompts?)\s+{_ROMANCE_OLD}"
     r"|\b(?:nota|mensaje|aviso)\s+(?:para|a)\s+(?:la\s+|el\s+)?(?:ia\b|inteligencia\s+artificial"
     r"|modelo|asistente|redactor\s+autom[áa]tico|resumidor|chatbot)"
