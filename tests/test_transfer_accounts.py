@@ -175,6 +175,22 @@ def test_a_user_name_the_web_app_would_refuse_is_refused(sqlite_engine):
 
 
 @pytest.mark.parametrize(
+    ("record", "reason"),
+    [
+        ({**_token(), "user_id": ["alice"]}, "token 'partner-sync': its user and its name must"),
+        ({**_token(), "user_id": 1}, "token 'partner-sync': its user and its name must be texts"),
+        ({**_token(), "token_hash": "x"}, "token 'partner-sync': its hash is no SHA-256 digest"),
+        ({**_user(), "password_hash": None}, "user 'mallory': no password hash (a text) to keep"),
+    ],
+)
+def test_a_malformed_account_record_is_refused_naming_the_line(engine, record, reason):
+    """A review of 4474f2e: a token's user as a list was a TypeError, as a number a
+    PostgreSQL ProgrammingError (SQLite dropped the token), a user without a password hash
+    an IntegrityError: each a traceback."""
+    assert _refused(engine, _file(record), accounts=True).startswith(f"x.jsonl:2: {reason}")
+
+
+@pytest.mark.parametrize(
     ("url", "kind", "reason"),
     [
         ("javascript:alert(1)", "feed", "source 'javascript:alert(1)': not an http(s) URL"),

@@ -19,6 +19,7 @@ them where they are typed: a user's role and name (an unknown role stopped `user
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -80,6 +81,8 @@ class RecordCheck:
             raise FormatError(
                 where, f"user {name!r}: role {role!r} is none of {', '.join(r for r in Role)}"
             )
+        if not isinstance(record.get("password_hash"), str) or not record["password_hash"]:
+            raise FormatError(where, f"user {name!r}: no password hash (a text) to keep")
         ours = (record.get("password_hash"), role)
         theirs = self._local(conn).get(name.casefold()) or self._file_user(name)
         if theirs is not None and theirs != (name, *ours):
@@ -103,7 +106,12 @@ class RecordCheck:
 
     def _check_token(self, conn: sa.Connection, where: str, record: dict[str, Any]) -> None:
         user = record.get("user_id")  # a name: tokens travel with their user's name
-        if user in self.users or not isinstance(user, str):
+        digest, name = record.get("token_hash"), record.get("name")
+        if not isinstance(user, str) or not isinstance(name, str):
+            raise FormatError(where, f"token {name!r}: its user and its name must be texts")
+        if not isinstance(digest, str) or re.fullmatch(r"[0-9a-f]{64}", digest) is None:
+            raise FormatError(where, f"token {name!r}: its hash is no SHA-256 digest")
+        if user in self.users:
             return
         if user.casefold() in self._local(conn):
             raise FormatError(
