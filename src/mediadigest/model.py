@@ -113,7 +113,10 @@ class Quote:
     """A direct quote with its character offsets in the article text.
 
     ``speaker`` is the person's canonical name where it could be resolved; ``cue`` is how the
-    text named the speaker when that differs ("he", "the ambassador", "the author").
+    text named the speaker when that differs ("he", "the ambassador", "the author"); ``role``
+    the speaker's short role as the text gives it where it first names them in full ("Energy
+    Minister", "analyst", "CPJ’s", "of the Carnegie Russia Eurasia Center":
+    speaker_roles.find_role), printed with the name; None where it gives none.
     """
 
     text: str
@@ -121,6 +124,7 @@ class Quote:
     start: int
     end: int
     cue: str | None = None
+    role: str | None = None
 
 
 @dataclass(slots=True)

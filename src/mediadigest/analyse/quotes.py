@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from itertools import pairwise
 
-from mediadigest.analyse import pronouns, speech, speech_languages, speech_named
+from mediadigest.analyse import pronouns, speaker_roles, speech, speech_languages, speech_named
 from mediadigest.matching import UNSPACED_RANGES
 from mediadigest.model import Entity, Quote, word_count
 
@@ -133,7 +133,7 @@ def one_paragraph(quote: Quote, text: str) -> Quote:
     following = text[closed.end() : closed.end() + 120] if closed else ""
     after = any(p.match(following) for p in speech.AFTER)
     start, stop = pieces[-1] if after else pieces[0]
-    return Quote(text[start:stop], quote.speaker, start, stop, cue=quote.cue)
+    return Quote(text[start:stop], quote.speaker, start, stop, cue=quote.cue, role=quote.role)
 
 
 # A route, a pipeline's or a corridor's name: names joined by dashes (a hyphen only spaced,
@@ -417,6 +417,8 @@ def resolve_speakers(
     know (or "he" resolved to one) is the full name the text gives it ('"…," Li said' of
     "Premier Li Qiang", "Balgabayeva told" of "His lawyer, Zhanara Balgabayeva,"); a
     surname two people have (two entities, or two full names) stays as the text has it.
+    In English each speaker's short role too, where the text gives one
+    (``speaker_roles.find_role``).
     """
     gendered = lang.pronouns if (lang := speech_languages.language(language)) else {}
     people = [e for e in entities if e.kind == "person"]
@@ -481,6 +483,14 @@ def resolve_speakers(
             # '"…," Li said' of "Chinese Premier Li Qiang met …": the name the text gave him
             masked = masked or speech.mask(text, [(x.start, x.end) for x in quotes])
             q.speaker = _in_full(masked, entities, cue, in_full)
+    if (language or "").casefold().split("-")[0] == "en":
+        # The role as the text gives it: read in English only (its titles and jobs)
+        masked = masked or speech.mask(text, [(x.start, x.end) for x in quotes])
+        roles: dict[str, str | None] = {}  # a transcript's 2,000 quotes of one speaker
+        for q in quotes:
+            if q.speaker and q.speaker not in roles:
+                roles[q.speaker] = speaker_roles.find_role(masked, q.speaker)
+            q.role = roles[q.speaker] if q.speaker else None
 
 
 def _in_full(masked: str, entities: Sequence[Entity], surname: str, known: dict[str, str]) -> str:

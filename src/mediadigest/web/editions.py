@@ -627,14 +627,25 @@ def edit(content: dict[str, Any], index: int, change: ItemEdit) -> dict[str, Any
     item["summary"] = sentences
     item["evidence"] = [e for e in item.get("evidence", []) if _kept(e, len(sentences))]
     text = change.quote_text.strip()
-    item["quote"] = (
-        {"text": text, "speaker": change.quote_speaker.strip() or None} if text else None
-    )
+    item["quote"] = _quote(item.get("quote"), text, change.quote_speaker.strip() or None)
     for key, line in (("also", change.also), ("framing", change.framing)):
         if line is not None:
             item[key] = _line(line) or None  # an empty one: the digest leaves the line out
     item["edited"] = True
     return content
+
+
+def _quote(before: dict[str, Any] | None, text: str, speaker: str | None) -> dict[str, Any] | None:
+    """The quote as edited: the speaker's role stays only with the speaker it was read for
+    (an editor who names another speaker would have the first one's title printed with
+    theirs)."""
+    if not text:
+        return None
+    quote: dict[str, Any] = {"text": text, "speaker": speaker}
+    role = (before or {}).get("role")
+    if role and speaker is not None and speaker == (before or {}).get("speaker"):
+        quote["role"] = role
+    return quote
 
 
 def _kept(evidence: dict[str, Any], sentences: int) -> bool:

@@ -18,7 +18,7 @@ def item_to_dict(item: DigestItem) -> dict[str, Any]:
         "author": item.author,
         "attribution": item.attribution,
         "summary": list(item.summary),
-        "quote": {"text": item.quote.text, "speaker": item.quote.speaker} if item.quote else None,
+        "quote": _quote(item.quote),
         "themes": list(item.themes),
         "sources": list(item.sources),
         "evidence": list(item.evidence),
@@ -37,6 +37,15 @@ def item_to_dict(item: DigestItem) -> dict[str, Any]:
     }
     if item.edited:  # only then, as the web's drafts have it (docs/digest-json.md)
         data["edited"] = True
+    return data
+
+
+def _quote(quote: Quote | None) -> dict[str, Any] | None:
+    if quote is None:
+        return None
+    data = {"text": quote.text, "speaker": quote.speaker}
+    if quote.role:  # only then: an item without one reads as digests stored before roles
+        data["role"] = quote.role
     return data
 
 
@@ -67,7 +76,9 @@ def item_from_dict(data: dict[str, Any]) -> DigestItem:
         published=date.fromisoformat(published) if published else None,
         author=data.get("author"),
         summary=list(data.get("summary", [])),
-        quote=Quote(quote["text"], quote.get("speaker"), 0, 0) if quote else None,
+        quote=Quote(quote["text"], quote.get("speaker"), 0, 0, role=quote.get("role"))
+        if quote
+        else None,
         attribution=data.get("attribution", ""),
         themes=list(data.get("themes", [])),
         sources=list(data.get("sources", [])),

@@ -14,7 +14,9 @@ _VERB_NAMES = frozenset(("said", "says"))  # surnames that are the verb (Edward 
 
 def quote_line(quote: Quote) -> str:
     """``“…,” Meirzhan Yussupov said.`` or ``“…,” according to the author.`` (a speaker
-    whose surname is the verb: ``“…,” said Gulnoza Said.``)
+    whose surname is the verb: ``“…,” said Gulnoza Said.``), the speaker's role with the
+    name as the house style gives it: ``“…,” Energy Minister Yerlan Akkenzhenov said.``,
+    ``“…,” said CPJ’s Gulnoza Said.``, ``“…,” Temur Umarov of the Carnegie … said.``
 
     A quote of several paragraphs (a digest stored before items quoted one, an editor's)
     is set as print sets one: each paragraph opens with a quote mark, only the last closes,
@@ -31,10 +33,18 @@ def quote_line(quote: Quote) -> str:
     if speaker.casefold().startswith(("the ", "a ")):
         last = f"“{text}” according to {speaker}."
     elif speaker.split()[-1].casefold() in _VERB_NAMES:
-        last = f"“{text}” said {speaker}."  # "Gulnoza Said said" stuttered
+        last = f"“{text}” said {_with_role(speaker, quote.role)}."  # "Said said" stuttered
     else:
-        last = f"“{text}” {speaker} said."
+        last = f"“{text}” {_with_role(speaker, quote.role)} said."
     return "\n\n".join([*(f"“{p}" for p in paras[:-1]), last])
+
+
+def _with_role(speaker: str, role: str | None) -> str:
+    """The name with its role: "Energy Minister Yerlan Akkenzhenov", "Temur Umarov of the
+    Carnegie Russia Eurasia Center"."""
+    if not role:
+        return speaker
+    return f"{speaker} {role}" if role.startswith("of ") else f"{role} {speaker}"
 
 
 def title(digest: Digest) -> str:
