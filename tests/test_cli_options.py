@@ -226,3 +226,21 @@ def test_psycopgs_warning_for_a_batch_the_lost_server_cut_short_is_left_to_the_r
         assert psycopg.level == logging.NOTSET
     finally:
         psycopg.setLevel(logging.NOTSET)
+
+
+def test_search_takes_a_theme_in_any_case_and_says_when_no_article_carries_it(cli: Cli):
+    """A researcher's walk: the archive and the API filter by theme, the CLI could not."""
+    import sqlite3
+
+    cli("ingest", str(FIXTURE_FILES / "export.jsonl"), code=1)
+    hits = {h["id"] for h in cli.json("search", "kazakhstan", "--json")}
+    with sqlite3.connect(cli.db.removeprefix("sqlite:///")) as db:
+        theme, _ = db.execute(
+            "SELECT theme, count(*) FROM article_themes GROUP BY theme ORDER BY 2 LIMIT 1"
+        ).fetchone()
+        carry = {row[0] for row in db.execute(
+            "SELECT article_id FROM article_themes WHERE theme = ?", (theme,))}  # fmt: skip
+    found = {h["id"] for h in cli.json("search", "kazakhstan", "--json", "--theme", theme.upper())}
+    assert found and found == hits & carry and len(found) < len(hits)
+    result = cli("search", "kazakhstan", "--theme", "no-such-theme")
+    assert "note: no stored article has the theme 'no-such-theme'" in result.stderr

@@ -49,6 +49,7 @@ from mediadigest.store.search import (
     parse_query,
     profile_spellings,
     query_problem,
+    theme_spellings,
 )
 from mediadigest.store.transfer import export_file
 from mediadigest.write.style import counted
@@ -205,6 +206,9 @@ def search_cmd(
     ] = None,
     outlet: Annotated[str | None, typer.Option(help="Outlet, in any case.")] = None,
     country: Annotated[str | None, typer.Option(help="Outlet's country code, e.g. GB.")] = None,
+    theme: Annotated[
+        str | None, typer.Option(help="Only articles of this theme (energy, diplomacy…), any case.")
+    ] = None,
     limit: Annotated[
         int,
         typer.Option(
@@ -246,8 +250,10 @@ def search_cmd(
         try:
             hits = store.search(
                 conn, query, since=first, until=last, language=language, outlet=outlet,
-                outlet_country=country, limit=limit, names=names,
+                outlet_country=country, limit=limit, names=names, theme=theme,
             )  # fmt: skip
+            # A theme no article carries matches nothing: say so, as for a language.
+            unknown_theme = bool(theme) and not hits and not theme_spellings(conn, theme)
         except SearchTooLong as exc:  # stopped at its time limit, as the web app stops it
             say(str(exc), "error")
             raise typer.Exit(1) from None
@@ -260,6 +266,9 @@ def search_cmd(
             "or more words) to rank them",
             "note",
         )
+    if unknown_theme:
+        say(f"no stored article has the theme {theme!r} (`coverage --split theme` lists them)",
+            "note")  # fmt: skip
     if as_json:
         sys.stdout.write(json.dumps([search_hit_to_dict(h) for h in hits], ensure_ascii=False))
         sys.stdout.write("\n")
