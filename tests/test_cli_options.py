@@ -244,3 +244,11 @@ def test_search_takes_a_theme_in_any_case_and_says_when_no_article_carries_it(cl
     assert found and found == hits & carry and len(found) < len(hits)
     result = cli("search", "kazakhstan", "--theme", "no-such-theme")
     assert "note: no stored article has the theme 'no-such-theme'" in result.stderr
+
+
+def test_articles_json_gives_kind_themes_and_tone_as_the_api_does(cli: Cli):
+    """A researcher's walk: themes were in `export` and the API only."""
+    cli("ingest", str(FIXTURE_FILES / "export.jsonl"), code=1)
+    listed = cli.json("articles", "--json")
+    assert listed and all({"kind", "themes", "tone"} <= set(a) for a in listed)
+    assert any(a["themes"] and {"name", "score", "terms"} <= set(a["themes"][0]) for a in listed)

@@ -78,6 +78,10 @@ def article_to_dict(art: Article) -> dict[str, Any]:
         # What periods and stories go by: published, else when its page was fetched or crawled.
         "dated": art.dated.isoformat() if art.dated else None,
         "language": art.language,
+        # What the archive, the API and `export` give too (a researcher found them only there).
+        "kind": art.kind,
+        "themes": [th.to_dict() for th in art.themes],
+        "tone": art.tone,
         "relevance": art.relevance.to_dict(),
         "why": why(art.relevance),
         "quotes": [asdict(q) for q in art.quotes],
