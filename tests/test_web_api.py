@@ -141,6 +141,27 @@ def test_sources_come_with_their_folder(api, served, tmp_path):
     )
 
 
+def test_a_viewer_is_not_shown_a_paid_feeds_password(api, served):
+    """A security walk: a source's https://user:password@… and ?apikey= went to viewers, on
+    the sources page, its OPML and the API; editors, who manage sources, see them whole."""
+    from mediadigest import store
+    from mediadigest.model import Source
+
+    paid = "https://wire:s3cret@paid.example/rss?apikey=k3y&lang=en"
+    with served[0].state.web.engine.begin() as conn:
+        store.add_source(conn, Source(paid))
+    seen = {s["url"] for s in api.get("/api/sources", headers=served[1]["viewer"]).json()}
+    assert "https://wire:***@paid.example/rss?apikey=***&lang=en" in seen
+    assert not any("s3cret" in url or "k3y" in url for url in seen)
+    seen = {s["url"] for s in api.get("/api/sources", headers=served[1]["editor"]).json()}
+    assert paid in seen
+    viewer = login(TestClient(served[0]), "viewer")
+    for path in ("/sources", "/sources/export.opml"):
+        body = viewer.get(path).text
+        assert "paid.example" in body and "s3cret" not in body and "k3y" not in body, path
+    assert "s3cret" in login(TestClient(served[0]), "editor").get("/sources").text
+
+
 def test_articles_page_with_offset_and_link_to_the_next_page(api, served):
     """limit and offset page the list, as /api/search pages: offset was ignored (the first
     page again) and nothing said the list had been cut."""

@@ -45,6 +45,7 @@ from mediadigest.web.routes.api_schema import (
     utc,
 )
 from mediadigest.web.routes.public import feed_response
+from mediadigest.web.routes.sources import shown_url
 
 router = APIRouter(
     prefix="/api",
@@ -495,7 +496,9 @@ def atom_feed(request: Request, user: Viewer) -> Response:
 def sources(request: Request, user: Viewer) -> list[SourceOut]:
     """The sources collected from, in the order they were added."""
     with request.app.state.web.engine.connect() as conn:
-        return [SourceOut(**r) for r in store.list_sources(conn)]
+        rows = store.list_sources(conn)
+    # A viewer's token is not shown a paid feed's password (`shown_url`).
+    return [SourceOut(**{**r, "url": shown_url(r["url"], user)}) for r in rows]
 
 
 @router.post(

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from mediadigest import store
 from mediadigest.collect import opml
 from mediadigest.errors import InputError
+from mediadigest.logs import redact_url
 from mediadigest.model import Source, is_web_url
 from mediadigest.store import schema as t
 from mediadigest.store import sources as store_sources
@@ -59,6 +60,13 @@ def health(row: dict, failures: tuple[int, int]) -> str:
     return "unreachable" if total and failed == total else "failing"
 
 
+def shown_url(url: str, user: User) -> str:
+    """What ``user`` is shown of a source's address: a viewer not the password of a paid
+    feed's ``https://user:password@…`` nor its secret-named query values (``?apikey=``); the
+    editors who manage sources see it whole (their forms send it back)."""
+    return url if user.role.allows(Role.editor) else redact_url(url)
+
+
 @router.get("/sources")
 def sources(request: Request, user: Viewer) -> HTMLResponse:
     web = request.app.state.web
@@ -68,6 +76,7 @@ def sources(request: Request, user: Viewer) -> HTMLResponse:
     listed = [
         {
             **r,
+            "url": shown_url(r["url"], user),
             "health": health(r, recent.get(r["id"], (0, 0))),
             "recent": recent.get(r["id"], (0, 0)),
         }
@@ -204,7 +213,9 @@ def collect_now(request: Request, user: Editor) -> Response:
 def export_opml(request: Request, user: Viewer) -> Response:
     with request.app.state.web.engine.connect() as conn:
         rows = store.list_sources(conn)
-    body = opml.to_opml(Source(r["url"], r["kind"], r["title"], folder=r["folder"]) for r in rows)
+    body = opml.to_opml(
+        Source(shown_url(r["url"], user), r["kind"], r["title"], folder=r["folder"]) for r in rows
+    )
     return Response(
         body,
         media_type="text/x-opml; charset=utf-8",
