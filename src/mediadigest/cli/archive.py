@@ -10,7 +10,7 @@ import re
 import shlex
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,7 +39,7 @@ from mediadigest.cli.app import (
     tracking,
 )
 from mediadigest.errors import FormatError, MediadigestError
-from mediadigest.model import Article, Grade, Relevance
+from mediadigest.model import Article
 from mediadigest.store.engine import shown_url
 from mediadigest.store.repository import iter_articles
 from mediadigest.store.search import (
@@ -52,6 +52,9 @@ from mediadigest.store.search import (
     theme_spellings,
 )
 from mediadigest.store.transfer import export_file
+from mediadigest.targets import refuse_store_target
+from mediadigest.write import search_csv
+from mediadigest.write.search_csv import why
 from mediadigest.write.style import counted
 
 # Articles read from the store at a time by `articles`, and rows to a table it prints: a
@@ -89,36 +92,6 @@ def article_to_dict(art: Article) -> dict[str, Any]:
         "warnings": art.warnings,
         "text": art.text,
     }
-
-
-def why(rel: Relevance) -> str:
-    """Why an article is listed as relevant (the names that matched) or left out, in a line.
-
-    Left out, from what relevance stored with it (``reasons``, written by
-    ``analyse.relevance.score``): phrases the profile's ``exclude`` ruled out, the grade and
-    its rule (a passing mention, only ambiguous names, no name at all) with the names found,
-    and the score against the threshold. An article stored without reasons says so.
-    """
-    names = ", ".join(f"{h.alias} ({h.field} ×{h.count})" for h in rel.hits[:3])
-    ruled_out = [r.removeprefix("ignored ") for r in rel.reasons if r.startswith("ignored ")]
-    if rel.relevant:
-        # What lowered or qualified the score is said here as in --json: a relevant article
-        # with an ambiguous name counted at 40% read as if every name counted in full.
-        ambiguous = [r for r in rel.reasons if " is ambiguous (" in r]
-        ruled = [f"ruled out: {', '.join(ruled_out)}"] if ruled_out else []
-        return "; ".join(p for p in [names, *ambiguous, *ruled] if p)
-    grade = next((r.removeprefix("grade ") for r in rel.reasons if r.startswith("grade ")), "")
-    grade = "{} ({})".format(*grade.split(": ", 1)) if ": " in grade else grade
-    scored = next((r for r in rel.reasons if r.startswith("score ")), "")
-    parts = [f"ruled out: {', '.join(ruled_out)}"] if ruled_out else []
-    if rel.grade is Grade.NONE and not rel.hits:
-        parts.append("nothing else names the country" if ruled_out else "the country is not named")
-    elif grade:
-        parts += [f"{grade}: {names}" if names else grade, scored]
-    else:  # stored before relevance kept its reasons, or imported without them
-        found = f": {names}" if names else ""
-        parts.append(f"{rel.grade}{found}, score {rel.score:.2f} (no reasons stored)")
-    return "; ".join(p for p in parts if p)
 
 
 def articles(
@@ -203,6 +176,17 @@ def search_cmd(
         str, typer.Argument(help='Words (all must match), "a phrase", OR, -word, word* (prefix).')
     ],
     as_json: Annotated[bool, typer.Option("--json", help="JSON list for machines.")] = False,
+    as_csv: Annotated[
+        bool,
+        typer.Option(
+            "--csv",
+            help="CSV for a spreadsheet, a header row: id, published, outlet, outlet_country, "
+            "language, title, url, author, kind, themes, relevance_score, why, snippet.",
+        ),
+    ] = False,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", metavar="FILE", help="Write the CSV or JSON to FILE.")
+    ] = None,
     since: From = None,
     until: To = None,
     language: Annotated[
@@ -238,6 +222,10 @@ def search_cmd(
     """
     if problem := query_problem(query):  # "", "the", "-": an empty table said nothing of why
         raise typer.BadParameter(problem, param_hint="QUERY")
+    if as_csv and as_json:  # as `coverage` says it
+        raise typer.BadParameter("give --csv or --json, not both", param_hint="--json")
+    if out_file is not None and not (as_csv or as_json):
+        raise typer.BadParameter("--out writes the --csv or --json output", param_hint="--out")
     if limit > WINDOW:  # 300 gave 200 of 395 matches, and said nothing of the others
         raise typer.BadParameter(
             f"{limit} is more than a search gives: it ranks at most {WINDOW} matches, the "
@@ -261,6 +249,8 @@ def search_cmd(
         except SearchTooLong as exc:  # stopped at its time limit, as the web app stops it
             say(str(exc), "error")
             raise typer.Exit(1) from None
+        if as_csv:  # the rows' other columns are read as they are written
+            _write_csv(search_csv.rows(conn, hits), out_file)
     if names and not as_json and (also := parse_query(query).with_spellings(names)[1]):
         say(f"also searched for other spellings: {', '.join(also)}")
     if hits.window_full:  # on standard error, so with --json too
@@ -273,9 +263,14 @@ def search_cmd(
     if unknown_theme:
         say(f"no stored article has the theme {theme!r} (`coverage --split theme` lists them)",
             "note")  # fmt: skip
+    if as_csv:
+        return
     if as_json:
-        sys.stdout.write(json.dumps([search_hit_to_dict(h) for h in hits], ensure_ascii=False))
-        sys.stdout.write("\n")
+        body = json.dumps([search_hit_to_dict(h) for h in hits], ensure_ascii=False) + "\n"
+        if out_file is None:
+            sys.stdout.write(body)
+        else:
+            _write_file(out_file, lambda fp: fp.write(body))
         return
     if not hits and language:  # a code like "xx" has the right shape and matches nothing
         say(
@@ -290,6 +285,46 @@ def search_cmd(
         snippet = re.sub(r"\*\*(.+?)\*\*", r"[bold]\1[/bold]", escape(h.snippet))
         table.add_row(day, escape(h.outlet or ""), escape(h.title), snippet)
     out.print(table)
+
+
+def _write_csv(rows: Iterable[list[Any]], out_file: Path | None) -> None:
+    """The rows as CSV (`search_csv.Writer`), each written as it comes: to ``out_file`` or
+    standard output as UTF-8."""
+
+    def write(fp: IO[str]) -> None:
+        writer = search_csv.Writer(fp)
+        for row in rows:
+            writer.row(row)
+
+    if out_file is not None:
+        _write_file(out_file, write)
+        return
+    sys.stdout.flush()
+    fp = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+    try:
+        write(fp)
+        fp.flush()
+    except BrokenPipeError:  # `search --csv | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    finally:
+        with contextlib.suppress(ValueError, OSError):
+            fp.detach()  # closing the wrapper would close standard output
+
+
+def _write_file(path: Path, write: Callable[[IO[str]], object]) -> None:
+    """What ``write`` writes, to ``path`` as UTF-8, whole or not at all (a failure leaves no
+    temporary file), never over a store: as `coverage --out` writes."""
+    refuse_store_target(path)
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        with tmp.open("w", encoding="utf-8", newline="") as fp:
+            write(fp)
+        tmp.replace(path)
+    except OSError as exc:
+        raise MediadigestError(f"{path}: cannot write ({exc.strerror or exc})") from exc
+    finally:  # gone once it replaced the file; left by a failure, or a search stopped
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
 
 
 # ISO 639-1 or 639-3, maybe with a script and a region: en, kaz, en-GB, zh-Hant-TW, es-419.

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import replace
 from datetime import date
-from typing import Annotated, Any
+from functools import partial
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -44,8 +46,10 @@ from mediadigest.web.routes.api_schema import (
     problem,
     utc,
 )
+from mediadigest.web.routes.archive import shown_link as archive_link
 from mediadigest.web.routes.public import feed_response
 from mediadigest.web.routes.sources import shown_url
+from mediadigest.write import search_csv
 
 router = APIRouter(
     prefix="/api",
@@ -209,10 +213,20 @@ _WINDOW_FULL = {
 }
 
 
+_CSV = {
+    "text/csv": {
+        "schema": {"type": "string"},
+        "description": "With format=csv or Accept: text/csv: a header row (id, published, "
+        "outlet, outlet_country, language, title, url, author, kind, themes, relevance_score, "
+        "why, snippet), then a row per hit of this page, as the archive's CSV download.",
+    }
+}
+
+
 @router.get(
     "/search",
     responses={
-        200: {"headers": {**_NEXT, **_WINDOW_FULL}},
+        200: {"headers": {**_NEXT, **_WINDOW_FULL}, "content": _CSV},
         400: problem(
             "since is after until, the query cannot be searched as written, or the search "
             "took too long (use fewer or longer words)."
@@ -243,6 +257,14 @@ def search(
             "the filters.",
         ),
     ] = 0,
+    format_: Annotated[
+        Literal["json", "csv"] | None,
+        Query(
+            alias="format",
+            description="csv: the hits as CSV (text/csv), as an `Accept: text/csv` asks; "
+            "json (the default otherwise).",
+        ),
+    ] = None,
 ) -> list[store.SearchHit]:
     """Full-text search (words, "phrases", OR, -excluded), best first, ties newest first; a
     name of the profile, the country's own included, matches in every spelling it lists
@@ -282,9 +304,41 @@ def search(
     full = getattr(hits, "window_full", None)
     if ranked and full is not None:
         response.headers["Search-Window-Full"] = "true" if full else "false"
+    if format_ == "csv" or (format_ is None and _wants_csv(request.headers.get("accept", ""))):
+        return _csv_response(web.engine, page, user, response)
     # ``published`` as the outlet gave it, its offset stated (UTC's where it gave none), as
     # /api/articles gives it.
     return [replace(h, published=utc(as_given(h.published, h.published_offset))) for h in page]
+
+
+def _wants_csv(accept: str) -> bool:
+    """Whether an Accept header prefers text/csv to JSON (a media range's q=0 refuses it)."""
+    quality: dict[str, float] = {}
+    for part in accept.lower().split(","):
+        kind, *params = (p.strip() for p in part.split(";"))
+        q = next((p.removeprefix("q=") for p in params if p.startswith("q=")), "1")
+        try:
+            quality.setdefault(kind, float(q))
+        except ValueError:
+            continue
+    csv_q = quality.get("text/csv", 0.0)
+    return csv_q > 0 and csv_q >= quality.get("application/json", 0.0)
+
+
+def _csv_response(
+    engine: Any, hits: list[store.SearchHit], user: User, response: Response
+) -> Response:
+    """``hits`` (a page, at most ``WINDOW``) as the archive's CSV, with the page's headers
+    (Link, Search-Window-Full): the archive's rows, the links shown as there to a viewer."""
+    buf = io.StringIO()
+    writer = search_csv.Writer(buf, lineterminator="\r\n")
+    link = partial(archive_link, viewer=not user.role.allows(Role.editor))
+    with engine.connect() as conn:
+        for row in search_csv.rows(conn, hits, link):
+            writer.row(row)
+    return Response(
+        buf.getvalue(), media_type="text/csv; charset=utf-8", headers=dict(response.headers)
+    )
 
 
 def _story(s: stories.StoryView) -> StoryOut:

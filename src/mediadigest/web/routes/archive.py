@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import io
 import time
-from datetime import date
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
+from functools import partial
 from typing import Annotated
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response, StreamingResponse
 
+from mediadigest.logs import redact_url
 from mediadigest.store.search import (
     WINDOW,
+    Hits,
     SearchHit,
     SearchTooLong,
     Spellings,
@@ -24,7 +29,8 @@ from mediadigest.web import csrf
 from mediadigest.web.articles import Filters, find, period_problem, window_full
 from mediadigest.web.auth import need
 from mediadigest.web.persist import Role, User
-from mediadigest.web.templating import page, snippet_markup
+from mediadigest.web.templating import http_url, page, snippet_markup
+from mediadigest.write import search_csv
 
 router = APIRouter(dependencies=[Depends(csrf.protect)], include_in_schema=False)
 Viewer = Annotated[User, Depends(need(Role.viewer))]
@@ -32,6 +38,9 @@ Field = Annotated[str, Query(max_length=200)]
 MAX_QUERY = 200  # characters of a search; the form's box takes no more
 PER_PAGE = 50
 MAX_PAGE = 100_000  # browsing a million articles newest first; beyond is a typing slip
+# Rows of a CSV download browsing without words (a search gives its WINDOW at most): a
+# spreadsheet's worth, read in batches; a last line says where it was cut.
+MAX_CSV_ROWS = 10_000
 
 
 def _day(
@@ -100,6 +109,29 @@ def _window_ended(
     return window_full(conn, q, filters, names, [hit.id for hit in listed])
 
 
+def _filters(
+    problems: list[str],
+    bad: dict[str, int],
+    since: str,
+    until: str,
+    theme: str,
+    outlet: str,
+    country: str,
+    language: str,
+    relevant: bool,
+) -> Filters:
+    """The form's filters; a date that is not one is added to ``problems``."""
+    return Filters(
+        _day(since, problems, "from", bad, "since"),
+        _day(until, problems, "to", bad, "until"),
+        theme or None,
+        outlet or None,
+        country or None,
+        language or None,
+        relevant,
+    )
+
+
 @router.get("/archive")
 def archive(
     request: Request,
@@ -117,15 +149,7 @@ def archive(
     web = request.app.state.web
     problems: list[str] = []
     bad: dict[str, int] = {}  # the fields of the form problems are about: field -> problem (from 1)
-    filters = Filters(
-        _day(since, problems, "from", bad, "since"),
-        _day(until, problems, "to", bad, "until"),
-        theme or None,
-        outlet or None,
-        country or None,
-        language or None,
-        relevant,
-    )
+    filters = _filters(problems, bad, since, until, theme, outlet, country, language, relevant)
     number = _page_number(page_, problems)
     offset = (number - 1) * PER_PAGE
     asked = bool(q.strip()) or any([since, until, theme, outlet, country, language, relevant])
@@ -176,4 +200,106 @@ def archive(
         next_url=_page_url(request, number + 1) if more else None,
         window_end=window_end,
         window=WINDOW,
+        csv_url=_csv_url(request) if searched else None,
+        csv_rows=MAX_CSV_ROWS,
     )
+
+
+def _csv_url(request: Request) -> str:
+    """This search (query and filters as sent, not the page) as a CSV download."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
+    return "/archive/export.csv" + (f"?{urlencode(params)}" if params else "")
+
+
+@router.get("/archive/export.csv")
+def export_csv(
+    request: Request,
+    user: Viewer,
+    q: str = "",  # a long one is said to be, in words (`_unsearchable`)
+    since: Field = "",
+    until: Field = "",
+    theme: Field = "",
+    outlet: Field = "",
+    country: Field = "",
+    language: Field = "",
+    relevant: bool = False,
+) -> Response:
+    """The page's search as CSV (`search_csv`), every hit rather than a page: a search's
+    ranked window (best first), or without words the newest ``MAX_CSV_ROWS`` articles that
+    pass the filters. A last line starting with "#" says what the rows leave out."""
+    web = request.app.state.web
+    problems: list[str] = []
+    filters = _filters(problems, {}, since, until, theme, outlet, country, language, relevant)
+    if not _unsearchable(q, filters, problems, {}) and not problems:
+        names = profile_spellings(web.settings.profile, country=True)
+        try:
+            with web.engine.connect() as conn:  # a search runs here, so that it can be refused
+                hits = find(conn, q, filters, WINDOW, names) if q.strip() else None
+        except SearchTooLong as exc:
+            problems.append(f"{str(exc)[0].upper()}{str(exc)[1:]}.")
+    if problems:  # the page's link sends none of these: a URL edited by hand
+        return PlainTextResponse("\n".join(problems) + "\n", status_code=400)
+    url = partial(shown_link, viewer=not user.role.allows(Role.editor))
+    body = _csv_body(web.engine, hits, filters, url)
+    name = f"archive-{datetime.now(UTC).date().isoformat()}.csv"
+    return StreamingResponse(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def shown_link(url: str, *, viewer: bool) -> str:
+    """An article's link as its page offers it (http and https only: a file's path is not
+    shown), and to a viewer without a secret (`shown_url`, as the sources page does)."""
+    link = http_url(url)
+    if link == "#":
+        return ""
+    return redact_url(link) if viewer else link
+
+
+def _csv_body(
+    engine: sa.Engine, hits: Hits | None, filters: Filters, url: Callable[[str], str]
+) -> Iterator[bytes]:
+    """The CSV's lines as bytes, a byte order mark first (a spreadsheet opened by a double
+    click reads UTF-8 only with it: Kazakh and Russian titles were mojibake); without a
+    search (``hits`` None), the newest articles read a batch at a time as they are sent."""
+    buf = io.StringIO()
+    writer = search_csv.Writer(buf, lineterminator="\r\n")
+    yield "\ufeff".encode()
+
+    def flush() -> bytes:
+        text = buf.getvalue()
+        buf.seek(0)
+        buf.truncate()
+        return text.encode("utf-8")
+
+    with engine.connect() as conn:
+        listed = hits if hits is not None else _newest(conn, filters)
+        for n, row in enumerate(search_csv.rows(conn, listed, url), 1):
+            if n > MAX_CSV_ROWS:
+                writer.note(
+                    f"the newest {MAX_CSV_ROWS} articles only: more pass these filters; "
+                    "narrow the period (an earlier To date for older ones)"
+                )
+                break
+            writer.row(row)
+            if n % search_csv.BATCH == 0:
+                yield flush()
+    if hits is not None and hits.window_full:
+        writer.note(
+            f"a search ranks the {WINDOW} most recently stored of its matches and older "
+            "ones may match: narrow it (a period or an outlet or more words) to rank them"
+        )
+    yield flush()
+
+
+def _newest(conn: sa.Connection, filters: Filters) -> Iterator[SearchHit]:
+    """The newest articles that pass ``filters``, one more than ``MAX_CSV_ROWS`` at most
+    (to tell whether there are more), a batch at a time."""
+    for offset in range(0, MAX_CSV_ROWS + 1, search_csv.BATCH):
+        batch = find(conn, "", filters, min(search_csv.BATCH, MAX_CSV_ROWS + 1 - offset),
+                     None, offset)  # fmt: skip
+        yield from batch
+        if len(batch) < search_csv.BATCH:
+            return
