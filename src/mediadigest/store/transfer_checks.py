@@ -14,7 +14,8 @@ file finds each of its users as it left them, and adds nothing.
 
 Values that would break the store once in it are refused as the CLI and the web app refuse
 them where they are typed: a user's role and name (an unknown role stopped `users list` and
-`serve`), a source's address (http or https) and kind (OPML export wrote them out).
+`serve`), an API token's scope and expiry, a source's address (http or https) and kind (OPML
+export wrote them out).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -111,6 +113,7 @@ class RecordCheck:
             raise FormatError(where, f"token {name!r}: its user and its name must be texts")
         if not isinstance(digest, str) or re.fullmatch(r"[0-9a-f]{64}", digest) is None:
             raise FormatError(where, f"token {name!r}: its hash is no SHA-256 digest")
+        _check_token_limits(where, name, record)
         if user in self.users:
             return
         if user.casefold() in self._local(conn):
@@ -120,6 +123,33 @@ class RecordCheck:
                 "file does not carry as this store has it: a file's API token is never given "
                 "to an account of this store",
             )
+
+
+def _check_token_limits(where: str, name: str, record: dict[str, Any]) -> None:
+    """Refuse a token's scope or expiry that the web app could not read (a time that does not
+    parse; a scope the API would only guess at). A file from before migration 0016 has
+    neither: its tokens come in as they were, full and never expiring (set here, so that the
+    rows of one insert all name the same columns)."""
+    from mediadigest.web.persist import TokenScope  # the web app's stack: imported late
+
+    scope = record.setdefault("scope", str(TokenScope.full))
+    if scope not in [str(s) for s in TokenScope]:
+        raise FormatError(
+            where, f"token {name!r}: field 'scope' is {scope!r}, none of {', '.join(TokenScope)}"
+        )
+    expires_at = record.setdefault("expires_at", None)
+    if expires_at is None:
+        return
+    try:
+        if not isinstance(expires_at, str):
+            raise ValueError
+        when = datetime.fromisoformat(expires_at)
+    except ValueError:
+        raise FormatError(
+            where, f"token {name!r}: field 'expires_at' is {expires_at!r}, not an ISO 8601 time"
+        ) from None
+    if when.tzinfo is not None:  # the store keeps naive UTC
+        record["expires_at"] = when.astimezone(UTC).replace(tzinfo=None).isoformat()
 
 
 def _check_source(where: str, record: dict[str, Any]) -> None:

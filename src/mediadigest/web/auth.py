@@ -13,18 +13,18 @@ import time
 import unicodedata
 from collections import deque
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from mediadigest.store.writes import lock_for_writing
 from mediadigest.web import persist
-from mediadigest.web.persist import Role, User
+from mediadigest.web.persist import ApiToken, Role, TokenScope, User
 
 SESSION_COOKIE = "md_session"
 SESSION_TTL = timedelta(hours=12)
@@ -43,6 +43,21 @@ NO_TOKEN = (
 )
 EMPTY_TOKEN = "the Authorization header has no token after 'Bearer'"
 BAD_TOKEN = "the API token is not valid: it was revoked, or never issued by this server"
+# A read-only token may send only these: anything else may change the store.
+READ_METHODS = frozenset({"GET", "HEAD"})
+READ_ONLY = (
+    "this token is read-only: it may only read (GET); make a token of full scope on the "
+    "account page to change anything"
+)
+
+
+def expired_detail(expires_at: datetime) -> str:
+    """An expired token's 401: it was valid once, so saying when it stopped tells its holder
+    what to do (an unknown token says nothing of which tokens once were)."""
+    return (
+        f"the API token expired at {expires_at:%Y-%m-%dT%H:%M:%SZ}; "
+        "make a new one on the account page"
+    )
 
 
 class NotAuthenticated(Exception):
@@ -320,15 +335,28 @@ def need_token(role: Role) -> Callable[..., User]:
             found = persist.find_token(conn, token.strip())
         if found is None:
             raise NotAuthenticated(api=True, detail=BAD_TOKEN, token_sent=True)
+        check_token_allows(found, request.method, role)
         persist.record_token_use(engine, found)
-        user = found.user
-        if not user.role.allows(role):
-            raise Forbidden(user, role)
-        request.state.user = user
-        return user
+        request.state.user = found.user
+        return found.user
 
     check.needed_role = role  # type: ignore[attr-defined]
     return check
+
+
+def check_token_allows(token: ApiToken, method: str, role: Role) -> None:
+    """Raise unless ``token`` may send ``method`` to an operation that needs ``role``: 401 if
+    it has expired, 403 if it is read-only and ``method`` may write, or its user's role (which
+    bounds every scope) does not allow ``role``."""
+    if token.expires_at is not None and token.expired():
+        detail = expired_detail(token.expires_at)
+        raise NotAuthenticated(api=True, detail=detail, token_sent=True)
+    if token.scope == TokenScope.read and method.upper() not in READ_METHODS:
+        # RFC 6750, section 3.1: a valid token without the scope the request needs.
+        challenge = f'Bearer error="insufficient_scope", error_description="{READ_ONLY}"'
+        raise HTTPException(403, detail=READ_ONLY, headers={"WWW-Authenticate": challenge})
+    if not token.user.role.allows(role):
+        raise Forbidden(token.user, role)
 
 
 def client_address(request: Request) -> str:

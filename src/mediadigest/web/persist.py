@@ -40,6 +40,13 @@ class Role(StrEnum):
         return self.rank >= needed.rank
 
 
+class TokenScope(StrEnum):
+    """What an API token may do, never more than its user's role allows."""
+
+    read = "read"  # GET and HEAD only: a dashboard's token changes nothing, whoever made it
+    full = "full"  # whatever the user's role may (every token made before scopes)
+
+
 web_settings = sa.Table(
     "web_settings",
     metadata,
@@ -75,6 +82,10 @@ api_tokens = sa.Table(
     sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("last_used_at", sa.DateTime),
+    # Migration 0016: what the token may do (`TokenScope`; tokens made before were "full")
+    # and when it stops working (naive UTC; NULL: never).
+    sa.Column("scope", sa.String(8), nullable=False, server_default="full"),
+    sa.Column("expires_at", sa.DateTime),
 )
 
 audit_log = sa.Table(
@@ -254,14 +265,21 @@ def end_session(conn: sa.Connection, token: str) -> None:
     conn.execute(sa.delete(web_sessions).where(web_sessions.c.token_hash == digest(token)))
 
 
-def create_token(conn: sa.Connection, user_id: int, name: str) -> tuple[int, str]:
-    """A new API token acting as ``user_id``; the value is shown once and stored hashed."""
+def create_token(
+    conn: sa.Connection,
+    user_id: int,
+    name: str,
+    scope: TokenScope = TokenScope.full,
+    expires_at: datetime | None = None,
+) -> tuple[int, str]:
+    """A new API token acting as ``user_id`` within ``scope`` until ``expires_at`` (naive UTC;
+    None: until revoked); the value is shown once and stored hashed."""
     token = "mdt_" + secrets.token_urlsafe(32)
     lock_for_writing(conn)
+    values = dict(user_id=user_id, name=name, token_hash=digest(token), created_at=utcnow())
+    values |= dict(scope=str(scope), expires_at=expires_at)
     row_id = conn.execute(
-        sa.insert(api_tokens)
-        .values(user_id=user_id, name=name, token_hash=digest(token), created_at=utcnow())
-        .returning(api_tokens.c.id)
+        sa.insert(api_tokens).values(**values).returning(api_tokens.c.id)
     ).scalar_one()
     return int(row_id), token
 
@@ -274,23 +292,35 @@ TOKEN_USE_EVERY = timedelta(minutes=5)
 
 @dataclass(slots=True, frozen=True)
 class ApiToken:
-    """A valid API token: its row, whose it is, and when its use was last recorded."""
+    """A stored API token: its row, whose it is, when its use was last recorded, what it may
+    do and until when (`expired` says whether it still may)."""
 
     id: int
     user: User
     last_used_at: datetime | None
+    scope: TokenScope = TokenScope.full
+    expires_at: datetime | None = None
+
+    def expired(self, now: datetime | None = None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or utcnow())
 
 
 def find_token(conn: sa.Connection, token: str) -> ApiToken | None:
     """The API token ``token`` is, or None for one that is not (never was, or revoked, or its
-    user removed). Reads only: see `record_token_use`."""
+    user removed); an expired one too, for the caller to say so. Reads only: see
+    `record_token_use`."""
+    cols = [api_tokens.c[n] for n in ("last_used_at", "scope", "expires_at")]
     query = (
-        sa.select(users, api_tokens.c.id.label("token_id"), api_tokens.c.last_used_at)
+        sa.select(users, api_tokens.c.id.label("token_id"), *cols)
         .join(api_tokens, api_tokens.c.user_id == users.c.id)
         .where(api_tokens.c.token_hash == digest(token))
     )
     row = conn.execute(query).first()
-    return ApiToken(int(row.token_id), _user(row), row.last_used_at) if row else None
+    if row is None:
+        return None
+    # Fails closed: a scope this version does not know (written by hand) only reads.
+    scope = TokenScope.full if row.scope == TokenScope.full else TokenScope.read
+    return ApiToken(int(row.token_id), _user(row), row.last_used_at, scope, row.expires_at)
 
 
 def record_token_use(engine: sa.Engine, token: ApiToken, now: datetime | None = None) -> bool:
@@ -329,10 +359,20 @@ def _without_waiting(conn: sa.Connection) -> AbstractContextManager[Any]:
     return conn.begin()
 
 
+# What the token lists show of each token (never its value or hash).
+_LISTED = ("id", "name", "created_at", "last_used_at", "scope", "expires_at")
+
+
+def _listed(rows: Any) -> list[dict[str, Any]]:
+    """Rows of ``_LISTED`` columns, each with ``expired``: whether it works no more."""
+    now = utcnow()
+    return [dict(r, expired=r["expires_at"] is not None and r["expires_at"] <= now) for r in rows]
+
+
 def list_tokens(conn: sa.Connection, user_id: int) -> list[dict[str, Any]]:
-    cols = [api_tokens.c[n] for n in ("id", "name", "created_at", "last_used_at")]
+    cols = [api_tokens.c[n] for n in _LISTED]
     query = sa.select(*cols).where(api_tokens.c.user_id == user_id).order_by(api_tokens.c.id)
-    return [dict(r) for r in conn.execute(query).mappings()]
+    return _listed(conn.execute(query).mappings())
 
 
 def revoke_token(conn: sa.Connection, token_id: int, user_id: int) -> bool:
@@ -343,13 +383,13 @@ def revoke_token(conn: sa.Connection, token_id: int, user_id: int) -> bool:
 
 def list_all_tokens(conn: sa.Connection) -> list[dict[str, Any]]:
     """Every user's API tokens (never their values), by user and age: the /users page's."""
-    cols = [api_tokens.c[n] for n in ("id", "name", "created_at", "last_used_at")]
+    cols = [api_tokens.c[n] for n in _LISTED]
     query = (
         sa.select(*cols, users.c.name.label("user_name"))
         .join(users, users.c.id == api_tokens.c.user_id)
         .order_by(users.c.name, api_tokens.c.id)
     )
-    return [dict(r) for r in conn.execute(query).mappings()]
+    return _listed(conn.execute(query).mappings())
 
 
 def revoke_any_token(conn: sa.Connection, token_id: int) -> tuple[str, str] | None:

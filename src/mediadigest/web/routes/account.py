@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from mediadigest.store.writes import utcnow
 from mediadigest.web import auth, csrf, health, persist
 from mediadigest.web.auth import SESSION_COOKIE, SESSION_TTL, need
-from mediadigest.web.persist import Role, User
+from mediadigest.web.persist import Role, TokenScope, User
 from mediadigest.web.routes import PathId
 from mediadigest.web.templating import local_path, page, redirect
 
@@ -145,20 +147,48 @@ def _new_token(request: Request) -> str | None:
     return str(token) if mine else None
 
 
+# What the account page offers a new token's life: the form's value -> days (None: never).
+TOKEN_LIVES: dict[str, int | None] = {"never": None, "30": 30, "90": 90, "365": 365}
+
+
+def token_expiry(expires_in: str, now: datetime | None = None) -> datetime | None:
+    """When a token made ``now`` with the form's ``expires_in`` expires (naive UTC; None:
+    never); ValueError for a choice the form does not offer."""
+    if expires_in not in TOKEN_LIVES:
+        raise ValueError(f"an expiry is one of: {', '.join(TOKEN_LIVES)} (days)")
+    days = TOKEN_LIVES[expires_in]
+    return None if days is None else (now or utcnow()) + timedelta(days=days)
+
+
 @router.post("/account/tokens")
 def create_token(
     request: Request,
     user: Annotated[User, Depends(need(Role.viewer))],
     name: Annotated[str, Form(min_length=1, max_length=100)],
+    # Defaults as before scopes: a form or script that sends a name alone gets what it did.
+    scope: Annotated[str, Form(max_length=8)] = TokenScope.full,
+    expires_in: Annotated[str, Form(max_length=8)] = "never",
 ) -> Response:
-    """Make an API token; the account page shows it once (it is stored hashed)."""
+    """Make an API token of ``scope`` that expires as chosen; the account page shows it once
+    (it is stored hashed)."""
+
+    def refused(message: str, field: str) -> Response:
+        return redirect(request, "/account", message, "error", form="new-token", field=field)
+
     name = name.strip()
     if not name:  # a list of unnamed tokens cannot say which one to revoke
-        message = "A token needs a name that is not blank."
-        return redirect(request, "/account", message, "error", form="new-token", field="name")
+        return refused("A token needs a name that is not blank.", "name")
+    if scope not in [str(s) for s in TokenScope]:
+        return refused(f"A token's scope is {' or '.join(TokenScope)}.", "scope")
+    try:
+        expires_at = token_expiry(expires_in)
+    except ValueError as exc:
+        return refused(f"{str(exc).capitalize()}.", "expires_in")
     with request.app.state.web.engine.begin() as conn:
-        token_id, token = persist.create_token(conn, user.id, name)
-        persist.audit(conn, user.name, "token.create", f"token {token_id}", name=name)
+        token_id, token = persist.create_token(conn, user.id, name, TokenScope(scope), expires_at)
+        expiry = expires_at.isoformat() if expires_at else None
+        detail = dict(name=name, scope=scope, expires_at=expiry)
+        persist.audit(conn, user.name, "token.create", f"token {token_id}", **detail)
     response = redirect(request, "/account")
     session = persist.digest(request.cookies.get(SESSION_COOKIE, ""))
     response.set_cookie(
