@@ -193,6 +193,7 @@ def test_the_download_takes_the_pages_filters(viewer, seeded):  # noqa: F811
     turbines(seeded.engine, 3)
     rows = table(viewer.get("/archive/export.csv", params={"outlet": "turbine news"}).text)
     assert [r["outlet"] for r in rows] == ["Turbine News"] * 3
+    assert rows[0]["published"] == "2025-12-01T08:00:00+00:00"  # UTC, said: no bare time
 
 
 def test_a_bad_date_in_a_hand_made_download_url_is_said(viewer):  # noqa: F811

@@ -6,12 +6,13 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC
 from itertools import islice
 from typing import IO, Any
 
 import sqlalchemy as sa
 
-from mediadigest.model import Grade, Relevance, Theme
+from mediadigest.model import Grade, Relevance, Theme, as_given
 from mediadigest.store import schema as t
 from mediadigest.store.search import MARK, SearchHit
 
@@ -91,6 +92,15 @@ def _details(conn: sa.Connection, ids: Sequence[int]) -> dict[int, _Detail]:
     }
 
 
+def _published(hit: SearchHit) -> str:
+    """When, on the outlet's clock with its offset, or UTC's stated where it gave none (as the
+    API states it): a spreadsheet cannot tell a bare time's zone."""
+    given = as_given(hit.published, hit.published_offset)
+    if given is None:
+        return ""
+    return (given if given.tzinfo else given.replace(tzinfo=UTC)).isoformat()
+
+
 def plain(snippet: str) -> str:
     """A search snippet without its ``**word**`` marks (see `store.search.MARK`)."""
     return snippet.replace(MARK[0], "").replace(MARK[1], "")
@@ -113,7 +123,7 @@ def rows(
             rel = d.relevance
             yield [
                 h.id,
-                h.published_iso or "",
+                _published(h),
                 h.outlet or "",
                 h.outlet_country or "",
                 h.language or "",
