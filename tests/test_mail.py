@@ -471,7 +471,7 @@ def test_a_refused_recipient_is_named_and_the_command_exits_1(seeded, mailing):
     result = _cli(seeded, "publish", "--week", WEEK, "--mail-to", "a@example.org",
                   "--mail-to", "nobody@example.org")  # fmt: skip
     assert result.exit_code == 1
-    assert "nobody@example.org refused (550 5.1.1 no such user here)" in result.output
+    assert "refused 1 (nobody@example.org (550 5.1.1 no such user here))" in result.output
     assert mailing.envelopes[0].rcpt_tos == ["a@example.org"]
 
 

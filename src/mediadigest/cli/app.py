@@ -75,10 +75,14 @@ stories_app = typer.Typer(
 users_app = typer.Typer(
     help="Web app accounts: add, list, password, remove, role (admin, editor, viewer)."
 )
+mail_app = typer.Typer(
+    help="The mailing list (mail.to): addresses the server refused for good (refused, enable)."
+)
 app.add_typer(sources_app, name="sources")
 app.add_typer(db_app, name="db")
 app.add_typer(stories_app, name="stories")
 app.add_typer(users_app, name="users")
+app.add_typer(mail_app, name="mail")
 
 out = Console(emoji=False)  # titles from the web: ":smile:" in one is text, not an emoji
 err = Console(stderr=True)

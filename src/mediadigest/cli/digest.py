@@ -25,6 +25,7 @@ from mediadigest.cli.app import (
     Since,
     Until,
     Week,
+    mail_app,
     out,
     period,
     reading_store,
@@ -336,7 +337,8 @@ def _mail_version(
                    rest=rest)  # fmt: skip
     sent = _mail(send, what=when, draft=False)
     if sent.refused:
-        if rest or set(recipients) == set(settings.mail.to):
+        the_list = rest or set(recipients) == set(settings.mail.to)
+        if the_list and set(sent.refused) - set(sent.permanent):  # a 4xx, a connection lost
             say(f"{when}: the same `publish --mail` mails those not reached, and no one else",
                 "hint")  # fmt: skip
         say(f"{when}: `publish --mail-to ADDR` mails it to ADDR alone", "hint")
@@ -345,8 +347,11 @@ def _mail_version(
 
 def _mail(send: Callable[[], Sent], *, what: str, draft: bool) -> Sent:
     """``send`` a digest in one message (``what`` names it in what is said). Nothing sent:
-    one line, exit 1; each recipient refused: one line, for the caller to exit."""
+    one line, exit 1. Else one line however many were refused (a few named: a list of
+    2,000 with 300 dead addresses was 300 lines), for the caller to exit; one more where
+    addresses refused for good by earlier sends were skipped."""
     from mediadigest.errors import MailError
+    from mediadigest.write.mail import named
 
     try:
         sent = send()
@@ -356,10 +361,24 @@ def _mail(send: Callable[[], Sent], *, what: str, draft: bool) -> Sent:
         again = "" if draft else "; it stays published, and the same `publish --mail` mails it"
         say(f"{what} was not mailed: {exc}{again}", "error")
         raise typer.Exit(1) from None
-    say(f"{what}: mailed to {counted(len(sent.accepted), 'recipient')} via {sent.server}")
-    for addr, reply in sent.refused.items():
-        say(f"mail server {sent.server}: {addr} refused ({reply}); not mailed to it", "error")
+    said = f"{what}: mailed to {counted(len(sent.accepted), 'recipient')} via {sent.server}"
+    if sent.refused:
+        said += f", refused {len(sent.refused)} ({named(sent.refused, 3)})"
+    if sent.permanent and not draft:
+        said += (f"; {_refused_for_good(len(sent.permanent))} skipped from now on: "
+                 f"{_LISTED}")  # fmt: skip
+    say(said, "error" if sent.refused else None)
+    if sent.skipped:
+        say(f"{what}: skipped {_refused_for_good(len(sent.skipped))} by earlier sends "
+            f"({named(sent.skipped, 2)}): {_LISTED}", "note")  # fmt: skip
     return sent
+
+
+_LISTED = "`mediadigest mail refused` lists them, `mediadigest mail enable ADDR` tries one again"
+
+
+def _refused_for_good(n: int) -> str:
+    return f"{counted(n, 'address', 'addresses')} refused for good (5xx)"
 
 
 def _built(
@@ -601,3 +620,53 @@ def stories_split(
     moved = counted(len(set(articles)), "article")
     say(f"moved {moved} out of story {story_id} into a new story, {new}")
     typer.echo(new)  # the id alone on stdout, for scripts
+
+
+@mail_app.command("refused")
+def mail_refused(ctx: typer.Context) -> None:
+    """List the addresses refused for good, which `publish --mail` skips.
+
+    The mail server refused them with a 5xx (no such mailbox). One a line: the address, when
+    (UTC) and the server's reply, tab-separated."""
+    from mediadigest.web import mailing
+
+    with reading_store(settings_of(ctx)).connect() as conn:
+        refused = mailing.refused_for_good(conn)
+    for refusal in refused.values():
+        typer.echo(f"{refusal.address}\t{refusal.at:%Y-%m-%d %H:%M}\t{refusal.reply}")
+    if not refused:
+        say("no address is refused for good: every one of the list is mailed")
+    else:
+        say(f"{counted(len(refused), 'address', 'addresses')} skipped by `publish --mail`: "
+            "`mediadigest mail enable ADDR` tries one again")  # fmt: skip
+
+
+@mail_app.command("enable")
+def mail_enable(
+    ctx: typer.Context,
+    addresses: Annotated[
+        list[str], typer.Argument(help="Addresses, as `mail refused` lists them.")
+    ],
+) -> None:
+    """Let `publish --mail` mail addresses refused for good again.
+
+    For a mailbox made again, or a typo fixed in the list; the next refusal keeps one out
+    again."""
+    from mediadigest.web import mailing, persist
+    from mediadigest.write.mail import envelope_address
+
+    engine = reading_store(settings_of(ctx))
+    missing = []
+    for given in addresses:
+        address = envelope_address(given)
+        with engine.begin() as conn:
+            if not mailing.enable(conn, [address]):
+                missing.append(given)
+                continue
+            persist.audit(conn, "cli", "mail.enable", address)
+        say(f"{address}: `publish --mail` mails it again (`publish --mail-to {address}` mails "
+            "it the latest version now)")  # fmt: skip
+    for given in missing:
+        say(f"{given}: not refused (`mediadigest mail refused` lists those that are)", "error")
+    if missing:
+        raise typer.Exit(1)

@@ -189,3 +189,14 @@ store_profile = sa.Table(
     sa.Column("profile", sa.Text, nullable=False),
     sa.Column("recorded_at", sa.DateTime, nullable=False),
 )
+
+# Addresses the mail server refused for good (a 5xx to RCPT; migration 0017), as the envelope
+# names them, with its reply: sends to the [mail] list skip them until `mail enable ADDR`
+# (`web.mailing`). A 4xx ("try again later") is never kept here.
+mail_refused = sa.Table(
+    "mail_refused",
+    metadata,
+    sa.Column("address", sa.Text, primary_key=True),
+    sa.Column("reply", sa.Text, nullable=False),
+    sa.Column("refused_at", sa.DateTime, nullable=False),
+)

@@ -31,9 +31,10 @@ import sqlalchemy as sa
 from mediadigest.errors import FormatError
 from mediadigest.model import is_web_url
 
-# What `export --no-accounts` leaves out (sessions are never exported): nothing else points at
+# What `export --no-accounts` leaves out (sessions are never exported; "refusal": the mail
+# addresses refused for good, readers' addresses): nothing else points at
 # these rows, so a file without them imports as well.
-ACCOUNTS = ("user", "token", "setting", "audit")
+ACCOUNTS = ("user", "token", "setting", "audit", "refusal")
 
 
 @dataclass

@@ -65,6 +65,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("user", "users", ("name",)),
     Spec("token", "api_tokens", ("token_hash",), {"user_id": USER}),
     Spec("setting", "web_settings", ("name",)),
+    Spec("refusal", "mail_refused", ("address",)),  # addresses mail refused for good
     Spec("draft", "digest_drafts", ("profile", "period_from", "period_to")),
     Spec("edition", "digest_versions", ("profile", "period_from", "period_to", "version")),
     Spec("audit", "audit_log", ("at", "user_name", "action", "target"), unique=False),

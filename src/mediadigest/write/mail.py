@@ -38,12 +38,26 @@ _POLICY = email.policy.SMTP.clone(cte_type="7bit")
 
 @dataclass(slots=True)
 class Sent:
-    """What the server took: ``refused`` maps an address it would not take to its reply."""
+    """What the server took: ``refused`` maps an address it would not take to its reply;
+    ``permanent``: those of them it refused for good (a 5xx), which a list remembers
+    (`web.mailing`); ``skipped``: addresses not tried, refused for good by an earlier send."""
 
     server: str
     accepted: list[str]
     refused: dict[str, str] = field(default_factory=dict)
     messages: int = 1  # how many messages it took (a list goes in several: `send`)
+    permanent: list[str] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
+
+
+class RecipientsRefused(MailError):
+    """Every recipient refused: ``refused`` as in `Sent`, ``permanent`` those answered 5xx
+    (kept by a list's send even though nothing was sent)."""
+
+    def __init__(self, server: str, refused: dict[str, str], permanent: list[str]) -> None:
+        self.refused = refused
+        self.permanent = permanent
+        super().__init__(server, f"every recipient refused: {named(refused)}")
 
 
 def check_ready(mail: MailSettings, recipients: Sequence[str]) -> None:
@@ -122,6 +136,7 @@ def send(message: EmailMessage, recipients: Sequence[str], mail: MailSettings) -
     sender = envelope_address(mail.sender or "")
     said: dict[str, str] = {}
     accepted: set[str] = set()
+    permanent: set[str] = set()  # answered 5xx: refused for good, not just this time
     messages = 0
     try:
         with _connect(mail) as smtp:
@@ -137,6 +152,7 @@ def send(message: EmailMessage, recipients: Sequence[str], mail: MailSettings) -
             queue = _Queue([a for a in envelope if a not in said], mail.per_message)
             while batch := queue.next():
                 answers = _transaction(smtp, message, sender, batch)
+                permanent.update(a for a, (code, _) in answers.items() if 500 <= code < 600)
                 accepted.update(a for a in batch if a not in answers)
                 messages += len(answers) < len(batch)
                 said |= queue.answered(answers, mail.server)
@@ -147,11 +163,12 @@ def send(message: EmailMessage, recipients: Sequence[str], mail: MailSettings) -
         problem = f"not sent: {_problem(exc, mail)}"
         said |= {a: problem for a in envelope if a not in accepted and a not in said}
     if not accepted:
-        raise MailError(mail.server, f"every recipient refused: {_named(said)}")
+        raise RecipientsRefused(mail.server, said, [a for a in envelope if a in permanent])
     log.info("mailed %s to %d recipients in %d messages via %s", message["Subject"],
              len(accepted), messages, mail.server)  # fmt: skip
     return Sent(mail.server, [a for a in envelope if a in accepted],
-                {a: said[a] for a in envelope if a in said}, messages)  # fmt: skip
+                {a: said[a] for a in envelope if a in said}, messages,
+                [a for a in envelope if a in permanent])  # fmt: skip
 
 
 # A recipient answered 4xx is asked again in a later message, at most twice: a server past
@@ -207,7 +224,7 @@ def _transaction(
         return answers
 
 
-def _named(said: dict[str, str], shown: int = 5) -> str:
+def named(said: dict[str, str], shown: int = 5) -> str:
     """A few of ``said`` named with their replies (a list of 10,000 is not one line)."""
     named = "; ".join(f"{a} ({r})" for a, r in list(said.items())[:shown])
     return named + (f" and {len(said) - shown} more" if len(said) > shown else "")

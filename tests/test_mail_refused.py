@@ -1,0 +1,193 @@
+"""An address the mail server refuses for good (a 5xx) is remembered, and sends to the [mail]
+list skip it until `mediadigest mail enable`; one refused for now (a 4xx) is tried again.
+
+A press office's list of 2,000 held 300 dead addresses: each was tried at every send, and
+the CLI printed a line for each refusal. A real SMTP server (aiosmtpd, tests/smtp_server.py)
+refuses one address 550 and defers another (451, a greylist's "try again later").
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+import sqlalchemy as sa
+from typer.testing import CliRunner
+
+from mediadigest import store
+from mediadigest.cli import app
+from mediadigest.web import mailing, persist
+from smtp_server import serving
+from web_support import WEEK
+
+SENDER = "Press Office <press@example.org>"
+DEAD, BUSY = "dead@example.org", "busy@example.org"
+LIST = ("a@example.org", DEAD, BUSY, "b@example.org")
+
+
+def _cli(seeded, *args: str):
+    return CliRunner().invoke(app, ["--db", seeded.settings.db, *args])
+
+
+def _point_at(monkeypatch, port: int, to: tuple[str, ...]) -> None:
+    for name, value in (("HOST", "127.0.0.1"), ("PORT", str(port)), ("SECURITY", "none"),
+                        ("FROM", SENDER), ("TO", ",".join(to))):  # fmt: skip
+        monkeypatch.setenv(f"MEDIADIGEST_MAIL_{name}", value)
+
+
+@pytest.fixture
+def box(monkeypatch):
+    """A server refusing ``DEAD`` for good and deferring ``BUSY``; the CLI's list at it."""
+    with serving(refuse=(DEAD,), defer=(BUSY,)) as inbox:
+        _point_at(monkeypatch, inbox.port, LIST)
+        yield inbox
+
+
+def _refused(seeded) -> dict[str, mailing.Refusal]:
+    with seeded.engine.connect() as conn:
+        return mailing.refused_for_good(conn)
+
+
+def _mailed(box, since: int = 0) -> list[str]:
+    return [a for e in box.envelopes[since:] for a in e.rcpt_tos]
+
+
+def test_a_5xx_is_remembered_with_its_reply_and_a_4xx_is_not(seeded, box):
+    first = _cli(seeded, "publish", "--week", WEEK, "--mail")
+    assert first.exit_code == 1
+    assert sorted(_mailed(box)) == ["a@example.org", "b@example.org"]
+    refused = _refused(seeded)
+    assert list(refused) == [DEAD]
+    assert refused[DEAD].reply == "550 5.1.1 no such user here"
+    assert refused[DEAD].at is not None
+    # One line for the send, however many are refused, naming a few and where to look.
+    lines = [line for line in first.output.splitlines() if "refused" in line]
+    assert len(lines) == 1, first.output
+    assert "version 1: mailed to 2 recipients via" in lines[0]
+    assert f"refused 2 ({DEAD} (550 5.1.1 no such user here); {BUSY} (451 " in lines[0]
+    assert "1 address refused for good (5xx) skipped from now on" in lines[0]
+    assert "`mediadigest mail refused` lists them" in lines[0]
+
+
+def test_the_next_send_skips_the_5xx_says_so_and_still_tries_the_4xx(seeded, box):
+    assert _cli(seeded, "publish", "--week", WEEK, "--mail").exit_code == 1
+    box.asked.clear()
+    taken = len(box.envelopes)
+    again = _cli(seeded, "publish", "--week", WEEK, "--mail-again")
+    assert DEAD not in box.asked and BUSY in box.asked
+    assert sorted(_mailed(box, taken)) == ["a@example.org", "b@example.org"]
+    assert (
+        f"skipped 1 address refused for good (5xx) by earlier sends ({DEAD} (550 5.1.1 no "
+        "such user here)): `mediadigest mail refused` lists them" in again.output
+    )
+    assert again.exit_code == 1  # the 4xx is still refused
+    logged = _last_mail_logged(seeded)
+    assert logged["skipped"] == 1 and logged["not_mailed"] == [BUSY]
+
+
+def test_publish_mail_again_mails_the_4xx_not_the_5xx(seeded, box):
+    assert _cli(seeded, "publish", "--week", WEEK, "--mail").exit_code == 1
+    box.defer.clear()  # the greylist lets it through now
+    box.asked.clear()
+    taken = len(box.envelopes)
+    retry = _cli(seeded, "publish", "--week", WEEK, "--mail")
+    assert retry.exit_code == 0, retry.output
+    assert "mailing the 1 reader it did not reach" in retry.output
+    assert box.asked == [BUSY] and _mailed(box, taken) == [BUSY]
+
+
+def test_mail_refused_lists_and_mail_enable_lets_the_list_mail_it_again(seeded, box):
+    assert _cli(seeded, "publish", "--week", WEEK, "--mail").exit_code == 1
+    listed = _cli(seeded, "mail", "refused")
+    assert listed.exit_code == 0
+    address, when, reply = listed.stdout.strip().split("\t")
+    assert (address, reply) == (DEAD, "550 5.1.1 no such user here") and when[:2] == "20"
+    enabled = _cli(seeded, "mail", "enable", DEAD)
+    assert enabled.exit_code == 0, enabled.output
+    assert _refused(seeded) == {}
+    a = persist.audit_log.c
+    with seeded.engine.connect() as conn:
+        done = conn.execute(sa.select(a.user_name, a.action, a.target).order_by(a.id)).all()
+    assert ("cli", "mail.enable", DEAD) in [tuple(row) for row in done]
+    box.refuse = ()  # its mailbox is made again
+    box.defer.clear()
+    taken = len(box.envelopes)
+    sent = _cli(seeded, "publish", "--week", WEEK, "--mail-again")
+    assert sent.exit_code == 0, sent.output
+    assert DEAD in _mailed(box, taken) and "skipped" not in sent.output
+
+
+def test_enabling_an_address_not_refused_is_an_error(seeded, box):
+    result = _cli(seeded, "mail", "enable", "who@example.org")
+    assert result.exit_code == 1
+    assert "who@example.org: not refused" in result.output
+
+
+def test_an_address_refused_again_after_enabling_is_remembered_again(seeded, box):
+    assert _cli(seeded, "publish", "--week", WEEK, "--mail").exit_code == 1
+    assert _cli(seeded, "mail", "enable", DEAD).exit_code == 0
+    assert _cli(seeded, "publish", "--week", WEEK, "--mail-again").exit_code == 1
+    assert list(_refused(seeded)) == [DEAD]
+
+
+def test_an_address_named_with_mail_to_is_tried_even_when_refused_for_good(seeded, box):
+    assert _cli(seeded, "publish", "--week", WEEK, "--mail").exit_code == 1
+    box.refuse = ()
+    box.asked.clear()
+    sent = _cli(seeded, "publish", "--week", WEEK, "--mail-to", DEAD)
+    assert sent.exit_code == 0, sent.output
+    assert box.asked == [DEAD]
+    assert _refused(seeded) == {}  # taken now: the list mails it again
+
+
+def test_a_list_whose_every_address_was_refused_sends_nothing(seeded, monkeypatch):
+    with serving(refuse=(DEAD,)) as inbox:
+        _point_at(monkeypatch, inbox.port, (DEAD,))
+        first = _cli(seeded, "publish", "--week", WEEK, "--mail")
+        assert first.exit_code == 1 and "every recipient refused" in first.output
+        assert list(_refused(seeded)) == [DEAD]  # kept though nothing was sent
+        inbox.asked.clear()
+        again = _cli(seeded, "publish", "--week", WEEK, "--mail-again")
+        assert again.exit_code == 1 and inbox.asked == []
+        assert "all 1 addresses were refused for good by earlier sends" in again.output
+
+
+def test_many_refusals_are_one_line_naming_a_few(seeded, monkeypatch):
+    dead = tuple(f"gone{i:02}@example.org" for i in range(30))
+    with serving(refuse=dead) as inbox:
+        _point_at(monkeypatch, inbox.port, ("a@example.org", *dead))
+        result = _cli(seeded, "publish", "--week", WEEK, "--mail")
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if "gone" in line]
+    assert len(lines) == 1 and "refused 30 (gone00@example.org (550" in lines[0]
+    assert "and 27 more" in lines[0]
+    assert "30 addresses refused for good (5xx) skipped from now on" in lines[0]
+    assert len(_refused(seeded)) == 30
+
+
+def _last_mail_logged(seeded) -> dict:
+    a = persist.audit_log.c
+    query = sa.select(a.detail).where(a.action == "digest.mail").order_by(a.id.desc())
+    with seeded.engine.connect() as conn:
+        return conn.execute(query).scalars().first()
+
+
+def test_refused_addresses_move_with_the_accounts_and_stay_out_of_a_shared_export(
+    sqlite_engine, tmp_path
+):
+    with sqlite_engine.begin() as conn:
+        mailing.remember_refused(conn, {DEAD: "550 5.1.1 no such user here"})
+    with sqlite_engine.connect() as conn:
+        moved, shared = io.StringIO(), io.StringIO()
+        store.export_jsonl(conn, moved)
+        store.export_jsonl(conn, shared, accounts=False)
+    assert DEAD not in shared.getvalue()
+    records = [json.loads(line) for line in moved.getvalue().splitlines()[1:-1]]
+    assert [r["address"] for r in records if r["type"] == "refusal"] == [DEAD]
+    other = store.open_store(f"sqlite:///{tmp_path / 'other.db'}")
+    with other.begin() as conn:
+        store.import_jsonl(conn, io.StringIO(moved.getvalue()), accounts=True)
+    with other.connect() as conn:
+        assert mailing.refused_for_good(conn)[DEAD].reply == "550 5.1.1 no such user here"
+    other.dispose()
