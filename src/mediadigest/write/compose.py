@@ -386,7 +386,8 @@ def also_line(
         when = f" ({style.day(who.day)})" if who.day else ""
         if art.id in story.duplicates:
             copied = by_id.get(story.duplicates[art.id])
-            copies.setdefault(_report_of(art, copied, lead), []).append(f"{name}{when}")
+            report = _report_of(art, copied, lead, story.duplicates)
+            copies.setdefault(report, []).append(f"{name}{when}")
         else:
             named.append(f"{name}{when}")
     if named:
@@ -412,13 +413,36 @@ def _at_most(names: list[str]) -> list[str]:
     return [*names[: MAX_NAMED - 1], f"{len(names) - MAX_NAMED + 1} other outlets"]
 
 
-def _report_of(copy: Article, copied: Article | None, lead: Article) -> str:
-    """``the same AFP report``, ``the same report``, ``the same report as Reuters``."""
+def _report_of(
+    copy: Article, copied: Article | None, lead: Article, duplicates: dict[int, int]
+) -> str:
+    """``the same AFP report``, ``the same report``, ``the same report as Reuters``, or, for
+    another report by the lead's outlet, ``Kazinform’s report “Muslims discuss …”``.
+
+    "The same report" reads as the lead's: it is said only of a copy of the lead's text. A
+    copy of the lead outlet's other report named no outlet, so Al Jazeera's copy of Kazinform's
+    election piece read as a copy of Kazinform's tsunami-aid lead."""
     agency = next((a.origin for a in (copy, copied) if a is not None and a.origin), None)
     what = f"the same {agency} report" if agency else "the same report"
-    if copied is None or copied is lead or copied.outlet == lead.outlet or not copied.outlet:
+    same = lead.id is not None and _original(copied, duplicates) == _original(lead, duplicates)
+    if copied is None or copied is lead or same:
         return what
-    return f"{what} as {copied.outlet}"
+    if copied.outlet and copied.outlet != lead.outlet:
+        return f"{what} as {copied.outlet}"
+    report = f"{agency} report" if agency else "report"
+    title = kind.without_credit(copied.title).strip()
+    if not copied.outlet:
+        return f"the {report} “{title}”" if title else f"another {report}"
+    return f"{copied.outlet}’s {report} “{title}”" if title else f"another {copied.outlet} {report}"
+
+
+def _original(art: Article | None, duplicates: dict[int, int]) -> int | None:
+    """The id of the report an article's text is, through copies of copies."""
+    aid, seen = art.id if art is not None else None, set()
+    while aid in duplicates and aid not in seen:
+        seen.add(aid)
+        aid = duplicates[aid]
+    return aid
 
 
 def _status(story: Story, since: date | None) -> str:

@@ -1,0 +1,104 @@
+"""Wording a fact-checker found untrue: a copy of another report called "the same report", a
+"passing mention" of a country named in every paragraph, a why-matched line explaining a name it
+did not list, and outlets' tone told from texts they did not publish."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from mediadigest.model import Article, Grade, Hit, Relevance, Story
+from mediadigest.profile import load_profile
+from mediadigest.write.compose import also_line
+
+
+@pytest.fixture(scope="module")
+def profile():
+    return load_profile("kazakhstan")
+
+
+def _art(
+    aid: int,
+    *,
+    title: str,
+    outlet: str,
+    country: str | None,
+    day: int,
+    text: str = "Kazakhstan said so on Monday.\n\nOfficials agreed.",
+    hits: list[Hit] | None = None,
+) -> Article:
+    rel = Relevance(
+        6.0, Grade.SUBJECT, True, hits or [Hit("Kazakhstan", "Kazakhstan", "country", "title")]
+    )
+    return Article(
+        url=f"https://news{aid}.example/a",
+        canonical_url=f"https://news{aid}.example/a",
+        content_hash=f"h{aid}",
+        title=title,
+        text=text,
+        outlet=outlet,
+        outlet_country=country,
+        published=datetime(2026, 11, day, 9, tzinfo=UTC),
+        language="en",
+        relevance=rel,
+        id=aid,
+    )
+
+
+# -- copies: "the same report" is the lead's -----------------------------------------------
+
+
+def _kazinform_story() -> tuple[Article, Story]:
+    """Story 36 of the walk: Kazinform's tsunami-aid piece leads; Al Jazeera copied Kazinform's
+    other report, on election concerns; Eurasianet copied TASS's."""
+    lead = _art(
+        115,
+        title="Blair says Kazakhstan tsunami aid to soar",
+        outlet="Kazinform",
+        country="KZ",
+        day=3,
+    )
+    other = _art(
+        109,
+        title="Muslims discuss election concerns - report",
+        outlet="Kazinform",
+        country="KZ",
+        day=3,
+    )
+    copy = _art(
+        123, title="Muslims discuss election concerns", outlet="Al Jazeera", country="QA", day=4
+    )
+    tass = _art(100, title="Blair backs budget", outlet="TASS", country="RU", day=2)
+    tass_copy = _art(114, title="Blair backs budget", outlet="Eurasianet", country="US", day=3)
+    story = Story(36, "t", [tass, tass_copy, other, lead, copy], duplicates={123: 109, 114: 100})
+    return lead, story
+
+
+def test_a_copy_of_the_lead_outlets_other_report_names_that_report(profile):
+    lead, story = _kazinform_story()
+    also = also_line(lead, story, profile) or ""
+    assert (
+        "Qatar’s Al Jazeera (Nov. 4) ran Kazinform’s report “Muslims discuss election concerns"
+        in also
+    )
+    assert "Al Jazeera (Nov. 4) ran the same report." not in also
+    assert "Eurasianet (Nov. 3) ran the same report as TASS." in also
+
+
+def test_a_copy_of_a_copy_of_the_lead_is_the_same_report(profile):
+    lead = _art(1, title="Aid to soar", outlet="Kazinform", country="KZ", day=3)
+    first = _art(2, title="Aid to soar", outlet="TASS", country="RU", day=3)
+    second = _art(3, title="Aid to soar", outlet="Al Jazeera", country="QA", day=4)
+    story = Story(1, "t", [lead, first, second], duplicates={2: 1, 3: 2})
+    assert also_line(lead, story, profile) == (
+        "Russia’s TASS (Nov. 3) and Qatar’s Al Jazeera (Nov. 4) ran the same report."
+    )
+
+
+def test_a_copy_of_a_report_the_lead_copies_is_the_same_report(profile):
+    original = _art(1, title="Aid to soar", outlet="Kazinform", country="KZ", day=3)
+    lead = _art(2, title="Aid to soar", outlet="Kazinform", country="KZ", day=3)
+    copy = _art(3, title="Aid to soar", outlet="Al Jazeera", country="QA", day=4)
+    story = Story(1, "t", [original, lead, copy], duplicates={2: 1, 3: 1})
+    assert also_line(lead, story, profile) == "Qatar’s Al Jazeera (Nov. 4) ran the same report."
