@@ -138,12 +138,22 @@ def test_a_refused_recipient_is_named_and_the_others_get_it(editor, seeded, inbo
     seeded.settings.mail = _mail_at(inbox.port, to=("a@example.org", "nobody@example.org"))
     _start(editor)
     html = followed(editor, post(editor, "/editor/publish", week=WEEK, revision="1", mail="true"))
+    listed = "`mediadigest mail refused` lists them, `mediadigest mail enable ADDR` tries one again"
     assert _flash(html) == (
         f"error: Published version 1. Version 1 mailed to 1 recipient; mail server "
         f"127.0.0.1:{inbox.port} refused nobody@example.org (550 5.1.1 no such user here). "
-        "Mail it again mails those it did not reach, and no one else."
+        f"1 address refused for good (5xx) skipped from now on ({listed})."
     )
     assert inbox.envelopes[0].rcpt_tos == ["a@example.org"]
+    # Refused for good: a second try could reach no one, so none is offered.
+    assert 'id="mail-again"' not in html
+    # A later send to the list skips it, and the message says so.
+    html = followed(editor, post(editor, "/editor/mail", week=WEEK))
+    assert _flash(html) == (
+        f"ok: Version 1 mailed to 1 recipient via 127.0.0.1:{inbox.port}. "
+        f"Skipped 1 address refused for good (5xx) by earlier sends ({listed})."
+    )
+    assert inbox.envelopes[1].rcpt_tos == ["a@example.org"]
 
 
 def test_the_box_ticked_without_a_mail_server_set_publishes_nothing(editor, seeded):

@@ -121,16 +121,31 @@ def _mail_it(
     if rest:
         whom += " of the list it had not reached"
     said = f"{done}Version {version} mailed to {whom}"
+    # Addresses refused for good by earlier sends were not tried: said, not hidden.
+    skipped = (f" Skipped {_for_good(len(sent.skipped))} by earlier sends ({_LISTED})."
+               if sent.skipped else "")  # fmt: skip
     if not sent.refused:
-        return redirect(request, to, f"{said} via {sent.server}.")
+        return redirect(request, to, f"{said} via {sent.server}.{skipped}")
     # A few named: a flash is a cookie, which a browser drops past 4 kB.
     named = [f"{addr} ({reply})" for addr, reply in list(sent.refused.items())[:5]]
     more = f" and {len(sent.refused) - 5} more" if len(sent.refused) > 5 else ""
     message = f"{said}; mail server {sent.server} refused {'; '.join(named)}{more}."
+    if sent.permanent and set(recipients) <= set(web.settings.mail.to):
+        message += f" {_for_good(len(sent.permanent))} skipped from now on ({_LISTED})."
+    message += skipped
     if not rest and set(recipients) != set(web.settings.mail.to):
+        return redirect(request, to, message, "error")
+    if not set(sent.refused) - set(sent.permanent):  # nothing a second try could reach
         return redirect(request, to, message, "error")
     again = " Mail it again mails those it did not reach, and no one else."
     return redirect(request, to, message + again, "error", form="mail-again")
+
+
+_LISTED = "`mediadigest mail refused` lists them, `mediadigest mail enable ADDR` tries one again"
+
+
+def _for_good(n: int) -> str:
+    return f"{style.counted(n, 'address', 'addresses')} refused for good (5xx)"
 
 
 def _ask_to_publish_over(
