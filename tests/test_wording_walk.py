@@ -4,12 +4,13 @@ did not list, and outlets' tone told from texts they did not publish."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
 from mediadigest.model import Article, Grade, Hit, Relevance, Story
 from mediadigest.profile import load_profile
+from mediadigest.stories import rank
 from mediadigest.write.compose import also_line
 
 
@@ -102,3 +103,40 @@ def test_a_copy_of_a_report_the_lead_copies_is_the_same_report(profile):
     copy = _art(3, title="Aid to soar", outlet="Al Jazeera", country="QA", day=4)
     story = Story(1, "t", [original, lead, copy], duplicates={2: 1, 3: 1})
     assert also_line(lead, story, profile) == "Qatar’s Al Jazeera (Nov. 4) ran the same report."
+
+
+# -- ranking: "a passing mention" only of a name the text gives about once --------------------
+
+
+def _ranked(*hits: list[Hit]) -> list[str]:
+    profile = load_profile("kazakhstan")
+    arts = [
+        _art(i, title="Budget row", outlet=f"Outlet {i}", country="GB", day=3, hits=h)
+        for i, h in enumerate(hits, start=1)
+    ]
+    (story,) = rank.rank([Story(1, "t", arts)], profile, until=date(2026, 11, 8))
+    return story.reasons
+
+
+def test_a_country_named_six_times_in_the_body_is_no_passing_mention():
+    # Article 143 of the walk: "Kazakh" (ambiguous) in the lead, Kazakhstan six times below.
+    reasons = _ranked(
+        [
+            Hit("Kazakh", "Kazakh", "ambiguous", "lead"),
+            Hit("Kazakhstan", "Kazakhstan", "country", "body", 6),
+            Hit("Kazakh", "Kazakh", "ambiguous", "body"),
+        ],
+        [Hit("Kazakhstan", "Kazakhstan", "country", "body", 4)],
+    )
+    assert "a passing mention" not in reasons
+    assert "Kazakhstan ×6 in the body, not the headline or lead" in reasons
+
+
+def test_a_country_named_once_in_the_body_is_a_passing_mention():
+    reasons = _ranked([Hit("Kazakhstan", "Kazakhstan", "country", "body")])
+    assert "a passing mention" in reasons
+
+
+def test_a_name_in_the_headline_is_still_the_reason():
+    reasons = _ranked([Hit("Kazakhstan", "Kazakhstan", "country", "title")])
+    assert "Kazakhstan in the headline" in reasons

@@ -228,14 +228,33 @@ _PROMINENCE = {
 
 
 def _prominence(story: Story, profile: Profile) -> tuple[float, str]:
-    best, where = 0.2, "a passing mention"
+    best, where = 0.2, ""
     for art in story.reports:
         for hit in art.relevance.hits:
             value = _PROMINENCE.get((hit.field, hit.kind == "country"), 0.0)
             if hit.kind != "ambiguous" and value > best:
                 place = "headline" if hit.field == "title" else "lead"
                 best, where = value, f"{hit.canonical} in the {place}"
-    return best, where
+    return best, where or _mentions(story)
+
+
+def _mentions(story: Story) -> str:
+    """The reason where no report names the country in its headline or lead (an ambiguous
+    "Kazakh" there does not count): how often its best report names it. "A passing mention"
+    was said of reports naming Kazakhstan six times in the body."""
+    best: Counter[str] = Counter()
+    for art in story.reports:
+        named: Counter[str] = Counter()
+        for hit in art.relevance.hits:
+            if hit.kind != "ambiguous":
+                named[hit.canonical] += hit.count
+        if named.total() > best.total():
+            best = named
+    if best.total() <= 1:
+        return "a passing mention"
+    names = ", ".join(f"{name} ×{n}" for name, n in best.most_common(2))
+    more = f" and {len(best) - 2} more" if len(best) > 2 else ""
+    return f"{names}{more} in the body, not the headline or lead"
 
 
 def _relevance(story: Story, profile: Profile) -> tuple[float, str]:
