@@ -607,6 +607,18 @@ _BEST_FIRST = operator.itemgetter(_SCORE, _DATED, _ID)
 _NEWEST_CAPTURE = operator.itemgetter(_CAPTURED, _ID)
 
 
+def _full(window: list[sa.Row[Any]]) -> tuple[list[sa.Row[Any]], bool]:
+    """The `_window` read with one match more than ``WINDOW``: its ``WINDOW`` most recently
+    stored, and whether there was that one more (older matches left unranked).
+
+    Fetching WINDOW alone could not tell: exactly WINDOW matches said "others stored before
+    them may match" where every match was ranked (a fact-checking walk). The extra match, the
+    oldest stored, is never ranked: the window stays WINDOW matches."""
+    if len(window) <= WINDOW:
+        return window, False
+    return sorted(window, key=operator.itemgetter(_ID), reverse=True)[:WINDOW], True
+
+
 def _ranked_page(window: Sequence[sa.Row[Any]], page: Page) -> list[sa.Row[Any]]:
     """One page of the `_window`, one row per page captured, best first.
 
@@ -647,13 +659,13 @@ def _search_sqlite(
     if driving or residual:
         # Walk the matches newest first, check each article, stop when the window is full.
         stmt = stmt.join_from(fts, a, a.c.id == fts.c.rowid).where(*driving, *residual)
-    newest = stmt.order_by(fts.c.rowid.desc()).limit(WINDOW).subquery()
+    newest = stmt.order_by(fts.c.rowid.desc()).limit(WINDOW + 1).subquery()
     # The window's few articles, each read by its id: a join inside the window's statement
     # could make SQLite walk the articles instead of the FTS matches.
     matches = newest.join(a, a.c.id == newest.c.id)
-    window = _window(conn, matches, a.c, -newest.c.bm25)
+    window, full = _full(_window(conn, matches, a.c, -newest.c.bm25))
     best = _ranked_page(window, page)
-    return _sqlite_hits(conn, query.fts5(), best), len(window) >= WINDOW
+    return _sqlite_hits(conn, query.fts5(), best), full
 
 
 def _selective(conn: sa.Connection, driving: Filters) -> bool:
@@ -757,8 +769,7 @@ def _search_postgresql(
             .subquery()
         )
     rank = sa.func.ts_rank(newest.c.search, tsquery)
-    window = _window(conn, newest, newest.c, rank)
-    full = len(window) >= WINDOW
+    window, full = _full(_window(conn, newest, newest.c, rank))
     best = _ranked_page(window, page)
     if not best:
         return [], full
@@ -779,9 +790,10 @@ def _newest_postgresql(
     driving: Filters,
     residual: Filters,
 ) -> list[int] | sa.Subquery:
-    """The WINDOW newest articles that match and pass the filters: their ids, or a subquery of
-    their ids and vectors (left for the caller's statement, saving a round trip). Newest by
-    the primary key, as SQLite's window goes by rowid: the most recently stored, not by date.
+    """The WINDOW newest articles that match and pass the filters, and one more where there are
+    more (`_full`): their ids, or a subquery of their ids and vectors (left for the caller's
+    statement, saving a round trip). Newest by the primary key, as SQLite's window goes by
+    rowid: the most recently stored, not by date.
 
     The planner cannot see how many articles a query matches (a phrase of two common words
     may match none), and a wrong guess either walks the whole table newest first or builds
@@ -805,10 +817,11 @@ def _newest_postgresql(
             sa.func.min(recent.c.id).label("oldest"),
         )
     ).one()
-    found = sorted(seen.hits or [], reverse=True)[:WINDOW]
-    if len(found) == WINDOW or seen.walked < WALK:
+    take = WINDOW + 1  # one more than the window: whether it was full (`_full`)
+    found = sorted(seen.hits or [], reverse=True)[:take]
+    if len(found) == take or seen.walked < WALK:
         return found  # the window is full, or that was the whole store
-    need = WINDOW - len(found)
+    need = take - len(found)
     walk = need * seen.walked / len(found) if found else float("inf")  # rows, at the rate seen
     if walk < _index_cost(seen, bool(driving)):
         slack = int(walk * 1.5) + 1  # for a rate a little lower than seen
@@ -824,7 +837,7 @@ def _newest_postgresql(
             .scalars()
             .all()
         )
-        if len(found) == WINDOW:
+        if len(found) == take:
             return found
     # MATERIALIZED keeps the LIMIT out, so the planner gathers every match by its indexes
     # (GIN, ANDed with the filters') instead of walking the table newest first on a guess.
@@ -836,7 +849,7 @@ def _newest_postgresql(
         .cte("matches")
         .prefix_with("MATERIALIZED")
     )
-    return sa.select(matches).order_by(matches.c.id.desc()).limit(WINDOW).subquery("newest")
+    return sa.select(matches).order_by(matches.c.id.desc()).limit(take).subquery("newest")
 
 
 def _index_cost(seen: sa.Row, driven: bool) -> float:
