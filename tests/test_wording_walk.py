@@ -11,6 +11,7 @@ import pytest
 from mediadigest.model import Article, Grade, Hit, Relevance, Story
 from mediadigest.profile import load_profile
 from mediadigest.stories import rank
+from mediadigest.write import search_csv
 from mediadigest.write.compose import also_line
 
 
@@ -140,3 +141,50 @@ def test_a_country_named_once_in_the_body_is_a_passing_mention():
 def test_a_name_in_the_headline_is_still_the_reason():
     reasons = _ranked([Hit("Kazakhstan", "Kazakhstan", "country", "title")])
     assert "Kazakhstan in the headline" in reasons
+
+
+# -- why an article matched: no name explained that the line does not list -------------------
+
+# Article 267 of the walk, as relevance stored it: five names, two of them ambiguous.
+AMBIGUOUS = "is ambiguous ({}) but counts: an unambiguous name is present"
+ARTICLE_267 = {
+    "score": 6.0,
+    "grade": "major",
+    "relevant": True,
+    "hits": [
+        {"alias": "Kazakhstan", "canonical": "Kazakhstan", "kind": "country", "field": "lead"},
+        {"alias": "Kazakhstan", "canonical": "Kazakhstan", "kind": "country", "field": "body",
+         "count": 4},
+        {"alias": "Kazakh", "canonical": "Kazakh", "kind": "ambiguous", "field": "body",
+         "count": 2},
+        {"alias": "Astana", "canonical": "Astana", "kind": "ambiguous", "field": "body"},
+        {"alias": "Kazakh government", "canonical": "Kazakhstan", "kind": "country",
+         "field": "body"},
+    ],
+    "reasons": [
+        "lead names Kazakhstan",
+        "8 mentions in body (13.8 per 1,000 words)",
+        "'Astana' (body ×1) " + AMBIGUOUS.format("also a cycling team"),
+        "'Kazakh' (body ×2) " + AMBIGUOUS.format("the adjective also names the language"),
+        "grade major: named in title or lead, but not in the headline",
+        "score 6.00 ≥ threshold 2",
+    ],
+}  # fmt: skip
+
+
+def test_a_cut_list_of_names_says_how_many_more():
+    line = search_csv.why(Relevance.from_dict(ARTICLE_267))
+    assert line.startswith(
+        "Kazakhstan (lead ×1), Kazakhstan (body ×4), Kazakh (body ×2) and 2 more;"
+    )
+
+
+def test_a_name_the_line_does_not_list_is_not_explained():
+    line = search_csv.why(Relevance.from_dict(ARTICLE_267))
+    assert "'Kazakh' (body ×2) is ambiguous" in line
+    assert "Astana" not in line
+
+
+def test_a_short_list_is_not_called_cut():
+    rel = Relevance.from_dict({**ARTICLE_267, "hits": ARTICLE_267["hits"][:2]})
+    assert "more" not in search_csv.why(rel)

@@ -36,6 +36,7 @@ BATCH = 500
 # What a spreadsheet reads as a formula (or, for tab and CR, a cell a formula can hide
 # behind): a title is a hostile web page's to choose ("=HYPERLINK(…)"). OWASP's list.
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
+NAMES_SHOWN = 3  # names a why-matched line lists; the rest are counted
 
 
 def why(rel: Relevance) -> str:
@@ -46,12 +47,20 @@ def why(rel: Relevance) -> str:
     its rule (a passing mention, only ambiguous names, no name at all) with the names found,
     and the score against the threshold. An article stored without reasons says so.
     """
-    names = ", ".join(f"{h.alias} ({h.field} ×{h.count})" for h in rel.hits[:3])
+    shown = rel.hits[:NAMES_SHOWN]
+    names = ", ".join(f"{h.alias} ({h.field} ×{h.count})" for h in shown)
+    if len(rel.hits) > NAMES_SHOWN:  # a cut list must not read as every name found
+        names += f" and {len(rel.hits) - NAMES_SHOWN} more"
+    listed = {repr(h.alias) for h in shown}
     ruled_out = [r.removeprefix("ignored ") for r in rel.reasons if r.startswith("ignored ")]
     if rel.relevant:
         # What lowered or qualified the score is said here as in --json: a relevant article
         # with an ambiguous name counted at 40% read as if every name counted in full.
-        ambiguous = [r for r in rel.reasons if " is ambiguous (" in r]
+        # Only of names the line lists: "Astana is ambiguous" after a list without Astana
+        # explained a name the reader was not shown.
+        ambiguous = [
+            r for r in rel.reasons if " is ambiguous (" in r and r.split(" (", 1)[0] in listed
+        ]
         ruled = [f"ruled out: {', '.join(ruled_out)}"] if ruled_out else []
         return "; ".join(p for p in [names, *ambiguous, *ruled] if p)
     grade = next((r.removeprefix("grade ") for r in rel.reasons if r.startswith("grade ")), "")
