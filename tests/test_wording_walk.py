@@ -11,7 +11,7 @@ import pytest
 from mediadigest.model import Article, Grade, Hit, Relevance, Story
 from mediadigest.profile import load_profile
 from mediadigest.stories import rank
-from mediadigest.write import search_csv
+from mediadigest.write import framing, search_csv
 from mediadigest.write.compose import also_line
 
 
@@ -188,3 +188,65 @@ def test_a_name_the_line_does_not_list_is_not_explained():
 def test_a_short_list_is_not_called_cut():
     rel = Relevance.from_dict({**ARTICLE_267, "hits": ARTICLE_267["hits"][:2]})
     assert "more" not in search_csv.why(rel)
+
+
+# -- framing: an outlet's tone and words are those of the texts it published -----------------
+
+ASYLUM = (
+    "Michael Howard has attacked the cost of Kazakhstan's chaotic asylum system.\n\n"
+    "The asylum system is being abused, he said, and its cost keeps rising. Charities said "
+    "the asylum plans would put lives at risk and cost more."
+)
+TACKLE = (
+    "Kassym-Jomart Tokayev has had the chance to tackle the problems facing Kazakhstan, "
+    "Michael Howard said.\n\n"
+    "He failed to tackle crime and failed to tackle taxes, Mr Howard said in his message, "
+    "praising the nation's generous response to the disaster."
+)
+
+
+def _swapped(tone_copy_of_tass: float, tone_copy_of_diplomat: float) -> Story:
+    """Story 92 of the walk: TASS and The Diplomat each ran its own report and a copy of the
+    other's; Xinhua ran The Diplomat's."""
+
+    def art(aid: int, outlet: str, country: str, title: str, text: str, tone: float) -> Article:
+        a = _art(aid, title=title, outlet=outlet, country=country, day=15, text=text)
+        a.tone = tone
+        return a
+
+    return Story(
+        92,
+        "t",
+        [
+            art(249, "TASS", "RU", "Howard attacks cost of asylum", ASYLUM, -0.972),
+            art(252, "The Diplomat", "US", "Kazakhstan heading wrong way, says Howard", TACKLE,
+                -0.612),
+            art(257, "The Diplomat", "US", "Howard attacks cost of asylum", ASYLUM,
+                tone_copy_of_tass),
+            art(264, "TASS", "RU", "Kazakhstan heading wrong way, says Howard", TACKLE,
+                tone_copy_of_diplomat),
+            art(254, "Xinhua", "CN", "Kazakhstan heading wrong way, says Howard", TACKLE, -0.612),
+        ],
+        duplicates={257: 249, 264: 252, 254: 252},
+    )  # fmt: skip
+
+
+def test_outlets_that_ran_each_others_texts_are_not_told_apart_by_tone(profile):
+    text = framing.describe(_swapped(-0.933, -0.459), profile) or ""
+    assert "tone" not in text
+
+
+def test_outlets_that_ran_each_others_texts_are_not_told_apart_by_their_words(profile):
+    text = framing.describe(_swapped(-0.933, -0.459), profile) or ""
+    assert "“tackle”" not in text
+    assert "“asylum”" not in text
+
+
+def test_a_copy_an_outlet_ran_counts_as_its_text(profile):
+    """Xinhua ran only The Diplomat's text: China's coverage is that text's words."""
+    story = _swapped(-0.933, -0.459)
+    story.articles = [a for a in story.articles if a.id in (249, 252, 254)]
+    story.duplicates = {254: 252}
+    text = framing.describe(story, profile) or ""
+    assert "in Russia, TASS wrote of" in text
+    assert "in the United States, The Diplomat wrote of" not in text  # China's Xinhua ran it too

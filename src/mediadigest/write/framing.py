@@ -6,6 +6,7 @@ use repeatedly (and in a headline or lead) that no other country's English repor
 a tone (the analyse stage's) well apart from every other country's, its own outlets agreeing.
 Ordinary words a headline happens to hold are no framing, nor the words naming the story's
 topic ("energy" in an energy story), nor a verb's past form ("sentenced" against "jails").
+An outlet's texts are the copies it ran of another's report as well as its own reports.
 One sentence, only when at least two countries covered the story and at least one
 difference is found; otherwise no line at all.
 """
@@ -243,12 +244,29 @@ def _tone_apart(tones: dict[str, list[float]], code: str) -> str | None:
     return None
 
 
+def _published(story: Story) -> list[Article]:
+    """The texts the story's outlets published: each report, and each copy another outlet ran
+    of another's report, as the publisher's own. An outlet's tone and words are those of what it
+    published: TASS and The Diplomat ran each other's texts, of different tones, and were told
+    apart by their own reports alone ("The Diplomat … in a more positive tone")."""
+    by_id = {a.id: a for a in story.articles if a.id is not None}
+    copies = []
+    for art in story.articles:
+        # A copy of a report the story leaves out (relevant only through the story) lends no
+        # framing, as the report would not; the same outlet's copy (or a page's older
+        # capture) is a text the outlet is counted with already.
+        copied = by_id.get(story.duplicates.get(art.id or 0))
+        if copied is not None and art.outlet != copied.outlet:
+            copies.append(art)
+    return [*story.reports, *copies]
+
+
 def describe(story: Story, profile: Profile) -> str | None:
     """``Coverage differed by outlet country: in Britain, The Guardian wrote of “Malacca
     strait”, unlike the report from the United States``, or None when the reports show no
     difference by country."""
     groups: dict[str, list[Article]] = {}
-    for art in story.reports:
+    for art in _published(story):
         if art.outlet_country and art.outlet_country != profile.country_code:
             groups.setdefault(art.outlet_country, []).append(art)
     if len(groups) < 2:
