@@ -51,7 +51,7 @@ def test_a_follow_up_resembling_the_last_digest_is_continuing_everywhere(profile
     fresh = _story(13, "Uranium price jumps after Kazatomprom trims output")
     ranked = rank([follow_up, fresh], profile, until=UNTIL, previous=[LAST])
     assert "resembles “Kazakhstan picks Rosatom" in follow_up.reasons[-1]
-    assert fresh.reasons[-1] == "new since the last digest"
+    assert fresh.reasons[-1] == "not in the last published digest"
     assert compose_story(follow_up, profile, since=SINCE).status == "continuing"
     assert compose_story(fresh, profile, since=SINCE).status == "new"
     engine = store.open_store(f"sqlite:///{tmp_path / 's.db'}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -272,13 +272,42 @@ def set_via_story(conn: sa.Connection, profile: str, article_ids: Sequence[int],
         )
 
 
-def theme_counts(conn: sa.Connection, profile: str, since: datetime, before: datetime) -> Counter:
-    """Reports in stories dated ``since`` <= d < ``before``, per first theme, counted as a
-    week's digest counts its own (``trend.theme_counts``): relevant reports (or relevant
-    through their story), no copies, no hidden stories."""
+def theme_counts(
+    conn: sa.Connection,
+    profile: str,
+    since: datetime,
+    before: datetime,
+    *,
+    story_ids: Collection[int] | None = None,
+) -> Counter:
+    """Reports dated ``since`` <= d < ``before`` per first theme: the week-over-week line's
+    count, for the digest's own week (its stories: ``story_ids``) and the weeks before alike.
+
+    Relevant reports (or relevant through their story) of shown stories, each distinct report
+    once, in the week of its first capture: no copy (``duplicate_of``), no page captured again
+    after a relevant capture the profile's stories hold. A week so counts the same as its
+    digest's "now" and, later, as a baseline (the digest counted a copy of an earlier week's
+    report that the baseline left out: 25 became 22). The first capture, not the newest: a
+    page captured again later must not move a counted report out of a past week.
+    """
     sa_, a, s = story_articles, articles, stories
+    earlier, held = a.alias("earlier"), sa_.alias("held")
+    captured_before = (
+        sa.select(earlier.c.id)
+        .select_from(earlier.join(held, held.c.article_id == earlier.c.id))
+        .where(
+            earlier.c.canonical_url == a.c.canonical_url,
+            # A roundup's item that links to the page is no capture of it (another parent).
+            earlier.c.parent_url.is_not_distinct_from(a.c.parent_url),
+            earlier.c.id < a.c.id,
+            held.c.profile == profile,
+            sa.or_(earlier.c.relevant.is_(True), held.c.via_story.is_(True)),
+        )
+        .correlate(a)
+        .exists()
+    )
     rows = conn.execute(
-        sa.select(sa_.c.themes)
+        sa.select(sa_.c.story_id, sa_.c.themes)
         .select_from(sa_.join(a, a.c.id == sa_.c.article_id).join(s, s.c.id == sa_.c.story_id))
         .where(
             sa_.c.profile == profile,
@@ -287,9 +316,19 @@ def theme_counts(conn: sa.Connection, profile: str, since: datetime, before: dat
             sa_.c.duplicate_of.is_(None),
             sa.or_(a.c.relevant.is_(True), sa_.c.via_story.is_(True)),
             s.c.hidden.is_(False),
+            ~captured_before,
         )
     )
-    return Counter(r.themes[0] for r in rows if r.themes)
+    wanted = None if story_ids is None else set(story_ids)
+    return Counter(
+        r.themes[0] for r in rows if r.themes and (wanted is None or r.story_id in wanted)
+    )
+
+
+def first_dated(conn: sa.Connection) -> datetime | None:
+    """The date of the store's earliest article: the weeks before it are not covered, and
+    count as no baseline for the week-over-week line (rather than as weeks of no news)."""
+    return conn.execute(sa.select(sa.func.min(articles.c.dated))).scalar_one()
 
 
 # -- editors' decisions ----------------------------------------------------------------------

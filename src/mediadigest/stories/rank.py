@@ -1,8 +1,8 @@
 """Score stories for the digest: breadth, prominence, relevance, recency and novelty, explained.
 
 Each part is in 0..1; the score is their weighted sum, and every story keeps the reasons a
-reader would want ("5 outlets in 4 countries", "Kazakhstan in the headline", "new since the
-last digest") so the editor can see why it ranks where it does.
+reader would want ("5 outlets in 4 countries", "Kazakhstan in the headline", "not in the
+last published digest") so the editor can see why it ranks where it does.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from mediadigest.analyse import themes as theme_classifier
 from mediadigest.model import GIVEN_WHOLE, Article, Story, word_count
 from mediadigest.profile import Outlet, Profile
 from mediadigest.stories import persist
+from mediadigest.write import style
 
 __all__ = ["RankWeights", "article_themes", "rank", "story_themes"]
 
@@ -282,7 +283,7 @@ def _novelty(story: Story, previous: Sequence[dict]) -> tuple[float, str, bool]:
     reason in words, and whether the story continues or resembles that item (the digest
     then calls it continuing: one judgement for its status, its `why` and the trend line)."""
     if not previous:
-        return 1.0, "no earlier digest to compare", False
+        return 1.0, f"no earlier digest to compare{_reported_since(story)}", False
     mine = words(" ".join(f"{a.title} {a.lead}" for a in story.reports[:5]))
     best, like = 0.0, ""
     ids = {a.id for a in story.articles}
@@ -296,8 +297,19 @@ def _novelty(story: Story, previous: Sequence[dict]) -> tuple[float, str, bool]:
         if overlap > best:
             best, like = overlap, item.get("headline", "")
     if best < 0.2:
-        return 1.0, "new since the last digest", False
+        return 1.0, f"not in the last published digest{_reported_since(story)}", False
     return 1.0 - best, f"resembles “{like}” from the last digest", True
+
+
+def _reported_since(story: Story) -> str:
+    """``; reported since Oct. 8`` for a story with reports before those in hand (before the
+    period), whose status reads "continuing": it was not in the last digest, yet not new."""
+    days = [a.dated.date() for a in story.articles if a.dated]
+    if story.first_seen is None or not days or story.first_seen.date() >= min(days):
+        return ""
+    first = story.first_seen.date()
+    year = f", {first.year}" if first.year != max(days).year else ""
+    return f"; reported since {style.day(first)}{year}"
 
 
 def previous_items(conn: sa.Connection, profile: Profile, before: date) -> list[dict]:
