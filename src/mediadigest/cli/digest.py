@@ -9,7 +9,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from functools import partial
 from pathlib import Path
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     import sqlalchemy as sa
 
     from mediadigest.config import Settings
-    from mediadigest.model import Story
+    from mediadigest.model import Article, Story
     from mediadigest.write.mail import Sent
 
 T = TypeVar("T")
@@ -491,24 +491,58 @@ def stories_list(
             read_only = True
     with engine.connect() as conn:
         ranked = stories.ranked_for_period(conn, settings.profile, first, last)
+        seen = story_store.spans(conn, [s.id for s in ranked if s.id is not None])
     ungrouped = sum(1 for s in ranked if s.id is None)
     if read_only and ungrouped:
         say(f"{counted(ungrouped, 'relevant article')} of the period not grouped yet, each "
             "listed as a story of its own (no id): the store is opened read-only; `stories` "
             "on a store it may write groups them", "note")  # fmt: skip
     if as_json:
-        sys.stdout.write(
-            json.dumps([stories.story_to_dict(s) for s in ranked], ensure_ascii=False, indent=2)
-            + "\n"
-        )
+        listed = [_story_json(s, seen.get(s.id or 0)) for s in ranked]
+        sys.stdout.write(json.dumps(listed, ensure_ascii=False, indent=2) + "\n")
         return
     table = Table("id", "score", "outlets", "title", "flags")
     for s in ranked:
         flags = " ".join(f for f, on in (("pinned", s.pinned), ("hidden", s.hidden)) if on)
         table.add_row(
-            str(s.id or ""), f"{s.score:.2f}", str(len(s.outlets)), escape(s.title), flags
+            str(s.id or ""), f"{s.score:.2f}", str(len(s.outlets)), escape(_title(s)), flags
         )
     out.print(table)
+
+
+def _title(story: Story) -> str:
+    """The story's title as the digest, the web pages and the API give it: its lead report's
+    headline (`compose.story_lead`). The stored title is the headline of the report the story
+    was formed around, which later reports may have displaced as its lead: one story was
+    "Muslims discuss election concerns" here and "Blair says Kazakhstan tsunami aid to soar"
+    everywhere else."""
+    from mediadigest.write.compose import story_lead
+
+    return (story_lead(story).title if story.articles else "") or story.title
+
+
+def _story_json(story: Story, span: tuple[datetime, datetime] | None) -> dict[str, Any]:
+    """`stories.story_to_dict` with the story's title (`_title`), and its first and last
+    report's times with their offset (``span``: `story_store.spans`; an ungrouped report's
+    own): stored, they are each outlet's wall time, in no zone a reader could tell."""
+    from mediadigest import stories
+
+    found = stories.story_to_dict(story)
+    if span is None and story.id is None and story.articles:
+        when = _aware(story.articles[0])
+        span = (when, when) if when is not None else None
+    first, last = span or (None, None)
+    found["title"] = _title(story)
+    found["first_seen"] = first.isoformat() if first else None
+    found["last_seen"] = last.isoformat() if last else None
+    return found
+
+
+def _aware(art: Article) -> datetime | None:
+    """When a report was published, in its outlet's offset; else when it was captured (UTC)."""
+    if art.published is not None:
+        return art.published_at
+    return art.dated.replace(tzinfo=UTC) if art.dated else None
 
 
 @stories_app.command("pin")

@@ -543,6 +543,11 @@ def for_period(conn: sa.Connection, profile: Profile, since: date, until: date) 
     """
     persist.require_profile(conn, profile.name)
     arts = {a.id: a for a in candidates(conn, since, until)}
+    # A page captured again (a correction) is one report, its newest capture, in every view
+    # of the story; grouping itself keeps every capture. Copies of an older one copy it.
+    replaced = persist.replaced_captures(conn, arts.values())
+    for old in replaced:
+        del arts[old]
     rows = persist.load(conn, profile.name, since=_day_start(since), until=_day_end(until))
     out: list[Story] = []
     placed: set[int] = set()
@@ -562,7 +567,8 @@ def for_period(conn: sa.Connection, profile: Profile, since: date, until: date) 
         for art in members:
             dup, via, themes = row.members[art.id]
             story.article_themes[art.id] = list(themes)
-            if dup is not None and dup in arts:
+            dup = replaced.get(dup, dup) if dup is not None else None
+            if dup is not None and dup in arts and dup != art.id:
                 story.duplicates[art.id] = dup
             if via and not art.relevance.relevant:
                 art.relevance.relevant, art.relevance.via_story = True, row.id
