@@ -242,11 +242,57 @@ def test_outlets_that_ran_each_others_texts_are_not_told_apart_by_their_words(pr
     assert "“asylum”" not in text
 
 
-def test_a_copy_an_outlet_ran_counts_as_its_text(profile):
-    """Xinhua ran only The Diplomat's text: China's coverage is that text's words."""
+def test_a_copy_an_outlet_ran_is_coverage_in_its_country(profile):
+    """Xinhua ran only The Diplomat's text: China's coverage holds that text's words and tone,
+    so The Diplomat's words are no difference by country, and TASS stands out against both."""
     story = _swapped(-0.933, -0.459)
     story.articles = [a for a in story.articles if a.id in (249, 252, 254)]
     story.duplicates = {254: 252}
     text = framing.describe(story, profile) or ""
     assert "in Russia, TASS wrote of" in text
-    assert "in the United States, The Diplomat wrote of" not in text  # China's Xinhua ran it too
+    assert "The Diplomat wrote of" not in text
+    assert "unlike the reports from the United States and China" in text
+
+
+VOTING = (
+    "Muslims discussed their voting concerns before the election in Kazakhstan.\n\n"
+    "Voting rules and voting lists worried them, community leaders said."
+)
+
+
+def test_an_outlet_that_only_ran_a_copy_is_not_said_to_have_written_it(profile):
+    """Al Jazeera ran Kazinform's report (story 36 of the walk): it wrote none of its words."""
+    story = _swapped(-0.933, -0.459)
+    kazinform = _art(
+        109, title="Muslims discuss voting", outlet="Kazinform", country="KZ", day=3, text=VOTING
+    )
+    copy = _art(
+        123, title="Muslims discuss voting", outlet="Al Jazeera", country="QA", day=4, text=VOTING
+    )
+    copy.tone = 0.8
+    story.articles += [kazinform, copy]
+    story.duplicates[123] = 109
+    assert "Al Jazeera" not in (framing.describe(story, profile) or "")
+
+
+def test_a_report_and_the_copies_others_ran_of_it_are_one_tone(profile):
+    """Story 17 of the walk: Al Jazeera's report read 0.84, the shortened copies China's and
+    America's outlets ran of it 0.46; the same report is no difference by country."""
+    lead = _art(
+        23,
+        title="Kazakhstan risks breaking rule",
+        outlet="Al Jazeera",
+        country="QA",
+        day=1,
+        text=VOTING,
+    )
+    lead.tone = 0.84
+    copies = [
+        _art(aid, title="Kazakhstan risks breaking rule", outlet=outlet, country=country, day=1,
+             text=VOTING.split("\n\n")[0])
+        for aid, outlet, country in [(37, "Xinhua", "CN"), (38, "The Diplomat", "US")]
+    ]  # fmt: skip
+    for copy in copies:
+        copy.tone = 0.459
+    story = Story(17, "t", [lead, *copies], duplicates={37: 23, 38: 23})
+    assert framing.describe(story, profile) is None

@@ -6,7 +6,9 @@ use repeatedly (and in a headline or lead) that no other country's English repor
 a tone (the analyse stage's) well apart from every other country's, its own outlets agreeing.
 Ordinary words a headline happens to hold are no framing, nor the words naming the story's
 topic ("energy" in an energy story), nor a verb's past form ("sentenced" against "jails").
-An outlet's texts are the copies it ran of another's report as well as its own reports.
+A country's tone is that of every text its outlets published, copies of another outlet's
+report included; what it wrote of or stressed is its own reports', against every text another
+country published.
 One sentence, only when at least two countries covered the story and at least one
 difference is found; otherwise no line at all.
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 
 from mediadigest.matching import DATE_WORDS
 from mediadigest.model import Article, Story
@@ -71,12 +74,17 @@ def _forms(arts: Sequence[Article]) -> dict[str, str]:
 
 
 def _distinctive(
-    groups: dict[str, list[Article]], country: str, profile: Profile, topic: frozenset[str]
+    groups: dict[str, list[Article]],
+    country: str,
+    profile: Profile,
+    topic: frozenset[str],
+    written: Sequence[Article],
 ) -> list[str]:
-    """Words this country's English reports use repeatedly, at least once in a headline or
-    lead, that no other country's English report uses anywhere and that do not merely name
-    the story's ``topic`` (see ``_topic_words``); as the source spells them."""
-    own = [a for a in groups[country] if in_english(a)]
+    """Words this country's English reports (``written``: its outlets' own) use repeatedly,
+    at least once in a headline or lead, that no English text another country published
+    (``groups``: copies included) uses anywhere and that do not merely name the story's
+    ``topic`` (see ``_topic_words``); as the source spells them."""
+    own = [a for a in written if in_english(a)]
     others = [a for c, arts in groups.items() if c != country for a in arts if in_english(a)]
     if not own or not others:
         return []  # words of one language against another's say nothing of framing
@@ -198,14 +206,18 @@ def _stem(word: str) -> str:
 
 
 def _themes(
-    story: Story, groups: dict[str, list[Article]], country: str, profile: Profile
+    story: Story,
+    groups: dict[str, list[Article]],
+    country: str,
+    profile: Profile,
+    arts: Sequence[Article],
 ) -> list[str]:
-    """The themes this country's reports lead with (half of them at least) that no report
-    from another country has among its themes at all, where every other country's reports
-    have themes of their own: a report the taxonomy found nothing in stressed nothing else
-    (one headline's "airliner" made a theme that the same text under another headline had not).
+    """The themes this country's reports (``arts``: its outlets' own) lead with (half of them
+    at least) that no text another country published has among its themes at all, where every
+    other country's texts have themes of their own: a report the taxonomy found nothing in
+    stressed nothing else (one headline's "airliner" made a theme that the same text under
+    another headline had not).
     """
-    arts = groups[country]
     firsts = Counter(t for a in arts for t in themes_in_story(story, a, profile)[:1])
     found = {
         c: {t for a in other for t in themes_in_story(story, a, profile)}
@@ -244,29 +256,32 @@ def _tone_apart(tones: dict[str, list[float]], code: str) -> str | None:
     return None
 
 
-def _published(story: Story) -> list[Article]:
-    """The texts the story's outlets published: each report, and each copy another outlet ran
-    of another's report, as the publisher's own. An outlet's tone and words are those of what it
-    published: TASS and The Diplomat ran each other's texts, of different tones, and were told
-    apart by their own reports alone ("The Diplomat … in a more positive tone")."""
+def _copies(story: Story) -> list[Article]:
+    """The reports other outlets ran copies of, each as a text published in the copier's
+    country: TASS and The Diplomat ran each other's texts, of different tones, and were told
+    apart by their own reports alone ("The Diplomat … in a more positive tone"). A copy is
+    the report it copies (the also line calls it "the same report"): its text and tone are the
+    report's, not the copy's own reading of a shortened text (Al Jazeera's report 0.84, the
+    copies of it 0.46, made Al Jazeera "more positive" than those who ran it)."""
     by_id = {a.id: a for a in story.articles if a.id is not None}
-    copies = []
+    texts = []
     for art in story.articles:
         # A copy of a report the story leaves out (relevant only through the story) lends no
         # framing, as the report would not; the same outlet's copy (or a page's older
         # capture) is a text the outlet is counted with already.
         copied = by_id.get(story.duplicates.get(art.id or 0))
         if copied is not None and art.outlet != copied.outlet:
-            copies.append(art)
-    return [*story.reports, *copies]
+            texts.append(replace(copied, outlet=art.outlet, outlet_country=art.outlet_country))
+    return texts
 
 
 def describe(story: Story, profile: Profile) -> str | None:
     """``Coverage differed by outlet country: in Britain, The Guardian wrote of “Malacca
     strait”, unlike the report from the United States``, or None when the reports show no
     difference by country."""
-    groups: dict[str, list[Article]] = {}
-    for art in _published(story):
+    reports = story.reports
+    groups: dict[str, list[Article]] = {}  # every text published in each country
+    for art in [*reports, *_copies(story)]:
         if art.outlet_country and art.outlet_country != profile.country_code:
             groups.setdefault(art.outlet_country, []).append(art)
     if len(groups) < 2:
@@ -275,12 +290,19 @@ def describe(story: Story, profile: Profile) -> str | None:
         c: [t for t in (_tone(a) for a in arts) if t is not None] for c, arts in groups.items()
     }
     topic = _topic_words(story, profile)
+    # What a country's outlets wrote: the words and themes it stressed are its own reports',
+    # not those of a copy it ran ("Al Jazeera wrote of" another outlet's words). A country
+    # that only ran copies wrote nothing, and is only compared against.
+    own = {id(a) for a in reports}
+    written = {c: [a for a in arts if id(a) in own] for c, arts in groups.items()}
     parts: dict[str, str] = {}
-    for code, arts in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+    for code, arts in sorted(written.items(), key=lambda kv: -len(kv[1])):
+        if not arts:
+            continue
         bits = []
-        if labels := _themes(story, groups, code, profile):
+        if labels := _themes(story, groups, code, profile, arts):
             bits.append(f"stressed {' and '.join(labels)}")
-        if words := _distinctive(groups, code, profile, topic):
+        if words := _distinctive(groups, code, profile, topic, arts):
             bits.append("wrote of " + ", ".join(f"“{w}”" for w in words))
         if side := _tone_apart(tones, code):
             bits.append(f"in a {side} tone")
