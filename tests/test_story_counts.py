@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -89,3 +89,37 @@ def test_stories_json_dates_a_story_with_its_offset(seeded):
     # Its reports of Dec. 15 and 17, 09:30, which named no zone: UTC's.
     assert first == datetime(2025, 12, 15, 9, 30, tzinfo=UTC) and first.utcoffset() is not None
     assert last == datetime(2025, 12, 17, 9, 30, tzinfo=UTC) and last.utcoffset() is not None
+
+
+def test_a_story_holds_a_page_once_and_dates_it_with_its_offset_on_each_backend(engine):
+    from mediadigest.profile import load_profile
+    from mediadigest.stories import for_period
+
+    grain = articles()[GRAIN]
+    almaty = timezone(timedelta(hours=6))
+    first = replace(grain, published=datetime(2025, 12, 19, 2, 0, tzinfo=almaty))
+    again = replace(first, content_hash="c" * 40, text=grain.text + "\nCorrection: December.")
+    copy = replace(first, url="https://mirror.example/grain", canonical_url="https://mirror.example/grain",
+                   content_hash="d" * 40, outlet="Mirror")  # fmt: skip
+    for art, fetched in ((first, 1), (copy, 2), (again, 3)):
+        _capture(engine, art, datetime(2025, 12, 19, 20 + fetched, tzinfo=UTC))
+    with engine.begin() as conn:
+        story = persist.create(conn, "kazakhstan", grain.title, None, None)
+        held = {first.id: (None, False), copy.id: (first.id, False), again.id: (first.id, False)}
+        persist.add_members(conn, "kazakhstan", story, held)
+        persist.refresh_dates(conn, story)
+    with engine.connect() as conn:
+        (found,) = for_period(
+            conn, load_profile("kazakhstan"), date(2025, 12, 15), date(2025, 12, 21)
+        )
+        span = persist.spans(conn, [story])[story]
+    # The newest capture stands for the page; the copy of the older capture copies it.
+    assert sorted(a.id for a in found.articles) == sorted([again.id, copy.id])
+    assert found.duplicates == {copy.id: again.id}
+    assert span[0] == datetime(2025, 12, 19, 2, 0, tzinfo=almaty) and span[0].utcoffset()
+
+
+def _capture(engine: sa.Engine, art, fetched: datetime) -> None:
+    with engine.begin() as conn:
+        doc = store.save_document(conn, Document(art.url, art.content_hash.encode(), fetched))
+        store.save_articles(conn, [art], doc, fetched)
