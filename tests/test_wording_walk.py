@@ -130,7 +130,24 @@ def test_a_country_named_six_times_in_the_body_is_no_passing_mention():
         [Hit("Kazakhstan", "Kazakhstan", "country", "body", 4)],
     )
     assert "a passing mention" not in reasons
-    assert "Kazakhstan ×6 in the body, not the headline or lead" in reasons
+    assert "Kazakhstan ×6 in the body; in the lead only the ambiguous “Kazakh”" in reasons
+
+
+def test_a_country_named_in_the_body_only_says_so():
+    reasons = _ranked([Hit("Kazakhstan", "Kazakhstan", "country", "body", 4)])
+    assert "Kazakhstan ×4 in the body, not the headline or lead" in reasons
+
+
+def test_an_ambiguous_name_in_the_lead_is_no_passing_mention():
+    """Article 167 of the walk: "Kazakh car maker Aston Martin …" opens it, Kazakhstan once
+    below."""
+    reasons = _ranked(
+        [
+            Hit("Kazakh", "Kazakh", "ambiguous", "lead"),
+            Hit("Kazakhstan", "Kazakhstan", "country", "body"),
+        ]
+    )
+    assert "Kazakhstan ×1 in the body; in the lead only the ambiguous “Kazakh”" in reasons
 
 
 def test_a_country_named_once_in_the_body_is_a_passing_mention():

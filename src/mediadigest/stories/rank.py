@@ -240,22 +240,43 @@ def _prominence(story: Story, profile: Profile) -> tuple[float, str]:
 
 
 def _mentions(story: Story) -> str:
-    """The reason where no report names the country in its headline or lead (an ambiguous
-    "Kazakh" there does not count): how often its best report names it. "A passing mention"
-    was said of reports naming Kazakhstan six times in the body."""
-    best: Counter[str] = Counter()
-    for art in story.reports:
-        named: Counter[str] = Counter()
-        for hit in art.relevance.hits:
-            if hit.kind != "ambiguous":
-                named[hit.canonical] += hit.count
-        if named.total() > best.total():
-            best = named
-    if best.total() <= 1:
+    """The reason where no report names the country unambiguously in its headline or lead:
+    how often its best report names it, and where. "A passing mention" was said of reports
+    naming Kazakhstan six times in the body, and of one whose lead read "Kazakh car maker"."""
+    if not story.reports:
         return "a passing mention"
-    names = ", ".join(f"{name} ×{n}" for name, n in best.most_common(2))
-    more = f" and {len(best) - 2} more" if len(best) > 2 else ""
-    return f"{names}{more} in the body, not the headline or lead"
+    best = max(story.reports, key=lambda a: (_unambiguous(a).total(), _named(a)))
+    hits = best.relevance.hits
+    if _named(best) <= 1:
+        return "a passing mention"
+    names = _unambiguous(best)
+    if not names:
+        seen: Counter[str] = Counter()
+        for hit in hits:
+            seen[hit.alias] += hit.count
+        listed = ", ".join(f"“{alias}” ×{n}" for alias, n in seen.most_common(2))
+        return f"only the ambiguous {listed}"
+    listed = ", ".join(f"{name} ×{n}" for name, n in names.most_common(2))
+    more = f" and {len(names) - 2} more" if len(names) > 2 else ""
+    front = next((h for h in hits if h.field in ("title", "lead")), None)  # ambiguous ones
+    if front is None:
+        return f"{listed}{more} in the body, not the headline or lead"
+    place = "headline" if front.field == "title" else "lead"
+    return f"{listed}{more} in the body; in the {place} only the ambiguous “{front.alias}”"
+
+
+def _named(art: Article) -> int:
+    """How often an article names the country, by any name, ambiguous ones included."""
+    return sum(hit.count for hit in art.relevance.hits)
+
+
+def _unambiguous(art: Article) -> Counter[str]:
+    """How often an article names each unambiguous name (the country, its places, people)."""
+    out: Counter[str] = Counter()
+    for hit in art.relevance.hits:
+        if hit.kind != "ambiguous":
+            out[hit.canonical] += hit.count
+    return out
 
 
 def _relevance(story: Story, profile: Profile) -> tuple[float, str]:
