@@ -97,11 +97,13 @@ def _iso_day(value: object) -> object:
 Day = Annotated[date | None, BeforeValidator(_iso_day), Query(description="A day, YYYY-MM-DD.")]
 
 
-def _article(art) -> dict[str, Any]:
+def _article(art, user: User) -> dict[str, Any]:
     rel = art.relevance
     return dict(
         id=art.id,
-        url=art.url,
+        # A viewer is not shown a paid feed's password or key in an article's link, as the
+        # Sources page, the archive's CSV and the article page do not show it.
+        url=shown_url(art.url, user),
         title=art.title,
         outlet=art.outlet,
         outlet_country=art.outlet_country,
@@ -187,7 +189,7 @@ def articles(
             offset=offset,
         )
     page = _next_page(request, response, found, limit, offset, MAX_OFFSET)
-    return [ArticleOut(**_article(a)) for a in page]
+    return [ArticleOut(**_article(a, user)) for a in page]
 
 
 @router.get("/articles/{article_id}", responses={404: problem("No such article.")})
@@ -197,7 +199,7 @@ def article(request: Request, article_id: PathId, user: Viewer) -> ArticleDetail
         art = get_article(conn, article_id)
     if art is None:
         raise HTTPException(404, f"no article {article_id}")
-    return ArticleDetail(**_article(art), text=art.text, relevance=art.relevance.to_dict())
+    return ArticleDetail(**_article(art, user), text=art.text, relevance=art.relevance.to_dict())
 
 
 # An empty query lists the newest articles, as the archive pages through them all: an offset
@@ -304,11 +306,17 @@ def search(
     full = getattr(hits, "window_full", None)
     if ranked and full is not None:
         response.headers["Search-Window-Full"] = "true" if full else "false"
+    response.headers["Vary"] = "Accept"  # JSON or CSV by it: a cache must not mix them
     if format_ == "csv" or (format_ is None and _wants_csv(request.headers.get("accept", ""))):
         return _csv_response(web.engine, page, user, response)
     # ``published`` as the outlet gave it, its offset stated (UTC's where it gave none), as
     # /api/articles gives it.
-    return [replace(h, published=utc(as_given(h.published, h.published_offset))) for h in page]
+    return [
+        replace(
+            h, published=utc(as_given(h.published, h.published_offset)), url=shown_url(h.url, user)
+        )
+        for h in page
+    ]
 
 
 def _wants_csv(accept: str) -> bool:

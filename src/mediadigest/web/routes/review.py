@@ -17,6 +17,7 @@ from mediadigest.web.articles import get_article, themes_of
 from mediadigest.web.auth import need
 from mediadigest.web.persist import Role, User
 from mediadigest.web.routes import MAX_ID, FormId, PathId
+from mediadigest.web.routes.sources import shown_url
 from mediadigest.web.routes.week import week_links
 from mediadigest.web.templating import page, redirect
 from mediadigest.write import style
@@ -232,6 +233,7 @@ def article(
         "article.html",
         title=art.title,
         art=art,
+        link=shown_url(art.url, user),  # a viewer not shown a paid feed's key in it
         themes=themes_of(art),
         text=highlight.article_markup(art, evidence),
         legend=highlight.legend(art),
