@@ -20,12 +20,10 @@ from mediadigest.store import repository
 from mediadigest.store import schema as t
 from mediadigest.store.search import (
     HIT_COLUMNS,
-    WINDOW,
     SearchHit,
     Spellings,
     as_stored,
     outlet_spellings,
-    parse_query,
     search,
     theme_spellings,
     themed,
@@ -144,52 +142,6 @@ def _newest(conn: sa.Connection, filters: Filters, limit: int, offset: int) -> l
         SearchHit(**{**r, "score": 0.0, "snippet": " ".join(r["snippet"].split())})
         for r in conn.execute(query).mappings()
     ]
-
-
-def window_full(
-    conn: sa.Connection,
-    query: str,
-    filters: Filters,
-    names: Spellings | None,
-    pages: list[int],
-) -> bool:
-    """Whether a search took all of its ``WINDOW`` matches, so that older matches may be left
-    out, given ``pages``: the ids of every hit it listed (one per page, `store.search`).
-
-    The hits alone cannot tell: a page captured again is one hit for two matches, so a full
-    window may list far fewer than WINDOW. But every match in the window is a capture of a
-    listed page; if those captures that match and pass the filters are fewer than WINDOW,
-    the window held every match there is. Index seeks per listed page, then (only if there
-    are that many captures) one full-text test of those captures.
-    """
-    if len(pages) >= WINDOW:
-        return True
-    a = t.articles
-    clauses = _clauses(conn, filters)
-    if clauses is None:
-        return False  # no outlet of that name: nothing matched
-    listed = sa.select(a.c.canonical_url).where(a.c.id.in_(pages))
-    captures = sa.select(a.c.id).where(a.c.canonical_url.in_(listed), *clauses)
-    ids = conn.execute(captures).scalars().all()
-    if len(ids) < WINDOW:
-        return False
-    parsed = parse_query(query)
-    if names:
-        parsed = parsed.with_spellings(names)[0]
-    if conn.dialect.name == "postgresql":
-        tsquery = sa.func.to_tsquery(sa.literal_column("'english'::regconfig"), parsed.tsquery())
-        matching = sa.select(a.c.id).where(
-            a.c.id.in_(ids), sa.literal_column("articles.search").op("@@")(tsquery)
-        )
-    else:
-        # The unary + keeps the ids from FTS5, which would rescan its index once per id.
-        match = sa.text("articles_fts MATCH :q").bindparams(q=parsed.fts5())
-        rowid = sa.literal_column("+articles_fts.rowid")
-        matching = (
-            sa.select(rowid).select_from(sa.table("articles_fts")).where(match, rowid.in_(ids))
-        )
-    counted = sa.select(sa.func.count()).select_from(matching.limit(WINDOW).subquery())
-    return conn.execute(counted).scalar_one() >= WINDOW
 
 
 def _clauses(conn: sa.Connection, f: Filters) -> list[sa.ColumnElement[bool]] | None:
