@@ -26,6 +26,9 @@ class Inbox:
         limit: int = 0,
         defer: tuple[str, ...] = (),
         closing_after: int | None = None,
+        replies: dict[str, str] | None = None,
+        every: str | None = None,
+        over_limit: str = "452 4.5.3 Too many recipients",
     ) -> None:
         self.envelopes: list = []
         self.refuse = refuse
@@ -34,6 +37,9 @@ class Inbox:
         self.limit = limit
         self.defer = set(defer)  # answered 451, a greylist's "try again later", while here
         self.closing_after = closing_after  # after that many messages: 421, closing
+        self.replies = dict(replies or {})  # address -> the RCPT's reply ("550 5.7.1 ...")
+        self.every = every  # the reply to every RCPT (a relay refusing a client not logged in)
+        self.over_limit = over_limit  # the reply past ``limit`` (552, as older servers answer)
         self.asked: list[str] = []  # every RCPT's address, in order
         self.port = 0  # where `serving` listens
 
@@ -41,12 +47,16 @@ class Inbox:
         self.asked.append(address)
         if self.closing_after is not None and len(self.envelopes) >= self.closing_after:
             return "421 4.3.2 Service shutting down"
+        if self.every is not None:
+            return self.every
+        if address in self.replies:
+            return self.replies[address]
         if address in self.refuse:
             return "550 5.1.1 no such user here"
         if address in self.defer:
             return "451 4.7.1 Greylisted, try again later"
         if self.limit and len(envelope.rcpt_tos) >= self.limit:
-            return "452 4.5.3 Too many recipients"
+            return self.over_limit
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

@@ -152,8 +152,9 @@ def test_every_recipient_refused_is_an_error_naming_them(inbox):
     with pytest.raises(MailError) as raised:
         _send(inbox.port, recipients=("nobody@example.org",))
     assert str(raised.value) == (
-        f"mail server 127.0.0.1:{inbox.port}: every recipient refused: "
-        "nobody@example.org (550 5.1.1 no such user here)"
+        f"mail server 127.0.0.1:{inbox.port}: the server refused every recipient "
+        "(nobody@example.org: 550 5.1.1 no such user here): check mail.user/password/port; "
+        "nothing was remembered"
     )
 
 

@@ -141,16 +141,130 @@ def test_an_address_named_with_mail_to_is_tried_even_when_refused_for_good(seede
     assert _refused(seeded) == {}  # taken now: the list mails it again
 
 
-def test_a_list_whose_every_address_was_refused_sends_nothing(seeded, monkeypatch):
+def test_a_send_whose_every_recipient_is_refused_remembers_none_and_says_so(seeded, monkeypatch):
+    # A relay refusing a client that did not log in answers every RCPT 550 5.7.1: the whole
+    # list was kept as refused for good, and no later send reached anyone.
+    relay = "550 5.7.1 Relaying denied: authenticate first"
+    with serving(every=relay) as inbox:
+        _point_at(monkeypatch, inbox.port, LIST)
+        first = _cli(seeded, "publish", "--week", WEEK, "--mail")
+        assert first.exit_code == 1
+        assert (
+            f"the server refused every recipient ({relay}): check mail.user/password/port; "
+            "nothing was remembered; it stays published, and the same `publish --mail` "
+            "mails it" in " ".join(first.output.split())
+        )
+        assert _refused(seeded) == {}
+        inbox.every = None  # logged in, say: the same command mails the whole list
+        again = _cli(seeded, "publish", "--week", WEEK, "--mail")
+        assert again.exit_code == 0, again.output
+        assert sorted(_mailed(inbox)) == sorted(LIST)
+
+
+def test_a_mailbox_refused_alone_is_not_remembered_either(seeded, monkeypatch):
+    # One reader, refused 5.1.1: nothing says whether the server or the address is at fault.
     with serving(refuse=(DEAD,)) as inbox:
         _point_at(monkeypatch, inbox.port, (DEAD,))
         first = _cli(seeded, "publish", "--week", WEEK, "--mail")
-        assert first.exit_code == 1 and "every recipient refused" in first.output
-        assert list(_refused(seeded)) == [DEAD]  # kept though nothing was sent
+        assert first.exit_code == 1 and "nothing was remembered" in first.output
+        assert _refused(seeded) == {}
+
+
+def test_a_list_whose_every_address_was_refused_sends_nothing_and_says_why(seeded, monkeypatch):
+    with serving(refuse=(DEAD,)) as inbox:
+        _point_at(monkeypatch, inbox.port, ("a@example.org", DEAD))
+        assert _cli(seeded, "publish", "--week", WEEK, "--mail").exit_code == 1
+        assert list(_refused(seeded)) == [DEAD]
+        _point_at(monkeypatch, inbox.port, (DEAD,))  # the list is the dead address alone
         inbox.asked.clear()
-        again = _cli(seeded, "publish", "--week", WEEK, "--mail-again")
+        again = _cli(seeded, "publish", "--week", WEEK, "--mail")
         assert again.exit_code == 1 and inbox.asked == []
-        assert "all 1 addresses were refused for good by earlier sends" in again.output
+        said = " ".join(again.output.split())
+        assert "the 1 address to mail refused for good by earlier sends: nothing sent" in said
+        assert "`mediadigest mail enable ADDR` tries one again" in said
+        # The same command would skip it again: it is not offered.
+        assert "the same `publish --mail` mails it" not in said
+
+
+@pytest.mark.parametrize(
+    ("reply", "kept"),
+    [
+        ("550 5.1.1 <x>: Recipient address rejected: User unknown", True),
+        ("550 5.1.10 Recipient address rejected: null MX", True),
+        ("553 5.1.3 Bad recipient address syntax", True),
+        ("550 Requested action not taken: mailbox unavailable", True),  # no enhanced code
+        ("551 User not local", True),
+        ("550 5.7.1 Relaying denied", False),
+        ("554 5.7.1 Client host rejected: Access denied", False),
+        ("530 5.7.0 Authentication required", False),
+        ("550 5.3.0 System error", False),
+        ("554 Transaction failed", False),
+    ],
+)
+def test_only_a_refusal_of_the_mailbox_is_remembered(seeded, monkeypatch, reply, kept):
+    with serving(replies={DEAD: reply}) as inbox:
+        _point_at(monkeypatch, inbox.port, ("a@example.org", DEAD))
+        result = _cli(seeded, "publish", "--week", WEEK, "--mail")
+        assert result.exit_code == 1
+        assert list(_refused(seeded)) == ([DEAD] if kept else [])
+        assert ("skipped from now on" in result.output) is kept
+        # One not kept is the next send's: the same command tries it again.
+        assert ("the same `publish --mail` mails those not reached" in result.output) is not kept
+
+
+@pytest.mark.parametrize("over", ["552 5.5.3 Too many recipients", "550 5.5.3 Too many recipients",
+                                  "552 Too many recipients"])  # fmt: skip
+def test_a_552_or_5_5_3_past_the_servers_limit_goes_in_later_messages(seeded, monkeypatch, over):
+    # RFC 5321 4.5.3.1.10: older servers answer 552 past their recipient limit; a client is
+    # to take it as 452. The list was remembered as refused for good past the first two.
+    readers = tuple(f"r{i}@example.org" for i in range(5))
+    with serving(limit=2, over_limit=over) as inbox:
+        _point_at(monkeypatch, inbox.port, readers)
+        result = _cli(seeded, "publish", "--week", WEEK, "--mail")
+        assert result.exit_code == 0, result.output
+        assert [len(e.rcpt_tos) for e in inbox.envelopes] == [2, 2, 1]
+        assert sorted(_mailed(inbox)) == sorted(readers)
+    assert _refused(seeded) == {}
+
+
+def test_refusals_are_matched_in_any_case(seeded, box, monkeypatch):
+    assert _cli(seeded, "publish", "--week", WEEK, "--mail").exit_code == 1
+    assert list(_refused(seeded)) == [DEAD]
+    # The list re-cased (an edit, an import from a CRM): still skipped.
+    _point_at(monkeypatch, box.port, ("a@example.org", DEAD.upper()))
+    box.asked.clear()
+    again = _cli(seeded, "publish", "--week", WEEK, "--mail-again")
+    assert again.exit_code == 0, again.output
+    assert box.asked == ["a@example.org"] and "skipped 1 address" in again.output
+    # Enabled as typed in another case.
+    enabled = _cli(seeded, "mail", "enable", "Dead@Example.ORG")
+    assert enabled.exit_code == 0, enabled.output
+    assert _refused(seeded) == {}
+
+
+def test_an_address_refused_in_two_cases_is_kept_once(sqlite_engine):
+    with sqlite_engine.begin() as conn:
+        mailing.remember_refused(conn, {DEAD: "550 5.1.1 a"})
+        mailing.remember_refused(conn, {DEAD.upper(): "550 5.1.1 b"})
+    with sqlite_engine.connect() as conn:
+        kept = mailing.refused_for_good(conn)
+        rows = conn.execute(sa.text("select address from mail_refused")).scalars().all()
+    assert rows == [DEAD.upper()] and kept[DEAD].reply == "550 5.1.1 b"
+    with sqlite_engine.begin() as conn:
+        assert mailing.enable(conn, ["dEaD@example.org"]) == 1
+
+
+def test_an_address_named_with_mail_to_off_the_list_is_never_remembered(seeded, box):
+    typo = "edtior@example.org"
+    box.refuse = (typo, DEAD)
+    sent = _cli(seeded, "publish", "--week", WEEK, "--mail-to", typo, "--mail-to",
+                "a@example.org")  # fmt: skip
+    assert sent.exit_code == 1
+    assert _refused(seeded) == {} and "skipped from now on" not in sent.output
+    # One of the list named so is: the list's sends would be refused it too.
+    sent = _cli(seeded, "publish", "--week", WEEK, "--mail-to", DEAD, "--mail-to",
+                "a@example.org")  # fmt: skip
+    assert sent.exit_code == 1 and list(_refused(seeded)) == [DEAD]
 
 
 def test_many_refusals_are_one_line_naming_a_few(seeded, monkeypatch):

@@ -156,6 +156,37 @@ def test_a_refused_recipient_is_named_and_the_others_get_it(editor, seeded, inbo
     assert inbox.envelopes[1].rcpt_tos == ["a@example.org"]
 
 
+def test_no_mail_it_again_where_every_address_is_skipped(editor, seeded, inbox):
+    # Every address of the list refused for good by earlier sends: Mail it again would skip
+    # them all again; the message says where to list and enable them instead.
+    seeded.settings.mail = _mail_at(inbox.port, to=("a@example.org", "nobody@example.org"))
+    _start(editor)
+    followed(editor, post(editor, "/editor/publish", week=WEEK, revision="1", mail="true"))
+    seeded.settings.mail = _mail_at(inbox.port, to=("nobody@example.org",))
+    html = followed(editor, post(editor, "/editor/mail", week=WEEK))
+    said = _flash(html)
+    assert said.startswith("error: Version 1 was not mailed: mail server 127.0.0.1:")
+    assert "the 1 address to mail refused for good by earlier sends: nothing sent" in said
+    assert "`mediadigest mail refused` lists them" in said
+    assert "`mediadigest mail enable ADDR` tries one again" in said
+    assert 'id="mail-again"' not in html and "Mail it again" not in html
+
+
+def test_every_recipient_refused_by_the_server_keeps_none_and_offers_mail_it_again(editor, seeded):
+    with serving(every="550 5.7.1 Relaying denied") as relay:
+        seeded.settings.mail = _mail_at(relay.port)
+        _start(editor)
+        html = followed(
+            editor, post(editor, "/editor/publish", week=WEEK, revision="1", mail="true")
+        )
+    said = _flash(html)
+    assert "the server refused every recipient (550 5.7.1 Relaying denied)" in said
+    assert "nothing was remembered" in said
+    assert 'id="mail-again"' in html
+    with seeded.engine.connect() as conn:
+        assert conn.execute(sa.text("select count(*) from mail_refused")).scalar() == 0
+
+
 def test_the_box_ticked_without_a_mail_server_set_publishes_nothing(editor, seeded):
     _start(editor)
     seeded.settings.mail = MailSettings(sender=SENDER, to=LIST)  # no host

@@ -338,7 +338,7 @@ def _mail_version(
     sent = _mail(send, what=when, draft=False)
     if sent.refused:
         the_list = rest or set(recipients) == set(settings.mail.to)
-        if the_list and set(sent.refused) - set(sent.permanent):  # a 4xx, a connection lost
+        if the_list and set(sent.refused) - set(sent.remembered):  # a 4xx, a connection lost
             say(f"{when}: the same `publish --mail` mails those not reached, and no one else",
                 "hint")  # fmt: skip
         say(f"{when}: `publish --mail-to ADDR` mails it to ADDR alone", "hint")
@@ -351,21 +351,26 @@ def _mail(send: Callable[[], Sent], *, what: str, draft: bool) -> Sent:
     2,000 with 300 dead addresses was 300 lines), for the caller to exit; one more where
     addresses refused for good by earlier sends were skipped."""
     from mediadigest.errors import MailError
+    from mediadigest.web.mailing import AllSkipped
     from mediadigest.write.mail import named
 
     try:
         sent = send()
+    except AllSkipped as exc:  # the same command would skip them all again
+        say(f"{what} was not mailed: {exc}; it stays published", "error")
+        raise typer.Exit(1) from None
     except MailError as exc:
         # A published version stays published: the same command finds nothing changed and
-        # mails the version it has (check_publishable's AlreadyPublished).
+        # mails the version it has (check_publishable's AlreadyPublished); a send whose
+        # every recipient was refused kept none of them, so it tries them all again.
         again = "" if draft else "; it stays published, and the same `publish --mail` mails it"
         say(f"{what} was not mailed: {exc}{again}", "error")
         raise typer.Exit(1) from None
     said = f"{what}: mailed to {counted(len(sent.accepted), 'recipient')} via {sent.server}"
     if sent.refused:
         said += f", refused {len(sent.refused)} ({named(sent.refused, 3)})"
-    if sent.permanent and not draft:
-        said += (f"; {_refused_for_good(len(sent.permanent))} skipped from now on: "
+    if sent.remembered:
+        said += (f"; {_refused_for_good(len(sent.remembered))} skipped from now on: "
                  f"{_LISTED}")  # fmt: skip
     say(said, "error" if sent.refused else None)
     if sent.skipped:

@@ -1,10 +1,12 @@
 """Mailing a published version to its readers: the web app's Publish and its Mail it again,
 the API's publish and `publish --mail` send it, and log it, through here.
 
-An address the server refuses for good (a 5xx: no such mailbox) is kept in ``mail_refused``
-with the reply, and sends to the list skip it until `enable` (`mediadigest mail enable`): a
-list of 2,000 with 300 dead addresses was refused 300 times a week, each refusal a line.
-A 4xx ("try again later") is not kept.
+An address of the list the server refuses for good as a mailbox (5.1.1 no such user:
+`write.mail.refused_for_good`) is kept in ``mail_refused`` with the reply, and sends to the
+list skip it until `enable` (`mediadigest mail enable`), matched in any case (`key`): a list
+of 2,000 with 300 dead addresses was refused 300 times a week, each refusal a line. A 4xx
+("try again later"), a refusal of the client (5.7.1 relaying denied) and a send whose every
+recipient was refused keep nothing: once kept, a whole list was skipped for good.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from mediadigest.store.schema import mail_refused
 from mediadigest.store.writes import lock_for_writing, utcnow
 from mediadigest.web import persist
 from mediadigest.write.mail import (
-    RecipientsRefused,
     Sent,
     check_ready,
     envelope_address,
@@ -109,19 +110,20 @@ def mail_version(
         known = refused_for_good(conn)
     skipped: dict[str, str] = {}
     if to_the_list:  # addresses given by name (--mail-to, a reviewer's) are always tried
-        skipped = {a: known[a].reply for r in recipients if (a := envelope_address(r)) in known}
+        skipped = {a: known[key(a)].reply for r in recipients
+                   if key(a := envelope_address(r)) in known}  # fmt: skip
         recipients = [r for r in recipients if envelope_address(r) not in skipped]
         if not recipients:
-            raise MailError(mail.server, f"all {len(skipped)} addresses were refused for good by "
-                            "earlier sends (`mediadigest mail refused` lists them)")  # fmt: skip
-    try:
-        sent = send_digest(from_dict(version["content"]), recipients, mail,
-                           to_the_list=to_the_list)  # fmt: skip
-    except RecipientsRefused as exc:
-        with engine.begin() as conn:
-            remember_refused(conn, {a: exc.refused[a] for a in exc.permanent})
-        raise
+            raise AllSkipped(mail.server, len(skipped))
+    # RecipientsRefused (every recipient refused) keeps nothing: a server refusing them all
+    # (relaying denied, no login) says nothing of the addresses.
+    sent = send_digest(from_dict(version["content"]), recipients, mail,
+                       to_the_list=to_the_list)  # fmt: skip
     sent.skipped = skipped
+    # Only the list's addresses are kept: one named with --mail-to is a typo to fix, not a
+    # reader of the list to skip.
+    ours = {key(envelope_address(r)) for r in mail.to}
+    sent.remembered = [a for a in sent.permanent if key(a) in ours]
     target = f"{version['profile']} {version['period_from']}..{version['period_to']}"
     counts: dict[str, Any] = {"recipients": len(sent.accepted), "refused": len(sent.refused),
                               "to": "list" if to_the_list else "addresses"}  # fmt: skip
@@ -131,17 +133,33 @@ def mail_version(
         counts["skipped"] = len(skipped)
     if to_the_list and sent.refused:
         # Whom of this list the next send is for: only those refused for now (a 4xx, a
-        # connection lost), few as a rule, are kept (as the envelope names them), with the
-        # list's fingerprint; those refused for good are skipped from now on.
+        # connection lost, a server's refusal of the client), few as a rule, are kept (as
+        # the envelope names them), with the list's fingerprint; those kept as refused for
+        # good are skipped from now on.
         counts |= {"list": fingerprint(mail.to),
-                   "not_mailed": [a for a in sent.refused if a not in sent.permanent]}  # fmt: skip
+                   "not_mailed": [a for a in sent.refused if a not in sent.remembered]}  # fmt: skip
     with engine.begin() as conn:
-        remember_refused(conn, {a: sent.refused[a] for a in sent.permanent})
+        remember_refused(conn, {a: sent.refused[a] for a in sent.remembered})
         # One given by name and taken now (its mailbox made again) is no longer skipped.
-        enable(conn, [a for a in sent.accepted if a in known])
+        enable(conn, [a for a in sent.accepted if key(a) in known])
         persist.audit(conn, user, "digest.mail", target, version=version["version"], **counts,
                       **detail)  # fmt: skip
     return sent
+
+
+class AllSkipped(MailError):
+    """Every address of the list was refused for good by earlier sends: nothing is tried, and
+    a second try reaches no one until `mail enable`."""
+
+    def __init__(self, server: str, count: int) -> None:
+        self.count = count
+        every = f"all {count} addresses" if count > 1 else "the 1 address"
+        super().__init__(
+            server,
+            f"{every} to mail refused for good by earlier sends: nothing sent "
+            "(`mediadigest mail refused` lists them, `mediadigest mail enable ADDR` tries one "
+            "again)",
+        )
 
 
 # -- addresses refused for good ---------------------------------------------------------------
@@ -156,35 +174,50 @@ class Refusal:
     at: datetime
 
 
+def key(address: str) -> str:
+    """How refusals are matched: the whole envelope address, casefolded (a domain is
+    case-insensitive, and mail systems take local parts so in practice): `mail enable
+    ana@x.org` enables Ana@X.org, and a list's address re-cased is still skipped."""
+    return address.casefold()
+
+
 def refused_for_good(conn: sa.Connection) -> dict[str, Refusal]:
-    """The addresses sends to the list skip, by envelope address, the latest refused first."""
+    """The addresses sends to the list skip, by `key`, the latest refused first (one kept in
+    two cases, from before matching ignored case: its latest refusal)."""
     r = mail_refused.c
     rows = conn.execute(sa.select(r.address, r.reply, r.refused_at).order_by(
         r.refused_at.desc(), r.address))  # fmt: skip
-    return {row.address: Refusal(row.address, row.reply, row.refused_at) for row in rows}
+    found: dict[str, Refusal] = {}
+    for row in rows:
+        found.setdefault(key(row.address), Refusal(row.address, row.reply, row.refused_at))
+    return found
 
 
 def remember_refused(conn: sa.Connection, replies: dict[str, str]) -> None:
     """Keep each address of ``replies`` (envelope address: the server's reply) as refused
-    for good, now; one kept already gets the new reply and time."""
+    for good, now; one kept already (in any case) gets the new reply and time."""
     if not replies:
         return
     lock_for_writing(conn)
     now = utcnow()
     enable(conn, list(replies))
-    rows = [{"address": a, "reply": reply, "refused_at": now} for a, reply in replies.items()]
+    once = {key(a): (a, reply) for a, reply in replies.items()}  # Ana@x and ana@x: one row
+    rows = [{"address": a, "reply": reply, "refused_at": now} for a, reply in once.values()]
     conn.execute(sa.insert(mail_refused), rows)
 
 
 def enable(conn: sa.Connection, addresses: Sequence[str]) -> int:
-    """Let sends to the list try ``addresses`` (envelope addresses) again; how many were kept."""
+    """Let sends to the list try ``addresses`` (envelope addresses, in any case) again; how
+    many were kept."""
     if not addresses:
         return 0
     lock_for_writing(conn)
-    gone = 0
-    for start in range(0, len(addresses), 500):  # SQLite's bound-parameter limit
-        chunk = addresses[start : start + 500]
-        gone += conn.execute(
-            sa.delete(mail_refused).where(mail_refused.c.address.in_(chunk))
-        ).rowcount
-    return gone
+    wanted = {key(a) for a in addresses}
+    # Matched here, not by SQL's lower() (ASCII only in SQLite): the table is a list's dead
+    # addresses, hundreds at most.
+    stored = conn.execute(sa.select(mail_refused.c.address)).scalars()
+    gone = [a for a in stored if key(a) in wanted]
+    for start in range(0, len(gone), 500):  # SQLite's bound-parameter limit
+        chunk = gone[start : start + 500]
+        conn.execute(sa.delete(mail_refused).where(mail_refused.c.address.in_(chunk)))
+    return len({key(a) for a in gone})

@@ -13,6 +13,7 @@ import base64
 import email.policy
 import email.utils
 import logging
+import re
 import smtplib
 import socket
 import ssl
@@ -39,8 +40,10 @@ _POLICY = email.policy.SMTP.clone(cte_type="7bit")
 @dataclass(slots=True)
 class Sent:
     """What the server took: ``refused`` maps an address it would not take to its reply;
-    ``permanent``: those of them it refused for good (a 5xx), which a list remembers
-    (`web.mailing`); ``skipped``: addresses not tried, refused for good by an earlier send."""
+    ``permanent``: those of them refused for good as mailboxes (5.1.x: no such user; see
+    `refused_for_good`), which a list remembers (`web.mailing`); ``remembered``: those a list's
+    send kept (`web.mailing`); ``skipped``: addresses not tried, refused for good by an
+    earlier send."""
 
     server: str
     accepted: list[str]
@@ -48,16 +51,30 @@ class Sent:
     messages: int = 1  # how many messages it took (a list goes in several: `send`)
     permanent: list[str] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)
+    remembered: list[str] = field(default_factory=list)
 
 
 class RecipientsRefused(MailError):
-    """Every recipient refused: ``refused`` as in `Sent`, ``permanent`` those answered 5xx
-    (kept by a list's send even though nothing was sent)."""
+    """Every recipient refused: ``refused`` as in `Sent`. Nothing of it is remembered: a
+    server refusing every address (relaying denied to a client not logged in, the wrong
+    port) says nothing of the addresses, and once kept they were skipped for good."""
 
-    def __init__(self, server: str, refused: dict[str, str], permanent: list[str]) -> None:
+    def __init__(self, server: str, refused: dict[str, str], replies: list[int]) -> None:
         self.refused = refused
-        self.permanent = permanent
-        super().__init__(server, f"every recipient refused: {named(refused)}")
+        if not any(500 <= code < 600 for code in replies):  # each a 4xx, or not sent at all
+            super().__init__(server, f"every recipient refused: {named(refused)}")
+            return
+        said = set(refused.values())
+        if len(said) == 1 and len(refused) > 1:  # one reply to all: the server's, as a rule
+            reply = said.pop()
+        else:
+            reply = "; ".join(f"{a}: {r}" for a, r in list(refused.items())[:3])
+            reply += f" and {len(refused) - 3} more" if len(refused) > 3 else ""
+        super().__init__(
+            server,
+            f"the server refused every recipient ({reply}): check mail.user/password/port; "
+            "nothing was remembered",
+        )
 
 
 def check_ready(mail: MailSettings, recipients: Sequence[str]) -> None:
@@ -128,15 +145,17 @@ def send(message: EmailMessage, recipients: Sequence[str], mail: MailSettings) -
     ``mail.per_message`` recipients (a server refuses those past its own limit). MailError
     (one line naming the server and the problem) where nobody got it. Recipients the server
     refused while it took others are in the result's ``refused``: a 5xx answer, or a 4xx
-    ("try again later": a 452 past the server's limit, a greylist's 450) still given on the
-    last of `_TRIES` tries, each in a later message."""
+    ("try again later": a 452 or 552 past the server's limit, a greylist's 450) still given
+    on the last of `_TRIES` tries, each in a later message; those refused as mailboxes
+    (`refused_for_good`) are its ``permanent``."""
     envelope = list(dict.fromkeys(envelope_address(r) for r in recipients))
     if mail.user and mail.security == "none":  # allowed: a relay on the same host or network
         log.warning("mail server %s: logging in without TLS: the password in clear", mail.server)
     sender = envelope_address(mail.sender or "")
     said: dict[str, str] = {}
     accepted: set[str] = set()
-    permanent: set[str] = set()  # answered 5xx: refused for good, not just this time
+    permanent: set[str] = set()  # refused for good as mailboxes: `refused_for_good`
+    codes: list[int] = []  # the final replies' codes
     messages = 0
     try:
         with _connect(mail) as smtp:
@@ -152,10 +171,13 @@ def send(message: EmailMessage, recipients: Sequence[str], mail: MailSettings) -
             queue = _Queue([a for a in envelope if a not in said], mail.per_message)
             while batch := queue.next():
                 answers = _transaction(smtp, message, sender, batch)
-                permanent.update(a for a, (code, _) in answers.items() if 500 <= code < 600)
                 accepted.update(a for a in batch if a not in answers)
                 messages += len(answers) < len(batch)
-                said |= queue.answered(answers, mail.server)
+                for address, (code, text) in queue.answered(answers, mail.server).items():
+                    said[address] = _reply(code, text)
+                    codes.append(code)
+                    if refused_for_good(code, text):
+                        permanent.add(address)
     except (smtplib.SMTPException, OSError) as exc:
         if not accepted:
             raise MailError(mail.server, _problem(exc, mail)) from None
@@ -163,12 +185,43 @@ def send(message: EmailMessage, recipients: Sequence[str], mail: MailSettings) -
         problem = f"not sent: {_problem(exc, mail)}"
         said |= {a: problem for a in envelope if a not in accepted and a not in said}
     if not accepted:
-        raise RecipientsRefused(mail.server, said, [a for a in envelope if a in permanent])
+        raise RecipientsRefused(mail.server, said, codes)
     log.info("mailed %s to %d recipients in %d messages via %s", message["Subject"],
              len(accepted), messages, mail.server)  # fmt: skip
     return Sent(mail.server, [a for a in envelope if a in accepted],
                 {a: said[a] for a in envelope if a in said}, messages,
                 [a for a in envelope if a in permanent])  # fmt: skip
+
+
+def refused_for_good(code: int, text: bytes | str) -> bool:
+    """Whether an RCPT's reply refuses the mailbox itself, for good: an enhanced status
+    5.1.x (RFC 3463: 5.1.1 no such mailbox, 5.1.10 null MX), or a bare 550, 551 or 553 that
+    gives none. Not a refusal of the client or the message, though a 5xx: 5.7.x (relaying
+    denied: not logged in), 5.3.x (the system), 5.5.x (protocol, too many recipients), a 552
+    (`over_limit`); those are the server's or the settings' problem, not the address's."""
+    if not 500 <= code < 600 or over_limit(code, text):
+        return False
+    status = _status(text)
+    if status is None:
+        return code in (550, 551, 553)
+    return status[:2] == ("5", "1")
+
+
+def over_limit(code: int, text: bytes | str) -> bool:
+    """Whether an RCPT's reply says the message has too many recipients: 452, 552 (its
+    historic code, which RFC 5321 4.5.3.1.10 says to take as 452) or an enhanced x.5.3."""
+    status = _status(text)
+    return code in (452, 552) or (status is not None and status[1:] == ("5", "3"))
+
+
+_STATUS = re.compile(r"\s*([245])\.(\d{1,3})\.(\d{1,3})(?!\S)")
+
+
+def _status(text: bytes | str) -> tuple[str, str, str] | None:
+    """The enhanced status code (RFC 3463) a reply's text opens with, as its three parts."""
+    said = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+    found = _STATUS.match(said)
+    return None if found is None else (found[1], found[2], found[3])
 
 
 # A recipient answered 4xx is asked again in a later message, at most twice: a server past
@@ -192,18 +245,23 @@ class _Queue:
         self.tries = dict(taken)
         return list(self.tries)
 
-    def answered(self, answers: dict[str, tuple[int, bytes]], server: str) -> dict[str, str]:
-        """Those of the last message refused for good, with the replies; a server that
-        answered 452 past some recipients (its limit) is sent that many a message from now."""
+    def answered(
+        self, answers: dict[str, tuple[int, bytes]], server: str
+    ) -> dict[str, tuple[int, bytes]]:
+        """Those of the last message refused for good (the replies); a 4xx, or a reply that
+        the message has too many recipients (552, x.5.3: `over_limit`), is asked again in a
+        later message. A server that answered so past some recipients (its limit) is sent
+        that many a message from now."""
         refused = {}
         for address, (code, text) in answers.items():
-            if 400 <= code < 500 and self.tries[address] < _TRIES:
+            again = 400 <= code < 500 or over_limit(code, text)
+            if again and self.tries[address] < _TRIES:
                 self.waiting.append((address, self.tries[address] + 1))
             else:
-                refused[address] = _reply(code, text)
-        codes = [answers.get(a, (250, b""))[0] for a in self.tries]
-        limit = codes.index(452) if 452 in codes else 0
-        if limit and set(codes[limit:]) == {452}:
+                refused[address] = (code, text)
+        past = [a in answers and over_limit(*answers[a]) for a in self.tries]
+        limit = past.index(True) if True in past else 0
+        if limit and all(past[limit:]):
             log.info("mail server %s took %d recipients in a message: sending %d a message",
                      server, limit, limit)  # fmt: skip
             self.size = limit

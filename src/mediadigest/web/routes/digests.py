@@ -114,7 +114,10 @@ def _mail_it(
     try:
         sent = mailing.mail_version(web.engine, web.settings.mail, published, recipients,
                                     user=user.name, rest=rest)  # fmt: skip
-    except MailError as exc:
+    except mailing.AllSkipped as exc:  # Mail it again would skip them all again
+        message = f"{done}Version {version} was not mailed: {exc}. It stays published."
+        return redirect(request, to, message, "error")
+    except MailError as exc:  # a send whose every recipient was refused kept none of them
         message = f"{done}Version {version} was not mailed: {exc}. It stays published."
         return redirect(request, to, message, "error", form="mail-again")
     whom = style.counted(len(sent.accepted), "recipient")
@@ -130,12 +133,12 @@ def _mail_it(
     named = [f"{addr} ({reply})" for addr, reply in list(sent.refused.items())[:5]]
     more = f" and {len(sent.refused) - 5} more" if len(sent.refused) > 5 else ""
     message = f"{said}; mail server {sent.server} refused {'; '.join(named)}{more}."
-    if sent.permanent and set(recipients) <= set(web.settings.mail.to):
-        message += f" {_for_good(len(sent.permanent))} skipped from now on ({_LISTED})."
+    if sent.remembered:
+        message += f" {_for_good(len(sent.remembered))} skipped from now on ({_LISTED})."
     message += skipped
     if not rest and set(recipients) != set(web.settings.mail.to):
         return redirect(request, to, message, "error")
-    if not set(sent.refused) - set(sent.permanent):  # nothing a second try could reach
+    if not set(sent.refused) - set(sent.remembered):  # nothing a second try could reach
         return redirect(request, to, message, "error")
     again = " Mail it again mails those it did not reach, and no one else."
     return redirect(request, to, message + again, "error", form="mail-again")
