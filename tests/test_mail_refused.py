@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 import json
+import re
+from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
@@ -17,6 +19,7 @@ from typer.testing import CliRunner
 
 from mediadigest import store
 from mediadigest.cli import app
+from mediadigest.errors import FormatError
 from mediadigest.web import mailing, persist
 from smtp_server import serving
 from web_support import WEEK
@@ -304,4 +307,64 @@ def test_refused_addresses_move_with_the_accounts_and_stay_out_of_a_shared_expor
         store.import_jsonl(conn, io.StringIO(moved.getvalue()), accounts=True)
     with other.connect() as conn:
         assert mailing.refused_for_good(conn)[DEAD].reply == "550 5.1.1 no such user here"
+    other.dispose()
+
+
+def _export_with(sqlite_engine, **changed) -> str:
+    """An export (with the accounts) whose one refusal has ``changed`` fields."""
+    with sqlite_engine.begin() as conn:
+        mailing.remember_refused(conn, {DEAD: "550 5.1.1 no such user here"})
+    with sqlite_engine.connect() as conn:
+        moved = io.StringIO()
+        store.export_jsonl(conn, moved)
+    lines = []
+    for line in moved.getvalue().splitlines():
+        record = json.loads(line)
+        if record.get("type") == "refusal":
+            record |= changed
+            record = {k: v for k, v in record.items() if v is not _GONE}
+        lines.append(json.dumps(record))
+    return "\n".join(lines) + "\n"
+
+
+_GONE = object()  # a field left out of the record
+
+
+@pytest.mark.parametrize(
+    ("changed", "reason"),
+    [
+        ({"address": "Bob <bob@x.org>"}, "refusal 'Bob <bob@x.org>': field 'address' is not a"),
+        ({"address": ""}, "refusal '': field 'address' is not a plain envelope address"),
+        ({"address": 5}, "refusal 5: field 'address' is not a plain envelope address"),
+        ({"address": None}, "refusal None: field 'address' is not a plain envelope address"),
+        ({"address": "bob@x.org\nBcc: eve@y.org"}, "refusal 'bob@x.org\\nBcc: eve@y.org': "),
+        ({"address": "a@b@x.org"}, "refusal 'a@b@x.org': field 'address' is not a plain"),
+        ({"address": "a" * 320 + "@x.org"}, "field 'address' is not a plain envelope address"),
+        ({"reply": None}, f"refusal {DEAD}: field 'reply' is None, not a text"),
+        ({"reply": ""}, f"refusal {DEAD}: field 'reply' is '', not a text"),
+        ({"reply": _GONE}, f"refusal {DEAD}: field 'reply' is None, not a text"),
+        ({"refused_at": None}, f"refusal {DEAD}: field 'refused_at' is None, not an ISO 8601"),
+        ({"refused_at": "yesterday"}, f"refusal {DEAD}: field 'refused_at' is 'yesterday', "),
+    ],
+)
+def test_an_import_refuses_a_refusal_it_could_not_use(sqlite_engine, tmp_path, changed, reason):
+    text = _export_with(sqlite_engine, **changed)
+    other = store.open_store(f"sqlite:///{tmp_path / 'third.db'}")
+    try:
+        with pytest.raises(FormatError) as refused, other.begin() as conn:
+            store.import_jsonl(conn, io.StringIO(text), accounts=True)
+        assert re.search(r":\d+: ", str(refused.value)) and reason in str(refused.value)
+        with other.connect() as conn:
+            assert mailing.refused_for_good(conn) == {}
+    finally:
+        other.dispose()
+
+
+def test_an_imported_refusal_time_with_an_offset_is_kept_in_utc(sqlite_engine, tmp_path):
+    text = _export_with(sqlite_engine, refused_at="2026-11-24T12:00:00+05:00")
+    other = store.open_store(f"sqlite:///{tmp_path / 'third.db'}")
+    with other.begin() as conn:
+        store.import_jsonl(conn, io.StringIO(text), accounts=True)
+    with other.connect() as conn:
+        assert mailing.refused_for_good(conn)[DEAD].at == datetime(2026, 11, 24, 7)
     other.dispose()

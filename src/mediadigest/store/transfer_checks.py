@@ -15,7 +15,7 @@ file finds each of its users as it left them, and adds nothing.
 Values that would break the store once in it are refused as the CLI and the web app refuse
 them where they are typed: a user's role and name (an unknown role stopped `users list` and
 `serve`), an API token's scope and expiry, a source's address (http or https) and kind (OPML
-export wrote them out).
+export wrote them out), a mail refusal's address, reply and time.
 """
 
 from __future__ import annotations
@@ -68,6 +68,8 @@ class RecordCheck:
             self._check_user(conn, where, record)
         elif kind == "token":
             self._check_token(conn, where, record)
+        elif kind == "refusal":
+            _check_refusal(where, record)
         return True
 
     def _check_user(self, conn: sa.Connection, where: str, record: dict[str, Any]) -> None:
@@ -151,6 +153,38 @@ def _check_token_limits(where: str, name: str, record: dict[str, Any]) -> None:
         ) from None
     if when.tzinfo is not None:  # the store keeps naive UTC
         record["expires_at"] = when.astimezone(UTC).replace(tzinfo=None).isoformat()
+
+
+def _check_refusal(where: str, record: dict[str, Any]) -> None:
+    """Refuse a mail refusal the list could not match or the CLI could not list: its address
+    an envelope address as a send keys it (``Bob <bob@x.org>``, a newline, a number: a raw
+    error, or a row no address of the list ever matches), its reply a text, its time ISO."""
+    address, reply, when = (record.get(k) for k in ("address", "reply", "refused_at"))
+    if (
+        not isinstance(address, str)
+        or len(address) > 320  # RFC 5321's 64-character local part, 255-character domain
+        or address.count("@") != 1
+        or address.startswith("@")
+        or address.endswith("@")
+        or any(c.isspace() or c in "<>" for c in address)
+    ):
+        raise FormatError(
+            where,
+            f"refusal {address!r}: field 'address' is not a plain envelope address "
+            "(one @, no spaces, newlines or angle brackets, at most 320 characters)",
+        )
+    if not isinstance(reply, str) or not reply.strip():
+        raise FormatError(where, f"refusal {address}: field 'reply' is {reply!r}, not a text")
+    try:
+        if not isinstance(when, str):
+            raise ValueError
+        refused_at = datetime.fromisoformat(when)
+    except ValueError:
+        raise FormatError(
+            where, f"refusal {address}: field 'refused_at' is {when!r}, not an ISO 8601 time"
+        ) from None
+    if refused_at.tzinfo is not None:  # the store keeps naive UTC
+        record["refused_at"] = refused_at.astimezone(UTC).replace(tzinfo=None).isoformat()
 
 
 def _check_source(where: str, record: dict[str, Any]) -> None:
