@@ -665,8 +665,9 @@ def stories_split(
 def mail_refused(ctx: typer.Context) -> None:
     """List the addresses refused for good, which `publish --mail` skips.
 
-    The mail server refused them with a 5xx (no such mailbox). One a line: the address, when
-    (UTC) and the server's reply, tab-separated."""
+    The mail server refused the mailbox itself (550 5.1.1 no such user; never a refusal of
+    the client, such as 5.7.1 relaying denied). One a line: the address, when (UTC) and the
+    server's reply, tab-separated."""
     from mediadigest.web import mailing
 
     with reading_store(settings_of(ctx)).connect() as conn:
