@@ -190,8 +190,9 @@ store_profile = sa.Table(
     sa.Column("recorded_at", sa.DateTime, nullable=False),
 )
 
-# Addresses the mail server refused for good (a 5xx to RCPT; migration 0017), as the envelope
-# names them, with its reply: sends to the [mail] list skip them until `mail enable ADDR`
+# Addresses the mail server refused for good (a mailbox refusal to RCPT, 5.1.x or a bare
+# 550/551/553; migration 0017), as the envelope names them, matched in any case, with its
+# reply: sends to the [mail] list skip them until `mail enable ADDR`
 # (`web.mailing`). A 4xx ("try again later") is never kept here.
 mail_refused = sa.Table(
     "mail_refused",
