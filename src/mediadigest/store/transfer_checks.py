@@ -140,26 +140,31 @@ def _check_token_limits(where: str, name: str, record: dict[str, Any]) -> None:
         raise FormatError(
             where, f"token {name!r}: field 'scope' is {scope!r}, none of {', '.join(TokenScope)}"
         )
-    expires_at = record.setdefault("expires_at", None)
-    if expires_at is None:
-        return
+    if record.setdefault("expires_at", None) is not None:
+        _as_utc(where, f"token {name!r}", record, "expires_at")
+
+
+def _as_utc(where: str, what: str, record: dict[str, Any], key: str) -> None:
+    """Refuse ``record[key]`` unless it is an ISO 8601 time; one with an offset is stored as
+    the naive UTC time the store keeps."""
+    value = record.get(key)
     try:
-        if not isinstance(expires_at, str):
+        if not isinstance(value, str):
             raise ValueError
-        when = datetime.fromisoformat(expires_at)
+        when = datetime.fromisoformat(value)
     except ValueError:
         raise FormatError(
-            where, f"token {name!r}: field 'expires_at' is {expires_at!r}, not an ISO 8601 time"
+            where, f"{what}: field {key!r} is {value!r}, not an ISO 8601 time"
         ) from None
-    if when.tzinfo is not None:  # the store keeps naive UTC
-        record["expires_at"] = when.astimezone(UTC).replace(tzinfo=None).isoformat()
+    if when.tzinfo is not None:
+        record[key] = when.astimezone(UTC).replace(tzinfo=None).isoformat()
 
 
 def _check_refusal(where: str, record: dict[str, Any]) -> None:
     """Refuse a mail refusal the list could not match or the CLI could not list: its address
     an envelope address as a send keys it (``Bob <bob@x.org>``, a newline, a number: a raw
     error, or a row no address of the list ever matches), its reply a text, its time ISO."""
-    address, reply, when = (record.get(k) for k in ("address", "reply", "refused_at"))
+    address, reply = record.get("address"), record.get("reply")
     if (
         not isinstance(address, str)
         or len(address) > 320  # RFC 5321's 64-character local part, 255-character domain
@@ -175,16 +180,7 @@ def _check_refusal(where: str, record: dict[str, Any]) -> None:
         )
     if not isinstance(reply, str) or not reply.strip():
         raise FormatError(where, f"refusal {address}: field 'reply' is {reply!r}, not a text")
-    try:
-        if not isinstance(when, str):
-            raise ValueError
-        refused_at = datetime.fromisoformat(when)
-    except ValueError:
-        raise FormatError(
-            where, f"refusal {address}: field 'refused_at' is {when!r}, not an ISO 8601 time"
-        ) from None
-    if refused_at.tzinfo is not None:  # the store keeps naive UTC
-        record["refused_at"] = refused_at.astimezone(UTC).replace(tzinfo=None).isoformat()
+    _as_utc(where, f"refusal {address}", record, "refused_at")
 
 
 def _check_source(where: str, record: dict[str, Any]) -> None:
