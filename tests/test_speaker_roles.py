@@ -116,6 +116,143 @@ def test_a_role_the_text_leaves_in_doubt_is_none(text, names):
     assert [role for _, role in roles(text, *names)] == [None]
 
 
+_SAID = '"Trade between our countries has doubled in five years," '
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "said"),
+    [
+        (
+            "Xinhua ran an interview on Monday with Kazakhstan’s Ambassador to Japan, Aidar "
+            f"Seitkali, who praised the talks. {_SAID}Seitkali said.",
+            (),
+            ("Aidar Seitkali", "Kazakhstan’s Ambassador to Japan"),
+        ),
+        (
+            "The talks were joined by Kazakhstan’s Ambassador in Germany, Nurbol Tasmagambetov, "
+            f"on Friday. {_SAID}Tasmagambetov said.",
+            (),
+            ("Nurbol Tasmagambetov", "Kazakhstan’s Ambassador in Germany"),
+        ),
+        (
+            "The forum opened with a speech by the Kazakh Ambassador to Turkey, Yerbol "
+            f"Sapargaliyev, on Monday. {_SAID}Sapargaliyev said.",
+            (),
+            ("Yerbol Sapargaliyev", "the Kazakh Ambassador to Turkey"),
+        ),
+        (
+            "Speaking in Astana, Uzbekistan’s Foreign Minister, Bakhtiyor Ortikov, praised the "
+            f"deal. {_SAID}Ortikov said.",
+            (),
+            ("Bakhtiyor Ortikov", "Uzbekistan’s Foreign Minister"),
+        ),
+        # the news report's own order: the clause, then who said it
+        (
+            "The two countries will open a research centre in Almaty next year, Kazakhstan’s "
+            f"Ambassador to Japan, Aidar Seitkali, said on Tuesday. {_SAID}Seitkali said.",
+            (),
+            ("Aidar Seitkali", "Kazakhstan’s Ambassador to Japan"),
+        ),
+        # "the" in the case it has inside a sentence
+        (
+            "The Kazakh Ambassador to Turkey, Yerbol Sapargaliyev, opened the forum. "
+            f"{_SAID}Sapargaliyev said.",
+            (),
+            ("Yerbol Sapargaliyev", "the Kazakh Ambassador to Turkey"),
+        ),
+        # after the name, its place with it
+        (
+            f"Aidar Seitkali, Kazakhstan’s ambassador to Japan, spoke at the forum. {_SAID}"
+            "Seitkali said.",
+            ("Aidar Seitkali|Seitkali",),
+            ("Aidar Seitkali", "Kazakhstan’s ambassador to Japan"),
+        ),
+        (
+            "Aidar Seitkali, the Kazakh ambassador to Bosnia and Herzegovina, spoke at the "
+            f"forum. {_SAID}Seitkali said.",
+            ("Aidar Seitkali|Seitkali",),
+            ("Aidar Seitkali", "the Kazakh ambassador to Bosnia and Herzegovina"),
+        ),
+        # the name ending the sentence
+        (
+            f"{_SAID}said Aidar Seitkali, Kazakhstan’s ambassador to Japan.",
+            (),
+            ("Aidar Seitkali", "Kazakhstan’s ambassador to Japan"),
+        ),
+        (
+            "The forum was opened by Kazakhstan’s Ambassador to Japan, Aidar Seitkali. "
+            f"{_SAID}Seitkali said.",
+            (),
+            ("Aidar Seitkali", "Kazakhstan’s Ambassador to Japan"),
+        ),
+    ],
+    ids=[
+        "owner-office-to",
+        "owner-office-in",
+        "the-nationality-office-to",
+        "place-minister",
+        "after-a-clause",
+        "the-opening-a-sentence",
+        "after-the-name",
+        "after-the-name-the-nationality",
+        "after-the-name-ending-the-sentence",
+        "before-the-name-ending-the-sentence",
+    ],
+)
+def test_an_office_set_off_by_commas_is_read_as_printed(text, names, said):
+    # The digest printed "Aidar Seitkali said" where the source says whose ambassador he is
+    assert roles(text, *names) == [said]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # no second comma: Ortikov may be the one who met the minister
+        (
+            "After meeting Uzbekistan’s Foreign Minister, Bakhtiyor Ortikov said the talks went "
+            f"well. {_SAID}Ortikov said.",
+            (),
+        ),
+        # after another name, the office may be that person's, or a list's
+        (
+            "Present were Murat Saparov, Uzbekistan’s Foreign Minister, Bakhtiyor Ortikov, and "
+            f"others. {_SAID}Ortikov said.",
+            ("Bakhtiyor Ortikov|Ortikov",),
+        ),
+        # whose ambassador?
+        (
+            "The talks were joined by the Ambassador to Japan, Aidar Seitkali, on Friday. "
+            f"{_SAID}Seitkali said.",
+            (),
+        ),
+        # a minister "in December" is when, not where he serves
+        (
+            "The talks were joined by Kazakhstan’s Foreign Minister in December, Aidar "
+            f"Seitkali, on Friday. {_SAID}Seitkali said.",
+            (),
+        ),
+        # an adviser's "to the cabinet" is no office set off with its place
+        (
+            "Aidar Seitkali, Tokayev's adviser to the cabinet, spoke at the forum. "
+            f"{_SAID}Seitkali said.",
+            ("Aidar Seitkali|Seitkali",),
+        ),
+        # "U.S." or "U.S" and a sentence: where the place ends is in doubt
+        (f"{_SAID}said Aidar Seitkali, Kazakhstan’s ambassador to the U.S. He spoke on.", ()),
+    ],
+    ids=[
+        "one-comma",
+        "after-a-name",
+        "whose-ambassador",
+        "when-not-where",
+        "not-an-office",
+        "abbreviation-at-the-end",
+    ],
+)
+def test_an_office_set_off_by_commas_in_doubt_is_none(text, names):
+    assert [role for _, role in roles(text, *names)] == [None]
+
+
 @pytest.mark.parametrize(
     ("text", "role"),
     [
@@ -165,8 +302,20 @@ def test_a_role_is_read_in_english_only():
             Quote("We are ready.", "the ambassador", 0, 0, role="Energy Minister"),
             "“We are ready,” according to the ambassador.",
         ),
+        (
+            Quote("We are ready.", "Aidar Seitkali", 0, 0, role="Kazakhstan’s Ambassador to Japan"),
+            "“We are ready,” said Kazakhstan’s Ambassador to Japan, Aidar Seitkali.",
+        ),
+        (
+            Quote("We are ready.", "Bakhtiyor Ortikov", 0, 0, role="Uzbekistan’s Foreign Minister"),
+            "“We are ready,” Uzbekistan’s Foreign Minister Bakhtiyor Ortikov said.",
+        ),
+        (
+            Quote("We are ready.", "Temur Umarov", 0, 0, role="of the Institute in Almaty"),
+            "“We are ready,” Temur Umarov of the Institute in Almaty said.",
+        ),
     ],
-    ids=["title", "org-owner-verb-name", "org-at", "no-name"],
+    ids=["title", "org-owner-verb-name", "org-at", "no-name", "office-to", "office", "org-in"],
 )
 def test_the_quote_line_prints_the_role_with_the_name(quote, line):
     assert quote_line(quote) == line

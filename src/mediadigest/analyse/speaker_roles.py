@@ -1,7 +1,10 @@
 """A quote speaker's short role, as an English article gives it where it first names them
 in full: "Energy Minister" of "Energy Minister Yerlan Akkenzhenov", "analyst" of "analyst
 Eldar Shamsutdinov", "CPJ’s" of "Gulnoza Said, CPJ’s … coordinator,", "of the Carnegie
-Russia Eurasia Center" of "Temur Umarov, a fellow at the Carnegie Russia Eurasia Center,".
+Russia Eurasia Center" of "Temur Umarov, a fellow at the Carnegie Russia Eurasia Center,",
+and an office set off by commas: "Kazakhstan’s Ambassador to Japan" of "Kazakhstan’s
+Ambassador to Japan, Aidar Seitkali," or "Aidar Seitkali, Kazakhstan’s ambassador to
+Japan,", "Uzbekistan’s Foreign Minister" of "Uzbekistan’s Foreign Minister, Bakhtiyor Saidov,".
 
 Read only from the words next to the name, never made up; None wherever the words leave a
 doubt (a job whose first word may be cut off, "his lawyer": whose?).
@@ -64,12 +67,40 @@ _ORG_AT = re.compile(
     r"(?P<org>(?:the[ \t]+)?[A-Z][\w&.-]*(?:[ \t]+(?:(?:for|and|of|on)[ \t]+)?[A-Z][\w&.-]*){0,6})"
     r"[ \t]*[,.]"
 )
+# An office set off by commas, before the name or after it: "Kazakhstan’s Ambassador to
+# China", "the Kazakh Ambassador in Turkey", "Uzbekistan’s Foreign Minister". Its words are
+# capitalised or a known qualifier, so that a match never starts at "met with …".
+_DIPLOMATS = frozenset(
+    ("ambassador", "envoy", "representative", "consul", "consul-general", "ambassador-at-large")
+)
+_CAP = r"[A-Z][\w.’'-]*"
+_LOWER_OFFICE = sorted(_QUALIFIERS | _OFFICES | _DIPLOMATS | {"special", "permanent"})
+_OFFICE_WORD = rf"(?:[A-Z][\w-]*|{'|'.join(_LOWER_OFFICE)})"
+_OFFICE_PHRASE = (
+    rf"(?P<role>(?:(?P<the>[Tt]he)[ \t]+)?(?:(?P<owner>{_CAP}(?:[ \t]+{_CAP}){{0,2}})[’']s[ \t]+)?"
+    rf"(?P<office>(?:{_OFFICE_WORD}[ \t]+){{0,3}}{_OFFICE_WORD})"
+    rf"(?:[ \t]+(?P<prep>to|in)[ \t]+(?P<place>(?:the[ \t]+)?{_CAP}"
+    rf"(?:[ \t]+(?:(?:of|and|the)[ \t]+){{0,2}}{_CAP}){{0,4}}))?)"
+)
+_OFFICE_BEFORE = re.compile(rf"(?<![\w’'.-]){_OFFICE_PHRASE},[ \t]\Z")
+_OFFICE_AFTER = re.compile(rf",[ \t]+{_OFFICE_PHRASE}(?P<close>,|\.(?=\s|\Z))")
+# What may come before an office set before a name: a lower-case word ("with", "met"), or
+# a comma after one ("… next year, Kazakhstan’s Ambassador to Japan, Aidar Seitkali, said"),
+# a date, "However" or a place ("Speaking in Astana,"). After a name or a job ("Bakhtiyor
+# Saidov, Uzbekistan’s Foreign Minister, Murat Nurtleu,") it may be the first person's, or
+# a list's.
+_LOWER_BEFORE = re.compile(r"(?<![\w’'.-])[a-z]+[ \t]+\Z")
+_COMMA_BEFORE = re.compile(
+    rf"(?<![\w’'.-])(?P<word>[a-z0-9][\w’'-]*|(?i:{'|'.join(sorted(speech.LEAD_WORDS))})),"
+    rf"[ \t]+\Z|\b(?:in|at|from)[ \t]+{_CAP}(?:[ \t]+{_CAP})?,[ \t]+\Z"
+)
 
 
 def find_role(masked: str, speaker: str) -> str | None:
     """The role the text gives ``speaker`` where it first names them in full, as printed
     with the name: before it ("Energy Minister", "analyst", "CPJ’s") or after it, starting
-    "of " ("of the Carnegie Russia Eurasia Center"); None where it gives none or the words
+    "of " ("of the Carnegie Russia Eurasia Center"), or an office set off by commas before
+    it or after it ("Kazakhstan’s Ambassador to Japan"); None where it gives none or the words
     leave a doubt. ``masked``: the article text with its quotes' words masked
     (``speech.mask``), so that no quote's words are read as a role."""
     words = speaker.split()
@@ -81,7 +112,12 @@ def find_role(masked: str, speaker: str) -> str | None:
     first = re.search(rf"(?<![\w’'-]){re.escape(speaker)}(?=['’]s\b|[^\w'’-]|$)", masked)
     if first is None:
         return None
-    return _before(masked, first.start()) or _after(masked, first.end())
+    return (
+        _before(masked, first.start())
+        or _office_before(masked, first.start(), first.end())
+        or _after(masked, first.end())
+        or _office_after(masked, first.end())
+    )
 
 
 def _before(masked: str, at: int) -> str | None:
@@ -162,3 +198,61 @@ def _after(masked: str, end: int) -> str | None:
     if m is not None and m.group("job").split()[-1] in _JOBS and len(m.group("org").split()) <= 7:
         return f"of {m.group('org')}"
     return None
+
+
+def _office_before(masked: str, at: int, end: int) -> str | None:
+    """An office set off by commas before the name: "Kazakhstan’s Ambassador to Japan" of
+    "… with Kazakhstan’s Ambassador to Japan, Aidar Seitkali, who …". Set off at both
+    ends (a comma, or the sentence's end): in "After meeting Uzbekistan’s Foreign Minister,
+    Murat Nurtleu said …" Nurtleu met him."""
+    if not re.match(r",|\.(?=\s|\Z)", masked[end : end + 2]):
+        return None
+    head_start = max(0, at - 200)
+    m = _OFFICE_BEFORE.search(masked, head_start, at)
+    if m is None or not _office(m, apart=False):
+        return None
+    start = m.start("role")
+    if not speech._opens_sentence(masked, start):
+        before = masked[head_start:start]
+        comma = _COMMA_BEFORE.search(before)
+        if comma and (comma.group("word") or "").casefold() in _JOBS | _OFFICES | _DIPLOMATS:
+            return None  # "the new ambassador, Uzbekistan’s Foreign Minister, …": a list?
+        if not (_LOWER_BEFORE.search(before) or comma):
+            return None
+    role = " ".join(m.group("role").split())
+    if m.group("the") and speech._opens_sentence(masked, start):
+        role = "t" + role[1:]  # "The Kazakh Ambassador …" opening a sentence
+    return role
+
+
+def _office_after(masked: str, end: int) -> str | None:
+    """An office with its place set off by commas after the name: "Kazakhstan’s ambassador
+    to Japan" of "Aidar Seitkali, Kazakhstan’s ambassador to Japan, said" or of "“…,” said
+    Aidar Seitkali, Kazakhstan’s ambassador to Japan."."""
+    m = _OFFICE_AFTER.match(masked, end)
+    if m is None or not _office(m, apart=True):
+        return None
+    if m.group("close") == "." and "." in m.group("place"):
+        return None  # "ambassador to the U.S. He …": where does the place end?
+    return " ".join(m.group("role").split())
+
+
+def _office(m: re.Match[str], *, apart: bool) -> bool:
+    """Whether an office phrase's words name an office, and no more: its last word an
+    office (a diplomat's, where a place follows "to" or "in": a minister "in December" is
+    none), none of them a date or a sentence's lead ("Meanwhile"), and a country's or
+    person's ("Kazakhstan’s") or "the" with a nationality ("the Kazakh Ambassador to")."""
+    office = m.group("office").split()
+    words = [*(m.group("owner") or "").split(), *office, *(m.group("place") or "").split()]
+    if any(w[:1].isupper() and w.casefold() in speech.LEAD_WORDS for w in words):
+        return False
+    last = office[-1].casefold()
+    if m.group("prep"):
+        if last not in _DIPLOMATS:
+            return False
+    elif apart or last not in _OFFICES:
+        return False
+    if m.group("owner"):
+        return True
+    # "the Ambassador to Japan": whose? "the Kazakh Ambassador to Turkey": Kazakhstan's
+    return bool(m.group("the") and m.group("prep") and len(office) > 1)

@@ -10,13 +10,16 @@ from mediadigest.model import Digest, DigestItem, Quote, is_web_url
 from mediadigest.write import style
 
 _VERB_NAMES = frozenset(("said", "says"))  # surnames that are the verb (Edward Said)
+_PLACED = re.compile(r"\s(?:to|in)\s")  # a role with its place: "Ambassador to Japan"
 
 
 def quote_line(quote: Quote) -> str:
     """``“…,” Meirzhan Yussupov said.`` or ``“…,” according to the author.`` (a speaker
     whose surname is the verb: ``“…,” said Gulnoza Said.``), the speaker's role with the
     name as the house style gives it: ``“…,” Energy Minister Yerlan Akkenzhenov said.``,
-    ``“…,” said CPJ’s Gulnoza Said.``, ``“…,” Temur Umarov of the Carnegie … said.``
+    ``“…,” said CPJ’s Gulnoza Said.``, ``“…,” Temur Umarov of the Carnegie … said.``; a
+    role with its place set apart, as the lede sets it: ``“…,” said Kazakhstan’s Ambassador
+    to Japan, Aidar Seitkali.``
 
     A quote of several paragraphs (a digest stored before items quoted one, an editor's)
     is set as print sets one: each paragraph opens with a quote mark, only the last closes,
@@ -32,8 +35,9 @@ def quote_line(quote: Quote) -> str:
     speaker = quote.speaker or "the article"
     if speaker.casefold().startswith(("the ", "a ")):
         last = f"“{text}” according to {speaker}."
-    elif speaker.split()[-1].casefold() in _VERB_NAMES:
-        last = f"“{text}” said {_with_role(speaker, quote.role)}."  # "Said said" stuttered
+    elif speaker.split()[-1].casefold() in _VERB_NAMES or _set_apart(quote.role):
+        # "Said said" stuttered; "… to Japan, Aidar Seitkali said." wants a second comma
+        last = f"“{text}” said {_with_role(speaker, quote.role)}."
     else:
         last = f"“{text}” {_with_role(speaker, quote.role)} said."
     return "\n\n".join([*(f"“{p}" for p in paras[:-1]), last])
@@ -41,10 +45,18 @@ def quote_line(quote: Quote) -> str:
 
 def _with_role(speaker: str, role: str | None) -> str:
     """The name with its role: "Energy Minister Yerlan Akkenzhenov", "Temur Umarov of the
-    Carnegie Russia Eurasia Center"."""
+    Carnegie Russia Eurasia Center", "Kazakhstan’s Ambassador to Japan, Aidar Seitkali"."""
     if not role:
         return speaker
-    return f"{speaker} {role}" if role.startswith("of ") else f"{role} {speaker}"
+    if role.startswith("of "):
+        return f"{speaker} {role}"
+    return f"{role}, {speaker}" if _set_apart(role) else f"{role} {speaker}"
+
+
+def _set_apart(role: str | None) -> bool:
+    """Whether a role is set apart from the name by a comma: one ending in its place ("…
+    Ambassador to Japan") would run into the name ("to Japan Aidar Seitkali")."""
+    return role is not None and not role.startswith("of ") and _PLACED.search(role) is not None
 
 
 def title(digest: Digest) -> str:
