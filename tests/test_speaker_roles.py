@@ -185,6 +185,12 @@ _SAID = '"Trade between our countries has doubled in five years," '
             (),
             ("Aidar Seitkali", "Kazakhstan’s Ambassador to Japan"),
         ),
+        (
+            "In Almaty, the U.S. Ambassador to Kazakhstan, Daniel Rosenblum, opened the fair. "
+            f"{_SAID}Rosenblum said.",
+            (),
+            ("Daniel Rosenblum", "the U.S. Ambassador to Kazakhstan"),
+        ),
     ],
     ids=[
         "owner-office-to",
@@ -197,6 +203,7 @@ _SAID = '"Trade between our countries has doubled in five years," '
         "after-the-name-the-nationality",
         "after-the-name-ending-the-sentence",
         "before-the-name-ending-the-sentence",
+        "abbreviated-country-after-a-place",
     ],
 )
 def test_an_office_set_off_by_commas_is_read_as_printed(text, names, said):

@@ -75,7 +75,7 @@ _DIPLOMATS = frozenset(
 )
 _CAP = r"[A-Z][\w.’'-]*"
 _LOWER_OFFICE = sorted(_QUALIFIERS | _OFFICES | _DIPLOMATS | {"special", "permanent"})
-_OFFICE_WORD = rf"(?:[A-Z][\w-]*|{'|'.join(_LOWER_OFFICE)})"
+_OFFICE_WORD = rf"(?:[A-Z][\w.-]*|{'|'.join(_LOWER_OFFICE)})"
 _OFFICE_PHRASE = (
     rf"(?P<role>(?:(?P<the>[Tt]he)[ \t]+)?(?:(?P<owner>{_CAP}(?:[ \t]+{_CAP}){{0,2}})[’']s[ \t]+)?"
     rf"(?P<office>(?:{_OFFICE_WORD}[ \t]+){{0,3}}{_OFFICE_WORD})"
@@ -92,7 +92,7 @@ _OFFICE_AFTER = re.compile(rf",[ \t]+{_OFFICE_PHRASE}(?P<close>,|\.(?=\s|\Z))")
 _LOWER_BEFORE = re.compile(r"(?<![\w’'.-])[a-z]+[ \t]+\Z")
 _COMMA_BEFORE = re.compile(
     rf"(?<![\w’'.-])(?P<word>[a-z0-9][\w’'-]*|(?i:{'|'.join(sorted(speech.LEAD_WORDS))})),"
-    rf"[ \t]+\Z|\b(?:in|at|from)[ \t]+{_CAP}(?:[ \t]+{_CAP})?,[ \t]+\Z"
+    rf"[ \t]+\Z|\b(?i:in|at|from)[ \t]+{_CAP}(?:[ \t]+{_CAP})?,[ \t]+\Z"
 )
 
 
