@@ -51,3 +51,19 @@ def test_an_item_prints_the_office_and_its_place_set_apart_from_the_name(profile
         "a supply chain that depends on no one else,” said Kazakhstan’s Ambassador to Japan, "
         "Aidar Seitkali."
     )
+
+
+def test_an_item_of_an_article_not_stored_yet_says_its_quote_once(profile):
+    # compose_item on an article fresh from analyse (no id): the summary repeated the quote's
+    # sentence, its spans to avoid named article 0 and the article None.
+    doc = Document(
+        url="https://wire.example.jp/kazakhstan-japan-rare-earths",
+        body=REPORT.encode("utf-8"),
+        fetched_at=datetime(2025, 12, 21, 9, tzinfo=UTC),
+        content_type="text/plain; charset=utf-8",
+        hints={"published": "2025-12-16", "outlet": "Nikkei Asia"},
+    )
+    (article,) = analyse(doc, profile)
+    paragraphs = item_paragraphs(compose_item(article, profile))
+    said = [p for p in paragraphs if "depends on no one else" in p]
+    assert len(said) == 1 and said[0].startswith("“Kazakhstan has the deposits")

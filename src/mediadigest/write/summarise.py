@@ -335,7 +335,8 @@ def summarise_story(
         if not cut_off:
             usable = [s for s in usable if not CUT_OFF.search(s.text)]
         for k, sent in enumerate(usable):
-            if not any(a == art.id and sent.start < e and s < sent.end for a, s, e in avoid):
+            # An article not stored yet has no id: spans name it 0, as compose does.
+            if not any(a == (art.id or 0) and sent.start < e and s < sent.end for a, s, e in avoid):
                 pool.append((rank, art, sent))
                 order.append(k)
     bags = [content_words(s.text) for _, _, s in pool]
