@@ -418,6 +418,72 @@ def audit(conn: sa.Connection, user: str, action: str, target: str, **detail: An
     conn.execute(sa.insert(audit_log).values(**row))
 
 
-def list_audit(conn: sa.Connection, limit: int = 200) -> list[dict[str, Any]]:
-    query = sa.select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
+def _audit_filter(action: str | None, user: str | None) -> list[sa.ColumnElement[bool]]:
+    where = []
+    if action:
+        where.append(audit_log.c.action == action)
+    if user:
+        where.append(audit_log.c.user_name == user)
+    return where
+
+
+def list_audit(
+    conn: sa.Connection,
+    limit: int = 200,
+    *,
+    before: int | None = None,
+    after: int | None = None,
+    action: str | None = None,
+    user: str | None = None,
+) -> list[dict[str, Any]]:
+    """Audit entries, newest first: the ``limit`` newest older than entry ``before``, or the
+    ``limit`` oldest newer than entry ``after`` (keyset pages: entries logged meanwhile
+    shift no page); only those of ``action`` and of ``user`` where given."""
+    a = audit_log.c
+    where = _audit_filter(action, user)
+    if after is not None:
+        query = sa.select(audit_log).where(a.id > after, *where).order_by(a.id).limit(limit)
+        return [dict(r) for r in conn.execute(query).mappings()][::-1]
+    if before is not None:
+        where.append(a.id < before)
+    query = sa.select(audit_log).where(*where).order_by(a.id.desc()).limit(limit)
     return [dict(r) for r in conn.execute(query).mappings()]
+
+
+@dataclass(slots=True)
+class AuditCounts:
+    """Where a page of the audit log lies among the entries of its filter."""
+
+    total: int  # entries of the filter
+    newer: int  # of those, newer than the page's newest
+    older: int  # and older than its oldest
+
+
+def count_audit(
+    conn: sa.Connection,
+    newest: int | None,
+    oldest: int | None,
+    *,
+    action: str | None = None,
+    user: str | None = None,
+) -> AuditCounts:
+    """Count the entries of a filter, and those either side of a page (ids ``newest`` and
+    ``oldest``; None for an empty page: all are newer)."""
+    a = audit_log.c
+    where = _audit_filter(action, user)
+    top = newest if newest is not None else -1
+    bottom = oldest if oldest is not None else -1
+    row = conn.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.count().filter(a.id > top),
+            sa.func.count().filter(a.id < bottom),
+        ).where(*where)
+    ).one()
+    return AuditCounts(int(row[0]), int(row[1]), int(row[2]))
+
+
+def audit_actions(conn: sa.Connection) -> list[str]:
+    """The actions the audit log holds, for a filter's choices."""
+    query = sa.select(audit_log.c.action).distinct().order_by(audit_log.c.action)
+    return list(conn.execute(query).scalars())

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from mediadigest.web import auth, csrf, persist
@@ -159,8 +160,48 @@ def revoke_token(request: Request, token_id: PathId, user: Admin) -> Response:
     return redirect(request, "/users", f"Revoked {owner}'s token {name}.")
 
 
+AUDIT_PAGE = 300  # entries a page of the audit log shows
+
+
+def _entry_id(value: str | None) -> int | None:
+    """A page's ``before``/``after`` entry id; anything else (a hand-edited link) is none."""
+    return int(value) if value and value.isdigit() and len(value) < 19 else None
+
+
 @router.get("/audit")
-def audit_log(request: Request, user: Admin) -> HTMLResponse:
+def audit_log(
+    request: Request,
+    user: Admin,
+    before: str | None = None,
+    after: str | None = None,
+    action: str = "",
+    who: Annotated[str, Query(alias="user")] = "",
+) -> HTMLResponse:
+    """The audit log, newest first, a page at a time (sign-ins are logged too, so the edits
+    of a busy install are far down): older and newer pages, filtered by action and user."""
+    action, who = action.strip()[:32], who.strip()[:64]
+    wanted = {"action": action or None, "user": who or None}
     with request.app.state.web.engine.connect() as conn:
-        entries = persist.list_audit(conn, limit=300)
-    return page(request, "audit.html", title="Audit log", entries=entries)
+        entries = persist.list_audit(
+            conn, AUDIT_PAGE, before=_entry_id(before), after=_entry_id(after), **wanted
+        )
+        ids = [e["id"] for e in entries]
+        counts = persist.count_audit(conn, max(ids, default=None), min(ids, default=None),
+                                     **wanted)  # fmt: skip
+        actions = persist.audit_actions(conn)
+        names = [u.name for u in persist.list_users(conn)]
+    kept = "".join(f"&{k}={quote(v, safe='')}" for k, v in [("action", action), ("user", who)] if v)
+    return page(
+        request,
+        "audit.html",
+        title="Audit log",
+        entries=entries,
+        counts=counts,
+        actions=actions,
+        names=names,
+        action=action,
+        who=who,
+        newer_url=f"/audit?after={ids[0]}{kept}" if ids and counts.newer else None,
+        older_url=f"/audit?before={ids[-1]}{kept}" if ids and counts.older else None,
+        newest_url=("/audit?" + kept[1:] if kept else "/audit") if counts.total else None,
+    )
