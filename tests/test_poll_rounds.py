@@ -211,7 +211,7 @@ def test_a_page_another_source_brought_before_is_not_fetched_again(server, fetch
         store.add_source(conn, Source(server.url("/two.xml")))
     report = run.collect(engine, profile, sources(), fetcher)
     assert server.asked.count("/a.html") == 1 and server.asked.count("/b.html") == 1
-    assert report.shared_pages == 1 and "1 page already fetched for another source" in (
+    assert report.shared_pages == 1 and "1 item already stored for another source" in (
         report.summary()
     )
     with engine.connect() as conn:

@@ -57,7 +57,7 @@ def test_unchanged_sources_cost_304s_in_later_rounds(tmp_path, site):
     cli = Cli(tmp_path / "s.db")
     cli("sources", "add", site.url("/feeds/rdf.xml"))
     result = cli("collect", "--watch", "0.1s", "--rounds", "2", "--timeout", "2")
-    assert "1 source unchanged" in result.stderr.splitlines()[-1]
+    assert "1 source read: 1 unchanged (304)" in result.stderr.splitlines()[-1]
 
 
 def test_sources_list_shows_items_per_day_and_next_try(tmp_path, site):

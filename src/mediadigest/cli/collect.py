@@ -223,10 +223,9 @@ def _watch(settings: Settings, interval: timedelta, *, rounds: int | None, timeo
             say(line, "warning")
         for line in done.report.errors:
             say(line, "error")
-        off = f"; {counted(done.backing_off, 'source')} backing off" if done.backing_off else ""
         # A log of a watch that runs for weeks must say when each round ran.
         at = f" ({done.started:%Y-%m-%d %H:%M:%S} UTC)" if done.started else ""
-        say(f"round {done.number}{at}: {done.report.summary()}{off}")
+        say(f"round {done.number}{at}: {done.report.summary()}")  # backing off: in it
 
     current: list[tuple[int, run.RunReport]] = []  # the round under way, once one started
     ended: set[int] = set()

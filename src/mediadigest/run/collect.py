@@ -22,7 +22,7 @@ from mediadigest import store
 from mediadigest.collect.fetch import Fetcher, FetchPolicy
 from mediadigest.collect.poll import Mark, Notice, Outcome, Seen, SourcePlan, poll
 from mediadigest.config import Settings
-from mediadigest.errors import InputError, StoreError
+from mediadigest.errors import FetchError, FormatError, InputError, StoreError
 from mediadigest.model import Document, Source
 from mediadigest.profile import Profile
 from mediadigest.run.writer import (
@@ -112,7 +112,10 @@ def _collect(
     report.paused += sum(src.id in paused for src in sources)
     for src in sources:
         if src.id in waiting and src.id not in paused:
+            report.backing_off += 1  # in the summary: a plain `collect` and the web app left it out
             log.info("%s: backing off after failures, due %s", src.url, waiting[src.id])
+    source_urls = {plan.id: plan.url for plan in plans}
+    own: dict[int, int] = {}  # errors naming the source itself, by source: counted at its end
 
     def stored(urls: list[str]) -> set[str]:
         with engine.connect() as conn:
@@ -120,11 +123,15 @@ def _collect(
 
     for source_id, item in fetcher.stream(poll(fetcher.aio, plans, stored=stored)):
         if isinstance(item, Outcome):
+            _count_source(report, item, own.pop(source_id, 0))
             _finish_source(engine, source_id, plans, item, report, interval)
             if progress:
                 progress(1)
-        elif isinstance(item, InputError):
-            report.error(item)
+        elif isinstance(item, InputError) and item.source == source_urls[source_id]:
+            own[source_id] = own.get(source_id, 0) + 1
+            report.errors.append(str(item))  # counted once its outcome says which it was
+        elif isinstance(item, InputError):  # one of its pages (or a child sitemap's own)
+            report.error(item, "page" if isinstance(item, FetchError | FormatError) else "sitemap")
         elif isinstance(item, Notice):
             report.warnings.append(str(item))
         elif isinstance(item, Seen):  # its page came for another source: not fetched again
@@ -137,6 +144,20 @@ def _collect(
         else:
             _store(engine, profile, source_id, item, report)
     group(engine, profile, report)
+
+
+def _count_source(report: RunReport, outcome: Outcome, own_errors: int) -> None:
+    """Count a source's round by unit: the source failed, or was read (unchanged, with
+    nothing new, or with new items); its child sitemaps that failed name the source too."""
+    sitemaps = len(outcome.failed_sitemaps)
+    for unit, n in (("sitemap", min(sitemaps, own_errors)), ("source", own_errors > sitemaps)):
+        if n:
+            report.failed[unit] = report.failed.get(unit, 0) + int(n)
+    if own_errors > sitemaps:
+        return
+    report.sources_read += 1
+    if outcome.error is None and not outcome.not_modified and not outcome.items:
+        report.nothing_new += not outcome.failed_pages
 
 
 def _plan(conn: sa.Connection, src: Source) -> SourcePlan:

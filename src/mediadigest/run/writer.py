@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -15,13 +16,18 @@ from mediadigest.profile import Profile
 from mediadigest.store.engine import full_disk
 from mediadigest.write.style import counted
 
+_LINE = re.compile(r":\d+$")  # an ingest's JSONL line: "path:12"
+_UNITS = ("source", "sitemap", "page", "file", "record", "document")  # the summary's order
+
 
 @dataclass(slots=True)
 class RunReport:
     """What a command did; ``errors`` are one line each, naming the input and the problem."""
 
     documents: int = 0
-    failed: int = 0
+    # What failed, by unit (source, sitemap, page, file, record, document): "(4 failed)"
+    # read as four documents where it was four lines of a JSONL file, or two feeds.
+    failed: dict[str, int] = field(default_factory=dict)
     articles: int = 0
     relevant: int = 0
     already_stored: int = 0
@@ -33,8 +39,11 @@ class RunReport:
     resumed: list[tuple[str, int, int]] = field(default_factory=list)  # (input, at byte, of)
     changed_inputs: list[str] = field(default_factory=list)  # read again: changed since
     not_modified: int = 0  # sources that answered 304
-    shared_pages: int = 0  # pages another source brought: not fetched twice
+    sources_read: int = 0  # sources that answered (304s included); failed ones are not
+    nothing_new: int = 0  # of them, answered 200 and listed nothing new
+    shared_pages: int = 0  # items whose page is stored (or fetched) for another source
     paused: int = 0  # sources left out: paused by an editor (`sources pause`)
+    backing_off: int = 0  # sources left out: failed repeatedly, not yet due
     days: set[date] = field(default_factory=set)  # of the articles about the country stored
     stories: str = ""  # what grouping them into stories did
     errors: list[str] = field(default_factory=list)
@@ -42,8 +51,11 @@ class RunReport:
     # by phase (start, work, stop: wall clock) and task_cpu: CPU seconds in the workers
     seconds: dict[str, float] = field(default_factory=dict)
 
-    def error(self, exc: InputError) -> None:
-        self.failed += 1
+    def error(self, exc: InputError, unit: str | None = None) -> None:
+        """Record a failure, counted by ``unit``; without one, an ingest's: a JSONL line
+        (``path:line``) is a record, anything else the file."""
+        unit = unit or ("record" if _LINE.search(exc.source) else "file")
+        self.failed[unit] = self.failed.get(unit, 0) + 1
         self.errors.append(str(exc))
 
     @property
@@ -55,7 +67,8 @@ class RunReport:
         committed: counted as it went, a Ctrl-C or a lost database that rolled the transaction
         back left "interrupted: 149 articles stored" over a store of 141."""
         self.documents += other.documents
-        self.failed += other.failed
+        for unit, n in other.failed.items():
+            self.failed[unit] = self.failed.get(unit, 0) + n
         self.articles += other.articles
         self.relevant += other.relevant
         self.already_stored += other.already_stored
@@ -67,23 +80,36 @@ class RunReport:
         # "of them": a re-run's "0 relevant" read as if the 18 already stored were not.
         relevant = f", {self.relevant} of them relevant" if self.articles else ""
         parts = [
-            f"collected {counted(self.documents, 'document')} ({self.failed} failed), "
+            f"collected {counted(self.documents, 'document')}, "
             f"{counted(self.articles, 'new article')} ({self.already_stored} already stored)"
             f"{relevant}"
         ]
+        if self.failed:  # each unit said: "(2 failed)" read as documents whatever failed
+            units = sorted(self.failed, key=lambda u: (_UNITS.index(u) if u in _UNITS else 9, u))
+            parts.append(", ".join(counted(self.failed[u], u) for u in units) + " failed")
         if self.records:
             parts.append(self._records())
         if self.skipped_inputs:
             parts.append(f"{counted(self.skipped_inputs, 'input')} already ingested")
-        if self.not_modified:
-            parts.append(f"{counted(self.not_modified, 'source')} unchanged")
+        if self.sources_read or self.not_modified:
+            parts.append(self._sources())
         if self.shared_pages:
-            parts.append(f"{counted(self.shared_pages, 'page')} already fetched for another source")
+            parts.append(f"{counted(self.shared_pages, 'item')} already stored for another source")
+        if self.backing_off:
+            parts.append(f"{counted(self.backing_off, 'source')} backing off")
         if self.paused:
             parts.append(f"{counted(self.paused, 'paused source')} skipped")
         if self.stories:
             parts.append(self.stories)
         return "; ".join(parts)
+
+    def _sources(self) -> str:
+        """``4 sources read: 2 unchanged (304), 1 with nothing new``: with the failed and
+        left-out ones, every source of the run is counted (a 200 with nothing new was not)."""
+        read = max(self.sources_read, self.not_modified)
+        pairs = ((self.not_modified, "unchanged (304)"), (self.nothing_new, "with nothing new"))
+        how = [f"{n} {what}" for n, what in pairs if n]
+        return f"{counted(read, 'source')} read" + (f": {', '.join(how)}" if how else "")
 
     def _records(self) -> str:
         """``955 archive records: 318 pages (300 ruled out unread), 637 skipped (318 request,
@@ -175,7 +201,7 @@ def store_analysed(
     for art in result.articles:
         report.warnings.extend(f"{art.url}: {w}" for w in art.warnings)
     if result.error is not None:
-        report.error(result.error)
+        report.error(result.error, "document")
     else:
         doc_id = store.save_document(conn, result.doc)
         added = store.save_articles(

@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -53,15 +53,26 @@ class UpdateReport:
     articles: int = 0  # new articles placed in stories
     copies: int = 0  # of which copies of another report
     via_story: int = 0  # of which relevant only through their story
-    new_stories: int = 0
-    joined: int = 0  # stories that grew
+    # Story ids, not counts: windows overlap, so a story made in one and extended in the
+    # next was "1 new story, 1 grown" with one story in the store.
+    created: set[int] = field(default_factory=set)
+    grown: set[int] = field(default_factory=set)
+
+    @property
+    def new_stories(self) -> int:
+        return len(self.created)
+
+    @property
+    def joined(self) -> int:
+        """Stories that grew, made before this update (a new one is only new)."""
+        return len(self.grown - self.created)
 
     def add(self, other: UpdateReport) -> None:
         self.articles += other.articles
         self.copies += other.copies
         self.via_story += other.via_story
-        self.new_stories += other.new_stories
-        self.joined += other.joined
+        self.created |= other.created
+        self.grown |= other.grown
 
     def summary(self) -> str:
         return (
@@ -496,13 +507,13 @@ def _place(
     new = story_id is None
     if story_id is None:
         story_id = persist.create(conn, profile.name, headline(members), first, last)
-        report.new_stories += 1
+        report.created.add(story_id)
     else:
         row = persist.load(conn, profile.name, ids=[story_id])[0]
         first = min(d for d in (first, row.first_seen) if d) if first or row.first_seen else None
         last = max(d for d in (last, row.last_seen) if d) if last or row.last_seen else None
         persist.touch(conn, story_id, row.title, first, last)
-        report.joined += 1
+        report.grown.add(story_id)
     placed = {
         a.id: (dup_of.get(a.id), not a.relevance.relevant, article_themes(a, profile)[:3])
         for a in fresh
@@ -511,7 +522,7 @@ def _place(
         # Another process (a second ingest, the web's collector) placed them first: a story
         # left empty would linger in the store and its exports.
         persist.drop(conn, story_id)
-        report.new_stories -= 1
+        report.created.discard(story_id)
         return
     for aid in placed:
         owner[aid] = story_id
