@@ -168,10 +168,16 @@ def test_health_shows_failures_and_items_per_day(site, engine, profile, fetcher)
 
 
 def _fetched(engine, source_id: int, url: str, items: int, days_ago: float, ok: bool = True):
+    """A read ``days_ago`` that listed ``items`` new to the source (marked seen just before)."""
+    at = store.utcnow() - timedelta(days=days_ago)
     with engine.begin() as conn:
+        before = at - timedelta(seconds=1)
+        keys = [{"source_id": source_id, "item_key": f"{days_ago} {n}", "seen_at": before}
+                for n in range(items)]  # fmt: skip
+        if keys:
+            conn.execute(sa.insert(schema.seen_items), keys)
         store.record_fetch(conn, source_id, url, error=None if ok else "HTTP 503", items=items)
         last = sa.select(sa.func.max(schema.fetch_log.c.id)).scalar_subquery()
-        at = store.utcnow() - timedelta(days=days_ago)
         conn.execute(sa.update(schema.fetch_log).where(schema.fetch_log.c.id == last).values(at=at))
 
 

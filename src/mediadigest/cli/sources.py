@@ -156,7 +156,9 @@ def sources_list(
     ] = None,
 ) -> None:
     """List sources with their folder and health: last success, last error, failures, items
-    per day, next try (or since when it is paused)."""
+    per day (the items it listed that were new to it, whichever source fetched their pages,
+    in the last week and after its first read's backlog; – until read twice), next try (or
+    since when it is paused)."""
     engine = reading_store(settings_of(ctx))
     with engine.connect() as conn:
         rows = collect_state.source_health(conn)

@@ -59,6 +59,8 @@ source_schedule = sa.Table(
 )
 
 ITEMS_WINDOW_DAYS = 7  # items per day: the average over the last week
+# The seen items that are no item: "failed round 2: <key>" (collect.poll.failed_round).
+FAILED_ROUND_MARKS = "failed round %: %"
 
 
 @dataclass(slots=True)
@@ -211,12 +213,15 @@ def due_now(conn: sa.Connection, source_ids: list[int], now: datetime | None = N
 def source_health(conn: sa.Connection, now: datetime | None = None) -> list[dict[str, Any]]:
     """Every source with its health: last success and error, failures, next try, items/day.
 
-    Items per day count what came after a source's first successful read: that read lists
-    its whole backlog (a feed's 50 last items), not a day's flow. None until a second read.
+    Items per day count the items a source listed that were new to it (its seen items),
+    whichever source fetched their pages: the fetch log's ``items`` counts only the pages a
+    read fetched, so a feed listing what another feed brought first read 0 however active.
+    Only what came after a source's first successful read counts: that read lists its whole
+    backlog (a feed's 50 last items), not a day's flow. None until a second read.
     """
     now = now or utcnow()
     since = now - timedelta(days=ITEMS_WINDOW_DAYS)
-    src, sched, log = t.sources, source_schedule, t.fetch_log
+    src, sched, log, seen = t.sources, source_schedule, t.fetch_log, t.seen_items
     first = (
         sa.select(
             log.c.source_id, sa.func.min(log.c.id).label("id"), sa.func.min(log.c.at).label("at")
@@ -225,15 +230,26 @@ def source_health(conn: sa.Connection, now: datetime | None = None) -> list[dict
         .group_by(log.c.source_id)
         .subquery()
     )
-    later = (
-        sa.select(
-            log.c.source_id,
-            sa.func.coalesce(sa.func.sum(log.c["items"]), 0).label("n"),
-            sa.func.count().label("reads"),
-        )
-        .join(first, first.c.source_id == log.c.source_id)
-        .where(log.c.at >= since, log.c.id > first.c.id)
+    # Read again since its first success, within the week: its last read there came after.
+    # (A join of each source's first read to the log's later rows walked the whole log once
+    # per source: seconds for a busy install's sources list.)
+    last = (
+        sa.select(log.c.source_id, sa.func.max(log.c.id).label("id"))
+        .where(log.c.at >= since)
         .group_by(log.c.source_id)
+        .subquery()
+    )
+    # A read marks its items seen before it is logged: the first read's backlog is not later.
+    listed = (
+        sa.select(seen.c.source_id, sa.func.count().label("n"))
+        .join(first, first.c.source_id == seen.c.source_id)
+        .where(
+            seen.c.seen_at >= since,
+            seen.c.seen_at > first.c.at,
+            # A page's failed round is kept among the seen items too (collect.poll.failed_round)
+            ~seen.c.item_key.like(FAILED_ROUND_MARKS),
+        )
+        .group_by(seen.c.source_id)
         .subquery()
     )
     stmt = (
@@ -242,12 +258,13 @@ def source_health(conn: sa.Connection, now: datetime | None = None) -> list[dict
             sched.c.failures,
             sched.c.next_due_at,
             first.c.at.label("first_ok_at"),
-            later.c.n.label("items_week"),
-            later.c.reads,
+            sa.func.coalesce(listed.c.n, 0).label("items_week"),
+            (last.c.id > first.c.id).label("reads"),
         )
         .outerjoin(sched, sched.c.source_id == src.c.id)
         .outerjoin(first, first.c.source_id == src.c.id)
-        .outerjoin(later, later.c.source_id == src.c.id)
+        .outerjoin(last, last.c.source_id == src.c.id)
+        .outerjoin(listed, listed.c.source_id == src.c.id)
         .order_by(src.c.id)
     )
     out = []
