@@ -48,11 +48,6 @@ def server() -> Iterator[_Server]:
         yield srv
 
 
-@pytest.fixture
-def engine(tmp_path):
-    return store.open_store(f"sqlite:///{tmp_path / 's.db'}")
-
-
 def _rss(server: _Server, *paths: str) -> tuple[int, bytes, str]:
     items = "".join(
         f"<item><title>Item {p}</title><link>{server.url(p)}</link><guid>{p}</guid></item>"
