@@ -292,6 +292,15 @@ def _from_roundup(
         art.explanations["roundup"] = [f"item {n} of {len(split.items)}", *split.reasons]
         art.relevance = relevance.score(item.text, profile, title=item.title)
         _understand(art, profile, day)
+        # A plain-text item's closing line ("Source: Reuters, Dec 16"), its date read now.
+        att = roundup.source_line(item.text, day) if item.attribution else None
+        if art.attribution is None and att is not None:
+            art.attribution, art.reported_by, art.reported_on = (
+                att,
+                att.reported_by,
+                att.reported_on,
+            )
+            art.explanations["attribution"] = [art.text[att.start : att.end].strip()]
         out.append(art)
     if len(split.rest.split()) >= PAGE_MIN_WORDS:
         rest = _article(doc, page, page.title, split.rest)
