@@ -14,6 +14,7 @@ from mediadigest.analyse import analyse
 from mediadigest.analyse.roundup import source_line, split_text
 from mediadigest.model import Document
 from mediadigest.profile import load_profile
+from mediadigest.run.reanalyse import reanalysed
 from mediadigest.write import credit
 
 DAY = datetime(2025, 12, 17, 8, 0)
@@ -244,6 +245,20 @@ def test_a_newsletter_items_are_credited_to_their_outlet_via_the_newsletter(prof
     assert who.via is not None and who.via["url"] == "https://example.org/briefing.txt"
     # The digest writes "Reuters reported on Dec. 16 that …", never the source line itself.
     assert credit.retold_line(grain) is None
+
+
+def test_a_newsletter_item_keeps_its_credit_when_analysed_again(profile):
+    doc = Document(
+        url="https://example.org/mail.txt",
+        body=NUMBERED.encode(),
+        fetched_at=DAY,
+        content_type="text/plain; charset=utf-8",
+        hints={"title": "Press service"},
+    )
+    item = analyse(doc, profile)[0]
+    again = reanalysed(item, profile)
+    assert (again.reported_by, again.reported_on) == ("Kazinform", date(2025, 12, 16))
+    assert again.explanations["attribution"] == ["(Kazinform, 16.12.2025)"]
 
 
 def test_ingesting_a_txt_newsletter_stores_one_article_per_item(tmp_path, profile):

@@ -292,15 +292,6 @@ def _from_roundup(
         art.explanations["roundup"] = [f"item {n} of {len(split.items)}", *split.reasons]
         art.relevance = relevance.score(item.text, profile, title=item.title)
         _understand(art, profile, day)
-        # A plain-text item's closing line ("Source: Reuters, Dec 16"), its date read now.
-        att = roundup.source_line(item.text, day) if item.attribution else None
-        if art.attribution is None and att is not None:
-            art.attribution, art.reported_by, art.reported_on = (
-                att,
-                att.reported_by,
-                att.reported_on,
-            )
-            art.explanations["attribution"] = [art.text[att.start : att.end].strip()]
         out.append(art)
     if len(split.rest.split()) >= PAGE_MIN_WORDS:
         rest = _article(doc, page, page.title, split.rest)
@@ -346,10 +337,12 @@ def _understand(art: Article, profile: Profile, day: date | datetime) -> None:
     """Attribution and type for every article; the rest only where the country is named."""
     w = art.warnings
     att = _guard("attribution", lambda: attribution.find_attribution(art.text, day), w)
+    if att is None and art.parent_url:  # a roundup's item closing with "Source: Reuters, …"
+        att = _guard("attribution", lambda: roundup.source_line(art.text, day), w)
     if att is not None:
         art.attribution, art.reported_by, art.reported_on = att, att.reported_by, att.reported_on
         art.author = art.author or att.author
-        art.explanations["attribution"] = [art.text[att.start : att.end]]
+        art.explanations["attribution"] = [art.text[att.start : att.end].strip()]
     label = _guard(
         "kind",
         lambda: kind.classify(art.title, art.text, art.url, att, art.author, art.outlet),
