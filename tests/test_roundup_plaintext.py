@@ -202,6 +202,11 @@ def test_numbered_headings_with_dated_source_lines_are_items():
     assert "the items are numbered headings" in split.reasons
 
 
+def test_a_russian_media_monitoring_calls_itself_a_roundup():
+    text = BULLETED.replace("Central Asia news roundup", "Сводка за день")
+    assert len(split_text(text, "Мониторинг СМИ за 16 декабря", DAY).items) == 3
+
+
 def test_bulleted_headlines_of_a_self_named_roundup_are_items():
     assert _titles(BULLETED, "Daily digest") == [
         "Kazakhstan central bank holds base rate",

@@ -41,7 +41,8 @@ _BOILERPLATE = re.compile(
 )
 _SELF_NAMED = re.compile(
     r"\b(?:digest|round-?up|press review|media review|news in brief|briefing|weekly review"
-    r"|selected (?:key )?articles|newsletter|media monitoring|news summary)\b|обзор|дайджест|шолу",
+    r"|selected (?:key )?articles|newsletter|media monitoring|news summary)\b"
+    r"|обзор|дайджест|шолу|мониторинг сми",
     re.IGNORECASE,
 )
 _DROP_TAGS = ("script", "style", "nav", "header", "footer", "aside", "form", "noscript", "iframe")
