@@ -179,7 +179,8 @@ def test_editing_an_item_changes_headline_summary_and_quote(editor, seeded):
     assert item["headline"] == "Universities team up"
     assert item["summary"] == ["First sentence.", "Second sentence."]
     assert item["quote"] == {"text": "We are ready", "speaker": "The rector"}
-    assert [e["sentence"] for e in item["evidence"]] == [0, 1]
+    # The editor's own sentences, line and quote: no span of the report vouches for them.
+    assert item["evidence"] == [] and item["written_by"] == "editor"
 
 
 def test_reworded_sentence_keeps_its_evidence_and_says_so(editor, seeded):
@@ -191,7 +192,9 @@ def test_reworded_sentence_keeps_its_evidence_and_says_so(editor, seeded):
         revision="1",
         headline="Grain",
         attribution="",
-        summary="Grain went over the sea in record amounts.",
+        # The report's first sentence, lightly edited ("hit", "said").
+        summary="Grain shipments from Kazakhstan across the Caspian Sea hit a record in "
+        "December, port operators in Aktau and Baku said on Friday.",
     )
     html = editor.get(f"/editor?week={WEEK}").text
     assert '<span class="badge warn">reworded</span>' in html

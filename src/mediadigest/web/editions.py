@@ -1,13 +1,15 @@
 """The digest editor's operations on a draft (the digest JSON of DESIGN.md) and its exports.
 
 A draft starts as ``to_dict(build_digest(...))`` with the editors' pins and hides applied;
-edits change the JSON; publishing stores it as the next immutable version. Each summary
-sentence keeps its evidence (article id and character span), so the editor can show where
-it came from even after it was reworded.
+edits change the JSON; publishing stores it as the next immutable version. A summary sentence
+keeps its evidence (article id and character span) by its content, wherever an edit moves it
+and after a light rewording, so the editor can show where it came from; one an editor wrote
+has none.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import re
@@ -27,8 +29,9 @@ from mediadigest.stories import persist as story_store
 from mediadigest.stories import rank as story_rank
 from mediadigest.web import persist, stories, versions
 from mediadigest.web.articles import get_article
-from mediadigest.write import compose, trend
+from mediadigest.write import attribute, compose, trend
 from mediadigest.write import render as rendering
+from mediadigest.write.attribute import normalise_quote
 from mediadigest.write.render.json import item_to_dict
 from mediadigest.write.render.markdown import title as heading
 
@@ -618,16 +621,37 @@ def move(content: dict[str, Any], index: int, delta: int) -> dict[str, Any]:
     return content
 
 
-def edit(content: dict[str, Any], index: int, change: ItemEdit) -> dict[str, Any]:
-    """Apply an edit; sentence i keeps evidence i, sentences beyond the evidence have none."""
+def edit(
+    content: dict[str, Any], index: int, change: ItemEdit, conn: sa.Connection | None = None
+) -> dict[str, Any]:
+    """Apply an edit. Each line is set as one paragraph (a blank line or an indent in a text
+    box made two paragraphs, or code, in Markdown only), and evidence follows content, never
+    position (`_matched`, `_quote_evidence`): ``conn`` reads the source article for a quote
+    whose words changed, to point at them where the article has them word for word."""
     item = _item(content, index)
-    sentences = [s.strip() for s in change.summary.splitlines() if s.strip()]
-    item["headline"] = change.headline.strip() or item["headline"]
-    item["attribution"] = change.attribution.strip()
+    before = list(item.get("summary") or [])
+    sentences = [line for line in map(_line, change.summary.splitlines()) if line]
+    item["headline"] = _line(change.headline) or item["headline"]
+    attribution = _line(change.attribution)
+    evidence = item.get("evidence") or []
+    if item.get("written_by") == "llm":  # its entries are of the sentences the model read
+        summary = [e for e in evidence if _part(e) == "summary" and e["sentence"] < len(sentences)]
+    else:
+        summary, rewritten = _matched(before, sentences, evidence)
+        own = {e["sentence"] for e in summary if not e.get("edited")}
+        if rewritten:  # the summary's sentences are no longer all the articles' own
+            item["written_by"] = "editor"
+        elif item.get("written_by") == "editor" and len(own) == len(sentences):
+            item["written_by"] = "extractive"  # the editor's sentences taken out again
+    lede = _lede(item.get("attribution", ""), attribution, evidence)
+    item["attribution"] = attribution
     item["summary"] = sentences
-    item["evidence"] = [e for e in item.get("evidence", []) if _kept(e, len(sentences))]
-    text = change.quote_text.strip()
-    item["quote"] = _quote(item.get("quote"), text, change.quote_speaker.strip() or None)
+    speaker = _line(change.quote_speaker) or None
+    old_quote = item.get("quote")
+    item["quote"] = _quote(old_quote, _line(change.quote_text), speaker)
+    quoted = _quote_evidence(item, old_quote, evidence, conn)
+    others = [e for e in evidence if _part(e) not in ("attribution", "summary", "quote")]
+    item["evidence"] = lede + summary + quoted + others
     for key, line in (("also", change.also), ("framing", change.framing)):
         if line is not None:
             item[key] = _line(line) or None  # an empty one: the digest leaves the line out
@@ -648,10 +672,135 @@ def _quote(before: dict[str, Any] | None, text: str, speaker: str | None) -> dic
     return quote
 
 
-def _kept(evidence: dict[str, Any], sentences: int) -> bool:
-    """Evidence of a sentence still there; the attribution's (-1) and the quote's always."""
+# How much of a sentence an edit may change and still keep its source ("reworded" in the
+# editor): difflib's ratio of the two sentences' words. A typo fixed or a clause added keeps
+# it; another sentence typed in place of one deleted shares too few words to take its span.
+_REWORDED = 0.6
+
+
+def _part(evidence: dict[str, Any]) -> str:
+    """An entry's ``part``, read from ``sentence`` in digests stored before ``part``."""
+    if evidence.get("part"):
+        return str(evidence["part"])
     which = evidence.get("sentence")
-    return not isinstance(which, int) or which < sentences
+    if which == "quote":
+        return "quote"
+    return "attribution" if which == -1 else "summary"
+
+
+def _same(text: str) -> str:
+    """A sentence as an unchanged one is recognised: white space and quote marks as the
+    quote check reads them (a sentence copied back with other marks is the same sentence)."""
+    return normalise_quote(text)
+
+
+def _likeness(old: str, new: str) -> float:
+    return difflib.SequenceMatcher(
+        None, _same(old).casefold().split(), _same(new).casefold().split(), autojunk=False
+    ).ratio()
+
+
+def _matched(
+    before: list[str], after: list[str], evidence: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], bool]:
+    """The summary's evidence for the sentences ``after``, and whether the editor wrote or
+    reworded any of them.
+
+    A sentence left as it was keeps its own entry wherever it moved (inserting a line above
+    it no longer handed it the next one's); one lightly edited keeps the entry of the old
+    sentence it is most like, marked ``edited``; one typed anew has none (the editor page says
+    an editor wrote it), and a deleted sentence's entry goes with it.
+    """
+    spans: dict[int, list[dict[str, Any]]] = {}
+    for e in evidence:
+        if _part(e) == "summary" and isinstance(e.get("sentence"), int):
+            spans.setdefault(e["sentence"], []).append(e)
+    free = {i for i in spans if 0 <= i < len(before)}
+    taken: dict[int, tuple[int, bool]] = {}  # new index: (old index, reworded)
+    for n, sentence in enumerate(after):
+        same = next((i for i in sorted(free) if _same(before[i]) == _same(sentence)), None)
+        if same is not None:
+            taken[n] = same, False
+            free.discard(same)
+    pairs = sorted(
+        ((_likeness(before[i], s), n, i) for n, s in enumerate(after) if n not in taken
+         for i in free),
+        key=lambda p: (-p[0], p[1], p[2]),
+    )  # fmt: skip
+    for likeness, n, i in pairs:
+        if likeness >= _REWORDED and n not in taken and i in free:
+            taken[n] = i, True
+            free.discard(i)
+    out = []
+    for n in sorted(taken):
+        i, reworded = taken[n]
+        for e in spans[i]:
+            entry = {**e, "sentence": n}
+            if reworded:
+                entry["edited"] = True
+            out.append(entry)
+    return out, len(taken) < len(after) or any(r for _, r in taken.values())
+
+
+def _lede(before: str, after: str, evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The entry of the sentence the attribution line ends with: kept while the line is the
+    same, marked ``edited`` where it was lightly edited, gone where it was written anew."""
+    entries = [e for e in evidence if _part(e) == "attribution"]
+    if not entries or _same(before) == _same(after):
+        return entries
+    if not after or _likeness(before, after) < _REWORDED:
+        return []
+    return [{**e, "edited": True} for e in entries]
+
+
+def _quote_evidence(
+    item: dict[str, Any],
+    before: dict[str, Any] | None,
+    evidence: list[dict[str, Any]],
+    conn: sa.Connection | None,
+) -> list[dict[str, Any]]:
+    """The quote's entry after an edit.
+
+    Its words as they were keep their span; other words only where they stand word for word
+    in the same article (its quote's, else the item's lead report), at that place: the span
+    of words the editor replaced would vouch for words the article never had. A speaker the
+    editor named is theirs (``speaker_edited``): the span shows the words, not who said them.
+    """
+    quote = item.get("quote")
+    entries = [e for e in evidence if _part(e) == "quote"]
+    if quote is None:
+        return []
+    old_speaker = _same((before or {}).get("speaker") or "")
+    speaker_changed = _same(quote.get("speaker") or "") != old_speaker
+    if before is not None and _same(before.get("text", "")) == _same(quote["text"]):
+        if speaker_changed:
+            return [{**e, "speaker_edited": True} for e in entries]
+        return entries
+    aid = next((e.get("article_id") for e in entries), None) or item.get("article_id")
+    art = get_article(conn, int(aid)) if conn is not None and aid else None
+    if art is None:
+        return []
+    words = len(quote["text"].split())
+    for start, end in attribute.quote_spans(quote["text"], art):
+        # All its words there, not one of the article's quotes that is a piece of them.
+        if len(art.text[start:end].split()) >= words:
+            # Whose words these are: the article's quote there, if it names this speaker.
+            said = any(
+                q.start < end and start < q.end and q.speaker
+                and _same(q.speaker) == _same(quote.get("speaker") or "")
+                for q in art.quotes
+            )  # fmt: skip
+            entry: dict[str, Any] = {
+                "sentence": "quote",
+                "part": "quote",
+                "article_id": art.id,
+                "start": start,
+                "end": end,
+            }
+            if not said:
+                entry["speaker_edited"] = True
+            return [entry]
+    return []
 
 
 def remove(content: dict[str, Any], index: int) -> dict[str, Any]:
@@ -661,8 +810,10 @@ def remove(content: dict[str, Any], index: int) -> dict[str, Any]:
 
 
 def set_intro(content: dict[str, Any], intro: str) -> dict[str, Any]:
-    """The editor's own introduction; an empty one hands it back to the writer."""
-    content["intro"] = intro.strip()
+    """The editor's own introduction, as one paragraph (the renderers set it as one: a blank
+    line in it was a second paragraph in Markdown only); an empty one hands it back to the
+    writer."""
+    content["intro"] = _line(intro)
     content["intro_edited"] = bool(content["intro"])
     return content
 

@@ -118,6 +118,7 @@ def _evidence(conn: sa.Connection, content: dict[str, Any]) -> dict[tuple[int, A
                 "language": language,
                 "href": f"/articles/{aid}?hl={ev['start']}-{ev['end']}#evidence",
                 "reworded": source not in " ".join(_said(item, ev["sentence"]).split()),
+                "speaker_edited": bool(ev.get("speaker_edited")),  # the quote's: an editor's
             }
     return out
 

@@ -88,9 +88,9 @@ class _ItemEditing:
     seen: str  # the item as the page showed it (``editions.seen``); empty from an old page
     change: editions.ItemEdit
 
-    def apply(self, _conn: sa.Connection, content: dict[str, Any]) -> None:
+    def apply(self, conn: sa.Connection, content: dict[str, Any]) -> None:
         assert self.at is not None
-        editions.edit(content, self.at, self.change)
+        editions.edit(content, self.at, self.change, conn)  # conn: a quote's new words' place
 
     def onto(self, content: dict[str, Any]) -> bool:
         """Follow the item into the newer draft; only an item nobody changed takes the edit."""
