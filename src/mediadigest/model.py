@@ -412,7 +412,7 @@ class DigestItem:
     story_id: int | None = None
     kind: str = "news"  # the lead article's kind: news | opinion | interview | ...
     written_from: str = "text"  # text | lead | headline: how much of the source we had
-    written_by: str = "extractive"  # extractive | llm: who wrote ``summary`` (write/llm.py)
+    written_by: str = "extractive"  # extractive | llm | editor: who wrote ``summary``
     note: str | None = None  # e.g. "Only the headline was available."
     also: str | None = None  # "The story was also covered by ..."
     framing: str | None = None  # how coverage differs by outlet country
