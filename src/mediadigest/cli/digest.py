@@ -92,14 +92,48 @@ def digest(
             "(mail.to). Nothing is printed then, unless -o.",
         ),
     ] = None,
+    published: Annotated[
+        bool,
+        typer.Option(
+            "--published",
+            help="Print the period's published version (the latest, or --version N) in any "
+            "--format, as the web app's export gives it, instead of a digest built now.",
+        ),
+    ] = False,
+    number: Annotated[
+        int | None,
+        typer.Option(
+            "--version", min=1, metavar="N", help="With --published: version N of the period."
+        ),
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            help="With --published: where `mediadigest serve` is reached; an item's \"and 3 "
+            "more\" sources then links to the version's public page, which lists them all."
+        ),
+    ] = None,
 ) -> None:
-    """Write the digest for a period from what is stored."""
+    """Write the digest for a period from what is stored (--published: the version published)."""
     from mediadigest.write import compose
     from mediadigest.write.llm import LLMConfig
     from mediadigest.write.render import render, to_dict, write_file
 
     settings = settings_of(ctx)
     first, last = period(since, until, week)
+    if not published and (number is not None or base_url is not None):
+        flag = "--version" if number is not None else "--base-url"
+        raise typer.BadParameter("only with --published", param_hint=flag)
+    if published and (mail_to or writer is not Writer.extractive or size != DIGEST_SIZE):
+        flag = (
+            "--mail-to" if mail_to else "--writer" if writer is not Writer.extractive else "--size"
+        )
+        raise typer.BadParameter(
+            "not with --published, which prints what was published (`publish --mail` mails it)",
+            param_hint=flag,
+        )
+    if base_url is not None and not base_url.startswith(("http://", "https://")):
+        raise typer.BadParameter(f"{base_url!r} is not an http(s) address", param_hint="--base-url")
     reviewers = _recipients(settings, mail_to, the_list=False) if mail_to else ()
     to_stdout = output == "-" or (output is None and not reviewers)
     if fmt.binary and output is None and not mail_to:
@@ -107,6 +141,9 @@ def digest(
     if fmt.binary and to_stdout and sys.stdout.isatty():
         say("DOCX is binary: -o - writes it into a pipe or a file, not to a terminal", "error")
         raise typer.Exit(1)
+    if published:
+        _print_published(settings, first, last, number, fmt, output, base_url)
+        return
     try:
         llm = LLMConfig.from_env(os.environ) if writer is Writer.llm else None
     except ConfigError as exc:  # a setting from the environment: a usage error, as the others
@@ -118,6 +155,9 @@ def digest(
     from mediadigest.stories import grouping
 
     grouping.update_period(engine, settings.profile, first, last)
+    with engine.connect() as conn:
+        if note := _built_beside(conn, settings.profile.name, first, last, mailed=bool(reviewers)):
+            say(note, "note")
     with engine.begin() as conn:
         result = compose.build_digest(conn, settings.profile, first, last, size=size, llm=llm,
                                       publisher=settings.publisher, update=False)  # fmt: skip
@@ -143,6 +183,88 @@ def digest(
         sent = _mail(send, what=f"{first}..{last}: the draft", draft=True)
         if sent.refused:
             raise typer.Exit(1)
+
+
+def _built_beside(
+    conn: sa.Connection, profile: str, first: date, last: date, *, mailed: bool
+) -> str | None:
+    """What a digest built now stands beside: a published version of the period, or the
+    editors' draft (its words, order and removals are not in a digest built now), or None.
+    ``mailed``: `--mail-to` sends the digest built now, which the note says."""
+    from mediadigest.web import versions
+
+    latest = versions.latest_version(conn, profile, first, last)
+    draft = versions.get_draft(conn, profile, first, last)
+    said = []
+    if latest is not None:
+        at = f"{latest['published_at']:%Y-%m-%d %H:%M} UTC by {latest['published_by']}"
+        said.append(f"version {latest['version']} of {first}..{last} is published ({at})")
+    if draft is not None:
+        said.append(f"the editors have a draft of it (revision {draft[1]}), whose edits it lacks")
+    if not said:
+        return None
+    text = "; ".join(said) + "; this is a digest built now"
+    if mailed:
+        text += ", and --mail-to sends it (as [Draft]), not the published version or the draft"
+    if latest is not None:
+        text += "; --published prints the published one"
+    return text
+
+
+def _print_published(
+    settings: Settings,
+    first: date,
+    last: date,
+    number: int | None,
+    fmt: Format,
+    output: str | None,
+    base_url: str | None,
+) -> None:
+    """``digest --published``: a published version as the web's /digests/ID/export.* gives it
+    (``render_stored``), to stdout or ``-o``."""
+    from mediadigest.web import versions
+    from mediadigest.write.render import from_dict, render_stored, write_file
+
+    name = settings.profile.name
+    with reading_store(settings).connect() as conn:
+        story_store.require_profile(conn, name)
+        found = _published_version(conn, name, first, last, number)
+        if found is None:
+            every = [v["version"] for v in versions.list_versions(conn, name, limit=10_000)
+                     if (v["period_from"], v["period_to"]) == (first, last)]  # fmt: skip
+            which = f"no version {number}" if number is not None else "nothing published"
+            also = f" (published: {', '.join(map(str, sorted(every)))})" if every else ""
+            say(f"{first}..{last}: {which}{also}", "error")
+            raise typer.Exit(1)
+    # The public page `serve` gives it (web.routes.public), which lists every source.
+    page = f"{base_url.rstrip('/')}/public/digests/{found['id']}" if base_url else None
+    content = found["content"]
+    if output is None or output == "-":
+        write_out(render_stored(content, fmt, publisher=settings.publisher, page=page))
+        return
+    written = write_file(from_dict(content), fmt, Path(output),
+                         folder=output.endswith(("/", os.sep)), publisher=settings.publisher,
+                         page=page, stored=content)  # fmt: skip
+    say(f"wrote version {found['version']} of {first}..{last} to {written}")
+
+
+def _published_version(
+    conn: sa.Connection, profile: str, first: date, last: date, number: int | None
+) -> dict[str, Any] | None:
+    """The period's published version ``number``, or its latest; None where there is none."""
+    from mediadigest.web import versions
+    from mediadigest.web.persist import digest_versions as table
+
+    if number is None:
+        return versions.latest_version(conn, profile, first, last)
+    query = sa.select(table).where(
+        (table.c.profile == profile)
+        & (table.c.period_from == first)
+        & (table.c.period_to == last)
+        & (table.c.version == number)
+    )
+    found = conn.execute(query).mappings().first()
+    return dict(found) if found else None
 
 
 def _carried(decision: story_store.Carried, first: date, last: date) -> str:

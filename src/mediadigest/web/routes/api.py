@@ -50,6 +50,7 @@ from mediadigest.web.routes.archive import shown_link as archive_link
 from mediadigest.web.routes.public import feed_response
 from mediadigest.web.routes.sources import shown_url
 from mediadigest.write import search_csv
+from mediadigest.write.render import stored_dict
 
 router = APIRouter(
     prefix="/api",
@@ -455,7 +456,8 @@ def digest(request: Request, version_id: PathId, user: Viewer) -> VersionDetail:
         found = versions.get_version(conn, version_id)
     if found is None:
         raise HTTPException(404, f"no published digest {version_id}")
-    return VersionDetail(**found)
+    # The JSON of /digests/ID/export.json, key for key: what was stored, in the documented shape.
+    return VersionDetail(**{**found, "content": stored_dict(found["content"])})
 
 
 @router.post(

@@ -14,8 +14,10 @@ from mediadigest.web import csrf, editions, freshness, mailing, persist, version
 from mediadigest.web.persist import User
 from mediadigest.web.routes import PathId, Revision
 from mediadigest.web.routes.editor import Editor, Viewer, Week
+from mediadigest.web.routes.public import page_url
 from mediadigest.web.routes.week import week_links
 from mediadigest.web.templating import page, redirect
+from mediadigest.write import render as rendering
 from mediadigest.write import style
 
 router = APIRouter(dependencies=[Depends(csrf.protect)], include_in_schema=False)
@@ -231,12 +233,27 @@ def digest(request: Request, version_id: PathId, user: Viewer) -> HTMLResponse:
     )
 
 
+def _public_page(request: Request, found: dict[str, Any]) -> str | None:
+    """The public page of a published version, which lists every source of its items (an
+    export's "and 3 more" links to it); None for another profile's, which this site does not
+    publish."""
+    if found["profile"] != request.app.state.web.settings.profile.name:
+        return None
+    return page_url(request, found["id"])
+
+
 @router.get("/digests/{version_id}/export.{fmt}")
 def export(request: Request, version_id: PathId, fmt: str, user: Viewer) -> Response:
     if fmt not in editions.formats():
         raise HTTPException(404, f"no export as {fmt!r}")
     found, web = _version(request, version_id), request.app.state.web
-    body, media_type, ext = editions.export(found["content"], fmt, web.settings.publisher)
+    page_of = _public_page(request, found)
+    body = rendering.render_stored(
+        found["content"], rendering.Format(fmt), publisher=web.settings.publisher, page=page_of
+    )
+    media_type, ext = editions.MEDIA_TYPES[fmt]
+    if isinstance(body, str):
+        body = body.encode("utf-8")
     name = f"digest-{found['period_from']}-v{found['version']}.{ext}"
     return Response(
         body,

@@ -128,7 +128,8 @@ def _entry(
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=page)
     ET.SubElement(entry, f"{{{ATOM}}}updated").text = _stamp(at)
     ET.SubElement(entry, f"{{{ATOM}}}summary").text = digest.intro
-    ET.SubElement(entry, f"{{{ATOM}}}content", type="html").text = note + fragment(digest)
+    body = fragment(digest, page=page)  # "and 3 more" links to the page listing them all
+    ET.SubElement(entry, f"{{{ATOM}}}content", type="html").text = note + body
 
 
 def _xml(feed: ET.Element) -> str:

@@ -9,15 +9,16 @@ from typing import Any
 
 from mediadigest.model import Digest
 from mediadigest.write.render.html import xml_safe as _safe
-from mediadigest.write.render.markdown import item_blocks, more, shown_sources, title
+from mediadigest.write.render.links import web_link
+from mediadigest.write.render.markdown import hidden, item_blocks, shown_sources, title
 
 
-def to_docx(digest: Digest, *, publisher: str | None = None) -> bytes:
+def to_docx(digest: Digest, *, publisher: str | None = None, page: str | None = None) -> bytes:
     """The digest as a .docx file's bytes (Word's built-in styles, so it restyles cleanly).
 
     ``publisher``: who selects (the settings' publisher), the document's author in Word's
     File > Info. Every text goes through ``_safe``: lxml refuses a string with a character
-    XML forbids.
+    XML forbids. ``page``: the web page listing every source, which "and 3 more" links to.
     """
     from docx import Document as WordDocument  # python-docx: a fifth of a second to import
 
@@ -44,8 +45,12 @@ def to_docx(digest: Digest, *, publisher: str | None = None) -> bytes:
                     _hyperlink(para, _safe(label), _safe(url))
                 else:
                     _small(para.add_run(_safe(label)))
-            if rest := more(item.sources):
-                _small(para.add_run(_safe(rest)))
+            if rest := hidden(item.sources):
+                _small(para.add_run(" and "))
+                if page:
+                    _hyperlink(para, f"{rest} more", web_link(page))
+                else:
+                    _small(para.add_run(f"{rest} more"))
     out = io.BytesIO()
     doc.save(out)
     return _undated(out.getvalue())

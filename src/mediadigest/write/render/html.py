@@ -19,7 +19,8 @@ from html import escape
 
 from mediadigest.model import Digest, DigestItem
 from mediadigest.write import style
-from mediadigest.write.render.markdown import item_blocks, more, shown_sources, title
+from mediadigest.write.render.links import web_link
+from mediadigest.write.render.markdown import hidden, item_blocks, shown_sources, title
 
 _FONT = "font-family:Georgia,'Times New Roman',serif;color:#1a1a1a;"
 _BODY = f"{_FONT}font-size:16px;line-height:1.55;margin:0 0 12px 0;"
@@ -181,10 +182,10 @@ def _quoted(text: str, language: str | None, names: Iterable[str] = ()) -> str:
     return f"“{_in_language(text[1:close], language)}{_isolated(text[close:], names)}"
 
 
-def _item(item: DigestItem) -> str:
+def _item(item: DigestItem, page: str | None = None, every: bool = False) -> str:
     out = [f'<h2 style="{_HEAD}"{_attributes(item.headline, item.language)}>'
            f"{escape(item.headline)}</h2>"]  # fmt: skip
-    shown = shown_sources(item.sources) if item.sources else []
+    shown = shown_sources(item.sources, every) if item.sources else []
     names = [n for n in (item.outlet, *(label for label, _ in shown)) if n]
     # A language model's summary is in whatever language it answered in: none is claimed.
     told = item.summary if item.written_by != "llm" else []
@@ -197,7 +198,12 @@ def _item(item: DigestItem) -> str:
         out.append(f'<p style="{_BODY}"{way}>{_marked(text, words, names)}</p>')
     if shown:
         links = ", ".join(_source_link(*s) for s in shown)
-        out.append(f'<p style="{_SMALL}">Sources: {links}{more(item.sources)}</p>')
+        if rest := hidden(item.sources, every):
+            more = f"{rest} more"
+            if page:  # the page that lists them all
+                more = f'<a href="{escape(web_link(page), quote=True)}" style="{_LINK}">{more}</a>'
+            links += f" and {more}"
+        out.append(f'<p style="{_SMALL}">Sources: {links}</p>')
     return "\n".join(out)
 
 
@@ -210,11 +216,13 @@ def _source_link(label: str, url: str | None) -> str:
     return f'<a href="{escape(url, quote=True)}" style="{_LINK}">{text}</a>'
 
 
-def fragment(digest: Digest) -> str:
+def fragment(digest: Digest, *, page: str | None = None, every_source: bool = False) -> str:
     """The digest's intro and items without the document around them: an Atom entry's content,
-    which a feed reader shows inside its own page under the entry's title."""
+    which a feed reader shows inside its own page under the entry's title. ``page``: the web
+    page listing every source, which "and 3 more" links to; ``every_source``: list them all
+    here (that page itself), no "and 3 more"."""
     trend = f'<p style="{_SMALL}">{escape(digest.trend)}</p>' if digest.trend else ""
-    items = "\n".join(_item(i) for i in digest.items)
+    items = "\n".join(_item(i, page, every_source) for i in digest.items)
     # The intro names a headline in another language in its words: “Казахстан …” (in Russian).
     named = [(i.headline, i.language) for i in digest.items]
     outlets = [i.outlet for i in digest.items if i.outlet]
@@ -222,8 +230,9 @@ def fragment(digest: Digest) -> str:
     return xml_safe(f'<p style="{_BODY}">{intro}</p>\n{trend}\n{items}')
 
 
-def to_html(digest: Digest) -> str:
-    """A complete HTML document that renders the same in Gmail, Outlook and Apple Mail."""
+def to_html(digest: Digest, *, page: str | None = None, every_source: bool = False) -> str:
+    """A complete HTML document that renders the same in Gmail, Outlook and Apple Mail
+    (``page``, ``every_source``: as for ``fragment``)."""
     heading = escape(xml_safe(title(digest)))
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -238,7 +247,7 @@ def to_html(digest: Digest) -> str:
 <table {_TABLE} width="640" style="max-width:640px;width:100%;background:#ffffff;">
 <tr><td style="padding:32px 36px;">
 <h1 style="{_TITLE}">{heading}</h1>
-{fragment(digest)}
+{fragment(digest, page=page, every_source=every_source)}
 </td></tr>
 </table>
 </td></tr>

@@ -65,6 +65,25 @@ def to_json(digest: Digest) -> str:
     return json.dumps(to_dict(digest), ensure_ascii=False, indent=2) + "\n"
 
 
+# Whether an editor wrote the intro or the week-over-week line (the web app's drafts keep
+# them, and an intro not edited is written again from the items); only where true.
+EDITED_FLAGS = ("intro_edited", "trend_edited")
+
+
+def stored_dict(content: dict[str, Any]) -> dict[str, Any]:
+    """A stored digest (a draft, a published version) in the shape of docs/digest-json.md,
+    as the API and every JSON export give it: the same JSON for the same version. The
+    editors' ``intro_edited`` and ``trend_edited`` are kept, only where true."""
+    data = to_dict(from_dict(content))
+    data.update({flag: True for flag in EDITED_FLAGS if content.get(flag)})
+    return data
+
+
+def stored_json(content: dict[str, Any]) -> str:
+    """``stored_dict`` written as ``to_json`` writes a digest."""
+    return json.dumps(stored_dict(content), ensure_ascii=False, indent=2) + "\n"
+
+
 def item_from_dict(data: dict[str, Any]) -> DigestItem:
     """The item a JSON item stands for (quote offsets are not in the JSON: they read 0, 0)."""
     quote = data.get("quote")

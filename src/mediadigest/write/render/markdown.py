@@ -8,6 +8,7 @@ from urllib.parse import unquote, urlsplit
 
 from mediadigest.model import Digest, DigestItem, Quote, is_web_url
 from mediadigest.write import style
+from mediadigest.write.render.links import web_link
 
 _VERB_NAMES = frozenset(("said", "says"))  # surnames that are the verb (Edward Said)
 _PLACED = re.compile(r"\s(?:to|in)\s")  # a role with its place: "Ambassador to Japan"
@@ -86,29 +87,34 @@ def item_paragraphs(item: DigestItem) -> list[str]:
     return [text for text, _ in item_blocks(item)]
 
 
-MAX_SOURCES = 6  # links shown per item; the JSON keeps every source
+# Links shown per item in what people read (an e-mail with 200 links is unreadable); the
+# JSON, the API and the web app's public page of a published digest list every source, and
+# "and 3 more" links to that page where its address is known.
+MAX_SOURCES = 6
 
 
-def more(sources: list[dict[str, str]]) -> str:
-    """`` and 12 more`` after the links shown, or nothing."""
-    rest = len(sources) - MAX_SOURCES
-    return f" and {rest} more" if rest > 0 else ""
+def hidden(sources: list[dict[str, str]], every: bool = False) -> int:
+    """How many of ``sources`` are not shown: past ``MAX_SOURCES``, none where ``every``."""
+    return 0 if every else max(0, len(sources) - MAX_SOURCES)
 
 
-def shown_sources(sources: list[dict[str, str]]) -> list[tuple[str, str | None]]:
-    """(label, web address or None) of the sources shown; an outlet's second report is
-    "Xinhua (2)": "Sources: Xinhua, AP, Xinhua, Xinhua" read as one source listed thrice.
-    A roundup's item names the page it links to: "Jiji Press (via The Astana Times)"."""
+def shown_sources(
+    sources: list[dict[str, str]], every: bool = False
+) -> list[tuple[str, str | None]]:
+    """(label, link or None) of the sources shown (all where ``every``); an outlet's second
+    report is "Xinhua (2)": "Sources: Xinhua, AP, Xinhua, Xinhua" read as one source listed
+    thrice. A roundup's item names the page it links to: "Jiji Press (via The Astana Times)".
+    The link is ``links.web_link`` of a web address, the same in every format."""
     seen: dict[str, int] = {}
     out = []
-    for src in sources[:MAX_SOURCES]:
+    for src in sources if every else sources[:MAX_SOURCES]:
         name = src.get("outlet") or _unnamed(src.get("url") or "")
         seen[name] = seen.get(name, 0) + 1
         label = name if seen[name] == 1 else f"{name} ({seen[name]})"
         if via := via_name(src):
             label = f"{label} (via {via})"
         url = src.get("url")
-        out.append((label, url if url and is_web_url(url) else None))
+        out.append((label, web_link(url) if url and is_web_url(url) else None))
     return out
 
 
@@ -143,11 +149,6 @@ _MD_INLINE = re.compile(r"([\\`*_\[\]<>~])")
 _MD_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 _MD_LINE_START = re.compile(r"(?m)^(\s*)([#+-])")  # a heading or a list item
 _MD_NUMBERED = re.compile(r"(?m)^(\s*\d+)([.)])(?=\s)")  # "1. " a numbered one
-# What ends or breaks a <...> link target: "\" escapes the ">" after it (a URL ending in "\"
-# ran on into the text), "<", ">" and a line end are not allowed in one.
-_URL_UNSAFE = str.maketrans(
-    {" ": "%20", "<": "%3C", ">": "%3E", "\\": "%5C", "\n": "%0A", "\r": "%0D"}
-)
 
 
 def md_text(text: str) -> str:
@@ -156,21 +157,29 @@ def md_text(text: str) -> str:
     return _MD_NUMBERED.sub(r"\1\\\2", _MD_LINE_START.sub(r"\1\\\2", text))
 
 
-def _item(item: DigestItem) -> str:
+def _item(item: DigestItem, page: str | None) -> str:
     body = "\n\n".join(md_text(p) for p in item_paragraphs(item))
     parts = [f"## {md_text(item.headline)}", "", *body.split("\n")]
     if item.sources:
+        # web_link leaves no space, "<", ">", "\\" or line end, which would end a <...> target
         links = ", ".join(
-            f"[{md_text(label)}](<{url.translate(_URL_UNSAFE)}>)" if url else md_text(label)
+            f"[{md_text(label)}](<{url}>)" if url else md_text(label)
             for label, url in shown_sources(item.sources)
         )
-        parts += ["", f"Sources: {links}{more(item.sources)}"]
+        rest = hidden(item.sources)
+        if rest and page:
+            links += f" and [{rest} more](<{web_link(page)}>)"
+        elif rest:
+            links += f" and {rest} more"
+        parts += ["", f"Sources: {links}"]
     return "\n".join(parts)
 
 
-def to_markdown(digest: Digest) -> str:
+def to_markdown(digest: Digest, *, page: str | None = None) -> str:
+    """The digest in Markdown; ``page``: the web page listing every source (a published
+    digest's public page), which "and 3 more" links to."""
     blocks = [f"# {title(digest)}", md_text(digest.intro)]
     if digest.trend:
         blocks.append(f"*{md_text(digest.trend)}*")
-    blocks += [_item(i) for i in digest.items]
+    blocks += [_item(i, page) for i in digest.items]
     return "\n\n".join(blocks) + "\n"

@@ -1,0 +1,61 @@
+"""A source's web address as every rendered digest links it: one valid URI (RFC 3986).
+
+Stored addresses are as the pages gave them: one may hold a space, ``"``, ``<`` or ``>``
+(``…/kz"onmouseover="alert(1)``), or letters beyond ASCII. Markdown escaped some of these, the
+HTML only for its attribute, DOCX not at all (its relationship target held a raw ``<``): one
+digest linked one page three ways. Every renderer now links ``web_link(url)``; the JSON keeps
+the stored address (it is data, as ``articles --json`` gives it).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, urlsplit, urlunsplit
+
+# What RFC 3986 allows as it is in a path (pchar and "/"), and in a query or fragment (also
+# "?"); "%" is kept so that an address already percent-encoded is not encoded twice.
+_PATH_SAFE = "/!$&'()*+,;=:@%-._~"
+_QUERY_SAFE = _PATH_SAFE + "?"
+_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")  # "100%" is not an escape: "100%25"
+
+
+def web_link(url: str) -> str:
+    """``url`` as a valid URI: what RFC 3986 does not allow in its path, query and fragment
+    (a space, ``"``, ``<``, ``>``, `````, ``{``, ``}``, ``|``, ``\\``, ``^``, a letter beyond
+    ASCII) percent-encoded as UTF-8, existing ``%XX`` kept as they are; a host in letters
+    beyond ASCII (an IDN) written in punycode (``xn--…``), as a URI's host must be."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # an unclosed IPv6 bracket: encode what is not allowed, whole
+        return _encoded(url.strip(), _QUERY_SAFE + "#[]")
+    return urlunsplit(
+        (
+            parts.scheme,
+            _netloc(parts.netloc),
+            _encoded(parts.path, _PATH_SAFE),
+            _encoded(parts.query, _QUERY_SAFE),
+            _encoded(parts.fragment, _QUERY_SAFE),
+        )
+    )
+
+
+def _encoded(part: str, safe: str) -> str:
+    # A lone surrogate has no UTF-8: "%3F" rather than an exception.
+    return _LONE_PERCENT.sub("%25", quote(part, safe=safe, errors="replace"))
+
+
+def _netloc(netloc: str) -> str:
+    """The authority with its host in ASCII: punycode for an IDN (where the name is not one
+    IDNA 2003 can write, percent-encoded as RFC 3986 allows a reg-name), userinfo encoded."""
+    userinfo, at, hostport = netloc.rpartition("@")
+    if hostport.startswith("["):  # an IPv6 literal is ASCII already
+        host, port = hostport, ""
+    else:
+        host, colon, port = hostport.partition(":")
+        port = colon + port
+    if not host.isascii():
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            host = quote(host, safe="", errors="replace")
+    return (_encoded(userinfo, "!$&'()*+,;=:%-._~") + at if at else "") + host + port
