@@ -256,3 +256,11 @@ def test_digest_says_the_editors_have_a_draft(editor, seeded):
     built = _cli(seeded)
     assert "the editors have a draft of it (revision 1)" in built.stderr
     assert "this is a digest built now" in built.stderr and "--published" not in built.stderr
+
+
+def test_the_web_page_of_a_digest_lists_every_source():
+    from mediadigest.web.editions import house_html
+    from mediadigest.write.render.json import to_dict
+
+    html = str(house_html(to_dict(_digest(NINE))))
+    assert _hrefs(html) == NINE and "more" not in html

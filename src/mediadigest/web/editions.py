@@ -893,7 +893,8 @@ def house_html(content: dict[str, Any], *, inside: bool = False) -> Markup:
     ``inside``: the digest is a part of a page with a title (h1) of its own, so its headings
     go a level down (its title h2, its items h3): one h1 a page, as screen readers expect.
     """
-    html = rendering.to_html(rendering.from_dict(content))
+    # Every source: the page is where a mail's and an export's "and 3 more" lead.
+    html = rendering.to_html(rendering.from_dict(content), every_source=True)
     clean = nh3.clean(
         html,
         tags=_HOUSE_TAGS,
