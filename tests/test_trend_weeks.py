@@ -177,3 +177,16 @@ def test_a_story_of_the_week_is_new_and_not_in_the_last_digest(profile):
     rank([story], profile, until=date(2025, 10, 19), previous=[LAST])
     assert story.reasons[-1] == "not in the last published digest"
     assert compose_story(story, profile, since=date(2025, 10, 13)).status == "new"
+
+
+def test_a_week_the_store_began_in_midweek_is_no_baseline(tmp_path, profile):
+    """A store whose first report is on the Sunday before the digest's week covers one day of
+    that week: it read as a whole week of 1 report, and 9 now "rose" against it."""
+    engine = _store(tmp_path, profile, [9], extra=[_report(1, WEEK - timedelta(days=1))])
+    line = _line(engine, profile)
+    assert "rose" not in line and "the week before" not in line
+    # Begun on that week's Monday, the week is covered whole.
+    monday = tmp_path / "monday"
+    monday.mkdir()
+    engine = _store(monday, profile, [9], extra=[_report(1, WEEK - timedelta(days=7))])
+    assert "rose (9 reports mainly on it against 1 the week before)" in _line(engine, profile)

@@ -56,11 +56,16 @@ def _label(profile: Profile, name: str) -> str:
 
 
 def _covered(first: datetime | None, start: datetime, days: int) -> int:
-    """How many of the ``WEEKS`` periods before ``start`` end after the store's first
-    article: those it covers (a period before it would read as one without news)."""
+    """How many of the ``WEEKS`` periods before ``start`` the store covers whole: its first
+    article dated by the end of the period's first day. A period before it would read as
+    one without news, and one it began in midweek as a whole week of little."""
     if first is None:
         return 0
-    return sum(1 for k in range(WEEKS) if first < start - timedelta(days=days * k))
+    return sum(
+        1
+        for k in range(1, WEEKS + 1)
+        if first < start - timedelta(days=days * k) + timedelta(days=1)
+    )
 
 
 def _mean(total: int, periods: int) -> str:
