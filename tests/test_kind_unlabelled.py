@@ -142,6 +142,18 @@ def test_a_profile_naming_its_subject_in_the_opening_stays_news():
     )
 
 
+def test_a_report_describing_at_its_close_someone_it_named_mid_body_stays_news():
+    """No byline: the name was new to the opening (600 characters) but not to the body, so
+    "Marat Karabayev is the founder of …" closing a news report read as its author's bio."""
+    filler = "Trade volumes through the hub are expected to grow over the decade. " * 12
+    text = (
+        f"ALMATY - Kazakhstan opened a logistics hub on Monday, the ministry said.\n\n{filler}"
+        f"\n\nThe hub was built by Kazlogistics, said its chief Marat Karabayev.\n\n{filler}"
+        "\n\nMarat Karabayev is the founder of Kazlogistics, which he set up in 2004."
+    )
+    assert classify("Kazakhstan opens logistics hub", text).label == "news"
+
+
 def test_a_russian_report_quoting_an_expert_at_the_close_stays_news():
     body = "Казахстан подписал соглашение с «Росатомом» о строительстве АЭС. " * 8
     close = "Дана Абенова — директор Института энергетики, — отметила, что тендер был закрытым."

@@ -107,7 +107,13 @@ _REPORTED = re.compile(
 
 
 def bio_line(
-    title: str, head: str, tail: str, author: str | None, *, tail_cut: bool = False
+    title: str,
+    head: str,
+    tail: str,
+    author: str | None,
+    *,
+    tail_cut: bool = False,
+    text: str = "",
 ) -> str | None:
     """The op-ed's line on its author in the close: "Dana Abenova is a senior fellow at …",
     where the name is the byline's or, with no byline, a full name that opens the last
@@ -131,7 +137,10 @@ def bio_line(
         surname = words[-1].strip(".").casefold()
         if author and surname in name_words(author):
             return _clip(line)
-        before = head[: head.find(line[:40])] if line[:40] in head else head
+        # Without a byline the name must be new to the piece: a person a news report named
+        # mid-body and describes at its close ("… is the founder of …") is its subject.
+        read = text or head
+        before = read[: read.rfind(line[:40])] if line[:40] in read else read
         if not author and len(words) >= 2 and surname not in name_words(f"{title} {before}"):
             return _clip(line)
     return None

@@ -168,7 +168,7 @@ def classify(
         return Kind("press_release", office, [f"relays an official source: {office}"])
     if wire := _wire(title, head, tail, attribution):
         return wire
-    return _form(title, head, tail, path, attribution, byline)
+    return _form(title, text, path, attribution, byline)
 
 
 def without_credit(title: str) -> str:
@@ -199,12 +199,12 @@ def _wire(title: str, head: str, tail: str, attribution: Attribution | None) -> 
 
 def _form(
     title: str,
-    head: str,
-    tail: str,
+    text: str,
     path: str,
     attribution: Attribution | None,
     author: str | None,
 ) -> Kind:
+    head, tail = text[:HEAD_CHARS], text[-TAIL_CHARS:]
     form = attribution.form if attribution else None
     if form == "interview" or (attribution and attribution.interviewee):
         return Kind("interview", None, ["attribution says it is an interview"])
@@ -225,7 +225,8 @@ def _form(
         return Kind("opinion", None, [f"credits its author: {m.group().strip(' ,.')!r}"])
     if form == "analysis" or _URL_KINDS[3][1].search(path) or _ANALYSIS.search(title):
         return Kind("analysis", None, ["labelled analysis"])
-    if bio := essay.bio_line(title, head, tail, author, tail_cut=len(tail) >= TAIL_CHARS):
+    cut = len(tail) >= TAIL_CHARS
+    if bio := essay.bio_line(title, head, tail, author, tail_cut=cut, text=text):
         return Kind("opinion", None, [f"closes with its author's bio: {bio!r}"])
     if stance := essay.first_person_stance(head):
         return Kind("opinion", None, [f"the writer argues in the first person: {stance!r}"])
