@@ -456,8 +456,15 @@ def digest(request: Request, version_id: PathId, user: Viewer) -> VersionDetail:
         found = versions.get_version(conn, version_id)
     if found is None:
         raise HTTPException(404, f"no published digest {version_id}")
-    # The JSON of /digests/ID/export.json, key for key: what was stored, in the documented shape.
-    return VersionDetail(**{**found, "content": stored_dict(found["content"])})
+    # The JSON of /digests/ID/export.json, key for key: what was stored, in the documented shape,
+    # but a viewer's token is not given a paid feed's password in a source's address.
+    content = stored_dict(found["content"])
+    for item in content["items"]:
+        for src in item["sources"]:
+            for link in (src, src.get("via") or {}):
+                if isinstance(link.get("url"), str):
+                    link["url"] = shown_url(link["url"], user)
+    return VersionDetail(**{**found, "content": content})
 
 
 @router.post(

@@ -5,12 +5,18 @@ Stored addresses are as the pages gave them: one may hold a space, ``"``, ``<`` 
 HTML only for its attribute, DOCX not at all (its relationship target held a raw ``<``): one
 digest linked one page three ways. Every renderer now links ``web_link(url)``; the JSON keeps
 the stored address (it is data, as ``articles --json`` gives it).
+
+A digest is a publication (a no-sign-in page, mails, the Atom feed): its links leave out a paid
+feed's ``user:password@`` and every secret-named query parameter (``?api_key=…``), whole, not
+as ``***``: the page should still open where the key is not needed.
 """
 
 from __future__ import annotations
 
 import re
 from urllib.parse import quote, urlsplit, urlunsplit
+
+from mediadigest.logs import secret_name
 
 # What RFC 3986 allows as it is in a path (pchar and "/"), and in a query or fragment (also
 # "?"); "%" is kept so that an address already percent-encoded is not encoded twice.
@@ -23,7 +29,9 @@ def web_link(url: str) -> str:
     """``url`` as a valid URI: what RFC 3986 does not allow in its path, query and fragment
     (a space, ``"``, ``<``, ``>``, `````, ``{``, ``}``, ``|``, ``\\``, ``^``, a letter beyond
     ASCII) percent-encoded as UTF-8, existing ``%XX`` kept as they are; a host in letters
-    beyond ASCII (an IDN) written in punycode (``xn--…``), as a URI's host must be."""
+    beyond ASCII (an IDN) written in punycode (``xn--…``), as a URI's host must be. The
+    userinfo and the secret-named query parameters (`mediadigest.logs.secret_name`) are left
+    out: a link a digest publishes gives away no credential."""
     try:
         parts = urlsplit(url.strip())
     except ValueError:  # an unclosed IPv6 bracket: encode what is not allowed, whole
@@ -33,10 +41,15 @@ def web_link(url: str) -> str:
             parts.scheme,
             _netloc(parts.netloc),
             _encoded(parts.path, _PATH_SAFE),
-            _encoded(parts.query, _QUERY_SAFE),
+            _encoded(_public_query(parts.query), _QUERY_SAFE),
             _encoded(parts.fragment, _QUERY_SAFE),
         )
     )
+
+
+def _public_query(query: str) -> str:
+    """``query`` without its secret-named parameters, the others as they were, in order."""
+    return "&".join(p for p in query.split("&") if not secret_name(p.partition("=")[0]))
 
 
 def _encoded(part: str, safe: str) -> str:
@@ -46,8 +59,9 @@ def _encoded(part: str, safe: str) -> str:
 
 def _netloc(netloc: str) -> str:
     """The authority with its host in ASCII: punycode for an IDN (where the name is not one
-    IDNA 2003 can write, percent-encoded as RFC 3986 allows a reg-name), userinfo encoded."""
-    userinfo, at, hostport = netloc.rpartition("@")
+    IDNA 2003 can write, percent-encoded as RFC 3986 allows a reg-name); the userinfo (a
+    paid feed's ``user:password@``) left out."""
+    hostport = netloc.rpartition("@")[2]
     if hostport.startswith("["):  # an IPv6 literal is ASCII already
         host, port = hostport, ""
     else:
@@ -58,4 +72,4 @@ def _netloc(netloc: str) -> str:
             host = host.encode("idna").decode("ascii")
         except UnicodeError:
             host = quote(host, safe="", errors="replace")
-    return (_encoded(userinfo, "!$&'()*+,;=:%-._~") + at if at else "") + host + port
+    return host + port
