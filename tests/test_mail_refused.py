@@ -21,6 +21,7 @@ from mediadigest import store
 from mediadigest.cli import app
 from mediadigest.errors import FormatError
 from mediadigest.web import mailing, persist
+from mediadigest.write import mail
 from smtp_server import serving
 from web_support import WEEK
 
@@ -368,3 +369,18 @@ def test_an_imported_refusal_time_with_an_offset_is_kept_in_utc(sqlite_engine, t
     with other.connect() as conn:
         assert mailing.refused_for_good(conn)[DEAD].at == datetime(2026, 11, 24, 7)
     other.dispose()
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "limit"),
+    [
+        (552, b"5.2.2 Mailbox full", False),  # that mailbox's answer, not the server's limit
+        (452, b"4.2.2 Mailbox full", False),
+        (552, b"Too many recipients", True),  # the historic code, taken as 452
+        (452, b"4.5.3 Too many recipients", True),
+        (550, b"5.5.3 Too many recipients", True),
+    ],
+)
+def test_only_a_reply_about_the_recipients_count_is_a_limit(code, text, limit):
+    assert mail.over_limit(code, text) is limit
+    assert not mail.refused_for_good(code, text)  # neither kind is a mailbox that is gone

@@ -95,3 +95,11 @@ def test_a_filter_that_matches_nothing_says_so(admin):
 def test_a_page_past_the_newest_entry_links_back_to_the_newest(admin):
     html = admin.get("/audit?after=999999").text
     assert "No entries here." in html and '<a href="/audit">The newest entries</a>' in html
+
+
+@pytest.mark.parametrize("value", ["²", "①", "٣"])
+def test_a_page_mark_of_digits_beyond_ascii_shows_the_newest_page(admin, value):
+    # "²".isdigit() is true and int("²") raised: a 500 for a hand-edited link.
+    for param in ("before", "after"):
+        response = admin.get("/audit", params={param: value})
+        assert response.status_code == 200

@@ -208,10 +208,13 @@ def refused_for_good(code: int, text: bytes | str) -> bool:
 
 
 def over_limit(code: int, text: bytes | str) -> bool:
-    """Whether an RCPT's reply says the message has too many recipients: 452, 552 (its
-    historic code, which RFC 5321 4.5.3.1.10 says to take as 452) or an enhanced x.5.3."""
+    """Whether an RCPT's reply says the message has too many recipients: an enhanced x.5.3,
+    or with no enhanced status a 452 or 552 (its historic code, which RFC 5321 4.5.3.1.10
+    says to take as 452). "552 5.2.2 Mailbox full" is that mailbox's answer, not a limit."""
     status = _status(text)
-    return code in (452, 552) or (status is not None and status[1:] == ("5", "3"))
+    if status is not None:
+        return status[1:] == ("5", "3")
+    return code in (452, 552)
 
 
 _STATUS = re.compile(r"\s*([245])\.(\d{1,3})\.(\d{1,3})(?!\S)")

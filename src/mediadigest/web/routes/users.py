@@ -165,7 +165,8 @@ AUDIT_PAGE = 300  # entries a page of the audit log shows
 
 def _entry_id(value: str | None) -> int | None:
     """A page's ``before``/``after`` entry id; anything else (a hand-edited link) is none."""
-    return int(value) if value and value.isdigit() and len(value) < 19 else None
+    # ASCII digits only: "²".isdigit() is true and int("²") fails.
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 19 else None
 
 
 @router.get("/audit")
