@@ -51,3 +51,21 @@ def test_search_says_it_varies_by_accept(clients):
     client, bearer = clients["viewer"]
     response = client.get("/api/search", params={"q": "turbines"}, headers=bearer)
     assert response.headers["vary"] == "Accept"
+
+
+@pytest.mark.parametrize(
+    ("accept", "kind"),
+    [
+        ("text/csv", "text/csv"),
+        ("text/csv, */*", "text/csv"),
+        ("text/csv;q=0.1, */*", "application/json"),  # anything else preferred
+        ("application/*, text/csv;q=0.5", "application/json"),
+        ("*/*", "application/json"),
+    ],
+)
+def test_search_answers_csv_only_where_it_is_preferred(clients, accept, kind):
+    client, bearer = clients["viewer"]
+    response = client.get(
+        "/api/search", params={"q": "turbines"}, headers={**bearer, "Accept": accept}
+    )
+    assert response.headers["content-type"].split(";")[0] == kind

@@ -330,8 +330,17 @@ def _wants_csv(accept: str) -> bool:
             quality.setdefault(kind, float(q))
         except ValueError:
             continue
-    csv_q = quality.get("text/csv", 0.0)
-    return csv_q > 0 and csv_q >= quality.get("application/json", 0.0)
+
+    # The most specific range that covers a type gives its quality: "text/csv;q=0.1, */*"
+    # prefers anything else, JSON included, to CSV.
+    def of(kind: str) -> float:
+        for media_range in (kind, f"{kind.split('/')[0]}/*", "*/*"):
+            if media_range in quality:
+                return quality[media_range]
+        return 0.0
+
+    csv_q = quality.get("text/csv", 0.0)  # only asked for by name: */* alone is JSON's
+    return csv_q > 0 and csv_q >= of("application/json")
 
 
 def _csv_response(
