@@ -158,20 +158,27 @@ def safe(value: Any) -> Any:
 class Writer:
     """CSV to ``fp`` (opened with ``newline=""``): the header row, then rows, every cell
     through `safe`. ``lineterminator``: "\\n" for files and pipes (as `coverage --csv`),
-    "\\r\\n" for text/csv over HTTP (RFC 4180)."""
+    "\\r\\n" for text/csv over HTTP (RFC 4180).
+
+    A row's every text cell is quoted, its numbers (id, relevance_score) are not, so that a
+    spreadsheet still reads them as numbers: ``pandas.read_csv(..., comment="#")`` takes a
+    "#" in an unquoted cell for a comment's start and cuts the row there (a title "#1
+    exporter", an address ending ``#comments``); inside quotes it is text."""
 
     def __init__(self, fp: IO[str], lineterminator: str = "\n") -> None:
         self._fp, self._end = fp, lineterminator
-        self._csv = csv.writer(fp, lineterminator=lineterminator)
-        self._csv.writerow(COLUMNS)
+        # The header's names are plain words: written unquoted, as before.
+        csv.writer(fp, lineterminator=lineterminator).writerow(COLUMNS)
+        self._csv = csv.writer(fp, lineterminator=lineterminator, quoting=csv.QUOTE_NONNUMERIC)
 
     def row(self, values: Iterable[Any]) -> None:
         self._csv.writerow([safe(v) for v in values])
 
     def note(self, text: str) -> None:
         """A last line saying what the rows leave out, starting with "#": a comment to
-        ``pandas.read_csv(..., comment="#")``, one cell to a spreadsheet. Written as is (the
-        csv module would quote it, and the quote hid the "#"), so ``text`` has no comma."""
+        ``pandas.read_csv(..., comment="#")`` (the only unquoted "#" in the file: see the
+        class), one cell to a spreadsheet. Written as is (the csv module would quote it, and
+        the quote hid the "#"), so ``text`` has no comma."""
         if "," in text or "\n" in text or '"' in text:
             raise ValueError(f"a note is one plain cell: {text!r}")
         self._fp.write(f"# {text}{self._end}")
