@@ -125,23 +125,50 @@ def _newest(conn: sa.Connection, filters: Filters, limit: int, offset: int) -> l
     """The newest articles that pass ``filters``, one per page, as `store.search` lists them:
     a page (canonical URL) captured again is its newest capture among those passing
     (captured last, then stored last), in its place by date."""
+    return [hit for hit, _ in _newest_keyed(conn, filters, limit, offset)]
+
+
+# Where a listing of the newest articles is: its last row's (dated, id), its order's key.
+Key = tuple[datetime, int]
+
+
+def newest_after(
+    conn: sa.Connection, filters: Filters, limit: int, after: Key | None
+) -> list[tuple[SearchHit, Key]]:
+    """What `find` lists without a query, ``limit`` of them after ``after`` (None: from the
+    newest), each with its key: paging by key, not by offset, so that an article stored
+    meanwhile (serve's scheduled collect) neither repeats a row nor pushes one out."""
+    return _newest_keyed(conn, filters, limit, 0, after)
+
+
+def _newest_keyed(
+    conn: sa.Connection, filters: Filters, limit: int, offset: int, after: Key | None = None
+) -> list[tuple[SearchHit, Key]]:
     a = t.articles
     cols = list(HIT_COLUMNS)
     lead = sa.func.substr(a.c.text, 1, 240).label("snippet")
     clauses = _clauses(conn, filters)
     if clauses is None:
         return []
+    # Newest first by date, then by id (dated is not null): strictly after the key given.
+    keyset = (
+        [sa.or_(a.c.dated < after[0], sa.and_(a.c.dated == after[0], a.c.id < after[1]))]
+        if after
+        else []
+    )
     query = (
-        sa.select(*cols, lead)
-        .where(*clauses, repository.newest_capture(clauses))
+        sa.select(*cols, lead, a.c.dated.label("_dated"))
+        .where(*clauses, repository.newest_capture(clauses), *keyset)
         .order_by(a.c.dated.desc(), a.c.id.desc())
         .limit(limit)
         .offset(offset)
     )
-    return [
-        SearchHit(**{**r, "score": 0.0, "snippet": " ".join(r["snippet"].split())})
-        for r in conn.execute(query).mappings()
-    ]
+    out = []
+    for r in conn.execute(query).mappings():
+        row = {k: v for k, v in r.items() if k != "_dated"}
+        hit = SearchHit(**{**row, "score": 0.0, "snippet": " ".join(r["snippet"].split())})
+        out.append((hit, (r["_dated"], r["id"])))
+    return out
 
 
 def _clauses(conn: sa.Connection, f: Filters) -> list[sa.ColumnElement[bool]] | None:

@@ -26,7 +26,7 @@ from mediadigest.store.search import (
     query_problem,
 )
 from mediadigest.web import csrf
-from mediadigest.web.articles import Filters, find, period_problem
+from mediadigest.web.articles import Filters, find, newest_after, period_problem
 from mediadigest.web.auth import need
 from mediadigest.web.persist import Role, User
 from mediadigest.web.templating import http_url, page, snippet_markup
@@ -285,10 +285,13 @@ def _csv_body(
 
 def _newest(conn: sa.Connection, filters: Filters) -> Iterator[SearchHit]:
     """The newest articles that pass ``filters``, one more than ``MAX_CSV_ROWS`` at most
-    (to tell whether there are more), a batch at a time."""
-    for offset in range(0, MAX_CSV_ROWS + 1, search_csv.BATCH):
-        batch = find(conn, "", filters, min(search_csv.BATCH, MAX_CSV_ROWS + 1 - offset),
-                     None, offset)  # fmt: skip
-        yield from batch
+    (to tell whether there are more), a batch at a time: each batch after the last row's
+    key (`articles.newest_after`), not at an offset, which an article collected during the
+    download shifted (a row given twice, or one left out)."""
+    after, left = None, MAX_CSV_ROWS + 1
+    while left > 0:
+        batch = newest_after(conn, filters, min(search_csv.BATCH, left), after)
+        yield from (hit for hit, _ in batch)
         if len(batch) < search_csv.BATCH:
             return
+        after, left = batch[-1][1], left - len(batch)
