@@ -74,3 +74,32 @@ def test_the_api_gives_an_editor_the_stored_address(editor, seeded):
     version = _publish(seeded)
     got = editor.get(f"/api/digests/{version}", headers=_token(editor)).json()["content"]
     assert got["items"][0]["sources"][0]["url"] == PAID
+
+
+def test_a_published_link_keeps_parameters_that_only_look_like_secrets():
+    # Whole words of the name, not substrings: "author" is no "auth", "keyword" no "key".
+    from mediadigest.write.render.links import web_link
+
+    url = "https://a.example/x?apiKey=S&author=bob&keyword=k&design=d&X-Amz-Signature=z&page=2"
+    assert web_link(url) == "https://a.example/x?author=bob&keyword=k&design=d&page=2"
+
+
+def test_the_json_export_gives_a_viewer_what_the_api_gives(app, editor, seeded):
+    # /digests/ID/export.json gave a viewer the stored address the API masks.
+    version = _publish(seeded)
+    viewer = login(TestClient(app, follow_redirects=False), "viewer")
+    exported = viewer.get(f"/digests/{version}/export.json").json()
+    api = viewer.get(f"/api/digests/{version}", headers=_token(viewer)).json()["content"]
+    assert exported["items"][0]["sources"] == api["items"][0]["sources"]
+    assert "SECRET" not in viewer.get(f"/digests/{version}/export.json").text
+    assert (
+        editor.get(f"/digests/{version}/export.json").json()["items"][0]["sources"][0]["url"]
+        == PAID
+    )
+    # The stored version is unchanged by a viewer's reading of it.
+    assert (
+        editor.get(f"/api/digests/{version}", headers=_token(editor)).json()["content"]["items"][0][
+            "sources"
+        ][0]["url"]
+        == PAID
+    )

@@ -48,7 +48,7 @@ from mediadigest.web.routes.api_schema import (
 )
 from mediadigest.web.routes.archive import shown_link as archive_link
 from mediadigest.web.routes.public import feed_response
-from mediadigest.web.routes.sources import shown_url
+from mediadigest.web.routes.sources import shown_content, shown_url
 from mediadigest.write import search_csv
 from mediadigest.write.render import stored_dict
 
@@ -467,12 +467,7 @@ def digest(request: Request, version_id: PathId, user: Viewer) -> VersionDetail:
         raise HTTPException(404, f"no published digest {version_id}")
     # The JSON of /digests/ID/export.json, key for key: what was stored, in the documented shape,
     # but a viewer's token is not given a paid feed's password in a source's address.
-    content = stored_dict(found["content"])
-    for item in content["items"]:
-        for src in item["sources"]:
-            for link in (src, src.get("via") or {}):
-                if isinstance(link.get("url"), str):
-                    link["url"] = shown_url(link["url"], user)
+    content = shown_content(stored_dict(found["content"]), user)
     return VersionDetail(**{**found, "content": content})
 
 

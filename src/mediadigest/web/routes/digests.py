@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 from typing import Annotated, Any
 
@@ -15,6 +16,7 @@ from mediadigest.web.persist import User
 from mediadigest.web.routes import PathId, Revision
 from mediadigest.web.routes.editor import Editor, Viewer, Week
 from mediadigest.web.routes.public import page_url
+from mediadigest.web.routes.sources import shown_content
 from mediadigest.web.routes.week import week_links
 from mediadigest.web.templating import page, redirect
 from mediadigest.write import render as rendering
@@ -248,8 +250,11 @@ def export(request: Request, version_id: PathId, fmt: str, user: Viewer) -> Resp
         raise HTTPException(404, f"no export as {fmt!r}")
     found, web = _version(request, version_id), request.app.state.web
     page_of = _public_page(request, found)
+    # The JSON gives sources' addresses as stored, so a viewer's as the API gives them; the
+    # rendered formats' links leave credentials out for everyone (`render.links.web_link`).
+    content = shown_content(copy.deepcopy(found["content"]), user)
     body = rendering.render_stored(
-        found["content"], rendering.Format(fmt), publisher=web.settings.publisher, page=page_of
+        content, rendering.Format(fmt), publisher=web.settings.publisher, page=page_of
     )
     media_type, ext = editions.MEDIA_TYPES[fmt]
     if isinstance(body, str):

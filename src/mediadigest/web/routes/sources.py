@@ -3,7 +3,7 @@ source's health."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
@@ -65,6 +65,17 @@ def shown_url(url: str, user: User) -> str:
     feed's ``https://user:password@…`` nor its secret-named query values (``?apikey=``); the
     editors who manage sources see it whole (their forms send it back)."""
     return url if user.role.allows(Role.editor) else redact_url(url)
+
+
+def shown_content(content: dict[str, Any], user: User) -> dict[str, Any]:
+    """A digest's JSON (``content``, changed in place) with its sources' and roundups'
+    addresses as ``user`` is shown them (`shown_url`): the API's and the JSON export's."""
+    for item in content.get("items") or []:
+        for src in item.get("sources") or []:
+            for link in (src, src.get("via") or {}):
+                if isinstance(link.get("url"), str):
+                    link["url"] = shown_url(link["url"], user)
+    return content
 
 
 @router.get("/sources")

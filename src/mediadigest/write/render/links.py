@@ -14,9 +14,7 @@ as ``***``: the page should still open where the key is not needed.
 from __future__ import annotations
 
 import re
-from urllib.parse import quote, urlsplit, urlunsplit
-
-from mediadigest.logs import secret_name
+from urllib.parse import quote, unquote_plus, urlsplit, urlunsplit
 
 # What RFC 3986 allows as it is in a path (pchar and "/"), and in a query or fragment (also
 # "?"); "%" is kept so that an address already percent-encoded is not encoded twice.
@@ -30,7 +28,7 @@ def web_link(url: str) -> str:
     (a space, ``"``, ``<``, ``>``, `````, ``{``, ``}``, ``|``, ``\\``, ``^``, a letter beyond
     ASCII) percent-encoded as UTF-8, existing ``%XX`` kept as they are; a host in letters
     beyond ASCII (an IDN) written in punycode (``xn--…``), as a URI's host must be. The
-    userinfo and the secret-named query parameters (`mediadigest.logs.secret_name`) are left
+    userinfo and the secret-named query parameters (``api_key``, ``token``: `_secret`) are left
     out: a link a digest publishes gives away no credential."""
     try:
         parts = urlsplit(url.strip())
@@ -47,9 +45,44 @@ def web_link(url: str) -> str:
     )
 
 
+# The words of a parameter's name that say it holds a credential. Whole words of the name, not
+# `logs.secret_name`'s substrings, which redact a log generously but would drop a published
+# link's ``author``, ``keyword`` or ``design`` and break it.
+_SECRET_WORDS = frozenset(
+    [
+        "key",
+        "apikey",
+        "token",
+        "accesstoken",
+        "apitoken",
+        "password",
+        "passwd",
+        "pass",
+        "pwd",
+        "secret",
+        "sig",
+        "signature",
+        "auth",
+        "authorization",
+        "credential",
+        "credentials",
+    ]
+)
+_NAME_WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+
+
+def _secret(name: str) -> bool:
+    """Whether a query parameter called ``name`` (read decoded: ``api%2Dkey``) holds a
+    credential, by its words: ``api_key``, ``apiKey``, ``X-Amz-Signature``, ``access_token``."""
+    decoded = unquote_plus(name)
+    words = [w.lower() for w in _NAME_WORDS.findall(decoded)]
+    joined = "".join(words)
+    return joined in _SECRET_WORDS or any(w in _SECRET_WORDS for w in words)
+
+
 def _public_query(query: str) -> str:
     """``query`` without its secret-named parameters, the others as they were, in order."""
-    return "&".join(p for p in query.split("&") if not secret_name(p.partition("=")[0]))
+    return "&".join(p for p in query.split("&") if not _secret(p.partition("=")[0]))
 
 
 def _encoded(part: str, safe: str) -> str:
