@@ -185,7 +185,6 @@ def test_the_download_is_a_csv_attachment_of_the_pages_hits(viewer):  # noqa: F8
     assert response.content.startswith("\ufeff".encode())  # a spreadsheet reads it as UTF-8
     rows = table(response.text)
     assert [r["id"] for r in rows] == ids
-    assert all(not r["title"].startswith(("<", "=")) or r["title"][0] == "'" for r in rows)
     assert "\r\n" in response.text  # RFC 4180
 
 
