@@ -3,54 +3,22 @@ new to it, whichever source fetched their pages."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler
 
-import pytest
 import sqlalchemy as sa
 
-from http_support import LocalServer, serving
 from mediadigest import run, store
 from mediadigest.collect.fetch import Fetcher
 from mediadigest.collect.poll import failed_round
 from mediadigest.model import Source
 from mediadigest.profile import load_profile
 from mediadigest.store import collect_state, schema
-
-PAGE = b"<html><body><article><p>" + b"Kazakhstan opened a wind farm. " * 20 + b"</p></article>"
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-    def do_GET(self) -> None:
-        status, body, ctype = self.server.routes.get(self.path, (404, b"", "text/plain"))
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+from test_poll_rounds import PAGE, _Server, server  # noqa: F401 (a fixture)
 
 
-class _Server(LocalServer):
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.routes: dict[str, tuple[int, bytes, str]] = {}
-
-
-@pytest.fixture
-def server() -> Iterator[_Server]:
-    with serving(_Server()) as srv:
-        yield srv
-
-
-def _rss(server: _Server, *paths: str) -> tuple[int, bytes, str]:
+def _rss(srv: _Server, *paths: str) -> tuple[int, bytes, str]:
     items = "".join(
-        f"<item><title>Item {p}</title><link>{server.url(p)}</link><guid>{p}</guid></item>"
+        f"<item><title>Item {p}</title><link>{srv.url(p)}</link><guid>{p}</guid></item>"
         for p in paths
     )
     body = f'<rss version="2.0"><channel><title>Wire</title>{items}</channel></rss>'
@@ -63,7 +31,7 @@ def _sources(engine) -> list[Source]:
                 for r in store.list_sources(conn)]  # fmt: skip
 
 
-def test_a_feed_listing_pages_another_feed_fetched_first_is_credited_with_them(server, engine):
+def test_a_feed_listing_pages_another_feed_fetched_first_is_credited_with_them(server, engine):  # noqa: F811
     """feedE lists what feedA lists: a new page, fetched once (for feedA), is new to both, and
     both are as active. Before, feedE read 0 items/day, a dead feed to prune."""
     server.routes["/feedA.xml"] = server.routes["/feedE.xml"] = _rss(server, "/p1.html")

@@ -34,7 +34,8 @@ def profile() -> Profile:
     return load_profile("kazakhstan")
 
 
-def test_an_item_prints_the_office_and_its_place_set_apart_from_the_name(profile):
+def _report(profile: Profile):
+    """REPORT as a wire page's text, analysed (not stored: no id)."""
     doc = Document(
         url="https://wire.example.jp/kazakhstan-japan-rare-earths",
         body=REPORT.encode("utf-8"),
@@ -43,6 +44,11 @@ def test_an_item_prints_the_office_and_its_place_set_apart_from_the_name(profile
         hints={"published": "2025-12-16", "outlet": "Nikkei Asia"},
     )
     (article,) = analyse(doc, profile)
+    return article
+
+
+def test_an_item_prints_the_office_and_its_place_set_apart_from_the_name(profile):
+    article = _report(profile)
     item = compose_item(article, profile)
     # Printed "“…,” Aidar Seitkali said." before; "Kazakhstan’s Ambassador to Japan Aidar
     # Seitkali said" would run the place into the name.
@@ -56,14 +62,7 @@ def test_an_item_prints_the_office_and_its_place_set_apart_from_the_name(profile
 def test_an_item_of_an_article_not_stored_yet_says_its_quote_once(profile):
     # compose_item on an article fresh from analyse (no id): the summary repeated the quote's
     # sentence, its spans to avoid named article 0 and the article None.
-    doc = Document(
-        url="https://wire.example.jp/kazakhstan-japan-rare-earths",
-        body=REPORT.encode("utf-8"),
-        fetched_at=datetime(2025, 12, 21, 9, tzinfo=UTC),
-        content_type="text/plain; charset=utf-8",
-        hints={"published": "2025-12-16", "outlet": "Nikkei Asia"},
-    )
-    (article,) = analyse(doc, profile)
+    article = _report(profile)
     paragraphs = item_paragraphs(compose_item(article, profile))
     said = [p for p in paragraphs if "depends on no one else" in p]
     assert len(said) == 1 and said[0].startswith("“Kazakhstan has the deposits")
