@@ -473,7 +473,7 @@ def _mail(send: Callable[[], Sent], *, what: str, draft: bool) -> Sent:
     2,000 with 300 dead addresses was 300 lines), for the caller to exit; one more where
     addresses refused for good by earlier sends were skipped."""
     from mediadigest.errors import MailError
-    from mediadigest.web.mailing import AllSkipped
+    from mediadigest.web.mailing import LISTED, AllSkipped, refused_for_good_count
     from mediadigest.write.mail import named
 
     try:
@@ -492,20 +492,13 @@ def _mail(send: Callable[[], Sent], *, what: str, draft: bool) -> Sent:
     if sent.refused:
         said += f", refused {len(sent.refused)} ({named(sent.refused, 3)})"
     if sent.remembered:
-        said += (f"; {_refused_for_good(len(sent.remembered))} skipped from now on: "
-                 f"{_LISTED}")  # fmt: skip
+        said += (f"; {refused_for_good_count(len(sent.remembered))} skipped from now on: "
+                 f"{LISTED}")  # fmt: skip
     say(said, "error" if sent.refused else None)
     if sent.skipped:
-        say(f"{what}: skipped {_refused_for_good(len(sent.skipped))} by earlier sends "
-            f"({named(sent.skipped, 2)}): {_LISTED}", "note")  # fmt: skip
+        say(f"{what}: skipped {refused_for_good_count(len(sent.skipped))} by earlier sends "
+            f"({named(sent.skipped, 2)}): {LISTED}", "note")  # fmt: skip
     return sent
-
-
-_LISTED = "`mediadigest mail refused` lists them, `mediadigest mail enable ADDR` tries one again"
-
-
-def _refused_for_good(n: int) -> str:
-    return f"{counted(n, 'address', 'addresses')} refused for good (5xx)"
 
 
 def _built(

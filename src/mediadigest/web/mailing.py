@@ -31,6 +31,7 @@ from mediadigest.write.mail import (
     send_digest,
 )
 from mediadigest.write.render import from_dict
+from mediadigest.write.style import counted
 
 
 def the_list(mail: MailSettings) -> tuple[str, ...]:
@@ -147,6 +148,15 @@ def mail_version(
     return sent
 
 
+# Where a message about addresses refused for good sends its reader, on the CLI and the web.
+LISTED = "`mediadigest mail refused` lists them, `mediadigest mail enable ADDR` tries one again"
+
+
+def refused_for_good_count(n: int) -> str:
+    """``3 addresses refused for good (5xx)``: the phrase every message about them counts with."""
+    return f"{counted(n, 'address', 'addresses')} refused for good (5xx)"
+
+
 class AllSkipped(MailError):
     """Every address of the list was refused for good by earlier sends: nothing is tried, and
     a second try reaches no one until `mail enable`."""
@@ -156,9 +166,7 @@ class AllSkipped(MailError):
         every = f"all {count} addresses" if count > 1 else "the 1 address"
         super().__init__(
             server,
-            f"{every} to mail refused for good by earlier sends: nothing sent "
-            "(`mediadigest mail refused` lists them, `mediadigest mail enable ADDR` tries one "
-            "again)",
+            f"{every} to mail refused for good by earlier sends: nothing sent ({LISTED})",
         )
 
 

@@ -129,7 +129,8 @@ def _mail_it(
         whom += " of the list it had not reached"
     said = f"{done}Version {version} mailed to {whom}"
     # Addresses refused for good by earlier sends were not tried: said, not hidden.
-    skipped = (f" Skipped {_for_good(len(sent.skipped))} by earlier sends ({_LISTED})."
+    skipped = (f" Skipped {mailing.refused_for_good_count(len(sent.skipped))} by earlier "
+               f"sends ({mailing.LISTED})."
                if sent.skipped else "")  # fmt: skip
     if not sent.refused:
         return redirect(request, to, f"{said} via {sent.server}.{skipped}")
@@ -138,7 +139,8 @@ def _mail_it(
     more = f" and {len(sent.refused) - 5} more" if len(sent.refused) > 5 else ""
     message = f"{said}; mail server {sent.server} refused {'; '.join(named)}{more}."
     if sent.remembered:
-        message += f" {_for_good(len(sent.remembered))} skipped from now on ({_LISTED})."
+        kept = mailing.refused_for_good_count(len(sent.remembered))
+        message += f" {kept} skipped from now on ({mailing.LISTED})."
     message += skipped
     if not rest and set(recipients) != set(web.settings.mail.to):
         return redirect(request, to, message, "error")
@@ -146,13 +148,6 @@ def _mail_it(
         return redirect(request, to, message, "error")
     again = " Mail it again mails those it did not reach, and no one else."
     return redirect(request, to, message + again, "error", form="mail-again")
-
-
-_LISTED = "`mediadigest mail refused` lists them, `mediadigest mail enable ADDR` tries one again"
-
-
-def _for_good(n: int) -> str:
-    return f"{style.counted(n, 'address', 'addresses')} refused for good (5xx)"
 
 
 def _ask_to_publish_over(
